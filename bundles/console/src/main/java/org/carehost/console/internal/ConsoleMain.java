@@ -1,0 +1,95 @@
+package org.carehost.console.internal;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.carehost.plugins.PluginManager;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The launcher's main task ({@code main.thread=true}: the bnd launcher calls it on the main thread and
+ * exits the JVM with the status it returns, after stopping the framework).
+ * <ul>
+ * <li>Script mode (standard input is not a terminal): once the deploy folder is settled, each input line
+ * is run as a shell command, its result printed; the status is 0 when every command succeeded, 1 otherwise.
+ * <li>Interactive mode: the Gogo shell owns the terminal; this waits until the container is being
+ * stopped (by {@code exit}, Ctrl-D or {@code stop 0}) and returns 0.
+ * </ul>
+ */
+@Component(service = Callable.class, property = "main.thread:Boolean=true")
+public final class ConsoleMain implements Callable<Integer> {
+
+    static final String MODE_PROPERTY = "carehost.console.mode";
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final CommandProcessor processor;
+    private final PluginManager plugins;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+
+    @Activate
+    public ConsoleMain(@Reference CommandProcessor processor, @Reference PluginManager plugins) {
+        this.processor = processor;
+        this.plugins = plugins;
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopping.countDown();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"script".equals(System.getProperty(MODE_PROPERTY))) {
+            stopping.await();
+            return 0;
+        }
+        plugins.awaitDeployFolder(SETTLE_TIMEOUT);
+        return runScript();
+    }
+
+    private int runScript() throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        int failures = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
+                CommandSession session = processor.createSession(System.in, out, err)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                String command = line.strip();
+                if (command.isEmpty() || command.startsWith("#")) {
+                    continue;
+                }
+                try {
+                    Object result = session.execute(command);
+                    if (result != null) {
+                        out.println(session.format(result, Converter.INSPECT));
+                    }
+                } catch (Exception e) {
+                    failures++;
+                    err.println("Error: " + command + ": " + message(e));
+                }
+                out.flush();
+            }
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static String message(Throwable e) {
+        Throwable cause = e;
+        while (cause.getMessage() == null && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}

@@ -1,0 +1,77 @@
+package org.carehost.launcher;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+
+/**
+ * The first Carehost code to run, started by the bnd launcher with the system bundle's context right
+ * after the framework is initialised and before any bundle is installed. Everything here must happen
+ * before bundles start: the working directory and {@code etc/} defaults exist before logging and the
+ * deploy watcher read them, the console mode is known before the Gogo shell starts, and the shutdown
+ * hook is there before anything can be interrupted.
+ */
+public final class Boot implements BundleActivator {
+
+    /** Read by the bnd launcher: start this activator right after framework init. */
+    public static final String IMMEDIATE = "AFTER_FRAMEWORK_INIT";
+
+    /** System property the console bundle reads: {@code interactive} or {@code script}. */
+    public static final String CONSOLE_MODE = "carehost.console.mode";
+
+    private static final long STOP_TIMEOUT_SECONDS = 30;
+
+    private Thread shutdownHook;
+
+    @Override
+    public void start(BundleContext systemContext) throws Exception {
+        Path home = Paths.get("").toAbsolutePath();
+        new Home(home).layOut();
+
+        // Libraries that log through java.util.logging (the service loader mediator) would print INFO
+        // lines on the console; Logback (etc/logback.xml) is the container's log.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+
+        boolean interactive = Terminals.stdinIsTerminal();
+        System.setProperty(CONSOLE_MODE, interactive ? "interactive" : "script");
+        if (!interactive) {
+            // The Gogo shell reads standard input only when interactive; a script is run by the console
+            // bundle instead, which reports each command's failure in the exit status.
+            System.setProperty("gosh.args", "--nointeractive --noshutdown");
+            System.setProperty("org.jline.terminal.dumb", "true");
+        }
+
+        Framework framework = (Framework) systemContext.getBundle(0);
+        shutdownHook = new Thread(() -> stopCleanly(framework), "carehost-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    @Override
+    public void stop(BundleContext systemContext) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or has run: nothing to remove
+        }
+    }
+
+    /** SIGTERM or Ctrl-C: stop every bundle in order, as a normal shutdown would. */
+    private static void stopCleanly(Framework framework) {
+        try {
+            if ((framework.getState() & (Framework.ACTIVE | Framework.STARTING)) != 0) {
+                framework.stop();
+            }
+            FrameworkEvent event = framework.waitForStop(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
+            if (event.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                System.err.println("carehost: bundles did not stop within " + STOP_TIMEOUT_SECONDS + " s; exiting");
+            }
+        } catch (Exception e) {
+            System.err.println("carehost: clean stop failed: " + e);
+        }
+    }
+}

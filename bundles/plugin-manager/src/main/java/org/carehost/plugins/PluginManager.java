@@ -1,0 +1,51 @@
+package org.carehost.plugins;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Lifecycle of plugins, named by bundle id or symbolic name. Every method that changes something
+ * either completes or throws a {@link PluginException} whose message says, in plain words, what went
+ * wrong; invalid input (a file that is not a bundle, an unknown plugin) changes nothing.
+ */
+@ProviderType
+public interface PluginManager {
+
+    /** All plugins, by bundle id. */
+    List<PluginInfo> list();
+
+    /** One plugin, by id or symbolic name. */
+    PluginInfo get(String plugin) throws PluginException;
+
+    /** Installs a plugin from a file path or URL and starts it. */
+    PluginInfo install(String pathOrUrl) throws PluginException;
+
+    PluginInfo start(String plugin) throws PluginException;
+
+    PluginInfo stop(String plugin) throws PluginException;
+
+    /**
+     * Updates a plugin from {@code pathOrUrl}, or from its own location when that is {@code null},
+     * then refreshes its wiring so that its components run the new code.
+     */
+    PluginInfo update(String plugin, String pathOrUrl) throws PluginException;
+
+    /** Uninstalls a plugin and returns what it was. */
+    PluginInfo uninstall(String plugin) throws PluginException;
+
+    /**
+     * Why a plugin is or is not active, one finding per line in plain words: the unresolved requirement,
+     * the exception from activate, the unsatisfied reference.
+     */
+    List<String> why(String plugin) throws PluginException;
+
+    /**
+     * Waits until the deploy folder is settled: every jar in it is installed (or cannot be, for a reason
+     * {@link #why} gives) and no plugin has changed state for a moment. Returns false on timeout.
+     */
+    boolean awaitDeployFolder(java.time.Duration timeout) throws InterruptedException;
+
+    /** Plugin names (symbolic names) for completion in the shell. */
+    List<String> names();
+}

@@ -1,0 +1,136 @@
+package org.carehost.plugins.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.carehost.plugins.ComponentInfo;
+import org.osgi.framework.Bundle;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
+
+/** A plugin's Declarative Services components, in words, read from the SCR runtime DTOs. */
+final class ComponentStates {
+
+    private final ServiceComponentRuntime scr;
+
+    ComponentStates(ServiceComponentRuntime scr) {
+        this.scr = scr;
+    }
+
+    List<ComponentInfo> of(Bundle bundle) {
+        List<ComponentInfo> components = new ArrayList<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+            components.add(new ComponentInfo(description.name, stateOf(description)));
+        }
+        return components;
+    }
+
+    /** Findings for every component that is not active, in plain words; empty when all are fine. */
+    List<String> problems(Bundle bundle) {
+        List<String> problems = new ArrayList<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+            String name = "component " + description.name;
+            if (!scr.isComponentEnabled(description)) {
+                problems.add(name + " is disabled.");
+                continue;
+            }
+            var configurations = scr.getComponentConfigurationDTOs(description);
+            if (configurations.isEmpty()) {
+                if ("require".equals(description.configurationPolicy)) {
+                    problems.add(name + " needs a configuration (PID "
+                            + String.join(", ", description.configurationPid) + ") and none exists.");
+                }
+                continue;
+            }
+            for (ComponentConfigurationDTO configuration : configurations) {
+                switch (configuration.state) {
+                    case ComponentConfigurationDTO.UNSATISFIED_REFERENCE:
+                        for (UnsatisfiedReferenceDTO reference : configuration.unsatisfiedReferences) {
+                            problems.add(name + " waits for a service " + interfaceOf(description, reference.name)
+                                    + " (reference '" + reference.name + "'"
+                                    + (reference.target == null ? "" : ", target " + reference.target)
+                                    + "): none is registered.");
+                        }
+                        break;
+                    case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
+                        problems.add(name + " needs a configuration (PID "
+                                + String.join(", ", description.configurationPid) + ") and none exists.");
+                        break;
+                    case ComponentConfigurationDTO.FAILED_ACTIVATION:
+                        problems.add(name + " failed in activate: " + firstLine(configuration.failure));
+                        break;
+                    case ComponentConfigurationDTO.SATISFIED:
+                        if (description.immediate) {
+                            problems.add(name + " is satisfied but not active: its activate has not returned.");
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        return problems;
+    }
+
+    private String stateOf(ComponentDescriptionDTO description) {
+        if (!scr.isComponentEnabled(description)) {
+            return "disabled";
+        }
+        var configurations = scr.getComponentConfigurationDTOs(description);
+        if (configurations.isEmpty()) {
+            return "require".equals(description.configurationPolicy) ? "unsatisfied configuration" : "satisfied";
+        }
+        int worst = Integer.MAX_VALUE;
+        for (ComponentConfigurationDTO configuration : configurations) {
+            worst = Math.min(worst, rank(configuration.state));
+        }
+        for (ComponentConfigurationDTO configuration : configurations) {
+            if (rank(configuration.state) == worst) {
+                return words(configuration.state);
+            }
+        }
+        return "unknown";
+    }
+
+    /** Lower is worse: a component with several configurations shows its worst one. */
+    private static int rank(int state) {
+        switch (state) {
+            case ComponentConfigurationDTO.FAILED_ACTIVATION: return 0;
+            case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION: return 1;
+            case ComponentConfigurationDTO.UNSATISFIED_REFERENCE: return 2;
+            case ComponentConfigurationDTO.SATISFIED: return 3;
+            default: return 4;
+        }
+    }
+
+    static String words(int state) {
+        switch (state) {
+            case ComponentConfigurationDTO.ACTIVE: return "active";
+            case ComponentConfigurationDTO.SATISFIED: return "satisfied";
+            case ComponentConfigurationDTO.UNSATISFIED_REFERENCE: return "unsatisfied reference";
+            case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION: return "unsatisfied configuration";
+            case ComponentConfigurationDTO.FAILED_ACTIVATION: return "failed activation";
+            default: return "unknown";
+        }
+    }
+
+    private static String interfaceOf(ComponentDescriptionDTO description, String referenceName) {
+        return Arrays.stream(description.references)
+                .filter(reference -> reference.name.equals(referenceName))
+                .map(reference -> reference.interfaceName)
+                .findFirst()
+                .orElse(referenceName);
+    }
+
+    static String firstLine(String text) {
+        if (text == null || text.isBlank()) {
+            return "(no reason given)";
+        }
+        String trimmed = text.strip();
+        int newline = trimmed.indexOf('\n');
+        return (newline < 0 ? trimmed : trimmed.substring(0, newline)).strip();
+    }
+}

@@ -1,0 +1,204 @@
+package org.carehost.plugins.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+
+import org.carehost.plugins.PluginState;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.Version;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+/**
+ * Explains in plain words why a plugin is or is not active: the first line says what it is, the lines
+ * after it say why (an unresolved requirement, an exception from activate, an unsatisfied reference).
+ * It also explains files in the deploy folder that did not become plugins.
+ */
+final class Diagnosis {
+
+    private final BundleContext context;
+    private final PluginBundles bundles;
+    private final ComponentStates components;
+    private final Requirements requirements;
+
+    Diagnosis(BundleContext context, PluginBundles bundles, ComponentStates components) {
+        this.context = context;
+        this.bundles = bundles;
+        this.components = components;
+        this.requirements = new Requirements(context);
+    }
+
+    List<String> why(Bundle bundle) {
+        List<String> findings = new ArrayList<>();
+        findings.add(PluginManagerImpl.name(bundle) + " " + bundle.getVersion() + " is "
+                + PluginState.of(bundle.getState()) + ".");
+        BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
+        switch (bundle.getState()) {
+            case Bundle.INSTALLED:
+                findings.addAll(unresolved(bundle));
+                break;
+            case Bundle.RESOLVED:
+                findings.add(notStarted(bundle, level));
+                break;
+            case Bundle.STARTING:
+                findings.add(isLazy(bundle)
+                        ? "It waits for lazy activation: it starts when one of its classes is first loaded."
+                        : "Its activator is still running.");
+                break;
+            case Bundle.ACTIVE:
+                findings.addAll(activeFindings(bundle));
+                break;
+            default:
+                findings.add("It is being stopped or uninstalled.");
+        }
+        return findings;
+    }
+
+    /** Only the findings that are failures (nothing when the plugin is fine or merely stopped). */
+    List<String> failures(Bundle bundle) {
+        if (bundle.getState() == Bundle.INSTALLED && isPersistentlyStarted(bundle)) {
+            return requirements.unsatisfied(bundle).isEmpty()
+                    ? List.of("it cannot be resolved (see plugin:why)") : requirements.unsatisfied(bundle);
+        }
+        if (bundle.getState() == Bundle.ACTIVE) {
+            List<String> failed = new ArrayList<>();
+            for (String problem : components.problems(bundle)) {
+                if (problem.contains(" failed in activate: ")) {
+                    failed.add(problem);
+                }
+            }
+            return failed;
+        }
+        return List.of();
+    }
+
+    private List<String> unresolved(Bundle bundle) {
+        List<String> missing = requirements.unsatisfied(bundle);
+        if (!missing.isEmpty()) {
+            List<String> findings = new ArrayList<>();
+            findings.add("It cannot be resolved:");
+            for (String requirement : missing) {
+                findings.add("  it " + requirement);
+            }
+            findings.add("Install a bundle that provides it, or rebuild the plugin without that dependency.");
+            return findings;
+        }
+        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+        if (wiring.resolveBundles(List.of(bundle))) {
+            return List.of("It resolves now; it has not been started (plugin:start " + bundle.getBundleId() + ").");
+        }
+        return List.of("Everything it requires is installed, but the resolver cannot wire it consistently "
+                + "(a uses-constraint conflict, or a provider that cannot resolve itself); "
+                + "`start " + bundle.getBundleId() + "` prints the resolver's full message.");
+    }
+
+    private String notStarted(Bundle bundle, BundleStartLevel level) {
+        if ((bundle.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) {
+            return "It is a fragment: it never starts itself, it is attached to its host.";
+        }
+        if (!level.isPersistentlyStarted()) {
+            return "It is stopped (plugin:start " + bundle.getBundleId() + " starts it).";
+        }
+        int active = context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel();
+        if (level.getStartLevel() > active) {
+            return "Its start level " + level.getStartLevel() + " is above the framework's " + active + ".";
+        }
+        return "It should be active but its last start failed; plugin:start " + bundle.getBundleId()
+                + " retries and shows the error.";
+    }
+
+    private List<String> activeFindings(Bundle bundle) {
+        List<String> problems = components.problems(bundle);
+        if (!problems.isEmpty()) {
+            List<String> findings = new ArrayList<>();
+            for (String problem : problems) {
+                findings.add(Character.toUpperCase(problem.charAt(0)) + problem.substring(1));
+            }
+            return findings;
+        }
+        int count = components.of(bundle).size();
+        return List.of(count == 0 ? "It has no Declarative Services components; nothing is wrong."
+                : "All " + count + " of its components are active; nothing is wrong.");
+    }
+
+    /** A file in the deploy folder that {@code name} points at and that is not installed, or null. */
+    Path deployFileNamed(String name) {
+        if (name == null || name.isBlank() || name.trim().chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        Path dir = bundles.deployDir();
+        Path candidate;
+        try {
+            Path given = Path.of(name.trim());
+            candidate = given.isAbsolute() ? given.normalize() : dir.resolve(given.getFileName()).normalize();
+        } catch (RuntimeException invalidPath) {
+            return null;
+        }
+        if (!candidate.startsWith(dir) || !Files.exists(candidate)) {
+            return null;
+        }
+        return context.getBundle(candidate.toUri().toString()) == null ? candidate : null;
+    }
+
+    /** Why a file in the deploy folder is not an installed plugin. */
+    List<String> whyFile(Path file) {
+        List<String> findings = new ArrayList<>();
+        findings.add(bundles.deployDir().getFileName() + "/" + file.getFileName() + " is not installed.");
+        if (!file.getFileName().toString().endsWith(".jar")) {
+            findings.add("Only .jar files in the deploy folder are plugins; this file is ignored.");
+            return findings;
+        }
+        String problem = BundleFileCheck.problem(file);
+        if (problem != null) {
+            findings.add(problem);
+            return findings;
+        }
+        Bundle twin = sameNameAndVersion(file);
+        if (twin != null) {
+            findings.add("It has the same symbolic name and version as plugin " + twin.getBundleId()
+                    + " (" + twin.getLocation() + "); the framework refuses duplicates. Remove one, or raise "
+                    + "Bundle-Version.");
+            return findings;
+        }
+        findings.add("It is a valid bundle; the deploy watcher installs it once the file stops changing.");
+        return findings;
+    }
+
+    private Bundle sameNameAndVersion(Path file) {
+        try (JarFile jar = new JarFile(file.toFile(), false)) {
+            Attributes main = jar.getManifest().getMainAttributes();
+            String symbolicName = main.getValue(Constants.BUNDLE_SYMBOLICNAME).split(";")[0].trim();
+            Version version = Version.parseVersion(main.getValue(Constants.BUNDLE_VERSION));
+            for (Bundle bundle : context.getBundles()) {
+                if (symbolicName.equals(bundle.getSymbolicName()) && version.equals(bundle.getVersion())) {
+                    return bundle;
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+        return null;
+    }
+
+    private static boolean isPersistentlyStarted(Bundle bundle) {
+        try {
+            return bundle.adapt(BundleStartLevel.class).isPersistentlyStarted();
+        } catch (RuntimeException uninstalled) {
+            return false;
+        }
+    }
+
+    private static boolean isLazy(Bundle bundle) {
+        String policy = bundle.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY);
+        return policy != null && policy.trim().startsWith(Constants.ACTIVATION_LAZY);
+    }
+}

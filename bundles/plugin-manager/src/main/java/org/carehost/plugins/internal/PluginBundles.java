@@ -1,0 +1,148 @@
+package org.carehost.plugins.internal;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+import org.carehost.plugins.PluginException;
+import org.carehost.plugins.PluginOrigin;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/**
+ * Which bundles are plugins, and finding one by name. The container's own bundles run below
+ * {@code carehost.plugin.startlevel} (default 50); everything installed later gets the framework's
+ * initial bundle start level (60), so a plugin is a bundle at or above that line, whatever installed it.
+ * That is the convention Karaf uses for its system bundles, and it also makes plugins start after and
+ * stop before the container.
+ */
+final class PluginBundles {
+
+    static final String PLUGIN_START_LEVEL_PROPERTY = "carehost.plugin.startlevel";
+    static final String DEPLOY_DIR_PROPERTY = "felix.fileinstall.dir";
+    static final int DEFAULT_PLUGIN_START_LEVEL = 50;
+
+    private final BundleContext context;
+    private final int pluginStartLevel;
+    private final Path deployDir;
+
+    PluginBundles(BundleContext context) {
+        this.context = context;
+        this.pluginStartLevel = intProperty(context, PLUGIN_START_LEVEL_PROPERTY, DEFAULT_PLUGIN_START_LEVEL);
+        String deploy = context.getProperty(DEPLOY_DIR_PROPERTY);
+        this.deployDir = Paths.get(deploy == null ? "deploy" : deploy).toAbsolutePath().normalize();
+    }
+
+    int pluginStartLevel() {
+        return pluginStartLevel;
+    }
+
+    Path deployDir() {
+        return deployDir;
+    }
+
+    boolean isPlugin(Bundle bundle) {
+        if (bundle.getBundleId() == 0 || bundle.getState() == Bundle.UNINSTALLED) {
+            return false;
+        }
+        try {
+            return bundle.adapt(BundleStartLevel.class).getStartLevel() >= pluginStartLevel;
+        } catch (IllegalArgumentException | IllegalStateException uninstalledMeanwhile) {
+            return false;
+        }
+    }
+
+    List<Bundle> plugins() {
+        List<Bundle> plugins = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (isPlugin(bundle)) {
+                plugins.add(bundle);
+            }
+        }
+        plugins.sort(Comparator.comparingLong(Bundle::getBundleId));
+        return plugins;
+    }
+
+    PluginOrigin origin(Bundle bundle) {
+        Path file = pathOf(bundle.getLocation());
+        return file != null && file.startsWith(deployDir) ? PluginOrigin.DEPLOY : PluginOrigin.SHELL;
+    }
+
+    /** The local file behind a bundle location, or null when it is not a file location. */
+    static Path pathOf(String location) {
+        try {
+            String loc = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
+            URI uri = new URI(loc);
+            if ("file".equalsIgnoreCase(uri.getScheme())) {
+                return Paths.get(uri).toAbsolutePath().normalize();
+            }
+        } catch (Exception notAFileLocation) {
+            // e.g. an http: or mvn: location, or a path with characters a URI does not allow
+        }
+        return null;
+    }
+
+    /** Finds a plugin by bundle id or symbolic name (case-insensitive); a plain-words error otherwise. */
+    Bundle find(String name) throws PluginException {
+        if (name == null || name.isBlank()) {
+            throw new PluginException("Name a plugin by its id or symbolic name (plugin:list shows them).");
+        }
+        String wanted = name.trim();
+        if (wanted.chars().allMatch(Character::isDigit)) {
+            Bundle bundle = context.getBundle(parseId(wanted));
+            if (bundle == null) {
+                throw new PluginException("No plugin with id " + wanted + " (plugin:list shows the plugins).");
+            }
+            if (!isPlugin(bundle)) {
+                throw new PluginException("Bundle " + wanted + " (" + bundle.getSymbolicName()
+                        + ") is part of the container, not a plugin; use lb and the bundle commands for it.");
+            }
+            return bundle;
+        }
+        List<Bundle> matches = new ArrayList<>();
+        for (Bundle bundle : plugins()) {
+            if (bundle.getSymbolicName() != null && bundle.getSymbolicName().toLowerCase(Locale.ROOT)
+                    .equals(wanted.toLowerCase(Locale.ROOT))) {
+                matches.add(bundle);
+            }
+        }
+        if (matches.isEmpty()) {
+            throw new PluginException("No plugin named '" + wanted + "' (plugin:list shows the plugins).");
+        }
+        if (matches.size() > 1) {
+            StringBuilder ids = new StringBuilder();
+            for (Bundle bundle : matches) {
+                ids.append(ids.length() == 0 ? "" : ", ").append(bundle.getBundleId())
+                        .append(" (").append(bundle.getVersion()).append(')');
+            }
+            throw new PluginException("'" + wanted + "' names " + matches.size()
+                    + " plugins; name one by id: " + ids);
+        }
+        return matches.get(0);
+    }
+
+    private static long parseId(String digits) throws PluginException {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException tooLong) {
+            throw new PluginException("No plugin with id " + digits + ".");
+        }
+    }
+
+    private static int intProperty(BundleContext context, String key, int fallback) {
+        String value = context.getProperty(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'", e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.carehost.shell.internal;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.carehost.plugins.ComponentInfo;
+import org.carehost.plugins.PluginInfo;
+
+/** How plugins read in the shell: tables, detail blocks and one-line summaries. */
+final class Text {
+
+    private Text() {
+    }
+
+    static String pluginTable(List<PluginInfo> plugins) {
+        if (plugins.isEmpty()) {
+            return "No plugins installed. Drop a bundle jar into the deploy folder, or use plugin:install <path|url>.\n";
+        }
+        Table table = new Table("ID", "SYMBOLIC NAME", "VERSION", "STATE", "COMPONENTS", "ORIGIN");
+        for (PluginInfo plugin : plugins) {
+            table.row(plugin.id(), plugin.symbolicName(), plugin.version(), plugin.state(),
+                    componentSummary(plugin.components()), plugin.origin());
+        }
+        return table.toString();
+    }
+
+    static String pluginDetail(PluginInfo plugin) {
+        StringBuilder out = new StringBuilder();
+        Table fields = new Table("FIELD", "VALUE")
+                .row("id", plugin.id())
+                .row("symbolic name", plugin.symbolicName())
+                .row("version", plugin.version())
+                .row("state", plugin.state())
+                .row("origin", plugin.origin())
+                .row("location", plugin.location());
+        out.append(fields);
+        if (plugin.components().isEmpty()) {
+            out.append("\nNo Declarative Services components.\n");
+        } else {
+            Table components = new Table("COMPONENT", "STATE");
+            for (ComponentInfo component : plugin.components()) {
+                components.row(component.name(), component.state());
+            }
+            out.append('\n').append(components);
+        }
+        return out.toString();
+    }
+
+    static String summary(String verb, PluginInfo plugin) {
+        return "Plugin " + plugin.symbolicName() + " " + plugin.version() + " (id " + plugin.id() + ") " + verb
+                + "; state " + plugin.state() + ".\n";
+    }
+
+    static String findings(List<String> lines) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            out.append(i == 0 ? "" : "  ").append(lines.get(i)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** "2 active" / "1 active, 1 failed activation" / "-" */
+    static String componentSummary(List<ComponentInfo> components) {
+        if (components.isEmpty()) {
+            return "-";
+        }
+        return components.stream()
+                .collect(Collectors.groupingBy(ComponentInfo::state, java.util.TreeMap::new, Collectors.counting()))
+                .entrySet().stream()
+                .map(entry -> entry.getValue() + " " + entry.getKey())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Cells stay on one line so that columns stay aligned. */
+    static String oneLine(String text) {
+        return text.replaceAll("[\\r\\n\\t]+", " ");
+    }
+}
