@@ -15,9 +15,11 @@ import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 final class ComponentStates {
 
     private final ServiceComponentRuntime scr;
+    private final ActivationFailures failures;
 
-    ComponentStates(ServiceComponentRuntime scr) {
+    ComponentStates(ServiceComponentRuntime scr, ActivationFailures failures) {
         this.scr = scr;
+        this.failures = failures;
     }
 
     List<ComponentInfo> of(Bundle bundle) {
@@ -60,7 +62,7 @@ final class ComponentStates {
                                 + String.join(", ", description.configurationPid) + ") and none exists.");
                         break;
                     case ComponentConfigurationDTO.FAILED_ACTIVATION:
-                        problems.add(name + " failed in activate: " + firstLine(configuration.failure));
+                        problems.add(name + " failed in activate: " + failureOf(bundle, configuration.failure));
                         break;
                     case ComponentConfigurationDTO.SATISFIED:
                         if (description.immediate) {
@@ -123,6 +125,27 @@ final class ComponentStates {
                 .map(reference -> reference.interfaceName)
                 .findFirst()
                 .orElse(referenceName);
+    }
+
+    private String failureOf(Bundle bundle, String dtoFailure) {
+        String cause = rootCause(dtoFailure);
+        if (cause.startsWith("java.lang.reflect.InvocationTargetException")) {
+            String logged = failures.latest(bundle);
+            return logged == null ? cause : logged;
+        }
+        return cause;
+    }
+
+    /**
+     * The innermost "Caused by:" of a stack trace (DS wraps the activate exception in an
+     * InvocationTargetException), else its first line.
+     */
+    static String rootCause(String stackTrace) {
+        if (stackTrace == null) {
+            return firstLine(null);
+        }
+        int cause = stackTrace.lastIndexOf("Caused by: ");
+        return cause < 0 ? firstLine(stackTrace) : firstLine(stackTrace.substring(cause + "Caused by: ".length()));
     }
 
     static String firstLine(String text) {

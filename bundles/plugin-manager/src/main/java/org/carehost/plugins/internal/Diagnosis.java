@@ -146,7 +146,7 @@ final class Diagnosis {
         if (!candidate.startsWith(dir) || !Files.exists(candidate)) {
             return null;
         }
-        return context.getBundle(candidate.toUri().toString()) == null ? candidate : null;
+        return bundles.installedFrom(candidate) == null ? candidate : null;
     }
 
     /** Why a file in the deploy folder is not an installed plugin. */

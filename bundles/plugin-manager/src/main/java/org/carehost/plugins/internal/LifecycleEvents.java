@@ -59,12 +59,13 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
 
     @Activate
     public LifecycleEvents(BundleContext context, @Reference EventAdmin eventAdmin,
-            @Reference ServiceComponentRuntime scr, @Reference(service = LoggerFactory.class) Logger log) {
+            @Reference ServiceComponentRuntime scr,
+            @Reference ActivationFailures failures, @Reference(service = LoggerFactory.class) Logger log) {
         this.context = context;
         this.eventAdmin = eventAdmin;
         this.log = log;
         this.bundles = new PluginBundles(context);
-        this.diagnosis = new Diagnosis(context, bundles, new ComponentStates(scr));
+        this.diagnosis = new Diagnosis(context, bundles, new ComponentStates(scr, failures));
         context.addBundleListener(this);
         context.addFrameworkListener(this);
         for (Bundle bundle : bundles.plugins()) {

@@ -73,6 +73,22 @@ final class PluginBundles {
         return file != null && file.startsWith(deployDir) ? PluginOrigin.DEPLOY : PluginOrigin.SHELL;
     }
 
+    /** The bundle installed from {@code file}, whatever spelling of its URL the installer used, or null. */
+    Bundle installedFrom(Path file) {
+        Path wanted = file.toAbsolutePath().normalize();
+        for (Bundle bundle : context.getBundles()) {
+            if (wanted.equals(pathOf(bundle.getLocation()))) {
+                return bundle;
+            }
+        }
+        return null;
+    }
+
+    /** The location a plugin installed from a local file gets: the form the deploy watcher uses too. */
+    static String locationOf(Path file) {
+        return file.toAbsolutePath().normalize().toFile().toURI().toString();
+    }
+
     /** The local file behind a bundle location, or null when it is not a file location. */
     static Path pathOf(String location) {
         try {

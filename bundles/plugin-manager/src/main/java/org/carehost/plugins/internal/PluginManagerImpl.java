@@ -56,10 +56,11 @@ public final class PluginManagerImpl implements PluginManager {
     private volatile long lastChange = System.nanoTime();
 
     @Activate
-    public PluginManagerImpl(BundleContext context, @Reference ServiceComponentRuntime scr) {
+    public PluginManagerImpl(BundleContext context, @Reference ServiceComponentRuntime scr,
+            @Reference ActivationFailures failures) {
         this.context = context;
         this.bundles = new PluginBundles(context);
-        this.components = new ComponentStates(scr);
+        this.components = new ComponentStates(scr, failures);
         this.diagnosis = new Diagnosis(context, bundles, components);
         context.addBundleListener(changes);
     }
@@ -84,7 +85,7 @@ public final class PluginManagerImpl implements PluginManager {
     private boolean deployFolderInstalled() {
         try (Stream<Path> files = Files.list(bundles.deployDir())) {
             return files.filter(file -> file.getFileName().toString().endsWith(".jar"))
-                    .allMatch(file -> context.getBundle(file.toUri().toString()) != null
+                    .allMatch(file -> bundles.installedFrom(file) != null
                             || diagnosis.whyFile(file).stream().noneMatch(line -> line.startsWith("It is a valid bundle")));
         } catch (IOException noFolder) {
             return true;
@@ -334,7 +335,7 @@ public final class PluginManagerImpl implements PluginManager {
                     URI uri = new URI(text);
                     if ("file".equalsIgnoreCase(uri.getScheme())) {
                         Path path = Paths.get(uri).toAbsolutePath().normalize();
-                        return new Source(path.toUri().toString(), path, null);
+                        return new Source(PluginBundles.locationOf(path), path, null);
                     }
                     return new Source(text, null, uri.toURL());
                 } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
@@ -344,7 +345,7 @@ public final class PluginManagerImpl implements PluginManager {
             }
             try {
                 Path path = Paths.get(text).toAbsolutePath().normalize();
-                return new Source(path.toUri().toString(), path, null);
+                return new Source(PluginBundles.locationOf(path), path, null);
             } catch (InvalidPathException e) {
                 throw new PluginException("'" + text + "' is not a valid path: " + e.getMessage(), e);
             }

@@ -1,0 +1,93 @@
+package org.carehost.logging.internal;
+
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.service.log.admin.LoggerAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+import ch.qos.logback.classic.LoggerContext;
+
+/**
+ * Connects the OSGi Log Service to Logback: every Log Service entry goes to the appenders of
+ * etc/logback.xml, and the Log Service's levels follow the logger levels set there (the Log Service
+ * default is WARN, which would drop every INFO line before it reaches Logback). Libraries that log
+ * through java.util.logging go to Logback too.
+ *
+ * <p>Replaces org.apache.felix.logback 1.0.6, whose events carry no LoggerContext: Logback 1.3.8 and
+ * later need one (for the MDC), so each of its events failed in the appenders and nothing was written.
+ */
+public final class Activator implements BundleActivator {
+
+    private ServiceTracker<LoggerAdmin, LevelSync> levels;
+    private ServiceTracker<LogReaderService, LogReaderService> readers;
+
+    @Override
+    public void start(BundleContext context) {
+        LoggerContext logback = logbackContext();
+
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+
+        levels = new ServiceTracker<>(context, LoggerAdmin.class, null) {
+            @Override
+            public LevelSync addingService(ServiceReference<LoggerAdmin> reference) {
+                LoggerAdmin admin = context.getService(reference);
+                return admin == null ? null : new LevelSync(admin, logback);
+            }
+
+            @Override
+            public void removedService(ServiceReference<LoggerAdmin> reference, LevelSync sync) {
+                sync.close();
+                context.ungetService(reference);
+            }
+        };
+        levels.open();
+
+        LogbackListener listener = new LogbackListener(logback);
+        readers = new ServiceTracker<>(context, LogReaderService.class, null) {
+            @Override
+            public LogReaderService addingService(ServiceReference<LogReaderService> reference) {
+                LogReaderService reader = context.getService(reference);
+                if (reader != null) {
+                    reader.addLogListener(listener);
+                }
+                return reader;
+            }
+
+            @Override
+            public void removedService(ServiceReference<LogReaderService> reference, LogReaderService reader) {
+                reader.removeLogListener(listener);
+                context.ungetService(reference);
+            }
+        };
+        readers.open();
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+        readers.close();
+        levels.close();
+        SLF4JBridgeHandler.uninstall();
+    }
+
+    /** Logback's context, configured (from logback.configurationFile) on first use. */
+    private static LoggerContext logbackContext() {
+        // Logback looks its configurators up through the context class loader.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Activator.class.getClassLoader());
+        try {
+            Object factory = org.slf4j.LoggerFactory.getILoggerFactory();
+            if (!(factory instanceof LoggerContext)) {
+                throw new IllegalStateException("SLF4J is bound to " + factory.getClass().getName()
+                        + ", not to Logback: is the service loader mediator running before slf4j.api?");
+            }
+            return (LoggerContext) factory;
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.carehost.logging.internal;
+
+import java.time.Instant;
+
+import org.osgi.framework.Bundle;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
+
+/** Hands each Log Service entry to the Logback logger of the same name. */
+final class LogbackListener implements LogListener {
+
+    private final LoggerContext logback;
+
+    LogbackListener(LoggerContext logback) {
+        this.logback = logback;
+    }
+
+    @Override
+    public void logged(LogEntry entry) {
+        Logger logger = logback.getLogger(loggerName(entry));
+        Level level = toLogback(entry.getLogLevel());
+        if (!logger.isEnabledFor(level)) {
+            return;
+        }
+        // The message is already formatted by the Log Service: no arguments. This constructor sets the
+        // event's LoggerContext, which Logback's appenders need.
+        LoggingEvent event = new LoggingEvent(org.osgi.service.log.Logger.class.getName(), logger, level,
+                entry.getMessage(), entry.getException(), null);
+        event.setInstant(Instant.ofEpochMilli(entry.getTime()));
+        event.setThreadName(entry.getThreadInfo());
+        StackTraceElement location = entry.getLocation();
+        event.setCallerData(location == null ? new StackTraceElement[0] : new StackTraceElement[] {location});
+        logger.callAppenders(event);
+    }
+
+    /** Framework events (Events.Bundle, Events.Service, ...) get the bundle they are about as a suffix. */
+    private static String loggerName(LogEntry entry) {
+        String name = entry.getLoggerName();
+        Bundle bundle = entry.getBundle();
+        if (bundle != null && bundle.getSymbolicName() != null
+                && (name.startsWith("Events.") || name.equals("LogService")) && name.indexOf('.', 7) < 0) {
+            return name + "." + bundle.getSymbolicName();
+        }
+        return name;
+    }
+
+    static Level toLogback(LogLevel level) {
+        switch (level) {
+            case AUDIT: return Level.ERROR;
+            case ERROR: return Level.ERROR;
+            case WARN: return Level.WARN;
+            case INFO: return Level.INFO;
+            case DEBUG: return Level.DEBUG;
+            default: return Level.TRACE;
+        }
+    }
+
+    static LogLevel toOsgi(Level level) {
+        switch (level.toInt()) {
+            case Level.ERROR_INT: return LogLevel.ERROR;
+            case Level.WARN_INT: return LogLevel.WARN;
+            case Level.INFO_INT: return LogLevel.INFO;
+            case Level.DEBUG_INT: return LogLevel.DEBUG;
+            default: return LogLevel.TRACE;
+        }
+    }
+}

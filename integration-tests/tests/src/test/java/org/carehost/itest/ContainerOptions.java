@@ -1,0 +1,66 @@
+package org.carehost.itest;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
+
+import java.io.File;
+
+import org.ops4j.pax.exam.Option;
+
+/**
+ * The container's real bundles in Felix, as carehost.jar runs them: container bundles below start
+ * level 50, plugins at 60, the deploy folder watched by FileInstall with the same settings.
+ */
+final class ContainerOptions {
+
+    private ContainerOptions() {
+    }
+
+    static File bundleFile(String name) {
+        File file = new File(System.getProperty("carehost.bundles"), name + ".jar");
+        if (!file.isFile()) {
+            throw new IllegalStateException("Missing test bundle " + file + " (run the tests through Maven)");
+        }
+        return file;
+    }
+
+    private static Option containerBundle(String name, int startLevel) {
+        return bundle(bundleFile(name).toURI().toString()).startLevel(startLevel);
+    }
+
+    static Option container(File deployDir) {
+        return composite(
+                cleanCaches(true),
+                systemTimeout(120_000),
+                junitBundles(),
+                frameworkStartLevel(100),
+                frameworkProperty("felix.startlevel.bundle").value("60"),
+                frameworkProperty("carehost.plugin.startlevel").value("50"),
+                frameworkProperty("felix.fileinstall.dir").value(deployDir.getAbsolutePath()),
+                frameworkProperty("felix.fileinstall.filter").value(".*\\.jar"),
+                frameworkProperty("felix.fileinstall.poll").value("50"),
+                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
+                frameworkProperty("felix.fileinstall.start.level").value("60"),
+                frameworkProperty("felix.fileinstall.log.level").value("1"),
+                systemProperty("carehost.bundles").value(System.getProperty("carehost.bundles")),
+                systemProperty("carehost.deploy").value(deployDir.getAbsolutePath()),
+                containerBundle("org.osgi.util.function", 10),
+                containerBundle("org.osgi.util.promise", 10),
+                containerBundle("org.osgi.service.component", 10),
+                containerBundle("org.apache.felix.log", 11),
+                containerBundle("org.apache.felix.configadmin", 11),
+                containerBundle("org.apache.felix.eventadmin", 11),
+                containerBundle("org.apache.felix.scr", 12),
+                containerBundle("org.apache.felix.gogo.runtime", 12),
+                containerBundle("org.apache.felix.fileinstall", 13),
+                containerBundle("carehost-sdk", 20),
+                containerBundle("carehost-plugin-manager", 20),
+                containerBundle("carehost-shell", 20));
+    }
+}

@@ -1,0 +1,181 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.Collection;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import javax.inject.Inject;
+
+import org.carehost.plugins.PluginInfo;
+import org.carehost.plugins.PluginManager;
+import org.carehost.plugins.PluginOrigin;
+import org.carehost.sdk.plugin.PluginEvents;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration.ConfigurationAttribute;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+/** The watched deploy folder: drop to install, replace to hot-reload, delete to uninstall, bad files explained. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class DeployFolderIT {
+
+    private static final long WATCH_TIMEOUT = 10_000;
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    PluginManager plugins;
+
+    @Inject
+    ConfigurationAdmin configAdmin;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        return new Option[] {ContainerOptions.container(deploy)};
+    }
+
+    private static Path deployDir() {
+        return Paths.get(System.getProperty("carehost.deploy"));
+    }
+
+    private static Path fixture(String name) {
+        return Paths.get(System.getProperty("carehost.bundles"), name + ".jar");
+    }
+
+    /** Copy beside the folder, then rename in: the way to publish a file that is never seen half-written. */
+    private static void drop(Path source, String name) throws IOException {
+        Path partial = deployDir().resolveSibling(deployDir().getFileName() + "-" + name + ".partial");
+        Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, deployDir().resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private String greeting() {
+        try {
+            Collection<ServiceReference<Supplier>> refs = context.getServiceReferences(Supplier.class, "(fixture=greeter)");
+            if (refs.isEmpty()) {
+                return null;
+            }
+            ServiceReference<Supplier> ref = refs.iterator().next();
+            Object value = context.getService(ref).get();
+            context.ungetService(ref);
+            return String.valueOf(value);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Test
+    public void dropReplaceAndDeleteWithConfigurationKept() throws Exception {
+        drop(fixture("carehost-fixture-greeter-v1"), "greeter.jar");
+        Await.until("v1 is active", WATCH_TIMEOUT, () -> "hello from v1".equals(greeting()));
+        PluginInfo v1 = plugins.get("org.carehost.fixture.greeter");
+        assertEquals(PluginOrigin.DEPLOY, v1.origin());
+
+        org.osgi.service.cm.Configuration configuration =
+                configAdmin.getConfiguration("org.carehost.fixture.greeter", "?");
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("salutation", "good morning");
+        configuration.update(properties);
+        Await.until("configuration applied", WATCH_TIMEOUT, () -> "good morning from v1".equals(greeting()));
+
+        drop(fixture("carehost-fixture-greeter-v2"), "greeter.jar");
+        Await.until("v2 code runs with the kept configuration", WATCH_TIMEOUT,
+                () -> "good morning from v2".equals(greeting()));
+        PluginInfo v2 = plugins.get("org.carehost.fixture.greeter");
+        assertEquals("updated in place, same id", v1.id(), v2.id());
+        assertEquals("2.0.0", v2.version());
+        assertTrue(configuration.getAttributes().isEmpty() || !configuration.getAttributes().contains(ConfigurationAttribute.READ_ONLY));
+
+        Files.delete(deployDir().resolve("greeter.jar"));
+        Await.until("deleting the file uninstalls the plugin", WATCH_TIMEOUT, () -> context.getBundle(v1.id()) == null);
+        assertEquals(null, greeting());
+    }
+
+    @Test
+    public void badFilesAreExplainedAndOthersKeepRunning() throws Exception {
+        List<Event> failures = new CopyOnWriteArrayList<>();
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, PluginEvents.FAILED);
+        context.registerService(EventHandler.class, failures::add, props);
+
+        drop(fixture("carehost-fixture-greeter-v1"), "greeter.jar");
+        Await.until("greeter is active", WATCH_TIMEOUT, () -> "hello from v1".equals(greeting()));
+
+        Path dir = deployDir();
+        Files.createFile(dir.resolve("empty.jar"));
+        Files.write(dir.resolve("corrupt.jar"), "PK\u0003\u0004 truncated".getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(dir.resolve("README.txt"), "not a plugin".getBytes(StandardCharsets.UTF_8));
+        drop(fixture("carehost-fixture-unresolvable"), "unresolvable.jar");
+        drop(fixture("carehost-fixture-activate-throws"), "throws.jar");
+        drop(fixture("carehost-fixture-greeter-v1"), "greeter-again.jar");
+
+        Await.until("the unresolvable plugin is installed", WATCH_TIMEOUT,
+                () -> context.getBundle(dir.resolve("unresolvable.jar").toFile().toURI().toString()) != null);
+        Await.until("the throwing plugin is installed", WATCH_TIMEOUT,
+                () -> context.getBundle(dir.resolve("throws.jar").toFile().toURI().toString()) != null);
+
+        assertWhy("empty.jar", "empty (0 bytes)");
+        assertWhy("corrupt.jar", "not a valid jar");
+        assertWhy("README.txt", "Only .jar files");
+        assertWhy("org.carehost.fixture.unresolvable", "needs package org.example.missing");
+        Await.until("activate failure is visible", WATCH_TIMEOUT, () -> why("org.carehost.fixture.throws").contains("failed in activate"));
+
+        Await.until("FAILED events for the unresolvable plugin, the throwing one and the broken files", WATCH_TIMEOUT,
+                () -> reasons(failures).contains("org.example.missing") && reasons(failures).contains("activate fails on purpose")
+                        && reasons(failures).contains("empty (0 bytes)") && reasons(failures).contains("not a valid jar"));
+
+        assertEquals("the good plugin keeps running", "hello from v1", greeting());
+        Bundle greeter = context.getBundle(dir.resolve("greeter.jar").toFile().toURI().toString());
+        assertNotNull(greeter);
+        assertEquals(Bundle.ACTIVE, greeter.getState());
+    }
+
+    private String why(String name) {
+        try {
+            return String.join("\n", plugins.why(name));
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private void assertWhy(String name, String expected) throws Exception {
+        Await.until("plugin:why " + name + " says '" + expected + "' (now: " + why(name) + ")", WATCH_TIMEOUT,
+                () -> why(name).contains(expected));
+    }
+
+    private static String reasons(List<Event> events) {
+        StringBuilder all = new StringBuilder();
+        for (Event event : events) {
+            all.append(event.getProperty(PluginEvents.REASON)).append('\n');
+        }
+        return all.toString();
+    }
+}

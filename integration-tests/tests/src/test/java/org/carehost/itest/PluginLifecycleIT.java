@@ -1,0 +1,234 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+
+import javax.inject.Inject;
+
+import org.carehost.plugins.PluginException;
+import org.carehost.plugins.PluginInfo;
+import org.carehost.plugins.PluginManager;
+import org.carehost.plugins.PluginState;
+import org.carehost.sdk.plugin.PluginEvents;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+/** Install, start, stop, update and uninstall through the plugin manager, and what it says about bad input. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class PluginLifecycleIT {
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    PluginManager plugins;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        return new Option[] {ContainerOptions.container(deploy)};
+    }
+
+    private static String fixture(String name) {
+        return new File(System.getProperty("carehost.bundles"), name + ".jar").getAbsolutePath();
+    }
+
+    private String greeting() {
+        Collection<ServiceReference<Supplier>> refs;
+        try {
+            refs = context.getServiceReferences(Supplier.class, "(fixture=greeter)");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+        if (refs.isEmpty()) {
+            return null;
+        }
+        ServiceReference<Supplier> ref = refs.iterator().next();
+        try {
+            return String.valueOf(context.getService(ref).get());
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    @Test
+    public void installStartStopUpdateUninstall() throws Exception {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        ServiceRegistration<EventHandler> listener = listen(events);
+        try {
+            PluginInfo installed = plugins.install(fixture("carehost-fixture-greeter-v1"));
+            assertEquals("org.carehost.fixture.greeter", installed.symbolicName());
+            assertEquals(PluginState.ACTIVE, installed.state());
+            assertEquals("hello from v1", greeting());
+            assertTrue(plugins.list().stream().anyMatch(p -> p.id() == installed.id()));
+
+            assertEquals(PluginState.RESOLVED, plugins.stop("org.carehost.fixture.greeter").state());
+            assertEquals(null, greeting());
+            assertEquals(PluginState.ACTIVE, plugins.start(String.valueOf(installed.id())).state());
+            assertEquals("hello from v1", greeting());
+
+            PluginInfo updated = plugins.update("org.carehost.fixture.greeter", fixture("carehost-fixture-greeter-v2"));
+            assertEquals(installed.id(), updated.id());
+            assertEquals("2.0.0", updated.version());
+            assertEquals("hello from v2", greeting());
+
+            PluginInfo gone = plugins.uninstall(String.valueOf(installed.id()));
+            assertEquals(PluginState.UNINSTALLED, gone.state());
+            assertEquals(null, context.getBundle(installed.id()));
+            assertEquals(null, greeting());
+
+            Await.until("UNINSTALLED is posted", 5_000, () -> topics(events).contains(PluginEvents.UNINSTALLED));
+            List<String> topics = topics(events);
+            for (String topic : List.of(PluginEvents.INSTALLED, PluginEvents.RESOLVED, PluginEvents.STARTED,
+                    PluginEvents.STOPPED, PluginEvents.UPDATED)) {
+                assertTrue(topic + " missing from " + topics, topics.contains(topic));
+            }
+            Event first = events.get(0);
+            assertEquals("org.carehost.fixture.greeter", first.getProperty(PluginEvents.SYMBOLIC_NAME));
+            assertEquals("1.0.0", first.getProperty(PluginEvents.VERSION));
+        } finally {
+            listener.unregister();
+        }
+    }
+
+    @Test
+    public void activateThatThrowsIsExplainedAndPostedAsFailed() throws Exception {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        ServiceRegistration<EventHandler> listener = listen(events);
+        try {
+            try {
+                plugins.install(fixture("carehost-fixture-activate-throws"));
+                fail("install of a plugin whose component fails must report it");
+            } catch (PluginException expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().contains("fixture: activate fails on purpose"));
+            }
+            List<String> why = plugins.why("org.carehost.fixture.throws");
+            assertTrue(String.join("\n", why), String.join("\n", why)
+                    .contains("failed in activate: java.lang.IllegalStateException: fixture: activate fails on purpose"));
+            Await.until("FAILED is posted", 5_000, () -> topics(events).contains(PluginEvents.FAILED));
+            Event failed = events.stream().filter(e -> e.getTopic().equals(PluginEvents.FAILED)).findFirst().get();
+            assertEquals("org.carehost.fixture.throws", failed.getProperty(PluginEvents.SYMBOLIC_NAME));
+            assertTrue(String.valueOf(failed.getProperty(PluginEvents.REASON)).contains("activate fails on purpose"));
+        } finally {
+            listener.unregister();
+        }
+    }
+
+    @Test
+    public void unresolvableImportIsNamed() throws Exception {
+        try {
+            plugins.install(fixture("carehost-fixture-unresolvable"));
+            fail("an unresolvable plugin must not be reported as started");
+        } catch (PluginException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("org.example.missing"));
+        }
+        String why = String.join("\n", plugins.why("org.carehost.fixture.unresolvable"));
+        assertTrue(why, why.contains("is INSTALLED"));
+        assertTrue(why, why.contains("needs package org.example.missing"));
+    }
+
+    @Test
+    public void badFilesAreRefusedAndChangeNothing() throws Exception {
+        Path dir = Files.createTempDirectory("carehost-bad");
+        Path empty = Files.createFile(dir.resolve("empty.jar"));
+        Path corrupt = Files.write(dir.resolve("corrupt.jar"), "PK\u0003\u0004 this is not a zip".getBytes(StandardCharsets.ISO_8859_1));
+        Path text = Files.write(dir.resolve("notes.txt"), "a text file".getBytes(StandardCharsets.UTF_8));
+        Path noManifest = dir.resolve("no-manifest.jar");
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(noManifest))) {
+            jar.putNextEntry(new ZipEntry("hello.txt"));
+            jar.write("hi".getBytes(StandardCharsets.UTF_8));
+        }
+        Path plain = dir.resolve("plain.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plain), manifest)) {
+            jar.putNextEntry(new ZipEntry("x/Y.class"));
+        }
+        int bundlesBefore = context.getBundles().length;
+        List<String[]> cases = new ArrayList<>();
+        cases.add(new String[] {empty.toString(), "empty (0 bytes)"});
+        cases.add(new String[] {corrupt.toString(), "not a valid jar"});
+        cases.add(new String[] {text.toString(), "not a valid jar"});
+        cases.add(new String[] {noManifest.toString(), "without a manifest"});
+        cases.add(new String[] {plain.toString(), "plain jar, not an OSGi bundle"});
+        cases.add(new String[] {dir.resolve("missing.jar").toString(), "does not exist"});
+        cases.add(new String[] {"nosuchscheme://x/y.jar", "nor a valid URL"});
+        for (String[] c : cases) {
+            try {
+                plugins.install(c[0]);
+                fail("installed " + c[0]);
+            } catch (PluginException expected) {
+                assertTrue(c[0] + ": " + expected.getMessage(), expected.getMessage().contains(c[1]));
+            }
+        }
+        assertEquals("bad input must change nothing", bundlesBefore, context.getBundles().length);
+
+        plugins.install(fixture("carehost-fixture-greeter-v1"));
+        Path copy = Files.copy(Path.of(fixture("carehost-fixture-greeter-v1")), dir.resolve("greeter-copy.jar"));
+        try {
+            plugins.install(copy.toString());
+            fail("a second copy with the same symbolic name and version must be refused");
+        } catch (PluginException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("same symbolic name and version"));
+        }
+        for (String unknown : new String[] {"no.such.plugin", "999999", " "}) {
+            try {
+                plugins.why(unknown);
+                fail("why of " + unknown);
+            } catch (PluginException expected) {
+                assertFalse(expected.getMessage().isEmpty());
+            }
+        }
+        try {
+            plugins.stop("0");
+            fail("the system bundle is not a plugin");
+        } catch (PluginException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("part of the container"));
+        }
+    }
+
+    private ServiceRegistration<EventHandler> listen(List<Event> events) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, PluginEvents.TOPIC_ALL);
+        return context.registerService(EventHandler.class, events::add, props);
+    }
+
+    private static List<String> topics(List<Event> events) {
+        List<String> topics = new ArrayList<>();
+        for (Event event : events) {
+            topics.add(event.getTopic());
+        }
+        return topics;
+    }
+}
