@@ -1,0 +1,144 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.Test;
+
+/**
+ * The executable itself, as an operator and a script run it: {@code target/carehost.jar} in a fresh
+ * working directory, driven through standard input, restarted, moved to another JDK, and stopped by SIGTERM.
+ */
+public class ContainerProcessIT {
+
+    private static final Path JAR = Paths.get(System.getProperty("carehost.jar"));
+    private static final Path BUNDLES = Paths.get(System.getProperty("carehost.bundles"));
+    private static final String JAVA_17 = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String JAVA_25 = Paths.get(System.getProperty("jdk25.home"), "bin", "java").toString();
+
+    /** What one run printed. */
+    static final class Run {
+        final int exit;
+        final String out;
+        final String err;
+
+        Run(int exit, String out, String err) {
+            this.exit = exit;
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    private static Path freshHome(String name) throws IOException {
+        Path home = Files.createDirectories(Paths.get(System.getProperty("carehost.work")))
+                .resolve(name + "-" + System.nanoTime());
+        Files.createDirectories(home.resolve("deploy"));
+        Files.copy(BUNDLES.resolve("carehost-sample-hello.jar"), home.resolve("deploy/hello.jar"));
+        return home;
+    }
+
+    private static Process start(Path home, String java) throws IOException {
+        assertTrue("no JDK at " + java, new File(java).canExecute());
+        return new ProcessBuilder(java, "-jar", JAR.toString())
+                .directory(home.toFile())
+                .redirectOutput(home.resolve("stdout.txt").toFile())
+                .redirectError(home.resolve("stderr.txt").toFile())
+                .start();
+    }
+
+    private static Run script(Path home, String java, String commands) throws Exception {
+        Process process = start(home, java);
+        try (OutputStream in = process.getOutputStream()) {
+            in.write(commands.getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
+        return new Run(process.exitValue(), Files.readString(home.resolve("stdout.txt")),
+                Files.readString(home.resolve("stderr.txt")));
+    }
+
+    @Test
+    public void pipedCommandsRunAndTheExitStatusSaysIfOneFailed() throws Exception {
+        Path home = freshHome("script");
+        Run ok = script(home, JAVA_17, "plugin:list\nhello:greet Ada\n");
+        assertEquals(ok.toString(), 0, ok.exit);
+        assertTrue(ok.toString(), ok.out.matches("(?s).*org\\.carehost\\.sample\\.hello\\s+\\S+\\s+ACTIVE\\s+1 active\\s+deploy.*"));
+        assertTrue(ok.toString(), ok.out.contains("Hello, Ada, from a Carehost plugin!"));
+        for (String dir : new String[] {"deploy", "etc", "data"}) {
+            assertTrue(dir + " is laid out", Files.isDirectory(home.resolve(dir)));
+        }
+        assertTrue(Files.readString(home.resolve("etc/logback.xml")).contains("<!--"));
+
+        Run failed = script(home, JAVA_17, "plugin:why no.such.plugin\nplugin:list\n");
+        assertEquals(failed.toString(), 1, failed.exit);
+        assertTrue(failed.toString(), failed.err.contains("No plugin named 'no.such.plugin'"));
+        assertTrue("later commands still run", failed.out.contains("org.carehost.sample.hello"));
+    }
+
+    @Test
+    public void pluginsAndTheirStatesSurviveRestartsAndAJdkChange() throws Exception {
+        Path home = freshHome("restart");
+        String greeter = BUNDLES.resolve("carehost-fixture-greeter-v1.jar").toString();
+        Run first = script(home, JAVA_17, "plugin:install " + greeter + "\nplugin:stop org.carehost.sample.hello\nplugin:list\n");
+        assertEquals(first.toString(), 0, first.exit);
+        long greeterId = idOf(first.out, "org.carehost.fixture.greeter");
+        long helloId = idOf(first.out, "org.carehost.sample.hello");
+
+        for (String java : new String[] {JAVA_17, JAVA_25}) {
+            Run again = script(home, java, "plugin:list\n");
+            assertEquals(again.toString(), 0, again.exit);
+            assertEquals("not reinstalled: " + again, greeterId, idOf(again.out, "org.carehost.fixture.greeter"));
+            assertEquals("not reinstalled: " + again, helloId, idOf(again.out, "org.carehost.sample.hello"));
+            assertEquals(again.toString(), "ACTIVE", stateOf(again.out, "org.carehost.fixture.greeter"));
+            assertEquals("a stopped plugin stays stopped: " + again, "RESOLVED", stateOf(again.out, "org.carehost.sample.hello"));
+        }
+    }
+
+    @Test
+    public void sigtermStopsEveryBundleCleanly() throws Exception {
+        Path home = freshHome("sigterm");
+        Process process = start(home, JAVA_17);
+        Path log = home.resolve("data/log/carehost.log");
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!(Files.exists(log) && Files.readString(log).contains("hello plugin activated"))) {
+            assertTrue("the plugin did not start: " + Files.readString(home.resolve("stderr.txt")),
+                    System.currentTimeMillis() < deadline && process.isAlive());
+            Thread.sleep(50);
+        }
+        process.destroy(); // SIGTERM
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String logged = Files.readString(log);
+        assertTrue(logged, logged.contains("hello plugin deactivated"));
+        assertTrue(logged, logged.contains("org.carehost.sample.hello") && logged.contains("STOPPED"));
+        process.getOutputStream().close();
+    }
+
+    private static Matcher row(String table, String symbolicName) {
+        Matcher row = Pattern.compile("(?m)^(\\d+)\\s+" + Pattern.quote(symbolicName) + "\\s+(\\S+)\\s+(\\S+)").matcher(table);
+        assertTrue(symbolicName + " not listed in\n" + table, row.find());
+        return row;
+    }
+
+    private static long idOf(String table, String symbolicName) {
+        return Long.parseLong(row(table, symbolicName).group(1));
+    }
+
+    private static String stateOf(String table, String symbolicName) {
+        return row(table, symbolicName).group(3);
+    }
+}
