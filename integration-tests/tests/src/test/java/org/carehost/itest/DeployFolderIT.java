@@ -11,12 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 
 import javax.inject.Inject;
 
@@ -33,7 +31,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration.ConfigurationAttribute;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
@@ -78,18 +75,7 @@ public class DeployFolderIT {
     }
 
     private String greeting() {
-        try {
-            Collection<ServiceReference<Supplier>> refs = context.getServiceReferences(Supplier.class, "(fixture=greeter)");
-            if (refs.isEmpty()) {
-                return null;
-            }
-            ServiceReference<Supplier> ref = refs.iterator().next();
-            Object value = context.getService(ref).get();
-            context.ungetService(ref);
-            return String.valueOf(value);
-        } catch (Exception e) {
-            return null;
-        }
+        return Greeters.greeting(context);
     }
 
     @Test

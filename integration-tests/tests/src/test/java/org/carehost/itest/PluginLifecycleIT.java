@@ -11,12 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -37,7 +35,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
@@ -65,21 +62,7 @@ public class PluginLifecycleIT {
     }
 
     private String greeting() {
-        Collection<ServiceReference<Supplier>> refs;
-        try {
-            refs = context.getServiceReferences(Supplier.class, "(fixture=greeter)");
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new AssertionError(e);
-        }
-        if (refs.isEmpty()) {
-            return null;
-        }
-        ServiceReference<Supplier> ref = refs.iterator().next();
-        try {
-            return String.valueOf(context.getService(ref).get());
-        } finally {
-            context.ungetService(ref);
-        }
+        return Greeters.greeting(context);
     }
 
     @Test

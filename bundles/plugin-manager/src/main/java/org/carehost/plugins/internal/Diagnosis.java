@@ -66,8 +66,8 @@ final class Diagnosis {
     /** Only the findings that are failures (nothing when the plugin is fine or merely stopped). */
     List<String> failures(Bundle bundle) {
         if (bundle.getState() == Bundle.INSTALLED && isPersistentlyStarted(bundle)) {
-            return requirements.unsatisfied(bundle).isEmpty()
-                    ? List.of("it cannot be resolved (see plugin:why)") : requirements.unsatisfied(bundle);
+            List<String> missing = requirements.unsatisfied(bundle);
+            return missing.isEmpty() ? List.of("it cannot be resolved (see plugin:why)") : missing;
         }
         if (bundle.getState() == Bundle.ACTIVE) {
             List<String> failed = new ArrayList<>();

@@ -48,6 +48,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     private final Logger log;
     private final PluginBundles bundles;
     private final Diagnosis diagnosis;
+    private final ActivationFailures failures;
     private final Map<Long, Identity> known = new ConcurrentHashMap<>();
     private final Map<Object, String> lastFailure = new ConcurrentHashMap<>();
     private final Map<Long, ScheduledFuture<?>> pendingChecks = new ConcurrentHashMap<>();
@@ -65,6 +66,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         this.eventAdmin = eventAdmin;
         this.log = log;
         this.bundles = new PluginBundles(context);
+        this.failures = failures;
         this.diagnosis = new Diagnosis(context, bundles, new ComponentStates(scr, failures));
         context.addBundleListener(this);
         context.addFrameworkListener(this);
@@ -94,6 +96,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         if (event.getType() == BundleEvent.UNINSTALLED) {
             identity = known.remove(bundle.getBundleId());
             lastFailure.remove(bundle.getBundleId());
+            failures.forget(bundle);
             if (identity == null) {
                 return;
             }
@@ -187,17 +190,17 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
 
     private void post(String topic, Identity identity, String reason) {
         Map<String, Object> properties = new HashMap<>();
-        properties.put(PluginEvents.SYMBOLIC_NAME, identity.symbolicName);
-        properties.put(PluginEvents.VERSION, identity.version);
-        properties.put(PluginEvents.BUNDLE_ID, identity.id);
+        properties.put(PluginEvents.SYMBOLIC_NAME, identity.symbolicName());
+        properties.put(PluginEvents.VERSION, identity.version());
+        properties.put(PluginEvents.BUNDLE_ID, identity.id());
         if (reason != null) {
             properties.put(PluginEvents.REASON, reason);
         }
         String what = topic.substring(PluginEvents.TOPIC_PREFIX.length());
         if (reason == null) {
-            log.info("Plugin {} {} (id {}) {}", identity.symbolicName, identity.version, identity.id, what);
+            log.info("Plugin {} {} (id {}) {}", identity.symbolicName(), identity.version(), identity.id(), what);
         } else {
-            log.warn("Plugin {} {} {}: {}", identity.symbolicName, identity.version, what, reason);
+            log.warn("Plugin {} {} {}: {}", identity.symbolicName(), identity.version(), what, reason);
         }
         eventAdmin.postEvent(new Event(topic, properties));
     }
@@ -215,16 +218,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     }
 
     /** What an event says about a plugin; kept so that UNINSTALLED can still name it. */
-    private static final class Identity {
-        final String symbolicName;
-        final String version;
-        final long id;
-
-        Identity(String symbolicName, String version, long id) {
-            this.symbolicName = symbolicName;
-            this.version = version;
-            this.id = id;
-        }
+    private record Identity(String symbolicName, String version, long id) {
 
         static Identity of(Bundle bundle) {
             return new Identity(String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString(),
