@@ -34,6 +34,18 @@ final class ContainerOptions {
         return bundle(bundleFile(name).toURI().toString()).startLevel(startLevel);
     }
 
+    /** The container plus the host services on a private H2 database (or the given JDBC URL). */
+    static Option hostServices(File deployDir, String jdbcUrl) {
+        return composite(
+                container(deployDir),
+                frameworkProperty("carehost.store.url").value(jdbcUrl),
+                containerBundle("org.osgi.service.jdbc", 10),
+                containerBundle("h2", 10),
+                containerBundle("postgresql", 10),
+                containerBundle("carehost-store", 21),
+                containerBundle("carehost-clinical", 22));
+    }
+
     static Option container(File deployDir) {
         return composite(
                 cleanCaches(true),
@@ -59,6 +71,9 @@ final class ContainerOptions {
                 containerBundle("org.apache.felix.scr", 12),
                 containerBundle("org.apache.felix.gogo.runtime", 12),
                 containerBundle("org.apache.felix.fileinstall", 13),
+                containerBundle("jackson-annotations", 10),
+                containerBundle("jackson-core", 10),
+                containerBundle("jackson-databind", 10),
                 containerBundle("carehost-sdk", 20),
                 containerBundle("carehost-plugin-manager", 20),
                 containerBundle("carehost-shell", 20));

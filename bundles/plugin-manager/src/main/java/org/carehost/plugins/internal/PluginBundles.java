@@ -34,8 +34,10 @@ final class PluginBundles {
     PluginBundles(BundleContext context) {
         this.context = context;
         this.pluginStartLevel = intProperty(context, PLUGIN_START_LEVEL_PROPERTY, DEFAULT_PLUGIN_START_LEVEL);
-        String deploy = context.getProperty(DEPLOY_DIR_PROPERTY);
-        this.deployDir = Paths.get(deploy == null ? "deploy" : deploy).toAbsolutePath().normalize();
+        // The watcher may watch several folders (deploy/ for plugins, etc/ for configuration); plugins come from the first.
+        String watched = context.getProperty(DEPLOY_DIR_PROPERTY);
+        String deploy = watched == null || watched.isBlank() ? "deploy" : watched.split(",")[0].trim();
+        this.deployDir = Paths.get(deploy).toAbsolutePath().normalize();
     }
 
     int pluginStartLevel() {

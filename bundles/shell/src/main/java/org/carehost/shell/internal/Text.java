@@ -51,6 +51,36 @@ final class Text {
                 + "; state " + plugin.state() + ".\n";
     }
 
+    static String pageFooter(org.carehost.sdk.resource.Page<?> page) {
+        if (page.total() == 0) {
+            return "No results.\n";
+        }
+        return (page.offset() + 1) + "-" + (page.offset() + page.items().size()) + " of " + page.total()
+                + (page.hasNext() ? " (next page: --offset " + (page.offset() + page.items().size()) + ")" : "") + "\n";
+    }
+
+    static String patientDetail(org.carehost.sdk.patient.Patient patient, boolean unmask) {
+        Table fields = new Table("FIELD", "VALUE")
+                .row("id", patient.id())
+                .row("version", patient.versionId())
+                .row("last updated", patient.lastUpdated())
+                .row("name", Phi.name(patient, unmask))
+                .row("birth date", Phi.birthDate(patient, unmask))
+                .row("gender", patient.gender() == null ? "-" : patient.gender().code());
+        for (org.carehost.sdk.patient.Identifier identifier : patient.identifiers()) {
+            fields.row("identifier" + (identifier.type() == null ? "" : " (" + identifier.type() + ")"),
+                    identifier.system() + "|" + identifier.value());
+        }
+        for (org.carehost.sdk.patient.ContactPoint contact : patient.telecom()) {
+            fields.row(contact.system(), unmask ? contact.value() : Phi.mask(contact.value()));
+        }
+        for (org.carehost.sdk.patient.Address address : patient.addresses()) {
+            fields.row("address", unmask ? String.join(", ", address.line()) + ", " + address.city()
+                    : "(masked; --unmask shows it)");
+        }
+        return fields.toString();
+    }
+
     static String findings(List<String> lines) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {

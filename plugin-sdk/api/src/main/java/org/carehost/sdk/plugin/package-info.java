@@ -1,9 +1,9 @@
 /**
- * What a plugin is to the container: the Event Admin topics and event properties of the plugin
- * lifecycle, so that a plugin (or an operator's tooling) can follow installs, updates and failures.
+ * What a plugin is to the container: the lifecycle events it takes part in, and the kinds of plugin the
+ * host knows (validators, transformers, notifiers, workflows, adapters), as services a plugin provides.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.carehost.sdk.plugin;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,208 @@
+package org.carehost.clinical.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+import org.carehost.sdk.appointment.Appointment;
+import org.carehost.sdk.appointment.AppointmentQuery;
+import org.carehost.sdk.appointment.AppointmentStatus;
+import org.carehost.sdk.event.AppointmentEvents;
+import org.carehost.sdk.fhir.FhirJson;
+import org.carehost.sdk.resource.Page;
+import org.carehost.sdk.resource.ResourceNotFoundException;
+import org.carehost.sdk.resource.ValidationException;
+import org.carehost.sdk.resource.ValidationIssue;
+import org.carehost.sdk.resource.VersionConflictException;
+import org.carehost.store.Store;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+
+/** Appointments in the store, each of an existing patient; parameterised SQL only. */
+@Component(service = AppointmentRecords.class)
+public final class AppointmentRecords {
+
+    private final Store store;
+    private final EventAdmin events;
+    private final PatientRecords patients;
+    private final Clock clock;
+
+    @Activate
+    public AppointmentRecords(@Reference Store store, @Reference EventAdmin events, @Reference PatientRecords patients) {
+        this(store, events, patients, Clock.systemUTC());
+    }
+
+    AppointmentRecords(Store store, EventAdmin events, PatientRecords patients, Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.patients = patients;
+        this.clock = clock;
+    }
+
+    Appointment schedule(Appointment appointment) {
+        AppointmentRules.check(appointment);
+        Appointment stored = appointment.toBuilder().id(UUID.randomUUID().toString()).versionId(1).lastUpdated(now())
+                .cancelationReason(null).build();
+        String patientId = stored.patientId().orElseThrow();
+        try (Connection connection = store.connection()) {
+            if (!patients.exists(connection, patientId)) {
+                throw new ValidationException("Appointment", List.of(ValidationIssue.error("Appointment.participant",
+                        "Patient/" + PatientRules.printable(patientId) + " does not exist")));
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO appointment (id, version_id, "
+                    + "last_updated, patient_id, start_at, end_at, status, resource) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, stored.id());
+                insert.setLong(2, stored.versionId());
+                insert.setObject(3, Sql.utc(stored.lastUpdated()));
+                insert.setString(4, patientId);
+                insert.setObject(5, Sql.utc(stored.start()));
+                insert.setObject(6, Sql.utc(stored.end()));
+                insert.setString(7, stored.status().code());
+                insert.setString(8, FhirJson.write(stored));
+                insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("store the appointment", e);
+        }
+        post(AppointmentEvents.SCHEDULED, stored);
+        return stored;
+    }
+
+    Appointment cancel(String id, String reason) {
+        Appointment cancelled = change(id, current -> current.toBuilder().status(AppointmentStatus.CANCELLED)
+                .cancelationReason(reason).build());
+        post(AppointmentEvents.CANCELLED, cancelled);
+        return cancelled;
+    }
+
+    Appointment reschedule(String id, Instant newStart) {
+        if (newStart == null) {
+            throw new ValidationException("Appointment", List.of(ValidationIssue.error("Appointment.start", "is required")));
+        }
+        Appointment moved = change(id, current -> current.toBuilder().start(newStart)
+                .end(newStart.plus(current.duration().orElseThrow())).build());
+        post(AppointmentEvents.RESCHEDULED, moved);
+        return moved;
+    }
+
+    /** Reads, changes and writes back one appointment, refusing the write if someone changed it meanwhile. */
+    private Appointment change(String id, UnaryOperator<Appointment> change) {
+        Appointment current = get(id);
+        Appointment changed = change.apply(current);
+        AppointmentRules.check(changed);
+        Appointment stored = changed.toBuilder().versionId(current.versionId() + 1).lastUpdated(now()).build();
+        try (Connection connection = store.connection();
+                PreparedStatement update = connection.prepareStatement("UPDATE appointment SET version_id = ?, "
+                        + "last_updated = ?, start_at = ?, end_at = ?, status = ?, resource = ? WHERE id = ? AND version_id = ?")) {
+            update.setLong(1, stored.versionId());
+            update.setObject(2, Sql.utc(stored.lastUpdated()));
+            update.setObject(3, Sql.utc(stored.start()));
+            update.setObject(4, Sql.utc(stored.end()));
+            update.setString(5, stored.status().code());
+            update.setString(6, FhirJson.write(stored));
+            update.setString(7, id);
+            update.setLong(8, current.versionId());
+            if (update.executeUpdate() == 0) {
+                throw new VersionConflictException("Appointment", id, current.versionId(), get(id).versionId());
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("update the appointment", e);
+        }
+        return stored;
+    }
+
+    Appointment get(String id) {
+        if (id == null || id.isBlank()) {
+            throw new ResourceNotFoundException("Appointment", String.valueOf(id));
+        }
+        try (Connection connection = store.connection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT id, version_id, last_updated, resource FROM appointment WHERE id = ?")) {
+            select.setString(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw new ResourceNotFoundException("Appointment", id);
+                }
+                return read(row);
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("read the appointment", e);
+        }
+    }
+
+    Page<Appointment> search(AppointmentQuery query) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> parameters = new ArrayList<>();
+        if (query.patientId() != null) {
+            where.append(" AND patient_id = ?");
+            parameters.add(query.patientId());
+        }
+        if (query.from() != null) {
+            where.append(" AND start_at >= ?");
+            parameters.add(Sql.utc(query.from()));
+        }
+        if (query.to() != null) {
+            where.append(" AND start_at < ?");
+            parameters.add(Sql.utc(query.to()));
+        }
+        try (Connection connection = store.connection()) {
+            long total;
+            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM appointment" + where)) {
+                bind(count, parameters);
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    total = row.getLong(1);
+                }
+            }
+            List<Appointment> items = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, version_id, last_updated, resource"
+                    + " FROM appointment" + where + " ORDER BY start_at, id LIMIT ? OFFSET ?")) {
+                bind(select, parameters);
+                select.setInt(parameters.size() + 1, query.limit());
+                select.setInt(parameters.size() + 2, query.offset());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        items.add(read(rows));
+                    }
+                }
+            }
+            return new Page<>(items, total, query.offset(), query.limit());
+        } catch (SQLException e) {
+            throw Sql.failure("search appointments", e);
+        }
+    }
+
+    private static Appointment read(ResultSet row) throws SQLException {
+        return FhirJson.readAppointment(row.getString(4)).toBuilder().id(row.getString(1)).versionId(row.getLong(2))
+                .lastUpdated(row.getObject(3, OffsetDateTime.class).toInstant()).build();
+    }
+
+    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            statement.setObject(i + 1, parameters.get(i));
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private void post(String topic, Appointment appointment) {
+        events.postEvent(new Event(topic, Map.of(AppointmentEvents.APPOINTMENT_ID, appointment.id(),
+                AppointmentEvents.PATIENT_ID, appointment.patientId().orElse(""),
+                AppointmentEvents.START, appointment.start().toString())));
+    }
+}

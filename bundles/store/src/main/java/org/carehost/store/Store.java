@@ -1,0 +1,26 @@
+package org.carehost.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The database, with its schema up to date. Connections come from a pool: close them (try-with-resources)
+ * to give them back. They start in auto-commit mode.
+ */
+@ProviderType
+public interface Store {
+
+    Connection connection() throws SQLException;
+
+    Dialect dialect();
+
+    /** The JDBC URL, for operators (never with a password). */
+    String url();
+
+    /** Database products whose SQL differs where it matters to the services. */
+    enum Dialect {
+        H2, POSTGRESQL
+    }
+}

@@ -1,0 +1,24 @@
+package org.carehost.store.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(id = "org.carehost.store", name = "Carehost store",
+        description = "The database of the host services. H2 in data/db/ unless a PostgreSQL URL is given.")
+@interface StoreConfiguration {
+
+    @AttributeDefinition(required = false, description = "JDBC URL: jdbc:postgresql://host:port/db for PostgreSQL, "
+            + "jdbc:h2:... for another H2 database. Empty: the framework property carehost.store.url, else "
+            + StoreImpl.DEFAULT_URL)
+    String url() default "";
+
+    @AttributeDefinition(description = "Database user")
+    String user() default "";
+
+    @AttributeDefinition(type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD,
+            description = "Database password; give it as $[env:NAME] or $[secret:name], never in plain text")
+    String password() default "";
+
+    @AttributeDefinition(min = "1", max = "64", description = "Most connections open at once")
+    int poolSize() default 16;
+}

@@ -1,0 +1,123 @@
+package org.carehost.store.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import org.carehost.store.Store;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.jdbc.DataSourceFactory;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The store: picks the JDBC driver's DataSourceFactory for the configured URL, pools connections and
+ * migrates the schema before it offers itself, so that every user of {@link Store} sees an up-to-date schema.
+ */
+@Component(configurationPid = "org.carehost.store", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = StoreConfiguration.class)
+public final class StoreImpl implements Store {
+
+    static final String DEFAULT_URL = "jdbc:h2:file:./data/db/carehost";
+    static final String URL_PROPERTY = "carehost.store.url";
+
+    private final String url;
+    private final Dialect dialect;
+    private final ConnectionPool pool;
+
+    @Activate
+    public StoreImpl(StoreConfiguration configuration, BundleContext context,
+            @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policyOption = ReferencePolicyOption.GREEDY)
+            List<Map.Entry<Map<String, Object>, DataSourceFactory>> drivers,
+            @Reference(service = LoggerFactory.class) Logger log) throws Exception {
+        this.url = urlOf(configuration, context);
+        this.dialect = dialectOf(url);
+        DataSourceFactory factory = driverFor(drivers, dialect);
+        Properties properties = new Properties();
+        properties.setProperty(DataSourceFactory.JDBC_URL, url);
+        // Unset user and password stay unset, so that a URL carrying them (PostgreSQL's ?user=) is not overridden.
+        if (!configuration.user().isBlank()) {
+            properties.setProperty(DataSourceFactory.JDBC_USER, configuration.user());
+        }
+        if (!configuration.password().isEmpty()) {
+            properties.setProperty(DataSourceFactory.JDBC_PASSWORD, configuration.password());
+        }
+        DataSource dataSource = factory.createDataSource(properties);
+        this.pool = new ConnectionPool(dataSource, configuration.poolSize());
+        try (Connection connection = pool.borrow()) {
+            List<Integer> applied = Migrations.migrate(connection, dialect);
+            log.info("Store {} ready (schema version {}{})", url(),
+                    Migrations.currentVersion(connection), applied.isEmpty() ? "" : ", applied " + applied);
+        } catch (SQLException e) {
+            pool.close();
+            throw new SQLException("Cannot open the store " + url() + ": " + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        pool.close();
+    }
+
+    @Override
+    public Connection connection() throws SQLException {
+        return pool.borrow();
+    }
+
+    @Override
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public String url() {
+        return withoutPassword(url);
+    }
+
+    static String withoutPassword(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    /** The configured URL, else the framework property (how tests and one-off runs pick a database), else H2 in data/. */
+    private static String urlOf(StoreConfiguration configuration, BundleContext context) {
+        if (!configuration.url().isBlank()) {
+            return configuration.url().trim();
+        }
+        String property = context.getProperty(URL_PROPERTY);
+        return property == null || property.isBlank() ? DEFAULT_URL : property.trim();
+    }
+
+    static Dialect dialectOf(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            return Dialect.H2;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return Dialect.POSTGRESQL;
+        }
+        throw new IllegalArgumentException("Unsupported JDBC URL '" + url
+                + "': use jdbc:h2:... or jdbc:postgresql://host:port/database");
+    }
+
+    private static DataSourceFactory driverFor(List<Map.Entry<Map<String, Object>, DataSourceFactory>> drivers,
+            Dialect dialect) {
+        String driverClass = dialect == Dialect.H2 ? "org.h2.Driver" : "org.postgresql.Driver";
+        for (Map.Entry<Map<String, Object>, DataSourceFactory> driver : drivers) {
+            if (driverClass.equals(driver.getKey().get(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS))) {
+                return driver.getValue();
+            }
+        }
+        throw new IllegalStateException("No JDBC driver " + driverClass + " is installed for " + dialect);
+    }
+}

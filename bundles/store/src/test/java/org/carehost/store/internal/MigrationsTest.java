@@ -1,0 +1,41 @@
+package org.carehost.store.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+
+import org.carehost.store.Store.Dialect;
+import org.junit.jupiter.api.Test;
+
+class MigrationsTest {
+
+    @Test
+    void everyScriptIsAppliedOnceAndInOrder() throws Exception {
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:mem:migrations-" + System.nanoTime())) {
+            List<Migrations.Script> scripts = Migrations.scripts();
+            assertEquals(List.of(1, 2), Migrations.migrate(connection, Dialect.H2));
+            assertEquals(scripts.size(), Migrations.currentVersion(connection));
+            assertEquals(List.of(), Migrations.migrate(connection, Dialect.H2), "a second run applies nothing");
+            try (var rows = connection.createStatement().executeQuery("SELECT COUNT(*) FROM appointment")) {
+                rows.next();
+                assertEquals(0, rows.getInt(1));
+            }
+        }
+    }
+
+    @Test
+    void statementsSplitAtLineEndSemicolonsAndSkipComments() {
+        assertEquals(List.of("CREATE TABLE a (x INT)", "CREATE INDEX i ON a (x)"),
+                Migrations.statements("-- a comment\nCREATE TABLE a (x INT);\n\nCREATE INDEX i ON a (x);\n"));
+    }
+
+    @Test
+    void onlyH2AndPostgresqlUrlsAreAccepted() {
+        assertEquals(Dialect.H2, StoreImpl.dialectOf("jdbc:h2:mem:x"));
+        assertEquals(Dialect.POSTGRESQL, StoreImpl.dialectOf("jdbc:postgresql://127.0.0.1/carehost"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> StoreImpl.dialectOf("jdbc:mysql://x"));
+    }
+}

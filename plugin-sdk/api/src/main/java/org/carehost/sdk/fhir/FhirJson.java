@@ -1,0 +1,278 @@
+package org.carehost.sdk.fhir;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import org.carehost.sdk.appointment.Appointment;
+import org.carehost.sdk.appointment.AppointmentStatus;
+import org.carehost.sdk.appointment.Participant;
+import org.carehost.sdk.patient.Address;
+import org.carehost.sdk.patient.ContactPoint;
+import org.carehost.sdk.patient.Gender;
+import org.carehost.sdk.patient.HumanName;
+import org.carehost.sdk.patient.Identifier;
+import org.carehost.sdk.patient.Patient;
+import org.carehost.sdk.resource.ValidationException;
+import org.carehost.sdk.resource.ValidationIssue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads and writes FHIR R4 JSON for {@link Patient} and {@link Appointment}. Writing gives what a FHIR
+ * server accepts; reading is strict about what it understands (a malformed date is a
+ * {@link ValidationException} naming the path) and ignores elements this model does not carry.
+ * Thread-safe.
+ */
+public final class FhirJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String MR_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0203";
+
+    private FhirJson() {
+    }
+
+    public static String write(Patient patient) {
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("resourceType", "Patient");
+        meta(json, patient.id(), patient.versionId(), patient.lastUpdated());
+        if (!patient.identifiers().isEmpty()) {
+            ArrayNode identifiers = json.putArray("identifier");
+            for (Identifier identifier : patient.identifiers()) {
+                ObjectNode node = identifiers.addObject();
+                if (identifier.type() != null) {
+                    node.putObject("type").putArray("coding").addObject().put("system", MR_SYSTEM)
+                            .put("code", identifier.type());
+                }
+                putIfSet(node, "system", identifier.system());
+                putIfSet(node, "value", identifier.value());
+            }
+        }
+        if (!patient.names().isEmpty()) {
+            ArrayNode names = json.putArray("name");
+            for (HumanName name : patient.names()) {
+                ObjectNode node = names.addObject();
+                putIfSet(node, "use", name.use());
+                putIfSet(node, "family", name.family());
+                if (!name.given().isEmpty()) {
+                    ArrayNode given = node.putArray("given");
+                    name.given().forEach(given::add);
+                }
+            }
+        }
+        if (!patient.telecom().isEmpty()) {
+            ArrayNode telecom = json.putArray("telecom");
+            for (ContactPoint contact : patient.telecom()) {
+                ObjectNode node = telecom.addObject();
+                putIfSet(node, "system", contact.system());
+                putIfSet(node, "value", contact.value());
+                putIfSet(node, "use", contact.use());
+            }
+        }
+        if (patient.gender() != null) {
+            json.put("gender", patient.gender().code());
+        }
+        if (patient.birthDate() != null) {
+            json.put("birthDate", patient.birthDate().toString());
+        }
+        if (!patient.addresses().isEmpty()) {
+            ArrayNode addresses = json.putArray("address");
+            for (Address address : patient.addresses()) {
+                ObjectNode node = addresses.addObject();
+                if (!address.line().isEmpty()) {
+                    ArrayNode line = node.putArray("line");
+                    address.line().forEach(line::add);
+                }
+                putIfSet(node, "city", address.city());
+                putIfSet(node, "state", address.state());
+                putIfSet(node, "postalCode", address.postalCode());
+                putIfSet(node, "country", address.country());
+            }
+        }
+        return json.toString();
+    }
+
+    public static Patient readPatient(String text) {
+        Reader reader = new Reader("Patient", text);
+        JsonNode json = reader.root;
+        Patient.Builder patient = Patient.builder();
+        reader.meta(json, patient::id, patient::versionId, patient::lastUpdated);
+
+        for (JsonNode node : json.path("identifier")) {
+            String type = node.path("type").path("coding").path(0).path("code").asText(null);
+            patient.addIdentifier(new Identifier(text(node, "system"), text(node, "value"), type));
+
+        }
+        for (JsonNode node : json.path("name")) {
+            List<String> given = new ArrayList<>();
+            node.path("given").forEach(g -> given.add(g.asText()));
+            patient.addName(new HumanName(text(node, "use"), text(node, "family"), given));
+        }
+        for (JsonNode node : json.path("telecom")) {
+            patient.addTelecom(new ContactPoint(text(node, "system"), text(node, "value"), text(node, "use")));
+        }
+        String gender = text(json, "gender");
+        if (gender != null) {
+            Gender parsed = Gender.ofCode(gender);
+            if (parsed == null) {
+                reader.problem("Patient.gender", "'" + gender + "' is not one of male, female, other, unknown");
+            }
+            patient.gender(parsed);
+        }
+        patient.birthDate(reader.parse("Patient.birthDate", text(json, "birthDate"), LocalDate::parse));
+        for (JsonNode node : json.path("address")) {
+            List<String> line = new ArrayList<>();
+            node.path("line").forEach(l -> line.add(l.asText()));
+            patient.addAddress(new Address(line, text(node, "city"), text(node, "state"), text(node, "postalCode"),
+                    text(node, "country")));
+        }
+        reader.done();
+        return patient.build();
+    }
+
+    public static String write(Appointment appointment) {
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("resourceType", "Appointment");
+        meta(json, appointment.id(), appointment.versionId(), appointment.lastUpdated());
+        if (appointment.status() != null) {
+            json.put("status", appointment.status().code());
+        }
+        if (appointment.cancelationReason() != null) {
+            json.putObject("cancelationReason").put("text", appointment.cancelationReason());
+        }
+        if (appointment.reason() != null) {
+            json.putArray("reasonCode").addObject().put("text", appointment.reason());
+        }
+        if (appointment.start() != null) {
+            json.put("start", appointment.start().toString());
+        }
+        if (appointment.end() != null) {
+            json.put("end", appointment.end().toString());
+        }
+        ArrayNode participants = json.putArray("participant");
+        for (Participant participant : appointment.participants()) {
+            ObjectNode node = participants.addObject();
+            ObjectNode actor = node.putObject("actor");
+            putIfSet(actor, "reference", participant.actor());
+            putIfSet(actor, "display", participant.display());
+            node.put("status", participant.status() == null ? "needs-action" : participant.status());
+        }
+        return json.toString();
+    }
+
+    public static Appointment readAppointment(String text) {
+        Reader reader = new Reader("Appointment", text);
+        JsonNode json = reader.root;
+        Appointment.Builder appointment = Appointment.builder();
+        reader.meta(json, appointment::id, appointment::versionId, appointment::lastUpdated);
+        String status = text(json, "status");
+        if (status != null) {
+            AppointmentStatus parsed = AppointmentStatus.ofCode(status);
+            if (parsed == null) {
+                reader.problem("Appointment.status", "'" + status + "' is not an appointment status");
+            }
+            appointment.status(parsed);
+        }
+        appointment.start(reader.parse("Appointment.start", text(json, "start"), Instant::parse));
+        appointment.end(reader.parse("Appointment.end", text(json, "end"), Instant::parse));
+        appointment.reason(text(json.path("reasonCode").path(0), "text"));
+        appointment.cancelationReason(text(json.path("cancelationReason"), "text"));
+        for (JsonNode node : json.path("participant")) {
+            appointment.addParticipant(new Participant(text(node.path("actor"), "reference"),
+                    text(node.path("actor"), "display"), text(node, "status")));
+        }
+        reader.done();
+        return appointment.build();
+    }
+
+    private static void meta(ObjectNode json, String id, long versionId, Instant lastUpdated) {
+        putIfSet(json, "id", id);
+        if (versionId > 0 || lastUpdated != null) {
+            ObjectNode meta = json.putObject("meta");
+            if (versionId > 0) {
+                meta.put("versionId", Long.toString(versionId));
+            }
+            if (lastUpdated != null) {
+                meta.put("lastUpdated", lastUpdated.toString());
+            }
+        }
+    }
+
+    private static void putIfSet(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /** Collects every problem of one document so that the caller hears them all at once. */
+    private static final class Reader {
+        final String type;
+        final JsonNode root;
+        final List<ValidationIssue> problems = new ArrayList<>();
+
+        Reader(String type, String text) {
+            this.type = type;
+            if (text == null || text.isBlank()) {
+                throw new ValidationException(type, List.of(ValidationIssue.error(type, "no JSON given")));
+            }
+            try {
+                root = MAPPER.readTree(text);
+            } catch (JsonProcessingException e) {
+                throw new ValidationException(type, List.of(ValidationIssue.error(type,
+                        "not valid JSON: " + e.getOriginalMessage())));
+            }
+            if (!root.isObject() || !type.equals(root.path("resourceType").asText())) {
+                throw new ValidationException(type, List.of(ValidationIssue.error(type + ".resourceType",
+                        "expected a JSON object with resourceType \"" + type + "\"")));
+            }
+        }
+
+        void meta(JsonNode json, java.util.function.Consumer<String> id, java.util.function.LongConsumer version,
+                java.util.function.Consumer<Instant> lastUpdated) {
+            id.accept(text(json, "id"));
+            String versionId = text(json.path("meta"), "versionId");
+            if (versionId != null) {
+                try {
+                    version.accept(Long.parseLong(versionId));
+                } catch (NumberFormatException e) {
+                    problem(type + ".meta.versionId", "'" + versionId + "' is not a version number");
+                }
+            }
+            lastUpdated.accept(parse(type + ".meta.lastUpdated", text(json.path("meta"), "lastUpdated"), Instant::parse));
+        }
+
+        <T> T parse(String path, String value, Function<String, T> parser) {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return parser.apply(value);
+            } catch (DateTimeParseException e) {
+                problem(path, "'" + value + "' is not a valid date/time");
+                return null;
+            }
+        }
+
+        void problem(String path, String message) {
+            problems.add(ValidationIssue.error(path, message));
+        }
+
+        void done() {
+            if (!problems.isEmpty()) {
+                throw new ValidationException(type, problems);
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Permissions a plugin declares and the exception a denied call throws.
+ */
+@Export
+@Version("1.0.0")
+package org.carehost.sdk.security;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
