@@ -1,0 +1,237 @@
+package org.carehost.sdk.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * A Carehost container for one test: Felix with the host services (patients, appointments) on a private
+ * in-memory H2, and the plugin under test installed and started. The SDK (and Jackson, and Event Admin's
+ * API) come from the test's own class path, exported by the system bundle, so that the services a test
+ * gets from the container are of the very types the test compiles against.
+ */
+public final class Carehost implements AutoCloseable {
+
+    /** Bundles that make up the host, by symbolic name; taken from the test class path. */
+    private static final Set<String> HOST_BUNDLES = Set.of(
+            "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
+            "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.eventadmin",
+            "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database",
+            "org.carehost.store", "org.carehost.clinical");
+
+    /** Jars whose packages the system bundle exports, so the test and the container share their classes. */
+    private static final Set<String> SHARED_BUNDLES = Set.of("org.carehost.sdk",
+            "com.fasterxml.jackson.core.jackson-core", "com.fasterxml.jackson.core.jackson-databind",
+            "com.fasterxml.jackson.core.jackson-annotations", "org.osgi.service.event", "org.osgi.service.cm");
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Framework framework;
+    private final Path storage;
+    private final Bundle plugin;
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+
+    private Carehost(Framework framework, Path storage, Bundle plugin) {
+        this.framework = framework;
+        this.storage = storage;
+        this.plugin = plugin;
+    }
+
+    /**
+     * Starts a container with {@code plugin} (a bundle jar) installed and started; {@code properties}
+     * become framework properties. Seed data is written as on a first start.
+     */
+    public static Carehost start(Path plugin, Map<String, String> properties) throws Exception {
+        if (plugin == null || !Files.isRegularFile(plugin)) {
+            throw new IllegalArgumentException("The plugin under test " + plugin + " is not a file: build it first "
+                    + "(tests using the kit run after `package`, e.g. as *IT with maven-failsafe-plugin)");
+        }
+        Map<String, Bundleish> classPath = classPathBundles();
+        Path storage = Files.createTempDirectory("carehost-testkit");
+        Map<String, String> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, sharedPackages(classPath));
+        config.put("carehost.store.url", "jdbc:h2:mem:testkit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        config.putAll(properties);
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
+        Framework framework = factory.newFramework(config);
+        framework.start();
+        try {
+            BundleContext context = framework.getBundleContext();
+            List<Bundle> host = new ArrayList<>();
+            for (String name : HOST_BUNDLES) {
+                Bundleish jar = classPath.get(name);
+                if (jar == null) {
+                    throw new IllegalStateException("Bundle " + name + " is not on the test class path; "
+                            + "depend on org.carehost:carehost-testkit in test scope");
+                }
+                host.add(context.installBundle(jar.path.toUri().toString()));
+            }
+            for (Bundle bundle : host) {
+                if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    bundle.start();
+                }
+            }
+            Bundle pluginBundle;
+            try (InputStream in = Files.newInputStream(plugin)) {
+                pluginBundle = context.installBundle(plugin.toAbsolutePath().toUri().toString(), in);
+            }
+            pluginBundle.start();
+            Carehost carehost = new Carehost(framework, storage, pluginBundle);
+            carehost.recordEvents();
+            return carehost;
+        } catch (Exception | Error e) {
+            framework.stop();
+            framework.waitForStop(TIMEOUT.toMillis());
+            throw e;
+        }
+    }
+
+    /** The bundle of the plugin under test. */
+    public Bundle plugin() {
+        return plugin;
+    }
+
+    public BundleContext context() {
+        return framework.getBundleContext();
+    }
+
+    /** A service, waiting up to 30 s for it to appear. */
+    public <S> S service(Class<S> type) {
+        return service(type, null);
+    }
+
+    /** A service matching an LDAP filter (e.g. {@code (channel=log)}), waiting up to 30 s for it. */
+    public <S> S service(Class<S> type, String filter) {
+        try {
+            String full = "(" + Constants.OBJECTCLASS + "=" + type.getName() + ")";
+            if (filter != null && !filter.isBlank()) {
+                full = "(&" + full + filter + ")";
+            }
+            ServiceTracker<S, S> tracker = new ServiceTracker<>(context(), FrameworkUtil.createFilter(full), null);
+            tracker.open();
+            S service = tracker.waitForService(TIMEOUT.toMillis());
+            if (service == null) {
+                throw new AssertionError("No " + type.getName() + (filter == null ? "" : " " + filter)
+                        + " service within " + TIMEOUT.toSeconds() + " s");
+            }
+            return service;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("Bad filter " + filter, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted waiting for " + type.getName(), e);
+        }
+    }
+
+    /** Registers a service in the container, e.g. a test double of a {@code Notifier}. */
+    public <S> void register(Class<S> type, S service, Map<String, Object> properties) {
+        context().registerService(type, service, new Hashtable<>(properties));
+    }
+
+    /** Creates or replaces the configuration {@code pid} (Config Admin), as an operator would. */
+    public void configure(String pid, Map<String, Object> properties) throws IOException {
+        ConfigurationAdmin admin = service(ConfigurationAdmin.class);
+        Configuration configuration = admin.getConfiguration(pid, "?");
+        configuration.update(new Hashtable<>(properties));
+    }
+
+    /** Events posted so far whose topic starts with {@code topicPrefix}. */
+    public List<Event> events(String topicPrefix) {
+        List<Event> matching = new ArrayList<>();
+        for (Event event : events) {
+            if (event.getTopic().startsWith(topicPrefix)) {
+                matching.add(event);
+            }
+        }
+        return matching;
+    }
+
+    @Override
+    public void close() throws Exception {
+        framework.stop();
+        framework.waitForStop(TIMEOUT.toMillis());
+        try (Stream<Path> files = Files.walk(storage)) {
+            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+
+    private void recordEvents() {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(EventConstants.EVENT_TOPIC, "carehost/*");
+        context().registerService(EventHandler.class, events::add, properties);
+    }
+
+    /** A jar on the class path that is a bundle. */
+    private record Bundleish(Path path, Manifest manifest) {
+    }
+
+    private static Map<String, Bundleish> classPathBundles() throws IOException {
+        Map<String, Bundleish> bundles = new HashMap<>();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        for (String entry : classPath.split(File.pathSeparator)) {
+            Path path = Paths.get(entry);
+            if (!entry.endsWith(".jar") || !Files.isRegularFile(path)) {
+                continue;
+            }
+            try (JarFile jar = new JarFile(path.toFile())) {
+                Manifest manifest = jar.getManifest();
+                String name = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+                if (name != null) {
+                    bundles.putIfAbsent(name.split(";")[0].trim(), new Bundleish(path, manifest));
+                }
+            }
+        }
+        return bundles;
+    }
+
+    /** The Export-Package clauses of the shared jars, reduced to package and version. */
+    private static String sharedPackages(Map<String, Bundleish> classPath) {
+        List<String> packages = new ArrayList<>();
+        for (String name : SHARED_BUNDLES) {
+            Bundleish jar = classPath.get(name);
+            if (jar == null) {
+                throw new IllegalStateException("Bundle " + name + " is not on the test class path; "
+                        + "depend on org.carehost:carehost-testkit in test scope");
+            }
+            String exports = jar.manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
+            for (String clause : ManifestClauses.split(exports)) {
+                packages.add(ManifestClauses.packageWithVersion(clause));
+            }
+        }
+        return String.join(",", packages);
+    }
+}

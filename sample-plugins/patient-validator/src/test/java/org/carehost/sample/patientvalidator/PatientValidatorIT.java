@@ -1,0 +1,36 @@
+package org.carehost.sample.patientvalidator;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.carehost.sdk.patient.HumanName;
+import org.carehost.sdk.patient.Patient;
+import org.carehost.sdk.patient.PatientQuery;
+import org.carehost.sdk.patient.PatientService;
+import org.carehost.sdk.plugin.Validator;
+import org.carehost.sdk.resource.Severity;
+import org.carehost.sdk.resource.ValidationIssue;
+import org.carehost.sdk.testkit.Carehost;
+import org.carehost.sdk.testkit.CarehostTest;
+import org.junit.jupiter.api.Test;
+
+/** The packaged plugin in a container: its Validator service judges what the host stores. */
+@CarehostTest
+class PatientValidatorIT {
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void storedPatientsPassAndABadOneDoesNot(Carehost carehost, PatientService patients) {
+        Validator<Patient> validator = carehost.service(Validator.class);
+        for (Patient stored : patients.search(PatientQuery.builder().build()).items()) {
+            List<ValidationIssue> issues = validator.validate(stored);
+            assertTrue(issues.stream().noneMatch(i -> i.severity() == Severity.ERROR), stored.id() + ": " + issues);
+        }
+        List<ValidationIssue> issues = validator.validate(Patient.builder()
+                .addName(new HumanName("official", null, List.of("Only")))
+                .build());
+        assertTrue(issues.stream().anyMatch(i -> i.path().startsWith("Patient.name[0]")), issues.toString());
+        assertTrue(issues.stream().anyMatch(i -> i.path().startsWith("Patient.birthDate")), issues.toString());
+    }
+}
