@@ -43,7 +43,9 @@ final class ContainerOptions {
                 containerBundle("h2", 10),
                 containerBundle("postgresql", 10),
                 containerBundle("carehost-store", 21),
-                containerBundle("carehost-clinical", 22));
+                containerBundle("carehost-clinical", 22),
+                containerBundle("org.apache.felix.metatype", 11),
+                containerBundle("carehost-config", 22));
     }
 
     static Option container(File deployDir) {

@@ -13,6 +13,7 @@ import org.carehost.sdk.patient.Gender;
 import org.carehost.sdk.patient.HumanName;
 import org.carehost.sdk.patient.Identifier;
 import org.carehost.sdk.patient.Patient;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -51,9 +52,10 @@ public final class SeedData {
     };
 
     @Activate
-    public SeedData(Config config, @Reference PatientRecords patients, @Reference AppointmentRecords appointments,
+    public SeedData(Config config, BundleContext context, @Reference PatientRecords patients, @Reference AppointmentRecords appointments,
             @Reference(service = LoggerFactory.class) Logger log) {
-        if (!config.enabled() || patients.count() > 0) {
+        // The framework property carehost.seed=false turns it off too (benchmarks, tests that count patients).
+        if (!config.enabled() || "false".equals(context.getProperty("carehost.seed")) || patients.count() > 0) {
             return;
         }
         Instant tomorrow = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.DAYS);

@@ -1,0 +1,103 @@
+package org.carehost.bench;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.carehost.sdk.patient.Patient;
+import org.carehost.sdk.patient.PatientQuery;
+import org.carehost.sdk.patient.PatientService;
+import org.carehost.sdk.testkit.Carehost;
+
+/**
+ * Throughput of {@code PatientService.get} and {@code search} with N caller threads, on the real
+ * services and H2 in file mode, in-process (the test kit's container). The two operations alternate round by round so
+ * that both see the same machine noise; medians over rounds are printed.
+ *
+ * <pre>java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.carehost.bench.ServiceThroughput</pre>
+ * Options: {@code --threads 8 --rounds 7 --seconds 3 --patients 1000 --plugin target/deploy/hello.jar}.
+ */
+public final class ServiceThroughput {
+
+    private ServiceThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = Options.parse(args, Map.of("--threads", "8", "--rounds", "7", "--seconds", "3",
+                "--patients", "1000", "--plugin", "target/deploy/hello.jar"));
+        int threads = Integer.parseInt(options.get("--threads"));
+        int rounds = Integer.parseInt(options.get("--rounds"));
+        long millis = Long.parseLong(options.get("--seconds")) * 1000;
+        int count = Integer.parseInt(options.get("--patients"));
+        Path plugin = Paths.get(options.get("--plugin"));
+
+        Path database = java.nio.file.Files.createTempDirectory("carehost-bench-db");
+        // H2 in file mode, as the container runs it by default.
+        try (Carehost carehost = Carehost.start(plugin, Map.of("carehost.seed", "false",
+                "carehost.store.url", "jdbc:h2:file:" + database.resolve("carehost")))) {
+            PatientService patients = carehost.service(PatientService.class);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ids.add(patients.create(Patient.builder()
+                        .addName(org.carehost.sdk.patient.HumanName.official("Bench" + (i % 50), "P" + i))
+                        .addIdentifier(org.carehost.sdk.patient.Identifier.mrn("urn:bench", "B" + i))
+                        .birthDate(java.time.LocalDate.of(1950 + i % 60, 1 + i % 12, 1 + i % 28)).build()).id());
+            }
+            Runnable get = () -> patients.get(ids.get(ThreadLocalRandom.current().nextInt(ids.size())));
+            Runnable search = () -> patients.search(PatientQuery.builder()
+                    .name("bench" + ThreadLocalRandom.current().nextInt(50)).page(0, 10).build());
+            measure(get, threads, 2000);
+            measure(search, threads, 2000);
+            List<Double> gets = new ArrayList<>();
+            List<Double> searches = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                gets.add(measure(get, threads, millis));
+                searches.add(measure(search, threads, millis));
+            }
+            System.out.printf("JDK %s, %d threads, %d patients, %d rounds of %d s each, H2 file%n",
+                    Runtime.version(), threads, count, rounds, millis / 1000);
+            System.out.printf("%-32s %12s %12s %12s%n", "operation (calls/s)", "median", "min", "max");
+            print("PatientService.get", gets);
+            print("PatientService.search (page 10)", searches);
+        }
+    }
+
+    private static void print(String name, List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        System.out.printf("%-32s %12.0f %12.0f %12.0f%n", name, sorted.get(sorted.size() / 2), sorted.get(0),
+                sorted.get(sorted.size() - 1));
+    }
+
+    /** Calls per second of {@code call} run by {@code threads} threads for {@code millis}. */
+    static double measure(Runnable call, int threads, long millis) throws InterruptedException {
+        LongAdder calls = new LongAdder();
+        AtomicBoolean running = new AtomicBoolean(true);
+        CountDownLatch done = new CountDownLatch(threads);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                while (running.get()) {
+                    call.run();
+                    calls.increment();
+                }
+                done.countDown();
+            });
+            workers.add(worker);
+        }
+        long start = System.nanoTime();
+        workers.forEach(Thread::start);
+        Thread.sleep(millis);
+        running.set(false);
+        done.await();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return calls.sum() / seconds;
+    }
+}

@@ -1,0 +1,205 @@
+package org.carehost.config.internal;
+
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationPlugin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
+
+/**
+ * Checks each configuration, on its way to the bundle it is for, against that bundle's Metatype schema
+ * (type, required, cardinality, min/max, options). An invalid configuration is not delivered: the last good
+ * one for that PID is delivered instead (or, when there was none, the invalid values are dropped so the
+ * component's defaults apply), the reason is logged, and {@code carehost/config/REJECTED} is posted.
+ * It runs after the interpolation plugin (lower ranking), so it checks the values the bundle would get.
+ */
+@Component(property = {
+        ConfigurationPlugin.CM_RANKING + ":Integer=900",
+        "config.plugin.id=" + ConfigGuard.PLUGIN_ID
+})
+public final class ConfigGuard implements ConfigurationPlugin {
+
+    static final String PLUGIN_ID = "org.carehost.config.guard";
+    static final String REJECTED = "carehost/config/REJECTED";
+
+    /** Keys Config Admin itself sets; never part of a plugin's schema. */
+    private static final Set<String> FRAMEWORK_KEYS = Set.of(Constants.SERVICE_PID, ConfigurationAdmin.SERVICE_FACTORYPID,
+            ConfigurationAdmin.SERVICE_BUNDLELOCATION, "felix.fileinstall.filename");
+
+    private final BundleContext context;
+    private final MetaTypeService metatype;
+    private final EventAdmin events;
+    private final Logger log;
+    private final LastGood lastGood;
+
+    @Activate
+    public ConfigGuard(BundleContext context, @Reference MetaTypeService metatype, @Reference EventAdmin events,
+            @Reference(service = LoggerFactory.class) Logger log) {
+        this.context = context;
+        this.metatype = metatype;
+        this.events = events;
+        this.log = log;
+        this.lastGood = new LastGood(context.getDataFile("last-good-configurations.ser"), log);
+    }
+
+    @Override
+    public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
+        String pid = (String) properties.get(Constants.SERVICE_PID);
+        String factoryPid = (String) properties.get(ConfigurationAdmin.SERVICE_FACTORYPID);
+        ObjectClassDefinition schema = schemaFor(reference.getBundle(), factoryPid != null ? factoryPid : pid);
+        if (pid == null || schema == null) {
+            return;
+        }
+        List<String> problems = check(schema, properties);
+        if (problems.isEmpty()) {
+            lastGood.put(pid, copy(properties));
+            return;
+        }
+        Map<String, Object> good = lastGood.get(pid);
+        String outcome;
+        if (good != null) {
+            for (String key : Collections.list(properties.keys())) {
+                if (!FRAMEWORK_KEYS.contains(key)) {
+                    properties.remove(key);
+                }
+            }
+            good.forEach(properties::put);
+            outcome = "the last good configuration stays in effect";
+        } else {
+            for (AttributeDefinition attribute : attributes(schema)) {
+                if (!problemsOf(attribute, properties.get(attribute.getID())).isEmpty()) {
+                    properties.remove(attribute.getID());
+                }
+            }
+            outcome = "there was no earlier good one, so the invalid values are left out and their defaults apply";
+        }
+        String reason = String.join("; ", problems);
+        log.error("Configuration {} rejected: {}. {}", pid, reason, outcome);
+        Map<String, Object> event = new HashMap<>();
+        event.put("config.pid", pid);
+        event.put("config.reason", reason);
+        event.put("bundle.symbolicName", String.valueOf(reference.getBundle().getSymbolicName()));
+        events.postEvent(new Event(REJECTED, event));
+    }
+
+    /**
+     * The schema of {@code pid}: from the receiving bundle, else from whichever bundle declares it (Declarative
+     * Services receives configurations on behalf of its components' bundles).
+     */
+    private ObjectClassDefinition schemaFor(Bundle receiver, String pid) {
+        if (pid == null) {
+            return null;
+        }
+        ObjectClassDefinition schema = receiver == null ? null : schemaIn(receiver, pid);
+        for (Bundle bundle : context.getBundles()) {
+            if (schema != null) {
+                break;
+            }
+            schema = schemaIn(bundle, pid);
+        }
+        return schema;
+    }
+
+    private ObjectClassDefinition schemaIn(Bundle bundle, String pid) {
+        MetaTypeInformation information = metatype.getMetaTypeInformation(bundle);
+        if (information == null) {
+            return null;
+        }
+        List<String> known = new ArrayList<>();
+        Collections.addAll(known, information.getPids());
+        Collections.addAll(known, information.getFactoryPids());
+        return known.contains(pid) ? information.getObjectClassDefinition(pid, null) : null;
+    }
+
+    /** Every problem of the configuration, in plain words, each naming its attribute. */
+    static List<String> check(ObjectClassDefinition schema, Dictionary<String, Object> properties) {
+        List<String> problems = new ArrayList<>();
+        for (AttributeDefinition attribute : attributes(schema)) {
+            problems.addAll(problemsOf(attribute, properties.get(attribute.getID())));
+        }
+        AttributeDefinition[] required = schema.getAttributeDefinitions(ObjectClassDefinition.REQUIRED);
+        for (AttributeDefinition attribute : required == null ? new AttributeDefinition[0] : required) {
+            if (properties.get(attribute.getID()) == null && attribute.getDefaultValue() == null) {
+                problems.add(attribute.getID() + " is required");
+            }
+        }
+        return problems;
+    }
+
+    private static List<String> problemsOf(AttributeDefinition attribute, Object value) {
+        List<String> problems = new ArrayList<>();
+        if (value == null) {
+            return problems;
+        }
+        List<Object> values = elements(value);
+        if (attribute.getCardinality() == 0 && values.size() > 1) {
+            problems.add(attribute.getID() + " takes one value, not " + values.size());
+        } else if (attribute.getCardinality() != 0 && values.size() > Math.abs(attribute.getCardinality())) {
+            problems.add(attribute.getID() + " takes at most " + Math.abs(attribute.getCardinality()) + " values");
+        }
+        for (Object element : values) {
+            String error = attribute.validate(String.valueOf(element));
+            if (error != null && !error.isEmpty()) {
+                problems.add(attribute.getID() + " = '" + printable(element) + "': " + error);
+            }
+        }
+        return problems;
+    }
+
+    private static List<AttributeDefinition> attributes(ObjectClassDefinition schema) {
+        AttributeDefinition[] all = schema.getAttributeDefinitions(ObjectClassDefinition.ALL);
+        return all == null ? List.of() : List.of(all);
+    }
+
+    private static List<Object> elements(Object value) {
+        List<Object> elements = new ArrayList<>();
+        if (value.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(value); i++) {
+                elements.add(Array.get(value, i));
+            }
+        } else if (value instanceof Collection<?> collection) {
+            elements.addAll(collection);
+        } else {
+            elements.add(value);
+        }
+        return elements;
+    }
+
+    private static Map<String, Object> copy(Dictionary<String, Object> properties) {
+        Map<String, Object> copy = new Hashtable<>();
+        for (String key : Collections.list(properties.keys())) {
+            if (!FRAMEWORK_KEYS.contains(key)) {
+                copy.put(key, properties.get(key));
+            }
+        }
+        return copy;
+    }
+
+    private static String printable(Object value) {
+        String text = String.valueOf(value);
+        return (text.length() > 60 ? text.substring(0, 60) + "…" : text).replaceAll("\\p{Cntrl}", "?");
+    }
+}

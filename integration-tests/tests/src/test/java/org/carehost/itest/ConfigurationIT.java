@@ -1,0 +1,110 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.inject.Inject;
+
+import org.carehost.plugins.PluginManager;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+/** Plugin configuration is checked against the plugin's Metatype schema; an invalid one never reaches it. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ConfigurationIT {
+
+    private static final String PID = "org.carehost.sample.appointmentreminder.AppointmentReminder";
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    PluginManager plugins;
+
+    @Inject
+    ConfigurationAdmin configAdmin;
+
+    @Inject
+    ServiceComponentRuntime scr;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        return new Option[] {ContainerOptions.hostServices(deploy, "jdbc:h2:mem:config-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1")};
+    }
+
+    @Test
+    public void anInvalidConfigurationIsRefusedAndTheLastGoodOneStays() throws Exception {
+        List<Event> rejected = new CopyOnWriteArrayList<>();
+        Dictionary<String, Object> topics = new Hashtable<>();
+        topics.put(EventConstants.EVENT_TOPIC, "carehost/config/REJECTED");
+        context.registerService(EventHandler.class, rejected::add, topics);
+        plugins.install(ContainerOptions.bundleFile("carehost-sample-appointment-reminder").getPath());
+
+        org.osgi.service.cm.Configuration configuration = configAdmin.getConfiguration(PID, "?");
+        configuration.update(settings(30, "log"));
+        Await.until("the valid configuration is in effect", 10_000, () -> Integer.valueOf(30).equals(leadTime()));
+
+        configuration.update(settings(0, "NOT A CHANNEL!"));
+        Await.until("the refusal is posted", 10_000, () -> !rejected.isEmpty());
+        String reason = String.valueOf(rejected.get(0).getProperty("config.reason"));
+        assertTrue(reason, reason.contains("leadTimeMinutes"));
+        Thread.sleep(500);
+        assertEquals("the last good configuration stays; rejections: " + rejected.stream().map(e -> String.valueOf(e.getProperty("config.reason"))).collect(java.util.stream.Collectors.toList()), Integer.valueOf(30), leadTime());
+        assertEquals("log", property("channel"));
+        assertTrue("the component still works, state " + state(), state() == ComponentConfigurationDTO.ACTIVE
+                || state() == ComponentConfigurationDTO.SATISFIED);
+    }
+
+    private static Dictionary<String, Object> settings(int leadTime, String channel) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("leadTimeMinutes", leadTime);
+        properties.put("channel", channel);
+        return properties;
+    }
+
+    private Object leadTime() {
+        return property("leadTimeMinutes");
+    }
+
+    private Object property(String key) {
+        ComponentConfigurationDTO dto = dto();
+        return dto == null ? null : dto.properties.get(key);
+    }
+
+    private int state() {
+        ComponentConfigurationDTO dto = dto();
+        return dto == null ? -1 : dto.state;
+    }
+
+    private ComponentConfigurationDTO dto() {
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (description.name.equals(PID)) {
+                return scr.getComponentConfigurationDTOs(description).stream().findFirst().orElse(null);
+            }
+        }
+        return null;
+    }
+}
