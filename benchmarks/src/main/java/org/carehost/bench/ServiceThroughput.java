@@ -41,7 +41,7 @@ public final class ServiceThroughput {
         Path database = java.nio.file.Files.createTempDirectory("carehost-bench-db");
         // H2 in file mode, as the container runs it by default.
         try (Carehost carehost = Carehost.start(plugin, Map.of("carehost.seed", "false",
-                "carehost.store.url", "jdbc:h2:file:" + database.resolve("carehost")))) {
+                "carehost.store.url", "jdbc:h2:file:" + database.resolve("carehost") + ";WRITE_DELAY=0"))) {
             PatientService patients = carehost.service(PatientService.class);
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < count; i++) {

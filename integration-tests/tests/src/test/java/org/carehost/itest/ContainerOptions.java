@@ -43,6 +43,7 @@ final class ContainerOptions {
                 containerBundle("h2", 10),
                 containerBundle("postgresql", 10),
                 containerBundle("carehost-store", 21),
+                containerBundle("carehost-audit", 22),
                 containerBundle("carehost-clinical", 22),
                 containerBundle("org.apache.felix.metatype", 11),
                 containerBundle("carehost-config", 22));

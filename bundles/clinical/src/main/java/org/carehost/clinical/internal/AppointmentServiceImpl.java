@@ -3,9 +3,12 @@ package org.carehost.clinical.internal;
 import java.time.Instant;
 import java.util.Objects;
 
+import org.carehost.audit.AuditLog;
+import org.carehost.clinical.internal.Audit.Subject;
 import org.carehost.sdk.appointment.Appointment;
 import org.carehost.sdk.appointment.AppointmentQuery;
 import org.carehost.sdk.appointment.AppointmentService;
+import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.resource.Page;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
@@ -13,45 +16,56 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
 
-/** {@link AppointmentService} per calling bundle, over the shared {@link AppointmentRecords}. */
+/** {@link AppointmentService} per calling bundle, audited, over the shared {@link AppointmentRecords}. */
 @Component(scope = ServiceScope.BUNDLE)
 public final class AppointmentServiceImpl implements AppointmentService {
 
-    private final Caller caller;
+    private static final String TYPE = "Appointment";
+
     private final AppointmentRecords records;
+    private final Audit audit;
 
     @Activate
-    public AppointmentServiceImpl(ComponentContext context, @Reference AppointmentRecords records) {
-        this.caller = Caller.of(context.getUsingBundle());
+    public AppointmentServiceImpl(ComponentContext context, @Reference AppointmentRecords records,
+            @Reference AuditLog log) {
         this.records = records;
+        this.audit = new Audit(log, Caller.of(context.getUsingBundle()));
     }
 
-    Caller caller() {
-        return caller;
+    private static Subject subject(Appointment appointment) {
+        return new Subject(TYPE, appointment.id(), appointment.patientId().orElse(null));
     }
 
     @Override
     public Appointment schedule(Appointment appointment) {
-        return records.schedule(Objects.requireNonNull(appointment, "appointment"));
+        Objects.requireNonNull(appointment, "appointment");
+        return audit.call(AuditAction.CREATE, "AppointmentService.schedule", null,
+                new Subject(TYPE, null, appointment.patientId().orElse(null)),
+                () -> records.schedule(appointment), AppointmentServiceImpl::subject);
     }
 
     @Override
     public Appointment cancel(String id, String reason) {
-        return records.cancel(id, reason);
+        return audit.call(AuditAction.UPDATE, "AppointmentService.cancel", null, new Subject(TYPE, id, null),
+                () -> records.cancel(id, reason), AppointmentServiceImpl::subject);
     }
 
     @Override
     public Appointment reschedule(String id, Instant newStart) {
-        return records.reschedule(id, newStart);
+        return audit.call(AuditAction.UPDATE, "AppointmentService.reschedule", null, new Subject(TYPE, id, null),
+                () -> records.reschedule(id, newStart), AppointmentServiceImpl::subject);
     }
 
     @Override
     public Appointment get(String id) {
-        return records.get(id);
+        return audit.call(AuditAction.READ, "AppointmentService.get", null, new Subject(TYPE, id, null),
+                () -> records.get(id), AppointmentServiceImpl::subject);
     }
 
     @Override
     public Page<Appointment> search(AppointmentQuery query) {
-        return records.search(Objects.requireNonNull(query, "query"));
+        Objects.requireNonNull(query, "query");
+        return audit.call(AuditAction.EXECUTE, "AppointmentService.search", query.toString(),
+                new Subject(TYPE, null, query.patientId()), () -> records.search(query), null);
     }
 }

@@ -2,6 +2,9 @@ package org.carehost.clinical.internal;
 
 import java.util.Objects;
 
+import org.carehost.audit.AuditLog;
+import org.carehost.clinical.internal.Audit.Subject;
+import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.patient.PatientQuery;
 import org.carehost.sdk.patient.PatientService;
@@ -14,41 +17,46 @@ import org.osgi.service.component.annotations.ServiceScope;
 
 /**
  * {@link PatientService} as each plugin sees it: bundle scope gives every calling bundle its own instance,
- * which knows its caller; the work is done by the shared {@link PatientRecords}.
+ * which knows its caller; every call is audited before it returns; the work is done by {@link PatientRecords}.
  */
 @Component(scope = ServiceScope.BUNDLE)
 public final class PatientServiceImpl implements PatientService {
 
-    private final Caller caller;
+    private static final String TYPE = "Patient";
+
     private final PatientRecords records;
+    private final Audit audit;
 
     @Activate
-    public PatientServiceImpl(ComponentContext context, @Reference PatientRecords records) {
-        this.caller = Caller.of(context.getUsingBundle());
+    public PatientServiceImpl(ComponentContext context, @Reference PatientRecords records, @Reference AuditLog log) {
         this.records = records;
-    }
-
-    Caller caller() {
-        return caller;
+        this.audit = new Audit(log, Caller.of(context.getUsingBundle()));
     }
 
     @Override
     public Page<Patient> search(PatientQuery query) {
-        return records.search(Objects.requireNonNull(query, "query"));
+        Objects.requireNonNull(query, "query");
+        return audit.call(AuditAction.EXECUTE, "PatientService.search", query.toString(), new Subject(TYPE, null, null),
+                () -> records.search(query), null);
     }
 
     @Override
     public Patient get(String id) {
-        return records.get(id);
+        return audit.call(AuditAction.READ, "PatientService.get", null, new Subject(TYPE, id, id),
+                () -> records.get(id), null);
     }
 
     @Override
     public Patient create(Patient patient) {
-        return records.create(Objects.requireNonNull(patient, "patient"));
+        Objects.requireNonNull(patient, "patient");
+        return audit.call(AuditAction.CREATE, "PatientService.create", null, new Subject(TYPE, null, null),
+                () -> records.create(patient), created -> new Subject(TYPE, created.id(), created.id()));
     }
 
     @Override
     public Patient update(String id, Patient changed) {
-        return records.update(id, Objects.requireNonNull(changed, "changed"));
+        Objects.requireNonNull(changed, "changed");
+        return audit.call(AuditAction.UPDATE, "PatientService.update", null, new Subject(TYPE, id, id),
+                () -> records.update(id, changed), null);
     }
 }

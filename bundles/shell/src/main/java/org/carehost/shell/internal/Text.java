@@ -81,6 +81,17 @@ final class Text {
         return fields.toString();
     }
 
+    static String auditTable(org.carehost.sdk.resource.Page<org.carehost.sdk.audit.AuditRecord> page) {
+        Table table = new Table("SEQ", "RECORDED", "PLUGIN", "ACTION", "OPERATION", "RESOURCE", "PATIENT", "OUTCOME");
+        for (org.carehost.sdk.audit.AuditRecord record : page.items()) {
+            table.row(record.sequence(), record.recorded(), record.plugin(), record.action().code(), record.operation(),
+                    record.resourceType() == null ? "-" : record.resourceType() + (record.resourceId() == null ? "" : "/" + record.resourceId()),
+                    record.patientId() == null ? "-" : record.patientId(),
+                    record.outcome() + (record.reason() == null ? "" : ": " + record.reason()));
+        }
+        return table + pageFooter(page);
+    }
+
     static String findings(List<String> lines) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {

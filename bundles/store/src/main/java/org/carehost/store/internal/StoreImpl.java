@@ -30,7 +30,11 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = StoreConfiguration.class)
 public final class StoreImpl implements Store {
 
-    static final String DEFAULT_URL = "jdbc:h2:file:./data/db/carehost";
+    /**
+     * H2 in data/. WRITE_DELAY=0: a commit is written to the file before it returns (H2's default keeps it in
+     * memory for up to 500 ms), so an acknowledged write survives the process being killed.
+     */
+    static final String DEFAULT_URL = "jdbc:h2:file:./data/db/carehost;WRITE_DELAY=0";
     static final String URL_PROPERTY = "carehost.store.url";
 
     private final String url;

@@ -49,7 +49,7 @@ public final class Carehost implements AutoCloseable {
             "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
             "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.eventadmin",
             "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database",
-            "org.carehost.store", "org.carehost.clinical");
+            "org.carehost.store", "org.carehost.audit", "org.carehost.clinical");
 
     /** Jars whose packages the system bundle exports, so the test and the container share their classes. */
     private static final Set<String> SHARED_BUNDLES = Set.of("org.carehost.sdk",

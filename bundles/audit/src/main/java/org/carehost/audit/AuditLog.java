@@ -1,0 +1,25 @@
+package org.carehost.audit;
+
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.audit.AuditUnavailableException;
+import org.carehost.sdk.audit.Verification;
+import org.carehost.sdk.resource.Page;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The audit trail. */
+@ProviderType
+public interface AuditLog {
+
+    /**
+     * Appends a record and returns it once it is durable (committed). Concurrent callers share one commit.
+     *
+     * @throws AuditUnavailableException when it could not be made durable: the caller must fail its call
+     */
+    AuditRecord append(AuditEvent event);
+
+    Page<AuditRecord> query(AuditQuery query);
+
+    /** Checks the whole chain from the first record. */
+    Verification verify();
+}

@@ -1,0 +1,79 @@
+package org.carehost.audit.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.carehost.audit.AuditEvent;
+import org.carehost.audit.AuditLog;
+import org.carehost.sdk.audit.AuditEntry;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.audit.AuditService;
+import org.carehost.sdk.audit.Verification;
+import org.carehost.sdk.resource.Page;
+import org.carehost.sdk.resource.ValidationException;
+import org.carehost.sdk.resource.ValidationIssue;
+import org.osgi.framework.Bundle;
+import org.osgi.service.component.ComponentContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ServiceScope;
+
+/**
+ * {@link AuditService} per calling plugin: a plugin's own entries are checked (lengths, no control
+ * characters) and recorded under the plugin's name, which it cannot choose.
+ */
+@Component(scope = ServiceScope.BUNDLE)
+public final class AuditServiceImpl implements AuditService {
+
+    private final Bundle caller;
+    private final AuditLog log;
+
+    @Activate
+    public AuditServiceImpl(ComponentContext context, @Reference AuditLog log) {
+        this.caller = context.getUsingBundle();
+        this.log = log;
+    }
+
+    @Override
+    public AuditRecord record(AuditEntry entry) {
+        List<ValidationIssue> issues = new ArrayList<>();
+        text(issues, "AuditEntry.operation", entry.operation(), 100, true);
+        text(issues, "AuditEntry.resourceType", entry.resourceType(), 50, false);
+        text(issues, "AuditEntry.resourceId", entry.resourceId(), 100, false);
+        text(issues, "AuditEntry.patientId", entry.patientId(), 100, false);
+        text(issues, "AuditEntry.detail", entry.detail(), 1000, false);
+        if (!issues.isEmpty()) {
+            throw new ValidationException("AuditEntry", issues);
+        }
+        return log.append(new AuditEvent(caller.getSymbolicName(), caller.getVersion().toString(), null, null,
+                entry.action(), entry.operation(), entry.resourceType(), entry.resourceId(), entry.patientId(), null,
+                entry.outcome(), entry.detail()));
+    }
+
+    @Override
+    public Page<AuditRecord> query(AuditQuery query) {
+        return log.query(query);
+    }
+
+    @Override
+    public Verification verify() {
+        return log.verify();
+    }
+
+    private static void text(List<ValidationIssue> issues, String path, String value, int max, boolean required) {
+        if (value == null || value.isBlank()) {
+            if (required) {
+                issues.add(ValidationIssue.error(path, "is required"));
+            }
+            return;
+        }
+        if (value.length() > max) {
+            issues.add(ValidationIssue.error(path, "is " + value.length() + " characters; at most " + max));
+        }
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            issues.add(ValidationIssue.error(path, "contains control characters"));
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.carehost.audit.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import org.carehost.sdk.audit.AuditRecord;
+
+/**
+ * The hash chain: a record's hash is SHA-256(previous hash, canonical form). The canonical form lists every
+ * field with its length (so no choice of values can make two records read alike), the time in epoch
+ * milliseconds, and enums by code: the same on every JVM, node and database.
+ */
+final class Chain {
+
+    static final String GENESIS = "0".repeat(64);
+
+    private Chain() {
+    }
+
+    static String hash(String previousHash, AuditRecord record) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(previousHash.getBytes(StandardCharsets.US_ASCII));
+            sha256.update(canonical(record).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    static String canonical(AuditRecord record) {
+        StringBuilder text = new StringBuilder(256);
+        field(text, Long.toString(record.sequence()));
+        field(text, Long.toString(record.recorded().toEpochMilli()));
+        field(text, record.node());
+        field(text, record.plugin());
+        field(text, record.pluginVersion());
+        field(text, record.user());
+        field(text, record.purposeOfUse());
+        field(text, record.action().code());
+        field(text, record.operation());
+        field(text, record.resourceType());
+        field(text, record.resourceId());
+        field(text, record.patientId());
+        field(text, record.query());
+        field(text, record.outcome().name());
+        field(text, record.reason());
+        return text.toString();
+    }
+
+    private static void field(StringBuilder text, String value) {
+        if (value == null) {
+            text.append("-;");
+        } else {
+            text.append(value.length()).append(':').append(value).append(';');
+        }
+    }
+}

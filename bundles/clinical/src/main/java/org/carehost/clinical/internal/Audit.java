@@ -1,0 +1,50 @@
+package org.carehost.clinical.internal;
+
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.carehost.audit.AuditEvent;
+import org.carehost.audit.AuditLog;
+import org.carehost.sdk.audit.AuditAction;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.security.PermissionDeniedException;
+
+/**
+ * Runs a service call and records it before its result is returned: success, denial or error. If the
+ * record cannot be made durable the call fails (AuditUnavailableException) and its result is dropped.
+ */
+final class Audit {
+
+    private final AuditLog log;
+    private final Caller caller;
+
+    Audit(AuditLog log, Caller caller) {
+        this.log = log;
+        this.caller = caller;
+    }
+
+    /** What a call touched, known once it has a result. */
+    record Subject(String resourceType, String resourceId, String patientId) {
+    }
+
+    <T> T call(AuditAction action, String operation, String query, Subject before, Supplier<T> call,
+            Function<T, Subject> after) {
+        T result;
+        try {
+            result = call.get();
+        } catch (RuntimeException e) {
+            append(action, operation, query, before,
+                    e instanceof PermissionDeniedException ? AuditOutcome.DENIED : AuditOutcome.ERROR,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw e;
+        }
+        append(action, operation, query, after == null ? before : after.apply(result), AuditOutcome.SUCCESS, null);
+        return result;
+    }
+
+    private void append(AuditAction action, String operation, String query, Subject subject, AuditOutcome outcome,
+            String reason) {
+        log.append(new AuditEvent(caller.symbolicName(), caller.version(), null, null, action, operation,
+                subject.resourceType(), subject.resourceId(), subject.patientId(), query, outcome, reason));
+    }
+}

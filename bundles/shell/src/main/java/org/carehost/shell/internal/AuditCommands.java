@@ -1,0 +1,130 @@
+package org.carehost.shell.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.carehost.audit.AuditLog;
+import org.carehost.audit.FhirAuditEvents;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.audit.Verification;
+import org.carehost.sdk.resource.Page;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The {@code audit:} scope: read, check and export the audit trail. */
+@Component(service = AuditCommands.class, property = {
+        "osgi.command.scope=audit",
+        "osgi.command.function=tail",
+        "osgi.command.function=query",
+        "osgi.command.function=verify",
+        "osgi.command.function=export"
+})
+public final class AuditCommands {
+
+    private static final String NONE = "";
+
+    private final AuditLog audit;
+
+    @Activate
+    public AuditCommands(@Reference AuditLog audit) {
+        this.audit = audit;
+    }
+
+    @Descriptor("the newest audit records, newest first")
+    public String tail(@Descriptor("how many, 1-1000 (default 20)") @Parameter(names = {"-n"}, absentValue = "20") int count) {
+        return Text.auditTable(audit.query(AuditQuery.latest(count)));
+    }
+
+    @Descriptor("audit records matching every criterion given, newest first")
+    public String query(
+            @Descriptor("patient id") @Parameter(names = {"-p", "--patient"}, absentValue = NONE) String patient,
+            @Descriptor("plugin symbolic name") @Parameter(names = {"--plugin"}, absentValue = NONE) String plugin,
+            @Descriptor("acting user") @Parameter(names = {"-u", "--user"}, absentValue = NONE) String user,
+            @Descriptor("success, denied or error") @Parameter(names = {"-o", "--outcome"}, absentValue = NONE) String outcome,
+            @Descriptor("from, ISO-8601 instant") @Parameter(names = {"-f", "--from"}, absentValue = NONE) String from,
+            @Descriptor("to (exclusive), ISO-8601 instant") @Parameter(names = {"-t", "--to"}, absentValue = NONE) String to,
+            @Descriptor("page size, 1-1000") @Parameter(names = {"-l", "--limit"}, absentValue = "50") int limit,
+            @Descriptor("index of the first result") @Parameter(names = {"--offset"}, absentValue = "0") int offset) {
+        return Text.auditTable(audit.query(new AuditQuery(blankToNull(patient), blankToNull(plugin), blankToNull(user),
+                outcome(outcome), instant("--from", from), instant("--to", to), offset, limit)));
+    }
+
+    @Descriptor("check the whole hash chain; names the first changed, deleted, inserted or reordered record")
+    public String verify() {
+        Verification result = audit.verify();
+        if (result.intact()) {
+            return "Audit trail intact: " + result.checked() + " records, chain verified.\n";
+        }
+        throw new IllegalStateException("Audit trail NOT intact at record " + result.firstBadSequence() + ": "
+                + result.problem() + " (" + result.checked() + " records before it verified)");
+    }
+
+    @Descriptor("export audit records as a FHIR R4 Bundle of AuditEvent resources (JSON)")
+    public String export(
+            @Descriptor("file to write; standard output when absent") @Parameter(names = {"--out"}, absentValue = NONE) String out,
+            @Descriptor("patient id") @Parameter(names = {"-p", "--patient"}, absentValue = NONE) String patient,
+            @Descriptor("how many of the newest records, 1-1000") @Parameter(names = {"-n"}, absentValue = "1000") int count)
+            throws IOException {
+        Page<AuditRecord> page = audit.query(new AuditQuery(blankToNull(patient), null, null, null, null, null, 0, count));
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode bundle = json.createObjectNode();
+        bundle.put("resourceType", "Bundle");
+        bundle.put("type", "collection");
+        bundle.put("total", page.items().size());
+        ArrayNode entries = bundle.putArray("entry");
+        for (AuditRecord record : page.items()) {
+            entries.addObject().set("resource", FhirAuditEvents.toFhir(record));
+        }
+        String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(bundle) + "\n";
+        if (out.isBlank()) {
+            return text;
+        }
+        Path target = Paths.get(out).toAbsolutePath();
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        Files.writeString(partial, text, StandardCharsets.UTF_8);
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return "Wrote " + page.items().size() + " AuditEvent resources to " + target + "\n";
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static AuditOutcome outcome(String text) {
+        if (text.isBlank()) {
+            return null;
+        }
+        try {
+            return AuditOutcome.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--outcome must be success, denied or error, not '" + text + "'");
+        }
+    }
+
+    private static Instant instant(String option, String text) {
+        if (text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(option + " must be an ISO-8601 instant such as 2030-01-31T09:00:00Z, not '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package org.carehost.sdk.audit;
+
+import org.carehost.sdk.resource.Page;
+import org.carehost.sdk.resource.ValidationException;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The audit trail as a plugin sees it; each plugin gets its own instance, bound to it. */
+@ProviderType
+public interface AuditService {
+
+    /**
+     * Adds the plugin's own entry (needs {@code write:audit}); returns it once durable.
+     *
+     * @throws ValidationException when a field is too long or holds control characters
+     */
+    AuditRecord record(AuditEntry entry);
+
+    /** Reads the trail (needs {@code read:audit}), newest first. */
+    Page<AuditRecord> query(AuditQuery query);
+
+    /** Checks the whole chain and reports the first changed, deleted, inserted or reordered record. */
+    Verification verify();
+}
