@@ -1,0 +1,114 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Test;
+
+/**
+ * Durability for real: the container (target/carehost.jar, H2 in file mode) runs a plugin that writes
+ * audit records from four threads; it is killed with SIGKILL at a random moment, 20 times. After each
+ * kill, every record the plugin saw acknowledged is in the database with its content, and at the next
+ * start the whole chain verifies.
+ */
+public class AuditCrashIT {
+
+    private static final int KILLS = 20;
+    private static final Path JAR = Paths.get(System.getProperty("carehost.jar"));
+    private static final Path BUNDLES = Paths.get(System.getProperty("carehost.bundles"));
+
+    @Test
+    public void everyAcknowledgedRecordSurvivesSigkillAndTheChainVerifies() throws Exception {
+        Path home = Files.createDirectories(Paths.get(System.getProperty("carehost.work"))).resolve("crash-" + System.nanoTime());
+        Files.createDirectories(home.resolve("deploy"));
+        Files.copy(BUNDLES.resolve("carehost-fixture-audit-load.jar"), home.resolve("deploy/audit-load.jar"));
+        Map<Long, String> acknowledged = new HashMap<>();
+        Random random = new Random(42);
+        long lastChecked = 0;
+        for (int run = 0; run <= KILLS; run++) {
+            Process process = new ProcessBuilder("java", "-jar", JAR.toString()).directory(home.toFile())
+                    .redirectError(home.resolve("stderr-" + run + ".txt").toFile()).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String verified = readUntil(out, "VERIFIED ", process, home, run);
+            String[] parts = verified.split(" ");
+            assertEquals("run " + run + ": chain intact after the previous kill: " + verified, "true", parts[1]);
+            long checked = Long.parseLong(parts[2]);
+            assertTrue("run " + run + ": every acknowledged record is in the chain (" + checked + " checked)",
+                    acknowledged.keySet().stream().allMatch(sequence -> sequence <= checked));
+            assertTrue(checked >= lastChecked);
+            lastChecked = checked;
+            if (run == KILLS) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+                break;
+            }
+            // Read acknowledgements on another thread while the main one waits for the moment to kill.
+            Thread reader = new Thread(() -> {
+                try {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        if (line.startsWith("ACK ")) {
+                            String[] ack = line.split(" ");
+                            synchronized (acknowledged) {
+                                acknowledged.put(Long.parseLong(ack[1]), ack[2]);
+                            }
+                        }
+                    }
+                } catch (java.io.IOException closedByKill) {
+                    // the stream ends with the process
+                }
+            });
+            reader.start();
+            Thread.sleep(200 + random.nextInt(1300));
+            process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean stop
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            reader.join(10_000);
+            assertAllPresent(home, acknowledged);
+        }
+        assertTrue("the load was real: " + acknowledged.size() + " acknowledged records", acknowledged.size() > KILLS * 20);
+        System.out.println("AuditCrashIT: " + KILLS + " SIGKILLs, " + acknowledged.size()
+                + " acknowledged records, all present; chain verified after each restart (" + lastChecked + " records)");
+    }
+
+    private static String readUntil(BufferedReader out, String prefix, Process process, Path home, int run) throws Exception {
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        process.waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError("run " + run + ": the container ended without '" + prefix + "': "
+                + Files.readString(home.resolve("stderr-" + run + ".txt")));
+    }
+
+    /** Opens the database file directly, as the next start would (the container is dead, nothing holds it). */
+    private static void assertAllPresent(Path home, Map<Long, String> acknowledged) throws Exception {
+        String url = "jdbc:h2:file:" + home.resolve("data/db/carehost");
+        try (Connection connection = DriverManager.getConnection(url);
+                PreparedStatement select = connection.prepareStatement("SELECT resource_id FROM audit_record WHERE seq = ?")) {
+            for (Map.Entry<Long, String> ack : acknowledged.entrySet()) {
+                select.setLong(1, ack.getKey());
+                try (ResultSet row = select.executeQuery()) {
+                    assertTrue("acknowledged record " + ack.getKey() + " lost", row.next());
+                    assertEquals("record " + ack.getKey(), ack.getValue(), row.getString(1));
+                }
+            }
+        }
+    }
+}

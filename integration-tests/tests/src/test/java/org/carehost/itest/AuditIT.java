@@ -1,0 +1,193 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.UUID;
+
+import javax.inject.Inject;
+
+import org.carehost.audit.AuditLog;
+import org.carehost.sdk.audit.AuditAction;
+import org.carehost.sdk.audit.AuditEntry;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.audit.AuditService;
+import org.carehost.sdk.audit.AuditUnavailableException;
+import org.carehost.sdk.audit.Verification;
+import org.carehost.sdk.patient.HumanName;
+import org.carehost.sdk.patient.Identifier;
+import org.carehost.sdk.patient.Patient;
+import org.carehost.sdk.patient.PatientQuery;
+import org.carehost.sdk.patient.PatientService;
+import org.carehost.sdk.resource.ResourceNotFoundException;
+import org.carehost.sdk.resource.ValidationException;
+import org.carehost.store.Store;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+
+/** Every host-service call is in the trail before it returns; the trail refuses to lie. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class AuditIT {
+
+    @Inject
+    PatientService patients;
+
+    @Inject
+    AuditService auditService;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Store store;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        return new Option[] {ContainerOptions.hostServices(deploy, "jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")};
+    }
+
+    private Patient newPatient() {
+        return patients.create(Patient.builder().addName(HumanName.official("Audit", "Ann"))
+                .addIdentifier(Identifier.mrn("urn:test", "A-" + UUID.randomUUID().toString().substring(0, 8)))
+                .birthDate(LocalDate.of(1970, 1, 1)).build());
+    }
+
+    private AuditRecord latest() {
+        return audit.query(AuditQuery.latest(1)).items().get(0);
+    }
+
+    @Test
+    public void everyCallIsRecordedWithWhoWhatWhenAndOutcome() {
+        Patient patient = newPatient();
+        AuditRecord created = latest();
+        assertEquals(AuditAction.CREATE, created.action());
+        assertEquals("PatientService.create", created.operation());
+        assertEquals(patient.id(), created.patientId());
+        assertEquals(AuditOutcome.SUCCESS, created.outcome());
+        assertTrue(created.plugin(), created.plugin().startsWith("PAXEXAM-PROBE"));
+
+        patients.get(patient.id());
+        AuditRecord read = latest();
+        assertEquals(AuditAction.READ, read.action());
+        assertEquals(created.sequence() + 1, read.sequence());
+        assertEquals(created.hash(), read.previousHash());
+
+        patients.search(PatientQuery.builder().name("Aud").build());
+        assertTrue(latest().query().contains("name=Aud"));
+
+        try {
+            patients.get("missing");
+            fail();
+        } catch (ResourceNotFoundException expected) {
+            assertEquals(AuditOutcome.ERROR, latest().outcome());
+            assertEquals("missing", latest().resourceId());
+        }
+        try {
+            patients.create(Patient.builder().build());
+            fail();
+        } catch (ValidationException expected) {
+            assertEquals(AuditOutcome.ERROR, latest().outcome());
+            assertTrue(latest().reason(), latest().reason().contains("at least one name"));
+        }
+
+        AuditRecord own = auditService.record(new AuditEntry(AuditAction.EXECUTE, "report.sent", "Patient",
+                patient.id(), patient.id(), AuditOutcome.SUCCESS, "sent to registry"));
+        assertEquals(own.sequence(), latest().sequence());
+        try {
+            auditService.record(new AuditEntry(AuditAction.EXECUTE, "x".repeat(101), null, null, null, AuditOutcome.SUCCESS,
+                    "line\nbreak"));
+            fail("an oversized entry with control characters was recorded");
+        } catch (ValidationException expected) {
+            assertEquals(2, expected.issues().size());
+        }
+        assertEquals(own.sequence(), latest().sequence());
+        assertTrue(audit.verify().intact());
+    }
+
+    @Test
+    public void whenTheTrailCannotBeWrittenTheCallFailsAndReturnsNothing() throws Exception {
+        Patient patient = newPatient();
+        execute("ALTER TABLE audit_record RENAME TO audit_record_away");
+        try {
+            patients.get(patient.id());
+            fail("PHI returned although its audit record could not be written");
+        } catch (AuditUnavailableException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("could not be written"));
+        } finally {
+            execute("ALTER TABLE audit_record_away RENAME TO audit_record");
+        }
+        assertEquals(patient.id(), patients.get(patient.id()).id());
+        assertTrue("the chain goes on intact", audit.verify().intact());
+    }
+
+    @Test
+    public void changedDeletedInsertedAndSwappedRecordsAreEachCaught() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            newPatient();
+        }
+        long last = latest().sequence();
+        assertTrue(audit.verify().intact());
+
+        execute("UPDATE audit_record SET operation = 'PatientService.search' WHERE seq = 3");
+        assertBroken(3, "changed");
+        execute("UPDATE audit_record SET operation = 'PatientService.create' WHERE seq = 3");
+        assertTrue("restored", audit.verify().intact());
+
+        execute("CREATE TABLE audit_backup AS SELECT * FROM audit_record");
+        execute("DELETE FROM audit_record WHERE seq = 4");
+        assertBroken(4, "missing");
+        restore();
+
+        execute("UPDATE audit_record SET seq = -1 WHERE seq = 2");
+        execute("UPDATE audit_record SET seq = 2 WHERE seq = 3");
+        execute("UPDATE audit_record SET seq = 3 WHERE seq = -1");
+        assertBroken(2, "does not follow");
+        restore();
+
+        execute("INSERT INTO audit_record SELECT seq + 1000, recorded_at, node, plugin, plugin_version, user_id, purpose, "
+                + "action, operation, resource_type, resource_id, patient_id, query_text, outcome, reason, prev_hash, hash "
+                + "FROM audit_record WHERE seq = " + last);
+        assertBroken(last + 1, "missing");
+        restore();
+
+        execute("DELETE FROM audit_record WHERE seq = " + last);
+        assertTrue("cutting off the newest records is not visible from the chain alone (checkpoints catch it)",
+                audit.verify().intact());
+    }
+
+    private void restore() throws Exception {
+        execute("DELETE FROM audit_record");
+        execute("INSERT INTO audit_record SELECT * FROM audit_backup");
+        assertTrue(audit.verify().intact());
+    }
+
+    private void assertBroken(long sequence, String problem) {
+        Verification result = audit.verify();
+        assertFalse(result.intact());
+        assertEquals(result.toString(), sequence, result.firstBadSequence());
+        assertTrue(result.problem(), result.problem().contains(problem));
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection connection = store.connection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
