@@ -20,6 +20,12 @@ public interface AuditLog {
 
     Page<AuditRecord> query(AuditQuery query);
 
-    /** Checks the whole chain from the first record. */
+    /** Checks the whole chain from the first record, and the chain against every signed checkpoint. */
     Verification verify();
+
+    /**
+     * Signs the current chain head with the key in {@code etc/security/} and files the checkpoint under
+     * {@code data/audit/checkpoints/}; returns it as text (copy it somewhere the database's admins cannot write).
+     */
+    String checkpoint();
 }

@@ -167,9 +167,59 @@ public class AuditIT {
         assertBroken(last + 1, "missing");
         restore();
 
+        audit.checkpoint();
         execute("DELETE FROM audit_record WHERE seq = " + last);
-        assertTrue("cutting off the newest records is not visible from the chain alone (checkpoints catch it)",
-                audit.verify().intact());
+        assertBroken(last, "cut off");
+        restore();
+
+        // Someone with database access rewrites record 2 and recomputes every hash after it: the chain alone
+        // verifies, the signed checkpoint does not.
+        execute("UPDATE audit_record SET operation = 'PatientService.search' WHERE seq = 2");
+        rehashFrom(2);
+        // Were the rewrite visible in the chain, verify would stop at record 2 ("changed"); it stops at the checkpoint.
+        assertBroken(last, "rewritten");
+    }
+
+    /** The attacker's side: recompute the chain with the documented hash (SHA-256 of previous hash and canonical form). */
+    private void rehashFrom(long first) throws Exception {
+        try (Connection connection = store.connection()) {
+            String previous;
+            try (var select = connection.prepareStatement("SELECT hash FROM audit_record WHERE seq = ?")) {
+                select.setLong(1, first - 1);
+                try (var row = select.executeQuery()) {
+                    row.next();
+                    previous = row.getString(1);
+                }
+            }
+            java.util.List<AuditRecord> oldestFirst = new java.util.ArrayList<>(audit.query(AuditQuery.latest(1000)).items());
+            java.util.Collections.reverse(oldestFirst);
+            for (AuditRecord record : oldestFirst) {
+                if (record.sequence() < first) {
+                    continue;
+                }
+                java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                sha.update(previous.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                sha.update(canonical(record).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                String hash = java.util.HexFormat.of().formatHex(sha.digest());
+                try (var update = connection.prepareStatement("UPDATE audit_record SET prev_hash = ?, hash = ? WHERE seq = ?")) {
+                    update.setString(1, previous);
+                    update.setString(2, hash);
+                    update.setLong(3, record.sequence());
+                    update.executeUpdate();
+                }
+                previous = hash;
+            }
+        }
+    }
+
+    private static String canonical(AuditRecord r) {
+        StringBuilder text = new StringBuilder();
+        for (String value : new String[] {Long.toString(r.sequence()), Long.toString(r.recorded().toEpochMilli()), r.node(),
+                r.plugin(), r.pluginVersion(), r.user(), r.purposeOfUse(), r.action().code(), r.operation(),
+                r.resourceType(), r.resourceId(), r.patientId(), r.query(), r.outcome().name(), r.reason()}) {
+            text.append(value == null ? "-;" : value.length() + ":" + value + ";");
+        }
+        return text.toString();
     }
 
     private void restore() throws Exception {

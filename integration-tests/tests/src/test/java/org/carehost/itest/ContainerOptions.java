@@ -39,6 +39,8 @@ final class ContainerOptions {
         return composite(
                 container(deployDir),
                 frameworkProperty("carehost.store.url").value(jdbcUrl),
+                frameworkProperty("carehost.audit.keyfile").value(new File(deployDir, "../" + deployDir.getName() + "-etc/audit-signing.key").getPath()),
+                frameworkProperty("carehost.audit.checkpoints").value(new File(deployDir, "../" + deployDir.getName() + "-checkpoints").getPath()),
                 containerBundle("org.osgi.service.jdbc", 10),
                 containerBundle("h2", 10),
                 containerBundle("postgresql", 10),

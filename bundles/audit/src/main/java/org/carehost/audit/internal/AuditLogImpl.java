@@ -57,6 +57,16 @@ public final class AuditLogImpl implements AuditLog {
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread writer;
     private volatile boolean running = true;
+    /** The chain head as last committed by this writer; null when it must be read (start, failure, PostgreSQL). */
+    private AuditRows.Head head;
+    private final Checkpoints checkpoints;
+    private final java.util.concurrent.ScheduledExecutorService checkpointer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "carehost-audit-checkpoints");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private volatile long lastCheckpoint;
 
     private record Pending(AuditEvent event, CompletableFuture<AuditRecord> done) {
     }
@@ -66,13 +76,35 @@ public final class AuditLogImpl implements AuditLog {
         this.store = store;
         this.log = log;
         this.node = nodeName(context);
+        this.checkpoints = new Checkpoints(
+                java.nio.file.Paths.get(property(context, "carehost.audit.keyfile", "etc/security/audit-signing.key")),
+                java.nio.file.Paths.get(property(context, "carehost.audit.checkpoints", "data/audit/checkpoints")));
         this.writer = new Thread(this::writeLoop, "carehost-audit-writer");
         writer.setDaemon(true);
         writer.start();
+        long minutes = Long.parseLong(property(context, "carehost.audit.checkpoint.minutes", "10"));
+        checkpointer.scheduleWithFixedDelay(this::checkpointIfAdvanced, minutes, minutes, TimeUnit.MINUTES);
+    }
+
+    /** A periodic checkpoint, when records were added since the last one. */
+    private void checkpointIfAdvanced() {
+        try {
+            long sequence;
+            try (Connection connection = store.connection()) {
+                sequence = AuditRows.head(connection).sequence();
+            }
+            if (sequence > lastCheckpoint) {
+                checkpoint();
+                lastCheckpoint = sequence;
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.error("Periodic audit checkpoint failed: {}", e.toString());
+        }
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        checkpointer.shutdownNow();
         running = false;
         writer.interrupt();
         writer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
@@ -117,6 +149,7 @@ public final class AuditLogImpl implements AuditLog {
                     batch.get(i).done.complete(written.get(i));
                 }
             } catch (SQLException | RuntimeException e) {
+                head = null;
                 log.error("Audit batch of {} records not written; the calls fail: {}", batch.size(), e.toString());
                 AuditUnavailableException failure = new AuditUnavailableException(
                         "The audit trail could not be written (" + e.getMessage() + "); the call was refused", e);
@@ -136,7 +169,9 @@ public final class AuditLogImpl implements AuditLog {
                     lock.execute("SELECT pg_advisory_xact_lock(" + POSTGRES_LOCK_KEY + ")");
                 }
             }
-            AuditRows.Head head = AuditRows.head(connection);
+            // On H2 this writer is the only one, so the head it committed last is the head; PostgreSQL may be
+            // shared by several nodes, so there it is read under the lock every time.
+            AuditRows.Head head = this.head != null && store.dialect() == Store.Dialect.H2 ? this.head : AuditRows.head(connection);
             List<AuditRecord> records = new ArrayList<>(batch.size());
             long sequence = head.sequence();
             String previous = head.hash();
@@ -154,6 +189,7 @@ public final class AuditLogImpl implements AuditLog {
             }
             AuditRows.insert(connection, records);
             connection.commit();
+            this.head = new AuditRows.Head(sequence, previous);
             return records;
         }
     }
@@ -198,10 +234,65 @@ public final class AuditLogImpl implements AuditLog {
     @Override
     public Verification verify() {
         try (Connection connection = store.connection()) {
-            return Verifier.verify(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("The audit trail could not be read (SQL state " + e.getSQLState() + ")", e);
+            Verification chain = Verifier.verify(connection);
+            if (!chain.intact()) {
+                return chain;
+            }
+            return againstCheckpoints(connection, chain);
+        } catch (SQLException | java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("The audit trail could not be verified: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public String checkpoint() {
+        try (Connection connection = store.connection()) {
+            AuditRows.Head current = AuditRows.head(connection);
+            Checkpoints.Checkpoint signed = checkpoints.sign(current.sequence(), current.hash(), node);
+            return signed.signedText() + "|" + signed.signature();
+        } catch (SQLException | java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("No checkpoint written: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An intact chain can still be a rewritten or shortened one; each signed checkpoint pins the hash record N
+     * had when it was signed.
+     */
+    private Verification againstCheckpoints(Connection connection, Verification chain)
+            throws SQLException, java.io.IOException, java.security.GeneralSecurityException {
+        List<String> problems = new ArrayList<>();
+        for (Checkpoints.Checkpoint checkpoint : checkpoints.all(problems)) {
+            if (!checkpoints.signatureValid(checkpoint)) {
+                problems.add("the checkpoint at record " + checkpoint.sequence() + " has an invalid signature (forged or altered)");
+            } else if (checkpoint.sequence() > chain.checked()) {
+                return new Verification(false, chain.checked(), chain.checked() + 1, "records " + (chain.checked() + 1)
+                        + " to " + checkpoint.sequence() + " are missing: a signed checkpoint of " + checkpoint.signedAt()
+                        + " saw " + checkpoint.sequence() + " records (the end of the trail was cut off)");
+            } else if (checkpoint.sequence() > 0 && !checkpoint.hash().equals(hashAt(connection, checkpoint.sequence()))) {
+                return new Verification(false, chain.checked(), checkpoint.sequence(), "record " + checkpoint.sequence()
+                        + " differs from the signed checkpoint of " + checkpoint.signedAt()
+                        + " (the chain was rewritten up to here)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            return new Verification(false, chain.checked(), 0, String.join("; ", problems));
+        }
+        return chain;
+    }
+
+    private static String hashAt(Connection connection, long sequence) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT hash FROM audit_record WHERE seq = ?")) {
+            select.setLong(1, sequence);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
+    }
+
+    private static String property(BundleContext context, String key, String fallback) {
+        String value = context.getProperty(key);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static void condition(StringBuilder where, List<Object> parameters, String sql, Object value) {

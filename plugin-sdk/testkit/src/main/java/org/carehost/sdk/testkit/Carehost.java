@@ -85,6 +85,8 @@ public final class Carehost implements AutoCloseable {
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, sharedPackages(classPath));
         config.put("carehost.store.url", "jdbc:h2:mem:testkit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        config.put("carehost.audit.keyfile", storage.resolve("etc/security/audit-signing.key").toString());
+        config.put("carehost.audit.checkpoints", storage.resolve("audit-checkpoints").toString());
         config.putAll(properties);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         Framework framework = factory.newFramework(config);

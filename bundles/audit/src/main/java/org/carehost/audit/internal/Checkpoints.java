@@ -1,0 +1,144 @@
+package org.carehost.audit.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * Signed checkpoints of the chain head. Someone with write access to the database can rewrite the whole
+ * chain with fresh hashes, or cut its end off; a checkpoint, signed with a key that lives in {@code etc/}
+ * (not in the database) and copied wherever the hospital keeps evidence, shows that record N had hash H.
+ * The key is Ed25519, made on first use; the public half is written beside it for verifiers.
+ */
+final class Checkpoints {
+
+    /** One checkpoint: the chain had {@code sequence} records, the last with {@code hash}. */
+    record Checkpoint(long sequence, String hash, Instant signedAt, String node, String signature) {
+
+        String signedText() {
+            return "carehost-audit-checkpoint|" + node + "|" + sequence + "|" + hash + "|" + signedAt;
+        }
+    }
+
+    private final Path keyFile;
+    private final Path directory;
+    private PrivateKey privateKey;
+    private PublicKey publicKey;
+
+    Checkpoints(Path keyFile, Path directory) {
+        this.keyFile = keyFile;
+        this.directory = directory;
+    }
+
+    synchronized Checkpoint sign(long sequence, String hash, String node) throws IOException, GeneralSecurityException {
+        loadOrCreateKeys();
+        Instant now = Instant.now();
+        Checkpoint unsigned = new Checkpoint(sequence, hash, now, node, null);
+        Signature signer = Signature.getInstance("Ed25519");
+        signer.initSign(privateKey);
+        signer.update(unsigned.signedText().getBytes(StandardCharsets.UTF_8));
+        Checkpoint signed = new Checkpoint(sequence, hash, now, node, Base64.getEncoder().encodeToString(signer.sign()));
+        Files.createDirectories(directory);
+        Properties properties = new Properties();
+        properties.setProperty("sequence", Long.toString(sequence));
+        properties.setProperty("hash", hash);
+        properties.setProperty("signedAt", now.toString());
+        properties.setProperty("node", node);
+        properties.setProperty("signature", signed.signature());
+        Path target = directory.resolve(String.format("checkpoint-%012d.properties", sequence));
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        try (var out = Files.newOutputStream(partial)) {
+            properties.store(out, "Carehost audit checkpoint (Ed25519 over: " + signed.signedText() + ")");
+        }
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return signed;
+    }
+
+    /** Every checkpoint on file, oldest first; a file that cannot be read is reported as a problem. */
+    synchronized List<Checkpoint> all(List<String> problems) throws IOException {
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return checkpoints;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".properties")).sorted().toList()) {
+                Properties properties = new Properties();
+                try (var in = Files.newInputStream(file)) {
+                    properties.load(in);
+                    checkpoints.add(new Checkpoint(Long.parseLong(properties.getProperty("sequence")),
+                            properties.getProperty("hash"), Instant.parse(properties.getProperty("signedAt")),
+                            properties.getProperty("node"), properties.getProperty("signature")));
+                } catch (RuntimeException e) {
+                    problems.add("checkpoint file " + file.getFileName() + " is unreadable: " + e);
+                }
+            }
+        }
+        return checkpoints;
+    }
+
+    synchronized boolean signatureValid(Checkpoint checkpoint) throws IOException, GeneralSecurityException {
+        loadOrCreateKeys();
+        Signature verifier = Signature.getInstance("Ed25519");
+        verifier.initVerify(publicKey);
+        verifier.update(checkpoint.signedText().getBytes(StandardCharsets.UTF_8));
+        try {
+            return verifier.verify(Base64.getDecoder().decode(checkpoint.signature()));
+        } catch (IllegalArgumentException | java.security.SignatureException e) {
+            return false;
+        }
+    }
+
+    private void loadOrCreateKeys() throws IOException, GeneralSecurityException {
+        if (privateKey != null) {
+            return;
+        }
+        Path publicFile = keyFile.resolveSibling(keyFile.getFileName() + ".pub");
+        KeyFactory factory = KeyFactory.getInstance("Ed25519");
+        if (Files.exists(keyFile)) {
+            privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(pem(Files.readString(keyFile))));
+            publicKey = factory.generatePublic(new X509EncodedKeySpec(pem(Files.readString(publicFile))));
+            return;
+        }
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Files.createDirectories(keyFile.getParent());
+        write(keyFile, "PRIVATE KEY", pair.getPrivate().getEncoded(), true);
+        write(publicFile, "PUBLIC KEY", pair.getPublic().getEncoded(), false);
+        privateKey = pair.getPrivate();
+        publicKey = pair.getPublic();
+    }
+
+    private static void write(Path file, String type, byte[] der, boolean secret) throws IOException {
+        String text = "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        Files.writeString(file, text);
+        if (secret) {
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // Windows: the folder's permissions apply
+            }
+        }
+    }
+
+    private static byte[] pem(String text) {
+        return Base64.getMimeDecoder().decode(text.replaceAll("-----[A-Z ]+-----", "").trim());
+    }
+}
