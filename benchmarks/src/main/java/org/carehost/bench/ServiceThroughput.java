@@ -18,7 +18,8 @@ import org.carehost.sdk.testkit.Carehost;
 
 /**
  * Throughput of {@code PatientService.get} and {@code search} with N caller threads, on the real
- * services and H2 in file mode, in-process (the test kit's container). The two operations alternate round by round so
+ * services and H2 in file mode (or {@code --url} for PostgreSQL), in-process (the test kit's container).
+ * Every call is audited, as in production: each waits until its audit record is durable. The two operations alternate round by round so
  * that both see the same machine noise; medians over rounds are printed.
  *
  * <pre>java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.carehost.bench.ServiceThroughput</pre>
@@ -31,7 +32,7 @@ public final class ServiceThroughput {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Options.parse(args, Map.of("--threads", "8", "--rounds", "7", "--seconds", "3",
-                "--patients", "1000", "--plugin", "target/deploy/hello.jar"));
+                "--patients", "1000", "--plugin", "target/deploy/hello.jar", "--url", ""));
         int threads = Integer.parseInt(options.get("--threads"));
         int rounds = Integer.parseInt(options.get("--rounds"));
         long millis = Long.parseLong(options.get("--seconds")) * 1000;
@@ -39,9 +40,10 @@ public final class ServiceThroughput {
         Path plugin = Paths.get(options.get("--plugin"));
 
         Path database = java.nio.file.Files.createTempDirectory("carehost-bench-db");
-        // H2 in file mode, as the container runs it by default.
-        try (Carehost carehost = Carehost.start(plugin, Map.of("carehost.seed", "false",
-                "carehost.store.url", "jdbc:h2:file:" + database.resolve("carehost") + ";WRITE_DELAY=0"))) {
+        // H2 in file mode, as the container runs it by default, unless --url names another database (PostgreSQL).
+        String url = options.get("--url").isBlank()
+                ? "jdbc:h2:file:" + database.resolve("carehost") + ";WRITE_DELAY=0" : options.get("--url");
+        try (Carehost carehost = Carehost.start(plugin, Map.of("carehost.seed", "false", "carehost.store.url", url))) {
             PatientService patients = carehost.service(PatientService.class);
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -61,8 +63,8 @@ public final class ServiceThroughput {
                 gets.add(measure(get, threads, millis));
                 searches.add(measure(search, threads, millis));
             }
-            System.out.printf("JDK %s, %d threads, %d patients, %d rounds of %d s each, H2 file%n",
-                    Runtime.version(), threads, count, rounds, millis / 1000);
+            System.out.printf("JDK %s, %d threads, %d patients, %d rounds of %d s each, %s%n",
+                    Runtime.version(), threads, count, rounds, millis / 1000, url.replaceAll("password=[^&;]*", "password=***"));
             System.out.printf("%-32s %12s %12s %12s%n", "operation (calls/s)", "median", "min", "max");
             print("PatientService.get", gets);
             print("PatientService.search (page 10)", searches);

@@ -40,6 +40,7 @@ final class ContainerOptions {
                 container(deployDir),
                 frameworkProperty("carehost.store.url").value(jdbcUrl),
                 frameworkProperty("carehost.audit.keyfile").value(new File(deployDir, "../" + deployDir.getName() + "-etc/audit-signing.key").getPath()),
+                frameworkProperty("carehost.audit.journal").value(new File(deployDir, "../" + deployDir.getName() + "-journal").getPath()),
                 frameworkProperty("carehost.audit.checkpoints").value(new File(deployDir, "../" + deployDir.getName() + "-checkpoints").getPath()),
                 containerBundle("org.osgi.service.jdbc", 10),
                 containerBundle("h2", 10),

@@ -37,10 +37,11 @@ import org.osgi.service.log.LoggerFactory;
 
 /**
  * The audit trail with group commit: callers put their event on a queue and wait; one writer thread takes
- * everything queued, chains it, writes it in one transaction and commits once, then releases the callers.
- * Under load many callers share one commit; alone, a caller waits for just its own. If the commit fails,
- * every caller of that batch gets {@link AuditUnavailableException} (fail closed) and the chain head is
- * re-read from the database before the next batch.
+ * everything queued, chains it, makes the batch durable with one write, then releases the callers. Under
+ * load many callers share one write; alone, a caller waits for just its own. If the write fails, every caller
+ * of that batch gets {@link AuditUnavailableException} (fail closed) and nothing of the batch stays.
+ * On H2 the durable write is an append to the {@link Journal}, copied into the database by the
+ * {@link Indexer}; on PostgreSQL (possibly shared by several nodes) it is a commit under an advisory lock.
  */
 @Component
 public final class AuditLogImpl implements AuditLog {
@@ -57,8 +58,8 @@ public final class AuditLogImpl implements AuditLog {
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread writer;
     private volatile boolean running = true;
-    /** The chain head as last committed by this writer; null when it must be read (start, failure, PostgreSQL). */
-    private AuditRows.Head head;
+    /** H2: the chain head as last journaled (only this writer appends). Unused on PostgreSQL. */
+    private volatile AuditRows.Head head;
     private final Checkpoints checkpoints;
     private final java.util.concurrent.ScheduledExecutorService checkpointer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -67,18 +68,33 @@ public final class AuditLogImpl implements AuditLog {
                 return thread;
             });
     private volatile long lastCheckpoint;
+    /** H2 only: the write-ahead journal callers wait for, and the copier into the database. */
+    private final Journal journal;
+    private final Indexer indexer;
 
     private record Pending(AuditEvent event, CompletableFuture<AuditRecord> done) {
     }
 
     @Activate
-    public AuditLogImpl(BundleContext context, @Reference Store store, @Reference(service = LoggerFactory.class) Logger log) {
+    public AuditLogImpl(BundleContext context, @Reference Store store, @Reference(service = LoggerFactory.class) Logger log)
+            throws SQLException, java.io.IOException {
         this.store = store;
         this.log = log;
         this.node = nodeName(context);
         this.checkpoints = new Checkpoints(
                 java.nio.file.Paths.get(property(context, "carehost.audit.keyfile", "etc/security/audit-signing.key")),
                 java.nio.file.Paths.get(property(context, "carehost.audit.checkpoints", "data/audit/checkpoints")));
+        if (store.dialect() == Store.Dialect.H2) {
+            // One process owns an H2 database: a journal gives durability at the cost of a file write instead of
+            // a database commit. PostgreSQL may be shared by several nodes, each committing under a lock.
+            journal = new Journal(java.nio.file.Paths.get(property(context, "carehost.audit.journal", "data/audit/journal")));
+            head = recover(journal.replay());
+            journal.clear();
+            indexer = new Indexer(store, journal, log, head.sequence());
+        } else {
+            journal = null;
+            indexer = null;
+        }
         this.writer = new Thread(this::writeLoop, "carehost-audit-writer");
         writer.setDaemon(true);
         writer.start();
@@ -111,6 +127,52 @@ public final class AuditLogImpl implements AuditLog {
         Pending left;
         while ((left = queue.poll()) != null) {
             left.done.completeExceptionally(new AuditUnavailableException("The audit trail is stopping", null));
+        }
+        if (indexer != null) {
+            indexer.close();
+            try {
+                if (indexer.isEmpty()) {
+                    // A clean stop: the database has everything, and the journal must not be replayed elsewhere.
+                    journal.clear();
+                } else {
+                    journal.close();
+                }
+            } catch (java.io.IOException e) {
+                log.warn("Audit journal not closed cleanly: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Start-up after a crash: copies journaled records the database does not have yet, checking that each
+     * continues the chain, and returns the head.
+     */
+    private AuditRows.Head recover(List<AuditRecord> journaled) throws SQLException {
+        try (Connection connection = store.connection()) {
+            AuditRows.Head current = AuditRows.head(connection);
+            List<AuditRecord> missing = new ArrayList<>();
+            String previous = current.hash();
+            for (AuditRecord record : journaled) {
+                if (record.sequence() <= current.sequence()) {
+                    continue;
+                }
+                if (record.sequence() != current.sequence() + missing.size() + 1 || !record.previousHash().equals(previous)) {
+                    log.error("Audit journal record {} does not continue the chain; it and later ones are not restored",
+                            record.sequence());
+                    break;
+                }
+                missing.add(record);
+                previous = record.hash();
+            }
+            if (!missing.isEmpty()) {
+                connection.setAutoCommit(false);
+                AuditRows.insert(connection, missing);
+                connection.commit();
+                log.info("Restored {} audit records from the journal after an unclean stop", missing.size());
+                AuditRecord last = missing.get(missing.size() - 1);
+                return new AuditRows.Head(last.sequence(), last.hash());
+            }
+            return current;
         }
     }
 
@@ -149,7 +211,6 @@ public final class AuditLogImpl implements AuditLog {
                     batch.get(i).done.complete(written.get(i));
                 }
             } catch (SQLException | RuntimeException e) {
-                head = null;
                 log.error("Audit batch of {} records not written; the calls fail: {}", batch.size(), e.toString());
                 AuditUnavailableException failure = new AuditUnavailableException(
                         "The audit trail could not be written (" + e.getMessage() + "); the call was refused", e);
@@ -159,8 +220,20 @@ public final class AuditLogImpl implements AuditLog {
         }
     }
 
-    /** One transaction: lock the chain, read its head, append the batch, commit. */
+    /** H2: chain the batch after the cached head and journal it; PostgreSQL: one locked transaction. */
     private List<AuditRecord> write(List<Pending> batch) throws SQLException {
+        if (journal != null) {
+            List<AuditRecord> records = chain(batch, head);
+            try {
+                journal.append(records);
+            } catch (java.io.IOException e) {
+                throw new SQLException("the audit journal could not be written: " + e.getMessage(), "58030", e);
+            }
+            AuditRecord last = records.get(records.size() - 1);
+            head = new AuditRows.Head(last.sequence(), last.hash());
+            indexer.enqueue(records);
+            return records;
+        }
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             if (store.dialect() == Store.Dialect.POSTGRESQL) {
@@ -169,33 +242,44 @@ public final class AuditLogImpl implements AuditLog {
                     lock.execute("SELECT pg_advisory_xact_lock(" + POSTGRES_LOCK_KEY + ")");
                 }
             }
-            // On H2 this writer is the only one, so the head it committed last is the head; PostgreSQL may be
-            // shared by several nodes, so there it is read under the lock every time.
-            AuditRows.Head head = this.head != null && store.dialect() == Store.Dialect.H2 ? this.head : AuditRows.head(connection);
-            List<AuditRecord> records = new ArrayList<>(batch.size());
-            long sequence = head.sequence();
-            String previous = head.hash();
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            for (Pending pending : batch) {
-                AuditEvent event = Fit.columns(pending.event);
-                AuditRecord unhashed = new AuditRecord(++sequence, now, node, event.plugin(), event.pluginVersion(),
-                        event.user(), event.purposeOfUse(), event.action(), event.operation(), event.resourceType(),
-                        event.resourceId(), event.patientId(), event.query(), event.outcome(), event.reason(), previous, null);
-                String hash = Chain.hash(previous, unhashed);
-                records.add(new AuditRecord(unhashed.sequence(), now, node, event.plugin(), event.pluginVersion(),
-                        event.user(), event.purposeOfUse(), event.action(), event.operation(), event.resourceType(),
-                        event.resourceId(), event.patientId(), event.query(), event.outcome(), event.reason(), previous, hash));
-                previous = hash;
-            }
+            // The database may be shared by several nodes: the head is read under the lock every time.
+            List<AuditRecord> records = chain(batch, AuditRows.head(connection));
             AuditRows.insert(connection, records);
             connection.commit();
-            this.head = new AuditRows.Head(sequence, previous);
             return records;
+        }
+    }
+
+    private List<AuditRecord> chain(List<Pending> batch, AuditRows.Head after) {
+        List<AuditRecord> records = new ArrayList<>(batch.size());
+        long sequence = after.sequence();
+        String previous = after.hash();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        for (Pending pending : batch) {
+            AuditEvent event = Fit.columns(pending.event);
+            AuditRecord unhashed = new AuditRecord(++sequence, now, node, event.plugin(), event.pluginVersion(),
+                    event.user(), event.purposeOfUse(), event.action(), event.operation(), event.resourceType(),
+                    event.resourceId(), event.patientId(), event.query(), event.outcome(), event.reason(), previous, null);
+            String hash = Chain.hash(previous, unhashed);
+            records.add(new AuditRecord(unhashed.sequence(), now, node, event.plugin(), event.pluginVersion(),
+                    event.user(), event.purposeOfUse(), event.action(), event.operation(), event.resourceType(),
+                    event.resourceId(), event.patientId(), event.query(), event.outcome(), event.reason(), previous, hash));
+            previous = hash;
+        }
+        return records;
+    }
+
+    /** Readers see every acknowledged record: with a journal, they wait for the database copy to catch up. */
+    private void caughtUp() {
+        AuditRows.Head current = head;
+        if (indexer != null && current != null) {
+            indexer.awaitIndexed(current.sequence(), TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         }
     }
 
     @Override
     public Page<AuditRecord> query(AuditQuery query) {
+        caughtUp();
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> parameters = new ArrayList<>();
         condition(where, parameters, "patient_id = ?", query.patientId());
@@ -233,6 +317,7 @@ public final class AuditLogImpl implements AuditLog {
 
     @Override
     public Verification verify() {
+        caughtUp();
         try (Connection connection = store.connection()) {
             Verification chain = Verifier.verify(connection);
             if (!chain.intact()) {
@@ -246,6 +331,7 @@ public final class AuditLogImpl implements AuditLog {
 
     @Override
     public String checkpoint() {
+        caughtUp();
         try (Connection connection = store.connection()) {
             AuditRows.Head current = AuditRows.head(connection);
             Checkpoints.Checkpoint signed = checkpoints.sign(current.sequence(), current.hash(), node);

@@ -87,6 +87,7 @@ public final class Carehost implements AutoCloseable {
         config.put("carehost.store.url", "jdbc:h2:mem:testkit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         config.put("carehost.audit.keyfile", storage.resolve("etc/security/audit-signing.key").toString());
         config.put("carehost.audit.checkpoints", storage.resolve("audit-checkpoints").toString());
+        config.put("carehost.audit.journal", storage.resolve("audit-journal").toString());
         config.putAll(properties);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         Framework framework = factory.newFramework(config);

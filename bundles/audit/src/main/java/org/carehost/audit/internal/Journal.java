@@ -1,0 +1,195 @@
+package org.carehost.audit.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+import org.carehost.sdk.audit.AuditAction;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditRecord;
+
+/**
+ * The audit write-ahead journal: a record is acknowledged once its batch is written here (one write per
+ * batch, appended to a segment file), and copied into the database afterwards. A process kill cannot lose
+ * what was written (it is in the operating system's hands); a record cut short by a kill was never
+ * acknowledged, and its checksum marks where replay stops. Segments are deleted once the database holds
+ * everything in them.
+ *
+ * <p>Record layout: {@code crc32-hex SP byte-length SP payload LF}, the payload being the record's canonical
+ * form followed by its previous and own hash, each field length-prefixed.
+ */
+final class Journal implements AutoCloseable {
+
+    private static final long SEGMENT_BYTES = 32L * 1024 * 1024;
+
+    private final Path directory;
+    private FileChannel current;
+    private Path currentPath;
+    private long currentBytes;
+    private long currentLast;
+    private final List<Segment> closed = new ArrayList<>();
+
+    private record Segment(Path path, long lastSequence) {
+    }
+
+    Journal(Path directory) throws IOException {
+        this.directory = Files.createDirectories(directory);
+    }
+
+    /** Every complete record in the journal, oldest first (call before the first append). */
+    List<AuditRecord> replay() throws IOException {
+        List<AuditRecord> records = new ArrayList<>();
+        for (Path segment : segments()) {
+            byte[] bytes = Files.readAllBytes(segment);
+            int at = 0;
+            while (at < bytes.length) {
+                int space1 = indexOf(bytes, (byte) ' ', at);
+                int space2 = space1 < 0 ? -1 : indexOf(bytes, (byte) ' ', space1 + 1);
+                if (space2 < 0) {
+                    break;
+                }
+                long crc;
+                int length;
+                try {
+                    crc = Long.parseLong(new String(bytes, at, space1 - at, StandardCharsets.US_ASCII), 16);
+                    length = Integer.parseInt(new String(bytes, space1 + 1, space2 - space1 - 1, StandardCharsets.US_ASCII));
+                } catch (NumberFormatException torn) {
+                    break;
+                }
+                int start = space2 + 1;
+                if (length < 0 || start + length >= bytes.length || bytes[start + length] != '\n') {
+                    break;
+                }
+                CRC32 check = new CRC32();
+                check.update(bytes, start, length);
+                if (check.getValue() != crc) {
+                    break;
+                }
+                records.add(decode(new String(bytes, start, length, StandardCharsets.UTF_8)));
+                at = start + length + 1;
+            }
+        }
+        return records;
+    }
+
+    /** Appends a batch with one write; returns once the operating system has it. */
+    void append(List<AuditRecord> records) throws IOException {
+        StringBuilder text = new StringBuilder(records.size() * 300);
+        for (AuditRecord record : records) {
+            String payload = Chain.canonical(record) + field(record.previousHash()) + field(record.hash());
+            byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            text.append(Long.toHexString(crc.getValue())).append(' ').append(bytes.length).append(' ').append(payload).append('\n');
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+        if (current == null || currentBytes > SEGMENT_BYTES) {
+            rotate(records.get(0).sequence());
+        }
+        long before = currentBytes;
+        try {
+            while (buffer.hasRemaining()) {
+                current.write(buffer);
+            }
+        } catch (IOException e) {
+            // A batch that failed was not acknowledged: cut it off, so that what follows stays readable.
+            try {
+                current.truncate(before);
+            } catch (IOException stillBroken) {
+                closed.add(new Segment(currentPath, currentLast));
+                current = null;
+            }
+            throw e;
+        }
+        currentBytes += buffer.limit();
+        currentLast = records.get(records.size() - 1).sequence();
+    }
+
+    /** The database now holds every record up to {@code sequence}: segments entirely below it can go. */
+    synchronized void indexed(long sequence) throws IOException {
+        List<Segment> done = new ArrayList<>();
+        for (Segment segment : closed) {
+            if (segment.lastSequence <= sequence) {
+                Files.deleteIfExists(segment.path);
+                done.add(segment);
+            }
+        }
+        closed.removeAll(done);
+    }
+
+    /** After a replay has been copied into the database: start from an empty journal. */
+    void clear() throws IOException {
+        close();
+        for (Path segment : segments()) {
+            Files.delete(segment);
+        }
+        closed.clear();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+    }
+
+    private synchronized void rotate(long firstSequence) throws IOException {
+        if (current != null) {
+            current.close();
+            closed.add(new Segment(currentPath, currentLast));
+        }
+        currentPath = directory.resolve(String.format("segment-%020d.log", firstSequence));
+        current = FileChannel.open(currentPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        currentBytes = current.size();
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("segment-")).sorted().toList();
+        }
+    }
+
+    private static String field(String value) {
+        return value == null ? "-;" : value.length() + ":" + value + ";";
+    }
+
+    private static int indexOf(byte[] bytes, byte wanted, int from) {
+        for (int i = from; i < bytes.length && i < from + 32; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Reads back what {@link #append} wrote: the canonical fields, then the two hashes. */
+    static AuditRecord decode(String payload) {
+        List<String> fields = new ArrayList<>(17);
+        int at = 0;
+        while (at < payload.length()) {
+            if (payload.startsWith("-;", at)) {
+                fields.add(null);
+                at += 2;
+                continue;
+            }
+            int colon = payload.indexOf(':', at);
+            int length = Integer.parseInt(payload.substring(at, colon));
+            fields.add(payload.substring(colon + 1, colon + 1 + length));
+            at = colon + 1 + length + 1;
+        }
+        return new AuditRecord(Long.parseLong(fields.get(0)), Instant.ofEpochMilli(Long.parseLong(fields.get(1))),
+                fields.get(2), fields.get(3), fields.get(4), fields.get(5), fields.get(6), AuditAction.ofCode(fields.get(7)),
+                fields.get(8), fields.get(9), fields.get(10), fields.get(11), fields.get(12),
+                AuditOutcome.valueOf(fields.get(13)), fields.get(14), fields.get(15), fields.get(16));
+    }
+}

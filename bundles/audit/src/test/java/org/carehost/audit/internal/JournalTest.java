@@ -1,0 +1,82 @@
+package org.carehost.audit.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.carehost.sdk.audit.AuditAction;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+
+    @TempDir
+    Path dir;
+
+    private static List<AuditRecord> chain(long first, int count, String previous) {
+        List<AuditRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            AuditRecord unhashed = new AuditRecord(first + i, Instant.ofEpochMilli(1_700_000_000_000L + i), "node-1",
+                    "org.example.plugin", "1.0.0", i % 2 == 0 ? null : "dr;lee:1", null, AuditAction.READ,
+                    "PatientService.get", "Patient", "p-" + i, "p-" + i, "name=Ö;\nx", AuditOutcome.SUCCESS, null,
+                    previous, null);
+            String hash = Chain.hash(previous, unhashed);
+            records.add(new AuditRecord(unhashed.sequence(), unhashed.recorded(), unhashed.node(), unhashed.plugin(),
+                    unhashed.pluginVersion(), unhashed.user(), null, unhashed.action(), unhashed.operation(),
+                    unhashed.resourceType(), unhashed.resourceId(), unhashed.patientId(), unhashed.query(),
+                    unhashed.outcome(), null, previous, hash));
+            previous = hash;
+        }
+        return records;
+    }
+
+    @Test
+    void whatIsAppendedIsReplayedExactly() throws IOException {
+        List<AuditRecord> records = chain(1, 50, Chain.GENESIS);
+        try (Journal journal = new Journal(dir)) {
+            journal.append(records.subList(0, 20));
+            journal.append(records.subList(20, 50));
+        }
+        try (Journal journal = new Journal(dir)) {
+            assertEquals(records, journal.replay());
+        }
+    }
+
+    @Test
+    void aRecordTornByAKillEndsTheReplayThere() throws IOException {
+        List<AuditRecord> records = chain(1, 10, Chain.GENESIS);
+        try (Journal journal = new Journal(dir)) {
+            journal.append(records);
+        }
+        Path segment = Files.list(dir).findFirst().orElseThrow();
+        byte[] bytes = Files.readAllBytes(segment);
+        Files.write(segment, java.util.Arrays.copyOf(bytes, bytes.length - 7));
+        try (Journal journal = new Journal(dir)) {
+            assertEquals(records.subList(0, 9), journal.replay());
+        }
+        Files.write(segment, "garbage that is not a record\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        try (Journal journal = new Journal(dir)) {
+            assertEquals(9, journal.replay().size());
+        }
+    }
+
+    @Test
+    void aFullDiskFailsTheAppend() throws IOException {
+        // /dev/full (Linux) answers every write with ENOSPC: a full disk.
+        Files.createSymbolicLink(dir.resolve(String.format("segment-%020d.log", 1)), Paths.get("/dev/full"));
+        try (Journal journal = new Journal(dir)) {
+            assertThrows(IOException.class, () -> journal.append(chain(1, 3, Chain.GENESIS)));
+        }
+    }
+}
