@@ -23,7 +23,8 @@ import org.carehost.sdk.testkit.Carehost;
  * that both see the same machine noise; medians over rounds are printed.
  *
  * <pre>java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.carehost.bench.ServiceThroughput</pre>
- * Options: {@code --threads 8 --rounds 7 --seconds 3 --patients 1000 --plugin target/deploy/hello.jar}.
+ * Options: {@code --threads 8 --rounds 7 --seconds 3 --patients 1000 --url jdbc:postgresql://...}. The
+ * installed plugin is the benchmark fixture that reads a patient without an audit record: the reference.
  */
 public final class ServiceThroughput {
 
@@ -32,7 +33,7 @@ public final class ServiceThroughput {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Options.parse(args, Map.of("--threads", "8", "--rounds", "7", "--seconds", "3",
-                "--patients", "1000", "--plugin", "target/deploy/hello.jar", "--url", ""));
+                "--patients", "1000", "--plugin", "benchmarks/target/carehost-fixture-unaudited-reader.jar", "--url", ""));
         int threads = Integer.parseInt(options.get("--threads"));
         int rounds = Integer.parseInt(options.get("--rounds"));
         long millis = Long.parseLong(options.get("--seconds")) * 1000;
@@ -52,23 +53,41 @@ public final class ServiceThroughput {
                         .addIdentifier(org.carehost.sdk.patient.Identifier.mrn("urn:bench", "B" + i))
                         .birthDate(java.time.LocalDate.of(1950 + i % 60, 1 + i % 12, 1 + i % 28)).build()).id());
             }
+            @SuppressWarnings("unchecked")
+            java.util.function.Function<String, Patient> unaudited = carehost.service(java.util.function.Function.class,
+                    "(benchmark=unaudited-get)");
             Runnable get = () -> patients.get(ids.get(ThreadLocalRandom.current().nextInt(ids.size())));
+            Runnable reference = () -> unaudited.apply(ids.get(ThreadLocalRandom.current().nextInt(ids.size())));
             Runnable search = () -> patients.search(PatientQuery.builder()
                     .name("bench" + ThreadLocalRandom.current().nextInt(50)).page(0, 10).build());
             measure(get, threads, 2000);
+            measure(reference, threads, 2000);
             measure(search, threads, 2000);
             List<Double> gets = new ArrayList<>();
+            List<Double> references = new ArrayList<>();
             List<Double> searches = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 gets.add(measure(get, threads, millis));
+                references.add(measure(reference, threads, millis));
                 searches.add(measure(search, threads, millis));
             }
             System.out.printf("JDK %s, %d threads, %d patients, %d rounds of %d s each, %s%n",
                     Runtime.version(), threads, count, rounds, millis / 1000, url.replaceAll("password=[^&;]*", "password=***"));
             System.out.printf("%-32s %12s %12s %12s%n", "operation (calls/s)", "median", "min", "max");
-            print("PatientService.get", gets);
+            print("PatientService.get (audited)", gets);
+            print("same read, no audit record", references);
             print("PatientService.search (page 10)", searches);
+            double audited = median(gets);
+            double plain = median(references);
+            System.out.printf("audit cost per get: %.1f us (%.2fx the unaudited read's time per call, medians)%n",
+                    (1e6 / audited - 1e6 / plain) * threads, plain / audited);
         }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     private static void print(String name, List<Double> values) {
