@@ -48,7 +48,7 @@ public final class Carehost implements AutoCloseable {
     private static final Set<String> HOST_BUNDLES = Set.of(
             "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
             "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.eventadmin",
-            "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database",
+            "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database", "org.postgresql.jdbc",
             "org.carehost.store", "org.carehost.audit", "org.carehost.clinical");
 
     /** Jars whose packages the system bundle exports, so the test and the container share their classes. */
