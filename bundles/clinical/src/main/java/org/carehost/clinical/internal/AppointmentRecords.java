@@ -159,27 +159,8 @@ public final class AppointmentRecords {
             parameters.add(Sql.utc(query.to()));
         }
         try (Connection connection = store.connection()) {
-            long total;
-            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM appointment" + where)) {
-                bind(count, parameters);
-                try (ResultSet row = count.executeQuery()) {
-                    row.next();
-                    total = row.getLong(1);
-                }
-            }
-            List<Appointment> items = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, version_id, last_updated, resource"
-                    + " FROM appointment" + where + " ORDER BY start_at, id LIMIT ? OFFSET ?")) {
-                bind(select, parameters);
-                select.setInt(parameters.size() + 1, query.limit());
-                select.setInt(parameters.size() + 2, query.offset());
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        items.add(read(rows));
-                    }
-                }
-            }
-            return new Page<>(items, total, query.offset(), query.limit());
+            return Sql.page(connection, "id, version_id, last_updated, resource", "appointment" + where, "start_at, id",
+                    parameters, query.offset(), query.limit(), AppointmentRecords::read);
         } catch (SQLException e) {
             throw Sql.failure("search appointments", e);
         }
@@ -188,12 +169,6 @@ public final class AppointmentRecords {
     private static Appointment read(ResultSet row) throws SQLException {
         return FhirJson.readAppointment(row.getString(4)).toBuilder().id(row.getString(1)).versionId(row.getLong(2))
                 .lastUpdated(row.getObject(3, OffsetDateTime.class).toInstant()).build();
-    }
-
-    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            statement.setObject(i + 1, parameters.get(i));
-        }
     }
 
     private Instant now() {

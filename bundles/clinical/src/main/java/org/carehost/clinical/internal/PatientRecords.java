@@ -160,27 +160,8 @@ public final class PatientRecords {
             where.append(')');
         }
         try (Connection connection = store.connection()) {
-            long total;
-            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM patient p" + where)) {
-                bind(count, parameters);
-                try (ResultSet row = count.executeQuery()) {
-                    row.next();
-                    total = row.getLong(1);
-                }
-            }
-            List<Patient> items = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("SELECT p.id, p.version_id, p.last_updated, p.resource"
-                    + " FROM patient p" + where + " ORDER BY p.family_lc, p.given_lc, p.id LIMIT ? OFFSET ?")) {
-                bind(select, parameters);
-                select.setInt(parameters.size() + 1, query.limit());
-                select.setInt(parameters.size() + 2, query.offset());
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        items.add(read(rows));
-                    }
-                }
-            }
-            return new Page<>(items, total, query.offset(), query.limit());
+            return Sql.page(connection, "p.id, p.version_id, p.last_updated, p.resource", "patient p" + where,
+                    "p.family_lc, p.given_lc, p.id", parameters, query.offset(), query.limit(), PatientRecords::read);
         } catch (SQLException e) {
             throw Sql.failure("search patients", e);
         }
@@ -240,12 +221,6 @@ public final class PatientRecords {
         Patient patient = FhirJson.readPatient(row.getString(4));
         return patient.toBuilder().id(row.getString(1)).versionId(row.getLong(2))
                 .lastUpdated(row.getObject(3, java.time.OffsetDateTime.class).toInstant()).build();
-    }
-
-    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            statement.setObject(i + 1, parameters.get(i));
-        }
     }
 
     private Instant now() {
