@@ -36,9 +36,10 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 /**
- * The audit trail with group commit: callers put their event on a queue and wait; one writer thread takes
- * everything queued, chains it, makes the batch durable with one write, then releases the callers. Under
- * load many callers share one write; alone, a caller waits for just its own. If the write fails, every caller
+ * The audit trail with group commit: callers put their event on a queue; one of them (the leader, whoever
+ * holds the write lock) takes everything queued, chains it, makes the batch durable with one write and
+ * releases the others, who meanwhile wait for it or lead the next batch. Under load many callers share one
+ * write; alone, a caller writes just its own, with no hand-over to another thread. If the write fails, every caller
  * of that batch gets {@link AuditUnavailableException} (fail closed) and nothing of the batch stays.
  * On H2 the durable write is an append to the {@link Journal}, copied into the database by the
  * {@link Indexer}; on PostgreSQL (possibly shared by several nodes) it is a commit under an advisory lock.
@@ -49,6 +50,7 @@ public final class AuditLogImpl implements AuditLog {
     private static final int MAX_BATCH = 1000;
     private static final int QUEUE = 100_000;
     private static final long WAIT_SECONDS = 30;
+    private static final long FOLLOWER_WAIT_MICROS = 200;
     private static final long POSTGRES_LOCK_KEY = 0x6175646974L; // "audit"
 
     private final Store store;
@@ -56,9 +58,10 @@ public final class AuditLogImpl implements AuditLog {
     private final String node;
     private final Clock clock = Clock.systemUTC();
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
-    private final Thread writer;
+    /** Held by the caller that writes the current batch (the leader); the others wait for it or lead the next. */
+    private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean running = true;
-    /** H2: the chain head as last journaled (only this writer appends). Unused on PostgreSQL. */
+    /** H2: the chain head as last journaled (only the leader appends). Unused on PostgreSQL. */
     private volatile AuditRows.Head head;
     private final Checkpoints checkpoints;
     private final java.util.concurrent.ScheduledExecutorService checkpointer =
@@ -95,9 +98,6 @@ public final class AuditLogImpl implements AuditLog {
             journal = null;
             indexer = null;
         }
-        this.writer = new Thread(this::writeLoop, "carehost-audit-writer");
-        writer.setDaemon(true);
-        writer.start();
         long minutes = Long.parseLong(property(context, "carehost.audit.checkpoint.minutes", "10"));
         checkpointer.scheduleWithFixedDelay(this::checkpointIfAdvanced, minutes, minutes, TimeUnit.MINUTES);
     }
@@ -122,11 +122,14 @@ public final class AuditLogImpl implements AuditLog {
     void deactivate() throws InterruptedException {
         checkpointer.shutdownNow();
         running = false;
-        writer.interrupt();
-        writer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-        Pending left;
-        while ((left = queue.poll()) != null) {
-            left.done.completeExceptionally(new AuditUnavailableException("The audit trail is stopping", null));
+        writing.lock();
+        try {
+            Pending left;
+            while ((left = queue.poll()) != null) {
+                left.done.completeExceptionally(new AuditUnavailableException("The audit trail is stopping", null));
+            }
+        } finally {
+            writing.unlock();
         }
         if (indexer != null) {
             indexer.close();
@@ -179,11 +182,32 @@ public final class AuditLogImpl implements AuditLog {
     @Override
     public AuditRecord append(AuditEvent event) {
         Pending pending = new Pending(event, new CompletableFuture<>());
+        if (!running || !queue.offer(pending)) {
+            throw new AuditUnavailableException("The audit trail is not accepting records (stopped or overloaded)", null);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         try {
-            if (!running || !queue.offer(pending, WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new AuditUnavailableException("The audit trail is not accepting records (stopped or overloaded)", null);
+            while (!pending.done.isDone()) {
+                if (writing.tryLock()) {
+                    // Leader: write everything queued (this record among it) in one batch.
+                    try {
+                        writeQueued();
+                    } finally {
+                        writing.unlock();
+                    }
+                } else {
+                    // Follower: the leader may be writing this record; if not, lead the next batch.
+                    try {
+                        pending.done.get(FOLLOWER_WAIT_MICROS, TimeUnit.MICROSECONDS);
+                    } catch (TimeoutException notYet) {
+                        // try to lead
+                    }
+                }
+                if (System.nanoTime() > deadline && !pending.done.isDone()) {
+                    throw new AuditUnavailableException("The audit record was not written within " + WAIT_SECONDS + " s", null);
+                }
             }
-            return pending.done.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            return pending.done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("Interrupted while waiting for the audit record to be written", e);
@@ -191,32 +215,26 @@ public final class AuditLogImpl implements AuditLog {
             Throwable cause = e.getCause();
             throw cause instanceof AuditUnavailableException unavailable ? unavailable
                     : new AuditUnavailableException("The audit record could not be written: " + cause.getMessage(), cause);
-        } catch (TimeoutException e) {
-            throw new AuditUnavailableException("The audit record was not written within " + WAIT_SECONDS + " s", e);
         }
     }
 
-    private void writeLoop() {
-        List<Pending> batch = new ArrayList<>(MAX_BATCH);
-        while (running) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                continue;
+    /** Writes what is queued as one batch; called with {@link #writing} held. */
+    private void writeQueued() {
+        List<Pending> batch = new ArrayList<>(Math.min(queue.size() + 1, MAX_BATCH));
+        queue.drainTo(batch, MAX_BATCH);
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            List<AuditRecord> written = write(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done.complete(written.get(i));
             }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            try {
-                List<AuditRecord> written = write(batch);
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).done.complete(written.get(i));
-                }
-            } catch (SQLException | RuntimeException e) {
-                log.error("Audit batch of {} records not written; the calls fail: {}", batch.size(), e.toString());
-                AuditUnavailableException failure = new AuditUnavailableException(
-                        "The audit trail could not be written (" + e.getMessage() + "); the call was refused", e);
-                batch.forEach(pending -> pending.done.completeExceptionally(failure));
-            }
-            batch.clear();
+        } catch (SQLException | RuntimeException e) {
+            log.error("Audit batch of {} records not written; the calls fail: {}", batch.size(), e.toString());
+            AuditUnavailableException failure = new AuditUnavailableException(
+                    "The audit trail could not be written (" + e.getMessage() + "); the call was refused", e);
+            batch.forEach(pending -> pending.done.completeExceptionally(failure));
         }
     }
 
