@@ -28,4 +28,10 @@ public interface AuditLog {
      * {@code data/audit/checkpoints/}; returns it as text (copy it somewhere the database's admins cannot write).
      */
     String checkpoint();
+
+    /**
+     * Moves records older than the retention period (default 2190 days, the HIPAA six years) into a
+     * compressed, chain-preserving archive file, then removes them from the database; runs daily by itself.
+     */
+    String archive();
 }

@@ -71,6 +71,7 @@ public final class AuditLogImpl implements AuditLog {
                 return thread;
             });
     private volatile long lastCheckpoint;
+    private final Retention retention;
     /** H2 only: the write-ahead journal callers wait for, and the copier into the database. */
     private final Journal journal;
     private final Indexer indexer;
@@ -98,8 +99,32 @@ public final class AuditLogImpl implements AuditLog {
             journal = null;
             indexer = null;
         }
+        this.retention = new Retention(
+                java.nio.file.Paths.get(property(context, "carehost.audit.archive", "data/audit/archive")),
+                java.time.Duration.ofDays(Long.parseLong(property(context, "carehost.audit.retention.days", "2190"))));
+        checkpointer.scheduleWithFixedDelay(this::archiveQuietly, 1, 24 * 60, TimeUnit.MINUTES);
         long minutes = Long.parseLong(property(context, "carehost.audit.checkpoint.minutes", "10"));
         checkpointer.scheduleWithFixedDelay(this::checkpointIfAdvanced, minutes, minutes, TimeUnit.MINUTES);
+    }
+
+    @Override
+    public String archive() {
+        caughtUp();
+        try (Connection connection = store.connection()) {
+            String done = retention.archive(connection, clock.instant());
+            log.info("{}", done);
+            return done;
+        } catch (SQLException | java.io.IOException e) {
+            throw new IllegalStateException("Nothing archived or removed: " + e.getMessage(), e);
+        }
+    }
+
+    private void archiveQuietly() {
+        try {
+            archive();
+        } catch (RuntimeException e) {
+            log.error("Audit retention run failed (nothing was removed): {}", e.getMessage());
+        }
     }
 
     /** A periodic checkpoint, when records were added since the last one. */
@@ -373,7 +398,8 @@ public final class AuditLogImpl implements AuditLog {
                 return new Verification(false, chain.checked(), chain.checked() + 1, "records " + (chain.checked() + 1)
                         + " to " + checkpoint.sequence() + " are missing: a signed checkpoint of " + checkpoint.signedAt()
                         + " saw " + checkpoint.sequence() + " records (the end of the trail was cut off)");
-            } else if (checkpoint.sequence() > 0 && !checkpoint.hash().equals(hashAt(connection, checkpoint.sequence()))) {
+            } else if (checkpoint.sequence() > Retention.boundary(connection).sequence()
+                    && !checkpoint.hash().equals(hashAt(connection, checkpoint.sequence()))) {
                 return new Verification(false, chain.checked(), checkpoint.sequence(), "record " + checkpoint.sequence()
                         + " differs from the signed checkpoint of " + checkpoint.signedAt()
                         + " (the chain was rewritten up to here)");

@@ -19,8 +19,10 @@ final class Verifier {
     }
 
     static Verification verify(Connection connection) throws SQLException {
-        long expected = 1;
-        String previous = Chain.GENESIS;
+        // Records past retention are in archives; what stays continues from the newest archive boundary.
+        AuditRows.Head boundary = Retention.boundary(connection);
+        long expected = boundary.sequence() + 1;
+        String previous = boundary.hash();
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT " + AuditRows.COLUMNS + " FROM audit_record ORDER BY seq")) {
             select.setFetchSize(1000);

@@ -34,7 +34,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
         "osgi.command.function=query",
         "osgi.command.function=verify",
         "osgi.command.function=export",
-        "osgi.command.function=checkpoint"
+        "osgi.command.function=checkpoint",
+        "osgi.command.function=archive"
 })
 public final class AuditCommands {
 
@@ -79,6 +80,11 @@ public final class AuditCommands {
     @Descriptor("sign the chain head now (key in etc/security/); keep the printed line somewhere the database admins cannot write")
     public String checkpoint() {
         return audit.checkpoint() + "\n";
+    }
+
+    @Descriptor("archive records past the retention period (compressed, chain-preserving), then remove them")
+    public String archive() {
+        return audit.archive() + "\n";
     }
 
     @Descriptor("export audit records as a FHIR R4 Bundle of AuditEvent resources (JSON)")
