@@ -332,27 +332,8 @@ public final class AuditLogImpl implements AuditLog {
         condition(where, parameters, "recorded_at >= ?", query.from() == null ? null : query.from().atOffset(ZoneOffset.UTC));
         condition(where, parameters, "recorded_at < ?", query.to() == null ? null : query.to().atOffset(ZoneOffset.UTC));
         try (Connection connection = store.connection()) {
-            long total;
-            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM audit_record" + where)) {
-                bind(count, parameters);
-                try (ResultSet row = count.executeQuery()) {
-                    row.next();
-                    total = row.getLong(1);
-                }
-            }
-            List<AuditRecord> items = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("SELECT " + AuditRows.COLUMNS
-                    + " FROM audit_record" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?")) {
-                bind(select, parameters);
-                select.setInt(parameters.size() + 1, query.limit());
-                select.setInt(parameters.size() + 2, query.offset());
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        items.add(AuditRows.read(rows));
-                    }
-                }
-            }
-            return new Page<>(items, total, query.offset(), query.limit());
+            return org.carehost.store.Paging.page(connection, AuditRows.COLUMNS, "audit_record" + where, "seq DESC",
+                    parameters, query.offset(), query.limit(), AuditRows::read);
         } catch (SQLException e) {
             throw new IllegalStateException("The audit trail could not be read (SQL state " + e.getSQLState() + ")", e);
         }
@@ -391,6 +372,7 @@ public final class AuditLogImpl implements AuditLog {
     private Verification againstCheckpoints(Connection connection, Verification chain)
             throws SQLException, java.io.IOException, java.security.GeneralSecurityException {
         List<String> problems = new ArrayList<>();
+        long archivedUpTo = Retention.boundary(connection).sequence();
         for (Checkpoints.Checkpoint checkpoint : checkpoints.all(problems)) {
             if (!checkpoints.signatureValid(checkpoint)) {
                 problems.add("the checkpoint at record " + checkpoint.sequence() + " has an invalid signature (forged or altered)");
@@ -398,7 +380,7 @@ public final class AuditLogImpl implements AuditLog {
                 return new Verification(false, chain.checked(), chain.checked() + 1, "records " + (chain.checked() + 1)
                         + " to " + checkpoint.sequence() + " are missing: a signed checkpoint of " + checkpoint.signedAt()
                         + " saw " + checkpoint.sequence() + " records (the end of the trail was cut off)");
-            } else if (checkpoint.sequence() > Retention.boundary(connection).sequence()
+            } else if (checkpoint.sequence() > archivedUpTo
                     && !checkpoint.hash().equals(hashAt(connection, checkpoint.sequence()))) {
                 return new Verification(false, chain.checked(), checkpoint.sequence(), "record " + checkpoint.sequence()
                         + " differs from the signed checkpoint of " + checkpoint.signedAt()
@@ -429,12 +411,6 @@ public final class AuditLogImpl implements AuditLog {
         if (value != null) {
             where.append(" AND ").append(sql);
             parameters.add(value);
-        }
-    }
-
-    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            statement.setObject(i + 1, parameters.get(i));
         }
     }
 

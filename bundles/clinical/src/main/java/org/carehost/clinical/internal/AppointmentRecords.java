@@ -24,6 +24,7 @@ import org.carehost.sdk.resource.ResourceNotFoundException;
 import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.carehost.sdk.resource.VersionConflictException;
+import org.carehost.store.Paging;
 import org.carehost.store.Store;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -159,7 +160,7 @@ public final class AppointmentRecords {
             parameters.add(Sql.utc(query.to()));
         }
         try (Connection connection = store.connection()) {
-            return Sql.page(connection, "id, version_id, last_updated, resource", "appointment" + where, "start_at, id",
+            return Paging.page(connection, "id, version_id, last_updated, resource", "appointment" + where, "start_at, id",
                     parameters, query.offset(), query.limit(), AppointmentRecords::read);
         } catch (SQLException e) {
             throw Sql.failure("search appointments", e);

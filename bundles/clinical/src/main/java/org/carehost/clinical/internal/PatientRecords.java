@@ -22,6 +22,7 @@ import org.carehost.sdk.patient.PatientQuery;
 import org.carehost.sdk.resource.Page;
 import org.carehost.sdk.resource.ResourceNotFoundException;
 import org.carehost.sdk.resource.VersionConflictException;
+import org.carehost.store.Paging;
 import org.carehost.store.Store;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -160,7 +161,7 @@ public final class PatientRecords {
             where.append(')');
         }
         try (Connection connection = store.connection()) {
-            return Sql.page(connection, "p.id, p.version_id, p.last_updated, p.resource", "patient p" + where,
+            return Paging.page(connection, "p.id, p.version_id, p.last_updated, p.resource", "patient p" + where,
                     "p.family_lc, p.given_lc, p.id", parameters, query.offset(), query.limit(), PatientRecords::read);
         } catch (SQLException e) {
             throw Sql.failure("search patients", e);
