@@ -13,6 +13,12 @@ import org.carehost.sdk.audit.Verification;
 import org.carehost.sdk.resource.Page;
 import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
+import org.carehost.sdk.security.PermissionDeniedException;
+import org.carehost.sdk.audit.AuditAction;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.security.Grants;
+import org.carehost.security.Permission;
+import org.carehost.security.PermissionGuard;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
@@ -21,23 +27,27 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
 
 /**
- * {@link AuditService} per calling plugin: a plugin's own entries are checked (lengths, no control
- * characters) and recorded under the plugin's name, which it cannot choose.
+ * {@link AuditService} per calling plugin: adding entries needs write:audit, reading the trail read:audit (a
+ * denial is itself recorded). A plugin's own entries are checked (lengths, no control characters) and recorded
+ * under the plugin's name, which it cannot choose.
  */
 @Component(scope = ServiceScope.BUNDLE)
 public final class AuditServiceImpl implements AuditService {
 
     private final Bundle caller;
     private final AuditLog log;
+    private final Grants grants;
 
     @Activate
-    public AuditServiceImpl(ComponentContext context, @Reference AuditLog log) {
+    public AuditServiceImpl(ComponentContext context, @Reference AuditLog log, @Reference PermissionGuard guard) {
         this.caller = context.getUsingBundle();
         this.log = log;
+        this.grants = guard.grantsOf(caller);
     }
 
     @Override
     public AuditRecord record(AuditEntry entry) {
+        check(Permission.WRITE_AUDIT, "AuditService.record");
         List<ValidationIssue> issues = new ArrayList<>();
         text(issues, "AuditEntry.operation", entry.operation(), 100, true);
         text(issues, "AuditEntry.resourceType", entry.resourceType(), 50, false);
@@ -54,12 +64,26 @@ public final class AuditServiceImpl implements AuditService {
 
     @Override
     public Page<AuditRecord> query(AuditQuery query) {
+        check(Permission.READ_AUDIT, "AuditService.query");
         return log.query(query);
     }
 
     @Override
     public Verification verify() {
+        check(Permission.READ_AUDIT, "AuditService.verify");
         return log.verify();
+    }
+
+    /** Checks the permission; a denial is recorded before the exception reaches the plugin. */
+    private void check(Permission permission, String operation) {
+        try {
+            grants.check(permission);
+        } catch (PermissionDeniedException denied) {
+            log.append(new AuditEvent(caller.getSymbolicName(), caller.getVersion().toString(), null, null,
+                    AuditAction.EXECUTE, operation, "AuditEvent", null, null, null, AuditOutcome.DENIED,
+                    denied.getMessage()));
+            throw denied;
+        }
     }
 
     private static void text(List<ValidationIssue> issues, String path, String value, int max, boolean required) {

@@ -8,29 +8,35 @@ import org.carehost.audit.AuditLog;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.security.PermissionDeniedException;
+import org.carehost.security.Grants;
+import org.carehost.security.Permission;
 
 /**
- * Runs a service call and records it before its result is returned: success, denial or error. If the
+ * Runs a service call and records it before its result is returned: success, denial or error. The caller's
+ * permission is checked first, inside the audited call, so a denial is recorded like any other outcome. If the
  * record cannot be made durable the call fails (AuditUnavailableException) and its result is dropped.
  */
 final class Audit {
 
     private final AuditLog log;
     private final Caller caller;
+    private final Grants grants;
 
-    Audit(AuditLog log, Caller caller) {
+    Audit(AuditLog log, Caller caller, Grants grants) {
         this.log = log;
         this.caller = caller;
+        this.grants = grants;
     }
 
     /** What a call touched, known once it has a result. */
     record Subject(String resourceType, String resourceId, String patientId) {
     }
 
-    <T> T call(AuditAction action, String operation, String query, Subject before, Supplier<T> call,
-            Function<T, Subject> after) {
+    <T> T call(Permission needed, AuditAction action, String operation, String query, Subject before,
+            Supplier<T> call, Function<T, Subject> after) {
         T result;
         try {
+            grants.check(needed);
             result = call.get();
         } catch (RuntimeException e) {
             append(action, operation, query, before,

@@ -9,6 +9,8 @@ import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.patient.PatientQuery;
 import org.carehost.sdk.patient.PatientService;
 import org.carehost.sdk.resource.Page;
+import org.carehost.security.Permission;
+import org.carehost.security.PermissionGuard;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,35 +30,36 @@ public final class PatientServiceImpl implements PatientService {
     private final Audit audit;
 
     @Activate
-    public PatientServiceImpl(ComponentContext context, @Reference PatientRecords records, @Reference AuditLog log) {
+    public PatientServiceImpl(ComponentContext context, @Reference PatientRecords records, @Reference AuditLog log,
+            @Reference PermissionGuard guard) {
         this.records = records;
-        this.audit = new Audit(log, Caller.of(context.getUsingBundle()));
+        this.audit = new Audit(log, Caller.of(context.getUsingBundle()), guard.grantsOf(context.getUsingBundle()));
     }
 
     @Override
     public Page<Patient> search(PatientQuery query) {
         Objects.requireNonNull(query, "query");
-        return audit.call(AuditAction.EXECUTE, "PatientService.search", query.toString(), new Subject(TYPE, null, null),
+        return audit.call(Permission.READ_PATIENTS, AuditAction.EXECUTE, "PatientService.search", query.toString(), new Subject(TYPE, null, null),
                 () -> records.search(query), null);
     }
 
     @Override
     public Patient get(String id) {
-        return audit.call(AuditAction.READ, "PatientService.get", null, new Subject(TYPE, id, id),
+        return audit.call(Permission.READ_PATIENTS, AuditAction.READ, "PatientService.get", null, new Subject(TYPE, id, id),
                 () -> records.get(id), null);
     }
 
     @Override
     public Patient create(Patient patient) {
         Objects.requireNonNull(patient, "patient");
-        return audit.call(AuditAction.CREATE, "PatientService.create", null, new Subject(TYPE, null, null),
+        return audit.call(Permission.WRITE_PATIENTS, AuditAction.CREATE, "PatientService.create", null, new Subject(TYPE, null, null),
                 () -> records.create(patient), created -> new Subject(TYPE, created.id(), created.id()));
     }
 
     @Override
     public Patient update(String id, Patient changed) {
         Objects.requireNonNull(changed, "changed");
-        return audit.call(AuditAction.UPDATE, "PatientService.update", null, new Subject(TYPE, id, id),
+        return audit.call(Permission.WRITE_PATIENTS, AuditAction.UPDATE, "PatientService.update", null, new Subject(TYPE, id, id),
                 () -> records.update(id, changed), null);
     }
 }

@@ -3,8 +3,11 @@ package org.carehost.plugins.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.carehost.plugins.ComponentInfo;
+import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -16,10 +19,12 @@ final class ComponentStates {
 
     private final ServiceComponentRuntime scr;
     private final ActivationFailures failures;
+    private final Supplier<SecurityAdmin> security;
 
-    ComponentStates(ServiceComponentRuntime scr, ActivationFailures failures) {
+    ComponentStates(ServiceComponentRuntime scr, ActivationFailures failures, Supplier<SecurityAdmin> security) {
         this.scr = scr;
         this.failures = failures;
+        this.security = security;
     }
 
     List<ComponentInfo> of(Bundle bundle) {
@@ -51,10 +56,11 @@ final class ComponentStates {
                 switch (configuration.state) {
                     case ComponentConfigurationDTO.UNSATISFIED_REFERENCE:
                         for (UnsatisfiedReferenceDTO reference : configuration.unsatisfiedReferences) {
-                            problems.add(name + " waits for a service " + interfaceOf(description, reference.name)
+                            String service = interfaceOf(description, reference.name);
+                            problems.add(name + " waits for a service " + service
                                     + " (reference '" + reference.name + "'"
                                     + (reference.target == null ? "" : ", target " + reference.target)
-                                    + "): none is registered.");
+                                    + "): " + hiddenBecause(bundle, service).orElse("none is registered") + ".");
                         }
                         break;
                     case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
@@ -117,6 +123,12 @@ final class ComponentStates {
             case ComponentConfigurationDTO.FAILED_ACTIVATION: return "failed activation";
             default: return "unknown";
         }
+    }
+
+    /** Why the security manager hides such services from this plugin ("missing permission read:patients"). */
+    private Optional<String> hiddenBecause(Bundle bundle, String service) {
+        SecurityAdmin admin = security.get();
+        return admin == null ? Optional.empty() : admin.hiddenBecause(bundle, service);
     }
 
     private static String interfaceOf(ComponentDescriptionDTO description, String referenceName) {

@@ -5,10 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 
 import org.carehost.plugins.PluginState;
+import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -29,11 +31,14 @@ final class Diagnosis {
     private final PluginBundles bundles;
     private final ComponentStates components;
     private final Requirements requirements;
+    private final Supplier<SecurityAdmin> security;
 
-    Diagnosis(BundleContext context, PluginBundles bundles, ComponentStates components) {
+    Diagnosis(BundleContext context, PluginBundles bundles, ComponentStates components,
+            Supplier<SecurityAdmin> security) {
         this.context = context;
         this.bundles = bundles;
         this.components = components;
+        this.security = security;
         this.requirements = new Requirements(context);
     }
 
@@ -41,6 +46,13 @@ final class Diagnosis {
         List<String> findings = new ArrayList<>();
         findings.add(PluginManagerImpl.name(bundle) + " " + bundle.getVersion() + " is "
                 + PluginState.of(bundle.getState()) + ".");
+        List<String> refusals = securityRefusals(bundle);
+        if (!refusals.isEmpty()) {
+            findings.add("The security manager refuses it:");
+            refusals.forEach(reason -> findings.add("  " + reason));
+            findings.add("security:denials lists every refusal; plugin:permissions " + bundle.getBundleId()
+                    + " shows what it declares and holds.");
+        }
         BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
         switch (bundle.getState()) {
             case Bundle.INSTALLED:
@@ -65,6 +77,10 @@ final class Diagnosis {
 
     /** Only the findings that are failures (nothing when the plugin is fine or merely stopped). */
     List<String> failures(Bundle bundle) {
+        List<String> refusals = securityRefusals(bundle);
+        if (!refusals.isEmpty()) {
+            return List.of("the security manager refuses it: " + String.join("; ", refusals));
+        }
         if (bundle.getState() == Bundle.INSTALLED && isPersistentlyStarted(bundle)) {
             List<String> missing = requirements.unsatisfied(bundle);
             return missing.isEmpty() ? List.of("it cannot be resolved (see plugin:why)") : missing;
@@ -79,6 +95,18 @@ final class Diagnosis {
             return failed;
         }
         return List.of();
+    }
+
+    /** What the security manager holds against the plugin; empty when it is not running. */
+    List<String> securityRefusals(Bundle bundle) {
+        SecurityAdmin admin = security.get();
+        return admin == null ? List.of() : admin.refusals(bundle);
+    }
+
+    /** Problems with the plugin's own declaration or signature: reasons not to install it at all. */
+    List<String> installProblems(Bundle bundle) {
+        SecurityAdmin admin = security.get();
+        return admin == null ? List.of() : admin.installProblems(bundle);
     }
 
     private List<String> unresolved(Bundle bundle) {

@@ -23,6 +23,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.carehost.security.SecurityAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
@@ -58,6 +61,10 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         return thread;
     });
 
+    /** Optional: a plugin the security manager refuses is reported as failed with its reasons. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SecurityAdmin security;
+
     @Activate
     public LifecycleEvents(BundleContext context, @Reference EventAdmin eventAdmin,
             @Reference ServiceComponentRuntime scr,
@@ -67,7 +74,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         this.log = log;
         this.bundles = new PluginBundles(context);
         this.failures = failures;
-        this.diagnosis = new Diagnosis(context, bundles, new ComponentStates(scr, failures));
+        this.diagnosis = new Diagnosis(context, bundles, new ComponentStates(scr, failures, () -> security), () -> security);
         context.addBundleListener(this);
         context.addFrameworkListener(this);
         for (Bundle bundle : bundles.plugins()) {

@@ -25,6 +25,7 @@ import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
 import org.carehost.plugins.PluginOrigin;
 import org.carehost.plugins.PluginState;
+import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -36,6 +37,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 /** The plugin lifecycle over the framework's bundle API, speaking in plugins and plain words. */
@@ -55,13 +58,17 @@ public final class PluginManagerImpl implements PluginManager {
     private final BundleListener changes = event -> lastChange = System.nanoTime();
     private volatile long lastChange = System.nanoTime();
 
+    /** Optional: without the security manager (e.g. in some tests) plugins are simply not restricted. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SecurityAdmin security;
+
     @Activate
     public PluginManagerImpl(BundleContext context, @Reference ServiceComponentRuntime scr,
             @Reference ActivationFailures failures) {
         this.context = context;
         this.bundles = new PluginBundles(context);
-        this.components = new ComponentStates(scr, failures);
-        this.diagnosis = new Diagnosis(context, bundles, components);
+        this.components = new ComponentStates(scr, failures, () -> security);
+        this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
         context.addBundleListener(changes);
     }
 
@@ -141,6 +148,11 @@ public final class PluginManagerImpl implements PluginManager {
                 BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
                 if (level.getStartLevel() < bundles.pluginStartLevel()) {
                     level.setStartLevel(bundles.pluginStartLevel());
+                }
+                List<String> refused = diagnosis.installProblems(bundle);
+                if (!refused.isEmpty()) {
+                    uninstallQuietly(bundle);
+                    throw new PluginException("Not installed: " + String.join("; ", refused) + ".");
                 }
                 startOrExplain(bundle, "Installed as plugin " + bundle.getBundleId());
                 return info(bundle);
@@ -267,6 +279,14 @@ public final class PluginManagerImpl implements PluginManager {
         List<String> failures = diagnosis.failures(bundle);
         if (!failures.isEmpty()) {
             throw new PluginException(what + " and started, but " + String.join(" ", failures));
+        }
+    }
+
+    private static void uninstallQuietly(Bundle bundle) {
+        try {
+            bundle.uninstall();
+        } catch (BundleException | IllegalStateException alreadyGone) {
+            // nothing installed is left either way
         }
     }
 

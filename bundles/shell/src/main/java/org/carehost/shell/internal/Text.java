@@ -112,6 +112,55 @@ final class Text {
                 .collect(Collectors.joining(", "));
     }
 
+    static String permissionReport(org.carehost.security.PermissionReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append(report.plugin()).append(' ').append(report.version()).append('\n');
+        out.append("  declared: ").append(listOrNone(report.declared())).append('\n');
+        out.append("  granted:  ").append(listOrNone(report.granted())).append('\n');
+        out.append("  used:     ").append(listOrNone(report.used())).append('\n');
+        out.append("  denied:   ").append(report.denied().isEmpty() ? "none" : report.denied().entrySet().stream()
+                .map(entry -> entry.getKey() + " (" + entry.getValue() + "x)").collect(Collectors.joining(", ")))
+                .append('\n');
+        out.append("  signer:   ").append(report.signer() == null ? "none trusted" : report.signer()).append('\n');
+        for (String refusal : report.refusals()) {
+            out.append("  REFUSED:  ").append(refusal).append('\n');
+        }
+        return out.toString();
+    }
+
+    static String securityStatus(org.carehost.security.SecurityStatus status) {
+        StringBuilder out = new StringBuilder();
+        out.append("mode:         ").append(status.mode().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+        out.append("policy:       ").append(status.policyFile())
+                .append(status.policyError() == null ? "" : "  (REFUSED, previous policy in force: "
+                        + status.policyError() + ")").append('\n');
+        out.append("trust store:  ").append(status.trustStore()).append(" (")
+                .append(status.trustedSigners().size()).append(" certificates)").append('\n');
+        for (String signer : status.trustedSigners()) {
+            out.append("              ").append(signer).append('\n');
+        }
+        out.append("plugins:      ").append(status.plugins()).append(", ").append(status.refusedPlugins())
+                .append(" refused").append('\n');
+        out.append("JDK:          ").append(status.jdk()).append(" (no JDK SecurityManager needed)").append('\n');
+        return out.toString();
+    }
+
+    static String denialTable(List<org.carehost.security.Denial> denials) {
+        if (denials.isEmpty()) {
+            return "No denials since the container started.\n";
+        }
+        Table table = new Table("AT", "PLUGIN", "VERSION", "PERMISSION", "REASON");
+        for (org.carehost.security.Denial denial : denials) {
+            table.row(denial.at(), denial.plugin(), denial.version(), denial.permission() == null ? "-"
+                    : denial.permission(), denial.reason());
+        }
+        return table.toString();
+    }
+
+    private static String listOrNone(java.util.Collection<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
     /** Cells stay on one line so that columns stay aligned. */
     static String oneLine(String text) {
         return text.replaceAll("[\\r\\n\\t]+", " ");

@@ -13,6 +13,20 @@ public final class Permissions {
     public static final String WRITE_AUDIT = "write:audit";
     public static final String PUBLISH_EVENTS = "publish:events";
 
+    /** Ambient: open sockets, resolve names, make HTTP or JNDI connections. */
+    public static final String USE_NETWORK = "use:network";
+    /** Ambient: read or write files and directories. */
+    public static final String USE_FILES = "use:files";
+    /** Ambient: start or signal operating-system processes. */
+    public static final String USE_PROCESSES = "use:processes";
+    /** Ambient: reflection past the public API, class loading by name, own class loaders. */
+    public static final String USE_REFLECTION = "use:reflection";
+    /** Ambient: native libraries and foreign functions. */
+    public static final String USE_NATIVE = "use:native";
+
+    /** Every ambient (JDK capability) permission: never granted without an operator's policy entry. */
+    public static final Set<String> AMBIENT = Set.of(USE_NETWORK, USE_FILES, USE_PROCESSES, USE_REFLECTION, USE_NATIVE);
+
     /** The manifest header bnd writes from {@link RequiresPermissions}. */
     public static final String HEADER = "Carehost-Permissions";
 

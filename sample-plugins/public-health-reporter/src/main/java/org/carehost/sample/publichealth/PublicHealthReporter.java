@@ -35,7 +35,7 @@ import org.osgi.service.metatype.annotations.Designate;
 @Component(service = {Workflow.class, EventHandler.class})
 @EventTopics(AppointmentEvents.SCHEDULED)
 @Designate(ocd = ReporterConfig.class)
-@RequiresPermissions({Permissions.READ_APPOINTMENTS})
+@RequiresPermissions({Permissions.READ_APPOINTMENTS, Permissions.USE_FILES})
 public class PublicHealthReporter implements Workflow {
 
     private final AppointmentService appointments;

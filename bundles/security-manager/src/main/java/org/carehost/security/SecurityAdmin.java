@@ -1,0 +1,46 @@
+package org.carehost.security;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.osgi.framework.Bundle;
+
+/** The operator's side of the security manager: the policy, what each plugin holds, and what was refused. */
+@ProviderType
+public interface SecurityAdmin {
+
+    SecurityStatus status();
+
+    PermissionReport report(Bundle plugin);
+
+    /** Why the security manager keeps {@code bundle} from resolving or running; empty when it does not. */
+    List<String> refusals(Bundle bundle);
+
+    /**
+     * Problems with the plugin's own declaration (unknown permission names, a signature that does not verify):
+     * reasons to refuse its installation outright. Empty when there are none.
+     */
+    List<String> installProblems(Bundle bundle);
+
+    /** When {@code requester} cannot see services of {@code serviceInterface}: "missing permission read:patients". */
+    Optional<String> hiddenBecause(Bundle requester, String serviceInterface);
+
+    /**
+     * Grants permissions to every version of the plugin named {@code symbolicName}, persisted in the policy file
+     * and in force at once. Returns what changed, in words.
+     *
+     * @throws IllegalArgumentException when the plugin is installed and does not declare one of them
+     */
+    String grant(String symbolicName, Collection<Permission> permissions);
+
+    /** Takes permissions away from the plugin, whatever entry granted them; in force at once. */
+    String revoke(String symbolicName, Collection<Permission> permissions);
+
+    /** Switches mode, persisted in the policy file; every plugin is re-checked at once. */
+    String setMode(SecurityMode mode);
+
+    /** The newest {@code max} denials, newest first. */
+    List<Denial> denials(int max);
+}

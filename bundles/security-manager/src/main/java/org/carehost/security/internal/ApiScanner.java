@@ -1,0 +1,230 @@
+package org.carehost.security.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import org.carehost.security.Permission;
+import org.carehost.security.internal.ApiRules.Verdict;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.FieldVisitor;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Reads every class of a plugin, and of the jars inside it (to any depth up to {@link #MAX_DEPTH}), and lists
+ * the guarded APIs it reaches: calls, field accesses, method references and constants in invokedynamic,
+ * superclasses and interfaces, and native methods. It reads bytecode (ASM), so it sees what the JVM will run,
+ * whatever the source language; what it cannot see is code that does not exist yet, which is why the APIs
+ * that build or load code by name are themselves guarded (use:reflection).
+ */
+final class ApiScanner {
+
+    static final int MAX_DEPTH = 3;
+    static final long MAX_BYTES = 256L * 1024 * 1024;
+    static final int MAX_EVIDENCE = 3;
+
+    /** What a scan found: per permission and for forbidden APIs, up to three places each. */
+    record Findings(Map<Permission, List<String>> needs, List<String> forbidden, String problem) {
+
+        boolean clean() {
+            return needs.isEmpty() && forbidden.isEmpty() && problem == null;
+        }
+    }
+
+    private final ApiRules rules;
+
+    ApiScanner(ApiRules rules) {
+        this.rules = rules;
+    }
+
+    Findings scan(BundleEntries entries) {
+        Collector collector = new Collector();
+        try {
+            for (String path : entries.files()) {
+                if (isClass(path) || isArchive(path)) {
+                    try (InputStream in = entries.open(path)) {
+                        if (in != null) {
+                            scanEntry(path, in, 0, collector);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            collector.problem = "its classes cannot be read (" + e.getMessage() + ")";
+        }
+        return collector.findings();
+    }
+
+    private void scanEntry(String path, InputStream in, int depth, Collector collector) throws IOException {
+        if (isClass(path)) {
+            byte[] bytes = read(in, collector);
+            try {
+                new ClassReader(bytes).accept(new ClassScan(collector), ClassReader.SKIP_FRAMES);
+            } catch (RuntimeException unreadable) {
+                throw new IOException(path + " is not a class file the scanner can read: " + unreadable, unreadable);
+            }
+        } else if (isArchive(path)) {
+            if (depth >= MAX_DEPTH) {
+                throw new IOException(path + " nests jars deeper than " + MAX_DEPTH);
+            }
+            ZipInputStream zip = new ZipInputStream(in);
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                if (!entry.isDirectory() && (isClass(entry.getName()) || isArchive(entry.getName()))) {
+                    scanEntry(path + "!/" + entry.getName(), zip, depth + 1, collector);
+                }
+            }
+        }
+    }
+
+    private static byte[] read(InputStream in, Collector collector) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            collector.bytes += n;
+            if (collector.bytes > MAX_BYTES) {
+                throw new IOException("more than " + (MAX_BYTES >> 20) + " MiB of classes to check");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean isClass(String path) {
+        return path.endsWith(".class");
+    }
+
+    private static boolean isArchive(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".jar") || lower.endsWith(".zip");
+    }
+
+    /** The findings so far, and the class and method being read (for the evidence). */
+    private final class Collector {
+        final Map<Permission, Set<String>> needs = new EnumMap<>(Permission.class);
+        final Set<String> forbidden = new LinkedHashSet<>();
+        String problem;
+        long bytes;
+        String className = "?";
+
+        void use(String owner, String member, String descriptor, String where) {
+            if (owner == null) {
+                return;
+            }
+            if (owner.startsWith("[")) {
+                return;
+            }
+            Verdict verdict = rules.judge(owner, member, descriptor);
+            if (verdict.allowed()) {
+                return;
+            }
+            String api = owner.replace('/', '.') + (member == null ? "" : "." + member);
+            String evidence = api + " (in " + className.replace('/', '.') + where + ")";
+            Set<String> places = verdict.forbidden() ? forbidden : needs.computeIfAbsent(verdict.permission(),
+                    p -> new LinkedHashSet<>());
+            if (places.size() < MAX_EVIDENCE) {
+                places.add(evidence);
+            }
+        }
+
+        void nativeMethod(String method) {
+            Set<String> places = needs.computeIfAbsent(Permission.USE_NATIVE, p -> new LinkedHashSet<>());
+            if (places.size() < MAX_EVIDENCE) {
+                places.add("native method " + className.replace('/', '.') + "." + method);
+            }
+        }
+
+        Findings findings() {
+            Map<Permission, List<String>> lists = new EnumMap<>(Permission.class);
+            needs.forEach((permission, places) -> lists.put(permission, List.copyOf(places)));
+            return new Findings(lists, new ArrayList<>(forbidden), problem);
+        }
+    }
+
+    private final class ClassScan extends ClassVisitor {
+        private final Collector collector;
+
+        ClassScan(Collector collector) {
+            super(Opcodes.ASM9);
+            this.collector = collector;
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName,
+                String[] interfaces) {
+            collector.className = name;
+            collector.use(superName, null, null, ", as its superclass");
+            if (interfaces != null) {
+                for (String implemented : interfaces) {
+                    collector.use(implemented, null, null, ", as an interface");
+                }
+            }
+        }
+
+        @Override
+        public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+            return null;
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                String[] exceptions) {
+            if ((access & Opcodes.ACC_NATIVE) != 0) {
+                collector.nativeMethod(name);
+            }
+            String where = "." + name;
+            return new MethodVisitor(Opcodes.ASM9) {
+                @Override
+                public void visitMethodInsn(int opcode, String owner, String member, String desc, boolean itf) {
+                    collector.use(owner, member, desc, where);
+                }
+
+                @Override
+                public void visitFieldInsn(int opcode, String owner, String member, String desc) {
+                    collector.use(owner, member, desc, where);
+                }
+
+                @Override
+                public void visitInvokeDynamicInsn(String member, String desc, Handle bootstrap, Object... args) {
+                    handle(bootstrap);
+                    for (Object arg : args) {
+                        constant(arg);
+                    }
+                }
+
+                @Override
+                public void visitLdcInsn(Object value) {
+                    constant(value);
+                }
+
+                private void constant(Object value) {
+                    if (value instanceof Handle) {
+                        handle((Handle) value);
+                    } else if (value instanceof ConstantDynamic) {
+                        ConstantDynamic dynamic = (ConstantDynamic) value;
+                        handle(dynamic.getBootstrapMethod());
+                        for (int i = 0; i < dynamic.getBootstrapMethodArgumentCount(); i++) {
+                            constant(dynamic.getBootstrapMethodArgument(i));
+                        }
+                    }
+                }
+
+                private void handle(Handle handle) {
+                    collector.use(handle.getOwner(), handle.getName(), handle.getDesc(), where + ", method reference");
+                }
+            };
+        }
+    }
+}

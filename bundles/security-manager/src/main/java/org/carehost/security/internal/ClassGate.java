@@ -1,0 +1,38 @@
+package org.carehost.security.internal;
+
+import java.util.List;
+import java.util.function.Function;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.hooks.weaving.WeavingException;
+import org.osgi.framework.hooks.weaving.WeavingHook;
+import org.osgi.framework.hooks.weaving.WovenClass;
+
+/**
+ * The backstop behind the resolver hook: no class of a refused plugin is ever defined. It catches what
+ * resolved without the resolver hook's say: a bundle with no requirements at all, and plugins the launcher
+ * resolved at a restart before the security manager was running (those are also refreshed once it is).
+ */
+final class ClassGate implements WeavingHook {
+
+    private final PluginScope scope;
+    private final Function<Bundle, List<String>> admission;
+
+    ClassGate(PluginScope scope, Function<Bundle, List<String>> admission) {
+        this.scope = scope;
+        this.admission = admission;
+    }
+
+    @Override
+    public void weave(WovenClass woven) {
+        Bundle bundle = woven.getBundleWiring().getBundle();
+        if (!scope.isPlugin(bundle)) {
+            return;
+        }
+        List<String> refusals = admission.apply(bundle);
+        if (!refusals.isEmpty()) {
+            throw new WeavingException("Carehost security: class " + woven.getClassName() + " of plugin "
+                    + bundle.getSymbolicName() + " not loaded: " + String.join("; ", refusals));
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.carehost.security.internal;
+
+import java.util.List;
+
+import org.carehost.security.internal.ApiScanner.Findings;
+
+/**
+ * What the security manager learned from one revision of a plugin: its declared permissions (and any names
+ * it declared that do not exist), its signature, and the guarded APIs its code reaches. Computed once per
+ * revision; what the plugin may do then also depends on the policy in force.
+ */
+record Inspection(long lastModified, long declared, List<String> unknownNames, String signatureProblem,
+        String trustedSigner, boolean signed, Findings findings) {
+
+    Inspection {
+        unknownNames = List.copyOf(unknownNames);
+    }
+}

@@ -1,0 +1,158 @@
+package org.carehost.security.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.hooks.resolver.ResolverHook;
+import org.osgi.framework.hooks.resolver.ResolverHookFactory;
+import org.osgi.framework.namespace.BundleNamespace;
+import org.osgi.framework.namespace.HostNamespace;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRequirement;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.resource.Namespace;
+
+/**
+ * Keeps refused plugins from resolving and restricts what plugins wire to: packages only from the import
+ * allow-list or from other plugins, never another bundle's insides (Require-Bundle on, or a fragment of, a
+ * container bundle). No plugin may stand in for a container package: a capability a plugin offers for one is
+ * dropped for every requirer.
+ *
+ * <p>A refused plugin is kept out through its requirements (every candidate dropped), not through
+ * {@code filterResolvable}: Felix 7 then also drops the already-resolved providers (the system bundle's
+ * {@code java.*} packages among them) for every other bundle resolved in the same operation, so one refused
+ * plugin would keep its neighbours from resolving. A plugin with no requirements at all resolves, and is
+ * stopped by {@link ClassGate} instead: none of its classes can be defined.
+ */
+final class ResolverGate implements ResolverHookFactory {
+
+    /** Refusals noticed while wiring, reported through {@code plugin:why}. */
+    interface WiringRefusals {
+        void refused(Bundle plugin, String reason);
+    }
+
+    private final PluginScope scope;
+    private final Function<Bundle, List<String>> admission;
+    private final Supplier<ImportRules> imports;
+    private final WiringRefusals refusals;
+
+    ResolverGate(PluginScope scope, Function<Bundle, List<String>> admission, Supplier<ImportRules> imports,
+            WiringRefusals refusals) {
+        this.scope = scope;
+        this.admission = admission;
+        this.imports = imports;
+        this.refusals = refusals;
+    }
+
+    @Override
+    public ResolverHook begin(Collection<BundleRevision> triggers) {
+        ImportRules rules = imports.get();
+        return new ResolverHook() {
+            @Override
+            public void filterResolvable(Collection<BundleRevision> candidates) {
+                // see the class comment: refusals act through filterMatches
+            }
+
+            @Override
+            public void filterSingletonCollisions(BundleCapability singleton,
+                    Collection<BundleCapability> collisionCandidates) {
+                // the framework's rules apply
+            }
+
+            @Override
+            public void filterMatches(BundleRequirement requirement, Collection<BundleCapability> candidates) {
+                filter(requirement, candidates, rules);
+            }
+
+            @Override
+            public void end() {
+                // nothing held between calls
+            }
+        };
+    }
+
+    private void filter(BundleRequirement requirement, Collection<BundleCapability> candidates, ImportRules rules) {
+        if (candidates.isEmpty()) {
+            return;
+        }
+        Bundle requirer = requirement.getRevision().getBundle();
+        boolean pluginRequirer = scope.isPlugin(requirer);
+        if (pluginRequirer && !admission.apply(requirer).isEmpty()) {
+            candidates.clear();
+            return;
+        }
+        String[] refused = {null};
+        candidates.removeIf(capability -> {
+            Bundle provider = capability.getRevision().getBundle();
+            boolean pluginProvider = scope.isPlugin(provider);
+            if (pluginProvider && !admission.apply(provider).isEmpty()) {
+                return true;
+            }
+            String reason = refusal(requirement.getNamespace(), pluginRequirer, pluginProvider, capability, rules);
+            if (reason != null) {
+                refused[0] = reason;
+                return true;
+            }
+            return false;
+        });
+        if (refused[0] != null && candidates.isEmpty() && mandatory(requirement)) {
+            refusals.refused(requirer, refused[0]);
+        }
+    }
+
+    /** Why a plugin's wiring, made before the security manager started, breaks the rules; empty if it does not. */
+    List<String> wiringViolations(Bundle plugin) {
+        List<String> violations = new ArrayList<>();
+        BundleWiring wiring = plugin.adapt(BundleWiring.class);
+        if (wiring == null) {
+            return violations;
+        }
+        ImportRules rules = imports.get();
+        for (BundleWire wire : wiring.getRequiredWires(null)) {
+            BundleCapability capability = wire.getCapability();
+            String reason = refusal(capability.getNamespace(), true, scope.isPlugin(capability.getRevision().getBundle()),
+                    capability, rules);
+            if (reason != null) {
+                violations.add(reason);
+            }
+        }
+        return violations;
+    }
+
+    /** Why the wire from a requirer to this capability is not allowed, or null when it is. */
+    private static String refusal(String namespace, boolean pluginRequirer, boolean pluginProvider,
+            BundleCapability capability, ImportRules rules) {
+        Bundle provider = capability.getRevision().getBundle();
+        if (PackageNamespace.PACKAGE_NAMESPACE.equals(namespace)) {
+            String pkg = String.valueOf(capability.getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE));
+            if (pluginProvider && ImportRules.containerOnly(pkg)) {
+                return "it would wire to " + pkg + " from the plugin " + provider.getSymbolicName()
+                        + "; only the container provides that package";
+            }
+            if (pluginRequirer && !pluginProvider && !rules.allowed(pkg)) {
+                return "it imports " + pkg + ", which plugins may not import (allowed: "
+                        + String.join(", ", rules.allowed()) + ", what other plugins export, and the policy's "
+                        + "allow-import entries)";
+            }
+        } else if (pluginRequirer && !pluginProvider && BundleNamespace.BUNDLE_NAMESPACE.equals(namespace)) {
+            return "it requires the container bundle " + provider.getSymbolicName()
+                    + " (Require-Bundle); plugins may depend on packages only";
+        } else if (pluginRequirer && !pluginProvider && HostNamespace.HOST_NAMESPACE.equals(namespace)) {
+            return "it is a fragment of the container bundle " + provider.getSymbolicName()
+                    + "; plugins may not attach to the container";
+        }
+        return null;
+    }
+
+    private static boolean mandatory(BundleRequirement requirement) {
+        String resolution = requirement.getDirectives().get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE);
+        return resolution == null || Namespace.RESOLUTION_MANDATORY.equals(resolution);
+    }
+}

@@ -1,0 +1,672 @@
+package org.carehost.security.internal;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.carehost.sdk.event.SecurityEvents;
+import org.carehost.security.Denial;
+import org.carehost.security.Grants;
+import org.carehost.security.Permission;
+import org.carehost.security.PermissionGuard;
+import org.carehost.security.PermissionReport;
+import org.carehost.security.SecurityAdmin;
+import org.carehost.security.SecurityMode;
+import org.carehost.security.SecurityStatus;
+import org.carehost.security.internal.ApiScanner.Findings;
+import org.osgi.framework.AllServiceListener;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.hooks.resolver.ResolverHookFactory;
+import org.osgi.framework.hooks.service.EventListenerHook;
+import org.osgi.framework.hooks.service.FindHook;
+import org.osgi.framework.hooks.weaving.WeavingHook;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The security manager: reads the policy and trust store, inspects each plugin, registers the framework hooks
+ * that enforce the result (resolver, service find and event hooks), hands the host services each caller's live
+ * grants, and applies policy changes at once. Works the same on every JDK: nothing here needs the JDK's
+ * SecurityManager.
+ */
+@Component(immediate = true, service = {PermissionGuard.class, SecurityAdmin.class})
+public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin {
+
+    static final String POLICY_PROPERTY = "carehost.security.policy";
+    static final String TRUST_PROPERTY = "carehost.security.truststore";
+    static final long WATCH_MILLIS = 2000;
+
+    private static final long HOST_VISIBILITY = Permission.READ_PATIENTS.bit() | Permission.READ_APPOINTMENTS.bit()
+            | Permission.READ_AUDIT.bit() | Permission.PUBLISH_EVENTS.bit();
+
+    private final BundleContext context;
+    private final Logger logger;
+    private final PluginScope scope;
+    private final PolicyFile policyFile;
+    private final Path trustDir;
+    private final Inspector inspector;
+    private final Denials denials = new Denials(Clock.systemUTC());
+    private final Map<Long, PluginGrants> grants = new ConcurrentHashMap<>();
+    private final Map<Long, Set<String>> wiringRefusals = new ConcurrentHashMap<>();
+    private final Map<Long, String> impostors = new ConcurrentHashMap<>();
+    private final Set<String> announced = ConcurrentHashMap.newKeySet();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "carehost-security"));
+    private final ScheduledExecutorService watcher =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "carehost-security-watch"));
+    private final List<ServiceRegistration<?>> hooks = new ArrayList<>();
+    private final SynchronousBundleListener bundleListener = this::bundleChanged;
+    private final AllServiceListener impostorWatch = this::serviceChanged;
+
+    private final ResolverGate resolverGate;
+    private volatile Policy policy;
+    private volatile ImportRules importRules;
+    private volatile String policyError;
+    private volatile String watchedState = "";
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin events;
+
+    @Activate
+    public SecurityManagerImpl(BundleContext context, @Reference(service = LoggerFactory.class) Logger logger) {
+        this.context = context;
+        this.logger = logger;
+        this.scope = new PluginScope(context);
+        this.policyFile = new PolicyFile(Paths.get(property(POLICY_PROPERTY, "etc/security/policy")));
+        this.trustDir = Paths.get(property(TRUST_PROPERTY, "etc/security/trusted"));
+        this.inspector = new Inspector(new ApiScanner(ApiRules.standard()), context.getDataFile("scratch").toPath(),
+                TrustStore.load(trustDir));
+        loadPolicyAtStart();
+        long self = context.getBundle().getBundleId();
+        ServiceGate gate = new ServiceGate(scope, this::grantsOf, self);
+        this.resolverGate = new ResolverGate(scope, this::admission, () -> importRules, this::wiringRefused);
+        context.addBundleListener(bundleListener);
+        context.addServiceListener(impostorWatch);
+        hooks.add(context.registerService(ResolverHookFactory.class, resolverGate, null));
+        hooks.add(context.registerService(WeavingHook.class, new ClassGate(scope, this::admission), null));
+        hooks.add(context.registerService(FindHook.class, gate, null));
+        hooks.add(context.registerService(EventListenerHook.class, gate, null));
+        announceMode();
+        watchedState = watchState();
+        worker.execute(this::apply);
+        watcher.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        watcher.shutdownNow();
+        worker.shutdown();
+        for (ServiceRegistration<?> hook : hooks) {
+            try {
+                hook.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework is stopping
+            }
+        }
+        context.removeServiceListener(impostorWatch);
+        context.removeBundleListener(bundleListener);
+    }
+
+    // ---- PermissionGuard
+
+    @Override
+    public Grants grantsOf(Bundle caller) {
+        if (!scope.isPlugin(caller)) {
+            return PluginGrants.CONTAINER;
+        }
+        return grants.computeIfAbsent(caller.getBundleId(), id -> new PluginGrants(
+                String.valueOf(caller.getSymbolicName()), caller.getVersion().toString(), computeGrants(caller), denials));
+    }
+
+    /** What the plugin holds under the current policy: never more than it declared. */
+    private long computeGrants(Bundle plugin) {
+        Inspection inspection = inspector.inspect(plugin);
+        Policy current = policy;
+        long bits = current.mode() == SecurityMode.DEVELOPMENT ? inspection.declared() & hostServiceBits() : 0;
+        String name = String.valueOf(plugin.getSymbolicName());
+        bits |= current.granted(name, plugin.getVersion(), inspection.trustedSigner());
+        bits &= inspection.declared();
+        bits &= ~current.denied(name, plugin.getVersion(), inspection.trustedSigner());
+        return bits;
+    }
+
+    private static long hostServiceBits() {
+        long bits = 0;
+        for (Permission permission : Permission.values()) {
+            bits |= permission.isAmbient() ? 0 : permission.bit();
+        }
+        return bits;
+    }
+
+    // ---- admission: may this plugin resolve?
+
+    /** Why the plugin may not resolve now (declaration, signature, code against its grants); empty if it may. */
+    List<String> admission(Bundle plugin) {
+        Inspection inspection = inspector.inspect(plugin);
+        List<String> reasons = new ArrayList<>(installProblems(inspection));
+        if (policy.mode() == SecurityMode.PRODUCTION && inspection.trustedSigner() == null
+                && inspection.signatureProblem() == null) {
+            reasons.add(inspection.signed()
+                    ? "it is signed, but not by a certificate in the trust store (" + trustDir + "); production mode "
+                            + "runs only plugins signed by a trusted signer"
+                    : "it is not signed; production mode runs only plugins signed by a trusted signer");
+        }
+        Findings findings = inspection.findings();
+        if (findings.problem() != null) {
+            reasons.add(findings.problem());
+        }
+        for (String use : findings.forbidden()) {
+            reasons.add("it uses " + use + ", which no plugin may use");
+        }
+        long held = computeGrants(plugin);
+        for (Map.Entry<Permission, List<String>> need : findings.needs().entrySet()) {
+            Permission permission = need.getKey();
+            if ((held & permission.bit()) != 0) {
+                continue;
+            }
+            boolean declared = (inspection.declared() & permission.bit()) != 0;
+            reasons.add("it uses " + String.join("; ", need.getValue()) + ", which needs " + permission.id() + " ("
+                    + (declared ? "declared but not granted: plugin:grant " + plugin.getSymbolicName() + " "
+                            + permission.id() : "not declared in Carehost-Permissions") + ")");
+        }
+        if (!reasons.isEmpty()) {
+            announceRefusal(plugin, inspection, reasons);
+        }
+        return reasons;
+    }
+
+    private static List<String> installProblems(Inspection inspection) {
+        List<String> problems = new ArrayList<>();
+        for (String unknown : inspection.unknownNames()) {
+            problems.add("it declares the unknown permission '" + unknown + "' (valid: " + Permission.validNames() + ")");
+        }
+        if (inspection.signatureProblem() != null) {
+            problems.add("its signature is broken: " + inspection.signatureProblem());
+        }
+        return problems;
+    }
+
+    /** Records a refusal once per revision and reason set: the resolver asks again and again. */
+    private void announceRefusal(Bundle plugin, Inspection inspection, List<String> reasons) {
+        String key = plugin.getBundleId() + ":" + inspection.lastModified() + ":" + reasons.hashCode();
+        if (announced.add(key)) {
+            String reason = "refused to resolve: " + String.join("; ", reasons);
+            deny(plugin, "resolve", null, reason);
+        }
+    }
+
+    private void wiringRefused(Bundle plugin, String reason) {
+        if (wiringRefusals.computeIfAbsent(plugin.getBundleId(), id -> ConcurrentHashMap.newKeySet()).add(reason)) {
+            deny(plugin, "resolve", null, "refused to resolve: " + reason);
+        }
+    }
+
+    /** A denial that is not a service call (those are audited by the service): remembered, logged and audited. */
+    private void deny(Bundle plugin, String operation, String permission, String reason) {
+        String name = String.valueOf(plugin.getSymbolicName());
+        String version = plugin.getVersion().toString();
+        denials.record(name, version, permission, reason);
+        logger.warn("Plugin {} {} {}", name, version, reason);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(SecurityEvents.PLUGIN, name);
+        properties.put(SecurityEvents.VERSION, version);
+        properties.put(SecurityEvents.OPERATION, "security." + operation);
+        properties.put(SecurityEvents.REASON, reason);
+        if (permission != null) {
+            properties.put(SecurityEvents.PERMISSION, permission);
+        }
+        post(SecurityEvents.DENIED, properties);
+    }
+
+    private void post(String topic, Map<String, Object> properties) {
+        try {
+            worker.execute(() -> {
+                EventAdmin admin = events;
+                if (admin != null) {
+                    admin.sendEvent(new Event(topic, properties));
+                } else {
+                    logger.warn("Event Admin is not running: {} {} not posted (so not audited)", topic, properties);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            logger.warn("Security manager stopping: {} {} not posted", topic, properties);
+        }
+    }
+
+    // ---- listeners
+
+    private void bundleChanged(BundleEvent event) {
+        Bundle bundle = event.getBundle();
+        switch (event.getType()) {
+            case BundleEvent.UPDATED:
+            case BundleEvent.UNINSTALLED:
+                grants.remove(bundle.getBundleId());
+                wiringRefusals.remove(bundle.getBundleId());
+                impostors.remove(bundle.getBundleId());
+                inspector.forget(bundle);
+                break;
+            case BundleEvent.UNRESOLVED:
+                wiringRefusals.remove(bundle.getBundleId());
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** A plugin registering a service as a host interface is an impostor: hidden at once, then stopped. */
+    private void serviceChanged(ServiceEvent event) {
+        if (event.getType() != ServiceEvent.REGISTERED) {
+            return;
+        }
+        Bundle provider = event.getServiceReference().getBundle();
+        if (!scope.isPlugin(provider)) {
+            return;
+        }
+        String stolen = ServiceGate.impostor(ServiceGate.objectClasses(event.getServiceReference()));
+        if (stolen == null) {
+            return;
+        }
+        String reason = "registered a service as " + stolen + ", which only the container may provide; it was "
+                + "hidden from every bundle and the plugin stopped";
+        impostors.put(provider.getBundleId(), reason);
+        deny(provider, "register", null, reason);
+        worker.execute(() -> {
+            try {
+                provider.stop();
+            } catch (BundleException | IllegalStateException e) {
+                logger.error("Could not stop impostor plugin {}: {}", provider.getSymbolicName(), e.getMessage());
+            }
+        });
+    }
+
+    // ---- policy
+
+    private void loadPolicyAtStart() {
+        try {
+            policyFile.createIfMissing();
+            policy = policyFile.load();
+            policyError = null;
+        } catch (IOException | PolicyException e) {
+            // No previous policy to keep: fail closed (production, nothing granted) until the file is fixed.
+            policy = new Policy(SecurityMode.PRODUCTION, List.of(), List.of(), List.of());
+            policyError = e.getMessage();
+            logger.error("Security policy {} refused, so nothing is granted until it is fixed: {}", policyFile.path(),
+                    e.getMessage());
+        }
+        importRules = new ImportRules(policy.allowedImports());
+    }
+
+    private void announceMode() {
+        if (policy.mode() == SecurityMode.DEVELOPMENT) {
+            logger.warn("Security: DEVELOPMENT mode. Plugins get the host-service permissions they declare without a "
+                    + "policy entry, and unsigned plugins run. Before real patient data: 'security:mode production' "
+                    + "(or 'mode production' in {}).", policyFile.path());
+        } else {
+            logger.info("Security: PRODUCTION mode; policy {}, trust store {} ({} signers).", policyFile.path(),
+                    trustDir, inspector.trustStore().subjects().size());
+        }
+    }
+
+    private void watch() {
+        try {
+            String state = watchState();
+            if (!state.equals(watchedState)) {
+                watchedState = state;
+                reload();
+            }
+        } catch (RuntimeException e) {
+            logger.error("Security policy watch failed: {}", e.toString());
+        }
+    }
+
+    /** Modification times and sizes of the policy file and the trust store: what a reload depends on. */
+    private String watchState() {
+        StringBuilder state = new StringBuilder();
+        try {
+            Path file = policyFile.path();
+            if (Files.exists(file)) {
+                state.append(Files.getLastModifiedTime(file).toMillis()).append('/').append(Files.size(file));
+            }
+            if (Files.isDirectory(trustDir)) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(trustDir)) {
+                    Set<String> entries = new TreeSet<>();
+                    for (Path certificate : files) {
+                        entries.add(certificate.getFileName() + "@" + Files.getLastModifiedTime(certificate).toMillis());
+                    }
+                    state.append(entries);
+                }
+            }
+        } catch (IOException e) {
+            state.append(e.getMessage());
+        }
+        return state.toString();
+    }
+
+    /** Re-reads the policy and trust store; an invalid policy is refused whole and the one in force stays. */
+    synchronized void reload() {
+        Policy loaded;
+        try {
+            loaded = policyFile.load();
+        } catch (IOException | PolicyException e) {
+            if (!e.getMessage().equals(policyError)) {
+                logger.error("Security policy {} refused; the previous policy stays in force: {}", policyFile.path(),
+                        e.getMessage());
+            }
+            policyError = e.getMessage();
+            return;
+        }
+        SecurityMode before = policy.mode();
+        policy = loaded;
+        policyError = null;
+        importRules = new ImportRules(loaded.allowedImports());
+        inspector.trust(TrustStore.load(trustDir));
+        announced.clear();
+        if (before != loaded.mode()) {
+            announceMode();
+        }
+        logger.info("Security policy {} loaded: {} mode, {} grants, {} denials", policyFile.path(),
+                loaded.mode().name().toLowerCase(Locale.ROOT), loaded.grants().size(), loaded.denials().size());
+        applyNow();
+    }
+
+    private void applyNow() {
+        for (Map.Entry<Long, PluginGrants> entry : grants.entrySet()) {
+            Bundle bundle = context.getBundle(entry.getKey());
+            if (bundle != null && scope.isPlugin(bundle)) {
+                long before = entry.getValue().granted();
+                long after = computeGrants(bundle);
+                entry.getValue().set(after);
+                if (visibility(before) != visibility(after)) {
+                    pendingRefresh.add(bundle.getBundleId());
+                }
+            }
+        }
+        worker.execute(this::apply);
+    }
+
+    private final Set<Long> pendingRefresh = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Brings every plugin in line with the policy: a resolved plugin now refused, or whose visible services
+     * changed, is refreshed (stopped, re-resolved through the hooks, restarted if it may); a refused plugin now
+     * admitted is resolved and started if it was meant to run.
+     */
+    private void apply() {
+        List<Bundle> refresh = new ArrayList<>();
+        List<Bundle> start = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (!scope.isPlugin(bundle)) {
+                continue;
+            }
+            boolean resolved = (bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) != 0;
+            List<String> refusals = new ArrayList<>(admission(bundle));
+            if (resolved) {
+                resolverGate.wiringViolations(bundle).forEach(violation -> wiringRefused(bundle, violation));
+                refusals.addAll(wiringRefusals.getOrDefault(bundle.getBundleId(), Set.of()));
+            }
+            if (resolved && (!refusals.isEmpty() || pendingRefresh.remove(bundle.getBundleId()))) {
+                refresh.add(bundle);
+            } else if (bundle.getState() == Bundle.INSTALLED && refusals.isEmpty() && persistentlyStarted(bundle)) {
+                start.add(bundle);
+            }
+        }
+        pendingRefresh.clear();
+        Runnable starter = () -> start.forEach(this::startQuietly);
+        if (refresh.isEmpty()) {
+            starter.run();
+        } else {
+            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(refresh,
+                    done -> worker.execute(starter));
+        }
+    }
+
+    private void startQuietly(Bundle bundle) {
+        try {
+            if (bundle.getState() != Bundle.UNINSTALLED && bundle.getState() != Bundle.ACTIVE) {
+                bundle.start();
+            }
+        } catch (BundleException | IllegalStateException e) {
+            logger.info("Plugin {} not started after the policy change: {}", bundle.getSymbolicName(), e.getMessage());
+        }
+    }
+
+    private static boolean persistentlyStarted(Bundle bundle) {
+        try {
+            return bundle.adapt(BundleStartLevel.class).isPersistentlyStarted();
+        } catch (RuntimeException uninstalled) {
+            return false;
+        }
+    }
+
+    /** The part of a grant that decides which services a plugin sees and which events it gets. */
+    private static long visibility(long bits) {
+        long key = bits & HOST_VISIBILITY;
+        key |= (bits & (Permission.READ_PATIENTS.bit() | Permission.WRITE_PATIENTS.bit())) != 0 ? 1L << 40 : 0;
+        key |= (bits & (Permission.READ_APPOINTMENTS.bit() | Permission.WRITE_APPOINTMENTS.bit())) != 0 ? 1L << 41 : 0;
+        key |= (bits & (Permission.READ_AUDIT.bit() | Permission.WRITE_AUDIT.bit())) != 0 ? 1L << 42 : 0;
+        return key;
+    }
+
+    // ---- SecurityAdmin
+
+    @Override
+    public synchronized String grant(String symbolicName, Collection<Permission> permissions) {
+        requireName(symbolicName, permissions);
+        for (Bundle bundle : pluginsNamed(symbolicName)) {
+            long declared = inspector.inspect(bundle).declared();
+            for (Permission permission : permissions) {
+                if ((declared & permission.bit()) == 0) {
+                    throw new IllegalArgumentException(symbolicName + " " + bundle.getVersion() + " does not declare "
+                            + permission.id() + " (a plugin never holds a permission it does not declare; it declares: "
+                            + names(declared) + ")");
+                }
+            }
+        }
+        edit(() -> policyFile.grant(symbolicName, permissions));
+        policyChanged("plugin:grant", symbolicName, permissions);
+        return "Granted " + names(permissions) + " to " + symbolicName + "; in force now.";
+    }
+
+    @Override
+    public synchronized String revoke(String symbolicName, Collection<Permission> permissions) {
+        requireName(symbolicName, permissions);
+        edit(() -> policyFile.revoke(symbolicName, permissions));
+        policyChanged("plugin:revoke", symbolicName, permissions);
+        return "Revoked " + names(permissions) + " from " + symbolicName + "; in force now.";
+    }
+
+    @Override
+    public synchronized String setMode(SecurityMode mode) {
+        edit(() -> policyFile.setMode(mode));
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(SecurityEvents.OPERATION, "security:mode");
+        properties.put(SecurityEvents.REASON, "mode " + mode.name().toLowerCase(Locale.ROOT));
+        post(SecurityEvents.POLICY_CHANGED, properties);
+        return "Security mode is now " + mode.name().toLowerCase(Locale.ROOT) + "; every plugin re-checked.";
+    }
+
+    private interface Edit {
+        void run() throws IOException, PolicyException;
+    }
+
+    private void edit(Edit edit) {
+        if (policyError != null) {
+            throw new IllegalStateException("The policy file has an error; fix it first: " + policyError);
+        }
+        try {
+            edit.run();
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not write " + policyFile.path() + ": " + e.getMessage(), e);
+        } catch (PolicyException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        watchedState = watchState();
+        reload();
+    }
+
+    private void policyChanged(String operation, String symbolicName, Collection<Permission> permissions) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(SecurityEvents.PLUGIN, symbolicName);
+        properties.put(SecurityEvents.OPERATION, operation);
+        properties.put(SecurityEvents.PERMISSION, names(permissions));
+        properties.put(SecurityEvents.REASON, operation + " " + symbolicName + " " + names(permissions));
+        post(SecurityEvents.POLICY_CHANGED, properties);
+    }
+
+    private static void requireName(String symbolicName, Collection<Permission> permissions) {
+        if (symbolicName == null || !symbolicName.matches("[A-Za-z0-9_.\\-]+")) {
+            throw new IllegalArgumentException("'" + symbolicName + "' is not a plugin symbolic name");
+        }
+        if (permissions.isEmpty()) {
+            throw new IllegalArgumentException("Name at least one permission: " + Permission.validNames());
+        }
+    }
+
+    private List<Bundle> pluginsNamed(String symbolicName) {
+        List<Bundle> named = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName()) && scope.isPlugin(bundle)) {
+                named.add(bundle);
+            }
+        }
+        return named;
+    }
+
+    @Override
+    public SecurityStatus status() {
+        int plugins = 0;
+        int refused = 0;
+        for (Bundle bundle : context.getBundles()) {
+            if (scope.isPlugin(bundle)) {
+                plugins++;
+                refused += refusals(bundle).isEmpty() ? 0 : 1;
+            }
+        }
+        TrustStore store = inspector.trustStore();
+        List<String> signers = new ArrayList<>(store.subjects());
+        store.problems().forEach(problem -> signers.add("(unreadable) " + problem));
+        return new SecurityStatus(policy.mode(), policyFile.path().toString(), policyError, trustDir.toString(), signers,
+                System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"), plugins, refused);
+    }
+
+    @Override
+    public PermissionReport report(Bundle plugin) {
+        Inspection inspection = inspector.inspect(plugin);
+        Grants held = grantsOf(plugin);
+        long granted = 0;
+        long used = 0;
+        Map<String, Long> denied = new TreeMap<>();
+        if (held instanceof PluginGrants) {
+            PluginGrants live = (PluginGrants) held;
+            granted = live.granted();
+            used = live.used();
+            for (Permission permission : Permission.values()) {
+                if (live.denied(permission) > 0) {
+                    denied.put(permission.id(), live.denied(permission));
+                }
+            }
+        }
+        for (Map.Entry<Permission, List<String>> need : inspection.findings().needs().entrySet()) {
+            if ((granted & need.getKey().bit()) != 0) {
+                used |= need.getKey().bit();
+            }
+        }
+        return new PermissionReport(String.valueOf(plugin.getSymbolicName()), plugin.getVersion().toString(),
+                ids(inspection.declared()), ids(granted), ids(used), denied, inspection.trustedSigner(),
+                refusals(plugin));
+    }
+
+    @Override
+    public List<String> refusals(Bundle bundle) {
+        if (!scope.isPlugin(bundle)) {
+            return List.of();
+        }
+        Set<String> all = new LinkedHashSet<>(admission(bundle));
+        all.addAll(wiringRefusals.getOrDefault(bundle.getBundleId(), Set.of()));
+        String impostor = impostors.get(bundle.getBundleId());
+        if (impostor != null) {
+            all.add(impostor);
+        }
+        return List.copyOf(all);
+    }
+
+    @Override
+    public List<String> installProblems(Bundle bundle) {
+        return scope.isPlugin(bundle) ? installProblems(inspector.inspect(bundle)) : List.of();
+    }
+
+    @Override
+    public Optional<String> hiddenBecause(Bundle requester, String serviceInterface) {
+        if (!scope.isPlugin(requester)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(ServiceGate.hiddenBecause(grantsOf(requester), serviceInterface));
+    }
+
+    @Override
+    public List<Denial> denials(int max) {
+        return denials.newest(Math.max(0, max));
+    }
+
+    // ---- helpers
+
+    private String property(String key, String fallback) {
+        String value = context.getProperty(key);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private static Set<String> ids(long bits) {
+        Set<String> ids = new TreeSet<>();
+        for (Permission permission : Permission.values()) {
+            if ((bits & permission.bit()) != 0) {
+                ids.add(permission.id());
+            }
+        }
+        return ids;
+    }
+
+    private static String names(long bits) {
+        Set<String> ids = ids(bits);
+        return ids.isEmpty() ? "nothing" : String.join(", ", ids);
+    }
+
+    private static String names(Collection<Permission> permissions) {
+        List<String> ids = new ArrayList<>();
+        permissions.forEach(permission -> ids.add(permission.id()));
+        return String.join(" ", ids);
+    }
+}

@@ -1,0 +1,184 @@
+package org.carehost.security.internal;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.carehost.sdk.event.AppointmentEvents;
+import org.carehost.sdk.event.PatientEvents;
+import org.carehost.sdk.event.SecurityEvents;
+import org.carehost.security.Grants;
+import org.carehost.security.Permission;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.hooks.service.EventListenerHook;
+import org.osgi.framework.hooks.service.FindHook;
+import org.osgi.framework.hooks.service.ListenerHook.ListenerInfo;
+
+/**
+ * Which services each bundle sees. A plugin sees the container's services only where it holds a permission
+ * for them (PatientService needs read:patients or write:patients, Event Admin needs publish:events) and
+ * never the container's internals (the store, Config Admin, the hooks, the implementations). Services a
+ * plugin registers under a host interface (impostors) are hidden from everyone, and Event Admin does not see
+ * a plugin's event handler whose topics reach events the plugin may not read. Applied both to lookups
+ * ({@link FindHook}) and to service events ({@link EventListenerHook}), so Declarative Services never binds
+ * what a plugin may not have: its reference stays unsatisfied.
+ */
+final class ServiceGate implements FindHook, EventListenerHook {
+
+    /** Container services plugins may get, and the permissions that let them (any one of). */
+    static final Map<String, List<Permission>> FOR_PLUGINS = Map.of(
+            "org.carehost.sdk.patient.PatientService", List.of(Permission.READ_PATIENTS, Permission.WRITE_PATIENTS),
+            "org.carehost.sdk.appointment.AppointmentService",
+            List.of(Permission.READ_APPOINTMENTS, Permission.WRITE_APPOINTMENTS),
+            "org.carehost.sdk.audit.AuditService", List.of(Permission.READ_AUDIT, Permission.WRITE_AUDIT),
+            "org.osgi.service.event.EventAdmin", List.of(Permission.PUBLISH_EVENTS),
+            "org.osgi.service.log.LoggerFactory", List.of(),
+            "org.osgi.service.log.LogService", List.of());
+
+    /** Interfaces only the container may register (exact names, then prefixes). */
+    static final Set<String> HOST_INTERFACES = Set.of("org.carehost.sdk.patient.PatientService",
+            "org.carehost.sdk.appointment.AppointmentService", "org.carehost.sdk.audit.AuditService",
+            "org.osgi.service.event.EventAdmin", "org.osgi.service.log.LoggerFactory", "org.osgi.service.log.LogService",
+            "org.osgi.service.log.LogReaderService", "org.osgi.service.cm.ConfigurationAdmin",
+            "org.osgi.service.jdbc.DataSourceFactory", "org.osgi.service.metatype.MetaTypeService");
+    static final List<String> HOST_PREFIXES = List.of("org.osgi.framework.hooks.", "org.osgi.service.cm.",
+            "org.osgi.service.component.runtime.", "org.apache.felix.", "org.carehost.audit.", "org.carehost.store.",
+            "org.carehost.security.", "org.carehost.plugins.", "org.carehost.clinical.", "org.carehost.config.");
+
+    /** Event topics whose events carry PHI or security facts, and who may receive them. */
+    static final Map<String, Permission> GATED_TOPICS = Map.of(
+            PatientEvents.TOPIC_PREFIX, Permission.READ_PATIENTS,
+            AppointmentEvents.TOPIC_PREFIX, Permission.READ_APPOINTMENTS,
+            SecurityEvents.TOPIC_PREFIX, Permission.READ_AUDIT,
+            "carehost/audit/", Permission.READ_AUDIT);
+
+    private static final String EVENT_HANDLER = "org.osgi.service.event.EventHandler";
+
+    private final PluginScope scope;
+    private final Function<Bundle, Grants> grants;
+    private final long self;
+
+    ServiceGate(PluginScope scope, Function<Bundle, Grants> grants, long self) {
+        this.scope = scope;
+        this.grants = grants;
+        this.self = self;
+    }
+
+    @Override
+    public void find(BundleContext context, String name, String filter, boolean allServices,
+            Collection<ServiceReference<?>> references) {
+        Bundle requester = context.getBundle();
+        if (requester == null || requester.getBundleId() == 0 || requester.getBundleId() == self) {
+            return;
+        }
+        boolean plugin = scope.isPlugin(requester);
+        references.removeIf(reference -> !visible(requester, plugin, reference));
+    }
+
+    @Override
+    public void event(ServiceEvent event, Map<BundleContext, Collection<ListenerInfo>> listeners) {
+        ServiceReference<?> reference = event.getServiceReference();
+        listeners.keySet().removeIf(context -> {
+            Bundle listener = context.getBundle();
+            if (listener == null || listener.getBundleId() == 0 || listener.getBundleId() == self) {
+                return false;
+            }
+            return !visible(listener, scope.isPlugin(listener), reference);
+        });
+    }
+
+    boolean visible(Bundle requester, boolean requesterIsPlugin, ServiceReference<?> reference) {
+        Bundle provider = reference.getBundle();
+        if (provider == null) {
+            return true;
+        }
+        String[] classes = objectClasses(reference);
+        if (scope.isPlugin(provider)) {
+            if (impostor(classes) != null) {
+                return false;
+            }
+            if (!requesterIsPlugin && isEventHandler(classes)) {
+                return forbiddenTopic(grants.apply(provider), reference) == null;
+            }
+            return true;
+        }
+        return !requesterIsPlugin || hiddenBecause(grants.apply(requester), classes) == null;
+    }
+
+    /** Why a plugin with these grants does not see a container service of these classes, or null if it does. */
+    static String hiddenBecause(Grants held, String... classes) {
+        for (String name : classes) {
+            List<Permission> anyOf = FOR_PLUGINS.get(name);
+            if (anyOf == null) {
+                return name + " is not available to plugins";
+            }
+            if (!anyOf.isEmpty() && anyOf.stream().noneMatch(held::holds)) {
+                return "missing permission " + anyOf.get(0).id();
+            }
+        }
+        return null;
+    }
+
+    /** The host interface among {@code classes} (a plugin registering it is an impostor), or null. */
+    static String impostor(String[] classes) {
+        for (String name : classes) {
+            if (HOST_INTERFACES.contains(name) || HOST_PREFIXES.stream().anyMatch(name::startsWith)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** The first topic of the handler that reaches events it may not read, with the permission, or null. */
+    static String forbiddenTopic(Grants held, ServiceReference<?> handler) {
+        for (String topic : topics(handler.getProperty("event.topics"))) {
+            for (Map.Entry<String, Permission> gated : GATED_TOPICS.entrySet()) {
+                if (reaches(topic, gated.getKey()) && !held.holds(gated.getValue())) {
+                    return topic + " (needs " + gated.getValue().id() + ")";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether a subscription to {@code topic} receives events under {@code prefix} ("carehost/patient/"). */
+    static boolean reaches(String topic, String prefix) {
+        if (topic.equals("*") || topic.startsWith(prefix)) {
+            return true;
+        }
+        return topic.endsWith("/*") && prefix.startsWith(topic.substring(0, topic.length() - 1));
+    }
+
+    static boolean isEventHandler(String[] classes) {
+        for (String name : classes) {
+            if (EVENT_HANDLER.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String[] objectClasses(ServiceReference<?> reference) {
+        Object classes = reference.getProperty(Constants.OBJECTCLASS);
+        return classes instanceof String[] ? (String[]) classes : new String[0];
+    }
+
+    private static List<String> topics(Object property) {
+        if (property instanceof String) {
+            return List.of((String) property);
+        }
+        if (property instanceof String[]) {
+            return List.of((String[]) property);
+        }
+        if (property instanceof Collection) {
+            return ((Collection<?>) property).stream().map(String::valueOf).toList();
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The security manager as the container's own services use it: {@link org.carehost.security.PermissionGuard}
+ * for the per-call check of the host services, {@link org.carehost.security.SecurityAdmin} for the shell and
+ * the plugin manager. Plugins never see this package.
+ */
+@Export
+@Version("1.0.0")
+package org.carehost.security;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

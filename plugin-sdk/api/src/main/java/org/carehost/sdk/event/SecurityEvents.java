@@ -1,0 +1,25 @@
+package org.carehost.sdk.event;
+
+/**
+ * Topics the security manager posts. Reaching them needs {@code read:audit}: they name plugins, patients
+ * and what was refused.
+ */
+public final class SecurityEvents {
+
+    public static final String TOPIC_PREFIX = "carehost/security/";
+    public static final String TOPIC_ALL = TOPIC_PREFIX + "*";
+    /** A plugin was refused something: resolving, a service registration, an import. */
+    public static final String DENIED = TOPIC_PREFIX + "DENIED";
+    /** The operator changed the policy: a grant, a revoke, the mode. */
+    public static final String POLICY_CHANGED = TOPIC_PREFIX + "POLICY_CHANGED";
+
+    /** The plugin concerned (symbolic name), its version, the permission or rule, and why. */
+    public static final String PLUGIN = "plugin";
+    public static final String VERSION = "version";
+    public static final String PERMISSION = "permission";
+    public static final String OPERATION = "operation";
+    public static final String REASON = "reason";
+
+    private SecurityEvents() {
+    }
+}
