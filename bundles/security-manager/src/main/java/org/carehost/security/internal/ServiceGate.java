@@ -46,8 +46,10 @@ final class ServiceGate implements FindHook, EventListenerHook {
             "org.carehost.sdk.appointment.AppointmentService", "org.carehost.sdk.audit.AuditService",
             "org.osgi.service.event.EventAdmin", "org.osgi.service.log.LoggerFactory", "org.osgi.service.log.LogService",
             "org.osgi.service.log.LogReaderService", "org.osgi.service.cm.ConfigurationAdmin",
+            "org.osgi.service.cm.ConfigurationPlugin",
             "org.osgi.service.jdbc.DataSourceFactory", "org.osgi.service.metatype.MetaTypeService");
-    static final List<String> HOST_PREFIXES = List.of("org.osgi.framework.hooks.", "org.osgi.service.cm.",
+    // Not org.osgi.service.cm.* as a whole: SCR registers ManagedService in the plugin's name.
+    static final List<String> HOST_PREFIXES = List.of("org.osgi.framework.hooks.",
             "org.osgi.service.component.runtime.", "org.apache.felix.", "org.carehost.audit.", "org.carehost.store.",
             "org.carehost.security.", "org.carehost.plugins.", "org.carehost.clinical.", "org.carehost.config.");
 
@@ -57,6 +59,9 @@ final class ServiceGate implements FindHook, EventListenerHook {
             AppointmentEvents.TOPIC_PREFIX, Permission.READ_APPOINTMENTS,
             SecurityEvents.TOPIC_PREFIX, Permission.READ_AUDIT,
             "carehost/audit/", Permission.READ_AUDIT);
+
+    /** Plugin kinds (Validator, Notifier, ...): whoever provides one, plugins may use it. */
+    private static final String PLUGIN_KINDS = "org.carehost.sdk.plugin.";
 
     private static final String EVENT_HANDLER = "org.osgi.service.event.EventHandler";
 
@@ -114,7 +119,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
     /** Why a plugin with these grants does not see a container service of these classes, or null if it does. */
     static String hiddenBecause(Grants held, String... classes) {
         for (String name : classes) {
-            List<Permission> anyOf = FOR_PLUGINS.get(name);
+            List<Permission> anyOf = name.startsWith(PLUGIN_KINDS) ? List.of() : FOR_PLUGINS.get(name);
             if (anyOf == null) {
                 return name + " is not available to plugins";
             }

@@ -24,7 +24,10 @@ import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.launch.Framework;
@@ -38,7 +41,9 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * A Carehost container for one test: Felix with the host services (patients, appointments) on a private
- * in-memory H2, and the plugin under test installed and started. The SDK (and Jackson, and Event Admin's
+ * in-memory H2, and the plugin under test installed and started. The security manager runs as in production,
+ * with a policy that grants the plugin every permission it declares: a plugin that uses an API it did not
+ * declare, imports a container package, or calls a service it has no permission for fails here as it would there. The SDK (and Jackson, and Event Admin's
  * API) come from the test's own class path, exported by the system bundle, so that the services a test
  * gets from the container are of the very types the test compiles against.
  */
@@ -49,7 +54,11 @@ public final class Carehost implements AutoCloseable {
             "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
             "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.eventadmin",
             "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database", "org.postgresql.jdbc",
-            "org.carehost.store", "org.carehost.audit", "org.carehost.clinical");
+            "org.objectweb.asm", "org.carehost.security", "org.carehost.store", "org.carehost.audit",
+            "org.carehost.clinical");
+
+    /** The plugin under test runs as a plugin (above the container's start levels), so the security manager applies. */
+    private static final int PLUGIN_START_LEVEL = 60;
 
     /** Jars whose packages the system bundle exports, so the test and the container share their classes. */
     private static final Set<String> SHARED_BUNDLES = Set.of("org.carehost.sdk",
@@ -81,13 +90,17 @@ public final class Carehost implements AutoCloseable {
         Map<String, Bundleish> classPath = classPathBundles();
         Path storage = Files.createTempDirectory("carehost-testkit");
         Map<String, String> config = new HashMap<>();
-        config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        config.put(Constants.FRAMEWORK_STORAGE, storage.resolve("cache").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, sharedPackages(classPath));
         config.put("carehost.store.url", "jdbc:h2:mem:testkit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         config.put("carehost.audit.keyfile", storage.resolve("etc/security/audit-signing.key").toString());
         config.put("carehost.audit.checkpoints", storage.resolve("audit-checkpoints").toString());
         config.put("carehost.audit.journal", storage.resolve("audit-journal").toString());
+        config.put("carehost.plugin.startlevel", "50");
+        config.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "100");
+        config.put("carehost.security.policy", writePolicy(storage, plugin).toString());
+        config.put("carehost.security.truststore", storage.resolve("etc/security/trusted").toString());
         config.putAll(properties);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         Framework framework = factory.newFramework(config);
@@ -112,7 +125,12 @@ public final class Carehost implements AutoCloseable {
             try (InputStream in = Files.newInputStream(plugin)) {
                 pluginBundle = context.installBundle(plugin.toAbsolutePath().toUri().toString(), in);
             }
-            pluginBundle.start();
+            pluginBundle.adapt(BundleStartLevel.class).setStartLevel(PLUGIN_START_LEVEL);
+            try {
+                pluginBundle.start();
+            } catch (BundleException e) {
+                throw new BundleException(e.getMessage() + securityRefusals(context, pluginBundle), e);
+            }
             Carehost carehost = new Carehost(framework, storage, pluginBundle);
             carehost.recordEvents();
             return carehost;
@@ -196,6 +214,41 @@ public final class Carehost implements AutoCloseable {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(EventConstants.EVENT_TOPIC, "carehost/*");
         context().registerService(EventHandler.class, events::add, properties);
+    }
+
+    /**
+     * Why the security manager refuses the plugin, as " Refused by the security manager: ..." (or ""). Read
+     * reflectively: the security manager's API lives inside the container, not on the test's class path.
+     */
+    private static String securityRefusals(BundleContext context, Bundle plugin) {
+        try {
+            ServiceReference<?>[] references = context.getAllServiceReferences("org.carehost.security.SecurityAdmin", null);
+            if (references == null) {
+                return "";
+            }
+            Object admin = context.getService(references[0]);
+            Object refusals = admin.getClass().getMethod("refusals", Bundle.class).invoke(admin, plugin);
+            return ((List<?>) refusals).isEmpty() ? "" : " Refused by the security manager: " + refusals;
+        } catch (ReflectiveOperationException | InvalidSyntaxException | RuntimeException e) {
+            return " (the security manager's reasons could not be read: " + e + ")";
+        }
+    }
+
+    /** A development-mode policy granting the plugin what its Carehost-Permissions header declares. */
+    private static Path writePolicy(Path storage, Path plugin) throws IOException {
+        Path policy = storage.resolve("etc/security/policy");
+        Files.createDirectories(policy.getParent());
+        List<String> lines = new ArrayList<>(List.of("mode development"));
+        try (JarFile jar = new JarFile(plugin.toFile())) {
+            Manifest manifest = jar.getManifest();
+            String name = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            String declared = manifest == null ? null : manifest.getMainAttributes().getValue("Carehost-Permissions");
+            if (name != null && declared != null && !declared.isBlank()) {
+                lines.add("grant plugin " + name.split(";")[0].trim() + " " + declared.replace(',', ' '));
+            }
+        }
+        Files.write(policy, lines);
+        return policy;
     }
 
     /** A jar on the class path that is a bundle. */

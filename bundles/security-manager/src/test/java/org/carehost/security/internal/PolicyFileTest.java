@@ -1,0 +1,77 @@
+package org.carehost.security.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.carehost.security.Permission;
+import org.carehost.security.SecurityMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Version;
+
+class PolicyFileTest {
+
+    private static final Version V1 = Version.parseVersion("1.2.0");
+
+    @Test
+    void grantsDenialsAndSignersAreParsed() throws Exception {
+        Policy policy = PolicyFile.parse(List.of(
+                "# comment",
+                "mode production",
+                "grant plugin org.example.labs [1.0,2.0) read:patients use:network  # trailing comment",
+                "grant signer \"CN=Acme Labs, O=Acme\" read:appointments",
+                "deny plugin org.example.labs use:network",
+                "allow-import com.example.lib.*"), "policy");
+        assertEquals(SecurityMode.PRODUCTION, policy.mode());
+        long labs = policy.granted("org.example.labs", V1, null);
+        assertEquals(Permission.READ_PATIENTS.bit() | Permission.USE_NETWORK.bit(), labs);
+        assertEquals(0, policy.granted("org.example.labs", Version.parseVersion("2.0.0"), null), "outside the range");
+        assertEquals(Permission.READ_APPOINTMENTS.bit(), policy.granted("other", V1, "CN=Acme Labs, O=Acme"));
+        assertEquals(Permission.USE_NETWORK.bit(), policy.denied("org.example.labs", V1, null));
+        assertEquals(List.of("com.example.lib.*"), policy.allowedImports());
+    }
+
+    @Test
+    void everyMistakeIsReportedWithItsLine() {
+        assertMessage("policy line 2: unknown permission 'read:patient'", "mode development", "grant plugin a read:patient");
+        assertMessage("policy line 1: write 'mode development' or 'mode production'", "mode strict");
+        assertMessage("policy line 1: '[1.0' is not a version range", "grant plugin a [1.0 read:patients");
+        assertMessage("policy line 1: unknown entry 'allow'", "allow a.b");
+        assertMessage("policy line 1: a quote is not closed", "grant signer \"CN=x read:patients");
+        assertMessage("policy line 1: name at least one permission", "grant plugin a [1.0,2.0)");
+        assertMessage("policy line 2: the mode is set twice", "mode development", "mode production");
+        assertMessage("policy line 1: 'com..x' is not a package name", "allow-import com..x");
+    }
+
+    private static void assertMessage(String start, String... lines) {
+        PolicyException e = assertThrows(PolicyException.class, () -> PolicyFile.parse(List.of(lines), "policy"));
+        assertTrue(e.getMessage().startsWith(start), e.getMessage());
+    }
+
+    @Test
+    void grantAndRevokeEditTheFileAndKeepComments(@TempDir Path dir) throws Exception {
+        PolicyFile file = new PolicyFile(dir.resolve("etc/security/policy"));
+        file.createIfMissing();
+        file.grant("org.example.labs", List.of(Permission.USE_NETWORK, Permission.USE_FILES));
+        file.revoke("org.example.labs", List.of(Permission.USE_NETWORK));
+        file.setMode(SecurityMode.PRODUCTION);
+        List<String> lines = Files.readAllLines(file.path());
+        assertTrue(lines.get(0).startsWith("# Carehost security policy"), lines.toString());
+        assertTrue(lines.contains("grant plugin org.example.labs use:files"), lines.toString());
+        assertTrue(lines.contains("deny plugin org.example.labs use:network"), lines.toString());
+        assertTrue(lines.contains("mode production"), lines.toString());
+        Policy policy = file.load();
+        assertEquals(Permission.USE_FILES.bit(), policy.granted("org.example.labs", V1, null));
+        assertEquals(Permission.USE_NETWORK.bit(), policy.denied("org.example.labs", V1, null));
+
+        file.grant("org.example.labs", List.of(Permission.USE_NETWORK));
+        policy = file.load();
+        assertEquals(0, policy.denied("org.example.labs", V1, null), "a grant lifts the denial");
+        assertTrue(Files.list(file.path().getParent()).allMatch(p -> !p.getFileName().toString().endsWith(".tmp")));
+    }
+}
