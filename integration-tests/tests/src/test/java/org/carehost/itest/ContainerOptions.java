@@ -19,6 +19,8 @@ import org.ops4j.pax.exam.Option;
  */
 final class ContainerOptions {
 
+    static final String TRUSTED = "PAXEXAM-*,org.ops4j.*,*junit*,*hamcrest*,org.apache.servicemix.*";
+
     private ContainerOptions() {
     }
 
@@ -66,6 +68,10 @@ final class ContainerOptions {
                 frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
                 frameworkProperty("felix.fileinstall.start.level").value("60"),
                 frameworkProperty("felix.fileinstall.log.level").value("1"),
+                // Pax Exam's own bundles (its probe with the test classes, JUnit) are not plugins.
+                frameworkProperty("carehost.security.trusted").value(TRUSTED),
+                frameworkProperty("carehost.security.policy").value(new File(deployDir, "../" + deployDir.getName() + "-etc/security/policy").getPath()),
+                frameworkProperty("carehost.security.truststore").value(new File(deployDir, "../" + deployDir.getName() + "-etc/security/trusted").getPath()),
                 systemProperty("carehost.bundles").value(System.getProperty("carehost.bundles")),
                 systemProperty("carehost.deploy").value(deployDir.getAbsolutePath()),
                 containerBundle("org.osgi.util.function", 10),
@@ -81,6 +87,8 @@ final class ContainerOptions {
                 containerBundle("jackson-core", 10),
                 containerBundle("jackson-databind", 10),
                 containerBundle("carehost-sdk", 20),
+                containerBundle("asm", 10),
+                containerBundle("carehost-security-manager", 20),
                 containerBundle("carehost-plugin-manager", 20),
                 containerBundle("carehost-shell", 20));
     }

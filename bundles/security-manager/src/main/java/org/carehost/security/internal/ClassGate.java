@@ -7,6 +7,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.hooks.weaving.WeavingException;
 import org.osgi.framework.hooks.weaving.WeavingHook;
 import org.osgi.framework.hooks.weaving.WovenClass;
+import org.osgi.framework.namespace.HostNamespace;
+import org.osgi.framework.wiring.BundleWire;
 
 /**
  * The backstop behind the resolver hook: no class of a refused plugin is ever defined. It catches what
@@ -27,12 +29,32 @@ final class ClassGate implements WeavingHook {
     public void weave(WovenClass woven) {
         Bundle bundle = woven.getBundleWiring().getBundle();
         if (!scope.isPlugin(bundle)) {
+            refuseFragmentClasses(woven, bundle);
             return;
         }
         List<String> refusals = admission.apply(bundle);
         if (!refusals.isEmpty()) {
             throw new WeavingException("Carehost security: class " + woven.getClassName() + " of plugin "
                     + bundle.getSymbolicName() + " not loaded: " + String.join("; ", refusals));
+        }
+    }
+
+    /**
+     * A plugin fragment that got attached to a container bundle anyway (resolved at a restart before the security
+     * manager ran) adds classes to the container's class loader; none of them is defined.
+     */
+    private void refuseFragmentClasses(WovenClass woven, Bundle host) {
+        List<BundleWire> fragments = woven.getBundleWiring().getProvidedWires(HostNamespace.HOST_NAMESPACE);
+        if (fragments == null || fragments.isEmpty()) {
+            return;
+        }
+        String path = woven.getClassName().replace('.', '/') + ".class";
+        for (BundleWire wire : fragments) {
+            Bundle fragment = wire.getRequirer().getBundle();
+            if (scope.isPlugin(fragment) && fragment.getEntry(path) != null && host.getEntry(path) == null) {
+                throw new WeavingException("Carehost security: class " + woven.getClassName() + " of plugin fragment "
+                        + fragment.getSymbolicName() + " not loaded into the container bundle " + host.getSymbolicName());
+            }
         }
     }
 }

@@ -39,6 +39,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.hooks.resolver.ResolverHookFactory;
@@ -112,7 +113,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 TrustStore.load(trustDir));
         loadPolicyAtStart();
         long self = context.getBundle().getBundleId();
-        ServiceGate gate = new ServiceGate(scope, this::grantsOf, self);
+        ServiceGate gate = new ServiceGate(scope, this::grantsOf, this::deliversEvents, self);
         this.resolverGate = new ResolverGate(scope, this::admission, () -> importRules, this::wiringRefused);
         context.addBundleListener(bundleListener);
         context.addServiceListener(impostorWatch);
@@ -178,6 +179,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     List<String> admission(Bundle plugin) {
         Inspection inspection = inspector.inspect(plugin);
         List<String> reasons = new ArrayList<>(installProblems(inspection));
+        String host = containerHost(plugin);
+        if (host != null) {
+            reasons.add("it is a fragment of the container bundle " + host + "; plugins may not attach to the container");
+        }
         if (policy.mode() == SecurityMode.PRODUCTION && inspection.trustedSigner() == null
                 && inspection.signatureProblem() == null) {
             reasons.add(inspection.signed()
@@ -207,6 +212,24 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
             announceRefusal(plugin, inspection, reasons);
         }
         return reasons;
+    }
+
+    /** The container bundle this plugin is a fragment of (Fragment-Host), or null. */
+    private String containerHost(Bundle plugin) {
+        String header = plugin.getHeaders("").get(org.osgi.framework.Constants.FRAGMENT_HOST);
+        if (header == null) {
+            return null;
+        }
+        String host = header.split(";")[0].trim();
+        if (host.equals(org.osgi.framework.Constants.SYSTEM_BUNDLE_SYMBOLICNAME)) {
+            return host;
+        }
+        for (Bundle bundle : context.getBundles()) {
+            if (host.equals(bundle.getSymbolicName()) && !scope.isPlugin(bundle)) {
+                return host;
+            }
+        }
+        return null;
     }
 
     private static List<String> installProblems(Inspection inspection) {
@@ -285,6 +308,22 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
             default:
                 break;
         }
+    }
+
+    /** Whether the bundle provides Event Admin (so delivers events to handlers), as a container bundle. */
+    private boolean deliversEvents(Bundle bundle) {
+        ServiceReference<?>[] providers = bundle.getRegisteredServices();
+        if (providers == null || scope.isPlugin(bundle)) {
+            return false;
+        }
+        for (ServiceReference<?> provided : providers) {
+            for (String name : ServiceGate.objectClasses(provided)) {
+                if (name.equals("org.osgi.service.event.EventAdmin")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A plugin registering a service as a host interface is an impostor: hidden at once, then stopped. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.carehost.sdk.event.AppointmentEvents;
 import org.carehost.sdk.event.PatientEvents;
@@ -23,7 +24,7 @@ import org.osgi.framework.hooks.service.ListenerHook.ListenerInfo;
 /**
  * Which services each bundle sees. A plugin sees the container's services only where it holds a permission
  * for them (PatientService needs read:patients or write:patients, Event Admin needs publish:events) and
- * never the container's internals (the store, Config Admin, the hooks, the implementations). Services a
+ * never the container's internals (the store, the hooks, the implementations). Services a
  * plugin registers under a host interface (impostors) are hidden from everyone, and Event Admin does not see
  * a plugin's event handler whose topics reach events the plugin may not read. Applied both to lookups
  * ({@link FindHook}) and to service events ({@link EventListenerHook}), so Declarative Services never binds
@@ -39,7 +40,10 @@ final class ServiceGate implements FindHook, EventListenerHook {
             "org.carehost.sdk.audit.AuditService", List.of(Permission.READ_AUDIT, Permission.WRITE_AUDIT),
             "org.osgi.service.event.EventAdmin", List.of(Permission.PUBLISH_EVENTS),
             "org.osgi.service.log.LoggerFactory", List.of(),
-            "org.osgi.service.log.LogService", List.of());
+            "org.osgi.service.log.LogService", List.of(),
+            // Felix SCR looks Config Admin up through the plugin's own context to configure its components. A plugin
+            // cannot use it itself: org.osgi.service.cm is not on the import allow-list, and reflection needs a grant.
+            "org.osgi.service.cm.ConfigurationAdmin", List.of());
 
     /** Interfaces only the container may register (exact names, then prefixes). */
     static final Set<String> HOST_INTERFACES = Set.of("org.carehost.sdk.patient.PatientService",
@@ -67,11 +71,14 @@ final class ServiceGate implements FindHook, EventListenerHook {
 
     private final PluginScope scope;
     private final Function<Bundle, Grants> grants;
+    private final Predicate<Bundle> deliversEvents;
     private final long self;
 
-    ServiceGate(PluginScope scope, Function<Bundle, Grants> grants, long self) {
+    /** {@code deliversEvents}: whether a bundle is an Event Admin implementation (it alone loses gated handlers). */
+    ServiceGate(PluginScope scope, Function<Bundle, Grants> grants, Predicate<Bundle> deliversEvents, long self) {
         this.scope = scope;
         this.grants = grants;
+        this.deliversEvents = deliversEvents;
         this.self = self;
     }
 
@@ -108,7 +115,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
             if (impostor(classes) != null) {
                 return false;
             }
-            if (!requesterIsPlugin && isEventHandler(classes)) {
+            if (!requesterIsPlugin && isEventHandler(classes) && deliversEvents.test(requester)) {
                 return forbiddenTopic(grants.apply(provider), reference) == null;
             }
             return true;

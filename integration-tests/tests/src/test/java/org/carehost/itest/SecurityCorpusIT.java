@@ -1,0 +1,302 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.inject.Inject;
+
+import org.carehost.audit.AuditLog;
+import org.carehost.plugins.PluginManager;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.event.PatientEvents;
+import org.carehost.sdk.patient.HumanName;
+import org.carehost.sdk.patient.Identifier;
+import org.carehost.sdk.patient.Patient;
+import org.carehost.sdk.patient.PatientService;
+import org.carehost.security.Permission;
+import org.carehost.security.SecurityAdmin;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+/**
+ * The malicious-plugin corpus ({@code integration-tests/fixtures/evil-*}) against the real container bundles:
+ * each attack is refused or contained, the refusal says why and is audited, and the container and the other
+ * plugins carry on. Signing cases are in {@link SignedPluginIT}. Runs on JDK 17 and, as a second failsafe
+ * execution, on JDK 25, where the JDK SecurityManager no longer exists.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class SecurityCorpusIT {
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    SecurityAdmin security;
+
+    @Inject
+    PluginManager plugins;
+
+    @Inject
+    PatientService patients;
+
+    @Inject
+    AuditLog audit;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        return new Option[] {ContainerOptions.hostServices(deploy,
+                "jdbc:h2:mem:security-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")};
+    }
+
+    @Test
+    public void runsOnTheJdkTheBuildAskedFor() {
+        assertEquals(Integer.getInteger("carehost.expected.jdk", 17).intValue(), Runtime.version().feature());
+    }
+
+    // ---- refused before they resolve
+
+    @Test
+    public void pluginsReachingPastTheirGrantsNeverResolveAndSayWhy() throws Exception {
+        String[][] corpus = {
+            {"evil-reflects", "java.lang.reflect.Field.setAccessible", "use:reflection"},
+            {"evil-reflects-by-name", "java.lang.Class.forName", "use:reflection"},
+            {"evil-reads-passwd", "java.nio.file.Files.readAllLines", "use:files"},
+            {"evil-spawns", "java.lang.ProcessBuilder", "use:processes"},
+            {"evil-exits", "java.lang.System.exit", "which no plugin may use"},
+            {"evil-native", "java.lang.System.loadLibrary", "use:native"},
+            {"evil-classloader", "java.lang.ClassLoader", "use:reflection"},
+            {"evil-stops-container", "org.osgi.framework.Bundle.stop", "which no plugin may use"},
+            {"evil-imports-store", "imports org.carehost.store", "plugins may not import"},
+        };
+        for (String[] attack : corpus) {
+            Bundle plugin = install(attack[0]);
+            try {
+                plugin.start();
+                fail(attack[0] + " started");
+            } catch (BundleException expected) {
+                // refused: it cannot resolve
+            }
+            assertEquals(attack[0], Bundle.INSTALLED, plugin.getState());
+            String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
+            assertTrue(attack[0] + ": " + why, why.contains("The security manager refuses it"));
+            assertTrue(attack[0] + ": " + why, why.contains(attack[1]));
+            assertTrue(attack[0] + ": " + why, why.contains(attack[2]));
+            awaitDenialAudited(plugin, "security.resolve", attack[1]);
+        }
+        assertNull("the string-reflection attack never ran", System.getProperty("carehost.evil"));
+        assertHostServicesStillWork();
+    }
+
+    @Test
+    public void aFragmentCannotAttachToAContainerBundle() throws Exception {
+        Bundle fragment = install("evil-fragment");
+        assertFalse(context.getBundle(0).adapt(FrameworkWiring.class).resolveBundles(List.of(fragment)));
+        assertEquals(Bundle.INSTALLED, fragment.getState());
+        assertTrue(String.join(" ", security.refusals(fragment)),
+                String.join(" ", security.refusals(fragment)).contains("fragment of the container bundle org.carehost.clinical"));
+        assertHostServicesStillWork();
+    }
+
+    // ---- contained at run time
+
+    @Test
+    public void withoutReadPatientsThePatientServiceIsInvisible() throws Exception {
+        Bundle plugin = install("evil-reads-patients");
+        plugin.start();
+        assertEquals("hidden", attack("reads-patients"));
+        String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
+        assertTrue(why, why.contains("org.carehost.sdk.patient.PatientService"));
+        assertTrue(why, why.contains("missing permission read:patients"));
+        assertEquals("its reference stays unsatisfied", 0,
+                context.getServiceReferences(Callable.class, "(attack=reads-patients-ref)").size());
+    }
+
+    @Test
+    public void aPermissionDeclaredButNotGrantedIsDeniedAuditedAndGrantedAtOnce() throws Exception {
+        Bundle plugin = install("evil-undeclared-write");
+        plugin.start();
+        String name = plugin.getSymbolicName();
+        security.revoke(name, List.of(Permission.WRITE_PATIENTS));
+        try {
+            assertEquals("denied write:patients", attack("write-patients"));
+            AuditRecord denied = awaitAudit(name, AuditOutcome.DENIED, "PatientService.create");
+            assertTrue(denied.reason(), denied.reason().contains("write:patients"));
+            assertEquals(Long.valueOf(1), security.report(plugin).denied().get("write:patients"));
+            assertTrue(security.report(plugin).granted().contains("read:patients"));
+            assertFalse(security.report(plugin).granted().contains("write:patients"));
+        } finally {
+            security.grant(name, List.of(Permission.WRITE_PATIENTS));
+        }
+        assertTrue(attack("write-patients").startsWith("created "));
+        assertTrue(security.report(plugin).used().contains("write:patients"));
+    }
+
+    @Test
+    public void theHostServiceImplementationsAndContainerInternalsCannotBeLookedUp() throws Exception {
+        install("evil-finds-impl").start();
+        String found = attack("finds-impl");
+        assertTrue("positive control: it holds read:patients, so it sees the service: " + found,
+                found.contains("org.carehost.sdk.patient.PatientService"));
+        for (String hidden : List.of("org.carehost.clinical.internal.PatientRecords", "PatientServiceImpl",
+                "org.carehost.store.Store", "org.carehost.audit.AuditLog", "DataSourceFactory",
+                "ServiceComponentRuntime", "CommandProcessor", "FindHook", "ResolverHookFactory")) {
+            assertFalse(hidden + " is visible: " + found, found.contains(hidden));
+        }
+    }
+
+    @Test
+    public void patientEventsDoNotReachAPluginWithoutReadPatients() throws Exception {
+        install("evil-listens").start();
+        AtomicInteger seen = new AtomicInteger();
+        Dictionary<String, Object> topics = new Hashtable<>();
+        topics.put(EventConstants.EVENT_TOPIC, PatientEvents.TOPIC_ALL);
+        context.registerService(EventHandler.class, event -> seen.incrementAndGet(), topics);
+        createPatient();
+        Await.until("the patient event is delivered", 10_000, () -> seen.get() > 0);
+        Thread.sleep(500);
+        assertEquals("0", attack("listens"));
+    }
+
+    @Test
+    public void aPluginRegisteringAHostServiceIsHiddenStoppedAndAudited() throws Exception {
+        Bundle impostor = install("evil-impostor");
+        impostor.start();
+        Await.until("the impostor is stopped", 10_000, () -> impostor.getState() != Bundle.ACTIVE);
+        Collection<ServiceReference<PatientService>> all = context.getServiceReferences(PatientService.class, null);
+        assertFalse(all.isEmpty());
+        for (ServiceReference<PatientService> reference : all) {
+            assertEquals("org.carehost.clinical", reference.getBundle().getSymbolicName());
+        }
+        awaitDenialAudited(impostor, "security.register", "org.carehost.sdk.patient.PatientService");
+        assertTrue(String.join("\n", plugins.why(String.valueOf(impostor.getBundleId()))).contains("only the container"));
+        assertHostServicesStillWork();
+    }
+
+    @Test
+    public void anAmbientPermissionGrantedLetsThePluginRunAndItsRevocationStopsIt() throws Exception {
+        Bundle plugin = install("evil-socket");
+        try {
+            plugin.start();
+            fail("started without use:network");
+        } catch (BundleException expected) {
+            // refused
+        }
+        String refusal = String.join(" ", security.refusals(plugin));
+        assertTrue(refusal, refusal.contains("use:network (declared but not granted"));
+        security.grant(plugin.getSymbolicName(), List.of(Permission.USE_NETWORK));
+        try {
+            Await.until("the plugin runs once granted", 20_000, () -> plugin.getState() == Bundle.ACTIVE
+                    && hasProbe("socket"));
+            assertTrue(attack("socket").startsWith("listened on "));
+        } finally {
+            security.revoke(plugin.getSymbolicName(), List.of(Permission.USE_NETWORK));
+        }
+        Await.until("the plugin is stopped once revoked", 20_000, () -> plugin.getState() == Bundle.INSTALLED);
+    }
+
+    @Test
+    public void anUnknownPermissionNameIsRefusedWithTheValidNames() throws Exception {
+        File jar = Fixtures.withManifestHeader(ContainerOptions.bundleFile("carehost-fixture-greeter-v1"),
+                "Carehost-Permissions", "read:patient", Files.createTempDirectory("unknown").toFile());
+        try {
+            plugins.install(jar.getPath());
+            fail("installed with an unknown permission");
+        } catch (org.carehost.plugins.PluginException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("unknown permission 'read:patient'"));
+            assertTrue(expected.getMessage(), expected.getMessage().contains("read:patients, write:patients"));
+        }
+        for (Bundle bundle : context.getBundles()) {
+            assertFalse("nothing is left installed", jar.toURI().toString().equals(bundle.getLocation()));
+        }
+    }
+
+    // ---- helpers
+
+    private Bundle install(String fixture) throws BundleException {
+        Bundle bundle = context.installBundle(ContainerOptions.bundleFile("carehost-fixture-" + fixture).toURI().toString());
+        bundle.adapt(BundleStartLevel.class).setStartLevel(60);
+        return bundle;
+    }
+
+    private boolean hasProbe(String name) {
+        try {
+            return !context.getServiceReferences(Callable.class, "(attack=" + name + ")").isEmpty();
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private String attack(String name) throws Exception {
+        Collection<ServiceReference<Callable>> references = context.getServiceReferences(Callable.class,
+                "(attack=" + name + ")");
+        assertEquals("one probe for " + name, 1, references.size());
+        ServiceReference<Callable> reference = references.iterator().next();
+        try {
+            return String.valueOf(context.getService(reference).call());
+        } finally {
+            context.ungetService(reference);
+        }
+    }
+
+    private Patient createPatient() {
+        return patients.create(Patient.builder().addName(HumanName.official("Secure", "Sam"))
+                .addIdentifier(Identifier.mrn("urn:test", "S-" + UUID.randomUUID().toString().substring(0, 8)))
+                .birthDate(LocalDate.of(1980, 2, 2)).build());
+    }
+
+    private void assertHostServicesStillWork() {
+        Patient created = createPatient();
+        assertEquals(created.id(), patients.get(created.id()).id());
+    }
+
+    private AuditRecord awaitAudit(String plugin, AuditOutcome outcome, String operation) throws InterruptedException {
+        AuditRecord[] found = {null};
+        Await.until(plugin + " " + outcome + " " + operation + " in the audit trail", 10_000, () -> {
+            for (AuditRecord record : audit.query(new AuditQuery(null, plugin, null, outcome, null, null, 0, 100)).items()) {
+                if (record.operation().equals(operation)) {
+                    found[0] = record;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    private void awaitDenialAudited(Bundle plugin, String operation, String reasonPart) throws InterruptedException {
+        AuditRecord record = awaitAudit(plugin.getSymbolicName(), AuditOutcome.DENIED, operation);
+        assertTrue(record.reason(), record.reason().contains(reasonPart));
+    }
+}

@@ -1,0 +1,194 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+import javax.inject.Inject;
+
+import org.carehost.plugins.PluginException;
+import org.carehost.plugins.PluginManager;
+import org.carehost.security.SecurityAdmin;
+import org.carehost.security.SecurityMode;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/**
+ * Signed plugins, signed for real: each test makes a key pair and certificate with keytool, signs a fixture
+ * with jarsigner, and trusts the certificate by copying it into the trust store folder. A jar changed after
+ * signing is refused before it resolves; in production mode so is an unsigned one.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class SignedPluginIT {
+
+    private static final String SIGNER = "CN=Carehost Test Signer,O=Carehost Tests";
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    SecurityAdmin security;
+
+    @Inject
+    PluginManager plugins;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        return new Option[] {ContainerOptions.hostServices(deploy,
+                "jdbc:h2:mem:signed-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")};
+    }
+
+    @Test
+    public void aJarSignedByATrustedSignerRunsAndOneChangedAfterSigningIsRefused() throws Exception {
+        Path work = Files.createTempDirectory("signing");
+        Path signed = signAndTrust(work, ContainerOptions.bundleFile("carehost-fixture-greeter-v1").toPath());
+
+        Bundle good = install(signed);
+        good.start();
+        assertEquals(Bundle.ACTIVE, good.getState());
+        assertEquals(SIGNER, security.report(good).signer());
+        good.uninstall();
+
+        Path changed = rewrite(signed, work.resolve("changed.jar"), false);
+        try {
+            plugins.install(changed.toString());
+            fail("installed a jar changed after signing");
+        } catch (PluginException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("was changed after signing"));
+        }
+
+        Path added = rewrite(signed, work.resolve("added.jar"), true);
+        Bundle extra = install(added);
+        try {
+            extra.start();
+            fail("started a jar with an entry added after signing");
+        } catch (BundleException expected) {
+            assertEquals(Bundle.INSTALLED, extra.getState());
+        }
+        String refusals = String.join(" ", security.refusals(extra));
+        assertTrue(refusals, refusals.contains("is not covered by the signature"));
+    }
+
+    @Test
+    public void productionModeRunsOnlyPluginsSignedByATrustedSigner() throws Exception {
+        Path work = Files.createTempDirectory("signing");
+        Path signed = signAndTrust(work, ContainerOptions.bundleFile("carehost-fixture-greeter-v1").toPath());
+        security.setMode(SecurityMode.PRODUCTION);
+        Bundle unsigned = install(ContainerOptions.bundleFile("carehost-sample-hello").toPath());
+        try {
+            unsigned.start();
+            fail("an unsigned plugin started in production mode");
+        } catch (BundleException expected) {
+            String refusals = String.join(" ", security.refusals(unsigned));
+            assertTrue(refusals, refusals.contains("it is not signed; production mode runs only plugins signed"));
+        }
+        Bundle trusted = install(signed);
+        trusted.start();
+        assertEquals(Bundle.ACTIVE, trusted.getState());
+
+        security.setMode(SecurityMode.DEVELOPMENT);
+        Await.until("the unsigned plugin runs in development mode", 20_000, () -> {
+            if (unsigned.getState() != Bundle.ACTIVE) {
+                try {
+                    unsigned.start();
+                } catch (BundleException stillRefused) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    // ---- helpers
+
+    private Bundle install(Path jar) throws BundleException {
+        Bundle bundle = context.installBundle(jar.toUri().toString());
+        bundle.adapt(BundleStartLevel.class).setStartLevel(60);
+        return bundle;
+    }
+
+    /** Signs a copy of {@code jar} with a fresh key; the certificate goes into the container's trust store. */
+    private Path signAndTrust(Path work, Path jar) throws Exception {
+        Path keystore = work.resolve("signer.p12");
+        run(tool("keytool"), "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12",
+                "-storepass", "changeit", "-keypass", "changeit", "-alias", "plugin", "-keyalg", "RSA",
+                "-keysize", "2048", "-validity", "2", "-dname", SIGNER);
+        Path trusted = Paths.get(context.getProperty("carehost.security.truststore"));
+        Files.createDirectories(trusted);
+        run(tool("keytool"), "-exportcert", "-rfc", "-keystore", keystore.toString(), "-storepass", "changeit",
+                "-alias", "plugin", "-file", trusted.resolve("test-signer-" + UUID.randomUUID() + ".pem").toString());
+        Path signed = work.resolve("signed.jar");
+        run(tool("jarsigner"), "-keystore", keystore.toString(), "-storepass", "changeit", "-signedjar",
+                signed.toString(), jar.toString(), "plugin");
+        Await.until("the trust store is re-read", 20_000,
+                () -> security.status().trustedSigners().contains(SIGNER));
+        return signed;
+    }
+
+    /** A copy of a signed jar with one class changed (or, if {@code add}, one class added) after signing. */
+    private static Path rewrite(Path signed, Path target, boolean add) throws IOException {
+        try (ZipFile in = new ZipFile(signed.toFile()); OutputStream file = Files.newOutputStream(target);
+                ZipOutputStream out = new ZipOutputStream(file)) {
+            boolean changed = false;
+            Enumeration<? extends ZipEntry> entries = in.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                try (InputStream data = in.getInputStream(entry)) {
+                    byte[] bytes = data.readAllBytes();
+                    if (!add && !changed && entry.getName().endsWith(".class")) {
+                        bytes[bytes.length - 1] ^= 1;
+                        changed = true;
+                    }
+                    out.write(bytes);
+                }
+                out.closeEntry();
+            }
+            if (add) {
+                out.putNextEntry(new ZipEntry("org/carehost/fixture/greeter/v1/Added.class"));
+                out.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE});
+                out.closeEntry();
+            }
+        }
+        return target;
+    }
+
+    private static String tool(String name) {
+        return Paths.get(System.getProperty("java.home"), "bin", name).toString();
+    }
+
+    private static void run(String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of(command));
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(String.join(" ", line) + " did not finish", process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(String.join(" ", line) + ": " + output, 0, process.exitValue());
+    }
+}
