@@ -73,7 +73,7 @@ public class SignedPluginIT {
         Bundle good = install(signed);
         good.start();
         assertEquals(Bundle.ACTIVE, good.getState());
-        assertEquals(SIGNER, security.report(good).signer());
+        assertEquals(security.report(good) + " " + security.status(), SIGNER, security.report(good).signer());
         good.uninstall();
 
         Path changed = rewrite(signed, work.resolve("changed.jar"), false);

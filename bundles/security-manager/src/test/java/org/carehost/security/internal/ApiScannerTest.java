@@ -1,0 +1,153 @@
+package org.carehost.security.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.carehost.security.Permission;
+import org.carehost.security.internal.ApiScanner.Findings;
+import org.junit.jupiter.api.Test;
+
+class ApiScannerTest {
+
+    private final ApiScanner scanner = new ApiScanner(ApiRules.standard());
+
+    static class Clean {
+        record Point(int x, int y) {
+        }
+
+        enum Colour { RED, GREEN }
+
+        String describe(int i) throws Exception {
+            Runnable noop = () -> { };
+            noop.run();
+            java.net.URI uri = new java.net.URI("urn:x");
+            return "value " + i + new Point(i, i) + Colour.valueOf("RED") + uri + getClass().getResourceAsStream("x");
+        }
+    }
+
+    static class OpensSocket {
+        void run() throws IOException {
+            new Socket("127.0.0.1", 1).close();
+        }
+    }
+
+    static class ReadsFiles {
+        List<String> run() throws IOException {
+            return Files.readAllLines(Path.of("/etc/passwd"));
+        }
+    }
+
+    static class ExitsByMethodReference {
+        final IntConsumer exit = System::exit;
+    }
+
+    static class ReflectsByName {
+        Object run() throws Exception {
+            return Class.forName("java.lang.Runtime").getMethod("getRuntime").invoke(null);
+        }
+    }
+
+    static class OwnClassLoader extends ClassLoader {
+    }
+
+    static class DeclaresNative {
+        native void call();
+    }
+
+    @Test
+    void plainJavaIsClean() throws IOException {
+        Findings findings = scan(Map.of("a/Clean.class", bytes(Clean.class), "a/Point.class", bytes(Clean.Point.class),
+                "a/Colour.class", bytes(Clean.Colour.class)));
+        assertTrue(findings.clean(), findings.toString());
+    }
+
+    @Test
+    void eachGuardedApiNeedsItsPermission() throws IOException {
+        assertNeeds(OpensSocket.class, Permission.USE_NETWORK, "java.net.Socket.<init>");
+        assertNeeds(ReadsFiles.class, Permission.USE_FILES, "java.nio.file.Files.readAllLines");
+        assertNeeds(ReflectsByName.class, Permission.USE_REFLECTION, "java.lang.Class.forName");
+        assertNeeds(OwnClassLoader.class, Permission.USE_REFLECTION, "java.lang.ClassLoader (in "
+                + OwnClassLoader.class.getName() + ", as its superclass)");
+        assertNeeds(DeclaresNative.class, Permission.USE_NATIVE, "native method");
+    }
+
+    @Test
+    void aMethodReferenceToSystemExitIsForbidden() throws IOException {
+        Findings findings = scan(Map.of("a/X.class", bytes(ExitsByMethodReference.class)));
+        assertEquals(1, findings.forbidden().size(), findings.toString());
+        assertTrue(findings.forbidden().get(0).startsWith("java.lang.System.exit"), findings.toString());
+        assertTrue(findings.forbidden().get(0).contains("method reference"), findings.toString());
+    }
+
+    @Test
+    void classesInsideEmbeddedJarsAreScannedToo() throws IOException {
+        byte[] inner = jar(Map.of("x/OpensSocket.class", bytes(OpensSocket.class)));
+        byte[] middle = jar(Map.of("lib/inner.jar", inner));
+        Findings findings = scan(Map.of("lib/middle.jar", middle));
+        assertNotNull(findings.needs().get(Permission.USE_NETWORK), findings.toString());
+    }
+
+    @Test
+    void anUnreadableClassIsAProblemNotASilentPass() throws IOException {
+        Findings findings = scan(Map.of("a/Broken.class", new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1}));
+        assertNotNull(findings.problem());
+        assertTrue(findings.problem().contains("a/Broken.class"), findings.problem());
+    }
+
+    private void assertNeeds(Class<?> type, Permission permission, String evidence) throws IOException {
+        Findings findings = scan(Map.of("a/T.class", bytes(type)));
+        List<String> places = findings.needs().get(permission);
+        assertNotNull(places, type + ": " + findings);
+        assertTrue(places.stream().anyMatch(place -> place.startsWith(evidence)), type + ": " + places);
+    }
+
+    private Findings scan(Map<String, byte[]> files) {
+        Map<String, byte[]> ordered = new LinkedHashMap<>(files);
+        return scanner.scan(new BundleEntries() {
+            @Override
+            public List<String> files() {
+                return new ArrayList<>(ordered.keySet());
+            }
+
+            @Override
+            public InputStream open(String path) {
+                return new ByteArrayInputStream(ordered.get(path));
+            }
+        });
+    }
+
+    private static byte[] bytes(Class<?> type) throws IOException {
+        String name = "/" + type.getName().replace('.', '/') + ".class";
+        try (InputStream in = type.getResourceAsStream(name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] jar(Map<String, byte[]> files) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(file.getKey()));
+                zip.write(file.getValue());
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+}

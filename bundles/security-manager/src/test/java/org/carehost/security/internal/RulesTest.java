@@ -1,0 +1,109 @@
+package org.carehost.security.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.carehost.security.Grants;
+import org.carehost.security.Permission;
+import org.carehost.security.internal.ApiRules.Verdict;
+import org.junit.jupiter.api.Test;
+
+/** The small rule tables: API verdicts, imports, trusted names, service visibility and event topics. */
+class RulesTest {
+
+    @Test
+    void apiVerdictsFollowTheFirstMatchingLine() {
+        ApiRules rules = ApiRules.standard();
+        assertTrue(rules.judge("java/net/URI", "create", "(Ljava/lang/String;)Ljava/net/URI;").allowed());
+        assertEquals(Permission.USE_NETWORK, rules.judge("java/net/URL", "openStream", "()Ljava/io/InputStream;").permission());
+        assertEquals(Permission.USE_FILES, rules.judge("java/io/PrintStream", "<init>", "(Ljava/lang/String;)V").permission());
+        assertTrue(rules.judge("java/io/PrintStream", "<init>", "(Ljava/io/OutputStream;)V").allowed());
+        assertTrue(rules.judge("java/lang/System", "exit", "(I)V").forbidden());
+        assertTrue(rules.judge("java/lang/System", "currentTimeMillis", "()J").allowed());
+        assertTrue(rules.judge("java/lang/ClassLoader", "getResourceAsStream", "(Ljava/lang/String;)Ljava/io/InputStream;").allowed());
+        assertEquals(Permission.USE_REFLECTION, rules.judge("java/lang/ClassLoader", "loadClass", null).permission());
+        assertEquals(Permission.USE_REFLECTION, rules.judge("sun/misc/Unsafe", "getUnsafe", null).permission());
+        assertTrue(rules.judge("org/osgi/framework/Bundle", "getBundleContext", null).forbidden());
+    }
+
+    @Test
+    void badRuleLinesAreRefused() {
+        Verdict unused = Verdict.ALLOWED;
+        assertTrue(unused.allowed());
+        try {
+            ApiRules.parse(List.of("use:patients java/net/Socket"));
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage().contains("line 1"));
+            return;
+        }
+        throw new AssertionError("accepted a host-service permission as an API verdict");
+    }
+
+    @Test
+    void pluginsImportOnlyTheAllowList() {
+        ImportRules rules = new ImportRules(List.of("com.example.lib.*"));
+        assertTrue(rules.allowed("org.carehost.sdk.patient"));
+        assertTrue(rules.allowed("java.util"));
+        assertTrue(rules.allowed("org.osgi.framework"));
+        assertTrue(rules.allowed("com.example.lib"));
+        assertTrue(rules.allowed("com.example.lib.json"));
+        assertFalse(rules.allowed("com.example.library"));
+        assertFalse(rules.allowed("org.osgi.framework.hooks.weaving"));
+        assertFalse(rules.allowed("org.osgi.framework.wiring"));
+        assertFalse(rules.allowed("org.carehost.store"));
+        assertFalse(rules.allowed("org.osgi.service.cm"));
+        assertFalse(rules.allowed("javax.naming"));
+        assertTrue(ImportRules.containerOnly("org.carehost.sdk.patient"));
+        assertFalse(ImportRules.containerOnly("org.example.plugin"));
+    }
+
+    @Test
+    void trustedNamesAreGlobs() {
+        var patterns = PluginScope.globs("PAXEXAM-*, *junit*,org.ops4j.*");
+        assertTrue(patterns.get(0).matcher("PAXEXAM-PROBE-1234").matches());
+        assertTrue(patterns.get(1).matcher("org.junit.vintage").matches());
+        assertTrue(patterns.get(2).matcher("org.ops4j.pax.exam").matches());
+        assertFalse(patterns.get(0).matcher("evil.PAXEXAM-x").matches());
+        assertTrue(PluginScope.globs(null).isEmpty());
+    }
+
+    @Test
+    void aPluginSeesAContainerServiceOnlyWithAPermissionForIt() {
+        Grants readOnly = grants(Permission.READ_PATIENTS);
+        assertNull(ServiceGate.hiddenBecause(readOnly, "org.carehost.sdk.patient.PatientService"));
+        assertEquals("missing permission read:appointments",
+                ServiceGate.hiddenBecause(readOnly, "org.carehost.sdk.appointment.AppointmentService"));
+        assertEquals("missing permission publish:events", ServiceGate.hiddenBecause(readOnly, "org.osgi.service.event.EventAdmin"));
+        assertEquals("org.carehost.store.Store is not available to plugins",
+                ServiceGate.hiddenBecause(readOnly, "org.carehost.store.Store"));
+        assertNull(ServiceGate.hiddenBecause(grants(), "org.carehost.sdk.plugin.Notifier"));
+        assertNull(ServiceGate.hiddenBecause(grants(), "org.osgi.service.log.LoggerFactory"));
+        assertEquals("org.carehost.sdk.patient.PatientService",
+                ServiceGate.impostor(new String[] {"java.lang.Runnable", "org.carehost.sdk.patient.PatientService"}));
+        assertEquals("org.osgi.framework.hooks.service.FindHook",
+                ServiceGate.impostor(new String[] {"org.osgi.framework.hooks.service.FindHook"}));
+        assertNull(ServiceGate.impostor(new String[] {"org.carehost.sdk.plugin.Validator", "org.osgi.service.cm.ManagedService"}));
+    }
+
+    @Test
+    void subscriptionsReachGatedTopicsThroughWildcards() {
+        assertTrue(ServiceGate.reaches("*", "carehost/patient/"));
+        assertTrue(ServiceGate.reaches("carehost/*", "carehost/patient/"));
+        assertTrue(ServiceGate.reaches("carehost/patient/*", "carehost/patient/"));
+        assertTrue(ServiceGate.reaches("carehost/patient/CREATED", "carehost/patient/"));
+        assertFalse(ServiceGate.reaches("carehost/plugin/*", "carehost/patient/"));
+        assertFalse(ServiceGate.reaches("carehost/pat*", "carehost/patient/"));
+    }
+
+    private static Grants grants(Permission... held) {
+        long bits = 0;
+        for (Permission permission : held) {
+            bits |= permission.bit();
+        }
+        return new PluginGrants("p", "1.0.0", bits, new Denials(java.time.Clock.systemUTC()));
+    }
+}
