@@ -110,6 +110,36 @@ public class ContainerProcessIT {
     }
 
     @Test
+    public void aRefusedPluginStaysRefusedAcrossRestartsUntilGranted() throws Exception {
+        Path home = freshHome("security");
+        Files.copy(BUNDLES.resolve("carehost-fixture-evil-socket.jar"), home.resolve("deploy/socket.jar"));
+        String plugin = "org.carehost.fixture.evil.socket";
+        for (String java : new String[] {JAVA_17, JAVA_17, JAVA_25}) {
+            Run run = script(home, java, "plugin:list\n");
+            assertEquals(run.toString(), 0, run.exit);
+            assertEquals("refused at every start, restarts included: " + run, "INSTALLED", stateOf(run.out, plugin));
+            assertEquals(run.toString(), "ACTIVE", stateOf(run.out, "org.carehost.sample.hello"));
+            assertTrue("the console says development mode at every start: " + run,
+                    (run.out + run.err).contains("Security: DEVELOPMENT mode"));
+        }
+        Run why = script(home, JAVA_17, "plugin:why " + plugin + "\nsecurity:denials 5\n");
+        assertTrue(why.toString(), why.out.contains("java.net.ServerSocket.<init>"));
+        assertTrue(why.toString(), why.out.contains("use:network (declared but not granted"));
+
+        Run granted = script(home, JAVA_17, "plugin:grant " + plugin + " use:network\nplugin:permissions " + plugin + "\n");
+        assertEquals(granted.toString(), 0, granted.exit);
+        assertTrue(granted.toString(), granted.out.contains("granted:  use:network"));
+        assertTrue(Files.readString(home.resolve("etc/security/policy")).contains("grant plugin " + plugin + " use:network"));
+        Run after = script(home, JAVA_25, "plugin:list\n");
+        assertEquals("the grant is kept: " + after, "ACTIVE", stateOf(after.out, plugin));
+
+        Run bad = script(home, JAVA_17, "plugin:grant " + plugin + " use:everything\nplugin:grant org.carehost.sample.hello use:files\n");
+        assertEquals(bad.toString(), 1, bad.exit);
+        assertTrue(bad.toString(), bad.err.contains("Unknown permission 'use:everything'"));
+        assertTrue(bad.toString(), bad.err.contains("does not declare use:files"));
+    }
+
+    @Test
     public void sigtermStopsEveryBundleCleanly() throws Exception {
         Path home = freshHome("sigterm");
         Process process = start(home, JAVA_17);

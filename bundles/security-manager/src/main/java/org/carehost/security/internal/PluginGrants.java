@@ -1,6 +1,5 @@
 package org.carehost.security.internal;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.carehost.sdk.security.PermissionDeniedException;
@@ -30,8 +29,8 @@ final class PluginGrants implements Grants {
     private final String version;
     private final Denials denials;
     private volatile long granted;
-    private volatile long used;
-    private final AtomicLong usedUpdates = new AtomicLong();
+    /** Read without a fence on the fast path: a stale read only means one more (idempotent) markUsed. */
+    private long used;
     private final AtomicLongArray denied = new AtomicLongArray(Permission.values().length);
 
     PluginGrants(String plugin, String version, long granted, Denials denials) {
@@ -49,7 +48,7 @@ final class PluginGrants implements Grants {
         return granted;
     }
 
-    long used() {
+    synchronized long used() {
         return used;
     }
 
@@ -78,6 +77,5 @@ final class PluginGrants implements Grants {
 
     private synchronized void markUsed(long bit) {
         used |= bit;
-        usedUpdates.incrementAndGet();
     }
 }
