@@ -49,26 +49,30 @@ public final class AppointmentServiceImpl implements AppointmentService {
 
     @Override
     public Appointment cancel(String id, String reason) {
-        return audit.call(Permission.WRITE_APPOINTMENTS, AuditAction.UPDATE, "AppointmentService.cancel", null, new Subject(TYPE, id, null),
+        return audit.call(Permission.WRITE_APPOINTMENTS, AuditAction.UPDATE, "AppointmentService.cancel",
+                null, new Subject(TYPE, id, null),
                 () -> records.cancel(id, reason), AppointmentServiceImpl::subject);
     }
 
     @Override
     public Appointment reschedule(String id, Instant newStart) {
-        return audit.call(Permission.WRITE_APPOINTMENTS, AuditAction.UPDATE, "AppointmentService.reschedule", null, new Subject(TYPE, id, null),
+        return audit.call(Permission.WRITE_APPOINTMENTS, AuditAction.UPDATE, "AppointmentService.reschedule",
+                null, new Subject(TYPE, id, null),
                 () -> records.reschedule(id, newStart), AppointmentServiceImpl::subject);
     }
 
     @Override
     public Appointment get(String id) {
-        return audit.call(Permission.READ_APPOINTMENTS, AuditAction.READ, "AppointmentService.get", null, new Subject(TYPE, id, null),
+        return audit.call(Permission.READ_APPOINTMENTS, AuditAction.READ, "AppointmentService.get",
+                null, new Subject(TYPE, id, null),
                 () -> records.get(id), AppointmentServiceImpl::subject);
     }
 
     @Override
     public Page<Appointment> search(AppointmentQuery query) {
         Objects.requireNonNull(query, "query");
-        return audit.call(Permission.READ_APPOINTMENTS, AuditAction.EXECUTE, "AppointmentService.search", query.toString(),
+        return audit.call(Permission.READ_APPOINTMENTS, AuditAction.EXECUTE, "AppointmentService.search",
+                query.toString(),
                 new Subject(TYPE, null, query.patientId()), () -> records.search(query), null);
     }
 }

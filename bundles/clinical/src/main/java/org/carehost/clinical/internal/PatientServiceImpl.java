@@ -39,27 +39,31 @@ public final class PatientServiceImpl implements PatientService {
     @Override
     public Page<Patient> search(PatientQuery query) {
         Objects.requireNonNull(query, "query");
-        return audit.call(Permission.READ_PATIENTS, AuditAction.EXECUTE, "PatientService.search", query.toString(), new Subject(TYPE, null, null),
+        return audit.call(Permission.READ_PATIENTS, AuditAction.EXECUTE, "PatientService.search",
+                query.toString(), new Subject(TYPE, null, null),
                 () -> records.search(query), null);
     }
 
     @Override
     public Patient get(String id) {
-        return audit.call(Permission.READ_PATIENTS, AuditAction.READ, "PatientService.get", null, new Subject(TYPE, id, id),
+        return audit.call(Permission.READ_PATIENTS, AuditAction.READ, "PatientService.get",
+                null, new Subject(TYPE, id, id),
                 () -> records.get(id), null);
     }
 
     @Override
     public Patient create(Patient patient) {
         Objects.requireNonNull(patient, "patient");
-        return audit.call(Permission.WRITE_PATIENTS, AuditAction.CREATE, "PatientService.create", null, new Subject(TYPE, null, null),
+        return audit.call(Permission.WRITE_PATIENTS, AuditAction.CREATE, "PatientService.create",
+                null, new Subject(TYPE, null, null),
                 () -> records.create(patient), created -> new Subject(TYPE, created.id(), created.id()));
     }
 
     @Override
     public Patient update(String id, Patient changed) {
         Objects.requireNonNull(changed, "changed");
-        return audit.call(Permission.WRITE_PATIENTS, AuditAction.UPDATE, "PatientService.update", null, new Subject(TYPE, id, id),
+        return audit.call(Permission.WRITE_PATIENTS, AuditAction.UPDATE, "PatientService.update",
+                null, new Subject(TYPE, id, id),
                 () -> records.update(id, changed), null);
     }
 }

@@ -15,6 +15,7 @@ import java.util.zip.ZipInputStream;
 
 import org.carehost.security.Permission;
 import org.carehost.security.internal.ApiRules.Verdict;
+import org.objectweb.asm.AnnotationVisitor;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ConstantDynamic;
@@ -22,6 +23,7 @@ import org.objectweb.asm.FieldVisitor;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Reads every class of a plugin, and of the jars inside it (to any depth up to {@link #MAX_DEPTH}), and lists
@@ -35,6 +37,7 @@ final class ApiScanner {
     static final int MAX_DEPTH = 3;
     static final long MAX_BYTES = 256L * 1024 * 1024;
     static final int MAX_EVIDENCE = 3;
+    private static final String JSON_TYPE_INFO = "Lcom/fasterxml/jackson/annotation/JsonTypeInfo;";
 
     /** What a scan found: per permission and for forbidden APIs, up to three places each. */
     record Findings(Map<Permission, List<String>> needs, List<String> forbidden, String problem) {
@@ -140,9 +143,13 @@ final class ApiScanner {
         }
 
         void nativeMethod(String method) {
-            Set<String> places = needs.computeIfAbsent(Permission.USE_NATIVE, p -> new LinkedHashSet<>());
+            need(Permission.USE_NATIVE, "native method " + className.replace('/', '.') + "." + method);
+        }
+
+        void need(Permission permission, String evidence) {
+            Set<String> places = needs.computeIfAbsent(permission, p -> new LinkedHashSet<>());
             if (places.size() < MAX_EVIDENCE) {
-                places.add("native method " + className.replace('/', '.') + "." + method);
+                places.add(evidence);
             }
         }
 
@@ -174,8 +181,34 @@ final class ApiScanner {
         }
 
         @Override
+        public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+            return typeIdsByName(descriptor, "");
+        }
+
+        @Override
         public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
-            return null;
+            return new FieldVisitor(Opcodes.ASM9) {
+                @Override
+                public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
+                    return typeIdsByName(annotation, ", field " + name);
+                }
+            };
+        }
+
+        /** {@code @JsonTypeInfo(use = CLASS or MINIMAL_CLASS)}: JSON names the class to build, i.e. reflection. */
+        private AnnotationVisitor typeIdsByName(String descriptor, String where) {
+            if (!JSON_TYPE_INFO.equals(descriptor)) {
+                return null;
+            }
+            return new AnnotationVisitor(Opcodes.ASM9) {
+                @Override
+                public void visitEnum(String name, String enumDescriptor, String value) {
+                    if ("use".equals(name) && (value.equals("CLASS") || value.equals("MINIMAL_CLASS"))) {
+                        collector.need(Permission.USE_REFLECTION, "@JsonTypeInfo(use = " + value + ") (in "
+                                + collector.className.replace('/', '.') + where + ")");
+                    }
+                }
+            };
         }
 
         @Override
@@ -186,6 +219,11 @@ final class ApiScanner {
             }
             String where = "." + name;
             return new MethodVisitor(Opcodes.ASM9) {
+                @Override
+                public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+                    return typeIdsByName(descriptor, where);
+                }
+
                 @Override
                 public void visitMethodInsn(int opcode, String owner, String member, String desc, boolean itf) {
                     collector.use(owner, member, desc, where);
@@ -210,7 +248,9 @@ final class ApiScanner {
                 }
 
                 private void constant(Object value) {
-                    if (value instanceof Handle) {
+                    if (value instanceof Type && ((Type) value).getSort() == Type.OBJECT) {
+                        collector.use(((Type) value).getInternalName(), null, null, where + ", as a class literal");
+                    } else if (value instanceof Handle) {
                         handle((Handle) value);
                     } else if (value instanceof ConstantDynamic) {
                         ConstantDynamic dynamic = (ConstantDynamic) value;

@@ -86,6 +86,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final Map<Long, Set<String>> wiringRefusals = new ConcurrentHashMap<>();
     private final Map<Long, String> impostors = new ConcurrentHashMap<>();
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
+    /** Plugins whose visible services changed with the policy: refreshed by the next apply. */
+    private final Set<Long> pendingRefresh = ConcurrentHashMap.newKeySet();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "carehost-security"));
     private final ScheduledExecutorService watcher =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "carehost-security-watch"));
@@ -456,8 +458,6 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         }
         worker.execute(this::apply);
     }
-
-    private final Set<Long> pendingRefresh = ConcurrentHashMap.newKeySet();
 
     /**
      * Brings every plugin in line with the policy: a resolved plugin now refused, or whose visible services

@@ -66,6 +66,12 @@ class ApiScannerTest {
     static class OwnClassLoader extends ClassLoader {
     }
 
+    static class NamesAGuardedClass {
+        Class<?> target() {
+            return java.io.FileOutputStream.class;
+        }
+    }
+
     static class DeclaresNative {
         native void call();
     }
@@ -85,6 +91,8 @@ class ApiScannerTest {
         assertNeeds(OwnClassLoader.class, Permission.USE_REFLECTION, "java.lang.ClassLoader (in "
                 + OwnClassLoader.class.getName() + ", as its superclass)");
         assertNeeds(DeclaresNative.class, Permission.USE_NATIVE, "native method");
+        assertNeeds(NamesAGuardedClass.class, Permission.USE_FILES, "java.io.FileOutputStream (in "
+                + NamesAGuardedClass.class.getName() + ".target, as a class literal)");
     }
 
     @Test
@@ -93,6 +101,24 @@ class ApiScannerTest {
         assertEquals(1, findings.forbidden().size(), findings.toString());
         assertTrue(findings.forbidden().get(0).startsWith("java.lang.System.exit"), findings.toString());
         assertTrue(findings.forbidden().get(0).contains("method reference"), findings.toString());
+    }
+
+    @Test
+    void jacksonTypeIdsByClassNameCountAsReflection() throws IOException {
+        org.objectweb.asm.ClassWriter writer = new org.objectweb.asm.ClassWriter(0);
+        writer.visit(org.objectweb.asm.Opcodes.V17, org.objectweb.asm.Opcodes.ACC_PUBLIC, "x/Payload", null,
+                "java/lang/Object", null);
+        org.objectweb.asm.FieldVisitor field = writer.visitField(org.objectweb.asm.Opcodes.ACC_PUBLIC, "value",
+                "Ljava/lang/Object;", null, null);
+        org.objectweb.asm.AnnotationVisitor annotation =
+                field.visitAnnotation("Lcom/fasterxml/jackson/annotation/JsonTypeInfo;", true);
+        annotation.visitEnum("use", "Lcom/fasterxml/jackson/annotation/JsonTypeInfo$Id;", "CLASS");
+        annotation.visitEnd();
+        field.visitEnd();
+        writer.visitEnd();
+        Findings findings = scan(Map.of("x/Payload.class", writer.toByteArray()));
+        assertEquals(List.of("@JsonTypeInfo(use = CLASS) (in x.Payload, field value)"),
+                findings.needs().get(Permission.USE_REFLECTION), findings.toString());
     }
 
     @Test
