@@ -205,6 +205,31 @@ public class SecurityCorpusIT {
     }
 
     @Test
+    public void aPluginMayPostOnlyOnItsOwnTopicsNeverTheContainers() throws Exception {
+        Bundle plugin = install("evil-forges-event");
+        plugin.start();
+        Await.until("the forger is active", 10_000, () -> hasProbe("forges-event"));
+        assertEquals("carehost/security/DENIED refused; carehost/patient/CREATED refused; org/example/forger/DONE posted;",
+                attack("forges-event"));
+        awaitDenialAudited(plugin, "security.publish", "carehost/security/DENIED");
+        for (AuditRecord record : audit.query(new AuditQuery(null, "org.carehost.sample.hello", null, AuditOutcome.DENIED,
+                null, null, 0, 100)).items()) {
+            fail("a forged security event reached the audit trail: " + record);
+        }
+    }
+
+    @Test
+    public void aPluginCannotHijackAContainerShellCommand() throws Exception {
+        Bundle plugin = install("evil-hijacks-command");
+        plugin.start();
+        Await.until("the hijacker is stopped", 10_000, () -> plugin.getState() != Bundle.ACTIVE);
+        awaitDenialAudited(plugin, "security.register", "commands in the shell scope security");
+        assertEquals("the shell never saw it", 0, context.getServiceReferences((String) null,
+                "(&(osgi.command.scope=security)(service.ranking=1000))") == null ? 0
+                : context.getServiceReferences((String) null, "(&(osgi.command.scope=security)(service.ranking=1000))").length);
+    }
+
+    @Test
     public void anAmbientPermissionGrantedLetsThePluginRunAndItsRevocationStopsIt() throws Exception {
         Bundle plugin = install("evil-socket");
         try {

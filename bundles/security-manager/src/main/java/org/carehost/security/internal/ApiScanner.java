@@ -3,14 +3,19 @@ package org.carehost.security.internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Enumeration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
 import org.carehost.security.Permission;
@@ -21,9 +26,12 @@ import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.FieldVisitor;
 import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+import org.objectweb.asm.signature.SignatureReader;
+import org.objectweb.asm.signature.SignatureVisitor;
 
 /**
  * Reads every class of a plugin, and of the jars inside it (to any depth up to {@link #MAX_DEPTH}), and lists
@@ -36,6 +44,7 @@ final class ApiScanner {
 
     static final int MAX_DEPTH = 3;
     static final long MAX_BYTES = 256L * 1024 * 1024;
+    static final int MAX_CLASS_BYTES = 16 * 1024 * 1024;
     static final int MAX_EVIDENCE = 3;
     private static final String JSON_TYPE_INFO = "Lcom/fasterxml/jackson/annotation/JsonTypeInfo;";
 
@@ -48,70 +57,110 @@ final class ApiScanner {
     }
 
     private final ApiRules rules;
+    private final Path scratchDir;
 
-    ApiScanner(ApiRules rules) {
+    /** {@code scratchDir}: where embedded jars are unpacked to be read as the framework reads them (ZipFile). */
+    ApiScanner(ApiRules rules, Path scratchDir) {
         this.rules = rules;
+        this.scratchDir = scratchDir;
     }
 
+    /**
+     * Scans every class, and every entry that is a zip archive whatever its name (a Bundle-ClassPath entry may be
+     * called lib/x.bin). Anything that cannot be read completely is a problem, never a pass.
+     */
     Findings scan(BundleEntries entries) {
         Collector collector = new Collector();
         try {
             for (String path : entries.files()) {
-                if (isClass(path) || isArchive(path)) {
-                    try (InputStream in = entries.open(path)) {
-                        if (in != null) {
-                            scanEntry(path, in, 0, collector);
-                        }
+                try (InputStream in = entries.open(path)) {
+                    if (in != null) {
+                        scanEntry(path, in, 0, collector);
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            collector.problem = "its classes cannot be read (" + e.getMessage() + ")";
+        } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            collector.problem = "its classes cannot be checked (" + e + ")";
         }
         return collector.findings();
     }
 
     private void scanEntry(String path, InputStream in, int depth, Collector collector) throws IOException {
-        if (isClass(path)) {
-            byte[] bytes = read(in, collector);
+        if (path.endsWith(".class")) {
+            byte[] bytes = read(in, MAX_CLASS_BYTES, collector);
             try {
                 new ClassReader(bytes).accept(new ClassScan(collector), ClassReader.SKIP_FRAMES);
             } catch (RuntimeException unreadable) {
                 throw new IOException(path + " is not a class file the scanner can read: " + unreadable, unreadable);
             }
-        } else if (isArchive(path)) {
-            if (depth >= MAX_DEPTH) {
-                throw new IOException(path + " nests jars deeper than " + MAX_DEPTH);
+            return;
+        }
+        byte[] head = in.readNBytes(4);
+        if (head.length < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
+            return; // a resource, not an archive
+        }
+        if (depth >= MAX_DEPTH) {
+            throw new IOException(path + " nests archives deeper than " + MAX_DEPTH);
+        }
+        Files.createDirectories(scratchDir);
+        Path copy = Files.createTempFile(scratchDir, "embedded", ".jar");
+        try {
+            try (OutputStream out = Files.newOutputStream(copy)) {
+                out.write(head);
+                copy(in, out, collector);
             }
-            ZipInputStream zip = new ZipInputStream(in);
-            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                if (!entry.isDirectory() && (isClass(entry.getName()) || isArchive(entry.getName()))) {
-                    scanEntry(path + "!/" + entry.getName(), zip, depth + 1, collector);
-                }
-            }
+            scanArchive(path, copy, depth, collector);
+        } finally {
+            Files.deleteIfExists(copy);
         }
     }
 
-    private static byte[] read(InputStream in, Collector collector) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-            collector.bytes += n;
-            if (collector.bytes > MAX_BYTES) {
-                throw new IOException("more than " + (MAX_BYTES >> 20) + " MiB of classes to check");
+    /** Reads the archive as the framework does (its central directory) and refuses one its local headers contradict. */
+    private void scanArchive(String path, Path archive, int depth, Collector collector) throws IOException {
+        Set<String> central = new LinkedHashSet<>();
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            Enumeration<? extends ZipEntry> all = zip.entries();
+            while (all.hasMoreElements()) {
+                ZipEntry entry = all.nextElement();
+                central.add(entry.getName());
+                if (!entry.isDirectory()) {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        scanEntry(path + "!/" + entry.getName(), in, depth + 1, collector);
+                    }
+                }
             }
-            out.write(buffer, 0, n);
+        } catch (ZipException e) {
+            throw new IOException(path + " is not a readable archive: " + e.getMessage(), e);
+        }
+        Set<String> local = new LinkedHashSet<>();
+        try (ZipInputStream stream = new ZipInputStream(Files.newInputStream(archive))) {
+            for (ZipEntry entry = stream.getNextEntry(); entry != null; entry = stream.getNextEntry()) {
+                local.add(entry.getName());
+            }
+        }
+        if (!local.equals(central)) {
+            throw new IOException(path + " is malformed: its entries and its directory disagree");
+        }
+    }
+
+    private static byte[] read(InputStream in, int max, Collector collector) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        copy(in, out, collector);
+        if (out.size() > max) {
+            throw new IOException("a class of more than " + (max >> 20) + " MiB");
         }
         return out.toByteArray();
     }
 
-    private static boolean isClass(String path) {
-        return path.endsWith(".class");
-    }
-
-    private static boolean isArchive(String path) {
-        String lower = path.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".jar") || lower.endsWith(".zip");
+    private static void copy(InputStream in, OutputStream out, Collector collector) throws IOException {
+        byte[] buffer = new byte[8192];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            collector.bytes += n;
+            if (collector.bytes > MAX_BYTES) {
+                throw new IOException("more than " + (MAX_BYTES >> 20) + " MiB to check");
+            }
+            out.write(buffer, 0, n);
+        }
     }
 
     /** The findings so far, and the class and method being read (for the evidence). */
@@ -140,6 +189,55 @@ final class ApiScanner {
             if (places.size() < MAX_EVIDENCE) {
                 places.add(evidence);
             }
+        }
+
+        /**
+         * A type named in a descriptor, signature, cast or class literal. Reflection verdicts do not apply to mere
+         * mentions; files, network, processes, native and forbidden ones do (a File field a library fills).
+         */
+        void mention(String owner, String where) {
+            if (owner == null || owner.startsWith("[")) {
+                return;
+            }
+            Verdict verdict = rules.judge(owner, null, null);
+            if (verdict.allowed() || verdict.permission() == Permission.USE_REFLECTION) {
+                return;
+            }
+            use(owner, null, null, where);
+        }
+
+        void mentionTypes(String descriptor, String where) {
+            if (descriptor == null) {
+                return;
+            }
+            Type type = Type.getType(descriptor);
+            if (type.getSort() == Type.METHOD) {
+                for (Type argument : type.getArgumentTypes()) {
+                    mentionType(argument, where);
+                }
+                mentionType(type.getReturnType(), where);
+            } else {
+                mentionType(type, where);
+            }
+        }
+
+        private void mentionType(Type type, String where) {
+            Type element = type.getSort() == Type.ARRAY ? type.getElementType() : type;
+            if (element.getSort() == Type.OBJECT) {
+                mention(element.getInternalName(), where);
+            }
+        }
+
+        void mentionSignature(String signature, String where) {
+            if (signature == null) {
+                return;
+            }
+            new SignatureReader(signature).accept(new SignatureVisitor(Opcodes.ASM9) {
+                @Override
+                public void visitClassType(String name) {
+                    mention(name, where);
+                }
+            });
         }
 
         void nativeMethod(String method) {
@@ -172,6 +270,7 @@ final class ApiScanner {
         public void visit(int version, int access, String name, String signature, String superName,
                 String[] interfaces) {
             collector.className = name;
+            collector.mentionSignature(signature, ", in its generic type");
             collector.use(superName, null, null, ", as its superclass");
             if (interfaces != null) {
                 for (String implemented : interfaces) {
@@ -187,6 +286,8 @@ final class ApiScanner {
 
         @Override
         public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+            collector.mentionTypes(descriptor, ", field " + name);
+            collector.mentionSignature(signature, ", field " + name);
             return new FieldVisitor(Opcodes.ASM9) {
                 @Override
                 public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
@@ -218,7 +319,26 @@ final class ApiScanner {
                 collector.nativeMethod(name);
             }
             String where = "." + name;
+            collector.mentionTypes(descriptor, where + ", in its signature");
+            collector.mentionSignature(signature, where + ", in its signature");
             return new MethodVisitor(Opcodes.ASM9) {
+                @Override
+                public void visitTypeInsn(int opcode, String type) {
+                    collector.mention(type, where);
+                }
+
+                @Override
+                public void visitMultiANewArrayInsn(String descriptor, int dimensions) {
+                    collector.mentionTypes(descriptor, where);
+                }
+
+                @Override
+                public void visitLocalVariable(String name, String descriptor, String signature, Label start,
+                        Label end, int index) {
+                    collector.mentionTypes(descriptor, where);
+                    collector.mentionSignature(signature, where);
+                }
+
                 @Override
                 public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
                     return typeIdsByName(descriptor, where);
@@ -227,15 +347,18 @@ final class ApiScanner {
                 @Override
                 public void visitMethodInsn(int opcode, String owner, String member, String desc, boolean itf) {
                     collector.use(owner, member, desc, where);
+                    collector.mentionTypes(desc, where);
                 }
 
                 @Override
                 public void visitFieldInsn(int opcode, String owner, String member, String desc) {
                     collector.use(owner, member, desc, where);
+                    collector.mentionTypes(desc, where);
                 }
 
                 @Override
                 public void visitInvokeDynamicInsn(String member, String desc, Handle bootstrap, Object... args) {
+                    collector.mentionTypes(desc, where);
                     handle(bootstrap);
                     for (Object arg : args) {
                         constant(arg);
@@ -250,6 +373,8 @@ final class ApiScanner {
                 private void constant(Object value) {
                     if (value instanceof Type && ((Type) value).getSort() == Type.OBJECT) {
                         collector.use(((Type) value).getInternalName(), null, null, where + ", as a class literal");
+                    } else if (value instanceof Type && ((Type) value).getSort() == Type.METHOD) {
+                        collector.mentionTypes(((Type) value).getDescriptor(), where);
                     } else if (value instanceof Handle) {
                         handle((Handle) value);
                     } else if (value instanceof ConstantDynamic) {
@@ -263,6 +388,7 @@ final class ApiScanner {
 
                 private void handle(Handle handle) {
                     collector.use(handle.getOwner(), handle.getName(), handle.getDesc(), where + ", method reference");
+                    collector.mentionTypes(handle.getDesc(), where + ", method reference");
                 }
             };
         }

@@ -16,8 +16,8 @@ import org.osgi.framework.Bundle;
  */
 interface BundleEntries {
 
-    /** Every file (not directory) path, e.g. {@code org/example/Plugin.class}. */
-    List<String> files();
+    /** Every file (not directory) path, e.g. {@code org/example/Plugin.class}; refuses absurd nesting. */
+    List<String> files() throws IOException;
 
     /** The file's content, or null if it has gone. */
     InputStream open(String path) throws IOException;
@@ -25,7 +25,7 @@ interface BundleEntries {
     static BundleEntries of(Bundle bundle) {
         return new BundleEntries() {
             @Override
-            public List<String> files() {
+            public List<String> files() throws IOException {
                 List<String> files = new ArrayList<>();
                 collect(bundle, "/", files, 0);
                 return files;
@@ -39,9 +39,15 @@ interface BundleEntries {
         };
     }
 
-    private static void collect(Bundle bundle, String dir, List<String> files, int depth) {
+    int MAX_DEPTH = 64;
+    int MAX_FILES = 100_000;
+
+    private static void collect(Bundle bundle, String dir, List<String> files, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw new IOException("it nests directories deeper than " + MAX_DEPTH + " (" + dir + ")");
+        }
         Enumeration<String> paths = bundle.getEntryPaths(dir);
-        if (paths == null || depth > 64) {
+        if (paths == null) {
             return;
         }
         while (paths.hasMoreElements()) {
@@ -50,6 +56,9 @@ interface BundleEntries {
                 collect(bundle, path, files, depth + 1);
             } else {
                 files.add(path);
+                if (files.size() > MAX_FILES) {
+                    throw new IOException("it has more than " + MAX_FILES + " entries");
+                }
             }
         }
     }

@@ -27,6 +27,18 @@ final class ClassGate implements WeavingHook {
 
     @Override
     public void weave(WovenClass woven) {
+        try {
+            check(woven);
+        } catch (WeavingException refused) {
+            throw refused;
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // Any other exception would make Felix switch this hook off for good: refuse the class instead.
+            throw new WeavingException("Carehost security: class " + woven.getClassName() + " not loaded: the check "
+                    + "failed (" + e + ")");
+        }
+    }
+
+    private void check(WovenClass woven) {
         Bundle bundle = woven.getBundleWiring().getBundle();
         if (!scope.isPlugin(bundle)) {
             refuseFragmentClasses(woven, bundle);

@@ -73,8 +73,8 @@ final class Inspector {
         SignatureCheck.Result signature;
         try {
             signature = SignatureCheck.verify(entries, scratchDir);
-        } catch (IOException e) {
-            signature = SignatureCheck.Result.broken("its signature cannot be checked (" + e.getMessage() + ")");
+        } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            signature = SignatureCheck.Result.broken("its signature cannot be checked (" + e + ")");
         }
         String signer = signature.problem() == null ? trustStore.trustedSigner(signature.chains()) : null;
         Findings findings = scanner.scan(entries);

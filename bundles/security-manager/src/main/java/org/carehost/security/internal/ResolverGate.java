@@ -23,7 +23,8 @@ import org.osgi.resource.Namespace;
  * Keeps refused plugins from resolving and restricts what plugins wire to: packages only from the import
  * allow-list or from other plugins, never another bundle's insides (Require-Bundle on, or a fragment of, a
  * container bundle). No plugin may stand in for a container package: a capability a plugin offers for one is
- * dropped for every requirer.
+ * dropped for every requirer, and no container bundle wires to any package a plugin exports (a plugin's
+ * "newer" ASM or SLF4J would otherwise replace the container's).
  *
  * <p>A refused plugin is kept out through its requirements (every candidate dropped), not through
  * {@code filterResolvable}: Felix 7 then also drops the already-resolved providers (the system bundle's
@@ -68,7 +69,15 @@ final class ResolverGate implements ResolverHookFactory {
 
             @Override
             public void filterMatches(BundleRequirement requirement, Collection<BundleCapability> candidates) {
-                filter(requirement, candidates, rules);
+                try {
+                    filter(requirement, candidates, rules);
+                } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                    // Felix keeps the candidates when a hook throws: fail closed instead.
+                    candidates.removeIf(capability -> scope.isPlugin(capability.getRevision().getBundle()));
+                    if (scope.isPlugin(requirement.getRevision().getBundle())) {
+                        candidates.clear();
+                    }
+                }
             }
 
             @Override
@@ -94,6 +103,9 @@ final class ResolverGate implements ResolverHookFactory {
             boolean pluginProvider = scope.isPlugin(provider);
             if (pluginProvider && !admission.apply(provider).isEmpty()) {
                 return true;
+            }
+            if (!pluginRequirer && pluginProvider && PackageNamespace.PACKAGE_NAMESPACE.equals(requirement.getNamespace())) {
+                return true; // the container never runs a plugin's code in place of its own library
             }
             String reason = refusal(requirement.getNamespace(), pluginRequirer, pluginProvider, capability, rules);
             if (reason != null) {

@@ -100,8 +100,12 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private volatile ImportRules importRules;
     private volatile String policyError;
     private volatile String watchedState = "";
+    /** Bumped after every policy change, before the change is applied to the plugins' grants. */
+    private volatile long policyVersion;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    /** The real Event Admin (not the guarded one this component registers for plugins). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            target = "(!(" + GuardedEventAdmin.GUARD_PROPERTY + "=true))")
     private volatile EventAdmin events;
 
     @Activate
@@ -111,8 +115,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.scope = new PluginScope(context);
         this.policyFile = new PolicyFile(Paths.get(property(POLICY_PROPERTY, "etc/security/policy")));
         this.trustDir = Paths.get(property(TRUST_PROPERTY, "etc/security/trusted"));
-        this.inspector = new Inspector(new ApiScanner(ApiRules.standard()), context.getDataFile("scratch").toPath(),
-                TrustStore.load(trustDir));
+        Path scratch = context.getDataFile("scratch").toPath();
+        this.inspector = new Inspector(new ApiScanner(ApiRules.standard(), scratch), scratch, TrustStore.load(trustDir));
         loadPolicyAtStart();
         long self = context.getBundle().getBundleId();
         ServiceGate gate = new ServiceGate(scope, this::grantsOf, this::deliversEvents, self);
@@ -123,6 +127,9 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         hooks.add(context.registerService(WeavingHook.class, new ClassGate(scope, this::admission), null));
         hooks.add(context.registerService(FindHook.class, gate, null));
         hooks.add(context.registerService(EventListenerHook.class, gate, null));
+        hooks.add(context.registerService(EventAdmin.class, new GuardedEventAdmin(() -> events, this::grantsOf,
+                (plugin, reason) -> deny(plugin, "publish", Permission.PUBLISH_EVENTS.id(), reason)),
+                new java.util.Hashtable<>(java.util.Map.of(GuardedEventAdmin.GUARD_PROPERTY, Boolean.TRUE))));
         announceMode();
         watchedState = watchState();
         worker.execute(this::apply);
@@ -151,8 +158,14 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         if (!scope.isPlugin(caller)) {
             return PluginGrants.CONTAINER;
         }
-        return grants.computeIfAbsent(caller.getBundleId(), id -> new PluginGrants(
+        long version = policyVersion;
+        PluginGrants held = grants.computeIfAbsent(caller.getBundleId(), id -> new PluginGrants(
                 String.valueOf(caller.getSymbolicName()), caller.getVersion().toString(), computeGrants(caller), denials));
+        if (policyVersion != version) {
+            // computed under the previous policy, and perhaps added after the new one was applied
+            held.set(computeGrants(caller));
+        }
+        return held;
     }
 
     /** What the plugin holds under the current policy: never more than it declared. */
@@ -179,6 +192,14 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
 
     /** Why the plugin may not resolve now (declaration, signature, code against its grants); empty if it may. */
     List<String> admission(Bundle plugin) {
+        try {
+            return admissionChecked(plugin);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return List.of("it could not be checked (" + e + ")");
+        }
+    }
+
+    private List<String> admissionChecked(Bundle plugin) {
         Inspection inspection = inspector.inspect(plugin);
         List<String> reasons = new ArrayList<>(installProblems(inspection));
         String host = containerHost(plugin);
@@ -312,10 +333,28 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         }
     }
 
-    /** Whether the bundle provides Event Admin (so delivers events to handlers), as a container bundle. */
+    /**
+     * Whether the bundle implements Event Admin (so delivers events to handlers), as a container bundle: known from
+     * its manifest too, since it tracks handlers before it registers its service.
+     */
     private boolean deliversEvents(Bundle bundle) {
+        if (scope.isPlugin(bundle) || bundle.getBundleId() == context.getBundle().getBundleId()) {
+            return false;
+        }
+        String exported = bundle.getHeaders("").get("Export-Service");
+        if (exported != null && exported.contains("org.osgi.service.event.EventAdmin")) {
+            return true;
+        }
+        org.osgi.framework.wiring.BundleRevision revision = bundle.adapt(org.osgi.framework.wiring.BundleRevision.class);
+        if (revision != null) {
+            for (org.osgi.resource.Capability capability : revision.getCapabilities("osgi.service")) {
+                if (String.valueOf(capability.getAttributes().get("objectClass")).contains("org.osgi.service.event.EventAdmin")) {
+                    return true;
+                }
+            }
+        }
         ServiceReference<?>[] providers = bundle.getRegisteredServices();
-        if (providers == null || scope.isPlugin(bundle)) {
+        if (providers == null) {
             return false;
         }
         for (ServiceReference<?> provided : providers) {
@@ -337,7 +376,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         if (!scope.isPlugin(provider)) {
             return;
         }
-        String stolen = ServiceGate.impostor(ServiceGate.objectClasses(event.getServiceReference()));
+        String stolen = ServiceGate.impostor(event.getServiceReference());
         if (stolen == null) {
             return;
         }
@@ -431,10 +470,11 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
             return;
         }
         SecurityMode before = policy.mode();
-        policy = loaded;
-        policyError = null;
         importRules = new ImportRules(loaded.allowedImports());
         inspector.trust(TrustStore.load(trustDir));
+        policy = loaded;
+        policyError = null;
+        policyVersion++;
         announced.clear();
         if (before != loaded.mode()) {
             announceMode();
@@ -472,18 +512,18 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 continue;
             }
             boolean resolved = (bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) != 0;
+            boolean visibilityChanged = pendingRefresh.remove(bundle.getBundleId());
             List<String> refusals = new ArrayList<>(admission(bundle));
             if (resolved) {
                 resolverGate.wiringViolations(bundle).forEach(violation -> wiringRefused(bundle, violation));
                 refusals.addAll(wiringRefusals.getOrDefault(bundle.getBundleId(), Set.of()));
             }
-            if (resolved && (!refusals.isEmpty() || pendingRefresh.remove(bundle.getBundleId()))) {
+            if (resolved && (!refusals.isEmpty() || visibilityChanged)) {
                 refresh.add(bundle);
             } else if (bundle.getState() == Bundle.INSTALLED && refusals.isEmpty() && persistentlyStarted(bundle)) {
                 start.add(bundle);
             }
         }
-        pendingRefresh.clear();
         Runnable starter = () -> start.forEach(this::startQuietly);
         if (refresh.isEmpty()) {
             starter.run();

@@ -1,5 +1,6 @@
 package org.carehost.security.internal;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
     private static final String PLUGIN_KINDS = "org.carehost.sdk.plugin.";
 
     private static final String EVENT_HANDLER = "org.osgi.service.event.EventHandler";
+    private static final String EVENT_ADMIN = "org.osgi.service.event.EventAdmin";
 
     private final PluginScope scope;
     private final Function<Bundle, Grants> grants;
@@ -112,7 +114,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
         }
         String[] classes = objectClasses(reference);
         if (scope.isPlugin(provider)) {
-            if (impostor(classes) != null) {
+            if (impostor(reference) != null) {
                 return false;
             }
             if (!requesterIsPlugin && isEventHandler(classes) && deliversEvents.test(requester)) {
@@ -120,7 +122,14 @@ final class ServiceGate implements FindHook, EventListenerHook {
             }
             return true;
         }
-        return !requesterIsPlugin || hiddenBecause(grants.apply(requester), classes) == null;
+        boolean guarded = Boolean.TRUE.equals(reference.getProperty(GuardedEventAdmin.GUARD_PROPERTY));
+        if (!requesterIsPlugin) {
+            return !guarded;
+        }
+        if (!guarded && Arrays.asList(classes).contains(EVENT_ADMIN)) {
+            return false; // plugins get the guarded Event Admin, never the real one
+        }
+        return hiddenBecause(grants.apply(requester), classes) == null;
     }
 
     /** Why a plugin with these grants does not see a container service of these classes, or null if it does. */
@@ -133,6 +142,23 @@ final class ServiceGate implements FindHook, EventListenerHook {
             if (!anyOf.isEmpty() && anyOf.stream().noneMatch(held::holds)) {
                 return "missing permission " + anyOf.get(0).id();
             }
+        }
+        return null;
+    }
+
+    /** Command scopes of the container's shell: a plugin registering commands in one would hijack them. */
+    static final Set<String> RESERVED_SCOPES = Set.of("plugin", "audit", "security", "patient", "appointment",
+            "felix", "gogo", "scr", "cm", "obr", "log", "event", "meta", "system");
+
+    /** What makes a plugin's service an impostor (a host interface, a container command scope), or null. */
+    static String impostor(ServiceReference<?> reference) {
+        String stolen = impostor(objectClasses(reference));
+        if (stolen != null) {
+            return stolen;
+        }
+        Object scope = reference.getProperty("osgi.command.scope");
+        if (scope != null && RESERVED_SCOPES.contains(String.valueOf(scope).trim())) {
+            return "commands in the shell scope " + scope;
         }
         return null;
     }

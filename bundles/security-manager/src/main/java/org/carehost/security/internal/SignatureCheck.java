@@ -38,6 +38,8 @@ final class SignatureCheck {
         }
     }
 
+    static final long MAX_BYTES = 512L * 1024 * 1024;
+
     private SignatureCheck() {
     }
 
@@ -71,6 +73,8 @@ final class SignatureCheck {
         ordered.add(JarFile.MANIFEST_NAME);
         paths.stream().filter(SignatureCheck::isSignatureFile).forEach(ordered::add);
         paths.stream().filter(p -> !p.equals(JarFile.MANIFEST_NAME) && !isSignatureFile(p)).forEach(ordered::add);
+        long copied = 0;
+        byte[] buffer = new byte[8192];
         try (OutputStream file = Files.newOutputStream(copy); ZipOutputStream zip = new ZipOutputStream(file)) {
             for (String path : ordered) {
                 try (InputStream in = entries.open(path)) {
@@ -78,7 +82,13 @@ final class SignatureCheck {
                         continue;
                     }
                     zip.putNextEntry(new ZipEntry(path));
-                    in.transferTo(zip);
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        copied += n;
+                        if (copied > MAX_BYTES) {
+                            throw new IOException("more than " + (MAX_BYTES >> 20) + " MiB to verify");
+                        }
+                        zip.write(buffer, 0, n);
+                    }
                     zip.closeEntry();
                 }
             }

@@ -22,10 +22,16 @@ import java.util.zip.ZipOutputStream;
 import org.carehost.security.Permission;
 import org.carehost.security.internal.ApiScanner.Findings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ApiScannerTest {
 
-    private final ApiScanner scanner = new ApiScanner(ApiRules.standard());
+    @TempDir
+    Path scratch;
+
+    private ApiScanner scanner() {
+        return new ApiScanner(ApiRules.standard(), scratch);
+    }
 
     static class Clean {
         record Point(int x, int y) {
@@ -129,6 +135,51 @@ class ApiScannerTest {
         assertNotNull(findings.needs().get(Permission.USE_NETWORK), findings.toString());
     }
 
+    static class FileField {
+        public java.io.File target;
+    }
+
+    static class GenericUrl {
+        java.util.List<java.net.URL> urls = List.of();
+    }
+
+    static class ConstantDescByName {
+        Object run() throws Exception {
+            return java.lang.constant.ClassDesc.of("java.lang.Runtime");
+        }
+    }
+
+    static class MentionsClassLoader {
+        ClassLoader loader() {
+            return getClass().getClassLoader();
+        }
+    }
+
+    @Test
+    void typesInFieldsSignaturesAndGenericsCount() throws IOException {
+        assertNeeds(FileField.class, Permission.USE_FILES, "java.io.File (in " + FileField.class.getName() + ", field target)");
+        assertNeeds(GenericUrl.class, Permission.USE_NETWORK, "java.net.URL");
+        assertNeeds(ConstantDescByName.class, Permission.USE_REFLECTION, "java.lang.constant.ClassDesc.of");
+        Findings harmless = scan(Map.of("a/M.class", bytes(MentionsClassLoader.class)));
+        assertTrue(harmless.clean(), "a ClassLoader in a signature is not reflection: " + harmless);
+    }
+
+    @Test
+    void anArchiveIsScannedWhateverItsNameAndAMalformedOneIsRefused() throws IOException {
+        byte[] inner = jar(Map.of("x/OpensSocket.class", bytes(OpensSocket.class)));
+        Findings renamed = scan(Map.of("lib/classes.bin", inner));
+        assertNotNull(renamed.needs().get(Permission.USE_NETWORK), renamed.toString());
+
+        byte[] prefixed = new byte[inner.length + 4];
+        System.arraycopy(inner, 0, prefixed, 4, inner.length);
+        prefixed[0] = 'P';
+        prefixed[1] = 'K';
+        prefixed[2] = 3;
+        prefixed[3] = 4;
+        Findings malformed = scan(Map.of("lib/x.jar", prefixed));
+        assertNotNull(malformed.problem(), "junk before the first entry hides it from a stream reader: " + malformed);
+    }
+
     @Test
     void anUnreadableClassIsAProblemNotASilentPass() throws IOException {
         Findings findings = scan(Map.of("a/Broken.class", new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1}));
@@ -145,7 +196,7 @@ class ApiScannerTest {
 
     private Findings scan(Map<String, byte[]> files) {
         Map<String, byte[]> ordered = new LinkedHashMap<>(files);
-        return scanner.scan(new BundleEntries() {
+        return scanner().scan(new BundleEntries() {
             @Override
             public List<String> files() {
                 return new ArrayList<>(ordered.keySet());

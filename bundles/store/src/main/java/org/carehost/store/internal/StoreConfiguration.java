@@ -20,5 +20,5 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String password() default "";
 
     @AttributeDefinition(min = "1", max = "64", description = "Most connections open at once")
-    int poolSize() default 16;
+    int poolSize() default 8;
 }
