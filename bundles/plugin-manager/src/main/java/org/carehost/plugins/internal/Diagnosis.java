@@ -56,7 +56,9 @@ final class Diagnosis {
         BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
         switch (bundle.getState()) {
             case Bundle.INSTALLED:
-                findings.addAll(unresolved(bundle));
+                if (refusals.isEmpty()) {
+                    findings.addAll(unresolved(bundle));
+                }
                 break;
             case Bundle.RESOLVED:
                 findings.add(notStarted(bundle, level));

@@ -46,6 +46,8 @@ final class ApiScanner {
     static final long MAX_BYTES = 256L * 1024 * 1024;
     static final int MAX_CLASS_BYTES = 16 * 1024 * 1024;
     static final int MAX_EVIDENCE = 3;
+    /** The key of forbidden uses among the permissions in the findings being collected. */
+    private static final Object FORBIDDEN = "forbidden";
     private static final String JSON_TYPE_INFO = "Lcom/fasterxml/jackson/annotation/JsonTypeInfo;";
 
     /** What a scan found: per permission and for forbidden APIs, up to three places each. */
@@ -165,8 +167,8 @@ final class ApiScanner {
 
     /** The findings so far, and the class and method being read (for the evidence). */
     private final class Collector {
-        final Map<Permission, Set<String>> needs = new EnumMap<>(Permission.class);
-        final Set<String> forbidden = new LinkedHashSet<>();
+        final Map<Object, Set<String>> calls = new java.util.HashMap<>();
+        final Map<Object, Set<String>> mentions = new java.util.HashMap<>();
         String problem;
         long bytes;
         String className = "?";
@@ -184,8 +186,10 @@ final class ApiScanner {
             }
             String api = owner.replace('/', '.') + (member == null ? "" : "." + member);
             String evidence = api + " (in " + className.replace('/', '.') + where + ")";
-            Set<String> places = verdict.forbidden() ? forbidden : needs.computeIfAbsent(verdict.permission(),
-                    p -> new LinkedHashSet<>());
+            // Calls make the best evidence; mere mentions of a type are kept apart and shown only without calls.
+            Map<Object, Set<String>> kind = member == null ? mentions : calls;
+            Set<String> places = kind.computeIfAbsent(verdict.forbidden() ? FORBIDDEN : verdict.permission(),
+                    k -> new LinkedHashSet<>());
             if (places.size() < MAX_EVIDENCE) {
                 places.add(evidence);
             }
@@ -245,16 +249,26 @@ final class ApiScanner {
         }
 
         void need(Permission permission, String evidence) {
-            Set<String> places = needs.computeIfAbsent(permission, p -> new LinkedHashSet<>());
+            Set<String> places = calls.computeIfAbsent(permission, p -> new LinkedHashSet<>());
             if (places.size() < MAX_EVIDENCE) {
                 places.add(evidence);
             }
         }
 
         Findings findings() {
-            Map<Permission, List<String>> lists = new EnumMap<>(Permission.class);
-            needs.forEach((permission, places) -> lists.put(permission, List.copyOf(places)));
-            return new Findings(lists, new ArrayList<>(forbidden), problem);
+            Map<Permission, List<String>> needs = new EnumMap<>(Permission.class);
+            for (Permission permission : Permission.values()) {
+                List<String> places = evidence(permission);
+                if (!places.isEmpty()) {
+                    needs.put(permission, places);
+                }
+            }
+            return new Findings(needs, evidence(FORBIDDEN), problem);
+        }
+
+        private List<String> evidence(Object key) {
+            Set<String> places = calls.containsKey(key) ? calls.get(key) : mentions.get(key);
+            return places == null ? List.of() : List.copyOf(places);
         }
     }
 

@@ -94,8 +94,8 @@ class ApiScannerTest {
         assertNeeds(OpensSocket.class, Permission.USE_NETWORK, "java.net.Socket.<init>");
         assertNeeds(ReadsFiles.class, Permission.USE_FILES, "java.nio.file.Files.readAllLines");
         assertNeeds(ReflectsByName.class, Permission.USE_REFLECTION, "java.lang.Class.forName");
-        assertNeeds(OwnClassLoader.class, Permission.USE_REFLECTION, "java.lang.ClassLoader (in "
-                + OwnClassLoader.class.getName() + ", as its superclass)");
+        assertNeeds(OwnClassLoader.class, Permission.USE_REFLECTION, "java.lang.ClassLoader.<init> (in "
+                + OwnClassLoader.class.getName() + ".<init>)");
         assertNeeds(DeclaresNative.class, Permission.USE_NATIVE, "native method");
         assertNeeds(NamesAGuardedClass.class, Permission.USE_FILES, "java.io.FileOutputStream (in "
                 + NamesAGuardedClass.class.getName() + ".target, as a class literal)");
