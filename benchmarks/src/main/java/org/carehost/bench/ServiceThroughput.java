@@ -65,13 +65,16 @@ public final class ServiceThroughput {
             measure(get, threads, 2000);
             measure(reference, threads, 2000);
             measure(search, threads, 2000);
+            carehost.service(org.carehost.sdk.audit.AuditService.class).query(org.carehost.sdk.audit.AuditQuery.latest(1));
             List<Double> gets = new ArrayList<>();
             List<Double> references = new ArrayList<>();
             List<Double> searches = new ArrayList<>();
+            org.carehost.sdk.audit.AuditService trail = carehost.service(org.carehost.sdk.audit.AuditService.class);
+            Runnable caughtUp = () -> trail.query(org.carehost.sdk.audit.AuditQuery.latest(1));
             for (int round = 0; round < rounds; round++) {
-                gets.add(measure(get, threads, millis));
+                gets.add(measure(get, threads, millis, caughtUp));
                 references.add(measure(reference, threads, millis));
-                searches.add(measure(search, threads, millis));
+                searches.add(measure(search, threads, millis, caughtUp));
             }
             System.out.printf("JDK %s, %d threads, %d patients, %d rounds of %d s each, %s%n",
                     Runtime.version(), threads, count, rounds, millis / 1000, url.replaceAll("password=[^&;]*", "password=***"));
@@ -83,6 +86,9 @@ public final class ServiceThroughput {
             double plain = median(references);
             System.out.printf("audit cost per get: %.1f us (%.2fx the unaudited read's time per call, medians)%n",
                     (1e6 / audited - 1e6 / plain) * threads, plain / audited);
+            org.carehost.sdk.audit.Verification chain = carehost.service(org.carehost.sdk.audit.AuditService.class).verify();
+            System.out.printf("audit chain afterwards: %s, %d records checked%s%n", chain.intact() ? "intact" : "BROKEN",
+                    chain.checked(), chain.intact() ? "" : " (" + chain.problem() + ")");
         }
     }
 
@@ -101,6 +107,15 @@ public final class ServiceThroughput {
 
     /** Calls per second of {@code call} run by {@code threads} threads for {@code millis}. */
     static double measure(Runnable call, int threads, long millis) throws InterruptedException {
+        return measure(call, threads, millis, () -> { });
+    }
+
+    /**
+     * As {@link #measure(Runnable, int, long)}, the clock running on through {@code settle} after the callers stop:
+     * for audited calls, until the trail's database copy has caught up, so that the deferred work is counted
+     * and does not spill into the next round.
+     */
+    static double measure(Runnable call, int threads, long millis, Runnable settle) throws InterruptedException {
         LongAdder calls = new LongAdder();
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch done = new CountDownLatch(threads);
@@ -120,6 +135,7 @@ public final class ServiceThroughput {
         Thread.sleep(millis);
         running.set(false);
         done.await();
+        settle.run();
         double seconds = (System.nanoTime() - start) / 1e9;
         return calls.sum() / seconds;
     }
