@@ -129,6 +129,23 @@ public class SecurityCorpusIT {
         assertHostServicesStillWork();
     }
 
+    @Test
+    public void aComponentDescriptionNamingAJdkClassBuildsNothing() throws Exception {
+        Bundle plugin = install("evil-jdk-component");
+        try {
+            plugin.start(); // it has no requirements and no code: it may resolve and start
+        } catch (BundleException refused) {
+            // or not
+        }
+        String refusals = String.join(" ", security.refusals(plugin));
+        assertTrue(refusals, refusals.contains("names the implementation java.util.Timer, which is not a class of the plugin"));
+        Thread.sleep(500);
+        assertEquals("no component of it was built", 0, context.getServiceReferences((String) null,
+                "(component.name=evil.timer)") == null ? 0
+                : context.getServiceReferences((String) null, "(component.name=evil.timer)").length);
+        assertTrue(plugins.get(String.valueOf(plugin.getBundleId())).components().isEmpty());
+    }
+
     // ---- contained at run time
 
     @Test

@@ -10,9 +10,10 @@ import org.carehost.security.internal.ApiScanner.Findings;
  * revision; what the plugin may do then also depends on the policy in force.
  */
 record Inspection(long lastModified, long declared, List<String> unknownNames, String signatureProblem,
-        String trustedSigner, boolean signed, Findings findings) {
+        String trustedSigner, boolean signed, Findings findings, List<String> entryPointProblems) {
 
     Inspection {
         unknownNames = List.copyOf(unknownNames);
+        entryPointProblems = List.copyOf(entryPointProblems);
     }
 }

@@ -78,6 +78,13 @@ final class Inspector {
         }
         String signer = signature.problem() == null ? trustStore.trustedSigner(signature.chains()) : null;
         Findings findings = scanner.scan(entries);
-        return new Inspection(modified, declared, unknown, signature.problem(), signer, signature.signed(), findings);
+        List<String> entryPoints;
+        try {
+            entryPoints = EntryPoints.problems(bundle, entries.files());
+        } catch (IOException | RuntimeException e) {
+            entryPoints = List.of("its entry points cannot be checked (" + e + ")");
+        }
+        return new Inspection(modified, declared, unknown, signature.problem(), signer, signature.signed(), findings,
+                entryPoints);
     }
 }

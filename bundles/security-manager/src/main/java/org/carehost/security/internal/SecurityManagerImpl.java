@@ -125,6 +125,9 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         context.addServiceListener(impostorWatch);
         hooks.add(context.registerService(ResolverHookFactory.class, resolverGate, null));
         hooks.add(context.registerService(WeavingHook.class, new ClassGate(scope, this::admission), null));
+        ExtenderGate extenders = new ExtenderGate(scope, this::admission);
+        hooks.add(context.registerService(org.osgi.framework.hooks.bundle.EventHook.class, extenders, null));
+        hooks.add(context.registerService(org.osgi.framework.hooks.bundle.FindHook.class, extenders, null));
         hooks.add(context.registerService(FindHook.class, gate, null));
         hooks.add(context.registerService(EventListenerHook.class, gate, null));
         hooks.add(context.registerService(EventAdmin.class, new GuardedEventAdmin(() -> events, this::grantsOf,
@@ -213,6 +216,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                             + "runs only plugins signed by a trusted signer"
                     : "it is not signed; production mode runs only plugins signed by a trusted signer");
         }
+        reasons.addAll(inspection.entryPointProblems());
         Findings findings = inspection.findings();
         if (findings.problem() != null) {
             reasons.add(findings.problem());

@@ -99,6 +99,14 @@ class RulesTest {
         assertFalse(ServiceGate.reaches("carehost/pat*", "carehost/patient/"));
     }
 
+    @Test
+    void serviceComponentHeadersListDescriptionsWithWildcards() {
+        assertTrue(EntryPoints.listed("OSGI-INF/*.xml", "OSGI-INF/org.example.A.xml"));
+        assertTrue(EntryPoints.listed("OSGI-INF/a.xml, /OSGI-INF/b.xml", "OSGI-INF/b.xml"));
+        assertFalse(EntryPoints.listed("OSGI-INF/*.xml", "OSGI-INF/sub/x.xml"));
+        assertFalse(EntryPoints.listed("OSGI-INF/a.xml", "OSGI-INF/b.xml"));
+    }
+
     private static Grants grants(Permission... held) {
         long bits = 0;
         for (Permission permission : held) {
