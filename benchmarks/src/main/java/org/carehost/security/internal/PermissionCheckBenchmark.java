@@ -47,7 +47,7 @@ public class PermissionCheckBenchmark {
             records.put(ids[i], "{\"resourceType\":\"Patient\",\"id\":\"" + ids[i] + "\"}");
         }
         grants = new PluginGrants("org.example.bench", "1.0.0",
-                Permission.READ_PATIENTS.bit() | Permission.READ_APPOINTMENTS.bit(), new Denials(Clock.systemUTC()));
+                Permission.READ_PATIENTS.bit() | Permission.READ_APPOINTMENTS.bit(), new Denials(Clock.systemUTC()), null);
     }
 
     private String id() {

@@ -8,6 +8,7 @@ import org.carehost.audit.AuditLog;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.security.PermissionDeniedException;
+import org.carehost.sdk.security.QuotaExceededException;
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
 
@@ -40,12 +41,20 @@ final class Audit {
             result = call.get();
         } catch (RuntimeException e) {
             append(action, operation, query, before,
-                    e instanceof PermissionDeniedException ? AuditOutcome.DENIED : AuditOutcome.ERROR,
+                    e instanceof PermissionDeniedException || e instanceof QuotaExceededException ? AuditOutcome.DENIED
+                            : AuditOutcome.ERROR,
                     e.getClass().getSimpleName() + ": " + e.getMessage());
             throw e;
         }
-        append(action, operation, query, after == null ? before : after.apply(result), AuditOutcome.SUCCESS, null);
+        Subject touched = after == null ? before : after.apply(result);
+        append(action, operation, query, touched, AuditOutcome.SUCCESS, null);
+        touched(touched.patientId());
         return result;
+    }
+
+    /** Tells the security manager which patient the call reached (distinct patients per hour: anomalies). */
+    void touched(String patientId) {
+        grants.touched(patientId);
     }
 
     private void append(AuditAction action, String operation, String query, Subject subject, AuditOutcome outcome,

@@ -39,9 +39,11 @@ public final class PatientServiceImpl implements PatientService {
     @Override
     public Page<Patient> search(PatientQuery query) {
         Objects.requireNonNull(query, "query");
-        return audit.call(Permission.READ_PATIENTS, AuditAction.EXECUTE, "PatientService.search",
+        Page<Patient> page = audit.call(Permission.READ_PATIENTS, AuditAction.EXECUTE, "PatientService.search",
                 query.toString(), new Subject(TYPE, null, null),
                 () -> records.search(query), null);
+        page.items().forEach(patient -> audit.touched(patient.id()));
+        return page;
     }
 
     @Override

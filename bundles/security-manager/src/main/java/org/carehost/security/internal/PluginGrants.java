@@ -1,16 +1,27 @@
 package org.carehost.security.internal;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.carehost.sdk.security.PermissionDeniedException;
+import org.carehost.sdk.security.QuotaExceededException;
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
 
 /**
- * One plugin's grants as a bit set that the policy replaces at once; a check is a volatile read and a bit
- * test. Also counts what was used and what was denied, for {@code plugin:permissions}.
+ * One plugin's grants as a bit set that the policy replaces at once; a check is a volatile read and a bit test
+ * (plus a counter when the plugin has a quota). Also counts what was used and what was denied, for
+ * {@code plugin:permissions}, and the distinct patients it touched this hour, for access anomalies.
  */
 final class PluginGrants implements Grants {
+
+    /** What happens when a plugin crosses a line: the container records, audits and posts it. */
+    interface Alarms {
+        void quotaExceeded(PluginGrants plugin, long limitPerMinute);
+
+        void anomaly(PluginGrants plugin, long distinctPatients, long threshold);
+    }
 
     /** What the container's own bundles hold: everything, with nothing to count. */
     static final Grants CONTAINER = new Grants() {
@@ -23,29 +34,66 @@ final class PluginGrants implements Grants {
         public void check(Permission permission) {
             // the container's own bundles are trusted
         }
+
+        @Override
+        public void touched(String patientId) {
+            // not watched
+        }
     };
+
+    private static final long MINUTE_NANOS = 60_000_000_000L;
+    private static final long HOUR_NANOS = 60 * MINUTE_NANOS;
 
     private final String plugin;
     private final String version;
     private final Denials denials;
+    private final Alarms alarms;
     private volatile long granted;
     /** Read without a fence on the fast path: a stale read only means one more (idempotent) markUsed. */
     private long used;
     private final AtomicLongArray denied = new AtomicLongArray(Permission.values().length);
 
-    PluginGrants(String plugin, String version, long granted, Denials denials) {
+    private volatile long limitPerMinute;
+    private long minute = Long.MIN_VALUE;
+    private long callsThisMinute;
+
+    private volatile long patientsPerHour;
+    private long hour = Long.MIN_VALUE;
+    private final Set<String> patientsThisHour = new HashSet<>();
+    private boolean anomalyRaised;
+
+    PluginGrants(String plugin, String version, long granted, Denials denials, Alarms alarms) {
         this.plugin = plugin;
         this.version = version;
         this.granted = granted;
         this.denials = denials;
+        this.alarms = alarms;
+    }
+
+    String plugin() {
+        return plugin;
+    }
+
+    String version() {
+        return version;
     }
 
     void set(long bits) {
         this.granted = bits;
     }
 
+    /** The limits from the policy: calls per minute and distinct patients per hour (0: none). */
+    void limits(long callsPerMinute, long distinctPatientsPerHour) {
+        this.limitPerMinute = callsPerMinute;
+        this.patientsPerHour = distinctPatientsPerHour;
+    }
+
     long granted() {
         return granted;
+    }
+
+    long limitPerMinute() {
+        return limitPerMinute;
     }
 
     synchronized long used() {
@@ -64,18 +112,64 @@ final class PluginGrants implements Grants {
     @Override
     public void check(Permission permission) {
         long bit = permission.bit();
-        if ((granted & bit) != 0) {
-            if ((used & bit) == 0) {
-                markUsed(bit);
-            }
-            return;
+        if ((granted & bit) == 0) {
+            denied.incrementAndGet(permission.ordinal());
+            denials.record(plugin, version, permission.id(), "called a host service without " + permission.id());
+            throw new PermissionDeniedException(plugin + " " + version, permission.id());
         }
-        denied.incrementAndGet(permission.ordinal());
-        denials.record(plugin, version, permission.id(), "called a host service without " + permission.id());
-        throw new PermissionDeniedException(plugin + " " + version, permission.id());
+        if ((used & bit) == 0) {
+            markUsed(bit);
+        }
+        long limit = limitPerMinute;
+        if (limit > 0) {
+            count(limit);
+        }
     }
 
     private synchronized void markUsed(long bit) {
         used |= bit;
+    }
+
+    private void count(long limit) {
+        boolean firstOver;
+        synchronized (this) {
+            long now = System.nanoTime() / MINUTE_NANOS;
+            if (now != minute) {
+                minute = now;
+                callsThisMinute = 0;
+            }
+            callsThisMinute++;
+            if (callsThisMinute <= limit) {
+                return;
+            }
+            firstOver = callsThisMinute == limit + 1;
+        }
+        if (firstOver) {
+            alarms.quotaExceeded(this, limit);
+        }
+        throw new QuotaExceededException(plugin + " " + version, limit);
+    }
+
+    @Override
+    public void touched(String patientId) {
+        long threshold = patientsPerHour;
+        if (threshold <= 0 || patientId == null) {
+            return;
+        }
+        long distinct;
+        synchronized (this) {
+            long now = System.nanoTime() / HOUR_NANOS;
+            if (now != hour) {
+                hour = now;
+                patientsThisHour.clear();
+                anomalyRaised = false;
+            }
+            if (anomalyRaised || !patientsThisHour.add(patientId) || patientsThisHour.size() <= threshold) {
+                return;
+            }
+            anomalyRaised = true; // once per hour; the set stops growing (bounded memory)
+            distinct = patientsThisHour.size();
+        }
+        alarms.anomaly(this, distinct, threshold);
     }
 }

@@ -1,6 +1,7 @@
 package org.carehost.security.internal;
 
 import java.util.List;
+import java.util.Map;
 
 import org.carehost.security.SecurityMode;
 import org.osgi.framework.Version;
@@ -8,16 +9,28 @@ import org.osgi.framework.VersionRange;
 
 /**
  * The operator's policy as parsed from the policy file: the mode, grants per plugin (and version range) or per
- * signer, denials that override any grant, and the packages plugins may import besides the defaults.
+ * signer, denials that override any grant, the packages plugins may import besides the defaults, quotas of
+ * host-service calls per minute, and the distinct-patients-per-hour threshold of an access anomaly.
  */
-record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<String> allowedImports) {
+record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<String> allowedImports,
+        Map<String, Long> quotas, long defaultQuota, long patientsPerHour) {
 
-    static final Policy DEVELOPMENT_DEFAULT = new Policy(SecurityMode.DEVELOPMENT, List.of(), List.of(), List.of());
+    /** Distinct patients a plugin may touch within an hour before an access anomaly is raised, by default. */
+    static final long DEFAULT_PATIENTS_PER_HOUR = 1000;
+
+    static final Policy DEVELOPMENT_DEFAULT = new Policy(SecurityMode.DEVELOPMENT, List.of(), List.of(), List.of(),
+            Map.of(), 0, DEFAULT_PATIENTS_PER_HOUR);
 
     Policy {
         grants = List.copyOf(grants);
         denials = List.copyOf(denials);
         allowedImports = List.copyOf(allowedImports);
+        quotas = Map.copyOf(quotas);
+    }
+
+    /** The plugin's host-service calls per minute (0: no quota). */
+    long quota(String symbolicName) {
+        return quotas.getOrDefault(symbolicName, defaultQuota);
     }
 
     /** Whom a rule is about: a plugin's symbolic name (with the versions it covers) or a signer's subject DN. */

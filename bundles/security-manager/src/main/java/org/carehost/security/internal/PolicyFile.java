@@ -45,6 +45,8 @@ final class PolicyFile {
             "#   grant signer \"<subject DN>\" <permission>...",
             "#   deny plugin <symbolic-name> [<version-range>] <permission>...     (overrides every grant)",
             "#   allow-import <package or prefix.*>...   (besides the SDK, the OSGi APIs and Jackson)",
+            "#   quota plugin <symbolic-name> <calls-per-minute>    quota default <calls-per-minute>   (host-service calls)",
+            "#   anomaly patients-per-hour <n>   (distinct patients a plugin may touch in an hour before an alert; 1000)",
             "#",
             "# Permissions: " + Permission.validNames(),
             "mode development",
@@ -80,6 +82,9 @@ final class PolicyFile {
         List<Rule> grants = new ArrayList<>();
         List<Rule> denials = new ArrayList<>();
         List<String> imports = new ArrayList<>();
+        java.util.Map<String, Long> quotas = new java.util.HashMap<>();
+        long defaultQuota = 0;
+        long patientsPerHour = Policy.DEFAULT_PATIENTS_PER_HOUR;
         boolean modeSeen = false;
         for (int i = 0; i < lines.size(); i++) {
             String where = source + " line " + (i + 1) + ": ";
@@ -119,12 +124,41 @@ final class PolicyFile {
                         imports.add(pattern);
                     }
                     break;
+                case "quota":
+                    if (words.size() == 3 && words.get(1).equals("default")) {
+                        defaultQuota = count(words.get(2), where);
+                    } else if (words.size() == 4 && words.get(1).equals("plugin")) {
+                        quotas.put(words.get(2), count(words.get(3), where));
+                    } else {
+                        throw new PolicyException(where + "write 'quota plugin <symbolic-name> <calls-per-minute>' "
+                                + "or 'quota default <calls-per-minute>'");
+                    }
+                    break;
+                case "anomaly":
+                    if (words.size() != 3 || !words.get(1).equals("patients-per-hour")) {
+                        throw new PolicyException(where + "write 'anomaly patients-per-hour <n>'");
+                    }
+                    patientsPerHour = count(words.get(2), where);
+                    break;
                 default:
                     throw new PolicyException(where + "unknown entry '" + words.get(0)
-                            + "'; entries are mode, grant, deny and allow-import");
+                            + "'; entries are mode, grant, deny, allow-import, quota and anomaly");
             }
         }
-        return new Policy(mode, grants, denials, imports);
+        return new Policy(mode, grants, denials, imports, quotas, defaultQuota, patientsPerHour);
+    }
+
+    /** A whole number from 0 (none) to a billion. */
+    private static long count(String word, String where) throws PolicyException {
+        try {
+            long value = Long.parseLong(word);
+            if (value >= 0 && value <= 1_000_000_000L) {
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            // the message below
+        }
+        throw new PolicyException(where + "'" + word + "' is not a whole number from 0 (none) to 1000000000");
     }
 
     private static Rule rule(List<String> words, String where) throws PolicyException {

@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.carehost.sdk.event.SecurityEvents;
+import org.carehost.sdk.plugin.PluginEvents;
 import org.carehost.security.Denial;
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
@@ -162,13 +163,54 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
             return PluginGrants.CONTAINER;
         }
         long version = policyVersion;
-        PluginGrants held = grants.computeIfAbsent(caller.getBundleId(), id -> new PluginGrants(
-                String.valueOf(caller.getSymbolicName()), caller.getVersion().toString(), computeGrants(caller), denials));
+        PluginGrants held = grants.computeIfAbsent(caller.getBundleId(), id -> {
+            PluginGrants fresh = new PluginGrants(String.valueOf(caller.getSymbolicName()),
+                    caller.getVersion().toString(), computeGrants(caller), denials, alarms);
+            limit(fresh, policy);
+            return fresh;
+        });
         if (policyVersion != version) {
             // computed under the previous policy, and perhaps added after the new one was applied
             held.set(computeGrants(caller));
+            limit(held, policy);
         }
         return held;
+    }
+
+    private static void limit(PluginGrants plugin, Policy current) {
+        plugin.limits(current.quota(plugin.plugin()), current.patientsPerHour());
+    }
+
+    /** Quota and anomaly alarms: remembered for security:denials, logged, audited and posted. */
+    private final PluginGrants.Alarms alarms = new PluginGrants.Alarms() {
+        @Override
+        public void quotaExceeded(PluginGrants plugin, long limitPerMinute) {
+            String reason = "went over its quota of " + limitPerMinute + " host-service calls per minute";
+            alarm(plugin, "quota", PluginEvents.RESOURCE_EXCEEDED, reason);
+        }
+
+        @Override
+        public void anomaly(PluginGrants plugin, long distinctPatients, long threshold) {
+            String reason = "touched " + distinctPatients + " distinct patients within an hour (threshold " + threshold
+                    + "): access anomaly";
+            alarm(plugin, "anomaly", SecurityEvents.ACCESS_ANOMALY, reason);
+        }
+    };
+
+    private void alarm(PluginGrants plugin, String operation, String topic, String reason) {
+        denials.record(plugin.plugin(), plugin.version(), null, reason);
+        logger.warn("Plugin {} {} {}", plugin.plugin(), plugin.version(), reason);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(PluginEvents.SYMBOLIC_NAME, plugin.plugin());
+        properties.put(PluginEvents.VERSION, plugin.version());
+        properties.put(PluginEvents.REASON, reason);
+        post(topic, properties);
+        Map<String, Object> audited = new HashMap<>();
+        audited.put(SecurityEvents.PLUGIN, plugin.plugin());
+        audited.put(SecurityEvents.VERSION, plugin.version());
+        audited.put(SecurityEvents.OPERATION, "security." + operation);
+        audited.put(SecurityEvents.REASON, reason);
+        post(SecurityEvents.DENIED, audited);
     }
 
     /** What the plugin holds under the current policy: never more than it declared. */
@@ -406,7 +448,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
             policyError = null;
         } catch (IOException | PolicyException e) {
             // No previous policy to keep: fail closed (production, nothing granted) until the file is fixed.
-            policy = new Policy(SecurityMode.PRODUCTION, List.of(), List.of(), List.of());
+            policy = new Policy(SecurityMode.PRODUCTION, List.of(), List.of(), List.of(), Map.of(), 0,
+                    Policy.DEFAULT_PATIENTS_PER_HOUR);
             policyError = e.getMessage();
             logger.error("Security policy {} refused, so nothing is granted until it is fixed: {}", policyFile.path(),
                     e.getMessage());
@@ -495,6 +538,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 long before = entry.getValue().granted();
                 long after = computeGrants(bundle);
                 entry.getValue().set(after);
+                limit(entry.getValue(), policy);
                 if (visibility(before) != visibility(after)) {
                     pendingRefresh.add(bundle.getBundleId());
                 }
@@ -673,6 +717,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         long granted = 0;
         long used = 0;
         Map<String, Long> denied = new TreeMap<>();
+        long quota = policy.quota(String.valueOf(plugin.getSymbolicName()));
         if (held instanceof PluginGrants) {
             PluginGrants live = (PluginGrants) held;
             granted = live.granted();
@@ -690,7 +735,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         }
         return new PermissionReport(String.valueOf(plugin.getSymbolicName()), plugin.getVersion().toString(),
                 ids(inspection.declared()), ids(granted), ids(used), denied, inspection.trustedSigner(),
-                refusals(plugin));
+                refusals(plugin), quota);
     }
 
     @Override

@@ -37,6 +37,20 @@ class PolicyFileTest {
     }
 
     @Test
+    void quotasAndTheAnomalyThresholdAreParsed() throws Exception {
+        Policy policy = PolicyFile.parse(List.of("quota default 600", "quota plugin org.example.labs 60",
+                "anomaly patients-per-hour 50"), "policy");
+        assertEquals(60, policy.quota("org.example.labs"));
+        assertEquals(600, policy.quota("org.example.other"));
+        assertEquals(50, policy.patientsPerHour());
+        assertEquals(0, PolicyFile.parse(List.of("mode development"), "policy").quota("x"));
+        assertEquals(Policy.DEFAULT_PATIENTS_PER_HOUR, PolicyFile.parse(List.of(), "policy").patientsPerHour());
+        assertMessage("policy line 1: '-5' is not a whole number", "quota default -5");
+        assertMessage("policy line 1: write 'quota plugin", "quota org.example.labs 5");
+        assertMessage("policy line 1: write 'anomaly patients-per-hour <n>'", "anomaly patients 5");
+    }
+
+    @Test
     void everyMistakeIsReportedWithItsLine() {
         assertMessage("policy line 2: unknown permission 'read:patient'", "mode development", "grant plugin a read:patient");
         assertMessage("policy line 1: write 'mode development' or 'mode production'", "mode strict");

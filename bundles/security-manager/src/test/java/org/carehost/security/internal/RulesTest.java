@@ -107,11 +107,43 @@ class RulesTest {
         assertFalse(EntryPoints.listed("OSGI-INF/a.xml", "OSGI-INF/b.xml"));
     }
 
+    @Test
+    void aQuotaStopsTheCallsOverItAndRaisesOneAlarmAndSoDoesAnAnomaly() {
+        java.util.List<String> alarms = new java.util.ArrayList<>();
+        PluginGrants plugin = new PluginGrants("p", "1.0.0", Permission.READ_PATIENTS.bit(),
+                new Denials(java.time.Clock.systemUTC()), new PluginGrants.Alarms() {
+                    @Override
+                    public void quotaExceeded(PluginGrants p, long limit) {
+                        alarms.add("quota " + limit);
+                    }
+
+                    @Override
+                    public void anomaly(PluginGrants p, long distinct, long threshold) {
+                        alarms.add("anomaly " + distinct + "/" + threshold);
+                    }
+                });
+        plugin.limits(2, 2);
+        plugin.check(Permission.READ_PATIENTS);
+        plugin.check(Permission.READ_PATIENTS);
+        for (int i = 0; i < 3; i++) {
+            org.junit.jupiter.api.Assertions.assertThrows(org.carehost.sdk.security.QuotaExceededException.class,
+                    () -> plugin.check(Permission.READ_PATIENTS));
+        }
+        plugin.touched("a");
+        plugin.touched("a");
+        plugin.touched("b");
+        plugin.touched("c");
+        plugin.touched("d");
+        assertEquals(List.of("quota 2", "anomaly 3/2"), alarms);
+        plugin.limits(0, 0);
+        plugin.check(Permission.READ_PATIENTS);
+    }
+
     private static Grants grants(Permission... held) {
         long bits = 0;
         for (Permission permission : held) {
             bits |= permission.bit();
         }
-        return new PluginGrants("p", "1.0.0", bits, new Denials(java.time.Clock.systemUTC()));
+        return new PluginGrants("p", "1.0.0", bits, new Denials(java.time.Clock.systemUTC()), null);
     }
 }

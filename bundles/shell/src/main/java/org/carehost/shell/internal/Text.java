@@ -122,6 +122,8 @@ final class Text {
                 .map(entry -> entry.getKey() + " (" + entry.getValue() + "x)").collect(Collectors.joining(", ")))
                 .append('\n');
         out.append("  signer:   ").append(report.signer() == null ? "none trusted" : report.signer()).append('\n');
+        out.append("  quota:    ").append(report.quotaPerMinute() == 0 ? "none"
+                : report.quotaPerMinute() + " host-service calls per minute").append('\n');
         for (String refusal : report.refusals()) {
             out.append("  REFUSED:  ").append(refusal).append('\n');
         }

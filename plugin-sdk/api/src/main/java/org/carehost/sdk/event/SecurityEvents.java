@@ -10,6 +10,8 @@ public final class SecurityEvents {
     public static final String TOPIC_ALL = TOPIC_PREFIX + "*";
     /** A plugin was refused something: resolving, a service registration, an import. */
     public static final String DENIED = TOPIC_PREFIX + "DENIED";
+    /** A plugin touched more distinct patients within an hour than the policy's threshold. */
+    public static final String ACCESS_ANOMALY = TOPIC_PREFIX + "ACCESS_ANOMALY";
     /** The operator changed the policy: a grant, a revoke, the mode. */
     public static final String POLICY_CHANGED = TOPIC_PREFIX + "POLICY_CHANGED";
 

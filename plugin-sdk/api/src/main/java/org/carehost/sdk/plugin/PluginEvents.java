@@ -20,6 +20,8 @@ public final class PluginEvents {
     public static final String UNINSTALLED = TOPIC_PREFIX + "UNINSTALLED";
     /** The plugin could not be installed, resolved or started, or one of its components failed. */
     public static final String FAILED = TOPIC_PREFIX + "FAILED";
+    /** A plugin went over its quota of host-service calls; posted once per window. */
+    public static final String RESOURCE_EXCEEDED = TOPIC_PREFIX + "RESOURCE_EXCEEDED";
 
     /** Property: the plugin's bundle symbolic name ({@code String}); the standard Event Admin key. */
     public static final String SYMBOLIC_NAME = "bundle.symbolicName";
