@@ -1,10 +1,15 @@
 package org.carehost.security.internal;
 
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.carehost.sdk.fhir.FhirJson;
+import org.carehost.sdk.patient.HumanName;
+import org.carehost.sdk.patient.Identifier;
+import org.carehost.sdk.patient.Patient;
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,10 +24,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the security manager's per-call check costs a host-service call: the same non-audited call (an
- * in-memory record lookup, far cheaper than any real read, so the worst case for the ratio) with and without
- * the check a guarded service makes ({@link PluginGrants#check}, the class the services use). In this package
- * because the grants class is internal to the security-manager bundle.
+ * What the security manager's per-call check costs a host-service call, side by side: the same non-audited
+ * call with and without the check a guarded service makes ({@link PluginGrants#check}, the class the services
+ * use). Two calls: a bare in-memory lookup (a few nanoseconds, cheaper than any real service call: the worst
+ * case for the ratio) and the in-memory half of {@code PatientService.get}, turning the stored FHIR JSON into a
+ * {@code Patient} (the database read, tens of microseconds more, is left out). In this package because the grants
+ * class is internal to the security-manager bundle.
  *
  * <pre>java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.openjdk.jmh.Main PermissionCheck</pre>
  */
@@ -44,7 +51,10 @@ public class PermissionCheckBenchmark {
         ids = new String[1024];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = "patient-" + i;
-            records.put(ids[i], "{\"resourceType\":\"Patient\",\"id\":\"" + ids[i] + "\"}");
+            records.put(ids[i], FhirJson.write(Patient.builder().id(ids[i])
+                    .addName(HumanName.official("Family" + i, "Given" + i))
+                    .addIdentifier(Identifier.mrn("urn:bench", "B" + i))
+                    .birthDate(LocalDate.of(1950 + i % 60, 1 + i % 12, 1 + i % 28)).build()));
         }
         grants = new PluginGrants("org.example.bench", "1.0.0",
                 Permission.READ_PATIENTS.bit() | Permission.READ_APPOINTMENTS.bit(), new Denials(Clock.systemUTC()), null);
@@ -64,6 +74,17 @@ public class PermissionCheckBenchmark {
     public String guardedCall() {
         grants.check(Permission.READ_PATIENTS);
         return records.get(id());
+    }
+
+    @Benchmark
+    public Patient unguardedRead() {
+        return FhirJson.readPatient(records.get(id()));
+    }
+
+    @Benchmark
+    public Patient guardedRead() {
+        grants.check(Permission.READ_PATIENTS);
+        return FhirJson.readPatient(records.get(id()));
     }
 
     @Benchmark

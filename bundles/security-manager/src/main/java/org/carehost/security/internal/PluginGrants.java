@@ -48,16 +48,18 @@ final class PluginGrants implements Grants {
     private final String version;
     private final Denials denials;
     private final Alarms alarms;
-    private volatile long granted;
+    /** What the policy gives the plugin, replaced whole so that a check reads one field. */
+    private record Limits(long granted, long callsPerMinute, long patientsPerHour) {
+    }
+
+    private volatile Limits limits;
     /** Read without a fence on the fast path: a stale read only means one more (idempotent) markUsed. */
     private long used;
     private final AtomicLongArray denied = new AtomicLongArray(Permission.values().length);
 
-    private volatile long limitPerMinute;
     private long minute = Long.MIN_VALUE;
     private long callsThisMinute;
 
-    private volatile long patientsPerHour;
     private long hour = Long.MIN_VALUE;
     private final Set<String> patientsThisHour = new HashSet<>();
     private boolean anomalyRaised;
@@ -65,7 +67,7 @@ final class PluginGrants implements Grants {
     PluginGrants(String plugin, String version, long granted, Denials denials, Alarms alarms) {
         this.plugin = plugin;
         this.version = version;
-        this.granted = granted;
+        this.limits = new Limits(granted, 0, 0);
         this.denials = denials;
         this.alarms = alarms;
     }
@@ -78,22 +80,18 @@ final class PluginGrants implements Grants {
         return version;
     }
 
-    void set(long bits) {
-        this.granted = bits;
+    synchronized void set(long bits) {
+        Limits now = limits;
+        limits = new Limits(bits, now.callsPerMinute(), now.patientsPerHour());
     }
 
     /** The limits from the policy: calls per minute and distinct patients per hour (0: none). */
-    void limits(long callsPerMinute, long distinctPatientsPerHour) {
-        this.limitPerMinute = callsPerMinute;
-        this.patientsPerHour = distinctPatientsPerHour;
+    synchronized void limits(long callsPerMinute, long distinctPatientsPerHour) {
+        limits = new Limits(limits.granted(), callsPerMinute, distinctPatientsPerHour);
     }
 
     long granted() {
-        return granted;
-    }
-
-    long limitPerMinute() {
-        return limitPerMinute;
+        return limits.granted();
     }
 
     synchronized long used() {
@@ -106,13 +104,14 @@ final class PluginGrants implements Grants {
 
     @Override
     public boolean holds(Permission permission) {
-        return (granted & permission.bit()) != 0;
+        return (limits.granted() & permission.bit()) != 0;
     }
 
     @Override
     public void check(Permission permission) {
         long bit = permission.bit();
-        if ((granted & bit) == 0) {
+        Limits now = limits;
+        if ((now.granted() & bit) == 0) {
             denied.incrementAndGet(permission.ordinal());
             denials.record(plugin, version, permission.id(), "called a host service without " + permission.id());
             throw new PermissionDeniedException(plugin + " " + version, permission.id());
@@ -120,9 +119,8 @@ final class PluginGrants implements Grants {
         if ((used & bit) == 0) {
             markUsed(bit);
         }
-        long limit = limitPerMinute;
-        if (limit > 0) {
-            count(limit);
+        if (now.callsPerMinute() > 0) {
+            count(now.callsPerMinute());
         }
     }
 
@@ -152,7 +150,7 @@ final class PluginGrants implements Grants {
 
     @Override
     public void touched(String patientId) {
-        long threshold = patientsPerHour;
+        long threshold = limits.patientsPerHour();
         if (threshold <= 0 || patientId == null) {
             return;
         }
