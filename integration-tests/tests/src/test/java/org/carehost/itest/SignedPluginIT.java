@@ -114,6 +114,13 @@ public class SignedPluginIT {
         trusted.start();
         assertEquals(Bundle.ACTIVE, trusted.getState());
 
+        // Deleting the policy file never lowers the policy: production stays in force, with the error shown.
+        Files.delete(Paths.get(context.getProperty("carehost.security.policy")));
+        Await.until("the missing policy is noticed", 20_000, () -> security.status().policyError() != null);
+        assertEquals(SecurityMode.PRODUCTION, security.status().mode());
+        assertTrue(security.status().policyError(), security.status().policyError().contains("is missing"));
+        assertTrue(String.join(" ", security.refusals(unsigned)).contains("it is not signed"));
+
         security.setMode(SecurityMode.DEVELOPMENT);
         Await.until("the unsigned plugin runs in development mode", 20_000, () -> {
             if (unsigned.getState() != Bundle.ACTIVE) {

@@ -14,6 +14,7 @@ import org.carehost.sdk.resource.Page;
 import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.carehost.sdk.security.PermissionDeniedException;
+import org.carehost.sdk.security.QuotaExceededException;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.security.Grants;
@@ -78,7 +79,7 @@ public final class AuditServiceImpl implements AuditService {
     private void check(Permission permission, String operation) {
         try {
             grants.check(permission);
-        } catch (PermissionDeniedException denied) {
+        } catch (PermissionDeniedException | QuotaExceededException denied) {
             log.append(new AuditEvent(caller.getSymbolicName(), caller.getVersion().toString(), null, null,
                     AuditAction.EXECUTE, operation, "AuditEvent", null, null, null, AuditOutcome.DENIED,
                     denied.getMessage()));

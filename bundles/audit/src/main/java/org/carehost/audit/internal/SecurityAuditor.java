@@ -19,7 +19,8 @@ import org.osgi.service.log.LoggerFactory;
  * Puts the security manager's decisions in the trail: plugins refused (not resolved, impostor services) as
  * DENIED under the plugin's name, and the operator's policy changes (grant, revoke, mode) as updates.
  */
-@Component(property = EventConstants.EVENT_TOPIC + "=" + SecurityEvents.TOPIC_ALL)
+@Component(property = {EventConstants.EVENT_TOPIC + "=" + SecurityEvents.DENIED,
+        EventConstants.EVENT_TOPIC + "=" + SecurityEvents.POLICY_CHANGED})
 public final class SecurityAuditor implements EventHandler {
 
     private final AuditLog log;
@@ -35,13 +36,19 @@ public final class SecurityAuditor implements EventHandler {
     public void handleEvent(Event event) {
         boolean denied = SecurityEvents.DENIED.equals(event.getTopic());
         String plugin = text(event, SecurityEvents.PLUGIN);
+        String operation = text(event, SecurityEvents.OPERATION);
+        if (operation == null) {
+            logger.error("Security event {} without an operation not audited: {}", event.getTopic(),
+                    event.getProperty(SecurityEvents.REASON));
+            return;
+        }
         try {
-            log.append(new AuditEvent(denied ? plugin : "operator", denied ? text(event, SecurityEvents.VERSION) : null,
-                    null, null, denied ? AuditAction.EXECUTE : AuditAction.UPDATE, text(event, SecurityEvents.OPERATION),
+            log.append(new AuditEvent(denied && plugin != null ? plugin : "operator", denied ? text(event, SecurityEvents.VERSION) : null,
+                    null, null, denied ? AuditAction.EXECUTE : AuditAction.UPDATE, operation,
                     "Plugin", plugin, null, null, denied ? AuditOutcome.DENIED : AuditOutcome.SUCCESS,
                     text(event, SecurityEvents.REASON)));
-        } catch (AuditUnavailableException e) {
-            logger.error("Security decision {} not audited: {}", event.getProperty(SecurityEvents.REASON), e.getMessage());
+        } catch (AuditUnavailableException | IllegalArgumentException | NullPointerException e) {
+            logger.error("Security decision {} not audited: {}", event.getProperty(SecurityEvents.REASON), e.toString());
         }
     }
 

@@ -71,8 +71,10 @@ public final class AppointmentServiceImpl implements AppointmentService {
     @Override
     public Page<Appointment> search(AppointmentQuery query) {
         Objects.requireNonNull(query, "query");
-        return audit.call(Permission.READ_APPOINTMENTS, AuditAction.EXECUTE, "AppointmentService.search",
-                query.toString(),
+        Page<Appointment> page = audit.call(Permission.READ_APPOINTMENTS, AuditAction.EXECUTE,
+                "AppointmentService.search", query.toString(),
                 new Subject(TYPE, null, query.patientId()), () -> records.search(query), null);
+        page.items().forEach(appointment -> appointment.patientId().ifPresent(audit::touched));
+        return page;
     }
 }

@@ -58,7 +58,10 @@ public final class PluginManagerImpl implements PluginManager {
     private final BundleListener changes = event -> lastChange = System.nanoTime();
     private volatile long lastChange = System.nanoTime();
 
-    /** Optional: without the security manager (e.g. in some tests) plugins are simply not restricted. */
+    /**
+     * Dynamic: while the security manager restarts, install and why work without its checks (its hooks, which
+     * enforce everything, are gone with it then too). The bundle still needs its API package to resolve.
+     */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile SecurityAdmin security;
 

@@ -59,6 +59,7 @@ final class PluginGrants implements Grants {
 
     private long minute = Long.MIN_VALUE;
     private long callsThisMinute;
+    private boolean quotaAlarmed;
 
     private long hour = Long.MIN_VALUE;
     private final Set<String> patientsThisHour = new HashSet<>();
@@ -131,16 +132,18 @@ final class PluginGrants implements Grants {
     private void count(long limit) {
         boolean firstOver;
         synchronized (this) {
-            long now = System.nanoTime() / MINUTE_NANOS;
+            long now = Math.floorDiv(System.nanoTime(), MINUTE_NANOS);
             if (now != minute) {
                 minute = now;
                 callsThisMinute = 0;
+                quotaAlarmed = false;
             }
             callsThisMinute++;
             if (callsThisMinute <= limit) {
                 return;
             }
-            firstOver = callsThisMinute == limit + 1;
+            firstOver = !quotaAlarmed;
+            quotaAlarmed = true;
         }
         if (firstOver) {
             alarms.quotaExceeded(this, limit);
@@ -156,7 +159,7 @@ final class PluginGrants implements Grants {
         }
         long distinct;
         synchronized (this) {
-            long now = System.nanoTime() / HOUR_NANOS;
+            long now = Math.floorDiv(System.nanoTime(), HOUR_NANOS);
             if (now != hour) {
                 hour = now;
                 patientsThisHour.clear();

@@ -290,15 +290,22 @@ final class PolicyFile {
                 List<String> rest = new ArrayList<>(words.subList(3, words.size()));
                 String range = rest.get(0).startsWith("[") || rest.get(0).startsWith("(") || rest.get(0).equals("*")
                         ? rest.remove(0) : null;
-                rest.removeIf(name -> permissions.stream().anyMatch(p -> p.id().equals(name)));
-                if (rest.isEmpty()) {
+                boolean changed = rest.removeIf(name -> permissions.stream().anyMatch(p -> p.id().equals(name)));
+                if (changed && rest.isEmpty()) {
                     continue;
                 }
-                line = verb + " plugin " + symbolicName + (range == null ? "" : " " + range) + " " + String.join(" ", rest);
+                if (changed) {
+                    line = verb + " plugin " + symbolicName + (range == null ? "" : " " + quoted(range)) + " "
+                            + String.join(" ", rest);
+                }
             }
             kept.add(line);
         }
         return kept;
+    }
+
+    private static String quoted(String word) {
+        return word.chars().anyMatch(Character::isWhitespace) ? "\"" + word + "\"" : word;
     }
 
     private void checkAndWrite(List<String> lines) throws IOException, PolicyException {
@@ -312,6 +319,10 @@ final class PolicyFile {
         Path temp = Files.createTempFile(dir, ".policy", ".tmp");
         try {
             Files.write(temp, lines, StandardCharsets.UTF_8);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temp,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true); // the new policy is on disk before it replaces the old one
+            }
             try {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -204,6 +204,9 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         properties.put(PluginEvents.SYMBOLIC_NAME, plugin.plugin());
         properties.put(PluginEvents.VERSION, plugin.version());
         properties.put(PluginEvents.REASON, reason);
+        properties.put(SecurityEvents.PLUGIN, plugin.plugin());
+        properties.put(SecurityEvents.VERSION, plugin.version());
+        properties.put(SecurityEvents.REASON, reason);
         post(topic, properties);
         Map<String, Object> audited = new HashMap<>();
         audited.put(SecurityEvents.PLUGIN, plugin.plugin());
@@ -507,6 +510,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     synchronized void reload() {
         Policy loaded;
         try {
+            if (!Files.exists(policyFile.path())) {
+                throw new PolicyException(policyFile.path() + " is missing; restore it (a missing file never lowers "
+                        + "the policy; on the next start it is written again in development mode)");
+            }
             loaded = policyFile.load();
         } catch (IOException | PolicyException e) {
             if (!e.getMessage().equals(policyError)) {
@@ -651,7 +658,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     }
 
     private void edit(Edit edit) {
-        if (policyError != null) {
+        if (policyError != null && Files.exists(policyFile.path())) {
             throw new IllegalStateException("The policy file has an error; fix it first: " + policyError);
         }
         try {
@@ -761,6 +768,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     public Optional<String> hiddenBecause(Bundle requester, String serviceInterface) {
         if (!scope.isPlugin(requester)) {
             return Optional.empty();
+        }
+        if (!ServiceGate.FOR_PLUGINS.containsKey(serviceInterface)
+                && ServiceGate.impostor(new String[] {serviceInterface}) == null) {
+            return Optional.empty(); // plugins' own interfaces: visible whenever some plugin provides them
         }
         return Optional.ofNullable(ServiceGate.hiddenBecause(grantsOf(requester), serviceInterface));
     }

@@ -118,7 +118,7 @@ final class Text {
         out.append("  declared: ").append(listOrNone(report.declared())).append('\n');
         out.append("  granted:  ").append(listOrNone(report.granted())).append('\n');
         out.append("  used:     ").append(listOrNone(report.used())).append('\n');
-        out.append("  denied:   ").append(report.denied().isEmpty() ? "none" : report.denied().entrySet().stream()
+        out.append("  denied:   ").append(report.denied().isEmpty() ? "none" : new java.util.TreeMap<>(report.denied()).entrySet().stream()
                 .map(entry -> entry.getKey() + " (" + entry.getValue() + "x)").collect(Collectors.joining(", ")))
                 .append('\n');
         out.append("  signer:   ").append(report.signer() == null ? "none trusted" : report.signer()).append('\n');
@@ -160,7 +160,7 @@ final class Text {
     }
 
     private static String listOrNone(java.util.Collection<String> names) {
-        return names.isEmpty() ? "none" : String.join(", ", names);
+        return names.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(names));
     }
 
     /** Cells stay on one line so that columns stay aligned. */

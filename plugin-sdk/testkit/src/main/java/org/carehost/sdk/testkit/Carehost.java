@@ -226,9 +226,13 @@ public final class Carehost implements AutoCloseable {
             if (references == null) {
                 return "";
             }
-            Object admin = context.getService(references[0]);
-            Object refusals = admin.getClass().getMethod("refusals", Bundle.class).invoke(admin, plugin);
-            return ((List<?>) refusals).isEmpty() ? "" : " Refused by the security manager: " + refusals;
+            try {
+                Object admin = context.getService(references[0]);
+                Object refusals = admin.getClass().getMethod("refusals", Bundle.class).invoke(admin, plugin);
+                return ((List<?>) refusals).isEmpty() ? "" : " Refused by the security manager: " + refusals;
+            } finally {
+                context.ungetService(references[0]);
+            }
         } catch (ReflectiveOperationException | InvalidSyntaxException | RuntimeException e) {
             return " (the security manager's reasons could not be read: " + e + ")";
         }
@@ -243,8 +247,18 @@ public final class Carehost implements AutoCloseable {
             Manifest manifest = jar.getManifest();
             String name = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
             String declared = manifest == null ? null : manifest.getMainAttributes().getValue("Carehost-Permissions");
-            if (name != null && declared != null && !declared.isBlank()) {
-                lines.add("grant plugin " + name.split(";")[0].trim() + " " + declared.replace(',', ' '));
+            if (name != null && declared != null) {
+                // Only names that exist: an unknown one is reported by the security manager as the plugin's problem.
+                List<String> known = new ArrayList<>();
+                for (String permission : declared.split(",")) {
+                    if (permission.trim().matches("(read|write):(patients|appointments|audit)|publish:events"
+                            + "|use:(network|files|processes|reflection|native)")) {
+                        known.add(permission.trim());
+                    }
+                }
+                if (!known.isEmpty()) {
+                    lines.add("grant plugin " + name.split(";")[0].trim() + " " + String.join(" ", known));
+                }
             }
         }
         Files.write(policy, lines);
