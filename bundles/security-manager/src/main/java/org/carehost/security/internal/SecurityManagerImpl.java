@@ -8,7 +8,6 @@ import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.carehost.sdk.event.SecurityEvents;
-import org.carehost.sdk.plugin.PluginEvents;
 import org.carehost.security.Denial;
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
@@ -83,6 +80,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final Path trustDir;
     private final Inspector inspector;
     private final Denials denials = new Denials(Clock.systemUTC());
+    private final Alerts alerts;
     private final Map<Long, PluginGrants> grants = new ConcurrentHashMap<>();
     private final Map<Long, Set<String>> wiringRefusals = new ConcurrentHashMap<>();
     private final Map<Long, String> impostors = new ConcurrentHashMap<>();
@@ -114,6 +112,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.context = context;
         this.logger = logger;
         this.scope = new PluginScope(context);
+        this.alerts = new Alerts(denials, logger, worker, () -> events);
         this.policyFile = new PolicyFile(Paths.get(property(POLICY_PROPERTY, "etc/security/policy")));
         this.trustDir = Paths.get(property(TRUST_PROPERTY, "etc/security/trusted"));
         Path scratch = context.getDataFile("scratch").toPath();
@@ -165,7 +164,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         long version = policyVersion;
         PluginGrants held = grants.computeIfAbsent(caller.getBundleId(), id -> {
             PluginGrants fresh = new PluginGrants(String.valueOf(caller.getSymbolicName()),
-                    caller.getVersion().toString(), computeGrants(caller), denials, alarms);
+                    caller.getVersion().toString(), computeGrants(caller), denials, alerts);
             limit(fresh, policy);
             return fresh;
         });
@@ -179,41 +178,6 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
 
     private static void limit(PluginGrants plugin, Policy current) {
         plugin.limits(current.quota(plugin.plugin()), current.patientsPerHour());
-    }
-
-    /** Quota and anomaly alarms: remembered for security:denials, logged, audited and posted. */
-    private final PluginGrants.Alarms alarms = new PluginGrants.Alarms() {
-        @Override
-        public void quotaExceeded(PluginGrants plugin, long limitPerMinute) {
-            String reason = "went over its quota of " + limitPerMinute + " host-service calls per minute";
-            alarm(plugin, "quota", PluginEvents.RESOURCE_EXCEEDED, reason);
-        }
-
-        @Override
-        public void anomaly(PluginGrants plugin, long distinctPatients, long threshold) {
-            String reason = "touched " + distinctPatients + " distinct patients within an hour (threshold " + threshold
-                    + "): access anomaly";
-            alarm(plugin, "anomaly", SecurityEvents.ACCESS_ANOMALY, reason);
-        }
-    };
-
-    private void alarm(PluginGrants plugin, String operation, String topic, String reason) {
-        denials.record(plugin.plugin(), plugin.version(), null, reason);
-        logger.warn("Plugin {} {} {}", plugin.plugin(), plugin.version(), reason);
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(PluginEvents.SYMBOLIC_NAME, plugin.plugin());
-        properties.put(PluginEvents.VERSION, plugin.version());
-        properties.put(PluginEvents.REASON, reason);
-        properties.put(SecurityEvents.PLUGIN, plugin.plugin());
-        properties.put(SecurityEvents.VERSION, plugin.version());
-        properties.put(SecurityEvents.REASON, reason);
-        post(topic, properties);
-        Map<String, Object> audited = new HashMap<>();
-        audited.put(SecurityEvents.PLUGIN, plugin.plugin());
-        audited.put(SecurityEvents.VERSION, plugin.version());
-        audited.put(SecurityEvents.OPERATION, "security." + operation);
-        audited.put(SecurityEvents.REASON, reason);
-        post(SecurityEvents.DENIED, audited);
     }
 
     /** What the plugin holds under the current policy: never more than it declared. */
@@ -332,34 +296,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
 
     /** A denial that is not a service call (those are audited by the service): remembered, logged and audited. */
     private void deny(Bundle plugin, String operation, String permission, String reason) {
-        String name = String.valueOf(plugin.getSymbolicName());
-        String version = plugin.getVersion().toString();
-        denials.record(name, version, permission, reason);
-        logger.warn("Plugin {} {} {}", name, version, reason);
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(SecurityEvents.PLUGIN, name);
-        properties.put(SecurityEvents.VERSION, version);
-        properties.put(SecurityEvents.OPERATION, "security." + operation);
-        properties.put(SecurityEvents.REASON, reason);
-        if (permission != null) {
-            properties.put(SecurityEvents.PERMISSION, permission);
-        }
-        post(SecurityEvents.DENIED, properties);
-    }
-
-    private void post(String topic, Map<String, Object> properties) {
-        try {
-            worker.execute(() -> {
-                EventAdmin admin = events;
-                if (admin != null) {
-                    admin.sendEvent(new Event(topic, properties));
-                } else {
-                    logger.warn("Event Admin is not running: {} {} not posted (so not audited)", topic, properties);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            logger.warn("Security manager stopping: {} {} not posted", topic, properties);
-        }
+        alerts.denied(String.valueOf(plugin.getSymbolicName()), plugin.getVersion().toString(), operation, permission,
+                reason);
     }
 
     // ---- listeners
@@ -646,10 +584,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     @Override
     public synchronized String setMode(SecurityMode mode) {
         edit(() -> policyFile.setMode(mode));
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(SecurityEvents.OPERATION, "security:mode");
-        properties.put(SecurityEvents.REASON, "mode " + mode.name().toLowerCase(Locale.ROOT));
-        post(SecurityEvents.POLICY_CHANGED, properties);
+        alerts.policyChanged("security:mode", null, null, "mode " + mode.name().toLowerCase(Locale.ROOT));
         return "Security mode is now " + mode.name().toLowerCase(Locale.ROOT) + "; every plugin re-checked.";
     }
 
@@ -673,12 +608,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     }
 
     private void policyChanged(String operation, String symbolicName, Collection<Permission> permissions) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(SecurityEvents.PLUGIN, symbolicName);
-        properties.put(SecurityEvents.OPERATION, operation);
-        properties.put(SecurityEvents.PERMISSION, names(permissions));
-        properties.put(SecurityEvents.REASON, operation + " " + symbolicName + " " + names(permissions));
-        post(SecurityEvents.POLICY_CHANGED, properties);
+        alerts.policyChanged(operation, symbolicName, names(permissions),
+                operation + " " + symbolicName + " " + names(permissions));
     }
 
     private static void requireName(String symbolicName, Collection<Permission> permissions) {

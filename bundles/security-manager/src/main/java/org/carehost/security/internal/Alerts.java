@@ -1,0 +1,102 @@
+package org.carehost.security.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+
+import org.carehost.sdk.event.SecurityEvents;
+import org.carehost.sdk.plugin.PluginEvents;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+
+/**
+ * How the security manager makes its decisions known: each refusal or alarm is remembered (for
+ * {@code security:denials}), logged, and posted on Event Admin, where the audit bundle records it. Posting runs
+ * on the security manager's own thread, never inside a framework hook or a plugin's call.
+ */
+final class Alerts implements PluginGrants.Alarms {
+
+    private final Denials denials;
+    private final Logger logger;
+    private final Executor worker;
+    private final Supplier<EventAdmin> events;
+
+    Alerts(Denials denials, Logger logger, Executor worker, Supplier<EventAdmin> events) {
+        this.denials = denials;
+        this.logger = logger;
+        this.worker = worker;
+        this.events = events;
+    }
+
+    /** A refusal that is not a service call (those are audited by the service itself). */
+    void denied(String plugin, String version, String operation, String permission, String reason) {
+        denials.record(plugin, version, permission, reason);
+        logger.warn("Plugin {} {} {}", plugin, version, reason);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(SecurityEvents.PLUGIN, plugin);
+        properties.put(SecurityEvents.VERSION, version);
+        properties.put(SecurityEvents.OPERATION, "security." + operation);
+        properties.put(SecurityEvents.REASON, reason);
+        if (permission != null) {
+            properties.put(SecurityEvents.PERMISSION, permission);
+        }
+        post(SecurityEvents.DENIED, properties);
+    }
+
+    /** An operator's change of the policy (grant, revoke, mode); {@code plugin} may be null. */
+    void policyChanged(String operation, String plugin, String permissions, String reason) {
+        Map<String, Object> properties = new HashMap<>();
+        if (plugin != null) {
+            properties.put(SecurityEvents.PLUGIN, plugin);
+        }
+        if (permissions != null) {
+            properties.put(SecurityEvents.PERMISSION, permissions);
+        }
+        properties.put(SecurityEvents.OPERATION, operation);
+        properties.put(SecurityEvents.REASON, reason);
+        post(SecurityEvents.POLICY_CHANGED, properties);
+    }
+
+    @Override
+    public void quotaExceeded(PluginGrants plugin, long limitPerMinute) {
+        alarm(plugin, "quota", PluginEvents.RESOURCE_EXCEEDED,
+                "went over its quota of " + limitPerMinute + " host-service calls per minute");
+    }
+
+    @Override
+    public void anomaly(PluginGrants plugin, long distinctPatients, long threshold) {
+        alarm(plugin, "anomaly", SecurityEvents.ACCESS_ANOMALY, "touched " + distinctPatients
+                + " distinct patients within an hour (threshold " + threshold + "): access anomaly");
+    }
+
+    /** Posted on its own topic (for whoever watches it) and audited as a denial. */
+    private void alarm(PluginGrants plugin, String operation, String topic, String reason) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(PluginEvents.SYMBOLIC_NAME, plugin.plugin());
+        properties.put(PluginEvents.VERSION, plugin.version());
+        properties.put(PluginEvents.REASON, reason);
+        properties.put(SecurityEvents.PLUGIN, plugin.plugin());
+        properties.put(SecurityEvents.VERSION, plugin.version());
+        properties.put(SecurityEvents.REASON, reason);
+        post(topic, properties);
+        denied(plugin.plugin(), plugin.version(), operation, null, reason);
+    }
+
+    private void post(String topic, Map<String, Object> properties) {
+        try {
+            worker.execute(() -> {
+                EventAdmin admin = events.get();
+                if (admin != null) {
+                    admin.sendEvent(new Event(topic, properties));
+                } else {
+                    logger.warn("Event Admin is not running: {} {} not posted (so not audited)", topic, properties);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            logger.warn("Security manager stopping: {} {} not posted", topic, properties);
+        }
+    }
+}
