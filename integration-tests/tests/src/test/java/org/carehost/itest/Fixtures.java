@@ -5,17 +5,61 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.util.Collection;
 import java.util.Enumeration;
+import java.util.concurrent.Callable;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
-/** Variants of fixture jars made in the test: a changed manifest header. */
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/**
+ * Fixture plugins in the tests: installing one as a plugin (start level 60, as the deploy folder does), calling
+ * the probe service an attack fixture registers, and variants of fixture jars made in the test.
+ */
 final class Fixtures {
 
     private Fixtures() {
+    }
+
+    /** Installs a jar as a plugin, without starting it. */
+    static Bundle installAsPlugin(BundleContext context, File jar) throws BundleException {
+        Bundle bundle = context.installBundle(jar.toURI().toString());
+        bundle.adapt(BundleStartLevel.class).setStartLevel(60);
+        return bundle;
+    }
+
+    /** Whether the fixture's probe for {@code attack} is registered. */
+    static boolean hasProbe(BundleContext context, String attack) {
+        try {
+            return !context.getServiceReferences(Callable.class, "(attack=" + attack + ")").isEmpty();
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Runs the fixture's probe for {@code attack} (a {@code Callable<String>} service) and returns what it says. */
+    @SuppressWarnings("rawtypes")
+    static String callProbe(BundleContext context, String attack) throws Exception {
+        Collection<ServiceReference<Callable>> references = context.getServiceReferences(Callable.class,
+                "(attack=" + attack + ")");
+        if (references.size() != 1) {
+            throw new AssertionError("expected one probe for " + attack + ", found " + references.size());
+        }
+        ServiceReference<Callable> reference = references.iterator().next();
+        try {
+            return String.valueOf(context.getService(reference).call());
+        } finally {
+            context.ungetService(reference);
+        }
     }
 
     /** A copy of {@code jar} in {@code dir} with one main manifest header set to {@code value}. */

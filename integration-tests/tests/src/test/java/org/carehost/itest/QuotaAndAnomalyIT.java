@@ -10,12 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
-import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.inject.Inject;
@@ -37,8 +35,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
-import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -80,8 +76,7 @@ public class QuotaAndAnomalyIT {
         Path policy = Paths.get(context.getProperty("carehost.security.policy"));
         Files.writeString(policy, "quota plugin " + PLUGIN + " 3\nanomaly patients-per-hour 2\n", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
-        Bundle plugin = context.installBundle(ContainerOptions.bundleFile("carehost-fixture-evil-undeclared-write").toURI().toString());
-        plugin.adapt(BundleStartLevel.class).setStartLevel(60);
+        Bundle plugin = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-evil-undeclared-write"));
         plugin.start();
         Await.until("the quota is in force", 20_000, () -> security.report(plugin).quotaPerMinute() == 3);
 
@@ -111,12 +106,6 @@ public class QuotaAndAnomalyIT {
     }
 
     private String attack() throws Exception {
-        Collection<ServiceReference<Callable>> references = context.getServiceReferences(Callable.class, "(attack=write-patients)");
-        ServiceReference<Callable> reference = references.iterator().next();
-        try {
-            return String.valueOf(context.getService(reference).call());
-        } finally {
-            context.ungetService(reference);
-        }
+        return Fixtures.callProbe(context, "write-patients");
     }
 }

@@ -43,7 +43,6 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -287,29 +286,15 @@ public class SecurityCorpusIT {
     // ---- helpers
 
     private Bundle install(String fixture) throws BundleException {
-        Bundle bundle = context.installBundle(ContainerOptions.bundleFile("carehost-fixture-" + fixture).toURI().toString());
-        bundle.adapt(BundleStartLevel.class).setStartLevel(60);
-        return bundle;
+        return Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-" + fixture));
     }
 
     private boolean hasProbe(String name) {
-        try {
-            return !context.getServiceReferences(Callable.class, "(attack=" + name + ")").isEmpty();
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return Fixtures.hasProbe(context, name);
     }
 
     private String attack(String name) throws Exception {
-        Collection<ServiceReference<Callable>> references = context.getServiceReferences(Callable.class,
-                "(attack=" + name + ")");
-        assertEquals("one probe for " + name, 1, references.size());
-        ServiceReference<Callable> reference = references.iterator().next();
-        try {
-            return String.valueOf(context.getService(reference).call());
-        } finally {
-            context.ungetService(reference);
-        }
+        return Fixtures.callProbe(context, name);
     }
 
     private Patient createPatient() {

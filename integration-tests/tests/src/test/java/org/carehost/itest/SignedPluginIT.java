@@ -36,7 +36,6 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.startlevel.BundleStartLevel;
 
 /**
  * Signed plugins, signed for real: each test makes a key pair and certificate with keytool, signs a fixture
@@ -137,9 +136,7 @@ public class SignedPluginIT {
     // ---- helpers
 
     private Bundle install(Path jar) throws BundleException {
-        Bundle bundle = context.installBundle(jar.toUri().toString());
-        bundle.adapt(BundleStartLevel.class).setStartLevel(60);
-        return bundle;
+        return Fixtures.installAsPlugin(context, jar.toFile());
     }
 
     /** Signs a copy of {@code jar} with a fresh key; the certificate goes into the container's trust store. */

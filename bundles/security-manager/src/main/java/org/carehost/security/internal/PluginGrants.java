@@ -95,6 +95,10 @@ final class PluginGrants implements Grants {
         return limits.granted();
     }
 
+    long callsPerMinute() {
+        return limits.callsPerMinute();
+    }
+
     synchronized long used() {
         return used;
     }

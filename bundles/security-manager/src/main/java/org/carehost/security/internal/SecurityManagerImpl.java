@@ -659,6 +659,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         if (held instanceof PluginGrants) {
             PluginGrants live = (PluginGrants) held;
             granted = live.granted();
+            quota = live.callsPerMinute(); // what is in force, which a policy change reaches a moment later
             used = live.used();
             for (Permission permission : Permission.values()) {
                 if (live.denied(permission) > 0) {
