@@ -313,7 +313,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 inspector.forget(bundle);
                 break;
             case BundleEvent.UNRESOLVED:
-                wiringRefusals.remove(bundle.getBundleId());
+            case BundleEvent.RESOLVED:
+                wiringRefusals.remove(bundle.getBundleId()); // noted again at the next refused resolve, if any
                 break;
             default:
                 break;
@@ -467,6 +468,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         policy = loaded;
         policyError = null;
         policyVersion++;
+        wiringRefusals.clear(); // the allow-list may have changed: noted again at the next refused resolve
         announced.clear();
         if (before != loaded.mode()) {
             announceMode();
