@@ -464,7 +464,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         }
         SecurityMode before = policy.mode();
         importRules = new ImportRules(loaded.allowedImports());
-        inspector.trust(TrustStore.load(trustDir));
+        TrustStore trusted = TrustStore.load(trustDir);
+        if (!trusted.sameAs(inspector.trustStore())) {
+            inspector.trust(trusted); // who is a trusted signer changed: every plugin is inspected again
+        }
         policy = loaded;
         policyError = null;
         policyVersion++;

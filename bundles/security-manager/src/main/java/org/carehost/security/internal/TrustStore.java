@@ -54,6 +54,11 @@ final class TrustStore {
         return new TrustStore(dir, certificates, problems);
     }
 
+    /** Whether the other store trusts exactly the same certificates (and reports the same unreadable files). */
+    boolean sameAs(TrustStore other) {
+        return other != null && certificates.equals(other.certificates) && problems.equals(other.problems);
+    }
+
     Path dir() {
         return dir;
     }
