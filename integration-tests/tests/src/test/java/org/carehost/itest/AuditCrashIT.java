@@ -87,15 +87,35 @@ public class AuditCrashIT {
                 + " acknowledged records, all present; chain verified after each restart (" + lastChecked + " records)");
     }
 
+    /** Longest a start (recovery included) may take: a hang fails the test instead of holding CI up. */
+    private static final long START_TIMEOUT_SECONDS = 180;
+
     private static String readUntil(BufferedReader out, String prefix, Process process, Path home, int run) throws Exception {
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.startsWith(prefix)) {
-                return line;
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(START_TIMEOUT_SECONDS));
+                timedOut.set(true);
+                process.destroyForcibly();
+            } catch (InterruptedException started) {
+                // the line came in time
             }
+        });
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+        } finally {
+            watchdog.interrupt();
         }
         process.waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError("run " + run + ": the container ended without '" + prefix + "': "
+        throw new AssertionError("run " + run + (timedOut.get() ? ": the container did not start within "
+                + START_TIMEOUT_SECONDS + " s (killed): " : ": the container ended without '" + prefix + "': ")
                 + Files.readString(home.resolve("stderr-" + run + ".txt")));
     }
 
