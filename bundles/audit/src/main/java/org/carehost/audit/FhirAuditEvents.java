@@ -51,6 +51,17 @@ public final class FhirAuditEvents {
             ObjectNode user = agents.addObject();
             coding(user.putObject("type").putArray("coding").addObject(), DCM, "110153", "Source Role ID");
             user.putObject("who").putObject("identifier").put("value", record.user());
+            if (record.roles() != null && !record.roles().isEmpty()) {
+                ArrayNode roles = user.putArray("role");
+                for (String role : record.roles().split(",")) {
+                    roles.addObject().put("text", role);
+                }
+            }
+            if (record.breakGlass() != null) {
+                // Break-glass: the policy the user invoked, and the reason given, for reviewers to find.
+                user.putArray("policy").add("urn:carehost:policy:break-glass");
+                user.putArray("purposeOfUse").addObject().put("text", "break-glass: " + record.breakGlass());
+            }
             user.put("requestor", true);
         }
         ObjectNode source = event.putObject("source");

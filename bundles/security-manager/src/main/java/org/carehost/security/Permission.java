@@ -22,7 +22,9 @@ public enum Permission {
     USE_FILES(Permissions.USE_FILES, true),
     USE_PROCESSES(Permissions.USE_PROCESSES, true),
     USE_REFLECTION(Permissions.USE_REFLECTION, true),
-    USE_NATIVE(Permissions.USE_NATIVE, true);
+    USE_NATIVE(Permissions.USE_NATIVE, true),
+    // Appended, not inserted: each permission's bit is its position.
+    READ_PATIENTS_CROSS_TENANT(Permissions.READ_PATIENTS_CROSS_TENANT, false);
 
     private final String id;
     private final boolean ambient;

@@ -163,8 +163,8 @@ public class AuditIT {
         restore();
 
         execute("INSERT INTO audit_record SELECT seq + 1000, recorded_at, node, plugin, plugin_version, user_id, purpose, "
-                + "action, operation, resource_type, resource_id, patient_id, query_text, outcome, reason, prev_hash, hash "
-                + "FROM audit_record WHERE seq = " + last);
+                + "action, operation, resource_type, resource_id, patient_id, query_text, outcome, reason, prev_hash, hash, "
+                + "tenant, roles, correlation_id, break_glass FROM audit_record WHERE seq = " + last);
         assertBroken(last + 1, "missing");
         restore();
 
@@ -219,6 +219,11 @@ public class AuditIT {
                 r.plugin(), r.pluginVersion(), r.user(), r.purposeOfUse(), r.action().code(), r.operation(),
                 r.resourceType(), r.resourceId(), r.patientId(), r.query(), r.outcome().name(), r.reason()}) {
             text.append(value == null ? "-;" : value.length() + ":" + value + ";");
+        }
+        if (r.tenant() != null || r.roles() != null || r.correlationId() != null || r.breakGlass() != null) {
+            for (String value : new String[] {"ctx", r.tenant(), r.roles(), r.correlationId(), r.breakGlass()}) {
+                text.append(value == null ? "-;" : value.length() + ":" + value + ";");
+            }
         }
         return text.toString();
     }

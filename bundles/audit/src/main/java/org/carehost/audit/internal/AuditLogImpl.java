@@ -301,11 +301,13 @@ public final class AuditLogImpl implements AuditLog {
         for (Pending pending : batch) {
             AuditEvent event = Fit.columns(pending.event);
             AuditRecord unhashed = new AuditRecord(++sequence, now, node, event.plugin(), event.pluginVersion(),
-                    event.user(), event.purposeOfUse(), event.action(), event.operation(), event.resourceType(),
+                    event.user(), event.purposeOfUse(), event.tenant(), event.roles(), event.correlationId(),
+                    event.breakGlass(), event.action(), event.operation(), event.resourceType(),
                     event.resourceId(), event.patientId(), event.query(), event.outcome(), event.reason(), previous, null);
             String hash = Chain.hash(previous, unhashed);
             records.add(new AuditRecord(unhashed.sequence(), now, node, event.plugin(), event.pluginVersion(),
-                    event.user(), event.purposeOfUse(), event.action(), event.operation(), event.resourceType(),
+                    event.user(), event.purposeOfUse(), event.tenant(), event.roles(), event.correlationId(),
+                    event.breakGlass(), event.action(), event.operation(), event.resourceType(),
                     event.resourceId(), event.patientId(), event.query(), event.outcome(), event.reason(), previous, hash));
             previous = hash;
         }

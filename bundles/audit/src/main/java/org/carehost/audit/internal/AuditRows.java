@@ -16,14 +16,15 @@ import org.carehost.sdk.audit.AuditRecord;
 final class AuditRows {
 
     static final String COLUMNS = "seq, recorded_at, node, plugin, plugin_version, user_id, purpose, action, operation, "
-            + "resource_type, resource_id, patient_id, query_text, outcome, reason, prev_hash, hash";
+            + "resource_type, resource_id, patient_id, query_text, outcome, reason, prev_hash, hash, "
+            + "tenant, roles, correlation_id, break_glass";
 
     private AuditRows() {
     }
 
     static void insert(Connection connection, List<AuditRecord> records) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_record (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AuditRecord record : records) {
                 insert.setLong(1, record.sequence());
                 insert.setObject(2, record.recorded().atOffset(ZoneOffset.UTC));
@@ -42,6 +43,10 @@ final class AuditRows {
                 insert.setString(15, record.reason());
                 insert.setString(16, record.previousHash());
                 insert.setString(17, record.hash());
+                insert.setString(18, record.tenant());
+                insert.setString(19, record.roles());
+                insert.setString(20, record.correlationId());
+                insert.setString(21, record.breakGlass());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -50,8 +55,8 @@ final class AuditRows {
 
     static AuditRecord read(ResultSet row) throws SQLException {
         return new AuditRecord(row.getLong(1), row.getObject(2, OffsetDateTime.class).toInstant(), row.getString(3),
-                row.getString(4), row.getString(5), row.getString(6), row.getString(7),
-                AuditAction.ofCode(row.getString(8)), row.getString(9), row.getString(10), row.getString(11),
+                row.getString(4), row.getString(5), row.getString(6), row.getString(7), row.getString(18),
+                row.getString(19), row.getString(20), row.getString(21), AuditAction.ofCode(row.getString(8)), row.getString(9), row.getString(10), row.getString(11),
                 row.getString(12), row.getString(13), AuditOutcome.valueOf(row.getString(14)), row.getString(15),
                 row.getString(16), row.getString(17));
     }

@@ -10,11 +10,13 @@ import org.carehost.sdk.audit.AuditRecord;
 /**
  * The hash chain: a record's hash is SHA-256(previous hash, canonical form). The canonical form lists every
  * field with its length (so no choice of values can make two records read alike), the time in epoch
- * milliseconds, and enums by code: the same on every JVM, node and database.
+ * milliseconds, and enums by code: the same on every JVM, node and database. The care context fields follow
+ * a marker, and only when the record has one, so records written before they existed still verify.
  */
 final class Chain {
 
     static final String GENESIS = "0".repeat(64);
+    static final String CONTEXT_MARKER = "ctx";
 
     private Chain() {
     }
@@ -47,6 +49,14 @@ final class Chain {
         field(text, record.query());
         field(text, record.outcome().name());
         field(text, record.reason());
+        if (record.tenant() != null || record.roles() != null || record.correlationId() != null
+                || record.breakGlass() != null) {
+            field(text, CONTEXT_MARKER);
+            field(text, record.tenant());
+            field(text, record.roles());
+            field(text, record.correlationId());
+            field(text, record.breakGlass());
+        }
         return text.toString();
     }
 

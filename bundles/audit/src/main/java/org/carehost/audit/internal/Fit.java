@@ -13,7 +13,8 @@ final class Fit {
 
     static AuditEvent columns(AuditEvent event) {
         return new AuditEvent(cut(event.plugin(), 200), cut(event.pluginVersion(), 100), cut(event.user(), 200),
-                cut(event.purposeOfUse(), 50), event.action(), cut(event.operation(), 100),
+                cut(event.purposeOfUse(), 50), cut(event.tenant(), 64), cut(event.roles(), 500),
+                cut(event.correlationId(), 64), cut(event.breakGlass(), 500), event.action(), cut(event.operation(), 100),
                 cut(event.resourceType(), 50), cut(event.resourceId(), 100), cut(event.patientId(), 100),
                 cut(event.query(), 2000), event.outcome(), cut(event.reason(), 1000));
     }

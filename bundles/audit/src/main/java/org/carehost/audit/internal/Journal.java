@@ -187,9 +187,14 @@ final class Journal implements AutoCloseable {
             fields.add(payload.substring(colon + 1, colon + 1 + length));
             at = colon + 1 + length + 1;
         }
+        // 15 canonical fields, then (with a care context) the marker and its 4 fields, then the two hashes.
+        boolean context = fields.size() == 22;
+        int hashes = context ? 20 : 15;
         return new AuditRecord(Long.parseLong(fields.get(0)), Instant.ofEpochMilli(Long.parseLong(fields.get(1))),
-                fields.get(2), fields.get(3), fields.get(4), fields.get(5), fields.get(6), AuditAction.ofCode(fields.get(7)),
+                fields.get(2), fields.get(3), fields.get(4), fields.get(5), fields.get(6),
+                context ? fields.get(16) : null, context ? fields.get(17) : null, context ? fields.get(18) : null,
+                context ? fields.get(19) : null, AuditAction.ofCode(fields.get(7)),
                 fields.get(8), fields.get(9), fields.get(10), fields.get(11), fields.get(12),
-                AuditOutcome.valueOf(fields.get(13)), fields.get(14), fields.get(15), fields.get(16));
+                AuditOutcome.valueOf(fields.get(13)), fields.get(14), fields.get(hashes), fields.get(hashes + 1));
     }
 }

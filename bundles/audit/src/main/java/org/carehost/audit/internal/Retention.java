@@ -133,6 +133,10 @@ final class Retention {
         node.put("pluginVersion", record.pluginVersion());
         node.put("user", record.user());
         node.put("purposeOfUse", record.purposeOfUse());
+        node.put("tenant", record.tenant());
+        node.put("roles", record.roles());
+        node.put("correlationId", record.correlationId());
+        node.put("breakGlass", record.breakGlass());
         node.put("action", record.action().code());
         node.put("operation", record.operation());
         node.put("resourceType", record.resourceType());

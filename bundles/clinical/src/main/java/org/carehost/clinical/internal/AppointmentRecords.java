@@ -37,9 +37,13 @@ import org.osgi.service.event.EventAdmin;
 public final class AppointmentRecords {
 
     private final Store store;
+    static final String TYPE = "Appointment";
+
     private final EventAdmin events;
     private final PatientRecords patients;
     private final Clock clock;
+
+    private final AtRest atRest;
 
     @Activate
     public AppointmentRecords(@Reference Store store, @Reference EventAdmin events, @Reference PatientRecords patients) {
@@ -51,20 +55,21 @@ public final class AppointmentRecords {
         this.events = events;
         this.patients = patients;
         this.clock = clock;
+        this.atRest = patients.atRest();
     }
 
-    Appointment schedule(Appointment appointment) {
+    Appointment schedule(String tenant, Appointment appointment) {
         AppointmentRules.check(appointment);
         Appointment stored = appointment.toBuilder().id(UUID.randomUUID().toString()).versionId(1).lastUpdated(now())
                 .cancelationReason(null).build();
         String patientId = stored.patientId().orElseThrow();
         try (Connection connection = store.connection()) {
-            if (!patients.exists(connection, patientId)) {
+            if (!patients.exists(connection, tenant, patientId)) {
                 throw new ValidationException("Appointment", List.of(ValidationIssue.error("Appointment.participant",
                         "Patient/" + PatientRules.printable(patientId) + " does not exist")));
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO appointment (id, version_id, "
-                    + "last_updated, patient_id, start_at, end_at, status, resource) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "last_updated, patient_id, start_at, end_at, status, resource, tenant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, stored.id());
                 insert.setLong(2, stored.versionId());
                 insert.setObject(3, Sql.utc(stored.lastUpdated()));
@@ -72,52 +77,55 @@ public final class AppointmentRecords {
                 insert.setObject(5, Sql.utc(stored.start()));
                 insert.setObject(6, Sql.utc(stored.end()));
                 insert.setString(7, stored.status().code());
-                insert.setString(8, FhirJson.write(stored));
+                insert.setString(8, atRest.seal(TYPE, stored.id(), FhirJson.write(stored)));
+                insert.setString(9, tenant);
                 insert.executeUpdate();
             }
         } catch (SQLException e) {
             throw Sql.failure("store the appointment", e);
         }
-        post(AppointmentEvents.SCHEDULED, stored);
+        post(AppointmentEvents.SCHEDULED, tenant, stored);
         return stored;
     }
 
-    Appointment cancel(String id, String reason) {
-        Appointment cancelled = change(id, current -> current.toBuilder().status(AppointmentStatus.CANCELLED)
+    Appointment cancel(String tenant, String id, String reason) {
+        Appointment cancelled = change(tenant, id, current -> current.toBuilder().status(AppointmentStatus.CANCELLED)
                 .cancelationReason(reason).build());
-        post(AppointmentEvents.CANCELLED, cancelled);
+        post(AppointmentEvents.CANCELLED, tenant, cancelled);
         return cancelled;
     }
 
-    Appointment reschedule(String id, Instant newStart) {
+    Appointment reschedule(String tenant, String id, Instant newStart) {
         if (newStart == null) {
             throw new ValidationException("Appointment", List.of(ValidationIssue.error("Appointment.start", "is required")));
         }
-        Appointment moved = change(id, current -> current.toBuilder().start(newStart)
+        Appointment moved = change(tenant, id, current -> current.toBuilder().start(newStart)
                 .end(newStart.plus(current.duration().orElseThrow())).build());
-        post(AppointmentEvents.RESCHEDULED, moved);
+        post(AppointmentEvents.RESCHEDULED, tenant, moved);
         return moved;
     }
 
     /** Reads, changes and writes back one appointment, refusing the write if someone changed it meanwhile. */
-    private Appointment change(String id, UnaryOperator<Appointment> change) {
-        Appointment current = get(id);
+    private Appointment change(String tenant, String id, UnaryOperator<Appointment> change) {
+        Appointment current = get(tenant, id);
         Appointment changed = change.apply(current);
         AppointmentRules.check(changed);
         Appointment stored = changed.toBuilder().versionId(current.versionId() + 1).lastUpdated(now()).build();
         try (Connection connection = store.connection();
                 PreparedStatement update = connection.prepareStatement("UPDATE appointment SET version_id = ?, "
-                        + "last_updated = ?, start_at = ?, end_at = ?, status = ?, resource = ? WHERE id = ? AND version_id = ?")) {
+                        + "last_updated = ?, start_at = ?, end_at = ?, status = ?, resource = ? WHERE id = ? AND version_id = ? "
+                        + "AND tenant = ?")) {
             update.setLong(1, stored.versionId());
             update.setObject(2, Sql.utc(stored.lastUpdated()));
             update.setObject(3, Sql.utc(stored.start()));
             update.setObject(4, Sql.utc(stored.end()));
             update.setString(5, stored.status().code());
-            update.setString(6, FhirJson.write(stored));
+            update.setString(6, atRest.seal(TYPE, id, FhirJson.write(stored)));
             update.setString(7, id);
             update.setLong(8, current.versionId());
+            update.setString(9, tenant);
             if (update.executeUpdate() == 0) {
-                throw new VersionConflictException("Appointment", id, current.versionId(), get(id).versionId());
+                throw new VersionConflictException("Appointment", id, current.versionId(), get(tenant, id).versionId());
             }
         } catch (SQLException e) {
             throw Sql.failure("update the appointment", e);
@@ -125,14 +133,15 @@ public final class AppointmentRecords {
         return stored;
     }
 
-    Appointment get(String id) {
+    Appointment get(String tenant, String id) {
         if (id == null || id.isBlank()) {
             throw new ResourceNotFoundException("Appointment", String.valueOf(id));
         }
         try (Connection connection = store.connection();
                 PreparedStatement select = connection.prepareStatement(
-                        "SELECT id, version_id, last_updated, resource FROM appointment WHERE id = ?")) {
+                        "SELECT id, version_id, last_updated, resource FROM appointment WHERE id = ? AND tenant = ?")) {
             select.setString(1, id);
+            select.setString(2, tenant);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
                     throw new ResourceNotFoundException("Appointment", id);
@@ -144,9 +153,11 @@ public final class AppointmentRecords {
         }
     }
 
-    Page<Appointment> search(AppointmentQuery query) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+    /** {@code more}: further conditions (the care rules' consent exclusion) and their parameters. */
+    Page<Appointment> search(String tenant, AppointmentQuery query, String more, List<Object> moreParameters) {
+        StringBuilder where = new StringBuilder(" WHERE tenant = ?");
         List<Object> parameters = new ArrayList<>();
+        parameters.add(tenant);
         if (query.patientId() != null) {
             where.append(" AND patient_id = ?");
             parameters.add(query.patientId());
@@ -159,16 +170,49 @@ public final class AppointmentRecords {
             where.append(" AND start_at < ?");
             parameters.add(Sql.utc(query.to()));
         }
+        where.append(more);
+        parameters.addAll(moreParameters);
         try (Connection connection = store.connection()) {
             return Paging.page(connection, "id, version_id, last_updated, resource", "appointment" + where, "start_at, id",
-                    parameters, query.offset(), query.limit(), AppointmentRecords::read);
+                    parameters, query.offset(), query.limit(), this::read);
         } catch (SQLException e) {
             throw Sql.failure("search appointments", e);
         }
     }
 
-    private static Appointment read(ResultSet row) throws SQLException {
-        return FhirJson.readAppointment(row.getString(4)).toBuilder().id(row.getString(1)).versionId(row.getLong(2))
+    /** Seals up to {@code batch} appointments not sealed under the current key; see {@link PatientRecords#reseal}. */
+    int reseal(int batch) {
+        int done = 0;
+        try (Connection connection = store.connection()) {
+            List<String[]> stale = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, resource FROM appointment WHERE resource NOT LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?")) {
+                select.setString(1, atRest.currentPattern());
+                select.setInt(2, batch);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        stale.add(new String[] {rows.getString(1), rows.getString(2)});
+                    }
+                }
+            }
+            for (String[] row : stale) {
+                String json = atRest.open(TYPE, row[0], row[1]);
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE appointment SET resource = ? WHERE id = ? AND resource = ?")) {
+                    update.setString(1, atRest.seal(TYPE, row[0], json));
+                    update.setString(2, row[0]);
+                    update.setString(3, row[1]);
+                    done += update.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("re-encrypt appointments", e);
+        }
+        return done;
+    }
+
+    private Appointment read(ResultSet row) throws SQLException {
+        return FhirJson.readAppointment(atRest.open(TYPE, row.getString(1), row.getString(4))).toBuilder().id(row.getString(1)).versionId(row.getLong(2))
                 .lastUpdated(row.getObject(3, OffsetDateTime.class).toInstant()).build();
     }
 
@@ -176,9 +220,9 @@ public final class AppointmentRecords {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private void post(String topic, Appointment appointment) {
+    private void post(String topic, String tenant, Appointment appointment) {
         events.postEvent(new Event(topic, Map.of(AppointmentEvents.APPOINTMENT_ID, appointment.id(),
-                AppointmentEvents.PATIENT_ID, appointment.patientId().orElse(""),
+                AppointmentEvents.PATIENT_ID, appointment.patientId().orElse(""), AppointmentEvents.TENANT, tenant,
                 AppointmentEvents.START, appointment.start().toString())));
     }
 }

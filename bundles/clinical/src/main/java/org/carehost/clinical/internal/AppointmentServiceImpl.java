@@ -1,6 +1,8 @@
 package org.carehost.clinical.internal;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.carehost.audit.AuditLog;
@@ -18,21 +20,27 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
 
-/** {@link AppointmentService} per calling bundle, audited, over the shared {@link AppointmentRecords}. */
+/**
+ * {@link AppointmentService} per calling bundle, in its care context, audited, over the shared
+ * {@link AppointmentRecords}. A call that reaches an appointment's patient passes the care rules for that
+ * patient before it changes or returns anything; results are minimised for the purpose of use last, so the
+ * audit record names the real patient.
+ */
 @Component(scope = ServiceScope.BUNDLE)
 public final class AppointmentServiceImpl implements AppointmentService {
 
     private static final String TYPE = "Appointment";
 
     private final AppointmentRecords records;
+    private final CareRules care;
     private final Audit audit;
 
     @Activate
     public AppointmentServiceImpl(ComponentContext context, @Reference AppointmentRecords records,
-            @Reference AuditLog log,
-            @Reference PermissionGuard guard) {
+            @Reference AuditLog log, @Reference PermissionGuard guard, @Reference CareRules care) {
         this.records = records;
-        this.audit = new Audit(log, Caller.of(context.getUsingBundle()), guard.grantsOf(context.getUsingBundle()));
+        this.care = care;
+        this.audit = new Audit(log, Caller.of(context.getUsingBundle()), guard.grantsOf(context.getUsingBundle()), care);
     }
 
     private static Subject subject(Appointment appointment) {
@@ -42,39 +50,62 @@ public final class AppointmentServiceImpl implements AppointmentService {
     @Override
     public Appointment schedule(Appointment appointment) {
         Objects.requireNonNull(appointment, "appointment");
+        Appointment[] stored = new Appointment[1];
         return audit.call(Permission.WRITE_APPOINTMENTS, AuditAction.CREATE, "AppointmentService.schedule", null,
-                new Subject(TYPE, null, appointment.patientId().orElse(null)),
-                () -> records.schedule(appointment), AppointmentServiceImpl::subject);
+                new Subject(TYPE, null, appointment.patientId().orElse(null)), access -> {
+                    care.writable(access);
+                    stored[0] = records.schedule(access.tenant(), appointment);
+                    return care.minimise(access, stored[0]);
+                }, result -> subject(stored[0]));
     }
 
     @Override
     public Appointment cancel(String id, String reason) {
+        Appointment[] stored = new Appointment[1];
         return audit.call(Permission.WRITE_APPOINTMENTS, AuditAction.UPDATE, "AppointmentService.cancel",
-                null, new Subject(TYPE, id, null),
-                () -> records.cancel(id, reason), AppointmentServiceImpl::subject);
+                null, new Subject(TYPE, id, null), access -> {
+                    care.writable(access);
+                    care.admit(access, records.get(access.tenant(), id).patientId().orElse(null));
+                    stored[0] = records.cancel(access.tenant(), id, reason);
+                    return care.minimise(access, stored[0]);
+                }, result -> subject(stored[0]));
     }
 
     @Override
     public Appointment reschedule(String id, Instant newStart) {
+        Appointment[] stored = new Appointment[1];
         return audit.call(Permission.WRITE_APPOINTMENTS, AuditAction.UPDATE, "AppointmentService.reschedule",
-                null, new Subject(TYPE, id, null),
-                () -> records.reschedule(id, newStart), AppointmentServiceImpl::subject);
+                null, new Subject(TYPE, id, null), access -> {
+                    care.writable(access);
+                    care.admit(access, records.get(access.tenant(), id).patientId().orElse(null));
+                    stored[0] = records.reschedule(access.tenant(), id, newStart);
+                    return care.minimise(access, stored[0]);
+                }, result -> subject(stored[0]));
     }
 
     @Override
     public Appointment get(String id) {
+        Appointment[] stored = new Appointment[1];
         return audit.call(Permission.READ_APPOINTMENTS, AuditAction.READ, "AppointmentService.get",
-                null, new Subject(TYPE, id, null),
-                () -> records.get(id), AppointmentServiceImpl::subject);
+                null, new Subject(TYPE, id, null), access -> {
+                    stored[0] = records.get(access.tenant(), id);
+                    care.admit(access, stored[0].patientId().orElse(null));
+                    return care.minimise(access, stored[0]);
+                }, result -> subject(stored[0]));
     }
 
     @Override
     public Page<Appointment> search(AppointmentQuery query) {
         Objects.requireNonNull(query, "query");
-        Page<Appointment> page = audit.call(Permission.READ_APPOINTMENTS, AuditAction.EXECUTE,
+        return audit.call(Permission.READ_APPOINTMENTS, AuditAction.EXECUTE,
                 "AppointmentService.search", query.toString(),
-                new Subject(TYPE, null, query.patientId()), () -> records.search(query), null);
-        page.items().forEach(appointment -> appointment.patientId().ifPresent(audit::touched));
-        return page;
+                new Subject(TYPE, null, query.patientId()), access -> {
+                    List<Object> parameters = new ArrayList<>();
+                    String consent = care.consentExclusion(access, "appointment.patient_id", "appointment.tenant", parameters);
+                    Page<Appointment> page = records.search(access.tenant(), query, consent, parameters);
+                    page.items().forEach(appointment -> appointment.patientId().ifPresent(audit::touched));
+                    return new Page<>(page.items().stream().map(a -> care.minimise(access, a)).toList(),
+                            page.total(), page.offset(), page.limit());
+                }, null);
     }
 }

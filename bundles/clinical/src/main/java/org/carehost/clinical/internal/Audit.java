@@ -1,32 +1,35 @@
 package org.carehost.clinical.internal;
 
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.security.PermissionDeniedException;
 import org.carehost.sdk.security.QuotaExceededException;
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
 
 /**
- * Runs a service call and records it before its result is returned: success, denial or error. The caller's
- * permission is checked first, inside the audited call, so a denial is recorded like any other outcome. If the
- * record cannot be made durable the call fails (AuditUnavailableException) and its result is dropped.
+ * Runs a service call and records it before its result is returned: success, denial or error, with the call's
+ * care context. The care rules (tenant, consent, break-glass) and the caller's permission are checked inside
+ * the audited call, so a refusal is recorded like any other outcome. If the record cannot be made durable the
+ * call fails (AuditUnavailableException) and its result is dropped.
  */
 final class Audit {
 
     private final AuditLog log;
     private final Caller caller;
     private final Grants grants;
+    private final CareRules care;
 
-    Audit(AuditLog log, Caller caller, Grants grants) {
+    Audit(AuditLog log, Caller caller, Grants grants, CareRules care) {
         this.log = log;
         this.caller = caller;
         this.grants = grants;
+        this.care = care;
     }
 
     /** What a call touched, known once it has a result. */
@@ -34,20 +37,24 @@ final class Audit {
     }
 
     <T> T call(Permission needed, AuditAction action, String operation, String query, Subject before,
-            Supplier<T> call, Function<T, Subject> after) {
+            Function<Access, T> call, Function<T, Subject> after) {
         T result;
+        CareContext context = null;
         try {
+            Access access = care.enter(caller);
+            context = access.context();
             grants.check(needed);
-            result = call.get();
+            care.admit(access, before.patientId());
+            result = call.apply(access);
         } catch (RuntimeException e) {
-            append(action, operation, query, before,
+            append(context == null ? care.bound() : context, action, operation, query, before,
                     e instanceof PermissionDeniedException || e instanceof QuotaExceededException ? AuditOutcome.DENIED
                             : AuditOutcome.ERROR,
                     e.getClass().getSimpleName() + ": " + e.getMessage());
             throw e;
         }
         Subject touched = after == null ? before : after.apply(result);
-        append(action, operation, query, touched, AuditOutcome.SUCCESS, null);
+        append(context, action, operation, query, touched, AuditOutcome.SUCCESS, null);
         touched(touched.patientId());
         return result;
     }
@@ -57,9 +64,16 @@ final class Audit {
         grants.touched(patientId);
     }
 
-    private void append(AuditAction action, String operation, String query, Subject subject, AuditOutcome outcome,
-            String reason) {
-        log.append(new AuditEvent(caller.symbolicName(), caller.version(), null, null, action, operation,
-                subject.resourceType(), subject.resourceId(), subject.patientId(), query, outcome, reason));
+    private void append(CareContext context, AuditAction action, String operation, String query, Subject subject,
+            AuditOutcome outcome, String reason) {
+        if (context == null) {
+            log.append(new AuditEvent(caller.symbolicName(), caller.version(), null, null, action, operation,
+                    subject.resourceType(), subject.resourceId(), subject.patientId(), query, outcome, reason));
+            return;
+        }
+        log.append(new AuditEvent(caller.symbolicName(), caller.version(), context.user(), context.purpose().code(),
+                context.tenant(), context.roles().isEmpty() ? null : context.rolesText(), context.correlationId(),
+                context.isBreakGlass() ? context.reason() : null, action, operation, subject.resourceType(),
+                subject.resourceId(), subject.patientId(), query, outcome, reason));
     }
 }

@@ -6,16 +6,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
+import org.carehost.crypto.PhiCipher;
 import org.carehost.sdk.event.PatientEvents;
 import org.carehost.sdk.fhir.FhirJson;
-import org.carehost.sdk.patient.HumanName;
 import org.carehost.sdk.patient.Identifier;
 import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.patient.PatientQuery;
@@ -31,62 +32,75 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
 /**
- * Patients in the store. The FHIR JSON is the record; the search columns and identifier rows are written
- * in the same transaction. Every query is parameterised: input is data, never SQL.
+ * Patients in the store, each in one tenant: every read and write names the tenant, so one hospital's calls
+ * never reach another's rows. The sealed FHIR JSON is the record; the name and identifier indexes (keyed
+ * hashes, see {@link AtRest}) are written in the same transaction. Every query is parameterised.
  */
 @Component(service = PatientRecords.class)
 public final class PatientRecords {
 
-    private static final String COLUMNS = "id, version_id, last_updated, resource";
+    static final String TYPE = "Patient";
+    private static final String COLUMNS = "p.id, p.version_id, p.last_updated, p.resource";
 
     private final Store store;
     private final EventAdmin events;
     private final Clock clock;
     private final PatientRules rules;
+    private final AtRest atRest;
 
     @Activate
-    public PatientRecords(@Reference Store store, @Reference EventAdmin events) {
-        this(store, events, Clock.systemUTC());
+    public PatientRecords(@Reference Store store, @Reference EventAdmin events, @Reference PhiCipher cipher) {
+        this(store, events, cipher, Clock.systemUTC());
     }
 
-    PatientRecords(Store store, EventAdmin events, Clock clock) {
+    PatientRecords(Store store, EventAdmin events, PhiCipher cipher, Clock clock) {
         this.store = store;
         this.events = events;
         this.clock = clock;
         this.rules = new PatientRules(clock);
+        this.atRest = new AtRest(cipher);
     }
 
-    Patient create(Patient patient) {
+    AtRest atRest() {
+        return atRest;
+    }
+
+    Patient create(String tenant, Patient patient) {
         rules.check(patient);
         Patient stored = patient.toBuilder().id(UUID.randomUUID().toString()).versionId(1).lastUpdated(now()).build();
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO patient "
-                    + "(id, version_id, last_updated, family_lc, given_lc, birth_date, resource) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    + "(id, version_id, last_updated, birth_date, resource, tenant) VALUES (?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, stored.id());
                 insert.setLong(2, stored.versionId());
-                bindSearchColumns(insert, 3, stored);
+                insert.setObject(3, Sql.utc(stored.lastUpdated()));
+                insert.setObject(4, stored.birthDate());
+                insert.setString(5, atRest.seal(TYPE, stored.id(), FhirJson.write(stored)));
+                insert.setString(6, tenant);
                 insert.executeUpdate();
             }
-            writeIdentifiers(connection, stored);
+            writeIndexes(connection, stored);
             connection.commit();
         } catch (SQLException e) {
             throw Sql.failure("store the patient", e);
         }
-        post(PatientEvents.CREATED, stored);
+        post(PatientEvents.CREATED, tenant, stored);
         return stored;
     }
 
-    Patient get(String id) {
+    Patient get(String tenant, String id) {
         if (id == null || id.isBlank()) {
-            throw new ResourceNotFoundException("Patient", String.valueOf(id));
+            throw new ResourceNotFoundException(TYPE, String.valueOf(id));
         }
         try (Connection connection = store.connection();
-                PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM patient WHERE id = ?")) {
+                PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                        + " FROM patient p WHERE p.id = ? AND p.tenant = ?")) {
             select.setString(1, id);
+            select.setString(2, tenant);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
-                    throw new ResourceNotFoundException("Patient", id);
+                    throw new ResourceNotFoundException(TYPE, id);
                 }
                 return read(row);
             }
@@ -95,55 +109,61 @@ public final class PatientRecords {
         }
     }
 
-    boolean exists(Connection connection, String id) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM patient WHERE id = ?")) {
+    boolean exists(Connection connection, String tenant, String id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM patient WHERE id = ? AND tenant = ?")) {
             select.setString(1, id);
+            select.setString(2, tenant);
             try (ResultSet row = select.executeQuery()) {
                 return row.next();
             }
         }
     }
 
-    Patient update(String id, Patient changed) {
+    Patient update(String tenant, String id, Patient changed) {
         rules.check(changed);
         Patient stored = changed.toBuilder().id(id).versionId(changed.versionId() + 1).lastUpdated(now()).build();
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             int updated;
             try (PreparedStatement update = connection.prepareStatement("UPDATE patient SET version_id = ?, "
-                    + "last_updated = ?, family_lc = ?, given_lc = ?, birth_date = ?, resource = ? WHERE id = ? AND version_id = ?")) {
+                    + "last_updated = ?, birth_date = ?, resource = ? WHERE id = ? AND version_id = ? AND tenant = ?")) {
                 update.setLong(1, stored.versionId());
-                bindSearchColumns(update, 2, stored);
-                update.setString(7, id);
-                update.setLong(8, changed.versionId());
+                update.setObject(2, Sql.utc(stored.lastUpdated()));
+                update.setObject(3, stored.birthDate());
+                update.setString(4, atRest.seal(TYPE, id, FhirJson.write(stored)));
+                update.setString(5, id);
+                update.setLong(6, changed.versionId());
+                update.setString(7, tenant);
                 updated = update.executeUpdate();
             }
             if (updated == 0) {
                 connection.rollback();
-                long current = currentVersion(connection, id);
-                throw new VersionConflictException("Patient", id, changed.versionId(), current);
+                long current = currentVersion(connection, tenant, id);
+                throw new VersionConflictException(TYPE, id, changed.versionId(), current);
             }
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM patient_identifier WHERE patient_id = ?")) {
-                delete.setString(1, id);
-                delete.executeUpdate();
-            }
-            writeIdentifiers(connection, stored);
+            deleteIndexes(connection, id);
+            writeIndexes(connection, stored);
             connection.commit();
         } catch (SQLException e) {
             throw Sql.failure("update the patient", e);
         }
-        post(PatientEvents.UPDATED, stored);
+        post(PatientEvents.UPDATED, tenant, stored);
         return stored;
     }
 
-    Page<Patient> search(PatientQuery query) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+    /**
+     * {@code more}: further conditions over {@code p} (the care rules' consent exclusion) and their parameters.
+     * Results come in id order: names are sealed, so the store cannot sort by them.
+     */
+    Page<Patient> search(String tenant, PatientQuery query, String more, List<Object> moreParameters) {
+        StringBuilder where = new StringBuilder(" WHERE p.tenant = ?");
         List<Object> parameters = new ArrayList<>();
+        parameters.add(tenant);
         if (query.name() != null && !query.name().isBlank()) {
-            String prefix = query.name().strip().toLowerCase(Locale.ROOT);
-            where.append(" AND (p.family_lc LIKE ? ESCAPE '\\' OR p.given_lc LIKE ? ESCAPE '\\')");
-            parameters.add(Sql.startsWith(prefix));
-            parameters.add("% " + Sql.startsWith(prefix));
+            List<String> indexes = atRest.namePrefixIndexes(query.name());
+            where.append(" AND EXISTS (SELECT 1 FROM patient_name_ix n WHERE n.patient_id = p.id AND n.ix IN (")
+                    .append(marks(indexes.size())).append("))");
+            parameters.addAll(indexes);
         }
         if (query.birthDate() != null) {
             where.append(" AND p.birth_date = ?");
@@ -152,20 +172,47 @@ public final class PatientRecords {
         if (query.identifier() != null && !query.identifier().isBlank()) {
             String identifier = query.identifier().strip();
             int bar = identifier.indexOf('|');
-            where.append(" AND EXISTS (SELECT 1 FROM patient_identifier i WHERE i.patient_id = p.id AND i.id_value = ?");
-            parameters.add(bar < 0 ? identifier : identifier.substring(bar + 1));
+            List<String> indexes = atRest.identifierIndexes(bar < 0 ? identifier : identifier.substring(bar + 1));
+            where.append(" AND EXISTS (SELECT 1 FROM patient_identifier i WHERE i.patient_id = p.id AND i.id_value IN (")
+                    .append(marks(indexes.size())).append(')');
+            parameters.addAll(indexes);
             if (bar > 0) {
                 where.append(" AND i.id_system = ?");
                 parameters.add(identifier.substring(0, bar));
             }
             where.append(')');
         }
+        where.append(more);
+        parameters.addAll(moreParameters);
         try (Connection connection = store.connection()) {
-            return Paging.page(connection, "p.id, p.version_id, p.last_updated, p.resource", "patient p" + where,
-                    "p.family_lc, p.given_lc, p.id", parameters, query.offset(), query.limit(), PatientRecords::read);
+            return Paging.page(connection, COLUMNS, "patient p" + where, "p.id", parameters, query.offset(),
+                    query.limit(), this::read);
         } catch (SQLException e) {
             throw Sql.failure("search patients", e);
         }
+    }
+
+    /** Patients of every tenant with this identifier (cross-tenant lookup, for treatment), at most 100. */
+    List<Patient> withIdentifierInAnyTenant(String system, String value) {
+        List<String> indexes = atRest.identifierIndexes(value);
+        List<Patient> found = new ArrayList<>();
+        try (Connection connection = store.connection();
+                PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM patient p WHERE "
+                        + "EXISTS (SELECT 1 FROM patient_identifier i WHERE i.patient_id = p.id AND i.id_system = ? "
+                        + "AND i.id_value IN (" + marks(indexes.size()) + ")) ORDER BY p.tenant, p.id LIMIT 100")) {
+            select.setString(1, system);
+            for (int i = 0; i < indexes.size(); i++) {
+                select.setString(i + 2, indexes.get(i));
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(read(rows));
+                }
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("look the patient up across tenants", e);
+        }
+        return found;
     }
 
     long count() {
@@ -179,57 +226,118 @@ public final class PatientRecords {
         }
     }
 
-    private long currentVersion(Connection connection, String id) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT version_id FROM patient WHERE id = ?")) {
+    /**
+     * Seals up to {@code batch} rows that are not sealed under the current key (a key rotation, or rows from
+     * before encryption) and rebuilds their indexes; returns how many. Each row is its own transaction and
+     * checks the resource it read is still there, so this can run beside the services and be interrupted
+     * at any point: what is done stays done.
+     */
+    int reseal(int batch) {
+        int done = 0;
+        try (Connection connection = store.connection()) {
+            List<String[]> stale = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, resource FROM patient WHERE resource NOT LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?")) {
+                select.setString(1, atRest.currentPattern());
+                select.setInt(2, batch);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        stale.add(new String[] {rows.getString(1), rows.getString(2)});
+                    }
+                }
+            }
+            for (String[] row : stale) {
+                Patient patient = FhirJson.readPatient(atRest.open(TYPE, row[0], row[1])).toBuilder().id(row[0]).build();
+                connection.setAutoCommit(false);
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE patient SET resource = ? WHERE id = ? AND resource = ?")) {
+                    update.setString(1, atRest.seal(TYPE, row[0], FhirJson.write(patient)));
+                    update.setString(2, row[0]);
+                    update.setString(3, row[1]);
+                    if (update.executeUpdate() == 1) {
+                        deleteIndexes(connection, row[0]);
+                        writeIndexes(connection, patient);
+                        done++;
+                    }
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("re-encrypt patients", e);
+        }
+        return done;
+    }
+
+    private long currentVersion(Connection connection, String tenant, String id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT version_id FROM patient WHERE id = ? AND tenant = ?")) {
             select.setString(1, id);
+            select.setString(2, tenant);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
-                    throw new ResourceNotFoundException("Patient", id);
+                    throw new ResourceNotFoundException(TYPE, id);
                 }
                 return row.getLong(1);
             }
         }
     }
 
-    private void bindSearchColumns(PreparedStatement statement, int first, Patient patient) throws SQLException {
-        statement.setObject(first, Sql.utc(patient.lastUpdated()));
-        HumanName name = patient.name().orElse(null);
-        statement.setString(first + 1, name == null || name.family() == null ? null : name.family().toLowerCase(Locale.ROOT));
-        statement.setString(first + 2, name == null ? null
-                : " " + String.join(" ", name.given()).toLowerCase(Locale.ROOT));
-        statement.setObject(first + 3, patient.birthDate());
-        statement.setString(first + 4, FhirJson.write(patient));
+    private static void deleteIndexes(Connection connection, String id) throws SQLException {
+        for (String table : List.of("patient_identifier", "patient_name_ix")) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE patient_id = ?")) {
+                delete.setString(1, id);
+                delete.executeUpdate();
+            }
+        }
     }
 
-    private static void writeIdentifiers(Connection connection, Patient patient) throws SQLException {
-        if (patient.identifiers().isEmpty()) {
-            return;
+    private void writeIndexes(Connection connection, Patient patient) throws SQLException {
+        if (!patient.identifiers().isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO patient_identifier (patient_id, id_system, id_value, id_type) VALUES (?, ?, ?, ?)")) {
+                for (Identifier identifier : patient.identifiers()) {
+                    insert.setString(1, patient.id());
+                    insert.setString(2, identifier.system());
+                    insert.setString(3, atRest.identifierIndex(identifier.value()));
+                    insert.setString(4, identifier.type());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
         }
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO patient_identifier (patient_id, id_system, id_value, id_type) VALUES (?, ?, ?, ?)")) {
-            for (Identifier identifier : patient.identifiers()) {
+                "INSERT INTO patient_name_ix (patient_id, ix) VALUES (?, ?)")) {
+            for (String index : atRest.nameIndexes(patient)) {
                 insert.setString(1, patient.id());
-                insert.setString(2, identifier.system());
-                insert.setString(3, identifier.value());
-                insert.setString(4, identifier.type());
+                insert.setString(2, index);
                 insert.addBatch();
             }
             insert.executeBatch();
         }
     }
 
-    private static Patient read(ResultSet row) throws SQLException {
-        Patient patient = FhirJson.readPatient(row.getString(4));
-        return patient.toBuilder().id(row.getString(1)).versionId(row.getLong(2))
-                .lastUpdated(row.getObject(3, java.time.OffsetDateTime.class).toInstant()).build();
+    private Patient read(ResultSet row) throws SQLException {
+        String id = row.getString(1);
+        Patient patient = FhirJson.readPatient(atRest.open(TYPE, id, row.getString(4)));
+        return patient.toBuilder().id(id).versionId(row.getLong(2))
+                .lastUpdated(row.getObject(3, OffsetDateTime.class).toInstant()).build();
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private void post(String topic, Patient patient) {
+    private void post(String topic, String tenant, Patient patient) {
         events.postEvent(new Event(topic, Map.of(PatientEvents.PATIENT_ID, patient.id(),
-                PatientEvents.VERSION, patient.versionId())));
+                PatientEvents.VERSION, patient.versionId(), PatientEvents.TENANT, tenant)));
     }
 }

@@ -1,5 +1,7 @@
 package org.carehost.clinical.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.carehost.audit.AuditLog;
@@ -19,7 +21,8 @@ import org.osgi.service.component.annotations.ServiceScope;
 
 /**
  * {@link PatientService} as each plugin sees it: bundle scope gives every calling bundle its own instance,
- * which knows its caller; every call is audited before it returns; the work is done by {@link PatientRecords}.
+ * which knows its caller; every call runs in its care context, passes the care rules and is audited before it
+ * returns; the work is done by {@link PatientRecords}.
  */
 @Component(scope = ServiceScope.BUNDLE)
 public final class PatientServiceImpl implements PatientService {
@@ -27,45 +30,86 @@ public final class PatientServiceImpl implements PatientService {
     private static final String TYPE = "Patient";
 
     private final PatientRecords records;
+    private final CareRules care;
     private final Audit audit;
 
     @Activate
     public PatientServiceImpl(ComponentContext context, @Reference PatientRecords records, @Reference AuditLog log,
-            @Reference PermissionGuard guard) {
+            @Reference PermissionGuard guard, @Reference CareRules care) {
         this.records = records;
-        this.audit = new Audit(log, Caller.of(context.getUsingBundle()), guard.grantsOf(context.getUsingBundle()));
+        this.care = care;
+        this.audit = new Audit(log, Caller.of(context.getUsingBundle()), guard.grantsOf(context.getUsingBundle()), care);
     }
 
     @Override
     public Page<Patient> search(PatientQuery query) {
         Objects.requireNonNull(query, "query");
-        Page<Patient> page = audit.call(Permission.READ_PATIENTS, AuditAction.EXECUTE, "PatientService.search",
-                query.toString(), new Subject(TYPE, null, null),
-                () -> records.search(query), null);
-        page.items().forEach(patient -> audit.touched(patient.id()));
-        return page;
+        return audit.call(Permission.READ_PATIENTS, AuditAction.EXECUTE, "PatientService.search",
+                auditText(query), new Subject(TYPE, null, null), access -> {
+                    List<Object> parameters = new ArrayList<>();
+                    String consent = care.consentExclusion(access, "p.id", "p.tenant", parameters);
+                    Page<Patient> page = records.search(access.tenant(), query, consent, parameters);
+                    page.items().forEach(patient -> audit.touched(patient.id()));
+                    return new Page<>(page.items().stream().map(patient -> care.minimise(access, patient)).toList(),
+                            page.total(), page.offset(), page.limit());
+                }, null);
+    }
+
+    /**
+     * The search as its audit record shows it: names and identifier values as keyed terms (a reviewer with the
+     * key can match them; the trail itself holds no name or identifier in the clear).
+     */
+    private String auditText(PatientQuery query) {
+        AtRest atRest = records.atRest();
+        return "PatientQuery[name=" + atRest.term(query.name()) + ", birthDate=" + query.birthDate()
+                + ", identifier=" + atRest.term(query.identifier()) + ", offset=" + query.offset()
+                + ", limit=" + query.limit() + "]";
     }
 
     @Override
     public Patient get(String id) {
         return audit.call(Permission.READ_PATIENTS, AuditAction.READ, "PatientService.get",
                 null, new Subject(TYPE, id, id),
-                () -> records.get(id), null);
+                access -> care.minimise(access, records.get(access.tenant(), id)), null);
     }
 
     @Override
     public Patient create(Patient patient) {
         Objects.requireNonNull(patient, "patient");
-        return audit.call(Permission.WRITE_PATIENTS, AuditAction.CREATE, "PatientService.create",
-                null, new Subject(TYPE, null, null),
-                () -> records.create(patient), created -> new Subject(TYPE, created.id(), created.id()));
+        // The record is audited under the stored id (never a research pseudonym): the result is minimised last.
+        Patient[] stored = new Patient[1];
+        Patient created = audit.call(Permission.WRITE_PATIENTS, AuditAction.CREATE, "PatientService.create",
+                null, new Subject(TYPE, null, null), access -> {
+                    care.writable(access);
+                    stored[0] = records.create(access.tenant(), patient);
+                    return care.minimise(access, stored[0]);
+                }, result -> new Subject(TYPE, stored[0].id(), stored[0].id()));
+        return created;
     }
 
     @Override
     public Patient update(String id, Patient changed) {
         Objects.requireNonNull(changed, "changed");
         return audit.call(Permission.WRITE_PATIENTS, AuditAction.UPDATE, "PatientService.update",
-                null, new Subject(TYPE, id, id),
-                () -> records.update(id, changed), null);
+                null, new Subject(TYPE, id, id), access -> {
+                    care.writable(access);
+                    Patient complete = care.keepHidden(access, changed, records.get(access.tenant(), id));
+                    return care.minimise(access, records.update(access.tenant(), id, complete));
+                }, null);
+    }
+
+    @Override
+    public List<Patient> lookupAcrossTenants(String system, String value) {
+        Objects.requireNonNull(system, "system");
+        Objects.requireNonNull(value, "value");
+        return audit.call(Permission.READ_PATIENTS_CROSS_TENANT, AuditAction.EXECUTE,
+                "PatientService.lookupAcrossTenants",
+                "cross-tenant identifier=" + system + "|" + records.atRest().term(value),
+                new Subject(TYPE, null, null), access -> {
+                    care.crossTenant(access);
+                    List<Patient> found = records.withIdentifierInAnyTenant(system, value);
+                    found.forEach(patient -> audit.touched(patient.id()));
+                    return found;
+                }, null);
     }
 }

@@ -12,6 +12,7 @@ import org.carehost.sdk.patient.ContactPoint;
 import org.carehost.sdk.patient.Gender;
 import org.carehost.sdk.patient.HumanName;
 import org.carehost.sdk.patient.Identifier;
+import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.patient.Patient;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -61,7 +62,7 @@ public final class SeedData {
         Instant tomorrow = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.DAYS);
         for (int i = 0; i < PEOPLE.length; i++) {
             String[] person = PEOPLE[i];
-            Patient patient = patients.create(Patient.builder()
+            Patient patient = patients.create(CareContext.DEFAULT_TENANT, Patient.builder()
                     .addIdentifier(Identifier.mrn(MRN_SYSTEM, String.format("SYN-%05d", i + 1)))
                     .addName(HumanName.official(person[0], person[1]))
                     .birthDate(LocalDate.parse(person[2]))
@@ -69,7 +70,7 @@ public final class SeedData {
                     .addTelecom(new ContactPoint("phone", String.format("+1-202-555-01%02d", i + 10), "mobile"))
                     .addAddress(new Address(List.of((100 + i) + " Example Street"), "Springfield", "XX", "00000", "US"))
                     .build());
-            appointments.schedule(Appointment.builder()
+            appointments.schedule(CareContext.DEFAULT_TENANT, Appointment.builder()
                     .addParticipant(Participant.patient(patient.id()))
                     .addParticipant(new Participant("Practitioner/synthetic-1", "Dr. Example", "accepted"))
                     .start(tomorrow.plus(i, ChronoUnit.HOURS))

@@ -40,6 +40,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
             List.of(Permission.READ_APPOINTMENTS, Permission.WRITE_APPOINTMENTS),
             "org.carehost.sdk.audit.AuditService", List.of(Permission.READ_AUDIT, Permission.WRITE_AUDIT),
             "org.osgi.service.event.EventAdmin", List.of(Permission.PUBLISH_EVENTS),
+            "org.carehost.sdk.context.CareContexts", List.of(),
             "org.osgi.service.log.LoggerFactory", List.of(),
             "org.osgi.service.log.LogService", List.of(),
             // Felix SCR looks Config Admin up through the plugin's own context to configure its components. A plugin
@@ -48,6 +49,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
 
     /** Interfaces only the container may register (exact names, then prefixes). */
     static final Set<String> HOST_INTERFACES = Set.of("org.carehost.sdk.patient.PatientService",
+            "org.carehost.sdk.context.CareContexts",
             "org.carehost.sdk.appointment.AppointmentService", "org.carehost.sdk.audit.AuditService",
             "org.osgi.service.event.EventAdmin", "org.osgi.service.log.LoggerFactory", "org.osgi.service.log.LogService",
             "org.osgi.service.log.LogReaderService", "org.osgi.service.cm.ConfigurationAdmin",
@@ -56,7 +58,8 @@ final class ServiceGate implements FindHook, EventListenerHook {
     // Not org.osgi.service.cm.* as a whole: SCR registers ManagedService in the plugin's name.
     static final List<String> HOST_PREFIXES = List.of("org.osgi.framework.hooks.",
             "org.osgi.service.component.runtime.", "org.apache.felix.", "org.carehost.audit.", "org.carehost.store.",
-            "org.carehost.security.", "org.carehost.plugins.", "org.carehost.clinical.", "org.carehost.config.");
+            "org.carehost.security.", "org.carehost.plugins.", "org.carehost.clinical.", "org.carehost.config.",
+            "org.carehost.context.", "org.carehost.crypto.");
 
     /** Event topics whose events carry PHI or security facts, and who may receive them. */
     static final Map<String, Permission> GATED_TOPICS = Map.of(
@@ -148,6 +151,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
 
     /** Command scopes of the container's shell: a plugin registering commands in one would hijack them. */
     static final Set<String> RESERVED_SCOPES = Set.of("plugin", "audit", "security", "patient", "appointment",
+            "tenant", "context", "consent",
             "felix", "gogo", "scr", "cm", "obr", "log", "event", "meta", "system");
 
     /** What makes a plugin's service an impostor (a host interface, a container command scope), or null. */

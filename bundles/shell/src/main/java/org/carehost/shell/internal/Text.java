@@ -159,6 +159,57 @@ final class Text {
         return table.toString();
     }
 
+    static String careContext(org.carehost.sdk.context.CareContext context) {
+        return "tenant " + context.tenant() + ", user " + (context.user() == null ? "-" : context.user())
+                + ", roles " + (context.roles().isEmpty() ? "-" : context.rolesText()) + ", purpose "
+                + context.purpose().name().toLowerCase(java.util.Locale.ROOT) + " (" + context.purpose().code() + ")"
+                + (context.reason() == null ? "" : ", reason \"" + oneLine(context.reason()) + "\"")
+                + ", correlation " + context.correlationId();
+    }
+
+    static String tenantTable(List<org.carehost.context.Tenant> tenants) {
+        Table table = new Table("ID", "NAME", "CREATED BY", "CREATED");
+        for (org.carehost.context.Tenant tenant : tenants) {
+            table.row(tenant.id(), oneLine(tenant.name()), tenant.createdBy(), tenant.created());
+        }
+        return table.toString();
+    }
+
+    static String activationTable(List<org.carehost.context.Activation> activations) {
+        if (activations.isEmpty()) {
+            return "No plugin was enabled or disabled for a tenant; every plugin acts for the default tenant only.\n";
+        }
+        Table table = new Table("TENANT", "PLUGIN", "STATE", "BY", "AT");
+        for (org.carehost.context.Activation activation : activations) {
+            table.row(activation.tenant(), activation.plugin(), activation.enabled() ? "enabled" : "disabled",
+                    activation.changedBy(), activation.changed());
+        }
+        return table.toString();
+    }
+
+    static String consentTable(String patientId, List<org.carehost.context.ConsentDirective> directives) {
+        if (directives.isEmpty()) {
+            return "Patient " + patientId + " has no consent directives.\n";
+        }
+        Table table = new Table("DIRECTIVE", "RECORDED BY", "RECORDED");
+        for (org.carehost.context.ConsentDirective directive : directives) {
+            table.row(directive.describe(), directive.recordedBy(), directive.recorded());
+        }
+        return table.toString();
+    }
+
+    static String breakGlassTable(List<org.carehost.context.BreakGlassGrant> grants) {
+        if (grants.isEmpty()) {
+            return "No break-glass access in that period.\n";
+        }
+        Table table = new Table("OPENED", "EXPIRES", "TENANT", "USER", "PATIENT", "PLUGIN", "REASON", "CORRELATION");
+        for (org.carehost.context.BreakGlassGrant grant : grants) {
+            table.row(grant.opened(), grant.expires(), grant.tenant(), grant.user(), grant.patientId(), grant.plugin(),
+                    oneLine(grant.reason()), grant.correlationId());
+        }
+        return table.toString();
+    }
+
     private static String listOrNone(java.util.Collection<String> names) {
         return names.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(names));
     }

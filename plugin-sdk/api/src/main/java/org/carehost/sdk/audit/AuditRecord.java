@@ -13,7 +13,11 @@ import java.time.Instant;
  * @param plugin symbolic name of the acting plugin (or {@code container} / {@code operator})
  * @param pluginVersion its version
  * @param user acting user, when the call carried one; may be null
- * @param purposeOfUse purpose of use, when the call carried one; may be null
+ * @param purposeOfUse purpose of use (HL7 v3 code, e.g. {@code TREAT}), when the call carried one; may be null
+ * @param tenant the hospital whose data it was, when the call ran in a care context; may be null
+ * @param roles the acting user's roles, comma-separated; may be null
+ * @param correlationId ties together the records of one piece of work; may be null
+ * @param breakGlass the stated reason, when this was emergency (break-glass) access; null otherwise
  * @param action what kind of access
  * @param operation the service operation, e.g. {@code PatientService.get}
  * @param resourceType e.g. {@code Patient}; may be null
@@ -26,7 +30,22 @@ import java.time.Instant;
  * @param hash this record's hash (hex)
  */
 public record AuditRecord(long sequence, Instant recorded, String node, String plugin, String pluginVersion,
-        String user, String purposeOfUse, AuditAction action, String operation, String resourceType,
+        String user, String purposeOfUse, String tenant, String roles, String correlationId, String breakGlass,
+        AuditAction action, String operation, String resourceType,
         String resourceId, String patientId, String query, AuditOutcome outcome, String reason,
         String previousHash, String hash) {
+
+    /** A record without care context (as before 1.1). */
+    public AuditRecord(long sequence, Instant recorded, String node, String plugin, String pluginVersion,
+            String user, String purposeOfUse, AuditAction action, String operation, String resourceType,
+            String resourceId, String patientId, String query, AuditOutcome outcome, String reason,
+            String previousHash, String hash) {
+        this(sequence, recorded, node, plugin, pluginVersion, user, purposeOfUse, null, null, null, null, action,
+                operation, resourceType, resourceId, patientId, query, outcome, reason, previousHash, hash);
+    }
+
+    /** True when this record was emergency (break-glass) access. */
+    public boolean isBreakGlass() {
+        return breakGlass != null;
+    }
 }

@@ -3,7 +3,7 @@
  * Plugins may add their own entries ({@code write:audit}) and read the trail ({@code read:audit}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.carehost.sdk.audit;
 
 import org.osgi.annotation.bundle.Export;

@@ -16,6 +16,12 @@ public final class AppointmentEvents {
     /** Property: when it starts, ISO-8601 ({@code String}). */
     public static final String START = "appointment.start";
 
+    /**
+     * Property: the tenant (hospital) whose data changed ({@code String}). The container delivers the event to a
+     * plugin in that tenant's care context, so calls the handler makes reach that tenant's data.
+     */
+    public static final String TENANT = "tenant";
+
     private AppointmentEvents() {
     }
 }

@@ -15,6 +15,12 @@ public final class PatientEvents {
     /** Property: the patient's version after the change ({@code Long}). */
     public static final String VERSION = "patient.version";
 
+    /**
+     * Property: the tenant (hospital) whose data changed ({@code String}). The container delivers the event to a
+     * plugin in that tenant's care context, so calls the handler makes reach that tenant's data.
+     */
+    public static final String TENANT = "tenant";
+
     private PatientEvents() {
     }
 }

@@ -15,6 +15,12 @@ public final class SecurityEvents {
     /** The operator changed the policy: a grant, a revoke, the mode. */
     public static final String POLICY_CHANGED = TOPIC_PREFIX + "POLICY_CHANGED";
 
+    /**
+     * Emergency (break-glass) access was opened for a user to a patient; carries tenant, user, patientId,
+     * correlationId, reason and expires, for review.
+     */
+    public static final String BREAK_GLASS = TOPIC_PREFIX + "BREAK_GLASS";
+
     /** The plugin concerned (symbolic name), its version, the permission or rule, and why. */
     public static final String PLUGIN = "plugin";
     public static final String VERSION = "version";

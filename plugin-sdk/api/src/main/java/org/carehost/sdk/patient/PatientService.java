@@ -36,4 +36,13 @@ public interface PatientService {
      * @throws ResourceNotFoundException when there is no such patient
      */
     Patient update(String id, Patient changed);
+
+    /**
+     * Patients of every hospital (tenant) this host serves with the identifier {@code system|value}, such as a
+     * medical record number: for treatment (or emergency) only, with {@code read:patients:cross-tenant}, and
+     * audited as a cross-tenant lookup. At most 100.
+     *
+     * @throws org.carehost.sdk.security.PermissionDeniedException without the permission, or for another purpose
+     */
+    java.util.List<Patient> lookupAcrossTenants(String system, String value);
 }

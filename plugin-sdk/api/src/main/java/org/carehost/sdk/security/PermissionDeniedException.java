@@ -11,6 +11,16 @@ public class PermissionDeniedException extends RuntimeException {
         this.permission = permission;
     }
 
+    /**
+     * Refused by a rule other than a missing grant: a tenant the plugin is not enabled for, a patient's consent,
+     * an expired break-glass declaration. {@code rule} names it (e.g. {@code consent}); {@code reason} says why.
+     */
+    public PermissionDeniedException(String plugin, String rule, String reason) {
+        super("Plugin " + plugin + " may not do this: " + reason);
+        this.permission = rule;
+    }
+
+    /** The permission lacking, or the rule that refused. */
     public String permission() {
         return permission;
     }

@@ -7,6 +7,8 @@ public final class Permissions {
 
     public static final String READ_PATIENTS = "read:patients";
     public static final String WRITE_PATIENTS = "write:patients";
+    /** Look a patient up by identifier in every hospital's data (for treatment; audited as such). */
+    public static final String READ_PATIENTS_CROSS_TENANT = "read:patients:cross-tenant";
     public static final String READ_APPOINTMENTS = "read:appointments";
     public static final String WRITE_APPOINTMENTS = "write:appointments";
     public static final String READ_AUDIT = "read:audit";
@@ -31,7 +33,7 @@ public final class Permissions {
     public static final String HEADER = "Carehost-Permissions";
 
     /** Every host-service permission. */
-    public static final Set<String> HOST_SERVICE = Set.of(READ_PATIENTS, WRITE_PATIENTS, READ_APPOINTMENTS,
+    public static final Set<String> HOST_SERVICE = Set.of(READ_PATIENTS, WRITE_PATIENTS, READ_PATIENTS_CROSS_TENANT, READ_APPOINTMENTS,
             WRITE_APPOINTMENTS, READ_AUDIT, WRITE_AUDIT, PUBLISH_EVENTS);
 
     private Permissions() {

@@ -55,7 +55,7 @@ public final class Carehost implements AutoCloseable {
             "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.eventadmin",
             "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database", "org.postgresql.jdbc",
             "org.objectweb.asm", "org.carehost.security", "org.carehost.store", "org.carehost.audit",
-            "org.carehost.clinical");
+            "org.carehost.clinical", "org.carehost.context", "org.carehost.crypto");
 
     /** The plugin under test runs as a plugin (above the container's start levels), so the security manager applies. */
     private static final int PLUGIN_START_LEVEL = 60;
@@ -97,6 +97,7 @@ public final class Carehost implements AutoCloseable {
         config.put("carehost.audit.keyfile", storage.resolve("etc/security/audit-signing.key").toString());
         config.put("carehost.audit.checkpoints", storage.resolve("audit-checkpoints").toString());
         config.put("carehost.audit.journal", storage.resolve("audit-journal").toString());
+        config.put("carehost.keys", storage.resolve("etc/security/keys").toString());
         config.put("carehost.plugin.startlevel", "50");
         config.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "100");
         config.put("carehost.security.policy", writePolicy(storage, plugin).toString());

@@ -1,0 +1,93 @@
+package org.carehost.clinical.internal;
+
+import java.util.List;
+
+import org.carehost.crypto.KeyRotation;
+import org.carehost.crypto.PhiCipher;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * Keeps every stored resource sealed under the current key. At start, in the background, it seals rows from
+ * before encryption and finishes a rotation an earlier run left unfinished; {@link #rotate} (security:rotate-key)
+ * begins a rotation and re-seals everything. Rows are re-sealed in small batches, each row its own transaction,
+ * so the services stay available and an interruption loses nothing: the next pass picks up what is left.
+ */
+@Component(service = KeyRotation.class, immediate = true)
+public final class Encryption implements KeyRotation {
+
+    private static final int BATCH = 200;
+
+    private final PhiCipher cipher;
+    private final PatientRecords patients;
+    private final AppointmentRecords appointments;
+    private final Logger log;
+    private final Thread catchUp;
+
+    @Activate
+    public Encryption(@Reference PhiCipher cipher, @Reference PatientRecords patients,
+            @Reference AppointmentRecords appointments, @Reference(service = LoggerFactory.class) Logger log) {
+        this.cipher = cipher;
+        this.patients = patients;
+        this.appointments = appointments;
+        this.log = log;
+        this.catchUp = new Thread(this::catchUp, "carehost-reseal");
+        catchUp.setDaemon(true);
+        catchUp.start();
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        catchUp.interrupt();
+        catchUp.join(10_000);
+    }
+
+    private synchronized void catchUp() {
+        try {
+            long sealed = resealAll();
+            String finished = cipher.keyIds().size() > 1 ? "; retired " + cipher.finishRotation() : "";
+            if (sealed > 0 || !finished.isEmpty()) {
+                log.info("Sealed {} stored resources under key {}{}", sealed, cipher.currentKeyId(), finished);
+            }
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("Could not seal every stored resource under the current key; the next start tries again", e);
+        }
+    }
+
+    @Override
+    public synchronized String rotate() {
+        List<String> before = cipher.keyIds();
+        String key = cipher.beginRotation();
+        long sealed;
+        try {
+            sealed = resealAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "Interrupted after re-sealing part of the data under key " + key + "; run security:rotate-key "
+                    + "again (or restart) to finish.";
+        }
+        List<String> retired = cipher.finishRotation();
+        log.info("Key rotation: {} resources re-sealed under key {}; retired {}", sealed, key, retired);
+        return "Rotated to key " + key + " (keys before: " + before + "): " + sealed + " stored resources re-sealed; "
+                + "retired " + (retired.isEmpty() ? "none" : String.join(", ", retired)) + ".";
+    }
+
+    private synchronized long resealAll() throws InterruptedException {
+        long total = 0;
+        int done;
+        do {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            done = patients.reseal(BATCH) + appointments.reseal(BATCH);
+            total += done;
+        } while (done > 0);
+        return total;
+    }
+}

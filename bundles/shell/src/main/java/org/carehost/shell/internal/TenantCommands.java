@@ -1,0 +1,112 @@
+package org.carehost.shell.internal;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.carehost.audit.AuditLog;
+import org.carehost.context.Activation;
+import org.carehost.context.ContextBinder;
+import org.carehost.context.Tenant;
+import org.carehost.context.Tenants;
+import org.carehost.plugins.PluginException;
+import org.carehost.plugins.PluginManager;
+import org.carehost.sdk.audit.AuditAction;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code tenant:list}, {@code tenant:create}, {@code plugin:enable}, {@code plugin:disable}: hospitals, and
+ * which plugins act for each. Every change is audited under the acting operator.
+ */
+@Component(service = TenantCommands.class, property = {
+        "osgi.command.scope=tenant",
+        "osgi.command.function=list",
+        "osgi.command.function=create",
+        "osgi.command.function=plugins"
+})
+public final class TenantCommands {
+
+    private final Tenants tenants;
+    private final ContextBinder binder;
+    private final AuditLog log;
+
+    @Activate
+    public TenantCommands(@Reference Tenants tenants, @Reference ContextBinder binder, @Reference AuditLog log) {
+        this.tenants = tenants;
+        this.binder = binder;
+        this.log = log;
+    }
+
+    @Descriptor("list the tenants (hospitals)")
+    public String list() {
+        return Text.tenantTable(tenants.list());
+    }
+
+    @Descriptor("create a tenant (hospital)")
+    public String create(@Descriptor("id: letters, digits, . _ @ -") String id,
+            @Descriptor("name") String... name) {
+        if (name == null || name.length == 0) {
+            throw new IllegalArgumentException("Give the tenant a name: tenant:create " + id + " <name>");
+        }
+        Tenant tenant = tenants.create(id, String.join(" ", name), Operator.who(binder));
+        Operator.audit(log, binder, AuditAction.CREATE, "tenant.create", "Tenant", tenant.id(), null, tenant.name());
+        return "Created tenant " + tenant.id() + " (" + tenant.name() + "). Enable plugins for it with "
+                + "plugin:enable <plugin> --tenant " + tenant.id() + ".";
+    }
+
+    @Descriptor("which plugins were enabled or disabled for which tenant, by whom and when")
+    public String plugins() {
+        return Text.activationTable(tenants.activations());
+    }
+
+    /** {@code plugin:enable} and {@code plugin:disable}, in the plugin scope. */
+    @Component(service = PluginActivationCommands.class, property = {
+            "osgi.command.scope=plugin",
+            "osgi.command.function=enable",
+            "osgi.command.function=disable"
+    })
+    public static final class PluginActivationCommands {
+
+        private final Tenants tenants;
+        private final PluginManager plugins;
+        private final ContextBinder binder;
+        private final AuditLog log;
+
+        @Activate
+        public PluginActivationCommands(@Reference Tenants tenants, @Reference PluginManager plugins,
+                @Reference ContextBinder binder, @Reference AuditLog log) {
+            this.tenants = tenants;
+            this.plugins = plugins;
+            this.binder = binder;
+            this.log = log;
+        }
+
+        @Descriptor("let a plugin act for a tenant (hospital)")
+        public String enable(@Descriptor("plugin id or symbolic name") String plugin,
+                @Descriptor("tenant id") @Parameter(names = {"-t", "--tenant"}, absentValue = "") String tenant)
+                throws PluginException {
+            return change(plugin, tenant, true);
+        }
+
+        @Descriptor("stop a plugin acting for a tenant (hospital); its calls for that tenant are refused from now on")
+        public String disable(@Descriptor("plugin id or symbolic name") String plugin,
+                @Descriptor("tenant id") @Parameter(names = {"-t", "--tenant"}, absentValue = "") String tenant)
+                throws PluginException {
+            return change(plugin, tenant, false);
+        }
+
+        private String change(String plugin, String tenant, boolean enable) throws PluginException {
+            if (tenant.isBlank()) {
+                throw new IllegalArgumentException("Name the tenant: plugin:" + (enable ? "enable" : "disable")
+                        + " " + plugin + " --tenant <id> (tenant:list shows them)");
+            }
+            String name = plugins.get(plugin).symbolicName();
+            String by = Operator.who(binder);
+            Activation activation = enable ? tenants.enable(name, tenant, by) : tenants.disable(name, tenant, by);
+            Operator.audit(log, binder, AuditAction.UPDATE, enable ? "plugin.enable" : "plugin.disable", "Tenant",
+                    tenant, null, name);
+            return (enable ? "Enabled " : "Disabled ") + name + " for tenant " + activation.tenant() + " (by "
+                    + activation.changedBy() + ", " + activation.changed() + ").";
+        }
+    }
+}
