@@ -1,0 +1,343 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.inject.Inject;
+
+import org.carehost.audit.AuditLog;
+import org.carehost.context.BreakGlass;
+import org.carehost.context.ConsentDirective;
+import org.carehost.context.Consents;
+import org.carehost.context.ContextBinder;
+import org.carehost.context.Tenants;
+import org.carehost.sdk.appointment.Appointment;
+import org.carehost.sdk.appointment.AppointmentQuery;
+import org.carehost.sdk.appointment.AppointmentService;
+import org.carehost.sdk.appointment.Participant;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.context.CareContext;
+import org.carehost.sdk.context.CareContexts;
+import org.carehost.sdk.context.Purpose;
+import org.carehost.sdk.event.SecurityEvents;
+import org.carehost.sdk.patient.Address;
+import org.carehost.sdk.patient.ContactPoint;
+import org.carehost.sdk.patient.HumanName;
+import org.carehost.sdk.patient.Identifier;
+import org.carehost.sdk.patient.Patient;
+import org.carehost.sdk.patient.PatientQuery;
+import org.carehost.sdk.patient.PatientService;
+import org.carehost.sdk.resource.ResourceNotFoundException;
+import org.carehost.sdk.resource.ValidationException;
+import org.carehost.sdk.security.PermissionDeniedException;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+/**
+ * The care context (issue 6, items 1-5) through the real host services: every call here is made by this test's
+ * bundle in a context the test binds as the container would, against H2. Each test names what it proves.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class CareContextIT {
+
+    private static final String MRN_SYSTEM = "urn:oid:1.2.3.4";
+
+    @Inject
+    BundleContext context;
+    @Inject
+    ContextBinder binder;
+    @Inject
+    Tenants tenants;
+    @Inject
+    Consents consents;
+    @Inject
+    BreakGlass breakGlass;
+    @Inject
+    CareContexts careContexts;
+    @Inject
+    PatientService patients;
+    @Inject
+    AppointmentService appointments;
+    @Inject
+    AuditLog audit;
+    @Inject
+    ConfigurationAdmin configurations;
+
+    private String self;
+    private String a;
+    private String b;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        return new Option[] {ContainerOptions.hostServices(deploy,
+                "jdbc:h2:mem:care-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")};
+    }
+
+    /** Two fresh hospitals per test, with this test's bundle (the caller) enabled in both. */
+    @Before
+    public void twoHospitals() {
+        self = context.getBundle().getSymbolicName();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        a = tenants.create("a-" + suffix, "Hospital A", "test").id();
+        b = tenants.create("b-" + suffix, "Hospital B", "test").id();
+        tenants.enable(self, a, "test");
+        tenants.enable(self, b, "test");
+    }
+
+    private <T> T in(String tenant, Purpose purpose, Callable<T> work) throws Exception {
+        return as(binder.declare(tenant, "dr.lee", Set.of("physician"), purpose, null), work);
+    }
+
+    private <T> T as(CareContext care, Callable<T> work) throws Exception {
+        try (ContextBinder.Binding binding = binder.bind(care)) {
+            return work.call();
+        }
+    }
+
+    private static Patient person(String family, String mrn) {
+        return Patient.builder().addIdentifier(Identifier.mrn(MRN_SYSTEM, mrn)).addName(HumanName.official(family, "Robin"))
+                .birthDate(LocalDate.of(1970, 5, 4)).addTelecom(new ContactPoint("phone", "+1-202-555-0199", "home"))
+                .addAddress(new Address(List.of("1 Example Road"), "Springfield", "XX", "00000", "US")).build();
+    }
+
+    private static Appointment visit(String patientId, String reason) {
+        Instant start = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+        return Appointment.builder().addParticipant(Participant.patient(patientId)).start(start)
+                .end(start.plus(30, ChronoUnit.MINUTES)).reason(reason).build();
+    }
+
+    private AuditRecord lastRecord(String operation) {
+        return audit.query(AuditQuery.latest(200)).items().stream().filter(r -> r.operation().equals(operation))
+                .findFirst().orElseThrow(() -> new AssertionError("no audit record of " + operation));
+    }
+
+    /** Proves isolation: hospital B's context reaches none of A's data through any service method. */
+    @Test
+    public void aCallForOneHospitalNeverReachesAnothersData() throws Exception {
+        String mrn = "MRN-" + UUID.randomUUID();
+        Patient inA = in(a, Purpose.TREATMENT, () -> patients.create(person("Isolda", mrn)));
+        Appointment visitA = in(a, Purpose.TREATMENT, () -> appointments.schedule(visit(inA.id(), "checkup")));
+        Patient inB = in(b, Purpose.TREATMENT, () -> patients.create(person("Isolda", mrn)));
+
+        in(b, Purpose.TREATMENT, () -> {
+            assertThrows(ResourceNotFoundException.class, () -> patients.get(inA.id()));
+            assertThrows(ResourceNotFoundException.class, () -> patients.update(inA.id(), inA));
+            List<Patient> byName = patients.search(PatientQuery.builder().name("isol").build()).items();
+            assertEquals(List.of(inB.id()), byName.stream().map(Patient::id).toList());
+            List<Patient> byMrn = patients.search(PatientQuery.builder().identifier(MRN_SYSTEM + "|" + mrn).build()).items();
+            assertEquals(List.of(inB.id()), byMrn.stream().map(Patient::id).toList());
+            assertThrows(ResourceNotFoundException.class, () -> appointments.get(visitA.id()));
+            assertThrows(ResourceNotFoundException.class, () -> appointments.cancel(visitA.id(), "no"));
+            assertThrows(ResourceNotFoundException.class,
+                    () -> appointments.reschedule(visitA.id(), Instant.now().plus(3, ChronoUnit.DAYS)));
+            assertEquals(0, appointments.search(AppointmentQuery.forPatient(inA.id())).total());
+            assertThrows(ValidationException.class, () -> appointments.schedule(visit(inA.id(), "sneaky")));
+            return null;
+        });
+        // A still sees its own, unchanged.
+        assertEquals("checkup", in(a, Purpose.TREATMENT, () -> appointments.get(visitA.id())).reason());
+        assertEquals(1, in(a, Purpose.TREATMENT, () -> patients.get(inA.id())).versionId());
+
+        // Cross-tenant lookup by MRN: for treatment only, finds both, audited as such.
+        List<Patient> everywhere = in(b, Purpose.TREATMENT, () -> patients.lookupAcrossTenants(MRN_SYSTEM, mrn));
+        assertEquals(Set.of(inA.id(), inB.id()), Set.copyOf(everywhere.stream().map(Patient::id).toList()));
+        AuditRecord lookup = lastRecord("PatientService.lookupAcrossTenants");
+        assertTrue(lookup.query(), lookup.query().startsWith("cross-tenant identifier=" + MRN_SYSTEM + "|"));
+        assertFalse("the MRN is not in the trail in the clear", lookup.query().contains(mrn));
+        PermissionDeniedException research = assertThrows(PermissionDeniedException.class,
+                () -> in(b, Purpose.RESEARCH, () -> patients.lookupAcrossTenants(MRN_SYSTEM, mrn)));
+        assertTrue(research.getMessage(), research.getMessage().contains("for treatment only"));
+    }
+
+    /** Proves that a plugin acts only for tenants it is enabled in, and the context is in every record. */
+    @Test
+    public void aPluginNotEnabledForATenantIsRefusedAndEveryRecordCarriesTheContext() throws Exception {
+        String c = tenants.create("c-" + UUID.randomUUID().toString().substring(0, 8), "Hospital C", "test").id();
+        PermissionDeniedException refused = assertThrows(PermissionDeniedException.class,
+                () -> in(c, Purpose.TREATMENT, () -> patients.search(PatientQuery.builder().build())));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("not enabled for tenant " + c));
+        AuditRecord denied = lastRecord("PatientService.search");
+        assertEquals(AuditOutcome.DENIED, denied.outcome());
+        assertEquals(c, denied.tenant());
+
+        CareContext care = binder.declare(a, "dr.lee", Set.of("physician", "surgeon"), Purpose.PAYMENT, null);
+        as(care, () -> patients.create(person("Contextual", "MRN-" + UUID.randomUUID())));
+        AuditRecord created = lastRecord("PatientService.create");
+        assertEquals(a, created.tenant());
+        assertEquals("dr.lee", created.user());
+        assertEquals("physician,surgeon", created.roles());
+        assertEquals("HPAYMT", created.purposeOfUse());
+        assertEquals(care.correlationId(), created.correlationId());
+        assertNull(created.breakGlass());
+        assertTrue(audit.verify().intact());
+
+        // What a plugin sees of the context: the bound one, carried to its own threads.
+        assertEquals(care, as(care, () -> careContexts.current().orElseThrow()));
+        Callable<CareContext> carried = as(care, () -> careContexts.carry(() -> careContexts.current().orElse(null)));
+        assertEquals(care, carried.call());
+        assertTrue(careContexts.current().isEmpty());
+
+        // Disabling takes effect at the next call.
+        tenants.disable(self, a, "test");
+        assertThrows(PermissionDeniedException.class, () -> in(a, Purpose.TREATMENT, () -> patients.search(PatientQuery.builder().build())));
+    }
+
+    /** Proves minimum necessary per purpose, applied in the service. */
+    @Test
+    public void eachPurposeSeesOnlyWhatItNeeds() throws Exception {
+        Patient full = in(a, Purpose.TREATMENT, () -> patients.create(person("Minimal", "MRN-" + UUID.randomUUID())));
+        Appointment visit = in(a, Purpose.TREATMENT, () -> appointments.schedule(visit(full.id(), "suspected pertussis")));
+
+        Patient treatment = in(a, Purpose.TREATMENT, () -> patients.get(full.id()));
+        assertEquals(full.telecom(), treatment.telecom());
+        assertEquals("suspected pertussis", in(a, Purpose.TREATMENT, () -> appointments.get(visit.id())).reason());
+
+        assertEquals(full.names(), in(a, Purpose.PAYMENT, () -> patients.get(full.id())).names());
+        assertNull("payment: no clinical notes", in(a, Purpose.PAYMENT, () -> appointments.get(visit.id())).reason());
+
+        Patient operations = in(a, Purpose.OPERATIONS, () -> patients.get(full.id()));
+        assertTrue(operations.telecom().isEmpty());
+        assertTrue(operations.addresses().isEmpty());
+        assertEquals(full.names(), operations.names());
+        assertNull(in(a, Purpose.OPERATIONS, () -> appointments.get(visit.id())).reason());
+        // Writing back what operations read keeps what it could not see.
+        in(a, Purpose.OPERATIONS, () -> patients.update(full.id(), operations.toBuilder().gender(null).build()));
+        assertEquals(full.telecom(), in(a, Purpose.TREATMENT, () -> patients.get(full.id())).telecom());
+
+        Patient research = in(a, Purpose.RESEARCH, () -> patients.get(full.id()));
+        assertTrue(research.names().isEmpty());
+        assertTrue(research.telecom().isEmpty());
+        assertTrue(research.addresses().isEmpty());
+        assertEquals(1, research.identifiers().size());
+        assertNotEquals(full.id(), research.id());
+        assertTrue(research.id(), research.id().startsWith("ps-"));
+        assertEquals(research.id(), research.identifiers().get(0).value());
+        assertEquals(full.birthDate(), research.birthDate());
+        assertEquals("stable pseudonym", research.id(), in(a, Purpose.RESEARCH, () -> patients.get(full.id())).id());
+        Appointment researchVisit = in(a, Purpose.RESEARCH, () -> appointments.get(visit.id()));
+        assertEquals(research.id(), researchVisit.patientId().orElseThrow());
+        List<Patient> found = in(a, Purpose.RESEARCH, () -> patients.search(PatientQuery.builder().name("minim").build())).items();
+        assertEquals(List.of(research.id()), found.stream().map(Patient::id).toList());
+        assertThrows(PermissionDeniedException.class, () -> in(a, Purpose.RESEARCH, () -> patients.update(full.id(), full)));
+        AuditRecord read = audit.query(new AuditQuery(full.id(), null, null, null, null, null, 0, 50)).items().stream()
+                .filter(r -> "HRESCH".equals(r.purposeOfUse())).findFirst().orElseThrow();
+        assertEquals("the trail names the real patient", full.id(), read.patientId());
+    }
+
+    /** Proves consent: a research opt-out and an opt-out of this plugin refuse access, audited with the reason. */
+    @Test
+    public void aPatientsConsentDirectivesAreHonouredByEveryMethod() throws Exception {
+        Patient optedOut = in(a, Purpose.TREATMENT, () -> patients.create(person("Refuser", "MRN-" + UUID.randomUUID())));
+        Patient other = in(a, Purpose.TREATMENT, () -> patients.create(person("Refuser", "MRN-" + UUID.randomUUID())));
+        Appointment visit = in(a, Purpose.TREATMENT, () -> appointments.schedule(visit(optedOut.id(), "x")));
+        consents.add(a, optedOut.id(), ConsentDirective.Kind.RESEARCH, null, "test");
+
+        PermissionDeniedException refused = assertThrows(PermissionDeniedException.class,
+                () -> in(a, Purpose.RESEARCH, () -> patients.get(optedOut.id())));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("opts out of research use"));
+        AuditRecord denied = lastRecord("PatientService.get");
+        assertEquals(AuditOutcome.DENIED, denied.outcome());
+        assertTrue(denied.reason(), denied.reason().contains("opts out of research use"));
+        assertThrows(PermissionDeniedException.class, () -> in(a, Purpose.RESEARCH, () -> appointments.get(visit.id())));
+        List<Patient> researchSearch = in(a, Purpose.RESEARCH,
+                () -> patients.search(PatientQuery.builder().name("refuser").build())).items();
+        assertEquals("only the other patient", 1, researchSearch.size());
+        assertThrows(PermissionDeniedException.class,
+                () -> in(a, Purpose.RESEARCH, () -> appointments.search(AppointmentQuery.forPatient(optedOut.id()))));
+        assertEquals(optedOut.id(), in(a, Purpose.TREATMENT, () -> patients.get(optedOut.id())).id());
+
+        consents.add(a, other.id(), ConsentDirective.Kind.PLUGIN, self, "test");
+        PermissionDeniedException plugin = assertThrows(PermissionDeniedException.class,
+                () -> in(a, Purpose.TREATMENT, () -> patients.get(other.id())));
+        assertTrue(plugin.getMessage(), plugin.getMessage().contains("opts out of plugin " + self));
+        assertThrows(PermissionDeniedException.class, () -> in(a, Purpose.TREATMENT, () -> patients.update(other.id(), other)));
+        assertEquals(List.of(optedOut.id()), in(a, Purpose.TREATMENT,
+                () -> patients.search(PatientQuery.builder().name("refuser").build())).items().stream().map(Patient::id).toList());
+
+        assertTrue(consents.remove(a, other.id(), ConsentDirective.Kind.PLUGIN, self));
+        assertEquals(other.id(), in(a, Purpose.TREATMENT, () -> patients.get(other.id())).id());
+    }
+
+    /** Proves break-glass: needs a reason and a user, lifts a plugin opt-out, is marked, announced, listed, and expires. */
+    @Test
+    public void breakGlassIsMarkedAnnouncedListedAndExpires() throws Exception {
+        List<Event> announced = new CopyOnWriteArrayList<>();
+        Dictionary<String, Object> topics = new Hashtable<>();
+        topics.put(EventConstants.EVENT_TOPIC, SecurityEvents.BREAK_GLASS);
+        context.registerService(EventHandler.class, announced::add, topics);
+        setBreakGlassSeconds(3);
+        Patient patient = in(a, Purpose.TREATMENT, () -> patients.create(person("Emergent", "MRN-" + UUID.randomUUID())));
+        consents.add(a, patient.id(), ConsentDirective.Kind.PLUGIN, self, "test");
+        assertThrows(PermissionDeniedException.class, () -> in(a, Purpose.TREATMENT, () -> patients.get(patient.id())));
+
+        assertThrows(IllegalArgumentException.class, () -> binder.declare(a, "dr.lee", Set.of(), Purpose.EMERGENCY, null));
+        CareContext anonymous = binder.declare(a, null, Set.of(), Purpose.EMERGENCY, "cardiac arrest");
+        assertThrows(PermissionDeniedException.class, () -> as(anonymous, () -> patients.get(patient.id())));
+
+        CareContext emergency = binder.declare(a, "dr.lee", Set.of("physician"), Purpose.EMERGENCY, "cardiac arrest in ED");
+        Patient seen = as(emergency, () -> patients.get(patient.id()));
+        assertEquals("full record", patient.telecom(), seen.telecom());
+        as(emergency, () -> patients.get(patient.id()));
+        AuditRecord marked = lastRecord("PatientService.get");
+        assertEquals(AuditOutcome.SUCCESS, marked.outcome());
+        assertEquals("cardiac arrest in ED", marked.breakGlass());
+        assertEquals("ETREAT", marked.purposeOfUse());
+        Await.until("BREAK_GLASS posted", 10_000, () -> !announced.isEmpty());
+        Thread.sleep(300);
+        assertEquals("one grant, announced once", 1, announced.size());
+        assertEquals(patient.id(), announced.get(0).getProperty("patientId"));
+        assertTrue(breakGlass.since(Instant.now().minusSeconds(60)).stream()
+                .anyMatch(g -> g.patientId().equals(patient.id()) && g.correlationId().equals(emergency.correlationId())));
+
+        Await.until("the declaration expires", 10_000, () -> Instant.now().isAfter(emergency.declared().plusSeconds(3)));
+        PermissionDeniedException expired = assertThrows(PermissionDeniedException.class,
+                () -> as(emergency, () -> patients.get(patient.id())));
+        assertTrue(expired.getMessage(), expired.getMessage().contains("ended at"));
+        assertEquals(AuditOutcome.DENIED, lastRecord("PatientService.get").outcome());
+
+        CareContext again = binder.declare(a, "dr.lee", Set.of("physician"), Purpose.EMERGENCY, "second arrest");
+        assertEquals(patient.id(), as(again, () -> patients.get(patient.id())).id());
+        setBreakGlassSeconds(3600);
+    }
+
+    private void setBreakGlassSeconds(int seconds) throws Exception {
+        org.osgi.service.cm.Configuration configuration = configurations.getConfiguration("org.carehost.context", "?");
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("breakGlassSeconds", seconds);
+        configuration.update(properties);
+        Await.until("break-glass lasts " + seconds + " s", 10_000, () -> breakGlass.duration().getSeconds() == seconds);
+    }
+}
