@@ -1,7 +1,6 @@
 package org.carehost.shell.internal;
 
 import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
 import org.carehost.audit.AuditLog;
 import org.carehost.context.Activation;
 import org.carehost.context.ContextBinder;
@@ -81,25 +80,42 @@ public final class TenantCommands {
             this.log = log;
         }
 
-        @Descriptor("let a plugin act for a tenant (hospital)")
-        public String enable(@Descriptor("plugin id or symbolic name") String plugin,
-                @Descriptor("tenant id") @Parameter(names = {"-t", "--tenant"}, absentValue = "") String tenant)
-                throws PluginException {
-            return change(plugin, tenant, true);
+        @Descriptor("let a plugin act for a tenant (hospital): plugin:enable <plugin> --tenant <id>")
+        public String enable(@Descriptor("<plugin> --tenant <id>") String... arguments) throws PluginException {
+            return change(arguments, true);
         }
 
-        @Descriptor("stop a plugin acting for a tenant (hospital); its calls for that tenant are refused from now on")
-        public String disable(@Descriptor("plugin id or symbolic name") String plugin,
-                @Descriptor("tenant id") @Parameter(names = {"-t", "--tenant"}, absentValue = "") String tenant)
-                throws PluginException {
-            return change(plugin, tenant, false);
+        @Descriptor("stop a plugin acting for a tenant; its calls for that tenant are refused from the next one on: "
+                + "plugin:disable <plugin> --tenant <id>")
+        public String disable(@Descriptor("<plugin> --tenant <id>") String... arguments) throws PluginException {
+            return change(arguments, false);
+        }
+
+        /** {@code <plugin> --tenant T}, in either order (Gogo's own options must come first; operators write it last). */
+        private String change(String[] arguments, boolean enable) throws PluginException {
+            String usage = "Usage: plugin:" + (enable ? "enable" : "disable") + " <plugin> --tenant <id> (tenant:list shows them)";
+            String plugin = null;
+            String tenant = null;
+            for (int i = 0; arguments != null && i < arguments.length; i++) {
+                String argument = arguments[i];
+                if (argument.equals("--tenant") || argument.equals("-t")) {
+                    if (i + 1 >= arguments.length || tenant != null) {
+                        throw new IllegalArgumentException(usage);
+                    }
+                    tenant = arguments[++i];
+                } else if (plugin == null) {
+                    plugin = argument;
+                } else {
+                    throw new IllegalArgumentException(usage);
+                }
+            }
+            if (plugin == null || tenant == null || tenant.isBlank()) {
+                throw new IllegalArgumentException(usage);
+            }
+            return change(plugin, tenant, enable);
         }
 
         private String change(String plugin, String tenant, boolean enable) throws PluginException {
-            if (tenant.isBlank()) {
-                throw new IllegalArgumentException("Name the tenant: plugin:" + (enable ? "enable" : "disable")
-                        + " " + plugin + " --tenant <id> (tenant:list shows them)");
-            }
             String name = plugins.get(plugin).symbolicName();
             String by = Operator.who(binder);
             Activation activation = enable ? tenants.enable(name, tenant, by) : tenants.disable(name, tenant, by);
