@@ -54,6 +54,30 @@ class JournalTest {
     }
 
     @Test
+    void recordsWithACareContextAreReplayedExactlyAndItsFieldsAreInTheHash() throws IOException {
+        AuditRecord withContext = new AuditRecord(1, Instant.ofEpochMilli(1_700_000_000_000L), "node-1", "org.example.plugin",
+                "1.0.0", "dr.lee", "ETREAT", "hospital-a", "nurse,physician", "c0ffee", "cardiac; arrest", AuditAction.READ,
+                "PatientService.get", "Patient", "p-1", "p-1", null, AuditOutcome.SUCCESS, null, Chain.GENESIS, null);
+        String hash = Chain.hash(Chain.GENESIS, withContext);
+        AuditRecord hashed = new AuditRecord(1, withContext.recorded(), "node-1", "org.example.plugin", "1.0.0", "dr.lee",
+                "ETREAT", "hospital-a", "nurse,physician", "c0ffee", "cardiac; arrest", AuditAction.READ,
+                "PatientService.get", "Patient", "p-1", "p-1", null, AuditOutcome.SUCCESS, null, Chain.GENESIS, hash);
+        List<AuditRecord> records = new ArrayList<>(List.of(hashed));
+        records.addAll(chain(2, 3, hash));
+        try (Journal journal = new Journal(dir)) {
+            journal.append(records);
+        }
+        try (Journal journal = new Journal(dir)) {
+            assertEquals(records, journal.replay());
+        }
+        AuditRecord otherTenant = new AuditRecord(1, withContext.recorded(), "node-1", "org.example.plugin", "1.0.0",
+                "dr.lee", "ETREAT", "hospital-b", "nurse,physician", "c0ffee", "cardiac; arrest", AuditAction.READ,
+                "PatientService.get", "Patient", "p-1", "p-1", null, AuditOutcome.SUCCESS, null, Chain.GENESIS, null);
+        org.junit.jupiter.api.Assertions.assertNotEquals(hash, Chain.hash(Chain.GENESIS, otherTenant),
+                "a changed tenant changes the hash");
+    }
+
+    @Test
     void aRecordTornByAKillEndsTheReplayThere() throws IOException {
         List<AuditRecord> records = chain(1, 10, Chain.GENESIS);
         try (Journal journal = new Journal(dir)) {

@@ -16,8 +16,8 @@ public final class PatientEvents {
     public static final String VERSION = "patient.version";
 
     /**
-     * Property: the tenant (hospital) whose data changed ({@code String}). The container delivers the event to a
-     * plugin in that tenant's care context, so calls the handler makes reach that tenant's data.
+     * Property: the tenant (hospital) whose data changed ({@code String}). Event delivery does not bind a care
+     * context yet: a handler's calls run without one (the default tenant), so it finds other tenants' data absent.
      */
     public static final String TENANT = "tenant";
 
