@@ -94,6 +94,10 @@ public class CareContextIT {
     AuditLog audit;
     @Inject
     ConfigurationAdmin configurations;
+    @Inject
+    org.carehost.plugins.PluginManager plugins;
+    @Inject
+    org.apache.felix.service.command.CommandProcessor commands;
 
     private String self;
     private String a;
@@ -185,13 +189,30 @@ public class CareContextIT {
     /** Proves that a plugin acts only for tenants it is enabled in, and the context is in every record. */
     @Test
     public void aPluginNotEnabledForATenantIsRefusedAndEveryRecordCarriesTheContext() throws Exception {
+        org.osgi.framework.Bundle writer = Fixtures.installAsPlugin(context,
+                ContainerOptions.bundleFile("carehost-fixture-evil-undeclared-write"));
+        writer.start();
+        Await.until("the plugin's probe", 20_000, () -> Fixtures.hasProbe(context, "write-patients"));
         String c = tenants.create("c-" + UUID.randomUUID().toString().substring(0, 8), "Hospital C", "test").id();
-        PermissionDeniedException refused = assertThrows(PermissionDeniedException.class,
-                () -> in(c, Purpose.TREATMENT, () -> patients.search(PatientQuery.builder().build())));
-        assertTrue(refused.getMessage(), refused.getMessage().contains("not enabled for tenant " + c));
-        AuditRecord denied = lastRecord("PatientService.search");
+        CareContext inC = binder.declare(c, "dr.lee", Set.of("physician"), Purpose.TREATMENT, null);
+        String refused = as(inC, () -> Fixtures.callProbe(context, "write-patients"));
+        assertEquals("refused by the tenant rule", "denied tenant", refused);
+        AuditRecord denied = lastRecord("PatientService.create");
         assertEquals(AuditOutcome.DENIED, denied.outcome());
+        assertTrue(denied.reason(), denied.reason().contains("not enabled for tenant " + c));
+        assertEquals(writer.getSymbolicName(), denied.plugin());
         assertEquals(c, denied.tenant());
+        assertEquals(inC.correlationId(), denied.correlationId());
+
+        tenants.enable(writer.getSymbolicName(), c, "test");
+        String wrote = as(inC, () -> Fixtures.callProbe(context, "write-patients"));
+        assertTrue(wrote, wrote.startsWith("created "));
+        String id = wrote.substring("created ".length());
+        assertEquals("the plugin wrote into hospital C", id, in(c, Purpose.TREATMENT, () -> patients.get(id)).id());
+        assertThrows(ResourceNotFoundException.class, () -> in(a, Purpose.TREATMENT, () -> patients.get(id)));
+        tenants.disable(writer.getSymbolicName(), c, "test");
+        assertEquals("denied tenant", as(inC, () -> Fixtures.callProbe(context, "write-patients")));
+        writer.uninstall();
 
         CareContext care = binder.declare(a, "dr.lee", Set.of("physician", "surgeon"), Purpose.PAYMENT, null);
         as(care, () -> patients.create(person("Contextual", "MRN-" + UUID.randomUUID())));
@@ -210,9 +231,6 @@ public class CareContextIT {
         assertEquals(care, carried.call());
         assertTrue(careContexts.current().isEmpty());
 
-        // Disabling takes effect at the next call.
-        tenants.disable(self, a, "test");
-        assertThrows(PermissionDeniedException.class, () -> in(a, Purpose.TREATMENT, () -> patients.search(PatientQuery.builder().build())));
     }
 
     /** Proves minimum necessary per purpose, applied in the service. */
@@ -331,6 +349,54 @@ public class CareContextIT {
         CareContext again = binder.declare(a, "dr.lee", Set.of("physician"), Purpose.EMERGENCY, "second arrest");
         assertEquals(patient.id(), as(again, () -> patients.get(patient.id())).id());
         setBreakGlassSeconds(3600);
+    }
+
+    /** Proves per-tenant plugin settings: checked against the plugin's Metatype schema, an invalid value changes nothing. */
+    @Test
+    public void aPluginIsConfiguredPerTenantAndAnInvalidValueKeepsTheOldOne() throws Exception {
+        String plugin = plugins.install(ContainerOptions.bundleFile("carehost-sample-appointment-reminder").getPath())
+                .symbolicName();
+        String notEnabled = shell("plugin:config " + plugin + " --tenant " + a + " leadTimeMinutes=60");
+        assertTrue(notEnabled, notEnabled.contains("not enabled for tenant " + a));
+        tenants.enable(plugin, a, "test");
+
+        String updated = shell("plugin:config " + plugin + " --tenant " + a + " leadTimeMinutes=60 channel=sms");
+        assertTrue(updated, updated.startsWith("Updated " + plugin + " for tenant " + a));
+        assertEquals(60, tenantSettings(a).get("leadTimeMinutes"));
+        assertEquals("sms", tenantSettings(a).get("channel"));
+
+        for (String bad : List.of("leadTimeMinutes=0", "leadTimeMinutes=soon", "colour=blue")) {
+            String refused = shell("plugin:config " + plugin + " --tenant " + a + " " + bad);
+            assertTrue(bad + ": " + refused, refused.contains("Refused; the settings in force stay"));
+        }
+        String mixed = shell("plugin:config " + plugin + " --tenant " + a + " channel=email leadTimeMinutes=99999");
+        assertTrue(mixed, mixed.contains("Refused"));
+        assertEquals(60, tenantSettings(a).get("leadTimeMinutes"));
+        assertEquals("one bad value refuses them all", "sms", tenantSettings(a).get("channel"));
+        assertTrue("the other tenant has none", configurations.listConfigurations("(carehost.tenant=" + b + ")") == null);
+        assertTrue(shell("plugin:config " + plugin).contains("Usage: plugin:config"));
+    }
+
+    private java.util.Map<String, Object> tenantSettings(String tenant) throws Exception {
+        org.osgi.service.cm.Configuration[] found = configurations.listConfigurations("(carehost.tenant=" + tenant + ")");
+        assertEquals(1, found.length);
+        java.util.Map<String, Object> settings = new java.util.HashMap<>();
+        for (String key : java.util.Collections.list(found[0].getProperties().keys())) {
+            settings.put(key, found[0].getProperties().get(key));
+        }
+        return settings;
+    }
+
+    private String shell(String command) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, "UTF-8");
+        try (org.apache.felix.service.command.CommandSession session = commands.createSession(
+                new java.io.ByteArrayInputStream(new byte[0]), print, print)) {
+            Object result = session.execute(command);
+            return (result == null ? "" : result.toString()) + out.toString("UTF-8");
+        } catch (Exception e) {
+            return e.getMessage();
+        }
     }
 
     private void setBreakGlassSeconds(int seconds) throws Exception {

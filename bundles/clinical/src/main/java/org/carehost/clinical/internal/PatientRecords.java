@@ -10,7 +10,9 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -40,6 +42,17 @@ import org.osgi.service.event.EventAdmin;
 public final class PatientRecords {
 
     static final String TYPE = "Patient";
+    /**
+     * Names are sealed, so the store cannot sort by them: a search matching up to this many patients is read
+     * whole, opened and sorted by family name, given names, id; a larger one comes in id order (a narrower
+     * search gets name order back).
+     */
+    static final int SORTED_UP_TO = 2000;
+    private static final Comparator<Patient> BY_NAME = Comparator
+            .comparing((Patient p) -> p.name().map(n -> n.family() == null ? null : n.family().toLowerCase(Locale.ROOT))
+                    .orElse(null), Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(p -> p.name().map(n -> String.join(" ", n.given()).toLowerCase(Locale.ROOT)).orElse(""))
+            .thenComparing(Patient::id);
     private static final String COLUMNS = "p.id, p.version_id, p.last_updated, p.resource";
 
     private final Store store;
@@ -153,7 +166,7 @@ public final class PatientRecords {
 
     /**
      * {@code more}: further conditions over {@code p} (the care rules' consent exclusion) and their parameters.
-     * Results come in id order: names are sealed, so the store cannot sort by them.
+     * Results come ordered by name (see {@link #SORTED_UP_TO}).
      */
     Page<Patient> search(String tenant, PatientQuery query, String more, List<Object> moreParameters) {
         StringBuilder where = new StringBuilder(" WHERE p.tenant = ?");
@@ -185,10 +198,42 @@ public final class PatientRecords {
         where.append(more);
         parameters.addAll(moreParameters);
         try (Connection connection = store.connection()) {
-            return Paging.page(connection, COLUMNS, "patient p" + where, "p.id", parameters, query.offset(),
-                    query.limit(), this::read);
+            long total = count(connection, "patient p" + where, parameters);
+            if (total > SORTED_UP_TO) {
+                return Paging.page(connection, COLUMNS, "patient p" + where, "p.id", parameters, query.offset(),
+                        query.limit(), this::read);
+            }
+            List<Patient> all = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM patient p" + where)) {
+                bind(select, parameters);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        all.add(read(rows));
+                    }
+                }
+            }
+            all.sort(BY_NAME);
+            int from = Math.min(query.offset(), all.size());
+            return new Page<>(all.subList(from, Math.min(from + query.limit(), all.size())), all.size(), query.offset(),
+                    query.limit());
         } catch (SQLException e) {
             throw Sql.failure("search patients", e);
+        }
+    }
+
+    private static long count(Connection connection, String from, List<Object> parameters) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM " + from)) {
+            bind(count, parameters);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            statement.setObject(i + 1, parameters.get(i));
         }
     }
 
