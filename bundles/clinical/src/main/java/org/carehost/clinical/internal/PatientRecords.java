@@ -174,7 +174,8 @@ public final class PatientRecords {
         parameters.add(tenant);
         if (query.name() != null && !query.name().isBlank()) {
             List<String> indexes = atRest.namePrefixIndexes(query.name());
-            where.append(" AND EXISTS (SELECT 1 FROM patient_name_ix n WHERE n.patient_id = p.id AND n.ix IN (")
+            // IN (subquery) rather than a correlated EXISTS: both databases drive it from the index on ix.
+            where.append(" AND p.id IN (SELECT n.patient_id FROM patient_name_ix n WHERE n.ix IN (")
                     .append(marks(indexes.size())).append("))");
             parameters.addAll(indexes);
         }
@@ -186,7 +187,7 @@ public final class PatientRecords {
             String identifier = query.identifier().strip();
             int bar = identifier.indexOf('|');
             List<String> indexes = atRest.identifierIndexes(bar < 0 ? identifier : identifier.substring(bar + 1));
-            where.append(" AND EXISTS (SELECT 1 FROM patient_identifier i WHERE i.patient_id = p.id AND i.id_value IN (")
+            where.append(" AND p.id IN (SELECT i.patient_id FROM patient_identifier i WHERE i.id_value IN (")
                     .append(marks(indexes.size())).append(')');
             parameters.addAll(indexes);
             if (bar > 0) {
