@@ -184,17 +184,7 @@ public final class AppointmentRecords {
     int reseal(int batch) {
         int done = 0;
         try (Connection connection = store.connection()) {
-            List<String[]> stale = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, resource FROM appointment WHERE resource NOT LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?")) {
-                select.setString(1, atRest.currentPattern());
-                select.setInt(2, batch);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        stale.add(new String[] {rows.getString(1), rows.getString(2)});
-                    }
-                }
-            }
+            List<String[]> stale = atRest.stale(connection, "appointment", batch);
             for (String[] row : stale) {
                 String json = atRest.open(TYPE, row[0], row[1]);
                 try (PreparedStatement update = connection.prepareStatement(

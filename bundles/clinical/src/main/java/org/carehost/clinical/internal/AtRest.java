@@ -1,5 +1,9 @@
 package org.carehost.clinical.internal;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,6 +44,25 @@ final class AtRest {
     /** A LIKE pattern matching values sealed under the current key: rows NOT LIKE it need (re)sealing. */
     String currentPattern() {
         return Sql.startsWith(SEALED + cipher.currentKeyId() + ".");
+    }
+
+    /**
+     * Up to {@code batch} rows of {@code table} (patient or appointment: id, resource) whose resource is not
+     * sealed under the current key, as {id, stored resource}.
+     */
+    List<String[]> stale(Connection connection, String table, int batch) throws SQLException {
+        List<String[]> stale = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id, resource FROM " + table + " WHERE resource NOT LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?")) {
+            select.setString(1, currentPattern());
+            select.setInt(2, batch);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    stale.add(new String[] {rows.getString(1), rows.getString(2)});
+                }
+            }
+        }
+        return stale;
     }
 
     /** The key index of every name prefix of the patient (family names and given names, lower case). */

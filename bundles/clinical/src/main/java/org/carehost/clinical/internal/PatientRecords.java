@@ -281,17 +281,7 @@ public final class PatientRecords {
     int reseal(int batch) {
         int done = 0;
         try (Connection connection = store.connection()) {
-            List<String[]> stale = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, resource FROM patient WHERE resource NOT LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?")) {
-                select.setString(1, atRest.currentPattern());
-                select.setInt(2, batch);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        stale.add(new String[] {rows.getString(1), rows.getString(2)});
-                    }
-                }
-            }
+            List<String[]> stale = atRest.stale(connection, "patient", batch);
             for (String[] row : stale) {
                 Patient patient = FhirJson.readPatient(atRest.open(TYPE, row[0], row[1])).toBuilder().id(row[0]).build();
                 connection.setAutoCommit(false);

@@ -91,28 +91,10 @@ public final class TenantCommands {
             return change(arguments, false);
         }
 
-        /** {@code <plugin> --tenant T}, in either order (Gogo's own options must come first; operators write it last). */
         private String change(String[] arguments, boolean enable) throws PluginException {
-            String usage = "Usage: plugin:" + (enable ? "enable" : "disable") + " <plugin> --tenant <id> (tenant:list shows them)";
-            String plugin = null;
-            String tenant = null;
-            for (int i = 0; arguments != null && i < arguments.length; i++) {
-                String argument = arguments[i];
-                if (argument.equals("--tenant") || argument.equals("-t")) {
-                    if (i + 1 >= arguments.length || tenant != null) {
-                        throw new IllegalArgumentException(usage);
-                    }
-                    tenant = arguments[++i];
-                } else if (plugin == null) {
-                    plugin = argument;
-                } else {
-                    throw new IllegalArgumentException(usage);
-                }
-            }
-            if (plugin == null || tenant == null || tenant.isBlank()) {
-                throw new IllegalArgumentException(usage);
-            }
-            return change(plugin, tenant, enable);
+            TenantArguments parsed = TenantArguments.parse(arguments, "Usage: plugin:" + (enable ? "enable" : "disable")
+                    + " <plugin> --tenant <id> (tenant:list shows them)", false);
+            return change(parsed.plugin(), parsed.tenant(), enable);
         }
 
         private String change(String plugin, String tenant, boolean enable) throws PluginException {

@@ -66,28 +66,11 @@ public final class TenantConfigCommand {
 
     @Descriptor("show or change a plugin's settings for one tenant: plugin:config <plugin> --tenant <id> [key=value…]")
     public String config(@Descriptor("<plugin> --tenant <id> [key=value…]") String... arguments) throws Exception {
-        String usage = "Usage: plugin:config <plugin> --tenant <id> [key=value…]";
-        String plugin = null;
-        String tenant = null;
-        Map<String, String> changes = new LinkedHashMap<>();
-        for (int i = 0; arguments != null && i < arguments.length; i++) {
-            String argument = arguments[i];
-            if (argument.equals("--tenant") || argument.equals("-t")) {
-                if (i + 1 >= arguments.length || tenant != null) {
-                    throw new IllegalArgumentException(usage);
-                }
-                tenant = arguments[++i];
-            } else if (argument.indexOf('=') > 0) {
-                changes.put(argument.substring(0, argument.indexOf('=')).strip(), argument.substring(argument.indexOf('=') + 1));
-            } else if (plugin == null) {
-                plugin = argument;
-            } else {
-                throw new IllegalArgumentException(usage + " ('" + argument + "' is neither the plugin nor key=value)");
-            }
-        }
-        if (plugin == null || tenant == null) {
-            throw new IllegalArgumentException(usage);
-        }
+        TenantArguments parsed = TenantArguments.parse(arguments, "Usage: plugin:config <plugin> --tenant <id> [key=value…]",
+                true);
+        String plugin = parsed.plugin();
+        String tenant = parsed.tenant();
+        Map<String, String> changes = parsed.settings();
         String name = plugins.get(plugin).symbolicName();
         if (tenants.find(tenant).isEmpty()) {
             throw new IllegalArgumentException("There is no tenant '" + tenant + "'; tenant:list shows them");
