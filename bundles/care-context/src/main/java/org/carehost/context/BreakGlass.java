@@ -23,6 +23,13 @@ public interface BreakGlass {
      */
     BreakGlassGrant access(CareContext context, String plugin, String patientId);
 
+    /**
+     * Checks an emergency context before any call made in it, whether or not it reaches a known patient.
+     *
+     * @throws PermissionDeniedException when the context has no user, or its declaration has expired
+     */
+    void check(CareContext context, String plugin);
+
     /** Grants opened at or after {@code since}, newest first. */
     List<BreakGlassGrant> since(Instant since);
 

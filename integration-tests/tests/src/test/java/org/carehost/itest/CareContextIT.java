@@ -178,6 +178,9 @@ public class CareContextIT {
         // Cross-tenant lookup by MRN: for treatment only, finds both, audited as such.
         List<Patient> everywhere = in(b, Purpose.TREATMENT, () -> patients.lookupAcrossTenants(MRN_SYSTEM, mrn));
         assertEquals(Set.of(inA.id(), inB.id()), Set.copyOf(everywhere.stream().map(Patient::id).toList()));
+        consents.add(b, inB.id(), ConsentDirective.Kind.PLUGIN, self, "test");
+        assertEquals("an opt-out of the plugin holds across tenants too", List.of(inA.id()), in(a, Purpose.TREATMENT,
+                () -> patients.lookupAcrossTenants(MRN_SYSTEM, mrn)).stream().map(Patient::id).toList());
         AuditRecord lookup = lastRecord("PatientService.lookupAcrossTenants");
         assertTrue(lookup.query(), lookup.query().startsWith("cross-tenant identifier=" + MRN_SYSTEM + "|"));
         assertFalse("the MRN is not in the trail in the clear", lookup.query().contains(mrn));
@@ -267,8 +270,12 @@ public class CareContextIT {
         assertEquals("stable pseudonym", research.id(), in(a, Purpose.RESEARCH, () -> patients.get(full.id())).id());
         Appointment researchVisit = in(a, Purpose.RESEARCH, () -> appointments.get(visit.id()));
         assertEquals(research.id(), researchVisit.patientId().orElseThrow());
-        List<Patient> found = in(a, Purpose.RESEARCH, () -> patients.search(PatientQuery.builder().name("minim").build())).items();
+        List<Patient> found = in(a, Purpose.RESEARCH,
+                () -> patients.search(PatientQuery.builder().birthDate(full.birthDate()).build())).items();
         assertEquals(List.of(research.id()), found.stream().map(Patient::id).toList());
+        PermissionDeniedException byName = assertThrows(PermissionDeniedException.class,
+                () -> in(a, Purpose.RESEARCH, () -> patients.search(PatientQuery.builder().name("minim").build())));
+        assertTrue(byName.getMessage(), byName.getMessage().contains("may not search by name or identifier"));
         assertThrows(PermissionDeniedException.class, () -> in(a, Purpose.RESEARCH, () -> patients.update(full.id(), full)));
         AuditRecord read = audit.query(new AuditQuery(full.id(), null, null, null, null, null, 0, 50)).items().stream()
                 .filter(r -> "HRESCH".equals(r.purposeOfUse())).findFirst().orElseThrow();
@@ -291,7 +298,7 @@ public class CareContextIT {
         assertTrue(denied.reason(), denied.reason().contains("opts out of research use"));
         assertThrows(PermissionDeniedException.class, () -> in(a, Purpose.RESEARCH, () -> appointments.get(visit.id())));
         List<Patient> researchSearch = in(a, Purpose.RESEARCH,
-                () -> patients.search(PatientQuery.builder().name("refuser").build())).items();
+                () -> patients.search(PatientQuery.builder().birthDate(optedOut.birthDate()).build())).items();
         assertEquals("only the other patient", 1, researchSearch.size());
         assertThrows(PermissionDeniedException.class,
                 () -> in(a, Purpose.RESEARCH, () -> appointments.search(AppointmentQuery.forPatient(optedOut.id()))));
@@ -324,6 +331,7 @@ public class CareContextIT {
         assertThrows(IllegalArgumentException.class, () -> binder.declare(a, "dr.lee", Set.of(), Purpose.EMERGENCY, null));
         CareContext anonymous = binder.declare(a, null, Set.of(), Purpose.EMERGENCY, "cardiac arrest");
         assertThrows(PermissionDeniedException.class, () -> as(anonymous, () -> patients.get(patient.id())));
+        assertThrows(PermissionDeniedException.class, () -> as(anonymous, () -> patients.search(PatientQuery.builder().build())));
 
         CareContext emergency = binder.declare(a, "dr.lee", Set.of("physician"), Purpose.EMERGENCY, "cardiac arrest in ED");
         Patient seen = as(emergency, () -> patients.get(patient.id()));
@@ -344,6 +352,8 @@ public class CareContextIT {
         PermissionDeniedException expired = assertThrows(PermissionDeniedException.class,
                 () -> as(emergency, () -> patients.get(patient.id())));
         assertTrue(expired.getMessage(), expired.getMessage().contains("ended at"));
+        assertThrows("a search too", PermissionDeniedException.class,
+                () -> as(emergency, () -> patients.search(PatientQuery.builder().build())));
         assertEquals(AuditOutcome.DENIED, lastRecord("PatientService.get").outcome());
 
         CareContext again = binder.declare(a, "dr.lee", Set.of("physician"), Purpose.EMERGENCY, "second arrest");

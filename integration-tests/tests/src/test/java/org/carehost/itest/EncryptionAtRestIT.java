@@ -96,11 +96,14 @@ public class EncryptionAtRestIT {
         assertEquals(1, patients.search(PatientQuery.builder().identifier("MRN-ZX-90817").build()).total());
 
         String report = rotation.rotate();
-        assertTrue(report, report.contains("Rotated to key " + next));
-        assertTrue(report, report.contains("retired " + before));
-        assertEquals(List.of(next), cipher.keyIds());
+        // The start-up pass may have finished the interrupted rotation first (that is its job); either way the
+        // rotation ends on one key, not the one before, with no row left under another.
+        String current = cipher.currentKeyId();
+        assertTrue(report, report.contains("Rotated to key " + current));
+        assertEquals(List.of(current), cipher.keyIds());
+        assertNotEquals(before, current);
         assertEquals("every row re-sealed under the new key", 0, count("SELECT COUNT(*) FROM patient WHERE resource NOT LIKE 'c1."
-                + next + ".%'"));
+                + current + ".%'") + count("SELECT COUNT(*) FROM appointment WHERE resource NOT LIKE 'c1." + current + ".%'"));
         for (Patient each : more) {
             assertEquals(each.telecom(), patients.get(each.id()).telecom());
         }

@@ -63,20 +63,9 @@ public final class BreakGlassImpl implements BreakGlass {
 
     @Override
     public BreakGlassGrant access(CareContext context, String plugin, String patientId) {
-        if (!context.isBreakGlass()) {
-            throw new IllegalArgumentException("not an emergency context");
-        }
-        if (context.user() == null) {
-            throw new PermissionDeniedException(plugin, "break-glass",
-                    "emergency (break-glass) access needs an acting user, and the care context has none");
-        }
+        check(context, plugin);
         Instant now = clock.instant();
         Instant expires = context.declared().plus(duration);
-        if (!now.isBefore(expires)) {
-            throw new PermissionDeniedException(plugin, "break-glass", "the emergency declared by " + context.user()
-                    + " at " + context.declared() + " ended at " + expires + " (break-glass lasts " + duration
-                    + "); declare a new emergency with its reason to continue");
-        }
         String key = context.correlationId() + "\u0000" + patientId;
         BreakGlassGrant grant = open.get(key);
         if (grant != null) {
@@ -94,6 +83,23 @@ public final class BreakGlassImpl implements BreakGlass {
         }
         open.values().removeIf(old -> old.expires().isBefore(now));
         return grant;
+    }
+
+    @Override
+    public void check(CareContext context, String plugin) {
+        if (!context.isBreakGlass()) {
+            throw new IllegalArgumentException("not an emergency context");
+        }
+        if (context.user() == null) {
+            throw new PermissionDeniedException(plugin, "break-glass",
+                    "emergency (break-glass) access needs an acting user, and the care context has none");
+        }
+        Instant expires = context.declared().plus(duration);
+        if (!clock.instant().isBefore(expires)) {
+            throw new PermissionDeniedException(plugin, "break-glass", "the emergency declared by " + context.user()
+                    + " at " + context.declared() + " ended at " + expires + " (break-glass lasts " + duration
+                    + "); declare a new emergency with its reason to continue");
+        }
     }
 
     private void store(BreakGlassGrant grant) {

@@ -180,6 +180,15 @@ public final class AppointmentRecords {
         }
     }
 
+    /** Rows not yet sealed under the current key (a rotation is done when none are left). */
+    long staleCount() {
+        try (Connection connection = store.connection()) {
+            return atRest.staleCount(connection, "appointment");
+        } catch (SQLException e) {
+            throw Sql.failure("count the appointments left to re-encrypt", e);
+        }
+    }
+
     /** Seals up to {@code batch} appointments not sealed under the current key; see {@link PatientRecords#reseal}. */
     int reseal(int batch) {
         int done = 0;

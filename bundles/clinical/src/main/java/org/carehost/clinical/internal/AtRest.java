@@ -65,6 +65,18 @@ final class AtRest {
         return stale;
     }
 
+    /** How many rows of {@code table} are not sealed under the current key. */
+    long staleCount(Connection connection, String table) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement(
+                "SELECT COUNT(*) FROM " + table + " WHERE resource NOT LIKE ? ESCAPE '\\'")) {
+            count.setString(1, currentPattern());
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
     /** The key index of every name prefix of the patient (family names and given names, lower case). */
     Set<String> nameIndexes(Patient patient) {
         Set<String> indexes = new LinkedHashSet<>();

@@ -53,6 +53,9 @@ public final class CareRules {
             throw new PermissionDeniedException(caller.symbolicName(), "tenant", "it is not enabled for tenant "
                     + context.tenant() + " (plugin:enable " + caller.symbolicName() + " --tenant " + context.tenant() + ")");
         }
+        if (context.isBreakGlass()) {
+            breakGlass.check(context, caller.symbolicName());
+        }
         return new Access(context, caller);
     }
 
@@ -99,6 +102,18 @@ public final class CareRules {
             return changed.toBuilder().telecom(stored.telecom()).addresses(stored.addresses()).build();
         }
         return changed;
+    }
+
+    /**
+     * Research sees pseudonyms: a search by name or identifier would tie one to a known person, so research
+     * may search by birth date and page through, nothing more.
+     */
+    void searchable(Access access, org.carehost.sdk.patient.PatientQuery query) {
+        if (access.context().purpose() == Purpose.RESEARCH
+                && (query.name() != null && !query.name().isBlank() || query.identifier() != null && !query.identifier().isBlank())) {
+            throw new PermissionDeniedException(access.caller().symbolicName(), "purpose",
+                    "research may not search by name or identifier (it would tie a pseudonym to a person)");
+        }
     }
 
     /** Cross-tenant lookups: for treatment (or an emergency) only. */

@@ -21,6 +21,7 @@ import org.osgi.service.log.LoggerFactory;
 public final class Encryption implements KeyRotation {
 
     private static final int BATCH = 200;
+    private static final long GRACE_MILLIS = 2_000;
 
     private final PhiCipher cipher;
     private final PatientRecords patients;
@@ -78,16 +79,25 @@ public final class Encryption implements KeyRotation {
                 + "retired " + (retired.isEmpty() ? "none" : String.join(", ", retired)) + ".";
     }
 
+    /**
+     * Re-seals until no row is left under another key. A write sealed under the old key just before the
+     * rotation began may land after a pass read its row (its compare-and-set then misses), so the passes go on
+     * until the stale-row query finds nothing, then check again after a pause longer than any write takes:
+     * only then may the old key be retired.
+     */
     private synchronized long resealAll() throws InterruptedException {
         long total = 0;
-        int done;
-        do {
+        while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            done = patients.reseal(BATCH) + appointments.reseal(BATCH);
-            total += done;
-        } while (done > 0);
-        return total;
+            total += patients.reseal(BATCH) + appointments.reseal(BATCH);
+            if (patients.staleCount() + appointments.staleCount() == 0) {
+                Thread.sleep(GRACE_MILLIS);
+                if (patients.staleCount() + appointments.staleCount() == 0) {
+                    return total;
+                }
+            }
+        }
     }
 }

@@ -239,17 +239,21 @@ public final class PatientRecords {
     }
 
     /** Patients of every tenant with this identifier (cross-tenant lookup, for treatment), at most 100. */
-    List<Patient> withIdentifierInAnyTenant(String system, String value) {
+    /** Patients who opted out of {@code plugin} are left out, in every tenant. */
+    List<Patient> withIdentifierInAnyTenant(String system, String value, String plugin) {
         List<String> indexes = atRest.identifierIndexes(value);
         List<Patient> found = new ArrayList<>();
         try (Connection connection = store.connection();
                 PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM patient p WHERE "
                         + "EXISTS (SELECT 1 FROM patient_identifier i WHERE i.patient_id = p.id AND i.id_system = ? "
-                        + "AND i.id_value IN (" + marks(indexes.size()) + ")) ORDER BY p.tenant, p.id LIMIT 100")) {
+                        + "AND i.id_value IN (" + marks(indexes.size()) + ")) AND NOT EXISTS (SELECT 1 FROM consent_directive c "
+                        + "WHERE c.tenant = p.tenant AND c.patient_id = p.id AND c.kind = 'plugin' AND c.plugin = ?) "
+                        + "ORDER BY p.tenant, p.id LIMIT 100")) {
             select.setString(1, system);
             for (int i = 0; i < indexes.size(); i++) {
                 select.setString(i + 2, indexes.get(i));
             }
+            select.setString(indexes.size() + 2, plugin);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     found.add(read(rows));
@@ -269,6 +273,15 @@ public final class PatientRecords {
             return row.getLong(1);
         } catch (SQLException e) {
             throw Sql.failure("count patients", e);
+        }
+    }
+
+    /** Rows not yet sealed under the current key (a rotation is done when none are left). */
+    long staleCount() {
+        try (Connection connection = store.connection()) {
+            return atRest.staleCount(connection, "patient");
+        } catch (SQLException e) {
+            throw Sql.failure("count the patients left to re-encrypt", e);
         }
     }
 

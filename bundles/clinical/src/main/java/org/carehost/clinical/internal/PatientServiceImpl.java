@@ -46,6 +46,7 @@ public final class PatientServiceImpl implements PatientService {
         Objects.requireNonNull(query, "query");
         return audit.call(Permission.READ_PATIENTS, AuditAction.EXECUTE, "PatientService.search",
                 auditText(query), new Subject(TYPE, null, null), access -> {
+                    care.searchable(access, query);
                     List<Object> parameters = new ArrayList<>();
                     String consent = care.consentExclusion(access, "p.id", "p.tenant", parameters);
                     Page<Patient> page = records.search(access.tenant(), query, consent, parameters);
@@ -107,7 +108,7 @@ public final class PatientServiceImpl implements PatientService {
                 "cross-tenant identifier=" + system + "|" + records.atRest().term(value),
                 new Subject(TYPE, null, null), access -> {
                     care.crossTenant(access);
-                    List<Patient> found = records.withIdentifierInAnyTenant(system, value);
+                    List<Patient> found = records.withIdentifierInAnyTenant(system, value, access.caller().symbolicName());
                     found.forEach(patient -> audit.touched(patient.id()));
                     return found;
                 }, null);

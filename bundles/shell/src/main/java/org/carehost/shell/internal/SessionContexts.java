@@ -1,6 +1,9 @@
 package org.carehost.shell.internal;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Job;
@@ -11,12 +14,13 @@ import org.osgi.service.component.annotations.Component;
 /**
  * The care context of each shell session ({@code context:set}), for the commands it runs: Gogo runs a command
  * on a thread of its own, where the running job leads back to the session. Commands of plugins run in it too.
+ * Kept here, not in a session variable: a plugin command is handed the session, and must not be able to set,
+ * clear or swap the context it runs in.
  */
 @Component(service = { ContextSource.class, SessionContexts.class })
 public final class SessionContexts implements ContextSource {
 
-    /** Session variable; a leading dot keeps it out of the shell's variable listing. */
-    static final String KEY = ".carehost.context";
+    private final Map<CommandSession, CareContext> contexts = Collections.synchronizedMap(new WeakHashMap<>());
 
     @Override
     public Optional<CareContext> current() {
@@ -28,15 +32,14 @@ public final class SessionContexts implements ContextSource {
     }
 
     Optional<CareContext> of(CommandSession session) {
-        Object value = session == null ? null : session.get(KEY);
-        return value instanceof CareContext context ? Optional.of(context) : Optional.empty();
+        return session == null ? Optional.empty() : Optional.ofNullable(contexts.get(session));
     }
 
     void set(CommandSession session, CareContext context) {
         if (context == null) {
-            session.put(KEY, null);
+            contexts.remove(session);
         } else {
-            session.put(KEY, context);
+            contexts.put(session, context);
         }
     }
 }

@@ -79,8 +79,14 @@ public final class TenantConfigCommand {
             throw new IllegalArgumentException(name + " is not enabled for tenant " + tenant + "; plugin:enable " + name
                     + " --tenant " + tenant + " first");
         }
-        ObjectClassDefinition schema = schemaOf(bundle(plugins.get(plugin).id()), name);
-        Configuration configuration = configurations.getFactoryConfiguration(schema.getID(), tenant, "?");
+        Bundle bundle = bundle(plugins.get(plugin).id());
+        ObjectClassDefinition schema = schemaOf(bundle, name);
+        if (schema.getID().startsWith("org.carehost.") && !schema.getID().startsWith(name)) {
+            throw new IllegalArgumentException(name + "'s schema names the container's configuration " + schema.getID()
+                    + "; refused");
+        }
+        // Bound to the plugin's location: no other bundle ever receives these settings.
+        Configuration configuration = configurations.getFactoryConfiguration(schema.getID(), tenant, bundle.getLocation());
         Map<String, Object> current = new TreeMap<>();
         Dictionary<String, Object> stored = configuration.getProperties();
         if (stored != null) {
