@@ -20,6 +20,9 @@ public interface AuditLog {
 
     Page<AuditRecord> query(AuditQuery query);
 
+    /** {@link #query(AuditQuery)} limited to one tenant's records and those made outside any tenant. */
+    Page<AuditRecord> query(AuditQuery query, String tenant);
+
     /** Checks the whole chain from the first record, and the chain against every signed checkpoint. */
     Verification verify();
 

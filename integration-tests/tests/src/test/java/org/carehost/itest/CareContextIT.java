@@ -93,6 +93,8 @@ public class CareContextIT {
     @Inject
     AuditLog audit;
     @Inject
+    org.carehost.sdk.audit.AuditService auditService;
+    @Inject
     ConfigurationAdmin configurations;
     @Inject
     org.carehost.plugins.PluginManager plugins;
@@ -171,6 +173,12 @@ public class CareContextIT {
             assertThrows(ValidationException.class, () -> appointments.schedule(visit(inA.id(), "sneaky")));
             return null;
         });
+        // The trail, read through AuditService in B's context, holds none of A's records.
+        List<AuditRecord> seenFromB = in(b, Purpose.OPERATIONS, () -> auditService.query(AuditQuery.latest(1000)).items());
+        assertTrue(seenFromB.stream().anyMatch(r -> b.equals(r.tenant())));
+        assertFalse(seenFromB.stream().anyMatch(r -> a.equals(r.tenant())));
+        assertTrue(in(a, Purpose.OPERATIONS, () -> auditService.query(AuditQuery.latest(1000)).items()).stream()
+                .anyMatch(r -> a.equals(r.tenant())));
         // A still sees its own, unchanged.
         assertEquals("checkup", in(a, Purpose.TREATMENT, () -> appointments.get(visitA.id())).reason());
         assertEquals(1, in(a, Purpose.TREATMENT, () -> patients.get(inA.id())).versionId());

@@ -324,9 +324,15 @@ public final class AuditLogImpl implements AuditLog {
 
     @Override
     public Page<AuditRecord> query(AuditQuery query) {
+        return query(query, null);
+    }
+
+    @Override
+    public Page<AuditRecord> query(AuditQuery query, String tenant) {
         caughtUp();
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> parameters = new ArrayList<>();
+        condition(where, parameters, "(tenant = ? OR tenant IS NULL)", tenant);
         condition(where, parameters, "patient_id = ?", query.patientId());
         condition(where, parameters, "plugin = ?", query.plugin());
         condition(where, parameters, "user_id = ?", query.user());

@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
+import org.carehost.context.ContextBinder;
+import org.carehost.context.Tenants;
 import org.carehost.sdk.audit.AuditEntry;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
@@ -38,9 +40,14 @@ public final class AuditServiceImpl implements AuditService {
     private final Bundle caller;
     private final AuditLog log;
     private final Grants grants;
+    private final ContextBinder contexts;
+    private final Tenants tenants;
 
     @Activate
-    public AuditServiceImpl(ComponentContext context, @Reference AuditLog log, @Reference PermissionGuard guard) {
+    public AuditServiceImpl(ComponentContext context, @Reference AuditLog log, @Reference PermissionGuard guard,
+            @Reference ContextBinder contexts, @Reference Tenants tenants) {
+        this.contexts = contexts;
+        this.tenants = tenants;
         this.caller = context.getUsingBundle();
         this.log = log;
         this.grants = guard.grantsOf(caller);
@@ -66,7 +73,17 @@ public final class AuditServiceImpl implements AuditService {
     @Override
     public Page<AuditRecord> query(AuditQuery query) {
         check(Permission.READ_AUDIT, "AuditService.query");
-        return log.query(query);
+        // A plugin reads the trail of the hospital it acts for (and records outside any), never another's.
+        String tenant = contexts.effective(caller.getSymbolicName()).tenant();
+        if (!tenants.isEnabled(caller.getSymbolicName(), tenant)) {
+            PermissionDeniedException denied = new PermissionDeniedException(caller.getSymbolicName(), "tenant",
+                    "it is not enabled for tenant " + tenant);
+            log.append(new AuditEvent(caller.getSymbolicName(), caller.getVersion().toString(), null, null,
+                    AuditAction.EXECUTE, "AuditService.query", "AuditEvent", null, null, null, AuditOutcome.DENIED,
+                    denied.getMessage()));
+            throw denied;
+        }
+        return log.query(query, tenant);
     }
 
     @Override
