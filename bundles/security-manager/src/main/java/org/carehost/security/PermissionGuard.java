@@ -12,4 +12,7 @@ public interface PermissionGuard {
      * permission; a plugin holds what it declared and the policy granted.
      */
     Grants grantsOf(Bundle caller);
+
+    /** Whether {@code bundle} is a plugin (else one of the container's own bundles, or trusted as one). */
+    boolean isPlugin(Bundle bundle);
 }

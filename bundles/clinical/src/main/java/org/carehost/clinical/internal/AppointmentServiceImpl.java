@@ -40,7 +40,7 @@ public final class AppointmentServiceImpl implements AppointmentService {
             @Reference AuditLog log, @Reference PermissionGuard guard, @Reference CareRules care) {
         this.records = records;
         this.care = care;
-        this.audit = new Audit(log, Caller.of(context.getUsingBundle()), guard.grantsOf(context.getUsingBundle()), care);
+        this.audit = new Audit(log, Caller.of(context.getUsingBundle(), guard), guard.grantsOf(context.getUsingBundle()), care);
     }
 
     private static Subject subject(Appointment appointment) {

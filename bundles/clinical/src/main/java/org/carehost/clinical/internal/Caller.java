@@ -1,7 +1,7 @@
 package org.carehost.clinical.internal;
 
+import org.carehost.security.PermissionGuard;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.startlevel.BundleStartLevel;
 
 /**
  * Who is calling a host service: the plugin's bundle. Each plugin gets its own service instance bound to
@@ -10,18 +10,12 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 record Caller(long bundleId, String symbolicName, String version, boolean container) {
 
     /**
-     * {@code container}: one of the container's own bundles (the shell, say), below the plugin start level
-     * ({@code carehost.plugin.startlevel}, 50): it acts for whichever tenant its context names, without being
-     * enabled there, as an operator does.
+     * {@code container}: one of the container's own bundles (the shell, say), as the security manager tells
+     * them apart: it acts for whichever tenant its context names, without being enabled there, as an operator does.
      */
-    static Caller of(Bundle bundle) {
-        String property = bundle.getBundleContext() == null ? null
-                : bundle.getBundleContext().getProperty("carehost.plugin.startlevel");
-        int pluginLevel = property == null ? 50 : Integer.parseInt(property.trim());
-        BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
-        boolean container = bundle.getBundleId() == 0 || (level != null && level.getStartLevel() < pluginLevel);
+    static Caller of(Bundle bundle, PermissionGuard guard) {
         return new Caller(bundle.getBundleId(), String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString(),
-                container);
+                !guard.isPlugin(bundle));
     }
 
     @Override

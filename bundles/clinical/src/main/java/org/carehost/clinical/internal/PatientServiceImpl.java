@@ -38,7 +38,7 @@ public final class PatientServiceImpl implements PatientService {
             @Reference PermissionGuard guard, @Reference CareRules care) {
         this.records = records;
         this.care = care;
-        this.audit = new Audit(log, Caller.of(context.getUsingBundle()), guard.grantsOf(context.getUsingBundle()), care);
+        this.audit = new Audit(log, Caller.of(context.getUsingBundle(), guard), guard.grantsOf(context.getUsingBundle()), care);
     }
 
     @Override

@@ -157,6 +157,11 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     // ---- PermissionGuard
 
     @Override
+    public boolean isPlugin(Bundle bundle) {
+        return scope.isPlugin(bundle);
+    }
+
+    @Override
     public Grants grantsOf(Bundle caller) {
         if (!scope.isPlugin(caller)) {
             return PluginGrants.CONTAINER;
