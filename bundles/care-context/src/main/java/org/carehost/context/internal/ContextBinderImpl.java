@@ -9,13 +9,11 @@ import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 
 import org.carehost.context.ContextBinder;
 import org.carehost.context.ContextSource;
 import org.carehost.context.Tenants;
 import org.carehost.sdk.context.CareContext;
-import org.carehost.sdk.context.CareContexts;
 import org.carehost.sdk.context.Purpose;
 import org.carehost.sdk.security.PermissionDeniedException;
 import org.osgi.service.component.annotations.Activate;
@@ -33,11 +31,13 @@ import org.osgi.service.metatype.annotations.Designate;
  * container binds around the call into the plugin, and every host service on that thread reads the same one.
  * Without a binding, the {@link ContextSource}s (the shell's sessions) are asked; what they hold counts only if
  * this binder declared it, so a plugin that reaches a shell session cannot slip its own context in.
+ * Plugins get {@link CareContextsImpl} instead, a registration of its own: the security manager hides a service
+ * from plugins when any of its interfaces is the container's, as ContextBinder is.
  */
-@Component(service = { ContextBinder.class, CareContexts.class }, configurationPid = "org.carehost.context",
+@Component(service = ContextBinder.class, configurationPid = "org.carehost.context",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ContextConfiguration.class)
-public final class ContextBinderImpl implements ContextBinder, CareContexts {
+public final class ContextBinderImpl implements ContextBinder {
 
     private final ThreadLocal<CareContext> bound = new ThreadLocal<>();
     private final Map<CareContext, Boolean> declared = Collections.synchronizedMap(new WeakHashMap<>());
@@ -73,7 +73,7 @@ public final class ContextBinderImpl implements ContextBinder, CareContexts {
         if (tenant == null || tenants.find(tenant).isEmpty()) {
             throw new IllegalArgumentException("There is no tenant '" + tenant + "'; tenant:list shows them");
         }
-        CareContext context = new CareContext(tenant, user, roles, purpose, reason, UUID.randomUUID().toString(), now());
+        CareContext context = new CareContext(tenant, user, roles, purpose, reason, correlationId(), now());
         declared.put(context, Boolean.TRUE);
         return context;
     }
@@ -122,30 +122,22 @@ public final class ContextBinderImpl implements ContextBinder, CareContexts {
                     + "this container refuses calls outside one (unboundPurpose=refuse)");
         }
         return new CareContext(CareContext.DEFAULT_TENANT, null, Set.of(), purpose, null,
-                UUID.randomUUID().toString(), now());
-    }
-
-    @Override
-    public <T> Callable<T> carry(Callable<T> work) {
-        CareContext context = current().orElse(null);
-        return () -> {
-            try (Binding binding = bind(context)) {
-                return work.call();
-            }
-        };
-    }
-
-    @Override
-    public Runnable carry(Runnable work) {
-        CareContext context = current().orElse(null);
-        return () -> {
-            try (Binding binding = bind(context)) {
-                work.run();
-            }
-        };
+                correlationId(), now());
     }
 
     private Instant now() {
         return clock.instant();
+    }
+
+    /**
+     * A random (version 4) UUID from the thread's generator: a correlation id links records, it guards nothing (a
+     * context is trusted because this binder declared it, not for its id), and the shared SecureRandom behind
+     * {@code UUID.randomUUID} is contended when every unbound host-service call asks it for one.
+     */
+    private static String correlationId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 }

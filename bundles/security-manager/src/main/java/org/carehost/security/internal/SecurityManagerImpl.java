@@ -107,6 +107,15 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
             target = "(!(" + GuardedEventAdmin.GUARD_PROPERTY + "=true))")
     private volatile EventAdmin events;
 
+    /**
+     * The care context, for delivering events to plugins in their tenant's context. Optional and dynamic: the
+     * care-context bundle needs the store, and the hooks must stand before any plugin resolves, database or not.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventCare care;
+
+    private final PluginEventDelivery eventDelivery;
+
     @Activate
     public SecurityManagerImpl(BundleContext context, @Reference(service = LoggerFactory.class) Logger logger) {
         this.context = context;
@@ -120,6 +129,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         loadPolicyAtStart();
         long self = context.getBundle().getBundleId();
         ServiceGate gate = new ServiceGate(scope, this::grantsOf, this::deliversEvents, self);
+        this.eventDelivery = new PluginEventDelivery(context, scope, this::grantsOf, () -> care, logger);
         this.resolverGate = new ResolverGate(scope, this::admission, () -> importRules, this::wiringRefused);
         context.addBundleListener(bundleListener);
         context.addServiceListener(impostorWatch);
@@ -133,6 +143,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         hooks.add(context.registerService(EventAdmin.class, new GuardedEventAdmin(() -> events, this::grantsOf,
                 (plugin, reason) -> deny(plugin, "publish", Permission.PUBLISH_EVENTS.id(), reason)),
                 new java.util.Hashtable<>(java.util.Map.of(GuardedEventAdmin.GUARD_PROPERTY, Boolean.TRUE))));
+        eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
         announceMode();
         watchedState = watchState();
         worker.execute(this::apply);
@@ -143,6 +154,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     void deactivate() {
         watcher.shutdownNow();
         worker.shutdown();
+        eventDelivery.close();
         for (ServiceRegistration<?> hook : hooks) {
             try {
                 hook.unregister();

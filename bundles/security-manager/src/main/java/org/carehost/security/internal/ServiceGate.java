@@ -26,8 +26,9 @@ import org.osgi.framework.hooks.service.ListenerHook.ListenerInfo;
  * Which services each bundle sees. A plugin sees the container's services only where it holds a permission
  * for them (PatientService needs read:patients or write:patients, Event Admin needs publish:events) and
  * never the container's internals (the store, the hooks, the implementations). Services a
- * plugin registers under a host interface (impostors) are hidden from everyone, and Event Admin does not see
- * a plugin's event handler whose topics reach events the plugin may not read. Applied both to lookups
+ * plugin registers under a host interface (impostors) are hidden from everyone, and Event Admin sees no
+ * plugin's event handler at all: {@link PluginEventDelivery} registers a wrapper in its place, which binds the
+ * event's care context, and none for a handler whose topics reach events the plugin may not read. Applied both to lookups
  * ({@link FindHook}) and to service events ({@link EventListenerHook}), so Declarative Services never binds
  * what a plugin may not have: its reference stays unsatisfied.
  */
@@ -121,7 +122,9 @@ final class ServiceGate implements FindHook, EventListenerHook {
                 return false;
             }
             if (!requesterIsPlugin && isEventHandler(classes) && deliversEvents.test(requester)) {
-                return forbiddenTopic(grants.apply(provider), reference) == null;
+                // Event Admin delivers to the wrapper the security manager registers instead (PluginEventDelivery),
+                // so that every event reaches the plugin through the tenant and topic rules, in a care context.
+                return false;
             }
             return true;
         }
@@ -184,6 +187,19 @@ final class ServiceGate implements FindHook, EventListenerHook {
                 if (reaches(topic, gated.getKey()) && !held.holds(gated.getValue())) {
                     return topic + " (needs " + gated.getValue().id() + ")";
                 }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The permission an event on {@code topic} needs that {@code held} lacks, or null: checked again at each
+     * delivery, since a revoked grant is in force at once while the handler is still subscribed.
+     */
+    static Permission forbiddenEvent(Grants held, String topic) {
+        for (Map.Entry<String, Permission> gated : GATED_TOPICS.entrySet()) {
+            if (topic.startsWith(gated.getKey()) && !held.holds(gated.getValue())) {
+                return gated.getValue();
             }
         }
         return null;

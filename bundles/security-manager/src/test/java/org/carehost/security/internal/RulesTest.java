@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.carehost.sdk.context.Purpose;
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
 import org.carehost.security.internal.ApiRules.Verdict;
 import org.junit.jupiter.api.Test;
+import org.osgi.service.event.Event;
 
 /** The small rule tables: API verdicts, imports, trusted names, service visibility and event topics. */
 class RulesTest {
@@ -97,6 +101,31 @@ class RulesTest {
         assertTrue(ServiceGate.reaches("carehost/patient/CREATED", "carehost/patient/"));
         assertFalse(ServiceGate.reaches("carehost/plugin/*", "carehost/patient/"));
         assertFalse(ServiceGate.reaches("carehost/pat*", "carehost/patient/"));
+    }
+
+    @Test
+    void eachDeliveredEventIsCheckedAgainstTheGrantsInForceAndGetsAPurpose() {
+        Grants readOnly = grants(Permission.READ_PATIENTS);
+        assertNull(ServiceGate.forbiddenEvent(readOnly, "carehost/patient/CREATED"));
+        assertEquals(Permission.READ_APPOINTMENTS, ServiceGate.forbiddenEvent(readOnly, "carehost/appointment/SCHEDULED"));
+        assertEquals(Permission.READ_AUDIT, ServiceGate.forbiddenEvent(readOnly, "carehost/security/BREAK_GLASS"));
+        assertNull(ServiceGate.forbiddenEvent(grants(), "org/example/plugin/DONE"));
+
+        assertEquals(Purpose.TREATMENT, PluginEventHandler.purpose(event("carehost/patient/CREATED", null)));
+        assertEquals(Purpose.TREATMENT, PluginEventHandler.purpose(event("carehost/appointment/CANCELLED", null)));
+        assertEquals(Purpose.OPERATIONS, PluginEventHandler.purpose(event("carehost/security/BREAK_GLASS", null)));
+        assertEquals(Purpose.PAYMENT, PluginEventHandler.purpose(event("carehost/appointment/CANCELLED", "HPAYMT")));
+        assertEquals(Purpose.TREATMENT, PluginEventHandler.purpose(event("carehost/patient/CREATED", "emergency")),
+                "an event cannot break the glass");
+        assertEquals(Purpose.TREATMENT, PluginEventHandler.purpose(event("carehost/patient/CREATED", "gossip")));
+    }
+
+    private static Event event(String topic, String purpose) {
+        Map<String, Object> properties = new HashMap<>();
+        if (purpose != null) {
+            properties.put(PluginEventHandler.PURPOSE, purpose);
+        }
+        return new Event(topic, properties);
     }
 
     @Test

@@ -16,8 +16,9 @@ public final class PatientEvents {
     public static final String VERSION = "patient.version";
 
     /**
-     * Property: the tenant (hospital) whose data changed ({@code String}). Event delivery does not bind a care
-     * context yet: a handler's calls run without one (the default tenant), so it finds other tenants' data absent.
+     * Property: the tenant (hospital) whose data changed ({@code String}). The container delivers the event only to
+     * plugins enabled for that tenant, and binds a care context for it (no user, purpose treatment) around the
+     * handler, so the handler's host-service calls reach that tenant's data.
      */
     public static final String TENANT = "tenant";
 
