@@ -3,7 +3,6 @@ package org.carehost.bench;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +22,7 @@ import org.carehost.sdk.testkit.Carehost;
  * that both see the same machine noise; medians over rounds are printed.
  *
  * <pre>java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.carehost.bench.ServiceThroughput</pre>
- * Options: {@code --threads 8 --rounds 7 --seconds 3 --patients 1000 --url jdbc:postgresql://...}. The
+ * Options: {@code --threads 8 --rounds 7 --seconds 3 --warmup 10 --patients 1000 --url jdbc:postgresql://...}. The
  * installed plugin is the benchmark fixture that reads a patient without an audit record: the reference.
  */
 public final class ServiceThroughput {
@@ -33,7 +32,7 @@ public final class ServiceThroughput {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Options.parse(args, Map.of("--threads", "8", "--rounds", "7", "--seconds", "3",
-                "--patients", "1000", "--plugin", "benchmarks/target/carehost-fixture-unaudited-reader.jar", "--url", ""));
+                "--patients", "1000", "--warmup", "10", "--plugin", "benchmarks/target/carehost-fixture-unaudited-reader.jar", "--url", ""));
         int threads = Integer.parseInt(options.get("--threads"));
         int rounds = Integer.parseInt(options.get("--rounds"));
         long millis = Long.parseLong(options.get("--seconds")) * 1000;
@@ -62,13 +61,16 @@ public final class ServiceThroughput {
             Runnable reference = () -> unaudited.apply(ids.get(ThreadLocalRandom.current().nextInt(ids.size())));
             Runnable search = () -> patients.search(PatientQuery.builder()
                     .name("bench" + ThreadLocalRandom.current().nextInt(50)).page(0, 10).build());
-            measure(get, threads, 2000);
-            measure(reference, threads, 2000);
-            measure(search, threads, 2000);
+            // Warm-up long enough for the JIT to settle: with less, the compiler threads take a good part of the
+            // two cores during the first measured rounds, and the audited get (the longest code path) pays most.
+            long warmup = Long.parseLong(options.get("--warmup")) * 1000;
+            measure(get, threads, warmup);
+            measure(reference, threads, warmup);
+            measure(search, threads, warmup);
             carehost.service(org.carehost.sdk.audit.AuditService.class).query(org.carehost.sdk.audit.AuditQuery.latest(1));
-            List<Double> gets = new ArrayList<>();
-            List<Double> references = new ArrayList<>();
-            List<Double> searches = new ArrayList<>();
+            List<Round> gets = new ArrayList<>();
+            List<Round> references = new ArrayList<>();
+            List<Round> searches = new ArrayList<>();
             org.carehost.sdk.audit.AuditService trail = carehost.service(org.carehost.sdk.audit.AuditService.class);
             Runnable caughtUp = () -> trail.query(org.carehost.sdk.audit.AuditQuery.latest(1));
             for (int round = 0; round < rounds; round++) {
@@ -78,35 +80,47 @@ public final class ServiceThroughput {
             }
             System.out.printf("JDK %s, %d threads, %d patients, %d rounds of %d s each, %s%n",
                     Runtime.version(), threads, count, rounds, millis / 1000, url.replaceAll("password=[^&;]*", "password=***"));
-            System.out.printf("%-32s %12s %12s %12s%n", "operation (calls/s)", "median", "min", "max");
+            System.out.printf("%-32s %12s %12s %12s %16s%n", "operation (calls/s)", "median", "min", "max",
+                    "CPU us/call (med)");
             print("PatientService.get (audited)", gets);
             print("same read, no audit record", references);
             print("PatientService.search (page 10)", searches);
-            double audited = median(gets);
-            double plain = median(references);
+            double audited = median(gets, Round::perSecond);
+            double plain = median(references, Round::perSecond);
             System.out.printf("audit cost per get: %.1f us (%.2fx the unaudited read's time per call, medians)%n",
                     (1e6 / audited - 1e6 / plain) * threads, plain / audited);
+            System.out.printf("audited get as the callers saw it (each acknowledged once its journal batch was written,"
+                    + " before the database copy caught up): %.0f/s (median)%n", median(gets, Round::callersPerSecond));
+            double auditedCpu = median(gets, Round::cpuMicrosPerCall);
+            double plainCpu = median(references, Round::cpuMicrosPerCall);
+            System.out.printf("audit CPU per get: %.1f us of process CPU (%.2fx the unaudited read's, medians)%n",
+                    auditedCpu - plainCpu, auditedCpu / plainCpu);
             org.carehost.sdk.audit.Verification chain = carehost.service(org.carehost.sdk.audit.AuditService.class).verify();
             System.out.printf("audit chain afterwards: %s, %d records checked%s%n", chain.intact() ? "intact" : "BROKEN",
                     chain.checked(), chain.intact() ? "" : " (" + chain.problem() + ")");
         }
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
+    /**
+     * One round: calls per second, and the process's CPU time per call (all threads, the trail's background copy
+     * and GC included), which another process loading the machine disturbs far less than the rate.
+     */
+    record Round(double perSecond, double cpuMicrosPerCall, double callersPerSecond) {
     }
 
-    private static void print(String name, List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        System.out.printf("%-32s %12.0f %12.0f %12.0f%n", name, sorted.get(sorted.size() / 2), sorted.get(0),
-                sorted.get(sorted.size() - 1));
+    private static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> value) {
+        double[] sorted = rounds.stream().mapToDouble(value).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    private static void print(String name, List<Round> rounds) {
+        double[] sorted = rounds.stream().mapToDouble(Round::perSecond).sorted().toArray();
+        System.out.printf("%-32s %12.0f %12.0f %12.0f %16.1f%n", name, sorted[sorted.length / 2], sorted[0],
+                sorted[sorted.length - 1], median(rounds, Round::cpuMicrosPerCall));
     }
 
     /** Calls per second of {@code call} run by {@code threads} threads for {@code millis}. */
-    static double measure(Runnable call, int threads, long millis) throws InterruptedException {
+    static Round measure(Runnable call, int threads, long millis) throws InterruptedException {
         return measure(call, threads, millis, () -> { });
     }
 
@@ -115,28 +129,46 @@ public final class ServiceThroughput {
      * for audited calls, until the trail's database copy has caught up, so that the deferred work is counted
      * and does not spill into the next round.
      */
-    static double measure(Runnable call, int threads, long millis, Runnable settle) throws InterruptedException {
+    static Round measure(Runnable call, int threads, long millis, Runnable settle) throws InterruptedException {
         LongAdder calls = new LongAdder();
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch done = new CountDownLatch(threads);
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Thread worker = new Thread(() -> {
-                while (running.get()) {
-                    call.run();
-                    calls.increment();
+                try {
+                    while (running.get()) {
+                        call.run();
+                        calls.increment();
+                    }
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    running.set(false);
+                } finally {
+                    done.countDown();
                 }
-                done.countDown();
             });
             workers.add(worker);
         }
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         workers.forEach(Thread::start);
         Thread.sleep(millis);
         running.set(false);
         done.await();
+        double callerSeconds = (System.nanoTime() - start) / 1e9;
+        if (failure.get() != null) {
+            throw new IllegalStateException("A call failed, so the round has no rate", failure.get());
+        }
         settle.run();
         double seconds = (System.nanoTime() - start) / 1e9;
-        return calls.sum() / seconds;
+        double cpuMicros = (processCpuNanos() - cpuStart) / 1e3;
+        return new Round(calls.sum() / seconds, cpuMicros / Math.max(1, calls.sum()), calls.sum() / callerSeconds);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }

@@ -61,6 +61,8 @@ public final class AuditLogImpl implements AuditLog {
     /** Held by the caller that writes the current batch (the leader); the others wait for it or lead the next. */
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean running = true;
+    /** Hashes the chain; only the leader, holding {@link #writing}, uses it. */
+    private final java.security.MessageDigest sha256 = Chain.sha256();
     /** H2: the chain head as last journaled (only the leader appends). Unused on PostgreSQL. */
     private volatile AuditRows.Head head;
     private final Checkpoints checkpoints;
@@ -304,7 +306,7 @@ public final class AuditLogImpl implements AuditLog {
                     event.user(), event.purposeOfUse(), event.tenant(), event.roles(), event.correlationId(),
                     event.breakGlass(), event.action(), event.operation(), event.resourceType(),
                     event.resourceId(), event.patientId(), event.query(), event.outcome(), event.reason(), previous, null);
-            String hash = Chain.hash(previous, unhashed);
+            String hash = Chain.hash(sha256, previous, unhashed);
             records.add(new AuditRecord(unhashed.sequence(), now, node, event.plugin(), event.pluginVersion(),
                     event.user(), event.purposeOfUse(), event.tenant(), event.roles(), event.correlationId(),
                     event.breakGlass(), event.action(), event.operation(), event.resourceType(),

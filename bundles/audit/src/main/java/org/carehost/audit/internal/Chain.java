@@ -22,11 +22,23 @@ final class Chain {
     }
 
     static String hash(String previousHash, AuditRecord record) {
+        return hash(sha256(), previousHash, record);
+    }
+
+    /**
+     * As {@link #hash(String, AuditRecord)} with a digest the caller keeps (and uses from one thread at a time):
+     * looking SHA-256 up among the security providers costs more than hashing one record.
+     */
+    static String hash(MessageDigest sha256, String previousHash, AuditRecord record) {
+        sha256.reset();
+        sha256.update(previousHash.getBytes(StandardCharsets.US_ASCII));
+        sha256.update(canonical(record).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    static MessageDigest sha256() {
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(previousHash.getBytes(StandardCharsets.US_ASCII));
-            sha256.update(canonical(record).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha256.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -26,6 +26,7 @@ final class Verifier {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT " + AuditRows.COLUMNS + " FROM audit_record ORDER BY seq")) {
             select.setFetchSize(1000);
+            java.security.MessageDigest sha256 = Chain.sha256();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     AuditRecord record = AuditRows.read(rows);
@@ -41,7 +42,7 @@ final class Verifier {
                         return broken(expected - 1, expected, "record " + expected + " does not follow record "
                                 + (expected - 1) + " (inserted, reordered, or its predecessor was changed)");
                     }
-                    String hash = Chain.hash(previous, record);
+                    String hash = Chain.hash(sha256, previous, record);
                     if (!hash.equals(record.hash())) {
                         return broken(expected - 1, expected, "record " + expected + " was changed after it was written");
                     }

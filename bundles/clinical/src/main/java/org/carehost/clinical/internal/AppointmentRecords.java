@@ -44,6 +44,7 @@ public final class AppointmentRecords {
     private final Clock clock;
 
     private final AtRest atRest;
+    private final Opened<Appointment> opened = new Opened<>();
 
     @Activate
     public AppointmentRecords(@Reference Store store, @Reference EventAdmin events, @Reference PatientRecords patients) {
@@ -211,8 +212,12 @@ public final class AppointmentRecords {
     }
 
     private Appointment read(ResultSet row) throws SQLException {
-        return FhirJson.readAppointment(atRest.open(TYPE, row.getString(1), row.getString(4))).toBuilder().id(row.getString(1)).versionId(row.getLong(2))
-                .lastUpdated(row.getObject(3, OffsetDateTime.class).toInstant()).build();
+        String id = row.getString(1);
+        long version = row.getLong(2);
+        Instant lastUpdated = row.getObject(3, OffsetDateTime.class).toInstant();
+        String stored = row.getString(4);
+        return opened.get(stored, id, version, lastUpdated, () -> FhirJson.readAppointment(atRest.open(TYPE, id, stored))
+                .toBuilder().id(id).versionId(version).lastUpdated(lastUpdated).build());
     }
 
     private Instant now() {

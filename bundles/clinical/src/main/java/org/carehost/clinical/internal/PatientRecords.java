@@ -60,6 +60,7 @@ public final class PatientRecords {
     private final Clock clock;
     private final PatientRules rules;
     private final AtRest atRest;
+    private final Opened<Patient> opened = new Opened<>();
 
     @Activate
     public PatientRecords(@Reference Store store, @Reference EventAdmin events, @Reference PhiCipher cipher) {
@@ -372,9 +373,11 @@ public final class PatientRecords {
 
     private Patient read(ResultSet row) throws SQLException {
         String id = row.getString(1);
-        Patient patient = FhirJson.readPatient(atRest.open(TYPE, id, row.getString(4)));
-        return patient.toBuilder().id(id).versionId(row.getLong(2))
-                .lastUpdated(row.getObject(3, OffsetDateTime.class).toInstant()).build();
+        long version = row.getLong(2);
+        Instant lastUpdated = row.getObject(3, OffsetDateTime.class).toInstant();
+        String stored = row.getString(4);
+        return opened.get(stored, id, version, lastUpdated, () -> FhirJson.readPatient(atRest.open(TYPE, id, stored))
+                .toBuilder().id(id).versionId(version).lastUpdated(lastUpdated).build());
     }
 
     private static String marks(int count) {

@@ -1,0 +1,46 @@
+package org.carehost.clinical.internal;
+
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Resources already opened (decrypted and parsed), by the exact sealed value their row holds: reading a row
+ * whose stored value, id, version and time are the ones seen before returns the resource made then, instead of
+ * opening AES-GCM and parsing the JSON again (together most of a read's cost). The database stays the truth:
+ * every read still fetches the row, and any change to it (an update, a re-seal, a value copied from another
+ * row) misses. Bounded; an arbitrary entry makes room, so a scan of many patients cannot grow it.
+ *
+ * @param <T> an immutable resource (Patient, Appointment), safe to hand to several callers
+ */
+final class Opened<T> {
+
+    static final int MAX_ENTRIES = 4096;
+
+    private record Entry<T>(String id, long version, Instant lastUpdated, T resource) {
+    }
+
+    private final ConcurrentHashMap<String, Entry<T>> entries = new ConcurrentHashMap<>();
+
+    /** The resource of this row, opened by {@code open} unless the same stored value was opened before. */
+    T get(String stored, String id, long version, Instant lastUpdated, Supplier<T> open) {
+        Entry<T> seen = entries.get(stored);
+        if (seen != null && seen.id.equals(id) && seen.version == version && seen.lastUpdated.equals(lastUpdated)) {
+            return seen.resource;
+        }
+        T resource = open.get();
+        if (entries.size() >= MAX_ENTRIES) {
+            Iterator<String> any = entries.keySet().iterator();
+            if (any.hasNext()) {
+                entries.remove(any.next());
+            }
+        }
+        entries.put(stored, new Entry<>(id, version, lastUpdated, resource));
+        return resource;
+    }
+
+    int size() {
+        return entries.size();
+    }
+}
