@@ -91,6 +91,21 @@ public class ContainerProcessIT {
     }
 
     @Test
+    public void auditTailTakesACountAsTheIssueWritesItOrAfterDashN() throws Exception {
+        Path home = freshHome("audit-tail");
+        // A first start records the sample's lifecycle and the seed data: far more than five records.
+        Run tail = script(home, JAVA_17, "audit:tail 2\naudit:tail -n 3\n");
+        assertEquals(tail.toString(), 0, tail.exit);
+        long rows = tail.out.lines().filter(line -> line.matches("\\s*\\d+\\s+\\d{4}-\\d\\d-\\d\\dT.*")).count();
+        assertEquals(tail.toString(), 5, rows);
+
+        Run bad = script(home, JAVA_17, "audit:tail 0\naudit:tail -x 3\n");
+        assertEquals(bad.toString(), 1, bad.exit);
+        assertTrue(bad.toString(), bad.err.contains("limit must be 1 to 1000, not 0"));
+        assertTrue(bad.toString(), bad.err.contains("Unknown option -x"));
+    }
+
+    @Test
     public void pluginsAndTheirStatesSurviveRestartsAndAJdkChange() throws Exception {
         Path home = freshHome("restart");
         String greeter = BUNDLES.resolve("carehost-fixture-greeter-v1.jar").toString();

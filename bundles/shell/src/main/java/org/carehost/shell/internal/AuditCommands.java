@@ -48,9 +48,23 @@ public final class AuditCommands {
         this.audit = audit;
     }
 
+    @Descriptor("the newest 20 audit records, newest first")
+    public String tail() {
+        return tail(20);
+    }
+
     @Descriptor("the newest audit records, newest first")
-    public String tail(@Descriptor("how many, 1-1000 (default 20)") @Parameter(names = {"-n"}, absentValue = "20") int count) {
+    public String tail(@Descriptor("how many, 1-1000") int count) {
         return Text.auditTable(audit.query(AuditQuery.latest(count)));
+    }
+
+    /** {@code audit:tail -n 50}, as earlier versions wrote it. */
+    @Descriptor("the newest audit records, newest first")
+    public String tail(@Descriptor("-n") String option, @Descriptor("how many, 1-1000") int count) {
+        if (!"-n".equals(option)) {
+            throw new IllegalArgumentException("Unknown option " + option + ": audit:tail [n] or audit:tail -n <n>");
+        }
+        return tail(count);
     }
 
     @Descriptor("audit records matching every criterion given, newest first")
