@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -212,11 +211,7 @@ public final class AppointmentRecords {
     }
 
     private Appointment read(ResultSet row) throws SQLException {
-        String id = row.getString(1);
-        long version = row.getLong(2);
-        Instant lastUpdated = row.getObject(3, OffsetDateTime.class).toInstant();
-        String stored = row.getString(4);
-        return opened.get(stored, id, version, lastUpdated, () -> FhirJson.readAppointment(atRest.open(TYPE, id, stored))
+        return opened.read(row, (id, version, lastUpdated, stored) -> FhirJson.readAppointment(atRest.open(TYPE, id, stored))
                 .toBuilder().id(id).versionId(version).lastUpdated(lastUpdated).build());
     }
 

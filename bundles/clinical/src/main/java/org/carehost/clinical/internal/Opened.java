@@ -1,6 +1,9 @@
 package org.carehost.clinical.internal;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -22,6 +25,20 @@ final class Opened<T> {
     }
 
     private final ConcurrentHashMap<String, Entry<T>> entries = new ConcurrentHashMap<>();
+
+    /** Makes the resource of a row whose stored value was not opened before. */
+    interface Opener<T> {
+        T open(String id, long version, Instant lastUpdated, String stored);
+    }
+
+    /** The resource of a row read as (id, version_id, last_updated, resource), opened only if not seen before. */
+    T read(ResultSet row, Opener<T> opener) throws SQLException {
+        String id = row.getString(1);
+        long version = row.getLong(2);
+        Instant lastUpdated = row.getObject(3, OffsetDateTime.class).toInstant();
+        String stored = row.getString(4);
+        return get(stored, id, version, lastUpdated, () -> opener.open(id, version, lastUpdated, stored));
+    }
 
     /** The resource of this row, opened by {@code open} unless the same stored value was opened before. */
     T get(String stored, String id, long version, Instant lastUpdated, Supplier<T> open) {
