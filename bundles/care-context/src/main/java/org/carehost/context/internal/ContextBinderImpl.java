@@ -73,7 +73,7 @@ public final class ContextBinderImpl implements ContextBinder {
         if (tenant == null || tenants.find(tenant).isEmpty()) {
             throw new IllegalArgumentException("There is no tenant '" + tenant + "'; tenant:list shows them");
         }
-        CareContext context = new CareContext(tenant, user, roles, purpose, reason, correlationId(), now());
+        CareContext context = new CareContext(tenant, user, roles, purpose, reason, UUID.randomUUID().toString(), now());
         declared.put(context, Boolean.TRUE);
         return context;
     }
@@ -122,22 +122,10 @@ public final class ContextBinderImpl implements ContextBinder {
                     + "this container refuses calls outside one (unboundPurpose=refuse)");
         }
         return new CareContext(CareContext.DEFAULT_TENANT, null, Set.of(), purpose, null,
-                correlationId(), now());
+                UUID.randomUUID().toString(), now());
     }
 
     private Instant now() {
         return clock.instant();
-    }
-
-    /**
-     * A random (version 4) UUID from the thread's generator: a correlation id links records, it guards nothing (a
-     * context is trusted because this binder declared it, not for its id), and the shared SecureRandom behind
-     * {@code UUID.randomUUID} is contended when every unbound host-service call asks it for one.
-     */
-    private static String correlationId() {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
-        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(high, low).toString();
     }
 }

@@ -215,6 +215,11 @@ public final class AppointmentRecords {
                 .toBuilder().id(id).versionId(version).lastUpdated(lastUpdated).build());
     }
 
+    /** After a key was retired: what was opened under it is opened again, and so refused. */
+    void forgetOpened() {
+        opened.clear();
+    }
+
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }

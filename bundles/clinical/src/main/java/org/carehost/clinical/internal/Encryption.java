@@ -50,7 +50,7 @@ public final class Encryption implements KeyRotation {
     private synchronized void catchUp() {
         try {
             long sealed = resealAll();
-            String finished = cipher.keyIds().size() > 1 ? "; retired " + cipher.finishRotation() : "";
+            String finished = cipher.keyIds().size() > 1 ? "; retired " + retireOldKeys() : "";
             if (sealed > 0 || !finished.isEmpty()) {
                 log.info("Sealed {} stored resources under key {}{}", sealed, cipher.currentKeyId(), finished);
             }
@@ -59,6 +59,14 @@ public final class Encryption implements KeyRotation {
         } catch (RuntimeException e) {
             log.error("Could not seal every stored resource under the current key; the next start tries again", e);
         }
+    }
+
+    /** Retires the keys no row is sealed under any more, and forgets what the services opened under them. */
+    private List<String> retireOldKeys() {
+        List<String> retired = cipher.finishRotation();
+        patients.forgetOpened();
+        appointments.forgetOpened();
+        return retired;
     }
 
     @Override
@@ -73,7 +81,7 @@ public final class Encryption implements KeyRotation {
             return "Interrupted after re-sealing part of the data under key " + key + "; run security:rotate-key "
                     + "again (or restart) to finish.";
         }
-        List<String> retired = cipher.finishRotation();
+        List<String> retired = retireOldKeys();
         log.info("Key rotation: {} resources re-sealed under key {}; retired {}", sealed, key, retired);
         return "Rotated to key " + key + " (keys before: " + before + "): " + sealed + " stored resources re-sealed; "
                 + "retired " + (retired.isEmpty() ? "none" : String.join(", ", retired)) + ".";

@@ -57,6 +57,14 @@ final class Opened<T> {
         return resource;
     }
 
+    /**
+     * Forgets everything: after a key is retired, a value sealed under it must not open any more, even one put
+     * back into its row with its old version and time.
+     */
+    void clear() {
+        entries.clear();
+    }
+
     int size() {
         return entries.size();
     }

@@ -379,6 +379,11 @@ public final class PatientRecords {
         return String.join(", ", Collections.nCopies(count, "?"));
     }
 
+    /** After a key was retired: what was opened under it is opened again, and so refused. */
+    void forgetOpened() {
+        opened.clear();
+    }
+
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }

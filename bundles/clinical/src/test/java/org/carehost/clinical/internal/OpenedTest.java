@@ -52,6 +52,14 @@ class OpenedTest {
     }
 
     @Test
+    void aClearedCacheOpensAgain() {
+        open("c1.k1.AAA", "p1", 1, T);
+        opened.clear();
+        open("c1.k1.AAA", "p1", 1, T);
+        assertEquals(2, opens.get());
+    }
+
+    @Test
     void itStaysBounded() {
         for (int i = 0; i < Opened.MAX_ENTRIES * 3; i++) {
             open("c1.k1." + i, "p" + i, 1, T);

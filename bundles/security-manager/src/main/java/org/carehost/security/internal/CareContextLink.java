@@ -39,6 +39,11 @@ public final class CareContextLink implements EventCare {
     }
 
     @Override
+    public Bound unbound() {
+        return binder.bind(null)::close;
+    }
+
+    @Override
     public Bound enter(String tenant, Purpose purpose) {
         CareContext context = binder.declare(tenant, NO_USER, Set.of(), purpose, null);
         ContextBinder.Binding binding = binder.bind(context);

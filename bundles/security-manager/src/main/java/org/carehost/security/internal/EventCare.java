@@ -21,6 +21,12 @@ public interface EventCare {
      */
     Bound enter(String tenant, Purpose purpose);
 
+    /**
+     * Binds no context to this thread until the result is closed: an event without a tenant must not run in
+     * whatever context its sender's thread had (a handler that sends an event from inside its own handling).
+     */
+    Bound unbound();
+
     /** A bound context; closing it restores what was bound before. */
     interface Bound extends AutoCloseable {
         @Override

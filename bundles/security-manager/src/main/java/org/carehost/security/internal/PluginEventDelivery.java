@@ -77,17 +77,19 @@ final class PluginEventDelivery implements ServiceTrackerCustomizer<EventHandler
 
     @Override
     public void removedService(ServiceReference<EventHandler> reference, Wrapped wrapped) {
-        wrapped.unwrap();
+        wrapped.remove();
     }
 
     /** The wrapper registered for one plugin handler, if any. */
     final class Wrapped {
         private PluginEventHandler handler;
         private ServiceRegistration<EventHandler> registration;
+        /** Set once the plugin's handler is gone: a re-wrap racing with its removal must not register again. */
+        private boolean removed;
 
         synchronized void wrap(ServiceReference<EventHandler> reference) {
             Bundle plugin = reference.getBundle();
-            if (plugin == null) {
+            if (plugin == null || removed) {
                 return; // unregistered meanwhile
             }
             String forbidden = ServiceGate.forbiddenTopic(grants.apply(plugin), reference);
@@ -111,6 +113,13 @@ final class PluginEventDelivery implements ServiceTrackerCustomizer<EventHandler
             } catch (IllegalStateException stopping) {
                 handler = null; // this bundle is stopping
             }
+        }
+
+        void remove() {
+            synchronized (this) {
+                removed = true;
+            }
+            unwrap();
         }
 
         void unwrap() {

@@ -66,11 +66,17 @@ final class PluginEventHandler implements EventHandler {
             return;
         }
         Object tenant = event.getProperty(PatientEvents.TENANT);
+        EventCare link = care.get();
         if (tenant == null || !topic.startsWith(GuardedEventAdmin.RESERVED_PREFIX)) {
-            deliver(event);
+            if (link == null) {
+                deliver(event); // no care context running: none can be bound on this thread either
+                return;
+            }
+            try (EventCare.Bound none = link.unbound()) {
+                deliver(event);
+            }
             return;
         }
-        EventCare link = care.get();
         if (link == null) {
             logger.warn("Event {} for tenant {} not delivered to plugin {}: the care context is not running", topic,
                     tenant, name());
