@@ -80,7 +80,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
     private final Predicate<Bundle> deliversEvents;
     private final long self;
 
-    /** {@code deliversEvents}: whether a bundle is an Event Admin implementation (it alone loses gated handlers). */
+    /** {@code deliversEvents}: whether a bundle is an Event Admin implementation (it sees no plugin handler, only their wrappers). */
     ServiceGate(PluginScope scope, Function<Bundle, Grants> grants, Predicate<Bundle> deliversEvents, long self) {
         this.scope = scope;
         this.grants = grants;
