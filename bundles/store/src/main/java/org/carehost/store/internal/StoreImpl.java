@@ -39,7 +39,11 @@ public final class StoreImpl implements Store {
 
     private final String url;
     private final Dialect dialect;
+    private final DataSource dataSource;
     private final ConnectionPool pool;
+    /** H2 file databases only: repairs after a kill, and tells a clean stop from one. */
+    private final java.util.Optional<UncleanStop> uncleanStop;
+    private final Logger log;
 
     @Activate
     public StoreImpl(StoreConfiguration configuration, BundleContext context,
@@ -58,7 +62,10 @@ public final class StoreImpl implements Store {
         if (!configuration.password().isEmpty()) {
             properties.setProperty(DataSourceFactory.JDBC_PASSWORD, configuration.password());
         }
-        DataSource dataSource = factory.createDataSource(properties);
+        this.log = log;
+        this.dataSource = factory.createDataSource(properties);
+        this.uncleanStop = UncleanStop.forUrl(url);
+        uncleanStop.ifPresent(this::repairIfUnclean);
         this.pool = new ConnectionPool(dataSource, configuration.poolSize());
         try (Connection connection = pool.borrow()) {
             List<Integer> applied = Migrations.migrate(connection, dialect);
@@ -70,9 +77,39 @@ public final class StoreImpl implements Store {
         }
     }
 
+    /** Never fails the start: an unrepaired database may still serve, and the next start tries again. */
+    private void repairIfUnclean(UncleanStop guard) {
+        try {
+            long took = guard.repairAndMark(dataSource);
+            if (took >= 0) {
+                log.warn("Store {} was not closed cleanly (the process was killed); compacted it before use in {} ms",
+                        url(), took);
+            }
+        } catch (SQLException | java.io.IOException e) {
+            log.error("Store {} was not closed cleanly and could not be compacted ({}); opening it as it is. "
+                    + "Writes to rows a killed transaction left behind may block.", url(), e.toString());
+        }
+    }
+
     @Deactivate
     void deactivate() {
+        boolean shutDown = false;
+        if (uncleanStop.isPresent()) {
+            try {
+                UncleanStop.shutdown(dataSource);
+                shutDown = true;
+            } catch (SQLException e) {
+                log.warn("Store {} not shut down cleanly: {}", url(), e.toString());
+            }
+        }
         pool.close();
+        if (shutDown) {
+            try {
+                uncleanStop.get().markClosed();
+            } catch (java.io.IOException e) {
+                log.warn("Store {}: the in-use mark was not removed ({}); the next start compacts once", url(), e.toString());
+            }
+        }
     }
 
     @Override
