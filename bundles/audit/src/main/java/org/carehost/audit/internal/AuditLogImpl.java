@@ -52,6 +52,7 @@ public final class AuditLogImpl implements AuditLog {
     private static final long WAIT_SECONDS = 30;
     private static final long FOLLOWER_WAIT_MICROS = 200;
     private static final long POSTGRES_LOCK_KEY = 0x6175646974L; // "audit"
+    private static final int RECOVERY_ATTEMPTS = 5;
 
     private final Store store;
     private final Logger log;
@@ -94,7 +95,7 @@ public final class AuditLogImpl implements AuditLog {
             // One process owns an H2 database: a journal gives durability at the cost of a file write instead of
             // a database commit. PostgreSQL may be shared by several nodes, each committing under a lock.
             journal = new Journal(java.nio.file.Paths.get(property(context, "carehost.audit.journal", "data/audit/journal")));
-            head = recover(journal.replay());
+            head = recoverRetrying(journal.replay());
             journal.clear();
             indexer = new Indexer(store, journal, log, head.sequence());
         } else {
@@ -169,6 +170,32 @@ public final class AuditLogImpl implements AuditLog {
                 }
             } catch (java.io.IOException e) {
                 log.warn("Audit journal not closed cleanly: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Seen once in 114 kills: right after the store had repaired H2 following a kill, the replay's insert failed
+     * inside H2 ("Map ... is closed") and H2 closed the database; the same file then opened and took the same
+     * inserts (checked on a copy, in a new process). So the replay is retried with a new connection, which opens
+     * the database again, rather than leaving the trail down until the next restart. The records wait in the journal.
+     */
+    private AuditRows.Head recoverRetrying(List<AuditRecord> journaled) throws SQLException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return recover(journaled);
+            } catch (SQLException e) {
+                if (attempt == RECOVERY_ATTEMPTS) {
+                    throw e;
+                }
+                log.warn("Audit journal replay failed (attempt {} of {}), retrying with a new connection: {}",
+                        attempt, RECOVERY_ATTEMPTS, e.toString());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
     }
