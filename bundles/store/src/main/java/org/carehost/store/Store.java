@@ -16,6 +16,14 @@ public interface Store {
 
     Dialect dialect();
 
+    /**
+     * Asks the store to repair its database after a write failed inside the database engine itself, not
+     * because of the data. H2: compacts the file, which rewrites what a killed process left half written;
+     * every open connection is closed by it, and the pool opens new ones. PostgreSQL: nothing to do.
+     * Returns whether anything was repaired.
+     */
+    boolean repair() throws SQLException;
+
     /** The JDBC URL, for operators (never with a password). */
     String url();
 

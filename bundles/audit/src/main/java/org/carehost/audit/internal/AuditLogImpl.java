@@ -52,7 +52,7 @@ public final class AuditLogImpl implements AuditLog {
     private static final long WAIT_SECONDS = 30;
     private static final long FOLLOWER_WAIT_MICROS = 200;
     private static final long POSTGRES_LOCK_KEY = 0x6175646974L; // "audit"
-    private static final int RECOVERY_ATTEMPTS = 5;
+    private static final int RECOVERY_ATTEMPTS = 3;
 
     private final Store store;
     private final Logger log;
@@ -175,10 +175,10 @@ public final class AuditLogImpl implements AuditLog {
     }
 
     /**
-     * Seen once in 114 kills: right after the store had repaired H2 following a kill, the replay's insert failed
-     * inside H2 ("Map ... is closed") and H2 closed the database; the same file then opened and took the same
-     * inserts (checked on a copy, in a new process). So the replay is retried with a new connection, which opens
-     * the database again, rather than leaving the trail down until the next restart. The records wait in the journal.
+     * Seen twice in 114 kills: after a kill, the replay's insert failed inside H2 ("Map ... is closed") and H2
+     * closed the database; reopening it in the same process failed the same way every time, while a compaction
+     * of the file first let the same inserts through (checked on a copy). So a failed replay asks the store
+     * to repair the database, then tries again. The records wait in the journal meanwhile.
      */
     private AuditRows.Head recoverRetrying(List<AuditRecord> journaled) throws SQLException {
         for (int attempt = 1;; attempt++) {
@@ -188,13 +188,12 @@ public final class AuditLogImpl implements AuditLog {
                 if (attempt == RECOVERY_ATTEMPTS) {
                     throw e;
                 }
-                log.warn("Audit journal replay failed (attempt {} of {}), retrying with a new connection: {}",
+                log.warn("Audit journal replay failed (attempt {} of {}); repairing the store and retrying: {}",
                         attempt, RECOVERY_ATTEMPTS, e.toString());
                 try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
+                    store.repair();
+                } catch (SQLException repairFailed) {
+                    log.warn("Store repair failed: {}", repairFailed.toString());
                 }
             }
         }

@@ -118,6 +118,16 @@ public final class StoreImpl implements Store {
     }
 
     @Override
+    public synchronized boolean repair() throws SQLException {
+        if (uncleanStop.isEmpty()) {
+            return false;
+        }
+        long took = UncleanStop.compact(dataSource);
+        log.warn("Store {} repaired after a failed write: compacted in {} ms", url(), took);
+        return true;
+    }
+
+    @Override
     public Dialect dialect() {
         return dialect;
     }
