@@ -44,62 +44,66 @@ public final class ServiceThroughput {
         String url = options.get("--url").isBlank()
                 ? "jdbc:h2:file:" + database.resolve("carehost") + ";WRITE_DELAY=0" : options.get("--url");
         // The reference reader reads the store directly, which no plugin may: it runs as part of the container.
-        try (Carehost carehost = Carehost.start(plugin, Map.of("carehost.seed", "false", "carehost.store.url", url,
-                "carehost.security.trusted", "org.carehost.fixture.unaudited"))) {
-            PatientService patients = carehost.service(PatientService.class);
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ids.add(patients.create(Patient.builder()
-                        .addName(org.carehost.sdk.patient.HumanName.official("Bench" + (i % 50), "P" + i))
-                        .addIdentifier(org.carehost.sdk.patient.Identifier.mrn("urn:bench", "B" + i))
-                        .birthDate(java.time.LocalDate.of(1950 + i % 60, 1 + i % 12, 1 + i % 28)).build()).id());
+        try {
+            try (Carehost carehost = Carehost.start(plugin, Map.of("carehost.seed", "false", "carehost.store.url", url,
+                    "carehost.security.trusted", "org.carehost.fixture.unaudited"))) {
+                PatientService patients = carehost.service(PatientService.class);
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    ids.add(patients.create(Patient.builder()
+                            .addName(org.carehost.sdk.patient.HumanName.official("Bench" + (i % 50), "P" + i))
+                            .addIdentifier(org.carehost.sdk.patient.Identifier.mrn("urn:bench", "B" + i))
+                            .birthDate(java.time.LocalDate.of(1950 + i % 60, 1 + i % 12, 1 + i % 28)).build()).id());
+                }
+                @SuppressWarnings("unchecked")
+                java.util.function.Function<String, Patient> unaudited = carehost.service(java.util.function.Function.class,
+                        "(benchmark=unaudited-get)");
+                Runnable get = () -> patients.get(ids.get(ThreadLocalRandom.current().nextInt(ids.size())));
+                Runnable reference = () -> unaudited.apply(ids.get(ThreadLocalRandom.current().nextInt(ids.size())));
+                Runnable search = () -> patients.search(PatientQuery.builder()
+                        .name("bench" + ThreadLocalRandom.current().nextInt(50)).page(0, 10).build());
+                // Warm-up long enough for the JIT to settle: with less, the compiler threads take a good part of the
+                // two cores during the first measured rounds, and the audited get (the longest code path) pays most.
+                long warmup = Long.parseLong(options.get("--warmup")) * 1000;
+                measure(get, threads, warmup);
+                measure(reference, threads, warmup);
+                measure(search, threads, warmup);
+                carehost.service(org.carehost.sdk.audit.AuditService.class).query(org.carehost.sdk.audit.AuditQuery.latest(1));
+                List<Round> gets = new ArrayList<>();
+                List<Round> references = new ArrayList<>();
+                List<Round> searches = new ArrayList<>();
+                org.carehost.sdk.audit.AuditService trail = carehost.service(org.carehost.sdk.audit.AuditService.class);
+                Runnable caughtUp = () -> trail.query(org.carehost.sdk.audit.AuditQuery.latest(1));
+                for (int round = 0; round < rounds; round++) {
+                    gets.add(measure(get, threads, millis, caughtUp));
+                    references.add(measure(reference, threads, millis));
+                    searches.add(measure(search, threads, millis, caughtUp));
+                }
+                System.out.printf("JDK %s, %d threads, %d patients, %d rounds of %d s each, %s%n",
+                        Runtime.version(), threads, count, rounds, millis / 1000, url.replaceAll("password=[^&;]*", "password=***"));
+                System.out.printf("%-32s %12s %12s %12s %16s%n", "operation (calls/s)", "median", "min", "max",
+                        "CPU us/call (med)");
+                print("PatientService.get (audited)", gets);
+                print("same read, no audit record", references);
+                print("PatientService.search (page 10)", searches);
+                double audited = median(gets, Round::perSecond);
+                double plain = median(references, Round::perSecond);
+                System.out.printf("audit cost per get: %.1f us (%.2fx the unaudited read's time per call, medians)%n",
+                        (1e6 / audited - 1e6 / plain) * threads, plain / audited);
+                // On H2 a call returns once its batch is in the journal, and the database copy may still be catching up;
+                // on PostgreSQL a call returns after its batch's commit, so the two rates are the same.
+                System.out.printf("audited get as the callers saw it (until the last call returned, not the database copy):"
+                        + " %.0f/s (median)%n", median(gets, Round::callersPerSecond));
+                double auditedCpu = median(gets, Round::cpuMicrosPerCall);
+                double plainCpu = median(references, Round::cpuMicrosPerCall);
+                System.out.printf("audit CPU per get: %.1f us of process CPU (%.2fx the unaudited read's, medians)%n",
+                        auditedCpu - plainCpu, auditedCpu / plainCpu);
+                org.carehost.sdk.audit.Verification chain = carehost.service(org.carehost.sdk.audit.AuditService.class).verify();
+                System.out.printf("audit chain afterwards: %s, %d records checked%s%n", chain.intact() ? "intact" : "BROKEN",
+                        chain.checked(), chain.intact() ? "" : " (" + chain.problem() + ")");
             }
-            @SuppressWarnings("unchecked")
-            java.util.function.Function<String, Patient> unaudited = carehost.service(java.util.function.Function.class,
-                    "(benchmark=unaudited-get)");
-            Runnable get = () -> patients.get(ids.get(ThreadLocalRandom.current().nextInt(ids.size())));
-            Runnable reference = () -> unaudited.apply(ids.get(ThreadLocalRandom.current().nextInt(ids.size())));
-            Runnable search = () -> patients.search(PatientQuery.builder()
-                    .name("bench" + ThreadLocalRandom.current().nextInt(50)).page(0, 10).build());
-            // Warm-up long enough for the JIT to settle: with less, the compiler threads take a good part of the
-            // two cores during the first measured rounds, and the audited get (the longest code path) pays most.
-            long warmup = Long.parseLong(options.get("--warmup")) * 1000;
-            measure(get, threads, warmup);
-            measure(reference, threads, warmup);
-            measure(search, threads, warmup);
-            carehost.service(org.carehost.sdk.audit.AuditService.class).query(org.carehost.sdk.audit.AuditQuery.latest(1));
-            List<Round> gets = new ArrayList<>();
-            List<Round> references = new ArrayList<>();
-            List<Round> searches = new ArrayList<>();
-            org.carehost.sdk.audit.AuditService trail = carehost.service(org.carehost.sdk.audit.AuditService.class);
-            Runnable caughtUp = () -> trail.query(org.carehost.sdk.audit.AuditQuery.latest(1));
-            for (int round = 0; round < rounds; round++) {
-                gets.add(measure(get, threads, millis, caughtUp));
-                references.add(measure(reference, threads, millis));
-                searches.add(measure(search, threads, millis, caughtUp));
-            }
-            System.out.printf("JDK %s, %d threads, %d patients, %d rounds of %d s each, %s%n",
-                    Runtime.version(), threads, count, rounds, millis / 1000, url.replaceAll("password=[^&;]*", "password=***"));
-            System.out.printf("%-32s %12s %12s %12s %16s%n", "operation (calls/s)", "median", "min", "max",
-                    "CPU us/call (med)");
-            print("PatientService.get (audited)", gets);
-            print("same read, no audit record", references);
-            print("PatientService.search (page 10)", searches);
-            double audited = median(gets, Round::perSecond);
-            double plain = median(references, Round::perSecond);
-            System.out.printf("audit cost per get: %.1f us (%.2fx the unaudited read's time per call, medians)%n",
-                    (1e6 / audited - 1e6 / plain) * threads, plain / audited);
-            // On H2 a call returns once its batch is in the journal, and the database copy may still be catching up;
-            // on PostgreSQL a call returns after its batch's commit, so the two rates are the same.
-            System.out.printf("audited get as the callers saw it (until the last call returned, not the database copy):"
-                    + " %.0f/s (median)%n", median(gets, Round::callersPerSecond));
-            double auditedCpu = median(gets, Round::cpuMicrosPerCall);
-            double plainCpu = median(references, Round::cpuMicrosPerCall);
-            System.out.printf("audit CPU per get: %.1f us of process CPU (%.2fx the unaudited read's, medians)%n",
-                    auditedCpu - plainCpu, auditedCpu / plainCpu);
-            org.carehost.sdk.audit.Verification chain = carehost.service(org.carehost.sdk.audit.AuditService.class).verify();
-            System.out.printf("audit chain afterwards: %s, %d records checked%s%n", chain.intact() ? "intact" : "BROKEN",
-                    chain.checked(), chain.intact() ? "" : " (" + chain.problem() + ")");
+        } finally {
+            ContainerBenchmark.deleteTree(database); // a run leaves hundreds of MB of trail behind
         }
     }
 

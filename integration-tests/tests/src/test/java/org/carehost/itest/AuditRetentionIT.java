@@ -46,8 +46,8 @@ public class AuditRetentionIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
-        Path archive = Files.createTempDirectory("carehost-itest-archive");
+        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
+        Path archive = Fixtures.workFolder("carehost-itest-archive");
         return new Option[] {
             ContainerOptions.hostServices(deploy, "jdbc:h2:mem:retention-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"),
             // Retention of zero days: everything already written is past it.

@@ -107,7 +107,7 @@ public class CareContextIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
         return new Option[] {ContainerOptions.hostServices(deploy,
                 "jdbc:h2:mem:care-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")};
     }

@@ -51,7 +51,7 @@ public class ConfigurationIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
         return new Option[] {ContainerOptions.hostServices(deploy, "jdbc:h2:mem:config-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1")};
     }
 

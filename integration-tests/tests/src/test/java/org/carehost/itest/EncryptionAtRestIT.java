@@ -63,8 +63,8 @@ public class EncryptionAtRestIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
-        Path data = Files.createTempDirectory("carehost-itest-phi");
+        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
+        Path data = Fixtures.workFolder("carehost-itest-phi");
         return new Option[] {ContainerOptions.hostServices(deploy, "jdbc:h2:file:" + data.resolve("db") + ";WRITE_DELAY=0")};
     }
 

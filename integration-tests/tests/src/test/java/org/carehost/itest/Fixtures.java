@@ -30,6 +30,18 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /**
+     * A new folder under the build's {@code target/work} (so that {@code mvn clean} removes what the tests leave),
+     * or under the system's temporary folder where that property is not set.
+     */
+    static java.nio.file.Path workFolder(String prefix) throws IOException {
+        String work = System.getProperty("carehost.work");
+        if (work == null || work.isBlank()) {
+            return Files.createTempDirectory(prefix);
+        }
+        return Files.createTempDirectory(Files.createDirectories(java.nio.file.Paths.get(work)), prefix);
+    }
+
     /** Installs a jar as a plugin, without starting it. */
     static Bundle installAsPlugin(BundleContext context, File jar) throws BundleException {
         Bundle bundle = context.installBundle(jar.toURI().toString());

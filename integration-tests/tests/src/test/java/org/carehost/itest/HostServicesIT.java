@@ -81,7 +81,7 @@ public class HostServicesIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
         return new Option[] {ContainerOptions.hostServices(deploy, jdbcUrl())};
     }
 

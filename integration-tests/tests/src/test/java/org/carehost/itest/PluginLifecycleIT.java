@@ -53,7 +53,7 @@ public class PluginLifecycleIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
         return new Option[] {ContainerOptions.container(deploy)};
     }
 
@@ -143,7 +143,7 @@ public class PluginLifecycleIT {
 
     @Test
     public void badFilesAreRefusedAndChangeNothing() throws Exception {
-        Path dir = Files.createTempDirectory("carehost-bad");
+        Path dir = Fixtures.workFolder("carehost-bad");
         Path empty = Files.createFile(dir.resolve("empty.jar"));
         Path corrupt = Files.write(dir.resolve("corrupt.jar"), "PK\u0003\u0004 this is not a zip".getBytes(StandardCharsets.ISO_8859_1));
         Path text = Files.write(dir.resolve("notes.txt"), "a text file".getBytes(StandardCharsets.UTF_8));

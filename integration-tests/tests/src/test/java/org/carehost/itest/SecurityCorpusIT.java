@@ -74,7 +74,7 @@ public class SecurityCorpusIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
         return new Option[] {ContainerOptions.hostServices(deploy,
                 "jdbc:h2:mem:security-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")};
     }
@@ -270,7 +270,7 @@ public class SecurityCorpusIT {
     @Test
     public void anUnknownPermissionNameIsRefusedWithTheValidNames() throws Exception {
         File jar = Fixtures.withManifestHeader(ContainerOptions.bundleFile("carehost-fixture-greeter-v1"),
-                "Carehost-Permissions", "read:patient", Files.createTempDirectory("unknown").toFile());
+                "Carehost-Permissions", "read:patient", Fixtures.workFolder("unknown").toFile());
         try {
             plugins.install(jar.getPath());
             fail("installed with an unknown permission");

@@ -60,14 +60,14 @@ public class SignedPluginIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Files.createTempDirectory("carehost-itest-deploy").toFile();
+        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
         return new Option[] {ContainerOptions.hostServices(deploy,
                 "jdbc:h2:mem:signed-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")};
     }
 
     @Test
     public void aJarSignedByATrustedSignerRunsAndOneChangedAfterSigningIsRefused() throws Exception {
-        Path work = Files.createTempDirectory("signing");
+        Path work = Fixtures.workFolder("signing");
         Path signed = signAndTrust(work, ContainerOptions.bundleFile("carehost-fixture-greeter-v1").toPath());
 
         Bundle good = install(signed);
@@ -98,7 +98,7 @@ public class SignedPluginIT {
 
     @Test
     public void productionModeRunsOnlyPluginsSignedByATrustedSigner() throws Exception {
-        Path work = Files.createTempDirectory("signing");
+        Path work = Fixtures.workFolder("signing");
         Path signed = signAndTrust(work, ContainerOptions.bundleFile("carehost-fixture-greeter-v1").toPath());
         security.setMode(SecurityMode.PRODUCTION);
         Bundle unsigned = install(ContainerOptions.bundleFile("carehost-sample-hello").toPath());
