@@ -16,7 +16,8 @@ import javax.sql.DataSource;
  * atomic snapshot, so a kill can leave a table entry that a committed transaction wrote while the undo-log
  * entry that would settle it is gone: reads then skip the row, yet an insert of the same key spins for ever
  * waiting for a transaction that no longer exists. A full compaction ({@code SHUTDOWN COMPACT}) rewrites every
- * map and settles those entries, so it is run once before the store opens after a stop that was not clean.
+ * map and settles those entries, so it is run once before the store opens after a stop that was not clean (and
+ * again through {@link org.carehost.store.Store#repair} if a first write still fails inside H2).
  * A clean stop is told from a kill by a mark file next to the database, made at open and removed at close.
  */
 final class UncleanStop {
@@ -99,9 +100,5 @@ final class UncleanStop {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("SHUTDOWN");
         }
-    }
-
-    Path mark() {
-        return mark;
     }
 }
