@@ -3,7 +3,6 @@ package org.carehost.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Dictionary;
@@ -51,8 +50,7 @@ public class ConfigurationIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
-        return new Option[] {ContainerOptions.hostServices(deploy, "jdbc:h2:mem:config-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1")};
+        return new Option[] {ContainerOptions.hostServicesInMemory("config")};
     }
 
     @Test

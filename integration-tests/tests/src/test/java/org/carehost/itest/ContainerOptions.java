@@ -36,6 +36,12 @@ final class ContainerOptions {
         return bundle(bundleFile(name).toURI().toString()).startLevel(startLevel);
     }
 
+    /** The host services on a private in-memory H2 database named after the test, with a fresh deploy folder. */
+    static Option hostServicesInMemory(String name) throws java.io.IOException {
+        return hostServices(Fixtures.workFolder("carehost-itest-deploy").toFile(),
+                "jdbc:h2:mem:" + name + "-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    }
+
     /** The container plus the host services on a private H2 database (or the given JDBC URL). */
     static Option hostServices(File deployDir, String jdbcUrl) {
         return composite(

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.LocalDate;
@@ -71,9 +70,7 @@ public class EventContextIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
-        return new Option[] {ContainerOptions.hostServices(deploy,
-                "jdbc:h2:mem:events-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")};
+        return new Option[] {ContainerOptions.hostServicesInMemory("events")};
     }
 
     /** The fixture plugin, installed and started once for the class's container. */

@@ -3,7 +3,6 @@ package org.carehost.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.inject.Inject;
@@ -61,9 +59,7 @@ public class QuotaAndAnomalyIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
-        return new Option[] {ContainerOptions.hostServices(deploy,
-                "jdbc:h2:mem:quota-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")};
+        return new Option[] {ContainerOptions.hostServicesInMemory("quota")};
     }
 
     @Test

@@ -74,9 +74,7 @@ public class SecurityCorpusIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
-        return new Option[] {ContainerOptions.hostServices(deploy,
-                "jdbc:h2:mem:security-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")};
+        return new Option[] {ContainerOptions.hostServicesInMemory("security")};
     }
 
     @Test

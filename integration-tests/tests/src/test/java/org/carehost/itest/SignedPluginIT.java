@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,9 +59,7 @@ public class SignedPluginIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
-        return new Option[] {ContainerOptions.hostServices(deploy,
-                "jdbc:h2:mem:signed-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")};
+        return new Option[] {ContainerOptions.hostServicesInMemory("signed")};
     }
 
     @Test
