@@ -79,6 +79,9 @@ public class HostServicesIT {
     @Inject
     Store store;
 
+    @Inject
+    org.carehost.audit.AuditLog audit;
+
     @Configuration
     public Option[] config() throws IOException {
         File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
@@ -108,6 +111,56 @@ public class HostServicesIT {
     public void theStoreIsTheConfiguredDatabase() {
         String configured = context.getProperty("carehost.store.url");
         assertTrue(store.url() + " is not " + configured, configured.startsWith(store.url().replace("***", "")));
+    }
+
+    /**
+     * The trail's patient index: records after the newest run of postings are found by a scan, those before it
+     * through their postings, and a posting removed to hide a record is caught. On PostgreSQL a run is added
+     * every few seconds; on H2 every 20,000 records, so there this test sees the scan only.
+     */
+    @Test
+    public void theTrailFindsEveryRecordOfAPatientAndCatchesARemovedPosting() throws Exception {
+        Patient created = patients.create(patient(unique("Fam"), "Ida").build());
+        patients.get(created.id());
+        patients.get(created.id());
+        java.util.function.Supplier<List<Long>> ofPatient = () -> audit.query(new org.carehost.sdk.audit.AuditQuery(
+                created.id(), null, null, null, null, null, 0, 50)).items().stream()
+                .map(org.carehost.sdk.audit.AuditRecord::sequence).collect(Collectors.toList());
+        List<Long> found = ofPatient.get();
+        assertEquals("the create and the two reads: " + found, 3, found.size());
+        if (store.dialect() != Store.Dialect.POSTGRESQL) {
+            return;
+        }
+        long newest = found.get(0);
+        Await.until("a run of postings covers record " + newest, 20_000, () -> count(
+                "SELECT COUNT(*) FROM audit_posting_run WHERE last_seq >= " + newest) > 0);
+        assertEquals("found through the postings now", found, ofPatient.get());
+        execute("DELETE FROM audit_patient_posting WHERE seq = " + newest);
+        try {
+            assertEquals(found.subList(1, 3), ofPatient.get());
+            org.carehost.sdk.audit.Verification verification = audit.verify();
+            assertFalse("a removed posting is caught", verification.intact());
+            assertTrue(verification.problem(), verification.problem().contains("missing from the patient index"));
+        } finally {
+            execute("INSERT INTO audit_patient_posting (patient_id, seq) VALUES ('" + created.id() + "', " + newest + ")");
+        }
+        assertTrue(audit.verify().problem(), audit.verify().intact());
+    }
+
+    private long count(String sql) {
+        try (java.sql.Connection connection = store.connection(); java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void execute(String sql) throws java.sql.SQLException {
+        try (java.sql.Connection connection = store.connection(); java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     @Test

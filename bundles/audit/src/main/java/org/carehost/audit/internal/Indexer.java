@@ -15,7 +15,9 @@ import org.osgi.service.log.Logger;
 /**
  * Copies journaled records into the database, in large batches, behind the callers' backs: they were
  * acknowledged when the journal had them. If the database fails, the batch is retried (the journal keeps
- * the records meanwhile); readers wait for the copy to catch up before they read.
+ * the records meanwhile); readers wait for the copy to catch up before they read. The copy may fall at most
+ * {@code maxLag} records behind: writers wait for room ({@link #awaitRoom}), so that callers faster than
+ * the database slow down to its pace instead of filling the heap with queued records.
  */
 final class Indexer implements AutoCloseable {
 
@@ -27,13 +29,22 @@ final class Indexer implements AutoCloseable {
     private final LinkedBlockingQueue<AuditRecord> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private final long maxLag;
     private long indexed;
+    /** How far the patient postings reach (read from the database at the first batch); only the loop uses these. */
+    private long postingsUpTo = -1;
+    /** The postings of the records after {@link #postingsUpTo}, for the next run. */
+    private final List<PatientPostings.Posting> nextRun = new ArrayList<>();
 
-    Indexer(Store store, Journal journal, Logger log, long indexedUpTo) {
+    Indexer(Store store, Journal journal, Logger log, long indexedUpTo, long maxLag) {
+        if (maxLag < 1) {
+            throw new IllegalArgumentException("The audit index lag limit must be at least 1 record, not " + maxLag);
+        }
         this.store = store;
         this.journal = journal;
         this.log = log;
         this.indexed = indexedUpTo;
+        this.maxLag = maxLag;
         this.thread = new Thread(this::loop, "carehost-audit-indexer");
         thread.setDaemon(true);
         thread.start();
@@ -44,13 +55,35 @@ final class Indexer implements AutoCloseable {
     }
 
     /** Waits until the database holds every record up to {@code sequence}. */
-    synchronized void awaitIndexed(long sequence, long timeoutMillis) {
+    void awaitIndexed(long sequence, long timeoutMillis) {
+        if (!await(sequence, timeoutMillis)) {
+            throw new IllegalStateException("The audit trail's database copy is behind (at " + indexedUpTo() + " of "
+                    + sequence + "); the records are safe in the journal. Is the database reachable?");
+        }
+    }
+
+    /**
+     * Waits until records up to {@code lastSequence} may be written without the database copy falling more than
+     * the lag limit behind; if it does not catch up in time, nothing may be written (the caller fails closed).
+     */
+    void awaitRoom(long lastSequence, long timeoutMillis) {
+        if (!await(lastSequence - maxLag, timeoutMillis)) {
+            throw new IllegalStateException("The audit trail's database copy is " + (lastSequence - 1 - indexedUpTo())
+                    + " records behind and did not catch up within " + timeoutMillis / 1000 + " s (the limit is " + maxLag
+                    + "); nothing was recorded. Is the database reachable?");
+        }
+    }
+
+    private synchronized long indexedUpTo() {
+        return indexed;
+    }
+
+    private synchronized boolean await(long sequence, long timeoutMillis) {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (indexed < sequence) {
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) {
-                throw new IllegalStateException("The audit trail's database copy is behind (at " + indexed + " of "
-                        + sequence + "); the records are safe in the journal. Is the database reachable?");
+                return false;
             }
             try {
                 wait(left);
@@ -59,6 +92,7 @@ final class Indexer implements AutoCloseable {
                 throw new IllegalStateException("Interrupted", e);
             }
         }
+        return true;
     }
 
     private void loop() {
@@ -90,11 +124,39 @@ final class Indexer implements AutoCloseable {
         }
     }
 
+    /** The batch, and when a run of postings is due, that run: in one transaction, so a retry repeats neither. */
     private void insert(List<AuditRecord> batch) throws SQLException {
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
-            AuditRows.insert(connection, batch);
-            connection.commit();
+            int before = nextRun.size();
+            try {
+                AuditRows.insert(connection, batch);
+                if (postingsUpTo < 0) {
+                    // First batch since the start: the records after the newest run, copied before a restart.
+                    postingsUpTo = PatientPostings.coveredUpTo(connection);
+                    nextRun.addAll(PatientPostings.between(connection, postingsUpTo, batch.get(0).sequence() - 1));
+                    before = nextRun.size();
+                }
+                for (AuditRecord record : batch) {
+                    if (record.patientId() != null) {
+                        nextRun.add(new PatientPostings.Posting(record.patientId(), record.sequence()));
+                    }
+                }
+                long last = batch.get(batch.size() - 1).sequence();
+                boolean runDue = last - postingsUpTo >= PatientPostings.RUN;
+                if (runDue) {
+                    PatientPostings.insertRun(connection, nextRun, last);
+                }
+                connection.commit();
+                if (runDue) {
+                    nextRun.clear();
+                    postingsUpTo = last;
+                }
+            } catch (SQLException | RuntimeException e) {
+                nextRun.subList(before, nextRun.size()).clear();
+                connection.rollback();
+                throw e;
+            }
         }
     }
 

@@ -113,6 +113,7 @@ final class Retention {
             delete.setLong(1, first);
             delete.setLong(2, last);
             delete.executeUpdate();
+            PatientPostings.removeUpTo(connection, last);
             connection.commit();
         } catch (SQLException e) {
             connection.rollback();

@@ -2,6 +2,7 @@ package org.carehost.audit.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.carehost.audit.internal.TestRecords.chain;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,23 +24,6 @@ class JournalTest {
 
     @TempDir
     Path dir;
-
-    private static List<AuditRecord> chain(long first, int count, String previous) {
-        List<AuditRecord> records = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            AuditRecord unhashed = new AuditRecord(first + i, Instant.ofEpochMilli(1_700_000_000_000L + i), "node-1",
-                    "org.example.plugin", "1.0.0", i % 2 == 0 ? null : "dr;lee:1", null, AuditAction.READ,
-                    "PatientService.get", "Patient", "p-" + i, "p-" + i, "name=Ö;\nx", AuditOutcome.SUCCESS, null,
-                    previous, null);
-            String hash = Chain.hash(previous, unhashed);
-            records.add(new AuditRecord(unhashed.sequence(), unhashed.recorded(), unhashed.node(), unhashed.plugin(),
-                    unhashed.pluginVersion(), unhashed.user(), null, unhashed.action(), unhashed.operation(),
-                    unhashed.resourceType(), unhashed.resourceId(), unhashed.patientId(), unhashed.query(),
-                    unhashed.outcome(), null, previous, hash));
-            previous = hash;
-        }
-        return records;
-    }
 
     @Test
     void whatIsAppendedIsReplayedExactly() throws IOException {

@@ -1,0 +1,141 @@
+package org.carehost.audit.internal;
+
+import static org.carehost.audit.internal.TestRecords.chain;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.store.Store;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.log.Logger;
+
+/** The database copy behind the journal, on a real H2 database that can be made unreachable. */
+class IndexerTest {
+
+    @TempDir
+    Path dir;
+
+    private final AtomicBoolean databaseDown = new AtomicBoolean();
+    private JdbcDataSource database;
+    private Connection keepAlive;
+
+    @BeforeEach
+    void schema() throws SQLException, IOException {
+        database = new JdbcDataSource();
+        database.setURL("jdbc:h2:mem:indexer-" + System.nanoTime());
+        keepAlive = database.getConnection();
+        AuditSchema.create(keepAlive);
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        keepAlive.close();
+    }
+
+    @Test
+    void writersWaitForRoomWhileTheCopyIsBehindAndAreRefusedWhenItDoesNotCatchUp() throws Exception {
+        databaseDown.set(true);
+        List<AuditRecord> records = chain(1, 100, Chain.GENESIS);
+        try (Journal journal = new Journal(dir); Indexer indexer = new Indexer(store(), journal, quietLogger(), 0, 100)) {
+            journal.append(records);
+            indexer.enqueue(records);
+
+            indexer.awaitRoom(100, 0); // 100 behind is within the limit
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> indexer.awaitRoom(101, 200));
+            assertTrue(refused.getMessage().contains("100 records behind"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("nothing was recorded"), refused.getMessage());
+
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> indexer.awaitRoom(150, 20_000));
+            Thread.sleep(300);
+            assertTrue(!waiting.isDone(), "a writer waits while the database is unreachable");
+            databaseDown.set(false);
+            waiting.get(20, TimeUnit.SECONDS); // released once the copy catches up (after the indexer's retry)
+            indexer.awaitIndexed(100, 20_000);
+            assertEquals(100, rows(), "every queued record reached the database");
+        }
+    }
+
+    @Test
+    void theBatchThatCompletesARunAddsThePatientPostingsOfTheRun() throws Exception {
+        int total = (int) PatientPostings.RUN + 5_000;
+        List<AuditRecord> records = chain(1, total, Chain.GENESIS);
+        try (Journal journal = new Journal(dir); Indexer indexer = new Indexer(store(), journal, quietLogger(), 0, total)) {
+            journal.append(records);
+            indexer.enqueue(records);
+            indexer.awaitIndexed(total, 30_000);
+        }
+        long covered = PatientPostings.coveredUpTo(keepAlive);
+        assertTrue(covered >= PatientPostings.RUN && covered <= total, "a run up to the batch that completed it: " + covered);
+        assertEquals(covered, count("SELECT COUNT(*) FROM audit_patient_posting"), "one posting per record of the run");
+        assertEquals(0, PatientPostings.firstMissing(keepAlive));
+    }
+
+    @Test
+    void aLagLimitBelowOneIsRefused() throws IOException {
+        try (Journal journal = new Journal(dir)) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> new Indexer(store(), journal, quietLogger(), 0, 0));
+            assertTrue(refused.getMessage().contains("at least 1"), refused.getMessage());
+        }
+    }
+
+    private long rows() throws SQLException {
+        return count("SELECT COUNT(*) FROM audit_record");
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Statement statement = keepAlive.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /** The real database, unless {@link #databaseDown}: then every connection is refused, as by a dead server. */
+    private Store store() {
+        return new Store() {
+            @Override
+            public Connection connection() throws SQLException {
+                if (databaseDown.get()) {
+                    throw new SQLException("Connection refused (the test's outage)", "08001");
+                }
+                return database.getConnection();
+            }
+
+            @Override
+            public Dialect dialect() {
+                return Dialect.H2;
+            }
+
+            @Override
+            public boolean repair() {
+                return false;
+            }
+
+            @Override
+            public String url() {
+                return database.getURL();
+            }
+        };
+    }
+
+    private static Logger quietLogger() {
+        return (Logger) java.lang.reflect.Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+                (proxy, method, arguments) -> method.getReturnType() == boolean.class ? false : null);
+    }
+}
