@@ -17,7 +17,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
@@ -50,7 +49,8 @@ public final class AuditLogImpl implements AuditLog {
     private static final int MAX_BATCH = 1000;
     private static final int QUEUE = 100_000;
     private static final long WAIT_SECONDS = 30;
-    private static final long FOLLOWER_WAIT_MICROS = 200;
+    /** A follower is woken when its record is written or it is to lead; this only bounds a missed wake-up. */
+    private static final long FOLLOWER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long POSTGRES_LOCK_KEY = 0x6175646974L; // "audit"
     private static final int RECOVERY_ATTEMPTS = 3;
     /**
@@ -87,7 +87,18 @@ public final class AuditLogImpl implements AuditLog {
     private final Journal journal;
     private final Indexer indexer;
 
-    private record Pending(AuditEvent event, CompletableFuture<AuditRecord> done) {
+    /** A caller's event, its outcome, and the caller, to be woken when the outcome is known or it is to lead. */
+    private record Pending(AuditEvent event, CompletableFuture<AuditRecord> done, Thread caller) {
+
+        void complete(AuditRecord record) {
+            done.complete(record);
+            java.util.concurrent.locks.LockSupport.unpark(caller);
+        }
+
+        void fail(Throwable failure) {
+            done.completeExceptionally(failure);
+            java.util.concurrent.locks.LockSupport.unpark(caller);
+        }
     }
 
     @Activate
@@ -178,7 +189,7 @@ public final class AuditLogImpl implements AuditLog {
         try {
             Pending left;
             while ((left = queue.poll()) != null) {
-                left.done.completeExceptionally(new AuditUnavailableException("The audit trail is stopping", null));
+                left.fail(new AuditUnavailableException("The audit trail is stopping", null));
             }
         } finally {
             writing.unlock();
@@ -259,7 +270,7 @@ public final class AuditLogImpl implements AuditLog {
 
     @Override
     public AuditRecord append(AuditEvent event) {
-        Pending pending = new Pending(event, new CompletableFuture<>());
+        Pending pending = new Pending(event, new CompletableFuture<>(), Thread.currentThread());
         if (!running || !queue.offer(pending)) {
             throw new AuditUnavailableException("The audit trail is not accepting records (stopped or overloaded)", null);
         }
@@ -273,12 +284,16 @@ public final class AuditLogImpl implements AuditLog {
                     } finally {
                         writing.unlock();
                     }
+                    // Whoever queued while this batch was written leads the next one (the oldest is woken for it).
+                    Pending next = queue.peek();
+                    if (next != null) {
+                        java.util.concurrent.locks.LockSupport.unpark(next.caller);
+                    }
                 } else {
-                    // Follower: the leader may be writing this record; if not, lead the next batch.
-                    try {
-                        pending.done.get(FOLLOWER_WAIT_MICROS, TimeUnit.MICROSECONDS);
-                    } catch (TimeoutException notYet) {
-                        // try to lead
+                    // Follower: woken when the leader has written this record, or when it is to lead the next batch.
+                    java.util.concurrent.locks.LockSupport.parkNanos(this, FOLLOWER_PARK_NANOS);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
                     }
                 }
                 if (System.nanoTime() > deadline && !pending.done.isDone()) {
@@ -306,13 +321,13 @@ public final class AuditLogImpl implements AuditLog {
         try {
             List<AuditRecord> written = write(batch);
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done.complete(written.get(i));
+                batch.get(i).complete(written.get(i));
             }
         } catch (SQLException | RuntimeException e) {
             log.error("Audit batch of {} records not written; the calls fail: {}", batch.size(), e.toString());
             AuditUnavailableException failure = new AuditUnavailableException(
                     "The audit trail could not be written (" + e.getMessage() + "); the call was refused", e);
-            batch.forEach(pending -> pending.done.completeExceptionally(failure));
+            batch.forEach(pending -> pending.fail(failure));
         }
     }
 
@@ -321,9 +336,10 @@ public final class AuditLogImpl implements AuditLog {
         if (journal != null) {
             // Room first: a batch refused for want of it was never journaled, so nothing of it is acknowledged.
             indexer.awaitRoom(head.sequence() + batch.size(), ROOM_WAIT_MILLIS);
-            List<AuditRecord> records = chain(batch, head);
+            List<String> canonical = new ArrayList<>(batch.size());
+            List<AuditRecord> records = chain(batch, head, canonical);
             try {
-                journal.append(records);
+                journal.append(records, canonical);
             } catch (java.io.IOException e) {
                 throw new SQLException("the audit journal could not be written: " + e.getMessage(), "58030", e);
             }
@@ -349,6 +365,11 @@ public final class AuditLogImpl implements AuditLog {
     }
 
     private List<AuditRecord> chain(List<Pending> batch, AuditRows.Head after) {
+        return chain(batch, after, null);
+    }
+
+    /** The batch's records, chained after {@code after}; their canonical forms go to {@code canonical} if given. */
+    private List<AuditRecord> chain(List<Pending> batch, AuditRows.Head after, List<String> canonical) {
         List<AuditRecord> records = new ArrayList<>(batch.size());
         long sequence = after.sequence();
         String previous = after.hash();
@@ -359,11 +380,15 @@ public final class AuditLogImpl implements AuditLog {
                     event.user(), event.purposeOfUse(), event.tenant(), event.roles(), event.correlationId(),
                     event.breakGlass(), event.action(), event.operation(), event.resourceType(),
                     event.resourceId(), event.patientId(), event.query(), event.outcome(), event.reason(), previous, null);
-            String hash = Chain.hash(sha256, previous, unhashed);
+            String form = Chain.canonical(unhashed);
+            String hash = Chain.hashCanonical(sha256, previous, form);
             records.add(new AuditRecord(unhashed.sequence(), now, node, event.plugin(), event.pluginVersion(),
                     event.user(), event.purposeOfUse(), event.tenant(), event.roles(), event.correlationId(),
                     event.breakGlass(), event.action(), event.operation(), event.resourceType(),
                     event.resourceId(), event.patientId(), event.query(), event.outcome(), event.reason(), previous, hash));
+            if (canonical != null) {
+                canonical.add(form);
+            }
             previous = hash;
         }
         return records;

@@ -30,9 +30,14 @@ final class Chain {
      * looking SHA-256 up among the security providers costs more than hashing one record.
      */
     static String hash(MessageDigest sha256, String previousHash, AuditRecord record) {
+        return hashCanonical(sha256, previousHash, canonical(record));
+    }
+
+    /** As {@link #hash(MessageDigest, String, AuditRecord)}, given the record's {@link #canonical} form. */
+    static String hashCanonical(MessageDigest sha256, String previousHash, String canonical) {
         sha256.reset();
         sha256.update(previousHash.getBytes(StandardCharsets.US_ASCII));
-        sha256.update(canonical(record).getBytes(StandardCharsets.UTF_8));
+        sha256.update(canonical.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(sha256.digest());
     }
 

@@ -133,8 +133,9 @@ final class Indexer implements AutoCloseable {
                 AuditRows.insert(connection, batch);
                 if (postingsUpTo < 0) {
                     // First batch since the start: the records after the newest run, copied before a restart.
-                    postingsUpTo = PatientPostings.coveredUpTo(connection);
-                    nextRun.addAll(PatientPostings.between(connection, postingsUpTo, batch.get(0).sequence() - 1));
+                    long covered = PatientPostings.coveredUpTo(connection);
+                    nextRun.addAll(PatientPostings.between(connection, covered, batch.get(0).sequence() - 1));
+                    postingsUpTo = covered;
                     before = nextRun.size();
                 }
                 for (AuditRecord record : batch) {

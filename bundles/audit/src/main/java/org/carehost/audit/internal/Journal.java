@@ -83,9 +83,15 @@ final class Journal implements AutoCloseable {
 
     /** Appends a batch with one write; returns once the operating system has it. */
     void append(List<AuditRecord> records) throws IOException {
+        append(records, records.stream().map(Chain::canonical).toList());
+    }
+
+    /** As {@link #append(List)}, given the records' canonical forms (the chain computed them already). */
+    void append(List<AuditRecord> records, List<String> canonical) throws IOException {
         StringBuilder text = new StringBuilder(records.size() * 300);
-        for (AuditRecord record : records) {
-            String payload = Chain.canonical(record) + field(record.previousHash()) + field(record.hash());
+        for (int i = 0; i < records.size(); i++) {
+            AuditRecord record = records.get(i);
+            String payload = canonical.get(i) + field(record.previousHash()) + field(record.hash());
             byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
             CRC32 crc = new CRC32();
             crc.update(bytes);

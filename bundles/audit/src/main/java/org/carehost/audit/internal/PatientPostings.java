@@ -88,14 +88,15 @@ final class PatientPostings {
 
     /**
      * Adds {@code postings} (every record's after the newest run up to {@code upTo}), sorted, as one run; in the
-     * caller's transaction. Sorts the list it is given.
+     * caller's transaction. The list is left as it was (a failed run is retried with it).
      */
     static void insertRun(Connection connection, List<Posting> postings, long upTo) throws SQLException {
-        postings.sort(java.util.Comparator.comparing(Posting::patientId).thenComparingLong(Posting::sequence));
+        List<Posting> sorted = new java.util.ArrayList<>(postings);
+        sorted.sort(java.util.Comparator.comparing(Posting::patientId).thenComparingLong(Posting::sequence));
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO audit_patient_posting (patient_id, seq) VALUES (?, ?)");
                 PreparedStatement run = connection.prepareStatement("INSERT INTO audit_posting_run (last_seq) VALUES (?)")) {
-            for (Posting posting : postings) {
+            for (Posting posting : sorted) {
                 insert.setString(1, posting.patientId());
                 insert.setLong(2, posting.sequence());
                 insert.addBatch();

@@ -87,6 +87,26 @@ class IndexerTest {
     }
 
     @Test
+    void afterARestartTheRecordsCopiedBeforeItJoinTheNextRun() throws Exception {
+        List<AuditRecord> records = chain(1, (int) PatientPostings.RUN + 5_000, Chain.GENESIS);
+        List<AuditRecord> beforeRestart = records.subList(0, 5_000);
+        List<AuditRecord> afterRestart = records.subList(5_000, records.size());
+        try (Journal journal = new Journal(dir); Indexer indexer = new Indexer(store(), journal, quietLogger(), 0, records.size())) {
+            indexer.enqueue(beforeRestart);
+            indexer.awaitIndexed(5_000, 30_000);
+        }
+        assertEquals(0, PatientPostings.coveredUpTo(keepAlive), "no run yet");
+        try (Journal journal = new Journal(dir); Indexer indexer = new Indexer(store(), journal, quietLogger(), 5_000, records.size())) {
+            indexer.enqueue(afterRestart);
+            indexer.awaitIndexed(records.size(), 30_000);
+        }
+        long covered = PatientPostings.coveredUpTo(keepAlive);
+        assertTrue(covered >= PatientPostings.RUN, "a run was added: " + covered);
+        assertEquals(covered, count("SELECT COUNT(*) FROM audit_patient_posting"), "the first 5,000 records are in it too");
+        assertEquals(0, PatientPostings.firstMissing(keepAlive));
+    }
+
+    @Test
     void aLagLimitBelowOneIsRefused() throws IOException {
         try (Journal journal = new Journal(dir)) {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
