@@ -49,23 +49,6 @@ final class PatientPostings {
         }
     }
 
-    /**
-     * Adds the postings of the records after {@code coveredUpTo} up to {@code upTo}, sorted, as one run; in the
-     * caller's transaction, so that the run and its marker are written together or not at all.
-     */
-    static void extend(Connection connection, long coveredUpTo, long upTo) throws SQLException {
-        try (PreparedStatement postings = connection.prepareStatement("INSERT INTO audit_patient_posting (patient_id, seq) "
-                + "SELECT patient_id, seq FROM audit_record WHERE seq > ? AND seq <= ? AND patient_id IS NOT NULL "
-                + "ORDER BY patient_id, seq");
-                PreparedStatement run = connection.prepareStatement("INSERT INTO audit_posting_run (last_seq) VALUES (?)")) {
-            postings.setLong(1, coveredUpTo);
-            postings.setLong(2, upTo);
-            postings.executeUpdate();
-            run.setLong(1, upTo);
-            run.executeUpdate();
-        }
-    }
-
     /** One record's entry in the index. */
     record Posting(String patientId, long sequence) {
     }
@@ -125,7 +108,7 @@ final class PatientPostings {
             long covered = coveredUpTo(connection);
             long head = AuditRows.head(connection).sequence();
             if (head > covered) {
-                extend(connection, covered, head);
+                insertRun(connection, between(connection, covered, head), head);
             }
             connection.commit();
             return head > covered;

@@ -41,7 +41,7 @@ class PatientPostingsTest {
         assertEquals(0, PatientPostings.coveredUpTo(connection));
         assertEquals(expected("p-3"), seqsOf("p-3"), "all in the tail");
 
-        PatientPostings.extend(connection, 0, 20);
+        PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 20), 20);
         assertEquals(20, PatientPostings.coveredUpTo(connection));
         assertEquals(20, count("SELECT COUNT(*) FROM audit_patient_posting"));
         assertEquals(expected("p-3"), seqsOf("p-3"), "records 1-20 through the run, 21-30 in the tail");
@@ -62,7 +62,7 @@ class PatientPostingsTest {
 
     @Test
     void aRemovedPostingHidesItsRecordFromSearchesAndVerificationFindsIt() throws SQLException {
-        PatientPostings.extend(connection, 0, 20);
+        PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 20), 20);
         execute("DELETE FROM audit_patient_posting WHERE seq = 4"); // record 4 is p-3's first
         List<Long> withoutFour = new ArrayList<>(expected("p-3"));
         withoutFour.remove(Long.valueOf(4));
@@ -72,14 +72,14 @@ class PatientPostingsTest {
 
     @Test
     void aPostingThatNamesAnotherPatientBringsNothingIn() throws SQLException {
-        PatientPostings.extend(connection, 0, 20);
+        PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 20), 20);
         execute("INSERT INTO audit_patient_posting (patient_id, seq) VALUES ('p-3', 6)"); // record 6 is p-5's
         assertEquals(expected("p-3"), seqsOf("p-3"));
     }
 
     @Test
     void retentionRemovesThePostingsOfTheRecordsItRemoves() throws SQLException {
-        PatientPostings.extend(connection, 0, 20);
+        PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 20), 20);
         PatientPostings.removeUpTo(connection, 10);
         assertEquals(0, count("SELECT COUNT(*) FROM audit_patient_posting WHERE seq <= 10"));
         assertEquals(10, count("SELECT COUNT(*) FROM audit_patient_posting"));
