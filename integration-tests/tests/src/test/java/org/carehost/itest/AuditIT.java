@@ -8,7 +8,6 @@ import static org.junit.Assert.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.UUID;
 
@@ -126,12 +125,12 @@ public class AuditIT {
         Patient patient = newPatient();
         long before = latest().sequence();
         // The journal acknowledges; the database copy waits until the table is back.
-        execute("ALTER TABLE audit_record RENAME TO audit_record_away");
+        Sql.execute(store, "ALTER TABLE audit_record RENAME TO audit_record_away");
         try {
             assertEquals(patient.id(), patients.get(patient.id()).id());
             assertEquals(patient.id(), patients.get(patient.id()).id());
         } finally {
-            execute("ALTER TABLE audit_record_away RENAME TO audit_record");
+            Sql.execute(store, "ALTER TABLE audit_record_away RENAME TO audit_record");
         }
         AuditRecord last = latest();
         assertEquals("both reads are in the trail", before + 2, last.sequence());
@@ -147,36 +146,36 @@ public class AuditIT {
         long last = latest().sequence();
         assertTrue(audit.verify().intact());
 
-        execute("UPDATE audit_record SET operation = 'PatientService.search' WHERE seq = 3");
+        Sql.execute(store, "UPDATE audit_record SET operation = 'PatientService.search' WHERE seq = 3");
         assertBroken(3, "changed");
-        execute("UPDATE audit_record SET operation = 'PatientService.create' WHERE seq = 3");
+        Sql.execute(store, "UPDATE audit_record SET operation = 'PatientService.create' WHERE seq = 3");
         assertTrue("restored", audit.verify().intact());
 
-        execute("CREATE TABLE audit_backup AS SELECT * FROM audit_record");
-        execute("DELETE FROM audit_record WHERE seq = 4");
+        Sql.execute(store, "CREATE TABLE audit_backup AS SELECT * FROM audit_record");
+        Sql.execute(store, "DELETE FROM audit_record WHERE seq = 4");
         assertBroken(4, "missing");
         restore();
 
-        execute("UPDATE audit_record SET seq = -1 WHERE seq = 2");
-        execute("UPDATE audit_record SET seq = 2 WHERE seq = 3");
-        execute("UPDATE audit_record SET seq = 3 WHERE seq = -1");
+        Sql.execute(store, "UPDATE audit_record SET seq = -1 WHERE seq = 2");
+        Sql.execute(store, "UPDATE audit_record SET seq = 2 WHERE seq = 3");
+        Sql.execute(store, "UPDATE audit_record SET seq = 3 WHERE seq = -1");
         assertBroken(2, "does not follow");
         restore();
 
-        execute("INSERT INTO audit_record SELECT seq + 1000, recorded_at, node, plugin, plugin_version, user_id, purpose, "
+        Sql.execute(store, "INSERT INTO audit_record SELECT seq + 1000, recorded_at, node, plugin, plugin_version, user_id, purpose, "
                 + "action, operation, resource_type, resource_id, patient_id, query_text, outcome, reason, prev_hash, hash, "
                 + "tenant, roles, correlation_id, break_glass FROM audit_record WHERE seq = " + last);
         assertBroken(last + 1, "missing");
         restore();
 
         audit.checkpoint();
-        execute("DELETE FROM audit_record WHERE seq = " + last);
+        Sql.execute(store, "DELETE FROM audit_record WHERE seq = " + last);
         assertBroken(last, "cut off");
         restore();
 
         // Someone with database access rewrites record 2 and recomputes every hash after it: the chain alone
         // verifies, the signed checkpoint does not.
-        execute("UPDATE audit_record SET operation = 'PatientService.search' WHERE seq = 2");
+        Sql.execute(store, "UPDATE audit_record SET operation = 'PatientService.search' WHERE seq = 2");
         rehashFrom(2);
         // Were the rewrite visible in the chain, verify would stop at record 2 ("changed"); it stops at the checkpoint.
         assertBroken(last, "rewritten");
@@ -230,8 +229,8 @@ public class AuditIT {
     }
 
     private void restore() throws Exception {
-        execute("DELETE FROM audit_record");
-        execute("INSERT INTO audit_record SELECT * FROM audit_backup");
+        Sql.execute(store, "DELETE FROM audit_record");
+        Sql.execute(store, "INSERT INTO audit_record SELECT * FROM audit_backup");
         assertTrue(audit.verify().intact());
     }
 
@@ -242,9 +241,4 @@ public class AuditIT {
         assertTrue(result.problem(), result.problem().contains(problem));
     }
 
-    private void execute(String sql) throws Exception {
-        try (Connection connection = store.connection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
 }

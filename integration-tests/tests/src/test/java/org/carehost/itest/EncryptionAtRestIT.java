@@ -11,9 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +81,7 @@ public class EncryptionAtRestIT {
         }
         assertEquals(patient.id(), patients.search(PatientQuery.builder().name("quill").build()).items().get(0).id());
 
-        execute("CHECKPOINT SYNC");
+        Sql.execute(store, "CHECKPOINT SYNC");
         assertNoneInFiles(secrets);
 
         String before = cipher.currentKeyId();
@@ -102,8 +99,8 @@ public class EncryptionAtRestIT {
         assertTrue(report, report.contains("Rotated to key " + current));
         assertEquals(List.of(current), cipher.keyIds());
         assertNotEquals(before, current);
-        assertEquals("every row re-sealed under the new key", 0, count("SELECT COUNT(*) FROM patient WHERE resource NOT LIKE 'c1."
-                + current + ".%'") + count("SELECT COUNT(*) FROM appointment WHERE resource NOT LIKE 'c1." + current + ".%'"));
+        assertEquals("every row re-sealed under the new key", 0, Sql.count(store, "SELECT COUNT(*) FROM patient WHERE resource NOT LIKE 'c1."
+                + current + ".%'") + Sql.count(store, "SELECT COUNT(*) FROM appointment WHERE resource NOT LIKE 'c1." + current + ".%'"));
         for (Patient each : more) {
             assertEquals(each.telecom(), patients.get(each.id()).telecom());
         }
@@ -111,7 +108,7 @@ public class EncryptionAtRestIT {
         assertEquals(patient.id(), patients.search(PatientQuery.builder().identifier("urn:oid:1.2.3.4|MRN-ZX-90817").build())
                 .items().get(0).id());
 
-        execute("CHECKPOINT SYNC");
+        Sql.execute(store, "CHECKPOINT SYNC");
         assertNoneInFiles(secrets);
     }
 
@@ -135,17 +132,4 @@ public class EncryptionAtRestIT {
         }
     }
 
-    private void execute(String sql) throws Exception {
-        try (Connection connection = store.connection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private long count(String sql) throws Exception {
-        try (Connection connection = store.connection(); Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
-    }
 }

@@ -132,35 +132,19 @@ public class HostServicesIT {
             return;
         }
         long newest = found.get(0);
-        Await.until("a run of postings covers record " + newest, 20_000, () -> count(
+        Await.until("a run of postings covers record " + newest, 20_000, () -> Sql.count(store, 
                 "SELECT COUNT(*) FROM audit_posting_run WHERE last_seq >= " + newest) > 0);
         assertEquals("found through the postings now", found, ofPatient.get());
-        execute("DELETE FROM audit_patient_posting WHERE seq = " + newest);
+        Sql.execute(store, "DELETE FROM audit_patient_posting WHERE seq = " + newest);
         try {
             assertEquals(found.subList(1, 3), ofPatient.get());
             org.carehost.sdk.audit.Verification verification = audit.verify();
             assertFalse("a removed posting is caught", verification.intact());
             assertTrue(verification.problem(), verification.problem().contains("missing from the patient index"));
         } finally {
-            execute("INSERT INTO audit_patient_posting (patient_id, seq) VALUES ('" + created.id() + "', " + newest + ")");
+            Sql.execute(store, "INSERT INTO audit_patient_posting (patient_id, seq) VALUES ('" + created.id() + "', " + newest + ")");
         }
         assertTrue(audit.verify().problem(), audit.verify().intact());
-    }
-
-    private long count(String sql) {
-        try (java.sql.Connection connection = store.connection(); java.sql.Statement statement = connection.createStatement();
-                java.sql.ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void execute(String sql) throws java.sql.SQLException {
-        try (java.sql.Connection connection = store.connection(); java.sql.Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 
     @Test

@@ -44,6 +44,14 @@ final class AuditSchema {
         }
     }
 
+    /** The single number {@code sql} (a COUNT) answers. */
+    static long count(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); java.sql.ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
     private static String read(String name) throws IOException {
         try (InputStream in = Store.class.getResourceAsStream("/org/carehost/store/internal/migration/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -82,7 +82,7 @@ class IndexerTest {
         }
         long covered = PatientPostings.coveredUpTo(keepAlive);
         assertTrue(covered >= PatientPostings.RUN && covered <= total, "a run up to the batch that completed it: " + covered);
-        assertEquals(covered, count("SELECT COUNT(*) FROM audit_patient_posting"), "one posting per record of the run");
+        assertEquals(covered, AuditSchema.count(keepAlive, "SELECT COUNT(*) FROM audit_patient_posting"), "one posting per record of the run");
         assertEquals(0, PatientPostings.firstMissing(keepAlive));
     }
 
@@ -102,7 +102,7 @@ class IndexerTest {
         }
         long covered = PatientPostings.coveredUpTo(keepAlive);
         assertTrue(covered >= PatientPostings.RUN, "a run was added: " + covered);
-        assertEquals(covered, count("SELECT COUNT(*) FROM audit_patient_posting"), "the first 5,000 records are in it too");
+        assertEquals(covered, AuditSchema.count(keepAlive, "SELECT COUNT(*) FROM audit_patient_posting"), "the first 5,000 records are in it too");
         assertEquals(0, PatientPostings.firstMissing(keepAlive));
     }
 
@@ -116,14 +116,7 @@ class IndexerTest {
     }
 
     private long rows() throws SQLException {
-        return count("SELECT COUNT(*) FROM audit_record");
-    }
-
-    private long count(String sql) throws SQLException {
-        try (Statement statement = keepAlive.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
+        return AuditSchema.count(keepAlive, "SELECT COUNT(*) FROM audit_record");
     }
 
     /** The real database, unless {@link #databaseDown}: then every connection is refused, as by a dead server. */

@@ -43,7 +43,7 @@ class PatientPostingsTest {
 
         PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 20), 20);
         assertEquals(20, PatientPostings.coveredUpTo(connection));
-        assertEquals(20, count("SELECT COUNT(*) FROM audit_patient_posting"));
+        assertEquals(20, AuditSchema.count(connection, "SELECT COUNT(*) FROM audit_patient_posting"));
         assertEquals(expected("p-3"), seqsOf("p-3"), "records 1-20 through the run, 21-30 in the tail");
         assertEquals(0, PatientPostings.firstMissing(connection));
     }
@@ -81,15 +81,8 @@ class PatientPostingsTest {
     void retentionRemovesThePostingsOfTheRecordsItRemoves() throws SQLException {
         PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 20), 20);
         PatientPostings.removeUpTo(connection, 10);
-        assertEquals(0, count("SELECT COUNT(*) FROM audit_patient_posting WHERE seq <= 10"));
-        assertEquals(10, count("SELECT COUNT(*) FROM audit_patient_posting"));
-    }
-
-    private long count(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
+        assertEquals(0, AuditSchema.count(connection, "SELECT COUNT(*) FROM audit_patient_posting WHERE seq <= 10"));
+        assertEquals(10, AuditSchema.count(connection, "SELECT COUNT(*) FROM audit_patient_posting"));
     }
 
     private List<Long> expected(String patient) {
