@@ -445,7 +445,7 @@ public final class AuditLogImpl implements AuditLog {
             }
             long unindexed = PatientPostings.firstMissing(connection);
             return unindexed == 0 ? signed : new Verification(false, chain.checked(), unindexed, "record " + unindexed
-                    + " is missing from the patient index (audit_patient_posting), so a search by its patient would not"
+                    + " is missing from the patient index (audit_patient_run), so a search by its patient would not"
                     + " show it: the index was altered");
         } catch (SQLException | java.io.IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("The audit trail could not be verified: " + e.getMessage(), e);

@@ -14,7 +14,7 @@ import org.carehost.store.Store;
 final class AuditSchema {
 
     static final List<String> SCRIPTS = List.of("V3__audit.sql", "V4__audit_archive.sql", "V5__care_context.sql",
-            "V7__audit_patient_postings.sql");
+            "V7__audit_patient_postings.sql", "V8__audit_patient_runs.sql");
 
     private AuditSchema() {
     }
@@ -42,6 +42,11 @@ final class AuditSchema {
                 }
             }
         }
+    }
+
+    /** How many records the patient index lists, in all runs. */
+    static long listed(Connection connection) throws SQLException {
+        return count(connection, "SELECT COALESCE(SUM(CARDINALITY(seqs)), 0) FROM audit_patient_run");
     }
 
     /** The single number {@code sql} (a COUNT) answers. */

@@ -43,27 +43,30 @@ class PatientPostingsTest {
 
         PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 20), 20);
         assertEquals(20, PatientPostings.coveredUpTo(connection));
-        assertEquals(20, AuditSchema.count(connection, "SELECT COUNT(*) FROM audit_patient_posting"));
+        assertEquals(20, AuditSchema.listed(connection));
+        assertEquals(7, AuditSchema.count(connection, "SELECT COUNT(*) FROM audit_patient_run"), "a row per patient");
         assertEquals(expected("p-3"), seqsOf("p-3"), "records 1-20 through the run, 21-30 in the tail");
         assertEquals(0, PatientPostings.firstMissing(connection));
     }
 
     @Test
-    void theMigrationGivesAnExistingTrailItsPostings() throws SQLException, IOException {
+    void theMigrationGivesAnExistingTrailItsRuns() throws SQLException, IOException {
         try (Connection before = DriverManager.getConnection("jdbc:h2:mem:postings-upgrade-" + System.nanoTime())) {
             AuditSchema.apply(before, AuditSchema.SCRIPTS.subList(0, AuditSchema.SCRIPTS.size() - 1));
             AuditRows.insert(before, records);
             AuditSchema.apply(before, AuditSchema.SCRIPTS.subList(AuditSchema.SCRIPTS.size() - 1, AuditSchema.SCRIPTS.size()));
             assertEquals(30, PatientPostings.coveredUpTo(before));
+            assertEquals(30, AuditSchema.listed(before));
             assertEquals(expected("p-3"), seqsOf(before, "p-3"));
             assertEquals(0, PatientPostings.firstMissing(before));
         }
     }
 
     @Test
-    void aRemovedPostingHidesItsRecordFromSearchesAndVerificationFindsIt() throws SQLException {
+    void aRecordTakenOutOfItsRunIsHiddenFromSearchesAndVerificationFindsIt() throws SQLException {
         PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 20), 20);
-        execute("DELETE FROM audit_patient_posting WHERE seq = 4"); // record 4 is p-3's first
+        // p-3's records up to 20 are 4, 11 and 18; record 4 is taken out of the list.
+        execute("UPDATE audit_patient_run SET seqs = ARRAY[11, 18] WHERE patient_id = 'p-3'");
         List<Long> withoutFour = new ArrayList<>(expected("p-3"));
         withoutFour.remove(Long.valueOf(4));
         assertEquals(withoutFour, seqsOf("p-3"), "records up to the run are found through their postings only");
@@ -71,18 +74,32 @@ class PatientPostingsTest {
     }
 
     @Test
+    void aPatientRemovedFromARunIsFoundInTheRightRun() throws SQLException {
+        PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 10), 10);
+        PatientPostings.insertRun(connection, PatientPostings.between(connection, 10, 20), 20);
+        assertEquals(0, PatientPostings.firstMissing(connection));
+        execute("DELETE FROM audit_patient_run WHERE patient_id = 'p-3' AND last_seq = 20"); // p-3's 11 and 18
+        assertEquals(List.of(4L, 25L), seqsOf("p-3"));
+        assertEquals(11, PatientPostings.firstMissing(connection));
+    }
+
+    @Test
     void aPostingThatNamesAnotherPatientBringsNothingIn() throws SQLException {
         PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 20), 20);
-        execute("INSERT INTO audit_patient_posting (patient_id, seq) VALUES ('p-3', 6)"); // record 6 is p-5's
+        execute("UPDATE audit_patient_run SET seqs = ARRAY[4, 6, 11, 18] WHERE patient_id = 'p-3'"); // 6 is p-5's
         assertEquals(expected("p-3"), seqsOf("p-3"));
     }
 
     @Test
-    void retentionRemovesThePostingsOfTheRecordsItRemoves() throws SQLException {
-        PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 20), 20);
+    void retentionRemovesTheRunsOfTheRecordsItRemoves() throws SQLException {
+        PatientPostings.insertRun(connection, PatientPostings.between(connection, 0, 10), 10);
+        PatientPostings.insertRun(connection, PatientPostings.between(connection, 10, 20), 20);
         PatientPostings.removeUpTo(connection, 10);
-        assertEquals(0, AuditSchema.count(connection, "SELECT COUNT(*) FROM audit_patient_posting WHERE seq <= 10"));
-        assertEquals(10, AuditSchema.count(connection, "SELECT COUNT(*) FROM audit_patient_posting"));
+        assertEquals(0, AuditSchema.count(connection, "SELECT COUNT(*) FROM audit_patient_run WHERE last_seq <= 10"));
+        assertEquals(10, AuditSchema.listed(connection), "the run of 11-20 stays");
+        execute("DELETE FROM audit_record WHERE seq <= 10"); // as retention does, in the same transaction
+        assertEquals(List.of(11L, 18L, 25L), seqsOf("p-3"));
+        assertEquals(0, PatientPostings.firstMissing(connection));
     }
 
     private List<Long> expected(String patient) {
