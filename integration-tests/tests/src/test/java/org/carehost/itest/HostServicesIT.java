@@ -119,7 +119,7 @@ public class HostServicesIT {
      * every few seconds; on H2 every 20,000 records, so there this test sees the scan only.
      */
     @Test
-    public void theTrailFindsEveryRecordOfAPatientAndCatchesARemovedPosting() throws Exception {
+    public void theTrailFindsEveryRecordOfAPatientAndCatchesARecordTakenOutOfTheIndex() throws Exception {
         Patient created = patients.create(patient(unique("Fam"), "Ida").build());
         patients.get(created.id());
         patients.get(created.id());
