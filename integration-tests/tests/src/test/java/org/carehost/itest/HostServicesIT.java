@@ -114,8 +114,8 @@ public class HostServicesIT {
     }
 
     /**
-     * The trail's patient index: records after the newest run of postings are found by a scan, those before it
-     * through the runs that list them, and a record taken out of the index to hide it is caught. On PostgreSQL a run is added
+     * The trail's patient index: records after the newest run are found by a scan, those before it through the
+     * runs that list them, and a record taken out of the index to hide it is caught. On PostgreSQL a run is added
      * every few seconds; on H2 every 20,000 records, so there this test sees the scan only.
      */
     @Test
@@ -132,9 +132,9 @@ public class HostServicesIT {
             return;
         }
         long newest = found.get(0);
-        Await.until("a run of postings covers record " + newest, 20_000, () -> Sql.count(store, 
+        Await.until("a run covers record " + newest, 20_000, () -> Sql.count(store, 
                 "SELECT COUNT(*) FROM audit_posting_run WHERE last_seq >= " + newest) > 0);
-        assertEquals("found through the postings now", found, ofPatient.get());
+        assertEquals("found through the run now", found, ofPatient.get());
         // Taken out of the list of its patient in its run (PostgreSQL's array functions; this part runs there only).
         String itsRun = "patient_id = '" + created.id() + "' AND last_seq = (SELECT MIN(last_seq) FROM audit_posting_run"
                 + " WHERE last_seq >= " + newest + ")";
