@@ -52,8 +52,8 @@ final class PatientPostings {
             select.setString(1, patientId);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    for (Object sequence : (Object[]) rows.getArray(1).getArray()) {
-                        listed.add(((Number) sequence).longValue());
+                    for (long sequence : sequences(rows.getArray(1))) {
+                        listed.add(sequence);
                     }
                 }
             }
@@ -150,17 +150,17 @@ final class PatientPostings {
      */
     static long firstMissing(Connection connection) throws SQLException {
         List<Long> runs = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT last_seq FROM audit_posting_run WHERE last_seq >= "
-                + "(SELECT COALESCE(MIN(seq), 0) FROM audit_record) ORDER BY last_seq");
+        try (PreparedStatement select = connection.prepareStatement("SELECT last_seq FROM audit_posting_run ORDER BY last_seq");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 runs.add(rows.getLong(1));
             }
         }
-        long after = runBefore(connection, runs.isEmpty() ? 0 : runs.get(0));
+        long after = 0;
         for (long last : runs) {
-            Map<String, long[]> listed = listedIn(connection, last);
-            for (Posting record : between(connection, after, last)) {
+            List<Posting> records = between(connection, after, last); // none for a run that retention archived
+            Map<String, long[]> listed = records.isEmpty() ? Map.of() : listedIn(connection, last);
+            for (Posting record : records) {
                 long[] sequences = listed.get(record.patientId());
                 if (sequences == null || Arrays.binarySearch(sequences, record.sequence()) < 0) {
                     return record.sequence();
@@ -171,17 +171,6 @@ final class PatientPostings {
         return 0;
     }
 
-    private static long runBefore(Connection connection, long run) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT COALESCE(MAX(last_seq), 0) FROM audit_posting_run WHERE last_seq < ?")) {
-            select.setLong(1, run);
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }
-    }
-
     /** The run's entries by patient, each sorted. */
     private static Map<String, long[]> listedIn(Connection connection, long run) throws SQLException {
         Map<String, long[]> listed = new HashMap<>();
@@ -190,17 +179,23 @@ final class PatientPostings {
             select.setLong(1, run);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    Object[] values = (Object[]) rows.getArray(2).getArray();
-                    long[] sequences = new long[values.length];
-                    for (int i = 0; i < values.length; i++) {
-                        sequences[i] = ((Number) values[i]).longValue();
-                    }
+                    long[] sequences = sequences(rows.getArray(2));
                     Arrays.sort(sequences);
                     listed.put(rows.getString(1), sequences);
                 }
             }
         }
         return listed;
+    }
+
+    /** A {@code BIGINT ARRAY} as read (H2 gives {@code Object[]} of Long, PostgreSQL {@code Long[]}). */
+    private static long[] sequences(java.sql.Array array) throws SQLException {
+        Object[] values = (Object[]) array.getArray();
+        long[] sequences = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            sequences[i] = ((Number) values[i]).longValue();
+        }
+        return sequences;
     }
 
     /**
