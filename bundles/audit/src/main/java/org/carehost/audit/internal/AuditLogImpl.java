@@ -357,15 +357,11 @@ public final class AuditLogImpl implements AuditLog {
                 }
             }
             // The database may be shared by several nodes: the head is read under the lock every time.
-            List<AuditRecord> records = chain(batch, AuditRows.head(connection));
+            List<AuditRecord> records = chain(batch, AuditRows.head(connection), null);
             AuditRows.insert(connection, records);
             connection.commit();
             return records;
         }
-    }
-
-    private List<AuditRecord> chain(List<Pending> batch, AuditRows.Head after) {
-        return chain(batch, after, null);
     }
 
     /** The batch's records, chained after {@code after}; their canonical forms go to {@code canonical} if given. */
