@@ -1,0 +1,92 @@
+package org.carehost.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.commons.ClassRemapper;
+import org.objectweb.asm.commons.SimpleRemapper;
+
+/**
+ * Carehost's run-time enforcement agent. The JDK starts it before {@code main}: from {@code Launcher-Agent-Class}
+ * when the container runs as {@code java -jar carehost.jar}, from {@code -javaagent} in tests. It
+ * <ol>
+ * <li>defines the gate ({@code java.lang.CarehostGate}, from {@code boot/Gate}) in {@code java.base}, through a
+ * private lookup on {@code java.lang} that only this agent is given: the boot class loader sees it, and no file is
+ * written for it;</li>
+ * <li>adds a transformer that puts a call to the gate at the entry of each method in {@link Hooks}, and retransforms
+ * the classes of those already loaded.</li>
+ * </ol>
+ * Until the security manager claims the gate, every check passes: nothing but container code runs before it. The
+ * agent decides nothing itself. Written here rather than taken from a library: what it does is twenty lines of ASM,
+ * and a byte-code library that loads before the framework would be one more thing for plugins to meet.
+ */
+public final class Agent {
+
+    private static final String GATE_TEMPLATE = "org/carehost/agent/boot/Gate";
+
+    private Agent() {
+    }
+
+    public static void premain(String arguments, Instrumentation instrumentation) throws Exception {
+        install(instrumentation);
+    }
+
+    public static void agentmain(String arguments, Instrumentation instrumentation) throws Exception {
+        install(instrumentation);
+    }
+
+    static synchronized void install(Instrumentation instrumentation) throws Exception {
+        if (gateDefined()) {
+            return; // started twice (-javaagent and Launcher-Agent-Class): once is enough
+        }
+        defineGate(instrumentation);
+        Hooks hooks = new Hooks();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        instrumentation.addTransformer(new HookTransformer(hooks, failures), true);
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (hooks.owners().contains(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
+                loaded.add(type);
+            }
+        }
+        instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("Carehost agent could not hook " + failures);
+        }
+    }
+
+    private static boolean gateDefined() {
+        try {
+            Class.forName(HookTransformer.GATE.replace('/', '.'), false, null);
+            return true;
+        } catch (ClassNotFoundException notYet) {
+            return false;
+        }
+    }
+
+    private static void defineGate(Instrumentation instrumentation) throws IOException, IllegalAccessException {
+        Module base = Object.class.getModule();
+        instrumentation.redefineModule(base, Set.of(), Map.of(), Map.of("java.lang", Set.of(Agent.class.getModule())),
+                Set.of(), Map.of());
+        byte[] template;
+        try (InputStream in = Agent.class.getResourceAsStream("/" + GATE_TEMPLATE + ".class")) {
+            if (in == null) {
+                throw new IOException("the gate's class file is missing from the agent jar");
+            }
+            template = in.readAllBytes();
+        }
+        ClassReader reader = new ClassReader(template);
+        ClassWriter writer = new ClassWriter(0);
+        reader.accept(new ClassRemapper(writer, new SimpleRemapper(GATE_TEMPLATE, HookTransformer.GATE)), 0);
+        MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup()).defineClass(writer.toByteArray());
+    }
+}

@@ -1,0 +1,171 @@
+package org.carehost.agent;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JDK's (and the framework's) choke points the agent hooks: at the entry of each, a call to the gate with the
+ * hook's id ({@code owner.method}), the receiver (or one of its fields) and the arguments. What each hook means, and
+ * who may pass it, is the security manager's decision ({@code ChokePoints} there); this is only where.
+ *
+ * <p>The list follows what a review of the JDK's surface found (Elasticsearch's entitlement list was the reference for
+ * its width): file open, create, delete, attributes and listing at {@code java.io} and at the default file-system
+ * provider; every socket at {@code sun.nio.ch.Net}, through which socket, channel, asynchronous channel, datagram and
+ * HTTP client connections all pass, plus datagram sends, Unix-domain sockets and name lookups; process start at its
+ * one funnel; exit, halt and shutdown hooks; native libraries (and the foreign linker where it exists); environment
+ * and system properties; {@code setAccessible} and private lookups; class loader creation; thread start, control and
+ * enumeration; the standard streams; JDK tools; JMX and JFR; JDK logging configuration; and the framework's bundle
+ * lifecycle, install and extension paths. A method missing on a JDK is simply not hooked there.
+ */
+final class Hooks {
+
+    /** How the hook passes the receiver: none (static), the receiver, or one of its fields. */
+    enum Self { NONE, THIS, FIELD }
+
+    record Hook(String owner, String method, String descriptorPrefix, Self self, String field, String fieldDescriptor) {
+
+        String id() {
+            return owner.replace('/', '.') + "." + method;
+        }
+
+        boolean matches(String name, String descriptor) {
+            return method.equals(name) && (descriptorPrefix == null || descriptor.startsWith(descriptorPrefix));
+        }
+    }
+
+    private static final String[] TABLE = {
+        // files: java.io
+        "java/io/FileInputStream open",
+        "java/io/FileInputStream close this",
+        "java/io/FileOutputStream open",
+        "java/io/FileOutputStream close this",
+        "java/io/RandomAccessFile open",
+        "java/io/File delete this", "java/io/File deleteOnExit this", "java/io/File mkdir this",
+        "java/io/File renameTo this", "java/io/File createNewFile this", "java/io/File setLastModified this",
+        "java/io/File setReadOnly this", "java/io/File setWritable this", "java/io/File setReadable this",
+        "java/io/File setExecutable this", "java/io/File normalizedList this", "java/io/File exists this",
+        "java/io/File isDirectory this", "java/io/File isFile this", "java/io/File length this",
+        "java/io/File lastModified this", "java/io/File canRead this", "java/io/File canWrite this",
+        "java/io/File canExecute this", "java/io/File isHidden this",
+        // files: the default provider (java.nio.file.Files and FileChannel.open end here)
+        "sun/nio/fs/UnixFileSystemProvider newByteChannel", "sun/nio/fs/UnixFileSystemProvider newFileChannel",
+        "sun/nio/fs/UnixFileSystemProvider newAsynchronousFileChannel",
+        "sun/nio/fs/UnixFileSystemProvider newDirectoryStream", "sun/nio/fs/UnixFileSystemProvider createDirectory",
+        "sun/nio/fs/UnixFileSystemProvider implDelete", "sun/nio/fs/UnixFileSystemProvider copy",
+        "sun/nio/fs/UnixFileSystemProvider move", "sun/nio/fs/UnixFileSystemProvider createSymbolicLink",
+        "sun/nio/fs/UnixFileSystemProvider createLink", "sun/nio/fs/UnixFileSystemProvider readSymbolicLink",
+        "sun/nio/fs/UnixFileSystemProvider checkAccess", "sun/nio/fs/UnixFileSystemProvider readAttributes",
+        "sun/nio/fs/UnixFileSystemProvider readAttributesIfExists",
+        "sun/nio/fs/UnixFileSystemProvider getFileAttributeView", "sun/nio/fs/UnixFileSystemProvider exists",
+        "sun/nio/fs/UnixFileSystemProvider isReadable", "sun/nio/fs/UnixFileSystemProvider isWritable",
+        "sun/nio/fs/UnixFileSystemProvider isExecutable", "sun/nio/fs/UnixFileSystemProvider getFileStore",
+        // sockets of every kind, datagrams, Unix-domain sockets, name lookups
+        "sun/nio/ch/Net connect", "sun/nio/ch/Net bind",
+        "sun/nio/ch/DatagramChannelImpl send (Ljava/nio/ByteBuffer;Ljava/net/SocketAddress;)",
+        "sun/nio/ch/DatagramChannelImpl connect (Ljava/net/SocketAddress;Z)",
+        "sun/nio/ch/UnixDomainSockets connect", "sun/nio/ch/UnixDomainSockets bind",
+        "java/net/InetAddress getByName (Ljava/lang/String;)", "java/net/InetAddress getAllByName (Ljava/lang/String;)",
+        "java/net/InetAddress getLocalHost",
+        "sun/nio/ch/FileChannelImpl implCloseChannel field:fd:Ljava/io/FileDescriptor;",
+        // processes, exit, shutdown hooks
+        "java/lang/ProcessImpl start", "java/lang/ProcessBuilder environment",
+        "java/lang/Runtime exit", "java/lang/Runtime halt", "java/lang/Runtime addShutdownHook",
+        "java/lang/Runtime removeShutdownHook",
+        // native code
+        "java/lang/Runtime load0", "java/lang/Runtime loadLibrary0",
+        "java/lang/foreign/Linker nativeLinker", "java/lang/foreign/SymbolLookup libraryLookup",
+        // environment, system properties, standard streams
+        "java/lang/System getenv", "java/lang/System setProperty", "java/lang/System clearProperty",
+        "java/lang/System setProperties", "java/lang/System getProperties", "java/lang/System setIn",
+        "java/lang/System setOut", "java/lang/System setErr", "java/lang/System setSecurityManager",
+        // reflection past access checks, class loaders
+        "java/lang/reflect/AccessibleObject checkCanSetAccessible (Ljava/lang/Class;Ljava/lang/Class;Z)",
+        "java/lang/invoke/MethodHandles privateLookupIn",
+        "java/lang/ClassLoader <init> (Ljava/lang/Void;Ljava/lang/String;Ljava/lang/ClassLoader;) this",
+        // threads
+        "java/lang/Thread start this", "java/lang/VirtualThread start this",
+        "java/lang/Thread interrupt this", "java/lang/Thread stop this", "java/lang/Thread suspend this",
+        "java/lang/Thread resume this", "java/lang/Thread setPriority this", "java/lang/Thread setDaemon this",
+        "java/lang/Thread setName this", "java/lang/Thread setUncaughtExceptionHandler this",
+        "java/lang/Thread setContextClassLoader this",
+        "java/lang/Thread enumerate", "java/lang/Thread getAllStackTraces",
+        "java/lang/Thread setDefaultUncaughtExceptionHandler",
+        "java/lang/ThreadGroup interrupt this", "java/lang/ThreadGroup stop this", "java/lang/ThreadGroup destroy this",
+        "java/lang/ThreadGroup enumerate this", "java/lang/ThreadGroup setMaxPriority this",
+        "java/lang/ThreadGroup setDaemon this",
+        // JDK tools, attach, scripting
+        "java/util/spi/ToolProvider findFirst", "javax/tools/ToolProvider getSystemJavaCompiler",
+        "javax/tools/ToolProvider getSystemDocumentationTool", "javax/tools/ToolProvider getSystemToolClassLoader",
+        "jdk/jshell/JShell create", "jdk/jshell/JShell builder",
+        "java/util/ServiceLoader load", "java/util/ServiceLoader loadInstalled",
+        "com/sun/tools/attach/VirtualMachine attach", "com/sun/tools/attach/VirtualMachine list",
+        // JMX, JFR, JDK logging configuration
+        "java/lang/management/ManagementFactory getPlatformMBeanServer",
+        "java/lang/management/ManagementFactory getPlatformMXBean",
+        "java/lang/management/ManagementFactory getPlatformMXBeans",
+        "java/lang/management/ManagementFactory newPlatformMXBeanProxy",
+        "java/lang/management/ManagementFactory getRuntimeMXBean",
+        "java/lang/management/ManagementFactory getThreadMXBean",
+        "java/lang/management/ManagementFactory getMemoryMXBean",
+        "javax/management/MBeanServerFactory createMBeanServer", "javax/management/MBeanServerFactory newMBeanServer",
+        "javax/management/MBeanServerFactory findMBeanServer",
+        "jdk/jfr/FlightRecorder getFlightRecorder", "jdk/jfr/Recording <init> this",
+        "java/util/logging/LogManager reset", "java/util/logging/LogManager readConfiguration",
+        "java/util/logging/LogManager updateConfiguration",
+        "java/util/logging/Logger addHandler this", "java/util/logging/Logger removeHandler this",
+        "java/util/logging/Logger setUseParentHandlers this", "java/util/logging/Logger setParent this",
+        // the framework: bundle lifecycle, install, framework extensions
+        "org/apache/felix/framework/Felix installBundle", "org/apache/felix/framework/Felix startBundle",
+        "org/apache/felix/framework/Felix stopBundle", "org/apache/felix/framework/Felix uninstallBundle",
+        "org/apache/felix/framework/Felix updateBundle", "org/apache/felix/framework/Felix setBundleStartLevel",
+        "org/apache/felix/framework/Felix refreshPackages", "org/apache/felix/framework/Felix stop this",
+        "org/apache/felix/framework/Felix update this",
+        "org/apache/felix/framework/BundleImpl getBundleContext this",
+        "org/apache/felix/framework/ExtensionManager addExtensionBundle",
+    };
+
+    private final Map<String, List<Hook>> byOwner = new HashMap<>();
+
+    Hooks() {
+        for (String line : TABLE) {
+            String[] words = line.split(" ");
+            String descriptor = null;
+            Self self = Self.NONE;
+            String field = null;
+            String fieldDescriptor = null;
+            for (int i = 2; i < words.length; i++) {
+                if (words[i].startsWith("(")) {
+                    descriptor = words[i];
+                } else if (words[i].equals("this")) {
+                    self = Self.THIS;
+                } else if (words[i].startsWith("field:")) {
+                    String[] parts = words[i].split(":", 3);
+                    self = Self.FIELD;
+                    field = parts[1];
+                    fieldDescriptor = parts[2];
+                }
+            }
+            byOwner.computeIfAbsent(words[0], owner -> new ArrayList<>())
+                    .add(new Hook(words[0], words[1], descriptor, self, field, fieldDescriptor));
+        }
+    }
+
+    /** The hooks in a class, by its internal name; empty if none. */
+    List<Hook> in(String internalName) {
+        return byOwner.getOrDefault(internalName, List.of());
+    }
+
+    /** Every class with a hook, by internal name. */
+    java.util.Set<String> owners() {
+        return byOwner.keySet();
+    }
+
+    /** Every hook id, for the checker's own consistency test. */
+    List<String> ids() {
+        List<String> ids = new ArrayList<>();
+        byOwner.values().forEach(hooks -> hooks.forEach(hook -> ids.add(hook.id())));
+        return ids;
+    }
+}

@@ -1,0 +1,71 @@
+package org.carehost.agent.boot;
+
+import java.util.function.BiConsumer;
+
+/**
+ * The bridge between the JDK's instrumented methods and the container's checker. This class is never loaded under
+ * this name: the agent renames it to {@code java.lang.CarehostGate} and defines it in {@code java.base}, so that
+ * code in every module, the boot class loader's included, can call it; no file is extracted for it.
+ *
+ * <p>Every hooked method calls {@link #check} first. Until a checker is claimed (the security manager does so when
+ * it starts, before any plugin) every call passes. A checker is replaced only with the consent of the one in place,
+ * which refuses a claim made by a plugin. A check made while the checker itself runs on the same thread passes: the
+ * checker is container code, and its own file reads and audit writes must not recurse.
+ */
+public final class Gate {
+
+    private static final ThreadLocal<boolean[]> BUSY = new ThreadLocal<>();
+    private static volatile BiConsumer<String, Object[]> checker;
+
+    private Gate() {
+    }
+
+    /**
+     * Called at the entry of each hooked method.
+     *
+     * @param hook which method, as {@code owner.method} (e.g. {@code java.io.FileInputStream.open})
+     * @param self the receiver, or a field of it the hook names, or null for a static method
+     * @param args the method's arguments, primitives boxed
+     */
+    public static void check(String hook, Object self, Object[] args) {
+        BiConsumer<String, Object[]> current = checker;
+        if (current == null) {
+            return;
+        }
+        boolean[] busy = BUSY.get();
+        if (busy == null) {
+            busy = new boolean[1];
+            BUSY.set(busy);
+        }
+        if (busy[0]) {
+            return;
+        }
+        busy[0] = true;
+        try {
+            current.accept(hook, new Object[] {self, args});
+        } finally {
+            busy[0] = false;
+        }
+    }
+
+    /**
+     * Puts a checker in place. The one in place is asked first (hook {@code carehost.claim}) and throws to refuse.
+     *
+     * @param next the checker: receives (hook, {self, args}) and throws an unchecked exception to deny
+     */
+    public static synchronized void claim(BiConsumer<String, Object[]> next) {
+        if (next == null) {
+            throw new IllegalArgumentException("a checker is required");
+        }
+        BiConsumer<String, Object[]> current = checker;
+        if (current != null) {
+            current.accept("carehost.claim", new Object[] {null, new Object[] {next}});
+        }
+        checker = next;
+    }
+
+    /** Whether a checker is in place: run-time enforcement is on. */
+    public static boolean claimed() {
+        return checker != null;
+    }
+}
