@@ -24,7 +24,8 @@ public enum Permission {
     USE_REFLECTION(Permissions.USE_REFLECTION, true),
     USE_NATIVE(Permissions.USE_NATIVE, true),
     // Appended, not inserted: each permission's bit is its position.
-    READ_PATIENTS_CROSS_TENANT(Permissions.READ_PATIENTS_CROSS_TENANT, false);
+    READ_PATIENTS_CROSS_TENANT(Permissions.READ_PATIENTS_CROSS_TENANT, false),
+    USE_ENV(Permissions.USE_ENV, true);
 
     private final String id;
     private final boolean ambient;

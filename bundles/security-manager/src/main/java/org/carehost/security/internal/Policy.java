@@ -13,13 +13,18 @@ import org.osgi.framework.VersionRange;
  * host-service calls per minute, and the distinct-patients-per-hour threshold of an access anomaly.
  */
 record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<String> allowedImports,
-        Map<String, Long> quotas, long defaultQuota, long patientsPerHour) {
+        Map<String, Long> quotas, long defaultQuota, long patientsPerHour, Budgets budgets) {
 
     /** Distinct patients a plugin may touch within an hour before an access anomaly is raised, by default. */
     static final long DEFAULT_PATIENTS_PER_HOUR = 1000;
 
     static final Policy DEVELOPMENT_DEFAULT = new Policy(SecurityMode.DEVELOPMENT, List.of(), List.of(), List.of(),
             Map.of(), 0, DEFAULT_PATIENTS_PER_HOUR);
+
+    Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<String> allowedImports,
+            Map<String, Long> quotas, long defaultQuota, long patientsPerHour) {
+        this(mode, grants, denials, allowedImports, quotas, defaultQuota, patientsPerHour, Budgets.DEFAULT);
+    }
 
     Policy {
         grants = List.copyOf(grants);
@@ -33,8 +38,24 @@ record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<Str
         return quotas.getOrDefault(symbolicName, defaultQuota);
     }
 
-    /** Whom a rule is about: a plugin's symbolic name (with the versions it covers) or a signer's subject DN. */
-    record Rule(boolean signer, String subject, VersionRange versions, long permissions) {
+    /**
+     * Whom a rule is about: a plugin's symbolic name (with the versions it covers) or a signer's subject DN; and, for
+     * a grant, what narrows or widens its ambient permissions: the hosts {@code use:network} may reach
+     * ({@code host:port}, {@code *} for any port; none named: any host), the ports it may listen on
+     * ({@code listen:port}) and folders {@code use:files} reaches besides the plugin's own.
+     */
+    record Rule(boolean signer, String subject, VersionRange versions, long permissions, List<String> connect,
+            List<Integer> listen, List<String> folders) {
+
+        Rule {
+            connect = List.copyOf(connect);
+            listen = List.copyOf(listen);
+            folders = List.copyOf(folders);
+        }
+
+        Rule(boolean signer, String subject, VersionRange versions, long permissions) {
+            this(signer, subject, versions, permissions, List.of(), List.of(), List.of());
+        }
 
         boolean matches(String symbolicName, Version version, String signerDn) {
             if (signer) {
@@ -51,6 +72,51 @@ record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<Str
 
     long denied(String symbolicName, Version version, String signerDn) {
         return union(denials, symbolicName, version, signerDn);
+    }
+
+    /** The network and file scopes of every grant that matches the plugin. */
+    Scopes scopes(String symbolicName, Version version, String signerDn) {
+        List<String> connect = new java.util.ArrayList<>();
+        List<Integer> listen = new java.util.ArrayList<>();
+        List<String> folders = new java.util.ArrayList<>();
+        for (Rule rule : grants) {
+            if (rule.matches(symbolicName, version, signerDn)) {
+                connect.addAll(rule.connect());
+                listen.addAll(rule.listen());
+                folders.addAll(rule.folders());
+            }
+        }
+        return new Scopes(connect, listen, folders);
+    }
+
+    /** Where a plugin's ambient grants reach: see {@link Rule}. */
+    record Scopes(List<String> connect, List<Integer> listen, List<String> folders) {
+        static final Scopes NONE = new Scopes(List.of(), List.of(), List.of());
+    }
+
+    /**
+     * The run-time budgets: threads a plugin may have running, and bytes per second its threads may allocate
+     * (measured each second); over either, the plugin is stopped and quarantined.
+     */
+    record Budgets(Map<String, Long> threads, long defaultThreads, Map<String, Long> allocation,
+            long defaultAllocationMbPerSecond) {
+
+        static final long DEFAULT_THREADS = 32;
+        static final long DEFAULT_ALLOCATION_MB_PER_SECOND = 512;
+        static final Budgets DEFAULT = new Budgets(Map.of(), DEFAULT_THREADS, Map.of(), DEFAULT_ALLOCATION_MB_PER_SECOND);
+
+        Budgets {
+            threads = Map.copyOf(threads);
+            allocation = Map.copyOf(allocation);
+        }
+
+        long threads(String symbolicName) {
+            return threads.getOrDefault(symbolicName, defaultThreads);
+        }
+
+        long allocationBytesPerSecond(String symbolicName) {
+            return allocation.getOrDefault(symbolicName, defaultAllocationMbPerSecond) * 1024 * 1024;
+        }
     }
 
     private static long union(List<Rule> rules, String symbolicName, Version version, String signerDn) {

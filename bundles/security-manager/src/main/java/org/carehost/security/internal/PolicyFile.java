@@ -47,6 +47,12 @@ final class PolicyFile {
             "#   allow-import <package or prefix.*>...   (besides the SDK, the OSGi APIs and Jackson)",
             "#   quota plugin <symbolic-name> <calls-per-minute>    quota default <calls-per-minute>   (host-service calls)",
             "#   anomaly patients-per-hour <n>   (distinct patients a plugin may touch in an hour before an alert; 1000)",
+            "#   threads plugin <symbolic-name> <n>       threads default <n>   (threads a plugin may run; 32)",
+            "#   allocation plugin <symbolic-name> <MB/s> allocation default <MB/s>   (bytes its threads allocate; 512)",
+            "#     A plugin over either budget is stopped and quarantined (plugin:why says why; plugin:start lifts it).",
+            "#   In a grant, after use:network: host:port (or host:*) narrows it to those hosts; listen:<port> lets it",
+            "#   listen on that port (listening needs one). After use:files: /a/folder adds a folder to the plugin's own",
+            "#   data/plugins/<symbolic-name>/. etc/, data/db, data/audit, data/cache and data/log are never reachable.",
             "#",
             "# Permissions: " + Permission.validNames(),
             "mode development",
@@ -85,6 +91,10 @@ final class PolicyFile {
         java.util.Map<String, Long> quotas = new java.util.HashMap<>();
         long defaultQuota = 0;
         long patientsPerHour = Policy.DEFAULT_PATIENTS_PER_HOUR;
+        java.util.Map<String, Long> threads = new java.util.HashMap<>();
+        long defaultThreads = Policy.Budgets.DEFAULT_THREADS;
+        java.util.Map<String, Long> allocation = new java.util.HashMap<>();
+        long defaultAllocation = Policy.Budgets.DEFAULT_ALLOCATION_MB_PER_SECOND;
         boolean modeSeen = false;
         for (int i = 0; i < lines.size(); i++) {
             String where = source + " line " + (i + 1) + ": ";
@@ -140,12 +150,38 @@ final class PolicyFile {
                     }
                     patientsPerHour = count(words.get(2), where);
                     break;
+                case "threads":
+                case "allocation":
+                    boolean isThreads = words.get(0).equals("threads");
+                    if (words.size() == 3 && words.get(1).equals("default")) {
+                        long value = count(words.get(2), where);
+                        if (isThreads) {
+                            defaultThreads = value;
+                        } else {
+                            defaultAllocation = value;
+                        }
+                    } else if (words.size() == 4 && words.get(1).equals("plugin")) {
+                        (isThreads ? threads : allocation).put(words.get(2), count(words.get(3), where));
+                    } else {
+                        throw new PolicyException(where + "write '" + words.get(0) + " plugin <symbolic-name> <"
+                                + (isThreads ? "threads" : "MB-per-second") + ">' or '" + words.get(0) + " default <n>'");
+                    }
+                    break;
                 default:
                     throw new PolicyException(where + "unknown entry '" + words.get(0)
-                            + "'; entries are mode, grant, deny, allow-import, quota and anomaly");
+                            + "'; entries are mode, grant, deny, allow-import, quota, anomaly, threads and allocation");
             }
         }
-        return new Policy(mode, grants, denials, imports, quotas, defaultQuota, patientsPerHour);
+        return new Policy(mode, grants, denials, imports, quotas, defaultQuota, patientsPerHour,
+                new Policy.Budgets(threads, defaultThreads, allocation, defaultAllocation));
+    }
+
+    private static int port(String word, String where) throws PolicyException {
+        int port = Integer.parseInt(word);
+        if (port < 1 || port > 65535) {
+            throw new PolicyException(where + "'" + word + "' is not a port from 1 to 65535");
+        }
+        return port;
     }
 
     /** A whole number from 0 (none) to a billion. */
@@ -185,12 +221,33 @@ final class PolicyFile {
             throw new PolicyException(where + "name at least one permission (" + Permission.validNames() + ")");
         }
         long bits = 0;
+        List<String> connect = new ArrayList<>();
+        List<Integer> listen = new ArrayList<>();
+        List<String> folders = new ArrayList<>();
+        Permission last = null;
         for (String name : words.subList(next, words.size())) {
-            Permission permission = Permission.named(name).orElseThrow(() -> new PolicyException(
-                    where + "unknown permission '" + name + "'; valid: " + Permission.validNames()));
-            bits |= permission.bit();
+            java.util.Optional<Permission> named = Permission.named(name);
+            if (named.isPresent()) {
+                last = named.get();
+                bits |= last.bit();
+            } else if (last == Permission.USE_NETWORK && words.get(0).equals("grant")
+                    && name.matches("listen:\\d{1,5}")) {
+                listen.add(port(name.substring("listen:".length()), where));
+            } else if (last == Permission.USE_NETWORK && words.get(0).equals("grant")
+                    && name.matches("[A-Za-z0-9.\\-\\[\\]:]+:(\\d{1,5}|\\*)")) {
+                String port = name.substring(name.lastIndexOf(':') + 1);
+                if (!port.equals("*")) {
+                    port(port, where);
+                }
+                connect.add(name.toLowerCase(Locale.ROOT));
+            } else if (last == Permission.USE_FILES && words.get(0).equals("grant") && name.startsWith("/")) {
+                folders.add(java.nio.file.Paths.get(name).normalize().toString());
+            } else {
+                throw new PolicyException(where + "unknown permission '" + name + "'; valid: " + Permission.validNames()
+                        + " (after use:network: host:port, host:* or listen:port; after use:files: an absolute folder)");
+            }
         }
-        return new Rule(signer, subject, versions, bits);
+        return new Rule(signer, subject, versions, bits, connect, listen, folders);
     }
 
     private static SecurityMode modeOf(String word) {
@@ -290,7 +347,20 @@ final class PolicyFile {
                 List<String> rest = new ArrayList<>(words.subList(3, words.size()));
                 String range = rest.get(0).startsWith("[") || rest.get(0).startsWith("(") || rest.get(0).equals("*")
                         ? rest.remove(0) : null;
-                boolean changed = rest.removeIf(name -> permissions.stream().anyMatch(p -> p.id().equals(name)));
+                // a removed permission takes its scopes (host:port, listen:port, folders after it) with it
+                List<String> left = new ArrayList<>();
+                boolean dropping = false;
+                for (String name : rest) {
+                    boolean isPermission = Permission.named(name).isPresent();
+                    if (isPermission) {
+                        dropping = permissions.stream().anyMatch(p -> p.id().equals(name));
+                    }
+                    if (!dropping) {
+                        left.add(name);
+                    }
+                }
+                boolean changed = left.size() != rest.size();
+                rest = left;
                 if (changed && rest.isEmpty()) {
                     continue;
                 }

@@ -115,6 +115,9 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private volatile EventCare care;
 
     private final PluginEventDelivery eventDelivery;
+    private final RuntimeEnforcement runtime;
+    /** Plugins stopped for going over a run-time budget, and why; lifted when the plugin is started again. */
+    private final Map<Long, String> quarantined = new ConcurrentHashMap<>();
 
     @Activate
     public SecurityManagerImpl(BundleContext context, @Reference(service = LoggerFactory.class) Logger logger) {
@@ -144,6 +147,21 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 (plugin, reason) -> deny(plugin, "publish", Permission.PUBLISH_EVENTS.id(), reason)),
                 new java.util.Hashtable<>(java.util.Map.of(GuardedEventAdmin.GUARD_PROPERTY, Boolean.TRUE))));
         eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
+        Causes causes = new Causes(scope);
+        this.runtime = new RuntimeEnforcement(causes, new RuntimeRules(this::grantsOf, this::scopesOf,
+                bundle -> policy.budgets().threads(String.valueOf(bundle.getSymbolicName())), new ContainerPaths(context),
+                causes), new RuntimeEnforcement.Reporter() {
+                    @Override
+                    public void denied(Bundle plugin, String permission, String reason) {
+                        deny(plugin, "runtime", permission, "denied at run time: " + reason);
+                    }
+
+                    @Override
+                    public void quarantine(Bundle plugin, String reason) {
+                        quarantineNow(plugin, reason);
+                    }
+                }, logger);
+        runtime.open();
         announceMode();
         watchedState = watchState();
         worker.execute(this::apply);
@@ -152,6 +170,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
 
     @Deactivate
     void deactivate() {
+        runtime.close();
         watcher.shutdownNow();
         worker.shutdown();
         eventDelivery.close();
@@ -317,6 +336,37 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 reason);
     }
 
+    /** The network and file scopes the policy gives this plugin's ambient grants. */
+    private Policy.Scopes scopesOf(Bundle plugin) {
+        return policy.scopes(String.valueOf(plugin.getSymbolicName()), plugin.getVersion(),
+                inspector.inspect(plugin).trustedSigner());
+    }
+
+    /** Stops a plugin over a run-time budget; plugin:why says why until it is started again. */
+    private void quarantineNow(Bundle plugin, String reason) {
+        String why = "quarantined: it tried to " + reason + "; it was stopped (plugin:start lifts the quarantine)";
+        if (quarantined.putIfAbsent(plugin.getBundleId(), why) != null) {
+            return;
+        }
+        Map<String, Object> properties = new java.util.HashMap<>();
+        properties.put(org.carehost.sdk.plugin.PluginEvents.SYMBOLIC_NAME, String.valueOf(plugin.getSymbolicName()));
+        properties.put(org.carehost.sdk.plugin.PluginEvents.VERSION, plugin.getVersion().toString());
+        properties.put(org.carehost.sdk.plugin.PluginEvents.BUNDLE_ID, plugin.getBundleId());
+        properties.put(org.carehost.sdk.plugin.PluginEvents.REASON, why);
+        deny(plugin, "quarantine", null, why);
+        worker.execute(() -> {
+            EventAdmin admin = events;
+            if (admin != null) {
+                admin.postEvent(new Event(org.carehost.sdk.plugin.PluginEvents.QUARANTINED, properties));
+            }
+            try {
+                plugin.stop();
+            } catch (BundleException | IllegalStateException e) {
+                logger.error("Could not stop quarantined plugin {}: {}", plugin.getSymbolicName(), e.getMessage());
+            }
+        });
+    }
+
     // ---- listeners
 
     private void bundleChanged(BundleEvent event) {
@@ -328,6 +378,9 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 wiringRefusals.remove(bundle.getBundleId());
                 impostors.remove(bundle.getBundleId());
                 inspector.forget(bundle);
+                break;
+            case BundleEvent.STARTING:
+                quarantined.remove(bundle.getBundleId()); // started again by the operator: the quarantine is lifted
                 break;
             case BundleEvent.UNRESOLVED:
             case BundleEvent.RESOLVED:
@@ -667,7 +720,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         List<String> signers = new ArrayList<>(store.subjects());
         store.problems().forEach(problem -> signers.add("(unreadable) " + problem));
         return new SecurityStatus(policy.mode(), policyFile.path().toString(), policyError, trustDir.toString(), signers,
-                System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"), plugins, refused);
+                System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"), plugins, refused, runtime.active() ? "on: plugins' file, network, process, environment, reflection and JVM calls are checked as they happen" : "off: the agent is not running (java -jar carehost.jar starts it; elsewhere add -javaagent)");
     }
 
     @Override
@@ -709,6 +762,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         String impostor = impostors.get(bundle.getBundleId());
         if (impostor != null) {
             all.add(impostor);
+        }
+        String quarantine = quarantined.get(bundle.getBundleId());
+        if (quarantine != null) {
+            all.add(quarantine);
         }
         return List.copyOf(all);
     }

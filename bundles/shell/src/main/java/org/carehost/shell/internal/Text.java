@@ -144,6 +144,7 @@ final class Text {
         out.append("plugins:      ").append(status.plugins()).append(", ").append(status.refusedPlugins())
                 .append(" refused").append('\n');
         out.append("JDK:          ").append(status.jdk()).append(" (no JDK SecurityManager needed)").append('\n');
+        out.append("run time:     ").append(status.runtimeLayer()).append('\n');
         return out.toString();
     }
 

@@ -22,6 +22,8 @@ public final class PluginEvents {
     public static final String FAILED = TOPIC_PREFIX + "FAILED";
     /** A plugin went over its quota of host-service calls; posted once per window. */
     public static final String RESOURCE_EXCEEDED = TOPIC_PREFIX + "RESOURCE_EXCEEDED";
+    /** The plugin was stopped for going over a run-time budget; {@code plugin:start} lifts it. */
+    public static final String QUARANTINED = TOPIC_PREFIX + "QUARANTINED";
 
     /** Property: the plugin's bundle symbolic name ({@code String}); the standard Event Admin key. */
     public static final String SYMBOLIC_NAME = "bundle.symbolicName";

@@ -26,8 +26,15 @@ public final class Permissions {
     /** Ambient: native libraries and foreign functions. */
     public static final String USE_NATIVE = "use:native";
 
+    /**
+     * Ambient: read environment variables ({@code System.getenv}). Never the container's own secrets (names starting
+     * {@code CAREHOST_}, which hold the data key and the database password), whatever is granted.
+     */
+    public static final String USE_ENV = "use:env";
+
     /** Every ambient (JDK capability) permission: never granted without an operator's policy entry. */
-    public static final Set<String> AMBIENT = Set.of(USE_NETWORK, USE_FILES, USE_PROCESSES, USE_REFLECTION, USE_NATIVE);
+    public static final Set<String> AMBIENT = Set.of(USE_NETWORK, USE_FILES, USE_PROCESSES, USE_REFLECTION, USE_NATIVE,
+            USE_ENV);
 
     /** The manifest header bnd writes from {@link RequiresPermissions}. */
     public static final String HEADER = "Carehost-Permissions";

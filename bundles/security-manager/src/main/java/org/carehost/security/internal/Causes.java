@@ -1,0 +1,149 @@
+package org.carehost.security.internal;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleReference;
+
+/**
+ * Which plugin, if any, is the cause of a call the agent stopped at. The rule, as the JDK SecurityManager's stack
+ * inspection had it but without {@code doPrivileged}: the stack is walked from the innermost frame outwards;
+ * <ul>
+ * <li>JDK frames, and frames of the libraries plugins may import (the SDK, Jackson, the OSGi utility and API
+ * bundles: {@link #LIBRARIES}), are passed over: they act for whoever called them, so a plugin cannot act through
+ * them;</li>
+ * <li>the first plugin frame makes that plugin the cause;</li>
+ * <li>the first other container frame (a host service, the store, the audit journal, SCR, Event Admin, Config
+ * Admin, the framework) makes the container the cause: container code called by a plugin acts on its own account,
+ * and checks what plugins ask of it itself (grants, the import allow-list, the descriptor and activator checks). For
+ * the framework's own hooks (bundle lifecycle, install) the framework's frames are passed over too, so that a plugin
+ * cannot stop another bundle through it;</li>
+ * <li>a stack with no such frame (a thread running only JDK code) belongs to the plugin that started the thread,
+ * if one did, else to the container.</li>
+ * </ul>
+ * Classes defined by a class loader a plugin created count as that plugin's.
+ */
+final class Causes {
+
+    /** Container bundles plugins may import from, whose code acts for its caller (symbolic name prefixes). */
+    static final String[] LIBRARIES = {"org.carehost.sdk", "com.fasterxml.jackson.", "org.osgi.util.",
+        "org.osgi.service.", "slf4j.api", "org.apache.aries.spifly"};
+
+    private final PluginScope scope;
+    private final StackWalker walker = StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
+            StackWalker.Option.SHOW_HIDDEN_FRAMES));
+    private final Map<Thread, Bundle> threads = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<ClassLoader, Bundle> loaders = Collections.synchronizedMap(new WeakHashMap<>());
+
+    Causes(PluginScope scope) {
+        this.scope = scope;
+    }
+
+    /** The plugin that causes the current call, or null for the container. */
+    Bundle current(boolean throughFramework) {
+        Bundle found = walker.walk(frames -> {
+            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
+            while (it.hasNext()) {
+                Object origin = originOf(it.next().getDeclaringClass(), throughFramework);
+                if (origin == CONTAINER) {
+                    return null;
+                }
+                if (origin != null) {
+                    return (Bundle) origin;
+                }
+            }
+            return threads.get(Thread.currentThread());
+        });
+        return found;
+    }
+
+    /** Marks a thread as started by a plugin: a stack of JDK code only on it is the plugin's. */
+    void started(Thread thread, Bundle plugin) {
+        threads.put(thread, plugin);
+    }
+
+    /** Marks a class loader as created by a plugin: classes it defines are the plugin's. */
+    void created(ClassLoader loader, Bundle plugin) {
+        loaders.put(loader, plugin);
+    }
+
+    /** Whether the plugin started this thread (it may control its own threads). */
+    boolean startedBy(Thread thread, Bundle plugin) {
+        Bundle starter = threads.get(thread);
+        return starter != null && starter.getBundleId() == plugin.getBundleId();
+    }
+
+    /** Threads the plugin started that are still running. */
+    int liveThreads(Bundle plugin) {
+        int live = 0;
+        synchronized (threads) {
+            for (Map.Entry<Thread, Bundle> entry : threads.entrySet()) {
+                if (entry.getValue().getBundleId() == plugin.getBundleId() && entry.getKey().isAlive()) {
+                    live++;
+                }
+            }
+        }
+        return live;
+    }
+
+    /** The running threads each plugin started, by bundle id. */
+    Map<Long, java.util.List<Thread>> threadsByPlugin() {
+        Map<Long, java.util.List<Thread>> all = new java.util.HashMap<>();
+        synchronized (threads) {
+            threads.forEach((thread, plugin) -> {
+                if (thread.isAlive()) {
+                    all.computeIfAbsent(plugin.getBundleId(), id -> new java.util.ArrayList<>()).add(thread);
+                }
+            });
+        }
+        return all;
+    }
+
+    /** "A container frame": the walk stops there. */
+    private static final Object CONTAINER = new Object();
+
+    /** The plugin (a Bundle) a frame's class belongs to, {@link #CONTAINER} for the container, null to pass over it. */
+    private Object originOf(Class<?> type, boolean throughFramework) {
+        ClassLoader loader = type.getClassLoader();
+        if (loader == null) {
+            return null; // the boot class loader: the JDK, and the gate
+        }
+        Bundle creator = loaders.isEmpty() ? null : loaders.get(loader);
+        if (creator != null) {
+            return creator;
+        }
+        if (loader instanceof BundleReference) {
+            Bundle bundle = ((BundleReference) loader).getBundle();
+            if (bundle == null) {
+                return CONTAINER;
+            }
+            if (scope.isPlugin(bundle)) {
+                return bundle;
+            }
+            return isLibrary(bundle) ? null : CONTAINER;
+        }
+        if (ChokePoints.isJdk(type) || ChokePoints.isJdk(loader.getClass())) {
+            return null; // the JDK, and classes the JDK spins itself (reflection accessors, method handle forms)
+        }
+        if (throughFramework && type.getName().startsWith("org.apache.felix.framework.")) {
+            return null;
+        }
+        return CONTAINER; // the framework, the launcher, the agent
+    }
+
+    private static boolean isLibrary(Bundle bundle) {
+        String name = bundle.getSymbolicName();
+        if (name == null) {
+            return false;
+        }
+        for (String library : LIBRARIES) {
+            if (name.startsWith(library)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

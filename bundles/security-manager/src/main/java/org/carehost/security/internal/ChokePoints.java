@@ -1,0 +1,298 @@
+package org.carehost.security.internal;
+
+import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+/**
+ * What a call at one of the agent's hooks asks for, read from the hook's id ({@code owner.method}), its receiver and
+ * its arguments: a {@link Request}, or null when the call needs no decision (closing a file that is not a standard
+ * stream, a JDK class loading its own native library, configuring a thread not yet started). Pure: no state, no
+ * decision; {@link RuntimeRules} decides.
+ */
+final class ChokePoints {
+
+    enum Kind {
+        FILE_READ, FILE_WRITE, FILE_LINK, CONNECT, LISTEN, LOOKUP, UNIX_SOCKET, PROCESS, ENV, NATIVE, REFLECT,
+        CLASS_LOADER, THREAD_START, THREAD_CONTROL, LOGGER, BUNDLE, CONTAINER, EXTENSION, CLAIM
+    }
+
+    /**
+     * @param target what is reached, for the denial's message and audit record (a path, host:port, a name)
+     * @param subject the object concerned, for the rules: a thread, a class, a bundle, a loader, a second path
+     * @param port the port of a connection or listener, else -1
+     * @param framework whether the hook is in the framework: the cause is then found past the framework's frames
+     */
+    record Request(Kind kind, String target, Object subject, int port, boolean framework) {
+        static Request of(Kind kind, String target) {
+            return new Request(kind, target, null, -1, false);
+        }
+
+        static Request of(Kind kind, String target, Object subject) {
+            return new Request(kind, target, subject, -1, false);
+        }
+    }
+
+    private static final Set<String> TOOL_SERVICES = Set.of("java.util.spi.ToolProvider", "javax.tools.Tool",
+            "javax.tools.JavaCompiler", "javax.tools.DocumentationTool", "javax.script.ScriptEngineFactory",
+            "jdk.jshell.spi.ExecutionControlProvider", "com.sun.tools.attach.spi.AttachProvider");
+
+    private ChokePoints() {
+    }
+
+    static Request read(String hook, Object self, Object[] args) {
+        int dot = hook.lastIndexOf('.');
+        String owner = hook.substring(0, dot);
+        String method = hook.substring(dot + 1);
+        switch (owner) {
+            case "java.io.FileInputStream":
+            case "java.io.FileOutputStream":
+                if (method.equals("close")) {
+                    return standardStream(descriptor(self)) ? Request.of(Kind.CONTAINER, "close the process's "
+                            + "standard streams") : null;
+                }
+                return Request.of(owner.endsWith("InputStream") ? Kind.FILE_READ : Kind.FILE_WRITE, (String) args[0]);
+            case "java.io.RandomAccessFile":
+                return Request.of(((Integer) args[1] & 2) != 0 ? Kind.FILE_WRITE : Kind.FILE_READ, (String) args[0]);
+            case "sun.nio.ch.FileChannelImpl":
+                return standardStream((FileDescriptor) self)
+                        ? Request.of(Kind.CONTAINER, "close the process's standard streams") : null;
+            case "java.io.File":
+                return file(method, (File) self, args);
+            case "sun.nio.fs.UnixFileSystemProvider":
+                return provider(method, args);
+            case "sun.nio.ch.Net":
+                return net(method, args);
+            case "sun.nio.ch.DatagramChannelImpl":
+                return connect(find(args, SocketAddress.class));
+            case "sun.nio.ch.UnixDomainSockets":
+                Object where = args.length > 1 ? args[1] : null;
+                return Request.of(Kind.UNIX_SOCKET, String.valueOf(where instanceof java.net.UnixDomainSocketAddress
+                        ? ((java.net.UnixDomainSocketAddress) where).getPath() : where));
+            case "java.net.InetAddress":
+                String host = method.equals("getLocalHost") ? "localhost" : (String) args[0];
+                return host == null || host.isEmpty() ? null : Request.of(Kind.LOOKUP, host);
+            case "java.lang.ProcessImpl":
+                return Request.of(Kind.PROCESS, String.join(" ", (String[]) args[0]));
+            case "java.lang.ProcessBuilder":
+                return Request.of(Kind.ENV, "the whole environment (ProcessBuilder.environment)");
+            case "java.lang.Runtime":
+                return runtime(method, args);
+            case "java.lang.foreign.Linker":
+            case "java.lang.foreign.SymbolLookup":
+                return Request.of(Kind.NATIVE, owner + "." + method + (args.length > 0 ? " " + args[0] : ""));
+            case "java.lang.System":
+                return system(method, args);
+            case "java.lang.reflect.AccessibleObject":
+                return Request.of(Kind.REFLECT, "setAccessible on " + ((Class<?>) args[1]).getName(), args[1]);
+            case "java.lang.invoke.MethodHandles":
+                return Request.of(Kind.REFLECT, "a private lookup in " + ((Class<?>) args[0]).getName(), args[0]);
+            case "java.lang.ClassLoader":
+                return Request.of(Kind.CLASS_LOADER, "a class loader (" + self.getClass().getName() + ")", self);
+            case "java.lang.Thread":
+            case "java.lang.VirtualThread":
+                return thread(method, (Thread) self);
+            case "java.lang.ThreadGroup":
+                return Request.of(Kind.CONTAINER, "ThreadGroup." + method + " (threads of others)");
+            case "java.util.ServiceLoader":
+                Class<?> service = find(args, Class.class);
+                return service != null && TOOL_SERVICES.contains(service.getName())
+                        ? Request.of(Kind.CONTAINER, "run a JDK tool (" + service.getName() + ") in the container's JVM")
+                        : null;
+            case "java.util.spi.ToolProvider":
+            case "javax.tools.ToolProvider":
+            case "jdk.jshell.JShell":
+            case "com.sun.tools.attach.VirtualMachine":
+                return Request.of(Kind.CONTAINER, "run a JDK tool (" + owner + "." + method + ")");
+            case "java.lang.management.ManagementFactory":
+            case "javax.management.MBeanServerFactory":
+                return Request.of(Kind.CONTAINER, "use JMX (" + owner + "." + method + ")");
+            case "jdk.jfr.FlightRecorder":
+            case "jdk.jfr.Recording":
+                return Request.of(Kind.CONTAINER, "use the flight recorder (" + owner + ")");
+            case "java.util.logging.LogManager":
+                return Request.of(Kind.CONTAINER, "configure JDK logging (LogManager." + method + ")");
+            case "java.util.logging.Logger":
+                return Request.of(Kind.LOGGER, "Logger." + method + " on '" + ((java.util.logging.Logger) self).getName()
+                        + "'", self);
+            case "org.apache.felix.framework.Felix":
+                return felix(method, self, args);
+            case "org.apache.felix.framework.BundleImpl":
+                return new Request(Kind.BUNDLE, "another bundle's context", self, -1, true);
+            case "org.apache.felix.framework.ExtensionManager":
+                return new Request(Kind.EXTENSION, "install a framework extension", args[0], -1, true);
+            case "carehost":
+                return Request.of(Kind.CLAIM, "claim the run-time enforcement gate", args[0]);
+            default:
+                return Request.of(Kind.CONTAINER, "an unknown hook " + hook);
+        }
+    }
+
+    private static Request file(String method, File self, Object[] args) {
+        switch (method) {
+            case "renameTo":
+                return new Request(Kind.FILE_WRITE, self.getPath(), ((File) args[0]).getPath(), -1, false);
+            case "delete": case "deleteOnExit": case "mkdir": case "createNewFile": case "setLastModified":
+            case "setReadOnly": case "setWritable": case "setReadable": case "setExecutable":
+                return Request.of(Kind.FILE_WRITE, self.getPath());
+            default:
+                return Request.of(Kind.FILE_READ, self.getPath());
+        }
+    }
+
+    private static Request provider(String method, Object[] args) {
+        String path = String.valueOf(args[0]);
+        switch (method) {
+            case "newByteChannel": case "newFileChannel": case "newAsynchronousFileChannel":
+                return Request.of(writes(args[1]) ? Kind.FILE_WRITE : Kind.FILE_READ, path);
+            case "createDirectory": case "implDelete":
+                return Request.of(Kind.FILE_WRITE, path);
+            case "copy":
+                return new Request(Kind.FILE_READ, path, String.valueOf(args[1]), -1, false);
+            case "move":
+                return new Request(Kind.FILE_WRITE, path, String.valueOf(args[1]), -1, false);
+            case "createSymbolicLink": case "createLink":
+                return Request.of(Kind.FILE_LINK, path + " -> " + args[1]);
+            default:
+                return Request.of(Kind.FILE_READ, path);
+        }
+    }
+
+    private static boolean writes(Object options) {
+        if (options instanceof Set) {
+            for (Object option : (Set<?>) options) {
+                if (option instanceof StandardOpenOption && option != StandardOpenOption.READ
+                        && option != StandardOpenOption.SPARSE && option != StandardOpenOption.SYNC
+                        && option != StandardOpenOption.DSYNC) {
+                    return true;
+                }
+                if (option instanceof OpenOption && !(option instanceof StandardOpenOption)
+                        && !(option instanceof java.nio.file.LinkOption)) {
+                    return true; // an option of another kind: assume the worst
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Request net(String method, Object[] args) {
+        InetAddress address = find(args, InetAddress.class);
+        Integer port = find(args, Integer.class);
+        if (address == null) {
+            return connect(find(args, SocketAddress.class));
+        }
+        int number = port == null ? -1 : port;
+        return method.equals("bind")
+                ? new Request(Kind.LISTEN, address.getHostAddress() + ":" + number, address, number, false)
+                : new Request(Kind.CONNECT, address.getHostAddress() + ":" + number, address, number, false);
+    }
+
+    private static Request connect(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) address;
+            InetAddress resolved = inet.getAddress();
+            String host = resolved != null ? resolved.getHostAddress() : inet.getHostString();
+            return new Request(Kind.CONNECT, host + ":" + inet.getPort(), resolved, inet.getPort(), false);
+        }
+        return Request.of(Kind.CONNECT, String.valueOf(address));
+    }
+
+    private static Request runtime(String method, Object[] args) {
+        switch (method) {
+            case "exit": return Request.of(Kind.CONTAINER, "exit the JVM (System.exit)");
+            case "halt": return Request.of(Kind.CONTAINER, "halt the JVM");
+            case "addShutdownHook": case "removeShutdownHook": return Request.of(Kind.CONTAINER, "JVM shutdown hooks");
+            default: // load0, loadLibrary0: the JDK loading its own libraries needs no decision
+                Class<?> from = (Class<?>) args[0];
+                return from != null && isJdk(from) ? null : Request.of(Kind.NATIVE, "native library " + args[1]);
+        }
+    }
+
+    private static Request system(String method, Object[] args) {
+        switch (method) {
+            case "getenv": return Request.of(Kind.ENV, args.length == 0 ? "the whole environment" : (String) args[0]);
+            case "setIn": case "setOut": case "setErr": return Request.of(Kind.CONTAINER, "replace System." + method
+                    .substring(3).toLowerCase(java.util.Locale.ROOT));
+            case "getProperties": return Request.of(Kind.CONTAINER, "the mutable system properties (System.getProperties;"
+                    + " System.getProperty reads one)");
+            case "setSecurityManager": return Request.of(Kind.CONTAINER, "set a security manager");
+            default: return Request.of(Kind.CONTAINER, "change system properties (System." + method + ")");
+        }
+    }
+
+    private static Request thread(String method, Thread thread) {
+        if (method.equals("start")) {
+            return Request.of(Kind.THREAD_START, thread.getName(), thread);
+        }
+        if (method.equals("enumerate") || method.equals("getAllStackTraces")
+                || method.equals("setDefaultUncaughtExceptionHandler")) {
+            return Request.of(Kind.CONTAINER, "Thread." + method + " (every thread of the JVM)");
+        }
+        if (thread == null || thread == Thread.currentThread() || thread.getState() == Thread.State.NEW) {
+            return null; // its own thread, or one it is still setting up
+        }
+        return Request.of(Kind.THREAD_CONTROL, "Thread." + method + " on '" + thread.getName() + "'", thread);
+    }
+
+    private static Request felix(String method, Object self, Object[] args) {
+        switch (method) {
+            case "installBundle":
+                return new Request(Kind.CONTAINER, "install a bundle (" + args[1] + ")", null, -1, true);
+            case "stop": case "update":
+                return new Request(Kind.CONTAINER, method + " the framework", null, -1, true);
+            case "refreshPackages":
+                return new Request(Kind.CONTAINER, "refresh bundles", null, -1, true);
+            case "setBundleStartLevel":
+                return new Request(Kind.CONTAINER, "change a bundle's start level", null, -1, true);
+            default: // startBundle, stopBundle, updateBundle, uninstallBundle: only its own bundle
+                return new Request(Kind.BUNDLE, method.replace("Bundle", "") + " bundle " + args[0], args[0], -1, true);
+        }
+    }
+
+    static boolean isJdk(Class<?> type) {
+        Module module = type.getModule();
+        return module.isNamed() && module.getLayer() == ModuleLayer.boot();
+    }
+
+    private static FileDescriptor descriptor(Object stream) {
+        try {
+            if (stream instanceof FileInputStream) {
+                return ((FileInputStream) stream).getFD();
+            }
+            if (stream instanceof FileOutputStream) {
+                return ((FileOutputStream) stream).getFD();
+            }
+        } catch (IOException closed) {
+            return null;
+        }
+        return null;
+    }
+
+    private static boolean standardStream(FileDescriptor descriptor) {
+        return descriptor != null
+                && (descriptor == FileDescriptor.in || descriptor == FileDescriptor.out || descriptor == FileDescriptor.err);
+    }
+
+    private static <T> T find(Object[] args, Class<T> type) {
+        for (Object arg : args) {
+            if (type.isInstance(arg)) {
+                return type.cast(arg);
+            }
+        }
+        return null;
+    }
+
+    /** The path of a request's target as the file rules see it. */
+    static Path path(String target) {
+        return java.nio.file.Paths.get(target);
+    }
+}

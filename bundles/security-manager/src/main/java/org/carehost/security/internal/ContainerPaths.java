@@ -1,0 +1,121 @@
+package org.carehost.security.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.framework.BundleContext;
+
+/**
+ * Where files are, as the run-time rules see them: the container's own (out of every plugin's reach, whatever it is
+ * granted), the JDK's (readable by anyone: the JDK reads them for its callers), and each plugin's own folder,
+ * {@code data/plugins/<symbolic name>/}, the one place {@code use:files} reaches unless the policy names more.
+ */
+final class ContainerPaths {
+
+    static final String PLUGIN_DATA_PROPERTY = "carehost.plugins.data";
+    /** Framework properties naming the container's files or folders (a file stands for its folder). */
+    private static final String[] CONTAINER_PROPERTIES = {"carehost.security.policy", "carehost.security.truststore",
+        "carehost.keys", "carehost.audit.journal", "carehost.audit.keyfile", "carehost.audit.checkpoints",
+        "org.osgi.framework.storage", "felix.cache.rootdir", "launch.storage.dir", "logback.configurationFile"};
+
+    private final Path home;
+    private final Path pluginRoot;
+    private final List<Path> container = new ArrayList<>();
+    private final List<Path> readable = new ArrayList<>();
+
+    ContainerPaths(BundleContext context) {
+        this.home = real(Paths.get("").toAbsolutePath());
+        String root = context.getProperty(PLUGIN_DATA_PROPERTY);
+        this.pluginRoot = resolve(root == null || root.isBlank() ? "data/plugins" : root.trim());
+        for (String folder : List.of("etc", "deploy", "data/db", "data/audit", "data/cache", "data/log")) {
+            container.add(resolve(folder));
+        }
+        for (String property : CONTAINER_PROPERTIES) {
+            String value = context.getProperty(property);
+            if (value != null && !value.isBlank()) {
+                Path path = resolve(value.trim());
+                container.add(property.endsWith("policy") || property.endsWith("keyfile")
+                        || property.endsWith("File") ? path.getParent() : path);
+            }
+        }
+        String deploy = context.getProperty("felix.fileinstall.dir");
+        if (deploy != null) {
+            for (String folder : deploy.replace("\"", "").split(",")) {
+                if (!folder.isBlank()) {
+                    container.add(resolve(folder.trim()));
+                }
+            }
+        }
+        container.add(Paths.get("/proc"));
+        container.removeIf(path -> path == null);
+        readable.add(real(Paths.get(System.getProperty("java.home"))));
+        for (String system : List.of("/dev/urandom", "/dev/random", "/etc/localtime", "/etc/timezone",
+                "/usr/share/zoneinfo")) {
+            readable.add(Paths.get(system));
+        }
+    }
+
+    /** The plugin's own folder, made when first asked for. */
+    Path pluginFolder(String symbolicName) {
+        Path folder = pluginRoot.resolve(symbolicName).normalize();
+        if (!folder.startsWith(pluginRoot)) {
+            throw new IllegalArgumentException("not a symbolic name: " + symbolicName);
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            // the write that needed it fails on its own, with the JDK's message
+        }
+        return folder;
+    }
+
+    /** The path as it is on disk: relative to the working directory, normalised, symbolic links resolved. */
+    Path resolve(String target) {
+        Path path = Paths.get(target);
+        return real((path.isAbsolute() ? path : home.resolve(path)).normalize());
+    }
+
+    boolean isContainers(Path path) {
+        for (Path root : container) {
+            if (path.startsWith(root)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean isReadableByAll(Path path) {
+        for (Path root : readable) {
+            if (path.startsWith(root)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    Path pluginRoot() {
+        return pluginRoot;
+    }
+
+    /** Resolves links in the longest part of the path that exists, so that a link cannot lead out of a folder. */
+    private static Path real(Path path) {
+        Path existing = path;
+        Path rest = Paths.get("");
+        while (existing != null && !Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            rest = existing.getFileName() == null ? rest : existing.getFileName().resolve(rest);
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return path;
+        }
+        try {
+            return existing.toRealPath().resolve(rest).normalize();
+        } catch (IOException | SecurityException e) {
+            return path;
+        }
+    }
+}

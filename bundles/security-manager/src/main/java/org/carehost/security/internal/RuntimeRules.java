@@ -1,0 +1,215 @@
+package org.carehost.security.internal;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+import org.carehost.security.Grants;
+import org.carehost.security.Permission;
+import org.carehost.security.internal.ChokePoints.Request;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleReference;
+
+/**
+ * Decides, for a plugin that causes a call at one of the agent's hooks, whether its grants allow it: a
+ * {@link Refusal} (permission and reason), or null. Grants are those the security manager computes for host
+ * services; the policy's scopes narrow {@code use:network} to hosts and {@code use:files} to the plugin's folder.
+ */
+final class RuntimeRules {
+
+    /** Why a call is refused: the permission it lacks (or the rule, for what no grant allows) and a reason. */
+    record Refusal(String permission, String reason, boolean quarantine) {
+    }
+
+    static final String CONTAINER_RULE = "container";
+    private static final String OWN_CODE = "org.carehost.security";
+
+    private final Function<Bundle, Grants> grants;
+    private final Function<Bundle, Policy.Scopes> scopes;
+    private final Function<Bundle, Long> threadBudget;
+    private final ContainerPaths paths;
+    private final Causes causes;
+
+    RuntimeRules(Function<Bundle, Grants> grants, Function<Bundle, Policy.Scopes> scopes,
+            Function<Bundle, Long> threadBudget, ContainerPaths paths, Causes causes) {
+        this.grants = grants;
+        this.scopes = scopes;
+        this.threadBudget = threadBudget;
+        this.paths = paths;
+        this.causes = causes;
+    }
+
+    Refusal decide(Bundle plugin, Request request) {
+        Grants held = grants.apply(plugin);
+        switch (request.kind()) {
+            case FILE_READ:
+            case FILE_WRITE:
+                Refusal first = file(plugin, held, request.target(), request.kind() == ChokePoints.Kind.FILE_WRITE);
+                if (first != null || !(request.subject() instanceof String)) {
+                    return first;
+                }
+                return file(plugin, held, (String) request.subject(), true);
+            case FILE_LINK:
+                return never("make a file-system link (" + request.target() + "), which could lead out of its folder");
+            case CONNECT:
+                return connect(plugin, held, request);
+            case LOOKUP:
+                return lookup(plugin, held, request.target());
+            case LISTEN:
+                return listen(plugin, held, request.port());
+            case UNIX_SOCKET:
+                Refusal network = needs(held, Permission.USE_NETWORK, "use a Unix-domain socket " + request.target());
+                return network != null ? network : file(plugin, held, request.target(), true);
+            case PROCESS:
+                return needs(held, Permission.USE_PROCESSES, "start the process '" + request.target() + "'");
+            case ENV:
+                if (request.target().startsWith("CAREHOST_") || request.target().startsWith("the whole")) {
+                    return never("read " + (request.target().startsWith("the whole") ? request.target()
+                            + ", which holds the container's secrets (read variables by name)"
+                            : "the container's secret " + request.target()));
+                }
+                return needs(held, Permission.USE_ENV, "read the environment variable " + request.target());
+            case NATIVE:
+                return needs(held, Permission.USE_NATIVE, "load " + request.target());
+            case REFLECT:
+                return reflect(plugin, held, (Class<?>) request.subject(), request.target());
+            case CLASS_LOADER:
+                Refusal loader = needs(held, Permission.USE_REFLECTION, "create " + request.target());
+                if (loader == null) {
+                    causes.created((ClassLoader) request.subject(), plugin);
+                }
+                return loader;
+            case THREAD_START:
+                long budget = threadBudget.apply(plugin);
+                if (causes.liveThreads(plugin) >= budget) {
+                    return new Refusal("threads", "start more than " + budget + " threads (its budget in the policy: "
+                            + "threads plugin " + plugin.getSymbolicName() + " <n>)", true);
+                }
+                causes.started((Thread) request.subject(), plugin);
+                return null;
+            case THREAD_CONTROL:
+                Thread thread = (Thread) request.subject();
+                return causes.startedBy(thread, plugin) ? null : never(request.target() + ", a thread it did not start");
+            case LOGGER:
+                String name = ((java.util.logging.Logger) request.subject()).getName();
+                return name != null && name.startsWith(String.valueOf(plugin.getSymbolicName())) ? null
+                        : never(request.target() + " (only loggers named after itself)");
+            case BUNDLE:
+                Object target = request.subject();
+                return target instanceof Bundle && ((Bundle) target).getBundleId() == plugin.getBundleId() ? null
+                        : never(request.target() + ", which is not itself");
+            case CLAIM:
+            case CONTAINER:
+            case EXTENSION:
+            default:
+                return never(request.target());
+        }
+    }
+
+    private Refusal file(Bundle plugin, Grants held, String target, boolean write) {
+        Path path = paths.resolve(target);
+        if (paths.isContainers(path)) {
+            return never((write ? "write " : "read ") + path + ", a file of the container's");
+        }
+        if (!write && paths.isReadableByAll(path)) {
+            return null;
+        }
+        Refusal refusal = needs(held, Permission.USE_FILES, (write ? "write " : "read ") + path);
+        if (refusal != null) {
+            return refusal;
+        }
+        Path own = paths.pluginFolder(String.valueOf(plugin.getSymbolicName()));
+        if (path.startsWith(own)) {
+            return null;
+        }
+        for (String folder : scopes.apply(plugin).folders()) {
+            if (path.startsWith(paths.resolve(folder))) {
+                return null;
+            }
+        }
+        return new Refusal(Permission.USE_FILES.id(), (write ? "write " : "read ") + path + ", outside its folder "
+                + own + " (a policy grant may name more: grant plugin " + plugin.getSymbolicName()
+                + " use:files /a/folder)", false);
+    }
+
+    private Refusal connect(Bundle plugin, Grants held, Request request) {
+        Refusal refusal = needs(held, Permission.USE_NETWORK, "connect to " + request.target());
+        if (refusal != null) {
+            return refusal;
+        }
+        java.util.List<String> allowed = scopes.apply(plugin).connect();
+        if (allowed.isEmpty()) {
+            return null;
+        }
+        InetAddress address = request.subject() instanceof InetAddress ? (InetAddress) request.subject() : null;
+        String ip = address == null ? request.target().substring(0, Math.max(0, request.target().lastIndexOf(':')))
+                : address.getHostAddress();
+        String name = address == null ? null : address.toString().substring(0, address.toString().indexOf('/'));
+        for (String entry : allowed) {
+            int colon = entry.lastIndexOf(':');
+            String host = entry.substring(0, colon);
+            String port = entry.substring(colon + 1);
+            boolean hostMatches = host.equalsIgnoreCase(ip) || host.equalsIgnoreCase(name);
+            if (hostMatches && (port.equals("*") || port.equals(String.valueOf(request.port())))) {
+                return null;
+            }
+        }
+        return new Refusal(Permission.USE_NETWORK.id(), "connect to " + request.target() + ", which its grant does not "
+                + "name (it names " + allowed + ")", false);
+    }
+
+    private Refusal lookup(Bundle plugin, Grants held, String host) {
+        Refusal refusal = needs(held, Permission.USE_NETWORK, "look up the host " + host);
+        if (refusal != null) {
+            return refusal;
+        }
+        java.util.List<String> allowed = scopes.apply(plugin).connect();
+        if (allowed.isEmpty() || Character.digit(host.charAt(0), 16) >= 0 && host.matches("[0-9a-fA-F.:\\[\\]]+")) {
+            return null;
+        }
+        for (String entry : allowed) {
+            if (entry.substring(0, entry.lastIndexOf(':')).equalsIgnoreCase(host)) {
+                return null;
+            }
+        }
+        return new Refusal(Permission.USE_NETWORK.id(), "look up " + host + ", which its grant does not name", false);
+    }
+
+    private Refusal listen(Bundle plugin, Grants held, int port) {
+        Refusal refusal = needs(held, Permission.USE_NETWORK, "listen on port " + port);
+        if (refusal != null || port <= 0) {
+            return refusal; // port 0: an ephemeral local port (a client's datagram socket, a callback listener)
+        }
+        if (scopes.apply(plugin).listen().contains(port)) {
+            return null;
+        }
+        return new Refusal(Permission.USE_NETWORK.id(), "listen on port " + port + ", which no policy entry names "
+                + "(grant plugin " + plugin.getSymbolicName() + " use:network listen:" + port + ")", false);
+    }
+
+    private Refusal reflect(Bundle plugin, Grants held, Class<?> target, String what) {
+        ClassLoader loader = target.getClassLoader();
+        if (loader instanceof BundleReference) {
+            Bundle owner = ((BundleReference) loader).getBundle();
+            if (owner != null && owner.getBundleId() == plugin.getBundleId()) {
+                return null; // its own classes (Jackson binding its private fields, say)
+            }
+            if (owner != null && OWN_CODE.equals(owner.getSymbolicName())) {
+                return never(what + ", the security manager's own code");
+            }
+        }
+        if (target.getName().startsWith("java.lang.CarehostGate") || target.getName().startsWith("org.carehost.agent.")) {
+            return never(what + ", the run-time enforcement's own code");
+        }
+        return needs(held, Permission.USE_REFLECTION, what);
+    }
+
+    private static Refusal needs(Grants held, Permission permission, String what) {
+        return held.holds(permission) ? null
+                : new Refusal(permission.id(), what + " without " + permission.id(), false);
+    }
+
+    private static Refusal never(String what) {
+        return new Refusal(CONTAINER_RULE, what + ", which no plugin may do", false);
+    }
+}
