@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import org.carehost.sdk.event.SecurityEvents;
 import org.carehost.sdk.plugin.PluginEvents;
+import org.osgi.framework.Bundle;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
@@ -29,6 +30,11 @@ final class Alerts implements PluginGrants.Alarms {
         this.logger = logger;
         this.worker = worker;
         this.events = events;
+    }
+
+    /** A refusal of a plugin's act that is not a service call (those are audited by the service itself). */
+    void denied(Bundle plugin, String operation, String permission, String reason) {
+        denied(String.valueOf(plugin.getSymbolicName()), plugin.getVersion().toString(), operation, permission, reason);
     }
 
     /** A refusal that is not a service call (those are audited by the service itself). */

@@ -21,6 +21,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.hooks.service.EventListenerHook;
 import org.osgi.framework.hooks.service.FindHook;
 import org.osgi.framework.hooks.service.ListenerHook.ListenerInfo;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.resource.Capability;
 
 /**
  * Which services each bundle sees. A plugin sees the container's services only where it holds a permission
@@ -217,6 +219,37 @@ final class ServiceGate implements FindHook, EventListenerHook {
         for (String name : classes) {
             if (EVENT_HANDLER.equals(name)) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the bundle implements Event Admin (so delivers events to handlers): known from its manifest too,
+     * since it tracks handlers before it registers its service.
+     */
+    static boolean implementsEventAdmin(Bundle bundle) {
+        String exported = bundle.getHeaders("").get("Export-Service");
+        if (exported != null && exported.contains(EVENT_ADMIN)) {
+            return true;
+        }
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        if (revision != null) {
+            for (Capability capability : revision.getCapabilities("osgi.service")) {
+                if (String.valueOf(capability.getAttributes().get("objectClass")).contains(EVENT_ADMIN)) {
+                    return true;
+                }
+            }
+        }
+        ServiceReference<?>[] providers = bundle.getRegisteredServices();
+        if (providers == null) {
+            return false;
+        }
+        for (ServiceReference<?> provided : providers) {
+            for (String name : objectClasses(provided)) {
+                if (name.equals(EVENT_ADMIN)) {
+                    return true;
+                }
             }
         }
         return false;

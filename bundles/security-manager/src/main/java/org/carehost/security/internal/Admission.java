@@ -1,0 +1,210 @@
+package org.carehost.security.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+import org.carehost.security.Permission;
+import org.carehost.security.SecurityMode;
+import org.carehost.security.internal.ApiScanner.Findings;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.service.log.Logger;
+
+/**
+ * Whether a plugin may resolve (its declaration, signature and code against its grants), and every refusal
+ * noted so far: announced once per revision and reason set, refusals met while wiring, and impostors (plugins
+ * that registered a service as a host interface, which are then stopped). {@code plugin:why} reads them all.
+ */
+final class Admission {
+
+    private final BundleContext context;
+    private final PluginScope scope;
+    private final Inspector inspector;
+    private final PolicyStore store;
+    private final GrantsCalculator grants;
+    private final Alerts alerts;
+    private final Executor worker;
+    private final Logger logger;
+    private final Map<Long, Set<String>> wiringRefusals = new ConcurrentHashMap<>();
+    private final Map<Long, String> impostors = new ConcurrentHashMap<>();
+    private final Set<String> announced = ConcurrentHashMap.newKeySet();
+
+    Admission(BundleContext context, PluginScope scope, Inspector inspector, PolicyStore store,
+            GrantsCalculator grants, Alerts alerts, Executor worker, Logger logger) {
+        this.context = context;
+        this.scope = scope;
+        this.inspector = inspector;
+        this.store = store;
+        this.grants = grants;
+        this.alerts = alerts;
+        this.worker = worker;
+        this.logger = logger;
+    }
+
+    /** Why the plugin may not resolve now (declaration, signature, code against its grants); empty if it may. */
+    List<String> admission(Bundle plugin) {
+        try {
+            return admissionChecked(plugin);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return List.of("it could not be checked (" + e + ")");
+        }
+    }
+
+    private List<String> admissionChecked(Bundle plugin) {
+        Inspection inspection = inspector.inspect(plugin);
+        List<String> reasons = new ArrayList<>(installProblems(inspection));
+        String host = containerHost(plugin);
+        if (host != null) {
+            reasons.add("it is a fragment of the container bundle " + host + "; plugins may not attach to the container");
+        }
+        if (store.policy().mode() == SecurityMode.PRODUCTION && inspection.trustedSigner() == null
+                && inspection.signatureProblem() == null) {
+            reasons.add(inspection.signed()
+                    ? "it is signed, but not by a certificate in the trust store (" + store.trustDir() + "); production "
+                            + "mode runs only plugins signed by a trusted signer"
+                    : "it is not signed; production mode runs only plugins signed by a trusted signer");
+        }
+        reasons.addAll(inspection.entryPointProblems());
+        Findings findings = inspection.findings();
+        if (findings.problem() != null) {
+            reasons.add(findings.problem());
+        }
+        for (String use : findings.forbidden()) {
+            reasons.add("it uses " + use + ", which no plugin may use");
+        }
+        long held = grants.computeGrants(plugin);
+        for (Map.Entry<Permission, List<String>> need : findings.needs().entrySet()) {
+            Permission permission = need.getKey();
+            if ((held & permission.bit()) != 0) {
+                continue;
+            }
+            boolean declared = (inspection.declared() & permission.bit()) != 0;
+            reasons.add("it uses " + String.join("; ", need.getValue()) + ", which needs " + permission.id() + " ("
+                    + (declared ? "declared but not granted: plugin:grant " + plugin.getSymbolicName() + " "
+                            + permission.id() : "not declared in Carehost-Permissions") + ")");
+        }
+        if (!reasons.isEmpty()) {
+            announceRefusal(plugin, inspection, reasons);
+        }
+        return reasons;
+    }
+
+    /** The container bundle this plugin is a fragment of (Fragment-Host), or null. */
+    private String containerHost(Bundle plugin) {
+        String header = plugin.getHeaders("").get(Constants.FRAGMENT_HOST);
+        if (header == null) {
+            return null;
+        }
+        String host = header.split(";")[0].trim();
+        if (host.equals(Constants.SYSTEM_BUNDLE_SYMBOLICNAME)) {
+            return host;
+        }
+        for (Bundle bundle : context.getBundles()) {
+            if (host.equals(bundle.getSymbolicName()) && !scope.isPlugin(bundle)) {
+                return host;
+            }
+        }
+        return null;
+    }
+
+    /** What keeps a plugin from being installed at all (unknown permission names, a broken signature). */
+    List<String> installProblems(Bundle bundle) {
+        return scope.isPlugin(bundle) ? installProblems(inspector.inspect(bundle)) : List.of();
+    }
+
+    private static List<String> installProblems(Inspection inspection) {
+        List<String> problems = new ArrayList<>();
+        for (String unknown : inspection.unknownNames()) {
+            problems.add("it declares the unknown permission '" + unknown + "' (valid: " + Permission.validNames() + ")");
+        }
+        if (inspection.signatureProblem() != null) {
+            problems.add("its signature is broken: " + inspection.signatureProblem());
+        }
+        return problems;
+    }
+
+    /** Every reason the plugin is refused now: admission, wiring and impostor; none for a container bundle. */
+    List<String> refusals(Bundle bundle) {
+        if (!scope.isPlugin(bundle)) {
+            return List.of();
+        }
+        Set<String> all = new LinkedHashSet<>(admission(bundle));
+        all.addAll(wiringRefusals(bundle));
+        String impostor = impostors.get(bundle.getBundleId());
+        if (impostor != null) {
+            all.add(impostor);
+        }
+        return List.copyOf(all);
+    }
+
+    /** Records a refusal once per revision and reason set: the resolver asks again and again. */
+    private void announceRefusal(Bundle plugin, Inspection inspection, List<String> reasons) {
+        String key = plugin.getBundleId() + ":" + inspection.lastModified() + ":" + reasons.hashCode();
+        if (announced.add(key)) {
+            String reason = "refused to resolve: " + String.join("; ", reasons);
+            alerts.denied(plugin, "resolve", null, reason);
+        }
+    }
+
+    void wiringRefused(Bundle plugin, String reason) {
+        if (wiringRefusals.computeIfAbsent(plugin.getBundleId(), id -> ConcurrentHashMap.newKeySet()).add(reason)) {
+            alerts.denied(plugin, "resolve", null, "refused to resolve: " + reason);
+        }
+    }
+
+    /** The refusals noted while wiring the plugin since it last resolved or unresolved. */
+    Set<String> wiringRefusals(Bundle plugin) {
+        return wiringRefusals.getOrDefault(plugin.getBundleId(), Set.of());
+    }
+
+    /** A plugin registering a service as a host interface is an impostor: hidden at once, then stopped. */
+    void serviceChanged(ServiceEvent event) {
+        if (event.getType() != ServiceEvent.REGISTERED) {
+            return;
+        }
+        Bundle provider = event.getServiceReference().getBundle();
+        if (!scope.isPlugin(provider)) {
+            return;
+        }
+        String stolen = ServiceGate.impostor(event.getServiceReference());
+        if (stolen == null) {
+            return;
+        }
+        String reason = "registered a service as " + stolen + ", which only the container may provide; it was "
+                + "hidden from every bundle and the plugin stopped";
+        impostors.put(provider.getBundleId(), reason);
+        alerts.denied(provider, "register", null, reason);
+        worker.execute(() -> {
+            try {
+                provider.stop();
+            } catch (BundleException | IllegalStateException e) {
+                logger.error("Could not stop impostor plugin {}: {}", provider.getSymbolicName(), e.getMessage());
+            }
+        });
+    }
+
+    /** A new policy: refusals are announced again, and wiring refusals noted again at the next refused resolve. */
+    void policyChanged() {
+        wiringRefusals.clear(); // the allow-list may have changed
+        announced.clear();
+    }
+
+    /** The plugin resolved or unresolved: its wiring refusals are noted again at the next refused resolve, if any. */
+    void rewired(long bundleId) {
+        wiringRefusals.remove(bundleId);
+    }
+
+    /** The plugin was updated or uninstalled: nothing noted about it holds any more. */
+    void forget(long bundleId) {
+        wiringRefusals.remove(bundleId);
+        impostors.remove(bundleId);
+    }
+}

@@ -1,0 +1,242 @@
+package org.carehost.security.internal;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.carehost.security.Permission;
+import org.carehost.security.SecurityMode;
+import org.carehost.security.SecurityStatus;
+import org.osgi.service.log.Logger;
+
+/**
+ * The policy in force and where it comes from: the policy file and the trust store in {@code etc/security/}.
+ * Loads the policy at start (failing closed on an error), re-reads both when a watcher sees either change
+ * (within {@link #WATCH_MILLIS}), and writes the operator's edits through {@link PolicyFile}. A policy file with
+ * an error is refused whole and the previous policy stays in force.
+ */
+final class PolicyStore {
+
+    static final long WATCH_MILLIS = 2000;
+
+    private final PolicyFile policyFile;
+    private final Path trustDir;
+    private final Inspector inspector;
+    private final Logger logger;
+    /** Told after every new policy, once it is in force: brings the plugins in line. */
+    private final Runnable changed;
+    private final long watchMillis;
+    private final ScheduledExecutorService watcher =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "carehost-security-watch"));
+
+    private volatile Policy policy;
+    private volatile ImportRules importRules;
+    private volatile String policyError;
+    private volatile String watchedState = "";
+    /** Bumped after every policy change, before the change is applied to the plugins' grants. */
+    private volatile long version;
+
+    PolicyStore(PolicyFile policyFile, Path trustDir, Inspector inspector, Logger logger, Runnable changed) {
+        this(policyFile, trustDir, inspector, logger, changed, WATCH_MILLIS);
+    }
+
+    PolicyStore(PolicyFile policyFile, Path trustDir, Inspector inspector, Logger logger, Runnable changed,
+            long watchMillis) {
+        this.policyFile = policyFile;
+        this.trustDir = trustDir;
+        this.inspector = inspector;
+        this.logger = logger;
+        this.changed = changed;
+        this.watchMillis = watchMillis;
+        loadAtStart();
+    }
+
+    Policy policy() {
+        return policy;
+    }
+
+    ImportRules importRules() {
+        return importRules;
+    }
+
+    /** Why the policy file was refused (the previous policy, or none, is in force), or null. */
+    String error() {
+        return policyError;
+    }
+
+    long version() {
+        return version;
+    }
+
+    Path path() {
+        return policyFile.path();
+    }
+
+    Path trustDir() {
+        return trustDir;
+    }
+
+    TrustStore trustStore() {
+        return inspector.trustStore();
+    }
+
+    /** The policy's side of {@code security:status}, with the plugin counts the caller made. */
+    SecurityStatus status(int plugins, int refused) {
+        TrustStore trusted = inspector.trustStore();
+        List<String> signers = new ArrayList<>(trusted.subjects());
+        trusted.problems().forEach(problem -> signers.add("(unreadable) " + problem));
+        return new SecurityStatus(policy.mode(), policyFile.path().toString(), policyError, trustDir.toString(),
+                signers, System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"), plugins,
+                refused);
+    }
+
+    private void loadAtStart() {
+        try {
+            policyFile.createIfMissing();
+            policy = policyFile.load();
+            policyError = null;
+        } catch (IOException | PolicyException e) {
+            // No previous policy to keep: fail closed (production, nothing granted) until the file is fixed.
+            policy = new Policy(SecurityMode.PRODUCTION, List.of(), List.of(), List.of(), Map.of(), 0,
+                    Policy.DEFAULT_PATIENTS_PER_HOUR);
+            policyError = e.getMessage();
+            logger.error("Security policy {} refused, so nothing is granted until it is fixed: {}", policyFile.path(),
+                    e.getMessage());
+        }
+        importRules = new ImportRules(policy.allowedImports());
+    }
+
+    /** From now on a change to the policy file or the trust store is noticed, within the watch period. */
+    void startWatching() {
+        watchedState = watchState();
+        watcher.scheduleWithFixedDelay(this::watch, watchMillis, watchMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void close() {
+        watcher.shutdownNow();
+    }
+
+    void announceMode() {
+        if (policy.mode() == SecurityMode.DEVELOPMENT) {
+            logger.warn("Security: DEVELOPMENT mode. Plugins get the host-service permissions they declare without a "
+                    + "policy entry, and unsigned plugins run. Before real patient data: 'security:mode production' "
+                    + "(or 'mode production' in {}).", policyFile.path());
+        } else {
+            logger.info("Security: PRODUCTION mode; policy {}, trust store {} ({} signers).", policyFile.path(),
+                    trustDir, inspector.trustStore().subjects().size());
+        }
+    }
+
+    private void watch() {
+        try {
+            String state = watchState();
+            if (!state.equals(watchedState)) {
+                watchedState = state;
+                reload();
+            }
+        } catch (RuntimeException e) {
+            logger.error("Security policy watch failed: {}", e.toString());
+        }
+    }
+
+    /** Modification times and sizes of the policy file and the trust store: what a reload depends on. */
+    private String watchState() {
+        StringBuilder state = new StringBuilder();
+        try {
+            Path file = policyFile.path();
+            if (Files.exists(file)) {
+                state.append(Files.getLastModifiedTime(file).toMillis()).append('/').append(Files.size(file));
+            }
+            if (Files.isDirectory(trustDir)) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(trustDir)) {
+                    Set<String> entries = new TreeSet<>();
+                    for (Path certificate : files) {
+                        entries.add(certificate.getFileName() + "@" + Files.getLastModifiedTime(certificate).toMillis());
+                    }
+                    state.append(entries);
+                }
+            }
+        } catch (IOException e) {
+            state.append(e.getMessage());
+        }
+        return state.toString();
+    }
+
+    /** Re-reads the policy and trust store; an invalid policy is refused whole and the one in force stays. */
+    synchronized void reload() {
+        Policy loaded;
+        try {
+            if (!Files.exists(policyFile.path())) {
+                throw new PolicyException(policyFile.path() + " is missing; restore it (a missing file never lowers "
+                        + "the policy; on the next start it is written again in development mode)");
+            }
+            loaded = policyFile.load();
+        } catch (IOException | PolicyException e) {
+            if (!e.getMessage().equals(policyError)) {
+                logger.error("Security policy {} refused; the previous policy stays in force: {}", policyFile.path(),
+                        e.getMessage());
+            }
+            policyError = e.getMessage();
+            return;
+        }
+        SecurityMode before = policy.mode();
+        importRules = new ImportRules(loaded.allowedImports());
+        TrustStore trusted = TrustStore.load(trustDir);
+        if (!trusted.sameAs(inspector.trustStore())) {
+            inspector.trust(trusted); // who is a trusted signer changed: every plugin is inspected again
+        }
+        policy = loaded;
+        policyError = null;
+        version++;
+        if (before != loaded.mode()) {
+            announceMode();
+        }
+        logger.info("Security policy {} loaded: {} mode, {} grants, {} denials", policyFile.path(),
+                loaded.mode().name().toLowerCase(Locale.ROOT), loaded.grants().size(), loaded.denials().size());
+        changed.run();
+    }
+
+    // ---- the operator's edits: written to the file, then in force at once
+
+    synchronized void grant(String symbolicName, Collection<Permission> permissions) {
+        edit(() -> policyFile.grant(symbolicName, permissions));
+    }
+
+    synchronized void revoke(String symbolicName, Collection<Permission> permissions) {
+        edit(() -> policyFile.revoke(symbolicName, permissions));
+    }
+
+    synchronized void setMode(SecurityMode mode) {
+        edit(() -> policyFile.setMode(mode));
+    }
+
+    private interface Edit {
+        void run() throws IOException, PolicyException;
+    }
+
+    private void edit(Edit edit) {
+        if (policyError != null && Files.exists(policyFile.path())) {
+            throw new IllegalStateException("The policy file has an error; fix it first: " + policyError);
+        }
+        try {
+            edit.run();
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not write " + policyFile.path() + ": " + e.getMessage(), e);
+        } catch (PolicyException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        watchedState = watchState();
+        reload();
+    }
+}

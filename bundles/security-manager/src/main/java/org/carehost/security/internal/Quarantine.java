@@ -1,0 +1,69 @@
+package org.carehost.security.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+import org.carehost.sdk.plugin.PluginEvents;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+
+/**
+ * Plugins stopped for going over a run-time budget (threads, allocation): stopped on the security manager's own
+ * thread, {@code carehost/plugin/QUARANTINED} posted, the reason audited and kept for {@code plugin:why} until an
+ * operator starts the plugin again ({@link #lifted}). The plugins-at-work issue's deadlines are meant to use the same.
+ */
+final class Quarantine {
+
+    private final Map<Long, String> reasons = new ConcurrentHashMap<>();
+    private final Alerts alerts;
+    private final Executor worker;
+    private final Supplier<EventAdmin> events;
+    private final Logger logger;
+
+    Quarantine(Alerts alerts, Executor worker, Supplier<EventAdmin> events, Logger logger) {
+        this.alerts = alerts;
+        this.worker = worker;
+        this.events = events;
+        this.logger = logger;
+    }
+
+    void quarantine(Bundle plugin, String reason) {
+        String why = "quarantined: it tried to " + reason + "; it was stopped (plugin:start lifts the quarantine)";
+        if (reasons.putIfAbsent(plugin.getBundleId(), why) != null) {
+            return;
+        }
+        alerts.denied(plugin, "quarantine", null, why);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(PluginEvents.SYMBOLIC_NAME, String.valueOf(plugin.getSymbolicName()));
+        properties.put(PluginEvents.VERSION, plugin.getVersion().toString());
+        properties.put(PluginEvents.BUNDLE_ID, plugin.getBundleId());
+        properties.put(PluginEvents.REASON, why);
+        worker.execute(() -> {
+            EventAdmin admin = events.get();
+            if (admin != null) {
+                admin.postEvent(new Event(PluginEvents.QUARANTINED, properties));
+            }
+            try {
+                plugin.stop();
+            } catch (BundleException | IllegalStateException e) {
+                logger.error("Could not stop quarantined plugin {}: {}", plugin.getSymbolicName(), e.getMessage());
+            }
+        });
+    }
+
+    /** The plugin is starting again (an operator's plugin:start): the quarantine is lifted. */
+    void lifted(long bundleId) {
+        reasons.remove(bundleId);
+    }
+
+    /** Why the plugin is quarantined, or null. */
+    String reason(long bundleId) {
+        return reasons.get(bundleId);
+    }
+}

@@ -1,0 +1,101 @@
+package org.carehost.security.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.service.log.Logger;
+
+/**
+ * Applies a policy change to the plugins at once: their grants are replaced in place, and on the security
+ * manager's thread a plugin now refused, or whose visible services changed, is refreshed, and one now admitted
+ * is started if it was meant to run.
+ */
+final class Reconciler {
+
+    private final BundleContext context;
+    private final PluginScope scope;
+    private final GrantsCalculator grants;
+    private final Admission admission;
+    private final ResolverGate resolverGate;
+    private final Executor worker;
+    private final Logger logger;
+    /** Plugins whose visible services changed with the policy: refreshed by the next apply. */
+    private final Set<Long> pendingRefresh = ConcurrentHashMap.newKeySet();
+
+    Reconciler(BundleContext context, PluginScope scope, GrantsCalculator grants, Admission admission,
+            ResolverGate resolverGate, Executor worker, Logger logger) {
+        this.context = context;
+        this.scope = scope;
+        this.grants = grants;
+        this.admission = admission;
+        this.resolverGate = resolverGate;
+        this.worker = worker;
+        this.logger = logger;
+    }
+
+    /** The policy changed: every plugin's grants now, the refreshes and starts on the worker. */
+    void applyNow() {
+        grants.regrantAll(pendingRefresh::add);
+        worker.execute(this::apply);
+    }
+
+    /**
+     * Brings every plugin in line with the policy: a resolved plugin now refused, or whose visible services
+     * changed, is refreshed (stopped, re-resolved through the hooks, restarted if it may); a refused plugin now
+     * admitted is resolved and started if it was meant to run.
+     */
+    void apply() {
+        List<Bundle> refresh = new ArrayList<>();
+        List<Bundle> start = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (!scope.isPlugin(bundle)) {
+                continue;
+            }
+            boolean resolved = (bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) != 0;
+            boolean visibilityChanged = pendingRefresh.remove(bundle.getBundleId());
+            List<String> refusals = new ArrayList<>(admission.admission(bundle));
+            if (resolved) {
+                resolverGate.wiringViolations(bundle).forEach(violation -> admission.wiringRefused(bundle, violation));
+                refusals.addAll(admission.wiringRefusals(bundle));
+            }
+            if (resolved && (!refusals.isEmpty() || visibilityChanged)) {
+                refresh.add(bundle);
+            } else if (bundle.getState() == Bundle.INSTALLED && refusals.isEmpty() && persistentlyStarted(bundle)) {
+                start.add(bundle);
+            }
+        }
+        Runnable starter = () -> start.forEach(this::startQuietly);
+        if (refresh.isEmpty()) {
+            starter.run();
+        } else {
+            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(refresh,
+                    done -> worker.execute(starter));
+        }
+    }
+
+    private void startQuietly(Bundle bundle) {
+        try {
+            if (bundle.getState() != Bundle.UNINSTALLED && bundle.getState() != Bundle.ACTIVE) {
+                bundle.start();
+            }
+        } catch (BundleException | IllegalStateException e) {
+            logger.info("Plugin {} not started after the policy change: {}", bundle.getSymbolicName(), e.getMessage());
+        }
+    }
+
+    private static boolean persistentlyStarted(Bundle bundle) {
+        try {
+            return bundle.adapt(BundleStartLevel.class).isPersistentlyStarted();
+        } catch (RuntimeException uninstalled) {
+            return false;
+        }
+    }
+}
