@@ -80,6 +80,7 @@ final class ContainerOptions {
                 // Pax Exam's own bundles (its probe with the test classes, JUnit) are not plugins.
                 frameworkProperty("carehost.security.trusted").value(TRUSTED),
                 frameworkProperty("carehost.security.policy").value(new File(deployDir, "../" + deployDir.getName() + "-etc/security/policy").getPath()),
+                frameworkProperty("carehost.plugins.data").value(new File(deployDir, "../" + deployDir.getName() + "-plugins").getPath()),
                 frameworkProperty("carehost.security.truststore").value(new File(deployDir, "../" + deployDir.getName() + "-etc/security/trusted").getPath()),
                 systemProperty("carehost.bundles").value(System.getProperty("carehost.bundles")),
                 systemProperty("carehost.deploy").value(deployDir.getAbsolutePath()),

@@ -74,6 +74,30 @@ final class Fixtures {
         }
     }
 
+    /** Runs one attack of a fixture's {@code Function<String, String>} probe (property attack=name). */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static String applyProbe(BundleContext context, String name, String attack) throws Exception {
+        Collection<ServiceReference<java.util.function.Function>> references = context.getServiceReferences(
+                java.util.function.Function.class, "(attack=" + name + ")");
+        if (references.size() != 1) {
+            throw new AssertionError("expected one probe for " + name + ", found " + references.size());
+        }
+        ServiceReference<java.util.function.Function> reference = references.iterator().next();
+        try {
+            return String.valueOf(context.getService(reference).apply(attack));
+        } finally {
+            context.ungetService(reference);
+        }
+    }
+
+    static boolean hasFunctionProbe(BundleContext context, String name) {
+        try {
+            return !context.getServiceReferences(java.util.function.Function.class, "(attack=" + name + ")").isEmpty();
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** A copy of {@code jar} in {@code dir} with one main manifest header set to {@code value}. */
     static File withManifestHeader(File jar, String header, String value, File dir) throws IOException {
         File copy = new File(dir, jar.getName());

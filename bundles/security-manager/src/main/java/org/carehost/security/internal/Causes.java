@@ -32,6 +32,9 @@ final class Causes {
     static final String[] LIBRARIES = {"org.carehost.sdk", "com.fasterxml.jackson.", "org.osgi.util.",
         "org.osgi.service.", "slf4j.api", "org.apache.aries.spifly"};
 
+    /** The agent's gate: the hooked method's frame is the one below it. */
+    private static final Class<?> GATE = gate();
+
     private final PluginScope scope;
     private final StackWalker walker = StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
             StackWalker.Option.SHOW_HIDDEN_FRAMES));
@@ -46,6 +49,10 @@ final class Causes {
     Bundle current(boolean throughFramework) {
         Bundle found = walker.walk(frames -> {
             java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
+            // the checker's own frames, down to the gate, are not the call's: skip them
+            while (it.hasNext() && it.next().getDeclaringClass() != GATE) {
+                // skipped
+            }
             while (it.hasNext()) {
                 Object origin = originOf(it.next().getDeclaringClass(), throughFramework);
                 if (origin == CONTAINER) {
@@ -58,6 +65,14 @@ final class Causes {
             return threads.get(Thread.currentThread());
         });
         return found;
+    }
+
+    private static Class<?> gate() {
+        try {
+            return Class.forName("java.lang.CarehostGate");
+        } catch (ClassNotFoundException noAgent) {
+            return Causes.class; // never on a stack below the checker: without the agent there are no checks
+        }
     }
 
     /** Marks a thread as started by a plugin: a stack of JDK code only on it is the plugin's. */

@@ -1,0 +1,292 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import javax.inject.Inject;
+
+import org.carehost.audit.AuditLog;
+import org.carehost.plugins.PluginManager;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.security.Permission;
+import org.carehost.security.SecurityAdmin;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/**
+ * The second layer: plugins that get past the bytecode scan (granted use:reflection and use:files, or declaring
+ * nothing and going through the JDK's XML) are stopped at the JDK's choke points by the agent, each denial thrown in
+ * the plugin as PermissionDeniedException and audited, and nothing happens (no file, no connection, no process, no
+ * exit), while container code called by a plugin still does its own I/O. Runs on JDK 17 and, as a second failsafe
+ * execution, on JDK 25.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RuntimeEnforcementIT {
+
+    private static final String ATTACKER = "org.carehost.fixture.evil.runtime";
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    SecurityAdmin security;
+
+    @Inject
+    PluginManager plugins;
+
+    @Inject
+    AuditLog audit;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        return new Option[] {ContainerOptions.hostServicesInMemory("runtime")};
+    }
+
+    @Test
+    public void theRunTimeLayerIsOn() {
+        assertTrue(security.status().runtimeLayer(), security.status().runtimeLayer().startsWith("on"));
+    }
+
+    @Test
+    public void theDataKeyAndThePolicyAreOutOfReachWhateverIsGranted() throws Exception {
+        attacker();
+        Path keyFile = keyFile();
+        String read = attack("read:" + keyFile);
+        assertDenied(read, "a file of the container's");
+        Path policy = Paths.get(context.getProperty("carehost.security.policy")).toAbsolutePath();
+        byte[] before = Files.readAllBytes(policy);
+        assertDenied(attack("write:" + policy), "a file of the container's");
+        assertArrayEquals("the policy is unchanged", before, Files.readAllBytes(policy));
+        assertDenied(attack("list:" + policy.getParent()), "a file of the container's");
+        awaitDenialAudited(keyFile.getFileName().toString());
+    }
+
+    @Test
+    public void useFilesReachesItsOwnFolderOnly() throws Exception {
+        attacker();
+        Path own = Paths.get(context.getProperty("carehost.plugins.data")).toAbsolutePath().resolve(ATTACKER)
+                .resolve("notes-" + UUID.randomUUID() + ".txt");
+        assertTrue(attack("write:" + own), attack("write:" + own).startsWith("done"));
+        assertEquals("pwned", Files.readString(own));
+        Path outside = outside("evil-write");
+        assertDenied(attack("write:" + outside), "outside its folder");
+        assertFalse(Files.exists(outside));
+        assertDenied(attack("read-io:/etc/hostname"), "outside its folder");
+    }
+
+    @Test
+    public void theEnvironmentNeedsUseEnvAndTheContainersSecretsNeverShow() throws Exception {
+        attacker();
+        assertDenied(attack("env:CAREHOST_DATA_KEY"), "the container's secret");
+        assertDenied(attack("env:HOME"), "use:env");
+        assertDenied(attack("env:"), "the whole environment");
+    }
+
+    @Test
+    public void noConnectionWithoutUseNetwork() throws Exception {
+        attacker();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertDenied(attack("connect:" + listener.getLocalPort()), "use:network");
+            try (Socket own = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                    Socket first = listener.accept()) {
+                assertEquals("the first connection the listener sees is the test's own", own.getLocalPort(),
+                        first.getPort());
+            }
+        }
+    }
+
+    @Test
+    public void noProcessWithoutUseProcesses() throws Exception {
+        attacker();
+        Path marker = outside("evil-exec");
+        assertDenied(attack("exec:touch " + marker), "use:processes");
+        assertFalse(Files.exists(marker));
+    }
+
+    @Test
+    public void theJvmItsPropertiesAndItsStreamsAreNotAPluginsToChange() throws Exception {
+        attacker();
+        assertDenied(attack("exit"), "exit the JVM");
+        assertDenied(attack("halt"), "halt the JVM");
+        assertDenied(attack("setprop"), "system properties");
+        assertNull(System.getProperty("carehost.evil"));
+        PrintStream out = System.out;
+        assertDenied(attack("set-out"), "replace System.out");
+        assertSame(out, System.out);
+        assertDenied(attack("close-stdin"), "standard streams");
+        assertDenied(attack("native"), "use:native");
+    }
+
+    @Test
+    public void jdkToolsJmxAndTheSecurityManagersOwnCodeAreOutOfReach() throws Exception {
+        attacker();
+        assertDenied(attack("tool"), "JDK tool");
+        assertDenied(attack("jmx"), "JMX");
+        assertDenied(attack("reflect-security"), "the security manager's own code");
+    }
+
+    @Test
+    public void theFrameworkIsNoDeputy() throws Exception {
+        attacker();
+        assertDenied(attack("stop-bundle:org.carehost.clinical"), "which is not itself");
+        assertEquals(Bundle.ACTIVE, bundle("org.carehost.clinical").getState());
+        String location = ContainerOptions.bundleFile("carehost-fixture-evil-fragment").toURI().toString();
+        assertDenied(attack("install:" + location), "install a bundle");
+        for (Bundle bundle : context.getBundles()) {
+            assertFalse("nothing was installed", location.equals(bundle.getLocation()));
+        }
+    }
+
+    @Test
+    public void aLibraryOrAThreadOfJdkCodeActsForThePluginThatUsesIt() throws Exception {
+        attacker();
+        Path outside = outside("evil-jackson");
+        assertDenied(attack("jackson-write:" + outside), "outside its folder");
+        assertFalse(Files.exists(outside));
+        Path own = Paths.get(context.getProperty("carehost.plugins.data")).toAbsolutePath().resolve(ATTACKER)
+                .resolve("jackson-" + UUID.randomUUID());
+        assertTrue("positive control: Jackson writes in the plugin's own folder", attack("jackson-write:" + own)
+                .startsWith("done"));
+        assertTrue(Files.exists(own));
+        assertDenied(attack("jackson-read:" + keyFile()), "a file of the container's");
+        assertDenied(attack("thread-exit"), "exit the JVM");
+    }
+
+    @Test
+    public void containerCodeCalledByAPluginStillDoesItsOwnIo() throws Exception {
+        attacker();
+        String answer = attack("patients");
+        assertTrue(answer, answer.startsWith("done: ") && answer.endsWith(" patients"));
+    }
+
+    @Test
+    public void aPluginOverItsThreadBudgetIsQuarantinedUntilStartedAgain() throws Exception {
+        Bundle plugin = attacker();
+        String answer = attack("threads:40");
+        assertDenied(answer, "threads");
+        Await.until("the plugin is stopped", 20_000, () -> plugin.getState() != Bundle.ACTIVE);
+        String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
+        assertTrue(why, why.contains("quarantined"));
+        awaitDenialAudited("quarantined");
+        plugin.start();
+        Await.until("started again", 20_000, () -> Fixtures.hasFunctionProbe(context, "runtime"));
+        assertFalse(String.join(" ", security.refusals(plugin)).contains("quarantined"));
+    }
+
+    @Test
+    public void xmlThatTheScanDoesNotSeeCannotReadOrWriteFiles() throws Exception {
+        Path policy = Paths.get(context.getProperty("carehost.security.policy"));
+        String text = Files.readString(policy);
+        if (!text.contains("allow-import javax.xml.*")) {
+            Files.writeString(policy, text + "\nallow-import javax.xml.* org.w3c.dom org.xml.sax\n");
+        }
+        Bundle xml = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-evil-xml"));
+        Await.until("the XML plugin resolves once its imports are allowed", 20_000, () -> {
+            try {
+                xml.start();
+                return xml.getState() == Bundle.ACTIVE && Fixtures.hasFunctionProbe(context, "xml");
+            } catch (org.osgi.framework.BundleException notYet) {
+                return false;
+            }
+        });
+        assertDenied(Fixtures.applyProbe(context, "xml", "xxe:" + keyFile()), "a file of the container's");
+        Path outside = outside("evil-xslt");
+        assertDenied(Fixtures.applyProbe(context, "xml", "write:" + outside), "use:files");
+        assertFalse(Files.exists(outside));
+    }
+
+    // ---- helpers
+
+    private Bundle attacker() throws Exception {
+        Bundle plugin = bundle(ATTACKER);
+        if (plugin == null) {
+            plugin = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-evil-runtime"));
+            security.grant(ATTACKER, List.of(Permission.USE_REFLECTION, Permission.USE_FILES));
+        }
+        Bundle attacker = plugin;
+        Await.until("the attacker runs", 20_000, () -> {
+            if (attacker.getState() != Bundle.ACTIVE) {
+                try {
+                    attacker.start();
+                } catch (org.osgi.framework.BundleException notYet) {
+                    return false;
+                }
+            }
+            return Fixtures.hasFunctionProbe(context, "runtime");
+        });
+        return plugin;
+    }
+
+    private String attack(String attack) throws Exception {
+        return Fixtures.applyProbe(context, "runtime", attack);
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        return null;
+    }
+
+    private Path keyFile() throws IOException {
+        Path keys = Paths.get(context.getProperty("carehost.keys")).toAbsolutePath();
+        try (Stream<Path> files = Files.list(keys)) {
+            return files.filter(Files::isRegularFile).findFirst().orElseThrow(() -> new AssertionError("no key in " + keys));
+        }
+    }
+
+    private static Path outside(String prefix) throws IOException {
+        return Fixtures.workFolder(prefix).toAbsolutePath().resolve(prefix + "-" + UUID.randomUUID() + ".txt");
+    }
+
+    private static void assertDenied(String answer, String reasonPart) {
+        assertTrue("expected a denial (" + reasonPart + "): " + answer, answer.startsWith("denied: "));
+        assertTrue("expected '" + reasonPart + "' in: " + answer, answer.contains(reasonPart));
+    }
+
+    private void awaitDenialAudited(String reasonPart) throws InterruptedException {
+        Await.until("a run-time denial (" + reasonPart + ") in the audit trail", 10_000, () -> {
+            for (AuditRecord record : audit.query(new AuditQuery(null, ATTACKER, null, AuditOutcome.DENIED, null, null,
+                    0, 200)).items()) {
+                if (String.valueOf(record.reason()).contains(reasonPart)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    @SuppressWarnings("unused")
+    private static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
