@@ -69,6 +69,11 @@ final class Hooks {
         "java/net/InetAddress getByName (Ljava/lang/String;)", "java/net/InetAddress getAllByName (Ljava/lang/String;)",
         "java/net/InetAddress getLocalHost",
         "sun/nio/ch/FileChannelImpl implCloseChannel field:fd:Ljava/io/FileDescriptor;",
+        // the standard streams, whatever stands in for them (the shell's per-thread streams, a test runner's)
+        "java/io/InputStream close this", "java/io/OutputStream close this", "java/io/FilterInputStream close this",
+        "java/io/FilterOutputStream close this", "java/io/BufferedInputStream close this", "java/io/PrintStream close this",
+        "org/apache/felix/gogo/runtime/threadio/ThreadInputStream close this",
+        "org/apache/felix/gogo/runtime/threadio/ThreadPrintStream close this",
         // processes, exit, shutdown hooks
         "java/lang/ProcessImpl start", "java/lang/ProcessBuilder environment",
         "java/lang/Runtime exit", "java/lang/Runtime halt", "java/lang/Runtime addShutdownHook",

@@ -53,6 +53,9 @@ final class Causes {
             while (it.hasNext() && it.next().getDeclaringClass() != GATE) {
                 // skipped
             }
+            if (it.hasNext()) {
+                it.next(); // the hooked method itself, which may be a container bundle's (the shell's streams)
+            }
             while (it.hasNext()) {
                 Object origin = originOf(it.next().getDeclaringClass(), throughFramework);
                 if (origin == CONTAINER) {

@@ -53,6 +53,9 @@ final class ChokePoints {
         int dot = hook.lastIndexOf('.');
         String owner = hook.substring(0, dot);
         String method = hook.substring(dot + 1);
+        if (method.equals("close") && !owner.equals("sun.nio.ch.FileChannelImpl")) {
+            return isStandard(self) ? Request.of(Kind.CONTAINER, "close the process's standard streams") : null;
+        }
         switch (owner) {
             case "java.io.FileInputStream":
             case "java.io.FileOutputStream":
@@ -275,6 +278,12 @@ final class ChokePoints {
             return null;
         }
         return null;
+    }
+
+    /** System.in, out or err as they are now, or a stream on the process's own descriptors 0, 1 and 2. */
+    private static boolean isStandard(Object stream) {
+        return stream != null && (stream == System.in || stream == System.out || stream == System.err
+                || standardStream(descriptor(stream)));
     }
 
     private static boolean standardStream(FileDescriptor descriptor) {
