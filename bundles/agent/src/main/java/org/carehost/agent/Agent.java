@@ -45,6 +45,11 @@ public final class Agent {
     }
 
     static synchronized void install(Instrumentation instrumentation) throws Exception {
+        if ("off".equals(System.getProperty("carehost.agent"))) {
+            // for measuring its cost only (benchmarks): the security manager then says the run-time layer is off
+            System.err.println("carehost: -Dcarehost.agent=off: the run-time enforcement layer is not installed");
+            return;
+        }
         if (gateDefined()) {
             return; // started twice (-javaagent and Launcher-Agent-Class): once is enough
         }
