@@ -201,6 +201,34 @@ public class RuntimeEnforcementIT {
     }
 
     @Test
+    public void aPluginOverItsAllocationBudgetIsQuarantinedAndItsThreadsInterrupted() throws Exception {
+        Bundle plugin = attacker();
+        Path policy = Paths.get(context.getProperty("carehost.security.policy"));
+        String before = Files.readString(policy);
+        Files.writeString(policy, before + "\nallocation plugin " + ATTACKER + " 20\n");
+        try {
+            security.grant(ATTACKER, List.of(Permission.USE_FILES)); // an edit reloads the policy before it returns
+            assertEquals("done: allocating", attack("allocate"));
+            Await.until("the plugin is stopped", 20_000, () -> plugin.getState() != Bundle.ACTIVE);
+            String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
+            assertTrue(why, why.contains("quarantined") && why.contains("MB/s"));
+            Await.until("its allocating thread ends, interrupted", 20_000, () -> !threadNamed("evil-runtime-hog"));
+        } finally {
+            Files.writeString(policy, before);
+            security.grant(ATTACKER, List.of(Permission.USE_FILES));
+        }
+    }
+
+    private static boolean threadNamed(String name) {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals(name) && thread.isAlive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     public void xmlThatTheScanDoesNotSeeCannotReadOrWriteFiles() throws Exception {
         Path policy = Paths.get(context.getProperty("carehost.security.policy"));
         String text = Files.readString(policy);

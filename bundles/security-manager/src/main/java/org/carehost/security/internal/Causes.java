@@ -107,13 +107,15 @@ final class Causes {
         return live;
     }
 
-    /** The running threads each plugin started, by bundle id. */
-    Map<Long, java.util.List<Thread>> threadsByPlugin() {
-        Map<Long, java.util.List<Thread>> all = new java.util.HashMap<>();
+    /** The running threads each plugin started. */
+    Map<Bundle, java.util.List<Thread>> threadsByPlugin() {
+        Map<Long, Bundle> plugins = new java.util.HashMap<>();
+        Map<Bundle, java.util.List<Thread>> all = new java.util.HashMap<>();
         synchronized (threads) {
             threads.forEach((thread, plugin) -> {
                 if (thread.isAlive()) {
-                    all.computeIfAbsent(plugin.getBundleId(), id -> new java.util.ArrayList<>()).add(thread);
+                    Bundle key = plugins.computeIfAbsent(plugin.getBundleId(), id -> plugin);
+                    all.computeIfAbsent(key, id -> new java.util.ArrayList<>()).add(thread);
                 }
             });
         }

@@ -71,6 +71,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final PluginEventDelivery eventDelivery;
     private final Quarantine quarantine;
     private final RuntimeEnforcement runtime;
+    private final AllocationWatch allocations;
     private final List<ServiceRegistration<?>> hooks = new ArrayList<>();
     private final SynchronousBundleListener bundleListener = this::bundleChanged;
     private final AllServiceListener impostorWatch;
@@ -111,6 +112,12 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.quarantine = new Quarantine(alerts, worker, () -> events, logger);
         this.runtime = runtimeEnforcement(logger);
         runtime.open(); // before any plugin runs: plugins start at a higher start level
+        this.allocations = new AllocationWatch(runtime.causes(), bundle -> store.policy().budgets()
+                .allocationBytesPerSecond(String.valueOf(bundle.getSymbolicName())), (plugin, reason) -> {
+                    deny(plugin, "runtime", "allocation", "denied at run time: " + reason);
+                    quarantine.quarantine(plugin, reason);
+                }, logger);
+        allocations.start();
         store.announceMode();
         store.startWatching();
         worker.execute(reconciler::apply);
@@ -159,6 +166,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     @Deactivate
     void deactivate() {
         runtime.close();
+        allocations.stop();
         store.close();
         worker.shutdown();
         eventDelivery.close();
