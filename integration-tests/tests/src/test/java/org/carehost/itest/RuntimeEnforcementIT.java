@@ -165,6 +165,23 @@ public class RuntimeEnforcementIT {
     }
 
     @Test
+    public void aFrameworkExtensionIsRefusedOnEveryInstallPathEvenTheContainers() throws Exception {
+        java.io.File jar = Fixtures.withManifestHeader(ContainerOptions.bundleFile("carehost-fixture-greeter-v1"),
+                "Fragment-Host", "system.bundle; extension:=framework", Fixtures.workFolder("extension").toFile());
+        String location = jar.toURI().toString();
+        try {
+            context.installBundle(location); // this test is container code: the refusal holds even here
+            org.junit.Assert.fail("a framework extension was installed");
+        } catch (org.osgi.framework.BundleException | RuntimeException refused) {
+            String all = String.valueOf(refused) + " " + refused.getCause();
+            assertTrue(all, all.contains("framework extension"));
+        }
+        for (Bundle bundle : context.getBundles()) {
+            assertFalse("nothing was installed", location.equals(bundle.getLocation()));
+        }
+    }
+
+    @Test
     public void aLibraryOrAThreadOfJdkCodeActsForThePluginThatUsesIt() throws Exception {
         attacker();
         Path outside = outside("evil-jackson");

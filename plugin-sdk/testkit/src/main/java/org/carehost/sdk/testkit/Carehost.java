@@ -102,6 +102,7 @@ public final class Carehost implements AutoCloseable {
         config.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "100");
         config.put("carehost.security.policy", writePolicy(storage, plugin).toString());
         config.put("carehost.security.truststore", storage.resolve("etc/security/trusted").toString());
+        config.put("carehost.plugins.data", storage.resolve("data/plugins").toString());
         config.putAll(properties);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         Framework framework = factory.newFramework(config);
@@ -140,6 +141,16 @@ public final class Carehost implements AutoCloseable {
             framework.waitForStop(TIMEOUT.toMillis());
             throw e;
         }
+    }
+
+    /**
+     * The plugin's own folder, {@code data/plugins/<symbolic name>/} of this container: the one place its files may
+     * be with {@code use:files} (the run-time layer refuses the rest), made if missing.
+     */
+    public Path pluginFolder() throws IOException {
+        Path folder = storage.resolve("data/plugins").resolve(String.valueOf(plugin().getSymbolicName()));
+        Files.createDirectories(folder);
+        return folder;
     }
 
     /** The bundle of the plugin under test. */

@@ -14,5 +14,5 @@ public @interface ReporterConfig {
 
     @AttributeDefinition(name = "Report directory",
             description = "Where public-health-<yyyy-MM-dd>.jsonl files are appended; relative to the container's working directory.")
-    String reportDirectory() default "data/reports";
+    String reportDirectory() default "data/plugins/org.carehost.sample.publichealth/reports";
 }

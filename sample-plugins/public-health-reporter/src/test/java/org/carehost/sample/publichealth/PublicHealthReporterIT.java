@@ -28,7 +28,7 @@ class PublicHealthReporterIT {
     @Test
     void reportableConditionsAreWrittenOthersAreNot(Carehost carehost, PatientService patients,
             AppointmentService appointments) throws Exception {
-        Path reports = Files.createTempDirectory("reports");
+        Path reports = Files.createDirectories(carehost.pluginFolder().resolve("reports")); // its own folder
         carehost.configure("org.carehost.sample.publichealth.PublicHealthReporter",
                 Map.of("reportDirectory", reports.toString()));
         Thread.sleep(500); // the component restarts with the new configuration
