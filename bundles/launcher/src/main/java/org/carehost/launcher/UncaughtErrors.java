@@ -34,8 +34,8 @@ final class UncaughtErrors implements Thread.UncaughtExceptionHandler {
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     /**
-     * {@code previous}: the handler to call after this one, or null; {@code err}: where the line goes (read at each
-     * error: the shell may replace {@code System.err}); {@code stop}: signals the stop, once, without allocating.
+     * {@code previous}: the handler to call after this one, or null; {@code err}: where the line goes;
+     * {@code stop}: signals the stop, once, without allocating.
      */
     UncaughtErrors(Thread.UncaughtExceptionHandler previous, Supplier<PrintStream> err, Runnable stop) {
         this.previous = previous;
@@ -61,7 +61,10 @@ final class UncaughtErrors implements Thread.UncaughtExceptionHandler {
         exiter.setDaemon(true);
         exiter.start();
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-        UncaughtErrors handler = new UncaughtErrors(previous, () -> System.err, fatal::countDown);
+        // The process's standard error as it is now, before the Gogo shell swaps System.err for a stream per thread
+        // (in which a line printed on a shell thread may stay in that thread's pipe).
+        PrintStream stderr = System.err;
+        UncaughtErrors handler = new UncaughtErrors(previous, () -> stderr, fatal::countDown);
         Thread.setDefaultUncaughtExceptionHandler(handler);
         return new Installed(handler, previous, exiter);
     }
@@ -70,7 +73,9 @@ final class UncaughtErrors implements Thread.UncaughtExceptionHandler {
     public void uncaughtException(Thread thread, Throwable error) {
         VirtualMachineError fatal = fatal(error);
         try {
-            err.get().println(fatal != null ? fatalLine(thread, fatal) : line(thread, error));
+            PrintStream out = err.get();
+            out.println(fatal != null ? fatalLine(thread, fatal) : line(thread, error));
+            out.flush();
         } catch (Throwable notEvenOneLine) {
             // out of memory even for the line: the stop below matters more
         }
