@@ -185,7 +185,9 @@ final class Admission {
             return;
         }
         if (event.getType() == ServiceEvent.UNREGISTERING) {
-            refusedServices.remove(reference.getProperty(Constants.SERVICE_ID));
+            if (refusedServices.remove(reference.getProperty(Constants.SERVICE_ID))) {
+                forgetInGogo(reference);
+            }
         } else {
             refuseIfImpostor(reference);
         }
@@ -220,6 +222,23 @@ final class Admission {
                 provider.stop();
             } catch (BundleException | IllegalStateException e) {
                 logger.error("Could not stop impostor plugin {}: {}", provider.getSymbolicName(), e.getMessage());
+            }
+        });
+    }
+
+    /** A refused command gone: Gogo, if it saw it before it was refused, must forget its names ({@link GogoNames}). */
+    private void forgetInGogo(ServiceReference<?> command) {
+        List<String> functions = commands.shadowingFunctions(command);
+        if (functions.isEmpty()) {
+            return;
+        }
+        String commandScope = String.valueOf(command.getProperty(ShellCommands.SCOPE)).trim();
+        worker.execute(() -> {
+            try {
+                GogoNames.forget(context, commandScope, functions);
+            } catch (Exception | LinkageError e) {
+                logger.warn("Could not remove the refused command {}:{} from the shell; if '{}' fails, restart the "
+                        + "container: {}", commandScope, functions, functions.get(0), e.toString());
             }
         });
     }

@@ -107,6 +107,12 @@ final class ServiceGate implements FindHook, EventListenerHook {
     @Override
     public void event(ServiceEvent event, Map<BundleContext, Collection<ListenerInfo>> listeners) {
         ServiceReference<?> reference = event.getServiceReference();
+        if (event.getType() == ServiceEvent.UNREGISTERING && scope.isPlugin(reference.getBundle())
+                && impostor(reference, commands) != null) {
+            // An impostor found after it registered (a container command of the same name came later) was seen by
+            // the shell meanwhile: its going must reach everyone, or Gogo keeps a dead command under that name.
+            return;
+        }
         listeners.keySet().removeIf(context -> {
             Bundle listener = context.getBundle();
             if (listener == null || listener.getBundleId() == 0 || listener.getBundleId() == self) {

@@ -110,6 +110,25 @@ final class ShellCommands {
         return null;
     }
 
+    /**
+     * The functions of a plugin's command that a container command has in another scope: names Gogo may keep after
+     * the command went. Not those of a reserved scope, nor a scoped name the container has too: Gogo must keep those.
+     */
+    List<String> shadowingFunctions(ServiceReference<?> reference) {
+        Object scopeProperty = reference.getProperty(SCOPE);
+        String pluginScope = scopeProperty == null ? "" : String.valueOf(scopeProperty).trim();
+        if (RESERVED_SCOPES.contains(pluginScope.toLowerCase(Locale.ROOT))) {
+            return List.of();
+        }
+        List<String> taken = functions(reference.getProperty(FUNCTION));
+        taken.removeIf(function -> {
+            String scoped = containerCommand(function.toLowerCase(Locale.ROOT));
+            return scoped == null || container.values().stream().flatMap(functions -> functions.values().stream())
+                    .anyMatch((pluginScope + ":" + function)::equalsIgnoreCase);
+        });
+        return taken;
+    }
+
     /** The scoped name of a container command with this function (lower case), or null. */
     private String containerCommand(String function) {
         String builtIn = RUNTIME_BUILT_INS.get(function);

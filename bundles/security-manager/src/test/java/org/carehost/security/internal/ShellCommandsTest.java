@@ -68,6 +68,14 @@ class ShellCommandsTest {
     }
 
     @Test
+    void theNamesGogoMustForgetAreTheShadowingOnesOnly() {
+        commands.containerChanged(registered(command(gogoCommand, "felix", new String[] {"lb", "install"})));
+        commands.containerChanged(registered(command(gogoCommand, "aa", "install")));
+        assertEquals(List.of("lb"), commands.shadowingFunctions(command(plugin, "aa", new String[] {"lb", "install", "own"})));
+        assertEquals(List.of(), commands.shadowingFunctions(command(plugin, "felix", "lb")), "felix:lb is the container's");
+    }
+
+    @Test
     void functionsAreReadFromAStringAnArrayOrACollection() {
         assertEquals(List.of("lb"), ShellCommands.functions(" lb "));
         assertEquals(List.of("lb", "install"), ShellCommands.functions(new String[] {"lb", "install", ""}));
