@@ -198,8 +198,9 @@ public class ContainerProcessIT {
                 assertTrue("one line, no stack trace: " + run, !lines.get(i + 1).startsWith("\tat "));
             }
         }
-        String logged = Files.readString(home.resolve("data/log/carehost.log"));
-        assertTrue("every bundle stopped cleanly: " + logged, logged.contains("hello plugin deactivated"));
+        // The store removes its in-use mark when it stops (after every bundle above it); a halted JVM leaves it.
+        assertTrue("the store was open: " + run, Files.exists(home.resolve("data/db/carehost.mv.db")));
+        assertTrue("the store stopped cleanly: " + run, !Files.exists(home.resolve("data/db/carehost.in-use")));
     }
 
     private static Matcher row(String table, String symbolicName) {
