@@ -13,8 +13,9 @@ import org.osgi.framework.launch.Framework;
  * The first Carehost code to run, started by the bnd launcher with the system bundle's context right
  * after the framework is initialised and before any bundle is installed. Everything here must happen
  * before bundles start: the working directory and {@code etc/} defaults exist before logging and the
- * deploy watcher read them, the console mode is known before the Gogo shell starts, and the shutdown
- * hook is there before anything can be interrupted.
+ * deploy watcher read them, the console mode is known before the Gogo shell starts, the shutdown
+ * hook is there before anything can be interrupted, and no thread can die of an OutOfMemoryError unnoticed
+ * ({@link UncaughtErrors}: the container stops and exits with status 3 instead of running half alive).
  */
 public final class Boot implements BundleActivator {
 
@@ -27,6 +28,7 @@ public final class Boot implements BundleActivator {
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
     private Thread shutdownHook;
+    private UncaughtErrors.Installed uncaughtErrors;
 
     @Override
     public void start(BundleContext systemContext) throws Exception {
@@ -49,10 +51,15 @@ public final class Boot implements BundleActivator {
         Framework framework = (Framework) systemContext.getBundle(0);
         shutdownHook = new Thread(() -> stopCleanly(framework), "carehost-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // After the hook: a fatal error exits the JVM, and the hook is what stops the bundles cleanly.
+        uncaughtErrors = UncaughtErrors.install(System::exit);
     }
 
     @Override
     public void stop(BundleContext systemContext) {
+        if (uncaughtErrors != null) {
+            uncaughtErrors.close();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {

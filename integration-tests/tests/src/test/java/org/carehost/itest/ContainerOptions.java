@@ -63,6 +63,11 @@ final class ContainerOptions {
                 containerBundle("carehost-config", 22));
     }
 
+    /** Gogo's {@code felix:} commands ({@code lb}, {@code install}, ...), as carehost.jar has them for the operator. */
+    static Option gogoCommands() {
+        return containerBundle("org.apache.felix.gogo.command", 13);
+    }
+
     static Option container(File deployDir) {
         return composite(
                 cleanCaches(true),

@@ -173,6 +173,36 @@ public class ContainerProcessIT {
         process.getOutputStream().close();
     }
 
+    @Test
+    public void aThreadDyingOfOutOfMemoryStopsTheContainerCleanlyWithStatusThree() throws Exception {
+        Path home = freshHome("fatal-error");
+        // The shell hands the JVM's default handler a thread and an error, as the JVM does when a thread dies of one:
+        // first an ordinary exception (one line, the container goes on), then an OutOfMemoryError. The last line
+        // would keep the container up for a minute, and a script exits with 0 or 1: only the handler exits with 3.
+        Run run = script(home, JAVA_17, String.join("\n",
+                "t = new java.lang.Thread carehost-watcher-under-test",
+                "h = $t getDefaultUncaughtExceptionHandler",
+                "$h uncaughtException $t (new java.lang.IllegalStateException simulated)",
+                "plugin:list",
+                "$h uncaughtException $t (new java.lang.OutOfMemoryError 'Java heap space')",
+                "$t sleep 60000", ""));
+        assertEquals(run.toString(), 3, run.exit);
+        assertTrue(run.toString(), run.err.contains("carehost: thread \"carehost-watcher-under-test\" died of "
+                + "java.lang.IllegalStateException"));
+        assertTrue("the container went on: " + run, run.out.contains("org.carehost.sample.hello"));
+        assertTrue(run.toString(), run.err.contains("carehost: thread \"carehost-watcher-under-test\" died of "
+                + "java.lang.OutOfMemoryError: Java heap space; the container is stopping (exit status 3)"));
+        java.util.List<String> lines = run.err.lines().toList();
+        for (int i = 0; i < lines.size() - 1; i++) {
+            if (lines.get(i).contains("carehost-watcher-under-test")) {
+                assertTrue("one line, no stack trace: " + run, !lines.get(i + 1).startsWith("\tat "));
+            }
+        }
+        // The store removes its in-use mark when it stops (after every bundle above it); a halted JVM leaves it.
+        assertTrue("the store was open: " + run, Files.exists(home.resolve("data/db/carehost.mv.db")));
+        assertTrue("the store stopped cleanly: " + run, !Files.exists(home.resolve("data/db/carehost.in-use")));
+    }
+
     private static Matcher row(String table, String symbolicName) {
         Matcher row = Pattern.compile("(?m)^(\\d+)\\s+" + Pattern.quote(symbolicName) + "\\s+(\\S+)\\s+(\\S+)").matcher(table);
         assertTrue(symbolicName + " not listed in\n" + table, row.find());

@@ -58,6 +58,25 @@ final class Fixtures {
         }
     }
 
+    /** Whether a service matching {@code filter} is registered (as the trusted test probe sees it). */
+    static boolean hasService(BundleContext context, String filter) {
+        try {
+            return context.getServiceReferences((String) null, filter) != null; // any class: null is none
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** The installed bundle with this symbolic name (a container bundle, typically). */
+    static Bundle bundle(BundleContext context, String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError(symbolicName + " is not installed in the test container");
+    }
+
     /** Runs the fixture's probe for {@code attack} (a {@code Callable<String>} service) and returns what it says. */
     @SuppressWarnings("rawtypes")
     static String callProbe(BundleContext context, String attack) throws Exception {

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.inject.Inject;
 
+import org.apache.felix.service.command.CommandProcessor;
 import org.carehost.audit.AuditLog;
 import org.carehost.plugins.PluginManager;
 import org.carehost.sdk.audit.AuditOutcome;
@@ -72,9 +73,12 @@ public class SecurityCorpusIT {
     @Inject
     AuditLog audit;
 
+    @Inject
+    CommandProcessor shell;
+
     @Configuration
     public Option[] config() throws IOException {
-        return new Option[] {ContainerOptions.hostServicesInMemory("security")};
+        return new Option[] {ContainerOptions.hostServicesInMemory("security"), ContainerOptions.gogoCommands()};
     }
 
     @Test
@@ -244,6 +248,58 @@ public class SecurityCorpusIT {
     }
 
     @Test
+    public void aPluginCannotShadowAnOperatorsCommandByTakingItsName() throws Exception {
+        Bundle plugin = install("evil-shadows-command");
+        String reason = "registered the shell command aa:lb, which would shadow the container's command felix:lb";
+        int deniedBefore = denials(plugin, "security.register", reason); // the other test installs it too
+        try {
+            plugin.start();
+            Await.until("the plugin registering aa:lb is stopped", 10_000, () -> plugin.getState() != Bundle.ACTIVE);
+            Await.until("the denial is audited", 10_000, () -> denials(plugin, "security.register", reason) > deniedBefore);
+            String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
+            assertTrue(why, why.contains("felix:lb"));
+            String listed = Shell.run(shell, "lb");
+            assertTrue("the operator's lb runs, and lists the plugin: " + listed,
+                    listed.contains("evil-shadows-command") && listed.contains(String.valueOf(plugin.getBundleId())));
+        } finally {
+            plugin.uninstall();
+        }
+    }
+
+    @Test
+    public void aContainerCommandArrivingLaterStopsThePluginThatTookItsName() throws Exception {
+        Bundle gogoCommands = Fixtures.bundle(context, "org.apache.felix.gogo.command");
+        Bundle plugin = install("evil-shadows-command");
+        String reason = "registered the shell command aa:lb, which would shadow the container's command felix:lb";
+        int deniedBefore = denials(plugin, "security.register", reason);
+        gogoCommands.stop();
+        try {
+            plugin.start();
+            Await.until("aa:lb is registered while no container command is named lb", 10_000, () -> plugin.getState()
+                    == Bundle.ACTIVE && Fixtures.hasService(context, "(&(osgi.command.scope=aa)(osgi.command.function=lb))"));
+        } finally {
+            gogoCommands.start();
+        }
+        try {
+            Await.until("the plugin is stopped once felix:lb is back", 10_000, () -> plugin.getState() != Bundle.ACTIVE);
+            Await.until("the denial is audited", 10_000, () -> denials(plugin, "security.register", reason) > deniedBefore);
+            assertTrue(String.join(" ", security.refusals(plugin)), String.join(" ", security.refusals(plugin)).contains(reason));
+            Await.until("the operator's lb runs again (Gogo forgot aa:lb)", 10_000, () -> lists(plugin));
+        } finally {
+            plugin.uninstall();
+        }
+    }
+
+    /** Whether the operator's unscoped {@code lb} runs and lists the plugin. */
+    private boolean lists(Bundle plugin) {
+        try {
+            return Shell.run(shell, "lb").contains("evil-shadows-command");
+        } catch (Exception stillBroken) {
+            return false;
+        }
+    }
+
+    @Test
     public void anAmbientPermissionGrantedLetsThePluginRunAndItsRevocationStopsIt() throws Exception {
         Bundle plugin = install("evil-socket");
         try {
@@ -293,6 +349,16 @@ public class SecurityCorpusIT {
 
     private String attack(String name) throws Exception {
         return Fixtures.callProbe(context, name);
+    }
+
+    /** How many denials of the plugin for this operation, with this in the reason, the audit trail holds. */
+    private int denials(Bundle plugin, String operation, String reasonPart) {
+        int count = 0;
+        for (AuditRecord record : audit.query(new AuditQuery(null, plugin.getSymbolicName(), null, AuditOutcome.DENIED,
+                null, null, 0, 100)).items()) {
+            count += record.operation().equals(operation) && String.valueOf(record.reason()).contains(reasonPart) ? 1 : 0;
+        }
+        return count;
     }
 
     private Patient createPatient() {

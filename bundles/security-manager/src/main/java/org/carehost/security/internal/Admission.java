@@ -16,12 +16,14 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.log.Logger;
 
 /**
  * Whether a plugin may resolve (its declaration, signature and code against its grants), and every refusal
  * noted so far: announced once per revision and reason set, refusals met while wiring, and impostors (plugins
- * that registered a service as a host interface, which are then stopped). {@code plugin:why} reads them all.
+ * that registered a service as a host interface or a shell command of the container's, which are then stopped).
+ * {@code plugin:why} reads them all.
  */
 final class Admission {
 
@@ -35,11 +37,15 @@ final class Admission {
     private final Logger logger;
     private final Map<Long, Set<String>> wiringRefusals = new ConcurrentHashMap<>();
     private final Map<Long, String> impostors = new ConcurrentHashMap<>();
+    /** Impostor services already refused (by service id): each is audited and its plugin stopped once. */
+    private final Set<Long> refusedServices = ConcurrentHashMap.newKeySet();
+    private final ShellCommands commands;
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
 
     Admission(BundleContext context, PluginScope scope, Inspector inspector, PolicyStore store,
-            GrantsCalculator grants, Alerts alerts, Executor worker, Logger logger) {
+            GrantsCalculator grants, Alerts alerts, Executor worker, Logger logger, ShellCommands commands) {
         this.context = context;
+        this.commands = commands;
         this.scope = scope;
         this.inspector = inspector;
         this.store = store;
@@ -165,21 +171,50 @@ final class Admission {
         return wiringRefusals.getOrDefault(plugin.getBundleId(), Set.of());
     }
 
-    /** A plugin registering a service as a host interface is an impostor: hidden at once, then stopped. */
+    /**
+     * A plugin registering (or changing its service into) a host interface or a container's shell command is an
+     * impostor: hidden at once by {@link ServiceGate}, then stopped. A container command arriving may make a plugin's
+     * command, registered before, an impostor too.
+     */
     void serviceChanged(ServiceEvent event) {
-        if (event.getType() != ServiceEvent.REGISTERED) {
+        ServiceReference<?> reference = event.getServiceReference();
+        if (!scope.isPlugin(reference.getBundle())) {
+            if (commands.containerChanged(event)) {
+                refuseShadowingCommands();
+            }
             return;
         }
-        Bundle provider = event.getServiceReference().getBundle();
-        if (!scope.isPlugin(provider)) {
+        if (event.getType() == ServiceEvent.UNREGISTERING) {
+            if (refusedServices.remove(reference.getProperty(Constants.SERVICE_ID))) {
+                forgetInGogo(reference);
+            }
+        } else {
+            refuseIfImpostor(reference);
+        }
+    }
+
+    /** Once this receives service events: learns the container's commands and refuses plugins' that take one. */
+    void openCommands() {
+        commands.open(context);
+        refuseShadowingCommands();
+    }
+
+    private void refuseShadowingCommands() {
+        for (ServiceReference<?> command : ShellCommands.commandServices(context)) {
+            if (scope.isPlugin(command.getBundle())) {
+                refuseIfImpostor(command);
+            }
+        }
+    }
+
+    private void refuseIfImpostor(ServiceReference<?> reference) {
+        Bundle provider = reference.getBundle();
+        String stolen = ServiceGate.impostor(reference, commands);
+        if (provider == null || stolen == null
+                || !refusedServices.add((Long) reference.getProperty(Constants.SERVICE_ID))) {
             return;
         }
-        String stolen = ServiceGate.impostor(event.getServiceReference());
-        if (stolen == null) {
-            return;
-        }
-        String reason = "registered a service as " + stolen + ", which only the container may provide; it was "
-                + "hidden from every bundle and the plugin stopped";
+        String reason = stolen + "; it was hidden from every bundle and the plugin stopped";
         impostors.put(provider.getBundleId(), reason);
         alerts.denied(provider, "register", null, reason);
         worker.execute(() -> {
@@ -187,6 +222,23 @@ final class Admission {
                 provider.stop();
             } catch (BundleException | IllegalStateException e) {
                 logger.error("Could not stop impostor plugin {}: {}", provider.getSymbolicName(), e.getMessage());
+            }
+        });
+    }
+
+    /** A refused command gone: Gogo, if it saw it before it was refused, must forget its names ({@link GogoNames}). */
+    private void forgetInGogo(ServiceReference<?> command) {
+        List<String> functions = commands.shadowingFunctions(command);
+        if (functions.isEmpty()) {
+            return;
+        }
+        String commandScope = String.valueOf(command.getProperty(ShellCommands.SCOPE)).trim();
+        worker.execute(() -> {
+            try {
+                GogoNames.forget(context, commandScope, functions);
+            } catch (Exception | LinkageError e) {
+                logger.warn("Could not remove the refused command {}:{} from the shell; if '{}' fails, restart the "
+                        + "container: {}", commandScope, functions, functions.get(0), e.toString());
             }
         });
     }

@@ -99,7 +99,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.inspector = new Inspector(new ApiScanner(ApiRules.standard(), scratch), scratch, TrustStore.load(trustDir));
         this.store = new PolicyStore(policyFile, trustDir, inspector, logger, this::policyReplaced); // loads it
         this.grants = new GrantsCalculator(context, scope, inspector, store, denials, alerts);
-        this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger);
+        ShellCommands commands = new ShellCommands(scope::isPlugin);
+        this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger, commands);
         ResolverGate resolverGate = new ResolverGate(scope, admission::admission, store::importRules,
                 admission::wiringRefused);
         this.reconciler = new Reconciler(context, scope, grants, admission, resolverGate, worker, logger);
@@ -107,7 +108,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.impostorWatch = admission::serviceChanged;
         context.addBundleListener(bundleListener);
         context.addServiceListener(impostorWatch);
-        registerHooks(resolverGate);
+        admission.openCommands(); // after the listener: no container command is missed in between
+        registerHooks(resolverGate, commands);
         eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
         this.quarantine = new Quarantine(alerts, worker, () -> events, logger);
         this.runtime = runtimeEnforcement(logger);
@@ -148,9 +150,9 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 inspector.inspect(plugin).trustedSigner());
     }
 
-    private void registerHooks(ResolverGate resolverGate) {
+    private void registerHooks(ResolverGate resolverGate, ShellCommands commands) {
         long self = context.getBundle().getBundleId();
-        ServiceGate gate = new ServiceGate(scope, grants::grantsOf, this::deliversEvents, self);
+        ServiceGate gate = new ServiceGate(scope, commands, grants::grantsOf, this::deliversEvents, self);
         hooks.add(context.registerService(ResolverHookFactory.class, resolverGate, null));
         hooks.add(context.registerService(WeavingHook.class, new ClassGate(scope, admission::admission), null));
         ExtenderGate extenders = new ExtenderGate(scope, admission::admission);

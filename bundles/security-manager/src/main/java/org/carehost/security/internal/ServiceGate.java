@@ -28,7 +28,7 @@ import org.osgi.resource.Capability;
  * Which services each bundle sees. A plugin sees the container's services only where it holds a permission
  * for them (PatientService needs read:patients or write:patients, Event Admin needs publish:events) and
  * never the container's internals (the store, the hooks, the implementations). Services a
- * plugin registers under a host interface (impostors) are hidden from everyone, and Event Admin sees no
+ * plugin registers under a host interface or as a container's shell command (impostors) are hidden from everyone, and Event Admin sees no
  * plugin's event handler at all: {@link PluginEventDelivery} registers a wrapper in its place, which binds the
  * event's care context, and none for a handler whose topics reach events the plugin may not read. Applied both to lookups
  * ({@link FindHook}) and to service events ({@link EventListenerHook}), so Declarative Services never binds
@@ -78,13 +78,16 @@ final class ServiceGate implements FindHook, EventListenerHook {
     private static final String EVENT_ADMIN = "org.osgi.service.event.EventAdmin";
 
     private final PluginScope scope;
+    private final ShellCommands commands;
     private final Function<Bundle, Grants> grants;
     private final Predicate<Bundle> deliversEvents;
     private final long self;
 
     /** {@code deliversEvents}: whether a bundle is an Event Admin implementation (it sees no plugin handler, only their wrappers). */
-    ServiceGate(PluginScope scope, Function<Bundle, Grants> grants, Predicate<Bundle> deliversEvents, long self) {
+    ServiceGate(PluginScope scope, ShellCommands commands, Function<Bundle, Grants> grants,
+            Predicate<Bundle> deliversEvents, long self) {
         this.scope = scope;
+        this.commands = commands;
         this.grants = grants;
         this.deliversEvents = deliversEvents;
         this.self = self;
@@ -104,6 +107,12 @@ final class ServiceGate implements FindHook, EventListenerHook {
     @Override
     public void event(ServiceEvent event, Map<BundleContext, Collection<ListenerInfo>> listeners) {
         ServiceReference<?> reference = event.getServiceReference();
+        if (event.getType() == ServiceEvent.UNREGISTERING && scope.isPlugin(reference.getBundle())
+                && impostor(reference, commands) != null) {
+            // An impostor found after it registered (a container command of the same name came later) was seen by
+            // the shell meanwhile: its going must reach everyone, or Gogo keeps a dead command under that name.
+            return;
+        }
         listeners.keySet().removeIf(context -> {
             Bundle listener = context.getBundle();
             if (listener == null || listener.getBundleId() == 0 || listener.getBundleId() == self) {
@@ -120,7 +129,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
         }
         String[] classes = objectClasses(reference);
         if (scope.isPlugin(provider)) {
-            if (impostor(reference) != null) {
+            if (impostor(reference, commands) != null) {
                 return false;
             }
             if (!requesterIsPlugin && isEventHandler(classes) && deliversEvents.test(requester)) {
@@ -154,22 +163,17 @@ final class ServiceGate implements FindHook, EventListenerHook {
         return null;
     }
 
-    /** Command scopes of the container's shell: a plugin registering commands in one would hijack them. */
-    static final Set<String> RESERVED_SCOPES = Set.of("plugin", "audit", "security", "patient", "appointment",
-            "tenant", "context", "consent",
-            "felix", "gogo", "scr", "cm", "obr", "log", "event", "meta", "system");
-
-    /** What makes a plugin's service an impostor (a host interface, a container command scope), or null. */
-    static String impostor(ServiceReference<?> reference) {
+    /**
+     * What makes a plugin's service an impostor, said as what the plugin did: registered a host interface, or a
+     * shell command the container's (a reserved scope, a container command's name; see {@link ShellCommands}); null
+     * if nothing.
+     */
+    static String impostor(ServiceReference<?> reference, ShellCommands commands) {
         String stolen = impostor(objectClasses(reference));
         if (stolen != null) {
-            return stolen;
+            return "registered a service as " + stolen + ", which only the container may provide";
         }
-        Object scope = reference.getProperty("osgi.command.scope");
-        if (scope != null && RESERVED_SCOPES.contains(String.valueOf(scope).trim())) {
-            return "commands in the shell scope " + scope;
-        }
-        return null;
+        return commands.refusal(reference);
     }
 
     /** The host interface among {@code classes} (a plugin registering it is an impostor), or null. */
