@@ -150,6 +150,7 @@ public class RuntimeEnforcementIT {
         assertDenied(attack("tool"), "JDK tool");
         assertDenied(attack("jmx"), "JMX");
         assertDenied(attack("reflect-security"), "the security manager's own code");
+        assertDenied(attack("unsafe"), "writes any memory");
     }
 
     @Test

@@ -50,10 +50,12 @@ final class Causes {
         Bundle found = walker.walk(frames -> {
             java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
             // the checker's own frames, down to the gate, are not the call's: skip them
-            while (it.hasNext() && it.next().getDeclaringClass() != GATE) {
-                // skipped
+            StackWalker.StackFrame gate = null;
+            while (it.hasNext() && gate == null) {
+                StackWalker.StackFrame frame = it.next();
+                gate = frame.getDeclaringClass() == GATE ? frame : null;
             }
-            if (it.hasNext()) {
+            if (gate != null && gate.getMethodName().equals("check") && it.hasNext()) {
                 it.next(); // the hooked method itself, which may be a container bundle's (the shell's streams)
             }
             while (it.hasNext()) {
@@ -76,6 +78,36 @@ final class Causes {
         } catch (ClassNotFoundException noAgent) {
             return Causes.class; // never on a stack below the checker: without the agent there are no checks
         }
+    }
+
+    /**
+     * Whether the hooked method was called by JDK code on its own account: the first frame below it that is not
+     * reflection or method-handle machinery, nor a class loader's constructor chain, is a JDK class.
+     */
+    boolean calledByJdk() {
+        return walker.walk(frames -> {
+            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
+            boolean gate = false;
+            while (it.hasNext() && !gate) {
+                gate = it.next().getDeclaringClass() == GATE;
+            }
+            if (!it.hasNext()) {
+                return false;
+            }
+            Class<?> hooked = it.next().getDeclaringClass();
+            while (it.hasNext()) {
+                StackWalker.StackFrame frame = it.next();
+                Class<?> type = frame.getDeclaringClass();
+                String name = type.getName();
+                boolean machinery = type == hooked || name.startsWith("java.lang.reflect.")
+                        || name.startsWith("jdk.internal.reflect.") || name.startsWith("java.lang.invoke.")
+                        || frame.getMethodName().equals("<init>") && ClassLoader.class.isAssignableFrom(type);
+                if (!machinery) {
+                    return ChokePoints.isJdk(type);
+                }
+            }
+            return false;
+        });
     }
 
     /** Marks a thread as started by a plugin: a stack of JDK code only on it is the plugin's. */

@@ -33,6 +33,7 @@ final class ChokePoints {
      * @param framework whether the hook is in the framework: the cause is then found past the framework's frames
      */
     record Request(Kind kind, String target, Object subject, int port, boolean framework) {
+
         static Request of(Kind kind, String target) {
             return new Request(kind, target, null, -1, false);
         }
@@ -40,6 +41,33 @@ final class ChokePoints {
         static Request of(Kind kind, String target, Object subject) {
             return new Request(kind, target, subject, -1, false);
         }
+    }
+
+    /**
+     * Hooks the JDK itself uses on its own account (its lambdas call setAccessible, its initialisers read the system
+     * properties and the environment, its reflection makes class loaders, its logging configures itself): when such
+     * a call comes from JDK code it is the JDK's own and needs no decision; refusing it inside a class initialiser
+     * would break that JDK class for the whole JVM. Files, sockets, processes, exit, the streams and JDK tools are
+     * decided whoever calls.
+     */
+    private static final Set<String> JDK_OWN_USE = Set.of("java.lang.reflect.AccessibleObject.checkCanSetAccessible",
+            "java.lang.invoke.MethodHandles.privateLookupIn", "java.lang.ClassLoader.<init>", "java.lang.System.getenv",
+            "java.lang.System.getProperties", "java.util.ServiceLoader.load", "java.util.ServiceLoader.loadInstalled",
+            "java.util.logging.LogManager.reset", "java.util.logging.LogManager.readConfiguration",
+            "java.util.logging.LogManager.updateConfiguration", "java.util.logging.Logger.addHandler",
+            "java.util.logging.Logger.removeHandler", "java.util.logging.Logger.setUseParentHandlers",
+            "java.util.logging.Logger.setParent", "java.lang.Thread.interrupt", "java.lang.Thread.setPriority",
+            "java.lang.Thread.setDaemon", "java.lang.Thread.setName", "java.lang.Thread.setUncaughtExceptionHandler",
+            "java.lang.Thread.setContextClassLoader", "java.lang.management.ManagementFactory.getPlatformMBeanServer",
+            "java.lang.management.ManagementFactory.getPlatformMXBean",
+            "java.lang.management.ManagementFactory.getPlatformMXBeans",
+            "java.lang.management.ManagementFactory.getRuntimeMXBean",
+            "java.lang.management.ManagementFactory.getThreadMXBean",
+            "java.lang.management.ManagementFactory.getMemoryMXBean");
+
+    /** Whether JDK code may make this call on its own account ({@link #JDK_OWN_USE}). */
+    static boolean jdkMayUse(String hook) {
+        return JDK_OWN_USE.contains(hook);
     }
 
     private static final Set<String> TOOL_SERVICES = Set.of("java.util.spi.ToolProvider", "javax.tools.Tool",

@@ -26,6 +26,7 @@ final class ContainerPaths {
     private final Path pluginRoot;
     private final List<Path> container = new ArrayList<>();
     private final List<Path> readable = new ArrayList<>();
+    private final java.util.Set<Path> made = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     ContainerPaths(BundleContext context) {
         this.home = real(Paths.get("").toAbsolutePath());
@@ -65,10 +66,13 @@ final class ContainerPaths {
         if (!folder.startsWith(pluginRoot)) {
             throw new IllegalArgumentException("not a symbolic name: " + symbolicName);
         }
-        try {
-            Files.createDirectories(folder);
-        } catch (IOException e) {
-            // the write that needed it fails on its own, with the JDK's message
+        if (!made.contains(folder)) {
+            try {
+                Files.createDirectories(folder);
+                made.add(folder);
+            } catch (IOException e) {
+                // the write that needed it fails on its own, with the JDK's message
+            }
         }
         return folder;
     }

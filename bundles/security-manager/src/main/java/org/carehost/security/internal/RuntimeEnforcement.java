@@ -82,7 +82,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]> {
                     + "extension installed after it started (" + request.subject() + " refused)");
         }
         Bundle plugin = causes.current(request.framework());
-        if (plugin == null) {
+        if (plugin == null || ChokePoints.jdkMayUse(hook) && causes.calledByJdk()) {
             return;
         }
         Refusal refusal = lockdown

@@ -201,6 +201,9 @@ final class RuntimeRules {
         if (target.getName().startsWith("java.lang.CarehostGate") || target.getName().startsWith("org.carehost.agent.")) {
             return never(what + ", the run-time enforcement's own code");
         }
+        if (target.getName().startsWith("sun.misc.Unsafe") || target.getName().startsWith("jdk.internal.")) {
+            return never(what + ", which writes any memory (the checks' own included)");
+        }
         return needs(held, Permission.USE_REFLECTION, what);
     }
 

@@ -70,8 +70,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final Reconciler reconciler;
     private final PluginEventDelivery eventDelivery;
     private final Quarantine quarantine;
-    private final RuntimeEnforcement runtime;
-    private final AllocationWatch allocations;
+    private final RuntimeLayer runtime;
     private final List<ServiceRegistration<?>> hooks = new ArrayList<>();
     private final SynchronousBundleListener bundleListener = this::bundleChanged;
     private final AllServiceListener impostorWatch;
@@ -112,42 +111,11 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         registerHooks(resolverGate, commands);
         eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
         this.quarantine = new Quarantine(alerts, worker, () -> events, logger);
-        this.runtime = runtimeEnforcement(logger);
+        this.runtime = new RuntimeLayer(context, scope, grants, store, inspector, quarantine, this::deny, logger);
         runtime.open(); // before any plugin runs: plugins start at a higher start level
-        this.allocations = new AllocationWatch(runtime.causes(), bundle -> store.policy().budgets()
-                .allocationBytesPerSecond(String.valueOf(bundle.getSymbolicName())), (plugin, reason) -> {
-                    deny(plugin, "runtime", "allocation", "denied at run time: " + reason);
-                    quarantine.quarantine(plugin, reason);
-                }, logger);
-        allocations.start();
         store.announceMode();
         store.startWatching();
         worker.execute(reconciler::apply);
-    }
-
-    /** The second layer, behind the agent's gate: grants and policy scopes decide, denials go through alerts. */
-    private RuntimeEnforcement runtimeEnforcement(Logger logger) {
-        Causes causes = new Causes(scope);
-        RuntimeRules rules = new RuntimeRules(grants::grantsOf, this::scopesOf,
-                bundle -> store.policy().budgets().threads(String.valueOf(bundle.getSymbolicName())),
-                new ContainerPaths(context), causes);
-        return new RuntimeEnforcement(causes, rules, new RuntimeEnforcement.Reporter() {
-            @Override
-            public void denied(Bundle plugin, String permission, String reason) {
-                deny(plugin, "runtime", permission, "denied at run time: " + reason);
-            }
-
-            @Override
-            public void quarantine(Bundle plugin, String reason) {
-                quarantine.quarantine(plugin, reason);
-            }
-        }, logger);
-    }
-
-    /** The network and file scopes the policy gives this plugin's ambient grants. */
-    private Policy.Scopes scopesOf(Bundle plugin) {
-        return store.policy().scopes(String.valueOf(plugin.getSymbolicName()), plugin.getVersion(),
-                inspector.inspect(plugin).trustedSigner());
     }
 
     private void registerHooks(ResolverGate resolverGate, ShellCommands commands) {
@@ -168,7 +136,6 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     @Deactivate
     void deactivate() {
         runtime.close();
-        allocations.stop();
         store.close();
         worker.shutdown();
         eventDelivery.close();
@@ -303,10 +270,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         }
         SecurityStatus status = store.status(plugins, refused);
         return new SecurityStatus(status.mode(), status.policyFile(), status.policyError(), status.trustStore(),
-                status.trustedSigners(), status.jdk(), plugins, refused, runtime.active()
-                        ? "on: plugins' file, network, process, environment, reflection and JVM calls are checked"
-                        : "off: the run-time agent is not running (java -jar carehost.jar starts it; elsewhere add "
-                                + "-javaagent:carehost-agent.jar)");
+                status.trustedSigners(), status.jdk(), plugins, refused, runtime.state());
     }
 
     @Override

@@ -51,6 +51,38 @@ class PolicyFileTest {
     }
 
     @Test
+    void networkAndFileScopesAndBudgetsAreParsed() throws Exception {
+        Policy policy = PolicyFile.parse(List.of(
+                "grant plugin org.example.labs use:network lab.example.org:443 10.0.0.1:* listen:8443 use:files /srv/labs",
+                "threads default 8", "threads plugin org.example.labs 2", "allocation plugin org.example.labs 64"),
+                "policy");
+        Policy.Scopes scopes = policy.scopes("org.example.labs", V1, null);
+        assertEquals(List.of("lab.example.org:443", "10.0.0.1:*"), scopes.connect());
+        assertEquals(List.of(8443), scopes.listen());
+        assertEquals(List.of("/srv/labs"), scopes.folders());
+        assertEquals(Permission.USE_NETWORK.bit() | Permission.USE_FILES.bit(), policy.granted("org.example.labs", V1, null));
+        assertEquals(2, policy.budgets().threads("org.example.labs"));
+        assertEquals(8, policy.budgets().threads("other"));
+        assertEquals(64L * 1024 * 1024, policy.budgets().allocationBytesPerSecond("org.example.labs"));
+        assertEquals(Policy.Budgets.DEFAULT_ALLOCATION_MB_PER_SECOND * 1024 * 1024,
+                policy.budgets().allocationBytesPerSecond("other"));
+        assertMessageHas("after use:network: host:port", "grant plugin a read:patients lab.example.org:443");
+        assertMessageHas("is not a port", "grant plugin a use:network listen:70000");
+        assertMessageHas("write 'threads plugin", "threads a 5");
+    }
+
+    @Test
+    void revokingAnAmbientPermissionTakesItsScopesAlong(@TempDir Path dir) throws Exception {
+        PolicyFile file = new PolicyFile(dir.resolve("policy"));
+        Files.write(file.path(), List.of("grant plugin a read:patients use:network lab:443 listen:80 use:files /srv"));
+        file.revoke("a", List.of(Permission.USE_NETWORK));
+        Policy policy = file.load();
+        assertEquals(Permission.READ_PATIENTS.bit() | Permission.USE_FILES.bit(), policy.granted("a", V1, null));
+        assertEquals(List.of(), policy.scopes("a", V1, null).connect());
+        assertEquals(List.of("/srv"), policy.scopes("a", V1, null).folders());
+    }
+
+    @Test
     void everyMistakeIsReportedWithItsLine() {
         assertMessage("policy line 2: unknown permission 'read:patient'", "mode development", "grant plugin a read:patient");
         assertMessage("policy line 1: write 'mode development' or 'mode production'", "mode strict");
@@ -60,6 +92,11 @@ class PolicyFileTest {
         assertMessage("policy line 1: name at least one permission", "grant plugin a [1.0,2.0)");
         assertMessage("policy line 2: the mode is set twice", "mode development", "mode production");
         assertMessage("policy line 1: 'com..x' is not a package name", "allow-import com..x");
+    }
+
+    private static void assertMessageHas(String part, String... lines) {
+        PolicyException e = assertThrows(PolicyException.class, () -> PolicyFile.parse(List.of(lines), "policy"));
+        assertTrue(e.getMessage().contains(part), e.getMessage());
     }
 
     private static void assertMessage(String start, String... lines) {

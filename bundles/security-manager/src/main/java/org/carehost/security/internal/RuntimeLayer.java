@@ -1,0 +1,69 @@
+package org.carehost.security.internal;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.log.Logger;
+
+/**
+ * The second layer as the security manager starts and stops it: the checker behind the agent's gate
+ * ({@link RuntimeEnforcement}, with {@link Causes}, {@link RuntimeRules} and {@link ContainerPaths}) and the
+ * allocation budget ({@link AllocationWatch}), both reporting through the security manager's alerts and
+ * {@link Quarantine}. Grants, scopes and budgets are read live from the policy store at each check.
+ */
+final class RuntimeLayer {
+
+    /** How a refusal is recorded and audited: the security manager's {@code deny}. */
+    interface Denier {
+        void deny(Bundle plugin, String operation, String permission, String reason);
+    }
+
+    private final RuntimeEnforcement enforcement;
+    private final AllocationWatch allocations;
+
+    RuntimeLayer(BundleContext context, PluginScope scope, GrantsCalculator grants, PolicyStore store,
+            Inspector inspector, Quarantine quarantine, Denier denier, Logger logger) {
+        Causes causes = new Causes(scope);
+        RuntimeRules rules = new RuntimeRules(grants::grantsOf,
+                plugin -> store.policy().scopes(String.valueOf(plugin.getSymbolicName()), plugin.getVersion(),
+                        inspector.inspect(plugin).trustedSigner()),
+                plugin -> store.policy().budgets().threads(String.valueOf(plugin.getSymbolicName())),
+                new ContainerPaths(context), causes);
+        this.enforcement = new RuntimeEnforcement(causes, rules, new RuntimeEnforcement.Reporter() {
+            @Override
+            public void denied(Bundle plugin, String permission, String reason) {
+                denier.deny(plugin, "runtime", permission, "denied at run time: " + reason);
+            }
+
+            @Override
+            public void quarantine(Bundle plugin, String reason) {
+                quarantine.quarantine(plugin, reason);
+            }
+        }, logger);
+        this.allocations = new AllocationWatch(causes,
+                plugin -> store.policy().budgets().allocationBytesPerSecond(String.valueOf(plugin.getSymbolicName())),
+                (plugin, reason) -> {
+                    denier.deny(plugin, "runtime", "allocation", "denied at run time: " + reason);
+                    quarantine.quarantine(plugin, reason);
+                }, logger);
+    }
+
+    /** Claims the gate and starts the allocation budget; call before any plugin runs. */
+    void open() {
+        enforcement.open();
+        allocations.start();
+    }
+
+    /** Lockdown: every call a plugin causes is refused from now on. */
+    void close() {
+        enforcement.close();
+        allocations.stop();
+    }
+
+    /** What security:status says of the run-time layer. */
+    String state() {
+        return enforcement.active()
+                ? "on: plugins' file, network, process, environment, reflection and JVM calls are checked"
+                : "off: the run-time agent is not running (java -jar carehost.jar starts it; elsewhere add "
+                        + "-javaagent:carehost-agent.jar)";
+    }
+}

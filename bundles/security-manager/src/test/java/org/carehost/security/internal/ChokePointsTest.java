@@ -1,0 +1,79 @@
+package org.carehost.security.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.net.InetAddress;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+import org.carehost.security.internal.ChokePoints.Kind;
+import org.carehost.security.internal.ChokePoints.Request;
+import org.junit.jupiter.api.Test;
+
+/** What each hook's call asks for, as the rules see it. */
+class ChokePointsTest {
+
+    @Test
+    void fileOpensAreReadsOrWritesByTheirOptions() {
+        assertEquals(Kind.FILE_READ, read("java.io.FileInputStream.open", null, "/etc/hostname").kind());
+        assertEquals(Kind.FILE_WRITE, read("java.io.FileOutputStream.open", null, "/tmp/x", false).kind());
+        assertEquals(Kind.FILE_READ, read("java.io.RandomAccessFile.open", null, "/tmp/x", 1).kind());
+        assertEquals(Kind.FILE_WRITE, read("java.io.RandomAccessFile.open", null, "/tmp/x", 2).kind());
+        assertEquals(Kind.FILE_READ, read("sun.nio.fs.UnixFileSystemProvider.newByteChannel", null,
+                Paths.get("/tmp/x"), Set.of(StandardOpenOption.READ), null).kind());
+        assertEquals(Kind.FILE_WRITE, read("sun.nio.fs.UnixFileSystemProvider.newByteChannel", null,
+                Paths.get("/tmp/x"), Set.of(StandardOpenOption.APPEND), null).kind());
+        Request rename = read("java.io.File.renameTo", new File("/a"), new File("/b"));
+        assertEquals(Kind.FILE_WRITE, rename.kind());
+        assertEquals("/b", rename.subject());
+        assertEquals(Kind.FILE_LINK, read("sun.nio.fs.UnixFileSystemProvider.createSymbolicLink", null,
+                Paths.get("/a"), Paths.get("/b"), null).kind());
+    }
+
+    @Test
+    void socketsAreConnectionsOrListenersWithTheirPorts() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        Request connect = read("sun.nio.ch.Net.connect", null, null, new FileDescriptor(), loopback, 443);
+        assertEquals(Kind.CONNECT, connect.kind());
+        assertEquals(443, connect.port());
+        Request bind = read("sun.nio.ch.Net.bind", null, null, new FileDescriptor(), loopback, 8080);
+        assertEquals(Kind.LISTEN, bind.kind());
+        assertEquals(8080, bind.port());
+        assertEquals(Kind.LOOKUP, read("java.net.InetAddress.getByName", null, "example.org").kind());
+    }
+
+    @Test
+    void theJvmAndItsStreamsAreTheContainers() {
+        assertEquals(Kind.CONTAINER, read("java.lang.Runtime.exit", null, 3).kind());
+        assertEquals(Kind.CONTAINER, read("java.lang.System.setProperty", null, "a", "b").kind());
+        assertEquals(Kind.CONTAINER, read("java.io.InputStream.close", System.in).kind());
+        assertEquals(Kind.CONTAINER, read("java.io.FileInputStream.close", new FileInputStream(FileDescriptor.in)).kind());
+        assertNull(read("java.io.InputStream.close", new ByteArrayInputStream(new byte[0])), "any other stream");
+        assertEquals(Kind.ENV, read("java.lang.System.getenv", null, "HOME").kind());
+        assertTrue(read("java.lang.System.getenv", null).target().startsWith("the whole"));
+    }
+
+    @Test
+    void theJdkLoadingItsOwnLibraryAndAThreadBeingSetUpNeedNoDecision() {
+        assertNull(read("java.lang.Runtime.loadLibrary0", null, String.class, "net"));
+        assertEquals(Kind.NATIVE, read("java.lang.Runtime.loadLibrary0", null, ChokePointsTest.class, "evil").kind());
+        assertNull(read("java.lang.Thread.setDaemon", new Thread(() -> { }), true));
+        assertEquals(Kind.THREAD_START, read("java.lang.Thread.start", new Thread(() -> { })).kind());
+    }
+
+    @Test
+    void anUnknownHookIsTheContainersSoAPluginIsRefusedIt() {
+        assertEquals(Kind.CONTAINER, read("java.lang.Nothing.here", null).kind());
+    }
+
+    private static Request read(String hook, Object self, Object... args) {
+        return ChokePoints.read(hook, self, args);
+    }
+}
