@@ -1,6 +1,7 @@
 package org.carehost.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
@@ -88,6 +89,66 @@ public class ContainerProcessIT {
         assertEquals(failed.toString(), 1, failed.exit);
         assertTrue(failed.toString(), failed.err.contains("No plugin named 'no.such.plugin'"));
         assertTrue("later commands still run", failed.out.contains("org.carehost.sample.hello"));
+    }
+
+    @Test
+    public void gogoEchoFormatHelpAndExitWorkInAScript() throws Exception {
+        Path home = freshHome("builtins");
+        Run run = script(home, JAVA_17,
+                "echo one two\nformat three\nhelp\nhelp plugin:why\nexit\nplugin:list\n");
+        assertEquals(run.toString(), 0, run.exit);
+        assertTrue("echo: " + run, run.out.lines().anyMatch("one two"::equals));
+        assertTrue("format: " + run, run.out.lines().anyMatch("three"::equals));
+        assertTrue("help lists the plugin commands and exit: " + run,
+                run.out.contains("plugin:why") && run.out.contains("plugin:list") && run.out.contains("exit"));
+        assertTrue("help plugin:why shows its description: " + run,
+                run.out.contains("say why a plugin is not active"));
+        assertTrue("help plugin:why shows its parameter: " + run,
+                run.out.contains("plugin id, symbolic name, or a file name in the deploy folder"));
+        assertFalse("no line runs after exit: " + run, run.out.contains("org.carehost.sample.hello"));
+
+        Run failedThenExit = script(home, JAVA_17, "plugin:why no.such.plugin\nexit\necho not reached\n");
+        assertEquals("exit keeps the status so far: " + failedThenExit, 1, failedThenExit.exit);
+        assertFalse(failedThenExit.toString(), failedThenExit.out.contains("not reached"));
+
+        Run status = script(home, JAVA_17, "exit 3\n");
+        assertEquals("exit n exits with n: " + status, 3, status.exit);
+    }
+
+    @Test
+    public void exitStopsTheInteractiveShellAndTheContainer() throws Exception {
+        Path home = freshHome("interactive");
+        // A pipe that stays open: the shell is interactive (forced, there is no terminal here) and only exit ends it.
+        Process process = new ProcessBuilder(JAVA_17, "-Dcarehost.console=interactive", "-jar", JAR.toString())
+                .directory(home.toFile())
+                .redirectOutput(home.resolve("stdout.txt").toFile())
+                .redirectError(home.resolve("stderr.txt").toFile())
+                .start();
+        Path log = home.resolve("data/log/carehost.log");
+        try (OutputStream in = process.getOutputStream()) {
+            awaitFile(process, log, "hello plugin activated");
+            in.write("plugin:list\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            awaitFile(process, home.resolve("stdout.txt"), "org.carehost.sample.hello");
+            in.write("exit\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            assertTrue("exit did not stop the container:\n" + Files.readString(home.resolve("stdout.txt")),
+                    process.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            process.destroyForcibly();
+        }
+        assertEquals(Files.readString(home.resolve("stdout.txt")), 0, process.exitValue());
+        assertTrue("the plugin was stopped cleanly", Files.readString(log).contains("hello plugin deactivated"));
+    }
+
+    /** Waits until {@code file} contains {@code text}, failing at once if the process ends first. */
+    private static void awaitFile(Process process, Path file, String text) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!(Files.exists(file) && Files.readString(file).contains(text))) {
+            assertTrue("'" + text + "' did not appear in " + file.getFileName() + " (process alive: " + process.isAlive()
+                    + ")", System.currentTimeMillis() < deadline && process.isAlive());
+            Thread.sleep(50);
+        }
     }
 
     @Test
