@@ -116,7 +116,7 @@ public class ContainerProcessIT {
     }
 
     @Test
-    public void exitStopsTheInteractiveShellAndTheContainer() throws Exception {
+    public void helpWorksAndExitStopsTheInteractiveShellAndTheContainer() throws Exception {
         Path home = freshHome("interactive");
         // A pipe that stays open: the shell is interactive (forced, there is no terminal here) and only exit ends it.
         Process process = new ProcessBuilder(JAVA_17, "-Dcarehost.console=interactive", "-jar", JAR.toString())
@@ -130,6 +130,9 @@ public class ContainerProcessIT {
             in.write("plugin:list\n".getBytes(StandardCharsets.UTF_8));
             in.flush();
             awaitFile(process, home.resolve("stdout.txt"), "org.carehost.sample.hello");
+            in.write("help plugin:why\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            awaitFile(process, home.resolve("stdout.txt"), "say why a plugin is not active");
             in.write("exit\n".getBytes(StandardCharsets.UTF_8));
             in.flush();
             assertTrue("exit did not stop the container:\n" + Files.readString(home.resolve("stdout.txt")),
