@@ -34,8 +34,12 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -126,6 +130,47 @@ public class PluginLifecycleIT {
         } finally {
             listener.unregister();
         }
+    }
+
+    @Test
+    public void aPluginWaitingForItsStartLevelIsNotFailedButOneThatCannotResolveIs() throws Exception {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        ServiceRegistration<EventHandler> listener = listen(events);
+        int frameworkLevel = context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel();
+        Bundle waiting = context.installBundle(new File(fixture("carehost-fixture-greeter-v1")).toURI().toString());
+        Bundle broken = context.installBundle(new File(fixture("carehost-fixture-unresolvable")).toURI().toString());
+        try {
+            // Marked to start, but its start level is not reached: INSTALLED for now, and that is no failure.
+            waiting.adapt(BundleStartLevel.class).setStartLevel(frameworkLevel + 10);
+            waiting.start();
+            assertEquals(Bundle.INSTALLED, waiting.getState());
+            try {
+                broken.start();
+                fail("an unresolvable bundle does not start");
+            } catch (BundleException expected) {
+                // the framework tried to resolve it, and could not
+            }
+            Await.until("FAILED is posted for the plugin that cannot resolve", 10_000,
+                    () -> failedFor(events, "org.carehost.fixture.unresolvable") != null);
+            assertTrue(String.valueOf(failedFor(events, "org.carehost.fixture.unresolvable").getProperty(PluginEvents.REASON)),
+                    String.valueOf(failedFor(events, "org.carehost.fixture.unresolvable").getProperty(PluginEvents.REASON))
+                            .contains("org.example.missing"));
+
+            waiting.adapt(BundleStartLevel.class).setStartLevel(frameworkLevel);
+            Await.until("the waiting plugin starts once its level is reached", 10_000,
+                    () -> waiting.getState() == Bundle.ACTIVE);
+            assertEquals("no FAILED for a plugin that was only waiting: " + topics(events), null,
+                    failedFor(events, "org.carehost.fixture.greeter"));
+        } finally {
+            listener.unregister();
+            waiting.uninstall();
+            broken.uninstall();
+        }
+    }
+
+    private static Event failedFor(List<Event> events, String symbolicName) {
+        return events.stream().filter(e -> e.getTopic().equals(PluginEvents.FAILED))
+                .filter(e -> symbolicName.equals(e.getProperty(PluginEvents.SYMBOLIC_NAME))).findFirst().orElse(null);
     }
 
     @Test

@@ -77,26 +77,32 @@ final class Diagnosis {
         return findings;
     }
 
-    /** Only the findings that are failures (nothing when the plugin is fine or merely stopped). */
+    /**
+     * The failures of a plugin that was just started: a security refusal, or components whose activate threw
+     * (SCR's FAILED_ACTIVATION state). Nothing when it is fine, merely stopped, or still waiting.
+     */
     List<String> failures(Bundle bundle) {
         List<String> refusals = securityRefusals(bundle);
         if (!refusals.isEmpty()) {
-            return List.of("the security manager refuses it: " + String.join("; ", refusals));
-        }
-        if (bundle.getState() == Bundle.INSTALLED && isPersistentlyStarted(bundle)) {
-            List<String> missing = requirements.unsatisfied(bundle);
-            return missing.isEmpty() ? List.of("it cannot be resolved (see plugin:why)") : missing;
+            return List.of(refusal(refusals));
         }
         if (bundle.getState() == Bundle.ACTIVE) {
-            List<String> failed = new ArrayList<>();
-            for (String problem : components.problems(bundle)) {
-                if (problem.contains(" failed in activate: ")) {
-                    failed.add(problem);
-                }
-            }
-            return failed;
+            return components.failedActivations(bundle).stream().map(ComponentStates.Problem::sentence).toList();
         }
         return List.of();
+    }
+
+    static String refusal(List<String> refusals) {
+        return "the security manager refuses it: " + String.join("; ", refusals);
+    }
+
+    /** Why the framework could not resolve the bundle, for a FAILED event: its missing requirements. */
+    String unresolvedReason(Bundle bundle) {
+        List<String> missing = requirements.unsatisfied(bundle);
+        return missing.isEmpty()
+                ? "it cannot be resolved: the resolver cannot wire it consistently (plugin:why " + bundle.getBundleId()
+                        + ")"
+                : "it cannot be resolved: it " + String.join("; it ", missing);
     }
 
     /** What the security manager holds against the plugin; empty when it is not running. */
@@ -183,24 +189,28 @@ final class Diagnosis {
     List<String> whyFile(Path file) {
         List<String> findings = new ArrayList<>();
         findings.add(bundles.deployDir().getFileName() + "/" + file.getFileName() + " is not installed.");
+        String problem = fileProblem(file);
+        findings.add(problem != null ? problem
+                : "It is a valid bundle; the deploy watcher installs it once the file stops changing.");
+        return findings;
+    }
+
+    /** Why a file in the deploy folder cannot become a plugin, or null when the watcher can install it. */
+    String fileProblem(Path file) {
         if (!file.getFileName().toString().endsWith(".jar")) {
-            findings.add("Only .jar files in the deploy folder are plugins; this file is ignored.");
-            return findings;
+            return "Only .jar files in the deploy folder are plugins; this file is ignored.";
         }
         String problem = BundleFileCheck.problem(file);
         if (problem != null) {
-            findings.add(problem);
-            return findings;
+            return problem;
         }
         Bundle twin = sameNameAndVersion(file);
         if (twin != null) {
-            findings.add("It has the same symbolic name and version as plugin " + twin.getBundleId()
+            return "It has the same symbolic name and version as plugin " + twin.getBundleId()
                     + " (" + twin.getLocation() + "); the framework refuses duplicates. Remove one, or raise "
-                    + "Bundle-Version.");
-            return findings;
+                    + "Bundle-Version.";
         }
-        findings.add("It is a valid bundle; the deploy watcher installs it once the file stops changing.");
-        return findings;
+        return null;
     }
 
     private Bundle sameNameAndVersion(Path file) {
@@ -217,14 +227,6 @@ final class Diagnosis {
             return null;
         }
         return null;
-    }
-
-    private static boolean isPersistentlyStarted(Bundle bundle) {
-        try {
-            return bundle.adapt(BundleStartLevel.class).isPersistentlyStarted();
-        } catch (RuntimeException uninstalled) {
-            return false;
-        }
     }
 
     private static boolean isLazy(Bundle bundle) {

@@ -96,7 +96,7 @@ public final class PluginManagerImpl implements PluginManager {
         try (Stream<Path> files = Files.list(bundles.deployDir())) {
             return files.filter(file -> file.getFileName().toString().endsWith(".jar"))
                     .allMatch(file -> bundles.installedFrom(file) != null
-                            || diagnosis.whyFile(file).stream().noneMatch(line -> line.startsWith("It is a valid bundle")));
+                            || diagnosis.fileProblem(file) != null);
         } catch (IOException noFolder) {
             return true;
         }
