@@ -22,6 +22,7 @@ import java.util.zip.ZipEntry;
 
 import javax.inject.Inject;
 
+import org.carehost.plugins.Finding;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
@@ -184,6 +185,13 @@ public class PluginLifecycleIT {
         String why = String.join("\n", plugins.why("org.carehost.fixture.unresolvable"));
         assertTrue(why, why.contains("is INSTALLED"));
         assertTrue(why, why.contains("needs package org.example.missing"));
+        List<Finding> diagnosis = plugins.diagnose("org.carehost.fixture.unresolvable");
+        assertEquals(diagnosis.toString(), Finding.Kind.STATE, diagnosis.get(0).kind());
+        assertTrue(diagnosis.get(0).subject(), diagnosis.get(0).subject().startsWith("org.carehost.fixture.unresolvable (id "));
+        Finding unresolved = diagnosis.stream().filter(f -> f.kind() == Finding.Kind.UNRESOLVED).findFirst()
+                .orElseThrow(() -> new AssertionError("no UNRESOLVED finding in " + diagnosis));
+        assertTrue(unresolved.toString(), unresolved.subject().contains("org.example.missing"));
+        assertTrue(diagnosis.toString(), diagnosis.stream().anyMatch(f -> f.kind() == Finding.Kind.NEXT_STEP));
     }
 
     @Test

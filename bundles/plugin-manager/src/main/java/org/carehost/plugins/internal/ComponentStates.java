@@ -48,15 +48,6 @@ final class ComponentStates {
         }
     }
 
-    /** Findings for every component that is not active, in plain words; empty when all are fine. */
-    List<String> problems(Bundle bundle) {
-        List<String> sentences = new ArrayList<>();
-        for (Problem problem : problemsOf(bundle)) {
-            sentences.add(problem.sentence());
-        }
-        return sentences;
-    }
-
     /** The components whose activate threw (SCR's FAILED_ACTIVATION state). */
     List<Problem> failedActivations(Bundle bundle) {
         return problemsOf(bundle).stream().filter(problem -> problem.kind() == Trouble.FAILED_ACTIVATION).toList();

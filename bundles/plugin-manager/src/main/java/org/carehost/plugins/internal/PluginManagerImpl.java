@@ -17,9 +17,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.time.Duration;
 
+import org.carehost.plugins.Finding;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
@@ -256,7 +258,7 @@ public final class PluginManagerImpl implements PluginManager {
     }
 
     @Override
-    public List<String> why(String plugin) throws PluginException {
+    public List<Finding> diagnose(String plugin) throws PluginException {
         Path deployFile = diagnosis.deployFileNamed(plugin);
         if (deployFile != null) {
             return diagnosis.whyFile(deployFile);
@@ -275,9 +277,9 @@ public final class PluginManagerImpl implements PluginManager {
         try {
             bundle.start();
         } catch (BundleException | IllegalStateException e) {
-            List<String> reasons = diagnosis.why(bundle);
-            throw new PluginException(what + " but not started. " + String.join(" ",
-                    reasons.subList(1, reasons.size())) + " (" + e.getMessage() + ")", e);
+            List<Finding> findings = diagnosis.why(bundle);
+            throw new PluginException(what + " but not started. " + findings.subList(1, findings.size()).stream()
+                    .map(Finding::reason).collect(Collectors.joining(" ")) + " (" + e.getMessage() + ")", e);
         }
         List<String> failures = diagnosis.failures(bundle);
         if (!failures.isEmpty()) {
