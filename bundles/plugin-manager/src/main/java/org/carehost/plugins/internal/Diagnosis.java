@@ -188,6 +188,15 @@ final class Diagnosis {
 
     /** A file in the deploy folder that {@code name} points at and that is not installed, or null. */
     Path deployFileNamed(String name) {
+        Path file = deployFile(name);
+        return file != null && bundles.installedFrom(file) == null ? file : null;
+    }
+
+    /**
+     * The file in the deploy folder that {@code name} points at, installed or not, or null: a file name
+     * ({@code x.jar}), one under the folder's name ({@code deploy/x.jar}), or an absolute path into the folder.
+     */
+    Path deployFile(String name) {
         if (name == null || name.isBlank() || name.trim().chars().allMatch(Character::isDigit)) {
             return null;
         }
@@ -202,7 +211,7 @@ final class Diagnosis {
         if (!candidate.startsWith(dir) || !Files.exists(candidate)) {
             return null;
         }
-        return bundles.installedFrom(candidate) == null ? candidate : null;
+        return candidate;
     }
 
     /** Why a file in the deploy folder is not an installed plugin. */

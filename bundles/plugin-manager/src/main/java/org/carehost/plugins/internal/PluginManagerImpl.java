@@ -259,9 +259,10 @@ public final class PluginManagerImpl implements PluginManager {
 
     @Override
     public List<Finding> diagnose(String plugin) throws PluginException {
-        Path deployFile = diagnosis.deployFileNamed(plugin);
+        Path deployFile = diagnosis.deployFile(plugin);
         if (deployFile != null) {
-            return diagnosis.whyFile(deployFile);
+            Bundle installed = bundles.installedFrom(deployFile);
+            return installed == null ? diagnosis.whyFile(deployFile) : diagnosis.why(installed);
         }
         return diagnosis.why(bundles.find(plugin));
     }
