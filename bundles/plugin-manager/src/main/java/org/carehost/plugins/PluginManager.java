@@ -35,10 +35,16 @@ public interface PluginManager {
     PluginInfo uninstall(String plugin) throws PluginException;
 
     /**
-     * Why a plugin is or is not active, one finding per line in plain words: the unresolved requirement,
-     * the exception from activate, the unsatisfied reference.
+     * Why a plugin is or is not active: its state first, then each finding (the security refusal, the unresolved
+     * requirement, the exception from activate, the unsatisfied reference), with its kind and subject.
+     * {@code plugin} may also name a file in the deploy folder (with or without {@code deploy/}).
      */
-    List<String> why(String plugin) throws PluginException;
+    List<Finding> diagnose(String plugin) throws PluginException;
+
+    /** {@link #diagnose}'s reasons, one finding per line in plain words. */
+    default List<String> why(String plugin) throws PluginException {
+        return diagnose(plugin).stream().map(Finding::reason).toList();
+    }
 
     /**
      * Waits until the deploy folder is settled: every jar in it is installed (or cannot be, for a reason

@@ -15,12 +15,17 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 
 import javax.inject.Inject;
 
 import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
 import org.carehost.plugins.PluginOrigin;
+import org.carehost.plugins.PluginState;
 import org.carehost.sdk.plugin.PluginEvents;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -142,6 +147,41 @@ public class DeployFolderIT {
         Bundle greeter = context.getBundle(dir.resolve("greeter.jar").toFile().toURI().toString());
         assertNotNull(greeter);
         assertEquals(Bundle.ACTIVE, greeter.getState());
+    }
+
+    @Test
+    public void deployFilesAreNamedByTheirFileNameAndABadVersionIsExplained() throws Exception {
+        List<Event> failures = new CopyOnWriteArrayList<>();
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, PluginEvents.FAILED);
+        context.registerService(EventHandler.class, failures::add, props);
+
+        // The other tests leave greeters in the shared deploy folder: the sample is a plugin of its own.
+        String name = "my hello \u00e9t\u00e9.jar"; // a space and non-ASCII letters
+        drop(fixture("carehost-sample-hello"), name);
+        Await.until("the sample is active", WATCH_TIMEOUT, () -> plugins.list().stream().anyMatch(
+                p -> p.symbolicName().equals("org.carehost.sample.hello") && p.state() == PluginState.ACTIVE));
+        PluginInfo hello = plugins.get("org.carehost.sample.hello");
+        for (String spelling : List.of(name, deployDir().getFileName() + "/" + name, deployDir().resolve(name).toString())) {
+            assertWhy(spelling, "org.carehost.sample.hello (id " + hello.id() + ") " + hello.version() + " is ACTIVE.");
+        }
+
+        Path badVersion = deployDir().resolveSibling("bad-version.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        manifest.getMainAttributes().putValue("Bundle-SymbolicName", "org.carehost.fixture.badversion");
+        manifest.getMainAttributes().putValue("Bundle-Version", "one.two");
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(badVersion), manifest)) {
+            jar.putNextEntry(new ZipEntry("readme.txt"));
+            jar.write("nothing".getBytes(StandardCharsets.UTF_8));
+        }
+        drop(badVersion, "bad-version.jar");
+        assertWhy("bad-version.jar", "invalid Bundle-Version 'one.two'");
+        Await.until("FAILED names the bad header", WATCH_TIMEOUT,
+                () -> reasons(failures).contains("invalid Bundle-Version 'one.two'"));
+        assertEquals("nothing is installed from it", null,
+                context.getBundle(deployDir().resolve("bad-version.jar").toFile().toURI().toString()));
     }
 
     private String why(String name) {

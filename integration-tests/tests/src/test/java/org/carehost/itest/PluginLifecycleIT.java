@@ -22,6 +22,7 @@ import java.util.zip.ZipEntry;
 
 import javax.inject.Inject;
 
+import org.carehost.plugins.Finding;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
@@ -34,8 +35,12 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -129,6 +134,47 @@ public class PluginLifecycleIT {
     }
 
     @Test
+    public void aPluginWaitingForItsStartLevelIsNotFailedButOneThatCannotResolveIs() throws Exception {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        ServiceRegistration<EventHandler> listener = listen(events);
+        int frameworkLevel = context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel();
+        Bundle waiting = context.installBundle(new File(fixture("carehost-fixture-greeter-v1")).toURI().toString());
+        Bundle broken = context.installBundle(new File(fixture("carehost-fixture-unresolvable")).toURI().toString());
+        try {
+            // Marked to start, but its start level is not reached: INSTALLED for now, and that is no failure.
+            waiting.adapt(BundleStartLevel.class).setStartLevel(frameworkLevel + 10);
+            waiting.start();
+            assertEquals(Bundle.INSTALLED, waiting.getState());
+            try {
+                broken.start();
+                fail("an unresolvable bundle does not start");
+            } catch (BundleException expected) {
+                // the framework tried to resolve it, and could not
+            }
+            Await.until("FAILED is posted for the plugin that cannot resolve", 10_000,
+                    () -> failedFor(events, "org.carehost.fixture.unresolvable") != null);
+            assertTrue(String.valueOf(failedFor(events, "org.carehost.fixture.unresolvable").getProperty(PluginEvents.REASON)),
+                    String.valueOf(failedFor(events, "org.carehost.fixture.unresolvable").getProperty(PluginEvents.REASON))
+                            .contains("org.example.missing"));
+
+            waiting.adapt(BundleStartLevel.class).setStartLevel(frameworkLevel);
+            Await.until("the waiting plugin starts once its level is reached", 10_000,
+                    () -> waiting.getState() == Bundle.ACTIVE);
+            assertEquals("no FAILED for a plugin that was only waiting: " + topics(events), null,
+                    failedFor(events, "org.carehost.fixture.greeter"));
+        } finally {
+            listener.unregister();
+            waiting.uninstall();
+            broken.uninstall();
+        }
+    }
+
+    private static Event failedFor(List<Event> events, String symbolicName) {
+        return events.stream().filter(e -> e.getTopic().equals(PluginEvents.FAILED))
+                .filter(e -> symbolicName.equals(e.getProperty(PluginEvents.SYMBOLIC_NAME))).findFirst().orElse(null);
+    }
+
+    @Test
     public void unresolvableImportIsNamed() throws Exception {
         try {
             plugins.install(fixture("carehost-fixture-unresolvable"));
@@ -139,6 +185,13 @@ public class PluginLifecycleIT {
         String why = String.join("\n", plugins.why("org.carehost.fixture.unresolvable"));
         assertTrue(why, why.contains("is INSTALLED"));
         assertTrue(why, why.contains("needs package org.example.missing"));
+        List<Finding> diagnosis = plugins.diagnose("org.carehost.fixture.unresolvable");
+        assertEquals(diagnosis.toString(), Finding.Kind.STATE, diagnosis.get(0).kind());
+        assertTrue(diagnosis.get(0).subject(), diagnosis.get(0).subject().startsWith("org.carehost.fixture.unresolvable (id "));
+        Finding unresolved = diagnosis.stream().filter(f -> f.kind() == Finding.Kind.UNRESOLVED).findFirst()
+                .orElseThrow(() -> new AssertionError("no UNRESOLVED finding in " + diagnosis));
+        assertTrue(unresolved.toString(), unresolved.subject().contains("org.example.missing"));
+        assertTrue(diagnosis.toString(), diagnosis.stream().anyMatch(f -> f.kind() == Finding.Kind.NEXT_STEP));
     }
 
     @Test

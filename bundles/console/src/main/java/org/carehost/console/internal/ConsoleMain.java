@@ -1,6 +1,10 @@
 package org.carehost.console.internal;
 
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
@@ -22,7 +26,8 @@ import org.osgi.service.component.annotations.Reference;
  * exits the JVM with the status it returns, after stopping the framework).
  * <ul>
  * <li>Script mode (standard input is not a terminal): once the deploy folder is settled, each input line
- * is run as a shell command, its result printed; the status is 0 when every command succeeded, 1 otherwise.
+ * is run as a shell command, its result printed; the status is 0 when every command succeeded, 1 otherwise
+ * ({@code exit [status]} ends the script early).
  * <li>Interactive mode: the Gogo shell owns the terminal; this waits until the container is being
  * stopped (by {@code exit}, Ctrl-D or {@code stop 0}) and returns 0.
  * </ul>
@@ -59,13 +64,22 @@ public final class ConsoleMain implements Callable<Integer> {
     }
 
     private int runScript() throws Exception {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
+        // The process's own streams, not System.out and System.err: once Gogo runs, those are its
+        // ThreadPrintStreams, which write to the current command's output. Given to a session as its output,
+        // a command writing there (echo, format, help) would write into itself until the stack overflows.
+        Charset charset = Charset.defaultCharset();
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, charset);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, charset);
+        InputStream stdin = new FileInputStream(FileDescriptor.in);
+        ScriptExit exit = new ScriptExit();
         int failures = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
-                CommandSession session = processor.createSession(System.in, out, err)) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, charset));
+                CommandSession session = processor.createSession(stdin, out, err)) {
+            // As in the interactive shell (etc/gosh_profile): the plugin scope first, then Gogo's own.
+            session.put("SCOPE", "plugin:gogo:*");
+            session.put(ScriptExit.VARIABLE, exit);
             String line;
-            while ((line = in.readLine()) != null) {
+            while (!exit.requested() && (line = in.readLine()) != null) {
                 String command = line.strip();
                 if (command.isEmpty() || command.startsWith("#")) {
                     continue;
@@ -82,7 +96,7 @@ public final class ConsoleMain implements Callable<Integer> {
                 out.flush();
             }
         }
-        return failures == 0 ? 0 : 1;
+        return exit.status(failures == 0 ? 0 : 1);
     }
 
     private static String message(Throwable e) {

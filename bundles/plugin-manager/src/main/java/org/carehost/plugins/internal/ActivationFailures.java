@@ -1,7 +1,10 @@
 package org.carehost.plugins.internal;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.annotations.Activate;
@@ -23,6 +26,7 @@ public final class ActivationFailures implements LogListener {
 
     private final LogReaderService logReader;
     private final Map<Long, String> causes = new ConcurrentHashMap<>();
+    private final List<Consumer<Bundle>> listeners = new CopyOnWriteArrayList<>();
 
     @Activate
     public ActivationFailures(@Reference LogReaderService logReader) {
@@ -45,7 +49,17 @@ public final class ActivationFailures implements LogListener {
                 root = root.getCause();
             }
             causes.put(bundle.getBundleId(), root.toString());
+            listeners.forEach(listener -> listener.accept(bundle));
         }
+    }
+
+    /** Told of every error logged with an exception for a bundle (SCR logs one when an activate throws). */
+    void addListener(Consumer<Bundle> listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(Consumer<Bundle> listener) {
+        listeners.remove(listener);
     }
 
     /** The root cause of the newest error logged for the bundle, or null. */

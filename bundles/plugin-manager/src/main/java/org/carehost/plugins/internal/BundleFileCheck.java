@@ -8,9 +8,12 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.zip.ZipException;
 
+import org.osgi.framework.Version;
+
 /**
  * Says, before anything is installed, why a file cannot be a plugin: it is empty, not a zip,
- * has no manifest, or its manifest does not make it an OSGi bundle. Returns null when it can.
+ * has no manifest, or its manifest does not make it an OSGi bundle (or gives an invalid Bundle-Version).
+ * Returns null when it can.
  */
 final class BundleFileCheck {
 
@@ -46,6 +49,16 @@ final class BundleFileCheck {
             }
             if (!"2".equals(trim(main.getValue("Bundle-ManifestVersion")))) {
                 return file.getFileName() + " is not an OSGi R4+ bundle: Bundle-ManifestVersion is not 2.";
+            }
+            String version = main.getValue("Bundle-Version");
+            if (version != null) {
+                try {
+                    Version.parseVersion(version);
+                } catch (IllegalArgumentException e) {
+                    return file.getFileName() + " has an invalid Bundle-Version '" + version + "' (" + e.getMessage()
+                            + "): a version is major.minor.micro.qualifier, numbers then letters, digits, _ or -; "
+                            + "fix the header (bnd: Bundle-Version) and rebuild.";
+                }
             }
             return null;
         } catch (ZipException e) {

@@ -35,20 +35,43 @@ final class ComponentStates {
         return components;
     }
 
-    /** Findings for every component that is not active, in plain words; empty when all are fine. */
-    List<String> problems(Bundle bundle) {
-        List<String> problems = new ArrayList<>();
+    /** What is wrong with a component, as SCR's state says it. */
+    enum Trouble {
+        DISABLED, UNSATISFIED, FAILED_ACTIVATION, ACTIVATING
+    }
+
+    /** One component that is not active: what kind of trouble, which component, why in plain words. */
+    record Problem(Trouble kind, String component, String reason) {
+
+        String sentence() {
+            return "component " + component + " " + reason;
+        }
+    }
+
+    /** The components whose activate threw (SCR's FAILED_ACTIVATION state). */
+    List<Problem> failedActivations(Bundle bundle) {
+        return problemsOf(bundle).stream().filter(problem -> problem.kind() == Trouble.FAILED_ACTIVATION).toList();
+    }
+
+    /** The components that are enabled but unsatisfied (a missing reference or configuration). */
+    List<Problem> unsatisfied(Bundle bundle) {
+        return problemsOf(bundle).stream().filter(problem -> problem.kind() == Trouble.UNSATISFIED).toList();
+    }
+
+    /** Every component that is not active, from SCR's description and configuration DTOs. */
+    List<Problem> problemsOf(Bundle bundle) {
+        List<Problem> problems = new ArrayList<>();
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
-            String name = "component " + description.name;
+            String name = description.name;
             if (!scr.isComponentEnabled(description)) {
-                problems.add(name + " is disabled.");
+                problems.add(new Problem(Trouble.DISABLED, name, "is disabled."));
                 continue;
             }
             var configurations = scr.getComponentConfigurationDTOs(description);
             if (configurations.isEmpty()) {
                 if ("require".equals(description.configurationPolicy)) {
-                    problems.add(name + " needs a configuration (PID "
-                            + String.join(", ", description.configurationPid) + ") and none exists.");
+                    problems.add(new Problem(Trouble.UNSATISFIED, name, "needs a configuration (PID "
+                            + String.join(", ", description.configurationPid) + ") and none exists."));
                 }
                 continue;
             }
@@ -57,22 +80,24 @@ final class ComponentStates {
                     case ComponentConfigurationDTO.UNSATISFIED_REFERENCE:
                         for (UnsatisfiedReferenceDTO reference : configuration.unsatisfiedReferences) {
                             String service = interfaceOf(description, reference.name);
-                            problems.add(name + " waits for a service " + service
+                            problems.add(new Problem(Trouble.UNSATISFIED, name, "waits for a service " + service
                                     + " (reference '" + reference.name + "'"
                                     + (reference.target == null ? "" : ", target " + reference.target)
-                                    + "): " + hiddenBecause(bundle, service).orElse("none is registered") + ".");
+                                    + "): " + hiddenBecause(bundle, service).orElse("none is registered") + "."));
                         }
                         break;
                     case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
-                        problems.add(name + " needs a configuration (PID "
-                                + String.join(", ", description.configurationPid) + ") and none exists.");
+                        problems.add(new Problem(Trouble.UNSATISFIED, name, "needs a configuration (PID "
+                                + String.join(", ", description.configurationPid) + ") and none exists."));
                         break;
                     case ComponentConfigurationDTO.FAILED_ACTIVATION:
-                        problems.add(name + " failed in activate: " + failureOf(bundle, configuration.failure));
+                        problems.add(new Problem(Trouble.FAILED_ACTIVATION, name,
+                                "failed in activate: " + failureOf(bundle, configuration.failure)));
                         break;
                     case ComponentConfigurationDTO.SATISFIED:
                         if (description.immediate) {
-                            problems.add(name + " is satisfied but not active: its activate has not returned.");
+                            problems.add(new Problem(Trouble.ACTIVATING, name,
+                                    "is satisfied but not active: its activate has not returned."));
                         }
                         break;
                     default:

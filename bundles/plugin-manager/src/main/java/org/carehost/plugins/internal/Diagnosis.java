@@ -9,6 +9,8 @@ import java.util.function.Supplier;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 
+import org.carehost.plugins.Finding;
+import org.carehost.plugins.Finding.Kind;
 import org.carehost.plugins.PluginState;
 import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.Bundle;
@@ -42,61 +44,69 @@ final class Diagnosis {
         this.requirements = new Requirements(context);
     }
 
-    List<String> why(Bundle bundle) {
-        List<String> findings = new ArrayList<>();
-        findings.add(PluginManagerImpl.name(bundle) + " " + bundle.getVersion() + " is "
-                + PluginState.of(bundle.getState()) + ".");
+    List<Finding> why(Bundle bundle) {
+        String subject = PluginManagerImpl.name(bundle);
+        List<Finding> findings = new ArrayList<>();
+        findings.add(new Finding(Kind.STATE, subject, subject + " " + bundle.getVersion() + " is "
+                + PluginState.of(bundle.getState()) + "."));
         List<String> refusals = securityRefusals(bundle);
+        for (String refusal : refusals) {
+            findings.add(new Finding(Kind.SECURITY_REFUSAL, subject, "The security manager refuses it: " + refusal));
+        }
         if (!refusals.isEmpty()) {
-            findings.add("The security manager refuses it:");
-            refusals.forEach(reason -> findings.add("  " + reason));
-            findings.add("security:denials lists every refusal; plugin:permissions " + bundle.getBundleId()
-                    + " shows what it declares and holds.");
+            findings.add(new Finding(Kind.NEXT_STEP, subject, "security:denials lists every refusal; "
+                    + "plugin:permissions " + bundle.getBundleId() + " shows what it declares and holds."));
         }
         BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
         switch (bundle.getState()) {
             case Bundle.INSTALLED:
                 if (refusals.isEmpty()) {
-                    findings.addAll(unresolved(bundle));
+                    findings.addAll(unresolved(bundle, subject));
                 }
                 break;
             case Bundle.RESOLVED:
-                findings.add(notStarted(bundle, level));
+                findings.add(notStarted(bundle, subject, level));
                 break;
             case Bundle.STARTING:
-                findings.add(isLazy(bundle)
+                findings.add(new Finding(Kind.IN_PROGRESS, subject, isLazy(bundle)
                         ? "It waits for lazy activation: it starts when one of its classes is first loaded."
-                        : "Its activator is still running.");
+                        : "Its activator is still running."));
                 break;
             case Bundle.ACTIVE:
-                findings.addAll(activeFindings(bundle));
+                findings.addAll(activeFindings(bundle, subject));
                 break;
             default:
-                findings.add("It is being stopped or uninstalled.");
+                findings.add(new Finding(Kind.IN_PROGRESS, subject, "It is being stopped or uninstalled."));
         }
         return findings;
     }
 
-    /** Only the findings that are failures (nothing when the plugin is fine or merely stopped). */
+    /**
+     * The failures of a plugin that was just started: a security refusal, or components whose activate threw
+     * (SCR's FAILED_ACTIVATION state). Nothing when it is fine, merely stopped, or still waiting.
+     */
     List<String> failures(Bundle bundle) {
         List<String> refusals = securityRefusals(bundle);
         if (!refusals.isEmpty()) {
-            return List.of("the security manager refuses it: " + String.join("; ", refusals));
-        }
-        if (bundle.getState() == Bundle.INSTALLED && isPersistentlyStarted(bundle)) {
-            List<String> missing = requirements.unsatisfied(bundle);
-            return missing.isEmpty() ? List.of("it cannot be resolved (see plugin:why)") : missing;
+            return List.of(refusal(refusals));
         }
         if (bundle.getState() == Bundle.ACTIVE) {
-            List<String> failed = new ArrayList<>();
-            for (String problem : components.problems(bundle)) {
-                if (problem.contains(" failed in activate: ")) {
-                    failed.add(problem);
-                }
-            }
-            return failed;
+            return components.failedActivations(bundle).stream().map(ComponentStates.Problem::sentence).toList();
         }
         return List.of();
+    }
+
+    static String refusal(List<String> refusals) {
+        return "the security manager refuses it: " + String.join("; ", refusals);
+    }
+
+    /** Why the framework could not resolve the bundle, for a FAILED event: its missing requirements. */
+    String unresolvedReason(Bundle bundle) {
+        List<String> missing = requirements.unsatisfied(bundle);
+        return missing.isEmpty()
+                ? "it cannot be resolved: the resolver cannot wire it consistently (plugin:why " + bundle.getBundleId()
+                        + ")"
+                : "it cannot be resolved: it " + String.join("; it ", missing);
     }
 
     /** What the security manager holds against the plugin; empty when it is not running. */
@@ -111,57 +121,82 @@ final class Diagnosis {
         return admin == null ? List.of() : admin.installProblems(bundle);
     }
 
-    private List<String> unresolved(Bundle bundle) {
+    private List<Finding> unresolved(Bundle bundle, String subject) {
         List<String> missing = requirements.unsatisfied(bundle);
         if (!missing.isEmpty()) {
-            List<String> findings = new ArrayList<>();
-            findings.add("It cannot be resolved:");
+            List<Finding> findings = new ArrayList<>();
             for (String requirement : missing) {
-                findings.add("  it " + requirement);
+                findings.add(new Finding(Kind.UNRESOLVED, requirement, "It cannot be resolved: it " + requirement));
             }
-            findings.add("Install a bundle that provides it, or rebuild the plugin without that dependency.");
+            findings.add(new Finding(Kind.NEXT_STEP, subject,
+                    "Install a bundle that provides it, or rebuild the plugin without that dependency."));
             return findings;
         }
         FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
         if (wiring.resolveBundles(List.of(bundle))) {
-            return List.of("It resolves now; it has not been started (plugin:start " + bundle.getBundleId() + ").");
+            return List.of(new Finding(Kind.NOT_STARTED, subject,
+                    "It resolves now; it has not been started (plugin:start " + bundle.getBundleId() + ")."));
         }
-        return List.of("Everything it requires is installed, but the resolver cannot wire it consistently "
+        return List.of(new Finding(Kind.UNRESOLVED, subject,
+                "Everything it requires is installed, but the resolver cannot wire it consistently "
                 + "(a uses-constraint conflict, or a provider that cannot resolve itself); "
-                + "`start " + bundle.getBundleId() + "` prints the resolver's full message.");
+                + "`start " + bundle.getBundleId() + "` prints the resolver's full message."));
     }
 
-    private String notStarted(Bundle bundle, BundleStartLevel level) {
+    private Finding notStarted(Bundle bundle, String subject, BundleStartLevel level) {
         if ((bundle.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) {
-            return "It is a fragment: it never starts itself, it is attached to its host.";
+            return new Finding(Kind.NOT_STARTED, subject,
+                    "It is a fragment: it never starts itself, it is attached to its host.");
         }
         if (!level.isPersistentlyStarted()) {
-            return "It is stopped (plugin:start " + bundle.getBundleId() + " starts it).";
+            return new Finding(Kind.NOT_STARTED, subject,
+                    "It is stopped (plugin:start " + bundle.getBundleId() + " starts it).");
         }
         int active = context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel();
         if (level.getStartLevel() > active) {
-            return "Its start level " + level.getStartLevel() + " is above the framework's " + active + ".";
+            return new Finding(Kind.NOT_STARTED, subject,
+                    "Its start level " + level.getStartLevel() + " is above the framework's " + active + ".");
         }
-        return "It should be active but its last start failed; plugin:start " + bundle.getBundleId()
-                + " retries and shows the error.";
+        return new Finding(Kind.NOT_STARTED, subject, "It should be active but its last start failed; plugin:start "
+                + bundle.getBundleId() + " retries and shows the error.");
     }
 
-    private List<String> activeFindings(Bundle bundle) {
-        List<String> problems = components.problems(bundle);
-        if (!problems.isEmpty()) {
-            List<String> findings = new ArrayList<>();
-            for (String problem : problems) {
-                findings.add(Character.toUpperCase(problem.charAt(0)) + problem.substring(1));
-            }
+    private List<Finding> activeFindings(Bundle bundle, String subject) {
+        List<Finding> findings = new ArrayList<>();
+        for (ComponentStates.Problem problem : components.problemsOf(bundle)) {
+            String sentence = problem.sentence();
+            findings.add(new Finding(kindOf(problem.kind()), problem.component(),
+                    Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1)));
+        }
+        if (!findings.isEmpty()) {
             return findings;
         }
         int count = components.of(bundle).size();
-        return List.of(count == 0 ? "It has no Declarative Services components; nothing is wrong."
-                : "All " + count + " of its components are active; nothing is wrong.");
+        return List.of(new Finding(Kind.OK, subject, count == 0
+                ? "It has no Declarative Services components; nothing is wrong."
+                : "All " + count + " of its components are active; nothing is wrong."));
+    }
+
+    private static Kind kindOf(ComponentStates.Trouble trouble) {
+        switch (trouble) {
+            case DISABLED: return Kind.DISABLED;
+            case FAILED_ACTIVATION: return Kind.ACTIVATE_FAILED;
+            case UNSATISFIED: return Kind.UNSATISFIED;
+            default: return Kind.IN_PROGRESS;
+        }
     }
 
     /** A file in the deploy folder that {@code name} points at and that is not installed, or null. */
     Path deployFileNamed(String name) {
+        Path file = deployFile(name);
+        return file != null && bundles.installedFrom(file) == null ? file : null;
+    }
+
+    /**
+     * The file in the deploy folder that {@code name} points at, installed or not, or null: a file name
+     * ({@code x.jar}), one under the folder's name ({@code deploy/x.jar}), or an absolute path into the folder.
+     */
+    Path deployFile(String name) {
         if (name == null || name.isBlank() || name.trim().chars().allMatch(Character::isDigit)) {
             return null;
         }
@@ -176,31 +211,35 @@ final class Diagnosis {
         if (!candidate.startsWith(dir) || !Files.exists(candidate)) {
             return null;
         }
-        return bundles.installedFrom(candidate) == null ? candidate : null;
+        return candidate;
     }
 
     /** Why a file in the deploy folder is not an installed plugin. */
-    List<String> whyFile(Path file) {
-        List<String> findings = new ArrayList<>();
-        findings.add(bundles.deployDir().getFileName() + "/" + file.getFileName() + " is not installed.");
+    List<Finding> whyFile(Path file) {
+        String subject = bundles.deployDir().getFileName() + "/" + file.getFileName();
+        String problem = fileProblem(file);
+        return List.of(new Finding(Kind.STATE, subject, subject + " is not installed."), problem != null
+                ? new Finding(Kind.FILE_PROBLEM, subject, problem)
+                : new Finding(Kind.IN_PROGRESS, subject,
+                        "It is a valid bundle; the deploy watcher installs it once the file stops changing."));
+    }
+
+    /** Why a file in the deploy folder cannot become a plugin, or null when the watcher can install it. */
+    String fileProblem(Path file) {
         if (!file.getFileName().toString().endsWith(".jar")) {
-            findings.add("Only .jar files in the deploy folder are plugins; this file is ignored.");
-            return findings;
+            return "Only .jar files in the deploy folder are plugins; this file is ignored.";
         }
         String problem = BundleFileCheck.problem(file);
         if (problem != null) {
-            findings.add(problem);
-            return findings;
+            return problem;
         }
         Bundle twin = sameNameAndVersion(file);
         if (twin != null) {
-            findings.add("It has the same symbolic name and version as plugin " + twin.getBundleId()
+            return "It has the same symbolic name and version as plugin " + twin.getBundleId()
                     + " (" + twin.getLocation() + "); the framework refuses duplicates. Remove one, or raise "
-                    + "Bundle-Version.");
-            return findings;
+                    + "Bundle-Version.";
         }
-        findings.add("It is a valid bundle; the deploy watcher installs it once the file stops changing.");
-        return findings;
+        return null;
     }
 
     private Bundle sameNameAndVersion(Path file) {
@@ -217,14 +256,6 @@ final class Diagnosis {
             return null;
         }
         return null;
-    }
-
-    private static boolean isPersistentlyStarted(Bundle bundle) {
-        try {
-            return bundle.adapt(BundleStartLevel.class).isPersistentlyStarted();
-        } catch (RuntimeException uninstalled) {
-            return false;
-        }
     }
 
     private static boolean isLazy(Bundle bundle) {

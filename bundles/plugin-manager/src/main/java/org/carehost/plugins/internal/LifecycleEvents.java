@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.carehost.sdk.plugin.PluginEvents;
@@ -19,6 +20,11 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.hooks.resolver.ResolverHookFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -34,16 +40,24 @@ import org.osgi.service.log.LoggerFactory;
 
 /**
  * Posts {@code carehost/plugin/*} events on Event Admin, and logs them, whenever a plugin's lifecycle
- * changes. A plugin that fails (cannot resolve, throws in activate, a deploy-folder file that is not a
- * bundle) gets a FAILED event with the reason in plain words, once per distinct reason: the framework
- * reports no event for these, so a short check follows every change, and the deploy folder is checked
- * for files that did not become plugins.
+ * changes. A plugin that fails gets a FAILED event with the reason in plain words, once per distinct reason,
+ * decided from the framework's and SCR's state, never from how long ago something happened:
+ * <ul>
+ * <li>a resolve that failed: the framework tried to resolve a plugin that is meant to run (started, its start
+ * level reached) and, asked again once that attempt is over, answers that it cannot (or the security manager
+ * refuses it); a plugin only waiting for its start level is not failed;
+ * <li>an activate that threw: SCR's FAILED_ACTIVATION state, looked at when the plugin has started and when SCR
+ * logs an error for it;
+ * <li>a component still unsatisfied {@code carehost.plugin.unsatisfiedSeconds} (default 30) after its plugin
+ * started: the stated bound for a missing service or configuration;
+ * <li>a framework ERROR event for a plugin; a deploy-folder file that cannot become a plugin.
+ * </ul>
  */
 @Component(immediate = true)
 public final class LifecycleEvents implements BundleListener, FrameworkListener {
 
-    /** How long after a change the plugin is checked for failure: lets DS activate its components. */
-    private static final long CHECK_DELAY_MILLIS = 300;
+    /** How long a started plugin's component may stay unsatisfied before it is reported as FAILED. */
+    static final String UNSATISFIED_SECONDS_PROPERTY = "carehost.plugin.unsatisfiedSeconds";
     private static final long DEPLOY_SCAN_SECONDS = 2;
 
     private final BundleContext context;
@@ -51,10 +65,15 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     private final Logger log;
     private final PluginBundles bundles;
     private final Diagnosis diagnosis;
+    private final ComponentStates components;
     private final ActivationFailures failures;
+    private final Consumer<Bundle> activationError = this::activationError;
+    private final ResolveAttempts resolveAttempts = new ResolveAttempts(this::resolveAttempted);
+    private final ServiceRegistration<ResolverHookFactory> resolveHook;
+    private final long unsatisfiedSeconds;
     private final Map<Long, Identity> known = new ConcurrentHashMap<>();
     private final Map<Object, String> lastFailure = new ConcurrentHashMap<>();
-    private final Map<Long, ScheduledFuture<?>> pendingChecks = new ConcurrentHashMap<>();
+    private final Map<Long, ScheduledFuture<?>> unsatisfiedChecks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "carehost-plugin-health");
         thread.setDaemon(true);
@@ -74,12 +93,16 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         this.log = log;
         this.bundles = new PluginBundles(context);
         this.failures = failures;
-        this.diagnosis = new Diagnosis(context, bundles, new ComponentStates(scr, failures, () -> security), () -> security);
+        this.components = new ComponentStates(scr, failures, () -> security);
+        this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
+        this.unsatisfiedSeconds = Long.getLong(UNSATISFIED_SECONDS_PROPERTY, 30);
         context.addBundleListener(this);
         context.addFrameworkListener(this);
+        failures.addListener(activationError);
+        this.resolveHook = context.registerService(ResolverHookFactory.class, resolveAttempts, null);
         for (Bundle bundle : bundles.plugins()) {
             known.put(bundle.getBundleId(), Identity.of(bundle));
-            scheduleCheck(bundle);
+            checker.execute(() -> checkNow(bundle));
         }
         checker.scheduleWithFixedDelay(this::scanDeployFolder, DEPLOY_SCAN_SECONDS, DEPLOY_SCAN_SECONDS,
                 TimeUnit.SECONDS);
@@ -89,6 +112,8 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     void deactivate() {
         context.removeBundleListener(this);
         context.removeFrameworkListener(this);
+        failures.removeListener(activationError);
+        resolveHook.unregister();
         checker.shutdownNow();
     }
 
@@ -104,6 +129,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             identity = known.remove(bundle.getBundleId());
             lastFailure.remove(bundle.getBundleId());
             failures.forget(bundle);
+            cancelUnsatisfiedCheck(bundle);
             if (identity == null) {
                 return;
             }
@@ -116,9 +142,15 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             if (event.getType() == BundleEvent.UPDATED || event.getType() == BundleEvent.STARTED) {
                 lastFailure.remove(bundle.getBundleId());
             }
-            scheduleCheck(bundle);
         }
         post(topic, identity, null);
+        cancelUnsatisfiedCheck(bundle);
+        if (event.getType() == BundleEvent.STARTED) {
+            // SCR activates immediate components while the bundle starts, before this (asynchronous) event.
+            checker.execute(() -> checkActivation(bundle));
+            unsatisfiedChecks.put(bundle.getBundleId(), checker.schedule(() -> checkUnsatisfied(bundle),
+                    unsatisfiedSeconds, TimeUnit.SECONDS));
+        }
     }
 
     @Override
@@ -131,27 +163,101 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         }
     }
 
-    private void scheduleCheck(Bundle bundle) {
-        long id = bundle.getBundleId();
-        ScheduledFuture<?> previous = pendingChecks.put(id, checker.schedule(() -> check(bundle),
-                CHECK_DELAY_MILLIS, TimeUnit.MILLISECONDS));
-        if (previous != null) {
-            previous.cancel(false);
+    /** At the end of a resolve operation: its trigger bundles, checked once the operation is over. */
+    private void resolveAttempted(List<Bundle> triggers) {
+        for (Bundle bundle : triggers) {
+            if (bundles.isPlugin(bundle)) {
+                checker.execute(() -> checkResolved(bundle));
+            }
         }
     }
 
-    private void check(Bundle bundle) {
-        pendingChecks.remove(bundle.getBundleId());
+    /**
+     * A plugin the framework tried to resolve, and that is meant to run: resolving it again waits for the attempt
+     * to be over (the framework's global lock) and answers whether it can resolve now. Refused by the security
+     * manager, or not resolvable, it failed.
+     */
+    private void checkResolved(Bundle bundle) {
         try {
-            if (bundle.getState() == Bundle.UNINSTALLED) {
+            if (bundle.getState() != Bundle.INSTALLED || !meantToRun(bundle)) {
                 return;
             }
-            List<String> failures = diagnosis.failures(bundle);
-            if (!failures.isEmpty()) {
-                fail(bundle.getBundleId(), Identity.of(bundle), String.join(" ", failures));
+            List<String> refusals = diagnosis.securityRefusals(bundle);
+            if (!refusals.isEmpty()) {
+                fail(bundle.getBundleId(), Identity.of(bundle), Diagnosis.refusal(refusals));
+                return;
+            }
+            FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+            if (!resolveAttempts.quietly(() -> wiring.resolveBundles(List.of(bundle)))) {
+                fail(bundle.getBundleId(), Identity.of(bundle), diagnosis.unresolvedReason(bundle));
             }
         } catch (RuntimeException e) {
-            log.debug("Plugin check of bundle {} skipped: {}", bundle.getBundleId(), e.toString());
+            log.debug("Resolve check of bundle {} skipped: {}", bundle.getBundleId(), e.toString());
+        }
+    }
+
+    /** Started (persistently) and its start level reached: the framework means it to be active. */
+    private boolean meantToRun(Bundle bundle) {
+        BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
+        int active = context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel();
+        return level.isPersistentlyStarted() && level.getStartLevel() <= active;
+    }
+
+    /** When this component starts: what its plugins' states say already (a restart of this component). */
+    private void checkNow(Bundle bundle) {
+        checkResolved(bundle);
+        if (bundle.getState() == Bundle.ACTIVE) {
+            checkActivation(bundle);
+            checkUnsatisfied(bundle);
+        }
+    }
+
+    private void activationError(Bundle bundle) {
+        if (bundles.isPlugin(bundle)) {
+            checker.execute(() -> checkActivation(bundle));
+        }
+    }
+
+    /** Components whose activate threw: SCR's FAILED_ACTIVATION state. */
+    private void checkActivation(Bundle bundle) {
+        try {
+            if (bundle.getState() != Bundle.ACTIVE) {
+                return;
+            }
+            List<String> refusals = diagnosis.securityRefusals(bundle);
+            List<String> failed = refusals.isEmpty()
+                    ? components.failedActivations(bundle).stream().map(ComponentStates.Problem::sentence).toList()
+                    : List.of(Diagnosis.refusal(refusals));
+            if (!failed.isEmpty()) {
+                fail(bundle.getBundleId(), Identity.of(bundle), String.join(" ", failed));
+            }
+        } catch (RuntimeException e) {
+            log.debug("Activation check of bundle {} skipped: {}", bundle.getBundleId(), e.toString());
+        }
+    }
+
+    /** Components still unsatisfied the stated bound after their plugin started. */
+    private void checkUnsatisfied(Bundle bundle) {
+        unsatisfiedChecks.remove(bundle.getBundleId());
+        try {
+            if (bundle.getState() != Bundle.ACTIVE) {
+                return;
+            }
+            List<String> waiting = components.unsatisfied(bundle).stream().map(ComponentStates.Problem::sentence)
+                    .toList();
+            if (!waiting.isEmpty()) {
+                fail(bundle.getBundleId(), Identity.of(bundle), "unsatisfied " + unsatisfiedSeconds
+                        + " s after it started: " + String.join(" ", waiting));
+            }
+        } catch (RuntimeException e) {
+            log.debug("Unsatisfied check of bundle {} skipped: {}", bundle.getBundleId(), e.toString());
+        }
+    }
+
+    private void cancelUnsatisfiedCheck(Bundle bundle) {
+        ScheduledFuture<?> pending = unsatisfiedChecks.remove(bundle.getBundleId());
+        if (pending != null) {
+            pending.cancel(false);
         }
     }
 
@@ -169,10 +275,9 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
                         if (notInstalled == null || isStillChanging(file)) {
                             return;
                         }
-                        List<String> why = diagnosis.whyFile(file);
-                        String reason = String.join(" ", why.subList(1, why.size()));
-                        if (!reason.startsWith("It is a valid bundle")) {
-                            fail(file.toString(), new Identity(file.getFileName().toString(), "0.0.0", -1L), reason);
+                        String problem = diagnosis.fileProblem(file);
+                        if (problem != null) {
+                            fail(file.toString(), new Identity(file.getFileName().toString(), "0.0.0", -1L), problem);
                         }
                     });
         } catch (Exception e) {

@@ -93,14 +93,21 @@ final class PluginBundles {
 
     /** The local file behind a bundle location, or null when it is not a file location. */
     static Path pathOf(String location) {
+        String loc = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
         try {
-            String loc = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
             URI uri = new URI(loc);
             if ("file".equalsIgnoreCase(uri.getScheme())) {
                 return Paths.get(uri).toAbsolutePath().normalize();
             }
-        } catch (Exception notAFileLocation) {
-            // e.g. an http: or mvn: location, or a path with characters a URI does not allow
+        } catch (Exception notAUri) {
+            // a file: URL written without escaping (a space, say) is no URI; its path is the rest
+            if (loc.regionMatches(true, 0, "file:", 0, 5)) {
+                try {
+                    return Paths.get(loc.substring(5)).toAbsolutePath().normalize();
+                } catch (RuntimeException invalidPath) {
+                    return null;
+                }
+            }
         }
         return null;
     }

@@ -17,9 +17,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.time.Duration;
 
+import org.carehost.plugins.Finding;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
@@ -96,7 +98,7 @@ public final class PluginManagerImpl implements PluginManager {
         try (Stream<Path> files = Files.list(bundles.deployDir())) {
             return files.filter(file -> file.getFileName().toString().endsWith(".jar"))
                     .allMatch(file -> bundles.installedFrom(file) != null
-                            || diagnosis.whyFile(file).stream().noneMatch(line -> line.startsWith("It is a valid bundle")));
+                            || diagnosis.fileProblem(file) != null);
         } catch (IOException noFolder) {
             return true;
         }
@@ -256,10 +258,11 @@ public final class PluginManagerImpl implements PluginManager {
     }
 
     @Override
-    public List<String> why(String plugin) throws PluginException {
-        Path deployFile = diagnosis.deployFileNamed(plugin);
+    public List<Finding> diagnose(String plugin) throws PluginException {
+        Path deployFile = diagnosis.deployFile(plugin);
         if (deployFile != null) {
-            return diagnosis.whyFile(deployFile);
+            Bundle installed = bundles.installedFrom(deployFile);
+            return installed == null ? diagnosis.whyFile(deployFile) : diagnosis.why(installed);
         }
         return diagnosis.why(bundles.find(plugin));
     }
@@ -275,9 +278,9 @@ public final class PluginManagerImpl implements PluginManager {
         try {
             bundle.start();
         } catch (BundleException | IllegalStateException e) {
-            List<String> reasons = diagnosis.why(bundle);
-            throw new PluginException(what + " but not started. " + String.join(" ",
-                    reasons.subList(1, reasons.size())) + " (" + e.getMessage() + ")", e);
+            List<Finding> findings = diagnosis.why(bundle);
+            throw new PluginException(what + " but not started. " + findings.subList(1, findings.size()).stream()
+                    .map(Finding::reason).collect(Collectors.joining(" ")) + " (" + e.getMessage() + ")", e);
         }
         List<String> failures = diagnosis.failures(bundle);
         if (!failures.isEmpty()) {

@@ -78,7 +78,7 @@ public final class PluginCommands {
     @Descriptor("say why a plugin is not active: unresolved requirement, activate exception, unsatisfied reference")
     public String why(@Descriptor("plugin id, symbolic name, or a file name in the deploy folder") String plugin)
             throws PluginException {
-        return Text.findings(plugins.why(plugin));
+        return Text.findings(plugins.diagnose(plugin));
     }
 
     @Descriptor("plugin symbolic names, one per line (used for tab completion)")

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.carehost.plugins.ComponentInfo;
+import org.carehost.plugins.Finding;
 import org.carehost.plugins.PluginInfo;
 
 /** How plugins read in the shell: tables, detail blocks and one-line summaries. */
@@ -92,10 +93,10 @@ final class Text {
         return table + pageFooter(page);
     }
 
-    static String findings(List<String> lines) {
+    static String findings(List<Finding> findings) {
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < lines.size(); i++) {
-            out.append(i == 0 ? "" : "  ").append(lines.get(i)).append('\n');
+        for (Finding finding : findings) {
+            out.append(finding.kind() == Finding.Kind.STATE ? "" : "  ").append(finding.reason()).append('\n');
         }
         return out.toString();
     }

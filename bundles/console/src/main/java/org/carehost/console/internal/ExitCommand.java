@@ -1,0 +1,50 @@
+package org.carehost.console.internal;
+
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code exit}, which Gogo itself does not have. In a piped script it ends the script (no later line runs);
+ * in the interactive shell it stops the container, as Ctrl-D does. Registered in the {@code gogo} scope,
+ * one that plugins may not register commands in, so that no plugin can take the name over.
+ */
+@Component(service = ExitCommand.class, property = {
+        "osgi.command.scope=gogo",
+        "osgi.command.function=exit"
+})
+public final class ExitCommand {
+
+    private final BundleContext context;
+
+    @Activate
+    public ExitCommand(BundleContext context) {
+        this.context = context;
+    }
+
+    @Descriptor("stop the container (interactive), or end the script (piped input) with the status so far")
+    public void exit(CommandSession session) throws BundleException {
+        end(session, null);
+    }
+
+    @Descriptor("stop the container (interactive), or end the script (piped input) with this exit status")
+    public void exit(CommandSession session, @Descriptor("exit status, 0 to 255") int status) throws BundleException {
+        if (status < 0 || status > 255) {
+            throw new IllegalArgumentException("exit status must be 0 to 255, not " + status);
+        }
+        end(session, status);
+    }
+
+    private void end(CommandSession session, Integer status) throws BundleException {
+        Object script = session.get(ScriptExit.VARIABLE);
+        if (script instanceof ScriptExit) {
+            ((ScriptExit) script).request(status);
+            return;
+        }
+        // The system bundle stops asynchronously: the shell, and this command, are stopped in order with the rest.
+        context.getBundle(0).stop();
+    }
+}

@@ -1,0 +1,109 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs {@code target/carehost.jar} as an operator does: in a working directory of its own, fed standard input. */
+final class CarehostProcess {
+
+    static final Path JAR = Paths.get(System.getProperty("carehost.jar"));
+    static final Path BUNDLES = Paths.get(System.getProperty("carehost.bundles"));
+
+    private CarehostProcess() {
+    }
+
+    /** The {@code java} of the JVM running the test. */
+    static String thisJava() {
+        return javaIn(System.getProperty("java.home"));
+    }
+
+    static String javaIn(String home) {
+        return Paths.get(home, "bin", "java").toString();
+    }
+
+    /** What one run printed. */
+    static final class Run {
+        final int exit;
+        final String out;
+        final String err;
+
+        Run(int exit, String out, String err) {
+            this.exit = exit;
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    /** A new working directory with the sample {@code hello} in its deploy folder. */
+    static Path freshHome(String name) throws IOException {
+        Path home = Files.createDirectories(Paths.get(System.getProperty("carehost.work")))
+                .resolve(name + "-" + System.nanoTime());
+        Files.createDirectories(home.resolve("deploy"));
+        Files.copy(BUNDLES.resolve("carehost-sample-hello.jar"), home.resolve("deploy/hello.jar"));
+        return home;
+    }
+
+    static Process start(Path home, String java, String... jvmOptions) throws IOException {
+        assertTrue("no JDK at " + java, new File(java).canExecute());
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-jar", JAR.toString()));
+        return new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectOutput(home.resolve("stdout.txt").toFile())
+                .redirectError(home.resolve("stderr.txt").toFile())
+                .start();
+    }
+
+    /** Runs the container with {@code commands} piped in, until it exits. */
+    static Run script(Path home, String java, String commands) throws Exception {
+        Process process = start(home, java);
+        try (OutputStream in = process.getOutputStream()) {
+            in.write(commands.getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
+        return new Run(process.exitValue(), Files.readString(home.resolve("stdout.txt")),
+                Files.readString(home.resolve("stderr.txt")));
+    }
+
+    /** Waits until {@code file} contains {@code text}, failing at once if the process ends first. */
+    static void awaitFile(Process process, Path file, String text) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!(Files.exists(file) && Files.readString(file).contains(text))) {
+            assertTrue("'" + text + "' did not appear in " + file.getFileName() + " (process alive: " + process.isAlive()
+                    + ")", System.currentTimeMillis() < deadline && process.isAlive());
+            Thread.sleep(50);
+        }
+    }
+
+    private static Matcher row(String table, String symbolicName) {
+        Matcher row = Pattern.compile("(?m)^(\\d+)\\s+" + Pattern.quote(symbolicName) + "\\s+(\\S+)\\s+(\\S+)").matcher(table);
+        assertTrue(symbolicName + " not listed in\n" + table, row.find());
+        return row;
+    }
+
+    static long idOf(String table, String symbolicName) {
+        return Long.parseLong(row(table, symbolicName).group(1));
+    }
+
+    static String stateOf(String table, String symbolicName) {
+        return row(table, symbolicName).group(3);
+    }
+}
