@@ -38,14 +38,20 @@ public final class ConsoleMain implements Callable<Integer> {
     static final String MODE_PROPERTY = "carehost.console.mode";
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
     private final CommandProcessor processor;
     private final PluginManager plugins;
+    private final Readiness readiness;
     private final CountDownLatch stopping = new CountDownLatch(1);
 
     @Activate
-    public ConsoleMain(@Reference CommandProcessor processor, @Reference PluginManager plugins) {
+    public ConsoleMain(@Reference CommandProcessor processor, @Reference PluginManager plugins,
+            @Reference org.osgi.service.component.runtime.ServiceComponentRuntime components,
+            org.osgi.framework.BundleContext context) {
         this.processor = processor;
         this.plugins = plugins;
+        this.readiness = new Readiness(context, components);
     }
 
     @Deactivate
@@ -58,6 +64,13 @@ public final class ConsoleMain implements Callable<Integer> {
         if (!"script".equals(System.getProperty(MODE_PROPERTY))) {
             stopping.await();
             return 0;
+        }
+        // The first command runs once the container is ready (its components active, the deploy folder settled),
+        // or, past the bound, with a line on standard error naming what is not.
+        java.util.List<String> missing = readiness.await(READY_TIMEOUT);
+        if (!missing.isEmpty()) {
+            new PrintStream(new FileOutputStream(FileDescriptor.err), true).println("carehost: not ready after "
+                    + READY_TIMEOUT.toSeconds() + " s, running the script anyway: " + String.join("; ", missing));
         }
         plugins.awaitDeployFolder(SETTLE_TIMEOUT);
         return runScript();

@@ -1,0 +1,107 @@
+package org.carehost.console.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+/**
+ * Whether the container is ready for a script's first command, decided from state: the framework has reached its
+ * beginning start level, every container bundle (below {@code carehost.plugin.startlevel}) is active, and every
+ * container component that has a configuration is satisfied (its commands registered, the store migrated, the
+ * security manager and the audit trail up). {@link #await} re-checks at each framework, bundle and service event
+ * and returns what is still missing when the bound passes, so that the script can say so.
+ */
+final class Readiness {
+
+    private final BundleContext context;
+    private final ServiceComponentRuntime components;
+    private final int pluginStartLevel;
+    private final Object changed = new Object();
+
+    Readiness(BundleContext context, ServiceComponentRuntime components) {
+        this.context = context;
+        this.components = components;
+        String level = context.getProperty("carehost.plugin.startlevel");
+        this.pluginStartLevel = level == null || level.isBlank() ? 50 : Integer.parseInt(level.trim());
+    }
+
+    /** Waits until ready or the bound passes; returns what is not ready (empty when ready). */
+    List<String> await(Duration bound) throws InterruptedException {
+        FrameworkListener frameworkListener = event -> wake();
+        ServiceListener serviceListener = event -> wake();
+        org.osgi.framework.BundleListener bundleListener = event -> wake();
+        context.addFrameworkListener(frameworkListener);
+        context.addServiceListener(serviceListener);
+        context.addBundleListener(bundleListener);
+        try {
+            long deadline = System.nanoTime() + bound.toNanos();
+            List<String> missing = missing();
+            while (!missing.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return missing;
+                }
+                synchronized (changed) {
+                    changed.wait(Math.max(1, Math.min(left / 1_000_000, 1000)));
+                }
+                missing = missing();
+            }
+            return missing;
+        } finally {
+            context.removeFrameworkListener(frameworkListener);
+            context.removeServiceListener(serviceListener);
+            context.removeBundleListener(bundleListener);
+        }
+    }
+
+    private void wake() {
+        synchronized (changed) {
+            changed.notifyAll();
+        }
+    }
+
+    /** What is not ready now, in words. */
+    List<String> missing() {
+        List<String> missing = new ArrayList<>();
+        Bundle system = context.getBundle(0);
+        FrameworkStartLevel levels = system.adapt(FrameworkStartLevel.class);
+        String beginning = context.getProperty("org.osgi.framework.startlevel.beginning");
+        int target = beginning == null || beginning.isBlank() ? 1 : Integer.parseInt(beginning.trim());
+        if (levels.getStartLevel() < target) {
+            missing.add("the framework is at start level " + levels.getStartLevel() + " of " + target);
+        }
+        for (Bundle bundle : context.getBundles()) {
+            int level = bundle.adapt(BundleStartLevel.class).getStartLevel();
+            boolean fragment = bundle.getHeaders("").get("Fragment-Host") != null;
+            if (level < pluginStartLevel && !fragment && bundle.getState() != Bundle.ACTIVE && level <= levels.getStartLevel()) {
+                missing.add("bundle " + bundle.getSymbolicName() + " is not active");
+            }
+        }
+        for (ComponentDescriptionDTO description : components.getComponentDescriptionDTOs()) {
+            Bundle bundle = context.getBundle(description.bundle.id);
+            if (bundle == null || bundle.adapt(BundleStartLevel.class).getStartLevel() >= pluginStartLevel
+                    || !components.isComponentEnabled(description)) {
+                continue;
+            }
+            for (ComponentConfigurationDTO configuration : components.getComponentConfigurationDTOs(description)) {
+                if (configuration.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE
+                        || configuration.state == ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION) {
+                    missing.add("component " + description.name + " is not satisfied"
+                            + (configuration.unsatisfiedReferences == null || configuration.unsatisfiedReferences.length == 0
+                                    ? "" : " (waits for " + configuration.unsatisfiedReferences[0].name + ")"));
+                }
+            }
+        }
+        return missing;
+    }
+}
