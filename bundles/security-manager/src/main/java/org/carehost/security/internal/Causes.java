@@ -35,6 +35,8 @@ final class Causes {
     /** The agent's gate: the hooked method's frame is the one below it. */
     private static final Class<?> GATE = gate();
 
+    private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
     private final PluginScope scope;
     private final StackWalker walker = StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
             StackWalker.Option.SHOW_HIDDEN_FRAMES));
@@ -177,13 +179,14 @@ final class Causes {
             }
             return isLibrary(bundle) ? null : CONTAINER;
         }
-        if (ChokePoints.isJdk(type) || ChokePoints.isJdk(loader.getClass())) {
+        if (ChokePoints.isJdk(type) || loader == PLATFORM
+                || loader.getClass().getName().startsWith("jdk.internal.reflect.")) {
             return null; // the JDK, and classes the JDK spins itself (reflection accessors, method handle forms)
         }
         if (throughFramework && type.getName().startsWith("org.apache.felix.framework.")) {
             return null;
         }
-        return CONTAINER; // the framework, the launcher, the agent
+        return CONTAINER; // the class path: the framework, the launcher, the agent
     }
 
     private static boolean isLibrary(Bundle bundle) {
