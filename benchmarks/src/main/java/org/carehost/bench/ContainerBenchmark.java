@@ -28,6 +28,11 @@ import java.util.stream.Stream;
  * <li>hot-deploy latency: one running container; time from an atomic rename of the plugin into
  * {@code deploy/} until the plugin's component logs that it is activated.
  * </ol>
+ * With {@code --agent-compare}, the run-time enforcement agent's cost side by side: every start is paired with one
+ * under {@code -Dcarehost.agent=off} (the JDK then starts the agent, which installs nothing), the order alternating
+ * pair by pair (on/off, off/on, ...), each in a fresh working directory set up the same way; for hot deploy two
+ * containers run at once, one with the agent and one without, and the drops alternate between them the same way, so
+ * that both see the same machine noise. Medians of each and the on/off ratio are printed.
  * Run from the repository root after {@code mvn install}; see {@code benchmarks/README.md}.
  */
 public final class ContainerBenchmark {
@@ -36,6 +41,12 @@ public final class ContainerBenchmark {
     private static final Duration PAUSE_BETWEEN_DROPS = Duration.ofMillis(200);
     private static final String ACTIVATED = "hello plugin activated";
     private static final String DEACTIVATED = "hello plugin deactivated";
+    /** What the container says when a script line runs before the shell's commands are registered. */
+    private static final String RACE = "Command not found";
+    /** A start whose script ran too early: the output ended without the plugin ACTIVE. */
+    private static final String PREMATURE = "output ended waiting for";
+    private static final int START_ATTEMPTS = 4;
+    private static final String AGENT_OFF = "carehost.agent=off";
 
     private final Path java;
     private final Path containerJar;
@@ -43,14 +54,17 @@ public final class ContainerBenchmark {
     private final String pluginName;
     private final int starts;
     private final int drops;
+    private final boolean compare;
     private final List<String> failures = new ArrayList<>();
 
-    private ContainerBenchmark(Path java, Path containerJar, Path pluginJar, int starts, int drops) throws IOException {
+    private ContainerBenchmark(Path java, Path containerJar, Path pluginJar, int starts, int drops, boolean compare)
+            throws IOException {
         this.java = java;
         this.containerJar = containerJar;
         this.pluginJar = pluginJar;
         this.starts = starts;
         this.drops = drops;
+        this.compare = compare;
         try (JarFile jar = new JarFile(pluginJar.toFile())) {
             // plugin:list rows and lifecycle log lines name the plugin by its symbolic name
             this.pluginName = jar.getManifest().getMainAttributes().getValue("Bundle-SymbolicName").split(";")[0].strip();
@@ -63,8 +77,13 @@ public final class ContainerBenchmark {
         Path plugin = Path.of("target/deploy/hello.jar");
         int starts = 10;
         int drops = 30;
+        boolean compare = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
+            if (args[i].equals("--agent-compare")) {
+                compare = true;
+                continue;
+            }
             switch (args[i]) {
                 case "--java" -> java = Path.of(required(args[i], value));
                 case "--jar" -> jar = Path.of(required(args[i], value));
@@ -85,7 +104,7 @@ public final class ContainerBenchmark {
         }
         // The container runs in temporary directories, so relative paths must not depend on its directory.
         System.exit(new ContainerBenchmark(java.toAbsolutePath(), jar.toAbsolutePath(), plugin.toAbsolutePath(),
-                starts, drops).run());
+                starts, drops, compare).run());
     }
 
     private static String required(String option, String value) {
@@ -97,7 +116,8 @@ public final class ContainerBenchmark {
 
     private static void usage(String problem) {
         System.err.println("ContainerBenchmark: " + problem);
-        System.err.println("usage: ContainerBenchmark [--starts N] [--drops N] [--java PATH] [--jar PATH] [--plugin PATH]");
+        System.err.println("usage: ContainerBenchmark [--starts N] [--drops N] [--java PATH] [--jar PATH] [--plugin PATH]"
+                + " [--agent-compare]");
         System.exit(2);
     }
 
@@ -105,12 +125,15 @@ public final class ContainerBenchmark {
         String jdk = jdkVersion();
         System.out.printf("Container %s, plugin %s (%s)%n", containerJar, pluginJar, pluginName);
         System.out.printf("JDK %s%n", jdk);
+        if (compare) {
+            return compare(jdk);
+        }
 
         List<Double> toActive = new ArrayList<>();
         List<Double> toExit = new ArrayList<>();
         for (int i = 1; i <= starts; i++) {
             System.out.printf("start %d/%d%n", i, starts);
-            measureStart(toActive, toExit);
+            measureStart(toActive, toExit, false);
         }
         List<Double> deploy = new ArrayList<>();
         measureHotDeploy(deploy);
@@ -125,12 +148,125 @@ public final class ContainerBenchmark {
         return failures.isEmpty() ? 0 : 1;
     }
 
+    /**
+     * The agent on and off side by side: {@code starts} pairs of starts and {@code drops} pairs of drops, the order
+     * within a pair alternating (on/off, off/on, ...) so that neither side always goes first.
+     */
+    private int compare(String jdk) throws Exception {
+        List<Double> onActive = new ArrayList<>();
+        List<Double> onExit = new ArrayList<>();
+        List<Double> offActive = new ArrayList<>();
+        List<Double> offExit = new ArrayList<>();
+        int retried = 0;
+        for (int i = 1; i <= starts; i++) {
+            List<double[]> pair = new ArrayList<>();
+            for (boolean off : order(i)) {
+                double[] times = null;
+                for (int attempt = 1; attempt <= START_ATTEMPTS && times == null; attempt++) {
+                    System.out.printf("start %d/%d, agent %s%s%n", i, starts, off ? "off" : "on",
+                            attempt > 1 ? ", again" : "");
+                    List<Double> active = new ArrayList<>();
+                    List<Double> exit = new ArrayList<>();
+                    int failed = failures.size();
+                    measureStart(active, exit, off);
+                    if (!active.isEmpty()) {
+                        times = new double[] {active.get(0), exit.get(0)};
+                    } else if (failures.size() > failed && failures.get(failures.size() - 1).contains(PREMATURE)
+                            && attempt < START_ATTEMPTS) {
+                        // the script ran before the shell's commands were registered, or before the plugin was
+                        // active: container races that heavy load brings out; not a cost of the agent, so the start
+                        // is repeated (and counted) rather than lost
+                        System.out.println("  " + failures.remove(failures.size() - 1));
+                        retried++;
+                    }
+                }
+                pair.add(times);
+            }
+            if (pair.contains(null)) {
+                continue; // only complete pairs are compared
+            }
+            boolean offFirst = order(i)[0];
+            double[] on = pair.get(offFirst ? 1 : 0);
+            double[] off = pair.get(offFirst ? 0 : 1);
+            onActive.add(on[0]);
+            onExit.add(on[1]);
+            offActive.add(off[0]);
+            offExit.add(off[1]);
+        }
+
+        List<Double> onDeploy = new ArrayList<>();
+        List<Double> offDeploy = new ArrayList<>();
+        try (DeploySession on = new DeploySession(false); DeploySession off = new DeploySession(true)) {
+            System.out.println("hot deploy: two containers, agent on and off, drops alternating");
+            on.drop(); // warm-up drops: the JIT and class loading on the deploy path
+            off.drop();
+            for (int i = 1; i <= drops; i++) {
+                for (boolean agentOff : order(i)) {
+                    double latency = (agentOff ? off : on).drop();
+                    (agentOff ? offDeploy : onDeploy).add(latency);
+                }
+            }
+        } catch (TimeoutException e) {
+            failures.add("hot deploy: " + e.getMessage());
+        }
+
+        System.out.println();
+        System.out.printf("JDK %s; agent on: java -jar carehost.jar; off: java -Dcarehost.agent=off -jar carehost.jar%n", jdk);
+        System.out.printf("%-40s %4s %10s %10s %8s %14s%n", "measurement (ms, medians)", "n", "agent on", "agent off",
+                "on/off", "paired on/off");
+        compareRow("start: process start -> plugin ACTIVE", onActive, offActive);
+        compareRow("start: process start -> process exit", onExit, offExit);
+        compareRow("hot deploy: rename -> activated", onDeploy, offDeploy);
+        System.out.println("on/off: ratio of the medians; paired on/off: median of the ratios within each pair");
+        System.out.println();
+        System.out.printf("%-40s %4s %9s %9s %9s %9s%n", "measurement (ms)", "n", "median", "p95", "min", "max");
+        row("start -> ACTIVE, agent on", onActive);
+        row("start -> ACTIVE, agent off", offActive);
+        row("start -> exit, agent on", onExit);
+        row("start -> exit, agent off", offExit);
+        row("hot deploy, agent on", onDeploy);
+        row("hot deploy, agent off", offDeploy);
+        if (retried > 0) {
+            System.out.printf("%d start(s) repeated: the script ran before the shell's commands were registered or "
+                    + "before the plugin was active%n", retried);
+        }
+        failures.forEach(failure -> System.out.println("FAILED: " + failure));
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    /** Pair {@code i} (1-based): the agent on first in odd pairs, off first in even ones. */
+    private static boolean[] order(int i) {
+        return i % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false};
+    }
+
+    private static void compareRow(String name, List<Double> on, List<Double> off) {
+        int pairs = Math.min(on.size(), off.size());
+        if (pairs == 0) {
+            System.out.printf(Locale.ROOT, "%-40s %4d %10s %10s %8s %14s%n", name, 0, "-", "-", "-", "-");
+            return;
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            ratios.add(on.get(i) / off.get(i));
+        }
+        double medianOn = median(on);
+        double medianOff = median(off);
+        System.out.printf(Locale.ROOT, "%-40s %4d %10.1f %10.1f %8.3f %14.3f%n", name, pairs, medianOn, medianOff,
+                medianOn / medianOff, median(ratios));
+    }
+
+    private static double median(List<Double> samples) {
+        double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
     /** One cold start in a fresh directory: the Felix cache, etc/ and data/ are all created on the way. */
-    private void measureStart(List<Double> toActive, List<Double> toExit) throws Exception {
+    private void measureStart(List<Double> toActive, List<Double> toExit, boolean agentOff) throws Exception {
         Path home = Files.createTempDirectory("carehost-bench-start-");
         Files.createDirectories(home.resolve("deploy"));
         Files.copy(pluginJar, home.resolve("deploy/hello.jar"));
-        ProcessBuilder builder = container(home).redirectError(home.resolve("stderr.log").toFile());
+        ProcessBuilder builder = container(home, agentOff).redirectError(home.resolve("stderr.log").toFile());
 
         long started = System.nanoTime();
         Process process = builder.start();
@@ -146,11 +282,19 @@ public final class ContainerBenchmark {
                 failures.add("start: container exited with status " + process.exitValue() + " (see " + home + "/stderr.log)");
                 return;
             }
+            String agentProblem = agentProblem(Files.readString(home.resolve("stderr.log"), Charset.defaultCharset()),
+                    agentOff);
+            if (agentProblem != null) {
+                failures.add("start: " + agentProblem + " (kept " + home + ")");
+                return;
+            }
             toActive.add(millis(active - started));
             toExit.add(millis(exited - started));
             deleteTree(home);
         } catch (TimeoutException e) {
-            failures.add("start: " + e.getMessage() + " (kept " + home + ")");
+            String stderr = Files.readString(home.resolve("stderr.log"), Charset.defaultCharset());
+            failures.add("start: " + e.getMessage() + (stderr.contains(RACE) ? " (the shell said '" + RACE + "')" : "")
+                    + " (kept " + home + ")");
         } finally {
             process.destroyForcibly();
         }
@@ -163,38 +307,81 @@ public final class ContainerBenchmark {
 
     /** One long-running container; the plugin is dropped in and removed again, one warm-up drop first. */
     private void measureHotDeploy(List<Double> latencies) throws Exception {
-        Path home = Files.createTempDirectory("carehost-bench-deploy-");
-        Path deploy = Files.createDirectories(home.resolve("deploy"));
-        // Staged beside deploy/, on the same file system, so the rename is atomic: the file watcher can never
-        // see a half-written jar, and the copy's own duration stays out of the measurement.
-        Path staging = Files.createDirectories(home.resolve("staging"));
-        ProcessBuilder builder = container(home);
+        try (DeploySession session = new DeploySession(false)) {
+            session.drop(); // drop 0 warms up the JIT and class loading on the deploy path
+            for (int drop = 1; drop <= drops; drop++) {
+                latencies.add(session.drop());
+            }
+        } catch (TimeoutException e) {
+            failures.add("hot deploy: " + e.getMessage());
+        }
+    }
 
-        Process process = builder.start();
-        OutputStream stdin = process.getOutputStream();
-        try {
-            LineWatcher stdout = new LineWatcher(process.getInputStream(), "deploy-stdout");
-            LineWatcher stderr = new LineWatcher(process.getErrorStream(), "deploy-stderr");
+    /**
+     * A running container in its own working directory, into whose {@code deploy/} the plugin is dropped and from
+     * which it is removed again, one drop at a time. Closing it closes the container's standard input, so that it
+     * exits, and removes the directory (kept if something failed).
+     */
+    private final class DeploySession implements AutoCloseable {
+        private final boolean agentOff;
+        private final Path home;
+        private final Path deploy;
+        private final Path staging;
+        private final Process process;
+        private final OutputStream stdin;
+        private final LineWatcher stdout;
+        private final LineWatcher stderr;
+        private final Predicate<String> activated = line -> line.contains(ACTIVATED);
+        private final Predicate<String> deactivated = line -> line.contains(DEACTIVATED);
+        private final Predicate<String> uninstalled;
+        private int drop;
+        private boolean failed = true;
+
+        DeploySession(boolean agentOff) throws IOException, InterruptedException, TimeoutException {
+            this.agentOff = agentOff;
+            home = Files.createTempDirectory("carehost-bench-deploy-");
+            deploy = Files.createDirectories(home.resolve("deploy"));
+            // Staged beside deploy/, on the same file system, so the rename is atomic: the file watcher can never
+            // see a half-written jar, and the copy's own duration stays out of the measurement.
+            staging = Files.createDirectories(home.resolve("staging"));
+            uninstalled = line -> line.contains("Plugin " + pluginName + " ") && line.strip().endsWith(" UNINSTALLED");
+            process = container(home, agentOff).start();
+            stdin = process.getOutputStream();
+            String tag = agentOff ? "-off" : "";
+            stdout = new LineWatcher(process.getInputStream(), "deploy-stdout" + tag);
+            stderr = new LineWatcher(process.getErrorStream(), "deploy-stderr" + tag);
             // Any answer to plugin:list means the shell runs, which the container allows only once deploy/
             // is settled, so the file watcher is polling before the first drop. stdin stays open: the
             // container keeps running until it is closed.
+            // Under heavy load the script may run before the shell's commands are registered: asked again then.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            int notFound = 0;
             stdin.write("plugin:list\n".getBytes(Charset.defaultCharset()));
             stdin.flush();
-            stdout.awaitNth(line -> !line.isBlank(), 1, WAIT, "the shell's answer to plugin:list");
+            while (stdout.count(line -> !line.isBlank()) == 0) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    throw new TimeoutException("no answer to plugin:list within " + WAIT.toSeconds() + " s (kept " + home + ")");
+                }
+                if (stderr.count(line -> line.contains(RACE)) > notFound) {
+                    notFound++;
+                    stdin.write("plugin:list\n".getBytes(Charset.defaultCharset()));
+                    stdin.flush();
+                }
+                Thread.sleep(50);
+            }
+            failed = false;
+        }
 
-            Predicate<String> activated = line -> line.contains(ACTIVATED);
-            Predicate<String> deactivated = line -> line.contains(DEACTIVATED);
-            Predicate<String> uninstalled = line -> line.contains("Plugin " + pluginName + " ") && line.strip().endsWith(" UNINSTALLED");
-            for (int drop = 0; drop <= drops; drop++) {
+        /** Drops the plugin in, waits until it is activated, removes it again; returns the drop's latency in ms. */
+        double drop() throws IOException, InterruptedException, TimeoutException {
+            failed = true;
+            try {
                 Path staged = Files.copy(pluginJar, staging.resolve("hello.jar.tmp"), StandardCopyOption.REPLACE_EXISTING);
                 Path target = deploy.resolve("hello.jar");
                 int activations = stderr.count(activated);
                 long renamed = System.nanoTime();
                 Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
                 long active = stderr.awaitNth(activated, activations + 1, WAIT, "'" + ACTIVATED + "' after drop " + drop);
-                if (drop > 0) { // drop 0 warms up the JIT and class loading on the deploy path
-                    latencies.add(millis(active - renamed));
-                }
 
                 int deactivations = stderr.count(deactivated);
                 int uninstalls = stderr.count(uninstalled);
@@ -204,20 +391,59 @@ public final class ContainerBenchmark {
                 // lets the work that follows an uninstall (package refresh, the watcher's next polls) finish,
                 // so it does not overlap the next drop
                 Thread.sleep(PAUSE_BETWEEN_DROPS.toMillis());
+                drop++;
+                failed = false;
+                return millis(active - renamed);
+            } catch (TimeoutException e) {
+                throw new TimeoutException(e.getMessage() + (agentOff ? ", agent off" : "") + " (kept " + home + ")");
             }
-            stdin.close();
-            awaitExit(process);
-            deleteTree(home);
-        } catch (TimeoutException e) {
-            failures.add("hot deploy: " + e.getMessage() + " (kept " + home + ")");
-        } finally {
-            stdin.close();
-            process.destroyForcibly();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                stdin.close();
+                if (!failed) {
+                    awaitExit(process);
+                    String problem = agentProblem(String.join("\n", stderr.all()), agentOff);
+                    if (problem != null) {
+                        failures.add("hot deploy: " + problem + " (kept " + home + ")");
+                    } else {
+                        deleteTree(home);
+                    }
+                }
+            } finally {
+                process.destroyForcibly();
+            }
         }
     }
 
-    private ProcessBuilder container(Path home) {
-        return new ProcessBuilder(java.toString(), "-jar", containerJar.toString()).directory(home.toFile());
+    private ProcessBuilder container(Path home, boolean agentOff) {
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        if (agentOff) {
+            command.add("-D" + AGENT_OFF); // before -jar: the JDK starts the agent, which then installs nothing
+        }
+        command.addAll(List.of("-jar", containerJar.toString()));
+        return new ProcessBuilder(command).directory(home.toFile());
+    }
+
+    /**
+     * Null if the container's standard error shows the agent as asked (installed, or left out under
+     * {@code -Dcarehost.agent=off}), else what is wrong: a comparison of two runs without it would show nothing.
+     */
+    private String agentProblem(String stderr, boolean agentOff) {
+        if (!compare) {
+            return null; // the default run takes the container as it comes
+        }
+        boolean saysOff = stderr.contains(AGENT_OFF);
+        boolean notRunning = stderr.contains("enforcement agent is not running");
+        if (agentOff && !saysOff) {
+            return "-D" + AGENT_OFF + " given but the agent did not say it is off";
+        }
+        if (!agentOff && (saysOff || notRunning)) {
+            return "the run-time enforcement agent is not running in a container started without -D" + AGENT_OFF;
+        }
+        return null;
     }
 
     private static long awaitExit(Process process) throws InterruptedException, TimeoutException {

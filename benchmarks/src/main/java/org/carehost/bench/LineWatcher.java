@@ -55,6 +55,11 @@ final class LineWatcher {
         return (int) lines.stream().filter(line -> match.test(line.text())).count();
     }
 
+    /** Every line read so far. */
+    synchronized List<String> all() {
+        return lines.stream().map(Line::text).toList();
+    }
+
     /** Waits for the {@code n}th matching line (1-based) and returns the nanoTime it was read at. */
     synchronized long awaitNth(Predicate<String> match, int n, Duration timeout, String what)
             throws InterruptedException, TimeoutException {

@@ -24,15 +24,36 @@ import org.carehost.sdk.testkit.Carehost;
  * <pre>java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.carehost.bench.ServiceThroughput</pre>
  * Options: {@code --threads 8 --rounds 7 --seconds 3 --warmup 40 --patients 1000 --url jdbc:postgresql://...}. The
  * installed plugin is the benchmark fixture that reads a patient without an audit record: the reference.
+ * {@code --ops get,reference,search} picks the operations (all three by default).
+ *
+ * <p>{@code --agent-compare} prices the run-time enforcement agent, which must be on the JVM command line: this
+ * process then only starts child JVMs (the same class path and JVM options) with all the other options, in pairs
+ * ({@code --pairs 3}), one with {@code -javaagent:<--agent jar>} (the security manager claims the gate when it starts)
+ * and one without (it just warns), the order alternating pair by pair; it prints the median over children of each
+ * child's medians, the on/off ratios, and the median of the ratios within each pair.
  */
 public final class ServiceThroughput {
 
     private ServiceThroughput() {
     }
 
+    private static final String AGENT = "bundles/agent/target/carehost-agent-0.1.0-SNAPSHOT.jar";
+    /** The line a child prints for the parent of {@code --agent-compare}. */
+    private static final String RESULT = "AGENT-COMPARE-RESULT";
+
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--agent-compare")) {
+            AgentCompare.run(List.of(args).stream().filter(arg -> !arg.equals("--agent-compare")).toList());
+            return;
+        }
         Map<String, String> options = Options.parse(args, Map.of("--threads", "8", "--rounds", "7", "--seconds", "3",
-                "--patients", "1000", "--warmup", "40", "--plugin", "benchmarks/target/carehost-fixture-unaudited-reader.jar", "--url", ""));
+                "--patients", "1000", "--warmup", "40", "--plugin", "benchmarks/target/carehost-fixture-unaudited-reader.jar", "--url", "",
+                "--ops", "get,reference,search"));
+        java.util.Set<String> ops = java.util.Set.of(options.get("--ops").split(","));
+        if (!java.util.Set.of("get", "reference", "search").containsAll(ops) || !ops.contains("get")) {
+            System.err.println("--ops: a comma-separated subset of get,reference,search, get included");
+            System.exit(2);
+        }
         int threads = Integer.parseInt(options.get("--threads"));
         int rounds = Integer.parseInt(options.get("--rounds"));
         long millis = Long.parseLong(options.get("--seconds")) * 1000;
@@ -48,6 +69,8 @@ public final class ServiceThroughput {
             try (Carehost carehost = Carehost.start(plugin, Map.of("carehost.seed", "false", "carehost.store.url", url,
                     "carehost.security.trusted", "org.carehost.fixture.unaudited"))) {
                 PatientService patients = carehost.service(PatientService.class);
+                String gate = gateState();
+                System.out.println("run-time enforcement gate: " + gate);
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
                     ids.add(patients.create(Patient.builder()
@@ -66,8 +89,12 @@ public final class ServiceThroughput {
                 // two cores during the first measured rounds, and the audited get (the longest code path) pays most.
                 long warmup = Long.parseLong(options.get("--warmup")) * 1000;
                 measure(get, threads, warmup);
-                measure(reference, threads, warmup);
-                measure(search, threads, warmup);
+                if (ops.contains("reference")) {
+                    measure(reference, threads, warmup);
+                }
+                if (ops.contains("search")) {
+                    measure(search, threads, warmup);
+                }
                 carehost.service(org.carehost.sdk.audit.AuditService.class).query(org.carehost.sdk.audit.AuditQuery.latest(1));
                 List<Round> gets = new ArrayList<>();
                 List<Round> references = new ArrayList<>();
@@ -80,32 +107,47 @@ public final class ServiceThroughput {
                 Runnable caughtUp = () -> trail.query(nothing);
                 for (int round = 0; round < rounds; round++) {
                     gets.add(measure(get, threads, millis, caughtUp));
-                    references.add(measure(reference, threads, millis));
-                    searches.add(measure(search, threads, millis, caughtUp));
+                    if (ops.contains("reference")) {
+                        references.add(measure(reference, threads, millis));
+                    }
+                    if (ops.contains("search")) {
+                        searches.add(measure(search, threads, millis, caughtUp));
+                    }
                 }
                 System.out.printf("JDK %s, %d threads, %d patients, %d rounds of %d s each, %s%n",
                         Runtime.version(), threads, count, rounds, millis / 1000, url.replaceAll("password=[^&;]*", "password=***"));
                 System.out.printf("%-32s %12s %12s %12s %16s%n", "operation (calls/s)", "median", "min", "max",
                         "CPU us/call (med)");
                 print("PatientService.get (audited)", gets);
-                print("same read, no audit record", references);
-                print("PatientService.search (page 10)", searches);
-                double audited = median(gets, Round::perSecond);
-                double plain = median(references, Round::perSecond);
-                System.out.printf("audit cost per get: %.1f us (%.2fx the unaudited read's time per call, medians)%n",
-                        (1e6 / audited - 1e6 / plain) * threads, plain / audited);
-                // On H2 a call returns once its batch is in the journal, and the database copy may still be catching up;
-                // on PostgreSQL a call returns after its batch's commit, so the two rates are the same.
-                System.out.printf("audited get as the callers saw it (until the last call returned, not the database copy):"
-                        + " %.0f/s (median)%n", median(gets, Round::callersPerSecond));
-                double auditedCpu = median(gets, Round::cpuMicrosPerCall);
-                double plainCpu = median(references, Round::cpuMicrosPerCall);
-                System.out.printf("audit CPU per get: %.1f us of process CPU (%.2fx the unaudited read's, medians)%n",
-                        auditedCpu - plainCpu, auditedCpu / plainCpu);
-                System.out.printf("CPU per audited get by where it is spent: %.1f us in the calling threads (%.1f unaudited), "
-                        + "%.1f us elsewhere (copier, GC, compiler)%n", median(gets, Round::callerCpuMicrosPerCall),
-                        median(references, Round::callerCpuMicrosPerCall),
-                        auditedCpu - median(gets, Round::callerCpuMicrosPerCall));
+                if (!references.isEmpty()) {
+                    print("same read, no audit record", references);
+                }
+                if (!searches.isEmpty()) {
+                    print("PatientService.search (page 10)", searches);
+                }
+                System.out.printf("%s gate=%s get=%.1f getCpu=%.2f getCallers=%.1f reference=%.1f referenceCpu=%.2f"
+                        + " search=%.1f searchCpu=%.2f%n", RESULT, gate, median(gets, Round::perSecond),
+                        median(gets, Round::cpuMicrosPerCall), median(gets, Round::callersPerSecond),
+                        median(references, Round::perSecond), median(references, Round::cpuMicrosPerCall),
+                        median(searches, Round::perSecond), median(searches, Round::cpuMicrosPerCall));
+                if (!references.isEmpty()) {
+                    double audited = median(gets, Round::perSecond);
+                    double plain = median(references, Round::perSecond);
+                    System.out.printf("audit cost per get: %.1f us (%.2fx the unaudited read's time per call, medians)%n",
+                            (1e6 / audited - 1e6 / plain) * threads, plain / audited);
+                    // On H2 a call returns once its batch is in the journal, and the database copy may still be catching up;
+                    // on PostgreSQL a call returns after its batch's commit, so the two rates are the same.
+                    System.out.printf("audited get as the callers saw it (until the last call returned, not the database copy):"
+                            + " %.0f/s (median)%n", median(gets, Round::callersPerSecond));
+                    double auditedCpu = median(gets, Round::cpuMicrosPerCall);
+                    double plainCpu = median(references, Round::cpuMicrosPerCall);
+                    System.out.printf("audit CPU per get: %.1f us of process CPU (%.2fx the unaudited read's, medians)%n",
+                            auditedCpu - plainCpu, auditedCpu / plainCpu);
+                    System.out.printf("CPU per audited get by where it is spent: %.1f us in the calling threads (%.1f unaudited), "
+                            + "%.1f us elsewhere (copier, GC, compiler)%n", median(gets, Round::callerCpuMicrosPerCall),
+                            median(references, Round::callerCpuMicrosPerCall),
+                            auditedCpu - median(gets, Round::callerCpuMicrosPerCall));
+                }
                 double copyCpu = median(gets, Round::copyCpuMicrosPerCall);
                 if (copyCpu > 0) {
                     System.out.printf("of which the database copy (one thread, H2): %.1f us per record, a ceiling of %.0f records/s%n",
@@ -120,6 +162,152 @@ public final class ServiceThroughput {
         }
     }
 
+    /** Whether the agent's gate is here and claimed (by the security manager), here and unclaimed, or absent. */
+    private static String gateState() {
+        try {
+            Class<?> gate = Class.forName("java.lang.CarehostGate");
+            return Boolean.TRUE.equals(gate.getMethod("claimed").invoke(null)) ? "claimed" : "unclaimed";
+        } catch (ClassNotFoundException noAgent) {
+            return "absent";
+        } catch (ReflectiveOperationException e) {
+            return "unreadable(" + e + ")";
+        }
+    }
+
+    /** {@code --agent-compare}: child JVMs with and without the agent, alternating; see the class comment. */
+    private static final class AgentCompare {
+
+        private static final List<String> KEYS = List.of("get", "getCpu", "getCallers", "reference", "referenceCpu",
+                "search", "searchCpu");
+
+        static void run(List<String> args) throws Exception {
+            List<String> childArgs = new ArrayList<>();
+            String agent = AGENT;
+            int pairs = 3;
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i).equals("--agent") && i + 1 < args.size()) {
+                    agent = args.get(++i);
+                } else if (args.get(i).equals("--pairs") && i + 1 < args.size()) {
+                    pairs = Integer.parseInt(args.get(++i));
+                } else {
+                    childArgs.add(args.get(i));
+                }
+            }
+            Path agentJar = Paths.get(agent).toAbsolutePath().normalize();
+            if (!java.nio.file.Files.isRegularFile(agentJar)) {
+                System.err.println("agent jar " + agentJar + " not found (--agent PATH; run from the repository root after"
+                        + " mvn -q install -DskipTests)");
+                System.exit(2);
+            }
+            String javaExe = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> jvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(arg -> !arg.startsWith("-javaagent:") && !arg.startsWith("-Dcarehost.agent")).toList();
+            System.out.printf("agent on: -javaagent:%s; off: no agent. %d pairs, order alternating; child options %s%n",
+                    agentJar, pairs, childArgs);
+            List<Map<String, Double>> on = new ArrayList<>();
+            List<Map<String, Double>> off = new ArrayList<>();
+            for (int pair = 1; pair <= pairs; pair++) {
+                boolean onFirst = pair % 2 == 1;
+                for (boolean withAgent : new boolean[] {onFirst, !onFirst}) {
+                    List<String> command = new ArrayList<>(List.of(javaExe));
+                    command.addAll(jvm);
+                    if (withAgent) {
+                        command.add("-javaagent:" + agentJar);
+                    }
+                    command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServiceThroughput.class.getName()));
+                    command.addAll(childArgs);
+                    String label = "pair " + pair + "/" + pairs + ", agent " + (withAgent ? "on" : "off");
+                    Map<String, Double> result = child(command, label, withAgent ? "claimed" : "absent");
+                    (withAgent ? on : off).add(result);
+                }
+            }
+            System.out.println();
+            System.out.printf("JDK %s; %d pairs of child JVMs (agent on / off), order alternating; %s%n", Runtime.version(),
+                    pairs, childArgs);
+            System.out.printf("%-44s %12s %12s %10s %14s%n", "per child: its median over rounds", "agent on", "agent off",
+                    "on/off", "paired on/off");
+            row("PatientService.get (audited), calls/s", "get", on, off);
+            row("  time per audited get (1/rate)", "get", on, off, true);
+            row("  process CPU us per audited get", "getCpu", on, off);
+            row("  callers' rate (before the copy caught up)", "getCallers", on, off);
+            row("same read, no audit record, calls/s", "reference", on, off);
+            row("  process CPU us per unaudited read", "referenceCpu", on, off);
+            row("PatientService.search (page 10), calls/s", "search", on, off);
+            row("  process CPU us per search", "searchCpu", on, off);
+            System.out.println("medians over the children; on/off: ratio of those medians (for the time per get, the off"
+                    + " rate over the on rate: above 1 is slower with the agent); paired: median of the ratios in each pair");
+        }
+
+        private static Map<String, Double> child(List<String> command, String label, String expectedGate)
+                throws Exception {
+            Path log = java.nio.file.Files.createTempFile("carehost-bench-child-", ".log");
+            System.out.println(label + " (child's standard error: " + log + ")");
+            Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+            Map<String, Double> result = null;
+            String gate = null;
+            try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    process.getInputStream(), java.nio.charset.Charset.defaultCharset()))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    System.out.println("  | " + line);
+                    if (line.startsWith(RESULT + " ")) {
+                        result = new java.util.HashMap<>();
+                        for (String field : line.substring(RESULT.length() + 1).split(" ")) {
+                            String[] kv = field.split("=", 2);
+                            if (kv[0].equals("gate")) {
+                                gate = kv[1];
+                            } else {
+                                result.put(kv[0], Double.parseDouble(kv[1]));
+                            }
+                        }
+                    }
+                }
+            }
+            int status = process.waitFor();
+            if (status != 0 || result == null) {
+                throw new IllegalStateException(label + ": the child failed (status " + status + "; see " + log + ")");
+            }
+            if (!expectedGate.equals(gate)) {
+                throw new IllegalStateException(label + ": the gate is " + gate + ", expected " + expectedGate
+                        + " (see " + log + ")");
+            }
+            java.nio.file.Files.delete(log);
+            return result;
+        }
+
+        private static void row(String name, String key, List<Map<String, Double>> on, List<Map<String, Double>> off) {
+            row(name, key, on, off, false);
+        }
+
+        private static void row(String name, String key, List<Map<String, Double>> on, List<Map<String, Double>> off,
+                boolean inverse) {
+            double medianOn = medianOf(on.stream().mapToDouble(child -> child.get(key)).toArray());
+            double medianOff = medianOf(off.stream().mapToDouble(child -> child.get(key)).toArray());
+            if (Double.isNaN(medianOn) || Double.isNaN(medianOff)) {
+                return; // an operation not measured (--ops)
+            }
+            double[] ratios = new double[Math.min(on.size(), off.size())];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = inverse ? off.get(i).get(key) / on.get(i).get(key) : on.get(i).get(key) / off.get(i).get(key);
+            }
+            if (inverse) {
+                System.out.printf("%-44s %12s %12s %10.3f %14.3f%n", name, "", "", medianOff / medianOn, medianOf(ratios));
+            } else {
+                System.out.printf("%-44s %12.1f %12.1f %10.3f %14.3f%n", name, medianOn, medianOff, medianOn / medianOff,
+                        medianOf(ratios));
+            }
+        }
+
+        private static double medianOf(double[] values) {
+            double[] sorted = java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+            int n = sorted.length;
+            if (n == 0) {
+                return Double.NaN;
+            }
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+    }
+
     /**
      * One round: calls per second, and the process's CPU time per call (all threads, the trail's background copy
      * and GC included), which another process loading the machine disturbs far less than the rate.
@@ -129,6 +317,9 @@ public final class ServiceThroughput {
     }
 
     private static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> value) {
+        if (rounds.isEmpty()) {
+            return Double.NaN;
+        }
         double[] sorted = rounds.stream().mapToDouble(value).sorted().toArray();
         return sorted[sorted.length / 2];
     }
