@@ -179,9 +179,12 @@ final class Causes {
             }
             return isLibrary(bundle) ? null : CONTAINER;
         }
-        if (ChokePoints.isJdk(type) || loader == PLATFORM
+        if (ChokePoints.isJdk(type) || loader == PLATFORM || java.lang.reflect.Proxy.isProxyClass(type)
                 || loader.getClass().getName().startsWith("jdk.internal.reflect.")) {
-            return null; // the JDK, and classes the JDK spins itself (reflection accessors, method handle forms)
+            // the JDK, and classes the JDK spins itself: reflection accessors, method handle forms, and proxies (what
+            // a proxy does is its handler's, whose frame follows; JDK 17 defines a method handle's proxy in the
+            // application class loader, which would otherwise make it the container's)
+            return null;
         }
         if (throughFramework && type.getName().startsWith("org.apache.felix.framework.")) {
             return null;
