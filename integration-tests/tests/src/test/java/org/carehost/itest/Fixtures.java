@@ -51,11 +51,7 @@ final class Fixtures {
 
     /** Whether the fixture's probe for {@code attack} is registered. */
     static boolean hasProbe(BundleContext context, String attack) {
-        try {
-            return !context.getServiceReferences(Callable.class, "(attack=" + attack + ")").isEmpty();
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return hasProbe(context, Callable.class, attack);
     }
 
     /** Whether a service matching {@code filter} is registered (as the trusted test probe sees it). */
@@ -69,49 +65,57 @@ final class Fixtures {
 
     /** The installed bundle with this symbolic name (a container bundle, typically). */
     static Bundle bundle(BundleContext context, String symbolicName) {
+        return installed(context, symbolicName)
+                .orElseThrow(() -> new AssertionError(symbolicName + " is not installed in the test container"));
+    }
+
+    /** The installed bundle with this symbolic name, if any. */
+    static java.util.Optional<Bundle> installed(BundleContext context, String symbolicName) {
         for (Bundle bundle : context.getBundles()) {
             if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
+                return java.util.Optional.of(bundle);
             }
         }
-        throw new AssertionError(symbolicName + " is not installed in the test container");
+        return java.util.Optional.empty();
     }
 
     /** Runs the fixture's probe for {@code attack} (a {@code Callable<String>} service) and returns what it says. */
     @SuppressWarnings("rawtypes")
     static String callProbe(BundleContext context, String attack) throws Exception {
-        Collection<ServiceReference<Callable>> references = context.getServiceReferences(Callable.class,
-                "(attack=" + attack + ")");
-        if (references.size() != 1) {
-            throw new AssertionError("expected one probe for " + attack + ", found " + references.size());
-        }
-        ServiceReference<Callable> reference = references.iterator().next();
-        try {
-            return String.valueOf(context.getService(reference).call());
-        } finally {
-            context.ungetService(reference);
-        }
+        return withProbe(context, Callable.class, attack, probe -> String.valueOf(probe.call()));
     }
 
     /** Runs one attack of a fixture's {@code Function<String, String>} probe (property attack=name). */
     @SuppressWarnings({"rawtypes", "unchecked"})
     static String applyProbe(BundleContext context, String name, String attack) throws Exception {
-        Collection<ServiceReference<java.util.function.Function>> references = context.getServiceReferences(
-                java.util.function.Function.class, "(attack=" + name + ")");
+        return withProbe(context, java.util.function.Function.class, name, probe -> String.valueOf(probe.apply(attack)));
+    }
+
+    static boolean hasFunctionProbe(BundleContext context, String name) {
+        return hasProbe(context, java.util.function.Function.class, name);
+    }
+
+    private interface Use<S> {
+        String on(S probe) throws Exception;
+    }
+
+    /** Calls the one probe service of this type registered with attack=name, then releases it. */
+    private static <S> String withProbe(BundleContext context, Class<S> type, String name, Use<S> use) throws Exception {
+        Collection<ServiceReference<S>> references = context.getServiceReferences(type, "(attack=" + name + ")");
         if (references.size() != 1) {
             throw new AssertionError("expected one probe for " + name + ", found " + references.size());
         }
-        ServiceReference<java.util.function.Function> reference = references.iterator().next();
+        ServiceReference<S> reference = references.iterator().next();
         try {
-            return String.valueOf(context.getService(reference).apply(attack));
+            return use.on(context.getService(reference));
         } finally {
             context.ungetService(reference);
         }
     }
 
-    static boolean hasFunctionProbe(BundleContext context, String name) {
+    private static boolean hasProbe(BundleContext context, Class<?> type, String name) {
         try {
-            return !context.getServiceReferences(java.util.function.Function.class, "(attack=" + name + ")").isEmpty();
+            return !context.getServiceReferences(type, "(attack=" + name + ")").isEmpty();
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException(e);
         }

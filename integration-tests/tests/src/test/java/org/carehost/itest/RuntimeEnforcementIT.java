@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -157,7 +156,7 @@ public class RuntimeEnforcementIT {
     public void theFrameworkIsNoDeputy() throws Exception {
         attacker();
         assertDenied(attack("stop-bundle:org.carehost.clinical"), "which is not itself");
-        assertEquals(Bundle.ACTIVE, bundle("org.carehost.clinical").getState());
+        assertEquals(Bundle.ACTIVE, Fixtures.bundle(context, "org.carehost.clinical").getState());
         String location = ContainerOptions.bundleFile("carehost-fixture-evil-fragment").toURI().toString();
         assertDenied(attack("install:" + location), "install a bundle");
         for (Bundle bundle : context.getBundles()) {
@@ -271,7 +270,7 @@ public class RuntimeEnforcementIT {
     // ---- helpers
 
     private Bundle attacker() throws Exception {
-        Bundle plugin = bundle(ATTACKER);
+        Bundle plugin = Fixtures.installed(context, ATTACKER).orElse(null);
         if (plugin == null) {
             plugin = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-evil-runtime"));
             security.grant(ATTACKER, List.of(Permission.USE_REFLECTION, Permission.USE_FILES));
@@ -292,15 +291,6 @@ public class RuntimeEnforcementIT {
 
     private String attack(String attack) throws Exception {
         return Fixtures.applyProbe(context, "runtime", attack);
-    }
-
-    private Bundle bundle(String symbolicName) {
-        for (Bundle bundle : context.getBundles()) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        return null;
     }
 
     private Path keyFile() throws IOException {
@@ -329,10 +319,5 @@ public class RuntimeEnforcementIT {
             }
             return false;
         });
-    }
-
-    @SuppressWarnings("unused")
-    private static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

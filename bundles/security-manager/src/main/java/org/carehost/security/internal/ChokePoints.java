@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.OpenOption;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
@@ -326,10 +325,5 @@ final class ChokePoints {
             }
         }
         return null;
-    }
-
-    /** The path of a request's target as the file rules see it. */
-    static Path path(String target) {
-        return java.nio.file.Paths.get(target);
     }
 }

@@ -53,10 +53,6 @@ record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<Str
             folders = List.copyOf(folders);
         }
 
-        Rule(boolean signer, String subject, VersionRange versions, long permissions) {
-            this(signer, subject, versions, permissions, List.of(), List.of(), List.of());
-        }
-
         boolean matches(String symbolicName, Version version, String signerDn) {
             if (signer) {
                 return subject.equals(signerDn);

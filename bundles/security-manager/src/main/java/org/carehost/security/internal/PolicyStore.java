@@ -92,13 +92,13 @@ final class PolicyStore {
     }
 
     /** The policy's side of {@code security:status}, with the plugin counts the caller made. */
-    SecurityStatus status(int plugins, int refused) {
+    SecurityStatus status(int plugins, int refused, String runtimeLayer) {
         TrustStore trusted = inspector.trustStore();
         List<String> signers = new ArrayList<>(trusted.subjects());
         trusted.problems().forEach(problem -> signers.add("(unreadable) " + problem));
         return new SecurityStatus(policy.mode(), policyFile.path().toString(), policyError, trustDir.toString(),
                 signers, System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"), plugins,
-                refused);
+                refused, runtimeLayer);
     }
 
     private void loadAtStart() {

@@ -99,8 +99,4 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]> {
         throw new PermissionDeniedException(String.valueOf(plugin.getSymbolicName()), refusal.permission(),
                 refusal.reason());
     }
-
-    Causes causes() {
-        return causes;
-    }
 }

@@ -268,9 +268,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 refused += refusals(bundle).isEmpty() ? 0 : 1;
             }
         }
-        SecurityStatus status = store.status(plugins, refused);
-        return new SecurityStatus(status.mode(), status.policyFile(), status.policyError(), status.trustStore(),
-                status.trustedSigners(), status.jdk(), plugins, refused, runtime.state());
+        return store.status(plugins, refused, runtime.state());
     }
 
     @Override
