@@ -46,6 +46,10 @@ public final class Boot implements BundleActivator {
             // bundle instead, which reports each command's failure in the exit status.
             System.setProperty("gosh.args", "--nointeractive --noshutdown");
             System.setProperty("org.jline.terminal.dumb", "true");
+            // Standard output is the script's: only command output, which the console bundle writes to the
+            // process's own descriptor. Whatever else prints to System.out (the framework's "ERROR: Bundle ...",
+            // a library's fallback logger once the Log Service has stopped) goes to standard error instead.
+            System.setOut(System.err);
         }
 
         Framework framework = (Framework) systemContext.getBundle(0);

@@ -52,6 +52,9 @@ public interface PluginManager {
      */
     boolean awaitDeployFolder(java.time.Duration timeout) throws InterruptedException;
 
+    /** Whether the deploy folder is settled now ({@link #awaitDeployFolder}'s condition, without waiting). */
+    boolean deployFolderSettled();
+
     /** Plugin names (symbolic names) for completion in the shell. */
     List<String> names();
 }

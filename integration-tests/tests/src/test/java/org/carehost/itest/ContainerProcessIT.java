@@ -45,6 +45,28 @@ public class ContainerProcessIT {
     }
 
     @Test
+    public void aFirstStartIsReadyBeforeTheFirstCommandAndQuietOnTheConsole() throws Exception {
+        Path home = freshHome("first-start");
+        Run run = script(home, JAVA_17, "carehost:status\nplugin:list\n");
+        assertEquals(run.toString(), 0, run.exit);
+        assertTrue("the first command runs once the container is ready: " + run, run.out.startsWith("ready"));
+        for (String sample : new String[] {"hello", "patientvalidator", "claimsvalidator", "appointmentreminder"}) {
+            assertEquals("deployed samples are active before the first command: " + run, "ACTIVE",
+                    CarehostProcess.stateOf(run.out, "org.carehost.sample." + sample));
+        }
+        assertFalse("standard output carries command output only: " + run, run.out.contains(" INFO ")
+                || run.out.contains(" WARN ") || run.out.contains("ERROR"));
+        assertFalse("no INFO line on the console: " + run, run.err.contains(" INFO "));
+        assertFalse("no stack trace on the console: " + run,
+                run.err.lines().anyMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by")));
+        assertEquals("the refused sample is one line, with the security manager's reason: " + run, 1,
+                run.err.lines().filter(line -> line.contains("org.carehost.sample.publichealth")).count());
+        assertTrue(run.toString(), run.err.contains("FAILED: the security manager refuses it"));
+        assertTrue("the whole story is in the log file",
+                Files.readString(home.resolve("data/log/carehost.log")).contains("Plugin org.carehost.sample.hello"));
+    }
+
+    @Test
     public void gogoEchoFormatHelpAndExitWorkInAScript() throws Exception {
         Path home = freshHome("builtins");
         Run run = script(home, JAVA_17,

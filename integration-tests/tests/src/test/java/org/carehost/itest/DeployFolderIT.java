@@ -184,6 +184,46 @@ public class DeployFolderIT {
                 context.getBundle(deployDir().resolve("bad-version.jar").toFile().toURI().toString()));
     }
 
+    @Test
+    public void aSecondJarWithAPluginsNameIsRefusedAndThePluginUntouched() throws Exception {
+        List<Event> failures = new CopyOnWriteArrayList<>();
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, PluginEvents.FAILED);
+        context.registerService(EventHandler.class, failures::add, props);
+
+        drop(fixture("carehost-fixture-greeter-v1"), "greeter.jar");
+        Await.until("v1 is active", WATCH_TIMEOUT, () -> "hello from v1".equals(greeting()));
+        Bundle greeter = context.getBundle(deployDir().resolve("greeter.jar").toFile().toURI().toString());
+        long modified = greeter.getLastModified();
+
+        // The same name and version under another file name (FileInstall would update the running plugin with it),
+        // and the same name with another version (FileInstall would install it beside the plugin).
+        drop(fixture("carehost-fixture-greeter-v1"), "greeter copy.jar");
+        drop(fixture("carehost-fixture-greeter-v2"), "greeter-2.jar");
+        for (String file : List.of("greeter copy.jar", "greeter-2.jar")) {
+            assertWhy(file, "which is installed from file " + deployDir().resolve("greeter.jar"));
+            assertWhy(file, "A plugin comes from one file: replace greeter.jar to update it");
+            Await.until("a FAILED event for " + file, WATCH_TIMEOUT, () -> failures.stream().anyMatch(
+                    event -> file.equals(event.getProperty(PluginEvents.SYMBOLIC_NAME))
+                            && String.valueOf(event.getProperty(PluginEvents.REASON)).contains("comes from one file")));
+        }
+
+        assertEquals("the running plugin is untouched", Bundle.ACTIVE, greeter.getState());
+        assertEquals("not updated", modified, greeter.getLastModified());
+        assertEquals("hello from v1", greeting());
+        assertEquals("one plugin of that name", 1, java.util.Arrays.stream(context.getBundles())
+                .filter(b -> "org.carehost.fixture.greeter".equals(b.getSymbolicName())).count());
+        for (String file : List.of("greeter copy.jar", "greeter-2.jar")) {
+            assertEquals(null, context.getBundle(deployDir().resolve(file).toFile().toURI().toString()));
+        }
+
+        // Replacing the owner's file is how to update it; the duplicates stay refused.
+        drop(fixture("carehost-fixture-greeter-v2"), "greeter.jar");
+        Await.until("v2 through the owner's file", WATCH_TIMEOUT, () -> "hello from v2".equals(greeting()));
+        Files.delete(deployDir().resolve("greeter copy.jar"));
+        Files.delete(deployDir().resolve("greeter-2.jar"));
+    }
+
     private String why(String name) {
         try {
             return String.join("\n", plugins.why(name));

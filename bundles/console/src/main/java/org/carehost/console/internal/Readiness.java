@@ -16,7 +16,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * Whether the container is ready for a script's first command, decided from state: the framework has reached its
- * beginning start level, every container bundle (below {@code carehost.plugin.startlevel}) is active, and every
+ * beginning start level and every installed bundle's, every container bundle (below {@code carehost.plugin.startlevel}) is active, and every
  * container component that has a configuration is satisfied (its commands registered, the store migrated, the
  * security manager and the audit trail up). {@link #await} re-checks at each framework, bundle and service event
  * and returns what is still missing when the bound passes, so that the script can say so.
@@ -75,8 +75,14 @@ final class Readiness {
         List<String> missing = new ArrayList<>();
         Bundle system = context.getBundle(0);
         FrameworkStartLevel levels = system.adapt(FrameworkStartLevel.class);
+        // The launcher may keep the beginning level to itself: every installed bundle's level must be reached too.
         String beginning = context.getProperty("org.osgi.framework.startlevel.beginning");
         int target = beginning == null || beginning.isBlank() ? 1 : Integer.parseInt(beginning.trim());
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getBundleId() != 0) {
+                target = Math.max(target, bundle.adapt(BundleStartLevel.class).getStartLevel());
+            }
+        }
         if (levels.getStartLevel() < target) {
             missing.add("the framework is at start level " + levels.getStartLevel() + " of " + target);
         }

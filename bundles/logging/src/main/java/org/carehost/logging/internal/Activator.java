@@ -1,6 +1,13 @@
 package org.carehost.logging.internal;
 
+import java.util.Hashtable;
+
+import org.carehost.logging.LogAdmin;
 import org.osgi.framework.BundleActivator;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.log.LogReaderService;
@@ -23,6 +30,10 @@ public final class Activator implements BundleActivator {
 
     private ServiceTracker<LoggerAdmin, LevelSync> levels;
     private ServiceTracker<LogReaderService, LogReaderService> readers;
+    private ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> configAdmin;
+    private RuntimeLevels runtimeLevels;
+    private ServiceRegistration<?> managed;
+    private ServiceRegistration<LogAdmin> admin;
 
     @Override
     public void start(BundleContext context) {
@@ -46,7 +57,8 @@ public final class Activator implements BundleActivator {
         };
         levels.open();
 
-        LogbackListener listener = new LogbackListener(logback);
+        LogbackListener listener = new LogbackListener(logback,
+                () -> context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING);
         readers = new ServiceTracker<>(context, LogReaderService.class, null) {
             @Override
             public LogReaderService addingService(ServiceReference<LogReaderService> reference) {
@@ -64,10 +76,24 @@ public final class Activator implements BundleActivator {
             }
         };
         readers.open();
+
+        // Levels set at run time (log:level), kept in Config Admin; and the service the shell's log scope uses.
+        runtimeLevels = new RuntimeLevels(logback);
+        Hashtable<String, Object> pid = new Hashtable<>();
+        pid.put(Constants.SERVICE_PID, LogAdmin.PID);
+        managed = context.registerService(ManagedService.class, runtimeLevels, pid);
+        configAdmin = new ServiceTracker<>(context, ConfigurationAdmin.class, null);
+        configAdmin.open();
+        admin = context.registerService(LogAdmin.class, new LogAdminImpl(logback, runtimeLevels, configAdmin::getService),
+                null);
     }
 
     @Override
     public void stop(BundleContext context) {
+        admin.unregister();
+        managed.unregister();
+        configAdmin.close();
+        runtimeLevels.close();
         readers.close();
         levels.close();
         SLF4JBridgeHandler.uninstall();

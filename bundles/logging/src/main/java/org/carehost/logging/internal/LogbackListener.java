@@ -1,8 +1,10 @@
 package org.carehost.logging.internal;
 
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceException;
 import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
@@ -16,15 +18,38 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 final class LogbackListener implements LogListener {
 
     private final LoggerContext logback;
+    private final BooleanSupplier stopping;
 
-    LogbackListener(LoggerContext logback) {
+    /** {@code stopping}: whether the framework is stopping. */
+    LogbackListener(LoggerContext logback, BooleanSupplier stopping) {
         this.logback = logback;
+        this.stopping = stopping;
+    }
+
+    /**
+     * A service that could not be got (SCR's factory returned null for a component being deactivated). The Log
+     * Service hands exceptions of other bundles over as copies that keep only the original's class name in their
+     * message, so the type is recognised by that name.
+     */
+    private static boolean isServiceGoingAway(Throwable thrown) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ServiceException || String.valueOf(cause.getMessage())
+                    .startsWith(ServiceException.class.getName() + ":")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public void logged(LogEntry entry) {
         Logger logger = logback.getLogger(loggerName(entry));
         Level level = toLogback(entry.getLogLevel());
+        if (level == Level.ERROR && stopping.getAsBoolean() && isServiceGoingAway(entry.getException())) {
+            // While the framework stops, Event Admin may still try to deliver to a component that is being
+            // deactivated: expected, not an error worth the console.
+            level = Level.DEBUG;
+        }
         if (!logger.isEnabledFor(level)) {
             return;
         }

@@ -1,13 +1,10 @@
 package org.carehost.plugins.internal;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.jar.Attributes;
-import java.util.jar.JarFile;
 
 import org.carehost.plugins.Finding;
 import org.carehost.plugins.Finding.Kind;
@@ -16,7 +13,6 @@ import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.Version;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.framework.wiring.BundleRevision;
@@ -233,27 +229,20 @@ final class Diagnosis {
         if (problem != null) {
             return problem;
         }
-        Bundle twin = sameNameAndVersion(file);
-        if (twin != null) {
-            return "It has the same symbolic name and version as plugin " + twin.getBundleId()
-                    + " (" + twin.getLocation() + "); the framework refuses duplicates. Remove one, or raise "
-                    + "Bundle-Version.";
+        Bundle owner = bundles.ownerOfName(file);
+        if (owner != null) {
+            Path from = PluginBundles.pathOf(owner.getLocation());
+            return "It has the symbolic name of plugin " + owner.getSymbolicName() + " " + owner.getVersion()
+                    + " (id " + owner.getBundleId() + "), which is installed from "
+                    + (from != null ? "file " + from : owner.getLocation()) + ". A plugin comes from one file: "
+                    + (from != null && from.startsWith(bundles.deployDir())
+                            ? "replace " + from.getFileName() + " to update it, and remove this file."
+                            : "update it with plugin:update, or give this jar another Bundle-SymbolicName.");
         }
-        return null;
-    }
-
-    private Bundle sameNameAndVersion(Path file) {
-        try (JarFile jar = new JarFile(file.toFile(), false)) {
-            Attributes main = jar.getManifest().getMainAttributes();
-            String symbolicName = main.getValue(Constants.BUNDLE_SYMBOLICNAME).split(";")[0].trim();
-            Version version = Version.parseVersion(main.getValue(Constants.BUNDLE_VERSION));
-            for (Bundle bundle : context.getBundles()) {
-                if (symbolicName.equals(bundle.getSymbolicName()) && version.equals(bundle.getVersion())) {
-                    return bundle;
-                }
-            }
-        } catch (IOException | RuntimeException unreadable) {
-            return null;
+        Path twin = bundles.earlierTwin(file);
+        if (twin != null) {
+            return "It has the symbolic name of " + bundles.deployDir().getFileName() + "/" + twin.getFileName()
+                    + ", which becomes the plugin: a plugin comes from one file. Remove one of them.";
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package org.carehost.plugins.internal;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -7,11 +8,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.jar.JarFile;
 
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginOrigin;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.startlevel.BundleStartLevel;
 
 /**
@@ -84,6 +87,56 @@ final class PluginBundles {
             }
         }
         return null;
+    }
+
+    /**
+     * The installed bundle with the symbolic name of the jar {@code file} and another location: a plugin comes from
+     * one file, so the jar is a duplicate (of the same version or another). Null when none, or the jar is unreadable.
+     */
+    Bundle ownerOfName(Path file) {
+        String symbolicName = symbolicNameOf(file);
+        if (symbolicName == null) {
+            return null;
+        }
+        Path path = file.toAbsolutePath().normalize();
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName()) && !path.equals(pathOf(bundle.getLocation()))) {
+                return bundle;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Another jar in the deploy folder, not installed either, with the same symbolic name and a file name that sorts
+     * first: of two new jars with one name, the first by name becomes the plugin. Null when there is none.
+     */
+    Path earlierTwin(Path file) {
+        String symbolicName = symbolicNameOf(file);
+        if (symbolicName == null) {
+            return null;
+        }
+        Path path = file.toAbsolutePath().normalize();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(deployDir)) {
+            return files.filter(other -> other.getFileName().toString().endsWith(".jar"))
+                    .map(other -> other.toAbsolutePath().normalize())
+                    .filter(other -> other.getFileName().toString().compareTo(path.getFileName().toString()) < 0)
+                    .filter(other -> installedFrom(other) == null && symbolicName.equals(symbolicNameOf(other)))
+                    .sorted().findFirst().orElse(null);
+        } catch (IOException noFolder) {
+            return null;
+        }
+    }
+
+    /** The Bundle-SymbolicName in a jar's manifest, or null when there is none or the jar is unreadable. */
+    static String symbolicNameOf(Path jarFile) {
+        try (JarFile jar = new JarFile(jarFile.toFile(), false)) {
+            java.util.jar.Manifest manifest = jar.getManifest();
+            String value = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            return value == null ? null : value.split(";")[0].trim();
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /** The location a plugin installed from a local file gets: the form the deploy watcher uses too. */

@@ -18,7 +18,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.time.Duration;
 
 import org.carehost.plugins.Finding;
@@ -31,7 +30,6 @@ import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.BundleListener;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.FrameworkWiring;
@@ -47,9 +45,6 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 @Component(service = PluginManager.class)
 public final class PluginManagerImpl implements PluginManager {
 
-    /** A plugin that changed state less than this ago may still be moving (installed, not yet started). */
-    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
-
     private static final long REFRESH_TIMEOUT_SECONDS = 60;
     private static final long DEPLOY_UNINSTALL_WAIT_MILLIS = 10_000;
 
@@ -57,8 +52,7 @@ public final class PluginManagerImpl implements PluginManager {
     private final PluginBundles bundles;
     private final ComponentStates components;
     private final Diagnosis diagnosis;
-    private final BundleListener changes = event -> lastChange = System.nanoTime();
-    private volatile long lastChange = System.nanoTime();
+    private final DeployFolderSettling settling;
 
     /**
      * Dynamic: while the security manager restarts, install and why work without its checks (its hooks, which
@@ -74,19 +68,20 @@ public final class PluginManagerImpl implements PluginManager {
         this.bundles = new PluginBundles(context);
         this.components = new ComponentStates(scr, failures, () -> security);
         this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
-        context.addBundleListener(changes);
+        this.settling = new DeployFolderSettling(context, bundles, diagnosis);
+        context.addBundleListener(settling);
     }
 
     @Deactivate
     void deactivate() {
-        context.removeBundleListener(changes);
+        context.removeBundleListener(settling);
     }
 
     @Override
     public boolean awaitDeployFolder(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (System.nanoTime() - lastChange > QUIET_NANOS && deployFolderInstalled()) {
+            if (deployFolderSettled()) {
                 return true;
             }
             Thread.sleep(25);
@@ -94,14 +89,9 @@ public final class PluginManagerImpl implements PluginManager {
         return false;
     }
 
-    private boolean deployFolderInstalled() {
-        try (Stream<Path> files = Files.list(bundles.deployDir())) {
-            return files.filter(file -> file.getFileName().toString().endsWith(".jar"))
-                    .allMatch(file -> bundles.installedFrom(file) != null
-                            || diagnosis.fileProblem(file) != null);
-        } catch (IOException noFolder) {
-            return true;
-        }
+    @Override
+    public boolean deployFolderSettled() {
+        return settling.settled();
     }
 
     @Override

@@ -156,13 +156,13 @@ final class Admission {
         String key = plugin.getBundleId() + ":" + inspection.lastModified() + ":" + reasons.hashCode();
         if (announced.add(key)) {
             String reason = "refused to resolve: " + String.join("; ", reasons);
-            alerts.denied(plugin, "resolve", null, reason);
+            alerts.refusedToResolve(plugin, reason);
         }
     }
 
     void wiringRefused(Bundle plugin, String reason) {
         if (wiringRefusals.computeIfAbsent(plugin.getBundleId(), id -> ConcurrentHashMap.newKeySet()).add(reason)) {
-            alerts.denied(plugin, "resolve", null, "refused to resolve: " + reason);
+            alerts.refusedToResolve(plugin, "refused to resolve: " + reason);
         }
     }
 

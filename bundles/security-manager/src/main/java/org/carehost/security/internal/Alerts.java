@@ -41,6 +41,22 @@ final class Alerts implements PluginGrants.Alarms {
     void denied(String plugin, String version, String operation, String permission, String reason) {
         denials.record(plugin, version, permission, reason);
         logger.warn("Plugin {} {} {}", plugin, version, reason);
+        post(plugin, version, operation, permission, reason);
+    }
+
+    /**
+     * A plugin refused at resolve: recorded and posted like any denial, but logged at INFO, since the plugin manager
+     * reports the same reason as the plugin's one FAILED line (the console shows one line per refused plugin).
+     */
+    void refusedToResolve(Bundle plugin, String reason) {
+        String name = String.valueOf(plugin.getSymbolicName());
+        String version = plugin.getVersion().toString();
+        denials.record(name, version, null, reason);
+        logger.info("Plugin {} {} {}", name, version, reason);
+        post(name, version, "resolve", null, reason);
+    }
+
+    private void post(String plugin, String version, String operation, String permission, String reason) {
         Map<String, Object> properties = new HashMap<>();
         properties.put(SecurityEvents.PLUGIN, plugin);
         properties.put(SecurityEvents.VERSION, version);

@@ -62,7 +62,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
     static final List<String> HOST_PREFIXES = List.of("org.osgi.framework.hooks.",
             "org.osgi.service.component.runtime.", "org.apache.felix.", "org.carehost.audit.", "org.carehost.store.",
             "org.carehost.security.", "org.carehost.plugins.", "org.carehost.clinical.", "org.carehost.config.",
-            "org.carehost.context.", "org.carehost.crypto.");
+            "org.carehost.context.", "org.carehost.crypto.", "org.carehost.logging.");
 
     /** Event topics whose events carry PHI or security facts, and who may receive them. */
     static final Map<String, Permission> GATED_TOPICS = Map.of(

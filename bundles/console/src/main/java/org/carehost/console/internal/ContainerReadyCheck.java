@@ -1,0 +1,58 @@
+package org.carehost.console.internal;
+
+import java.util.List;
+
+import org.apache.felix.hc.api.HealthCheck;
+import org.apache.felix.hc.api.Result;
+import org.apache.felix.hc.api.ResultLog;
+import org.carehost.plugins.PluginManager;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+
+/**
+ * The container's readiness as a Felix Health Check tagged {@value #TAG}: OK once every container bundle and
+ * component is up ({@link Readiness}) and the deploy folder has settled; CRITICAL with one line per missing part
+ * otherwise. {@code carehost:status}, script mode and the HTTP health endpoints read this one answer.
+ */
+@Component(service = HealthCheck.class, property = {
+        HealthCheck.NAME + "=Carehost container", HealthCheck.TAGS + "=" + ContainerReadyCheck.TAG })
+public final class ContainerReadyCheck implements HealthCheck {
+
+    /** The tag of the checks that together say whether the container is ready (Felix's system-ready convention). */
+    public static final String TAG = "systemready";
+
+    private final Readiness readiness;
+    private final PluginManager plugins;
+
+    @Activate
+    public ContainerReadyCheck(BundleContext context, @Reference ServiceComponentRuntime components,
+            @Reference PluginManager plugins) {
+        this.readiness = new Readiness(context, components);
+        this.plugins = plugins;
+    }
+
+    @Override
+    public Result execute() {
+        List<String> missing = missing();
+        if (missing.isEmpty()) {
+            return new Result(Result.Status.OK, "ready: container bundles and components active, deploy folder settled");
+        }
+        ResultLog log = new ResultLog();
+        for (String part : missing) {
+            log.add(new ResultLog.Entry(Result.Status.CRITICAL, part));
+        }
+        return new Result(log);
+    }
+
+    /** What is not ready, in words; empty when ready. */
+    List<String> missing() {
+        List<String> missing = new java.util.ArrayList<>(readiness.missing());
+        if (!plugins.deployFolderSettled()) {
+            missing.add("the deploy folder has not settled (jars still being installed or changing)");
+        }
+        return missing;
+    }
+}

@@ -1,0 +1,7 @@
+/** The container's log, for operators and the shell: tail of the log file, logger levels. */
+@Version("1.0.0")
+@Export
+package org.carehost.logging;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
