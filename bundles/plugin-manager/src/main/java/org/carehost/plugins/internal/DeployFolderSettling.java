@@ -16,7 +16,8 @@ import org.osgi.framework.Constants;
 /**
  * Whether the deploy folder has settled, decided from state: every jar in it is installed (or cannot be, for a
  * reason {@code plugin:why} gives), and every plugin the deploy watcher installed or updated has reached where it
- * is going — active, refused by the security manager, unresolvable, a fragment, or stopped by someone. A plugin
+ * is going — started (its components activated), refused by the security manager, unresolvable, a fragment, waiting
+ * for lazy activation, or stopped by someone. A plugin
  * the watcher has installed but not started yet keeps the folder unsettled, however long the watcher takes.
  */
 final class DeployFolderSettling implements BundleListener {
@@ -68,8 +69,18 @@ final class DeployFolderSettling implements BundleListener {
     /** Whether a plugin the watcher installed is where it will stay until someone acts. */
     private boolean arrived(Bundle bundle) {
         int state = bundle.getState();
-        if (state == Bundle.ACTIVE || state == Bundle.UNINSTALLED) {
+        if (state == Bundle.UNINSTALLED) {
             return true;
+        }
+        if (state == Bundle.ACTIVE) {
+            // Not yet: its STARTED event, which takes it off the list, comes after Service Component Runtime has
+            // activated its immediate components (SCR listens synchronously; this listener is asynchronous).
+            return false;
+        }
+        if (state == Bundle.STARTING) {
+            // Lazy activation waits for a class to be loaded: that is where it stays.
+            String policy = bundle.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY);
+            return policy != null && policy.trim().startsWith(Constants.ACTIVATION_LAZY);
         }
         if (bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
             return true;
