@@ -27,7 +27,7 @@ import org.carehost.store.Store;
 final class PostgresWriter implements TrailWriter {
 
     /** Appends lost to other nodes in a row before the batch fails; each loss means another node made progress. */
-    static final int ATTEMPTS = 5;
+    static final int ATTEMPTS = 20;
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Store store;
