@@ -33,7 +33,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * The audit trail: appends go through {@link GroupCommit} to the store's {@link TrailWriter} ({@link JournalWriter}
  * on H2, {@link PostgresWriter} on PostgreSQL); reads wait until the database shows every acknowledged record;
  * verification is the {@link Verifier}'s, checkpoints the {@link Checkpoints}', retention the {@link Retention}'s.
- * The scheduled jobs are {@link AuditMaintenance}'s.
+ * The scheduled jobs are {@link AuditMaintenance}'s, which this starts and stops.
  */
 @Component(configurationPid = AuditConfiguration.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = AuditConfiguration.class)
@@ -52,6 +52,7 @@ public final class AuditLogImpl implements AuditLog {
     private final Retention retention;
     private final TrailWriter writer;
     private final GroupCommit<AuditEvent, AuditRecord> commits;
+    private final AuditMaintenance maintenance;
 
     @Activate
     public AuditLogImpl(AuditConfiguration configuration, Map<String, Object> properties, BundleContext context,
@@ -74,10 +75,13 @@ public final class AuditLogImpl implements AuditLog {
         this.commits = new GroupCommit<>(writer::write, QUEUE, MAX_BATCH, TimeUnit.SECONDS.toNanos(WAIT_SECONDS),
                 (size, failure) -> log.error("Audit batch of {} records not written; the calls fail: {}", size,
                         failure.toString()));
+        // Last: its jobs call back into this trail (the earliest after 5 s).
+        this.maintenance = new AuditMaintenance(this, store, log, settings.checkpointMinutes());
     }
 
     @Deactivate
     void deactivate() {
+        maintenance.close();
         commits.close();
         writer.close();
     }

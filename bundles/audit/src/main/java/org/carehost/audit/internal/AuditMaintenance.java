@@ -8,22 +8,18 @@ import java.util.concurrent.TimeUnit;
 
 import org.carehost.audit.AuditLog;
 import org.carehost.store.Store;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 
 /**
  * The audit trail's scheduled jobs, on one thread: the daily retention run, a signed checkpoint every few minutes
  * when records were added, and on PostgreSQL (where no copier thread adds them as it goes) the patient postings
  * every 5 s. Each job's failure is logged and the next round tries again.
+ *
+ * <p>Started and stopped by {@link AuditLogImpl}, not a component of its own: as an immediate component referencing
+ * the trail it activated the trail (and, on a first start, the store's migrations) on the runtime's own thread while
+ * the container started, which held back the enabling of other bundles' components, such as the shell's commands.
  */
-@Component(configurationPid = AuditConfiguration.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
-public final class AuditMaintenance {
+final class AuditMaintenance implements AutoCloseable {
 
     private final AuditLog trail;
     private final Store store;
@@ -36,14 +32,10 @@ public final class AuditMaintenance {
     /** The head at the last periodic checkpoint; only the scheduler's thread uses it. */
     private long lastCheckpoint;
 
-    @Activate
-    public AuditMaintenance(AuditConfiguration configuration, java.util.Map<String, Object> properties,
-            BundleContext context, @Reference AuditLog trail,
-            @Reference Store store, @Reference(service = LoggerFactory.class) Logger log) {
+    AuditMaintenance(AuditLog trail, Store store, Logger log, long checkpointMinutes) {
         this.trail = trail;
         this.store = store;
         this.log = log;
-        long checkpointMinutes = AuditSettings.of(configuration, properties, context).checkpointMinutes();
         scheduler.scheduleWithFixedDelay(this::archive, 1, TimeUnit.DAYS.toMinutes(1), TimeUnit.MINUTES);
         scheduler.scheduleWithFixedDelay(this::checkpointIfAdvanced, checkpointMinutes, checkpointMinutes, TimeUnit.MINUTES);
         if (store.dialect() == Store.Dialect.POSTGRESQL) {
@@ -51,8 +43,8 @@ public final class AuditMaintenance {
         }
     }
 
-    @Deactivate
-    void deactivate() {
+    @Override
+    public void close() {
         scheduler.shutdownNow();
     }
 
