@@ -1,6 +1,9 @@
-/** The audit trail, for the container's own bundles: append (durably, before returning), query, verify. */
+/**
+ * The audit trail, for the container's own bundles: append (durably, before returning), query, verify; and its FHIR
+ * export. No third-party type appears in this API.
+ */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package org.carehost.audit;
 
 import org.osgi.annotation.bundle.Export;

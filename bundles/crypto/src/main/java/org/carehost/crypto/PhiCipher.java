@@ -2,10 +2,13 @@ package org.carehost.crypto;
 
 import java.util.List;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Seals and opens PHI field values (AES-256-GCM) and computes keyed lookup hashes (HMAC-SHA256).
- * Every method may be called by many threads at once.
+ * Every method may be called by many threads at once. Implemented only by the crypto bundle: a provider type.
  */
+@ProviderType
 public interface PhiCipher {
 
     /**

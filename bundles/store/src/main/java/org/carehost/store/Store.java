@@ -17,12 +17,10 @@ public interface Store {
     Dialect dialect();
 
     /**
-     * Asks the store to repair its database after a write failed inside the database engine itself, not
-     * because of the data. H2: compacts the file, which rewrites what a killed process left half written;
-     * every open connection is closed by it, and the pool opens new ones. PostgreSQL: nothing to do.
-     * Returns whether anything was repaired.
+     * What this store offers beyond the generic API, such as {@link org.carehost.store.h2.Compaction} on an H2
+     * file database; empty when it does not offer {@code type}.
      */
-    boolean repair() throws SQLException;
+    <T> java.util.Optional<T> adaptTo(Class<T> type);
 
     /** The JDBC URL, for operators (never with a password). */
     String url();

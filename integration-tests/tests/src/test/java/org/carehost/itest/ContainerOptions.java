@@ -6,6 +6,7 @@ import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 
@@ -54,6 +55,9 @@ final class ContainerOptions {
                 containerBundle("org.osgi.service.jdbc", 10),
                 containerBundle("h2", 10),
                 containerBundle("postgresql", 10),
+                containerBundle("HikariCP", 10),
+                // HikariCP (the store's pool) logs through SLF4J; the test JVM has it (Pax Exam logs through it too).
+                systemPackages("org.slf4j;version=1.7.36"),
                 containerBundle("carehost-store", 21),
                 containerBundle("carehost-audit", 22),
                 containerBundle("carehost-care-context", 21),

@@ -136,8 +136,8 @@ class IndexerTest {
             }
 
             @Override
-            public boolean repair() {
-                return false;
+            public <T> java.util.Optional<T> adaptTo(Class<T> type) {
+                return java.util.Optional.empty();
             }
 
             @Override

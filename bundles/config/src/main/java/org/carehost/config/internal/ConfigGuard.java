@@ -69,6 +69,20 @@ public final class ConfigGuard implements ConfigurationPlugin {
     public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
         String pid = (String) properties.get(Constants.SERVICE_PID);
         String factoryPid = (String) properties.get(ConfigurationAdmin.SERVICE_FACTORYPID);
+        if (pid != null && ContainerConfigurations.PIDS.contains(pid)
+                && !ContainerConfigurations.owns(reference.getBundle(), pid, context.getBundles(), this::declares)) {
+            // A container setting on its way to another bundle (a plugin whose component names the PID): it gets none
+            // of the values, and the container's own bundle is unaffected.
+            for (String key : Collections.list(properties.keys())) {
+                if (!FRAMEWORK_KEYS.contains(key)) {
+                    properties.remove(key);
+                }
+            }
+            Bundle receiver = reference.getBundle();
+            log.warn("Configuration {} withheld from bundle {} ({}): it is the container's own setting", pid,
+                    receiver == null ? "?" : receiver.getBundleId(), receiver == null ? "?" : receiver.getSymbolicName());
+            return;
+        }
         ObjectClassDefinition schema = schemaFor(reference.getBundle(), factoryPid != null ? factoryPid : pid);
         if (pid == null || schema == null) {
             return;
@@ -121,6 +135,10 @@ public final class ConfigGuard implements ConfigurationPlugin {
             schema = schemaIn(bundle, pid);
         }
         return schema;
+    }
+
+    private boolean declares(Bundle bundle, String pid) {
+        return schemaIn(bundle, pid) != null;
     }
 
     private ObjectClassDefinition schemaIn(Bundle bundle, String pid) {

@@ -13,7 +13,7 @@ import java.util.Locale;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.carehost.audit.AuditLog;
-import org.carehost.audit.FhirAuditEvents;
+import org.carehost.audit.FhirExport;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
@@ -22,10 +22,6 @@ import org.carehost.sdk.resource.Page;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The {@code audit:} scope: read, check and export the audit trail. */
 @Component(service = AuditCommands.class, property = {
@@ -42,10 +38,12 @@ public final class AuditCommands {
     private static final String NONE = "";
 
     private final AuditLog audit;
+    private final FhirExport fhir;
 
     @Activate
-    public AuditCommands(@Reference AuditLog audit) {
+    public AuditCommands(@Reference AuditLog audit, @Reference FhirExport fhir) {
         this.audit = audit;
+        this.fhir = fhir;
     }
 
     @Descriptor("the newest 20 audit records, newest first")
@@ -108,16 +106,7 @@ public final class AuditCommands {
             @Descriptor("how many of the newest records, 1-1000") @Parameter(names = {"-n"}, absentValue = "1000") int count)
             throws IOException {
         Page<AuditRecord> page = audit.query(new AuditQuery(blankToNull(patient), null, null, null, null, null, 0, count));
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode bundle = json.createObjectNode();
-        bundle.put("resourceType", "Bundle");
-        bundle.put("type", "collection");
-        bundle.put("total", page.items().size());
-        ArrayNode entries = bundle.putArray("entry");
-        for (AuditRecord record : page.items()) {
-            entries.addObject().set("resource", FhirAuditEvents.toFhir(record));
-        }
-        String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(bundle) + "\n";
+        String text = fhir.bundle(page.items()) + "\n";
         if (out.isBlank()) {
             return text;
         }

@@ -17,7 +17,9 @@ import org.carehost.store.Store.Dialect;
 
 /**
  * Brings the schema up to date with the versioned scripts listed in {@code migration/index.txt}, each
- * applied once and recorded in {@code carehost_schema_version}.
+ * applied once and recorded in {@code carehost_schema_version} with the SHA-256 of its text. A shipped script
+ * whose text no longer matches what was applied stops the start ({@link ChangedMigrationException}): the
+ * database was built by a different script than the one shipped, and nothing is applied on top of that.
  *
  * <p>Why not Flyway or Liquibase: both find scripts and database support by class-path scanning and
  * service loading, which needs workarounds in OSGi, and both are far larger than the ~100 lines this
@@ -30,6 +32,15 @@ final class Migrations {
     private static final long POSTGRES_LOCK_KEY = 0x6361726568L; // "careh"
 
     record Script(int version, String resource, String description) {
+    }
+
+    /** A shipped migration differs from the one the database recorded when it was applied. */
+    static final class ChangedMigrationException extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        ChangedMigrationException(String message) {
+            super(message, "55000");
+        }
     }
 
     private Migrations() {
@@ -50,10 +61,15 @@ final class Migrations {
                 statement.execute("CREATE TABLE IF NOT EXISTS carehost_schema_version ("
                         + "version INTEGER NOT NULL PRIMARY KEY, description VARCHAR(200) NOT NULL, "
                         + "applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+                // Added after version 8 shipped: scripts applied before it get theirs recorded on the next start.
+                statement.execute("ALTER TABLE carehost_schema_version ADD COLUMN IF NOT EXISTS checksum VARCHAR(64)");
             }
             int current = currentVersion(connection);
+            java.util.Map<Integer, String> recorded = checksums(connection);
             for (Script script : scripts()) {
+                String checksum = checksum(read(script.resource()));
                 if (script.version() <= current) {
+                    checkUnchanged(connection, script, recorded.get(script.version()), checksum);
                     continue;
                 }
                 try (Statement statement = connection.createStatement()) {
@@ -62,9 +78,11 @@ final class Migrations {
                     }
                 }
                 try (PreparedStatement record = connection.prepareStatement(
-                        "INSERT INTO carehost_schema_version (version, description, applied_at) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
+                        "INSERT INTO carehost_schema_version (version, description, applied_at, checksum) "
+                        + "VALUES (?, ?, CURRENT_TIMESTAMP, ?)")) {
                     record.setInt(1, script.version());
                     record.setString(2, script.description());
+                    record.setString(3, checksum);
                     record.executeUpdate();
                 }
                 applied.add(script.version());
@@ -76,6 +94,46 @@ final class Migrations {
             throw e;
         } finally {
             connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static java.util.Map<Integer, String> checksums(Connection connection) throws SQLException {
+        java.util.Map<Integer, String> checksums = new java.util.HashMap<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT version, checksum FROM carehost_schema_version")) {
+            while (rows.next()) {
+                checksums.put(rows.getInt(1), rows.getString(2));
+            }
+        }
+        return checksums;
+    }
+
+    /** An applied script: its recorded checksum must be the shipped one's; one applied before checksums gets it now. */
+    private static void checkUnchanged(Connection connection, Script script, String recorded, String shipped)
+            throws SQLException {
+        if (recorded == null) {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE carehost_schema_version SET checksum = ? WHERE version = ? AND checksum IS NULL")) {
+                update.setString(1, shipped);
+                update.setInt(2, script.version());
+                update.executeUpdate();
+            }
+        } else if (!recorded.equals(shipped)) {
+            throw new ChangedMigrationException("Schema migration " + script.version() + " (" + script.resource()
+                    + ") is not the script this database was migrated with: its SHA-256 was " + recorded
+                    + " when it was applied and is " + shipped + " in this build. A shipped migration must never be "
+                    + "edited; restore it and put the change in a new migration. Nothing was applied.");
+        }
+    }
+
+    /** SHA-256 of a script's text (lines as read, so line endings do not count), in hex. */
+    static String checksum(String script) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(script.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 
@@ -128,7 +186,7 @@ final class Migrations {
         return statements;
     }
 
-    private static String read(String resource) throws IOException {
+    static String read(String resource) throws IOException {
         try (InputStream in = Migrations.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("Missing migration resource " + resource);

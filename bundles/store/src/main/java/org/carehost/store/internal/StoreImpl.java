@@ -8,7 +8,10 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import org.carehost.store.Store;
+import org.carehost.store.h2.Compaction;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,8 +26,9 @@ import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The store: picks the JDBC driver's DataSourceFactory for the configured URL, pools connections and
- * migrates the schema before it offers itself, so that every user of {@link Store} sees an up-to-date schema.
+ * The store: picks the JDBC driver's DataSourceFactory for the configured URL, pools its DataSource's connections
+ * with HikariCP and migrates the schema before it offers itself, so that every user of {@link Store} sees an
+ * up-to-date schema.
  */
 @Component(configurationPid = "org.carehost.store", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = StoreConfiguration.class)
@@ -40,7 +44,7 @@ public final class StoreImpl implements Store {
     private final String url;
     private final Dialect dialect;
     private final DataSource dataSource;
-    private final ConnectionPool pool;
+    private final HikariDataSource pool;
     /** H2 file databases only: repairs after a kill, and tells a clean stop from one. */
     private final java.util.Optional<UncleanStop> uncleanStop;
     private final Logger log;
@@ -66,8 +70,8 @@ public final class StoreImpl implements Store {
         this.dataSource = factory.createDataSource(properties);
         this.uncleanStop = UncleanStop.forUrl(url);
         uncleanStop.ifPresent(this::repairIfUnclean);
-        this.pool = new ConnectionPool(dataSource, configuration.poolSize());
-        try (Connection connection = pool.borrow()) {
+        this.pool = Pools.hikari(dataSource, configuration.poolSize());
+        try (Connection connection = pool.getConnection()) {
             List<Integer> applied = Migrations.migrate(connection, dialect);
             log.info("Store {} ready (schema version {}{})", url(),
                     Migrations.currentVersion(connection), applied.isEmpty() ? "" : ", applied " + applied);
@@ -114,17 +118,21 @@ public final class StoreImpl implements Store {
 
     @Override
     public Connection connection() throws SQLException {
-        return pool.borrow();
+        return pool.getConnection();
     }
 
     @Override
-    public synchronized boolean repair() throws SQLException {
-        if (uncleanStop.isEmpty()) {
-            return false;
+    public <T> java.util.Optional<T> adaptTo(Class<T> type) {
+        if (type == Compaction.class && uncleanStop.isPresent()) {
+            return java.util.Optional.of(type.cast((Compaction) this::compact));
         }
+        return java.util.Optional.empty();
+    }
+
+    private synchronized long compact() throws SQLException {
         long took = UncleanStop.compact(dataSource);
         log.warn("Store {} repaired after a failed write: compacted in {} ms", url(), took);
-        return true;
+        return took;
     }
 
     @Override

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * entry that would settle it is gone: reads then skip the row, yet an insert of the same key spins for ever
  * waiting for a transaction that no longer exists. A full compaction ({@code SHUTDOWN COMPACT}) rewrites every
  * map and settles those entries, so it is run once before the store opens after a stop that was not clean (and
- * again through {@link org.carehost.store.Store#repair} if a first write still fails inside H2).
+ * again through {@link org.carehost.store.h2.Compaction} if a first write still fails inside H2).
  * A clean stop is told from a kill by a mark file next to the database, made at open and removed at close.
  */
 final class UncleanStop {

@@ -54,7 +54,7 @@ public final class Carehost implements AutoCloseable {
             "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
             "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.eventadmin",
             "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database", "org.postgresql.jdbc",
-            "org.objectweb.asm", "org.carehost.security", "org.carehost.store", "org.carehost.audit",
+            "org.objectweb.asm", "org.carehost.security", "com.zaxxer.HikariCP", "org.carehost.store", "org.carehost.audit",
             "org.carehost.clinical", "org.carehost.context", "org.carehost.crypto");
 
     /** The plugin under test runs as a plugin (above the container's start levels), so the security manager applies. */
@@ -63,7 +63,9 @@ public final class Carehost implements AutoCloseable {
     /** Jars whose packages the system bundle exports, so the test and the container share their classes. */
     private static final Set<String> SHARED_BUNDLES = Set.of("org.carehost.sdk",
             "com.fasterxml.jackson.core.jackson-core", "com.fasterxml.jackson.core.jackson-databind",
-            "com.fasterxml.jackson.core.jackson-annotations", "org.osgi.service.event", "org.osgi.service.cm");
+            "com.fasterxml.jackson.core.jackson-annotations", "org.osgi.service.event", "org.osgi.service.cm",
+            // HikariCP (the store's pool) logs through SLF4J, which finds its provider on the class path here.
+            "slf4j.api");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

@@ -1,9 +1,12 @@
-package org.carehost.audit;
+package org.carehost.audit.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
+import org.carehost.audit.FhirExport;
 import org.carehost.sdk.audit.AuditRecord;
+import org.osgi.service.component.annotations.Component;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,17 +17,32 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * (Read, Query, Create, Update): type {@code rest} with the RESTful interaction as subtype, the plugin as
  * requesting agent, the container node as source, and entities for the patient, the resource and the query.
  */
-public final class FhirAuditEvents {
+@Component
+public final class FhirAuditEvents implements FhirExport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
     private static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
     private static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
 
-    private FhirAuditEvents() {
+    @Override
+    public String bundle(List<AuditRecord> records) {
+        ObjectNode bundle = JSON.createObjectNode();
+        bundle.put("resourceType", "Bundle");
+        bundle.put("type", "collection");
+        bundle.put("total", records.size());
+        ArrayNode entries = bundle.putArray("entry");
+        for (AuditRecord record : records) {
+            entries.addObject().set("resource", toFhir(record));
+        }
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(bundle);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("The FHIR Bundle could not be written: " + e.getMessage(), e);
+        }
     }
 
-    public static ObjectNode toFhir(AuditRecord record) {
+    static ObjectNode toFhir(AuditRecord record) {
         ObjectNode event = JSON.createObjectNode();
         event.put("resourceType", "AuditEvent");
         event.put("id", Long.toString(record.sequence()));

@@ -1,0 +1,56 @@
+package org.carehost.audit.internal;
+
+import java.net.InetAddress;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * This node's name, which every audit record carries ({@code etc/org.carehost.node.cfg}, {@code name=}): the
+ * configured name, else the framework property {@code carehost.node}, else the host name.
+ */
+@Component(service = NodeName.class, configurationPid = NodeName.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = NodeName.Configuration.class)
+public final class NodeName {
+
+    static final String PID = "org.carehost.node";
+
+    @ObjectClassDefinition(id = PID, name = "Carehost node",
+            description = "This node's identity, written into every audit record (nodes may share one PostgreSQL).")
+    @interface Configuration {
+
+        @AttributeDefinition(required = false, description = "The node's name. Empty: the framework property "
+                + "carehost.node, else the host name.")
+        String name() default "";
+    }
+
+    private final String name;
+
+    @Activate
+    public NodeName(Configuration configuration, BundleContext context) {
+        this.name = resolve(configuration.name(), context.getProperty("carehost.node"));
+    }
+
+    String get() {
+        return name;
+    }
+
+    static String resolve(String configured, String property) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
+        }
+        if (property != null && !property.isBlank()) {
+            return property.trim();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception unknown) {
+            return "unknown";
+        }
+    }
+}
