@@ -23,7 +23,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 final class CatalogConfigs {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final ConfigurationAdmin configAdmin;
     private final List<CatalogSource> sources = new ArrayList<>();
@@ -55,6 +55,7 @@ final class CatalogConfigs {
             throw new CatalogException("'" + name + "' is not a valid catalog name: use letters, digits, . _ - "
                     + "(at most 64, starting with a letter or digit).");
         }
+        url = Fetcher.normalize(url);
         Fetcher.check(url);
         List<String> signers = trust == null || trust.isEmpty() ? List.of("*") : trust;
         for (String signer : signers) {
@@ -115,7 +116,7 @@ final class CatalogConfigs {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new CatalogException("The catalog's configuration " + pid + " is saved, but the catalog did not "
-                        + "become active within 10 s; see the log (is Config Admin running?).");
+                        + "become active within 30 s; see the log (is Config Admin running?).");
             }
             waitNanos(left);
         }
@@ -127,7 +128,7 @@ final class CatalogConfigs {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new CatalogException("The configuration of catalog " + source.name() + " is deleted, but the "
-                        + "catalog is still active after 10 s; see the log.");
+                        + "catalog is still active after 30 s; see the log.");
             }
             waitNanos(left);
         }

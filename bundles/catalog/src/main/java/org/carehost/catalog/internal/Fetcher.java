@@ -31,6 +31,25 @@ final class Fetcher {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
+    /**
+     * A catalog location as given: a URL as it is, a local path (no scheme: {@code catalog/index.xml}) as the
+     * {@code file:} URL of its absolute path.
+     */
+    static String normalize(String location) throws CatalogException {
+        if (location == null || location.isBlank()) {
+            throw new CatalogException("Give the catalog's index: a path, file:/path/index.xml or https://host/index.xml.");
+        }
+        String text = location.strip();
+        if (text.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !text.matches("^[a-zA-Z]:[\\\\/].*")) {
+            return text;
+        }
+        try {
+            return Paths.get(text).toAbsolutePath().normalize().toUri().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new CatalogException("'" + text + "' is neither a URL nor a valid path: " + e.getMessage());
+        }
+    }
+
     /** Checks that {@code url} is a URL the catalog may read; returns it parsed. */
     static URI check(String url) throws CatalogException {
         URI uri;
