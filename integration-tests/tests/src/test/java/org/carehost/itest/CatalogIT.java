@@ -181,6 +181,13 @@ public class CatalogIT {
         assertEquals(PluginState.ACTIVE, after.state());
         assertEquals("hello v1 from the catalog library", Fixtures.callProbe(context, "catalog-plugin"));
 
+        // Trust: a catalog offers only what the signers it trusts signed (these fixtures are unsigned).
+        Path picky = publish("catalog-picky", fixture("carehost-fixture-greeter-v1"));
+        CatalogStatus pickyStatus = catalog.add("picky", picky.resolve("index.xml").toUri().toString(),
+                List.of("CN=Acme Labs,O=Acme"));
+        assertEquals(1, pickyStatus.resources());
+        assertTrue(catalog.search("greeter", null, null).isEmpty());
+
         // Reviews: per tenant, shown in info and search.
         catalog.review(PLUGIN, 4, "greets reliably");
         PluginDetails details = catalog.info(PLUGIN);

@@ -2,8 +2,6 @@ package org.carehost.catalog.internal;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,12 +74,21 @@ public final class CatalogServiceImpl implements CatalogService {
         configs.removed(source);
     }
 
+    private volatile CatalogView cached;
+
+    /** All catalogs as read now; the same view as before while no catalog was read again (searches stay cheap). */
     private CatalogView view() {
         List<CatalogSource.Snapshot> snapshots = new ArrayList<>();
         for (CatalogSource source : configs.sources()) {
             snapshots.add(source.snapshot(false));
         }
-        return CatalogView.of(snapshots);
+        CatalogView last = cached;
+        if (last != null && last.madeOf(snapshots)) {
+            return last;
+        }
+        CatalogView view = CatalogView.of(snapshots);
+        cached = view;
+        return view;
     }
 
     @Override
@@ -113,38 +120,32 @@ public final class CatalogServiceImpl implements CatalogService {
     @Override
     public List<Offer> search(String text, String kind, String permission) {
         String needle = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
-        CatalogView view = view();
-        Map<String, Reviews.Summary> summaries = reviews.summaries(audit.tenant());
-        Map<String, CatalogView.Entry> newest = new LinkedHashMap<>();
-        for (CatalogView.Entry entry : view.entries()) {
-            CatalogView.Entry known = newest.get(entry.symbolicName());
-            if (known == null || entry.version().compareTo(known.version()) > 0) {
-                newest.put(entry.symbolicName(), entry);
-            }
-        }
-        List<Offer> found = new ArrayList<>();
-        for (CatalogView.Entry entry : newest.values()) {
-            Offer offer = offer(entry, summaries);
-            if (matches(offer, needle) && (kind == null || kind.equalsIgnoreCase(offer.kind()))
+        List<CatalogView.Searchable> matches = new ArrayList<>();
+        for (CatalogView.Searchable candidate : view().newest()) {
+            Offer offer = candidate.offer();
+            if ((needle.isEmpty() || candidate.text().contains(needle))
+                    && (kind == null || kind.equalsIgnoreCase(offer.kind()))
                     && (permission == null || offer.permissions().contains(permission))) {
-                found.add(offer);
+                matches.add(candidate);
             }
         }
-        found.sort(Comparator.comparing(Offer::symbolicName));
+        if (matches.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Reviews.Summary> summaries = reviews.summaries(audit.tenant());
+        List<Offer> found = new ArrayList<>(matches.size());
+        for (CatalogView.Searchable match : matches) {
+            Reviews.Summary summary = summaries.get(match.entry().id());
+            found.add(summary == null ? match.offer() : offer(match.entry(), summaries));
+        }
         return found;
-    }
-
-    private static boolean matches(Offer offer, String needle) {
-        return needle.isEmpty() || offer.symbolicName().toLowerCase(Locale.ROOT).contains(needle)
-                || (offer.name() != null && offer.name().toLowerCase(Locale.ROOT).contains(needle))
-                || (offer.description() != null && offer.description().toLowerCase(Locale.ROOT).contains(needle));
     }
 
     static Offer offer(CatalogView.Entry entry, Map<String, Reviews.Summary> summaries) {
         Resource resource = entry.resource();
         Reviews.Summary summary = summaries.getOrDefault(entry.id(), Reviews.Summary.NONE);
         return new Offer(entry.symbolicName(), entry.version().toString(), entry.source().name(),
-                Resources.attribute(resource, "name"), Resources.attribute(resource, "description"),
+                Resources.name(resource), Resources.attribute(resource, "description"),
                 Resources.kind(resource), Resources.permissions(resource), Resources.signer(resource),
                 entry.sha256(), Resources.size(resource), summary.average(), summary.count());
     }

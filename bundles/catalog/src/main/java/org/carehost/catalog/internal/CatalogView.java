@@ -41,6 +41,11 @@ final class CatalogView {
     private final Map<Resource, Entry> byResource = new IdentityHashMap<>();
     private final Map<String, String> conflicts;
     private final List<CatalogSource.Snapshot> snapshots;
+    private List<Searchable> newest;
+
+    /** The newest offer of one bundle, without ratings, and the lower-case text a search looks in. */
+    record Searchable(Entry entry, org.carehost.catalog.Offer offer, String text) {
+    }
 
     private CatalogView(List<Entry> entries, Map<String, String> conflicts, List<CatalogSource.Snapshot> snapshots) {
         this.entries = List.copyOf(entries);
@@ -83,6 +88,41 @@ final class CatalogView {
             }
         }
         return new CatalogView(entries, conflicts, sorted);
+    }
+
+    /** Whether this view was made of exactly these reads of the catalogs (then it can be used again). */
+    boolean madeOf(List<CatalogSource.Snapshot> reads) {
+        if (reads.size() != snapshots.size()) {
+            return false;
+        }
+        for (CatalogSource.Snapshot read : reads) {
+            if (snapshots.stream().noneMatch(s -> s == read)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The newest version of each offered bundle, by symbolic name; computed once per view. */
+    synchronized List<Searchable> newest() {
+        if (newest == null) {
+            Map<String, Entry> byName = new TreeMap<>();
+            for (Entry entry : entries) {
+                Entry known = byName.get(entry.symbolicName());
+                if (known == null || entry.version().compareTo(known.version()) > 0) {
+                    byName.put(entry.symbolicName(), entry);
+                }
+            }
+            List<Searchable> list = new ArrayList<>(byName.size());
+            for (Entry entry : byName.values()) {
+                org.carehost.catalog.Offer offer = CatalogServiceImpl.offer(entry, Map.of());
+                String text = (offer.symbolicName() + "\n" + (offer.name() == null ? "" : offer.name()) + "\n"
+                        + (offer.description() == null ? "" : offer.description())).toLowerCase(java.util.Locale.ROOT);
+                list.add(new Searchable(entry, offer, text));
+            }
+            newest = List.copyOf(list);
+        }
+        return newest;
     }
 
     List<Entry> entries() {

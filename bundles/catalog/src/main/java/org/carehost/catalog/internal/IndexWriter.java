@@ -84,9 +84,11 @@ public final class IndexWriter {
 
     private static void describe(File jar, aQute.bnd.osgi.resource.ResourceBuilder builder) throws Exception {
         List<String> permissions = new ArrayList<>();
+        String title = null;
         try (JarFile file = new JarFile(jar, false)) {
             String header = file.getManifest() == null ? null
                     : file.getManifest().getMainAttributes().getValue(Permissions.HEADER);
+            title = file.getManifest() == null ? null : file.getManifest().getMainAttributes().getValue("Bundle-Name");
             if (header != null) {
                 for (String name : header.split(",")) {
                     if (!name.isBlank()) {
@@ -99,6 +101,9 @@ public final class IndexWriter {
                 .addAttribute(Resources.CAREHOST_NAMESPACE, bundleName(jar));
         if (!permissions.isEmpty()) {
             carehost.addAttribute(Resources.PERMISSIONS, permissions);
+        }
+        if (title != null && !title.isBlank()) {
+            carehost.addAttribute(Resources.NAME, title.strip());
         }
         String signer = Signers.of(jar.toPath());
         if (signer != null) {

@@ -21,6 +21,8 @@ final class Resources {
     static final String CAREHOST_NAMESPACE = "carehost.plugin";
     static final String PERMISSIONS = "permissions";
     static final String SIGNER = "signer";
+    /** The bundle's {@code Bundle-Name}, which R5 identity attributes do not carry. */
+    static final String NAME = "name";
     /** The content namespace of R5 indexes (osgi.content): SHA-256 as the capability's value, url and size. */
     static final String CONTENT_NAMESPACE = "osgi.content";
     /** Resources bnd adds for each release of a multi-release jar: not bundles one can install. */
@@ -97,6 +99,11 @@ final class Resources {
             }
         }
         return permissions;
+    }
+
+    static String name(Resource resource) {
+        Object value = carehost(resource).get(NAME);
+        return value == null ? null : value.toString();
     }
 
     static String signer(Resource resource) {

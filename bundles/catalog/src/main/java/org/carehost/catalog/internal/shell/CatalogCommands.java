@@ -104,7 +104,7 @@ public final class CatalogCommands {
             PrintStream console = session.getConsole();
             console.print(shown + "Install? [y/N] ");
             console.flush();
-            String answer = readLine(session.getKeyboard(), console);
+            String answer = readLine(session.getKeyboard());
             if (answer == null) {
                 throw new CatalogException("Not installed: no answer (the input ended); run catalog:install --yes "
                         + plugin + " to install without asking.");
@@ -118,8 +118,11 @@ public final class CatalogCommands {
         return shown + CatalogText.installed(catalog.install(plan));
     }
 
-    /** One line typed at the keyboard (echoed: the terminal may be in raw mode), or null at the end of input. */
-    private static String readLine(InputStream keyboard, PrintStream console) throws IOException {
+    /**
+     * One line typed at the keyboard, or null at the end of input. Not echoed here: between commands the shell's
+     * terminal is back in its normal (cooked) mode, which echoes what is typed.
+     */
+    private static String readLine(InputStream keyboard) throws IOException {
         StringBuilder line = new StringBuilder();
         while (true) {
             int c = keyboard.read();
@@ -127,13 +130,10 @@ public final class CatalogCommands {
                 return line.length() == 0 ? null : line.toString();
             }
             if (c == '\n' || c == '\r') {
-                console.println();
                 return line.toString();
             }
             if (line.length() < 16) {
                 line.append((char) c);
-                console.print((char) c);
-                console.flush();
             }
         }
     }
