@@ -172,7 +172,7 @@ public final class CatalogServiceImpl implements CatalogService {
         String installed = installedVersion(bsn);
         if (!versions.isEmpty()) {
             try {
-                for (Resource resource : resolver.resolve(versions.get(0).resource(), view.resources())) {
+                for (Resource resource : resolver.resolve(versions.get(0).resource(), view.repository())) {
                     CatalogView.Entry entry = view.entry(resource);
                     if (entry != null && entry != versions.get(0)) {
                         dependencies.add(offer(entry, summaries));
@@ -206,7 +206,7 @@ public final class CatalogServiceImpl implements CatalogService {
         }
         Map<String, Reviews.Summary> summaries = reviews.summaries(audit.tenant());
         List<PlanStep> steps = new ArrayList<>();
-        for (Resource resource : resolver.resolve(target.resource(), view.resources())) {
+        for (Resource resource : resolver.resolve(target.resource(), view.repository())) {
             CatalogView.Entry entry = view.entry(resource);
             if (entry == null) {
                 continue;

@@ -42,6 +42,7 @@ final class CatalogView {
     private final Map<String, String> conflicts;
     private final List<CatalogSource.Snapshot> snapshots;
     private List<Searchable> newest;
+    private aQute.bnd.osgi.repository.ResourcesRepository repository;
 
     /** The newest offer of one bundle, without ratings, and the lower-case text a search looks in. */
     record Searchable(Entry entry, org.carehost.catalog.Offer offer, String text) {
@@ -152,6 +153,14 @@ final class CatalogView {
         }
         versions.sort(Comparator.comparing(Entry::version).reversed());
         return versions;
+    }
+
+    /** The offered resources as a repository the resolver searches; indexed once per view. */
+    synchronized aQute.bnd.osgi.repository.ResourcesRepository repository() {
+        if (repository == null) {
+            repository = new aQute.bnd.osgi.repository.ResourcesRepository(resources());
+        }
+        return repository;
     }
 
     List<Resource> resources() {

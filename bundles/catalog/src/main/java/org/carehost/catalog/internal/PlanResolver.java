@@ -46,7 +46,7 @@ final class PlanResolver {
     }
 
     /** The resources to install for {@code target}, providers first; {@code target} last unless a cycle says otherwise. */
-    List<Resource> resolve(Resource target, List<Resource> catalog) throws CatalogException {
+    List<Resource> resolve(Resource target, ResourcesRepository catalog) throws CatalogException {
         Map<Resource, Wiring> wirings = new HashMap<>();
         List<Resource> installed = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
@@ -57,8 +57,7 @@ final class PlanResolver {
                 installed.add(revision);
             }
         }
-        Context resolveContext = new Context(target, new ResourcesRepository(installed),
-                new ResourcesRepository(catalog), wirings);
+        Context resolveContext = new Context(target, new ResourcesRepository(installed), catalog, wirings);
         Map<Resource, List<Wire>> result;
         try {
             result = resolver.resolve(resolveContext);

@@ -58,7 +58,7 @@ final class Updater {
         }
         Path previous = previousArtifact(current);
         List<PluginArtifact> dependencies = new ArrayList<>();
-        for (Resource resource : resolver.resolve(target.resource(), view.resources())) {
+        for (Resource resource : resolver.resolve(target.resource(), view.repository())) {
             CatalogView.Entry entry = view.entry(resource);
             if (entry != null && entry != target && !entry.symbolicName().equals(current.symbolicName())) {
                 dependencies.add(new PluginArtifact(CatalogServiceImpl.location(entry), artifacts.fetch(entry)));
