@@ -82,6 +82,9 @@ public class CatalogIT {
     @Inject
     CommandProcessor shell;
 
+    @Inject
+    org.carehost.audit.AuditLog audit;
+
     @Configuration
     public Option[] config() throws IOException {
         return new Option[] {ContainerOptions.hostServicesInMemory("catalog"), catalogBundles(),
@@ -190,6 +193,9 @@ public class CatalogIT {
 
         // Reviews: per tenant, shown in info and search.
         catalog.review(PLUGIN, 4, "greets reliably");
+        assertTrue("the review is audited", audit.query(org.carehost.sdk.audit.AuditQuery.latest(50)).items().stream()
+                .anyMatch(r -> "catalog.review".equals(r.operation()) && (PLUGIN + "@1.0.0").equals(r.resourceId())));
+        assertEquals(4.0, catalog.search(PLUGIN, null, null).get(0).rating(), 0.001);
         PluginDetails details = catalog.info(PLUGIN);
         assertEquals("1.0.0", details.installedVersion());
         assertEquals(1, details.reviews().size());
