@@ -21,7 +21,6 @@ import org.carehost.plugins.PluginArtifact;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
-import org.carehost.plugins.PluginOrigin;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.store.Store;
@@ -136,18 +135,9 @@ public final class CatalogServiceImpl implements CatalogService {
         List<Offer> found = new ArrayList<>(matches.size());
         for (CatalogView.Searchable match : matches) {
             Reviews.Summary summary = summaries.get(match.entry().id());
-            found.add(summary == null ? match.offer() : offer(match.entry(), summaries));
+            found.add(summary == null ? match.offer() : Offers.offer(match.entry(), summaries));
         }
         return found;
-    }
-
-    static Offer offer(CatalogView.Entry entry, Map<String, Reviews.Summary> summaries) {
-        Resource resource = entry.resource();
-        Reviews.Summary summary = summaries.getOrDefault(entry.id(), Reviews.Summary.NONE);
-        return new Offer(entry.symbolicName(), entry.version().toString(), entry.source().name(),
-                Resources.name(resource), Resources.attribute(resource, "description"),
-                Resources.kind(resource), Resources.permissions(resource), Resources.signer(resource),
-                entry.sha256(), Resources.size(resource), summary.average(), summary.count());
     }
 
     @Override
@@ -166,7 +156,7 @@ public final class CatalogServiceImpl implements CatalogService {
             throw new CatalogException("No catalog offers '" + spec.name() + "' (catalog:search shows what they offer).");
         }
         String bsn = versions.isEmpty() ? spec.name() : versions.get(0).symbolicName();
-        List<Offer> offers = versions.stream().map(e -> offer(e, summaries)).toList();
+        List<Offer> offers = versions.stream().map(e -> Offers.offer(e, summaries)).toList();
         List<Offer> dependencies = new ArrayList<>();
         String problem = null;
         String installed = installedVersion(bsn);
@@ -175,7 +165,7 @@ public final class CatalogServiceImpl implements CatalogService {
                 for (Resource resource : resolver.resolve(versions.get(0).resource(), view.repository())) {
                     CatalogView.Entry entry = view.entry(resource);
                     if (entry != null && entry != versions.get(0)) {
-                        dependencies.add(offer(entry, summaries));
+                        dependencies.add(Offers.offer(entry, summaries));
                     }
                 }
             } catch (CatalogException e) {
@@ -198,7 +188,7 @@ public final class CatalogServiceImpl implements CatalogService {
     public InstallPlan plan(String plugin) throws CatalogException {
         Spec spec = Spec.of(plugin);
         CatalogView view = view();
-        CatalogView.Entry target = choose(view, spec);
+        CatalogView.Entry target = Offers.choose(view, spec);
         String installed = installedVersion(target.symbolicName());
         if (installed != null) {
             throw new CatalogException(target.symbolicName() + " is already installed (version " + installed
@@ -206,49 +196,25 @@ public final class CatalogServiceImpl implements CatalogService {
         }
         Map<String, Reviews.Summary> summaries = reviews.summaries(audit.tenant());
         List<PlanStep> steps = new ArrayList<>();
-        for (Resource resource : resolver.resolve(target.resource(), view.repository())) {
+        List<Resource> resolved;
+        try {
+            resolved = resolver.resolve(target.resource(), view.repository());
+        } catch (CatalogException e) {
+            if (view.conflicts().isEmpty()) {
+                throw e;
+            }
+            // a bundle offered twice with different content is offered by neither: that may be what is missing
+            throw new CatalogException(e.getMessage() + " Not offered because of a conflict: "
+                    + String.join(" ", view.conflicts().values()), e);
+        }
+        for (Resource resource : resolved) {
             CatalogView.Entry entry = view.entry(resource);
             if (entry == null) {
                 continue;
             }
-            steps.add(new PlanStep(offer(entry, summaries), entry == target));
+            steps.add(new PlanStep(Offers.offer(entry, summaries), entry == target));
         }
         return new InstallPlan(target.id(), steps);
-    }
-
-    /** The offer {@code spec} names: that version, or the newest; a conflict or an unknown name is refused. */
-    static CatalogView.Entry choose(CatalogView view, Spec spec) throws CatalogException {
-        List<CatalogView.Entry> versions = view.versions(spec.name());
-        if (spec.version() != null) {
-            String conflict = view.conflicts().get(versions.isEmpty() ? spec.name() + "@" + spec.version()
-                    : versions.get(0).symbolicName() + "@" + spec.version());
-            if (conflict == null) {
-                conflict = view.conflicts().get(spec.name() + "@" + spec.version());
-            }
-            if (conflict != null) {
-                throw new CatalogException("Refused: " + conflict);
-            }
-            for (CatalogView.Entry entry : versions) {
-                if (entry.version().equals(spec.version())) {
-                    return entry;
-                }
-            }
-            throw new CatalogException("No catalog offers " + spec.name() + " " + spec.version()
-                    + (versions.isEmpty() ? "" : "; offered: " + versions.stream().map(e -> e.version().toString())
-                            .reduce((a, b) -> a + ", " + b).orElse("")) + ".");
-        }
-        for (Map.Entry<String, String> conflict : view.conflicts().entrySet()) {
-            if (conflict.getKey().toLowerCase(Locale.ROOT).startsWith(spec.name().toLowerCase(Locale.ROOT) + "@")
-                    && (versions.isEmpty() || Version.parseVersion(conflict.getKey().substring(conflict.getKey()
-                            .indexOf('@') + 1)).compareTo(versions.get(0).version()) > 0)) {
-                throw new CatalogException("Refused: " + conflict.getValue());
-            }
-        }
-        if (versions.isEmpty()) {
-            throw new CatalogException("No catalog offers '" + spec.name() + "' (catalog:search shows what they offer; "
-                    + "catalog:list shows catalogs that could not be read).");
-        }
-        return versions.get(0);
     }
 
     @Override
@@ -256,8 +222,8 @@ public final class CatalogServiceImpl implements CatalogService {
         CatalogView view = view();
         List<PluginArtifact> jars = new ArrayList<>();
         for (PlanStep step : plan.steps()) {
-            CatalogView.Entry entry = entryFor(view, step.offer());
-            jars.add(new PluginArtifact(location(entry), artifacts.fetch(entry)));
+            CatalogView.Entry entry = Offers.entryFor(view, step.offer());
+            jars.add(new PluginArtifact(Offers.location(entry), artifacts.fetch(entry)));
         }
         try {
             List<PluginInfo> installed = plugins.installAll(jars);
@@ -269,25 +235,6 @@ public final class CatalogServiceImpl implements CatalogService {
                     e.getMessage());
             throw new CatalogException(e.getMessage(), e);
         }
-    }
-
-    static String location(CatalogView.Entry entry) {
-        return PluginOrigin.CATALOG_LOCATION_PREFIX + entry.symbolicName() + "@" + entry.version();
-    }
-
-    /** The current entry for a planned offer; the content must still be what the plan showed. */
-    static CatalogView.Entry entryFor(CatalogView view, Offer offer) throws CatalogException {
-        for (CatalogView.Entry entry : view.versions(offer.symbolicName())) {
-            if (entry.version().toString().equals(offer.version())) {
-                if (!entry.sha256().equals(offer.sha256())) {
-                    throw new CatalogException(offer.id() + " changed in its catalog since the plan was made; "
-                            + "run catalog:install again to see the new plan.");
-                }
-                return entry;
-            }
-        }
-        throw new CatalogException(offer.id() + " is no longer offered (a catalog changed or cannot be read now); "
-                + "catalog:list says which.");
     }
 
     @Override
@@ -316,7 +263,7 @@ public final class CatalogServiceImpl implements CatalogService {
         String bsn;
         String version;
         if (spec.version() != null) {
-            CatalogView.Entry entry = choose(view, spec);
+            CatalogView.Entry entry = Offers.choose(view, spec);
             bsn = entry.symbolicName();
             version = entry.version().toString();
         } else {
@@ -326,7 +273,7 @@ public final class CatalogServiceImpl implements CatalogService {
                 bsn = installed.symbolicName();
                 version = Version.parseVersion(installed.version()).toString();
             } else {
-                CatalogView.Entry entry = choose(view, spec);
+                CatalogView.Entry entry = Offers.choose(view, spec);
                 bsn = entry.symbolicName();
                 version = entry.version().toString();
             }

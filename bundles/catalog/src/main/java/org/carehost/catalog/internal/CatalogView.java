@@ -116,7 +116,7 @@ final class CatalogView {
             }
             List<Searchable> list = new ArrayList<>(byName.size());
             for (Entry entry : byName.values()) {
-                org.carehost.catalog.Offer offer = CatalogServiceImpl.offer(entry, Map.of());
+                org.carehost.catalog.Offer offer = Offers.offer(entry, Map.of());
                 String text = (offer.symbolicName() + "\n" + (offer.name() == null ? "" : offer.name()) + "\n"
                         + (offer.description() == null ? "" : offer.description())).toLowerCase(java.util.Locale.ROOT);
                 list.add(new Searchable(entry, offer, text));

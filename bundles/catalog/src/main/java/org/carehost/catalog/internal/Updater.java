@@ -46,7 +46,7 @@ final class Updater {
             throw new CatalogException(current.symbolicName() + " comes from the deploy folder (" + current.location()
                     + ") and belongs to that file: replace the file to update it (catalog:update refuses it).");
         }
-        CatalogView.Entry target = CatalogServiceImpl.choose(view, new Spec(current.symbolicName(), spec.version()));
+        CatalogView.Entry target = Offers.choose(view, new Spec(current.symbolicName(), spec.version()));
         Version from = Version.parseVersion(current.version());
         int order = target.version().compareTo(from);
         if (order == 0) {
@@ -61,7 +61,7 @@ final class Updater {
         for (Resource resource : resolver.resolve(target.resource(), view.repository())) {
             CatalogView.Entry entry = view.entry(resource);
             if (entry != null && entry != target && !entry.symbolicName().equals(current.symbolicName())) {
-                dependencies.add(new PluginArtifact(CatalogServiceImpl.location(entry), artifacts.fetch(entry)));
+                dependencies.add(new PluginArtifact(Offers.location(entry), artifacts.fetch(entry)));
             }
         }
         Path jar = artifacts.fetch(target);
@@ -133,9 +133,13 @@ final class Updater {
                 // reported below
             }
         } else if (current.location().startsWith("file:")) {
-            Path file = Path.of(java.net.URI.create(current.location()));
-            if (Files.isRegularFile(file)) {
-                return file;
+            try {
+                Path file = Path.of(java.net.URI.create(current.location()));
+                if (Files.isRegularFile(file)) {
+                    return file;
+                }
+            } catch (IllegalArgumentException notAFileUri) {
+                // reported below
             }
         }
         throw new CatalogException("Not updated: the jar " + current.symbolicName() + " " + current.version()
