@@ -195,11 +195,16 @@ public class CatalogIT {
         catalog.review(PLUGIN, 4, "greets reliably");
         assertTrue("the review is audited", audit.query(org.carehost.sdk.audit.AuditQuery.latest(50)).items().stream()
                 .anyMatch(r -> "catalog.review".equals(r.operation()) && (PLUGIN + "@1.0.0").equals(r.resourceId())));
-        assertEquals(4.0, catalog.search(PLUGIN, null, null).get(0).rating(), 0.001);
+        // ratings are per version: search shows the newest (2.0.0, unrated); info shows each
+        assertEquals("2.0.0", catalog.search(PLUGIN, null, null).get(0).version());
+        assertEquals(0, catalog.search(PLUGIN, null, null).get(0).reviews());
         PluginDetails details = catalog.info(PLUGIN);
         assertEquals("1.0.0", details.installedVersion());
         assertEquals(1, details.reviews().size());
         assertEquals(4, details.reviews().get(0).rating());
+        Offer rated = details.versions().stream().filter(v -> v.version().equals("1.0.0")).findFirst().orElseThrow();
+        assertEquals(4.0, rated.rating(), 0.001);
+        assertEquals(1, rated.reviews());
         try {
             catalog.review(PLUGIN, 9, "too good");
             fail("a rating above 5 must be refused");
