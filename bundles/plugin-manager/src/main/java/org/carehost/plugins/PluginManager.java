@@ -21,6 +21,16 @@ public interface PluginManager {
     /** Installs a plugin from a file path or URL and starts it. */
     PluginInfo install(String pathOrUrl) throws PluginException;
 
+    /**
+     * Installs several bundle jars as plugins in one step, in the given order (dependencies first), each at the
+     * location given, with the same checks as {@link #install}; then starts them. Either all of them are installed
+     * and running, or, when one is refused, cannot be resolved or fails to start, every one installed by this call
+     * is uninstalled again and the exception says which one failed and why.
+     *
+     * @since 1.2
+     */
+    List<PluginInfo> installAll(List<PluginArtifact> artifacts) throws PluginException;
+
     PluginInfo start(String plugin) throws PluginException;
 
     PluginInfo stop(String plugin) throws PluginException;

@@ -74,6 +74,9 @@ final class PluginBundles {
     }
 
     PluginOrigin origin(Bundle bundle) {
+        if (bundle.getLocation().startsWith(PluginOrigin.CATALOG_LOCATION_PREFIX)) {
+            return PluginOrigin.CATALOG;
+        }
         Path file = pathOf(bundle.getLocation());
         return file != null && file.startsWith(deployDir) ? PluginOrigin.DEPLOY : PluginOrigin.SHELL;
     }

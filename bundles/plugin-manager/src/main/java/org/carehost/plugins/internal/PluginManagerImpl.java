@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import java.time.Duration;
 
 import org.carehost.plugins.Finding;
+import org.carehost.plugins.PluginArtifact;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
@@ -53,6 +54,7 @@ public final class PluginManagerImpl implements PluginManager {
     private final ComponentStates components;
     private final Diagnosis diagnosis;
     private final DeployFolderSettling settling;
+    private final BatchInstall batch;
 
     /**
      * Dynamic: while the security manager restarts, install and why work without its checks (its hooks, which
@@ -69,6 +71,7 @@ public final class PluginManagerImpl implements PluginManager {
         this.components = new ComponentStates(scr, failures, () -> security);
         this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
         this.settling = new DeployFolderSettling(context, bundles, diagnosis);
+        this.batch = new BatchInstall(context, bundles, diagnosis, this::refresh);
         context.addBundleListener(settling);
     }
 
@@ -160,6 +163,15 @@ public final class PluginManagerImpl implements PluginManager {
     }
 
     @Override
+    public List<PluginInfo> installAll(List<PluginArtifact> artifacts) throws PluginException {
+        List<PluginInfo> infos = new ArrayList<>();
+        for (Bundle bundle : batch.install(artifacts)) {
+            infos.add(info(bundle));
+        }
+        return infos;
+    }
+
+    @Override
     public PluginInfo start(String plugin) throws PluginException {
         Bundle bundle = bundles.find(plugin);
         startOrExplain(bundle, "Plugin " + name(bundle));
@@ -211,8 +223,17 @@ public final class PluginManagerImpl implements PluginManager {
             throw new PluginException("Plugin " + name(bundle) + " not updated: " + e.getMessage(), e);
         }
         refresh(bundle);
-        if (bundle.adapt(BundleStartLevel.class).isPersistentlyStarted() && bundle.getState() != Bundle.ACTIVE) {
-            startOrExplain(bundle, "Plugin " + name(bundle) + " was updated");
+        if (bundle.adapt(BundleStartLevel.class).isPersistentlyStarted()) {
+            if (bundle.getState() != Bundle.ACTIVE) {
+                startOrExplain(bundle, "Plugin " + name(bundle) + " was updated");
+            } else {
+                // restarted by the refresh: an activate that threw is a failed update, not a success
+                List<String> failures = diagnosis.failures(bundle);
+                if (!failures.isEmpty()) {
+                    throw new PluginException("Plugin " + name(bundle) + " was updated and started, but "
+                            + String.join(" ", failures));
+                }
+            }
         }
         return info(bundle);
     }

@@ -1,0 +1,113 @@
+package org.carehost.catalog.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.carehost.catalog.CatalogException;
+import org.carehost.catalog.Review;
+import org.carehost.store.Store;
+
+/** Ratings and reviews in the store's {@code catalog_review} table (migration V9), per tenant. */
+final class Reviews {
+
+    /** Average rating and count of one plugin version. */
+    record Summary(double average, int count) {
+        static final Summary NONE = new Summary(0, 0);
+    }
+
+    static final int MAX_TEXT = 2000;
+
+    private final Store store;
+
+    Reviews(Store store) {
+        this.store = store;
+    }
+
+    /** Every reviewed version's summary in the tenant, by {@code name@version}: one query for a whole search. */
+    Map<String, Summary> summaries(String tenant) {
+        Map<String, Summary> summaries = new HashMap<>();
+        String sql = "SELECT plugin, version, AVG(CAST(rating AS DOUBLE PRECISION)), COUNT(*) FROM catalog_review "
+                + "WHERE tenant = ? GROUP BY plugin, version";
+        try (Connection connection = store.connection(); PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, tenant);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    summaries.put(rows.getString(1) + "@" + rows.getString(2), new Summary(rows.getDouble(3), rows.getInt(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read reviews from the store: " + e.getMessage(), e);
+        }
+        return summaries;
+    }
+
+    List<Review> of(String tenant, String plugin) {
+        List<Review> reviews = new ArrayList<>();
+        String sql = "SELECT version, rating, review, author, reviewed_at FROM catalog_review WHERE tenant = ? "
+                + "AND plugin = ? ORDER BY reviewed_at DESC";
+        try (Connection connection = store.connection(); PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, tenant);
+            select.setString(2, plugin);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    reviews.add(new Review(tenant, plugin, rows.getString(1), rows.getInt(2), rows.getString(3),
+                            rows.getString(4), rows.getTimestamp(5).toInstant()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read reviews from the store: " + e.getMessage(), e);
+        }
+        return reviews;
+    }
+
+    /** Stores the review, replacing the author's earlier one of the same version. */
+    Review save(String tenant, String plugin, String version, int rating, String text, String author)
+            throws CatalogException {
+        if (rating < 1 || rating > 5) {
+            throw new CatalogException("A rating is a whole number from 1 to 5, not " + rating + ".");
+        }
+        String review = text == null ? "" : text.strip();
+        if (review.length() > MAX_TEXT) {
+            throw new CatalogException("A review has at most " + MAX_TEXT + " characters; this one has " + review.length() + ".");
+        }
+        Instant now = Instant.now();
+        try (Connection connection = store.connection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM catalog_review WHERE tenant = ? AND plugin = ? AND version = ? AND author = ?");
+                    PreparedStatement insert = connection.prepareStatement("INSERT INTO catalog_review (tenant, plugin, "
+                            + "version, author, rating, review, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                delete.setString(1, tenant);
+                delete.setString(2, plugin);
+                delete.setString(3, version);
+                delete.setString(4, author);
+                delete.executeUpdate();
+                insert.setString(1, tenant);
+                insert.setString(2, plugin);
+                insert.setString(3, version);
+                insert.setString(4, author);
+                insert.setInt(5, rating);
+                insert.setString(6, review);
+                insert.setTimestamp(7, Timestamp.from(now));
+                insert.executeUpdate();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("The review was not stored: " + e.getMessage(), e);
+        }
+        return new Review(tenant, plugin, version, rating, review, author, now);
+    }
+}
