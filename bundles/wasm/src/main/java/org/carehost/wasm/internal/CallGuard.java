@@ -19,6 +19,7 @@ final class CallGuard implements AutoCloseable {
     private final ScheduledFuture<?> timer;
     private State state = State.WASM;
     private boolean expired;
+    private long expiredAt;
     private boolean interrupted;
 
     private CallGuard(ScheduledExecutorService timers, long deadlineMillis) {
@@ -31,6 +32,7 @@ final class CallGuard implements AutoCloseable {
 
     private synchronized void expire() {
         expired = true;
+        expiredAt = System.nanoTime();
         if (state == State.WASM) {
             interrupted = true;
             thread.interrupt();
@@ -59,6 +61,11 @@ final class CallGuard implements AutoCloseable {
 
     synchronized boolean expired() {
         return expired;
+    }
+
+    /** Nanoseconds from the deadline to now (0 when it has not passed): how long the module took to stop. */
+    synchronized long sinceDeadline() {
+        return expired ? System.nanoTime() - expiredAt : 0;
     }
 
     /** The call is over: the timer is cancelled and an interrupt this guard made is cleared from the thread. */

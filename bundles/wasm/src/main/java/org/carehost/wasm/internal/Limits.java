@@ -16,6 +16,7 @@ record Limits(int memoryPages, long deadlineMillis, int instances, int maxInputB
     static final String INSTANCES = "instances";
     static final String MAX_INPUT = "max-input";
     static final String MAX_OUTPUT = "max-output";
+    static final String FAILURES = "failures";
 
     static Limits of(WasmConfig config) {
         return new Limits(config.memoryPages(), config.deadlineMillis(), config.instances(), config.maxInputBytes(),
@@ -34,7 +35,7 @@ record Limits(int memoryPages, long deadlineMillis, int instances, int maxInputB
                 (int) lower(asked, INSTANCES, instances),
                 (int) lower(asked, MAX_INPUT, maxInputBytes),
                 (int) lower(asked, MAX_OUTPUT, maxOutputBytes),
-                failuresToQuarantine);
+                (int) lower(asked, FAILURES, failuresToQuarantine));
     }
 
     private static long lower(Map<String, String> asked, String key, long ceiling) {

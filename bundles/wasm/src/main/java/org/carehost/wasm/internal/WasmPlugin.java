@@ -41,6 +41,8 @@ final class WasmPlugin implements AutoCloseable {
     private final AtomicInteger failedInARow = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Instances in existence (idle or in a call): never more than {@link Limits#instances()}. */
+    private final AtomicInteger made = new AtomicInteger();
     private volatile boolean closed;
 
     WasmPlugin(Bundle bundle, WasmDescriptor descriptor, Limits limits, Set<String> exports, InstanceFactory factory,
@@ -82,14 +84,58 @@ final class WasmPlugin implements AutoCloseable {
 
     /** Makes one instance ahead of the first call, so that the first caller does not wait for it. */
     void warm() {
-        if (!closed && idle.isEmpty() && permits.tryAcquire()) {
+        if (!closed && idle.isEmpty() && reserve()) {
             try {
-                idle.push(factory.create());
+                giveBack(factory.create());
             } catch (RuntimeException e) {
-                // the first call reports it
-            } finally {
-                permits.release();
+                made.decrementAndGet(); // the first call reports it
             }
+        }
+    }
+
+    /** Counts one more instance, if the limit allows. */
+    private boolean reserve() {
+        int now;
+        do {
+            now = made.get();
+            if (now >= limits.instances()) {
+                return false;
+            }
+        } while (!made.compareAndSet(now, now + 1));
+        return true;
+    }
+
+    /** An idle instance, a new one, or (all made, one still warming) the next one returned. */
+    private WasmInstance instance() throws InterruptedException {
+        while (true) {
+            WasmInstance instance = idle.poll();
+            if (instance != null) {
+                return instance;
+            }
+            if (reserve()) {
+                try {
+                    return factory.create();
+                } catch (RuntimeException e) {
+                    made.decrementAndGet();
+                    throw e;
+                }
+            }
+            synchronized (idle) {
+                if (idle.isEmpty()) {
+                    idle.wait(50); // an instance being warmed: it is pushed and notified shortly
+                }
+            }
+        }
+    }
+
+    private void giveBack(WasmInstance instance) {
+        if (closed) {
+            made.decrementAndGet();
+            return;
+        }
+        idle.push(instance);
+        synchronized (idle) {
+            idle.notifyAll();
         }
     }
 
@@ -135,24 +181,29 @@ final class WasmPlugin implements AutoCloseable {
 
     private byte[] callOnInstance(String function, byte[] input) {
         calls.incrementAndGet();
-        WasmInstance instance = idle.poll();
-        if (instance == null) {
-            try {
-                instance = factory.create();
-            } catch (RuntimeException e) {
-                throw failed(new WasmCallException(WasmCallException.Kind.INSTANTIATION, name()
-                        + " could not be instantiated: " + message(e)));
-            }
+        WasmInstance instance;
+        try {
+            instance = instance();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WasmCallException(WasmCallException.Kind.BUSY, "interrupted while waiting for an instance");
+        } catch (RuntimeException e) {
+            throw failed(new WasmCallException(WasmCallException.Kind.INSTANTIATION, name()
+                    + " could not be instantiated: " + message(e)));
         }
+        boolean keep = false;
         byte[] output;
         CallGuard guard = CallGuard.start(timers, limits.deadlineMillis());
         instance.slot().begin(guard);
         try {
             output = instance.plugin().call(function, input);
+            keep = true;
         } catch (ChicoryInterruptedException e) {
+            long late = guard.sinceDeadline();
             throw failed(guard.expired()
                     ? new WasmCallException(WasmCallException.Kind.DEADLINE, name() + "." + function + " ran past its "
-                            + "deadline of " + limits.deadlineMillis() + " ms and was stopped")
+                            + "deadline of " + limits.deadlineMillis() + " ms and was stopped "
+                            + String.format(java.util.Locale.ROOT, "%.1f", late / 1e6) + " ms after it")
                     : new WasmCallException(WasmCallException.Kind.TRAP, name() + "." + function
                             + " was interrupted"));
         } catch (ChicoryException | org.extism.sdk.chicory.ExtismException e) {
@@ -166,16 +217,17 @@ final class WasmPlugin implements AutoCloseable {
         } finally {
             instance.slot().end();
             guard.close();
+            if (keep) {
+                giveBack(instance);
+            } else {
+                made.decrementAndGet(); // a trapped instance's memory is in an unknown state: dropped
+            }
         }
         if (output.length > limits.maxOutputBytes()) {
-            idle.push(instance);
             throw failed(new WasmCallException(WasmCallException.Kind.TOO_LARGE, name() + "." + function
                     + " returned " + output.length + " bytes; at most " + limits.maxOutputBytes() + " are accepted"));
         }
         failedInARow.set(0);
-        if (!closed) {
-            idle.push(instance);
-        }
         return output;
     }
 

@@ -1,0 +1,211 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.carehost.audit.AuditLog;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.patient.PatientQuery;
+import org.carehost.sdk.patient.PatientService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.CoreOptions;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/**
+ * WebAssembly plugins in the real container: Extism's own test plugins give the results Extism defines
+ * ({@code count_vowels} the same JSON as Extism's JavaScript runtime on Node, call after call), and the malicious
+ * corpus is contained: a loop stopped by the deadline, memory capped, an unpermitted host import refused before it
+ * runs (named by plugin:why, audited), huge and malformed JSON to a host function answered with an error, WASI kept
+ * out of /etc; repeated failures quarantine the plugin; the host services keep working throughout. JDK 17 and 25.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class WasmPluginsIT {
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    CommandProcessor shell;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    PatientService patients;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        return new Option[] {ContainerOptions.hostServicesInMemory("wasm"), ContainerOptions.wasm(),
+            CoreOptions.systemProperty("carehost.wasm.tools").value(WasmJars.tools().toString())};
+    }
+
+    private Bundle deploy(String name, String module, String attributes, String permissions) throws Exception {
+        Path folder = Fixtures.workFolder("wasm-" + name);
+        File jar = WasmJars.jar(folder, "org.carehost.fixture.wasm." + name, "1.0.0", WasmJars.module(module),
+                attributes, permissions);
+        Bundle bundle = Fixtures.installAsPlugin(context, jar);
+        bundle.start();
+        return bundle;
+    }
+
+    private String call(String plugin, String function, String input) throws Exception {
+        return Shell.run(shell, "wasm:call org.carehost.fixture.wasm." + plugin + " " + function + " '" + input + "'")
+                .trim();
+    }
+
+    private String failingCall(String plugin, String function, String input) throws Exception {
+        try {
+            String output = call(plugin, function, input);
+            throw new AssertionError(plugin + "." + function + " should have failed, but returned " + output);
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Exception expected) {
+            return expected.getMessage();
+        }
+    }
+
+    private void containerUnaffected() {
+        assertTrue("the host services still answer", patients.search(PatientQuery.builder().build()).total() >= 0);
+    }
+
+    @Test
+    public void countVowelsGivesWhatExtismsOwnRuntimeGives() throws Exception {
+        deploy("vowels", "code", "instances=1", null);
+        String[] inputs = {"Hello World", "Hello World", "aeiou ÄÖÜ åé", "", "xyz", "A".repeat(10_000)};
+        List<String> ours = new ArrayList<>();
+        for (String input : inputs) {
+            ours.add(call("vowels", "count_vowels", input));
+        }
+        assertEquals("Extism's JavaScript runtime and Carehost, call after call on one instance",
+                extismOnNode("code", "count_vowels", inputs), ours);
+        assertTrue(ours.get(1), ours.get(1).contains("\"total\":6"));
+    }
+
+    /** Runs the inputs through @extism/extism on the system's node, one instance, in order. */
+    private static List<String> extismOnNode(String module, String function, String... inputs) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", "extism-calls.mjs",
+                WasmJars.tools().resolve("extism").resolve(module + ".wasm").toString(), function));
+        command.addAll(List.of(inputs));
+        Process node = new ProcessBuilder(command).directory(WasmJars.tools().toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue("node finished", node.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("node's exit status (output: " + out + ")", 0, node.exitValue());
+        com.fasterxml.jackson.databind.JsonNode array = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+        List<String> outputs = new ArrayList<>();
+        array.forEach(item -> outputs.add(item.asText()));
+        return outputs;
+    }
+
+    @Test
+    public void extismsLoopForeverIsStoppedByTheDeadline() throws Exception {
+        deploy("loop", "loop", "deadline-ms=300", null);
+        String error = failingCall("loop", "loop_forever", "");
+        java.util.regex.Matcher late = java.util.regex.Pattern.compile("deadline of 300 ms and was stopped ([0-9.]+) ms "
+                + "after it").matcher(error);
+        assertTrue(error, late.find());
+        assertTrue("stopped within 1 s of its deadline: " + error, Double.parseDouble(late.group(1)) < 1000);
+        containerUnaffected();
+    }
+
+    @Test
+    public void extismsUnreachableTrapsCleanly() throws Exception {
+        deploy("unreachable", "unreachable", "", null);
+        String error = failingCall("unreachable", "do_unreachable", "");
+        assertTrue(error, error.contains("trapped"));
+        containerUnaffected();
+    }
+
+    @Test
+    public void aLoopThatKeepsFailingIsQuarantinedAndAudited() throws Exception {
+        Bundle spinner = deploy("spin", "spin", "deadline-ms=100;failures=2", null);
+        assertTrue(failingCall("spin", "spin", "").contains("deadline"));
+        assertTrue(failingCall("spin", "spin", "").contains("deadline"));
+        Await.until("the spinner stopped", 10_000, () -> spinner.getState() != Bundle.ACTIVE);
+        String why = Shell.run(shell, "plugin:why " + spinner.getBundleId());
+        assertTrue(why, why.contains("quarantined") && why.contains("2 WebAssembly calls in a row"));
+        awaitDenied(spinner.getSymbolicName(), "quarantined");
+        containerUnaffected();
+    }
+
+    @Test
+    public void memoryStopsGrowingAtItsCap() throws Exception {
+        deploy("grow", "grow", "memory-pages=4", null);
+        assertEquals("pages held when the host refused more", "4", call("grow", "grow", ""));
+        String error = failingCall("grow", "grow_and_trap", "");
+        assertTrue(error, error.contains("trapped"));
+        containerUnaffected();
+    }
+
+    @Test
+    public void anUnpermittedHostImportIsRefusedBeforeItRuns() throws Exception {
+        Bundle thief = deploy("unpermitted", "unpermitted", "", null);
+        Await.until("the plugin stopped", 10_000, () -> thief.getState() != Bundle.ACTIVE);
+        String why = Shell.run(shell, "plugin:why " + thief.getBundleId());
+        assertTrue(why, why.contains("carehost/patient_get") && why.contains("read:patients"));
+        String error = failingCall("unpermitted", "steal", "");
+        assertTrue(error, error.contains("No running WebAssembly plugin"));
+        awaitDenied(thief.getSymbolicName(), "carehost/patient_get");
+        containerUnaffected();
+    }
+
+    @Test
+    public void hugeOrMalformedJsonToAHostFunctionGetsAnError() throws Exception {
+        deploy("hostjson", "hostjson", "", "read:patients");
+        String malformed = call("hostjson", "relay", "{not json");
+        assertTrue(malformed, malformed.contains("\"kind\":\"invalid\"") && malformed.contains("not valid JSON"));
+        String huge = call("hostjson", "huge", "");
+        assertTrue(huge, huge.contains("\"kind\":\"too-large\""));
+        String good = call("hostjson", "relay", "{\"limit\":2}");
+        assertTrue(good, good.contains("\"total\":") && good.contains("\"items\":["));
+        containerUnaffected();
+    }
+
+    @Test
+    public void wasiHasNoFolderToOpen() throws Exception {
+        deploy("etc", "wasi-etc", "", null);
+        assertEquals("EBADF: there is no preopened folder", "08", call("etc", "read_etc", ""));
+    }
+
+    private void awaitDenied(String plugin, String reasonPart) throws InterruptedException {
+        Await.until("a denial of " + plugin + " (" + reasonPart + ") in the audit trail", 10_000, () -> {
+            for (AuditRecord record : audit.query(new AuditQuery(null, plugin, null, AuditOutcome.DENIED, null, null,
+                    0, 200)).items()) {
+                if (String.valueOf(record.reason()).contains(reasonPart)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    static void assertPresent(Object value) {
+        assertNotNull(value);
+        if (value instanceof String && ((String) value).isBlank()) {
+            fail("blank");
+        }
+    }
+}
