@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,12 @@ import org.carehost.audit.AuditLog;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.patient.HumanName;
+import org.carehost.sdk.patient.Identifier;
+import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.patient.PatientQuery;
+import org.carehost.sdk.plugin.Validator;
+import org.carehost.sdk.resource.ValidationIssue;
 import org.carehost.sdk.patient.PatientService;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -32,6 +38,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 
 /**
  * WebAssembly plugins in the real container: Extism's own test plugins give the results Extism defines
@@ -188,6 +195,41 @@ public class WasmPluginsIT {
     public void wasiHasNoFolderToOpen() throws Exception {
         deploy("etc", "wasi-etc", "", null);
         assertEquals("EBADF: there is no preopened folder", "08", call("etc", "read_etc", ""));
+    }
+
+    @Test
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public void theSampleValidatorIsTheHostsValidatorAndAsksTheHost() throws Exception {
+        Bundle sample = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile(
+                "carehost-sample-wasm-patient-validator"));
+        sample.start();
+        Patient registered = patients.create(Patient.builder()
+                .addIdentifier(new Identifier("urn:mrn", "MRN-WASM-" + System.nanoTime(), "MR"))
+                .addName(new HumanName("official", "Wasm", List.of("Ada"))).birthDate(LocalDate.of(1990, 1, 2))
+                .build());
+        Await.until("the sample's Validator service", 20_000,
+                () -> Fixtures.hasService(context, "(&(objectClass=org.carehost.sdk.plugin.Validator)(resource=Patient)"
+                        + "(carehost.wasm.module=plugin.wasm))"));
+        ServiceReference<Validator> reference = context.getServiceReferences(Validator.class,
+                "(carehost.wasm.module=plugin.wasm)").iterator().next();
+        assertEquals("registered in the plugin's own name", sample.getBundleId(), reference.getBundle().getBundleId());
+        Validator<Patient> validator = context.getService(reference);
+        try {
+            assertEquals(Patient.class, validator.resourceType());
+            List<ValidationIssue> noBirthDate = validator.validate(Patient.builder()
+                    .addName(new HumanName("official", "Nobody", List.of("No"))).build());
+            assertEquals(noBirthDate.toString(), 1, noBirthDate.size());
+            assertEquals(noBirthDate.toString(), "Patient.birthDate", noBirthDate.get(0).path());
+            List<ValidationIssue> duplicate = validator.validate(Patient.builder()
+                    .addIdentifier(registered.identifiers().get(0)).birthDate(LocalDate.of(2000, 3, 4)).build());
+            assertEquals(duplicate.toString(), 1, duplicate.size());
+            assertTrue(duplicate.toString(), duplicate.get(0).message().contains("already registered"));
+            assertEquals(List.of(), validator.validate(Patient.builder()
+                    .addIdentifier(new Identifier("urn:mrn", "MRN-NEW-" + System.nanoTime(), "MR"))
+                    .birthDate(LocalDate.of(2000, 3, 4)).build()));
+        } finally {
+            context.ungetService(reference);
+        }
     }
 
     private void awaitDenied(String plugin, String reasonPart) throws InterruptedException {

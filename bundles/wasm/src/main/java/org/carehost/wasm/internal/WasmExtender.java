@@ -32,7 +32,7 @@ import org.osgi.util.tracker.BundleTrackerCustomizer;
  * its kind's service in the plugin's own name ({@link KindServices}). When the bundle stops or is replaced, calls in
  * flight finish on the old instances; the replacement is tracked anew.
  */
-@Component(immediate = true, service = WasmExtender.class)
+@Component(immediate = true, service = WasmExtender.class, configurationPid = "org.carehost.wasm")
 @Designate(ocd = WasmConfig.class)
 public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.Tracked> {
 
