@@ -213,6 +213,9 @@ public class WasmPluginsIT {
         ServiceReference<Validator> reference = context.getServiceReferences(Validator.class,
                 "(carehost.wasm.module=plugin.wasm)").iterator().next();
         assertEquals("registered in the plugin's own name", sample.getBundleId(), reference.getBundle().getBundleId());
+        String list = Shell.run(shell, "plugin:list");
+        assertTrue(list, list.lines().anyMatch(line -> line.contains("org.carehost.sample.wasmvalidator")
+                && line.contains("wasm validator")));
         Validator<Patient> validator = context.getService(reference);
         try {
             assertEquals(Patient.class, validator.resourceType());
