@@ -39,6 +39,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * WebAssembly plugins in the real container: Extism's own test plugins give the results Extism defines
@@ -232,6 +233,82 @@ public class WasmPluginsIT {
                     .birthDate(LocalDate.of(2000, 3, 4)).build()));
         } finally {
             context.ungetService(reference);
+        }
+    }
+
+    @Test
+    public void aReplacedPluginFinishesCallsInFlightAndTakesNewOnesWithoutAFailure() throws Exception {
+        Path folder = Fixtures.workFolder("wasm-reload");
+        Bundle plugin = Fixtures.installAsPlugin(context, WasmJars.jar(folder, "org.carehost.fixture.wasm.reload",
+                "1.0.0", WasmJars.module("reload-v1"), "deadline-ms=20000", null));
+        plugin.start();
+        assertEquals("v1", call("reload", "version", ""));
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<String> inFlight = callers.submit(() -> call("reload", "slow", ""));
+            Await.until("the slow call in flight", 10_000, () -> {
+                try {
+                    return Shell.run(shell, "wasm:list").contains("inFlight=1");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            java.util.concurrent.atomic.AtomicBoolean swapped = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.Future<List<String>> meanwhile = callers.submit(() -> {
+                List<String> answers = new ArrayList<>();
+                while (!swapped.get() || answers.isEmpty() || !answers.get(answers.size() - 1).equals("v2")) {
+                    answers.add(call("reload", "version", "")); // throws, failing the test, if a call fails
+                }
+                return answers;
+            });
+            File v2 = WasmJars.jar(folder, "org.carehost.fixture.wasm.reload", "2.0.0", WasmJars.module("reload-v2"),
+                    "deadline-ms=20000", null);
+            try (java.io.InputStream in = new java.io.FileInputStream(v2)) {
+                plugin.update(in);
+            }
+            swapped.set(true);
+            assertEquals("the call in flight finished on the old module", "v1", inFlight.get(30, TimeUnit.SECONDS));
+            List<String> answers = meanwhile.get(30, TimeUnit.SECONDS);
+            assertEquals(answers.toString(), "v2", answers.get(answers.size() - 1));
+            assertTrue(answers.toString(), answers.stream().allMatch(a -> a.equals("v1") || a.equals("v2")));
+            assertEquals("new calls go to the new module", "v2", call("reload", "version", ""));
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    public void aBareWasmFileWithItsJsonBecomesAPlugin() throws Exception {
+        // a second deploy folder watched by FileInstall for .wasm files, as carehost.jar's runtime.bndrun sets its own
+        Path folder = Fixtures.workFolder("wasm-bare");
+        ServiceReference<ConfigurationAdmin> cm = context.getServiceReference(ConfigurationAdmin.class);
+        org.osgi.service.cm.Configuration watcher = context.getService(cm).getFactoryConfiguration("org.apache.felix.fileinstall", "wasm",
+                "?");
+        java.util.Hashtable<String, Object> properties = new java.util.Hashtable<>();
+        properties.put("felix.fileinstall.dir", folder.toString());
+        properties.put("felix.fileinstall.filter", ".*\\.wasm");
+        properties.put("felix.fileinstall.poll", "50");
+        properties.put("felix.fileinstall.noInitialDelay", "true");
+        properties.put("felix.fileinstall.start.level", "60");
+        properties.put("felix.fileinstall.bundles.new.start", "true");
+        watcher.update(properties);
+        try {
+            java.nio.file.Files.writeString(folder.resolve("bare-relay.json"),
+                    "{\"version\":\"1.2.3\",\"permissions\":[\"read:patients\"],\"deadline-ms\":800}");
+            java.nio.file.Files.write(folder.resolve(".bare-relay.tmp"), WasmJars.module("hostjson"));
+            java.nio.file.Files.move(folder.resolve(".bare-relay.tmp"), folder.resolve("bare-relay.wasm"));
+            Await.until("bare-relay installed and active", 30_000, () -> Fixtures.installed(context, "bare-relay")
+                    .map(b -> b.getState() == Bundle.ACTIVE).orElse(false));
+            Bundle bare = Fixtures.bundle(context, "bare-relay");
+            assertEquals("1.2.3", bare.getVersion().toString());
+            assertEquals("read:patients", bare.getHeaders("").get("Carehost-Permissions"));
+            String answer = Shell.run(shell, "wasm:call bare-relay relay '{\"limit\":1}'");
+            assertTrue(answer, answer.contains("\"items\":["));
+            String list = Shell.run(shell, "wasm:list");
+            assertTrue(list, list.contains("bare-relay") && list.contains("800 ms per call"));
+        } finally {
+            watcher.delete();
+            context.ungetService(cm);
         }
     }
 

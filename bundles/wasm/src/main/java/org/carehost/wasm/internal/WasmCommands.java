@@ -27,9 +27,17 @@ public final class WasmCommands {
             @Descriptor("exported function") String function,
             @Descriptor("input text (quote it; may be empty)") String... input) {
         String text = String.join(" ", input);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         try {
-            byte[] output = extender.find(plugin, function).call(function, text.getBytes(StandardCharsets.UTF_8));
-            return new String(output, StandardCharsets.UTF_8);
+            try {
+                return new String(extender.find(plugin, function).call(function, bytes), StandardCharsets.UTF_8);
+            } catch (WasmCallException e) {
+                if (e.kind() != WasmCallException.Kind.STOPPED) {
+                    throw e;
+                }
+                // replaced between the look-up and the call: the new revision takes it
+                return new String(extender.find(plugin, function).call(function, bytes), StandardCharsets.UTF_8);
+            }
         } catch (WasmCallException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -54,10 +54,17 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
     private final ExecutorService warmer = Executors.newSingleThreadExecutor(r -> daemon(r, "carehost-wasm-warm"));
     private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
     private final BundleTracker<Tracked> tracker;
+    private final BundleContext context;
+    /** Notified whenever a plugin is tracked or dropped: callers waiting out a hot reload look again. */
+    private final Object swaps = new Object();
+
+    /** How long a call waits for the new revision of a plugin being replaced. */
+    static final long SWAP_WAIT_MILLIS = 10_000;
 
     @Activate
     public WasmExtender(BundleContext context, WasmConfig config, @Reference PermissionGuard guard,
             @Reference SecurityAdmin security, @Reference LoggerFactory loggers) {
+        this.context = context;
         this.guard = guard;
         this.security = security;
         this.loggers = loggers;
@@ -89,23 +96,74 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
         return all;
     }
 
-    /** The module of the plugin named by symbolic name or bundle id that exports {@code function}, or the first. */
+    /**
+     * The module of the plugin named by symbolic name or bundle id that exports {@code function} (or the first). While
+     * the plugin is between two revisions (its jar replaced: the old bundle stopped, the new one not yet tracked), waits
+     * for the new one, up to {@link #SWAP_WAIT_MILLIS}: a call made during a hot reload goes to the new module.
+     */
     WasmPlugin find(String plugin, String function) {
+        long deadline = System.nanoTime() + SWAP_WAIT_MILLIS * 1_000_000L;
+        synchronized (swaps) {
+            while (true) {
+                WasmPlugin found = lookUp(plugin, function);
+                if (found != null) {
+                    return found;
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (!betweenRevisions(plugin) || left <= 0) {
+                    throw new WasmCallException(WasmCallException.Kind.NO_PLUGIN, "No running WebAssembly plugin is "
+                            + "named '" + plugin + "'; wasm:list shows them, plugin:why " + plugin
+                            + " says why one is not running.");
+                }
+                try {
+                    swaps.wait(Math.min(left, 1000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new WasmCallException(WasmCallException.Kind.NO_PLUGIN, "interrupted while " + plugin
+                            + " was being replaced");
+                }
+            }
+        }
+    }
+
+    private WasmPlugin lookUp(String plugin, String function) {
         WasmPlugin first = null;
         for (WasmPlugin candidate : plugins()) {
             Bundle bundle = candidate.bundle();
-            if (plugin.equals(bundle.getSymbolicName()) || plugin.equals(Long.toString(bundle.getBundleId()))) {
+            if (!candidate.closed() && (plugin.equals(bundle.getSymbolicName())
+                    || plugin.equals(Long.toString(bundle.getBundleId())))) {
                 if (function == null || candidate.exports().contains(function)) {
                     return candidate;
                 }
                 first = first == null ? candidate : first;
             }
         }
-        if (first == null) {
-            throw new WasmCallException(WasmCallException.Kind.NO_PLUGIN, "No running WebAssembly plugin is named '"
-                    + plugin + "'; wasm:list shows them, plugin:why " + plugin + " says why one is not running.");
-        }
         return first;
+    }
+
+    /** A WebAssembly plugin of that name is meant to run (persistently started) but is not tracked now. */
+    private boolean betweenRevisions(String plugin) {
+        for (Bundle bundle : context.getBundles()) {
+            if ((plugin.equals(bundle.getSymbolicName()) || plugin.equals(Long.toString(bundle.getBundleId())))
+                    && bundle.getHeaders("").get(WasmDescriptor.HEADER) != null
+                    && !security.refusals(bundle).stream().anyMatch(r -> r.startsWith("quarantined"))) {
+                try {
+                    if (bundle.adapt(org.osgi.framework.startlevel.BundleStartLevel.class).isPersistentlyStarted()
+                            && bundle.getState() != Bundle.UNINSTALLED) {
+                        return true;
+                    }
+                } catch (RuntimeException uninstalled) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void swapped() {
+        synchronized (swaps) {
+            swaps.notifyAll();
+        }
     }
 
     @Override
@@ -136,6 +194,7 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
             return null;
         }
         tracked.put(bundle.getBundleId(), result);
+        swapped();
         result.modules.forEach(module -> warmer.execute(module::warm));
         logger.info("WebAssembly plugin {} {} running: {}", bundle.getSymbolicName(), bundle.getVersion(),
                 result.modules.stream().map(m -> m.descriptor().path() + " (" + m.descriptor().kind().id() + ", "
@@ -152,6 +211,7 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
     public void removedBundle(Bundle bundle, BundleEvent event, Tracked object) {
         tracked.remove(bundle.getBundleId(), object);
         close(object);
+        swapped();
     }
 
     private static void close(Tracked object) {
