@@ -27,6 +27,8 @@ import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.patient.PatientQuery;
 import org.carehost.sdk.plugin.Validator;
 import org.carehost.sdk.resource.ValidationIssue;
+import org.carehost.security.Permission;
+import org.carehost.security.SecurityAdmin;
 import org.carehost.sdk.patient.PatientService;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -63,6 +65,9 @@ public class WasmPluginsIT {
 
     @Inject
     PatientService patients;
+
+    @Inject
+    SecurityAdmin security;
 
     @Configuration
     public Option[] config() throws IOException {
@@ -189,6 +194,17 @@ public class WasmPluginsIT {
         assertTrue(huge, huge.contains("\"kind\":\"too-large\""));
         String good = call("hostjson", "relay", "{\"limit\":2}");
         assertTrue(good, good.contains("\"total\":") && good.contains("\"items\":["));
+        containerUnaffected();
+    }
+
+    @Test
+    public void aPermissionRevokedWhileItRunsIsDeniedAtTheCallAndAudited() throws Exception {
+        Bundle plugin = deploy("revoked", "hostjson", "", "read:patients");
+        assertTrue(call("revoked", "relay", "{\"limit\":1}").contains("\"items\":["));
+        security.revoke(plugin.getSymbolicName(), List.of(Permission.READ_PATIENTS));
+        String denied = call("revoked", "relay", "{\"limit\":1}");
+        assertTrue(denied, denied.contains("\"kind\":\"denied\"") && denied.contains("read:patients"));
+        awaitDenied(plugin.getSymbolicName(), "");
         containerUnaffected();
     }
 
