@@ -43,4 +43,15 @@ public interface SecurityAdmin {
 
     /** The newest {@code max} denials, newest first. */
     List<Denial> denials(int max);
+
+    /**
+     * Stops the plugin and keeps it stopped for a reason found outside the security manager (a WebAssembly plugin
+     * that failed call after call, or that imports a host function it holds no permission for): the same quarantine
+     * as a plugin over its thread or allocation budget. Audited as DENIED, posted as
+     * {@code carehost/plugin/QUARANTINED}, and named by {@link #refusals} (so by {@code plugin:why}) until an
+     * operator starts the plugin again. {@code reason} completes "it tried to ...".
+     *
+     * @since 1.3
+     */
+    void quarantine(Bundle plugin, String reason);
 }

@@ -4,7 +4,7 @@
  * the plugin manager. Plugins never see this package.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.carehost.security;
 
 import org.osgi.annotation.bundle.Export;

@@ -67,6 +67,16 @@ final class ContainerOptions {
                 containerBundle("carehost-config", 22));
     }
 
+    /** The WebAssembly extender (Chicory and the Extism SDK inside it) and the ASM bundles its compiler uses. */
+    static Option wasm() {
+        return composite(
+                containerBundle("asm-tree", 10),
+                containerBundle("asm-commons", 10),
+                containerBundle("asm-analysis", 10),
+                containerBundle("asm-util", 10),
+                containerBundle("carehost-wasm", 23));
+    }
+
     /** Gogo's {@code felix:} commands ({@code lb}, {@code install}, ...), as carehost.jar has them for the operator. */
     static Option gogoCommands() {
         return containerBundle("org.apache.felix.gogo.command", 13);

@@ -265,7 +265,7 @@ public final class PluginManagerImpl implements PluginManager {
             refresh(null);
         }
         return new PluginInfo(before.id(), before.symbolicName(), before.version(), PluginState.UNINSTALLED,
-                before.origin(), before.location(), List.of());
+                before.origin(), before.location(), List.of(), before.kind());
     }
 
     @Override
@@ -281,7 +281,21 @@ public final class PluginManagerImpl implements PluginManager {
     private PluginInfo info(Bundle bundle) {
         return new PluginInfo(bundle.getBundleId(), String.valueOf(bundle.getSymbolicName()),
                 bundle.getVersion().toString(), PluginState.of(bundle.getState()), bundles.origin(bundle),
-                bundle.getLocation(), components.of(bundle));
+                bundle.getLocation(), components.of(bundle), kind(bundle));
+    }
+
+    /** "java", or "wasm" and the kinds its Carehost-Wasm header names ("wasm validator"). */
+    static String kind(Bundle bundle) {
+        String header = bundle.getHeaders("").get("Carehost-Wasm");
+        if (header == null) {
+            return "java";
+        }
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        java.util.regex.Matcher kind = java.util.regex.Pattern.compile("kind\\s*:?=\\s*\"?([a-z]+)").matcher(header);
+        while (kind.find()) {
+            kinds.add(kind.group(1));
+        }
+        return kinds.isEmpty() ? "wasm" : "wasm " + String.join(",", kinds);
     }
 
     /** Starts the bundle; when it does not come up whole, says why, headed by {@code what}. */

@@ -305,6 +305,14 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     }
 
     @Override
+    public void quarantine(Bundle plugin, String reason) {
+        if (!scope.isPlugin(plugin)) {
+            throw new IllegalArgumentException(plugin.getSymbolicName() + " is not a plugin; only plugins are quarantined");
+        }
+        quarantine.quarantine(plugin, reason);
+    }
+
+    @Override
     public List<Denial> denials(int max) {
         return denials.newest(Math.max(0, max));
     }

@@ -17,9 +17,9 @@ final class Text {
         if (plugins.isEmpty()) {
             return "No plugins installed. Drop a bundle jar into the deploy folder, or use plugin:install <path|url>.\n";
         }
-        Table table = new Table("ID", "SYMBOLIC NAME", "VERSION", "STATE", "COMPONENTS", "ORIGIN");
+        Table table = new Table("ID", "SYMBOLIC NAME", "VERSION", "STATE", "KIND", "COMPONENTS", "ORIGIN");
         for (PluginInfo plugin : plugins) {
-            table.row(plugin.id(), plugin.symbolicName(), plugin.version(), plugin.state(),
+            table.row(plugin.id(), plugin.symbolicName(), plugin.version(), plugin.state(), plugin.kind(),
                     componentSummary(plugin.components()), plugin.origin());
         }
         return table.toString();
@@ -32,6 +32,7 @@ final class Text {
                 .row("symbolic name", plugin.symbolicName())
                 .row("version", plugin.version())
                 .row("state", plugin.state())
+                .row("kind", plugin.kind())
                 .row("origin", plugin.origin())
                 .row("location", plugin.location());
         out.append(fields);

@@ -1,0 +1,121 @@
+package org.carehost.wasm.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.apache.felix.fileinstall.ArtifactTransformer;
+import org.carehost.sdk.security.Permissions;
+import org.carehost.security.SecurityAdmin;
+import org.carehost.security.SecurityMode;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A bare {@code name.wasm} dropped into the deploy folder, made into a plugin bundle for FileInstall to install: the
+ * symbolic name is the file name without {@code .wasm}, and {@code name.json} beside it (optional) gives
+ * {@code "version"}, {@code "permissions"} (a list), {@code "kind"} and its attributes ({@code "resource"},
+ * {@code "channel"}), limits ({@code "memory-pages"}, {@code "deadline-ms"}, {@code "instances"}, {@code "max-input"},
+ * {@code "max-output"}) and {@code "config"} (Extism config). Without it: no permissions, default limits, kind module.
+ * The canonical form is the bundle jar (it can be signed); in production mode a bare module is refused here, since
+ * it cannot be.
+ */
+@Component(service = ArtifactTransformer.class)
+public final class BareWasmTransformer implements ArtifactTransformer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> ATTRIBUTES = List.of("kind", "resource", "channel", Limits.MEMORY_PAGES,
+            Limits.DEADLINE_MS, Limits.INSTANCES, Limits.MAX_INPUT, Limits.MAX_OUTPUT, Limits.FAILURES,
+            "allowed-hosts");
+
+    private final SecurityAdmin security;
+
+    @Activate
+    public BareWasmTransformer(@Reference SecurityAdmin security) {
+        this.security = security;
+    }
+
+    @Override
+    public boolean canHandle(File artifact) {
+        return artifact.getName().toLowerCase(Locale.ROOT).endsWith(".wasm");
+    }
+
+    @Override
+    public File transform(File artifact, File tmpDir) throws Exception {
+        String fileName = artifact.getName();
+        String name = fileName.substring(0, fileName.length() - ".wasm".length());
+        if (security.status().mode() == SecurityMode.PRODUCTION) {
+            throw new IllegalStateException(fileName + " is refused: production mode runs only signed plugins, and a "
+                    + "bare .wasm cannot be signed. Package it as a signed bundle jar with a Carehost-Wasm header "
+                    + "(see plugin-sdk/README.md).");
+        }
+        if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.\\-]*")) {
+            throw new IllegalArgumentException(fileName + ": a WebAssembly plugin's file name becomes its symbolic "
+                    + "name; use letters, digits, '.', '_' and '-' only");
+        }
+        Path json = artifact.toPath().resolveSibling(name + ".json");
+        JsonNode descriptor = Files.exists(json) ? read(json) : JSON.createObjectNode();
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", name);
+        main.putValue("Bundle-Version", descriptor.path("version").asText("0.0.0"));
+        main.putValue("Bundle-Name", name + " (WebAssembly, from " + fileName + ")");
+        main.putValue(WasmDescriptor.HEADER, header(descriptor));
+        List<String> permissions = new ArrayList<>();
+        descriptor.path("permissions").forEach(p -> permissions.add(p.asText()));
+        if (!permissions.isEmpty()) {
+            main.putValue(Permissions.HEADER, String.join(",", permissions));
+        }
+        File bundle = new File(tmpDir, name + ".jar");
+        try (OutputStream file = Files.newOutputStream(bundle.toPath());
+                JarOutputStream out = new JarOutputStream(file, manifest)) {
+            out.putNextEntry(new JarEntry("plugin.wasm"));
+            Files.copy(artifact.toPath(), out);
+            out.closeEntry();
+            if (Files.exists(json)) {
+                out.putNextEntry(new JarEntry("plugin.json"));
+                Files.copy(json, out);
+                out.closeEntry();
+            }
+        }
+        return bundle;
+    }
+
+    private static JsonNode read(Path json) throws IOException {
+        try {
+            JsonNode node = JSON.readTree(json.toFile());
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException(json.getFileName() + " must hold a JSON object");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(json.getFileName() + " is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String header(JsonNode descriptor) {
+        StringBuilder header = new StringBuilder("plugin.wasm");
+        for (String attribute : ATTRIBUTES) {
+            JsonNode value = descriptor.get(attribute);
+            if (value != null && !value.isNull()) {
+                header.append(';').append(attribute).append("=\"").append(value.asText().replace("\"", "")).append('"');
+            }
+        }
+        return header.toString();
+    }
+}

@@ -1,0 +1,96 @@
+package org.carehost.wasm.internal;
+
+import java.io.OutputStream;
+import java.util.Map;
+
+import org.extism.sdk.chicory.Manifest;
+import org.extism.sdk.chicory.ManifestWasm;
+import org.extism.sdk.chicory.Plugin;
+import org.osgi.service.log.Logger;
+
+import com.dylibso.chicory.wasi.WasiOptions;
+
+/**
+ * Makes instances of one module with the Extism Chicory SDK: the module's own bytes, WASI with no preopened folder,
+ * no sockets, no environment and no arguments (standard output and error go to the plugin's log), the memory cap,
+ * the Extism config, Extism's HTTP function only for hosts named when the plugin holds {@code use:network}, and a
+ * fresh set of {@code carehost} host functions for each instance (the SDK binds host functions to the instance they
+ * are linked into, so instances never share them).
+ */
+final class InstanceFactory {
+
+    private final byte[] module;
+    private final int initialPages;
+    private final Limits limits;
+    private final boolean compile;
+    private final Map<String, String> config;
+    private final String[] allowedHosts;
+    private final PluginServices services;
+    private final Logger log;
+
+    InstanceFactory(byte[] module, int initialPages, Limits limits, boolean compile, Map<String, String> config,
+            String[] allowedHosts, PluginServices services, Logger log) {
+        this.module = module;
+        this.initialPages = initialPages;
+        this.limits = limits;
+        this.compile = compile;
+        this.config = Map.copyOf(config);
+        this.allowedHosts = allowedHosts.clone();
+        this.services = services;
+        this.log = log;
+    }
+
+    WasmInstance create() {
+        InstanceSlot slot = new InstanceSlot();
+        WasiOptions wasi = WasiOptions.builder()
+                .withStdout(LogStream.of(log, "stdout"), false)
+                .withStderr(LogStream.of(log, "stderr"), false)
+                .withStdin(java.io.InputStream.nullInputStream(), false)
+                .build();
+        Manifest.Options options = new Manifest.Options()
+                .withWasi(wasi)
+                .withMemoryLimits(initialPages, limits.memoryPages())
+                .withConfig(config)
+                .withAllowedHosts(allowedHosts)
+                .withAoT(compile);
+        Manifest manifest = Manifest.ofWasms(ManifestWasm.fromBytes(module).build()).withOptions(options).build();
+        Plugin plugin = Plugin.ofManifest(manifest)
+                .withHostFunctions(new CarehostFunctions(services, slot, limits, log, config).all())
+                .withLogger(new ChicoryLog(log))
+                .build();
+        return new WasmInstance(plugin, slot);
+    }
+
+    /** Lines a module writes to a WASI stream, logged as the plugin's (at most 8 KiB a line). */
+    static final class LogStream extends OutputStream {
+        private final Logger log;
+        private final String stream;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        private LogStream(Logger log, String stream) {
+            this.log = log;
+            this.stream = stream;
+        }
+
+        static OutputStream of(Logger log, String stream) {
+            return new LogStream(log, stream);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n' || line.size() >= 8192) {
+                flush();
+            } else {
+                line.write(b);
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            if (line.size() > 0) {
+                log.info("[{}] {}", stream, line.toString(java.nio.charset.StandardCharsets.UTF_8));
+                line.reset();
+            }
+        }
+    }
+}

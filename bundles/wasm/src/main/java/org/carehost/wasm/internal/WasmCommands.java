@@ -1,0 +1,62 @@
+package org.carehost.wasm.internal;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code wasm:call} and {@code wasm:list}: a thin shell over the {@link WasmExtender}. */
+@Component(service = WasmCommands.class, property = {
+        "osgi.command.scope=wasm",
+        "osgi.command.function=call",
+        "osgi.command.function=list"
+})
+public final class WasmCommands {
+
+    private final WasmExtender extender;
+
+    @Activate
+    public WasmCommands(@Reference WasmExtender extender) {
+        this.extender = extender;
+    }
+
+    @Descriptor("call a WebAssembly plugin's exported function with text input; prints its output")
+    public String call(@Descriptor("plugin: symbolic name or id") String plugin,
+            @Descriptor("exported function") String function,
+            @Descriptor("input text (quote it; may be empty)") String... input) {
+        String text = String.join(" ", input);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            try {
+                return new String(extender.find(plugin, function).call(function, bytes), StandardCharsets.UTF_8);
+            } catch (WasmCallException e) {
+                if (e.kind() != WasmCallException.Kind.STOPPED) {
+                    throw e;
+                }
+                // replaced between the look-up and the call: the new revision takes it
+                return new String(extender.find(plugin, function).call(function, bytes), StandardCharsets.UTF_8);
+            }
+        } catch (WasmCallException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Descriptor("list the running WebAssembly plugins: kind, module, exported functions, limits")
+    public String list() {
+        StringBuilder out = new StringBuilder();
+        if (extender.plugins().isEmpty()) {
+            return "No WebAssembly plugins are running. Drop a plugin jar with a Carehost-Wasm header, or a .wasm "
+                    + "file, into the deploy folder.\n";
+        }
+        out.append(String.format("%-5s %-40s %-12s %-24s %s%n", "ID", "PLUGIN", "KIND", "MODULE", "LIMITS"));
+        for (WasmPlugin plugin : extender.plugins()) {
+            out.append(String.format("%-5d %-40s %-12s %-24s %s%n", plugin.bundle().getBundleId(), plugin.name(),
+                    plugin.descriptor().kind().id(), plugin.descriptor().path(), plugin.limits()));
+            out.append("      exports: ").append(String.join(", ", new java.util.TreeSet<>(plugin.exports())))
+                    .append("; ").append(plugin.state()).append('\n');
+        }
+        return out.toString();
+    }
+}

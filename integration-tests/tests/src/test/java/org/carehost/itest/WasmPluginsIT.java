@@ -1,0 +1,368 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.carehost.audit.AuditLog;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.patient.HumanName;
+import org.carehost.sdk.patient.Identifier;
+import org.carehost.sdk.patient.Patient;
+import org.carehost.sdk.patient.PatientQuery;
+import org.carehost.sdk.plugin.Validator;
+import org.carehost.sdk.resource.ValidationIssue;
+import org.carehost.security.Permission;
+import org.carehost.security.SecurityAdmin;
+import org.carehost.sdk.patient.PatientService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.CoreOptions;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * WebAssembly plugins in the real container: Extism's own test plugins give the results Extism defines
+ * ({@code count_vowels} the same JSON as Extism's JavaScript runtime on Node, call after call), and the malicious
+ * corpus is contained: a loop stopped by the deadline, memory capped, an unpermitted host import refused before it
+ * runs (named by plugin:why, audited), huge and malformed JSON to a host function answered with an error, WASI kept
+ * out of /etc; repeated failures quarantine the plugin; the host services keep working throughout. JDK 17 and 25.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class WasmPluginsIT {
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    CommandProcessor shell;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    PatientService patients;
+
+    @Inject
+    SecurityAdmin security;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        return new Option[] {ContainerOptions.hostServicesInMemory("wasm"), ContainerOptions.wasm(),
+            CoreOptions.systemProperty("carehost.wasm.tools").value(WasmJars.tools().toString())};
+    }
+
+    private Bundle deploy(String name, String module, String attributes, String permissions) throws Exception {
+        Path folder = Fixtures.workFolder("wasm-" + name);
+        File jar = WasmJars.jar(folder, "org.carehost.fixture.wasm." + name, "1.0.0", WasmJars.module(module),
+                attributes, permissions);
+        Bundle bundle = Fixtures.installAsPlugin(context, jar);
+        bundle.start();
+        return bundle;
+    }
+
+    private String call(String plugin, String function, String input) throws Exception {
+        return Shell.run(shell, "wasm:call org.carehost.fixture.wasm." + plugin + " " + function + " '" + input + "'")
+                .trim();
+    }
+
+    private String failingCall(String plugin, String function, String input) throws Exception {
+        try {
+            String output = call(plugin, function, input);
+            throw new AssertionError(plugin + "." + function + " should have failed, but returned " + output);
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Exception expected) {
+            return expected.getMessage();
+        }
+    }
+
+    private void containerUnaffected() {
+        assertTrue("the host services still answer", patients.search(PatientQuery.builder().build()).total() >= 0);
+    }
+
+    @Test
+    public void countVowelsGivesWhatExtismsOwnRuntimeGives() throws Exception {
+        deploy("vowels", "code", "instances=1", null);
+        String[] inputs = {"Hello World", "Hello World", "aeiou ÄÖÜ åé", "", "xyz", "A".repeat(10_000)};
+        List<String> ours = new ArrayList<>();
+        for (String input : inputs) {
+            ours.add(call("vowels", "count_vowels", input));
+        }
+        assertEquals("Extism's JavaScript runtime and Carehost, call after call on one instance",
+                extismOnNode("code", "count_vowels", inputs), ours);
+        assertTrue(ours.get(1), ours.get(1).contains("\"total\":6"));
+    }
+
+    /** Runs the inputs through @extism/extism on the system's node, one instance, in order. */
+    private static List<String> extismOnNode(String module, String function, String... inputs) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", "extism-calls.mjs",
+                WasmJars.tools().resolve("extism").resolve(module + ".wasm").toString(), function));
+        command.addAll(List.of(inputs));
+        Process node = new ProcessBuilder(command).directory(WasmJars.tools().toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue("node finished", node.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("node's exit status (output: " + out + ")", 0, node.exitValue());
+        com.fasterxml.jackson.databind.JsonNode array = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+        List<String> outputs = new ArrayList<>();
+        array.forEach(item -> outputs.add(item.asText()));
+        return outputs;
+    }
+
+    @Test
+    public void extismsLoopForeverIsStoppedByTheDeadline() throws Exception {
+        deploy("loop", "loop", "deadline-ms=300", null);
+        String error = failingCall("loop", "loop_forever", "");
+        java.util.regex.Matcher late = java.util.regex.Pattern.compile("deadline of 300 ms and was stopped ([0-9.]+) ms "
+                + "after it").matcher(error);
+        assertTrue(error, late.find());
+        assertTrue("stopped within 1 s of its deadline: " + error, Double.parseDouble(late.group(1)) < 1000);
+        containerUnaffected();
+    }
+
+    @Test
+    public void extismsUnreachableTrapsCleanly() throws Exception {
+        deploy("unreachable", "unreachable", "", null);
+        String error = failingCall("unreachable", "do_unreachable", "");
+        assertTrue(error, error.contains("trapped"));
+        containerUnaffected();
+    }
+
+    @Test
+    public void aLoopThatKeepsFailingIsQuarantinedAndAudited() throws Exception {
+        Bundle spinner = deploy("spin", "spin", "deadline-ms=100;failures=2", null);
+        assertTrue(failingCall("spin", "spin", "").contains("deadline"));
+        assertTrue(failingCall("spin", "spin", "").contains("deadline"));
+        Await.until("the spinner stopped", 10_000, () -> spinner.getState() != Bundle.ACTIVE);
+        String why = Shell.run(shell, "plugin:why " + spinner.getBundleId());
+        assertTrue(why, why.contains("quarantined") && why.contains("2 WebAssembly calls in a row"));
+        awaitDenied(spinner.getSymbolicName(), "quarantined");
+        containerUnaffected();
+    }
+
+    @Test
+    public void memoryStopsGrowingAtItsCap() throws Exception {
+        deploy("grow", "grow", "memory-pages=4", null);
+        assertEquals("pages held when the host refused more", "4", call("grow", "grow", ""));
+        String error = failingCall("grow", "grow_and_trap", "");
+        assertTrue(error, error.contains("trapped"));
+        containerUnaffected();
+    }
+
+    @Test
+    public void anUnpermittedHostImportIsRefusedBeforeItRuns() throws Exception {
+        Bundle thief = deploy("unpermitted", "unpermitted", "", null);
+        Await.until("the plugin stopped", 10_000, () -> thief.getState() != Bundle.ACTIVE);
+        String why = Shell.run(shell, "plugin:why " + thief.getBundleId());
+        assertTrue(why, why.contains("carehost/patient_get") && why.contains("read:patients"));
+        String error = failingCall("unpermitted", "steal", "");
+        assertTrue(error, error.contains("No running WebAssembly plugin"));
+        awaitDenied(thief.getSymbolicName(), "carehost/patient_get");
+        containerUnaffected();
+    }
+
+    @Test
+    public void hugeOrMalformedJsonToAHostFunctionGetsAnError() throws Exception {
+        deploy("hostjson", "hostjson", "", "read:patients");
+        String malformed = call("hostjson", "relay", "{not json");
+        assertTrue(malformed, malformed.contains("\"kind\":\"invalid\"") && malformed.contains("not valid JSON"));
+        String huge = call("hostjson", "huge", "");
+        assertTrue(huge, huge.contains("\"kind\":\"too-large\""));
+        String good = call("hostjson", "relay", "{\"limit\":2}");
+        assertTrue(good, good.contains("\"total\":") && good.contains("\"items\":["));
+        containerUnaffected();
+    }
+
+    /**
+     * A revoke refreshes the plugin (the security manager's reconciler); until then a host call is denied by the
+     * service itself, after it the module is refused for its import. Either way nothing is read, and it is audited.
+     */
+    @Test
+    public void aPermissionRevokedWhileItRunsIsDeniedThenTheModuleIsRefused() throws Exception {
+        Bundle plugin = deploy("revoked", "hostjson", "", "read:patients");
+        assertTrue(call("revoked", "relay", "{\"limit\":1}").contains("\"items\":["));
+        security.revoke(plugin.getSymbolicName(), List.of(Permission.READ_PATIENTS));
+        String answer;
+        try {
+            answer = call("revoked", "relay", "{\"limit\":1}");
+        } catch (Exception refusedAlready) {
+            answer = refusedAlready.getMessage();
+        }
+        assertTrue(answer, answer.contains("\"kind\":\"denied\"") && answer.contains("read:patients")
+                || answer.contains("No running WebAssembly plugin"));
+        Await.until("the refreshed plugin refused for its import", 20_000, () -> {
+            try {
+                String why = Shell.run(shell, "plugin:why " + plugin.getBundleId());
+                return plugin.getState() != Bundle.ACTIVE && why.contains("carehost/patient_search")
+                        && why.contains("read:patients");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitDenied(plugin.getSymbolicName(), "carehost/patient_search");
+        containerUnaffected();
+    }
+
+    @Test
+    public void wasiHasNoFolderToOpen() throws Exception {
+        deploy("etc", "wasi-etc", "", null);
+        assertEquals("EBADF: there is no preopened folder", "08", call("etc", "read_etc", ""));
+    }
+
+    @Test
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public void theSampleValidatorIsTheHostsValidatorAndAsksTheHost() throws Exception {
+        Bundle sample = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile(
+                "carehost-sample-wasm-patient-validator"));
+        sample.start();
+        Patient registered = patients.create(Patient.builder()
+                .addIdentifier(new Identifier("urn:mrn", "MRN-WASM-" + System.nanoTime(), "MR"))
+                .addName(new HumanName("official", "Wasm", List.of("Ada"))).birthDate(LocalDate.of(1990, 1, 2))
+                .build());
+        Await.until("the sample's Validator service", 20_000,
+                () -> Fixtures.hasService(context, "(&(objectClass=org.carehost.sdk.plugin.Validator)(resource=Patient)"
+                        + "(carehost.wasm.module=plugin.wasm))"));
+        ServiceReference<Validator> reference = context.getServiceReferences(Validator.class,
+                "(carehost.wasm.module=plugin.wasm)").iterator().next();
+        assertEquals("registered in the plugin's own name", sample.getBundleId(), reference.getBundle().getBundleId());
+        String list = Shell.run(shell, "plugin:list");
+        assertTrue(list, list.lines().anyMatch(line -> line.contains("org.carehost.sample.wasmvalidator")
+                && line.contains("wasm validator")));
+        Validator<Patient> validator = context.getService(reference);
+        try {
+            assertEquals(Patient.class, validator.resourceType());
+            List<ValidationIssue> noBirthDate = validator.validate(Patient.builder()
+                    .addName(new HumanName("official", "Nobody", List.of("No"))).build());
+            assertEquals(noBirthDate.toString(), 1, noBirthDate.size());
+            assertEquals(noBirthDate.toString(), "Patient.birthDate", noBirthDate.get(0).path());
+            List<ValidationIssue> duplicate = validator.validate(Patient.builder()
+                    .addIdentifier(registered.identifiers().get(0)).birthDate(LocalDate.of(2000, 3, 4)).build());
+            assertEquals(duplicate.toString(), 1, duplicate.size());
+            assertTrue(duplicate.toString(), duplicate.get(0).message().contains("already registered"));
+            assertEquals(List.of(), validator.validate(Patient.builder()
+                    .addIdentifier(new Identifier("urn:mrn", "MRN-NEW-" + System.nanoTime(), "MR"))
+                    .birthDate(LocalDate.of(2000, 3, 4)).build()));
+        } finally {
+            context.ungetService(reference);
+        }
+    }
+
+    @Test
+    public void aReplacedPluginFinishesCallsInFlightAndTakesNewOnesWithoutAFailure() throws Exception {
+        Path folder = Fixtures.workFolder("wasm-reload");
+        Bundle plugin = Fixtures.installAsPlugin(context, WasmJars.jar(folder, "org.carehost.fixture.wasm.reload",
+                "1.0.0", WasmJars.module("reload-v1"), "deadline-ms=20000", null));
+        plugin.start();
+        assertEquals("v1", call("reload", "version", ""));
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<String> inFlight = callers.submit(() -> call("reload", "slow", ""));
+            Await.until("the slow call in flight", 10_000, () -> {
+                try {
+                    return Shell.run(shell, "wasm:list").contains("inFlight=1");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            java.util.concurrent.atomic.AtomicBoolean swapped = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.Future<List<String>> meanwhile = callers.submit(() -> {
+                List<String> answers = new ArrayList<>();
+                while (!swapped.get() || answers.isEmpty() || !answers.get(answers.size() - 1).equals("v2")) {
+                    answers.add(call("reload", "version", "")); // throws, failing the test, if a call fails
+                }
+                return answers;
+            });
+            File v2 = WasmJars.jar(folder, "org.carehost.fixture.wasm.reload", "2.0.0", WasmJars.module("reload-v2"),
+                    "deadline-ms=20000", null);
+            try (java.io.InputStream in = new java.io.FileInputStream(v2)) {
+                plugin.update(in);
+            }
+            swapped.set(true);
+            assertEquals("the call in flight finished on the old module", "v1", inFlight.get(30, TimeUnit.SECONDS));
+            List<String> answers = meanwhile.get(30, TimeUnit.SECONDS);
+            assertEquals(answers.toString(), "v2", answers.get(answers.size() - 1));
+            assertTrue(answers.toString(), answers.stream().allMatch(a -> a.equals("v1") || a.equals("v2")));
+            assertEquals("new calls go to the new module", "v2", call("reload", "version", ""));
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    public void aBareWasmFileWithItsJsonBecomesAPlugin() throws Exception {
+        // a second deploy folder watched by FileInstall for .wasm files, as carehost.jar's runtime.bndrun sets its own
+        Path folder = Fixtures.workFolder("wasm-bare");
+        ServiceReference<ConfigurationAdmin> cm = context.getServiceReference(ConfigurationAdmin.class);
+        org.osgi.service.cm.Configuration watcher = context.getService(cm).getFactoryConfiguration("org.apache.felix.fileinstall", "wasm",
+                "?");
+        java.util.Hashtable<String, Object> properties = new java.util.Hashtable<>();
+        properties.put("felix.fileinstall.dir", folder.toString());
+        properties.put("felix.fileinstall.filter", ".*\\.wasm");
+        properties.put("felix.fileinstall.poll", "50");
+        properties.put("felix.fileinstall.noInitialDelay", "true");
+        properties.put("felix.fileinstall.start.level", "60");
+        properties.put("felix.fileinstall.bundles.new.start", "true");
+        watcher.update(properties);
+        try {
+            java.nio.file.Files.writeString(folder.resolve("bare-relay.json"),
+                    "{\"version\":\"1.2.3\",\"permissions\":[\"read:patients\"],\"deadline-ms\":800}");
+            java.nio.file.Files.write(folder.resolve(".bare-relay.tmp"), WasmJars.module("hostjson"));
+            java.nio.file.Files.move(folder.resolve(".bare-relay.tmp"), folder.resolve("bare-relay.wasm"));
+            Await.until("bare-relay installed and active", 30_000, () -> Fixtures.installed(context, "bare-relay")
+                    .map(b -> b.getState() == Bundle.ACTIVE).orElse(false));
+            Bundle bare = Fixtures.bundle(context, "bare-relay");
+            assertEquals("1.2.3", bare.getVersion().toString());
+            assertEquals("read:patients", bare.getHeaders("").get("Carehost-Permissions"));
+            String answer = Shell.run(shell, "wasm:call bare-relay relay '{\"limit\":1}'");
+            assertTrue(answer, answer.contains("\"items\":["));
+            String list = Shell.run(shell, "wasm:list");
+            assertTrue(list, list.contains("bare-relay") && list.contains("800 ms per call"));
+        } finally {
+            watcher.delete();
+            context.ungetService(cm);
+        }
+    }
+
+    private void awaitDenied(String plugin, String reasonPart) throws InterruptedException {
+        Await.until("a denial of " + plugin + " (" + reasonPart + ") in the audit trail", 10_000, () -> {
+            for (AuditRecord record : audit.query(new AuditQuery(null, plugin, null, AuditOutcome.DENIED, null, null,
+                    0, 200)).items()) {
+                if (String.valueOf(record.reason()).contains(reasonPart)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    static void assertPresent(Object value) {
+        assertNotNull(value);
+        if (value instanceof String && ((String) value).isBlank()) {
+            fail("blank");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+;; Hands carehost/patient_search what it is given ("relay": its own input, e.g. malformed JSON) or a block of 2 MiB
+;; ("huge"), and outputs the host's answer.
+(module
+  (import "extism:host/env" "input_length" (func $input_length (result i64)))
+  (import "extism:host/env" "input_load_u8" (func $input_load_u8 (param i64) (result i32)))
+  (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+  (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
+  (import "extism:host/env" "length" (func $length (param i64) (result i64)))
+  (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
+  (import "carehost" "patient_search" (func $patient_search (param i64) (result i64)))
+  (memory (export "memory") 1)
+  (func $answer (param $reply i64) (result i32)
+    (call $output_set (local.get $reply) (call $length (local.get $reply)))
+    (i32.const 0))
+  (func (export "relay") (result i32)
+    (local $n i64) (local $block i64) (local $i i64)
+    (local.set $n (call $input_length))
+    (local.set $block (call $alloc (local.get $n)))
+    (block $done
+      (loop $copy
+        (br_if $done (i64.ge_u (local.get $i) (local.get $n)))
+        (call $store_u8 (i64.add (local.get $block) (local.get $i)) (call $input_load_u8 (local.get $i)))
+        (local.set $i (i64.add (local.get $i) (i64.const 1)))
+        (br $copy)))
+    (call $answer (call $patient_search (local.get $block))))
+  (func (export "huge") (result i32)
+    (local $block i64)
+    (local.set $block (call $alloc (i64.const 2097152)))
+    (call $store_u8 (local.get $block) (i32.const 123))
+    (call $answer (call $patient_search (local.get $block)))))
