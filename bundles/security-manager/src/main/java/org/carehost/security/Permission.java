@@ -25,7 +25,8 @@ public enum Permission {
     USE_NATIVE(Permissions.USE_NATIVE, true),
     // Appended, not inserted: each permission's bit is its position.
     READ_PATIENTS_CROSS_TENANT(Permissions.READ_PATIENTS_CROSS_TENANT, false),
-    USE_ENV(Permissions.USE_ENV, true);
+    USE_ENV(Permissions.USE_ENV, true),
+    STORE_PLUGIN_DATA(Permissions.STORE_PLUGIN_DATA, false);
 
     private final String id;
     private final boolean ambient;
