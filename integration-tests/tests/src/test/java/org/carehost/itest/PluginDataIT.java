@@ -155,7 +155,7 @@ public class PluginDataIT {
         assertEquals("version=1 json={\"a\":1}", keep("get|" + key));
 
         String answer = Shell.run(shell, "plugin:purge-data " + KEEPER + " --tenant " + CareContext.DEFAULT_TENANT);
-        assertTrue(answer, answer.startsWith("Removed "));
+        assertTrue(answer, answer.contains("Removed ") && answer.contains(" of " + KEEPER + " in tenant default"));
         assertEquals("none", keep("get|" + key));
         boolean audited = false;
         for (AuditRecord record : audit.query(AuditQuery.latest(20)).items()) {
