@@ -25,7 +25,10 @@ public enum Permission {
     USE_NATIVE(Permissions.USE_NATIVE, true),
     // Appended, not inserted: each permission's bit is its position.
     READ_PATIENTS_CROSS_TENANT(Permissions.READ_PATIENTS_CROSS_TENANT, false),
-    USE_ENV(Permissions.USE_ENV, true);
+    USE_ENV(Permissions.USE_ENV, true),
+    STORE_PLUGIN_DATA(Permissions.STORE_PLUGIN_DATA, false),
+    SCHEDULE_WORK(Permissions.SCHEDULE_WORK, false),
+    SEND_NOTIFICATIONS(Permissions.SEND_NOTIFICATIONS, false);
 
     private final String id;
     private final boolean ambient;

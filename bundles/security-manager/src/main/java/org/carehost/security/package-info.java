@@ -1,7 +1,8 @@
 /**
  * The security manager as the container's own services use it: {@link org.carehost.security.PermissionGuard}
  * for the per-call check of the host services, {@link org.carehost.security.SecurityAdmin} for the shell and
- * the plugin manager. Plugins never see this package.
+ * the plugin manager, {@link org.carehost.security.PluginLimits} for the limits of the host's calls into plugins.
+ * Plugins never see this package.
  */
 @Export
 @Version("1.3.0")

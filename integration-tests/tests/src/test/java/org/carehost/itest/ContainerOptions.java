@@ -63,6 +63,8 @@ final class ContainerOptions {
                 containerBundle("carehost-care-context", 21),
                 containerBundle("carehost-crypto", 21),
                 containerBundle("carehost-clinical", 22),
+                containerBundle("carehost-scheduler", 23),
+                containerBundle("carehost-notifications", 23),
                 containerBundle("org.apache.felix.metatype", 11),
                 containerBundle("carehost-config", 22));
     }

@@ -96,11 +96,7 @@ public final class AppointmentRecords {
     }
 
     Appointment reschedule(String tenant, String id, Instant newStart) {
-        if (newStart == null) {
-            throw new ValidationException("Appointment", List.of(ValidationIssue.error("Appointment.start", "is required")));
-        }
-        Appointment moved = change(tenant, id, current -> current.toBuilder().start(newStart)
-                .end(newStart.plus(current.duration().orElseThrow())).build());
+        Appointment moved = change(tenant, id, current -> AppointmentRules.movedTo(current, newStart));
         post(AppointmentEvents.RESCHEDULED, tenant, moved);
         return moved;
     }

@@ -59,4 +59,12 @@ final class AppointmentRules {
             throw new ValidationException("Appointment", issues);
         }
     }
+
+    /** The appointment moved to start at {@code newStart}, keeping its length. */
+    static Appointment movedTo(Appointment current, java.time.Instant newStart) {
+        if (newStart == null) {
+            throw new ValidationException("Appointment", List.of(ValidationIssue.error("Appointment.start", "is required")));
+        }
+        return current.toBuilder().start(newStart).end(newStart.plus(current.duration().orElseThrow())).build();
+    }
 }

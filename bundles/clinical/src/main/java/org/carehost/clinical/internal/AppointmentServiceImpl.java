@@ -12,6 +12,7 @@ import org.carehost.sdk.appointment.AppointmentQuery;
 import org.carehost.sdk.appointment.AppointmentService;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.resource.Page;
+import org.carehost.sdk.resource.Stored;
 import org.carehost.security.Permission;
 import org.carehost.security.PermissionGuard;
 import org.osgi.service.component.ComponentContext;
@@ -34,12 +35,15 @@ public final class AppointmentServiceImpl implements AppointmentService {
     private final AppointmentRecords records;
     private final CareRules care;
     private final Audit audit;
+    private final Validation validation;
 
     @Activate
     public AppointmentServiceImpl(ComponentContext context, @Reference AppointmentRecords records,
-            @Reference AuditLog log, @Reference PermissionGuard guard, @Reference CareRules care) {
+            @Reference AuditLog log, @Reference PermissionGuard guard, @Reference CareRules care,
+            @Reference Validation validation) {
         this.records = records;
         this.care = care;
+        this.validation = validation;
         this.audit = new Audit(log, Caller.of(context.getUsingBundle(), guard), guard.grantsOf(context.getUsingBundle()), care);
     }
 
@@ -49,14 +53,24 @@ public final class AppointmentServiceImpl implements AppointmentService {
 
     @Override
     public Appointment schedule(Appointment appointment) {
+        return scheduleWithWarnings(appointment).resource();
+    }
+
+    @Override
+    public Stored<Appointment> scheduleWithWarnings(Appointment appointment) {
         Objects.requireNonNull(appointment, "appointment");
         Appointment[] stored = new Appointment[1];
-        return audit.call(Permission.WRITE_APPOINTMENTS, AuditAction.CREATE, "AppointmentService.schedule", null,
+        Validation.Verdicts[] verdicts = new Validation.Verdicts[1];
+        Appointment scheduled = audit.callNoted(Permission.WRITE_APPOINTMENTS, AuditAction.CREATE,
+                "AppointmentService.schedule", () -> verdicts[0] == null ? null : verdicts[0].auditText(),
                 new Subject(TYPE, null, appointment.patientId().orElse(null)), access -> {
                     care.writable(access);
+                    verdicts[0] = validation.check(Appointment.class, TYPE, appointment, access.context());
+                    verdicts[0].requireNoErrors();
                     stored[0] = records.schedule(access.tenant(), appointment);
                     return care.minimise(access, stored[0]);
                 }, result -> subject(stored[0]));
+        return new Stored<>(scheduled, verdicts[0].warnings());
     }
 
     @Override
@@ -73,14 +87,27 @@ public final class AppointmentServiceImpl implements AppointmentService {
 
     @Override
     public Appointment reschedule(String id, Instant newStart) {
+        return rescheduleWithWarnings(id, newStart).resource();
+    }
+
+    /** The validators see the appointment as it will be: its stored self at the new start (same length). */
+    @Override
+    public Stored<Appointment> rescheduleWithWarnings(String id, Instant newStart) {
         Appointment[] stored = new Appointment[1];
-        return audit.call(Permission.WRITE_APPOINTMENTS, AuditAction.UPDATE, "AppointmentService.reschedule",
-                null, new Subject(TYPE, id, null), access -> {
+        Validation.Verdicts[] verdicts = new Validation.Verdicts[1];
+        Appointment moved = audit.callNoted(Permission.WRITE_APPOINTMENTS, AuditAction.UPDATE,
+                "AppointmentService.reschedule", () -> verdicts[0] == null ? null : verdicts[0].auditText(),
+                new Subject(TYPE, id, null), access -> {
                     care.writable(access);
-                    care.admit(access, records.get(access.tenant(), id).patientId().orElse(null));
+                    Appointment current = records.get(access.tenant(), id);
+                    care.admit(access, current.patientId().orElse(null));
+                    verdicts[0] = validation.check(Appointment.class, TYPE, AppointmentRules.movedTo(current, newStart),
+                            access.context());
+                    verdicts[0].requireNoErrors();
                     stored[0] = records.reschedule(access.tenant(), id, newStart);
                     return care.minimise(access, stored[0]);
                 }, result -> subject(stored[0]));
+        return new Stored<>(moved, verdicts[0].warnings());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.carehost.clinical.internal;
 
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
@@ -38,6 +39,12 @@ final class Audit {
 
     <T> T call(Permission needed, AuditAction action, String operation, String query, Subject before,
             Function<Access, T> call, Function<T, Subject> after) {
+        return callNoted(needed, action, operation, () -> query, before, call, after);
+    }
+
+    /** {@link #call}, with the record's query text known only once the call has run (the validators' verdicts). */
+    <T> T callNoted(Permission needed, AuditAction action, String operation, Supplier<String> noted, Subject before,
+            Function<Access, T> call, Function<T, Subject> after) {
         T result;
         CareContext context = null;
         try {
@@ -47,14 +54,14 @@ final class Audit {
             care.admit(access, before.patientId());
             result = call.apply(access);
         } catch (RuntimeException e) {
-            append(context == null ? care.bound() : context, action, operation, query, before,
+            append(context == null ? care.bound() : context, action, operation, noted.get(), before,
                     e instanceof PermissionDeniedException || e instanceof QuotaExceededException ? AuditOutcome.DENIED
                             : AuditOutcome.ERROR,
                     e.getClass().getSimpleName() + ": " + e.getMessage());
             throw e;
         }
         Subject touched = after == null ? before : after.apply(result);
-        append(context, action, operation, query, touched, AuditOutcome.SUCCESS, null);
+        append(context, action, operation, noted.get(), touched, AuditOutcome.SUCCESS, null);
         touched(touched.patientId());
         return result;
     }

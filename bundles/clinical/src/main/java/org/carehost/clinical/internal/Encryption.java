@@ -26,12 +26,15 @@ public final class Encryption implements KeyRotation {
     private final PhiCipher cipher;
     private final PatientRecords patients;
     private final AppointmentRecords appointments;
+    private final PluginDataRecords pluginData;
     private final Logger log;
     private final Thread catchUp;
 
     @Activate
     public Encryption(@Reference PhiCipher cipher, @Reference PatientRecords patients,
-            @Reference AppointmentRecords appointments, @Reference(service = LoggerFactory.class) Logger log) {
+            @Reference AppointmentRecords appointments, @Reference PluginDataRecords pluginData,
+            @Reference(service = LoggerFactory.class) Logger log) {
+        this.pluginData = pluginData;
         this.cipher = cipher;
         this.patients = patients;
         this.appointments = appointments;
@@ -99,13 +102,17 @@ public final class Encryption implements KeyRotation {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            total += patients.reseal(BATCH) + appointments.reseal(BATCH);
-            if (patients.staleCount() + appointments.staleCount() == 0) {
+            total += patients.reseal(BATCH) + appointments.reseal(BATCH) + pluginData.reseal(BATCH);
+            if (staleCount() == 0) {
                 Thread.sleep(GRACE_MILLIS);
-                if (patients.staleCount() + appointments.staleCount() == 0) {
+                if (staleCount() == 0) {
                     return total;
                 }
             }
         }
+    }
+
+    private long staleCount() {
+        return patients.staleCount() + appointments.staleCount() + pluginData.staleCount();
     }
 }

@@ -11,6 +11,7 @@ import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.patient.PatientQuery;
 import org.carehost.sdk.patient.PatientService;
 import org.carehost.sdk.resource.Page;
+import org.carehost.sdk.resource.Stored;
 import org.carehost.security.Permission;
 import org.carehost.security.PermissionGuard;
 import org.osgi.service.component.ComponentContext;
@@ -32,12 +33,14 @@ public final class PatientServiceImpl implements PatientService {
     private final PatientRecords records;
     private final CareRules care;
     private final Audit audit;
+    private final Validation validation;
 
     @Activate
     public PatientServiceImpl(ComponentContext context, @Reference PatientRecords records, @Reference AuditLog log,
-            @Reference PermissionGuard guard, @Reference CareRules care) {
+            @Reference PermissionGuard guard, @Reference CareRules care, @Reference Validation validation) {
         this.records = records;
         this.care = care;
+        this.validation = validation;
         this.audit = new Audit(log, Caller.of(context.getUsingBundle(), guard), guard.grantsOf(context.getUsingBundle()), care);
     }
 
@@ -76,27 +79,44 @@ public final class PatientServiceImpl implements PatientService {
 
     @Override
     public Patient create(Patient patient) {
+        return createWithWarnings(patient).resource();
+    }
+
+    @Override
+    public Stored<Patient> createWithWarnings(Patient patient) {
         Objects.requireNonNull(patient, "patient");
         // The record is audited under the stored id (never a research pseudonym): the result is minimised last.
         Patient[] stored = new Patient[1];
-        Patient created = audit.call(Permission.WRITE_PATIENTS, AuditAction.CREATE, "PatientService.create",
-                null, new Subject(TYPE, null, null), access -> {
+        Validation.Verdicts[] verdicts = new Validation.Verdicts[1];
+        Patient created = audit.callNoted(Permission.WRITE_PATIENTS, AuditAction.CREATE, "PatientService.create",
+                () -> verdicts[0] == null ? null : verdicts[0].auditText(), new Subject(TYPE, null, null), access -> {
                     care.writable(access);
+                    verdicts[0] = validation.check(Patient.class, TYPE, patient, access.context());
+                    verdicts[0].requireNoErrors();
                     stored[0] = records.create(access.tenant(), patient);
                     return care.minimise(access, stored[0]);
                 }, result -> new Subject(TYPE, stored[0].id(), stored[0].id()));
-        return created;
+        return new Stored<>(created, verdicts[0].warnings());
     }
 
     @Override
     public Patient update(String id, Patient changed) {
+        return updateWithWarnings(id, changed).resource();
+    }
+
+    @Override
+    public Stored<Patient> updateWithWarnings(String id, Patient changed) {
         Objects.requireNonNull(changed, "changed");
-        return audit.call(Permission.WRITE_PATIENTS, AuditAction.UPDATE, "PatientService.update",
-                null, new Subject(TYPE, id, id), access -> {
+        Validation.Verdicts[] verdicts = new Validation.Verdicts[1];
+        Patient updated = audit.callNoted(Permission.WRITE_PATIENTS, AuditAction.UPDATE, "PatientService.update",
+                () -> verdicts[0] == null ? null : verdicts[0].auditText(), new Subject(TYPE, id, id), access -> {
                     care.writable(access);
                     Patient complete = care.keepHidden(access, changed, records.get(access.tenant(), id));
+                    verdicts[0] = validation.check(Patient.class, TYPE, complete, access.context());
+                    verdicts[0].requireNoErrors();
                     return care.minimise(access, records.update(access.tenant(), id, complete));
                 }, null);
+        return new Stored<>(updated, verdicts[0].warnings());
     }
 
     @Override

@@ -10,10 +10,11 @@ import org.osgi.framework.VersionRange;
 /**
  * The operator's policy as parsed from the policy file: the mode, grants per plugin (and version range) or per
  * signer, denials that override any grant, the packages plugins may import besides the defaults, quotas of
- * host-service calls per minute, and the distinct-patients-per-hour threshold of an access anomaly.
+ * host-service calls per minute, the distinct-patients-per-hour threshold of an access anomaly, the run-time budgets
+ * and the limits of the host's calls into plugins ({@link CallLimits}).
  */
 record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<String> allowedImports,
-        Map<String, Long> quotas, long defaultQuota, long patientsPerHour, Budgets budgets) {
+        Map<String, Long> quotas, long defaultQuota, long patientsPerHour, Budgets budgets, CallLimits calls) {
 
     /** Distinct patients a plugin may touch within an hour before an access anomaly is raised, by default. */
     static final long DEFAULT_PATIENTS_PER_HOUR = 1000;
@@ -24,6 +25,11 @@ record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<Str
     Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<String> allowedImports,
             Map<String, Long> quotas, long defaultQuota, long patientsPerHour) {
         this(mode, grants, denials, allowedImports, quotas, defaultQuota, patientsPerHour, Budgets.DEFAULT);
+    }
+
+    Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<String> allowedImports,
+            Map<String, Long> quotas, long defaultQuota, long patientsPerHour, Budgets budgets) {
+        this(mode, grants, denials, allowedImports, quotas, defaultQuota, patientsPerHour, budgets, CallLimits.DEFAULT);
     }
 
     Policy {

@@ -50,6 +50,13 @@ final class PolicyFile {
             "#   threads plugin <symbolic-name> <n>       threads default <n>   (threads a plugin may run; 32)",
             "#   allocation plugin <symbolic-name> <MB/s> allocation default <MB/s>   (bytes its threads allocate; 512)",
             "#     A plugin over either budget is stopped and quarantined (plugin:why says why; plugin:start lifts it).",
+            "#   deadline <kind> <ms>   deadline plugin <symbolic-name> <ms>   (how long the host waits for a call into",
+            "#     a plugin; kinds validator 2000, transformer 2000, notifier, adapter, workflow 10000, event 5000,",
+            "#     schedule 30000)   overruns default <n>   overruns plugin <symbolic-name> <n>   (deadlines overrun in a",
+            "#     row before the plugin is quarantined; 3, 0 never)",
+            "#   validation plugin <symbolic-name> fail-open|fail-closed [tenant <tenant>]   (a validator that fails or",
+            "#     overruns lets the write through, or rejects it; default: fail-closed unless the plugin says otherwise)",
+            "#   plugin-data default <KiB>   plugin-data plugin <symbolic-name> <KiB>   (plugin data per tenant; 10240)",
             "#   In a grant, after use:network: host:port (or host:*) narrows it to those hosts; listen:<port> lets it",
             "#   listen on that port (listening needs one). After use:files: /a/folder adds a folder to the plugin's own",
             "#   data/plugins/<symbolic-name>/. etc/, data/db, data/audit, data/cache and data/log are never reachable.",
@@ -96,6 +103,7 @@ final class PolicyFile {
         java.util.Map<String, Long> allocation = new java.util.HashMap<>();
         long defaultAllocation = Policy.Budgets.DEFAULT_ALLOCATION_MB_PER_SECOND;
         boolean modeSeen = false;
+        CallLimitLines calls = new CallLimitLines();
         for (int i = 0; i < lines.size(); i++) {
             String where = source + " line " + (i + 1) + ": ";
             List<String> words = words(lines.get(i), where);
@@ -168,12 +176,15 @@ final class PolicyFile {
                     }
                     break;
                 default:
-                    throw new PolicyException(where + "unknown entry '" + words.get(0)
-                            + "'; entries are mode, grant, deny, allow-import, quota, anomaly, threads and allocation");
+                    if (!calls.accept(words, where)) {
+                        throw new PolicyException(where + "unknown entry '" + words.get(0) + "'; entries are mode, "
+                                + "grant, deny, allow-import, quota, anomaly, threads, allocation, "
+                                + String.join(", ", CallLimitLines.ENTRIES));
+                    }
             }
         }
         return new Policy(mode, grants, denials, imports, quotas, defaultQuota, patientsPerHour,
-                new Policy.Budgets(threads, defaultThreads, allocation, defaultAllocation));
+                new Policy.Budgets(threads, defaultThreads, allocation, defaultAllocation), calls.limits());
     }
 
     private static int port(String word, String where) throws PolicyException {

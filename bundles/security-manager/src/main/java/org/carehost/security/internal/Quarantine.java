@@ -16,7 +16,7 @@ import org.osgi.service.log.Logger;
 /**
  * Plugins stopped for going over a run-time budget (threads, allocation): stopped on the security manager's own
  * thread, {@code carehost/plugin/QUARANTINED} posted, the reason audited and kept for {@code plugin:why} until an
- * operator starts the plugin again ({@link #lifted}). The plugins-at-work issue's deadlines are meant to use the same.
+ * operator starts the plugin again ({@link #lifted}). The deadlines of calls into plugins ({@link CallLimitsService}) use the same.
  */
 final class Quarantine {
 
@@ -34,7 +34,15 @@ final class Quarantine {
     }
 
     void quarantine(Bundle plugin, String reason) {
-        String why = "quarantined: it tried to " + reason + "; it was stopped (plugin:start lifts the quarantine)";
+        stop(plugin, "quarantined: it tried to " + reason + "; it was stopped (plugin:start lifts the quarantine)");
+    }
+
+    /** Quarantines for a reason said whole ("it overran its validator deadline ..."), as the call limits do. */
+    void quarantineBecause(Bundle plugin, String because) {
+        stop(plugin, "quarantined: " + because + "; it was stopped (plugin:start lifts the quarantine)");
+    }
+
+    private void stop(Bundle plugin, String why) {
         if (reasons.putIfAbsent(plugin.getBundleId(), why) != null) {
             return;
         }

@@ -18,6 +18,7 @@ import org.carehost.security.Grants;
 import org.carehost.security.Permission;
 import org.carehost.security.PermissionGuard;
 import org.carehost.security.PermissionReport;
+import org.carehost.security.PluginLimits;
 import org.carehost.security.SecurityAdmin;
 import org.carehost.security.SecurityMode;
 import org.carehost.security.SecurityStatus;
@@ -113,6 +114,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.quarantine = new Quarantine(alerts, worker, () -> events, logger);
         this.runtime = new RuntimeLayer(context, scope, grants, store, inspector, quarantine, this::deny, logger);
         runtime.open(); // before any plugin runs: plugins start at a higher start level
+        hooks.add(context.registerService(PluginLimits.class, new PluginLimitsImpl(store, quarantine), null));
         store.announceMode();
         store.startWatching();
         worker.execute(reconciler::apply);

@@ -37,23 +37,29 @@ import org.osgi.resource.Capability;
 final class ServiceGate implements FindHook, EventListenerHook {
 
     /** Container services plugins may get, and the permissions that let them (any one of). */
-    static final Map<String, List<Permission>> FOR_PLUGINS = Map.of(
-            "org.carehost.sdk.patient.PatientService", List.of(Permission.READ_PATIENTS, Permission.WRITE_PATIENTS),
-            "org.carehost.sdk.appointment.AppointmentService",
-            List.of(Permission.READ_APPOINTMENTS, Permission.WRITE_APPOINTMENTS),
-            "org.carehost.sdk.audit.AuditService", List.of(Permission.READ_AUDIT, Permission.WRITE_AUDIT),
-            "org.osgi.service.event.EventAdmin", List.of(Permission.PUBLISH_EVENTS),
-            "org.carehost.sdk.context.CareContexts", List.of(),
-            "org.osgi.service.log.LoggerFactory", List.of(),
-            "org.osgi.service.log.LogService", List.of(),
+    static final Map<String, List<Permission>> FOR_PLUGINS = Map.ofEntries(
+            Map.entry("org.carehost.sdk.patient.PatientService",
+                    List.of(Permission.READ_PATIENTS, Permission.WRITE_PATIENTS)),
+            Map.entry("org.carehost.sdk.appointment.AppointmentService",
+                    List.of(Permission.READ_APPOINTMENTS, Permission.WRITE_APPOINTMENTS)),
+            Map.entry("org.carehost.sdk.audit.AuditService", List.of(Permission.READ_AUDIT, Permission.WRITE_AUDIT)),
+            Map.entry("org.carehost.sdk.data.PluginDataService", List.of(Permission.STORE_PLUGIN_DATA)),
+            Map.entry("org.carehost.sdk.schedule.Scheduler", List.of(Permission.SCHEDULE_WORK)),
+            Map.entry("org.carehost.sdk.notify.NotificationService", List.of(Permission.SEND_NOTIFICATIONS)),
+            Map.entry("org.osgi.service.event.EventAdmin", List.of(Permission.PUBLISH_EVENTS)),
+            Map.entry("org.carehost.sdk.context.CareContexts", List.of()),
+            Map.entry("org.osgi.service.log.LoggerFactory", List.of()),
+            Map.entry("org.osgi.service.log.LogService", List.of()),
             // Felix SCR looks Config Admin up through the plugin's own context to configure its components. A plugin
             // cannot use it itself: org.osgi.service.cm is not on the import allow-list, and reflection needs a grant.
-            "org.osgi.service.cm.ConfigurationAdmin", List.of());
+            Map.entry("org.osgi.service.cm.ConfigurationAdmin", List.of()));
 
     /** Interfaces only the container may register (exact names, then prefixes). */
     static final Set<String> HOST_INTERFACES = Set.of("org.carehost.sdk.patient.PatientService",
             "org.carehost.sdk.context.CareContexts",
             "org.carehost.sdk.appointment.AppointmentService", "org.carehost.sdk.audit.AuditService",
+            "org.carehost.sdk.data.PluginDataService", "org.carehost.sdk.schedule.Scheduler", "java.time.Clock",
+            "org.carehost.sdk.notify.NotificationService",
             "org.osgi.service.event.EventAdmin", "org.osgi.service.log.LoggerFactory", "org.osgi.service.log.LogService",
             "org.osgi.service.log.LogReaderService", "org.osgi.service.cm.ConfigurationAdmin",
             "org.osgi.service.cm.ConfigurationPlugin",
@@ -62,7 +68,8 @@ final class ServiceGate implements FindHook, EventListenerHook {
     static final List<String> HOST_PREFIXES = List.of("org.osgi.framework.hooks.",
             "org.osgi.service.component.runtime.", "org.apache.felix.", "org.carehost.audit.", "org.carehost.store.",
             "org.carehost.security.", "org.carehost.plugins.", "org.carehost.clinical.", "org.carehost.config.",
-            "org.carehost.context.", "org.carehost.crypto.", "org.carehost.logging.");
+            "org.carehost.context.", "org.carehost.crypto.", "org.carehost.logging.", "org.carehost.scheduler.",
+            "org.carehost.notifications.");
 
     /** Event topics whose events carry PHI or security facts, and who may receive them. */
     static final Map<String, Permission> GATED_TOPICS = Map.of(

@@ -72,6 +72,29 @@ class PolicyFileTest {
     }
 
     @Test
+    void callLimitsAreParsed() throws Exception {
+        CallLimits limits = PolicyFile.parse(List.of("deadline validator 500", "deadline plugin org.example.slow 9000",
+                "overruns default 5", "overruns plugin org.example.slow 1",
+                "validation plugin org.example.v fail-open", "validation plugin org.example.v fail-closed tenant t2",
+                "plugin-data default 100", "plugin-data plugin org.example.big 2048"), "policy").calls();
+        assertEquals(500, limits.deadlineMillis("other", "validator"));
+        assertEquals(9000, limits.deadlineMillis("org.example.slow", "validator"));
+        assertEquals(10_000, limits.deadlineMillis("other", "notifier"), "the default of its kind");
+        assertEquals(5, limits.overruns("other"));
+        assertEquals(1, limits.overruns("org.example.slow"));
+        assertEquals(java.util.Optional.of(true), limits.failOpen("org.example.v", "t1"));
+        assertEquals(java.util.Optional.of(false), limits.failOpen("org.example.v", "t2"), "the tenant's entry first");
+        assertEquals(java.util.Optional.empty(), limits.failOpen("other", "t1"));
+        assertEquals(100 * 1024, limits.dataBytes("other"));
+        assertEquals(2048 * 1024, limits.dataBytes("org.example.big"));
+        assertEquals(CallLimits.DEFAULT, PolicyFile.parse(List.of(), "policy").calls());
+        assertMessageHas("write 'deadline <kind> <ms>'", "deadline sometimes 5");
+        assertMessageHas("not a deadline in milliseconds", "deadline validator 0");
+        assertMessageHas("fail-open|fail-closed", "validation plugin a maybe");
+        assertMessageHas("write 'plugin-data plugin", "plugin-data a 5");
+    }
+
+    @Test
     void revokingAnAmbientPermissionTakesItsScopesAlong(@TempDir Path dir) throws Exception {
         PolicyFile file = new PolicyFile(dir.resolve("policy"));
         Files.write(file.path(), List.of("grant plugin a read:patients use:network lab:443 listen:80 use:files /srv"));

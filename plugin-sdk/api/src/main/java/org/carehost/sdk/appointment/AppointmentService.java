@@ -32,4 +32,22 @@ public interface AppointmentService {
 
     /** Appointments matching the query, ordered by start. */
     Page<Appointment> search(AppointmentQuery query);
+
+    /**
+     * {@link #schedule}, returning also the warnings the enabled validators found.
+     *
+     * @since 1.1
+     */
+    default org.carehost.sdk.resource.Stored<Appointment> scheduleWithWarnings(Appointment appointment) {
+        return new org.carehost.sdk.resource.Stored<>(schedule(appointment), java.util.List.of());
+    }
+
+    /**
+     * {@link #reschedule}, returning also the warnings the enabled validators found.
+     *
+     * @since 1.1
+     */
+    default org.carehost.sdk.resource.Stored<Appointment> rescheduleWithWarnings(String id, Instant newStart) {
+        return new org.carehost.sdk.resource.Stored<>(reschedule(id, newStart), java.util.List.of());
+    }
 }

@@ -21,7 +21,8 @@ public interface PatientService {
     Patient get(String id);
 
     /**
-     * Stores a new patient and returns it with its id, {@code versionId} 1 and {@code lastUpdated}.
+     * Stores a new patient and returns it with its id, {@code versionId} 1 and {@code lastUpdated}. The host's rules
+     * and then every {@link org.carehost.sdk.plugin.Validator} of patients enabled for the call's tenant check it first.
      *
      * @throws ValidationException listing every problem; nothing is stored
      */
@@ -36,6 +37,25 @@ public interface PatientService {
      * @throws ResourceNotFoundException when there is no such patient
      */
     Patient update(String id, Patient changed);
+
+    /**
+     * {@link #create}, returning also the warnings the enabled validators found (errors reject the write with a
+     * {@link ValidationException} whose issues name the plugin that found each).
+     *
+     * @since 1.2
+     */
+    default org.carehost.sdk.resource.Stored<Patient> createWithWarnings(Patient patient) {
+        return new org.carehost.sdk.resource.Stored<>(create(patient), java.util.List.of());
+    }
+
+    /**
+     * {@link #update}, returning also the validators' warnings.
+     *
+     * @since 1.2
+     */
+    default org.carehost.sdk.resource.Stored<Patient> updateWithWarnings(String id, Patient changed) {
+        return new org.carehost.sdk.resource.Stored<>(update(id, changed), java.util.List.of());
+    }
 
     /**
      * Patients of every hospital (tenant) this host serves with the identifier {@code system|value}, such as a

@@ -14,6 +14,24 @@ public final class Permissions {
     public static final String READ_AUDIT = "read:audit";
     public static final String WRITE_AUDIT = "write:audit";
     public static final String PUBLISH_EVENTS = "publish:events";
+    /**
+     * Keep the plugin's own documents through {@code org.carehost.sdk.data.PluginDataService}.
+     *
+     * @since 1.4
+     */
+    public static final String STORE_PLUGIN_DATA = "store:plugin-data";
+    /**
+     * Schedule work through {@code org.carehost.sdk.schedule.Scheduler}.
+     *
+     * @since 1.4
+     */
+    public static final String SCHEDULE_WORK = "schedule:work";
+    /**
+     * Send notifications through {@code org.carehost.sdk.notify.NotificationService}.
+     *
+     * @since 1.4
+     */
+    public static final String SEND_NOTIFICATIONS = "send:notifications";
 
     /** Ambient: open sockets, resolve names, make HTTP or JNDI connections. */
     public static final String USE_NETWORK = "use:network";
@@ -41,7 +59,8 @@ public final class Permissions {
 
     /** Every host-service permission. */
     public static final Set<String> HOST_SERVICE = Set.of(READ_PATIENTS, WRITE_PATIENTS, READ_PATIENTS_CROSS_TENANT, READ_APPOINTMENTS,
-            WRITE_APPOINTMENTS, READ_AUDIT, WRITE_AUDIT, PUBLISH_EVENTS);
+            WRITE_APPOINTMENTS, READ_AUDIT, WRITE_AUDIT, PUBLISH_EVENTS, STORE_PLUGIN_DATA,
+            SCHEDULE_WORK, SEND_NOTIFICATIONS);
 
     private Permissions() {
     }

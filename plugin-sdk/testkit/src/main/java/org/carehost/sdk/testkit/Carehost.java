@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
@@ -55,7 +56,8 @@ public final class Carehost implements AutoCloseable {
             "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.eventadmin",
             "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database", "org.postgresql.jdbc",
             "org.objectweb.asm", "org.carehost.security", "com.zaxxer.HikariCP", "org.carehost.store", "org.carehost.audit",
-            "org.carehost.clinical", "org.carehost.context", "org.carehost.crypto");
+            "org.carehost.clinical", "org.carehost.context", "org.carehost.crypto", "org.carehost.plugins",
+            "org.carehost.scheduler", "org.carehost.notifications");
 
     /** The plugin under test runs as a plugin (above the container's start levels), so the security manager applies. */
     private static final int PLUGIN_START_LEVEL = 60;
@@ -73,8 +75,10 @@ public final class Carehost implements AutoCloseable {
     private final Path storage;
     private final Bundle plugin;
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final MovableClock clock;
 
-    private Carehost(Framework framework, Path storage, Bundle plugin) {
+    private Carehost(Framework framework, Path storage, Bundle plugin, MovableClock clock) {
+        this.clock = clock;
         this.framework = framework;
         this.storage = storage;
         this.plugin = plugin;
@@ -111,6 +115,9 @@ public final class Carehost implements AutoCloseable {
         framework.start();
         try {
             BundleContext context = framework.getBundleContext();
+            MovableClock clock = new MovableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            context.registerService(java.time.Clock.class, clock,
+                    new Hashtable<>(Map.of(Constants.SERVICE_RANKING, Integer.MAX_VALUE)));
             List<Bundle> host = new ArrayList<>();
             for (String name : HOST_BUNDLES) {
                 Bundleish jar = classPath.get(name);
@@ -135,7 +142,7 @@ public final class Carehost implements AutoCloseable {
             } catch (BundleException e) {
                 throw new BundleException(e.getMessage() + securityRefusals(context, pluginBundle), e);
             }
-            Carehost carehost = new Carehost(framework, storage, pluginBundle);
+            Carehost carehost = new Carehost(framework, storage, pluginBundle, clock);
             carehost.recordEvents();
             return carehost;
         } catch (Exception | Error e) {
@@ -143,6 +150,27 @@ public final class Carehost implements AutoCloseable {
             framework.waitForStop(TIMEOUT.toMillis());
             throw e;
         }
+    }
+
+    /**
+     * The container's clock: it starts at the test's start and stands still until {@link #advanceClock} moves it, so
+     * that scheduled work ({@code org.carehost.sdk.schedule.Scheduler}) comes due when the test says.
+     */
+    public java.time.Clock clock() {
+        return clock;
+    }
+
+    /**
+     * The notifications the host's outbox has delivered so far ({@code carehost/notification/DELIVERED} events: id,
+     * channel, sender, attempts, tenant), oldest first.
+     */
+    public List<Event> notifications() {
+        return events("carehost/notification/DELIVERED");
+    }
+
+    /** Moves the container's clock forward; jobs due by then run within a moment (wait for what they do). */
+    public Instant advanceClock(java.time.Duration by) {
+        return clock.advance(by);
     }
 
     /**

@@ -3,11 +3,13 @@ package org.carehost.sample.appointmentreminder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 import org.carehost.sdk.appointment.Appointment;
 import org.carehost.sdk.appointment.AppointmentService;
@@ -17,16 +19,32 @@ import org.carehost.sdk.patient.PatientQuery;
 import org.carehost.sdk.patient.PatientService;
 import org.carehost.sdk.plugin.Notification;
 import org.carehost.sdk.plugin.Notifier;
+import org.carehost.sdk.schedule.ScheduledTask;
 import org.carehost.sdk.testkit.Carehost;
 import org.carehost.sdk.testkit.CarehostTest;
 import org.junit.jupiter.api.Test;
 
-/** The packaged plugin in a container: a scheduled appointment becomes a reminder on the configured channel. */
+/**
+ * The packaged plugin in a container, with the host's scheduler, outbox and plugin data: a scheduled appointment
+ * is reminded on the configured channel when the (test's) clock reaches its reminder time; a rescheduled one is
+ * reminded at its new time only, a cancelled one never. The clock is moved, never slept on: each check waits for a
+ * reminder that must come, and what must not come would have come before it (the host runs due jobs in due order).
+ */
 @CarehostTest
 class AppointmentReminderIT {
 
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     @Test
-    void aScheduledAppointmentIsRemindedThroughTheConfiguredChannel(Carehost carehost, PatientService patients,
+    void remindersFollowTheAppointmentsScheduledMovedAndCancelled(Carehost carehost, PatientService patients,
             AppointmentService appointments) throws Exception {
         List<Notification> sent = new CopyOnWriteArrayList<>();
         carehost.register(Notifier.class, new Notifier() {
@@ -42,22 +60,49 @@ class AppointmentReminderIT {
         }, Map.of("channel", "test"));
         carehost.configure("org.carehost.sample.appointmentreminder.AppointmentReminder",
                 Map.of("channel", "test", "leadTimeMinutes", 60));
-        Thread.sleep(500); // the component restarts with the new configuration
+        // DS restarts the component with the new configuration, whose properties its services then carry.
+        await("the reconfigured reminder", () -> {
+            try {
+                return carehost.context().getServiceReferences(ScheduledTask.class.getName(),
+                        "(&(channel=test)(leadTimeMinutes=60))") != null;
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
 
-        Patient patient = patients.search(PatientQuery.builder().build()).items().get(0);
-        Instant start = Instant.now().plus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
-        Appointment appointment = appointments.schedule(Appointment.builder()
-                .addParticipant(Participant.patient(patient.id())).start(start).end(start.plus(20, ChronoUnit.MINUTES))
-                .build());
+        List<Patient> some = patients.search(PatientQuery.builder().build()).items();
+        Instant now = carehost.clock().instant().truncatedTo(ChronoUnit.MINUTES);
+        Appointment kept = schedule(appointments, some.get(0), now.plus(Duration.ofHours(3)));
+        Appointment moved = schedule(appointments, some.get(1), now.plus(Duration.ofHours(4)));
+        Appointment cancelled = schedule(appointments, some.get(2), now.plus(Duration.ofHours(5)));
+        Appointment last = schedule(appointments, some.get(3), now.plus(Duration.ofHours(8)));
+        Appointment movedLater = appointments.reschedule(moved.id(), now.plus(Duration.ofHours(10)));
+        appointments.cancel(cancelled.id(), "patient called");
 
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (sent.stream().noneMatch(n -> n.recipient().equals("Patient/" + patient.id()))
-                && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        Notification reminder = sent.stream().filter(n -> n.recipient().equals("Patient/" + patient.id()))
-                .findFirst().orElseThrow(() -> new AssertionError("no reminder for " + appointment.id() + ": " + sent));
-        assertTrue(reminder.body().startsWith("You have an appointment on "), reminder.body());
-        assertEquals(1, sent.stream().filter(n -> n.recipient().equals("Patient/" + patient.id())).count());
+        carehost.advanceClock(Duration.between(carehost.clock().instant(), now.plus(Duration.ofHours(2))));
+        await("the first reminder", () -> reminded(sent, kept));
+        assertTrue(sent.get(0).body().startsWith("You have an appointment on "), sent.get(0).body());
+
+        carehost.advanceClock(Duration.ofHours(5)); // past the moved one's old time and the cancelled one's
+        await("the reminder of " + last.id(), () -> reminded(sent, last));
+        assertTrue(!reminded(sent, moved) && !reminded(sent, cancelled), "moved and cancelled come later or never: "
+                + sent);
+
+        carehost.advanceClock(Duration.ofHours(3)); // the moved one's new reminder time
+        await("the moved reminder", () -> reminded(sent, movedLater));
+        assertTrue(!reminded(sent, cancelled) && !reminded(sent, moved), sent.toString());
+        assertEquals(3, sent.size(), sent.toString());
+        await("the outbox's delivery events", () -> carehost.notifications().size() >= 3);
+    }
+
+    private static boolean reminded(List<Notification> sent, Appointment appointment) {
+        String recipient = "Patient/" + appointment.patientId().orElseThrow();
+        String body = ReminderText.body(appointment.start());
+        return sent.stream().anyMatch(n -> n.recipient().equals(recipient) && n.body().equals(body));
+    }
+
+    private static Appointment schedule(AppointmentService appointments, Patient patient, Instant start) {
+        return appointments.schedule(Appointment.builder().addParticipant(Participant.patient(patient.id()))
+                .start(start).end(start.plus(20, ChronoUnit.MINUTES)).build());
     }
 }

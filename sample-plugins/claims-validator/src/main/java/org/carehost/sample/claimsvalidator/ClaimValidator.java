@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.carehost.sdk.claim.Claim;
 import org.carehost.sdk.plugin.Validator;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.osgi.service.component.annotations.Activate;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.carehost.sdk.claim.Claim;
 import org.carehost.sdk.resource.Severity;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.junit.jupiter.api.Test;

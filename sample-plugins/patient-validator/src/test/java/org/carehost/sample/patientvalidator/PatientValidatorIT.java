@@ -1,5 +1,7 @@
 package org.carehost.sample.patientvalidator;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -10,6 +12,7 @@ import org.carehost.sdk.patient.PatientQuery;
 import org.carehost.sdk.patient.PatientService;
 import org.carehost.sdk.plugin.Validator;
 import org.carehost.sdk.resource.Severity;
+import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.carehost.sdk.testkit.Carehost;
 import org.carehost.sdk.testkit.CarehostTest;
@@ -32,5 +35,16 @@ class PatientValidatorIT {
                 .build());
         assertTrue(issues.stream().anyMatch(i -> i.path().startsWith("Patient.name[0]")), issues.toString());
         assertTrue(issues.stream().anyMatch(i -> i.path().startsWith("Patient.birthDate")), issues.toString());
+    }
+
+    /** The host runs the validator before it stores: a patient without a birth date or MRN is never stored. */
+    @Test
+    void theHostRejectsABadCreateThroughPatientService(PatientService patients) {
+        Patient bad = Patient.builder().addName(HumanName.official("Nobirth", "Ned")).build();
+        long before = patients.search(PatientQuery.builder().build()).total();
+        ValidationException rejected = assertThrows(ValidationException.class, () -> patients.create(bad));
+        assertTrue(rejected.issues().stream().anyMatch(issue -> issue.path().equals("Patient.birthDate")
+                && issue.message().startsWith("org.carehost.sample.patientvalidator: ")), rejected.issues().toString());
+        assertEquals(before, patients.search(PatientQuery.builder().build()).total(), "nothing stored");
     }
 }

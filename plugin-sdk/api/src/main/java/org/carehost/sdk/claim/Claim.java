@@ -1,4 +1,4 @@
-package org.carehost.sample.claimsvalidator;
+package org.carehost.sdk.claim;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -7,8 +7,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A professional claim, reduced to what this sample checks. Immutable. The package is not exported: the
- * claim model belongs to this plugin, so nothing outside it can come to depend on its shape.
+ * A professional claim (the fields a claim validator checks before it goes to a payer), as the host passes it to
+ * the {@code Validator<Claim>} services of plugins. Immutable.
  *
  * @param patientId the host's patient id
  * @param providerNpi the billing provider's 10-digit National Provider Identifier

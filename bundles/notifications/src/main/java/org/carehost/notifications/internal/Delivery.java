@@ -1,0 +1,202 @@
+package org.carehost.notifications.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.carehost.audit.AuditEvent;
+import org.carehost.audit.AuditLog;
+import org.carehost.context.ContextBinder;
+import org.carehost.crypto.PhiCipher;
+import org.carehost.notifications.Outbox;
+import org.carehost.notifications.OutboxEntry;
+import org.carehost.plugins.PluginCallException;
+import org.carehost.plugins.PluginCalls;
+import org.carehost.sdk.audit.AuditAction;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.context.CareContext;
+import org.carehost.sdk.context.Purpose;
+import org.carehost.sdk.event.NotificationEvents;
+import org.carehost.sdk.plugin.Notification;
+import org.carehost.sdk.plugin.Notifier;
+import org.carehost.store.Store;
+import org.osgi.framework.BundleContext;
+
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Delivers the outbox: every {@value #POLL_MILLIS} ms the notifications due by the container {@link Clock} are
+ * claimed one by one and handed to the highest-ranked {@link Notifier} of their channel through {@link PluginCalls}
+ * (kind {@code notifier}), in a care context of the sender's tenant and purpose. A failed attempt is retried after
+ * 5 s, doubling up to an hour; after {@value #MAX_ATTEMPTS} attempts the notification is a dead letter. Every
+ * attempt is audited (who sent it, which channel and notifier, the outcome; never the content) and posted
+ * ({@code carehost/notification/DELIVERED|RETRYING|DEAD}, ids only).
+ */
+@Component(service = {Delivery.class, Outbox.class}, immediate = true)
+public final class Delivery implements Outbox {
+
+    static final long POLL_MILLIS = 200;
+    static final int MAX_ATTEMPTS = 8;
+    static final Duration FIRST_PAUSE = Duration.ofSeconds(5);
+    static final Duration LONGEST_PAUSE = Duration.ofHours(1);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BundleContext context;
+    private final OutboxRows rows;
+    private final PluginCalls calls;
+    private final ContextBinder binder;
+    private final AuditLog audit;
+    private final EventAdmin events;
+    private final Logger log;
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "carehost-outbox"));
+
+    @Reference(service = Clock.class, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Clock clock;
+
+    @Activate
+    public Delivery(BundleContext context, @Reference Store store, @Reference PhiCipher cipher,
+            @Reference PluginCalls calls, @Reference ContextBinder binder, @Reference AuditLog audit,
+            @Reference EventAdmin events, @Reference(service = LoggerFactory.class) Logger log) {
+        this.events = events;
+        this.context = context;
+        this.rows = new OutboxRows(store, cipher);
+        this.calls = calls;
+        this.binder = binder;
+        this.audit = audit;
+        this.log = log;
+        poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        poller.shutdownNow();
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    OutboxRows rows() {
+        return rows;
+    }
+
+    private void poll() {
+        try {
+            for (OutboxRows.Row row : rows.due(now(), 20)) {
+                deliver(row);
+            }
+        } catch (RuntimeException e) {
+            log.error("Outbox: a delivery pass failed; the next pass tries again: {}", e.toString());
+        }
+    }
+
+    private void deliver(OutboxRows.Row row) {
+        OutboxEntry entry = row.entry();
+        Instant now = now();
+        if (!rows.claim(row, now.plus(Duration.ofMinutes(2)))) {
+            return; // another node has it
+        }
+        long claimed = row.version() + 1;
+        ServiceReference<Notifier> reference = notifier(entry.channel());
+        String error = null;
+        String notifierName = reference == null ? "none" : reference.getBundle().getSymbolicName();
+        if (reference == null) {
+            error = "no notifier serves channel '" + entry.channel() + "' (a plugin registers one with channel="
+                    + entry.channel() + ")";
+        } else {
+            Notifier notifier = context.getService(reference);
+            try {
+                Notification notification = notification(rows.open(row));
+                CareContext care = binder.declare(entry.tenant(), null, Set.of(), Purpose.parse(row.purpose()), null);
+                calls.call(reference.getBundle(), "notifier", "Notifier.send", () -> {
+                    try (ContextBinder.Binding bound = binder.bind(care)) {
+                        notifier.send(notification);
+                    }
+                    return null;
+                });
+            } catch (PluginCallException | RuntimeException e) {
+                error = e.getMessage() == null ? e.toString() : e.getMessage();
+            } finally {
+                context.ungetService(reference);
+            }
+        }
+        int attempts = entry.attempts() + 1;
+        if (error == null) {
+            rows.finish(entry.id(), claimed, "DELIVERED", attempts, now, null);
+        } else if (attempts >= MAX_ATTEMPTS) {
+            rows.finish(entry.id(), claimed, "DEAD", attempts, now, error);
+        } else {
+            rows.finish(entry.id(), claimed, "PENDING", attempts, now().plus(pause(attempts)), error);
+        }
+        String topic = error == null ? NotificationEvents.DELIVERED
+                : attempts >= MAX_ATTEMPTS ? NotificationEvents.DEAD : NotificationEvents.RETRYING;
+        events.postEvent(new Event(topic, Map.of(NotificationEvents.NOTIFICATION_ID, entry.id(),
+                NotificationEvents.CHANNEL, entry.channel(), NotificationEvents.SENDER, entry.plugin(),
+                NotificationEvents.ATTEMPTS, attempts, NotificationEvents.TENANT, entry.tenant())));
+        audit.append(new AuditEvent(entry.plugin(), null, null, row.purpose(), entry.tenant(), null, null, null,
+                AuditAction.EXECUTE, "Notifier.send", "Notification", entry.id(), null,
+                "channel " + entry.channel() + " notifier " + notifierName + " attempt " + attempts,
+                error == null ? AuditOutcome.SUCCESS : AuditOutcome.ERROR,
+                error == null ? null : (attempts >= MAX_ATTEMPTS ? "dead letter: " : "will retry: ") + error));
+    }
+
+    /** The pause after the {@code attempts}-th failed attempt: 5 s, doubling, at most an hour. */
+    static Duration pause(int attempts) {
+        Duration pause = FIRST_PAUSE.multipliedBy(1L << Math.min(20, attempts - 1));
+        return pause.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause;
+    }
+
+    private ServiceReference<Notifier> notifier(String channel) {
+        try {
+            Collection<ServiceReference<Notifier>> references = context.getServiceReferences(Notifier.class,
+                    "(channel=" + channel + ")");
+            return references.stream().filter(reference -> reference.getBundle() != null)
+                    .max((a, b) -> a.compareTo(b)).orElse(null);
+        } catch (InvalidSyntaxException e) {
+            return null;
+        }
+    }
+
+    static String message(Notification notification) {
+        return JSON.createObjectNode().put("recipient", notification.recipient()).put("subject", notification.subject())
+                .put("body", notification.body()).toString();
+    }
+
+    private static Notification notification(String message) {
+        try {
+            JsonNode node = JSON.readTree(message);
+            return new Notification(node.path("recipient").asText(), node.path("subject").isNull() ? null
+                    : node.path("subject").asText(null), node.path("body").asText());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the stored notification is not readable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<OutboxEntry> entries(boolean failedOnly) {
+        return rows.newest(failedOnly).stream().map(OutboxRows.Row::entry).toList();
+    }
+
+}

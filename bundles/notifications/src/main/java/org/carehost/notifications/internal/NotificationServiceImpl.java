@@ -1,0 +1,99 @@
+package org.carehost.notifications.internal;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+import org.carehost.audit.AuditEvent;
+import org.carehost.audit.AuditLog;
+import org.carehost.context.ContextBinder;
+import org.carehost.context.Tenants;
+import org.carehost.sdk.audit.AuditAction;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.context.CareContext;
+import org.carehost.sdk.notify.NotificationService;
+import org.carehost.sdk.plugin.Notification;
+import org.carehost.sdk.resource.ValidationException;
+import org.carehost.sdk.resource.ValidationIssue;
+import org.carehost.sdk.security.PermissionDeniedException;
+import org.carehost.security.Grants;
+import org.carehost.security.Permission;
+import org.carehost.security.PermissionGuard;
+import org.osgi.framework.Bundle;
+import org.osgi.service.component.ComponentContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ServiceScope;
+
+/**
+ * {@link NotificationService} as each plugin sees it (bundle scope): {@code send} stores the notification in the
+ * outbox (committed before it returns) in the tenant and purpose of the call's care context; {@link Delivery} does
+ * the rest. Needs {@code send:notifications}; audited.
+ */
+@Component(scope = ServiceScope.BUNDLE)
+public final class NotificationServiceImpl implements NotificationService {
+
+    private final Delivery delivery;
+    private final ContextBinder binder;
+    private final Tenants tenants;
+    private final AuditLog audit;
+    private final Grants grants;
+    private final String plugin;
+    private final String version;
+
+    @Activate
+    public NotificationServiceImpl(ComponentContext context, @Reference Delivery delivery,
+            @Reference ContextBinder binder, @Reference Tenants tenants, @Reference AuditLog audit,
+            @Reference PermissionGuard guard) {
+        Bundle caller = context.getUsingBundle();
+        this.delivery = delivery;
+        this.binder = binder;
+        this.tenants = tenants;
+        this.audit = audit;
+        this.grants = guard.grantsOf(caller);
+        this.plugin = String.valueOf(caller.getSymbolicName());
+        this.version = caller.getVersion().toString();
+    }
+
+    @Override
+    public String send(String channel, Notification notification, String dedupeKey) {
+        Objects.requireNonNull(notification, "notification");
+        CareContext context = null;
+        String id = UUID.randomUUID().toString();
+        try {
+            context = binder.effective(plugin);
+            grants.check(Permission.SEND_NOTIFICATIONS);
+            if (!tenants.isEnabled(plugin, context.tenant())) {
+                throw new PermissionDeniedException(plugin, "tenant", "it is not enabled for tenant " + context.tenant()
+                        + " (plugin:enable " + plugin + " --tenant " + context.tenant() + ")");
+            }
+            check("channel", channel, "[A-Za-z0-9_.\\-]{1,100}");
+            check("dedupeKey", dedupeKey, "[\\x21-\\x7e]{1,200}");
+            String stored = delivery.rows().insert(id, plugin, context.tenant(), context.purpose().code(), channel,
+                    dedupeKey, Delivery.message(notification), delivery.now()).orElse(id);
+            append(context, stored, "channel " + channel + (stored.equals(id) ? "" : " (dedupe key seen: not queued again)"),
+                    AuditOutcome.SUCCESS, null);
+            return stored;
+        } catch (RuntimeException e) {
+            append(context, id, "channel " + channel, e instanceof PermissionDeniedException ? AuditOutcome.DENIED
+                    : AuditOutcome.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private static void check(String field, String value, String pattern) {
+        if (value == null || !value.matches(pattern)) {
+            throw new ValidationException("Notification", List.of(ValidationIssue.error(field, "'" + value
+                    + "' is not valid (" + (field.equals("channel") ? "1 to 100 letters, digits, '.', '_', '-'"
+                            : "1 to 200 printable characters without spaces") + ")")));
+        }
+    }
+
+    private void append(CareContext context, String id, String what, AuditOutcome outcome, String reason) {
+        audit.append(new AuditEvent(plugin, version, context == null ? null : context.user(),
+                context == null ? null : context.purpose().code(), context == null ? null : context.tenant(), null,
+                context == null ? null : context.correlationId(), null, AuditAction.CREATE, "NotificationService.send",
+                "Notification", id, null, what, outcome, reason));
+    }
+}

@@ -1,0 +1,150 @@
+package org.carehost.notifications.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.carehost.crypto.PhiCipher;
+import org.carehost.notifications.OutboxEntry;
+import org.carehost.store.Store;
+
+/**
+ * The {@code outbox} table. A notification's content (recipient, subject, body as JSON) is sealed like PHI. A row
+ * is delivered only by the node that claims it with a compare-and-set on its version (the database's row lock makes
+ * it exclusive when nodes share PostgreSQL); a claim that expires (the node died mid-delivery) is taken over, which
+ * is why delivery is at least once.
+ */
+final class OutboxRows {
+
+    private static final String COLUMNS = "id, plugin, tenant, channel, dedupe_key, state, attempts, next_attempt, "
+            + "last_error, created_at, purpose, message, version_id";
+
+    private final Store store;
+    private final PhiCipher cipher;
+
+    OutboxRows(Store store, PhiCipher cipher) {
+        this.store = store;
+        this.cipher = cipher;
+    }
+
+    /** One row: what the operator sees, and what delivery needs. */
+    record Row(OutboxEntry entry, String purpose, String message, long version) {
+    }
+
+    /** Stores a new notification; returns the id of the one already stored under the dedupe key, if any. */
+    Optional<String> insert(String id, String plugin, String tenant, String purpose, String channel, String dedupeKey,
+            String message, Instant now) {
+        Optional<String> existing = existing(plugin, tenant, dedupeKey);
+        if (existing.isPresent()) {
+            return existing;
+        }
+        try (Connection connection = store.connection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox (id, plugin, tenant, purpose, "
+                        + "channel, dedupe_key, message, state, attempts, next_attempt, version_id, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, 1, ?)")) {
+            insert.setString(1, id);
+            insert.setString(2, plugin);
+            insert.setString(3, tenant);
+            insert.setString(4, purpose);
+            insert.setString(5, channel);
+            insert.setString(6, dedupeKey);
+            insert.setString(7, cipher.seal(message, aad(id)));
+            insert.setObject(8, utc(now));
+            insert.setObject(9, utc(now));
+            insert.executeUpdate();
+            return Optional.empty();
+        } catch (SQLException e) {
+            Optional<String> raced = existing(plugin, tenant, dedupeKey); // the same key, sent at the same moment
+            if (raced.isPresent()) {
+                return raced;
+            }
+            throw failure("store the notification", e);
+        }
+    }
+
+    private Optional<String> existing(String plugin, String tenant, String dedupeKey) {
+        List<Row> rows = select("SELECT " + COLUMNS + " FROM outbox WHERE plugin = ? AND tenant = ? AND dedupe_key = ?",
+                plugin, tenant, dedupeKey);
+        return rows.stream().findFirst().map(row -> row.entry().id());
+    }
+
+    List<Row> due(Instant now, int limit) {
+        return select("SELECT " + COLUMNS + " FROM outbox WHERE (state = 'PENDING' AND next_attempt <= ?) "
+                + "OR (state = 'SENDING' AND claim_until < ?) ORDER BY next_attempt LIMIT " + limit, utc(now), utc(now));
+    }
+
+    boolean claim(Row row, Instant until) {
+        return update("UPDATE outbox SET state = 'SENDING', claim_until = ?, version_id = version_id + 1 "
+                + "WHERE id = ? AND version_id = ?", utc(until), row.entry().id(), row.version()) == 1;
+    }
+
+    void finish(String id, long claimedVersion, String state, int attempts, Instant next, String error) {
+        update("UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, claim_until = NULL, "
+                + "version_id = version_id + 1 WHERE id = ? AND version_id = ?", state, attempts, utc(next),
+                error == null ? null : error.substring(0, Math.min(2000, error.length())), id, claimedVersion);
+    }
+
+    List<Row> newest(boolean deadOnly) {
+        return select("SELECT " + COLUMNS + " FROM outbox" + (deadOnly ? " WHERE state = 'DEAD'" : "")
+                + " ORDER BY created_at DESC LIMIT 200");
+    }
+
+    private List<Row> select(String sql, Object... parameters) {
+        List<Row> rows = new ArrayList<>();
+        try (Connection connection = store.connection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                select.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    String id = row.getString(1);
+                    OutboxEntry entry = new OutboxEntry(id, row.getString(2), row.getString(3), row.getString(4),
+                            row.getString(5), row.getString(6), row.getInt(7),
+                            row.getObject(8, OffsetDateTime.class).toInstant(), row.getString(9),
+                            row.getObject(10, OffsetDateTime.class).toInstant());
+                    rows.add(new Row(entry, row.getString(11), row.getString(12), row.getLong(13)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw failure("read the outbox", e);
+        }
+    }
+
+    /** The sealed content of a row, opened. */
+    String open(Row row) {
+        return cipher.open(row.message(), aad(row.entry().id()));
+    }
+
+    private int update(String sql, Object... parameters) {
+        try (Connection connection = store.connection();
+                PreparedStatement update = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                update.setObject(i + 1, parameters[i]);
+            }
+            return update.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("change the outbox", e);
+        }
+    }
+
+    private static String aad(String id) {
+        return "outbox.message|" + id;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("Could not " + what + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The notification outbox as the container's own bundles (the shell) see it. Plugins use
+ * {@code org.carehost.sdk.notify.NotificationService} and never see this package.
+ */
+@Export
+@Version("1.0.0")
+package org.carehost.notifications;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

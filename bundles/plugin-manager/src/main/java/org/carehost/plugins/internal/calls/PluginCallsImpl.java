@@ -1,0 +1,153 @@
+package org.carehost.plugins.internal.calls;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.carehost.plugins.PluginCallException;
+import org.carehost.plugins.PluginCallException.Reason;
+import org.carehost.plugins.PluginCallStats;
+import org.carehost.plugins.PluginCalls;
+import org.carehost.security.PluginLimits;
+import org.osgi.framework.Bundle;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@link PluginCalls}: each call is handed to a pool thread of the container's and awaited for at most the plugin's
+ * deadline; on overrun the pool thread is interrupted and the caller goes on (Java cannot stop a thread: a plugin
+ * that ignores interruption keeps that pool thread until it returns, and it counts as running). A plugin with
+ * {@value #MAX_RUNNING_PER_PLUGIN} calls running is not called again until some end, so a stuck plugin cannot take
+ * the whole pool; the pool itself has at most {@value #MAX_THREADS} threads. Overruns in a row (reset by a call that
+ * ends in time) reaching the policy's threshold quarantine the plugin through the security manager.
+ */
+@Component(service = PluginCalls.class)
+public final class PluginCallsImpl implements PluginCalls {
+
+    static final int MAX_THREADS = 256;
+    static final int MAX_RUNNING_PER_PLUGIN = 32;
+
+    private final PluginLimits limits;
+    private final ThreadCost cost = new ThreadCost();
+    private final Map<Long, Counters> counters = new ConcurrentHashMap<>();
+    private final AtomicInteger threadNumber = new AtomicInteger();
+    private final ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), work -> {
+                Thread thread = new Thread(work, "carehost-plugin-call-" + threadNumber.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    @Activate
+    public PluginCallsImpl(@Reference PluginLimits limits) {
+        this.limits = limits;
+    }
+
+    @Deactivate
+    void deactivate() {
+        pool.shutdownNow();
+    }
+
+    @Override
+    public <T> T call(Bundle plugin, String kind, String what, Callable<T> work) throws PluginCallException {
+        String name = String.valueOf(plugin.getSymbolicName());
+        Counters counter = counters.computeIfAbsent(plugin.getBundleId(), id -> new Counters(id, name));
+        counter.calls.increment();
+        String quarantined = limits.quarantined(plugin).orElse(null);
+        if (quarantined != null) {
+            counter.failures.increment();
+            throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it is "
+                    + quarantined, null);
+        }
+        if (counter.running.incrementAndGet() > MAX_RUNNING_PER_PLUGIN) {
+            counter.running.decrementAndGet();
+            counter.failures.increment();
+            throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): "
+                    + MAX_RUNNING_PER_PLUGIN + " of its calls are still running (plugin:top shows them)", null);
+        }
+        FutureTask<T> future = new FutureTask<>(() -> measured(counter, work));
+        try {
+            pool.execute(() -> {
+                try {
+                    future.run(); // returns at once if the caller gave up before the call began
+                } finally {
+                    counter.running.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            counter.running.decrementAndGet();
+            counter.failures.increment();
+            throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): all "
+                    + MAX_THREADS + " threads for calls into plugins are busy (plugin:top shows which plugin holds "
+                    + "them)", null);
+        }
+        Duration deadline = limits.deadline(plugin, kind);
+        try {
+            T result = future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            counter.overrunsInARow.set(0);
+            return result;
+        } catch (TimeoutException overran) {
+            future.cancel(true);
+            counter.timeouts.increment();
+            counter.failures.increment();
+            overran(plugin, name, kind, deadline, counter);
+            throw new PluginCallException(name, Reason.TIMED_OUT, name + " overran its " + kind + " deadline of "
+                    + deadline.toMillis() + " ms (" + what + ")", null);
+        } catch (ExecutionException threw) {
+            counter.overrunsInARow.set(0);
+            counter.failures.increment();
+            Throwable cause = threw.getCause();
+            throw new PluginCallException(name, Reason.THREW, name + " failed (" + what + "): " + cause, cause);
+        } catch (InterruptedException interrupted) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            counter.failures.increment();
+            throw new PluginCallException(name, Reason.REFUSED, "the call into " + name + " (" + what
+                    + ") was abandoned: the calling thread was interrupted", interrupted);
+        }
+    }
+
+    private void overran(Bundle plugin, String name, String kind, Duration deadline, Counters counter) {
+        long inARow = counter.overrunsInARow.incrementAndGet();
+        long threshold = limits.overrunsBeforeQuarantine(plugin);
+        if (threshold > 0 && inARow >= threshold && counter.overrunsInARow.compareAndSet(inARow, 0)) {
+            limits.quarantine(plugin, "it overran its " + kind + " deadline of " + deadline.toMillis() + " ms " + inARow
+                    + " times in a row (policy: 'deadline plugin " + name + " <ms>', 'overruns plugin " + name
+                    + " <n>')");
+        }
+    }
+
+    private <T> T measured(Counters counter, Callable<T> work) throws Exception {
+        long cpu = cost.cpuNanos();
+        long bytes = cost.allocatedBytes();
+        try {
+            return work.call();
+        } finally {
+            if (cpu >= 0) {
+                counter.cpuNanos.add(Math.max(0, cost.cpuNanos() - cpu));
+            }
+            if (bytes >= 0) {
+                counter.allocatedBytes.add(Math.max(0, cost.allocatedBytes() - bytes));
+            }
+        }
+    }
+
+    @Override
+    public List<PluginCallStats> stats() {
+        return counters.values().stream().map(Counters::snapshot)
+                .sorted(Comparator.comparingLong(PluginCallStats::bundleId)).toList();
+    }
+}

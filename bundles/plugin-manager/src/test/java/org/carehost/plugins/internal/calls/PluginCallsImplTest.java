@@ -1,0 +1,119 @@
+package org.carehost.plugins.internal.calls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+import org.carehost.plugins.PluginCallException;
+import org.carehost.plugins.PluginCallException.Reason;
+import org.carehost.plugins.PluginCallStats;
+import org.carehost.security.PluginLimits;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+
+class PluginCallsImplTest {
+
+    private final List<String> quarantined = new CopyOnWriteArrayList<>();
+    private final PluginLimits limits = new PluginLimits() {
+        @Override
+        public Duration deadline(Bundle plugin, String kind) {
+            // short only where the test wants overruns: a loaded machine may take long to start a pool thread
+            return kind.equals("validator") ? Duration.ofMillis(100) : Duration.ofSeconds(30);
+        }
+
+        @Override
+        public long overrunsBeforeQuarantine(Bundle plugin) {
+            return 2;
+        }
+
+        @Override
+        public Optional<Boolean> validatorFailsOpen(String symbolicName, String tenant) {
+            return Optional.empty();
+        }
+
+        @Override
+        public long pluginDataBytes(String symbolicName) {
+            return 0;
+        }
+
+        @Override
+        public void quarantine(Bundle plugin, String because) {
+            quarantined.add(because);
+        }
+
+        @Override
+        public Optional<String> quarantined(Bundle plugin) {
+            return quarantined.isEmpty() ? Optional.empty() : Optional.of("quarantined: " + quarantined.get(0));
+        }
+    };
+    private final PluginCallsImpl calls = new PluginCallsImpl(limits);
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        calls.deactivate();
+    }
+
+    private static Bundle plugin(long id, String name) {
+        return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, arguments) -> switch (method.getName()) {
+                    case "getBundleId" -> id;
+                    case "getSymbolicName" -> name;
+                    case "hashCode" -> (int) id;
+                    case "equals" -> proxy == arguments[0];
+                    default -> null;
+                });
+    }
+
+    @Test
+    void resultsFailuresAndCountersPerPlugin() throws Exception {
+        Bundle plugin = plugin(7, "org.example.v");
+        assertEquals("ok", calls.call(plugin, "adapter", "test", () -> "ok"));
+        PluginCallException threw = assertThrows(PluginCallException.class,
+                () -> calls.call(plugin, "adapter", "test", () -> {
+                    throw new IllegalStateException("broken");
+                }));
+        assertEquals(Reason.THREW, threw.reason());
+        assertTrue(threw.getCause() instanceof IllegalStateException);
+        PluginCallStats stats = calls.stats().get(0);
+        assertEquals(2, stats.calls());
+        assertEquals(1, stats.failures());
+        assertEquals(0, stats.timeouts());
+        // a pool thread counts its call as ended just after the caller has the result
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (calls.stats().get(0).running() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(0, calls.stats().get(0).running());
+    }
+
+    @Test
+    void anOverrunIsCutAtTheDeadlineAndRepeatedOverrunsQuarantine() throws Exception {
+        Bundle plugin = plugin(8, "org.example.stuck");
+        for (int i = 1; i <= 2; i++) {
+            PluginCallException overran = assertThrows(PluginCallException.class,
+                    () -> calls.call(plugin, "validator", "test", () -> {
+                        release.await(); // stuck until the test ends, ignoring nothing but the latch
+                        return "late";
+                    }));
+            assertEquals(Reason.TIMED_OUT, overran.reason());
+        }
+        assertEquals(1, quarantined.size());
+        assertTrue(quarantined.get(0).contains("overran its validator deadline of 100 ms 2 times in a row"));
+        PluginCallException refused = assertThrows(PluginCallException.class,
+                () -> calls.call(plugin, "validator", "test", () -> "never called"));
+        assertEquals(Reason.REFUSED, refused.reason());
+        PluginCallStats stats = calls.stats().get(0);
+        assertEquals(2, stats.timeouts());
+        assertEquals(3, stats.failures());
+    }
+}

@@ -1,0 +1,183 @@
+package org.carehost.scheduler.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.carehost.crypto.PhiCipher;
+import org.carehost.scheduler.Job;
+import org.carehost.store.Store;
+
+/**
+ * The {@code scheduled_work} table (and the tenants' {@code time-zone} setting). A job's payload is sealed like PHI
+ * (it may name a patient). A node runs a job only after {@link #claim}ing it: a compare-and-set on its version,
+ * which the database's row lock makes exclusive across nodes sharing PostgreSQL; a claim expires (the node died) at
+ * {@code claim_until}, after which another node claims it again.
+ */
+final class Jobs {
+
+    private static final String COLUMNS = "id, plugin, tenant, purpose, task, cron, due_at, state, attempts, "
+            + "last_error, version_id, payload";
+
+    private final Store store;
+    private final PhiCipher cipher;
+
+    Jobs(Store store, PhiCipher cipher) {
+        this.store = store;
+        this.cipher = cipher;
+    }
+
+    /** A job row with its (opened) payload and version. */
+    record Row(Job job, String payload, long version) {
+    }
+
+    void insert(Job job, String payload, Instant now) {
+        try (Connection connection = store.connection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO scheduled_work (id, plugin, tenant, "
+                        + "purpose, task, cron, payload, due_at, state, attempts, version_id, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'SCHEDULED', 0, 1, ?)")) {
+            insert.setString(1, job.id());
+            insert.setString(2, job.plugin());
+            insert.setString(3, job.tenant());
+            insert.setString(4, job.purpose());
+            insert.setString(5, job.task());
+            insert.setString(6, job.cron());
+            insert.setString(7, payload == null ? null : cipher.seal(payload, aad(job.id())));
+            insert.setObject(8, utc(job.due()));
+            insert.setObject(9, utc(now));
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("store the job", e);
+        }
+    }
+
+    /** Jobs due at {@code now}: scheduled ones whose time has come, and running ones whose claim expired. */
+    List<Row> due(Instant now, int limit) {
+        return select("SELECT " + COLUMNS + " FROM scheduled_work WHERE (state = 'SCHEDULED' AND due_at <= ?) "
+                + "OR (state = 'RUNNING' AND claim_until < ?) ORDER BY due_at LIMIT " + limit, utc(now), utc(now));
+    }
+
+    /** True when this node now holds the job until {@code until}; false when another node (or a cancel) got it. */
+    boolean claim(Row row, String node, Instant until) {
+        return update("UPDATE scheduled_work SET state = 'RUNNING', claim_until = ?, claimed_by = ?, "
+                + "version_id = version_id + 1 WHERE id = ? AND version_id = ? AND state IN ('SCHEDULED', 'RUNNING')",
+                utc(until), node, row.job().id(), row.version() + 0L) == 1;
+    }
+
+    /** After a run: scheduled again at {@code due} (cron, or a retry), or finished in {@code state}. */
+    void finish(String id, long claimedVersion, String state, Instant due, int attempts, String error) {
+        update("UPDATE scheduled_work SET state = ?, due_at = ?, attempts = ?, last_error = ?, claim_until = NULL, "
+                + "version_id = version_id + 1 WHERE id = ? AND version_id = ?", state, utc(due), attempts,
+                error == null ? null : error.substring(0, Math.min(2000, error.length())), id, claimedVersion);
+    }
+
+    boolean cancel(String id, String plugin, String tenant) {
+        return update("UPDATE scheduled_work SET state = 'CANCELLED', version_id = version_id + 1 WHERE id = ? "
+                + "AND plugin = ? AND tenant = ? AND state IN ('SCHEDULED', 'RUNNING')", id, plugin, tenant) == 1;
+    }
+
+    boolean cancel(String id) {
+        return update("UPDATE scheduled_work SET state = 'CANCELLED', version_id = version_id + 1 WHERE id = ? "
+                + "AND state IN ('SCHEDULED', 'RUNNING')", id) == 1;
+    }
+
+    List<Row> pending(String plugin, String tenant) {
+        return select("SELECT " + COLUMNS + " FROM scheduled_work WHERE plugin = ? AND tenant = ? "
+                + "AND state IN ('SCHEDULED', 'RUNNING') ORDER BY due_at LIMIT 1000", plugin, tenant);
+    }
+
+    List<Row> all(boolean finishedToo) {
+        return select("SELECT " + COLUMNS + " FROM scheduled_work" + (finishedToo ? ""
+                : " WHERE state IN ('SCHEDULED', 'RUNNING')") + " ORDER BY due_at DESC LIMIT 200");
+    }
+
+    Optional<ZoneId> zone(String tenant) {
+        try (Connection connection = store.connection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT setting FROM tenant_setting WHERE tenant = ? AND name = 'time-zone'")) {
+            select.setString(1, tenant);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(ZoneId.of(row.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("read the tenant's time zone", e);
+        }
+    }
+
+    void setZone(String tenant, ZoneId zone) {
+        try (Connection connection = store.connection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM tenant_setting WHERE tenant = ? AND name = 'time-zone'");
+                    PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO tenant_setting (tenant, name, setting) VALUES (?, 'time-zone', ?)")) {
+                delete.setString(1, tenant);
+                delete.executeUpdate();
+                insert.setString(1, tenant);
+                insert.setString(2, zone.getId());
+                insert.executeUpdate();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("set the tenant's time zone (is there such a tenant? tenant:list)", e);
+        }
+    }
+
+    private List<Row> select(String sql, Object... parameters) {
+        List<Row> rows = new ArrayList<>();
+        try (Connection connection = store.connection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                select.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    String id = row.getString(1);
+                    String sealed = row.getString(12);
+                    Job job = new Job(id, row.getString(2), row.getString(3), row.getString(4), row.getString(5),
+                            row.getString(6), row.getObject(7, OffsetDateTime.class).toInstant(), row.getString(8),
+                            row.getInt(9), row.getString(10));
+                    rows.add(new Row(job, sealed == null ? null : cipher.open(sealed, aad(id)), row.getLong(11)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw failure("read scheduled jobs", e);
+        }
+    }
+
+    private int update(String sql, Object... parameters) {
+        try (Connection connection = store.connection();
+                PreparedStatement update = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                update.setObject(i + 1, parameters[i]);
+            }
+            return update.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("change a scheduled job", e);
+        }
+    }
+
+    private static String aad(String id) {
+        return "scheduled_work.payload|" + id;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("Could not " + what + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,221 @@
+package org.carehost.scheduler.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.carehost.audit.AuditEvent;
+import org.carehost.audit.AuditLog;
+import org.carehost.context.ContextBinder;
+import org.carehost.context.Tenants;
+import org.carehost.crypto.PhiCipher;
+import org.carehost.plugins.PluginCallException;
+import org.carehost.plugins.PluginCalls;
+import org.carehost.scheduler.Job;
+import org.carehost.scheduler.SchedulerAdmin;
+import org.carehost.sdk.audit.AuditAction;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.context.CareContext;
+import org.carehost.sdk.context.Purpose;
+import org.carehost.sdk.event.ScheduleEvents;
+import org.carehost.sdk.schedule.ScheduledJob;
+import org.carehost.sdk.schedule.ScheduledTask;
+import org.carehost.security.PluginLimits;
+import org.carehost.store.Store;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * Runs due jobs: every {@value #POLL_MILLIS} ms it reads the jobs due by the container {@link Clock} (a service, so
+ * that tests move time instead of sleeping), claims each (one node per run, see {@link Jobs}) and calls the plugin's
+ * {@link ScheduledTask} through {@link PluginCalls} (deadline, counters, quarantine) in a care context of the job's
+ * tenant and purpose with no user. A cron job is then due at its next time in the tenant's zone; a one-off job is
+ * done, or retried a minute later up to {@value #ATTEMPTS} attempts. Each run is audited. A job whose plugin or task
+ * is not there (stopped, updating) waits a minute and is tried again. Each run is posted as
+ * {@code carehost/schedule/RAN} or {@code FAILED}.
+ */
+@Component(service = {SchedulerEngine.class, SchedulerAdmin.class}, immediate = true)
+public final class SchedulerEngine implements SchedulerAdmin {
+
+    static final long POLL_MILLIS = 200;
+    static final int ATTEMPTS = 3;
+
+    private final BundleContext context;
+    private final Jobs jobs;
+    private final PluginCalls calls;
+    private final PluginLimits limits;
+    private final ContextBinder binder;
+    private final Tenants tenants;
+    private final AuditLog audit;
+    private final EventAdmin events;
+    private final Logger log;
+    private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "carehost-scheduler"));
+
+    @Reference(service = Clock.class, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Clock clock;
+
+    @Activate
+    public SchedulerEngine(BundleContext context, @Reference Store store, @Reference PhiCipher cipher,
+            @Reference PluginCalls calls, @Reference PluginLimits limits, @Reference ContextBinder binder,
+            @Reference Tenants tenants, @Reference AuditLog audit, @Reference EventAdmin events,
+            @Reference(service = LoggerFactory.class) Logger log) {
+        this.events = events;
+        this.context = context;
+        this.jobs = new Jobs(store, cipher);
+        this.calls = calls;
+        this.limits = limits;
+        this.binder = binder;
+        this.tenants = tenants;
+        this.audit = audit;
+        this.log = log;
+        poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        poller.shutdownNow();
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    Jobs jobs() {
+        return jobs;
+    }
+
+    private void poll() {
+        try {
+            Instant now = now();
+            for (Jobs.Row row : jobs.due(now, 20)) {
+                run(row, now);
+            }
+        } catch (RuntimeException e) {
+            log.error("Scheduler: a pass over the due jobs failed; the next pass tries again: {}", e.toString());
+        }
+    }
+
+    private void run(Jobs.Row row, Instant now) {
+        Job job = row.job();
+        ServiceReference<ScheduledTask> reference = task(job);
+        if (reference == null) {
+            if (jobs.claim(row, node, now.plus(Duration.ofMinutes(1)))) {
+                jobs.finish(job.id(), row.version() + 1, "SCHEDULED", now.plus(Duration.ofMinutes(1)), job.attempts(),
+                        "the plugin " + job.plugin() + " has no active task '" + job.task() + "'");
+            }
+            return;
+        }
+        Duration deadline = limits.deadline(reference.getBundle(), "schedule");
+        if (!jobs.claim(row, node, now.plus(deadline).plus(Duration.ofMinutes(1)))) {
+            return; // another node runs it
+        }
+        long claimed = row.version() + 1;
+        ScheduledJob view = new ScheduledJob(job.id(), job.task(), job.tenant(), job.cron(), job.due(), row.payload());
+        String error = null;
+        ScheduledTask task = context.getService(reference);
+        try {
+            if (task == null) {
+                throw new IllegalStateException("the task service went away");
+            }
+            CareContext care = binder.declare(job.tenant(), null, Set.of(), Purpose.parse(job.purpose()), null);
+            calls.call(reference.getBundle(), "schedule", "ScheduledTask.run", () -> {
+                try (ContextBinder.Binding bound = binder.bind(care)) {
+                    task.run(view);
+                }
+                return null;
+            });
+        } catch (PluginCallException | RuntimeException e) {
+            error = e.getMessage();
+        } finally {
+            if (task != null) {
+                context.ungetService(reference);
+            }
+        }
+        Instant after = now();
+        if (job.cron() != null) {
+            Instant next = Cron.parse(job.cron()).next(after.isAfter(job.due()) ? after : job.due(), zone(job.tenant()));
+            jobs.finish(job.id(), claimed, "SCHEDULED", next, 0, error);
+        } else if (error == null) {
+            jobs.finish(job.id(), claimed, "DONE", job.due(), job.attempts() + 1, null);
+        } else {
+            int attempts = job.attempts() + 1;
+            jobs.finish(job.id(), claimed, attempts >= ATTEMPTS ? "FAILED" : "SCHEDULED",
+                    attempts >= ATTEMPTS ? job.due() : after.plus(Duration.ofMinutes(1)), attempts, error);
+        }
+        events.postEvent(new Event(error == null ? ScheduleEvents.RAN : ScheduleEvents.FAILED, Map.of(
+                ScheduleEvents.JOB_ID, job.id(), ScheduleEvents.TASK, job.task(), ScheduleEvents.PLUGIN, job.plugin(),
+                ScheduleEvents.TENANT, job.tenant())));
+        audit.append(new AuditEvent(job.plugin(), String.valueOf(reference.getBundle().getVersion()), null,
+                job.purpose(), job.tenant(), null, null, null, AuditAction.EXECUTE, "ScheduledTask.run", "ScheduledJob",
+                job.id(), null, job.task() + (job.cron() == null ? "" : " cron " + job.cron()),
+                error == null ? AuditOutcome.SUCCESS : AuditOutcome.ERROR, error));
+    }
+
+    /** The plugin's task service for the job: of a bundle with the job's plugin name, with the task's name. */
+    private ServiceReference<ScheduledTask> task(Job job) {
+        try {
+            Collection<ServiceReference<ScheduledTask>> references = context.getServiceReferences(ScheduledTask.class,
+                    "(" + ScheduledTask.NAME + "=" + escape(job.task()) + ")");
+            for (ServiceReference<ScheduledTask> reference : references) {
+                if (reference.getBundle() != null && job.plugin().equals(reference.getBundle().getSymbolicName())) {
+                    return reference;
+                }
+            }
+            return null;
+        } catch (InvalidSyntaxException e) {
+            return null;
+        }
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("*", "\\*");
+    }
+
+    // ---- SchedulerAdmin
+
+    @Override
+    public List<Job> jobs(boolean all) {
+        return jobs.all(all).stream().map(Jobs.Row::job).toList();
+    }
+
+    @Override
+    public boolean cancel(String id) {
+        return jobs.cancel(id);
+    }
+
+    @Override
+    public ZoneId zone(String tenant) {
+        return jobs.zone(tenant).orElse(ZoneOffset.UTC);
+    }
+
+    @Override
+    public void setZone(String tenant, ZoneId zone) {
+        if (tenants.find(tenant).isEmpty()) {
+            throw new IllegalArgumentException("There is no tenant '" + tenant + "'; tenant:list shows them");
+        }
+        jobs.setZone(tenant, zone);
+    }
+}

@@ -1,0 +1,160 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Hashtable;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.carehost.audit.AuditLog;
+import org.carehost.notifications.Outbox;
+import org.carehost.notifications.OutboxEntry;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * Notifications through the outbox, sent and delivered by a plugin ({@code test-notifier}): delivered once per
+ * dedupe key in the sender's tenant; a channel whose notifier always fails is retried with growing pauses (the test
+ * moves the container clock instead of sleeping) until the notification is a dead letter in
+ * {@code notify:list --failed}; every attempt is audited. {@link NotificationsPostgresIT} runs the same on PostgreSQL.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class NotificationsIT {
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    CommandProcessor shell;
+
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2031-01-01T00:00:00Z"));
+    private ServiceRegistration<Clock> clock;
+
+    private final class TestClock extends Clock {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return Clock.fixed(instant(), zone);
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+
+    @Configuration
+    public Option[] config() throws IOException {
+        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
+        return new Option[] {ContainerOptions.hostServices(deploy, jdbcUrl())};
+    }
+
+    protected String jdbcUrl() {
+        return "jdbc:h2:mem:notifications-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
+
+    @Before
+    public void setUp() throws Exception {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_RANKING, 100);
+        clock = context.registerService(Clock.class, new TestClock(), properties);
+        if (Fixtures.installed(context, "org.carehost.fixture.testnotifier").isEmpty()) {
+            Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-test-notifier")).start();
+        }
+        Await.until("the notifier is ready", 20_000, () -> Fixtures.hasFunctionProbe(context, "test-notifier"));
+    }
+
+    @After
+    public void tearDown() {
+        clock.unregister();
+    }
+
+    private String notifier(String command) {
+        try {
+            return Fixtures.applyProbe(context, "test-notifier", command);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private OutboxEntry entry(String id) {
+        return outbox.entries(false).stream().filter(entry -> entry.id().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no outbox entry " + id));
+    }
+
+    @Test
+    public void aNotificationIsDeliveredOncePerDedupeKey() throws Exception {
+        String key = "reminder/" + UUID.randomUUID();
+        String id = notifier("send|test|" + key + "|Patient/42|see you tomorrow");
+        assertEquals("the same key is the same notification", id, notifier("send|test|" + key + "|Patient/42|again"));
+        Await.until("delivered", 20_000, () -> entry(id).state().equals("DELIVERED"));
+        long deliveries = notifier("delivered").lines().filter(line -> line.equals("Patient/42 see you tomorrow default"))
+                .count();
+        assertEquals(notifier("delivered"), 1, deliveries);
+        assertTrue(notifier("delivered").lines().noneMatch(line -> line.contains(" again ")));
+        assertTrue(notifier("send|no spaces allowed|k|r|b").startsWith("ValidationException"));
+    }
+
+    @Test
+    public void aChannelThatAlwaysFailsIsRetriedWithBackOffUntilADeadLetter() throws Exception {
+        String id = notifier("send|broken|dead/" + UUID.randomUUID() + "|Patient/7|your results are ready");
+        for (int attempt = 1; attempt <= 8; attempt++) {
+            int expected = attempt;
+            Await.until("attempt " + attempt, 20_000, () -> entry(id).attempts() == expected);
+            if (attempt < 8) {
+                OutboxEntry waiting = entry(id);
+                assertEquals("PENDING", waiting.state());
+                // the pause doubles from 5 s: the next attempt is due 5 s * 2^(attempt - 1) after this one
+                assertEquals(Duration.ofSeconds(5L << (attempt - 1)), Duration.between(now.get(), waiting.nextAttempt()));
+                now.set(waiting.nextAttempt());
+            }
+        }
+        Await.until("a dead letter", 20_000, () -> entry(id).state().equals("DEAD"));
+        assertTrue(entry(id).lastError().contains("does not answer"));
+        String failed = Shell.run(shell, "notify:list --failed");
+        assertTrue(failed, failed.contains(id));
+        long attempts = 0;
+        for (AuditRecord record : audit.query(AuditQuery.latest(200)).items()) {
+            if ("Notifier.send".equals(record.operation()) && id.equals(record.resourceId())) {
+                attempts++;
+                assertEquals(AuditOutcome.ERROR, record.outcome());
+            }
+        }
+        assertEquals("every attempt audited", 8, attempts);
+    }
+}

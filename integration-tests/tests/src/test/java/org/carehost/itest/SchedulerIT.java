@@ -1,0 +1,195 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Hashtable;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.carehost.audit.AuditLog;
+import org.carehost.context.ContextBinder;
+import org.carehost.context.Tenants;
+import org.carehost.scheduler.Job;
+import org.carehost.scheduler.SchedulerAdmin;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.context.CareContext;
+import org.carehost.sdk.context.Purpose;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * Scheduled work through a plugin ({@code scheduled-worker}) with the container clock replaced by one the test moves:
+ * a one-off job runs once its time comes, in the tenant and purpose it was scheduled in, with no user, and is
+ * audited; it survives the scheduler's restart; a cron job runs at its time in the tenant's zone and is due again the
+ * next day; {@code schedule:list} shows it and {@code schedule:cancel} ends it. No sleeps: the test moves the clock
+ * and waits for the run. {@link SchedulerPostgresIT} runs the same on PostgreSQL.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class SchedulerIT {
+
+    private static final String WORKER = "org.carehost.fixture.scheduledworker";
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    SchedulerAdmin scheduler;
+
+    @Inject
+    Tenants tenants;
+
+    @Inject
+    ContextBinder binder;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    CommandProcessor shell;
+
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2030-03-01T00:00:00Z"));
+    private ServiceRegistration<Clock> clock;
+
+    /** A clock the test moves, ranked above the container's. */
+    private final class TestClock extends Clock {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return Clock.fixed(instant(), zone);
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+
+    @Configuration
+    public Option[] config() throws IOException {
+        File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
+        return new Option[] {ContainerOptions.hostServices(deploy, jdbcUrl()), ContainerOptions.gogoCommands()};
+    }
+
+    protected String jdbcUrl() {
+        return "jdbc:h2:mem:scheduler-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
+
+    @Before
+    public void moveableClock() throws Exception {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_RANKING, 100);
+        clock = context.registerService(Clock.class, new TestClock(), properties);
+        if (Fixtures.installed(context, WORKER).isEmpty()) {
+            Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-scheduled-worker")).start();
+        }
+        Await.until("the worker is ready", 20_000, () -> Fixtures.hasFunctionProbe(context, "scheduled-worker"));
+    }
+
+    @After
+    public void systemClock() {
+        clock.unregister();
+    }
+
+    private String work(String tenant, String command) throws Exception {
+        CareContext care = binder.declare(tenant, "clerk.ann", Set.of("clerk"), Purpose.OPERATIONS, null);
+        try (ContextBinder.Binding bound = binder.bind(care)) {
+            return Fixtures.applyProbe(context, "scheduled-worker", command);
+        }
+    }
+
+    private String runs() {
+        try {
+            return Fixtures.applyProbe(context, "scheduled-worker", "runs");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits for the worker to note the run; on timeout says what the job's row and the worker hold. */
+    private void awaitRun(String id, String line) throws InterruptedException {
+        try {
+            Await.until("the job ran", 20_000, () -> runs().contains(line));
+        } catch (AssertionError timedOut) {
+            throw new AssertionError(timedOut.getMessage() + "; job " + job(id) + "; runs: " + runs(), timedOut);
+        }
+    }
+
+    private Job job(String id) {
+        return scheduler.jobs(true).stream().filter(job -> job.id().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no job " + id));
+    }
+
+    @Test
+    public void aOneOffJobRunsAtItsTimeInItsTenantAndPurposeAndSurvivesARestart() throws Exception {
+        Instant at = now.get().plusSeconds(3600);
+        String id = work(CareContext.DEFAULT_TENANT, "once|" + at + "|{\"appointment\":\"A-1\"}");
+        assertEquals("SCHEDULED", job(id).state());
+        assertFalse(runs().contains(id));
+
+        Bundle engine = Fixtures.bundle(context, "org.carehost.scheduler");
+        engine.stop(); // a restart: the job is in the store, not in memory
+        engine.start();
+        Await.until("the worker is back", 20_000, () -> Fixtures.hasFunctionProbe(context, "scheduled-worker"));
+        now.set(at);
+        awaitRun(id, "job=" + id);
+        String run = runs().lines().filter(line -> line.startsWith("job=" + id)).findFirst().orElseThrow();
+        assertEquals("job=" + id + " tenant=default purpose=" + Purpose.OPERATIONS.code()
+                + " user=- payload={\"appointment\":\"A-1\"}", run);
+        Await.until("the job is done", 10_000, () -> job(id).state().equals("DONE"));
+        boolean audited = false;
+        for (AuditRecord record : audit.query(AuditQuery.latest(50)).items()) {
+            audited |= "ScheduledTask.run".equals(record.operation()) && id.equals(record.resourceId())
+                    && WORKER.equals(record.plugin());
+        }
+        assertTrue("the run is audited", audited);
+    }
+
+    @Test
+    public void aCronJobRunsInTheTenantsZoneAndIsDueAgainUntilCancelled() throws Exception {
+        String tenant = tenants.create("sch-" + UUID.randomUUID().toString().substring(0, 8), "Berlin Clinic", "test").id();
+        tenants.enable(WORKER, tenant, "test");
+        scheduler.setZone(tenant, ZoneId.of("Europe/Berlin"));
+        String id = work(tenant, "cron|30 8 * * *");
+        assertEquals(Instant.parse("2030-03-01T07:30:00Z"), job(id).due()); // 08:30 in Berlin (UTC+1 in March)
+        assertTrue(Shell.run(shell, "schedule:list").contains(id));
+
+        now.set(Instant.parse("2030-03-01T07:30:00Z"));
+        awaitRun(id, "job=" + id + " tenant=" + tenant);
+        Await.until("it is due the next morning", 10_000,
+                () -> job(id).due().equals(Instant.parse("2030-03-02T07:30:00Z")));
+
+        assertTrue(Shell.run(shell, "schedule:cancel " + id).contains("Cancelled"));
+        assertEquals("CANCELLED", job(id).state());
+        assertFalse(Shell.run(shell, "schedule:list").contains(id));
+        assertTrue(work(tenant, "cron|61 * * * *").contains("minute '61'"));
+    }
+}

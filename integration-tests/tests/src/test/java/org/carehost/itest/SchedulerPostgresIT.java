@@ -1,0 +1,14 @@
+package org.carehost.itest;
+
+/** {@link SchedulerIT} on PostgreSQL, when {@code CAREHOST_TEST_POSTGRES_URL} names a database. */
+public class SchedulerPostgresIT extends SchedulerIT {
+
+    @Override
+    protected String jdbcUrl() {
+        String url = System.getenv("CAREHOST_TEST_POSTGRES_URL");
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException("CAREHOST_TEST_POSTGRES_URL is not set");
+        }
+        return url;
+    }
+}
