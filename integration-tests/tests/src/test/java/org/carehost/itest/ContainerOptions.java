@@ -57,10 +57,24 @@ final class ContainerOptions {
                 containerBundle("carehost-store", 21),
                 containerBundle("carehost-audit", 22),
                 containerBundle("carehost-care-context", 21),
+                containerBundle("carehost-operators", 22),
                 containerBundle("carehost-crypto", 21),
                 containerBundle("carehost-clinical", 22),
                 containerBundle("org.apache.felix.metatype", 11),
                 containerBundle("carehost-config", 22));
+    }
+
+    /** The SSH shell and what it needs (Apache SSHD, Bouncy Castle for ed25519, JLine, SLF4J). */
+    static Option ssh() {
+        return composite(
+                bundle(new File(System.getProperty("carehost.bundles"), "slf4j-api-1.7.jar").toURI().toString()).startLevel(10),
+                bundle(new File(System.getProperty("carehost.bundles"), "slf4j-nop-1.7.jar").toURI().toString()).startLevel(10),
+                containerBundle("bcprov-jdk18on", 10),
+                containerBundle("bcutil-jdk18on", 10),
+                containerBundle("bcpkix-jdk18on", 10),
+                containerBundle("sshd-osgi", 11),
+                containerBundle("jline", 11),
+                containerBundle("carehost-ssh", 23));
     }
 
     /** Gogo's {@code felix:} commands ({@code lb}, {@code install}, ...), as carehost.jar has them for the operator. */
