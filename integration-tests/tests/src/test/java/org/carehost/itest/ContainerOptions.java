@@ -64,19 +64,6 @@ final class ContainerOptions {
                 containerBundle("carehost-config", 22));
     }
 
-    /** The SSH shell and what it needs (Apache SSHD, Bouncy Castle for ed25519, JLine, SLF4J). */
-    static Option ssh() {
-        return composite(
-                bundle(new File(System.getProperty("carehost.bundles"), "slf4j-api-1.7.jar").toURI().toString()).startLevel(10),
-                bundle(new File(System.getProperty("carehost.bundles"), "slf4j-nop-1.7.jar").toURI().toString()).startLevel(10),
-                containerBundle("bcprov-jdk18on", 10),
-                containerBundle("bcutil-jdk18on", 10),
-                containerBundle("bcpkix-jdk18on", 10),
-                containerBundle("sshd-osgi", 11),
-                containerBundle("jline", 11),
-                containerBundle("carehost-ssh", 23));
-    }
-
     /** Gogo's {@code felix:} commands ({@code lb}, {@code install}, ...), as carehost.jar has them for the operator. */
     static Option gogoCommands() {
         return containerBundle("org.apache.felix.gogo.command", 13);

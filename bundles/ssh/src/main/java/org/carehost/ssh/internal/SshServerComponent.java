@@ -50,6 +50,25 @@ public final class SshServerComponent {
             log.info("SSH shell disabled (enabled=false in etc/org.carehost.ssh.cfg)");
             return;
         }
+        // SSHD finds its security providers and I/O factory through the thread's context class loader: give it its own.
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(SshServer.class.getClassLoader());
+        try {
+            start(context, configuration, logins, shell);
+        } catch (RuntimeException | LinkageError e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            log.error("SSH shell not started: Apache SSHD could not be set up ({}). The container runs on without SSH.",
+                    cause.toString(), e);
+        } finally {
+            thread.setContextClassLoader(before);
+        }
+    }
+
+    private void start(BundleContext context, SshConfiguration configuration, Logins logins, OperatorShell shell) {
         SshServer ssh = SshServer.setUpDefaultServer();
         ssh.setHost(configuration.address());
         ssh.setPort(configuration.port());
