@@ -61,6 +61,7 @@ final class ContainerOptions {
                 containerBundle("carehost-store", 21),
                 containerBundle("carehost-audit", 22),
                 containerBundle("carehost-care-context", 21),
+                containerBundle("carehost-operators", 22),
                 containerBundle("carehost-crypto", 21),
                 containerBundle("carehost-clinical", 22),
                 containerBundle("carehost-scheduler", 23),

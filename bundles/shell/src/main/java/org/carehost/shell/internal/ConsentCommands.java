@@ -51,8 +51,8 @@ public final class ConsentCommands {
         ConsentDirective.Kind parsed = ConsentDirective.Kind.parse(kind);
         String tenant = tenantOf(patientId);
         ConsentDirective directive = consents.add(tenant, patientId, parsed, pluginOf(parsed, plugin),
-                Operator.who(binder));
-        Operator.audit(log, binder, AuditAction.CREATE, "consent.add", "Consent", null, patientId, directive.describe());
+                ActingOperator.who(binder));
+        ActingOperator.audit(log, binder, AuditAction.CREATE, "consent.add", "Consent", null, patientId, directive.describe());
         return "Patient " + patientId + " " + directive.describe() + " (tenant " + tenant + ").";
     }
 
@@ -64,7 +64,7 @@ public final class ConsentCommands {
         if (!consents.remove(tenant, patientId, parsed, pluginOf(parsed, plugin))) {
             return "Patient " + patientId + " had no such directive; nothing changed.";
         }
-        Operator.audit(log, binder, AuditAction.DELETE, "consent.remove", "Consent", null, patientId,
+        ActingOperator.audit(log, binder, AuditAction.DELETE, "consent.remove", "Consent", null, patientId,
                 kind + (plugin.length > 0 ? " " + plugin[0] : ""));
         return "Removed the directive.";
     }

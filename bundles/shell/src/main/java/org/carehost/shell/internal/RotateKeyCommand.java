@@ -40,7 +40,7 @@ public final class RotateKeyCommand implements Function {
                     + "resource under a new key and retires the old one (interrupted, run it again)");
         }
         String report = rotation.rotate();
-        Operator.audit(log, binder, AuditAction.EXECUTE, "security.rotate-key", null, null, null, report);
+        ActingOperator.audit(log, binder, AuditAction.EXECUTE, "security.rotate-key", null, null, null, report);
         return report;
     }
 }

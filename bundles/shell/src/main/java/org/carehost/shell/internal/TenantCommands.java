@@ -47,8 +47,8 @@ public final class TenantCommands {
         if (name == null || name.length == 0) {
             throw new IllegalArgumentException("Give the tenant a name: tenant:create " + id + " <name>");
         }
-        Tenant tenant = tenants.create(id, String.join(" ", name), Operator.who(binder));
-        Operator.audit(log, binder, AuditAction.CREATE, "tenant.create", "Tenant", tenant.id(), null, tenant.name());
+        Tenant tenant = tenants.create(id, String.join(" ", name), ActingOperator.who(binder));
+        ActingOperator.audit(log, binder, AuditAction.CREATE, "tenant.create", "Tenant", tenant.id(), null, tenant.name());
         return "Created tenant " + tenant.id() + " (" + tenant.name() + "). Enable plugins for it with "
                 + "plugin:enable <plugin> --tenant " + tenant.id() + ".";
     }
@@ -99,9 +99,9 @@ public final class TenantCommands {
 
         private String change(String plugin, String tenant, boolean enable) throws PluginException {
             String name = plugins.get(plugin).symbolicName();
-            String by = Operator.who(binder);
+            String by = ActingOperator.who(binder);
             Activation activation = enable ? tenants.enable(name, tenant, by) : tenants.disable(name, tenant, by);
-            Operator.audit(log, binder, AuditAction.UPDATE, enable ? "plugin.enable" : "plugin.disable", "Tenant",
+            ActingOperator.audit(log, binder, AuditAction.UPDATE, enable ? "plugin.enable" : "plugin.disable", "Tenant",
                     tenant, null, name);
             return (enable ? "Enabled " : "Disabled ") + name + " for tenant " + activation.tenant() + " (by "
                     + activation.changedBy() + ", " + activation.changed() + ").";

@@ -103,7 +103,7 @@ public final class TenantConfigCommand {
         typed.forEach(updated::put);
         updated.put(TENANT_PROPERTY, tenant);
         configuration.update(updated);
-        Operator.audit(log, binder, AuditAction.UPDATE, "plugin.config", "Tenant", tenant, null,
+        ActingOperator.audit(log, binder, AuditAction.UPDATE, "plugin.config", "Tenant", tenant, null,
                 name + ": " + String.join(", ", changes.keySet()));
         current.putAll(typed);
         return "Updated " + name + " for tenant " + tenant + ".\n" + settings(name, tenant, schema, current);

@@ -11,9 +11,9 @@ import org.carehost.sdk.context.CareContext;
  * Who runs a state-changing command (the session's user, else "operator"), and its audit record: written, and
  * durable, before the command reports success.
  */
-final class Operator {
+final class ActingOperator {
 
-    private Operator() {
+    private ActingOperator() {
     }
 
     static String who(ContextBinder binder) {

@@ -1,0 +1,184 @@
+package org.carehost.http.internal;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.carehost.context.ContextBinder;
+import org.carehost.context.Tenants;
+import org.carehost.operators.LoginRefusedException;
+import org.carehost.operators.Logins;
+import org.carehost.operators.Operator;
+import org.carehost.operators.OperatorAccounts;
+import org.carehost.operators.Role;
+import org.carehost.plugins.PluginException;
+import org.carehost.plugins.PluginManager;
+import org.carehost.sdk.context.CareContext;
+import org.carehost.sdk.context.Purpose;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * {@code /api/v1}: finds the route, authenticates (a bearer token, or the session cookie plus the CSRF token on every
+ * state change), checks the route's roles, binds a care context naming the operator, runs the handler, and writes
+ * JSON, or a problem (RFC 9457) for every error.
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/api/v1/*",
+        "osgi.http.whiteboard.servlet.name=carehost-api"
+})
+public final class ApiServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient Logins logins;
+    private final transient ContextBinder binder;
+    private final transient WebSessions sessions;
+    private final transient ObjectMapper json;
+    private final transient List<Route> routes;
+    private final transient Map<String, Object> openApi;
+
+    @Activate
+    public ApiServlet(@Reference PluginManager plugins, @Reference Tenants tenants,
+            @Reference OperatorAccounts accounts, @Reference Logins logins, @Reference ContextBinder binder) {
+        this.logins = logins;
+        this.binder = binder;
+        this.sessions = new WebSessions(Clock.systemUTC());
+        this.json = new ObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        this.routes = new Endpoints(plugins, tenants, accounts, logins, sessions, json).routes();
+        this.openApi = OpenApi.document(routes);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        try {
+            Route route = null;
+            String[] parameters = null;
+            boolean pathKnown = false;
+            for (Route candidate : routes) {
+                if (candidate.pattern().matcher(path).matches()) {
+                    pathKnown = true;
+                    String[] found = candidate.match(request.getMethod(), path);
+                    if (found != null) {
+                        route = candidate;
+                        parameters = found;
+                        break;
+                    }
+                }
+            }
+            if (route == null) {
+                throw pathKnown ? new Problems.Failure(405, "method-not-allowed", "Method not allowed",
+                        request.getMethod() + " is not allowed on " + path)
+                        : new Problems.Failure(404, "not-found", "Not found", "No endpoint " + path
+                                + " (GET /api/v1/openapi.json lists them)");
+            }
+            if (route.template().equals("/openapi.json")) {
+                write(response, openApi);
+                return;
+            }
+            Operator operator = route.open() ? null : authenticate(request);
+            if (operator != null && !route.allows(operator)) {
+                throw new Problems.Failure(403, "forbidden", "Forbidden", operator.name() + " ("
+                        + Role.text(operator.roles()) + ") may not " + request.getMethod() + " /api/v1" + route.template());
+            }
+            Object result;
+            try (ContextBinder.Binding binding = binder.bind(operator == null ? null : context(operator))) {
+                result = route.handler().handle(new Call(operator, parameters, request, response));
+            }
+            if (result == null) {
+                response.setStatus(204);
+            } else {
+                write(response, result);
+            }
+        } catch (Problems.Failure failure) {
+            Problems.write(json, request, response, failure.status, failure.type, failure.title, failure.getMessage());
+        } catch (PluginException e) {
+            boolean read = "GET".equals(request.getMethod());
+            Problems.write(json, request, response, read ? 404 : 409, read ? "not-found" : "plugin-refused",
+                    read ? "Not found" : "The plugin manager refused", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            Problems.write(json, request, response, 400, "bad-request", "Bad request", e.getMessage());
+        } catch (SecurityException e) {
+            Problems.write(json, request, response, 403, "forbidden", "Forbidden", e.getMessage());
+        } catch (Exception e) {
+            getServletContext().log("Carehost API " + request.getMethod() + " " + path + " failed", e);
+            Problems.write(json, request, response, 500, "internal", "Internal error",
+                    "The request failed inside the container; the log has the details");
+        }
+    }
+
+    private Operator authenticate(HttpServletRequest request) throws Problems.Failure {
+        String source = "http " + request.getRemoteAddr();
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null) {
+            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw unauthorized("Only Bearer tokens are accepted in the Authorization header");
+            }
+            try {
+                return logins.token(authorization.substring(7).strip(), source);
+            } catch (LoginRefusedException e) {
+                throw unauthorized(e.getMessage());
+            }
+        }
+        Optional<WebSessions.WebSession> session = sessions.find(cookie(request));
+        if (session.isEmpty()) {
+            throw unauthorized("Log in (POST /api/v1/session) or send an API token as 'Authorization: Bearer <token>'");
+        }
+        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+            String csrf = request.getHeader("X-CSRF-Token");
+            if (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
+                    session.get().csrf().getBytes(StandardCharsets.UTF_8))) {
+                throw new Problems.Failure(403, "csrf", "CSRF token missing or wrong", "A state change with the "
+                        + "session cookie needs the X-CSRF-Token header the login returned");
+            }
+        }
+        return session.get().operator();
+    }
+
+    private static Problems.Failure unauthorized(String detail) {
+        return new Problems.Failure(401, "unauthorized", "Unauthorized", detail);
+    }
+
+    private static String cookie(HttpServletRequest request) {
+        if (request.getCookies() != null) {
+            for (Cookie cookie : request.getCookies()) {
+                if (Endpoints.COOKIE.equals(cookie.getName())) {
+                    return cookie.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The care context of a request: the operator with their roles, in the default tenant or their first own one. */
+    private CareContext context(Operator operator) {
+        String tenant = operator.isAdmin() || operator.tenants().isEmpty() ? CareContext.DEFAULT_TENANT
+                : operator.tenants().stream().sorted().findFirst().orElseThrow();
+        return binder.declare(tenant, operator.name(),
+                operator.roles().stream().map(Role::code).collect(java.util.stream.Collectors.toSet()),
+                Purpose.OPERATIONS, null);
+    }
+
+    private void write(HttpServletResponse response, Object body) throws IOException {
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        json.writeValue(response.getOutputStream(), body);
+    }
+}

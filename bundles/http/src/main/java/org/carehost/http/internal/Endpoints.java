@@ -1,0 +1,157 @@
+package org.carehost.http.internal;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.carehost.context.Tenant;
+import org.carehost.context.Tenants;
+import org.carehost.operators.LoginRefusedException;
+import org.carehost.operators.Logins;
+import org.carehost.operators.Operator;
+import org.carehost.operators.OperatorAccounts;
+import org.carehost.operators.Role;
+import org.carehost.plugins.PluginException;
+import org.carehost.plugins.PluginInfo;
+import org.carehost.plugins.PluginManager;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.http.Cookie;
+
+/** The routes of {@code /api/v1} and what each does: thin calls to the container's services. */
+final class Endpoints {
+
+    static final String COOKIE = "CAREHOST_SESSION";
+    private static final Set<Role> PLUGIN_READERS = EnumSet.of(Role.OPERATOR, Role.HOSPITAL_ADMIN);
+
+    private final PluginManager plugins;
+    private final Tenants tenants;
+    private final OperatorAccounts accounts;
+    private final Logins logins;
+    private final WebSessions sessions;
+    private final ObjectMapper json;
+
+    Endpoints(PluginManager plugins, Tenants tenants, OperatorAccounts accounts, Logins logins, WebSessions sessions,
+            ObjectMapper json) {
+        this.plugins = plugins;
+        this.tenants = tenants;
+        this.accounts = accounts;
+        this.logins = logins;
+        this.sessions = sessions;
+        this.json = json;
+    }
+
+    List<Route> routes() {
+        List<Route> routes = new ArrayList<>();
+        routes.add(new Route("POST", "/session", true, Set.of(), "Log in with user, password and (when the role "
+                + "needs one) otp; sets the session cookie and returns the CSRF token", this::login));
+        routes.add(new Route("DELETE", "/session", false, EnumSet.allOf(Role.class), "Log out", this::logout));
+        routes.add(new Route("GET", "/me", false, EnumSet.allOf(Role.class), "Who is logged in", call -> me(call.operator())));
+        routes.add(new Route("GET", "/plugins", false, PLUGIN_READERS, "The plugins", call -> plugins.list()));
+        routes.add(new Route("GET", "/plugins/{plugin}", false, PLUGIN_READERS,
+                "One plugin, with why it is not active", this::plugin));
+        routes.add(new Route("POST", "/plugins/{plugin}/start", false, EnumSet.of(Role.OPERATOR), "Start a plugin",
+                call -> plugins.start(call.parameter(0))));
+        routes.add(new Route("POST", "/plugins/{plugin}/stop", false, EnumSet.of(Role.OPERATOR), "Stop a plugin",
+                call -> plugins.stop(call.parameter(0))));
+        routes.add(new Route("GET", "/tenants", false, EnumSet.of(Role.HOSPITAL_ADMIN, Role.OPERATOR),
+                "The tenants (a hospital admin sees their own)", this::tenants));
+        routes.add(new Route("GET", "/users", false, Set.of(), "Operator accounts (admins only)",
+                call -> accounts.list()));
+        routes.add(new Route("GET", "/openapi.json", true, Set.of(), "This API as OpenAPI 3.1", call -> null));
+        return routes;
+    }
+
+    private Object login(Call call) throws Exception {
+        JsonNode body = readBody(call);
+        String user = text(body, "user");
+        String password = text(body, "password");
+        String otp = body.hasNonNull("otp") ? body.get("otp").asText() : null;
+        Operator operator;
+        try {
+            operator = logins.password(user, password.toCharArray(), otp, "http " + call.request().getRemoteAddr());
+        } catch (LoginRefusedException e) {
+            throw new Problems.Failure(401, e.reason() == LoginRefusedException.Reason.SECOND_FACTOR_NEEDED
+                    ? "second-factor-needed" : "login-refused", "Login refused", e.getMessage());
+        }
+        WebSessions.WebSession session = sessions.create(operator);
+        Cookie cookie = new Cookie(COOKIE, session.id());
+        cookie.setHttpOnly(true);
+        cookie.setPath("/");
+        cookie.setSecure(call.request().isSecure());
+        cookie.setAttribute("SameSite", "Strict");
+        call.response().addCookie(cookie);
+        Map<String, Object> out = me(operator);
+        out.put("csrfToken", session.csrf());
+        return out;
+    }
+
+    private Object logout(Call call) {
+        if (call.request().getCookies() != null) {
+            for (Cookie cookie : call.request().getCookies()) {
+                if (COOKIE.equals(cookie.getName())) {
+                    sessions.remove(cookie.getValue());
+                }
+            }
+        }
+        Cookie gone = new Cookie(COOKIE, "");
+        gone.setMaxAge(0);
+        gone.setPath("/");
+        gone.setHttpOnly(true);
+        gone.setAttribute("SameSite", "Strict");
+        call.response().addCookie(gone);
+        return null;
+    }
+
+    private Object plugin(Call call) throws PluginException {
+        PluginInfo info = plugins.get(call.parameter(0));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("plugin", info);
+        out.put("why", plugins.diagnose(call.parameter(0)));
+        return out;
+    }
+
+    private Object tenants(Call call) {
+        List<Tenant> all = tenants.list();
+        Operator operator = call.operator();
+        return operator.isAdmin() || operator.has(Role.OPERATOR) ? all
+                : all.stream().filter(tenant -> operator.administers(tenant.id())).toList();
+    }
+
+    static Map<String, Object> me(Operator operator) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("user", operator.name());
+        out.put("roles", operator.roles().stream().map(Role::code).sorted().toList());
+        out.put("tenants", operator.tenants().stream().sorted().toList());
+        return out;
+    }
+
+    private JsonNode readBody(Call call) throws Exception {
+        if (call.request().getContentLengthLong() > 64 * 1024) {
+            throw new Problems.Failure(413, "too-large", "Request too large", "A login body is at most 64 KiB");
+        }
+        try {
+            JsonNode node = json.readTree(call.request().getInputStream());
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("not an object");
+            }
+            return node;
+        } catch (Exception e) {
+            throw new Problems.Failure(400, "bad-request", "Bad request",
+                    "Send a JSON object: {\"user\": …, \"password\": …, \"otp\": …}");
+        }
+    }
+
+    private static String text(JsonNode body, String field) throws Problems.Failure {
+        JsonNode value = body.get(field);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            throw new Problems.Failure(400, "bad-request", "Bad request", "'" + field + "' is missing");
+        }
+        return value.asText();
+    }
+}

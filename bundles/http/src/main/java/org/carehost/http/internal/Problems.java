@@ -1,0 +1,49 @@
+package org.carehost.http.internal;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/** Errors as RFC 9457 problem details ({@code application/problem+json}): type, title, status, detail, instance. */
+final class Problems {
+
+    static final String TYPE_BASE = "https://carehost.org/problems/";
+
+    private Problems() {
+    }
+
+    static void write(ObjectMapper json, HttpServletRequest request, HttpServletResponse response, int status,
+            String type, String title, String detail) throws IOException {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", TYPE_BASE + type);
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        problem.put("instance", request.getRequestURI());
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        json.writeValue(response.getOutputStream(), problem);
+    }
+
+    /** A failure with its HTTP status, thrown by handlers and written as a problem by the servlet. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String type;
+        final String title;
+
+        Failure(int status, String type, String title, String detail) {
+            super(detail);
+            this.status = status;
+            this.type = type;
+            this.title = title;
+        }
+    }
+}

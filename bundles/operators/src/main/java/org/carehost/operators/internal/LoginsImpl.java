@@ -1,0 +1,289 @@
+package org.carehost.operators.internal;
+
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.carehost.audit.AuditLog;
+import org.carehost.context.ContextBinder;
+import org.carehost.operators.LoginRefusedException;
+import org.carehost.operators.LoginRefusedException.Reason;
+import org.carehost.operators.Logins;
+import org.carehost.operators.Operator;
+import org.carehost.operators.Role;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.auth.Authenticator;
+import org.carehost.sdk.auth.Identity;
+import org.carehost.store.Store;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * Logins: the container's own accounts first (so an admin always gets in, whatever the authenticator plugins do),
+ * then each {@link Authenticator} plugin for names the accounts do not know. Lockout is decided before any
+ * credential is checked; every failure is audited with its reason and counted.
+ */
+@Component(configurationPid = "org.carehost.operators", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = OperatorsConfiguration.class)
+public final class LoginsImpl implements Logins {
+
+    private static final String REFUSED = "Login refused: wrong user name or credentials, or the account is locked "
+            + "for a while after repeated failures";
+
+    private record Plugin(Authenticator authenticator, String name, int ranking) {
+    }
+
+    private final AccountStore accounts;
+    private final OperatorAudit audit;
+    private final Passwords passwords;
+    private final SourceLockout sources = new SourceLockout();
+    private final Clock clock;
+    private final Logger log;
+    private final List<Plugin> plugins = new CopyOnWriteArrayList<>();
+    private volatile OperatorsConfiguration configuration;
+    private volatile Set<Role> secondFactorRoles = EnumSet.noneOf(Role.class);
+
+    @Activate
+    public LoginsImpl(@Reference Store store, @Reference AuditLog log, @Reference ContextBinder binder,
+            @Reference(service = LoggerFactory.class) Logger logger, OperatorsConfiguration configuration) {
+        this.log = logger;
+        this.accounts = new AccountStore(store);
+        this.audit = new OperatorAudit(log, binder);
+        this.passwords = new Passwords(new SecureRandom());
+        this.clock = Clock.systemUTC();
+        modified(configuration);
+    }
+
+    @Modified
+    void modified(OperatorsConfiguration configuration) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        roles.addAll(Role.parseList(configuration.secondFactorRoles()));
+        this.secondFactorRoles = roles;
+        this.configuration = configuration;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addAuthenticator(Authenticator authenticator, ServiceReference<Authenticator> reference) {
+        Object ranking = reference.getProperty("service.ranking");
+        plugins.add(new Plugin(authenticator, reference.getBundle() == null ? "authenticator"
+                : reference.getBundle().getSymbolicName(), ranking instanceof Integer i ? i : 0));
+        plugins.sort((a, b) -> Integer.compare(b.ranking(), a.ranking()));
+    }
+
+    void removeAuthenticator(Authenticator authenticator) {
+        plugins.removeIf(plugin -> plugin.authenticator() == authenticator);
+    }
+
+    @Override
+    public Operator password(String name, char[] password, String secondFactor, String source)
+            throws LoginRefusedException {
+        try {
+            String user = name == null ? "" : name;
+            Instant now = clock.instant();
+            refuseLockedSource(user, source, "password", now);
+            Optional<AccountStore.Row> found = accounts.row(user);
+            if (found.isEmpty()) {
+                Optional<Operator> vouched = fromPlugins(user, password, source);
+                if (vouched.isPresent()) {
+                    audit.login(user, source, "password (" + vouched.get().origin() + ")", AuditOutcome.SUCCESS, null);
+                    return vouched.get();
+                }
+                passwords.spendOnUnknown(password);
+                throw fail(null, source, "password", Reason.BAD_CREDENTIALS, "no such account", now);
+            }
+            AccountStore.Row row = usable(found.get(), source, "password", now);
+            if (!passwords.matches(password, row.passwordHash())) {
+                throw fail(row.name(), source, "password", Reason.BAD_CREDENTIALS, "wrong password", now);
+            }
+            checkSecondFactor(row, secondFactor, source, now);
+            accounts.clearFailures(row.name());
+            audit.login(row.name(), source, "password", AuditOutcome.SUCCESS, null);
+            return OperatorAccountsImpl.operator(row);
+        } catch (SQLException e) {
+            throw OperatorAccountsImpl.storeFailed(e);
+        } finally {
+            Passwords.wipe(password);
+        }
+    }
+
+    @Override
+    public Operator token(String secret, String source) throws LoginRefusedException {
+        try {
+            Instant now = clock.instant();
+            refuseLockedSource("(token)", source, "token", now);
+            Optional<String> account = secret == null || secret.length() > 200 ? Optional.empty()
+                    : accounts.tokenAccount(Secrets.sha256(secret), now);
+            if (account.isEmpty()) {
+                throw fail(null, source, "token", Reason.BAD_CREDENTIALS, "unknown, expired or revoked token", now);
+            }
+            AccountStore.Row row = accounts.row(account.get()).orElseThrow();
+            if (row.disabled()) {
+                throw fail(row.name(), source, "token", Reason.DISABLED, "account disabled", now);
+            }
+            return OperatorAccountsImpl.operator(row);
+        } catch (SQLException e) {
+            throw OperatorAccountsImpl.storeFailed(e);
+        }
+    }
+
+    @Override
+    public Operator publicKey(String name, String keyType, byte[] keyBlob, String source) throws LoginRefusedException {
+        try {
+            String user = name == null ? "" : name;
+            Instant now = clock.instant();
+            refuseLockedSource(user, source, "public key", now);
+            Optional<AccountStore.Row> found = accounts.row(user);
+            if (found.isEmpty()) {
+                throw fail(null, source, "public key", Reason.BAD_CREDENTIALS, "no such account", now);
+            }
+            AccountStore.Row row = usable(found.get(), source, "public key", now);
+            if (keyType == null || keyBlob == null
+                    || !accounts.hasKey(row.name(), keyType, Base64.getEncoder().encodeToString(keyBlob))) {
+                // Counted for the address, not the account: an SSH client offers each key it has in turn.
+                throw new LoginRefusedException(Reason.BAD_CREDENTIALS, failText(row.name(), false, source,
+                        "public key", "unknown key " + (keyBlob == null ? "" : SshKeys.fingerprint(keyBlob)), now));
+            }
+            accounts.clearFailures(row.name());
+            audit.login(row.name(), source, "public key " + SshKeys.fingerprint(keyBlob), AuditOutcome.SUCCESS, null);
+            return OperatorAccountsImpl.operator(row);
+        } catch (SQLException e) {
+            throw OperatorAccountsImpl.storeFailed(e);
+        }
+    }
+
+    @Override
+    public boolean knowsKey(String name, String keyType, byte[] keyBlob) {
+        try {
+            Optional<AccountStore.Row> row = accounts.row(name == null ? "" : name);
+            return row.isPresent() && !row.get().disabled() && keyType != null && keyBlob != null
+                    && accounts.hasKey(name, keyType, Base64.getEncoder().encodeToString(keyBlob));
+        } catch (SQLException e) {
+            throw OperatorAccountsImpl.storeFailed(e);
+        }
+    }
+
+    private void refuseLockedSource(String user, String source, String method, Instant now)
+            throws LoginRefusedException {
+        OperatorsConfiguration config = configuration;
+        if (sources.locked(SourceLockout.address(source), config.sourceMaxFailures(), lockout(), now)) {
+            audit.login(user, source, method, AuditOutcome.DENIED, "source address locked after "
+                    + config.sourceMaxFailures() + " failed logins");
+            throw new LoginRefusedException(Reason.LOCKED_SOURCE, REFUSED);
+        }
+    }
+
+    private AccountStore.Row usable(AccountStore.Row row, String source, String method, Instant now)
+            throws LoginRefusedException {
+        if (row.lockedUntil() != null && row.lockedUntil().isAfter(now)) {
+            sources.fail(SourceLockout.address(source), lockout(), now);
+            audit.login(row.name(), source, method, AuditOutcome.DENIED, "account locked until " + row.lockedUntil());
+            throw new LoginRefusedException(Reason.LOCKED_ACCOUNT, REFUSED);
+        }
+        if (row.disabled()) {
+            throw new LoginRefusedException(Reason.DISABLED, failText(row.name(), true, source, method,
+                    "account disabled", now));
+        }
+        return row;
+    }
+
+    private void checkSecondFactor(AccountStore.Row row, String code, String source, Instant now)
+            throws LoginRefusedException, SQLException {
+        boolean required = row.roles().stream().anyMatch(secondFactorRoles::contains);
+        if (row.totpSecret() == null) {
+            if (required) {
+                audit.login(row.name(), source, "password", AuditOutcome.DENIED, "second factor required, none enrolled");
+                throw new LoginRefusedException(Reason.SECOND_FACTOR_NEEDED, "This account's role needs a second "
+                        + "factor and none is enrolled: an admin runs user:totp " + row.name() + " at the console");
+            }
+            return;
+        }
+        if (code == null || code.isBlank()) {
+            audit.login(row.name(), source, "password", AuditOutcome.DENIED, "second factor not given");
+            throw new LoginRefusedException(Reason.SECOND_FACTOR_NEEDED, "A second factor is needed: the 6-digit code "
+                    + "of your authenticator app, or a recovery code");
+        }
+        String given = code.strip();
+        long step = Totp.matchingStep(Totp.unbase32(row.totpSecret()), given, now.getEpochSecond(), row.totpLastStep());
+        boolean ok = step >= 0 ? accounts.useStep(row.name(), step)
+                : accounts.useRecoveryCode(row.name(), Secrets.sha256(given.toUpperCase(java.util.Locale.ROOT)), now);
+        if (!ok) {
+            throw fail(row.name(), source, "password", Reason.SECOND_FACTOR_WRONG, "wrong or reused second factor", now);
+        }
+    }
+
+    private Optional<Operator> fromPlugins(String user, char[] password, String source) {
+        for (Plugin plugin : plugins) {
+            Optional<Identity> identity;
+            try {
+                identity = plugin.authenticator().verify(user, password.clone(), source);
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("Authenticator {} failed for a login of '{}': {}", plugin.name(), user, e.toString());
+                continue;
+            }
+            if (identity != null && identity.isPresent() && identity.get().user().equals(user)
+                    && Operator.NAME.matcher(user).matches()) {
+                Set<Role> roles = EnumSet.noneOf(Role.class);
+                for (String code : identity.get().roles()) {
+                    try {
+                        Role role = Role.parse(code);
+                        if (role != Role.ADMIN) {
+                            roles.add(role);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        log.warn("Authenticator {} gave '{}' the unknown role '{}'; ignored", plugin.name(), user, code);
+                    }
+                }
+                if (!roles.isEmpty()) {
+                    return Optional.of(new Operator(user, roles, roles.contains(Role.HOSPITAL_ADMIN)
+                            ? identity.get().tenants() : Set.of(), false, false, clock.instant(), plugin.name()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private LoginRefusedException fail(String account, String source, String method, Reason reason, String detail,
+            Instant now) throws SQLException {
+        return new LoginRefusedException(reason, failText(account, account != null, source, method, detail, now));
+    }
+
+    private String failText(String account, boolean countAccount, String source, String method, String detail,
+            Instant now) {
+        OperatorsConfiguration config = configuration;
+        sources.fail(SourceLockout.address(source), lockout(), now);
+        String reason = detail;
+        if (account != null && countAccount) {
+            try {
+                if (accounts.recordFailure(account, config.maxFailures(), now.plus(lockout()))) {
+                    reason = detail + "; account locked for " + config.lockoutSeconds() + " s after "
+                            + config.maxFailures() + " failures";
+                }
+            } catch (SQLException e) {
+                throw OperatorAccountsImpl.storeFailed(e);
+            }
+        }
+        audit.login(account == null ? "(unknown)" : account, source, method, AuditOutcome.DENIED, reason);
+        return REFUSED;
+    }
+
+    private Duration lockout() {
+        return Duration.ofSeconds(configuration.lockoutSeconds());
+    }
+}

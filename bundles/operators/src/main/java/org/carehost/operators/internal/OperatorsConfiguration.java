@@ -1,0 +1,25 @@
+package org.carehost.operators.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(id = "org.carehost.operators", name = "Carehost operator logins",
+        description = "Lockout after failed logins, and which roles need a second factor (TOTP) to log in with a password.")
+@interface OperatorsConfiguration {
+
+    @AttributeDefinition(min = "1", max = "100", description = "Failed logins of one account, in a row, after "
+            + "which it is locked")
+    int maxFailures() default 5;
+
+    @AttributeDefinition(min = "1", max = "1000", description = "Failed logins from one address within the lockout "
+            + "period after which that address is refused")
+    int sourceMaxFailures() default 20;
+
+    @AttributeDefinition(min = "1", max = "86400", description = "How long a locked account or address stays "
+            + "locked, in seconds")
+    int lockoutSeconds() default 900;
+
+    @AttributeDefinition(description = "Roles that need a second factor for a password login, comma-separated "
+            + "(seed 003: everyone who reaches PHI). Keys and API tokens are possession factors of their own.")
+    String secondFactorRoles() default "admin,hospital-admin,auditor";
+}

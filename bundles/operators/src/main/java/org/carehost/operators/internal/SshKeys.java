@@ -1,0 +1,73 @@
+package org.carehost.operators.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * One {@code authorized_keys} line ({@code type base64 [comment]}), checked: a known key type, base64 that decodes,
+ * and a blob whose own type field says the same. Compared by blob, so this bundle needs no key parser.
+ */
+record SshKeys(String type, byte[] blob, String comment) {
+
+    static final Set<String> TYPES = Set.of("ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+            "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com");
+
+    static SshKeys parse(String line) {
+        String text = line == null ? "" : line.strip();
+        String[] parts = text.split("\\s+", 3);
+        if (parts.length < 2) {
+            throw new IllegalArgumentException("Expected an authorized_keys line: '<type> <base64> [comment]', "
+                    + "e.g. the content of ~/.ssh/id_ed25519.pub");
+        }
+        if (!TYPES.contains(parts[0])) {
+            throw new IllegalArgumentException("Unsupported key type '" + parts[0] + "'; supported: "
+                    + String.join(", ", new java.util.TreeSet<>(TYPES)));
+        }
+        byte[] blob;
+        try {
+            blob = Base64.getDecoder().decode(parts[1]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The key's second field is not base64");
+        }
+        if (!parts[0].equals(typeInBlob(blob))) {
+            throw new IllegalArgumentException("The key data is not a " + parts[0] + " key");
+        }
+        String comment = parts.length > 2 ? parts[2].strip() : "";
+        if (comment.length() > 200 || comment.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("The key's comment must be at most 200 printable characters");
+        }
+        return new SshKeys(parts[0], blob, comment);
+    }
+
+    static String typeInBlob(byte[] blob) {
+        if (blob.length < 4) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(blob);
+        int length = buffer.getInt();
+        if (length <= 0 || length > 64 || length > buffer.remaining()) {
+            return null;
+        }
+        byte[] type = new byte[length];
+        buffer.get(type);
+        return new String(type, StandardCharsets.US_ASCII);
+    }
+
+    /** As {@code ssh-keygen -l} prints it: {@code SHA256:} and the unpadded base64 of the blob's SHA-256. */
+    static String fingerprint(byte[] blob) {
+        try {
+            return "SHA256:" + Base64.getEncoder().withoutPadding()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(blob));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    String base64() {
+        return Base64.getEncoder().encodeToString(blob);
+    }
+}

@@ -1,0 +1,125 @@
+package org.carehost.shell.internal;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import org.apache.felix.gogo.runtime.CommandProcessorImpl;
+import org.apache.felix.gogo.runtime.CommandSessionImpl;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Function;
+import org.carehost.operators.Operator;
+
+/**
+ * A Gogo session of a remote operator: the one place where shell commands are checked against roles. Gogo looks every
+ * command name up through {@link #get} (also names built at run time, in pipes and closures) and calls methods on
+ * objects through {@link #invoke}; both are overridden here, so nothing reaches a command or an object that the
+ * {@link CommandRoles} table does not allow. For anyone but an admin:
+ * <ul>
+ * <li>a command name resolves only if the operator may run every command it can stand for ({@code stop} stands for
+ * {@code plugin:stop} and {@code felix:stop});
+ * <li>Gogo's constants ({@code .context}, the framework's bundle context) are not reachable;
+ * <li>method calls on Java objects are refused (they reach anything);
+ * <li>a tenant-scoped command's {@code --tenant} must name a tenant the operator administers.
+ * </ul>
+ * A refusal is thrown (the command fails with its message) and reported to {@code refused}, which audits it.
+ */
+final class GuardedSession extends CommandSessionImpl {
+
+    private final CommandProcessorImpl processor;
+    private final Operator operator;
+    private final Consumer<String> refused;
+
+    GuardedSession(CommandProcessorImpl processor, Operator operator, Consumer<String> refused, InputStream in,
+            OutputStream out, OutputStream err) {
+        super(processor, in, out, err);
+        this.processor = processor;
+        this.operator = operator;
+        this.refused = refused;
+    }
+
+    Operator operator() {
+        return operator;
+    }
+
+    @Override
+    public Object get(String name) {
+        if (operator.isAdmin() || name == null) {
+            return super.get(name);
+        }
+        if (name.startsWith(".") && !name.equals(COMMANDS)) {
+            return null;
+        }
+        if (getVariables().containsKey(name) || getVariables().containsKey("#" + name)) {
+            return super.get(name); // the session's own variables and closures; the commands inside are checked here
+        }
+        Object value = super.get(name);
+        if (value == null) {
+            return null;
+        }
+        List<String> commands = candidates(name);
+        String refusal = commands.isEmpty() ? "Refused: " + operator.name() + " may not use '" + name + "'"
+                : CommandRoles.refusal(operator, commands);
+        if (refusal != null) {
+            refused.accept(refusal);
+            throw new SecurityException(refusal);
+        }
+        if (value instanceof Function function && commands.stream().anyMatch(CommandRoles::tenantScoped)) {
+            return (Function) (session, arguments) -> {
+                checkTenants(String.join(" ", commands), arguments);
+                return function.execute(session, arguments);
+            };
+        }
+        return value;
+    }
+
+    @Override
+    public Object invoke(Object target, String name, List<Object> args) throws Exception {
+        if (!operator.isAdmin()) {
+            String refusal = "Refused: " + operator.name() + " may not call methods on Java objects (" + name
+                    + "); that is for admins";
+            refused.accept(refusal);
+            throw new SecurityException(refusal);
+        }
+        return super.invoke(target, name, args);
+    }
+
+    /** The commands {@code name} can stand for: itself when scoped, else every {@code scope:name}. */
+    List<String> candidates(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        List<String> found = new ArrayList<>();
+        int colon = lower.indexOf(':');
+        String function = colon < 0 ? lower : lower.substring(colon + 1);
+        String scope = colon < 0 || lower.startsWith("*:") ? null : lower.substring(0, colon);
+        for (String command : processor.getCommands()) {
+            String key = command.toLowerCase(Locale.ROOT);
+            int at = key.indexOf(':');
+            if (key.substring(at + 1).equals(function) && (scope == null || key.substring(0, at).equals(scope))) {
+                found.add(key);
+            }
+        }
+        return found;
+    }
+
+    private void checkTenants(String command, List<Object> arguments) {
+        for (int i = 0; i < arguments.size(); i++) {
+            String argument = String.valueOf(arguments.get(i));
+            if ((argument.equals("--tenant") || argument.equals("-t")) && i + 1 < arguments.size()) {
+                String tenant = String.valueOf(arguments.get(i + 1));
+                if (!operator.administers(tenant)) {
+                    String refusal = "Refused: " + operator.name() + " does not administer tenant '" + tenant + "' ("
+                            + command + ")";
+                    refused.accept(refusal);
+                    throw new SecurityException(refusal);
+                }
+            }
+        }
+    }
+
+    static Operator operatorOf(CommandSession session) {
+        return session instanceof GuardedSession guarded ? guarded.operator() : null;
+    }
+}

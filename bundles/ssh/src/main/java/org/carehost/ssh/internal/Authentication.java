@@ -1,0 +1,86 @@
+package org.carehost.ssh.internal;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.PublicKey;
+import java.util.Base64;
+
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.server.auth.password.PasswordAuthenticator;
+import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
+import org.apache.sshd.server.session.ServerSession;
+import org.carehost.operators.LoginRefusedException;
+import org.carehost.operators.Logins;
+import org.carehost.operators.Operator;
+
+/**
+ * SSH logins through {@link Logins}. SSHD asks the public-key authenticator twice for a key, first without the
+ * signature (whether the key would do); so here a known key only marks the session, and the login itself (audited,
+ * lockout checked) happens in {@link #operator} once SSHD has verified the signature and a channel opens. An unknown
+ * key is a failed login at once.
+ */
+final class Authentication implements PublickeyAuthenticator, PasswordAuthenticator {
+
+    private record OfferedKey(String user, String type, byte[] blob) {
+    }
+
+    private static final AttributeKey<Operator> OPERATOR = new AttributeKey<>();
+    private static final AttributeKey<OfferedKey> KEY = new AttributeKey<>();
+
+    private final Logins logins;
+
+    Authentication(Logins logins) {
+        this.logins = logins;
+    }
+
+    @Override
+    public boolean authenticate(String user, PublicKey key, ServerSession session) {
+        String[] entry = PublicKeyEntry.toString(key).split(" ");
+        byte[] blob = Base64.getDecoder().decode(entry[1]);
+        if (logins.knowsKey(user, entry[0], blob)) {
+            session.setAttribute(KEY, new OfferedKey(user, entry[0], blob));
+            return true;
+        }
+        try {
+            logins.publicKey(user, entry[0], blob, source(session));
+        } catch (LoginRefusedException e) {
+            // audited and counted by Logins
+        }
+        return false;
+    }
+
+    @Override
+    public boolean authenticate(String user, String password, ServerSession session) {
+        try {
+            session.setAttribute(OPERATOR, logins.password(user, password.toCharArray(), null, source(session)));
+            return true;
+        } catch (LoginRefusedException e) {
+            return false;
+        }
+    }
+
+    /** Who logged in on this session; throws when the login is refused after all (the account locked meanwhile). */
+    static Operator operator(Logins logins, ServerSession session) throws LoginRefusedException {
+        synchronized (session) {
+            Operator operator = session.getAttribute(OPERATOR);
+            if (operator != null) {
+                return operator;
+            }
+            OfferedKey key = session.getAttribute(KEY);
+            if (key == null || !key.user().equals(session.getUsername())) {
+                throw new LoginRefusedException(LoginRefusedException.Reason.NOT_ALLOWED, "Login refused");
+            }
+            operator = logins.publicKey(key.user(), key.type(), key.blob(), source(session));
+            session.setAttribute(OPERATOR, operator);
+            return operator;
+        }
+    }
+
+    /** {@code ssh <address>}: the address without the port, so the lockout counts per machine, not per connection. */
+    static String source(ServerSession session) {
+        SocketAddress address = session.getClientAddress();
+        return "ssh " + (address instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(address));
+    }
+}

@@ -1,0 +1,146 @@
+package org.carehost.ssh.internal;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.carehost.operators.LoginRefusedException;
+import org.carehost.operators.Logins;
+import org.carehost.operators.Operator;
+import org.carehost.operators.Role;
+import org.carehost.shell.OperatorShell;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.completer.StringsCompleter;
+import org.jline.terminal.Size;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * The interactive shell over SSH: a JLine line editor (history, Tab completion of the commands the operator's role
+ * allows) on the SSH channel, each line run in the operator's session. {@code exit}, {@code logout} or Ctrl-D end the
+ * connection, never the container.
+ */
+final class InteractiveShell implements Command {
+
+    private final OperatorShell shell;
+    private final Logins logins;
+    private InputStream in;
+    private OutputStream out;
+    private OutputStream err;
+    private ExitCallback exit;
+    private Thread thread;
+
+    InteractiveShell(OperatorShell shell, Logins logins) {
+        this.shell = shell;
+        this.logins = logins;
+    }
+
+    @Override
+    public void setInputStream(InputStream in) {
+        this.in = in;
+    }
+
+    @Override
+    public void setOutputStream(OutputStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void setErrorStream(OutputStream err) {
+        this.err = err;
+    }
+
+    @Override
+    public void setExitCallback(ExitCallback exit) {
+        this.exit = exit;
+    }
+
+    @Override
+    public void start(ChannelSession channel, Environment environment) {
+        thread = new Thread(() -> run(channel, environment), "carehost-ssh-shell");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run(ChannelSession channel, Environment environment) {
+        int status = 0;
+        Operator operator;
+        try {
+            operator = Authentication.operator(logins, channel.getServerSession());
+        } catch (LoginRefusedException e) {
+            new PrintStream(err, true, StandardCharsets.UTF_8).print(e.getMessage() + "\r\n");
+            exit.onExit(1);
+            return;
+        }
+        Map<String, String> env = environment.getEnv();
+        try (Terminal terminal = TerminalBuilder.builder().system(false).name("carehost-ssh")
+                .streams(in, out).type(env.getOrDefault(Environment.ENV_TERM, "xterm"))
+                .size(new Size(number(env.get(Environment.ENV_COLUMNS), 80), number(env.get(Environment.ENV_LINES), 24)))
+                .encoding(StandardCharsets.UTF_8).build()) {
+            LineReader reader = LineReaderBuilder.builder().terminal(terminal)
+                    .completer(new StringsCompleter(shell.commands(operator))).build();
+            PrintStream print = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
+            try (CommandSession session = shell.open(operator, Authentication.source(channel.getServerSession()),
+                    terminal.input(), print, print)) {
+                terminal.writer().println("Carehost: logged in as " + operator.name() + " ("
+                        + Role.text(operator.roles()) + "). 'help' lists commands; 'exit' logs out.");
+                terminal.flush();
+                while (true) {
+                    String line;
+                    try {
+                        line = reader.readLine(operator.name() + "@carehost> ");
+                    } catch (UserInterruptException e) {
+                        continue;
+                    } catch (EndOfFileException e) {
+                        break;
+                    }
+                    String command = line.strip();
+                    if (command.isEmpty()) {
+                        continue;
+                    }
+                    if (command.equals("exit") || command.equals("logout") || command.equals("quit")) {
+                        break;
+                    }
+                    try {
+                        Object result = session.execute(command);
+                        if (result != null) {
+                            terminal.writer().println(session.format(result, Converter.INSPECT));
+                        }
+                    } catch (Exception e) {
+                        terminal.writer().println("Error: " + Messages.of(e));
+                    }
+                    terminal.flush();
+                }
+            }
+        } catch (Exception e) {
+            status = 1;
+        }
+        exit.onExit(status);
+    }
+
+    private static int number(String text, int fallback) {
+        try {
+            return text == null ? fallback : Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    @Override
+    public void destroy(ChannelSession channel) {
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}

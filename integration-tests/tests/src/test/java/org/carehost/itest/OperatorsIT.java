@@ -1,0 +1,299 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.carehost.audit.AuditLog;
+import org.carehost.context.Tenants;
+import org.carehost.operators.IssuedToken;
+import org.carehost.operators.LoginRefusedException;
+import org.carehost.operators.Logins;
+import org.carehost.operators.Operator;
+import org.carehost.operators.OperatorAccounts;
+import org.carehost.operators.Role;
+import org.carehost.operators.SecondFactorEnrollment;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.shell.OperatorShell;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * Operator accounts and the shell's role checks (issue 19, items 1, 2 and 8) on the real bundles and H2: the local
+ * console creates accounts, logins lock out, tokens expire and are revoked, and a remote operator's session refuses
+ * (and audits) what their role may not do. Each test uses accounts of its own.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class OperatorsIT {
+
+    private static final String PASSWORD = "correct horse battery staple";
+
+    @Inject
+    OperatorAccounts accounts;
+    @Inject
+    Logins logins;
+    @Inject
+    OperatorShell shell;
+    @Inject
+    CommandProcessor processor;
+    @Inject
+    AuditLog audit;
+    @Inject
+    Tenants tenants;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        return new Option[] {ContainerOptions.hostServicesInMemory("operators"), ContainerOptions.gogoCommands()};
+    }
+
+    /** Proves the first admin is made at the local console (the OS user, an admin) and that passwords are hashed. */
+    @Test
+    public void theLocalConsoleCreatesTheFirstAdmin() throws Exception {
+        String added = Shell.run(processor, "user:add --roles admin root.admin");
+        assertTrue(added, added.contains("Added root.admin (admin)"));
+        String password = added.lines().filter(line -> line.startsWith("Password (shown once): ")).findFirst()
+                .orElseThrow().substring("Password (shown once): ".length());
+        assertEquals(20, password.length());
+        assertTrue(accounts.adminExists());
+        assertTrue(Shell.run(processor, "user:list").contains("root.admin"));
+        String whoami = Shell.run(processor, "user:whoami");
+        assertTrue(whoami, whoami.contains("(admin; console)"));
+        // The audit record of the change names the OS user at the console.
+        AuditRecord record = latest("user:add");
+        assertEquals(System.getProperty("user.name").replaceAll("[^A-Za-z0-9._@-]", "_"), record.user());
+        assertEquals("root.admin", record.resourceId());
+        // An admin's password login needs a second factor; none is enrolled yet.
+        LoginRefusedException refused = assertThrows(LoginRefusedException.class,
+                () -> logins.password("root.admin", password.toCharArray(), null, "test 10.0.0.1"));
+        assertEquals(LoginRefusedException.Reason.SECOND_FACTOR_NEEDED, refused.reason());
+        assertThrows(IllegalArgumentException.class, () -> accounts.disable("root.admin"));
+    }
+
+    /** Proves TOTP (RFC 6238) and recovery codes: the right code works once, a reused or wrong one does not. */
+    @Test
+    public void aSecondFactorWorksOnceAndRecoveryCodesToo() throws Exception {
+        accounts.add("carol", Set.of(Role.AUDITOR), Set.of(), PASSWORD.toCharArray());
+        SecondFactorEnrollment enrollment = accounts.enrollSecondFactor("carol");
+        assertEquals(10, enrollment.recoveryCodes().size());
+        assertThrows(LoginRefusedException.class,
+                () -> logins.password("carol", PASSWORD.toCharArray(), "000000".equals(code(enrollment.secret()))
+                        ? "111111" : "000000", "test 10.0.0.2"));
+        String code = code(enrollment.secret());
+        Operator carol = logins.password("carol", PASSWORD.toCharArray(), code, "test 10.0.0.2");
+        assertTrue(carol.has(Role.AUDITOR));
+        LoginRefusedException replay = assertThrows(LoginRefusedException.class,
+                () -> logins.password("carol", PASSWORD.toCharArray(), code, "test 10.0.0.2"));
+        assertEquals(LoginRefusedException.Reason.SECOND_FACTOR_WRONG, replay.reason());
+        String recovery = enrollment.recoveryCodes().get(3);
+        assertEquals("carol", logins.password("carol", PASSWORD.toCharArray(), recovery, "test 10.0.0.2").name());
+        assertThrows(LoginRefusedException.class,
+                () -> logins.password("carol", PASSWORD.toCharArray(), recovery, "test 10.0.0.2"));
+    }
+
+    /** Proves item 8's lockout: wrong password five times locks the account, even for the right password. */
+    @Test
+    public void wrongPasswordsLockTheAccountAndAreAudited() throws Exception {
+        accounts.add("bob", Set.of(Role.OPERATOR), Set.of(), PASSWORD.toCharArray());
+        for (int i = 0; i < 5; i++) {
+            LoginRefusedException refused = assertThrows(LoginRefusedException.class,
+                    () -> logins.password("bob", "not the password".toCharArray(), null, "test 10.0.1." + 7));
+            assertEquals(LoginRefusedException.Reason.BAD_CREDENTIALS, refused.reason());
+        }
+        LoginRefusedException locked = assertThrows(LoginRefusedException.class,
+                () -> logins.password("bob", PASSWORD.toCharArray(), null, "test 10.0.1.8"));
+        assertEquals(LoginRefusedException.Reason.LOCKED_ACCOUNT, locked.reason());
+        List<AuditRecord> denied = audit.query(new AuditQuery(null, "operators", "bob", AuditOutcome.DENIED, null,
+                null, 0, 20)).items();
+        assertEquals(6, denied.size());
+        assertTrue(denied.stream().anyMatch(record -> record.reason().contains("account locked")));
+        // An admin's new password clears the lockout.
+        Shell.run(processor, "user:passwd --password '" + PASSWORD + "' bob");
+        assertEquals("bob", logins.password("bob", PASSWORD.toCharArray(), null, "test 10.0.1.8").name());
+    }
+
+    /**
+     * Proves the lockout per source address: 20 failures from one address (bad tokens here: they cost no PBKDF2), then
+     * even a right password login from it is refused before the password is checked; another address gets in.
+     */
+    @Test
+    public void oneAddressGuessingIsRefusedWhateverItTries() throws Exception {
+        accounts.add("dave", Set.of(Role.OPERATOR), Set.of(), PASSWORD.toCharArray());
+        for (int i = 0; i < 20; i++) {
+            String guess = "chk_guess" + i;
+            assertThrows(LoginRefusedException.class, () -> logins.token(guess, "http 10.9.9.9"));
+        }
+        LoginRefusedException refused = assertThrows(LoginRefusedException.class,
+                () -> logins.password("dave", PASSWORD.toCharArray(), null, "ssh 10.9.9.9"));
+        assertEquals(LoginRefusedException.Reason.LOCKED_SOURCE, refused.reason());
+        assertEquals("dave", logins.password("dave", PASSWORD.toCharArray(), null, "ssh 10.9.9.10").name());
+    }
+
+    /** Proves API tokens: 256 bits shown once, work until revoked, refused for a disabled account. */
+    @Test
+    public void tokensWorkUntilRevokedOrTheAccountIsDisabled() throws Exception {
+        accounts.add("erin", Set.of(Role.OPERATOR), Set.of(), PASSWORD.toCharArray());
+        IssuedToken token = accounts.issueToken("erin", "ci", Duration.ofDays(1));
+        assertTrue(token.secret().startsWith("chk_"));
+        assertEquals(4 + 43, token.secret().length()); // 32 bytes, base64url without padding
+        assertEquals("erin", logins.token(token.secret(), "http 127.0.0.1").name());
+        assertThrows(LoginRefusedException.class, () -> logins.token(token.secret() + "x", "http 127.0.0.1"));
+        IssuedToken second = accounts.issueToken("erin", "backup", Duration.ofDays(1));
+        assertTrue(accounts.revokeToken("erin", token.id()));
+        assertThrows(LoginRefusedException.class, () -> logins.token(token.secret(), "http 127.0.0.1"));
+        assertEquals("erin", logins.token(second.secret(), "http 127.0.0.1").name());
+        Shell.run(processor, "user:disable erin");
+        assertThrows(LoginRefusedException.class, () -> logins.token(second.secret(), "http 127.0.0.1"));
+        assertThrows(IllegalArgumentException.class,
+                () -> accounts.issueToken("erin", "too long", Duration.ofDays(400)));
+    }
+
+    /** Proves bad input changes nothing: unknown role, short password, bad key, hospital-admin without tenant. */
+    @Test
+    public void badInputIsRefusedWithAClearMessage() throws Exception {
+        assertEquals("Unknown role 'superuser'; roles are admin, hospital-admin, auditor, operator",
+                assertThrows(IllegalArgumentException.class, () -> Role.parse("superuser")).getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> accounts.add("frank", Set.of(Role.OPERATOR), Set.of(), "short".toCharArray()));
+        assertThrows(IllegalArgumentException.class,
+                () -> accounts.add("frank", Set.of(Role.HOSPITAL_ADMIN), Set.of(), PASSWORD.toCharArray()));
+        assertThrows(IllegalArgumentException.class,
+                () -> accounts.add("frank", Set.of(Role.HOSPITAL_ADMIN), Set.of("nowhere"), PASSWORD.toCharArray()));
+        assertThrows(IllegalArgumentException.class,
+                () -> accounts.add("<script>", Set.of(Role.OPERATOR), Set.of(), PASSWORD.toCharArray()));
+        assertTrue(accounts.find("frank").isEmpty());
+        accounts.add("frank", Set.of(Role.OPERATOR), Set.of(), PASSWORD.toCharArray());
+        assertThrows(IllegalArgumentException.class, () -> accounts.addKey("frank", "ssh-ed25519 AAAA"));
+        assertTrue(accounts.keys("frank").isEmpty());
+    }
+
+    /**
+     * Proves the role check in one place (item 3's auditor running plugin:stop): refused with a clear message and
+     * audited; allowed commands run; the framework's context and method calls on objects are not reachable.
+     */
+    @Test
+    public void aRemoteSessionRunsOnlyWhatItsRoleAllows() throws Exception {
+        Operator auditor = accounts.add("gina", Set.of(Role.AUDITOR), Set.of(), PASSWORD.toCharArray());
+        String stop = failure(auditor, "plugin:stop org.carehost.sample.hello");
+        assertEquals("Refused: gina (auditor) may not run plugin:stop; it needs the role admin or operator", stop);
+        AuditRecord refusal = latest("shell.command");
+        assertEquals("gina", refusal.user());
+        assertEquals(AuditOutcome.DENIED, refusal.outcome());
+        assertTrue(refusal.reason().contains("plugin:stop"));
+        // Unscoped names stand for every command of that name: 'stop' is also felix:stop.
+        assertTrue(failure(auditor, "stop 0").startsWith("Refused: gina (auditor) may not run "));
+        assertTrue(run(auditor, "audit:tail 1").contains("shell.command"));
+        assertTrue(run(auditor, "user:whoami").startsWith("gina (auditor; accounts)"));
+        assertTrue(failure(auditor, "user:add --roles admin mallory").startsWith("Refused"));
+        assertTrue(accounts.find("mallory").isEmpty());
+        // Gogo's way around commands: the framework's bundle context, and methods on objects.
+        try (CommandSession plain = processor.createSession(new ByteArrayInputStream(new byte[0]), System.out, System.out);
+                CommandSession guarded = shell.open(auditor, "test", new ByteArrayInputStream(new byte[0]), System.out,
+                        System.out)) {
+            assertTrue(plain.get(".context") instanceof org.osgi.framework.BundleContext);
+            assertEquals(null, guarded.get(".context"));
+        }
+        assertTrue(failure(auditor, "x = abc ; $x length").startsWith("Refused: gina may not call methods"));
+        assertTrue(failure(auditor, "$x getClass").startsWith("Refused"));
+    }
+
+    /** Proves hospital admins act only in their own tenants and operators only as themselves (item 2). */
+    @Test
+    public void hospitalAdminsStayInTheirTenantsAndNobodyButAnAdminActsForOthers() throws Exception {
+        tenants.create("harbor", "Harbor General", "test");
+        tenants.create("hill", "Hill Clinic", "test");
+        Operator hospitalAdmin = accounts.add("hank", Set.of(Role.HOSPITAL_ADMIN), Set.of("harbor"),
+                PASSWORD.toCharArray());
+        assertTrue(run(hospitalAdmin, "context:show").contains("harbor"));
+        String other = failure(hospitalAdmin, "plugin:enable org.carehost.sample.hello --tenant hill");
+        assertEquals("Refused: hank does not administer tenant 'hill' (plugin:enable)", other);
+        assertTrue(failure(hospitalAdmin, "context:set --tenant hill").startsWith("Refused"));
+        assertTrue(failure(hospitalAdmin, "context:set --tenant harbor --user dr.who").contains("only their own user"));
+        assertTrue(failure(hospitalAdmin, "plugin:stop x").startsWith("Refused"));
+        String own = run(hospitalAdmin, "context:set --tenant harbor --roles physician");
+        assertTrue(own, own.contains("hank") && own.contains("hospital-admin") && own.contains("physician"));
+        // The local console (an admin) may act for an integration user; each record says who really acts.
+        String actFor = Shell.run(processor, "context:set --user integration.bot");
+        assertTrue(actFor, actFor.contains("via@"));
+        AuditRecord record = latest("context.act-for");
+        assertEquals("integration.bot", record.resourceId());
+        assertNotEquals("integration.bot", record.user());
+    }
+
+    private String run(Operator operator, String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        try (CommandSession session = shell.open(operator, "test 127.0.0.1", new ByteArrayInputStream(new byte[0]),
+                print, print)) {
+            Object result = session.execute(command);
+            if (result != null) {
+                print.println(session.format(result, Converter.INSPECT));
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String failure(Operator operator, String command) {
+        Exception e = assertThrows(Exception.class, () -> run(operator, command));
+        Throwable cause = e;
+        while (!(cause instanceof SecurityException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
+    }
+
+    private AuditRecord latest(String operation) {
+        return audit.query(AuditQuery.latest(50)).items().stream().filter(r -> r.operation().equals(operation))
+                .findFirst().orElseThrow(() -> new AssertionError("no audit record of " + operation));
+    }
+
+    /** The current TOTP code (RFC 6238, SHA-1, 30 s, 6 digits), computed here independently of the container. */
+    private static String code(String base32) throws Exception {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        ByteArrayOutputStream key = new ByteArrayOutputStream();
+        int buffer = 0;
+        int bits = 0;
+        for (char c : base32.toUpperCase(Locale.ROOT).toCharArray()) {
+            buffer = (buffer << 5) | alphabet.indexOf(c);
+            bits += 5;
+            if (bits >= 8) {
+                key.write((buffer >> (bits - 8)) & 0xff);
+                bits -= 8;
+            }
+        }
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(key.toByteArray(), "HmacSHA1"));
+        byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(Instant.now().getEpochSecond() / 30).array());
+        int offset = hash[hash.length - 1] & 0x0f;
+        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
+                | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+        return String.format(Locale.ROOT, "%06d", binary % 1_000_000);
+    }
+}

@@ -1,0 +1,309 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The real {@code carehost.jar} reached from outside (issue 19, items 3, 4 and 8): the local console makes the accounts,
+ * then the OpenSSH client logs in with an ed25519 key and runs a command, and the JDK's HTTP client uses the admin API
+ * with a bearer token and with a session cookie and its CSRF token. Loopback and free ports only.
+ */
+public class RemoteAccessIT {
+
+    private static final String PASSWORD = "correct horse battery staple";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Process process;
+    private static OutputStream console;
+    private static Path home;
+    private static int httpPort;
+    private static int sshPort;
+    private static String adminToken;
+    private static String auditorToken;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @BeforeClass
+    public static void startTheContainerAndMakeAccounts() throws Exception {
+        home = CarehostProcess.freshHome("remote");
+        httpPort = freePort();
+        sshPort = freePort();
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + sshPort + "\n");
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "admin1@test", "-f", home.resolve("id_ed25519").toString());
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "aud1@test", "-f", home.resolve("aud_ed25519").toString());
+        String publicKey = Files.readString(home.resolve("id_ed25519.pub")).strip();
+        String auditorKey = Files.readString(home.resolve("aud_ed25519.pub")).strip();
+        process = CarehostProcess.start(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort);
+        console = process.getOutputStream();
+        type("user:add --roles admin --password '" + PASSWORD + "' admin1");
+        type("user:add --roles operator --password '" + PASSWORD + "' op1");
+        type("user:add --roles auditor --password '" + PASSWORD + "' aud1");
+        type("user:key-add admin1 " + publicKey);
+        type("user:key-add aud1 " + auditorKey);
+        type("user:token --label it admin1");
+        type("user:token --label it aud1");
+        List<String> tokens = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (tokens.size() < 2) {
+            assertTrue("tokens never printed; stdout:\n" + Files.readString(home.resolve("stdout.txt")) + "\nstderr:\n"
+                    + Files.readString(home.resolve("stderr.txt")), System.nanoTime() < deadline && process.isAlive());
+            tokens = Files.readString(home.resolve("stdout.txt")).lines().filter(l -> l.startsWith("chk_")).toList();
+            Thread.sleep(100);
+        }
+        adminToken = tokens.get(0);
+        auditorToken = tokens.get(1);
+        // The API answers once Felix HTTP has taken its configuration from etc/.
+        while (true) {
+            try {
+                HttpResponse<String> response = get("/api/v1/openapi.json", null);
+                if (response.statusCode() == 200) {
+                    break;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            assertTrue("HTTP never answered on " + httpPort, System.nanoTime() < deadline && process.isAlive());
+            Thread.sleep(100);
+        }
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (process != null) {
+            console.close(); // the end of the script: the container stops
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Proves the README's one-off SSH command with OpenSSH's own client and an ed25519 key (item 3). */
+    @Test
+    public void openSshRunsAOneOffCommand() throws Exception {
+        Process ssh = new ProcessBuilder("ssh", "-p", String.valueOf(sshPort), "-i", home.resolve("id_ed25519").toString(),
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                "-o", "IdentitiesOnly=yes", "admin1@127.0.0.1", "plugin:list").redirectErrorStream(false).start();
+        String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(ssh.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(out + err, 0, ssh.exitValue());
+        assertTrue(out, out.contains("org.carehost.sample.hello"));
+        Process stranger = new ProcessBuilder("ssh", "-p", String.valueOf(sshPort), "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "PubkeyAuthentication=no",
+                "admin1@127.0.0.1", "plugin:list").start();
+        stranger.getInputStream().readAllBytes();
+        assertTrue(stranger.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("no key, no password: refused", 255, stranger.exitValue());
+    }
+
+    /** Proves item 3's refusal: an auditor's plugin:stop over SSH fails with a clear message and exit status 1. */
+    @Test
+    public void anAuditorMayNotStopAPluginOverSsh() throws Exception {
+        Process ssh = ssh("aud_ed25519", "aud1", "plugin:stop org.carehost.sample.hello");
+        String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(ssh.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(out + err, 1, ssh.exitValue());
+        assertTrue(err, err.contains("Refused: aud1 (auditor) may not run plugin:stop; it needs the role admin or operator"));
+        assertTrue(get("/api/v1/plugins/org.carehost.sample.hello", adminToken).body().contains("\"ACTIVE\""));
+    }
+
+    /** Proves the interactive SSH shell: a prompt, Tab completion, and 'exit' ends the session, not the container. */
+    @Test
+    public void theInteractiveShellCompletesAndExitLogsOut() throws Exception {
+        Process ssh = new ProcessBuilder("ssh", "-tt", "-p", String.valueOf(sshPort), "-i",
+                home.resolve("id_ed25519").toString(), "-o", "StrictHostKeyChecking=no", "-o",
+                "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "admin1@127.0.0.1")
+                .redirectErrorStream(true).start();
+        StringBuilder screen = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try {
+                byte[] buffer = new byte[4096];
+                int read;
+                while ((read = ssh.getInputStream().read(buffer)) >= 0) {
+                    synchronized (screen) {
+                        screen.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                        screen.notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // the connection ended
+            }
+        });
+        reader.start();
+        awaitScreen(screen, "admin1@carehost> ");
+        ssh.getOutputStream().write("user:whoa\t\r".getBytes(StandardCharsets.UTF_8));
+        ssh.getOutputStream().flush();
+        awaitScreen(screen, "admin1 (admin; accounts)");
+        ssh.getOutputStream().write("exit\r".getBytes(StandardCharsets.UTF_8));
+        ssh.getOutputStream().flush();
+        assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
+        assertTrue("the container runs on", process.isAlive());
+    }
+
+    /** Proves a taken port is a clear error in the log and the container runs on without that listener. */
+    @Test
+    public void aTakenSshPortIsLoggedAndTheContainerRunsOn() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path other = CarehostProcess.freshHome("taken");
+            Files.createDirectories(other.resolve("etc"));
+            Files.writeString(other.resolve("etc/org.carehost.ssh.cfg"), "port=" + taken.getLocalPort() + "\n");
+            Process container = CarehostProcess.start(other, CarehostProcess.thisJava(),
+                    "-Dorg.osgi.service.http.port=" + freePort());
+            try (OutputStream input = container.getOutputStream()) {
+                CarehostProcess.awaitFile(container, other.resolve("data/log/carehost.log"),
+                        "SSH shell not started: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+                input.write("plugin:list\n".getBytes(StandardCharsets.UTF_8));
+                input.flush();
+                CarehostProcess.awaitFile(container, other.resolve("stdout.txt"), "org.carehost.sample.hello");
+            }
+            assertTrue(container.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, container.exitValue());
+        }
+    }
+
+    /** Proves bearer tokens, roles and problem JSON (items 4 and 8). */
+    @Test
+    public void theApiAnswersWithATokenAndRefusesWithProblems() throws Exception {
+        HttpResponse<String> anonymous = get("/api/v1/plugins", null);
+        assertEquals(401, anonymous.statusCode());
+        assertEquals("application/problem+json", anonymous.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals(401, JSON.readTree(anonymous.body()).get("status").asInt());
+        HttpResponse<String> plugins = get("/api/v1/plugins", adminToken);
+        assertEquals(plugins.body(), 200, plugins.statusCode());
+        assertTrue(plugins.body(), plugins.body().contains("\"symbolicName\":\"org.carehost.sample.hello\""));
+        HttpResponse<String> auditor = get("/api/v1/plugins", auditorToken);
+        assertEquals(403, auditor.statusCode());
+        assertTrue(auditor.body(), JSON.readTree(auditor.body()).get("detail").asText().contains("aud1 (auditor)"));
+        assertEquals(401, get("/api/v1/plugins", adminToken + "x").statusCode());
+        HttpResponse<String> missing = get("/api/v1/plugins/no.such.plugin", adminToken);
+        assertEquals(404, missing.statusCode());
+        assertEquals(403, get("/api/v1/users", auditorToken).statusCode());
+        assertTrue(get("/api/v1/users", adminToken).body().contains("op1"));
+    }
+
+    /** Proves the session cookie (HttpOnly, SameSite=Strict) and that a state change without the CSRF token is refused. */
+    @Test
+    public void aBrowserSessionNeedsItsCsrfTokenForChanges() throws Exception {
+        HttpResponse<String> login = send("POST", "/api/v1/session",
+                "{\"user\":\"op1\",\"password\":\"" + PASSWORD + "\"}", Map.of());
+        assertEquals(login.body(), 200, login.statusCode());
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(setCookie, setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"));
+        String cookie = setCookie.split(";")[0];
+        String csrf = JSON.readTree(login.body()).get("csrfToken").asText();
+        HttpResponse<String> forged = send("POST", "/api/v1/plugins/org.carehost.sample.hello/stop", "",
+                Map.of("Cookie", cookie));
+        assertEquals(403, forged.statusCode());
+        assertEquals("https://carehost.org/problems/csrf", JSON.readTree(forged.body()).get("type").asText());
+        assertTrue(get("/api/v1/plugins/org.carehost.sample.hello", adminToken).body().contains("\"ACTIVE\""));
+        HttpResponse<String> stop = send("POST", "/api/v1/plugins/org.carehost.sample.hello/stop", "",
+                Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
+        assertEquals(stop.body(), 200, stop.statusCode());
+        HttpResponse<String> start = send("POST", "/api/v1/plugins/org.carehost.sample.hello/start", "",
+                Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
+        assertEquals(start.body(), 200, start.statusCode());
+        HttpResponse<String> wrong = send("POST", "/api/v1/session", "{\"user\":\"op1\",\"password\":\"nope nope nope\"}",
+                Map.of());
+        assertEquals(401, wrong.statusCode());
+    }
+
+    /** Proves every path the OpenAPI document lists answers (none is a 404 for lack of an endpoint). */
+    @Test
+    public void everyDocumentedPathAnswers() throws Exception {
+        JsonNode paths = JSON.readTree(get("/api/v1/openapi.json", null).body()).get("paths");
+        int checked = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> path = it.next();
+            String concrete = path.getKey().replace("{plugin}", "org.carehost.sample.hello");
+            for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext();) {
+                String method = methods.next().toUpperCase(java.util.Locale.ROOT);
+                if (concrete.endsWith("/session") && !method.equals("GET")) {
+                    continue; // logging in and out is proved above; here the admin's token stays valid
+                }
+                HttpResponse<String> response = send(method, concrete, method.equals("GET") ? null : "",
+                        Map.of("Authorization", "Bearer " + adminToken));
+                assertTrue(method + " " + concrete + " answered " + response.statusCode() + ": " + response.body(),
+                        response.statusCode() != 404 && response.statusCode() != 405 && response.statusCode() < 500);
+                checked++;
+            }
+        }
+        assertTrue("the document lists the endpoints", checked >= 8);
+    }
+
+    private static Process ssh(String key, String user, String command) throws IOException {
+        return new ProcessBuilder("ssh", "-p", String.valueOf(sshPort), "-i", home.resolve(key).toString(),
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                "-o", "IdentitiesOnly=yes", user + "@127.0.0.1", command).start();
+    }
+
+    private static void awaitScreen(StringBuilder screen, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        synchronized (screen) {
+            while (screen.indexOf(text) < 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                assertTrue("'" + text + "' never appeared; the screen shows:\n" + screen, left > 0);
+                screen.wait(left);
+            }
+        }
+    }
+
+    private static void type(String line) throws IOException {
+        console.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        console.flush();
+    }
+
+    private static HttpResponse<String> get(String path, String token) throws Exception {
+        return send("GET", path, null, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null && !body.isEmpty()) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(out, 0, child.exitValue());
+    }
+}
