@@ -56,7 +56,7 @@ public final class PluginDataCommand implements Function {
         }
         long bytes = data.used(name, tenant);
         int removed = data.purge(name, tenant);
-        Operator.audit(log, binder, AuditAction.DELETE, "plugin.purge-data", "PluginData", null, null,
+        ActingOperator.audit(log, binder, AuditAction.DELETE, "plugin.purge-data", "PluginData", null, null,
                 name + " in tenant " + tenant + ": " + removed + " documents, " + bytes + " bytes");
         return "Removed " + removed + " document(s) (" + bytes + " bytes) of " + name + " in tenant " + tenant + ".\n";
     }
