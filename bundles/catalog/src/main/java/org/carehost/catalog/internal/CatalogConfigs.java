@@ -55,6 +55,12 @@ final class CatalogConfigs {
             throw new CatalogException("'" + name + "' is not a valid catalog name: use letters, digits, . _ - "
                     + "(at most 64, starting with a letter or digit).");
         }
+        for (CatalogSource existing : sources()) {
+            if (existing.name().equalsIgnoreCase(name) && existing.file() != null) {
+                throw new CatalogException("Catalog " + name + " comes from " + existing.file()
+                        + "; edit that file to change it (Carehost does not rewrite your files in etc/).");
+            }
+        }
         url = Fetcher.normalize(url);
         Fetcher.check(url);
         List<String> signers = trust == null || trust.isEmpty() ? List.of("*") : trust;
@@ -82,6 +88,10 @@ final class CatalogConfigs {
 
     void remove(String name) throws CatalogException {
         CatalogSource source = find(name);
+        if (source.file() != null) {
+            throw new CatalogException("Catalog " + name + " comes from " + source.file()
+                    + "; delete that file to remove it (Carehost does not rewrite your files in etc/).");
+        }
         try {
             Configuration[] found = configAdmin.listConfigurations("(service.pid=" + source.pid() + ")");
             if (found == null) {

@@ -3,7 +3,7 @@ package org.carehost.catalog.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** One catalog: {@code etc/org.carehost.catalog~<name>.cfg}, or {@code catalog:add <name> <url>}. */
+/** One catalog: {@code etc/org.carehost.catalog-<name>.cfg}, or {@code catalog:add <name> <url>}. */
 @ObjectClassDefinition(id = CatalogConfiguration.FACTORY_PID, name = "Carehost plugin catalog",
         description = "A repository index (OSGi R5 index.xml, optionally gzipped) that offers plugins and their "
                 + "library bundles.")

@@ -30,6 +30,7 @@ public final class CatalogSource {
     private final String name;
     private final String pid;
     private final String url;
+    private final String file;
     private final List<String> trust;
     private final long cacheNanos;
     private final Fetcher fetcher;
@@ -44,6 +45,8 @@ public final class CatalogSource {
         int tilde = pid.indexOf('~');
         this.name = !configured.isEmpty() ? configured : tilde >= 0 ? pid.substring(tilde + 1) : pid;
         this.url = config.url() == null ? "" : config.url().trim();
+        Object fromFile = properties.get("felix.fileinstall.filename");
+        this.file = fromFile == null ? null : fromFile.toString();
         List<String> signers = new ArrayList<>();
         for (String signer : config.trust() == null ? new String[0] : config.trust()) {
             if (signer != null && !signer.isBlank()) {
@@ -65,6 +68,11 @@ public final class CatalogSource {
 
     String url() {
         return url;
+    }
+
+    /** The {@code etc/} file this catalog's configuration comes from, or null when it was added in the shell. */
+    String file() {
+        return file;
     }
 
     List<String> trust() {

@@ -21,7 +21,7 @@ final class CatalogText {
 
     static String catalogs(List<CatalogStatus> catalogs) {
         if (catalogs.isEmpty()) {
-            return "No catalogs. Add one: catalog:add <name> <url> (or etc/org.carehost.catalog~<name>.cfg with url=...).";
+            return "No catalogs. Add one: catalog:add <name> <url> (or etc/org.carehost.catalog-<name>.cfg with url=...).";
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"name", "url", "trust", "bundles", "status"});
