@@ -50,7 +50,7 @@ public final class AuditBatchProbe {
                 ddl.execute("CREATE TABLE probe_bare " + TABLE);
             }
             long[] seq = {0};
-            // 1: as the writer does it today
+            // 1: as the writer did it before PostgresWriter (advisory lock, head, batched insert, commit)
             long[][] steps = new long[4][batches];
             long[] total1 = new long[batches];
             for (int b = 0; b < batches; b++) {
@@ -94,9 +94,9 @@ public final class AuditBatchProbe {
                 roundTrip[b] = t3 - t2;
             }
             System.out.printf("%d batches of %d records, medians in us%n", batches, batch);
-            System.out.printf("as written today (one transaction): lock %d, head %d, insert %d, commit %d = %d%n",
+            System.out.printf("the previous writer (one transaction): lock %d, head %d, insert %d, commit %d = %d%n",
                     median(steps[0]), median(steps[1]), median(steps[2]), median(steps[3]), median(total1));
-            System.out.printf("one multi-row INSERT, auto-commit: %d with the indexes (pkey, plugin, recorded_at), %d "
+            System.out.printf("one multi-row INSERT, auto-commit (PostgresWriter): %d with the indexes (pkey, plugin, recorded_at), %d "
                     + "with the primary key only%n", median(multi), median(bare));
             System.out.printf("a bare round trip (SELECT 1): %d%n", median(roundTrip));
             try (Statement ddl = connection.createStatement()) {
