@@ -89,7 +89,9 @@ final class Readiness {
         for (Bundle bundle : context.getBundles()) {
             int level = bundle.adapt(BundleStartLevel.class).getStartLevel();
             boolean fragment = bundle.getHeaders("").get("Fragment-Host") != null;
-            if (level < pluginStartLevel && !fragment && bundle.getState() != Bundle.ACTIVE && level <= levels.getStartLevel()) {
+            // Every container bundle, not only those at or below the level reached: the launcher may not pass the
+            // beginning start level on as a property (then target is 1), and the container's bundles go above 40.
+            if (level < pluginStartLevel && !fragment && bundle.getState() != Bundle.ACTIVE) {
                 missing.add("bundle " + bundle.getSymbolicName() + " is not active");
             }
         }
