@@ -58,7 +58,9 @@ public final class ApiServlet extends HttpServlet {
         this.logins = logins;
         this.binder = binder;
         this.sessions = new WebSessions(Clock.systemUTC());
-        this.json = new ObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        this.json = new ObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).registerModule(
+                new com.fasterxml.jackson.databind.module.SimpleModule("carehost-times").addSerializer(
+                        java.time.Instant.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
         this.routes = new Endpoints(plugins, tenants, accounts, logins, sessions, json).routes();
         this.openApi = OpenApi.document(routes);
     }
@@ -175,10 +177,12 @@ public final class ApiServlet extends HttpServlet {
     }
 
     private void write(HttpServletResponse response, Object body) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(body); // whole, before the status: a failure here is still a problem
         response.setStatus(200);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        json.writeValue(response.getOutputStream(), body);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
     }
 }

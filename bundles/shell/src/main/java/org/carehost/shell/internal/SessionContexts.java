@@ -18,9 +18,8 @@ import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.context.Purpose;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 
 /**
  * The care context of each shell session ({@code context:set}), for the commands it runs: Gogo runs a command
@@ -41,14 +40,15 @@ public final class SessionContexts implements ContextSource {
     private final Operator console;
 
     /**
-     * Dynamic and optional: the binder asks this component for contexts (a greedy reference of its own), so a static
-     * reference back would be a cycle SCR cannot activate. Until it is bound, sessions have only what context:set gave.
+     * The binder is looked up when a session first needs its default context, not referenced: the binder asks this
+     * component for contexts (a greedy reference of its own), and a reference back is a cycle that SCR resolves by
+     * leaving one side unbound, depending on which activates first.
      */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ContextBinder binder;
+    private final BundleContext bundleContext;
 
     @Activate
-    public SessionContexts() {
+    public SessionContexts(BundleContext bundleContext) {
+        this.bundleContext = bundleContext;
         this.console = new Operator(consoleUser(System.getProperty("user.name")), Set.of(Role.ADMIN), Set.of(), false,
                 false, Instant.now(), "console");
     }
@@ -91,14 +91,19 @@ public final class SessionContexts implements ContextSource {
     }
 
     private CareContext defaultContext(CommandSession session) {
-        ContextBinder declaring = binder;
+        ServiceReference<ContextBinder> reference = bundleContext.getServiceReference(ContextBinder.class);
+        ContextBinder declaring = reference == null ? null : bundleContext.getService(reference);
         if (declaring == null) {
             return null;
         }
-        Operator operator = operator(session);
-        String tenant = operator.isAdmin() || operator.tenants().isEmpty() ? CareContext.DEFAULT_TENANT
-                : operator.tenants().stream().sorted().findFirst().orElseThrow();
-        return declaring.declare(tenant, operator.name(), roles(operator), Purpose.TREATMENT, null);
+        try {
+            Operator operator = operator(session);
+            String tenant = operator.isAdmin() || operator.tenants().isEmpty() ? CareContext.DEFAULT_TENANT
+                    : operator.tenants().stream().sorted().findFirst().orElseThrow();
+            return declaring.declare(tenant, operator.name(), roles(operator), Purpose.TREATMENT, null);
+        } finally {
+            bundleContext.ungetService(reference);
+        }
     }
 
     static Set<String> roles(Operator operator) {

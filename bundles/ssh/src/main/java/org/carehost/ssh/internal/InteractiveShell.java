@@ -74,6 +74,8 @@ final class InteractiveShell implements Command {
     }
 
     private void run(ChannelSession channel, Environment environment) {
+        // JLine finds its terminal providers through the context class loader: give it its own.
+        Thread.currentThread().setContextClassLoader(TerminalBuilder.class.getClassLoader());
         int status = 0;
         Operator operator;
         try {
@@ -123,15 +125,17 @@ final class InteractiveShell implements Command {
                     terminal.flush();
                 }
             }
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
             status = 1;
+            new PrintStream(err, true, StandardCharsets.UTF_8).print("The shell failed: " + Messages.of(e) + "\r\n");
         }
         exit.onExit(status);
     }
 
     private static int number(String text, int fallback) {
         try {
-            return text == null ? fallback : Integer.parseInt(text.strip());
+            int value = text == null ? fallback : Integer.parseInt(text.strip());
+            return value < 1 ? fallback : value; // a client without a real terminal sends 0
         } catch (NumberFormatException e) {
             return fallback;
         }

@@ -73,7 +73,8 @@ public final class SshServerComponent {
         ssh.setHost(configuration.address());
         ssh.setPort(configuration.port());
         Path hostKey = Paths.get(configuration.hostKey()).toAbsolutePath();
-        ssh.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
+        SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(hostKey);
+        ssh.setKeyPairProvider(hostKeys);
         Authentication authentication = new Authentication(logins);
         ssh.setPublickeyAuthenticator(authentication);
         ssh.setPasswordAuthenticator(configuration.passwordLogin() ? authentication : null);
@@ -81,8 +82,11 @@ public final class SshServerComponent {
         ssh.setShellFactory(channel -> new InteractiveShell(shell, logins));
         ssh.setCommandFactory((channel, command) -> new OneOffCommand(shell, logins, command));
         CoreModuleProperties.IDLE_TIMEOUT.set(ssh, Duration.ofSeconds(configuration.idleSeconds()));
+        // A port another process listens on is an error here, not shared.
+        CoreModuleProperties.SOCKET_REUSEADDR.set(ssh, false);
         try {
             Files.createDirectories(hostKey.getParent());
+            hostKeys.loadKeys(null); // made now (on the first start), so that its permissions can be set at once
             ssh.start();
         } catch (IOException | RuntimeException e) {
             String taken = e instanceof BindException || e.getCause() instanceof BindException
