@@ -44,7 +44,6 @@ public final class ConsoleMain implements Callable<Integer> {
     private final PluginManager plugins;
     private final Readiness readiness;
     private final CountDownLatch stopping = new CountDownLatch(1);
-    private final org.osgi.framework.ServiceRegistration<org.carehost.console.ContainerReadiness> registration;
 
     @Activate
     public ConsoleMain(@Reference CommandProcessor processor, @Reference PluginManager plugins,
@@ -53,13 +52,10 @@ public final class ConsoleMain implements Callable<Integer> {
         this.processor = processor;
         this.plugins = plugins;
         this.readiness = new Readiness(context, components);
-        // The same answer for the HTTP health check (/health/ready).
-        this.registration = context.registerService(org.carehost.console.ContainerReadiness.class, readiness, null);
     }
 
     @Deactivate
     void deactivate() {
-        registration.unregister();
         stopping.countDown();
     }
 

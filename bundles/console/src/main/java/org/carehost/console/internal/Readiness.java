@@ -21,7 +21,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * security manager and the audit trail up). {@link #await} re-checks at each framework, bundle and service event
  * and returns what is still missing when the bound passes, so that the script can say so.
  */
-final class Readiness implements org.carehost.console.ContainerReadiness {
+final class Readiness {
 
     private final BundleContext context;
     private final ServiceComponentRuntime components;
@@ -68,11 +68,6 @@ final class Readiness implements org.carehost.console.ContainerReadiness {
         synchronized (changed) {
             changed.notifyAll();
         }
-    }
-
-    @Override
-    public List<String> notReady() {
-        return missing();
     }
 
     /** What is not ready now, in words. */

@@ -5,7 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.carehost.console.ContainerReadiness;
+import org.apache.felix.hc.api.Result;
+import org.apache.felix.hc.api.ResultLog;
+import org.apache.felix.hc.api.execution.HealthCheckExecutionResult;
+import org.apache.felix.hc.api.execution.HealthCheckExecutor;
+import org.apache.felix.hc.api.execution.HealthCheckSelector;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -20,7 +24,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * {@code /health/live} (200 while the container answers) and {@code /health/ready} (200 when the console's readiness
- * finds nothing missing, else 503 listing what is not ready). No authentication, and nothing about patients or plugins'
+ * finds nothing missing (the Felix Health Checks tagged systemready), else 503 listing what is not ready). No authentication, and nothing about patients or plugins'
  * data: only the container's own state.
  */
 @Component(service = Servlet.class, property = {
@@ -34,7 +38,7 @@ public final class HealthServlet extends HttpServlet {
     private final transient ObjectMapper json = new ObjectMapper();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile transient ContainerReadiness readiness;
+    private volatile transient HealthCheckExecutor healthChecks;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -45,9 +49,7 @@ public final class HealthServlet extends HttpServlet {
             status = 200;
             body.put("status", "UP");
         } else if (path.equals("/ready")) {
-            ContainerReadiness current = readiness;
-            List<String> missing = current == null ? List.of("the console's readiness check is not registered")
-                    : current.notReady();
+            List<String> missing = notReady();
             status = missing.isEmpty() ? 200 : 503;
             body.put("status", missing.isEmpty() ? "UP" : "DOWN");
             body.put("notReady", missing);
@@ -60,5 +62,32 @@ public final class HealthServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
         json.writeValue(response.getOutputStream(), body);
+    }
+
+    /**
+     * What the Felix Health Checks tagged {@code systemready} (the container's readiness, the same answer
+     * {@code carehost:status} and script mode use) say is not ready; empty when every one is OK.
+     */
+    private List<String> notReady() {
+        HealthCheckExecutor executor = healthChecks;
+        if (executor == null) {
+            return List.of("the health check executor is not running");
+        }
+        List<HealthCheckExecutionResult> results = executor.execute(HealthCheckSelector.tags("systemready"));
+        if (results.isEmpty()) {
+            return List.of("no readiness check is registered yet");
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        for (HealthCheckExecutionResult result : results) {
+            Result outcome = result.getHealthCheckResult();
+            if (!outcome.isOk()) {
+                for (ResultLog.Entry entry : outcome) {
+                    if (entry.getStatus() != Result.Status.OK) {
+                        missing.add(entry.getMessage());
+                    }
+                }
+            }
+        }
+        return missing;
     }
 }
