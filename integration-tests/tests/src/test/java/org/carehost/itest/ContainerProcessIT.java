@@ -33,7 +33,7 @@ public class ContainerProcessIT {
         Run ok = script(home, JAVA_17, "plugin:list\nhello:greet Ada\n");
         assertEquals(ok.toString(), 0, ok.exit);
         assertTrue(ok.toString(), ok.out.matches(
-                "(?s).*org\\.carehost\\.sample\\.hello\\s+\\S+\\s+ACTIVE\\s+1 (active|satisfied)\\s+deploy.*"));
+                "(?s).*org\\.carehost\\.sample\\.hello\\s+\\S+\\s+ACTIVE\\s+java\\s+1 (active|satisfied)\\s+deploy.*"));
         assertTrue(ok.toString(), ok.out.contains("Hello, Ada, from a Carehost plugin!"));
         for (String dir : new String[] {"deploy", "etc", "data"}) {
             assertTrue(dir + " is laid out", Files.isDirectory(home.resolve(dir)));

@@ -57,6 +57,12 @@ final class DeployFolderSettling implements BundleListener {
     }
 
     boolean settled() {
+        // A plugin the framework is starting (at a restart: not installed by the watcher this time) is on its way too.
+        for (Bundle plugin : bundles.plugins()) {
+            if (plugin.getState() == Bundle.STARTING && !isLazy(plugin)) {
+                return false;
+            }
+        }
         for (Long id : moving) {
             Bundle bundle = context.getBundle(id);
             if (bundle != null && !arrived(bundle)) {
@@ -79,8 +85,7 @@ final class DeployFolderSettling implements BundleListener {
         }
         if (state == Bundle.STARTING) {
             // Lazy activation waits for a class to be loaded: that is where it stays.
-            String policy = bundle.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY);
-            return policy != null && policy.trim().startsWith(Constants.ACTIVATION_LAZY);
+            return isLazy(bundle);
         }
         if (bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
             return true;
@@ -99,5 +104,10 @@ final class DeployFolderSettling implements BundleListener {
         } catch (IOException noFolder) {
             return true;
         }
+    }
+
+    private static boolean isLazy(Bundle bundle) {
+        String policy = bundle.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY);
+        return policy != null && policy.trim().startsWith(Constants.ACTIVATION_LAZY);
     }
 }
