@@ -1,7 +1,5 @@
 package org.carehost.ssh.internal;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -9,9 +7,7 @@ import java.util.Map;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.carehost.operators.LoginRefusedException;
 import org.carehost.operators.Logins;
 import org.carehost.operators.Operator;
@@ -31,49 +27,14 @@ import org.jline.terminal.TerminalBuilder;
  * allows) on the SSH channel, each line run in the operator's session. {@code exit}, {@code logout} or Ctrl-D end the
  * connection, never the container.
  */
-final class InteractiveShell implements Command {
-
-    private final OperatorShell shell;
-    private final Logins logins;
-    private InputStream in;
-    private OutputStream out;
-    private OutputStream err;
-    private ExitCallback exit;
-    private Thread thread;
+final class InteractiveShell extends ChannelCommand {
 
     InteractiveShell(OperatorShell shell, Logins logins) {
-        this.shell = shell;
-        this.logins = logins;
+        super(shell, logins, "carehost-ssh-shell");
     }
 
     @Override
-    public void setInputStream(InputStream in) {
-        this.in = in;
-    }
-
-    @Override
-    public void setOutputStream(OutputStream out) {
-        this.out = out;
-    }
-
-    @Override
-    public void setErrorStream(OutputStream err) {
-        this.err = err;
-    }
-
-    @Override
-    public void setExitCallback(ExitCallback exit) {
-        this.exit = exit;
-    }
-
-    @Override
-    public void start(ChannelSession channel, Environment environment) {
-        thread = new Thread(() -> run(channel, environment), "carehost-ssh-shell");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void run(ChannelSession channel, Environment environment) {
+    protected void run(ChannelSession channel, Environment environment) {
         // JLine finds its terminal providers through the context class loader: give it its own.
         Thread.currentThread().setContextClassLoader(TerminalBuilder.class.getClassLoader());
         int status = 0;
@@ -138,13 +99,6 @@ final class InteractiveShell implements Command {
             return value < 1 ? fallback : value; // a client without a real terminal sends 0
         } catch (NumberFormatException e) {
             return fallback;
-        }
-    }
-
-    @Override
-    public void destroy(ChannelSession channel) {
-        if (thread != null) {
-            thread.interrupt();
         }
     }
 }
