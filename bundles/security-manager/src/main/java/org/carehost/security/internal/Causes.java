@@ -159,37 +159,64 @@ final class Causes {
     /** "A container frame": the walk stops there. */
     private static final Object CONTAINER = new Object();
 
+    /*
+     * What a class's frame says of the cause, as far as it cannot change while the class exists: the JDK's (pass
+     * over), the framework's, the container's class path, or the bundle that defines it (whether that bundle is a
+     * plugin is decided at each check: its start level may change). Cached per class, so that a walk asks no lock
+     * and no class loader. The values are JDK objects or bundles, never this bundle's, so that the classes the cache
+     * hangs on keep nothing of a stopped security manager.
+     */
+    private static final Object PASS = "pass";
+    private static final Object FELIX = Boolean.TRUE;
+    private static final Object CLASS_PATH = Boolean.FALSE;
+
+    private final ClassValue<Object> definers = new ClassValue<>() {
+        @Override
+        protected Object computeValue(Class<?> type) {
+            return definerOf(type);
+        }
+    };
+
     /** The plugin (a Bundle) a frame's class belongs to, {@link #CONTAINER} for the container, null to pass over it. */
     private Object originOf(Class<?> type, boolean throughFramework) {
+        Object definer = definers.get(type);
+        if (definer == PASS) {
+            return null;
+        }
+        if (definer instanceof Bundle) {
+            Bundle bundle = (Bundle) definer;
+            if (scope.isPlugin(bundle)) {
+                return bundle;
+            }
+            return isLibrary(bundle) ? null : CONTAINER;
+        }
+        return definer == FELIX && throughFramework ? null : CONTAINER;
+    }
+
+    private Object definerOf(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
         if (loader == null) {
-            return null; // the boot class loader: the JDK, and the gate
+            return PASS; // the boot class loader: the JDK, and the gate
         }
-        Bundle creator = loaders.isEmpty() ? null : loaders.get(loader);
+        Bundle creator = loaders.get(loader);
         if (creator != null) {
             return creator;
         }
         if (loader instanceof BundleReference) {
             Bundle bundle = ((BundleReference) loader).getBundle();
-            if (bundle == null) {
-                return CONTAINER;
-            }
-            if (scope.isPlugin(bundle)) {
-                return bundle;
-            }
-            return isLibrary(bundle) ? null : CONTAINER;
+            return bundle == null ? CLASS_PATH : bundle;
         }
         if (ChokePoints.isJdk(type) || loader == PLATFORM || java.lang.reflect.Proxy.isProxyClass(type)
                 || loader.getClass().getName().startsWith("jdk.internal.reflect.")) {
             // the JDK, and classes the JDK spins itself: reflection accessors, method handle forms, and proxies (what
             // a proxy does is its handler's, whose frame follows; JDK 17 defines a method handle's proxy in the
             // application class loader, which would otherwise make it the container's)
-            return null;
+            return PASS;
         }
-        if (throughFramework && type.getName().startsWith("org.apache.felix.framework.")) {
-            return null;
+        if (type.getName().startsWith("org.apache.felix.framework.")) {
+            return FELIX;
         }
-        return CONTAINER; // the class path: the framework, the launcher, the agent
+        return CLASS_PATH; // the class path: the framework, the launcher, the agent
     }
 
     private static boolean isLibrary(Bundle bundle) {
