@@ -260,7 +260,16 @@ public class WebConsoleIT {
         // The same calls on their own hospital answer (the refusals above are about the tenant, not the route).
         HttpResponse<String> own = get("/api/v1/tenants/north/plugins", northToken);
         assertEquals(own.body(), 200, own.statusCode());
-        assertEquals(200, get("/api/v1/audit?tenant=north&user=ha2", northToken).statusCode());
+        assertEquals(200, send("POST", "/api/v1/tenants/north/plugins/org.carehost.sample.hello/enable", "",
+                Map.of("Authorization", "Bearer " + northToken)).statusCode());
+        // Their trail holds their hospital's records only: not the container's, nor other operators' logins.
+        JsonNode trail = JSON.readTree(get("/api/v1/audit?tenant=north&limit=1000", northToken).body()).get("items");
+        assertTrue(trail.toString(), trail.size() >= 1);
+        for (JsonNode record : trail) {
+            assertEquals(record.toString(), "north", record.get("tenant").asText());
+        }
+        JsonNode all = JSON.readTree(get("/api/v1/audit?tenant=north&limit=1000", adminToken).body()).get("items");
+        assertTrue("an admin also sees the records made outside any tenant", all.size() > trail.size());
     }
 
     /** Proves the settings API: JSON Schema from the Metatype, every invalid field listed, nothing stored on refusal. */

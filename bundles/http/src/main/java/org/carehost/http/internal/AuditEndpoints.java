@@ -21,8 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The audit trail over HTTP: a query with filters, the chain's verification, and a FHIR export. Auditors and admins
- * read every record (or one tenant's with {@code tenant=}); a hospital-admin must name one of their own tenants and
- * reads that tenant's records and those made outside any tenant ({@link AuditLog#query(AuditQuery, String)}).
+ * read every record (or one tenant's, with those made outside any tenant, with {@code tenant=}); a hospital-admin must
+ * name one of their own tenants and reads only the records made in it ({@link AuditLog#queryTenantOnly}), not the
+ * container's or other operators' records made outside any tenant.
  */
 final class AuditEndpoints {
 
@@ -75,7 +76,7 @@ final class AuditEndpoints {
             throw new Problems.Failure(404, "not-found", "Not found", "No tenant '" + tenant + "' whose trail "
                     + operator.name() + " may read");
         }
-        return log.query(query, tenant);
+        return readsAll ? log.query(query, tenant) : log.queryTenantOnly(query, tenant);
     }
 
     private static String parameter(Call call, String name) {
