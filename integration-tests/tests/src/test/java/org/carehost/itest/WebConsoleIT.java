@@ -37,6 +37,7 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -149,8 +150,7 @@ public class WebConsoleIT {
             screenshot(browser, "1-login");
             browser.findElement(By.id("user")).sendKeys("ha1");
             browser.findElement(By.id("password")).sendKeys(PASSWORD);
-            browser.findElement(By.id("otp")).sendKeys(totp(totpSecret));
-            browser.findElement(By.id("login-button")).click();
+            browser.findElement(By.id("otp")).sendKeys(totp(totpSecret), Keys.ENTER); // the keyboard submits
 
             // Apps: the hospital's plugins, the reminder not enabled yet; the switch enables it.
             By reminderSwitch = By.cssSelector("input[role=switch][data-plugin='" + REMINDER + "']");
@@ -160,7 +160,8 @@ public class WebConsoleIT {
                     .getFirstSelectedOption().getAttribute("value"));
             assertFalse(browser.findElement(reminderSwitch).isSelected());
             assertFalse(enabled("stmary", REMINDER));
-            browser.findElement(reminderSwitch).click();
+            assertEveryControlIsLabelled(browser);
+            browser.findElement(reminderSwitch).sendKeys(Keys.SPACE); // the keyboard switches it
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"),
                     "Enabled " + REMINDER + " for stmary."));
             assertTrue(enabled("stmary", REMINDER));
@@ -179,6 +180,7 @@ public class WebConsoleIT {
             assertFalse(browser.findElement(By.id("plugin-state")).getText().isBlank());
             assertEquals("yes", browser.findElement(By.id("plugin-enabled")).getText());
             assertFalse(browser.findElement(By.id("plugin-signer")).getText().isBlank());
+            assertEveryControlIsLabelled(browser);
             WebElement lead = browser.findElement(By.id("setting-leadTimeMinutes"));
             lead.clear();
             lead.sendKeys("0");
@@ -206,9 +208,16 @@ public class WebConsoleIT {
             assertTrue(trail, trail.lines().anyMatch(l -> l.contains("ha1") && l.contains("plugin.enable") && l.contains(REMINDER)));
             assertTrue(trail, trail.lines().anyMatch(l -> l.contains("ha1") && l.contains("plugin.config")
                     && l.contains("leadTimeMinutes")));
+            assertEveryControlIsLabelled(browser);
             browser.findElement(By.id("verify")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("verify-result"), "Intact"));
             screenshot(browser, "4-audit");
+            // A filter: only ha1's records remain (the container's own plugin records are gone).
+            browser.findElement(By.id("filter-user")).sendKeys("ha1", Keys.ENTER);
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(driver ->
+                    driver.getCurrentUrl().contains("user=ha1") && ((Boolean) ((JavascriptExecutor) driver).executeScript(
+                            "const rows = [...document.querySelectorAll('#audit tbody tr')];"
+                            + "return rows.length >= 2 && rows.every(r => r.cells[2].textContent === 'ha1');")));
 
             // The markup plugin's own page and settings form: labels, hints and values all text.
             browser.get("http://127.0.0.1:" + httpPort + "/console/#plugin?tenant=stmary&plugin=" + MARKUP);
@@ -313,6 +322,32 @@ public class WebConsoleIT {
         }
         assertEquals(400, get("/api/v1/audit?from=yesterday", adminToken).statusCode());
         assertTrue(get("/api/v1/audit/verify", adminToken).body().contains("\"intact\":true"));
+    }
+
+    /** Proves the console's files come with a policy that runs only its own script, and nothing else is served. */
+    @Test
+    public void theConsoleServesOnlyItsOwnFilesUnderAStrictPolicy() throws Exception {
+        HttpResponse<String> page = send("GET", "/console/", null, Map.of());
+        assertEquals(200, page.statusCode());
+        String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(policy, policy.contains("default-src 'none'") && policy.contains("script-src 'self'"));
+        assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertTrue(page.body(), page.body().contains("<script src=\"console.js\" defer></script>"));
+        assertEquals(200, send("GET", "/console/console.js", null, Map.of()).statusCode());
+        for (String path : List.of("/console/META-INF/MANIFEST.MF", "/console/..%2fMETA-INF/MANIFEST.MF",
+                "/console/OSGI-INF/org.carehost.http.internal.ApiServlet.xml", "/console/console.js/")) {
+            assertEquals(path, 404, send("GET", path, null, Map.of()).statusCode());
+        }
+    }
+
+    /** Every input and select on the page has a label a screen reader announces. */
+    private static void assertEveryControlIsLabelled(WebDriver browser) {
+        Object unlabelled = ((JavascriptExecutor) browser).executeScript("return [...document.querySelectorAll("
+                + "'main input, main select')].filter(e => !e.labels || e.labels.length === 0).map(e => e.id).join(' ')");
+        assertEquals("controls without a label", "", unlabelled);
+        Number controls = (Number) ((JavascriptExecutor) browser).executeScript(
+                "return document.querySelectorAll('main input, main select').length");
+        assertTrue("the page has controls", controls.intValue() > 0);
     }
 
     private static void assertNoMarkupRan(WebDriver browser) {
