@@ -336,7 +336,9 @@ public class WebConsoleIT {
         assertEquals(200, send("GET", "/console/console.js", null, Map.of()).statusCode());
         for (String path : List.of("/console/META-INF/MANIFEST.MF", "/console/..%2fMETA-INF/MANIFEST.MF",
                 "/console/OSGI-INF/org.carehost.http.internal.ApiServlet.xml", "/console/console.js/")) {
-            assertEquals(path, 404, send("GET", path, null, Map.of()).statusCode());
+            HttpResponse<String> refused = send("GET", path, null, Map.of());
+            assertTrue(path + " answered " + refused.statusCode(), refused.statusCode() == 404 || refused.statusCode() == 400);
+            assertFalse(refused.body(), refused.body().contains("Bundle-") || refused.body().contains("<scr:component"));
         }
     }
 
