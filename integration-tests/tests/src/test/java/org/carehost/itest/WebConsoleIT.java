@@ -262,6 +262,12 @@ public class WebConsoleIT {
                 Map.of("Authorization", "Bearer " + northToken)).statusCode());
         assertEquals(403, send("POST", "/api/v1/users/ha1/disable", "", Map.of("Authorization", "Bearer " + northToken))
                 .statusCode());
+        assertEquals(403, send("POST", "/api/v1/plugins/" + REMINDER + "/stop", "", Map.of("Authorization", "Bearer "
+                + northToken)).statusCode());
+        assertEquals(403, get("/api/v1/users", northToken).statusCode());
+        List<String> listed = new java.util.ArrayList<>();
+        JSON.readTree(get("/api/v1/tenants", northToken).body()).forEach(t -> listed.add(t.get("id").asText()));
+        assertEquals("a hospital-admin's tenant list is theirs alone", List.of("north"), listed);
         assertEquals("nothing changed", enabledBefore, enabled("stmary", REMINDER));
         if (settingsBefore != null) {
             assertEquals(settingsBefore, settings("stmary", REMINDER));
