@@ -369,10 +369,14 @@ async function route() {
     } catch (error) {
       return; // api() has sent us to the login page
     }
-    if (!sessionStorage.getItem('carehost.csrf')) { // a session from before a reload of another tab: log in again
-      state.me = null;
-      location.hash = '#login';
-      return;
+    if (!sessionStorage.getItem('carehost.csrf')) { // a new tab of a logged-in session: its CSRF token again
+      try {
+        sessionStorage.setItem('carehost.csrf', (await api('GET', '/session')).csrfToken);
+      } catch (error) {
+        state.me = null;
+        location.hash = '#login';
+        return;
+      }
     }
   }
   if (page === 'login' || !state.me) {

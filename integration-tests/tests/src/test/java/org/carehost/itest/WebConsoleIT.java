@@ -219,6 +219,13 @@ public class WebConsoleIT {
                             "const rows = [...document.querySelectorAll('#audit tbody tr')];"
                             + "return rows.length >= 2 && rows.every(r => r.cells[2].textContent === 'ha1');")));
 
+            // A new tab of the same session (no CSRF token in its storage) reads the session's token again.
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            Object csrf = js.executeScript("const t = sessionStorage.getItem('carehost.csrf'); sessionStorage.clear(); return t;");
+            assertNotNull(csrf);
+            browser.navigate().refresh();
+            wait.until(driver -> csrf.equals(js.executeScript("return sessionStorage.getItem('carehost.csrf')")));
+
             // The markup plugin's own page and settings form: labels, hints and values all text.
             browser.get("http://127.0.0.1:" + httpPort + "/console/#plugin?tenant=stmary&plugin=" + MARKUP);
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("setting-greeting")));

@@ -74,6 +74,8 @@ public final class ApiServlet extends HttpServlet {
         // --- the hospital's routes (issue 19 items 4 and 6): kept in AdminRoutes
         all.addAll(AdminRoutes.routes(bundleContext, plugins, tenants, accounts, security, metatype, configurations,
                 auditLog, fhir, binder, json));
+        all.add(new Route("GET", "/session", false, java.util.EnumSet.allOf(Role.class), "This browser session's CSRF "
+                + "token again (for a new tab of the console); only with the session cookie", this::sessionAgain));
         this.routes = List.copyOf(all);
         this.openApi = OpenApi.document(routes);
     }
@@ -164,6 +166,16 @@ public final class ApiServlet extends HttpServlet {
             }
         }
         return session.get().operator();
+    }
+
+    /** A page of the console opened in a new tab reads its session's CSRF token (same origin only: no CORS here). */
+    private Object sessionAgain(Call call) throws Problems.Failure {
+        WebSessions.WebSession session = sessions.find(cookie(call.request())).orElseThrow(() -> new Problems.Failure(
+                400, "no-session", "No browser session", "Only a browser session (the cookie from POST /api/v1/session) "
+                        + "has a CSRF token; an API token needs none"));
+        Map<String, Object> out = Endpoints.me(session.operator());
+        out.put("csrfToken", session.csrf());
+        return out;
     }
 
     private static Problems.Failure unauthorized(String detail) {
