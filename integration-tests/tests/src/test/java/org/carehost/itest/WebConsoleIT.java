@@ -337,7 +337,7 @@ public class WebConsoleIT {
         assertTrue(get("/api/v1/audit/verify", adminToken).body().contains("\"intact\":true"));
     }
 
-    /** Proves the console's files come with a policy that runs only its own script, and nothing else is served. */
+    /** Proves the console's files come with a policy that runs only its own scripts, and nothing else is served. */
     @Test
     public void theConsoleServesOnlyItsOwnFilesUnderAStrictPolicy() throws Exception {
         HttpResponse<String> page = send("GET", "/console/", null, Map.of());
@@ -347,6 +347,7 @@ public class WebConsoleIT {
         assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
         assertTrue(page.body(), page.body().contains("<script src=\"console.js\" defer></script>"));
         assertEquals(200, send("GET", "/console/console.js", null, Map.of()).statusCode());
+        assertEquals(200, send("GET", "/console/pages.js", null, Map.of()).statusCode());
         for (String path : List.of("/console/META-INF/MANIFEST.MF", "/console/..%2fMETA-INF/MANIFEST.MF",
                 "/console/OSGI-INF/org.carehost.http.internal.ApiServlet.xml", "/console/console.js/")) {
             HttpResponse<String> refused = send("GET", path, null, Map.of());

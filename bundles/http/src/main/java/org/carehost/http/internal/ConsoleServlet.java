@@ -12,7 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The web console under {@code /console/}: three files from this bundle (one page, its script and its style), with a
+ * The web console under {@code /console/}: four files from this bundle (one page, its two scripts and its style), with a
  * Content-Security-Policy that allows only this origin's script and style, so that a string that slipped into the page
  * as markup still could not run. The page itself talks to {@code /api/v1} with the session cookie and CSRF token.
  */
@@ -28,6 +28,7 @@ public final class ConsoleServlet extends HttpServlet {
     private static final Map<String, String> FILES = Map.of(
             "index.html", "text/html",
             "console.js", "text/javascript",
+            "pages.js", "text/javascript",
             "console.css", "text/css");
 
     static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
