@@ -23,6 +23,14 @@ public interface AuditLog {
     /** {@link #query(AuditQuery)} limited to one tenant's records and those made outside any tenant. */
     Page<AuditRecord> query(AuditQuery query, String tenant);
 
+    /**
+     * {@link #query(AuditQuery)} limited to the records made in one tenant, without those made outside any tenant
+     * (container lifecycle, operator logins): a hospital's own trail, as its administrator reads it.
+     *
+     * @since 2.1
+     */
+    Page<AuditRecord> queryTenantOnly(AuditQuery query, String tenant);
+
     /** Checks the whole chain from the first record, and the chain against every signed checkpoint. */
     Verification verify();
 

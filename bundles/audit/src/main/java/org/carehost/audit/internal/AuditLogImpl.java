@@ -98,11 +98,20 @@ public final class AuditLogImpl implements AuditLog {
 
     @Override
     public Page<AuditRecord> query(AuditQuery query, String tenant) {
+        return query(query, tenant, "(tenant = ? OR tenant IS NULL)");
+    }
+
+    @Override
+    public Page<AuditRecord> queryTenantOnly(AuditQuery query, String tenant) {
+        return query(query, java.util.Objects.requireNonNull(tenant, "tenant"), "tenant = ?");
+    }
+
+    private Page<AuditRecord> query(AuditQuery query, String tenant, String tenantCondition) {
         writer.awaitReadable();
         // No WHERE at all when nothing is asked (audit:tail): H2 then counts the rows without reading them.
         StringBuilder where = new StringBuilder();
         List<Object> parameters = new ArrayList<>();
-        condition(where, parameters, "(tenant = ? OR tenant IS NULL)", tenant);
+        condition(where, parameters, tenantCondition, tenant);
         condition(where, parameters, "plugin = ?", query.plugin());
         condition(where, parameters, "user_id = ?", query.user());
         condition(where, parameters, "outcome = ?", query.outcome() == null ? null : query.outcome().name());

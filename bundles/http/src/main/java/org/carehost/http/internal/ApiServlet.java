@@ -19,6 +19,12 @@ import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginManager;
 import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.context.Purpose;
+import org.carehost.audit.AuditLog;
+import org.carehost.audit.FhirExport;
+import org.carehost.security.SecurityAdmin;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -54,14 +60,23 @@ public final class ApiServlet extends HttpServlet {
 
     @Activate
     public ApiServlet(@Reference PluginManager plugins, @Reference Tenants tenants,
-            @Reference OperatorAccounts accounts, @Reference Logins logins, @Reference ContextBinder binder) {
+            @Reference OperatorAccounts accounts, @Reference Logins logins, @Reference ContextBinder binder,
+            // --- the hospital's routes (tenants, per-tenant plugins and settings, audit, users): AdminRoutes
+            BundleContext bundleContext, @Reference SecurityAdmin security, @Reference MetaTypeService metatype,
+            @Reference ConfigurationAdmin configurations, @Reference AuditLog auditLog, @Reference FhirExport fhir) {
         this.logins = logins;
         this.binder = binder;
         this.sessions = new WebSessions(Clock.systemUTC());
         this.json = new ObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).registerModule(
                 new com.fasterxml.jackson.databind.module.SimpleModule("carehost-times").addSerializer(
                         java.time.Instant.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
-        this.routes = new Endpoints(plugins, tenants, accounts, logins, sessions, json).routes();
+        List<Route> all = new java.util.ArrayList<>(new Endpoints(plugins, tenants, accounts, logins, sessions, json).routes());
+        // --- the hospital's routes (issue 19 items 4 and 6): kept in AdminRoutes
+        all.addAll(AdminRoutes.routes(bundleContext, plugins, tenants, accounts, security, metatype, configurations,
+                auditLog, fhir, binder, json));
+        all.add(new Route("GET", "/session", false, java.util.EnumSet.allOf(Role.class), "This browser session's CSRF "
+                + "token again (for a new tab of the console); only with the session cookie", this::sessionAgain));
+        this.routes = List.copyOf(all);
         this.openApi = OpenApi.document(routes);
     }
 
@@ -86,7 +101,7 @@ public final class ApiServlet extends HttpServlet {
             if (route == null) {
                 throw pathKnown ? new Problems.Failure(405, "method-not-allowed", "Method not allowed",
                         request.getMethod() + " is not allowed on " + path)
-                        : new Problems.Failure(404, "not-found", "Not found", "No endpoint " + path
+                        : new Problems.Failure(404, "no-endpoint", "Not found", "No endpoint " + path
                                 + " (GET /api/v1/openapi.json lists them)");
             }
             if (route.template().equals("/openapi.json")) {
@@ -108,7 +123,8 @@ public final class ApiServlet extends HttpServlet {
                 write(response, result);
             }
         } catch (Problems.Failure failure) {
-            Problems.write(json, request, response, failure.status, failure.type, failure.title, failure.getMessage());
+            Problems.write(json, request, response, failure.status, failure.type, failure.title, failure.getMessage(),
+                    failure.errors);
         } catch (PluginException e) {
             boolean read = "GET".equals(request.getMethod());
             Problems.write(json, request, response, read ? 404 : 409, read ? "not-found" : "plugin-refused",
@@ -150,6 +166,16 @@ public final class ApiServlet extends HttpServlet {
             }
         }
         return session.get().operator();
+    }
+
+    /** A page of the console opened in a new tab reads its session's CSRF token (same origin only: no CORS here). */
+    private Object sessionAgain(Call call) throws Problems.Failure {
+        WebSessions.WebSession session = sessions.find(cookie(call.request())).orElseThrow(() -> new Problems.Failure(
+                400, "no-session", "No browser session", "Only a browser session (the cookie from POST /api/v1/session) "
+                        + "has a CSRF token; an API token needs none"));
+        Map<String, Object> out = Endpoints.me(session.operator());
+        out.put("csrfToken", session.csrf());
+        return out;
     }
 
     private static Problems.Failure unauthorized(String detail) {

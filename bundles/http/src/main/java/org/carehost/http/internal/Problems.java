@@ -19,12 +19,21 @@ final class Problems {
 
     static void write(ObjectMapper json, HttpServletRequest request, HttpServletResponse response, int status,
             String type, String title, String detail) throws IOException {
+        write(json, request, response, status, type, title, detail, null);
+    }
+
+    /** A problem with an {@code errors} list (one entry per invalid field: {@code pointer}, {@code field}, {@code detail}). */
+    static void write(ObjectMapper json, HttpServletRequest request, HttpServletResponse response, int status,
+            String type, String title, String detail, java.util.List<Map<String, String>> errors) throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", TYPE_BASE + type);
         problem.put("title", title);
         problem.put("status", status);
         problem.put("detail", detail);
         problem.put("instance", request.getRequestURI());
+        if (errors != null) {
+            problem.put("errors", errors);
+        }
         response.setStatus(status);
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");
@@ -38,12 +47,18 @@ final class Problems {
         final int status;
         final String type;
         final String title;
+        final transient java.util.List<Map<String, String>> errors;
 
         Failure(int status, String type, String title, String detail) {
+            this(status, type, title, detail, null);
+        }
+
+        Failure(int status, String type, String title, String detail, java.util.List<Map<String, String>> errors) {
             super(detail);
             this.status = status;
             this.type = type;
             this.title = title;
+            this.errors = errors == null ? null : java.util.List.copyOf(errors);
         }
     }
 }

@@ -1,0 +1,123 @@
+package org.carehost.http.internal;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+
+import org.carehost.audit.AuditLog;
+import org.carehost.audit.FhirExport;
+import org.carehost.context.Tenants;
+import org.carehost.operators.Operator;
+import org.carehost.operators.Role;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.audit.AuditQuery;
+import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.resource.Page;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The audit trail over HTTP: a query with filters, the chain's verification, and a FHIR export. Auditors and admins
+ * read every record (or one tenant's, with those made outside any tenant, with {@code tenant=}); a hospital-admin must
+ * name one of their own tenants and reads only the records made in it ({@link AuditLog#queryTenantOnly}), not the
+ * container's or other operators' records made outside any tenant.
+ */
+final class AuditEndpoints {
+
+    private static final EnumSet<Role> READERS = EnumSet.of(Role.AUDITOR, Role.HOSPITAL_ADMIN);
+    private static final String FILTERS = "filters: tenant, patient, plugin, user, outcome, from, to (ISO-8601), "
+            + "offset, limit (1-" + AuditQuery.MAX_LIMIT + ")";
+
+    private final AuditLog log;
+    private final FhirExport fhir;
+    private final Tenants tenants;
+    private final ObjectMapper json;
+
+    AuditEndpoints(AuditLog log, FhirExport fhir, Tenants tenants, ObjectMapper json) {
+        this.log = log;
+        this.fhir = fhir;
+        this.tenants = tenants;
+        this.json = json;
+    }
+
+    List<Route> routes() {
+        List<Route> routes = new ArrayList<>();
+        routes.add(new Route("GET", "/audit", false, READERS, "Audit records, newest first; " + FILTERS, this::query));
+        routes.add(new Route("GET", "/audit/verify", false, READERS,
+                "Checks the whole chain and every signed checkpoint", call -> log.verify()));
+        routes.add(new Route("GET", "/audit/export", false, READERS,
+                "The records of a query as a FHIR R4 Bundle of AuditEvent resources; " + FILTERS,
+                call -> json.readTree(fhir.bundle(page(call).items()))));
+        return routes;
+    }
+
+    private Object query(Call call) throws Problems.Failure {
+        return page(call);
+    }
+
+    private Page<AuditRecord> page(Call call) throws Problems.Failure {
+        AuditQuery query = new AuditQuery(parameter(call, "patient"), parameter(call, "plugin"), parameter(call, "user"),
+                outcome(parameter(call, "outcome")), instant(call, "from"), instant(call, "to"),
+                number(call, "offset", 0), number(call, "limit", 50));
+        String tenant = parameter(call, "tenant");
+        Operator operator = call.operator();
+        boolean readsAll = operator.isAdmin() || operator.has(Role.AUDITOR);
+        if (!readsAll && tenant == null) {
+            throw new Problems.Failure(400, "tenant-needed", "Tenant needed", "A hospital-admin names one of their "
+                    + "tenants: ?tenant=" + String.join("|", operator.tenants()));
+        }
+        if (tenant == null) {
+            return log.query(query);
+        }
+        if (!(readsAll || operator.administers(tenant)) || tenants.find(tenant).isEmpty()) {
+            throw new Problems.Failure(404, "not-found", "Not found", "No tenant '" + tenant + "' whose trail "
+                    + operator.name() + " may read");
+        }
+        return readsAll ? log.query(query, tenant) : log.queryTenantOnly(query, tenant);
+    }
+
+    private static String parameter(Call call, String name) {
+        String value = call.request().getParameter(name);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static AuditOutcome outcome(String value) throws Problems.Failure {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return AuditOutcome.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Problems.Failure(400, "bad-request", "Bad request", "outcome must be one of "
+                    + java.util.Arrays.toString(AuditOutcome.values()) + ", not '" + value + "'");
+        }
+    }
+
+    private static Instant instant(Call call, String name) throws Problems.Failure {
+        String value = parameter(call, name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new Problems.Failure(400, "bad-request", "Bad request", name + " must be an ISO-8601 instant such as "
+                    + "2026-01-31T08:00:00Z, not '" + value + "'");
+        }
+    }
+
+    private static int number(Call call, String name, int otherwise) throws Problems.Failure {
+        String value = parameter(call, name);
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new Problems.Failure(400, "bad-request", "Bad request", name + " must be a whole number, not '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,210 @@
+// The Carehost web console's pages: Apps, plugin detail with its settings form, Audit (console.js has the helpers
+// and the routing). Container-provided strings go on the page as text only.
+'use strict';
+
+// ---- apps -------------------------------------------------------------------------------------------------------
+
+async function appsPage(query) {
+  const picker = await tenantPicker(query, 'apps', false);
+  if (!picker.tenant) {
+    show('Apps', picker.control, el('p', {}, 'There is no hospital you administer.'));
+    return;
+  }
+  const tenant = picker.tenant;
+  const plugins = await api('GET', '/tenants/' + encodeURIComponent(tenant) + '/plugins');
+  const rows = plugins.map(plugin => {
+    const id = 'enable-' + plugin.symbolicName;
+    const toggle = el('input', { type: 'checkbox', role: 'switch', id, checked: plugin.enabled,
+      'aria-checked': String(plugin.enabled), 'data-plugin': plugin.symbolicName });
+    const switchLabel = el('label', { for: id, class: 'switch' }, toggle,
+      el('span', {}, plugin.enabled ? 'Enabled' : 'Disabled'));
+    toggle.addEventListener('change', async () => {
+      const enable = toggle.checked;
+      toggle.disabled = true;
+      try {
+        await api('POST', '/tenants/' + encodeURIComponent(tenant) + '/plugins/'
+          + encodeURIComponent(plugin.symbolicName) + (enable ? '/enable' : '/disable'));
+        toggle.setAttribute('aria-checked', String(enable));
+        switchLabel.lastChild.textContent = enable ? 'Enabled' : 'Disabled';
+        say((enable ? 'Enabled ' : 'Disabled ') + plugin.symbolicName + ' for ' + tenant + '.');
+      } catch (error) {
+        toggle.checked = !enable;
+        say('');
+        document.getElementById('apps-error').textContent = error.message;
+      } finally {
+        toggle.disabled = false;
+        toggle.focus();
+      }
+    });
+    return el('tr', { 'data-plugin': plugin.symbolicName },
+      el('td', {}, link(text(plugin.name || plugin.symbolicName), 'plugin',
+        { tenant, plugin: plugin.symbolicName }), el('span', { class: 'hint' }, text(plugin.symbolicName))),
+      el('td', { class: 'description' }, text(plugin.description)),
+      el('td', {}, text(plugin.version)),
+      el('td', {}, text(plugin.state)),
+      el('td', {}, switchLabel),
+      el('td', {}, plugin.settings ? link('Settings', 'plugin', { tenant, plugin: plugin.symbolicName }) : 'none'));
+  });
+  show('Apps', picker.control,
+    el('p', { id: 'apps-error', class: 'error', role: 'alert' }),
+    el('table', { id: 'apps' },
+      el('caption', {}, 'Plugins for ' + tenant),
+      el('thead', {}, el('tr', {}, ['Plugin', 'Description', 'Version', 'State', 'For this hospital', 'Settings']
+        .map(h => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, rows)));
+}
+
+// ---- plugin detail and settings ---------------------------------------------------------------------------------
+
+async function pluginPage(query) {
+  const tenant = query.get('tenant');
+  const name = query.get('plugin');
+  const base = '/tenants/' + encodeURIComponent(tenant) + '/plugins/' + encodeURIComponent(name);
+  const detail = await api('GET', base);
+  const permissions = detail.permissions || {};
+  const list = items => items && items.length ? el('ul', {}, items.map(i => el('li', {}, text(i)))) : 'none';
+  const facts = el('dl', { id: 'plugin-facts' },
+    el('dt', {}, 'Name'), el('dd', { id: 'plugin-name' }, text(detail.name || detail.symbolicName)),
+    el('dt', {}, 'Symbolic name'), el('dd', {}, text(detail.symbolicName)),
+    el('dt', {}, 'Description'), el('dd', { id: 'plugin-description' }, text(detail.description)),
+    el('dt', {}, 'Version'), el('dd', {}, text(detail.version)),
+    el('dt', {}, 'State'), el('dd', { id: 'plugin-state' }, text(detail.state)),
+    el('dt', {}, 'Why'), el('dd', { id: 'plugin-why' }, list((detail.why || []).map(f => f.reason))),
+    el('dt', {}, 'Enabled for ' + tenant), el('dd', { id: 'plugin-enabled' }, detail.enabled ? 'yes' : 'no'),
+    el('dt', {}, 'Signer'), el('dd', { id: 'plugin-signer' }, permissions.signer ? text(permissions.signer) : 'not signed by a trusted signer'),
+    el('dt', {}, 'Permissions declared'), el('dd', {}, list((permissions.declared || []).slice().sort())),
+    el('dt', {}, 'Permissions granted'), el('dd', { id: 'plugin-granted' }, list((permissions.granted || []).slice().sort())),
+    el('dt', {}, 'Refused because'), el('dd', {}, list(permissions.refusals)));
+  const parts = [link('Back to Apps', 'apps', { tenant }), facts];
+  if (detail.settings) parts.push(await settingsForm(base, tenant));
+  show(text(detail.name || detail.symbolicName), ...parts);
+}
+
+async function settingsForm(base, tenant) {
+  const [schema, current] = await Promise.all([api('GET', base + '/settings/schema'), api('GET', base + '/settings')]);
+  const values = current.values || {};
+  const fields = [];
+  const formError = el('p', { id: 'settings-error', class: 'error', role: 'alert' });
+  for (const [key, property] of Object.entries(schema.properties || {})) {
+    const id = 'setting-' + key;
+    const hintId = id + '-hint';
+    const errorId = id + '-error';
+    const value = key in values ? values[key] : property.default;
+    let input;
+    if (property.type === 'boolean') {
+      input = el('input', { type: 'checkbox', id, name: key, checked: value === true });
+    } else if (property.oneOf) {
+      input = el('select', { id, name: key }, property.oneOf.map(o =>
+        el('option', { value: text(o.const), selected: String(o.const) === String(value) }, text(o.title))));
+    } else {
+      input = el('input', { type: property.format === 'password' ? 'password' : 'text', id, name: key,
+        inputmode: property.type === 'integer' || property.type === 'number' ? 'numeric' : null,
+        value: property.format === 'password' || value === undefined ? '' : (Array.isArray(value) ? value.join(', ') : text(value)) });
+    }
+    input.setAttribute('aria-describedby', hintId + ' ' + errorId);
+    fields.push({ key, property, input });
+    fields[fields.length - 1].error = el('p', { id: errorId, class: 'field-error', 'data-field': key });
+    fields[fields.length - 1].block = el('div', { class: 'field' },
+      el('label', { for: id }, text(property.title || key)),
+      el('span', { class: 'hint', id: hintId }, text(property.description)),
+      input, fields[fields.length - 1].error);
+  }
+  const form = el('form', { id: 'settings', novalidate: true, 'aria-labelledby': 'settings-title' },
+    el('h2', { id: 'settings-title' }, 'Settings for ' + tenant),
+    el('p', { class: 'hint' }, text(schema.description)),
+    fields.map(f => f.block),
+    el('button', { type: 'submit', id: 'save-settings' }, 'Save settings'),
+    formError);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    formError.textContent = '';
+    const body = {};
+    for (const f of fields) {
+      f.error.textContent = '';
+      f.input.removeAttribute('aria-invalid');
+      if (f.property.type === 'boolean') { body[f.key] = f.input.checked; continue; }
+      const raw = f.input.value.trim();
+      if (raw === '') continue;
+      if (f.property.type === 'array') { body[f.key] = raw.split(',').map(s => s.trim()).filter(s => s !== ''); continue; }
+      const numeric = (f.property.type === 'integer' || f.property.type === 'number') && /^-?\d+(\.\d+)?$/.test(raw);
+      body[f.key] = numeric ? Number(raw) : raw;
+    }
+    try {
+      await api('PUT', base + '/settings', body);
+      say('Settings saved for ' + tenant + '.');
+    } catch (error) {
+      const errors = (error.body && error.body.errors) || [];
+      let first = null;
+      for (const e of errors) {
+        const f = fields.find(x => x.key === e.field);
+        if (f) {
+          f.error.textContent = text(e.detail);
+          f.input.setAttribute('aria-invalid', 'true');
+          first = first || f.input;
+        }
+      }
+      formError.textContent = error.message;
+      say('');
+      if (first) first.focus();
+    }
+  });
+  return form;
+}
+
+// ---- audit ------------------------------------------------------------------------------------------------------
+
+async function auditPage(query) {
+  const readsAll = is('admin') || is('auditor');
+  const picker = await tenantPicker(query, 'audit', readsAll);
+  const filter = (name, label, type) => el('div', {},
+    el('label', { for: 'filter-' + name }, label),
+    el('input', { id: 'filter-' + name, name, type: type || 'search', value: query.get(name) || '' }));
+  const outcome = el('select', { id: 'filter-outcome', name: 'outcome' },
+    ['', 'SUCCESS', 'DENIED', 'FAILURE'].map(o => el('option', { value: o, selected: (query.get('outcome') || '') === o }, o || 'any')));
+  const form = el('form', { id: 'audit-filters', class: 'filters', role: 'search', 'aria-label': 'Audit filters' },
+    picker.control, filter('user', 'User'), filter('plugin', 'Plugin'), filter('patient', 'Patient'),
+    el('div', {}, el('label', { for: 'filter-outcome' }, 'Outcome'), outcome),
+    filter('from', 'From (e.g. 2026-01-31T08:00:00Z)', 'text'), filter('to', 'To', 'text'),
+    el('div', {}, el('button', { type: 'submit' }, 'Search')));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    for (const field of form.elements) if (field.name && field.value) next.set(field.name, field.value);
+    location.hash = '#audit?' + next;
+  });
+  const verdict = el('p', { id: 'verify-result', role: 'status' });
+  const verify = el('button', { type: 'button', id: 'verify' }, 'Verify the chain');
+  verify.addEventListener('click', async () => {
+    verdict.textContent = 'Checking...';
+    try {
+      const v = await api('GET', '/audit/verify');
+      verdict.textContent = v.intact ? 'Intact: ' + v.checked + ' records checked.'
+        : 'BROKEN at record ' + v.firstBadSequence + ': ' + text(v.problem);
+      verdict.className = v.intact ? '' : 'error';
+    } catch (error) {
+      verdict.textContent = error.message;
+      verdict.className = 'error';
+    }
+  });
+  const parameters = new URLSearchParams();
+  for (const name of ['user', 'plugin', 'patient', 'outcome', 'from', 'to']) if (query.get(name)) parameters.set(name, query.get(name));
+  if (picker.tenant) parameters.set('tenant', picker.tenant);
+  let table;
+  try {
+    const page = await api('GET', '/audit?' + parameters);
+    table = el('table', { id: 'audit' },
+      el('caption', {}, page.total + ' records' + (picker.tenant ? ' for ' + picker.tenant : '') + ', newest first'),
+      el('thead', {}, el('tr', {}, ['#', 'Time (UTC)', 'User', 'Tenant', 'Plugin', 'Operation', 'Resource', 'Outcome', 'Detail']
+        .map(h => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, page.items.map(r => el('tr', {},
+        el('td', {}, text(r.sequence)), el('td', {}, text(r.recorded)), el('td', {}, text(r.user)),
+        el('td', {}, text(r.tenant)), el('td', {}, text(r.plugin)), el('td', {}, text(r.operation)),
+        el('td', {}, text(r.resourceType) + (r.resourceId ? ' ' + r.resourceId : '')),
+        el('td', {}, text(r.outcome) + (r.breakGlass ? ' (break-glass: ' + r.breakGlass + ')' : '')),
+        el('td', {}, text(r.reason))))));
+  } catch (error) {
+    table = failure(error);
+  }
+  show('Audit', form, el('div', {}, verify, verdict), table);
+}
+
