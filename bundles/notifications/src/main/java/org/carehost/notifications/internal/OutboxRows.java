@@ -75,6 +75,10 @@ final class OutboxRows {
         return rows.stream().findFirst().map(row -> row.entry().id());
     }
 
+    Optional<Row> byId(String id) {
+        return select("SELECT " + COLUMNS + " FROM outbox WHERE id = ?", id).stream().findFirst();
+    }
+
     List<Row> due(Instant now, int limit) {
         return select("SELECT " + COLUMNS + " FROM outbox WHERE (state = 'PENDING' AND next_attempt <= ?) "
                 + "OR (state = 'SENDING' AND claim_until < ?) ORDER BY next_attempt LIMIT " + limit, utc(now), utc(now));
