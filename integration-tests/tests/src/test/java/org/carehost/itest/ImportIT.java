@@ -189,8 +189,11 @@ public class ImportIT {
         assertEquals(1, stored(a).size());
         assertEquals(2, stored(kept).get(0).versionId());
         String audited = latest("PatientImport.transaction").query();
-        assertTrue(audited, audited.contains("Patient/" + stored(a).get(0).id() + " created")
-                && audited.contains("Patient/" + stored(kept).get(0).id() + " updated"));
+        assertTrue(audited, audited.contains("transaction of 2 entries: 1 created, 1 updated"));
+        assertEquals("each patient's trail shows the import", stored(a).get(0).id(),
+                latest("PatientImport.create").resourceId());
+        assertEquals(stored(kept).get(0).id(), latest("PatientImport.update").resourceId());
+        assertTrue(latest("PatientImport.update").query().startsWith("in transaction; transformers: " + TRANSFORMER));
     }
 
     @Test

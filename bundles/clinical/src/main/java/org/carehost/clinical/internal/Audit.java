@@ -75,6 +75,14 @@ final class Audit {
         return result;
     }
 
+    /**
+     * A successful write within a call audited as a whole (each patient a transaction stored), recorded on its own so
+     * that the patient's trail shows it.
+     */
+    void record(CareContext context, AuditAction action, String operation, String query, Subject subject) {
+        append(context, action, operation, query, subject, AuditOutcome.SUCCESS, null);
+    }
+
     /** Tells the security manager which patient the call reached (distinct patients per hour: anomalies). */
     void touched(String patientId) {
         grants.touched(patientId);

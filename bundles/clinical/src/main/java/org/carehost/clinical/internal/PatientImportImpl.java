@@ -32,8 +32,8 @@ import org.osgi.service.component.annotations.ServiceScope;
  * from FHIR JSON, passed through the {@link Transformers}, matched by medical record number, checked by the
  * {@link Validation} and stored by {@link PatientRecords}, in the caller's care context. A single resource and each
  * batch entry is one audited create or update ({@code PatientImport.create|update}); a transaction Bundle is prepared
- * whole, stored in one database transaction, and audited as one {@code PatientImport.transaction} record listing what
- * it stored.
+ * whole, stored in one database transaction, and audited as one {@code PatientImport.transaction} record (outcome and
+ * counts) plus a {@code PatientImport.create|update} record per patient it stored.
  */
 @Component(scope = ServiceScope.BUNDLE)
 public final class PatientImportImpl implements PatientImport {
@@ -131,12 +131,19 @@ public final class PatientImportImpl implements PatientImport {
                         }
                         stored.addAll(records.storeAll(access.tenant(),
                                 prepared.stream().map(Prepared::write).toList()));
+                        int created = 0;
                         for (int i = 0; i < stored.size(); i++) {
-                            noted.add("Patient/" + stored.get(i).id() + " " + (prepared.get(i).write().id() == null
-                                    ? "created" : "updated") + (prepared.get(i).noted().isEmpty() ? ""
-                                            : " (" + prepared.get(i).noted() + ")"));
+                            boolean update = prepared.get(i).write().id() != null;
+                            created += update ? 0 : 1;
+                            // One record per patient too, so that the patient's trail shows the import.
+                            audit.record(access.context(), update ? AuditAction.UPDATE : AuditAction.CREATE,
+                                    update ? "PatientImport.update" : "PatientImport.create",
+                                    "in transaction" + (prepared.get(i).noted().isEmpty() ? ""
+                                            : "; " + prepared.get(i).noted()),
+                                    new Subject(TYPE, stored.get(i).id(), stored.get(i).id()));
                             audit.touched(stored.get(i).id());
                         }
+                        noted.add(created + " created, " + (stored.size() - created) + " updated");
                         return stored;
                     }, null);
         } catch (TransactionRefusedException refused) {

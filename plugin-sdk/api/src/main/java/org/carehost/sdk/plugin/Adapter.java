@@ -9,7 +9,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@code org.carehost.sdk.adapter.AdapterService}). The host calls it with a deadline (policy kind {@code adapter});
  * a send that throws or overruns is retried from the host's outbox, so a send may arrive twice: pass
  * {@link AdapterMessage#sendId()} on to the system where it can drop repeats.
- * Sample: {@code sample-plugins/public-health-reporter}.
+ * Example: {@code integration-tests/fixtures/http-adapter}.
  */
 @ConsumerType
 public interface Adapter {
