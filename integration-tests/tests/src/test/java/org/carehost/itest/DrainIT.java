@@ -6,6 +6,10 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -32,9 +36,10 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 
 /**
- * Updates drain: while a call into the greeter plugin (v1's code) is in flight, {@code plugin:update} to v2 waits for
- * it, a new call meanwhile is refused saying why, the call in flight finishes on v1's code with its result, and then
- * v2 serves. Every step waits for a state it can see (the drain, the call's result, v2's greeting), never a time.
+ * Updates drain: while a call into the greeter plugin (v1's code) is in flight, {@code plugin:update} to v2 (or v2's
+ * jar replacing v1's in the deploy folder, the hot reload) waits for it, a new call meanwhile is refused saying why,
+ * the call in flight finishes on v1's code with its result, and then v2 serves. Every step waits for a state it can
+ * see (the drain, the call's result, v2's greeting), never a time.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -67,14 +72,54 @@ public class DrainIT {
     }
 
     @Test
-    public void aCallInFlightFinishesOnTheOldCodeAcrossAnUpdate() throws Exception {
+    public void aCallInFlightFinishesOnTheOldCodeAcrossPluginUpdate() throws Exception {
         PluginInfo installed = plugins.install(fixture("carehost-fixture-greeter-v1"));
-        Bundle bundle = context.getBundle(installed.id());
         plugins.start(String.valueOf(installed.id()));
+        try {
+            acrossAnUpdate(context.getBundle(installed.id()), threads -> threads.submit(() -> plugins.update(GREETER,
+                    fixture("carehost-fixture-greeter-v2"))));
+            assertEquals("2.0.0", plugins.get(GREETER).version());
+        } finally {
+            plugins.uninstall(String.valueOf(installed.id()));
+        }
+    }
+
+    @Test
+    public void aCallInFlightFinishesOnTheOldCodeAcrossAHotReload() throws Exception {
+        Path deploy = Paths.get(System.getProperty("carehost.deploy"));
+        drop(deploy, "carehost-fixture-greeter-v1");
+        Await.until("the deploy folder installs v1", 20_000, () -> Fixtures.installed(context, GREETER).isPresent());
+        Bundle bundle = Fixtures.bundle(context, GREETER);
+        try {
+            acrossAnUpdate(bundle, threads -> threads.submit(() -> {
+                drop(deploy, "carehost-fixture-greeter-v2"); // the watcher updates the plugin in place
+                return null;
+            }));
+        } finally {
+            Files.deleteIfExists(deploy.resolve("greeter.jar"));
+            Await.until("deleting the file uninstalls the plugin", 20_000,
+                    () -> context.getBundle(bundle.getBundleId()) == null);
+        }
+    }
+
+    /** Copy beside the folder, then rename in, so the watcher never sees half a file. */
+    private static void drop(Path deploy, String fixture) throws IOException {
+        Path partial = deploy.resolveSibling(deploy.getFileName() + "-greeter.partial");
+        Files.copy(Paths.get(fixture(fixture)), partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, deploy.resolve("greeter.jar"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** What starts the update, on one of the test's threads. */
+    private interface Update {
+        Future<?> start(ExecutorService threads) throws Exception;
+    }
+
+    /** Holds a call into v1 open, starts the update, and checks the drain, the call's result and v2 after it. */
+    private void acrossAnUpdate(Bundle bundle, Update updating) throws Exception {
         Await.until("v1 greets", 20_000, () -> "hello from v1".equals(Greeters.greeting(context)));
         @SuppressWarnings("rawtypes")
         Supplier v1 = greeter();
-
         ExecutorService threads = Executors.newFixedThreadPool(2);
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -87,11 +132,10 @@ public class DrainIT {
             }));
             assertTrue("the call is running", entered.await(20, TimeUnit.SECONDS));
 
-            Future<PluginInfo> update = threads.submit(() -> plugins.update(GREETER,
-                    fixture("carehost-fixture-greeter-v2")));
+            Future<?> update = updating.start(threads);
             Await.until("the update drains the plugin", 20_000, () -> calls.draining(bundle));
             assertEquals("v1 is still installed while its call runs", "1.0.0", bundle.getVersion().toString());
-            assertFalse(update.isDone());
+            assertFalse(update.isDone() && !calls.draining(bundle));
             try {
                 calls.call(bundle, "workflow", "Greeter.get", () -> "must not run");
                 fail("a new call during the drain is refused");
@@ -102,9 +146,9 @@ public class DrainIT {
 
             release.countDown();
             assertEquals("the call in flight finished on v1's code", "hello from v1", inFlight.get(20, TimeUnit.SECONDS));
-            PluginInfo updated = update.get(60, TimeUnit.SECONDS);
-            assertEquals("2.0.0", updated.version());
-            Await.until("v2 greets", 20_000, () -> "hello from v2".equals(Greeters.greeting(context)));
+            update.get(60, TimeUnit.SECONDS);
+            Await.until("v2 greets", 30_000, () -> "hello from v2".equals(Greeters.greeting(context)));
+            assertEquals("2.0.0", bundle.getVersion().toString());
             assertFalse(calls.draining(bundle));
             @SuppressWarnings("rawtypes")
             Supplier v2 = greeter();
@@ -112,7 +156,6 @@ public class DrainIT {
         } finally {
             release.countDown();
             threads.shutdownNow();
-            plugins.uninstall(String.valueOf(installed.id()));
         }
     }
 }
