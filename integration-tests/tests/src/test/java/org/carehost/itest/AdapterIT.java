@@ -314,4 +314,19 @@ public class AdapterIT {
         Bundle plugin = Fixtures.bundle(context, ADAPTER);
         assertEquals(Bundle.ACTIVE, plugin.getState());
     }
+
+    @Test
+    public void aPatientWhoOptedOutOfTheAdaptersPluginIsNotSent() throws Exception {
+        Patient patient = patient();
+        Shell.run(shell, "consent:add " + patient.id() + " plugin " + ADAPTER);
+        try {
+            Shell.run(shell, "adapter:send test-hospital " + patient.id());
+            fail("a patient who opted out of the adapter's plugin is not sent");
+        } catch (Exception expected) {
+            String text = expected.getClass().getSimpleName() + ": " + expected.getMessage();
+            assertTrue(text, text.contains("patient " + patient.id()) && text.contains("not sent through it"));
+        }
+        assertEquals("nothing reached the hospital", 0, hospital.received.size());
+        assertEquals(AuditOutcome.DENIED, records("AdapterService.send", patient.id()).get(0).outcome());
+    }
 }

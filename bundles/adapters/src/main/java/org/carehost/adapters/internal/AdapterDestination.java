@@ -34,6 +34,7 @@ public final class AdapterDestination implements OutboxDestination {
     static final String PREFIX = "adapter:";
 
     private final Adapters adapters;
+    private final Recipients recipients;
     private final PluginCalls calls;
     private final ContextBinder binder;
     private final AuditLog audit;
@@ -41,9 +42,11 @@ public final class AdapterDestination implements OutboxDestination {
     private final Map<String, String> awaited = new ConcurrentHashMap<>();
 
     @Activate
-    public AdapterDestination(@Reference Adapters adapters, @Reference PluginCalls calls,
+    public AdapterDestination(@Reference Adapters adapters, @Reference Recipients recipients,
+            @Reference PluginCalls calls,
             @Reference ContextBinder binder, @Reference AuditLog audit) {
         this.adapters = adapters;
+        this.recipients = recipients;
         this.calls = calls;
         this.binder = binder;
         this.audit = audit;
@@ -59,6 +62,7 @@ public final class AdapterDestination implements OutboxDestination {
             note = "to " + send.system() + " through " + found.plugin().getSymbolicName() + " "
                     + found.plugin().getVersion() + " send " + entry.id() + " attempt " + (entry.attempts() + 1);
             CareContext care = binder.declare(entry.tenant(), null, Set.of(), Purpose.parse(purpose), null);
+            recipients.check(found.plugin(), care, send.patientId());
             AdapterMessage outbound = new AdapterMessage(entry.id(), send.resourceType(), send.resourceId(),
                     send.fhirJson());
             String receipt = calls.call(found.plugin(), "adapter", "Adapter.send", () -> {

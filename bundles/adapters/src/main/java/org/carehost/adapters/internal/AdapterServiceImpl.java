@@ -43,6 +43,7 @@ import org.osgi.service.component.annotations.ServiceScope;
 public final class AdapterServiceImpl implements AdapterService {
 
     private final Adapters adapters;
+    private final Recipients recipients;
     private final AdapterDestination destination;
     private final Outbox outbox;
     private final ContextBinder binder;
@@ -57,13 +58,14 @@ public final class AdapterServiceImpl implements AdapterService {
 
     @Activate
     public AdapterServiceImpl(ComponentContext context, @Reference Adapters adapters,
-            @Reference AdapterDestination destination, @Reference Outbox outbox,
+            @Reference AdapterDestination destination, @Reference Recipients recipients, @Reference Outbox outbox,
             @Reference ContextBinder binder, @Reference Tenants tenants, @Reference AuditLog audit,
             @Reference PatientService patients, @Reference AppointmentService appointments,
             @Reference PermissionGuard guard) {
         Bundle using = context.getUsingBundle();
         this.adapters = adapters;
         this.destination = destination;
+        this.recipients = recipients;
         this.outbox = outbox;
         this.binder = binder;
         this.tenants = tenants;
@@ -97,11 +99,10 @@ public final class AdapterServiceImpl implements AdapterService {
                         + " (plugin:enable " + caller + " --tenant " + context.tenant() + ")");
             }
             grants.check(reference[0].equals("Patient") ? Permission.READ_PATIENTS : Permission.READ_APPOINTMENTS);
-            if (adapters.find(system).isEmpty()) {
-                throw new IllegalArgumentException("no adapter serves system '" + system + "' (adapter:list shows "
-                        + "the systems there are)");
-            }
+            Adapters.Found adapter = adapters.find(system).orElseThrow(() -> new IllegalArgumentException(
+                    "no adapter serves system '" + system + "' (adapter:list shows the systems there are)"));
             SendMessage message = read(system, reference[0], reference[1]);
+            recipients.check(adapter.plugin(), context, message.patientId());
             String id = outbox.enqueue(caller, context.tenant(), context.purpose().code(),
                     AdapterDestination.PREFIX + system, "adapter-send/" + sendId, message.write());
             append(context, AuditOutcome.SUCCESS, reference, message.patientId(), what + " queued as send " + id, null);
