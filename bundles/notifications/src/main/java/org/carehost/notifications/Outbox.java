@@ -17,7 +17,8 @@ public interface Outbox {
 
     /**
      * Stores an entry for the {@link OutboxDestination} whose prefix its channel starts with (sealed like PHI,
-     * committed before it returns), due at once.
+     * committed before it returns), held from the poller for two minutes so that the caller makes the first attempt
+     * with {@link #attemptNow} (if it never does, the poller attempts it after that).
      *
      * @param channel {@code <destination prefix><name>}, e.g. {@code adapter:lab}
      * @param dedupeKey unique per sender and tenant: a second entry with it is not stored again

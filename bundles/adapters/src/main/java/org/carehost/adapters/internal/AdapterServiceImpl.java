@@ -111,6 +111,9 @@ public final class AdapterServiceImpl implements AdapterService {
             try {
                 after = outbox.attemptNow(id).orElseThrow(() -> new IllegalStateException(
                         "the send " + id + " is not in the outbox"));
+            } catch (RuntimeException notAttempted) { // queued all the same: the outbox attempts it later
+                return new AdapterSend(id, system, reference[0] + "/" + reference[1], AdapterSend.Status.RETRYING,
+                        null, "the first attempt could not be made (" + notAttempted.getMessage() + ")");
             } finally {
                 receipt[0] = destination.receipt(id).orElse(null);
             }

@@ -65,6 +65,8 @@ public final class Delivery implements Outbox {
     static final int MAX_ATTEMPTS = 8;
     static final Duration FIRST_PAUSE = Duration.ofSeconds(5);
     static final Duration LONGEST_PAUSE = Duration.ofHours(1);
+    /** How long a claimed entry is held by the node delivering it. */
+    static final Duration CLAIM = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BundleContext context;
@@ -120,7 +122,7 @@ public final class Delivery implements Outbox {
     private void deliver(OutboxRows.Row row) {
         OutboxEntry entry = row.entry();
         Instant now = now();
-        if (!rows.claim(row, now.plus(Duration.ofMinutes(2)))) {
+        if (!rows.claim(row, now.plus(CLAIM))) {
             return; // another node has it
         }
         long claimed = row.version() + 1;
@@ -224,7 +226,11 @@ public final class Delivery implements Outbox {
             throw new IllegalArgumentException("no outbox destination serves channel '" + channel + "'");
         }
         String id = UUID.randomUUID().toString();
-        return rows.insert(id, sender, tenant, purpose, channel, dedupeKey, message, now()).orElse(id);
+        Instant now = now();
+        // Held for as long as a claim lasts, so that the caller's attemptNow does not race the poller for it; if the
+        // caller never gets to attempt it (a crash), the poller does once the hold is over.
+        return rows.insert(id, sender, tenant, purpose, channel, dedupeKey, message, now, now.plus(CLAIM))
+                .orElse(id);
     }
 
     @Override
