@@ -1,9 +1,9 @@
 /**
- * The clinical bundle's services for the container's own bundles (the shell): the operator's side of plugin data.
+ * The clinical bundle's services for the container's own bundles (the shell): the operator's side of plugin data, and the import of FHIR resources.
  * Plugins never see this package.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.carehost.clinical;
 
 import org.osgi.annotation.bundle.Export;

@@ -13,6 +13,12 @@ import org.osgi.framework.Bundle;
  * timeouts, CPU time and bytes allocated by the calling thread). A plugin that overruns its deadline repeatedly (the
  * policy's {@code overruns}) is quarantined by the security manager. The caller decides what a failure means (a
  * validator's policy: fail-open or fail-closed; a notification: retried later).
+ * <p>
+ * Updates drain: when a plugin that has calls in flight stops (an update by {@code plugin:update} or the deploy
+ * folder's hot reload, a stop, an uninstall), the stop waits until those calls have ended, at most the plugin's longest
+ * deadline, so that they finish on the old code before the new version starts; calls asked for meanwhile are refused
+ * ({@link PluginCallException.Reason#REFUSED}, saying the plugin is being stopped or updated) and their callers'
+ * policies apply (a validator's fail-open or fail-closed, the outbox's retries).
  */
 @ProviderType
 public interface PluginCalls {
@@ -30,4 +36,12 @@ public interface PluginCalls {
 
     /** The counters of every plugin called since the container started, by bundle id. */
     List<PluginCallStats> stats();
+
+    /**
+     * Whether the plugin is stopping (for an update, a hot reload, a stop) and its calls in flight are being waited
+     * for: a call asked for now is refused.
+     *
+     * @since 1.3
+     */
+    boolean draining(Bundle plugin);
 }

@@ -66,6 +66,7 @@ final class ContainerOptions {
                 containerBundle("carehost-clinical", 22),
                 containerBundle("carehost-scheduler", 23),
                 containerBundle("carehost-notifications", 23),
+                containerBundle("carehost-adapters", 24),
                 containerBundle("org.apache.felix.metatype", 11),
                 containerBundle("carehost-config", 22));
     }

@@ -45,6 +45,15 @@ final class Audit {
     /** {@link #call}, with the record's query text known only once the call has run (the validators' verdicts). */
     <T> T callNoted(Permission needed, AuditAction action, String operation, Supplier<String> noted, Subject before,
             Function<Access, T> call, Function<T, Subject> after) {
+        return callDeciding(needed, () -> action, () -> operation, noted, before, call, after);
+    }
+
+    /**
+     * {@link #callNoted}, with the record's action and operation known only once the call has run (an import
+     * creates or updates, as the stored patients decide); they are asked for the record of a failure too.
+     */
+    <T> T callDeciding(Permission needed, Supplier<AuditAction> actionNow, Supplier<String> operationNow,
+            Supplier<String> noted, Subject before, Function<Access, T> call, Function<T, Subject> after) {
         T result;
         CareContext context = null;
         try {
@@ -54,16 +63,24 @@ final class Audit {
             care.admit(access, before.patientId());
             result = call.apply(access);
         } catch (RuntimeException e) {
-            append(context == null ? care.bound() : context, action, operation, noted.get(), before,
+            append(context == null ? care.bound() : context, actionNow.get(), operationNow.get(), noted.get(), before,
                     e instanceof PermissionDeniedException || e instanceof QuotaExceededException ? AuditOutcome.DENIED
                             : AuditOutcome.ERROR,
                     e.getClass().getSimpleName() + ": " + e.getMessage());
             throw e;
         }
         Subject touched = after == null ? before : after.apply(result);
-        append(context, action, operation, noted.get(), touched, AuditOutcome.SUCCESS, null);
+        append(context, actionNow.get(), operationNow.get(), noted.get(), touched, AuditOutcome.SUCCESS, null);
         touched(touched.patientId());
         return result;
+    }
+
+    /**
+     * A successful write within a call audited as a whole (each patient a transaction stored), recorded on its own so
+     * that the patient's trail shows it.
+     */
+    void record(CareContext context, AuditAction action, String operation, String query, Subject subject) {
+        append(context, action, operation, query, subject, AuditOutcome.SUCCESS, null);
     }
 
     /** Tells the security manager which patient the call reached (distinct patients per hour: anomalies). */

@@ -80,26 +80,96 @@ public final class PatientRecords {
 
     Patient create(String tenant, Patient patient) {
         rules.check(patient);
-        Patient stored = patient.toBuilder().id(UUID.randomUUID().toString()).versionId(1).lastUpdated(now()).build();
+        Patient stored;
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO patient "
-                    + "(id, version_id, last_updated, birth_date, resource, tenant) VALUES (?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, stored.id());
-                insert.setLong(2, stored.versionId());
-                insert.setObject(3, Sql.utc(stored.lastUpdated()));
-                insert.setObject(4, stored.birthDate());
-                insert.setString(5, atRest.seal(TYPE, stored.id(), FhirJson.write(stored)));
-                insert.setString(6, tenant);
-                insert.executeUpdate();
-            }
-            writeIndexes(connection, stored);
+            stored = insert(connection, tenant, patient);
             connection.commit();
         } catch (SQLException e) {
             throw Sql.failure("store the patient", e);
         }
         post(PatientEvents.CREATED, tenant, stored);
         return stored;
+    }
+
+    private Patient insert(Connection connection, String tenant, Patient patient) throws SQLException {
+        Patient stored = patient.toBuilder().id(UUID.randomUUID().toString()).versionId(1).lastUpdated(now()).build();
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO patient "
+                + "(id, version_id, last_updated, birth_date, resource, tenant) VALUES (?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, stored.id());
+            insert.setLong(2, stored.versionId());
+            insert.setObject(3, Sql.utc(stored.lastUpdated()));
+            insert.setObject(4, stored.birthDate());
+            insert.setString(5, atRest.seal(TYPE, stored.id(), FhirJson.write(stored)));
+            insert.setString(6, tenant);
+            insert.executeUpdate();
+        }
+        writeIndexes(connection, stored);
+        return stored;
+    }
+
+    /** One write of {@link #storeAll}: a new patient ({@code id} null) or a replacement of {@code id}. */
+    record Write(String id, Patient patient) {
+    }
+
+    /**
+     * Stores every write in one transaction (all or nothing: a version conflict or a store failure on any leaves
+     * nothing stored) and posts their events once it is committed; returns the stored patients in order.
+     */
+    List<Patient> storeAll(String tenant, List<Write> writes) {
+        writes.forEach(write -> rules.check(write.patient()));
+        List<Patient> stored = new ArrayList<>();
+        try (Connection connection = store.connection()) {
+            connection.setAutoCommit(false);
+            try {
+                for (Write write : writes) {
+                    stored.add(write.id() == null ? insert(connection, tenant, write.patient())
+                            : replace(connection, tenant, write.id(), write.patient()));
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("store the patients", e);
+        }
+        for (int i = 0; i < stored.size(); i++) {
+            post(writes.get(i).id() == null ? PatientEvents.CREATED : PatientEvents.UPDATED, tenant, stored.get(i));
+        }
+        return stored;
+    }
+
+    /**
+     * The patients of the tenant whose medical record number is {@code mrn} (same system and value; identifiers of
+     * other types with the same value do not count). Consent does not hide a patient here: this finds the record an
+     * import updates.
+     */
+    List<Patient> withMedicalRecordNumber(String tenant, Identifier mrn) {
+        List<String> indexes = atRest.identifierIndexes(mrn.value());
+        List<Patient> found = new ArrayList<>();
+        try (Connection connection = store.connection();
+                PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM patient p WHERE "
+                        + "p.tenant = ? AND p.id IN (SELECT i.patient_id FROM patient_identifier i WHERE i.id_system = ? "
+                        + "AND i.id_type = ? AND i.id_value IN (" + marks(indexes.size()) + ")) ORDER BY p.id")) {
+            select.setString(1, tenant);
+            select.setString(2, mrn.system());
+            select.setString(3, Identifier.MEDICAL_RECORD_NUMBER);
+            for (int i = 0; i < indexes.size(); i++) {
+                select.setString(i + 4, indexes.get(i));
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Patient patient = read(rows);
+                    if (patient.medicalRecordNumber().filter(mrn::equals).isPresent()) {
+                        found.add(patient);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("look the patient up by medical record number", e);
+        }
+        return found;
     }
 
     Patient get(String tenant, String id) {
@@ -134,33 +204,43 @@ public final class PatientRecords {
 
     Patient update(String tenant, String id, Patient changed) {
         rules.check(changed);
-        Patient stored = changed.toBuilder().id(id).versionId(changed.versionId() + 1).lastUpdated(now()).build();
+        Patient stored;
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
-            int updated;
-            try (PreparedStatement update = connection.prepareStatement("UPDATE patient SET version_id = ?, "
-                    + "last_updated = ?, birth_date = ?, resource = ? WHERE id = ? AND version_id = ? AND tenant = ?")) {
-                update.setLong(1, stored.versionId());
-                update.setObject(2, Sql.utc(stored.lastUpdated()));
-                update.setObject(3, stored.birthDate());
-                update.setString(4, atRest.seal(TYPE, id, FhirJson.write(stored)));
-                update.setString(5, id);
-                update.setLong(6, changed.versionId());
-                update.setString(7, tenant);
-                updated = update.executeUpdate();
-            }
-            if (updated == 0) {
+            try {
+                stored = replace(connection, tenant, id, changed);
+            } catch (VersionConflictException | ResourceNotFoundException e) {
                 connection.rollback();
-                long current = currentVersion(connection, tenant, id);
-                throw new VersionConflictException(TYPE, id, changed.versionId(), current);
+                throw e;
             }
-            deleteIndexes(connection, id);
-            writeIndexes(connection, stored);
             connection.commit();
         } catch (SQLException e) {
             throw Sql.failure("update the patient", e);
         }
         post(PatientEvents.UPDATED, tenant, stored);
+        return stored;
+    }
+
+    private Patient replace(Connection connection, String tenant, String id, Patient changed) throws SQLException {
+        Patient stored = changed.toBuilder().id(id).versionId(changed.versionId() + 1).lastUpdated(now()).build();
+        int updated;
+        try (PreparedStatement update = connection.prepareStatement("UPDATE patient SET version_id = ?, "
+                + "last_updated = ?, birth_date = ?, resource = ? WHERE id = ? AND version_id = ? AND tenant = ?")) {
+            update.setLong(1, stored.versionId());
+            update.setObject(2, Sql.utc(stored.lastUpdated()));
+            update.setObject(3, stored.birthDate());
+            update.setString(4, atRest.seal(TYPE, id, FhirJson.write(stored)));
+            update.setString(5, id);
+            update.setLong(6, changed.versionId());
+            update.setString(7, tenant);
+            updated = update.executeUpdate();
+        }
+        if (updated == 0) {
+            long current = currentVersion(connection, tenant, id);
+            throw new VersionConflictException(TYPE, id, changed.versionId(), current);
+        }
+        deleteIndexes(connection, id);
+        writeIndexes(connection, stored);
         return stored;
     }
 

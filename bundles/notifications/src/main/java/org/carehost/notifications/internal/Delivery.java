@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +18,7 @@ import org.carehost.audit.AuditLog;
 import org.carehost.context.ContextBinder;
 import org.carehost.crypto.PhiCipher;
 import org.carehost.notifications.Outbox;
+import org.carehost.notifications.OutboxDestination;
 import org.carehost.notifications.OutboxEntry;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
@@ -51,7 +54,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * (kind {@code notifier}), in a care context of the sender's tenant and purpose. A failed attempt is retried after
  * 5 s, doubling up to an hour; after {@value #MAX_ATTEMPTS} attempts the notification is a dead letter. Every
  * attempt is audited (who sent it, which channel and notifier, the outcome; never the content) and posted
- * ({@code carehost/notification/DELIVERED|RETRYING|DEAD}, ids only).
+ * ({@code carehost/notification/DELIVERED|RETRYING|DEAD}, ids only). Entries whose channel starts with an
+ * {@link OutboxDestination}'s prefix (the adapters' sends, {@code adapter:<system>}) go to that destination instead,
+ * with the same claims, retries and dead letters.
  */
 @Component(service = {Delivery.class, Outbox.class}, immediate = true)
 public final class Delivery implements Outbox {
@@ -60,6 +65,8 @@ public final class Delivery implements Outbox {
     static final int MAX_ATTEMPTS = 8;
     static final Duration FIRST_PAUSE = Duration.ofSeconds(5);
     static final Duration LONGEST_PAUSE = Duration.ofHours(1);
+    /** How long a claimed entry is held by the node delivering it. */
+    static final Duration CLAIM = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BundleContext context;
@@ -115,10 +122,15 @@ public final class Delivery implements Outbox {
     private void deliver(OutboxRows.Row row) {
         OutboxEntry entry = row.entry();
         Instant now = now();
-        if (!rows.claim(row, now.plus(Duration.ofMinutes(2)))) {
+        if (!rows.claim(row, now.plus(CLAIM))) {
             return; // another node has it
         }
         long claimed = row.version() + 1;
+        ServiceReference<OutboxDestination> destination = destination(entry.channel());
+        if (destination != null) {
+            deliverTo(destination, row, claimed);
+            return;
+        }
         ServiceReference<Notifier> reference = notifier(entry.channel());
         String error = null;
         String notifierName = reference == null ? "none" : reference.getBundle().getSymbolicName();
@@ -142,6 +154,35 @@ public final class Delivery implements Outbox {
                 context.ungetService(reference);
             }
         }
+        String operation = "Notifier.send";
+        String note = "channel " + entry.channel() + " notifier " + notifierName;
+        finish(row, claimed, error, operation, note);
+    }
+
+    private void deliverTo(ServiceReference<OutboxDestination> reference, OutboxRows.Row row, long claimed) {
+        OutboxDestination destination = context.getService(reference);
+        String error = null;
+        String receipt = null;
+        try {
+            if (destination == null) {
+                error = "the outbox destination for channel " + row.entry().channel() + " went away";
+            } else {
+                receipt = destination.deliver(row.entry(), row.purpose(), rows.open(row));
+            }
+        } catch (Exception e) {
+            error = e.getMessage() == null ? e.toString() : e.getMessage();
+        } finally {
+            if (destination != null) {
+                context.ungetService(reference);
+            }
+        }
+        finish(row, claimed, error, "Outbox.deliver", "channel " + row.entry().channel()
+                + (receipt == null ? "" : " receipt " + receipt));
+    }
+
+    private void finish(OutboxRows.Row row, long claimed, String error, String operation, String note) {
+        OutboxEntry entry = row.entry();
+        Instant now = now();
         int attempts = entry.attempts() + 1;
         if (error == null) {
             rows.finish(entry.id(), claimed, "DELIVERED", attempts, now, null);
@@ -156,8 +197,7 @@ public final class Delivery implements Outbox {
                 NotificationEvents.CHANNEL, entry.channel(), NotificationEvents.SENDER, entry.plugin(),
                 NotificationEvents.ATTEMPTS, attempts, NotificationEvents.TENANT, entry.tenant())));
         audit.append(new AuditEvent(entry.plugin(), null, null, row.purpose(), entry.tenant(), null, null, null,
-                AuditAction.EXECUTE, "Notifier.send", "Notification", entry.id(), null,
-                "channel " + entry.channel() + " notifier " + notifierName + " attempt " + attempts,
+                AuditAction.EXECUTE, operation, "Notification", entry.id(), null, note + " attempt " + attempts,
                 error == null ? AuditOutcome.SUCCESS : AuditOutcome.ERROR,
                 error == null ? null : (attempts >= MAX_ATTEMPTS ? "dead letter: " : "will retry: ") + error));
     }
@@ -166,6 +206,40 @@ public final class Delivery implements Outbox {
     static Duration pause(int attempts) {
         Duration pause = FIRST_PAUSE.multipliedBy(1L << Math.min(20, attempts - 1));
         return pause.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause;
+    }
+
+    private ServiceReference<OutboxDestination> destination(String channel) {
+        try {
+            return context.getServiceReferences(OutboxDestination.class, null).stream()
+                    .filter(reference -> reference.getProperty(OutboxDestination.PREFIX) instanceof String prefix
+                            && !prefix.isEmpty() && channel.startsWith(prefix))
+                    .max((a, b) -> a.compareTo(b)).orElse(null);
+        } catch (InvalidSyntaxException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public String enqueue(String sender, String tenant, String purpose, String channel, String dedupeKey,
+            String message) {
+        if (destination(channel) == null) {
+            throw new IllegalArgumentException("no outbox destination serves channel '" + channel + "'");
+        }
+        String id = UUID.randomUUID().toString();
+        Instant now = now();
+        // Held for as long as a claim lasts, so that the caller's attemptNow does not race the poller for it; if the
+        // caller never gets to attempt it (a crash), the poller does once the hold is over.
+        return rows.insert(id, sender, tenant, purpose, channel, dedupeKey, message, now, now.plus(CLAIM))
+                .orElse(id);
+    }
+
+    @Override
+    public Optional<OutboxEntry> attemptNow(String id) {
+        Optional<OutboxRows.Row> row = rows.byId(id);
+        if (row.isPresent() && row.get().entry().state().equals("PENDING")) {
+            deliver(row.get());
+        }
+        return rows.byId(id).map(OutboxRows.Row::entry);
     }
 
     private ServiceReference<Notifier> notifier(String channel) {

@@ -41,6 +41,12 @@ final class OutboxRows {
     /** Stores a new notification; returns the id of the one already stored under the dedupe key, if any. */
     Optional<String> insert(String id, String plugin, String tenant, String purpose, String channel, String dedupeKey,
             String message, Instant now) {
+        return insert(id, plugin, tenant, purpose, channel, dedupeKey, message, now, now);
+    }
+
+    /** {@link #insert}, first due at {@code due}. */
+    Optional<String> insert(String id, String plugin, String tenant, String purpose, String channel, String dedupeKey,
+            String message, Instant now, Instant due) {
         Optional<String> existing = existing(plugin, tenant, dedupeKey);
         if (existing.isPresent()) {
             return existing;
@@ -56,7 +62,7 @@ final class OutboxRows {
             insert.setString(5, channel);
             insert.setString(6, dedupeKey);
             insert.setString(7, cipher.seal(message, aad(id)));
-            insert.setObject(8, utc(now));
+            insert.setObject(8, utc(due));
             insert.setObject(9, utc(now));
             insert.executeUpdate();
             return Optional.empty();
@@ -73,6 +79,10 @@ final class OutboxRows {
         List<Row> rows = select("SELECT " + COLUMNS + " FROM outbox WHERE plugin = ? AND tenant = ? AND dedupe_key = ?",
                 plugin, tenant, dedupeKey);
         return rows.stream().findFirst().map(row -> row.entry().id());
+    }
+
+    Optional<Row> byId(String id) {
+        return select("SELECT " + COLUMNS + " FROM outbox WHERE id = ?", id).stream().findFirst();
     }
 
     List<Row> due(Instant now, int limit) {

@@ -42,6 +42,10 @@ final class CommandRoles {
             Map.entry("wasm:list", new Rule(PLUGIN_READERS, false)),
             Map.entry("schedule:list", new Rule(EnumSet.of(Role.OPERATOR), false)),
             Map.entry("notify:list", new Rule(EnumSet.of(Role.OPERATOR), false)),
+            Map.entry("adapter:list", new Rule(PLUGIN_READERS, false)),
+            // Sends a patient out, in the session's context (a hospital admin's names only their own tenants).
+            Map.entry("adapter:send", new Rule(EnumSet.of(Role.HOSPITAL_ADMIN), false)),
+            // patient:import is not listed, so admins only (like patient:list/show): it reads files of the host.
             Map.entry("felix:help", new Rule(EVERYONE, false)),
             Map.entry("gogo:echo", new Rule(EVERYONE, false)),
             Map.entry("gogo:format", new Rule(EVERYONE, false)),

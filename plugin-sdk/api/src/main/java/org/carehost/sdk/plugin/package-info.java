@@ -3,7 +3,7 @@
  * host knows (validators, transformers, notifiers, workflows, adapters), as services a plugin provides.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.carehost.sdk.plugin;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +23,9 @@ import org.carehost.plugins.PluginCallStats;
 import org.carehost.plugins.PluginCalls;
 import org.carehost.security.PluginLimits;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -33,17 +38,31 @@ import org.osgi.service.component.annotations.Reference;
  * {@value #MAX_RUNNING_PER_PLUGIN} calls running is not called again until some end, so a stuck plugin cannot take
  * the whole pool; the pool itself has at most {@value #MAX_THREADS} threads. Overruns in a row (reset by a call that
  * ends in time) reaching the policy's threshold quarantine the plugin through the security manager.
+ * <p>
+ * Drain: as a synchronous bundle listener it sees a plugin's {@code STOPPING} before the framework goes on with the
+ * stop (or the update, which stops first): if calls into the plugin are running it marks the plugin draining (new
+ * calls are refused) and waits on the plugin's counters' monitor, which every call's end notifies, until none runs or
+ * the plugin's longest deadline has passed (a call is interrupted at its deadline, so only code ignoring interruption
+ * outlives it); {@code STOPPED} ends the drain. A plugin being quarantined is not waited for (its calls are cut at their
+ * deadlines, and the thread quarantining it may be one of its callers), nor is the call the stop comes from.
  */
 @Component(service = PluginCalls.class)
-public final class PluginCallsImpl implements PluginCalls {
+public final class PluginCallsImpl implements PluginCalls, SynchronousBundleListener {
 
     static final int MAX_THREADS = 256;
     static final int MAX_RUNNING_PER_PLUGIN = 32;
+    static final List<String> KINDS = List.of("validator", "transformer", "notifier", "adapter", "workflow", "event",
+            "schedule");
 
     private final PluginLimits limits;
     private final ThreadCost cost = new ThreadCost();
     private final Map<Long, Counters> counters = new ConcurrentHashMap<>();
     private final AtomicInteger threadNumber = new AtomicInteger();
+    /** Bundle ids of the plugins being drained. */
+    private final Set<Long> draining = ConcurrentHashMap.newKeySet();
+    /** On a pool thread, the bundle id of the plugin it is calling. */
+    private final ThreadLocal<Long> callingInto = new ThreadLocal<>();
+    private final BundleContext context;
     private final ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), work -> {
                 Thread thread = new Thread(work, "carehost-plugin-call-" + threadNumber.incrementAndGet());
@@ -52,13 +71,75 @@ public final class PluginCallsImpl implements PluginCalls {
             });
 
     @Activate
-    public PluginCallsImpl(@Reference PluginLimits limits) {
+    public PluginCallsImpl(BundleContext context, @Reference PluginLimits limits) {
         this.limits = limits;
+        this.context = context;
+        context.addBundleListener(this);
+    }
+
+    /** Without a framework (unit tests): {@link #bundleChanged} is called by the test. */
+    PluginCallsImpl(PluginLimits limits) {
+        this.limits = limits;
+        this.context = null;
     }
 
     @Deactivate
     void deactivate() {
+        if (context != null) {
+            context.removeBundleListener(this);
+        }
         pool.shutdownNow();
+    }
+
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        Bundle bundle = event.getBundle();
+        switch (event.getType()) {
+            case BundleEvent.STOPPING -> drain(bundle);
+            case BundleEvent.STOPPED, BundleEvent.UNINSTALLED -> draining.remove(bundle.getBundleId());
+            default -> {
+                // nothing to do
+            }
+        }
+    }
+
+    @Override
+    public boolean draining(Bundle plugin) {
+        return draining.contains(plugin.getBundleId());
+    }
+
+    /** Waits (bounded) for the calls into a stopping plugin to end; new calls are refused meanwhile. */
+    private void drain(Bundle plugin) {
+        Counters counter = counters.get(plugin.getBundleId());
+        if (counter == null || limits.quarantined(plugin).isPresent()) {
+            return;
+        }
+        draining.add(plugin.getBundleId());
+        long own = Objects.equals(callingInto.get(), plugin.getBundleId()) ? 1 : 0;
+        long bound = KINDS.stream().mapToLong(kind -> limits.deadline(plugin, kind).toNanos()).max().orElse(0);
+        long until = System.nanoTime() + bound;
+        synchronized (counter) {
+            while (counter.running.get() > own) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return; // the calls left ignore interruption; plugin:top shows them running
+                }
+                try {
+                    counter.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One call into the plugin ended (or was never made): the drain waiting on its counters hears of it. */
+    private static void ended(Counters counter) {
+        synchronized (counter) {
+            counter.running.decrementAndGet();
+            counter.notifyAll();
+        }
     }
 
     @Override
@@ -73,10 +154,17 @@ public final class PluginCallsImpl implements PluginCalls {
                     + quarantined, null);
         }
         if (counter.running.incrementAndGet() > MAX_RUNNING_PER_PLUGIN) {
-            counter.running.decrementAndGet();
+            ended(counter);
             counter.failures.increment();
             throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): "
                     + MAX_RUNNING_PER_PLUGIN + " of its calls are still running (plugin:top shows them)", null);
+        }
+        if (draining.contains(plugin.getBundleId())) { // checked once counted running: a drain starting now waits for it
+            ended(counter);
+            counter.failures.increment();
+            throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it is being "
+                    + "stopped or updated, and the calls into it still in flight are finishing first; call again once "
+                    + "it is active", null);
         }
         FutureTask<T> future = new FutureTask<>(() -> measured(counter, work));
         try {
@@ -84,11 +172,11 @@ public final class PluginCallsImpl implements PluginCalls {
                 try {
                     future.run(); // returns at once if the caller gave up before the call began
                 } finally {
-                    counter.running.decrementAndGet();
+                    ended(counter);
                 }
             });
         } catch (RejectedExecutionException full) {
-            counter.running.decrementAndGet();
+            ended(counter);
             counter.failures.increment();
             throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): all "
                     + MAX_THREADS + " threads for calls into plugins are busy (plugin:top shows which plugin holds "
@@ -133,9 +221,11 @@ public final class PluginCallsImpl implements PluginCalls {
     private <T> T measured(Counters counter, Callable<T> work) throws Exception {
         long cpu = cost.cpuNanos();
         long bytes = cost.allocatedBytes();
+        callingInto.set(counter.bundleId);
         try {
             return work.call();
         } finally {
+            callingInto.remove();
             if (cpu >= 0) {
                 counter.cpuNanos.add(Math.max(0, cost.cpuNanos() - cpu));
             }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 import org.carehost.plugins.PluginCallException;
@@ -18,6 +19,7 @@ import org.carehost.security.PluginLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
 
 class PluginCallsImplTest {
 
@@ -115,5 +117,40 @@ class PluginCallsImplTest {
         PluginCallStats stats = calls.stats().get(0);
         assertEquals(2, stats.timeouts());
         assertEquals(3, stats.failures());
+    }
+
+    @Test
+    void aStoppingPluginWaitsForItsCallsInFlightAndRefusesNewOnes() throws Exception {
+        Bundle plugin = plugin(11, "org.example.drained");
+        CountDownLatch entered = new CountDownLatch(1);
+        CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return calls.call(plugin, "workflow", "test", () -> {
+                    entered.countDown();
+                    release.await();
+                    return "finished on the old code";
+                });
+            } catch (PluginCallException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        entered.await();
+        CompletableFuture<Void> stop = CompletableFuture.runAsync(
+                () -> calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin)));
+        while (!calls.draining(plugin)) {
+            Thread.onSpinWait(); // the drain marks the plugin before it waits
+        }
+        PluginCallException refused = assertThrows(PluginCallException.class,
+                () -> calls.call(plugin, "workflow", "test", () -> "new"));
+        assertEquals(Reason.REFUSED, refused.reason());
+        assertTrue(refused.getMessage().contains("being stopped or updated"), refused.getMessage());
+        assertTrue(!stop.isDone(), "the stop waits while a call is in flight");
+
+        release.countDown();
+        assertEquals("finished on the old code", inFlight.get());
+        stop.get(); // the call's end lets the stop go on
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin));
+        assertTrue(!calls.draining(plugin));
+        assertEquals("again", calls.call(plugin, "workflow", "test", () -> "again"));
     }
 }
