@@ -62,7 +62,9 @@ final class ChokePoints {
             "java.lang.management.ManagementFactory.getPlatformMXBeans",
             "java.lang.management.ManagementFactory.getRuntimeMXBean",
             "java.lang.management.ManagementFactory.getThreadMXBean",
-            "java.lang.management.ManagementFactory.getMemoryMXBean");
+            "java.lang.management.ManagementFactory.getMemoryMXBean", "java.util.logging.FileHandler.openFiles",
+            "java.util.logging.SocketHandler.connect", "jdk.internal.foreign.AbstractMemorySegmentImpl.reinterpret",
+            "jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl.withTargetLayout");
 
     /** Whether JDK code may make this call on its own account ({@link #JDK_OWN_USE}). */
     static boolean jdkMayUse(String hook) {
@@ -109,8 +111,15 @@ final class ChokePoints {
                 return Request.of(Kind.UNIX_SOCKET, String.valueOf(where instanceof java.net.UnixDomainSocketAddress
                         ? ((java.net.UnixDomainSocketAddress) where).getPath() : where));
             case "java.net.InetAddress":
+                if (method.equals("getHostFromNameService")) { // a reverse lookup: the address is the subject
+                    InetAddress address = (InetAddress) args[0];
+                    return new Request(Kind.LOOKUP, address.getHostAddress(), address, -1, false);
+                }
                 String host = method.equals("getLocalHost") ? "localhost" : (String) args[0];
                 return host == null || host.isEmpty() ? null : Request.of(Kind.LOOKUP, host);
+            case "jdk.internal.net.http.HttpClientImpl":
+            case "jdk.internal.net.http.websocket.BuilderImpl":
+                return web(find(args, java.net.http.HttpRequest.class), find(args, java.net.URI.class));
             case "java.lang.ProcessImpl":
                 return Request.of(Kind.PROCESS, String.join(" ", (String[]) args[0]));
             case "java.lang.ProcessBuilder":
@@ -120,6 +129,11 @@ final class ChokePoints {
             case "java.lang.foreign.Linker":
             case "java.lang.foreign.SymbolLookup":
                 return Request.of(Kind.NATIVE, owner + "." + method + (args.length > 0 ? " " + args[0] : ""));
+            case "jdk.internal.foreign.AbstractMemorySegmentImpl":
+            case "jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl":
+                return Request.of(Kind.NATIVE, "reach native memory at any address (java.lang.foreign "
+                        + (method.equals("reinterpret") ? "MemorySegment.reinterpret" : "AddressLayout.withTargetLayout")
+                        + ")");
             case "java.lang.System":
                 return system(method, args);
             case "java.lang.reflect.AccessibleObject":
@@ -148,9 +162,16 @@ final class ChokePoints {
                 return Request.of(Kind.CONTAINER, "use JMX (" + owner + "." + method + ")");
             case "jdk.jfr.FlightRecorder":
             case "jdk.jfr.Recording":
+            case "jdk.jfr.consumer.EventStream":
                 return Request.of(Kind.CONTAINER, "use the flight recorder (" + owner + ")");
             case "java.util.logging.LogManager":
                 return Request.of(Kind.CONTAINER, "configure JDK logging (LogManager." + method + ")");
+            case "java.util.logging.FileHandler":
+                return Request.of(Kind.CONTAINER, "open a JDK logging FileHandler (files its pattern names, outside "
+                        + "the plugin's folder by default)");
+            case "java.util.logging.SocketHandler":
+                return Request.of(Kind.CONTAINER, "open a JDK logging SocketHandler (a connection the network grant "
+                        + "does not see)");
             case "java.util.logging.Logger":
                 return Request.of(Kind.LOGGER, "Logger." + method + " on '" + ((java.util.logging.Logger) self).getName()
                         + "'", self);
@@ -234,6 +255,25 @@ final class ChokePoints {
             return new Request(Kind.CONNECT, host + ":" + inet.getPort(), resolved, inet.getPort(), false);
         }
         return Request.of(Kind.CONNECT, String.valueOf(address));
+    }
+
+    /**
+     * A request of the JDK HTTP client or a WebSocket: the host and port its URI names (the scheme's port when none
+     * is given), checked on the caller's thread.
+     */
+    private static Request web(java.net.http.HttpRequest request, java.net.URI uri) {
+        java.net.URI target = uri != null ? uri : request == null ? null : request.uri();
+        if (target == null) {
+            return Request.of(Kind.CONNECT, "a connection of the JDK HTTP client");
+        }
+        String scheme = String.valueOf(target.getScheme()).toLowerCase(java.util.Locale.ROOT);
+        int port = target.getPort() >= 0 ? target.getPort()
+                : scheme.equals("https") || scheme.equals("wss") ? 443 : 80;
+        String host = String.valueOf(target.getHost());
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new Request(Kind.CONNECT, host + ":" + port, null, port, false);
     }
 
     private static Request runtime(String method, Object[] args) {

@@ -175,6 +175,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     /** A denial that is not a service call (those are audited by the service): remembered, logged and audited. */
     void deny(Bundle plugin, String operation, String permission, String reason) {
         alerts.denied(plugin, operation, permission, reason);
+        Grants held = grants.grantsOf(plugin);
+        if (held instanceof PluginGrants) {
+            ((PluginGrants) held).refused(); // counts toward a burst of refusals: an access anomaly
+        }
     }
 
     // ---- PermissionGuard
