@@ -71,7 +71,8 @@ final class RuntimeRules {
                 }
                 return needs(held, Permission.USE_ENV, "read the environment variable " + request.target());
             case NATIVE:
-                return needs(held, Permission.USE_NATIVE, "load " + request.target());
+                return needs(held, Permission.USE_NATIVE, request.target().startsWith("reach ") ? request.target()
+                        : "load " + request.target());
             case REFLECT:
                 return reflect(plugin, held, (Class<?>) request.subject(), request.target());
             case CLASS_LOADER:
