@@ -102,6 +102,7 @@ public class RuntimeJdkServicesIT {
             assertEquals("no log file, no lock file", List.of(), files.collect(java.util.stream.Collectors.toList()));
         }
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(10_000);
             assertDenied(attack("log-socket:" + listener.getLocalPort()), "SocketHandler");
             try (Socket own = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
                     Socket first = listener.accept()) {

@@ -145,13 +145,15 @@ public class RuntimeNetworkIT {
             Await.until("use:network granted", 10_000, () -> security.report(plugin).granted().contains("use:network"));
 
             // the host and port it names: a connection arrives, with the plugin's bytes
+            allowed.setSoTimeout(30_000);
             assertEquals("done: connected", attack("connect:" + port));
             try (Socket arrived = allowed.accept()) {
                 assertEquals("evil-network", new String(arrived.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
             }
             // the JDK HTTP client to the named host:port works, though the JDK connects on its own threads
+            allowed.setSoTimeout(30_000);
             CompletableFuture<String> http = CompletableFuture.supplyAsync(() -> attackUnchecked("http:" + port));
-            try (Socket arrived = allowed.accept()) {
+            try (Socket arrived = accept(allowed, http)) {
                 arrived.setSoTimeout(20_000);
                 readHeaders(arrived);
                 arrived.getOutputStream().write("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
@@ -216,6 +218,47 @@ public class RuntimeNetworkIT {
         }
     }
 
+    @Test
+    public void aPluginsFragmentAttachesOnlyToItsOwnPlugin() throws Exception {
+        Bundle host = attacker();
+        java.io.File greeter = ContainerOptions.bundleFile("carehost-fixture-greeter-v1");
+        java.io.File work = Fixtures.workFolder("fragments").toFile();
+        // a fragment of someone else's plugin: its classes would run with the host's grants
+        Bundle foreign = Fixtures.installAsPlugin(context, Fixtures.withManifestHeader(Fixtures.withManifestHeader(greeter,
+                "Fragment-Host", ATTACKER, work), "Bundle-SymbolicName", "org.carehost.fixture.stranger",
+                Fixtures.workFolder("foreign").toFile()));
+        Bundle own = null;
+        try {
+            refresh(host);
+            Await.until("the host runs again", 20_000, () -> Fixtures.hasFunctionProbe(context, "network"));
+            assertEquals("the foreign fragment is not attached", Bundle.INSTALLED, foreign.getState());
+            String refusals = String.join(" ", security.refusals(foreign));
+            assertTrue(refusals, refusals.contains("fragment of the plugin " + ATTACKER + ", which is not its own"));
+            // positive control: a fragment of the plugin's own (unsigned: named after it) attaches
+            own = Fixtures.installAsPlugin(context, Fixtures.withManifestHeader(Fixtures.withManifestHeader(greeter,
+                    "Fragment-Host", ATTACKER, Fixtures.workFolder("own-a").toFile()), "Bundle-SymbolicName",
+                    ATTACKER + ".l10n", Fixtures.workFolder("own-b").toFile()));
+            refresh(host);
+            Bundle attached = own;
+            Await.until("its own fragment attaches", 20_000, () -> attached.getState() == Bundle.RESOLVED);
+            assertEquals(Bundle.INSTALLED, foreign.getState());
+        } finally {
+            foreign.uninstall();
+            if (own != null) {
+                own.uninstall();
+            }
+            refresh(host);
+        }
+        attacker();
+    }
+
+    private void refresh(Bundle host) throws InterruptedException {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        context.getBundle(0).adapt(org.osgi.framework.wiring.FrameworkWiring.class).refreshBundles(List.of(host),
+                event -> done.countDown());
+        assertTrue("the refresh ends", done.await(30, TimeUnit.SECONDS));
+    }
+
     // ---- helpers
 
     private static List<Event> ofAttacker(List<Event> events) {
@@ -267,8 +310,18 @@ public class RuntimeNetworkIT {
                 StandardCharsets.US_ASCII), new String(first.getData(), 0, first.getLength(), StandardCharsets.US_ASCII));
     }
 
+    /** The next connection, or a failure that says what the plugin answered meanwhile. */
+    private static Socket accept(ServerSocket listener, CompletableFuture<String> answer) throws IOException {
+        try {
+            return listener.accept();
+        } catch (java.net.SocketTimeoutException none) {
+            throw new AssertionError("no connection arrived; the plugin answered: " + answer.getNow("nothing yet"));
+        }
+    }
+
     /** Connects itself and asserts that the first connection the listener accepts is the test's own. */
     private static void assertFirstConnectionIsOurs(ServerSocket listener) throws IOException {
+        listener.setSoTimeout(10_000);
         try (Socket own = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
                 Socket first = listener.accept()) {
             assertEquals("the first connection the listener sees is the test's own", own.getLocalPort(), first.getPort());

@@ -119,7 +119,7 @@ final class ChokePoints {
                 return host == null || host.isEmpty() ? null : Request.of(Kind.LOOKUP, host);
             case "jdk.internal.net.http.HttpClientImpl":
             case "jdk.internal.net.http.websocket.BuilderImpl":
-                return web(find(args, java.net.http.HttpRequest.class), find(args, java.net.URI.class));
+                return web(args);
             case "java.lang.ProcessImpl":
                 return Request.of(Kind.PROCESS, String.join(" ", (String[]) args[0]));
             case "java.lang.ProcessBuilder":
@@ -261,8 +261,11 @@ final class ChokePoints {
      * A request of the JDK HTTP client or a WebSocket: the host and port its URI names (the scheme's port when none
      * is given), checked on the caller's thread.
      */
-    private static Request web(java.net.http.HttpRequest request, java.net.URI uri) {
-        java.net.URI target = uri != null ? uri : request == null ? null : request.uri();
+    private static Request web(Object[] args) {
+        java.net.URI target = find(args, java.net.URI.class);
+        if (target == null && args.length > 0) {
+            target = requestUri(args[0]);
+        }
         if (target == null) {
             return Request.of(Kind.CONNECT, "a connection of the JDK HTTP client");
         }
@@ -274,6 +277,23 @@ final class ChokePoints {
             host = host.substring(1, host.length() - 1);
         }
         return new Request(Kind.CONNECT, host + ":" + port, null, port, false);
+    }
+
+    /**
+     * The URI of a {@code java.net.http.HttpRequest}, read by reflection: java.net.http is defined to the platform
+     * class loader, which a bundle (whose parent is the boot loader) does not see by name.
+     */
+    private static java.net.URI requestUri(Object request) {
+        for (Class<?> type = request == null ? null : request.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals("java.net.http.HttpRequest")) {
+                try {
+                    return (java.net.URI) type.getMethod("uri").invoke(request);
+                } catch (ReflectiveOperationException | RuntimeException unreadable) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static Request runtime(String method, Object[] args) {

@@ -102,7 +102,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         ShellCommands commands = new ShellCommands(scope::isPlugin);
         this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger, commands);
         ResolverGate resolverGate = new ResolverGate(scope, admission::admission, store::importRules,
-                admission::wiringRefused);
+                admission::wiringRefused, bundle -> inspector.inspect(bundle).trustedSigner());
         this.reconciler = new Reconciler(context, scope, grants, admission, resolverGate, worker, logger);
         this.eventDelivery = new PluginEventDelivery(context, scope, grants::grantsOf, () -> care, logger);
         this.impostorWatch = admission::serviceChanged;
