@@ -166,6 +166,14 @@ public class RuntimeNetworkIT {
             assertDenied(attack("connect:" + otherPort), "which its grant does not name");
             assertDenied(attack("http:" + otherPort), "which its grant does not name");
             assertDenied(attack("http-async:" + otherPort), "which its grant does not name");
+            // the URI it names, through a proxy it does not: the JDK connects on the client's own threads, which are
+            // the plugin's (it started them), so that connection is refused too. The denial is thrown on that thread;
+            // the client hands it to the plugin as a ConnectException with the denial's message
+            String refusal = "connect to 127.0.0.1:" + otherPort + ", which its grant does not name";
+            String proxied = attack("http-proxy:" + port + ":" + otherPort);
+            assertTrue(proxied, proxied.contains("may not do this: " + refusal));
+            assertTrue(security.denials(50).stream().anyMatch(d -> d.plugin().equals(ATTACKER)
+                    && d.reason().contains(refusal)));
             assertFirstConnectionIsOurs(other);
             assertDenied(attack("udp-socket:" + otherDatagrams.getLocalPort()), "which its grant does not name");
             assertDenied(attack("udp-channel:" + otherDatagrams.getLocalPort()), "which its grant does not name");
