@@ -132,6 +132,7 @@ final class Hooks {
         "java/util/logging/FileHandler openFiles this", "java/util/logging/SocketHandler connect this",
         "java/util/logging/Logger addHandler this", "java/util/logging/Logger removeHandler this",
         "java/util/logging/Logger setUseParentHandlers this", "java/util/logging/Logger setParent this",
+        "java/util/logging/Logger setLevel this", "java/util/logging/Logger setFilter this",
         // the framework: bundle lifecycle, install, framework extensions
         "org/apache/felix/framework/Felix installBundle", "org/apache/felix/framework/Felix startBundle",
         "org/apache/felix/framework/Felix stopBundle", "org/apache/felix/framework/Felix uninstallBundle",

@@ -115,6 +115,9 @@ public class RuntimeJdkServicesIT {
         Level level = root.getLevel();
         assertDenied(attack("log-reset"), "configure JDK logging (LogManager.reset)");
         assertDenied(attack("log-config"), "configure JDK logging (LogManager.readConfiguration)");
+        assertDenied(attack("log-root-level"), "Logger.setLevel on ''");
+        assertDenied(attack("log-root-handler"), "Logger.addHandler on ''");
+        assertEquals("its own logger is its own to configure", "done: set", attack("log-own-level"));
         assertArrayEquals("the root logger keeps its handlers", handlers, root.getHandlers());
         assertEquals("and its level", level, root.getLevel());
         assertContainerAnswers();

@@ -84,7 +84,8 @@ final class Causes {
 
     /**
      * Whether the hooked method was called by JDK code on its own account: the first frame below it that is not
-     * reflection or method-handle machinery, nor a class loader's constructor chain, is a JDK class.
+     * the hooked class or a subclass of it, reflection or method-handle machinery, nor a class loader's constructor
+     * chain, is a JDK class.
      */
     boolean calledByJdk() {
         return walker.walk(frames -> {
@@ -101,7 +102,9 @@ final class Causes {
                 StackWalker.StackFrame frame = it.next();
                 Class<?> type = frame.getDeclaringClass();
                 String name = type.getName();
-                boolean machinery = type == hooked || name.startsWith("java.lang.reflect.")
+                // the hooked class and its subclasses (an override calling super: the JDK's root logger's addHandler
+                // is LogManager$RootLogger's, a JDK class, whoever calls it) are the call itself, not its caller
+                boolean machinery = hooked.isAssignableFrom(type) || name.startsWith("java.lang.reflect.")
                         || name.startsWith("jdk.internal.reflect.") || name.startsWith("java.lang.invoke.")
                         || frame.getMethodName().equals("<init>") && ClassLoader.class.isAssignableFrom(type);
                 if (!machinery) {
