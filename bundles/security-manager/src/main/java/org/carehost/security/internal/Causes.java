@@ -84,8 +84,8 @@ final class Causes {
 
     /**
      * Whether the hooked method was called by JDK code on its own account: the first frame below it that is not
-     * the hooked class or a subclass of it, reflection or method-handle machinery, nor a class loader's constructor
-     * chain, is a JDK class.
+     * the hooked class or a JDK override of the hooked method, reflection or method-handle machinery, nor a class
+     * loader's constructor chain, is a JDK class.
      */
     boolean calledByJdk() {
         return walker.walk(frames -> {
@@ -97,14 +97,18 @@ final class Causes {
             if (!it.hasNext()) {
                 return false;
             }
-            Class<?> hooked = it.next().getDeclaringClass();
+            StackWalker.StackFrame hookedFrame = it.next();
+            Class<?> hooked = hookedFrame.getDeclaringClass();
+            String hookedMethod = hookedFrame.getMethodName();
             while (it.hasNext()) {
                 StackWalker.StackFrame frame = it.next();
                 Class<?> type = frame.getDeclaringClass();
                 String name = type.getName();
-                // the hooked class and its subclasses (an override calling super: the JDK's root logger's addHandler
-                // is LogManager$RootLogger's, a JDK class, whoever calls it) are the call itself, not its caller
-                boolean machinery = hooked.isAssignableFrom(type) || name.startsWith("java.lang.reflect.")
+                // a JDK override of the hooked method calling super is the call itself, not its caller (the root
+                // logger's addHandler is LogManager$RootLogger's, whoever calls it); a plugin's override is not
+                boolean override = type != hooked && hooked.isAssignableFrom(type) && ChokePoints.isJdk(type)
+                        && frame.getMethodName().equals(hookedMethod);
+                boolean machinery = type == hooked || override || name.startsWith("java.lang.reflect.")
                         || name.startsWith("jdk.internal.reflect.") || name.startsWith("java.lang.invoke.")
                         || frame.getMethodName().equals("<init>") && ClassLoader.class.isAssignableFrom(type);
                 if (!machinery) {
