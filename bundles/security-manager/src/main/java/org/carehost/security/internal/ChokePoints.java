@@ -6,7 +6,6 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
@@ -104,9 +103,9 @@ final class ChokePoints {
             case "sun.nio.fs.UnixFileSystemProvider":
                 return provider(method, args);
             case "sun.nio.ch.Net":
-                return net(method, args);
+                return NetworkRequests.net(method, args);
             case "sun.nio.ch.DatagramChannelImpl":
-                return connect(find(args, SocketAddress.class));
+                return NetworkRequests.connect(find(args, SocketAddress.class));
             case "sun.nio.ch.UnixDomainSockets":
                 Object where = args.length > 1 ? args[1] : null;
                 return Request.of(Kind.UNIX_SOCKET, String.valueOf(where instanceof java.net.UnixDomainSocketAddress
@@ -120,7 +119,7 @@ final class ChokePoints {
                 return host == null || host.isEmpty() ? null : Request.of(Kind.LOOKUP, host);
             case "jdk.internal.net.http.HttpClientImpl":
             case "jdk.internal.net.http.websocket.BuilderImpl":
-                return web(args);
+                return NetworkRequests.web(args);
             case "java.lang.ProcessImpl":
                 return Request.of(Kind.PROCESS, String.join(" ", (String[]) args[0]));
             case "java.lang.ProcessBuilder":
@@ -236,67 +235,6 @@ final class ChokePoints {
         return false;
     }
 
-    private static Request net(String method, Object[] args) {
-        InetAddress address = find(args, InetAddress.class);
-        Integer port = find(args, Integer.class);
-        if (address == null) {
-            return connect(find(args, SocketAddress.class));
-        }
-        int number = port == null ? -1 : port;
-        return method.equals("bind")
-                ? new Request(Kind.LISTEN, address.getHostAddress() + ":" + number, address, number, false)
-                : new Request(Kind.CONNECT, address.getHostAddress() + ":" + number, address, number, false);
-    }
-
-    private static Request connect(SocketAddress address) {
-        if (address instanceof InetSocketAddress) {
-            InetSocketAddress inet = (InetSocketAddress) address;
-            InetAddress resolved = inet.getAddress();
-            String host = resolved != null ? resolved.getHostAddress() : inet.getHostString();
-            return new Request(Kind.CONNECT, host + ":" + inet.getPort(), resolved, inet.getPort(), false);
-        }
-        return Request.of(Kind.CONNECT, String.valueOf(address));
-    }
-
-    /**
-     * A request of the JDK HTTP client or a WebSocket: the host and port its URI names (the scheme's port when none
-     * is given), checked on the caller's thread.
-     */
-    private static Request web(Object[] args) {
-        java.net.URI target = find(args, java.net.URI.class);
-        if (target == null && args.length > 0) {
-            target = requestUri(args[0]);
-        }
-        if (target == null) {
-            return Request.of(Kind.CONNECT, "a connection of the JDK HTTP client");
-        }
-        String scheme = String.valueOf(target.getScheme()).toLowerCase(java.util.Locale.ROOT);
-        int port = target.getPort() >= 0 ? target.getPort()
-                : scheme.equals("https") || scheme.equals("wss") ? 443 : 80;
-        String host = String.valueOf(target.getHost());
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return new Request(Kind.CONNECT, host + ":" + port, null, port, false);
-    }
-
-    /**
-     * The URI of a {@code java.net.http.HttpRequest}, read by reflection: java.net.http is defined to the platform
-     * class loader, which a bundle (whose parent is the boot loader) does not see by name.
-     */
-    private static java.net.URI requestUri(Object request) {
-        for (Class<?> type = request == null ? null : request.getClass(); type != null; type = type.getSuperclass()) {
-            if (type.getName().equals("java.net.http.HttpRequest")) {
-                try {
-                    return (java.net.URI) type.getMethod("uri").invoke(request);
-                } catch (ReflectiveOperationException | RuntimeException unreadable) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
-
     private static Request runtime(String method, Object[] args) {
         switch (method) {
             case "exit": return Request.of(Kind.CONTAINER, "exit the JVM (System.exit)");
@@ -379,7 +317,7 @@ final class ChokePoints {
                 && (descriptor == FileDescriptor.in || descriptor == FileDescriptor.out || descriptor == FileDescriptor.err);
     }
 
-    private static <T> T find(Object[] args, Class<T> type) {
+    static <T> T find(Object[] args, Class<T> type) {
         for (Object arg : args) {
             if (type.isInstance(arg)) {
                 return type.cast(arg);
