@@ -125,6 +125,7 @@ public class RuntimeNetworkIT {
             int port = listener.getLocalPort();
             assertDenied(attack("http:" + port), "connect to 127.0.0.1:" + port + " without use:network");
             assertDenied(attack("http-async:" + port), "connect to 127.0.0.1:" + port + " without use:network");
+            assertDenied(attack("websocket:" + port), "connect to 127.0.0.1:" + port + " without use:network");
             assertFirstConnectionIsOurs(listener);
         }
     }
