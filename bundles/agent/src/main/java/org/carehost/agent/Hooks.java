@@ -67,7 +67,12 @@ final class Hooks {
         "sun/nio/ch/DatagramChannelImpl connect (Ljava/net/SocketAddress;Z)",
         "sun/nio/ch/UnixDomainSockets connect", "sun/nio/ch/UnixDomainSockets bind",
         "java/net/InetAddress getByName (Ljava/lang/String;)", "java/net/InetAddress getAllByName (Ljava/lang/String;)",
-        "java/net/InetAddress getLocalHost",
+        "java/net/InetAddress getLocalHost", "java/net/InetAddress getHostFromNameService",
+        // the JDK HTTP client and WebSocket: checked on the caller's thread, since the connection itself is made on
+        // the client's own selector and worker threads
+        "jdk/internal/net/http/HttpClientImpl sendAsync (Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;"
+                + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)",
+        "jdk/internal/net/http/websocket/BuilderImpl buildAsync",
         "sun/nio/ch/FileChannelImpl implCloseChannel field:fd:Ljava/io/FileDescriptor;",
         // the standard streams, whatever stands in for them (the shell's per-thread streams, a test runner's)
         "java/io/InputStream close this", "java/io/OutputStream close this", "java/io/FilterInputStream close this",
@@ -81,6 +86,9 @@ final class Hooks {
         // native code
         "java/lang/Runtime load0", "java/lang/Runtime loadLibrary0",
         "java/lang/foreign/Linker nativeLinker", "java/lang/foreign/SymbolLookup libraryLookup",
+        // the restricted methods of java.lang.foreign that reach any memory without the linker (JDK 22 and later)
+        "jdk/internal/foreign/AbstractMemorySegmentImpl reinterpret",
+        "jdk/internal/foreign/layout/ValueLayouts$OfAddressImpl withTargetLayout",
         // environment, system properties, standard streams
         "java/lang/System getenv", "java/lang/System setProperty", "java/lang/System clearProperty",
         "java/lang/System setProperties", "java/lang/System getProperties", "java/lang/System setIn",
@@ -117,10 +125,14 @@ final class Hooks {
         "javax/management/MBeanServerFactory createMBeanServer", "javax/management/MBeanServerFactory newMBeanServer",
         "javax/management/MBeanServerFactory findMBeanServer",
         "jdk/jfr/FlightRecorder getFlightRecorder", "jdk/jfr/Recording <init> this",
+        "jdk/jfr/FlightRecorder addListener", "jdk/jfr/FlightRecorder addPeriodicEvent",
+        "jdk/jfr/consumer/EventStream openRepository",
         "java/util/logging/LogManager reset", "java/util/logging/LogManager readConfiguration",
         "java/util/logging/LogManager updateConfiguration",
+        "java/util/logging/FileHandler openFiles this", "java/util/logging/SocketHandler connect this",
         "java/util/logging/Logger addHandler this", "java/util/logging/Logger removeHandler this",
         "java/util/logging/Logger setUseParentHandlers this", "java/util/logging/Logger setParent this",
+        "java/util/logging/Logger setLevel this", "java/util/logging/Logger setFilter this",
         // the framework: bundle lifecycle, install, framework extensions
         "org/apache/felix/framework/Felix installBundle", "org/apache/felix/framework/Felix startBundle",
         "org/apache/felix/framework/Felix stopBundle", "org/apache/felix/framework/Felix uninstallBundle",

@@ -94,6 +94,12 @@ final class Alerts implements PluginGrants.Alarms {
                 + " distinct patients within an hour (threshold " + threshold + "): access anomaly");
     }
 
+    @Override
+    public void denialBurst(PluginGrants plugin, long refusals, long threshold) {
+        alarm(plugin, "anomaly", SecurityEvents.ACCESS_ANOMALY, "was refused " + refusals + " times within a minute "
+                + "(threshold " + threshold + ", anomaly denials-per-minute in the policy): access anomaly");
+    }
+
     /** Posted on its own topic (for whoever watches it) and audited as a denial. */
     private void alarm(PluginGrants plugin, String operation, String topic, String reason) {
         Map<String, Object> properties = new HashMap<>();

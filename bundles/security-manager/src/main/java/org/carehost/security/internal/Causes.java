@@ -84,7 +84,8 @@ final class Causes {
 
     /**
      * Whether the hooked method was called by JDK code on its own account: the first frame below it that is not
-     * reflection or method-handle machinery, nor a class loader's constructor chain, is a JDK class.
+     * the hooked class or a JDK override of the hooked method, reflection or method-handle machinery, nor a class
+     * loader's constructor chain, is a JDK class.
      */
     boolean calledByJdk() {
         return walker.walk(frames -> {
@@ -96,12 +97,18 @@ final class Causes {
             if (!it.hasNext()) {
                 return false;
             }
-            Class<?> hooked = it.next().getDeclaringClass();
+            StackWalker.StackFrame hookedFrame = it.next();
+            Class<?> hooked = hookedFrame.getDeclaringClass();
+            String hookedMethod = hookedFrame.getMethodName();
             while (it.hasNext()) {
                 StackWalker.StackFrame frame = it.next();
                 Class<?> type = frame.getDeclaringClass();
                 String name = type.getName();
-                boolean machinery = type == hooked || name.startsWith("java.lang.reflect.")
+                // a JDK override of the hooked method calling super is the call itself, not its caller (the root
+                // logger's addHandler is LogManager$RootLogger's, whoever calls it); a plugin's override is not
+                boolean override = type != hooked && hooked.isAssignableFrom(type) && ChokePoints.isJdk(type)
+                        && frame.getMethodName().equals(hookedMethod);
+                boolean machinery = type == hooked || override || name.startsWith("java.lang.reflect.")
                         || name.startsWith("jdk.internal.reflect.") || name.startsWith("java.lang.invoke.")
                         || frame.getMethodName().equals("<init>") && ClassLoader.class.isAssignableFrom(type);
                 if (!machinery) {

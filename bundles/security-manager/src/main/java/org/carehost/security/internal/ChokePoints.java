@@ -6,7 +6,6 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
@@ -55,14 +54,17 @@ final class ChokePoints {
             "java.util.logging.LogManager.reset", "java.util.logging.LogManager.readConfiguration",
             "java.util.logging.LogManager.updateConfiguration", "java.util.logging.Logger.addHandler",
             "java.util.logging.Logger.removeHandler", "java.util.logging.Logger.setUseParentHandlers",
-            "java.util.logging.Logger.setParent", "java.lang.Thread.interrupt", "java.lang.Thread.setPriority",
+            "java.util.logging.Logger.setParent", "java.util.logging.Logger.setLevel", "java.util.logging.Logger.setFilter",
+            "java.lang.Thread.interrupt", "java.lang.Thread.setPriority",
             "java.lang.Thread.setDaemon", "java.lang.Thread.setName", "java.lang.Thread.setUncaughtExceptionHandler",
             "java.lang.Thread.setContextClassLoader", "java.lang.management.ManagementFactory.getPlatformMBeanServer",
             "java.lang.management.ManagementFactory.getPlatformMXBean",
             "java.lang.management.ManagementFactory.getPlatformMXBeans",
             "java.lang.management.ManagementFactory.getRuntimeMXBean",
             "java.lang.management.ManagementFactory.getThreadMXBean",
-            "java.lang.management.ManagementFactory.getMemoryMXBean");
+            "java.lang.management.ManagementFactory.getMemoryMXBean", "java.util.logging.FileHandler.openFiles",
+            "java.util.logging.SocketHandler.connect", "jdk.internal.foreign.AbstractMemorySegmentImpl.reinterpret",
+            "jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl.withTargetLayout");
 
     /** Whether JDK code may make this call on its own account ({@link #JDK_OWN_USE}). */
     static boolean jdkMayUse(String hook) {
@@ -101,16 +103,23 @@ final class ChokePoints {
             case "sun.nio.fs.UnixFileSystemProvider":
                 return provider(method, args);
             case "sun.nio.ch.Net":
-                return net(method, args);
+                return NetworkRequests.net(method, args);
             case "sun.nio.ch.DatagramChannelImpl":
-                return connect(find(args, SocketAddress.class));
+                return NetworkRequests.connect(find(args, SocketAddress.class));
             case "sun.nio.ch.UnixDomainSockets":
                 Object where = args.length > 1 ? args[1] : null;
                 return Request.of(Kind.UNIX_SOCKET, String.valueOf(where instanceof java.net.UnixDomainSocketAddress
                         ? ((java.net.UnixDomainSocketAddress) where).getPath() : where));
             case "java.net.InetAddress":
+                if (method.equals("getHostFromNameService")) { // a reverse lookup: the address is the subject
+                    InetAddress address = (InetAddress) args[0];
+                    return new Request(Kind.LOOKUP, address.getHostAddress(), address, -1, false);
+                }
                 String host = method.equals("getLocalHost") ? "localhost" : (String) args[0];
                 return host == null || host.isEmpty() ? null : Request.of(Kind.LOOKUP, host);
+            case "jdk.internal.net.http.HttpClientImpl":
+            case "jdk.internal.net.http.websocket.BuilderImpl":
+                return NetworkRequests.web(args);
             case "java.lang.ProcessImpl":
                 return Request.of(Kind.PROCESS, String.join(" ", (String[]) args[0]));
             case "java.lang.ProcessBuilder":
@@ -120,6 +129,11 @@ final class ChokePoints {
             case "java.lang.foreign.Linker":
             case "java.lang.foreign.SymbolLookup":
                 return Request.of(Kind.NATIVE, owner + "." + method + (args.length > 0 ? " " + args[0] : ""));
+            case "jdk.internal.foreign.AbstractMemorySegmentImpl":
+            case "jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl":
+                return Request.of(Kind.NATIVE, "reach native memory at any address (java.lang.foreign "
+                        + (method.equals("reinterpret") ? "MemorySegment.reinterpret" : "AddressLayout.withTargetLayout")
+                        + ")");
             case "java.lang.System":
                 return system(method, args);
             case "java.lang.reflect.AccessibleObject":
@@ -148,9 +162,16 @@ final class ChokePoints {
                 return Request.of(Kind.CONTAINER, "use JMX (" + owner + "." + method + ")");
             case "jdk.jfr.FlightRecorder":
             case "jdk.jfr.Recording":
+            case "jdk.jfr.consumer.EventStream":
                 return Request.of(Kind.CONTAINER, "use the flight recorder (" + owner + ")");
             case "java.util.logging.LogManager":
                 return Request.of(Kind.CONTAINER, "configure JDK logging (LogManager." + method + ")");
+            case "java.util.logging.FileHandler":
+                return Request.of(Kind.CONTAINER, "open a JDK logging FileHandler (files its pattern names, outside "
+                        + "the plugin's folder by default)");
+            case "java.util.logging.SocketHandler":
+                return Request.of(Kind.CONTAINER, "open a JDK logging SocketHandler (a connection the network grant "
+                        + "does not see)");
             case "java.util.logging.Logger":
                 return Request.of(Kind.LOGGER, "Logger." + method + " on '" + ((java.util.logging.Logger) self).getName()
                         + "'", self);
@@ -212,28 +233,6 @@ final class ChokePoints {
             }
         }
         return false;
-    }
-
-    private static Request net(String method, Object[] args) {
-        InetAddress address = find(args, InetAddress.class);
-        Integer port = find(args, Integer.class);
-        if (address == null) {
-            return connect(find(args, SocketAddress.class));
-        }
-        int number = port == null ? -1 : port;
-        return method.equals("bind")
-                ? new Request(Kind.LISTEN, address.getHostAddress() + ":" + number, address, number, false)
-                : new Request(Kind.CONNECT, address.getHostAddress() + ":" + number, address, number, false);
-    }
-
-    private static Request connect(SocketAddress address) {
-        if (address instanceof InetSocketAddress) {
-            InetSocketAddress inet = (InetSocketAddress) address;
-            InetAddress resolved = inet.getAddress();
-            String host = resolved != null ? resolved.getHostAddress() : inet.getHostString();
-            return new Request(Kind.CONNECT, host + ":" + inet.getPort(), resolved, inet.getPort(), false);
-        }
-        return Request.of(Kind.CONNECT, String.valueOf(address));
     }
 
     private static Request runtime(String method, Object[] args) {
@@ -318,7 +317,7 @@ final class ChokePoints {
                 && (descriptor == FileDescriptor.in || descriptor == FileDescriptor.out || descriptor == FileDescriptor.err);
     }
 
-    private static <T> T find(Object[] args, Class<T> type) {
+    static <T> T find(Object[] args, Class<T> type) {
         for (Object arg : args) {
             if (type.isInstance(arg)) {
                 return type.cast(arg);

@@ -53,7 +53,9 @@ final class ContainerPaths {
         }
         container.add(Paths.get("/proc"));
         container.removeIf(path -> path == null);
-        readable.add(real(Paths.get(System.getProperty("java.home"))));
+        Path javaHome = Paths.get(System.getProperty("java.home"));
+        readable.add(real(javaHome));
+        readable.addAll(jdkLinks(javaHome));
         for (String system : List.of("/dev/urandom", "/dev/random", "/etc/localtime", "/etc/timezone",
                 "/usr/share/zoneinfo")) {
             readable.add(Paths.get(system));
@@ -103,6 +105,35 @@ final class ContainerPaths {
 
     Path pluginRoot() {
         return pluginRoot;
+    }
+
+    /**
+     * Where the JDK's configuration and security files really are when a distribution links them out of the JDK
+     * (Debian's {@code lib/security/cacerts} to {@code /etc/ssl/certs/java/cacerts}, {@code conf} to
+     * {@code /etc/java-17-openjdk}): the JDK reads them for whoever calls (the default TLS context a plugin's HTTP
+     * client builds reads the trust store), so they are readable like the rest of the JDK. Only the link targets.
+     */
+    private static List<Path> jdkLinks(Path javaHome) {
+        List<Path> targets = new ArrayList<>();
+        for (String folder : List.of("conf", "conf/security", "lib", "lib/security")) {
+            Path dir = javaHome.resolve(folder);
+            if (Files.isSymbolicLink(dir)) {
+                targets.add(real(dir));
+            }
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    if (Files.isSymbolicLink(entry)) {
+                        targets.add(real(entry));
+                    }
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                // nothing more to add from this folder
+            }
+        }
+        return targets;
     }
 
     /** Resolves links in the longest part of the path that exists, so that a link cannot lead out of a folder. */

@@ -162,7 +162,7 @@ final class GrantsCalculator {
     }
 
     private static void limit(PluginGrants plugin, Policy current) {
-        plugin.limits(current.quota(plugin.plugin()), current.patientsPerHour());
+        plugin.limits(current.quota(plugin.plugin()), current.patientsPerHour(), current.denialsPerMinute());
     }
 
     private static long hostServiceBits() {

@@ -12,7 +12,8 @@ import org.carehost.security.Permission;
 /**
  * One plugin's grants as a bit set that the policy replaces at once; a check is a volatile read and a bit test
  * (plus a counter when the plugin has a quota). Also counts what was used and what was denied, for
- * {@code plugin:permissions}, and the distinct patients it touched this hour, for access anomalies.
+ * {@code plugin:permissions}, and the distinct patients it touched this hour and how often it was refused within a
+ * minute, for access anomalies.
  */
 final class PluginGrants implements Grants {
 
@@ -21,6 +22,11 @@ final class PluginGrants implements Grants {
         void quotaExceeded(PluginGrants plugin, long limitPerMinute);
 
         void anomaly(PluginGrants plugin, long distinctPatients, long threshold);
+
+        /** More refusals than the policy's threshold within a minute (run-time, event and host-service denials). */
+        default void denialBurst(PluginGrants plugin, long refusals, long threshold) {
+            // not watched
+        }
     }
 
     /** What the container's own bundles hold: everything, with nothing to count. */
@@ -49,7 +55,7 @@ final class PluginGrants implements Grants {
     private final Denials denials;
     private final Alarms alarms;
     /** What the policy gives the plugin, replaced whole so that a check reads one field. */
-    private record Limits(long granted, long callsPerMinute, long patientsPerHour) {
+    private record Limits(long granted, long callsPerMinute, long patientsPerHour, long denialsPerMinute) {
     }
 
     private volatile Limits limits;
@@ -65,10 +71,16 @@ final class PluginGrants implements Grants {
     private final Set<String> patientsThisHour = new HashSet<>();
     private boolean anomalyRaised;
 
+    /** When its last refusals happened (a ring of threshold + 1), and when a burst of them last raised an alarm. */
+    private long[] refusedAt;
+    private int nextRefusal;
+    private int refusals;
+    private long burstAlarmedAt = Long.MIN_VALUE;
+
     PluginGrants(String plugin, String version, long granted, Denials denials, Alarms alarms) {
         this.plugin = plugin;
         this.version = version;
-        this.limits = new Limits(granted, 0, 0);
+        this.limits = new Limits(granted, 0, 0, 0);
         this.denials = denials;
         this.alarms = alarms;
     }
@@ -83,12 +95,17 @@ final class PluginGrants implements Grants {
 
     synchronized void set(long bits) {
         Limits now = limits;
-        limits = new Limits(bits, now.callsPerMinute(), now.patientsPerHour());
+        limits = new Limits(bits, now.callsPerMinute(), now.patientsPerHour(), now.denialsPerMinute());
     }
 
     /** The limits from the policy: calls per minute and distinct patients per hour (0: none). */
     synchronized void limits(long callsPerMinute, long distinctPatientsPerHour) {
-        limits = new Limits(limits.granted(), callsPerMinute, distinctPatientsPerHour);
+        limits(callsPerMinute, distinctPatientsPerHour, limits.denialsPerMinute());
+    }
+
+    /** The limits from the policy, with the refusals within a minute that raise an access anomaly (0: none). */
+    synchronized void limits(long callsPerMinute, long distinctPatientsPerHour, long denialsPerMinute) {
+        limits = new Limits(limits.granted(), callsPerMinute, distinctPatientsPerHour, denialsPerMinute);
     }
 
     long granted() {
@@ -119,6 +136,7 @@ final class PluginGrants implements Grants {
         if ((now.granted() & bit) == 0) {
             denied.incrementAndGet(permission.ordinal());
             denials.record(plugin, version, permission.id(), "called a host service without " + permission.id());
+            refused();
             throw new PermissionDeniedException(plugin + " " + version, permission.id());
         }
         if ((used & bit) == 0) {
@@ -176,5 +194,39 @@ final class PluginGrants implements Grants {
             distinct = patientsThisHour.size();
         }
         alarms.anomaly(this, distinct, threshold);
+    }
+
+    /**
+     * Counts one refusal of this plugin (at run time, of an event, of a host-service call); more than the policy's
+     * threshold within any 60 seconds raises an access anomaly, at most once a minute. The window slides (a ring of
+     * the last threshold + 1 refusal times), so a burst is seen whenever it starts.
+     */
+    void refused() {
+        long threshold = limits.denialsPerMinute();
+        if (threshold <= 0) {
+            return;
+        }
+        long count;
+        synchronized (this) {
+            long now = System.nanoTime();
+            int size = (int) threshold + 1;
+            if (refusedAt == null || refusedAt.length != size) {
+                refusedAt = new long[size]; // a new threshold starts a new watch
+                nextRefusal = 0;
+                refusals = 0;
+                burstAlarmedAt = Long.MIN_VALUE;
+            }
+            refusedAt[nextRefusal] = now;
+            nextRefusal = (nextRefusal + 1) % size;
+            refusals = Math.min(refusals + 1, size);
+            long oldest = refusedAt[nextRefusal % size];
+            boolean burst = refusals == size && now - oldest <= MINUTE_NANOS;
+            if (!burst || burstAlarmedAt != Long.MIN_VALUE && now - burstAlarmedAt < MINUTE_NANOS) {
+                return;
+            }
+            burstAlarmedAt = now;
+            count = size;
+        }
+        alarms.denialBurst(this, count, threshold);
     }
 }

@@ -14,10 +14,17 @@ import org.osgi.framework.VersionRange;
  * and the limits of the host's calls into plugins ({@link CallLimits}).
  */
 record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<String> allowedImports,
-        Map<String, Long> quotas, long defaultQuota, long patientsPerHour, Budgets budgets, CallLimits calls) {
+        Map<String, Long> quotas, long defaultQuota, long patientsPerHour, Budgets budgets, CallLimits calls,
+        long denialsPerMinute) {
 
     /** Distinct patients a plugin may touch within an hour before an access anomaly is raised, by default. */
     static final long DEFAULT_PATIENTS_PER_HOUR = 1000;
+
+    /** Refusals of one plugin within a minute before an access anomaly is raised, by default. */
+    static final long DEFAULT_DENIALS_PER_MINUTE = 30;
+
+    /** The most refusals per minute the policy may set as the threshold (the window keeps one time per refusal). */
+    static final long MAX_DENIALS_PER_MINUTE = 10_000;
 
     static final Policy DEVELOPMENT_DEFAULT = new Policy(SecurityMode.DEVELOPMENT, List.of(), List.of(), List.of(),
             Map.of(), 0, DEFAULT_PATIENTS_PER_HOUR);
@@ -30,6 +37,12 @@ record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<Str
     Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<String> allowedImports,
             Map<String, Long> quotas, long defaultQuota, long patientsPerHour, Budgets budgets) {
         this(mode, grants, denials, allowedImports, quotas, defaultQuota, patientsPerHour, budgets, CallLimits.DEFAULT);
+    }
+
+    Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<String> allowedImports,
+            Map<String, Long> quotas, long defaultQuota, long patientsPerHour, Budgets budgets, CallLimits calls) {
+        this(mode, grants, denials, allowedImports, quotas, defaultQuota, patientsPerHour, budgets, calls,
+                DEFAULT_DENIALS_PER_MINUTE);
     }
 
     Policy {

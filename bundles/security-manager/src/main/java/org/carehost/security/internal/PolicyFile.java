@@ -47,6 +47,7 @@ final class PolicyFile {
             "#   allow-import <package or prefix.*>...   (besides the SDK, the OSGi APIs and Jackson)",
             "#   quota plugin <symbolic-name> <calls-per-minute>    quota default <calls-per-minute>   (host-service calls)",
             "#   anomaly patients-per-hour <n>   (distinct patients a plugin may touch in an hour before an alert; 1000)",
+            "#   anomaly denials-per-minute <n>  (refusals of one plugin within a minute before an alert; 30, 0 none)",
             "#   threads plugin <symbolic-name> <n>       threads default <n>   (threads a plugin may run; 32)",
             "#   allocation plugin <symbolic-name> <MB/s> allocation default <MB/s>   (bytes its threads allocate; 512)",
             "#     A plugin over either budget is stopped and quarantined (plugin:why says why; plugin:start lifts it).",
@@ -98,6 +99,7 @@ final class PolicyFile {
         java.util.Map<String, Long> quotas = new java.util.HashMap<>();
         long defaultQuota = 0;
         long patientsPerHour = Policy.DEFAULT_PATIENTS_PER_HOUR;
+        long denialsPerMinute = Policy.DEFAULT_DENIALS_PER_MINUTE;
         java.util.Map<String, Long> threads = new java.util.HashMap<>();
         long defaultThreads = Policy.Budgets.DEFAULT_THREADS;
         java.util.Map<String, Long> allocation = new java.util.HashMap<>();
@@ -153,10 +155,18 @@ final class PolicyFile {
                     }
                     break;
                 case "anomaly":
-                    if (words.size() != 3 || !words.get(1).equals("patients-per-hour")) {
-                        throw new PolicyException(where + "write 'anomaly patients-per-hour <n>'");
+                    if (words.size() == 3 && words.get(1).equals("patients-per-hour")) {
+                        patientsPerHour = count(words.get(2), where);
+                    } else if (words.size() == 3 && words.get(1).equals("denials-per-minute")) {
+                        denialsPerMinute = count(words.get(2), where);
+                        if (denialsPerMinute > Policy.MAX_DENIALS_PER_MINUTE) {
+                            throw new PolicyException(where + "anomaly denials-per-minute is at most "
+                                    + Policy.MAX_DENIALS_PER_MINUTE + " (0 turns it off)");
+                        }
+                    } else {
+                        throw new PolicyException(where + "write 'anomaly patients-per-hour <n>' or "
+                                + "'anomaly denials-per-minute <n>'");
                     }
-                    patientsPerHour = count(words.get(2), where);
                     break;
                 case "threads":
                 case "allocation":
@@ -184,7 +194,8 @@ final class PolicyFile {
             }
         }
         return new Policy(mode, grants, denials, imports, quotas, defaultQuota, patientsPerHour,
-                new Policy.Budgets(threads, defaultThreads, allocation, defaultAllocation), calls.limits());
+                new Policy.Budgets(threads, defaultThreads, allocation, defaultAllocation), calls.limits(),
+                denialsPerMinute);
     }
 
     private static int port(String word, String where) throws PolicyException {

@@ -43,13 +43,19 @@ final class ResolverGate implements ResolverHookFactory {
     private final Function<Bundle, List<String>> admission;
     private final Supplier<ImportRules> imports;
     private final WiringRefusals refusals;
+    private final Function<Bundle, String> signer;
 
+    /**
+     * @param signer the subject DN of the trusted certificate a plugin is signed by, or null: whose plugin it is, for
+     *        a fragment of one plugin onto another
+     */
     ResolverGate(PluginScope scope, Function<Bundle, List<String>> admission, Supplier<ImportRules> imports,
-            WiringRefusals refusals) {
+            WiringRefusals refusals, Function<Bundle, String> signer) {
         this.scope = scope;
         this.admission = admission;
         this.imports = imports;
         this.refusals = refusals;
+        this.signer = signer;
     }
 
     @Override
@@ -107,7 +113,10 @@ final class ResolverGate implements ResolverHookFactory {
             if (!pluginRequirer && pluginProvider && PackageNamespace.PACKAGE_NAMESPACE.equals(requirement.getNamespace())) {
                 return true; // the container never runs a plugin's code in place of its own library
             }
-            String reason = refusal(requirement.getNamespace(), pluginRequirer, pluginProvider, capability, rules);
+            String reason = pluginRequirer && pluginProvider
+                    && HostNamespace.HOST_NAMESPACE.equals(requirement.getNamespace())
+                    ? foreignHost(requirer, provider)
+                    : refusal(requirement.getNamespace(), pluginRequirer, pluginProvider, capability, rules);
             if (reason != null) {
                 refused[0] = reason;
                 return true;
@@ -129,13 +138,36 @@ final class ResolverGate implements ResolverHookFactory {
         ImportRules rules = imports.get();
         for (BundleWire wire : wiring.getRequiredWires(null)) {
             BundleCapability capability = wire.getCapability();
-            String reason = refusal(capability.getNamespace(), true, scope.isPlugin(capability.getRevision().getBundle()),
-                    capability, rules);
+            Bundle provider = capability.getRevision().getBundle();
+            String reason = scope.isPlugin(provider) && HostNamespace.HOST_NAMESPACE.equals(capability.getNamespace())
+                    ? foreignHost(plugin, provider)
+                    : refusal(capability.getNamespace(), true, scope.isPlugin(provider), capability, rules);
             if (reason != null) {
                 violations.add(reason);
             }
         }
         return violations;
+    }
+
+    /**
+     * Why a plugin fragment may not attach to this plugin host, or null when it may. A fragment's classes are loaded
+     * by its host's class loader, so they run with the host's grants (and the run-time layer sees the host as their
+     * cause): a fragment may attach only to a bundle of the same plugin. Same plugin means signed by the same trusted
+     * signer; unsigned (development mode), the fragment is named after its host ({@code <host-bsn>.<part>}), as the
+     * policy's grants by name are.
+     */
+    private String foreignHost(Bundle fragment, Bundle host) {
+        String hostSigner = signer.apply(host);
+        String fragmentSigner = signer.apply(fragment);
+        String hostName = String.valueOf(host.getSymbolicName());
+        boolean same = hostSigner != null ? hostSigner.equals(fragmentSigner)
+                : fragmentSigner == null && String.valueOf(fragment.getSymbolicName()).startsWith(hostName + ".");
+        if (same) {
+            return null;
+        }
+        return "it is a fragment of the plugin " + hostName + ", which is not its own (its classes would run with "
+                + hostName + "'s grants); a fragment attaches only to a bundle of its own plugin: signed by the same "
+                + "signer, or, unsigned, named " + hostName + ".<part>";
     }
 
     /** Why the wire from a requirer to this capability is not allowed, or null when it is. */

@@ -54,7 +54,8 @@ final class RuntimeRules {
             case CONNECT:
                 return connect(plugin, held, request);
             case LOOKUP:
-                return lookup(plugin, held, request.target());
+                return request.subject() instanceof InetAddress ? reverse(plugin, held, request.target())
+                        : lookup(plugin, held, request.target());
             case LISTEN:
                 return listen(plugin, held, request.port());
             case UNIX_SOCKET:
@@ -70,7 +71,8 @@ final class RuntimeRules {
                 }
                 return needs(held, Permission.USE_ENV, "read the environment variable " + request.target());
             case NATIVE:
-                return needs(held, Permission.USE_NATIVE, "load " + request.target());
+                return needs(held, Permission.USE_NATIVE, request.target().startsWith("reach ") ? request.target()
+                        : "load " + request.target());
             case REFLECT:
                 return reflect(plugin, held, (Class<?>) request.subject(), request.target());
             case CLASS_LOADER:
@@ -173,6 +175,28 @@ final class RuntimeRules {
             }
         }
         return new Refusal(Permission.USE_NETWORK.id(), "look up " + host + ", which its grant does not name", false);
+    }
+
+    /**
+     * A reverse lookup (address to name) asks the resolver too, so it needs use:network; a grant narrowed to hosts
+     * allows it only for an address the grant names.
+     */
+    private Refusal reverse(Bundle plugin, Grants held, String address) {
+        Refusal refusal = needs(held, Permission.USE_NETWORK, "look up the name of " + address);
+        if (refusal != null) {
+            return refusal;
+        }
+        java.util.List<String> allowed = scopes.apply(plugin).connect();
+        if (allowed.isEmpty()) {
+            return null;
+        }
+        for (String entry : allowed) {
+            if (entry.substring(0, entry.lastIndexOf(':')).equalsIgnoreCase(address)) {
+                return null;
+            }
+        }
+        return new Refusal(Permission.USE_NETWORK.id(), "look up the name of " + address + ", which its grant does not "
+                + "name", false);
     }
 
     private Refusal listen(Bundle plugin, Grants held, int port) {

@@ -102,7 +102,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         ShellCommands commands = new ShellCommands(scope::isPlugin);
         this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger, commands);
         ResolverGate resolverGate = new ResolverGate(scope, admission::admission, store::importRules,
-                admission::wiringRefused);
+                admission::wiringRefused, bundle -> inspector.inspect(bundle).trustedSigner());
         this.reconciler = new Reconciler(context, scope, grants, admission, resolverGate, worker, logger);
         this.eventDelivery = new PluginEventDelivery(context, scope, grants::grantsOf, () -> care, logger);
         this.impostorWatch = admission::serviceChanged;
@@ -175,6 +175,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     /** A denial that is not a service call (those are audited by the service): remembered, logged and audited. */
     void deny(Bundle plugin, String operation, String permission, String reason) {
         alerts.denied(plugin, operation, permission, reason);
+        Grants held = grants.grantsOf(plugin);
+        if (held instanceof PluginGrants) {
+            ((PluginGrants) held).refused(); // counts toward a burst of refusals: an access anomaly
+        }
     }
 
     // ---- PermissionGuard

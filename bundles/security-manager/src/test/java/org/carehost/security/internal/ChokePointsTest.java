@@ -47,6 +47,34 @@ class ChokePointsTest {
         assertEquals(Kind.LISTEN, bind.kind());
         assertEquals(8080, bind.port());
         assertEquals(Kind.LOOKUP, read("java.net.InetAddress.getByName", null, "example.org").kind());
+        Request reverse = read("java.net.InetAddress.getHostFromNameService", null, loopback, true);
+        assertEquals(Kind.LOOKUP, reverse.kind());
+        assertEquals(loopback, reverse.subject(), "a reverse lookup names its address");
+    }
+
+    @Test
+    void theJdkHttpClientIsAConnectionToItsUrisHostAndPort() {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "https://lab.example.org/results")).build();
+        Request send = read("jdk.internal.net.http.HttpClientImpl.sendAsync", null, request, null, null, null);
+        assertEquals(Kind.CONNECT, send.kind());
+        assertEquals("lab.example.org:443", send.target());
+        assertEquals(443, send.port());
+        Request socket = read("jdk.internal.net.http.websocket.BuilderImpl.buildAsync", null,
+                java.net.URI.create("ws://[::1]:9000/x"), null);
+        assertEquals("::1:9000", socket.target());
+    }
+
+    @Test
+    void foreignMemoryNeedsNativeAndJfrAndLoggingHandlersAreTheContainers() {
+        assertEquals(Kind.NATIVE, read("jdk.internal.foreign.AbstractMemorySegmentImpl.reinterpret", null, 8L).kind());
+        assertEquals(Kind.NATIVE, read("jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl.withTargetLayout", null,
+                (Object) null).kind());
+        assertEquals(Kind.CONTAINER, read("jdk.jfr.consumer.EventStream.openRepository", null).kind());
+        assertEquals(Kind.CONTAINER, read("jdk.jfr.FlightRecorder.addListener", null, (Object) null).kind());
+        assertEquals(Kind.CONTAINER, read("java.util.logging.FileHandler.openFiles", null).kind());
+        assertEquals(Kind.CONTAINER, read("java.util.logging.SocketHandler.connect", null).kind());
+        assertTrue(ChokePoints.jdkMayUse("java.util.logging.FileHandler.openFiles"), "LogManager's own handlers");
     }
 
     @Test

@@ -48,6 +48,9 @@ class PolicyFileTest {
         assertMessage("policy line 1: '-5' is not a whole number", "quota default -5");
         assertMessage("policy line 1: write 'quota plugin", "quota org.example.labs 5");
         assertMessage("policy line 1: write 'anomaly patients-per-hour <n>'", "anomaly patients 5");
+        assertEquals(Policy.DEFAULT_DENIALS_PER_MINUTE, PolicyFile.parse(List.of(), "policy").denialsPerMinute());
+        assertEquals(5, PolicyFile.parse(List.of("anomaly denials-per-minute 5"), "policy").denialsPerMinute());
+        assertMessage("policy line 1: anomaly denials-per-minute is at most 10000", "anomaly denials-per-minute 20000");
     }
 
     @Test

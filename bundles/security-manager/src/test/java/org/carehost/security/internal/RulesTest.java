@@ -168,6 +168,42 @@ class RulesTest {
         plugin.check(Permission.READ_PATIENTS);
     }
 
+    @Test
+    void aBurstOfRefusalsWithinAMinuteRaisesOneAnomaly() {
+        java.util.List<String> alarms = new java.util.ArrayList<>();
+        PluginGrants plugin = new PluginGrants("p", "1.0.0", 0, new Denials(java.time.Clock.systemUTC()),
+                new PluginGrants.Alarms() {
+                    @Override
+                    public void quotaExceeded(PluginGrants p, long limit) {
+                    }
+
+                    @Override
+                    public void anomaly(PluginGrants p, long distinct, long threshold) {
+                    }
+
+                    @Override
+                    public void denialBurst(PluginGrants p, long refusals, long threshold) {
+                        alarms.add(refusals + "/" + threshold);
+                    }
+                });
+        plugin.limits(0, 0, 3);
+        plugin.refused();
+        plugin.refused();
+        org.junit.jupiter.api.Assertions.assertThrows(org.carehost.sdk.security.PermissionDeniedException.class,
+                () -> plugin.check(Permission.READ_PATIENTS)); // a host-service refusal counts too
+        assertEquals(List.of(), alarms, "three within the threshold");
+        plugin.refused();
+        plugin.refused();
+        assertEquals(List.of("4/3"), alarms, "one alarm for the burst, not one per refusal");
+        plugin.limits(0, 0, 1);
+        plugin.refused();
+        plugin.refused();
+        assertEquals(List.of("4/3", "2/1"), alarms, "a new threshold starts a new watch");
+        plugin.limits(0, 0, 0);
+        plugin.refused();
+        assertEquals(2, alarms.size(), "0: not watched");
+    }
+
     private static Grants grants(Permission... held) {
         long bits = 0;
         for (Permission permission : held) {

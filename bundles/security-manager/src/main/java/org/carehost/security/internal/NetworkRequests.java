@@ -1,0 +1,80 @@
+package org.carehost.security.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+import org.carehost.security.internal.ChokePoints.Kind;
+import org.carehost.security.internal.ChokePoints.Request;
+
+/**
+ * What a network hook's call asks for (part of {@link ChokePoints}): a connection or a listener at
+ * {@code sun.nio.ch.Net} with its address and port, a datagram's target, and a JDK HTTP client or WebSocket request's
+ * host and port from its URI. Pure, like {@link ChokePoints}.
+ */
+final class NetworkRequests {
+
+    private NetworkRequests() {
+    }
+
+    static Request net(String method, Object[] args) {
+        InetAddress address = ChokePoints.find(args, InetAddress.class);
+        Integer port = ChokePoints.find(args, Integer.class);
+        if (address == null) {
+            return connect(ChokePoints.find(args, SocketAddress.class));
+        }
+        int number = port == null ? -1 : port;
+        return method.equals("bind")
+                ? new Request(Kind.LISTEN, address.getHostAddress() + ":" + number, address, number, false)
+                : new Request(Kind.CONNECT, address.getHostAddress() + ":" + number, address, number, false);
+    }
+
+    static Request connect(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) address;
+            InetAddress resolved = inet.getAddress();
+            String host = resolved != null ? resolved.getHostAddress() : inet.getHostString();
+            return new Request(Kind.CONNECT, host + ":" + inet.getPort(), resolved, inet.getPort(), false);
+        }
+        return Request.of(Kind.CONNECT, String.valueOf(address));
+    }
+
+    /**
+     * A request of the JDK HTTP client or a WebSocket: the host and port its URI names (the scheme's port when none
+     * is given), checked on the caller's thread.
+     */
+    static Request web(Object[] args) {
+        java.net.URI target = ChokePoints.find(args, java.net.URI.class);
+        if (target == null && args.length > 0) {
+            target = requestUri(args[0]);
+        }
+        if (target == null) {
+            return Request.of(Kind.CONNECT, "a connection of the JDK HTTP client");
+        }
+        String scheme = String.valueOf(target.getScheme()).toLowerCase(java.util.Locale.ROOT);
+        int port = target.getPort() >= 0 ? target.getPort()
+                : scheme.equals("https") || scheme.equals("wss") ? 443 : 80;
+        String host = String.valueOf(target.getHost());
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new Request(Kind.CONNECT, host + ":" + port, null, port, false);
+    }
+
+    /**
+     * The URI of a {@code java.net.http.HttpRequest}, read by reflection: java.net.http is defined to the platform
+     * class loader, which a bundle (whose parent is the boot loader) does not see by name.
+     */
+    private static java.net.URI requestUri(Object request) {
+        for (Class<?> type = request == null ? null : request.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals("java.net.http.HttpRequest")) {
+                try {
+                    return (java.net.URI) type.getMethod("uri").invoke(request);
+                } catch (ReflectiveOperationException | RuntimeException unreadable) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,163 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+import javax.inject.Inject;
+
+import org.carehost.security.Permission;
+import org.carehost.security.SecurityAdmin;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/**
+ * The run-time layer's JDK-service choke points against {@code evil-jdk-services}, a plugin granted use:reflection and
+ * use:files that reaches, through the system class loader, the foreign linker and java.lang.foreign's restricted
+ * memory methods (use:native; JDK 22 and later: on JDK 17 the API is absent), the flight recorder and JDK logging's
+ * file and socket handlers and global configuration (no plugin's). Each denial is asserted with what did not happen:
+ * no file, no connection on the test's loopback listener, the root logger's handlers and level unchanged, the
+ * container answering. Runs on JDK 17 and 25.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RuntimeJdkServicesIT {
+
+    private static final String ATTACKER = "org.carehost.fixture.evil.jdkservices";
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    SecurityAdmin security;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        return new Option[] {ContainerOptions.hostServicesInMemory("runtime-jdk-services")};
+    }
+
+    @Test
+    public void foreignCodeAndMemoryNeedUseNative() throws Exception {
+        attacker();
+        if (Runtime.version().feature() >= 22) {
+            assertDenied(attack("linker"), "use:native");
+            assertDenied(attack("library-lookup:libc.so.6"), "use:native");
+            assertDenied(attack("reinterpret"), "MemorySegment.reinterpret) without use:native");
+            assertDenied(attack("target-layout"), "AddressLayout.withTargetLayout) without use:native");
+        } else {
+            // JDK 17: java.lang.foreign does not exist, so there is nothing to reach
+            String answer = attack("linker");
+            assertTrue(answer, answer.startsWith("failed: java.lang.ClassNotFoundException: java.lang.foreign.Linker"));
+        }
+        // the incubator module is not in the boot layer on either JDK (no --add-modules), so a plugin cannot load it
+        String incubator = attack("incubator-linker");
+        assertTrue(incubator, incubator.startsWith("failed: java.lang.ClassNotFoundException"));
+        assertContainerAnswers();
+    }
+
+    @Test
+    public void theFlightRecorderIsNoPlugins() throws Exception {
+        attacker();
+        Path dump = Fixtures.workFolder("evil-jfr").resolve("dump.jfr");
+        assertDenied(attack("jfr-dump:" + dump), "flight recorder");
+        assertFalse("no recording dumped", Files.exists(dump));
+        // nor in its own folder: the recorder reveals the whole JVM (other plugins' and the container's threads and data)
+        Path ownDump = java.nio.file.Paths.get(context.getProperty("carehost.plugins.data")).toAbsolutePath()
+                .resolve(ATTACKER).resolve("dump.jfr");
+        assertDenied(attack("jfr-dump:" + ownDump), "flight recorder");
+        assertFalse(Files.exists(ownDump));
+        assertDenied(attack("jfr-stream"), "flight recorder");
+        assertDenied(attack("jfr-recorder"), "flight recorder");
+        assertDenied(attack("jfr-repository"), "flight recorder");
+        assertDenied(attack("jfr-listener"), "flight recorder");
+        assertContainerAnswers();
+    }
+
+    @Test
+    public void jdkLoggingHandlersAndConfigurationAreNoPlugins() throws Exception {
+        attacker();
+        Path folder = Fixtures.workFolder("evil-jul");
+        assertDenied(attack("log-file:" + folder + "/evil%u.log"), "FileHandler");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertEquals("no log file, no lock file", List.of(), files.collect(java.util.stream.Collectors.toList()));
+        }
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(10_000);
+            assertDenied(attack("log-socket:" + listener.getLocalPort()), "SocketHandler");
+            try (Socket own = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                    Socket first = listener.accept()) {
+                assertEquals("the first connection the listener sees is the test's own", own.getLocalPort(),
+                        first.getPort());
+            }
+        }
+        Logger root = Logger.getLogger("");
+        Handler[] handlers = root.getHandlers();
+        Level level = root.getLevel();
+        assertDenied(attack("log-reset"), "configure JDK logging (LogManager.reset)");
+        assertDenied(attack("log-config"), "configure JDK logging (LogManager.readConfiguration)");
+        assertDenied(attack("log-root-level"), "Logger.setLevel on ''");
+        assertDenied(attack("log-root-handler"), "Logger.addHandler on ''");
+        assertEquals("its own logger is its own to configure", "done: set", attack("log-own-level"));
+        assertArrayEquals("the root logger keeps its handlers", handlers, root.getHandlers());
+        assertEquals("and its level", level, root.getLevel());
+        assertContainerAnswers();
+    }
+
+    // ---- helpers
+
+    private Bundle attacker() throws Exception {
+        Bundle plugin = Fixtures.installed(context, ATTACKER).orElse(null);
+        if (plugin == null) {
+            plugin = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-evil-jdk-services"));
+            security.grant(ATTACKER, List.of(Permission.USE_REFLECTION, Permission.USE_FILES));
+        }
+        Bundle attacker = plugin;
+        Await.until("the attacker runs", 20_000, () -> {
+            if (attacker.getState() != Bundle.ACTIVE) {
+                try {
+                    attacker.start();
+                } catch (org.osgi.framework.BundleException notYet) {
+                    return false;
+                }
+            }
+            return Fixtures.hasFunctionProbe(context, "jdk-services");
+        });
+        return plugin;
+    }
+
+    /** The container carries on: its security manager answers and the attacker is still a running plugin. */
+    private void assertContainerAnswers() throws Exception {
+        assertTrue(security.status().runtimeLayer(), security.status().runtimeLayer().startsWith("on"));
+        assertEquals(Bundle.ACTIVE, Fixtures.bundle(context, "org.carehost.security").getState());
+        assertTrue(attack("unknown").startsWith("done: unknown attack"));
+    }
+
+    private String attack(String attack) throws Exception {
+        return Fixtures.applyProbe(context, "jdk-services", attack);
+    }
+
+    private static void assertDenied(String answer, String reasonPart) {
+        assertTrue("expected a denial (" + reasonPart + "): " + answer, answer.startsWith("denied: "));
+        assertTrue("expected '" + reasonPart + "' in: " + answer, answer.contains(reasonPart));
+    }
+}
