@@ -1,6 +1,7 @@
 package org.carehost.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -54,6 +55,9 @@ public class RemoteAccessIT {
         sshPort = freePort();
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + sshPort + "\n");
+        // the samples' catalog the build publishes beside carehost.jar (target/catalog), for the catalog over HTTP
+        Files.writeString(home.resolve("etc/org.carehost.catalog-samples.cfg"), "url=" + CarehostProcess.JAR
+                .toAbsolutePath().getParent().resolve("catalog/index.xml").toUri() + "\ntrust=*\n");
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "admin1@test", "-f", home.resolve("id_ed25519").toString());
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "aud1@test", "-f", home.resolve("aud_ed25519").toString());
         String publicKey = Files.readString(home.resolve("id_ed25519.pub")).strip();
@@ -241,7 +245,7 @@ public class RemoteAccessIT {
         for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> path = it.next();
             String concrete = path.getKey().replace("{plugin}", "org.carehost.sample.hello")
-                    .replace("{tenant}", "default").replace("{user}", "nobody");
+                    .replace("{tenant}", "default").replace("{user}", "nobody").replace("{name}", "no-such-catalog");
             for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext();) {
                 String method = methods.next().toUpperCase(java.util.Locale.ROOT);
                 if (concrete.endsWith("/session") && !method.equals("GET")) {
@@ -257,6 +261,52 @@ public class RemoteAccessIT {
             }
         }
         assertTrue("the document lists the endpoints", checked >= 8);
+    }
+
+    /**
+     * Proves the catalog over HTTP (issue 21): the catalogs, a search, the plan, an install that names a plan which is
+     * not the current one refused with nothing installed, the install of the current plan (the plugin and the library it
+     * needs), a hospital's review, and the roles (an auditor reads no catalog).
+     */
+    @Test
+    public void theCatalogOverHttp() throws Exception {
+        String plugin = "org.carehost.sample.mrnvalidator";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        JsonNode sources = JSON.readTree(get("/api/v1/catalog/sources", adminToken).body());
+        while (!sources.toString().contains("\"samples\"")) {
+            assertTrue("the samples catalog never appeared: " + sources, System.nanoTime() < deadline);
+            Thread.sleep(200);
+            sources = JSON.readTree(get("/api/v1/catalog/sources", adminToken).body());
+        }
+        assertEquals(403, get("/api/v1/catalog/plugins", auditorToken).statusCode());
+        HttpResponse<String> search = get("/api/v1/catalog/plugins?text=mrn", adminToken);
+        assertEquals(search.body(), 200, search.statusCode());
+        assertTrue(search.body(), search.body().contains(plugin));
+        assertEquals(404, get("/api/v1/catalog/plugins/org.carehost.no.such.plugin", adminToken).statusCode());
+        HttpResponse<String> plan = get("/api/v1/catalog/plugins/" + plugin + "/plan", adminToken);
+        assertEquals(plan.body(), 200, plan.statusCode());
+        JsonNode expect = JSON.readTree(plan.body()).get("expect");
+        assertEquals(plan.body(), 2, expect.size()); // the plugin and mrn-check, the library it imports
+        Map<String, String> admin = Map.of("Authorization", "Bearer " + adminToken);
+        HttpResponse<String> stale = send("POST", "/api/v1/catalog/plugins/" + plugin + "/install",
+                "{\"expect\":[\"" + plugin + "@0.0.1\"]}", admin);
+        assertEquals(stale.body(), 409, stale.statusCode());
+        assertTrue(stale.body(), stale.body().contains("plan-changed"));
+        assertFalse(get("/api/v1/plugins", adminToken).body().contains(plugin));
+        HttpResponse<String> installed = send("POST", "/api/v1/catalog/plugins/" + plugin + "/install",
+                "{\"expect\":" + expect + "}", admin);
+        assertEquals(installed.body(), 200, installed.statusCode());
+        assertTrue(get("/api/v1/plugins", adminToken).body().contains(plugin));
+        HttpResponse<String> again = send("POST", "/api/v1/catalog/plugins/" + plugin + "/install", "", admin);
+        assertEquals(again.body(), 409, again.statusCode());
+        HttpResponse<String> badRating = send("POST", "/api/v1/tenants/default/catalog/plugins/" + plugin + "/reviews",
+                "{\"rating\":9,\"text\":\"too good\"}", admin);
+        assertEquals(badRating.body(), 409, badRating.statusCode());
+        HttpResponse<String> review = send("POST", "/api/v1/tenants/default/catalog/plugins/" + plugin + "/reviews",
+                "{\"rating\":4,\"text\":\"catches swapped digits\"}", admin);
+        assertEquals(review.body(), 200, review.statusCode());
+        String info = get("/api/v1/catalog/plugins/" + plugin, adminToken).body();
+        assertTrue(info, info.contains("catches swapped digits") && !info.contains("too good"));
     }
 
     private static Process ssh(String key, String user, String command) throws IOException {

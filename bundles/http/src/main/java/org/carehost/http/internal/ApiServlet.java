@@ -28,6 +28,8 @@ import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -55,8 +57,11 @@ public final class ApiServlet extends HttpServlet {
     private final transient ContextBinder binder;
     private final transient WebSessions sessions;
     private final transient ObjectMapper json;
-    private final transient List<Route> routes;
-    private final transient Map<String, Object> openApi;
+    /** The servlet's own routes; with those of the {@link RouteSource}s present, the route table. */
+    private final transient List<Route> own;
+    private final transient List<RouteSource> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile transient List<Route> routes;
+    private volatile transient Map<String, Object> openApi;
 
     @Activate
     public ApiServlet(@Reference PluginManager plugins, @Reference Tenants tenants,
@@ -76,8 +81,32 @@ public final class ApiServlet extends HttpServlet {
                 auditLog, fhir, binder, json));
         all.add(new Route("GET", "/session", false, java.util.EnumSet.allOf(Role.class), "This browser session's CSRF "
                 + "token again (for a new tab of the console); only with the session cookie", this::sessionAgain));
-        this.routes = List.copyOf(all);
-        this.openApi = OpenApi.document(routes);
+        this.own = List.copyOf(all);
+        rebuild();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addSource(RouteSource source) {
+        sources.add(source);
+        rebuild();
+    }
+
+    void removeSource(RouteSource source) {
+        sources.remove(source);
+        rebuild();
+    }
+
+    /** The route table and the OpenAPI document written from it, replaced whole, so a request sees one or the other. */
+    private synchronized void rebuild() {
+        if (own == null) {
+            return; // a source bound before the constructor ran: taken in when it does
+        }
+        List<Route> all = new java.util.ArrayList<>(own);
+        sources.forEach(source -> all.addAll(source.routes()));
+        List<Route> table = List.copyOf(all);
+        Map<String, Object> document = OpenApi.document(table);
+        this.openApi = document;
+        this.routes = table;
     }
 
     @Override
@@ -87,7 +116,8 @@ public final class ApiServlet extends HttpServlet {
             Route route = null;
             String[] parameters = null;
             boolean pathKnown = false;
-            for (Route candidate : routes) {
+            List<Route> table = routes;
+            for (Route candidate : table) {
                 if (candidate.pattern().matcher(path).matches()) {
                     pathKnown = true;
                     String[] found = candidate.match(request.getMethod(), path);
