@@ -54,14 +54,18 @@ public final class ApiServlet extends HttpServlet {
 
     @Activate
     public ApiServlet(@Reference PluginManager plugins, @Reference Tenants tenants,
-            @Reference OperatorAccounts accounts, @Reference Logins logins, @Reference ContextBinder binder) {
+            @Reference OperatorAccounts accounts, @Reference Logins logins, @Reference ContextBinder binder,
+            @Reference PluginUploads uploads) {
         this.logins = logins;
         this.binder = binder;
         this.sessions = new WebSessions(Clock.systemUTC());
         this.json = new ObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).registerModule(
                 new com.fasterxml.jackson.databind.module.SimpleModule("carehost-times").addSerializer(
                         java.time.Instant.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
-        this.routes = new Endpoints(plugins, tenants, accounts, logins, sessions, json).routes();
+        List<Route> all = new java.util.ArrayList<>(new Endpoints(plugins, tenants, accounts, logins, sessions, json)
+                .routes());
+        all.addAll(uploads.routes()); // plugin upload (PluginUploads)
+        this.routes = List.copyOf(all);
         this.openApi = OpenApi.document(routes);
     }
 
