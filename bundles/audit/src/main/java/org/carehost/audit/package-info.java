@@ -3,7 +3,7 @@
  * export. No third-party type appears in this API.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.carehost.audit;
 
 import org.osgi.annotation.bundle.Export;
