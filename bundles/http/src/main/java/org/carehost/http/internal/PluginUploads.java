@@ -88,7 +88,9 @@ public final class PluginUploads {
         return List.of(new Route("POST", "/plugins", false, UPLOADERS, "Upload a plugin: the body is a bundle jar, or "
                 + "a zip of one plugin bundle and its library bundles (Content-Type application/java-archive, "
                 + "application/zip or application/octet-stream); installed with the checks of the deploy folder, kept "
-                + "in the store, and answered with each bundle's state and declared permissions", this::upload));
+                + "in the store, and answered with each bundle's state and declared permissions", this::upload),
+                new Route("GET", "/uploads", false, UPLOADERS, "The uploaded jars the store keeps (installed again at "
+                        + "a start that lacks them), by upload, libraries first", call -> stored.all()));
     }
 
     private Object upload(Call call) throws Exception {
@@ -98,9 +100,9 @@ public final class PluginUploads {
                 .resolve(UUID.randomUUID().toString());
         Files.createDirectories(work);
         try {
-            Path upload = receive(call, now, work.resolve("upload"));
             List<UploadArchive.Jar> jars;
             try {
+                Path upload = receive(call, now, work.resolve("upload"));
                 jars = UploadArchive.open(upload, name, Files.createDirectories(work.resolve("jars")), now);
             } catch (Problems.Failure refused) {
                 audit(call.operator(), name, AuditOutcome.DENIED, refused.getMessage());

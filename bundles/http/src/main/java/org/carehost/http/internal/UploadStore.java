@@ -59,7 +59,7 @@ final class UploadStore {
                         insert.setLong(6, jar.size());
                         insert.setString(7, uploadedBy);
                         insert.setTimestamp(8, now);
-                        insert.setBinaryStream(9, content, jar.size());
+                        insert.setBinaryStream(9, content, Math.toIntExact(jar.size())); // int: every driver has it
                         insert.executeUpdate();
                     }
                 }
