@@ -180,7 +180,9 @@ public class PluginUploadIT {
                         "carehost-fixture-catalog-plugin.jar")),
                 "lib/catalog-lib.jar", Files.readAllBytes(CarehostProcess.BUNDLES.resolve("carehost-fixture-catalog-lib.jar")),
                 "README.txt", "a plugin and its library".getBytes(StandardCharsets.UTF_8)));
-        HttpResponse<String> zipped = upload(bundleZip, adminToken, Map.of());
+        // As curl --data-binary sends it: typed as a form, which the server must not parse.
+        HttpResponse<String> zipped = upload("?name=with-library.zip", bundleZip, adminToken,
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertEquals(zipped.body(), 200, zipped.statusCode());
         JsonNode answer = JSON.readTree(zipped.body());
         assertEquals(ZIPPED, answer.get("plugin").get("symbolicName").asText());
@@ -335,12 +337,17 @@ public class PluginUploadIT {
 
     private static HttpResponse<String> upload(byte[] body, String token, Map<String, String> headers)
             throws Exception {
+        return upload("", body, token, headers);
+    }
+
+    private static HttpResponse<String> upload(String query, byte[] body, String token, Map<String, String> headers)
+            throws Exception {
         Map<String, String> all = new HashMap<>(headers);
-        all.put("Content-Type", "application/octet-stream");
+        all.putIfAbsent("Content-Type", "application/octet-stream");
         if (token != null) {
             all.put("Authorization", "Bearer " + token);
         }
-        return send("POST", "/api/v1/plugins", HttpRequest.BodyPublishers.ofByteArray(body), all);
+        return send("POST", "/api/v1/plugins" + query, HttpRequest.BodyPublishers.ofByteArray(body), all);
     }
 
     private static HttpResponse<String> get(String path, String token) throws Exception {

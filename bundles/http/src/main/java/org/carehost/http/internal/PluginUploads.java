@@ -223,9 +223,25 @@ public final class PluginUploads {
         return file;
     }
 
-    /** The upload's name for messages: {@code ?name=} when given, else "the upload". */
+    /**
+     * The upload's name for messages: {@code ?name=} when given, else "the upload". Read from the query string itself:
+     * {@code getParameter} would parse a body sent as a form ({@code curl --data-binary} says
+     * {@code application/x-www-form-urlencoded}), which is the jar.
+     */
     private static String fileName(Call call) {
-        String name = call.request().getParameter("name");
+        String query = call.request().getQueryString();
+        String name = null;
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("name=")) {
+                    try {
+                        name = java.net.URLDecoder.decode(pair.substring(5), java.nio.charset.StandardCharsets.UTF_8);
+                    } catch (IllegalArgumentException malformed) {
+                        name = null;
+                    }
+                }
+            }
+        }
         if (name == null || name.isBlank()) {
             return "the upload";
         }
