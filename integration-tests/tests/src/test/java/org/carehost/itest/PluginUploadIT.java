@@ -51,7 +51,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * (keytool, jarsigner, its certificate in {@code etc/security/trusted/}) is installed and shows its state, signer and
  * declared permissions; a zip of a plugin and its library installs both; {@code /metrics} needs a token and counts
  * the host's call into the uploaded plugin; after a restart without the framework cache (as a new node sharing the
- * database would start) both uploads are installed again from the store.
+ * database would start) both uploads are installed again from the store; one uninstalled is no longer kept.
  */
 public class PluginUploadIT {
 
@@ -202,6 +202,11 @@ public class PluginUploadIT {
         assertEquals(3, countKept());
         String log = Files.readString(home.resolve("data/log/carehost.log"));
         assertTrue(log, log.contains("Uploaded plugin " + TICKER + " 1.0.0 (uploaded by op1"));
+
+        // An uploaded plugin uninstalled stays uninstalled: its jar is no longer kept.
+        type("plugin:uninstall " + ZIPPED);
+        Await.until("the uninstalled plugin's jar is forgotten", 30_000, checked(() -> countKept() == 2));
+        assertEquals("none", state(ZIPPED));
     }
 
     /** A condition that may fail to ask (the container restarting): false until it answers. */
