@@ -4,9 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,25 +15,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -80,11 +70,7 @@ public class PluginUploadIT {
         Files.createDirectories(home.resolve("etc/security/trusted"));
         Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "enabled=false\n");
         Files.writeString(home.resolve("etc/org.carehost.http.cfg"), "maxUploadBytes=" + MAX_UPLOAD + "\n");
-        run(tool("keytool"), "-genkeypair", "-keystore", work.resolve("signer.p12").toString(), "-storetype", "PKCS12",
-                "-storepass", "changeit", "-keypass", "changeit", "-alias", "plugin", "-keyalg", "RSA", "-keysize",
-                "2048", "-validity", "2", "-dname", SIGNER);
-        run(tool("keytool"), "-exportcert", "-rfc", "-keystore", work.resolve("signer.p12").toString(), "-storepass",
-                "changeit", "-alias", "plugin", "-file", home.resolve("etc/security/trusted/upload-signer.pem").toString());
+        UploadFiles.makeSigner(work, SIGNER, home.resolve("etc/security/trusted/upload-signer.pem"));
         start();
         type("user:add --roles admin --password '" + PASSWORD + "' admin1");
         type("user:add --roles operator --password '" + PASSWORD + "' op1");
@@ -114,15 +100,15 @@ public class PluginUploadIT {
         new java.util.Random(1).nextBytes(oversized);
         assertProblem(upload(oversized, operatorToken, Map.of()), 413, "upload-too-large", "maxUploadBytes");
 
-        assertProblem(upload(zip(Map.of("zeros.bin", new byte[50 * 1024 * 1024])), operatorToken, Map.of()), 422,
+        assertProblem(upload(UploadFiles.zip(Map.of("zeros.bin", new byte[50 * 1024 * 1024])), operatorToken, Map.of()), 422,
                 "unsafe-archive", "zip bomb");
         byte[] hello = Files.readAllBytes(CarehostProcess.BUNDLES.resolve("carehost-sample-hello.jar"));
-        assertProblem(upload(zip(Map.of("../../deploy/evil.jar", hello)), operatorToken, Map.of()), 422,
+        assertProblem(upload(UploadFiles.zip(Map.of("../../deploy/evil.jar", hello)), operatorToken, Map.of()), 422,
                 "unsafe-archive", "climbs out of the archive");
-        assertProblem(upload(zip(Map.of("/tmp/evil.jar", hello)), operatorToken, Map.of()), 422, "unsafe-archive",
+        assertProblem(upload(UploadFiles.zip(Map.of("/tmp/evil.jar", hello)), operatorToken, Map.of()), 422, "unsafe-archive",
                 "absolute path");
-        assertProblem(upload(plainJar(), operatorToken, Map.of()), 422, "not-a-bundle", "Bundle-SymbolicName");
-        assertProblem(upload(tampered(signed("carehost-fixture-greeter-v1")), operatorToken, Map.of()), 422,
+        assertProblem(upload(UploadFiles.plainJar(), operatorToken, Map.of()), 422, "not-a-bundle", "Bundle-SymbolicName");
+        assertProblem(upload(UploadFiles.tampered(UploadFiles.signed(work, "carehost-fixture-greeter-v1")), operatorToken, Map.of()), 422,
                 "plugin-refused", "changed after signing");
 
         assertProblem(upload(hello, auditorToken, Map.of()), 403, "forbidden", "aud1 (auditor)");
@@ -154,7 +140,7 @@ public class PluginUploadIT {
         assertEquals(0.0, pluginCalls(before), 0.0);
         double auditedBefore = value(before, "carehost_audit_appended_total");
 
-        HttpResponse<String> signed = upload(Files.readAllBytes(signed("carehost-fixture-upload-ticker")), operatorToken,
+        HttpResponse<String> signed = upload(Files.readAllBytes(UploadFiles.signed(work, "carehost-fixture-upload-ticker")), operatorToken,
                 Map.of());
         assertEquals(signed.body(), 200, signed.statusCode());
         JsonNode plugin = JSON.readTree(signed.body()).get("plugin");
@@ -175,7 +161,7 @@ public class PluginUploadIT {
                 + "\"[^}]*\\} [1-9]").matcher(after).find());
         assertTrue("the upload was audited", value(after, "carehost_audit_appended_total") > auditedBefore);
 
-        byte[] bundleZip = zip(Map.of(
+        byte[] bundleZip = UploadFiles.zip(Map.of(
                 "plugin/catalog-plugin.jar", Files.readAllBytes(CarehostProcess.BUNDLES.resolve(
                         "carehost-fixture-catalog-plugin.jar")),
                 "lib/catalog-lib.jar", Files.readAllBytes(CarehostProcess.BUNDLES.resolve("carehost-fixture-catalog-lib.jar")),
@@ -372,78 +358,5 @@ public class PluginUploadIT {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    // ---- the files uploaded
-
-    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> entry : new java.util.TreeMap<>(entries).entrySet()) {
-                zip.putNextEntry(new ZipEntry(entry.getKey()));
-                zip.write(entry.getValue());
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    /** A jar with a manifest but no Bundle-SymbolicName: not a bundle. */
-    private static byte[] plainJar() throws IOException {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Created-By", "a plain jar");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
-            jar.putNextEntry(new ZipEntry("hello.txt"));
-            jar.write("hello".getBytes(StandardCharsets.UTF_8));
-            jar.closeEntry();
-        }
-        return bytes.toByteArray();
-    }
-
-    /** The fixture signed with the trusted test key (jarsigner). */
-    private static Path signed(String fixture) throws Exception {
-        Path signed = work.resolve(fixture + "-signed.jar");
-        if (!Files.exists(signed)) {
-            run(tool("jarsigner"), "-keystore", work.resolve("signer.p12").toString(), "-storepass", "changeit",
-                    "-signedjar", signed.toString(), CarehostProcess.BUNDLES.resolve(fixture + ".jar").toString(),
-                    "plugin");
-        }
-        return signed;
-    }
-
-    /** The signed jar with one byte of one class changed after signing. */
-    private static byte[] tampered(Path signed) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipFile in = new ZipFile(signed.toFile()); ZipOutputStream out = new ZipOutputStream(bytes)) {
-            boolean changed = false;
-            Enumeration<? extends ZipEntry> entries = in.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                out.putNextEntry(new ZipEntry(entry.getName()));
-                try (InputStream data = in.getInputStream(entry)) {
-                    byte[] content = data.readAllBytes();
-                    if (!changed && entry.getName().endsWith(".class")) {
-                        content[content.length - 1] ^= 1;
-                        changed = true;
-                    }
-                    out.write(content);
-                }
-                out.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    private static String tool(String name) {
-        return Paths.get(System.getProperty("java.home"), "bin", name).toString();
-    }
-
-    private static void run(String... command) throws Exception {
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(String.join(" ", command) + ": " + out, 0, child.exitValue());
     }
 }
