@@ -1,5 +1,10 @@
 package org.carehost.itest;
 
+import static org.carehost.itest.UploadFiles.makeSigner;
+import static org.carehost.itest.UploadFiles.plainJar;
+import static org.carehost.itest.UploadFiles.signed;
+import static org.carehost.itest.UploadFiles.tampered;
+import static org.carehost.itest.UploadFiles.zip;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -70,7 +75,7 @@ public class PluginUploadIT {
         Files.createDirectories(home.resolve("etc/security/trusted"));
         Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "enabled=false\n");
         Files.writeString(home.resolve("etc/org.carehost.http.cfg"), "maxUploadBytes=" + MAX_UPLOAD + "\n");
-        UploadFiles.makeSigner(work, SIGNER, home.resolve("etc/security/trusted/upload-signer.pem"));
+        makeSigner(work, SIGNER, home.resolve("etc/security/trusted/upload-signer.pem"));
         start();
         type("user:add --roles admin --password '" + PASSWORD + "' admin1");
         type("user:add --roles operator --password '" + PASSWORD + "' op1");
@@ -100,16 +105,16 @@ public class PluginUploadIT {
         new java.util.Random(1).nextBytes(oversized);
         assertProblem(upload(oversized, operatorToken, Map.of()), 413, "upload-too-large", "maxUploadBytes");
 
-        assertProblem(upload(UploadFiles.zip(Map.of("zeros.bin", new byte[50 * 1024 * 1024])), operatorToken, Map.of()), 422,
+        assertProblem(upload(zip(Map.of("zeros.bin", new byte[50 * 1024 * 1024])), operatorToken, Map.of()), 422,
                 "unsafe-archive", "zip bomb");
         byte[] hello = Files.readAllBytes(CarehostProcess.BUNDLES.resolve("carehost-sample-hello.jar"));
-        assertProblem(upload(UploadFiles.zip(Map.of("../../deploy/evil.jar", hello)), operatorToken, Map.of()), 422,
+        assertProblem(upload(zip(Map.of("../../deploy/evil.jar", hello)), operatorToken, Map.of()), 422,
                 "unsafe-archive", "climbs out of the archive");
-        assertProblem(upload(UploadFiles.zip(Map.of("/tmp/evil.jar", hello)), operatorToken, Map.of()), 422, "unsafe-archive",
-                "absolute path");
-        assertProblem(upload(UploadFiles.plainJar(), operatorToken, Map.of()), 422, "not-a-bundle", "Bundle-SymbolicName");
-        assertProblem(upload(UploadFiles.tampered(UploadFiles.signed(work, "carehost-fixture-greeter-v1")), operatorToken, Map.of()), 422,
-                "plugin-refused", "changed after signing");
+        assertProblem(upload(zip(Map.of("/tmp/evil.jar", hello)), operatorToken, Map.of()), 422,
+                "unsafe-archive", "absolute path");
+        assertProblem(upload(plainJar(), operatorToken, Map.of()), 422, "not-a-bundle", "Bundle-SymbolicName");
+        byte[] changed = tampered(signed(work, "carehost-fixture-greeter-v1"));
+        assertProblem(upload(changed, operatorToken, Map.of()), 422, "plugin-refused", "changed after signing");
 
         assertProblem(upload(hello, auditorToken, Map.of()), 403, "forbidden", "aud1 (auditor)");
         assertProblem(upload(hello, null, Map.of()), 401, "unauthorized", "Bearer");
@@ -132,7 +137,8 @@ public class PluginUploadIT {
         assertEquals(403, get("/metrics", auditorToken).statusCode());
         String before = metrics();
         // Before any call into a plugin, the call series have no data points yet (Prometheus leaves such families out).
-        for (String series : List.of("carehost_plugin_denials_total", "carehost_audit_appended_total", "carehost_audit_journal_lag_records",
+        for (String series : List.of("carehost_plugin_denials_total", "carehost_audit_appended_total",
+                "carehost_audit_journal_lag_records",
                 "carehost_audit_write_duration_seconds_count", "carehost_store_pool_active_connections",
                 "carehost_store_pool_max_connections", "jvm_memory_used_bytes", "jvm_threads_current")) {
             assertTrue(series + " missing from /metrics:\n" + before, before.contains(series));
@@ -140,10 +146,10 @@ public class PluginUploadIT {
         assertEquals(0.0, pluginCalls(before), 0.0);
         double auditedBefore = value(before, "carehost_audit_appended_total");
 
-        HttpResponse<String> signed = upload(Files.readAllBytes(UploadFiles.signed(work, "carehost-fixture-upload-ticker")), operatorToken,
-                Map.of());
-        assertEquals(signed.body(), 200, signed.statusCode());
-        JsonNode plugin = JSON.readTree(signed.body()).get("plugin");
+        byte[] ticker = Files.readAllBytes(signed(work, "carehost-fixture-upload-ticker"));
+        HttpResponse<String> uploaded = upload(ticker, operatorToken, Map.of());
+        assertEquals(uploaded.body(), 200, uploaded.statusCode());
+        JsonNode plugin = JSON.readTree(uploaded.body()).get("plugin");
         assertEquals(TICKER, plugin.get("symbolicName").asText());
         assertEquals("ACTIVE", plugin.get("state").asText());
         assertEquals(SIGNER, plugin.get("signer").asText());
@@ -151,7 +157,8 @@ public class PluginUploadIT {
         assertTrue(plugin.get("location").asText().startsWith("upload:"));
 
         // The ticker schedules one run for now when it starts: the host's call into it is counted.
-        Await.until("the call into the uploaded plugin is counted", 30_000, checked(() -> pluginCalls(metrics()) >= 1.0));
+        Await.until("the call into the uploaded plugin is counted", 30_000,
+                checked(() -> pluginCalls(metrics()) >= 1.0));
         String after = metrics();
         for (String series : List.of("carehost_plugin_calls_total", "carehost_plugin_call_failures_total",
                 "carehost_plugin_call_timeouts_total", "carehost_plugin_call_duration_seconds_bucket")) {
@@ -161,10 +168,11 @@ public class PluginUploadIT {
                 + "\"[^}]*\\} [1-9]").matcher(after).find());
         assertTrue("the upload was audited", value(after, "carehost_audit_appended_total") > auditedBefore);
 
-        byte[] bundleZip = UploadFiles.zip(Map.of(
+        byte[] bundleZip = zip(Map.of(
                 "plugin/catalog-plugin.jar", Files.readAllBytes(CarehostProcess.BUNDLES.resolve(
                         "carehost-fixture-catalog-plugin.jar")),
-                "lib/catalog-lib.jar", Files.readAllBytes(CarehostProcess.BUNDLES.resolve("carehost-fixture-catalog-lib.jar")),
+                "lib/catalog-lib.jar", Files.readAllBytes(CarehostProcess.BUNDLES.resolve(
+                        "carehost-fixture-catalog-lib.jar")),
                 "README.txt", "a plugin and its library".getBytes(StandardCharsets.UTF_8)));
         // As curl --data-binary sends it: typed as a form, which the server must not parse.
         HttpResponse<String> zipped = upload("?name=with-library.zip", bundleZip, adminToken,
@@ -225,7 +233,8 @@ public class PluginUploadIT {
             } catch (IOException notYet) {
                 // not listening yet
             }
-            assertTrue("HTTP never answered on " + httpPort + "; stderr:\n" + Files.readString(home.resolve("stderr.txt")),
+            assertTrue("HTTP never answered on " + httpPort + "; stderr:\n"
+                    + Files.readString(home.resolve("stderr.txt")),
                     System.nanoTime() < deadline && process.isAlive());
             Thread.sleep(100);
         }

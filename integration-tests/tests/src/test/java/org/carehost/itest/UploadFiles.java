@@ -26,7 +26,7 @@ final class UploadFiles {
     private UploadFiles() {
     }
 
-    /** A key pair for {@code dn} in {@code work/signer.p12} (keytool), its certificate written to {@code certificate}. */
+    /** A key pair for {@code dn} in {@code work/signer.p12} (keytool); its certificate goes to {@code certificate}. */
     static void makeSigner(Path work, String dn, Path certificate) throws Exception {
         run(tool("keytool"), "-genkeypair", "-keystore", work.resolve("signer.p12").toString(), "-storetype", "PKCS12",
                 "-storepass", "changeit", "-keypass", "changeit", "-alias", "plugin", "-keyalg", "RSA", "-keysize",
