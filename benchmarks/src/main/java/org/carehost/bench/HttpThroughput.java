@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --connections} threads with an HTTP client (one keep-alive connection) each. After a warm-up, {@code --rounds}
  * rounds of {@code --seconds} each; prints each round and the median rate and per-request latency.
  *
- * <pre>java -cp benchmarks/target/classes org.carehost.bench.HttpThroughput [--connections 8] [--rounds 5]</pre>
+ * <pre>java -cp benchmarks/target/classes org.carehost.bench.HttpThroughput [--connections 8] [--rounds 5]
+ * [--path /metrics]</pre>
  */
 public final class HttpThroughput {
 
@@ -36,7 +37,7 @@ public final class HttpThroughput {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Options.parse(args, Map.of("--connections", "8", "--rounds", "5",
-                "--seconds", "5", "--warmup", "15", "--jar", "target/carehost.jar", "--java",
+                "--seconds", "5", "--warmup", "15", "--jar", "target/carehost.jar", "--path", "/api/v1/plugins", "--java",
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
         int connections = Integer.parseInt(options.get("--connections"));
         Path jar = Paths.get(options.get("--jar")).toAbsolutePath();
@@ -55,7 +56,7 @@ public final class HttpThroughput {
                     + "user:token --label bench bench\n").getBytes(StandardCharsets.UTF_8));
             console.flush();
             String token = awaitToken(home.resolve("stdout.txt"), container);
-            URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/plugins");
+            URI uri = URI.create("http://127.0.0.1:" + port + options.get("--path"));
             awaitAnswer(uri, token);
             System.out.printf("GET %s with %d connections (%s)%n", uri.getPath(), connections, jar);
             run(uri, token, connections, Duration.ofSeconds(Long.parseLong(options.get("--warmup"))));

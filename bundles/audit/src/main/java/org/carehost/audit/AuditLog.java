@@ -45,4 +45,12 @@ public interface AuditLog {
      * compressed, chain-preserving archive file, then removes them from the database; runs daily by itself.
      */
     String archive();
+
+    /**
+     * How the trail's writes are doing since the container started: records appended, failures, the journal's lag
+     * and the append latency.
+     *
+     * @since 2.1
+     */
+    AuditStats stats();
 }

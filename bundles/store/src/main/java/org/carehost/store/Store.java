@@ -22,6 +22,13 @@ public interface Store {
      */
     <T> java.util.Optional<T> adaptTo(Class<T> type);
 
+    /**
+     * The connection pool's use now.
+     *
+     * @since 2.1
+     */
+    PoolUse poolUse();
+
     /** The JDBC URL, for operators (never with a password). */
     String url();
 

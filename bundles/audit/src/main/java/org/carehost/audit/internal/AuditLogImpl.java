@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
+import org.carehost.audit.AuditStats;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
 import org.carehost.sdk.audit.Verification;
@@ -53,6 +54,7 @@ public final class AuditLogImpl implements AuditLog {
     private final TrailWriter writer;
     private final GroupCommit<AuditEvent, AuditRecord> commits;
     private final AuditMaintenance maintenance;
+    private final WriteStats writes = new WriteStats();
 
     @Activate
     public AuditLogImpl(AuditConfiguration configuration, Map<String, Object> properties, BundleContext context,
@@ -88,7 +90,20 @@ public final class AuditLogImpl implements AuditLog {
 
     @Override
     public AuditRecord append(AuditEvent event) {
-        return commits.submit(event);
+        long started = System.nanoTime();
+        try {
+            AuditRecord record = commits.submit(event);
+            writes.appended(System.nanoTime() - started);
+            return record;
+        } catch (RuntimeException failed) {
+            writes.failed();
+            throw failed;
+        }
+    }
+
+    @Override
+    public AuditStats stats() {
+        return writes.stats(writer.lag());
     }
 
     @Override

@@ -74,6 +74,11 @@ final class Indexer implements AutoCloseable {
         }
     }
 
+    /** How many records up to {@code sequence} the database does not show yet. */
+    long lag(long sequence) {
+        return Math.max(0, sequence - indexedUpTo());
+    }
+
     private synchronized long indexedUpTo() {
         return indexed;
     }

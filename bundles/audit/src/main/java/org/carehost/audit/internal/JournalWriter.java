@@ -70,6 +70,11 @@ final class JournalWriter implements TrailWriter {
     }
 
     @Override
+    public long lag() {
+        return indexer.lag(head.sequence());
+    }
+
+    @Override
     public void close() {
         try {
             indexer.close();

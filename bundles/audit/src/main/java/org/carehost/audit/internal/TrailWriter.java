@@ -18,6 +18,11 @@ interface TrailWriter extends AutoCloseable {
     /** Returns once the database shows every record acknowledged so far (readers call it before they read). */
     void awaitReadable();
 
+    /** Records acknowledged that the database does not show yet (0 where the database is written directly). */
+    default long lag() {
+        return 0;
+    }
+
     /** After the last write. */
     @Override
     void close();

@@ -141,6 +141,11 @@ class IndexerTest {
             }
 
             @Override
+            public org.carehost.store.PoolUse poolUse() {
+                return new org.carehost.store.PoolUse(0, 0, 1, 0);
+            }
+
+            @Override
             public String url() {
                 return database.getURL();
             }

@@ -148,6 +148,11 @@ class PostgresWriterTest {
             }
 
             @Override
+            public org.carehost.store.PoolUse poolUse() {
+                return new org.carehost.store.PoolUse(0, 0, 1, 0);
+            }
+
+            @Override
             public String url() {
                 return url;
             }

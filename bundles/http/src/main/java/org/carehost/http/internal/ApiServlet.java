@@ -68,7 +68,8 @@ public final class ApiServlet extends HttpServlet {
             @Reference OperatorAccounts accounts, @Reference Logins logins, @Reference ContextBinder binder,
             // --- the hospital's routes (tenants, per-tenant plugins and settings, audit, users): AdminRoutes
             BundleContext bundleContext, @Reference SecurityAdmin security, @Reference MetaTypeService metatype,
-            @Reference ConfigurationAdmin configurations, @Reference AuditLog auditLog, @Reference FhirExport fhir) {
+            @Reference ConfigurationAdmin configurations, @Reference AuditLog auditLog, @Reference FhirExport fhir,
+            @Reference PluginUploads uploads) {
         this.logins = logins;
         this.binder = binder;
         this.sessions = new WebSessions(Clock.systemUTC());
@@ -79,6 +80,7 @@ public final class ApiServlet extends HttpServlet {
         // --- the hospital's routes (issue 19 items 4 and 6): kept in AdminRoutes
         all.addAll(AdminRoutes.routes(bundleContext, plugins, tenants, accounts, security, metatype, configurations,
                 auditLog, fhir, binder, json));
+        all.addAll(uploads.routes()); // plugin upload (PluginUploads)
         all.add(new Route("GET", "/session", false, java.util.EnumSet.allOf(Role.class), "This browser session's CSRF "
                 + "token again (for a new tab of the console); only with the session cookie", this::sessionAgain));
         this.own = List.copyOf(all);

@@ -35,6 +35,12 @@ final class Problems {
             problem.put("errors", errors);
         }
         response.setStatus(status);
+        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())
+                && request.getContentLengthLong() != 0) {
+            // The body of a refused request may be unread: the server closes the connection after this answer, so
+            // the client must not send its next request on it.
+            response.setHeader("Connection", "close");
+        }
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");

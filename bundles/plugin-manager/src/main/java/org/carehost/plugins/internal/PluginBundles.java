@@ -77,6 +77,9 @@ final class PluginBundles {
         if (bundle.getLocation().startsWith(PluginOrigin.CATALOG_LOCATION_PREFIX)) {
             return PluginOrigin.CATALOG;
         }
+        if (bundle.getLocation().startsWith(PluginOrigin.UPLOAD_LOCATION_PREFIX)) {
+            return PluginOrigin.UPLOAD;
+        }
         Path file = pathOf(bundle.getLocation());
         return file != null && file.startsWith(deployDir) ? PluginOrigin.DEPLOY : PluginOrigin.SHELL;
     }

@@ -56,6 +56,7 @@ final class CommandRoles {
             Map.entry("plugin:permissions", new Rule(PLUGIN_READERS, false)),
             Map.entry("plugin:start", new Rule(EnumSet.of(Role.OPERATOR), false)),
             Map.entry("plugin:stop", new Rule(EnumSet.of(Role.OPERATOR), false)),
+            // the HTTP upload (bundles/http PluginUploads.UPLOADERS) follows plugin:install
             Map.entry("plugin:install", new Rule(EnumSet.of(Role.OPERATOR), false)),
             Map.entry("plugin:update", new Rule(EnumSet.of(Role.OPERATOR), false)),
             Map.entry("plugin:uninstall", new Rule(EnumSet.of(Role.OPERATOR), false)),

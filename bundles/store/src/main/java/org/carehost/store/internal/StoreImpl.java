@@ -136,6 +136,15 @@ public final class StoreImpl implements Store {
     }
 
     @Override
+    public org.carehost.store.PoolUse poolUse() {
+        com.zaxxer.hikari.HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        int max = pool.getMaximumPoolSize();
+        return bean == null ? new org.carehost.store.PoolUse(0, 0, max, 0)
+                : new org.carehost.store.PoolUse(bean.getActiveConnections(), bean.getIdleConnections(), max,
+                        bean.getThreadsAwaitingConnection());
+    }
+
+    @Override
     public Dialect dialect() {
         return dialect;
     }

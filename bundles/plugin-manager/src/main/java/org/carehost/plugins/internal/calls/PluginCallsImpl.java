@@ -183,6 +183,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
                     + "them)", null);
         }
         Duration deadline = limits.deadline(plugin, kind);
+        long started = System.nanoTime();
         try {
             T result = future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
             counter.overrunsInARow.set(0);
@@ -205,6 +206,8 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
             counter.failures.increment();
             throw new PluginCallException(name, Reason.REFUSED, "the call into " + name + " (" + what
                     + ") was abandoned: the calling thread was interrupted", interrupted);
+        } finally {
+            counter.latency(System.nanoTime() - started);
         }
     }
 

@@ -1,0 +1,114 @@
+package org.carehost.http.internal;
+
+import java.io.IOException;
+import java.util.EnumSet;
+
+import org.carehost.audit.AuditLog;
+import org.carehost.operators.LoginRefusedException;
+import org.carehost.operators.Logins;
+import org.carehost.operators.Operator;
+import org.carehost.operators.Role;
+import org.carehost.plugins.PluginCalls;
+import org.carehost.plugins.PluginManager;
+import org.carehost.security.SecurityAdmin;
+import org.carehost.store.Store;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * {@code /metrics} in the Prometheus text format (the Prometheus client's Jakarta servlet over a registry of this
+ * component's own: {@link ContainerMetrics} and the client's JVM metrics). A scraper sends an API token
+ * ({@code Authorization: Bearer}) of an account whose role may read metrics: {@link #READERS}, besides admin. No
+ * session cookies: metrics are read by machines. Health ({@code /health/*}) stays open.
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/metrics",
+        "osgi.http.whiteboard.servlet.name=carehost-metrics"
+})
+public final class MetricsServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Who may read metrics besides admin: the operator role (plugin lifecycle, no PHI). Metrics carry plugin names
+     * and counts, never patient data; auditors and hospital admins have no use for the container's load.
+     */
+    static final EnumSet<Role> READERS = EnumSet.of(Role.OPERATOR);
+
+    private final transient Logins logins;
+    private final transient ObjectMapper json = new ObjectMapper();
+    private final transient PrometheusMetricsServlet exporter;
+
+    @Activate
+    public MetricsServlet(BundleContext context, @Reference Logins logins, @Reference PluginCalls calls,
+            @Reference PluginManager plugins, @Reference SecurityAdmin security, @Reference AuditLog audit,
+            @Reference Store store) {
+        this.logins = logins;
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new ContainerMetrics(calls, plugins, security, audit, store, context));
+        JvmMetrics.builder().register(registry);
+        this.exporter = new PrometheusMetricsServlet(registry);
+    }
+
+    @Override
+    public void init(ServletConfig config) throws ServletException {
+        super.init(config);
+        exporter.init(config);
+    }
+
+    @Override
+    public void destroy() {
+        exporter.destroy();
+        super.destroy();
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException,
+            ServletException {
+        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+            response.setHeader("Allow", "GET, HEAD");
+            Problems.write(json, request, response, 405, "method-not-allowed", "Method not allowed",
+                    "/metrics is read with GET");
+            return;
+        }
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+            Problems.write(json, request, response, 401, "unauthorized", "Unauthorized", "/metrics needs an API "
+                    + "token: 'Authorization: Bearer <token>' (user:token <account>) of an account with the role "
+                    + "admin or " + Role.text(READERS));
+            return;
+        }
+        Operator operator;
+        try {
+            operator = logins.token(authorization.substring(7).strip(), "http " + request.getRemoteAddr());
+        } catch (LoginRefusedException e) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+            Problems.write(json, request, response, 401, "unauthorized", "Unauthorized", e.getMessage());
+            return;
+        }
+        if (!operator.isAdmin() && operator.roles().stream().noneMatch(READERS::contains)) {
+            Problems.write(json, request, response, 403, "forbidden", "Forbidden", operator.name() + " ("
+                    + Role.text(operator.roles()) + ") may not read /metrics; it needs the role admin or "
+                    + Role.text(READERS));
+            return;
+        }
+        response.setHeader("Cache-Control", "no-store");
+        exporter.service(request, response);
+    }
+}

@@ -1,0 +1,139 @@
+package org.carehost.http.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.carehost.store.Store;
+
+/**
+ * Uploaded plugin jars in the store ({@code plugin_upload}, migration 14): kept so that a restart, or another node
+ * sharing the database, installs them again. One row per jar, at its bundle location ({@code upload:<sha-256>}); a
+ * zip's plugin and its libraries share an upload id, libraries first.
+ */
+final class UploadStore {
+
+    /** A stored jar, without its bytes. */
+    record Stored(String location, String uploadId, int position, String symbolicName, String version, long size,
+            String uploadedBy, Instant uploadedAt) {
+    }
+
+    private final Store store;
+
+    UploadStore(Store store) {
+        this.store = store;
+    }
+
+    /** Keeps the jars of one upload, all or none; a jar already kept (a shared library) is left as it is. */
+    void save(String uploadId, List<UploadArchive.Jar> jars, List<String> locations, String uploadedBy)
+            throws SQLException, IOException {
+        try (Connection connection = store.connection()) {
+            connection.setAutoCommit(false);
+            try {
+                Timestamp now = Timestamp.from(Instant.now());
+                for (int i = 0; i < jars.size(); i++) {
+                    if (exists(connection, locations.get(i))) {
+                        continue;
+                    }
+                    UploadArchive.Jar jar = jars.get(i);
+                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO plugin_upload (location, "
+                            + "upload_id, position, symbolic_name, version, size_bytes, uploaded_by, uploaded_at, "
+                            + "content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                            InputStream content = Files.newInputStream(jar.file())) {
+                        insert.setString(1, locations.get(i));
+                        insert.setString(2, uploadId);
+                        insert.setInt(3, i);
+                        insert.setString(4, jar.symbolicName());
+                        insert.setString(5, jar.version());
+                        insert.setLong(6, jar.size());
+                        insert.setString(7, uploadedBy);
+                        insert.setTimestamp(8, now);
+                        insert.setBinaryStream(9, content, Math.toIntExact(jar.size())); // int: every driver has it
+                        insert.executeUpdate();
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | IOException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static boolean exists(Connection connection, String location) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT 1 FROM plugin_upload WHERE location = ?")) {
+            query.setString(1, location);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /** Every kept jar, grouped by upload (in upload order), each group libraries first. */
+    Map<String, List<Stored>> all() throws SQLException {
+        Map<String, List<Stored>> uploads = new LinkedHashMap<>();
+        try (Connection connection = store.connection();
+                PreparedStatement query = connection.prepareStatement("SELECT location, upload_id, position, "
+                        + "symbolic_name, version, size_bytes, uploaded_by, uploaded_at FROM plugin_upload "
+                        + "ORDER BY uploaded_at, upload_id, position");
+                ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                Stored stored = new Stored(rows.getString(1), rows.getString(2), rows.getInt(3), rows.getString(4),
+                        rows.getString(5), rows.getLong(6), rows.getString(7), rows.getTimestamp(8).toInstant());
+                uploads.computeIfAbsent(stored.uploadId(), id -> new ArrayList<>()).add(stored);
+            }
+        }
+        return uploads;
+    }
+
+    /** Writes a kept jar to {@code file}; false when it is no longer kept. */
+    boolean copy(String location, Path file) throws SQLException, IOException {
+        try (Connection connection = store.connection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT content FROM plugin_upload WHERE location = ?")) {
+            query.setString(1, location);
+            try (ResultSet rows = query.executeQuery()) {
+                if (!rows.next()) {
+                    return false;
+                }
+                try (InputStream content = rows.getBinaryStream(1)) {
+                    Files.copy(content, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                return true;
+            }
+        }
+    }
+
+    /** Forgets a jar (its plugin was uninstalled); false when it was not kept. */
+    boolean forget(String location) throws SQLException {
+        try (Connection connection = store.connection();
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM plugin_upload WHERE location = ?")) {
+            delete.setString(1, location);
+            return delete.executeUpdate() > 0;
+        }
+    }
+
+    /** How many jars are kept (for tests and the log). */
+    int count() throws SQLException {
+        try (Connection connection = store.connection();
+                PreparedStatement query = connection.prepareStatement("SELECT COUNT(*) FROM plugin_upload");
+                ResultSet rows = query.executeQuery()) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+}
