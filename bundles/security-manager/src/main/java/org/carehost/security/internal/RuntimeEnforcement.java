@@ -48,6 +48,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]> {
     boolean open() {
         try {
             Class<?> gate = Class.forName("java.lang.CarehostGate");
+            loadEveryClassACheckMayNeed();
             gate.getMethod("claim", BiConsumer.class).invoke(null, this);
             active = true;
             return true;
@@ -59,6 +60,30 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]> {
         } catch (ReflectiveOperationException | RuntimeException e) {
             logger.error("Security: could not claim the run-time enforcement gate: {}", e.toString());
             return false;
+        }
+    }
+
+    /**
+     * Loads, now, every class of this package and the SDK's exception: the gate keeps this checker after the security
+     * manager stops (in lockdown), and after its framework stops too (a JVM that runs one framework after another, as
+     * a test runner does, until the next security manager claims the gate), when its bundle's class loader can load
+     * nothing more. A class first needed then (the network reader at the first socket, say) would fail the JVM's own
+     * call with a NoClassDefFoundError instead of being checked.
+     */
+    private void loadEveryClassACheckMayNeed() {
+        PermissionDeniedException.class.getName();
+        org.osgi.framework.Bundle self = org.osgi.framework.FrameworkUtil.getBundle(RuntimeEnforcement.class);
+        java.util.Enumeration<java.net.URL> classes = self == null ? null
+                : self.findEntries(RuntimeEnforcement.class.getPackageName().replace('.', '/'), "*.class", false);
+        while (classes != null && classes.hasMoreElements()) {
+            String path = classes.nextElement().getPath();
+            String name = path.substring(path.indexOf("org/carehost/"), path.length() - ".class".length())
+                    .replace('/', '.');
+            try {
+                Class.forName(name, false, RuntimeEnforcement.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                logger.warn("Security: could not load {} ahead of the checks: {}", name, e.toString());
+            }
         }
     }
 
