@@ -345,6 +345,21 @@ public final class ContainerBenchmark {
             // see a half-written jar, and the copy's own duration stays out of the measurement.
             staging = Files.createDirectories(home.resolve("staging"));
             uninstalled = line -> line.contains("Plugin " + pluginName + " ") && line.strip().endsWith(" UNINSTALLED");
+            // The console shows WARN and up only (INFO goes to data/log): the lines this session waits for, the
+            // sample's activation and the plugin manager's lifecycle, are put on standard error, where they are
+            // stamped as they appear, by a logging configuration of its own (the same for the agent on and off).
+            Files.createDirectories(home.resolve("etc"));
+            Files.writeString(home.resolve("etc/logback.xml"), """
+                    <configuration>
+                      <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
+                        <target>System.err</target>
+                        <encoder><pattern>%logger{36} - %msg%n</pattern></encoder>
+                      </appender>
+                      <logger name="org.carehost.sample" level="INFO"/>
+                      <logger name="org.carehost.plugins" level="INFO"/>
+                      <root level="WARN"><appender-ref ref="CONSOLE"/></root>
+                    </configuration>
+                    """);
             process = container(home, agentOff).start();
             stdin = process.getOutputStream();
             String tag = agentOff ? "-off" : "";
