@@ -9,16 +9,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
@@ -104,9 +99,9 @@ public class OperatorsIT {
         SecondFactorEnrollment enrollment = accounts.enrollSecondFactor("carol");
         assertEquals(10, enrollment.recoveryCodes().size());
         assertThrows(LoginRefusedException.class,
-                () -> logins.password("carol", PASSWORD.toCharArray(), "000000".equals(code(enrollment.secret()))
+                () -> logins.password("carol", PASSWORD.toCharArray(), "000000".equals(TotpCodes.now(enrollment.secret()))
                         ? "111111" : "000000", "test 10.0.0.2"));
-        String code = code(enrollment.secret());
+        String code = TotpCodes.now(enrollment.secret());
         Operator carol = logins.password("carol", PASSWORD.toCharArray(), code, "test 10.0.0.2");
         assertTrue(carol.has(Role.AUDITOR));
         LoginRefusedException replay = assertThrows(LoginRefusedException.class,
@@ -272,28 +267,5 @@ public class OperatorsIT {
     private AuditRecord latest(String operation) {
         return audit.query(AuditQuery.latest(50)).items().stream().filter(r -> r.operation().equals(operation))
                 .findFirst().orElseThrow(() -> new AssertionError("no audit record of " + operation));
-    }
-
-    /** The current TOTP code (RFC 6238, SHA-1, 30 s, 6 digits), computed here independently of the container. */
-    private static String code(String base32) throws Exception {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        ByteArrayOutputStream key = new ByteArrayOutputStream();
-        int buffer = 0;
-        int bits = 0;
-        for (char c : base32.toUpperCase(Locale.ROOT).toCharArray()) {
-            buffer = (buffer << 5) | alphabet.indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                key.write((buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
-        }
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(key.toByteArray(), "HmacSHA1"));
-        byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(Instant.now().getEpochSecond() / 30).array());
-        int offset = hash[hash.length - 1] & 0x0f;
-        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-                | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
-        return String.format(Locale.ROOT, "%06d", binary % 1_000_000);
     }
 }

@@ -11,8 +11,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,7 +69,7 @@ public class PluginUploadIT {
     public static void startWithAccountsAndATrustedSigner() throws Exception {
         home = CarehostProcess.freshHome("upload");
         work = Files.createDirectories(home.resolve("test-files"));
-        httpPort = freePort();
+        httpPort = LoopbackPorts.free();
         Files.createDirectories(home.resolve("etc/security/trusted"));
         Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "enabled=false\n");
         Files.writeString(home.resolve("etc/org.carehost.http.cfg"), "maxUploadBytes=" + MAX_UPLOAD + "\n");
@@ -361,11 +359,5 @@ public class PluginUploadIT {
                 .timeout(Duration.ofSeconds(60)).method(method, body);
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -51,8 +51,8 @@ public class RemoteAccessIT {
     @BeforeClass
     public static void startTheContainerAndMakeAccounts() throws Exception {
         home = CarehostProcess.freshHome("remote");
-        httpPort = freePort();
-        sshPort = freePort();
+        httpPort = LoopbackPorts.free();
+        sshPort = LoopbackPorts.free();
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + sshPort + "\n");
         // the samples' catalog the build publishes beside carehost.jar (target/catalog), for the catalog over HTTP
@@ -178,7 +178,7 @@ public class RemoteAccessIT {
             Files.createDirectories(other.resolve("etc"));
             Files.writeString(other.resolve("etc/org.carehost.ssh.cfg"), "port=" + taken.getLocalPort() + "\n");
             Process container = CarehostProcess.start(other, CarehostProcess.thisJava(),
-                    "-Dorg.osgi.service.http.port=" + freePort());
+                    "-Dorg.osgi.service.http.port=" + LoopbackPorts.free());
             try (OutputStream input = container.getOutputStream()) {
                 CarehostProcess.awaitFile(container, other.resolve("data/log/carehost.log"),
                         "SSH shell not started: cannot listen on 127.0.0.1:" + taken.getLocalPort());
@@ -345,12 +345,6 @@ public class RemoteAccessIT {
         }
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void run(String... command) throws Exception {

@@ -139,7 +139,7 @@ public class RuntimeNetworkIT {
                 ServerSocket other = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 DatagramSocket otherDatagrams = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             int port = allowed.getLocalPort();
-            int listenPort = freePort();
+            int listenPort = LoopbackPorts.free();
             Files.writeString(policy, before + "\ngrant plugin " + ATTACKER + " use:reflection use:network 127.0.0.1:"
                     + port + " listen:" + listenPort + "\n");
             security.grant(ATTACKER, List.of(Permission.USE_REFLECTION)); // an edit reloads the policy before it returns
@@ -188,7 +188,7 @@ public class RuntimeNetworkIT {
 
             // listening: only on the port a policy entry names
             assertEquals("done: listening on " + listenPort, attack("listen:" + listenPort));
-            int unnamed = freePort();
+            int unnamed = LoopbackPorts.free();
             assertDenied(attack("listen:" + unnamed), "which no policy entry names");
         } finally {
             Files.writeString(policy, before);
@@ -347,12 +347,6 @@ public class RuntimeNetworkIT {
                 throw new IOException("the request ended before its headers did");
             }
             matched = b == end[matched] ? matched + 1 : b == '\r' ? 1 : 0;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
         }
     }
 

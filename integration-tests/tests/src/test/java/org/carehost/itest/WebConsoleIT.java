@@ -5,32 +5,24 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -89,9 +81,9 @@ public class WebConsoleIT {
         Files.copy(CarehostProcess.BUNDLES.resolve("carehost-sample-appointment-reminder.jar"),
                 home.resolve("deploy/reminder.jar"));
         Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-markup-names.jar"), home.resolve("deploy/markup.jar"));
-        httpPort = freePort();
+        httpPort = LoopbackPorts.free();
         Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + freePort() + "\n");
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + LoopbackPorts.free() + "\n");
         process = CarehostProcess.start(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort);
         console = process.getOutputStream();
         type("tenant:create stmary St Mary");
@@ -150,7 +142,7 @@ public class WebConsoleIT {
             screenshot(browser, "1-login");
             browser.findElement(By.id("user")).sendKeys("ha1");
             browser.findElement(By.id("password")).sendKeys(PASSWORD);
-            browser.findElement(By.id("otp")).sendKeys(totp(totpSecret), Keys.ENTER); // the keyboard submits
+            browser.findElement(By.id("otp")).sendKeys(TotpCodes.now(totpSecret), Keys.ENTER); // the keyboard submits
 
             // Apps: the hospital's plugins, the reminder not enabled yet; the switch enables it.
             By reminderSwitch = By.cssSelector("input[role=switch][data-plugin='" + REMINDER + "']");
@@ -425,34 +417,5 @@ public class WebConsoleIT {
         }
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** The current TOTP code (RFC 6238, SHA-1, 30 s, 6 digits), computed here independently of the container. */
-    private static String totp(String base32) throws Exception {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        ByteArrayOutputStream key = new ByteArrayOutputStream();
-        int buffer = 0;
-        int bits = 0;
-        for (char c : base32.toUpperCase(Locale.ROOT).toCharArray()) {
-            buffer = (buffer << 5) | alphabet.indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                key.write((buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
-        }
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(key.toByteArray(), "HmacSHA1"));
-        byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(Instant.now().getEpochSecond() / 30).array());
-        int offset = hash[hash.length - 1] & 0x0f;
-        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-                | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
-        return String.format(Locale.ROOT, "%06d", binary % 1_000_000);
     }
 }
