@@ -60,7 +60,7 @@ final class ContainerOptions {
                 systemPackages("org.slf4j;version=1.7.36"),
                 containerBundle("carehost-store", 21),
                 containerBundle("carehost-audit", 22),
-                containerBundle("carehost-care-context", 21),
+                containerBundle("carehost-context", 21),
                 containerBundle("carehost-operators", 22),
                 containerBundle("carehost-crypto", 21),
                 containerBundle("carehost-clinical", 22),
@@ -121,8 +121,8 @@ final class ContainerOptions {
                 containerBundle("jackson-databind", 10),
                 containerBundle("carehost-sdk", 20),
                 containerBundle("asm", 10),
-                containerBundle("carehost-security-manager", 20),
-                containerBundle("carehost-plugin-manager", 20),
+                containerBundle("carehost-security", 20),
+                containerBundle("carehost-plugins", 20),
                 containerBundle("carehost-shell", 20));
     }
 }
