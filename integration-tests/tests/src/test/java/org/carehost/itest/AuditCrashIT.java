@@ -42,43 +42,31 @@ public class AuditCrashIT {
         Random random = new Random(42);
         long lastChecked = 0;
         for (int run = 0; run <= KILLS; run++) {
+            // A plugin's System.out goes to standard error when standard input is not a terminal (standard output
+            // is kept for command output): read both, merged.
             Process process = new ProcessBuilder("java", "-jar", JAR.toString()).directory(home.toFile())
-                    .redirectError(home.resolve("stderr-" + run + ".txt").toFile()).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String verified = readUntil(out, "VERIFIED ", process, home, run);
+                    .redirectErrorStream(true).start();
+            ProcessLines lines = new ProcessLines(process, acknowledged);
+            String verified = lines.verified(process, run);
             String[] parts = verified.split(" ");
             assertEquals("run " + run + ": chain intact after the previous kill: " + verified, "true", parts[1]);
             long checked = Long.parseLong(parts[2]);
-            assertTrue("run " + run + ": every acknowledged record is in the chain (" + checked + " checked)",
-                    acknowledged.keySet().stream().allMatch(sequence -> sequence <= checked));
+            synchronized (acknowledged) {
+                assertTrue("run " + run + ": every acknowledged record is in the chain (" + checked + " checked)",
+                        acknowledged.keySet().stream().allMatch(sequence -> sequence <= checked));
+            }
             assertTrue(checked >= lastChecked);
             lastChecked = checked;
             if (run == KILLS) {
                 process.destroyForcibly();
                 process.waitFor(30, TimeUnit.SECONDS);
+                lines.join();
                 break;
             }
-            // Read acknowledgements on another thread while the main one waits for the moment to kill.
-            Thread reader = new Thread(() -> {
-                try {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        if (line.startsWith("ACK ")) {
-                            String[] ack = line.split(" ");
-                            synchronized (acknowledged) {
-                                acknowledged.put(Long.parseLong(ack[1]), ack[2]);
-                            }
-                        }
-                    }
-                } catch (java.io.IOException closedByKill) {
-                    // the stream ends with the process
-                }
-            });
-            reader.start();
-            Thread.sleep(200 + random.nextInt(1300));
+            Thread.sleep(200 + random.nextInt(1300)); // a random moment of the load to kill at, not a wait for a result
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean stop
             assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-            reader.join(10_000);
+            lines.join();
         }
         // The last start replayed the journal into the database before it verified: every acknowledged record
         // must now be there with its content.
@@ -91,33 +79,70 @@ public class AuditCrashIT {
     /** Longest a start (recovery included) may take: a hang fails the test instead of holding CI up. */
     private static final long START_TIMEOUT_SECONDS = 180;
 
-    private static String readUntil(BufferedReader out, String prefix, Process process, Path home, int run) throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(START_TIMEOUT_SECONDS));
-                timedOut.set(true);
-                process.destroyForcibly();
-            } catch (InterruptedException started) {
-                // the line came in time
-            }
-        });
-        watchdog.setDaemon(true);
-        watchdog.start();
-        try {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith(prefix)) {
-                    return line;
+    /**
+     * Reads one container process's merged output on its own thread: the "VERIFIED" line, every "ACK" into the
+     * map of acknowledged records, and the last other lines for a failure's message (bounded: the load writes
+     * millions of lines, and a message of all of them once lost the test's result in the report).
+     */
+    private static final class ProcessLines {
+        private final java.util.concurrent.CompletableFuture<String> verified = new java.util.concurrent.CompletableFuture<>();
+        private final java.util.ArrayDeque<String> otherLines = new java.util.ArrayDeque<>();
+        private final Thread reader;
+
+        ProcessLines(Process process, Map<Long, String> acknowledged) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            reader = new Thread(() -> {
+                try {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        if (line.startsWith("ACK ")) {
+                            String[] ack = line.split(" ");
+                            synchronized (acknowledged) {
+                                acknowledged.put(Long.parseLong(ack[1]), ack[2]);
+                            }
+                        } else if (line.startsWith("VERIFIED ")) {
+                            verified.complete(line);
+                        } else {
+                            synchronized (otherLines) {
+                                otherLines.addLast(line);
+                                if (otherLines.size() > 40) {
+                                    otherLines.removeFirst();
+                                }
+                            }
+                        }
+                    }
+                } catch (java.io.IOException closedByKill) {
+                    // the stream ends with the process
                 }
-            }
-        } finally {
-            watchdog.interrupt();
+                verified.complete(null);
+            }, "audit-crash-output");
+            reader.start();
         }
-        process.waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError("run " + run + (timedOut.get() ? ": the container did not start within "
-                + START_TIMEOUT_SECONDS + " s (killed): " : ": the container ended without '" + prefix + "': ")
-                + Files.readString(home.resolve("stderr-" + run + ".txt")));
+
+        String verified(Process process, int run) throws Exception {
+            String line;
+            try {
+                line = verified.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException hang) {
+                process.destroyForcibly();
+                throw new AssertionError("run " + run + ": the container did not start within " + START_TIMEOUT_SECONDS
+                        + " s (killed); its last lines: " + lastLines());
+            }
+            if (line == null) {
+                throw new AssertionError("run " + run + ": the container ended without 'VERIFIED'; its last lines: " + lastLines());
+            }
+            return line;
+        }
+
+        void join() throws InterruptedException {
+            reader.join(30_000);
+        }
+
+        private String lastLines() {
+            synchronized (otherLines) {
+                return String.join("\n", otherLines);
+            }
+        }
     }
 
     /** Opens the database file directly, as the next start would (the container is dead, nothing holds it). */
