@@ -59,7 +59,7 @@ public final class PatientRecords {
         this.clock = clock;
         this.rules = new PatientRules(clock);
         this.atRest = new AtRest(cipher);
-        this.rows = new PatientRows(atRest, opened, this::now);
+        this.rows = new PatientRows(atRest, opened, this::now, store.dialect() == Store.Dialect.POSTGRESQL);
         this.search = new PatientSearch(store, atRest, rows);
     }
 
@@ -72,7 +72,7 @@ public final class PatientRecords {
         Patient stored;
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
-            stored = rows.insert(connection, tenant, patient);
+            stored = rows.insert(connection, tenant, patient, false);
             connection.commit();
         } catch (SQLException e) {
             throw Sql.failure("store the patient", e);
@@ -87,7 +87,9 @@ public final class PatientRecords {
 
     /**
      * Stores every write in one transaction (all or nothing: a version conflict or a store failure on any leaves
-     * nothing stored) and posts their events once it is committed; returns the stored patients in order.
+     * nothing stored) and posts their events once it is committed; returns the stored patients in order. A new
+     * patient whose medical record number another patient of the tenant holds (stored since the import looked it
+     * up) is refused with {@link PatientRows.MedicalRecordNumberTakenException}: never a second patient.
      */
     List<Patient> storeAll(String tenant, List<Write> writes) {
         writes.forEach(write -> rules.check(write.patient()));
@@ -96,7 +98,7 @@ public final class PatientRecords {
             connection.setAutoCommit(false);
             try {
                 for (Write write : writes) {
-                    stored.add(write.id() == null ? rows.insert(connection, tenant, write.patient())
+                    stored.add(write.id() == null ? rows.insert(connection, tenant, write.patient(), true)
                             : rows.replace(connection, tenant, write.id(), write.patient()));
                 }
                 connection.commit();
@@ -217,7 +219,7 @@ public final class PatientRecords {
                     update.setString(3, row[1]);
                     if (update.executeUpdate() == 1) {
                         PatientRows.deleteIndexes(connection, row[0]);
-                        rows.writeIndexes(connection, patient);
+                        rows.writeIndexes(connection, patient, false);
                         done++;
                     }
                     connection.commit();
