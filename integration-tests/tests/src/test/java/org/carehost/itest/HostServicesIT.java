@@ -345,4 +345,53 @@ public class HostServicesIT {
         assertTrue(json, json.contains("\"resourceType\":\"Patient\"") && json.contains("\"versionId\":\"1\""));
         assertEquals(created, FhirJson.readPatient(json));
     }
+
+    /**
+     * Imports of one new medical record number at the same moment, through {@link org.carehost.clinical.PatientImport}
+     * from four threads (issue 18): one creates the patient, each other updates it or is refused with the reason;
+     * never a second patient (the store's claim on the number; on PostgreSQL the second claim waits for the first
+     * transaction and then meets the primary key).
+     */
+    @Test
+    public void importsOfOneNewNumberAtTheSameMomentMakeOnePatient() throws Exception {
+        org.osgi.framework.ServiceReference<org.carehost.clinical.PatientImport> reference =
+                context.getServiceReference(org.carehost.clinical.PatientImport.class);
+        org.carehost.clinical.PatientImport importer = context.getService(reference);
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 6; round++) {
+                String mrn = unique("IMP-");
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(threads);
+                List<Future<org.carehost.clinical.ImportOutcome>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    String json = "{\"resourceType\":\"Patient\",\"identifier\":[{\"type\":{\"coding\":[{\"system\":"
+                            + "\"http://terminology.hl7.org/CodeSystem/v2-0203\",\"code\":\"MR\"}]},\"system\":"
+                            + "\"urn:carehost:test:mrn\",\"value\":\"" + mrn + "\"}],\"name\":[{\"family\":\"Twin" + t
+                            + "\",\"given\":[\"Ima\"]}],\"birthDate\":\"1985-03-04\"}";
+                    String source = "round-" + round + "-" + t + ".json";
+                    results.add(pool.submit(() -> {
+                        together.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        return importer.importJson(source, json).get(0);
+                    }));
+                }
+                int created = 0;
+                for (Future<org.carehost.clinical.ImportOutcome> result : results) {
+                    org.carehost.clinical.ImportOutcome outcome = result.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                    if (outcome.status() == org.carehost.clinical.ImportOutcome.Status.CREATED) {
+                        created++;
+                    } else if (outcome.status() != org.carehost.clinical.ImportOutcome.Status.UPDATED) {
+                        assertTrue(outcome.toString(), outcome.message().contains("was updated by someone else")
+                                || outcome.message().contains("already has this medical record number"));
+                    }
+                }
+                assertEquals("one import created the patient", 1, created);
+                assertEquals("never a second patient with the number", 1, patients.search(PatientQuery.builder()
+                        .identifier("urn:carehost:test:mrn|" + mrn).build()).items().size());
+            }
+        } finally {
+            pool.shutdownNow();
+            context.ungetService(reference);
+        }
+    }
 }

@@ -7,8 +7,14 @@ import static org.junit.Assert.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
@@ -36,7 +42,8 @@ import org.osgi.framework.BundleContext;
  * the validators and the store see them; a patient whose medical record number is stored updates that patient; a
  * transaction Bundle is all or nothing (a transformer that throws, or one bad entry, stores none of it); a batch
  * Bundle stores what it can and says why the rest failed; bad JSON and resource types not imported are refused by
- * name; each stored patient is audited with the transformers that ran.
+ * name; each stored patient is audited with the transformers that ran; imports of one new medical record number at
+ * the same moment make one patient.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -223,5 +230,54 @@ public class ImportIT {
 
         message = importFailing(folder.resolve("no-such-file.json"));
         assertTrue(message, message.contains("is neither a file nor a folder"));
+    }
+
+    /**
+     * Imports of one new medical record number at the same moment (issue 18): one creates the patient, each other one
+     * updates it or is refused with the reason; never a second patient. Several rounds, so that imports overlap in the
+     * store (each looks the number up, finds none, and stores).
+     */
+    @Test
+    public void importsOfOneNewNumberAtTheSameMomentMakeOnePatient() throws Exception {
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String mrn = mrn();
+                CyclicBarrier together = new CyclicBarrier(threads);
+                List<Future<String>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    Path path = file("same-" + round + "-" + t + ".json", patient("Twin" + t, mrn, "1985-03-04"));
+                    results.add(pool.submit(() -> {
+                        together.await(30, TimeUnit.SECONDS);
+                        try {
+                            return importing(path);
+                        } catch (Exception refused) {
+                            return "refused: " + refused.getMessage();
+                        }
+                    }));
+                }
+                int created = 0;
+                int others = 0;
+                int taken = 0;
+                for (Future<String> result : results) {
+                    String out = result.get(120, TimeUnit.SECONDS);
+                    if (out.contains("CREATED")) {
+                        created++;
+                    } else {
+                        others += out.contains("UPDATED") ? 0 : 1;
+                        taken += out.contains("already has this medical record number") ? 1 : 0;
+                        assertTrue(out, out.contains("UPDATED") || out.contains("was updated by someone else")
+                                || out.contains("already has this medical record number"));
+                    }
+                }
+                assertEquals("one import created the patient", 1, created);
+                assertEquals("never a second patient with the number", 1, stored(mrn).size());
+                System.out.println("ImportIT round " + round + ": 1 created, " + (threads - 1 - others) + " updated, "
+                        + others + " refused (" + taken + " as the number was taken meanwhile)");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -93,7 +93,14 @@ public final class PatientImportImpl implements PatientImport {
                     () -> prepared[0] == null ? entry.source() : prepared[0].noted(),
                     new Subject(TYPE, null, null), access -> {
                         prepared[0] = prepare(access, entry, new HashMap<>());
-                        return records.storeAll(access.tenant(), List.of(prepared[0].write())).get(0);
+                        try {
+                            return records.storeAll(access.tenant(), List.of(prepared[0].write())).get(0);
+                        } catch (PatientRows.MedicalRecordNumberTakenException taken) {
+                            // Another import stored this number since the lookup: prepared again, this is an update
+                            // of that patient (or, when the number is not that patient's first one, refused again).
+                            prepared[0] = prepare(access, entry, new HashMap<>());
+                            return records.storeAll(access.tenant(), List.of(prepared[0].write())).get(0);
+                        }
                     }, patient -> new Subject(TYPE, patient.id(), patient.id()));
             return stored(prepared[0], stored);
         } catch (RuntimeException e) {

@@ -6,13 +6,12 @@ import java.util.List;
 import org.carehost.audit.AuditLog;
 import org.carehost.audit.FhirExport;
 import org.carehost.context.ContextBinder;
+import org.carehost.context.PluginSettings;
 import org.carehost.context.Tenants;
 import org.carehost.operators.OperatorAccounts;
 import org.carehost.plugins.PluginManager;
 import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.metatype.MetaTypeService;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -23,12 +22,12 @@ final class AdminRoutes {
     }
 
     static List<Route> routes(BundleContext context, PluginManager plugins, Tenants tenants, OperatorAccounts accounts,
-            SecurityAdmin security, MetaTypeService metatype, ConfigurationAdmin configurations, AuditLog log,
+            SecurityAdmin security, PluginSettings settings, AuditLog log,
             FhirExport fhir, ContextBinder binder, ObjectMapper json) {
         List<Route> routes = new ArrayList<>();
         Audits audits = new Audits(log, binder);
         routes.addAll(new TenantEndpoints(context, plugins, tenants, security,
-                new TenantSettings(metatype, configurations), audits, json).routes());
+                new TenantSettings(settings), audits, json).routes());
         routes.addAll(new AuditEndpoints(log, fhir, tenants, json).routes());
         routes.addAll(new UserEndpoints(accounts, json).routes());
         return routes;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.carehost.context.ContextBinder;
+import org.carehost.context.PluginSettings;
 import org.carehost.context.Tenants;
 import org.carehost.operators.LoginRefusedException;
 import org.carehost.operators.Logins;
@@ -23,8 +24,6 @@ import org.carehost.audit.AuditLog;
 import org.carehost.audit.FhirExport;
 import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -67,8 +66,8 @@ public final class ApiServlet extends HttpServlet {
     public ApiServlet(@Reference PluginManager plugins, @Reference Tenants tenants,
             @Reference OperatorAccounts accounts, @Reference Logins logins, @Reference ContextBinder binder,
             // --- the hospital's routes (tenants, per-tenant plugins and settings, audit, users): AdminRoutes
-            BundleContext bundleContext, @Reference SecurityAdmin security, @Reference MetaTypeService metatype,
-            @Reference ConfigurationAdmin configurations, @Reference AuditLog auditLog, @Reference FhirExport fhir,
+            BundleContext bundleContext, @Reference SecurityAdmin security, @Reference PluginSettings settings,
+            @Reference AuditLog auditLog, @Reference FhirExport fhir,
             @Reference PluginUploads uploads) {
         this.logins = logins;
         this.binder = binder;
@@ -78,8 +77,8 @@ public final class ApiServlet extends HttpServlet {
                         java.time.Instant.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
         List<Route> all = new java.util.ArrayList<>(new Endpoints(plugins, tenants, accounts, logins, sessions, json).routes());
         // --- the hospital's routes (issue 19 items 4 and 6): kept in AdminRoutes
-        all.addAll(AdminRoutes.routes(bundleContext, plugins, tenants, accounts, security, metatype, configurations,
-                auditLog, fhir, binder, json));
+        all.addAll(AdminRoutes.routes(bundleContext, plugins, tenants, accounts, security, settings, auditLog, fhir,
+                binder, json));
         all.addAll(uploads.routes()); // plugin upload (PluginUploads)
         all.add(new Route("GET", "/session", false, java.util.EnumSet.allOf(Role.class), "This browser session's CSRF "
                 + "token again (for a new tab of the console); only with the session cookie", this::sessionAgain));

@@ -1,18 +1,20 @@
 package org.carehost.notifications.internal;
 
+import static org.carehost.store.Statements.utc;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import org.carehost.crypto.PhiCipher;
 import org.carehost.notifications.OutboxEntry;
+import org.carehost.store.Statements;
 import org.carehost.store.Store;
 
 /**
@@ -135,12 +137,8 @@ final class OutboxRows {
     }
 
     private int update(String sql, Object... parameters) {
-        try (Connection connection = store.connection();
-                PreparedStatement update = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                update.setObject(i + 1, parameters[i]);
-            }
-            return update.executeUpdate();
+        try {
+            return Statements.update(store, sql, parameters);
         } catch (SQLException e) {
             throw failure("change the outbox", e);
         }
@@ -148,10 +146,6 @@ final class OutboxRows {
 
     private static String aad(String id) {
         return "outbox.message|" + id;
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
     private static IllegalStateException failure(String what, SQLException e) {

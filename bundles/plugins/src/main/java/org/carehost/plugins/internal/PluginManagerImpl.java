@@ -2,21 +2,12 @@ package org.carehost.plugins.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.MalformedURLException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.time.Duration;
 
@@ -31,9 +22,7 @@ import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.startlevel.BundleStartLevel;
-import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -46,7 +35,6 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 @Component(service = PluginManager.class)
 public final class PluginManagerImpl implements PluginManager {
 
-    private static final long REFRESH_TIMEOUT_SECONDS = 60;
     private static final long DEPLOY_UNINSTALL_WAIT_MILLIS = 10_000;
 
     private final BundleContext context;
@@ -55,6 +43,7 @@ public final class PluginManagerImpl implements PluginManager {
     private final Diagnosis diagnosis;
     private final DeployFolderSettling settling;
     private final BatchInstall batch;
+    private final BundleActions actions;
 
     /**
      * Dynamic: while the security manager restarts, install and why work without its checks (its hooks, which
@@ -68,10 +57,11 @@ public final class PluginManagerImpl implements PluginManager {
             @Reference ActivationFailures failures) {
         this.context = context;
         this.bundles = new PluginBundles(context);
+        this.actions = new BundleActions(context);
         this.components = new ComponentStates(scr, failures, () -> security);
         this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
         this.settling = new DeployFolderSettling(context, bundles, diagnosis);
-        this.batch = new BatchInstall(context, bundles, diagnosis, this::refresh);
+        this.batch = new BatchInstall(context, bundles, diagnosis, actions::refresh);
         context.addBundleListener(settling);
     }
 
@@ -124,7 +114,7 @@ public final class PluginManagerImpl implements PluginManager {
 
     @Override
     public PluginInfo install(String pathOrUrl) throws PluginException {
-        Source source = Source.of(pathOrUrl);
+        PluginSource source = PluginSource.of(pathOrUrl);
         try {
             Path file = source.localCopy();
             try {
@@ -141,7 +131,7 @@ public final class PluginManagerImpl implements PluginManager {
                 try (InputStream in = Files.newInputStream(file)) {
                     bundle = context.installBundle(source.location, in);
                 } catch (BundleException e) {
-                    throw new PluginException("Not installed: " + installFailure(e), e);
+                    throw new PluginException("Not installed: " + BundleActions.installFailure(e), e);
                 }
                 BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
                 if (level.getStartLevel() < bundles.pluginStartLevel()) {
@@ -149,7 +139,7 @@ public final class PluginManagerImpl implements PluginManager {
                 }
                 List<String> refused = diagnosis.installProblems(bundle);
                 if (!refused.isEmpty()) {
-                    uninstallQuietly(bundle);
+                    BundleActions.uninstallQuietly(bundle);
                     throw new PluginException("Not installed: " + String.join("; ", refused) + ".");
                 }
                 startOrExplain(bundle, "Installed as plugin " + bundle.getBundleId());
@@ -203,7 +193,7 @@ public final class PluginManagerImpl implements PluginManager {
                 }
                 bundle.update();
             } else {
-                Source source = Source.of(pathOrUrl);
+                PluginSource source = PluginSource.of(pathOrUrl);
                 Path file = source.localCopy();
                 try {
                     String problem = BundleFileCheck.problem(file);
@@ -218,11 +208,11 @@ public final class PluginManagerImpl implements PluginManager {
                 }
             }
         } catch (BundleException e) {
-            throw new PluginException("Plugin " + name(bundle) + " not updated: " + installFailure(e), e);
+            throw new PluginException("Plugin " + name(bundle) + " not updated: " + BundleActions.installFailure(e), e);
         } catch (IOException e) {
             throw new PluginException("Plugin " + name(bundle) + " not updated: " + e.getMessage(), e);
         }
-        refresh(bundle);
+        actions.refresh(bundle);
         if (bundle.adapt(BundleStartLevel.class).isPersistentlyStarted()) {
             if (bundle.getState() != Bundle.ACTIVE) {
                 startOrExplain(bundle, "Plugin " + name(bundle) + " was updated");
@@ -252,7 +242,7 @@ public final class PluginManagerImpl implements PluginManager {
                 throw new PluginException("Plugin " + name(bundle) + " comes from " + file
                         + ", which could not be deleted: " + e.getMessage(), e);
             }
-            waitUntilGone(bundle, DEPLOY_UNINSTALL_WAIT_MILLIS);
+            BundleActions.waitUntilGone(bundle, DEPLOY_UNINSTALL_WAIT_MILLIS);
         }
         if (bundle.getState() != Bundle.UNINSTALLED) {
             try {
@@ -262,7 +252,7 @@ public final class PluginManagerImpl implements PluginManager {
                     throw new PluginException("Plugin " + name(bundle) + " not uninstalled: " + e.getMessage(), e);
                 }
             }
-            refresh(null);
+            actions.refresh(null);
         }
         return new PluginInfo(before.id(), before.symbolicName(), before.version(), PluginState.UNINSTALLED,
                 before.origin(), before.location(), List.of(), before.kind());
@@ -313,113 +303,7 @@ public final class PluginManagerImpl implements PluginManager {
         }
     }
 
-    private static void uninstallQuietly(Bundle bundle) {
-        try {
-            bundle.uninstall();
-        } catch (BundleException | IllegalStateException alreadyGone) {
-            // nothing installed is left either way
-        }
-    }
-
-    private void refresh(Bundle bundle) throws PluginException {
-        CountDownLatch done = new CountDownLatch(1);
-        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
-        wiring.refreshBundles(bundle == null ? null : List.of(bundle), event -> {
-            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED || event.getType() == FrameworkEvent.ERROR) {
-                done.countDown();
-            }
-        });
-        try {
-            if (!done.await(REFRESH_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new PluginException("Refreshing the wiring took more than " + REFRESH_TIMEOUT_SECONDS
-                        + " s; check plugin:list.");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PluginException("Interrupted while refreshing the wiring.", e);
-        }
-    }
-
-    private static void waitUntilGone(Bundle bundle, long millis) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (bundle.getState() != Bundle.UNINSTALLED && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private String installFailure(BundleException e) {
-        if (e.getType() == BundleException.DUPLICATE_BUNDLE_ERROR) {
-            return "a plugin with the same symbolic name and version is already installed (" + e.getMessage()
-                    + "); update that one, or raise Bundle-Version.";
-        }
-        return e.getMessage();
-    }
-
     static String name(Bundle bundle) {
         return bundle.getSymbolicName() + " (id " + bundle.getBundleId() + ")";
-    }
-
-    /** Where a plugin comes from: a local file, or a URL fetched into a temporary file first. */
-    private static final class Source {
-        final String location;
-        final Path localFile;
-        final URL remote;
-
-        private Source(String location, Path localFile, URL remote) {
-            this.location = location;
-            this.localFile = localFile;
-            this.remote = remote;
-        }
-
-        static Source of(String pathOrUrl) throws PluginException {
-            if (pathOrUrl == null || pathOrUrl.isBlank()) {
-                throw new PluginException("Give the path or URL of a bundle jar.");
-            }
-            String text = pathOrUrl.trim();
-            if (text.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !text.matches("^[a-zA-Z]:[\\\\/].*")) {
-                try {
-                    URI uri = new URI(text);
-                    if ("file".equalsIgnoreCase(uri.getScheme())) {
-                        Path path = Paths.get(uri).toAbsolutePath().normalize();
-                        return new Source(PluginBundles.locationOf(path), path, null);
-                    }
-                    return new Source(text, null, uri.toURL());
-                } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
-                    throw new PluginException("'" + text + "' is neither a readable file nor a valid URL: "
-                            + e.getMessage(), e);
-                }
-            }
-            try {
-                Path path = Paths.get(text).toAbsolutePath().normalize();
-                return new Source(PluginBundles.locationOf(path), path, null);
-            } catch (InvalidPathException e) {
-                throw new PluginException("'" + text + "' is not a valid path: " + e.getMessage(), e);
-            }
-        }
-
-        Path localCopy() throws IOException {
-            if (localFile != null) {
-                return localFile;
-            }
-            Path temp = Files.createTempFile("carehost-plugin-", ".jar");
-            try (InputStream in = remote.openStream()) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                Files.deleteIfExists(temp);
-                throw e;
-            }
-            return temp;
-        }
-
-        void discard(Path file) throws IOException {
-            if (localFile == null) {
-                Files.deleteIfExists(file);
-            }
-        }
     }
 }

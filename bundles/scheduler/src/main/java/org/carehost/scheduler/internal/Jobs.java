@@ -1,5 +1,7 @@
 package org.carehost.scheduler.internal;
 
+import static org.carehost.store.Statements.utc;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,13 +9,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import org.carehost.crypto.PhiCipher;
 import org.carehost.scheduler.Job;
+import org.carehost.store.Statements;
 import org.carehost.store.Store;
 
 /**
@@ -158,12 +160,8 @@ final class Jobs {
     }
 
     private int update(String sql, Object... parameters) {
-        try (Connection connection = store.connection();
-                PreparedStatement update = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                update.setObject(i + 1, parameters[i]);
-            }
-            return update.executeUpdate();
+        try {
+            return Statements.update(store, sql, parameters);
         } catch (SQLException e) {
             throw failure("change a scheduled job", e);
         }
@@ -171,10 +169,6 @@ final class Jobs {
 
     private static String aad(String id) {
         return "scheduled_work.payload|" + id;
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
     private static IllegalStateException failure(String what, SQLException e) {

@@ -44,14 +44,14 @@ final class CallLimitLines {
             case "plugin-data":
                 boolean isOverruns = words.get(0).equals("overruns");
                 if (words.size() == 3 && words.get(1).equals("default")) {
-                    long value = count(words.get(2), where);
+                    long value = PolicyParser.count(words.get(2), where);
                     if (isOverruns) {
                         defaultOverruns = value;
                     } else {
                         defaultDataKb = value;
                     }
                 } else if (words.size() == 4 && words.get(1).equals("plugin")) {
-                    (isOverruns ? overruns : dataKb).put(words.get(2), count(words.get(3), where));
+                    (isOverruns ? overruns : dataKb).put(words.get(2), PolicyParser.count(words.get(3), where));
                 } else {
                     throw new PolicyException(where + "write '" + words.get(0) + " plugin <symbolic-name> <"
                             + (isOverruns ? "n" : "KiB") + ">' or '" + words.get(0) + " default <n>'");
@@ -86,17 +86,5 @@ final class CallLimitLines {
             // the message below
         }
         throw new PolicyException(where + "'" + word + "' is not a deadline in milliseconds from 1 to 3600000");
-    }
-
-    private static long count(String word, String where) throws PolicyException {
-        try {
-            long value = Long.parseLong(word);
-            if (value >= 0 && value <= 1_000_000_000L) {
-                return value;
-            }
-        } catch (NumberFormatException notANumber) {
-            // the message below
-        }
-        throw new PolicyException(where + "'" + word + "' is not a whole number from 0 (none) to 1000000000");
     }
 }

@@ -1,0 +1,198 @@
+package org.carehost.context.internal;
+
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.carehost.context.PluginSettings;
+import org.carehost.context.SettingValues;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
+
+/**
+ * {@link PluginSettings} over Metatype and Config Admin. A value is checked as text: its type first (a whole number,
+ * a number, true or false), then the schema's own check ({@link AttributeDefinition#validate}: options, and the
+ * minimum and maximum, which the standard Metatype API does not otherwise expose), then that it fits its type.
+ */
+@Component(service = PluginSettings.class)
+public final class PluginSettingsImpl implements PluginSettings {
+
+    private final MetaTypeService metatype;
+    private final ConfigurationAdmin configurations;
+
+    @Activate
+    public PluginSettingsImpl(@Reference MetaTypeService metatype, @Reference ConfigurationAdmin configurations) {
+        this.metatype = metatype;
+        this.configurations = configurations;
+    }
+
+    @Override
+    public List<String> schemaPids(Bundle plugin) {
+        MetaTypeInformation information = metatype.getMetaTypeInformation(plugin);
+        List<String> pids = new ArrayList<>();
+        if (information != null) {
+            pids.addAll(Arrays.asList(information.getPids()));
+            pids.addAll(Arrays.asList(information.getFactoryPids()));
+        }
+        return pids;
+    }
+
+    @Override
+    public ObjectClassDefinition schemaOf(Bundle plugin) {
+        List<String> pids = schemaPids(plugin);
+        if (pids.size() != 1) {
+            return null;
+        }
+        ObjectClassDefinition schema = metatype.getMetaTypeInformation(plugin).getObjectClassDefinition(pids.get(0), null);
+        if (schema == null || (schema.getID().startsWith("org.carehost.")
+                && !schema.getID().startsWith(String.valueOf(plugin.getSymbolicName())))) {
+            return null; // a plugin may not name the container's own configurations
+        }
+        return schema;
+    }
+
+    @Override
+    public Map<String, Object> stored(ObjectClassDefinition schema, Bundle plugin, String tenant) throws IOException {
+        Configuration[] found;
+        try {
+            found = configurations.listConfigurations("(service.pid=" + escape(schema.getID() + "~" + tenant) + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("Not a valid plugin or tenant name", e);
+        }
+        Map<String, Object> out = new TreeMap<>();
+        if (found != null && found.length == 1 && found[0].getProperties() != null
+                && plugin.getLocation().equals(found[0].getBundleLocation())) {
+            Dictionary<String, Object> properties = found[0].getProperties();
+            for (String key : Collections.list(properties.keys())) {
+                if (!key.startsWith("service.") && !key.equals(TENANT_PROPERTY)) {
+                    out.put(key, properties.get(key));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String problem(ObjectClassDefinition schema, String key, String value) {
+        Map<String, AttributeDefinition> known = attributes(schema);
+        AttributeDefinition attribute = known.get(key);
+        if (attribute == null) {
+            return "not a setting of this plugin (its settings: " + String.join(", ", known.keySet()) + ")";
+        }
+        return problem(attribute, value);
+    }
+
+    private static String problem(AttributeDefinition attribute, String text) {
+        if (text == null) {
+            return "a value is expected";
+        }
+        String type = SettingValues.jsonType(attribute.getType());
+        if (type.equals("integer") && !text.strip().matches("-?\\d{1,19}")) {
+            return "'" + text + "' is not a whole number";
+        }
+        if (type.equals("number") && !text.strip().matches("-?\\d+(\\.\\d+)?([eE]-?\\d+)?")) {
+            return "'" + text + "' is not a number";
+        }
+        if (type.equals("boolean") && !text.strip().equalsIgnoreCase("true") && !text.strip().equalsIgnoreCase("false")) {
+            return "'" + text + "' is not true or false";
+        }
+        String problem = attribute.validate(text);
+        if (problem != null && !problem.isEmpty()) {
+            return problem;
+        }
+        try {
+            SettingValues.convert(attribute.getType(), text);
+        } catch (NumberFormatException e) {
+            return "'" + text + "' is out of range for its type";
+        }
+        return null;
+    }
+
+    @Override
+    public Map<String, String> write(ObjectClassDefinition schema, Bundle plugin, String tenant, Map<String, ?> values)
+            throws IOException {
+        Map<String, AttributeDefinition> known = attributes(schema);
+        Map<String, String> problems = new LinkedHashMap<>();
+        Map<String, Object> typed = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            AttributeDefinition attribute = known.get(key);
+            if (attribute == null) {
+                problems.put(key, problem(schema, key, null));
+                return;
+            }
+            List<?> texts = value instanceof List<?> list ? list : null;
+            if (texts == null) {
+                String problem = problem(attribute, value == null ? null : String.valueOf(value));
+                if (problem != null) {
+                    problems.put(key, problem);
+                } else {
+                    typed.put(key, SettingValues.convert(attribute.getType(), String.valueOf(value)));
+                }
+                return;
+            }
+            List<Object> converted = new ArrayList<>();
+            for (Object item : texts) {
+                String problem = problem(attribute, item == null ? null : String.valueOf(item));
+                if (problem != null) {
+                    problems.put(key, problem);
+                    return;
+                }
+                converted.add(SettingValues.convert(attribute.getType(), String.valueOf(item)));
+            }
+            typed.put(key, array(converted));
+        });
+        if (!problems.isEmpty() || typed.isEmpty()) {
+            return problems;
+        }
+        // Bound to the plugin's location: no other bundle ever receives these settings.
+        Configuration configuration = configurations.getFactoryConfiguration(schema.getID(), tenant, plugin.getLocation());
+        Dictionary<String, Object> updated = new Hashtable<>();
+        stored(schema, plugin, tenant).forEach(updated::put);
+        typed.forEach(updated::put);
+        updated.put(TENANT_PROPERTY, tenant);
+        configuration.update(updated);
+        return problems;
+    }
+
+    private static Map<String, AttributeDefinition> attributes(ObjectClassDefinition schema) {
+        Map<String, AttributeDefinition> known = new TreeMap<>();
+        AttributeDefinition[] attributes = schema.getAttributeDefinitions(ObjectClassDefinition.ALL);
+        for (AttributeDefinition attribute : attributes == null ? new AttributeDefinition[0] : attributes) {
+            known.put(attribute.getID(), attribute);
+        }
+        return known;
+    }
+
+    /** A list of converted values as the array Config Admin stores (all of one wrapper type). */
+    private static Object array(List<Object> values) {
+        if (values.isEmpty()) {
+            return new String[0];
+        }
+        Object array = Array.newInstance(values.get(0).getClass(), values.size());
+        for (int i = 0; i < values.size(); i++) {
+            Array.set(array, i, values.get(i));
+        }
+        return array;
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\5c").replace("*", "\\2a").replace("(", "\\28").replace(")", "\\29");
+    }
+}
