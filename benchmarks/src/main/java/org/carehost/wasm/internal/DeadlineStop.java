@@ -44,26 +44,36 @@ public final class DeadlineStop {
             System.out.printf(Locale.ROOT, "%s: deadline to stop over %d calls: median %.3f ms, p95 %.3f ms, max %.3f"
                     + " ms%n", mode, runs, late.get(runs / 2), late.get((int) Math.ceil(runs * 0.95) - 1),
                     late.get(runs - 1));
-            instances(compile, mode);
+            instances(compile, mode, false);
         }
+        instances(true, "compiled, one shared cache (as the extender has)", true);
         System.exit(0);
     }
 
     /** Time and heap per idle instance of Extism's small allocations.wasm and of code.wasm (1.8 MB). */
-    private static void instances(boolean compile, String mode) throws Exception {
+    private static void instances(boolean compile, String mode, boolean shared) throws Exception {
         for (String module : new String[] {"allocations", "code"}) {
             byte[] bytes = WasmBench.extism(module);
             int count = module.equals("code") ? 5 : 20;
             List<WasmInstance> kept = new ArrayList<>();
+            CompiledModules cache = new CompiledModules(null, "bench", 1L << 30);
             long before = usedHeap();
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
-                kept.add(WasmBench.instance(bytes, module.equals("code") ? 17 : 2, compile, 1000));
+                int pages = module.equals("code") ? 17 : 2;
+                kept.add(shared ? WasmBench.instance(bytes, pages, cache, 1000)
+                        : WasmBench.instance(bytes, pages, compile, 1000));
             }
             double millis = (System.nanoTime() - start) / 1e6 / count;
             long heap = (usedHeap() - before) / count;
             System.out.printf(Locale.ROOT, "%s: %s.wasm: %.1f ms and %d KiB of heap per idle instance (%d made)%n",
                     mode, module, millis, heap / 1024, kept.size());
+            if (shared) {
+                long again = System.nanoTime();
+                WasmBench.instance(bytes, module.equals("code") ? 17 : 2, cache, 1000);
+                System.out.printf(Locale.ROOT, "%s: %s.wasm: one more instance, its module already compiled: %.1f ms%n",
+                        mode, module, (System.nanoTime() - again) / 1e6);
+            }
         }
     }
 

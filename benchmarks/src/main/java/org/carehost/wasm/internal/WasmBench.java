@@ -30,9 +30,16 @@ final class WasmBench {
         return new Limits(256, deadlineMillis, 1, 1 << 20, 1 << 20, Integer.MAX_VALUE);
     }
 
+    /** An instance compiled afresh (a cache of its own, as each instance was before the cache) or interpreted. */
     static WasmInstance instance(byte[] module, int initialPages, boolean compile, long deadlineMillis) {
-        return new InstanceFactory(module, initialPages, limits(deadlineMillis), compile, Map.of(), new String[0],
-                null, silent()).create();
+        return instance(module, initialPages, compile ? new CompiledModules(null, "bench", 1L << 30) : null,
+                deadlineMillis);
+    }
+
+    /** An instance compiled through {@code cache} (the extender shares one), or interpreted when it is null. */
+    static WasmInstance instance(byte[] module, int initialPages, CompiledModules cache, long deadlineMillis) {
+        return new InstanceFactory(module, initialPages, limits(deadlineMillis), cache == null ? null : cache.machines(),
+                Map.of(), new String[0], null, silent()).create();
     }
 
     /** A call as WasmPlugin makes it: under a deadline guard. */

@@ -185,6 +185,35 @@ public class WasmPluginsIT {
         containerUnaffected();
     }
 
+    /**
+     * A module keeps documents of its own through the host's plugin data service (in the session's tenant, versioned,
+     * audited in its name); without {@code store:plugin-data} it is refused for the import, named by plugin:why.
+     */
+    @Test
+    public void aModuleKeepsItsOwnDocumentsThroughTheHostOnlyWithThePermission() throws Exception {
+        deploy("data", "data", "", "store:plugin-data");
+        assertEquals("none", call("data", "get", "reminders/1"));
+        String put = call("data", "put", "{\"key\":\"reminders/1\",\"document\":{\"due\":\"tomorrow\"},"
+                + "\"expectedVersion\":0}");
+        assertTrue(put, put.contains("\"version\":1"));
+        String got = call("data", "get", "reminders/1");
+        assertTrue(got, got.contains("\"document\":{\"due\":\"tomorrow\"}") && got.contains("\"version\":1"));
+        String stale = call("data", "put", "{\"key\":\"reminders/1\",\"document\":{\"due\":\"never\"},"
+                + "\"expectedVersion\":0}");
+        assertTrue(stale, stale.contains("\"kind\":\"conflict\""));
+        String notJson = call("data", "put", "{\"key\":\"reminders/2\",\"document\":\"text\",\"expectedVersion\":0}");
+        assertTrue(notJson, notJson.contains("\"kind\":\"invalid\""));
+        assertTrue(call("data", "keys", "{\"prefix\":\"reminders/\"}").contains("\"keys\":[\"reminders/1\"]"));
+        assertTrue(call("data", "delete", "{\"key\":\"reminders/1\",\"expectedVersion\":1}").contains("\"deleted\":true"));
+        assertEquals("none", call("data", "get", "reminders/1"));
+
+        Bundle without = deploy("nodata", "data", "", null);
+        Await.until("the plugin without store:plugin-data stopped", 10_000, () -> without.getState() != Bundle.ACTIVE);
+        String why = Shell.run(shell, "plugin:why " + without.getBundleId());
+        assertTrue(why, why.contains("carehost/data_") && why.contains("store:plugin-data"));
+        containerUnaffected();
+    }
+
     @Test
     public void hugeOrMalformedJsonToAHostFunctionGetsAnError() throws Exception {
         deploy("hostjson", "hostjson", "", "read:patients");

@@ -16,6 +16,9 @@ import org.carehost.sdk.audit.AuditEntry;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditRecord;
 import org.carehost.sdk.audit.AuditService;
+import org.carehost.sdk.data.PluginDataQuotaException;
+import org.carehost.sdk.data.PluginDataService;
+import org.carehost.sdk.data.PluginDocument;
 import org.carehost.sdk.fhir.FhirJson;
 import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.patient.PatientQuery;
@@ -23,6 +26,7 @@ import org.carehost.sdk.patient.PatientService;
 import org.carehost.sdk.resource.Page;
 import org.carehost.sdk.resource.ResourceNotFoundException;
 import org.carehost.sdk.resource.ValidationException;
+import org.carehost.sdk.resource.VersionConflictException;
 import org.carehost.sdk.security.PermissionDeniedException;
 import org.carehost.sdk.security.QuotaExceededException;
 import org.extism.sdk.chicory.CurrentPlugin;
@@ -46,10 +50,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code {"total":n,"offset":o,"items":[FHIR JSON...]}};</li>
  * <li>{@code audit_record} ({@code {"action":"READ","operation","resourceType","resourceId","patientId","outcome",
  * "detail"}}): {@code {"sequence":n}};</li>
+ * <li>{@code data_get} (text: a key): {@code {"key","version","document"}}, or offset 0 when the plugin keeps no
+ * document under it; {@code data_put} ({@code {"key","document","expectedVersion"}}, 0 for a new document):
+ * {@code {"key","version"}}; {@code data_delete} ({@code {"key","expectedVersion"}}): {@code {"deleted":bool}};
+ * {@code data_keys} ({@code {"prefix","limit"}}): {@code {"keys":[...]}} — the plugin's own documents in the call's
+ * tenant ({@link PluginDataService}), a stale version answered with kind {@code conflict};</li>
  * <li>{@code config_get} (text: a key): the value as text, or offset 0 when there is none;</li>
  * <li>{@code log} (text): written to the plugin's log; returns 0.</li>
  * </ul>
- * A call that fails returns {@code {"error":{"kind":"denied|quota|not-found|invalid|too-large|failed","message":...}}}
+ * A call that fails returns
+ * {@code {"error":{"kind":"denied|quota|not-found|invalid|conflict|too-large|failed","message":...}}}
  * instead, so the module can handle it. Every call goes through the host service the plugin's own bundle context
  * gives it ({@link PluginServices}): the same permission checks, care context, minimisation, consent, quotas and
  * audit as a Java plugin's call.
@@ -84,6 +94,30 @@ final class CarehostFunctions {
             AuditRecord record = services.get(AuditService.class).record(auditEntry(json(input)));
             return "{\"sequence\":" + record.sequence() + "}";
         }));
+        all.add(function("data_get", input -> data().get(text(input)).map(CarehostFunctions::document).orElse(null)));
+        all.add(function("data_put", input -> {
+            JsonNode request = json(input);
+            JsonNode document = request.get("document");
+            if (document == null || !document.isContainerNode()) {
+                throw new IllegalArgumentException("data_put needs \"document\", a JSON object or array");
+            }
+            PluginDocument stored = data().put(required(request, "key"), document.toString(),
+                    longNumber(request, "expectedVersion"));
+            return JSON.createObjectNode().put("key", stored.key()).put("version", stored.version()).toString();
+        }));
+        all.add(function("data_delete", input -> {
+            JsonNode request = json(input);
+            boolean deleted = data().delete(required(request, "key"), longNumber(request, "expectedVersion"));
+            return JSON.createObjectNode().put("deleted", deleted).toString();
+        }));
+        all.add(function("data_keys", input -> {
+            JsonNode request = json(input);
+            String prefix = string(request, "prefix");
+            ObjectNode root = JSON.createObjectNode();
+            ArrayNode keys = root.putArray("keys");
+            data().keys(prefix == null ? "" : prefix, number(request, "limit", 100)).forEach(keys::add);
+            return root.toString();
+        }));
         all.add(function("config_get", input -> config.get(text(input))));
         all.add(function("log", input -> {
             log.info("{}", text(input));
@@ -94,6 +128,20 @@ final class CarehostFunctions {
 
     private PatientService patients() {
         return services.get(PatientService.class);
+    }
+
+    private PluginDataService data() {
+        return services.get(PluginDataService.class);
+    }
+
+    private static String document(PluginDocument document) {
+        ObjectNode root = JSON.createObjectNode().put("key", document.key()).put("version", document.version());
+        try {
+            root.set("document", JSON.readTree(document.json()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored document is not JSON", e);
+        }
+        return root.toString();
     }
 
     private AppointmentService appointments() {
@@ -131,6 +179,10 @@ final class CarehostFunctions {
             return error("denied", e.getMessage());
         } catch (QuotaExceededException e) {
             return error("quota", e.getMessage());
+        } catch (PluginDataQuotaException e) {
+            return error("quota", e.getMessage());
+        } catch (VersionConflictException e) {
+            return error("conflict", e.getMessage());
         } catch (ResourceNotFoundException e) {
             return error("not-found", e.getMessage());
         } catch (ValidationException | IllegalArgumentException | java.time.DateTimeException e) {
@@ -170,6 +222,22 @@ final class CarehostFunctions {
     private static String string(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static String required(JsonNode node, String field) {
+        String value = string(node, field);
+        if (value == null) {
+            throw new IllegalArgumentException("\"" + field + "\" is required");
+        }
+        return value;
+    }
+
+    private static long longNumber(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
+            throw new IllegalArgumentException("\"" + field + "\" must be a whole number (0 for a new document)");
+        }
+        return value.asLong();
     }
 
     private static int number(JsonNode node, String field, int fallback) {

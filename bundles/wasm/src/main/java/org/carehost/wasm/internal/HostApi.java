@@ -35,6 +35,10 @@ final class HostApi {
         all.put("appointment_get", new Permission[] {Permission.READ_APPOINTMENTS});
         all.put("appointment_search", new Permission[] {Permission.READ_APPOINTMENTS});
         all.put("audit_record", new Permission[] {Permission.WRITE_AUDIT});
+        all.put("data_get", new Permission[] {Permission.STORE_PLUGIN_DATA});
+        all.put("data_put", new Permission[] {Permission.STORE_PLUGIN_DATA});
+        all.put("data_delete", new Permission[] {Permission.STORE_PLUGIN_DATA});
+        all.put("data_keys", new Permission[] {Permission.STORE_PLUGIN_DATA});
         all.put("config_get", new Permission[0]);
         all.put("log", new Permission[0]);
         return Map.copyOf(all);

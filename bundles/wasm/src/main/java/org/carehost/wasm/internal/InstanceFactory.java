@@ -22,18 +22,23 @@ final class InstanceFactory {
     private final byte[] module;
     private final int initialPages;
     private final Limits limits;
-    private final boolean compile;
+    private final java.util.function.Function<com.dylibso.chicory.runtime.Instance, com.dylibso.chicory.runtime.Machine> machines;
     private final Map<String, String> config;
     private final String[] allowedHosts;
     private final PluginServices services;
     private final Logger log;
 
-    InstanceFactory(byte[] module, int initialPages, Limits limits, boolean compile, Map<String, String> config,
-            String[] allowedHosts, PluginServices services, Logger log) {
+    /**
+     * @param machines Chicory's compiled machines through the container's {@link CompiledModules}, or null to
+     *        interpret the module
+     */
+    InstanceFactory(byte[] module, int initialPages, Limits limits,
+            java.util.function.Function<com.dylibso.chicory.runtime.Instance, com.dylibso.chicory.runtime.Machine> machines,
+            Map<String, String> config, String[] allowedHosts, PluginServices services, Logger log) {
         this.module = module;
         this.initialPages = initialPages;
         this.limits = limits;
-        this.compile = compile;
+        this.machines = machines;
         this.config = Map.copyOf(config);
         this.allowedHosts = allowedHosts.clone();
         this.services = services;
@@ -51,8 +56,12 @@ final class InstanceFactory {
                 .withWasi(wasi)
                 .withMemoryLimits(initialPages, limits.memoryPages())
                 .withConfig(config)
-                .withAllowedHosts(allowedHosts)
-                .withAoT(compile);
+                .withAllowedHosts(allowedHosts);
+        if (machines != null) {
+            // both: the SDK gives an instance the machine factory only in its ahead-of-time mode (without it, every
+            // module is interpreted, the factory set or not)
+            options.withAoT(true).withMachineFactory(machines);
+        }
         Manifest manifest = Manifest.ofWasms(ManifestWasm.fromBytes(module).build()).withOptions(options).build();
         Plugin plugin = Plugin.ofManifest(manifest)
                 .withHostFunctions(new CarehostFunctions(services, slot, limits, log, config).all())

@@ -44,9 +44,11 @@ final class ModuleLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WasmConfig config;
+    private final CompiledModules compiled;
 
-    ModuleLoader(WasmConfig config) {
+    ModuleLoader(WasmConfig config, CompiledModules compiled) {
         this.config = config;
+        this.compiled = compiled;
     }
 
     WasmPlugin load(Bundle bundle, WasmDescriptor descriptor, Grants grants, PluginServices services, Logger log,
@@ -75,7 +77,8 @@ final class ModuleLoader {
         }
         String[] hosts = grants.holds(Permission.USE_NETWORK) && descriptor.attribute("allowed-hosts") != null
                 ? descriptor.attribute("allowed-hosts").split("[ ,]+") : new String[0];
-        InstanceFactory factory = new InstanceFactory(bytes, Math.max(initialPages, 1), limits, config.compile(),
+        InstanceFactory factory = new InstanceFactory(bytes, Math.max(initialPages, 1), limits,
+                config.compile() ? compiled.machines() : null,
                 extismConfig(bundle, descriptor), hosts, services, log);
         return new WasmPlugin(bundle, descriptor, limits, functionExports(module), factory, timers, failures);
     }

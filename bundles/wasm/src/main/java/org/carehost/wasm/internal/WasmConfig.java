@@ -33,4 +33,14 @@ public @interface WasmConfig {
 
     @AttributeDefinition(name = "Compile", description = "Compile modules to JVM bytecode (true) or interpret them.")
     boolean compile() default true;
+
+    @AttributeDefinition(name = "Keep compiled modules",
+            description = "Keep modules compiled to JVM bytecode across restarts, keyed by the module's digest, in "
+                    + "this bundle's storage area of the framework (data/cache); false: in memory only.")
+    boolean keepCompiledModules() default true;
+
+    @AttributeDefinition(name = "Compiled modules in memory (MiB)", min = "0",
+            description = "The most compiled output kept in memory, so that a plugin's further instances and other "
+                    + "plugins with the same module are not compiled again.")
+    int compiledModulesMemoryMiB() default 128;
 }

@@ -41,6 +41,8 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
         final List<WasmPlugin> modules = new ArrayList<>();
         final List<ServiceRegistration<?>> registrations = new ArrayList<>();
         PluginServices services;
+        /** Set when the bundle is dropped: the warmer registers no kind service after that. */
+        boolean closed;
     }
 
     private final PermissionGuard guard;
@@ -49,6 +51,7 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
     private final Logger logger;
     private final WasmConfig config;
     private final ModuleLoader loader;
+    private final CompiledModules compiled;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "carehost-wasm-deadlines"));
     private final ExecutorService warmer = Executors.newSingleThreadExecutor(r -> daemon(r, "carehost-wasm-warm"));
@@ -70,7 +73,11 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
         this.loggers = loggers;
         this.logger = loggers.getLogger(WasmExtender.class, Logger.class);
         this.config = config;
-        this.loader = new ModuleLoader(config);
+        java.io.File folder = config.keepCompiledModules() ? context.getDataFile("compiled-modules") : null;
+        this.compiled = new CompiledModules(folder == null ? null : folder.toPath(),
+                context.getBundle().getHeaders("").get("Carehost-Chicory-Version"),
+                config.compiledModulesMemoryMiB() * 1024L * 1024L);
+        this.loader = new ModuleLoader(config, compiled);
         this.tracker = new BundleTracker<>(context, Bundle.ACTIVE, this);
         tracker.open();
     }
@@ -180,7 +187,6 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
                 WasmPlugin plugin = loader.load(bundle, descriptor, guard.grantsOf(bundle), result.services, log,
                         timers, security::quarantine);
                 result.modules.add(plugin);
-                result.registrations.addAll(KindServices.register(plugin, bundle.getBundleContext(), log));
             }
         } catch (ModuleLoader.Refused e) {
             close(result);
@@ -195,7 +201,20 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
         }
         tracked.put(bundle.getBundleId(), result);
         swapped();
-        result.modules.forEach(module -> warmer.execute(module::warm));
+        // The kind's service (a Validator, say) is registered once the module's first instance is made (compiled), so
+        // that the host's first call to it does not spend its deadline on the compiler.
+        result.modules.forEach(module -> warmer.execute(() -> {
+            module.warm();
+            synchronized (result) {
+                if (!result.closed && !module.closed()) {
+                    try {
+                        result.registrations.addAll(KindServices.register(module, bundle.getBundleContext(), log));
+                    } catch (IllegalStateException stopping) {
+                        // the bundle stopped meanwhile: the tracker drops it
+                    }
+                }
+            }
+        }));
         logger.info("WebAssembly plugin {} {} running: {}", bundle.getSymbolicName(), bundle.getVersion(),
                 result.modules.stream().map(m -> m.descriptor().path() + " (" + m.descriptor().kind().id() + ", "
                         + m.limits() + ")").toList());
@@ -215,12 +234,16 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
     }
 
     private static void close(Tracked object) {
-        for (ServiceRegistration<?> registration : object.registrations) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // unregistered with the bundle
+        synchronized (object) {
+            object.closed = true;
+            for (ServiceRegistration<?> registration : object.registrations) {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException alreadyGone) {
+                    // unregistered with the bundle
+                }
             }
+            object.registrations.clear();
         }
         object.modules.forEach(WasmPlugin::close);
         if (object.services != null) {

@@ -1,0 +1,45 @@
+;; Relays its input to one of the carehost plugin-data functions (export "get" to data_get, "put" to data_put, and so
+;; on) and outputs the host's answer, or "none" when the host answers with offset 0 (no such document).
+(module
+  (import "extism:host/env" "input_length" (func $input_length (result i64)))
+  (import "extism:host/env" "input_load_u8" (func $input_load_u8 (param i64) (result i32)))
+  (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+  (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
+  (import "extism:host/env" "length" (func $length (param i64) (result i64)))
+  (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
+  (import "carehost" "data_get" (func $data_get (param i64) (result i64)))
+  (import "carehost" "data_put" (func $data_put (param i64) (result i64)))
+  (import "carehost" "data_delete" (func $data_delete (param i64) (result i64)))
+  (import "carehost" "data_keys" (func $data_keys (param i64) (result i64)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "none")
+  (func $input (result i64)
+    (local $n i64) (local $block i64) (local $i i64)
+    (local.set $n (call $input_length))
+    (local.set $block (call $alloc (local.get $n)))
+    (block $done
+      (loop $copy
+        (br_if $done (i64.ge_u (local.get $i) (local.get $n)))
+        (call $store_u8 (i64.add (local.get $block) (local.get $i)) (call $input_load_u8 (local.get $i)))
+        (local.set $i (i64.add (local.get $i) (i64.const 1)))
+        (br $copy)))
+    (local.get $block))
+  (func $answer (param $reply i64) (result i32)
+    (local $none i64) (local $i i32)
+    (if (i64.eqz (local.get $reply))
+      (then
+        (local.set $none (call $alloc (i64.const 4)))
+        (block $done
+          (loop $copy
+            (br_if $done (i32.ge_u (local.get $i) (i32.const 4)))
+            (call $store_u8 (i64.add (local.get $none) (i64.extend_i32_u (local.get $i)))
+              (i32.load8_u (i32.add (i32.const 16) (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $copy)))
+        (call $output_set (local.get $none) (i64.const 4)))
+      (else (call $output_set (local.get $reply) (call $length (local.get $reply)))))
+    (i32.const 0))
+  (func (export "get") (result i32) (call $answer (call $data_get (call $input))))
+  (func (export "put") (result i32) (call $answer (call $data_put (call $input))))
+  (func (export "delete") (result i32) (call $answer (call $data_delete (call $input))))
+  (func (export "keys") (result i32) (call $answer (call $data_keys (call $input)))))
