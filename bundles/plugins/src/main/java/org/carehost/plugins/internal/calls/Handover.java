@@ -1,0 +1,304 @@
+package org.carehost.plugins.internal.calls;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.carehost.plugins.PluginCallException;
+import org.carehost.plugins.PluginCallException.Reason;
+import org.carehost.plugins.PluginService;
+import org.osgi.framework.AllServiceListener;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/**
+ * Plugins' services across their updates: which plugins are being replaced, and holding calls to their services until
+ * the new version offers them again. Decided from the framework's events and states, never from a timer:
+ * <ul>
+ * <li>A plugin whose stop is <em>transient</em> ({@code STOPPING} while it is still persistently started: an update
+ * — {@code plugin:update}, the deploy folder's hot reload — or a refresh) is <em>changing</em> from then on. A plain
+ * stop ({@code plugin:stop}, a quarantine) or an uninstall clears the persistent flag before {@code STOPPING}: those
+ * are not handovers, and calls are refused as before.</li>
+ * <li>Each service it unregisters while changing is remembered (key and properties, {@link ServiceSlot}) as
+ * <em>awaited</em>; its registration again under the same key (by the new version, or by the old one if the update
+ * failed and the framework restarted it) ends the wait for that key. The plugin stops changing once it is active with
+ * nothing awaited, or when it is stopped for good or uninstalled.</li>
+ * <li>A call to a changing plugin's service waits on this object's monitor (each of those events notifies it), at
+ * most until its own deadline; at most {@value #MAX_HELD_PER_PLUGIN} calls wait per plugin. A call whose deadline
+ * passes while the plugin is at rest (active without the service, or not active and not starting or stopping) ends
+ * the wait for that key — the new version does not offer it — so later calls are not held for it again.</li>
+ * </ul>
+ * It also keeps the service objects the calls use (got once per registration, released when it is unregistered).
+ */
+final class Handover implements AllServiceListener {
+
+    /** Calls held per plugin while it is being updated; each holds its caller's thread. */
+    static final int MAX_HELD_PER_PLUGIN = 512;
+
+    /** One changing plugin: the keys of the services it is expected to register again, and the calls held. */
+    private static final class Changing {
+        final Map<String, ServiceSlot<?>> awaited = new HashMap<>();
+        int held;
+    }
+
+    private final BundleContext context;
+    /** Guarded by {@code this} for changes; read without it on the calls' fast path. */
+    private final Map<Long, Changing> changing = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<?>, Object> objects = new ConcurrentHashMap<>();
+    private boolean closed;
+
+    Handover(BundleContext context) {
+        this.context = context;
+    }
+
+    /** Whether the plugin is being replaced and calls to its services wait for the new version. */
+    boolean changing(Bundle plugin) {
+        return changing.containsKey(plugin.getBundleId());
+    }
+
+    /** Called by the (synchronous) bundle listener before the drain. */
+    synchronized void bundleChanged(BundleEvent event) {
+        Bundle bundle = event.getBundle();
+        long id = bundle.getBundleId();
+        switch (event.getType()) {
+            case BundleEvent.STOPPING -> {
+                if (transientStop(bundle)) {
+                    changing.computeIfAbsent(id, any -> new Changing());
+                } else {
+                    changing.remove(id); // stopped for good: nothing new is coming
+                }
+            }
+            case BundleEvent.STARTED -> {
+                Changing now = changing.get(id);
+                if (now != null && now.awaited.isEmpty()) {
+                    changing.remove(id);
+                }
+            }
+            case BundleEvent.UNINSTALLED -> changing.remove(id);
+            default -> {
+                return;
+            }
+        }
+        notifyAll();
+    }
+
+    @Override
+    public void serviceChanged(ServiceEvent event) {
+        ServiceReference<?> reference = event.getServiceReference();
+        if (event.getType() == ServiceEvent.UNREGISTERING) {
+            Object object = objects.remove(reference);
+            if (object != null && context != null) {
+                context.ungetService(reference);
+            }
+        }
+        Bundle bundle = reference.getBundle();
+        if (bundle == null) {
+            return;
+        }
+        long id = bundle.getBundleId();
+        switch (event.getType()) {
+            case ServiceEvent.UNREGISTERING -> {
+                // the service runtime may take the services down before this bundle's listener hears STOPPING
+                if (changing.containsKey(id) || bundle.getState() == Bundle.STOPPING && transientStop(bundle)) {
+                    synchronized (this) {
+                        changing.computeIfAbsent(id, any -> new Changing()).awaited
+                                .putIfAbsent(ServiceSlot.keyOf(reference), ServiceSlot.awaited(reference, bundle));
+                        notifyAll();
+                    }
+                }
+            }
+            case ServiceEvent.REGISTERED -> {
+                if (changing.containsKey(id)) {
+                    synchronized (this) {
+                        Changing now = changing.get(id);
+                        if (now != null) {
+                            now.awaited.remove(ServiceSlot.keyOf(reference));
+                            if (now.awaited.isEmpty() && bundle.getState() == Bundle.ACTIVE) {
+                                changing.remove(id);
+                            }
+                        }
+                        notifyAll();
+                    }
+                }
+            }
+            default -> {
+                // a modified registration keeps its key
+            }
+        }
+    }
+
+    /** An update or refresh stops a plugin without clearing its persistent start; a plain stop or uninstall clears it. */
+    private static boolean transientStop(Bundle bundle) {
+        BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
+        return level != null && level.isPersistentlyStarted();
+    }
+
+    /**
+     * While the plugin is changing, waits until the service under the slot's key is registered again, then returns
+     * that registration; returns null at once (or once the change is over some other way) when the plugin is not
+     * changing: the caller then calls the live registration, if any.
+     *
+     * @throws PluginCallException REFUSED when too many calls wait already, when the deadline passed, or when the
+     *         calls are shutting down
+     */
+    <S> ServiceReference<S> awaitNewVersion(ServiceSlot<S> service, long untilNanos, String kind, String what)
+            throws PluginCallException {
+        Bundle plugin = service.plugin();
+        long id = plugin.getBundleId();
+        if (!changing.containsKey(id)) {
+            return null;
+        }
+        String name = String.valueOf(plugin.getSymbolicName());
+        synchronized (this) {
+            Changing waitingOn = changing.get(id);
+            if (waitingOn == null) {
+                return null;
+            }
+            if (waitingOn.held >= MAX_HELD_PER_PLUGIN) {
+                throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it is "
+                        + "being updated and " + MAX_HELD_PER_PLUGIN + " calls already wait for its new version; call "
+                        + "again once 'plugin:list' shows it ACTIVE ('plugin:top " + name + "' shows its calls)", null);
+            }
+            waitingOn.held++;
+            try {
+                while (true) {
+                    if (closed) {
+                        throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what
+                                + "): the container's plugin calls are shutting down", null);
+                    }
+                    Changing now = changing.get(id);
+                    if (now == null) {
+                        return null;
+                    }
+                    if (plugin.getState() == Bundle.ACTIVE && !now.awaited.containsKey(service.key())) {
+                        return live(plugin, service.key()); // registered again, or (null) not offered any more
+                    }
+                    long left = untilNanos - System.nanoTime();
+                    if (left <= 0) {
+                        throw waitedInVain(now, plugin, name, service.key(), kind, what);
+                    }
+                    wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new PluginCallException(name, Reason.REFUSED, "the call into " + name + " (" + what + ") was "
+                        + "abandoned while it waited for the plugin's new version: the calling thread was interrupted",
+                        interrupted);
+            } finally {
+                waitingOn.held--;
+            }
+        }
+    }
+
+    /** The deadline passed: at rest without the service, the wait for that key ends here for every later call too. */
+    private PluginCallException waitedInVain(Changing now, Bundle plugin, String name, String key, String kind,
+            String what) {
+        int state = plugin.getState();
+        boolean atRest = state != Bundle.STARTING && state != Bundle.STOPPING;
+        if (atRest && state == Bundle.ACTIVE) {
+            now.awaited.remove(key);
+            if (now.awaited.isEmpty()) {
+                changing.remove(plugin.getBundleId());
+            }
+        } else if (atRest) {
+            changing.remove(plugin.getBundleId());
+        }
+        notifyAll();
+        return new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it was being "
+                + "updated, and " + (state == Bundle.ACTIVE ? "its new version did not offer " + key
+                        : "it was not active again") + " within the " + kind + " deadline; 'plugin:why " + name
+                + "' says why", null);
+    }
+
+    /** The plugin's registration under {@code key} now, or null. */
+    @SuppressWarnings("unchecked")
+    static <S> ServiceReference<S> live(Bundle plugin, String key) {
+        ServiceReference<?>[] registered;
+        try {
+            registered = plugin.getRegisteredServices();
+        } catch (IllegalStateException uninstalled) {
+            return null;
+        }
+        if (registered != null) {
+            for (ServiceReference<?> reference : registered) {
+                if (key.equals(ServiceSlot.keyOf(reference))) {
+                    return (ServiceReference<S>) reference;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The registrations of {@code type} now, and the awaited ones of changing plugins not registered again yet. */
+    @SuppressWarnings("unchecked")
+    <S> List<PluginService<S>> services(Class<S> type) {
+        List<PluginService<S>> services = new ArrayList<>();
+        List<ServiceSlot<?>> awaited = new ArrayList<>();
+        if (!changing.isEmpty()) {
+            synchronized (this) { // read before the registry: one registered since is then found there
+                changing.values().forEach(plugin -> plugin.awaited.values().stream()
+                        .filter(slot -> slot.offers(type.getName())).forEach(awaited::add));
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        ServiceReference<?>[] references;
+        try {
+            references = context.getAllServiceReferences(type.getName(), null);
+        } catch (InvalidSyntaxException cannot) {
+            throw new IllegalStateException(cannot);
+        }
+        for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
+            Bundle plugin = reference.getBundle();
+            if (plugin != null) {
+                ServiceSlot<S> live = ServiceSlot.live((ServiceReference<S>) reference, plugin);
+                if (seen.add(plugin.getBundleId() + " " + live.key())) {
+                    services.add(live);
+                }
+            }
+        }
+        for (ServiceSlot<?> slot : awaited) {
+            if (seen.add(slot.plugin().getBundleId() + " " + slot.key())) {
+                services.add((PluginService<S>) slot);
+            }
+        }
+        return services;
+    }
+
+    /** The service object for a call, got once per registration; null when it is gone. */
+    @SuppressWarnings("unchecked")
+    <S> S object(ServiceReference<S> reference) {
+        Object object = objects.get(reference);
+        if (object == null && reference.getBundle() != null) {
+            object = context.getService(reference);
+            if (object != null && objects.putIfAbsent(reference, object) != null) {
+                context.ungetService(reference); // another call got it first: one use is kept per registration
+                object = objects.get(reference);
+            }
+            if (reference.getBundle() == null && objects.remove(reference) != null) {
+                context.ungetService(reference); // unregistered while it was got: not kept
+            }
+        }
+        return (S) object;
+    }
+
+    /** The calls are going away: waiting calls are refused, the service objects released. */
+    synchronized void close() {
+        closed = true;
+        notifyAll();
+        objects.keySet().forEach(reference -> {
+            if (objects.remove(reference) != null) {
+                context.ungetService(reference);
+            }
+        });
+    }
+}
