@@ -52,18 +52,80 @@ final class Handover implements AllServiceListener {
     }
 
     private final BundleContext context;
+    private final int maxHeld;
     /** Guarded by {@code this} for changes; read without it on the calls' fast path. */
     private final Map<Long, Changing> changing = new ConcurrentHashMap<>();
     private final Map<ServiceReference<?>, Object> objects = new ConcurrentHashMap<>();
+    /**
+     * Every registration, by object class, as this listener has heard of them (guarded by {@code this}): the framework
+     * drops a registration from its registry before it posts {@code UNREGISTERING}, so a plugin's service would be
+     * neither registered nor awaited in between; here it moves from registered to awaited in one step.
+     */
+    private final Map<String, Map<ServiceReference<?>, ServiceSlot<?>>> registered = new HashMap<>();
     private boolean closed;
 
     Handover(BundleContext context) {
+        this(context, MAX_HELD_PER_PLUGIN);
+    }
+
+    /** With another bound on the calls held per plugin (unit tests). */
+    Handover(BundleContext context, int maxHeld) {
         this.context = context;
+        this.maxHeld = maxHeld;
+    }
+
+    /** How many calls wait for the plugin's new version now. */
+    synchronized int held(Bundle plugin) {
+        Changing now = changing.get(plugin.getBundleId());
+        return now == null ? 0 : now.held;
+    }
+
+    /** Starts listening, then takes in the registrations there already are. */
+    void open() {
+        context.addServiceListener(this);
+        ServiceReference<?>[] all;
+        try {
+            all = context.getAllServiceReferences(null, null);
+        } catch (InvalidSyntaxException cannot) {
+            throw new IllegalStateException(cannot);
+        }
+        synchronized (this) {
+            for (ServiceReference<?> reference : all == null ? new ServiceReference<?>[0] : all) {
+                Bundle bundle = reference.getBundle();
+                if (bundle != null) {
+                    index(reference, bundle);
+                }
+            }
+        }
+    }
+
+    private void index(ServiceReference<?> reference, Bundle bundle) {
+        ServiceSlot<?> slot = ServiceSlot.live(reference, bundle);
+        for (String type : (String[]) reference.getProperty(org.osgi.framework.Constants.OBJECTCLASS)) {
+            registered.computeIfAbsent(type, any -> new HashMap<>()).put(reference, slot);
+        }
+    }
+
+    private void unindex(ServiceReference<?> reference) {
+        for (String type : (String[]) reference.getProperty(org.osgi.framework.Constants.OBJECTCLASS)) {
+            Map<ServiceReference<?>, ServiceSlot<?>> ofType = registered.get(type);
+            if (ofType != null && ofType.remove(reference) != null && ofType.isEmpty()) {
+                registered.remove(type);
+            }
+        }
     }
 
     /** Whether the plugin is being replaced and calls to its services wait for the new version. */
     boolean changing(Bundle plugin) {
-        return changing.containsKey(plugin.getBundleId());
+        return changing.containsKey(plugin.getBundleId()) || stoppingTransiently(plugin);
+    }
+
+    /**
+     * In a transient stop now, whether or not its {@code STOPPING} has reached this listener yet (the service runtime,
+     * another listener, may be taking its services down first).
+     */
+    private static boolean stoppingTransiently(Bundle plugin) {
+        return plugin.getState() == Bundle.STOPPING && transientStop(plugin);
     }
 
     /** Called by the (synchronous) bundle listener before the drain. */
@@ -102,38 +164,31 @@ final class Handover implements AllServiceListener {
             }
         }
         Bundle bundle = reference.getBundle();
-        if (bundle == null) {
-            return;
+        if (bundle == null || event.getType() == ServiceEvent.MODIFIED) {
+            return; // a modified registration keeps its key; its properties are read from it
         }
         long id = bundle.getBundleId();
-        switch (event.getType()) {
-            case ServiceEvent.UNREGISTERING -> {
-                // the service runtime may take the services down before this bundle's listener hears STOPPING
-                if (changing.containsKey(id) || bundle.getState() == Bundle.STOPPING && transientStop(bundle)) {
-                    synchronized (this) {
-                        changing.computeIfAbsent(id, any -> new Changing()).awaited
-                                .putIfAbsent(ServiceSlot.keyOf(reference), ServiceSlot.awaited(reference, bundle));
-                        notifyAll();
+        boolean unregistering = event.getType() == ServiceEvent.UNREGISTERING;
+        // the service runtime may take the services down before this bundle's listener hears STOPPING
+        boolean awaited = unregistering && (changing.containsKey(id) || stoppingTransiently(bundle));
+        synchronized (this) { // registered and awaited change in one step: a listing sees one or the other
+            if (unregistering) {
+                unindex(reference);
+                if (awaited) {
+                    changing.computeIfAbsent(id, any -> new Changing()).awaited
+                            .putIfAbsent(ServiceSlot.keyOf(reference), ServiceSlot.awaited(reference, bundle));
+                }
+            } else if (event.getType() == ServiceEvent.REGISTERED) {
+                index(reference, bundle);
+                Changing now = changing.get(id);
+                if (now != null) {
+                    now.awaited.remove(ServiceSlot.keyOf(reference));
+                    if (now.awaited.isEmpty() && bundle.getState() == Bundle.ACTIVE) {
+                        changing.remove(id);
                     }
                 }
             }
-            case ServiceEvent.REGISTERED -> {
-                if (changing.containsKey(id)) {
-                    synchronized (this) {
-                        Changing now = changing.get(id);
-                        if (now != null) {
-                            now.awaited.remove(ServiceSlot.keyOf(reference));
-                            if (now.awaited.isEmpty() && bundle.getState() == Bundle.ACTIVE) {
-                                changing.remove(id);
-                            }
-                        }
-                        notifyAll();
-                    }
-                }
-            }
-            default -> {
-                // a modified registration keeps its key
-            }
+            notifyAll();
         }
     }
 
@@ -155,18 +210,22 @@ final class Handover implements AllServiceListener {
             throws PluginCallException {
         Bundle plugin = service.plugin();
         long id = plugin.getBundleId();
-        if (!changing.containsKey(id)) {
+        if (!changing(plugin)) {
             return null;
         }
         String name = String.valueOf(plugin.getSymbolicName());
         synchronized (this) {
             Changing waitingOn = changing.get(id);
             if (waitingOn == null) {
-                return null;
+                if (!stoppingTransiently(plugin)) {
+                    return null;
+                }
+                waitingOn = new Changing(); // its STOPPING is on its way to this listener
+                changing.put(id, waitingOn);
             }
-            if (waitingOn.held >= MAX_HELD_PER_PLUGIN) {
+            if (waitingOn.held >= maxHeld) {
                 throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it is "
-                        + "being updated and " + MAX_HELD_PER_PLUGIN + " calls already wait for its new version; call "
+                        + "being updated and " + maxHeld + " calls already wait for its new version; call "
                         + "again once 'plugin:list' shows it ACTIVE ('plugin:top " + name + "' shows its calls)", null);
             }
             waitingOn.held++;
@@ -241,34 +300,19 @@ final class Handover implements AllServiceListener {
 
     /** The registrations of {@code type} now, and the awaited ones of changing plugins not registered again yet. */
     @SuppressWarnings("unchecked")
-    <S> List<PluginService<S>> services(Class<S> type) {
+    synchronized <S> List<PluginService<S>> services(Class<S> type) {
         List<PluginService<S>> services = new ArrayList<>();
-        List<ServiceSlot<?>> awaited = new ArrayList<>();
-        if (!changing.isEmpty()) {
-            synchronized (this) { // read before the registry: one registered since is then found there
-                changing.values().forEach(plugin -> plugin.awaited.values().stream()
-                        .filter(slot -> slot.offers(type.getName())).forEach(awaited::add));
-            }
-        }
         Set<String> seen = new HashSet<>();
-        ServiceReference<?>[] references;
-        try {
-            references = context.getAllServiceReferences(type.getName(), null);
-        } catch (InvalidSyntaxException cannot) {
-            throw new IllegalStateException(cannot);
-        }
-        for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
-            Bundle plugin = reference.getBundle();
-            if (plugin != null) {
-                ServiceSlot<S> live = ServiceSlot.live((ServiceReference<S>) reference, plugin);
-                if (seen.add(plugin.getBundleId() + " " + live.key())) {
-                    services.add(live);
-                }
+        for (ServiceSlot<?> live : registered.getOrDefault(type.getName(), Map.of()).values()) {
+            if (seen.add(live.plugin().getBundleId() + " " + live.key())) {
+                services.add((PluginService<S>) live);
             }
         }
-        for (ServiceSlot<?> slot : awaited) {
-            if (seen.add(slot.plugin().getBundleId() + " " + slot.key())) {
-                services.add((PluginService<S>) slot);
+        for (Changing plugin : changing.values()) {
+            for (ServiceSlot<?> slot : plugin.awaited.values()) {
+                if (slot.offers(type.getName()) && seen.add(slot.plugin().getBundleId() + " " + slot.key())) {
+                    services.add((PluginService<S>) slot);
+                }
             }
         }
         return services;

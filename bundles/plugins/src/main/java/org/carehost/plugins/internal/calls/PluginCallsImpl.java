@@ -81,20 +81,20 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         this.limits = limits;
         this.context = context;
         this.handover = new Handover(context);
-        context.addServiceListener(handover);
+        handover.open();
         context.addBundleListener(this);
     }
 
     /** Without a framework (unit tests): {@link #bundleChanged} is called by the test. */
     PluginCallsImpl(PluginLimits limits) {
-        this(limits, (BundleContext) null);
+        this(limits, null, Handover.MAX_HELD_PER_PLUGIN);
     }
 
     /** Without a framework (unit tests), with the test's bundle context for the services. */
-    PluginCallsImpl(PluginLimits limits, BundleContext services) {
+    PluginCallsImpl(PluginLimits limits, BundleContext services, int maxHeld) {
         this.limits = limits;
         this.context = null;
-        this.handover = new Handover(services);
+        this.handover = new Handover(services, maxHeld);
     }
 
     /** The unit tests' way to post service events. */
@@ -118,7 +118,8 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         handover.bundleChanged(event); // first: a transient stop's drain holds new service calls, not refuses them
         switch (event.getType()) {
             case BundleEvent.STOPPING -> drain(bundle);
-            case BundleEvent.STOPPED, BundleEvent.UNINSTALLED -> draining.remove(bundle.getBundleId());
+            case BundleEvent.STOPPED, BundleEvent.STARTED, BundleEvent.UNINSTALLED ->
+                    draining.remove(bundle.getBundleId());
             default -> {
                 // nothing to do
             }
