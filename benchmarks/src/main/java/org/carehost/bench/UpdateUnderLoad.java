@@ -29,9 +29,10 @@ import org.osgi.framework.ServiceReference;
 /**
  * Updates under load (issue 18, item 7): a required, so fail-closed, validator plugin (the {@code drain-validator}
  * fixture, v1 and v2) gates patient creates sent at a steady rate by several threads, on the real services and H2 in
- * file mode, in-process (the test kit's container), while it is updated {@code --updates} times through the plugin
- * manager's {@code update} (what {@code plugin:update} calls: the framework's update, then a refresh), alternating
- * v2 and v1.
+ * file mode, in-process (the test kit's container), while it is updated {@code --updates} times, alternating v2 and
+ * v1: through the plugin manager's {@code update} (what {@code plugin:update} calls) when the container has one, else
+ * (the test kit's container) the framework's update and a refresh of the plugin, which is what the deploy folder's
+ * hot reload does and what the plugin manager's update does underneath.
  * <p>
  * The load is open-loop: create number k is due at {@code k / rate} seconds, and its latency counts from when it was
  * due (a create sent late because the threads were busy counts its wait), so a stall shows in the figures. Phases in
@@ -80,8 +81,8 @@ public final class UpdateUnderLoad {
         try (Carehost carehost = Carehost.start(jars.get("v1"), Map.of("carehost.seed", "false", "carehost.store.url",
                 url))) {
             PatientService patients = carehost.service(PatientService.class);
-            Object manager = pluginManager(carehost.context());
-            Method update = manager.getClass().getMethod("update", String.class, String.class);
+            Updater update = updater(carehost);
+            System.out.println("updates through " + update);
 
             Map<String, LongAdder> checkedBy = new ConcurrentHashMap<>();
             List<List<Create>> recorded = new ArrayList<>();
@@ -136,7 +137,7 @@ public final class UpdateUnderLoad {
                 String version = i % 2 == 1 ? "v2" : "v1";
                 long before = count(checkedBy, version);
                 long from = System.nanoTime();
-                update.invoke(manager, VALIDATOR, jars.get(version).toString());
+                update.update(jars.get(version));
                 updateMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from));
                 while (count(checkedBy, version) <= before) { // the new version has checked a create
                     if (System.nanoTime() - from > TimeUnit.SECONDS.toNanos(60)) {
@@ -164,8 +165,8 @@ public final class UpdateUnderLoad {
             long updatesTo = windows.get(windows.size() - 1)[1];
             List<Create> updating = all.stream().filter(c -> within(c, updatesFrom, updatesTo)).toList();
             double quietSeconds = (quiet1To - quiet1From + quiet2To - quiet2From) / 1e9;
-            System.out.printf("JDK %s, %d threads, target %.0f creates/s, %d updates (plugin manager's update, "
-                    + "v1<->v2), H2 file%n", Runtime.version(), threads, rate, updates);
+            System.out.printf("JDK %s, %d threads, target %.0f creates/s, %d updates (v1<->v2), H2 file%n",
+                    Runtime.version(), threads, rate, updates);
             System.out.println("load average at end: " + loadAverage());
             System.out.printf("creates: %d in all; outcomes %s%n", all.size(), checkedBy);
             System.out.printf("failed creates: %d (in update windows %d); stored unchecked: %d%s%n",
@@ -185,13 +186,54 @@ public final class UpdateUnderLoad {
         }
     }
 
-    private static Object pluginManager(BundleContext context) {
-        // The plugin manager's API is inside the container, not on this class path: called by reflection.
+    /** How the benchmark updates the plugin. */
+    private interface Updater {
+        void update(Path jar) throws Exception;
+    }
+
+    /**
+     * The plugin manager's update (what {@code plugin:update} calls), by reflection since its API is inside the
+     * container; where the container has none, the framework's update and a refresh of the plugin, as the deploy
+     * folder's hot reload does.
+     */
+    private static Updater updater(Carehost carehost) {
+        BundleContext context = carehost.context();
         ServiceReference<?> reference = context.getServiceReference("org.carehost.plugins.PluginManager");
-        if (reference == null) {
-            throw new IllegalStateException("no PluginManager service in the test kit's container");
+        if (reference != null) {
+            Object manager = context.getService(reference);
+            return new Updater() {
+                @Override
+                public void update(Path jar) throws Exception {
+                    Method update = manager.getClass().getMethod("update", String.class, String.class);
+                    update.invoke(manager, VALIDATOR, jar.toString());
+                }
+
+                @Override
+                public String toString() {
+                    return "PluginManager.update (plugin:update)";
+                }
+            };
         }
-        return context.getService(reference);
+        org.osgi.framework.Bundle plugin = carehost.plugin();
+        return new Updater() {
+            @Override
+            public void update(Path jar) throws Exception {
+                try (java.io.InputStream in = Files.newInputStream(jar)) {
+                    plugin.update(in);
+                }
+                CountDownLatch refreshed = new CountDownLatch(1);
+                context.getBundle(0).adapt(org.osgi.framework.wiring.FrameworkWiring.class).refreshBundles(
+                        List.of(plugin), event -> refreshed.countDown());
+                if (!refreshed.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the refresh after the update took more than 60 s");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "Bundle.update and a refresh (the deploy folder's hot reload; no PluginManager in the test kit)";
+            }
+        };
     }
 
     private static Patient patient(long k) {
