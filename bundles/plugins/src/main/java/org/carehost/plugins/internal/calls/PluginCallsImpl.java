@@ -189,10 +189,16 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         String name = String.valueOf(plugin.getSymbolicName());
         long until = System.nanoTime() + limits.deadline(plugin, kind).toNanos();
         while (true) {
-            ServiceReference<S> reference = handover.awaitNewVersion(slot, until, kind, what);
+            ServiceReference<S> reference;
+            try {
+                reference = handover.awaitNewVersion(slot, until, kind, what);
+            } catch (PluginCallException refused) {
+                refusedUnrun(plugin, name);
+                throw refused;
+            }
             if (reference == null) { // not being updated (or no longer): the live registration, if there is one
                 if (draining.contains(plugin.getBundleId())) { // a plain stop's drain: refused, as any call
-                    counters.computeIfAbsent(plugin.getBundleId(), id -> new Counters(id, name)).failures.increment();
+                    refusedUnrun(plugin, name);
                     throw beingStopped(name, what);
                 }
                 reference = slot.reference != null && slot.reference.getBundle() != null ? slot.reference
@@ -200,11 +206,11 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
             }
             S object = reference == null ? null : handover.object(reference);
             if (object == null) {
-                if (handover.changing(plugin) && (reference == null || reference.getBundle() == null)
-                        && System.nanoTime() < until) {
-                    continue; // unregistered by an update since: wait for the new version
+                if (handover.changing(plugin) && plugin.getState() != Bundle.ACTIVE
+                        && (reference == null || reference.getBundle() == null) && System.nanoTime() < until) {
+                    continue; // unregistered by an update since: wait (on the monitor) for the new version
                 }
-                counters.computeIfAbsent(plugin.getBundleId(), id -> new Counters(id, name)).failures.increment();
+                refusedUnrun(plugin, name);
                 throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it no "
                         + "longer offers " + slot.key() + " (stopped, uninstalled, or its new version does not have "
                         + "it); 'plugin:why " + name + "' says why", null);
@@ -215,6 +221,13 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
                 // an update's stop began between the look and the call: held for the new version on the next turn
             }
         }
+    }
+
+    /** A service call refused before it reached {@link #run}: counted as a call and a failure, as a refused run is. */
+    private void refusedUnrun(Bundle plugin, String name) {
+        Counters counter = counters.computeIfAbsent(plugin.getBundleId(), id -> new Counters(id, name));
+        counter.calls.increment();
+        counter.failures.increment();
     }
 
     /** Thrown by {@link #run} instead of refusing, when the caller holds calls for a plugin's new version. */
