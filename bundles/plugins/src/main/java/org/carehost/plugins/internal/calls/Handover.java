@@ -303,7 +303,10 @@ final class Handover implements AllServiceListener {
     synchronized <S> List<PluginService<S>> services(Class<S> type) {
         List<PluginService<S>> services = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (ServiceSlot<?> live : registered.getOrDefault(type.getName(), Map.of()).values()) {
+        Map<ServiceReference<?>, ServiceSlot<?>> ofType = registered.getOrDefault(type.getName(), new HashMap<>());
+        // one unregistered while open() took in the registrations was indexed after its event: dropped here
+        ofType.values().removeIf(live -> live.reference.getBundle() == null);
+        for (ServiceSlot<?> live : ofType.values()) {
             if (seen.add(live.plugin().getBundleId() + " " + live.key())) {
                 services.add((PluginService<S>) live);
             }
