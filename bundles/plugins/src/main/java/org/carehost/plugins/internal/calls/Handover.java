@@ -63,6 +63,8 @@ final class Handover implements AllServiceListener {
      */
     private final Map<String, Map<ServiceReference<?>, ServiceSlot<?>>> registered = new HashMap<>();
     private boolean closed;
+    /** Bundle and service events heard (guarded by {@code this}), for {@link #awaitEvent}. */
+    private long events;
 
     Handover(BundleContext context) {
         this(context, MAX_HELD_PER_PLUGIN);
@@ -72,6 +74,22 @@ final class Handover implements AllServiceListener {
     Handover(BundleContext context, int maxHeld) {
         this.context = context;
         this.maxHeld = maxHeld;
+    }
+
+    /** How many events this listener has heard: read before looking at a state that {@link #awaitEvent} waits out. */
+    synchronized long events() {
+        return events;
+    }
+
+    /**
+     * Waits until an event after the {@code seen}-th, at most until {@code untilNanos}: a call that found a plugin
+     * between two of its states (its drain's mark still set, no update recorded yet) looks again after the next one.
+     */
+    synchronized void awaitEvent(long seen, long untilNanos) throws InterruptedException {
+        long left;
+        while (events == seen && !closed && (left = untilNanos - System.nanoTime()) > 0) {
+            wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        }
     }
 
     /** How many calls wait for the plugin's new version now. */
@@ -142,7 +160,8 @@ final class Handover implements AllServiceListener {
             }
             case BundleEvent.STARTED -> {
                 Changing now = changing.get(id);
-                if (now != null && now.awaited.isEmpty()) {
+                // the framework posts STARTED after letting go of the bundle: a refresh may be stopping it again
+                if (now != null && now.awaited.isEmpty() && bundle.getState() == Bundle.ACTIVE) {
                     changing.remove(id);
                 }
             }
@@ -151,6 +170,7 @@ final class Handover implements AllServiceListener {
                 return;
             }
         }
+        events++;
         notifyAll();
     }
 
@@ -188,12 +208,13 @@ final class Handover implements AllServiceListener {
                     }
                 }
             }
+            events++;
             notifyAll();
         }
     }
 
     /** An update or refresh stops a plugin without clearing its persistent start; a plain stop or uninstall clears it. */
-    private static boolean transientStop(Bundle bundle) {
+    static boolean transientStop(Bundle bundle) {
         BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
         return level != null && level.isPersistentlyStarted();
     }

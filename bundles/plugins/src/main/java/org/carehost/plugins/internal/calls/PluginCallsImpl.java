@@ -115,14 +115,20 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
     @Override
     public void bundleChanged(BundleEvent event) {
         Bundle bundle = event.getBundle();
-        handover.bundleChanged(event); // first: a transient stop's drain holds new service calls, not refuses them
         switch (event.getType()) {
-            case BundleEvent.STOPPING -> drain(bundle);
-            case BundleEvent.STOPPED, BundleEvent.STARTED, BundleEvent.UNINSTALLED ->
-                    draining.remove(bundle.getBundleId());
-            default -> {
-                // nothing to do
+            case BundleEvent.STOPPING -> {
+                handover.bundleChanged(event); // first: a transient stop's drain holds service calls, not refuses them
+                drain(bundle);
             }
+            case BundleEvent.STOPPED, BundleEvent.STARTED, BundleEvent.UNINSTALLED -> {
+                // first: the calls that handover wakes see the drain over; but a STARTED posted once the framework
+                // let go of the bundle may come after the next STOPPING (a refresh), whose drain it must not end
+                if (event.getType() != BundleEvent.STARTED || bundle.getState() == Bundle.ACTIVE) {
+                    draining.remove(bundle.getBundleId());
+                }
+                handover.bundleChanged(event);
+            }
+            default -> handover.bundleChanged(event);
         }
     }
 
@@ -189,6 +195,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         String name = String.valueOf(plugin.getSymbolicName());
         long until = System.nanoTime() + limits.deadline(plugin, kind).toNanos();
         while (true) {
+            long seen = handover.events();
             ServiceReference<S> reference;
             try {
                 reference = handover.awaitNewVersion(slot, until, kind, what);
@@ -197,8 +204,12 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
                 throw refused;
             }
             if (reference == null) { // not being updated (or no longer): the live registration, if there is one
-                if (draining.contains(plugin.getBundleId())) { // a plain stop's drain: refused, as any call
-                    refusedUnrun(plugin, name);
+                if (draining.contains(plugin.getBundleId())) {
+                    if (Handover.transientStop(plugin) && System.nanoTime() < until) {
+                        awaitEvent(seen, until, plugin, name, what); // between two states of an update: look again
+                        continue;
+                    }
+                    refusedUnrun(plugin, name); // a plain stop's drain: refused, as any call
                     throw beingStopped(name, what);
                 }
                 reference = slot.reference != null && slot.reference.getBundle() != null ? slot.reference
@@ -220,6 +231,18 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
             } catch (DrainStarted stopping) {
                 // an update's stop began between the look and the call: held for the new version on the next turn
             }
+        }
+    }
+
+    private void awaitEvent(long seen, long until, Bundle plugin, String name, String what)
+            throws PluginCallException {
+        try {
+            handover.awaitEvent(seen, until);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            refusedUnrun(plugin, name);
+            throw new PluginCallException(name, Reason.REFUSED, "the call into " + name + " (" + what + ") was "
+                    + "abandoned while the plugin was being updated: the calling thread was interrupted", interrupted);
         }
     }
 
@@ -258,7 +281,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         }
         if (draining.contains(plugin.getBundleId())) { // checked once counted running: a drain starting now waits for it
             ended(counter);
-            if (holdable && handover.changing(plugin)) {
+            if (holdable && (handover.changing(plugin) || Handover.transientStop(plugin))) {
                 counter.calls.decrement(); // not a call: counted when it runs on the new version
                 throw new DrainStarted();
             }

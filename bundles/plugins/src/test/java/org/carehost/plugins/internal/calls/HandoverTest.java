@@ -129,6 +129,26 @@ class HandoverTest {
     }
 
     @Test
+    void aStartedPostedAfterTheNextStoppingDoesNotEndThatStop() throws Exception {
+        // The framework posts STARTED after letting go of the bundle: a refresh may already be stopping it again.
+        FakePlugin plugin = new FakePlugin(26, "org.example.refreshed");
+        FakeService v2 = register(plugin, "org.example.Check", () -> "v2");
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle)); // late, from the start before
+        assertTrue(calls.handover().changing(plugin.bundle), "still being replaced");
+        unregister(v2);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        plugin.state = Bundle.RESOLVED;
+        CompletableFuture<Object> held = call(only(calls.services(Supplier.class)));
+        await(() -> calls.handover().held(plugin.bundle) == 1);
+        plugin.state = Bundle.ACTIVE;
+        register(plugin, "org.example.Check", () -> "v2 refreshed");
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle));
+        assertEquals("v2 refreshed", held.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void anUninstallDuringTheUpdateRefusesTheHeldCallsNamingThePlugin() throws Exception {
         FakePlugin plugin = new FakePlugin(23, "org.example.gone");
         FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
