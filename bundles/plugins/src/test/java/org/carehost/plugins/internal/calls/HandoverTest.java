@@ -133,9 +133,12 @@ class HandoverTest {
         // The framework posts STARTED after letting go of the bundle: a refresh may already be stopping it again.
         FakePlugin plugin = new FakePlugin(26, "org.example.refreshed");
         FakeService v2 = register(plugin, "org.example.Check", () -> "v2");
+        assertEquals("v2", calls.call(only(calls.services(Supplier.class)), "workflow", "get", Supplier::get));
         plugin.state = Bundle.STOPPING;
         calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        assertTrue(calls.draining(plugin.bundle));
         calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle)); // late, from the start before
+        assertTrue(calls.draining(plugin.bundle), "the late STARTED does not end the drain of the stop after it");
         assertTrue(calls.handover().changing(plugin.bundle), "still being replaced");
         unregister(v2);
         calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
