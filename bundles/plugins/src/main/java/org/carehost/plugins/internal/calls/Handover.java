@@ -16,7 +16,6 @@ import org.osgi.framework.AllServiceListener;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.startlevel.BundleStartLevel;
@@ -38,7 +37,7 @@ import org.osgi.framework.startlevel.BundleStartLevel;
  * passes while the plugin is at rest (active without the service, or not active and not starting or stopping) ends
  * the wait for that key — the new version does not offer it — so later calls are not held for it again.</li>
  * </ul>
- * It also keeps the service objects the calls use (got once per registration, released when it is unregistered).
+ * The registrations it has heard of, and the service objects the calls use, are {@link Registrations}.
  */
 final class Handover implements AllServiceListener {
 
@@ -55,13 +54,8 @@ final class Handover implements AllServiceListener {
     private final int maxHeld;
     /** Guarded by {@code this} for changes; read without it on the calls' fast path. */
     private final Map<Long, Changing> changing = new ConcurrentHashMap<>();
-    private final Map<ServiceReference<?>, Object> objects = new ConcurrentHashMap<>();
-    /**
-     * Every registration, by object class, as this listener has heard of them (guarded by {@code this}): the framework
-     * drops a registration from its registry before it posts {@code UNREGISTERING}, so a plugin's service would be
-     * neither registered nor awaited in between; here it moves from registered to awaited in one step.
-     */
-    private final Map<String, Map<ServiceReference<?>, ServiceSlot<?>>> registered = new HashMap<>();
+    /** Changed under this object's lock, with {@link #changing}: a registration moves to awaited in one step. */
+    private final Registrations registered;
     private boolean closed;
     /** Bundle and service events heard (guarded by {@code this}), for {@link #awaitEvent}. */
     private long events;
@@ -74,6 +68,7 @@ final class Handover implements AllServiceListener {
     Handover(BundleContext context, int maxHeld) {
         this.context = context;
         this.maxHeld = maxHeld;
+        this.registered = new Registrations(context);
     }
 
     /** How many events this listener has heard: read before looking at a state that {@link #awaitEvent} waits out. */
@@ -101,35 +96,8 @@ final class Handover implements AllServiceListener {
     /** Starts listening, then takes in the registrations there already are. */
     void open() {
         context.addServiceListener(this);
-        ServiceReference<?>[] all;
-        try {
-            all = context.getAllServiceReferences(null, null);
-        } catch (InvalidSyntaxException cannot) {
-            throw new IllegalStateException(cannot);
-        }
         synchronized (this) {
-            for (ServiceReference<?> reference : all == null ? new ServiceReference<?>[0] : all) {
-                Bundle bundle = reference.getBundle();
-                if (bundle != null) {
-                    index(reference, bundle);
-                }
-            }
-        }
-    }
-
-    private void index(ServiceReference<?> reference, Bundle bundle) {
-        ServiceSlot<?> slot = ServiceSlot.live(reference, bundle);
-        for (String type : (String[]) reference.getProperty(org.osgi.framework.Constants.OBJECTCLASS)) {
-            registered.computeIfAbsent(type, any -> new HashMap<>()).put(reference, slot);
-        }
-    }
-
-    private void unindex(ServiceReference<?> reference) {
-        for (String type : (String[]) reference.getProperty(org.osgi.framework.Constants.OBJECTCLASS)) {
-            Map<ServiceReference<?>, ServiceSlot<?>> ofType = registered.get(type);
-            if (ofType != null && ofType.remove(reference) != null && ofType.isEmpty()) {
-                registered.remove(type);
-            }
+            registered.takeInAll();
         }
     }
 
@@ -178,10 +146,7 @@ final class Handover implements AllServiceListener {
     public void serviceChanged(ServiceEvent event) {
         ServiceReference<?> reference = event.getServiceReference();
         if (event.getType() == ServiceEvent.UNREGISTERING) {
-            Object object = objects.remove(reference);
-            if (object != null && context != null) {
-                context.ungetService(reference);
-            }
+            registered.release(reference);
         }
         Bundle bundle = reference.getBundle();
         if (bundle == null || event.getType() == ServiceEvent.MODIFIED) {
@@ -193,13 +158,13 @@ final class Handover implements AllServiceListener {
         boolean awaited = unregistering && (changing.containsKey(id) || stoppingTransiently(bundle));
         synchronized (this) { // registered and awaited change in one step: a listing sees one or the other
             if (unregistering) {
-                unindex(reference);
+                registered.remove(reference);
                 if (awaited) {
                     changing.computeIfAbsent(id, any -> new Changing()).awaited
                             .putIfAbsent(ServiceSlot.keyOf(reference), ServiceSlot.awaited(reference, bundle));
                 }
             } else if (event.getType() == ServiceEvent.REGISTERED) {
-                index(reference, bundle);
+                registered.add(reference, bundle);
                 Changing now = changing.get(id);
                 if (now != null) {
                     now.awaited.remove(ServiceSlot.keyOf(reference));
@@ -261,7 +226,7 @@ final class Handover implements AllServiceListener {
                         return null;
                     }
                     if (plugin.getState() == Bundle.ACTIVE && !now.awaited.containsKey(service.key())) {
-                        return live(plugin, service.key()); // registered again, or (null) not offered any more
+                        return Registrations.live(plugin, service.key()); // again, or (null) not offered any more
                     }
                     long left = untilNanos - System.nanoTime();
                     if (left <= 0) {
@@ -300,34 +265,12 @@ final class Handover implements AllServiceListener {
                 + "' says why", null);
     }
 
-    /** The plugin's registration under {@code key} now, or null. */
-    @SuppressWarnings("unchecked")
-    static <S> ServiceReference<S> live(Bundle plugin, String key) {
-        ServiceReference<?>[] registered;
-        try {
-            registered = plugin.getRegisteredServices();
-        } catch (IllegalStateException uninstalled) {
-            return null;
-        }
-        if (registered != null) {
-            for (ServiceReference<?> reference : registered) {
-                if (key.equals(ServiceSlot.keyOf(reference))) {
-                    return (ServiceReference<S>) reference;
-                }
-            }
-        }
-        return null;
-    }
-
     /** The registrations of {@code type} now, and the awaited ones of changing plugins not registered again yet. */
     @SuppressWarnings("unchecked")
     synchronized <S> List<PluginService<S>> services(Class<S> type) {
         List<PluginService<S>> services = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        Map<ServiceReference<?>, ServiceSlot<?>> ofType = registered.getOrDefault(type.getName(), new HashMap<>());
-        // one unregistered while open() took in the registrations was indexed after its event: dropped here
-        ofType.values().removeIf(live -> live.reference.getBundle() == null);
-        for (ServiceSlot<?> live : ofType.values()) {
+        for (ServiceSlot<?> live : registered.of(type.getName())) {
             if (seen.add(live.plugin().getBundleId() + " " + live.key())) {
                 services.add((PluginService<S>) live);
             }
@@ -343,30 +286,14 @@ final class Handover implements AllServiceListener {
     }
 
     /** The service object for a call, got once per registration; null when it is gone. */
-    @SuppressWarnings("unchecked")
     <S> S object(ServiceReference<S> reference) {
-        Object object = objects.get(reference);
-        if (object == null && reference.getBundle() != null) {
-            object = context.getService(reference);
-            if (object != null && objects.putIfAbsent(reference, object) != null) {
-                context.ungetService(reference); // another call got it first: one use is kept per registration
-                object = objects.get(reference);
-            }
-            if (reference.getBundle() == null && objects.remove(reference) != null) {
-                context.ungetService(reference); // unregistered while it was got: not kept
-            }
-        }
-        return (S) object;
+        return registered.object(reference);
     }
 
     /** The calls are going away: waiting calls are refused, the service objects released. */
     synchronized void close() {
         closed = true;
         notifyAll();
-        objects.keySet().forEach(reference -> {
-            if (objects.remove(reference) != null) {
-                context.ungetService(reference);
-            }
-        });
+        registered.releaseAll();
     }
 }

@@ -213,7 +213,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
                     throw beingStopped(name, what);
                 }
                 reference = slot.reference != null && slot.reference.getBundle() != null ? slot.reference
-                        : Handover.live(plugin, slot.key());
+                        : Registrations.live(plugin, slot.key());
             }
             S object = reference == null ? null : handover.object(reference);
             if (object == null) {
