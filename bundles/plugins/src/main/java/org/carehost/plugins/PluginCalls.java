@@ -19,6 +19,15 @@ import org.osgi.framework.Bundle;
  * deadline, so that they finish on the old code before the new version starts; calls asked for meanwhile are refused
  * ({@link PluginCallException.Reason#REFUSED}, saying the plugin is being stopped or updated) and their callers'
  * policies apply (a validator's fail-open or fail-closed, the outbox's retries).
+ * <p>
+ * Calls to a plugin's <em>service</em> ({@link #call(PluginService, String, String, ServiceWork)}, for the services
+ * {@link #services(Class)} lists) are not refused during an update: while the plugin is being replaced (its stop is
+ * transient: {@code plugin:update}, the deploy folder's hot reload, a refresh), they are held, bounded by the call's
+ * deadline and by a bounded number of held calls per plugin, and run on the service the new version registers under
+ * the same {@link PluginService#key() key} (or the old version's again, if the update failed and it came back). If
+ * the plugin is stopped or uninstalled instead, or its new version does not offer the service within the deadline,
+ * the held call is refused saying so, and the caller's policy applies. A plain stop or uninstall refuses new calls at
+ * once, as above.
  */
 @ProviderType
 public interface PluginCalls {
@@ -44,4 +53,36 @@ public interface PluginCalls {
      * @since 1.3
      */
     boolean draining(Bundle plugin);
+
+    /**
+     * The services of {@code type} that plugins offer now, and those a plugin being updated offered before it stopped
+     * and has not registered again yet (a call to one of those waits for the new version). One entry per plugin and
+     * {@link PluginService#key() key}; in no particular order.
+     *
+     * @since 1.4
+     */
+    <S> List<PluginService<S>> services(Class<S> type);
+
+    /**
+     * Runs {@code work} on the plugin's service, as {@link #call(Bundle, String, String, Callable)} does; while the
+     * plugin is being updated, the call waits (at most the deadline for {@code kind}) for the new version's service
+     * and runs on it.
+     *
+     * @throws PluginCallException as {@link #call(Bundle, String, String, Callable)}; also {@code REFUSED} when the
+     *         plugin was stopped or uninstalled, when its new version did not offer the service within the deadline,
+     *         or when too many calls already wait for its new version, each message naming the plugin and what to do
+     * @since 1.4
+     */
+    <S, T> T call(PluginService<S> service, String kind, String what, ServiceWork<S, T> work)
+            throws PluginCallException;
+
+    /**
+     * What a call does with the plugin's service object.
+     *
+     * @since 1.4
+     */
+    @FunctionalInterface
+    interface ServiceWork<S, T> {
+        T call(S service) throws Exception;
+    }
 }

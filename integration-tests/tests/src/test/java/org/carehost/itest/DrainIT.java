@@ -10,12 +10,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import javax.inject.Inject;
@@ -24,6 +32,12 @@ import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
 import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
+import org.carehost.sdk.patient.HumanName;
+import org.carehost.sdk.patient.Identifier;
+import org.carehost.sdk.patient.Patient;
+import org.carehost.sdk.patient.PatientService;
+import org.carehost.sdk.resource.Stored;
+import org.carehost.sdk.resource.ValidationException;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -40,6 +54,10 @@ import org.osgi.framework.ServiceReference;
  * jar replacing v1's in the deploy folder, the hot reload) waits for it, a new call meanwhile is refused saying why,
  * the call in flight finishes on v1's code with its result, and then v2 serves. Every step waits for a state it can
  * see (the drain, the call's result, v2's greeting), never a time.
+ * <p>
+ * Updates under load lose nothing: while threads create patients without pause, a required (fail-closed) validator
+ * gating those creates is updated back and forth between its two versions; every create is stored and checked by one
+ * of the versions (none refused, none let through unchecked), and each version checked some.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -55,6 +73,13 @@ public class DrainIT {
 
     @Inject
     PluginCalls calls;
+
+    @Inject
+    PatientService patients;
+
+    private static final String VALIDATOR = "org.carehost.fixture.drainvalidator";
+    private static final int UPDATES = 4;
+    private static final int CREATORS = 4;
 
     @Configuration
     public Option[] config() throws IOException {
@@ -100,6 +125,85 @@ public class DrainIT {
             Await.until("deleting the file uninstalls the plugin", 20_000,
                     () -> context.getBundle(bundle.getBundleId()) == null);
         }
+    }
+
+    @Test
+    public void updatesUnderLoadLoseNoCreate() throws Exception {
+        PluginInfo installed = plugins.install(fixture("carehost-fixture-drain-validator-v1"));
+        Await.until("the validator is registered", 20_000, () -> Fixtures.hasService(context,
+                "(&(objectClass=org.carehost.sdk.plugin.Validator)(service.bundleid=" + installed.id() + "))"));
+        ExecutorService creators = Executors.newFixedThreadPool(CREATORS);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean updating = new AtomicBoolean();
+        Map<String, LongAdder> checkedBy = new ConcurrentHashMap<>();
+        LongAdder duringUpdates = new LongAdder();
+        LongAdder created = new LongAdder();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        try {
+            try {
+                patients.create(patient("Bad"));
+                fail("the validator gates creates: Bad is refused");
+            } catch (ValidationException expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().contains(VALIDATOR));
+            }
+            for (int i = 0; i < CREATORS; i++) {
+                creators.submit(() -> {
+                    while (!stop.get()) {
+                        boolean during = updating.get();
+                        try {
+                            Stored<Patient> stored = patients.createWithWarnings(patient("Drain"));
+                            created.increment();
+                            if (during) {
+                                duringUpdates.increment();
+                            }
+                            if (stored.warnings().size() != 1) {
+                                failures.add("a create was not checked once by the validator: " + stored.warnings());
+                            } else {
+                                String message = stored.warnings().get(0).message();
+                                checkedBy.computeIfAbsent(message.substring(message.lastIndexOf(' ') + 1),
+                                        version -> new LongAdder()).increment();
+                            }
+                        } catch (RuntimeException failed) {
+                            failures.add("a create failed: " + failed);
+                        }
+                    }
+                    return null;
+                });
+            }
+            Await.until("v1 checks creates", 30_000, () -> checked(checkedBy, "v1") > 0);
+            for (int update = 1; update <= UPDATES; update++) {
+                String version = update % 2 == 1 ? "v2" : "v1";
+                long before = checked(checkedBy, version);
+                long createdBefore = created.sum();
+                updating.set(true);
+                plugins.update(VALIDATOR, fixture("carehost-fixture-drain-validator-" + version));
+                updating.set(false);
+                Await.until(version + " checks creates after update " + update, 30_000,
+                        () -> checked(checkedBy, version) > before && created.sum() > createdBefore);
+            }
+        } finally {
+            stop.set(true);
+            creators.shutdown();
+            assertTrue("the creators stop", creators.awaitTermination(60, TimeUnit.SECONDS));
+            plugins.uninstall(String.valueOf(installed.id()));
+        }
+        assertTrue(failures.size() + " of " + created.sum() + " creates failed or went unchecked, first: "
+                + failures.stream().limit(3).toList(), failures.isEmpty());
+        assertTrue("creates ran while the plugin was being updated", duringUpdates.sum() > 0);
+        assertTrue("v1 checked creates: " + checkedBy, checked(checkedBy, "v1") > 0);
+        assertTrue("v2 checked creates: " + checkedBy, checked(checkedBy, "v2") > 0);
+        assertEquals("no other version checked any: " + checkedBy, 2, checkedBy.size());
+    }
+
+    private static long checked(Map<String, LongAdder> checkedBy, String version) {
+        LongAdder count = checkedBy.get(version);
+        return count == null ? 0 : count.sum();
+    }
+
+    private static Patient patient(String family) {
+        return Patient.builder().addName(HumanName.official(family + UUID.randomUUID().toString().substring(0, 6), "Up"))
+                .addIdentifier(Identifier.mrn("urn:carehost:test:mrn", "D-" + UUID.randomUUID()))
+                .birthDate(LocalDate.of(1980, 1, 2)).build();
     }
 
     /** Copy beside the folder, then rename in, so the watcher never sees half a file. */

@@ -10,20 +10,17 @@ import org.carehost.context.ContextBinder;
 import org.carehost.context.Tenants;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
+import org.carehost.plugins.PluginService;
 import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.plugin.Validator;
 import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.carehost.security.PluginLimits;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The plugins' validators before a write: every {@link Validator} service of the resource's type whose plugin is
@@ -31,6 +28,10 @@ import org.osgi.util.tracker.ServiceTracker;
  * {@link PluginCalls} (deadline, counters, quarantine) in the call's care context. A validator that throws or
  * overruns fails open or closed: the policy file's entry for the plugin in this tenant, else for the plugin, else
  * the plugin's own {@link Validator#REQUIRED} property (default required, so fail-closed).
+ * <p>
+ * The validators are {@link PluginCalls#services(Class)}: while a validator's plugin is being updated (or hot
+ * reloaded), its validator is still listed, and the call to it waits for the new version and runs on it, so no write
+ * slips through unvalidated in between, and none is refused because of the update itself.
  */
 @Component(service = Validation.class)
 public final class Validation {
@@ -39,30 +40,16 @@ public final class Validation {
     private final PluginLimits limits;
     private final Tenants tenants;
     private final ContextBinder binder;
-    private final ServiceTracker<Validator<?>, Validator<?>> validators;
-    private final Map<ServiceReference<?>, Class<?>> types = new ConcurrentHashMap<>();
+    /** Each validator's resource type, by service id (an awaited validator keeps its old version's). */
+    private final Map<Long, Class<?>> types = new ConcurrentHashMap<>();
 
     @Activate
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Validation(BundleContext context, @Reference PluginCalls calls, @Reference PluginLimits limits,
-            @Reference Tenants tenants, @Reference ContextBinder binder) {
+    public Validation(@Reference PluginCalls calls, @Reference PluginLimits limits, @Reference Tenants tenants,
+            @Reference ContextBinder binder) {
         this.calls = calls;
         this.limits = limits;
         this.tenants = tenants;
         this.binder = binder;
-        this.validators = new ServiceTracker(context, Validator.class, null) {
-            @Override
-            public void removedService(ServiceReference reference, Object service) {
-                types.remove(reference);
-                super.removedService(reference, service);
-            }
-        };
-        validators.open(true);
-    }
-
-    @Deactivate
-    void deactivate() {
-        validators.close();
     }
 
     /** What the validators said of one write: errors reject it, warnings go back with it, the audit names each. */
@@ -87,25 +74,26 @@ public final class Validation {
         List<ValidationIssue> errors = new ArrayList<>();
         List<ValidationIssue> warnings = new ArrayList<>();
         List<String> verdicts = new ArrayList<>();
-        for (ServiceReference<Validator<?>> reference : ordered()) {
-            Bundle plugin = reference.getBundle();
-            Validator<?> validator = plugin == null ? null : validators.getService(reference);
-            if (validator == null || !tenants.isEnabled(String.valueOf(plugin.getSymbolicName()), context.tenant())) {
+        for (PluginService<Validator<?>> reference : ordered()) {
+            Bundle plugin = reference.plugin();
+            if (!tenants.isEnabled(String.valueOf(plugin.getSymbolicName()), context.tenant())) {
                 continue;
             }
             String name = plugin.getSymbolicName() + " " + plugin.getVersion();
             try {
-                if (!type.equals(typeOf(reference, plugin, validator))) {
+                if (!type.equals(typeOf(reference, plugin))) {
                     continue;
                 }
-                @SuppressWarnings("unchecked")
-                Validator<T> typed = (Validator<T>) validator;
-                List<ValidationIssue> issues = calls.call(plugin, "validator", "Validator.validate", () -> {
+                String[] ran = new String[1];
+                List<ValidationIssue> issues = calls.call(reference, "validator", "Validator.validate", validator -> {
+                    ran[0] = plugin.getSymbolicName() + " " + plugin.getVersion(); // the version that ran it
+                    @SuppressWarnings("unchecked")
+                    Validator<T> typed = (Validator<T>) validator;
                     try (ContextBinder.Binding bound = binder.bind(context)) {
                         return typed.validate(resource);
                     }
                 });
-                verdicts.add(name + "=" + sort(plugin.getSymbolicName(), issues, errors, warnings));
+                verdicts.add(ran[0] + "=" + sort(plugin.getSymbolicName(), issues, errors, warnings));
             } catch (PluginCallException | RuntimeException failed) {
                 boolean open = failsOpen(reference, plugin, context.tenant());
                 String reason = failed instanceof PluginCallException call ? call.reason().name().toLowerCase()
@@ -148,22 +136,21 @@ public final class Validation {
         return (bad > 0 ? "rejected" : "warnings") + " [" + String.join("; ", paths) + "]";
     }
 
-    private Class<?> typeOf(ServiceReference<?> reference, Bundle plugin, Validator<?> validator)
-            throws PluginCallException {
-        Class<?> known = types.get(reference);
+    private Class<?> typeOf(PluginService<Validator<?>> reference, Bundle plugin) throws PluginCallException {
+        Class<?> known = types.get(reference.serviceId());
         if (known == null) {
-            known = calls.call(plugin, "validator", "Validator.resourceType", validator::resourceType);
+            known = calls.call(reference, "validator", "Validator.resourceType", Validator::resourceType);
             if (known == null) {
                 throw new IllegalStateException("its resourceType() returned null");
             }
-            types.put(reference, known);
+            types.put(reference.serviceId(), known);
         }
         return known;
     }
 
-    private boolean failsOpen(ServiceReference<?> reference, Bundle plugin, String tenant) {
+    private boolean failsOpen(PluginService<?> reference, Bundle plugin, String tenant) {
         return limits.validatorFailsOpen(String.valueOf(plugin.getSymbolicName()), tenant)
-                .orElseGet(() -> Boolean.FALSE.equals(required(reference.getProperty(Validator.REQUIRED))));
+                .orElseGet(() -> Boolean.FALSE.equals(required(reference.property(Validator.REQUIRED))));
     }
 
     private static Boolean required(Object property) {
@@ -173,18 +160,18 @@ public final class Validation {
         return property == null ? Boolean.TRUE : !"false".equalsIgnoreCase(String.valueOf(property).trim());
     }
 
-    private List<ServiceReference<Validator<?>>> ordered() {
-        ServiceReference<Validator<?>>[] references = validators.getServiceReferences();
-        if (references == null) {
-            return List.of();
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private List<PluginService<Validator<?>>> ordered() {
+        List<PluginService<Validator<?>>> list = new ArrayList<>((List) calls.services(Validator.class));
+        list.sort(Comparator.<PluginService<Validator<?>>>comparingInt(r -> ranking(r)).reversed()
+                .thenComparingLong(PluginService::serviceId));
+        if (types.size() > list.size()) { // forget the types of validators gone (an update registers new ids)
+            types.keySet().retainAll(list.stream().map(PluginService::serviceId).toList());
         }
-        List<ServiceReference<Validator<?>>> list = new ArrayList<>(List.of(references));
-        list.sort(Comparator.<ServiceReference<Validator<?>>>comparingInt(r -> ranking(r)).reversed()
-                .thenComparingLong(r -> (Long) r.getProperty(Constants.SERVICE_ID)));
         return list;
     }
 
-    private static int ranking(ServiceReference<?> reference) {
-        return reference.getProperty(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
+    private static int ranking(PluginService<?> reference) {
+        return reference.property(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
     }
 }

@@ -21,10 +21,12 @@ import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCallException.Reason;
 import org.carehost.plugins.PluginCallStats;
 import org.carehost.plugins.PluginCalls;
+import org.carehost.plugins.PluginService;
 import org.carehost.security.PluginLimits;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -45,6 +47,9 @@ import org.osgi.service.component.annotations.Reference;
  * the plugin's longest deadline has passed (a call is interrupted at its deadline, so only code ignoring interruption
  * outlives it); {@code STOPPED} ends the drain. A plugin being quarantined is not waited for (its calls are cut at their
  * deadlines, and the thread quarantining it may be one of its callers), nor is the call the stop comes from.
+ * <p>
+ * Calls to a plugin's service ({@link #call(PluginService, String, String, ServiceWork)}) are not refused during an
+ * update's drain: {@link Handover} holds them until the new version registers the service again, then they run on it.
  */
 @Component(service = PluginCalls.class)
 public final class PluginCallsImpl implements PluginCalls, SynchronousBundleListener {
@@ -63,6 +68,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
     /** On a pool thread, the bundle id of the plugin it is calling. */
     private final ThreadLocal<Long> callingInto = new ThreadLocal<>();
     private final BundleContext context;
+    private final Handover handover;
     private final ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), work -> {
                 Thread thread = new Thread(work, "carehost-plugin-call-" + threadNumber.incrementAndGet());
@@ -74,20 +80,35 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
     public PluginCallsImpl(BundleContext context, @Reference PluginLimits limits) {
         this.limits = limits;
         this.context = context;
+        this.handover = new Handover(context);
+        handover.open();
         context.addBundleListener(this);
     }
 
     /** Without a framework (unit tests): {@link #bundleChanged} is called by the test. */
     PluginCallsImpl(PluginLimits limits) {
+        this(limits, null, Handover.MAX_HELD_PER_PLUGIN);
+    }
+
+    /** Without a framework (unit tests), with the test's bundle context for the services. */
+    PluginCallsImpl(PluginLimits limits, BundleContext services, int maxHeld) {
         this.limits = limits;
         this.context = null;
+        this.handover = new Handover(services, maxHeld);
+    }
+
+    /** The unit tests' way to post service events. */
+    Handover handover() {
+        return handover;
     }
 
     @Deactivate
     void deactivate() {
         if (context != null) {
             context.removeBundleListener(this);
+            context.removeServiceListener(handover);
         }
+        handover.close();
         pool.shutdownNow();
     }
 
@@ -95,11 +116,19 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
     public void bundleChanged(BundleEvent event) {
         Bundle bundle = event.getBundle();
         switch (event.getType()) {
-            case BundleEvent.STOPPING -> drain(bundle);
-            case BundleEvent.STOPPED, BundleEvent.UNINSTALLED -> draining.remove(bundle.getBundleId());
-            default -> {
-                // nothing to do
+            case BundleEvent.STOPPING -> {
+                handover.bundleChanged(event); // first: a transient stop's drain holds service calls, not refuses them
+                drain(bundle);
             }
+            case BundleEvent.STOPPED, BundleEvent.STARTED, BundleEvent.UNINSTALLED -> {
+                // first: the calls that handover wakes see the drain over; but a STARTED posted once the framework
+                // let go of the bundle may come after the next STOPPING (a refresh), whose drain it must not end
+                if (event.getType() != BundleEvent.STARTED || bundle.getState() == Bundle.ACTIVE) {
+                    draining.remove(bundle.getBundleId());
+                }
+                handover.bundleChanged(event);
+            }
+            default -> handover.bundleChanged(event);
         }
     }
 
@@ -144,6 +173,97 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
 
     @Override
     public <T> T call(Bundle plugin, String kind, String what, Callable<T> work) throws PluginCallException {
+        try {
+            return run(plugin, kind, what, work, false);
+        } catch (DrainStarted cannot) {
+            throw new IllegalStateException(cannot); // only when asked to hold
+        }
+    }
+
+    @Override
+    public <S> List<PluginService<S>> services(Class<S> type) {
+        return handover.services(type);
+    }
+
+    @Override
+    public <S, T> T call(PluginService<S> service, String kind, String what, ServiceWork<S, T> work)
+            throws PluginCallException {
+        if (!(service instanceof ServiceSlot<S> slot)) {
+            throw new IllegalArgumentException("not a service from PluginCalls.services: " + service);
+        }
+        Bundle plugin = slot.plugin();
+        String name = String.valueOf(plugin.getSymbolicName());
+        long until = System.nanoTime() + limits.deadline(plugin, kind).toNanos();
+        while (true) {
+            long seen = handover.events();
+            ServiceReference<S> reference;
+            try {
+                reference = handover.awaitNewVersion(slot, until, kind, what);
+            } catch (PluginCallException refused) {
+                refusedUnrun(plugin, name);
+                throw refused;
+            }
+            if (reference == null) { // not being updated (or no longer): the live registration, if there is one
+                if (draining.contains(plugin.getBundleId())) {
+                    if (Handover.transientStop(plugin) && System.nanoTime() < until) {
+                        awaitEvent(seen, until, plugin, name, what); // between two states of an update: look again
+                        continue;
+                    }
+                    refusedUnrun(plugin, name); // a plain stop's drain: refused, as any call
+                    throw beingStopped(name, what);
+                }
+                reference = slot.reference != null && slot.reference.getBundle() != null ? slot.reference
+                        : Registrations.live(plugin, slot.key());
+            }
+            S object = reference == null ? null : handover.object(reference);
+            if (object == null) {
+                if (handover.changing(plugin) && plugin.getState() != Bundle.ACTIVE
+                        && (reference == null || reference.getBundle() == null) && System.nanoTime() < until) {
+                    continue; // unregistered by an update since: wait (on the monitor) for the new version
+                }
+                refusedUnrun(plugin, name);
+                throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it no "
+                        + "longer offers " + slot.key() + " (stopped, uninstalled, or its new version does not have "
+                        + "it); 'plugin:why " + name + "' says why", null);
+            }
+            try {
+                return run(plugin, kind, what, () -> work.call(object), true);
+            } catch (DrainStarted stopping) {
+                // an update's stop began between the look and the call: held for the new version on the next turn
+            }
+        }
+    }
+
+    private void awaitEvent(long seen, long until, Bundle plugin, String name, String what)
+            throws PluginCallException {
+        try {
+            handover.awaitEvent(seen, until);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            refusedUnrun(plugin, name);
+            throw new PluginCallException(name, Reason.REFUSED, "the call into " + name + " (" + what + ") was "
+                    + "abandoned while the plugin was being updated: the calling thread was interrupted", interrupted);
+        }
+    }
+
+    /** A service call refused before it reached {@link #run}: counted as a call and a failure, as a refused run is. */
+    private void refusedUnrun(Bundle plugin, String name) {
+        Counters counter = counters.computeIfAbsent(plugin.getBundleId(), id -> new Counters(id, name));
+        counter.calls.increment();
+        counter.failures.increment();
+    }
+
+    /** Thrown by {@link #run} instead of refusing, when the caller holds calls for a plugin's new version. */
+    private static final class DrainStarted extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        DrainStarted() {
+            super(null, null, false, false);
+        }
+    }
+
+    private <T> T run(Bundle plugin, String kind, String what, Callable<T> work, boolean holdable)
+            throws PluginCallException, DrainStarted {
         String name = String.valueOf(plugin.getSymbolicName());
         Counters counter = counters.computeIfAbsent(plugin.getBundleId(), id -> new Counters(id, name));
         counter.calls.increment();
@@ -161,10 +281,12 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         }
         if (draining.contains(plugin.getBundleId())) { // checked once counted running: a drain starting now waits for it
             ended(counter);
+            if (holdable && (handover.changing(plugin) || Handover.transientStop(plugin))) {
+                counter.calls.decrement(); // not a call: counted when it runs on the new version
+                throw new DrainStarted();
+            }
             counter.failures.increment();
-            throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it is being "
-                    + "stopped or updated, and the calls into it still in flight are finishing first; call again once "
-                    + "it is active", null);
+            throw beingStopped(name, what);
         }
         FutureTask<T> future = new FutureTask<>(() -> measured(counter, work));
         try {
@@ -209,6 +331,12 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         } finally {
             counter.latency(System.nanoTime() - started);
         }
+    }
+
+    private static PluginCallException beingStopped(String name, String what) {
+        return new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it is being "
+                + "stopped or updated, and the calls into it still in flight are finishing first; call again once "
+                + "it is active", null);
     }
 
     private void overran(Bundle plugin, String name, String kind, Duration deadline, Counters counter) {

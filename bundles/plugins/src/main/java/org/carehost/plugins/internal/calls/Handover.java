@@ -1,0 +1,299 @@
+package org.carehost.plugins.internal.calls;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.carehost.plugins.PluginCallException;
+import org.carehost.plugins.PluginCallException.Reason;
+import org.carehost.plugins.PluginService;
+import org.osgi.framework.AllServiceListener;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/**
+ * Plugins' services across their updates: which plugins are being replaced, and holding calls to their services until
+ * the new version offers them again. Decided from the framework's events and states, never from a timer:
+ * <ul>
+ * <li>A plugin whose stop is <em>transient</em> ({@code STOPPING} while it is still persistently started: an update
+ * — {@code plugin:update}, the deploy folder's hot reload — or a refresh) is <em>changing</em> from then on. A plain
+ * stop ({@code plugin:stop}, a quarantine) or an uninstall clears the persistent flag before {@code STOPPING}: those
+ * are not handovers, and calls are refused as before.</li>
+ * <li>Each service it unregisters while changing is remembered (key and properties, {@link ServiceSlot}) as
+ * <em>awaited</em>; its registration again under the same key (by the new version, or by the old one if the update
+ * failed and the framework restarted it) ends the wait for that key. The plugin stops changing once it is active with
+ * nothing awaited, or when it is stopped for good or uninstalled.</li>
+ * <li>A call to a changing plugin's service waits on this object's monitor (each of those events notifies it), at
+ * most until its own deadline; at most {@value #MAX_HELD_PER_PLUGIN} calls wait per plugin. A call whose deadline
+ * passes while the plugin is at rest (active without the service, or not active and not starting or stopping) ends
+ * the wait for that key — the new version does not offer it — so later calls are not held for it again.</li>
+ * </ul>
+ * The registrations it has heard of, and the service objects the calls use, are {@link Registrations}.
+ */
+final class Handover implements AllServiceListener {
+
+    /** Calls held per plugin while it is being updated; each holds its caller's thread. */
+    static final int MAX_HELD_PER_PLUGIN = 512;
+
+    /** One changing plugin: the keys of the services it is expected to register again, and the calls held. */
+    private static final class Changing {
+        final Map<String, ServiceSlot<?>> awaited = new HashMap<>();
+        int held;
+    }
+
+    private final BundleContext context;
+    private final int maxHeld;
+    /** Guarded by {@code this} for changes; read without it on the calls' fast path. */
+    private final Map<Long, Changing> changing = new ConcurrentHashMap<>();
+    /** Changed under this object's lock, with {@link #changing}: a registration moves to awaited in one step. */
+    private final Registrations registered;
+    private boolean closed;
+    /** Bundle and service events heard (guarded by {@code this}), for {@link #awaitEvent}. */
+    private long events;
+
+    Handover(BundleContext context) {
+        this(context, MAX_HELD_PER_PLUGIN);
+    }
+
+    /** With another bound on the calls held per plugin (unit tests). */
+    Handover(BundleContext context, int maxHeld) {
+        this.context = context;
+        this.maxHeld = maxHeld;
+        this.registered = new Registrations(context);
+    }
+
+    /** How many events this listener has heard: read before looking at a state that {@link #awaitEvent} waits out. */
+    synchronized long events() {
+        return events;
+    }
+
+    /**
+     * Waits until an event after the {@code seen}-th, at most until {@code untilNanos}: a call that found a plugin
+     * between two of its states (its drain's mark still set, no update recorded yet) looks again after the next one.
+     */
+    synchronized void awaitEvent(long seen, long untilNanos) throws InterruptedException {
+        long left;
+        while (events == seen && !closed && (left = untilNanos - System.nanoTime()) > 0) {
+            wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        }
+    }
+
+    /** How many calls wait for the plugin's new version now. */
+    synchronized int held(Bundle plugin) {
+        Changing now = changing.get(plugin.getBundleId());
+        return now == null ? 0 : now.held;
+    }
+
+    /** Starts listening, then takes in the registrations there already are. */
+    void open() {
+        context.addServiceListener(this);
+        synchronized (this) {
+            registered.takeInAll();
+        }
+    }
+
+    /** Whether the plugin is being replaced and calls to its services wait for the new version. */
+    boolean changing(Bundle plugin) {
+        return changing.containsKey(plugin.getBundleId()) || stoppingTransiently(plugin);
+    }
+
+    /**
+     * In a transient stop now, whether or not its {@code STOPPING} has reached this listener yet (the service runtime,
+     * another listener, may be taking its services down first).
+     */
+    private static boolean stoppingTransiently(Bundle plugin) {
+        return plugin.getState() == Bundle.STOPPING && transientStop(plugin);
+    }
+
+    /** Called by the (synchronous) bundle listener before the drain. */
+    synchronized void bundleChanged(BundleEvent event) {
+        Bundle bundle = event.getBundle();
+        long id = bundle.getBundleId();
+        switch (event.getType()) {
+            case BundleEvent.STOPPING -> {
+                if (transientStop(bundle)) {
+                    changing.computeIfAbsent(id, any -> new Changing());
+                } else {
+                    changing.remove(id); // stopped for good: nothing new is coming
+                }
+            }
+            case BundleEvent.STARTED -> {
+                Changing now = changing.get(id);
+                // the framework posts STARTED after letting go of the bundle: a refresh may be stopping it again
+                if (now != null && now.awaited.isEmpty() && bundle.getState() == Bundle.ACTIVE) {
+                    changing.remove(id);
+                }
+            }
+            case BundleEvent.UNINSTALLED -> changing.remove(id);
+            default -> {
+                return;
+            }
+        }
+        events++;
+        notifyAll();
+    }
+
+    @Override
+    public void serviceChanged(ServiceEvent event) {
+        ServiceReference<?> reference = event.getServiceReference();
+        if (event.getType() == ServiceEvent.UNREGISTERING) {
+            registered.release(reference);
+        }
+        Bundle bundle = reference.getBundle();
+        if (bundle == null || event.getType() == ServiceEvent.MODIFIED) {
+            return; // a modified registration keeps its key; its properties are read from it
+        }
+        long id = bundle.getBundleId();
+        boolean unregistering = event.getType() == ServiceEvent.UNREGISTERING;
+        // the service runtime may take the services down before this bundle's listener hears STOPPING
+        boolean awaited = unregistering && (changing.containsKey(id) || stoppingTransiently(bundle));
+        synchronized (this) { // registered and awaited change in one step: a listing sees one or the other
+            if (unregistering) {
+                registered.remove(reference);
+                if (awaited) {
+                    changing.computeIfAbsent(id, any -> new Changing()).awaited
+                            .putIfAbsent(ServiceSlot.keyOf(reference), ServiceSlot.awaited(reference, bundle));
+                }
+            } else if (event.getType() == ServiceEvent.REGISTERED) {
+                registered.add(reference, bundle);
+                Changing now = changing.get(id);
+                if (now != null) {
+                    now.awaited.remove(ServiceSlot.keyOf(reference));
+                    if (now.awaited.isEmpty() && bundle.getState() == Bundle.ACTIVE) {
+                        changing.remove(id);
+                    }
+                }
+            }
+            events++;
+            notifyAll();
+        }
+    }
+
+    /** An update or refresh stops a plugin without clearing its persistent start; a plain stop or uninstall clears it. */
+    static boolean transientStop(Bundle bundle) {
+        BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
+        return level != null && level.isPersistentlyStarted();
+    }
+
+    /**
+     * While the plugin is changing, waits until the service under the slot's key is registered again, then returns
+     * that registration; returns null at once (or once the change is over some other way) when the plugin is not
+     * changing: the caller then calls the live registration, if any.
+     *
+     * @throws PluginCallException REFUSED when too many calls wait already, when the deadline passed, or when the
+     *         calls are shutting down
+     */
+    <S> ServiceReference<S> awaitNewVersion(ServiceSlot<S> service, long untilNanos, String kind, String what)
+            throws PluginCallException {
+        Bundle plugin = service.plugin();
+        long id = plugin.getBundleId();
+        if (!changing(plugin)) {
+            return null;
+        }
+        String name = String.valueOf(plugin.getSymbolicName());
+        synchronized (this) {
+            Changing waitingOn = changing.get(id);
+            if (waitingOn == null) {
+                if (!stoppingTransiently(plugin)) {
+                    return null;
+                }
+                waitingOn = new Changing(); // its STOPPING is on its way to this listener
+                changing.put(id, waitingOn);
+            }
+            if (waitingOn.held >= maxHeld) {
+                throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it is "
+                        + "being updated and " + maxHeld + " calls already wait for its new version; call "
+                        + "again once 'plugin:list' shows it ACTIVE ('plugin:top " + name + "' shows its calls)", null);
+            }
+            waitingOn.held++;
+            try {
+                while (true) {
+                    if (closed) {
+                        throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what
+                                + "): the container's plugin calls are shutting down", null);
+                    }
+                    Changing now = changing.get(id);
+                    if (now == null) {
+                        return null;
+                    }
+                    if (plugin.getState() == Bundle.ACTIVE && !now.awaited.containsKey(service.key())) {
+                        return Registrations.live(plugin, service.key()); // again, or (null) not offered any more
+                    }
+                    long left = untilNanos - System.nanoTime();
+                    if (left <= 0) {
+                        throw waitedInVain(now, plugin, name, service.key(), kind, what);
+                    }
+                    wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new PluginCallException(name, Reason.REFUSED, "the call into " + name + " (" + what + ") was "
+                        + "abandoned while it waited for the plugin's new version: the calling thread was interrupted",
+                        interrupted);
+            } finally {
+                waitingOn.held--;
+            }
+        }
+    }
+
+    /** The deadline passed: at rest without the service, the wait for that key ends here for every later call too. */
+    private PluginCallException waitedInVain(Changing now, Bundle plugin, String name, String key, String kind,
+            String what) {
+        int state = plugin.getState();
+        boolean atRest = state != Bundle.STARTING && state != Bundle.STOPPING;
+        if (atRest && state == Bundle.ACTIVE) {
+            now.awaited.remove(key);
+            if (now.awaited.isEmpty()) {
+                changing.remove(plugin.getBundleId());
+            }
+        } else if (atRest) {
+            changing.remove(plugin.getBundleId());
+        }
+        notifyAll();
+        return new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it was being "
+                + "updated, and " + (state == Bundle.ACTIVE ? "its new version did not offer " + key
+                        : "it was not active again") + " within the " + kind + " deadline; 'plugin:why " + name
+                + "' says why", null);
+    }
+
+    /** The registrations of {@code type} now, and the awaited ones of changing plugins not registered again yet. */
+    @SuppressWarnings("unchecked")
+    synchronized <S> List<PluginService<S>> services(Class<S> type) {
+        List<PluginService<S>> services = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (ServiceSlot<?> live : registered.of(type.getName())) {
+            if (seen.add(live.plugin().getBundleId() + " " + live.key())) {
+                services.add((PluginService<S>) live);
+            }
+        }
+        for (Changing plugin : changing.values()) {
+            for (ServiceSlot<?> slot : plugin.awaited.values()) {
+                if (slot.offers(type.getName()) && seen.add(slot.plugin().getBundleId() + " " + slot.key())) {
+                    services.add((PluginService<S>) slot);
+                }
+            }
+        }
+        return services;
+    }
+
+    /** The service object for a call, got once per registration; null when it is gone. */
+    <S> S object(ServiceReference<S> reference) {
+        return registered.object(reference);
+    }
+
+    /** The calls are going away: waiting calls are refused, the service objects released. */
+    synchronized void close() {
+        closed = true;
+        notifyAll();
+        registered.releaseAll();
+    }
+}

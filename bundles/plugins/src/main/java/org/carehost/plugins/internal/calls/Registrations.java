@@ -1,0 +1,120 @@
+package org.carehost.plugins.internal.calls;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * The registrations {@link Handover} has heard of, by object class, and the service objects calls use. The framework
+ * drops a registration from its registry before it posts {@code UNREGISTERING}, so a service read from the registry
+ * would be neither registered nor awaited in between; {@link Handover} changes this index under its own lock, together
+ * with its awaited services, so a listing sees one or the other. Not thread-safe but for the objects: the caller locks.
+ */
+final class Registrations {
+
+    private final BundleContext context;
+    private final Map<String, Map<ServiceReference<?>, ServiceSlot<?>>> byType = new HashMap<>();
+    private final Map<ServiceReference<?>, Object> objects = new ConcurrentHashMap<>();
+
+    Registrations(BundleContext context) {
+        this.context = context;
+    }
+
+    /** Takes in every registration there is (once listening, so that none is missed). */
+    void takeInAll() {
+        ServiceReference<?>[] all;
+        try {
+            all = context.getAllServiceReferences(null, null);
+        } catch (InvalidSyntaxException cannot) {
+            throw new IllegalStateException(cannot);
+        }
+        for (ServiceReference<?> reference : all == null ? new ServiceReference<?>[0] : all) {
+            Bundle bundle = reference.getBundle();
+            if (bundle != null) {
+                add(reference, bundle);
+            }
+        }
+    }
+
+    void add(ServiceReference<?> reference, Bundle bundle) {
+        ServiceSlot<?> slot = ServiceSlot.live(reference, bundle);
+        for (String type : (String[]) reference.getProperty(Constants.OBJECTCLASS)) {
+            byType.computeIfAbsent(type, any -> new HashMap<>()).put(reference, slot);
+        }
+    }
+
+    void remove(ServiceReference<?> reference) {
+        for (String type : (String[]) reference.getProperty(Constants.OBJECTCLASS)) {
+            Map<ServiceReference<?>, ServiceSlot<?>> ofType = byType.get(type);
+            if (ofType != null && ofType.remove(reference) != null && ofType.isEmpty()) {
+                byType.remove(type);
+            }
+        }
+    }
+
+    /** The live registrations under {@code type}. */
+    List<ServiceSlot<?>> of(String type) {
+        Map<ServiceReference<?>, ServiceSlot<?>> ofType = byType.get(type);
+        if (ofType == null) {
+            return List.of();
+        }
+        // one unregistered while takeInAll() read the registry was added after its event: dropped here
+        ofType.values().removeIf(live -> live.reference.getBundle() == null);
+        return new ArrayList<>(ofType.values());
+    }
+
+    /** The plugin's registration under {@code key} now, or null. */
+    @SuppressWarnings("unchecked")
+    static <S> ServiceReference<S> live(Bundle plugin, String key) {
+        ServiceReference<?>[] registered;
+        try {
+            registered = plugin.getRegisteredServices();
+        } catch (IllegalStateException uninstalled) {
+            return null;
+        }
+        if (registered != null) {
+            for (ServiceReference<?> reference : registered) {
+                if (key.equals(ServiceSlot.keyOf(reference))) {
+                    return (ServiceReference<S>) reference;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The service object for a call, got once per registration; null when it is gone. */
+    @SuppressWarnings("unchecked")
+    <S> S object(ServiceReference<S> reference) {
+        Object object = objects.get(reference);
+        if (object == null && reference.getBundle() != null) {
+            object = context.getService(reference);
+            if (object != null && objects.putIfAbsent(reference, object) != null) {
+                context.ungetService(reference); // another call got it first: one use is kept per registration
+                object = objects.get(reference);
+            }
+            if (reference.getBundle() == null && objects.remove(reference) != null) {
+                context.ungetService(reference); // unregistered while it was got: not kept
+            }
+        }
+        return (S) object;
+    }
+
+    /** The registration is going: its object, if one was got, is given back. */
+    void release(ServiceReference<?> reference) {
+        if (objects.remove(reference) != null && context != null) {
+            context.ungetService(reference);
+        }
+    }
+
+    void releaseAll() {
+        objects.keySet().forEach(this::release);
+    }
+}

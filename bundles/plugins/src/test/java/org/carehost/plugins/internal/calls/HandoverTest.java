@@ -1,0 +1,343 @@
+package org.carehost.plugins.internal.calls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import org.carehost.plugins.PluginCallException;
+import org.carehost.plugins.PluginCallException.Reason;
+import org.carehost.plugins.PluginService;
+import org.carehost.security.PluginLimits;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Version;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/**
+ * Calls to a plugin's service across its update, on a framework of fakes driven by the events a real one posts: a call
+ * during an update's stop is held and runs on the new version's service; a plain stop and an uninstall give a clear
+ * refusal; the bound on held calls and the deadline give clear refusals naming the plugin and what to do.
+ */
+class HandoverTest {
+
+    private static final AtomicLong SERVICE_IDS = new AtomicLong(100);
+
+    private final List<FakeService> registry = new CopyOnWriteArrayList<>();
+    private final PluginLimits limits = new PluginLimits() {
+        @Override
+        public Duration deadline(Bundle plugin, String kind) {
+            return kind.equals("notifier") ? Duration.ofSeconds(3) : Duration.ofSeconds(30);
+        }
+
+        @Override
+        public long overrunsBeforeQuarantine(Bundle plugin) {
+            return 0;
+        }
+
+        @Override
+        public Optional<Boolean> validatorFailsOpen(String symbolicName, String tenant) {
+            return Optional.empty();
+        }
+
+        @Override
+        public long pluginDataBytes(String symbolicName) {
+            return 0;
+        }
+
+        @Override
+        public void quarantine(Bundle plugin, String because) {
+        }
+
+        @Override
+        public Optional<String> quarantined(Bundle plugin) {
+            return Optional.empty();
+        }
+    };
+    private final PluginCallsImpl calls = new PluginCallsImpl(limits, context(), 2);
+
+    @AfterEach
+    void stop() {
+        calls.deactivate();
+    }
+
+    @Test
+    void aCallDuringAnUpdateIsHeldAndRunsOnTheNewVersion() throws Exception {
+        FakePlugin plugin = new FakePlugin(21, "org.example.validator");
+        FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
+        PluginService<Supplier> service = only(calls.services(Supplier.class));
+        assertEquals("v1", calls.call(service, "workflow", "get", Supplier::get));
+
+        // plugin:update: STOPPING while still persistently started, then its services go
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        unregister(v1);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        PluginService<Supplier> awaited = only(calls.services(Supplier.class));
+        assertTrue(awaited.awaitingNewVersion(), "the validator is still listed while it is replaced");
+        assertEquals(v1.id, awaited.serviceId());
+        CompletableFuture<Object> held = call(awaited);
+        CompletableFuture<Object> heldToo = call(service); // listed before the update: held all the same
+        await(() -> calls.handover().held(plugin.bundle) == 2);
+
+        plugin.state = Bundle.STARTING;
+        register(plugin, "org.example.Check", () -> "v2");
+        plugin.state = Bundle.ACTIVE;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle));
+        assertEquals("v2", held.get(10, TimeUnit.SECONDS));
+        assertEquals("v2", heldToo.get(10, TimeUnit.SECONDS));
+        assertTrue(!calls.handover().changing(plugin.bundle));
+        assertEquals(2, calls.stats().get(0).calls() - 1, "each held call counted once, when it ran");
+        assertEquals(0, calls.stats().get(0).failures());
+    }
+
+    @Test
+    void aFailedUpdateBringsTheOldVersionBackAndHeldCallsRunOnIt() throws Exception {
+        FakePlugin plugin = new FakePlugin(22, "org.example.back");
+        FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        unregister(v1);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        CompletableFuture<Object> held = call(only(calls.services(Supplier.class)));
+        await(() -> calls.handover().held(plugin.bundle) == 1);
+        register(plugin, "org.example.Check", () -> "v1 again"); // the framework restarts the old revision
+        plugin.state = Bundle.ACTIVE;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle));
+        assertEquals("v1 again", held.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aStartedPostedAfterTheNextStoppingDoesNotEndThatStop() throws Exception {
+        // The framework posts STARTED after letting go of the bundle: a refresh may already be stopping it again.
+        FakePlugin plugin = new FakePlugin(26, "org.example.refreshed");
+        FakeService v2 = register(plugin, "org.example.Check", () -> "v2");
+        assertEquals("v2", calls.call(only(calls.services(Supplier.class)), "workflow", "get", Supplier::get));
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        assertTrue(calls.draining(plugin.bundle));
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle)); // late, from the start before
+        assertTrue(calls.draining(plugin.bundle), "the late STARTED does not end the drain of the stop after it");
+        assertTrue(calls.handover().changing(plugin.bundle), "still being replaced");
+        unregister(v2);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        plugin.state = Bundle.RESOLVED;
+        CompletableFuture<Object> held = call(only(calls.services(Supplier.class)));
+        await(() -> calls.handover().held(plugin.bundle) == 1);
+        plugin.state = Bundle.ACTIVE;
+        register(plugin, "org.example.Check", () -> "v2 refreshed");
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle));
+        assertEquals("v2 refreshed", held.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anUninstallDuringTheUpdateRefusesTheHeldCallsNamingThePlugin() throws Exception {
+        FakePlugin plugin = new FakePlugin(23, "org.example.gone");
+        FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        unregister(v1);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        CompletableFuture<Object> held = call(only(calls.services(Supplier.class)));
+        await(() -> calls.handover().held(plugin.bundle) == 1);
+        plugin.state = Bundle.UNINSTALLED;
+        calls.bundleChanged(new BundleEvent(BundleEvent.UNINSTALLED, plugin.bundle));
+        PluginCallException refused = refusal(held);
+        assertEquals(Reason.REFUSED, refused.reason());
+        assertTrue(refused.getMessage().startsWith("org.example.gone was not called"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("no longer offers org.example.Check"), refused.getMessage());
+        assertTrue(calls.services(Supplier.class).isEmpty(), "nothing awaited any more");
+    }
+
+    @Test
+    void aPlainStopRefusesAtOnceAsBefore() throws Exception {
+        FakePlugin plugin = new FakePlugin(24, "org.example.stopped");
+        FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
+        PluginService<Supplier> service = only(calls.services(Supplier.class));
+        plugin.persistentlyStarted = false; // plugin:stop clears it before STOPPING
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        unregister(v1);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        assertTrue(!calls.handover().changing(plugin.bundle));
+        assertTrue(calls.services(Supplier.class).isEmpty(), "a stopped plugin's service is not awaited");
+        PluginCallException refused = assertThrows(PluginCallException.class,
+                () -> calls.call(service, "workflow", "get", Supplier::get));
+        assertEquals(Reason.REFUSED, refused.reason());
+    }
+
+    @Test
+    void heldCallsAreBoundedAndEachWaitsAtMostItsDeadline() throws Exception {
+        FakePlugin plugin = new FakePlugin(25, "org.example.slow");
+        FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        unregister(v1);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        PluginService<Supplier> awaited = only(calls.services(Supplier.class));
+        CompletableFuture<Object> first = call(awaited, "notifier"); // the shorter deadline
+        CompletableFuture<Object> second = call(awaited, "workflow");
+        await(() -> calls.handover().held(plugin.bundle) == 2);
+        PluginCallException full = assertThrows(PluginCallException.class,
+                () -> calls.call(awaited, "workflow", "get", Supplier::get));
+        assertTrue(full.getMessage().contains("2 calls already wait for its new version; call again once "
+                + "'plugin:list' shows it ACTIVE"), full.getMessage());
+
+        // the new version comes up without the service: a call's deadline ends the wait for it
+        plugin.state = Bundle.ACTIVE;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle));
+        PluginCallException late = refusal(first);
+        assertTrue(late.getMessage().contains("its new version did not offer org.example.Check within the notifier "
+                + "deadline"), late.getMessage());
+        PluginCallException other = refusal(second);
+        assertTrue(other.getMessage().contains("no longer offers"), "the others hear of it at once: " + other);
+        assertTrue(!calls.handover().changing(plugin.bundle));
+    }
+
+    private CompletableFuture<Object> call(PluginService<Supplier> service) {
+        return call(service, "workflow");
+    }
+
+    private CompletableFuture<Object> call(PluginService<Supplier> service, String kind) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return calls.call(service, kind, "get", Supplier::get);
+            } catch (PluginCallException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static PluginCallException refusal(CompletableFuture<Object> call) throws Exception {
+        try {
+            call.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return (PluginCallException) e.getCause().getCause();
+        }
+        throw new AssertionError("the call was not refused");
+    }
+
+    private static PluginService<Supplier> only(List<PluginService<Supplier>> services) {
+        assertEquals(1, services.size(), services.toString());
+        return services.get(0);
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < until, "not reached in 10 s");
+            Thread.sleep(5);
+        }
+    }
+
+    private FakeService register(FakePlugin plugin, String component, Supplier<String> object) {
+        FakeService service = new FakeService(plugin, component, object);
+        registry.add(service);
+        calls.handover().serviceChanged(new ServiceEvent(ServiceEvent.REGISTERED, service.reference));
+        return service;
+    }
+
+    private void unregister(FakeService service) {
+        calls.handover().serviceChanged(new ServiceEvent(ServiceEvent.UNREGISTERING, service.reference));
+        registry.remove(service);
+    }
+
+    /** A plugin bundle whose state and persistent start the test sets. */
+    private final class FakePlugin {
+        final Bundle bundle;
+        volatile int state = Bundle.ACTIVE;
+        volatile boolean persistentlyStarted = true;
+
+        FakePlugin(long id, String name) {
+            BundleStartLevel level = (BundleStartLevel) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {BundleStartLevel.class}, (proxy, method, arguments) ->
+                            method.getName().equals("isPersistentlyStarted") ? persistentlyStarted : null);
+            this.bundle = (Bundle) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Bundle.class},
+                    (proxy, method, arguments) -> switch (method.getName()) {
+                        case "getBundleId" -> id;
+                        case "getSymbolicName" -> name;
+                        case "getVersion" -> Version.emptyVersion;
+                        case "getState" -> state;
+                        case "adapt" -> arguments[0] == BundleStartLevel.class ? level : null;
+                        case "getRegisteredServices" -> {
+                            List<ServiceReference<?>> mine = new ArrayList<>();
+                            registry.stream().filter(s -> s.plugin == this).forEach(s -> mine.add(s.reference));
+                            yield mine.isEmpty() ? null : mine.toArray(new ServiceReference<?>[0]);
+                        }
+                        case "hashCode" -> (int) id;
+                        case "equals" -> proxy == arguments[0];
+                        case "toString" -> name;
+                        default -> null;
+                    });
+        }
+    }
+
+    /** A registration: its bundle is null once it is unregistered. */
+    private final class FakeService {
+        final FakePlugin plugin;
+        final long id = SERVICE_IDS.incrementAndGet();
+        final Supplier<String> object;
+        final ServiceReference<?> reference;
+
+        FakeService(FakePlugin plugin, String component, Supplier<String> object) {
+            this.plugin = plugin;
+            this.object = object;
+            Map<String, Object> properties = new Hashtable<>(Map.of(Constants.SERVICE_ID, id, "component.name",
+                    component, Constants.OBJECTCLASS, new String[] {Supplier.class.getName()}));
+            this.reference = (ServiceReference<?>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {ServiceReference.class}, (proxy, method, arguments) -> switch (method.getName()) {
+                        case "getProperty" -> properties.get((String) arguments[0]);
+                        case "getPropertyKeys" -> properties.keySet().toArray(new String[0]);
+                        case "getBundle" -> registry.contains(this) ? plugin.bundle : null;
+                        case "hashCode" -> (int) id;
+                        case "equals" -> proxy == arguments[0];
+                        case "toString" -> "service " + id;
+                        default -> null;
+                    });
+        }
+    }
+
+    private BundleContext context() {
+        Map<ServiceReference<?>, Object> objects = new ConcurrentHashMap<>();
+        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
+                (proxy, method, arguments) -> switch (method.getName()) {
+                    case "getAllServiceReferences" -> {
+                        if (arguments[0] == null) {
+                            yield registry.stream().map(s -> s.reference).toArray(ServiceReference<?>[]::new);
+                        }
+                        ServiceReference<?>[] found = registry.stream()
+                                .filter(s -> Arrays.asList((String[]) s.reference.getProperty(Constants.OBJECTCLASS))
+                                        .contains((String) arguments[0]))
+                                .map(s -> s.reference).toArray(ServiceReference<?>[]::new);
+                        yield found.length == 0 ? null : found;
+                    }
+                    case "getService" -> registry.stream().filter(s -> s.reference == arguments[0])
+                            .map(s -> (Object) s.object).findFirst().orElse(null);
+                    case "ungetService" -> true;
+                    case "hashCode" -> 1;
+                    case "equals" -> proxy == arguments[0];
+                    default -> null;
+                });
+    }
+}
