@@ -327,6 +327,18 @@ public class WebConsoleIT {
         }
         assertEquals(400, get("/api/v1/audit?from=yesterday", adminToken).statusCode());
         assertTrue(get("/api/v1/audit/verify", adminToken).body().contains("\"intact\":true"));
+        // Reading the trail is in the trail: the export and the query above, by whom, in which tenant, with what.
+        JsonNode reads = JSON.readTree(get("/api/v1/audit?tenant=east&user=admin1&limit=1000", adminToken).body())
+                .get("items");
+        java.util.Set<String> operations = new java.util.HashSet<>();
+        for (JsonNode record : reads) {
+            operations.add(record.path("operation").asText());
+            if (record.path("operation").asText().equals("audit.export")) {
+                assertEquals(record.toString(), "east", record.get("tenant").asText());
+                assertTrue(record.toString(), record.toString().contains("user=admin1"));
+            }
+        }
+        assertTrue(operations.toString(), operations.contains("audit.export") && operations.contains("audit.query"));
     }
 
     /** Proves the console's files come with a policy that runs only its own scripts, and nothing else is served. */

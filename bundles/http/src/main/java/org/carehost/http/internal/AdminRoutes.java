@@ -28,7 +28,7 @@ final class AdminRoutes {
         Audits audits = new Audits(log, binder);
         routes.addAll(new TenantEndpoints(context, plugins, tenants, security,
                 new TenantSettings(settings), audits, json).routes());
-        routes.addAll(new AuditEndpoints(log, fhir, tenants, json).routes());
+        routes.addAll(new AuditEndpoints(log, fhir, tenants, audits, json).routes());
         routes.addAll(new UserEndpoints(accounts, json).routes());
         return routes;
     }

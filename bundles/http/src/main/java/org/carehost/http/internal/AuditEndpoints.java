@@ -12,6 +12,7 @@ import org.carehost.audit.FhirExport;
 import org.carehost.context.Tenants;
 import org.carehost.operators.Operator;
 import org.carehost.operators.Role;
+import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
@@ -24,6 +25,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * read every record (or one tenant's, with those made outside any tenant, with {@code tenant=}); a hospital-admin must
  * name one of their own tenants and reads only the records made in it ({@link AuditLog#queryTenantOnly}), not the
  * container's or other operators' records made outside any tenant.
+ *
+ * <p>Reading the trail is itself recorded in it, before the answer goes out: who read, in which tenant (if one was
+ * named), with which filters and how many records came back; a verification and an export likewise.
  */
 final class AuditEndpoints {
 
@@ -34,12 +38,14 @@ final class AuditEndpoints {
     private final AuditLog log;
     private final FhirExport fhir;
     private final Tenants tenants;
+    private final Audits audits;
     private final ObjectMapper json;
 
-    AuditEndpoints(AuditLog log, FhirExport fhir, Tenants tenants, ObjectMapper json) {
+    AuditEndpoints(AuditLog log, FhirExport fhir, Tenants tenants, Audits audits, ObjectMapper json) {
         this.log = log;
         this.fhir = fhir;
         this.tenants = tenants;
+        this.audits = audits;
         this.json = json;
     }
 
@@ -47,15 +53,46 @@ final class AuditEndpoints {
         List<Route> routes = new ArrayList<>();
         routes.add(new Route("GET", "/audit", false, READERS, "Audit records, newest first; " + FILTERS, this::query));
         routes.add(new Route("GET", "/audit/verify", false, READERS,
-                "Checks the whole chain and every signed checkpoint", call -> log.verify()));
+                "Checks the whole chain and every signed checkpoint", this::verify));
         routes.add(new Route("GET", "/audit/export", false, READERS,
-                "The records of a query as a FHIR R4 Bundle of AuditEvent resources; " + FILTERS,
-                call -> json.readTree(fhir.bundle(page(call).items()))));
+                "The records of a query as a FHIR R4 Bundle of AuditEvent resources; " + FILTERS, this::export));
         return routes;
     }
 
     private Object query(Call call) throws Problems.Failure {
-        return page(call);
+        Page<AuditRecord> page = page(call);
+        recordRead(call, "audit.query", page);
+        return page;
+    }
+
+    private Object export(Call call) throws Exception {
+        Page<AuditRecord> page = page(call);
+        Object bundle = json.readTree(fhir.bundle(page.items()));
+        recordRead(call, "audit.export", page);
+        return bundle;
+    }
+
+    private Object verify(Call call) {
+        org.carehost.sdk.audit.Verification verification = log.verify();
+        audits.record(call.operator(), null, AuditAction.EXECUTE, "audit.verify", "AuditEvent", null,
+                "intact " + verification.intact() + ", " + verification.checked() + " records checked");
+        return verification;
+    }
+
+    /** The read, in the trail: the filters as asked (never a patient's data), and how many records were shown. */
+    private void recordRead(Call call, String operation, Page<AuditRecord> page) {
+        StringBuilder filters = new StringBuilder();
+        for (String name : new String[] {"tenant", "patient", "plugin", "user", "outcome", "from", "to", "offset",
+            "limit"}) {
+            String value = parameter(call, name);
+            if (value != null) {
+                filters.append(filters.length() == 0 ? "" : ", ").append(name).append('=')
+                        .append(value.length() > 80 ? value.substring(0, 80) + "…" : value);
+            }
+        }
+        audits.record(call.operator(), parameter(call, "tenant"), AuditAction.READ, operation, "AuditEvent",
+                null, page.items().size() + " of " + page.total() + " records"
+                        + (filters.length() == 0 ? "" : " (" + filters + ")"));
     }
 
     private Page<AuditRecord> page(Call call) throws Problems.Failure {
