@@ -71,7 +71,13 @@ public class WasmPluginsIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        return new Option[] {ContainerOptions.hostServicesInMemory("wasm"), ContainerOptions.wasm(),
+        java.io.File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
+        Path policy = new java.io.File(deploy, "../" + deploy.getName() + "-etc/security/policy").toPath();
+        java.nio.file.Files.createDirectories(policy.getParent());
+        // The policy's deadline for one plugin, shorter than the module's own (extismsLoopForever... checks it).
+        java.nio.file.Files.writeString(policy, "mode development\ndeadline plugin org.carehost.fixture.wasm.policyloop 250\n");
+        return new Option[] {ContainerOptions.hostServices(deploy,
+                "jdbc:h2:mem:wasm-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"), ContainerOptions.wasm(),
             CoreOptions.systemProperty("carehost.wasm.tools").value(WasmJars.tools().toString())};
     }
 
@@ -141,6 +147,10 @@ public class WasmPluginsIT {
                 + "after it").matcher(error);
         assertTrue(error, late.find());
         assertTrue("stopped within 1 s of its deadline: " + error, Double.parseDouble(late.group(1)) < 1000);
+        // The policy's 'deadline plugin <name> 250' lowers the module's own deadline (2000 ms, the default here).
+        deploy("policyloop", "loop", "", null);
+        String byPolicy = failingCall("policyloop", "loop_forever", "");
+        assertTrue(byPolicy, byPolicy.contains("deadline of 250 ms"));
         containerUnaffected();
     }
 

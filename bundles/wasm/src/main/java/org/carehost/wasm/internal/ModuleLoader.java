@@ -52,7 +52,7 @@ final class ModuleLoader {
     }
 
     WasmPlugin load(Bundle bundle, WasmDescriptor descriptor, Grants grants, PluginServices services, Logger log,
-            ScheduledExecutorService timers, WasmPlugin.Failures failures) {
+            ScheduledExecutorService timers, WasmPlugin.Failures failures, java.util.function.LongSupplier policyDeadline) {
         byte[] bytes = entry(bundle, descriptor.path());
         if (bytes == null) {
             throw new IllegalArgumentException("Carehost-Wasm names " + descriptor.path() + ", which is not in the "
@@ -80,7 +80,8 @@ final class ModuleLoader {
         InstanceFactory factory = new InstanceFactory(bytes, Math.max(initialPages, 1), limits,
                 config.compile() ? compiled.machines() : null,
                 extismConfig(bundle, descriptor), hosts, services, log);
-        return new WasmPlugin(bundle, descriptor, limits, functionExports(module), factory, timers, failures);
+        return new WasmPlugin(bundle, descriptor, limits, functionExports(module), factory, timers, failures,
+                policyDeadline);
     }
 
     private static Set<String> functionExports(WasmModule module) {

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.carehost.security.PermissionGuard;
+import org.carehost.security.PluginLimits;
 import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -47,6 +48,7 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
 
     private final PermissionGuard guard;
     private final SecurityAdmin security;
+    private final PluginLimits limits;
     private final LoggerFactory loggers;
     private final Logger logger;
     private final WasmConfig config;
@@ -66,7 +68,8 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
 
     @Activate
     public WasmExtender(BundleContext context, WasmConfig config, @Reference PermissionGuard guard,
-            @Reference SecurityAdmin security, @Reference LoggerFactory loggers) {
+            @Reference SecurityAdmin security, @Reference PluginLimits limits, @Reference LoggerFactory loggers) {
+        this.limits = limits;
         this.context = context;
         this.guard = guard;
         this.security = security;
@@ -185,7 +188,7 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
             result.services = new PluginServices(bundle.getBundleContext());
             for (WasmDescriptor descriptor : WasmDescriptor.parse(header)) {
                 WasmPlugin plugin = loader.load(bundle, descriptor, guard.grantsOf(bundle), result.services, log,
-                        timers, security::quarantine);
+                        timers, security::quarantine, () -> limits.deadline(bundle, "wasm").toMillis());
                 result.modules.add(plugin);
             }
         } catch (ModuleLoader.Refused e) {

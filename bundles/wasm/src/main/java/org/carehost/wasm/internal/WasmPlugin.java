@@ -36,6 +36,8 @@ final class WasmPlugin implements AutoCloseable {
     private final InstanceFactory factory;
     private final ScheduledExecutorService timers;
     private final Failures failures;
+    /** The policy's deadline for calls into this plugin ({@code deadline plugin <name> <ms>}), read at each call. */
+    private final java.util.function.LongSupplier policyDeadline;
     private final Semaphore permits;
     private final ConcurrentLinkedDeque<WasmInstance> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger failedInARow = new AtomicInteger();
@@ -46,7 +48,7 @@ final class WasmPlugin implements AutoCloseable {
     private volatile boolean closed;
 
     WasmPlugin(Bundle bundle, WasmDescriptor descriptor, Limits limits, Set<String> exports, InstanceFactory factory,
-            ScheduledExecutorService timers, Failures failures) {
+            ScheduledExecutorService timers, Failures failures, java.util.function.LongSupplier policyDeadline) {
         this.bundle = bundle;
         this.descriptor = descriptor;
         this.limits = limits;
@@ -54,6 +56,7 @@ final class WasmPlugin implements AutoCloseable {
         this.factory = factory;
         this.timers = timers;
         this.failures = failures;
+        this.policyDeadline = policyDeadline;
         this.permits = new Semaphore(limits.instances(), true);
     }
 
@@ -71,6 +74,15 @@ final class WasmPlugin implements AutoCloseable {
 
     Limits limits() {
         return limits;
+    }
+
+    /**
+     * The deadline of a call now: the module's limit ({@code etc/org.carehost.wasm.cfg}, lowered by the header),
+     * lowered further by the policy's deadline for the plugin, if that is shorter.
+     */
+    long deadlineMillis() {
+        long policy = policyDeadline.getAsLong();
+        return policy > 0 ? Math.min(limits.deadlineMillis(), policy) : limits.deadlineMillis();
     }
 
     Set<String> exports() {
@@ -157,11 +169,12 @@ final class WasmPlugin implements AutoCloseable {
             throw new WasmCallException(WasmCallException.Kind.TOO_LARGE, "the input is " + input.length
                     + " bytes; " + name() + " accepts at most " + limits.maxInputBytes());
         }
+        long deadline = deadlineMillis();
         inFlight.incrementAndGet();
         try {
-            if (!permits.tryAcquire(limits.deadlineMillis(), TimeUnit.MILLISECONDS)) {
+            if (!permits.tryAcquire(deadline, TimeUnit.MILLISECONDS)) {
                 throw new WasmCallException(WasmCallException.Kind.BUSY, "all " + limits.instances() + " instances of "
-                        + name() + " stayed busy for " + limits.deadlineMillis() + " ms; try again");
+                        + name() + " stayed busy for " + deadline + " ms; try again");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -172,14 +185,14 @@ final class WasmPlugin implements AutoCloseable {
             throw e;
         }
         try {
-            return callOnInstance(function, input);
+            return callOnInstance(function, input, deadline);
         } finally {
             permits.release();
             inFlight.decrementAndGet();
         }
     }
 
-    private byte[] callOnInstance(String function, byte[] input) {
+    private byte[] callOnInstance(String function, byte[] input, long deadline) {
         calls.incrementAndGet();
         WasmInstance instance;
         try {
@@ -193,7 +206,7 @@ final class WasmPlugin implements AutoCloseable {
         }
         boolean keep = false;
         byte[] output;
-        CallGuard guard = CallGuard.start(timers, limits.deadlineMillis());
+        CallGuard guard = CallGuard.start(timers, deadline);
         instance.slot().begin(guard);
         try {
             output = instance.plugin().call(function, input);
@@ -202,7 +215,7 @@ final class WasmPlugin implements AutoCloseable {
             long late = guard.sinceDeadline();
             throw failed(guard.expired()
                     ? new WasmCallException(WasmCallException.Kind.DEADLINE, name() + "." + function + " ran past its "
-                            + "deadline of " + limits.deadlineMillis() + " ms and was stopped "
+                            + "deadline of " + deadline + " ms and was stopped "
                             + String.format(java.util.Locale.ROOT, "%.1f", late / 1e6) + " ms after it")
                     : new WasmCallException(WasmCallException.Kind.TRAP, name() + "." + function
                             + " was interrupted"));
