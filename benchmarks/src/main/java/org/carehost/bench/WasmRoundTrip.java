@@ -1,0 +1,123 @@
+package org.carehost.bench;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The host-function round trip of WebAssembly plugins against Java plugins (issue 20's target: at most 1.5 times the
+ * Java plugin's time per call, compiled): in one container ({@code target/carehost.jar}, H2, development mode), a
+ * Java plugin reads one patient 1,000 times through its own {@code PatientService} ({@code roundtrip:java 1000},
+ * fixture {@code roundtrip-reader}), and a WebAssembly plugin reads the same patient 1,000 times through
+ * {@code carehost/patient_get} inside one call ({@code wasm:call roundtrip get_many <id>}, module
+ * {@code integration-tests/wasm/wat/roundtrip.wat}, timed by WASI's monotonic clock inside the module). Both reads are
+ * granted, in the console's care context and audited. Rounds alternate Java and WebAssembly; the medians per call and
+ * their ratio, and the median of the rounds' paired ratios, are printed. From the repository root, after
+ * {@code mvn install -DskipTests}:
+ *
+ * <pre>
+ * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.carehost.bench.WasmRoundTrip [rounds]
+ * </pre>
+ */
+public final class WasmRoundTrip {
+
+    private static final int CALLS = 1000;
+
+    private WasmRoundTrip() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        Path root = Paths.get("").toAbsolutePath();
+        Path jar = root.resolve("target/carehost.jar");
+        Path module = root.resolve("integration-tests/wasm/target/wasm/roundtrip.wasm");
+        Path reader = root.resolve("benchmarks/target/carehost-fixture-roundtrip-reader.jar");
+        for (Path needed : List.of(jar, module, reader)) {
+            if (!Files.isRegularFile(needed)) {
+                throw new IllegalStateException(needed + " is missing: run 'mvn install -DskipTests' first");
+            }
+        }
+        Path home = Files.createDirectories(root.resolve("benchmarks/target/roundtrip-" + System.nanoTime()));
+        Path deploy = Files.createDirectories(home.resolve("deploy"));
+        Files.copy(reader, deploy.resolve("roundtrip-reader.jar"));
+        Files.copy(module, deploy.resolve("roundtrip.wasm"));
+        Files.writeString(deploy.resolve("roundtrip.json"), "{\"permissions\":[\"read:patients\"],\"deadline-ms\":60000}");
+        Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString()).directory(home.toFile())
+                .redirectError(home.resolve("stderr.log").toFile()).start();
+        LineWatcher out = new LineWatcher(process.getInputStream(), "roundtrip-stdout");
+        try (OutputStream stdin = process.getOutputStream()) {
+            String id = null;
+            List<Double> javaMicros = new ArrayList<>();
+            List<Double> wasmMicros = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            int warmup = 3;
+            for (int round = 0; round < warmup + rounds; round++) {
+                String javaLine = run(stdin, out, "roundtrip:java " + CALLS, line -> line.startsWith("JAVA "));
+                String[] parts = javaLine.split(" ");
+                id = parts[1];
+                double javaCall = Long.parseLong(parts[2]) / 1e3 / CALLS;
+                if (round == 0) {
+                    String answer = run(stdin, out, "wasm:call roundtrip get " + id, line -> line.contains("\"id\""));
+                    if (!answer.contains(id)) {
+                        throw new IllegalStateException("patient_get did not answer with the patient: " + answer);
+                    }
+                }
+                String wasmLine = run(stdin, out, "wasm:call roundtrip get_many " + id, line -> line.matches("[0-9]+"));
+                double wasmCall = Long.parseLong(wasmLine) / 1e3 / CALLS;
+                if (round >= warmup) {
+                    javaMicros.add(javaCall);
+                    wasmMicros.add(wasmCall);
+                    ratios.add(wasmCall / javaCall);
+                }
+            }
+            double javaMedian = median(javaMicros);
+            double wasmMedian = median(wasmMicros);
+            System.out.printf(Locale.ROOT, "host round trip, %d rounds of %d calls (after %d warm-up rounds), load "
+                    + "average %.1f%n", rounds, CALLS, warmup, loadAverage());
+            System.out.printf(Locale.ROOT, "  Java plugin, PatientService.get:        median %.1f us per call%n",
+                    javaMedian);
+            System.out.printf(Locale.ROOT, "  WebAssembly plugin, carehost/patient_get: median %.1f us per call%n",
+                    wasmMedian);
+            System.out.printf(Locale.ROOT, "  ratio of medians %.2f; median of paired ratios %.2f (target <= 1.5)%n",
+                    wasmMedian / javaMedian, median(ratios));
+            stdin.write("exit\n".getBytes(Charset.defaultCharset()));
+            stdin.flush();
+        } finally {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Writes one command and returns the next output line that answers it. */
+    private static String run(OutputStream stdin, LineWatcher out, String command, Predicate<String> answer)
+            throws Exception {
+        int seen = out.count(answer);
+        stdin.write((command + "\n").getBytes(Charset.defaultCharset()));
+        stdin.flush();
+        out.awaitNth(answer, seen + 1, Duration.ofMinutes(3), "the answer to " + command);
+        List<String> lines = out.all().stream().filter(answer).toList();
+        return lines.get(seen);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static double loadAverage() throws IOException {
+        return Double.parseDouble(Files.readString(Paths.get("/proc/loadavg")).split(" ")[0]);
+    }
+}
