@@ -57,7 +57,7 @@ public final class Carehost implements AutoCloseable {
             "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database", "org.postgresql.jdbc",
             "org.objectweb.asm", "org.carehost.security", "com.zaxxer.HikariCP", "org.carehost.store", "org.carehost.audit",
             "org.carehost.clinical", "org.carehost.context", "org.carehost.crypto", "org.carehost.plugins",
-            "org.carehost.scheduler", "org.carehost.notifications", "org.carehost.adapters");
+            "org.carehost.scheduler", "org.carehost.notifications", "org.carehost.adapters", "org.carehost.clock");
 
     /** The plugin under test runs as a plugin (above the container's start levels), so the security manager applies. */
     private static final int PLUGIN_START_LEVEL = 60;
