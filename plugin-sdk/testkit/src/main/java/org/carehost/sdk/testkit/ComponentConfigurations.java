@@ -101,7 +101,7 @@ final class ComponentConfigurations {
 
     /** The names of the components configured by {@code pid} that do not yet have {@code properties}. */
     private List<String> notYetConfigured(String pid, Map<String, Object> properties) {
-        ServiceReference<?> reference = context.getServiceReference(RUNTIME);
+        ServiceReference<?> reference = runtime();
         if (reference == null) {
             return List.of("Service Component Runtime (not running)");
         }
@@ -152,13 +152,26 @@ final class ComponentConfigurations {
     }
 
     /**
+     * The runtime's service: from all, since the test's class space (the system bundle's) has no wiring to the
+     * runtime's API package, and the framework would hide it from a plain lookup.
+     */
+    private ServiceReference<?> runtime() {
+        try {
+            ServiceReference<?>[] all = context.getAllServiceReferences(RUNTIME, null);
+            return all == null ? null : all[0];
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Whether the component's service is registered with the configuration's values (a component that provides
      * services is reachable only once SCR has registered it again; private properties, named {@code .x}, are not
      * service properties).
      */
     private boolean serviceShows(Object componentId, Map<String, Object> properties) {
         try {
-            ServiceReference<?>[] services = context.getServiceReferences((String) null,
+            ServiceReference<?>[] services = context.getAllServiceReferences(null,
                     "(" + COMPONENT_ID + "=" + componentId + ")");
             if (services == null) {
                 return false;
