@@ -335,16 +335,21 @@ public class CareContextIT {
         context.registerService(EventHandler.class, announced::add, topics);
         setBreakGlassSeconds(600);
         try (TestClock clock = TestClock.register(context)) {
-            Patient patient = in(a, Purpose.TREATMENT, () -> patients.create(person("Emergent", "MRN-" + UUID.randomUUID())));
+            Patient patient = in(a, Purpose.TREATMENT,
+                    () -> patients.create(person("Emergent", "MRN-" + UUID.randomUUID())));
             consents.add(a, patient.id(), ConsentDirective.Kind.PLUGIN, self, "test");
-            assertThrows(PermissionDeniedException.class, () -> in(a, Purpose.TREATMENT, () -> patients.get(patient.id())));
+            assertThrows(PermissionDeniedException.class,
+                    () -> in(a, Purpose.TREATMENT, () -> patients.get(patient.id())));
 
-            assertThrows(IllegalArgumentException.class, () -> binder.declare(a, "dr.lee", Set.of(), Purpose.EMERGENCY, null));
+            assertThrows(IllegalArgumentException.class,
+                    () -> binder.declare(a, "dr.lee", Set.of(), Purpose.EMERGENCY, null));
             CareContext anonymous = binder.declare(a, null, Set.of(), Purpose.EMERGENCY, "cardiac arrest");
             assertThrows(PermissionDeniedException.class, () -> as(anonymous, () -> patients.get(patient.id())));
-            assertThrows(PermissionDeniedException.class, () -> as(anonymous, () -> patients.search(PatientQuery.builder().build())));
+            assertThrows(PermissionDeniedException.class,
+                    () -> as(anonymous, () -> patients.search(PatientQuery.builder().build())));
 
-            CareContext emergency = binder.declare(a, "dr.lee", Set.of("physician"), Purpose.EMERGENCY, "cardiac arrest in ED");
+            CareContext emergency = binder.declare(a, "dr.lee", Set.of("physician"), Purpose.EMERGENCY,
+                    "cardiac arrest in ED");
             assertEquals("declared by the container's clock", clock.instant(), emergency.declared());
             Patient seen = as(emergency, () -> patients.get(patient.id()));
             assertEquals("full record", patient.telecom(), seen.telecom());
@@ -363,7 +368,8 @@ public class CareContextIT {
             assertEquals("one grant, announced once", 1, grants.size());
             assertEquals(patient.id(), grants.get(0).getProperty("patientId"));
             assertTrue(breakGlass.since(clock.instant().minusSeconds(60)).stream()
-                    .anyMatch(g -> g.patientId().equals(patient.id()) && g.correlationId().equals(emergency.correlationId())));
+                    .anyMatch(g -> g.patientId().equals(patient.id())
+                            && g.correlationId().equals(emergency.correlationId())));
 
             java.time.Duration lasts = breakGlass.duration();
             assertEquals("as configured", 600, lasts.getSeconds());
@@ -372,7 +378,8 @@ public class CareContextIT {
             clock.advance(java.time.Duration.ofSeconds(1));
             PermissionDeniedException expired = assertThrows(PermissionDeniedException.class,
                     () -> as(emergency, () -> patients.get(patient.id())));
-            assertTrue(expired.getMessage(), expired.getMessage().contains("ended at " + emergency.declared().plus(lasts)));
+            assertTrue(expired.getMessage(),
+                    expired.getMessage().contains("ended at " + emergency.declared().plus(lasts)));
             assertThrows("a search too", PermissionDeniedException.class,
                     () -> as(emergency, () -> patients.search(PatientQuery.builder().build())));
             assertEquals(AuditOutcome.DENIED, lastRecord("PatientService.get").outcome());

@@ -89,7 +89,8 @@ public class ConfigurationIT {
         } finally {
             context.removeServiceListener(watch);
         }
-        assertEquals("the last good configuration stays; rejections: " + rejected.stream().map(e -> String.valueOf(e.getProperty("config.reason"))).collect(java.util.stream.Collectors.toList()),
+        assertEquals("the last good configuration stays; rejections: " + rejected.stream()
+                .map(e -> String.valueOf(e.getProperty("config.reason"))).toList(),
                 Set.of("30 log"), Set.copyOf(given));
         assertEquals(Integer.valueOf(30), leadTime());
         assertEquals("log", property("channel"));

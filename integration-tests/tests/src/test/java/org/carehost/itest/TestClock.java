@@ -27,9 +27,12 @@ final class TestClock extends Clock implements AutoCloseable {
         this.now = new AtomicReference<>(start);
     }
 
-    /** Registers a clock standing at the system's time now (whole seconds). */
+    /**
+     * Registers a clock standing just after the system's time now (whole milliseconds, as records keep it): whatever
+     * was stamped before is earlier than it.
+     */
     static TestClock register(BundleContext context) {
-        TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        TestClock clock = new TestClock(Instant.now().plusMillis(1).truncatedTo(ChronoUnit.MILLIS));
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(Constants.SERVICE_RANKING, 100);
         clock.registration = context.registerService(Clock.class, clock, properties);

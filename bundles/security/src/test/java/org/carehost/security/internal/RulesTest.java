@@ -90,6 +90,8 @@ class RulesTest {
                 ServiceGate.hiddenBecause(readOnly, "org.carehost.store.Store"));
         assertNull(ServiceGate.hiddenBecause(grants(), "org.carehost.sdk.plugin.Notifier"));
         assertNull(ServiceGate.hiddenBecause(grants(), "org.osgi.service.log.LoggerFactory"));
+        assertNull(ServiceGate.hiddenBecause(grants(), "java.time.Clock"), "any plugin reads the container's clock");
+        assertEquals("java.time.Clock", ServiceGate.impostor(new String[] {"java.time.Clock"}), "and none registers one");
         assertEquals("org.carehost.sdk.patient.PatientService",
                 ServiceGate.impostor(new String[] {"java.lang.Runnable", "org.carehost.sdk.patient.PatientService"}));
         assertEquals("org.osgi.framework.hooks.service.FindHook",
