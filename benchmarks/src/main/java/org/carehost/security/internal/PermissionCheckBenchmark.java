@@ -57,7 +57,8 @@ public class PermissionCheckBenchmark {
                     .birthDate(LocalDate.of(1950 + i % 60, 1 + i % 12, 1 + i % 28)).build()));
         }
         grants = new PluginGrants("org.example.bench", "1.0.0",
-                Permission.READ_PATIENTS.bit() | Permission.READ_APPOINTMENTS.bit(), new Denials(Clock.systemUTC()), null);
+                Permission.READ_PATIENTS.bit() | Permission.READ_APPOINTMENTS.bit(), Clock.systemUTC(),
+                new Denials(Clock.systemUTC()), null);
     }
 
     private String id() {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.inject.Inject;
@@ -21,6 +22,9 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -65,12 +69,30 @@ public class ConfigurationIT {
         configuration.update(settings(30, "log"));
         Await.until("the valid configuration is in effect", 10_000, () -> Integer.valueOf(30).equals(leadTime()));
 
-        configuration.update(settings(0, "NOT A CHANNEL!"));
-        Await.until("the refusal is posted", 10_000, () -> !rejected.isEmpty());
-        String reason = String.valueOf(rejected.get(0).getProperty("config.reason"));
-        assertTrue(reason, reason.contains("leadTimeMinutes"));
-        Thread.sleep(500);
-        assertEquals("the last good configuration stays; rejections: " + rejected.stream().map(e -> String.valueOf(e.getProperty("config.reason"))).collect(java.util.stream.Collectors.toList()), Integer.valueOf(30), leadTime());
+        // What SCR gives the component from now on, as its service shows it (a configuration's values are service
+        // properties): the guard replaces the invalid configuration with the last good one on its way, so the
+        // component is configured again, and only with that.
+        List<String> given = new CopyOnWriteArrayList<>();
+        ServiceListener watch = event -> {
+            if (event.getType() != ServiceEvent.UNREGISTERING) {
+                ServiceReference<?> service = event.getServiceReference();
+                given.add(service.getProperty("leadTimeMinutes") + " " + service.getProperty("channel"));
+            }
+        };
+        context.addServiceListener(watch, "(component.name=" + PID + ")");
+        try {
+            configuration.update(settings(0, "NOT A CHANNEL!"));
+            Await.until("the refusal is posted", 10_000, () -> !rejected.isEmpty());
+            String reason = String.valueOf(rejected.get(0).getProperty("config.reason"));
+            assertTrue(reason, reason.contains("leadTimeMinutes"));
+            Await.until("the component is configured after the refusal", 10_000, () -> !given.isEmpty());
+        } finally {
+            context.removeServiceListener(watch);
+        }
+        assertEquals("the last good configuration stays; rejections: " + rejected.stream()
+                .map(e -> String.valueOf(e.getProperty("config.reason"))).toList(),
+                Set.of("30 log"), Set.copyOf(given));
+        assertEquals(Integer.valueOf(30), leadTime());
         assertEquals("log", property("channel"));
         assertTrue("the component still works, state " + state(), state() == ComponentConfigurationDTO.ACTIVE
                 || state() == ComponentConfigurationDTO.SATISFIED);

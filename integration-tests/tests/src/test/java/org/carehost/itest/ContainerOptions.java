@@ -120,6 +120,7 @@ final class ContainerOptions {
                 containerBundle("jackson-core", 10),
                 containerBundle("jackson-databind", 10),
                 containerBundle("carehost-sdk", 20),
+                containerBundle("carehost-clock", 12),
                 containerBundle("asm", 10),
                 containerBundle("carehost-security", 20),
                 containerBundle("carehost-plugins", 20),

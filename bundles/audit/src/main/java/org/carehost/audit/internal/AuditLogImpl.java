@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
 import org.carehost.audit.AuditStats;
+import org.carehost.clock.ContainerClock;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
 import org.carehost.sdk.audit.Verification;
@@ -47,7 +48,7 @@ public final class AuditLogImpl implements AuditLog {
     private final Store store;
     private final Logger log;
     private final String node;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final Checkpoints checkpoints;
     private final Verifier verifier;
     private final Retention retention;
@@ -59,13 +60,15 @@ public final class AuditLogImpl implements AuditLog {
     @Activate
     public AuditLogImpl(AuditConfiguration configuration, Map<String, Object> properties, BundleContext context,
             @Reference Store store,
-            @Reference NodeName node, @Reference(service = LoggerFactory.class) Logger log) throws SQLException, IOException {
+            @Reference NodeName node, @Reference(service = LoggerFactory.class) Logger log,
+            @Reference(target = ContainerClock.TARGET) Clock clock) throws SQLException, IOException {
         this.store = store;
+        this.clock = clock;
         this.log = log;
         this.node = node.get();
         // Settings first: a bad one stops the start before anything is touched.
         AuditSettings settings = AuditSettings.of(configuration, properties, context);
-        this.checkpoints = new Checkpoints(settings.keyFile(), settings.checkpoints());
+        this.checkpoints = new Checkpoints(settings.keyFile(), settings.checkpoints(), clock);
         this.verifier = new Verifier(checkpoints);
         this.retention = new Retention(settings.archive(), java.time.Duration.ofDays(settings.retentionDays()));
         ChainLinks links = new ChainLinks(this.node, clock);

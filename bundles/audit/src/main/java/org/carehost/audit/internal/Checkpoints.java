@@ -15,6 +15,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -40,17 +41,20 @@ final class Checkpoints {
 
     private final Path keyFile;
     private final Path directory;
+    /** The container's clock: when a checkpoint was signed. */
+    private final Clock clock;
     private PrivateKey privateKey;
     private PublicKey publicKey;
 
-    Checkpoints(Path keyFile, Path directory) {
+    Checkpoints(Path keyFile, Path directory, Clock clock) {
         this.keyFile = keyFile;
         this.directory = directory;
+        this.clock = clock;
     }
 
     synchronized Checkpoint sign(long sequence, String hash, String node) throws IOException, GeneralSecurityException {
         loadOrCreateKeys();
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Checkpoint unsigned = new Checkpoint(sequence, hash, now, node, null);
         Signature signer = Signature.getInstance("Ed25519");
         signer.initSign(privateKey);

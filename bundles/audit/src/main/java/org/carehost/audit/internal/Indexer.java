@@ -84,9 +84,9 @@ final class Indexer implements AutoCloseable {
     }
 
     private synchronized boolean await(long sequence, long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis); // a duration, not a time
         while (indexed < sequence) {
-            long left = deadline - System.currentTimeMillis();
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0) {
                 return false;
             }

@@ -1,6 +1,7 @@
 package org.carehost.catalog.internal;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import org.carehost.catalog.Outdated;
 import org.carehost.catalog.PlanStep;
 import org.carehost.catalog.PluginDetails;
 import org.carehost.catalog.Review;
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
 import org.carehost.plugins.PluginArtifact;
 import org.carehost.plugins.PluginException;
@@ -54,11 +56,11 @@ public final class CatalogServiceImpl implements CatalogService {
     @Activate
     public CatalogServiceImpl(BundleContext context, @Reference ConfigurationAdmin configAdmin,
             @Reference PluginManager plugins, @Reference Resolver resolver, @Reference Store store,
-            @Reference AuditLog log, @Reference ContextBinder binder) {
+            @Reference AuditLog log, @Reference ContextBinder binder, @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.configs = new CatalogConfigs(configAdmin);
         this.plugins = plugins;
         this.resolver = new PlanResolver(context, resolver);
-        this.reviews = new Reviews(store);
+        this.reviews = new Reviews(store, clock);
         this.audit = new Audit(log, binder);
         this.artifacts = new Artifacts(context.getProperty(Artifacts.FOLDER_PROPERTY));
         this.updater = new Updater(plugins, this.resolver, artifacts, audit);

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,9 +27,11 @@ final class Reviews {
     static final int MAX_TEXT = 2000;
 
     private final Store store;
+    private final Clock clock;
 
-    Reviews(Store store) {
+    Reviews(Store store, Clock clock) {
         this.store = store;
+        this.clock = clock;
     }
 
     /** Every reviewed version's summary in the tenant, by {@code name@version}: one query for a whole search. */
@@ -78,7 +81,7 @@ final class Reviews {
         if (review.length() > MAX_TEXT) {
             throw new CatalogException("A review has at most " + MAX_TEXT + " characters; this one has " + review.length() + ".");
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement delete = connection.prepareStatement(

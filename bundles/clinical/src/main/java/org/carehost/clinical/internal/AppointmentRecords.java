@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
+import org.carehost.clock.ContainerClock;
 import org.carehost.sdk.appointment.Appointment;
 import org.carehost.sdk.appointment.AppointmentQuery;
 import org.carehost.sdk.appointment.AppointmentStatus;
@@ -46,11 +47,8 @@ public final class AppointmentRecords {
     private final Opened<Appointment> opened = new Opened<>();
 
     @Activate
-    public AppointmentRecords(@Reference Store store, @Reference EventAdmin events, @Reference PatientRecords patients) {
-        this(store, events, patients, Clock.systemUTC());
-    }
-
-    AppointmentRecords(Store store, EventAdmin events, PatientRecords patients, Clock clock) {
+    public AppointmentRecords(@Reference Store store, @Reference EventAdmin events, @Reference PatientRecords patients,
+            @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.store = store;
         this.events = events;
         this.patients = patients;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.carehost.clock.ContainerClock;
 import org.carehost.crypto.PhiCipher;
 import org.carehost.sdk.event.PatientEvents;
 import org.carehost.sdk.fhir.FhirJson;
@@ -49,11 +50,8 @@ public final class PatientRecords {
     private final PatientSearch search;
 
     @Activate
-    public PatientRecords(@Reference Store store, @Reference EventAdmin events, @Reference PhiCipher cipher) {
-        this(store, events, cipher, Clock.systemUTC());
-    }
-
-    PatientRecords(Store store, EventAdmin events, PhiCipher cipher, Clock clock) {
+    public PatientRecords(@Reference Store store, @Reference EventAdmin events, @Reference PhiCipher cipher,
+            @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.store = store;
         this.events = events;
         this.clock = clock;

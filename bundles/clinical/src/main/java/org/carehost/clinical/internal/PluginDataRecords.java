@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.carehost.clock.ContainerClock;
 import org.carehost.crypto.PhiCipher;
 import org.carehost.sdk.data.PluginDataQuotaException;
 import org.carehost.sdk.data.PluginDataService;
@@ -43,11 +44,13 @@ public final class PluginDataRecords {
 
     private final Store store;
     private final AtRest atRest;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     @Activate
-    public PluginDataRecords(@Reference Store store, @Reference PhiCipher cipher) {
+    public PluginDataRecords(@Reference Store store, @Reference PhiCipher cipher,
+            @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.store = store;
+        this.clock = clock;
         this.atRest = new AtRest(cipher);
     }
 

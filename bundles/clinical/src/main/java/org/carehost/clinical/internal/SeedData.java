@@ -1,10 +1,12 @@
 package org.carehost.clinical.internal;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
+import org.carehost.clock.ContainerClock;
 import org.carehost.sdk.appointment.Appointment;
 import org.carehost.sdk.appointment.Participant;
 import org.carehost.sdk.patient.Address;
@@ -54,12 +56,12 @@ public final class SeedData {
 
     @Activate
     public SeedData(Config config, BundleContext context, @Reference PatientRecords patients, @Reference AppointmentRecords appointments,
-            @Reference(service = LoggerFactory.class) Logger log) {
+            @Reference(service = LoggerFactory.class) Logger log, @Reference(target = ContainerClock.TARGET) Clock clock) {
         // The framework property carehost.seed=false turns it off too (benchmarks, tests that count patients).
         if (!config.enabled() || "false".equals(context.getProperty("carehost.seed")) || patients.count() > 0) {
             return;
         }
-        Instant tomorrow = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.DAYS);
+        Instant tomorrow = clock.instant().truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.DAYS);
         for (int i = 0; i < PEOPLE.length; i++) {
             String[] person = PEOPLE[i];
             Patient patient = patients.create(CareContext.DEFAULT_TENANT, Patient.builder()

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.BreakGlass;
 import org.carehost.context.BreakGlassGrant;
 import org.carehost.sdk.context.CareContext;
@@ -44,8 +45,9 @@ public final class BreakGlassImpl implements BreakGlass {
     private volatile Duration duration;
 
     @Activate
-    public BreakGlassImpl(@Reference Store store, @Reference EventAdmin events, ContextConfiguration configuration) {
-        this(store, events, Clock.systemUTC());
+    public BreakGlassImpl(@Reference Store store, @Reference EventAdmin events, ContextConfiguration configuration,
+            @Reference(target = ContainerClock.TARGET) Clock clock) {
+        this(store, events, clock);
         modified(configuration);
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.ConsentDirective;
 import org.carehost.context.ConsentDirective.Kind;
 import org.carehost.context.Consents;
@@ -34,11 +35,7 @@ public final class ConsentsImpl implements Consents {
     private final Map<String, List<ConsentDirective>> cache = new ConcurrentHashMap<>();
 
     @Activate
-    public ConsentsImpl(@Reference Store store) {
-        this(store, Clock.systemUTC());
-    }
-
-    ConsentsImpl(Store store, Clock clock) {
+    public ConsentsImpl(@Reference Store store, @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.store = store;
         this.clock = clock;
     }

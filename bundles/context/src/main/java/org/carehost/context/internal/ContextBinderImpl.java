@@ -10,6 +10,7 @@ import java.util.WeakHashMap;
 import java.util.Set;
 import java.util.UUID;
 
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
 import org.carehost.context.ContextSource;
 import org.carehost.context.Tenants;
@@ -51,8 +52,9 @@ public final class ContextBinderImpl implements ContextBinder {
     private volatile Purpose unboundPurpose;
 
     @Activate
-    public ContextBinderImpl(@Reference Tenants tenants, ContextConfiguration configuration) {
-        this(tenants, Clock.systemUTC());
+    public ContextBinderImpl(@Reference Tenants tenants, ContextConfiguration configuration,
+            @Reference(target = ContainerClock.TARGET) Clock clock) {
+        this(tenants, clock);
         modified(configuration);
     }
 

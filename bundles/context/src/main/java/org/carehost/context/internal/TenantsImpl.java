@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.Activation;
 import org.carehost.context.Tenant;
 import org.carehost.context.Tenants;
@@ -37,11 +38,7 @@ public final class TenantsImpl implements Tenants {
     private final Map<String, Boolean> exists = new ConcurrentHashMap<>();
 
     @Activate
-    public TenantsImpl(@Reference Store store) {
-        this(store, Clock.systemUTC());
-    }
-
-    TenantsImpl(Store store, Clock clock) {
+    public TenantsImpl(@Reference Store store, @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.store = store;
         this.clock = clock;
     }

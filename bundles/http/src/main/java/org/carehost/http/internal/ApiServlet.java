@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
 import org.carehost.context.PluginSettings;
 import org.carehost.context.Tenants;
@@ -68,10 +69,10 @@ public final class ApiServlet extends HttpServlet {
             // --- the hospital's routes (tenants, per-tenant plugins and settings, audit, users): AdminRoutes
             BundleContext bundleContext, @Reference SecurityAdmin security, @Reference PluginSettings settings,
             @Reference AuditLog auditLog, @Reference FhirExport fhir,
-            @Reference PluginUploads uploads) {
+            @Reference PluginUploads uploads, @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.logins = logins;
         this.binder = binder;
-        this.sessions = new WebSessions(Clock.systemUTC());
+        this.sessions = new WebSessions(clock);
         this.json = new ObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).registerModule(
                 new com.fasterxml.jackson.databind.module.SimpleModule("carehost-times").addSerializer(
                         java.time.Instant.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));

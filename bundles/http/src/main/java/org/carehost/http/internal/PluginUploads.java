@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 
 import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
 import org.carehost.operators.Operator;
 import org.carehost.operators.Role;
@@ -62,13 +64,15 @@ public final class PluginUploads {
     private final ContextBinder binder;
     private final BundleContext context;
     private final UploadStore stored;
+    private final Clock clock;
     private volatile UploadArchive.Limits limits;
 
     @Activate
     public PluginUploads(BundleContext context, UploadConfiguration configuration, @Reference PluginManager plugins,
             @Reference SecurityAdmin security, @Reference AuditLog audit, @Reference ContextBinder binder,
-            @Reference Store store) {
+            @Reference Store store, @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.context = context;
+        this.clock = clock;
         this.plugins = plugins;
         this.security = security;
         this.audit = audit;
@@ -137,7 +141,7 @@ public final class PluginUploads {
             throw new Problems.Failure(422, "plugin-refused", "Plugin refused", refused.getMessage());
         }
         try {
-            stored.save(UUID.randomUUID().toString(), jars, locations, operator.name());
+            stored.save(UUID.randomUUID().toString(), jars, locations, operator.name(), clock.instant());
         } catch (Exception notKept) {
             for (int i = installed.size() - 1; i >= 0; i--) {
                 try {

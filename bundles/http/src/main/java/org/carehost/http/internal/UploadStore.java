@@ -35,13 +35,16 @@ final class UploadStore {
         this.store = store;
     }
 
-    /** Keeps the jars of one upload, all or none; a jar already kept (a shared library) is left as it is. */
-    void save(String uploadId, List<UploadArchive.Jar> jars, List<String> locations, String uploadedBy)
-            throws SQLException, IOException {
+    /**
+     * Keeps the jars of one upload (at {@code uploadedAt}, the container's time), all or none; a jar already kept (a
+     * shared library) is left as it is.
+     */
+    void save(String uploadId, List<UploadArchive.Jar> jars, List<String> locations, String uploadedBy,
+            Instant uploadedAt) throws SQLException, IOException {
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             try {
-                Timestamp now = Timestamp.from(Instant.now());
+                Timestamp now = Timestamp.from(uploadedAt);
                 for (int i = 0; i < jars.size(); i++) {
                     if (exists(connection, locations.get(i))) {
                         continue;

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
 import org.carehost.crypto.PhiCipher;
 import org.carehost.notifications.Outbox;
@@ -38,8 +39,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
@@ -79,13 +78,15 @@ public final class Delivery implements Outbox {
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "carehost-outbox"));
 
-    @Reference(service = Clock.class, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile Clock clock;
+    /** The container's clock (bundles/clock), which follows a test's clock while one is registered. */
+    private final Clock clock;
 
     @Activate
     public Delivery(BundleContext context, @Reference Store store, @Reference PhiCipher cipher,
             @Reference PluginCalls calls, @Reference ContextBinder binder, @Reference AuditLog audit,
-            @Reference EventAdmin events, @Reference(service = LoggerFactory.class) Logger log) {
+            @Reference EventAdmin events, @Reference(service = LoggerFactory.class) Logger log,
+            @Reference(target = ContainerClock.TARGET) Clock clock) {
+        this.clock = clock;
         this.events = events;
         this.context = context;
         this.rows = new OutboxRows(store, cipher);

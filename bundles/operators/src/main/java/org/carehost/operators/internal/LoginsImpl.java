@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.carehost.audit.AuditLog;
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
 import org.carehost.operators.LoginRefusedException;
 import org.carehost.operators.LoginRefusedException.Reason;
@@ -62,12 +63,13 @@ public final class LoginsImpl implements Logins {
 
     @Activate
     public LoginsImpl(@Reference Store store, @Reference AuditLog log, @Reference ContextBinder binder,
-            @Reference(service = LoggerFactory.class) Logger logger, OperatorsConfiguration configuration) {
+            @Reference(service = LoggerFactory.class) Logger logger, OperatorsConfiguration configuration,
+            @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.log = logger;
         this.accounts = new AccountStore(store);
         this.audit = new OperatorAudit(log, binder);
         this.passwords = new Passwords(new SecureRandom());
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
         modified(configuration);
     }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.carehost.audit.AuditLog;
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
 import org.carehost.context.Tenants;
 import org.carehost.operators.IssuedToken;
@@ -40,9 +41,8 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
 
     @Activate
     public OperatorAccountsImpl(@Reference Store store, @Reference Tenants tenants, @Reference AuditLog log,
-            @Reference ContextBinder binder) {
-        this(new AccountStore(store), tenants, new OperatorAudit(log, binder), new Passwords(new SecureRandom()),
-                Clock.systemUTC());
+            @Reference ContextBinder binder, @Reference(target = ContainerClock.TARGET) Clock clock) {
+        this(new AccountStore(store), tenants, new OperatorAudit(log, binder), new Passwords(new SecureRandom()), clock);
     }
 
     OperatorAccountsImpl(AccountStore accounts, Tenants tenants, OperatorAudit audit, Passwords passwords, Clock clock) {

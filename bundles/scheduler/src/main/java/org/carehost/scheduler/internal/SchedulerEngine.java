@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
 import org.carehost.context.Tenants;
 import org.carehost.crypto.PhiCipher;
@@ -39,8 +40,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
@@ -74,14 +73,16 @@ public final class SchedulerEngine implements SchedulerAdmin {
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "carehost-scheduler"));
 
-    @Reference(service = Clock.class, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile Clock clock;
+    /** The container's clock (bundles/clock), which follows a test's clock while one is registered. */
+    private final Clock clock;
 
     @Activate
     public SchedulerEngine(BundleContext context, @Reference Store store, @Reference PhiCipher cipher,
             @Reference PluginCalls calls, @Reference PluginLimits limits, @Reference ContextBinder binder,
             @Reference Tenants tenants, @Reference AuditLog audit, @Reference EventAdmin events,
-            @Reference(service = LoggerFactory.class) Logger log) {
+            @Reference(service = LoggerFactory.class) Logger log,
+            @Reference(target = ContainerClock.TARGET) Clock clock) {
+        this.clock = clock;
         this.events = events;
         this.context = context;
         this.jobs = new Jobs(store, cipher);

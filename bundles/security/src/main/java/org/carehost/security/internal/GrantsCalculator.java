@@ -1,5 +1,6 @@
 package org.carehost.security.internal;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -31,13 +32,15 @@ final class GrantsCalculator {
     private final PluginScope scope;
     private final Inspector inspector;
     private final PolicyStore store;
+    private final Clock clock;
     private final Denials denials;
     private final PluginGrants.Alarms alarms;
     private final Map<Long, PluginGrants> grants = new ConcurrentHashMap<>();
 
     GrantsCalculator(BundleContext context, PluginScope scope, Inspector inspector, PolicyStore store,
-            Denials denials, PluginGrants.Alarms alarms) {
+            Clock clock, Denials denials, PluginGrants.Alarms alarms) {
         this.context = context;
+        this.clock = clock;
         this.scope = scope;
         this.inspector = inspector;
         this.store = store;
@@ -53,7 +56,7 @@ final class GrantsCalculator {
         long version = store.version();
         PluginGrants held = grants.computeIfAbsent(caller.getBundleId(), id -> {
             PluginGrants fresh = new PluginGrants(String.valueOf(caller.getSymbolicName()),
-                    caller.getVersion().toString(), computeGrants(caller), denials, alarms);
+                    caller.getVersion().toString(), computeGrants(caller), clock, denials, alarms);
             limit(fresh, store.policy());
             return fresh;
         });

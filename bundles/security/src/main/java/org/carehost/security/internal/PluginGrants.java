@@ -1,5 +1,6 @@
 package org.carehost.security.internal;
 
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -47,11 +48,13 @@ final class PluginGrants implements Grants {
         }
     };
 
-    private static final long MINUTE_NANOS = 60_000_000_000L;
-    private static final long HOUR_NANOS = 60 * MINUTE_NANOS;
+    private static final long MINUTE_MILLIS = 60_000L;
+    private static final long HOUR_MILLIS = 60 * MINUTE_MILLIS;
 
     private final String plugin;
     private final String version;
+    /** The container's clock: the quota's minute, the anomaly's hour and the refusals' sliding minute. */
+    private final Clock clock;
     private final Denials denials;
     private final Alarms alarms;
     /** What the policy gives the plugin, replaced whole so that a check reads one field. */
@@ -77,8 +80,9 @@ final class PluginGrants implements Grants {
     private int refusals;
     private long burstAlarmedAt = Long.MIN_VALUE;
 
-    PluginGrants(String plugin, String version, long granted, Denials denials, Alarms alarms) {
+    PluginGrants(String plugin, String version, long granted, Clock clock, Denials denials, Alarms alarms) {
         this.plugin = plugin;
+        this.clock = clock;
         this.version = version;
         this.limits = new Limits(granted, 0, 0, 0);
         this.denials = denials;
@@ -154,7 +158,7 @@ final class PluginGrants implements Grants {
     private void count(long limit) {
         boolean firstOver;
         synchronized (this) {
-            long now = Math.floorDiv(System.nanoTime(), MINUTE_NANOS);
+            long now = Math.floorDiv(clock.millis(), MINUTE_MILLIS);
             if (now != minute) {
                 minute = now;
                 callsThisMinute = 0;
@@ -181,7 +185,7 @@ final class PluginGrants implements Grants {
         }
         long distinct;
         synchronized (this) {
-            long now = Math.floorDiv(System.nanoTime(), HOUR_NANOS);
+            long now = Math.floorDiv(clock.millis(), HOUR_MILLIS);
             if (now != hour) {
                 hour = now;
                 patientsThisHour.clear();
@@ -208,7 +212,7 @@ final class PluginGrants implements Grants {
         }
         long count;
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = clock.millis();
             int size = (int) threshold + 1;
             if (refusedAt == null || refusedAt.length != size) {
                 refusedAt = new long[size]; // a new threshold starts a new watch
@@ -220,8 +224,8 @@ final class PluginGrants implements Grants {
             nextRefusal = (nextRefusal + 1) % size;
             refusals = Math.min(refusals + 1, size);
             long oldest = refusedAt[nextRefusal % size];
-            boolean burst = refusals == size && now - oldest <= MINUTE_NANOS;
-            if (!burst || burstAlarmedAt != Long.MIN_VALUE && now - burstAlarmedAt < MINUTE_NANOS) {
+            boolean burst = refusals == size && now - oldest <= MINUTE_MILLIS;
+            if (!burst || burstAlarmedAt != Long.MIN_VALUE && now - burstAlarmedAt < MINUTE_MILLIS) {
                 return;
             }
             burstAlarmedAt = now;

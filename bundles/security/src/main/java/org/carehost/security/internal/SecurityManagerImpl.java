@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.carehost.clock.ContainerClock;
 import org.carehost.security.Denial;
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
@@ -62,7 +63,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final BundleContext context;
     private final PluginScope scope;
     private final Inspector inspector;
-    private final Denials denials = new Denials(Clock.systemUTC());
+    private final Denials denials;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "carehost-security"));
     private final Alerts alerts;
     private final PolicyStore store;
@@ -89,8 +90,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private volatile EventCare care;
 
     @Activate
-    public SecurityManagerImpl(BundleContext context, @Reference(service = LoggerFactory.class) Logger logger) {
+    public SecurityManagerImpl(BundleContext context, @Reference(service = LoggerFactory.class) Logger logger,
+            @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.context = context;
+        this.denials = new Denials(clock);
         this.scope = new PluginScope(context);
         this.alerts = new Alerts(denials, logger, worker, () -> events);
         PolicyFile policyFile = new PolicyFile(Paths.get(property(POLICY_PROPERTY, "etc/security/policy")));
@@ -98,7 +101,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         Path scratch = context.getDataFile("scratch").toPath();
         this.inspector = new Inspector(new ApiScanner(ApiRules.standard(), scratch), scratch, TrustStore.load(trustDir));
         this.store = new PolicyStore(policyFile, trustDir, inspector, logger, this::policyReplaced); // loads it
-        this.grants = new GrantsCalculator(context, scope, inspector, store, denials, alerts);
+        this.grants = new GrantsCalculator(context, scope, inspector, store, clock, denials, alerts);
         ShellCommands commands = new ShellCommands(scope::isPlugin);
         this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger, commands);
         ResolverGate resolverGate = new ResolverGate(scope, admission::admission, store::importRules,

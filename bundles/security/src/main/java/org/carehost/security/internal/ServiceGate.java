@@ -50,6 +50,8 @@ final class ServiceGate implements FindHook, EventListenerHook {
             Map.entry("org.carehost.sdk.context.CareContexts", List.of()),
             Map.entry("org.osgi.service.log.LoggerFactory", List.of()),
             Map.entry("org.osgi.service.log.LogService", List.of()),
+            // The container's clock (bundles/clock): plugins read the time; registering one is an impostor's act.
+            Map.entry("java.time.Clock", List.of()),
             // Felix SCR looks Config Admin up through the plugin's own context to configure its components. A plugin
             // cannot use it itself: org.osgi.service.cm is not on the import allow-list, and reflection needs a grant.
             Map.entry("org.osgi.service.cm.ConfigurationAdmin", List.of()));

@@ -19,6 +19,10 @@ import org.osgi.service.event.Event;
 /** The small rule tables: API verdicts, imports, trusted names, service visibility and event topics. */
 class RulesTest {
 
+    /** A clock standing still, so that no test here crosses a quota's minute or an anomaly's hour. */
+    private static final java.time.Clock FIXED = java.time.Clock.fixed(java.time.Instant.parse("2030-01-01T10:00:10Z"),
+            java.time.ZoneOffset.UTC);
+
     @Test
     void apiVerdictsFollowTheFirstMatchingLine() {
         ApiRules rules = ApiRules.standard();
@@ -86,6 +90,8 @@ class RulesTest {
                 ServiceGate.hiddenBecause(readOnly, "org.carehost.store.Store"));
         assertNull(ServiceGate.hiddenBecause(grants(), "org.carehost.sdk.plugin.Notifier"));
         assertNull(ServiceGate.hiddenBecause(grants(), "org.osgi.service.log.LoggerFactory"));
+        assertNull(ServiceGate.hiddenBecause(grants(), "java.time.Clock"), "any plugin reads the container's clock");
+        assertEquals("java.time.Clock", ServiceGate.impostor(new String[] {"java.time.Clock"}), "and none registers one");
         assertEquals("org.carehost.sdk.patient.PatientService",
                 ServiceGate.impostor(new String[] {"java.lang.Runnable", "org.carehost.sdk.patient.PatientService"}));
         assertEquals("org.osgi.framework.hooks.service.FindHook",
@@ -140,7 +146,7 @@ class RulesTest {
     void aQuotaStopsTheCallsOverItAndRaisesOneAlarmAndSoDoesAnAnomaly() {
         java.util.List<String> alarms = new java.util.ArrayList<>();
         PluginGrants plugin = new PluginGrants("p", "1.0.0", Permission.READ_PATIENTS.bit(),
-                new Denials(java.time.Clock.systemUTC()), new PluginGrants.Alarms() {
+                FIXED, new Denials(FIXED), new PluginGrants.Alarms() {
                     @Override
                     public void quotaExceeded(PluginGrants p, long limit) {
                         alarms.add("quota " + limit);
@@ -171,7 +177,7 @@ class RulesTest {
     @Test
     void aBurstOfRefusalsWithinAMinuteRaisesOneAnomaly() {
         java.util.List<String> alarms = new java.util.ArrayList<>();
-        PluginGrants plugin = new PluginGrants("p", "1.0.0", 0, new Denials(java.time.Clock.systemUTC()),
+        PluginGrants plugin = new PluginGrants("p", "1.0.0", 0, FIXED, new Denials(FIXED),
                 new PluginGrants.Alarms() {
                     @Override
                     public void quotaExceeded(PluginGrants p, long limit) {
@@ -209,6 +215,6 @@ class RulesTest {
         for (Permission permission : held) {
             bits |= permission.bit();
         }
-        return new PluginGrants("p", "1.0.0", bits, new Denials(java.time.Clock.systemUTC()), null);
+        return new PluginGrants("p", "1.0.0", bits, FIXED, new Denials(FIXED), null);
     }
 }

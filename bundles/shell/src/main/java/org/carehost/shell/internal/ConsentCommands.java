@@ -3,6 +3,7 @@ package org.carehost.shell.internal;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.carehost.audit.AuditLog;
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.ConsentDirective;
 import org.carehost.context.Consents;
 import org.carehost.context.ContextBinder;
@@ -90,10 +91,13 @@ public final class ConsentCommands {
     public static final class BreakGlassCommands {
 
         private final BreakGlass breakGlass;
+        private final java.time.Clock clock;
 
         @Activate
-        public BreakGlassCommands(@Reference BreakGlass breakGlass) {
+        public BreakGlassCommands(@Reference BreakGlass breakGlass,
+                @Reference(target = ContainerClock.TARGET) java.time.Clock clock) {
             this.breakGlass = breakGlass;
+            this.clock = clock;
         }
 
         @Descriptor("list break-glass (emergency) accesses of the last hours, newest first, for review")
@@ -102,7 +106,7 @@ public final class ConsentCommands {
             if (hours < 1 || hours > 24 * 366) {
                 throw new IllegalArgumentException("hours must be 1 to " + 24 * 366 + ", not " + hours);
             }
-            return Text.breakGlassTable(breakGlass.since(java.time.Instant.now().minus(java.time.Duration.ofHours(hours))));
+            return Text.breakGlassTable(breakGlass.since(clock.instant().minus(java.time.Duration.ofHours(hours))));
         }
     }
 }

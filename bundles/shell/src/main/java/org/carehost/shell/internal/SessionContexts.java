@@ -1,6 +1,6 @@
 package org.carehost.shell.internal;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Job;
+import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
 import org.carehost.context.ContextSource;
 import org.carehost.operators.Operator;
@@ -20,6 +21,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * The care context of each shell session ({@code context:set}), for the commands it runs: Gogo runs a command
@@ -47,10 +49,10 @@ public final class SessionContexts implements ContextSource {
     private final BundleContext bundleContext;
 
     @Activate
-    public SessionContexts(BundleContext bundleContext) {
+    public SessionContexts(BundleContext bundleContext, @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.bundleContext = bundleContext;
         this.console = new Operator(consoleUser(System.getProperty("user.name")), Set.of(Role.ADMIN), Set.of(), false,
-                false, Instant.now(), "console");
+                false, clock.instant(), "console");
     }
 
     /** The OS user's name as a care-context user id (characters it does not allow become '_'). */

@@ -19,6 +19,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -57,7 +58,7 @@ public final class Carehost implements AutoCloseable {
             "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database", "org.postgresql.jdbc",
             "org.objectweb.asm", "org.carehost.security", "com.zaxxer.HikariCP", "org.carehost.store", "org.carehost.audit",
             "org.carehost.clinical", "org.carehost.context", "org.carehost.crypto", "org.carehost.plugins",
-            "org.carehost.scheduler", "org.carehost.notifications", "org.carehost.adapters");
+            "org.carehost.scheduler", "org.carehost.notifications", "org.carehost.adapters", "org.carehost.clock");
 
     /** The plugin under test runs as a plugin (above the container's start levels), so the security manager applies. */
     private static final int PLUGIN_START_LEVEL = 60;
@@ -225,11 +226,17 @@ public final class Carehost implements AutoCloseable {
         context().registerService(type, service, new Hashtable<>(properties));
     }
 
-    /** Creates or replaces the configuration {@code pid} (Config Admin), as an operator would. */
+    /**
+     * Creates or replaces the configuration {@code pid} (Config Admin), as an operator would, and returns once every
+     * component configured by {@code pid} has these properties: the plugin works with its new settings from the
+     * test's next line on. An {@link IllegalArgumentException} if the container refused it (see its reason).
+     */
     public void configure(String pid, Map<String, Object> properties) throws IOException {
-        ConfigurationAdmin admin = service(ConfigurationAdmin.class);
-        Configuration configuration = admin.getConfiguration(pid, "?");
+        Configuration configuration = service(ConfigurationAdmin.class).getConfiguration(pid, "?");
+        Supplier<String> refusal = ComponentConfigurations.refusalAfter(pid,
+                () -> events(ComponentConfigurations.REJECTED));
         configuration.update(new Hashtable<>(properties));
+        new ComponentConfigurations(context()).await(pid, properties, refusal, TIMEOUT);
     }
 
     /** Events posted so far whose topic starts with {@code topicPrefix}. */

@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The container's clock in a test: it stands still until the test moves it ({@link Carehost#advanceClock}), so that
- * scheduled work comes due when the test says, without sleeping. Registered as the {@code java.time.Clock} service,
- * ranked above the container's own.
+ * scheduled work comes due when the test says, without sleeping. Registered as a {@code java.time.Clock} service
+ * before the container's bundles start (ranked highest): the container's clock (bundles/clock) tells its time, so
+ * everything the container decides by time (expiry, windows, schedules) follows it.
  */
 final class MovableClock extends Clock {
 

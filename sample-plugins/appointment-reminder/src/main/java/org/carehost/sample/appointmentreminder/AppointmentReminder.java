@@ -45,6 +45,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>Nothing lives in memory: reminders survive restarts and updates of the plugin and of the container, and events
  * run in the appointment's tenant (the host binds its care context), so every job and document is that tenant's.
  *
+ * <p>Time is the container's: the {@code java.time.Clock} service (any plugin may read it), so that the delay it asks
+ * the scheduler for is measured on the clock the scheduler runs jobs by (in a test, the test's clock).
+ *
  * <p>Registered as {@link EventHandler} too, not only {@link Workflow}: Event Admin finds handlers by the
  * {@code EventHandler} object class.
  */
@@ -72,8 +75,9 @@ public class AppointmentReminder implements Workflow, ScheduledTask {
             @Reference(name = "scheduler") Scheduler scheduler,
             @Reference(name = "notifications") NotificationService notifications,
             @Reference(name = "data") PluginDataService data,
-            @Reference(name = "log", service = LoggerFactory.class) Logger log, ReminderConfig config) {
-        this(appointments, scheduler, notifications, data, log, ReminderSettings.of(config), Clock.systemUTC());
+            @Reference(name = "log", service = LoggerFactory.class) Logger log, ReminderConfig config,
+            @Reference(name = "clock") Clock clock) {
+        this(appointments, scheduler, notifications, data, log, ReminderSettings.of(config), clock);
     }
 
     AppointmentReminder(AppointmentService appointments, Scheduler scheduler, NotificationService notifications,

@@ -30,8 +30,7 @@ class PublicHealthReporterIT {
             AppointmentService appointments) throws Exception {
         Path reports = Files.createDirectories(carehost.pluginFolder().resolve("reports")); // its own folder
         carehost.configure("org.carehost.sample.publichealth.PublicHealthReporter",
-                Map.of("reportDirectory", reports.toString()));
-        Thread.sleep(500); // the component restarts with the new configuration
+                Map.of("reportDirectory", reports.toString())); // returns once the component has it
 
         String patientId = patients.search(PatientQuery.builder().build()).items().get(0).id();
         Instant start = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
