@@ -210,20 +210,53 @@ final class Diagnosis {
         return candidate;
     }
 
+    /**
+     * A bare WebAssembly module in the deploy folder: the WebAssembly extender's artifact transformer wraps it into a
+     * bundle, except in production mode, which runs only signed jars (the transformer refuses it there too).
+     */
+    private String bareWasmProblem(String fileName) {
+        SecurityAdmin admin = security.get();
+        if (admin != null && admin.status().mode() == org.carehost.security.SecurityMode.PRODUCTION) {
+            return fileName + " is refused: production mode runs only signed plugins, and a bare .wasm cannot be "
+                    + "signed. Package it as a signed bundle jar with a Carehost-Wasm header (see plugin-sdk/README.md).";
+        }
+        return null;
+    }
+
+    private static boolean isBesideAWasm(Path file) {
+        String fileName = file.getFileName().toString();
+        return fileName.endsWith(".json") && Files.exists(file.resolveSibling(
+                fileName.substring(0, fileName.length() - ".json".length()) + ".wasm"));
+    }
+
     /** Why a file in the deploy folder is not an installed plugin. */
     List<Finding> whyFile(Path file) {
         String subject = bundles.deployDir().getFileName() + "/" + file.getFileName();
+        if (isBesideAWasm(file)) {
+            return List.of(new Finding(Kind.STATE, subject, subject + " is not a plugin: it holds the settings of the "
+                    + "bare WebAssembly module beside it, read when that module is wrapped into a plugin."));
+        }
         String problem = fileProblem(file);
         return List.of(new Finding(Kind.STATE, subject, subject + " is not installed."), problem != null
                 ? new Finding(Kind.FILE_PROBLEM, subject, problem)
-                : new Finding(Kind.IN_PROGRESS, subject,
-                        "It is a valid bundle; the deploy watcher installs it once the file stops changing."));
+                : new Finding(Kind.IN_PROGRESS, subject, file.getFileName().toString().endsWith(".wasm")
+                        ? "It is a bare WebAssembly module; the deploy watcher wraps it into a plugin bundle and "
+                                + "installs it once the file stops changing (development mode only)."
+                        : "It is a valid bundle; the deploy watcher installs it once the file stops changing."));
     }
 
     /** Why a file in the deploy folder cannot become a plugin, or null when the watcher can install it. */
     String fileProblem(Path file) {
-        if (!file.getFileName().toString().endsWith(".jar")) {
-            return "Only .jar files in the deploy folder are plugins; this file is ignored.";
+        String fileName = file.getFileName().toString();
+        if (fileName.endsWith(".wasm")) {
+            return bareWasmProblem(fileName);
+        }
+        if (isBesideAWasm(file)) {
+            return null; // name.json is the settings of name.wasm, read when that is wrapped
+        }
+        if (!fileName.endsWith(".jar")) {
+            return "Only .jar files (and bare .wasm modules, with an optional .json of the same name) in the deploy "
+                    + "folder are plugins; this file is ignored.";
         }
         String problem = BundleFileCheck.problem(file);
         if (problem != null) {
