@@ -59,6 +59,12 @@ public final class Carehost implements AutoCloseable {
             "org.carehost.clinical", "org.carehost.context", "org.carehost.crypto", "org.carehost.plugins",
             "org.carehost.scheduler", "org.carehost.notifications", "org.carehost.adapters");
 
+    /** The framework property naming the container's bundle locations (the security manager's ContainerBundles). */
+    private static final String CONTAINER_LOCATIONS = "carehost.container.locations";
+
+    /** The host's bundles run below the plugins' start level (50), as carehost.jar's do. */
+    private static final int HOST_START_LEVEL = 20;
+
     /** The plugin under test runs as a plugin (above the container's start levels), so the security manager applies. */
     private static final int PLUGIN_START_LEVEL = 60;
 
@@ -86,7 +92,9 @@ public final class Carehost implements AutoCloseable {
 
     /**
      * Starts a container with {@code plugin} (a bundle jar) installed and started; {@code properties}
-     * become framework properties. Seed data is written as on a first start.
+     * become framework properties. Seed data is written as on a first start. The plugin runs as a plugin, unless
+     * {@code carehost.container.locations} in {@code properties} names its location ({@code file:} URI): then it runs
+     * as one of the container's bundles, unchecked (for benchmarks that compare with the container's own code).
      */
     public static Carehost start(Path plugin, Map<String, String> properties) throws Exception {
         if (plugin == null || !Files.isRegularFile(plugin)) {
@@ -110,6 +118,13 @@ public final class Carehost implements AutoCloseable {
         config.put("carehost.security.truststore", storage.resolve("etc/security/trusted").toString());
         config.put("carehost.plugins.data", storage.resolve("data/plugins").toString());
         config.putAll(properties);
+        // The container's bundles are those installed from these locations below level 50 (the one rule the security
+        // manager and plugin manager apply; carehost.jar's launcher lists its own): the host's jars, and whatever the
+        // caller lists too (a benchmark that runs its bundle under test as the container's).
+        String listed = properties.getOrDefault(CONTAINER_LOCATIONS, "");
+        String pluginLocation = plugin.toAbsolutePath().toUri().toString();
+        boolean pluginIsContainer = List.of(listed.split(",")).contains(pluginLocation);
+        config.put(CONTAINER_LOCATIONS, hostLocations(classPath) + (listed.isBlank() ? "" : "," + listed));
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         Framework framework = factory.newFramework(config);
         framework.start();
@@ -120,12 +135,9 @@ public final class Carehost implements AutoCloseable {
                     new Hashtable<>(Map.of(Constants.SERVICE_RANKING, Integer.MAX_VALUE)));
             List<Bundle> host = new ArrayList<>();
             for (String name : HOST_BUNDLES) {
-                Bundleish jar = classPath.get(name);
-                if (jar == null) {
-                    throw new IllegalStateException("Bundle " + name + " is not on the test class path; "
-                            + "depend on org.carehost:carehost-testkit in test scope");
-                }
-                host.add(context.installBundle(jar.path.toUri().toString()));
+                Bundle bundle = context.installBundle(hostJar(classPath, name).path.toUri().toString());
+                bundle.adapt(BundleStartLevel.class).setStartLevel(HOST_START_LEVEL);
+                host.add(bundle);
             }
             for (Bundle bundle : host) {
                 if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
@@ -134,9 +146,9 @@ public final class Carehost implements AutoCloseable {
             }
             Bundle pluginBundle;
             try (InputStream in = Files.newInputStream(plugin)) {
-                pluginBundle = context.installBundle(plugin.toAbsolutePath().toUri().toString(), in);
+                pluginBundle = context.installBundle(pluginLocation, in);
             }
-            pluginBundle.adapt(BundleStartLevel.class).setStartLevel(PLUGIN_START_LEVEL);
+            pluginBundle.adapt(BundleStartLevel.class).setStartLevel(pluginIsContainer ? HOST_START_LEVEL : PLUGIN_START_LEVEL);
             try {
                 pluginBundle.start();
             } catch (BundleException e) {
@@ -150,6 +162,24 @@ public final class Carehost implements AutoCloseable {
             framework.waitForStop(TIMEOUT.toMillis());
             throw e;
         }
+    }
+
+    private static Bundleish hostJar(Map<String, Bundleish> classPath, String name) {
+        Bundleish jar = classPath.get(name);
+        if (jar == null) {
+            throw new IllegalStateException("Bundle " + name + " is not on the test class path; "
+                    + "depend on org.carehost:carehost-testkit in test scope");
+        }
+        return jar;
+    }
+
+    /** The locations the host's bundles are installed from: the container's, for the security manager's rule. */
+    private static String hostLocations(Map<String, Bundleish> classPath) {
+        List<String> locations = new ArrayList<>();
+        for (String name : HOST_BUNDLES) {
+            locations.add(hostJar(classPath, name).path.toUri().toString());
+        }
+        return String.join(",", locations);
     }
 
     /**
