@@ -27,6 +27,7 @@ import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
 import org.carehost.security.Permission;
+import org.carehost.security.PermissionGuard;
 import org.carehost.security.SecurityAdmin;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -56,6 +57,9 @@ public class RuntimeEnforcementIT {
 
     @Inject
     SecurityAdmin security;
+
+    @Inject
+    PermissionGuard guard;
 
     @Inject
     PluginManager plugins;
@@ -161,6 +165,35 @@ public class RuntimeEnforcementIT {
         assertDenied(attack("install:" + location), "install a bundle");
         for (Bundle bundle : context.getBundles()) {
             assertFalse("nothing was installed", location.equals(bundle.getLocation()));
+        }
+        // Nor may it move itself below the plugins' start level (which alone would not make it the container's).
+        assertDenied(attack("start-level:10"), "start level");
+        assertEquals(60, attacker().adapt(org.osgi.framework.startlevel.BundleStartLevel.class).getStartLevel());
+    }
+
+    @Test
+    public void aBundleThatCopiesAContainerBundlesHeadersAndStartLevelIsStillAPlugin() throws Exception {
+        Bundle store = Fixtures.bundle(context, "org.carehost.store");
+        java.io.File jar = ContainerOptions.bundleFile("carehost-fixture-greeter-v1");
+        for (String header : List.of("Bundle-SymbolicName", "Bundle-Vendor", "Bundle-Name", "Carehost-Container")) {
+            String value = header.equals("Bundle-SymbolicName") ? "org.carehost.fake"
+                    : String.valueOf(store.getHeaders().get(header) == null ? "true" : store.getHeaders().get(header));
+            jar = Fixtures.withManifestHeader(jar, header, value, Fixtures.workFolder("fake-container").toFile());
+        }
+        // Installed by the operator (this test is container code) at the container's start level, as Gogo's
+        // "install" and "bundlelevel" could: neither the headers nor the level make it the container's.
+        Bundle fake = context.installBundle(jar.toURI().toString());
+        try {
+            fake.adapt(org.osgi.framework.startlevel.BundleStartLevel.class).setStartLevel(20);
+            assertEquals("Carehost", fake.getHeaders().get("Bundle-Vendor"));
+            assertTrue("the security manager counts it a plugin", guard.isPlugin(fake));
+            assertFalse("a plugin holds no permission it was not granted", guard.grantsOf(fake).holds(Permission.READ_AUDIT));
+            assertTrue("the plugin manager counts it a plugin",
+                    plugins.list().stream().anyMatch(plugin -> plugin.id() == fake.getBundleId()));
+            assertFalse("the container's own bundle is none", guard.isPlugin(store));
+            assertTrue(guard.grantsOf(store).holds(Permission.READ_AUDIT));
+        } finally {
+            fake.uninstall();
         }
     }
 
