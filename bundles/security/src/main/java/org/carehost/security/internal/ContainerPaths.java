@@ -16,7 +16,6 @@ import org.osgi.framework.BundleContext;
  */
 final class ContainerPaths {
 
-    static final String PLUGIN_DATA_PROPERTY = "carehost.plugins.data";
     /** Framework properties naming the container's files or folders (a file stands for its folder). */
     private static final String[] CONTAINER_PROPERTIES = {"carehost.security.policy", "carehost.security.truststore",
         "carehost.keys", "carehost.audit.journal", "carehost.audit.keyfile", "carehost.audit.checkpoints",
@@ -28,13 +27,14 @@ final class ContainerPaths {
     private final List<Path> readable = new ArrayList<>();
     private final java.util.Set<Path> made = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    ContainerPaths(BundleContext context) {
+    ContainerPaths(BundleContext context, SecuritySettings settings) {
         this.home = real(Paths.get("").toAbsolutePath());
-        String root = context.getProperty(PLUGIN_DATA_PROPERTY);
-        this.pluginRoot = resolve(root == null || root.isBlank() ? "data/plugins" : root.trim());
+        this.pluginRoot = resolve(settings.pluginData().toString());
         for (String folder : List.of("etc", "deploy", "data/db", "data/audit", "data/cache", "data/log")) {
             container.add(resolve(folder));
         }
+        container.add(resolve(settings.policy().toString()).getParent());
+        container.add(resolve(settings.trustStore().toString()));
         for (String property : CONTAINER_PROPERTIES) {
             String value = context.getProperty(property);
             if (value != null && !value.isBlank()) {

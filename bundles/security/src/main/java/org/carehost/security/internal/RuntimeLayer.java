@@ -20,14 +20,14 @@ final class RuntimeLayer {
     private final RuntimeEnforcement enforcement;
     private final AllocationWatch allocations;
 
-    RuntimeLayer(BundleContext context, PluginScope scope, GrantsCalculator grants, PolicyStore store,
+    RuntimeLayer(BundleContext context, SecuritySettings settings, PluginScope scope, GrantsCalculator grants, PolicyStore store,
             Inspector inspector, Quarantine quarantine, Denier denier, Logger logger) {
         Causes causes = new Causes(scope);
         RuntimeRules rules = new RuntimeRules(grants::grantsOf,
                 plugin -> store.policy().scopes(String.valueOf(plugin.getSymbolicName()), plugin.getVersion(),
                         inspector.inspect(plugin).trustedSigner()),
                 plugin -> store.policy().budgets().threads(String.valueOf(plugin.getSymbolicName())),
-                new ContainerPaths(context), causes);
+                new ContainerPaths(context, settings), causes);
         this.enforcement = new RuntimeEnforcement(causes, rules, new RuntimeEnforcement.Reporter() {
             @Override
             public void denied(Bundle plugin, String permission, String reason) {
