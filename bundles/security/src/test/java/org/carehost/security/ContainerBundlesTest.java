@@ -24,6 +24,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 /**
  * The rule on a real Felix: bundles installed at the launcher's locations below the plugins' start level are the
@@ -79,7 +80,13 @@ class ContainerBundlesTest {
         assertTrue(rule.isPlugin(audit));
         // A plugin's location moved below the line later is still a plugin.
         Bundle moved = install("file:/srv/deploy/moved.jar", "org.example.moved", 60);
-        moved.adapt(BundleStartLevel.class).setStartLevel(1);
+        BundleStartLevel level = moved.adapt(BundleStartLevel.class);
+        level.setStartLevel(1); // applied on the framework's start-level thread
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (level.getStartLevel() != 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(1, level.getStartLevel());
         assertTrue(rule.isPlugin(moved));
         // A location that only starts like a launcher's, and a wildcard that is not a prefix match of another one.
         assertTrue(rule.isPlugin(install("jar/org.carehost.store.evil", "org.carehost.store", 20)));
@@ -110,9 +117,11 @@ class ContainerBundlesTest {
         assertTrue(bad.getMessage().contains("carehost.plugin.startlevel"), bad.getMessage());
     }
 
+    /** Installs at {@code startLevel} from the start (a start level set later is applied asynchronously). */
     private Bundle install(String location, String symbolicName, int startLevel) throws Exception {
+        framework.adapt(FrameworkStartLevel.class).setInitialBundleStartLevel(startLevel);
         Bundle bundle = context.installBundle(location, new ByteArrayInputStream(jar(symbolicName)));
-        bundle.adapt(BundleStartLevel.class).setStartLevel(startLevel);
+        assertEquals(startLevel, bundle.adapt(BundleStartLevel.class).getStartLevel());
         return bundle;
     }
 

@@ -62,6 +62,9 @@ public class RuntimeEnforcementIT {
     PermissionGuard guard;
 
     @Inject
+    org.osgi.service.cm.ConfigurationAdmin configurations;
+
+    @Inject
     PluginManager plugins;
 
     @Inject
@@ -184,7 +187,10 @@ public class RuntimeEnforcementIT {
         // "install" and "bundlelevel" could: neither the headers nor the level make it the container's.
         Bundle fake = context.installBundle(jar.toURI().toString());
         try {
-            fake.adapt(org.osgi.framework.startlevel.BundleStartLevel.class).setStartLevel(20);
+            org.osgi.framework.startlevel.BundleStartLevel level =
+                    fake.adapt(org.osgi.framework.startlevel.BundleStartLevel.class);
+            level.setStartLevel(20);
+            Await.until("the copy's start level is the container's", 10_000, () -> level.getStartLevel() == 20);
             assertEquals("Carehost", fake.getHeaders().get("Bundle-Vendor"));
             assertTrue("the security manager counts it a plugin", guard.isPlugin(fake));
             assertFalse("a plugin holds no permission it was not granted", guard.grantsOf(fake).holds(Permission.READ_AUDIT));
@@ -195,6 +201,20 @@ public class RuntimeEnforcementIT {
         } finally {
             fake.uninstall();
         }
+    }
+
+    @Test
+    public void theContainersConfigurationsAreNoPluginsToReadOrWrite() throws Exception {
+        attacker();
+        assertDenied(attack("cm-read:org.carehost.audit"), "Config Admin");
+        assertDenied(attack("cm-update:org.carehost.security"), "Config Admin");
+        assertDenied(attack("cm-delete:org.carehost.crypto"), "Config Admin");
+        assertDenied(attack("cm-factory:org.carehost.audit"), "Config Admin");
+        // None of them was made, changed or added (this test, container code, may look).
+        assertNull(configurations.listConfigurations("(|(service.pid=org.carehost.audit)"
+                + "(service.pid=org.carehost.security)(service.pid=org.carehost.crypto)"
+                + "(service.factoryPid=org.carehost.audit))"));
+        awaitDenialAudited("Config Admin");
     }
 
     @Test
