@@ -26,6 +26,8 @@ final class ContainerPaths {
     private final List<Path> container = new ArrayList<>();
     private final List<Path> readable = new ArrayList<>();
     private final java.util.Set<Path> made = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The container's files that configurations name, by PID ({@link ConfiguredPaths}): they change at run time. */
+    private final java.util.Map<String, List<Path>> configured = new java.util.concurrent.ConcurrentHashMap<>();
 
     ContainerPaths(BundleContext context, SecuritySettings settings) {
         this.home = real(Paths.get("").toAbsolutePath());
@@ -91,7 +93,28 @@ final class ContainerPaths {
                 return true;
             }
         }
+        for (List<Path> roots : configured.values()) {
+            for (Path root : roots) {
+                if (path.startsWith(root)) {
+                    return true;
+                }
+            }
+        }
         return false;
+    }
+
+    /** The paths configuration {@code pid} names now ({@code file:} before a file: its folder is the container's). */
+    void configured(String pid, List<String> values) {
+        List<Path> roots = new ArrayList<>();
+        for (String value : values) {
+            boolean file = value.startsWith("file:");
+            Path path = resolve(file ? value.substring("file:".length()) : value);
+            Path root = file ? path.getParent() : path;
+            if (root != null) {
+                roots.add(root);
+            }
+        }
+        configured.put(pid, List.copyOf(roots));
     }
 
     boolean isReadableByAll(Path path) {
