@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.jar.JarFile;
@@ -50,15 +48,6 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 public final class Carehost implements AutoCloseable {
 
-    /** Bundles that make up the host, by symbolic name; taken from the test class path. */
-    private static final Set<String> HOST_BUNDLES = Set.of(
-            "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
-            "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.eventadmin",
-            "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database", "org.postgresql.jdbc",
-            "org.objectweb.asm", "org.carehost.security", "com.zaxxer.HikariCP", "org.carehost.store", "org.carehost.audit",
-            "org.carehost.clinical", "org.carehost.context", "org.carehost.crypto", "org.carehost.plugins",
-            "org.carehost.scheduler", "org.carehost.notifications", "org.carehost.adapters");
-
     /** The framework property naming the container's bundle locations (the security manager's ContainerBundles). */
     private static final String CONTAINER_LOCATIONS = "carehost.container.locations";
 
@@ -67,13 +56,6 @@ public final class Carehost implements AutoCloseable {
 
     /** The plugin under test runs as a plugin (above the container's start levels), so the security manager applies. */
     private static final int PLUGIN_START_LEVEL = 60;
-
-    /** Jars whose packages the system bundle exports, so the test and the container share their classes. */
-    private static final Set<String> SHARED_BUNDLES = Set.of("org.carehost.sdk",
-            "com.fasterxml.jackson.core.jackson-core", "com.fasterxml.jackson.core.jackson-databind",
-            "com.fasterxml.jackson.core.jackson-annotations", "org.osgi.service.event", "org.osgi.service.cm",
-            // HikariCP (the store's pool) logs through SLF4J, which finds its provider on the class path here.
-            "slf4j.api");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -101,12 +83,12 @@ public final class Carehost implements AutoCloseable {
             throw new IllegalArgumentException("The plugin under test " + plugin + " is not a file: build it first "
                     + "(tests using the kit run after `package`, e.g. as *IT with maven-failsafe-plugin)");
         }
-        Map<String, Bundleish> classPath = classPathBundles();
+        ClassPathBundles classPath = ClassPathBundles.read();
         Path storage = Files.createTempDirectory("carehost-testkit");
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.resolve("cache").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, sharedPackages(classPath));
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, classPath.sharedPackages());
         config.put("carehost.store.url", "jdbc:h2:mem:testkit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         config.put("carehost.audit.keyfile", storage.resolve("etc/security/audit-signing.key").toString());
         config.put("carehost.audit.checkpoints", storage.resolve("audit-checkpoints").toString());
@@ -124,7 +106,7 @@ public final class Carehost implements AutoCloseable {
         String listed = properties.getOrDefault(CONTAINER_LOCATIONS, "");
         String pluginLocation = plugin.toAbsolutePath().toUri().toString();
         boolean pluginIsContainer = List.of(listed.split(",")).contains(pluginLocation);
-        config.put(CONTAINER_LOCATIONS, hostLocations(classPath) + (listed.isBlank() ? "" : "," + listed));
+        config.put(CONTAINER_LOCATIONS, String.join(",", classPath.hostLocations()) + (listed.isBlank() ? "" : "," + listed));
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         Framework framework = factory.newFramework(config);
         framework.start();
@@ -134,8 +116,8 @@ public final class Carehost implements AutoCloseable {
             context.registerService(java.time.Clock.class, clock,
                     new Hashtable<>(Map.of(Constants.SERVICE_RANKING, Integer.MAX_VALUE)));
             List<Bundle> host = new ArrayList<>();
-            for (String name : HOST_BUNDLES) {
-                Bundle bundle = context.installBundle(hostJar(classPath, name).path.toUri().toString());
+            for (String location : classPath.hostLocations()) {
+                Bundle bundle = context.installBundle(location);
                 bundle.adapt(BundleStartLevel.class).setStartLevel(HOST_START_LEVEL);
                 host.add(bundle);
             }
@@ -162,24 +144,6 @@ public final class Carehost implements AutoCloseable {
             framework.waitForStop(TIMEOUT.toMillis());
             throw e;
         }
-    }
-
-    private static Bundleish hostJar(Map<String, Bundleish> classPath, String name) {
-        Bundleish jar = classPath.get(name);
-        if (jar == null) {
-            throw new IllegalStateException("Bundle " + name + " is not on the test class path; "
-                    + "depend on org.carehost:carehost-testkit in test scope");
-        }
-        return jar;
-    }
-
-    /** The locations the host's bundles are installed from: the container's, for the security manager's rule. */
-    private static String hostLocations(Map<String, Bundleish> classPath) {
-        List<String> locations = new ArrayList<>();
-        for (String name : HOST_BUNDLES) {
-            locations.add(hostJar(classPath, name).path.toUri().toString());
-        }
-        return String.join(",", locations);
     }
 
     /**
@@ -335,45 +299,5 @@ public final class Carehost implements AutoCloseable {
         }
         Files.write(policy, lines);
         return policy;
-    }
-
-    /** A jar on the class path that is a bundle. */
-    private record Bundleish(Path path, Manifest manifest) {
-    }
-
-    private static Map<String, Bundleish> classPathBundles() throws IOException {
-        Map<String, Bundleish> bundles = new HashMap<>();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        for (String entry : classPath.split(File.pathSeparator)) {
-            Path path = Paths.get(entry);
-            if (!entry.endsWith(".jar") || !Files.isRegularFile(path)) {
-                continue;
-            }
-            try (JarFile jar = new JarFile(path.toFile())) {
-                Manifest manifest = jar.getManifest();
-                String name = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
-                if (name != null) {
-                    bundles.putIfAbsent(name.split(";")[0].trim(), new Bundleish(path, manifest));
-                }
-            }
-        }
-        return bundles;
-    }
-
-    /** The Export-Package clauses of the shared jars, reduced to package and version. */
-    private static String sharedPackages(Map<String, Bundleish> classPath) {
-        List<String> packages = new ArrayList<>();
-        for (String name : SHARED_BUNDLES) {
-            Bundleish jar = classPath.get(name);
-            if (jar == null) {
-                throw new IllegalStateException("Bundle " + name + " is not on the test class path; "
-                        + "depend on org.carehost:carehost-testkit in test scope");
-            }
-            String exports = jar.manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
-            for (String clause : ManifestClauses.split(exports)) {
-                packages.add(ManifestClauses.packageWithVersion(clause));
-            }
-        }
-        return String.join(",", packages);
     }
 }
