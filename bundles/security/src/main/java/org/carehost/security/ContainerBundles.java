@@ -6,20 +6,23 @@ import java.util.regex.Pattern;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.startlevel.BundleStartLevel;
 
 /**
  * The one definition of the container's own bundles, against plugins: the security manager ({@link
- * PermissionGuard#isPlugin}), the plugin manager and every bundle that asks read this answer.
+ * PermissionGuard#isPlugin}), the plugin manager, the configuration guard, the console's readiness and the test kit
+ * read this answer.
  *
  * <p>A container bundle is one the run descriptor installed: its <em>location</em> is one the launcher was told to
- * install, and it runs <em>below</em> {@code carehost.plugin.startlevel} (50). The system bundle is the container
- * too; every other bundle is a plugin. Both facts come from how the bundle was installed, and a plugin can set
- * neither from inside: a manifest header or a symbolic name can be copied, but a location is chosen by whoever
- * installs the bundle and a start level is the framework's state, and a plugin may neither install a bundle nor
- * change a start level (the run-time layer refuses both as container actions). A bundle an operator installs at a
- * low start level stays a plugin (its location is not the launcher's), and so does one installed at a launcher's
- * location once the launcher's bundle is gone, unless it also runs below the plugins' level.
+ * install from. The system bundle is the container too; every other bundle is a plugin. That is a fact of how the
+ * bundle was installed, which a plugin cannot copy: a manifest header, a symbolic name or a start level can be copied
+ * or set (an operator may install a plugin at a low start level), but a location is chosen by whoever installs the
+ * bundle, one location holds one bundle (the launcher's stay taken while they are installed), and a plugin may
+ * neither install a bundle nor change a start level (the run-time layer refuses both as container actions).
+ *
+ * <p>The start level is not part of the rule, although the container's bundles run below
+ * {@code carehost.plugin.startlevel} (50): carehost.jar's launcher moves a run bundle it has just updated to the
+ * default level (60) for a moment before its own (seen when an installation is upgraded), and during that moment the
+ * security manager would have counted itself a plugin.
  *
  * <p>The launcher's locations: {@code carehost.container.locations} (a framework property, comma-separated, {@code *}
  * as a wildcard: for test harnesses that install the container's bundles themselves), else the bnd launcher's own
@@ -73,23 +76,9 @@ public final class ContainerBundles {
         return false;
     }
 
-    /** Whether {@code bundle} is one of the container's own: the system bundle, or a launcher's bundle below the plugins. */
+    /** Whether {@code bundle} is one of the container's own: the system bundle, or one installed by the launcher. */
     public boolean isContainer(Bundle bundle) {
-        if (bundle == null) {
-            return false;
-        }
-        if (bundle.getBundleId() == 0) {
-            return true;
-        }
-        if (!isLauncherLocation(bundle.getLocation())) {
-            return false;
-        }
-        try {
-            return bundle.adapt(BundleStartLevel.class).getStartLevel() < pluginStartLevel;
-        } catch (IllegalArgumentException | IllegalStateException | NullPointerException uninstalled) {
-            // A launcher's bundle uninstalled meanwhile: it has no start level any more, and was the container's.
-            return bundle.getState() == Bundle.UNINSTALLED;
-        }
+        return bundle != null && (bundle.getBundleId() == 0 || isLauncherLocation(bundle.getLocation()));
     }
 
     /**

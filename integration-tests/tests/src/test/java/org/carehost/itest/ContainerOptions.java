@@ -22,9 +22,10 @@ import org.ops4j.pax.exam.Option;
 final class ContainerOptions {
 
     /**
-     * Every bundle any test installs as the container's (below start level 50): the security manager and the plugin
-     * manager count a bundle as the container's only if it comes from one of these locations, as carehost.jar's
-     * launcher lists its run bundles. Everything else (fixtures, samples, even one installed below 50) is a plugin.
+     * Every bundle any test installs as the container's (below start level 50, as carehost.jar runs them): the security
+     * manager and the plugin manager count a bundle as the container's only if it comes from one of these locations, as
+     * carehost.jar's launcher lists its run bundles. Everything else (fixtures, samples, even one installed below 50)
+     * is a plugin.
      */
     static final List<String> CONTAINER_BUNDLES = List.of("org.osgi.util.function", "org.osgi.util.promise",
             "org.osgi.service.component", "org.apache.felix.log", "org.apache.felix.configadmin",

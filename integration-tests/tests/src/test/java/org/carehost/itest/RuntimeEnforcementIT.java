@@ -169,7 +169,7 @@ public class RuntimeEnforcementIT {
         for (Bundle bundle : context.getBundles()) {
             assertFalse("nothing was installed", location.equals(bundle.getLocation()));
         }
-        // Nor may it move itself below the plugins' start level (which alone would not make it the container's).
+        // Nor may it move itself below the plugins' start level (which would not make it the container's either).
         assertDenied(attack("start-level:10"), "start level");
         assertEquals(60, attacker().adapt(org.osgi.framework.startlevel.BundleStartLevel.class).getStartLevel());
     }

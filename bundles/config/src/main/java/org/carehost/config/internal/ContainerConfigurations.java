@@ -13,7 +13,7 @@ import org.osgi.framework.Bundle;
  * declaring a component with {@code configurationPid = "org.carehost.audit"}.
  *
  * <p>Which bundles are the container's is {@link org.carehost.security.ContainerBundles}'s answer (installed by the
- * launcher below the plugins' start level), the one the security manager and the plugin manager give: a plugin that
+ * launcher from the run descriptor), the one the security manager and the plugin manager give: a plugin that
  * copies a container bundle's schema, name or headers is still a plugin.
  */
 final class ContainerConfigurations {

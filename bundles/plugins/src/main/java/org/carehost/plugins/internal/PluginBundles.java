@@ -19,9 +19,9 @@ import org.osgi.framework.Constants;
 
 /**
  * Which bundles are plugins, and finding one by name. Which bundles are plugins is {@link ContainerBundles}'s answer,
- * the one the security manager gives too: every bundle but those the launcher installed below
- * {@code carehost.plugin.startlevel} (default 50). Plugins are installed at the framework's initial bundle start level
- * (60), so they start after and stop before the container.
+ * the one the security manager gives too: every bundle but the system bundle and those the launcher installed from
+ * the run descriptor. Plugins are installed at or above {@code carehost.plugin.startlevel} (default 50; the framework's
+ * initial bundle start level is 60), so they start after and stop before the container.
  */
 final class PluginBundles {
 

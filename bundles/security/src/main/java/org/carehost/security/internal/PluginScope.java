@@ -6,8 +6,7 @@ import org.osgi.framework.BundleContext;
 
 /**
  * Which bundles the security manager restricts: plugins, as {@link ContainerBundles} defines them (the one
- * definition the plugin manager reads too): every bundle but the system bundle and those the launcher installed
- * below {@code carehost.plugin.startlevel}.
+ * definition the plugin manager reads too): every bundle but the system bundle and those the launcher installed.
  */
 final class PluginScope {
 

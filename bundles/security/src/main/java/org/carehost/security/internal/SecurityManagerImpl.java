@@ -32,6 +32,7 @@ import org.osgi.framework.hooks.resolver.ResolverHookFactory;
 import org.osgi.framework.hooks.service.EventListenerHook;
 import org.osgi.framework.hooks.service.FindHook;
 import org.osgi.framework.hooks.weaving.WeavingHook;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -94,10 +95,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
 
     @Activate
     public SecurityManagerImpl(SecuritySettings.Configuration configuration, BundleContext context,
-            @Reference(service = LoggerFactory.class) Logger logger) {
+            @Reference(service = LoggerFactory.class) Logger logger, @Reference ConfigurationAdmin configurations) {
         this.context = context;
         this.logger = logger;
-        this.settings = SecuritySettings.of(configuration, context);
+        this.settings = SecuritySettings.of(configuration, SecuritySettings.stored(configurations), context);
         this.scope = new PluginScope(context);
         this.alerts = new Alerts(denials, logger, worker, () -> events);
         PolicyFile policyFile = new PolicyFile(settings.policy());
@@ -143,13 +144,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 new Hashtable<>(Map.of(GuardedEventAdmin.GUARD_PROPERTY, Boolean.TRUE))));
     }
 
-    /**
-     * A new {@code org.carehost.security} configuration: noted, in force at the next start (the hooks are never taken
-     * down to move the policy or the trust store under running plugins).
-     */
+    /** A new configuration: in force at the next start (the hooks never come down under running plugins). */
     @Modified
     void modified(SecuritySettings.Configuration configuration) {
-        SecuritySettings wanted = SecuritySettings.of(configuration, context);
+        SecuritySettings wanted = SecuritySettings.of(configuration, null, context);
         if (!wanted.equals(settings)) {
             logger.warn("{} changed ({}); in force at the next start, until then: {}", SecuritySettings.PID, wanted,
                     settings);
