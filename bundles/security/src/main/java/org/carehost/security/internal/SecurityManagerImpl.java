@@ -95,10 +95,12 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
 
     @Activate
     public SecurityManagerImpl(SecuritySettings.Configuration configuration, BundleContext context,
-            @Reference(service = LoggerFactory.class) Logger logger, @Reference ConfigurationAdmin configurations) {
+            @Reference(service = LoggerFactory.class) Logger logger,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin configurations) {
         this.context = context;
         this.logger = logger;
-        this.settings = SecuritySettings.of(configuration, SecuritySettings.stored(configurations), context);
+        this.settings = SecuritySettings.of(configuration,
+                configurations == null ? null : SecuritySettings.stored(configurations), context);
         this.scope = new PluginScope(context);
         this.alerts = new Alerts(denials, logger, worker, () -> events);
         PolicyFile policyFile = new PolicyFile(settings.policy());
