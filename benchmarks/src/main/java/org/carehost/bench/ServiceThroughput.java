@@ -67,7 +67,7 @@ public final class ServiceThroughput {
         // The reference reader reads the store directly, which no plugin may: it runs as part of the container.
         try {
             try (Carehost carehost = Carehost.start(plugin, Map.of("carehost.seed", "false", "carehost.store.url", url,
-                    "carehost.security.trusted", "org.carehost.fixture.unaudited"))) {
+                    "carehost.container.locations", plugin.toAbsolutePath().toUri().toString()))) {
                 PatientService patients = carehost.service(PatientService.class);
                 String gate = gateState();
                 System.out.println("run-time enforcement gate: " + gate);

@@ -16,8 +16,8 @@ import java.util.Map;
  * HTTP client connections all pass, plus datagram sends, Unix-domain sockets and name lookups; process start at its
  * one funnel; exit, halt and shutdown hooks; native libraries (and the foreign linker where it exists); environment
  * and system properties; {@code setAccessible} and private lookups; class loader creation; thread start, control and
- * enumeration; the standard streams; JDK tools; JMX and JFR; JDK logging configuration; and the framework's bundle
- * lifecycle, install and extension paths. A method missing on a JDK is simply not hooked there.
+ * enumeration; the standard streams; JDK tools; JMX and JFR; JDK logging configuration; the framework's bundle
+ * lifecycle, install and extension paths; and Config Admin's reads and writes. A method missing on a JDK is simply not hooked there.
  */
 final class Hooks {
 
@@ -141,6 +141,25 @@ final class Hooks {
         "org/apache/felix/framework/Felix update this",
         "org/apache/felix/framework/BundleImpl getBundleContext this",
         "org/apache/felix/framework/ExtensionManager addExtensionBundle",
+        // start levels: the calls a bundle makes (Felix applies them later, on its start-level thread)
+        "org/apache/felix/framework/FrameworkStartLevelImpl$BundleStartLevelImpl setStartLevel",
+        "org/apache/felix/framework/FrameworkStartLevelImpl setStartLevel",
+        "org/apache/felix/framework/FrameworkStartLevelImpl setInitialBundleStartLevel",
+        "org/apache/felix/framework/StartLevelImpl setBundleStartLevel",
+        "org/apache/felix/framework/StartLevelImpl setStartLevel",
+        "org/apache/felix/framework/StartLevelImpl setInitialBundleStartLevel",
+        // Config Admin (Felix's): plugins never use it themselves; SCR configures their components
+        "org/apache/felix/cm/impl/ConfigurationAdminImpl getConfiguration",
+        "org/apache/felix/cm/impl/ConfigurationAdminImpl getFactoryConfiguration",
+        "org/apache/felix/cm/impl/ConfigurationAdminImpl createFactoryConfiguration",
+        "org/apache/felix/cm/impl/ConfigurationAdminImpl listConfigurations",
+        "org/apache/felix/cm/impl/ConfigurationAdapter update", "org/apache/felix/cm/impl/ConfigurationAdapter delete",
+        "org/apache/felix/cm/impl/ConfigurationAdapter updateIfDifferent",
+        "org/apache/felix/cm/impl/ConfigurationAdapter setBundleLocation",
+        "org/apache/felix/cm/impl/ConfigurationAdapter getProperties",
+        "org/apache/felix/cm/impl/ConfigurationAdapter getProcessedProperties",
+        "org/apache/felix/cm/impl/ConfigurationAdapter addAttributes",
+        "org/apache/felix/cm/impl/ConfigurationAdapter removeAttributes",
     };
 
     private final Map<String, List<Hook>> byOwner = new HashMap<>();

@@ -2,10 +2,11 @@
  * The security manager as the container's own services use it: {@link org.carehost.security.PermissionGuard}
  * for the per-call check of the host services, {@link org.carehost.security.SecurityAdmin} for the shell and
  * the plugin manager, {@link org.carehost.security.PluginLimits} for the limits of the host's calls into plugins.
- * Plugins never see this package.
+ * {@link org.carehost.security.ContainerBundles} is the one definition of which bundles are the container's and which
+ * are plugins. Plugins never see this package.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.carehost.security;
 
 import org.osgi.annotation.bundle.Export;

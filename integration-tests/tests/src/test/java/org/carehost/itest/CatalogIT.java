@@ -101,7 +101,7 @@ public class CatalogIT {
     }
 
     private static Option containerBundle(String name, int startLevel) {
-        return bundle(ContainerOptions.bundleFile(name).toURI().toString()).startLevel(startLevel);
+        return ContainerOptions.containerBundle(name, startLevel);
     }
 
     private static File fixture(String name) {

@@ -11,6 +11,7 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 
 import java.io.File;
+import java.util.List;
 
 import org.ops4j.pax.exam.Option;
 
@@ -20,7 +21,25 @@ import org.ops4j.pax.exam.Option;
  */
 final class ContainerOptions {
 
-    static final String TRUSTED = "PAXEXAM-*,org.ops4j.*,*junit*,*hamcrest*,org.apache.servicemix.*";
+    /**
+     * Every bundle any test installs as the container's (below start level 50, as carehost.jar runs them): the security
+     * manager and the plugin manager count a bundle as the container's only if it comes from one of these locations, as
+     * carehost.jar's launcher lists its run bundles. Everything else (fixtures, samples, even one installed below 50)
+     * is a plugin.
+     */
+    static final List<String> CONTAINER_BUNDLES = List.of("org.osgi.util.function", "org.osgi.util.promise",
+            "org.osgi.service.component", "org.apache.felix.log", "org.apache.felix.configadmin",
+            "org.apache.felix.eventadmin", "org.apache.felix.scr", "org.apache.felix.gogo.runtime",
+            "org.apache.felix.fileinstall", "jackson-annotations", "jackson-core", "jackson-databind", "carehost-sdk",
+            "asm", "carehost-security", "carehost-plugins", "carehost-shell", "org.osgi.service.jdbc", "h2",
+            "postgresql", "HikariCP", "carehost-store", "carehost-audit", "carehost-context", "carehost-operators",
+            "carehost-crypto", "carehost-clinical", "carehost-scheduler", "carehost-notifications", "carehost-adapters",
+            "org.apache.felix.metatype", "carehost-config", "asm-tree", "asm-commons", "asm-analysis", "asm-util",
+            "carehost-wasm", "org.apache.felix.gogo.command", "org.osgi.service.repository", "biz.aQute.bnd.util",
+            "biz.aQute.bndlib", "carehost-catalog", "carehost-clock");
+
+    /** Pax Exam's own bundles: its probe (the test classes, installed as "local") and JUnit's bundles. */
+    static final String HARNESS_LOCATIONS = "local,link:classpath:META-INF/links/*";
 
     private ContainerOptions() {
     }
@@ -33,8 +52,22 @@ final class ContainerOptions {
         return file;
     }
 
-    private static Option containerBundle(String name, int startLevel) {
+    /** One of the {@link #CONTAINER_BUNDLES} at a start level below the plugins'. */
+    static Option containerBundle(String name, int startLevel) {
+        if (!CONTAINER_BUNDLES.contains(name) || startLevel >= 50) {
+            throw new IllegalArgumentException(name + " at " + startLevel + " is no container bundle: list it in "
+                    + "CONTAINER_BUNDLES and give it a start level below 50");
+        }
         return bundle(bundleFile(name).toURI().toString()).startLevel(startLevel);
+    }
+
+    /** The value of carehost.container.locations: the container bundles' locations and Pax Exam's. */
+    static String containerLocations() {
+        StringBuilder locations = new StringBuilder(HARNESS_LOCATIONS);
+        for (String name : CONTAINER_BUNDLES) {
+            locations.append(',').append(bundleFile(name).toURI());
+        }
+        return locations.toString();
     }
 
     /** The host services on a private in-memory H2 database named after the test, with a fresh deploy folder. */
@@ -100,8 +133,8 @@ final class ContainerOptions {
                 frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
                 frameworkProperty("felix.fileinstall.start.level").value("60"),
                 frameworkProperty("felix.fileinstall.log.level").value("1"),
-                // Pax Exam's own bundles (its probe with the test classes, JUnit) are not plugins.
-                frameworkProperty("carehost.security.trusted").value(TRUSTED),
+                // The container's bundles and Pax Exam's own (its probe with the test classes, JUnit) are not plugins.
+                frameworkProperty("carehost.container.locations").value(containerLocations()),
                 frameworkProperty("carehost.security.policy").value(new File(deployDir, "../" + deployDir.getName() + "-etc/security/policy").getPath()),
                 frameworkProperty("carehost.plugins.data").value(new File(deployDir, "../" + deployDir.getName() + "-plugins").getPath()),
                 frameworkProperty("carehost.security.truststore").value(new File(deployDir, "../" + deployDir.getName() + "-etc/security/trusted").getPath()),

@@ -27,6 +27,7 @@ import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
 import org.carehost.security.Permission;
+import org.carehost.security.PermissionGuard;
 import org.carehost.security.SecurityAdmin;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -56,6 +57,12 @@ public class RuntimeEnforcementIT {
 
     @Inject
     SecurityAdmin security;
+
+    @Inject
+    PermissionGuard guard;
+
+    @Inject
+    org.osgi.service.cm.ConfigurationAdmin configurations;
 
     @Inject
     PluginManager plugins;
@@ -162,6 +169,52 @@ public class RuntimeEnforcementIT {
         for (Bundle bundle : context.getBundles()) {
             assertFalse("nothing was installed", location.equals(bundle.getLocation()));
         }
+        // Nor may it move itself below the plugins' start level (which would not make it the container's either).
+        assertDenied(attack("start-level:10"), "start level");
+        assertEquals(60, attacker().adapt(org.osgi.framework.startlevel.BundleStartLevel.class).getStartLevel());
+    }
+
+    @Test
+    public void aBundleThatCopiesAContainerBundlesHeadersAndStartLevelIsStillAPlugin() throws Exception {
+        Bundle store = Fixtures.bundle(context, "org.carehost.store");
+        java.io.File jar = ContainerOptions.bundleFile("carehost-fixture-greeter-v1");
+        for (String header : List.of("Bundle-SymbolicName", "Bundle-Vendor", "Bundle-Name", "Carehost-Container")) {
+            String value = header.equals("Bundle-SymbolicName") ? "org.carehost.fake"
+                    : String.valueOf(store.getHeaders().get(header) == null ? "true" : store.getHeaders().get(header));
+            jar = Fixtures.withManifestHeader(jar, header, value, Fixtures.workFolder("fake-container").toFile());
+        }
+        // Installed by the operator (this test is container code) at the container's start level, as Gogo's
+        // "install" and "bundlelevel" could: neither the headers nor the level make it the container's.
+        Bundle fake = context.installBundle(jar.toURI().toString());
+        try {
+            org.osgi.framework.startlevel.BundleStartLevel level =
+                    fake.adapt(org.osgi.framework.startlevel.BundleStartLevel.class);
+            level.setStartLevel(20);
+            Await.until("the copy's start level is the container's", 10_000, () -> level.getStartLevel() == 20);
+            assertEquals("Carehost", fake.getHeaders().get("Bundle-Vendor"));
+            assertTrue("the security manager counts it a plugin", guard.isPlugin(fake));
+            assertFalse("a plugin holds no permission it was not granted", guard.grantsOf(fake).holds(Permission.READ_AUDIT));
+            assertTrue("the plugin manager counts it a plugin",
+                    plugins.list().stream().anyMatch(plugin -> plugin.id() == fake.getBundleId()));
+            assertFalse("the container's own bundle is none", guard.isPlugin(store));
+            assertTrue(guard.grantsOf(store).holds(Permission.READ_AUDIT));
+        } finally {
+            fake.uninstall();
+        }
+    }
+
+    @Test
+    public void theContainersConfigurationsAreNoPluginsToReadOrWrite() throws Exception {
+        attacker();
+        assertDenied(attack("cm-read:org.carehost.audit"), "Config Admin");
+        assertDenied(attack("cm-update:org.carehost.security"), "Config Admin");
+        assertDenied(attack("cm-delete:org.carehost.crypto"), "Config Admin");
+        assertDenied(attack("cm-factory:org.carehost.audit"), "Config Admin");
+        // None of them was made, changed or added (this test, container code, may look).
+        assertNull(configurations.listConfigurations("(|(service.pid=org.carehost.audit)"
+                + "(service.pid=org.carehost.security)(service.pid=org.carehost.crypto)"
+                + "(service.factoryPid=org.carehost.audit))"));
+        awaitDenialAudited("Config Admin");
     }
 
     @Test

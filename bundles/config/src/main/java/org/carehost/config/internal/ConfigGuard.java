@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.carehost.security.ContainerBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -35,6 +36,7 @@ import org.osgi.service.metatype.ObjectClassDefinition;
  * one for that PID is delivered instead (or, when there was none, the invalid values are dropped so the
  * component's defaults apply), the reason is logged, and {@code carehost/config/REJECTED} is posted.
  * It runs after the interpolation plugin (lower ranking), so it checks the values the bundle would get.
+ * A configuration of the container's own ({@link ContainerConfigurations}) reaches none but the container's bundles.
  */
 @Component(property = {
         ConfigurationPlugin.CM_RANKING + ":Integer=900",
@@ -50,6 +52,7 @@ public final class ConfigGuard implements ConfigurationPlugin {
             ConfigurationAdmin.SERVICE_BUNDLELOCATION, "felix.fileinstall.filename");
 
     private final BundleContext context;
+    private final ContainerBundles containerBundles;
     private final MetaTypeService metatype;
     private final EventAdmin events;
     private final Logger log;
@@ -58,7 +61,13 @@ public final class ConfigGuard implements ConfigurationPlugin {
     @Activate
     public ConfigGuard(BundleContext context, @Reference MetaTypeService metatype, @Reference EventAdmin events,
             @Reference(service = LoggerFactory.class) Logger log) {
+        this(context, new ContainerBundles(context), metatype, events, log);
+    }
+
+    ConfigGuard(BundleContext context, ContainerBundles containerBundles, MetaTypeService metatype, EventAdmin events,
+            Logger log) {
         this.context = context;
+        this.containerBundles = containerBundles;
         this.metatype = metatype;
         this.events = events;
         this.log = log;
@@ -69,8 +78,9 @@ public final class ConfigGuard implements ConfigurationPlugin {
     public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
         String pid = (String) properties.get(Constants.SERVICE_PID);
         String factoryPid = (String) properties.get(ConfigurationAdmin.SERVICE_FACTORYPID);
-        if (pid != null && ContainerConfigurations.PIDS.contains(pid)
-                && !ContainerConfigurations.owns(reference.getBundle(), pid, context.getBundles(), this::declares)) {
+        String schemaPid = factoryPid != null ? factoryPid : pid;
+        if (schemaPid != null && ContainerConfigurations.withheld(reference.getBundle(), schemaPid,
+                context.getBundles(), containerBundles::isContainer, this::declares)) {
             // A container setting on its way to another bundle (a plugin whose component names the PID): it gets none
             // of the values, and the container's own bundle is unaffected.
             for (String key : Collections.list(properties.keys())) {

@@ -14,12 +14,14 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 
+import org.carehost.security.ContainerBundles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 import org.osgi.service.metatype.AttributeDefinition;
@@ -28,9 +30,10 @@ import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
 
 /**
- * The audit trail's configuration on its way through the guard: to the audit bundle it goes as it is; to a plugin
- * whose component names the same PID (even one that copies the audit bundle's schema) it goes with no values.
- * The bundles and Metatype are stand-ins: only their ids and declared PIDs matter here.
+ * The container's configurations on their way through the guard: to the container's bundle that declares one it goes
+ * as it is; to a plugin whose component names the same PID (even one that copies the schema, the symbolic name and a
+ * low start level) it goes with no values. The bundles and Metatype are stand-ins: only their locations, start
+ * levels and declared PIDs matter here; which bundles are the container's is {@link ContainerBundles}'s rule.
  */
 class ContainerConfigurationsTest {
 
@@ -51,16 +54,30 @@ class ContainerConfigurationsTest {
                 });
     }
 
+    /** The launcher's locations in these tests. */
+    private static final ContainerBundles RULE = new ContainerBundles(
+            "jar/org.carehost.audit,jar/org.carehost.security,jar/org.carehost.crypto", "50");
+
     private static Bundle bundle(long id, String name) {
-        return stub(Bundle.class, Map.of("getBundleId", id, "getSymbolicName", name));
+        return bundle(id, name, "jar/" + name, 20);
+    }
+
+    private static Bundle bundle(long id, String name, String location, int startLevel) {
+        BundleStartLevel level = stub(BundleStartLevel.class, Map.of("getStartLevel", startLevel));
+        return stub(Bundle.class, Map.of("getBundleId", id, "getSymbolicName", name, "getLocation", location,
+                "adapt", level, "getState", Bundle.ACTIVE));
+    }
+
+    private static Bundle plugin(long id, String name, int startLevel) {
+        return bundle(id, name, "file:/srv/carehost/deploy/" + name + ".jar", startLevel);
     }
 
     private ConfigGuard guard(Bundle[] bundles, List<Bundle> declaring) {
         ObjectClassDefinition schema = stub(ObjectClassDefinition.class,
                 Map.of("getAttributeDefinitions", new AttributeDefinition[0]));
         MetaTypeInformation declares = stub(MetaTypeInformation.class, Map.of(
-                "getPids", new String[] {"org.carehost.audit"}, "getFactoryPids", new String[0],
-                "getObjectClassDefinition", schema));
+                "getPids", new String[] {"org.carehost.audit", "org.carehost.security", "org.carehost.crypto"},
+                "getFactoryPids", new String[0], "getObjectClassDefinition", schema));
         MetaTypeService metatype = (MetaTypeService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {MetaTypeService.class},
                 (proxy, method, args) -> declaring.contains(args[0]) ? declares : null);
@@ -73,12 +90,16 @@ class ContainerConfigurationsTest {
                     }
                     return null;
                 });
-        return new ConfigGuard(context, metatype, stub(EventAdmin.class, Map.of()), log);
+        return new ConfigGuard(context, RULE, metatype, stub(EventAdmin.class, Map.of()), log);
     }
 
     private static Dictionary<String, Object> auditConfiguration() {
+        return configuration("org.carehost.audit");
+    }
+
+    private static Dictionary<String, Object> configuration(String pid) {
         Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_PID, "org.carehost.audit");
+        properties.put(Constants.SERVICE_PID, pid);
         properties.put("keyfile", "/secret/place/audit-signing.key");
         properties.put("retention.days", "30");
         return properties;
@@ -91,7 +112,7 @@ class ContainerConfigurationsTest {
     @Test
     void theAuditBundleGetsItsConfigurationAndAPluginGetsNoneOfIt() {
         Bundle audit = bundle(12, "org.carehost.audit");
-        Bundle plugin = bundle(40, "com.example.curious");
+        Bundle plugin = plugin(40, "com.example.curious", 60);
         // The plugin copied the audit bundle's Metatype schema into its own jar.
         ConfigGuard guard = guard(new Bundle[] {bundle(0, "system"), audit, plugin}, List.of(audit, plugin));
 
@@ -109,20 +130,44 @@ class ContainerConfigurationsTest {
     }
 
     @Test
-    void aBundleThatDoesNotDeclareTheSchemaIsNeverTheOwner() {
+    void theSecurityManagersTheCiphersAndTheAuditsConfigurationsReachNoPluginWhateverItCopies() {
         Bundle audit = bundle(12, "org.carehost.audit");
-        Bundle plugin = bundle(40, "com.example.curious");
+        Bundle security = bundle(13, "org.carehost.security");
+        Bundle crypto = bundle(14, "org.carehost.crypto");
+        // Named like the security manager, its schema copied, installed by an operator below the plugins' level.
+        Bundle impostor = plugin(3, "org.carehost.security", 10);
+        ConfigGuard guard = guard(new Bundle[] {impostor, audit, security, crypto},
+                List.of(audit, security, crypto, impostor));
+        for (String pid : List.of("org.carehost.security", "org.carehost.crypto", "org.carehost.audit")) {
+            Dictionary<String, Object> toPlugin = configuration(pid);
+            guard.modifyConfiguration(receiver(impostor), toPlugin);
+            assertEquals(List.of(Constants.SERVICE_PID), Collections.list(toPlugin.keys()), pid + ": only the PID is left");
+        }
+        Dictionary<String, Object> toSecurity = configuration("org.carehost.security");
+        guard.modifyConfiguration(receiver(security), toSecurity);
+        assertEquals("30", toSecurity.get("retention.days"), "the container's bundles get the values");
+        assertEquals(3, warnings.size(), warnings.toString());
+    }
+
+    @Test
+    void aConfigurationIsTheContainersOnlyIfOneOfTheContainersBundlesDeclaresIt() {
+        Bundle audit = bundle(12, "org.carehost.audit");
+        Bundle plugin = plugin(40, "com.example.curious", 60);
         Bundle[] bundles = {audit, plugin};
-        assertTrue(ContainerConfigurations.owns(audit, "org.carehost.audit", bundles, (b, pid) -> b == audit));
-        assertFalse(ContainerConfigurations.owns(plugin, "org.carehost.audit", bundles, (b, pid) -> b == audit));
-        assertFalse(ContainerConfigurations.owns(null, "org.carehost.audit", bundles, (b, pid) -> true));
-        // installed later than the owner: copying the schema does not make a plugin the owner
-        assertFalse(ContainerConfigurations.owns(plugin, "org.carehost.audit", bundles, (b, pid) -> true));
+        assertTrue(ContainerConfigurations.withheld(plugin, "org.carehost.audit", bundles, RULE::isContainer,
+                (b, pid) -> b == audit));
+        assertFalse(ContainerConfigurations.withheld(audit, "org.carehost.audit", bundles, RULE::isContainer,
+                (b, pid) -> true));
+        assertTrue(ContainerConfigurations.withheld(null, "org.carehost.audit", bundles, RULE::isContainer,
+                (b, pid) -> b == audit));
+        // only the plugin declares it: its own configuration
+        assertFalse(ContainerConfigurations.withheld(plugin, "com.example.curious", bundles, RULE::isContainer,
+                (b, pid) -> b == plugin));
     }
 
     @Test
     void otherConfigurationsAreNotWithheld() {
-        Bundle plugin = bundle(40, "com.example.curious");
+        Bundle plugin = plugin(40, "com.example.curious", 60);
         ConfigGuard guard = guard(new Bundle[] {plugin}, List.of());
         Dictionary<String, Object> own = new Hashtable<>();
         own.put(Constants.SERVICE_PID, "com.example.curious");

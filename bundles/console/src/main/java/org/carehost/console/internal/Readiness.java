@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.carehost.security.ContainerBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkListener;
@@ -16,7 +17,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * Whether the container is ready for a script's first command, decided from state: the framework has reached its
- * beginning start level and every installed bundle's, every container bundle (below {@code carehost.plugin.startlevel}) is active, and every
+ * beginning start level and every installed bundle's, every container bundle ({@link ContainerBundles}) is active, and every
  * container component that has a configuration is satisfied (its commands registered, the store migrated, the
  * security manager and the audit trail up). {@link #await} re-checks at each framework, bundle and service event
  * and returns what is still missing when the bound passes, so that the script can say so.
@@ -25,14 +26,13 @@ final class Readiness {
 
     private final BundleContext context;
     private final ServiceComponentRuntime components;
-    private final int pluginStartLevel;
+    private final ContainerBundles containerBundles;
     private final Object changed = new Object();
 
     Readiness(BundleContext context, ServiceComponentRuntime components) {
         this.context = context;
         this.components = components;
-        String level = context.getProperty("carehost.plugin.startlevel");
-        this.pluginStartLevel = level == null || level.isBlank() ? 50 : Integer.parseInt(level.trim());
+        this.containerBundles = new ContainerBundles(context);
     }
 
     /** Waits until ready or the bound passes; returns what is not ready (empty when ready). */
@@ -97,11 +97,10 @@ final class Readiness {
             missing.add("the framework is at start level " + levels.getStartLevel() + " of " + target);
         }
         for (Bundle bundle : context.getBundles()) {
-            int level = bundle.adapt(BundleStartLevel.class).getStartLevel();
             boolean fragment = bundle.getHeaders("").get("Fragment-Host") != null;
             // Every container bundle, not only those at or below the level reached: the launcher may not pass the
             // beginning start level on as a property (then target is 1), and the container's bundles go above 40.
-            if (level < pluginStartLevel && !fragment && bundle.getState() != Bundle.ACTIVE) {
+            if (containerBundles.isContainer(bundle) && !fragment && bundle.getState() != Bundle.ACTIVE) {
                 missing.add("bundle " + bundle.getSymbolicName() + " is not active");
             }
         }
@@ -110,8 +109,7 @@ final class Readiness {
         }
         for (ComponentDescriptionDTO description : components.getComponentDescriptionDTOs()) {
             Bundle bundle = context.getBundle(description.bundle.id);
-            if (bundle == null || bundle.adapt(BundleStartLevel.class).getStartLevel() >= pluginStartLevel
-                    || !components.isComponentEnabled(description)) {
+            if (bundle == null || !containerBundles.isContainer(bundle) || !components.isComponentEnabled(description)) {
                 continue;
             }
             for (ComponentConfigurationDTO configuration : components.getComponentConfigurationDTOs(description)) {

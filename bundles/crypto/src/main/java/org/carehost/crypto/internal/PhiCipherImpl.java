@@ -20,9 +20,13 @@ import org.carehost.crypto.PhiCipher;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The PhiCipher: AES-256-GCM and HMAC-SHA256 under the keys of a {@link KeyRing}. A key file that cannot be read
@@ -34,11 +38,23 @@ import org.osgi.service.log.LoggerFactory;
  * <p>Cipher and Mac objects are made per call, as they are not thread-safe. A Cipher kept per thread would save
  * about 3 to 10 microseconds a seal (measured on JDK 17 and 25), little next to the database write the value goes to.
  */
-@Component(service = PhiCipher.class, immediate = true)
+@Component(service = PhiCipher.class, immediate = true, configurationPid = PhiCipherImpl.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = PhiCipherImpl.Configuration.class)
 public final class PhiCipherImpl implements PhiCipher {
 
+    static final String PID = "org.carehost.crypto";
     static final String KEYS_PROPERTY = "carehost.keys";
     static final String DEFAULT_KEYS = "etc/security/keys";
+
+    @ObjectClassDefinition(id = PID, name = "Carehost PHI cipher",
+            description = "Where the data keys that seal PHI are kept (or the CAREHOST_DATA_KEY environment variable).")
+    @interface Configuration {
+
+        @AttributeDefinition(required = false, description = "The folder of the data keys. Empty: the framework "
+                + "property carehost.keys, else etc/security/keys.")
+        String keys() default "";
+    }
 
     private static final String SEALED = "c1.";
     private static final String INDEX = "h1.";
@@ -53,8 +69,9 @@ public final class PhiCipherImpl implements PhiCipher {
     private final KeyRing keys;
 
     @Activate
-    public PhiCipherImpl(BundleContext context, @Reference(service = LoggerFactory.class) Logger log) {
-        this(keyDirectory(context), System::getenv, KeyLog.of(log));
+    public PhiCipherImpl(Configuration configuration, BundleContext context,
+            @Reference(service = LoggerFactory.class) Logger log) {
+        this(keyDirectory(configuration.keys(), context.getProperty(KEYS_PROPERTY)), System::getenv, KeyLog.of(log));
     }
 
     /** For tests: the key directory and the environment given. */
@@ -74,9 +91,12 @@ public final class PhiCipherImpl implements PhiCipher {
         this.keys = new KeyRing(dir, env, random, log);
     }
 
-    private static Path keyDirectory(BundleContext context) {
-        String dir = context.getProperty(KEYS_PROPERTY);
-        return Path.of(dir == null || dir.isBlank() ? DEFAULT_KEYS : dir);
+    /** The configured folder, else the framework property {@code carehost.keys} (older installations, the test kit). */
+    static Path keyDirectory(String configured, String property) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured.trim());
+        }
+        return Path.of(property == null || property.isBlank() ? DEFAULT_KEYS : property.trim());
     }
 
     @Override

@@ -378,4 +378,11 @@ class PhiCipherImplTest {
         }
         assertEquals("k2", cipher.currentKeyId());
     }
+
+    @Test
+    void theKeyFolderIsTheConfigurationsElseTheOldFrameworkPropertyElseTheDefault() {
+        assertEquals(Path.of("/srv/keys"), PhiCipherImpl.keyDirectory(" /srv/keys ", "/old/keys"));
+        assertEquals(Path.of("/old/keys"), PhiCipherImpl.keyDirectory("", "/old/keys"));
+        assertEquals(Path.of("etc/security/keys"), PhiCipherImpl.keyDirectory(null, " "));
+    }
 }

@@ -12,31 +12,28 @@ import java.util.jar.JarFile;
 
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginOrigin;
+import org.carehost.security.ContainerBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.startlevel.BundleStartLevel;
 
 /**
- * Which bundles are plugins, and finding one by name. The container's own bundles run below
- * {@code carehost.plugin.startlevel} (default 50); everything installed later gets the framework's
- * initial bundle start level (60), so a plugin is a bundle at or above that line, whatever installed it.
- * That is the convention Karaf uses for its system bundles, and it also makes plugins start after and
- * stop before the container.
+ * Which bundles are plugins, and finding one by name. Which bundles are plugins is {@link ContainerBundles}'s answer,
+ * the one the security manager gives too: every bundle but the system bundle and those the launcher installed from
+ * the run descriptor. Plugins are installed at or above {@code carehost.plugin.startlevel} (default 50; the framework's
+ * initial bundle start level is 60), so they start after and stop before the container.
  */
 final class PluginBundles {
 
-    static final String PLUGIN_START_LEVEL_PROPERTY = "carehost.plugin.startlevel";
     static final String DEPLOY_DIR_PROPERTY = "felix.fileinstall.dir";
-    static final int DEFAULT_PLUGIN_START_LEVEL = 50;
 
     private final BundleContext context;
-    private final int pluginStartLevel;
+    private final ContainerBundles rule;
     private final Path deployDir;
 
     PluginBundles(BundleContext context) {
         this.context = context;
-        this.pluginStartLevel = intProperty(context, PLUGIN_START_LEVEL_PROPERTY, DEFAULT_PLUGIN_START_LEVEL);
+        this.rule = new ContainerBundles(context);
         // The watcher may watch several folders (deploy/ for plugins, etc/ for configuration); plugins come from the first.
         String watched = context.getProperty(DEPLOY_DIR_PROPERTY);
         String deploy = watched == null || watched.isBlank() ? "deploy" : watched.split(",")[0].trim();
@@ -44,7 +41,7 @@ final class PluginBundles {
     }
 
     int pluginStartLevel() {
-        return pluginStartLevel;
+        return rule.pluginStartLevel();
     }
 
     Path deployDir() {
@@ -52,14 +49,7 @@ final class PluginBundles {
     }
 
     boolean isPlugin(Bundle bundle) {
-        if (bundle.getBundleId() == 0 || bundle.getState() == Bundle.UNINSTALLED) {
-            return false;
-        }
-        try {
-            return bundle.adapt(BundleStartLevel.class).getStartLevel() >= pluginStartLevel;
-        } catch (IllegalArgumentException | IllegalStateException uninstalledMeanwhile) {
-            return false;
-        }
+        return rule.isPlugin(bundle);
     }
 
     List<Bundle> plugins() {
@@ -215,18 +205,6 @@ final class PluginBundles {
             return Long.parseLong(digits);
         } catch (NumberFormatException tooLong) {
             throw new PluginException("No plugin with id " + digits + ".");
-        }
-    }
-
-    private static int intProperty(BundleContext context, String key, int fallback) {
-        String value = context.getProperty(key);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'", e);
         }
     }
 }

@@ -177,10 +177,20 @@ final class ChokePoints {
                         + "'", self);
             case "org.apache.felix.framework.Felix":
                 return felix(method, self, args);
+            case "org.apache.felix.framework.FrameworkStartLevelImpl$BundleStartLevelImpl":
+            case "org.apache.felix.framework.FrameworkStartLevelImpl":
+            case "org.apache.felix.framework.StartLevelImpl":
+                // Where a bundle asks: Felix.setBundleStartLevel runs later on the framework's own thread.
+                return new Request(Kind.CONTAINER, "change a start level (" + method + ")", null, -1, true);
             case "org.apache.felix.framework.BundleImpl":
                 return new Request(Kind.BUNDLE, "another bundle's context", self, -1, true);
             case "org.apache.felix.framework.ExtensionManager":
                 return new Request(Kind.EXTENSION, "install a framework extension", args[0], -1, true);
+            case "org.apache.felix.cm.impl.ConfigurationAdminImpl":
+            case "org.apache.felix.cm.impl.ConfigurationAdapter":
+                // Decided by the immediate caller: SCR reading a plugin component's configuration is the container's.
+                return Request.of(Kind.CONTAINER, "use Config Admin (" + method + "): configurations are the "
+                        + "operator's (etc/<pid>.cfg); a plugin's components receive theirs through Declarative Services");
             case "carehost":
                 return Request.of(Kind.CLAIM, "claim the run-time enforcement gate", args[0]);
             default:

@@ -16,7 +16,6 @@ import org.osgi.framework.BundleContext;
  */
 final class ContainerPaths {
 
-    static final String PLUGIN_DATA_PROPERTY = "carehost.plugins.data";
     /** Framework properties naming the container's files or folders (a file stands for its folder). */
     private static final String[] CONTAINER_PROPERTIES = {"carehost.security.policy", "carehost.security.truststore",
         "carehost.keys", "carehost.audit.journal", "carehost.audit.keyfile", "carehost.audit.checkpoints",
@@ -27,14 +26,17 @@ final class ContainerPaths {
     private final List<Path> container = new ArrayList<>();
     private final List<Path> readable = new ArrayList<>();
     private final java.util.Set<Path> made = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The container's files that configurations name, by PID ({@link ConfiguredPaths}): they change at run time. */
+    private final java.util.Map<String, List<Path>> configured = new java.util.concurrent.ConcurrentHashMap<>();
 
-    ContainerPaths(BundleContext context) {
+    ContainerPaths(BundleContext context, SecuritySettings settings) {
         this.home = real(Paths.get("").toAbsolutePath());
-        String root = context.getProperty(PLUGIN_DATA_PROPERTY);
-        this.pluginRoot = resolve(root == null || root.isBlank() ? "data/plugins" : root.trim());
+        this.pluginRoot = resolve(settings.pluginData().toString());
         for (String folder : List.of("etc", "deploy", "data/db", "data/audit", "data/cache", "data/log")) {
             container.add(resolve(folder));
         }
+        container.add(resolve(settings.policy().toString()).getParent());
+        container.add(resolve(settings.trustStore().toString()));
         for (String property : CONTAINER_PROPERTIES) {
             String value = context.getProperty(property);
             if (value != null && !value.isBlank()) {
@@ -91,7 +93,28 @@ final class ContainerPaths {
                 return true;
             }
         }
+        for (List<Path> roots : configured.values()) {
+            for (Path root : roots) {
+                if (path.startsWith(root)) {
+                    return true;
+                }
+            }
+        }
         return false;
+    }
+
+    /** The paths configuration {@code pid} names now ({@code file:} before a file: its folder is the container's). */
+    void configured(String pid, List<String> values) {
+        List<Path> roots = new ArrayList<>();
+        for (String value : values) {
+            boolean file = value.startsWith("file:");
+            Path path = resolve(file ? value.substring("file:".length()) : value);
+            Path root = file ? path.getParent() : path;
+            if (root != null) {
+                roots.add(root);
+            }
+        }
+        configured.put(pid, List.copyOf(roots));
     }
 
     boolean isReadableByAll(Path path) {

@@ -6,7 +6,8 @@ import org.osgi.service.log.Logger;
 
 /**
  * The second layer as the security manager starts and stops it: the checker behind the agent's gate
- * ({@link RuntimeEnforcement}, with {@link Causes}, {@link RuntimeRules} and {@link ContainerPaths}) and the
+ * ({@link RuntimeEnforcement}, with {@link Causes}, {@link RuntimeRules} and {@link ContainerPaths}, kept up to date
+ * with the folders configurations name by {@link ConfiguredPaths}) and the
  * allocation budget ({@link AllocationWatch}), both reporting through the security manager's alerts and
  * {@link Quarantine}. Grants, scopes and budgets are read live from the policy store at each check.
  */
@@ -19,15 +20,18 @@ final class RuntimeLayer {
 
     private final RuntimeEnforcement enforcement;
     private final AllocationWatch allocations;
+    private final ConfiguredPaths configuredPaths;
 
-    RuntimeLayer(BundleContext context, PluginScope scope, GrantsCalculator grants, PolicyStore store,
+    RuntimeLayer(BundleContext context, SecuritySettings settings, PluginScope scope, GrantsCalculator grants, PolicyStore store,
             Inspector inspector, Quarantine quarantine, Denier denier, Logger logger) {
         Causes causes = new Causes(scope);
+        ContainerPaths paths = new ContainerPaths(context, settings);
+        this.configuredPaths = new ConfiguredPaths(context, paths::configured, logger);
         RuntimeRules rules = new RuntimeRules(grants::grantsOf,
                 plugin -> store.policy().scopes(String.valueOf(plugin.getSymbolicName()), plugin.getVersion(),
                         inspector.inspect(plugin).trustedSigner()),
                 plugin -> store.policy().budgets().threads(String.valueOf(plugin.getSymbolicName())),
-                new ContainerPaths(context), causes);
+                paths, causes);
         this.enforcement = new RuntimeEnforcement(causes, rules, new RuntimeEnforcement.Reporter() {
             @Override
             public void denied(Bundle plugin, String permission, String reason) {
@@ -49,6 +53,7 @@ final class RuntimeLayer {
 
     /** Claims the gate and starts the allocation budget; call before any plugin runs. */
     void open() {
+        configuredPaths.open();
         enforcement.open();
         allocations.start();
     }
@@ -57,6 +62,7 @@ final class RuntimeLayer {
     void close() {
         enforcement.close();
         allocations.stop();
+        configuredPaths.close();
     }
 
     /** What security:status says of the run-time layer. */

@@ -33,15 +33,19 @@ import org.osgi.framework.hooks.resolver.ResolverHookFactory;
 import org.osgi.framework.hooks.service.EventListenerHook;
 import org.osgi.framework.hooks.service.FindHook;
 import org.osgi.framework.hooks.weaving.WeavingHook;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The security manager: reads the policy and trust store, inspects each plugin, registers the framework hooks
@@ -54,13 +58,14 @@ import org.osgi.service.log.LoggerFactory;
  * (each plugin's live grants), {@link Admission} (whether a plugin may resolve, and every refusal noted) and
  * {@link Reconciler} (a policy change applied to the running plugins).
  */
-@Component(immediate = true, service = {PermissionGuard.class, SecurityAdmin.class})
+@Component(immediate = true, service = {PermissionGuard.class, SecurityAdmin.class},
+        configurationPid = SecuritySettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = SecuritySettings.Configuration.class)
 public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin {
 
-    static final String POLICY_PROPERTY = "carehost.security.policy";
-    static final String TRUST_PROPERTY = "carehost.security.truststore";
-
     private final BundleContext context;
+    private final SecuritySettings settings;
+    private final Logger logger;
     private final PluginScope scope;
     private final Inspector inspector;
     private final Denials denials;
@@ -90,14 +95,19 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private volatile EventCare care;
 
     @Activate
-    public SecurityManagerImpl(BundleContext context, @Reference(service = LoggerFactory.class) Logger logger,
-            @Reference(target = ContainerClock.TARGET) Clock clock) {
+    public SecurityManagerImpl(SecuritySettings.Configuration configuration, BundleContext context,
+            @Reference(service = LoggerFactory.class) Logger logger,
+            @Reference(target = ContainerClock.TARGET) Clock clock,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin configurations) {
         this.context = context;
+        this.logger = logger;
         this.denials = new Denials(clock);
+        this.settings = SecuritySettings.of(configuration,
+                configurations == null ? null : SecuritySettings.stored(configurations), context);
         this.scope = new PluginScope(context);
         this.alerts = new Alerts(denials, logger, worker, () -> events);
-        PolicyFile policyFile = new PolicyFile(Paths.get(property(POLICY_PROPERTY, "etc/security/policy")));
-        Path trustDir = Paths.get(property(TRUST_PROPERTY, "etc/security/trusted"));
+        PolicyFile policyFile = new PolicyFile(settings.policy());
+        Path trustDir = settings.trustStore();
         Path scratch = context.getDataFile("scratch").toPath();
         this.inspector = new Inspector(new ApiScanner(ApiRules.standard(), scratch), scratch, TrustStore.load(trustDir));
         this.store = new PolicyStore(policyFile, trustDir, inspector, logger, this::policyReplaced); // loads it
@@ -115,7 +125,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         registerHooks(resolverGate, commands);
         eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
         this.quarantine = new Quarantine(alerts, worker, () -> events, logger);
-        this.runtime = new RuntimeLayer(context, scope, grants, store, inspector, quarantine, this::deny, logger);
+        this.runtime = new RuntimeLayer(context, settings, scope, grants, store, inspector, quarantine, this::deny,
+                logger);
         runtime.open(); // before any plugin runs: plugins start at a higher start level
         hooks.add(context.registerService(PluginLimits.class, new PluginLimitsImpl(store, quarantine), null));
         store.announceMode();
@@ -136,6 +147,16 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         hooks.add(context.registerService(EventAdmin.class, new GuardedEventAdmin(() -> events, grants::grantsOf,
                 (plugin, reason) -> deny(plugin, "publish", Permission.PUBLISH_EVENTS.id(), reason)),
                 new Hashtable<>(Map.of(GuardedEventAdmin.GUARD_PROPERTY, Boolean.TRUE))));
+    }
+
+    /** A new configuration: in force at the next start (the hooks never come down under running plugins). */
+    @Modified
+    void modified(SecuritySettings.Configuration configuration) {
+        SecuritySettings wanted = SecuritySettings.of(configuration, null, context);
+        if (!wanted.equals(settings)) {
+            logger.warn("{} changed ({}); in force at the next start, until then: {}", SecuritySettings.PID, wanted,
+                    settings);
+        }
     }
 
     @Deactivate
@@ -327,11 +348,6 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     }
 
     // ---- helpers
-
-    private String property(String key, String fallback) {
-        String value = context.getProperty(key);
-        return value == null || value.isBlank() ? fallback : value.trim();
-    }
 
     private static String names(Collection<Permission> permissions) {
         List<String> ids = new ArrayList<>();

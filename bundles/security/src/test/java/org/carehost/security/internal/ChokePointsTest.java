@@ -38,6 +38,23 @@ class ChokePointsTest {
     }
 
     @Test
+    void configAdminReadsAndWritesAreTheContainers() {
+        for (String hook : java.util.List.of("org.apache.felix.cm.impl.ConfigurationAdminImpl.getConfiguration",
+                "org.apache.felix.cm.impl.ConfigurationAdminImpl.createFactoryConfiguration",
+                "org.apache.felix.cm.impl.ConfigurationAdapter.update",
+                "org.apache.felix.cm.impl.ConfigurationAdapter.delete",
+                "org.apache.felix.cm.impl.ConfigurationAdapter.getProperties")) {
+            Request request = read(hook, null, "org.carehost.audit");
+            assertEquals(Kind.CONTAINER, request.kind(), hook);
+            assertTrue(request.target().contains("Config Admin"), request.target());
+        }
+        Request level = read("org.apache.felix.framework.FrameworkStartLevelImpl$BundleStartLevelImpl.setStartLevel",
+                null, 10);
+        assertEquals(Kind.CONTAINER, level.kind());
+        assertTrue(level.framework(), "decided past the framework's own frames, by the bundle that asks");
+    }
+
+    @Test
     void socketsAreConnectionsOrListenersWithTheirPorts() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         Request connect = read("sun.nio.ch.Net.connect", null, null, new FileDescriptor(), loopback, 443);

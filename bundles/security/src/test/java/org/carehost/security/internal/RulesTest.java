@@ -16,7 +16,7 @@ import org.carehost.security.internal.ApiRules.Verdict;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
 
-/** The small rule tables: API verdicts, imports, trusted names, service visibility and event topics. */
+/** The small rule tables: API verdicts, imports, service visibility and event topics. */
 class RulesTest {
 
     /** A clock standing still, so that no test here crosses a quota's minute or an anomaly's hour. */
@@ -67,16 +67,6 @@ class RulesTest {
         assertFalse(rules.allowed("javax.naming"));
         assertTrue(ImportRules.containerOnly("org.carehost.sdk.patient"));
         assertFalse(ImportRules.containerOnly("org.example.plugin"));
-    }
-
-    @Test
-    void trustedNamesAreGlobs() {
-        var patterns = PluginScope.globs("PAXEXAM-*, *junit*,org.ops4j.*");
-        assertTrue(patterns.get(0).matcher("PAXEXAM-PROBE-1234").matches());
-        assertTrue(patterns.get(1).matcher("org.junit.vintage").matches());
-        assertTrue(patterns.get(2).matcher("org.ops4j.pax.exam").matches());
-        assertFalse(patterns.get(0).matcher("evil.PAXEXAM-x").matches());
-        assertTrue(PluginScope.globs(null).isEmpty());
     }
 
     @Test

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -51,24 +49,14 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 public final class Carehost implements AutoCloseable {
 
-    /** Bundles that make up the host, by symbolic name; taken from the test class path. */
-    private static final Set<String> HOST_BUNDLES = Set.of(
-            "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
-            "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.eventadmin",
-            "org.apache.felix.log", "org.apache.felix.metatype", "org.osgi.service.jdbc", "com.h2database", "org.postgresql.jdbc",
-            "org.objectweb.asm", "org.carehost.security", "com.zaxxer.HikariCP", "org.carehost.store", "org.carehost.audit",
-            "org.carehost.clinical", "org.carehost.context", "org.carehost.crypto", "org.carehost.plugins",
-            "org.carehost.scheduler", "org.carehost.notifications", "org.carehost.adapters", "org.carehost.clock");
+    /** The framework property naming the container's bundle locations (the security manager's ContainerBundles). */
+    private static final String CONTAINER_LOCATIONS = "carehost.container.locations";
+
+    /** The host's bundles run below the plugins' start level (50), as carehost.jar's do. */
+    private static final int HOST_START_LEVEL = 20;
 
     /** The plugin under test runs as a plugin (above the container's start levels), so the security manager applies. */
     private static final int PLUGIN_START_LEVEL = 60;
-
-    /** Jars whose packages the system bundle exports, so the test and the container share their classes. */
-    private static final Set<String> SHARED_BUNDLES = Set.of("org.carehost.sdk",
-            "com.fasterxml.jackson.core.jackson-core", "com.fasterxml.jackson.core.jackson-databind",
-            "com.fasterxml.jackson.core.jackson-annotations", "org.osgi.service.event", "org.osgi.service.cm",
-            // HikariCP (the store's pool) logs through SLF4J, which finds its provider on the class path here.
-            "slf4j.api");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -87,19 +75,21 @@ public final class Carehost implements AutoCloseable {
 
     /**
      * Starts a container with {@code plugin} (a bundle jar) installed and started; {@code properties}
-     * become framework properties. Seed data is written as on a first start.
+     * become framework properties. Seed data is written as on a first start. The plugin runs as a plugin, unless
+     * {@code carehost.container.locations} in {@code properties} names its location ({@code file:} URI): then it runs
+     * as one of the container's bundles, unchecked (for benchmarks that compare with the container's own code).
      */
     public static Carehost start(Path plugin, Map<String, String> properties) throws Exception {
         if (plugin == null || !Files.isRegularFile(plugin)) {
             throw new IllegalArgumentException("The plugin under test " + plugin + " is not a file: build it first "
                     + "(tests using the kit run after `package`, e.g. as *IT with maven-failsafe-plugin)");
         }
-        Map<String, Bundleish> classPath = classPathBundles();
+        ClassPathBundles classPath = ClassPathBundles.read();
         Path storage = Files.createTempDirectory("carehost-testkit");
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.resolve("cache").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, sharedPackages(classPath));
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, classPath.sharedPackages());
         config.put("carehost.store.url", "jdbc:h2:mem:testkit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         config.put("carehost.audit.keyfile", storage.resolve("etc/security/audit-signing.key").toString());
         config.put("carehost.audit.checkpoints", storage.resolve("audit-checkpoints").toString());
@@ -111,6 +101,13 @@ public final class Carehost implements AutoCloseable {
         config.put("carehost.security.truststore", storage.resolve("etc/security/trusted").toString());
         config.put("carehost.plugins.data", storage.resolve("data/plugins").toString());
         config.putAll(properties);
+        // The container's bundles are those installed from these locations below level 50 (the one rule the security
+        // manager and plugin manager apply; carehost.jar's launcher lists its own): the host's jars, and whatever the
+        // caller lists too (a benchmark that runs its bundle under test as the container's).
+        String listed = properties.getOrDefault(CONTAINER_LOCATIONS, "");
+        String pluginLocation = plugin.toAbsolutePath().toUri().toString();
+        boolean pluginIsContainer = List.of(listed.split(",")).contains(pluginLocation);
+        config.put(CONTAINER_LOCATIONS, String.join(",", classPath.hostLocations()) + (listed.isBlank() ? "" : "," + listed));
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         Framework framework = factory.newFramework(config);
         framework.start();
@@ -120,13 +117,10 @@ public final class Carehost implements AutoCloseable {
             context.registerService(java.time.Clock.class, clock,
                     new Hashtable<>(Map.of(Constants.SERVICE_RANKING, Integer.MAX_VALUE)));
             List<Bundle> host = new ArrayList<>();
-            for (String name : HOST_BUNDLES) {
-                Bundleish jar = classPath.get(name);
-                if (jar == null) {
-                    throw new IllegalStateException("Bundle " + name + " is not on the test class path; "
-                            + "depend on org.carehost:carehost-testkit in test scope");
-                }
-                host.add(context.installBundle(jar.path.toUri().toString()));
+            for (String location : classPath.hostLocations()) {
+                Bundle bundle = context.installBundle(location);
+                bundle.adapt(BundleStartLevel.class).setStartLevel(HOST_START_LEVEL);
+                host.add(bundle);
             }
             for (Bundle bundle : host) {
                 if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
@@ -135,9 +129,9 @@ public final class Carehost implements AutoCloseable {
             }
             Bundle pluginBundle;
             try (InputStream in = Files.newInputStream(plugin)) {
-                pluginBundle = context.installBundle(plugin.toAbsolutePath().toUri().toString(), in);
+                pluginBundle = context.installBundle(pluginLocation, in);
             }
-            pluginBundle.adapt(BundleStartLevel.class).setStartLevel(PLUGIN_START_LEVEL);
+            pluginBundle.adapt(BundleStartLevel.class).setStartLevel(pluginIsContainer ? HOST_START_LEVEL : PLUGIN_START_LEVEL);
             try {
                 pluginBundle.start();
             } catch (BundleException e) {
@@ -312,45 +306,5 @@ public final class Carehost implements AutoCloseable {
         }
         Files.write(policy, lines);
         return policy;
-    }
-
-    /** A jar on the class path that is a bundle. */
-    private record Bundleish(Path path, Manifest manifest) {
-    }
-
-    private static Map<String, Bundleish> classPathBundles() throws IOException {
-        Map<String, Bundleish> bundles = new HashMap<>();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        for (String entry : classPath.split(File.pathSeparator)) {
-            Path path = Paths.get(entry);
-            if (!entry.endsWith(".jar") || !Files.isRegularFile(path)) {
-                continue;
-            }
-            try (JarFile jar = new JarFile(path.toFile())) {
-                Manifest manifest = jar.getManifest();
-                String name = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
-                if (name != null) {
-                    bundles.putIfAbsent(name.split(";")[0].trim(), new Bundleish(path, manifest));
-                }
-            }
-        }
-        return bundles;
-    }
-
-    /** The Export-Package clauses of the shared jars, reduced to package and version. */
-    private static String sharedPackages(Map<String, Bundleish> classPath) {
-        List<String> packages = new ArrayList<>();
-        for (String name : SHARED_BUNDLES) {
-            Bundleish jar = classPath.get(name);
-            if (jar == null) {
-                throw new IllegalStateException("Bundle " + name + " is not on the test class path; "
-                        + "depend on org.carehost:carehost-testkit in test scope");
-            }
-            String exports = jar.manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
-            for (String clause : ManifestClauses.split(exports)) {
-                packages.add(ManifestClauses.packageWithVersion(clause));
-            }
-        }
-        return String.join(",", packages);
     }
 }
