@@ -15,21 +15,16 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.LocalDate;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
 import javax.inject.Inject;
 
@@ -57,8 +52,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 
 /**
  * Adapters on the real container: {@code adapter:list} shows the fixture's system; {@code adapter:send} reads the
@@ -92,8 +85,7 @@ public class AdapterIT {
     @Inject
     CommandProcessor shell;
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2032-01-01T00:00:00Z"));
-    private ServiceRegistration<Clock> clock;
+    private TestClock clock;
     private Hospital hospital;
 
     /** What the hospital's system received: path, send id header, body. */
@@ -166,23 +158,6 @@ public class AdapterIT {
         }
     }
 
-    private final class TestClock extends Clock {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return Clock.fixed(instant(), zone);
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
-
     @Configuration
     public Option[] config() throws IOException {
         File deploy = Fixtures.workFolder("carehost-itest-deploy").toFile();
@@ -195,9 +170,7 @@ public class AdapterIT {
 
     @Before
     public void setUp() throws Exception {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_RANKING, 100);
-        clock = context.registerService(Clock.class, new TestClock(), properties);
+        clock = TestClock.register(context, Instant.parse("2032-01-01T00:00:00Z"));
         if (Fixtures.installed(context, ADAPTER).isEmpty()) {
             Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-http-adapter")).start();
         }
@@ -209,7 +182,7 @@ public class AdapterIT {
     @After
     public void tearDown() throws IOException {
         hospital.close();
-        clock.unregister();
+        clock.close();
     }
 
     private Patient patient() {
@@ -286,7 +259,7 @@ public class AdapterIT {
         assertTrue(refused.reason(), refused.reason().contains("HTTP 503"));
         assertTrue("the failure is counted", stats().failures() > failuresBefore);
 
-        now.updateAndGet(instant -> instant.plus(Duration.ofSeconds(6))); // past the first back-off (5 s)
+        clock.advance(Duration.ofSeconds(6)); // past the first back-off (5 s)
         Await.until("the retry is delivered", 20_000, () -> entry(sendId).state().equals("DELIVERED"));
         assertEquals(2, hospital.received.size());
         assertEquals("both attempts carry the send's id", hospital.received.get(0).sendId(),

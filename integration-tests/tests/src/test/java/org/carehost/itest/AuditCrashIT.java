@@ -44,8 +44,10 @@ public class AuditCrashIT {
         for (int run = 0; run <= KILLS; run++) {
             // A plugin's System.out goes to standard error when standard input is not a terminal (standard output
             // is kept for command output): read both, merged.
-            Process process = new ProcessBuilder("java", "-jar", JAR.toString()).directory(home.toFile())
-                    .redirectErrorStream(true).start();
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java"));
+            command.addAll(CarehostProcess.TEST_JVM_OPTIONS);
+            command.addAll(java.util.List.of("-jar", JAR.toString()));
+            Process process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
             ProcessLines lines = new ProcessLines(process, acknowledged);
             String verified = lines.verified(process, run);
             String[] parts = verified.split(" ");

@@ -60,9 +60,17 @@ final class CarehostProcess {
         return home;
     }
 
+    /**
+     * JVM options of every container process a test starts: the client compiler only and the serial collector, which
+     * start the JVM about a quarter faster on this 2-core machine (8.8 s against 6.5 s for a piped {@code plugin:list},
+     * measured side by side). The tests check behaviour, not speed; carehost.jar's own defaults are not changed.
+     */
+    static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     static Process start(Path home, String java, String... jvmOptions) throws IOException {
         assertTrue("no JDK at " + java, new File(java).canExecute());
         List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(TEST_JVM_OPTIONS);
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", JAR.toString()));
         return new ProcessBuilder(command)

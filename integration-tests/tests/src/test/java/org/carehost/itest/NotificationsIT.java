@@ -5,14 +5,9 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.Hashtable;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import javax.inject.Inject;
 
@@ -33,8 +28,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 
 /**
  * Notifications through the outbox, sent and delivered by a plugin ({@code test-notifier}): delivered once per
@@ -58,25 +51,7 @@ public class NotificationsIT {
     @Inject
     CommandProcessor shell;
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2031-01-01T00:00:00Z"));
-    private ServiceRegistration<Clock> clock;
-
-    private final class TestClock extends Clock {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return Clock.fixed(instant(), zone);
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
+    private TestClock clock;
 
     @Configuration
     public Option[] config() throws IOException {
@@ -90,9 +65,7 @@ public class NotificationsIT {
 
     @Before
     public void setUp() throws Exception {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_RANKING, 100);
-        clock = context.registerService(Clock.class, new TestClock(), properties);
+        clock = TestClock.register(context, Instant.parse("2031-01-01T00:00:00Z"));
         if (Fixtures.installed(context, "org.carehost.fixture.testnotifier").isEmpty()) {
             Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-test-notifier")).start();
         }
@@ -101,7 +74,7 @@ public class NotificationsIT {
 
     @After
     public void tearDown() {
-        clock.unregister();
+        clock.close();
     }
 
     private String notifier(String command) {
@@ -140,8 +113,8 @@ public class NotificationsIT {
                 OutboxEntry waiting = entry(id);
                 assertEquals("PENDING", waiting.state());
                 // the pause doubles from 5 s: the next attempt is due 5 s * 2^(attempt - 1) after this one
-                assertEquals(Duration.ofSeconds(5L << (attempt - 1)), Duration.between(now.get(), waiting.nextAttempt()));
-                now.set(waiting.nextAttempt());
+                assertEquals(Duration.ofSeconds(5L << (attempt - 1)), Duration.between(clock.instant(), waiting.nextAttempt()));
+                clock.set(waiting.nextAttempt());
             }
         }
         Await.until("a dead letter", 20_000, () -> entry(id).state().equals("DEAD"));

@@ -6,14 +6,10 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.Hashtable;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import javax.inject.Inject;
 
@@ -38,8 +34,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 
 /**
  * Scheduled work through a plugin ({@code scheduled-worker}) with the container clock replaced by one the test moves:
@@ -72,26 +66,7 @@ public class SchedulerIT {
     @Inject
     CommandProcessor shell;
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2030-03-01T00:00:00Z"));
-    private ServiceRegistration<Clock> clock;
-
-    /** A clock the test moves, ranked above the container's. */
-    private final class TestClock extends Clock {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return Clock.fixed(instant(), zone);
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
+    private TestClock clock;
 
     @Configuration
     public Option[] config() throws IOException {
@@ -105,9 +80,7 @@ public class SchedulerIT {
 
     @Before
     public void moveableClock() throws Exception {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_RANKING, 100);
-        clock = context.registerService(Clock.class, new TestClock(), properties);
+        clock = TestClock.register(context, Instant.parse("2030-03-01T00:00:00Z"));
         if (Fixtures.installed(context, WORKER).isEmpty()) {
             Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-scheduled-worker")).start();
         }
@@ -116,7 +89,7 @@ public class SchedulerIT {
 
     @After
     public void systemClock() {
-        clock.unregister();
+        clock.close();
     }
 
     private String work(String tenant, String command) throws Exception {
@@ -150,7 +123,7 @@ public class SchedulerIT {
 
     @Test
     public void aOneOffJobRunsAtItsTimeInItsTenantAndPurposeAndSurvivesARestart() throws Exception {
-        Instant at = now.get().plusSeconds(3600);
+        Instant at = clock.instant().plusSeconds(3600);
         String id = work(CareContext.DEFAULT_TENANT, "once|" + at + "|{\"appointment\":\"A-1\"}");
         assertEquals("SCHEDULED", job(id).state());
         assertFalse(runs().contains(id));
@@ -159,7 +132,7 @@ public class SchedulerIT {
         engine.stop(); // a restart: the job is in the store, not in memory
         engine.start();
         Await.until("the worker is back", 20_000, () -> Fixtures.hasFunctionProbe(context, "scheduled-worker"));
-        now.set(at);
+        clock.set(at);
         awaitRun(id, "job=" + id);
         String run = runs().lines().filter(line -> line.startsWith("job=" + id)).findFirst().orElseThrow();
         assertEquals("job=" + id + " tenant=default purpose=" + Purpose.OPERATIONS.code()
@@ -182,7 +155,7 @@ public class SchedulerIT {
         assertEquals(Instant.parse("2030-03-01T07:30:00Z"), job(id).due()); // 08:30 in Berlin (UTC+1 in March)
         assertTrue(Shell.run(shell, "schedule:list").contains(id));
 
-        now.set(Instant.parse("2030-03-01T07:30:00Z"));
+        clock.set(Instant.parse("2030-03-01T07:30:00Z"));
         awaitRun(id, "job=" + id + " tenant=" + tenant);
         Await.until("it is due the next morning", 10_000,
                 () -> job(id).due().equals(Instant.parse("2030-03-02T07:30:00Z")));

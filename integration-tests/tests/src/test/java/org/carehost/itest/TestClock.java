@@ -32,7 +32,12 @@ final class TestClock extends Clock implements AutoCloseable {
      * was stamped before is earlier than it.
      */
     static TestClock register(BundleContext context) {
-        TestClock clock = new TestClock(Instant.now().plusMillis(1).truncatedTo(ChronoUnit.MILLIS));
+        return register(context, Instant.now().plusMillis(1).truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /** Registers a clock standing at {@code start}. */
+    static TestClock register(BundleContext context, Instant start) {
+        TestClock clock = new TestClock(start);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(Constants.SERVICE_RANKING, 100);
         clock.registration = context.registerService(Clock.class, clock, properties);
@@ -41,6 +46,10 @@ final class TestClock extends Clock implements AutoCloseable {
 
     Instant advance(Duration by) {
         return now.updateAndGet(instant -> instant.plus(by));
+    }
+
+    void set(Instant instant) {
+        now.set(instant);
     }
 
     @Override
