@@ -48,7 +48,9 @@ public class AuditCrashIT {
             command.addAll(CarehostProcess.TEST_JVM_OPTIONS);
             command.addAll(java.util.List.of("-jar", JAR.toString()));
             Process process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
-            ProcessLines lines = new ProcessLines(process, acknowledged);
+            // The last start is only checked, then killed: what it acknowledges after its check sits in the journal,
+            // which the next start (there is none) would copy to the database the test reads. Not counted.
+            ProcessLines lines = new ProcessLines(process, run == KILLS ? new HashMap<>() : acknowledged);
             String verified = lines.verified(process, run);
             String[] parts = verified.split(" ");
             assertEquals("run " + run + ": chain intact after the previous kill: " + verified, "true", parts[1]);
