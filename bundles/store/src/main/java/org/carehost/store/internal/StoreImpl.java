@@ -129,8 +129,17 @@ public final class StoreImpl implements Store {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Compacts the database, which H2 does by shutting it down: every pooled connection then points at a closed
+     * database ("Database is already closed", SQL state 90121, which HikariCP does not count as fatal), so the pool is
+     * told to drop them all (idle ones now, borrowed ones when returned) and the next caller gets a fresh one.
+     */
     private synchronized long compact() throws SQLException {
         long took = UncleanStop.compact(dataSource);
+        com.zaxxer.hikari.HikariPoolMXBean connections = pool.getHikariPoolMXBean();
+        if (connections != null) {
+            connections.softEvictConnections();
+        }
         log.warn("Store {} repaired after a failed write: compacted in {} ms", url(), took);
         return took;
     }
