@@ -1,9 +1,9 @@
 package org.carehost.audit.internal;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Map;
 
+import org.carehost.settings.Setting;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -26,22 +26,14 @@ record AuditSettings(long retentionDays, long checkpointMinutes, long maxLag, Pa
                 path(configuration.archive(), context, "archive", "data/audit/archive"));
     }
 
-    private static String value(String configured, BundleContext context, String name, String fallback) {
-        if (configured != null && !configured.isBlank()) {
-            return configured.trim();
-        }
-        String property = context.getProperty("carehost.audit." + name);
-        return property == null || property.isBlank() ? fallback : property.trim();
-    }
-
     private static Path path(String configured, BundleContext context, String name, String fallback) {
-        return Paths.get(value(configured, context, name, fallback));
+        return Setting.path(configured, context, "carehost.audit." + name, fallback);
     }
 
     private static long number(Map<String, Object> properties, long configured, BundleContext context, String name,
             long fallback, long minimum) {
         String value = properties.containsKey(name) ? Long.toString(configured)
-                : value(null, context, name, Long.toString(fallback));
+                : Setting.of(null, context, "carehost.audit." + name, Long.toString(fallback));
         try {
             long parsed = Long.parseLong(value);
             if (parsed >= minimum) {

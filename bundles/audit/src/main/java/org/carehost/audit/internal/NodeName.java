@@ -2,6 +2,7 @@ package org.carehost.audit.internal;
 
 import java.net.InetAddress;
 
+import org.carehost.settings.Setting;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -41,12 +42,10 @@ public final class NodeName {
     }
 
     static String resolve(String configured, String property) {
-        if (configured != null && !configured.isBlank()) {
-            return configured.trim();
-        }
-        if (property != null && !property.isBlank()) {
-            return property.trim();
-        }
+        return Setting.of(configured, property, NodeName::hostName);
+    }
+
+    private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception unknown) {

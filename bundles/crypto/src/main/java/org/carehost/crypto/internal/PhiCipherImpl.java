@@ -17,6 +17,7 @@ import javax.crypto.spec.GCMParameterSpec;
 
 import org.carehost.crypto.CipherException;
 import org.carehost.crypto.PhiCipher;
+import org.carehost.settings.Setting;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -93,10 +94,7 @@ public final class PhiCipherImpl implements PhiCipher {
 
     /** The configured folder, else the framework property {@code carehost.keys} (older installations, the test kit). */
     static Path keyDirectory(String configured, String property) {
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured.trim());
-        }
-        return Path.of(property == null || property.isBlank() ? DEFAULT_KEYS : property.trim());
+        return Setting.path(configured, property, DEFAULT_KEYS);
     }
 
     @Override

@@ -2,9 +2,9 @@ package org.carehost.security.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Dictionary;
 
+import org.carehost.settings.Setting;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -47,11 +47,11 @@ record SecuritySettings(Path policy, Path trustStore, Path pluginData) {
     /** From the configuration Declarative Services delivered, the one Config Admin holds ({@code stored}), or neither. */
     static SecuritySettings of(Configuration configuration, Dictionary<String, ?> stored, BundleContext context) {
         return new SecuritySettings(
-                path(first(configuration.policy(), stored, "policy"), context.getProperty(POLICY_PROPERTY),
+                Setting.path(first(configuration.policy(), stored, "policy"), context, POLICY_PROPERTY,
                         "etc/security/policy"),
-                path(first(configuration.truststore(), stored, "truststore"), context.getProperty(TRUST_PROPERTY),
+                Setting.path(first(configuration.truststore(), stored, "truststore"), context, TRUST_PROPERTY,
                         "etc/security/trusted"),
-                path(first(configuration.pluginData(), stored, "pluginData"), context.getProperty(PLUGIN_DATA_PROPERTY),
+                Setting.path(first(configuration.pluginData(), stored, "pluginData"), context, PLUGIN_DATA_PROPERTY,
                         "data/plugins"));
     }
 
@@ -70,17 +70,10 @@ record SecuritySettings(Path policy, Path trustStore, Path pluginData) {
     }
 
     private static String first(String delivered, Dictionary<String, ?> stored, String key) {
-        if (delivered != null && !delivered.isBlank()) {
+        if (Setting.isSet(delivered)) {
             return delivered;
         }
         Object value = stored == null ? null : stored.get(key);
         return value == null ? null : String.valueOf(value);
-    }
-
-    static Path path(String configured, String property, String fallback) {
-        if (configured != null && !configured.isBlank()) {
-            return Paths.get(configured.trim());
-        }
-        return Paths.get(property == null || property.isBlank() ? fallback : property.trim());
     }
 }

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import org.carehost.settings.Setting;
 import org.carehost.store.Store;
 import org.carehost.store.h2.Compaction;
 import org.osgi.framework.BundleContext;
@@ -169,11 +170,7 @@ public final class StoreImpl implements Store {
 
     /** The configured URL, else the framework property (how tests and one-off runs pick a database), else H2 in data/. */
     private static String urlOf(StoreConfiguration configuration, BundleContext context) {
-        if (!configuration.url().isBlank()) {
-            return configuration.url().trim();
-        }
-        String property = context.getProperty(URL_PROPERTY);
-        return property == null || property.isBlank() ? DEFAULT_URL : property.trim();
+        return Setting.of(configuration.url(), context, URL_PROPERTY, DEFAULT_URL);
     }
 
     static Dialect dialectOf(String url) {
