@@ -5,7 +5,6 @@ import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import org.carehost.sdk.audit.AuditRecord;
 import org.carehost.sdk.audit.Verification;
 import org.carehost.sdk.resource.Page;
 import org.carehost.store.Paging;
+import org.carehost.store.Statements;
 import org.carehost.store.Store;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -133,8 +133,8 @@ public final class AuditLogImpl implements AuditLog {
         condition(where, parameters, "plugin = ?", query.plugin());
         condition(where, parameters, "user_id = ?", query.user());
         condition(where, parameters, "outcome = ?", query.outcome() == null ? null : query.outcome().name());
-        condition(where, parameters, "recorded_at >= ?", query.from() == null ? null : query.from().atOffset(ZoneOffset.UTC));
-        condition(where, parameters, "recorded_at < ?", query.to() == null ? null : query.to().atOffset(ZoneOffset.UTC));
+        condition(where, parameters, "recorded_at >= ?", Statements.utc(query.from()));
+        condition(where, parameters, "recorded_at < ?", Statements.utc(query.to()));
         try (Connection connection = store.connection()) {
             if (query.patientId() != null) {
                 where.append(where.length() == 0 ? " WHERE " : " AND ").append(PatientPostings.CONDITION);

@@ -5,12 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.store.Statements;
 
 /** Rows of {@code audit_record}, written and read. */
 final class AuditRows {
@@ -60,7 +60,7 @@ final class AuditRows {
 
     private static void bind(PreparedStatement insert, int at, AuditRecord record) throws SQLException {
         insert.setLong(at + 1, record.sequence());
-        insert.setObject(at + 2, record.recorded().atOffset(ZoneOffset.UTC));
+        insert.setObject(at + 2, Statements.utc(record.recorded()));
         insert.setString(at + 3, record.node());
         insert.setString(at + 4, record.plugin());
         insert.setString(at + 5, record.pluginVersion());

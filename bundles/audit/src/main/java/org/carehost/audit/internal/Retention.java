@@ -16,10 +16,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.zip.GZIPOutputStream;
 
 import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.store.Statements;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -59,7 +59,7 @@ final class Retention {
         long last;
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT MAX(seq) FROM audit_record WHERE recorded_at < ?")) {
-            select.setObject(1, cutoff.atOffset(ZoneOffset.UTC));
+            select.setObject(1, Statements.utc(cutoff));
             try (ResultSet row = select.executeQuery()) {
                 row.next();
                 last = row.getLong(1);
@@ -107,7 +107,7 @@ final class Retention {
             mark.setLong(1, last);
             mark.setString(2, lastHash);
             mark.setLong(3, first);
-            mark.setObject(4, now.atOffset(ZoneOffset.UTC));
+            mark.setObject(4, Statements.utc(now));
             mark.setString(5, target.toAbsolutePath().toString());
             mark.executeUpdate();
             delete.setLong(1, first);

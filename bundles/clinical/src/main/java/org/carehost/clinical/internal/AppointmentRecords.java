@@ -25,6 +25,7 @@ import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.carehost.sdk.resource.VersionConflictException;
 import org.carehost.store.Paging;
+import org.carehost.store.Statements;
 import org.carehost.store.Store;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -70,10 +71,10 @@ public final class AppointmentRecords {
                     + "last_updated, patient_id, start_at, end_at, status, resource, tenant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, stored.id());
                 insert.setLong(2, stored.versionId());
-                insert.setObject(3, Sql.utc(stored.lastUpdated()));
+                insert.setObject(3, Statements.utc(stored.lastUpdated()));
                 insert.setString(4, patientId);
-                insert.setObject(5, Sql.utc(stored.start()));
-                insert.setObject(6, Sql.utc(stored.end()));
+                insert.setObject(5, Statements.utc(stored.start()));
+                insert.setObject(6, Statements.utc(stored.end()));
                 insert.setString(7, stored.status().code());
                 insert.setString(8, atRest.seal(TYPE, stored.id(), FhirJson.write(stored)));
                 insert.setString(9, tenant);
@@ -110,9 +111,9 @@ public final class AppointmentRecords {
                         + "last_updated = ?, start_at = ?, end_at = ?, status = ?, resource = ? WHERE id = ? AND version_id = ? "
                         + "AND tenant = ?")) {
             update.setLong(1, stored.versionId());
-            update.setObject(2, Sql.utc(stored.lastUpdated()));
-            update.setObject(3, Sql.utc(stored.start()));
-            update.setObject(4, Sql.utc(stored.end()));
+            update.setObject(2, Statements.utc(stored.lastUpdated()));
+            update.setObject(3, Statements.utc(stored.start()));
+            update.setObject(4, Statements.utc(stored.end()));
             update.setString(5, stored.status().code());
             update.setString(6, atRest.seal(TYPE, id, FhirJson.write(stored)));
             update.setString(7, id);
@@ -158,11 +159,11 @@ public final class AppointmentRecords {
         }
         if (query.from() != null) {
             where.append(" AND start_at >= ?");
-            parameters.add(Sql.utc(query.from()));
+            parameters.add(Statements.utc(query.from()));
         }
         if (query.to() != null) {
             where.append(" AND start_at < ?");
-            parameters.add(Sql.utc(query.to()));
+            parameters.add(Statements.utc(query.to()));
         }
         where.append(more);
         parameters.addAll(moreParameters);

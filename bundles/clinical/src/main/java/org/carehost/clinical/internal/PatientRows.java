@@ -18,6 +18,7 @@ import org.carehost.sdk.patient.Identifier;
 import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.resource.ResourceNotFoundException;
 import org.carehost.sdk.resource.VersionConflictException;
+import org.carehost.store.Statements;
 
 /**
  * The rows of one patient, written inside a transaction the caller holds: the sealed record in {@code patient} and
@@ -59,7 +60,7 @@ final class PatientRows {
                 + "(id, version_id, last_updated, birth_date, resource, tenant) VALUES (?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, stored.id());
             insert.setLong(2, stored.versionId());
-            insert.setObject(3, Sql.utc(stored.lastUpdated()));
+            insert.setObject(3, Statements.utc(stored.lastUpdated()));
             insert.setObject(4, stored.birthDate());
             insert.setString(5, atRest.seal(TYPE, stored.id(), FhirJson.write(stored)));
             insert.setString(6, tenant);
@@ -79,7 +80,7 @@ final class PatientRows {
         try (PreparedStatement update = connection.prepareStatement("UPDATE patient SET version_id = ?, "
                 + "last_updated = ?, birth_date = ?, resource = ? WHERE id = ? AND version_id = ? AND tenant = ?")) {
             update.setLong(1, stored.versionId());
-            update.setObject(2, Sql.utc(stored.lastUpdated()));
+            update.setObject(2, Statements.utc(stored.lastUpdated()));
             update.setObject(3, stored.birthDate());
             update.setString(4, atRest.seal(TYPE, id, FhirJson.write(stored)));
             update.setString(5, id);

@@ -21,6 +21,7 @@ import org.carehost.sdk.data.PluginDocument;
 import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.carehost.sdk.resource.VersionConflictException;
+import org.carehost.store.Statements;
 import org.carehost.store.Store;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -91,7 +92,7 @@ public final class PluginDataRecords {
                         insert.setString(3, tenant);
                         insert.setString(4, key);
                         insert.setLong(5, version);
-                        insert.setObject(6, Sql.utc(now));
+                        insert.setObject(6, Statements.utc(now));
                         insert.setInt(7, size);
                         insert.setString(8, atRest.seal(TYPE, id, compact));
                         insert.executeUpdate();
@@ -104,7 +105,7 @@ public final class PluginDataRecords {
                     try (PreparedStatement update = connection.prepareStatement("UPDATE plugin_data SET version_id = ?, "
                             + "last_updated = ?, size_bytes = ?, resource = ? WHERE id = ? AND version_id = ?")) {
                         update.setLong(1, version);
-                        update.setObject(2, Sql.utc(now));
+                        update.setObject(2, Statements.utc(now));
                         update.setInt(3, size);
                         update.setString(4, atRest.seal(TYPE, id, compact));
                         update.setString(5, id);

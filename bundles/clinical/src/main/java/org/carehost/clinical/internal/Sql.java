@@ -2,18 +2,10 @@ package org.carehost.clinical.internal;
 
 import java.sql.SQLException;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-
 /** Small helpers shared by the record classes. */
 final class Sql {
 
     private Sql() {
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 
     /** A LIKE pattern for "starts with {@code prefix}", with the user's wildcards taken literally. */

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +20,7 @@ import org.carehost.context.BreakGlassGrant;
 import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.event.SecurityEvents;
 import org.carehost.sdk.security.PermissionDeniedException;
+import org.carehost.store.Statements;
 import org.carehost.store.Store;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -114,8 +114,8 @@ public final class BreakGlassImpl implements BreakGlass {
             insert.setString(4, grant.user());
             insert.setString(5, grant.plugin());
             insert.setString(6, grant.reason());
-            insert.setObject(7, grant.opened().atOffset(ZoneOffset.UTC));
-            insert.setObject(8, grant.expires().atOffset(ZoneOffset.UTC));
+            insert.setObject(7, Statements.utc(grant.opened()));
+            insert.setObject(8, Statements.utc(grant.expires()));
             insert.executeUpdate();
         } catch (SQLException e) {
             // Not recorded for review: no access. The access itself is refused (and audited as an error) by the caller.
@@ -142,7 +142,7 @@ public final class BreakGlassImpl implements BreakGlass {
                 PreparedStatement select = connection.prepareStatement("SELECT correlation_id, tenant, user_id, "
                         + "patient_id, plugin, reason, opened_at, expires_at FROM break_glass WHERE opened_at >= ? "
                         + "ORDER BY opened_at DESC LIMIT 1000")) {
-            select.setObject(1, since.atOffset(ZoneOffset.UTC));
+            select.setObject(1, Statements.utc(since));
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
                     grants.add(new BreakGlassGrant(row.getString(1), row.getString(2), row.getString(3),

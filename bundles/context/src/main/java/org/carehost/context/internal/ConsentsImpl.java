@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +20,7 @@ import org.carehost.context.ConsentDirective.Kind;
 import org.carehost.context.Consents;
 import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.context.Purpose;
+import org.carehost.store.Statements;
 import org.carehost.store.Store;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -59,7 +59,7 @@ public final class ConsentsImpl implements Consents {
             insert.setString(3, kind.name().toLowerCase(Locale.ROOT));
             insert.setString(4, target);
             insert.setString(5, by);
-            insert.setObject(6, now.atOffset(ZoneOffset.UTC));
+            insert.setObject(6, Statements.utc(now));
             insert.executeUpdate();
         } catch (SQLException e) {
             throw Texts.failure("record the consent directive", e);

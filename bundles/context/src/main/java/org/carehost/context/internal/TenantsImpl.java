@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import org.carehost.context.Activation;
 import org.carehost.context.Tenant;
 import org.carehost.context.Tenants;
 import org.carehost.sdk.context.CareContext;
+import org.carehost.store.Statements;
 import org.carehost.store.Store;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -60,7 +60,7 @@ public final class TenantsImpl implements Tenants {
             insert.setString(1, id);
             insert.setString(2, name.strip());
             insert.setString(3, by);
-            insert.setObject(4, now.atOffset(ZoneOffset.UTC));
+            insert.setObject(4, Statements.utc(now));
             insert.executeUpdate();
         } catch (SQLException e) {
             throw Texts.failure("create the tenant", e);
@@ -115,7 +115,7 @@ public final class TenantsImpl implements Tenants {
                 insert.setString(2, plugin);
                 insert.setBoolean(3, on);
                 insert.setString(4, by);
-                insert.setObject(5, now.atOffset(ZoneOffset.UTC));
+                insert.setObject(5, Statements.utc(now));
                 insert.executeUpdate();
             }
             connection.commit();
