@@ -4,17 +4,22 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.inject.Inject;
 
@@ -43,7 +48,7 @@ import org.osgi.framework.BundleContext;
  * transaction Bundle is all or nothing (a transformer that throws, or one bad entry, stores none of it); a batch
  * Bundle stores what it can and says why the rest failed; bad JSON and resource types not imported are refused by
  * name; each stored patient is audited with the transformers that ran; imports of one new medical record number at
- * the same moment make one patient.
+ * the same moment make one patient; imports while the transformer's plugin is updated wait for it and are transformed.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -278,6 +283,65 @@ public class ImportIT {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void importsWhileTheTransformerIsUpdatedWaitForItAndAreTransformed() throws Exception {
+        Bundle transformer = Fixtures.bundle(context, TRANSFORMER);
+        File jar = ContainerOptions.bundleFile("carehost-fixture-normalising-transformer");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean updating = new AtomicBoolean();
+        List<String> imported = new CopyOnWriteArrayList<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        LongAdder duringUpdates = new LongAdder();
+        try {
+            for (int t = 0; t < 2; t++) {
+                int thread = t;
+                pool.submit(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String mrn = mrn();
+                        boolean during = updating.get();
+                        try {
+                            String out = importing(file("held-" + thread + "-" + i + ".json",
+                                    patient("Held", mrn, "1975-01-02")));
+                            if (out.contains("CREATED")) {
+                                imported.add(mrn);
+                                if (during) {
+                                    duringUpdates.increment();
+                                }
+                            } else {
+                                failures.add(out);
+                            }
+                        } catch (Exception failed) {
+                            failures.add("an import failed: " + failed.getMessage());
+                        }
+                    }
+                    return null;
+                });
+            }
+            Await.until("imports run", 30_000, () -> imported.size() >= 2);
+            for (int update = 1; update <= 4; update++) {
+                int before = imported.size();
+                updating.set(true);
+                try (InputStream in = new java.io.FileInputStream(jar)) {
+                    transformer.update(in); // stops it for the update and starts it again: a transient stop
+                }
+                updating.set(false);
+                Await.until("imports run after update " + update, 30_000, () -> imported.size() > before);
+            }
+        } finally {
+            stop.set(true);
+            pool.shutdown();
+            assertTrue("the importers stop", pool.awaitTermination(120, TimeUnit.SECONDS));
+        }
+        assertTrue(failures.size() + " imports failed, first: " + failures.stream().limit(3).toList(),
+                failures.isEmpty());
+        assertTrue("imports ran while the transformer's plugin was being updated", duringUpdates.sum() > 0);
+        for (String mrn : imported) {
+            assertEquals("stored once, transformed (an untransformed number is not found): " + mrn, 1,
+                    stored(mrn).size());
         }
     }
 }

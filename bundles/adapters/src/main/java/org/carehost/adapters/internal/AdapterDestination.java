@@ -65,9 +65,9 @@ public final class AdapterDestination implements OutboxDestination {
             recipients.check(found.plugin(), care, send.patientId());
             AdapterMessage outbound = new AdapterMessage(entry.id(), send.resourceType(), send.resourceId(),
                     send.fhirJson());
-            String receipt = calls.call(found.plugin(), "adapter", "Adapter.send", () -> {
+            String receipt = calls.call(found.service(), "adapter", "Adapter.send", adapter -> {
                 try (ContextBinder.Binding bound = binder.bind(care)) {
-                    return found.adapter().send(outbound);
+                    return adapter.send(outbound);
                 }
             });
             String shown = receipt == null ? null : receipt.substring(0, Math.min(200, receipt.length()));

@@ -9,68 +9,56 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
+import org.carehost.plugins.PluginService;
 import org.carehost.sdk.adapter.AdapterInfo;
 import org.carehost.sdk.plugin.Adapter;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The plugins' {@link Adapter} services, by the system each speaks to. Every call into one goes through
  * {@link PluginCalls} (kind {@code adapter}: deadline, counters, quarantine), {@link Adapter#system()} too (asked once
- * per service). When two adapters name one system, the higher-ranked (then older) service serves it.
+ * per service). When two adapters name one system, the higher-ranked (then older) service serves it. While an
+ * adapter's plugin is being updated, a call to it waits for the new version instead of failing.
  */
 @Component(service = Adapters.class)
 public final class Adapters {
 
     private final PluginCalls calls;
-    private final ServiceTracker<Adapter, Adapter> adapters;
-    private final Map<ServiceReference<?>, String> systems = new ConcurrentHashMap<>();
+    /** Per service id: the system it serves, asked once. */
+    private final Map<Long, String> systems = new ConcurrentHashMap<>();
 
     @Activate
-    public Adapters(BundleContext context, @Reference PluginCalls calls) {
+    public Adapters(@Reference PluginCalls calls) {
         this.calls = calls;
-        this.adapters = new ServiceTracker<>(context, Adapter.class, null) {
-            @Override
-            public void removedService(ServiceReference<Adapter> reference, Adapter service) {
-                systems.remove(reference);
-                super.removedService(reference, service);
-            }
-        };
-        adapters.open(true);
     }
 
-    @Deactivate
-    void deactivate() {
-        adapters.close();
-    }
+    /**
+     * An adapter (followed across its plugin's updates: a call while the plugin is being replaced waits for the new
+     * version) and the system it serves.
+     */
+    record Found(PluginService<Adapter> service, String system) {
 
-    /** An adapter and the plugin that provides it. */
-    record Found(Bundle plugin, Adapter adapter, String system) {
+        Bundle plugin() {
+            return service.plugin();
+        }
     }
 
     /** Every adapter whose system could be learnt, best first for each system. */
     List<Found> all() {
-        ServiceReference<Adapter>[] references = adapters.getServiceReferences();
-        if (references == null) {
-            return List.of();
+        List<PluginService<Adapter>> sorted = new ArrayList<>(calls.services(Adapter.class));
+        sorted.sort(Comparator.<PluginService<Adapter>>comparingInt(Adapters::ranking).reversed()
+                .thenComparingLong(PluginService::serviceId));
+        if (systems.size() > sorted.size()) { // forget the systems of adapters gone (an update registers new ids)
+            systems.keySet().retainAll(sorted.stream().map(PluginService::serviceId).toList());
         }
-        List<ServiceReference<Adapter>> sorted = new ArrayList<>(List.of(references));
-        sorted.sort(Comparator.<ServiceReference<Adapter>>naturalOrder().reversed()); // ranking, then service id
         List<Found> found = new ArrayList<>();
-        for (ServiceReference<Adapter> reference : sorted) {
-            Bundle plugin = reference.getBundle();
-            Adapter adapter = plugin == null ? null : adapters.getService(reference);
-            if (adapter == null) {
-                continue;
-            }
+        for (PluginService<Adapter> service : sorted) {
             try {
-                found.add(new Found(plugin, adapter, system(reference, plugin, adapter)));
+                found.add(new Found(service, system(service)));
             } catch (PluginCallException | RuntimeException unknown) {
                 // an adapter that cannot name its system in time serves none; adapter:list shows the others
             }
@@ -89,7 +77,7 @@ public final class Adapters {
         for (Found found : all()) {
             Boolean available;
             try {
-                available = calls.call(found.plugin(), "adapter", "Adapter.available", found.adapter()::available);
+                available = calls.call(found.service(), "adapter", "Adapter.available", Adapter::available);
             } catch (PluginCallException | RuntimeException e) {
                 available = null;
             }
@@ -99,15 +87,19 @@ public final class Adapters {
         return infos;
     }
 
-    private String system(ServiceReference<?> reference, Bundle plugin, Adapter adapter) throws PluginCallException {
-        String known = systems.get(reference);
+    private String system(PluginService<Adapter> service) throws PluginCallException {
+        String known = systems.get(service.serviceId());
         if (known == null) {
-            known = calls.call(plugin, "adapter", "Adapter.system", adapter::system);
+            known = calls.call(service, "adapter", "Adapter.system", Adapter::system);
             if (known == null || known.isBlank() || !known.matches("[A-Za-z0-9_.\\-]{1,100}")) {
                 throw new IllegalStateException("its system() is not 1 to 100 letters, digits, '.', '_', '-'");
             }
-            systems.put(reference, known);
+            systems.put(service.serviceId(), known);
         }
         return known;
+    }
+
+    private static int ranking(PluginService<?> service) {
+        return service.property(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
     }
 }

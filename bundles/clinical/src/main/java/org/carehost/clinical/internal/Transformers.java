@@ -1,7 +1,6 @@
 package org.carehost.clinical.internal;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,17 +9,13 @@ import org.carehost.context.ContextBinder;
 import org.carehost.context.Tenants;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
+import org.carehost.plugins.PluginService;
 import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.plugin.Transformer;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The plugins' transformers on the import path: every {@link Transformer} service whose input and output types are
@@ -28,7 +23,9 @@ import org.osgi.util.tracker.ServiceTracker;
  * ordered by service ranking (highest first) then service id, each called through {@link PluginCalls} (kind
  * {@code transformer}: deadline, counters, quarantine) in the call's care context, each one's output the next one's
  * input. A transformer that throws, overruns or returns nothing fails the import of that resource: the host never
- * stores a resource a transformer it was meant to pass through could not shape.
+ * stores a resource a transformer it was meant to pass through could not shape. While a transformer's plugin is being
+ * updated, its calls wait for the new version (as validators' do, {@link PluginCalls#services(Class)}), so an import
+ * during a hot reload is neither refused nor stored untransformed.
  */
 @Component(service = Transformers.class)
 public final class Transformers {
@@ -36,30 +33,14 @@ public final class Transformers {
     private final PluginCalls calls;
     private final Tenants tenants;
     private final ContextBinder binder;
-    private final ServiceTracker<Transformer<?, ?>, Transformer<?, ?>> transformers;
-    /** Per service: its input and output type, asked once. */
-    private final Map<ServiceReference<?>, List<Class<?>>> types = new ConcurrentHashMap<>();
+    /** Per service id: its input and output type, asked once. */
+    private final Map<Long, List<Class<?>>> types = new ConcurrentHashMap<>();
 
     @Activate
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Transformers(BundleContext context, @Reference PluginCalls calls, @Reference Tenants tenants,
-            @Reference ContextBinder binder) {
+    public Transformers(@Reference PluginCalls calls, @Reference Tenants tenants, @Reference ContextBinder binder) {
         this.calls = calls;
         this.tenants = tenants;
         this.binder = binder;
-        this.transformers = new ServiceTracker(context, Transformer.class, null) {
-            @Override
-            public void removedService(ServiceReference reference, Object service) {
-                types.remove(reference);
-                super.removedService(reference, service);
-            }
-        };
-        transformers.open(true);
-    }
-
-    @Deactivate
-    void deactivate() {
-        transformers.close();
     }
 
     /** A resource after the transformers, and which ran ({@code <plugin> <version>}, in order). */
@@ -88,22 +69,27 @@ public final class Transformers {
     <T> Transformed<T> apply(Class<T> type, T resource, CareContext context) {
         T current = resource;
         List<String> applied = new ArrayList<>();
-        for (ServiceReference<Transformer<?, ?>> reference : ordered()) {
-            Bundle plugin = reference.getBundle();
-            Transformer<?, ?> transformer = plugin == null ? null : transformers.getService(reference);
-            if (transformer == null || !tenants.isEnabled(String.valueOf(plugin.getSymbolicName()), context.tenant())) {
+        List<PluginService<Transformer<?, ?>>> found = PluginServices.ordered(calls, Transformer.class);
+        if (types.size() > found.size()) { // forget the types of transformers gone (an update registers new ids)
+            types.keySet().retainAll(found.stream().map(PluginService::serviceId).toList());
+        }
+        for (PluginService<Transformer<?, ?>> reference : found) {
+            Bundle plugin = reference.plugin();
+            if (!tenants.isEnabled(String.valueOf(plugin.getSymbolicName()), context.tenant())) {
                 continue;
             }
             String name = plugin.getSymbolicName() + " " + plugin.getVersion();
             try {
-                List<Class<?>> io = typesOf(reference, plugin, transformer);
+                List<Class<?>> io = typesOf(reference);
                 if (!type.equals(io.get(0)) || !type.equals(io.get(1))) {
                     continue;
                 }
-                @SuppressWarnings("unchecked")
-                Transformer<T, T> typed = (Transformer<T, T>) transformer;
                 T input = current;
-                Object output = calls.call(plugin, "transformer", "Transformer.transform", () -> {
+                String[] ran = new String[1];
+                Object output = calls.call(reference, "transformer", "Transformer.transform", transformer -> {
+                    ran[0] = plugin.getSymbolicName() + " " + plugin.getVersion(); // the version that ran it
+                    @SuppressWarnings("unchecked")
+                    Transformer<T, T> typed = (Transformer<T, T>) transformer;
                     try (ContextBinder.Binding bound = binder.bind(context)) {
                         return typed.transform(input);
                     }
@@ -114,7 +100,7 @@ public final class Transformers {
                             + "; nothing of this resource was stored (fix the plugin or plugin:disable it)", null);
                 }
                 current = type.cast(output);
-                applied.add(name);
+                applied.add(ran[0]);
             } catch (PluginCallException | RuntimeException failed) {
                 if (failed instanceof TransformFailedException known) {
                     throw known;
@@ -127,33 +113,17 @@ public final class Transformers {
         return new Transformed<>(current, applied);
     }
 
-    private List<Class<?>> typesOf(ServiceReference<?> reference, Bundle plugin, Transformer<?, ?> transformer)
-            throws PluginCallException {
-        List<Class<?>> known = types.get(reference);
+    private List<Class<?>> typesOf(PluginService<Transformer<?, ?>> reference) throws PluginCallException {
+        List<Class<?>> known = types.get(reference.serviceId());
         if (known == null) {
-            Class<?> in = calls.call(plugin, "transformer", "Transformer.inputType", transformer::inputType);
-            Class<?> out = calls.call(plugin, "transformer", "Transformer.outputType", transformer::outputType);
+            Class<?> in = calls.call(reference, "transformer", "Transformer.inputType", Transformer::inputType);
+            Class<?> out = calls.call(reference, "transformer", "Transformer.outputType", Transformer::outputType);
             if (in == null || out == null) {
                 throw new IllegalStateException("its inputType() or outputType() returned null");
             }
             known = List.of(in, out);
-            types.put(reference, known);
+            types.put(reference.serviceId(), known);
         }
         return known;
-    }
-
-    private List<ServiceReference<Transformer<?, ?>>> ordered() {
-        ServiceReference<Transformer<?, ?>>[] references = transformers.getServiceReferences();
-        if (references == null) {
-            return List.of();
-        }
-        List<ServiceReference<Transformer<?, ?>>> list = new ArrayList<>(List.of(references));
-        list.sort(Comparator.<ServiceReference<Transformer<?, ?>>>comparingInt(Transformers::ranking).reversed()
-                .thenComparingLong(r -> (Long) r.getProperty(Constants.SERVICE_ID)));
-        return list;
-    }
-
-    private static int ranking(ServiceReference<?> reference) {
-        return reference.getProperty(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
     }
 }

@@ -1,7 +1,6 @@
 package org.carehost.clinical.internal;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +16,6 @@ import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.carehost.security.PluginLimits;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -160,18 +158,11 @@ public final class Validation {
         return property == null ? Boolean.TRUE : !"false".equalsIgnoreCase(String.valueOf(property).trim());
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private List<PluginService<Validator<?>>> ordered() {
-        List<PluginService<Validator<?>>> list = new ArrayList<>((List) calls.services(Validator.class));
-        list.sort(Comparator.<PluginService<Validator<?>>>comparingInt(r -> ranking(r)).reversed()
-                .thenComparingLong(PluginService::serviceId));
+        List<PluginService<Validator<?>>> list = PluginServices.ordered(calls, Validator.class);
         if (types.size() > list.size()) { // forget the types of validators gone (an update registers new ids)
             types.keySet().retainAll(list.stream().map(PluginService::serviceId).toList());
         }
         return list;
-    }
-
-    private static int ranking(PluginService<?> reference) {
-        return reference.property(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
     }
 }

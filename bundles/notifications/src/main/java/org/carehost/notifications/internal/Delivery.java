@@ -3,7 +3,9 @@ package org.carehost.notifications.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,7 @@ import org.carehost.notifications.OutboxDestination;
 import org.carehost.notifications.OutboxEntry;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
+import org.carehost.plugins.PluginService;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.context.CareContext;
@@ -32,7 +35,7 @@ import org.carehost.sdk.plugin.Notification;
 import org.carehost.sdk.plugin.Notifier;
 import org.carehost.store.Store;
 import org.osgi.framework.BundleContext;
-
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -132,18 +135,18 @@ public final class Delivery implements Outbox {
             deliverTo(destination, row, claimed);
             return;
         }
-        ServiceReference<Notifier> reference = notifier(entry.channel());
+        PluginService<Notifier> reference = notifier(entry.channel());
         String error = null;
-        String notifierName = reference == null ? "none" : reference.getBundle().getSymbolicName();
+        String notifierName = reference == null ? "none" : reference.plugin().getSymbolicName();
         if (reference == null) {
             error = "no notifier serves channel '" + entry.channel() + "' (a plugin registers one with channel="
                     + entry.channel() + ")";
         } else {
-            Notifier notifier = context.getService(reference);
             try {
                 Notification notification = notification(rows.open(row));
                 CareContext care = binder.declare(entry.tenant(), null, Set.of(), Purpose.parse(row.purpose()), null);
-                calls.call(reference.getBundle(), "notifier", "Notifier.send", () -> {
+                // while the notifier's plugin is being updated, this waits for the new version (PluginCalls)
+                calls.call(reference, "notifier", "Notifier.send", notifier -> {
                     try (ContextBinder.Binding bound = binder.bind(care)) {
                         notifier.send(notification);
                     }
@@ -151,8 +154,6 @@ public final class Delivery implements Outbox {
                 });
             } catch (PluginCallException | RuntimeException e) {
                 error = e.getMessage() == null ? e.toString() : e.getMessage();
-            } finally {
-                context.ungetService(reference);
             }
         }
         String operation = "Notifier.send";
@@ -243,15 +244,30 @@ public final class Delivery implements Outbox {
         return rows.byId(id).map(OutboxRows.Row::entry);
     }
 
-    private ServiceReference<Notifier> notifier(String channel) {
-        try {
-            Collection<ServiceReference<Notifier>> references = context.getServiceReferences(Notifier.class,
-                    "(channel=" + channel + ")");
-            return references.stream().filter(reference -> reference.getBundle() != null)
-                    .max((a, b) -> a.compareTo(b)).orElse(null);
-        } catch (InvalidSyntaxException e) {
-            return null;
+    /**
+     * The notifier of {@code channel}: the highest service ranking, then the lowest service id, among the plugins'
+     * notifiers now and those of plugins being updated (a call to one of those waits for the new version).
+     */
+    private PluginService<Notifier> notifier(String channel) {
+        return calls.services(Notifier.class).stream()
+                .filter(service -> serves(service.property("channel"), channel))
+                .min(Comparator.<PluginService<Notifier>>comparingInt(Delivery::ranking).reversed()
+                        .thenComparingLong(PluginService::serviceId))
+                .orElse(null);
+    }
+
+    private static boolean serves(Object property, String channel) {
+        if (property instanceof String[] channels) {
+            return Arrays.asList(channels).contains(channel);
         }
+        if (property instanceof Collection<?> channels) {
+            return channels.contains(channel);
+        }
+        return channel.equals(property);
+    }
+
+    private static int ranking(PluginService<?> service) {
+        return service.property(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
     }
 
     static String message(Notification notification) {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +21,7 @@ import org.carehost.context.Tenants;
 import org.carehost.crypto.PhiCipher;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
+import org.carehost.plugins.PluginService;
 import org.carehost.scheduler.Job;
 import org.carehost.scheduler.SchedulerAdmin;
 import org.carehost.sdk.audit.AuditAction;
@@ -33,9 +33,6 @@ import org.carehost.sdk.schedule.ScheduledJob;
 import org.carehost.sdk.schedule.ScheduledTask;
 import org.carehost.security.PluginLimits;
 import org.carehost.store.Store;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -60,7 +57,6 @@ public final class SchedulerEngine implements SchedulerAdmin {
     static final long POLL_MILLIS = 200;
     static final int ATTEMPTS = 3;
 
-    private final BundleContext context;
     private final Jobs jobs;
     private final PluginCalls calls;
     private final PluginLimits limits;
@@ -77,14 +73,13 @@ public final class SchedulerEngine implements SchedulerAdmin {
     private final Clock clock;
 
     @Activate
-    public SchedulerEngine(BundleContext context, @Reference Store store, @Reference PhiCipher cipher,
+    public SchedulerEngine(@Reference Store store, @Reference PhiCipher cipher,
             @Reference PluginCalls calls, @Reference PluginLimits limits, @Reference ContextBinder binder,
             @Reference Tenants tenants, @Reference AuditLog audit, @Reference EventAdmin events,
             @Reference(service = LoggerFactory.class) Logger log,
             @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.clock = clock;
         this.events = events;
-        this.context = context;
         this.jobs = new Jobs(store, cipher);
         this.calls = calls;
         this.limits = limits;
@@ -121,7 +116,7 @@ public final class SchedulerEngine implements SchedulerAdmin {
 
     private void run(Jobs.Row row, Instant now) {
         Job job = row.job();
-        ServiceReference<ScheduledTask> reference = task(job);
+        PluginService<ScheduledTask> reference = task(job);
         if (reference == null) {
             if (jobs.claim(row, node, now.plus(Duration.ofMinutes(1)))) {
                 jobs.finish(job.id(), row.version() + 1, "SCHEDULED", now.plus(Duration.ofMinutes(1)), job.attempts(),
@@ -129,20 +124,17 @@ public final class SchedulerEngine implements SchedulerAdmin {
             }
             return;
         }
-        Duration deadline = limits.deadline(reference.getBundle(), "schedule");
+        Duration deadline = limits.deadline(reference.plugin(), "schedule");
         if (!jobs.claim(row, node, now.plus(deadline).plus(Duration.ofMinutes(1)))) {
             return; // another node runs it
         }
         long claimed = row.version() + 1;
         ScheduledJob view = new ScheduledJob(job.id(), job.task(), job.tenant(), job.cron(), job.due(), row.payload());
         String error = null;
-        ScheduledTask task = context.getService(reference);
         try {
-            if (task == null) {
-                throw new IllegalStateException("the task service went away");
-            }
             CareContext care = binder.declare(job.tenant(), null, Set.of(), Purpose.parse(job.purpose()), null);
-            calls.call(reference.getBundle(), "schedule", "ScheduledTask.run", () -> {
+            // while the task's plugin is being updated, this waits for the new version (PluginCalls)
+            calls.call(reference, "schedule", "ScheduledTask.run", task -> {
                 try (ContextBinder.Binding bound = binder.bind(care)) {
                     task.run(view);
                 }
@@ -150,10 +142,6 @@ public final class SchedulerEngine implements SchedulerAdmin {
             });
         } catch (PluginCallException | RuntimeException e) {
             error = e.getMessage();
-        } finally {
-            if (task != null) {
-                context.ungetService(reference);
-            }
         }
         Instant after = now();
         if (job.cron() != null) {
@@ -169,30 +157,24 @@ public final class SchedulerEngine implements SchedulerAdmin {
         events.postEvent(new Event(error == null ? ScheduleEvents.RAN : ScheduleEvents.FAILED, Map.of(
                 ScheduleEvents.JOB_ID, job.id(), ScheduleEvents.TASK, job.task(), ScheduleEvents.PLUGIN, job.plugin(),
                 ScheduleEvents.TENANT, job.tenant())));
-        audit.append(new AuditEvent(job.plugin(), String.valueOf(reference.getBundle().getVersion()), null,
+        audit.append(new AuditEvent(job.plugin(), String.valueOf(reference.plugin().getVersion()), null,
                 job.purpose(), job.tenant(), null, null, null, AuditAction.EXECUTE, "ScheduledTask.run", "ScheduledJob",
                 job.id(), null, job.task() + (job.cron() == null ? "" : " cron " + job.cron()),
                 error == null ? AuditOutcome.SUCCESS : AuditOutcome.ERROR, error));
     }
 
-    /** The plugin's task service for the job: of a bundle with the job's plugin name, with the task's name. */
-    private ServiceReference<ScheduledTask> task(Job job) {
-        try {
-            Collection<ServiceReference<ScheduledTask>> references = context.getServiceReferences(ScheduledTask.class,
-                    "(" + ScheduledTask.NAME + "=" + escape(job.task()) + ")");
-            for (ServiceReference<ScheduledTask> reference : references) {
-                if (reference.getBundle() != null && job.plugin().equals(reference.getBundle().getSymbolicName())) {
-                    return reference;
-                }
+    /**
+     * The plugin's task service for the job: of the bundle with the job's plugin name, with the task's name; also
+     * while that plugin is being updated (a call then waits for the new version).
+     */
+    private PluginService<ScheduledTask> task(Job job) {
+        for (PluginService<ScheduledTask> service : calls.services(ScheduledTask.class)) {
+            if (job.plugin().equals(service.plugin().getSymbolicName())
+                    && job.task().equals(String.valueOf(service.property(ScheduledTask.NAME)))) {
+                return service;
             }
-            return null;
-        } catch (InvalidSyntaxException e) {
-            return null;
         }
-    }
-
-    private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("*", "\\*");
+        return null;
     }
 
     // ---- SchedulerAdmin
