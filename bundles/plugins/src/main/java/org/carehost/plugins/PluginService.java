@@ -1,7 +1,10 @@
 package org.carehost.plugins;
 
+import java.util.Comparator;
+
 import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
 
 /**
  * A service a plugin offers, as the host calls it through {@link PluginCalls#call(PluginService, String, String,
@@ -35,4 +38,25 @@ public interface PluginService<S> {
      * now waits for the new version.
      */
     boolean awaitingNewVersion();
+
+    /**
+     * The registration's {@code service.ranking}, 0 when it has none or it is not an {@code Integer} (as the framework
+     * reads it).
+     *
+     * @since 1.5
+     */
+    default int ranking() {
+        return property(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
+    }
+
+    /**
+     * The order in which the host calls the services of one kind, and picks one when several could serve: the highest
+     * ranking first, then the lowest service id (the oldest), as the framework orders references.
+     *
+     * @since 1.5
+     */
+    static <S> Comparator<PluginService<S>> callOrder() {
+        return Comparator.<PluginService<S>>comparingInt(PluginService::ranking).reversed()
+                .thenComparingLong(PluginService::serviceId);
+    }
 }

@@ -1,7 +1,6 @@
 package org.carehost.adapters.internal;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +12,6 @@ import org.carehost.plugins.PluginService;
 import org.carehost.sdk.adapter.AdapterInfo;
 import org.carehost.sdk.plugin.Adapter;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -50,8 +48,7 @@ public final class Adapters {
     /** Every adapter whose system could be learnt, best first for each system. */
     List<Found> all() {
         List<PluginService<Adapter>> sorted = new ArrayList<>(calls.services(Adapter.class));
-        sorted.sort(Comparator.<PluginService<Adapter>>comparingInt(Adapters::ranking).reversed()
-                .thenComparingLong(PluginService::serviceId));
+        sorted.sort(PluginService.callOrder());
         if (systems.size() > sorted.size()) { // forget the systems of adapters gone (an update registers new ids)
             systems.keySet().retainAll(sorted.stream().map(PluginService::serviceId).toList());
         }
@@ -97,9 +94,5 @@ public final class Adapters {
             systems.put(service.serviceId(), known);
         }
         return known;
-    }
-
-    private static int ranking(PluginService<?> service) {
-        return service.property(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
     }
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +34,6 @@ import org.carehost.sdk.plugin.Notification;
 import org.carehost.sdk.plugin.Notifier;
 import org.carehost.store.Store;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -251,9 +249,7 @@ public final class Delivery implements Outbox {
     private PluginService<Notifier> notifier(String channel) {
         return calls.services(Notifier.class).stream()
                 .filter(service -> serves(service.property("channel"), channel))
-                .min(Comparator.<PluginService<Notifier>>comparingInt(Delivery::ranking).reversed()
-                        .thenComparingLong(PluginService::serviceId))
-                .orElse(null);
+                .min(PluginService.callOrder()).orElse(null);
     }
 
     private static boolean serves(Object property, String channel) {
@@ -264,10 +260,6 @@ public final class Delivery implements Outbox {
             return channels.contains(channel);
         }
         return channel.equals(property);
-    }
-
-    private static int ranking(PluginService<?> service) {
-        return service.property(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
     }
 
     static String message(Notification notification) {
