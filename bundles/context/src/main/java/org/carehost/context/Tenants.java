@@ -3,6 +3,7 @@ package org.carehost.context;
 import java.util.List;
 import java.util.Optional;
 
+import org.carehost.sdk.security.PermissionDeniedException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -26,6 +27,20 @@ public interface Tenants {
     Activation disable(String plugin, String tenant, String by);
 
     boolean isEnabled(String plugin, String tenant);
+
+    /**
+     * The one refusal of a plugin acting for a tenant it is not enabled for, with the way out in its message; every
+     * host service a plugin calls asks this (a container bundle, acting as an operator does, is not asked).
+     *
+     * @throws PermissionDeniedException when {@code plugin} is not enabled for {@code tenant}
+     * @since 1.2
+     */
+    default void requireEnabled(String plugin, String tenant) {
+        if (!isEnabled(plugin, tenant)) {
+            throw new PermissionDeniedException(plugin, "tenant", "it is not enabled for tenant " + tenant
+                    + " (plugin:enable " + plugin + " --tenant " + tenant + ")");
+        }
+    }
 
     /** Every explicit activation or deactivation, by tenant then plugin. */
     List<Activation> activations();

@@ -94,9 +94,8 @@ public final class AdapterServiceImpl implements AdapterService {
         String[] receipt = new String[1];
         try {
             context = binder.effective(caller);
-            if (plugin && !tenants.isEnabled(caller, context.tenant())) {
-                throw new PermissionDeniedException(caller, "tenant", "it is not enabled for tenant " + context.tenant()
-                        + " (plugin:enable " + caller + " --tenant " + context.tenant() + ")");
+            if (plugin) {
+                tenants.requireEnabled(caller, context.tenant());
             }
             grants.check(reference[0].equals("Patient") ? Permission.READ_PATIENTS : Permission.READ_APPOINTMENTS);
             Adapters.Found adapter = adapters.find(system).orElseThrow(() -> new IllegalArgumentException(

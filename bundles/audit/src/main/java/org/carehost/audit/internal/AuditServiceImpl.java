@@ -75,9 +75,9 @@ public final class AuditServiceImpl implements AuditService {
         check(Permission.READ_AUDIT, "AuditService.query");
         // A plugin reads the trail of the hospital it acts for (and records outside any), never another's.
         String tenant = contexts.effective(caller.getSymbolicName()).tenant();
-        if (!tenants.isEnabled(caller.getSymbolicName(), tenant)) {
-            PermissionDeniedException denied = new PermissionDeniedException(caller.getSymbolicName(), "tenant",
-                    "it is not enabled for tenant " + tenant);
+        try {
+            tenants.requireEnabled(caller.getSymbolicName(), tenant);
+        } catch (PermissionDeniedException denied) {
             log.append(new AuditEvent(caller.getSymbolicName(), caller.getVersion().toString(), null, null,
                     AuditAction.EXECUTE, "AuditService.query", "AuditEvent", null, null, null, AuditOutcome.DENIED,
                     denied.getMessage()));

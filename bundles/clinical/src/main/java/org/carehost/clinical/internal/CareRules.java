@@ -49,9 +49,8 @@ public final class CareRules {
     /** The context of a call by {@code caller}, once the caller is known to be enabled for its tenant. */
     Access enter(Caller caller) {
         CareContext context = contexts.effective(caller.symbolicName());
-        if (!caller.container() && !tenants.isEnabled(caller.symbolicName(), context.tenant())) {
-            throw new PermissionDeniedException(caller.symbolicName(), "tenant", "it is not enabled for tenant "
-                    + context.tenant() + " (plugin:enable " + caller.symbolicName() + " --tenant " + context.tenant() + ")");
+        if (!caller.container()) {
+            tenants.requireEnabled(caller.symbolicName(), context.tenant());
         }
         if (context.isBreakGlass()) {
             breakGlass.check(context, caller.symbolicName());

@@ -64,10 +64,7 @@ public final class NotificationServiceImpl implements NotificationService {
         try {
             context = binder.effective(plugin);
             grants.check(Permission.SEND_NOTIFICATIONS);
-            if (!tenants.isEnabled(plugin, context.tenant())) {
-                throw new PermissionDeniedException(plugin, "tenant", "it is not enabled for tenant " + context.tenant()
-                        + " (plugin:enable " + plugin + " --tenant " + context.tenant() + ")");
-            }
+            tenants.requireEnabled(plugin, context.tenant());
             check("channel", channel, "[A-Za-z0-9_.\\-]{1,100}");
             check("dedupeKey", dedupeKey, "[\\x21-\\x7e]{1,200}");
             String stored = delivery.rows().insert(id, plugin, context.tenant(), context.purpose().code(), channel,

@@ -116,10 +116,7 @@ public final class SchedulerServiceImpl implements Scheduler {
         try {
             context = binder.effective(plugin);
             grants.check(Permission.SCHEDULE_WORK);
-            if (!tenants.isEnabled(plugin, context.tenant())) {
-                throw new PermissionDeniedException(plugin, "tenant", "it is not enabled for tenant " + context.tenant()
-                        + " (plugin:enable " + plugin + " --tenant " + context.tenant() + ")");
-            }
+            tenants.requireEnabled(plugin, context.tenant());
             T result = work.in(context);
             append(context, action, operation, what, AuditOutcome.SUCCESS, null);
             return result;
