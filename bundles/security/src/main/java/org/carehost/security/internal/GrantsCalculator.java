@@ -68,6 +68,17 @@ final class GrantsCalculator {
         return held;
     }
 
+    /**
+     * Counts a refusal of the plugin, whatever refused it (at resolve, at run time, an event, a host-service call),
+     * toward its burst of refusals: more than the policy's denials-per-minute raise an access anomaly.
+     */
+    void refused(Bundle plugin) {
+        Grants held = grantsOf(plugin);
+        if (held instanceof PluginGrants) {
+            ((PluginGrants) held).refused();
+        }
+    }
+
     /** What the plugin holds under the current policy: never more than it declared. */
     long computeGrants(Bundle plugin) {
         Inspection inspection = inspector.inspect(plugin);

@@ -128,7 +128,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
         this.quarantine = new Quarantine(alerts, worker, () -> events, logger);
         this.runtime = new RuntimeLayer(context, settings, scope, grants, store, inspector, quarantine, this::deny,
-                logger);
+                alerts, logger);
         runtime.open(); // before any plugin runs: plugins start at a higher start level
         hooks.add(context.registerService(PluginLimits.class, new PluginLimitsImpl(store, quarantine), null));
         store.announceMode();
@@ -201,10 +201,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     /** A denial that is not a service call (those are audited by the service): remembered, logged and audited. */
     void deny(Bundle plugin, String operation, String permission, String reason) {
         alerts.denied(plugin, operation, permission, reason);
-        Grants held = grants.grantsOf(plugin);
-        if (held instanceof PluginGrants) {
-            ((PluginGrants) held).refused(); // counts toward a burst of refusals: an access anomaly
-        }
+        grants.refused(plugin); // counts toward a burst of refusals: an access anomaly
     }
 
     // ---- PermissionGuard
