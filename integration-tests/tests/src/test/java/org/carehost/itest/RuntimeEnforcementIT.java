@@ -329,6 +329,42 @@ public class RuntimeEnforcementIT {
     }
 
     @Test
+    public void refusalsAtResolveCountTowardTheDenialRateAlarmAcrossRedeploys() throws Exception {
+        String refusedName = "org.carehost.fixture.evil.reads.passwd";
+        List<org.osgi.service.event.Event> anomalies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.Dictionary<String, Object> topics = new java.util.Hashtable<>();
+        topics.put(org.osgi.service.event.EventConstants.EVENT_TOPIC, org.carehost.sdk.event.SecurityEvents.ACCESS_ANOMALY);
+        org.osgi.framework.ServiceRegistration<org.osgi.service.event.EventHandler> watch = context.registerService(
+                org.osgi.service.event.EventHandler.class, anomalies::add, topics);
+        Path policy = Paths.get(context.getProperty("carehost.security.policy"));
+        String before = Files.readString(policy);
+        java.io.File jar = ContainerOptions.bundleFile("carehost-fixture-evil-reads-passwd");
+        org.osgi.framework.wiring.FrameworkWiring wiring = context.getBundle(0)
+                .adapt(org.osgi.framework.wiring.FrameworkWiring.class);
+        Bundle refused = null;
+        try {
+            Files.writeString(policy, before + "\nanomaly denials-per-minute 1\n");
+            security.grant(ATTACKER, List.of(Permission.USE_REFLECTION, Permission.USE_FILES)); // reloads the policy
+            refused = Fixtures.installAsPlugin(context, jar);
+            assertFalse("refused at resolve", wiring.resolveBundles(List.of(refused)));
+            try (java.io.InputStream in = new java.io.FileInputStream(jar)) {
+                refused.update(in); // redeployed: its grants start afresh, its refusals still count
+            }
+            assertFalse("refused at resolve again", wiring.resolveBundles(List.of(refused)));
+            Await.until("ACCESS_ANOMALY for a plugin refused twice at resolve within a minute", 10_000,
+                    () -> anomalies.stream().anyMatch(event -> refusedName.equals(
+                            event.getProperty(org.carehost.sdk.event.SecurityEvents.PLUGIN))));
+        } finally {
+            watch.unregister();
+            if (refused != null) {
+                refused.uninstall();
+            }
+            Files.writeString(policy, before);
+            security.grant(ATTACKER, List.of(Permission.USE_REFLECTION, Permission.USE_FILES));
+        }
+    }
+
+    @Test
     public void containerCodeCalledByAPluginStillDoesItsOwnIo() throws Exception {
         attacker();
         String answer = attack("patients");

@@ -85,8 +85,6 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final AllServiceListener impostorWatch;
 
     /** The real Event Admin (not the guarded one this component registers for plugins). */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            target = "(!(" + GuardedEventAdmin.GUARD_PROPERTY + "=true))")
     private volatile EventAdmin events;
 
     /**
@@ -158,6 +156,20 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         if (!wanted.equals(settings)) {
             logger.warn("{} changed ({}); in force at the next start, until then: {}", SecuritySettings.PID, wanted,
                     settings);
+        }
+    }
+
+    /** Event Admin comes: the alerts held meanwhile (refusals while it was away, a lockdown's) are posted. */
+    @Reference(name = "events", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            target = "(!(" + GuardedEventAdmin.GUARD_PROPERTY + "=true))", unbind = "unbindEvents")
+    void bindEvents(EventAdmin admin) {
+        events = admin;
+        alerts.eventAdminArrived();
+    }
+
+    void unbindEvents(EventAdmin admin) {
+        if (events == admin) {
+            events = null;
         }
     }
 
