@@ -22,10 +22,8 @@ final class ChokePoints {
     enum Kind {
         FILE_READ, FILE_WRITE, FILE_LINK, CONNECT, LISTEN, LOOKUP, UNIX_SOCKET, PROCESS, ENV, NATIVE, REFLECT,
         CLASS_LOADER, THREAD_START, THREAD_CONTROL, LOGGER, BUNDLE, CONTAINER, EXTENSION, CLAIM,
-        /** A task for a JDK executor is made (the subject): its cause is recorded. Never refused. */
-        TASK_MADE,
-        /** A task (the subject) starts to run: the cause recorded when it was made is found again. Never refused. */
-        TASK_RUN
+        /** A task for a JDK executor (the subject) is made, or starts to run: never refused ({@link TaskOrigins}). */
+        TASK_MADE, TASK_RUN
     }
 
     /**
