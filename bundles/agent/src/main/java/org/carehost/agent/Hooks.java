@@ -35,6 +35,9 @@ final class Hooks {
         }
     }
 
+    /** java.io.File's hooks pass its path field: the native code reads that field, whatever getPath answers. */
+    private static final String FILE_PATH = " field:path:Ljava/lang/String;";
+
     private static final String[] TABLE = {
         // files: java.io
         "java/io/FileInputStream open",
@@ -42,13 +45,16 @@ final class Hooks {
         "java/io/FileOutputStream open",
         "java/io/FileOutputStream close this",
         "java/io/RandomAccessFile open",
-        "java/io/File delete this", "java/io/File deleteOnExit this", "java/io/File mkdir this",
-        "java/io/File renameTo this", "java/io/File createNewFile this", "java/io/File setLastModified this",
-        "java/io/File setReadOnly this", "java/io/File setWritable this", "java/io/File setReadable this",
-        "java/io/File setExecutable this", "java/io/File normalizedList this", "java/io/File exists this",
-        "java/io/File isDirectory this", "java/io/File isFile this", "java/io/File length this",
-        "java/io/File lastModified this", "java/io/File canRead this", "java/io/File canWrite this",
-        "java/io/File canExecute this", "java/io/File isHidden this",
+        // java.io.File: its path field, not the receiver, whose getPath a subclass may override to lie
+        "java/io/File delete" + FILE_PATH, "java/io/File deleteOnExit" + FILE_PATH, "java/io/File mkdir" + FILE_PATH,
+        "java/io/File renameTo" + FILE_PATH, "java/io/File createNewFile" + FILE_PATH,
+        "java/io/File setLastModified" + FILE_PATH, "java/io/File setReadOnly" + FILE_PATH,
+        "java/io/File setWritable" + FILE_PATH, "java/io/File setReadable" + FILE_PATH,
+        "java/io/File setExecutable" + FILE_PATH, "java/io/File normalizedList" + FILE_PATH,
+        "java/io/File exists" + FILE_PATH, "java/io/File isDirectory" + FILE_PATH, "java/io/File isFile" + FILE_PATH,
+        "java/io/File length" + FILE_PATH, "java/io/File lastModified" + FILE_PATH,
+        "java/io/File canRead" + FILE_PATH, "java/io/File canWrite" + FILE_PATH,
+        "java/io/File canExecute" + FILE_PATH, "java/io/File isHidden" + FILE_PATH,
         // files: the default provider (java.nio.file.Files and FileChannel.open end here)
         "sun/nio/fs/UnixFileSystemProvider newByteChannel", "sun/nio/fs/UnixFileSystemProvider newFileChannel",
         "sun/nio/fs/UnixFileSystemProvider newAsynchronousFileChannel",
@@ -97,6 +103,10 @@ final class Hooks {
         "java/lang/reflect/AccessibleObject checkCanSetAccessible (Ljava/lang/Class;Ljava/lang/Class;Z)",
         "java/lang/invoke/MethodHandles privateLookupIn",
         "java/lang/ClassLoader <init> (Ljava/lang/Void;Ljava/lang/String;Ljava/lang/ClassLoader;) this",
+        // tasks handed to the JDK's executors: made (the cause is recorded) and run (the cause is found again)
+        "java/util/concurrent/ForkJoinTask <init> this", "java/util/concurrent/ForkJoinTask doExec this",
+        "java/util/concurrent/FutureTask <init> this", "java/util/concurrent/FutureTask run this",
+        "java/util/concurrent/FutureTask runAndReset this",
         // threads
         "java/lang/Thread start this", "java/lang/VirtualThread start this",
         "java/lang/Thread interrupt this", "java/lang/Thread stop this", "java/lang/Thread suspend this",

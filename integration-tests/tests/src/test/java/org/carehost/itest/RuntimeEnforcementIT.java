@@ -120,6 +120,15 @@ public class RuntimeEnforcementIT {
         attacker();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             assertDenied(attack("connect:" + listener.getLocalPort()), "use:network");
+            // URL.equals and hashCode look the host up, through the framework's URL handler proxy, which is no
+            // deputy: the lookup is refused and audited. On JDK 17 the JDK takes the refusal (a SecurityException)
+            // as an unresolvable host and compares the names; on JDK 25 the proxy, calling the JDK's handler by
+            // reflection, reports it as an IllegalStateException of its own
+            String host = "evil-" + UUID.randomUUID() + ".invalid";
+            String equality = attack("url-equals:" + host);
+            assertTrue(equality, equality.equals("done: equal true, same hash true")
+                    || equality.startsWith("failed: java.lang.IllegalStateException: Stream handler unavailable"));
+            awaitDenialAudited(host);
             try (Socket own = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
                     Socket first = listener.accept()) {
                 assertEquals("the first connection the listener sees is the test's own", own.getLocalPort(),
@@ -250,6 +259,116 @@ public class RuntimeEnforcementIT {
     }
 
     @Test
+    public void workAPluginHandsTheCommonPoolIsThePlugins() throws Exception {
+        attacker();
+        // a worker the container started, as in a running container: the plugin's task must not pass for its work
+        java.util.concurrent.CountDownLatch warm = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ForkJoinPool.commonPool().execute(warm::countDown);
+        assertTrue(warm.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        Path keyFile = keyFile();
+        assertDenied(attack("pool-read:" + keyFile), "a file of the container's");
+        assertDenied(attack("pool-env:CAREHOST_DATA_KEY"), "the container's secret");
+        Path outside = outside("evil-async");
+        assertDenied(attack("async-write:" + outside), "outside its folder");
+        assertFalse(Files.exists(outside));
+        // CompletableFuture's scheduler hands it on to the pool: the denial shows in the audit trail only
+        Path later = outside("evil-delayed");
+        assertEquals("done: scheduled", attack("delayed-write:" + later));
+        awaitDenialAudited(later.getFileName().toString());
+        assertFalse(Files.exists(later));
+        // the task is the plugin's, not refused wholesale: its own folder, from the pool
+        Path own = Paths.get(context.getProperty("carehost.plugins.data")).toAbsolutePath().resolve(ATTACKER)
+                .resolve("async-" + UUID.randomUUID());
+        String answer = attack("async-write:" + own);
+        assertTrue(answer, answer.startsWith("done: written on the common pool"));
+        assertEquals("pwned", Files.readString(own));
+        // and the container's own work of JDK code only, on the same pool after the plugin's, is the container's
+        java.lang.invoke.MethodHandle read = java.lang.invoke.MethodHandles.lookup().findStatic(Files.class,
+                "readAllBytes", java.lang.invoke.MethodType.methodType(byte[].class, Path.class));
+        java.util.concurrent.Callable<?> jdkOnly = java.lang.invoke.MethodHandleProxies.asInterfaceInstance(
+                java.util.concurrent.Callable.class, java.lang.invoke.MethodHandles.insertArguments(read, 0, keyFile));
+        java.util.concurrent.ForkJoinTask<?> containers = java.util.concurrent.ForkJoinTask.adapt(jdkOnly);
+        java.util.concurrent.ForkJoinPool.commonPool().execute(containers);
+        assertArrayEquals(Files.readAllBytes(keyFile), (byte[]) containers.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        awaitDenialAudited(keyFile.getFileName().toString());
+    }
+
+    @Test
+    public void aPluginsCodeThatTheCheckCallsIsCheckedToo() throws Exception {
+        attacker();
+        assertDenied(attack("state-read:" + keyFile()), "the security check itself called");
+        Path outside = outside("evil-lying-file");
+        Files.writeString(outside, "keep");
+        assertDenied(attack("lying-file:" + outside), "outside its folder");
+        assertEquals("keep", Files.readString(outside));
+    }
+
+    @Test
+    public void whileTheSecurityManagerIsStoppedPluginsAreLockedOutAndTheRefusalsAreAuditedWhenItIsBack()
+            throws Exception {
+        attacker();
+        Path own = Paths.get(context.getProperty("carehost.plugins.data")).toAbsolutePath().resolve(ATTACKER)
+                .resolve("lockdown-" + UUID.randomUUID());
+        org.osgi.framework.ServiceReference<org.osgi.service.component.runtime.ServiceComponentRuntime> reference =
+                context.getServiceReference(org.osgi.service.component.runtime.ServiceComponentRuntime.class);
+        org.osgi.service.component.runtime.ServiceComponentRuntime scr = context.getService(reference);
+        org.osgi.service.component.runtime.dto.ComponentDescriptionDTO manager = scr.getComponentDescriptionDTO(
+                Fixtures.bundle(context, "org.carehost.security"), "org.carehost.security.internal.SecurityManagerImpl");
+        scr.disableComponent(manager).getValue();
+        try {
+            Await.until("the security manager is stopped", 20_000,
+                    () -> context.getServiceReference(SecurityAdmin.class) == null);
+            // a write its grant allows, in its own folder: refused all the same, since nothing can decide it now
+            assertDenied(attack("write:" + own), "while the security manager is stopped");
+            assertFalse(Files.exists(own));
+        } finally {
+            scr.enableComponent(manager).getValue();
+            context.ungetService(reference);
+        }
+        Await.until("the security manager is back", 30_000,
+                () -> context.getServiceReference(SecurityAdmin.class) != null && Fixtures.hasFunctionProbe(context, "runtime"));
+        awaitDenialAudited(own.getFileName().toString()); // audited by the new security manager
+        String answer = attack("write:" + own);
+        assertTrue("the lockdown ends with the restart: " + answer, answer.startsWith("done"));
+    }
+
+    @Test
+    public void refusalsAtResolveCountTowardTheDenialRateAlarmAcrossRedeploys() throws Exception {
+        String refusedName = "org.carehost.fixture.evil.reads.passwd";
+        List<org.osgi.service.event.Event> anomalies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.Dictionary<String, Object> topics = new java.util.Hashtable<>();
+        topics.put(org.osgi.service.event.EventConstants.EVENT_TOPIC, org.carehost.sdk.event.SecurityEvents.ACCESS_ANOMALY);
+        org.osgi.framework.ServiceRegistration<org.osgi.service.event.EventHandler> watch = context.registerService(
+                org.osgi.service.event.EventHandler.class, anomalies::add, topics);
+        Path policy = Paths.get(context.getProperty("carehost.security.policy"));
+        String before = Files.readString(policy);
+        java.io.File jar = ContainerOptions.bundleFile("carehost-fixture-evil-reads-passwd");
+        org.osgi.framework.wiring.FrameworkWiring wiring = context.getBundle(0)
+                .adapt(org.osgi.framework.wiring.FrameworkWiring.class);
+        Bundle refused = null;
+        try {
+            Files.writeString(policy, before + "\nanomaly denials-per-minute 1\n");
+            security.grant(ATTACKER, List.of(Permission.USE_REFLECTION, Permission.USE_FILES)); // reloads the policy
+            refused = Fixtures.installAsPlugin(context, jar);
+            assertFalse("refused at resolve", wiring.resolveBundles(List.of(refused)));
+            try (java.io.InputStream in = new java.io.FileInputStream(jar)) {
+                refused.update(in); // redeployed: its grants start afresh, its refusals still count
+            }
+            assertFalse("refused at resolve again", wiring.resolveBundles(List.of(refused)));
+            Await.until("ACCESS_ANOMALY for a plugin refused twice at resolve within a minute", 10_000,
+                    () -> anomalies.stream().anyMatch(event -> refusedName.equals(
+                            event.getProperty(org.carehost.sdk.event.SecurityEvents.PLUGIN))));
+        } finally {
+            watch.unregister();
+            if (refused != null) {
+                refused.uninstall();
+            }
+            Files.writeString(policy, before);
+            security.grant(ATTACKER, List.of(Permission.USE_REFLECTION, Permission.USE_FILES));
+        }
+    }
+
+    @Test
     public void containerCodeCalledByAPluginStillDoesItsOwnIo() throws Exception {
         attacker();
         String answer = attack("patients");
@@ -364,6 +483,12 @@ public class RuntimeEnforcementIT {
 
     private void awaitDenialAudited(String reasonPart) throws InterruptedException {
         Await.until("a run-time denial (" + reasonPart + ") in the audit trail", 10_000, () -> {
+            // looked up each time: a security manager restart (one test makes one) may restart the audit log too
+            org.osgi.framework.ServiceReference<AuditLog> reference = context.getServiceReference(AuditLog.class);
+            AuditLog audit = reference == null ? null : context.getService(reference);
+            if (audit == null) {
+                return false;
+            }
             for (AuditRecord record : audit.query(new AuditQuery(null, ATTACKER, null, AuditOutcome.DENIED, null, null,
                     0, 200)).items()) {
                 if (String.valueOf(record.reason()).contains(reasonPart)) {

@@ -9,12 +9,17 @@ import java.util.function.BiConsumer;
  *
  * <p>Every hooked method calls {@link #check} first. Until a checker is claimed (the security manager does so when
  * it starts, before any plugin) every call passes. A checker is replaced only with the consent of the one in place,
- * which refuses a claim made by a plugin. A check made while the checker itself runs on the same thread passes: the
- * checker is container code, and its own file reads and audit writes must not recurse.
+ * which refuses a claim made by a plugin. A check made while the checker itself runs on the same thread is passed to
+ * the checker once more, its hook prefixed with {@link #NESTED}: the checker's own file reads and audit writes must
+ * pass there, but a plugin's code that the checker happens to call (an override of a method of an object it reads)
+ * must not run unchecked. A check inside that nested check passes.
  */
 public final class Gate {
 
-    private static final ThreadLocal<boolean[]> BUSY = new ThreadLocal<>();
+    /** The prefix of a hook's id when the check is made while the checker already runs on this thread. */
+    public static final String NESTED = "nested:";
+
+    private static final ThreadLocal<int[]> BUSY = new ThreadLocal<>();
     private static volatile BiConsumer<String, Object[]> checker;
 
     private Gate() {
@@ -32,19 +37,20 @@ public final class Gate {
         if (current == null) {
             return;
         }
-        boolean[] busy = BUSY.get();
+        int[] busy = BUSY.get();
         if (busy == null) {
-            busy = new boolean[1];
+            busy = new int[1];
             BUSY.set(busy);
         }
-        if (busy[0]) {
+        if (busy[0] > 1) {
             return;
         }
-        busy[0] = true;
+        String id = busy[0] == 0 ? hook : NESTED + hook;
+        busy[0]++;
         try {
-            current.accept(hook, new Object[] {self, args});
+            current.accept(id, new Object[] {self, args});
         } finally {
-            busy[0] = false;
+            busy[0]--;
         }
     }
 

@@ -157,12 +157,14 @@ final class Admission {
         if (announced.add(key)) {
             String reason = "refused to resolve: " + String.join("; ", reasons);
             alerts.refusedToResolve(plugin, reason);
+            grants.refused(plugin); // a refusal at resolve counts toward the denial-rate alarm as any other
         }
     }
 
     void wiringRefused(Bundle plugin, String reason) {
         if (wiringRefusals.computeIfAbsent(plugin.getBundleId(), id -> ConcurrentHashMap.newKeySet()).add(reason)) {
             alerts.refusedToResolve(plugin, "refused to resolve: " + reason);
+            grants.refused(plugin);
         }
     }
 

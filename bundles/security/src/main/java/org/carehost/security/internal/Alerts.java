@@ -16,7 +16,8 @@ import org.osgi.service.log.Logger;
 /**
  * How the security manager makes its decisions known: each refusal or alarm is remembered (for
  * {@code security:denials}), logged, and posted on Event Admin, where the audit bundle records it. Posting runs
- * on the security manager's own thread, never inside a framework hook or a plugin's call.
+ * on the security manager's own thread, never inside a framework hook or a plugin's call. While Event Admin is not
+ * there (the security manager starts first) events are held, up to a thousand, and posted when it comes.
  */
 final class Alerts implements PluginGrants.Alarms {
 
@@ -24,6 +25,10 @@ final class Alerts implements PluginGrants.Alarms {
     private final Logger logger;
     private final Executor worker;
     private final Supplier<EventAdmin> events;
+    /** Events posted while Event Admin was not there, in order; touched on the worker only. */
+    private final java.util.ArrayDeque<Event> held = new java.util.ArrayDeque<>();
+    private int heldDropped;
+    private static final int HELD_MAX = 1000;
 
     Alerts(Denials denials, Logger logger, Executor worker, Supplier<EventAdmin> events) {
         this.denials = denials;
@@ -115,16 +120,52 @@ final class Alerts implements PluginGrants.Alarms {
 
     private void post(String topic, Map<String, Object> properties) {
         try {
+            worker.execute(() -> send(new Event(topic, properties)));
+        } catch (RejectedExecutionException stopping) {
+            logger.warn("Security manager stopping: {} {} not posted", topic, properties);
+        }
+    }
+
+    /** On the worker: posts the event, after any held; holds it while Event Admin is not there. */
+    private void send(Event event) {
+        EventAdmin admin = events.get();
+        if (admin == null) {
+            if (held.size() < HELD_MAX) {
+                held.add(event);
+                logger.warn("Event Admin is not running: {} held until it is, to be audited then", event.getTopic());
+            } else {
+                heldDropped++;
+                logger.warn("Event Admin is not running and {} events are held already: {} {} not posted (so not "
+                        + "audited)", HELD_MAX, event.getTopic(), event.getProperty(SecurityEvents.REASON));
+            }
+            return;
+        }
+        flush(admin);
+        admin.sendEvent(event);
+    }
+
+    /** Event Admin has come (the security manager's bind): what was held meanwhile is posted now, in order. */
+    void eventAdminArrived() {
+        try {
             worker.execute(() -> {
                 EventAdmin admin = events.get();
                 if (admin != null) {
-                    admin.sendEvent(new Event(topic, properties));
-                } else {
-                    logger.warn("Event Admin is not running: {} {} not posted (so not audited)", topic, properties);
+                    flush(admin);
                 }
             });
         } catch (RejectedExecutionException stopping) {
-            logger.warn("Security manager stopping: {} {} not posted", topic, properties);
+            // stopping: nothing to flush into
+        }
+    }
+
+    private void flush(EventAdmin admin) {
+        for (Event event = held.poll(); event != null; event = held.poll()) {
+            admin.sendEvent(event);
+        }
+        if (heldDropped > 0) {
+            logger.warn("Security: {} events were not posted while Event Admin was not running (beyond the {} held)",
+                    heldDropped, HELD_MAX);
+            heldDropped = 0;
         }
     }
 }

@@ -1,9 +1,7 @@
 package org.carehost.security.internal;
 
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Map;
-import java.util.WeakHashMap;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleReference;
@@ -21,6 +19,8 @@ import org.osgi.framework.BundleReference;
  * and checks what plugins ask of it itself (grants, the import allow-list, the descriptor and activator checks). For
  * the framework's own hooks (bundle lifecycle, install) the framework's frames are passed over too, so that a plugin
  * cannot stop another bundle through it;</li>
+ * <li>a frame where a task for one of the JDK's executors runs (a fork-join task, a {@code FutureTask}) that a plugin
+ * made makes that plugin the cause ({@link TaskOrigins}): work handed to the common pool is its maker's;</li>
  * <li>a stack with no such frame (a thread running only JDK code) belongs to the plugin that started the thread,
  * if one did, else to the container.</li>
  * </ul>
@@ -40,8 +40,10 @@ final class Causes {
     private final PluginScope scope;
     private final StackWalker walker = StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
             StackWalker.Option.SHOW_HIDDEN_FRAMES));
-    private final Map<Thread, Bundle> threads = Collections.synchronizedMap(new WeakHashMap<>());
-    private final Map<ClassLoader, Bundle> loaders = Collections.synchronizedMap(new WeakHashMap<>());
+    // by identity: a plugin's Thread or ClassLoader subclass may override hashCode and equals
+    private final WeakIdentityMap<Bundle> threads = new WeakIdentityMap<>();
+    private final WeakIdentityMap<Bundle> loaders = new WeakIdentityMap<>();
+    private final TaskOrigins tasks = new TaskOrigins();
 
     Causes(PluginScope scope) {
         this.scope = scope;
@@ -49,29 +51,79 @@ final class Causes {
 
     /** The plugin that causes the current call, or null for the container. */
     Bundle current(boolean throughFramework) {
-        Bundle found = walker.walk(frames -> {
-            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
-            // the checker's own frames, down to the gate, are not the call's: skip them
-            StackWalker.StackFrame gate = null;
-            while (it.hasNext() && gate == null) {
-                StackWalker.StackFrame frame = it.next();
-                gate = frame.getDeclaringClass() == GATE ? frame : null;
-            }
-            if (gate != null && gate.getMethodName().equals("check") && it.hasNext()) {
-                it.next(); // the hooked method itself, which may be a container bundle's (the shell's streams)
-            }
-            while (it.hasNext()) {
-                Object origin = originOf(it.next().getDeclaringClass(), throughFramework);
-                if (origin == CONTAINER) {
-                    return null;
-                }
-                if (origin != null) {
-                    return (Bundle) origin;
-                }
-            }
-            return threads.get(Thread.currentThread());
+        if (!tasks.anyHere()) {
+            return walker.walk(frames -> causeIn(frames.iterator(), throughFramework, -1));
+        }
+        // a task a plugin made runs on this thread: the depth of each frame tells which task it is
+        return walker.walk(frames -> {
+            java.util.List<StackWalker.StackFrame> all = frames.collect(java.util.stream.Collectors.toList());
+            return causeIn(all.iterator(), throughFramework, all.size());
         });
-        return found;
+    }
+
+    /** The walk of {@link #current}; total is the stack's depth when tasks are noted on this thread, else -1. */
+    private Bundle causeIn(java.util.Iterator<StackWalker.StackFrame> it, boolean throughFramework, int total) {
+        int index = 0;
+        // the checker's own frames, down to the gate, are not the call's: skip them
+        StackWalker.StackFrame gate = null;
+        while (it.hasNext() && gate == null) {
+            StackWalker.StackFrame frame = it.next();
+            index++;
+            gate = frame.getDeclaringClass() == GATE ? frame : null;
+        }
+        if (gate != null && gate.getMethodName().equals("check") && it.hasNext()) {
+            it.next(); // the hooked method itself, which may be a container bundle's (the shell's streams)
+            index++;
+        }
+        while (it.hasNext()) {
+            StackWalker.StackFrame frame = it.next();
+            int depth = total - index++;
+            Object origin = originOf(frame.getDeclaringClass(), throughFramework);
+            if (origin == CONTAINER) {
+                return null;
+            }
+            if (origin != null) {
+                return (Bundle) origin;
+            }
+            if (total >= 0 && TaskOrigins.isTaskFrame(frame)) {
+                Bundle maker = tasks.at(depth);
+                if (maker != null) {
+                    return maker;
+                }
+            }
+        }
+        return threads.get(Thread.currentThread());
+    }
+
+    /** A task for a JDK executor is being made (the agent's hook in its constructor): a plugin's is recorded. */
+    void taskMade(Object task) {
+        Bundle plugin = current(false);
+        if (plugin != null) {
+            tasks.made(task, plugin);
+        }
+    }
+
+    /** A task starts to run (the agent's hook at its entry, the frame below the gate's). */
+    void taskRuns(Object task) {
+        if (!tasks.concerns(task)) {
+            return; // the container's task, on a thread with no note: nothing to do, and no walk
+        }
+        int depth = walker.walk(frames -> {
+            int index = 0;
+            int hooked = -1;
+            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
+            while (it.hasNext()) {
+                StackWalker.StackFrame frame = it.next();
+                if (hooked < 0 && frame.getDeclaringClass() == GATE) {
+                    hooked = index + 1;
+                }
+                index++;
+            }
+            return hooked < 0 ? -1 : index - hooked;
+        });
+        if (depth > 0) {
+            tasks.started(task, depth);
+        }
     }
 
     private static Class<?> gate() {
@@ -138,11 +190,9 @@ final class Causes {
     /** Threads the plugin started that are still running. */
     int liveThreads(Bundle plugin) {
         int live = 0;
-        synchronized (threads) {
-            for (Map.Entry<Thread, Bundle> entry : threads.entrySet()) {
-                if (entry.getValue().getBundleId() == plugin.getBundleId() && entry.getKey().isAlive()) {
-                    live++;
-                }
+        for (Map.Entry<Object, Bundle> entry : threads.snapshot().entrySet()) {
+            if (entry.getValue().getBundleId() == plugin.getBundleId() && ((Thread) entry.getKey()).isAlive()) {
+                live++;
             }
         }
         return live;
@@ -152,14 +202,12 @@ final class Causes {
     Map<Bundle, java.util.List<Thread>> threadsByPlugin() {
         Map<Long, Bundle> plugins = new java.util.HashMap<>();
         Map<Bundle, java.util.List<Thread>> all = new java.util.HashMap<>();
-        synchronized (threads) {
-            threads.forEach((thread, plugin) -> {
-                if (thread.isAlive()) {
-                    Bundle key = plugins.computeIfAbsent(plugin.getBundleId(), id -> plugin);
-                    all.computeIfAbsent(key, id -> new java.util.ArrayList<>()).add(thread);
-                }
-            });
-        }
+        threads.snapshot().forEach((thread, plugin) -> {
+            if (((Thread) thread).isAlive()) {
+                Bundle key = plugins.computeIfAbsent(plugin.getBundleId(), id -> plugin);
+                all.computeIfAbsent(key, id -> new java.util.ArrayList<>()).add((Thread) thread);
+            }
+        });
         return all;
     }
 
@@ -218,6 +266,11 @@ final class Causes {
             // the JDK, and classes the JDK spins itself: reflection accessors, method handle forms, and proxies (what
             // a proxy does is its handler's, whose frame follows; JDK 17 defines a method handle's proxy in the
             // application class loader, which would otherwise make it the container's)
+            return PASS;
+        }
+        if (type.getName().startsWith("org.apache.felix.framework.URLHandlers")) {
+            // the framework's URL handler proxies act for whoever uses the URL: through them URL.equals and
+            // hashCode look hosts up (a DNS query carries data out) and URLs open for the plugin that holds them
             return PASS;
         }
         if (type.getName().startsWith("org.apache.felix.framework.")) {

@@ -21,7 +21,9 @@ final class ChokePoints {
 
     enum Kind {
         FILE_READ, FILE_WRITE, FILE_LINK, CONNECT, LISTEN, LOOKUP, UNIX_SOCKET, PROCESS, ENV, NATIVE, REFLECT,
-        CLASS_LOADER, THREAD_START, THREAD_CONTROL, LOGGER, BUNDLE, CONTAINER, EXTENSION, CLAIM
+        CLASS_LOADER, THREAD_START, THREAD_CONTROL, LOGGER, BUNDLE, CONTAINER, EXTENSION, CLAIM,
+        /** A task for a JDK executor (the subject) is made, or starts to run: never refused ({@link TaskOrigins}). */
+        TASK_MADE, TASK_RUN
     }
 
     /**
@@ -99,7 +101,10 @@ final class ChokePoints {
                 return standardStream((FileDescriptor) self)
                         ? Request.of(Kind.CONTAINER, "close the process's standard streams") : null;
             case "java.io.File":
-                return file(method, (File) self, args);
+                return file(method, (String) self, args);
+            case "java.util.concurrent.ForkJoinTask":
+            case "java.util.concurrent.FutureTask":
+                return Request.of(method.equals("<init>") ? Kind.TASK_MADE : Kind.TASK_RUN, null, self);
             case "sun.nio.fs.UnixFileSystemProvider":
                 return provider(method, args);
             case "sun.nio.ch.Net":
@@ -198,15 +203,21 @@ final class ChokePoints {
         }
     }
 
-    private static Request file(String method, File self, Object[] args) {
+    /** A java.io.File call, on the file's path field (the agent passes it: a subclass's getPath may lie). */
+    private static Request file(String method, String path, Object[] args) {
         switch (method) {
             case "renameTo":
-                return new Request(Kind.FILE_WRITE, self.getPath(), ((File) args[0]).getPath(), -1, false);
+                File to = (File) args[0];
+                if (to != null && to.getClass() != File.class) { // its getPath is not what the JDK will rename to
+                    return Request.of(Kind.CONTAINER, "rename " + path + " to a " + to.getClass().getName()
+                            + " (a subclass of java.io.File, whose path cannot be trusted: use java.io.File itself)");
+                }
+                return new Request(Kind.FILE_WRITE, path, to == null ? null : to.getPath(), -1, false);
             case "delete": case "deleteOnExit": case "mkdir": case "createNewFile": case "setLastModified":
             case "setReadOnly": case "setWritable": case "setReadable": case "setExecutable":
-                return Request.of(Kind.FILE_WRITE, self.getPath());
+                return Request.of(Kind.FILE_WRITE, path);
             default:
-                return Request.of(Kind.FILE_READ, self.getPath());
+                return Request.of(Kind.FILE_READ, path);
         }
     }
 

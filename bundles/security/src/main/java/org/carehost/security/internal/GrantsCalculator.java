@@ -36,6 +36,15 @@ final class GrantsCalculator {
     private final Denials denials;
     private final PluginGrants.Alarms alarms;
     private final Map<Long, PluginGrants> grants = new ConcurrentHashMap<>();
+    /** The grants of plugins updated or uninstalled, by symbolic name, for their refusal counts (the last 256). */
+    private final Map<String, PluginGrants> earlierRefusals = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PluginGrants> eldest) {
+            return size() > 256;
+        }
+    };
 
     GrantsCalculator(BundleContext context, PluginScope scope, Inspector inspector, PolicyStore store,
             Clock clock, Denials denials, PluginGrants.Alarms alarms) {
@@ -58,6 +67,10 @@ final class GrantsCalculator {
             PluginGrants fresh = new PluginGrants(String.valueOf(caller.getSymbolicName()),
                     caller.getVersion().toString(), computeGrants(caller), clock, denials, alarms);
             limit(fresh, store.policy());
+            PluginGrants earlier = earlierRefusals(fresh.plugin());
+            if (earlier != null) {
+                fresh.inheritRefusals(earlier);
+            }
             return fresh;
         });
         if (store.version() != version) {
@@ -66,6 +79,17 @@ final class GrantsCalculator {
             limit(held, store.policy());
         }
         return held;
+    }
+
+    /**
+     * Counts a refusal of the plugin, whatever refused it (at resolve, at run time, an event, a host-service call),
+     * toward its burst of refusals: more than the policy's denials-per-minute raise an access anomaly.
+     */
+    void refused(Bundle plugin) {
+        Grants held = grantsOf(plugin);
+        if (held instanceof PluginGrants) {
+            ((PluginGrants) held).refused();
+        }
     }
 
     /** What the plugin holds under the current policy: never more than it declared. */
@@ -159,9 +183,23 @@ final class GrantsCalculator {
                 refusals, quota);
     }
 
-    /** Forgets a plugin (updated or uninstalled): its next call starts afresh. */
+    /**
+     * Forgets a plugin (updated or uninstalled): its next call starts afresh, but for the refusals it counted toward
+     * the denial-rate alarm, which the next grants object of that symbolic name takes over.
+     */
     void forget(long bundleId) {
-        grants.remove(bundleId);
+        PluginGrants gone = grants.remove(bundleId);
+        if (gone != null) {
+            synchronized (earlierRefusals) {
+                earlierRefusals.put(gone.plugin(), gone);
+            }
+        }
+    }
+
+    private PluginGrants earlierRefusals(String symbolicName) {
+        synchronized (earlierRefusals) {
+            return earlierRefusals.remove(symbolicName);
+        }
     }
 
     private static void limit(PluginGrants plugin, Policy current) {

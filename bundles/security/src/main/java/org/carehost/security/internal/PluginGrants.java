@@ -93,6 +93,29 @@ final class PluginGrants implements Grants {
         return plugin;
     }
 
+    /**
+     * Takes over the refusals an earlier grants object of the same plugin counted (before an update or a reinstall,
+     * which start its grants afresh): a plugin redeployed again and again, refused each time, still raises the alarm.
+     */
+    void inheritRefusals(PluginGrants earlier) {
+        long[] times;
+        int next;
+        int count;
+        long alarmed;
+        synchronized (earlier) {
+            times = earlier.refusedAt == null ? null : earlier.refusedAt.clone();
+            next = earlier.nextRefusal;
+            count = earlier.refusals;
+            alarmed = earlier.burstAlarmedAt;
+        }
+        synchronized (this) {
+            refusedAt = times;
+            nextRefusal = next;
+            refusals = count;
+            burstAlarmedAt = alarmed;
+        }
+    }
+
     String version() {
         return version;
     }

@@ -1,6 +1,9 @@
 package org.carehost.security.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.carehost.sdk.security.PermissionDeniedException;
 import org.carehost.security.internal.ChokePoints.Kind;
@@ -18,16 +21,34 @@ import org.osgi.service.log.Logger;
  * installs at run time).
  *
  * <p>It claims the gate when the security manager starts, before any plugin runs. When the security manager stops,
- * it stays in place in lockdown: every call a plugin causes is refused until a new security manager claims the gate
- * (which only container code may: a plugin's claim is refused like any other call).
+ * it stays in place in <b>lockdown</b> (fail closed): every call a plugin causes at a choke point is refused until a
+ * new security manager claims the gate (which only container code may: a plugin's claim is refused like any other
+ * call). The stopped security manager can audit nothing (its Event Admin worker is gone), so the refusals made in
+ * lockdown are kept here (the first {@value #LOCKDOWN_KEPT}, and a count of the rest) and handed to the next checker
+ * when it claims the gate, which audits them as its first act ({@link #accept(Object[])}): no refusal goes
+ * unrecorded across a restart.
  */
-final class RuntimeEnforcement implements BiConsumer<String, Object[]> {
+final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer<Object[]> {
+
+    /** Refusals kept while locked down, for the next security manager to audit; more are counted. */
+    static final int LOCKDOWN_KEPT = 1000;
+
+    /**
+     * The gate's prefix for a check made while this checker runs on the same thread (the agent's boot/Gate.NESTED).
+     * The checker's own I/O (its audit writes, the framework loading its classes) has container frames first and
+     * passes; a plugin's code the check happened to call (an override of a method of an object the check reads) is
+     * refused whatever it is granted.
+     */
+    static final String NESTED = "nested:";
 
     /** A refusal, for the security manager to record and audit (plugin, operation, permission, reason). */
     interface Reporter {
         void denied(Bundle plugin, String permission, String reason);
 
         void quarantine(Bundle plugin, String reason);
+
+        /** A refusal the previous security manager's checker made in lockdown, by the plugin's name and version. */
+        void deniedInLockdown(String plugin, String version, String reason);
     }
 
     private final Causes causes;
@@ -36,6 +57,9 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]> {
     private final Logger logger;
     private volatile boolean lockdown;
     private volatile boolean active;
+    /** Refusals made in lockdown: {plugin, version, reason}; guarded by itself. */
+    private final List<String[]> lockedOut = new ArrayList<>();
+    private int lockedOutDropped;
 
     RuntimeEnforcement(Causes causes, RuntimeRules rules, Reporter reporter, Logger logger) {
         this.causes = causes;
@@ -90,6 +114,68 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]> {
     /** From now on every call a plugin causes is refused, until another security manager claims the gate. */
     void close() {
         lockdown = true;
+        if (active) {
+            logger.warn("Security: the security manager is stopping; run-time enforcement is locked down: every call a "
+                    + "plugin makes at a choke point (files, network, processes, environment, the JVM) is refused until "
+                    + "it starts again, which audits the refusals made meanwhile");
+        }
+    }
+
+    /**
+     * The previous checker's refusals made in lockdown, handed over when this one claimed the gate (the gate never
+     * calls this: only the checker in place, asked to consent to this claim, has this object): audited now.
+     */
+    @Override
+    public void accept(Object[] report) {
+        int reported = 0;
+        for (Object entry : report) {
+            if (entry instanceof String[] && ((String[]) entry).length == 3) {
+                String[] refusal = (String[]) entry;
+                reporter.deniedInLockdown(refusal[0], refusal[1], refusal[2]);
+                reported++;
+            } else if (entry instanceof Integer && (Integer) entry > 0) {
+                reporter.deniedInLockdown("container", "", entry + " more refusals while the security manager was "
+                        + "stopped, beyond the " + LOCKDOWN_KEPT + " kept");
+            }
+        }
+        if (reported > 0) {
+            logger.warn("Security: {} refusals were made while the security manager was stopped; audited now", reported);
+        }
+    }
+
+    /** Hands the refusals made in lockdown to the checker that claims the gate (a container's claim). */
+    @SuppressWarnings("unchecked")
+    private void handOver(Object next) {
+        if (!(next instanceof Consumer)) {
+            return;
+        }
+        Object[] report;
+        synchronized (lockedOut) {
+            report = new Object[lockedOut.size() + 1];
+            for (int i = 0; i < lockedOut.size(); i++) {
+                report[i] = lockedOut.get(i);
+            }
+            report[lockedOut.size()] = lockedOutDropped;
+            lockedOut.clear();
+            lockedOutDropped = 0;
+        }
+        try {
+            ((Consumer<Object[]>) next).accept(report);
+        } catch (RuntimeException | LinkageError e) {
+            logger.warn("Security: could not hand the refusals made in lockdown to the new security manager: {}",
+                    e.toString());
+        }
+    }
+
+    private void keepLockedOut(Bundle plugin, String reason) {
+        synchronized (lockedOut) {
+            if (lockedOut.size() < LOCKDOWN_KEPT) {
+                lockedOut.add(new String[] {String.valueOf(plugin.getSymbolicName()), plugin.getVersion().toString(),
+                        reason});
+            } else {
+                lockedOutDropped++;
+            }
+        }
     }
 
     boolean active() {
@@ -98,8 +184,18 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]> {
 
     @Override
     public void accept(String hook, Object[] call) {
-        Request request = ChokePoints.read(hook, call[0], (Object[]) call[1]);
+        boolean nested = hook.startsWith(NESTED);
+        String id = nested ? hook.substring(NESTED.length()) : hook;
+        Request request = ChokePoints.read(id, call[0], (Object[]) call[1]);
         if (request == null) {
+            return;
+        }
+        if (request.kind() == Kind.TASK_MADE) {
+            causes.taskMade(request.subject());
+            return;
+        }
+        if (request.kind() == Kind.TASK_RUN) {
+            causes.taskRuns(request.subject());
             return;
         }
         if (request.kind() == Kind.EXTENSION) {
@@ -107,15 +203,26 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]> {
                     + "extension installed after it started (" + request.subject() + " refused)");
         }
         Bundle plugin = causes.current(request.framework());
-        if (plugin == null || ChokePoints.jdkMayUse(hook) && causes.calledByJdk()) {
+        if (plugin == null && request.kind() == Kind.CLAIM) {
+            handOver(request.subject()); // the container's next security manager: the lockdown's refusals go to it
+            return;
+        }
+        if (plugin == null || ChokePoints.jdkMayUse(id) && causes.calledByJdk()) {
             return;
         }
         Refusal refusal = lockdown
                 ? new Refusal(RuntimeRules.CONTAINER_RULE, request.target() + ", while the security manager is stopped",
                         false)
+                : nested ? new Refusal(RuntimeRules.CONTAINER_RULE, request.target() + ", from its code the security "
+                        + "check itself called (an override of a JDK method, run while its call was being checked)", false)
                 : rules.decide(plugin, request);
         if (refusal == null) {
             return;
+        }
+        if (lockdown) {
+            keepLockedOut(plugin, refusal.reason()); // the stopped security manager audits nothing: the next one will
+            throw new PermissionDeniedException(String.valueOf(plugin.getSymbolicName()), refusal.permission(),
+                    refusal.reason());
         }
         reporter.denied(plugin, refusal.permission(), refusal.reason());
         if (refusal.quarantine()) {

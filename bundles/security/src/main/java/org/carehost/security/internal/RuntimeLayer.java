@@ -23,7 +23,7 @@ final class RuntimeLayer {
     private final ConfiguredPaths configuredPaths;
 
     RuntimeLayer(BundleContext context, SecuritySettings settings, PluginScope scope, GrantsCalculator grants, PolicyStore store,
-            Inspector inspector, Quarantine quarantine, Denier denier, Logger logger) {
+            Inspector inspector, Quarantine quarantine, Denier denier, Alerts alerts, Logger logger) {
         Causes causes = new Causes(scope);
         ContainerPaths paths = new ContainerPaths(context, settings);
         this.configuredPaths = new ConfiguredPaths(context, paths::configured, logger);
@@ -41,6 +41,12 @@ final class RuntimeLayer {
             @Override
             public void quarantine(Bundle plugin, String reason) {
                 quarantine.quarantine(plugin, reason);
+            }
+
+            @Override
+            public void deniedInLockdown(String plugin, String version, String reason) {
+                alerts.denied(plugin, version, "runtime", RuntimeRules.CONTAINER_RULE,
+                        "denied at run time: " + reason);
             }
         }, logger);
         this.allocations = new AllocationWatch(causes,

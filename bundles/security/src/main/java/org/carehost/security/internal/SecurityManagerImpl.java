@@ -85,8 +85,6 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final AllServiceListener impostorWatch;
 
     /** The real Event Admin (not the guarded one this component registers for plugins). */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            target = "(!(" + GuardedEventAdmin.GUARD_PROPERTY + "=true))")
     private volatile EventAdmin events;
 
     /**
@@ -128,7 +126,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
         this.quarantine = new Quarantine(alerts, worker, () -> events, logger);
         this.runtime = new RuntimeLayer(context, settings, scope, grants, store, inspector, quarantine, this::deny,
-                logger);
+                alerts, logger);
         runtime.open(); // before any plugin runs: plugins start at a higher start level
         hooks.add(context.registerService(PluginLimits.class, new PluginLimitsImpl(store, quarantine), null));
         store.announceMode();
@@ -158,6 +156,20 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         if (!wanted.equals(settings)) {
             logger.warn("{} changed ({}); in force at the next start, until then: {}", SecuritySettings.PID, wanted,
                     settings);
+        }
+    }
+
+    /** Event Admin comes: the alerts held meanwhile (refusals while it was away, a lockdown's) are posted. */
+    @Reference(name = "events", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            target = "(!(" + GuardedEventAdmin.GUARD_PROPERTY + "=true))", unbind = "unbindEvents")
+    void bindEvents(EventAdmin admin) {
+        events = admin;
+        alerts.eventAdminArrived();
+    }
+
+    void unbindEvents(EventAdmin admin) {
+        if (events == admin) {
+            events = null;
         }
     }
 
@@ -201,10 +213,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     /** A denial that is not a service call (those are audited by the service): remembered, logged and audited. */
     void deny(Bundle plugin, String operation, String permission, String reason) {
         alerts.denied(plugin, operation, permission, reason);
-        Grants held = grants.grantsOf(plugin);
-        if (held instanceof PluginGrants) {
-            ((PluginGrants) held).refused(); // counts toward a burst of refusals: an access anomaly
-        }
+        grants.refused(plugin); // counts toward a burst of refusals: an access anomaly
     }
 
     // ---- PermissionGuard

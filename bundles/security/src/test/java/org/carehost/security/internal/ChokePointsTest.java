@@ -21,6 +21,18 @@ import org.junit.jupiter.api.Test;
 class ChokePointsTest {
 
     @Test
+    void tasksForTheJdksExecutorsAreReportedMadeAndRunNeverRefused() {
+        Runnable task = () -> { };
+        java.util.concurrent.FutureTask<Void> future = new java.util.concurrent.FutureTask<>(task, null);
+        assertEquals(Kind.TASK_MADE, read("java.util.concurrent.FutureTask.<init>", future).kind());
+        assertEquals(future, read("java.util.concurrent.FutureTask.run", future).subject());
+        assertEquals(Kind.TASK_RUN, read("java.util.concurrent.FutureTask.runAndReset", future).kind());
+        java.util.concurrent.ForkJoinTask<?> forked = java.util.concurrent.ForkJoinTask.adapt(task);
+        assertEquals(Kind.TASK_MADE, read("java.util.concurrent.ForkJoinTask.<init>", forked).kind());
+        assertEquals(Kind.TASK_RUN, read("java.util.concurrent.ForkJoinTask.doExec", forked).kind());
+    }
+
+    @Test
     void fileOpensAreReadsOrWritesByTheirOptions() {
         assertEquals(Kind.FILE_READ, read("java.io.FileInputStream.open", null, "/etc/hostname").kind());
         assertEquals(Kind.FILE_WRITE, read("java.io.FileOutputStream.open", null, "/tmp/x", false).kind());
@@ -30,9 +42,22 @@ class ChokePointsTest {
                 Paths.get("/tmp/x"), Set.of(StandardOpenOption.READ), null).kind());
         assertEquals(Kind.FILE_WRITE, read("sun.nio.fs.UnixFileSystemProvider.newByteChannel", null,
                 Paths.get("/tmp/x"), Set.of(StandardOpenOption.APPEND), null).kind());
-        Request rename = read("java.io.File.renameTo", new File("/a"), new File("/b"));
+        // java.io.File's hooks pass its path field (a String), never the File, whose getPath a subclass may override
+        Request rename = read("java.io.File.renameTo", "/a", new File("/b"));
         assertEquals(Kind.FILE_WRITE, rename.kind());
+        assertEquals("/a", rename.target());
         assertEquals("/b", rename.subject());
+        File lying = new File("/etc/passwd") {
+            @Override
+            public String getPath() {
+                return "/tmp/harmless";
+            }
+        };
+        Request toLiar = read("java.io.File.renameTo", "/a", lying);
+        assertEquals(Kind.CONTAINER, toLiar.kind(), "a destination whose path may lie is no plugin's to rename to");
+        assertTrue(toLiar.target().contains("subclass of java.io.File"));
+        assertEquals(Kind.FILE_WRITE, read("java.io.File.delete", "/etc/passwd").kind());
+        assertEquals("/etc/passwd", read("java.io.File.delete", "/etc/passwd").target());
         assertEquals(Kind.FILE_LINK, read("sun.nio.fs.UnixFileSystemProvider.createSymbolicLink", null,
                 Paths.get("/a"), Paths.get("/b"), null).kind());
     }

@@ -130,6 +130,21 @@ class PluginGrantsWindowsTest {
     }
 
     @Test
+    void aRedeployedPluginKeepsCountingItsRefusals() {
+        TestClock clock = new TestClock("2030-01-01T10:00:00Z");
+        PluginGrants before = grants(clock, 0);
+        before.limits(0, 0, 2);
+        before.refused(); // refused at resolve, say, then updated: its grants start afresh
+        before.refused();
+        PluginGrants after = grants(clock, 0);
+        after.limits(0, 0, 2);
+        after.inheritRefusals(before);
+        assertEquals(List.of(), alarms);
+        after.refused();
+        assertEquals(List.of("burst 3/2"), alarms, "the third refusal within the minute, across the update");
+    }
+
+    @Test
     void aRefusedCallIsNotedAtTheClocksTime() {
         TestClock clock = new TestClock("2031-05-06T07:08:09Z");
         Denials denials = new Denials(clock);

@@ -1,7 +1,14 @@
 package org.carehost.sdk.security;
 
-/** The calling plugin lacks the permission the call needs; {@link #permission()} names it. */
-public class PermissionDeniedException extends RuntimeException {
+/**
+ * The calling plugin lacks the permission the call needs; {@link #permission()} names it.
+ *
+ * <p>It is a {@link SecurityException} (since 1.5.0; unchecked, as before), as a refusal was under the JDK's old
+ * SecurityManager: JDK code written for that takes its quiet path when one is thrown inside it. {@code URL.equals} and
+ * {@code hashCode}, refused the host lookup they try, compare and hash the host names instead (and the refusal is
+ * still audited) rather than fail.
+ */
+public class PermissionDeniedException extends SecurityException {
     private static final long serialVersionUID = 1L;
 
     private final String permission;

@@ -1,0 +1,101 @@
+package org.carehost.security.internal;
+
+import org.osgi.framework.Bundle;
+
+/**
+ * Which plugin a task handed to one of the JDK's executors works for. Without this, a plugin could hand the common
+ * fork-join pool (or {@code CompletableFuture.runAsync}, a parallel stream, a scheduled executor) a task made of JDK
+ * code only (a method-handle proxy, say): on a worker thread the container started, nothing on the stack would be the
+ * plugin's, and the work would count as the container's.
+ *
+ * <p>The rule: a task is the plugin's whose making the plugin caused. The agent reports each {@code ForkJoinTask} and
+ * {@code FutureTask} as it is made (recorded here when a plugin is the cause, keyed by identity) and as it starts to
+ * run ({@code ForkJoinTask.doExec}, {@code FutureTask.run} and {@code runAndReset}). When a task starts, the thread
+ * notes the depth of that frame in its stack, counted from the bottom, and the plugin; a walk that meets that frame
+ * again at that depth before any plugin or container frame has found its cause. A task runs inside another's frame
+ * (a join helping), and deeper notes are dropped each time a task starts at a lower or equal depth, so a note never
+ * outlives its frame as far as any check can tell: a frame at a noted depth that is a task frame is the latest task
+ * started there. Tasks the container made are not recorded: a walk goes on past their frame, as before (to the
+ * plugin that started the thread, if one did, else the container).
+ */
+final class TaskOrigins {
+
+    private final WeakIdentityMap<Bundle> made = new WeakIdentityMap<>();
+    private final ThreadLocal<Running> running = new ThreadLocal<>();
+
+    /** Records that a plugin caused a task to be made. */
+    void made(Object task, Bundle plugin) {
+        made.put(task, plugin);
+    }
+
+    /** Whether a task starting now on this thread needs its depth noted: the plugin made it, or notes are here. */
+    boolean concerns(Object task) {
+        Running here = running.get();
+        return here != null && here.size > 0 || made.get(task) != null;
+    }
+
+    /** A task starts at this depth (frames from the bottom of the stack): drops deeper notes and notes its maker. */
+    void started(Object task, int depth) {
+        Running here = running.get();
+        if (here == null) {
+            here = new Running();
+            running.set(here);
+        }
+        here.dropFrom(depth);
+        Bundle plugin = made.get(task);
+        if (plugin != null) {
+            here.push(depth, plugin);
+        }
+    }
+
+    /** Whether this thread holds a note: only then do walks need the depth of each frame. */
+    boolean anyHere() {
+        Running here = running.get();
+        return here != null && here.size > 0;
+    }
+
+    /** The plugin noted for a task frame at this depth on this thread, or null. */
+    Bundle at(int depth) {
+        Running here = running.get();
+        return here == null ? null : here.at(depth);
+    }
+
+    /** Whether a frame is where a task runs: the hooked methods that start one. */
+    static boolean isTaskFrame(StackWalker.StackFrame frame) {
+        Class<?> type = frame.getDeclaringClass();
+        String method = frame.getMethodName();
+        return type == java.util.concurrent.ForkJoinTask.class && method.equals("doExec")
+                || type == java.util.concurrent.FutureTask.class && (method.equals("run") || method.equals("runAndReset"));
+    }
+
+    /** One thread's notes, by increasing depth. */
+    private static final class Running {
+        private int[] depths = new int[4];
+        private Bundle[] plugins = new Bundle[4];
+        private int size;
+
+        void dropFrom(int depth) {
+            while (size > 0 && depths[size - 1] >= depth) {
+                plugins[--size] = null;
+            }
+        }
+
+        void push(int depth, Bundle plugin) {
+            if (size == depths.length) {
+                depths = java.util.Arrays.copyOf(depths, size * 2);
+                plugins = java.util.Arrays.copyOf(plugins, size * 2);
+            }
+            depths[size] = depth;
+            plugins[size++] = plugin;
+        }
+
+        Bundle at(int depth) {
+            for (int i = size - 1; i >= 0; i--) {
+                if (depths[i] == depth) {
+                    return plugins[i];
+                }
+            }
+            return null;
+        }
+    }
+}

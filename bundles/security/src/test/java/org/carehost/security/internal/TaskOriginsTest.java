@@ -1,0 +1,96 @@
+package org.carehost.security.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+
+/** Which plugin a task for a JDK executor works for, by the depth of its frame; and the identity map it keeps. */
+class TaskOriginsTest {
+
+    private final Bundle plugin = bundle();
+    private final Bundle other = bundle();
+
+    @Test
+    void aTaskAPluginMadeIsItsAtTheDepthItRunsAndNoDeeper() {
+        TaskOrigins origins = new TaskOrigins();
+        Object pluginsTask = new Object();
+        Object containersTask = new Object();
+        origins.made(pluginsTask, plugin);
+        assertFalse(origins.anyHere(), "nothing noted before a task runs");
+        assertFalse(origins.concerns(containersTask), "the container's task on a thread with no note: nothing to do");
+        assertTrue(origins.concerns(pluginsTask));
+        origins.started(pluginsTask, 10);
+        assertTrue(origins.anyHere());
+        assertSame(plugin, origins.at(10));
+        assertNull(origins.at(11), "only the task's own frame");
+        // a join helping: the container's task runs inside the plugin's, deeper; the plugin's note stays below it
+        assertTrue(origins.concerns(containersTask), "notes are here: the depth must be known");
+        origins.started(containersTask, 15);
+        assertSame(plugin, origins.at(10));
+        assertNull(origins.at(15));
+        // the plugin's task has ended: the next task at its depth replaces its note, whoever made it
+        origins.started(containersTask, 10);
+        assertNull(origins.at(10));
+        assertFalse(origins.anyHere());
+    }
+
+    @Test
+    void nestedTasksOfTwoPluginsAreEachTheirMakers() {
+        TaskOrigins origins = new TaskOrigins();
+        Object first = new Object();
+        Object second = new Object();
+        origins.made(first, plugin);
+        origins.made(second, other);
+        origins.started(first, 8);
+        origins.started(second, 20);
+        assertSame(plugin, origins.at(8));
+        assertSame(other, origins.at(20));
+        origins.started(second, 12); // the deeper note's frame is gone: it is dropped
+        assertNull(origins.at(20));
+        assertSame(other, origins.at(12));
+        assertSame(plugin, origins.at(8));
+    }
+
+    @Test
+    void theMapNeverCallsAKeysHashCodeOrEquals() {
+        AtomicInteger calls = new AtomicInteger();
+        class Liar {
+            @Override
+            public int hashCode() {
+                calls.incrementAndGet();
+                return 42;
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                calls.incrementAndGet();
+                return true;
+            }
+        }
+        WeakIdentityMap<String> map = new WeakIdentityMap<>();
+        Liar one = new Liar();
+        Liar two = new Liar();
+        map.put(one, "one");
+        assertEquals("one", map.get(one));
+        assertNull(map.get(two), "equal by its own equals, but not the same object");
+        map.put(two, "two");
+        assertEquals(2, map.size());
+        assertEquals("two", map.remove(two));
+        assertEquals(1, map.snapshot().size());
+        assertEquals(0, calls.get(), "a plugin's override would run inside the check");
+    }
+
+    private static Bundle bundle() {
+        return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> method.getName().equals("equals") ? proxy == args[0]
+                        : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : null);
+    }
+}
