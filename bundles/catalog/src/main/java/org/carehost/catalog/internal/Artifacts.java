@@ -66,8 +66,17 @@ final class Artifacts {
 
     /** Marks the jar as the one its plugin runs now: a later update's rollback and {@link #prune} read this. */
     void running(Path jar) {
+        // later than every mark before, even when the clock was set back: the order of the marks is what counts
+        long mark = clock.millis();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(Artifacts::isKept).toList()) {
+                mark = Math.max(mark, Files.getLastModifiedTime(file).toMillis() + 1);
+            }
+        } catch (IOException e) {
+            // marked with the clock alone
+        }
         try {
-            Files.setLastModifiedTime(jar, FileTime.from(clock.instant()));
+            Files.setLastModifiedTime(jar, FileTime.fromMillis(mark));
         } catch (IOException e) {
             // the jar stays; only which earlier version counts as the previous one may be off
         }
