@@ -89,7 +89,7 @@ public final class CatalogServiceImpl implements CatalogService {
     /** All catalogs as read now; the same view as before while no catalog was read again (searches stay cheap). */
     private CatalogView view() {
         List<CatalogSource.Snapshot> snapshots = new ArrayList<>();
-        for (CatalogSource source : configs.sources()) {
+        for (CatalogSource source : configs.current()) {
             snapshots.add(source.snapshot(false));
         }
         CatalogView last = cached;
