@@ -69,6 +69,7 @@ public class CatalogIT {
 
     static final String PLUGIN = "org.carehost.fixture.catalogplugin";
     static final String LIBRARY = "org.example.cataloglib";
+    static final String GREETER = "org.carehost.fixture.greeter";
 
     @Inject
     BundleContext context;
@@ -81,6 +82,9 @@ public class CatalogIT {
 
     @Inject
     CommandProcessor shell;
+
+    @Inject
+    org.carehost.sdk.patient.PatientService patients;
 
     @Inject
     org.carehost.audit.AuditLog audit;
@@ -183,6 +187,19 @@ public class CatalogIT {
         assertEquals("1.0.0", after.version());
         assertEquals(PluginState.ACTIVE, after.state());
         assertEquals("hello v1 from the catalog library", Fixtures.callProbe(context, "catalog-plugin"));
+        assertEquals("the jar of the failed update is not kept, the one 1.0.0 runs from is", List.of(PLUGIN + "-1.0.0"),
+                keptJars(PLUGIN));
+
+        // plugin:update without a jar: a catalog location is not a file to read again; says what to do instead.
+        try {
+            Shell.run(shell, "plugin:update " + PLUGIN);
+            fail("plugin:update of a catalog plugin without a jar must be refused");
+        } catch (Exception expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("catalog:update " + PLUGIN)
+                    && expected.getMessage().contains("Nothing was changed"));
+        }
+        assertEquals("1.0.0", plugins.get(PLUGIN).version());
+        assertEquals(PluginState.ACTIVE, plugins.get(PLUGIN).state());
 
         // Trust: a catalog offers only what the signers it trusts signed (these fixtures are unsigned).
         Path picky = publish("catalog-picky", fixture("carehost-fixture-greeter-v1"));
@@ -214,6 +231,69 @@ public class CatalogIT {
     }
 
     @Test
+    public void catalogUpdateUnderLoadHoldsValidatorCallsAsPluginUpdateDoes() throws Exception {
+        Path folder = publish("catalog-drain", fixture("carehost-fixture-drain-validator-v1"),
+                fixture("carehost-fixture-drain-validator-v2"));
+        catalog.add("drain", folder.resolve("index.xml").toUri().toString(), List.of("*"));
+        catalog.install(catalog.plan(ValidatorLoad.VALIDATOR + "@1.0.0"));
+        long id = plugins.get(ValidatorLoad.VALIDATOR).id();
+        Await.until("the validator is registered", 20_000, () -> Fixtures.hasService(context,
+                "(&(objectClass=org.carehost.sdk.plugin.Validator)(service.bundleid=" + id + "))"));
+        // While creates gated by the required validator run without pause, catalog:update moves it to 2.0.0 and back:
+        // it goes through the plugin manager's update, whose drain holds the validator calls across the switch, so no
+        // create is refused or let through unchecked (an uninstall and install would lose some).
+        ValidatorLoad load = new ValidatorLoad(patients, 4);
+        try {
+            load.awaitCheckedBy("v1", "before the update");
+            String up = load.updating(() -> catalog.update(ValidatorLoad.VALIDATOR, false));
+            assertTrue(up, up.contains("from 1.0.0 to 2.0.0"));
+            load.awaitCheckedBy("v2", "after catalog:update");
+            String down = load.updating(() -> catalog.update(ValidatorLoad.VALIDATOR + "@1.0.0", true));
+            assertTrue(down, down.contains("from 2.0.0 to 1.0.0"));
+            load.awaitCheckedBy("v1", "after the downgrade");
+        } finally {
+            load.close();
+        }
+        load.assertNothingLost();
+        assertEquals("the same bundle was updated in place, not replaced", id, plugins.get(ValidatorLoad.VALIDATOR).id());
+    }
+
+    @Test
+    public void trustOffersOnlyWhatTheTrustedSignerSigned() throws Exception {
+        Path work = Fixtures.workFolder("catalog-signers");
+        String signerA = "CN=Catalog Signer A,O=Carehost Tests";
+        String signerB = "CN=Catalog Signer B,O=Carehost Tests";
+        Path folder = Files.createDirectories(work.resolve("catalog"));
+        Signing.sign(work.resolve("a.p12"), signerA, fixture("carehost-fixture-greeter-v1").toPath(),
+                folder.resolve("greeter-a.jar"));
+        Signing.sign(work.resolve("b.p12"), signerB, fixture("carehost-fixture-greeter-v2").toPath(),
+                folder.resolve("greeter-b.jar"));
+        assertEquals(2, catalog.index(folder, folder.resolve("index.xml")));
+        String index = Files.readString(folder.resolve("index.xml"));
+        assertTrue("the index carries each jar's signer: " + index, index.contains("name=\"signer\" value=\"" + signerA + "\"")
+                && index.contains("name=\"signer\" value=\"" + signerB + "\""));
+
+        catalog.add("signed-by-a", folder.resolve("index.xml").toUri().toString(), List.of(signerA));
+        List<Offer> fromA = catalog.search("greeter", null, null);
+        assertEquals(1, fromA.size());
+        assertEquals("1.0.0", fromA.get(0).version());
+        assertEquals(signerA, fromA.get(0).signer());
+        assertEquals(List.of("1.0.0"), catalog.info(GREETER).versions().stream().map(Offer::version).toList());
+        // installed from it: the download's signature is checked against the index's signer
+        catalog.install(catalog.plan(GREETER));
+        assertEquals("hello from v1", Greeters.greeting(context));
+        plugins.uninstall(GREETER);
+        catalog.remove("signed-by-a");
+
+        // The same index trusted for B (spacing and case of the name aside) offers B's jar only.
+        catalog.add("signed-by-b", folder.resolve("index.xml").toUri().toString(),
+                List.of("cn=Catalog Signer B, o=Carehost Tests"));
+        List<Offer> fromB = catalog.search("greeter", null, null);
+        assertEquals(List.of("2.0.0"), fromB.stream().map(Offer::version).toList());
+        assertEquals(signerB, fromB.get(0).signer());
+    }
+
+    @Test
     public void downgradeNeedsAFlagAndDeployFolderPluginsBelongToTheirFile() throws Exception {
         Path folder = publish("catalog-greeter", fixture("carehost-fixture-greeter-v1"), fixture("carehost-fixture-greeter-v2"));
         catalog.add("greeters", folder.resolve("index.xml").toUri().toString(), List.of("*"));
@@ -229,7 +309,17 @@ public class CatalogIT {
         String done = catalog.update("org.carehost.fixture.greeter@1.0.0", true);
         assertTrue(done, done.contains("from 2.0.0 to 1.0.0"));
         assertEquals("hello from v1", Greeters.greeting(context));
-        plugins.uninstall("org.carehost.fixture.greeter");
+        assertEquals(List.of(GREETER + "-1.0.0", GREETER + "-2.0.0"), keptJars(GREETER));
+
+        // A third version: the jars of the running (3.0.0) and the previous (1.0.0) version stay, 2.0.0's goes.
+        Fixtures.withManifestHeader(fixture("carehost-fixture-greeter-v1"), "Bundle-Version", "3.0.0",
+                Files.createDirectories(folder.resolve("v3")).toFile());
+        Files.move(folder.resolve("v3").resolve("carehost-fixture-greeter-v1.jar"), folder.resolve("greeter-3.jar"));
+        catalog.index(folder, folder.resolve("index.xml"));
+        assertTrue(catalog.update(GREETER, false).contains("from 1.0.0 to 3.0.0"));
+        assertEquals(List.of(GREETER + "-1.0.0", GREETER + "-3.0.0"), keptJars(GREETER));
+        plugins.uninstall(GREETER);
+        Await.until("uninstalling a catalog plugin deletes its kept jars", 20_000, () -> keptJars(GREETER).isEmpty());
 
         // From the deploy folder: owned by its file.
         Path deploy = Path.of(context.getProperty("felix.fileinstall.dir"));
@@ -252,8 +342,16 @@ public class CatalogIT {
             byte[] body;
             if (path.equals("/garbage/index.xml")) {
                 body = "this is not a repository index".getBytes(StandardCharsets.UTF_8);
+            } else if (path.startsWith("/moved/") || path.startsWith("/via/") && path.endsWith(".jar")) {
+                // moved: answered with a redirect to where it is now (a jar under /via/ in two hops)
+                String now = path.startsWith("/moved/") ? "/" + path.substring("/moved/".length())
+                        : "/moved/" + path.substring("/via/".length());
+                exchange.getResponseHeaders().add("Location", now);
+                exchange.sendResponseHeaders(path.startsWith("/moved/") ? 301 : 302, -1);
+                exchange.close();
+                return;
             } else {
-                Path file = good.resolve(path.substring(1)).normalize();
+                Path file = good.resolve(path.substring(path.startsWith("/via/") ? "/via/".length() : 1)).normalize();
                 if (!file.startsWith(good) || !Files.isRegularFile(file)) {
                     exchange.sendResponseHeaders(404, -1);
                     exchange.close();
@@ -279,7 +377,12 @@ public class CatalogIT {
             assertTrue(down.problem(), down.problem().contains("Cannot read"));
             CatalogStatus garbage = catalog.add("garbage", base + "/garbage/index.xml", List.of("*"));
             assertTrue(garbage.problem(), garbage.problem().contains("not a valid repository index"));
-            CatalogStatus web = catalog.add("web", base + "/index.xml", List.of("*"));
+            CatalogStatus moved = catalog.add("moved", base + "/moved/index.xml", List.of("*"));
+            assertNull("a redirect is followed: " + moved.problem(), moved.problem());
+            assertEquals(2, moved.resources());
+            catalog.remove("moved");
+            // its jars (relative to /via/index.xml) are reached through two redirects each
+            CatalogStatus web = catalog.add("web", base + "/via/index.xml", List.of("*"));
             assertNull(web.problem());
             assertEquals(2, web.resources());
             assertEquals(1, catalog.search(PLUGIN, null, null).size());
@@ -306,7 +409,7 @@ public class CatalogIT {
             assertFalse(installed(LIBRARY));
             catalog.remove("refusing");
 
-            // From the loopback HTTP catalog: the plugin with its library.
+            // From the loopback HTTP catalog (its jars reached through redirects): the plugin with its library.
             catalog.install(catalog.plan(PLUGIN));
             assertEquals(PluginState.ACTIVE, plugins.get(LIBRARY).state());
             assertEquals("hello v1 from the catalog library", Fixtures.callProbe(context, "catalog-plugin"));
@@ -391,6 +494,21 @@ public class CatalogIT {
         }
         try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
             // the manifest is the whole bundle
+        }
+    }
+
+    /** The jars kept in the artifact folder for {@code symbolicName}, as {@code name-version}, sorted. */
+    private List<String> keptJars(String symbolicName) {
+        Path folder = Path.of(context.getProperty("carehost.catalog.artifacts"));
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith(symbolicName + "-") && n.endsWith(".jar"))
+                    .map(n -> n.substring(0, n.length() - ".jar".length() - 17)).sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -52,9 +52,16 @@ public class ContainerProcessIT {
         // Beside the hello sample, a plugin the security manager refuses (it reads files it did not declare).
         Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-reads-passwd.jar"),
                 home.resolve("deploy/reads-passwd.jar"));
-        Run run = script(home, JAVA_17, "carehost:status\nplugin:list\n");
+        // A catalog configured in etc/ before the first start: the first command already sees it (readiness waits
+        // for the configuration files in etc/ to reach their components).
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.carehost.catalog-samples.cfg"), "url=" + CarehostProcess.JAR
+                .toAbsolutePath().getParent().resolve("catalog/index.xml").toUri() + "\ntrust=*\n");
+        Run run = script(home, JAVA_17, "carehost:status\ncatalog:list\nplugin:list\n");
         assertEquals(run.toString(), 0, run.exit);
         assertTrue("the first command runs once the container is ready: " + run, run.out.startsWith("ready"));
+        assertTrue("catalog:list, the second command, lists the etc/ catalog: " + run,
+                run.out.lines().anyMatch(line -> line.matches("samples\\s+file:\\S+\\s+\\*\\s+[1-9]\\d*\\s+ok\\s*")));
         assertEquals("the deployed sample is active before the first command: " + run, "ACTIVE",
                 CarehostProcess.stateOf(run.out, "org.carehost.sample.hello"));
         assertFalse("standard output carries command output only: " + run, run.out.contains(" INFO ")

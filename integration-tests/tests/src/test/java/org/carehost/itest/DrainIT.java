@@ -10,20 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.time.LocalDate;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import javax.inject.Inject;
@@ -32,11 +24,7 @@ import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
 import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
-import org.carehost.sdk.patient.HumanName;
-import org.carehost.sdk.patient.Identifier;
-import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.patient.PatientService;
-import org.carehost.sdk.resource.Stored;
 import org.carehost.sdk.resource.ValidationException;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -77,7 +65,7 @@ public class DrainIT {
     @Inject
     PatientService patients;
 
-    private static final String VALIDATOR = "org.carehost.fixture.drainvalidator";
+    private static final String VALIDATOR = ValidatorLoad.VALIDATOR;
     private static final int UPDATES = 4;
     private static final int CREATORS = 4;
 
@@ -132,78 +120,28 @@ public class DrainIT {
         PluginInfo installed = plugins.install(fixture("carehost-fixture-drain-validator-v1"));
         Await.until("the validator is registered", 20_000, () -> Fixtures.hasService(context,
                 "(&(objectClass=org.carehost.sdk.plugin.Validator)(service.bundleid=" + installed.id() + "))"));
-        ExecutorService creators = Executors.newFixedThreadPool(CREATORS);
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicBoolean updating = new AtomicBoolean();
-        Map<String, LongAdder> checkedBy = new ConcurrentHashMap<>();
-        LongAdder duringUpdates = new LongAdder();
-        LongAdder created = new LongAdder();
-        List<String> failures = new CopyOnWriteArrayList<>();
         try {
             try {
-                patients.create(patient("Bad"));
+                patients.create(ValidatorLoad.patient("Bad"));
                 fail("the validator gates creates: Bad is refused");
             } catch (ValidationException expected) {
                 assertTrue(expected.getMessage(), expected.getMessage().contains(VALIDATOR));
             }
-            for (int i = 0; i < CREATORS; i++) {
-                creators.submit(() -> {
-                    while (!stop.get()) {
-                        boolean during = updating.get();
-                        try {
-                            Stored<Patient> stored = patients.createWithWarnings(patient("Drain"));
-                            created.increment();
-                            if (during) {
-                                duringUpdates.increment();
-                            }
-                            if (stored.warnings().size() != 1) {
-                                failures.add("a create was not checked once by the validator: " + stored.warnings());
-                            } else {
-                                String message = stored.warnings().get(0).message();
-                                checkedBy.computeIfAbsent(message.substring(message.lastIndexOf(' ') + 1),
-                                        version -> new LongAdder()).increment();
-                            }
-                        } catch (RuntimeException failed) {
-                            failures.add("a create failed: " + failed);
-                        }
-                    }
-                    return null;
-                });
+            ValidatorLoad load = new ValidatorLoad(patients, CREATORS);
+            try {
+                load.awaitCheckedBy("v1", "before the updates");
+                for (int update = 1; update <= UPDATES; update++) {
+                    String version = update % 2 == 1 ? "v2" : "v1";
+                    load.updating(() -> plugins.update(VALIDATOR, fixture("carehost-fixture-drain-validator-" + version)));
+                    load.awaitCheckedBy(version, "after update " + update);
+                }
+            } finally {
+                load.close();
             }
-            Await.until("v1 checks creates", 30_000, () -> checked(checkedBy, "v1") > 0);
-            for (int update = 1; update <= UPDATES; update++) {
-                String version = update % 2 == 1 ? "v2" : "v1";
-                long before = checked(checkedBy, version);
-                long createdBefore = created.sum();
-                updating.set(true);
-                plugins.update(VALIDATOR, fixture("carehost-fixture-drain-validator-" + version));
-                updating.set(false);
-                Await.until(version + " checks creates after update " + update, 30_000,
-                        () -> checked(checkedBy, version) > before && created.sum() > createdBefore);
-            }
+            load.assertNothingLost();
         } finally {
-            stop.set(true);
-            creators.shutdown();
-            assertTrue("the creators stop", creators.awaitTermination(60, TimeUnit.SECONDS));
             plugins.uninstall(String.valueOf(installed.id()));
         }
-        assertTrue(failures.size() + " of " + created.sum() + " creates failed or went unchecked, first: "
-                + failures.stream().limit(3).toList(), failures.isEmpty());
-        assertTrue("creates ran while the plugin was being updated", duringUpdates.sum() > 0);
-        assertTrue("v1 checked creates: " + checkedBy, checked(checkedBy, "v1") > 0);
-        assertTrue("v2 checked creates: " + checkedBy, checked(checkedBy, "v2") > 0);
-        assertEquals("no other version checked any: " + checkedBy, 2, checkedBy.size());
-    }
-
-    private static long checked(Map<String, LongAdder> checkedBy, String version) {
-        LongAdder count = checkedBy.get(version);
-        return count == null ? 0 : count.sum();
-    }
-
-    private static Patient patient(String family) {
-        return Patient.builder().addName(HumanName.official(family + UUID.randomUUID().toString().substring(0, 6), "Up"))
-                .addIdentifier(Identifier.mrn("urn:carehost:test:mrn", "D-" + UUID.randomUUID()))
-                .birthDate(LocalDate.of(1980, 1, 2)).build();
     }
 
     /** Copy beside the folder, then rename in, so the watcher never sees half a file. */

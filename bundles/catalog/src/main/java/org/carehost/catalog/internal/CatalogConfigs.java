@@ -27,6 +27,9 @@ final class CatalogConfigs {
 
     private final ConfigurationAdmin configAdmin;
     private final List<CatalogSource> sources = new ArrayList<>();
+    /** Configurations whose component did not come within {@link #current}'s bound (guarded by this). */
+    private final java.util.Set<String> notTaken = new java.util.HashSet<>();
+    private static final long SETTLE_SECONDS = 10;
 
     CatalogConfigs(ConfigurationAdmin configAdmin) {
         this.configAdmin = configAdmin;
@@ -34,6 +37,7 @@ final class CatalogConfigs {
 
     synchronized void added(CatalogSource source) {
         sources.add(source);
+        notTaken.remove(source.pid());
         notifyAll();
     }
 
@@ -44,6 +48,45 @@ final class CatalogConfigs {
 
     synchronized List<CatalogSource> sources() {
         return List.copyOf(sources);
+    }
+
+    /**
+     * The catalogs as configured now: every catalog configuration in Config Admin, waiting (at most
+     * {@value #SETTLE_SECONDS} s) for the {@link CatalogSource} of each one that has none yet. A configuration reaches
+     * its component on other threads (Config Admin's events, then Service Component Runtime's), so a command right
+     * after a file in {@code etc/} was read, or right after a start, would otherwise not see that catalog. A
+     * configuration whose component did not come within the bound is not waited for again.
+     */
+    List<CatalogSource> current() {
+        java.util.Set<String> configured = new java.util.HashSet<>();
+        try {
+            Configuration[] found = configAdmin.listConfigurations(
+                    "(service.factoryPid=" + CatalogConfiguration.FACTORY_PID + ")");
+            for (Configuration configuration : found == null ? new Configuration[0] : found) {
+                configured.add(configuration.getPid());
+            }
+        } catch (IOException | InvalidSyntaxException e) {
+            return sources();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
+        synchronized (this) {
+            configured.removeAll(notTaken);
+            while (true) {
+                java.util.Set<String> missing = new java.util.HashSet<>(configured);
+                sources.forEach(source -> missing.remove(source.pid()));
+                long left = deadline - System.nanoTime();
+                if (missing.isEmpty() || left <= 0) {
+                    notTaken.addAll(missing);
+                    return List.copyOf(sources);
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return List.copyOf(sources);
+                }
+            }
+        }
     }
 
     static String pid(String name) {

@@ -32,6 +32,7 @@ import org.osgi.resource.Resource;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -62,8 +63,16 @@ public final class CatalogServiceImpl implements CatalogService {
         this.resolver = new PlanResolver(context, resolver);
         this.reviews = new Reviews(store, clock);
         this.audit = new Audit(log, binder);
-        this.artifacts = new Artifacts(context.getProperty(Artifacts.FOLDER_PROPERTY));
+        this.artifacts = new Artifacts(context.getProperty(Artifacts.FOLDER_PROPERTY), clock);
         this.updater = new Updater(plugins, this.resolver, artifacts, audit);
+        this.cleanup = new ArtifactCleanup(context, plugins, artifacts);
+    }
+
+    private final ArtifactCleanup cleanup;
+
+    @Deactivate
+    void deactivate() {
+        cleanup.close();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -80,7 +89,7 @@ public final class CatalogServiceImpl implements CatalogService {
     /** All catalogs as read now; the same view as before while no catalog was read again (searches stay cheap). */
     private CatalogView view() {
         List<CatalogSource.Snapshot> snapshots = new ArrayList<>();
-        for (CatalogSource source : configs.sources()) {
+        for (CatalogSource source : configs.current()) {
             snapshots.add(source.snapshot(false));
         }
         CatalogView last = cached;
@@ -221,6 +230,16 @@ public final class CatalogServiceImpl implements CatalogService {
 
     @Override
     public List<PluginInfo> install(InstallPlan plan) throws CatalogException {
+        artifacts.lock().lock();
+        try {
+            return installLocked(plan);
+        } finally {
+            cleanup.prune();
+            artifacts.lock().unlock();
+        }
+    }
+
+    private List<PluginInfo> installLocked(InstallPlan plan) throws CatalogException {
         CatalogView view = view();
         List<PluginArtifact> jars = new ArrayList<>();
         for (PlanStep step : plan.steps()) {
@@ -229,6 +248,7 @@ public final class CatalogServiceImpl implements CatalogService {
         }
         try {
             List<PluginInfo> installed = plugins.installAll(jars);
+            jars.forEach(jar -> artifacts.running(jar.file()));
             audit.record(AuditAction.CREATE, "catalog.install", "Plugin", plan.plugin(), AuditOutcome.SUCCESS,
                     plan.steps().stream().map(s -> s.offer().id()).reduce((a, b) -> a + ", " + b).orElse(""));
             return installed;
@@ -255,7 +275,13 @@ public final class CatalogServiceImpl implements CatalogService {
 
     @Override
     public String update(String plugin, boolean allowDowngrade) throws CatalogException {
-        return updater.update(view(), Spec.of(plugin), allowDowngrade);
+        artifacts.lock().lock();
+        try {
+            return updater.update(view(), Spec.of(plugin), allowDowngrade);
+        } finally {
+            cleanup.prune();
+            artifacts.lock().unlock();
+        }
     }
 
     @Override

@@ -99,7 +99,9 @@ public final class CatalogSource {
         }
         try {
             URI uri = Fetcher.check(url);
-            List<Resource> resources = IndexReader.parse(fetcher.read(uri, Fetcher.MAX_INDEX_BYTES), uri);
+            Fetcher.Body index = fetcher.read(uri, Fetcher.MAX_INDEX_BYTES);
+            // relative content URLs resolve against where the index was found (after redirects)
+            List<Resource> resources = IndexReader.parse(index.data(), index.from());
             last = new Snapshot(this, resources, null);
         } catch (CatalogException e) {
             last = new Snapshot(this, List.of(), e.getMessage());

@@ -19,7 +19,9 @@ import org.carehost.catalog.CatalogException;
 /**
  * Reads catalog indexes and bundle jars from {@code file:}, {@code https:} and loopback {@code http:} URLs, with
  * time and size limits. A remote catalog may not point at local files. The JDK's HTTP client does the transfer:
- * nothing else is needed for a GET.
+ * nothing else is needed for a GET. Redirects are followed here rather than by the client (whose {@code NORMAL}
+ * policy has no room for these rules): at most {@value #MAX_REDIRECTS}, each target checked as the URL itself is
+ * (https, or http to loopback; never a local file), and never from https down to http.
  */
 final class Fetcher {
 
@@ -27,6 +29,7 @@ final class Fetcher {
     static final long MAX_JAR_BYTES = 256L << 20;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    static final int MAX_REDIRECTS = 5;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -101,14 +104,21 @@ final class Fetcher {
         }
     }
 
+    /** What a read found: the bytes, and the URL they came from after redirects (relative URLs resolve against it). */
+    record Body(byte[] data, URI from) {
+    }
+
     /** The bytes at {@code uri}, at most {@code limit}. */
-    byte[] read(URI uri, long limit) throws CatalogException {
-        try (InputStream in = open(uri)) {
-            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (data.length > limit) {
-                throw new CatalogException(uri + " is larger than " + (limit >> 20) + " MB; refused.");
+    Body read(URI uri, long limit) throws CatalogException {
+        try {
+            Opened opened = open(uri);
+            try (InputStream in = opened.body()) {
+                byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+                if (data.length > limit) {
+                    throw new CatalogException(uri + " is larger than " + (limit >> 20) + " MB; refused.");
+                }
+                return new Body(data, opened.from());
             }
-            return data;
         } catch (IOException e) {
             throw new CatalogException("Cannot read " + uri + ": " + describe(e), e);
         }
@@ -116,7 +126,7 @@ final class Fetcher {
 
     /** Copies what {@code uri} holds into {@code target}, at most {@code limit} bytes. */
     void copy(URI uri, Path target, long limit) throws CatalogException {
-        try (InputStream in = open(uri); var out = Files.newOutputStream(target)) {
+        try (InputStream in = open(uri).body(); var out = Files.newOutputStream(target)) {
             byte[] buffer = new byte[64 * 1024];
             long total = 0;
             int n;
@@ -132,24 +142,71 @@ final class Fetcher {
         }
     }
 
-    private InputStream open(URI uri) throws IOException {
+    /** An open body and the URL that answered with it. */
+    private record Opened(InputStream body, URI from) {
+    }
+
+    /** Opens {@code uri}, following redirects. */
+    private Opened open(URI uri) throws IOException {
         if ("file".equalsIgnoreCase(uri.getScheme())) {
             Path path = Paths.get(uri);
-            return Files.newInputStream(path);
+            return new Opened(Files.newInputStream(path), uri);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build();
-        HttpResponse<InputStream> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (response.statusCode() != 200) {
+        URI at = uri;
+        for (int redirects = 0; ; redirects++) {
+            HttpRequest request = HttpRequest.newBuilder(at).timeout(REQUEST_TIMEOUT).GET().build();
+            HttpResponse<InputStream> response;
+            try {
+                response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            int status = response.statusCode();
+            if (status == 200) {
+                return new Opened(response.body(), at);
+            }
             response.body().close();
-            throw new IOException("the server answered HTTP " + response.statusCode());
+            if (!isRedirect(status)) {
+                throw new IOException("the server answered HTTP " + status + (at.equals(uri) ? "" : " at " + at));
+            }
+            if (redirects == MAX_REDIRECTS) {
+                throw new IOException("more than " + MAX_REDIRECTS + " redirects (the last to " + at + ")");
+            }
+            at = redirectTarget(at, response.headers().firstValue("Location").orElse(null));
         }
-        return response.body();
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /**
+     * Where a redirect from {@code from} leads: {@code location} resolved against it, and refused (an
+     * {@link IOException} naming both) unless it is https, or http to loopback from http, as a catalog URL must be.
+     */
+    static URI redirectTarget(URI from, String location) throws IOException {
+        if (location == null || location.isBlank()) {
+            throw new IOException("a redirect from " + from + " without a Location");
+        }
+        URI to;
+        try {
+            to = from.resolve(new URI(location.strip()));
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            throw new IOException("a redirect from " + from + " to an invalid URL '" + location + "'", e);
+        }
+        String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new IOException("a redirect from " + from + " to " + to + ", which is not an https: URL; refused");
+        }
+        if (scheme.equals("http") && "https".equalsIgnoreCase(from.getScheme())) {
+            throw new IOException("a redirect from " + from + " down to plain http (" + to + "); refused");
+        }
+        try {
+            return check(to.toString());
+        } catch (CatalogException refused) {
+            throw new IOException("a redirect from " + from + " to a URL a catalog may not use: " + refused.getMessage());
+        }
     }
 
     private static String describe(IOException e) {

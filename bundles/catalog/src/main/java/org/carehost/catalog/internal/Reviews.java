@@ -81,7 +81,36 @@ final class Reviews {
         if (review.length() > MAX_TEXT) {
             throw new CatalogException("A review has at most " + MAX_TEXT + " characters; this one has " + review.length() + ".");
         }
+        for (int i = 0; i < review.length(); i++) {
+            char c = review.charAt(i);
+            if (Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r') {
+                throw new CatalogException("A review is text: it holds the control character U+"
+                        + String.format("%04X", (int) c) + " at position " + (i + 1) + "; take it out.");
+            }
+        }
+        if (plugin.length() > 200 || version.length() > 100 || author.length() > 200 || tenant.length() > 64) {
+            throw new CatalogException("Not stored: a review is kept for plugin names up to 200 characters, versions up "
+                    + "to 100 and author names up to 200 (" + plugin + " " + version + " by " + author + ").");
+        }
         Instant now = clock.instant();
+        try {
+            replace(tenant, plugin, version, rating, review, author, now);
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw new CatalogException("The review was not stored: " + e.getMessage(), e);
+            }
+            // the same author's review of the same version stored at the same moment: this one replaces it
+            try {
+                replace(tenant, plugin, version, rating, review, author, now);
+            } catch (SQLException again) {
+                throw new CatalogException("The review was not stored: " + again.getMessage(), again);
+            }
+        }
+        return new Review(tenant, plugin, version, rating, review, author, now);
+    }
+
+    private void replace(String tenant, String plugin, String version, int rating, String review, String author,
+            Instant now) throws SQLException {
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement delete = connection.prepareStatement(
@@ -108,9 +137,6 @@ final class Reviews {
             } finally {
                 connection.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw new CatalogException("The review was not stored: " + e.getMessage(), e);
         }
-        return new Review(tenant, plugin, version, rating, review, author, now);
     }
 }

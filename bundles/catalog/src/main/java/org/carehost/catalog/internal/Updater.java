@@ -1,12 +1,9 @@
 package org.carehost.catalog.internal;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.carehost.catalog.CatalogException;
 import org.carehost.plugins.PluginArtifact;
@@ -24,7 +21,9 @@ import org.osgi.resource.Resource;
  * (which refreshes its wiring and reports an activate that throws). New dependencies the version needs are installed
  * first, all or nothing. When the update fails, the previous version is put back from the jar it ran (kept in the
  * artifact folder, or the file a shell install named) and the new dependencies are uninstalled again. A plugin from
- * the deploy folder belongs to its file and is refused; a lower version needs {@code allowDowngrade}.
+ * the deploy folder belongs to its file and is refused; a lower version needs {@code allowDowngrade}. The update is
+ * the plugin manager's, the same as {@code plugin:update}'s, so it drains the plugin's calls and holds calls to its
+ * services across the switch. The caller holds the artifacts' lock.
  */
 final class Updater {
 
@@ -74,6 +73,8 @@ final class Updater {
             throw new CatalogException("Not updated: a new dependency of " + target.id() + " failed. " + e.getMessage(), e);
         }
         try {
+            // the plugin manager's update, as plugin:update: its calls in flight drain on the old code, and calls to
+            // its services are held until the new version offers them (PluginCalls)
             plugins.update(current.symbolicName(), jar.toString());
         } catch (PluginException failed) {
             String rollback = rollBack(current, previous, added);
@@ -81,6 +82,10 @@ final class Updater {
                     failed.getMessage() + " " + rollback);
             throw new CatalogException("Update of " + current.symbolicName() + " to " + target.version() + " failed: "
                     + failed.getMessage() + " " + rollback, failed);
+        }
+        artifacts.running(jar);
+        for (PluginArtifact dependency : dependencies) {
+            artifacts.running(dependency.file());
         }
         audit.record(AuditAction.UPDATE, "catalog.update", "Plugin", target.id(), AuditOutcome.SUCCESS,
                 "from " + from);
@@ -121,16 +126,9 @@ final class Updater {
     /** The jar the running version came from: a failed update is rolled back to exactly these bytes. */
     private Path previousArtifact(PluginInfo current) throws CatalogException {
         if (current.origin() == PluginOrigin.CATALOG) {
-            String prefix = current.symbolicName().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
-                    + Version.parseVersion(current.version()) + "-";
-            try (Stream<Path> files = Files.list(artifacts.folder())) {
-                Path found = files.filter(f -> f.getFileName().toString().startsWith(prefix))
-                        .max(Comparator.comparing(Updater::modified)).orElse(null);
-                if (found != null) {
-                    return found;
-                }
-            } catch (IOException e) {
-                // reported below
+            Path found = artifacts.runningJar(current.symbolicName(), current.version());
+            if (found != null) {
+                return found;
             }
         } else if (current.location().startsWith("file:")) {
             try {
@@ -145,13 +143,5 @@ final class Updater {
         throw new CatalogException("Not updated: the jar " + current.symbolicName() + " " + current.version()
                 + " runs from is not kept, so a failed update could not be rolled back. Uninstall it and install it "
                 + "from the catalog (catalog:install), which keeps its jar.");
-    }
-
-    private static long modified(Path file) {
-        try {
-            return Files.getLastModifiedTime(file).toMillis();
-        } catch (IOException e) {
-            return 0;
-        }
     }
 }

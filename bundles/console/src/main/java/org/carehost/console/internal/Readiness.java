@@ -19,7 +19,8 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * Whether the container is ready for a script's first command, decided from state: the framework has reached its
  * beginning start level and every installed bundle's, every container bundle ({@link ContainerBundles}) is active, and every
  * container component that has a configuration is satisfied (its commands registered, the store migrated, the
- * security manager and the audit trail up). {@link #await} re-checks at each framework, bundle and service event
+ * security manager and the audit trail up), and every configuration file in {@code etc/} has reached the components
+ * that take it ({@link WatchedConfigurations}). {@link #await} re-checks at each framework, bundle and service event
  * and returns what is still missing when the bound passes, so that the script can say so.
  */
 final class Readiness {
@@ -33,7 +34,10 @@ final class Readiness {
         this.context = context;
         this.components = components;
         this.containerBundles = new ContainerBundles(context);
+        this.configurations = new WatchedConfigurations(context, components, containerBundles);
     }
+
+    private final WatchedConfigurations configurations;
 
     /** Waits until ready or the bound passes; returns what is not ready (empty when ready). */
     List<String> await(Duration bound) throws InterruptedException {
@@ -43,6 +47,9 @@ final class Readiness {
         context.addFrameworkListener(frameworkListener);
         context.addServiceListener(serviceListener);
         context.addBundleListener(bundleListener);
+        // a configuration file applied (WatchedConfigurations) is a change too, even when no service follows from it
+        org.osgi.framework.ServiceRegistration<org.osgi.service.cm.ConfigurationListener> configurationListener =
+                context.registerService(org.osgi.service.cm.ConfigurationListener.class, event -> wake(), null);
         try {
             long deadline = System.nanoTime() + bound.toNanos();
             List<String> missing = missing(false);
@@ -61,6 +68,7 @@ final class Readiness {
             context.removeFrameworkListener(frameworkListener);
             context.removeServiceListener(serviceListener);
             context.removeBundleListener(bundleListener);
+            configurationListener.unregister();
         }
     }
 
@@ -121,6 +129,7 @@ final class Readiness {
                 }
             }
         }
+        missing.addAll(configurations.missing());
         return missing;
     }
 }

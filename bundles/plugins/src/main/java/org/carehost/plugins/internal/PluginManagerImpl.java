@@ -184,6 +184,10 @@ public final class PluginManagerImpl implements PluginManager {
         Bundle bundle = bundles.find(plugin);
         try {
             if (pathOrUrl == null || pathOrUrl.isBlank()) {
+                String noOwnLocation = noOwnLocation(bundle);
+                if (noOwnLocation != null) {
+                    throw new PluginException(noOwnLocation);
+                }
                 Path own = PluginBundles.pathOf(bundle.getLocation());
                 if (own != null) {
                     String problem = BundleFileCheck.problem(own);
@@ -226,6 +230,26 @@ public final class PluginManagerImpl implements PluginManager {
             }
         }
         return info(bundle);
+    }
+
+    /**
+     * Why a plugin cannot be updated from its own location, or null when it can: a catalog's and an upload's
+     * locations name where the jar came from, not a URL the framework can read again.
+     */
+    private String noOwnLocation(Bundle bundle) {
+        String location = bundle.getLocation();
+        if (location.startsWith(PluginOrigin.CATALOG_LOCATION_PREFIX)) {
+            return "Plugin " + name(bundle) + " was installed from a catalog (" + location + "), which is not a file "
+                    + "to read again: catalog:update " + bundle.getSymbolicName() + " moves it to the newest version "
+                    + "the catalogs offer (catalog:outdated lists them), or plugin:update " + bundle.getSymbolicName()
+                    + " <jar> updates it from a file. Nothing was changed.";
+        }
+        if (location.startsWith(PluginOrigin.UPLOAD_LOCATION_PREFIX)) {
+            return "Plugin " + name(bundle) + " was uploaded (" + location + "), which is not a file to read again: "
+                    + "upload the new jar (POST /api/v1/plugins), or plugin:update " + bundle.getSymbolicName()
+                    + " <jar> updates it from a file. Nothing was changed.";
+        }
+        return null;
     }
 
     @Override

@@ -220,9 +220,12 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
             }
             S object = reference == null ? null : handover.object(reference);
             if (object == null) {
-                if (handover.changing(plugin) && plugin.getState() != Bundle.ACTIVE
-                        && (reference == null || reference.getBundle() == null) && System.nanoTime() < until) {
-                    continue; // unregistered by an update since: wait (on the monitor) for the new version
+                if (handover.changing(plugin) && plugin.getState() != Bundle.ACTIVE && System.nanoTime() < until) {
+                    // Unregistered by an update since, or being unregistered now: its UNREGISTERING event releases
+                    // the object before the framework clears the reference's bundle, so a call looking in between
+                    // finds no object for a reference that still seems registered. Wait (on the monitor) for the
+                    // new version either way.
+                    continue;
                 }
                 refusedUnrun(plugin, name);
                 throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it no "
