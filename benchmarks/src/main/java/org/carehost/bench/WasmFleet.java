@@ -33,17 +33,18 @@ public final class WasmFleet {
         int plugins = 100;
         int starts = 2;
         boolean noCache = false;
+        Path jar = Paths.get("").toAbsolutePath().resolve("target/carehost.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--plugins": plugins = Integer.parseInt(args[++i]); break;
                 case "--starts": starts = Integer.parseInt(args[++i]); break;
                 case "--no-cache": noCache = true; break;
+                case "--jar": jar = Paths.get(args[++i]).toAbsolutePath(); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]
-                        + ": --plugins N, --starts N, --no-cache");
+                        + ": --plugins N, --starts N, --no-cache, --jar carehost.jar (another build, side by side)");
             }
         }
         Path root = Paths.get("").toAbsolutePath();
-        Path jar = root.resolve("target/carehost.jar");
         Path module = root.resolve("integration-tests/wasm/extism/code.wasm");
         Path home = Files.createDirectories(root.resolve("benchmarks/target/fleet-" + System.nanoTime()));
         Path deploy = Files.createDirectories(home.resolve("deploy"));
@@ -53,8 +54,8 @@ public final class WasmFleet {
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc/org.carehost.wasm.cfg"), noCache
                 ? "keepCompiledModules=false\ncompiledModulesMemoryMiB=0\ninstances=1\n" : "instances=1\n");
-        System.out.printf(Locale.ROOT, "%d copies of code.wasm (1.8 MB), %s, load average %.1f%n", plugins,
-                noCache ? "no compile cache" : "compile cache on", loadAverage());
+        System.out.printf(Locale.ROOT, "%d copies of code.wasm (1.8 MB), %s, %s, load average %.1f%n", plugins,
+                noCache ? "no compile cache" : "compile cache on", jar, loadAverage());
         for (int start = 1; start <= starts; start++) {
             start(jar, home, plugins, start);
         }

@@ -42,6 +42,16 @@ final class PluginLimitsImpl implements PluginLimits {
     }
 
     @Override
+    public java.util.OptionalInt wasmMemoryPages(Bundle plugin) {
+        return limits().wasmMemoryPages(String.valueOf(plugin.getSymbolicName()));
+    }
+
+    @Override
+    public java.util.OptionalInt wasmInstances(Bundle plugin) {
+        return limits().wasmInstances(String.valueOf(plugin.getSymbolicName()));
+    }
+
+    @Override
     public void quarantine(Bundle plugin, String because) {
         quarantine.quarantineBecause(plugin, because);
     }

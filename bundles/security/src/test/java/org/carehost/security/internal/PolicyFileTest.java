@@ -98,6 +98,20 @@ class PolicyFileTest {
     }
 
     @Test
+    void webAssemblyMemoryAndInstancesAreParsedPerPlugin() throws Exception {
+        CallLimits limits = PolicyFile.parse(List.of("wasm-memory-pages plugin org.example.wasm 8",
+                "wasm-instances plugin org.example.wasm 1"), "policy").calls();
+        assertEquals(java.util.OptionalInt.of(8), limits.wasmMemoryPages("org.example.wasm"));
+        assertEquals(java.util.OptionalInt.of(1), limits.wasmInstances("org.example.wasm"));
+        assertEquals(java.util.OptionalInt.empty(), limits.wasmMemoryPages("other"), "the container's default applies");
+        assertEquals(java.util.OptionalInt.empty(), limits.wasmInstances("other"));
+        assertMessageHas("write 'wasm-memory-pages plugin <symbolic-name> <pages>'", "wasm-memory-pages default 8");
+        assertMessageHas("is not from 1 to 65536", "wasm-memory-pages plugin a 0");
+        assertMessageHas("is not from 1 to 64", "wasm-instances plugin a 65");
+        assertMessageHas("is not a whole number", "wasm-instances plugin a many");
+    }
+
+    @Test
     void revokingAnAmbientPermissionTakesItsScopesAlong(@TempDir Path dir) throws Exception {
         PolicyFile file = new PolicyFile(dir.resolve("policy"));
         Files.write(file.path(), List.of("grant plugin a read:patients use:network lab:443 listen:80 use:files /srv"));
