@@ -91,6 +91,11 @@ public final class WasmFleet {
             long rssKiB = rss(process.pid());
             System.out.printf(Locale.ROOT, "  start %d: first command answered after %.1f s; all %d warm after %.1f s; "
                     + "RSS %.0f MiB%n", start, (answered - began) / 1e9, plugins, (ready - began) / 1e9, rssKiB / 1024.0);
+            // What stays once garbage is collected: the resident set after a full GC (G1 gives back free heap then),
+            // the heap in use and the class metadata (compiled modules are classes)
+            String heap = jcmd(process.pid(), "GC.run") + jcmd(process.pid(), "GC.heap_info");
+            System.out.printf(Locale.ROOT, "           after a full GC: RSS %.0f MiB; heap used %s; metaspace used %s%n",
+                    rss(process.pid()) / 1024.0, used(heap, "heap"), used(heap, "Metaspace"));
             stdin.write("exit\n".getBytes(Charset.defaultCharset()));
             stdin.flush();
         } finally {
@@ -109,6 +114,22 @@ public final class WasmFleet {
             }
         }
         return -1;
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        Path jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
+                .start();
+        String out = new String(process.getInputStream().readAllBytes(), Charset.defaultCharset());
+        process.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** "used 12345K" of the first line of jcmd's GC.heap_info naming {@code what}, in MiB. */
+    private static String used(String heapInfo, String what) {
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("(?m)^\\s*\\S*\\s*" + what
+                + ".*?used (\\d+)K").matcher(heapInfo);
+        return used.find() ? String.format(Locale.ROOT, "%.0f MiB", Long.parseLong(used.group(1)) / 1024.0) : "?";
     }
 
     private static long rss(long pid) throws Exception {
