@@ -31,6 +31,16 @@ public interface PluginLimits {
     long pluginDataBytes(String symbolicName);
 
     /**
+     * The policy's own deadline for the plugin ({@code deadline plugin <symbolic-name> <ms>}), for calls of every kind;
+     * empty when the policy names none (unlike {@link #deadline}, which falls back on the kind's default).
+     *
+     * @since 1.5
+     */
+    default Optional<Duration> pluginDeadline(Bundle plugin) {
+        return Optional.empty();
+    }
+
+    /**
      * The policy's cap on the linear memory of each instance of a WebAssembly plugin, in 64 KiB pages
      * ({@code wasm-memory-pages plugin <symbolic-name> <pages>}); empty when the policy names none. It lowers the
      * container's setting and the plugin's own header, never raises them.

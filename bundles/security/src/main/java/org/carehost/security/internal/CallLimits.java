@@ -52,6 +52,11 @@ record CallLimits(Map<String, Long> kindDeadlines, Map<String, Long> pluginDeadl
         return kindDeadlines.getOrDefault(kind, DEFAULT_DEADLINES.getOrDefault(kind, 5000L));
     }
 
+    /** The policy's {@code deadline plugin <name> <ms>} for the plugin, if it has one. */
+    Optional<Long> pluginDeadlineMillis(String symbolicName) {
+        return Optional.ofNullable(pluginDeadlines.get(symbolicName));
+    }
+
     long overruns(String symbolicName) {
         return overruns.getOrDefault(symbolicName, defaultOverruns);
     }

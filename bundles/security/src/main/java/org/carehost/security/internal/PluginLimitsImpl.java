@@ -27,6 +27,11 @@ final class PluginLimitsImpl implements PluginLimits {
     }
 
     @Override
+    public Optional<Duration> pluginDeadline(Bundle plugin) {
+        return limits().pluginDeadlineMillis(String.valueOf(plugin.getSymbolicName())).map(Duration::ofMillis);
+    }
+
+    @Override
     public long overrunsBeforeQuarantine(Bundle plugin) {
         return limits().overruns(String.valueOf(plugin.getSymbolicName()));
     }

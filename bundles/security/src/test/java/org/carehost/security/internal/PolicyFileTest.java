@@ -83,6 +83,8 @@ class PolicyFileTest {
         assertEquals(500, limits.deadlineMillis("other", "validator"));
         assertEquals(9000, limits.deadlineMillis("org.example.slow", "validator"));
         assertEquals(10_000, limits.deadlineMillis("other", "notifier"), "the default of its kind");
+        assertEquals(java.util.Optional.of(9000L), limits.pluginDeadlineMillis("org.example.slow"));
+        assertEquals(java.util.Optional.empty(), limits.pluginDeadlineMillis("other"), "no entry of its own");
         assertEquals(5, limits.overruns("other"));
         assertEquals(1, limits.overruns("org.example.slow"));
         assertEquals(java.util.Optional.of(true), limits.failOpen("org.example.v", "t1"));

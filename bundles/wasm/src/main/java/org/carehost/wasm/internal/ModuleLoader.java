@@ -94,7 +94,7 @@ final class ModuleLoader {
                 config.compile() ? compiled.machines() : null,
                 extismConfig(bundle, descriptor), hosts, services, log);
         return new WasmPlugin(bundle, descriptor, limits, functionExports(module), factory, timers, failures,
-                () -> policy.deadline(bundle, "wasm").toMillis());
+                () -> policy.pluginDeadline(bundle).map(java.time.Duration::toMillis).orElse(0L));
     }
 
     /** Parsed modules alive now (for the tests). */

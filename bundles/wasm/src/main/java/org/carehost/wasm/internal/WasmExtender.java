@@ -214,6 +214,23 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
         swapped();
         // The kind's service (a Validator, say) is registered once the module's first instance is made (compiled), so
         // that the host's first call to it does not spend its deadline on the compiler.
+        try {
+            warm(bundle, result, log);
+        } catch (java.util.concurrent.RejectedExecutionException deactivating) {
+            // this extender is being deactivated (its configuration changed) while the framework delivers an event:
+            // its successor tracks the bundle
+            tracked.remove(bundle.getBundleId(), result);
+            close(result);
+            return null;
+        }
+        logger.info("WebAssembly plugin {} {} running: {}", bundle.getSymbolicName(), bundle.getVersion(),
+                result.modules.stream().map(m -> m.descriptor().path() + " (" + m.descriptor().kind().id() + ", "
+                        + m.limits() + ")").toList());
+        return result;
+    }
+
+    /** Makes each module's first instance on the warming threads, then registers its kind's service. */
+    private void warm(Bundle bundle, Tracked result, Logger log) {
         result.modules.forEach(module -> warmer.execute(() -> {
             module.warm();
             synchronized (result) {
@@ -226,10 +243,6 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
                 }
             }
         }));
-        logger.info("WebAssembly plugin {} {} running: {}", bundle.getSymbolicName(), bundle.getVersion(),
-                result.modules.stream().map(m -> m.descriptor().path() + " (" + m.descriptor().kind().id() + ", "
-                        + m.limits() + ")").toList());
-        return result;
     }
 
     @Override
