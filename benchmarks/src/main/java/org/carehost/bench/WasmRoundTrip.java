@@ -110,7 +110,7 @@ public final class WasmRoundTrip {
         int seen = out.count(answer);
         stdin.write((command + "\n").getBytes(Charset.defaultCharset()));
         stdin.flush();
-        out.awaitNth(answer, seen + 1, Duration.ofMinutes(3), "the answer to " + command);
+        out.awaitNth(answer, seen + 1, Duration.ofMinutes(10), "the answer to " + command); // the first waits for the start
         List<String> lines = out.all().stream().filter(answer).toList();
         return lines.get(seen);
     }
