@@ -33,17 +33,18 @@ public final class WasmFleet {
         int plugins = 100;
         int starts = 2;
         boolean noCache = false;
+        Path jar = Paths.get("").toAbsolutePath().resolve("target/carehost.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--plugins": plugins = Integer.parseInt(args[++i]); break;
                 case "--starts": starts = Integer.parseInt(args[++i]); break;
                 case "--no-cache": noCache = true; break;
+                case "--jar": jar = Paths.get(args[++i]).toAbsolutePath(); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]
-                        + ": --plugins N, --starts N, --no-cache");
+                        + ": --plugins N, --starts N, --no-cache, --jar carehost.jar (another build, side by side)");
             }
         }
         Path root = Paths.get("").toAbsolutePath();
-        Path jar = root.resolve("target/carehost.jar");
         Path module = root.resolve("integration-tests/wasm/extism/code.wasm");
         Path home = Files.createDirectories(root.resolve("benchmarks/target/fleet-" + System.nanoTime()));
         Path deploy = Files.createDirectories(home.resolve("deploy"));
@@ -53,8 +54,8 @@ public final class WasmFleet {
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc/org.carehost.wasm.cfg"), noCache
                 ? "keepCompiledModules=false\ncompiledModulesMemoryMiB=0\ninstances=1\n" : "instances=1\n");
-        System.out.printf(Locale.ROOT, "%d copies of code.wasm (1.8 MB), %s, load average %.1f%n", plugins,
-                noCache ? "no compile cache" : "compile cache on", loadAverage());
+        System.out.printf(Locale.ROOT, "%d copies of code.wasm (1.8 MB), %s, %s, load average %.1f%n", plugins,
+                noCache ? "no compile cache" : "compile cache on", jar, loadAverage());
         for (int start = 1; start <= starts; start++) {
             start(jar, home, plugins, start);
         }
@@ -90,6 +91,11 @@ public final class WasmFleet {
             long rssKiB = rss(process.pid());
             System.out.printf(Locale.ROOT, "  start %d: first command answered after %.1f s; all %d warm after %.1f s; "
                     + "RSS %.0f MiB%n", start, (answered - began) / 1e9, plugins, (ready - began) / 1e9, rssKiB / 1024.0);
+            // What stays once garbage is collected: the resident set after a full GC (G1 gives back free heap then),
+            // the heap in use and the class metadata (compiled modules are classes)
+            String heap = jcmd(process.pid(), "GC.run") + jcmd(process.pid(), "GC.heap_info");
+            System.out.printf(Locale.ROOT, "           after a full GC: RSS %.0f MiB; heap used %s; metaspace used %s%n",
+                    rss(process.pid()) / 1024.0, used(heap, "heap"), used(heap, "Metaspace"));
             stdin.write("exit\n".getBytes(Charset.defaultCharset()));
             stdin.flush();
         } finally {
@@ -108,6 +114,22 @@ public final class WasmFleet {
             }
         }
         return -1;
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        Path jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
+                .start();
+        String out = new String(process.getInputStream().readAllBytes(), Charset.defaultCharset());
+        process.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** "used 12345K" of the first line of jcmd's GC.heap_info naming {@code what}, in MiB. */
+    private static String used(String heapInfo, String what) {
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("(?m)^\\s*\\S*\\s*" + what
+                + ".*?used (\\d+)K").matcher(heapInfo);
+        return used.find() ? String.format(Locale.ROOT, "%.0f MiB", Long.parseLong(used.group(1)) / 1024.0) : "?";
     }
 
     private static long rss(long pid) throws Exception {

@@ -26,7 +26,7 @@ import java.util.function.Predicate;
  * {@code mvn install -DskipTests}:
  *
  * <pre>
- * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.carehost.bench.WasmRoundTrip [rounds]
+ * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.carehost.bench.WasmRoundTrip [rounds [carehost.jar]]
  * </pre>
  */
 public final class WasmRoundTrip {
@@ -39,7 +39,8 @@ public final class WasmRoundTrip {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         Path root = Paths.get("").toAbsolutePath();
-        Path jar = root.resolve("target/carehost.jar");
+        // a second argument names another build of carehost.jar, to compare two builds one after the other
+        Path jar = args.length > 1 ? Paths.get(args[1]).toAbsolutePath() : root.resolve("target/carehost.jar");
         Path module = root.resolve("integration-tests/wasm/target/wasm/roundtrip.wasm");
         Path reader = root.resolve("benchmarks/target/carehost-fixture-roundtrip-reader.jar");
         for (Path needed : List.of(jar, module, reader)) {
@@ -109,7 +110,7 @@ public final class WasmRoundTrip {
         int seen = out.count(answer);
         stdin.write((command + "\n").getBytes(Charset.defaultCharset()));
         stdin.flush();
-        out.awaitNth(answer, seen + 1, Duration.ofMinutes(3), "the answer to " + command);
+        out.awaitNth(answer, seen + 1, Duration.ofMinutes(10), "the answer to " + command); // the first waits for the start
         List<String> lines = out.all().stream().filter(answer).toList();
         return lines.get(seen);
     }

@@ -38,6 +38,12 @@ final class WasmBench {
 
     /** An instance compiled through {@code cache} (the extender shares one), or interpreted when it is null. */
     static WasmInstance instance(byte[] module, int initialPages, CompiledModules cache, long deadlineMillis) {
+        return instance(com.dylibso.chicory.wasm.Parser.parse(module), initialPages, cache, deadlineMillis);
+    }
+
+    /** An instance of a module already parsed (the extender parses a module once and shares it). */
+    static WasmInstance instance(com.dylibso.chicory.wasm.WasmModule module, int initialPages, CompiledModules cache,
+            long deadlineMillis) {
         return new InstanceFactory(module, initialPages, limits(deadlineMillis), cache == null ? null : cache.machines(),
                 Map.of(), new String[0], null, silent()).create();
     }

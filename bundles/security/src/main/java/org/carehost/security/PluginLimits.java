@@ -30,6 +30,37 @@ public interface PluginLimits {
     /** Bytes of plugin data the plugin may keep per tenant. */
     long pluginDataBytes(String symbolicName);
 
+    /**
+     * The policy's own deadline for the plugin ({@code deadline plugin <symbolic-name> <ms>}), for calls of every kind;
+     * empty when the policy names none (unlike {@link #deadline}, which falls back on the kind's default).
+     *
+     * @since 1.5
+     */
+    default Optional<Duration> pluginDeadline(Bundle plugin) {
+        return Optional.empty();
+    }
+
+    /**
+     * The policy's cap on the linear memory of each instance of a WebAssembly plugin, in 64 KiB pages
+     * ({@code wasm-memory-pages plugin <symbolic-name> <pages>}); empty when the policy names none. It lowers the
+     * container's setting and the plugin's own header, never raises them.
+     *
+     * @since 1.5
+     */
+    default java.util.OptionalInt wasmMemoryPages(Bundle plugin) {
+        return java.util.OptionalInt.empty();
+    }
+
+    /**
+     * The policy's cap on a WebAssembly plugin's instances ({@code wasm-instances plugin <symbolic-name> <n>}); empty
+     * when the policy names none. It lowers the container's setting and the plugin's own header, never raises them.
+     *
+     * @since 1.5
+     */
+    default java.util.OptionalInt wasmInstances(Bundle plugin) {
+        return java.util.OptionalInt.empty();
+    }
+
     /** Stops the plugin and keeps it stopped until an operator starts it; {@code because} says why, whole. */
     void quarantine(Bundle plugin, String because);
 

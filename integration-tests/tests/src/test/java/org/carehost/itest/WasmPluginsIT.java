@@ -75,7 +75,11 @@ public class WasmPluginsIT {
         Path policy = new java.io.File(deploy, "../" + deploy.getName() + "-etc/security/policy").toPath();
         java.nio.file.Files.createDirectories(policy.getParent());
         // The policy's deadline for one plugin, shorter than the module's own (extismsLoopForever... checks it).
-        java.nio.file.Files.writeString(policy, "mode development\ndeadline plugin org.carehost.fixture.wasm.policyloop 250\n");
+        // Memory pages and instances for two more (thePolicyCapsAModulesMemoryAndInstances).
+        java.nio.file.Files.writeString(policy, "mode development\ndeadline plugin org.carehost.fixture.wasm.policyloop 250\n"
+                + "wasm-memory-pages plugin org.carehost.fixture.wasm.policygrow 3\n"
+                + "wasm-instances plugin org.carehost.fixture.wasm.policygrow 1\n"
+                + "wasm-memory-pages plugin org.carehost.fixture.wasm.policysmall 1\n");
         return new Option[] {ContainerOptions.hostServices(deploy,
                 "jdbc:h2:mem:wasm-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"), ContainerOptions.wasm(),
             CoreOptions.systemProperty("carehost.wasm.tools").value(WasmJars.tools().toString())};
@@ -180,6 +184,28 @@ public class WasmPluginsIT {
         assertEquals("pages held when the host refused more", "4", call("grow", "grow", ""));
         String error = failingCall("grow", "grow_and_trap", "");
         assertTrue(error, error.contains("trapped"));
+        containerUnaffected();
+    }
+
+    /**
+     * The policy's 'wasm-memory-pages plugin' lowers a module's memory below the container's default (256 pages): it
+     * stops growing there, and a module that starts with more is refused, named by plugin:why. Its 'wasm-instances
+     * plugin' lowers the pool.
+     */
+    @Test
+    public void thePolicyCapsAModulesMemoryAndInstances() throws Exception {
+        deploy("policygrow", "grow", "", null);
+        assertEquals("pages held when the policy's cap refused more", "3", call("policygrow", "grow", ""));
+        String error = failingCall("policygrow", "grow_and_trap", "");
+        assertTrue(error, error.contains("trapped"));
+        String list = Shell.run(shell, "wasm:list");
+        assertTrue(list, list.lines().anyMatch(line -> line.contains("org.carehost.fixture.wasm.policygrow")
+                && line.contains("3 pages") && line.contains(" 1 instances")));
+        Bundle large = deploy("policysmall", "code", "", null); // Extism's code.wasm starts with 17 pages
+        Await.until("the plugin over the policy's memory stopped", 10_000, () -> large.getState() != Bundle.ACTIVE);
+        String why = Shell.run(shell, "plugin:why " + large.getBundleId());
+        assertTrue(why, why.contains("pages of memory, over its limit of 1")
+                && why.contains("wasm-memory-pages plugin org.carehost.fixture.wasm.policysmall 1"));
         containerUnaffected();
     }
 

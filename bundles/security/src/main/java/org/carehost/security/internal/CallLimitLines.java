@@ -12,11 +12,13 @@ import java.util.Map;
  * overruns default &lt;n&gt;                       overruns plugin &lt;symbolic-name&gt; &lt;n&gt;
  * validation plugin &lt;symbolic-name&gt; fail-open|fail-closed [tenant &lt;tenant&gt;]
  * plugin-data default &lt;KiB&gt;                   plugin-data plugin &lt;symbolic-name&gt; &lt;KiB&gt;
+ * wasm-memory-pages plugin &lt;symbolic-name&gt; &lt;pages&gt;   wasm-instances plugin &lt;symbolic-name&gt; &lt;n&gt;
  * </pre>
  */
 final class CallLimitLines {
 
-    static final List<String> ENTRIES = List.of("deadline", "overruns", "validation", "plugin-data");
+    static final List<String> ENTRIES = List.of("deadline", "overruns", "validation", "plugin-data",
+            "wasm-memory-pages", "wasm-instances");
 
     private final Map<String, Long> kindDeadlines = new HashMap<>(CallLimits.DEFAULT_DEADLINES);
     private final Map<String, Long> pluginDeadlines = new HashMap<>();
@@ -25,6 +27,8 @@ final class CallLimitLines {
     private final Map<String, Boolean> failOpen = new HashMap<>();
     private long defaultDataKb = CallLimits.DEFAULT_DATA_KB;
     private final Map<String, Long> dataKb = new HashMap<>();
+    private final Map<String, Long> wasmMemoryPages = new HashMap<>();
+    private final Map<String, Long> wasmInstances = new HashMap<>();
 
     /** Takes one of {@link #ENTRIES}; false when the line is none of them. */
     boolean accept(List<String> words, String where) throws PolicyException {
@@ -66,13 +70,30 @@ final class CallLimitLines {
                 }
                 failOpen.put(words.get(2) + (forTenant ? "@" + words.get(5) : ""), words.get(3).equals("fail-open"));
                 return true;
+            case "wasm-memory-pages":
+            case "wasm-instances":
+                boolean pages = words.get(0).equals("wasm-memory-pages");
+                long most = pages ? CallLimits.MAX_WASM_MEMORY_PAGES : CallLimits.MAX_WASM_INSTANCES;
+                if (words.size() != 4 || !words.get(1).equals("plugin")) {
+                    throw new PolicyException(where + "write '" + words.get(0) + " plugin <symbolic-name> <"
+                            + (pages ? "pages" : "n") + ">' (a WebAssembly plugin's " + (pages
+                            ? "linear memory per instance, in 64 KiB pages" : "instances") + ", from 1 to " + most
+                            + "; the defaults are in etc/org.carehost.wasm.cfg)");
+                }
+                long value = PolicyParser.count(words.get(3), where);
+                if (value < 1 || value > most) {
+                    throw new PolicyException(where + "'" + words.get(3) + "' is not from 1 to " + most);
+                }
+                (pages ? wasmMemoryPages : wasmInstances).put(words.get(2), value);
+                return true;
             default:
                 return false;
         }
     }
 
     CallLimits limits() {
-        return new CallLimits(kindDeadlines, pluginDeadlines, defaultOverruns, overruns, failOpen, defaultDataKb, dataKb);
+        return new CallLimits(kindDeadlines, pluginDeadlines, defaultOverruns, overruns, failOpen, defaultDataKb, dataKb,
+                wasmMemoryPages, wasmInstances);
     }
 
     /** From 1 ms to an hour: a deadline of zero would fail every call. */

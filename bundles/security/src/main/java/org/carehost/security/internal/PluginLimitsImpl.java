@@ -27,6 +27,11 @@ final class PluginLimitsImpl implements PluginLimits {
     }
 
     @Override
+    public Optional<Duration> pluginDeadline(Bundle plugin) {
+        return limits().pluginDeadlineMillis(String.valueOf(plugin.getSymbolicName())).map(Duration::ofMillis);
+    }
+
+    @Override
     public long overrunsBeforeQuarantine(Bundle plugin) {
         return limits().overruns(String.valueOf(plugin.getSymbolicName()));
     }
@@ -39,6 +44,16 @@ final class PluginLimitsImpl implements PluginLimits {
     @Override
     public long pluginDataBytes(String symbolicName) {
         return limits().dataBytes(symbolicName);
+    }
+
+    @Override
+    public java.util.OptionalInt wasmMemoryPages(Bundle plugin) {
+        return limits().wasmMemoryPages(String.valueOf(plugin.getSymbolicName()));
+    }
+
+    @Override
+    public java.util.OptionalInt wasmInstances(Bundle plugin) {
+        return limits().wasmInstances(String.valueOf(plugin.getSymbolicName()));
     }
 
     @Override

@@ -83,6 +83,8 @@ class PolicyFileTest {
         assertEquals(500, limits.deadlineMillis("other", "validator"));
         assertEquals(9000, limits.deadlineMillis("org.example.slow", "validator"));
         assertEquals(10_000, limits.deadlineMillis("other", "notifier"), "the default of its kind");
+        assertEquals(java.util.Optional.of(9000L), limits.pluginDeadlineMillis("org.example.slow"));
+        assertEquals(java.util.Optional.empty(), limits.pluginDeadlineMillis("other"), "no entry of its own");
         assertEquals(5, limits.overruns("other"));
         assertEquals(1, limits.overruns("org.example.slow"));
         assertEquals(java.util.Optional.of(true), limits.failOpen("org.example.v", "t1"));
@@ -95,6 +97,20 @@ class PolicyFileTest {
         assertMessageHas("not a deadline in milliseconds", "deadline validator 0");
         assertMessageHas("fail-open|fail-closed", "validation plugin a maybe");
         assertMessageHas("write 'plugin-data plugin", "plugin-data a 5");
+    }
+
+    @Test
+    void webAssemblyMemoryAndInstancesAreParsedPerPlugin() throws Exception {
+        CallLimits limits = PolicyFile.parse(List.of("wasm-memory-pages plugin org.example.wasm 8",
+                "wasm-instances plugin org.example.wasm 1"), "policy").calls();
+        assertEquals(java.util.OptionalInt.of(8), limits.wasmMemoryPages("org.example.wasm"));
+        assertEquals(java.util.OptionalInt.of(1), limits.wasmInstances("org.example.wasm"));
+        assertEquals(java.util.OptionalInt.empty(), limits.wasmMemoryPages("other"), "the container's default applies");
+        assertEquals(java.util.OptionalInt.empty(), limits.wasmInstances("other"));
+        assertMessageHas("write 'wasm-memory-pages plugin <symbolic-name> <pages>'", "wasm-memory-pages default 8");
+        assertMessageHas("is not from 1 to 65536", "wasm-memory-pages plugin a 0");
+        assertMessageHas("is not from 1 to 64", "wasm-instances plugin a 65");
+        assertMessageHas("is not a whole number", "wasm-instances plugin a many");
     }
 
     @Test

@@ -12,8 +12,10 @@ import java.util.function.Function;
 
 import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.CompiledModule;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.WasmModule;
 
 /**
  * Modules compiled to JVM bytecode, kept so that a module is compiled once, not once per instance: the Extism SDK
@@ -34,6 +36,8 @@ final class CompiledModules implements Cache {
     private final long memoryBytes;
     private final Map<String, byte[]> memory = new LinkedHashMap<>(16, 0.75f, true);
     private long held;
+    /** Loaded classes per module digest, while any plugin uses them. */
+    private final SharedByKey<Function<Instance, Machine>> loaded = new SharedByKey<>();
 
     /**
      * @param folder where compiled modules are kept across restarts, or null for memory only
@@ -47,20 +51,49 @@ final class CompiledModules implements Cache {
     }
 
     /**
-     * Chicory's machine factory for an instance, compiled through this cache. A kept entry Chicory cannot load (a
-     * truncated or foreign file) is dropped and the module compiled again.
+     * Chicory's machine factory for the instances of one plugin. A module's compiled classes are loaded once per
+     * digest and shared by every instance of every plugin running that module (its own module and the Extism kernel
+     * each instance links); the factory returned holds on to the class sets it has used, so they stay loaded while the
+     * plugin runs and can be unloaded after. Classes are compiled through this cache: a kept entry Chicory cannot load
+     * (a truncated or foreign file) is dropped and the module compiled again.
      */
     Function<Instance, Machine> machines() {
+        java.util.Set<Function<Instance, Machine>> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
         return instance -> {
-            try {
-                return MachineFactoryCompiler.builder(instance.module()).withCache(this).compile().apply(instance);
-            } catch (RuntimeException unusable) {
-                if (!forget(instance.module().digest())) {
-                    throw unusable;
-                }
-                return MachineFactoryCompiler.builder(instance.module()).withCache(this).compile().apply(instance);
-            }
+            Function<Instance, Machine> classes = classes(instance.module());
+            used.add(classes);
+            return classes.apply(instance);
         };
+    }
+
+    /** Compiled class sets alive now, one per module digest (for the tests). */
+    int classSets() {
+        return loaded.alive();
+    }
+
+    private Function<Instance, Machine> classes(WasmModule module) {
+        String key = module.digest();
+        return key == null ? load(module) : loaded.get(key, () -> load(module));
+    }
+
+    /**
+     * The module's classes, compiled or read from this cache, as a factory of machines for any instance of a module
+     * with the same digest (Chicory's own factory would take only instances of the very {@link WasmModule} object it
+     * was compiled from; the classes depend on the module's bytes alone).
+     */
+    private Function<Instance, Machine> load(WasmModule module) {
+        try {
+            return unwrapped(MachineFactoryCompiler.builder(module).withCache(this).compile());
+        } catch (RuntimeException | LinkageError unusable) {
+            if (!forget(module.digest())) {
+                throw unusable;
+            }
+            return unwrapped(MachineFactoryCompiler.builder(module).withCache(this).compile());
+        }
+    }
+
+    private static Function<Instance, Machine> unwrapped(Function<Instance, Machine> factory) {
+        return factory instanceof CompiledModule compiled ? compiled.machineFactory() : factory;
     }
 
     /** Drops what is kept under {@code key}; true if anything was. */

@@ -4,14 +4,16 @@ import java.io.OutputStream;
 import java.util.Map;
 
 import org.extism.sdk.chicory.Manifest;
-import org.extism.sdk.chicory.ManifestWasm;
+import org.extism.sdk.chicory.ParsedModuleLinker;
 import org.extism.sdk.chicory.Plugin;
 import org.osgi.service.log.Logger;
 
 import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasm.WasmModule;
 
 /**
- * Makes instances of one module with the Extism Chicory SDK: the module's own bytes, WASI with no preopened folder,
+ * Makes instances of one module with the Extism Chicory SDK: the module parsed once and shared
+ * ({@link ParsedModuleLinker}), WASI with no preopened folder,
  * no sockets, no environment and no arguments (standard output and error go to the plugin's log), the memory cap,
  * the Extism config, Extism's HTTP function only for hosts named when the plugin holds {@code use:network}, and a
  * fresh set of {@code carehost} host functions for each instance (the SDK binds host functions to the instance they
@@ -19,7 +21,7 @@ import com.dylibso.chicory.wasi.WasiOptions;
  */
 final class InstanceFactory {
 
-    private final byte[] module;
+    private final WasmModule module;
     private final int initialPages;
     private final Limits limits;
     private final java.util.function.Function<com.dylibso.chicory.runtime.Instance, com.dylibso.chicory.runtime.Machine> machines;
@@ -32,7 +34,7 @@ final class InstanceFactory {
      * @param machines Chicory's compiled machines through the container's {@link CompiledModules}, or null to
      *        interpret the module
      */
-    InstanceFactory(byte[] module, int initialPages, Limits limits,
+    InstanceFactory(WasmModule module, int initialPages, Limits limits,
             java.util.function.Function<com.dylibso.chicory.runtime.Instance, com.dylibso.chicory.runtime.Machine> machines,
             Map<String, String> config, String[] allowedHosts, PluginServices services, Logger log) {
         this.module = module;
@@ -62,11 +64,8 @@ final class InstanceFactory {
             // module is interpreted, the factory set or not)
             options.withAoT(true).withMachineFactory(machines);
         }
-        Manifest manifest = Manifest.ofWasms(ManifestWasm.fromBytes(module).build()).withOptions(options).build();
-        Plugin plugin = Plugin.ofManifest(manifest)
-                .withHostFunctions(new CarehostFunctions(services, slot, limits, log, config).all())
-                .withLogger(new ChicoryLog(log))
-                .build();
+        Plugin plugin = ParsedModuleLinker.link(module, options,
+                new CarehostFunctions(services, slot, limits, log, config).all(), new ChicoryLog(log));
         return new WasmInstance(plugin, slot);
     }
 

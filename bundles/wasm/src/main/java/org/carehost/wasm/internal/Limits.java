@@ -6,7 +6,8 @@ import java.util.Map;
  * What one WebAssembly plugin may use: linear memory (64 KiB pages), time per call, instances (each caller gets an
  * instance of its own, so concurrent calls never share memory), input and output bytes per call, and how many calls
  * in a row may fail before the plugin is quarantined. The container's settings ({@link WasmConfig}) are the defaults
- * and the ceiling: a plugin may ask for less in its {@code Carehost-Wasm} header, never for more.
+ * and the ceiling: a plugin may ask for less in its {@code Carehost-Wasm} header, never for more, and the policy file
+ * may lower a plugin's memory pages and instances further (and its deadline, read at each call: {@link WasmPlugin}).
  */
 record Limits(int memoryPages, long deadlineMillis, int instances, int maxInputBytes, int maxOutputBytes,
         int failuresToQuarantine) {
@@ -36,6 +37,16 @@ record Limits(int memoryPages, long deadlineMillis, int instances, int maxInputB
                 (int) lower(asked, MAX_INPUT, maxInputBytes),
                 (int) lower(asked, MAX_OUTPUT, maxOutputBytes),
                 (int) lower(asked, FAILURES, failuresToQuarantine));
+    }
+
+    /**
+     * These limits lowered to the policy's caps for the plugin ({@code wasm-memory-pages plugin <name> <pages>},
+     * {@code wasm-instances plugin <name> <n>}), when it names any; never raised.
+     */
+    Limits narrowedByPolicy(java.util.OptionalInt policyPages, java.util.OptionalInt policyInstances) {
+        return new Limits(Math.min(memoryPages, policyPages.orElse(memoryPages)), deadlineMillis,
+                Math.min(instances, policyInstances.orElse(instances)), maxInputBytes, maxOutputBytes,
+                failuresToQuarantine);
     }
 
     private static long lower(Map<String, String> asked, String key, long ceiling) {

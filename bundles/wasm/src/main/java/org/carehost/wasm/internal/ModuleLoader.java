@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
+import org.carehost.security.PluginLimits;
 import org.osgi.framework.Bundle;
 import org.osgi.service.log.Logger;
 
@@ -45,14 +46,20 @@ final class ModuleLoader {
 
     private final WasmConfig config;
     private final CompiledModules compiled;
+    /** One parsed module per module digest, shared by every plugin (and every instance) running it. */
+    private final SharedByKey<WasmModule> parsed = new SharedByKey<>();
 
     ModuleLoader(WasmConfig config, CompiledModules compiled) {
         this.config = config;
         this.compiled = compiled;
     }
 
+    /**
+     * @param policy the policy's limits: its memory pages and instances for the plugin are read now (a change applies
+     *        when the plugin next starts), its deadline at each call
+     */
     WasmPlugin load(Bundle bundle, WasmDescriptor descriptor, Grants grants, PluginServices services, Logger log,
-            ScheduledExecutorService timers, WasmPlugin.Failures failures, java.util.function.LongSupplier policyDeadline) {
+            ScheduledExecutorService timers, WasmPlugin.Failures failures, PluginLimits policy) {
         byte[] bytes = entry(bundle, descriptor.path());
         if (bytes == null) {
             throw new IllegalArgumentException("Carehost-Wasm names " + descriptor.path() + ", which is not in the "
@@ -60,7 +67,7 @@ final class ModuleLoader {
         }
         WasmModule module;
         try {
-            module = Parser.parse(bytes);
+            module = parsed.get(digest(bytes), () -> Parser.parse(bytes));
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException(descriptor.path() + " is not a valid WebAssembly module: "
                     + e.getMessage());
@@ -69,19 +76,38 @@ final class ModuleLoader {
         if (!refusals.isEmpty()) {
             throw new Refused(String.join("; ", refusals) + " (module " + descriptor.path() + ")");
         }
-        Limits limits = Limits.of(config).narrowedBy(descriptor.attributes());
+        java.util.OptionalInt policyPages = policy.wasmMemoryPages(bundle);
+        Limits limits = Limits.of(config).narrowedBy(descriptor.attributes())
+                .narrowedByPolicy(policyPages, policy.wasmInstances(bundle));
         int initialPages = module.memorySection().map(m -> m.getMemory(0).limits().initialPages()).orElse(0);
         if (initialPages > limits.memoryPages()) {
+            String source = policyPages.isPresent() && policyPages.getAsInt() == limits.memoryPages()
+                    ? "the policy's 'wasm-memory-pages plugin " + bundle.getSymbolicName() + " "
+                            + limits.memoryPages() + "'"
+                    : "memoryPages in etc/org.carehost.wasm.cfg, or the header's memory-pages";
             throw new Refused("start " + descriptor.path() + " with " + initialPages + " pages of memory, over its "
-                    + "limit of " + limits.memoryPages() + " (memoryPages in etc/org.carehost.wasm.cfg)");
+                    + "limit of " + limits.memoryPages() + " (" + source + ")");
         }
         String[] hosts = grants.holds(Permission.USE_NETWORK) && descriptor.attribute("allowed-hosts") != null
                 ? descriptor.attribute("allowed-hosts").split("[ ,]+") : new String[0];
-        InstanceFactory factory = new InstanceFactory(bytes, Math.max(initialPages, 1), limits,
+        InstanceFactory factory = new InstanceFactory(module, Math.max(initialPages, 1), limits,
                 config.compile() ? compiled.machines() : null,
                 extismConfig(bundle, descriptor), hosts, services, log);
         return new WasmPlugin(bundle, descriptor, limits, functionExports(module), factory, timers, failures,
-                policyDeadline);
+                () -> policy.pluginDeadline(bundle).map(java.time.Duration::toMillis).orElse(0L));
+    }
+
+    /** Parsed modules alive now (for the tests). */
+    int parsedModules() {
+        return parsed.alive();
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static Set<String> functionExports(WasmModule module) {

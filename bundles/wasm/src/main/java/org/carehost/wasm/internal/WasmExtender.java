@@ -56,12 +56,20 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
     private final CompiledModules compiled;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "carehost-wasm-deadlines"));
-    private final ExecutorService warmer = Executors.newSingleThreadExecutor(r -> daemon(r, "carehost-wasm-warm"));
+    /**
+     * Makes each plugin's first instance in the background, a few at a time: a start with many plugins is warm sooner
+     * than one after another, without taking every core from the rest of the start.
+     */
+    private final ExecutorService warmer = Executors.newFixedThreadPool(WARMING_THREADS,
+            r -> daemon(r, "carehost-wasm-warm"));
     private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
     private final BundleTracker<Tracked> tracker;
     private final BundleContext context;
     /** Notified whenever a plugin is tracked or dropped: callers waiting out a hot reload look again. */
     private final Object swaps = new Object();
+
+    /** Threads making first instances: one per core, at most four. */
+    static final int WARMING_THREADS = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 4));
 
     /** How long a call waits for the new revision of a plugin being replaced. */
     static final long SWAP_WAIT_MILLIS = 10_000;
@@ -188,7 +196,7 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
             result.services = new PluginServices(bundle.getBundleContext());
             for (WasmDescriptor descriptor : WasmDescriptor.parse(header)) {
                 WasmPlugin plugin = loader.load(bundle, descriptor, guard.grantsOf(bundle), result.services, log,
-                        timers, security::quarantine, () -> limits.deadline(bundle, "wasm").toMillis());
+                        timers, security::quarantine, limits);
                 result.modules.add(plugin);
             }
         } catch (ModuleLoader.Refused e) {
@@ -206,6 +214,23 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
         swapped();
         // The kind's service (a Validator, say) is registered once the module's first instance is made (compiled), so
         // that the host's first call to it does not spend its deadline on the compiler.
+        try {
+            warm(bundle, result, log);
+        } catch (java.util.concurrent.RejectedExecutionException deactivating) {
+            // this extender is being deactivated (its configuration changed) while the framework delivers an event:
+            // its successor tracks the bundle
+            tracked.remove(bundle.getBundleId(), result);
+            close(result);
+            return null;
+        }
+        logger.info("WebAssembly plugin {} {} running: {}", bundle.getSymbolicName(), bundle.getVersion(),
+                result.modules.stream().map(m -> m.descriptor().path() + " (" + m.descriptor().kind().id() + ", "
+                        + m.limits() + ")").toList());
+        return result;
+    }
+
+    /** Makes each module's first instance on the warming threads, then registers its kind's service. */
+    private void warm(Bundle bundle, Tracked result, Logger log) {
         result.modules.forEach(module -> warmer.execute(() -> {
             module.warm();
             synchronized (result) {
@@ -218,10 +243,6 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
                 }
             }
         }));
-        logger.info("WebAssembly plugin {} {} running: {}", bundle.getSymbolicName(), bundle.getVersion(),
-                result.modules.stream().map(m -> m.descriptor().path() + " (" + m.descriptor().kind().id() + ", "
-                        + m.limits() + ")").toList());
-        return result;
     }
 
     @Override

@@ -47,4 +47,17 @@ class WasmDescriptorTest {
         assertThrows(IllegalArgumentException.class, () -> ceiling.narrowedBy(Map.of(Limits.INSTANCES, "0")));
         assertThrows(IllegalArgumentException.class, () -> ceiling.narrowedBy(Map.of(Limits.INSTANCES, "many")));
     }
+
+    @Test
+    void thePolicyLowersMemoryAndInstancesNeverRaisesThem() {
+        Limits header = new Limits(256, 2000, 4, 1024, 1024, 5).narrowedBy(Map.of(Limits.MEMORY_PAGES, "16"));
+        Limits lowered = header.narrowedByPolicy(java.util.OptionalInt.of(8), java.util.OptionalInt.of(1));
+        assertEquals(8, lowered.memoryPages());
+        assertEquals(1, lowered.instances());
+        assertEquals(2000, lowered.deadlineMillis(), "the deadline is the policy's at each call, not here");
+        Limits notRaised = header.narrowedByPolicy(java.util.OptionalInt.of(1000), java.util.OptionalInt.of(60));
+        assertEquals(16, notRaised.memoryPages(), "the header asked for less");
+        assertEquals(4, notRaised.instances(), "the container's ceiling");
+        assertEquals(header, header.narrowedByPolicy(java.util.OptionalInt.empty(), java.util.OptionalInt.empty()));
+    }
 }
