@@ -29,6 +29,7 @@ public final class Boot implements BundleActivator {
 
     private Thread shutdownHook;
     private UncaughtErrors.Installed uncaughtErrors;
+    private org.osgi.framework.ServiceRegistration<?> mediatorScope;
 
     @Override
     public void start(BundleContext systemContext) throws Exception {
@@ -38,6 +39,9 @@ public final class Boot implements BundleActivator {
         // Libraries that log through java.util.logging (the service loader mediator) would print INFO
         // lines on the console; Logback (etc/logback.xml) is the container's log.
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+
+        // Before the service loader mediator starts: it leaves alone the bundles it need not rewrite (start time).
+        mediatorScope = MediatorScope.register(systemContext);
 
         boolean interactive = Terminals.stdinIsTerminal();
         System.setProperty(CONSOLE_MODE, interactive ? "interactive" : "script");
@@ -61,6 +65,13 @@ public final class Boot implements BundleActivator {
 
     @Override
     public void stop(BundleContext systemContext) {
+        if (mediatorScope != null) {
+            try {
+                mediatorScope.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework stopped first
+            }
+        }
         if (uncaughtErrors != null) {
             uncaughtErrors.close();
         }

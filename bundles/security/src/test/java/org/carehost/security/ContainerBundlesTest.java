@@ -67,6 +67,12 @@ class ContainerBundlesTest {
         assertFalse(rule.isPlugin(store));
         assertTrue(rule.isContainer(harness));
         assertEquals(50, rule.pluginStartLevel());
+        // Exact locations match whole, wildcards by pattern.
+        assertTrue(rule.isLauncherLocation("jar/org.carehost.audit"));
+        assertFalse(rule.isLauncherLocation("jar/org.carehost.audit2"));
+        assertFalse(rule.isLauncherLocation("xjar/org.carehost.audit"));
+        assertTrue(rule.isLauncherLocation("test:harness-"));
+        assertFalse(rule.isLauncherLocation("test:harness"));
     }
 
     @Test

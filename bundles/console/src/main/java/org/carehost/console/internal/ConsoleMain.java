@@ -51,7 +51,7 @@ public final class ConsoleMain implements Callable<Integer> {
             org.osgi.framework.BundleContext context) {
         this.processor = processor;
         this.plugins = plugins;
-        this.readiness = new Readiness(context, components);
+        this.readiness = new Readiness(context, components, true);
     }
 
     @Deactivate

@@ -4,10 +4,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.felix.hc.api.HealthCheck;
+import org.apache.felix.hc.api.Result;
+import org.apache.felix.hc.api.ResultLog;
 import org.carehost.security.ContainerBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
@@ -22,22 +27,31 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * security manager and the audit trail up), and every configuration file in {@code etc/} has reached the components
  * that take it ({@link WatchedConfigurations}). {@link #await} re-checks at each framework, bundle and service event
  * and returns what is still missing when the bound passes, so that the script can say so.
+ *
+ * <p>With {@code otherChecks}, the container bundles' own health checks tagged {@code systemready} (those not of this
+ * bundle: a listener that starts on a thread of its own, such as the SSH shell) must be OK too. Script mode waits for
+ * them; {@link ContainerReadyCheck} leaves them out, since the health endpoints and {@code carehost:status} run every
+ * check of the tag themselves.
  */
 final class Readiness {
+
+    private static final String SYSTEM_READY = "(&(objectClass=" + HealthCheck.class.getName() + ")("
+            + HealthCheck.TAGS + "=" + ContainerReadyCheck.TAG + "))";
 
     private final BundleContext context;
     private final ServiceComponentRuntime components;
     private final ContainerBundles containerBundles;
+    private final boolean otherChecks;
+    private final WatchedConfigurations configurations;
     private final Object changed = new Object();
 
-    Readiness(BundleContext context, ServiceComponentRuntime components) {
+    Readiness(BundleContext context, ServiceComponentRuntime components, boolean otherChecks) {
         this.context = context;
         this.components = components;
         this.containerBundles = new ContainerBundles(context);
         this.configurations = new WatchedConfigurations(context, components, containerBundles);
+        this.otherChecks = otherChecks;
     }
-
-    private final WatchedConfigurations configurations;
 
     /** Waits until ready or the bound passes; returns what is not ready (empty when ready). */
     List<String> await(Duration bound) throws InterruptedException {
@@ -130,6 +144,51 @@ final class Readiness {
             }
         }
         missing.addAll(configurations.missing());
+        if (otherChecks && missing.isEmpty()) {
+            missing.addAll(otherChecks());
+        }
         return missing;
+    }
+
+    /** What the container bundles' other system-ready checks report as not OK. */
+    private List<String> otherChecks() {
+        List<String> missing = new ArrayList<>();
+        ServiceReference<?>[] checks;
+        try {
+            checks = context.getAllServiceReferences(null, SYSTEM_READY);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (checks == null) {
+            return missing;
+        }
+        for (ServiceReference<?> reference : checks) {
+            Bundle owner = reference.getBundle();
+            if (owner == null || owner.equals(context.getBundle()) || !containerBundles.isContainer(owner)) {
+                continue;
+            }
+            Object service = context.getService(reference);
+            if (!(service instanceof HealthCheck check)) {
+                continue;
+            }
+            try {
+                Result result = check.execute();
+                if (!result.isOk()) {
+                    missing.add(reference.getProperty(HealthCheck.NAME) + ": " + message(result));
+                }
+            } finally {
+                context.ungetService(reference);
+            }
+        }
+        return missing;
+    }
+
+    private static String message(Result result) {
+        for (ResultLog.Entry entry : result) {
+            if (entry.getStatus() != Result.Status.OK) {
+                return entry.getMessage();
+            }
+        }
+        return result.getStatus().toString();
     }
 }

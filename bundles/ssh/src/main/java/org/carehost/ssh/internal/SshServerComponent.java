@@ -11,6 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Hashtable;
 
+import org.apache.felix.hc.api.HealthCheck;
+import org.apache.felix.hc.api.Result;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
@@ -33,12 +35,26 @@ import org.osgi.service.metatype.annotations.Designate;
  * operators in through {@link Logins} (public keys; passwords only when enabled), and runs the interactive shell and
  * one-off commands in {@link OperatorShell} sessions. No port forwarding, agent forwarding, SCP or SFTP. A port that
  * cannot be bound is one error line in the log; the container runs on without SSH. A configuration change restarts it.
+ *
+ * <p>The server starts on a thread of its own ({@code carehost-ssh-start}), off the container's start: setting up
+ * SSHD and Bouncy Castle and reading (on a first start, making) the host key was about 5 % of a start's CPU, spent
+ * while every later bundle waited. Readiness stays truthful: this component is also a health check tagged
+ * {@code systemready}, CRITICAL while the server is starting, OK once it listens, could not listen (said in the log) or
+ * is disabled; the container is ready, and a script's first command runs, only after that.
  */
-@Component(immediate = true, configurationPid = "org.carehost.ssh", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(immediate = true, configurationPid = "org.carehost.ssh", configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = HealthCheck.class, property = { HealthCheck.NAME + "=SSH shell",
+                HealthCheck.TAGS + "=systemready" })
 @Designate(ocd = SshConfiguration.class)
-public final class SshServerComponent {
+public final class SshServerComponent implements HealthCheck {
+
+    private static final long START_WAIT_MILLIS = 60_000;
 
     private final Logger log;
+    private final Thread starter;
+    /** What the start came to, for the health check; null while starting. */
+    private volatile String outcome;
+    private boolean deactivated;
     private SshServer server;
     private ServiceRegistration<SshEndpoint> registration;
 
@@ -48,14 +64,31 @@ public final class SshServerComponent {
         this.log = logger;
         if (!configuration.enabled()) {
             log.info("SSH shell disabled (enabled=false in etc/org.carehost.ssh.cfg)");
+            outcome = "disabled (enabled=false in etc/org.carehost.ssh.cfg)";
+            starter = null;
             return;
         }
+        starter = new Thread(() -> startOnThisThread(context, configuration, logins, shell), "carehost-ssh-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    @Override
+    public Result execute() {
+        String done = outcome;
+        return done == null ? new Result(Result.Status.CRITICAL, "the SSH shell is starting")
+                : new Result(Result.Status.OK, "SSH shell " + done);
+    }
+
+    private void startOnThisThread(BundleContext context, SshConfiguration configuration, Logins logins,
+            OperatorShell shell) {
         // SSHD finds its security providers and I/O factory through the thread's context class loader: give it its own.
-        Thread thread = Thread.currentThread();
-        ClassLoader before = thread.getContextClassLoader();
-        thread.setContextClassLoader(SshServer.class.getClassLoader());
+        Thread.currentThread().setContextClassLoader(SshServer.class.getClassLoader());
         try {
-            start(context, configuration, logins, shell);
+            String result = start(context, configuration, logins, shell);
+            if (outcome == null) {
+                outcome = result;
+            }
         } catch (RuntimeException | LinkageError e) {
             Throwable cause = e;
             while (cause.getCause() != null) {
@@ -63,12 +96,12 @@ public final class SshServerComponent {
             }
             log.error("SSH shell not started: Apache SSHD could not be set up ({}). The container runs on without SSH.",
                     cause.toString(), e);
-        } finally {
-            thread.setContextClassLoader(before);
+            outcome = "not started: Apache SSHD could not be set up (see the log)";
         }
     }
 
-    private void start(BundleContext context, SshConfiguration configuration, Logins logins, OperatorShell shell) {
+    /** Starts the server; returns what came of it, in words. */
+    private String start(BundleContext context, SshConfiguration configuration, Logins logins, OperatorShell shell) {
         SshServer ssh = SshServer.setUpDefaultServer();
         ssh.setHost(configuration.address());
         ssh.setPort(configuration.port());
@@ -95,10 +128,10 @@ public final class SshServerComponent {
                     + "etc/org.carehost.ssh.cfg. The container runs on without SSH.", configuration.address(),
                     configuration.port(), taken);
             stopQuietly(ssh);
-            return;
+            return "not started: cannot listen on " + configuration.address() + ":" + configuration.port()
+                    + " (see the log)";
         }
         restrict(hostKey);
-        server = ssh;
         InetSocketAddress bound = bound(ssh, configuration);
         log.info("SSH shell listening on {}:{} (ssh -p {} <user>@{})", bound.getHostString(), bound.getPort(),
                 bound.getPort(), bound.getHostString());
@@ -106,7 +139,17 @@ public final class SshServerComponent {
         properties.put("carehost.ssh.address", bound.getHostString());
         properties.put("carehost.ssh.port", bound.getPort());
         properties.put("carehost.listener", "ssh://" + bound.getHostString() + ":" + bound.getPort());
-        registration = context.registerService(SshEndpoint.class, () -> bound, properties);
+        synchronized (this) {
+            if (deactivated) {
+                stopQuietly(ssh);
+                return "stopped";
+            }
+            server = ssh;
+            // Said before the registration, whose service event wakes whoever waits for readiness.
+            outcome = "listening on " + bound.getHostString() + ":" + bound.getPort();
+            registration = context.registerService(SshEndpoint.class, () -> bound, properties);
+        }
+        return outcome;
     }
 
     private static InetSocketAddress bound(SshServer ssh, SshConfiguration configuration) {
@@ -128,6 +171,21 @@ public final class SshServerComponent {
 
     @Deactivate
     void deactivate() {
+        synchronized (this) {
+            deactivated = true;
+        }
+        if (starter != null && starter != Thread.currentThread()) {
+            try {
+                // A start under way finishes first (then sees the flag), so that no server outlives this component.
+                starter.join(START_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stop();
+    }
+
+    private synchronized void stop() {
         if (registration != null) {
             registration.unregister();
             registration = null;
