@@ -46,6 +46,7 @@ public class RemoteAccessIT {
     private static int sshPort;
     private static String adminToken;
     private static String auditorToken;
+    private static String auditorTotp;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @BeforeClass
@@ -54,7 +55,9 @@ public class RemoteAccessIT {
         httpPort = LoopbackPorts.free();
         sshPort = LoopbackPorts.free();
         Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + sshPort + "\n");
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + sshPort + "\npasswordLogin=true\n");
+        // refusals (401, 403, failed logins): 10 per address written one by one per 3-second window, the rest summed up
+        Files.writeString(home.resolve("etc/org.carehost.operators.cfg"), "refusalsPerAddress=10\nrefusalWindowSeconds=3\n");
         // the samples' catalog the build publishes beside carehost.jar (target/catalog), for the catalog over HTTP
         Files.writeString(home.resolve("etc/org.carehost.catalog-samples.cfg"), "url=" + CarehostProcess.JAR
                 .toAbsolutePath().getParent().resolve("catalog/index.xml").toUri() + "\ntrust=*\n");
@@ -71,6 +74,7 @@ public class RemoteAccessIT {
         type("user:key-add aud1 " + auditorKey);
         type("user:token --label it admin1");
         type("user:token --label it aud1");
+        type("user:totp aud1");
         List<String> tokens = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (tokens.size() < 2) {
@@ -81,6 +85,12 @@ public class RemoteAccessIT {
         }
         adminToken = tokens.get(0);
         auditorToken = tokens.get(1);
+        while (auditorTotp == null) {
+            assertTrue("the TOTP secret never printed", System.nanoTime() < deadline && process.isAlive());
+            auditorTotp = Files.readString(home.resolve("stdout.txt")).lines().filter(l -> l.startsWith("secret "))
+                    .map(l -> l.substring(7).strip()).findFirst().orElse(null);
+            Thread.sleep(100);
+        }
         // The API answers once Felix HTTP has taken its configuration from etc/.
         while (true) {
             try {
@@ -307,6 +317,116 @@ public class RemoteAccessIT {
         assertEquals(review.body(), 200, review.statusCode());
         String info = get("/api/v1/catalog/plugins/" + plugin, adminToken).body();
         assertTrue(info, info.contains("catches swapped digits") && !info.contains("too good"));
+    }
+
+    /**
+     * Proves SSH password logins take the second factor (keyboard-interactive: password and one-time code), so that a
+     * role the policy requires one of (an auditor) logs in by password over SSH: refused without the code or with the
+     * plain password method, let in with it. OpenSSH's own client answers the prompts through SSH_ASKPASS.
+     */
+    @Test
+    public void sshPasswordLoginsTakeTheSecondFactor() throws Exception {
+        Path answers = Files.createDirectories(home.resolve("askpass"));
+        Path script = answers.resolve("askpass.sh");
+        Files.writeString(script, "#!/bin/sh\ncase \"$1\" in *code*) cat '" + answers.resolve("code") + "' ;; "
+                + "*) cat '" + answers.resolve("password") + "' ;; esac\n");
+        script.toFile().setExecutable(true);
+        Files.writeString(answers.resolve("password"), PASSWORD + "\n");
+        Files.writeString(answers.resolve("code"), "\n");
+        SshRun noCode = sshWithPassword(script, "keyboard-interactive", "user:whoami");
+        assertEquals(noCode.output(), 255, noCode.status());
+        Files.writeString(answers.resolve("code"), TotpCodes.now(auditorTotp) + "\n");
+        SshRun plain = sshWithPassword(script, "password", "user:whoami");
+        assertEquals("the password method has no place for the code: " + plain.output(), 255, plain.status());
+        SshRun withCode = sshWithPassword(script, "keyboard-interactive", "user:whoami");
+        assertEquals(withCode.output(), 0, withCode.status());
+        assertTrue(withCode.output(), withCode.output().contains("aud1 (auditor; accounts)"));
+    }
+
+    /**
+     * Proves 401 and 403 answers are audited (who, what, why; never a credential), and that a flood of them from one
+     * address is not written one by one: at most 10 per 3-second window, the rest counted in a summary record, so that
+     * nothing is lost uncounted and the trail does not fill.
+     */
+    @Test
+    public void refusedRequestsAreAuditedAndAFloodIsSummedUp() throws Exception {
+        java.time.Instant start = java.time.Instant.now().minusSeconds(1);
+        // A 403 by a known operator, under their name (sent again until a window has room for it).
+        awaitRefusal(() -> get("/api/v1/users", auditorToken), 403, record -> "aud1".equals(record.path("user").asText())
+                && record.path("reason").asText().startsWith("403 GET /api/v1/users"), start);
+        int flood = 60;
+        for (int i = 0; i < flood; i++) {
+            assertEquals(401, get("/api/v1/plugins/flood.marker", null).statusCode());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            JsonNode items = refusals(start);
+            long single = 0;
+            long summed = 0;
+            for (JsonNode record : items) {
+                String reason = record.path("reason").asText();
+                if (reason.startsWith("401 GET /api/v1/plugins/flood.marker")) {
+                    single++;
+                    assertFalse(reason, reason.contains("Bearer") || reason.contains("chk_"));
+                } else if ("refused.summary".equals(record.path("operation").asText())) {
+                    java.util.regex.Matcher count = java.util.regex.Pattern.compile("http\\.refused=(\\d+)")
+                            .matcher(reason);
+                    summed += count.find() ? Long.parseLong(count.group(1)) : 0;
+                }
+            }
+            assertTrue("a flood is not written one by one: " + single, single < flood);
+            if (single + summed >= flood) {
+                break; // every refusal of the flood is in the trail, one by one or counted
+            }
+            assertTrue("the flood's summary never came: " + single + " one by one, " + summed + " summed up",
+                    System.nanoTime() < deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private record SshRun(int status, String output) {
+    }
+
+    private static SshRun sshWithPassword(Path askpass, String method, String command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("ssh", "-p", String.valueOf(sshPort), "-o",
+                "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "PubkeyAuthentication=no",
+                "-o", "PreferredAuthentications=" + method, "-o", "NumberOfPasswordPrompts=1", "aud1@127.0.0.1",
+                command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("SSH_ASKPASS", askpass.toString());
+        builder.environment().put("SSH_ASKPASS_REQUIRE", "force");
+        builder.environment().put("DISPLAY", ":0");
+        Process ssh = builder.start();
+        String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
+        return new SshRun(ssh.exitValue(), out);
+    }
+
+    private interface Request {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    private static void awaitRefusal(Request request, int status, java.util.function.Predicate<JsonNode> record,
+            java.time.Instant since) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            assertEquals(status, request.send().statusCode());
+            for (JsonNode item : refusals(since)) {
+                if (record.test(item)) {
+                    assertEquals("DENIED", item.path("outcome").asText());
+                    return;
+                }
+            }
+            assertTrue("the refusal never reached the trail", System.nanoTime() < deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    /** The refusals (plugin operators, outcome denied) since {@code since}, newest first, read by the admin. */
+    private static JsonNode refusals(java.time.Instant since) throws Exception {
+        HttpResponse<String> page = get("/api/v1/audit?plugin=operators&outcome=denied&limit=1000&from=" + since,
+                adminToken);
+        assertEquals(page.body(), 200, page.statusCode());
+        return JSON.readTree(page.body()).get("items");
     }
 
     private static Process ssh(String key, String user, String command) throws IOException {
