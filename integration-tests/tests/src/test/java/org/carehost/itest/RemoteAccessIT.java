@@ -274,6 +274,39 @@ public class RemoteAccessIT {
     }
 
     /**
+     * Proves the README's one table of endpoints and roles (bundles/http/README.md) says what the code does: every
+     * operation of the OpenAPI document (written from the route table, with /metrics and /health) is a row there, with
+     * the same roles, and there is no other row.
+     */
+    @Test
+    public void theReadmeTableOfEndpointsAndRolesMatchesTheCode() throws Exception {
+        java.util.Map<String, java.util.Set<String>> code = new java.util.TreeMap<>();
+        JsonNode paths = JSON.readTree(get("/api/v1/openapi.json", null).body()).get("paths");
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> path = it.next();
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext();) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                java.util.Set<String> roles = new java.util.TreeSet<>();
+                op.getValue().get("x-carehost-roles").forEach(role -> roles.add(role.asText()));
+                code.put(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(), roles);
+            }
+        }
+        java.util.Map<String, java.util.Set<String>> readme = new java.util.TreeMap<>();
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| `((?:GET|POST|PUT|DELETE) [^`]+)` \\| ([^|]+) \\|");
+        for (String line : Files.readAllLines(Path.of("../../bundles/http/README.md"))) {
+            java.util.regex.Matcher match = row.matcher(line);
+            if (match.find()) {
+                java.util.Set<String> roles = new java.util.TreeSet<>();
+                for (String role : match.group(2).split(",")) {
+                    roles.add(role.strip());
+                }
+                assertTrue("a row twice: " + match.group(1), readme.put(match.group(1), roles) == null);
+            }
+        }
+        assertEquals(code, readme);
+    }
+
+    /**
      * Proves the catalog over HTTP (issue 21): the catalogs, a search, the plan, an install that names a plan which is
      * not the current one refused with nothing installed, the install of the current plan (the plugin and the library it
      * needs), a hospital's review, and the roles (an auditor reads no catalog).

@@ -48,7 +48,7 @@ public final class MetricsServlet extends HttpServlet {
      * Who may read metrics besides admin: the operator role (plugin lifecycle, no PHI). Metrics carry plugin names
      * and counts, never patient data; auditors and hospital admins have no use for the container's load.
      */
-    static final EnumSet<Role> READERS = EnumSet.of(Role.OPERATOR);
+    static final java.util.Set<Role> READERS = org.carehost.operators.OperatorRights.READ_METRICS;
 
     private final transient Logins logins;
     private final transient RefusedRequests refused;
