@@ -38,12 +38,15 @@ public class RemoteAccessIT {
 
     private static final String PASSWORD = "correct horse battery staple";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEY_STORE_PASSWORD = "test-key-store-password";
 
     private static Process process;
     private static OutputStream console;
     private static Path home;
     private static int httpPort;
     private static int sshPort;
+    private static int httpsPort;
+    private static Path keyStore;
     private static String adminToken;
     private static String auditorToken;
     private static String auditorTotp;
@@ -65,7 +68,17 @@ public class RemoteAccessIT {
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "aud1@test", "-f", home.resolve("aud_ed25519").toString());
         String publicKey = Files.readString(home.resolve("id_ed25519.pub")).strip();
         String auditorKey = Files.readString(home.resolve("aud_ed25519.pub")).strip();
-        process = CarehostProcess.start(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort);
+        // TLS beside plain HTTP: Felix HTTP's own settings with a PKCS#12 key store (a self-signed EC key for 127.0.0.1)
+        httpsPort = LoopbackPorts.free();
+        keyStore = Files.createDirectories(home.resolve("etc/security")).resolve("https.p12");
+        run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias", "carehost",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", KEY_STORE_PASSWORD,
+                "-keypass", KEY_STORE_PASSWORD);
+        process = CarehostProcess.start(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort,
+                "-Dorg.apache.felix.https.enable=true", "-Dorg.osgi.service.http.port.secure=" + httpsPort,
+                "-Dorg.apache.felix.https.keystore=" + keyStore, "-Dorg.apache.felix.https.keystore.password="
+                        + KEY_STORE_PASSWORD, "-Dorg.apache.felix.https.keystore.key.password=" + KEY_STORE_PASSWORD);
         console = process.getOutputStream();
         type("user:add --roles admin --password '" + PASSWORD + "' admin1");
         type("user:add --roles operator --password '" + PASSWORD + "' op1");
@@ -127,6 +140,12 @@ public class RemoteAccessIT {
         assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
         assertEquals(out + err, 0, ssh.exitValue());
         assertTrue(out, out.contains("org.carehost.sample.hello"));
+        // Where operators log in (the interactive console's greeting runs the same command): SSH, HTTP and HTTPS.
+        Process listeners = ssh("id_ed25519", "admin1", "carehost:listeners");
+        String where = new String(listeners.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(listeners.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(where, where.contains("ssh://127.0.0.1:" + sshPort) && where.contains(":" + httpPort + "/api/v1")
+                && where.contains("https://") && where.contains(":" + httpsPort + "/api/v1"));
         Process stranger = new ProcessBuilder("ssh", "-p", String.valueOf(sshPort), "-o", "StrictHostKeyChecking=no",
                 "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "PubkeyAuthentication=no",
                 "admin1@127.0.0.1", "plugin:list").start();
@@ -417,6 +436,55 @@ public class RemoteAccessIT {
         }
     }
 
+    /**
+     * Proves TLS when a key store is configured (item 4): the API answers over HTTPS with the container's certificate,
+     * and a browser session's cookie there is marked Secure (over plain HTTP it is not).
+     */
+    @Test
+    public void httpsServesTheApiAndMarksTheSessionCookieSecure() throws Exception {
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keyStore)) {
+            trusted.load(in, KEY_STORE_PASSWORD.toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        HttpClient https = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort
+                + "/health/live")).timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(health.body(), 200, health.statusCode());
+        HttpResponse<String> login = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort
+                + "/api/v1/session")).timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"op1\",\"password\":\"" + PASSWORD + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(login.body(), 200, login.statusCode());
+        String secure = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(secure, secure.contains("Secure"));
+        String plain = send("POST", "/api/v1/session", "{\"user\":\"op1\",\"password\":\"" + PASSWORD + "\"}",
+                Map.of()).headers().firstValue("Set-Cookie").orElseThrow();
+        assertFalse(plain, plain.contains("Secure"));
+        // The plain client does not trust the container's certificate: nothing is sent in clear to a stranger.
+        assertTrue(assertThrowsIo(() -> HTTP.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort
+                + "/health/live")).build(), HttpResponse.BodyHandlers.ofString())));
+    }
+
+    private interface Io {
+        void run() throws Exception;
+    }
+
+    private static boolean assertThrowsIo(Io call) {
+        try {
+            call.run();
+            return false;
+        } catch (javax.net.ssl.SSLException | IOException refused) {
+            return true;
+        } catch (Exception other) {
+            throw new AssertionError(other);
+        }
+    }
+
     private record SshRun(int status, String output) {
     }
 
@@ -491,7 +559,7 @@ public class RemoteAccessIT {
     private static HttpResponse<String> send(String method, String path, String body, Map<String, String> headers)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(120))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null && !body.isEmpty()) {
             request.header("Content-Type", "application/json");

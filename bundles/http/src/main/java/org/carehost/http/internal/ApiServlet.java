@@ -71,7 +71,7 @@ public final class ApiServlet extends HttpServlet {
             BundleContext bundleContext, @Reference SecurityAdmin security, @Reference PluginSettings settings,
             @Reference AuditLog auditLog, @Reference FhirExport fhir,
             @Reference PluginUploads uploads, @Reference(target = ContainerClock.TARGET) Clock clock,
-            @Reference org.carehost.operators.Refusals refusals) {
+            @Reference org.carehost.operators.Refusals refusals, @Reference org.carehost.context.BreakGlass breakGlass) {
         this.logins = logins;
         this.refused = new RefusedRequests(refusals);
         this.binder = binder;
@@ -82,7 +82,7 @@ public final class ApiServlet extends HttpServlet {
         List<Route> all = new java.util.ArrayList<>(new Endpoints(plugins, tenants, accounts, logins, sessions, json).routes());
         // --- the hospital's routes (issue 19 items 4 and 6): kept in AdminRoutes
         all.addAll(AdminRoutes.routes(bundleContext, plugins, tenants, accounts, security, settings, auditLog, fhir,
-                binder, json));
+                binder, json, breakGlass, clock));
         all.addAll(uploads.routes()); // plugin upload (PluginUploads)
         all.add(new Route("GET", "/session", false, java.util.EnumSet.allOf(Role.class), "This browser session's CSRF "
                 + "token again (for a new tab of the console); only with the session cookie", this::sessionAgain));

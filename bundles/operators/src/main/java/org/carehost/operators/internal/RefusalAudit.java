@@ -26,9 +26,10 @@ import org.osgi.service.component.annotations.Reference;
  * {@link Refusals}: a budget per source address and fixed time window ({@code refusalWindowSeconds}): the first
  * {@code refusalsPerAddress} refusals of an address in a window are written one by one (and at most 20 times that
  * across all addresses, so that many addresses cannot fill the trail either); the rest are counted, by operation,
- * and written as one summary record per address (operation {@code refused.summary}) when the window ends, or when the
- * bundle stops. At most 10,000 addresses are counted separately in a window; beyond that they share one summary.
- * In memory, per node.
+ * and written when the window ends (or the bundle stops) as one summary record (operation {@code refused.summary}) per
+ * address that had records of its own, plus one for all the addresses the overall cap kept out. So a window writes
+ * at most 40 times the budget plus one records, however many addresses flood. At most 10,000 addresses are counted
+ * separately in a window; beyond that they count in the shared summary. In memory, per node.
  *
  * <p>Written here rather than taken from a rate-limiting library because what matters is the summary record of what
  * was not written one by one; a limiter only drops.
@@ -61,9 +62,14 @@ public final class RefusalAudit implements Refusals {
     @Activate
     public RefusalAudit(@Reference AuditLog log, @Reference(target = ContainerClock.TARGET) Clock clock,
             OperatorsConfiguration configuration) {
+        this(log, clock, configuration.refusalsPerAddress(), configuration.refusalWindowSeconds());
+    }
+
+    RefusalAudit(AuditLog log, Clock clock, int perAddress, int windowSeconds) {
         this.log = log;
         this.clock = clock;
-        modified(configuration);
+        this.perAddress = perAddress;
+        this.windowMillis = windowSeconds * 1000L;
         this.windowStart = clock.millis();
         this.flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "carehost-refusal-summaries");
@@ -110,7 +116,7 @@ public final class RefusalAudit implements Refusals {
     }
 
     /** Ends the window when it is over (or always, when stopping): one summary record per address with suppressions. */
-    private void roll(long now, boolean always) {
+    void roll(long now, boolean always) {
         Map<String, Count> ended;
         long start;
         synchronized (this) {
@@ -123,13 +129,30 @@ public final class RefusalAudit implements Refusals {
             windowStart = now;
             writtenInWindow = 0;
         }
+        // Addresses with records of their own get a summary each (at most 20 times the budget of them); the rest,
+        // which the window's overall cap kept out of the trail altogether, share one summary.
+        Map<String, Integer> others = new TreeMap<>();
+        int otherAddresses = 0;
         for (Map.Entry<String, Count> entry : ended.entrySet()) {
-            int total = entry.getValue().suppressedTotal();
-            if (total > 0) {
+            Count count = entry.getValue();
+            int total = count.suppressedTotal();
+            if (total == 0) {
+                continue;
+            }
+            if (count.written > 0) {
                 write("(unknown)", SUMMARY, "refusals " + entry.getKey(), total + " more refusals from "
                         + entry.getKey() + " between " + Instant.ofEpochMilli(start) + " and " + Instant.ofEpochMilli(now)
-                        + ", not written one by one: " + entry.getValue().suppressed);
+                        + ", not written one by one: " + count.suppressed);
+            } else {
+                otherAddresses++;
+                count.suppressed.forEach((operation, n) -> others.merge(operation, n, Integer::sum));
             }
+        }
+        if (!others.isEmpty()) {
+            int total = others.values().stream().mapToInt(Integer::intValue).sum();
+            write("(unknown)", SUMMARY, "refusals " + OTHERS, total + " refusals from " + otherAddresses + " more "
+                    + "addresses between " + Instant.ofEpochMilli(start) + " and " + Instant.ofEpochMilli(now)
+                    + ", none written one by one (the window's cap was reached): " + others);
         }
     }
 
