@@ -34,16 +34,21 @@ public final class ListenerCommands {
         this.context = context;
     }
 
+    private ServiceReference<?>[] all(String filter) throws InvalidSyntaxException {
+        ServiceReference<?>[] found = context.getAllServiceReferences(null, filter);
+        return found == null ? new ServiceReference<?>[0] : found;
+    }
+
     @Descriptor("where the container listens for operators (SSH, HTTP)")
     public String listeners() throws InvalidSyntaxException {
-        Collection<ServiceReference<Object>> references = context.getServiceReferences(Object.class,
-                "(" + PROPERTY + "=*)");
+        // Every service, whatever its class and whether this bundle could use it (the SSH endpoint, the HTTP runtime):
+        // only their properties are read. getServiceReferences(Object.class, ...) would find only services registered
+        // under java.lang.Object itself, that is none.
         List<String> lines = new ArrayList<>();
-        for (ServiceReference<Object> reference : references) {
+        for (ServiceReference<?> reference : all("(" + PROPERTY + "=*)")) {
             lines.add(String.valueOf(reference.getProperty(PROPERTY)));
         }
-        for (ServiceReference<Object> runtime : context.getServiceReferences(Object.class,
-                "(" + HTTP_ENDPOINT + "=*)")) {
+        for (ServiceReference<?> runtime : all("(" + HTTP_ENDPOINT + "=*)")) {
             Object endpoints = runtime.getProperty(HTTP_ENDPOINT);
             for (Object endpoint : endpoints instanceof Object[] many ? many
                     : endpoints instanceof Collection<?> list ? list.toArray() : new Object[] {endpoints}) {
