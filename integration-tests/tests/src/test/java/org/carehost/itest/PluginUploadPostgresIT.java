@@ -45,14 +45,15 @@ public class PluginUploadPostgresIT {
         if (url == null || url.isBlank()) {
             throw new IllegalStateException("CAREHOST_TEST_POSTGRES_URL is not set");
         }
-        Path first = node("upload-pg-a", url);
+        Path first = node("upload-pg-a");
         Path work = Files.createDirectories(first.resolve("test-files"));
         makeSigner(work, SIGNER, first.resolve("etc/security/trusted/upload-signer.pem"));
 
         int firstPort = LoopbackPorts.free();
         String token;
         int keptBefore;
-        Process a = CarehostProcess.start(first, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + firstPort);
+        Process a = CarehostProcess.start(first, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + firstPort,
+                "-Dcarehost.store.url=" + url);
         try (OutputStream console = a.getOutputStream()) {
             // another run's account on this database may exist: a name of this run's own
             String operator = "op" + Long.toString(System.nanoTime(), 36);
@@ -74,11 +75,12 @@ public class PluginUploadPostgresIT {
         assertTrue(a.waitFor(60, TimeUnit.SECONDS));
         // The other node: a home of its own on the same database, holding the same keys and trusted signers (etc/security),
         // as the nodes of one database do.
-        Path second = node("upload-pg-b", url);
+        Path second = node("upload-pg-b");
         copyTree(first.resolve("etc/security"), second.resolve("etc/security"));
 
         int secondPort = LoopbackPorts.free();
-        Process b = CarehostProcess.start(second, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + secondPort);
+        Process b = CarehostProcess.start(second, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + secondPort,
+                "-Dcarehost.store.url=" + url);
         try (OutputStream console = b.getOutputStream()) {
             awaitHttp(b, secondPort);
             Await.until("the other node installs the upload from PostgreSQL", 60_000, () -> {
@@ -93,11 +95,11 @@ public class PluginUploadPostgresIT {
         assertTrue(b.waitFor(60, TimeUnit.SECONDS));
     }
 
-    private static Path node(String name, String url) throws IOException {
+    /** A home of its own; the database is given at start (carehost.store.url), so the store opens on it at once. */
+    private static Path node(String name) throws IOException {
         Path home = CarehostProcess.freshHome(name);
         Files.createDirectories(home.resolve("etc/security/trusted"));
         Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "enabled=false\n");
-        Files.writeString(home.resolve("etc/org.carehost.store.cfg"), "url=" + url + "\n");
         return home;
     }
 
