@@ -1,11 +1,11 @@
 package org.carehost.itest;
 
 import static org.carehost.itest.UploadFiles.makeSigner;
-import static org.carehost.itest.UploadFiles.signed;
 import static org.carehost.itest.UploadFiles.zip;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -49,6 +49,7 @@ public class PluginUploadPostgresIT {
         Path work = Files.createDirectories(first.resolve("test-files"));
         makeSigner(work, SIGNER, first.resolve("etc/security/trusted/upload-signer.pem"));
 
+        String version = "1.0.0.r" + System.currentTimeMillis();
         int firstPort = LoopbackPorts.free();
         String token;
         int keptBefore;
@@ -66,8 +67,13 @@ public class PluginUploadPostgresIT {
             HttpResponse<String> bomb = upload(firstPort, token, zip(Map.of("zeros.bin", new byte[50 * 1024 * 1024])));
             assertEquals(bomb.body(), 422, bomb.statusCode());
             assertEquals("a refused upload keeps nothing", keptBefore, kept(firstPort, token));
-            HttpResponse<String> uploaded = upload(firstPort, token,
-                    Files.readAllBytes(signed(work, "carehost-fixture-upload-ticker")));
+            // A version of this run's own: the database may keep an earlier run's upload of the ticker (another JDK's)
+            File versioned = Fixtures.withManifestHeader(CarehostProcess.BUNDLES.resolve(
+                    "carehost-fixture-upload-ticker.jar").toFile(), "Bundle-Version", version, work.toFile());
+            Path signedJar = work.resolve("ticker-" + version + "-signed.jar");
+            UploadFiles.run(UploadFiles.tool("jarsigner"), "-keystore", work.resolve("signer.p12").toString(),
+                    "-storepass", "changeit", "-signedjar", signedJar.toString(), versioned.toString(), "plugin");
+            HttpResponse<String> uploaded = upload(firstPort, token, Files.readAllBytes(signedJar));
             assertEquals(uploaded.body(), 200, uploaded.statusCode());
             assertEquals("ACTIVE", JSON.readTree(uploaded.body()).get("plugin").get("state").asText());
             assertEquals(keptBefore + 1, kept(firstPort, token));
@@ -85,7 +91,7 @@ public class PluginUploadPostgresIT {
             awaitHttp(b, secondPort);
             Await.until("the other node installs the upload from PostgreSQL", 60_000, () -> {
                 try {
-                    return "ACTIVE".equals(state(secondPort, token, TICKER));
+                    return "ACTIVE".equals(state(secondPort, token, TICKER, version));
                 } catch (Exception notYet) {
                     return false;
                 }
@@ -164,9 +170,10 @@ public class PluginUploadPostgresIT {
         return jars;
     }
 
-    private static String state(int port, String token, String symbolicName) throws Exception {
+    private static String state(int port, String token, String symbolicName, String version) throws Exception {
         for (JsonNode plugin : JSON.readTree(send(port, "GET", "/api/v1/plugins", token, null).body())) {
-            if (symbolicName.equals(plugin.get("symbolicName").asText())) {
+            if (symbolicName.equals(plugin.get("symbolicName").asText())
+                    && version.equals(plugin.path("version").asText())) {
                 return plugin.get("state").asText();
             }
         }
