@@ -182,6 +182,7 @@ async function route() {
   document.getElementById('who').textContent = state.me.user + ' (' + state.me.roles.join(', ') + ')';
   document.getElementById('nav-apps').hidden = !(is('admin') || is('hospital-admin'));
   document.getElementById('nav-audit').hidden = !(is('admin') || is('hospital-admin') || is('auditor'));
+  document.getElementById('nav-upload').hidden = !(is('admin') || is('operator'));
   for (const a of document.querySelectorAll('nav a')) {
     if (a.getAttribute('href') === '#' + (page === 'plugin' ? 'apps' : page)) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -189,10 +190,12 @@ async function route() {
   try {
     if (page === 'audit') await auditPage(query);
     else if (page === 'plugin') await pluginPage(query);
+    else if (page === 'upload' && (is('admin') || is('operator'))) uploadPage();
     else if (is('admin') || is('hospital-admin')) await appsPage(query);
     else if (is('auditor')) await auditPage(query);
-    else show('Nothing here for your role', el('p', {}, 'The console has pages for admins, hospital-admins and '
-      + 'auditors. Operators use the shell (SSH) or the API (/api/v1/openapi.json).'));
+    else if (is('operator')) uploadPage();
+    else show('Nothing here for your role', el('p', {}, 'The console has pages for admins, hospital-admins, '
+      + 'auditors and operators (upload). Otherwise use the shell (SSH) or the API (/api/v1/openapi.json).'));
   } catch (error) {
     if (error.status !== 401) show('Something went wrong', failure(error));
   }

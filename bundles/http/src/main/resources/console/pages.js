@@ -189,9 +189,22 @@ async function auditPage(query) {
   const parameters = new URLSearchParams();
   for (const name of ['user', 'plugin', 'patient', 'outcome', 'from', 'to']) if (query.get(name)) parameters.set(name, query.get(name));
   if (picker.tenant) parameters.set('tenant', picker.tenant);
+  const offset = Math.max(0, parseInt(query.get('offset') || '0', 10) || 0);
+  parameters.set('offset', String(offset));
+  parameters.set('limit', String(PAGE_SIZE));
   let table;
+  let paging = null;
   try {
     const page = await api('GET', '/audit?' + parameters);
+    const shown = page.items.length;
+    const at = (next) => { const q = new URLSearchParams(query); q.set('offset', String(next)); return q; };
+    paging = el('nav', { class: 'paging', 'aria-label': 'Audit pages' },
+      offset > 0 ? link('Newer records', 'audit', at(Math.max(0, offset - PAGE_SIZE))) : null,
+      el('span', { id: 'audit-range' }, shown === 0 ? 'No records here'
+        : 'Records ' + (offset + 1) + ' to ' + (offset + shown) + ' of ' + page.total),
+      offset + shown < page.total ? link('Older records', 'audit', at(offset + PAGE_SIZE)) : null);
+    if (paging.firstChild && paging.firstChild.tagName === 'A') paging.firstChild.id = 'audit-newer';
+    if (paging.lastChild && paging.lastChild.tagName === 'A') paging.lastChild.id = 'audit-older';
     table = el('table', { id: 'audit' },
       el('caption', {}, page.total + ' records' + (picker.tenant ? ' for ' + picker.tenant : '') + ', newest first'),
       el('thead', {}, el('tr', {}, ['#', 'Time (UTC)', 'User', 'Tenant', 'Plugin', 'Operation', 'Resource', 'Outcome', 'Detail']
@@ -205,6 +218,79 @@ async function auditPage(query) {
   } catch (error) {
     table = failure(error);
   }
-  show('Audit', form, el('div', {}, verify, verdict), table);
+  show('Audit', form, el('div', {}, verify, verdict), paging, table, await breakGlassReview(picker.tenant));
+}
+
+const PAGE_SIZE = 50;
+
+/** The break-glass (emergency) accesses of the last 24 hours, for review; each links to its records in the trail. */
+async function breakGlassReview(tenant) {
+  const section = el('section', { id: 'breakglass', 'aria-labelledby': 'breakglass-title' },
+    el('h2', { id: 'breakglass-title' }, 'Break-glass accesses, last 24 hours'));
+  try {
+    const grants = await api('GET', '/audit/breakglass?hours=24' + (tenant ? '&tenant=' + encodeURIComponent(tenant) : ''));
+    if (!grants.length) {
+      section.appendChild(el('p', { id: 'breakglass-none' }, 'None: nobody used emergency access.'));
+      return section;
+    }
+    section.appendChild(el('table', { id: 'breakglass-table' },
+      el('caption', {}, grants.length + ' emergency accesses to review, newest first'),
+      el('thead', {}, el('tr', {}, ['Opened (UTC)', 'User', 'Tenant', 'Patient', 'Plugin', 'Reason', 'Records']
+        .map(h => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, grants.map(g => el('tr', {},
+        el('td', {}, text(g.opened)), el('td', {}, text(g.user)), el('td', {}, text(g.tenant)),
+        el('td', {}, text(g.patientId)), el('td', {}, text(g.plugin)), el('td', {}, text(g.reason)),
+        el('td', {}, link('Show', 'audit', { tenant: text(g.tenant), user: text(g.user), patient: text(g.patientId),
+          from: text(g.opened), to: text(g.expires) })))))));
+  } catch (error) {
+    section.appendChild(failure(error));
+  }
+  return section;
+}
+
+// ---- upload -----------------------------------------------------------------------------------------------------
+
+/** Upload a plugin (a bundle jar, or a zip of one plugin and its libraries): admins and operators. */
+function uploadPage() {
+  const result = el('div', { id: 'upload-result', role: 'status' });
+  const file = el('input', { id: 'upload-file', name: 'file', type: 'file', accept: '.jar,.zip', required: true,
+    'aria-describedby': 'upload-hint' });
+  const form = el('form', { id: 'upload-form', class: 'upload' },
+    el('label', { for: 'upload-file' }, 'Plugin file'),
+    el('p', { class: 'hint', id: 'upload-hint' }, 'A bundle jar, or a zip of one plugin and its library bundles. '
+      + 'It is checked (size, archive safety, signature, permissions) before anything is installed; a refused '
+      + 'upload changes nothing.'),
+    file,
+    el('div', {}, el('button', { type: 'submit', id: 'upload-button' }, 'Upload and install')));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    result.replaceChildren();
+    const chosen = file.files[0];
+    if (!chosen) {
+      result.appendChild(el('p', { class: 'error', role: 'alert' }, 'Choose a .jar or .zip file first.'));
+      return;
+    }
+    result.appendChild(el('p', {}, 'Uploading ' + chosen.name + '...'));
+    try {
+      const response = await fetch('/api/v1/plugins?name=' + encodeURIComponent(chosen.name), {
+        method: 'POST', credentials: 'same-origin', body: chosen,
+        headers: { 'Content-Type': 'application/octet-stream', 'Accept': 'application/json',
+          'X-CSRF-Token': sessionStorage.getItem('carehost.csrf') || '' }
+      });
+      const raw = await response.text();
+      let data = null;
+      try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = { detail: raw }; }
+      if (!response.ok) throw new Problem(response.status, data);
+      const plugin = data.plugin;
+      result.replaceChildren(el('p', { id: 'upload-done' }, 'Installed ' + text(plugin.symbolicName) + ' '
+        + text(plugin.version) + ': ' + text(plugin.state)),
+        el('p', {}, 'Declared permissions: ' + ((plugin.declaredPermissions || []).join(', ') || 'none')),
+        el('p', {}, 'Signer: ' + (plugin.signer ? text(plugin.signer) : 'not signed')));
+      say('Uploaded ' + chosen.name + '.');
+    } catch (error) {
+      result.replaceChildren(el('p', { class: 'error', role: 'alert', id: 'upload-error' }, text(error.message)));
+    }
+  });
+  show('Upload a plugin', form, result);
 }
 

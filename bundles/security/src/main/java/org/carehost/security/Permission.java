@@ -28,7 +28,8 @@ public enum Permission {
     USE_ENV(Permissions.USE_ENV, true),
     STORE_PLUGIN_DATA(Permissions.STORE_PLUGIN_DATA, false),
     SCHEDULE_WORK(Permissions.SCHEDULE_WORK, false),
-    SEND_NOTIFICATIONS(Permissions.SEND_NOTIFICATIONS, false);
+    SEND_NOTIFICATIONS(Permissions.SEND_NOTIFICATIONS, false),
+    VERIFY_LOGINS(Permissions.VERIFY_LOGINS, false);
 
     private final String id;
     private final boolean ambient;

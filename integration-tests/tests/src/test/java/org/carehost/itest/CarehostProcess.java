@@ -93,7 +93,7 @@ final class CarehostProcess {
 
     /** Waits until {@code file} contains {@code text}, failing at once if the process ends first. */
     static void awaitFile(Process process, Path file, String text) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
+        long deadline = System.currentTimeMillis() + 120_000; // a start on a loaded machine takes a while
         while (!(Files.exists(file) && Files.readString(file).contains(text))) {
             assertTrue("'" + text + "' did not appear in " + file.getFileName() + " (process alive: " + process.isAlive()
                     + ")", System.currentTimeMillis() < deadline && process.isAlive());

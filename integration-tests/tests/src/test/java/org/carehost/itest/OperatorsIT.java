@@ -20,6 +20,8 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.carehost.audit.AuditLog;
+import org.carehost.crypto.KeyRotation;
+import org.carehost.crypto.PhiCipher;
 import org.carehost.context.Tenants;
 import org.carehost.operators.IssuedToken;
 import org.carehost.operators.LoginRefusedException;
@@ -28,10 +30,16 @@ import org.carehost.operators.Operator;
 import org.carehost.operators.OperatorAccounts;
 import org.carehost.operators.Role;
 import org.carehost.operators.SecondFactorEnrollment;
+import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.security.Permission;
+import org.carehost.security.SecurityAdmin;
 import org.carehost.shell.OperatorShell;
+import org.carehost.store.Store;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -63,6 +71,16 @@ public class OperatorsIT {
     AuditLog audit;
     @Inject
     Tenants tenants;
+    @Inject
+    Store store;
+    @Inject
+    PhiCipher cipher;
+    @Inject
+    KeyRotation rotation;
+    @Inject
+    SecurityAdmin security;
+    @Inject
+    BundleContext context;
 
     @Configuration
     public Option[] config() throws IOException {
@@ -240,6 +258,107 @@ public class OperatorsIT {
         AuditRecord record = latest("context.act-for");
         assertEquals("integration.bot", record.resourceId());
         assertNotEquals("integration.bot", record.user());
+    }
+
+    /**
+     * Proves TOTP secrets are sealed at rest under the data key (never in clear in the store), that a secret stored in
+     * clear by an earlier version is sealed at the next start of the operators bundle, and that a key rotation re-seals
+     * them, so that the second factor still works under the new key.
+     */
+    @Test
+    public void totpSecretsAreSealedAtRestAndFollowAKeyRotation() throws Exception {
+        accounts.add("ivy", Set.of(Role.AUDITOR), Set.of(), PASSWORD.toCharArray());
+        SecondFactorEnrollment enrollment = accounts.enrollSecondFactor("ivy");
+        String stored = storedSecret("ivy");
+        assertTrue(stored, stored.startsWith("c1." + cipher.currentKeyId() + "."));
+        assertTrue(stored, !stored.contains(enrollment.secret()));
+        // As an earlier version stored it: in clear. A restart of the operators bundle seals it.
+        Sql.execute(store, "UPDATE operator_account SET totp_secret = '" + enrollment.secret() + "' WHERE name = 'ivy'");
+        Bundle operators = Fixtures.bundle(context, "org.carehost.operators");
+        operators.stop();
+        operators.start();
+        Await.until("the clear secret sealed", 20_000, () -> storedSecret("ivy").startsWith("c1."));
+        String before = cipher.currentKeyId();
+        String rotated = rotation.rotate();
+        assertNotEquals(rotated, before, cipher.currentKeyId());
+        assertTrue(storedSecret("ivy"), storedSecret("ivy").startsWith("c1." + cipher.currentKeyId() + "."));
+        assertEquals(List.of(cipher.currentKeyId()), cipher.keyIds()); // the old key is retired: only the new one opens
+        Logins live = service(Logins.class);
+        assertEquals("ivy", live.password("ivy", PASSWORD.toCharArray(), TotpCodes.now(enrollment.secret()),
+                "test 10.0.2.1").name());
+    }
+
+    /**
+     * Proves an Authenticator plugin (issue 19 item 1) is asked only while it holds verify:logins, never makes anyone
+     * an admin, and cannot vouch for a role that needs a second factor.
+     */
+    @Test
+    public void anAuthenticatorPluginNeedsItsPermissionAndNeverMakesAnAdmin() throws Exception {
+        Bundle plugin = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile(
+                "carehost-fixture-external-authenticator"));
+        plugin.start();
+        Logins live = service(Logins.class);
+        // each try from an address of its own: failures while the plugin starts must not lock one address out
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.BooleanSupplier nurseGetsIn = () -> {
+            try {
+                return live.password("ext.nurse", "external secret 1".toCharArray(), null,
+                        "test 10.3." + tries.incrementAndGet() / 200 + "." + tries.get() % 200) != null;
+            } catch (LoginRefusedException refused) {
+                return false;
+            }
+        };
+        Await.until("the authenticator asked", 20_000, nurseGetsIn);
+        Operator nurse = live.password("ext.nurse", "external secret 1".toCharArray(), null, "test 10.0.3.1");
+        assertEquals(Set.of(Role.OPERATOR), nurse.roles());
+        assertEquals(LoginRefusedException.Reason.BAD_CREDENTIALS, assertThrows(LoginRefusedException.class,
+                () -> live.password("ext.auditor", "external secret 1".toCharArray(), null, "test 10.0.3.1")).reason());
+        security.revoke(plugin.getSymbolicName(), List.of(Permission.VERIFY_LOGINS));
+        Await.until("the revocation applies", 20_000, () -> !nurseGetsIn.getAsBoolean());
+        assertTrue(security.denials(50).stream().anyMatch(denial -> denial.plugin().equals(plugin.getSymbolicName())
+                && denial.permission().equals("verify:logins")));
+        security.grant(plugin.getSymbolicName(), List.of(Permission.VERIFY_LOGINS));
+        Await.until("the grant applies", 20_000, nurseGetsIn);
+        plugin.uninstall();
+    }
+
+    /**
+     * Proves reading the trail in the shell is itself audited under the operator's name, with the operations the HTTP
+     * API uses: a remote auditor's tail, query, export, verify and break-glass review, and the local console's tail.
+     */
+    @Test
+    public void readingTheTrailInTheShellIsAudited() throws Exception {
+        Operator auditor = accounts.add("jules", Set.of(Role.AUDITOR), Set.of(), PASSWORD.toCharArray());
+        run(auditor, "audit:tail 3");
+        AuditRecord tail = latest("audit.query");
+        assertEquals("jules", tail.user());
+        assertEquals(AuditAction.READ, tail.action());
+        assertTrue(tail.reason(), tail.reason().contains("tail 3"));
+        run(auditor, "audit:query --outcome denied --limit 7");
+        AuditRecord query = latest("audit.query");
+        assertEquals("jules", query.user());
+        assertTrue(query.reason(), query.reason().contains("outcome=denied") && query.reason().contains("limit=7"));
+        run(auditor, "audit:export -n 2");
+        assertEquals("jules", latest("audit.export").user());
+        run(auditor, "audit:verify");
+        AuditRecord verify = latest("audit.verify");
+        assertEquals("jules", verify.user());
+        assertEquals(AuditAction.EXECUTE, verify.action());
+        assertTrue(verify.reason(), verify.reason().startsWith("intact true"));
+        run(auditor, "audit:breakglass");
+        assertEquals("jules", latest("audit.breakglass").user());
+        Shell.run(processor, "audit:tail 1");
+        assertEquals(System.getProperty("user.name").replaceAll("[^A-Za-z0-9._@-]", "_"), latest("audit.query").user());
+    }
+
+    private String storedSecret(String account) {
+        return Sql.text(store, "SELECT totp_secret FROM operator_account WHERE name = '" + account + "'");
+    }
+
+    /** The service as registered now (after a bundle restart, the injected one is gone). */
+    private <S> S service(Class<S> type) throws InterruptedException {
+        Await.until(type.getSimpleName() + " registered", 20_000, () -> context.getServiceReference(type) != null);
+        return context.getService(context.getServiceReference(type));
     }
 
     private String run(Operator operator, String command) throws Exception {

@@ -38,14 +38,18 @@ public class RemoteAccessIT {
 
     private static final String PASSWORD = "correct horse battery staple";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEY_STORE_PASSWORD = "test-key-store-password";
 
     private static Process process;
     private static OutputStream console;
     private static Path home;
     private static int httpPort;
     private static int sshPort;
+    private static int httpsPort;
+    private static Path keyStore;
     private static String adminToken;
     private static String auditorToken;
+    private static String auditorTotp;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @BeforeClass
@@ -54,7 +58,9 @@ public class RemoteAccessIT {
         httpPort = LoopbackPorts.free();
         sshPort = LoopbackPorts.free();
         Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + sshPort + "\n");
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + sshPort + "\npasswordLogin=true\n");
+        // refusals (401, 403, failed logins): 10 per address written one by one per 3-second window, the rest summed up
+        Files.writeString(home.resolve("etc/org.carehost.operators.cfg"), "refusalsPerAddress=10\nrefusalWindowSeconds=3\n");
         // the samples' catalog the build publishes beside carehost.jar (target/catalog), for the catalog over HTTP
         Files.writeString(home.resolve("etc/org.carehost.catalog-samples.cfg"), "url=" + CarehostProcess.JAR
                 .toAbsolutePath().getParent().resolve("catalog/index.xml").toUri() + "\ntrust=*\n");
@@ -62,7 +68,17 @@ public class RemoteAccessIT {
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "aud1@test", "-f", home.resolve("aud_ed25519").toString());
         String publicKey = Files.readString(home.resolve("id_ed25519.pub")).strip();
         String auditorKey = Files.readString(home.resolve("aud_ed25519.pub")).strip();
-        process = CarehostProcess.start(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort);
+        // TLS beside plain HTTP: Felix HTTP's own settings with a PKCS#12 key store (a self-signed EC key for 127.0.0.1)
+        httpsPort = LoopbackPorts.free();
+        keyStore = Files.createDirectories(home.resolve("etc/security")).resolve("https.p12");
+        run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias", "carehost",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", KEY_STORE_PASSWORD,
+                "-keypass", KEY_STORE_PASSWORD);
+        process = CarehostProcess.start(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort,
+                "-Dorg.apache.felix.https.enable=true", "-Dorg.osgi.service.http.port.secure=" + httpsPort,
+                "-Dorg.apache.felix.https.keystore=" + keyStore, "-Dorg.apache.felix.https.keystore.password="
+                        + KEY_STORE_PASSWORD, "-Dorg.apache.felix.https.keystore.key.password=" + KEY_STORE_PASSWORD);
         console = process.getOutputStream();
         type("user:add --roles admin --password '" + PASSWORD + "' admin1");
         type("user:add --roles operator --password '" + PASSWORD + "' op1");
@@ -71,6 +87,7 @@ public class RemoteAccessIT {
         type("user:key-add aud1 " + auditorKey);
         type("user:token --label it admin1");
         type("user:token --label it aud1");
+        type("user:totp aud1");
         List<String> tokens = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (tokens.size() < 2) {
@@ -81,6 +98,12 @@ public class RemoteAccessIT {
         }
         adminToken = tokens.get(0);
         auditorToken = tokens.get(1);
+        while (auditorTotp == null) {
+            assertTrue("the TOTP secret never printed", System.nanoTime() < deadline && process.isAlive());
+            auditorTotp = Files.readString(home.resolve("stdout.txt")).lines().filter(l -> l.startsWith("secret "))
+                    .map(l -> l.substring(7).strip()).findFirst().orElse(null);
+            Thread.sleep(100);
+        }
         // The API answers once Felix HTTP has taken its configuration from etc/.
         while (true) {
             try {
@@ -117,6 +140,12 @@ public class RemoteAccessIT {
         assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
         assertEquals(out + err, 0, ssh.exitValue());
         assertTrue(out, out.contains("org.carehost.sample.hello"));
+        // Where operators log in (the interactive console's greeting runs the same command): SSH, HTTP and HTTPS.
+        Process listeners = ssh("id_ed25519", "admin1", "carehost:listeners");
+        String where = new String(listeners.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(listeners.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(where, where.contains("ssh://127.0.0.1:" + sshPort) && where.contains(":" + httpPort + "/api/v1")
+                && where.contains("https://") && where.contains(":" + httpsPort + "/api/v1"));
         Process stranger = new ProcessBuilder("ssh", "-p", String.valueOf(sshPort), "-o", "StrictHostKeyChecking=no",
                 "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "PubkeyAuthentication=no",
                 "admin1@127.0.0.1", "plugin:list").start();
@@ -264,6 +293,39 @@ public class RemoteAccessIT {
     }
 
     /**
+     * Proves the README's one table of endpoints and roles (bundles/http/README.md) says what the code does: every
+     * operation of the OpenAPI document (written from the route table, with /metrics and /health) is a row there, with
+     * the same roles, and there is no other row.
+     */
+    @Test
+    public void theReadmeTableOfEndpointsAndRolesMatchesTheCode() throws Exception {
+        java.util.Map<String, java.util.Set<String>> code = new java.util.TreeMap<>();
+        JsonNode paths = JSON.readTree(get("/api/v1/openapi.json", null).body()).get("paths");
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> path = it.next();
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext();) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                java.util.Set<String> roles = new java.util.TreeSet<>();
+                op.getValue().get("x-carehost-roles").forEach(role -> roles.add(role.asText()));
+                code.put(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(), roles);
+            }
+        }
+        java.util.Map<String, java.util.Set<String>> readme = new java.util.TreeMap<>();
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| `((?:GET|POST|PUT|DELETE) [^`]+)` \\| ([^|]+) \\|");
+        for (String line : Files.readAllLines(Path.of("../../bundles/http/README.md"))) {
+            java.util.regex.Matcher match = row.matcher(line);
+            if (match.find()) {
+                java.util.Set<String> roles = new java.util.TreeSet<>();
+                for (String role : match.group(2).split(",")) {
+                    roles.add(role.strip());
+                }
+                assertTrue("a row twice: " + match.group(1), readme.put(match.group(1), roles) == null);
+            }
+        }
+        assertEquals(code, readme);
+    }
+
+    /**
      * Proves the catalog over HTTP (issue 21): the catalogs, a search, the plan, an install that names a plan which is
      * not the current one refused with nothing installed, the install of the current plan (the plugin and the library it
      * needs), a hospital's review, and the roles (an auditor reads no catalog).
@@ -309,6 +371,165 @@ public class RemoteAccessIT {
         assertTrue(info, info.contains("catches swapped digits") && !info.contains("too good"));
     }
 
+    /**
+     * Proves SSH password logins take the second factor (keyboard-interactive: password and one-time code), so that a
+     * role the policy requires one of (an auditor) logs in by password over SSH: refused without the code or with the
+     * plain password method, let in with it. OpenSSH's own client answers the prompts through SSH_ASKPASS.
+     */
+    @Test
+    public void sshPasswordLoginsTakeTheSecondFactor() throws Exception {
+        Path answers = Files.createDirectories(home.resolve("askpass"));
+        Path script = answers.resolve("askpass.sh");
+        Files.writeString(script, "#!/bin/sh\ncase \"$1\" in *code*) cat '" + answers.resolve("code") + "' ;; "
+                + "*) cat '" + answers.resolve("password") + "' ;; esac\n");
+        script.toFile().setExecutable(true);
+        Files.writeString(answers.resolve("password"), PASSWORD + "\n");
+        Files.writeString(answers.resolve("code"), "\n");
+        SshRun noCode = sshWithPassword(script, "keyboard-interactive", "user:whoami");
+        assertEquals(noCode.output(), 255, noCode.status());
+        Files.writeString(answers.resolve("code"), TotpCodes.now(auditorTotp) + "\n");
+        SshRun plain = sshWithPassword(script, "password", "user:whoami");
+        assertEquals("the password method has no place for the code: " + plain.output(), 255, plain.status());
+        SshRun withCode = sshWithPassword(script, "keyboard-interactive", "user:whoami");
+        assertEquals(withCode.output(), 0, withCode.status());
+        assertTrue(withCode.output(), withCode.output().contains("aud1 (auditor; accounts)"));
+    }
+
+    /**
+     * Proves 401 and 403 answers are audited (who, what, why; never a credential), and that a flood of them from one
+     * address is not written one by one: at most 10 per 3-second window, the rest counted in a summary record, so that
+     * nothing is lost uncounted and the trail does not fill.
+     */
+    @Test
+    public void refusedRequestsAreAuditedAndAFloodIsSummedUp() throws Exception {
+        java.time.Instant start = java.time.Instant.now().minusSeconds(1);
+        // A 403 by a known operator, under their name (sent again until a window has room for it).
+        awaitRefusal(() -> get("/api/v1/users", auditorToken), 403, record -> "aud1".equals(record.path("user").asText())
+                && record.path("reason").asText().startsWith("403 GET /api/v1/users"), start);
+        int flood = 60;
+        for (int i = 0; i < flood; i++) {
+            assertEquals(401, get("/api/v1/plugins/flood.marker", null).statusCode());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            JsonNode items = refusals(start);
+            long single = 0;
+            long summed = 0;
+            for (JsonNode record : items) {
+                String reason = record.path("reason").asText();
+                if (reason.startsWith("401 GET /api/v1/plugins/flood.marker")) {
+                    single++;
+                    assertFalse(reason, reason.contains("Bearer") || reason.contains("chk_"));
+                } else if ("refused.summary".equals(record.path("operation").asText())) {
+                    java.util.regex.Matcher count = java.util.regex.Pattern.compile("http\\.refused=(\\d+)")
+                            .matcher(reason);
+                    summed += count.find() ? Long.parseLong(count.group(1)) : 0;
+                }
+            }
+            assertTrue("a flood is not written one by one: " + single, single < flood);
+            if (single + summed >= flood) {
+                break; // every refusal of the flood is in the trail, one by one or counted
+            }
+            assertTrue("the flood's summary never came: " + single + " one by one, " + summed + " summed up",
+                    System.nanoTime() < deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Proves TLS when a key store is configured (item 4): the API answers over HTTPS with the container's certificate,
+     * and a browser session's cookie there is marked Secure (over plain HTTP it is not).
+     */
+    @Test
+    public void httpsServesTheApiAndMarksTheSessionCookieSecure() throws Exception {
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keyStore)) {
+            trusted.load(in, KEY_STORE_PASSWORD.toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        HttpClient https = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort
+                + "/health/live")).timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(health.body(), 200, health.statusCode());
+        HttpResponse<String> login = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort
+                + "/api/v1/session")).timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"op1\",\"password\":\"" + PASSWORD + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(login.body(), 200, login.statusCode());
+        String secure = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(secure, secure.contains("Secure"));
+        String plain = send("POST", "/api/v1/session", "{\"user\":\"op1\",\"password\":\"" + PASSWORD + "\"}",
+                Map.of()).headers().firstValue("Set-Cookie").orElseThrow();
+        assertFalse(plain, plain.contains("Secure"));
+        // The plain client does not trust the container's certificate: nothing is sent in clear to a stranger.
+        assertTrue(assertThrowsIo(() -> HTTP.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort
+                + "/health/live")).build(), HttpResponse.BodyHandlers.ofString())));
+    }
+
+    private interface Io {
+        void run() throws Exception;
+    }
+
+    private static boolean assertThrowsIo(Io call) {
+        try {
+            call.run();
+            return false;
+        } catch (IOException refused) { // an SSLHandshakeException: the certificate is not trusted
+            return true;
+        } catch (Exception other) {
+            throw new AssertionError(other);
+        }
+    }
+
+    private record SshRun(int status, String output) {
+    }
+
+    private static SshRun sshWithPassword(Path askpass, String method, String command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("ssh", "-p", String.valueOf(sshPort), "-o",
+                "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "PubkeyAuthentication=no",
+                "-o", "PreferredAuthentications=" + method, "-o", "NumberOfPasswordPrompts=1", "aud1@127.0.0.1",
+                command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("SSH_ASKPASS", askpass.toString());
+        builder.environment().put("SSH_ASKPASS_REQUIRE", "force");
+        builder.environment().put("DISPLAY", ":0");
+        Process ssh = builder.start();
+        String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
+        return new SshRun(ssh.exitValue(), out);
+    }
+
+    private interface Request {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    private static void awaitRefusal(Request request, int status, java.util.function.Predicate<JsonNode> record,
+            java.time.Instant since) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            assertEquals(status, request.send().statusCode());
+            for (JsonNode item : refusals(since)) {
+                if (record.test(item)) {
+                    assertEquals("DENIED", item.path("outcome").asText());
+                    return;
+                }
+            }
+            assertTrue("the refusal never reached the trail", System.nanoTime() < deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    /** The refusals (plugin operators, outcome denied) since {@code since}, newest first, read by the admin. */
+    private static JsonNode refusals(java.time.Instant since) throws Exception {
+        HttpResponse<String> page = get("/api/v1/audit?plugin=operators&outcome=denied&limit=1000&from=" + since,
+                adminToken);
+        assertEquals(page.body(), 200, page.statusCode());
+        return JSON.readTree(page.body()).get("items");
+    }
+
     private static Process ssh(String key, String user, String command) throws IOException {
         return new ProcessBuilder("ssh", "-p", String.valueOf(sshPort), "-i", home.resolve(key).toString(),
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
@@ -338,7 +559,7 @@ public class RemoteAccessIT {
     private static HttpResponse<String> send(String method, String path, String body, Map<String, String> headers)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(120))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null && !body.isEmpty()) {
             request.header("Content-Type", "application/json");

@@ -30,4 +30,14 @@ final class Sql {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
     }
+
+    /** The text of the first column of the first row, or null when there is none. */
+    static String text(Store store, String sql) {
+        try (Connection connection = store.connection(); Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
+            return row.next() ? row.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
 }

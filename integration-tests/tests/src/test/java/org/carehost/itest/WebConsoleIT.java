@@ -89,12 +89,14 @@ public class WebConsoleIT {
         type("tenant:create stmary St Mary");
         type("tenant:create north North Clinic");
         type("user:add --roles admin --password '" + PASSWORD + "' admin1");
+        type("user:add --roles operator --password '" + PASSWORD + "' op1");
         type("user:add --roles hospital-admin --tenants stmary --password '" + PASSWORD + "' ha1");
         type("user:add --roles hospital-admin --tenants north --password '" + PASSWORD + "' ha2");
         type("user:totp ha1");
         type("user:token --label it admin1");
         type("user:token --label it ha2");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        // each user:add with a password is a PBKDF2 hash (600,000 rounds): on a loaded machine they take a while
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         List<String> tokens = List.of();
         Optional<String> secret = Optional.empty();
         while (tokens.size() < 2 || secret.isEmpty()) {
@@ -228,6 +230,36 @@ public class WebConsoleIT {
             assertTrue(browser.findElement(By.id("main")).getText().contains("<img src=y onerror=window.carehostPwned=4>"));
             assertNoMarkupRan(browser);
             screenshot(browser, "5-plugin-with-markup");
+
+            // Audit paging and the break-glass review: a page from the second record on links back to the newer ones.
+            browser.get("http://127.0.0.1:" + httpPort + "/console/#audit?tenant=stmary&offset=1");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("audit-newer")));
+            assertTrue(browser.findElement(By.id("audit-range")).getText(),
+                    browser.findElement(By.id("audit-range")).getText().startsWith("Records 2 to "));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("breakglass")));
+            assertTrue(browser.findElement(By.id("breakglass")).getText(),
+                    browser.findElement(By.id("breakglass")).getText().contains("Break-glass accesses, last 24 hours"));
+            assertEveryControlIsLabelled(browser);
+            screenshot(browser, "6-audit-paging-and-break-glass");
+
+            // The upload page, for an operator: a plugin jar uploaded and installed; a file that is not one refused.
+            browser.findElement(By.id("logout")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user")));
+            browser.findElement(By.id("user")).sendKeys("op1");
+            browser.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("upload-file")));
+            assertEveryControlIsLabelled(browser);
+            Path notAPlugin = Files.writeString(home.resolve("not-a-plugin.jar"), "just text");
+            browser.findElement(By.id("upload-file")).sendKeys(notAPlugin.toString());
+            browser.findElement(By.id("upload-button")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("upload-error")));
+            browser.findElement(By.id("upload-file")).sendKeys(CarehostProcess.BUNDLES
+                    .resolve("carehost-fixture-greeter-v1.jar").toString());
+            browser.findElement(By.id("upload-button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("upload-done"), "Installed "));
+            assertTrue(browser.findElement(By.id("upload-done")).getText(),
+                    browser.findElement(By.id("upload-done")).getText().contains("ACTIVE"));
+            screenshot(browser, "7-upload");
         } finally {
             browser.quit();
         }

@@ -4,10 +4,13 @@ import java.util.List;
 
 import org.carehost.crypto.KeyRotation;
 import org.carehost.crypto.PhiCipher;
+import org.carehost.crypto.SealedValues;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
@@ -29,6 +32,8 @@ public final class Encryption implements KeyRotation {
     private final PluginDataRecords pluginData;
     private final Logger log;
     private final Thread catchUp;
+    /** Sealed values other bundles keep (operators' TOTP secrets): re-sealed with the clinical rows. */
+    private final List<SealedValues> others = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Activate
     public Encryption(@Reference PhiCipher cipher, @Reference PatientRecords patients,
@@ -42,6 +47,15 @@ public final class Encryption implements KeyRotation {
         this.catchUp = new Thread(this::catchUp, "carehost-reseal");
         catchUp.setDaemon(true);
         catchUp.start();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addSealedValues(SealedValues values) {
+        others.add(values);
+    }
+
+    void removeSealedValues(SealedValues values) {
+        others.remove(values);
     }
 
     @Deactivate
@@ -103,6 +117,9 @@ public final class Encryption implements KeyRotation {
                 throw new InterruptedException();
             }
             total += patients.reseal(BATCH) + appointments.reseal(BATCH) + pluginData.reseal(BATCH);
+            for (SealedValues values : others) {
+                total += values.reseal(BATCH);
+            }
             if (staleCount() == 0) {
                 Thread.sleep(GRACE_MILLIS);
                 if (staleCount() == 0) {
@@ -113,6 +130,10 @@ public final class Encryption implements KeyRotation {
     }
 
     private long staleCount() {
-        return patients.staleCount() + appointments.staleCount() + pluginData.staleCount();
+        long stale = patients.staleCount() + appointments.staleCount() + pluginData.staleCount();
+        for (SealedValues values : others) {
+            stale += values.staleCount();
+        }
+        return stale;
     }
 }

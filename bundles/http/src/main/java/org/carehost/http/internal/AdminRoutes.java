@@ -23,12 +23,13 @@ final class AdminRoutes {
 
     static List<Route> routes(BundleContext context, PluginManager plugins, Tenants tenants, OperatorAccounts accounts,
             SecurityAdmin security, PluginSettings settings, AuditLog log,
-            FhirExport fhir, ContextBinder binder, ObjectMapper json) {
+            FhirExport fhir, ContextBinder binder, ObjectMapper json, org.carehost.context.BreakGlass breakGlass,
+            java.time.Clock clock) {
         List<Route> routes = new ArrayList<>();
         Audits audits = new Audits(log, binder);
         routes.addAll(new TenantEndpoints(context, plugins, tenants, security,
                 new TenantSettings(settings), audits, json).routes());
-        routes.addAll(new AuditEndpoints(log, fhir, tenants, audits, json).routes());
+        routes.addAll(new AuditEndpoints(log, fhir, tenants, audits, json, breakGlass, clock).routes());
         routes.addAll(new UserEndpoints(accounts, json).routes());
         return routes;
     }

@@ -54,6 +54,7 @@ public final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient Logins logins;
+    private final transient RefusedRequests refused;
     private final transient ContextBinder binder;
     private final transient WebSessions sessions;
     private final transient ObjectMapper json;
@@ -69,8 +70,10 @@ public final class ApiServlet extends HttpServlet {
             // --- the hospital's routes (tenants, per-tenant plugins and settings, audit, users): AdminRoutes
             BundleContext bundleContext, @Reference SecurityAdmin security, @Reference PluginSettings settings,
             @Reference AuditLog auditLog, @Reference FhirExport fhir,
-            @Reference PluginUploads uploads, @Reference(target = ContainerClock.TARGET) Clock clock) {
+            @Reference PluginUploads uploads, @Reference(target = ContainerClock.TARGET) Clock clock,
+            @Reference org.carehost.operators.Refusals refusals, @Reference org.carehost.context.BreakGlass breakGlass) {
         this.logins = logins;
+        this.refused = new RefusedRequests(refusals);
         this.binder = binder;
         this.sessions = new WebSessions(clock);
         this.json = new ObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).registerModule(
@@ -79,7 +82,7 @@ public final class ApiServlet extends HttpServlet {
         List<Route> all = new java.util.ArrayList<>(new Endpoints(plugins, tenants, accounts, logins, sessions, json).routes());
         // --- the hospital's routes (issue 19 items 4 and 6): kept in AdminRoutes
         all.addAll(AdminRoutes.routes(bundleContext, plugins, tenants, accounts, security, settings, auditLog, fhir,
-                binder, json));
+                binder, json, breakGlass, clock));
         all.addAll(uploads.routes()); // plugin upload (PluginUploads)
         all.add(new Route("GET", "/session", false, java.util.EnumSet.allOf(Role.class), "This browser session's CSRF "
                 + "token again (for a new tab of the console); only with the session cookie", this::sessionAgain));
@@ -114,6 +117,7 @@ public final class ApiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        Operator operator = null;
         try {
             Route route = null;
             String[] parameters = null;
@@ -140,8 +144,9 @@ public final class ApiServlet extends HttpServlet {
                 write(response, openApi);
                 return;
             }
-            Operator operator = route.open() ? null : authenticate(request);
+            operator = route.open() ? null : authenticate(request);
             if (operator != null && !route.allows(operator)) {
+                refused.refused(request, 403, operator, "role " + Role.text(operator.roles()) + " may not");
                 throw new Problems.Failure(403, "forbidden", "Forbidden", operator.name() + " ("
                         + Role.text(operator.roles()) + ") may not " + request.getMethod() + " /api/v1" + route.template());
             }
@@ -164,6 +169,7 @@ public final class ApiServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             Problems.write(json, request, response, 400, "bad-request", "Bad request", e.getMessage());
         } catch (SecurityException e) {
+            refused.refused(request, 403, operator, e.getMessage());
             Problems.write(json, request, response, 403, "forbidden", "Forbidden", e.getMessage());
         } catch (Exception e) {
             getServletContext().log("Carehost API " + request.getMethod() + " " + path + " failed", e);
@@ -177,22 +183,27 @@ public final class ApiServlet extends HttpServlet {
         String authorization = request.getHeader("Authorization");
         if (authorization != null) {
             if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                refused.refused(request, 401, null, "an Authorization header that is not a bearer token");
                 throw unauthorized("Only Bearer tokens are accepted in the Authorization header");
             }
             try {
                 return logins.token(authorization.substring(7).strip(), source);
             } catch (LoginRefusedException e) {
-                throw unauthorized(e.getMessage());
+                throw unauthorized(e.getMessage()); // audited as the failed login it is (Logins)
             }
         }
         Optional<WebSessions.WebSession> session = sessions.find(cookie(request));
         if (session.isEmpty()) {
+            refused.refused(request, 401, null, cookie(request) == null ? "no credentials"
+                    : "a session cookie that is unknown or expired");
             throw unauthorized("Log in (POST /api/v1/session) or send an API token as 'Authorization: Bearer <token>'");
         }
         if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
             String csrf = request.getHeader("X-CSRF-Token");
             if (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
                     session.get().csrf().getBytes(StandardCharsets.UTF_8))) {
+                refused.refused(request, 403, session.get().operator(), csrf == null ? "CSRF token missing"
+                        : "CSRF token wrong");
                 throw new Problems.Failure(403, "csrf", "CSRF token missing or wrong", "A state change with the "
                         + "session cookie needs the X-CSRF-Token header the login returned");
             }

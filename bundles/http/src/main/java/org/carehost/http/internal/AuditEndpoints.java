@@ -40,8 +40,13 @@ final class AuditEndpoints {
     private final Tenants tenants;
     private final Audits audits;
     private final ObjectMapper json;
+    private final org.carehost.context.BreakGlass breakGlass;
+    private final java.time.Clock clock;
 
-    AuditEndpoints(AuditLog log, FhirExport fhir, Tenants tenants, Audits audits, ObjectMapper json) {
+    AuditEndpoints(AuditLog log, FhirExport fhir, Tenants tenants, Audits audits, ObjectMapper json,
+            org.carehost.context.BreakGlass breakGlass, java.time.Clock clock) {
+        this.breakGlass = breakGlass;
+        this.clock = clock;
         this.log = log;
         this.fhir = fhir;
         this.tenants = tenants;
@@ -56,6 +61,9 @@ final class AuditEndpoints {
                 "Checks the whole chain and every signed checkpoint", this::verify));
         routes.add(new Route("GET", "/audit/export", false, READERS,
                 "The records of a query as a FHIR R4 Bundle of AuditEvent resources; " + FILTERS, this::export));
+        routes.add(new Route("GET", "/audit/breakglass", false, READERS, "Break-glass (emergency) accesses to review, "
+                + "newest first: ?hours= (1-8784, default 24), tenant (a hospital-admin names one of theirs)",
+                this::breakGlass));
         return routes;
     }
 
@@ -93,6 +101,36 @@ final class AuditEndpoints {
         audits.record(call.operator(), parameter(call, "tenant"), AuditAction.READ, operation, "AuditEvent",
                 null, page.items().size() + " of " + page.total() + " records"
                         + (filters.length() == 0 ? "" : " (" + filters + ")"));
+    }
+
+    /** The break-glass accesses of the last hours (as audit:breakglass), in one tenant or all; the review is audited. */
+    private Object breakGlass(Call call) throws Problems.Failure {
+        int hours = number(call, "hours", 24);
+        if (hours < 1 || hours > 24 * 366) {
+            throw new Problems.Failure(400, "bad-request", "Bad request", "hours must be 1 to " + 24 * 366 + ", not "
+                    + hours);
+        }
+        String tenant = parameter(call, "tenant");
+        Operator operator = call.operator();
+        boolean readsAll = operator.isAdmin() || operator.has(Role.AUDITOR);
+        if (!readsAll && tenant == null) {
+            throw new Problems.Failure(400, "tenant-needed", "Tenant needed", "A hospital-admin names one of their "
+                    + "tenants: ?tenant=" + String.join("|", operator.tenants()));
+        }
+        if (tenant != null && (!(readsAll || operator.administers(tenant)) || tenants.find(tenant).isEmpty())) {
+            throw new Problems.Failure(404, "not-found", "Not found", "No tenant '" + tenant + "' whose break-glass "
+                    + "accesses " + operator.name() + " may review");
+        }
+        List<org.carehost.context.BreakGlassGrant> grants = new ArrayList<>();
+        for (org.carehost.context.BreakGlassGrant grant : breakGlass.since(clock.instant().minus(
+                java.time.Duration.ofHours(hours)))) {
+            if (tenant == null || tenant.equals(grant.tenant())) {
+                grants.add(grant);
+            }
+        }
+        audits.record(operator, tenant, AuditAction.READ, "audit.breakglass", "AuditEvent", null, grants.size()
+                + " break-glass accesses of the last " + hours + " h");
+        return grants;
     }
 
     private Page<AuditRecord> page(Call call) throws Problems.Failure {

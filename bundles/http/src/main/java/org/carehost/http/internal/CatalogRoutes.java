@@ -37,8 +37,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @Component(service = RouteSource.class)
 public final class CatalogRoutes implements RouteSource {
 
-    private static final Set<Role> READERS = EnumSet.of(Role.HOSPITAL_ADMIN, Role.OPERATOR);
-    private static final Set<Role> INSTALLERS = EnumSet.of(Role.OPERATOR);
+    private static final Set<Role> READERS = org.carehost.operators.OperatorRights.READ_PLUGINS;
+    private static final Set<Role> INSTALLERS = org.carehost.operators.OperatorRights.INSTALL_PLUGINS;
 
     private final CatalogService catalog;
     private final Tenants tenants;

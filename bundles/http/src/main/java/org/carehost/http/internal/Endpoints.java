@@ -27,7 +27,7 @@ import jakarta.servlet.http.Cookie;
 final class Endpoints {
 
     static final String COOKIE = "CAREHOST_SESSION";
-    private static final Set<Role> PLUGIN_READERS = EnumSet.of(Role.OPERATOR, Role.HOSPITAL_ADMIN);
+    private static final Set<Role> PLUGIN_READERS = org.carehost.operators.OperatorRights.READ_PLUGINS;
 
     private final PluginManager plugins;
     private final Tenants tenants;
@@ -55,9 +55,9 @@ final class Endpoints {
         routes.add(new Route("GET", "/plugins", false, PLUGIN_READERS, "The plugins", call -> plugins.list()));
         routes.add(new Route("GET", "/plugins/{plugin}", false, PLUGIN_READERS,
                 "One plugin, with why it is not active", this::plugin));
-        routes.add(new Route("POST", "/plugins/{plugin}/start", false, EnumSet.of(Role.OPERATOR), "Start a plugin",
+        routes.add(new Route("POST", "/plugins/{plugin}/start", false, org.carehost.operators.OperatorRights.RUN_PLUGINS, "Start a plugin",
                 call -> plugins.start(call.parameter(0))));
-        routes.add(new Route("POST", "/plugins/{plugin}/stop", false, EnumSet.of(Role.OPERATOR), "Stop a plugin",
+        routes.add(new Route("POST", "/plugins/{plugin}/stop", false, org.carehost.operators.OperatorRights.RUN_PLUGINS, "Stop a plugin",
                 call -> plugins.stop(call.parameter(0))));
         routes.add(new Route("GET", "/tenants", false, EnumSet.of(Role.HOSPITAL_ADMIN, Role.OPERATOR),
                 "The tenants (a hospital admin sees their own)", this::tenants));

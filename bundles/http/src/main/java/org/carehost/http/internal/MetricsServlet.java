@@ -48,17 +48,19 @@ public final class MetricsServlet extends HttpServlet {
      * Who may read metrics besides admin: the operator role (plugin lifecycle, no PHI). Metrics carry plugin names
      * and counts, never patient data; auditors and hospital admins have no use for the container's load.
      */
-    static final EnumSet<Role> READERS = EnumSet.of(Role.OPERATOR);
+    static final java.util.Set<Role> READERS = org.carehost.operators.OperatorRights.READ_METRICS;
 
     private final transient Logins logins;
+    private final transient RefusedRequests refused;
     private final transient ObjectMapper json = new ObjectMapper();
     private final transient PrometheusMetricsServlet exporter;
 
     @Activate
     public MetricsServlet(BundleContext context, @Reference Logins logins, @Reference PluginCalls calls,
             @Reference PluginManager plugins, @Reference SecurityAdmin security, @Reference AuditLog audit,
-            @Reference Store store) {
+            @Reference Store store, @Reference org.carehost.operators.Refusals refusals) {
         this.logins = logins;
+        this.refused = new RefusedRequests(refusals);
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new ContainerMetrics(calls, plugins, security, audit, store, context));
         JvmMetrics.builder().register(registry);
@@ -89,6 +91,7 @@ public final class MetricsServlet extends HttpServlet {
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             response.setHeader("WWW-Authenticate", "Bearer");
+            refused.refused(request, 401, null, "no bearer token");
             Problems.write(json, request, response, 401, "unauthorized", "Unauthorized", "/metrics needs an API "
                     + "token: 'Authorization: Bearer <token>' (user:token <account>) of an account with the role "
                     + "admin or " + Role.text(READERS));
@@ -103,6 +106,7 @@ public final class MetricsServlet extends HttpServlet {
             return;
         }
         if (!operator.isAdmin() && operator.roles().stream().noneMatch(READERS::contains)) {
+            refused.refused(request, 403, operator, "role " + Role.text(operator.roles()) + " may not read /metrics");
             Problems.write(json, request, response, 403, "forbidden", "Forbidden", operator.name() + " ("
                     + Role.text(operator.roles()) + ") may not read /metrics; it needs the role admin or "
                     + Role.text(READERS));

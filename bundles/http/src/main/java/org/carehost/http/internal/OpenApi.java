@@ -43,6 +43,13 @@ final class OpenApi {
             operation.put("responses", responses);
             operations.put(route.method().toLowerCase(java.util.Locale.ROOT), operation);
         }
+        // Served by their own servlets, outside /api/v1; listed so that one document names every endpoint and its roles.
+        paths.put("/metrics", Map.of("get", outside("Prometheus text format (bearer token only)",
+                java.util.stream.Stream.concat(java.util.stream.Stream.of(Role.ADMIN), MetricsServlet.READERS.stream())
+                        .distinct().map(Role::code).collect(Collectors.toList()))));
+        paths.put("/health/live", Map.of("get", outside("Whether the container runs", List.of("anyone"))));
+        paths.put("/health/ready", Map.of("get", outside("Whether the container is ready (Felix Health Checks tagged "
+                + "systemready)", List.of("anyone"))));
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("openapi", "3.1.0");
         document.put("info", Map.of("title", "Carehost admin API", "version", "1.0.0"));
@@ -53,5 +60,17 @@ final class OpenApi {
                         "description", "after POST /api/v1/session; state changes need the X-CSRF-Token header"))));
         document.put("security", List.of(Map.of("bearer", List.of()), Map.of("session", List.of())));
         return document;
+    }
+
+    private static Map<String, Object> outside(String summary, List<String> roles) {
+        Map<String, Object> operation = new LinkedHashMap<>();
+        operation.put("summary", summary);
+        operation.put("x-carehost-roles", roles);
+        if (roles.equals(List.of("anyone"))) {
+            operation.put("security", List.of());
+        }
+        operation.put("responses", Map.of("200", Map.of("description", "OK"), "default",
+                Map.of("description", "A problem (RFC 9457)")));
+        return operation;
     }
 }

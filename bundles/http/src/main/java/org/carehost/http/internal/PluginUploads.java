@@ -56,7 +56,7 @@ import org.osgi.service.metatype.annotations.Designate;
 public final class PluginUploads {
 
     /** Who may upload besides admin: as {@code plugin:install} in the shell's {@code CommandRoles}. */
-    static final EnumSet<Role> UPLOADERS = EnumSet.of(Role.OPERATOR);
+    static final java.util.Set<Role> UPLOADERS = org.carehost.operators.OperatorRights.INSTALL_PLUGINS;
 
     private final PluginManager plugins;
     private final SecurityAdmin security;

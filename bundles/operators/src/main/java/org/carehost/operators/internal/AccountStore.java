@@ -28,9 +28,36 @@ final class AccountStore {
     }
 
     private final Store store;
+    private final TotpSeal seal;
 
-    AccountStore(Store store) {
+    AccountStore(Store store, TotpSeal seal) {
         this.store = store;
+        this.seal = seal;
+    }
+
+    /** The second factor's secret of a row, opened (base32); null when none is enrolled. */
+    String totpSecret(Row row) {
+        return row.totpSecret() == null ? null : seal.open(row.name(), row.totpSecret());
+    }
+
+    /** Every stored TOTP secret as stored (sealed, or in clear from before sealing), by account. */
+    java.util.Map<String, String> totpSecrets() throws SQLException {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        try (Connection connection = store.connection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT name, totp_secret FROM operator_account WHERE totp_secret IS NOT NULL")) {
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    out.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Replaces a stored secret by the same secret sealed again, unless it changed meanwhile. */
+    boolean replaceTotpSecret(String account, String before, String after) throws SQLException {
+        return update("UPDATE operator_account SET totp_secret = ? WHERE name = ? AND totp_secret = ?", after, account,
+                before) > 0;
     }
 
     void insert(String name, Set<Role> roles, Set<String> tenants, String hash, Instant now) throws SQLException {
@@ -146,7 +173,7 @@ final class AccountStore {
                 + "WHERE account = ? ORDER BY added_at", account);
     }
 
-    /** Enrols a second factor: the secret, and new recovery codes replacing the old ones, in one transaction. */
+    /** Enrols a second factor: the secret (sealed here), and new recovery codes replacing the old ones, in one transaction. */
     void setSecondFactor(String account, String secret, List<String> codeHashes) throws SQLException {
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
@@ -157,7 +184,7 @@ final class AccountStore {
                                 "DELETE FROM operator_recovery_code WHERE account = ?");
                         PreparedStatement add = connection.prepareStatement(
                                 "INSERT INTO operator_recovery_code (account, code_hash) VALUES (?, ?)")) {
-                    set.setString(1, secret);
+                    set.setString(1, seal.seal(account, secret));
                     set.setString(2, account);
                     set.executeUpdate();
                     drop.setString(1, account);

@@ -15,14 +15,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.carehost.audit.AuditLog;
 import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
+import org.carehost.crypto.CipherException;
+import org.carehost.crypto.PhiCipher;
 import org.carehost.operators.LoginRefusedException;
 import org.carehost.operators.LoginRefusedException.Reason;
 import org.carehost.operators.Logins;
 import org.carehost.operators.Operator;
+import org.carehost.operators.Refusals;
 import org.carehost.operators.Role;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.auth.Authenticator;
 import org.carehost.sdk.auth.Identity;
+import org.carehost.security.Permission;
+import org.carehost.security.PermissionGuard;
 import org.carehost.store.Store;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -48,11 +53,13 @@ public final class LoginsImpl implements Logins {
     private static final String REFUSED = "Login refused: wrong user name or credentials, or the account is locked "
             + "for a while after repeated failures";
 
-    private record Plugin(Authenticator authenticator, String name, int ranking) {
+    private record Plugin(Authenticator authenticator, org.osgi.framework.Bundle bundle, String name, int ranking) {
     }
 
     private final AccountStore accounts;
     private final OperatorAudit audit;
+    private final Refusals refusals;
+    private final PermissionGuard guard;
     private final Passwords passwords;
     private final SourceLockout sources = new SourceLockout();
     private final Clock clock;
@@ -62,11 +69,15 @@ public final class LoginsImpl implements Logins {
     private volatile Set<Role> secondFactorRoles = EnumSet.noneOf(Role.class);
 
     @Activate
-    public LoginsImpl(@Reference Store store, @Reference AuditLog log, @Reference ContextBinder binder,
+    public LoginsImpl(@Reference Store store, @Reference PhiCipher cipher, @Reference AuditLog log,
+            @Reference ContextBinder binder,
             @Reference(service = LoggerFactory.class) Logger logger, OperatorsConfiguration configuration,
-            @Reference(target = ContainerClock.TARGET) Clock clock) {
+            @Reference(target = ContainerClock.TARGET) Clock clock, @Reference Refusals refusals,
+            @Reference PermissionGuard guard) {
         this.log = logger;
-        this.accounts = new AccountStore(store);
+        this.guard = guard;
+        this.refusals = refusals;
+        this.accounts = new AccountStore(store, new TotpSeal(cipher));
         this.audit = new OperatorAudit(log, binder);
         this.passwords = new Passwords(new SecureRandom());
         this.clock = clock;
@@ -84,7 +95,7 @@ public final class LoginsImpl implements Logins {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addAuthenticator(Authenticator authenticator, ServiceReference<Authenticator> reference) {
         Object ranking = reference.getProperty("service.ranking");
-        plugins.add(new Plugin(authenticator, reference.getBundle() == null ? "authenticator"
+        plugins.add(new Plugin(authenticator, reference.getBundle(), reference.getBundle() == null ? "authenticator"
                 : reference.getBundle().getSymbolicName(), ranking instanceof Integer i ? i : 0));
         plugins.sort((a, b) -> Integer.compare(b.ranking(), a.ranking()));
     }
@@ -185,8 +196,8 @@ public final class LoginsImpl implements Logins {
             throws LoginRefusedException {
         OperatorsConfiguration config = configuration;
         if (sources.locked(SourceLockout.address(source), config.sourceMaxFailures(), lockout(), now)) {
-            audit.login(user, source, method, AuditOutcome.DENIED, "source address locked after "
-                    + config.sourceMaxFailures() + " failed logins");
+            denied(user, source, method, "source address locked after " + config.sourceMaxFailures()
+                    + " failed logins");
             throw new LoginRefusedException(Reason.LOCKED_SOURCE, REFUSED);
         }
     }
@@ -194,8 +205,8 @@ public final class LoginsImpl implements Logins {
     private AccountStore.Row usable(AccountStore.Row row, String source, String method, Instant now)
             throws LoginRefusedException {
         if (row.lockedUntil() != null && row.lockedUntil().isAfter(now)) {
-            sources.fail(SourceLockout.address(source), lockout(), now);
-            audit.login(row.name(), source, method, AuditOutcome.DENIED, "account locked until " + row.lockedUntil());
+            sourceFailed(source, method, now);
+            denied(row.name(), source, method, "account locked until " + row.lockedUntil());
             throw new LoginRefusedException(Reason.LOCKED_ACCOUNT, REFUSED);
         }
         if (row.disabled()) {
@@ -210,19 +221,31 @@ public final class LoginsImpl implements Logins {
         boolean required = row.roles().stream().anyMatch(secondFactorRoles::contains);
         if (row.totpSecret() == null) {
             if (required) {
-                audit.login(row.name(), source, "password", AuditOutcome.DENIED, "second factor required, none enrolled");
+                denied(row.name(), source, "password", "second factor required, none enrolled");
                 throw new LoginRefusedException(Reason.SECOND_FACTOR_NEEDED, "This account's role needs a second "
                         + "factor and none is enrolled: an admin runs user:totp " + row.name() + " at the console");
             }
             return;
         }
         if (code == null || code.isBlank()) {
-            audit.login(row.name(), source, "password", AuditOutcome.DENIED, "second factor not given");
+            denied(row.name(), source, "password", "second factor not given");
             throw new LoginRefusedException(Reason.SECOND_FACTOR_NEEDED, "A second factor is needed: the 6-digit code "
                     + "of your authenticator app, or a recovery code");
         }
         String given = code.strip();
-        long step = Totp.matchingStep(Totp.unbase32(row.totpSecret()), given, now.getEpochSecond(), row.totpLastStep());
+        String secret;
+        try {
+            secret = accounts.totpSecret(row);
+        } catch (CipherException e) {
+            log.error("The TOTP secret of '{}' does not open under the data keys held: {}. An admin re-enrols it with "
+                    + "user:totp {} at the console", row.name(), e.getMessage(), row.name());
+            audit.login(row.name(), source, "password", AuditOutcome.DENIED, "second factor's secret does not open "
+                    + "under the data keys held"); // not a flood: the account's password was right
+            throw new LoginRefusedException(Reason.SECOND_FACTOR_WRONG, "This account's second factor cannot be "
+                    + "checked (its secret does not open under the data keys held): an admin runs user:totp "
+                    + row.name() + " at the console");
+        }
+        long step = Totp.matchingStep(Totp.unbase32(secret), given, now.getEpochSecond(), row.totpLastStep());
         boolean ok = step >= 0 ? accounts.useStep(row.name(), step)
                 : accounts.useRecoveryCode(row.name(), Secrets.sha256(given.toUpperCase(java.util.Locale.ROOT)), now);
         if (!ok) {
@@ -233,6 +256,9 @@ public final class LoginsImpl implements Logins {
     private Optional<Operator> fromPlugins(String user, char[] password, String source) {
         for (Plugin plugin : plugins) {
             Optional<Identity> identity;
+            if (plugin.bundle() == null || !mayVerify(plugin)) {
+                continue;
+            }
             try {
                 identity = plugin.authenticator().verify(user, password.clone(), source);
             } catch (RuntimeException | LinkageError e) {
@@ -252,6 +278,13 @@ public final class LoginsImpl implements Logins {
                         log.warn("Authenticator {} gave '{}' the unknown role '{}'; ignored", plugin.name(), user, code);
                     }
                 }
+                if (roles.stream().anyMatch(secondFactorRoles::contains)) {
+                    // The policy's second factor cannot be checked for an account the container does not keep.
+                    log.warn("Authenticator {} vouched for '{}' with roles {}, which need a second factor; refused "
+                            + "(give that person a built-in account with user:add and user:totp)", plugin.name(), user,
+                            Role.text(roles));
+                    return Optional.empty();
+                }
                 if (!roles.isEmpty()) {
                     return Optional.of(new Operator(user, roles, roles.contains(Role.HOSPITAL_ADMIN)
                             ? identity.get().tenants() : Set.of(), false, false, clock.instant(), plugin.name()));
@@ -259,6 +292,20 @@ public final class LoginsImpl implements Logins {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the plugin holds {@code verify:logins} now (the live grants: a revocation applies to the next login).
+     * A plugin without it is never offered a password; its denial is counted like any other (security:denials).
+     */
+    private boolean mayVerify(Plugin plugin) {
+        try {
+            guard.grantsOf(plugin.bundle()).check(Permission.VERIFY_LOGINS);
+            return true;
+        } catch (RuntimeException denied) {
+            log.warn("Authenticator of {} not asked: {}", plugin.name(), denied.getMessage());
+            return false;
+        }
     }
 
     private LoginRefusedException fail(String account, String source, String method, Reason reason, String detail,
@@ -269,20 +316,35 @@ public final class LoginsImpl implements Logins {
     private String failText(String account, boolean countAccount, String source, String method, String detail,
             Instant now) {
         OperatorsConfiguration config = configuration;
-        sources.fail(SourceLockout.address(source), lockout(), now);
-        String reason = detail;
+        sourceFailed(source, method, now);
         if (account != null && countAccount) {
             try {
                 if (accounts.recordFailure(account, config.maxFailures(), now.plus(lockout()))) {
-                    reason = detail + "; account locked for " + config.lockoutSeconds() + " s after "
-                            + config.maxFailures() + " failures";
+                    // a change of state: always written, never only counted
+                    audit.login(account, source, method, AuditOutcome.DENIED, detail + "; account locked for "
+                            + config.lockoutSeconds() + " s after " + config.maxFailures() + " failures");
+                    return REFUSED;
                 }
             } catch (SQLException e) {
                 throw OperatorAccountsImpl.storeFailed(e);
             }
         }
-        audit.login(account == null ? "(unknown)" : account, source, method, AuditOutcome.DENIED, reason);
+        denied(account == null ? "(unknown)" : account, source, method, detail);
         return REFUSED;
+    }
+
+    /** A refused login, through the flood-bounded {@link Refusals}. */
+    private void denied(String account, String source, String method, String reason) {
+        refusals.refused(source, account, "login", method + ": " + reason);
+    }
+
+    /** Counts a failure of the address; the one that locks it is always written. */
+    private void sourceFailed(String source, String method, Instant now) {
+        OperatorsConfiguration config = configuration;
+        if (sources.fail(SourceLockout.address(source), config.sourceMaxFailures(), lockout(), now)) {
+            audit.login("(address)", source, method, AuditOutcome.DENIED, "source address locked for "
+                    + config.lockoutSeconds() + " s after " + config.sourceMaxFailures() + " failed logins");
+        }
     }
 
     private Duration lockout() {

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import org.carehost.audit.AuditLog;
 import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
+import org.carehost.crypto.PhiCipher;
 import org.carehost.context.Tenants;
 import org.carehost.operators.IssuedToken;
 import org.carehost.operators.Operator;
@@ -40,9 +41,10 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
     private final Clock clock;
 
     @Activate
-    public OperatorAccountsImpl(@Reference Store store, @Reference Tenants tenants, @Reference AuditLog log,
-            @Reference ContextBinder binder, @Reference(target = ContainerClock.TARGET) Clock clock) {
-        this(new AccountStore(store), tenants, new OperatorAudit(log, binder), new Passwords(new SecureRandom()), clock);
+    public OperatorAccountsImpl(@Reference Store store, @Reference PhiCipher cipher, @Reference Tenants tenants,
+            @Reference AuditLog log, @Reference ContextBinder binder,
+            @Reference(target = ContainerClock.TARGET) Clock clock) {
+        this(new AccountStore(store, new TotpSeal(cipher)), tenants, new OperatorAudit(log, binder), new Passwords(new SecureRandom()), clock);
     }
 
     OperatorAccountsImpl(AccountStore accounts, Tenants tenants, OperatorAudit audit, Passwords passwords, Clock clock) {

@@ -22,4 +22,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Roles that need a second factor for a password login, comma-separated "
             + "(seed 003: everyone who reaches PHI). Keys and API tokens are possession factors of their own.")
     String secondFactorRoles() default "admin,hospital-admin,auditor";
+
+    @AttributeDefinition(min = "1", max = "10000", description = "Refusals from one address (failed logins, HTTP 401 "
+            + "and 403) written to the audit trail one by one per window; the rest are counted into one summary record")
+    int refusalsPerAddress() default 10;
+
+    @AttributeDefinition(min = "1", max = "3600", description = "The window of refusalsPerAddress, in seconds; its "
+            + "summary record is written when it ends")
+    int refusalWindowSeconds() default 60;
 }

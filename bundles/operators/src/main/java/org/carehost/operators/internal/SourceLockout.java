@@ -34,12 +34,14 @@ final class SourceLockout {
         return times.size() >= max;
     }
 
-    synchronized void fail(String address, Duration period, Instant now) {
+    /** Counts a failure; true when it is the one that locks the address ({@code max} reached just now). */
+    synchronized boolean fail(String address, int max, Duration period, Instant now) {
         Deque<Instant> times = failures.computeIfAbsent(address, key -> new ArrayDeque<>());
         prune(times, period, now);
         if (times.size() < 1_000) {
             times.addLast(now);
         }
+        return times.size() == max;
     }
 
     private static void prune(Deque<Instant> times, Duration period, Instant now) {

@@ -14,6 +14,8 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.carehost.audit.AuditLog;
 import org.carehost.audit.FhirExport;
+import org.carehost.context.ContextBinder;
+import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
@@ -23,7 +25,12 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** The {@code audit:} scope: read, check and export the audit trail. */
+/**
+ * The {@code audit:} scope: read, check and export the audit trail. Reading it is itself audited, as over HTTP and with
+ * the same operations ({@code audit.query}, {@code audit.export}: READ with the filters and how many records were
+ * shown; {@code audit.verify}: EXECUTE with the result), under the session's operator (the SSH user, or the local
+ * console's OS user or logged-in account), written after the read so that the answer does not show its own record.
+ */
 @Component(service = AuditCommands.class, property = {
         "osgi.command.scope=audit",
         "osgi.command.function=tail",
@@ -39,11 +46,13 @@ public final class AuditCommands {
 
     private final AuditLog audit;
     private final FhirExport fhir;
+    private final ContextBinder binder;
 
     @Activate
-    public AuditCommands(@Reference AuditLog audit, @Reference FhirExport fhir) {
+    public AuditCommands(@Reference AuditLog audit, @Reference FhirExport fhir, @Reference ContextBinder binder) {
         this.audit = audit;
         this.fhir = fhir;
+        this.binder = binder;
     }
 
     @Descriptor("the newest 20 audit records, newest first")
@@ -53,7 +62,9 @@ public final class AuditCommands {
 
     @Descriptor("the newest audit records, newest first")
     public String tail(@Descriptor("how many, 1-1000") int count) {
-        return Text.auditTable(audit.query(AuditQuery.latest(count)));
+        Page<AuditRecord> page = audit.query(AuditQuery.latest(count));
+        recordRead("audit.query", page, "tail " + count);
+        return Text.auditTable(page);
     }
 
     /** {@code audit:tail -n 50}, as earlier versions wrote it. */
@@ -75,13 +86,19 @@ public final class AuditCommands {
             @Descriptor("to (exclusive), ISO-8601 instant") @Parameter(names = {"-t", "--to"}, absentValue = NONE) String to,
             @Descriptor("page size, 1-1000") @Parameter(names = {"-l", "--limit"}, absentValue = "50") int limit,
             @Descriptor("index of the first result") @Parameter(names = {"--offset"}, absentValue = "0") int offset) {
-        return Text.auditTable(audit.query(new AuditQuery(blankToNull(patient), blankToNull(plugin), blankToNull(user),
-                outcome(outcome), instant("--from", from), instant("--to", to), offset, limit)));
+        Page<AuditRecord> page = audit.query(new AuditQuery(blankToNull(patient), blankToNull(plugin), blankToNull(user),
+                outcome(outcome), instant("--from", from), instant("--to", to), offset, limit));
+        recordRead("audit.query", page, filters("patient", patient, "plugin", plugin, "user", user, "outcome", outcome,
+                "from", from, "to", to, "offset", offset == 0 ? "" : String.valueOf(offset), "limit",
+                String.valueOf(limit)));
+        return Text.auditTable(page);
     }
 
     @Descriptor("check the whole hash chain; names the first changed, deleted, inserted or reordered record")
     public String verify() {
         Verification result = audit.verify();
+        ActingOperator.audit(audit, binder, AuditAction.EXECUTE, "audit.verify", "AuditEvent", null, null,
+                "intact " + result.intact() + ", " + result.checked() + " records checked (shell)");
         if (result.intact()) {
             return "Audit trail intact: " + result.checked() + " records, chain verified.\n";
         }
@@ -107,6 +124,8 @@ public final class AuditCommands {
             throws IOException {
         Page<AuditRecord> page = audit.query(new AuditQuery(blankToNull(patient), null, null, null, null, null, 0, count));
         String text = fhir.bundle(page.items()) + "\n";
+        recordRead("audit.export", page, filters("patient", patient, "limit", String.valueOf(count))
+                + (out.isBlank() ? "" : " to a file"));
         if (out.isBlank()) {
             return text;
         }
@@ -115,6 +134,25 @@ public final class AuditCommands {
         Files.writeString(partial, text, StandardCharsets.UTF_8);
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return "Wrote " + page.items().size() + " AuditEvent resources to " + target + "\n";
+    }
+
+    /** The read, in the trail: the filters as asked (never a patient's data), and how many records were shown. */
+    private void recordRead(String operation, Page<AuditRecord> page, String filters) {
+        ActingOperator.audit(audit, binder, AuditAction.READ, operation, "AuditEvent", null, null,
+                page.items().size() + " of " + page.total() + " records (shell" + (filters.isEmpty() ? "" : ", " + filters)
+                        + ")");
+    }
+
+    private static String filters(String... namesAndValues) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String value = namesAndValues[i + 1];
+            if (value != null && !value.isBlank()) {
+                out.append(out.length() == 0 ? "" : ", ").append(namesAndValues[i]).append('=')
+                        .append(value.length() > 80 ? value.substring(0, 80) + "…" : value.strip());
+            }
+        }
+        return out.toString();
     }
 
     private static String blankToNull(String value) {

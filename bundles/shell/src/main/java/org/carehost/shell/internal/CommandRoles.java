@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.carehost.operators.Operator;
+import org.carehost.operators.OperatorRights;
 import org.carehost.operators.Role;
 
 /**
@@ -22,7 +23,8 @@ final class CommandRoles {
     }
 
     private static final Set<Role> EVERYONE = EnumSet.of(Role.HOSPITAL_ADMIN, Role.AUDITOR, Role.OPERATOR);
-    private static final Set<Role> PLUGIN_READERS = EnumSet.of(Role.HOSPITAL_ADMIN, Role.OPERATOR);
+    private static final Set<Role> PLUGIN_READERS = OperatorRights.READ_PLUGINS;
+    private static final Set<Role> INSTALLERS = OperatorRights.INSTALL_PLUGINS;
 
     private static final Map<String, Rule> RULES = Map.ofEntries(
             Map.entry("context:set", new Rule(EVERYONE, false)),
@@ -37,8 +39,8 @@ final class CommandRoles {
             Map.entry("catalog:search", new Rule(PLUGIN_READERS, false)),
             Map.entry("catalog:info", new Rule(PLUGIN_READERS, false)),
             Map.entry("catalog:outdated", new Rule(PLUGIN_READERS, false)),
-            Map.entry("catalog:install", new Rule(EnumSet.of(Role.OPERATOR), false)),
-            Map.entry("catalog:update", new Rule(EnumSet.of(Role.OPERATOR), false)),
+            Map.entry("catalog:install", new Rule(INSTALLERS, false)),
+            Map.entry("catalog:update", new Rule(INSTALLERS, false)),
             Map.entry("wasm:list", new Rule(PLUGIN_READERS, false)),
             Map.entry("schedule:list", new Rule(EnumSet.of(Role.OPERATOR), false)),
             Map.entry("notify:list", new Rule(EnumSet.of(Role.OPERATOR), false)),
@@ -54,12 +56,12 @@ final class CommandRoles {
             Map.entry("plugin:why", new Rule(PLUGIN_READERS, false)),
             Map.entry("plugin:names", new Rule(PLUGIN_READERS, false)),
             Map.entry("plugin:permissions", new Rule(PLUGIN_READERS, false)),
-            Map.entry("plugin:start", new Rule(EnumSet.of(Role.OPERATOR), false)),
-            Map.entry("plugin:stop", new Rule(EnumSet.of(Role.OPERATOR), false)),
-            // the HTTP upload (bundles/http PluginUploads.UPLOADERS) follows plugin:install
-            Map.entry("plugin:install", new Rule(EnumSet.of(Role.OPERATOR), false)),
-            Map.entry("plugin:update", new Rule(EnumSet.of(Role.OPERATOR), false)),
-            Map.entry("plugin:uninstall", new Rule(EnumSet.of(Role.OPERATOR), false)),
+            Map.entry("plugin:start", new Rule(OperatorRights.RUN_PLUGINS, false)),
+            Map.entry("plugin:stop", new Rule(OperatorRights.RUN_PLUGINS, false)),
+            // the HTTP upload and catalog install share OperatorRights.INSTALL_PLUGINS
+            Map.entry("plugin:install", new Rule(INSTALLERS, false)),
+            Map.entry("plugin:update", new Rule(INSTALLERS, false)),
+            Map.entry("plugin:uninstall", new Rule(INSTALLERS, false)),
             Map.entry("plugin:enable", new Rule(EnumSet.of(Role.HOSPITAL_ADMIN), true)),
             Map.entry("plugin:disable", new Rule(EnumSet.of(Role.HOSPITAL_ADMIN), true)),
             Map.entry("plugin:config", new Rule(EnumSet.of(Role.HOSPITAL_ADMIN), true)),
@@ -94,6 +96,11 @@ final class CommandRoles {
             }
         }
         return null;
+    }
+
+    /** The whole table, for the test that checks the README against it. */
+    static Map<String, Rule> table() {
+        return RULES;
     }
 
     static boolean tenantScoped(String command) {

@@ -92,12 +92,17 @@ public final class ConsentCommands {
 
         private final BreakGlass breakGlass;
         private final java.time.Clock clock;
+        private final org.carehost.audit.AuditLog audit;
+        private final org.carehost.context.ContextBinder binder;
 
         @Activate
         public BreakGlassCommands(@Reference BreakGlass breakGlass,
-                @Reference(target = ContainerClock.TARGET) java.time.Clock clock) {
+                @Reference(target = ContainerClock.TARGET) java.time.Clock clock,
+                @Reference org.carehost.audit.AuditLog audit, @Reference org.carehost.context.ContextBinder binder) {
             this.breakGlass = breakGlass;
             this.clock = clock;
+            this.audit = audit;
+            this.binder = binder;
         }
 
         @Descriptor("list break-glass (emergency) accesses of the last hours, newest first, for review")
@@ -106,7 +111,11 @@ public final class ConsentCommands {
             if (hours < 1 || hours > 24 * 366) {
                 throw new IllegalArgumentException("hours must be 1 to " + 24 * 366 + ", not " + hours);
             }
-            return Text.breakGlassTable(breakGlass.since(clock.instant().minus(java.time.Duration.ofHours(hours))));
+            var accesses = breakGlass.since(clock.instant().minus(java.time.Duration.ofHours(hours)));
+            // the review is a read of the trail, audited like audit:query
+            ActingOperator.audit(audit, binder, org.carehost.sdk.audit.AuditAction.READ, "audit.breakglass",
+                    "AuditEvent", null, null, accesses.size() + " break-glass accesses of the last " + hours + " h (shell)");
+            return Text.breakGlassTable(accesses);
         }
     }
 }

@@ -36,4 +36,29 @@ class CommandRolesTest {
             assertTrue(refusal != null && refusal.contains("needs the role admin"), String.valueOf(refusal));
         }
     }
+
+    /**
+     * The README's table of commands and roles is this table: every command, with the same roles (admin first, who may
+     * run everything), tenant-scoped ones marked, and no other row.
+     */
+    @Test
+    void theReadmeTableIsTheCodesTable() throws java.io.IOException {
+        java.util.Map<String, String> readme = new java.util.TreeMap<>();
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| `([a-z]+:[a-z-]+)` \\| ([^|]+) \\| ([^|]*)\\|");
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("README.md"))) {
+            java.util.regex.Matcher match = row.matcher(line);
+            if (match.find()) {
+                readme.put(match.group(1), match.group(2).strip() + (match.group(3).contains("tenant-scoped")
+                        ? " (tenant)" : ""));
+            }
+        }
+        java.util.Map<String, String> code = new java.util.TreeMap<>();
+        CommandRoles.table().forEach((command, rule) -> {
+            java.util.Set<Role> roles = java.util.EnumSet.of(Role.ADMIN);
+            roles.addAll(rule.roles());
+            code.put(command, String.join(", ", roles.stream().map(Role::code).toList())
+                    + (rule.tenantScoped() ? " (tenant)" : ""));
+        });
+        org.junit.jupiter.api.Assertions.assertEquals(code, readme);
+    }
 }

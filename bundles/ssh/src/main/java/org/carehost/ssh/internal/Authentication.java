@@ -4,9 +4,12 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.PublicKey;
 import java.util.Base64;
+import java.util.List;
 
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.server.auth.keyboard.InteractiveChallenge;
+import org.apache.sshd.server.auth.keyboard.KeyboardInteractiveAuthenticator;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
@@ -19,8 +22,16 @@ import org.carehost.operators.Operator;
  * signature (whether the key would do); so here a known key only marks the session, and the login itself (audited,
  * lockout checked) happens in {@link #operator} once SSHD has verified the signature and a channel opens. An unknown
  * key is a failed login at once.
+ *
+ * <p>With passwords enabled, keyboard-interactive asks for the password and the one-time code (TOTP or a recovery
+ * code) together, so that a role the policy requires a second factor of logs in over SSH as over HTTP; both prompts
+ * are always shown, so that they say nothing about the account. The plain {@code password} method has no place for
+ * the code: it logs in only accounts whose roles need none.
  */
-final class Authentication implements PublickeyAuthenticator, PasswordAuthenticator {
+final class Authentication implements PublickeyAuthenticator, PasswordAuthenticator, KeyboardInteractiveAuthenticator {
+
+    static final String PASSWORD_PROMPT = "Password: ";
+    static final String CODE_PROMPT = "One-time code (authenticator app or recovery code; empty if none): ";
 
     private record OfferedKey(String user, String type, byte[] blob) {
     }
@@ -57,6 +68,32 @@ final class Authentication implements PublickeyAuthenticator, PasswordAuthentica
             return true;
         } catch (LoginRefusedException e) {
             return false;
+        }
+    }
+
+    @Override
+    public InteractiveChallenge generateChallenge(ServerSession session, String user, String lang, String subMethods) {
+        InteractiveChallenge challenge = new InteractiveChallenge();
+        challenge.setInteractionName("Carehost login");
+        challenge.setInteractionInstruction("");
+        challenge.setLanguageTag("");
+        challenge.addPrompt(PASSWORD_PROMPT, false);
+        challenge.addPrompt(CODE_PROMPT, false);
+        return challenge;
+    }
+
+    @Override
+    public boolean authenticate(ServerSession session, String user, List<String> responses) {
+        if (responses == null || responses.size() != 2) {
+            return false;
+        }
+        String code = responses.get(1) == null || responses.get(1).isBlank() ? null : responses.get(1).strip();
+        try {
+            session.setAttribute(OPERATOR, logins.password(user, responses.get(0).toCharArray(), code,
+                    source(session)));
+            return true;
+        } catch (LoginRefusedException e) {
+            return false; // audited and counted by Logins
         }
     }
 

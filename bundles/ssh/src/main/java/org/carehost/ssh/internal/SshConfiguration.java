@@ -17,8 +17,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(min = "0", max = "65535", description = "Port (0: any free port, for tests)")
     int port() default 8101;
 
-    @AttributeDefinition(description = "Whether operators may log in with a password (off: public keys only). Roles "
-            + "that need a second factor must use a key either way")
+    @AttributeDefinition(description = "Whether operators may log in with a password (off: public keys only). On, "
+            + "keyboard-interactive asks for the password and the one-time code (TOTP or recovery code) that roles "
+            + "needing a second factor must give; the plain password method logs in only roles that need none")
     boolean passwordLogin() default false;
 
     @AttributeDefinition(description = "The host key file, made on the first start (relative to the working folder)")

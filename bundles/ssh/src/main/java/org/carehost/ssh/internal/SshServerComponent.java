@@ -111,7 +111,8 @@ public final class SshServerComponent implements HealthCheck {
         Authentication authentication = new Authentication(logins);
         ssh.setPublickeyAuthenticator(authentication);
         ssh.setPasswordAuthenticator(configuration.passwordLogin() ? authentication : null);
-        ssh.setKeyboardInteractiveAuthenticator(null);
+        // password and one-time code together (keyboard-interactive), so that a role needing a second factor logs in
+        ssh.setKeyboardInteractiveAuthenticator(configuration.passwordLogin() ? authentication : null);
         ssh.setShellFactory(channel -> new InteractiveShell(shell, logins));
         ssh.setCommandFactory((channel, command) -> new OneOffCommand(shell, logins, command));
         CoreModuleProperties.IDLE_TIMEOUT.set(ssh, Duration.ofSeconds(configuration.idleSeconds()));

@@ -32,6 +32,13 @@ public final class Permissions {
      * @since 1.4
      */
     public static final String SEND_NOTIFICATIONS = "send:notifications";
+    /**
+     * Be offered operators' user names and passwords as an {@code org.carehost.sdk.auth.Authenticator}: without it,
+     * the container never asks the plugin's authenticator.
+     *
+     * @since 1.5
+     */
+    public static final String VERIFY_LOGINS = "verify:logins";
 
     /** Ambient: open sockets, resolve names, make HTTP or JNDI connections. */
     public static final String USE_NETWORK = "use:network";
@@ -60,7 +67,7 @@ public final class Permissions {
     /** Every host-service permission. */
     public static final Set<String> HOST_SERVICE = Set.of(READ_PATIENTS, WRITE_PATIENTS, READ_PATIENTS_CROSS_TENANT, READ_APPOINTMENTS,
             WRITE_APPOINTMENTS, READ_AUDIT, WRITE_AUDIT, PUBLISH_EVENTS, STORE_PLUGIN_DATA,
-            SCHEDULE_WORK, SEND_NOTIFICATIONS);
+            SCHEDULE_WORK, SEND_NOTIFICATIONS, VERIFY_LOGINS);
 
     private Permissions() {
     }

@@ -1,0 +1,200 @@
+package org.carehost.itest;
+
+import static org.carehost.itest.UploadFiles.makeSigner;
+import static org.carehost.itest.UploadFiles.zip;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Plugin upload on PostgreSQL (issue 19, item 5), on the real {@code carehost.jar}: one node uploads a signed plugin,
+ * and a refused upload keeps nothing; a second node, a home of its own on the same database, installs the upload from
+ * the store when it starts (the jar is kept as {@code BYTEA} in PostgreSQL). Runs when
+ * {@code CAREHOST_TEST_POSTGRES_URL} names a database (.ci/postgres start prints it).
+ */
+public class PluginUploadPostgresIT {
+
+    private static final String PASSWORD = "correct horse battery staple";
+    private static final String SIGNER = "CN=Carehost Upload Signer,O=Carehost Tests";
+    private static final String TICKER = "org.carehost.fixture.uploadticker";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @Test
+    public void anUploadKeptInPostgresIsInstalledByAnotherNode() throws Exception {
+        String url = System.getenv("CAREHOST_TEST_POSTGRES_URL");
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException("CAREHOST_TEST_POSTGRES_URL is not set");
+        }
+        Path first = node("upload-pg-a");
+        Path work = Files.createDirectories(first.resolve("test-files"));
+        makeSigner(work, SIGNER, first.resolve("etc/security/trusted/upload-signer.pem"));
+
+        String version = "1.0.0.r" + System.currentTimeMillis();
+        int firstPort = LoopbackPorts.free();
+        String token;
+        int keptBefore;
+        Process a = CarehostProcess.start(first, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + firstPort,
+                "-Dcarehost.store.url=" + url);
+        try (OutputStream console = a.getOutputStream()) {
+            // another run's account on this database may exist: a name of this run's own
+            String operator = "op" + Long.toString(System.nanoTime(), 36);
+            type(console, "user:add --roles operator --password '" + PASSWORD + "' " + operator);
+            type(console, "user:token --label it " + operator);
+            type(console, "plugin:grant " + TICKER + " schedule:work");
+            token = awaitToken(a, first);
+            awaitHttp(a, firstPort);
+            keptBefore = kept(firstPort, token);
+            HttpResponse<String> bomb = upload(firstPort, token, zip(Map.of("zeros.bin", new byte[50 * 1024 * 1024])));
+            assertEquals(bomb.body(), 422, bomb.statusCode());
+            assertEquals("a refused upload keeps nothing", keptBefore, kept(firstPort, token));
+            // A version of this run's own: the database may keep an earlier run's upload of the ticker (another JDK's)
+            File versioned = Fixtures.withManifestHeader(CarehostProcess.BUNDLES.resolve(
+                    "carehost-fixture-upload-ticker.jar").toFile(), "Bundle-Version", version, work.toFile());
+            Path signedJar = work.resolve("ticker-" + version + "-signed.jar");
+            UploadFiles.run(UploadFiles.tool("jarsigner"), "-keystore", work.resolve("signer.p12").toString(),
+                    "-storepass", "changeit", "-signedjar", signedJar.toString(), versioned.toString(), "plugin");
+            HttpResponse<String> uploaded = upload(firstPort, token, Files.readAllBytes(signedJar));
+            assertEquals(uploaded.body(), 200, uploaded.statusCode());
+            assertEquals("ACTIVE", JSON.readTree(uploaded.body()).get("plugin").get("state").asText());
+            assertEquals(keptBefore + 1, kept(firstPort, token));
+        }
+        assertTrue(a.waitFor(60, TimeUnit.SECONDS));
+        // The other node: a home of its own on the same database, holding the same keys and trusted signers (etc/security),
+        // as the nodes of one database do.
+        Path second = node("upload-pg-b");
+        copyTree(first.resolve("etc/security"), second.resolve("etc/security"));
+
+        int secondPort = LoopbackPorts.free();
+        Process b = CarehostProcess.start(second, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + secondPort,
+                "-Dcarehost.store.url=" + url);
+        try (OutputStream console = b.getOutputStream()) {
+            awaitHttp(b, secondPort);
+            Await.until("the other node installs the upload from PostgreSQL", 60_000, () -> {
+                try {
+                    return "ACTIVE".equals(state(secondPort, token, TICKER, version));
+                } catch (Exception notYet) {
+                    return false;
+                }
+            });
+            assertEquals(keptBefore + 1, kept(secondPort, token));
+        }
+        assertTrue(b.waitFor(60, TimeUnit.SECONDS));
+    }
+
+    /** A home of its own; the database is given at start (carehost.store.url), so the store opens on it at once. */
+    private static Path node(String name) throws IOException {
+        Path home = CarehostProcess.freshHome(name);
+        Files.createDirectories(home.resolve("etc/security/trusted"));
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "enabled=false\n");
+        return home;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (var paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else if (!Files.exists(target)) {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+
+    private static void type(OutputStream console, String line) throws IOException {
+        console.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        console.flush();
+    }
+
+    private static String awaitToken(Process process, Path home) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            Path out = home.resolve("stdout.txt");
+            List<String> tokens = Files.exists(out) ? Files.readString(out).lines().filter(l -> l.startsWith("chk_"))
+                    .toList() : List.of();
+            if (!tokens.isEmpty()) {
+                return tokens.get(0);
+            }
+            assertTrue("no token printed; stderr:\n" + Files.readString(home.resolve("stderr.txt")),
+                    System.nanoTime() < deadline && process.isAlive());
+            Thread.sleep(100);
+        }
+    }
+
+    private static void awaitHttp(Process process, int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                if (send(port, "GET", "/api/v1/openapi.json", null, null).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            assertTrue("HTTP never answered on " + port, System.nanoTime() < deadline && process.isAlive());
+            Thread.sleep(100);
+        }
+    }
+
+    private static int kept(int port, String token) throws Exception {
+        HttpResponse<String> uploads = send(port, "GET", "/api/v1/uploads", token, null);
+        assertEquals(uploads.body(), 200, uploads.statusCode());
+        int jars = 0;
+        for (JsonNode upload : JSON.readTree(uploads.body())) {
+            jars += upload.size();
+        }
+        return jars;
+    }
+
+    private static String state(int port, String token, String symbolicName, String version) throws Exception {
+        for (JsonNode plugin : JSON.readTree(send(port, "GET", "/api/v1/plugins", token, null).body())) {
+            if (symbolicName.equals(plugin.get("symbolicName").asText())
+                    && version.equals(plugin.path("version").asText())) {
+                return plugin.get("state").asText();
+            }
+        }
+        return "none";
+    }
+
+    private static HttpResponse<String> upload(int port, String token, byte[] jar) throws Exception {
+        return send(port, "POST", "/api/v1/plugins", token, jar);
+    }
+
+    private static HttpResponse<String> send(int port, String method, String path, String token, byte[] body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(60)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null) {
+            request.header("Content-Type", "application/octet-stream");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
