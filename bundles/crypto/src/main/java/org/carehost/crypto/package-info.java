@@ -3,7 +3,7 @@
  * where they were stored, keyed hashes to look them up by, pseudonyms for research, and key rotation.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.carehost.crypto;
 
 import org.osgi.annotation.bundle.Export;

@@ -39,8 +39,8 @@ import org.osgi.framework.BundleContext;
 
 /**
  * Encryption at rest (issue 6, item 6): the H2 file and the audit journal, read as bytes, hold no name, contact
- * detail or identifier in the clear; a key rotation re-seals every row, keeps every patient readable and
- * findable, and resumes when it was interrupted.
+ * detail or identifier in the clear; a key rotation re-seals every row (the outbox's notifications and the scheduled
+ * jobs' payloads too), keeps every patient readable and findable, and resumes when it was interrupted.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -84,6 +84,32 @@ public class EncryptionAtRestIT {
         Sql.execute(store, "CHECKPOINT SYNC");
         assertNoneInFiles(secrets);
 
+        // Sealed values other bundles keep: a queued notification and a scheduled job's payload (due tomorrow).
+        String outboxId = "rot-" + java.util.UUID.randomUUID();
+        String jobId = "rot-" + java.util.UUID.randomUUID();
+        String message = "{\"recipient\":\"Ysolde Quillfeather\",\"body\":\"see you\"}";
+        String payload = "{\"patient\":\"Quillfeather\"}";
+        java.time.OffsetDateTime tomorrow = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusDays(1);
+        try (java.sql.Connection connection = store.connection();
+                java.sql.PreparedStatement outbox = connection.prepareStatement("INSERT INTO outbox (id, plugin, tenant,"
+                        + " purpose, channel, dedupe_key, message, state, attempts, next_attempt, version_id, created_at)"
+                        + " VALUES (?, 'org.example.sender', 'default', 'TREAT', 'nowhere', ?, ?, 'PENDING', 0, ?, 0, ?)");
+                java.sql.PreparedStatement job = connection.prepareStatement("INSERT INTO scheduled_work (id, plugin,"
+                        + " tenant, purpose, task, payload, due_at, state, attempts, version_id, created_at) VALUES (?,"
+                        + " 'org.example.worker', 'default', 'HOPERAT', 'remind', ?, ?, 'SCHEDULED', 0, 0, ?)")) {
+            outbox.setString(1, outboxId);
+            outbox.setString(2, outboxId);
+            outbox.setString(3, cipher.seal(message, "outbox.message|" + outboxId));
+            outbox.setObject(4, tomorrow);
+            outbox.setObject(5, tomorrow.minusDays(1));
+            outbox.executeUpdate();
+            job.setString(1, jobId);
+            job.setString(2, cipher.seal(payload, "scheduled_work.payload|" + jobId));
+            job.setObject(3, tomorrow);
+            job.setObject(4, tomorrow.minusDays(1));
+            job.executeUpdate();
+        }
+
         String before = cipher.currentKeyId();
         // An interrupted rotation: a new key is current, nothing re-sealed yet. Reads still work (both keys held).
         String next = cipher.beginRotation();
@@ -103,6 +129,22 @@ public class EncryptionAtRestIT {
                 + current + ".%'") + Sql.count(store, "SELECT COUNT(*) FROM appointment WHERE resource NOT LIKE 'c1." + current + ".%'"));
         for (Patient each : more) {
             assertEquals(each.telecom(), patients.get(each.id()).telecom());
+        }
+        // The outbox's and the scheduler's sealed values were re-sealed too: they open under the one key left.
+        assertEquals("outbox and jobs re-sealed", 0, Sql.count(store, "SELECT COUNT(*) FROM outbox WHERE message NOT LIKE"
+                + " 'c1." + current + ".%'") + Sql.count(store, "SELECT COUNT(*) FROM scheduled_work WHERE payload IS NOT"
+                + " NULL AND payload NOT LIKE 'c1." + current + ".%'"));
+        try (java.sql.Connection connection = store.connection();
+                java.sql.Statement read = connection.createStatement();
+                java.sql.ResultSet outbox = read.executeQuery("SELECT message FROM outbox WHERE id = '" + outboxId + "'")) {
+            assertTrue(outbox.next());
+            assertEquals(message, cipher.open(outbox.getString(1), "outbox.message|" + outboxId));
+        }
+        try (java.sql.Connection connection = store.connection();
+                java.sql.Statement read = connection.createStatement();
+                java.sql.ResultSet job = read.executeQuery("SELECT payload FROM scheduled_work WHERE id = '" + jobId + "'")) {
+            assertTrue(job.next());
+            assertEquals(payload, cipher.open(job.getString(1), "scheduled_work.payload|" + jobId));
         }
         assertEquals(patient.id(), patients.search(PatientQuery.builder().name("ysol").build()).items().get(0).id());
         assertEquals(patient.id(), patients.search(PatientQuery.builder().identifier("urn:oid:1.2.3.4|MRN-ZX-90817").build())

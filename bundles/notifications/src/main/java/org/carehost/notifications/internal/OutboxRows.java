@@ -144,7 +144,7 @@ final class OutboxRows {
         }
     }
 
-    private static String aad(String id) {
+    static String aad(String id) {
         return "outbox.message|" + id;
     }
 

@@ -167,7 +167,7 @@ final class Jobs {
         }
     }
 
-    private static String aad(String id) {
+    static String aad(String id) {
         return "scheduled_work.payload|" + id;
     }
 

@@ -64,6 +64,8 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
             r -> daemon(r, "carehost-wasm-warm"));
     private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
     private final BundleTracker<Tracked> tracker;
+    /** Takes in the plugins active at activation. */
+    private final Thread opening;
     private final BundleContext context;
     /** Notified whenever a plugin is tracked or dropped: callers waiting out a hot reload look again. */
     private final Object swaps = new Object();
@@ -90,11 +92,18 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
                 config.compiledModulesMemoryMiB() * 1024L * 1024L);
         this.loader = new ModuleLoader(config, compiled);
         this.tracker = new BundleTracker<>(context, Bundle.ACTIVE, this);
-        tracker.open();
+        // The plugins already active are taken in on a thread of their own, not in this activation: loading a hundred
+        // modules here held Declarative Services' lock on this component past its timeout (a reactivation for a changed
+        // etc/org.carehost.wasm.cfg, say), and the components that need it (wasm:list) then stayed unsatisfied. Plugins
+        // started later come through the tracker's listener as before; calls wait for a plugin not yet tracked (find).
+        this.opening = new Thread(tracker::open, "carehost-wasm-track");
+        opening.setDaemon(true);
+        opening.start();
     }
 
     @Deactivate
     void deactivate() {
+        // close() also stops the taking in; a bundle being taken in meanwhile is handed to removedBundle by the tracker
         tracker.close();
         timers.shutdownNow();
         warmer.shutdownNow();
