@@ -163,6 +163,21 @@ public final class Carehost implements AutoCloseable {
         return events("carehost/notification/DELIVERED");
     }
 
+    /**
+     * Imports FHIR R4 JSON as {@code patient:import} does, in the test's care context (the default tenant): a
+     * {@code Patient}, or a {@code transaction} (all or nothing) or {@code batch} Bundle of them. Each patient passes the
+     * tenant's transformers, then the host's rules and the validators, before it is stored; this returns when the
+     * import is done, with one outcome per resource (problems are outcomes, never exceptions).
+     */
+    public List<Imported> importResources(String json) {
+        return importResources("test.json", json);
+    }
+
+    /** {@link #importResources(String)}, naming the document {@code source} in the outcomes. */
+    public List<Imported> importResources(String source, String json) {
+        return PatientImports.run(context(), source, json, TIMEOUT);
+    }
+
     /** Moves the container's clock forward; jobs due by then run within a moment (wait for what they do). */
     public Instant advanceClock(java.time.Duration by) {
         return clock.advance(by);

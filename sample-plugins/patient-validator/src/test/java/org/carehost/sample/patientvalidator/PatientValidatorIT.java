@@ -16,6 +16,7 @@ import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.carehost.sdk.testkit.Carehost;
 import org.carehost.sdk.testkit.CarehostTest;
+import org.carehost.sdk.testkit.Imported;
 import org.junit.jupiter.api.Test;
 
 /** The packaged plugin in a container: its Validator service judges what the host stores. */
@@ -46,5 +47,44 @@ class PatientValidatorIT {
         assertTrue(rejected.issues().stream().anyMatch(issue -> issue.path().equals("Patient.birthDate")
                 && issue.message().startsWith("org.carehost.sample.patientvalidator: ")), rejected.issues().toString());
         assertEquals(before, patients.search(PatientQuery.builder().build()).total(), "nothing stored");
+    }
+
+    /**
+     * The import path (what {@code patient:import} runs) goes through the validator too: of a batch Bundle, the good
+     * patient is stored and the one without a birth date is refused, naming this plugin; in a transaction Bundle the
+     * bad one keeps the good one from being stored as well.
+     */
+    @Test
+    void importsAreValidatedEntryByEntryOrAllOrNothing(Carehost carehost, PatientService patients) {
+        String good = patientJson("Importa", "1970-01-02", "IMP-1");
+        String bad = patientJson("Nobirth", null, "IMP-2");
+        List<Imported> batch = carehost.importResources("batch.json", bundleJson("batch", good, bad));
+        assertEquals(2, batch.size(), batch.toString());
+        assertEquals("CREATED", batch.get(0).status(), batch.toString());
+        assertEquals("Importa", patients.get(batch.get(0).id()).names().get(0).family());
+        assertEquals("FAILED", batch.get(1).status(), batch.toString());
+        assertTrue(batch.get(1).message().contains("org.carehost.sample.patientvalidator: ")
+                && batch.get(1).message().contains("Patient.birthDate"), batch.get(1).message());
+
+        long before = patients.search(PatientQuery.builder().build()).total();
+        List<Imported> transaction = carehost.importResources("transaction.json",
+                bundleJson("transaction", patientJson("Transacta", "1980-03-04", "IMP-3"), bad));
+        assertTrue(transaction.stream().noneMatch(Imported::stored), transaction.toString());
+        assertEquals(before, patients.search(PatientQuery.builder().build()).total(), "nothing of it stored");
+    }
+
+    private static String patientJson(String family, String birthDate, String mrn) {
+        return "{\"resourceType\":\"Patient\",\"name\":[{\"use\":\"official\",\"family\":\"" + family
+                + "\",\"given\":[\"Test\"]}]," + (birthDate == null ? "" : "\"birthDate\":\"" + birthDate + "\",")
+                + "\"identifier\":[{\"system\":\"urn:oid:1.2.3\",\"value\":\"" + mrn + "\",\"type\":{\"coding\":"
+                + "[{\"system\":\"http://terminology.hl7.org/CodeSystem/v2-0203\",\"code\":\"MR\"}]}}]}";
+    }
+
+    private static String bundleJson(String type, String... resources) {
+        StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":[");
+        for (int i = 0; i < resources.length; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"resource\":").append(resources[i]).append('}');
+        }
+        return json.append("]}").toString();
     }
 }

@@ -1,0 +1,25 @@
+// Keeps the classes of the chosen kind (-Dkind=...), removes the other kinds' examples.
+// A kind that is not one of these is refused, and nothing generated is left behind.
+def kinds = [
+    'validator'     : 'ExampleValidator',
+    'transformer'   : 'ExampleTransformer',
+    'notifier'      : 'ExampleNotifier',
+    'adapter'       : 'ExampleAdapter',
+]
+def kind = request.properties.get('kind')
+def project = new File(request.outputDirectory, request.artifactId)
+if (!kinds.containsKey(kind)) {
+    project.deleteDir()
+    throw new IllegalArgumentException("No plugin kind '" + kind + "': choose -Dkind= one of " + kinds.keySet().join(', '))
+}
+def keep = kinds[kind]
+def packagePath = request.properties.get('package').replace('.', '/')
+['src/main/java', 'src/test/java'].each { root ->
+    def folder = new File(project, root + '/' + packagePath)
+    folder.eachFile { file ->
+        def name = file.name.replaceFirst(/(Test|IT)?\.java$/, '')
+        if (kinds.containsValue(name) && name != keep) {
+            file.delete()
+        }
+    }
+}
