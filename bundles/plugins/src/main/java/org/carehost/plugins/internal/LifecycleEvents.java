@@ -158,8 +158,12 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         Bundle bundle = event.getBundle();
         if (event.getType() == FrameworkEvent.ERROR && bundle != null && bundles.isPlugin(bundle)) {
             Throwable error = event.getThrowable();
-            fail(bundle.getBundleId(), Identity.of(bundle),
-                    error == null ? "framework error" : String.valueOf(error.getMessage()));
+            // A plugin the security manager refuses cannot resolve, so the framework's start of it at a warm start
+            // fails too: reported with the refusal, the one reason (not the framework's missing requirement as well).
+            List<String> refusals = bundle.getState() == Bundle.INSTALLED ? diagnosis.securityRefusals(bundle)
+                    : List.of();
+            fail(bundle.getBundleId(), Identity.of(bundle), !refusals.isEmpty() ? Diagnosis.refusal(refusals)
+                    : error == null ? "framework error" : String.valueOf(error.getMessage()));
         }
     }
 
