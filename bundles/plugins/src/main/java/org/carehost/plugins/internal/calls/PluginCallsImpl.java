@@ -51,7 +51,7 @@ import org.osgi.service.component.annotations.Reference;
  * Calls to a plugin's service ({@link #call(PluginService, String, String, ServiceWork)}) are not refused during an
  * update's drain: {@link Handover} holds them until the new version registers the service again, then they run on it.
  * <p>
- * Over the project's 350 lines (374) on purpose: the call path, the drain and the overrun count all wait on or notify
+ * Over the project's 350 lines (380) on purpose: the call path, the drain and the overrun count all wait on or notify
  * the same per-plugin counters' monitor, and reading them apart would hide that one lock orders them.
  */
 @Component(service = PluginCalls.class)
