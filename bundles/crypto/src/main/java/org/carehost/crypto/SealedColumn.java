@@ -4,17 +4,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
  * The {@link SealedValues} of one table column whose values are sealed with the {@link PhiCipher}, each bound to its
  * row's id (the associated data {@code aad(id)}), as the outbox's messages and scheduled jobs' payloads are. A bundle
  * keeping such a column registers one (as a {@code SealedValues} service) so that the key rotation re-seals it before it
- * retires a key. A value is re-sealed only if it is unchanged since it was read, so a concurrent writer always wins;
- * one that does not open under the keys held is left as it is (its reader reports it).
+ * retires a key. Stale values are found by their key id ({@code c1.<key>.}), in batches, without opening them; a value
+ * is re-sealed only if it is unchanged since it was read, so a concurrent writer always wins; one that does not open
+ * under the keys held is left as it is (its reader reports it) and not counted again.
  *
  * <p>The table and column names are the owning bundle's constants, never input.
  *
@@ -34,6 +39,8 @@ public final class SealedColumn implements SealedValues {
     private final String id;
     private final String column;
     private final UnaryOperator<String> aad;
+    /** Rows whose value did not open: left as they are, and not counted as stale (re-sealing cannot help them). */
+    private final Set<String> unopenable = ConcurrentHashMap.newKeySet();
 
     /**
      * @param table  the table's name
@@ -53,10 +60,23 @@ public final class SealedColumn implements SealedValues {
 
     @Override
     public int reseal(int batch) {
+        List<String> old = oldKeys();
+        if (old.isEmpty()) {
+            return 0;
+        }
         int done = 0;
         try (Connection connection = connections.open()) {
-            for (Map.Entry<String, String> row : stale(connection, batch).entrySet()) {
-                String again = cipher.seal(cipher.open(row.getValue(), aad.apply(row.getKey())), aad.apply(row.getKey()));
+            for (Map.Entry<String, String> row : stale(connection, old, batch + unopenable.size()).entrySet()) {
+                if (done >= batch) {
+                    break;
+                }
+                String again;
+                try {
+                    again = cipher.seal(cipher.open(row.getValue(), aad.apply(row.getKey())), aad.apply(row.getKey()));
+                } catch (CipherException unopened) {
+                    unopenable.add(row.getKey());
+                    continue;
+                }
                 try (PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET " + column
                         + " = ? WHERE " + id + " = ? AND " + column + " = ?")) {
                     update.setString(1, again);
@@ -74,38 +94,60 @@ public final class SealedColumn implements SealedValues {
 
     @Override
     public long staleCount() {
-        try (Connection connection = connections.open()) {
-            return stale(connection, Integer.MAX_VALUE).size();
+        List<String> old = oldKeys();
+        if (old.isEmpty()) {
+            return 0;
+        }
+        try (Connection connection = connections.open();
+                PreparedStatement count = connection.prepareStatement("SELECT " + id + " FROM " + table + " WHERE "
+                        + underAny(old.size()))) {
+            bind(count, old);
+            long stale = 0;
+            try (ResultSet rows = count.executeQuery()) {
+                while (rows.next()) {
+                    stale += unopenable.contains(rows.getString(1)) ? 0 : 1;
+                }
+            }
+            return stale;
         } catch (SQLException e) {
             throw new IllegalStateException("The store could not read " + table + "." + column + " (SQL state "
                     + e.getSQLState() + ")", e);
         }
     }
 
-    /** Up to {@code most} values not sealed under the current key, by row id. */
-    private Map<String, String> stale(Connection connection, int most) throws SQLException {
+    /** The keys held besides the current one: what a rotation still has to move values off. */
+    private List<String> oldKeys() {
+        List<String> old = new ArrayList<>(cipher.keyIds());
+        old.remove(cipher.currentKeyId());
+        return old;
+    }
+
+    /** Up to {@code most} values sealed under one of the {@code old} keys, by row id, those that did not open skipped. */
+    private Map<String, String> stale(Connection connection, List<String> old, int most) throws SQLException {
         Map<String, String> stale = new LinkedHashMap<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT " + id + ", " + column + " FROM " + table
-                + " WHERE " + column + " IS NOT NULL");
-                ResultSet rows = select.executeQuery()) {
-            while (rows.next() && stale.size() < most) {
-                String sealed = rows.getString(2);
-                if (!cipher.isCurrent(sealed) && opens(sealed, rows.getString(1))) {
-                    stale.put(rows.getString(1), sealed);
+                + " WHERE " + underAny(old.size()))) {
+            bind(select, old);
+            select.setMaxRows(Math.max(1, most));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    if (!unopenable.contains(rows.getString(1))) {
+                        stale.put(rows.getString(1), rows.getString(2));
+                    }
                 }
             }
         }
         return stale;
     }
 
-    /** A value that does not open under the keys held is left as it is: re-sealing cannot help it, nor may it hold up
-     * a rotation (its reader reports it). */
-    private boolean opens(String sealed, String rowId) {
-        try {
-            cipher.open(sealed, aad.apply(rowId));
-            return true;
-        } catch (CipherException e) {
-            return false;
+    private String underAny(int keys) {
+        return String.join(" OR ", java.util.Collections.nCopies(keys, column + " LIKE ?"));
+    }
+
+    /** Key ids are the cipher's own ({@code k1}, {@code k2}, …): no LIKE wildcard in them. */
+    private static void bind(PreparedStatement statement, List<String> keys) throws SQLException {
+        for (int i = 0; i < keys.size(); i++) {
+            statement.setString(i + 1, "c1." + keys.get(i) + ".%");
         }
     }
 

@@ -118,6 +118,17 @@ public class EncryptionAtRestIT {
         assertEquals(secrets.get(0), patients.get(patient.id()).name().orElseThrow().family());
         assertEquals(1, patients.search(PatientQuery.builder().identifier("MRN-ZX-90817").build()).total());
 
+        // While the bundle that re-seals the outbox is stopped, a rotation keeps the old keys: the queued notification
+        // is still sealed under one of them.
+        org.osgi.framework.Bundle notifications = Fixtures.bundle(context, "org.carehost.notifications");
+        notifications.stop();
+        String kept = rotation.rotate();
+        assertTrue(kept, kept.contains("old keys are kept"));
+        assertTrue("the old key is still held: " + cipher.keyIds(), cipher.keyIds().contains(before));
+        notifications.start();
+        Await.until("the outbox's re-sealing is back", 20_000, () -> Fixtures.hasService(context,
+                "(&(objectClass=org.carehost.crypto.SealedValues)(service.bundleid=" + notifications.getBundleId() + "))"));
+
         String report = rotation.rotate();
         // The start-up pass may have finished the interrupted rotation first (that is its job); either way the
         // rotation ends on one key, not the one before, with no row left under another.

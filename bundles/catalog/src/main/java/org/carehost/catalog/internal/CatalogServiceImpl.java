@@ -234,8 +234,13 @@ public final class CatalogServiceImpl implements CatalogService {
         try {
             return installLocked(plan);
         } finally {
-            cleanup.prune();
-            artifacts.lock().unlock();
+            try {
+                cleanup.prune(); // only tidies files: its failure neither hides the outcome nor keeps the lock
+            } catch (RuntimeException untidy) {
+                // the next install, update, uninstall or start prunes again
+            } finally {
+                artifacts.lock().unlock();
+            }
         }
     }
 
@@ -279,8 +284,13 @@ public final class CatalogServiceImpl implements CatalogService {
         try {
             return updater.update(view(), Spec.of(plugin), allowDowngrade);
         } finally {
-            cleanup.prune();
-            artifacts.lock().unlock();
+            try {
+                cleanup.prune(); // only tidies files: its failure neither hides the outcome nor keeps the lock
+            } catch (RuntimeException untidy) {
+                // the next install, update, uninstall or start prunes again
+            } finally {
+                artifacts.lock().unlock();
+            }
         }
     }
 

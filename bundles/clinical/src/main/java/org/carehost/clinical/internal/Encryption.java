@@ -1,10 +1,17 @@
 package org.carehost.clinical.internal;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.carehost.crypto.KeyRotation;
 import org.carehost.crypto.PhiCipher;
 import org.carehost.crypto.SealedValues;
+import org.carehost.store.Store;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -25,8 +32,15 @@ public final class Encryption implements KeyRotation {
 
     private static final int BATCH = 200;
     private static final long GRACE_MILLIS = 2_000;
+    /**
+     * The schema's columns of values other bundles seal (see the store's migrations): the outbox's notifications,
+     * scheduled jobs' payloads, operators' TOTP secrets.
+     */
+    private static final List<String[]> OTHER_SEALED_COLUMNS = List.of(new String[] {"outbox", "message"},
+            new String[] {"scheduled_work", "payload"}, new String[] {"operator_account", "totp_secret"});
 
     private final PhiCipher cipher;
+    private final Store store;
     private final PatientRecords patients;
     private final AppointmentRecords appointments;
     private final PluginDataRecords pluginData;
@@ -38,7 +52,8 @@ public final class Encryption implements KeyRotation {
     @Activate
     public Encryption(@Reference PhiCipher cipher, @Reference PatientRecords patients,
             @Reference AppointmentRecords appointments, @Reference PluginDataRecords pluginData,
-            @Reference(service = LoggerFactory.class) Logger log) {
+            @Reference Store store, @Reference(service = LoggerFactory.class) Logger log) {
+        this.store = store;
         this.pluginData = pluginData;
         this.cipher = cipher;
         this.patients = patients;
@@ -78,8 +93,18 @@ public final class Encryption implements KeyRotation {
         }
     }
 
-    /** Retires the keys no row is sealed under any more, and forgets what the services opened under them. */
+    /**
+     * Retires the keys no row is sealed under any more, and forgets what the services opened under them. Nothing is
+     * retired while a column other bundles keep still holds a value under an old key: their re-sealing services may
+     * not be running (not started yet, or stopped for an update), and a retired key could never open those values.
+     */
     private List<String> retireOldKeys() {
+        List<String> left = leftUnderOldKeys();
+        if (!left.isEmpty()) {
+            log.warn("Key rotation not finished: {} still sealed under an old key (their bundle re-seals them once it "
+                    + "runs); the old keys are kept, and the next start or security:rotate-key finishes it", left);
+            return List.of();
+        }
         List<String> retired = cipher.finishRotation();
         patients.forgetOpened();
         appointments.forgetOpened();
@@ -100,8 +125,11 @@ public final class Encryption implements KeyRotation {
         }
         List<String> retired = retireOldKeys();
         log.info("Key rotation: {} resources re-sealed under key {}; retired {}", sealed, key, retired);
+        String kept = retired.isEmpty() && cipher.keyIds().size() > 1 ? " The old keys are kept: values another bundle "
+                + "keeps are still sealed under them (the log says which); run security:rotate-key again once it runs."
+                : "";
         return "Rotated to key " + key + " (keys before: " + before + "): " + sealed + " stored resources re-sealed; "
-                + "retired " + (retired.isEmpty() ? "none" : String.join(", ", retired)) + ".";
+                + "retired " + (retired.isEmpty() ? "none" : String.join(", ", retired)) + "." + kept;
     }
 
     /**
@@ -127,6 +155,36 @@ public final class Encryption implements KeyRotation {
                 }
             }
         }
+    }
+
+    /** What the other bundles' sealed columns still hold under a key other than the current one. */
+    private List<String> leftUnderOldKeys() {
+        List<String> old = new ArrayList<>(cipher.keyIds());
+        old.remove(cipher.currentKeyId());
+        List<String> left = new ArrayList<>();
+        if (old.isEmpty()) {
+            return left;
+        }
+        try (Connection connection = store.connection()) {
+            for (String[] column : OTHER_SEALED_COLUMNS) {
+                String where = String.join(" OR ", Collections.nCopies(old.size(), column[1] + " LIKE ?"));
+                try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM " + column[0]
+                        + " WHERE " + where)) {
+                    for (int i = 0; i < old.size(); i++) {
+                        count.setString(i + 1, "c1." + old.get(i) + ".%");
+                    }
+                    try (ResultSet rows = count.executeQuery()) {
+                        long n = rows.next() ? rows.getLong(1) : 0;
+                        if (n > 0) {
+                            left.add(n + " in " + column[0] + "." + column[1]);
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            left.add("unknown (the store could not be read: SQL state " + e.getSQLState() + ")");
+        }
+        return left;
     }
 
     private long staleCount() {

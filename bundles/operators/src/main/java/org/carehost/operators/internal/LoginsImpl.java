@@ -45,7 +45,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * Logins: the container's own accounts first (so an admin always gets in, whatever the authenticator plugins do),
  * then each {@link Authenticator} plugin for names the accounts do not know. Lockout is decided before any
  * credential is checked; every failure is audited with its reason and counted. A little over the project's 350 lines
- * (354) on purpose: both paths, the accounts' and the plugins', share that one lockout decision and its audit.
+ * (364) on purpose: both paths, the accounts' and the plugins', share that one lockout decision and its audit.
  */
 @Component(configurationPid = "org.carehost.operators", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = OperatorsConfiguration.class)
@@ -66,6 +66,8 @@ public final class LoginsImpl implements Logins {
     private final Clock clock;
     private final Logger log;
     private final List<Plugin> plugins = new CopyOnWriteArrayList<>();
+    /** Authenticator plugins already said to lack verify:logins. */
+    private final Set<String> notAsked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile OperatorsConfiguration configuration;
     private volatile Set<Role> secondFactorRoles = EnumSet.noneOf(Role.class);
 
@@ -297,16 +299,24 @@ public final class LoginsImpl implements Logins {
 
     /**
      * Whether the plugin holds {@code verify:logins} now (the live grants: a revocation applies to the next login).
-     * A plugin without it is never offered a password; its denial is counted like any other (security:denials).
+     * A plugin without it is never offered a password. Its denial is recorded (security:denials) and logged once until
+     * it is granted: every failed login for an unknown name asks, and a flood of those must not flood either.
      */
     private boolean mayVerify(Plugin plugin) {
-        try {
-            guard.grantsOf(plugin.bundle()).check(Permission.VERIFY_LOGINS);
+        if (guard.grantsOf(plugin.bundle()).holds(Permission.VERIFY_LOGINS)) {
+            notAsked.remove(plugin.name());
             return true;
-        } catch (RuntimeException denied) {
-            log.warn("Authenticator of {} not asked: {}", plugin.name(), denied.getMessage());
-            return false;
         }
+        if (notAsked.add(plugin.name())) {
+            try {
+                guard.grantsOf(plugin.bundle()).check(Permission.VERIFY_LOGINS); // records the denial, once
+                notAsked.remove(plugin.name()); // granted meanwhile
+                return true;
+            } catch (RuntimeException denied) {
+                log.warn("Authenticator of {} not asked: {}", plugin.name(), denied.getMessage());
+            }
+        }
+        return false;
     }
 
     private LoginRefusedException fail(String account, String source, String method, Reason reason, String detail,

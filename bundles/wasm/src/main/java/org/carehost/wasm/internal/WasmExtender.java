@@ -64,8 +64,10 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
             r -> daemon(r, "carehost-wasm-warm"));
     private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
     private final BundleTracker<Tracked> tracker;
-    /** Takes in the plugins active at activation. */
-    private final Thread opening;
+    /** Guards {@link #trackerOpen} and {@link #deactivated}: the tracker is opened off the activation's thread. */
+    private final Object openState = new Object();
+    private boolean trackerOpen;
+    private boolean deactivated;
     private final BundleContext context;
     /** Notified whenever a plugin is tracked or dropped: callers waiting out a hot reload look again. */
     private final Object swaps = new Object();
@@ -96,15 +98,36 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
         // modules here held Declarative Services' lock on this component past its timeout (a reactivation for a changed
         // etc/org.carehost.wasm.cfg, say), and the components that need it (wasm:list) then stayed unsatisfied. Plugins
         // started later come through the tracker's listener as before; calls wait for a plugin not yet tracked (find).
-        this.opening = new Thread(tracker::open, "carehost-wasm-track");
+        Thread opening = new Thread(this::openTracker, "carehost-wasm-track");
         opening.setDaemon(true);
         opening.start();
     }
 
+    /** Opens the tracker, and closes it again if this extender was deactivated meanwhile. */
+    private void openTracker() {
+        tracker.open();
+        boolean deactivated;
+        synchronized (openState) {
+            trackerOpen = true;
+            deactivated = this.deactivated;
+        }
+        if (deactivated) {
+            tracker.close();
+        }
+    }
+
     @Deactivate
     void deactivate() {
-        // close() also stops the taking in; a bundle being taken in meanwhile is handed to removedBundle by the tracker
-        tracker.close();
+        boolean open;
+        synchronized (openState) {
+            deactivated = true;
+            open = trackerOpen;
+        }
+        // Not opened yet: openTracker() closes it once open. Open: close() also stops the taking in, and a bundle
+        // being taken in meanwhile is handed to removedBundle by the tracker.
+        if (open) {
+            tracker.close();
+        }
         timers.shutdownNow();
         warmer.shutdownNow();
     }

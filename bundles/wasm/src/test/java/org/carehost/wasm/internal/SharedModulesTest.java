@@ -2,6 +2,7 @@ package org.carehost.wasm.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,9 +89,16 @@ class SharedModulesTest {
             making.countDown();
             assertSame(got.get(0).get(), got.get(1).get());
             assertEquals(1, made.get());
-            Object other = shared.get("sha:2", Object::new);
-            assertEquals(2, made.get() + (other == got.get(0).get() ? 0 : 1), "another key, another value");
+            Object first = got.get(0).get();
+            Object other = shared.get("sha:2", () -> {
+                made.incrementAndGet();
+                return new Object();
+            });
+            assertEquals(2, made.get(), "another key is made once more");
+            assertTrue(other != first, "another key, another value");
             assertEquals(2, shared.alive());
+            java.lang.ref.Reference.reachabilityFence(first);
+            java.lang.ref.Reference.reachabilityFence(other); // held weakly: kept alive until counted
         } finally {
             threads.shutdownNow();
         }
