@@ -115,9 +115,25 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     void close() {
         lockdown = true;
         if (active) {
-            logger.warn("Security: the security manager is stopping; run-time enforcement is locked down: every call a "
-                    + "plugin makes at a choke point (files, network, processes, environment, the JVM) is refused until "
-                    + "it starts again, which audits the refusals made meanwhile");
+            String message = "Security: the security manager is stopping; run-time enforcement is locked down: every "
+                    + "call a plugin makes at a choke point (files, network, processes, environment, the JVM) is refused "
+                    + "until it starts again, which audits the refusals made meanwhile";
+            if (containerStopping()) {
+                logger.info(message); // the whole container stops: expected, not a warning on the console
+            } else {
+                logger.warn(message);
+            }
+        }
+    }
+
+    /** Whether the framework itself is stopping (a shutdown), decided from the system bundle's state. */
+    private static boolean containerStopping() {
+        try {
+            org.osgi.framework.Bundle own = org.osgi.framework.FrameworkUtil.getBundle(RuntimeEnforcement.class);
+            org.osgi.framework.BundleContext context = own == null ? null : own.getBundleContext();
+            return context != null && context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING;
+        } catch (RuntimeException gone) {
+            return true;
         }
     }
 
