@@ -115,8 +115,34 @@ public final class SealedColumn implements SealedValues {
         }
     }
 
-    /** The keys held besides the current one: what a rotation still has to move values off. */
+    /**
+     * How many values of {@code table.column} are sealed under a key the cipher holds besides the current one, found by
+     * key id without opening them: while any are, a rotation must not retire those keys.
+     *
+     * @param table  a table's name (a constant of the code, never input)
+     * @param column its column of sealed values
+     */
+    public static long countUnderOldKeys(Connection connection, PhiCipher cipher, String table, String column)
+            throws SQLException {
+        List<String> old = oldKeys(cipher);
+        if (old.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM " + identifier(table)
+                + " WHERE " + underAny(identifier(column), old.size()))) {
+            bind(count, old);
+            try (ResultSet rows = count.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
+
     private List<String> oldKeys() {
+        return oldKeys(cipher);
+    }
+
+    /** The keys held besides the current one: what a rotation still has to move values off. */
+    private static List<String> oldKeys(PhiCipher cipher) {
         List<String> old = new ArrayList<>(cipher.keyIds());
         old.remove(cipher.currentKeyId());
         return old;
@@ -141,6 +167,10 @@ public final class SealedColumn implements SealedValues {
     }
 
     private String underAny(int keys) {
+        return underAny(column, keys);
+    }
+
+    private static String underAny(String column, int keys) {
         return String.join(" OR ", java.util.Collections.nCopies(keys, column + " LIKE ?"));
     }
 

@@ -1,15 +1,13 @@
 package org.carehost.clinical.internal;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import org.carehost.crypto.KeyRotation;
 import org.carehost.crypto.PhiCipher;
+import org.carehost.crypto.SealedColumn;
 import org.carehost.crypto.SealedValues;
 import org.carehost.store.Store;
 import org.osgi.service.component.annotations.Activate;
@@ -159,26 +157,12 @@ public final class Encryption implements KeyRotation {
 
     /** What the other bundles' sealed columns still hold under a key other than the current one. */
     private List<String> leftUnderOldKeys() {
-        List<String> old = new ArrayList<>(cipher.keyIds());
-        old.remove(cipher.currentKeyId());
         List<String> left = new ArrayList<>();
-        if (old.isEmpty()) {
-            return left;
-        }
         try (Connection connection = store.connection()) {
             for (String[] column : OTHER_SEALED_COLUMNS) {
-                String where = String.join(" OR ", Collections.nCopies(old.size(), column[1] + " LIKE ?"));
-                try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM " + column[0]
-                        + " WHERE " + where)) {
-                    for (int i = 0; i < old.size(); i++) {
-                        count.setString(i + 1, "c1." + old.get(i) + ".%");
-                    }
-                    try (ResultSet rows = count.executeQuery()) {
-                        long n = rows.next() ? rows.getLong(1) : 0;
-                        if (n > 0) {
-                            left.add(n + " in " + column[0] + "." + column[1]);
-                        }
-                    }
+                long n = SealedColumn.countUnderOldKeys(connection, cipher, column[0], column[1]);
+                if (n > 0) {
+                    left.add(n + " in " + column[0] + "." + column[1]);
                 }
             }
         } catch (SQLException e) {
