@@ -3,7 +3,9 @@ package org.carehost.operators.internal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +31,9 @@ import org.osgi.service.component.annotations.Reference;
  * and written when the window ends (or the bundle stops) as one summary record (operation {@code refused.summary}) per
  * address that had records of its own, plus one for all the addresses the overall cap kept out. So a window writes
  * at most 40 times the budget plus one records, however many addresses flood. At most 10,000 addresses are counted
- * separately in a window; beyond that they count in the shared summary. In memory, per node.
+ * separately in a window; beyond that they count in the shared summary, which still counts how many addresses they
+ * were: exactly up to 100,000 more (a 64-bit hash of each, a few megabytes at most), "more than" that beyond. In
+ * memory, per node.
  *
  * <p>Written here rather than taken from a rate-limiting library because what matters is the summary record of what
  * was not written one by one; a limiter only drops.
@@ -39,6 +43,8 @@ public final class RefusalAudit implements Refusals {
 
     static final String SUMMARY = "refused.summary";
     private static final int MAX_ADDRESSES = 10_000;
+    /** Distinct addresses past {@link #MAX_ADDRESSES} counted exactly in a window; beyond, the count is a floor. */
+    static final int MAX_OVERFLOW_ADDRESSES = 100_000;
     private static final String OTHERS = "(other addresses)";
 
     private static final class Count {
@@ -56,6 +62,9 @@ public final class RefusalAudit implements Refusals {
     private volatile long windowMillis;
     private final ScheduledExecutorService flusher;
     private Map<String, Count> window = new LinkedHashMap<>();
+    /** The addresses of this window past {@link #MAX_ADDRESSES}, as 64-bit hashes: counted, not kept. */
+    private Set<Long> overflow = new HashSet<>();
+    private boolean overflowSaturated;
     private long windowStart;
     private int writtenInWindow;
 
@@ -101,6 +110,7 @@ public final class RefusalAudit implements Refusals {
             Count count = window.get(address);
             if (count == null) {
                 if (window.size() >= MAX_ADDRESSES) {
+                    countOverflow(address);
                     address = OTHERS;
                 }
                 count = window.computeIfAbsent(address, key -> new Count());
@@ -119,13 +129,19 @@ public final class RefusalAudit implements Refusals {
     void roll(long now, boolean always) {
         Map<String, Count> ended;
         long start;
+        int overflowAddresses;
+        boolean saturated;
         synchronized (this) {
             if (!always && now - windowStart < windowMillis) {
                 return;
             }
             ended = window;
             start = windowStart;
+            overflowAddresses = overflow.size();
+            saturated = overflowSaturated;
             window = new LinkedHashMap<>();
+            overflow = new HashSet<>();
+            overflowSaturated = false;
             windowStart = now;
             writtenInWindow = 0;
         }
@@ -144,16 +160,38 @@ public final class RefusalAudit implements Refusals {
                         + entry.getKey() + " between " + Instant.ofEpochMilli(start) + " and " + Instant.ofEpochMilli(now)
                         + ", not written one by one: " + count.suppressed);
             } else {
-                otherAddresses++;
+                // the shared entry stands for every address past the tracked ones, each counted once
+                otherAddresses += entry.getKey().equals(OTHERS) ? overflowAddresses : 1;
                 count.suppressed.forEach((operation, n) -> others.merge(operation, n, Integer::sum));
             }
         }
         if (!others.isEmpty()) {
             int total = others.values().stream().mapToInt(Integer::intValue).sum();
-            write("(unknown)", SUMMARY, "refusals " + OTHERS, total + " refusals from " + otherAddresses + " more "
+            write("(unknown)", SUMMARY, "refusals " + OTHERS, total + " refusals from " + (saturated ? "more than " : "")
+                    + otherAddresses + " more "
                     + "addresses between " + Instant.ofEpochMilli(start) + " and " + Instant.ofEpochMilli(now)
                     + ", none written one by one (the window's cap was reached): " + others);
         }
+    }
+
+    /** Counts one more distinct address past the tracked ones (called holding the lock). */
+    private void countOverflow(String address) {
+        long hash = hash64(address);
+        if (overflow.size() < MAX_OVERFLOW_ADDRESSES) {
+            overflow.add(hash);
+        } else if (!overflow.contains(hash)) {
+            overflowSaturated = true;
+        }
+    }
+
+    /** FNV-1a, 64 bits: distinct addresses collide with a chance near 1 in 10^9 at 100,000 of them. */
+    static long hash64(String text) {
+        long hash = 0xcbf29ce484222325L;
+        for (int i = 0; i < text.length(); i++) {
+            hash ^= text.charAt(i);
+            hash *= 0x100000001b3L;
+        }
+        return hash;
     }
 
     private void write(String user, String operation, String source, String detail) {

@@ -65,4 +65,38 @@ class RefusalAuditTest {
         assertEquals(1, summaries.size(), "the addresses the cap kept out share one summary");
         assertTrue(summaries.get(0).reason().startsWith("60 refusals from 60 more addresses"), summaries.get(0).reason());
     }
+
+    @Test
+    void addressesPastTheTrackedOnesAreEachCountedOnce() {
+        RefusalAudit refusals = new RefusalAudit(log, clock, 1, 60);
+        for (int i = 0; i < 10_000; i++) {
+            refusals.refused("http 10.2." + i / 250 + "." + i % 250, null, "http.refused", "401");
+        }
+        for (int round = 0; round < 2; round++) { // past the 10,000 tracked: 250 more addresses, each refused twice
+            for (int i = 0; i < 250; i++) {
+                refusals.refused("http 10.3.0." + i, null, "http.refused", "401");
+            }
+        }
+        assertEquals(20, written.size());
+        refusals.roll(clock.millis(), true);
+        List<AuditEvent> summaries = written.stream().filter(event -> event.operation().equals(RefusalAudit.SUMMARY))
+                .toList();
+        assertEquals(1, summaries.size());
+        // 9,980 tracked addresses the cap kept out, and the 250 past them: 10,230 addresses, 10,480 refusals
+        assertTrue(summaries.get(0).reason().startsWith("10480 refusals from 10230 more addresses"),
+                summaries.get(0).reason());
+    }
+
+    @Test
+    void pastTheCountedOverflowTheSummarySaysMoreThan() {
+        RefusalAudit refusals = new RefusalAudit(log, clock, 1, 60);
+        int addresses = 10_000 + RefusalAudit.MAX_OVERFLOW_ADDRESSES + 5;
+        for (int i = 0; i < addresses; i++) {
+            refusals.refused("http 10." + (i >> 16) + "." + (i >> 8 & 255) + "." + (i & 255), null, "login", "x");
+        }
+        refusals.roll(clock.millis(), true);
+        String reason = written.get(written.size() - 1).reason();
+        assertTrue(reason.startsWith((addresses - 20) + " refusals from more than "
+                + (9_980 + RefusalAudit.MAX_OVERFLOW_ADDRESSES) + " more addresses"), reason);
+    }
 }
