@@ -62,7 +62,7 @@ public final class LoginsImpl implements Logins {
     private final Refusals refusals;
     private final PermissionGuard guard;
     private final Passwords passwords;
-    private final SourceLockout sources = new SourceLockout();
+    private final SourceLockout sources;
     private final Clock clock;
     private final Logger log;
     private final List<Plugin> plugins = new CopyOnWriteArrayList<>();
@@ -81,6 +81,7 @@ public final class LoginsImpl implements Logins {
         this.guard = guard;
         this.refusals = refusals;
         this.accounts = new AccountStore(store, new TotpSeal(cipher));
+        this.sources = new SourceLockout(store);
         this.audit = new OperatorAudit(log, binder);
         this.passwords = new Passwords(new SecureRandom());
         this.clock = clock;
@@ -196,9 +197,9 @@ public final class LoginsImpl implements Logins {
     }
 
     private void refuseLockedSource(String user, String source, String method, Instant now)
-            throws LoginRefusedException {
+            throws LoginRefusedException, SQLException {
         OperatorsConfiguration config = configuration;
-        if (sources.locked(SourceLockout.address(source), config.sourceMaxFailures(), lockout(), now)) {
+        if (sources.locked(SourceLockout.address(source), now)) {
             denied(user, source, method, "source address locked after " + config.sourceMaxFailures()
                     + " failed logins");
             throw new LoginRefusedException(Reason.LOCKED_SOURCE, REFUSED);
@@ -349,12 +350,16 @@ public final class LoginsImpl implements Logins {
         refusals.refused(source, account, "login", method + ": " + reason);
     }
 
-    /** Counts a failure of the address; the one that locks it is always written. */
+    /** Counts a failure of the address (in the store: every node sees it); the one that locks it is always written. */
     private void sourceFailed(String source, String method, Instant now) {
         OperatorsConfiguration config = configuration;
-        if (sources.fail(SourceLockout.address(source), config.sourceMaxFailures(), lockout(), now)) {
-            audit.login("(address)", source, method, AuditOutcome.DENIED, "source address locked for "
-                    + config.lockoutSeconds() + " s after " + config.sourceMaxFailures() + " failed logins");
+        try {
+            if (sources.fail(SourceLockout.address(source), config.sourceMaxFailures(), lockout(), now)) {
+                audit.login("(address)", source, method, AuditOutcome.DENIED, "source address locked for "
+                        + config.lockoutSeconds() + " s after " + config.sourceMaxFailures() + " failed logins");
+            }
+        } catch (SQLException e) {
+            throw OperatorAccountsImpl.storeFailed(e);
         }
     }
 
