@@ -19,6 +19,17 @@ public interface SecurityAdmin {
     List<String> refusals(Bundle bundle);
 
     /**
+     * What the plugin offers that the container will not use as it stands, each with the way out: e.g. an
+     * authenticator without {@code verify:logins}, which logins never ask. Not refusals: the plugin runs. Empty when
+     * there is nothing to say, and for a container bundle.
+     *
+     * @since 1.6
+     */
+    default List<String> notices(Bundle bundle) {
+        return List.of();
+    }
+
+    /**
      * Problems with the plugin's own declaration (unknown permission names, a signature that does not verify):
      * reasons to refuse its installation outright. Empty when there are none.
      */

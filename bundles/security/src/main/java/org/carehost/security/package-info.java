@@ -6,7 +6,7 @@
  * are plugins. Plugins never see this package.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package org.carehost.security;
 
 import org.osgi.annotation.bundle.Export;

@@ -154,7 +154,9 @@ public class OperatorsIT {
 
     /**
      * Proves the lockout per source address: 20 failures from one address (bad tokens here: they cost no PBKDF2), then
-     * even a right password login from it is refused before the password is checked; another address gets in.
+     * even a right password login from it is refused before the password is checked; another address gets in. The
+     * lock is the store's (so every node sharing it refuses the address, and a restart forgets nothing): its row is
+     * there, an address another node locked is refused here at once, and the lock ends when its row does.
      */
     @Test
     public void oneAddressGuessingIsRefusedWhateverItTries() throws Exception {
@@ -167,6 +169,14 @@ public class OperatorsIT {
                 () -> logins.password("dave", PASSWORD.toCharArray(), null, "ssh 10.9.9.9"));
         assertEquals(LoginRefusedException.Reason.LOCKED_SOURCE, refused.reason());
         assertEquals("dave", logins.password("dave", PASSWORD.toCharArray(), null, "ssh 10.9.9.10").name());
+        assertEquals("20", Sql.text(store, "SELECT failures FROM operator_source_lock WHERE address = '10.9.9.9'"));
+        // as another node sharing the database locks an address
+        Sql.execute(store, "INSERT INTO operator_source_lock (address, window_start, failures, locked_until) VALUES "
+                + "('10.9.9.11', CURRENT_TIMESTAMP, 20, DATEADD('HOUR', 1, CURRENT_TIMESTAMP))");
+        assertEquals(LoginRefusedException.Reason.LOCKED_SOURCE, assertThrows(LoginRefusedException.class,
+                () -> logins.token("chk_whatever", "http 10.9.9.11")).reason());
+        Sql.execute(store, "DELETE FROM operator_source_lock WHERE address = '10.9.9.9'");
+        assertEquals("dave", logins.password("dave", PASSWORD.toCharArray(), null, "ssh 10.9.9.9").name());
     }
 
     /** Proves API tokens: 256 bits shown once, work until revoked, refused for a disabled account. */
@@ -313,8 +323,14 @@ public class OperatorsIT {
         assertEquals(Set.of(Role.OPERATOR), nurse.roles());
         assertEquals(LoginRefusedException.Reason.BAD_CREDENTIALS, assertThrows(LoginRefusedException.class,
                 () -> live.password("ext.auditor", "external secret 1".toCharArray(), null, "test 10.0.3.1")).reason());
+        assertTrue(Shell.run(processor, "plugin:why " + plugin.getBundleId()).contains("nothing is wrong"));
         security.revoke(plugin.getSymbolicName(), List.of(Permission.VERIFY_LOGINS));
         Await.until("the revocation applies", 20_000, () -> !nurseGetsIn.getAsBoolean());
+        // plugin:why says so, with the way out
+        String why = Shell.run(processor, "plugin:why " + plugin.getBundleId());
+        assertTrue(why, why.contains("It offers org.carehost.sdk.auth.Authenticator, but logins ask it to verify "
+                + "passwords only while it holds verify:logins, which it declares but is not granted (plugin:grant "
+                + plugin.getSymbolicName() + " verify:logins)"));
         assertTrue(security.denials(50).stream().anyMatch(denial -> denial.plugin().equals(plugin.getSymbolicName())
                 && denial.permission().equals("verify:logins")));
         security.grant(plugin.getSymbolicName(), List.of(Permission.VERIFY_LOGINS));

@@ -53,6 +53,10 @@ final class Diagnosis {
             findings.add(new Finding(Kind.NEXT_STEP, subject, "security:denials lists every refusal; "
                     + "plugin:permissions " + bundle.getBundleId() + " shows what it declares and holds."));
         }
+        for (String notice : securityNotices(bundle)) {
+            findings.add(new Finding(Kind.NEXT_STEP, subject, Character.toUpperCase(notice.charAt(0))
+                    + notice.substring(1) + "."));
+        }
         BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
         switch (bundle.getState()) {
             case Bundle.INSTALLED:
@@ -109,6 +113,12 @@ final class Diagnosis {
     List<String> securityRefusals(Bundle bundle) {
         SecurityAdmin admin = security.get();
         return admin == null ? List.of() : admin.refusals(bundle);
+    }
+
+    /** What the security manager says the plugin offers in vain (e.g. an authenticator without verify:logins). */
+    private List<String> securityNotices(Bundle bundle) {
+        SecurityAdmin admin = security.get();
+        return admin == null ? List.of() : admin.notices(bundle);
     }
 
     /** Problems with the plugin's own declaration or signature: reasons not to install it at all. */

@@ -99,8 +99,26 @@ final class Admission {
         }
         if (!reasons.isEmpty()) {
             announceRefusal(plugin, inspection, reasons);
+        } else {
+            announceNotices(plugin, inspection, AskedServices.notices(plugin, held, inspection.declared()));
         }
         return reasons;
+    }
+
+    /** What the plugin offers that the container will not ask it for ({@link AskedServices}); empty when nothing. */
+    List<String> notices(Bundle plugin) {
+        if (!scope.isPlugin(plugin)) {
+            return List.of();
+        }
+        return AskedServices.notices(plugin, grants.computeGrants(plugin), inspector.inspect(plugin).declared());
+    }
+
+    /** Logs the notices once per revision and notice set, as the plugin is admitted (so at install or update). */
+    private void announceNotices(Bundle plugin, Inspection inspection, List<String> notices) {
+        if (!notices.isEmpty() && announced.add(plugin.getBundleId() + ":" + inspection.lastModified() + ":notices:"
+                + notices.hashCode())) {
+            logger.warn("Plugin {} {}: {}", plugin.getSymbolicName(), plugin.getVersion(), String.join("; ", notices));
+        }
     }
 
     /** The container bundle this plugin is a fragment of (Fragment-Host), or null. */

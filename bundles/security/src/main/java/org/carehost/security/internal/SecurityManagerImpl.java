@@ -329,6 +329,11 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     }
 
     @Override
+    public List<String> notices(Bundle bundle) {
+        return admission.notices(bundle);
+    }
+
+    @Override
     public List<String> installProblems(Bundle bundle) {
         return admission.installProblems(bundle);
     }
