@@ -11,6 +11,8 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +46,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * (keytool, jarsigner, its certificate in {@code etc/security/trusted/}) is installed and shows its state, signer and
  * declared permissions; a zip of a plugin and its library installs both; {@code /metrics} needs a token and counts
  * the host's call into the uploaded plugin; after a restart without the framework cache (as a new node sharing the
- * database would start) both uploads are installed again from the store; one uninstalled is no longer kept.
+ * database would start) both uploads are installed again from the store; one uninstalled is no longer kept. That
+ * restart's SSH port is taken: a clear error in the log, and the container runs on without the listener and stops
+ * cleanly (a case of {@code RemoteAccessIT}'s, here so that it needs no container of its own).
  */
 public class PluginUploadIT {
 
@@ -74,7 +78,7 @@ public class PluginUploadIT {
         Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "enabled=false\n");
         Files.writeString(home.resolve("etc/org.carehost.http.cfg"), "maxUploadBytes=" + MAX_UPLOAD + "\n");
         makeSigner(work, SIGNER, home.resolve("etc/security/trusted/upload-signer.pem"));
-        start();
+        start(true);
         type("user:add --roles admin --password '" + PASSWORD + "' admin1");
         type("user:add --roles operator --password '" + PASSWORD + "' op1");
         type("user:add --roles auditor --password '" + PASSWORD + "' aud1");
@@ -90,7 +94,8 @@ public class PluginUploadIT {
 
     @AfterClass
     public static void stop() throws Exception {
-        stopContainer();
+        // the end of the script stops the container cleanly, also the start that ran without its SSH listener
+        assertEquals(0, stopContainer());
     }
 
     /** Proves item 8's upload attacks: each refused with its problem, nothing installed, nothing kept. */
@@ -182,12 +187,18 @@ public class PluginUploadIT {
         assertEquals("org.example.cataloglib", answer.get("libraries").get(0).get("symbolicName").asText());
         assertEquals("the ticker, the zipped plugin and its library are kept", 3, countKept());
 
-        // As a new node sharing the database starts: no framework cache, the same store.
+        // As a new node sharing the database starts: no framework cache, the same store. This start's SSH port is
+        // taken (issue 19: a clear error in the log, and the container runs on without that listener).
         stopContainer();
         try (Stream<Path> cache = Files.walk(home.resolve("data/cache"))) {
             cache.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
-        start();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + taken.getLocalPort() + "\n");
+            start(false);
+            CarehostProcess.awaitFile(process, home.resolve("data/log/carehost.log"),
+                    "SSH shell not started: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
         Await.until("both uploads are installed again from the store", 60_000,
                 checked(() -> "ACTIVE".equals(state(TICKER)) && "ACTIVE".equals(state(ZIPPED))
                         && "ACTIVE".equals(state("org.example.cataloglib"))));
@@ -218,9 +229,12 @@ public class PluginUploadIT {
 
     // ---- the container
 
-    private static void start() throws Exception {
+    /** Starts the container; {@code forLogins}: with the JIT that makes the accounts' password hashes quick. */
+    private static void start(boolean forLogins) throws Exception {
         Files.deleteIfExists(home.resolve("stdout.txt"));
-        process = CarehostProcess.start(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort);
+        String port = "-Dorg.osgi.service.http.port=" + httpPort;
+        process = forLogins ? CarehostProcess.startForLogins(home, CarehostProcess.thisJava(), port)
+                : CarehostProcess.start(home, CarehostProcess.thisJava(), port);
         console = process.getOutputStream();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
@@ -238,12 +252,19 @@ public class PluginUploadIT {
         }
     }
 
-    private static void stopContainer() throws Exception {
-        if (process != null) {
+    /** Ends the script and waits for the container to stop: its exit status (-1 if it had to be killed or none ran). */
+    private static int stopContainer() throws Exception {
+        if (process == null) {
+            return -1;
+        }
+        try {
             console.close(); // the end of the script: the container stops
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                return -1;
             }
+            return process.exitValue();
+        } finally {
             process = null;
         }
     }

@@ -6,8 +6,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,7 +73,7 @@ public class RemoteAccessIT {
                 "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1",
                 "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", KEY_STORE_PASSWORD,
                 "-keypass", KEY_STORE_PASSWORD);
-        process = CarehostProcess.start(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort,
+        process = CarehostProcess.startForLogins(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort,
                 "-Dorg.apache.felix.https.enable=true", "-Dorg.osgi.service.http.port.secure=" + httpsPort,
                 "-Dorg.apache.felix.https.keystore=" + keyStore, "-Dorg.apache.felix.https.keystore.password="
                         + KEY_STORE_PASSWORD, "-Dorg.apache.felix.https.keystore.key.password=" + KEY_STORE_PASSWORD);
@@ -199,27 +197,6 @@ public class RemoteAccessIT {
         assertTrue("the container runs on", process.isAlive());
     }
 
-    /** Proves a taken port is a clear error in the log and the container runs on without that listener. */
-    @Test
-    public void aTakenSshPortIsLoggedAndTheContainerRunsOn() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Path other = CarehostProcess.freshHome("taken");
-            Files.createDirectories(other.resolve("etc"));
-            Files.writeString(other.resolve("etc/org.carehost.ssh.cfg"), "port=" + taken.getLocalPort() + "\n");
-            Process container = CarehostProcess.start(other, CarehostProcess.thisJava(),
-                    "-Dorg.osgi.service.http.port=" + LoopbackPorts.free());
-            try (OutputStream input = container.getOutputStream()) {
-                CarehostProcess.awaitFile(container, other.resolve("data/log/carehost.log"),
-                        "SSH shell not started: cannot listen on 127.0.0.1:" + taken.getLocalPort());
-                input.write("plugin:list\n".getBytes(StandardCharsets.UTF_8));
-                input.flush();
-                CarehostProcess.awaitFile(container, other.resolve("stdout.txt"), "org.carehost.sample.hello");
-            }
-            assertTrue(container.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, container.exitValue());
-        }
-    }
-
     /** Proves bearer tokens, roles and problem JSON (items 4 and 8). */
     @Test
     public void theApiAnswersWithATokenAndRefusesWithProblems() throws Exception {
@@ -274,7 +251,8 @@ public class RemoteAccessIT {
         for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> path = it.next();
             String concrete = path.getKey().replace("{plugin}", "org.carehost.sample.hello")
-                    .replace("{tenant}", "default").replace("{user}", "nobody").replace("{name}", "no-such-catalog");
+                    .replace("{tenant}", "default").replace("{user}", "nobody").replace("{name}", "no-such-catalog")
+                    .replace("{token}", "no-such-token");
             for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext();) {
                 String method = methods.next().toUpperCase(java.util.Locale.ROOT);
                 if (concrete.endsWith("/session") && !method.equals("GET")) {
