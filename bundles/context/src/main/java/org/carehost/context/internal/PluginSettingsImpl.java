@@ -2,6 +2,7 @@ package org.carehost.context.internal;
 
 import java.io.IOException;
 import java.lang.reflect.Array;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.carehost.context.PluginSettings;
+import org.carehost.context.SettingBounds;
 import org.carehost.context.SettingValues;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.InvalidSyntaxException;
@@ -28,8 +30,9 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 
 /**
  * {@link PluginSettings} over Metatype and Config Admin. A value is checked as text: its type first (a whole number,
- * a number, true or false), then the schema's own check ({@link AttributeDefinition#validate}: options, and the
- * minimum and maximum, which the standard Metatype API does not otherwise expose), then that it fits its type.
+ * a number, true or false), then its declared bounds ({@link SettingBounds}, read from the plugin's Metatype XML, so
+ * that the refusal names them), then the schema's own check ({@link AttributeDefinition#validate}: options, and the
+ * bounds again), then that it fits its type.
  */
 @Component(service = PluginSettings.class)
 public final class PluginSettingsImpl implements PluginSettings {
@@ -65,7 +68,7 @@ public final class PluginSettingsImpl implements PluginSettings {
                 && !schema.getID().startsWith(String.valueOf(plugin.getSymbolicName())))) {
             return null; // a plugin may not name the container's own configurations
         }
-        return schema;
+        return new BoundedSchema(schema, DeclaredBounds.of(plugin, schema.getID()));
     }
 
     @Override
@@ -113,6 +116,10 @@ public final class PluginSettingsImpl implements PluginSettings {
         if (type.equals("boolean") && !text.strip().equalsIgnoreCase("true") && !text.strip().equalsIgnoreCase("false")) {
             return "'" + text + "' is not true or false";
         }
+        String outside = attribute instanceof SettingBounds bounds ? outside(bounds, type, text.strip()) : null;
+        if (outside != null) {
+            return outside;
+        }
         String problem = attribute.validate(text);
         if (problem != null && !problem.isEmpty()) {
             return problem;
@@ -121,6 +128,34 @@ public final class PluginSettingsImpl implements PluginSettings {
             SettingValues.convert(attribute.getType(), text);
         } catch (NumberFormatException e) {
             return "'" + text + "' is out of range for its type";
+        }
+        return null;
+    }
+
+    /** Why the value is outside the setting's declared bounds, naming them; null when it is within (or none apply). */
+    private static String outside(SettingBounds bounds, String type, String text) {
+        String min = bounds.getMin();
+        String max = bounds.getMax();
+        String allowed = min != null && max != null ? " (allowed: " + min + " to " + max + ")" : "";
+        try {
+            if (type.equals("integer") || type.equals("number")) {
+                BigDecimal value = new BigDecimal(text);
+                if (min != null && value.compareTo(new BigDecimal(min.strip())) < 0) {
+                    return text + " is less than the minimum, " + min.strip() + allowed;
+                }
+                if (max != null && value.compareTo(new BigDecimal(max.strip())) > 0) {
+                    return text + " is more than the maximum, " + max.strip() + allowed;
+                }
+            } else if (type.equals("string")) {
+                if (min != null && text.length() < Integer.parseInt(min.strip())) {
+                    return "it is shorter than " + min.strip() + " characters";
+                }
+                if (max != null && text.length() > Integer.parseInt(max.strip())) {
+                    return "it is longer than " + max.strip() + " characters";
+                }
+            }
+        } catch (NumberFormatException unreadableBound) {
+            return null; // a bound that is not a number: left to the schema's own validate
         }
         return null;
     }

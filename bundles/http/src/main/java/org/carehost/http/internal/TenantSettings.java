@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.carehost.context.PluginSettings;
+import org.carehost.context.SettingBounds;
 import org.carehost.context.SettingValues;
 import org.osgi.framework.Bundle;
 import org.osgi.service.metatype.AttributeDefinition;
@@ -21,9 +22,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * drawn from it, the values in force, and a change checked field by field (every problem is reported with its field;
  * one invalid value refuses them all and nothing is written). The checking and the writing are {@link PluginSettings}'s,
  * which the shell's {@code plugin:config} calls too; this class adds what is HTTP's: the JSON Schema, the shape of the
- * JSON values (a single value, or a list for a setting that takes several) and the problems as field errors. The
- * standard Metatype API does not expose an attribute's min and max, so the JSON Schema cannot carry them;
- * {@link AttributeDefinition#validate} still enforces them.
+ * JSON values (a single value, or a list for a setting that takes several) and the problems as field errors. A
+ * setting's declared bounds ({@link SettingBounds}) become {@code minimum}/{@code maximum} for a number and
+ * {@code minLength}/{@code maxLength} for a text.
  */
 final class TenantSettings {
 
@@ -51,13 +52,17 @@ final class TenantSettings {
             String type = SettingValues.jsonType(attribute.getType());
             String[] defaults = attribute.getDefaultValue();
             if (attribute.getCardinality() != 0) {
+                Map<String, Object> items = new LinkedHashMap<>();
+                items.put("type", type);
+                bounds(attribute, type, items);
                 property.put("type", "array");
-                property.put("items", Map.of("type", type));
+                property.put("items", items);
                 if (defaults != null) {
                     property.put("default", Arrays.stream(defaults).map(value -> typed(attribute.getType(), value)).toList());
                 }
             } else {
                 property.put("type", type);
+                bounds(attribute, type, property);
                 if (defaults != null && defaults.length > 0 && attribute.getType() != AttributeDefinition.PASSWORD) {
                     property.put("default", typed(attribute.getType(), defaults[0]));
                 }
@@ -94,6 +99,31 @@ final class TenantSettings {
         out.put("required", required);
         out.put("additionalProperties", false);
         return out;
+    }
+
+    /** The declared bounds of a setting as JSON Schema keywords, numbers as numbers; a bound that is none is left out. */
+    private static void bounds(AttributeDefinition attribute, String type, Map<String, Object> into) {
+        if (!(attribute instanceof SettingBounds bounds)) {
+            return;
+        }
+        boolean text = type.equals("string");
+        if (!text && !type.equals("integer") && !type.equals("number")) {
+            return;
+        }
+        bound(bounds.getMin(), text ? "minLength" : "minimum", type, into);
+        bound(bounds.getMax(), text ? "maxLength" : "maximum", type, into);
+    }
+
+    private static void bound(String value, String keyword, String type, Map<String, Object> into) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        try {
+            java.math.BigDecimal number = new java.math.BigDecimal(value.strip());
+            into.put(keyword, type.equals("number") ? number : number.toBigIntegerExact());
+        } catch (NumberFormatException | ArithmeticException notANumber) {
+            // not a bound a form can use; the value is still checked against it when written
+        }
     }
 
     /** The values stored for {@code tenant} (passwords left out), empty when none are. */
