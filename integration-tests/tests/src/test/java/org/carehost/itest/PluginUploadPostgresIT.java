@@ -26,10 +26,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Plugin upload on PostgreSQL (issue 19, item 5), on the real {@code carehost.jar}: one node uploads a signed plugin,
- * and a refused upload keeps nothing; a second node, a home of its own on the same database, installs the upload from
- * the store when it starts (the jar is kept as {@code BYTEA} in PostgreSQL). Runs when
- * {@code CAREHOST_TEST_POSTGRES_URL} names a database (.ci/postgres start prints it).
+ * Two nodes on one PostgreSQL database (issue 19), on the real {@code carehost.jar}, both running: one node uploads a
+ * signed plugin, and a refused upload keeps nothing; the other, a home of its own on the same database, installs the
+ * upload from the store while it runs (it looks every second here: {@code uploadPollSeconds}; the jar is kept as
+ * {@code BYTEA}). Failed logins from one address on the first node lock that address out of the second too (the
+ * lockout is the store's). Runs when {@code CAREHOST_TEST_POSTGRES_URL} names a database (.ci/postgres start prints
+ * it). The node installing an upload at its start is {@code PluginUploadIT}'s case.
  */
 public class PluginUploadPostgresIT {
 
@@ -53,8 +55,9 @@ public class PluginUploadPostgresIT {
         int firstPort = LoopbackPorts.free();
         String token;
         int keptBefore;
-        Process a = CarehostProcess.start(first, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + firstPort,
-                "-Dcarehost.store.url=" + url);
+        Process a = CarehostProcess.startForLogins(first, CarehostProcess.thisJava(),
+                "-Dorg.osgi.service.http.port=" + firstPort, "-Dcarehost.store.url=" + url);
+        Process b = null;
         try (OutputStream console = a.getOutputStream()) {
             // another run's account on this database may exist: a name of this run's own
             String operator = "op" + Long.toString(System.nanoTime(), 36);
@@ -63,6 +66,14 @@ public class PluginUploadPostgresIT {
             type(console, "plugin:grant " + TICKER + " schedule:work");
             token = awaitToken(a, first);
             awaitHttp(a, firstPort);
+            // The other node: a home of its own on the same database, holding the same keys and trusted signers
+            // (etc/security), as the nodes of one database do; running while the first one uploads.
+            Path second = node("upload-pg-b");
+            copyTree(first.resolve("etc/security"), second.resolve("etc/security"));
+            Files.writeString(second.resolve("etc/org.carehost.http.cfg"), "uploadPollSeconds=1\n");
+            int secondPort = LoopbackPorts.free();
+            b = CarehostProcess.start(second, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + secondPort,
+                    "-Dcarehost.store.url=" + url);
             keptBefore = kept(firstPort, token);
             HttpResponse<String> bomb = upload(firstPort, token, zip(Map.of("zeros.bin", new byte[50 * 1024 * 1024])));
             assertEquals(bomb.body(), 422, bomb.statusCode());
@@ -73,23 +84,12 @@ public class PluginUploadPostgresIT {
             Path signedJar = work.resolve("ticker-" + version + "-signed.jar");
             UploadFiles.run(UploadFiles.tool("jarsigner"), "-keystore", work.resolve("signer.p12").toString(),
                     "-storepass", "changeit", "-signedjar", signedJar.toString(), versioned.toString(), "plugin");
+            awaitHttp(b, secondPort); // the other node is up before the upload: it installs it while it runs
             HttpResponse<String> uploaded = upload(firstPort, token, Files.readAllBytes(signedJar));
             assertEquals(uploaded.body(), 200, uploaded.statusCode());
             assertEquals("ACTIVE", JSON.readTree(uploaded.body()).get("plugin").get("state").asText());
             assertEquals(keptBefore + 1, kept(firstPort, token));
-        }
-        assertTrue(a.waitFor(60, TimeUnit.SECONDS));
-        // The other node: a home of its own on the same database, holding the same keys and trusted signers (etc/security),
-        // as the nodes of one database do.
-        Path second = node("upload-pg-b");
-        copyTree(first.resolve("etc/security"), second.resolve("etc/security"));
-
-        int secondPort = LoopbackPorts.free();
-        Process b = CarehostProcess.start(second, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + secondPort,
-                "-Dcarehost.store.url=" + url);
-        try (OutputStream console = b.getOutputStream()) {
-            awaitHttp(b, secondPort);
-            Await.until("the other node installs the upload from PostgreSQL", 60_000, () -> {
+            Await.until("the other node installs the upload from PostgreSQL while it runs", 60_000, () -> {
                 try {
                     return "ACTIVE".equals(state(secondPort, token, TICKER, version));
                 } catch (Exception notYet) {
@@ -97,8 +97,39 @@ public class PluginUploadPostgresIT {
                 }
             });
             assertEquals(keptBefore + 1, kept(secondPort, token));
+
+            // 20 bad tokens from one address (a loopback address of this run's own) on the first node: the second
+            // refuses that address even the right token; another address gets in there.
+            String address = "127.0." + (1 + new java.util.Random().nextInt(250)) + "." + (2 + new java.util.Random()
+                    .nextInt(250));
+            assertEquals(200, statusFrom("127.0.0.1", secondPort, token));
+            for (int i = 0; i < 20; i++) {
+                assertEquals(401, statusFrom(address, firstPort, "chk_guess" + i));
+            }
+            assertEquals("locked on the other node too", 401, statusFrom(address, secondPort, token));
+            assertEquals(200, statusFrom("127.0.0.1", secondPort, token));
+        } finally {
+            if (b != null) {
+                b.getOutputStream().close();
+                assertTrue(b.waitFor(60, TimeUnit.SECONDS));
+            }
         }
-        assertTrue(b.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(a.waitFor(60, TimeUnit.SECONDS));
+    }
+
+    /** A GET of the plugin list with a bearer token, sent from {@code from} (a loopback address): its status. */
+    private static int statusFrom(String from, int port, String token) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(from, 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(("GET /api/v1/plugins HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + token + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            assertTrue("no HTTP answer: " + status, status != null && status.startsWith("HTTP/1.1 "));
+            return Integer.parseInt(status.substring(9, 12));
+        }
     }
 
     /** A home of its own; the database is given at start (carehost.store.url), so the store opens on it at once. */

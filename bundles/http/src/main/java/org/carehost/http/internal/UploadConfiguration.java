@@ -23,4 +23,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(min = "2", description = "The most an archive may inflate, as a multiple of its size (checked "
             + "once it passes 1 MiB); more is refused as a zip bomb")
     int maxCompressionRatio() default 100;
+
+    @AttributeDefinition(min = "0", max = "86400", description = "How often, in seconds, this node looks in the store "
+            + "for plugins uploaded on another node sharing the database and installs those it lacks (0: only when it "
+            + "starts)")
+    int uploadPollSeconds() default 30;
 }

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.carehost.plugins.PluginArtifact;
 import org.carehost.plugins.PluginException;
@@ -30,11 +31,14 @@ import org.osgi.service.log.LoggerFactory;
 
 /**
  * Installs the uploaded plugins the store keeps and this node lacks (after a restart with a fresh framework cache, or
- * on another node sharing the database), once the framework has started, through the plugin manager's checks; and
+ * uploaded on another node sharing the database), once the framework has started and then every
+ * {@code uploadPollSeconds} (etc/org.carehost.http.cfg) while it runs, through the plugin manager's checks: each look
+ * compares the store's rows (no jar read) with the bundles installed here, so a missed look only delays. It also
  * forgets an uploaded jar when its bundle is uninstalled (so that {@code plugin:uninstall} of an uploaded plugin
- * lasts), except while this component itself installs (a refused restore rolls back and must keep the row).
+ * lasts), except while this component itself installs (a refused restore rolls back and must keep the row). An upload
+ * whose restore was refused is tried again at each look only when its rows change (so a refusal is logged once).
  */
-@Component(immediate = true, service = {})
+@Component(immediate = true, service = {}, configurationPid = "org.carehost.http")
 public final class UploadRestore implements SynchronousBundleListener, FrameworkListener {
 
     private final BundleContext context;
@@ -42,7 +46,9 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     private final UploadStore stored;
     private final Logger log;
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(work -> {
+    /** Uploads (by their last jar's location and upload id) whose restore was refused: not tried again as they are. */
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(work -> {
         Thread thread = new Thread(work, "carehost-upload-restore");
         thread.setDaemon(true);
         return thread;
@@ -50,7 +56,7 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
 
     @Activate
     public UploadRestore(BundleContext context, @Reference PluginManager plugins, @Reference Store store,
-            @Reference(service = LoggerFactory.class) Logger log) {
+            @Reference(service = LoggerFactory.class) Logger log, UploadConfiguration configuration) {
         this.context = context;
         this.plugins = plugins;
         this.stored = new UploadStore(store);
@@ -59,6 +65,14 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         context.addFrameworkListener(this);
         if (context.getBundle(0).getState() == Bundle.ACTIVE) {
             worker.execute(this::restore);
+        }
+        int every = configuration.uploadPollSeconds();
+        if (every > 0) {
+            worker.scheduleWithFixedDelay(() -> {
+                if (context.getBundle(0).getState() == Bundle.ACTIVE) {
+                    restore();
+                }
+            }, every, every, TimeUnit.SECONDS);
         }
     }
 
@@ -106,10 +120,14 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         for (List<UploadStore.Stored> upload : uploads.values()) {
             List<UploadStore.Stored> missing = upload.stream()
                     .filter(jar -> context.getBundle(jar.location()) == null).toList();
-            if (!missing.isEmpty()) {
+            if (!missing.isEmpty() && !refused.contains(key(missing))) {
                 restore(missing);
             }
         }
+    }
+
+    private static String key(List<UploadStore.Stored> missing) {
+        return missing.stream().map(UploadStore.Stored::location).toList().toString();
     }
 
     private void restore(List<UploadStore.Stored> missing) {
@@ -128,9 +146,10 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
             plugins.installAll(artifacts);
             log.info("Uploaded plugin {} {} (uploaded by {} at {}) installed again from the store",
                     plugin.symbolicName(), plugin.version(), plugin.uploadedBy(), plugin.uploadedAt());
-        } catch (PluginException refused) {
+        } catch (PluginException e) {
+            refused.add(key(missing));
             log.error("Uploaded plugin {} {} not installed again from the store: {}", plugin.symbolicName(),
-                    plugin.version(), refused.getMessage());
+                    plugin.version(), e.getMessage());
         } catch (Exception e) {
             log.error("Uploaded plugin {} {} not installed again from the store: {}", plugin.symbolicName(),
                     plugin.version(), e.toString());
