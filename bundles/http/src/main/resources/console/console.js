@@ -59,6 +59,14 @@ function say(message) {
   document.getElementById('status').textContent = message;
 }
 
+/**
+ * Shows a page that route() asked for with this query, unless a newer navigation has happened meanwhile: a
+ * page that loads slowly (the audit trail) must not replace the page the user went on to.
+ */
+function showFor(query, title, ...content) {
+  if (!query.current || query.current()) show(title, ...content);
+}
+
 function show(title, ...content) {
   const main = document.getElementById('main');
   main.replaceChildren(el('h1', { id: 'page-title' }, title), ...content);
@@ -155,8 +163,12 @@ async function tenantPicker(query, page, allowAll) {
 
 // ---- routing ----------------------------------------------------------------------------------------------------
 
+let routes = 0;
+
 async function route() {
   const { page, query } = hashParameters();
+  const seq = ++routes;
+  query.current = () => seq === routes;
   if (!state.me && page !== 'login') {
     try {
       state.me = await api('GET', '/me');
@@ -183,6 +195,7 @@ async function route() {
   document.getElementById('nav-apps').hidden = !(is('admin') || is('hospital-admin'));
   document.getElementById('nav-audit').hidden = !(is('admin') || is('hospital-admin') || is('auditor'));
   document.getElementById('nav-upload').hidden = !(is('admin') || is('operator'));
+  document.getElementById('nav-accounts').hidden = !is('admin');
   for (const a of document.querySelectorAll('nav a')) {
     if (a.getAttribute('href') === '#' + (page === 'plugin' ? 'apps' : page)) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -191,6 +204,7 @@ async function route() {
     if (page === 'audit') await auditPage(query);
     else if (page === 'plugin') await pluginPage(query);
     else if (page === 'upload' && (is('admin') || is('operator'))) uploadPage();
+    else if (page === 'accounts' && is('admin')) await accountsPage(query);
     else if (is('admin') || is('hospital-admin')) await appsPage(query);
     else if (is('auditor')) await auditPage(query);
     else if (is('operator')) uploadPage();

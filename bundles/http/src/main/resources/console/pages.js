@@ -7,7 +7,7 @@
 async function appsPage(query) {
   const picker = await tenantPicker(query, 'apps', false);
   if (!picker.tenant) {
-    show('Apps', picker.control, el('p', {}, 'There is no hospital you administer.'));
+    showFor(query, 'Apps', picker.control, el('p', {}, 'There is no hospital you administer.'));
     return;
   }
   const tenant = picker.tenant;
@@ -45,7 +45,7 @@ async function appsPage(query) {
       el('td', {}, switchLabel),
       el('td', {}, plugin.settings ? link('Settings', 'plugin', { tenant, plugin: plugin.symbolicName }) : 'none'));
   });
-  show('Apps', picker.control,
+  showFor(query, 'Apps', picker.control,
     el('p', { id: 'apps-error', class: 'error', role: 'alert' }),
     el('table', { id: 'apps' },
       el('caption', {}, 'Plugins for ' + tenant),
@@ -77,7 +77,7 @@ async function pluginPage(query) {
     el('dt', {}, 'Refused because'), el('dd', {}, list(permissions.refusals)));
   const parts = [link('Back to Apps', 'apps', { tenant }), facts];
   if (detail.settings) parts.push(await settingsForm(base, tenant));
-  show(text(detail.name || detail.symbolicName), ...parts);
+  showFor(query, text(detail.name || detail.symbolicName), ...parts);
 }
 
 async function settingsForm(base, tenant) {
@@ -218,12 +218,15 @@ async function auditPage(query) {
   } catch (error) {
     table = failure(error);
   }
-  show('Audit', form, el('div', {}, verify, verdict), paging, table, await breakGlassReview(picker.tenant));
+  showFor(query, 'Audit', form, el('div', {}, verify, verdict), paging, table, await breakGlassReview(picker.tenant));
 }
 
 const PAGE_SIZE = 50;
 
-/** The break-glass (emergency) accesses of the last 24 hours, for review; each links to its records in the trail. */
+/**
+ * The break-glass (emergency) accesses of the last 24 hours, for review: each with its records (its user's, about its
+ * patient, while it was open) inline below it, and a link to all of them in the trail.
+ */
 async function breakGlassReview(tenant) {
   const section = el('section', { id: 'breakglass', 'aria-labelledby': 'breakglass-title' },
     el('h2', { id: 'breakglass-title' }, 'Break-glass accesses, last 24 hours'));
@@ -237,11 +240,97 @@ async function breakGlassReview(tenant) {
       el('caption', {}, grants.length + ' emergency accesses to review, newest first'),
       el('thead', {}, el('tr', {}, ['Opened (UTC)', 'User', 'Tenant', 'Patient', 'Plugin', 'Reason', 'Records']
         .map(h => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, grants.map(g => el('tr', {},
+      el('tbody', {}, grants.flatMap((g, i) => [el('tr', {},
         el('td', {}, text(g.opened)), el('td', {}, text(g.user)), el('td', {}, text(g.tenant)),
         el('td', {}, text(g.patientId)), el('td', {}, text(g.plugin)), el('td', {}, text(g.reason)),
-        el('td', {}, link('Show', 'audit', { tenant: text(g.tenant), user: text(g.user), patient: text(g.patientId),
-          from: text(g.opened), to: text(g.expires) })))))));
+        el('td', {}, link('All ' + text(g.recordsTotal), 'audit', { tenant: text(g.tenant), user: text(g.user),
+          patient: text(g.patientId), from: text(g.opened), to: text(g.expires) }))),
+      el('tr', { class: 'breakglass-records' }, el('td', { colspan: '7' }, grantRecords(g, i)))]))));
+  } catch (error) {
+    section.appendChild(failure(error));
+  }
+  return section;
+}
+
+/** One break-glass access's records, as a small table of their own (or a line saying there are none). */
+function grantRecords(grant, index) {
+  const records = grant.records || [];
+  if (!records.length) {
+    return el('p', { id: 'breakglass-records-' + index }, 'No records while it was open.');
+  }
+  return el('table', { id: 'breakglass-records-' + index, class: 'nested' },
+    el('caption', {}, 'Its records: ' + records.length + ' of ' + text(grant.recordsTotal) + ', newest first'),
+    el('thead', {}, el('tr', {}, ['Time (UTC)', 'Operation', 'Resource', 'Outcome', 'Plugin']
+      .map(h => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, records.map(r => el('tr', {},
+      el('td', {}, text(r.recorded)), el('td', {}, text(r.operation)),
+      el('td', {}, text(r.resourceType) + (r.resourceId ? ' ' + text(r.resourceId) : '')),
+      el('td', {}, text(r.outcome)), el('td', {}, text(r.plugin))))));
+}
+
+// ---- accounts ---------------------------------------------------------------------------------------------------
+
+/**
+ * The operator accounts, for admins: each with its roles and tenants, a button to disable or enable it, and its live
+ * API tokens (never a secret) with a button to revoke each. Every change is the API's, audited under the admin.
+ */
+async function accountsPage(query) {
+  const users = await api('GET', '/users');
+  const chosen = query.get('user') || '';
+  const table = el('table', { id: 'accounts' },
+    el('caption', {}, users.length + ' operator accounts'),
+    el('thead', {}, el('tr', {}, ['Name', 'Roles', 'Tenants', 'State', 'Change', 'Tokens']
+      .map(h => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, users.map(u => {
+      const name = text(u.name);
+      const toggle = el('button', { type: 'button', id: 'account-toggle-' + name, 'data-user': name },
+        (u.disabled ? 'Enable ' : 'Disable ') + name);
+      toggle.addEventListener('click', async () => {
+        try {
+          await api('POST', '/users/' + encodeURIComponent(name) + (u.disabled ? '/enable' : '/disable'));
+          say((u.disabled ? 'Enabled ' : 'Disabled ') + name + '.');
+          await accountsPage(query);
+        } catch (error) {
+          say(error.message);
+        }
+      });
+      return el('tr', { 'data-user': name },
+        el('td', {}, name), el('td', {}, (u.roles || []).map(text).join(', ')),
+        el('td', {}, (u.tenants || []).map(text).join(', ')),
+        el('td', { id: 'account-state-' + name }, u.disabled ? 'disabled' : 'enabled'), el('td', {}, toggle),
+        el('td', {}, link('Tokens of ' + name, 'accounts', { user: name })));
+    })));
+  showFor(query, 'Accounts', table, chosen ? await tokensOf(chosen, query) : el('p', {}, 'Choose an account to see its tokens.'));
+}
+
+/** One account's live API tokens, each with a button that revokes it. */
+async function tokensOf(user, query) {
+  const section = el('section', { id: 'tokens', 'aria-labelledby': 'tokens-title' },
+    el('h2', { id: 'tokens-title' }, 'API tokens of ' + user));
+  try {
+    const tokens = await api('GET', '/users/' + encodeURIComponent(user) + '/tokens');
+    if (!tokens.length) {
+      section.appendChild(el('p', { id: 'tokens-none' }, 'No live tokens.'));
+      return section;
+    }
+    section.appendChild(el('table', { id: 'tokens-table' },
+      el('caption', {}, tokens.length + ' live tokens (their secrets are never shown)'),
+      el('thead', {}, el('tr', {}, ['Id', 'Label', 'Created (UTC)', 'Expires (UTC)', 'Revoke']
+        .map(h => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, tokens.map(t => {
+        const revoke = el('button', { type: 'button', id: 'revoke-' + text(t.id) }, 'Revoke ' + text(t.label));
+        revoke.addEventListener('click', async () => {
+          try {
+            await api('POST', '/users/' + encodeURIComponent(user) + '/tokens/' + encodeURIComponent(t.id) + '/revoke');
+            say('Revoked token ' + text(t.label) + ' of ' + user + '.');
+            await accountsPage(query);
+          } catch (error) {
+            say(error.message);
+          }
+        });
+        return el('tr', {}, el('td', {}, text(t.id)), el('td', {}, text(t.label)), el('td', {}, text(t.created)),
+          el('td', {}, text(t.expires)), el('td', {}, revoke));
+      }))));
   } catch (error) {
     section.appendChild(failure(error));
   }

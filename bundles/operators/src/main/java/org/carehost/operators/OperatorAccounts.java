@@ -45,8 +45,16 @@ public interface OperatorAccounts {
     /** Revokes a token of the account by id; false when it has no such live token. */
     boolean revokeToken(String name, String tokenId);
 
-    /** The account's live tokens (never their secrets), one line each. */
+    /** The account's live tokens (never their secrets), one line each: {@link #liveTokens} as text. */
     List<String> tokens(String name);
+
+    /**
+     * The account's live tokens (not revoked, not expired; never their secrets), oldest first.
+     *
+     * @throws IllegalArgumentException when there is no such account
+     * @since 1.2
+     */
+    List<LiveToken> liveTokens(String name);
 
     /**
      * Adds an SSH public key, as one line of an {@code authorized_keys} file ({@code ssh-ed25519 AAAA… comment}).

@@ -20,7 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 
@@ -69,6 +68,8 @@ public class WebConsoleIT {
     private static String adminToken;
     private static String northToken;
     private static String totpSecret;
+    private static String adminTotpSecret;
+    private static String doomedToken;
 
     @BeforeClass
     public static void startTheContainer() throws Exception {
@@ -83,8 +84,8 @@ public class WebConsoleIT {
         Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-markup-names.jar"), home.resolve("deploy/markup.jar"));
         httpPort = LoopbackPorts.free();
         Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + LoopbackPorts.free() + "\n");
-        process = CarehostProcess.start(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort);
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "enabled=false\n"); // the browser needs no SSH
+        process = CarehostProcess.startForLogins(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort);
         console = process.getOutputStream();
         type("tenant:create stmary St Mary");
         type("tenant:create north North Clinic");
@@ -93,22 +94,48 @@ public class WebConsoleIT {
         type("user:add --roles hospital-admin --tenants stmary --password '" + PASSWORD + "' ha1");
         type("user:add --roles hospital-admin --tenants north --password '" + PASSWORD + "' ha2");
         type("user:totp ha1");
+        type("user:totp admin1");
+        type("user:add --roles auditor --password '" + PASSWORD + "' temp1");
         type("user:token --label it admin1");
         type("user:token --label it ha2");
+        type("user:token --label doomed op1");
+        // an emergency (break-glass) access in St Mary, for the review: a patient, then a physician's look at them
+        Path patient = Files.writeString(home.resolve("patient.json"), "{\"resourceType\":\"Patient\",\"identifier\":[{"
+                + "\"system\":\"urn:test:mrn\",\"value\":\"4711\"}],\"name\":[{\"family\":\"Lee\",\"given\":[\"Ima\"]}],"
+                + "\"birthDate\":\"1970-01-01\"}");
+        type("context:set --tenant stmary --roles physician");
+        type("patient:import " + patient);
+        type("context:set --tenant stmary --user dr.lee --roles physician --purpose emergency --reason 'cardiac arrest'");
+        type("patient:list");
         // each user:add with a password is a PBKDF2 hash (600,000 rounds): on a loaded machine they take a while
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         List<String> tokens = List.of();
-        Optional<String> secret = Optional.empty();
-        while (tokens.size() < 2 || secret.isEmpty()) {
+        List<String> secrets = List.of();
+        while (tokens.size() < 3 || secrets.size() < 2) {
             assertTrue("the console never printed the tokens and the TOTP secret; stdout:\n" + stdout() + "\nstderr:\n"
                     + Files.readString(home.resolve("stderr.txt")), System.nanoTime() < deadline && process.isAlive());
             Thread.sleep(100);
             tokens = stdout().lines().filter(l -> l.startsWith("chk_")).toList();
-            secret = stdout().lines().filter(l -> l.startsWith("secret ")).map(l -> l.substring(7).strip()).findFirst();
+            secrets = stdout().lines().filter(l -> l.startsWith("secret ")).map(l -> l.substring(7).strip()).toList();
         }
+        String patientId = null;
+        while (patientId == null) {
+            assertTrue("the patient was never listed; stdout:\n" + stdout(), System.nanoTime() < deadline
+                    && process.isAlive());
+            List<String> lines = stdout().lines().toList();
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).matches("ID\\s+NAME\\s.*") && !lines.get(i + 1).startsWith("No results")) {
+                    patientId = lines.get(i + 1).split("\\s+")[0];
+                }
+            }
+            Thread.sleep(100);
+        }
+        type("patient:show " + patientId); // the break-glass access: opened by this look at the patient
         adminToken = tokens.get(0);
         northToken = tokens.get(1);
-        totpSecret = secret.get();
+        doomedToken = tokens.get(2);
+        totpSecret = secrets.get(0);
+        adminTotpSecret = secrets.get(1);
         while (true) {
             try {
                 if (get("/api/v1/tenants/stmary/plugins", adminToken).body().contains(MARKUP)) {
@@ -239,6 +266,11 @@ public class WebConsoleIT {
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("breakglass")));
             assertTrue(browser.findElement(By.id("breakglass")).getText(),
                     browser.findElement(By.id("breakglass")).getText().contains("Break-glass accesses, last 24 hours"));
+            // the emergency access is shown with its own records inline: dr.lee's, in St Mary, while it was open
+            String grantRecords = browser.findElement(By.id("breakglass-records-0")).getText();
+            assertTrue(grantRecords, grantRecords.startsWith("Its records: ") && grantRecords.contains("PatientService"));
+            assertTrue(browser.findElement(By.id("breakglass-table")).getText(), browser.findElement(
+                    By.id("breakglass-table")).getText().contains("cardiac arrest"));
             assertEveryControlIsLabelled(browser);
             screenshot(browser, "6-audit-paging-and-break-glass");
 
@@ -260,6 +292,28 @@ public class WebConsoleIT {
             assertTrue(browser.findElement(By.id("upload-done")).getText(),
                     browser.findElement(By.id("upload-done")).getText().contains("ACTIVE"));
             screenshot(browser, "7-upload");
+
+            // Accounts, for an admin: disable an account, and revoke a token (the API refuses it from then on).
+            browser.findElement(By.id("logout")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user")));
+            browser.findElement(By.id("user")).sendKeys("admin1");
+            browser.findElement(By.id("password")).sendKeys(PASSWORD);
+            browser.findElement(By.id("otp")).sendKeys(TotpCodes.now(adminTotpSecret), Keys.ENTER);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-accounts"))).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("account-toggle-temp1")));
+            assertEquals("enabled", browser.findElement(By.id("account-state-temp1")).getText());
+            browser.findElement(By.id("account-toggle-temp1")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("account-state-temp1"), "disabled"));
+            assertTrue(account("temp1").get("disabled").asBoolean());
+            assertEquals(200, get("/api/v1/plugins", doomedToken).statusCode());
+            browser.findElement(By.linkText("Tokens of op1")).click();
+            By revoke = By.xpath("//table[@id='tokens-table']//button[text()='Revoke doomed']");
+            wait.until(ExpectedConditions.elementToBeClickable(revoke));
+            assertFalse("no secret is shown", browser.findElement(By.id("main")).getText().contains("chk_"));
+            screenshot(browser, "8-accounts");
+            browser.findElement(revoke).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Revoked token doomed of op1."));
+            assertEquals("the revoked token is refused", 401, get("/api/v1/plugins", doomedToken).statusCode());
         } finally {
             browser.quit();
         }
@@ -332,6 +386,10 @@ public class WebConsoleIT {
         JsonNode schema = JSON.readTree(get(settings + "/schema", adminToken).body());
         assertEquals("integer", schema.at("/properties/leadTimeMinutes/type").asText());
         assertEquals(1440, schema.at("/properties/leadTimeMinutes/default").asInt());
+        // the Metatype's min and max (1 minute to 14 days) as JSON Schema bounds, numbers
+        assertTrue(schema.toString(), schema.at("/properties/leadTimeMinutes/minimum").isIntegralNumber());
+        assertEquals(1, schema.at("/properties/leadTimeMinutes/minimum").asInt());
+        assertEquals(20160, schema.at("/properties/leadTimeMinutes/maximum").asInt());
         assertEquals("string", schema.at("/properties/channel/type").asText());
         HttpResponse<String> refused = send("PUT", settings, "{\"leadTimeMinutes\":\"soon\",\"channel\":\"sms\",\"colour\":1}",
                 admin);
@@ -345,6 +403,12 @@ public class WebConsoleIT {
         assertFalse("a valid value beside invalid ones is not stored either", settings("east", REMINDER).has("channel"));
         HttpResponse<String> outOfRange = send("PUT", settings, "{\"leadTimeMinutes\":0}", admin);
         assertEquals(outOfRange.body(), 422, outOfRange.statusCode());
+        assertEquals(outOfRange.body(), "0 is less than the minimum, 1 (allowed: 1 to 20160)",
+                JSON.readTree(outOfRange.body()).at("/errors/0/detail").asText());
+        HttpResponse<String> tooLong = send("PUT", settings, "{\"leadTimeMinutes\":20161}", admin);
+        assertEquals(tooLong.body(), "20161 is more than the maximum, 20160 (allowed: 1 to 20160)",
+                JSON.readTree(tooLong.body()).at("/errors/0/detail").asText());
+        assertFalse("nothing stored", settings("east", REMINDER).has("leadTimeMinutes"));
         HttpResponse<String> saved = send("PUT", settings, "{\"leadTimeMinutes\":30,\"channel\":\"sms\"}", admin);
         assertEquals(saved.body(), 200, saved.statusCode());
         assertEquals("sms", settings("east", REMINDER).get("channel").asText());
@@ -428,6 +492,15 @@ public class WebConsoleIT {
         HttpResponse<String> response = get("/api/v1/tenants/" + tenant + "/plugins/" + plugin, adminToken);
         assertEquals(response.body(), 200, response.statusCode());
         return JSON.readTree(response.body()).get("enabled").asBoolean();
+    }
+
+    private static JsonNode account(String name) throws Exception {
+        for (JsonNode account : JSON.readTree(get("/api/v1/users", adminToken).body())) {
+            if (name.equals(account.get("name").asText())) {
+                return account;
+            }
+        }
+        throw new AssertionError("no account " + name);
     }
 
     private static JsonNode settings(String tenant, String plugin) throws Exception {

@@ -31,6 +31,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class AuditEndpoints {
 
+    /** Records of each break-glass access shown with it in the review; the rest are a query away. */
+    static final int RECORDS_PER_GRANT = 20;
     private static final EnumSet<Role> READERS = EnumSet.of(Role.AUDITOR, Role.HOSPITAL_ADMIN);
     private static final String FILTERS = "filters: tenant, patient, plugin, user, outcome, from, to (ISO-8601), "
             + "offset, limit (1-" + AuditQuery.MAX_LIMIT + ")";
@@ -62,7 +64,9 @@ final class AuditEndpoints {
         routes.add(new Route("GET", "/audit/export", false, READERS,
                 "The records of a query as a FHIR R4 Bundle of AuditEvent resources; " + FILTERS, this::export));
         routes.add(new Route("GET", "/audit/breakglass", false, READERS, "Break-glass (emergency) accesses to review, "
-                + "newest first: ?hours= (1-8784, default 24), tenant (a hospital-admin names one of theirs)",
+                + "newest first, each with the first " + RECORDS_PER_GRANT + " audit records of its user and patient while "
+                + "it was open (records, recordsTotal): ?hours= (1-8784, default 24), tenant (a hospital-admin names "
+                + "one of theirs)",
                 this::breakGlass));
         return routes;
     }
@@ -121,16 +125,44 @@ final class AuditEndpoints {
             throw new Problems.Failure(404, "not-found", "Not found", "No tenant '" + tenant + "' whose break-glass "
                     + "accesses " + operator.name() + " may review");
         }
-        List<org.carehost.context.BreakGlassGrant> grants = new ArrayList<>();
+        List<java.util.Map<String, Object>> grants = new ArrayList<>();
+        int shown = 0;
         for (org.carehost.context.BreakGlassGrant grant : breakGlass.since(clock.instant().minus(
                 java.time.Duration.ofHours(hours)))) {
             if (tenant == null || tenant.equals(grant.tenant())) {
-                grants.add(grant);
+                Page<AuditRecord> records = recordsOf(grant, readsAll);
+                shown += records.items().size();
+                java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                row.put("correlationId", grant.correlationId());
+                row.put("tenant", grant.tenant());
+                row.put("user", grant.user());
+                row.put("patientId", grant.patientId());
+                row.put("plugin", grant.plugin());
+                row.put("reason", grant.reason());
+                row.put("opened", grant.opened());
+                row.put("expires", grant.expires());
+                row.put("records", records.items());
+                row.put("recordsTotal", records.total());
+                grants.add(row);
             }
         }
         audits.record(operator, tenant, AuditAction.READ, "audit.breakglass", "AuditEvent", null, grants.size()
-                + " break-glass accesses of the last " + hours + " h");
+                + " break-glass accesses of the last " + hours + " h, with " + shown + " of their records");
         return grants;
+    }
+
+    /**
+     * The records of one break-glass access: its user's, about its patient, while it was open, in its tenant (for a
+     * hospital-admin only the records made in it, as their trail shows), newest first, the first
+     * {@link #RECORDS_PER_GRANT}.
+     */
+    private Page<AuditRecord> recordsOf(org.carehost.context.BreakGlassGrant grant, boolean readsAll) {
+        AuditQuery query = new AuditQuery(grant.patientId(), null, grant.user(), null, grant.opened(), grant.expires(),
+                0, RECORDS_PER_GRANT);
+        if (grant.tenant() == null) {
+            return log.query(query);
+        }
+        return readsAll ? log.query(query, grant.tenant()) : log.queryTenantOnly(query, grant.tenant());
     }
 
     private Page<AuditRecord> page(Call call) throws Problems.Failure {

@@ -13,7 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Operator accounts over HTTP, for admins only: create one, disable and enable it. The account service audits each
+ * Operator accounts over HTTP, for admins only: create one, disable and enable it, list its live API tokens (never a
+ * secret) and revoke one. The account service audits each
  * change with the acting operator (the request's care context). Listing stays with {@link Endpoints}.
  */
 final class UserEndpoints {
@@ -39,6 +40,21 @@ final class UserEndpoints {
                 call -> {
                     accounts.enable(call.parameter(0));
                     return account(found(call.parameter(0)));
+                }));
+        routes.add(new Route("GET", "/users/{user}/tokens", false, Set.of(), "An account's live API tokens: id, label, "
+                + "created, expires; never a secret (admins only)", call -> {
+                    found(call.parameter(0));
+                    return accounts.liveTokens(call.parameter(0));
+                }));
+        routes.add(new Route("POST", "/users/{user}/tokens/{token}/revoke", false, Set.of(), "Revoke an account's API "
+                + "token by id (admins only); 404 when it has no such live token", call -> {
+                    found(call.parameter(0));
+                    if (!accounts.revokeToken(call.parameter(0), call.parameter(1))) {
+                        throw new Problems.Failure(404, "not-found", "Not found", "No live token '" + call.parameter(1)
+                                + "' of " + call.parameter(0) + " (GET /api/v1/users/" + call.parameter(0)
+                                + "/tokens lists them)");
+                    }
+                    return accounts.liveTokens(call.parameter(0));
                 }));
         return routes;
     }

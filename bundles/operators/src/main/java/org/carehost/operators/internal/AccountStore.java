@@ -134,8 +134,8 @@ final class AccountStore {
                 time(now), account, id) > 0;
     }
 
-    List<String> tokens(String account, Instant now) throws SQLException {
-        List<String> lines = new ArrayList<>();
+    List<org.carehost.operators.LiveToken> tokens(String account, Instant now) throws SQLException {
+        List<org.carehost.operators.LiveToken> tokens = new ArrayList<>();
         try (Connection connection = store.connection();
                 PreparedStatement select = connection.prepareStatement("SELECT id, label, created_at, expires_at "
                         + "FROM operator_token WHERE account = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at")) {
@@ -143,12 +143,12 @@ final class AccountStore {
             select.setObject(2, time(now));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    lines.add(rows.getString(1) + "  " + rows.getString(2) + "  created "
-                            + instant(rows, 3) + "  expires " + instant(rows, 4));
+                    tokens.add(new org.carehost.operators.LiveToken(rows.getString(1), rows.getString(2),
+                            instant(rows, 3), instant(rows, 4)));
                 }
             }
         }
-        return lines;
+        return tokens;
     }
 
     /** False when the account already has this key. */

@@ -201,6 +201,12 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
 
     @Override
     public List<String> tokens(String name) {
+        return liveTokens(name).stream().map(token -> token.id() + "  " + token.label() + "  created " + token.created()
+                + "  expires " + token.expires()).toList();
+    }
+
+    @Override
+    public List<org.carehost.operators.LiveToken> liveTokens(String name) {
         try {
             existing(name);
             return accounts.tokens(name, clock.instant());
