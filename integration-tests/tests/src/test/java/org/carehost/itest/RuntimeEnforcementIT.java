@@ -294,9 +294,85 @@ public class RuntimeEnforcementIT {
     }
 
     @Test
+    public void workHandedToAContainersPoolOrATimerIsThePlugins() throws Exception {
+        attacker();
+        // a one-thread pool the container made and started: a bare Runnable of JDK code only given to its execute
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
+                java.util.concurrent.TimeUnit.MINUTES, new java.util.concurrent.LinkedBlockingQueue<>());
+        try {
+            assertEquals(1, pool.prestartAllCoreThreads());
+            assertEquals("kept", Fixtures.handProbe(context, "runtime", pool));
+            Path outside = outside("evil-pool");
+            assertEquals("done: ran", attack("pool-execute:" + outside)); // its next task ran: the first is over
+            assertFalse(Files.exists(outside));
+            awaitDenialAudited(outside.getFileName().toString());
+            // the container's own bare Runnable on the same worker, after the plugin's, is the container's
+            Path containers = outside("container-pool");
+            java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+            pool.execute(() -> {
+                try {
+                    Files.writeString(containers, "ours");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    written.countDown();
+                }
+            });
+            assertTrue(written.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("ours", Files.readString(containers));
+        } finally {
+            pool.shutdownNow();
+        }
+        // a TimerTask, on the timer's own thread (the plugin started it): the task reports the refusal it met
+        Path timed = outside("evil-timer");
+        String timer = attack("timer-write:" + timed);
+        assertTrue(timer, timer.startsWith("done: denied: ") && timer.contains("outside its folder"));
+        assertFalse(Files.exists(timed));
+        // CareContexts.carry's wrapper (container code) runs the plugin's Callable of JDK code only: no deputy
+        assertDenied(attack("carry-read:" + keyFile()), "a file of the container's");
+    }
+
+    /**
+     * A public class of the container's (the probe's classes are the container's here) whose method and setter read
+     * the file they are given: what a plugin finds by class name through the objects of the services it gets.
+     */
+    public static final class Gadget {
+        private int read;
+
+        public static int read(String path) throws IOException {
+            return Files.readAllBytes(Paths.get(path)).length;
+        }
+
+        public void setPath(String path) throws IOException {
+            read = read(path);
+        }
+
+        @Override
+        public String toString() {
+            return read + " bytes";
+        }
+    }
+
+    @Test
+    public void containerCodeAPluginEntersByReflectionOrThroughJacksonActsForThePlugin() throws Exception {
+        attacker();
+        assertEquals("kept", Fixtures.handProbe(context, "runtime", Gadget.class));
+        Path keyFile = keyFile();
+        assertDenied(attack("gadget-invoke:" + keyFile), "a file of the container's");
+        assertDenied(attack("gadget-jackson:" + keyFile), "a file of the container's");
+        // the container calling it itself still reads
+        assertEquals(Files.readAllBytes(keyFile).length, Gadget.read(keyFile.toString()));
+    }
+
+    @Test
     public void aPluginsCodeThatTheCheckCallsIsCheckedToo() throws Exception {
         attacker();
         assertDenied(attack("state-read:" + keyFile()), "the security check itself called");
+        // two deep: its code the check called calls code the nested check would call: that one never runs
+        String twoDeep = attack("state-read-two-deep:" + keyFile());
+        assertTrue(twoDeep, twoDeep.startsWith("done: stolen: nothing; inner call: denied: ")
+                && twoDeep.contains("the security check itself called"));
+        awaitDenialAudited("call java.lang.Thread.setName");
         Path outside = outside("evil-lying-file");
         Files.writeString(outside, "keep");
         assertDenied(attack("lying-file:" + outside), "outside its folder");

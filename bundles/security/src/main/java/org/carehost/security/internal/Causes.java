@@ -18,12 +18,16 @@ import org.osgi.framework.BundleReference;
  * Admin, the framework) makes the container the cause: container code called by a plugin acts on its own account,
  * and checks what plugins ask of it itself (grants, the import allow-list, the descriptor and activator checks). For
  * the framework's own hooks (bundle lifecycle, install) the framework's frames are passed over too, so that a plugin
- * cannot stop another bundle through it;</li>
+ * cannot stop another bundle through it. Container code entered for its caller, by reflection, a method handle or
+ * Jackson ({@link #enteredForCaller}), is not called through an API of the container's: its frames are passed over
+ * and the walk goes on (save a class initialiser, which is the class's own whoever triggers it);</li>
  * <li>a frame where a task for one of the JDK's executors runs (a fork-join task, a {@code FutureTask}) that a plugin
  * made makes that plugin the cause ({@link TaskOrigins}): work handed to the common pool is its maker's;</li>
  * <li>a stack with no such frame (a thread running only JDK code) belongs to the plugin that started the thread,
  * if one did, else to the container.</li>
  * </ul>
+ * Container classes that run what their caller hands them (CareContexts.carry's wrapper) are passed over like
+ * library code, when their bundle names them in the {@value #ACTS_FOR_CALLER} manifest header.
  * Classes defined by a class loader a plugin created count as that plugin's.
  */
 final class Causes {
@@ -80,7 +84,23 @@ final class Causes {
             int depth = total - index++;
             Object origin = originOf(frame.getDeclaringClass(), throughFramework);
             if (origin == CONTAINER) {
-                return null;
+                // container code, on its own account, unless it was entered for its caller (below): then the walk
+                // goes on past the container's frames to that caller
+                boolean initialising = frame.getMethodName().equals("<clinit>");
+                StackWalker.StackFrame caller = null;
+                while (caller == null && it.hasNext()) {
+                    StackWalker.StackFrame next = it.next();
+                    index++;
+                    if (originOf(next.getDeclaringClass(), throughFramework) == CONTAINER) {
+                        initialising |= next.getMethodName().equals("<clinit>");
+                    } else {
+                        caller = next;
+                    }
+                }
+                if (initialising || caller == null || !enteredForCaller(caller.getDeclaringClass())) {
+                    return null;
+                }
+                continue;
             }
             if (origin != null) {
                 return (Bundle) origin;
@@ -93,6 +113,23 @@ final class Causes {
             }
         }
         return threads.get(Thread.currentThread());
+    }
+
+    /**
+     * Whether container code was entered for its caller, not called by it: by reflection or a method handle (a plugin
+     * granted use:reflection invoking a public method of a container class; Jackson setting a property), or by Jackson
+     * itself (a serializer or deserializer a container class names, which a plugin's mapper can be driven to by class
+     * name). Container code entered so acts for whoever is found further out; a class's initialiser stays its own.
+     */
+    private boolean enteredForCaller(Class<?> caller) {
+        String name = caller.getName();
+        if (name.startsWith("java.lang.reflect.") || name.startsWith("jdk.internal.reflect.")
+                || name.startsWith("java.lang.invoke.")) {
+            return true;
+        }
+        Object definer = definers.get(caller);
+        return definer instanceof Bundle && !scope.isPlugin((Bundle) definer)
+                && String.valueOf(((Bundle) definer).getSymbolicName()).startsWith("com.fasterxml.jackson.");
     }
 
     /** A task for a JDK executor is being made (the agent's hook in its constructor): a plugin's is recorded. */
@@ -109,17 +146,22 @@ final class Causes {
             return; // the container's task, on a thread with no note: nothing to do, and no walk
         }
         int depth = walker.walk(frames -> {
+            // the depth of the task's frame: the hooked method itself (a task's run), or the first task frame below it
+            // (ThreadPoolExecutor.runWorker below beforeExecute)
             int index = 0;
-            int hooked = -1;
+            int frameOfTask = -1;
+            boolean gate = false;
             java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
             while (it.hasNext()) {
                 StackWalker.StackFrame frame = it.next();
-                if (hooked < 0 && frame.getDeclaringClass() == GATE) {
-                    hooked = index + 1;
+                if (!gate) {
+                    gate = frame.getDeclaringClass() == GATE;
+                } else if (frameOfTask < 0 && TaskOrigins.isTaskFrame(frame)) {
+                    frameOfTask = index;
                 }
                 index++;
             }
-            return hooked < 0 ? -1 : index - hooked;
+            return frameOfTask < 0 ? -1 : index - frameOfTask;
         });
         if (depth > 0) {
             tasks.started(task, depth);
@@ -259,7 +301,7 @@ final class Causes {
         }
         if (loader instanceof BundleReference) {
             Bundle bundle = ((BundleReference) loader).getBundle();
-            return bundle == null ? CLASS_PATH : bundle;
+            return bundle == null ? CLASS_PATH : actsForCaller(bundle, type) ? PASS : bundle;
         }
         if (ChokePoints.isJdk(type) || loader == PLATFORM || java.lang.reflect.Proxy.isProxyClass(type)
                 || loader.getClass().getName().startsWith("jdk.internal.reflect.")) {
@@ -278,6 +320,31 @@ final class Causes {
         }
         return CLASS_PATH; // the class path: the framework, the launcher, the agent
     }
+
+    /**
+     * Whether a container class runs work its caller hands it, and so acts for that caller: its bundle names it in
+     * {@value #ACTS_FOR_CALLER} (CareContexts.carry's wrapper, say, which binds the care context and calls the caller's
+     * Callable: were its frame the container's, a plugin's task of JDK code only, carried, would pass as the
+     * container's). Its lambdas are its own. Plugins' headers are never read here: their classes are theirs.
+     */
+    private boolean actsForCaller(Bundle bundle, Class<?> type) {
+        Object header = bundle.getHeaders("").get(ACTS_FOR_CALLER);
+        if (header == null || scope.isPlugin(bundle)) {
+            return false;
+        }
+        String name = type.getName();
+        int lambda = name.indexOf("$$Lambda");
+        String owner = lambda < 0 ? name : name.substring(0, lambda);
+        for (String listed : header.toString().split(",")) {
+            if (listed.trim().equals(owner)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The manifest header in which a container bundle names its classes that act for their caller. */
+    static final String ACTS_FOR_CALLER = "Carehost-Acts-For-Caller";
 
     private static boolean isLibrary(Bundle bundle) {
         String name = bundle.getSymbolicName();
