@@ -484,6 +484,28 @@ public class RuntimeEnforcementIT {
         }
     }
 
+    @Test
+    public void aPluginWhoseThreadSpinsWithoutAllocatingIsQuarantined() throws Exception {
+        Bundle plugin = attacker();
+        Path policy = Paths.get(context.getProperty("carehost.security.policy"));
+        String before = Files.readString(policy);
+        // 5 % of a core over 5 s: a spinner gets that much even on a loaded machine, within a second or two
+        Files.writeString(policy, before + "\ncpu plugin " + ATTACKER + " 5\n");
+        try {
+            security.grant(ATTACKER, List.of(Permission.USE_FILES)); // an edit reloads the policy before it returns
+            assertEquals("done: spinning", attack("spin"));
+            Await.until("the plugin is stopped", 30_000, () -> plugin.getState() != Bundle.ACTIVE);
+            String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
+            assertTrue(why, why.contains("quarantined") && why.contains("% of a core"));
+            Await.until("its spinning thread ends, interrupted", 20_000, () -> !threadNamed("evil-runtime-spinner"));
+            awaitDenialAudited("% of a core");
+            assertTrue("the container keeps answering", security.status().runtimeLayer().startsWith("on"));
+        } finally {
+            Files.writeString(policy, before);
+            security.grant(ATTACKER, List.of(Permission.USE_FILES));
+        }
+    }
+
     private static boolean threadNamed(String name) {
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             if (thread.getName().equals(name) && thread.isAlive()) {
