@@ -110,6 +110,7 @@ final class Hooks {
         // a bare Runnable given to a ThreadPoolExecutor: handed over, then about to run in its worker's runWorker
         "java/util/concurrent/ThreadPoolExecutor execute (Ljava/lang/Runnable;)",
         "java/util/concurrent/ThreadPoolExecutor beforeExecute (Ljava/lang/Thread;Ljava/lang/Runnable;)",
+        "java/util/concurrent/ThreadPoolExecutor afterExecute (Ljava/lang/Runnable;Ljava/lang/Throwable;)",
         // threads
         "java/lang/Thread start this", "java/lang/VirtualThread start this",
         "java/lang/Thread interrupt this", "java/lang/Thread stop this", "java/lang/Thread suspend this",

@@ -320,6 +320,19 @@ public class RuntimeEnforcementIT {
             });
             assertTrue(written.await(10, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals("ours", Files.readString(containers));
+            // and a bare Runnable of JDK code only of the container's, on the worker that replaced the one the
+            // plugin's task ended (it threw): that worker is the container's, not the plugin's
+            Path jdkOnly = outside("container-jdk-only");
+            java.lang.invoke.MethodHandle write = java.lang.invoke.MethodHandles.lookup().findStatic(Files.class,
+                    "writeString", java.lang.invoke.MethodType.methodType(Path.class, Path.class, CharSequence.class,
+                            java.nio.file.OpenOption[].class));
+            pool.execute(java.lang.invoke.MethodHandleProxies.asInterfaceInstance(Runnable.class,
+                    java.lang.invoke.MethodHandles.insertArguments(write, 0, jdkOnly, "ours",
+                            new java.nio.file.OpenOption[0])));
+            java.util.concurrent.CountDownLatch after = new java.util.concurrent.CountDownLatch(1);
+            pool.execute(after::countDown);
+            assertTrue(after.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("ours", Files.readString(jdkOnly));
         } finally {
             pool.shutdownNow();
         }

@@ -22,8 +22,8 @@ final class ChokePoints {
     enum Kind {
         FILE_READ, FILE_WRITE, FILE_LINK, CONNECT, LISTEN, LOOKUP, UNIX_SOCKET, PROCESS, ENV, NATIVE, REFLECT,
         CLASS_LOADER, THREAD_START, THREAD_CONTROL, LOGGER, BUNDLE, CONTAINER, EXTENSION, CLAIM,
-        /** A task for a JDK executor (the subject) is made, or starts to run: never refused ({@link TaskOrigins}). */
-        TASK_MADE, TASK_RUN
+        /** A task for a JDK executor (the subject) is made, starts to run, or a pool worker's task ended: never refused. */
+        TASK_MADE, TASK_RUN, TASK_ENDED
     }
 
     /**

@@ -219,6 +219,10 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             causes.taskRuns(request.subject());
             return;
         }
+        if (request.kind() == Kind.TASK_ENDED) {
+            causes.taskEnded();
+            return;
+        }
         if (request.kind() == Kind.EXTENSION) {
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "Carehost runs no framework "
                     + "extension installed after it started (" + request.subject() + " refused)");

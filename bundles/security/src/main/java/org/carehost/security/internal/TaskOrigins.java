@@ -50,6 +50,18 @@ final class TaskOrigins {
         }
     }
 
+    /**
+     * A pool worker's task ended (ThreadPoolExecutor.afterExecute, called whether or not it threw): the notes from
+     * its runWorker frame's depth on are dropped, so that what the worker does before its next task (replacing
+     * itself after the task threw: a thread start) is not taken for the task's.
+     */
+    void ended(int depth) {
+        Running here = running.get();
+        if (here != null) {
+            here.dropFrom(depth);
+        }
+    }
+
     /** Whether this thread holds a note: only then do walks need the depth of each frame. */
     boolean anyHere() {
         Running here = running.get();
@@ -72,6 +84,7 @@ final class TaskOrigins {
             case "<init>": return ChokePoints.Request.of(ChokePoints.Kind.TASK_MADE, null, self);
             case "execute": return ChokePoints.Request.of(ChokePoints.Kind.TASK_MADE, null, args[0]);
             case "beforeExecute": return ChokePoints.Request.of(ChokePoints.Kind.TASK_RUN, null, args[1]);
+            case "afterExecute": return ChokePoints.Request.of(ChokePoints.Kind.TASK_ENDED, null, null);
             default: return ChokePoints.Request.of(ChokePoints.Kind.TASK_RUN, null, self);
         }
     }
