@@ -107,6 +107,10 @@ final class Hooks {
         "java/util/concurrent/ForkJoinTask <init> this", "java/util/concurrent/ForkJoinTask doExec this",
         "java/util/concurrent/FutureTask <init> this", "java/util/concurrent/FutureTask run this",
         "java/util/concurrent/FutureTask runAndReset this",
+        // a bare Runnable given to a ThreadPoolExecutor: handed over, then about to run in its worker's runWorker
+        "java/util/concurrent/ThreadPoolExecutor execute (Ljava/lang/Runnable;)",
+        "java/util/concurrent/ThreadPoolExecutor beforeExecute (Ljava/lang/Thread;Ljava/lang/Runnable;)",
+        "java/util/concurrent/ThreadPoolExecutor afterExecute (Ljava/lang/Runnable;Ljava/lang/Throwable;)",
         // threads
         "java/lang/Thread start this", "java/lang/VirtualThread start this",
         "java/lang/Thread interrupt this", "java/lang/Thread stop this", "java/lang/Thread suspend this",

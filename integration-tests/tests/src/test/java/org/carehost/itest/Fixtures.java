@@ -91,6 +91,12 @@ final class Fixtures {
         return withProbe(context, java.util.function.Function.class, name, probe -> String.valueOf(probe.apply(attack)));
     }
 
+    /** Hands an object (not an attack's text) to the Function probe registered with attack=name: its answer. */
+    @SuppressWarnings("unchecked")
+    static String handProbe(BundleContext context, String name, Object handed) throws Exception {
+        return withProbe(context, java.util.function.Function.class, name, probe -> String.valueOf(probe.apply(handed)));
+    }
+
     static boolean hasFunctionProbe(BundleContext context, String name) {
         return hasProbe(context, java.util.function.Function.class, name);
     }

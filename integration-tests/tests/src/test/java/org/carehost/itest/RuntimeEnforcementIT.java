@@ -294,9 +294,98 @@ public class RuntimeEnforcementIT {
     }
 
     @Test
+    public void workHandedToAContainersPoolOrATimerIsThePlugins() throws Exception {
+        attacker();
+        // a one-thread pool the container made and started: a bare Runnable of JDK code only given to its execute
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
+                java.util.concurrent.TimeUnit.MINUTES, new java.util.concurrent.LinkedBlockingQueue<>());
+        try {
+            assertEquals(1, pool.prestartAllCoreThreads());
+            assertEquals("kept", Fixtures.handProbe(context, "runtime", pool));
+            Path outside = outside("evil-pool");
+            assertEquals("done: ran", attack("pool-execute:" + outside)); // its next task ran: the first is over
+            assertFalse(Files.exists(outside));
+            awaitDenialAudited(outside.getFileName().toString());
+            // the container's own bare Runnable on the same worker, after the plugin's, is the container's
+            Path containers = outside("container-pool");
+            java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+            pool.execute(() -> {
+                try {
+                    Files.writeString(containers, "ours");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    written.countDown();
+                }
+            });
+            assertTrue(written.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("ours", Files.readString(containers));
+            // and a bare Runnable of JDK code only of the container's, on the worker that replaced the one the
+            // plugin's task ended (it threw): that worker is the container's, not the plugin's
+            Path jdkOnly = outside("container-jdk-only");
+            java.lang.invoke.MethodHandle write = java.lang.invoke.MethodHandles.lookup().findStatic(Files.class,
+                    "writeString", java.lang.invoke.MethodType.methodType(Path.class, Path.class, CharSequence.class,
+                            java.nio.file.OpenOption[].class));
+            pool.execute(java.lang.invoke.MethodHandleProxies.asInterfaceInstance(Runnable.class,
+                    java.lang.invoke.MethodHandles.insertArguments(write, 0, jdkOnly, "ours",
+                            new java.nio.file.OpenOption[0])));
+            java.util.concurrent.CountDownLatch after = new java.util.concurrent.CountDownLatch(1);
+            pool.execute(after::countDown);
+            assertTrue(after.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("ours", Files.readString(jdkOnly));
+        } finally {
+            pool.shutdownNow();
+        }
+        // a TimerTask, on the timer's own thread (the plugin started it): the task reports the refusal it met
+        Path timed = outside("evil-timer");
+        String timer = attack("timer-write:" + timed);
+        assertTrue(timer, timer.startsWith("done: denied: ") && timer.contains("outside its folder"));
+        assertFalse(Files.exists(timed));
+        // CareContexts.carry's wrapper (container code) runs the plugin's Callable of JDK code only: no deputy
+        assertDenied(attack("carry-read:" + keyFile()), "a file of the container's");
+    }
+
+    /**
+     * A public class of the container's (the probe's classes are the container's here) whose method and setter read
+     * the file they are given: what a plugin finds by class name through the objects of the services it gets.
+     */
+    public static final class Gadget {
+        private int read;
+
+        public static int read(String path) throws IOException {
+            return Files.readAllBytes(Paths.get(path)).length;
+        }
+
+        public void setPath(String path) throws IOException {
+            read = read(path);
+        }
+
+        @Override
+        public String toString() {
+            return read + " bytes";
+        }
+    }
+
+    @Test
+    public void containerCodeAPluginEntersByReflectionOrThroughJacksonActsForThePlugin() throws Exception {
+        attacker();
+        assertEquals("kept", Fixtures.handProbe(context, "runtime", Gadget.class));
+        Path keyFile = keyFile();
+        assertDenied(attack("gadget-invoke:" + keyFile), "a file of the container's");
+        assertDenied(attack("gadget-jackson:" + keyFile), "a file of the container's");
+        // the container calling it itself still reads
+        assertEquals(Files.readAllBytes(keyFile).length, Gadget.read(keyFile.toString()));
+    }
+
+    @Test
     public void aPluginsCodeThatTheCheckCallsIsCheckedToo() throws Exception {
         attacker();
         assertDenied(attack("state-read:" + keyFile()), "the security check itself called");
+        // two deep: its code the check called calls code the nested check would call: that one never runs
+        String twoDeep = attack("state-read-two-deep:" + keyFile());
+        assertTrue(twoDeep, twoDeep.startsWith("done: stolen: nothing; inner call: denied: ")
+                && twoDeep.contains("the security check itself called"));
+        awaitDenialAudited("call java.lang.Thread.setName");
         Path outside = outside("evil-lying-file");
         Files.writeString(outside, "keep");
         assertDenied(attack("lying-file:" + outside), "outside its folder");
@@ -402,6 +491,28 @@ public class RuntimeEnforcementIT {
             String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
             assertTrue(why, why.contains("quarantined") && why.contains("MB/s"));
             Await.until("its allocating thread ends, interrupted", 20_000, () -> !threadNamed("evil-runtime-hog"));
+        } finally {
+            Files.writeString(policy, before);
+            security.grant(ATTACKER, List.of(Permission.USE_FILES));
+        }
+    }
+
+    @Test
+    public void aPluginWhoseThreadSpinsWithoutAllocatingIsQuarantined() throws Exception {
+        Bundle plugin = attacker();
+        Path policy = Paths.get(context.getProperty("carehost.security.policy"));
+        String before = Files.readString(policy);
+        // 5 % of a core over 5 s: a spinner gets that much even on a loaded machine, within a second or two
+        Files.writeString(policy, before + "\ncpu plugin " + ATTACKER + " 5\n");
+        try {
+            security.grant(ATTACKER, List.of(Permission.USE_FILES)); // an edit reloads the policy before it returns
+            assertEquals("done: spinning", attack("spin"));
+            Await.until("the plugin is stopped", 30_000, () -> plugin.getState() != Bundle.ACTIVE);
+            String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
+            assertTrue(why, why.contains("quarantined") && why.contains("% of a core"));
+            Await.until("its spinning thread ends, interrupted", 20_000, () -> !threadNamed("evil-runtime-spinner"));
+            awaitDenialAudited("% of a core");
+            assertTrue("the container keeps answering", security.status().runtimeLayer().startsWith("on"));
         } finally {
             Files.writeString(policy, before);
             security.grant(ATTACKER, List.of(Permission.USE_FILES));

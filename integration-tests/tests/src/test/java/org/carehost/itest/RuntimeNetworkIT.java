@@ -175,7 +175,23 @@ public class RuntimeNetworkIT {
             assertTrue(proxied, proxied.contains("may not do this: " + refusal));
             assertTrue(security.denials(50).stream().anyMatch(d -> d.plugin().equals(ATTACKER)
                     && d.reason().contains(refusal)));
-            assertFirstConnectionIsOurs(other);
+            // the host:port it names redirects it to the port it does not: the JDK HTTP client following every
+            // redirect (on its own threads, which the plugin started) and HttpURLConnection (on the caller's) are
+            // both refused the second connection
+            for (String kind : List.of("http-redirect", "url-redirect")) {
+                CompletableFuture<String> redirected = CompletableFuture.supplyAsync(() -> attackUnchecked(kind + ":"
+                        + port));
+                try (Socket arrived = accept(allowed, redirected)) {
+                    arrived.setSoTimeout(20_000);
+                    readHeaders(arrived);
+                    arrived.getOutputStream().write(("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + otherPort
+                            + "/stolen\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    String answer = redirected.get(30, TimeUnit.SECONDS);
+                    assertTrue(kind + ": " + answer, answer.contains(refusal));
+                }
+            }
+            assertFirstConnectionIsOurs(other); // nothing of the plugin's reached the other port, whichever way
             assertDenied(attack("udp-socket:" + otherDatagrams.getLocalPort()), "which its grant does not name");
             assertDenied(attack("udp-channel:" + otherDatagrams.getLocalPort()), "which its grant does not name");
             assertFirstDatagramIsOurs(otherDatagrams);

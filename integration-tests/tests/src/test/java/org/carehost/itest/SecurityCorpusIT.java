@@ -131,6 +131,55 @@ public class SecurityCorpusIT {
     }
 
     @Test
+    public void aJarBehindAStubOnTheBundleClassPathIsScannedAsTheFrameworkLoadsIt() throws Exception {
+        // evil-reads-passwd's classes in a jar behind a shell stub (the JDK's ZipFile, with which the framework opens
+        // a Bundle-ClassPath entry, finds an archive from its end), on the class path of an otherwise harmless plugin
+        java.io.ByteArrayOutputStream hidden = new java.io.ByteArrayOutputStream();
+        hidden.write("#!/bin/sh\nexit 0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        try (java.util.jar.JarFile evil = new java.util.jar.JarFile(ContainerOptions.bundleFile(
+                "carehost-fixture-evil-reads-passwd")); java.util.zip.ZipOutputStream out =
+                        new java.util.zip.ZipOutputStream(hidden)) {
+            for (java.util.jar.JarEntry entry : java.util.Collections.list(evil.entries())) {
+                if (entry.getName().endsWith(".class")) {
+                    out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                    evil.getInputStream(entry).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        File jar = new File(Fixtures.workFolder("stubbed").toFile(), "stubbed.jar");
+        try (java.util.jar.JarFile greeter = new java.util.jar.JarFile(ContainerOptions.bundleFile(
+                "carehost-fixture-greeter-v1"))) {
+            java.util.jar.Manifest manifest = new java.util.jar.Manifest(greeter.getManifest());
+            manifest.getMainAttributes().putValue("Bundle-SymbolicName", "org.carehost.fixture.stubbed");
+            manifest.getMainAttributes().putValue("Bundle-ClassPath", ".,lib/tool.bin");
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(
+                    Files.newOutputStream(jar.toPath()), manifest)) {
+                for (java.util.jar.JarEntry entry : java.util.Collections.list(greeter.entries())) {
+                    if (!entry.getName().equals(java.util.jar.JarFile.MANIFEST_NAME)) {
+                        out.putNextEntry(new java.util.jar.JarEntry(entry.getName()));
+                        greeter.getInputStream(entry).transferTo(out);
+                        out.closeEntry();
+                    }
+                }
+                out.putNextEntry(new java.util.jar.JarEntry("lib/tool.bin"));
+                out.write(hidden.toByteArray());
+                out.closeEntry();
+            }
+        }
+        Bundle plugin = Fixtures.installAsPlugin(context, jar);
+        try {
+            assertFalse(context.getBundle(0).adapt(FrameworkWiring.class).resolveBundles(List.of(plugin)));
+            assertEquals(Bundle.INSTALLED, plugin.getState());
+            String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
+            assertTrue(why, why.contains("The security manager refuses it") && why.contains("lib/tool.bin"));
+        } finally {
+            plugin.uninstall();
+        }
+        assertHostServicesStillWork();
+    }
+
+    @Test
     public void aComponentDescriptionNamingAJdkClassBuildsNothing() throws Exception {
         Bundle plugin = install("evil-jdk-component");
         try {

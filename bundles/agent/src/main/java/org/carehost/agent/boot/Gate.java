@@ -9,15 +9,24 @@ import java.util.function.BiConsumer;
  *
  * <p>Every hooked method calls {@link #check} first. Until a checker is claimed (the security manager does so when
  * it starts, before any plugin) every call passes. A checker is replaced only with the consent of the one in place,
- * which refuses a claim made by a plugin. A check made while the checker itself runs on the same thread is passed to
- * the checker once more, its hook prefixed with {@link #NESTED}: the checker's own file reads and audit writes must
- * pass there, but a plugin's code that the checker happens to call (an override of a method of an object it reads)
- * must not run unchecked. A check inside that nested check passes.
+ * which refuses a claim made by a plugin.
+ *
+ * <p>A check made while the checker already runs on the same thread, at any depth, is passed to the checker too, its
+ * hook prefixed with {@link #NESTED}: the checker's own file reads and audit writes must pass there, but a plugin's
+ * code that the checker happens to call (an override of a method of an object it reads) must not run unchecked, nor
+ * code that this code gets the checker to call in turn. The checker decides a nested check from the stack alone,
+ * reading none of the call's objects, so that no plugin code runs inside it and the nesting ends. Should it go deeper
+ * than {@link #DEEPEST} all the same (a checker calling itself without end), the gate refuses the call itself rather
+ * than pass it or overflow the stack: it decides from the depth, which is state, and throws a
+ * {@link SecurityException}.
  */
 public final class Gate {
 
     /** The prefix of a hook's id when the check is made while the checker already runs on this thread. */
     public static final String NESTED = "nested:";
+
+    /** The deepest a check may be nested: deeper, the gate refuses the call without asking the checker. */
+    public static final int DEEPEST = 8;
 
     private static final ThreadLocal<int[]> BUSY = new ThreadLocal<>();
     private static volatile BiConsumer<String, Object[]> checker;
@@ -42,8 +51,9 @@ public final class Gate {
             busy = new int[1];
             BUSY.set(busy);
         }
-        if (busy[0] > 1) {
-            return;
+        if (busy[0] >= DEEPEST) {
+            throw new SecurityException("Carehost: " + hook + " refused: a security check nested " + DEEPEST
+                    + " deep (the checker called itself without end); nothing was done");
         }
         String id = busy[0] == 0 ? hook : NESTED + hook;
         busy[0]++;

@@ -58,9 +58,15 @@ final class ApiScanner {
         ApiUses collector = new ApiUses(rules);
         try {
             for (String path : entries.files()) {
+                boolean archiveByItsEnd;
                 try (InputStream in = entries.open(path)) {
-                    if (in != null) {
-                        scanEntry(path, in, 0, collector);
+                    archiveByItsEnd = in != null && scanEntry(path, in, 0, collector);
+                }
+                if (archiveByItsEnd) {
+                    try (InputStream in = entries.open(path)) {
+                        if (in != null) {
+                            scanAsArchive(path, in, new byte[0], 0, collector, true);
+                        }
                     }
                 }
             }
@@ -70,7 +76,13 @@ final class ApiScanner {
         return collector.findings();
     }
 
-    private void scanEntry(String path, InputStream in, int depth, ApiUses collector) throws IOException {
+    /**
+     * Scans one entry: a class, or an archive starting with a local header. Answers whether it is a top-level entry
+     * that does not start as an archive but ends as one (an end-of-central-directory record in its last 64 KiB): the
+     * framework opens a Bundle-ClassPath entry with {@link ZipFile}, which finds an archive from its end, so a jar
+     * behind a prefix (a shell stub, say) is a class path archive to the framework; the caller then scans it as one.
+     */
+    private boolean scanEntry(String path, InputStream in, int depth, ApiUses collector) throws IOException {
         if (path.endsWith(".class")) {
             byte[] bytes = read(in, MAX_CLASS_BYTES, collector);
             try {
@@ -78,12 +90,49 @@ final class ApiScanner {
             } catch (RuntimeException unreadable) {
                 throw new IOException(path + " is not a class file the scanner can read: " + unreadable, unreadable);
             }
-            return;
+            return false;
         }
         byte[] head = in.readNBytes(4);
         if (head.length < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
-            return; // a resource, not an archive
+            return depth == 0 && head.length == 4 && endsAsArchive(head, in); // else a resource, not an archive
         }
+        scanAsArchive(path, in, head, depth, collector, false);
+        return false;
+    }
+
+    /** The longest an archive's end record may be from its end: the record (22 bytes) and its comment (64 KiB). */
+    private static final int END_REACH = 22 + 0xFFFF;
+
+    /** Whether the stream, after its first bytes {@code head}, ends with an end-of-central-directory record. */
+    private static boolean endsAsArchive(byte[] head, InputStream in) throws IOException {
+        byte[] tail = new byte[END_REACH];
+        int size = 0;
+        System.arraycopy(head, 0, tail, 0, head.length);
+        size = head.length;
+        byte[] buffer = new byte[8192];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            if (size + n > tail.length) { // keep the last END_REACH bytes
+                int drop = size + n - tail.length;
+                System.arraycopy(tail, drop, tail, 0, size - drop);
+                size -= drop;
+            }
+            System.arraycopy(buffer, 0, tail, size, n);
+            size += n;
+        }
+        for (int i = size - 22; i >= 0; i--) {
+            if (tail[i] == 'P' && tail[i + 1] == 'K' && tail[i + 2] == 5 && tail[i + 3] == 6) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Copies the archive (after its first bytes {@code head}) to the scratch folder and scans it there. Found by its
+     * end only, an entry {@link ZipFile} cannot open is no archive to the framework either: a resource.
+     */
+    private void scanAsArchive(String path, InputStream in, byte[] head, int depth, ApiUses collector,
+            boolean byItsEnd) throws IOException {
         if (depth >= MAX_DEPTH) {
             throw new IOException(path + " nests archives deeper than " + MAX_DEPTH);
         }
@@ -94,13 +143,23 @@ final class ApiScanner {
                 out.write(head);
                 copy(in, out, collector);
             }
-            scanArchive(path, copy, depth, collector);
+            if (!byItsEnd || opens(copy)) {
+                scanArchive(path, copy, depth, collector);
+            }
         } finally {
             Files.deleteIfExists(copy);
         }
     }
 
     /** Reads the archive as the framework does (its central directory) and refuses one its local headers contradict. */
+    private static boolean opens(Path archive) {
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            return true;
+        } catch (IOException notAnArchive) {
+            return false;
+        }
+    }
+
     private void scanArchive(String path, Path archive, int depth, ApiUses collector) throws IOException {
         Set<String> central = new LinkedHashSet<>();
         try (ZipFile zip = new ZipFile(archive.toFile())) {

@@ -4,49 +4,45 @@ import java.util.EnumSet;
 import java.util.Map;
 
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleReference;
 
 /**
  * Which plugin, if any, is the cause of a call the agent stopped at. The rule, as the JDK SecurityManager's stack
  * inspection had it but without {@code doPrivileged}: the stack is walked from the innermost frame outwards;
  * <ul>
  * <li>JDK frames, and frames of the libraries plugins may import (the SDK, Jackson, the OSGi utility and API
- * bundles: {@link #LIBRARIES}), are passed over: they act for whoever called them, so a plugin cannot act through
+ * bundles: {@link Origins#LIBRARIES}), are passed over: they act for whoever called them, so a plugin cannot act through
  * them;</li>
  * <li>the first plugin frame makes that plugin the cause;</li>
  * <li>the first other container frame (a host service, the store, the audit journal, SCR, Event Admin, Config
  * Admin, the framework) makes the container the cause: container code called by a plugin acts on its own account,
  * and checks what plugins ask of it itself (grants, the import allow-list, the descriptor and activator checks). For
  * the framework's own hooks (bundle lifecycle, install) the framework's frames are passed over too, so that a plugin
- * cannot stop another bundle through it;</li>
+ * cannot stop another bundle through it. Container code entered for its caller, by reflection, a method handle or
+ * Jackson ({@link Origins#enteredForCaller}), is not called through an API of the container's: its frames are passed over
+ * and the walk goes on (save a class initialiser, which is the class's own whoever triggers it);</li>
  * <li>a frame where a task for one of the JDK's executors runs (a fork-join task, a {@code FutureTask}) that a plugin
  * made makes that plugin the cause ({@link TaskOrigins}): work handed to the common pool is its maker's;</li>
  * <li>a stack with no such frame (a thread running only JDK code) belongs to the plugin that started the thread,
  * if one did, else to the container.</li>
  * </ul>
+ * Container classes that run what their caller hands them (CareContexts.carry's wrapper) are passed over like
+ * library code, when their bundle names them in the {@value Origins#ACTS_FOR_CALLER} manifest header.
  * Classes defined by a class loader a plugin created count as that plugin's.
  */
 final class Causes {
 
-    /** Container bundles plugins may import from, whose code acts for its caller (symbolic name prefixes). */
-    static final String[] LIBRARIES = {"org.carehost.sdk", "com.fasterxml.jackson.", "org.osgi.util.",
-        "org.osgi.service.", "slf4j.api", "org.apache.aries.spifly"};
-
     /** The agent's gate: the hooked method's frame is the one below it. */
     private static final Class<?> GATE = gate();
 
-    private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
-
-    private final PluginScope scope;
+    private final Origins origins;
     private final StackWalker walker = StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
             StackWalker.Option.SHOW_HIDDEN_FRAMES));
     // by identity: a plugin's Thread or ClassLoader subclass may override hashCode and equals
     private final WeakIdentityMap<Bundle> threads = new WeakIdentityMap<>();
-    private final WeakIdentityMap<Bundle> loaders = new WeakIdentityMap<>();
     private final TaskOrigins tasks = new TaskOrigins();
 
     Causes(PluginScope scope) {
-        this.scope = scope;
+        this.origins = new Origins(scope);
     }
 
     /** The plugin that causes the current call, or null for the container. */
@@ -75,24 +71,62 @@ final class Causes {
             it.next(); // the hooked method itself, which may be a container bundle's (the shell's streams)
             index++;
         }
+        // container frames passed over because they were entered for their caller: a plugin found further out is
+        // the cause unless one of them is a class initialiser (a frame's method name is dear to get: asked only then)
+        java.util.List<StackWalker.StackFrame> passedOver = null;
         while (it.hasNext()) {
             StackWalker.StackFrame frame = it.next();
             int depth = total - index++;
-            Object origin = originOf(frame.getDeclaringClass(), throughFramework);
-            if (origin == CONTAINER) {
-                return null;
+            Object origin = origins.of(frame.getDeclaringClass(), throughFramework);
+            if (origin == Origins.CONTAINER) {
+                // container code, on its own account, unless it was entered for its caller: then the walk goes on
+                // past the container's frames to that caller
+                java.util.List<StackWalker.StackFrame> block = new java.util.ArrayList<>(8);
+                block.add(frame);
+                StackWalker.StackFrame caller = null;
+                while (caller == null && it.hasNext()) {
+                    StackWalker.StackFrame next = it.next();
+                    index++;
+                    if (origins.of(next.getDeclaringClass(), throughFramework) == Origins.CONTAINER) {
+                        block.add(next);
+                    } else {
+                        caller = next;
+                    }
+                }
+                if (caller == null || !origins.enteredForCaller(caller.getDeclaringClass())) {
+                    return null;
+                }
+                if (passedOver == null) {
+                    passedOver = block;
+                } else {
+                    passedOver.addAll(block);
+                }
+                continue;
             }
             if (origin != null) {
-                return (Bundle) origin;
+                return unlessInitialising((Bundle) origin, passedOver);
             }
             if (total >= 0 && TaskOrigins.isTaskFrame(frame)) {
                 Bundle maker = tasks.at(depth);
                 if (maker != null) {
-                    return maker;
+                    return unlessInitialising(maker, passedOver);
                 }
             }
         }
-        return threads.get(Thread.currentThread());
+        return unlessInitialising(threads.get(Thread.currentThread()), passedOver);
+    }
+
+    /** The plugin found, or the container if a container frame passed over on the way is a class initialiser. */
+    private static Bundle unlessInitialising(Bundle plugin, java.util.List<StackWalker.StackFrame> passedOver) {
+        if (plugin == null || passedOver == null) {
+            return plugin;
+        }
+        for (StackWalker.StackFrame frame : passedOver) {
+            if (frame.getMethodName().equals("<clinit>")) {
+                return null; // a class's initialiser is its own, whoever triggered it
+            }
+        }
+        return plugin;
     }
 
     /** A task for a JDK executor is being made (the agent's hook in its constructor): a plugin's is recorded. */
@@ -108,22 +142,43 @@ final class Causes {
         if (!tasks.concerns(task)) {
             return; // the container's task, on a thread with no note: nothing to do, and no walk
         }
-        int depth = walker.walk(frames -> {
-            int index = 0;
-            int hooked = -1;
-            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
-            while (it.hasNext()) {
-                StackWalker.StackFrame frame = it.next();
-                if (hooked < 0 && frame.getDeclaringClass() == GATE) {
-                    hooked = index + 1;
-                }
-                index++;
-            }
-            return hooked < 0 ? -1 : index - hooked;
-        });
+        int depth = taskDepth();
         if (depth > 0) {
             tasks.started(task, depth);
         }
+    }
+
+    /** A pool worker's task ended (ThreadPoolExecutor.afterExecute): its note, if any, goes. */
+    void taskEnded() {
+        if (!tasks.anyHere()) {
+            return;
+        }
+        int depth = taskDepth();
+        if (depth > 0) {
+            tasks.ended(depth);
+        }
+    }
+
+    /** The depth (from the bottom) of the task frame at or below the hooked method, or -1. */
+    private int taskDepth() {
+        return walker.walk(frames -> {
+            // the depth of the task's frame: the hooked method itself (a task's run), or the first task frame below it
+            // (ThreadPoolExecutor.runWorker below beforeExecute)
+            int index = 0;
+            int frameOfTask = -1;
+            boolean gate = false;
+            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
+            while (it.hasNext()) {
+                StackWalker.StackFrame frame = it.next();
+                if (!gate) {
+                    gate = frame.getDeclaringClass() == GATE;
+                } else if (frameOfTask < 0 && TaskOrigins.isTaskFrame(frame)) {
+                    frameOfTask = index;
+                }
+                index++;
+            }
+            return frameOfTask < 0 ? -1 : index - frameOfTask;
+        });
     }
 
     private static Class<?> gate() {
@@ -178,7 +233,7 @@ final class Causes {
 
     /** Marks a class loader as created by a plugin: classes it defines are the plugin's. */
     void created(ClassLoader loader, Bundle plugin) {
-        loaders.put(loader, plugin);
+        origins.created(loader, plugin);
     }
 
     /** Whether the plugin started this thread (it may control its own threads). */
@@ -209,86 +264,5 @@ final class Causes {
             }
         });
         return all;
-    }
-
-    /** "A container frame": the walk stops there. */
-    private static final Object CONTAINER = new Object();
-
-    /*
-     * What a class's frame says of the cause, as far as it cannot change while the class exists: the JDK's (pass
-     * over), the framework's, the container's class path, or the bundle that defines it (whether that bundle is a
-     * plugin is decided at each check: its start level may change). Cached per class, so that a walk asks no lock
-     * and no class loader. The values are JDK objects or bundles, never this bundle's, so that the classes the cache
-     * hangs on keep nothing of a stopped security manager.
-     */
-    private static final Object PASS = "pass";
-    private static final Object FELIX = Boolean.TRUE;
-    private static final Object CLASS_PATH = Boolean.FALSE;
-
-    private final ClassValue<Object> definers = new ClassValue<>() {
-        @Override
-        protected Object computeValue(Class<?> type) {
-            return definerOf(type);
-        }
-    };
-
-    /** The plugin (a Bundle) a frame's class belongs to, {@link #CONTAINER} for the container, null to pass over it. */
-    private Object originOf(Class<?> type, boolean throughFramework) {
-        Object definer = definers.get(type);
-        if (definer == PASS) {
-            return null;
-        }
-        if (definer instanceof Bundle) {
-            Bundle bundle = (Bundle) definer;
-            if (scope.isPlugin(bundle)) {
-                return bundle;
-            }
-            return isLibrary(bundle) ? null : CONTAINER;
-        }
-        return definer == FELIX && throughFramework ? null : CONTAINER;
-    }
-
-    private Object definerOf(Class<?> type) {
-        ClassLoader loader = type.getClassLoader();
-        if (loader == null) {
-            return PASS; // the boot class loader: the JDK, and the gate
-        }
-        Bundle creator = loaders.get(loader);
-        if (creator != null) {
-            return creator;
-        }
-        if (loader instanceof BundleReference) {
-            Bundle bundle = ((BundleReference) loader).getBundle();
-            return bundle == null ? CLASS_PATH : bundle;
-        }
-        if (ChokePoints.isJdk(type) || loader == PLATFORM || java.lang.reflect.Proxy.isProxyClass(type)
-                || loader.getClass().getName().startsWith("jdk.internal.reflect.")) {
-            // the JDK, and classes the JDK spins itself: reflection accessors, method handle forms, and proxies (what
-            // a proxy does is its handler's, whose frame follows; JDK 17 defines a method handle's proxy in the
-            // application class loader, which would otherwise make it the container's)
-            return PASS;
-        }
-        if (type.getName().startsWith("org.apache.felix.framework.URLHandlers")) {
-            // the framework's URL handler proxies act for whoever uses the URL: through them URL.equals and
-            // hashCode look hosts up (a DNS query carries data out) and URLs open for the plugin that holds them
-            return PASS;
-        }
-        if (type.getName().startsWith("org.apache.felix.framework.")) {
-            return FELIX;
-        }
-        return CLASS_PATH; // the class path: the framework, the launcher, the agent
-    }
-
-    private static boolean isLibrary(Bundle bundle) {
-        String name = bundle.getSymbolicName();
-        if (name == null) {
-            return false;
-        }
-        for (String library : LIBRARIES) {
-            if (name.startsWith(library)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

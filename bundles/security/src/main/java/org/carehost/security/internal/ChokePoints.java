@@ -22,8 +22,8 @@ final class ChokePoints {
     enum Kind {
         FILE_READ, FILE_WRITE, FILE_LINK, CONNECT, LISTEN, LOOKUP, UNIX_SOCKET, PROCESS, ENV, NATIVE, REFLECT,
         CLASS_LOADER, THREAD_START, THREAD_CONTROL, LOGGER, BUNDLE, CONTAINER, EXTENSION, CLAIM,
-        /** A task for a JDK executor (the subject) is made, or starts to run: never refused ({@link TaskOrigins}). */
-        TASK_MADE, TASK_RUN
+        /** A task for a JDK executor (the subject) is made, starts to run, or a pool worker's task ended: never refused. */
+        TASK_MADE, TASK_RUN, TASK_ENDED
     }
 
     /**
@@ -68,6 +68,13 @@ final class ChokePoints {
             "java.util.logging.SocketHandler.connect", "jdk.internal.foreign.AbstractMemorySegmentImpl.reinterpret",
             "jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl.withTargetLayout");
 
+    /** The framework extension hook, refused for everyone, nested or not. */
+    static final String EXTENSION_HOOK = "org.apache.felix.framework.ExtensionManager.addExtensionBundle";
+
+    /** Whether a hook is the framework's: its cause is found past the framework's frames ({@link Request#framework}). */
+    static boolean throughFramework(String hook) {
+        return hook.startsWith("org.apache.felix.framework.");
+    }
     /** Whether JDK code may make this call on its own account ({@link #JDK_OWN_USE}). */
     static boolean jdkMayUse(String hook) {
         return JDK_OWN_USE.contains(hook);
@@ -104,7 +111,8 @@ final class ChokePoints {
                 return file(method, (String) self, args);
             case "java.util.concurrent.ForkJoinTask":
             case "java.util.concurrent.FutureTask":
-                return Request.of(method.equals("<init>") ? Kind.TASK_MADE : Kind.TASK_RUN, null, self);
+            case "java.util.concurrent.ThreadPoolExecutor":
+                return TaskOrigins.request(method, self, args);
             case "sun.nio.fs.UnixFileSystemProvider":
                 return provider(method, args);
             case "sun.nio.ch.Net":
@@ -315,16 +323,11 @@ final class ChokePoints {
 
     private static FileDescriptor descriptor(Object stream) {
         try {
-            if (stream instanceof FileInputStream) {
-                return ((FileInputStream) stream).getFD();
-            }
-            if (stream instanceof FileOutputStream) {
-                return ((FileOutputStream) stream).getFD();
-            }
+            return stream instanceof FileInputStream ? ((FileInputStream) stream).getFD()
+                    : stream instanceof FileOutputStream ? ((FileOutputStream) stream).getFD() : null;
         } catch (IOException closed) {
             return null;
         }
-        return null;
     }
 
     /** System.in, out or err as they are now, or a stream on the process's own descriptors 0, 1 and 2. */

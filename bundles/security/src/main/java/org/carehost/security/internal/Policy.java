@@ -110,19 +110,28 @@ record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<Str
     }
 
     /**
-     * The run-time budgets: threads a plugin may have running, and bytes per second its threads may allocate
-     * (measured each second); over either, the plugin is stopped and quarantined.
+     * The run-time budgets: threads a plugin may have running, bytes per second its threads may allocate (measured
+     * each second), and the share of one core its threads may use (in percent, over the last
+     * {@value BudgetWatch#CPU_WINDOW_SECONDS} seconds); over any, the plugin is stopped and quarantined.
      */
     record Budgets(Map<String, Long> threads, long defaultThreads, Map<String, Long> allocation,
-            long defaultAllocationMbPerSecond) {
+            long defaultAllocationMbPerSecond, Map<String, Long> cpu, long defaultCpuPercent) {
 
         static final long DEFAULT_THREADS = 32;
         static final long DEFAULT_ALLOCATION_MB_PER_SECOND = 512;
-        static final Budgets DEFAULT = new Budgets(Map.of(), DEFAULT_THREADS, Map.of(), DEFAULT_ALLOCATION_MB_PER_SECOND);
+        static final long DEFAULT_CPU_PERCENT = 90;
+        static final Budgets DEFAULT = new Budgets(Map.of(), DEFAULT_THREADS, Map.of(), DEFAULT_ALLOCATION_MB_PER_SECOND,
+                Map.of(), DEFAULT_CPU_PERCENT);
 
         Budgets {
             threads = Map.copyOf(threads);
             allocation = Map.copyOf(allocation);
+            cpu = Map.copyOf(cpu);
+        }
+
+        /** The share of one core, in percent, a plugin's threads may use; 0: no limit. */
+        long cpuPercent(String symbolicName) {
+            return cpu.getOrDefault(symbolicName, defaultCpuPercent);
         }
 
         long threads(String symbolicName) {

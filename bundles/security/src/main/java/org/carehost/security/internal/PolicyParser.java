@@ -32,6 +32,8 @@ final class PolicyParser {
         long defaultThreads = Policy.Budgets.DEFAULT_THREADS;
         java.util.Map<String, Long> allocation = new java.util.HashMap<>();
         long defaultAllocation = Policy.Budgets.DEFAULT_ALLOCATION_MB_PER_SECOND;
+        java.util.Map<String, Long> cpu = new java.util.HashMap<>();
+        long defaultCpu = Policy.Budgets.DEFAULT_CPU_PERCENT;
         boolean modeSeen = false;
         CallLimitLines calls = new CallLimitLines();
         for (int i = 0; i < lines.size(); i++) {
@@ -98,31 +100,36 @@ final class PolicyParser {
                     break;
                 case "threads":
                 case "allocation":
-                    boolean isThreads = words.get(0).equals("threads");
+                case "cpu":
+                    String budget = words.get(0);
                     if (words.size() == 3 && words.get(1).equals("default")) {
                         long value = count(words.get(2), where);
-                        if (isThreads) {
+                        if (budget.equals("threads")) {
                             defaultThreads = value;
-                        } else {
+                        } else if (budget.equals("allocation")) {
                             defaultAllocation = value;
+                        } else {
+                            defaultCpu = value;
                         }
                     } else if (words.size() == 4 && words.get(1).equals("plugin")) {
-                        (isThreads ? threads : allocation).put(words.get(2), count(words.get(3), where));
+                        (budget.equals("threads") ? threads : budget.equals("allocation") ? allocation : cpu)
+                                .put(words.get(2), count(words.get(3), where));
                     } else {
-                        throw new PolicyException(where + "write '" + words.get(0) + " plugin <symbolic-name> <"
-                                + (isThreads ? "threads" : "MB-per-second") + ">' or '" + words.get(0) + " default <n>'");
+                        throw new PolicyException(where + "write '" + budget + " plugin <symbolic-name> <"
+                                + (budget.equals("threads") ? "threads" : budget.equals("allocation") ? "MB-per-second"
+                                        : "percent-of-one-core") + ">' or '" + budget + " default <n>'");
                     }
                     break;
                 default:
                     if (!calls.accept(words, where)) {
                         throw new PolicyException(where + "unknown entry '" + words.get(0) + "'; entries are mode, "
-                                + "grant, deny, allow-import, quota, anomaly, threads, allocation, "
+                                + "grant, deny, allow-import, quota, anomaly, threads, allocation, cpu, "
                                 + String.join(", ", CallLimitLines.ENTRIES));
                     }
             }
         }
         return new Policy(mode, grants, denials, imports, quotas, defaultQuota, patientsPerHour,
-                new Policy.Budgets(threads, defaultThreads, allocation, defaultAllocation), calls.limits(),
+                new Policy.Budgets(threads, defaultThreads, allocation, defaultAllocation, cpu, defaultCpu), calls.limits(),
                 denialsPerMinute);
     }
 

@@ -34,10 +34,12 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     static final int LOCKDOWN_KEPT = 1000;
 
     /**
-     * The gate's prefix for a check made while this checker runs on the same thread (the agent's boot/Gate.NESTED).
-     * The checker's own I/O (its audit writes, the framework loading its classes) has container frames first and
-     * passes; a plugin's code the check happened to call (an override of a method of an object the check reads) is
-     * refused whatever it is granted.
+     * The gate's prefix for a check made while this checker runs on the same thread, at any depth (the agent's
+     * boot/Gate.NESTED). The checker's own I/O (its audit writes, the framework loading its classes) has container
+     * frames first and passes; a plugin's code the check happened to call (an override of a method of an object the
+     * check reads) is refused whatever it is granted. A nested check is decided from the stack alone
+     * ({@link #decideNested}): it reads none of the call's objects, so no plugin code runs inside it, and the nesting
+     * ends there.
      */
     static final String NESTED = "nested:";
 
@@ -200,8 +202,11 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
 
     @Override
     public void accept(String hook, Object[] call) {
-        boolean nested = hook.startsWith(NESTED);
-        String id = nested ? hook.substring(NESTED.length()) : hook;
+        if (hook.startsWith(NESTED)) {
+            decideNested(hook.substring(NESTED.length()));
+            return;
+        }
+        String id = hook;
         Request request = ChokePoints.read(id, call[0], (Object[]) call[1]);
         if (request == null) {
             return;
@@ -212,6 +217,10 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         }
         if (request.kind() == Kind.TASK_RUN) {
             causes.taskRuns(request.subject());
+            return;
+        }
+        if (request.kind() == Kind.TASK_ENDED) {
+            causes.taskEnded();
             return;
         }
         if (request.kind() == Kind.EXTENSION) {
@@ -229,12 +238,37 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         Refusal refusal = lockdown
                 ? new Refusal(RuntimeRules.CONTAINER_RULE, request.target() + ", while the security manager is stopped",
                         false)
-                : nested ? new Refusal(RuntimeRules.CONTAINER_RULE, request.target() + ", from its code the security "
-                        + "check itself called (an override of a JDK method, run while its call was being checked)", false)
                 : rules.decide(plugin, request);
         if (refusal == null) {
             return;
         }
+        refuse(plugin, refusal);
+    }
+
+    /**
+     * A check made while a check already runs on this thread: decided from the stack alone, never from the call's
+     * objects (reading them could run a plugin's overrides inside this check once more). Container code first (this
+     * checker's own I/O, the audit, the framework loading a class) passes; JDK code on its own account passes where it
+     * may; a plugin first is refused whatever it holds (its code runs only because a check called it); and a framework
+     * extension is refused for everyone, as outside a check.
+     */
+    private void decideNested(String id) {
+        if (id.equals(ChokePoints.EXTENSION_HOOK)) {
+            throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "Carehost runs no framework "
+                    + "extension installed after it started (one was asked for inside a security check)");
+        }
+        Bundle plugin = causes.current(ChokePoints.throughFramework(id));
+        if (plugin == null || ChokePoints.jdkMayUse(id) && causes.calledByJdk()) {
+            return;
+        }
+        String target = "call " + id;
+        refuse(plugin, lockdown
+                ? new Refusal(RuntimeRules.CONTAINER_RULE, target + ", while the security manager is stopped", false)
+                : new Refusal(RuntimeRules.CONTAINER_RULE, target + ", from its code the security check itself called "
+                        + "(an override of a JDK method, run while its call was being checked)", false));
+    }
+
+    private void refuse(Bundle plugin, Refusal refusal) {
         if (lockdown) {
             keepLockedOut(plugin, refusal.reason()); // the stopped security manager audits nothing: the next one will
             throw new PermissionDeniedException(String.valueOf(plugin.getSymbolicName()), refusal.permission(),

@@ -8,7 +8,7 @@ import org.osgi.service.log.Logger;
  * The second layer as the security manager starts and stops it: the checker behind the agent's gate
  * ({@link RuntimeEnforcement}, with {@link Causes}, {@link RuntimeRules} and {@link ContainerPaths}, kept up to date
  * with the folders configurations name by {@link ConfiguredPaths}) and the
- * allocation budget ({@link AllocationWatch}), both reporting through the security manager's alerts and
+ * allocation and CPU budgets ({@link BudgetWatch}), both reporting through the security manager's alerts and
  * {@link Quarantine}. Grants, scopes and budgets are read live from the policy store at each check.
  */
 final class RuntimeLayer {
@@ -19,7 +19,7 @@ final class RuntimeLayer {
     }
 
     private final RuntimeEnforcement enforcement;
-    private final AllocationWatch allocations;
+    private final BudgetWatch allocations;
     private final ConfiguredPaths configuredPaths;
 
     RuntimeLayer(BundleContext context, SecuritySettings settings, PluginScope scope, GrantsCalculator grants, PolicyStore store,
@@ -49,10 +49,11 @@ final class RuntimeLayer {
                         "denied at run time: " + reason);
             }
         }, logger);
-        this.allocations = new AllocationWatch(causes,
+        this.allocations = new BudgetWatch(causes,
                 plugin -> store.policy().budgets().allocationBytesPerSecond(String.valueOf(plugin.getSymbolicName())),
-                (plugin, reason) -> {
-                    denier.deny(plugin, "runtime", "allocation", "denied at run time: " + reason);
+                plugin -> store.policy().budgets().cpuPercent(String.valueOf(plugin.getSymbolicName())),
+                (plugin, budget, reason) -> {
+                    denier.deny(plugin, "runtime", budget, "denied at run time: " + reason);
                     quarantine.quarantine(plugin, reason);
                 }, logger);
     }

@@ -181,6 +181,26 @@ class ApiScannerTest {
     }
 
     @Test
+    void aJarBehindAPrefixIsReadFromItsEndAsTheFrameworkReadsIt() throws IOException {
+        // java.util.zip.ZipFile, with which the framework opens a Bundle-ClassPath entry, finds an archive from its
+        // end, so a jar behind a shell stub loads; the scanner must not take it for a resource
+        byte[] inner = jar(Map.of("x/OpensSocket.class", bytes(OpensSocket.class)));
+        byte[] stub = "#!/bin/sh\nexit 0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] prefixed = new byte[stub.length + inner.length];
+        System.arraycopy(stub, 0, prefixed, 0, stub.length);
+        System.arraycopy(inner, 0, prefixed, stub.length, inner.length);
+        Findings findings = scan(Map.of("lib/tool.bin", prefixed));
+        assertNotNull(findings.needs().get(Permission.USE_NETWORK), findings.toString());
+        assertNotNull(findings.problem(), "a stream reader sees no entry behind the stub: " + findings);
+
+        // a resource that only looks like an archive's end, which ZipFile cannot open, is a resource
+        byte[] lookalike = "data PK\u0005\u0006 and more than twenty-two bytes after it"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Findings resource = scan(Map.of("data/blob.bin", lookalike));
+        assertTrue(resource.clean(), resource.toString());
+    }
+
+    @Test
     void anUnreadableClassIsAProblemNotASilentPass() throws IOException {
         Findings findings = scan(Map.of("a/Broken.class", new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1}));
         assertNotNull(findings.problem());

@@ -1,0 +1,155 @@
+package org.carehost.security.internal;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleReference;
+
+/**
+ * What a frame's class says of the cause of a call, for {@link Causes}' walk: the JDK's and the libraries' frames are
+ * passed over (they act for their caller), a plugin's class names the plugin, any other the container; and whether
+ * container code was entered for its caller (by reflection, a method handle or Jackson). Classes defined by a class
+ * loader a plugin created are that plugin's.
+ */
+final class Origins {
+
+    /** Container bundles plugins may import from, whose code acts for its caller (symbolic name prefixes). */
+    static final String[] LIBRARIES = {"org.carehost.sdk", "com.fasterxml.jackson.", "org.osgi.util.",
+        "org.osgi.service.", "slf4j.api", "org.apache.aries.spifly"};
+
+    private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
+    private final PluginScope scope;
+    // by identity: a plugin's ClassLoader subclass may override hashCode and equals
+    private final WeakIdentityMap<Bundle> loaders = new WeakIdentityMap<>();
+
+    Origins(PluginScope scope) {
+        this.scope = scope;
+    }
+
+    /** Marks a class loader as created by a plugin: classes it defines are the plugin's. */
+    void created(ClassLoader loader, Bundle plugin) {
+        loaders.put(loader, plugin);
+    }
+
+    /**
+     * Whether container code was entered for its caller, not called by it: by reflection or a method handle (a plugin
+     * granted use:reflection invoking a public method of a container class; Jackson setting a property), or by Jackson
+     * itself (a serializer or deserializer a container class names, which a plugin's mapper can be driven to by class
+     * name). Container code entered so acts for whoever is found further out; a class's initialiser stays its own.
+     */
+    boolean enteredForCaller(Class<?> caller) {
+        String name = caller.getName();
+        if (name.startsWith("java.lang.reflect.") || name.startsWith("jdk.internal.reflect.")
+                || name.startsWith("java.lang.invoke.")) {
+            return true;
+        }
+        Object definer = definers.get(caller);
+        return definer instanceof Bundle && !scope.isPlugin((Bundle) definer)
+                && String.valueOf(((Bundle) definer).getSymbolicName()).startsWith("com.fasterxml.jackson.");
+    }
+
+    /** "A container frame": the walk stops there. */
+    static final Object CONTAINER = new Object();
+
+    /*
+     * What a class's frame says of the cause, as far as it cannot change while the class exists: the JDK's (pass
+     * over), the framework's, the container's class path, or the bundle that defines it (whether that bundle is a
+     * plugin is decided at each check: its start level may change). Cached per class, so that a walk asks no lock
+     * and no class loader. The values are JDK objects or bundles, never this bundle's, so that the classes the cache
+     * hangs on keep nothing of a stopped security manager.
+     */
+    private static final Object PASS = "pass";
+    private static final Object FELIX = Boolean.TRUE;
+    private static final Object CLASS_PATH = Boolean.FALSE;
+
+    private final ClassValue<Object> definers = new ClassValue<>() {
+        @Override
+        protected Object computeValue(Class<?> type) {
+            return definerOf(type);
+        }
+    };
+
+    /** The plugin (a Bundle) a frame's class belongs to, {@link #CONTAINER} for the container, null to pass over it. */
+    Object of(Class<?> type, boolean throughFramework) {
+        Object definer = definers.get(type);
+        if (definer == PASS) {
+            return null;
+        }
+        if (definer instanceof Bundle) {
+            Bundle bundle = (Bundle) definer;
+            if (scope.isPlugin(bundle)) {
+                return bundle;
+            }
+            return isLibrary(bundle) ? null : CONTAINER;
+        }
+        return definer == FELIX && throughFramework ? null : CONTAINER;
+    }
+
+    private Object definerOf(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        if (loader == null) {
+            return PASS; // the boot class loader: the JDK, and the gate
+        }
+        Bundle creator = loaders.get(loader);
+        if (creator != null) {
+            return creator;
+        }
+        if (loader instanceof BundleReference) {
+            Bundle bundle = ((BundleReference) loader).getBundle();
+            return bundle == null ? CLASS_PATH : actsForCaller(bundle, type) ? PASS : bundle;
+        }
+        if (ChokePoints.isJdk(type) || loader == PLATFORM || java.lang.reflect.Proxy.isProxyClass(type)
+                || loader.getClass().getName().startsWith("jdk.internal.reflect.")) {
+            // the JDK, and classes the JDK spins itself: reflection accessors, method handle forms, and proxies (what
+            // a proxy does is its handler's, whose frame follows; JDK 17 defines a method handle's proxy in the
+            // application class loader, which would otherwise make it the container's)
+            return PASS;
+        }
+        if (type.getName().startsWith("org.apache.felix.framework.URLHandlers")) {
+            // the framework's URL handler proxies act for whoever uses the URL: through them URL.equals and
+            // hashCode look hosts up (a DNS query carries data out) and URLs open for the plugin that holds them
+            return PASS;
+        }
+        if (type.getName().startsWith("org.apache.felix.framework.")) {
+            return FELIX;
+        }
+        return CLASS_PATH; // the class path: the framework, the launcher, the agent
+    }
+
+    /**
+     * Whether a container class runs work its caller hands it, and so acts for that caller: its bundle names it in
+     * {@value #ACTS_FOR_CALLER} (CareContexts.carry's wrapper, say, which binds the care context and calls the caller's
+     * Callable: were its frame the container's, a plugin's task of JDK code only, carried, would pass as the
+     * container's). Its lambdas are its own. Plugins' headers are never read here: their classes are theirs.
+     */
+    private boolean actsForCaller(Bundle bundle, Class<?> type) {
+        Object header = bundle.getHeaders("").get(ACTS_FOR_CALLER);
+        if (header == null || scope.isPlugin(bundle)) {
+            return false;
+        }
+        String name = type.getName();
+        int lambda = name.indexOf("$$Lambda");
+        String owner = lambda < 0 ? name : name.substring(0, lambda);
+        for (String listed : header.toString().split(",")) {
+            if (listed.trim().equals(owner)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The manifest header in which a container bundle names its classes that act for their caller. */
+    static final String ACTS_FOR_CALLER = "Carehost-Acts-For-Caller";
+
+    private static boolean isLibrary(Bundle bundle) {
+        String name = bundle.getSymbolicName();
+        if (name == null) {
+            return false;
+        }
+        for (String library : LIBRARIES) {
+            if (name.startsWith(library)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
