@@ -29,6 +29,18 @@ public interface Store {
      */
     PoolUse poolUse();
 
+    /**
+     * Whether no other process can use this database while this one has it open: an H2 file database without
+     * {@code AUTO_SERVER} (H2 locks its file) or an in-memory one. A row claimed by an earlier run of this process and
+     * still marked claimed at start is then stale for certain (that run was killed): its claim can be released at
+     * once instead of waiting for it to expire. A database that nodes may share (PostgreSQL, an H2 server) is not.
+     *
+     * @since 2.3
+     */
+    default boolean exclusive() {
+        return false;
+    }
+
     /** The JDBC URL, for operators (never with a password). */
     String url();
 

@@ -13,11 +13,20 @@ import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.carehost.audit.AuditLog;
+import org.carehost.context.ContextBinder;
 import org.carehost.notifications.Outbox;
 import org.carehost.notifications.OutboxEntry;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
+import org.carehost.sdk.context.CareContext;
+import org.carehost.sdk.context.Purpose;
+import org.carehost.sdk.patient.Address;
+import org.carehost.sdk.patient.ContactPoint;
+import org.carehost.sdk.patient.HumanName;
+import org.carehost.sdk.patient.Identifier;
+import org.carehost.sdk.patient.Patient;
+import org.carehost.sdk.patient.PatientService;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -33,7 +42,8 @@ import org.osgi.framework.BundleContext;
  * Notifications through the outbox, sent and delivered by a plugin ({@code test-notifier}): delivered once per
  * dedupe key in the sender's tenant; a channel whose notifier always fails is retried with growing pauses (the test
  * moves the container clock instead of sleeping) until the notification is a dead letter in
- * {@code notify:list --failed}; every attempt is audited. {@link NotificationsPostgresIT} runs the same on PostgreSQL.
+ * {@code notify:list --failed}; every attempt is audited; what is stored and delivered is minimised for the
+ * sender's purpose of use as a read of the patient would be. {@link NotificationsPostgresIT} runs the same on PostgreSQL.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -50,6 +60,12 @@ public class NotificationsIT {
 
     @Inject
     CommandProcessor shell;
+
+    @Inject
+    ContextBinder binder;
+
+    @Inject
+    PatientService patients;
 
     private TestClock clock;
 
@@ -129,5 +145,52 @@ public class NotificationsIT {
             }
         }
         assertEquals("every attempt audited", 8, attempts);
+    }
+
+    @Test
+    public void whatIsStoredAndDeliveredIsMinimisedForTheSendersPurpose() throws Exception {
+        String mrn = "MRN-" + UUID.randomUUID().toString().substring(0, 8);
+        Patient stored = as(Purpose.TREATMENT, () -> patients.create(Patient.builder()
+                .identifiers(java.util.List.of(Identifier.mrn("urn:test:mrn", mrn)))
+                .names(java.util.List.of(HumanName.official("Quistorp", "Isolda")))
+                .birthDate(java.time.LocalDate.of(1970, 3, 4))
+                .telecom(java.util.List.of(new ContactPoint("phone", "+1 555 0100", "mobile"),
+                        new ContactPoint("email", "isolda@example.org", null)))
+                .addresses(java.util.List.of(new Address(java.util.List.of("12 Elm Street"), "Springfield", null, "99501", null)))
+                .build()));
+        String body = "Dear Isolda Quistorp (" + mrn + ", Patient/" + stored.id() + "): call +1 555 0100 or write to "
+                + "isolda@example.org; post goes to 12 Elm Street, Springfield 99501";
+        String treatment = delivered(Purpose.TREATMENT, stored.id(), body);
+        assertEquals("treatment sees everything", "Patient/" + stored.id() + " " + body + " default", treatment);
+
+        String operations = delivered(Purpose.OPERATIONS, stored.id(), body);
+        assertEquals("operations: no contact details", "Patient/" + stored.id() + " Dear Isolda Quistorp (" + mrn
+                + ", Patient/" + stored.id() + "): call [withheld] or write to [withheld]; post goes to [withheld], "
+                + "[withheld] [withheld] default", operations);
+
+        String research = delivered(Purpose.RESEARCH, stored.id(), body);
+        String pseudonym = research.substring("Patient/".length(), research.indexOf(' '));
+        assertTrue(research, !pseudonym.equals(stored.id()) && !pseudonym.isBlank());
+        assertEquals("research: a pseudonym, no direct identifier", "Patient/" + pseudonym + " Dear [withheld] [withheld] "
+                + "([withheld], Patient/" + pseudonym + "): call [withheld] or write to [withheld]; post goes to "
+                + "[withheld], [withheld] [withheld] default", research);
+        for (String value : java.util.List.of("Isolda", "Quistorp", mrn, "555", "isolda@", "Elm", "99501", stored.id())) {
+            assertTrue(value + " left in " + research, !research.contains(value));
+        }
+    }
+
+    private <T> T as(Purpose purpose, java.util.concurrent.Callable<T> work) throws Exception {
+        try (ContextBinder.Binding binding = binder.bind(binder.declare(CareContext.DEFAULT_TENANT, "dr.lee",
+                java.util.Set.of("physician"), purpose, null))) {
+            return work.call();
+        }
+    }
+
+    /** Sends {@code body} to the patient for {@code purpose} and returns the notifier's line for it once delivered. */
+    private String delivered(Purpose purpose, String patientId, String body) throws Exception {
+        String id = as(purpose, () -> notifier("send|test|min/" + UUID.randomUUID() + "|Patient/" + patientId + "|" + body));
+        Await.until("delivered", 20_000, () -> entry(id).state().equals("DELIVERED"));
+        java.util.List<String> lines = notifier("delivered").lines().toList();
+        return lines.get(lines.size() - 1);
     }
 }

@@ -151,7 +151,7 @@ public class ValidatorGateIT {
     }
 
     @Test
-    public void aValidatorThatThrowsFailsClosedByDefaultAndOpenWhenThePolicySaysSo() throws Exception {
+    public void aValidatorThatThrowsFailsClosedByDefaultAndOpenWhenThePolicyOrTheTenantSaysSo() throws Exception {
         Bundle plugin = validator();
         Path policy = Paths.get(context.getProperty("carehost.security.policy"));
         String before = Files.readString(policy);
@@ -165,6 +165,20 @@ public class ValidatorGateIT {
             }
             assertEquals(0, storedWithMrn(throwing));
 
+            // The tenant's own setting comes before the plugin's default...
+            Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant default fail-open");
+            assertEquals(1, storedWithMrn(patients.create(patient("Throw"))));
+            assertTrue(latest("PatientService.create").query().contains(VALIDATOR + " 1.0.0=threw (fail-open)"));
+            Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant default clear");
+            assertTrue(Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant default").contains("has no setting"));
+            try {
+                patients.create(patient("Throw"));
+                fail("cleared: the plugin's default, fail-closed, again");
+            } catch (ValidationException expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().contains("tenant:validation default " + VALIDATOR
+                        + " fail-open"));
+            }
+
             Files.writeString(policy, before + "validation plugin " + VALIDATOR + " fail-open\n");
             security.setMode(SecurityMode.DEVELOPMENT); // rewrites the file: the policy is reloaded before it returns
             assertEquals(java.util.Optional.of(true), limits.validatorFailsOpen(VALIDATOR, "default"));
@@ -172,7 +186,36 @@ public class ValidatorGateIT {
             assertEquals(1, storedWithMrn(stored));
             String audited = latest("PatientService.create").query();
             assertTrue(audited, audited.contains(VALIDATOR + " 1.0.0=threw (fail-open)"));
+
+            // ... and before the operator's policy: this tenant wants its writes refused.
+            Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant default fail-closed");
+            assertTrue(Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant default").contains("fails closed"));
+            Patient refused = patient("Throw");
+            try {
+                patients.create(refused);
+                fail("the tenant's fail-closed overrides the policy's fail-open");
+            } catch (ValidationException expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().contains("fails closed"));
+            }
+            assertEquals(0, storedWithMrn(refused));
+            try {
+                Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant default fail-sometimes");
+                fail("not a choice");
+            } catch (Exception expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().contains("Nothing changed"));
+            }
+            try {
+                Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant nowhere fail-open");
+                fail("no such tenant");
+            } catch (Exception expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().contains("no tenant 'nowhere'"));
+            }
+            assertTrue("unchanged by the refused commands",
+                    Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant default").contains("fails closed"));
+            Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant default clear");
+            assertEquals(1, storedWithMrn(patients.create(patient("Throw"))));
         } finally {
+            Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant default clear");
             Files.writeString(policy, before);
             security.setMode(SecurityMode.DEVELOPMENT);
             plugin.uninstall();

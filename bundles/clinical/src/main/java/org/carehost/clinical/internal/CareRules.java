@@ -138,18 +138,27 @@ public final class CareRules {
      * research loses every direct identifier and gets a stable per-tenant pseudonym in place of the id.
      */
     Patient minimise(Access access, Patient patient) {
-        Purpose purpose = access.context().purpose();
+        return minimise(access.context().purpose(), access.tenant(), patient);
+    }
+
+    /** {@link #minimise(Access, Patient)} for a purpose and tenant (also what {@link PhiMinimumImpl} withholds). */
+    Patient minimise(Purpose purpose, String tenant, Patient patient) {
         switch (purpose) {
             case OPERATIONS:
                 return patient.toBuilder().telecom(List.of()).addresses(List.of()).build();
             case RESEARCH:
-                String pseudonym = cipher.pseudonym(access.tenant(), patient.id());
+                String pseudonym = reference(purpose, tenant, patient.id());
                 return patient.toBuilder().id(pseudonym).names(List.of()).telecom(List.of()).addresses(List.of())
-                        .identifiers(List.of(new Identifier(PSEUDONYM_SYSTEM + ":" + access.tenant(), pseudonym, null)))
+                        .identifiers(List.of(new Identifier(PSEUDONYM_SYSTEM + ":" + tenant, pseudonym, null)))
                         .build();
             default:
                 return patient;
         }
+    }
+
+    /** A patient's id as {@code purpose} sees it: research a stable per-tenant pseudonym, the others the id. */
+    String reference(Purpose purpose, String tenant, String patientId) {
+        return purpose == Purpose.RESEARCH ? cipher.pseudonym(tenant, patientId) : patientId;
     }
 
     /** Appointments: the reason (clinical notes) only for treatment, emergency and research; research sees no patient id. */

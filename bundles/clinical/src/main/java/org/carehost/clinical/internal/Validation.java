@@ -24,8 +24,9 @@ import org.osgi.service.component.annotations.Reference;
  * The plugins' validators before a write: every {@link Validator} service of the resource's type whose plugin is
  * enabled for the call's tenant, ordered by service ranking (highest first) then service id, each called through
  * {@link PluginCalls} (deadline, counters, quarantine) in the call's care context. A validator that throws or
- * overruns fails open or closed: the policy file's entry for the plugin in this tenant, else for the plugin, else
- * the plugin's own {@link Validator#REQUIRED} property (default required, so fail-closed).
+ * overruns fails open or closed: the tenant's own setting for the plugin ({@code tenant:validation}), else the policy
+ * file's entry for the plugin in this tenant, else for the plugin, else the plugin's own {@link Validator#REQUIRED}
+ * property (default required, so fail-closed).
  * <p>
  * The validators are {@link PluginCalls#services(Class)}: while a validator's plugin is being updated (or hot
  * reloaded), its validator is still listed, and the call to it waits for the new version and runs on it, so no write
@@ -100,8 +101,9 @@ public final class Validation {
                 if (!open) {
                     errors.add(ValidationIssue.error(resourceType, plugin.getSymbolicName() + ": its validator could "
                             + "not check the " + resourceType + " (" + failed.getMessage() + "), and it fails closed: "
-                            + "the write is refused (the policy's 'validation plugin " + plugin.getSymbolicName()
-                            + " fail-open' lets writes through)"));
+                            + "the write is refused (the tenant's 'tenant:validation " + context.tenant() + " "
+                            + plugin.getSymbolicName() + " fail-open', or the policy's 'validation plugin "
+                            + plugin.getSymbolicName() + " fail-open', lets writes through)"));
                 }
             }
         }
@@ -147,7 +149,9 @@ public final class Validation {
     }
 
     private boolean failsOpen(PluginService<?> reference, Bundle plugin, String tenant) {
-        return limits.validatorFailsOpen(String.valueOf(plugin.getSymbolicName()), tenant)
+        String name = String.valueOf(plugin.getSymbolicName());
+        return tenants.validatorFailsOpen(tenant, name)
+                .or(() -> limits.validatorFailsOpen(name, tenant))
                 .orElseGet(() -> Boolean.FALSE.equals(required(reference.property(Validator.REQUIRED))));
     }
 

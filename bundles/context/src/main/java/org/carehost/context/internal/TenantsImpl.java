@@ -36,6 +36,8 @@ public final class TenantsImpl implements Tenants {
     private final Clock clock;
     private final Map<String, Boolean> enabled = new ConcurrentHashMap<>();
     private final Map<String, Boolean> exists = new ConcurrentHashMap<>();
+    /** The tenants' validator choices by tenant NUL plugin; an absent choice is cached as empty. */
+    private final Map<String, Optional<Boolean>> validatorChoices = new ConcurrentHashMap<>();
 
     @Activate
     public TenantsImpl(@Reference Store store, @Reference(target = ContainerClock.TARGET) Clock clock) {
@@ -141,6 +143,64 @@ public final class TenantsImpl implements Tenants {
                 throw Texts.failure("read the plugin's activation", e);
             }
         });
+    }
+
+    /** The {@code tenant_setting} name of a tenant's validator choice for a plugin. */
+    private static String validationSetting(String plugin) {
+        return "validation:" + plugin;
+    }
+
+    @Override
+    public Optional<Boolean> validatorFailsOpen(String tenant, String plugin) {
+        if (tenant == null || plugin == null) {
+            return Optional.empty();
+        }
+        return validatorChoices.computeIfAbsent(tenant + "\u0000" + plugin, key -> {
+            try (Connection connection = store.connection();
+                    PreparedStatement select = connection.prepareStatement(
+                            "SELECT setting FROM tenant_setting WHERE tenant = ? AND name = ?")) {
+                select.setString(1, tenant);
+                select.setString(2, validationSetting(plugin));
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(FAIL_OPEN.equals(row.getString(1))) : Optional.empty();
+                }
+            } catch (SQLException e) {
+                throw Texts.failure("read the tenant's validator setting", e);
+            }
+        });
+    }
+
+    private static final String FAIL_OPEN = "fail-open";
+    private static final String FAIL_CLOSED = "fail-closed";
+
+    @Override
+    public void setValidatorFailsOpen(String tenant, String plugin, Boolean failOpen, String by) {
+        Texts.require("plugin", plugin, 90); // tenant_setting.name is 100 characters, "validation:" included
+        if (tenant == null || !tenantExists(tenant)) {
+            throw new IllegalArgumentException("There is no tenant '" + tenant + "'; tenant:list shows them");
+        }
+        try (Connection connection = store.connection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM tenant_setting WHERE tenant = ? AND name = ?");
+                    PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO tenant_setting (tenant, name, setting) VALUES (?, ?, ?)")) {
+                delete.setString(1, tenant);
+                delete.setString(2, validationSetting(plugin.strip()));
+                delete.executeUpdate();
+                if (failOpen != null) {
+                    insert.setString(1, tenant);
+                    insert.setString(2, validationSetting(plugin.strip()));
+                    insert.setString(3, failOpen ? FAIL_OPEN : FAIL_CLOSED);
+                    insert.executeUpdate();
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw Texts.failure("change the tenant's validator setting", e);
+        } finally {
+            validatorChoices.remove(tenant + "\u0000" + plugin.strip());
+        }
     }
 
     @Override

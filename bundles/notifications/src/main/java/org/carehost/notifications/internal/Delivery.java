@@ -95,12 +95,27 @@ public final class Delivery implements Outbox {
         this.binder = binder;
         this.audit = audit;
         this.log = log;
+        if (store.exclusive()) {
+            // Only this process can open the database, so an entry still claimed is one an earlier run of it was
+            // delivering when it was killed: attempt it again now instead of after the claim's two minutes.
+            int released = rows.releaseClaims();
+            if (released > 0) {
+                log.warn("Outbox: {} notification(s) were being delivered when the container last stopped without "
+                        + "finishing; they are attempted again (a notifier may see one twice: delivery is at least once)",
+                        released);
+            }
+        }
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
         poller.shutdownNow();
+        // A delivery under way finishes (or meets its deadline) before a successor of this component may release
+        // its claim as stale.
+        if (!poller.awaitTermination(30, TimeUnit.SECONDS)) {
+            log.warn("Outbox: a delivery was still under way 30 s after the outbox stopped");
+        }
     }
 
     Instant now() {
@@ -114,6 +129,9 @@ public final class Delivery implements Outbox {
     private void poll() {
         try {
             for (OutboxRows.Row row : rows.due(now(), 20)) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return; // the outbox is stopping: the rest stay pending for the next start
+                }
                 deliver(row);
             }
         } catch (RuntimeException e) {

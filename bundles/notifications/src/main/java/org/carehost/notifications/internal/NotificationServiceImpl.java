@@ -3,9 +3,12 @@ package org.carehost.notifications.internal;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
+import org.carehost.clinical.PhiMinimum;
 import org.carehost.context.ContextBinder;
 import org.carehost.context.Tenants;
 import org.carehost.sdk.audit.AuditAction;
@@ -29,12 +32,19 @@ import org.osgi.service.component.annotations.ServiceScope;
 /**
  * {@link NotificationService} as each plugin sees it (bundle scope): {@code send} stores the notification in the
  * outbox (committed before it returns) in the tenant and purpose of the call's care context; {@link Delivery} does
- * the rest. Needs {@code send:notifications}; audited.
+ * the rest. Needs {@code send:notifications}; audited. What is stored (and later handed to a notifier) is minimised
+ * for the context's purpose of use as a read would be ({@link PhiMinimum}): for a notification to {@code Patient/<id>},
+ * the values of that patient's record the purpose does not read are withheld from its subject and body, and research
+ * addresses it to the patient's pseudonym.
  */
 @Component(scope = ServiceScope.BUNDLE)
 public final class NotificationServiceImpl implements NotificationService {
 
+    /** A recipient that is a patient of the tenant. */
+    private static final Pattern PATIENT = Pattern.compile("Patient/([A-Za-z0-9\\-.]{1,64})");
+
     private final Delivery delivery;
+    private final PhiMinimum minimum;
     private final ContextBinder binder;
     private final Tenants tenants;
     private final AuditLog audit;
@@ -45,9 +55,10 @@ public final class NotificationServiceImpl implements NotificationService {
     @Activate
     public NotificationServiceImpl(ComponentContext context, @Reference Delivery delivery,
             @Reference ContextBinder binder, @Reference Tenants tenants, @Reference AuditLog audit,
-            @Reference PermissionGuard guard) {
+            @Reference PermissionGuard guard, @Reference PhiMinimum minimum) {
         Bundle caller = context.getUsingBundle();
         this.delivery = delivery;
+        this.minimum = minimum;
         this.binder = binder;
         this.tenants = tenants;
         this.audit = audit;
@@ -67,9 +78,11 @@ public final class NotificationServiceImpl implements NotificationService {
             tenants.requireEnabled(plugin, context.tenant());
             check("channel", channel, "[A-Za-z0-9_.\\-]{1,100}");
             check("dedupeKey", dedupeKey, "[\\x21-\\x7e]{1,200}");
+            Notification minimised = minimised(context, notification);
             String stored = delivery.rows().insert(id, plugin, context.tenant(), context.purpose().code(), channel,
-                    dedupeKey, Delivery.message(notification), delivery.now()).orElse(id);
-            append(context, stored, "channel " + channel + (stored.equals(id) ? "" : " (dedupe key seen: not queued again)"),
+                    dedupeKey, Delivery.message(minimised), delivery.now()).orElse(id);
+            append(context, stored, "channel " + channel + (stored.equals(id) ? "" : " (dedupe key seen: not queued again)")
+                    + (minimised.equals(notification) ? "" : " (minimised for " + context.purpose().code() + ")"),
                     AuditOutcome.SUCCESS, null);
             return stored;
         } catch (RuntimeException e) {
@@ -77,6 +90,18 @@ public final class NotificationServiceImpl implements NotificationService {
                     : AuditOutcome.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
             throw e;
         }
+    }
+
+    /** The notification as its purpose may carry it (see the class comment). */
+    private Notification minimised(CareContext context, Notification notification) {
+        Matcher patient = PATIENT.matcher(notification.recipient());
+        if (!patient.matches()) {
+            return notification;
+        }
+        String id = patient.group(1);
+        return new Notification("Patient/" + minimum.reference(context.tenant(), context.purpose(), id),
+                minimum.minimise(context.tenant(), context.purpose(), id, notification.subject()),
+                minimum.minimise(context.tenant(), context.purpose(), id, notification.body()));
     }
 
     private static void check(String field, String value, String pattern) {

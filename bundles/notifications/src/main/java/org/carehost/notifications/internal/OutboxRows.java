@@ -97,6 +97,12 @@ final class OutboxRows {
                 + "WHERE id = ? AND version_id = ?", utc(until), row.entry().id(), row.version()) == 1;
     }
 
+    /** Every claim made back into a pending entry, due as it was; how many there were. */
+    int releaseClaims() {
+        return update("UPDATE outbox SET state = 'PENDING', claim_until = NULL, version_id = version_id + 1 "
+                + "WHERE state = 'SENDING'");
+    }
+
     void finish(String id, long claimedVersion, String state, int attempts, Instant next, String error) {
         update("UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, claim_until = NULL, "
                 + "version_id = version_id + 1 WHERE id = ? AND version_id = ?", state, attempts, utc(next),

@@ -66,6 +66,7 @@ final class CommandRoles {
             Map.entry("plugin:disable", new Rule(EnumSet.of(Role.HOSPITAL_ADMIN), true)),
             Map.entry("plugin:config", new Rule(EnumSet.of(Role.HOSPITAL_ADMIN), true)),
             Map.entry("tenant:list", new Rule(EnumSet.of(Role.HOSPITAL_ADMIN, Role.OPERATOR), false)),
+            Map.entry("tenant:validation", new Rule(EnumSet.of(Role.HOSPITAL_ADMIN), true)),
             Map.entry("security:status", new Rule(EnumSet.of(Role.OPERATOR, Role.AUDITOR), false)),
             Map.entry("audit:tail", new Rule(EnumSet.of(Role.AUDITOR), false)),
             Map.entry("audit:query", new Rule(EnumSet.of(Role.AUDITOR), false)),

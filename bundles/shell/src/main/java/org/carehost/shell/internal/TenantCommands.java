@@ -14,26 +14,79 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@code tenant:list}, {@code tenant:create}, {@code plugin:enable}, {@code plugin:disable}: hospitals, and
- * which plugins act for each. Every change is audited under the acting operator.
+ * {@code tenant:list}, {@code tenant:create}, {@code tenant:validation}, {@code plugin:enable}, {@code plugin:disable}:
+ * hospitals, which plugins act for each, and what a hospital wants when a plugin's validator fails. Every change is
+ * audited under the acting operator.
  */
 @Component(service = TenantCommands.class, property = {
         "osgi.command.scope=tenant",
         "osgi.command.function=list",
         "osgi.command.function=create",
-        "osgi.command.function=plugins"
+        "osgi.command.function=plugins",
+        "osgi.command.function=validation"
 })
 public final class TenantCommands {
 
+    private static final String VALIDATION_USAGE = "Usage: tenant:validation <plugin> --tenant <id> "
+            + "[fail-open|fail-closed|clear] (without a choice: show the tenant's)";
+
     private final Tenants tenants;
+    private final PluginManager plugins;
     private final ContextBinder binder;
     private final AuditLog log;
 
     @Activate
-    public TenantCommands(@Reference Tenants tenants, @Reference ContextBinder binder, @Reference AuditLog log) {
+    public TenantCommands(@Reference Tenants tenants, @Reference PluginManager plugins, @Reference ContextBinder binder,
+            @Reference AuditLog log) {
         this.tenants = tenants;
+        this.plugins = plugins;
         this.binder = binder;
         this.log = log;
+    }
+
+    @Descriptor("what a tenant wants when the plugin's validator fails (throws, overruns, is refused): fail-open lets "
+            + "the write through, fail-closed refuses it, clear leaves it to the operator's policy and the plugin: "
+            + "tenant:validation <plugin> --tenant <id> [fail-open|fail-closed|clear]")
+    public String validation(@Descriptor("<plugin> --tenant <id> [fail-open|fail-closed|clear]") String... arguments)
+            throws PluginException {
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        String tenant = null;
+        for (int i = 0; arguments != null && i < arguments.length; i++) {
+            if (arguments[i].equals("--tenant") || arguments[i].equals("-t")) {
+                if (i + 1 >= arguments.length || tenant != null) {
+                    throw new IllegalArgumentException(VALIDATION_USAGE);
+                }
+                tenant = arguments[++i];
+            } else {
+                rest.add(arguments[i]);
+            }
+        }
+        if (tenant == null || tenant.isBlank() || rest.isEmpty() || rest.size() > 2) {
+            throw new IllegalArgumentException(VALIDATION_USAGE);
+        }
+        String plugin = plugins.get(rest.get(0)).symbolicName();
+        String tenantId = tenant;
+        if (rest.size() == 1) {
+            return tenants.validatorFailsOpen(tenant, plugin).map(open -> "Tenant " + tenantId + ": a failing validator "
+                    + "of " + plugin + " " + (open ? "fails open (lets the write through)" : "fails closed (refuses the write)")
+                    + ", the tenant's own setting.")
+                    .orElse("Tenant " + tenant + " has no setting for " + plugin + "'s validators: the operator's policy, "
+                            + "then the plugin, decide.");
+        }
+        Boolean failOpen = switch (rest.get(1)) {
+            case "fail-open" -> Boolean.TRUE;
+            case "fail-closed" -> Boolean.FALSE;
+            case "clear" -> null;
+            default -> throw new IllegalArgumentException("'" + rest.get(1) + "' is not a choice: fail-open, "
+                    + "fail-closed or clear. Nothing changed. " + VALIDATION_USAGE);
+        };
+        tenants.setValidatorFailsOpen(tenant, plugin, failOpen, ActingOperator.who(binder));
+        String choice = failOpen == null ? "cleared" : rest.get(1);
+        ActingOperator.audit(log, binder, AuditAction.UPDATE, "tenant.validation", "Tenant", tenant, null,
+                plugin + " " + choice);
+        return failOpen == null ? "Cleared tenant " + tenant + "'s setting for " + plugin + "'s validators: the "
+                + "operator's policy, then the plugin, decide." : "Tenant " + tenant + ": a failing validator of "
+                + plugin + " now " + (failOpen ? "fails open (lets the write through)." : "fails closed (refuses the write).");
     }
 
     @Descriptor("list the tenants (hospitals)")

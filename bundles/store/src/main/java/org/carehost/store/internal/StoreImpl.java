@@ -160,6 +160,19 @@ public final class StoreImpl implements Store {
     }
 
     @Override
+    public boolean exclusive() {
+        return exclusive(url);
+    }
+
+    /** An H2 file database without AUTO_SERVER, or an H2 in-memory one: only this process can open it. */
+    static boolean exclusive(String url) {
+        if (dialectOf(url) != Dialect.H2 || url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER=TRUE")) {
+            return false;
+        }
+        return url.startsWith("jdbc:h2:mem:") || UncleanStop.databasePath(url).isPresent();
+    }
+
+    @Override
     public String url() {
         return withoutPassword(url);
     }

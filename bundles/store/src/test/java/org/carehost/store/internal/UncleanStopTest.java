@@ -32,6 +32,15 @@ class UncleanStopTest {
     }
 
     @Test
+    void onlyAnH2FileOrMemoryDatabaseWithoutAutoServerIsThisProcesssAlone() {
+        assertTrue(StoreImpl.exclusive(StoreImpl.DEFAULT_URL));
+        assertTrue(StoreImpl.exclusive("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1"));
+        assertFalse(StoreImpl.exclusive("jdbc:h2:file:./db;auto_server=true"));
+        assertFalse(StoreImpl.exclusive("jdbc:h2:tcp://127.0.0.1/~/x"));
+        assertFalse(StoreImpl.exclusive("jdbc:postgresql://127.0.0.1/carehost"));
+    }
+
+    @Test
     void aCleanStopNeedsNoRepairAndAMarkLeftBehindGetsOne() throws Exception {
         String path = folder.resolve("db/carehost").toString();
         JdbcDataSource dataSource = new JdbcDataSource();

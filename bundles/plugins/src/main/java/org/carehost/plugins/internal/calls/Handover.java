@@ -36,6 +36,12 @@ import org.osgi.framework.startlevel.BundleStartLevel;
  * most until its own deadline; at most {@value #MAX_HELD_PER_PLUGIN} calls wait per plugin. A call whose deadline
  * passes while the plugin is at rest (active without the service, or not active and not starting or stopping) ends
  * the wait for that key — the new version does not offer it — so later calls are not held for it again.</li>
+ * <li>A service whose component was renamed in the new version is followed: once the new version is active (its
+ * {@code STARTED}, after the service runtime registered its components), an awaited service that is the only one of
+ * its object classes awaited, while the new version registered exactly one service of those classes under a key the
+ * old version did not have, is taken to be that one; held calls run on it, and later calls made with the old key
+ * too, until the plugin's next change. Anything less certain (two candidates, or none) is not guessed: the wait ends
+ * at the deadline as before.</li>
  * </ul>
  * The registrations it has heard of, and the service objects the calls use, are {@link Registrations}.
  */
@@ -47,6 +53,8 @@ final class Handover implements AllServiceListener {
     /** One changing plugin: the keys of the services it is expected to register again, and the calls held. */
     private static final class Changing {
         final Map<String, ServiceSlot<?>> awaited = new HashMap<>();
+        /** Every key the old version unregistered in this change: a new key is one not among them. */
+        final Set<String> oldKeys = new HashSet<>();
         int held;
     }
 
@@ -54,6 +62,8 @@ final class Handover implements AllServiceListener {
     private final int maxHeld;
     /** Guarded by {@code this} for changes; read without it on the calls' fast path. */
     private final Map<Long, Changing> changing = new ConcurrentHashMap<>();
+    /** Services renamed in a plugin's update, followed until its next change. */
+    private final Renames renamed = new Renames();
     /** Changed under this object's lock, with {@link #changing}: a registration moves to awaited in one step. */
     private final Registrations registered;
     private boolean closed;
@@ -120,6 +130,7 @@ final class Handover implements AllServiceListener {
         long id = bundle.getBundleId();
         switch (event.getType()) {
             case BundleEvent.STOPPING -> {
+                renamed.forget(id);
                 if (transientStop(bundle)) {
                     changing.computeIfAbsent(id, any -> new Changing());
                 } else {
@@ -129,11 +140,17 @@ final class Handover implements AllServiceListener {
             case BundleEvent.STARTED -> {
                 Changing now = changing.get(id);
                 // the framework posts STARTED after letting go of the bundle: a refresh may be stopping it again
-                if (now != null && now.awaited.isEmpty() && bundle.getState() == Bundle.ACTIVE) {
-                    changing.remove(id);
+                if (now != null && bundle.getState() == Bundle.ACTIVE) {
+                    renamed.follow(bundle, now.awaited, now.oldKeys);
+                    if (now.awaited.isEmpty()) {
+                        changing.remove(id);
+                    }
                 }
             }
-            case BundleEvent.UNINSTALLED -> changing.remove(id);
+            case BundleEvent.UNINSTALLED -> {
+                changing.remove(id);
+                renamed.forget(id);
+            }
             default -> {
                 return;
             }
@@ -160,8 +177,9 @@ final class Handover implements AllServiceListener {
             if (unregistering) {
                 registered.remove(reference);
                 if (awaited) {
-                    changing.computeIfAbsent(id, any -> new Changing()).awaited
-                            .putIfAbsent(ServiceSlot.keyOf(reference), ServiceSlot.awaited(reference, bundle));
+                    Changing now = changing.computeIfAbsent(id, any -> new Changing());
+                    now.awaited.putIfAbsent(ServiceSlot.keyOf(reference), ServiceSlot.awaited(reference, bundle));
+                    now.oldKeys.add(ServiceSlot.keyOf(reference));
                 }
             } else if (event.getType() == ServiceEvent.REGISTERED) {
                 registered.add(reference, bundle);
@@ -176,6 +194,11 @@ final class Handover implements AllServiceListener {
             events++;
             notifyAll();
         }
+    }
+
+    /** The key a call made with {@code key} goes to now: the new name of a service renamed in the plugin's update. */
+    String follow(Bundle plugin, String key) {
+        return renamed.follow(plugin, key);
     }
 
     /** An update or refresh stops a plugin without clearing its persistent start; a plain stop or uninstall clears it. */
@@ -226,7 +249,8 @@ final class Handover implements AllServiceListener {
                         return null;
                     }
                     if (plugin.getState() == Bundle.ACTIVE && !now.awaited.containsKey(service.key())) {
-                        return Registrations.live(plugin, service.key()); // again, or (null) not offered any more
+                        // again (perhaps under its new name), or (null) not offered any more
+                        return Registrations.live(plugin, follow(plugin, service.key()));
                     }
                     long left = untilNanos - System.nanoTime();
                     if (left <= 0) {

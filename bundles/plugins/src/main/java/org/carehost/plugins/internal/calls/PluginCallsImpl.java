@@ -216,7 +216,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
                     throw beingStopped(name, what);
                 }
                 reference = slot.reference != null && slot.reference.getBundle() != null ? slot.reference
-                        : Registrations.live(plugin, slot.key());
+                        : Registrations.live(plugin, handover.follow(plugin, slot.key()));
             }
             S object = reference == null ? null : handover.object(reference);
             if (object == null) {

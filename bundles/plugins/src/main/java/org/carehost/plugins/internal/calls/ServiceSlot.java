@@ -58,6 +58,16 @@ final class ServiceSlot<S> implements PluginService<S> {
     }
 
     /** Whether the registration (or the remembered one) is offered under {@code type}. */
+    /** The registration's object classes, sorted, as one text: what a renamed service must offer to be followed. */
+    String classes() {
+        return classesOf(reference != null ? reference.getProperty(Constants.OBJECTCLASS) : kept.get(Constants.OBJECTCLASS));
+    }
+
+    static String classesOf(Object objectClass) {
+        return objectClass instanceof String[] names ? String.join(",", new java.util.TreeSet<>(Arrays.asList(names)))
+                : String.valueOf(objectClass);
+    }
+
     boolean offers(String type) {
         Object classes = reference != null ? reference.getProperty(Constants.OBJECTCLASS)
                 : kept.get(Constants.OBJECTCLASS);

@@ -38,7 +38,8 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 /**
  * Calls to a plugin's service across its update, on a framework of fakes driven by the events a real one posts: a call
  * during an update's stop is held and runs on the new version's service; a plain stop and an uninstall give a clear
- * refusal; the bound on held calls and the deadline give clear refusals naming the plugin and what to do.
+ * refusal; the bound on held calls and the deadline give clear refusals naming the plugin and what to do; a service
+ * whose component was renamed is followed when that is certain, and not guessed when it is not.
  */
 class HandoverTest {
 
@@ -213,6 +214,48 @@ class HandoverTest {
         PluginCallException other = refusal(second);
         assertTrue(other.getMessage().contains("no longer offers"), "the others hear of it at once: " + other);
         assertTrue(!calls.handover().changing(plugin.bundle));
+    }
+
+    @Test
+    void aServiceWhoseComponentWasRenamedIsFollowedToTheNewVersion() throws Exception {
+        FakePlugin plugin = new FakePlugin(26, "org.example.renamed");
+        FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
+        PluginService<Supplier> before = only(calls.services(Supplier.class));
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        unregister(v1);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        CompletableFuture<Object> held = call(only(calls.services(Supplier.class)));
+        await(() -> calls.handover().held(plugin.bundle) == 1);
+
+        plugin.state = Bundle.STARTING;
+        register(plugin, "org.example.CheckRenamed", () -> "v2, renamed");
+        assertTrue(!held.isDone(), "not decided before the new version is active");
+        plugin.state = Bundle.ACTIVE;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle));
+        assertEquals("v2, renamed", held.get(10, TimeUnit.SECONDS));
+        assertEquals("v2, renamed", calls.call(before, "workflow", "get", Supplier::get), "the old name follows too");
+        assertTrue(!calls.handover().changing(plugin.bundle));
+        assertEquals("org.example.CheckRenamed", only(calls.services(Supplier.class)).key());
+    }
+
+    @Test
+    void aRenameThatCannotBeToldIsNotGuessed() throws Exception {
+        FakePlugin plugin = new FakePlugin(27, "org.example.twonew");
+        FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        unregister(v1);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        CompletableFuture<Object> held = call(only(calls.services(Supplier.class)), "notifier");
+        await(() -> calls.handover().held(plugin.bundle) == 1);
+        register(plugin, "org.example.CheckA", () -> "A");
+        register(plugin, "org.example.CheckB", () -> "B"); // two new services of its classes: which one is it?
+        plugin.state = Bundle.ACTIVE;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle));
+        PluginCallException refused = refusal(held);
+        assertTrue(refused.getMessage().contains("its new version did not offer org.example.Check within the notifier "
+                + "deadline"), refused.getMessage());
     }
 
     private CompletableFuture<Object> call(PluginService<Supplier> service) {

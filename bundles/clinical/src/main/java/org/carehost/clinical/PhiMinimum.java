@@ -1,0 +1,29 @@
+package org.carehost.clinical;
+
+import org.carehost.sdk.context.Purpose;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Minimum necessary by purpose of use for what leaves the host by other paths than reads, such as a notification's
+ * text: the same rules a read follows (the clinical bundle's care rules), applied to a patient's values where they
+ * appear in text. Container bundles only.
+ *
+ * @since 1.2
+ */
+@ProviderType
+public interface PhiMinimum {
+
+    /** What a withheld value is replaced by. */
+    String WITHHELD = "[withheld]";
+
+    /**
+     * {@code text} with every value of the patient's record that a read for {@code purpose} would not show replaced by
+     * {@link #WITHHELD} (operations: phones, e-mail and postal addresses; research: also names and identifiers), and,
+     * for research, the patient's id by its pseudonym in the tenant. A value is matched whole, ignoring case. Text
+     * about a patient the tenant does not have is returned unchanged, as is null.
+     */
+    String minimise(String tenant, Purpose purpose, String patientId, String text);
+
+    /** The patient's id as a read for {@code purpose} shows it: the id, or for research its pseudonym in the tenant. */
+    String reference(String tenant, Purpose purpose, String patientId);
+}
