@@ -23,6 +23,7 @@ import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
 import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.context.Purpose;
+import org.carehost.store.Store;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -65,6 +66,9 @@ public class SchedulerIT {
 
     @Inject
     CommandProcessor shell;
+
+    @Inject
+    Store store;
 
     private TestClock clock;
 
@@ -164,5 +168,20 @@ public class SchedulerIT {
         assertEquals("CANCELLED", job(id).state());
         assertFalse(Shell.run(shell, "schedule:list").contains(id));
         assertTrue(work(tenant, "cron|61 * * * *").contains("minute '61'"));
+    }
+
+    @Test
+    public void aJobWhosePayloadDoesNotOpenOnThisNodeIsLeftAndTheOthersStillRun() throws Exception {
+        Instant at = clock.instant().plusSeconds(7200);
+        String unopened = work(CareContext.DEFAULT_TENANT, "once|" + at.minusSeconds(60) + "|{\"n\":1}");
+        String other = work(CareContext.DEFAULT_TENANT, "once|" + at + "|{\"n\":2}");
+        // the first job's payload becomes the second's: sealed for another job, it does not open as this one's
+        Sql.execute(store, "UPDATE scheduled_work SET payload = (SELECT payload FROM scheduled_work WHERE id = '"
+                + other + "') WHERE id = '" + unopened + "'");
+        clock.set(at);
+        awaitRun(other, "job=" + other);
+        assertEquals("SCHEDULED", job(unopened).state());
+        assertTrue(Shell.run(shell, "schedule:list").contains(unopened));
+        assertFalse(runs().contains("job=" + unopened));
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.carehost.crypto.CipherException;
 import org.carehost.crypto.PhiCipher;
 import org.carehost.scheduler.Job;
 import org.carehost.store.Statements;
@@ -38,7 +39,14 @@ final class Jobs {
     }
 
     /** A job row with its (opened) payload and version. */
-    record Row(Job job, String payload, long version) {
+    /**
+     * A job as this node reads it. {@code unopened} says why its sealed payload does not open here (a key this node
+     * does not hold, or a changed value); the payload is then null, and the node neither runs nor claims the job.
+     */
+    record Row(Job job, String payload, long version, String unopened) {
+        boolean opens() {
+            return unopened == null;
+        }
     }
 
     void insert(Job job, String payload, Instant now) {
@@ -150,12 +158,24 @@ final class Jobs {
                     Job job = new Job(id, row.getString(2), row.getString(3), row.getString(4), row.getString(5),
                             row.getString(6), row.getObject(7, OffsetDateTime.class).toInstant(), row.getString(8),
                             row.getInt(9), row.getString(10));
-                    rows.add(new Row(job, sealed == null ? null : cipher.open(sealed, aad(id)), row.getLong(11)));
+                    rows.add(opened(job, sealed, row.getLong(11)));
                 }
             }
             return rows;
         } catch (SQLException e) {
             throw failure("read scheduled jobs", e);
+        }
+    }
+
+    /** One row that does not open must not stop this node reading, and so running, every other row. */
+    private Row opened(Job job, String sealed, long version) {
+        if (sealed == null) {
+            return new Row(job, null, version, null);
+        }
+        try {
+            return new Row(job, cipher.open(sealed, aad(job.id())), version, null);
+        } catch (CipherException e) {
+            return new Row(job, null, version, e.getMessage());
         }
     }
 

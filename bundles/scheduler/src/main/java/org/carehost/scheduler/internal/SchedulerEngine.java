@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,8 @@ public final class SchedulerEngine implements SchedulerAdmin {
     private final AuditLog audit;
     private final EventAdmin events;
     private final Logger log;
+    /** Jobs already reported as not opening here, so that each is logged once (bounded). */
+    private final Set<String> unopened = ConcurrentHashMap.newKeySet();
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "carehost-scheduler"));
@@ -116,6 +119,18 @@ public final class SchedulerEngine implements SchedulerAdmin {
 
     private void run(Jobs.Row row, Instant now) {
         Job job = row.job();
+        if (!row.opens()) {
+            // nodes sharing a database share the data keys (README); a node without them leaves the job to one with
+            if (unopened.size() > 10_000) {
+                unopened.clear();
+            }
+            if (unopened.add(job.id())) {
+                log.warn("Scheduler: job {} of {} is left to other nodes: its payload does not open on this node ({}). "
+                        + "Nodes sharing a database need the same etc/security/keys/data-keys.", job.id(),
+                        job.plugin(), row.unopened());
+            }
+            return;
+        }
         PluginService<ScheduledTask> reference = task(job);
         if (reference == null) {
             if (jobs.claim(row, node, now.plus(Duration.ofMinutes(1)))) {

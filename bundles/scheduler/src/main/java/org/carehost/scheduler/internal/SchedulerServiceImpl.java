@@ -101,6 +101,7 @@ public final class SchedulerServiceImpl implements Scheduler {
             List<ScheduledJob> mine = new ArrayList<>();
             for (Jobs.Row row : engine.jobs().pending(plugin, context.tenant())) {
                 Job job = row.job();
+                // a job whose payload does not open on this node is listed with none (Jobs.Row)
                 mine.add(new ScheduledJob(job.id(), job.task(), job.tenant(), job.cron(), job.due(), row.payload()));
             }
             return mine;
