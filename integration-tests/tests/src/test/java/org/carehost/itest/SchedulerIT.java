@@ -8,6 +8,8 @@ import java.io.File;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -171,17 +173,30 @@ public class SchedulerIT {
     }
 
     @Test
-    public void aJobWhosePayloadDoesNotOpenOnThisNodeIsLeftAndTheOthersStillRun() throws Exception {
+    public void jobsWhosePayloadDoesNotOpenOnThisNodeAreLeftAndTheOthersStillRun() throws Exception {
         Instant at = clock.instant().plusSeconds(7200);
-        String unopened = work(CareContext.DEFAULT_TENANT, "once|" + at.minusSeconds(60) + "|{\"n\":1}");
-        String other = work(CareContext.DEFAULT_TENANT, "once|" + at + "|{\"n\":2}");
-        // the first job's payload becomes the second's: sealed for another job, it does not open as this one's
+        List<String> unopened = new ArrayList<>();
+        for (int i = 0; i < 25; i++) { // more than one page of due jobs (20)
+            unopened.add(work(CareContext.DEFAULT_TENANT, "once|" + at.minusSeconds(60 + i) + "|{\"n\":" + i + "}"));
+        }
+        String other = work(CareContext.DEFAULT_TENANT, "once|" + at + "|{\"n\":\"other\"}");
+        // their payload becomes the last job's: sealed for another job, it does not open as theirs
         Sql.execute(store, "UPDATE scheduled_work SET payload = (SELECT payload FROM scheduled_work WHERE id = '"
-                + other + "') WHERE id = '" + unopened + "'");
+                + other + "') WHERE id IN ('" + String.join("', '", unopened) + "')");
         clock.set(at);
         awaitRun(other, "job=" + other);
-        assertEquals("SCHEDULED", job(unopened).state());
-        assertTrue(Shell.run(shell, "schedule:list").contains(unopened));
-        assertFalse(runs().contains("job=" + unopened));
+        String list = Shell.run(shell, "schedule:list");
+        for (String id : unopened) {
+            assertEquals("SCHEDULED", job(id).state());
+            assertTrue(list.contains(id));
+            assertFalse(runs().contains("job=" + id));
+        }
+        Await.until("each is audited once as not opening", 10_000, () -> {
+            long reported = audit.query(AuditQuery.latest(200)).items().stream()
+                    .filter(record -> unopened.contains(record.resourceId())
+                            && "ScheduledTask.run".equals(record.operation()))
+                    .count();
+            return reported == unopened.size();
+        });
     }
 }

@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.Collections;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -69,10 +71,18 @@ final class Jobs {
         }
     }
 
-    /** Jobs due at {@code now}: scheduled ones whose time has come, and running ones whose claim expired. */
-    List<Row> due(Instant now, int limit) {
-        return select("SELECT " + COLUMNS + " FROM scheduled_work WHERE (state = 'SCHEDULED' AND due_at <= ?) "
-                + "OR (state = 'RUNNING' AND claim_until < ?) ORDER BY due_at LIMIT " + limit, utc(now), utc(now));
+    /**
+     * Jobs due at {@code now}: scheduled ones whose time has come, and running ones whose claim expired; without the
+     * jobs in {@code passOver} (ones whose payload does not open on this node), so that they cannot fill every page.
+     */
+    List<Row> due(Instant now, int limit, Collection<String> passOver) {
+        List<Object> parameters = new ArrayList<>(List.of(utc(now), utc(now)));
+        parameters.addAll(passOver);
+        String except = passOver.isEmpty() ? ""
+                : " AND id NOT IN (" + String.join(", ", Collections.nCopies(passOver.size(), "?")) + ")";
+        return select("SELECT " + COLUMNS + " FROM scheduled_work WHERE ((state = 'SCHEDULED' AND due_at <= ?) "
+                + "OR (state = 'RUNNING' AND claim_until < ?))" + except + " ORDER BY due_at LIMIT " + limit,
+                parameters.toArray());
     }
 
     /** True when this node now holds the job until {@code until}; false when another node (or a cancel) got it. */

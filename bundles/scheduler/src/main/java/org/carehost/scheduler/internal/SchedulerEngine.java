@@ -66,8 +66,11 @@ public final class SchedulerEngine implements SchedulerAdmin {
     private final AuditLog audit;
     private final EventAdmin events;
     private final Logger log;
-    /** Jobs already reported as not opening here, so that each is logged once (bounded). */
+    /** How many jobs whose payload does not open here this node passes over (and names in its query) at most. */
+    static final int PASS_OVER = 500;
+    /** Jobs whose payload does not open here: passed over by this node's polls, each reported once. */
     private final Set<String> unopened = ConcurrentHashMap.newKeySet();
+    private boolean overflowReported; // the polling thread's only
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "carehost-scheduler"));
@@ -109,7 +112,7 @@ public final class SchedulerEngine implements SchedulerAdmin {
     private void poll() {
         try {
             Instant now = now();
-            for (Jobs.Row row : jobs.due(now, 20)) {
+            for (Jobs.Row row : jobs.due(now, 20, unopened)) {
                 run(row, now);
             }
         } catch (RuntimeException e) {
@@ -120,15 +123,7 @@ public final class SchedulerEngine implements SchedulerAdmin {
     private void run(Jobs.Row row, Instant now) {
         Job job = row.job();
         if (!row.opens()) {
-            // nodes sharing a database share the data keys (README); a node without them leaves the job to one with
-            if (unopened.size() > 10_000) {
-                unopened.clear();
-            }
-            if (unopened.add(job.id())) {
-                log.warn("Scheduler: job {} of {} is left to other nodes: its payload does not open on this node ({}). "
-                        + "Nodes sharing a database need the same etc/security/keys/data-keys.", job.id(),
-                        job.plugin(), row.unopened());
-            }
+            passOver(row);
             return;
         }
         PluginService<ScheduledTask> reference = task(job);
@@ -176,6 +171,32 @@ public final class SchedulerEngine implements SchedulerAdmin {
                 job.purpose(), job.tenant(), null, null, null, AuditAction.EXECUTE, "ScheduledTask.run", "ScheduledJob",
                 job.id(), null, job.task() + (job.cron() == null ? "" : " cron " + job.cron()),
                 error == null ? AuditOutcome.SUCCESS : AuditOutcome.ERROR, error));
+    }
+
+    /**
+     * A job whose payload does not open here (a key this node lacks, or a changed value) is left to nodes that hold
+     * the key: nodes sharing a database share the data keys (README). This node passes over it from now on, so that
+     * such jobs cannot fill every page of due jobs, and reports it once, in the log and as an audit record (a value
+     * that does not authenticate may have been tampered with). Past {@link #PASS_OVER} such jobs the node stops
+     * adding them, and says so: their pages may then hold up the jobs due after them.
+     */
+    private void passOver(Jobs.Row row) {
+        Job job = row.job();
+        if (unopened.size() >= PASS_OVER) {
+            if (!overflowReported) {
+                overflowReported = true;
+                log.error("Scheduler: more than {} jobs do not open on this node; later ones may hold up the jobs "
+                        + "due after them. Give this node the database's data keys (etc/security/keys).", PASS_OVER);
+            }
+            return;
+        }
+        unopened.add(job.id());
+        log.warn("Scheduler: job {} of {} is left to other nodes: its payload does not open on this node ({}). "
+                + "Nodes sharing a database need the same etc/security/keys/data-keys.", job.id(), job.plugin(),
+                row.unopened());
+        audit.append(new AuditEvent(job.plugin(), null, null, job.purpose(), job.tenant(), null, null, null,
+                AuditAction.EXECUTE, "ScheduledTask.run", "ScheduledJob", job.id(), null,
+                "payload does not open on this node", AuditOutcome.ERROR, row.unopened()));
     }
 
     /**
