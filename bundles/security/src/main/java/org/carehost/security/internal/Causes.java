@@ -24,7 +24,8 @@ import org.osgi.framework.BundleReference;
  * <li>a stack with no such frame (a thread running only JDK code) belongs to the plugin that started the thread,
  * if one did, else to the container.</li>
  * </ul>
- * Classes defined by a class loader a plugin created count as that plugin's.
+ * Classes defined by a class loader a plugin created count as that plugin's. While a container bundle acts for a
+ * plugin ({@link Deputies}), its own frames are passed over and its {@code actFor} frame makes that plugin the cause.
  */
 final class Causes {
 
@@ -44,9 +45,15 @@ final class Causes {
     private final WeakIdentityMap<Bundle> threads = new WeakIdentityMap<>();
     private final WeakIdentityMap<Bundle> loaders = new WeakIdentityMap<>();
     private final TaskOrigins tasks = new TaskOrigins();
+    private final Deputies deputies;
 
     Causes(PluginScope scope) {
+        this(scope, null);
+    }
+
+    Causes(PluginScope scope, Deputies deputies) {
         this.scope = scope;
+        this.deputies = deputies;
     }
 
     /** The plugin that causes the current call, or null for the container. */
@@ -75,9 +82,16 @@ final class Causes {
             it.next(); // the hooked method itself, which may be a container bundle's (the shell's streams)
             index++;
         }
+        Deputies.Acting acting = deputies == null ? null : deputies.here();
         while (it.hasNext()) {
             StackWalker.StackFrame frame = it.next();
             int depth = total - index++;
+            if (acting != null && actsFor(frame, acting)) {
+                if (Deputies.isMark(frame)) {
+                    return acting.plugin();
+                }
+                continue; // the deputy bundle's own code, working for the plugin
+            }
             Object origin = originOf(frame.getDeclaringClass(), throughFramework);
             if (origin == CONTAINER) {
                 return null;
@@ -93,6 +107,15 @@ final class Causes {
             }
         }
         return threads.get(Thread.currentThread());
+    }
+
+    /** Whether a frame is the deputy's: its {@code actFor} mark, or its bundle's own code. */
+    private boolean actsFor(StackWalker.StackFrame frame, Deputies.Acting acting) {
+        if (Deputies.isMark(frame)) {
+            return true;
+        }
+        Object definer = definers.get(frame.getDeclaringClass());
+        return definer instanceof Bundle && ((Bundle) definer).getBundleId() == acting.deputy();
     }
 
     /** A task for a JDK executor is being made (the agent's hook in its constructor): a plugin's is recorded. */
