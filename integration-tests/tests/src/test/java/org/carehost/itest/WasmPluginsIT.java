@@ -326,7 +326,9 @@ public class WasmPluginsIT {
             // deadline (delivered when the request returns): the connection is asserted, the call's outcome not
             serve(allowed, fetch(allowed.getLocalPort())).get(30, TimeUnit.SECONDS);
             String output = serve(allowed, fetch(allowed.getLocalPort())).get(30, TimeUnit.SECONDS);
-            assertTrue(output, output.lines().anyMatch("hello, wasm"::equals));
+            if (output.lines().noneMatch("hello, wasm"::equals)) {
+                fail(output + "\n" + httpClientState(name));
+            }
 
             int otherPort = other.getLocalPort();
             String refused = failingCall("http", "fetch", "{\"url\":\"http://127.0.0.1:" + otherPort + "/\"}");
@@ -339,6 +341,22 @@ public class WasmPluginsIT {
             security.revoke(name, List.of(Permission.USE_NETWORK)); // reloads the policy: the plugin keeps no network
         }
         containerUnaffected();
+    }
+
+    /** For a failure's message: the plugin's refusals, and where the JDK HTTP client's threads are. */
+    private String httpClientState(String plugin) {
+        StringBuilder state = new StringBuilder("refusals: ");
+        security.denials(50).stream().filter(d -> d.plugin().equals(plugin)).forEach(d -> state.append(d.reason())
+                .append("; "));
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("HttpClient") || thread.getName().startsWith("carehost-wasm-http")) {
+                state.append("\n").append(thread.getName()).append(' ').append(thread.getState());
+                for (int i = 0; i < Math.min(stack.length, 12); i++) {
+                    state.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        return state.toString();
     }
 
     /** The http plugin's "fetch" of http://127.0.0.1:port/hello, called on another thread. */
@@ -361,8 +379,11 @@ public class WasmPluginsIT {
             assertTrue(request, request.startsWith("GET /hello HTTP/1.1"));
             arrived.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: close\r\n\r\n"
                     + "hello, wasm").getBytes(StandardCharsets.US_ASCII));
+            arrived.getOutputStream().flush();
+            // closed once the call is over (the client reads the whole answer before it sees the end of the stream)
+            return java.util.concurrent.CompletableFuture.completedFuture(fetched.handle((output, e) -> e == null
+                    ? output : String.valueOf(e)).get(30, TimeUnit.SECONDS));
         }
-        return fetched.handle((output, e) -> e == null ? output : String.valueOf(e));
     }
 
     /** The next connection to the listener, failing at once with the call's error if the call ended without one. */
