@@ -371,7 +371,7 @@ public class WasmPluginsIT {
     }
 
     /** Answers the fetch's request on the listener ("hello, wasm"), after checking it is the fetch's; its call. */
-    private static java.util.concurrent.CompletableFuture<String> serve(java.net.ServerSocket listener,
+    private java.util.concurrent.CompletableFuture<String> serve(java.net.ServerSocket listener,
             java.util.concurrent.CompletableFuture<String> fetched) throws Exception {
         try (java.net.Socket arrived = accept(listener, fetched)) {
             arrived.setSoTimeout(20_000);
@@ -381,8 +381,13 @@ public class WasmPluginsIT {
                     + "hello, wasm").getBytes(StandardCharsets.US_ASCII));
             arrived.getOutputStream().flush();
             // closed once the call is over (the client reads the whole answer before it sees the end of the stream)
-            return java.util.concurrent.CompletableFuture.completedFuture(fetched.handle((output, e) -> e == null
-                    ? output : String.valueOf(e)).get(30, TimeUnit.SECONDS));
+            try {
+                return java.util.concurrent.CompletableFuture.completedFuture(fetched.handle((output, e) -> e == null
+                        ? output : String.valueOf(e)).get(30, TimeUnit.SECONDS));
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("the call did not end within 30 s of its answer: "
+                        + httpClientState("org.carehost.fixture.wasm.http"));
+            }
         }
     }
 
