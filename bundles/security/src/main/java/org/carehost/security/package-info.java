@@ -1,7 +1,9 @@
 /**
  * The security manager as the container's own services use it: {@link org.carehost.security.PermissionGuard}
  * for the per-call check of the host services, {@link org.carehost.security.SecurityAdmin} for the shell and
- * the plugin manager, {@link org.carehost.security.PluginLimits} for the limits of the host's calls into plugins.
+ * the plugin manager, {@link org.carehost.security.PluginLimits} for the limits of the host's calls into plugins,
+ * {@link org.carehost.security.PluginDeputy} for a container bundle that runs a plugin's code (the WebAssembly
+ * runtime), so that the run-time checks decide its calls by the plugin's grants.
  * {@link org.carehost.security.ContainerBundles} is the one definition of which bundles are the container's and which
  * are plugins. Plugins never see this package.
  */

@@ -79,10 +79,14 @@ public class WasmPluginsIT {
         java.nio.file.Files.writeString(policy, "mode development\ndeadline plugin org.carehost.fixture.wasm.policyloop 250\n"
                 + "wasm-memory-pages plugin org.carehost.fixture.wasm.policygrow 3\n"
                 + "wasm-instances plugin org.carehost.fixture.wasm.policygrow 1\n"
-                + "wasm-memory-pages plugin org.carehost.fixture.wasm.policysmall 1\n");
+                + "wasm-memory-pages plugin org.carehost.fixture.wasm.policysmall 1\n"
+                + "grant plugin org.carehost.fixture.wasm.files use:files\n");
         return new Option[] {ContainerOptions.hostServices(deploy,
                 "jdbc:h2:mem:wasm-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"), ContainerOptions.wasm(),
-            CoreOptions.systemProperty("carehost.wasm.tools").value(WasmJars.tools().toString())};
+            CoreOptions.systemProperty("carehost.wasm.tools").value(WasmJars.tools().toString()),
+            // the test container logs at DEBUG by default, the JDK HTTP client's every step included (slowly, into the
+            // shell session running wasm:call)
+            CoreOptions.systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("INFO")};
     }
 
     private Bundle deploy(String name, String module, String attributes, String permissions) throws Exception {
@@ -296,6 +300,176 @@ public class WasmPluginsIT {
     public void wasiHasNoFolderToOpen() throws Exception {
         deploy("etc", "wasi-etc", "", null);
         assertEquals("EBADF: there is no preopened folder", "08", call("etc", "read_etc", ""));
+    }
+
+    /**
+     * Extism's HTTP function runs as done for the plugin: the run-time agent decides the connection by the plugin's
+     * own grant (use:network narrowed to one host:port), not as the container bundle that runs Chicory. The named
+     * port is reached; another is refused before any connection (its listener's first connection is the test's own),
+     * audited as DENIED in the plugin's name.
+     */
+    @Test
+    public void extismsHttpFunctionIsDecidedByThePluginsNetworkGrant() throws Exception {
+        String name = "org.carehost.fixture.wasm.http";
+        Path policy = java.nio.file.Paths.get(context.getProperty("carehost.security.policy"));
+        String before = java.nio.file.Files.readString(policy);
+        java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+        try (java.net.ServerSocket allowed = new java.net.ServerSocket(0, 50, loopback);
+                java.net.ServerSocket other = new java.net.ServerSocket(0, 50, loopback)) {
+            java.nio.file.Files.writeString(policy, before + "\ngrant plugin " + name + " use:network 127.0.0.1:"
+                    + allowed.getLocalPort() + "\n");
+            security.grant(name, List.of(Permission.USE_NETWORK)); // an edit reloads the policy before it returns
+            Bundle plugin = deploy("http", "http", "", "use:network");
+            Await.until("use:network granted", 10_000, () -> security.report(plugin).granted().contains("use:network"));
+
+            // the first request in this JVM loads the JDK client's classes, which on a loaded machine may outlast the
+            // deadline (delivered when the request returns): the connection is asserted, the call's outcome not
+            serve(allowed, fetch(allowed.getLocalPort())).get(30, TimeUnit.SECONDS);
+            String output = serve(allowed, fetch(allowed.getLocalPort())).get(30, TimeUnit.SECONDS);
+            if (output.lines().noneMatch("hello, wasm"::equals)) {
+                fail(output + "\n" + httpClientState(name));
+            }
+
+            int otherPort = other.getLocalPort();
+            String refused = failingCall("http", "fetch", "{\"url\":\"http://127.0.0.1:" + otherPort + "/\"}");
+            assertTrue(refused, refused.contains("was refused") && refused.contains("connect to 127.0.0.1:" + otherPort
+                    + ", which its grant does not name"));
+            awaitDenied(name, "connect to 127.0.0.1:" + otherPort);
+            assertFirstConnectionIsOurs(other);
+        } finally {
+            java.nio.file.Files.writeString(policy, before);
+            security.revoke(name, List.of(Permission.USE_NETWORK)); // reloads the policy: the plugin keeps no network
+        }
+        containerUnaffected();
+    }
+
+    /** For a failure's message: the plugin's refusals, and where the JDK HTTP client's threads are. */
+    private String httpClientState(String plugin) {
+        StringBuilder state = new StringBuilder("refusals: ");
+        security.denials(50).stream().filter(d -> d.plugin().equals(plugin)).forEach(d -> state.append(d.reason())
+                .append("; "));
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("HttpClient") || thread.getName().startsWith("carehost-wasm-http")) {
+                state.append("\n").append(thread.getName()).append(' ').append(thread.getState());
+                for (int i = 0; i < Math.min(stack.length, 12); i++) {
+                    state.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        return state.toString();
+    }
+
+    /** The http plugin's "fetch" of http://127.0.0.1:port/hello, called on another thread. */
+    private java.util.concurrent.CompletableFuture<String> fetch(int port) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return call("http", "fetch", "{\"url\":\"http://127.0.0.1:" + port + "/hello\",\"method\":\"GET\"}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Answers the fetch's request on the listener ("hello, wasm"), after checking it is the fetch's; its call. */
+    private java.util.concurrent.CompletableFuture<String> serve(java.net.ServerSocket listener,
+            java.util.concurrent.CompletableFuture<String> fetched) throws Exception {
+        try (java.net.Socket arrived = accept(listener, fetched)) {
+            arrived.setSoTimeout(20_000);
+            String request = headers(arrived);
+            assertTrue(request, request.startsWith("GET /hello HTTP/1.1"));
+            arrived.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: close\r\n\r\n"
+                    + "hello, wasm").getBytes(StandardCharsets.US_ASCII));
+            arrived.getOutputStream().flush();
+            // closed once the call is over (the client reads the whole answer before it sees the end of the stream)
+            try {
+                return java.util.concurrent.CompletableFuture.completedFuture(fetched.handle((output, e) -> e == null
+                        ? output : String.valueOf(e)).get(30, TimeUnit.SECONDS));
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("the call did not end within 30 s of its answer: "
+                        + httpClientState("org.carehost.fixture.wasm.http"));
+            }
+        }
+    }
+
+    /** The next connection to the listener, failing at once with the call's error if the call ended without one. */
+    private static java.net.Socket accept(java.net.ServerSocket listener,
+            java.util.concurrent.CompletableFuture<String> call) throws Exception {
+        listener.setSoTimeout(200);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return listener.accept();
+            } catch (java.net.SocketTimeoutException notYet) {
+                if (call.isDone()) {
+                    throw new AssertionError("the call ended without connecting: " + call.handle((out, e) ->
+                            e != null ? String.valueOf(e) : "output " + out).get());
+                }
+                if (System.nanoTime() > end) {
+                    throw new AssertionError("no connection within 30 s");
+                }
+            }
+        }
+    }
+
+    /** The request line and headers, up to the blank line. */
+    private static String headers(java.net.Socket socket) throws IOException {
+        StringBuilder text = new StringBuilder();
+        java.io.InputStream in = socket.getInputStream();
+        while (!text.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            text.append((char) b);
+        }
+        return text.toString();
+    }
+
+    private static void assertFirstConnectionIsOurs(java.net.ServerSocket listener) throws IOException {
+        byte[] marker = "the-test's-own".getBytes(StandardCharsets.US_ASCII);
+        try (java.net.Socket own = new java.net.Socket(listener.getInetAddress(), listener.getLocalPort())) {
+            own.getOutputStream().write(marker);
+            listener.setSoTimeout(10_000);
+            try (java.net.Socket first = listener.accept()) {
+                first.setSoTimeout(10_000);
+                assertEquals("the first connection the listener sees is the test's own",
+                        new String(marker, StandardCharsets.US_ASCII),
+                        new String(first.getInputStream().readNBytes(marker.length), StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    /**
+     * With use:files, WASI preopens the plugin's own folder (data/plugins/&lt;name&gt;/) and nothing else: a module
+     * writes and reads a file there; '..', an absolute path and a symbolic link out of the folder reach nothing. WASI
+     * runs as done for the plugin, so the agent checks each file too: the link is refused by it (EACCES to the module,
+     * audited as DENIED).
+     */
+    @Test
+    public void useFilesPreopensThePluginsOwnFolderAndNothingElse() throws Exception {
+        Bundle plugin = deploy("files", "files", "", "use:files");
+        Path own = java.nio.file.Paths.get(context.getProperty("carehost.plugins.data")).toAbsolutePath()
+                .resolve(plugin.getSymbolicName());
+        assertEquals("ok", call("files", "write", "note.txt"));
+        assertEquals("written by wasm", java.nio.file.Files.readString(own.resolve("note.txt")));
+        assertEquals("written by wasm", call("files", "read", "note.txt"));
+
+        java.nio.file.Files.writeString(own.resolveSibling("beside.txt"), "not the plugin's");
+        assertTrue(call("files", "read", "../beside.txt").startsWith("errno "));
+        assertTrue(call("files", "write", "../escaped.txt").startsWith("errno "));
+        assertTrue("nothing written beside its folder", !java.nio.file.Files.exists(own.resolveSibling("escaped.txt")));
+        assertTrue(call("files", "read", "/etc/passwd").startsWith("errno "));
+        assertTrue(call("files", "read", "sub/../../beside.txt").startsWith("errno "));
+
+        Path outside = Fixtures.workFolder("wasm-outside");
+        java.nio.file.Files.writeString(outside.resolve("secret.txt"), "outside");
+        java.nio.file.Files.deleteIfExists(own.resolve("link"));
+        java.nio.file.Files.createSymbolicLink(own.resolve("link"), outside);
+        assertEquals("the agent refused the file behind the link", "errno 02", call("files", "read", "link/secret.txt"));
+        assertEquals("errno 02", call("files", "write", "link/planted.txt"));
+        assertTrue("nothing written through the link", !java.nio.file.Files.exists(outside.resolve("planted.txt")));
+        awaitDenied(plugin.getSymbolicName(), "outside its folder");
+        containerUnaffected();
     }
 
     @Test

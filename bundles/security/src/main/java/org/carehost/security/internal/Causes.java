@@ -27,7 +27,8 @@ import org.osgi.framework.Bundle;
  * </ul>
  * Container classes that run what their caller hands them (CareContexts.carry's wrapper) are passed over like
  * library code, when their bundle names them in the {@value Origins#ACTS_FOR_CALLER} manifest header.
- * Classes defined by a class loader a plugin created count as that plugin's.
+ * Classes defined by a class loader a plugin created count as that plugin's. While a container bundle acts for a
+ * plugin ({@link Deputies}), its own frames are passed over and its {@code actFor} frame makes that plugin the cause.
  */
 final class Causes {
 
@@ -40,9 +41,15 @@ final class Causes {
     // by identity: a plugin's Thread or ClassLoader subclass may override hashCode and equals
     private final WeakIdentityMap<Bundle> threads = new WeakIdentityMap<>();
     private final TaskOrigins tasks = new TaskOrigins();
+    private final Deputies deputies;
 
     Causes(PluginScope scope) {
+        this(scope, null);
+    }
+
+    Causes(PluginScope scope, Deputies deputies) {
         this.origins = new Origins(scope);
+        this.deputies = deputies;
     }
 
     /** The plugin that causes the current call, or null for the container. */
@@ -74,9 +81,16 @@ final class Causes {
         // container frames passed over because they were entered for their caller: a plugin found further out is
         // the cause unless one of them is a class initialiser (a frame's method name is dear to get: asked only then)
         java.util.List<StackWalker.StackFrame> passedOver = null;
+        Deputies.Acting acting = deputies == null ? null : deputies.here();
         while (it.hasNext()) {
             StackWalker.StackFrame frame = it.next();
             int depth = total - index++;
+            if (acting != null && actsFor(frame, acting)) {
+                if (Deputies.isMark(frame)) {
+                    return acting.plugin();
+                }
+                continue; // the deputy bundle's own code, working for the plugin
+            }
             Object origin = origins.of(frame.getDeclaringClass(), throughFramework);
             if (origin == Origins.CONTAINER) {
                 // container code, on its own account, unless it was entered for its caller: then the walk goes on
@@ -127,6 +141,15 @@ final class Causes {
             }
         }
         return plugin;
+    }
+
+    /** Whether a frame is the deputy's: its {@code actFor} mark, or its bundle's own code. */
+    private boolean actsFor(StackWalker.StackFrame frame, Deputies.Acting acting) {
+        if (Deputies.isMark(frame)) {
+            return true;
+        }
+        Bundle definer = origins.bundleOf(frame.getDeclaringClass());
+        return definer != null && definer.getBundleId() == acting.deputy();
     }
 
     /** A task for a JDK executor is being made (the agent's hook in its constructor): a plugin's is recorded. */

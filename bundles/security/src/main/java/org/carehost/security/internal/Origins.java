@@ -84,6 +84,12 @@ final class Origins {
         return definer == FELIX && throughFramework ? null : CONTAINER;
     }
 
+    /** The bundle that defines the class (a plugin's or the container's), or null for any other class. */
+    Bundle bundleOf(Class<?> type) {
+        Object definer = definers.get(type);
+        return definer instanceof Bundle ? (Bundle) definer : null;
+    }
+
     private Object definerOf(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
         if (loader == null) {

@@ -21,11 +21,13 @@ final class RuntimeLayer {
     private final RuntimeEnforcement enforcement;
     private final BudgetWatch allocations;
     private final ConfiguredPaths configuredPaths;
+    private final Deputies deputies;
 
     RuntimeLayer(BundleContext context, SecuritySettings settings, PluginScope scope, GrantsCalculator grants, PolicyStore store,
             Inspector inspector, Quarantine quarantine, Denier denier, Alerts alerts, Logger logger) {
-        Causes causes = new Causes(scope);
         ContainerPaths paths = new ContainerPaths(context, settings);
+        this.deputies = new Deputies(scope, paths);
+        Causes causes = new Causes(scope, deputies);
         this.configuredPaths = new ConfiguredPaths(context, paths::configured, logger);
         RuntimeRules rules = new RuntimeRules(grants::grantsOf,
                 plugin -> store.policy().scopes(String.valueOf(plugin.getSymbolicName()), plugin.getVersion(),
@@ -63,6 +65,11 @@ final class RuntimeLayer {
         configuredPaths.open();
         enforcement.open();
         allocations.start();
+    }
+
+    /** The {@link org.carehost.security.PluginDeputy} service: a deputy for each container bundle that asks. */
+    Deputies deputies() {
+        return deputies;
     }
 
     /** Lockdown: every call a plugin causes is refused from now on. */

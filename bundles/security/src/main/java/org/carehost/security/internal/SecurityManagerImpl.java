@@ -129,6 +129,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 alerts, logger);
         runtime.open(); // before any plugin runs: plugins start at a higher start level
         hooks.add(context.registerService(PluginLimits.class, new PluginLimitsImpl(store, quarantine), null));
+        hooks.add(context.registerService(org.carehost.security.PluginDeputy.class, runtime.deputies(), null));
         store.announceMode();
         store.startWatching();
         worker.execute(reconciler::apply);

@@ -85,7 +85,7 @@ final class CarehostFunctions {
 
     ExtismHostFunction[] all() {
         List<ExtismHostFunction> all = new ArrayList<>();
-        all.add(function("patient_get", input -> FhirJson.write(patients().get(text(input)))));
+        all.add(bytes("patient_get", input -> FhirJson.writeBytes(patients().get(text(input)))));
         all.add(function("patient_search", input -> patientPage(patients().search(patientQuery(json(input))))));
         all.add(function("appointment_get", input -> FhirJson.write(appointments().get(text(input)))));
         all.add(function("appointment_search",
@@ -149,49 +149,57 @@ final class CarehostFunctions {
     }
 
     private ExtismHostFunction function(String name, Function<byte[], String> body) {
+        return bytes(name, input -> utf8(body.apply(input)));
+    }
+
+    /** A host function whose body answers bytes (FHIR JSON written straight to bytes), copied once into the module. */
+    private ExtismHostFunction bytes(String name, Function<byte[], byte[]> body) {
         return ExtismHostFunction.of(HostApi.MODULE, name, (plugin, args, results) -> {
             slot.enterHost();
             try {
-                String output = call(name, plugin, args.getLong(0), body);
-                results.setLong(0, output == null ? 0 : plugin.memory().writeBytes(
-                        output.getBytes(StandardCharsets.UTF_8)));
+                byte[] output = call(name, plugin, args.getLong(0), body);
+                results.setLong(0, output == null ? 0 : plugin.memory().writeBytes(output));
             } finally {
                 slot.leaveHost();
             }
         }, List.of(ExtismValType.I64), List.of(ExtismValType.I64));
     }
 
-    private String call(String name, CurrentPlugin plugin, long offset, Function<byte[], String> body) {
+    private static byte[] utf8(String text) {
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] call(String name, CurrentPlugin plugin, long offset, Function<byte[], byte[]> body) {
         byte[] input;
         if (offset == 0) {
             input = new byte[0];
         } else {
             long length = plugin.memory().length(offset);
             if (length > limits.maxInputBytes()) {
-                return error("too-large", name + " was given " + length + " bytes; at most " + limits.maxInputBytes()
-                        + " are accepted");
+                return utf8(error("too-large", name + " was given " + length + " bytes; at most "
+                        + limits.maxInputBytes() + " are accepted"));
             }
             input = plugin.memory().readBytes(offset);
         }
         try {
             return body.apply(input);
         } catch (PermissionDeniedException e) {
-            return error("denied", e.getMessage());
+            return utf8(error("denied", e.getMessage()));
         } catch (QuotaExceededException e) {
-            return error("quota", e.getMessage());
+            return utf8(error("quota", e.getMessage()));
         } catch (PluginDataQuotaException e) {
-            return error("quota", e.getMessage());
+            return utf8(error("quota", e.getMessage()));
         } catch (VersionConflictException e) {
-            return error("conflict", e.getMessage());
+            return utf8(error("conflict", e.getMessage()));
         } catch (ResourceNotFoundException e) {
-            return error("not-found", e.getMessage());
+            return utf8(error("not-found", e.getMessage()));
         } catch (ValidationException | IllegalArgumentException | java.time.DateTimeException e) {
-            return error("invalid", name + ": " + e.getMessage());
+            return utf8(error("invalid", name + ": " + e.getMessage()));
         } catch (ServiceMissing e) {
-            return error("denied", e.getMessage());
+            return utf8(error("denied", e.getMessage()));
         } catch (RuntimeException e) {
             log.warn("Host function {} failed: {}", name, e.toString());
-            return error("failed", name + " failed: " + e.getClass().getSimpleName());
+            return utf8(error("failed", name + " failed: " + e.getClass().getSimpleName()));
         }
     }
 

@@ -13,9 +13,10 @@ import com.dylibso.chicory.wasm.WasmModule;
 
 /**
  * Makes instances of one module with the Extism Chicory SDK: the module parsed once and shared
- * ({@link ParsedModuleLinker}), WASI with no preopened folder,
- * no sockets, no environment and no arguments (standard output and error go to the plugin's log), the memory cap,
- * the Extism config, Extism's HTTP function only for hosts named when the plugin holds {@code use:network}, and a
+ * ({@link ParsedModuleLinker}), WASI with no sockets, no environment and no arguments (standard output and error go
+ * to the plugin's log) and no preopened folder but the plugin's own with {@code use:files}, the memory cap, the
+ * Extism config, Extism's HTTP function only when the plugin holds {@code use:network} (both run as done for the
+ * plugin: {@link GuestReach}), and a
  * fresh set of {@code carehost} host functions for each instance (the SDK binds host functions to the instance they
  * are linked into, so instances never share them).
  */
@@ -29,6 +30,15 @@ final class InstanceFactory {
     private final String[] allowedHosts;
     private final PluginServices services;
     private final Logger log;
+    private final Outside outside;
+
+    /**
+     * What the instances reach outside on the plugin's behalf ({@link GuestReach}): Extism's HTTP function when
+     * {@code network}, the plugin's folder preopened in WASI when {@code files}; {@link #NOTHING} for neither.
+     */
+    record Outside(GuestReach reach, org.osgi.framework.Bundle plugin, boolean network, boolean files) {
+        static final Outside NOTHING = new Outside(null, null, false, false);
+    }
 
     /**
      * @param machines Chicory's compiled machines through the container's {@link CompiledModules}, or null to
@@ -37,6 +47,13 @@ final class InstanceFactory {
     InstanceFactory(WasmModule module, int initialPages, Limits limits,
             java.util.function.Function<com.dylibso.chicory.runtime.Instance, com.dylibso.chicory.runtime.Machine> machines,
             Map<String, String> config, String[] allowedHosts, PluginServices services, Logger log) {
+        this(module, initialPages, limits, machines, config, allowedHosts, services, log, Outside.NOTHING);
+    }
+
+    InstanceFactory(WasmModule module, int initialPages, Limits limits,
+            java.util.function.Function<com.dylibso.chicory.runtime.Instance, com.dylibso.chicory.runtime.Machine> machines,
+            Map<String, String> config, String[] allowedHosts, PluginServices services, Logger log, Outside outside) {
+        this.outside = outside;
         this.module = module;
         this.initialPages = initialPages;
         this.limits = limits;
@@ -49,23 +66,32 @@ final class InstanceFactory {
 
     WasmInstance create() {
         InstanceSlot slot = new InstanceSlot();
-        WasiOptions wasi = WasiOptions.builder()
+        WasiOptions.Builder wasiOptions = WasiOptions.builder()
                 .withStdout(LogStream.of(log, "stdout"), false)
                 .withStderr(LogStream.of(log, "stderr"), false)
-                .withStdin(java.io.InputStream.nullInputStream(), false)
-                .build();
+                .withStdin(java.io.InputStream.nullInputStream(), false);
+        if (outside.files()) {
+            wasiOptions.withDirectory(GuestReach.GUEST_ROOT, outside.reach().folder(outside.plugin()));
+        }
+        WasiOptions wasi = wasiOptions.build();
         Manifest.Options options = new Manifest.Options()
                 .withWasi(wasi)
                 .withMemoryLimits(initialPages, limits.memoryPages())
                 .withConfig(config)
                 .withAllowedHosts(allowedHosts);
+        if (outside.network()) {
+            options.withHttpConfig(outside.reach().http(outside.plugin(), slot, limits.deadlineMillis(),
+                    limits.maxOutputBytes()));
+        }
         if (machines != null) {
             // both: the SDK gives an instance the machine factory only in its ahead-of-time mode (without it, every
             // module is interpreted, the factory set or not)
             options.withAoT(true).withMachineFactory(machines);
         }
         Plugin plugin = ParsedModuleLinker.link(module, options,
-                new CarehostFunctions(services, slot, limits, log, config).all(), new ChicoryLog(log));
+                new CarehostFunctions(services, slot, limits, log, config).all(), new ChicoryLog(log),
+                outside.files() ? wasiFunctions -> outside.reach().asPlugin(outside.plugin(), wasiFunctions)
+                        : java.util.function.UnaryOperator.identity());
         return new WasmInstance(plugin, slot);
     }
 

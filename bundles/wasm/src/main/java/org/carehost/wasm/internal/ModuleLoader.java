@@ -28,8 +28,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Reads one module a bundle carries, decides whether it may run (its imports, its starting memory) and prepares it:
  * limits from the container's settings narrowed by the header's attributes, the Extism config from the JSON file
- * beside the module ({@code plugin.json}'s {@code "config"} object, if the bundle carries one), and the hosts
- * Extism's HTTP function may reach ({@code allowed-hosts}, only with {@code use:network}).
+ * beside the module ({@code plugin.json}'s {@code "config"} object, if the bundle carries one), and what it reaches
+ * outside: Extism's HTTP function with {@code use:network} (the grant's hosts, narrowed further by
+ * {@code allowed-hosts} if given), the plugin's folder in WASI with {@code use:files}.
  */
 final class ModuleLoader {
 
@@ -59,7 +60,7 @@ final class ModuleLoader {
      *        when the plugin next starts), its deadline at each call
      */
     WasmPlugin load(Bundle bundle, WasmDescriptor descriptor, Grants grants, PluginServices services, Logger log,
-            ScheduledExecutorService timers, WasmPlugin.Failures failures, PluginLimits policy) {
+            ScheduledExecutorService timers, WasmPlugin.Failures failures, PluginLimits policy, GuestReach reach) {
         byte[] bytes = entry(bundle, descriptor.path());
         if (bytes == null) {
             throw new IllegalArgumentException("Carehost-Wasm names " + descriptor.path() + ", which is not in the "
@@ -88,11 +89,18 @@ final class ModuleLoader {
             throw new Refused("start " + descriptor.path() + " with " + initialPages + " pages of memory, over its "
                     + "limit of " + limits.memoryPages() + " (" + source + ")");
         }
-        String[] hosts = grants.holds(Permission.USE_NETWORK) && descriptor.attribute("allowed-hosts") != null
-                ? descriptor.attribute("allowed-hosts").split("[ ,]+") : new String[0];
+        // the grant's scope (use:network host:port) is what the agent checks; allowed-hosts may only narrow it further
+        boolean network = grants.holds(Permission.USE_NETWORK);
+        String[] hosts = !network ? new String[0] : descriptor.attribute("allowed-hosts") != null
+                ? descriptor.attribute("allowed-hosts").split("[ ,]+") : new String[] {"*"};
+        if (network && ImportCheck.importsHttp(module)) {
+            reach.prepareHttp();
+        }
+        InstanceFactory.Outside outside = new InstanceFactory.Outside(reach, bundle, network,
+                grants.holds(Permission.USE_FILES));
         InstanceFactory factory = new InstanceFactory(module, Math.max(initialPages, 1), limits,
                 config.compile() ? compiled.machines() : null,
-                extismConfig(bundle, descriptor), hosts, services, log);
+                extismConfig(bundle, descriptor), hosts, services, log, outside);
         return new WasmPlugin(bundle, descriptor, limits, functionExports(module), factory, timers, failures,
                 () -> policy.pluginDeadline(bundle).map(java.time.Duration::toMillis).orElse(0L));
     }

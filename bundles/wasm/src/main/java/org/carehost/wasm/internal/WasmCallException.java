@@ -5,7 +5,7 @@ final class WasmCallException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    enum Kind { NO_PLUGIN, NO_FUNCTION, STOPPED, TOO_LARGE, BUSY, INSTANTIATION, DEADLINE, MEMORY, TRAP, PLUGIN_ERROR }
+    enum Kind { NO_PLUGIN, NO_FUNCTION, STOPPED, TOO_LARGE, BUSY, INSTANTIATION, DEADLINE, MEMORY, TRAP, PLUGIN_ERROR, DENIED }
 
     private final Kind kind;
 

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.carehost.security.PermissionGuard;
+import org.carehost.security.PluginDeputy;
 import org.carehost.security.PluginLimits;
 import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.Bundle;
@@ -54,6 +55,7 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
     private final WasmConfig config;
     private final ModuleLoader loader;
     private final CompiledModules compiled;
+    private final GuestReach reach;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "carehost-wasm-deadlines"));
     /**
@@ -80,8 +82,10 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
 
     @Activate
     public WasmExtender(BundleContext context, WasmConfig config, @Reference PermissionGuard guard,
-            @Reference SecurityAdmin security, @Reference PluginLimits limits, @Reference LoggerFactory loggers) {
+            @Reference SecurityAdmin security, @Reference PluginLimits limits, @Reference LoggerFactory loggers,
+            @Reference PluginDeputy deputy) {
         this.limits = limits;
+        this.reach = new GuestReach(deputy);
         this.context = context;
         this.guard = guard;
         this.security = security;
@@ -130,6 +134,7 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
         }
         timers.shutdownNow();
         warmer.shutdownNow();
+        reach.close();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -228,7 +233,7 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
             result.services = new PluginServices(bundle.getBundleContext());
             for (WasmDescriptor descriptor : WasmDescriptor.parse(header)) {
                 WasmPlugin plugin = loader.load(bundle, descriptor, guard.grantsOf(bundle), result.services, log,
-                        timers, security::quarantine, limits);
+                        timers, security::quarantine, limits, reach);
                 result.modules.add(plugin);
             }
         } catch (ModuleLoader.Refused e) {

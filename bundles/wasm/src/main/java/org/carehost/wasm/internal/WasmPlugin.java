@@ -224,7 +224,18 @@ final class WasmPlugin implements AutoCloseable {
         } catch (StackOverflowError e) {
             throw failed(new WasmCallException(WasmCallException.Kind.TRAP, name() + "." + function
                     + " trapped: call stack exhausted"));
+        } catch (org.extism.sdk.chicory.http.ExtismHttpException e) {
+            // Extism's HTTP function could not do what the module asked: the module's error, not a trap
+            throw new WasmCallException(WasmCallException.Kind.PLUGIN_ERROR, name() + "." + function + ": "
+                    + message(e));
         } catch (RuntimeException e) {
+            org.carehost.sdk.security.PermissionDeniedException denied = denial(e);
+            if (denied != null) {
+                // the run-time agent refused what the module asked for on the plugin's behalf (a connection, a
+                // file): refused, audited and counted by the security manager, not a failure of the module
+                throw new WasmCallException(WasmCallException.Kind.DENIED, name() + "." + function + " was refused: "
+                        + message(denied));
+            }
             throw failed(new WasmCallException(WasmCallException.Kind.TRAP, name() + "." + function + " failed: "
                     + message(e)));
         } finally {
@@ -267,6 +278,16 @@ final class WasmPlugin implements AutoCloseable {
                     + ")");
         }
         return e;
+    }
+
+    /** The run-time agent's refusal this failure carries, if any (Chicory or the JDK may wrap it). */
+    private static org.carehost.sdk.security.PermissionDeniedException denial(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof org.carehost.sdk.security.PermissionDeniedException) {
+                return (org.carehost.sdk.security.PermissionDeniedException) cause;
+            }
+        }
+        return null;
     }
 
     private static String message(Throwable e) {

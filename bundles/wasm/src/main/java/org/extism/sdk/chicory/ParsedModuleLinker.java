@@ -32,17 +32,19 @@ public final class ParsedModuleLinker {
      *
      * @param options the manifest's options (machine factory, memory limits, WASI, config, allowed hosts)
      * @param functions host functions, bound to the returned plugin (so never shared between instances)
+     * @param wasi what to make of WASI's functions before they are linked (Carehost runs them as done for the plugin
+     *        when it has a folder)
      */
     public static Plugin link(WasmModule module, Manifest.Options options, ExtismHostFunction[] functions,
-            Logger logger) {
+            Logger logger, java.util.function.UnaryOperator<HostFunction[]> wasi) {
         DependencyGraph graph = new DependencyGraph(logger);
         graph.setOptions(options);
         HostEnv env = new HostEnv(new Kernel(options.machineFactory), options.config, options.allowedHosts,
                 options.enableHttpResponseHeaders, options.httpConfig, logger);
         graph.registerFunctions(env.toHostFunctions());
         if (options.wasiOptions != null) {
-            graph.registerFunctions(WasiPreview1.builder().withLogger(logger).withOptions(options.wasiOptions).build()
-                    .toHostFunctions());
+            graph.registerFunctions(wasi.apply(WasiPreview1.builder().withLogger(logger)
+                    .withOptions(options.wasiOptions).build().toHostFunctions()));
         }
         graph.registerFunctions(Arrays.stream(functions).map(ExtismHostFunction::asHostFunction)
                 .toArray(HostFunction[]::new));

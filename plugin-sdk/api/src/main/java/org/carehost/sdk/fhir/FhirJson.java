@@ -19,6 +19,7 @@ import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,63 +41,119 @@ public final class FhirJson {
     }
 
     public static String write(Patient patient) {
-        ObjectNode json = MAPPER.createObjectNode();
-        json.put("resourceType", "Patient");
-        meta(json, patient.id(), patient.versionId(), patient.lastUpdated());
-        if (!patient.identifiers().isEmpty()) {
-            ArrayNode identifiers = json.putArray("identifier");
-            for (Identifier identifier : patient.identifiers()) {
-                ObjectNode node = identifiers.addObject();
-                if (identifier.type() != null) {
-                    node.putObject("type").putArray("coding").addObject().put("system", MR_SYSTEM)
-                            .put("code", identifier.type());
+        return new String(writeBytes(patient), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The FHIR JSON of {@link #write(Patient)} as UTF-8 bytes, written straight from the model: no JSON tree and no
+     * {@code String} in between (the WebAssembly host functions hand these bytes to a module as they are).
+     *
+     * @since 1.1
+     */
+    public static byte[] writeBytes(Patient patient) {
+        com.fasterxml.jackson.core.util.ByteArrayBuilder bytes = new com.fasterxml.jackson.core.util.ByteArrayBuilder(
+                512);
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("resourceType", "Patient");
+            meta(json, patient.id(), patient.versionId(), patient.lastUpdated());
+            if (!patient.identifiers().isEmpty()) {
+                json.writeArrayFieldStart("identifier");
+                for (Identifier identifier : patient.identifiers()) {
+                    json.writeStartObject();
+                    if (identifier.type() != null) {
+                        json.writeObjectFieldStart("type");
+                        json.writeArrayFieldStart("coding");
+                        json.writeStartObject();
+                        json.writeStringField("system", MR_SYSTEM);
+                        json.writeStringField("code", identifier.type());
+                        json.writeEndObject();
+                        json.writeEndArray();
+                        json.writeEndObject();
+                    }
+                    fieldIfSet(json, "system", identifier.system());
+                    fieldIfSet(json, "value", identifier.value());
+                    json.writeEndObject();
                 }
-                putIfSet(node, "system", identifier.system());
-                putIfSet(node, "value", identifier.value());
+                json.writeEndArray();
             }
-        }
-        if (!patient.names().isEmpty()) {
-            ArrayNode names = json.putArray("name");
-            for (HumanName name : patient.names()) {
-                ObjectNode node = names.addObject();
-                putIfSet(node, "use", name.use());
-                putIfSet(node, "family", name.family());
-                if (!name.given().isEmpty()) {
-                    ArrayNode given = node.putArray("given");
-                    name.given().forEach(given::add);
+            if (!patient.names().isEmpty()) {
+                json.writeArrayFieldStart("name");
+                for (HumanName name : patient.names()) {
+                    json.writeStartObject();
+                    fieldIfSet(json, "use", name.use());
+                    fieldIfSet(json, "family", name.family());
+                    strings(json, "given", name.given());
+                    json.writeEndObject();
                 }
+                json.writeEndArray();
             }
-        }
-        if (!patient.telecom().isEmpty()) {
-            ArrayNode telecom = json.putArray("telecom");
-            for (ContactPoint contact : patient.telecom()) {
-                ObjectNode node = telecom.addObject();
-                putIfSet(node, "system", contact.system());
-                putIfSet(node, "value", contact.value());
-                putIfSet(node, "use", contact.use());
-            }
-        }
-        if (patient.gender() != null) {
-            json.put("gender", patient.gender().code());
-        }
-        if (patient.birthDate() != null) {
-            json.put("birthDate", patient.birthDate().toString());
-        }
-        if (!patient.addresses().isEmpty()) {
-            ArrayNode addresses = json.putArray("address");
-            for (Address address : patient.addresses()) {
-                ObjectNode node = addresses.addObject();
-                if (!address.line().isEmpty()) {
-                    ArrayNode line = node.putArray("line");
-                    address.line().forEach(line::add);
+            if (!patient.telecom().isEmpty()) {
+                json.writeArrayFieldStart("telecom");
+                for (ContactPoint contact : patient.telecom()) {
+                    json.writeStartObject();
+                    fieldIfSet(json, "system", contact.system());
+                    fieldIfSet(json, "value", contact.value());
+                    fieldIfSet(json, "use", contact.use());
+                    json.writeEndObject();
                 }
-                putIfSet(node, "city", address.city());
-                putIfSet(node, "state", address.state());
-                putIfSet(node, "postalCode", address.postalCode());
-                putIfSet(node, "country", address.country());
+                json.writeEndArray();
             }
+            if (patient.gender() != null) {
+                json.writeStringField("gender", patient.gender().code());
+            }
+            if (patient.birthDate() != null) {
+                json.writeStringField("birthDate", patient.birthDate().toString());
+            }
+            if (!patient.addresses().isEmpty()) {
+                json.writeArrayFieldStart("address");
+                for (Address address : patient.addresses()) {
+                    json.writeStartObject();
+                    strings(json, "line", address.line());
+                    fieldIfSet(json, "city", address.city());
+                    fieldIfSet(json, "state", address.state());
+                    fieldIfSet(json, "postalCode", address.postalCode());
+                    fieldIfSet(json, "country", address.country());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("writing to memory failed", e);
         }
-        return json.toString();
+        return bytes.toByteArray();
+    }
+
+    private static void meta(JsonGenerator json, String id, long versionId, Instant lastUpdated)
+            throws java.io.IOException {
+        fieldIfSet(json, "id", id);
+        if (versionId > 0 || lastUpdated != null) {
+            json.writeObjectFieldStart("meta");
+            if (versionId > 0) {
+                json.writeStringField("versionId", Long.toString(versionId));
+            }
+            if (lastUpdated != null) {
+                json.writeStringField("lastUpdated", lastUpdated.toString());
+            }
+            json.writeEndObject();
+        }
+    }
+
+    private static void fieldIfSet(JsonGenerator json, String field, String value) throws java.io.IOException {
+        if (value != null) {
+            json.writeStringField(field, value);
+        }
+    }
+
+    private static void strings(JsonGenerator json, String field, List<String> values) throws java.io.IOException {
+        if (!values.isEmpty()) {
+            json.writeArrayFieldStart(field);
+            for (String value : values) {
+                json.writeString(value);
+            }
+            json.writeEndArray();
+        }
     }
 
     public static Patient readPatient(String text) {

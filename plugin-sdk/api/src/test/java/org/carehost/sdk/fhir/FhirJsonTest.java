@@ -61,6 +61,16 @@ class FhirJsonTest {
         assertEquals("Marie", json.path("name").path(0).path("given").path(1).asText());
     }
 
+    /** writeBytes is valid UTF-8 JSON, characters outside ASCII and escapes included: it reads back to the patient. */
+    @Test
+    void aPatientsBytesAreItsTextInUtf8() throws Exception {
+        Patient patient = Patient.builder().id("p-ü").addName(HumanName.official("Åström", "Zoë", "\u6f22"))
+                .addAddress(new Address(List.of("Straße 1 \"quoted\" \\ back"), "Köln", null, null, "DE")).build();
+        byte[] bytes = FhirJson.writeBytes(patient);
+        assertEquals("Åström", JSON.readTree(bytes).path("name").path(0).path("family").asText());
+        assertEquals(patient, FhirJson.readPatient(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     @Test
     void aBarePatientHasNoEmptyElements() throws Exception {
         JsonNode json = JSON.readTree(FhirJson.write(Patient.builder().addName(HumanName.official("Doe")).build()));

@@ -1,0 +1,77 @@
+;; Files through WASI's preopened folder (fd 3, the plugin's own folder when it holds use:files). Each export takes a
+;; path (its input, relative to that folder): "write" creates or truncates the file and writes "written by wasm" into
+;; it, outputting "ok"; "read" outputs the file's first 256 bytes. A refusal outputs "errno NN" (WASI's errno: 8 =
+;; EBADF, no preopened folder; 2 = EACCES, refused; 44 = ENOENT; 76 = ENOTCAPABLE).
+(module
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+  (import "extism:host/env" "input_length" (func $input_length (result i64)))
+  (import "extism:host/env" "input_load_u8" (func $input_load_u8 (param i64) (result i32)))
+  (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+  (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
+  (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
+  (memory (export "memory") 1)
+  ;; 16: the opened fd; 32: one iovec; 48: bytes written or read; 64: the text written; 128: "errno NN";
+  ;; 1024: the path (at most 512 bytes); 2048: what is read (256 bytes)
+  (data (i32.const 64) "written by wasm")
+  (data (i32.const 128) "errno ")
+  (data (i32.const 160) "ok")
+  (func $out (param $ptr i32) (param $len i32)
+    (local $block i64) (local $i i32)
+    (local.set $block (call $alloc (i64.extend_i32_u (local.get $len))))
+    (block $done
+      (loop $copy
+        (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+        (call $store_u8 (i64.add (local.get $block) (i64.extend_i32_u (local.get $i)))
+          (i32.load8_u (i32.add (local.get $ptr) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $copy)))
+    (call $output_set (local.get $block) (i64.extend_i32_u (local.get $len))))
+  (func $errno (param $errno i32) (result i32)
+    (i32.store8 (i32.const 134) (i32.add (i32.const 48) (i32.div_u (local.get $errno) (i32.const 10))))
+    (i32.store8 (i32.const 135) (i32.add (i32.const 48) (i32.rem_u (local.get $errno) (i32.const 10))))
+    (call $out (i32.const 128) (i32.const 8))
+    (i32.const 0))
+  ;; the input, copied to 1024; its length
+  (func $path (result i32)
+    (local $n i32) (local $i i32)
+    (local.set $n (i32.wrap_i64 (call $input_length)))
+    (if (i32.gt_u (local.get $n) (i32.const 512)) (then (local.set $n (i32.const 512))))
+    (block $done
+      (loop $copy
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (i32.store8 (i32.add (i32.const 1024) (local.get $i)) (call $input_load_u8 (i64.extend_i32_u (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $copy)))
+    (local.get $n))
+  (func (export "write") (result i32)
+    (local $errno i32) (local $fd i32)
+    ;; follow symlinks; oflags CREAT|TRUNC; rights FD_WRITE
+    (local.set $errno (call $path_open (i32.const 3) (i32.const 1) (i32.const 1024) (call $path) (i32.const 9)
+      (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 16)))
+    (if (local.get $errno) (then (return (call $errno (local.get $errno)))))
+    (local.set $fd (i32.load (i32.const 16)))
+    (i32.store (i32.const 32) (i32.const 64))
+    (i32.store (i32.const 36) (i32.const 15))
+    (local.set $errno (call $fd_write (local.get $fd) (i32.const 32) (i32.const 1) (i32.const 48)))
+    (drop (call $fd_close (local.get $fd)))
+    (if (local.get $errno) (then (return (call $errno (local.get $errno)))))
+    (call $out (i32.const 160) (i32.const 2))
+    (i32.const 0))
+  (func (export "read") (result i32)
+    (local $errno i32) (local $fd i32)
+    ;; follow symlinks; no oflags; rights FD_READ
+    (local.set $errno (call $path_open (i32.const 3) (i32.const 1) (i32.const 1024) (call $path) (i32.const 0)
+      (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 16)))
+    (if (local.get $errno) (then (return (call $errno (local.get $errno)))))
+    (local.set $fd (i32.load (i32.const 16)))
+    (i32.store (i32.const 32) (i32.const 2048))
+    (i32.store (i32.const 36) (i32.const 256))
+    (local.set $errno (call $fd_read (local.get $fd) (i32.const 32) (i32.const 1) (i32.const 48)))
+    (drop (call $fd_close (local.get $fd)))
+    (if (local.get $errno) (then (return (call $errno (local.get $errno)))))
+    (call $out (i32.const 2048) (i32.load (i32.const 48)))
+    (i32.const 0)))
