@@ -1,24 +1,18 @@
 package org.carehost.wasm.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
+import java.net.ProtocolException;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.time.Duration;
+import java.net.URL;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 import org.carehost.security.PluginDeputy;
 import org.extism.sdk.chicory.http.ExtismHttpException;
@@ -30,31 +24,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Extism's HTTP function for one instance ({@code extism:host/env/http_request}), on the JDK's HTTP client, sent as
- * done for the plugin ({@link GuestReach}). Written here rather than taken from the Extism SDK's client artifacts: the
- * 0.3.0 SDK ships only the interfaces ({@code http-api}), and a request must be sent on the caller's thread inside
- * the plugin's {@link PluginDeputy#actFor}, as a host call for the call's deadline (not interrupted; the deadline is
- * delivered when it returns) bounded by its own timeout, with the plugin's output limit on the body read, none of
- * which a stock adapter does. Only {@code http} and {@code https}; no redirects.
+ * Extism's HTTP function for one instance ({@code extism:host/env/http_request}), sent as done for the plugin
+ * ({@link GuestReach}). Written here rather than taken from the Extism SDK's client artifacts: the 0.3.0 SDK ships
+ * only the interfaces ({@code http-api}), and a request must be sent on the caller's thread inside the plugin's
+ * {@link PluginDeputy#actFor}, as a host call for the call's deadline (not interrupted; the deadline is delivered when
+ * it returns) bounded by its own timeouts, with the plugin's output limit on the body read, none of which a stock
+ * adapter does. Only {@code http} and {@code https}; no redirects.
+ * <p>
+ * On the JDK's {@link HttpURLConnection}, not its {@code java.net.http.HttpClient}: the connection is opened, written
+ * and read on the calling thread, so every socket call the run-time agent sees is inside {@code actFor} and decided
+ * for the plugin. The asynchronous client did its work on its own threads, so the plugin's request depended on task
+ * attribution across them; on JDK 25 its answer was never read (WasmPluginsIT) while JDK 17 passed.
  */
 final class GuestHttp implements HttpClientAdapter {
 
-    private final Supplier<HttpClient> client;
     private final PluginDeputy deputy;
     private final Bundle plugin;
     private final InstanceSlot slot;
-    private final long timeoutMillis;
+    private final int timeoutMillis;
     private final int maxResponseBytes;
     private int status;
     private Map<String, List<String>> headers = Map.of();
 
-    GuestHttp(Supplier<HttpClient> client, PluginDeputy deputy, Bundle plugin, InstanceSlot slot, long timeoutMillis,
-            int maxResponseBytes) {
-        this.client = client;
+    GuestHttp(PluginDeputy deputy, Bundle plugin, InstanceSlot slot, long timeoutMillis, int maxResponseBytes) {
         this.slot = slot;
         this.deputy = deputy;
         this.plugin = plugin;
-        this.timeoutMillis = timeoutMillis;
+        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMillis));
         this.maxResponseBytes = maxResponseBytes;
     }
 
@@ -64,98 +60,75 @@ final class GuestHttp implements HttpClientAdapter {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new ExtismHttpException("HTTP request to " + uri + " refused: only http and https URLs");
         }
-        HttpRequest request;
+        URL url;
         try {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(timeoutMillis))
-                    .method(method == null ? "GET" : method.toUpperCase(Locale.ROOT), body == null || body.length == 0
-                            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-            if (requestHeaders != null) {
-                requestHeaders.forEach(builder::header);
-            }
-            request = builder.build();
-        } catch (IllegalArgumentException e) {
+            url = uri.toURL();
+        } catch (MalformedURLException | IllegalArgumentException e) {
             throw new ExtismHttpException("HTTP request to " + uri + " refused: " + e.getMessage());
         }
-        HttpResponse<byte[]> response;
-        slot.enterHost(); // a host call: the deadline waits for it (the request has its own timeout)
+        String verb = method == null || method.isBlank() ? "GET" : method.toUpperCase(Locale.ROOT);
+        slot.enterHost(); // a host call: the deadline waits for it (the request has its own timeouts)
         try {
-            HttpClient http = client.get(); // made outside the plugin's work: its threads are the container's
-            response = deputy.actFor(plugin, () -> send(http, request));
+            return deputy.actFor(plugin, () -> send(url, verb, requestHeaders, body));
         } finally {
             slot.leaveHost();
         }
-        status = response.statusCode();
-        headers = response.headers().map();
-        return response.body();
     }
 
-    /** Sends the request and reads the whole answer within the timeout, the body capped at the output limit. */
-    private HttpResponse<byte[]> send(HttpClient http, HttpRequest request) {
-        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, info -> new Capped(maxResponseBytes));
+    /** Sends the request and reads the answer on this thread, the body capped at the output limit. */
+    private byte[] send(URL url, String verb, Map<String, String> requestHeaders, byte[] body) {
+        HttpURLConnection connection = null;
         try {
-            return answer.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof SecurityException) {
-                throw (SecurityException) cause; // the run-time agent's refusal, on one of the client's threads
+            connection = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout(timeoutMillis);
+            connection.setReadTimeout(timeoutMillis);
+            try {
+                connection.setRequestMethod(verb);
+            } catch (ProtocolException e) {
+                throw new ExtismHttpException("HTTP request to " + url + " refused: method " + verb
+                        + " is not supported");
             }
-            throw new ExtismHttpException("HTTP request to " + request.uri() + " failed: " + cause.getMessage());
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            throw new ExtismHttpException("HTTP request to " + request.uri() + " got no whole answer within "
-                    + timeoutMillis + " ms");
-        } catch (InterruptedException e) {
-            answer.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new ExtismHttpException("HTTP request to " + request.uri() + " interrupted");
+            if (requestHeaders != null) {
+                requestHeaders.forEach(connection::setRequestProperty);
+            }
+            // no connection kept for a later request: another plugin's request must open (and be checked for) its own
+            connection.setRequestProperty("Connection", "close");
+            if (body != null && body.length > 0) {
+                connection.setDoOutput(true);
+                connection.setFixedLengthStreamingMode(body.length);
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            status = connection.getResponseCode();
+            Map<String, List<String>> answered = new LinkedHashMap<>();
+            connection.getHeaderFields().forEach((name, values) -> {
+                if (name != null) { // the status line
+                    answered.put(name, values);
+                }
+            });
+            headers = answered;
+            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            return in == null ? new byte[0] : capped(in, url);
+        } catch (IOException e) {
+            throw new ExtismHttpException("HTTP request to " + url + " failed: " + e);
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
         }
     }
 
-    /** A response body of at most {@code max} bytes: more cancels the response and fails it. */
-    private static final class Capped implements HttpResponse.BodySubscriber<byte[]> {
-        private final int max;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        Capped(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return body;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer item : items) {
-                if (bytes.size() + item.remaining() > max) {
-                    subscription.cancel();
-                    body.completeExceptionally(new IOException("the response body is over " + max
-                            + " bytes (maxOutputBytes)"));
-                    return;
-                }
-                byte[] chunk = new byte[item.remaining()];
-                item.get(chunk);
-                bytes.write(chunk, 0, chunk.length);
+    private byte[] capped(InputStream in, URL url) throws IOException {
+        try (in) {
+            byte[] read = in.readNBytes(maxResponseBytes + 1);
+            if (read.length > maxResponseBytes) {
+                throw new ExtismHttpException("HTTP request to " + url + ": the response body is over "
+                        + maxResponseBytes + " bytes (maxOutputBytes)");
             }
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            body.completeExceptionally(throwable);
-        }
-
-        @Override
-        public void onComplete() {
-            body.complete(bytes.toByteArray());
+            return read;
         }
     }
 

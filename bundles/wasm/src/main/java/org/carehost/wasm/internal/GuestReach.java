@@ -1,11 +1,6 @@
 package org.carehost.wasm.internal;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.carehost.sdk.security.PermissionDeniedException;
 import org.carehost.security.PluginDeputy;
@@ -22,12 +17,11 @@ import com.dylibso.chicory.wasm.types.ValType;
  * plugin's grants and scopes ({@code use:network host:port}, its folder) and audits a refusal in its name, as for a
  * Java plugin; this bundle's own code never reaches them on its own account.
  *
- * <p>The HTTP client is the JDK's, one for all plugins, made when first needed and outside any plugin's work (its
- * threads are the container's: the selector and a fixed pool started at once, so no thread is ever started inside a
- * plugin's request). Each request is checked on the caller's thread where the JDK client takes it (the agent's hook),
- * whatever connection it then reuses; redirects are not followed.
+ * <p>Each HTTP request is sent and read on the calling thread ({@link GuestHttp}), on a connection of its own that is
+ * closed after it (none kept for another plugin's request), so the agent checks its connection for the plugin;
+ * redirects are not followed.
  */
-final class GuestReach implements AutoCloseable {
+final class GuestReach {
 
     /** The guest's folder: the plugin's own, seen as the root of its file system. */
     static final String GUEST_ROOT = "/";
@@ -38,18 +32,10 @@ final class GuestReach implements AutoCloseable {
      */
     static final long REQUEST_TIMEOUT_MILLIS = 30_000;
 
-    /** The HTTP client's threads, all started with it (never one inside a plugin's request). */
-    private static final int HTTP_THREADS = 4;
-
     /** WASI preview 1's errno for "permission denied" (Chicory's own enum of them is not public). */
     private static final long WASI_EACCES = 2;
 
     private final PluginDeputy deputy;
-    private final Object lock = new Object();
-    private ThreadPoolExecutor pool;
-    private HttpClient client;
-    private boolean closed;
-    private boolean preparing;
 
     GuestReach(PluginDeputy deputy) {
         this.deputy = deputy;
@@ -62,31 +48,9 @@ final class GuestReach implements AutoCloseable {
      */
     HttpConfig http(Bundle plugin, InstanceSlot slot, long timeoutMillis, int maxResponseBytes) {
         return HttpConfig.builder().withJsonCodec(GuestHttp.Json::new)
-                .withClientAdapter(() -> new GuestHttp(this::client, deputy, plugin, slot,
+                .withClientAdapter(() -> new GuestHttp(deputy, plugin, slot,
                         Math.max(timeoutMillis, REQUEST_TIMEOUT_MILLIS), maxResponseBytes))
                 .build();
-    }
-
-    /**
-     * Makes the HTTP client now, on a thread of the container's, for a plugin that may use it: its making (the JDK's
-     * TLS set-up, its classes) is not spent in the first call's deadline.
-     */
-    void prepareHttp() {
-        synchronized (lock) {
-            if (client != null || closed || preparing) {
-                return;
-            }
-            preparing = true;
-        }
-        Thread thread = new Thread(() -> {
-            try {
-                client();
-            } catch (RuntimeException stopping) {
-                // made at the first request instead
-            }
-        }, "carehost-wasm-http-prepare");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     /** The plugin's own folder, made if missing (the security manager's one definition of it). */
@@ -118,35 +82,4 @@ final class GuestReach implements AutoCloseable {
         return wrapped;
     }
 
-    private HttpClient client() {
-        synchronized (lock) {
-            if (closed) {
-                throw new IllegalStateException("the WebAssembly extender is stopping");
-            }
-            if (client == null) {
-                pool = new ThreadPoolExecutor(HTTP_THREADS, HTTP_THREADS, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                        r -> {
-                    Thread thread = new Thread(r, "carehost-wasm-http");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                pool.prestartAllCoreThreads();
-                client = HttpClient.newBuilder().executor(pool).followRedirects(HttpClient.Redirect.NEVER)
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofMillis(REQUEST_TIMEOUT_MILLIS)).build();
-            }
-            return client;
-        }
-    }
-
-    @Override
-    public void close() {
-        synchronized (lock) {
-            closed = true;
-            if (pool != null) {
-                pool.shutdownNow();
-            }
-            client = null;
-        }
-    }
 }

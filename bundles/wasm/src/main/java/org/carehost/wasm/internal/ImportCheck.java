@@ -24,18 +24,6 @@ final class ImportCheck {
     private ImportCheck() {
     }
 
-    /** Whether the module imports Extism's HTTP function. */
-    static boolean importsHttp(WasmModule module) {
-        ImportSection imports = module.importSection();
-        for (int i = 0; i < imports.importCount(); i++) {
-            Import wanted = imports.getImport(i);
-            if (wanted.module().equals(HostApi.EXTISM) && HostApi.EXTISM_HTTP.contains(wanted.name())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     static List<String> refusals(WasmModule module, Grants grants) {
         List<String> refusals = new ArrayList<>();
         ImportSection imports = module.importSection();

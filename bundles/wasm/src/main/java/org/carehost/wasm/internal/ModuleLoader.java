@@ -93,9 +93,6 @@ final class ModuleLoader {
         boolean network = grants.holds(Permission.USE_NETWORK);
         String[] hosts = !network ? new String[0] : descriptor.attribute("allowed-hosts") != null
                 ? descriptor.attribute("allowed-hosts").split("[ ,]+") : new String[] {"*"};
-        if (network && ImportCheck.importsHttp(module)) {
-            reach.prepareHttp();
-        }
         InstanceFactory.Outside outside = new InstanceFactory.Outside(reach, bundle, network,
                 grants.holds(Permission.USE_FILES));
         InstanceFactory factory = new InstanceFactory(module, Math.max(initialPages, 1), limits,
