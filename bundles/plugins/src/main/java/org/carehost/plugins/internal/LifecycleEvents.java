@@ -52,8 +52,10 @@ import org.osgi.service.log.LoggerFactory;
  * started: the stated bound for a missing service or configuration;
  * <li>a framework ERROR event for a plugin; a deploy-folder file that cannot become a plugin.
  * </ul>
+ * Each FAILED is one log line naming the plugin, the reason and {@code plugin:why}; {@link FailureReports} keeps the
+ * framework's and the deploy watcher's lines about the same failure off the console while this runs (its service).
  */
-@Component(immediate = true)
+@Component(immediate = true, service = LifecycleEvents.class)
 public final class LifecycleEvents implements BundleListener, FrameworkListener {
 
     /** How long a started plugin's component may stay unsatisfied before it is reported as FAILED. */
@@ -158,12 +160,29 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         Bundle bundle = event.getBundle();
         if (event.getType() == FrameworkEvent.ERROR && bundle != null && bundles.isPlugin(bundle)) {
             Throwable error = event.getThrowable();
-            // A plugin the security manager refuses cannot resolve, so the framework's start of it at a warm start
-            // fails too: reported with the refusal, the one reason (not the framework's missing requirement as well).
-            List<String> refusals = bundle.getState() == Bundle.INSTALLED ? diagnosis.securityRefusals(bundle)
-                    : List.of();
-            fail(bundle.getBundleId(), Identity.of(bundle), !refusals.isEmpty() ? Diagnosis.refusal(refusals)
-                    : error == null ? "framework error" : String.valueOf(error.getMessage()));
+            // On the checker's thread, after any resolve check of the same plugin: one reason, whichever path saw it.
+            checker.execute(() -> frameworkError(bundle, error));
+        }
+    }
+
+    /**
+     * A framework error about a plugin, in the words the resolve check uses: a plugin the security manager refuses
+     * cannot resolve, so the framework's start of it at a warm start fails too, and is reported with the refusal (not
+     * the framework's missing requirement as well); one that cannot resolve, with what it misses.
+     */
+    private void frameworkError(Bundle bundle, Throwable error) {
+        try {
+            String reason = null;
+            if (bundle.getState() == Bundle.INSTALLED) {
+                List<String> refusals = diagnosis.securityRefusals(bundle);
+                reason = !refusals.isEmpty() ? Diagnosis.refusal(refusals) : diagnosis.unresolvedReason(bundle);
+            }
+            if (reason == null) {
+                reason = error == null ? "framework error" : String.valueOf(error.getMessage());
+            }
+            fail(bundle.getBundleId(), Identity.of(bundle), reason);
+        } catch (RuntimeException e) {
+            log.debug("Framework error of bundle {} not reported: {}", bundle.getBundleId(), e.toString());
         }
     }
 
@@ -316,7 +335,10 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         if (reason == null) {
             log.info("Plugin {} {} (id {}) {}", identity.symbolicName(), identity.version(), identity.id(), what);
         } else {
-            log.warn("Plugin {} {} {}: {}", identity.symbolicName(), identity.version(), what, reason);
+            // One line with the reason and where to look next (a deploy file's failure: plugin:why <file name>).
+            String name = identity.symbolicName();
+            log.warn("Plugin {} {} {}: {} (plugin:why {})", name, identity.version(), what, reason,
+                    name.chars().anyMatch(Character::isWhitespace) ? "'" + name + "'" : name);
         }
         eventAdmin.postEvent(new Event(topic, properties));
     }
