@@ -137,11 +137,12 @@ public class ContainerProcessIT {
             assertTrue("the banner gives the HTTP address: " + banner, http.find());
             assertTrue("before the first prompt: " + banner, banner.indexOf("Operators log in at:")
                     < banner.indexOf("carehost> "));
+            String httpPort = http.group(1);
             assertFalse("each address once: " + banner, http.find());
             assertTrue("the SSH port it really bound: " + banner, Files.readString(log)
                     .contains("SSH shell listening on 127.0.0.1:" + ssh.group(1) + " "));
             java.net.HttpURLConnection live = (java.net.HttpURLConnection) new java.net.URL(
-                    "http://127.0.0.1:" + http.group(1) + "/health/live").openConnection();
+                    "http://127.0.0.1:" + httpPort + "/health/live").openConnection();
             assertEquals("the HTTP port it really bound answers: " + banner, 200, live.getResponseCode());
             live.disconnect();
             awaitFile(process, log, "hello plugin activated");
