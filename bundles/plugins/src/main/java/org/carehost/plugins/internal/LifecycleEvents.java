@@ -1,7 +1,5 @@
 package org.carehost.plugins.internal;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import org.carehost.sdk.plugin.PluginEvents;
 import org.osgi.framework.Bundle;
@@ -106,7 +103,9 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             known.put(bundle.getBundleId(), Identity.of(bundle));
             checker.execute(() -> checkNow(bundle));
         }
-        checker.scheduleWithFixedDelay(this::scanDeployFolder, DEPLOY_SCAN_SECONDS, DEPLOY_SCAN_SECONDS,
+        DeployFolderScan scan = new DeployFolderScan(bundles, diagnosis, log, (file, problem) -> fail(file.toString(),
+                new Identity(file.getFileName().toString(), "0.0.0", -1L), problem));
+        checker.scheduleWithFixedDelay(scan::scan, DEPLOY_SCAN_SECONDS, DEPLOY_SCAN_SECONDS,
                 TimeUnit.SECONDS);
     }
 
@@ -281,38 +280,6 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         ScheduledFuture<?> pending = unsatisfiedChecks.remove(bundle.getBundleId());
         if (pending != null) {
             pending.cancel(false);
-        }
-    }
-
-    /** Deploy-folder files that did not become plugins: not a jar, not a bundle, a duplicate. */
-    private void scanDeployFolder() {
-        Path dir = bundles.deployDir();
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            files.filter(Files::isRegularFile)
-                    .filter(file -> !file.getFileName().toString().startsWith("."))
-                    .forEach(file -> {
-                        Path notInstalled = diagnosis.deployFileNamed(file.toString());
-                        if (notInstalled == null || isStillChanging(file)) {
-                            return;
-                        }
-                        String problem = diagnosis.fileProblem(file);
-                        if (problem != null) {
-                            fail(file.toString(), new Identity(file.getFileName().toString(), "0.0.0", -1L), problem);
-                        }
-                    });
-        } catch (Exception e) {
-            log.debug("Deploy folder scan skipped: {}", e.toString());
-        }
-    }
-
-    private static boolean isStillChanging(Path file) {
-        try {
-            return System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() < 1000;
-        } catch (Exception gone) {
-            return true;
         }
     }
 
