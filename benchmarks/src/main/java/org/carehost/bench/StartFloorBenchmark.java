@@ -194,7 +194,7 @@ public final class StartFloorBenchmark {
     }
 
     /** A copy of the plugin jar {@code from} with another Bundle-SymbolicName. */
-    private static void renamed(Path from, Path to, String symbolicName) throws IOException {
+    static void renamed(Path from, Path to, String symbolicName) throws IOException {
         try (java.util.jar.JarFile jar = new java.util.jar.JarFile(from.toFile())) {
             java.util.jar.Manifest manifest = new java.util.jar.Manifest(jar.getManifest());
             manifest.getMainAttributes().putValue("Bundle-SymbolicName", symbolicName);

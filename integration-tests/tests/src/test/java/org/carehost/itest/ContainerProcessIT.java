@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.carehost.itest.CarehostProcess.Run;
 import org.junit.Test;
@@ -30,6 +32,9 @@ public class ContainerProcessIT {
     @Test
     public void pipedCommandsRunAndTheExitStatusSaysIfOneFailed() throws Exception {
         Path home = freshHome("script");
+        // Beside the hello sample, a plugin the security manager refuses: the second run below is a warm start with it.
+        Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-reads-passwd.jar"),
+                home.resolve("deploy/reads-passwd.jar"));
         Run ok = script(home, JAVA_17, "plugin:list\nhello:greet Ada\n");
         assertEquals(ok.toString(), 0, ok.exit);
         assertTrue(ok.toString(), ok.out.matches(
@@ -44,6 +49,17 @@ public class ContainerProcessIT {
         assertEquals(failed.toString(), 1, failed.exit);
         assertTrue(failed.toString(), failed.err.contains("No plugin named 'no.such.plugin'"));
         assertTrue("later commands still run", failed.out.contains("org.carehost.sample.hello"));
+        // A warm start: the framework starts the refused plugin again and fails, the deploy watcher tries too, and the
+        // plugin manager checks it; the console has one line about it, with the refusal and where to look next.
+        List<String> aboutRefused = failed.err.lines()
+                .filter(line -> line.contains("org.carehost.fixture.evil.reads.passwd")).toList();
+        assertEquals("one line about the refused plugin at a warm start: " + failed, 1, aboutRefused.size());
+        assertTrue(failed.toString(), aboutRefused.get(0).contains("FAILED: the security manager refuses it")
+                && aboutRefused.get(0).endsWith("(plugin:why org.carehost.fixture.evil.reads.passwd)"));
+        assertFalse("the framework's and the deploy watcher's lines about it stay in the log file: " + failed,
+                failed.err.contains("FrameworkEvent") || failed.err.contains("Error while starting bundle"));
+        assertTrue("the log file has the framework's in full",
+                Files.readString(home.resolve("data/log/carehost.log")).contains("FrameworkEvent ERROR"));
     }
 
     @Test
@@ -103,10 +119,32 @@ public class ContainerProcessIT {
     @Test
     public void helpWorksAndExitStopsTheInteractiveShellAndTheContainer() throws Exception {
         Path home = freshHome("interactive");
+        // Any free ports: the banner must give the ones the listeners really bound.
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
         // A pipe that stays open: the shell is interactive (forced, there is no terminal here) and only exit ends it.
-        Process process = start(home, JAVA_17, "-Dcarehost.console=interactive");
+        Process process = start(home, JAVA_17, "-Dcarehost.console=interactive", "-Dorg.osgi.service.http.port=0");
         Path log = home.resolve("data/log/carehost.log");
+        Path stdout = home.resolve("stdout.txt");
         try (OutputStream in = process.getOutputStream()) {
+            // The greeting gives where operators log in, once the container is ready, before the first prompt.
+            awaitFile(process, stdout, "Operators log in at:");
+            awaitFile(process, stdout, "carehost> ");
+            String banner = Files.readString(stdout);
+            Matcher ssh = Pattern.compile("ssh://127\\.0\\.0\\.1:(\\d+)").matcher(banner);
+            Matcher http = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/api/v1").matcher(banner);
+            assertTrue("the banner gives the SSH address: " + banner, ssh.find());
+            assertTrue("the banner gives the HTTP address: " + banner, http.find());
+            assertTrue("before the first prompt: " + banner, banner.indexOf("Operators log in at:")
+                    < banner.indexOf("carehost> "));
+            String httpPort = http.group(1);
+            assertFalse("each address once: " + banner, http.find());
+            assertTrue("the SSH port it really bound: " + banner, Files.readString(log)
+                    .contains("SSH shell listening on 127.0.0.1:" + ssh.group(1) + " "));
+            java.net.HttpURLConnection live = (java.net.HttpURLConnection) new java.net.URL(
+                    "http://127.0.0.1:" + httpPort + "/health/live").openConnection();
+            assertEquals("the HTTP port it really bound answers: " + banner, 200, live.getResponseCode());
+            live.disconnect();
             awaitFile(process, log, "hello plugin activated");
             in.write("plugin:list\n".getBytes(StandardCharsets.UTF_8));
             in.flush();

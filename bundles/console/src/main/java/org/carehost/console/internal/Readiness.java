@@ -150,23 +150,27 @@ final class Readiness {
         return missing;
     }
 
-    /** What the container bundles' other system-ready checks report as not OK. */
+    /**
+     * What the container bundles' other system-ready checks report as not OK, and each such check that is declared
+     * (a container component with the tag) but not registered: a component being reconfigured (its configuration file
+     * applied at a first start) is deactivated and activated again, and between the two its check is absent, which
+     * must not read as ready.
+     */
     private List<String> otherChecks() {
         List<String> missing = new ArrayList<>();
+        java.util.Set<String> registered = new java.util.HashSet<>();
         ServiceReference<?>[] checks;
         try {
             checks = context.getAllServiceReferences(null, SYSTEM_READY);
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
-        if (checks == null) {
-            return missing;
-        }
-        for (ServiceReference<?> reference : checks) {
+        for (ServiceReference<?> reference : checks == null ? new ServiceReference<?>[0] : checks) {
             Bundle owner = reference.getBundle();
             if (owner == null || owner.equals(context.getBundle()) || !containerBundles.isContainer(owner)) {
                 continue;
             }
+            registered.add(String.valueOf(reference.getProperty("component.name")));
             Object service = context.getService(reference);
             if (!(service instanceof HealthCheck check)) {
                 continue;
@@ -180,7 +184,26 @@ final class Readiness {
                 context.ungetService(reference);
             }
         }
+        for (ComponentDescriptionDTO description : components.getComponentDescriptionDTOs()) {
+            Bundle bundle = context.getBundle(description.bundle.id);
+            if (bundle == null || bundle.equals(context.getBundle()) || !containerBundles.isContainer(bundle)
+                    || !systemReady(description) || registered.contains(description.name)
+                    || !components.isComponentEnabled(description)
+                    || "require".equals(description.configurationPolicy)
+                            && components.getComponentConfigurationDTOs(description).isEmpty()) {
+                continue;
+            }
+            missing.add(description.name + ": its system-ready check is not registered (being activated)");
+        }
         return missing;
+    }
+
+    private static boolean systemReady(ComponentDescriptionDTO description) {
+        Object tags = description.properties == null ? null : description.properties.get(HealthCheck.TAGS);
+        if (tags instanceof String[] many) {
+            return java.util.Arrays.asList(many).contains(ContainerReadyCheck.TAG);
+        }
+        return tags != null && ContainerReadyCheck.TAG.equals(String.valueOf(tags).trim());
     }
 
     private static String message(Result result) {

@@ -3,6 +3,7 @@ package org.carehost.logging.internal;
 import java.util.Hashtable;
 
 import org.carehost.logging.LogAdmin;
+import org.carehost.logging.ReportedFailures;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -31,6 +32,7 @@ public final class Activator implements BundleActivator {
     private ServiceTracker<LoggerAdmin, LevelSync> levels;
     private ServiceTracker<LogReaderService, LogReaderService> readers;
     private ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> configAdmin;
+    private ServiceTracker<ReportedFailures, ReportedFailures> reporters;
     private RuntimeLevels runtimeLevels;
     private ServiceRegistration<?> managed;
     private ServiceRegistration<LogAdmin> admin;
@@ -57,8 +59,11 @@ public final class Activator implements BundleActivator {
         };
         levels.open();
 
+        reporters = new ServiceTracker<>(context, ReportedFailures.class, null);
+        reporters.open();
         LogbackListener listener = new LogbackListener(logback,
-                () -> context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING);
+                () -> context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING,
+                entry -> reportedElsewhere(entry));
         readers = new ServiceTracker<>(context, LogReaderService.class, null) {
             @Override
             public LogReaderService addingService(ServiceReference<LogReaderService> reference) {
@@ -95,8 +100,23 @@ public final class Activator implements BundleActivator {
         configAdmin.close();
         runtimeLevels.close();
         readers.close();
+        reporters.close();
         levels.close();
         SLF4JBridgeHandler.uninstall();
+    }
+
+    /** Whether a container component reports what the entry says in a line of its own. */
+    private boolean reportedElsewhere(org.osgi.service.log.LogEntry entry) {
+        for (ReportedFailures reporter : reporters.getServices(new ReportedFailures[0])) {
+            try {
+                if (reporter.reports(entry)) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // a reporter going away: the entry stays on the console
+            }
+        }
+        return false;
     }
 
     /** Logback's context, configured (from logback.configurationFile) on first use. */

@@ -2,6 +2,7 @@ package org.carehost.logging.internal;
 
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceException;
@@ -14,16 +15,22 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
 
-/** Hands each Log Service entry to the Logback logger of the same name. */
+/**
+ * Hands each Log Service entry to the Logback logger of the same name. A WARN or ERROR entry that a container component
+ * reports in a line of its own ({@link org.carehost.logging.ReportedFailures}) is written at INFO, so that it reaches
+ * the log file (whose appender takes every level) and not the console (WARN and above).
+ */
 final class LogbackListener implements LogListener {
 
     private final LoggerContext logback;
     private final BooleanSupplier stopping;
+    private final Predicate<LogEntry> reportedElsewhere;
 
-    /** {@code stopping}: whether the framework is stopping. */
-    LogbackListener(LoggerContext logback, BooleanSupplier stopping) {
+    /** {@code stopping}: whether the framework is stopping; {@code reportedElsewhere}: whether a reporter claims it. */
+    LogbackListener(LoggerContext logback, BooleanSupplier stopping, Predicate<LogEntry> reportedElsewhere) {
         this.logback = logback;
         this.stopping = stopping;
+        this.reportedElsewhere = reportedElsewhere;
     }
 
     /**
@@ -52,6 +59,10 @@ final class LogbackListener implements LogListener {
         }
         if (!logger.isEnabledFor(level)) {
             return;
+        }
+        if (level.isGreaterOrEqual(Level.WARN) && reportedElsewhere.test(entry)) {
+            // In the file, in full; on the console only the reporter's own line. Enabled at its own level, above.
+            level = Level.INFO;
         }
         // The message is already formatted by the Log Service: no arguments. This constructor sets the
         // event's LoggerContext, which Logback's appenders need.

@@ -35,6 +35,20 @@ final class ComponentStates {
         return components;
     }
 
+    /**
+     * Every bundle's components, by bundle id, from one look at SCR: Felix SCR finds one bundle's descriptions by going
+     * through every component it holds, so asking bundle by bundle made {@code plugin:list} of N plugins cost N times
+     * all the components (seen in thread dumps of a list of 500).
+     */
+    java.util.Map<Long, List<ComponentInfo>> ofAll() {
+        java.util.Map<Long, List<ComponentInfo>> all = new java.util.HashMap<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            all.computeIfAbsent(description.bundle.id, id -> new ArrayList<>())
+                    .add(new ComponentInfo(description.name, stateOf(description)));
+        }
+        return all;
+    }
+
     /** What is wrong with a component, as SCR's state says it. */
     enum Trouble {
         DISABLED, UNSATISFIED, FAILED_ACTIVATION, ACTIVATING

@@ -1,7 +1,5 @@
 package org.carehost.plugins.internal;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import org.carehost.sdk.plugin.PluginEvents;
 import org.osgi.framework.Bundle;
@@ -52,8 +49,10 @@ import org.osgi.service.log.LoggerFactory;
  * started: the stated bound for a missing service or configuration;
  * <li>a framework ERROR event for a plugin; a deploy-folder file that cannot become a plugin.
  * </ul>
+ * Each FAILED is one log line naming the plugin, the reason and {@code plugin:why}; {@link FailureReports} keeps the
+ * framework's and the deploy watcher's lines about the same failure off the console while this runs (its service).
  */
-@Component(immediate = true)
+@Component(immediate = true, service = LifecycleEvents.class)
 public final class LifecycleEvents implements BundleListener, FrameworkListener {
 
     /** How long a started plugin's component may stay unsatisfied before it is reported as FAILED. */
@@ -104,7 +103,9 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             known.put(bundle.getBundleId(), Identity.of(bundle));
             checker.execute(() -> checkNow(bundle));
         }
-        checker.scheduleWithFixedDelay(this::scanDeployFolder, DEPLOY_SCAN_SECONDS, DEPLOY_SCAN_SECONDS,
+        DeployFolderScan scan = new DeployFolderScan(bundles, diagnosis, log, (file, problem) -> fail(file.toString(),
+                new Identity(file.getFileName().toString(), "0.0.0", -1L), problem));
+        checker.scheduleWithFixedDelay(scan::scan, DEPLOY_SCAN_SECONDS, DEPLOY_SCAN_SECONDS,
                 TimeUnit.SECONDS);
     }
 
@@ -158,12 +159,29 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         Bundle bundle = event.getBundle();
         if (event.getType() == FrameworkEvent.ERROR && bundle != null && bundles.isPlugin(bundle)) {
             Throwable error = event.getThrowable();
-            // A plugin the security manager refuses cannot resolve, so the framework's start of it at a warm start
-            // fails too: reported with the refusal, the one reason (not the framework's missing requirement as well).
-            List<String> refusals = bundle.getState() == Bundle.INSTALLED ? diagnosis.securityRefusals(bundle)
-                    : List.of();
-            fail(bundle.getBundleId(), Identity.of(bundle), !refusals.isEmpty() ? Diagnosis.refusal(refusals)
-                    : error == null ? "framework error" : String.valueOf(error.getMessage()));
+            // On the checker's thread, after any resolve check of the same plugin: one reason, whichever path saw it.
+            checker.execute(() -> frameworkError(bundle, error));
+        }
+    }
+
+    /**
+     * A framework error about a plugin, in the words the resolve check uses: a plugin the security manager refuses
+     * cannot resolve, so the framework's start of it at a warm start fails too, and is reported with the refusal (not
+     * the framework's missing requirement as well); one that cannot resolve, with what it misses.
+     */
+    private void frameworkError(Bundle bundle, Throwable error) {
+        try {
+            String reason = null;
+            if (bundle.getState() == Bundle.INSTALLED) {
+                List<String> refusals = diagnosis.securityRefusals(bundle);
+                reason = !refusals.isEmpty() ? Diagnosis.refusal(refusals) : diagnosis.unresolvedReason(bundle);
+            }
+            if (reason == null) {
+                reason = error == null ? "framework error" : String.valueOf(error.getMessage());
+            }
+            fail(bundle.getBundleId(), Identity.of(bundle), reason);
+        } catch (RuntimeException e) {
+            log.debug("Framework error of bundle {} not reported: {}", bundle.getBundleId(), e.toString());
         }
     }
 
@@ -265,38 +283,6 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         }
     }
 
-    /** Deploy-folder files that did not become plugins: not a jar, not a bundle, a duplicate. */
-    private void scanDeployFolder() {
-        Path dir = bundles.deployDir();
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            files.filter(Files::isRegularFile)
-                    .filter(file -> !file.getFileName().toString().startsWith("."))
-                    .forEach(file -> {
-                        Path notInstalled = diagnosis.deployFileNamed(file.toString());
-                        if (notInstalled == null || isStillChanging(file)) {
-                            return;
-                        }
-                        String problem = diagnosis.fileProblem(file);
-                        if (problem != null) {
-                            fail(file.toString(), new Identity(file.getFileName().toString(), "0.0.0", -1L), problem);
-                        }
-                    });
-        } catch (Exception e) {
-            log.debug("Deploy folder scan skipped: {}", e.toString());
-        }
-    }
-
-    private static boolean isStillChanging(Path file) {
-        try {
-            return System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() < 1000;
-        } catch (Exception gone) {
-            return true;
-        }
-    }
-
     private void fail(Object key, Identity identity, String reason) {
         if (reason.equals(lastFailure.put(key, reason))) {
             return;
@@ -316,7 +302,10 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         if (reason == null) {
             log.info("Plugin {} {} (id {}) {}", identity.symbolicName(), identity.version(), identity.id(), what);
         } else {
-            log.warn("Plugin {} {} {}: {}", identity.symbolicName(), identity.version(), what, reason);
+            // One line with the reason and where to look next (a deploy file's failure: plugin:why <file name>).
+            String name = identity.symbolicName();
+            log.warn("Plugin {} {} {}: {} (plugin:why {})", name, identity.version(), what, reason,
+                    name.chars().anyMatch(Character::isWhitespace) ? "'" + name + "'" : name);
         }
         eventAdmin.postEvent(new Event(topic, properties));
     }

@@ -74,6 +74,18 @@ final class PluginBundles {
         return file != null && file.startsWith(deployDir) ? PluginOrigin.DEPLOY : PluginOrigin.SHELL;
     }
 
+    /** The local files every installed bundle came from (normalised absolute paths). */
+    java.util.Set<Path> installedFiles() {
+        java.util.Set<Path> files = new java.util.HashSet<>();
+        for (Bundle bundle : context.getBundles()) {
+            Path file = pathOf(bundle.getLocation());
+            if (file != null) {
+                files.add(file);
+            }
+        }
+        return files;
+    }
+
     /** The bundle installed from {@code file}, whatever spelling of its URL the installer used, or null. */
     Bundle installedFrom(Path file) {
         Path wanted = file.toAbsolutePath().normalize();

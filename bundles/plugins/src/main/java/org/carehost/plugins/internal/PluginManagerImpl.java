@@ -90,8 +90,9 @@ public final class PluginManagerImpl implements PluginManager {
     @Override
     public List<PluginInfo> list() {
         List<PluginInfo> plugins = new ArrayList<>();
+        java.util.Map<Long, List<org.carehost.plugins.ComponentInfo>> all = components.ofAll();
         for (Bundle bundle : bundles.plugins()) {
-            plugins.add(info(bundle));
+            plugins.add(info(bundle, all.getOrDefault(bundle.getBundleId(), List.of())));
         }
         return plugins;
     }
@@ -293,9 +294,13 @@ public final class PluginManagerImpl implements PluginManager {
     }
 
     private PluginInfo info(Bundle bundle) {
+        return info(bundle, components.of(bundle));
+    }
+
+    private PluginInfo info(Bundle bundle, List<org.carehost.plugins.ComponentInfo> of) {
         return new PluginInfo(bundle.getBundleId(), String.valueOf(bundle.getSymbolicName()),
                 bundle.getVersion().toString(), PluginState.of(bundle.getState()), bundles.origin(bundle),
-                bundle.getLocation(), components.of(bundle), kind(bundle));
+                bundle.getLocation(), of, kind(bundle));
     }
 
     /** "java", or "wasm" and the kinds its Carehost-Wasm header names ("wasm validator"). */
