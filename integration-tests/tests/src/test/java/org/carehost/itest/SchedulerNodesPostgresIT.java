@@ -31,9 +31,8 @@ import org.junit.Test;
  * moment, each working {@value #WORK_MILLIS} ms; both nodes' schedulers find them due, each run happens exactly once,
  * on one node or the other (the claim is a compare-and-set on the job's row), and both nodes take part. The second
  * node shares the first one's {@code etc/security} (the data key the jobs' payloads are sealed under), as the nodes
- * of one database must. Done when the database says every
- * planned job is {@code DONE}: then no node will run one again. Runs when {@code CAREHOST_TEST_POSTGRES_URL} names a
- * database.
+ * of one database must. Done when the database says every planned job is {@code DONE}: then no node will run one
+ * again. Runs when {@code CAREHOST_TEST_POSTGRES_URL} names a database.
  */
 public class SchedulerNodesPostgresIT {
 
