@@ -24,6 +24,14 @@ public interface PhiMinimum {
      */
     String minimise(String tenant, Purpose purpose, String patientId, String text);
 
+    /**
+     * Whether reads for {@code purpose} minimise what they show (payment, operations, research): text sent for it that
+     * is not about one known patient cannot be minimised, and should not leave.
+     *
+     * @since 1.3
+     */
+    boolean minimises(Purpose purpose);
+
     /** The patient's id as a read for {@code purpose} shows it: the id, or for research its pseudonym in the tenant. */
     String reference(String tenant, Purpose purpose, String patientId);
 }

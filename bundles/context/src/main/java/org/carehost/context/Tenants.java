@@ -52,8 +52,11 @@ public interface Tenants {
     Optional<Boolean> validatorFailsOpen(String tenant, String plugin);
 
     /**
-     * Sets the tenant's choice for the plugin's validators, or clears it with {@code failOpen} null.
+     * Sets the tenant's choice for the plugin's validators, or clears it with {@code failOpen} null. Not audited here:
+     * the audit bundle depends on this one, so the caller writes the audit record (the shell's
+     * {@code tenant:validation} does, once).
      *
+     * @param by who makes the change, as the caller's audit record names them; not stored
      * @throws IllegalArgumentException when there is no such tenant, or the plugin's name is empty or too long
      * @since 1.3
      */

@@ -177,6 +177,20 @@ public class NotificationsIT {
         for (String value : java.util.List.of("Isolda", "Quistorp", mrn, "555", "isolda@", "Elm", "99501", stored.id())) {
             assertTrue(value + " left in " + research, !research.contains(value));
         }
+
+        // a recipient that is not a patient: nothing tells whose values the text holds, so it does not leave
+        for (Purpose minimised : java.util.List.of(Purpose.PAYMENT, Purpose.OPERATIONS, Purpose.RESEARCH)) {
+            String key = "ward/" + UUID.randomUUID();
+            String refused = as(minimised, () -> notifier("send|test|" + key + "|ward-7|" + body));
+            assertTrue(refused, refused.startsWith("ValidationException") && refused.contains("for purpose "
+                    + minimised.code() + " (" + minimised.name().toLowerCase(java.util.Locale.ROOT) + ")")
+                    && refused.contains("Nothing was queued. Address it to Patient/<id>"));
+            String queued = as(Purpose.TREATMENT, () -> notifier("send|test|" + key + "|ward-7|" + body));
+            assertTrue("the refused one was not stored under its key: " + queued, !queued.startsWith("ValidationException"));
+            Await.until("delivered", 20_000, () -> entry(queued).state().equals("DELIVERED"));
+        }
+        java.util.List<String> lines = notifier("delivered").lines().toList();
+        assertEquals("treatment sends to a ward as it is", "ward-7 " + body + " default", lines.get(lines.size() - 1));
     }
 
     private <T> T as(Purpose purpose, java.util.concurrent.Callable<T> work) throws Exception {

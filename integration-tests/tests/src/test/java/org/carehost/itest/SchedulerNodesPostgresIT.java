@@ -28,15 +28,20 @@ import org.junit.Test;
 /**
  * Two nodes, one PostgreSQL database: two {@code carehost.jar} processes, each with a home of its own and the
  * {@code schedule-race} plugin, share the scheduler's jobs. One node plans {@value #JOBS} one-off runs due at the same
- * moment; both nodes' schedulers find them due, and each run happens exactly once, on one node or the other (the
- * claim is a compare-and-set on the job's row). The second node shares the first one's {@code etc/security} (the data
- * key the jobs' payloads are sealed under), as the nodes of one database must. Done when the database says every
- * planned job is {@code DONE}: then no node will run one again. Runs when {@code CAREHOST_TEST_POSTGRES_URL} names a
- * database.
+ * moment, each working {@value #WORK_MILLIS} ms; both nodes' schedulers find them due, each run happens exactly once,
+ * on one node or the other (the claim is a compare-and-set on the job's row), and both nodes take part. The second
+ * node shares the first one's {@code etc/security} (the data key the jobs' payloads are sealed under), as the nodes
+ * of one database must. Done when the database says every planned job is {@code DONE}: then no node will run one
+ * again. Runs when {@code CAREHOST_TEST_POSTGRES_URL} names a database.
  */
 public class SchedulerNodesPostgresIT {
 
     private static final int JOBS = 40;
+    /**
+     * How long each run works (in the fixture): {@value #JOBS} runs take one node {@value #JOBS} times as long, many of
+     * the other node's 200 ms polling passes, so both take part; together they need about half of it.
+     */
+    private static final long WORK_MILLIS = 250;
     private static final String PLUGIN = "org.carehost.fixture.schedulerace";
 
     private final Map<String, List<String>> runs = new HashMap<>();
@@ -54,7 +59,7 @@ public class SchedulerNodesPostgresIT {
             a.await("RACE-READY", 180, () -> true); // one at a time: the first start brings the schema up to date
             b = new Node("b", url, a.home); // the nodes share the data key, as nodes of one database must
             b.await("RACE-READY", 180, () -> true);
-            a.type("race:plan " + JOBS + " 3000");
+            a.type("race:plan " + JOBS + " 3000 " + WORK_MILLIS);
             String plan = a.await("PLANNED", 60, () -> true);
             String prefix = plan.split(" ")[1] + "-";
             long done = 0;
@@ -77,6 +82,9 @@ public class SchedulerNodesPostgresIT {
                 }
                 System.out.println("SchedulerNodesPostgresIT: " + JOBS + " runs due at one moment, each once: " + onA
                         + " on node a, " + (JOBS - onA) + " on node b");
+                assertTrue("both nodes took part (" + onA + " of " + JOBS + " runs on node a): each run works "
+                        + WORK_MILLIS + " ms, so one node alone cannot take them all before the other's next pass",
+                        onA > 0 && onA < JOBS);
             }
         } finally {
             a.stop();

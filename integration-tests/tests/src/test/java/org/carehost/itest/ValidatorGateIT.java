@@ -175,8 +175,8 @@ public class ValidatorGateIT {
                 patients.create(patient("Throw"));
                 fail("cleared: the plugin's default, fail-closed, again");
             } catch (ValidationException expected) {
-                assertTrue(expected.getMessage(), expected.getMessage().contains("tenant:validation default " + VALIDATOR
-                        + " fail-open"));
+                assertTrue(expected.getMessage(), expected.getMessage().contains("tenant:validation " + VALIDATOR
+                        + " --tenant default fail-open"));
             }
 
             Files.writeString(policy, before + "validation plugin " + VALIDATOR + " fail-open\n");

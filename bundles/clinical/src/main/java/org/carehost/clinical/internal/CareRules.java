@@ -156,6 +156,14 @@ public final class CareRules {
         }
     }
 
+    /**
+     * Whether reads for {@code purpose} minimise anything (a patient's record, or an appointment's: the switches of the
+     * two {@code minimise} methods here): what leaves by another path for it must be minimised too, or not leave.
+     */
+    boolean minimises(Purpose purpose) {
+        return purpose == Purpose.PAYMENT || purpose == Purpose.OPERATIONS || purpose == Purpose.RESEARCH;
+    }
+
     /** A patient's id as {@code purpose} sees it: research a stable per-tenant pseudonym, the others the id. */
     String reference(Purpose purpose, String tenant, String patientId) {
         return purpose == Purpose.RESEARCH ? cipher.pseudonym(tenant, patientId) : patientId;

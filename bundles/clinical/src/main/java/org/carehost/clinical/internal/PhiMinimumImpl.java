@@ -1,5 +1,6 @@
 package org.carehost.clinical.internal;
 
+import java.lang.reflect.RecordComponent;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -8,10 +9,6 @@ import java.util.regex.Pattern;
 
 import org.carehost.clinical.PhiMinimum;
 import org.carehost.sdk.context.Purpose;
-import org.carehost.sdk.patient.Address;
-import org.carehost.sdk.patient.ContactPoint;
-import org.carehost.sdk.patient.HumanName;
-import org.carehost.sdk.patient.Identifier;
 import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.resource.ResourceNotFoundException;
 import org.osgi.service.component.annotations.Activate;
@@ -20,8 +17,8 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * {@link PhiMinimum} from the stored record and {@link CareRules#minimise(Purpose, String, Patient)}: the values a
- * read for the purpose would drop are the record's values missing from its minimised copy, so that what a purpose
- * sees is decided in one place.
+ * read for the purpose would drop are the record's text values (every string leaf, found generically, and dates)
+ * missing from its minimised copy, so that what a purpose sees is decided in one place.
  */
 @Component
 public final class PhiMinimumImpl implements PhiMinimum {
@@ -64,30 +61,57 @@ public final class PhiMinimumImpl implements PhiMinimum {
         return patientId == null ? null : care.reference(purpose, tenant, patientId);
     }
 
-    /** The record's text values a reader could recognise the patient by (the id is handled apart). */
-    private static Set<String> values(Patient patient) {
+    @Override
+    public boolean minimises(Purpose purpose) {
+        return care.minimises(purpose);
+    }
+
+    /**
+     * Coded or coarse elements, not values a reader could tell a patient by: a contact's {@code system} and
+     * {@code use} ("phone", "home"), a name's {@code use}, an identifier's {@code system} and {@code type} ("MR"), an
+     * address's {@code state} and {@code country}. Withholding them would blank common words in a text.
+     */
+    private static final Set<String> CODED = Set.of("system", "use", "type", "state", "country");
+
+    /**
+     * Every text value of the record (its string leaves, and dates), found by walking the record's components, so
+     * that a field added to the patient is covered without a change here; the id is handled apart, coded elements
+     * ({@link #CODED}) are left out.
+     */
+    static Set<String> values(Patient patient) {
         Set<String> values = new LinkedHashSet<>();
-        for (Identifier identifier : patient.identifiers()) {
-            add(values, identifier.value());
-        }
-        for (HumanName name : patient.names()) {
-            add(values, name.family());
-            name.given().forEach(given -> add(values, given));
-        }
-        for (ContactPoint contact : patient.telecom()) {
-            add(values, contact.value());
-        }
-        for (Address address : patient.addresses()) {
-            address.line().forEach(line -> add(values, line));
-            add(values, address.city());
-            add(values, address.postalCode());
+        for (RecordComponent component : Patient.class.getRecordComponents()) {
+            if (!component.getName().equals("id")) {
+                leaves(read(component, patient), component.getName(), values);
+            }
         }
         return values;
     }
 
-    private static void add(Set<String> values, String value) {
-        if (value != null && !value.isBlank()) {
-            values.add(value.strip());
+    private static void leaves(Object value, String name, Set<String> values) {
+        if (value instanceof String text) {
+            if (!CODED.contains(name) && !text.isBlank()) {
+                values.add(text.strip());
+            }
+        } else if (value instanceof java.time.LocalDate date) {
+            values.add(date.toString());
+        } else if (value instanceof Iterable<?> elements) {
+            for (Object element : elements) {
+                leaves(element, name, values);
+            }
+        } else if (value instanceof Record record) {
+            for (RecordComponent component : record.getClass().getRecordComponents()) {
+                leaves(read(component, record), component.getName(), values);
+            }
+        }
+    }
+
+    private static Object read(RecordComponent component, Record record) {
+        try {
+            return component.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + component + " of " + record.getClass().getName()
+                    + " to minimise a text: " + e, e);
         }
     }
 

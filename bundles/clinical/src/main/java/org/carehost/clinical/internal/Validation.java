@@ -101,8 +101,8 @@ public final class Validation {
                 if (!open) {
                     errors.add(ValidationIssue.error(resourceType, plugin.getSymbolicName() + ": its validator could "
                             + "not check the " + resourceType + " (" + failed.getMessage() + "), and it fails closed: "
-                            + "the write is refused (the tenant's 'tenant:validation " + context.tenant() + " "
-                            + plugin.getSymbolicName() + " fail-open', or the policy's 'validation plugin "
+                            + "the write is refused (the tenant's 'tenant:validation " + plugin.getSymbolicName()
+                            + " --tenant " + context.tenant() + " fail-open', or the policy's 'validation plugin "
                             + plugin.getSymbolicName() + " fail-open', lets writes through)"));
                 }
             }

@@ -14,4 +14,18 @@ class PhiMinimumTest {
         assertEquals("$1 [w]", PhiMinimumImpl.replaceWhole("$1 Ørsted", "ørsted", "[w]"));
         assertEquals("id $0", PhiMinimumImpl.replaceWhole("id 42", "42", "$0"));
     }
+
+    @Test
+    void everyTextValueOfTheRecordIsFoundWithoutAListOfFields() {
+        org.carehost.sdk.patient.Patient patient = org.carehost.sdk.patient.Patient.builder().id("p-1")
+                .identifiers(java.util.List.of(org.carehost.sdk.patient.Identifier.mrn("urn:test:mrn", "MRN-7")))
+                .names(java.util.List.of(org.carehost.sdk.patient.HumanName.official("Quistorp", "Isolda")))
+                .birthDate(java.time.LocalDate.of(1970, 3, 4))
+                .telecom(java.util.List.of(new org.carehost.sdk.patient.ContactPoint("phone", "+1 555 0100", "mobile")))
+                .addresses(java.util.List.of(new org.carehost.sdk.patient.Address(java.util.List.of("12 Elm Street"),
+                        "Springfield", "MA", "99501", "US")))
+                .build();
+        assertEquals(java.util.Set.of("MRN-7", "Quistorp", "Isolda", "1970-03-04", "+1 555 0100", "12 Elm Street",
+                "Springfield", "99501"), PhiMinimumImpl.values(patient), "not the id, not coded elements (phone, MA, US)");
+    }
 }

@@ -79,6 +79,9 @@ public final class Delivery implements Outbox {
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "carehost-outbox"));
 
+    /** Set at deactivation: a polling pass stops before its next entry. */
+    private volatile boolean stopping;
+
     /** The container's clock (bundles/clock), which follows a test's clock while one is registered. */
     private final Clock clock;
 
@@ -95,9 +98,10 @@ public final class Delivery implements Outbox {
         this.binder = binder;
         this.audit = audit;
         this.log = log;
-        if (store.exclusive()) {
-            // Only this process can open the database, so an entry still claimed is one an earlier run of it was
-            // delivering when it was killed: attempt it again now instead of after the claim's two minutes.
+        if (store.exclusive() && firstInThisProcess(context)) {
+            // Only this process can open the database, and no delivery has started in this process yet (this is the
+            // outbox's first activation since the framework started): an entry still claimed is one an earlier run
+            // was delivering when it was killed. Attempt it again now instead of after the claim's two minutes.
             int released = rows.releaseClaims();
             if (released > 0) {
                 log.warn("Outbox: {} notification(s) were being delivered when the container last stopped without "
@@ -108,13 +112,44 @@ public final class Delivery implements Outbox {
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Whether this is the outbox's first activation since the framework started, recorded in the bundle's data area
+     * as the framework's UUID ({@code org.osgi.framework.uuid}, new at every start). A later activation in the same
+     * process (the bundle or one it imports refreshed, a reference rebound) must not release claims: a delivery of
+     * the previous activation may still be under way (on the poller, which deactivation waits for at most 30 s, or on
+     * a sender's thread in {@link #attemptNow}). Every claim is made by this component, so at the first activation
+     * of a process none can be this process's own. Kept in the data area rather than as a {@code claimed_by} column:
+     * it needs no schema change, and says the same for a database only this process can open. Without a data area or
+     * a UUID, nothing is released (claims then expire after their two minutes, as on shared databases).
+     */
+    static boolean firstInThisProcess(BundleContext context) {
+        String run = context.getProperty(org.osgi.framework.Constants.FRAMEWORK_UUID);
+        java.io.File file = context.getDataFile("outbox-released-for-run");
+        if (run == null || file == null) {
+            return false;
+        }
+        try {
+            java.nio.file.Path path = file.toPath();
+            if (java.nio.file.Files.exists(path) && java.nio.file.Files.readString(path).strip().equals(run)) {
+                return false;
+            }
+            java.nio.file.Files.writeString(path, run);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     @Deactivate
     void deactivate() throws InterruptedException {
-        poller.shutdownNow();
-        // A delivery under way finishes (or meets its deadline) before a successor of this component may release
-        // its claim as stale.
+        stopping = true; // the pass under way ends after its current delivery, which is not interrupted
+        poller.shutdown();
+        // Wait, bounded, so that the delivery under way can record its outcome with this activation's store and
+        // cipher. Its claim stays this process's either way: a later activation in this process does not release it
+        // (firstInThisProcess), and if it is still claimed after its two minutes the poller takes it over.
         if (!poller.awaitTermination(30, TimeUnit.SECONDS)) {
-            log.warn("Outbox: a delivery was still under way 30 s after the outbox stopped");
+            log.warn("Outbox: a delivery was still under way 30 s after the outbox stopped; its entry is attempted "
+                    + "again once its claim expires if its outcome is not recorded");
         }
     }
 
@@ -129,7 +164,7 @@ public final class Delivery implements Outbox {
     private void poll() {
         try {
             for (OutboxRows.Row row : rows.due(now(), 20)) {
-                if (Thread.currentThread().isInterrupted()) {
+                if (stopping || Thread.currentThread().isInterrupted()) {
                     return; // the outbox is stopping: the rest stay pending for the next start
                 }
                 deliver(row);
@@ -202,12 +237,20 @@ public final class Delivery implements Outbox {
         OutboxEntry entry = row.entry();
         Instant now = now();
         int attempts = entry.attempts() + 1;
+        int recorded;
         if (error == null) {
-            rows.finish(entry.id(), claimed, "DELIVERED", attempts, now, null);
+            recorded = rows.finish(entry.id(), claimed, "DELIVERED", attempts, now, null);
         } else if (attempts >= MAX_ATTEMPTS) {
-            rows.finish(entry.id(), claimed, "DEAD", attempts, now, error);
+            recorded = rows.finish(entry.id(), claimed, "DEAD", attempts, now, error);
         } else {
-            rows.finish(entry.id(), claimed, "PENDING", attempts, now().plus(pause(attempts)), error);
+            recorded = rows.finish(entry.id(), claimed, "PENDING", attempts, now().plus(pause(attempts)), error);
+        }
+        if (recorded == 0) {
+            // the claim was taken over meanwhile (it expired, or was released): the entry's other holder decides
+            log.warn("Outbox: the outcome of notification {} on channel {} ({}) was not recorded: its claim was taken "
+                    + "over while it was being delivered (the delivery took longer than the claim's {}); it is "
+                    + "attempted again by the claim's new holder, so its notifier may see it twice", entry.id(),
+                    entry.channel(), error == null ? "delivered" : "failed: " + error, CLAIM);
         }
         String topic = error == null ? NotificationEvents.DELIVERED
                 : attempts >= MAX_ATTEMPTS ? NotificationEvents.DEAD : NotificationEvents.RETRYING;

@@ -14,6 +14,7 @@ import org.carehost.context.Tenants;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.context.CareContext;
+import org.carehost.sdk.context.Purpose;
 import org.carehost.sdk.notify.NotificationService;
 import org.carehost.sdk.plugin.Notification;
 import org.carehost.sdk.resource.ValidationException;
@@ -35,7 +36,9 @@ import org.osgi.service.component.annotations.ServiceScope;
  * the rest. Needs {@code send:notifications}; audited. What is stored (and later handed to a notifier) is minimised
  * for the context's purpose of use as a read would be ({@link PhiMinimum}): for a notification to {@code Patient/<id>},
  * the values of that patient's record the purpose does not read are withheld from its subject and body, and research
- * addresses it to the patient's pseudonym.
+ * addresses it to the patient's pseudonym. A notification to any other recipient cannot be minimised (nothing tells
+ * whose values its text holds): for a purpose whose reads minimise (payment, operations, research) it is refused,
+ * naming the purpose and what to do, and nothing is queued.
  */
 @Component(scope = ServiceScope.BUNDLE)
 public final class NotificationServiceImpl implements NotificationService {
@@ -96,6 +99,15 @@ public final class NotificationServiceImpl implements NotificationService {
     private Notification minimised(CareContext context, Notification notification) {
         Matcher patient = PATIENT.matcher(notification.recipient());
         if (!patient.matches()) {
+            Purpose purpose = context.purpose();
+            if (minimum.minimises(purpose)) { // fail closed: nothing tells whose values the text holds
+                throw new ValidationException("Notification", List.of(ValidationIssue.error("recipient", "'"
+                        + notification.recipient() + "' is not a patient: a notification sent for purpose "
+                        + purpose.code() + " (" + purpose.name().toLowerCase(java.util.Locale.ROOT) + ") is minimised "
+                        + "as a read for it would be, which needs the patient it is about as its recipient, "
+                        + "'Patient/<id>'. Nothing was queued. Address it to Patient/<id>, or send it in a care "
+                        + "context whose purpose reads the whole record (treatment)")));
+            }
             return notification;
         }
         String id = patient.group(1);

@@ -103,8 +103,9 @@ final class OutboxRows {
                 + "WHERE state = 'SENDING'");
     }
 
-    void finish(String id, long claimedVersion, String state, int attempts, Instant next, String error) {
-        update("UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, claim_until = NULL, "
+    /** Records an attempt's outcome if the claim made at {@code claimedVersion} still holds; 1 if so, else 0. */
+    int finish(String id, long claimedVersion, String state, int attempts, Instant next, String error) {
+        return update("UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, claim_until = NULL, "
                 + "version_id = version_id + 1 WHERE id = ? AND version_id = ?", state, attempts, utc(next),
                 error == null ? null : error.substring(0, Math.min(2000, error.length())), id, claimedVersion);
     }

@@ -164,12 +164,40 @@ public final class StoreImpl implements Store {
         return exclusive(url);
     }
 
-    /** An H2 file database without AUTO_SERVER, or an H2 in-memory one: only this process can open it. */
+    /**
+     * An H2 file database that H2 locks against other processes (no {@code AUTO_SERVER} in any of H2's true forms —
+     * {@code TRUE}, {@code 1}, {@code YES}, {@code Y}, {@code T}, any case; only a false form counts as off — and {@code FILE_LOCK} absent or the
+     * default {@code FILE}), or an H2 in-memory one: only this process can open it. Anything else (another lock mode
+     * such as {@code NO} or {@code SOCKET}, a server, PostgreSQL) is taken as shared.
+     */
     static boolean exclusive(String url) {
-        if (dialectOf(url) != Dialect.H2 || url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER=TRUE")) {
+        if (dialectOf(url) != Dialect.H2) {
+            return false;
+        }
+        java.util.Map<String, String> settings = h2Settings(url);
+        String autoServer = settings.get("AUTO_SERVER");
+        if (autoServer != null && !java.util.Set.of("FALSE", "0", "NO", "N", "F").contains(autoServer)) {
+            return false; // a true form, or one H2 refuses: not taken as exclusive
+        }
+        String fileLock = settings.get("FILE_LOCK");
+        if (fileLock != null && !fileLock.equals("FILE")) {
             return false;
         }
         return url.startsWith("jdbc:h2:mem:") || UncleanStop.databasePath(url).isPresent();
+    }
+
+    /** The settings after an H2 URL's database name ({@code ;KEY=VALUE}), by upper-case key, upper-case values. */
+    static java.util.Map<String, String> h2Settings(String url) {
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        String[] parts = url.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            int equals = parts[i].indexOf('=');
+            if (equals > 0) {
+                settings.put(parts[i].substring(0, equals).strip().toUpperCase(java.util.Locale.ROOT),
+                        parts[i].substring(equals + 1).strip().toUpperCase(java.util.Locale.ROOT));
+            }
+        }
+        return settings;
     }
 
     @Override

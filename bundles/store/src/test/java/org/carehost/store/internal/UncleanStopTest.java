@@ -37,6 +37,14 @@ class UncleanStopTest {
         assertTrue(StoreImpl.exclusive("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1"));
         assertFalse(StoreImpl.exclusive("jdbc:h2:file:./db;auto_server=true"));
         assertFalse(StoreImpl.exclusive("jdbc:h2:tcp://127.0.0.1/~/x"));
+        for (String on : new String[] {"TRUE", "1", "yes", "Y", "t", " True "}) {
+            assertFalse(StoreImpl.exclusive("jdbc:h2:file:./db;AUTO_SERVER=" + on), on);
+        }
+        assertTrue(StoreImpl.exclusive("jdbc:h2:file:./db;Auto_Server=false;DB_CLOSE_DELAY=-1"));
+        assertTrue(StoreImpl.exclusive("jdbc:h2:file:./db;AUTO_SERVER=0"));
+        assertFalse(StoreImpl.exclusive("jdbc:h2:file:./db;FILE_LOCK=NO"), "another process may open the file");
+        assertFalse(StoreImpl.exclusive("jdbc:h2:file:./db;file_lock=socket"));
+        assertTrue(StoreImpl.exclusive("jdbc:h2:file:./db;FILE_LOCK=file"), "the default lock");
         assertFalse(StoreImpl.exclusive("jdbc:postgresql://127.0.0.1/carehost"));
     }
 

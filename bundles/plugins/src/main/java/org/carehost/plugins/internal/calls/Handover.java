@@ -38,10 +38,12 @@ import org.osgi.framework.startlevel.BundleStartLevel;
  * the wait for that key — the new version does not offer it — so later calls are not held for it again.</li>
  * <li>A service whose component was renamed in the new version is followed: once the new version is active (its
  * {@code STARTED}, after the service runtime registered its components), an awaited service that is the only one of
- * its object classes awaited, while the new version registered exactly one service of those classes under a key the
- * old version did not have, is taken to be that one; held calls run on it, and later calls made with the old key
- * too, until the plugin's next change. Anything less certain (two candidates, or none) is not guessed: the wait ends
- * at the deadline as before.</li>
+ * its identity awaited (object classes and identifying properties, {@link ServiceSlot#identity()}), while the new
+ * version registered exactly one service of that identity under a key the old version did not have, is taken to be
+ * that one; held calls run on it, and later calls made with the old key too, until the plugin's next change or until
+ * a service registers under the old key again (a component that came up after {@code STARTED}: the real one). Anything
+ * less certain (two candidates, none, different properties) is not guessed: the wait ends at the deadline as
+ * before.</li>
  * </ul>
  * The registrations it has heard of, and the service objects the calls use, are {@link Registrations}.
  */
@@ -183,6 +185,7 @@ final class Handover implements AllServiceListener {
                 }
             } else if (event.getType() == ServiceEvent.REGISTERED) {
                 registered.add(reference, bundle);
+                renamed.registered(id, ServiceSlot.keyOf(reference)); // the real one came up late: no longer followed
                 Changing now = changing.get(id);
                 if (now != null) {
                     now.awaited.remove(ServiceSlot.keyOf(reference));

@@ -8,14 +8,19 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.Bundle;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 
 /**
  * Services renamed in a plugin's update (a component whose name changed between two versions), for {@link Handover}:
- * decided once the new version is active, and followed until the plugin's next change. Only what is certain is taken
- * for a rename: an awaited service that is the only one awaited of its object classes, while the new version
- * registered exactly one service of those classes under a key the old version did not have.
+ * decided once the new version is active, and followed until the plugin's next change, or until the old key is
+ * registered again (a component that came up late — required configuration, a reference satisfied after the bundle
+ * started — is the real one, and calls go to it from then on).
+ * <p>
+ * Only what is certain is taken for a rename: an awaited service whose identity ({@link ServiceSlot#identity()}:
+ * object classes and every identifying property, a Notifier's {@code channel}, a ScheduledTask's {@code carehost.task},
+ * a validator's resource type...) no other awaited service has, while the new version registered exactly one service
+ * of that identity under a key the old version did not have. An SMS notifier is never followed to an e-mail notifier;
+ * two candidates are never guessed between.
  */
 final class Renames {
 
@@ -37,20 +42,20 @@ final class Renames {
         } catch (IllegalStateException uninstalled) {
             return;
         }
-        Map<String, List<String>> newKeysByClasses = new HashMap<>();
+        Map<Map<String, Object>, List<String>> newKeysByIdentity = new HashMap<>();
         for (ServiceReference<?> reference : registered == null ? new ServiceReference<?>[0] : registered) {
             String key = ServiceSlot.keyOf(reference);
             if (!oldKeys.contains(key)) {
-                newKeysByClasses.computeIfAbsent(ServiceSlot.classesOf(reference.getProperty(Constants.OBJECTCLASS)),
-                        any -> new ArrayList<>()).add(key);
+                newKeysByIdentity.computeIfAbsent(ServiceSlot.identityOf(reference), any -> new ArrayList<>())
+                        .add(key);
             }
         }
-        Map<String, List<String>> awaitedByClasses = new HashMap<>();
+        Map<Map<String, Object>, List<String>> awaitedByIdentity = new HashMap<>();
         for (ServiceSlot<?> slot : awaited.values()) {
-            awaitedByClasses.computeIfAbsent(slot.classes(), any -> new ArrayList<>()).add(slot.key());
+            awaitedByIdentity.computeIfAbsent(slot.identity(), any -> new ArrayList<>()).add(slot.key());
         }
-        awaitedByClasses.forEach((classes, keys) -> {
-            List<String> newKeys = newKeysByClasses.getOrDefault(classes, List.of());
+        awaitedByIdentity.forEach((identity, keys) -> {
+            List<String> newKeys = newKeysByIdentity.getOrDefault(identity, List.of());
             if (keys.size() == 1 && newKeys.size() == 1) {
                 renamed.computeIfAbsent(plugin.getBundleId(), any -> new ConcurrentHashMap<>()).put(keys.get(0),
                         newKeys.get(0));
@@ -64,6 +69,14 @@ final class Renames {
         Map<String, String> names = renamed.get(plugin.getBundleId());
         String now = names == null ? null : names.get(key);
         return now == null ? key : now;
+    }
+
+    /** The plugin registered a service under {@code key}: if it was taken as renamed, the old key is real again. */
+    void registered(long pluginId, String key) {
+        Map<String, String> names = renamed.get(pluginId);
+        if (names != null) {
+            names.remove(key);
+        }
     }
 
     /** The plugin changes again, or is gone: its renames are over. */

@@ -57,17 +57,60 @@ final class ServiceSlot<S> implements PluginService<S> {
         return "classes " + Arrays.toString((String[]) reference.getProperty(Constants.OBJECTCLASS));
     }
 
-    /** Whether the registration (or the remembered one) is offered under {@code type}. */
-    /** The registration's object classes, sorted, as one text: what a renamed service must offer to be followed. */
-    String classes() {
-        return classesOf(reference != null ? reference.getProperty(Constants.OBJECTCLASS) : kept.get(Constants.OBJECTCLASS));
-    }
-
+    /** Object classes, sorted, as one text. */
     static String classesOf(Object objectClass) {
         return objectClass instanceof String[] names ? String.join(",", new java.util.TreeSet<>(Arrays.asList(names)))
                 : String.valueOf(objectClass);
     }
 
+    /** Properties the container, the framework or the service runtime set: not part of what a service is. */
+    private static final java.util.Set<String> NOT_IDENTIFYING = java.util.Set.of(Constants.SERVICE_ID,
+            Constants.SERVICE_PID, Constants.SERVICE_BUNDLEID, Constants.SERVICE_SCOPE, Constants.SERVICE_RANKING,
+            Constants.OBJECTCLASS);
+
+    /**
+     * What tells this service from another of the same object classes: its object classes and every service property
+     * except {@code component.*}, {@code service.id}, {@code service.pid}, {@code service.bundleid},
+     * {@code service.scope}, {@code service.ranking} (a Notifier's {@code channel}, a ScheduledTask's
+     * {@code carehost.task}, a validator's resource type...). Arrays are compared by their elements. A renamed service
+     * is followed only to a new one with the same identity.
+     */
+    Map<String, Object> identity() {
+        return reference != null ? identityOf(reference) : identityOf(kept);
+    }
+
+    static Map<String, Object> identityOf(ServiceReference<?> reference) {
+        Map<String, Object> properties = new java.util.TreeMap<>();
+        for (String name : reference.getPropertyKeys()) {
+            properties.put(name, reference.getProperty(name));
+        }
+        return identityOf(properties);
+    }
+
+    private static Map<String, Object> identityOf(Map<String, Object> properties) {
+        Map<String, Object> identity = new java.util.TreeMap<>();
+        properties.forEach((name, value) -> {
+            if (!NOT_IDENTIFYING.contains(name) && !name.startsWith("component.")) {
+                identity.put(name, comparable(value));
+            }
+        });
+        identity.put(Constants.OBJECTCLASS, classesOf(properties.get(Constants.OBJECTCLASS)));
+        return identity;
+    }
+
+    /** Arrays (of objects or primitives) as lists of their elements, so that two equal arrays are equal. */
+    private static Object comparable(Object value) {
+        if (value != null && value.getClass().isArray()) {
+            java.util.List<Object> elements = new java.util.ArrayList<>();
+            for (int i = 0; i < java.lang.reflect.Array.getLength(value); i++) {
+                elements.add(comparable(java.lang.reflect.Array.get(value, i)));
+            }
+            return elements;
+        }
+        return value;
+    }
+
+    /** Whether the registration (or the remembered one) is offered under {@code type}. */
     boolean offers(String type) {
         Object classes = reference != null ? reference.getProperty(Constants.OBJECTCLASS)
                 : kept.get(Constants.OBJECTCLASS);

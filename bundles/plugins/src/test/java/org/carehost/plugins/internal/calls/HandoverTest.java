@@ -258,6 +258,45 @@ class HandoverTest {
                 + "deadline"), refused.getMessage());
     }
 
+    @Test
+    void aNewServiceWithOtherIdentifyingPropertiesIsNotTakenForTheRenamedOne() throws Exception {
+        // v1 SmsNotifier (channel=sms), v2 EmailNotifier (channel=email): same classes, another service
+        FakePlugin plugin = new FakePlugin(28, "org.example.notifier");
+        FakeService v1 = register(plugin, "org.example.SmsNotifier", () -> "sms", Map.of("channel", "sms"));
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        unregister(v1);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        CompletableFuture<Object> held = call(only(calls.services(Supplier.class)), "notifier");
+        await(() -> calls.handover().held(plugin.bundle) == 1);
+        register(plugin, "org.example.EmailNotifier", () -> "email", Map.of("channel", "email"));
+        plugin.state = Bundle.ACTIVE;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle));
+        PluginCallException refused = refusal(held);
+        assertTrue(refused.getMessage().contains("its new version did not offer org.example.SmsNotifier within the "
+                + "notifier deadline"), refused.getMessage());
+    }
+
+    @Test
+    void aRenameIsNoLongerFollowedOnceTheOldKeyRegistersAgain() throws Exception {
+        // the real v2 component needs its configuration and comes up after STARTED; another one was taken for it
+        FakePlugin plugin = new FakePlugin(29, "org.example.late");
+        FakeService v1 = register(plugin, "org.example.Check", () -> "v1", Map.of("resource", "Patient"));
+        PluginService<Supplier> before = only(calls.services(Supplier.class));
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        unregister(v1);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        plugin.state = Bundle.STARTING;
+        register(plugin, "org.example.Other", () -> "other", Map.of("resource", "Patient"));
+        plugin.state = Bundle.ACTIVE;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle));
+        assertEquals("other", calls.call(before, "workflow", "get", Supplier::get), "taken for a rename at STARTED");
+        register(plugin, "org.example.Check", () -> "v2, configured late", Map.of("resource", "Patient"));
+        assertEquals("v2, configured late", calls.call(before, "workflow", "get", Supplier::get),
+                "the old key is real again: no longer redirected");
+    }
+
     private CompletableFuture<Object> call(PluginService<Supplier> service) {
         return call(service, "workflow");
     }
@@ -295,7 +334,12 @@ class HandoverTest {
     }
 
     private FakeService register(FakePlugin plugin, String component, Supplier<String> object) {
-        FakeService service = new FakeService(plugin, component, object);
+        return register(plugin, component, object, Map.of());
+    }
+
+    private FakeService register(FakePlugin plugin, String component, Supplier<String> object,
+            Map<String, Object> more) {
+        FakeService service = new FakeService(plugin, component, object, more);
         registry.add(service);
         calls.handover().serviceChanged(new ServiceEvent(ServiceEvent.REGISTERED, service.reference));
         return service;
@@ -343,11 +387,12 @@ class HandoverTest {
         final Supplier<String> object;
         final ServiceReference<?> reference;
 
-        FakeService(FakePlugin plugin, String component, Supplier<String> object) {
+        FakeService(FakePlugin plugin, String component, Supplier<String> object, Map<String, Object> more) {
             this.plugin = plugin;
             this.object = object;
             Map<String, Object> properties = new Hashtable<>(Map.of(Constants.SERVICE_ID, id, "component.name",
-                    component, Constants.OBJECTCLASS, new String[] {Supplier.class.getName()}));
+                    component, "component.id", id, Constants.OBJECTCLASS, new String[] {Supplier.class.getName()}));
+            properties.putAll(more);
             this.reference = (ServiceReference<?>) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {ServiceReference.class}, (proxy, method, arguments) -> switch (method.getName()) {
                         case "getProperty" -> properties.get((String) arguments[0]);
