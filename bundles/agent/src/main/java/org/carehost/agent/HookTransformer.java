@@ -39,11 +39,12 @@ final class HookTransformer implements ClassFileTransformer {
             return null;
         }
         List<Hooks.Hook> here = hooks.in(className);
-        if (here.isEmpty()) {
+        List<Hooks.Call> calls = hooks.callsIn(className);
+        if (here.isEmpty() && calls.isEmpty()) {
             return null;
         }
         try {
-            return instrument(bytes, here);
+            return instrument(bytes, here, calls);
         } catch (RuntimeException | LinkageError e) {
             failures.add(className + ": " + e);
             System.err.println("carehost agent: could not hook " + className + ": " + e);
@@ -51,7 +52,7 @@ final class HookTransformer implements ClassFileTransformer {
         }
     }
 
-    static byte[] instrument(byte[] bytes, List<Hooks.Hook> here) {
+    static byte[] instrument(byte[] bytes, List<Hooks.Hook> here, List<Hooks.Call> calls) {
         ClassReader reader = new ClassReader(bytes);
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
@@ -71,6 +72,15 @@ final class HookTransformer implements ClassFileTransformer {
                 if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
                     return next;
                 }
+                List<Hooks.Call> inHere = new java.util.ArrayList<>();
+                for (Hooks.Call call : calls) {
+                    if (call.method().equals(name)) {
+                        inHere.add(call);
+                    }
+                }
+                if (!inHere.isEmpty()) {
+                    next = new CallSites(next, owner + "." + name, inHere);
+                }
                 for (Hooks.Hook hook : here) {
                     if (hook.matches(name, descriptor)) {
                         return new Entry(next, access, name, descriptor, owner, hook);
@@ -80,6 +90,59 @@ final class HookTransformer implements ClassFileTransformer {
             }
         }, ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
+    }
+
+    /**
+     * The calls just before the call sites of {@link Hooks.Call}s: only operand-stack work (the receiver duplicated,
+     * the id pushed, then the gate's call consumes what was pushed), no branch, no new local, so the method's stack map
+     * frames stay valid. A call hook whose call site is not found in its method is a failure: the hook would be
+     * silently missing.
+     */
+    private static final class CallSites extends MethodVisitor {
+        private final String where;
+        private final List<Hooks.Call> calls;
+        private final int[] placed;
+
+        CallSites(MethodVisitor next, String where, List<Hooks.Call> calls) {
+            super(Opcodes.ASM9, next);
+            this.where = where;
+            this.calls = calls;
+            this.placed = new int[calls.size()];
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            for (int i = 0; i < calls.size(); i++) {
+                Hooks.Call call = calls.get(i);
+                if (call.at(owner, name, descriptor)) {
+                    if (call.receiver()) {
+                        // [.. receiver] -> [.. receiver, receiver, id] -> [.. receiver, id, receiver]
+                        super.visitInsn(Opcodes.DUP);
+                        super.visitLdcInsn(call.id());
+                        super.visitInsn(Opcodes.SWAP);
+                    } else {
+                        super.visitLdcInsn(call.id());
+                        super.visitInsn(Opcodes.ACONST_NULL);
+                    }
+                    super.visitInsn(Opcodes.ICONST_0);
+                    super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, GATE, CHECK.getName(), CHECK.getDescriptor(), false);
+                    placed[i]++;
+                }
+            }
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
+        @Override
+        public void visitEnd() {
+            for (int i = 0; i < calls.size(); i++) {
+                if (placed[i] == 0) {
+                    throw new IllegalStateException("no call of " + calls.get(i).calleeOwner() + "."
+                            + calls.get(i).callee() + " in " + where + " to hook");
+                }
+            }
+            super.visitEnd();
+        }
     }
 
     /** The call at the method's entry. */

@@ -107,10 +107,9 @@ final class Hooks {
         "java/util/concurrent/ForkJoinTask <init> this", "java/util/concurrent/ForkJoinTask doExec this",
         "java/util/concurrent/FutureTask <init> this", "java/util/concurrent/FutureTask run this",
         "java/util/concurrent/FutureTask runAndReset this",
-        // a bare Runnable given to a ThreadPoolExecutor: handed over, then about to run in its worker's runWorker
+        // a bare Runnable given to a ThreadPoolExecutor: handed over (its run and end are hooked inside runWorker,
+        // at CALLS below)
         "java/util/concurrent/ThreadPoolExecutor execute (Ljava/lang/Runnable;)",
-        "java/util/concurrent/ThreadPoolExecutor beforeExecute (Ljava/lang/Thread;Ljava/lang/Runnable;)",
-        "java/util/concurrent/ThreadPoolExecutor afterExecute (Ljava/lang/Runnable;Ljava/lang/Throwable;)",
         // threads
         "java/lang/Thread start this", "java/lang/VirtualThread start this",
         "java/lang/Thread interrupt this", "java/lang/Thread stop this", "java/lang/Thread suspend this",
@@ -176,6 +175,34 @@ final class Hooks {
         "org/apache/felix/cm/impl/ConfigurationAdapter removeAttributes",
     };
 
+    /**
+     * A hook at a call site inside a method rather than at a method's entry: just before each call of {@code callee}
+     * in {@code owner.method}, the gate is called with the hook's own id, and with the callee's receiver (then on the
+     * operand stack) as its self when {@code receiver} is set. Such a hook fires only where that method's own code
+     * makes that call, so no other code can make it fire: not a plugin calling an overridable method, nor a subclass
+     * that overrides it without calling super.
+     */
+    record Call(String owner, String method, String calleeOwner, String callee, String calleeDescriptor, String id,
+            boolean receiver) {
+
+        boolean at(String owner, String name, String descriptor) {
+            return calleeOwner.equals(owner) && callee.equals(name) && calleeDescriptor.equals(descriptor);
+        }
+    }
+
+    /**
+     * The call-site hooks. A ThreadPoolExecutor worker's runWorker, about to run a bare Runnable (its task.run()), and
+     * its task over (the afterExecute it calls whether or not the task threw): at beforeExecute and afterExecute's
+     * entry these could be made to fire by any code (they are protected, overridable, and a subclass's code, a plugin's
+     * included, calls them), and a subclass overriding them without super would hide its tasks.
+     */
+    private static final List<Call> CALLS = List.of(
+        new Call("java/util/concurrent/ThreadPoolExecutor", "runWorker", "java/lang/Runnable", "run", "()V",
+                "java.util.concurrent.ThreadPoolExecutor.runTask", true),
+        new Call("java/util/concurrent/ThreadPoolExecutor", "runWorker", "java/util/concurrent/ThreadPoolExecutor",
+                "afterExecute", "(Ljava/lang/Runnable;Ljava/lang/Throwable;)V",
+                "java.util.concurrent.ThreadPoolExecutor.taskDone", false));
+
     private final Map<String, List<Hook>> byOwner = new HashMap<>();
 
     Hooks() {
@@ -207,15 +234,29 @@ final class Hooks {
         return byOwner.getOrDefault(internalName, List.of());
     }
 
+    /** The call-site hooks in a class, by its internal name; empty if none. */
+    List<Call> callsIn(String internalName) {
+        List<Call> calls = new ArrayList<>();
+        for (Call call : CALLS) {
+            if (call.owner().equals(internalName)) {
+                calls.add(call);
+            }
+        }
+        return calls;
+    }
+
     /** Every class with a hook, by internal name. */
     java.util.Set<String> owners() {
-        return byOwner.keySet();
+        java.util.Set<String> owners = new java.util.HashSet<>(byOwner.keySet());
+        CALLS.forEach(call -> owners.add(call.owner()));
+        return owners;
     }
 
     /** Every hook id, for the checker's own consistency test. */
     List<String> ids() {
         List<String> ids = new ArrayList<>();
         byOwner.values().forEach(hooks -> hooks.forEach(hook -> ids.add(hook.id())));
+        CALLS.forEach(call -> ids.add(call.id()));
         return ids;
     }
 }

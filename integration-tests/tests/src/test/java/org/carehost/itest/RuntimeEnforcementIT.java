@@ -306,6 +306,14 @@ public class RuntimeEnforcementIT {
             assertEquals("done: ran", attack("pool-execute:" + outside)); // its next task ran: the first is over
             assertFalse(Files.exists(outside));
             awaitDenialAudited(outside.getFileName().toString());
+            // the same, but the task first calls the pool's protected afterExecute (or beforeExecute with a Runnable
+            // nobody handed over) through a method handle of a pool subclass of its own: its note stays
+            for (String trick : List.of("pool-end-note", "pool-rerun-note")) {
+                Path cleared = outside("evil-" + trick);
+                assertEquals(trick, "done: ran", attack(trick + ":" + cleared));
+                assertFalse(trick, Files.exists(cleared));
+                awaitDenialAudited(cleared.getFileName().toString());
+            }
             // the container's own bare Runnable on the same worker, after the plugin's, is the container's
             Path containers = outside("container-pool");
             java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
@@ -336,7 +344,8 @@ public class RuntimeEnforcementIT {
         } finally {
             pool.shutdownNow();
         }
-        // a TimerTask, on the timer's own thread (the plugin started it): the task reports the refusal it met
+        // a TimerTask, on the timer's own thread (the plugin started it): the task reports the refusal it met. Nothing
+        // here is specific to timers: the TimerTask is a class of the plugin's, so its frame makes the plugin the cause
         Path timed = outside("evil-timer");
         String timer = attack("timer-write:" + timed);
         assertTrue(timer, timer.startsWith("done: denied: ") && timer.contains("outside its folder"));

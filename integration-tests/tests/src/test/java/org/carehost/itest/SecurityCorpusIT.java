@@ -173,6 +173,10 @@ public class SecurityCorpusIT {
             assertEquals(Bundle.INSTALLED, plugin.getState());
             String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
             assertTrue(why, why.contains("The security manager refuses it") && why.contains("lib/tool.bin"));
+            // refused for what is inside the stubbed archive, found as the framework would load it: not only for
+            // the stub making it unreadable to a stream reader
+            assertTrue(why, why.contains("java.nio.file.Files") && why.contains("PasswdReader")
+                    && why.contains("use:files"));
         } finally {
             plugin.uninstall();
         }

@@ -53,7 +53,9 @@ public final class Gate {
         }
         if (busy[0] >= DEEPEST) {
             throw new SecurityException("Carehost: " + hook + " refused: a security check nested " + DEEPEST
-                    + " deep (the checker called itself without end); nothing was done");
+                    + " deep (the checker called itself without end); nothing was done. This is a fault of the "
+                    + "security checker: report it to Carehost's maintainers with this stack trace (the plugin whose "
+                    + "code is in it is named by its package; audit:query shows its other refusals)");
         }
         String id = busy[0] == 0 ? hook : NESTED + hook;
         busy[0]++;

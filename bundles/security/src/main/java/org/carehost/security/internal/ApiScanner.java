@@ -94,7 +94,7 @@ final class ApiScanner {
         }
         byte[] head = in.readNBytes(4);
         if (head.length < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
-            return depth == 0 && head.length == 4 && endsAsArchive(head, in); // else a resource, not an archive
+            return depth == 0 && head.length == 4 && endsAsArchive(head, in, collector); // else a resource
         }
         scanAsArchive(path, in, head, depth, collector, false);
         return false;
@@ -103,14 +103,23 @@ final class ApiScanner {
     /** The longest an archive's end record may be from its end: the record (22 bytes) and its comment (64 KiB). */
     private static final int END_REACH = 22 + 0xFFFF;
 
-    /** Whether the stream, after its first bytes {@code head}, ends with an end-of-central-directory record. */
-    private static boolean endsAsArchive(byte[] head, InputStream in) throws IOException {
+    /**
+     * Whether the stream, after its first bytes {@code head}, ends with an end-of-central-directory record. Every
+     * byte read counts towards {@link #MAX_BYTES}, as a class's or an archive's do: a plugin of huge resources is
+     * refused, not read to its end however large.
+     */
+    private static boolean endsAsArchive(byte[] head, InputStream in, ApiUses collector) throws IOException {
         byte[] tail = new byte[END_REACH];
         int size = 0;
         System.arraycopy(head, 0, tail, 0, head.length);
         size = head.length;
+        collector.bytes += head.length;
         byte[] buffer = new byte[8192];
         for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            collector.bytes += n;
+            if (collector.bytes > MAX_BYTES) {
+                throw new IOException("more than " + (MAX_BYTES >> 20) + " MiB to check");
+            }
             if (size + n > tail.length) { // keep the last END_REACH bytes
                 int drop = size + n - tail.length;
                 System.arraycopy(tail, drop, tail, 0, size - drop);

@@ -16,7 +16,9 @@ import org.osgi.framework.Bundle;
 import org.osgi.service.log.Logger;
 
 /**
- * The allocation and CPU budgets of the threads each plugin started, looked at each second:
+ * The allocation and CPU budgets of the threads each plugin's code started itself, looked at each second (not pool
+ * workers a JDK pool spawned while the plugin's call ran: a common-pool worker, a container pool's, runs everybody's
+ * tasks, and counting it would charge the plugin for others' CPU and interrupt a shared worker):
  * <ul>
  * <li>allocation: the bytes they allocated since the last look ({@code com.sun.management.ThreadMXBean
  * .getThreadAllocatedBytes}), against the policy's {@code allocation plugin <bsn> <MB/s>} (default 512);</li>
@@ -51,8 +53,11 @@ final class BudgetWatch {
     private final boolean cpuCounted = threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
     private final Map<Long, Long> seen = new HashMap<>();
     private final Map<Long, Long> cpuSeen = new HashMap<>();
-    /** Per plugin (bundle id): the CPU nanoseconds its threads used in each of the last looks, newest last. */
-    private final Map<Long, ArrayDeque<Long>> cpuWindows = new HashMap<>();
+    /**
+     * Per plugin (bundle id), for each of the last looks, newest last: the CPU nanoseconds its threads used, and the
+     * nanoseconds measured since the look before (the looks run a second apart on a quiet machine, later on a busy one).
+     */
+    private final Map<Long, ArrayDeque<long[]>> cpuWindows = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "carehost-budgets"));
     private long lastNanos = System.nanoTime();
@@ -84,11 +89,11 @@ final class BudgetWatch {
         try {
             long now = System.nanoTime();
             double seconds = Math.max(0.001, (now - lastNanos) / 1e9);
-            lastNanos = now;
             Map<Long, Long> current = new HashMap<>();
             Map<Long, Long> cpuCurrent = new HashMap<>();
-            Map<Long, ArrayDeque<Long>> windows = new HashMap<>();
-            for (Map.Entry<Bundle, List<Thread>> plugin : causes.threadsByPlugin().entrySet()) {
+            Map<Long, ArrayDeque<long[]>> windows = new HashMap<>();
+            long elapsed = now - lastNanos;
+            for (Map.Entry<Bundle, List<Thread>> plugin : causes.ownThreadsByPlugin().entrySet()) {
                 Bundle bundle = plugin.getKey();
                 List<Thread> list = plugin.getValue();
                 long[] ids = new long[list.size()];
@@ -96,11 +101,17 @@ final class BudgetWatch {
                     ids[i] = list.get(i).getId();
                 }
                 String over = allocationOver(bundle, ids, seconds, current);
-                ArrayDeque<Long> window = cpuWindows.getOrDefault(bundle.getBundleId(), new ArrayDeque<>());
-                String cpuOver = cpuOver(bundle, ids, window, cpuCurrent);
-                windows.put(bundle.getBundleId(), window);
+                boolean running = (bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0;
+                // a stopped plugin's window starts afresh: started again (plugin:start after a quarantine), it is
+                // judged on what its threads use from then on, not on the window that quarantined it
+                ArrayDeque<long[]> window = running ? cpuWindows.getOrDefault(bundle.getBundleId(), new ArrayDeque<>())
+                        : new ArrayDeque<>();
+                String cpuOver = cpuOver(bundle, ids, window, elapsed, cpuCurrent);
+                if (running) {
+                    windows.put(bundle.getBundleId(), window);
+                }
                 String reason = over != null ? over : cpuOver;
-                if (reason != null && (bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
+                if (reason != null && running) {
                     quarantine.over(bundle, over != null ? "allocation" : "cpu", reason);
                     list.forEach(Thread::interrupt);
                 }
@@ -111,6 +122,7 @@ final class BudgetWatch {
             cpuSeen.putAll(cpuCurrent);
             cpuWindows.clear();
             cpuWindows.putAll(windows);
+            lastNanos = now;
         } catch (ReflectiveOperationException | RuntimeException e) {
             logger.error("Security: the allocation and CPU budget check failed: {}", e.toString());
         }
@@ -138,11 +150,13 @@ final class BudgetWatch {
     }
 
     /**
-     * Why the plugin's threads are over their CPU budget, or null: the CPU time they used since the last look is
-     * added to its window (the last {@value #CPU_WINDOW_SECONDS} looks), whose sum is taken as a share of one core
-     * over the whole window, however few looks it holds yet.
+     * Why the plugin's threads are over their CPU budget, or null: the CPU time they used since the last look, and the
+     * time measured since then, are added to its window (the last {@value #CPU_WINDOW_SECONDS} looks); the CPU time's
+     * sum is taken as a share of one core over the window's measured time, and over no less than
+     * {@value #CPU_WINDOW_SECONDS} seconds however few looks it holds yet (a plugin just started is not judged on one).
      */
-    private String cpuOver(Bundle plugin, long[] ids, ArrayDeque<Long> window, Map<Long, Long> current) {
+    private String cpuOver(Bundle plugin, long[] ids, ArrayDeque<long[]> window, long elapsed,
+            Map<Long, Long> current) {
         if (!cpuCounted) {
             return null;
         }
@@ -154,17 +168,20 @@ final class BudgetWatch {
                 current.put(id, used);
             }
         }
-        window.addLast(delta);
+        window.addLast(new long[] {delta, elapsed});
         while (window.size() > CPU_WINDOW_SECONDS) {
             window.removeFirst();
         }
         long sum = 0;
-        for (long used : window) {
-            sum += used;
+        long measured = 0;
+        for (long[] look : window) {
+            sum += look[0];
+            measured += look[1];
         }
-        long percent = sum * 100 / TimeUnit.SECONDS.toNanos(CPU_WINDOW_SECONDS);
+        long over = Math.max(measured, TimeUnit.SECONDS.toNanos(CPU_WINDOW_SECONDS));
+        long percent = sum * 100 / over;
         long limit = cpuBudget.apply(plugin);
-        return limit > 0 && percent > limit ? "use " + percent + "% of a core over " + CPU_WINDOW_SECONDS + " s, over "
+        return limit > 0 && percent > limit ? "use " + percent + "% of a core over " + over / 1_000_000_000L + " s, over "
                 + "its budget of " + limit + "% (cpu plugin " + plugin.getSymbolicName() + " <percent> in the policy)"
                 : null;
     }

@@ -40,6 +40,7 @@ final class Causes {
             StackWalker.Option.SHOW_HIDDEN_FRAMES));
     // by identity: a plugin's Thread or ClassLoader subclass may override hashCode and equals
     private final WeakIdentityMap<Bundle> threads = new WeakIdentityMap<>();
+    private final WeakIdentityMap<Bundle> ownThreads = new WeakIdentityMap<>();
     private final TaskOrigins tasks = new TaskOrigins();
     private final Deputies deputies;
 
@@ -171,7 +172,7 @@ final class Causes {
         }
     }
 
-    /** A pool worker's task ended (ThreadPoolExecutor.afterExecute): its note, if any, goes. */
+    /** A pool worker's task ended (the agent's hook in runWorker before afterExecute): its note, if any, goes. */
     void taskEnded() {
         if (!tasks.anyHere()) {
             return;
@@ -182,21 +183,27 @@ final class Causes {
         }
     }
 
-    /** The depth (from the bottom) of the task frame at or below the hooked method, or -1. */
+    /**
+     * The depth (from the bottom) of the task frame that made the hook's call, or -1: the frame directly below the
+     * gate must itself be a task frame (a task's run method at its entry hook; runWorker at its call-site hooks).
+     * Anything else is not a task starting or ending there (a plugin's code cannot make a JDK task frame call the gate
+     * for it), and is ignored: no note is made or dropped.
+     */
     private int taskDepth() {
         return walker.walk(frames -> {
-            // the depth of the task's frame: the hooked method itself (a task's run), or the first task frame below it
-            // (ThreadPoolExecutor.runWorker below beforeExecute)
             int index = 0;
             int frameOfTask = -1;
             boolean gate = false;
+            boolean below = false;
             java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
             while (it.hasNext()) {
                 StackWalker.StackFrame frame = it.next();
-                if (!gate) {
-                    gate = frame.getDeclaringClass() == GATE;
-                } else if (frameOfTask < 0 && TaskOrigins.isTaskFrame(frame)) {
-                    frameOfTask = index;
+                if (below) {
+                    below = false;
+                    frameOfTask = TaskOrigins.isTaskFrame(frame) ? index : -2;
+                } else if (!gate && frame.getDeclaringClass() == GATE) {
+                    gate = true;
+                    below = true;
                 }
                 index++;
             }
@@ -249,9 +256,17 @@ final class Causes {
         });
     }
 
-    /** Marks a thread as started by a plugin: a stack of JDK code only on it is the plugin's. */
-    void started(Thread thread, Bundle plugin) {
+    /**
+     * Marks a thread as started by a plugin: a stack of JDK code only on it is the plugin's. {@code own}: the plugin's
+     * code started it itself, not a JDK pool or timer spawning a worker while the plugin's call ran (a common-pool
+     * worker started inside its supplyAsync runs everybody's tasks afterwards): only its own threads count against its
+     * CPU and allocation budgets ({@link #ownThreadsByPlugin}).
+     */
+    void started(Thread thread, Bundle plugin, boolean own) {
         threads.put(thread, plugin);
+        if (own) {
+            ownThreads.put(thread, plugin);
+        }
     }
 
     /** Marks a class loader as created by a plugin: classes it defines are the plugin's. */
@@ -276,11 +291,11 @@ final class Causes {
         return live;
     }
 
-    /** The running threads each plugin started. */
-    Map<Bundle, java.util.List<Thread>> threadsByPlugin() {
+    /** The running threads each plugin's code started itself (not pool workers the JDK spawned during its calls). */
+    Map<Bundle, java.util.List<Thread>> ownThreadsByPlugin() {
         Map<Long, Bundle> plugins = new java.util.HashMap<>();
         Map<Bundle, java.util.List<Thread>> all = new java.util.HashMap<>();
-        threads.snapshot().forEach((thread, plugin) -> {
+        ownThreads.snapshot().forEach((thread, plugin) -> {
             if (((Thread) thread).isAlive()) {
                 Bundle key = plugins.computeIfAbsent(plugin.getBundleId(), id -> plugin);
                 all.computeIfAbsent(key, id -> new java.util.ArrayList<>()).add((Thread) thread);

@@ -1,14 +1,11 @@
 package org.carehost.security.internal;
 
-import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketAddress;
-import java.nio.file.OpenOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
 /**
@@ -108,13 +105,13 @@ final class ChokePoints {
                 return standardStream((FileDescriptor) self)
                         ? Request.of(Kind.CONTAINER, "close the process's standard streams") : null;
             case "java.io.File":
-                return file(method, (String) self, args);
+                return FileRequests.file(method, (String) self, args);
             case "java.util.concurrent.ForkJoinTask":
             case "java.util.concurrent.FutureTask":
             case "java.util.concurrent.ThreadPoolExecutor":
                 return TaskOrigins.request(method, self, args);
             case "sun.nio.fs.UnixFileSystemProvider":
-                return provider(method, args);
+                return FileRequests.provider(method, args);
             case "sun.nio.ch.Net":
                 return NetworkRequests.net(method, args);
             case "sun.nio.ch.DatagramChannelImpl":
@@ -209,59 +206,6 @@ final class ChokePoints {
             default:
                 return Request.of(Kind.CONTAINER, "an unknown hook " + hook);
         }
-    }
-
-    /** A java.io.File call, on the file's path field (the agent passes it: a subclass's getPath may lie). */
-    private static Request file(String method, String path, Object[] args) {
-        switch (method) {
-            case "renameTo":
-                File to = (File) args[0];
-                if (to != null && to.getClass() != File.class) { // its getPath is not what the JDK will rename to
-                    return Request.of(Kind.CONTAINER, "rename " + path + " to a " + to.getClass().getName()
-                            + " (a subclass of java.io.File, whose path cannot be trusted: use java.io.File itself)");
-                }
-                return new Request(Kind.FILE_WRITE, path, to == null ? null : to.getPath(), -1, false);
-            case "delete": case "deleteOnExit": case "mkdir": case "createNewFile": case "setLastModified":
-            case "setReadOnly": case "setWritable": case "setReadable": case "setExecutable":
-                return Request.of(Kind.FILE_WRITE, path);
-            default:
-                return Request.of(Kind.FILE_READ, path);
-        }
-    }
-
-    private static Request provider(String method, Object[] args) {
-        String path = String.valueOf(args[0]);
-        switch (method) {
-            case "newByteChannel": case "newFileChannel": case "newAsynchronousFileChannel":
-                return Request.of(writes(args[1]) ? Kind.FILE_WRITE : Kind.FILE_READ, path);
-            case "createDirectory": case "implDelete":
-                return Request.of(Kind.FILE_WRITE, path);
-            case "copy":
-                return new Request(Kind.FILE_READ, path, String.valueOf(args[1]), -1, false);
-            case "move":
-                return new Request(Kind.FILE_WRITE, path, String.valueOf(args[1]), -1, false);
-            case "createSymbolicLink": case "createLink":
-                return Request.of(Kind.FILE_LINK, path + " -> " + args[1]);
-            default:
-                return Request.of(Kind.FILE_READ, path);
-        }
-    }
-
-    private static boolean writes(Object options) {
-        if (options instanceof Set) {
-            for (Object option : (Set<?>) options) {
-                if (option instanceof StandardOpenOption && option != StandardOpenOption.READ
-                        && option != StandardOpenOption.SPARSE && option != StandardOpenOption.SYNC
-                        && option != StandardOpenOption.DSYNC) {
-                    return true;
-                }
-                if (option instanceof OpenOption && !(option instanceof StandardOpenOption)
-                        && !(option instanceof java.nio.file.LinkOption)) {
-                    return true; // an option of another kind: assume the worst
-                }
-            }
-        }
-        return false;
     }
 
     private static Request runtime(String method, Object[] args) {

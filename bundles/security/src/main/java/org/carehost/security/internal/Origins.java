@@ -11,9 +11,12 @@ import org.osgi.framework.BundleReference;
  */
 final class Origins {
 
+    /** Jackson's bundles (a symbolic name prefix): a library, and code that may be entered for its caller. */
+    static final String JACKSON = "com.fasterxml.jackson.";
+
     /** Container bundles plugins may import from, whose code acts for its caller (symbolic name prefixes). */
-    static final String[] LIBRARIES = {"org.carehost.sdk", "com.fasterxml.jackson.", "org.osgi.util.",
-        "org.osgi.service.", "slf4j.api", "org.apache.aries.spifly"};
+    static final java.util.List<String> LIBRARIES = java.util.List.of("org.carehost.sdk", JACKSON, "org.osgi.util.",
+            "org.osgi.service.", "slf4j.api", "org.apache.aries.spifly");
 
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
@@ -43,8 +46,8 @@ final class Origins {
             return true;
         }
         Object definer = definers.get(caller);
-        return definer instanceof Bundle && !scope.isPlugin((Bundle) definer)
-                && String.valueOf(((Bundle) definer).getSymbolicName()).startsWith("com.fasterxml.jackson.");
+        return definer instanceof Bundle && scope.isContainer((Bundle) definer)
+                && String.valueOf(((Bundle) definer).getSymbolicName()).startsWith(JACKSON);
     }
 
     /** "A container frame": the walk stops there. */
@@ -52,8 +55,11 @@ final class Origins {
 
     /*
      * What a class's frame says of the cause, as far as it cannot change while the class exists: the JDK's (pass
-     * over), the framework's, the container's class path, or the bundle that defines it (whether that bundle is a
-     * plugin is decided at each check: its start level may change). Cached per class, so that a walk asks no lock
+     * over), the framework's, the container's class path, or the bundle that defines it, or PASS for a container
+     * class its bundle names in {@value #ACTS_FOR_CALLER}. Whether a bundle is the container's is a fact of its
+     * location (ContainerBundles), which does not change while the bundle exists, so it may be cached with the class;
+     * whether a bundle is a plugin (installed, and not the container's) is asked at each check.
+     * Cached per class, so that a walk asks no lock
      * and no class loader. The values are JDK objects or bundles, never this bundle's, so that the classes the cache
      * hangs on keep nothing of a stopped security manager.
      */
@@ -129,7 +135,7 @@ final class Origins {
      */
     private boolean actsForCaller(Bundle bundle, Class<?> type) {
         Object header = bundle.getHeaders("").get(ACTS_FOR_CALLER);
-        if (header == null || scope.isPlugin(bundle)) {
+        if (header == null || !scope.isContainer(bundle)) {
             return false;
         }
         String name = type.getName();

@@ -23,4 +23,9 @@ final class PluginScope {
     boolean isPlugin(Bundle bundle) {
         return rule.isPlugin(bundle);
     }
+
+    /** Whether a bundle is the container's: a fact of its location, which does not change while it exists. */
+    boolean isContainer(Bundle bundle) {
+        return rule.isContainer(bundle);
+    }
 }

@@ -87,7 +87,8 @@ final class RuntimeRules {
                     return new Refusal("threads", "start more than " + budget + " threads (its budget in the policy: "
                             + "threads plugin " + plugin.getSymbolicName() + " <n>)", true);
                 }
-                causes.started((Thread) request.subject(), plugin);
+                // its own when its code called start, not JDK code on its own account (a pool spawning a worker)
+                causes.started((Thread) request.subject(), plugin, !causes.calledByJdk());
                 return null;
             case THREAD_CONTROL:
                 Thread thread = (Thread) request.subject();

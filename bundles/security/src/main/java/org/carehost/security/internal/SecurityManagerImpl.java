@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -73,6 +72,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final Denials denials;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "carehost-security"));
     private final Alerts alerts;
+    private final PolicyEdits edits;
     private final PolicyStore store;
     private final GrantsCalculator grants;
     private final Admission admission;
@@ -112,6 +112,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.inspector = new Inspector(new ApiScanner(ApiRules.standard(), scratch), scratch, TrustStore.load(trustDir));
         this.store = new PolicyStore(policyFile, trustDir, inspector, logger, this::policyReplaced); // loads it
         this.grants = new GrantsCalculator(context, scope, inspector, store, clock, denials, alerts);
+        this.edits = new PolicyEdits(store, grants, alerts);
         ShellCommands commands = new ShellCommands(scope::isPlugin);
         this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger, commands);
         ResolverGate resolverGate = new ResolverGate(scope, admission::admission, store::importRules,
@@ -263,41 +264,18 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     // ---- SecurityAdmin
 
     @Override
-    public synchronized String grant(String symbolicName, Collection<Permission> permissions) {
-        requireName(symbolicName, permissions);
-        grants.requireDeclared(symbolicName, permissions);
-        store.grant(symbolicName, permissions);
-        announceEdit("plugin:grant", symbolicName, permissions);
-        return "Granted " + names(permissions) + " to " + symbolicName + "; in force now.";
+    public String grant(String symbolicName, Collection<Permission> permissions) {
+        return edits.grant(symbolicName, permissions);
     }
 
     @Override
-    public synchronized String revoke(String symbolicName, Collection<Permission> permissions) {
-        requireName(symbolicName, permissions);
-        store.revoke(symbolicName, permissions);
-        announceEdit("plugin:revoke", symbolicName, permissions);
-        return "Revoked " + names(permissions) + " from " + symbolicName + "; in force now.";
+    public String revoke(String symbolicName, Collection<Permission> permissions) {
+        return edits.revoke(symbolicName, permissions);
     }
 
     @Override
-    public synchronized String setMode(SecurityMode mode) {
-        store.setMode(mode);
-        alerts.policyChanged("security:mode", null, null, "mode " + mode.name().toLowerCase(Locale.ROOT));
-        return "Security mode is now " + mode.name().toLowerCase(Locale.ROOT) + "; every plugin re-checked.";
-    }
-
-    private void announceEdit(String operation, String symbolicName, Collection<Permission> permissions) {
-        alerts.policyChanged(operation, symbolicName, names(permissions),
-                operation + " " + symbolicName + " " + names(permissions));
-    }
-
-    private static void requireName(String symbolicName, Collection<Permission> permissions) {
-        if (symbolicName == null || !symbolicName.matches("[A-Za-z0-9_.\\-]+")) {
-            throw new IllegalArgumentException("'" + symbolicName + "' is not a plugin symbolic name");
-        }
-        if (permissions.isEmpty()) {
-            throw new IllegalArgumentException("Name at least one permission: " + Permission.validNames());
-        }
+    public String setMode(SecurityMode mode) {
+        return edits.setMode(mode);
     }
 
     @Override
@@ -362,13 +340,5 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     @Override
     public List<Denial> denials(int max) {
         return denials.newest(Math.max(0, max));
-    }
-
-    // ---- helpers
-
-    private static String names(Collection<Permission> permissions) {
-        List<String> ids = new ArrayList<>();
-        permissions.forEach(permission -> ids.add(permission.id()));
-        return String.join(" ", ids);
     }
 }

@@ -11,8 +11,8 @@ import org.osgi.framework.Bundle;
  * <p>The rule: a task is the plugin's whose making the plugin caused. The agent reports each {@code ForkJoinTask} and
  * {@code FutureTask} as it is made, and each bare Runnable as it is handed to {@code ThreadPoolExecutor.execute}
  * (recorded here when a plugin is the cause, keyed by identity), and each as it starts to run
- * ({@code ForkJoinTask.doExec}, {@code FutureTask.run} and {@code runAndReset}, {@code ThreadPoolExecutor.beforeExecute},
- * whose task runs in the {@code runWorker} frame below). When a task starts, the thread
+ * ({@code ForkJoinTask.doExec}, {@code FutureTask.run} and {@code runAndReset}; for a bare Runnable, the agent's hook
+ * inside {@code ThreadPoolExecutor.runWorker} just before its {@code task.run()}). When a task starts, the thread
  * notes the depth of that frame in its stack, counted from the bottom, and the plugin; a walk that meets that frame
  * again at that depth before any plugin or container frame has found its cause. A task runs inside another's frame
  * (a join helping), and deeper notes are dropped each time a task starts at a lower or equal depth, so a note never
@@ -51,8 +51,8 @@ final class TaskOrigins {
     }
 
     /**
-     * A pool worker's task ended (ThreadPoolExecutor.afterExecute, called whether or not it threw): the notes from
-     * its runWorker frame's depth on are dropped, so that what the worker does before its next task (replacing
+     * A pool worker's task ended (the agent's hook inside runWorker, before the afterExecute it calls whether or not
+     * the task threw): the notes from its runWorker frame's depth on are dropped, so that what the worker does before its next task (replacing
      * itself after the task threw: a thread start) is not taken for the task's.
      */
     void ended(int depth) {
@@ -77,22 +77,25 @@ final class TaskOrigins {
     /**
      * What a task hook reports: a task made ({@code ForkJoinTask} and {@code FutureTask} constructors, the receiver; a
      * bare Runnable given to {@code ThreadPoolExecutor.execute}, its argument) or about to run (their run methods, the
-     * receiver; {@code ThreadPoolExecutor.beforeExecute}, its second argument, run in the worker's {@code runWorker}).
+     * receiver; {@code runTask}, the agent's call-site hook in a worker's {@code runWorker} just before
+     * {@code task.run()}, the task), or a worker's task over ({@code taskDone}, its call-site hook there before
+     * {@code afterExecute}). The call-site hooks fire only from runWorker's own code: the protected, overridable
+     * {@code beforeExecute} and {@code afterExecute} that any subclass's code can call are not hooked.
      */
     static ChokePoints.Request request(String method, Object self, Object[] args) {
         switch (method) {
             case "<init>": return ChokePoints.Request.of(ChokePoints.Kind.TASK_MADE, null, self);
             case "execute": return ChokePoints.Request.of(ChokePoints.Kind.TASK_MADE, null, args[0]);
-            case "beforeExecute": return ChokePoints.Request.of(ChokePoints.Kind.TASK_RUN, null, args[1]);
-            case "afterExecute": return ChokePoints.Request.of(ChokePoints.Kind.TASK_ENDED, null, null);
+            case "runTask": return ChokePoints.Request.of(ChokePoints.Kind.TASK_RUN, null, self);
+            case "taskDone": return ChokePoints.Request.of(ChokePoints.Kind.TASK_ENDED, null, null);
             default: return ChokePoints.Request.of(ChokePoints.Kind.TASK_RUN, null, self);
         }
     }
 
     /**
      * Whether a frame is where a task runs: the hooked methods that start one, and a ThreadPoolExecutor worker's
-     * {@code runWorker}, which runs a bare Runnable itself (the note made at {@code beforeExecute} is for that frame,
-     * and is replaced at the worker's next task, since each goes through {@code beforeExecute} first).
+     * {@code runWorker}, which runs a bare Runnable itself (the note made at its {@code runTask} hook is for that frame,
+     * and is dropped at its {@code taskDone} hook, or replaced at the worker's next task).
      */
     static boolean isTaskFrame(StackWalker.StackFrame frame) {
         Class<?> type = frame.getDeclaringClass();

@@ -201,6 +201,44 @@ class ApiScannerTest {
     }
 
     @Test
+    void resourcesReadForAnArchivesEndCountTowardsTheLimit() {
+        // two resources, each under the limit, together over it: read to their ends (for an archive's end record),
+        // they count, and the plugin is refused rather than read without bound
+        long each = ApiScanner.MAX_BYTES / 2 + 1;
+        Findings findings = scanner().scan(new BundleEntries() {
+            @Override
+            public List<String> files() {
+                return List.of("data/one.bin", "data/two.bin");
+            }
+
+            @Override
+            public InputStream open(String path) {
+                return new InputStream() {
+                    private long left = each;
+
+                    @Override
+                    public int read() {
+                        return left-- > 0 ? 'x' : -1;
+                    }
+
+                    @Override
+                    public int read(byte[] into, int offset, int length) {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(length, left);
+                        java.util.Arrays.fill(into, offset, offset + n, (byte) 'x');
+                        left -= n;
+                        return n;
+                    }
+                };
+            }
+        });
+        assertNotNull(findings.problem(), findings.toString());
+        assertTrue(findings.problem().contains("MiB to check"), findings.problem());
+    }
+
+    @Test
     void anUnreadableClassIsAProblemNotASilentPass() throws IOException {
         Findings findings = scan(Map.of("a/Broken.class", new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1}));
         assertNotNull(findings.problem());

@@ -31,14 +31,14 @@ class ChokePointsTest {
         assertEquals(Kind.TASK_MADE, read("java.util.concurrent.ForkJoinTask.<init>", forked).kind());
         assertEquals(Kind.TASK_RUN, read("java.util.concurrent.ForkJoinTask.doExec", forked).kind());
         // a bare Runnable given to a ThreadPoolExecutor: its argument, handed over, then run and ended in a worker
+        // (the agent's call-site hooks inside runWorker: the task as the receiver of its run(), then nothing)
         Request handed = read("java.util.concurrent.ThreadPoolExecutor.execute", null, task);
         assertEquals(Kind.TASK_MADE, handed.kind());
         assertEquals(task, handed.subject());
-        Request runs = read("java.util.concurrent.ThreadPoolExecutor.beforeExecute", null, Thread.currentThread(), task);
+        Request runs = read("java.util.concurrent.ThreadPoolExecutor.runTask", task);
         assertEquals(Kind.TASK_RUN, runs.kind());
         assertEquals(task, runs.subject());
-        assertEquals(Kind.TASK_ENDED, read("java.util.concurrent.ThreadPoolExecutor.afterExecute", null, task, null)
-                .kind());
+        assertEquals(Kind.TASK_ENDED, read("java.util.concurrent.ThreadPoolExecutor.taskDone", null).kind());
     }
 
     @Test

@@ -1,0 +1,72 @@
+package org.carehost.security.internal;
+
+import java.io.File;
+import java.nio.file.OpenOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+import org.carehost.security.internal.ChokePoints.Kind;
+import org.carehost.security.internal.ChokePoints.Request;
+
+/**
+ * What a file hook's call asks for (part of {@link ChokePoints}): a {@code java.io.File} call on its path field, and
+ * a call at the default file-system provider, a read or a write by its open options. Pure, like {@link ChokePoints}.
+ */
+final class FileRequests {
+
+    private FileRequests() {
+    }
+
+    /** A java.io.File call, on the file's path field (the agent passes it: a subclass's getPath may lie). */
+    static Request file(String method, String path, Object[] args) {
+        switch (method) {
+            case "renameTo":
+                File to = (File) args[0];
+                if (to != null && to.getClass() != File.class) { // its getPath is not what the JDK will rename to
+                    return Request.of(Kind.CONTAINER, "rename " + path + " to a " + to.getClass().getName()
+                            + " (a subclass of java.io.File, whose path cannot be trusted: use java.io.File itself)");
+                }
+                return new Request(Kind.FILE_WRITE, path, to == null ? null : to.getPath(), -1, false);
+            case "delete": case "deleteOnExit": case "mkdir": case "createNewFile": case "setLastModified":
+            case "setReadOnly": case "setWritable": case "setReadable": case "setExecutable":
+                return Request.of(Kind.FILE_WRITE, path);
+            default:
+                return Request.of(Kind.FILE_READ, path);
+        }
+    }
+
+    static Request provider(String method, Object[] args) {
+        String path = String.valueOf(args[0]);
+        switch (method) {
+            case "newByteChannel": case "newFileChannel": case "newAsynchronousFileChannel":
+                return Request.of(writes(args[1]) ? Kind.FILE_WRITE : Kind.FILE_READ, path);
+            case "createDirectory": case "implDelete":
+                return Request.of(Kind.FILE_WRITE, path);
+            case "copy":
+                return new Request(Kind.FILE_READ, path, String.valueOf(args[1]), -1, false);
+            case "move":
+                return new Request(Kind.FILE_WRITE, path, String.valueOf(args[1]), -1, false);
+            case "createSymbolicLink": case "createLink":
+                return Request.of(Kind.FILE_LINK, path + " -> " + args[1]);
+            default:
+                return Request.of(Kind.FILE_READ, path);
+        }
+    }
+
+    private static boolean writes(Object options) {
+        if (options instanceof Set) {
+            for (Object option : (Set<?>) options) {
+                if (option instanceof StandardOpenOption && option != StandardOpenOption.READ
+                        && option != StandardOpenOption.SPARSE && option != StandardOpenOption.SYNC
+                        && option != StandardOpenOption.DSYNC) {
+                    return true;
+                }
+                if (option instanceof OpenOption && !(option instanceof StandardOpenOption)
+                        && !(option instanceof java.nio.file.LinkOption)) {
+                    return true; // an option of another kind: assume the worst
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,67 @@
+package org.carehost.security.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+import org.carehost.security.Permission;
+import org.carehost.security.SecurityMode;
+
+/**
+ * The operator's edits of the policy through {@code SecurityAdmin} (plugin:grant, plugin:revoke, security:mode):
+ * checked, written to the policy store, announced (logged, audited, posted); one at a time.
+ */
+final class PolicyEdits {
+
+    private final PolicyStore store;
+    private final GrantsCalculator grants;
+    private final Alerts alerts;
+
+    PolicyEdits(PolicyStore store, GrantsCalculator grants, Alerts alerts) {
+        this.store = store;
+        this.grants = grants;
+        this.alerts = alerts;
+    }
+
+    synchronized String grant(String symbolicName, Collection<Permission> permissions) {
+        requireName(symbolicName, permissions);
+        grants.requireDeclared(symbolicName, permissions);
+        store.grant(symbolicName, permissions);
+        announceEdit("plugin:grant", symbolicName, permissions);
+        return "Granted " + names(permissions) + " to " + symbolicName + "; in force now.";
+    }
+
+    synchronized String revoke(String symbolicName, Collection<Permission> permissions) {
+        requireName(symbolicName, permissions);
+        store.revoke(symbolicName, permissions);
+        announceEdit("plugin:revoke", symbolicName, permissions);
+        return "Revoked " + names(permissions) + " from " + symbolicName + "; in force now.";
+    }
+
+    synchronized String setMode(SecurityMode mode) {
+        store.setMode(mode);
+        alerts.policyChanged("security:mode", null, null, "mode " + mode.name().toLowerCase(Locale.ROOT));
+        return "Security mode is now " + mode.name().toLowerCase(Locale.ROOT) + "; every plugin re-checked.";
+    }
+
+    private void announceEdit(String operation, String symbolicName, Collection<Permission> permissions) {
+        alerts.policyChanged(operation, symbolicName, names(permissions),
+                operation + " " + symbolicName + " " + names(permissions));
+    }
+
+    private static void requireName(String symbolicName, Collection<Permission> permissions) {
+        if (symbolicName == null || !symbolicName.matches("[A-Za-z0-9_.\\-]+")) {
+            throw new IllegalArgumentException("'" + symbolicName + "' is not a plugin symbolic name");
+        }
+        if (permissions.isEmpty()) {
+            throw new IllegalArgumentException("Name at least one permission: " + Permission.validNames());
+        }
+    }
+
+    private static String names(Collection<Permission> permissions) {
+        List<String> ids = new ArrayList<>();
+        permissions.forEach(permission -> ids.add(permission.id()));
+        return String.join(" ", ids);
+    }
+}
