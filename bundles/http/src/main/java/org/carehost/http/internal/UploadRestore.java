@@ -65,7 +65,7 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     private final PluginManager plugins;
     private final UploadStore stored;
     private final Logger log;
-    /** Locations this component is installing or uninstalling itself (their events are its own). */
+    /** Locations this component is installing or uninstalling itself (their events on its thread are its own). */
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
     /** Uploads (by their missing jars' locations) whose restore was refused: not tried again as they are. */
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -75,9 +75,12 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     private final Set<String> uninstalled = new HashSet<>();
     /** The store's upload locations at the previous look (worker thread only). */
     private Set<String> seen = Set.of();
+    /** The worker's thread: an event on it for a location in {@link #restoring} is this component's own doing. */
+    private volatile Thread workerThread;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(work -> {
         Thread thread = new Thread(work, "carehost-upload-restore");
         thread.setDaemon(true);
+        workerThread = thread;
         return thread;
     });
 
@@ -133,7 +136,8 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     @Override
     public void bundleChanged(BundleEvent event) {
         String location = event.getBundle().getLocation();
-        boolean own = restoring.contains(location);
+        // an operator's uninstall of a bundle a look is installing right now is the operator's, not a rollback
+        boolean own = Thread.currentThread() == workerThread && restoring.contains(location);
         if (!own && (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED
                 || event.getType() == BundleEvent.UNINSTALLED)) {
             refused.clear(); // a library a refused upload lacked may have come (or a clash gone)
