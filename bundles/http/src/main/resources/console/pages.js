@@ -237,7 +237,9 @@ async function breakGlassReview(tenant) {
       return section;
     }
     section.appendChild(el('table', { id: 'breakglass-table' },
-      el('caption', {}, grants.length + ' emergency accesses to review, newest first'),
+      el('caption', {}, (grants.length >= 50 ? 'The newest 50' : grants.length)
+        + ' emergency accesses to review, newest first' + (grants.length >= 50
+          ? ' (the API pages the rest: /api/v1/audit/breakglass?offset=50)' : '')),
       el('thead', {}, el('tr', {}, ['Opened (UTC)', 'User', 'Tenant', 'Patient', 'Plugin', 'Reason', 'Records']
         .map(h => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, grants.flatMap((g, i) => [el('tr', {},

@@ -30,7 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * signed plugin, and a refused upload keeps nothing; the other, a home of its own on the same database, installs the
  * upload from the store while it runs (it looks every second here: {@code uploadPollSeconds}; the jar is kept as
  * {@code BYTEA}). Failed logins from one address on the first node lock that address out of the second too (the
- * lockout is the store's). Runs when {@code CAREHOST_TEST_POSTGRES_URL} names a database (.ci/postgres start prints
+ * lockout is the store's). An uninstall on the first node uninstalls the plugin on the second (its row is gone). Runs when {@code CAREHOST_TEST_POSTGRES_URL} names a database (.ci/postgres start prints
  * it). The node installing an upload at its start is {@code PluginUploadIT}'s case.
  */
 public class PluginUploadPostgresIT {
@@ -108,6 +108,19 @@ public class PluginUploadPostgresIT {
             }
             assertEquals("locked on the other node too", 401, statusFrom(address, secondPort, token));
             assertEquals(200, statusFrom("127.0.0.1", secondPort, token));
+
+            // An uninstall on the first node spreads: its row is deleted, and the second node, which saw the row,
+            // uninstalls its copy; neither installs it again.
+            type(console, "plugin:uninstall " + JSON.readTree(uploaded.body()).get("plugin").get("id").asText());
+            Await.until("the second node uninstalls the plugin uninstalled on the first", 60_000, () -> {
+                try {
+                    return "none".equals(state(secondPort, token, TICKER, version));
+                } catch (Exception notYet) {
+                    return false;
+                }
+            });
+            assertEquals("none", state(firstPort, token, TICKER, version));
+            assertEquals(keptBefore, kept(secondPort, token));
         } finally {
             if (b != null) {
                 b.getOutputStream().close();

@@ -273,6 +273,17 @@ public class WebConsoleIT {
                     By.id("breakglass-table")).getText().contains("cardiac arrest"));
             assertEveryControlIsLabelled(browser);
             screenshot(browser, "6-audit-paging-and-break-glass");
+            // the review is paged over the accesses (each shown costs one audit query): a page of one, the count in a
+            // header, past the end nothing, and a limit out of bounds refused
+            HttpResponse<String> first = get("/api/v1/audit/breakglass?limit=1", adminToken);
+            assertEquals(first.body(), 200, first.statusCode());
+            assertEquals(1, JSON.readTree(first.body()).size());
+            int accesses = Integer.parseInt(first.headers().firstValue("X-Total-Count").orElseThrow());
+            assertTrue("accesses: " + accesses, accesses >= 1);
+            assertEquals(0, JSON.readTree(get("/api/v1/audit/breakglass?offset=" + accesses, adminToken).body())
+                    .size());
+            assertEquals(400, get("/api/v1/audit/breakglass?limit=201", adminToken).statusCode());
+            assertEquals(400, get("/api/v1/audit/breakglass?limit=0", adminToken).statusCode());
 
             // The upload page, for an operator: a plugin jar uploaded and installed; a file that is not one refused.
             browser.findElement(By.id("logout")).click();

@@ -27,6 +27,8 @@ import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 
 /**
  * {@link PluginSettings} over Metatype and Config Admin. A value is checked as text: its type first (a whole number,
@@ -39,11 +41,16 @@ public final class PluginSettingsImpl implements PluginSettings {
 
     private final MetaTypeService metatype;
     private final ConfigurationAdmin configurations;
+    private final DeclaredBounds bounds;
 
     @Activate
-    public PluginSettingsImpl(@Reference MetaTypeService metatype, @Reference ConfigurationAdmin configurations) {
+    public PluginSettingsImpl(@Reference MetaTypeService metatype, @Reference ConfigurationAdmin configurations,
+            @Reference(service = LoggerFactory.class) Logger log) {
         this.metatype = metatype;
         this.configurations = configurations;
+        this.bounds = new DeclaredBounds((plugin, why) -> log.warn("Plugin {}: a Metatype file does not parse, so "
+                + "its settings' bounds are not shown (they are still enforced as the Metatype service reads them): "
+                + "{}", plugin.getSymbolicName(), why));
     }
 
     @Override
@@ -68,7 +75,7 @@ public final class PluginSettingsImpl implements PluginSettings {
                 && !schema.getID().startsWith(String.valueOf(plugin.getSymbolicName())))) {
             return null; // a plugin may not name the container's own configurations
         }
-        return new BoundedSchema(schema, DeclaredBounds.of(plugin, schema.getID()));
+        return new BoundedSchema(schema, bounds.of(plugin, schema.getID()));
     }
 
     @Override
@@ -107,25 +114,27 @@ public final class PluginSettingsImpl implements PluginSettings {
             return "a value is expected";
         }
         String type = SettingValues.jsonType(attribute.getType());
-        if (type.equals("integer") && !text.strip().matches("-?\\d{1,19}")) {
+        // one text for every check: a number or boolean without the spaces around it (as it is stored), a string as is
+        String value = type.equals("string") ? text : text.strip();
+        if (type.equals("integer") && !value.matches("-?\\d{1,19}")) {
             return "'" + text + "' is not a whole number";
         }
-        if (type.equals("number") && !text.strip().matches("-?\\d+(\\.\\d+)?([eE]-?\\d+)?")) {
+        if (type.equals("number") && !value.matches("-?\\d+(\\.\\d+)?([eE]-?\\d+)?")) {
             return "'" + text + "' is not a number";
         }
-        if (type.equals("boolean") && !text.strip().equalsIgnoreCase("true") && !text.strip().equalsIgnoreCase("false")) {
+        if (type.equals("boolean") && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
             return "'" + text + "' is not true or false";
         }
-        String outside = attribute instanceof SettingBounds bounds ? outside(bounds, type, text.strip()) : null;
+        String outside = attribute instanceof SettingBounds declared ? outside(declared, type, value) : null;
         if (outside != null) {
             return outside;
         }
-        String problem = attribute.validate(text);
+        String problem = attribute.validate(value);
         if (problem != null && !problem.isEmpty()) {
             return problem;
         }
         try {
-            SettingValues.convert(attribute.getType(), text);
+            SettingValues.convert(attribute.getType(), value);
         } catch (NumberFormatException e) {
             return "'" + text + "' is out of range for its type";
         }

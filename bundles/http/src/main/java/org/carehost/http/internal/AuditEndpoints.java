@@ -33,6 +33,10 @@ final class AuditEndpoints {
 
     /** Records of each break-glass access shown with it in the review; the rest are a query away. */
     static final int RECORDS_PER_GRANT = 20;
+    /** Break-glass accesses shown per page, by default and at most: each costs one audit query. */
+    static final int GRANTS_PER_PAGE = 50;
+    static final int MAX_GRANTS_PER_PAGE = 200;
+    static final String TOTAL_HEADER = "X-Total-Count";
     private static final EnumSet<Role> READERS = EnumSet.of(Role.AUDITOR, Role.HOSPITAL_ADMIN);
     private static final String FILTERS = "filters: tenant, patient, plugin, user, outcome, from, to (ISO-8601), "
             + "offset, limit (1-" + AuditQuery.MAX_LIMIT + ")";
@@ -66,7 +70,8 @@ final class AuditEndpoints {
         routes.add(new Route("GET", "/audit/breakglass", false, READERS, "Break-glass (emergency) accesses to review, "
                 + "newest first, each with the first " + RECORDS_PER_GRANT + " audit records of its user and patient while "
                 + "it was open (records, recordsTotal): ?hours= (1-8784, default 24), tenant (a hospital-admin names "
-                + "one of theirs)",
+                + "one of theirs), offset (0) and limit (" + GRANTS_PER_PAGE + ", at most " + MAX_GRANTS_PER_PAGE
+                + ") over the accesses; header " + TOTAL_HEADER + ": how many there are",
                 this::breakGlass));
         return routes;
     }
@@ -125,29 +130,39 @@ final class AuditEndpoints {
             throw new Problems.Failure(404, "not-found", "Not found", "No tenant '" + tenant + "' whose break-glass "
                     + "accesses " + operator.name() + " may review");
         }
+        int offset = number(call, "offset", 0);
+        int limit = number(call, "limit", GRANTS_PER_PAGE);
+        if (offset < 0 || limit < 1 || limit > MAX_GRANTS_PER_PAGE) {
+            throw new Problems.Failure(400, "bad-request", "Bad request", "offset must be 0 or more and limit 1 to "
+                    + MAX_GRANTS_PER_PAGE + ", not " + offset + " and " + limit);
+        }
+        List<org.carehost.context.BreakGlassGrant> matching = breakGlass.since(clock.instant().minus(
+                java.time.Duration.ofHours(hours))).stream()
+                .filter(grant -> tenant == null || tenant.equals(grant.tenant())).toList();
+        // one audit query per access shown: a page of them, never all of up to a year's
         List<java.util.Map<String, Object>> grants = new ArrayList<>();
         int shown = 0;
-        for (org.carehost.context.BreakGlassGrant grant : breakGlass.since(clock.instant().minus(
-                java.time.Duration.ofHours(hours)))) {
-            if (tenant == null || tenant.equals(grant.tenant())) {
-                Page<AuditRecord> records = recordsOf(grant, readsAll);
-                shown += records.items().size();
-                java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
-                row.put("correlationId", grant.correlationId());
-                row.put("tenant", grant.tenant());
-                row.put("user", grant.user());
-                row.put("patientId", grant.patientId());
-                row.put("plugin", grant.plugin());
-                row.put("reason", grant.reason());
-                row.put("opened", grant.opened());
-                row.put("expires", grant.expires());
-                row.put("records", records.items());
-                row.put("recordsTotal", records.total());
-                grants.add(row);
-            }
+        for (org.carehost.context.BreakGlassGrant grant : matching.subList(Math.min(offset, matching.size()),
+                Math.min(matching.size(), offset + limit))) {
+            Page<AuditRecord> records = recordsOf(grant, readsAll);
+            shown += records.items().size();
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("correlationId", grant.correlationId());
+            row.put("tenant", grant.tenant());
+            row.put("user", grant.user());
+            row.put("patientId", grant.patientId());
+            row.put("plugin", grant.plugin());
+            row.put("reason", grant.reason());
+            row.put("opened", grant.opened());
+            row.put("expires", grant.expires());
+            row.put("records", records.items());
+            row.put("recordsTotal", records.total());
+            grants.add(row);
         }
+        call.response().setHeader(TOTAL_HEADER, String.valueOf(matching.size()));
         audits.record(operator, tenant, AuditAction.READ, "audit.breakglass", "AuditEvent", null, grants.size()
-                + " break-glass accesses of the last " + hours + " h, with " + shown + " of their records");
+                + " of " + matching.size() + " break-glass accesses of the last " + hours + " h (offset " + offset
+                + "), with " + shown + " of their records");
         return grants;
     }
 

@@ -3,6 +3,7 @@ package org.carehost.http.internal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,7 @@ import org.carehost.plugins.PluginArtifact;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginManager;
 import org.carehost.plugins.PluginOrigin;
+import org.carehost.sdk.event.SecurityEvents;
 import org.carehost.store.Store;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -26,6 +28,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
@@ -33,24 +38,49 @@ import org.osgi.service.log.LoggerFactory;
  * Installs the uploaded plugins the store keeps and this node lacks (after a restart with a fresh framework cache, or
  * uploaded on another node sharing the database), once the framework has started and then every
  * {@code uploadPollSeconds} (etc/org.carehost.http.cfg) while it runs, through the plugin manager's checks: each look
- * compares the store's rows (no jar read) with the bundles installed here, so a missed look only delays. It also
- * forgets an uploaded jar when its bundle is uninstalled (so that {@code plugin:uninstall} of an uploaded plugin
- * lasts), except while this component itself installs (a refused restore rolls back and must keep the row). An upload
- * whose restore was refused is tried again at each look only when its rows change (so a refusal is logged once).
+ * compares the store's rows (no jar read) with the bundles installed here, so a missed look only delays.
+ * <p>
+ * An uninstall lasts. When an uploaded bundle is uninstalled here, its location is marked uninstalled at once (in the
+ * synchronous bundle listener, on the uninstaller's thread) and its row is deleted on this component's one worker
+ * thread, which also runs the looks: a look never installs a location marked so, and the mark is dropped only after the
+ * row is gone, so a look that read the rows before the uninstall cannot install the plugin again. Whether a location is
+ * installed is this listener's own record ({@code present}, updated by the same events), not the framework's map: the
+ * framework drops a bundle from its map before it tells the listeners. A restore's own rollback (a refused install
+ * undone) is neither marked nor forgotten: its row stays.
+ * <p>
+ * An uninstall spreads: a look uninstalls here an uploaded bundle (location {@code upload:}) whose row this node saw at
+ * its previous look and that is now gone (another node uninstalled it). A row never seen is left alone (an upload on
+ * this node is installed before it is kept), so a node that was down while the plugin was uninstalled elsewhere keeps
+ * its copy until an operator uninstalls it there.
+ * <p>
+ * An upload whose restore was refused is tried again when its rows change, when a bundle is installed, updated or
+ * uninstalled here, or when the security policy changes ({@link SecurityEvents#POLICY_CHANGED}: a grant) — what could
+ * have been missing — and not at every look (so a refusal is logged once per change).
  */
-@Component(immediate = true, service = {}, configurationPid = "org.carehost.http")
-public final class UploadRestore implements SynchronousBundleListener, FrameworkListener {
+@Component(immediate = true, service = EventHandler.class, configurationPid = "org.carehost.http",
+        property = EventConstants.EVENT_TOPIC + "=" + SecurityEvents.POLICY_CHANGED)
+public final class UploadRestore implements SynchronousBundleListener, FrameworkListener, EventHandler {
 
     private final BundleContext context;
     private final PluginManager plugins;
     private final UploadStore stored;
     private final Logger log;
+    /** Locations this component is installing or uninstalling itself (their events on its thread are its own). */
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
-    /** Uploads (by their last jar's location and upload id) whose restore was refused: not tried again as they are. */
+    /** Uploads (by their missing jars' locations) whose restore was refused: not tried again as they are. */
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    /** Upload locations installed here (guarded by itself). */
+    private final Set<String> present = new HashSet<>();
+    /** Upload locations uninstalled here whose row is not yet deleted (guarded by {@link #present}). */
+    private final Set<String> uninstalled = new HashSet<>();
+    /** The store's upload locations at the previous look (worker thread only). */
+    private Set<String> seen = Set.of();
+    /** The worker's thread: an event on it for a location in {@link #restoring} is this component's own doing. */
+    private volatile Thread workerThread;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(work -> {
         Thread thread = new Thread(work, "carehost-upload-restore");
         thread.setDaemon(true);
+        workerThread = thread;
         return thread;
     });
 
@@ -62,6 +92,14 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         this.stored = new UploadStore(store);
         this.log = log;
         context.addBundleListener(this);
+        synchronized (present) {
+            for (Bundle bundle : context.getBundles()) {
+                if (bundle.getLocation().startsWith(PluginOrigin.UPLOAD_LOCATION_PREFIX)
+                        && bundle.getState() != Bundle.UNINSTALLED) {
+                    present.add(bundle.getLocation());
+                }
+            }
+        }
         context.addFrameworkListener(this);
         if (context.getBundle(0).getState() == Bundle.ACTIVE) {
             worker.execute(this::restore);
@@ -84,6 +122,11 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     }
 
     @Override
+    public void handleEvent(Event event) {
+        refused.clear(); // a grant may be what a refused upload lacked
+    }
+
+    @Override
     public void frameworkEvent(FrameworkEvent event) {
         if (event.getType() == FrameworkEvent.STARTED) {
             worker.execute(this::restore);
@@ -93,19 +136,45 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     @Override
     public void bundleChanged(BundleEvent event) {
         String location = event.getBundle().getLocation();
-        if (event.getType() == BundleEvent.UNINSTALLED && location.startsWith(PluginOrigin.UPLOAD_LOCATION_PREFIX)
-                && !restoring.contains(location)) {
-            worker.execute(() -> {
-                try {
-                    if (stored.forget(location)) {
-                        log.info("Uploaded plugin {} ({}) uninstalled: its jar is no longer kept in the store",
-                                event.getBundle().getSymbolicName(), location);
-                    }
-                } catch (Exception e) {
-                    log.error("Uploaded plugin {} was uninstalled, but its jar could not be removed from the store "
-                            + "({}): it will be installed again at the next start", location, e.getMessage());
+        // an operator's uninstall of a bundle a look is installing right now is the operator's, not a rollback
+        boolean own = Thread.currentThread() == workerThread && restoring.contains(location);
+        if (!own && (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED
+                || event.getType() == BundleEvent.UNINSTALLED)) {
+            refused.clear(); // a library a refused upload lacked may have come (or a clash gone)
+        }
+        if (!location.startsWith(PluginOrigin.UPLOAD_LOCATION_PREFIX)) {
+            return;
+        }
+        if (event.getType() == BundleEvent.INSTALLED) {
+            synchronized (present) {
+                present.add(location);
+            }
+        } else if (event.getType() == BundleEvent.UNINSTALLED) {
+            synchronized (present) {
+                present.remove(location);
+                if (!own) {
+                    uninstalled.add(location);
                 }
-            });
+            }
+            if (!own) {
+                worker.execute(() -> forget(location, event.getBundle().getSymbolicName()));
+            }
+        }
+    }
+
+    /** Deletes an uninstalled upload's row, then drops its mark (on the worker: no look runs meanwhile). */
+    private void forget(String location, String name) {
+        try {
+            if (stored.forget(location)) {
+                log.info("Uploaded plugin {} ({}) uninstalled: its jar is no longer kept in the store", name, location);
+            }
+            synchronized (present) {
+                uninstalled.remove(location);
+            }
+        } catch (Exception e) {
+            log.error("Uploaded plugin {} ({}) was uninstalled, but its jar could not be removed from the store ({}): "
+                    + "this node does not install it again while it runs, but a node that starts will", name,
+                    location, e.getMessage());
         }
     }
 
@@ -117,11 +186,45 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
             log.error("Uploaded plugins not restored: the store did not answer ({})", e.getMessage());
             return;
         }
+        Set<String> rows = new HashSet<>();
+        uploads.values().forEach(upload -> upload.forEach(jar -> rows.add(jar.location())));
         for (List<UploadStore.Stored> upload : uploads.values()) {
-            List<UploadStore.Stored> missing = upload.stream()
-                    .filter(jar -> context.getBundle(jar.location()) == null).toList();
+            List<UploadStore.Stored> missing;
+            synchronized (present) {
+                if (upload.stream().anyMatch(jar -> uninstalled.contains(jar.location()))) {
+                    continue; // uninstalled here: its row is being deleted
+                }
+                missing = upload.stream().filter(jar -> !present.contains(jar.location())).toList();
+            }
             if (!missing.isEmpty() && !refused.contains(key(missing))) {
                 restore(missing);
+            }
+        }
+        uninstallGone(rows);
+        seen = rows;
+    }
+
+    /** Uninstalls here the uploaded bundles whose rows were there at the previous look and are gone now. */
+    private void uninstallGone(Set<String> rows) {
+        List<String> gone;
+        synchronized (present) {
+            gone = present.stream().filter(location -> seen.contains(location) && !rows.contains(location)).toList();
+        }
+        for (String location : gone) {
+            Bundle bundle = context.getBundle(location);
+            if (bundle == null) {
+                continue;
+            }
+            restoring.add(location);
+            try {
+                plugins.uninstall(String.valueOf(bundle.getBundleId()));
+                log.info("Uploaded plugin {} ({}) uninstalled: it was uninstalled on another node (its jar is no "
+                        + "longer kept in the store)", bundle.getSymbolicName(), location);
+            } catch (Exception e) {
+                log.error("Uploaded plugin {} ({}) was uninstalled on another node but not here: {}",
+                        bundle.getSymbolicName(), location, e.getMessage());
+            } finally {
+                restoring.remove(location);
             }
         }
     }

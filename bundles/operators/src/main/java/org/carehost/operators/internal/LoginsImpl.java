@@ -7,10 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.carehost.audit.AuditLog;
 import org.carehost.clock.ContainerClock;
@@ -25,8 +23,6 @@ import org.carehost.operators.Refusals;
 import org.carehost.operators.Role;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.auth.Authenticator;
-import org.carehost.sdk.auth.Identity;
-import org.carehost.security.Permission;
 import org.carehost.security.PermissionGuard;
 import org.carehost.store.Store;
 import org.osgi.framework.ServiceReference;
@@ -44,8 +40,8 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * Logins: the container's own accounts first (so an admin always gets in, whatever the authenticator plugins do),
  * then each {@link Authenticator} plugin for names the accounts do not know. Lockout is decided before any
- * credential is checked; every failure is audited with its reason and counted. A little over the project's 350 lines
- * (364) on purpose: both paths, the accounts' and the plugins', share that one lockout decision and its audit.
+ * credential is checked; every failure is audited with its reason and counted. Asking the authenticator plugins is
+ * {@link AuthenticatorPlugins}'.
  */
 @Component(configurationPid = "org.carehost.operators", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = OperatorsConfiguration.class)
@@ -54,20 +50,14 @@ public final class LoginsImpl implements Logins {
     private static final String REFUSED = "Login refused: wrong user name or credentials, or the account is locked "
             + "for a while after repeated failures";
 
-    private record Plugin(Authenticator authenticator, org.osgi.framework.Bundle bundle, String name, int ranking) {
-    }
-
     private final AccountStore accounts;
     private final OperatorAudit audit;
     private final Refusals refusals;
-    private final PermissionGuard guard;
     private final Passwords passwords;
     private final SourceLockout sources;
     private final Clock clock;
     private final Logger log;
-    private final List<Plugin> plugins = new CopyOnWriteArrayList<>();
-    /** Authenticator plugins already said to lack verify:logins. */
-    private final Set<String> notAsked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AuthenticatorPlugins authenticators;
     private volatile OperatorsConfiguration configuration;
     private volatile Set<Role> secondFactorRoles = EnumSet.noneOf(Role.class);
 
@@ -78,7 +68,7 @@ public final class LoginsImpl implements Logins {
             @Reference(target = ContainerClock.TARGET) Clock clock, @Reference Refusals refusals,
             @Reference PermissionGuard guard) {
         this.log = logger;
-        this.guard = guard;
+        this.authenticators = new AuthenticatorPlugins(guard, logger);
         this.refusals = refusals;
         this.accounts = new AccountStore(store, new TotpSeal(cipher));
         this.sources = new SourceLockout(store);
@@ -98,14 +88,11 @@ public final class LoginsImpl implements Logins {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addAuthenticator(Authenticator authenticator, ServiceReference<Authenticator> reference) {
-        Object ranking = reference.getProperty("service.ranking");
-        plugins.add(new Plugin(authenticator, reference.getBundle(), reference.getBundle() == null ? "authenticator"
-                : reference.getBundle().getSymbolicName(), ranking instanceof Integer i ? i : 0));
-        plugins.sort((a, b) -> Integer.compare(b.ranking(), a.ranking()));
+        authenticators.add(authenticator, reference);
     }
 
     void removeAuthenticator(Authenticator authenticator) {
-        plugins.removeIf(plugin -> plugin.authenticator() == authenticator);
+        authenticators.remove(authenticator);
     }
 
     @Override
@@ -117,7 +104,7 @@ public final class LoginsImpl implements Logins {
             refuseLockedSource(user, source, "password", now);
             Optional<AccountStore.Row> found = accounts.row(user);
             if (found.isEmpty()) {
-                Optional<Operator> vouched = fromPlugins(user, password, source);
+                Optional<Operator> vouched = authenticators.vouch(user, password, source, secondFactorRoles, now);
                 if (vouched.isPresent()) {
                     audit.login(user, source, "password (" + vouched.get().origin() + ")", AuditOutcome.SUCCESS, null);
                     return vouched.get();
@@ -255,69 +242,6 @@ public final class LoginsImpl implements Logins {
         if (!ok) {
             throw fail(row.name(), source, "password", Reason.SECOND_FACTOR_WRONG, "wrong or reused second factor", now);
         }
-    }
-
-    private Optional<Operator> fromPlugins(String user, char[] password, String source) {
-        for (Plugin plugin : plugins) {
-            Optional<Identity> identity;
-            if (plugin.bundle() == null || !mayVerify(plugin)) {
-                continue;
-            }
-            try {
-                identity = plugin.authenticator().verify(user, password.clone(), source);
-            } catch (RuntimeException | LinkageError e) {
-                log.warn("Authenticator {} failed for a login of '{}': {}", plugin.name(), user, e.toString());
-                continue;
-            }
-            if (identity != null && identity.isPresent() && identity.get().user().equals(user)
-                    && Operator.NAME.matcher(user).matches()) {
-                Set<Role> roles = EnumSet.noneOf(Role.class);
-                for (String code : identity.get().roles()) {
-                    try {
-                        Role role = Role.parse(code);
-                        if (role != Role.ADMIN) {
-                            roles.add(role);
-                        }
-                    } catch (IllegalArgumentException e) {
-                        log.warn("Authenticator {} gave '{}' the unknown role '{}'; ignored", plugin.name(), user, code);
-                    }
-                }
-                if (roles.stream().anyMatch(secondFactorRoles::contains)) {
-                    // The policy's second factor cannot be checked for an account the container does not keep.
-                    log.warn("Authenticator {} vouched for '{}' with roles {}, which need a second factor; refused "
-                            + "(give that person a built-in account with user:add and user:totp)", plugin.name(), user,
-                            Role.text(roles));
-                    return Optional.empty();
-                }
-                if (!roles.isEmpty()) {
-                    return Optional.of(new Operator(user, roles, roles.contains(Role.HOSPITAL_ADMIN)
-                            ? identity.get().tenants() : Set.of(), false, false, clock.instant(), plugin.name()));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * Whether the plugin holds {@code verify:logins} now (the live grants: a revocation applies to the next login).
-     * A plugin without it is never offered a password. Its denial is recorded (security:denials) and logged once until
-     * it is granted: every failed login for an unknown name asks, and a flood of those must not flood either.
-     */
-    private boolean mayVerify(Plugin plugin) {
-        if (guard.grantsOf(plugin.bundle()).holds(Permission.VERIFY_LOGINS)) {
-            notAsked.remove(plugin.name());
-            return true;
-        }
-        if (notAsked.add(plugin.name())) {
-            try {
-                guard.grantsOf(plugin.bundle()).check(Permission.VERIFY_LOGINS); // records the denial, once
-                notAsked.remove(plugin.name()); // granted meanwhile
-                return true;
-            } catch (RuntimeException denied) {
-                log.warn("Authenticator of {} not asked: {}", plugin.name(), denied.getMessage());
-            }
-        }
-        return false;
     }
 
     private LoginRefusedException fail(String account, String source, String method, Reason reason, String detail,

@@ -12,16 +12,32 @@ import org.carehost.store.Statements;
 import org.carehost.store.Store;
 
 /**
- * Failed logins per source address, in the store (table {@code operator_source_lock}, migration V17), so that an
- * address refused on one node is refused on every node sharing the database, and a restart forgets nothing. One row
- * per address: the failures of its window (the lockout period from its first failure) and, once they reach the
- * limit, until when it is locked (the lockout period from then). Every change is one conditional statement, so
- * that nodes counting at the same moment agree without locks: the one update that sets the lock is the one that
- * reports it. Rows whose window and lock are both over are deleted at most once a minute per node, in passing; an
- * address is kept to its first 100 characters.
+ * Failed logins per source address, in the store, so that an address refused on one node is refused on every node
+ * sharing the database, and a restart forgets nothing.
+ * <p>
+ * <b>Counting.</b> Each failure is a row ({@code operator_source_failure}, migration V18); an address is locked when
+ * the failures of the last lockout period (a sliding window, counted at each failure) reach the limit, so no run of
+ * failures across a window's end gets past it. {@code operator_source_lock} (V17) keeps one row per tracked address:
+ * its count at its last failure and until when it is locked. The update that sets a lock is conditional on the
+ * address not being locked already, so nodes counting at one moment agree without locks: the one that sets it reports
+ * it. (Two nodes inserting the failures that reach the limit at the same instant may each count one short; the next
+ * failure then locks.)
+ * <p>
+ * <b>Bounded.</b> At most {@value #MAX_TRACKED} addresses are tracked at once; failures of any other address are
+ * counted together under {@value #OTHERS}, and while that row is locked every untracked address is refused (an
+ * attacker filling the table with addresses must not win unlimited tries for the next one). Failures older than the
+ * period and rows neither locked nor failing within it are deleted at most once a minute per node, in passing.
+ * <p>
+ * <b>Time.</b> The instants are the container clock's ({@code org.carehost.clock}: the project's one definition of
+ * the time, which tests move), as for the scheduler's and the outbox's claims that nodes share: nodes on one database
+ * are expected to keep their clocks in step (NTP); a node whose clock is off by {@code s} sees a lock {@code s}
+ * shorter or longer. The database's own clock would be a second definition of the time.
  */
 final class SourceLockout {
 
+    /** The key under which failures of addresses past {@link #MAX_TRACKED} are counted. */
+    static final String OTHERS = "(others)";
+    static final int MAX_TRACKED = 10_000;
     private static final int MAX_ADDRESS = 100;
     private static final long PRUNE_EVERY_MILLIS = 60_000;
     private static final String DUPLICATE_KEY = "23505"; // SQLSTATE unique_violation, in H2 and PostgreSQL
@@ -33,45 +49,95 @@ final class SourceLockout {
         this.store = store;
     }
 
-    /** Whether the address is locked now. */
+    /** Whether the address is locked now (by its own row, or, untracked, by the others' row). */
     boolean locked(String address, Instant now) throws SQLException {
+        String key = key(address);
         try (Connection connection = store.connection(); PreparedStatement select = connection.prepareStatement(
-                "SELECT 1 FROM operator_source_lock WHERE address = ? AND locked_until > ?")) {
-            select.setString(1, key(address));
-            select.setObject(2, Statements.utc(now));
+                "SELECT address, locked_until FROM operator_source_lock WHERE address IN (?, ?)")) {
+            select.setString(1, key);
+            select.setString(2, OTHERS);
+            boolean tracked = false;
+            boolean own = false;
+            boolean others = false;
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    java.time.OffsetDateTime until = rows.getObject(2, java.time.OffsetDateTime.class);
+                    boolean lockedNow = until != null && until.toInstant().isAfter(now);
+                    if (key.equals(rows.getString(1))) {
+                        tracked = true;
+                        own = lockedNow;
+                    } else {
+                        others = lockedNow;
+                    }
+                }
+            }
+            return tracked ? own : others;
+        }
+    }
+
+    /** Counts a failure; true when it is the one that locks the address ({@code max} reached just now, on any node). */
+    boolean fail(String address, int max, Duration period, Instant now) throws SQLException {
+        prune(period, now);
+        String key = track(key(address), now);
+        Statements.update(store, "INSERT INTO operator_source_failure (address, failed_at) VALUES (?, ?)", key,
+                Statements.utc(now));
+        int failures = failures(key, period, now);
+        Statements.update(store, "UPDATE operator_source_lock SET failures = ? WHERE address = ?", failures, key);
+        return failures >= max && Statements.update(store, "UPDATE operator_source_lock SET locked_until = ? "
+                + "WHERE address = ? AND (locked_until IS NULL OR locked_until <= ?)",
+                Statements.utc(now.plus(period)), key, Statements.utc(now)) > 0;
+    }
+
+    /** The key the address's failures are counted under: its own row, made if fewer than the limit are tracked. */
+    private String track(String key, Instant now) throws SQLException {
+        try (Connection connection = store.connection()) {
+            if (exists(connection, key)) {
+                return key;
+            }
+            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM operator_source_lock");
+                    ResultSet rows = count.executeQuery()) {
+                rows.next();
+                if (rows.getInt(1) >= MAX_TRACKED) {
+                    key = OTHERS;
+                    if (exists(connection, key)) {
+                        return key;
+                    }
+                }
+            }
+        }
+        try {
+            Statements.update(store, "INSERT INTO operator_source_lock (address, window_start, failures) "
+                    + "VALUES (?, ?, 0)", key, Statements.utc(now));
+        } catch (SQLException e) {
+            if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+                throw e;
+            }
+            // another node made it first: count on its row
+        }
+        return key;
+    }
+
+    private static boolean exists(Connection connection, String key) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM operator_source_lock WHERE address = ?")) {
+            select.setString(1, key);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next();
             }
         }
     }
 
-    /** Counts a failure; true when it is the one that locks the address ({@code max} reached just now, on any node). */
-    boolean fail(String address, int max, Duration period, Instant now) throws SQLException {
-        String key = key(address);
-        prune(period, now);
-        if (count(key, period, now) == 0) {
-            try {
-                Statements.update(store, "INSERT INTO operator_source_lock (address, window_start, failures) "
-                        + "VALUES (?, ?, 1)", key, Statements.utc(now));
-            } catch (SQLException e) {
-                if (!DUPLICATE_KEY.equals(e.getSQLState())) {
-                    throw e;
-                }
-                count(key, period, now); // another node inserted it first: count on its row
+    /** The address's failures within the last period, this one included. */
+    private int failures(String key, Duration period, Instant now) throws SQLException {
+        try (Connection connection = store.connection(); PreparedStatement count = connection.prepareStatement(
+                "SELECT COUNT(*) FROM operator_source_failure WHERE address = ? AND failed_at > ?")) {
+            count.setString(1, key);
+            count.setObject(2, Statements.utc(now.minus(period)));
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
             }
         }
-        return Statements.update(store, "UPDATE operator_source_lock SET locked_until = ? WHERE address = ? "
-                + "AND failures >= ? AND (locked_until IS NULL OR locked_until <= ?)", Statements.utc(now.plus(period)),
-                key, max, Statements.utc(now)) > 0;
-    }
-
-    /** One more failure in the address's window, or the first of a new one when it is over; 0 when it has no row. */
-    private int count(String key, Duration period, Instant now) throws SQLException {
-        Object windowOpen = Statements.utc(now.minus(period));
-        return Statements.update(store, "UPDATE operator_source_lock SET "
-                + "failures = CASE WHEN window_start > ? THEN failures + 1 ELSE 1 END, "
-                + "window_start = CASE WHEN window_start > ? THEN window_start ELSE ? END WHERE address = ?",
-                windowOpen, windowOpen, Statements.utc(now), key);
     }
 
     private void prune(Duration period, Instant now) throws SQLException {
@@ -79,9 +145,11 @@ final class SourceLockout {
         if (now.toEpochMilli() - last < PRUNE_EVERY_MILLIS || !lastPrune.compareAndSet(last, now.toEpochMilli())) {
             return;
         }
-        Statements.update(store, "DELETE FROM operator_source_lock WHERE window_start <= ? "
-                + "AND (locked_until IS NULL OR locked_until <= ?)", Statements.utc(now.minus(period)),
-                Statements.utc(now));
+        Object windowOpen = Statements.utc(now.minus(period));
+        Statements.update(store, "DELETE FROM operator_source_failure WHERE failed_at <= ?", windowOpen);
+        Statements.update(store, "DELETE FROM operator_source_lock WHERE (locked_until IS NULL OR locked_until <= ?) "
+                + "AND window_start <= ? AND NOT EXISTS (SELECT 1 FROM operator_source_failure f WHERE f.address = "
+                + "operator_source_lock.address AND f.failed_at > ?)", Statements.utc(now), windowOpen, windowOpen);
     }
 
     private static String key(String address) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.carehost.sdk.auth.Authenticator;
 import org.carehost.security.Permission;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
@@ -27,8 +28,8 @@ final class AskedServices {
     record Asked(Permission permission, String use) {
     }
 
-    static final Map<String, Asked> ASKED = Map.of("org.carehost.sdk.auth.Authenticator",
-            new Asked(Permission.VERIFY_LOGINS, "logins ask it to verify passwords"));
+    static final Map<String, Asked> ASKED = Map.of(Authenticator.class.getName(),
+            new Asked(Permission.named(Authenticator.PERMISSION).orElseThrow(), "logins ask it to verify passwords"));
 
     private AskedServices() {
     }

@@ -13,6 +13,15 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface Authenticator {
 
     /**
+     * The permission a plugin must hold (declare in {@code Carehost-Permissions} and be granted) for the container to
+     * ask its authenticator: without it the service is never offered a password, and the security manager says so at
+     * install and in {@code plugin:why}. The one definition of that rule.
+     *
+     * @since 1.1
+     */
+    String PERMISSION = org.carehost.sdk.security.Permissions.VERIFY_LOGINS;
+
+    /**
      * Checks the credentials.
      *
      * @param user the name the person typed

@@ -5,7 +5,7 @@
  * authenticator can never make anyone an {@code admin}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.carehost.sdk.auth;
 
 import org.osgi.annotation.bundle.Export;

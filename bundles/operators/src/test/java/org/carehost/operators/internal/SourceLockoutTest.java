@@ -1,0 +1,148 @@
+package org.carehost.operators.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.carehost.store.PoolUse;
+import org.carehost.store.Store;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The lockout's counting on H2 with the store's own V17 and V18 scripts. */
+class SourceLockoutTest {
+
+    private static final Duration PERIOD = Duration.ofMinutes(15);
+    private static final int MAX = 20;
+    private final JdbcDataSource database = new JdbcDataSource();
+    private Connection keepAlive;
+    private SourceLockout lockout;
+
+    @BeforeEach
+    void schema() throws Exception {
+        database.setURL("jdbc:h2:mem:lockout-" + System.nanoTime());
+        keepAlive = database.getConnection();
+        for (String script : new String[] {"V17__operator_source_lock.sql", "V18__operator_source_failure.sql"}) {
+            try (InputStream in = Store.class.getResourceAsStream("/org/carehost/store/internal/migration/" + script);
+                    Statement statement = keepAlive.createStatement()) {
+                String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
+                for (String one : sql.split(";")) {
+                    if (!one.isBlank()) {
+                        statement.execute(one);
+                    }
+                }
+            }
+        }
+        lockout = new SourceLockout(store());
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        keepAlive.close();
+    }
+
+    @Test
+    void failuresAcrossAWindowsEndAreCountedTogether() throws Exception {
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        assertFalse(lockout.fail("10.0.0.1", MAX, PERIOD, start));
+        // 18 more just before the period since the first ends: 19 in all, not locked
+        Instant late = start.plus(PERIOD).minusSeconds(2);
+        for (int i = 0; i < MAX - 2; i++) {
+            assertFalse(lockout.fail("10.0.0.1", MAX, PERIOD, late));
+        }
+        assertFalse(lockout.locked("10.0.0.1", late));
+        // past the first failure's period: the first no longer counts, the 18 late ones do, so 2 more lock
+        Instant after = start.plus(PERIOD).plusSeconds(1);
+        assertFalse(lockout.fail("10.0.0.1", MAX, PERIOD, after));
+        assertTrue(lockout.fail("10.0.0.1", MAX, PERIOD, after), "20 failures within one period lock");
+        assertTrue(lockout.locked("10.0.0.1", after));
+        assertFalse(lockout.locked("10.0.0.2", after));
+        assertFalse(lockout.locked("10.0.0.1", after.plus(PERIOD).plusSeconds(1)), "the lock ends after the period");
+    }
+
+    @Test
+    void failuresSpreadOverMoreThanAPeriodDoNotLock() throws Exception {
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        Duration step = PERIOD.dividedBy(MAX - 1).plusSeconds(1);
+        for (int i = 0; i < 3 * MAX; i++) {
+            assertFalse(lockout.fail("10.0.0.3", MAX, PERIOD, at));
+            at = at.plus(step);
+        }
+        assertFalse(lockout.locked("10.0.0.3", at));
+    }
+
+    @Test
+    void addressesPastTheLimitAreCountedTogetherAndOldRowsArePruned() throws Exception {
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        try (Statement statement = keepAlive.createStatement()) {
+            statement.execute("INSERT INTO operator_source_lock (address, window_start, failures) SELECT 'filler-' || X, "
+                    + "TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00Z', 1 FROM SYSTEM_RANGE(1, "
+                    + SourceLockout.MAX_TRACKED + ")");
+            statement.execute("INSERT INTO operator_source_failure (address, failed_at) SELECT 'filler-' || X, "
+                    + "TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00Z' FROM SYSTEM_RANGE(1, "
+                    + SourceLockout.MAX_TRACKED + ")");
+        }
+        lockout = new SourceLockout(store());
+        Instant soon = at.plusSeconds(1); // within a minute of the filler: not pruned yet
+        lockout.fail("filler-1", MAX, PERIOD, soon); // prunes nothing (all in the window); the first prune of this node
+        for (int i = 0; i < MAX - 1; i++) {
+            assertFalse(lockout.fail("10.1.0." + i, MAX, PERIOD, soon));
+        }
+        assertTrue(lockout.fail("10.1.1.1", MAX, PERIOD, soon), "the 20th failure of untracked addresses locks them");
+        assertEquals(SourceLockout.MAX_TRACKED + 1, count("SELECT COUNT(*) FROM operator_source_lock"));
+        assertTrue(lockout.locked("10.2.2.2", soon), "an untracked address is refused while the others are locked");
+        assertFalse(lockout.locked("filler-2", soon), "a tracked address is decided by its own row");
+        // a period later, a failure prunes every row whose failures are over and whose lock is not on
+        Instant later = soon.plus(PERIOD).plus(PERIOD).plusSeconds(61);
+        lockout.fail("10.3.3.3", MAX, PERIOD, later);
+        assertEquals(1, count("SELECT COUNT(*) FROM operator_source_lock"));
+        assertEquals(1, count("SELECT COUNT(*) FROM operator_source_failure"));
+    }
+
+    private int count(String sql) throws SQLException {
+        try (Statement statement = keepAlive.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    private Store store() {
+        return new Store() {
+            @Override
+            public Connection connection() throws SQLException {
+                return database.getConnection();
+            }
+
+            @Override
+            public Dialect dialect() {
+                return Dialect.H2;
+            }
+
+            @Override
+            public <T> java.util.Optional<T> adaptTo(Class<T> type) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public PoolUse poolUse() {
+                return new PoolUse(0, 0, 1, 0);
+            }
+
+            @Override
+            public String url() {
+                return database.getURL();
+            }
+        };
+    }
+}
