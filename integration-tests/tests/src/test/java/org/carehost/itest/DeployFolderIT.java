@@ -126,6 +126,7 @@ public class DeployFolderIT {
         Files.write(dir.resolve("README.txt"), "not a plugin".getBytes(StandardCharsets.UTF_8));
         drop(fixture("carehost-fixture-unresolvable"), "unresolvable.jar");
         drop(fixture("carehost-fixture-activate-throws"), "throws.jar");
+        drop(fixture("carehost-fixture-activator-throws"), "activator.jar");
         drop(fixture("carehost-fixture-greeter-v1"), "greeter-again.jar");
 
         Await.until("the unresolvable plugin is installed", WATCH_TIMEOUT,
@@ -141,7 +142,9 @@ public class DeployFolderIT {
 
         Await.until("FAILED events for the unresolvable plugin, the throwing one and the broken files", WATCH_TIMEOUT,
                 () -> reasons(failures).contains("org.example.missing") && reasons(failures).contains("activate fails on purpose")
-                        && reasons(failures).contains("empty (0 bytes)") && reasons(failures).contains("not a valid jar"));
+                        && reasons(failures).contains("empty (0 bytes)") && reasons(failures).contains("not a valid jar")
+                        && reasons(failures).contains("its Bundle-Activator org.carehost.fixture.activator.ThrowingActivator"
+                                + " threw when it was started"));
 
         assertEquals("the good plugin keeps running", "hello from v1", greeting());
         Bundle greeter = context.getBundle(dir.resolve("greeter.jar").toFile().toURI().toString());

@@ -67,6 +67,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     private final ComponentStates components;
     private final ActivationFailures failures;
     private final Consumer<Bundle> activationError = this::activationError;
+    private final ActivatorThrows activatorThrows;
     private final ResolveAttempts resolveAttempts = new ResolveAttempts(this::resolveAttempted);
     private final ServiceRegistration<ResolverHookFactory> resolveHook;
     private final long unsatisfiedSeconds;
@@ -95,7 +96,9 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         this.components = new ComponentStates(scr, failures, () -> security);
         this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
         this.unsatisfiedSeconds = Long.getLong(UNSATISFIED_SECONDS_PROPERTY, 30);
+        this.activatorThrows = new ActivatorThrows(bundles, this::activatorThrew);
         context.addBundleListener(this);
+        context.addBundleListener(activatorThrows);
         context.addFrameworkListener(this);
         failures.addListener(activationError);
         this.resolveHook = context.registerService(ResolverHookFactory.class, resolveAttempts, null);
@@ -112,6 +115,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     @Deactivate
     void deactivate() {
         context.removeBundleListener(this);
+        context.removeBundleListener(activatorThrows);
         context.removeFrameworkListener(this);
         failures.removeListener(activationError);
         resolveHook.unregister();
@@ -181,7 +185,9 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             }
             fail(bundle.getBundleId(), Identity.of(bundle), reason);
         } catch (RuntimeException e) {
-            log.debug("Framework error of bundle {} not reported: {}", bundle.getBundleId(), e.toString());
+            // the framework's own line went to the log file only (FailureReports): say it here, where it is seen
+            log.warn("Framework error of plugin {} ({}) could not be reported as FAILED: {}; see the log file",
+                    bundle.getSymbolicName(), bundle.getBundleId(), e.toString());
         }
     }
 
@@ -281,6 +287,14 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         if (pending != null) {
             pending.cancel(false);
         }
+    }
+
+    /** Called on the thread that started the plugin ({@link ActivatorThrows}): the report is made on the checker's. */
+    private void activatorThrew(Bundle bundle) {
+        Identity identity = Identity.of(bundle);
+        String activator = String.valueOf(bundle.getHeaders("").get(org.osgi.framework.Constants.BUNDLE_ACTIVATOR));
+        checker.execute(() -> fail(bundle.getBundleId(), identity, "its Bundle-Activator " + activator
+                + " threw when it was started; the exception is in the log file (data/log/carehost.log)"));
     }
 
     private void fail(Object key, Identity identity, String reason) {
