@@ -3,6 +3,7 @@ package org.carehost.wasm.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Authenticator;
 import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
 import java.net.ProtocolException;
@@ -13,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.carehost.security.PluginDeputy;
 import org.extism.sdk.chicory.http.ExtismHttpException;
@@ -39,6 +44,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class GuestHttp implements HttpClientAdapter {
 
     private final PluginDeputy deputy;
+    private final ScheduledExecutorService deadlines;
     private final Bundle plugin;
     private final InstanceSlot slot;
     private final int timeoutMillis;
@@ -46,7 +52,9 @@ final class GuestHttp implements HttpClientAdapter {
     private int status;
     private Map<String, List<String>> headers = Map.of();
 
-    GuestHttp(PluginDeputy deputy, Bundle plugin, InstanceSlot slot, long timeoutMillis, int maxResponseBytes) {
+    GuestHttp(PluginDeputy deputy, ScheduledExecutorService deadlines, Bundle plugin, InstanceSlot slot,
+            long timeoutMillis, int maxResponseBytes) {
+        this.deadlines = deadlines;
         this.slot = slot;
         this.deputy = deputy;
         this.plugin = plugin;
@@ -78,8 +86,13 @@ final class GuestHttp implements HttpClientAdapter {
     /** Sends the request and reads the answer on this thread, the body capped at the output limit. */
     private byte[] send(URL url, String verb, Map<String, String> requestHeaders, byte[] body) {
         HttpURLConnection connection = null;
+        ScheduledFuture<?> overall = null;
+        AtomicBoolean late = new AtomicBoolean();
         try {
             connection = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
+            // an authenticator of this request's own: the JDK reuses a kept-alive connection only for a request with
+            // the same authenticator, so none opened by other code (checked for its own caller) is taken unchecked
+            connection.setAuthenticator(new Authenticator() { });
             connection.setInstanceFollowRedirects(false);
             connection.setUseCaches(false);
             connection.setConnectTimeout(timeoutMillis);
@@ -91,10 +104,21 @@ final class GuestHttp implements HttpClientAdapter {
                         + " is not supported");
             }
             if (requestHeaders != null) {
-                requestHeaders.forEach(connection::setRequestProperty);
+                for (Map.Entry<String, String> header : requestHeaders.entrySet()) {
+                    if (!token(header.getKey()) || header.getValue() == null
+                            || header.getValue().indexOf('\r') >= 0 || header.getValue().indexOf('\n') >= 0) {
+                        throw new ExtismHttpException("HTTP request to " + url + " refused: header '"
+                                + header.getKey() + "' is not a valid header (name or value)");
+                    }
+                    connection.setRequestProperty(header.getKey(), header.getValue());
+                }
             }
             // no connection kept for a later request: another plugin's request must open (and be checked for) its own
             connection.setRequestProperty("Connection", "close");
+            if (body != null && body.length > 0 && (verb.equals("GET") || verb.equals("HEAD"))) {
+                // HttpURLConnection would turn a GET with a body into a POST
+                throw new ExtismHttpException("HTTP request to " + url + " refused: a " + verb + " has no body");
+            }
             if (body != null && body.length > 0) {
                 connection.setDoOutput(true);
                 connection.setFixedLengthStreamingMode(body.length);
@@ -102,6 +126,13 @@ final class GuestHttp implements HttpClientAdapter {
                     out.write(body);
                 }
             }
+            // the timeouts above bound each connect and read; this bounds the whole request (a server sending a byte
+            // just inside each read timeout would otherwise hold the call, whose deadline waits for a host call)
+            HttpURLConnection open = connection;
+            overall = deadlines.schedule(() -> {
+                late.set(true);
+                open.disconnect();
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
             status = connection.getResponseCode();
             Map<String, List<String>> answered = new LinkedHashMap<>();
             connection.getHeaderFields().forEach((name, values) -> {
@@ -113,12 +144,34 @@ final class GuestHttp implements HttpClientAdapter {
             InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
             return in == null ? new byte[0] : capped(in, url);
         } catch (IOException e) {
+            if (late.get()) {
+                throw new ExtismHttpException("HTTP request to " + url + " got no whole answer within "
+                        + timeoutMillis + " ms");
+            }
             throw new ExtismHttpException("HTTP request to " + url + " failed: " + e);
         } finally {
+            if (overall != null) {
+                overall.cancel(false);
+            }
             if (connection != null) {
                 connection.disconnect();
             }
         }
+    }
+
+    /** An HTTP header name: a non-empty RFC 9110 token. */
+    private static boolean token(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private byte[] capped(InputStream in, URL url) throws IOException {

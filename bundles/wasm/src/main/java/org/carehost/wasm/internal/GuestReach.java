@@ -1,6 +1,7 @@
 package org.carehost.wasm.internal;
 
 import java.nio.file.Path;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import org.carehost.sdk.security.PermissionDeniedException;
 import org.carehost.security.PluginDeputy;
@@ -21,7 +22,7 @@ import com.dylibso.chicory.wasm.types.ValType;
  * closed after it (none kept for another plugin's request), so the agent checks its connection for the plugin;
  * redirects are not followed.
  */
-final class GuestReach {
+final class GuestReach implements AutoCloseable {
 
     /** The guest's folder: the plugin's own, seen as the root of its file system. */
     static final String GUEST_ROOT = "/";
@@ -37,8 +38,25 @@ final class GuestReach {
 
     private final PluginDeputy deputy;
 
+    /**
+     * Ends an HTTP request that outlasts its timeout as a whole: one daemon thread, started here (the container's),
+     * never inside a plugin's request.
+     */
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread thread = new Thread(r, "carehost-wasm-http-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     GuestReach(PluginDeputy deputy) {
         this.deputy = deputy;
+        deadlines.setRemoveOnCancelPolicy(true);
+        deadlines.prestartAllCoreThreads();
+    }
+
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
     }
 
     /**
@@ -48,7 +66,7 @@ final class GuestReach {
      */
     HttpConfig http(Bundle plugin, InstanceSlot slot, long timeoutMillis, int maxResponseBytes) {
         return HttpConfig.builder().withJsonCodec(GuestHttp.Json::new)
-                .withClientAdapter(() -> new GuestHttp(deputy, plugin, slot,
+                .withClientAdapter(() -> new GuestHttp(deputy, deadlines, plugin, slot,
                         Math.max(timeoutMillis, REQUEST_TIMEOUT_MILLIS), maxResponseBytes))
                 .build();
     }

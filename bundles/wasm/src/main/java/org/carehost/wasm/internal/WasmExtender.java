@@ -134,6 +134,7 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
         }
         timers.shutdownNow();
         warmer.shutdownNow();
+        reach.close();
     }
 
     private static Thread daemon(Runnable r, String name) {
