@@ -13,6 +13,8 @@ import java.util.Collections;
 import java.util.Collection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.Optional;
 
 import org.carehost.crypto.CipherException;
@@ -83,6 +85,31 @@ final class Jobs {
         return select("SELECT " + COLUMNS + " FROM scheduled_work WHERE ((state = 'SCHEDULED' AND due_at <= ?) "
                 + "OR (state = 'RUNNING' AND claim_until < ?))" + except + " ORDER BY due_at LIMIT " + limit,
                 parameters.toArray());
+    }
+
+    /** Which of {@code ids} are still waiting or running (the others were finished or cancelled, on any node). */
+    Set<String> pendingAmong(Collection<String> ids) {
+        Set<String> pending = new HashSet<>();
+        if (ids.isEmpty()) {
+            return pending;
+        }
+        String sql = "SELECT id FROM scheduled_work WHERE state IN ('SCHEDULED', 'RUNNING') AND id IN ("
+                + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+        try (Connection connection = store.connection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            int i = 1;
+            for (String id : ids) {
+                select.setString(i++, id);
+            }
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    pending.add(row.getString(1));
+                }
+            }
+            return pending;
+        } catch (SQLException e) {
+            throw failure("read scheduled jobs", e);
+        }
     }
 
     /** True when this node now holds the job until {@code until}; false when another node (or a cancel) got it. */

@@ -112,6 +112,11 @@ public final class SchedulerEngine implements SchedulerAdmin {
     private void poll() {
         try {
             Instant now = now();
+            if (!unopened.isEmpty()) {
+                // jobs finished or cancelled meanwhile (by a node that holds the key) leave the set
+                unopened.retainAll(jobs.pendingAmong(List.copyOf(unopened)));
+                overflowReported &= unopened.size() >= PASS_OVER;
+            }
             for (Jobs.Row row : jobs.due(now, 20, unopened)) {
                 run(row, now);
             }
@@ -177,8 +182,9 @@ public final class SchedulerEngine implements SchedulerAdmin {
      * A job whose payload does not open here (a key this node lacks, or a changed value) is left to nodes that hold
      * the key: nodes sharing a database share the data keys (README). This node passes over it from now on, so that
      * such jobs cannot fill every page of due jobs, and reports it once, in the log and as an audit record (a value
-     * that does not authenticate may have been tampered with). Past {@link #PASS_OVER} such jobs the node stops
-     * adding them, and says so: their pages may then hold up the jobs due after them.
+     * that does not authenticate may have been tampered with). A job leaves the set once it is no longer waiting (run
+     * or cancelled elsewhere). Past {@link #PASS_OVER} such jobs the node stops adding them, and says so: their pages
+     * may then hold up the jobs due after them.
      */
     private void passOver(Jobs.Row row) {
         Job job = row.job();
