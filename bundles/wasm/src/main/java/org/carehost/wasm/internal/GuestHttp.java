@@ -119,6 +119,13 @@ final class GuestHttp implements HttpClientAdapter {
                 // HttpURLConnection would turn a GET with a body into a POST
                 throw new ExtismHttpException("HTTP request to " + url + " refused: a " + verb + " has no body");
             }
+            // the timeouts bound each connect and read; this bounds the whole request (a server reading or
+            // sending a byte just inside each timeout would otherwise hold the call, whose deadline waits for it)
+            HttpURLConnection open = connection;
+            overall = deadlines.schedule(() -> {
+                late.set(true);
+                open.disconnect();
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
             if (body != null && body.length > 0) {
                 connection.setDoOutput(true);
                 connection.setFixedLengthStreamingMode(body.length);
@@ -126,13 +133,6 @@ final class GuestHttp implements HttpClientAdapter {
                     out.write(body);
                 }
             }
-            // the timeouts above bound each connect and read; this bounds the whole request (a server sending a byte
-            // just inside each read timeout would otherwise hold the call, whose deadline waits for a host call)
-            HttpURLConnection open = connection;
-            overall = deadlines.schedule(() -> {
-                late.set(true);
-                open.disconnect();
-            }, timeoutMillis, TimeUnit.MILLISECONDS);
             status = connection.getResponseCode();
             Map<String, List<String>> answered = new LinkedHashMap<>();
             connection.getHeaderFields().forEach((name, values) -> {
