@@ -55,11 +55,15 @@ public final class Agent {
         }
         defineGate(instrumentation);
         Hooks hooks = new Hooks();
+        // asked before the transformer is added: walking the hooks loads JDK classes (a list's iterator) which, loaded
+        // while the transformer runs for them, would be a class circularity (java -jar's agentmain on JDK 17)
+        java.util.Set<String> owners = hooks.owners();
+        hooks.callsIn("");
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         instrumentation.addTransformer(new HookTransformer(hooks, failures), true);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (hooks.owners().contains(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
+            if (owners.contains(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
                 loaded.add(type);
             }
         }
