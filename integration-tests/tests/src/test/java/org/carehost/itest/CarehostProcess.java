@@ -100,7 +100,19 @@ final class CarehostProcess {
 
     /** Runs the container with {@code commands} piped in, until it exits. */
     static Run script(Path home, String java, String commands) throws Exception {
-        Process process = start(home, java);
+        return script(TEST_JVM_OPTIONS, home, java, commands);
+    }
+
+    /**
+     * {@link #script} as the README runs it: {@code java -jar carehost.jar} and nothing else (the agent started by the
+     * jar's Launcher-Agent-Class alone, the JVM's default collector and compilers).
+     */
+    static Run scriptAsShipped(Path home, String java, String commands) throws Exception {
+        return script(List.of(), home, java, commands);
+    }
+
+    private static Run script(List<String> options, Path home, String java, String commands) throws Exception {
+        Process process = start(options, home, java);
         try (OutputStream in = process.getOutputStream()) {
             in.write(commands.getBytes(StandardCharsets.UTF_8));
         }
