@@ -79,6 +79,9 @@ final class Hooks {
         "jdk/internal/net/http/HttpClientImpl sendAsync (Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;"
                 + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)",
         "jdk/internal/net/http/websocket/BuilderImpl buildAsync",
+        // HttpURLConnection (and https, whose delegate extends it) before it takes a connection: one the JDK kept
+        // alive for another caller makes no new socket, so the socket hooks would not see it
+        "sun/net/www/protocol/http/HttpURLConnection plainConnect0 field:url:Ljava/net/URL;",
         "sun/nio/ch/FileChannelImpl implCloseChannel field:fd:Ljava/io/FileDescriptor;",
         // the standard streams, whatever stands in for them (the shell's per-thread streams, a test runner's)
         "java/io/InputStream close this", "java/io/OutputStream close this", "java/io/FilterInputStream close this",

@@ -474,6 +474,23 @@ public class RuntimeEnforcementIT {
     }
 
     @Test
+    public void codeAPluginLeavesRunningAfterItUninstallsItselfHoldsNothing() throws Exception {
+        attacker();
+        assertDenied(attack("env:HOME"), "use:env"); // loads the denial's classes while the plugin is installed
+        Path outside = outside("evil-uninstalled");
+        String answer = attack("uninstall-then:write:" + outside);
+        assertDenied(answer, "its plugin was uninstalled");
+        assertFalse(Files.exists(outside));
+        assertTrue(Fixtures.installed(context, ATTACKER).isEmpty());
+        awaitDenialAudited(outside.getFileName().toString());
+        // a host service it kept grants it nothing either, although it read patients while installed
+        attacker();
+        assertTrue(attack("patients").endsWith(" patients"));
+        assertDenied(attack("uninstall-then:patients"), "read:patients");
+        attacker(); // installed again, for the other tests
+    }
+
+    @Test
     public void aPluginOverItsThreadBudgetIsQuarantinedUntilStartedAgain() throws Exception {
         Bundle plugin = attacker();
         String answer = attack("threads:40");

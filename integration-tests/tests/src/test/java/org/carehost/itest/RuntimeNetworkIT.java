@@ -130,6 +130,78 @@ public class RuntimeNetworkIT {
         }
     }
 
+    /**
+     * The container's HttpURLConnection leaves its connection in the JDK's keep-alive cache; the plugin's request to
+     * the same host and port would take it without a new socket (which is where the socket hooks check). It is refused
+     * before it takes one, and the container's next request goes over the same connection: the plugin's never arrived.
+     */
+    @Test
+    public void aConnectionTheContainerKeptAliveIsNoWayInForAPlugin() throws Exception {
+        attacker();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = server.getLocalPort();
+            List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread serving = new Thread(() -> serveKeptAlive(server, requests), "kept-alive-server");
+            serving.setDaemon(true);
+            serving.start();
+            assertEquals("ok", get(port, "/container"));
+            assertDenied(attack("url-redirect:" + port), "connect to 127.0.0.1:" + port);
+            assertEquals("ok", get(port, "/after"));
+            assertEquals("one connection, and only the container's requests on it",
+                    List.of("1 GET /container", "1 GET /after"), requests);
+        }
+    }
+
+    /** The container's own GET, read to its end and closed, so that the JDK keeps its connection alive. */
+    private static String get(int port, String path) throws IOException {
+        java.net.HttpURLConnection connection = (java.net.HttpURLConnection) new java.net.URL("http://127.0.0.1:"
+                + port + path).openConnection();
+        connection.setConnectTimeout(20_000);
+        connection.setReadTimeout(20_000);
+        try (java.io.InputStream body = connection.getInputStream()) {
+            return new String(body.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    /**
+     * An HTTP/1.1 server that keeps each connection open: every request on it is recorded as "connection method path"
+     * (connections numbered from 1) and answered "ok", with a keep-alive time long enough for the whole test.
+     */
+    private static void serveKeptAlive(ServerSocket server, List<String> requests) {
+        int connections = 0;
+        while (!server.isClosed()) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            int number = ++connections;
+            Thread each = new Thread(() -> {
+                try (Socket open = socket;
+                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                open.getInputStream(), StandardCharsets.US_ASCII))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        String[] request = line.split(" ");
+                        while ((line = in.readLine()) != null && !line.isEmpty()) {
+                            // headers: none has a body here (GETs)
+                        }
+                        requests.add(number + " " + request[0] + " " + (request.length > 1 ? request[1] : ""));
+                        open.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                                + "Keep-Alive: timeout=120\r\nContent-Length: 2\r\n\r\nok")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        open.getOutputStream().flush();
+                    }
+                } catch (IOException ended) {
+                    // the client went away
+                }
+            }, "kept-alive-connection-" + number);
+            each.setDaemon(true);
+            each.start();
+        }
+    }
+
     @Test
     public void useNetworkNarrowedToAHostAndPortIsEnforcedBothWays() throws Exception {
         Bundle plugin = attacker();

@@ -343,13 +343,18 @@ public class WasmPluginsIT {
         containerUnaffected();
     }
 
-    /** For a failure's message: the plugin's refusals, and where the JDK HTTP client's threads are. */
+    /**
+     * For a failure's message: the plugin's refusals, and where the threads of a request are (the calling thread,
+     * in GuestHttp, and the requests' deadline thread).
+     */
     private String httpClientState(String plugin) {
         StringBuilder state = new StringBuilder("refusals: ");
         security.denials(50).stream().filter(d -> d.plugin().equals(plugin)).forEach(d -> state.append(d.reason())
                 .append("; "));
         Thread.getAllStackTraces().forEach((thread, stack) -> {
-            if (thread.getName().startsWith("HttpClient") || thread.getName().startsWith("carehost-wasm-http")) {
+            boolean inRequest = java.util.Arrays.stream(stack).anyMatch(frame -> frame.getClassName()
+                    .startsWith("org.carehost.wasm.internal.GuestHttp"));
+            if (inRequest || thread.getName().startsWith("carehost-wasm-http")) {
                 state.append("\n").append(thread.getName()).append(' ').append(thread.getState());
                 for (int i = 0; i < Math.min(stack.length, 12); i++) {
                     state.append("\n    at ").append(stack[i]);

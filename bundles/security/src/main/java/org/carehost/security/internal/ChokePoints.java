@@ -130,6 +130,8 @@ final class ChokePoints {
             case "jdk.internal.net.http.HttpClientImpl":
             case "jdk.internal.net.http.websocket.BuilderImpl":
                 return NetworkRequests.web(args);
+            case "sun.net.www.protocol.http.HttpURLConnection":
+                return NetworkRequests.url(self);
             case "java.lang.ProcessImpl":
                 return Request.of(Kind.PROCESS, String.join(" ", (String[]) args[0]));
             case "java.lang.ProcessBuilder":

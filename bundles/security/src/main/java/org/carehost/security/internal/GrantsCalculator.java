@@ -60,7 +60,10 @@ final class GrantsCalculator {
     /** The caller's live grants: everything for a container bundle. */
     Grants grantsOf(Bundle caller) {
         if (!scope.isPlugin(caller)) {
-            return PluginGrants.CONTAINER;
+            // an uninstalled plugin (its code left running, a service object it kept) holds nothing; only the
+            // container's own bundles hold everything
+            return caller == null || scope.isContainer(caller) ? PluginGrants.CONTAINER
+                    : PluginGrants.uninstalled(String.valueOf(caller.getSymbolicName()));
         }
         long version = store.version();
         PluginGrants held = grants.computeIfAbsent(caller.getBundleId(), id -> {
@@ -190,6 +193,9 @@ final class GrantsCalculator {
     void forget(long bundleId) {
         PluginGrants gone = grants.remove(bundleId);
         if (gone != null) {
+            // host-service objects made for the old revision hold this object: it grants nothing from now on (an
+            // updated plugin's new revision gets a grants object of its own at its next call)
+            gone.set(0);
             synchronized (earlierRefusals) {
                 earlierRefusals.put(gone.plugin(), gone);
             }

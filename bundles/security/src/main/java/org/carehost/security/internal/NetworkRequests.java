@@ -71,6 +71,25 @@ final class NetworkRequests {
     }
 
     /**
+     * An {@code HttpURLConnection} about to take a connection to its URL's host and port, new or kept alive by the
+     * JDK for someone else (which the socket hooks never see). {@code java.net.URL} is final: its getters are the
+     * JDK's; the default port comes from the protocol, not from the URL's handler, which need not be the JDK's.
+     */
+    static Request url(Object self) {
+        if (!(self instanceof java.net.URL)) {
+            return Request.of(Kind.CONNECT, "a connection of HttpURLConnection");
+        }
+        java.net.URL url = (java.net.URL) self;
+        String protocol = String.valueOf(url.getProtocol()).toLowerCase(java.util.Locale.ROOT);
+        int port = url.getPort() >= 0 ? url.getPort() : protocol.equals("https") ? 443 : 80;
+        String host = String.valueOf(url.getHost());
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new Request(Kind.CONNECT, host + ":" + port, null, port, false);
+    }
+
+    /**
      * The URI of a {@code java.net.http.HttpRequest}, read by reflection: java.net.http is defined to the platform
      * class loader, which a bundle (whose parent is the boot loader) does not see by name.
      */

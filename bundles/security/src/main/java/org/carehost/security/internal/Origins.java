@@ -74,7 +74,11 @@ final class Origins {
         }
     };
 
-    /** The plugin (a Bundle) a frame's class belongs to, {@link #CONTAINER} for the container, null to pass over it. */
+    /**
+     * The plugin (a Bundle) a frame's class belongs to, {@link #CONTAINER} for the container, null to pass over it. A
+     * class of a plugin that has since been uninstalled stays that plugin's (an uninstalled bundle is not the
+     * container's: {@link PluginScope#isContainer} is a fact of its location); the checks refuse it everything.
+     */
     Object of(Class<?> type, boolean throughFramework) {
         Object definer = definers.get(type);
         if (definer == PASS) {
@@ -85,7 +89,12 @@ final class Origins {
             if (scope.isPlugin(bundle)) {
                 return bundle;
             }
-            return isLibrary(bundle) ? null : CONTAINER;
+            if (isLibrary(bundle)) {
+                return null;
+            }
+            // a plugin's code left running after its bundle was uninstalled (it uninstalled itself, or an operator
+            // did while its thread ran) is still that plugin's: never the container's
+            return scope.isContainer(bundle) ? CONTAINER : bundle;
         }
         return definer == FELIX && throughFramework ? null : CONTAINER;
     }

@@ -48,6 +48,29 @@ final class PluginGrants implements Grants {
         }
     };
 
+    /**
+     * What a plugin's bundle holds once it is uninstalled (its code left running, a host-service object it kept):
+     * nothing. Denials are not counted: there is no plugin left to report on.
+     */
+    static Grants uninstalled(String plugin) {
+        return new Grants() {
+            @Override
+            public boolean holds(Permission permission) {
+                return false;
+            }
+
+            @Override
+            public void check(Permission permission) {
+                throw new PermissionDeniedException(plugin + " (uninstalled)", permission.id());
+            }
+
+            @Override
+            public void touched(String patientId) {
+                // nothing is allowed to touch one
+            }
+        };
+    }
+
     private static final long MINUTE_MILLIS = 60_000L;
     private static final long HOUR_MILLIS = 60 * MINUTE_MILLIS;
 

@@ -40,6 +40,10 @@ final class RuntimeRules {
     }
 
     Refusal decide(Bundle plugin, Request request) {
+        if (plugin.getState() == Bundle.UNINSTALLED) {
+            return new Refusal(CONTAINER_RULE, request.target() + ": its plugin was uninstalled, and code an uninstalled "
+                    + "plugin left running may do nothing at the JDK's choke points", false);
+        }
         Grants held = grants.apply(plugin);
         switch (request.kind()) {
             case FILE_READ:

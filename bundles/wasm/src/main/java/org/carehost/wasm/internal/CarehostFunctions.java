@@ -87,7 +87,7 @@ final class CarehostFunctions {
         List<ExtismHostFunction> all = new ArrayList<>();
         all.add(bytes("patient_get", input -> FhirJson.writeBytes(patients().get(text(input)))));
         all.add(function("patient_search", input -> patientPage(patients().search(patientQuery(json(input))))));
-        all.add(function("appointment_get", input -> FhirJson.write(appointments().get(text(input)))));
+        all.add(bytes("appointment_get", input -> FhirJson.writeBytes(appointments().get(text(input)))));
         all.add(function("appointment_search",
                 input -> appointmentPage(appointments().search(appointmentQuery(json(input))))));
         all.add(function("audit_record", input -> {

@@ -28,8 +28,9 @@ final class GuestReach implements AutoCloseable {
     static final String GUEST_ROOT = "/";
 
     /**
-     * The least time an HTTP request may take (connecting included) before it fails, whatever the call's deadline: a
-     * first request in a JVM loads the JDK client's classes, which on a loaded machine outlasts a deadline of 2 s.
+     * The least time an HTTP request may take (connecting, sending and reading included) before it fails, whatever
+     * the call's deadline: a first request in a JVM loads {@code HttpURLConnection}'s classes and the protocol
+     * handler's, which on a loaded machine outlasts a deadline of 2 s.
      */
     static final long REQUEST_TIMEOUT_MILLIS = 30_000;
 

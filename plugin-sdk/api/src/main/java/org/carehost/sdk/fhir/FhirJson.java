@@ -23,8 +23,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Reads and writes FHIR R4 JSON for {@link Patient} and {@link Appointment}. Writing gives what a FHIR
@@ -195,33 +193,59 @@ public final class FhirJson {
     }
 
     public static String write(Appointment appointment) {
-        ObjectNode json = MAPPER.createObjectNode();
-        json.put("resourceType", "Appointment");
-        meta(json, appointment.id(), appointment.versionId(), appointment.lastUpdated());
-        if (appointment.status() != null) {
-            json.put("status", appointment.status().code());
+        return new String(writeBytes(appointment), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The FHIR JSON of {@link #write(Appointment)} as UTF-8 bytes, written straight from the model, as
+     * {@link #writeBytes(Patient)}.
+     *
+     * @since 1.2
+     */
+    public static byte[] writeBytes(Appointment appointment) {
+        com.fasterxml.jackson.core.util.ByteArrayBuilder bytes = new com.fasterxml.jackson.core.util.ByteArrayBuilder(
+                512);
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("resourceType", "Appointment");
+            meta(json, appointment.id(), appointment.versionId(), appointment.lastUpdated());
+            if (appointment.status() != null) {
+                json.writeStringField("status", appointment.status().code());
+            }
+            if (appointment.cancelationReason() != null) {
+                json.writeObjectFieldStart("cancelationReason");
+                json.writeStringField("text", appointment.cancelationReason());
+                json.writeEndObject();
+            }
+            if (appointment.reason() != null) {
+                json.writeArrayFieldStart("reasonCode");
+                json.writeStartObject();
+                json.writeStringField("text", appointment.reason());
+                json.writeEndObject();
+                json.writeEndArray();
+            }
+            if (appointment.start() != null) {
+                json.writeStringField("start", appointment.start().toString());
+            }
+            if (appointment.end() != null) {
+                json.writeStringField("end", appointment.end().toString());
+            }
+            json.writeArrayFieldStart("participant");
+            for (Participant participant : appointment.participants()) {
+                json.writeStartObject();
+                json.writeObjectFieldStart("actor");
+                fieldIfSet(json, "reference", participant.actor());
+                fieldIfSet(json, "display", participant.display());
+                json.writeEndObject();
+                json.writeStringField("status", participant.status() == null ? "needs-action" : participant.status());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("writing to memory failed", e);
         }
-        if (appointment.cancelationReason() != null) {
-            json.putObject("cancelationReason").put("text", appointment.cancelationReason());
-        }
-        if (appointment.reason() != null) {
-            json.putArray("reasonCode").addObject().put("text", appointment.reason());
-        }
-        if (appointment.start() != null) {
-            json.put("start", appointment.start().toString());
-        }
-        if (appointment.end() != null) {
-            json.put("end", appointment.end().toString());
-        }
-        ArrayNode participants = json.putArray("participant");
-        for (Participant participant : appointment.participants()) {
-            ObjectNode node = participants.addObject();
-            ObjectNode actor = node.putObject("actor");
-            putIfSet(actor, "reference", participant.actor());
-            putIfSet(actor, "display", participant.display());
-            node.put("status", participant.status() == null ? "needs-action" : participant.status());
-        }
-        return json.toString();
+        return bytes.toByteArray();
     }
 
     public static Appointment readAppointment(String text) {
@@ -247,25 +271,6 @@ public final class FhirJson {
         }
         reader.done();
         return appointment.build();
-    }
-
-    private static void meta(ObjectNode json, String id, long versionId, Instant lastUpdated) {
-        putIfSet(json, "id", id);
-        if (versionId > 0 || lastUpdated != null) {
-            ObjectNode meta = json.putObject("meta");
-            if (versionId > 0) {
-                meta.put("versionId", Long.toString(versionId));
-            }
-            if (lastUpdated != null) {
-                meta.put("lastUpdated", lastUpdated.toString());
-            }
-        }
-    }
-
-    private static void putIfSet(ObjectNode node, String field, String value) {
-        if (value != null) {
-            node.put(field, value);
-        }
     }
 
     private static String text(JsonNode node, String field) {

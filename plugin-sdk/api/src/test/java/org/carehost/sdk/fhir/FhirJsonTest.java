@@ -118,6 +118,26 @@ class FhirJsonTest {
         assertEquals(appointment, FhirJson.readAppointment(FhirJson.write(appointment)));
     }
 
+    /** The appointment's bytes, written without a tree, have FHIR R4's element names and shapes. */
+    @Test
+    void anAppointmentsBytesAreFhirShaped() throws Exception {
+        Appointment appointment = Appointment.builder().id("a-ü").versionId(3).status(AppointmentStatus.BOOKED)
+                .reason("Kontrolle \"Knie\"").cancelationReason("none").start(Instant.parse("2030-02-01T09:00:00Z"))
+                .addParticipant(Participant.patient("p-1")).build();
+        JsonNode json = JSON.readTree(FhirJson.writeBytes(appointment));
+        assertEquals("Appointment", json.path("resourceType").asText());
+        assertEquals("3", json.path("meta").path("versionId").asText());
+        assertTrue(json.path("meta").path("versionId").isTextual(), "FHIR's versionId is a string");
+        assertEquals("booked", json.path("status").asText());
+        assertEquals("Kontrolle \"Knie\"", json.path("reasonCode").path(0).path("text").asText());
+        assertEquals("none", json.path("cancelationReason").path("text").asText());
+        assertEquals("Patient/p-1", json.path("participant").path(0).path("actor").path("reference").asText());
+        assertTrue(json.path("end").isMissingNode(), json.toString());
+        assertEquals(FhirJson.write(appointment), new String(FhirJson.writeBytes(appointment),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(appointment, FhirJson.readAppointment(FhirJson.write(appointment)));
+    }
+
     @Test
     void anAppointmentWithABadStatusAndStartNamesBoth() {
         ValidationException refused = assertThrows(ValidationException.class, () -> FhirJson.readAppointment(
