@@ -57,7 +57,14 @@ public final class WasmRoundTrip {
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc/org.carehost.wasm.cfg"), "deadlineMillis=120000\n");
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString()).directory(home.toFile())
+        // -Dbench.jvmOptions="..." adds options to the container's JVM (a profiler's, say)
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        String extra = System.getProperty("bench.jvmOptions", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        Process process = new ProcessBuilder(command).directory(home.toFile())
                 .redirectError(home.resolve("stderr.log").toFile()).start();
         LineWatcher out = new LineWatcher(process.getInputStream(), "roundtrip-stdout");
         try (OutputStream stdin = process.getOutputStream()) {
