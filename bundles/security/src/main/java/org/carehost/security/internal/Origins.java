@@ -45,9 +45,8 @@ final class Origins {
                 || name.startsWith("java.lang.invoke.")) {
             return true;
         }
-        Object definer = definers.get(caller);
-        return definer instanceof Bundle && scope.isContainer((Bundle) definer)
-                && String.valueOf(((Bundle) definer).getSymbolicName()).startsWith(JACKSON);
+        Bundle container = containerBundle(definers.get(caller));
+        return container != null && String.valueOf(container.getSymbolicName()).startsWith(JACKSON);
     }
 
     /** "A container frame": the walk stops there. */
@@ -55,10 +54,11 @@ final class Origins {
 
     /*
      * What a class's frame says of the cause, as far as it cannot change while the class exists: the JDK's (pass
-     * over), the framework's, the container's class path, or the bundle that defines it, or PASS for a container
-     * class its bundle names in {@value #ACTS_FOR_CALLER}. Whether a bundle is the container's is a fact of its
-     * location (ContainerBundles), which does not change while the bundle exists, so it may be cached with the class;
-     * whether a bundle is a plugin (installed, and not the container's) is asked at each check.
+     * over), the framework's, the container's class path, a plugin's bundle (a Bundle), a container bundle with
+     * whether it is a library (a Map.Entry of the bundle and Boolean), or PASS for a container class its bundle names
+     * in {@value #ACTS_FOR_CALLER}. Whether a bundle is the container's is a fact of its location (ContainerBundles),
+     * which does not change while the bundle exists, and so is whether it is a library (its symbolic name), so both
+     * are cached with the class.
      * Cached per class, so that a walk asks no lock
      * and no class loader. The values are JDK objects or bundles, never this bundle's, so that the classes the cache
      * hangs on keep nothing of a stopped security manager.
@@ -77,7 +77,8 @@ final class Origins {
     /**
      * The plugin (a Bundle) a frame's class belongs to, {@link #CONTAINER} for the container, null to pass over it. A
      * class of a plugin that has since been uninstalled stays that plugin's (an uninstalled bundle is not the
-     * container's: {@link PluginScope#isContainer} is a fact of its location); the checks refuse it everything.
+     * container's: {@link PluginScope#isContainer} is a fact of its location); the checks refuse it everything. Asked
+     * for every frame a walk passes: it reads the class's cached answer and nothing else (no bundle state, no name).
      */
     Object of(Class<?> type, boolean throughFramework) {
         Object definer = definers.get(type);
@@ -85,16 +86,10 @@ final class Origins {
             return null;
         }
         if (definer instanceof Bundle) {
-            Bundle bundle = (Bundle) definer;
-            if (scope.isPlugin(bundle)) {
-                return bundle;
-            }
-            if (isLibrary(bundle)) {
-                return null;
-            }
-            // a plugin's code left running after its bundle was uninstalled (it uninstalled itself, or an operator
-            // did while its thread ran) is still that plugin's: never the container's
-            return scope.isContainer(bundle) ? CONTAINER : bundle;
+            return definer; // a plugin's, installed or not
+        }
+        if (definer instanceof java.util.Map.Entry) {
+            return ((java.util.Map.Entry<?, ?>) definer).getValue() == Boolean.TRUE ? null : CONTAINER; // a library
         }
         return definer == FELIX && throughFramework ? null : CONTAINER;
     }
@@ -102,7 +97,12 @@ final class Origins {
     /** The bundle that defines the class (a plugin's or the container's), or null for any other class. */
     Bundle bundleOf(Class<?> type) {
         Object definer = definers.get(type);
-        return definer instanceof Bundle ? (Bundle) definer : null;
+        return definer instanceof Bundle ? (Bundle) definer : containerBundle(definer);
+    }
+
+    /** The container bundle of a cached answer, or null. */
+    private static Bundle containerBundle(Object definer) {
+        return definer instanceof java.util.Map.Entry ? (Bundle) ((java.util.Map.Entry<?, ?>) definer).getKey() : null;
     }
 
     private Object definerOf(Class<?> type) {
@@ -116,7 +116,14 @@ final class Origins {
         }
         if (loader instanceof BundleReference) {
             Bundle bundle = ((BundleReference) loader).getBundle();
-            return bundle == null ? CLASS_PATH : actsForCaller(bundle, type) ? PASS : bundle;
+            if (bundle == null) {
+                return CLASS_PATH;
+            }
+            if (!scope.isContainer(bundle)) {
+                return bundle; // a plugin's
+            }
+            // a container bundle's: whether it is a library plugins may import is a fact of it, cached with the class
+            return actsForCaller(bundle, type) ? PASS : java.util.Map.entry(bundle, isLibrary(bundle));
         }
         if (ChokePoints.isJdk(type) || loader == PLATFORM || java.lang.reflect.Proxy.isProxyClass(type)
                 || loader.getClass().getName().startsWith("jdk.internal.reflect.")) {
