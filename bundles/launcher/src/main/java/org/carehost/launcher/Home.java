@@ -11,8 +11,10 @@ import java.util.List;
 /**
  * The container's working directory: {@code deploy/} (watched for plugins), {@code etc/} (plain,
  * commented configuration an operator edits) and {@code data/} (framework cache and state). Missing
- * folders are created and missing {@code etc/} files get their commented defaults; an operator's own
- * files are never overwritten.
+ * folders are created and missing {@code etc/} files get their commented defaults. A default an earlier version
+ * wrote and the operator never edited (byte for byte one of the digests in {@code etc/earlier-defaults}) is replaced
+ * by this version's, so that an upgraded folder gets, say, the interactive banner; an operator's own files are never
+ * overwritten.
  */
 final class Home {
 
@@ -31,7 +33,7 @@ final class Home {
             Path etc = Files.createDirectories(root.resolve("etc"));
             for (String name : ETC_DEFAULTS) {
                 Path target = etc.resolve(name);
-                if (!Files.exists(target)) {
+                if (!Files.exists(target) || isEarlierDefault(name, target)) {
                     writeDefault(name, target);
                 }
             }
@@ -39,6 +41,32 @@ final class Home {
             throw new UncheckedIOException("Cannot lay out the Carehost working directory " + root
                     + " (is it writable?): " + e.getMessage(), e);
         }
+    }
+
+    /** Whether the file is, byte for byte, a default an earlier version wrote (not the operator's own). */
+    static boolean isEarlierDefault(String name, Path file) throws IOException {
+        if (!Files.isRegularFile(file) || Files.size(file) > 1 << 20) {
+            return false;
+        }
+        String digest;
+        try {
+            digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+        try (InputStream in = Home.class.getResourceAsStream("etc/earlier-defaults")) {
+            if (in == null) {
+                return false;
+            }
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String[] words = line.strip().split("\\s+");
+                if (words.length == 2 && words[0].equals(name) && words[1].equalsIgnoreCase(digest)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void writeDefault(String name, Path target) throws IOException {

@@ -1,0 +1,62 @@
+package org.carehost.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The working directory's defaults: written when missing, upgraded when never edited, an operator's file kept. */
+class HomeTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aFreshFolderGetsEveryDefault() throws IOException {
+        new Home(root).layOut();
+        for (String name : Home.ETC_DEFAULTS) {
+            assertArrayEquals(shipped(name), Files.readAllBytes(root.resolve("etc").resolve(name)), name);
+        }
+    }
+
+    @Test
+    void aDefaultAnEarlierVersionWroteAndNobodyEditedIsUpgraded() throws IOException {
+        byte[] earlier = earlierProfile();
+        assertFalse(java.util.Arrays.equals(earlier, shipped("gosh_profile")), "the test needs an older profile");
+        Path profile = Files.createDirectories(root.resolve("etc")).resolve("gosh_profile");
+        Files.write(profile, earlier);
+        new Home(root).layOut();
+        assertArrayEquals(shipped("gosh_profile"), Files.readAllBytes(profile));
+    }
+
+    @Test
+    void anEditedFileIsTheOperatorsAndIsNeverTouched() throws IOException {
+        byte[] edited = (new String(earlierProfile(), StandardCharsets.UTF_8) + "echo mine\n")
+                .getBytes(StandardCharsets.UTF_8);
+        Path profile = Files.createDirectories(root.resolve("etc")).resolve("gosh_profile");
+        Files.write(profile, edited);
+        new Home(root).layOut();
+        assertArrayEquals(edited, Files.readAllBytes(profile));
+        assertEquals(false, Home.isEarlierDefault("logback.xml", profile), "a digest counts for its own file only");
+    }
+
+    private static byte[] earlierProfile() throws IOException {
+        try (InputStream in = HomeTest.class.getResourceAsStream("gosh_profile-4958e74")) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] shipped(String name) throws IOException {
+        try (InputStream in = Home.class.getResourceAsStream("etc/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+}
