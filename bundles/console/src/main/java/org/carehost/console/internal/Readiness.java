@@ -118,20 +118,27 @@ final class Readiness {
         if (levels.getStartLevel() < target) {
             missing.add("the framework is at start level " + levels.getStartLevel() + " of " + target);
         }
+        List<Bundle> container = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
+            if (!containerBundles.isContainer(bundle)) {
+                continue;
+            }
+            container.add(bundle);
             boolean fragment = bundle.getHeaders("").get("Fragment-Host") != null;
             // Every container bundle, not only those at or below the level reached: the launcher may not pass the
             // beginning start level on as a property (then target is 1), and the container's bundles go above 40.
-            if (containerBundles.isContainer(bundle) && !fragment && bundle.getState() != Bundle.ACTIVE) {
+            if (!fragment && bundle.getState() != Bundle.ACTIVE) {
                 missing.add("bundle " + bundle.getSymbolicName() + " is not active");
             }
         }
         if (!all && !missing.isEmpty()) {
             return missing;
         }
-        for (ComponentDescriptionDTO description : components.getComponentDescriptionDTOs()) {
-            Bundle bundle = context.getBundle(description.bundle.id);
-            if (bundle == null || !containerBundles.isContainer(bundle) || !components.isComponentEnabled(description)) {
+        // the container bundles' components only: with hundreds of plugins installed, theirs are most of SCR's (the
+        // list is never empty, which SCR would read as every bundle: the system bundle is the container's)
+        Bundle[] containers = container.toArray(new Bundle[0]);
+        for (ComponentDescriptionDTO description : components.getComponentDescriptionDTOs(containers)) {
+            if (!components.isComponentEnabled(description)) {
                 continue;
             }
             for (ComponentConfigurationDTO configuration : components.getComponentConfigurationDTOs(description)) {
@@ -145,7 +152,7 @@ final class Readiness {
         }
         missing.addAll(configurations.missing());
         if (otherChecks && missing.isEmpty()) {
-            missing.addAll(otherChecks());
+            missing.addAll(otherChecks(containers));
         }
         return missing;
     }
@@ -156,7 +163,7 @@ final class Readiness {
      * applied at a first start) is deactivated and activated again, and between the two its check is absent, which
      * must not read as ready.
      */
-    private List<String> otherChecks() {
+    private List<String> otherChecks(Bundle[] containers) {
         List<String> missing = new ArrayList<>();
         java.util.Set<String> registered = new java.util.HashSet<>();
         ServiceReference<?>[] checks;
@@ -184,10 +191,8 @@ final class Readiness {
                 context.ungetService(reference);
             }
         }
-        for (ComponentDescriptionDTO description : components.getComponentDescriptionDTOs()) {
-            Bundle bundle = context.getBundle(description.bundle.id);
-            if (bundle == null || bundle.equals(context.getBundle()) || !containerBundles.isContainer(bundle)
-                    || !systemReady(description) || registered.contains(description.name)
+        for (ComponentDescriptionDTO description : components.getComponentDescriptionDTOs(containers)) {
+            if (description.bundle.id == context.getBundle().getBundleId() || !systemReady(description) || registered.contains(description.name)
                     || !components.isComponentEnabled(description)
                     || "require".equals(description.configurationPolicy)
                             && components.getComponentConfigurationDTOs(description).isEmpty()) {

@@ -124,9 +124,15 @@ final class WatchedConfigurations {
         String pid = configuration.getPid();
         String target = configuration.getFactoryPid() != null ? configuration.getFactoryPid() : pid;
         List<String> missing = new ArrayList<>();
-        for (ComponentDescriptionDTO description : components.getComponentDescriptionDTOs()) {
-            Bundle bundle = context.getBundle(description.bundle.id);
-            if (bundle == null || !containerBundles.isContainer(bundle) || !components.isComponentEnabled(description)
+        List<Bundle> container = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (containerBundles.isContainer(bundle)) {
+                container.add(bundle); // their components only: with many plugins, theirs are most of SCR's
+            }
+        }
+        for (ComponentDescriptionDTO description : components.getComponentDescriptionDTOs(container.toArray(
+                new Bundle[0]))) {
+            if (!components.isComponentEnabled(description)
                     || "ignore".equals(description.configurationPolicy)
                     || !List.of(description.configurationPid).contains(target)) {
                 continue;
