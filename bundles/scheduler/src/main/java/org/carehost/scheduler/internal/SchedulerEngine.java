@@ -33,7 +33,9 @@ import org.carehost.sdk.event.ScheduleEvents;
 import org.carehost.sdk.schedule.ScheduledJob;
 import org.carehost.sdk.schedule.ScheduledTask;
 import org.carehost.security.PluginLimits;
+import org.carehost.store.StaleClaims;
 import org.carehost.store.Store;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -50,7 +52,8 @@ import org.osgi.service.log.LoggerFactory;
  * tenant and purpose with no user. A cron job is then due at its next time in the tenant's zone; a one-off job is
  * done, or retried a minute later up to {@value #ATTEMPTS} attempts. Each run is audited. A job whose plugin or task
  * is not there (stopped, updating) waits a minute and is tried again. Each run is posted as
- * {@code carehost/schedule/RAN} or {@code FAILED}.
+ * {@code carehost/schedule/RAN} or {@code FAILED}. A run a killed process left claimed is run again at the next start
+ * when only this process can open the database ({@link StaleClaims}); nodes sharing PostgreSQL wait its claim out.
  */
 @Component(service = {SchedulerEngine.class, SchedulerAdmin.class}, immediate = true)
 public final class SchedulerEngine implements SchedulerAdmin {
@@ -79,7 +82,7 @@ public final class SchedulerEngine implements SchedulerAdmin {
     private final Clock clock;
 
     @Activate
-    public SchedulerEngine(@Reference Store store, @Reference PhiCipher cipher,
+    public SchedulerEngine(BundleContext context, @Reference Store store, @Reference PhiCipher cipher,
             @Reference PluginCalls calls, @Reference PluginLimits limits, @Reference ContextBinder binder,
             @Reference Tenants tenants, @Reference AuditLog audit, @Reference EventAdmin events,
             @Reference(service = LoggerFactory.class) Logger log,
@@ -93,6 +96,16 @@ public final class SchedulerEngine implements SchedulerAdmin {
         this.tenants = tenants;
         this.audit = audit;
         this.log = log;
+        if (StaleClaims.releasableAtStart(store, context, "scheduler")) {
+            // Only this process can open the database, and this is the scheduler's first activation since the
+            // framework started: a job still running is one an earlier run of this process was running when it was
+            // killed. Run it again now instead of when its claim (the task's deadline and a minute) expires.
+            int released = jobs.releaseClaims();
+            if (released > 0) {
+                log.warn("Scheduler: {} job(s) were running when the container last stopped without finishing them; "
+                        + "they run again now (a task may see a run twice: a run is at least once)", released);
+            }
+        }
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 

@@ -1,4 +1,4 @@
-package org.carehost.notifications.internal;
+package org.carehost.store;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,22 +12,24 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 
 /**
- * The outbox releases stale claims at its first activation in a process only: a reactivation in the same process (a
+ * Stale claims (the outbox's, the scheduler's) are released at the first activation in a process only: a reactivation in the same process (a
  * refresh) must not release the claim of a delivery still under way; the next process start (a new framework UUID)
  * does.
  */
-class ReleaseOnceTest {
+class StaleClaimsTest {
 
     @TempDir
     Path data;
 
     @Test
     void claimsAreReleasedOncePerFrameworkStart() {
-        assertTrue(Delivery.firstInThisProcess(context("run-1")), "the first activation of a process");
-        assertFalse(Delivery.firstInThisProcess(context("run-1")), "reactivated in the same process");
-        assertFalse(Delivery.firstInThisProcess(context("run-1")));
-        assertTrue(Delivery.firstInThisProcess(context("run-2")), "the next start of the framework");
-        assertFalse(Delivery.firstInThisProcess(context(null)), "no UUID: nothing released (claims expire)");
+        assertTrue(StaleClaims.firstInThisProcess(context("run-1"), "outbox"), "the first activation of a process");
+        assertFalse(StaleClaims.firstInThisProcess(context("run-1"), "outbox"), "reactivated in the same process");
+        assertFalse(StaleClaims.firstInThisProcess(context("run-1"), "outbox"));
+        assertTrue(StaleClaims.firstInThisProcess(context("run-2"), "outbox"), "the next start of the framework");
+        assertFalse(StaleClaims.firstInThisProcess(context(null), "outbox"), "no UUID: nothing released (claims expire)");
+        assertTrue(StaleClaims.firstInThisProcess(context("run-2"), "scheduler"), "each kind of claim on its own");
+        assertFalse(StaleClaims.firstInThisProcess(context("run-2"), "scheduler"));
     }
 
     private BundleContext context(String uuid) {
