@@ -128,6 +128,15 @@ final class Jobs {
                 + "version_id = version_id + 1 WHERE state = 'RUNNING'");
     }
 
+    /**
+     * A job put off because its task was not there, due again at {@code due} (when it was due before), if nothing
+     * changed it since ({@code version}); true if so.
+     */
+    boolean dueAgain(String id, long version, Instant due) {
+        return update("UPDATE scheduled_work SET due_at = ?, last_error = NULL, version_id = version_id + 1 "
+                + "WHERE id = ? AND version_id = ? AND state = 'SCHEDULED'", utc(due), id, version) == 1;
+    }
+
     /** After a run: scheduled again at {@code due} (cron, or a retry), or finished in {@code state}. */
     void finish(String id, long claimedVersion, String state, Instant due, int attempts, String error) {
         update("UPDATE scheduled_work SET state = ?, due_at = ?, attempts = ?, last_error = ?, claim_until = NULL, "
