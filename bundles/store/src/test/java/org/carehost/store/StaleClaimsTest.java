@@ -12,9 +12,9 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 
 /**
- * Stale claims (the outbox's, the scheduler's) are released at the first activation in a process only: a reactivation in the same process (a
- * refresh) must not release the claim of a delivery still under way; the next process start (a new framework UUID)
- * does.
+ * Stale claims (the outbox's, the scheduler's) are released at the first activation in a process only: a
+ * reactivation in the same process (a refresh) must not release the claim of work still under way; the next process
+ * start (a new framework UUID) does, once for each kind of claim.
  */
 class StaleClaimsTest {
 

@@ -100,7 +100,8 @@ class ValidatorChoicesTest {
 
     private ValidatorChoicesImpl choices() {
         Tenants tenants = proxy(Tenants.class, (method, arguments) -> method.equals("find")
-                ? ("north".equals(arguments[0]) ? Optional.of(new Tenant("north", "North", "test", now)) : Optional.empty())
+                ? ("north".equals(arguments[0]) ? Optional.of(new Tenant("north", "North", "test", now))
+                        : Optional.empty())
                 : null);
         AuditLog audit = proxy(AuditLog.class, (method, arguments) -> {
             if (method.equals("append")) {

@@ -37,9 +37,9 @@ import org.osgi.service.component.annotations.ServiceScope;
  * for the context's purpose of use as a read would be ({@link PhiMinimum}): for a notification to {@code Patient/<id>},
  * which must be a patient of the context's tenant (else it is refused, whatever the purpose, and nothing is queued),
  * the values of that patient's record and appointments the purpose does not read are withheld from its subject and
- * body, and research addresses it to the patient's pseudonym. A notification to any other recipient cannot be minimised (nothing tells
- * whose values its text holds): for a purpose whose reads minimise (payment, operations, research) it is refused,
- * naming the purpose and what to do, and nothing is queued.
+ * body, and research addresses it to the patient's pseudonym. A notification to any other recipient cannot be
+ * minimised (nothing tells whose values its text holds): for a purpose whose reads minimise (payment, operations,
+ * research) it is refused, naming the purpose and what to do, and nothing is queued.
  */
 @Component(scope = ServiceScope.BUNDLE)
 public final class NotificationServiceImpl implements NotificationService {

@@ -105,7 +105,8 @@ public final class SchedulerEngine implements SchedulerAdmin {
         this.log = log;
         this.context = context;
         try {
-            context.addServiceListener(taskListener, "(" + Constants.OBJECTCLASS + "=" + ScheduledTask.class.getName() + ")");
+            context.addServiceListener(taskListener,
+                    "(" + Constants.OBJECTCLASS + "=" + ScheduledTask.class.getName() + ")");
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
