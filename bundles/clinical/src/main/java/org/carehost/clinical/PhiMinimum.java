@@ -17,10 +17,12 @@ public interface PhiMinimum {
     String WITHHELD = "[withheld]";
 
     /**
-     * {@code text} with every value of the patient's record that a read for {@code purpose} would not show replaced by
-     * {@link #WITHHELD} (operations: phones, e-mail and postal addresses; research: also names and identifiers), and,
-     * for research, the patient's id by its pseudonym in the tenant. A value is matched whole, ignoring case. Text
-     * about a patient the tenant does not have is returned unchanged, as is null.
+     * {@code text} with every value of the patient's record, and of the patient's appointments, that a read for
+     * {@code purpose} would not show replaced by {@link #WITHHELD} (payment: appointment reasons; operations: also
+     * phones, e-mail and postal addresses; research: names and identifiers), and, for research, the patient's id by
+     * its pseudonym in the tenant. A value is matched whole, ignoring case, and with any run of white space where it
+     * has one (a line break or two spaces for one space). Text about a patient the tenant does not have is returned
+     * unchanged, as is null: ask {@link #hasPatient} first.
      */
     String minimise(String tenant, Purpose purpose, String patientId, String text);
 
@@ -31,6 +33,14 @@ public interface PhiMinimum {
      * @since 1.3
      */
     boolean minimises(Purpose purpose);
+
+    /**
+     * Whether {@code patientId} is a patient of {@code tenant}: text about any other patient (of another tenant, or
+     * none) cannot be minimised, and must not leave in the tenant's name.
+     *
+     * @since 1.4
+     */
+    boolean hasPatient(String tenant, String patientId);
 
     /** The patient's id as a read for {@code purpose} shows it: the id, or for research its pseudonym in the tenant. */
     String reference(String tenant, Purpose purpose, String patientId);

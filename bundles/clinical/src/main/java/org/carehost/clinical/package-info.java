@@ -3,7 +3,7 @@
  * Plugins never see this package.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.carehost.clinical;
 
 import org.osgi.annotation.bundle.Export;

@@ -42,26 +42,6 @@ public interface Tenants {
         }
     }
 
-    /**
-     * The tenant's own choice for a plugin's validators when one fails (throws, overruns its deadline, is refused):
-     * true for fail-open, false for fail-closed; empty when the tenant has made none, so that the operator's policy,
-     * then the plugin's default, decide. It overrides both for this tenant.
-     *
-     * @since 1.3
-     */
-    Optional<Boolean> validatorFailsOpen(String tenant, String plugin);
-
-    /**
-     * Sets the tenant's choice for the plugin's validators, or clears it with {@code failOpen} null. Not audited here:
-     * the audit bundle depends on this one, so the caller writes the audit record (the shell's
-     * {@code tenant:validation} does, once).
-     *
-     * @param by who makes the change, as the caller's audit record names them; not stored
-     * @throws IllegalArgumentException when there is no such tenant, or the plugin's name is empty or too long
-     * @since 1.3
-     */
-    void setValidatorFailsOpen(String tenant, String plugin, Boolean failOpen, String by);
-
     /** Every explicit activation or deactivation, by tenant then plugin. */
     List<Activation> activations();
 }

@@ -133,6 +133,10 @@ final class ContainerOptions {
                 frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
                 frameworkProperty("felix.fileinstall.start.level").value("60"),
                 frameworkProperty("felix.fileinstall.log.level").value("1"),
+                // as runtime.bndrun: events reach plugins' handlers as bounded calls, which Event Admin's timeout must
+                // not deny-list
+                frameworkProperty("org.apache.felix.eventadmin.IgnoreTimeout")
+                        .value("org.carehost.security.internal.PluginEventHandler"),
                 // The container's bundles and Pax Exam's own (its probe with the test classes, JUnit) are not plugins.
                 frameworkProperty("carehost.container.locations").value(containerLocations()),
                 frameworkProperty("carehost.security.policy").value(new File(deployDir, "../" + deployDir.getName() + "-etc/security/policy").getPath()),

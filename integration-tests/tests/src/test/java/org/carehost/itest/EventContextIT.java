@@ -21,6 +21,8 @@ import javax.inject.Inject;
 import org.carehost.audit.AuditLog;
 import org.carehost.context.ContextBinder;
 import org.carehost.context.Tenants;
+import org.carehost.plugins.PluginCallStats;
+import org.carehost.plugins.PluginCalls;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
@@ -67,6 +69,10 @@ public class EventContextIT {
     PatientService patients;
     @Inject
     AuditLog audit;
+    @Inject
+    org.osgi.service.event.EventAdmin events;
+    @Inject
+    PluginCalls calls;
 
     @Configuration
     public Option[] config() throws IOException {
@@ -188,5 +194,59 @@ public class EventContextIT {
         assertNotNull(read.correlationId());
         assertNotEquals("a context of its own, not the creator's", creator.correlationId(), read.correlationId());
         assertTrue(audit.verify().intact());
+    }
+
+    /**
+     * A plugin's event handler is called as every call into a plugin is (PluginCalls, kind {@code event}): one stuck
+     * past its deadline (5 s) holds the sender at most about that long, is counted as that plugin's overrun, and still
+     * gets its later events (Event Admin does not deny-list it); one that throws is counted as that plugin's failure
+     * and the sender sees nothing of it.
+     */
+    @Test
+    public void aPluginsHandlerIsCalledBoundedAndCountedLikeEveryPluginCall() throws Exception {
+        Bundle plugin = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-slow-event-handler"));
+        plugin.start();
+        try {
+            Await.until("the fixture's probe", 20_000, () -> Fixtures.hasProbe(context, "slow-event-handler"));
+            Await.until("the handler hears an event", 10_000, () -> {
+                events.sendEvent(told("note-0"));
+                return heardBySlow().contains("mode=note-0");
+            });
+            PluginCallStats before = stats(plugin);
+
+            long started = System.nanoTime();
+            events.sendEvent(told("sleep"));
+            long took = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue("the sender waited " + took + " ms for a handler that sleeps 8 s: at most its 5 s deadline",
+                    took < 7_000);
+            PluginCallStats overrun = stats(plugin);
+            assertEquals("counted as the plugin's overrun: " + overrun, before.timeouts() + 1, overrun.timeouts());
+
+            events.sendEvent(told("throw")); // nothing reaches the sender
+            PluginCallStats threw = stats(plugin);
+            assertEquals("counted as the plugin's failure: " + threw, overrun.failures() + 1, threw.failures());
+
+            events.sendEvent(told("note-1"));
+            assertTrue("still delivered after an overrun: " + heardBySlow(), heardBySlow().contains("mode=note-1"));
+        } finally {
+            plugin.uninstall();
+        }
+    }
+
+    private static org.osgi.service.event.Event told(String mode) {
+        return new org.osgi.service.event.Event("org/carehost/fixture/slowevents/TOLD", java.util.Map.of("mode", mode));
+    }
+
+    private String heardBySlow() {
+        try {
+            return Fixtures.callProbe(context, "slow-event-handler");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private PluginCallStats stats(Bundle plugin) {
+        return calls.stats().stream().filter(stats -> stats.bundleId() == plugin.getBundleId()).findFirst()
+                .orElseThrow(() -> new AssertionError("no calls into " + plugin.getSymbolicName() + " were counted"));
     }
 }

@@ -67,6 +67,12 @@ public class NotificationsIT {
     @Inject
     PatientService patients;
 
+    @Inject
+    org.carehost.sdk.appointment.AppointmentService appointments;
+
+    @Inject
+    org.carehost.context.Tenants tenants;
+
     private TestClock clock;
 
     @Configuration
@@ -109,10 +115,10 @@ public class NotificationsIT {
     @Test
     public void aNotificationIsDeliveredOncePerDedupeKey() throws Exception {
         String key = "reminder/" + UUID.randomUUID();
-        String id = notifier("send|test|" + key + "|Patient/42|see you tomorrow");
-        assertEquals("the same key is the same notification", id, notifier("send|test|" + key + "|Patient/42|again"));
+        String id = notifier("send|test|" + key + "|ward-42|see you tomorrow");
+        assertEquals("the same key is the same notification", id, notifier("send|test|" + key + "|ward-42|again"));
         Await.until("delivered", 20_000, () -> entry(id).state().equals("DELIVERED"));
-        long deliveries = notifier("delivered").lines().filter(line -> line.equals("Patient/42 see you tomorrow default"))
+        long deliveries = notifier("delivered").lines().filter(line -> line.equals("ward-42 see you tomorrow default"))
                 .count();
         assertEquals(notifier("delivered"), 1, deliveries);
         assertTrue(notifier("delivered").lines().noneMatch(line -> line.contains(" again ")));
@@ -121,7 +127,7 @@ public class NotificationsIT {
 
     @Test
     public void aChannelThatAlwaysFailsIsRetriedWithBackOffUntilADeadLetter() throws Exception {
-        String id = notifier("send|broken|dead/" + UUID.randomUUID() + "|Patient/7|your results are ready");
+        String id = notifier("send|broken|dead/" + UUID.randomUUID() + "|ward-7|your results are ready");
         for (int attempt = 1; attempt <= 8; attempt++) {
             int expected = attempt;
             Await.until("attempt " + attempt, 20_000, () -> entry(id).attempts() == expected);
@@ -191,6 +197,52 @@ public class NotificationsIT {
         }
         java.util.List<String> lines = notifier("delivered").lines().toList();
         assertEquals("treatment sends to a ward as it is", "ward-7 " + body + " default", lines.get(lines.size() - 1));
+    }
+
+    /**
+     * A recipient {@code Patient/<id>} must be a patient of the sender's tenant, whatever the purpose; an appointment's
+     * reason is withheld where a read for the purpose drops it (payment, operations); a withheld value is found in
+     * other case and spacing too.
+     */
+    @Test
+    public void aRecipientOutsideTheTenantIsRefusedAndAppointmentReasonsAndVariantSpellingsAreMinimised()
+            throws Exception {
+        for (String nobody : java.util.List.of("Patient/nobody-" + UUID.randomUUID().toString().substring(0, 8),
+                "Patient/" + otherTenantsPatient())) {
+            String refused = as(Purpose.TREATMENT, () -> notifier("send|test|x/" + UUID.randomUUID() + "|" + nobody
+                    + "|your results are ready"));
+            assertTrue(refused, refused.startsWith("ValidationException") && refused.contains("'" + nobody
+                    + "' is not a patient of tenant default") && refused.contains("Nothing was queued"));
+        }
+
+        Patient stored = as(Purpose.TREATMENT, () -> patients.create(Patient.builder()
+                .names(java.util.List.of(HumanName.official("Varga", "Ilona")))
+                .telecom(java.util.List.of(new ContactPoint("phone", "+1 555 0199", "mobile"),
+                        new ContactPoint("email", "ilona@example.org", null)))
+                .build()));
+        Instant start = clock.instant().plus(Duration.ofDays(2));
+        as(Purpose.TREATMENT, () -> appointments.schedule(org.carehost.sdk.appointment.Appointment.builder()
+                .addParticipant(org.carehost.sdk.appointment.Participant.patient(stored.id())).start(start)
+                .end(start.plus(Duration.ofMinutes(30))).reason("chemotherapy review").build()));
+        String body = "Your Chemotherapy  Review is on Monday; call +1  555\t0199 or ILONA@EXAMPLE.ORG";
+        assertEquals("treatment sees everything", "Patient/" + stored.id() + " " + body + " default",
+                delivered(Purpose.TREATMENT, stored.id(), body));
+        assertEquals("payment: no appointment reason", "Patient/" + stored.id() + " Your [withheld] is on Monday; call "
+                + "+1  555\t0199 or ILONA@EXAMPLE.ORG default", delivered(Purpose.PAYMENT, stored.id(), body));
+        assertEquals("operations: no appointment reason, no contact details in any case or spacing", "Patient/"
+                + stored.id() + " Your [withheld] is on Monday; call [withheld] or [withheld] default",
+                delivered(Purpose.OPERATIONS, stored.id(), body));
+    }
+
+    /** A patient of another tenant than the default one. */
+    private String otherTenantsPatient() {
+        String other = tenants.create("other-" + UUID.randomUUID().toString().substring(0, 8), "Other hospital", "test")
+                .id();
+        try (ContextBinder.Binding binding = binder.bind(binder.declare(other, "dr.lee", java.util.Set.of("physician"),
+                Purpose.TREATMENT, null))) {
+            return patients.create(Patient.builder().names(java.util.List.of(HumanName.official("Elsewhere", "Ann")))
+                    .build()).id();
+        }
     }
 
     private <T> T as(Purpose purpose, java.util.concurrent.Callable<T> work) throws Exception {

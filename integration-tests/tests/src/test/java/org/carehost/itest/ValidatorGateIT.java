@@ -20,6 +20,7 @@ import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.carehost.audit.AuditLog;
+import org.carehost.clinical.ValidatorChoices;
 import org.carehost.plugins.PluginCallStats;
 import org.carehost.plugins.PluginCalls;
 import org.carehost.plugins.PluginManager;
@@ -81,6 +82,9 @@ public class ValidatorGateIT {
     AuditLog audit;
 
     @Inject
+    ValidatorChoices choices;
+
+    @Inject
     CommandProcessor shell;
 
     @Configuration
@@ -119,6 +123,11 @@ public class ValidatorGateIT {
             }
         }
         throw new AssertionError("no " + operation + " among the newest audit records");
+    }
+
+    private long count(String operation) {
+        return audit.query(AuditQuery.latest(200)).items().stream().filter(record -> operation.equals(record.operation()))
+                .count();
     }
 
     @Test
@@ -165,7 +174,16 @@ public class ValidatorGateIT {
             }
             assertEquals(0, storedWithMrn(throwing));
 
-            // The tenant's own setting comes before the plugin's default...
+            // The tenant's own setting comes before the plugin's default. Every change of it is audited once, by the
+            // service: through the shell (a thin layer over it) as through any other caller (an HTTP endpoint).
+            long changes = count("tenant.validation");
+            Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant default fail-closed");
+            assertEquals("the shell's change audited once", changes + 1, count("tenant.validation"));
+            choices.set("default", VALIDATOR, true, "it-caller");
+            assertEquals("a direct call audited once", changes + 2, count("tenant.validation"));
+            AuditRecord direct = latest("tenant.validation");
+            assertEquals("it-caller", direct.user());
+            assertTrue(direct.toString(), direct.toString().contains(VALIDATOR + " fail-open"));
             Shell.run(shell, "tenant:validation " + VALIDATOR + " --tenant default fail-open");
             assertEquals(1, storedWithMrn(patients.create(patient("Throw"))));
             assertTrue(latest("PatientService.create").query().contains(VALIDATOR + " 1.0.0=threw (fail-open)"));

@@ -171,14 +171,19 @@ public final class CareRules {
 
     /** Appointments: the reason (clinical notes) only for treatment, emergency and research; research sees no patient id. */
     Appointment minimise(Access access, Appointment appointment) {
-        switch (access.context().purpose()) {
+        return minimise(access.context().purpose(), access.tenant(), appointment);
+    }
+
+    /** {@link #minimise(Access, Appointment)} for a purpose and tenant (also what {@link PhiMinimumImpl} withholds). */
+    Appointment minimise(Purpose purpose, String tenant, Appointment appointment) {
+        switch (purpose) {
             case PAYMENT:
             case OPERATIONS:
                 return appointment.toBuilder().reason(null).build();
             case RESEARCH:
                 List<Participant> participants = appointment.participants().stream()
                         .map(p -> p.patientId() == null ? p
-                                : Participant.patient(cipher.pseudonym(access.tenant(), p.patientId())))
+                                : Participant.patient(cipher.pseudonym(tenant, p.patientId())))
                         .toList();
                 return appointment.toBuilder().participants(participants).build();
             default:

@@ -1,14 +1,19 @@
 package org.carehost.clinical.internal;
 
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.carehost.clinical.PhiMinimum;
+import org.carehost.sdk.appointment.Appointment;
+import org.carehost.sdk.appointment.AppointmentQuery;
 import org.carehost.sdk.context.Purpose;
+import org.carehost.sdk.resource.Page;
 import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.resource.ResourceNotFoundException;
 import org.osgi.service.component.annotations.Activate;
@@ -24,12 +29,28 @@ import org.osgi.service.component.annotations.Reference;
 public final class PhiMinimumImpl implements PhiMinimum {
 
     private final PatientRecords records;
+    private final AppointmentRecords appointments;
     private final CareRules care;
 
     @Activate
-    public PhiMinimumImpl(@Reference PatientRecords records, @Reference CareRules care) {
+    public PhiMinimumImpl(@Reference PatientRecords records, @Reference AppointmentRecords appointments,
+            @Reference CareRules care) {
         this.records = records;
+        this.appointments = appointments;
         this.care = care;
+    }
+
+    @Override
+    public boolean hasPatient(String tenant, String patientId) {
+        if (tenant == null || patientId == null) {
+            return false;
+        }
+        try {
+            records.get(tenant, patientId);
+            return true;
+        } catch (ResourceNotFoundException unknown) {
+            return false;
+        }
     }
 
     @Override
@@ -44,16 +65,35 @@ public final class PhiMinimumImpl implements PhiMinimum {
             return text;
         }
         Patient seen = care.minimise(purpose, tenant, stored);
-        Set<String> kept = values(seen);
+        Set<String> withheld = new LinkedHashSet<>(values(stored));
+        withheld.removeAll(values(seen));
+        for (Appointment appointment : appointmentsOf(tenant, stored.id())) {
+            Set<String> dropped = new LinkedHashSet<>(values(appointment));
+            dropped.removeAll(values(care.minimise(purpose, tenant, appointment)));
+            withheld.addAll(dropped);
+        }
         String result = text;
         if (!stored.id().equals(seen.id())) {
             result = replaceWhole(result, stored.id(), seen.id()); // research: the pseudonym in place of the id
         }
-        for (String value : values(stored).stream().filter(value -> !kept.contains(value))
-                .sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
+        withheld.remove(stored.id()); // replaced above (an appointment's participant reference holds it)
+        for (String value : withheld.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
             result = replaceWhole(result, value, WITHHELD);
         }
         return result;
+    }
+
+    /** Every appointment of the patient in the tenant, page by page. */
+    private List<Appointment> appointmentsOf(String tenant, String patientId) {
+        List<Appointment> all = new ArrayList<>();
+        for (int offset = 0; ; offset += AppointmentQuery.MAX_LIMIT) {
+            Page<Appointment> page = appointments.search(tenant, AppointmentQuery.forPatient(patientId)
+                    .page(offset, AppointmentQuery.MAX_LIMIT), "", List.of());
+            all.addAll(page.items());
+            if (page.items().size() < AppointmentQuery.MAX_LIMIT) {
+                return all;
+            }
+        }
     }
 
     @Override
@@ -74,15 +114,15 @@ public final class PhiMinimumImpl implements PhiMinimum {
     private static final Set<String> CODED = Set.of("system", "use", "type", "state", "country");
 
     /**
-     * Every text value of the record (its string leaves, and dates), found by walking the record's components, so
-     * that a field added to the patient is covered without a change here; the id is handled apart, coded elements
-     * ({@link #CODED}) are left out.
+     * Every text value of the record (a patient, an appointment: its string leaves, and dates), found by walking the
+     * record's components, so that a field added to it is covered without a change here; its own id is handled apart,
+     * coded elements ({@link #CODED}) are left out.
      */
-    static Set<String> values(Patient patient) {
+    static Set<String> values(Record resource) {
         Set<String> values = new LinkedHashSet<>();
-        for (RecordComponent component : Patient.class.getRecordComponents()) {
+        for (RecordComponent component : resource.getClass().getRecordComponents()) {
             if (!component.getName().equals("id")) {
-                leaves(read(component, patient), component.getName(), values);
+                leaves(read(component, resource), component.getName(), values);
             }
         }
         return values;
@@ -115,10 +155,15 @@ public final class PhiMinimumImpl implements PhiMinimum {
         }
     }
 
-    /** Every whole occurrence (not inside a longer word or number) of {@code value}, ignoring case. */
+    /**
+     * Every whole occurrence (not inside a longer word or number) of {@code value}, ignoring case, and with any run of
+     * white space (line breaks, non-breaking spaces included) where the value has white space.
+     */
     static String replaceWhole(String text, String value, String replacement) {
-        Pattern whole = Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(value) + "(?![\\p{L}\\p{N}])",
-                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        String spaced = java.util.Arrays.stream(value.strip().split("[\\s\\u00a0]+")).map(Pattern::quote)
+                .collect(java.util.stream.Collectors.joining("[\\s\\u00a0]+"));
+        Pattern whole = Pattern.compile("(?<![\\p{L}\\p{N}])" + spaced + "(?![\\p{L}\\p{N}])",
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS);
         return whole.matcher(text).replaceAll(Matcher.quoteReplacement(replacement));
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.carehost.context.ContextBinder;
+import org.carehost.clinical.ValidatorChoices;
 import org.carehost.context.Tenants;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
@@ -38,13 +39,15 @@ public final class Validation {
     private final PluginCalls calls;
     private final PluginLimits limits;
     private final Tenants tenants;
+    private final ValidatorChoices choices;
     private final ContextBinder binder;
     /** Each validator's resource type, by service id (an awaited validator keeps its old version's). */
     private final Map<Long, Class<?>> types = new ConcurrentHashMap<>();
 
     @Activate
     public Validation(@Reference PluginCalls calls, @Reference PluginLimits limits, @Reference Tenants tenants,
-            @Reference ContextBinder binder) {
+            @Reference ContextBinder binder, @Reference ValidatorChoices choices) {
+        this.choices = choices;
         this.calls = calls;
         this.limits = limits;
         this.tenants = tenants;
@@ -150,7 +153,7 @@ public final class Validation {
 
     private boolean failsOpen(PluginService<?> reference, Bundle plugin, String tenant) {
         String name = String.valueOf(plugin.getSymbolicName());
-        return tenants.validatorFailsOpen(tenant, name)
+        return choices.failsOpen(tenant, name)
                 .or(() -> limits.validatorFailsOpen(name, tenant))
                 .orElseGet(() -> Boolean.FALSE.equals(required(reference.property(Validator.REQUIRED))));
     }

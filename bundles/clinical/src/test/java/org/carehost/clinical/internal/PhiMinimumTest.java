@@ -16,6 +16,23 @@ class PhiMinimumTest {
     }
 
     @Test
+    void aValueIsFoundWithAnyRunOfWhiteSpaceWhereItHasSome() {
+        assertEquals("call [w] now", PhiMinimumImpl.replaceWhole("call +1  555\t0100 now", "+1 555 0100", "[w]"));
+        assertEquals("see [w].", PhiMinimumImpl.replaceWhole("see 12\nELM\u00a0street.", "12 Elm Street", "[w]"));
+        assertEquals("not +1 5550100", PhiMinimumImpl.replaceWhole("not +1 5550100", "+1 555 0100", "[w]"));
+    }
+
+    @Test
+    void anAppointmentsReasonIsOneOfItsValues() {
+        java.time.Instant start = java.time.Instant.parse("2031-01-02T10:00:00Z");
+        org.carehost.sdk.appointment.Appointment visit = org.carehost.sdk.appointment.Appointment.builder().id("a-1")
+                .addParticipant(org.carehost.sdk.appointment.Participant.patient("p-1")).start(start)
+                .end(start.plusSeconds(1800)).reason("chemotherapy review").build();
+        assertEquals(true, PhiMinimumImpl.values(visit).contains("chemotherapy review"), PhiMinimumImpl.values(visit)
+                .toString());
+    }
+
+    @Test
     void everyTextValueOfTheRecordIsFoundWithoutAListOfFields() {
         org.carehost.sdk.patient.Patient patient = org.carehost.sdk.patient.Patient.builder().id("p-1")
                 .identifiers(java.util.List.of(org.carehost.sdk.patient.Identifier.mrn("urn:test:mrn", "MRN-7")))

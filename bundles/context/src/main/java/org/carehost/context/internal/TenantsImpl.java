@@ -28,10 +28,6 @@ import org.osgi.service.component.annotations.Reference;
  * Tenants and activations in the store. {@link #isEnabled} runs on every host-service call, so answers are
  * cached and the cache is dropped on every change made here (on several nodes sharing PostgreSQL, a change
  * reaches the other nodes at their next restart: noted in the README).
- * <p>
- * A tenant's validator setting ({@link #validatorFailsOpen}) is read on a validator's failure only, not on every call,
- * so it is kept for {@link #VALIDATOR_CHOICE_FOR} at most (by the container clock): a change made on another node
- * sharing PostgreSQL applies here within those seconds, without a restart; a change made here applies at once.
  */
 @Component
 public final class TenantsImpl implements Tenants {
@@ -40,15 +36,6 @@ public final class TenantsImpl implements Tenants {
     private final Clock clock;
     private final Map<String, Boolean> enabled = new ConcurrentHashMap<>();
     private final Map<String, Boolean> exists = new ConcurrentHashMap<>();
-    /** How long a tenant's validator setting read from the store is used before it is read again. */
-    static final java.time.Duration VALIDATOR_CHOICE_FOR = java.time.Duration.ofSeconds(5);
-
-    /** A tenant's validator choice as read (empty when it has none), and when. */
-    private record Choice(Optional<Boolean> failOpen, Instant readAt) {
-    }
-
-    /** The tenants' validator choices by tenant NUL plugin, each kept {@link #VALIDATOR_CHOICE_FOR}. */
-    private final Map<String, Choice> validatorChoices = new ConcurrentHashMap<>();
 
     @Activate
     public TenantsImpl(@Reference Store store, @Reference(target = ContainerClock.TARGET) Clock clock) {
@@ -154,69 +141,6 @@ public final class TenantsImpl implements Tenants {
                 throw Texts.failure("read the plugin's activation", e);
             }
         });
-    }
-
-    /** The {@code tenant_setting} name of a tenant's validator choice for a plugin. */
-    private static String validationSetting(String plugin) {
-        return "validation:" + plugin;
-    }
-
-    @Override
-    public Optional<Boolean> validatorFailsOpen(String tenant, String plugin) {
-        if (tenant == null || plugin == null) {
-            return Optional.empty();
-        }
-        Instant now = clock.instant();
-        return validatorChoices.compute(tenant + "\u0000" + plugin, (key, kept) -> kept != null
-                && !now.isBefore(kept.readAt()) && now.isBefore(kept.readAt().plus(VALIDATOR_CHOICE_FOR)) ? kept
-                        : new Choice(readValidatorChoice(tenant, plugin), now)).failOpen();
-    }
-
-    private Optional<Boolean> readValidatorChoice(String tenant, String plugin) {
-        try (Connection connection = store.connection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT setting FROM tenant_setting WHERE tenant = ? AND name = ?")) {
-            select.setString(1, tenant);
-            select.setString(2, validationSetting(plugin));
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(FAIL_OPEN.equals(row.getString(1))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw Texts.failure("read the tenant's validator setting", e);
-        }
-    }
-
-    private static final String FAIL_OPEN = "fail-open";
-    private static final String FAIL_CLOSED = "fail-closed";
-
-    @Override
-    public void setValidatorFailsOpen(String tenant, String plugin, Boolean failOpen, String by) {
-        Texts.require("plugin", plugin, 90); // tenant_setting.name is 100 characters, "validation:" included
-        if (tenant == null || !tenantExists(tenant)) {
-            throw new IllegalArgumentException("There is no tenant '" + tenant + "'; tenant:list shows them");
-        }
-        try (Connection connection = store.connection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM tenant_setting WHERE tenant = ? AND name = ?");
-                    PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO tenant_setting (tenant, name, setting) VALUES (?, ?, ?)")) {
-                delete.setString(1, tenant);
-                delete.setString(2, validationSetting(plugin.strip()));
-                delete.executeUpdate();
-                if (failOpen != null) {
-                    insert.setString(1, tenant);
-                    insert.setString(2, validationSetting(plugin.strip()));
-                    insert.setString(3, failOpen ? FAIL_OPEN : FAIL_CLOSED);
-                    insert.executeUpdate();
-                }
-            }
-            connection.commit();
-        } catch (SQLException e) {
-            throw Texts.failure("change the tenant's validator setting", e);
-        } finally {
-            validatorChoices.remove(tenant + "\u0000" + plugin.strip());
-        }
     }
 
     @Override

@@ -32,6 +32,7 @@ import org.carehost.sdk.context.Purpose;
 import org.carehost.sdk.event.NotificationEvents;
 import org.carehost.sdk.plugin.Notification;
 import org.carehost.sdk.plugin.Notifier;
+import org.carehost.store.StaleClaims;
 import org.carehost.store.Store;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -98,7 +99,7 @@ public final class Delivery implements Outbox {
         this.binder = binder;
         this.audit = audit;
         this.log = log;
-        if (store.exclusive() && firstInThisProcess(context)) {
+        if (StaleClaims.releasableAtStart(store, context, "outbox")) {
             // Only this process can open the database, and no delivery has started in this process yet (this is the
             // outbox's first activation since the framework started): an entry still claimed is one an earlier run
             // was delivering when it was killed. Attempt it again now instead of after the claim's two minutes.
@@ -112,41 +113,13 @@ public final class Delivery implements Outbox {
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Whether this is the outbox's first activation since the framework started, recorded in the bundle's data area
-     * as the framework's UUID ({@code org.osgi.framework.uuid}, new at every start). A later activation in the same
-     * process (the bundle or one it imports refreshed, a reference rebound) must not release claims: a delivery of
-     * the previous activation may still be under way (on the poller, which deactivation waits for at most 30 s, or on
-     * a sender's thread in {@link #attemptNow}). Every claim is made by this component, so at the first activation
-     * of a process none can be this process's own. Kept in the data area rather than as a {@code claimed_by} column:
-     * it needs no schema change, and says the same for a database only this process can open. Without a data area or
-     * a UUID, nothing is released (claims then expire after their two minutes, as on shared databases).
-     */
-    static boolean firstInThisProcess(BundleContext context) {
-        String run = context.getProperty(org.osgi.framework.Constants.FRAMEWORK_UUID);
-        java.io.File file = context.getDataFile("outbox-released-for-run");
-        if (run == null || file == null) {
-            return false;
-        }
-        try {
-            java.nio.file.Path path = file.toPath();
-            if (java.nio.file.Files.exists(path) && java.nio.file.Files.readString(path).strip().equals(run)) {
-                return false;
-            }
-            java.nio.file.Files.writeString(path, run);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
     @Deactivate
     void deactivate() throws InterruptedException {
         stopping = true; // the pass under way ends after its current delivery, which is not interrupted
         poller.shutdown();
         // Wait, bounded, so that the delivery under way can record its outcome with this activation's store and
         // cipher. Its claim stays this process's either way: a later activation in this process does not release it
-        // (firstInThisProcess), and if it is still claimed after its two minutes the poller takes it over.
+        // (StaleClaims), and if it is still claimed after its two minutes the poller takes it over.
         if (!poller.awaitTermination(30, TimeUnit.SECONDS)) {
             log.warn("Outbox: a delivery was still under way 30 s after the outbox stopped; its entry is attempted "
                     + "again once its claim expires if its outcome is not recorded");

@@ -35,10 +35,11 @@ import org.osgi.service.component.annotations.ServiceScope;
  * outbox (committed before it returns) in the tenant and purpose of the call's care context; {@link Delivery} does
  * the rest. Needs {@code send:notifications}; audited. What is stored (and later handed to a notifier) is minimised
  * for the context's purpose of use as a read would be ({@link PhiMinimum}): for a notification to {@code Patient/<id>},
- * the values of that patient's record the purpose does not read are withheld from its subject and body, and research
- * addresses it to the patient's pseudonym. A notification to any other recipient cannot be minimised (nothing tells
- * whose values its text holds): for a purpose whose reads minimise (payment, operations, research) it is refused,
- * naming the purpose and what to do, and nothing is queued.
+ * which must be a patient of the context's tenant (else it is refused, whatever the purpose, and nothing is queued),
+ * the values of that patient's record and appointments the purpose does not read are withheld from its subject and
+ * body, and research addresses it to the patient's pseudonym. A notification to any other recipient cannot be
+ * minimised (nothing tells whose values its text holds): for a purpose whose reads minimise (payment, operations,
+ * research) it is refused, naming the purpose and what to do, and nothing is queued.
  */
 @Component(scope = ServiceScope.BUNDLE)
 public final class NotificationServiceImpl implements NotificationService {
@@ -111,6 +112,12 @@ public final class NotificationServiceImpl implements NotificationService {
             return notification;
         }
         String id = patient.group(1);
+        if (!minimum.hasPatient(context.tenant(), id)) { // whatever the purpose: it would leave in this tenant's name
+            throw new ValidationException("Notification", List.of(ValidationIssue.error("recipient", "'"
+                    + notification.recipient() + "' is not a patient of tenant " + context.tenant() + ". Nothing was "
+                    + "queued. Address it to one of the tenant's patients (Patient/<id> of a patient stored in "
+                    + context.tenant() + "), or send it in the care context of the tenant the patient belongs to")));
+        }
         return new Notification("Patient/" + minimum.reference(context.tenant(), context.purpose(), id),
                 minimum.minimise(context.tenant(), context.purpose(), id, notification.subject()),
                 minimum.minimise(context.tenant(), context.purpose(), id, notification.body()));

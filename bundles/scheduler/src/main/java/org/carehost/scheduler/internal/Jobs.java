@@ -119,6 +119,24 @@ final class Jobs {
                 utc(until), node, row.job().id(), row.version() + 0L) == 1;
     }
 
+    /**
+     * Every running job made back into a scheduled one, due as it was (so due at once); how many there were. Only for
+     * claims no live process holds ({@link org.carehost.store.StaleClaims}).
+     */
+    int releaseClaims() {
+        return update("UPDATE scheduled_work SET state = 'SCHEDULED', claim_until = NULL, claimed_by = NULL, "
+                + "version_id = version_id + 1 WHERE state = 'RUNNING'");
+    }
+
+    /**
+     * A job put off because its task was not there, due again at {@code due} (when it was due before), if nothing
+     * changed it since ({@code version}); true if so.
+     */
+    boolean dueAgain(String id, long version, Instant due) {
+        return update("UPDATE scheduled_work SET due_at = ?, last_error = NULL, version_id = version_id + 1 "
+                + "WHERE id = ? AND version_id = ? AND state = 'SCHEDULED'", utc(due), id, version) == 1;
+    }
+
     /** After a run: scheduled again at {@code due} (cron, or a retry), or finished in {@code state}. */
     void finish(String id, long claimedVersion, String state, Instant due, int attempts, String error) {
         update("UPDATE scheduled_work SET state = ?, due_at = ?, attempts = ?, last_error = ?, claim_until = NULL, "

@@ -33,7 +33,13 @@ import org.carehost.sdk.event.ScheduleEvents;
 import org.carehost.sdk.schedule.ScheduledJob;
 import org.carehost.sdk.schedule.ScheduledTask;
 import org.carehost.security.PluginLimits;
+import org.carehost.store.StaleClaims;
 import org.carehost.store.Store;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -49,8 +55,10 @@ import org.osgi.service.log.LoggerFactory;
  * {@link ScheduledTask} through {@link PluginCalls} (deadline, counters, quarantine) in a care context of the job's
  * tenant and purpose with no user. A cron job is then due at its next time in the tenant's zone; a one-off job is
  * done, or retried a minute later up to {@value #ATTEMPTS} attempts. Each run is audited. A job whose plugin or task
- * is not there (stopped, updating) waits a minute and is tried again. Each run is posted as
- * {@code carehost/schedule/RAN} or {@code FAILED}.
+ * is not there (stopped, updating, not started yet) waits a minute and is tried again, or sooner: at the first poll
+ * after a task of its plugin registers. Each run is posted as
+ * {@code carehost/schedule/RAN} or {@code FAILED}. A run a killed process left claimed is run again at the next start
+ * when only this process can open the database ({@link StaleClaims}); nodes sharing PostgreSQL wait its claim out.
  */
 @Component(service = {SchedulerEngine.class, SchedulerAdmin.class}, immediate = true)
 public final class SchedulerEngine implements SchedulerAdmin {
@@ -59,6 +67,8 @@ public final class SchedulerEngine implements SchedulerAdmin {
     static final int ATTEMPTS = 3;
 
     private final Jobs jobs;
+    private final BundleContext context;
+    private final ServiceListener taskListener = this::taskRegistered;
     private final PluginCalls calls;
     private final PluginLimits limits;
     private final ContextBinder binder;
@@ -79,7 +89,7 @@ public final class SchedulerEngine implements SchedulerAdmin {
     private final Clock clock;
 
     @Activate
-    public SchedulerEngine(@Reference Store store, @Reference PhiCipher cipher,
+    public SchedulerEngine(BundleContext context, @Reference Store store, @Reference PhiCipher cipher,
             @Reference PluginCalls calls, @Reference PluginLimits limits, @Reference ContextBinder binder,
             @Reference Tenants tenants, @Reference AuditLog audit, @Reference EventAdmin events,
             @Reference(service = LoggerFactory.class) Logger log,
@@ -93,11 +103,33 @@ public final class SchedulerEngine implements SchedulerAdmin {
         this.tenants = tenants;
         this.audit = audit;
         this.log = log;
+        this.context = context;
+        try {
+            context.addServiceListener(taskListener,
+                    "(" + Constants.OBJECTCLASS + "=" + ScheduledTask.class.getName() + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (StaleClaims.releasableAtStart(store, context, "scheduler")) {
+            // Only this process can open the database, and this is the scheduler's first activation since the
+            // framework started: a job still running is one an earlier run of this process was running when it was
+            // killed. Run it again now instead of when its claim (the task's deadline and a minute) expires.
+            int released = jobs.releaseClaims();
+            if (released > 0) {
+                log.warn("Scheduler: {} job(s) were running when the container last stopped without finishing them; "
+                        + "they run again now (a task may see a run twice: a run is at least once)", released);
+            }
+        }
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate
     void deactivate() {
+        try {
+            context.removeServiceListener(taskListener);
+        } catch (IllegalStateException stopping) {
+            // the bundle is stopping: the framework removes it
+        }
         poller.shutdownNow();
     }
 
@@ -111,6 +143,7 @@ public final class SchedulerEngine implements SchedulerAdmin {
 
     private void poll() {
         try {
+            dueAgainForNewTasks();
             Instant now = now();
             if (!unopened.isEmpty()) {
                 // jobs finished or cancelled meanwhile (by a node that holds the key) leave the set
@@ -136,6 +169,8 @@ public final class SchedulerEngine implements SchedulerAdmin {
             if (jobs.claim(row, node, now.plus(Duration.ofMinutes(1)))) {
                 jobs.finish(job.id(), row.version() + 1, "SCHEDULED", now.plus(Duration.ofMinutes(1)), job.attempts(),
                         "the plugin " + job.plugin() + " has no active task '" + job.task() + "'");
+                // due again as soon as a task of its plugin registers (at start, plugins come after the scheduler)
+                waitingForTask.put(job.id(), new Waiting(job.plugin(), job.due(), row.version() + 2));
             }
             return;
         }
@@ -176,6 +211,41 @@ public final class SchedulerEngine implements SchedulerAdmin {
                 job.purpose(), job.tenant(), null, null, null, AuditAction.EXECUTE, "ScheduledTask.run", "ScheduledJob",
                 job.id(), null, job.task() + (job.cron() == null ? "" : " cron " + job.cron()),
                 error == null ? AuditOutcome.SUCCESS : AuditOutcome.ERROR, error));
+    }
+
+    /** A job this node put off for a minute because its task was not there: when it was due, its version since. */
+    private record Waiting(String plugin, Instant due, long version) {
+    }
+
+    /**
+     * Jobs put off because their task was not there, by id, made due again at the first poll after a task of their
+     * plugin registers ({@link #taskRegistered}): at a start, the scheduler polls before the plugins' tasks are up, and
+     * their due jobs (a run a killed process left, a time passed while the container was down) must not wait a minute.
+     */
+    private final Map<String, Waiting> waitingForTask = new ConcurrentHashMap<>();
+    /** Plugins (symbolic names) that registered a task since the last poll. */
+    private final Set<String> tasksRegistered = ConcurrentHashMap.newKeySet();
+
+    private void taskRegistered(ServiceEvent event) {
+        if (event.getType() == ServiceEvent.REGISTERED && event.getServiceReference().getBundle() != null) {
+            tasksRegistered.add(String.valueOf(event.getServiceReference().getBundle().getSymbolicName()));
+        }
+    }
+
+    private void dueAgainForNewTasks() {
+        if (tasksRegistered.isEmpty()) {
+            return;
+        }
+        Set<String> plugins = Set.copyOf(tasksRegistered);
+        tasksRegistered.removeAll(plugins);
+        waitingForTask.entrySet().removeIf(entry -> {
+            Waiting waiting = entry.getValue();
+            if (!plugins.contains(waiting.plugin())) {
+                return false;
+            }
+            jobs.dueAgain(entry.getKey(), waiting.version(), waiting.due());
+            return true;
+        });
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.carehost.security.Grants;
+import org.carehost.security.PluginEventCalls;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -37,11 +38,13 @@ final class PluginEventDelivery implements ServiceTrackerCustomizer<EventHandler
     private final PluginScope scope;
     private final Function<Bundle, Grants> grants;
     private final Supplier<EventCare> care;
+    private final Supplier<PluginEventCalls> calls;
     private final Logger logger;
     private final ServiceTracker<EventHandler, Wrapped> tracker;
 
     PluginEventDelivery(BundleContext context, PluginScope scope, Function<Bundle, Grants> grants,
-            Supplier<EventCare> care, Logger logger) {
+            Supplier<EventCare> care, Supplier<PluginEventCalls> calls, Logger logger) {
+        this.calls = calls;
         this.context = context;
         this.scope = scope;
         this.grants = grants;
@@ -107,7 +110,7 @@ final class PluginEventDelivery implements ServiceTrackerCustomizer<EventHandler
             }
             properties.put(FOR_PLUGIN, String.valueOf(plugin.getSymbolicName()));
             properties.put(FOR_SERVICE, reference.getProperty(org.osgi.framework.Constants.SERVICE_ID));
-            handler = new PluginEventHandler(context, reference, grants, care, logger);
+            handler = new PluginEventHandler(context, reference, grants, care, calls, logger);
             try {
                 registration = context.registerService(EventHandler.class, handler, properties);
             } catch (IllegalStateException stopping) {

@@ -8,6 +8,7 @@ import org.carehost.sdk.event.AppointmentEvents;
 import org.carehost.sdk.event.PatientEvents;
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
+import org.carehost.security.PluginEventCalls;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -29,9 +30,12 @@ import org.osgi.service.log.Logger;
  * delivered as before, with no context bound: the plugin's calls then run as {@code ContextBinder.effective} says
  * (the default tenant, or refused with {@code unboundPurpose=refuse}), since nothing says whose data it is.</li>
  * </ul>
- * What the handler throws is logged here and never reaches Event Admin. A handler that runs past Event Admin's
- * timeout still gets this wrapper blacklisted by Felix, as the plugin's own registration would have been: there is
- * one wrapper per plugin handler, so only that plugin loses its events, until its handler is registered again.
+ * The handler is called as any other call into a plugin ({@link PluginEventCalls}, kind {@code event}): on the
+ * container's pool with the plugin's deadline, counted, refused while the plugin drains for an update or is
+ * quarantined, repeated overruns quarantining it; the context is bound on the pool thread that runs it. What it throws,
+ * or why it was not called, is logged here naming the plugin and never reaches Event Admin. Event Admin's own timeout
+ * does not apply to this wrapper ({@code org.apache.felix.eventadmin.IgnoreTimeout} names it, in runtime.bndrun): the
+ * call's deadline bounds it, and Felix's deny-listing would otherwise cut the plugin off its events for good.
  */
 final class PluginEventHandler implements EventHandler {
 
@@ -43,13 +47,15 @@ final class PluginEventHandler implements EventHandler {
     private final Bundle plugin;
     private final Function<Bundle, Grants> grants;
     private final Supplier<EventCare> care;
+    private final Supplier<PluginEventCalls> calls;
     private final Logger logger;
     /** The plugin's handler, got at the first event (as Event Admin would: a delayed component stays unbuilt). */
     private volatile EventHandler target;
     private volatile boolean closed;
 
     PluginEventHandler(BundleContext context, ServiceReference<EventHandler> original, Function<Bundle, Grants> grants,
-            Supplier<EventCare> care, Logger logger) {
+            Supplier<EventCare> care, Supplier<PluginEventCalls> calls, Logger logger) {
+        this.calls = calls;
         this.context = context;
         this.original = original;
         this.plugin = original.getBundle();
@@ -68,13 +74,8 @@ final class PluginEventHandler implements EventHandler {
         Object tenant = event.getProperty(PatientEvents.TENANT);
         EventCare link = care.get();
         if (tenant == null || !topic.startsWith(GuardedEventAdmin.RESERVED_PREFIX)) {
-            if (link == null) {
-                deliver(event); // no care context running: none can be bound on this thread either
-                return;
-            }
-            try (EventCare.Bound none = link.unbound()) {
-                deliver(event);
-            }
+            // no care context running: none can be bound where the handler runs either
+            deliver(event, link == null ? null : link::unbound);
             return;
         }
         if (link == null) {
@@ -83,20 +84,16 @@ final class PluginEventHandler implements EventHandler {
             return;
         }
         Purpose purpose = purpose(event);
-        EventCare.Bound bound;
         try {
             if (!link.enabled(name(), String.valueOf(tenant))) {
                 logger.debug("Event {} not delivered to plugin {}: not enabled for tenant {}", topic, name(), tenant);
                 return;
             }
-            bound = link.enter(String.valueOf(tenant), purpose);
         } catch (RuntimeException e) {
             logger.warn("Event {} for tenant {} not delivered to plugin {}: {}", topic, tenant, name(), e.getMessage());
             return;
         }
-        try (EventCare.Bound context = bound) {
-            deliver(event);
-        }
+        deliver(event, () -> link.enter(String.valueOf(tenant), purpose));
     }
 
     /** The purpose the event states (never emergency: break-glass needs a user and a reason), else the topic's. */
@@ -117,15 +114,45 @@ final class PluginEventHandler implements EventHandler {
                 ? Purpose.TREATMENT : Purpose.OPERATIONS;
     }
 
-    private void deliver(Event event) {
+    /**
+     * Hands the event to the plugin's handler as a call into the plugin ({@link PluginEventCalls}: on the container's
+     * pool, bounded by its {@code event} deadline, counted, refused while it drains or is quarantined), with the care
+     * context {@code binding} binds around it on the thread it runs on; directly on this thread while no
+     * {@link PluginEventCalls} is there (the plugins bundle starting or stopping). What the call throws, or why it was
+     * not made, is logged here, naming the plugin, and never reaches Event Admin.
+     */
+    private void deliver(Event event, Supplier<EventCare.Bound> binding) {
         EventHandler handler = target();
         if (handler == null) {
             return;
         }
+        RuntimeException[] notBound = new RuntimeException[1];
+        Runnable delivery = () -> {
+            EventCare.Bound bound;
+            try {
+                bound = binding == null ? null : binding.get();
+            } catch (RuntimeException e) {
+                notBound[0] = e; // no such tenant: the event is not the plugin's to handle
+                return;
+            }
+            try (EventCare.Bound context = bound) {
+                handler.handleEvent(event);
+            }
+        };
+        PluginEventCalls via = calls.get();
         try {
-            handler.handleEvent(event);
+            if (via == null) {
+                delivery.run();
+            } else {
+                via.deliver(plugin, event.getTopic(), delivery);
+            }
         } catch (Exception | LinkageError | StackOverflowError e) {
-            logger.warn("Plugin {} failed handling event {}: {}", name(), event.getTopic(), e.toString(), e);
+            logger.warn("Plugin {} failed handling event {}: {}", name(), event.getTopic(),
+                    e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
+        if (notBound[0] != null) {
+            logger.warn("Event {} for tenant {} not delivered to plugin {}: {}", event.getTopic(),
+                    event.getProperty(PatientEvents.TENANT), name(), notBound[0].getMessage());
         }
     }
 

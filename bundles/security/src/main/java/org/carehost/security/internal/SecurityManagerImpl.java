@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import org.carehost.clock.ContainerClock;
 import org.carehost.security.Denial;
 import org.carehost.security.Grants;
+import org.carehost.security.PluginEventCalls;
 import org.carehost.security.Permission;
 import org.carehost.security.PermissionGuard;
 import org.carehost.security.PermissionReport;
@@ -94,6 +95,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventCare care;
 
+    /** How events reach plugins' handlers as bounded calls (the plugins bundle's); optional and dynamic as above. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PluginEventCalls eventCalls;
+
     @Activate
     public SecurityManagerImpl(SecuritySettings.Configuration configuration, BundleContext context,
             @Reference(service = LoggerFactory.class) Logger logger,
@@ -118,7 +123,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         ResolverGate resolverGate = new ResolverGate(scope, admission::admission, store::importRules,
                 admission::wiringRefused, bundle -> inspector.inspect(bundle).trustedSigner());
         this.reconciler = new Reconciler(context, scope, grants, admission, resolverGate, worker, logger);
-        this.eventDelivery = new PluginEventDelivery(context, scope, grants::grantsOf, () -> care, logger);
+        this.eventDelivery = new PluginEventDelivery(context, scope, grants::grantsOf, () -> care,
+                () -> eventCalls, logger);
         this.impostorWatch = admission::serviceChanged;
         context.addBundleListener(bundleListener);
         context.addServiceListener(impostorWatch);

@@ -5,6 +5,7 @@ import org.carehost.audit.AuditLog;
 import org.carehost.context.Activation;
 import org.carehost.context.ContextBinder;
 import org.carehost.context.Tenant;
+import org.carehost.clinical.ValidatorChoices;
 import org.carehost.context.Tenants;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginManager;
@@ -16,7 +17,7 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * {@code tenant:list}, {@code tenant:create}, {@code tenant:validation}, {@code plugin:enable}, {@code plugin:disable}:
  * hospitals, which plugins act for each, and what a hospital wants when a plugin's validator fails. Every change is
- * audited under the acting operator.
+ * audited under the acting operator (a validator choice by {@link ValidatorChoices} itself, which every path uses).
  */
 @Component(service = TenantCommands.class, property = {
         "osgi.command.scope=tenant",
@@ -31,14 +32,16 @@ public final class TenantCommands {
             + "[fail-open|fail-closed|clear] (without a choice: show the tenant's)";
 
     private final Tenants tenants;
+    private final ValidatorChoices choices;
     private final PluginManager plugins;
     private final ContextBinder binder;
     private final AuditLog log;
 
     @Activate
-    public TenantCommands(@Reference Tenants tenants, @Reference PluginManager plugins, @Reference ContextBinder binder,
-            @Reference AuditLog log) {
+    public TenantCommands(@Reference Tenants tenants, @Reference ValidatorChoices choices,
+            @Reference PluginManager plugins, @Reference ContextBinder binder, @Reference AuditLog log) {
         this.tenants = tenants;
+        this.choices = choices;
         this.plugins = plugins;
         this.binder = binder;
         this.log = log;
@@ -67,7 +70,7 @@ public final class TenantCommands {
         String plugin = plugins.get(rest.get(0)).symbolicName();
         String tenantId = tenant;
         if (rest.size() == 1) {
-            return tenants.validatorFailsOpen(tenant, plugin).map(open -> "Tenant " + tenantId + ": a failing validator "
+            return choices.failsOpen(tenant, plugin).map(open -> "Tenant " + tenantId + ": a failing validator "
                     + "of " + plugin + " " + (open ? "fails open (lets the write through)" : "fails closed (refuses the write)")
                     + ", the tenant's own setting.")
                     .orElse("Tenant " + tenant + " has no setting for " + plugin + "'s validators: the operator's policy, "
@@ -80,10 +83,7 @@ public final class TenantCommands {
             default -> throw new IllegalArgumentException("'" + rest.get(1) + "' is not a choice: fail-open, "
                     + "fail-closed or clear. Nothing changed. " + VALIDATION_USAGE);
         };
-        tenants.setValidatorFailsOpen(tenant, plugin, failOpen, ActingOperator.who(binder));
-        String choice = failOpen == null ? "cleared" : rest.get(1);
-        ActingOperator.audit(log, binder, AuditAction.UPDATE, "tenant.validation", "Tenant", tenant, null,
-                plugin + " " + choice);
+        choices.set(tenant, plugin, failOpen, ActingOperator.who(binder)); // audited by the service
         return failOpen == null ? "Cleared tenant " + tenant + "'s setting for " + plugin + "'s validators: the "
                 + "operator's policy, then the plugin, decide." : "Tenant " + tenant + ": a failing validator of "
                 + plugin + " now " + (failOpen ? "fails open (lets the write through)." : "fails closed (refuses the write).");

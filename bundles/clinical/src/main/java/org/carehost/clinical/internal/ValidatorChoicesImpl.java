@@ -1,0 +1,152 @@
+package org.carehost.clinical.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.carehost.audit.AuditEvent;
+import org.carehost.audit.AuditLog;
+import org.carehost.clinical.ValidatorChoices;
+import org.carehost.clock.ContainerClock;
+import org.carehost.context.ContextBinder;
+import org.carehost.context.Tenants;
+import org.carehost.sdk.audit.AuditAction;
+import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.sdk.context.CareContext;
+import org.carehost.store.Store;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@link ValidatorChoices} in the store's {@code tenant_setting} table (name {@code validation:<plugin>}). A choice is
+ * read on a validator's failure only, not on every call, so it is kept for {@link #KEPT_FOR} at most (by the container
+ * clock): a change made on another node sharing PostgreSQL applies here within those seconds, without a restart; a
+ * change made here applies at once.
+ */
+@Component
+public final class ValidatorChoicesImpl implements ValidatorChoices {
+
+    /** How long a choice read from the store is used before it is read again. */
+    static final Duration KEPT_FOR = Duration.ofSeconds(5);
+    private static final String FAIL_OPEN = "fail-open";
+    private static final String FAIL_CLOSED = "fail-closed";
+
+    /** A choice as read (empty when there is none), and when. */
+    private record Choice(Optional<Boolean> failOpen, Instant readAt) {
+    }
+
+    private final Store store;
+    private final Tenants tenants;
+    private final AuditLog audit;
+    private final ContextBinder binder;
+    private final Clock clock;
+    /** By tenant NUL plugin, each kept {@link #KEPT_FOR}. */
+    private final Map<String, Choice> kept = new ConcurrentHashMap<>();
+
+    @Activate
+    public ValidatorChoicesImpl(@Reference Store store, @Reference Tenants tenants, @Reference AuditLog audit,
+            @Reference ContextBinder binder, @Reference(target = ContainerClock.TARGET) Clock clock) {
+        this.store = store;
+        this.tenants = tenants;
+        this.audit = audit;
+        this.binder = binder;
+        this.clock = clock;
+    }
+
+    /** The {@code tenant_setting} name of a tenant's validator choice for a plugin. */
+    private static String setting(String plugin) {
+        return "validation:" + plugin;
+    }
+
+    @Override
+    public Optional<Boolean> failsOpen(String tenant, String plugin) {
+        if (tenant == null || plugin == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return kept.compute(tenant + "\u0000" + plugin, (key, choice) -> choice != null
+                && !now.isBefore(choice.readAt()) && now.isBefore(choice.readAt().plus(KEPT_FOR)) ? choice
+                        : new Choice(read(tenant, plugin), now)).failOpen();
+    }
+
+    private Optional<Boolean> read(String tenant, String plugin) {
+        try (Connection connection = store.connection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT setting FROM tenant_setting WHERE tenant = ? AND name = ?")) {
+            select.setString(1, tenant);
+            select.setString(2, setting(plugin));
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(FAIL_OPEN.equals(row.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the tenant's validator setting: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void set(String tenant, String plugin, Boolean failOpen, String by) {
+        require(plugin);
+        if (tenant == null || tenants.find(tenant).isEmpty()) {
+            throw new IllegalArgumentException("There is no tenant '" + tenant + "'; tenant:list shows them");
+        }
+        String name = plugin.strip();
+        try (Connection connection = store.connection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM tenant_setting WHERE tenant = ? AND name = ?");
+                    PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO tenant_setting (tenant, name, setting) VALUES (?, ?, ?)")) {
+                delete.setString(1, tenant);
+                delete.setString(2, setting(name));
+                delete.executeUpdate();
+                if (failOpen != null) {
+                    insert.setString(1, tenant);
+                    insert.setString(2, setting(name));
+                    insert.setString(3, failOpen ? FAIL_OPEN : FAIL_CLOSED);
+                    insert.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not change the tenant's validator setting: " + e.getMessage(), e);
+        } finally {
+            kept.remove(tenant + "\u0000" + name);
+        }
+        audited(tenant, name, failOpen == null ? "cleared" : failOpen ? FAIL_OPEN : FAIL_CLOSED, by);
+    }
+
+    /** The change's record, durable before {@link #set} returns. */
+    private void audited(String tenant, String plugin, String choice, String by) {
+        CareContext context = binder.current().orElse(null);
+        audit.append(new AuditEvent("operator", null, by, context == null ? null : context.purpose().code(),
+                context == null ? null : context.tenant(),
+                context == null || context.roles().isEmpty() ? null : context.rolesText(),
+                context == null ? null : context.correlationId(),
+                context != null && context.isBreakGlass() ? context.reason() : null, AuditAction.UPDATE,
+                "tenant.validation", "Tenant", tenant, null, null, AuditOutcome.SUCCESS, plugin + " " + choice));
+    }
+
+    /** tenant_setting.name is 100 characters, "validation:" included. */
+    private static void require(String plugin) {
+        if (plugin == null || plugin.isBlank()) {
+            throw new IllegalArgumentException("plugin is required");
+        }
+        if (plugin.length() > 89) {
+            throw new IllegalArgumentException("plugin is " + plugin.length() + " characters long; at most 89");
+        }
+        if (plugin.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException("plugin contains a control character");
+        }
+    }
+}
