@@ -21,8 +21,12 @@ public interface PhiMinimum {
      * {@code purpose} would not show replaced by {@link #WITHHELD} (payment: appointment reasons; operations: also
      * phones, e-mail and postal addresses; research: names and identifiers), and, for research, the patient's id by
      * its pseudonym in the tenant. A value is matched whole, ignoring case, and with any run of white space where it
-     * has one (a line break or two spaces for one space). Text about a patient the tenant does not have is returned
-     * unchanged, as is null: ask {@link #hasPatient} first.
+     * has one (a line break or two spaces for one space). Null is returned as it is. Text about a patient the tenant
+     * does not have (ask {@link #hasPatient} first) is refused for a purpose that minimises, since nothing tells what to
+     * withhold, and returned unchanged for any other.
+     *
+     * @throws org.carehost.sdk.resource.ResourceNotFoundException for a purpose that minimises and a patient the
+     *         tenant does not have (one erased since {@link #hasPatient} answered, say)
      */
     String minimise(String tenant, Purpose purpose, String patientId, String text);
 

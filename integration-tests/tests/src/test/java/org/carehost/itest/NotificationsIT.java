@@ -215,6 +215,15 @@ public class NotificationsIT {
                     + "' is not a patient of tenant default") && refused.contains("Nothing was queued"));
         }
 
+        // a patient reference written another way is no way around the tenant check
+        String other = otherTenantsPatient();
+        for (String variant : java.util.List.of("patient/" + other, " Patient/" + other, "Patient/ " + other)) {
+            String refused = as(Purpose.TREATMENT, () -> notifier("send|test|x/" + UUID.randomUUID() + "|" + variant
+                    + "|your results are ready"));
+            assertTrue(refused, refused.startsWith("ValidationException") && refused.contains("reads as a patient "
+                    + "reference but is not one as written") && refused.contains("Nothing was queued"));
+        }
+
         Patient stored = as(Purpose.TREATMENT, () -> patients.create(Patient.builder()
                 .names(java.util.List.of(HumanName.official("Varga", "Ilona")))
                 .telecom(java.util.List.of(new ContactPoint("phone", "+1 555 0199", "mobile"),

@@ -473,6 +473,15 @@ public class RuntimeEnforcementIT {
         assertTrue(answer, answer.startsWith("done: ") && answer.endsWith(" patients"));
     }
 
+    /** A class loader the JDK makes for a plugin (URLClassLoader.newInstance) defines the plugin's classes. */
+    @Test
+    public void classesALoaderTheJdkMadeForAPluginDefinesAreThePlugins() throws Exception {
+        attacker();
+        String answer = attack("jdk-loader:" + keyFile());
+        assertDenied(answer, "a file of the container's");
+        awaitDenialAudited(keyFile().getFileName().toString());
+    }
+
     @Test
     public void codeAPluginLeavesRunningAfterItUninstallsItselfHoldsNothing() throws Exception {
         attacker();
@@ -487,6 +496,9 @@ public class RuntimeEnforcementIT {
         attacker();
         assertTrue(attack("patients").endsWith(" patients"));
         assertDenied(attack("uninstall-then:patients"), "read:patients");
+        // the framework's own clean-up of the uninstall (an immediate refresh) is not refused as the plugin's
+        assertTrue(security.denials(100).stream().noneMatch(d -> d.plugin().equals(ATTACKER)
+                && d.reason().contains("refresh bundles")));
         attacker(); // installed again, for the other tests
     }
 

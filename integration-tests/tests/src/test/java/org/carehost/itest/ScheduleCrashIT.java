@@ -59,6 +59,9 @@ public class ScheduleCrashIT {
             second.await("RACE-READY", START_TIMEOUT_SECONDS);
             second.await("RUNNING " + run, RERUN_SECONDS);
             long after = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - firstStarted);
+            // released at start (not waited out: on a slow machine the two could come close in time)
+            assertTrue("the scheduler said it released the killed run's claim at start: " + second.lastLines(),
+                    second.saw("were running when the container last stopped"));
             assertTrue("the run started again " + after + " s after the killed one, not before its claim ("
                     + CLAIM_SECONDS + " s) was released at start", after < CLAIM_SECONDS);
             System.out.println("ScheduleCrashIT: the run killed with its process started again " + after
@@ -115,6 +118,15 @@ public class ScheduleCrashIT {
         }
 
         /** Waits (woken by each line) at most {@code seconds} for a line starting with {@code prefix}; returns it. */
+        /** Whether a line so far contains {@code part}. */
+        synchronized boolean saw(String part) {
+            return lines.stream().anyMatch(line -> line.contains(part));
+        }
+
+        synchronized String lastLines() {
+            return String.join("\n", last);
+        }
+
         synchronized String await(String prefix, long seconds) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             for (int seen = 0; ; ) {

@@ -86,10 +86,23 @@ final class Verifier {
      */
     static final int PAGE = 5000;
 
-    /** The chain alone, from the newest archive boundary on. */
+    /**
+     * The chain alone, from the newest archive boundary on. Each page is a statement of its own, so retention may
+     * archive (and delete) records while the chain is read: a chain found broken while the boundary moved is read
+     * again from the new boundary (at most three times), so that an archive is never taken for a deletion.
+     */
     static Verification chain(Connection connection) throws SQLException {
-        // Records past retention are in archives; what stays continues from the newest archive boundary.
-        AuditRows.Head boundary = Retention.boundary(connection);
+        for (int attempt = 1; ; attempt++) {
+            // Records past retention are in archives; what stays continues from the newest archive boundary.
+            AuditRows.Head boundary = Retention.boundary(connection);
+            Verification found = chainFrom(connection, boundary);
+            if (found.intact() || attempt == 3 || Retention.boundary(connection).sequence() == boundary.sequence()) {
+                return found;
+            }
+        }
+    }
+
+    private static Verification chainFrom(Connection connection, AuditRows.Head boundary) throws SQLException {
         long expected = boundary.sequence() + 1;
         String previous = boundary.hash();
         java.security.MessageDigest sha256 = Chain.sha256();

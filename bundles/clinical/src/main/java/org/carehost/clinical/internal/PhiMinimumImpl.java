@@ -62,6 +62,9 @@ public final class PhiMinimumImpl implements PhiMinimum {
         try {
             stored = records.get(tenant, patientId);
         } catch (ResourceNotFoundException unknown) {
+            if (minimises(purpose)) {
+                throw unknown; // gone since the caller asked hasPatient: nothing may leave unminimised
+            }
             return text;
         }
         Patient seen = care.minimise(purpose, tenant, stored);

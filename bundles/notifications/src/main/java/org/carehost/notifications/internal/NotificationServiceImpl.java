@@ -46,6 +46,8 @@ public final class NotificationServiceImpl implements NotificationService {
 
     /** A recipient that is a patient of the tenant. */
     private static final Pattern PATIENT = Pattern.compile("Patient/([A-Za-z0-9\\-.]{1,64})");
+    /** A recipient written as a patient reference in any other way (case, white space, an id out of shape). */
+    private static final Pattern LIKE_A_PATIENT = Pattern.compile("(?is)\\s*patient\\s*/.*");
 
     private final Delivery delivery;
     private final PhiMinimum minimum;
@@ -99,6 +101,13 @@ public final class NotificationServiceImpl implements NotificationService {
     /** The notification as its purpose may carry it (see the class comment). */
     private Notification minimised(CareContext context, Notification notification) {
         Matcher patient = PATIENT.matcher(notification.recipient());
+        if (!patient.matches() && LIKE_A_PATIENT.matcher(notification.recipient()).matches()) {
+            // else 'patient/<id>' or ' Patient/<id>' would pass as no patient at all, unchecked against the tenant
+            throw new ValidationException("Notification", List.of(ValidationIssue.error("recipient", "'"
+                    + notification.recipient() + "' reads as a patient reference but is not one as written: write it "
+                    + "exactly 'Patient/<id>' (letters, digits, '-' and '.', at most 64), with no spaces. Nothing was "
+                    + "queued")));
+        }
         if (!patient.matches()) {
             Purpose purpose = context.purpose();
             if (minimum.minimises(purpose)) { // fail closed: nothing tells whose values the text holds

@@ -274,6 +274,42 @@ final class Causes {
         origins.created(loader, plugin);
     }
 
+    /**
+     * A class loader JDK code makes while a plugin is the cause (the plugin called {@code URLClassLoader.newInstance},
+     * say): what it defines is the plugin's, else those classes would count as the container's class path. The JDK's
+     * own reflection loaders (JDK 17's accessors, shared by every caller of a method afterwards) stay the JDK's.
+     */
+    void createdByJdkFor(ClassLoader loader, Bundle plugin) {
+        if (loader != null && !loader.getClass().getName().startsWith("jdk.internal.reflect.")) {
+            origins.created(loader, plugin);
+        }
+    }
+
+    /**
+     * Whether the hooked framework method was called by the framework's own uninstall or update of a bundle (the
+     * refresh Felix makes at once when the old revision is in nobody's use): the clean-up of an uninstall or update the
+     * rules already allowed (a plugin may uninstall or update only itself), not a refresh the plugin asked for.
+     */
+    boolean framesOwnCleanUp() {
+        return walker.walk(frames -> {
+            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
+            boolean gate = false;
+            while (it.hasNext() && !gate) {
+                gate = it.next().getDeclaringClass() == GATE;
+            }
+            if (!it.hasNext()) {
+                return false;
+            }
+            it.next(); // the hooked method
+            if (!it.hasNext()) {
+                return false;
+            }
+            StackWalker.StackFrame caller = it.next();
+            return caller.getDeclaringClass().getName().equals("org.apache.felix.framework.Felix")
+                    && (caller.getMethodName().equals("uninstallBundle") || caller.getMethodName().equals("updateBundle"));
+        });
+    }
+
     /** Whether the plugin started this thread (it may control its own threads). */
     boolean startedBy(Thread thread, Bundle plugin) {
         Bundle starter = threads.get(thread);

@@ -76,6 +76,12 @@ final class GrantsCalculator {
             }
             return fresh;
         });
+        if (caller.getState() == Bundle.UNINSTALLED) {
+            // uninstalled (and forgotten) while this was computed: keep no object for a dead bundle
+            grants.remove(caller.getBundleId(), held);
+            held.retire();
+            return PluginGrants.uninstalled(String.valueOf(caller.getSymbolicName()));
+        }
         if (store.version() != version) {
             // computed under the previous policy, and perhaps added after the new one was applied
             held.set(computeGrants(caller));
@@ -193,9 +199,10 @@ final class GrantsCalculator {
     void forget(long bundleId) {
         PluginGrants gone = grants.remove(bundleId);
         if (gone != null) {
-            // host-service objects made for the old revision hold this object: it grants nothing from now on (an
-            // updated plugin's new revision gets a grants object of its own at its next call)
-            gone.set(0);
+            // host-service objects made for the old revision hold this object: it grants nothing from now on, even if
+            // a policy change computed before this recomputes it (an updated plugin's new revision gets a grants
+            // object of its own at its next call)
+            gone.retire();
             synchronized (earlierRefusals) {
                 earlierRefusals.put(gone.plugin(), gone);
             }

@@ -81,12 +81,31 @@ final class NetworkRequests {
         }
         java.net.URL url = (java.net.URL) self;
         String protocol = String.valueOf(url.getProtocol()).toLowerCase(java.util.Locale.ROOT);
-        int port = url.getPort() >= 0 ? url.getPort() : protocol.equals("https") ? 443 : 80;
+        int port = url.getPort() >= 0 ? url.getPort()
+                : protocol.equals("https") ? 443 : protocol.equals("ftp") ? 21 : 80; // ftp: through an HTTP proxy
         String host = String.valueOf(url.getHost());
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return new Request(Kind.CONNECT, host + ":" + port, null, port, false);
+        InetAddress literal = ipLiteral(host);
+        // an address written as such is checked as the socket hooks write it (::1 as 0:0:0:0:0:0:0:1); a name as named
+        return new Request(Kind.CONNECT, (literal == null ? host : literal.getHostAddress()) + ":" + port, literal, port,
+                false);
+    }
+
+    /** The address an IPv6 literal or a dotted IPv4 quad names (parsed, never looked up), else null. */
+    private static InetAddress ipLiteral(String host) {
+        boolean v6 = host.indexOf(':') >= 0 && host.matches("[0-9A-Fa-f:.%A-Za-z]+");
+        boolean v4 = host.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]"
+                + "|[1-9]?[0-9])){3}");
+        if (!v6 && !v4) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(host); // a literal: the JDK parses it without a lookup
+        } catch (java.net.UnknownHostException notALiteral) {
+            return null;
+        }
     }
 
     /**

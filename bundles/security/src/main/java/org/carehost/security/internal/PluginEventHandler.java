@@ -117,17 +117,20 @@ final class PluginEventHandler implements EventHandler {
     /**
      * Hands the event to the plugin's handler as a call into the plugin ({@link PluginEventCalls}: on the container's
      * pool, bounded by its {@code event} deadline, counted, refused while it drains or is quarantined), with the care
-     * context {@code binding} binds around it on the thread it runs on; directly on this thread while no
-     * {@link PluginEventCalls} is there (the plugins bundle starting or stopping). What the call throws, or why it was
-     * not made, is logged here, naming the plugin, and never reaches Event Admin.
+     * context {@code binding} binds around it on the thread it runs on. Getting the handler runs inside the call too
+     * (a delayed component is built then: its constructor and activate are the plugin's code, bounded like the rest).
+     * While no {@link PluginEventCalls} is there (the plugins bundle starting or stopping) the event is not delivered,
+     * with a warning: Event Admin's timeout does not bound this wrapper, so the plugin's code never runs on the
+     * sender's thread. What the call throws, or why it was not made, is logged here, naming the plugin, and never
+     * reaches Event Admin.
      */
     private void deliver(Event event, Supplier<EventCare.Bound> binding) {
-        EventHandler handler = target();
-        if (handler == null) {
-            return;
-        }
         RuntimeException[] notBound = new RuntimeException[1];
         Runnable delivery = () -> {
+            EventHandler handler = target();
+            if (handler == null) {
+                return;
+            }
             EventCare.Bound bound;
             try {
                 bound = binding == null ? null : binding.get();
@@ -140,12 +143,13 @@ final class PluginEventHandler implements EventHandler {
             }
         };
         PluginEventCalls via = calls.get();
+        if (via == null) {
+            logger.warn("Event {} not delivered to plugin {}: the container's plugin calls are not running (the plugins "
+                    + "bundle is starting or stopping); 'plugin:why {}' tells more", event.getTopic(), name(), name());
+            return;
+        }
         try {
-            if (via == null) {
-                delivery.run();
-            } else {
-                via.deliver(plugin, event.getTopic(), delivery);
-            }
+            via.deliver(plugin, event.getTopic(), delivery);
         } catch (Exception | LinkageError | StackOverflowError e) {
             logger.warn("Plugin {} failed handling event {}: {}", name(), event.getTopic(),
                     e.getMessage() == null ? e.toString() : e.getMessage(), e);

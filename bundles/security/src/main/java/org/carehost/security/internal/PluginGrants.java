@@ -85,6 +85,8 @@ final class PluginGrants implements Grants {
     }
 
     private volatile Limits limits;
+    /** Set once its revision is gone ({@link #retire}); guarded by this. */
+    private boolean retired;
     /** Read without a fence on the fast path: a stale read only means one more (idempotent) markUsed. */
     private long used;
     private final AtomicLongArray denied = new AtomicLongArray(Permission.values().length);
@@ -144,8 +146,21 @@ final class PluginGrants implements Grants {
     }
 
     synchronized void set(long bits) {
+        if (retired) {
+            return;
+        }
         Limits now = limits;
         limits = new Limits(bits, now.callsPerMinute(), now.patientsPerHour(), now.denialsPerMinute());
+    }
+
+    /**
+     * For good: the revision these grants were for is gone (its bundle updated or uninstalled). Host-service objects
+     * made for it still hold this object: from now on it grants nothing, whatever a policy change computes later.
+     */
+    synchronized void retire() {
+        retired = true;
+        Limits now = limits;
+        limits = new Limits(0, now.callsPerMinute(), now.patientsPerHour(), now.denialsPerMinute());
     }
 
     /** The limits from the policy: calls per minute and distinct patients per hour (0: none). */
@@ -155,7 +170,7 @@ final class PluginGrants implements Grants {
 
     /** The limits from the policy, with the refusals within a minute that raise an access anomaly (0: none). */
     synchronized void limits(long callsPerMinute, long distinctPatientsPerHour, long denialsPerMinute) {
-        limits = new Limits(limits.granted(), callsPerMinute, distinctPatientsPerHour, denialsPerMinute);
+        limits = new Limits(retired ? 0 : limits.granted(), callsPerMinute, distinctPatientsPerHour, denialsPerMinute);
     }
 
     long granted() {

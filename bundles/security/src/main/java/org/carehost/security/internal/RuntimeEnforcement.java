@@ -232,8 +232,18 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             handOver(request.subject()); // the container's next security manager: the lockdown's refusals go to it
             return;
         }
-        if (plugin == null || ChokePoints.jdkMayUse(id) && causes.calledByJdk()) {
+        if (plugin == null) {
             return;
+        }
+        if (ChokePoints.jdkMayUse(id) && causes.calledByJdk()) {
+            if (request.kind() == Kind.CLASS_LOADER) {
+                // a loader JDK code makes for the plugin (URLClassLoader.newInstance): what it defines is the plugin's
+                causes.createdByJdkFor((ClassLoader) request.subject(), plugin);
+            }
+            return;
+        }
+        if (request.kind() == Kind.CONTAINER && request.framework() && causes.framesOwnCleanUp()) {
+            return; // the framework refreshing after an uninstall or update the plugin was allowed (its own bundle)
         }
         Refusal refusal = lockdown
                 ? new Refusal(RuntimeRules.CONTAINER_RULE, request.target() + ", while the security manager is stopped",
