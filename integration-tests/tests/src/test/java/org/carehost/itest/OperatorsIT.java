@@ -186,8 +186,8 @@ public class OperatorsIT {
      */
     @Test
     public void manyAddressesPastTheLimitLockOnlyTheirOwnNetwork() throws Exception {
-        accounts.add("frank", Set.of(Role.OPERATOR), Set.of(), PASSWORD.toCharArray());
-        IssuedToken token = accounts.issueToken("frank", "net", Duration.ofDays(1));
+        accounts.add("nora", Set.of(Role.OPERATOR), Set.of(), PASSWORD.toCharArray());
+        IssuedToken token = accounts.issueToken("nora", "net", Duration.ofDays(1));
         try {
             Sql.execute(store, "INSERT INTO operator_source_lock (address, window_start, failures) SELECT "
                     + "'filler-' || X, CURRENT_TIMESTAMP, 1 FROM SYSTEM_RANGE(1, 10000)");
@@ -200,9 +200,9 @@ public class OperatorsIT {
             assertEquals("20", Sql.text(store, "SELECT failures FROM operator_source_lock WHERE address = '10.20.30.0/24'"));
             assertEquals(LoginRefusedException.Reason.LOCKED_SOURCE, assertThrows(LoginRefusedException.class,
                     () -> logins.token(token.secret(), "http 10.20.30.99")).reason());
-            assertEquals("frank", logins.token(token.secret(), "http 10.20.31.5").name());
-            assertEquals("frank", logins.password("frank", PASSWORD.toCharArray(), null, "ssh 10.20.31.6").name());
-            assertEquals("frank", logins.token(token.secret(), "http 127.0.0.1").name());
+            assertEquals("nora", logins.token(token.secret(), "http 10.20.31.5").name());
+            assertEquals("nora", logins.password("nora", PASSWORD.toCharArray(), null, "ssh 10.20.31.6").name());
+            assertEquals("nora", logins.token(token.secret(), "http 127.0.0.1").name());
         } finally {
             Sql.execute(store, "DELETE FROM operator_source_failure WHERE address LIKE '10.20.%'");
             Sql.execute(store, "DELETE FROM operator_source_lock WHERE address LIKE 'filler-%' OR address LIKE '10.20.%'");
