@@ -60,7 +60,7 @@ public class HttpsListenerIT {
         // the framework property keeps the first listener (before the configuration arrives) off the default port
         Process process = CarehostProcess.start(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort);
         try {
-            HttpResponse<String> live = awaitAnswer(process, trusting, https);
+            HttpResponse<String> live = awaitLive(process, trusting, https);
             assertEquals(live.body(), 200, live.statusCode());
             // Felix HTTP took the whole configuration at once: with HTTPS up, plain HTTP is off
             assertTrue(refused(plain, http));
@@ -72,7 +72,7 @@ public class HttpsListenerIT {
             // A wrong password while it runs: one error naming the setting; HTTPS off, plain HTTP on as configured
             write(etc, "httpEnabled=true\nhttpsEnabled=true\nhttpsPort=" + httpsPort
                     + "\nkeyStore=https.p12\nkeyStorePassword=" + WRONG + "\n");
-            HttpResponse<String> again = awaitAnswer(process, plain, http);
+            HttpResponse<String> again = awaitLive(process, plain, http);
             assertEquals(again.body(), 200, again.statusCode());
             assertTrue(refused(trusting, https));
             String after = Files.readString(home.resolve("data/log/carehost.log"));
@@ -110,17 +110,26 @@ public class HttpsListenerIT {
         return tls;
     }
 
-    /** The first answer at {@code uri}, waiting while nothing listens there yet. */
-    private static HttpResponse<String> awaitAnswer(Process process, HttpClient client, URI uri) throws Exception {
+    /**
+     * The first 200 at {@code uri} (the health servlet), waiting while nothing listens there yet, or Felix HTTP, just
+     * restarted on a new configuration, answers 404 until the whiteboard has registered the servlets again.
+     */
+    private static HttpResponse<String> awaitLive(Process process, HttpClient client, URI uri) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        String last = "nothing";
         while (true) {
             try {
-                return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return response;
+                }
+                last = response.statusCode() + " " + response.body();
             } catch (ConnectException notYet) {
-                assertTrue("nothing answered at " + uri, System.nanoTime() < deadline && process.isAlive());
-                Thread.sleep(100);
+                last = notYet.toString();
             }
+            assertTrue("no 200 at " + uri + "; last: " + last, System.nanoTime() < deadline && process.isAlive());
+            Thread.sleep(100);
         }
     }
 

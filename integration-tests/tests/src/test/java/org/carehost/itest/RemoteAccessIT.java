@@ -115,17 +115,21 @@ public class RemoteAccessIT {
             assertTrue("HTTP never answered on " + httpPort, System.nanoTime() < deadline && process.isAlive());
             Thread.sleep(100);
         }
-        // And HTTPS: Felix HTTP has the listener configuration (it restarts its listeners when that arrives).
+        // And HTTPS: Felix HTTP has the listener configuration (it restarts its listeners when that arrives), and the
+        // servlets are registered on them.
         HttpClient https = HttpClient.newBuilder().sslContext(trusting()).connectTimeout(Duration.ofSeconds(10)).build();
         while (true) {
             try {
-                https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/health/live")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                break;
+                // 404 until the whiteboard has registered the servlets again on the restarted listeners
+                if (https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/health/live"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    break;
+                }
             } catch (java.net.ConnectException notYet) {
-                assertTrue("HTTPS never answered on " + httpsPort, System.nanoTime() < deadline && process.isAlive());
-                Thread.sleep(100);
+                // not listening yet
             }
+            assertTrue("HTTPS never answered on " + httpsPort, System.nanoTime() < deadline && process.isAlive());
+            Thread.sleep(100);
         }
     }
 
