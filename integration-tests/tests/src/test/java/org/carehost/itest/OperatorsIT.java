@@ -179,6 +179,37 @@ public class OperatorsIT {
         assertEquals("dave", logins.password("dave", PASSWORD.toCharArray(), null, "ssh 10.9.9.9").name());
     }
 
+    /**
+     * Proves that an attacker with many addresses locks only its own networks: once 10,000 addresses are tracked one by
+     * one, 20 failures from as many addresses of one /24 lock that /24, while an address of another network and
+     * loopback still get in (before, every untracked address shared one row, so these were locked out too).
+     */
+    @Test
+    public void manyAddressesPastTheLimitLockOnlyTheirOwnNetwork() throws Exception {
+        accounts.add("nora", Set.of(Role.OPERATOR), Set.of(), PASSWORD.toCharArray());
+        IssuedToken token = accounts.issueToken("nora", "net", Duration.ofDays(1));
+        try {
+            Sql.execute(store, "INSERT INTO operator_source_lock (address, window_start, failures) SELECT "
+                    + "'filler-' || X, CURRENT_TIMESTAMP, 1 FROM SYSTEM_RANGE(1, 10000)");
+            for (int i = 0; i < 20; i++) {
+                String guess = "chk_guess" + i;
+                String source = "http 10.20.30." + (i + 1);
+                assertEquals(LoginRefusedException.Reason.BAD_CREDENTIALS,
+                        assertThrows(LoginRefusedException.class, () -> logins.token(guess, source)).reason());
+            }
+            assertEquals(LoginRefusedException.Reason.LOCKED_SOURCE, assertThrows(LoginRefusedException.class,
+                    () -> logins.token(token.secret(), "http 10.20.30.99")).reason());
+            assertEquals("nora", logins.token(token.secret(), "http 10.20.31.5").name());
+            assertEquals("nora", logins.password("nora", PASSWORD.toCharArray(), null, "ssh 10.20.31.6").name());
+            assertEquals("nora", logins.token(token.secret(), "http 127.0.0.1").name());
+            // counted under the network's row
+            assertEquals("20", Sql.text(store, "SELECT failures FROM operator_source_lock WHERE address = '10.20.30.0/24'"));
+        } finally {
+            Sql.execute(store, "DELETE FROM operator_source_failure WHERE address LIKE '10.20.%'");
+            Sql.execute(store, "DELETE FROM operator_source_lock WHERE address LIKE 'filler-%' OR address LIKE '10.20.%'");
+        }
+    }
+
     /** Proves API tokens: 256 bits shown once, work until revoked, refused for a disabled account. */
     @Test
     public void tokensWorkUntilRevokedOrTheAccountIsDisabled() throws Exception {

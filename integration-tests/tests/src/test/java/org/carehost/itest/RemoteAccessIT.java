@@ -66,17 +66,17 @@ public class RemoteAccessIT {
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "aud1@test", "-f", home.resolve("aud_ed25519").toString());
         String publicKey = Files.readString(home.resolve("id_ed25519.pub")).strip();
         String auditorKey = Files.readString(home.resolve("aud_ed25519.pub")).strip();
-        // TLS beside plain HTTP: Felix HTTP's own settings with a PKCS#12 key store (a self-signed EC key for 127.0.0.1)
+        // TLS beside plain HTTP (etc/org.carehost.http.listener.cfg) with a PKCS#12 key store (a self-signed EC key for
+        // 127.0.0.1) under etc/security/
         httpsPort = LoopbackPorts.free();
+        Files.writeString(home.resolve("etc/org.carehost.http.listener.cfg"), "httpsEnabled=true\nhttpsPort=" + httpsPort
+                + "\nkeyStore=https.p12\nkeyStorePassword=" + KEY_STORE_PASSWORD + "\n");
         keyStore = Files.createDirectories(home.resolve("etc/security")).resolve("https.p12");
         run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias", "carehost",
                 "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1",
                 "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", KEY_STORE_PASSWORD,
                 "-keypass", KEY_STORE_PASSWORD);
-        process = CarehostProcess.startForLogins(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort,
-                "-Dorg.apache.felix.https.enable=true", "-Dorg.osgi.service.http.port.secure=" + httpsPort,
-                "-Dorg.apache.felix.https.keystore=" + keyStore, "-Dorg.apache.felix.https.keystore.password="
-                        + KEY_STORE_PASSWORD, "-Dorg.apache.felix.https.keystore.key.password=" + KEY_STORE_PASSWORD);
+        process = CarehostProcess.startForLogins(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort);
         console = process.getOutputStream();
         type("user:add --roles admin --password '" + PASSWORD + "' admin1");
         type("user:add --roles operator --password '" + PASSWORD + "' op1");
@@ -115,6 +115,36 @@ public class RemoteAccessIT {
             assertTrue("HTTP never answered on " + httpPort, System.nanoTime() < deadline && process.isAlive());
             Thread.sleep(100);
         }
+        // And HTTPS: Felix HTTP has the listener configuration (it restarts its listeners when that arrives), and the
+        // servlets are registered on them.
+        HttpClient https = HttpClient.newBuilder().sslContext(trusting()).connectTimeout(Duration.ofSeconds(10)).build();
+        while (true) {
+            try {
+                // 404 until the whiteboard has registered the servlets again on the restarted listeners
+                if (https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/health/live"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    break;
+                }
+            } catch (java.net.ConnectException notYet) {
+                // not listening yet
+            }
+            assertTrue("HTTPS never answered on " + httpsPort, System.nanoTime() < deadline && process.isAlive());
+            Thread.sleep(100);
+        }
+    }
+
+    /** TLS that trusts the container's certificate (the test's key store) alone. */
+    private static javax.net.ssl.SSLContext trusting() throws Exception {
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keyStore)) {
+            trusted.load(in, KEY_STORE_PASSWORD.toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        return tls;
     }
 
     @AfterClass
@@ -420,16 +450,7 @@ public class RemoteAccessIT {
      */
     @Test
     public void httpsServesTheApiAndMarksTheSessionCookieSecure() throws Exception {
-        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(keyStore)) {
-            trusted.load(in, KEY_STORE_PASSWORD.toCharArray());
-        }
-        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
-        HttpClient https = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient https = HttpClient.newBuilder().sslContext(trusting()).connectTimeout(Duration.ofSeconds(10)).build();
         HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort
                 + "/health/live")).timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(health.body(), 200, health.statusCode());

@@ -51,6 +51,14 @@ public final class ConfigGuard implements ConfigurationPlugin {
     private static final Set<String> FRAMEWORK_KEYS = Set.of(Constants.SERVICE_PID, ConfigurationAdmin.SERVICE_FACTORYPID,
             ConfigurationAdmin.SERVICE_BUNDLELOCATION, "felix.fileinstall.filename");
 
+    /**
+     * Schemas whose "required" says nothing: Felix HTTP's own provider ({@code ConfigMetaTypeProvider}, jetty12 1.1.8)
+     * answers every attribute for {@code REQUIRED} (none for {@code OPTIONAL}), yet Jetty takes its default for each one
+     * left out, so its configuration (written by the container from {@code org.carehost.http.listener}) was refused for
+     * the dozens it leaves out. The values it gives are still checked (type, range, options).
+     */
+    static final Set<String> PRESENCE_NOT_REQUIRED = Set.of("org.apache.felix.http");
+
     private final BundleContext context;
     private final ContainerBundles containerBundles;
     private final MetaTypeService metatype;
@@ -97,7 +105,7 @@ public final class ConfigGuard implements ConfigurationPlugin {
         if (pid == null || schema == null) {
             return;
         }
-        List<String> problems = check(schema, properties);
+        List<String> problems = check(schema, schemaPid, properties);
         if (problems.isEmpty()) {
             lastGood.put(pid, copy(properties));
             return;
@@ -163,10 +171,13 @@ public final class ConfigGuard implements ConfigurationPlugin {
     }
 
     /** Every problem of the configuration, in plain words, each naming its attribute. */
-    static List<String> check(ObjectClassDefinition schema, Dictionary<String, Object> properties) {
+    static List<String> check(ObjectClassDefinition schema, String schemaPid, Dictionary<String, Object> properties) {
         List<String> problems = new ArrayList<>();
         for (AttributeDefinition attribute : attributes(schema)) {
             problems.addAll(problemsOf(attribute, properties.get(attribute.getID())));
+        }
+        if (PRESENCE_NOT_REQUIRED.contains(schemaPid)) {
+            return problems;
         }
         AttributeDefinition[] required = schema.getAttributeDefinitions(ObjectClassDefinition.REQUIRED);
         for (AttributeDefinition attribute : required == null ? new AttributeDefinition[0] : required) {

@@ -65,13 +65,16 @@ public final class PluginUploads {
     private final BundleContext context;
     private final UploadStore stored;
     private final Clock clock;
+    private final SeenUploads known;
     private volatile UploadArchive.Limits limits;
 
     @Activate
     public PluginUploads(BundleContext context, UploadConfiguration configuration, @Reference PluginManager plugins,
             @Reference SecurityAdmin security, @Reference AuditLog audit, @Reference ContextBinder binder,
-            @Reference Store store, @Reference(target = ContainerClock.TARGET) Clock clock) {
+            @Reference Store store, @Reference(target = ContainerClock.TARGET) Clock clock,
+            @Reference SeenUploads known) {
         this.context = context;
+        this.known = known;
         this.clock = clock;
         this.plugins = plugins;
         this.security = security;
@@ -142,6 +145,7 @@ public final class PluginUploads {
         }
         try {
             stored.save(UUID.randomUUID().toString(), jars, locations, operator.name(), clock.instant());
+            known.add(locations); // kept: from now on, its row gone means uninstalled elsewhere (UploadRestore)
         } catch (Exception notKept) {
             for (int i = installed.size() - 1; i >= 0; i--) {
                 try {

@@ -48,10 +48,12 @@ import org.osgi.service.log.LoggerFactory;
  * framework drops a bundle from its map before it tells the listeners. A restore's own rollback (a refused install
  * undone) is neither marked nor forgotten: its row stays.
  * <p>
- * An uninstall spreads: a look uninstalls here an uploaded bundle (location {@code upload:}) whose row this node saw at
- * its previous look and that is now gone (another node uninstalled it). A row never seen is left alone (an upload on
- * this node is installed before it is kept), so a node that was down while the plugin was uninstalled elsewhere keeps
- * its copy until an operator uninstalls it there.
+ * An uninstall spreads: a look uninstalls here an uploaded bundle (location {@code upload:}) that this node knew kept
+ * in the store ({@link SeenUploads}: a row a look saw, or an upload of its own once kept) and whose row is now gone
+ * (another node uninstalled it). What it knew is kept in the bundle's data area, so a node that was down while the
+ * plugin was uninstalled elsewhere uninstalls its copy at its first look after it starts. A location never known kept
+ * is left alone: an upload on this node is installed before it is kept. What was known is read before the rows are,
+ * so an upload kept here between the two is not taken for one gone.
  * <p>
  * An upload whose restore was refused is tried again when its rows change, when a bundle is installed, updated or
  * uninstalled here, or when the security policy changes ({@link SecurityEvents#POLICY_CHANGED}: a grant) — what could
@@ -73,8 +75,8 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     private final Set<String> present = new HashSet<>();
     /** Upload locations uninstalled here whose row is not yet deleted (guarded by {@link #present}). */
     private final Set<String> uninstalled = new HashSet<>();
-    /** The store's upload locations at the previous look (worker thread only). */
-    private Set<String> seen = Set.of();
+    /** The upload locations this node knows kept in the store (across restarts). */
+    private final SeenUploads known;
     /** The worker's thread: an event on it for a location in {@link #restoring} is this component's own doing. */
     private volatile Thread workerThread;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(work -> {
@@ -86,8 +88,10 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
 
     @Activate
     public UploadRestore(BundleContext context, @Reference PluginManager plugins, @Reference Store store,
-            @Reference(service = LoggerFactory.class) Logger log, UploadConfiguration configuration) {
+            @Reference(service = LoggerFactory.class) Logger log, @Reference SeenUploads known,
+            UploadConfiguration configuration) {
         this.context = context;
+        this.known = known;
         this.plugins = plugins;
         this.stored = new UploadStore(store);
         this.log = log;
@@ -179,6 +183,7 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     }
 
     private void restore() {
+        Set<String> knownBefore = known.now(); // before the rows: see the class comment
         Map<String, List<UploadStore.Stored>> uploads;
         try {
             uploads = stored.all();
@@ -200,15 +205,22 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
                 restore(missing);
             }
         }
-        uninstallGone(rows);
-        seen = rows;
+        uninstallGone(rows, knownBefore);
+        known.add(rows);
+        List<String> settled;
+        synchronized (present) {
+            settled = knownBefore.stream().filter(location -> !rows.contains(location) && !present.contains(location))
+                    .toList();
+        }
+        known.remove(settled); // gone from the store and not here: nothing left to decide
     }
 
-    /** Uninstalls here the uploaded bundles whose rows were there at the previous look and are gone now. */
-    private void uninstallGone(Set<String> rows) {
+    /** Uninstalls here the uploaded bundles this node knew kept whose rows are gone now. */
+    private void uninstallGone(Set<String> rows, Set<String> knownBefore) {
         List<String> gone;
         synchronized (present) {
-            gone = present.stream().filter(location -> seen.contains(location) && !rows.contains(location)).toList();
+            gone = present.stream().filter(location -> knownBefore.contains(location) && !rows.contains(location))
+                    .toList();
         }
         for (String location : gone) {
             Bundle bundle = context.getBundle(location);

@@ -23,10 +23,16 @@ import org.carehost.store.Store;
  * it. (Two nodes inserting the failures that reach the limit at the same instant may each count one short; the next
  * failure then locks.)
  * <p>
- * <b>Bounded.</b> At most {@value #MAX_TRACKED} addresses are tracked at once; failures of any other address are
- * counted together under {@value #OTHERS}, and while that row is locked every untracked address is refused (an
- * attacker filling the table with addresses must not win unlimited tries for the next one). Failures older than the
- * period and rows neither locked nor failing within it are deleted at most once a minute per node, in passing.
+ * <b>Bounded.</b> At most {@value #MAX_TRACKED} addresses are tracked one by one at once; past that, the failures of an
+ * untracked address are counted under its network ({@link SourceNetworks}: the /24 of an IPv4 address, the /64 of an
+ * IPv6 one), and while that network's row is locked its untracked addresses are refused. So an attacker filling the
+ * table with addresses wins no unlimited tries for its next one, and locks only the networks it sends from: an address
+ * with a row of its own is decided by that row alone, and a loopback address always gets a row of its own (only a
+ * process on this machine has one), so others' failures never lock either. A network row costs one failure, as a
+ * failure row does: the table grows no faster than the failures do, and is pruned as they are. A source that is no IP
+ * address (none of the listeners gives one) is counted under {@value #OTHERS} once the table is full. Failures older
+ * than the period and rows neither locked nor failing within it are deleted at most once a minute per node, in
+ * passing.
  * <p>
  * <b>Time.</b> The instants are the container clock's ({@code org.carehost.clock}: the project's one definition of
  * the time, which tests move), as for the scheduler's and the outbox's claims that nodes share: nodes on one database
@@ -35,10 +41,9 @@ import org.carehost.store.Store;
  */
 final class SourceLockout {
 
-    /** The key under which failures of addresses past {@link #MAX_TRACKED} are counted. */
+    /** The key under which failures of sources that are no IP address are counted once the table is full. */
     static final String OTHERS = "(others)";
     static final int MAX_TRACKED = 10_000;
-    private static final int MAX_ADDRESS = 100;
     private static final long PRUNE_EVERY_MILLIS = 60_000;
     private static final String DUPLICATE_KEY = "23505"; // SQLSTATE unique_violation, in H2 and PostgreSQL
 
@@ -49,13 +54,17 @@ final class SourceLockout {
         this.store = store;
     }
 
-    /** Whether the address is locked now (by its own row, or, untracked, by the others' row). */
+    /**
+     * Whether the address is locked now: by its own row when it has one; else, unless it is a loopback address, by
+     * its network's row (or, no IP address, by {@value #OTHERS}).
+     */
     boolean locked(String address, Instant now) throws SQLException {
-        String key = key(address);
+        String key = SourceNetworks.key(address);
+        String shared = SourceNetworks.network(address).orElse(OTHERS);
         try (Connection connection = store.connection(); PreparedStatement select = connection.prepareStatement(
                 "SELECT address, locked_until FROM operator_source_lock WHERE address IN (?, ?)")) {
             select.setString(1, key);
-            select.setString(2, OTHERS);
+            select.setString(2, shared);
             boolean tracked = false;
             boolean own = false;
             boolean others = false;
@@ -71,14 +80,14 @@ final class SourceLockout {
                     }
                 }
             }
-            return tracked ? own : others;
+            return tracked ? own : !SourceNetworks.loopback(address) && others;
         }
     }
 
     /** Counts a failure; true when it is the one that locks the address ({@code max} reached just now, on any node). */
     boolean fail(String address, int max, Duration period, Instant now) throws SQLException {
         prune(period, now);
-        String key = track(key(address), now);
+        String key = track(address, now);
         Statements.update(store, "INSERT INTO operator_source_failure (address, failed_at) VALUES (?, ?)", key,
                 Statements.utc(now));
         int failures = failures(key, period, now);
@@ -88,20 +97,20 @@ final class SourceLockout {
                 Statements.utc(now.plus(period)), key, Statements.utc(now)) > 0;
     }
 
-    /** The key the address's failures are counted under: its own row, made if fewer than the limit are tracked. */
-    private String track(String key, Instant now) throws SQLException {
+    /**
+     * The key the address's failures are counted under: its own row, made if fewer than the limit are tracked one by
+     * one or the address is a loopback one; else its network's row, made if missing.
+     */
+    private String track(String address, Instant now) throws SQLException {
+        String key = SourceNetworks.key(address);
         try (Connection connection = store.connection()) {
             if (exists(connection, key)) {
                 return key;
             }
-            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM operator_source_lock");
-                    ResultSet rows = count.executeQuery()) {
-                rows.next();
-                if (rows.getInt(1) >= MAX_TRACKED) {
-                    key = OTHERS;
-                    if (exists(connection, key)) {
-                        return key;
-                    }
+            if (!SourceNetworks.loopback(address) && trackedOneByOne(connection) >= MAX_TRACKED) {
+                key = SourceNetworks.network(address).orElse(OTHERS);
+                if (exists(connection, key)) {
+                    return key;
                 }
             }
         }
@@ -115,6 +124,18 @@ final class SourceLockout {
             // another node made it first: count on its row
         }
         return key;
+    }
+
+    /** The rows of single addresses: not those of networks ({@code /} in the key) nor {@value #OTHERS}. */
+    private static int trackedOneByOne(Connection connection) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM operator_source_lock "
+                + "WHERE address NOT LIKE '%/%' AND address <> ?")) {
+            count.setString(1, OTHERS);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
     }
 
     private static boolean exists(Connection connection, String key) throws SQLException {
@@ -150,10 +171,6 @@ final class SourceLockout {
         Statements.update(store, "DELETE FROM operator_source_lock WHERE (locked_until IS NULL OR locked_until <= ?) "
                 + "AND window_start <= ? AND NOT EXISTS (SELECT 1 FROM operator_source_failure f WHERE f.address = "
                 + "operator_source_lock.address AND f.failed_at > ?)", Statements.utc(now), windowOpen, windowOpen);
-    }
-
-    private static String key(String address) {
-        return address.length() > MAX_ADDRESS ? address.substring(0, MAX_ADDRESS) : address;
     }
 
     /** The address part of a source such as {@code ssh 127.0.0.1}. */

@@ -83,31 +83,62 @@ class SourceLockoutTest {
     }
 
     @Test
-    void addressesPastTheLimitAreCountedTogetherAndOldRowsArePruned() throws Exception {
+    void pastTheLimitAddressesAreCountedByNetworkAndLockOnlyTheirOwn() throws Exception {
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
-        try (Statement statement = keepAlive.createStatement()) {
-            statement.execute("INSERT INTO operator_source_lock (address, window_start, failures) SELECT 'filler-' || X, "
-                    + "TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00Z', 1 FROM SYSTEM_RANGE(1, "
-                    + SourceLockout.MAX_TRACKED + ")");
-            statement.execute("INSERT INTO operator_source_failure (address, failed_at) SELECT 'filler-' || X, "
-                    + "TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00Z' FROM SYSTEM_RANGE(1, "
-                    + SourceLockout.MAX_TRACKED + ")");
-        }
-        lockout = new SourceLockout(store());
+        fill(at);
         Instant soon = at.plusSeconds(1); // within a minute of the filler: not pruned yet
         lockout.fail("filler-1", MAX, PERIOD, soon); // prunes nothing (all in the window); the first prune of this node
         for (int i = 0; i < MAX - 1; i++) {
             assertFalse(lockout.fail("10.1.0." + i, MAX, PERIOD, soon));
         }
-        assertTrue(lockout.fail("10.1.1.1", MAX, PERIOD, soon), "the 20th failure of untracked addresses locks them");
+        assertTrue(lockout.fail("10.1.0.200", MAX, PERIOD, soon), "the 20th failure of one /24's addresses locks it");
         assertEquals(SourceLockout.MAX_TRACKED + 1, count("SELECT COUNT(*) FROM operator_source_lock"));
-        assertTrue(lockout.locked("10.2.2.2", soon), "an untracked address is refused while the others are locked");
+        assertEquals(MAX, count("SELECT failures FROM operator_source_lock WHERE address = '10.1.0.0/24'"));
+        assertTrue(lockout.locked("10.1.0.250", soon), "an untracked address of the locked network is refused");
+        assertFalse(lockout.locked("10.1.1.1", soon), "an untracked address of another network is not");
         assertFalse(lockout.locked("filler-2", soon), "a tracked address is decided by its own row");
+        assertFalse(lockout.locked("127.0.0.1", soon), "loopback is never locked by others' failures");
+        assertFalse(lockout.locked("10.1.1.1", soon.plus(PERIOD).plusSeconds(1)));
+        // IPv6: counted by /64, however many addresses of it are used
+        for (int i = 0; i < MAX; i++) {
+            lockout.fail("2001:db8:0:7::" + Integer.toHexString(i + 1), MAX, PERIOD, soon);
+        }
+        assertTrue(lockout.locked("[2001:db8:0:7:ffff::1]", soon));
+        assertFalse(lockout.locked("2001:db8:0:8::1", soon));
         // a period later, a failure prunes every row whose failures are over and whose lock is not on
         Instant later = soon.plus(PERIOD).plus(PERIOD).plusSeconds(61);
         lockout.fail("10.3.3.3", MAX, PERIOD, later);
         assertEquals(1, count("SELECT COUNT(*) FROM operator_source_lock"));
         assertEquals(1, count("SELECT COUNT(*) FROM operator_source_failure"));
+        assertEquals(1, count("SELECT COUNT(*) FROM operator_source_lock WHERE address = '10.3.3.3'"));
+    }
+
+    @Test
+    void loopbackKeepsARowOfItsOwnPastTheLimitAndLocksOnlyByItsOwnFailures() throws Exception {
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        fill(at);
+        Instant soon = at.plusSeconds(1);
+        for (int i = 0; i < MAX - 1; i++) {
+            assertFalse(lockout.fail("127.0.0.1", MAX, PERIOD, soon));
+        }
+        assertEquals(MAX - 1, count("SELECT failures FROM operator_source_lock WHERE address = '127.0.0.1'"));
+        assertFalse(lockout.locked("127.0.0.1", soon));
+        assertFalse(lockout.locked("127.0.0.2", soon), "another loopback address is not counted with it");
+        assertTrue(lockout.fail("127.0.0.1", MAX, PERIOD, soon));
+        assertTrue(lockout.locked("127.0.0.1", soon));
+        assertFalse(lockout.locked("127.0.0.5", soon));
+        assertFalse(lockout.locked("0:0:0:0:0:0:0:1", soon));
+    }
+
+    /** As if {@link SourceLockout#MAX_TRACKED} addresses had failed once each at {@code at}. */
+    private void fill(Instant at) throws SQLException {
+        try (Statement statement = keepAlive.createStatement()) {
+            statement.execute("INSERT INTO operator_source_lock (address, window_start, failures) SELECT 'filler-' || X, "
+                    + "TIMESTAMP WITH TIME ZONE '" + at + "', 1 FROM SYSTEM_RANGE(1, " + SourceLockout.MAX_TRACKED + ")");
+            statement.execute("INSERT INTO operator_source_failure (address, failed_at) SELECT 'filler-' || X, "
+                    + "TIMESTAMP WITH TIME ZONE '" + at + "' FROM SYSTEM_RANGE(1, " + SourceLockout.MAX_TRACKED + ")");
+        }
+        lockout = new SourceLockout(store());
     }
 
     private int count(String sql) throws SQLException {

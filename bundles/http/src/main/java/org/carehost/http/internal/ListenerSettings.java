@@ -1,0 +1,158 @@
+package org.carehost.http.internal;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.osgi.framework.Constants;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The listeners' settings ({@value #PID}) made into Felix HTTP's configuration ({@value #FELIX_PID}), the one place
+ * that writes it: plain HTTP on or off, its address and port when set, and HTTPS with a key store checked first
+ * ({@link HttpsKeyStore}). A key store that does not open is one error in the log naming the setting to fix, and
+ * Felix HTTP gets HTTPS off (plain HTTP as configured). Left at their defaults, the settings write nothing (and remove
+ * what they wrote before): Felix HTTP then takes the framework properties ({@code runtime.bndrun}, {@code -D}).
+ * Felix HTTP's configuration is written only when it changes, since each change restarts its listeners.
+ * <p>
+ * The key store's password goes to Felix HTTP as it stands in {@value #PID}'s configuration: a {@code $[secret:…]} or
+ * {@code $[env:…]} there stays a reference in Felix HTTP's stored configuration, resolved when it is delivered.
+ */
+@Component(immediate = true, service = {}, configurationPid = ListenerSettings.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ListenerConfiguration.class)
+public final class ListenerSettings {
+
+    static final String PID = "org.carehost.http.listener";
+    static final String FELIX_PID = "org.apache.felix.http";
+    /** Marks Felix HTTP's configuration as written here. */
+    static final String WRITTEN_BY = "carehost.writtenBy";
+    static final String HTTP_ENABLE = "org.apache.felix.http.enable";
+    static final String HTTPS_ENABLE = "org.apache.felix.https.enable";
+    static final String HOST = "org.apache.felix.http.host";
+    static final String PORT = "org.osgi.service.http.port";
+    static final String HTTPS_PORT = "org.osgi.service.http.port.secure";
+    static final String KEY_STORE = "org.apache.felix.https.keystore";
+    static final String KEY_STORE_TYPE = "org.apache.felix.https.keystore.type";
+    static final String KEY_STORE_PASSWORD = "org.apache.felix.https.keystore.password";
+    static final String KEY_PASSWORD = "org.apache.felix.https.keystore.key.password";
+    private static final Set<String> CONFIG_ADMIN_KEYS = Set.of(Constants.SERVICE_PID,
+            ConfigurationAdmin.SERVICE_FACTORYPID, ConfigurationAdmin.SERVICE_BUNDLELOCATION);
+
+    private final ConfigurationAdmin configAdmin;
+    private final Logger log;
+
+    @Activate
+    public ListenerSettings(@Reference ConfigurationAdmin configAdmin,
+            @Reference(service = LoggerFactory.class) Logger log, ListenerConfiguration configuration) {
+        this.configAdmin = configAdmin;
+        this.log = log;
+        apply(configuration);
+    }
+
+    @Modified
+    void modified(ListenerConfiguration configuration) {
+        apply(configuration);
+    }
+
+    private synchronized void apply(ListenerConfiguration configuration) {
+        try {
+            Optional<Map<String, String>> wanted = felixSettings(configuration);
+            Configuration felix = configAdmin.getConfiguration(FELIX_PID, "?");
+            Dictionary<String, Object> current = felix.getProperties();
+            if (wanted.isEmpty()) {
+                if (current != null && PID.equals(current.get(WRITTEN_BY))) {
+                    felix.delete();
+                    log.info("HTTP listeners back to the framework properties ({} at its defaults)", PID);
+                }
+                return;
+            }
+            if (!wanted.get().equals(withoutConfigAdminKeys(current))) {
+                felix.update(new Hashtable<>(wanted.get()));
+            }
+        } catch (IOException e) {
+            log.error("Felix HTTP's configuration could not be written ({}): the HTTP listeners keep their settings; "
+                    + "check the configuration store under data/", e.toString());
+        }
+    }
+
+    /** Felix HTTP's settings for these; empty when every one is at its default (the framework properties apply). */
+    private Optional<Map<String, String>> felixSettings(ListenerConfiguration configuration) {
+        boolean defaults = configuration.httpEnabled() && !configuration.httpsEnabled()
+                && (configuration.address() == null || configuration.address().isBlank()) && configuration.port() == 0;
+        if (defaults) {
+            return Optional.empty();
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put(WRITTEN_BY, PID);
+        settings.put(HTTP_ENABLE, String.valueOf(configuration.httpEnabled()));
+        if (configuration.address() != null && !configuration.address().isBlank()) {
+            settings.put(HOST, configuration.address().trim());
+        }
+        if (configuration.port() > 0) {
+            settings.put(PORT, String.valueOf(configuration.port()));
+        }
+        boolean https = false;
+        if (configuration.httpsEnabled()) {
+            Optional<String> problem = HttpsKeyStore.problem(configuration.keyStore(), configuration.keyStoreType(),
+                    configuration.keyStorePassword());
+            if (problem.isPresent()) {
+                log.error("HTTPS is off: {}. {}", problem.get(), configuration.httpEnabled()
+                        ? "Plain HTTP stays as configured" : "Plain HTTP is off too (httpEnabled=false): no HTTP "
+                        + "listener runs until this is fixed");
+            } else {
+                https = true;
+                String password = storedPassword().orElse(configuration.keyStorePassword());
+                settings.put(HTTPS_PORT, String.valueOf(configuration.httpsPort()));
+                settings.put(KEY_STORE, HttpsKeyStore.path(configuration.keyStore()).toString());
+                settings.put(KEY_STORE_TYPE, configuration.keyStoreType().trim());
+                settings.put(KEY_STORE_PASSWORD, password);
+                settings.put(KEY_PASSWORD, password);
+                log.info("HTTPS on port {} with the key store {}", configuration.httpsPort(),
+                        HttpsKeyStore.path(configuration.keyStore()));
+            }
+        }
+        settings.put(HTTPS_ENABLE, String.valueOf(https));
+        return Optional.of(settings);
+    }
+
+    /** The password as it stands in the stored configuration, a {@code $[…]} reference left unresolved. */
+    private Optional<String> storedPassword() {
+        try {
+            Configuration[] found = configAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID + ")");
+            if (found != null && found.length == 1 && found[0].getProperties() != null
+                    && found[0].getProperties().get("keyStorePassword") instanceof String raw && raw.contains("$[")) {
+                return Optional.of(raw);
+            }
+        } catch (IOException | org.osgi.framework.InvalidSyntaxException e) {
+            // the delivered (resolved) value is used
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, Object> withoutConfigAdminKeys(Dictionary<String, Object> properties) {
+        Map<String, Object> copy = new HashMap<>();
+        if (properties != null) {
+            for (String key : Collections.list(properties.keys())) {
+                if (!CONFIG_ADMIN_KEYS.contains(key)) {
+                    copy.put(key, properties.get(key));
+                }
+            }
+        }
+        return copy;
+    }
+}
