@@ -41,7 +41,8 @@ final class Causes {
     // by identity: a plugin's Thread or ClassLoader subclass may override hashCode and equals
     private final WeakIdentityMap<Bundle> threads = new WeakIdentityMap<>();
     private final WeakIdentityMap<Bundle> ownThreads = new WeakIdentityMap<>();
-    private final TaskOrigins tasks = new TaskOrigins();
+    private final TaskOrigins tasks = new TaskOrigins(new TaskCharges(new ThreadCounters(), ownThreads::get));
+    private final PoolOwners pools = new PoolOwners();
     private final Deputies deputies;
 
     Causes(PluginScope scope) {
@@ -159,6 +160,53 @@ final class Causes {
         if (plugin != null) {
             tasks.made(task, plugin);
         }
+    }
+
+    /**
+     * A pool is being made (the agent's hook in its constructor): one a plugin's code makes, or whose thread factory
+     * is a plugin's class, is that plugin's ({@link PoolOwners}); not one a JDK class's initialiser makes.
+     */
+    void poolMade(Object pool, Object factory) {
+        Bundle plugin = madeInJdkInitialiser() ? null : current(false);
+        if (plugin == null && factory != null) {
+            Object origin = origins.of(factory.getClass(), false);
+            plugin = origin instanceof Bundle ? (Bundle) origin : null;
+        }
+        if (plugin != null) {
+            pools.made(pool, plugin);
+        }
+    }
+
+    /** A pool starts a worker (the agent's hook just before it does): a plugin's pool's workers are its own threads. */
+    void workerStarts(Object pool, Thread worker) {
+        Bundle owner = pools.ownerOf(pool);
+        if (owner != null && worker != null) {
+            started(worker, owner, true);
+        }
+    }
+
+    /**
+     * A thread is started to run one task and end (CompletableFuture's thread-per-task executor, which JDK 17 uses for
+     * its async methods when the common pool has one thread, even when the common pool is named): a thread for a task a
+     * plugin made is that plugin's own, though the JDK starts it.
+     */
+    void taskThread(Object task, Thread thread) {
+        Bundle maker = tasks.makerOf(task);
+        if (maker != null && thread != null) {
+            started(thread, maker, true);
+        }
+    }
+
+    /** Whether the hooked call is made, below any code but the JDK's, by a JDK class's initialiser. */
+    private boolean madeInJdkInitialiser() {
+        return walker.walk(frames -> frames.dropWhile(frame -> frame.getDeclaringClass() != GATE).skip(1)
+                .takeWhile(frame -> ChokePoints.isJdk(frame.getDeclaringClass()))
+                .anyMatch(frame -> frame.getMethodName().equals("<clinit>")));
+    }
+
+    /** What pool workers spend on plugins' tasks, for the budgets. */
+    TaskCharges charges() {
+        return tasks.charges();
     }
 
     /** A task starts to run (the agent's hook at its entry, the frame below the gate's). */
