@@ -14,10 +14,11 @@ import org.objectweb.asm.commons.AdviceAdapter;
 import org.objectweb.asm.commons.Method;
 
 /**
- * Inserts, at the entry of each hooked method, {@code CarehostGate.check(id, self, args)}. Only code is added at the
- * very start (after the super constructor call in a constructor), with no branch and an empty stack afterwards, so
- * the method's stack map frames stay valid and no class has to be loaded to compute new ones; retransformation
- * allows exactly this (no new fields or methods).
+ * Inserts, at the entry of each hooked method, {@code CarehostGate.check(id, self, args)} (and, for an exit hook, before
+ * each of its returns; for a call-site hook, before a given call). Only straight-line code is added (at the entry,
+ * after the super constructor call in a constructor), with no branch, no new local, and the operand stack as it was
+ * afterwards, so the method's stack map frames stay valid and no class has to be loaded to compute new ones;
+ * retransformation allows exactly this (no new fields or methods).
  */
 final class HookTransformer implements ClassFileTransformer {
 

@@ -44,6 +44,10 @@ final class ThreadCounters {
         this.currentAllocated = current;
         this.allocatedById = current == null ? null : byId;
         this.allocatedByIds = current == null ? null : byIds;
+        // linked now, not inside the first check that charges a task
+        cpu();
+        allocated();
+        allocated(Thread.currentThread().getId());
     }
 
     boolean cpuCounted() {
