@@ -42,7 +42,7 @@ final class Causes {
     private final WeakIdentityMap<Bundle> threads = new WeakIdentityMap<>();
     private final WeakIdentityMap<Bundle> ownThreads = new WeakIdentityMap<>();
     private final TaskOrigins tasks = new TaskOrigins(new TaskCharges(new ThreadCounters(), ownThreads::get));
-    private final PoolOwners pools = new PoolOwners();
+    private final PoolOwners pools = new PoolOwners(this);
     private final Deputies deputies;
 
     Causes(PluginScope scope) {
@@ -162,43 +162,24 @@ final class Causes {
         }
     }
 
-    /**
-     * A pool is being made (the agent's hook in its constructor): one a plugin's code makes, or whose thread factory
-     * is a plugin's class, is that plugin's ({@link PoolOwners}); not one a JDK class's initialiser makes.
-     */
-    void poolMade(Object pool, Object factory) {
-        Bundle plugin = madeInJdkInitialiser() ? null : current(false);
-        if (plugin == null && factory != null) {
-            Object origin = origins.of(factory.getClass(), false);
-            plugin = origin instanceof Bundle ? (Bundle) origin : null;
-        }
-        if (plugin != null) {
-            pools.made(pool, plugin);
-        }
+    /** Which pools plugins made, and whose own threads their workers are. */
+    PoolOwners pools() {
+        return pools;
     }
 
-    /** A pool starts a worker (the agent's hook just before it does): a plugin's pool's workers are its own threads. */
-    void workerStarts(Object pool, Thread worker) {
-        Bundle owner = pools.ownerOf(pool);
-        if (owner != null && worker != null) {
-            started(worker, owner, true);
-        }
+    /** The plugin that made a task for a JDK executor, or null. */
+    Bundle makerOf(Object task) {
+        return tasks.makerOf(task);
     }
 
-    /**
-     * A thread is started to run one task and end (CompletableFuture's thread-per-task executor, which JDK 17 uses for
-     * its async methods when the common pool has one thread, even when the common pool is named): a thread for a task a
-     * plugin made is that plugin's own, though the JDK starts it.
-     */
-    void taskThread(Object task, Thread thread) {
-        Bundle maker = tasks.makerOf(task);
-        if (maker != null && thread != null) {
-            started(thread, maker, true);
-        }
+    /** The plugin whose class this is, or null (the container's, the JDK's, a library's). */
+    Bundle pluginOf(Class<?> type) {
+        Object origin = origins.of(type, false);
+        return origin instanceof Bundle ? (Bundle) origin : null;
     }
 
     /** Whether the hooked call is made, below any code but the JDK's, by a JDK class's initialiser. */
-    private boolean madeInJdkInitialiser() {
+    boolean madeInJdkInitialiser() {
         return walker.walk(frames -> frames.dropWhile(frame -> frame.getDeclaringClass() != GATE).skip(1)
                 .takeWhile(frame -> ChokePoints.isJdk(frame.getDeclaringClass()))
                 .anyMatch(frame -> frame.getMethodName().equals("<clinit>")));
@@ -306,9 +287,10 @@ final class Causes {
 
     /**
      * Marks a thread as started by a plugin: a stack of JDK code only on it is the plugin's. {@code own}: the plugin's
-     * code started it itself, not a JDK pool or timer spawning a worker while the plugin's call ran (a common-pool
-     * worker started inside its supplyAsync runs everybody's tasks afterwards): only its own threads count against its
-     * CPU and allocation budgets ({@link #ownThreadsByPlugin}).
+     * code started it itself, or it is a worker of a pool the plugin made ({@link PoolOwners}); not a shared JDK pool
+     * or a timer spawning a worker while the plugin's call ran (a common-pool worker started inside its supplyAsync runs
+     * everybody's tasks afterwards): its own threads count whole against its CPU and allocation budgets
+     * ({@link #ownThreadsByPlugin}). Once own, a thread stays own.
      */
     void started(Thread thread, Bundle plugin, boolean own) {
         threads.put(thread, plugin);
@@ -339,7 +321,10 @@ final class Causes {
         return live;
     }
 
-    /** The running threads each plugin's code started itself (not pool workers the JDK spawned during its calls). */
+    /**
+     * The running threads that are each plugin's own: started by its code, or workers of its pools ({@link PoolOwners});
+     * not workers of shared pools the JDK spawned during its calls (its tasks there are charged by {@link TaskCharges}).
+     */
     Map<Bundle, java.util.List<Thread>> ownThreadsByPlugin() {
         Map<Long, Bundle> plugins = new java.util.HashMap<>();
         Map<Bundle, java.util.List<Thread>> all = new java.util.HashMap<>();

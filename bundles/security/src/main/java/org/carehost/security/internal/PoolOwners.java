@@ -10,19 +10,50 @@ import org.osgi.framework.Bundle;
  * would not make them the plugin's own: {@link Causes#started}). Recorded by identity, weakly, from the agent's hooks at
  * the pools' constructors (the ones every other constructor calls; the common pool's own is not hooked) and just before
  * a pool starts a worker ({@code addWorker}, {@code createWorker}: the pool and the thread). A pool made inside a JDK
- * class's initialiser (the JDK's shared pools, made lazily by whoever first needs one) is nobody's.
+ * class's initialiser (the JDK's shared pools, made lazily by whoever first needs one) is nobody's. A thread that
+ * CompletableFuture's thread-per-task executor starts for a task a plugin made is that plugin's own thread too.
  */
 final class PoolOwners {
 
     private final WeakIdentityMap<Bundle> pools = new WeakIdentityMap<>();
+    private final Causes causes;
 
-    void made(Object pool, Bundle plugin) {
-        pools.put(pool, plugin);
+    PoolOwners(Causes causes) {
+        this.causes = causes;
     }
 
-    /** The plugin that made the pool, or null (the container's, the JDK's, the common pool). */
-    Bundle ownerOf(Object pool) {
-        return pools.get(pool);
+    /**
+     * A pool is being made (the agent's hook in its constructor): one a plugin's code makes, or whose thread factory
+     * is a plugin's class, is that plugin's; not one a JDK class's initialiser makes.
+     */
+    void made(Object pool, Object factory) {
+        Bundle plugin = causes.madeInJdkInitialiser() ? null : causes.current(false);
+        if (plugin == null && factory != null) {
+            plugin = causes.pluginOf(factory.getClass());
+        }
+        if (plugin != null) {
+            pools.put(pool, plugin);
+        }
+    }
+
+    /** A pool starts a worker (the agent's hook just before it does): a plugin's pool's workers are its own threads. */
+    void workerStarts(Object pool, Thread worker) {
+        Bundle owner = pools.get(pool);
+        if (owner != null && worker != null) {
+            causes.started(worker, owner, true);
+        }
+    }
+
+    /**
+     * A thread is started to run one task and end (CompletableFuture's thread-per-task executor, which JDK 17 uses for
+     * its async methods when the common pool has one thread, even when the common pool is named): a thread for a task a
+     * plugin made is that plugin's own, though the JDK starts it.
+     */
+    void taskThread(Object task, Thread thread) {
+        Bundle maker = causes.makerOf(task);
+        if (maker != null && thread != null) {
+            causes.started(thread, maker, true);
+        }
     }
 
     /**

@@ -229,17 +229,17 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         }
         if (request.kind() == Kind.POOL_MADE) {
             Object[] made = (Object[]) request.subject();
-            causes.poolMade(made[0], made[1]);
+            causes.pools().made(made[0], made[1]);
             return;
         }
         if (request.kind() == Kind.TASK_THREAD) {
             Object[] start = (Object[]) request.subject();
-            causes.taskThread(start[0], (Thread) start[1]);
+            causes.pools().taskThread(start[0], (Thread) start[1]);
             return;
         }
         if (request.kind() == Kind.WORKER_START) {
             Object[] start = (Object[]) request.subject();
-            causes.workerStarts(start[0], (Thread) start[1]);
+            causes.pools().workerStarts(start[0], (Thread) start[1]);
             return;
         }
         if (request.kind() == Kind.EXTENSION) {
