@@ -75,7 +75,7 @@ final class HookTransformer implements ClassFileTransformer {
                 }
                 List<Hooks.Call> inHere = new java.util.ArrayList<>();
                 for (Hooks.Call call : calls) {
-                    if (call.method().equals(name)) {
+                    if (call.in(name, descriptor)) {
                         inHere.add(call);
                     }
                 }

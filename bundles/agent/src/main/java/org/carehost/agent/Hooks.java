@@ -209,7 +209,8 @@ final class Hooks {
      * in {@code owner.method}, the gate is called with the hook's own id, and with the callee's receiver (then on the
      * operand stack) as its self when {@code receiver} is set. Such a hook fires only where that method's own code
      * makes that call, so no other code can make it fire: not a plugin calling an overridable method, nor a subclass
-     * that overrides it without calling super.
+     * that overrides it without calling super. {@code method} is a name, or a name and descriptor run together
+     * ({@code <init>(Ljava/lang/String;Z)V}) where only one of several overloads makes the call.
      */
     record Call(String owner, String method, String calleeOwner, String callee, String calleeDescriptor, String id,
             Pass pass) {
@@ -221,6 +222,11 @@ final class Hooks {
 
         boolean at(String owner, String name, String descriptor) {
             return calleeOwner.equals(owner) && callee.equals(name) && calleeDescriptor.equals(descriptor);
+        }
+
+        /** Whether this call hook is in the method of that name and descriptor. */
+        boolean in(String name, String descriptor) {
+            return method.indexOf('(') < 0 ? method.equals(name) : method.equals(name + descriptor);
         }
     }
 
@@ -253,7 +259,10 @@ final class Hooks {
         // common pool is named): a thread for each task, started by the JDK; the task (its argument) and the thread
         new Call("java/util/concurrent/CompletableFuture$ThreadPerTaskExecutor", "execute", "java/lang/Thread",
                 "start", "()V", "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor.taskThreadStarts",
-                Pass.ARGUMENT_AND_TOP));
+                Pass.ARGUMENT_AND_TOP),
+        // a java.util.Timer's thread, started by the constructor every other one calls: the timer and the thread
+        new Call("java/util/Timer", "<init>(Ljava/lang/String;Z)V", "java/util/TimerThread", "start", "()V",
+                "java.util.Timer.threadStarts", Pass.THIS_AND_TOP));
 
     private final Map<String, List<Hook>> byOwner = new HashMap<>();
 

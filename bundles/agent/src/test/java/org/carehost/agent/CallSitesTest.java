@@ -53,6 +53,14 @@ class CallSitesTest {
     }
 
     @Test
+    void aTimersThreadStartIsHookedInTheOneConstructorThatStartsIt() throws IOException {
+        String owner = "java/util/Timer";
+        byte[] hooked = HookTransformer.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
+        // four constructors, three delegating: only the one that starts the thread carries the hook
+        assertEquals(List.of("java.util.Timer.threadStarts"), gateCalls(hooked, "<init>"));
+    }
+
+    @Test
     void aTasksRunIsHookedAtItsEntryAndBeforeEachReturn() throws IOException {
         String owner = "java/util/concurrent/FutureTask";
         byte[] hooked = HookTransformer.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));

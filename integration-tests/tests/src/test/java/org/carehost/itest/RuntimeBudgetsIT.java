@@ -33,7 +33,7 @@ import org.osgi.framework.BundleContext;
 /**
  * The run-time budgets (threads, allocation, CPU) of a plugin that gets past the scan (the evil-runtime fixture):
  * over any, it is quarantined and its work interrupted, whether that work runs on threads its code started, on a pool
- * it made (whose workers the JDK starts) or in tasks it handed to the common pool; and the container's own work on the
+ * or timer it made (whose threads the JDK starts) or in tasks it handed to the common pool; and the container's own work on the
  * common pool is never charged to it. Each waits for the quarantine, a positive signal. Runs on JDK 17 and, as a second
  * failsafe execution, on JDK 25.
  */
@@ -117,6 +117,18 @@ public class RuntimeBudgetsIT {
             awaitQuarantinedForCpu(plugin);
             Await.until("its pool's worker ends, its task interrupted", 20_000,
                     () -> !threadNamed("evil-runtime-pool-spinner"));
+        });
+    }
+
+    @Test
+    public void aPluginSpinningOnATimerItMadeIsQuarantinedAndItsTimerThreadInterrupted() throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        withBudgets("cpu plugin " + RuntimeAttacker.BSN + " 5", () -> {
+            // java.util.Timer: its thread is started by the JDK's Timer constructor, yet it is the plugin's own
+            assertEquals("done: spinning on a timer of its own", attack("timer-spin"));
+            awaitQuarantinedForCpu(plugin);
+            Await.until("its timer's thread ends, its task interrupted", 20_000,
+                    () -> !threadNamed("evil-runtime-timer"));
         });
     }
 

@@ -23,8 +23,8 @@ final class ChokePoints {
         TASK_MADE, TASK_RUN, TASK_ENDED,
         /** A pool is made, or starts a worker (the subject: {pool, thread factory} or {pool, thread}): never refused. */
         POOL_MADE, WORKER_START,
-        /** A thread is started for one task only (the subject: {task, thread}): never refused. */
-        TASK_THREAD
+        /** A thread is started for one task only, or for a java.util.Timer (the subject: {task or timer, thread}). */
+        TASK_THREAD, TIMER_THREAD
     }
 
     /**
@@ -121,6 +121,8 @@ final class ChokePoints {
                 return TaskOrigins.request(method, self, args);
             case "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor":
                 return Request.of(Kind.TASK_THREAD, null, new Object[] {self, args[0]});
+            case "java.util.Timer":
+                return Request.of(Kind.TIMER_THREAD, null, new Object[] {self, args[0]});
             case "sun.nio.fs.UnixFileSystemProvider":
                 return FileRequests.provider(method, args);
             case "sun.nio.ch.Net":

@@ -11,7 +11,8 @@ import org.osgi.framework.Bundle;
  * the pools' constructors (the ones every other constructor calls; the common pool's own is not hooked) and just before
  * a pool starts a worker ({@code addWorker}, {@code createWorker}: the pool and the thread). A pool made inside a JDK
  * class's initialiser (the JDK's shared pools, made lazily by whoever first needs one) is nobody's. A thread that
- * CompletableFuture's thread-per-task executor starts for a task a plugin made is that plugin's own thread too.
+ * CompletableFuture's thread-per-task executor starts for a task a plugin made is that plugin's own thread too, and so
+ * is the thread of a {@code java.util.Timer} its code made.
  */
 final class PoolOwners {
 
@@ -41,6 +42,17 @@ final class PoolOwners {
         Bundle owner = pools.get(pool);
         if (owner != null && worker != null) {
             causes.started(worker, owner, true);
+        }
+    }
+
+    /**
+     * A {@code java.util.Timer}'s constructor starts its thread (the agent's hook just before): the timer a plugin's
+     * code makes runs only its tasks, so its thread is the plugin's own; not one a JDK class's initialiser makes.
+     */
+    void timerStarts(Object timer, Thread thread) {
+        Bundle plugin = causes.madeInJdkInitialiser() ? null : causes.current(false);
+        if (plugin != null && thread != null) {
+            causes.started(thread, plugin, true);
         }
     }
 

@@ -232,6 +232,11 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             causes.pools().made(made[0], made[1]);
             return;
         }
+        if (request.kind() == Kind.TIMER_THREAD) {
+            Object[] start = (Object[]) request.subject();
+            causes.pools().timerStarts(start[0], (Thread) start[1]);
+            return;
+        }
         if (request.kind() == Kind.TASK_THREAD) {
             Object[] start = (Object[]) request.subject();
             causes.pools().taskThread(start[0], (Thread) start[1]);
