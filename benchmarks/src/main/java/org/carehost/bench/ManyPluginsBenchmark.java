@@ -55,6 +55,7 @@ public final class ManyPluginsBenchmark {
         int plugins = 500;
         int rounds = 20;
         int drops = 20;
+        String jvm = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--plugins" -> plugins = Integer.parseInt(args[++i]);
@@ -63,8 +64,10 @@ public final class ManyPluginsBenchmark {
                 case "--jar" -> jar = Path.of(args[++i]).toAbsolutePath();
                 case "--java" -> java = Path.of(args[++i]);
                 case "--plugin" -> hello = Path.of(args[++i]).toAbsolutePath();
+                case "--jvm" -> jvm = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--plugins N, --rounds N, --drops N, --jar PATH, --java PATH, --plugin PATH)");
+                        + " (--plugins N, --rounds N, --drops N, --jar PATH, --java PATH, --plugin PATH,"
+                        + " --jvm 'OPTIONS', {run} in them replaced by first or warm)");
             }
         }
         Path home = Files.createTempDirectory("carehost-bench-many-");
@@ -75,7 +78,7 @@ public final class ManyPluginsBenchmark {
         }
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
-        List<String> command = List.of(java.toString(), "-Dorg.osgi.service.http.port=0", "-jar", jar.toString());
+        List<String> command = command(java, jvm, "first", jar);
 
         long started = System.nanoTime();
         ManyPluginsBenchmark first = new ManyPluginsBenchmark(
@@ -110,7 +113,7 @@ public final class ManyPluginsBenchmark {
         }
         long warmStarted = System.nanoTime();
         ManyPluginsBenchmark warm = new ManyPluginsBenchmark(
-                new ProcessBuilder(command).directory(home.toFile()).start());
+                new ProcessBuilder(command(java, jvm, "warm", jar)).directory(home.toFile()).start());
         double warmStart;
         try {
             warmStart = (warm.timeEcho(null, warmStarted) - warmStarted) / 1e6;
@@ -127,6 +130,18 @@ public final class ManyPluginsBenchmark {
                 median(list), Collections.max(list));
         System.out.printf(Locale.ROOT, "hot deploy with %d installed: median %.1f ms, p95 %.1f ms (%d drops)%n",
                 plugins, median(deploys), percentile(deploys, 0.95), drops);
+    }
+
+    /** The container's command line: {@code jvm} split at white space, {@code {run}} in it replaced by {@code run}. */
+    private static List<String> command(Path java, String jvm, String run, Path jar) {
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Dorg.osgi.service.http.port=0"));
+        for (String option : jvm.strip().split("\\s+")) {
+            if (!option.isEmpty()) {
+                command.add(option.replace("{run}", run));
+            }
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        return command;
     }
 
     /** Runs {@code command} (none: only the echo) and returns ms until the echo after it is printed. */

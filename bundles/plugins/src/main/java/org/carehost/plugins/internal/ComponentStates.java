@@ -36,13 +36,17 @@ final class ComponentStates {
     }
 
     /**
-     * Every bundle's components, by bundle id, from one look at SCR: Felix SCR finds one bundle's descriptions by going
-     * through every component it holds, so asking bundle by bundle made {@code plugin:list} of N plugins cost N times
-     * all the components (seen in thread dumps of a list of 500).
+     * The components of the bundles with {@code bundleIds}, by bundle id, from one look at SCR: Felix SCR finds one
+     * bundle's descriptions by going through every component it holds, so asking bundle by bundle made
+     * {@code plugin:list} of N plugins cost N times all the components (seen in thread dumps of a list of 500).
      */
-    java.util.Map<Long, List<ComponentInfo>> ofAll() {
+    java.util.Map<Long, List<ComponentInfo>> ofAll(java.util.Set<Long> bundleIds) {
         java.util.Map<Long, List<ComponentInfo>> all = new java.util.HashMap<>();
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            // Only the bundles asked about: each component's state costs SCR a look at every bundle using its services
+            if (!bundleIds.contains(description.bundle.id)) {
+                continue;
+            }
             all.computeIfAbsent(description.bundle.id, id -> new ArrayList<>())
                     .add(new ComponentInfo(description.name, stateOf(description)));
         }

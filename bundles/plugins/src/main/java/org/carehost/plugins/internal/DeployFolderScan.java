@@ -34,6 +34,7 @@ final class DeployFolderScan {
         // The files bundles were installed from, once per pass: asked file by file, each question went through every
         // bundle's location, N files times N bundles every 2 s (a core's worth with 500 plugins).
         java.util.Set<Path> installed = bundles.installedFiles();
+        Once<java.util.Map<String, java.util.List<Path>>> twins = new Once<>(bundles::notInstalledJarsByName);
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(Files::isRegularFile)
                     .filter(file -> !file.getFileName().toString().startsWith("."))
@@ -43,7 +44,7 @@ final class DeployFolderScan {
                         if (notInstalled == null || isStillChanging(file)) {
                             return;
                         }
-                        String problem = diagnosis.fileProblem(file);
+                        String problem = diagnosis.fileProblem(file, twins);
                         if (problem != null) {
                             failed.accept(file, problem);
                         }

@@ -98,9 +98,12 @@ final class DeployFolderSettling implements BundleListener {
     }
 
     private boolean everyJarInstalled() {
+        Set<Path> installed = bundles.installedFiles();
+        Once<java.util.Map<String, java.util.List<Path>>> twins = new Once<>(bundles::notInstalledJarsByName);
         try (Stream<Path> files = Files.list(bundles.deployDir())) {
             return files.filter(file -> file.getFileName().toString().endsWith(".jar"))
-                    .allMatch(file -> bundles.installedFrom(file) != null || diagnosis.fileProblem(file) != null);
+                    .map(file -> file.toAbsolutePath().normalize())
+                    .allMatch(file -> installed.contains(file) || diagnosis.fileProblem(file, twins) != null);
         } catch (IOException noFolder) {
             return true;
         }

@@ -257,6 +257,14 @@ final class Diagnosis {
 
     /** Why a file in the deploy folder cannot become a plugin, or null when the watcher can install it. */
     String fileProblem(Path file) {
+        return fileProblem(file, null);
+    }
+
+    /**
+     * {@link #fileProblem(Path)} in a pass over the folder: {@code notInstalled} is
+     * {@link PluginBundles#notInstalledJarsByName()} taken once for the pass (null: look now).
+     */
+    String fileProblem(Path file, java.util.function.Supplier<java.util.Map<String, List<Path>>> notInstalled) {
         String fileName = file.getFileName().toString();
         if (fileName.endsWith(".wasm")) {
             return bareWasmProblem(fileName);
@@ -282,7 +290,7 @@ final class Diagnosis {
                             ? "replace " + from.getFileName() + " to update it, and remove this file."
                             : "update it with plugin:update, or give this jar another Bundle-SymbolicName.");
         }
-        Path twin = bundles.earlierTwin(file);
+        Path twin = notInstalled == null ? bundles.earlierTwin(file) : bundles.earlierTwin(file, notInstalled.get());
         if (twin != null) {
             return "It has the symbolic name of " + bundles.deployDir().getFileName() + "/" + twin.getFileName()
                     + ", which becomes the plugin: a plugin comes from one file. Remove one of them.";

@@ -27,9 +27,19 @@ final class PluginBundles {
 
     static final String DEPLOY_DIR_PROPERTY = "felix.fileinstall.dir";
 
+    private static final int MAX_PATHS = 10_000;
+    private static final int MAX_NAMES = 10_000;
+    private static final java.util.Map<String, java.util.Optional<Path>> PATHS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final BundleContext context;
     private final ContainerBundles rule;
     private final Path deployDir;
+    private final java.util.Map<Path, NameOfFile> names = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A jar's symbolic name (null: none) as read when the file had this size and modification time. */
+    private record NameOfFile(long size, long modified, String name) {
+    }
 
     PluginBundles(BundleContext context) {
         this.context = context;
@@ -102,7 +112,7 @@ final class PluginBundles {
      * one file, so the jar is a duplicate (of the same version or another). Null when none, or the jar is unreadable.
      */
     Bundle ownerOfName(Path file) {
-        String symbolicName = symbolicNameOf(file);
+        String symbolicName = symbolicName(file);
         if (symbolicName == null) {
             return null;
         }
@@ -120,20 +130,88 @@ final class PluginBundles {
      * first: of two new jars with one name, the first by name becomes the plugin. Null when there is none.
      */
     Path earlierTwin(Path file) {
-        String symbolicName = symbolicNameOf(file);
+        String symbolicName = symbolicName(file);
         if (symbolicName == null) {
             return null;
         }
         Path path = file.toAbsolutePath().normalize();
+        java.util.Set<Path> installed = installedFiles();
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(deployDir)) {
             return files.filter(other -> other.getFileName().toString().endsWith(".jar"))
                     .map(other -> other.toAbsolutePath().normalize())
                     .filter(other -> other.getFileName().toString().compareTo(path.getFileName().toString()) < 0)
-                    .filter(other -> installedFrom(other) == null && symbolicName.equals(symbolicNameOf(other)))
+                    .filter(other -> !installed.contains(other) && symbolicName.equals(symbolicName(other)))
                     .sorted().findFirst().orElse(null);
         } catch (IOException noFolder) {
             return null;
         }
+    }
+
+    /**
+     * The deploy folder's jars that are not installed, by symbolic name, each name's files in path order: one look at
+     * the folder for all the questions of one pass over it ({@link #earlierTwin(Path, java.util.Map)} per file).
+     * Asked file by file, each question read the folder and every other jar's name: a pass was quadratic.
+     */
+    java.util.Map<String, List<Path>> notInstalledJarsByName() {
+        java.util.Set<Path> installed = installedFiles();
+        java.util.Map<String, List<Path>> byName = new java.util.HashMap<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(deployDir)) {
+            files.filter(other -> other.getFileName().toString().endsWith(".jar"))
+                    .map(other -> other.toAbsolutePath().normalize())
+                    .filter(other -> !installed.contains(other))
+                    .sorted()
+                    .forEach(other -> {
+                        String name = symbolicName(other);
+                        if (name != null) {
+                            byName.computeIfAbsent(name, key -> new ArrayList<>()).add(other);
+                        }
+                    });
+        } catch (IOException noFolder) {
+            return java.util.Map.of();
+        }
+        return byName;
+    }
+
+    /** {@link #earlierTwin(Path)}, answered from {@link #notInstalledJarsByName()} taken once for a pass. */
+    Path earlierTwin(Path file, java.util.Map<String, List<Path>> notInstalled) {
+        String symbolicName = symbolicName(file);
+        if (symbolicName == null) {
+            return null;
+        }
+        String fileName = file.getFileName().toString();
+        for (Path other : notInstalled.getOrDefault(symbolicName, List.of())) {
+            if (other.getFileName().toString().compareTo(fileName) < 0) {
+                return other;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@link #symbolicNameOf}, remembered while the file's size and modification time stay the same: the deploy
+     * watcher asks about each new jar, and each question reads the names of the other jars not installed, so with
+     * hundreds of new jars (a first start) reading every manifest each time was quadratic.
+     */
+    String symbolicName(Path jarFile) {
+        Path path = jarFile.toAbsolutePath().normalize();
+        java.nio.file.attribute.BasicFileAttributes attributes;
+        try {
+            attributes = java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (IOException | RuntimeException unreadable) {
+            names.remove(path);
+            return null;
+        }
+        NameOfFile known = names.get(path);
+        long modified = attributes.lastModifiedTime().toMillis();
+        if (known != null && known.size == attributes.size() && known.modified == modified) {
+            return known.name;
+        }
+        String name = symbolicNameOf(path);
+        if (names.size() > MAX_NAMES) {
+            names.clear();
+        }
+        names.put(path, new NameOfFile(attributes.size(), modified, name));
+        return name;
     }
 
     /** The Bundle-SymbolicName in a jar's manifest, or null when there is none or the jar is unreadable. */
@@ -152,8 +230,24 @@ final class PluginBundles {
         return file.toAbsolutePath().normalize().toFile().toURI().toString();
     }
 
-    /** The local file behind a bundle location, or null when it is not a file location. */
+    /**
+     * The local file behind a bundle location, or null when it is not a file location. Remembered per location (a
+     * pure function of the text, in one working directory): the deploy watcher's questions compare a file with every
+     * installed bundle's location.
+     */
     static Path pathOf(String location) {
+        java.util.Optional<Path> known = PATHS.get(location);
+        if (known == null) {
+            if (PATHS.size() > MAX_PATHS) {
+                PATHS.clear();
+            }
+            known = java.util.Optional.ofNullable(parsePath(location));
+            PATHS.put(location, known);
+        }
+        return known.orElse(null);
+    }
+
+    private static Path parsePath(String location) {
         String loc = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
         try {
             URI uri = new URI(loc);

@@ -90,8 +90,11 @@ public final class PluginManagerImpl implements PluginManager {
     @Override
     public List<PluginInfo> list() {
         List<PluginInfo> plugins = new ArrayList<>();
-        java.util.Map<Long, List<org.carehost.plugins.ComponentInfo>> all = components.ofAll();
-        for (Bundle bundle : bundles.plugins()) {
+        List<Bundle> installed = bundles.plugins();
+        Set<Long> ids = new java.util.HashSet<>();
+        installed.forEach(bundle -> ids.add(bundle.getBundleId()));
+        java.util.Map<Long, List<org.carehost.plugins.ComponentInfo>> all = components.ofAll(ids);
+        for (Bundle bundle : installed) {
             plugins.add(info(bundle, all.getOrDefault(bundle.getBundleId(), List.of())));
         }
         return plugins;
