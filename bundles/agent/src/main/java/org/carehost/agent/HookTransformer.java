@@ -14,11 +14,10 @@ import org.objectweb.asm.commons.AdviceAdapter;
 import org.objectweb.asm.commons.Method;
 
 /**
- * Inserts, at the entry of each hooked method, {@code CarehostGate.check(id, self, args)} (and, for an exit hook, before
- * each of its returns; for a call-site hook, before a given call). Only straight-line code is added (at the entry,
- * after the super constructor call in a constructor), with no branch, no new local, and the operand stack as it was
- * afterwards, so the method's stack map frames stay valid and no class has to be loaded to compute new ones;
- * retransformation allows exactly this (no new fields or methods).
+ * Inserts, at the entry of each hooked method, {@code CarehostGate.check(id, self, args)}. Only code is added at the
+ * very start (after the super constructor call in a constructor), with no branch and an empty stack afterwards, so
+ * the method's stack map frames stay valid and no class has to be loaded to compute new ones; retransformation
+ * allows exactly this (no new fields or methods).
  */
 final class HookTransformer implements ClassFileTransformer {
 
@@ -75,26 +74,19 @@ final class HookTransformer implements ClassFileTransformer {
                 }
                 List<Hooks.Call> inHere = new java.util.ArrayList<>();
                 for (Hooks.Call call : calls) {
-                    if (call.in(name, descriptor)) {
+                    if (call.method().equals(name)) {
                         inHere.add(call);
                     }
                 }
                 if (!inHere.isEmpty()) {
                     next = new CallSites(next, owner + "." + name, inHere);
                 }
-                Hooks.Hook atEntry = null;
-                Hooks.Hook atExit = null;
                 for (Hooks.Hook hook : here) {
                     if (hook.matches(name, descriptor)) {
-                        if (hook.exit() && atExit == null) {
-                            atExit = hook;
-                        } else if (!hook.exit() && atEntry == null) {
-                            atEntry = hook;
-                        }
+                        return new Entry(next, access, name, descriptor, owner, hook);
                     }
                 }
-                return atEntry == null && atExit == null ? next
-                        : new Entry(next, access, name, descriptor, owner, atEntry, atExit);
+                return next;
             }
         }, ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
@@ -123,35 +115,17 @@ final class HookTransformer implements ClassFileTransformer {
             for (int i = 0; i < calls.size(); i++) {
                 Hooks.Call call = calls.get(i);
                 if (call.at(owner, name, descriptor)) {
-                    if (call.pass() == Hooks.Pass.THIS_AND_TOP || call.pass() == Hooks.Pass.ARGUMENT_AND_TOP) {
-                        // [.. top] -> [.. top, top, args] -> [.. top, args, top, args] -> [.. top, args, args, top]
-                        // -> [.. top, args, args, 0, top] -> (args[0] = top) [.. top, args] -> [.. top, id, args]
-                        // -> [.. top, id, this, args]
+                    if (call.receiver()) {
+                        // [.. receiver] -> [.. receiver, receiver, id] -> [.. receiver, id, receiver]
                         super.visitInsn(Opcodes.DUP);
-                        super.visitInsn(Opcodes.ICONST_1);
-                        super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
-                        super.visitInsn(Opcodes.DUP_X1);
-                        super.visitInsn(Opcodes.SWAP);
-                        super.visitInsn(Opcodes.ICONST_0);
-                        super.visitInsn(Opcodes.SWAP);
-                        super.visitInsn(Opcodes.AASTORE);
                         super.visitLdcInsn(call.id());
                         super.visitInsn(Opcodes.SWAP);
-                        super.visitVarInsn(Opcodes.ALOAD, call.pass() == Hooks.Pass.THIS_AND_TOP ? 0 : 1);
-                        super.visitInsn(Opcodes.SWAP);
                     } else {
-                        if (call.pass() == Hooks.Pass.RECEIVER) {
-                            // [.. receiver] -> [.. receiver, receiver, id] -> [.. receiver, id, receiver]
-                            super.visitInsn(Opcodes.DUP);
-                            super.visitLdcInsn(call.id());
-                            super.visitInsn(Opcodes.SWAP);
-                        } else {
-                            super.visitLdcInsn(call.id());
-                            super.visitInsn(Opcodes.ACONST_NULL);
-                        }
-                        super.visitInsn(Opcodes.ICONST_0);
-                        super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
+                        super.visitLdcInsn(call.id());
+                        super.visitInsn(Opcodes.ACONST_NULL);
                     }
+                    super.visitInsn(Opcodes.ICONST_0);
+                    super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, GATE, CHECK.getName(), CHECK.getDescriptor(), false);
                     placed[i]++;
                 }
@@ -159,15 +133,10 @@ final class HookTransformer implements ClassFileTransformer {
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
         }
 
-        /** Each id needs one of its call sites placed (calls sharing an id are the same hook on different JDKs). */
         @Override
         public void visitEnd() {
             for (int i = 0; i < calls.size(); i++) {
-                boolean any = false;
-                for (int j = 0; j < calls.size(); j++) {
-                    any |= placed[j] > 0 && calls.get(j).id().equals(calls.get(i).id());
-                }
-                if (!any) {
+                if (placed[i] == 0) {
                     throw new IllegalStateException("no call of " + calls.get(i).calleeOwner() + "."
                             + calls.get(i).callee() + " in " + where + " to hook");
                 }
@@ -176,46 +145,21 @@ final class HookTransformer implements ClassFileTransformer {
         }
     }
 
-    /**
-     * The call at the method's entry, and (an exit hook) before each of its returns: with the receiver as its self, if
-     * the hook asks for it, and null for the arguments, whatever is being returned staying below on the stack. A method left by
-     * an exception makes no exit call (the JDK methods hooked so catch what their task throws).
-     */
+    /** The call at the method's entry. */
     private static final class Entry extends AdviceAdapter {
         private final String owner;
         private final Hooks.Hook hook;
-        private final Hooks.Hook exit;
         private final boolean isStatic;
 
-        Entry(MethodVisitor next, int access, String name, String descriptor, String owner, Hooks.Hook hook,
-                Hooks.Hook exit) {
+        Entry(MethodVisitor next, int access, String name, String descriptor, String owner, Hooks.Hook hook) {
             super(Opcodes.ASM9, next, access, name, descriptor);
             this.owner = owner;
             this.hook = hook;
-            this.exit = exit;
             this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
         }
 
         @Override
-        protected void onMethodExit(int opcode) {
-            if (exit == null || opcode == Opcodes.ATHROW) {
-                return;
-            }
-            push(exit.id());
-            if (isStatic || exit.self() != Hooks.Self.THIS) {
-                visitInsn(Opcodes.ACONST_NULL);
-            } else {
-                loadThis();
-            }
-            visitInsn(Opcodes.ACONST_NULL); // no arguments: not even an empty array, on every task's end
-            invokeStatic(Type.getObjectType(GATE), CHECK);
-        }
-
-        @Override
         protected void onMethodEnter() {
-            if (hook == null) {
-                return;
-            }
             push(hook.id());
             if (isStatic || hook.self() == Hooks.Self.NONE) {
                 visitInsn(Opcodes.ACONST_NULL);

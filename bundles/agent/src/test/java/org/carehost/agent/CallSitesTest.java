@@ -1,7 +1,6 @@
 package org.carehost.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,41 +36,6 @@ class CallSitesTest {
         assertTrue(gateCalls(hooked, "beforeExecute").isEmpty());
         assertTrue(gateCalls(hooked, "afterExecute").isEmpty());
         assertEquals(List.of("java.util.concurrent.ThreadPoolExecutor.execute"), gateCalls(hooked, "execute"));
-    }
-
-    @Test
-    void aPoolsWorkerStartIsHookedWithThePoolAndTheThread() throws IOException {
-        for (String[] pool : new String[][] {{"java/util/concurrent/ThreadPoolExecutor", "addWorker"},
-                {"java/util/concurrent/ForkJoinPool", "createWorker"}}) {
-            byte[] hooked = HookTransformer.instrument(classFile(pool[0]), hooks.in(pool[0]), hooks.callsIn(pool[0]));
-            List<String> calls = gateCalls(hooked, pool[1]);
-            assertFalse(calls.isEmpty(), pool[1]);
-            assertTrue(calls.stream().allMatch(id -> id.equals(pool[0].replace('/', '.') + ".workerStarts")),
-                    calls.toString());
-            assertTrue(gateCalls(hooked, "<init>").contains(pool[0].replace('/', '.') + ".<init>"));
-        }
-    }
-
-    @Test
-    void aTimersThreadStartIsHookedInTheOneConstructorThatStartsIt() throws IOException {
-        String owner = "java/util/Timer";
-        byte[] hooked = HookTransformer.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
-        // four constructors, three delegating: only the one that starts the thread carries the hook
-        assertEquals(List.of("java.util.Timer.threadStarts"), gateCalls(hooked, "<init>"));
-    }
-
-    @Test
-    void aTasksRunIsHookedAtItsEntryAndBeforeEachReturn() throws IOException {
-        String owner = "java/util/concurrent/FutureTask";
-        byte[] hooked = HookTransformer.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
-        List<String> run = gateCalls(hooked, "run");
-        assertEquals("java.util.concurrent.FutureTask.run", run.get(0));
-        assertTrue(run.size() > 1 && run.subList(1, run.size()).stream()
-                .allMatch("java.util.concurrent.FutureTask.runEnd"::equals), run.toString());
-        owner = "java/util/concurrent/ForkJoinTask";
-        hooked = HookTransformer.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
-        assertEquals(List.of("java.util.concurrent.ForkJoinTask.doExec", "java.util.concurrent.ForkJoinTask.doExecEnd"),
-                gateCalls(hooked, "doExec"));
     }
 
     @Test

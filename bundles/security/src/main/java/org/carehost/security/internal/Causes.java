@@ -41,8 +41,7 @@ final class Causes {
     // by identity: a plugin's Thread or ClassLoader subclass may override hashCode and equals
     private final WeakIdentityMap<Bundle> threads = new WeakIdentityMap<>();
     private final WeakIdentityMap<Bundle> ownThreads = new WeakIdentityMap<>();
-    private final TaskOrigins tasks = new TaskOrigins(new TaskCharges(new ThreadCounters(), ownThreads::get));
-    private final PoolOwners pools = new PoolOwners(this);
+    private final TaskOrigins tasks = new TaskOrigins();
     private final Deputies deputies;
 
     Causes(PluginScope scope) {
@@ -162,34 +161,6 @@ final class Causes {
         }
     }
 
-    /** Which pools plugins made, and whose own threads their workers are. */
-    PoolOwners pools() {
-        return pools;
-    }
-
-    /** The plugin that made a task for a JDK executor, or null. */
-    Bundle makerOf(Object task) {
-        return tasks.makerOf(task);
-    }
-
-    /** The plugin whose class this is, or null (the container's, the JDK's, a library's). */
-    Bundle pluginOf(Class<?> type) {
-        Object origin = origins.of(type, false);
-        return origin instanceof Bundle ? (Bundle) origin : null;
-    }
-
-    /** Whether the hooked call is made, below any code but the JDK's, by a JDK class's initialiser. */
-    boolean madeInJdkInitialiser() {
-        return walker.walk(frames -> frames.dropWhile(frame -> frame.getDeclaringClass() != GATE).skip(1)
-                .takeWhile(frame -> ChokePoints.isJdk(frame.getDeclaringClass()))
-                .anyMatch(frame -> frame.getMethodName().equals("<clinit>")));
-    }
-
-    /** What pool workers spend on plugins' tasks, for the budgets. */
-    TaskCharges charges() {
-        return tasks.charges();
-    }
-
     /** A task starts to run (the agent's hook at its entry, the frame below the gate's). */
     void taskRuns(Object task) {
         if (!tasks.concerns(task)) {
@@ -287,10 +258,9 @@ final class Causes {
 
     /**
      * Marks a thread as started by a plugin: a stack of JDK code only on it is the plugin's. {@code own}: the plugin's
-     * code started it itself, or it is a worker of a pool the plugin made ({@link PoolOwners}); not a shared JDK pool
-     * or a timer spawning a worker while the plugin's call ran (a common-pool worker started inside its supplyAsync runs
-     * everybody's tasks afterwards): its own threads count whole against its CPU and allocation budgets
-     * ({@link #ownThreadsByPlugin}). Once own, a thread stays own.
+     * code started it itself, not a JDK pool or timer spawning a worker while the plugin's call ran (a common-pool
+     * worker started inside its supplyAsync runs everybody's tasks afterwards): only its own threads count against its
+     * CPU and allocation budgets ({@link #ownThreadsByPlugin}).
      */
     void started(Thread thread, Bundle plugin, boolean own) {
         threads.put(thread, plugin);
@@ -357,10 +327,7 @@ final class Causes {
         return live;
     }
 
-    /**
-     * The running threads that are each plugin's own: started by its code, or workers of its pools ({@link PoolOwners});
-     * not workers of shared pools the JDK spawned during its calls (its tasks there are charged by {@link TaskCharges}).
-     */
+    /** The running threads each plugin's code started itself (not pool workers the JDK spawned during its calls). */
     Map<Bundle, java.util.List<Thread>> ownThreadsByPlugin() {
         Map<Long, Bundle> plugins = new java.util.HashMap<>();
         Map<Bundle, java.util.List<Thread>> all = new java.util.HashMap<>();

@@ -206,10 +206,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             decideNested(hook.substring(NESTED.length()));
             return;
         }
-        if (TaskOrigins.ENDS.contains(hook)) {
-            causes.taskEnded(); // every task's end, on the worker: decided before anything is read
-            return;
-        }
         String id = hook;
         Request request = ChokePoints.read(id, call[0], (Object[]) call[1]);
         if (request == null) {
@@ -225,26 +221,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         }
         if (request.kind() == Kind.TASK_ENDED) {
             causes.taskEnded();
-            return;
-        }
-        if (request.kind() == Kind.POOL_MADE) {
-            Object[] made = (Object[]) request.subject();
-            causes.pools().made(made[0], made[1]);
-            return;
-        }
-        if (request.kind() == Kind.TIMER_THREAD) {
-            Object[] start = (Object[]) request.subject();
-            causes.pools().timerStarts(start[0], (Thread) start[1]);
-            return;
-        }
-        if (request.kind() == Kind.TASK_THREAD) {
-            Object[] start = (Object[]) request.subject();
-            causes.pools().taskThread(start[0], (Thread) start[1]);
-            return;
-        }
-        if (request.kind() == Kind.WORKER_START) {
-            Object[] start = (Object[]) request.subject();
-            causes.pools().workerStarts(start[0], (Thread) start[1]);
             return;
         }
         if (request.kind() == Kind.EXTENSION) {

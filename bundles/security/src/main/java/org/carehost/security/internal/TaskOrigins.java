@@ -19,41 +19,15 @@ import org.osgi.framework.Bundle;
  * outlives its frame as far as any check can tell: a frame at a noted depth that is a task frame is the latest task
  * started there. Tasks the container made are not recorded: a walk goes on past their frame, as before (to the
  * plugin that started the thread, if one did, else the container).
- *
- * <p>A task's end is reported too (before each return of {@code doExec}, {@code run} and {@code runAndReset}; a bare
- * Runnable's at runWorker's {@code afterExecute} call): its note, and any deeper, are dropped then. Each time the
- * innermost note changes, {@link TaskCharges} charges what the worker spent to the plugin whose task it ran.
  */
 final class TaskOrigins {
 
-    /** The ids of the hooks at a task's end (the agent's exit hooks, {@code Hooks.EXIT_SUFFIX}). */
-    static final java.util.Set<String> ENDS = java.util.Set.of("java.util.concurrent.ForkJoinTask.doExecEnd",
-            "java.util.concurrent.FutureTask.runEnd", "java.util.concurrent.FutureTask.runAndResetEnd");
-
     private final WeakIdentityMap<Bundle> made = new WeakIdentityMap<>();
     private final ThreadLocal<Running> running = new ThreadLocal<>();
-    private final TaskCharges charges;
-
-    TaskOrigins() {
-        this(new TaskCharges(new ThreadCounters(), thread -> null));
-    }
-
-    TaskOrigins(TaskCharges charges) {
-        this.charges = charges;
-    }
-
-    TaskCharges charges() {
-        return charges;
-    }
 
     /** Records that a plugin caused a task to be made. */
     void made(Object task, Bundle plugin) {
         made.put(task, plugin);
-    }
-
-    /** The plugin that made the task, or null. */
-    Bundle makerOf(Object task) {
-        return made.get(task);
     }
 
     /** Whether a task starting now on this thread needs its depth noted: the plugin made it, or notes are here. */
@@ -74,7 +48,6 @@ final class TaskOrigins {
         if (plugin != null) {
             here.push(depth, plugin);
         }
-        here.charge = charges.now(here.charge, here.innermost());
     }
 
     /**
@@ -86,7 +59,6 @@ final class TaskOrigins {
         Running here = running.get();
         if (here != null) {
             here.dropFrom(depth);
-            here.charge = charges.now(here.charge, here.innermost());
         }
     }
 
@@ -115,11 +87,7 @@ final class TaskOrigins {
             case "<init>": return ChokePoints.Request.of(ChokePoints.Kind.TASK_MADE, null, self);
             case "execute": return ChokePoints.Request.of(ChokePoints.Kind.TASK_MADE, null, args[0]);
             case "runTask": return ChokePoints.Request.of(ChokePoints.Kind.TASK_RUN, null, self);
-            case "taskDone":
-            case "doExecEnd":
-            case "runEnd":
-            case "runAndResetEnd":
-                return ChokePoints.Request.of(ChokePoints.Kind.TASK_ENDED, null, null);
+            case "taskDone": return ChokePoints.Request.of(ChokePoints.Kind.TASK_ENDED, null, null);
             default: return ChokePoints.Request.of(ChokePoints.Kind.TASK_RUN, null, self);
         }
     }
@@ -142,12 +110,6 @@ final class TaskOrigins {
         private int[] depths = new int[4];
         private Bundle[] plugins = new Bundle[4];
         private int size;
-        /** What the worker spends is charged to the innermost note's plugin. */
-        private TaskCharges.Open charge;
-
-        Bundle innermost() {
-            return size == 0 ? null : plugins[size - 1];
-        }
 
         void dropFrom(int depth) {
             while (size > 0 && depths[size - 1] >= depth) {
