@@ -21,4 +21,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(min = "1", max = "64", description = "Most connections open at once")
     int poolSize() default 8;
+
+    @AttributeDefinition(min = "0", max = "3600", description = "Seconds a borrowed connection may be held before "
+            + "the pool logs it as a possible leak, with where it was taken; 0 (the default) for no such check, which "
+            + "costs a timer task at every borrow")
+    int leakDetectionSeconds() default 0;
 }

@@ -71,7 +71,7 @@ public final class StoreImpl implements Store {
         this.dataSource = factory.createDataSource(properties);
         this.uncleanStop = UncleanStop.forUrl(url);
         uncleanStop.ifPresent(this::repairIfUnclean);
-        this.pool = Pools.hikari(dataSource, configuration.poolSize());
+        this.pool = Pools.hikari(dataSource, configuration.poolSize(), configuration.leakDetectionSeconds());
         try (Connection connection = pool.getConnection()) {
             List<Integer> applied = Migrations.migrate(connection, dialect);
             log.info("Store {} ready (schema version {}{})", url(),
