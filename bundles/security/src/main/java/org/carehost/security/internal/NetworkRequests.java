@@ -102,7 +102,8 @@ final class NetworkRequests {
             return null;
         }
         try {
-            return InetAddress.getByName(host); // a literal: the JDK parses it without a lookup
+            // a literal: the JDK parses it without a lookup (an IPv6 one in brackets, so that nothing falls back to one)
+            return InetAddress.getByName(v6 ? "[" + host + "]" : host);
         } catch (java.net.UnknownHostException notALiteral) {
             return null;
         }
