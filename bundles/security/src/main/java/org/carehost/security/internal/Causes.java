@@ -225,15 +225,7 @@ final class Causes {
      * loader's constructor chain, is a JDK class.
      */
     boolean calledByJdk() {
-        return walker.walk(frames -> {
-            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
-            boolean gate = false;
-            while (it.hasNext() && !gate) {
-                gate = it.next().getDeclaringClass() == GATE;
-            }
-            if (!it.hasNext()) {
-                return false;
-            }
+        return belowGate(it -> {
             StackWalker.StackFrame hookedFrame = it.next();
             Class<?> hooked = hookedFrame.getDeclaringClass();
             String hookedMethod = hookedFrame.getMethodName();
@@ -253,6 +245,21 @@ final class Causes {
                 }
             }
             return false;
+        });
+    }
+
+    /**
+     * Walks this thread's stack to the gate's frame and lets {@code below} read on from the frame below it (the hooked
+     * method's); false when there is none.
+     */
+    private boolean belowGate(java.util.function.Predicate<java.util.Iterator<StackWalker.StackFrame>> below) {
+        return walker.walk(frames -> {
+            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
+            boolean gate = false;
+            while (it.hasNext() && !gate) {
+                gate = it.next().getDeclaringClass() == GATE;
+            }
+            return it.hasNext() && below.test(it);
         });
     }
 
@@ -291,15 +298,7 @@ final class Causes {
      * rules already allowed (a plugin may uninstall or update only itself), not a refresh the plugin asked for.
      */
     boolean framesOwnCleanUp() {
-        return walker.walk(frames -> {
-            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
-            boolean gate = false;
-            while (it.hasNext() && !gate) {
-                gate = it.next().getDeclaringClass() == GATE;
-            }
-            if (!it.hasNext()) {
-                return false;
-            }
+        return belowGate(it -> {
             it.next(); // the hooked method
             if (!it.hasNext()) {
                 return false;

@@ -49,9 +49,7 @@ public final class FhirJson {
      * @since 1.1
      */
     public static byte[] writeBytes(Patient patient) {
-        com.fasterxml.jackson.core.util.ByteArrayBuilder bytes = new com.fasterxml.jackson.core.util.ByteArrayBuilder(
-                512);
-        try (JsonGenerator json = MAPPER.getFactory().createGenerator(bytes)) {
+        return bytes(json -> {
             json.writeStartObject();
             json.writeStringField("resourceType", "Patient");
             meta(json, patient.id(), patient.versionId(), patient.lastUpdated());
@@ -117,6 +115,20 @@ public final class FhirJson {
                 json.writeEndArray();
             }
             json.writeEndObject();
+        });
+    }
+
+    /** What writes one resource to a generator. */
+    private interface Writing {
+        void to(JsonGenerator json) throws java.io.IOException;
+    }
+
+    /** The UTF-8 bytes {@code writing} writes, with no JSON tree and no String in between. */
+    private static byte[] bytes(Writing writing) {
+        com.fasterxml.jackson.core.util.ByteArrayBuilder bytes = new com.fasterxml.jackson.core.util.ByteArrayBuilder(
+                512);
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(bytes)) {
+            writing.to(json);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("writing to memory failed", e);
         }
@@ -203,9 +215,7 @@ public final class FhirJson {
      * @since 1.2
      */
     public static byte[] writeBytes(Appointment appointment) {
-        com.fasterxml.jackson.core.util.ByteArrayBuilder bytes = new com.fasterxml.jackson.core.util.ByteArrayBuilder(
-                512);
-        try (JsonGenerator json = MAPPER.getFactory().createGenerator(bytes)) {
+        return bytes(json -> {
             json.writeStartObject();
             json.writeStringField("resourceType", "Appointment");
             meta(json, appointment.id(), appointment.versionId(), appointment.lastUpdated());
@@ -242,10 +252,7 @@ public final class FhirJson {
             }
             json.writeEndArray();
             json.writeEndObject();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("writing to memory failed", e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     public static Appointment readAppointment(String text) {
