@@ -79,68 +79,39 @@ final class Verifier {
         }
     }
 
-    /**
-     * Records read per query: the chain is read a page at a time by sequence (keyset pagination), so that neither H2,
-     * which materialises a whole result (spilling it to a temporary file past its in-memory row limit), nor a
-     * PostgreSQL driver outside a transaction holds the whole trail at once.
-     */
-    static final int PAGE = 5000;
-
-    /**
-     * The chain alone, from the newest archive boundary on. Each page is a statement of its own, so retention may
-     * archive (and delete) records while the chain is read: a chain found broken while the boundary moved is read
-     * again from the new boundary (at most three times), so that an archive is never taken for a deletion.
-     */
+    /** The chain alone, from the newest archive boundary on. */
     static Verification chain(Connection connection) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            // Records past retention are in archives; what stays continues from the newest archive boundary.
-            AuditRows.Head boundary = Retention.boundary(connection);
-            Verification found = chainFrom(connection, boundary);
-            if (found.intact() || attempt == 3 || Retention.boundary(connection).sequence() == boundary.sequence()) {
-                return found;
-            }
-        }
-    }
-
-    private static Verification chainFrom(Connection connection, AuditRows.Head boundary) throws SQLException {
+        // Records past retention are in archives; what stays continues from the newest archive boundary.
+        AuditRows.Head boundary = Retention.boundary(connection);
         long expected = boundary.sequence() + 1;
         String previous = boundary.hash();
-        java.security.MessageDigest sha256 = Chain.sha256();
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + AuditRows.COLUMNS
-                + " FROM audit_record WHERE seq > ? ORDER BY seq LIMIT " + PAGE)) {
-            long after = Long.MIN_VALUE;
-            int read;
-            do {
-                select.setLong(1, after);
-                read = 0;
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        read++;
-                        AuditRecord record = AuditRows.read(rows);
-                        after = record.sequence();
-                        if (record.sequence() > expected) {
-                            return broken(expected - 1, expected, "record " + expected
-                                    + (record.sequence() == expected + 1 ? " is" : " to " + (record.sequence() - 1)
-                                            + " are") + " missing (deleted)");
-                        }
-                        if (record.sequence() < expected) {
-                            return broken(expected - 1, record.sequence(), "record " + record.sequence()
-                                    + " appears twice (inserted)");
-                        }
-                        if (!previous.equals(record.previousHash())) {
-                            return broken(expected - 1, expected, "record " + expected + " does not follow record "
-                                    + (expected - 1) + " (inserted, reordered, or its predecessor was changed)");
-                        }
-                        String hash = Chain.hash(sha256, previous, record);
-                        if (!hash.equals(record.hash())) {
-                            return broken(expected - 1, expected, "record " + expected
-                                    + " was changed after it was written");
-                        }
-                        previous = record.hash();
-                        expected++;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + AuditRows.COLUMNS + " FROM audit_record ORDER BY seq")) {
+            select.setFetchSize(1000);
+            java.security.MessageDigest sha256 = Chain.sha256();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    AuditRecord record = AuditRows.read(rows);
+                    if (record.sequence() > expected) {
+                        return broken(expected - 1, expected, "record " + expected
+                                + (record.sequence() == expected + 1 ? " is" : " to " + (record.sequence() - 1) + " are")
+                                + " missing (deleted)");
                     }
+                    if (record.sequence() < expected) {
+                        return broken(expected - 1, record.sequence(), "record " + record.sequence() + " appears twice (inserted)");
+                    }
+                    if (!previous.equals(record.previousHash())) {
+                        return broken(expected - 1, expected, "record " + expected + " does not follow record "
+                                + (expected - 1) + " (inserted, reordered, or its predecessor was changed)");
+                    }
+                    String hash = Chain.hash(sha256, previous, record);
+                    if (!hash.equals(record.hash())) {
+                        return broken(expected - 1, expected, "record " + expected + " was changed after it was written");
+                    }
+                    previous = record.hash();
+                    expected++;
                 }
-            } while (read == PAGE);
+            }
         }
         return new Verification(true, expected - 1, 0, null);
     }
