@@ -71,6 +71,49 @@ public class ScheduleCrashIT {
         }
     }
 
+    /**
+     * A run that ends its process every time (here: killed while it runs, at three starts in a row) does not run again
+     * at every start for ever: each claim counted an attempt before the run, so the fourth start finds the job's three
+     * attempts used and marks it FAILED instead of releasing it. A job planned then runs (the scheduler polled the due
+     * jobs, the killed one due before it), and the killed one did not.
+     */
+    @Test
+    public void aRunThatEndsItsProcessEveryTimeFailsAfterItsAttempts() throws Exception {
+        Path home = Files.createDirectories(Paths.get(System.getProperty("carehost.work")))
+                .resolve("schedule-crash-loop-" + System.nanoTime());
+        Files.createDirectories(home.resolve("deploy"));
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "enabled=false\n");
+        Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-schedule-race.jar"),
+                home.resolve("deploy/schedule-race.jar"));
+        String run = null;
+        for (int start = 1; start <= 3; start++) {
+            Container container = new Container(home);
+            try {
+                container.await("RACE-READY", START_TIMEOUT_SECONDS);
+                if (run == null) {
+                    container.type("race:plan 1 0 600000");
+                    run = container.await("PLANNED", 60).split(" ")[1] + "-0";
+                }
+                container.await("RUNNING " + run, 60); // released at this start and run again (attempt 'start')
+            } finally {
+                container.kill();
+            }
+        }
+        Container fourth = new Container(home);
+        try {
+            fourth.await("RACE-READY", START_TIMEOUT_SECONDS);
+            fourth.awaitContaining("none of their last 3 runs finished: they are FAILED", 60);
+            fourth.type("race:plan 1 0 10");
+            String after = fourth.await("PLANNED", 60).split(" ")[1] + "-0";
+            fourth.await("RAN " + after, 60);
+            assertTrue("the job killed three times did not run a fourth time: " + fourth.lastLines(),
+                    !fourth.saw("RUNNING " + run));
+        } finally {
+            fourth.kill();
+        }
+    }
+
     /** One container process; its merged output read on a thread of its own. */
     private static final class Container {
         private final Process process;
@@ -125,6 +168,19 @@ public class ScheduleCrashIT {
 
         synchronized String lastLines() {
             return String.join("\n", last);
+        }
+
+        /** Waits (woken by each line) at most {@code seconds} for a line containing {@code part}. */
+        synchronized void awaitContaining(String part, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (!saw(part)) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (ended || left <= 0) {
+                    throw new AssertionError((ended ? "the container ended" : "timed out after " + seconds + " s")
+                            + " waiting for a line with '" + part + "'; its last lines:\n" + String.join("\n", last));
+                }
+                wait(left);
+            }
         }
 
         synchronized String await(String prefix, long seconds) throws InterruptedException {

@@ -1,8 +1,5 @@
 package org.carehost.clinical.internal;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,12 +18,13 @@ import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.context.CareContext;
 import org.carehost.store.Store;
+import org.carehost.store.TenantSettings;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@link ValidatorChoices} in the store's {@code tenant_setting} table (name {@code validation:<plugin>}). A choice is
+ * {@link ValidatorChoices} as tenant settings ({@link TenantSettings}, name {@code validation:<plugin>}). A choice is
  * read on a validator's failure only, not on every call, so it is kept for {@link #KEPT_FOR} at most (by the container
  * clock): a change made on another node sharing PostgreSQL applies here within those seconds, without a restart; a
  * change made here applies at once.
@@ -78,14 +76,8 @@ public final class ValidatorChoicesImpl implements ValidatorChoices {
     }
 
     private Optional<Boolean> read(String tenant, String plugin) {
-        try (Connection connection = store.connection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT setting FROM tenant_setting WHERE tenant = ? AND name = ?")) {
-            select.setString(1, tenant);
-            select.setString(2, setting(plugin));
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(FAIL_OPEN.equals(row.getString(1))) : Optional.empty();
-            }
+        try {
+            return TenantSettings.get(store, tenant, setting(plugin)).map(FAIL_OPEN::equals);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the tenant's validator setting: " + e.getMessage(), e);
         }
@@ -98,26 +90,9 @@ public final class ValidatorChoicesImpl implements ValidatorChoices {
             throw new IllegalArgumentException("There is no tenant '" + tenant + "'; tenant:list shows them");
         }
         String name = plugin.strip();
-        try (Connection connection = store.connection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM tenant_setting WHERE tenant = ? AND name = ?");
-                    PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO tenant_setting (tenant, name, setting) VALUES (?, ?, ?)")) {
-                delete.setString(1, tenant);
-                delete.setString(2, setting(name));
-                delete.executeUpdate();
-                if (failOpen != null) {
-                    insert.setString(1, tenant);
-                    insert.setString(2, setting(name));
-                    insert.setString(3, failOpen ? FAIL_OPEN : FAIL_CLOSED);
-                    insert.executeUpdate();
-                }
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            }
+        try {
+            TenantSettings.set(store, tenant, setting(name),
+                    failOpen == null ? null : failOpen ? FAIL_OPEN : FAIL_CLOSED);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not change the tenant's validator setting: " + e.getMessage(), e);
         } finally {

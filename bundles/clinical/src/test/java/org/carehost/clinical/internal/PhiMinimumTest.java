@@ -19,7 +19,32 @@ class PhiMinimumTest {
     void aValueIsFoundWithAnyRunOfWhiteSpaceWhereItHasSome() {
         assertEquals("call [w] now", PhiMinimumImpl.replaceWhole("call +1  555\t0100 now", "+1 555 0100", "[w]"));
         assertEquals("see [w].", PhiMinimumImpl.replaceWhole("see 12\nELM\u00a0street.", "12 Elm Street", "[w]"));
-        assertEquals("not +1 5550100", PhiMinimumImpl.replaceWhole("not +1 5550100", "+1 555 0100", "[w]"));
+        assertEquals("not +1 555 01001", PhiMinimumImpl.replaceWhole("not +1 555 01001", "+1 555 0100", "[w]"),
+                "a longer number is another number");
+    }
+
+    @Test
+    void aPhoneNumberIsFoundWrittenWithOtherSeparatorsOrNone() {
+        String phone = "+1 555 010 0199";
+        for (String written : new String[] {"+1.555.010.0199", "+1/555/010/0199", "+1 (555) 010-0199", "15550100199",
+                "+1-555-010-0199", "+1 555 010 0199", "(1) 555–010–0199"}) {
+            assertEquals("call [w] today", PhiMinimumImpl.replaceWhole("call " + written + " today", phone, "[w]"),
+                    written);
+        }
+        assertEquals("call [w].", PhiMinimumImpl.replaceWhole("call 555 010 0199.", "(555) 010-0199", "[w]"),
+                "the stored value's own separators do not matter either");
+        assertEquals("not 155501001990 or 5550100199", PhiMinimumImpl.replaceWhole("not 155501001990 or 5550100199",
+                phone, "[w]"), "only the same digits, whole");
+        assertEquals("born [w]", PhiMinimumImpl.replaceWhole("born 1970/03/04", "1970-03-04", "[w]"));
+    }
+
+    @Test
+    void valuesWithNonBreakingOrOtherUnicodeSpacesAreFound() {
+        assertEquals("see [w].", PhiMinimumImpl.replaceWhole("see 12 Elm Street.", "12 Elm Street", "[w]"));
+        assertEquals("see [w].", PhiMinimumImpl.replaceWhole("see 12 Elm Street.", "12 Elm Street", "[w]"));
+        assertEquals("for [w]!", PhiMinimumImpl.replaceWhole("for Anna　Maria!", " Anna Maria ", "[w]"));
+        assertEquals("short 555 01 stays", PhiMinimumImpl.replaceWhole("short 555 01 stays", "555.01", "[w]"),
+                "a value of fewer than 7 digits is matched as written, not as a number");
     }
 
     @Test

@@ -127,6 +127,7 @@ class ValidatorChoicesTest {
         return (Store) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Store.class},
                 (proxy, method, arguments) -> switch (method.getName()) {
                     case "connection" -> DriverManager.getConnection(url);
+                    case "dialect" -> Store.Dialect.H2;
                     case "hashCode" -> 1;
                     case "equals" -> proxy == arguments[0];
                     default -> null;

@@ -22,9 +22,10 @@ import org.carehost.crypto.PhiCipher;
 import org.carehost.scheduler.Job;
 import org.carehost.store.Statements;
 import org.carehost.store.Store;
+import org.carehost.store.TenantSettings;
 
 /**
- * The {@code scheduled_work} table (and the tenants' {@code time-zone} setting). A job's payload is sealed like PHI
+ * The {@code scheduled_work} table (and the tenants' {@code time-zone} setting, a {@link TenantSettings}). A job's payload is sealed like PHI
  * (it may name a patient). A node runs a job only after {@link #claim}ing it: a compare-and-set on its version,
  * which the database's row lock makes exclusive across nodes sharing PostgreSQL; a claim expires (the node died) at
  * {@code claim_until}, after which another node claims it again.
@@ -112,20 +113,41 @@ final class Jobs {
         }
     }
 
-    /** True when this node now holds the job until {@code until}; false when another node (or a cancel) got it. */
+    /**
+     * True when this node now holds the job until {@code until}; false when another node (or a cancel) got it. The
+     * claim counts the run as an attempt, in the same statement: a run that never finishes (its process killed, by the
+     * task itself or otherwise) has been counted all the same, so a job that kills the process every time ends
+     * {@code FAILED} ({@link #releaseClaims}) instead of running again at every start. A run that finishes writes its
+     * own count ({@link #finish}).
+     */
     boolean claim(Row row, String node, Instant until) {
         return update("UPDATE scheduled_work SET state = 'RUNNING', claim_until = ?, claimed_by = ?, "
-                + "version_id = version_id + 1 WHERE id = ? AND version_id = ? AND state IN ('SCHEDULED', 'RUNNING')",
-                utc(until), node, row.job().id(), row.version() + 0L) == 1;
+                + "attempts = attempts + 1, version_id = version_id + 1 WHERE id = ? AND version_id = ? "
+                + "AND state IN ('SCHEDULED', 'RUNNING')", utc(until), node, row.job().id(), row.version() + 0L) == 1;
+    }
+
+    /** What {@link #releaseClaims} did: runs scheduled again, and jobs failed for good. */
+    record Released(int again, int failed) {
     }
 
     /**
-     * Every running job made back into a scheduled one, due as it was (so due at once); how many there were. Only for
-     * claims no live process holds ({@link org.carehost.store.StaleClaims}).
+     * Every running job made back into a scheduled one, due as it was (so due at once), unless its claimed runs
+     * reached {@code attempts} without finishing (each claim counts one): then it is {@code FAILED}, saying so. Only
+     * for claims no live process holds ({@link org.carehost.store.StaleClaims}).
      */
-    int releaseClaims() {
-        return update("UPDATE scheduled_work SET state = 'SCHEDULED', claim_until = NULL, claimed_by = NULL, "
+    Released releaseClaims(int attempts) {
+        int failed = update("UPDATE scheduled_work SET state = 'FAILED', claim_until = NULL, claimed_by = NULL, "
+                + "last_error = ?, version_id = version_id + 1 WHERE state = 'RUNNING' AND attempts >= ?",
+                crashed(attempts), attempts);
+        int again = update("UPDATE scheduled_work SET state = 'SCHEDULED', claim_until = NULL, claimed_by = NULL, "
                 + "version_id = version_id + 1 WHERE state = 'RUNNING'");
+        return new Released(again, failed);
+    }
+
+    /** Why a job whose runs kept ending with their process failed. */
+    static String crashed(int attempts) {
+        return "its last " + attempts + " runs did not finish: the container stopped during each (killed, or the task "
+                + "ended the process); not run again (schedule:list --all shows it; the plugin can schedule it anew)";
     }
 
     /**
@@ -165,35 +187,16 @@ final class Jobs {
     }
 
     Optional<ZoneId> zone(String tenant) {
-        try (Connection connection = store.connection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT setting FROM tenant_setting WHERE tenant = ? AND name = 'time-zone'")) {
-            select.setString(1, tenant);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(ZoneId.of(row.getString(1))) : Optional.empty();
-            }
+        try {
+            return TenantSettings.get(store, tenant, "time-zone").map(ZoneId::of);
         } catch (SQLException e) {
             throw failure("read the tenant's time zone", e);
         }
     }
 
     void setZone(String tenant, ZoneId zone) {
-        try (Connection connection = store.connection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM tenant_setting WHERE tenant = ? AND name = 'time-zone'");
-                    PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO tenant_setting (tenant, name, setting) VALUES (?, 'time-zone', ?)")) {
-                delete.setString(1, tenant);
-                delete.executeUpdate();
-                insert.setString(1, tenant);
-                insert.setString(2, zone.getId());
-                insert.executeUpdate();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            }
+        try {
+            TenantSettings.set(store, tenant, "time-zone", zone.getId());
         } catch (SQLException e) {
             throw failure("set the tenant's time zone (is there such a tenant? tenant:list)", e);
         }

@@ -114,10 +114,15 @@ public final class SchedulerEngine implements SchedulerAdmin {
             // Only this process can open the database, and this is the scheduler's first activation since the
             // framework started: a job still running is one an earlier run of this process was running when it was
             // killed. Run it again now instead of when its claim (the task's deadline and a minute) expires.
-            int released = jobs.releaseClaims();
-            if (released > 0) {
+            Jobs.Released released = jobs.releaseClaims(ATTEMPTS);
+            if (released.again() > 0) {
                 log.warn("Scheduler: {} job(s) were running when the container last stopped without finishing them; "
-                        + "they run again now (a task may see a run twice: a run is at least once)", released);
+                        + "they run again now (a task may see a run twice: a run is at least once)", released.again());
+            }
+            if (released.failed() > 0) {
+                log.error("Scheduler: {} job(s) were running when the container last stopped, and none of their last {} "
+                        + "runs finished: they are FAILED, not run again (schedule:list --all shows them)",
+                        released.failed(), ATTEMPTS);
             }
         }
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -162,6 +167,13 @@ public final class SchedulerEngine implements SchedulerAdmin {
         Job job = row.job();
         if (!row.opens()) {
             passOver(row);
+            return;
+        }
+        if ("RUNNING".equals(job.state()) && job.attempts() >= ATTEMPTS) {
+            // a claim another node let expire, for the last allowed time: counted runs that never finished
+            if (jobs.claim(row, node, now)) {
+                jobs.finish(job.id(), row.version() + 1, "FAILED", job.due(), job.attempts(), Jobs.crashed(ATTEMPTS));
+            }
             return;
         }
         PluginService<ScheduledTask> reference = task(job);

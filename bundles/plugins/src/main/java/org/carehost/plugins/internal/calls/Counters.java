@@ -18,7 +18,11 @@ final class Counters {
     final LongAdder failures = new LongAdder();
     final LongAdder timeouts = new LongAdder();
     final AtomicLong overrunsInARow = new AtomicLong();
+    /** Every call running (the drain waits for none, plugin:top shows it). */
     final AtomicLong running = new AtomicLong();
+    /** Of those, event handler calls, and the others: each kind capped apart. */
+    final AtomicLong eventsRunning = new AtomicLong();
+    final AtomicLong othersRunning = new AtomicLong();
     final LongAdder cpuNanos = new LongAdder();
     final LongAdder allocatedBytes = new LongAdder();
     final LongAdder latencyNanos = new LongAdder();

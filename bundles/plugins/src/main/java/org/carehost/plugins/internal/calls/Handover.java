@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCallException.Reason;
@@ -72,14 +73,21 @@ final class Handover implements AllServiceListener {
     /** Bundle and service events heard (guarded by {@code this}), for {@link #awaitEvent}. */
     private long events;
 
-    Handover(BundleContext context) {
-        this(context, MAX_HELD_PER_PLUGIN);
+    /**
+     * Whether the service runtime may still register an active plugin's service under a key
+     * ({@link ComponentOutlook}): a held call whose deadline passes ends the wait for every call only when it will not.
+     */
+    private final BiPredicate<Bundle, String> mayRegister;
+
+    Handover(BundleContext context, BiPredicate<Bundle, String> mayRegister) {
+        this(context, MAX_HELD_PER_PLUGIN, mayRegister);
     }
 
     /** With another bound on the calls held per plugin (unit tests). */
-    Handover(BundleContext context, int maxHeld) {
+    Handover(BundleContext context, int maxHeld, BiPredicate<Bundle, String> mayRegister) {
         this.context = context;
         this.maxHeld = maxHeld;
+        this.mayRegister = mayRegister;
         this.registered = new Registrations(context);
     }
 
@@ -103,6 +111,12 @@ final class Handover implements AllServiceListener {
     synchronized int held(Bundle plugin) {
         Changing now = changing.get(plugin.getBundleId());
         return now == null ? 0 : now.held;
+    }
+
+    /** Whether the plugin is being replaced and the service under {@code key} is expected from its new version. */
+    synchronized boolean awaits(Bundle plugin, String key) {
+        Changing now = changing.get(plugin.getBundleId());
+        return now != null && now.awaited.containsKey(key);
     }
 
     /** Starts listening, then takes in the registrations there already are. */
@@ -272,11 +286,20 @@ final class Handover implements AllServiceListener {
         }
     }
 
-    /** The deadline passed: at rest without the service, the wait for that key ends here for every later call too. */
+    /**
+     * The deadline passed: at rest without the service, the wait for that key ends here for every later call too.
+     * Active is at rest only once the service runtime has taken up the new version without that service
+     * ({@link #mayRegister}); until then the other held calls wait on, each to its own deadline.
+     */
     private PluginCallException waitedInVain(Changing now, Bundle plugin, String name, String key, String kind,
             String what) {
         int state = plugin.getState();
         boolean atRest = state != Bundle.STARTING && state != Bundle.STOPPING;
+        if (atRest && state == Bundle.ACTIVE && mayRegister.test(plugin, key)) {
+            return new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it was "
+                    + "being updated, and its new version, active, had not registered " + key + " yet within the "
+                    + kind + " deadline; 'plugin:why " + name + "' says why", null);
+        }
         if (atRest && state == Bundle.ACTIVE) {
             now.awaited.remove(key);
             if (now.awaited.isEmpty()) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCallException.Reason;
@@ -26,19 +27,21 @@ import org.carehost.security.PluginLimits;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 /**
  * {@link PluginCalls}: each call is handed to a pool thread of the container's and awaited for at most the plugin's
  * deadline; on overrun the pool thread is interrupted and the caller goes on (Java cannot stop a thread: a plugin
  * that ignores interruption keeps that pool thread until it returns, and it counts as running). A plugin with
  * {@value #MAX_RUNNING_PER_PLUGIN} calls running is not called again until some end, so a stuck plugin cannot take
- * the whole pool; the pool itself has at most {@value #MAX_THREADS} threads. Overruns in a row (reset by a call that
+ * the whole pool; its event handler calls (kind {@code event}) have a cap of their own,
+ * {@value #MAX_EVENTS_RUNNING_PER_PLUGIN}, so that a flood of events to a plugin does not starve its validators and
+ * other calls; the pool itself has at most {@value #MAX_THREADS} threads. Overruns in a row (reset by a call that
  * ends in time) reaching the policy's threshold quarantine the plugin through the security manager.
  * <p>
  * Drain: as a synchronous bundle listener it sees a plugin's {@code STOPPING} before the framework goes on with the
@@ -48,17 +51,18 @@ import org.osgi.service.component.annotations.Reference;
  * outlives it); {@code STOPPED} ends the drain. A plugin being quarantined is not waited for (its calls are cut at their
  * deadlines, and the thread quarantining it may be one of its callers), nor is the call the stop comes from.
  * <p>
- * Calls to a plugin's service ({@link #call(PluginService, String, String, ServiceWork)}) are not refused during an
- * update's drain: {@link Handover} holds them until the new version registers the service again, then they run on it.
- * <p>
- * Over the project's 350 lines (380) on purpose: the call path, the drain and the overrun count all wait on or notify
- * the same per-plugin counters' monitor, and reading them apart would hide that one lock orders them.
+ * Calls to a plugin's service ({@link #call(PluginService, String, String, ServiceWork)}, {@link ServiceCalls}) are
+ * not refused during an update's drain: {@link Handover} holds them until the new version registers the service
+ * again, then they run on it.
  */
 @Component(service = PluginCalls.class)
 public final class PluginCallsImpl implements PluginCalls, SynchronousBundleListener {
 
     static final int MAX_THREADS = 256;
     static final int MAX_RUNNING_PER_PLUGIN = 32;
+    /** Event handler calls running per plugin, counted apart from its other calls. */
+    static final int MAX_EVENTS_RUNNING_PER_PLUGIN = 32;
+    private static final String EVENT = "event";
     static final List<String> KINDS = List.of("validator", "transformer", "notifier", "adapter", "workflow", "event",
             "schedule");
 
@@ -72,6 +76,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
     private final ThreadLocal<Long> callingInto = new ThreadLocal<>();
     private final BundleContext context;
     private final Handover handover;
+    private final ServiceCalls serviceCalls;
     private final ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), work -> {
                 Thread thread = new Thread(work, "carehost-plugin-call-" + threadNumber.incrementAndGet());
@@ -80,10 +85,12 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
             });
 
     @Activate
-    public PluginCallsImpl(BundleContext context, @Reference PluginLimits limits) {
+    public PluginCallsImpl(BundleContext context, @Reference PluginLimits limits,
+            @Reference ServiceComponentRuntime scr) {
         this.limits = limits;
         this.context = context;
-        this.handover = new Handover(context);
+        this.handover = new Handover(context, new ComponentOutlook(scr));
+        this.serviceCalls = new ServiceCalls(this, handover, limits);
         handover.open();
         context.addBundleListener(this);
     }
@@ -95,9 +102,16 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
 
     /** Without a framework (unit tests), with the test's bundle context for the services. */
     PluginCallsImpl(PluginLimits limits, BundleContext services, int maxHeld) {
+        this(limits, services, maxHeld, (plugin, key) -> false);
+    }
+
+    /** The same, with the test's word on whether the service runtime may still register a service. */
+    PluginCallsImpl(PluginLimits limits, BundleContext services, int maxHeld,
+            java.util.function.BiPredicate<Bundle, String> mayRegister) {
         this.limits = limits;
         this.context = null;
-        this.handover = new Handover(services, maxHeld);
+        this.handover = new Handover(services, maxHeld, mayRegister);
+        this.serviceCalls = new ServiceCalls(this, handover, limits);
     }
 
     /** The unit tests' way to post service events. */
@@ -167,7 +181,8 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
     }
 
     /** One call into the plugin ended (or was never made): the drain waiting on its counters hears of it. */
-    private static void ended(Counters counter) {
+    private static void ended(Counters counter, AtomicLong capped) {
+        capped.decrementAndGet();
         synchronized (counter) {
             counter.running.decrementAndGet();
             counter.notifyAll();
@@ -191,76 +206,18 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
     @Override
     public <S, T> T call(PluginService<S> service, String kind, String what, ServiceWork<S, T> work)
             throws PluginCallException {
-        if (!(service instanceof ServiceSlot<S> slot)) {
-            throw new IllegalArgumentException("not a service from PluginCalls.services: " + service);
-        }
-        Bundle plugin = slot.plugin();
-        String name = String.valueOf(plugin.getSymbolicName());
-        long until = System.nanoTime() + limits.deadline(plugin, kind).toNanos();
-        while (true) {
-            long seen = handover.events();
-            ServiceReference<S> reference;
-            try {
-                reference = handover.awaitNewVersion(slot, until, kind, what);
-            } catch (PluginCallException refused) {
-                refusedUnrun(plugin, name);
-                throw refused;
-            }
-            if (reference == null) { // not being updated (or no longer): the live registration, if there is one
-                if (draining.contains(plugin.getBundleId())) {
-                    if (Handover.transientStop(plugin) && System.nanoTime() < until) {
-                        awaitEvent(seen, until, plugin, name, what); // between two states of an update: look again
-                        continue;
-                    }
-                    refusedUnrun(plugin, name); // a plain stop's drain: refused, as any call
-                    throw beingStopped(name, what);
-                }
-                reference = slot.reference != null && slot.reference.getBundle() != null ? slot.reference
-                        : Registrations.live(plugin, handover.follow(plugin, slot.key()));
-            }
-            S object = reference == null ? null : handover.object(reference);
-            if (object == null) {
-                if (handover.changing(plugin) && plugin.getState() != Bundle.ACTIVE && System.nanoTime() < until) {
-                    // Unregistered by an update since, or being unregistered now: its UNREGISTERING event releases
-                    // the object before the framework clears the reference's bundle, so a call looking in between
-                    // finds no object for a reference that still seems registered. Wait (on the monitor) for the
-                    // new version either way.
-                    continue;
-                }
-                refusedUnrun(plugin, name);
-                throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it no "
-                        + "longer offers " + slot.key() + " (stopped, uninstalled, or its new version does not have "
-                        + "it); 'plugin:why " + name + "' says why", null);
-            }
-            try {
-                return run(plugin, kind, what, () -> work.call(object), true);
-            } catch (DrainStarted stopping) {
-                // an update's stop began between the look and the call: held for the new version on the next turn
-            }
-        }
-    }
-
-    private void awaitEvent(long seen, long until, Bundle plugin, String name, String what)
-            throws PluginCallException {
-        try {
-            handover.awaitEvent(seen, until);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            refusedUnrun(plugin, name);
-            throw new PluginCallException(name, Reason.REFUSED, "the call into " + name + " (" + what + ") was "
-                    + "abandoned while the plugin was being updated: the calling thread was interrupted", interrupted);
-        }
+        return serviceCalls.call(service, kind, what, work);
     }
 
     /** A service call refused before it reached {@link #run}: counted as a call and a failure, as a refused run is. */
-    private void refusedUnrun(Bundle plugin, String name) {
+    void refusedUnrun(Bundle plugin, String name) {
         Counters counter = counters.computeIfAbsent(plugin.getBundleId(), id -> new Counters(id, name));
         counter.calls.increment();
         counter.failures.increment();
     }
 
     /** Thrown by {@link #run} instead of refusing, when the caller holds calls for a plugin's new version. */
-    private static final class DrainStarted extends Exception {
+    static final class DrainStarted extends Exception {
         private static final long serialVersionUID = 1L;
 
         DrainStarted() {
@@ -268,7 +225,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         }
     }
 
-    private <T> T run(Bundle plugin, String kind, String what, Callable<T> work, boolean holdable)
+    <T> T run(Bundle plugin, String kind, String what, Callable<T> work, boolean holdable)
             throws PluginCallException, DrainStarted {
         String name = String.valueOf(plugin.getSymbolicName());
         Counters counter = counters.computeIfAbsent(plugin.getBundleId(), id -> new Counters(id, name));
@@ -279,14 +236,19 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
             throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it is "
                     + quarantined, null);
         }
-        if (counter.running.incrementAndGet() > MAX_RUNNING_PER_PLUGIN) {
-            ended(counter);
+        boolean event = EVENT.equals(kind); // event calls have a cap of their own: a flood does not starve the rest
+        AtomicLong capped = event ? counter.eventsRunning : counter.othersRunning;
+        int cap = event ? MAX_EVENTS_RUNNING_PER_PLUGIN : MAX_RUNNING_PER_PLUGIN;
+        counter.running.incrementAndGet();
+        if (capped.incrementAndGet() > cap) {
+            ended(counter, capped);
             counter.failures.increment();
-            throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): "
-                    + MAX_RUNNING_PER_PLUGIN + " of its calls are still running (plugin:top shows them)", null);
+            throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): " + cap
+                    + " of its " + (event ? "event calls" : "calls") + " are still running (plugin:top shows them)",
+                    null);
         }
         if (draining.contains(plugin.getBundleId())) { // checked once counted running: a drain starting now waits for it
-            ended(counter);
+            ended(counter, capped);
             if (holdable && (handover.changing(plugin) || Handover.transientStop(plugin))) {
                 counter.calls.decrement(); // not a call: counted when it runs on the new version
                 throw new DrainStarted();
@@ -300,11 +262,11 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
                 try {
                     future.run(); // returns at once if the caller gave up before the call began
                 } finally {
-                    ended(counter);
+                    ended(counter, capped);
                 }
             });
         } catch (RejectedExecutionException full) {
-            ended(counter);
+            ended(counter, capped);
             counter.failures.increment();
             throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): all "
                     + MAX_THREADS + " threads for calls into plugins are busy (plugin:top shows which plugin holds "
@@ -339,7 +301,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         }
     }
 
-    private static PluginCallException beingStopped(String name, String what) {
+    static PluginCallException beingStopped(String name, String what) {
         return new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it is being "
                 + "stopped or updated, and the calls into it still in flight are finishing first; call again once "
                 + "it is active", null);

@@ -76,7 +76,12 @@ class HandoverTest {
             return Optional.empty();
         }
     };
-    private final PluginCallsImpl calls = new PluginCallsImpl(limits, context(), 2);
+    /** The service runtime's word: whether it may still register an active plugin's service (not taken up yet). */
+    private volatile boolean mayStillRegister;
+    private final PluginCallsImpl calls = new PluginCallsImpl(limits, context(), 2,
+            (plugin, key) -> mayStillRegister);
+    /** Runs (once) when a call asks the framework for a service object, before the framework looks. */
+    private volatile Runnable beforeGetService;
 
     @AfterEach
     void stop() {
@@ -217,6 +222,31 @@ class HandoverTest {
     }
 
     @Test
+    void aDeadlinePassingBeforeTheServiceRuntimeTookUpTheNewVersionEndsOnlyThatCallsWait() throws Exception {
+        // ACTIVE and its STARTED heard here, but the service runtime (another listener of STARTED) has not taken up
+        // the new version's components yet: the plugin is not at rest without the service
+        mayStillRegister = true;
+        FakePlugin plugin = new FakePlugin(33, "org.example.slowruntime");
+        FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        unregister(v1);
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        PluginService<Supplier> awaited = only(calls.services(Supplier.class));
+        CompletableFuture<Object> first = call(awaited, "notifier"); // the shorter deadline
+        CompletableFuture<Object> second = call(awaited, "workflow");
+        await(() -> calls.handover().held(plugin.bundle) == 2);
+        plugin.state = Bundle.ACTIVE;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle));
+        PluginCallException late = refusal(first);
+        assertTrue(late.getMessage().contains("its new version, active, had not registered org.example.Check yet within "
+                + "the notifier deadline"), late.getMessage());
+        assertTrue(calls.handover().changing(plugin.bundle), "the wait for the service goes on for the other calls");
+        register(plugin, "org.example.Check", () -> "v2");
+        assertEquals("v2", second.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aServiceWhoseComponentWasRenamedIsFollowedToTheNewVersion() throws Exception {
         FakePlugin plugin = new FakePlugin(26, "org.example.renamed");
         FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
@@ -295,6 +325,65 @@ class HandoverTest {
         register(plugin, "org.example.Check", () -> "v2, configured late", Map.of("resource", "Patient"));
         assertEquals("v2, configured late", calls.call(before, "workflow", "get", Supplier::get),
                 "the old key is real again: no longer redirected");
+    }
+
+    @Test
+    void aServiceTakenDownBetweenACallsLookAndItsObjectIsWaitedForNotRefused() throws Exception {
+        // A call found v2's registration; before it got the object, a refresh took v2 down and started the plugin
+        // again: ACTIVE, STARTED heard, but the service runtime has not registered the component yet.
+        FakePlugin plugin = new FakePlugin(30, "org.example.refreshing");
+        FakeService v2 = register(plugin, "org.example.Check", () -> "v2");
+        PluginService<Supplier> service = only(calls.services(Supplier.class));
+        beforeGetService = () -> refreshedUpToStarted(plugin, v2);
+        CompletableFuture<Object> call = call(service);
+        await(() -> calls.handover().held(plugin.bundle) == 1);
+        register(plugin, "org.example.Check", () -> "v2 refreshed");
+        assertEquals("v2 refreshed", call.get(10, TimeUnit.SECONDS));
+        assertEquals(0, calls.stats().get(0).failures());
+    }
+
+    @Test
+    void aServiceReplacedBetweenACallsLookAndItsObjectRunsOnTheNewRegistration() throws Exception {
+        FakePlugin plugin = new FakePlugin(31, "org.example.replaced");
+        FakeService v2 = register(plugin, "org.example.Check", () -> "v2");
+        PluginService<Supplier> service = only(calls.services(Supplier.class));
+        beforeGetService = () -> {
+            refreshedUpToStarted(plugin, v2);
+            register(plugin, "org.example.Check", () -> "v2 refreshed"); // the update is over before the call looks
+        };
+        assertEquals("v2 refreshed", calls.call(service, "workflow", "get", Supplier::get));
+        assertTrue(!calls.handover().changing(plugin.bundle));
+    }
+
+    @Test
+    void aServiceTakenDownForGoodBetweenACallsLookAndItsObjectIsRefusedAtOnce() throws Exception {
+        FakePlugin plugin = new FakePlugin(32, "org.example.gonebetween");
+        FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
+        PluginService<Supplier> service = only(calls.services(Supplier.class));
+        beforeGetService = () -> {
+            plugin.persistentlyStarted = false; // plugin:stop
+            plugin.state = Bundle.STOPPING;
+            calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+            unregister(v1);
+            plugin.state = Bundle.RESOLVED;
+            calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        };
+        long started = System.nanoTime();
+        PluginCallException refused = assertThrows(PluginCallException.class,
+                () -> calls.call(service, "workflow", "get", Supplier::get));
+        assertTrue(refused.getMessage().contains("no longer offers org.example.Check"), refused.getMessage());
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10), "not held until its 30 s deadline");
+    }
+
+    /** A refresh of the plugin as far as its STARTED reaching this listener before the service runtime's. */
+    private void refreshedUpToStarted(FakePlugin plugin, FakeService old) {
+        plugin.state = Bundle.STOPPING;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle));
+        unregister(old);
+        plugin.state = Bundle.RESOLVED;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STOPPED, plugin.bundle));
+        plugin.state = Bundle.ACTIVE;
+        calls.bundleChanged(new BundleEvent(BundleEvent.STARTED, plugin.bundle));
     }
 
     private CompletableFuture<Object> call(PluginService<Supplier> service) {
@@ -420,8 +509,15 @@ class HandoverTest {
                                 .map(s -> s.reference).toArray(ServiceReference<?>[]::new);
                         yield found.length == 0 ? null : found;
                     }
-                    case "getService" -> registry.stream().filter(s -> s.reference == arguments[0])
-                            .map(s -> (Object) s.object).findFirst().orElse(null);
+                    case "getService" -> {
+                        Runnable before = beforeGetService;
+                        beforeGetService = null;
+                        if (before != null) {
+                            before.run();
+                        }
+                        yield registry.stream().filter(s -> s.reference == arguments[0]).map(s -> (Object) s.object)
+                                .findFirst().orElse(null);
+                    }
                     case "ungetService" -> true;
                     case "hashCode" -> 1;
                     case "equals" -> proxy == arguments[0];

@@ -120,6 +120,41 @@ class PluginCallsImplTest {
     }
 
     @Test
+    void aFloodOfEventCallsDoesNotStarveThePluginsOtherCalls() throws Exception {
+        Bundle plugin = plugin(12, "org.example.flooded");
+        CountDownLatch entered = new CountDownLatch(PluginCallsImpl.MAX_EVENTS_RUNNING_PER_PLUGIN);
+        List<CompletableFuture<Object>> handlers = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(
+                PluginCallsImpl.MAX_EVENTS_RUNNING_PER_PLUGIN);
+        for (int i = 0; i < PluginCallsImpl.MAX_EVENTS_RUNNING_PER_PLUGIN; i++) {
+            handlers.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return calls.call(plugin, "event", "EventHandler.handleEvent", () -> {
+                        entered.countDown();
+                        release.await(); // a slow handler
+                        return null;
+                    });
+                } catch (PluginCallException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, senders));
+        }
+        assertTrue(entered.await(30, java.util.concurrent.TimeUnit.SECONDS), "every handler call is running");
+        PluginCallException full = assertThrows(PluginCallException.class,
+                () -> calls.call(plugin, "event", "EventHandler.handleEvent", () -> "one too many"));
+        assertEquals(Reason.REFUSED, full.reason());
+        assertTrue(full.getMessage().contains(PluginCallsImpl.MAX_EVENTS_RUNNING_PER_PLUGIN + " of its event calls are "
+                + "still running"), full.getMessage());
+        assertEquals("valid", calls.call(plugin, "workflow", "Validator.validate", () -> "valid"),
+                "the plugin's other calls are not refused for its event calls");
+        release.countDown();
+        for (CompletableFuture<Object> handler : handlers) {
+            handler.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        senders.shutdown();
+    }
+
+    @Test
     void aStoppingPluginWaitsForItsCallsInFlightAndRefusesNewOnes() throws Exception {
         Bundle plugin = plugin(11, "org.example.drained");
         CountDownLatch entered = new CountDownLatch(1);
