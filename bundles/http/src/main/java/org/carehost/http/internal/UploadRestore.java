@@ -236,7 +236,7 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         Map<String, List<UploadStore.Stored>> uploads;
         Set<UploadStore.Removal> removed;
         try {
-            UploadStore.View view = stored.view();
+            UploadStore.View view = stored.view(records.keySet());
             uploads = view.uploads();
             removed = view.removed();
         } catch (Exception e) {

@@ -123,15 +123,17 @@ final class UploadStore {
 
     /**
      * The rows and the tombstones as of one moment (one repeatable-read transaction): a tombstone written with a row's
-     * deletion is never missed while the row is missed too, nor the other way round.
+     * deletion is never missed while the row is missed too, nor the other way round. Only the tombstones a look can
+     * use are read: those of a location kept now or of one in {@code held} (the locations this node holds), not every
+     * uninstall ever made.
      */
-    View view() throws SQLException {
+    View view(java.util.Collection<String> held) throws SQLException {
         try (Connection connection = store.connection()) {
             int isolation = connection.getTransactionIsolation();
             connection.setAutoCommit(false);
             try {
                 connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                View view = new View(all(connection), removed(connection));
+                View view = new View(all(connection), removed(connection, List.copyOf(held)));
                 connection.commit();
                 return view;
             } catch (SQLException | RuntimeException e) {
@@ -240,12 +242,25 @@ final class UploadStore {
     }
 
     private static Set<Removal> removed(Connection connection) throws SQLException {
+        return removed(connection, null);
+    }
+
+    /** The tombstones: every one ({@code held} null), or those of a location kept now or in {@code held}. */
+    private static Set<Removal> removed(Connection connection, List<String> held) throws SQLException {
         Set<Removal> removed = new HashSet<>();
-        try (PreparedStatement query = connection.prepareStatement(
-                        "SELECT location, upload_id FROM plugin_upload_removed");
-                ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                removed.add(new Removal(rows.getString(1), rows.getString(2)));
+        String sql = "SELECT location, upload_id FROM plugin_upload_removed";
+        if (held != null) {
+            sql += " WHERE location IN (SELECT location FROM plugin_upload)" + (held.isEmpty() ? ""
+                    : " OR location IN (" + String.join(", ", java.util.Collections.nCopies(held.size(), "?")) + ")");
+        }
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            for (int i = 0; held != null && i < held.size(); i++) {
+                query.setString(i + 1, held.get(i));
+            }
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    removed.add(new Removal(rows.getString(1), rows.getString(2)));
+                }
             }
         }
         return removed;

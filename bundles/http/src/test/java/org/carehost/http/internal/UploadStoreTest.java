@@ -89,8 +89,20 @@ class UploadStoreTest {
         assertFalse(stored.forget("upload:bb", "u1", NOW));
         assertEquals(1, stored.count());
         assertEquals(Set.of(new UploadStore.Removal("upload:bb", "u1")), stored.removed());
-        assertEquals(Set.of(new UploadStore.Removal("upload:bb", "u1")), stored.view().removed());
-        assertEquals(Set.of("u2"), stored.view().uploads().keySet());
+        assertEquals(Set.of(new UploadStore.Removal("upload:bb", "u1")), stored.view(Set.of()).removed());
+        assertEquals(Set.of("u2"), stored.view(Set.of()).uploads().keySet());
+    }
+
+    @Test
+    void aLookReadsTheTombstonesOfLocationsKeptOrHeldOnly() throws Exception {
+        stored.save("u1", List.of(jar("plugin", "bb")), List.of("upload:bb"), Set.of("upload:bb"), "op1", NOW);
+        stored.forget("upload:aa", "u0", NOW); // kept nowhere now, held here
+        stored.forget("upload:bb", "u0", NOW); // an earlier upload of a jar kept now
+        stored.forget("upload:cc", "u0", NOW); // neither: an old uninstall no look here needs
+        assertEquals(3, stored.removed().size());
+        assertEquals(Set.of(new UploadStore.Removal("upload:aa", "u0"), new UploadStore.Removal("upload:bb", "u0")),
+                stored.view(Set.of("upload:aa")).removed());
+        assertEquals(Set.of(new UploadStore.Removal("upload:bb", "u0")), stored.view(Set.of()).removed());
     }
 
     @Test
