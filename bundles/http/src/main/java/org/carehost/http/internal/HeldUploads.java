@@ -78,6 +78,23 @@ public final class HeldUploads {
         }
     }
 
+    /**
+     * Records these where the record is still what {@code seen} held (none, or another bundle's): a record written
+     * meanwhile (an upload of this node kept) is newer than the look that decided these.
+     */
+    synchronized void adopt(Map<String, Held> entries, Map<String, Held> seen) {
+        boolean changed = false;
+        for (Map.Entry<String, Held> entry : entries.entrySet()) {
+            if (Objects.equals(held.get(entry.getKey()), seen.get(entry.getKey()))) {
+                held.put(entry.getKey(), entry.getValue());
+                changed = true;
+            }
+        }
+        if (changed) {
+            save();
+        }
+    }
+
     /** Drops the location's record if it is still {@code expected} (a newer one written meanwhile stays). */
     synchronized void remove(String location, Held expected) {
         if (expected != null && Objects.equals(held.get(location), expected)) {

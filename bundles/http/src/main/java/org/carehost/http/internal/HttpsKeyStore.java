@@ -15,13 +15,20 @@ import java.util.Optional;
  * Checks the HTTPS key store the listener configuration names before Felix HTTP is given it: Jetty's own failure
  * (a stack trace, and no listener) would not say which setting to fix. One problem, in words naming the setting.
  * The key store must be in {@code etc/security/}: a {@code ../}, an absolute path elsewhere, or a link whose target is
- * elsewhere is refused, naming the setting and the folder.
+ * elsewhere is refused, naming the setting and the folder. It must be a key store file ({@code .p12}, {@code .pfx} or
+ * {@code .jks}), and none of Carehost's own secrets there: the data keys ({@code keys/}), the audit signing key, the
+ * SSH host key.
  */
 final class HttpsKeyStore {
 
     /** Where a relative {@code keyStore} is (under the working folder, as {@code etc/security/} is). */
     static final Path SECURITY_FOLDER = Path.of("etc", "security");
     private static final String FILE = "etc/" + ListenerSettings.PID + ".cfg";
+    /** What a key store file's name ends in. */
+    private static final java.util.List<String> KEY_STORE_ENDINGS = java.util.List.of(".p12", ".pfx", ".jks");
+    /** Carehost's own secrets in etc/security/ (their defaults): the data keys' folder, audit and SSH keys. */
+    private static final java.util.Set<Path> OWN_SECRETS = java.util.Set.of(Path.of("keys"),
+            Path.of("audit-signing.key"), Path.of("ssh-host-key"));
 
     private HttpsKeyStore() {
     }
@@ -62,6 +69,10 @@ final class HttpsKeyStore {
             return Optional.of("keyStore in " + FILE + " names " + file + ", which is outside " + inside
                     + " (etc/security/): put the key store in that folder and name it relative to it");
         }
+        Optional<String> notAKeyStore = notAKeyStore(inside, file);
+        if (notAKeyStore.isPresent()) {
+            return notAKeyStore;
+        }
         if (!Files.isRegularFile(file)) {
             return Optional.of("the key store " + file + " (keyStore in " + FILE + ") does not exist or is no file: "
                     + "fix keyStore, or put the key store there");
@@ -71,6 +82,10 @@ final class HttpsKeyStore {
             if (!real.startsWith(inside.toRealPath())) {
                 return Optional.of("keyStore in " + FILE + " names " + file + ", a link to " + real + ", which is "
                         + "outside " + inside + " (etc/security/): put the key store itself in that folder");
+            }
+            notAKeyStore = notAKeyStore(inside.toRealPath(), real);
+            if (notAKeyStore.isPresent()) {
+                return notAKeyStore;
             }
         } catch (IOException e) {
             return Optional.of("the key store " + file + " (keyStore in " + FILE + ") cannot be read (" + e
@@ -111,5 +126,21 @@ final class HttpsKeyStore {
         }
         return Optional.of("the key store " + file + " (keyStore in " + FILE + ") holds no private key: put the "
                 + "server's key and certificate in it");
+    }
+
+    /** A file in the folder that is one of Carehost's own secrets, or no key store file by its name. */
+    private static Optional<String> notAKeyStore(Path inside, Path file) {
+        Path relative = inside.relativize(file);
+        if (OWN_SECRETS.contains(relative.getName(0))) {
+            return Optional.of("keyStore in " + FILE + " names " + file + ", one of Carehost's own secrets in "
+                    + "etc/security/ (keys/, audit-signing.key, ssh-host-key): put the HTTPS key store in a file of "
+                    + "its own there, such as etc/security/https.p12, and name that");
+        }
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (KEY_STORE_ENDINGS.stream().noneMatch(name::endsWith)) {
+            return Optional.of("keyStore in " + FILE + " names " + file + ", which is no key store file: its name "
+                    + "must end in .p12, .pfx or .jks (a PKCS12 or JKS key store in etc/security/)");
+        }
+        return Optional.empty();
     }
 }

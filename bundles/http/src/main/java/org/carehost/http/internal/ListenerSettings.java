@@ -57,7 +57,12 @@ public final class ListenerSettings {
             ConfigurationAdmin.SERVICE_FACTORYPID, ConfigurationAdmin.SERVICE_BUNDLELOCATION);
 
     /** A key store HTTPS ran with: its file and type, its password as written to Felix HTTP and as delivered. */
-    private record KeyStoreInUse(Path file, String type, String written, String delivered) {
+    record KeyStoreInUse(Path file, String type, String written, String delivered) {
+        /** The file and type only: the passwords are never in a message or a log. */
+        @Override
+        public String toString() {
+            return "KeyStoreInUse[file=" + file + ", type=" + type + "]";
+        }
     }
 
     private final ConfigurationAdmin configAdmin;

@@ -66,14 +66,16 @@ public final class PluginUploads {
     private final UploadStore stored;
     private final Clock clock;
     private final HeldUploads held;
+    private final UploadsUnderway underway;
     private volatile UploadArchive.Limits limits;
 
     @Activate
     public PluginUploads(BundleContext context, UploadConfiguration configuration, @Reference PluginManager plugins,
             @Reference SecurityAdmin security, @Reference AuditLog audit, @Reference ContextBinder binder,
             @Reference Store store, @Reference(target = ContainerClock.TARGET) Clock clock,
-            @Reference HeldUploads held) {
+            @Reference HeldUploads held, @Reference UploadsUnderway underway) {
         this.context = context;
+        this.underway = underway;
         this.held = held;
         this.clock = clock;
         this.plugins = plugins;
@@ -136,6 +138,17 @@ public final class PluginUploads {
             added.add(jar);
         }
         String plugin = jars.get(jars.size() - 1).symbolicName() + " " + jars.get(jars.size() - 1).version();
+        List<String> installing = artifacts.stream().map(PluginArtifact::location).toList();
+        underway.begin(installing); // an uninstall of these on this thread until the end is this request's rollback
+        try {
+            return install(operator, name, plugin, jars, locations, artifacts, added);
+        } finally {
+            underway.end(installing);
+        }
+    }
+
+    private Object install(Operator operator, String name, String plugin, List<UploadArchive.Jar> jars,
+            List<String> locations, List<PluginArtifact> artifacts, List<UploadArchive.Jar> added) throws Exception {
         List<PluginInfo> installed;
         try {
             installed = plugins.installAll(artifacts);
@@ -144,13 +157,16 @@ public final class PluginUploads {
             throw new Problems.Failure(422, "plugin-refused", "Plugin refused", refused.getMessage());
         }
         try {
-            Map<String, String> keptAs = stored.save(UUID.randomUUID().toString(), jars, locations, operator.name(),
-                    clock.instant());
+            java.util.Set<String> installedHere = new java.util.HashSet<>();
+            installed.forEach(info -> installedHere.add(info.location()));
+            // each jar this request installed under a new upload id: not an earlier upload's, maybe uninstalled here
+            Map<String, String> keptAs = stored.save(UUID.randomUUID().toString(), jars, locations, installedHere,
+                    operator.name(), clock.instant());
             // kept: from now on, a tombstone of this upload uninstalls it here (UploadRestore)
             Map<String, HeldUploads.Held> records = new LinkedHashMap<>();
             keptAs.forEach((location, uploadId) -> {
                 Bundle bundle = context.getBundle(location);
-                if (bundle != null) {
+                if (bundle != null && installedHere.contains(location)) { // a shared library's record stays as it is
                     records.put(location, new HeldUploads.Held(uploadId, bundle.getBundleId()));
                 }
             });
@@ -279,7 +295,7 @@ public final class PluginUploads {
         }
     }
 
-    private static void delete(Path folder) {
+    static void delete(Path folder) {
         try (Stream<Path> paths = Files.walk(folder)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException leftBehind) {

@@ -15,8 +15,11 @@ import java.util.Set;
  * (its record names this bundle's id). A tombstone of an earlier upload of the same jar never applies to a later
  * installation of it: the jar uninstalled here and uploaded again is another bundle id, another upload id.</li>
  * <li><b>Adopt</b> the row's upload for a bundle with a row whose record is missing (an upload of this node being
- * recorded, or a node that ran an earlier version), names another bundle, or names another upload (the same jar
- * uploaded again after an uninstall this node did not see): a later tombstone of that upload then applies here.</li>
+ * recorded, or a node that ran an earlier version) or names another bundle: a later tombstone of that upload then
+ * applies here.</li>
+ * <li><b>Mismatch</b>: a bundle whose record names this very bundle and another upload than the row's. The record is
+ * not moved: the row may be a stale view (an older backup, a replica behind) of an upload this installation does not
+ * come from, and moving to it would let that upload's tombstone uninstall this bundle. {@link UploadRestore} warns.</li>
  * <li><b>Unknown</b>: a bundle whose upload is recorded here, of which the store has neither row nor tombstone. It
  * stays: a store that lost rows (another database, an older backup, a replica behind) must not read as "all uninstalled".
  * {@link UploadRestore} warns about it.</li>
@@ -27,7 +30,8 @@ import java.util.Set;
 final class UploadLook {
 
     /** The decisions of one look. */
-    record Plan(List<String> uninstall, Map<String, HeldUploads.Held> adopt, List<String> unknown) {
+    record Plan(List<String> uninstall, Map<String, HeldUploads.Held> adopt, List<String> unknown,
+            List<String> mismatch) {
     }
 
     private UploadLook() {
@@ -44,6 +48,7 @@ final class UploadLook {
         List<String> uninstall = new ArrayList<>();
         Map<String, HeldUploads.Held> adopt = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
+        List<String> mismatch = new ArrayList<>();
         installed.forEach((location, bundleId) -> {
             HeldUploads.Held record = held.get(location);
             boolean ours = record != null && record.bundleId() == bundleId;
@@ -51,13 +56,15 @@ final class UploadLook {
             if (ours && removed.contains(new UploadStore.Removal(location, record.uploadId()))) {
                 uninstall.add(location);
             } else if (row != null) {
-                if (!ours || !record.uploadId().equals(row)) {
+                if (!ours) {
                     adopt.put(location, new HeldUploads.Held(row, bundleId));
+                } else if (!record.uploadId().equals(row)) {
+                    mismatch.add(location);
                 }
             } else if (ours) {
                 unknown.add(location);
             }
         });
-        return new Plan(uninstall, adopt, unknown);
+        return new Plan(uninstall, adopt, unknown, mismatch);
     }
 }

@@ -51,8 +51,11 @@ import org.osgi.service.log.LoggerFactory;
  * never installs a location marked so, and the mark is dropped only after the row is gone, so a look that read the
  * rows before the uninstall cannot install the plugin again. Whether a location is installed is this listener's own
  * record ({@code present}, updated by the same events), not the framework's map: the framework drops a bundle from its
- * map before it tells the listeners. A restore's own rollback (a refused install undone) is neither marked nor
- * forgotten: its row stays.
+ * map before it tells the listeners. A rollback — a restore's own (a refused install undone) or an upload request's
+ * (a refused batch, or an upload the store could not keep; {@link UploadsUnderway}) — is neither marked nor
+ * forgotten: the store is left as it is. Only the upload the uninstalled bundle was recorded to come from is removed
+ * (its row if the row is still that upload's, and its tombstone); an uninstall of a bundle never recorded writes
+ * nothing, with a warning.
  * <p>
  * An uninstall spreads, and only by its tombstone: a look uninstalls here an uploaded bundle when the store holds a
  * tombstone for the very upload this installation came from ({@link HeldUploads}, {@link UploadLook}). A row's
@@ -60,8 +63,9 @@ import org.osgi.service.log.LoggerFactory;
  * older backup, a replica behind) would otherwise read as "everything uninstalled"; such a plugin stays, with one
  * warning. What a node holds is kept in the bundle's data area, so a node that was down while the plugin was
  * uninstalled elsewhere uninstalls its copy at its first look after it starts. A jar uninstalled here and uploaded
- * again is another installation (bundle id) of another upload (upload id): no tombstone of the earlier one applies to
- * it, whenever a look runs.
+ * again is another installation (bundle id) of another upload (upload id: an upload request keeps each jar it installed
+ * under a new one, {@link UploadStore#save}), so the tombstone of the earlier upload, written whenever the worker gets
+ * to it, does not apply to it.
  * <p>
  * An upload whose restore was refused is tried again when its rows change, when a bundle is installed, updated or
  * uninstalled here, or when the security policy changes ({@link SecurityEvents#POLICY_CHANGED}: a grant) — what could
@@ -76,6 +80,8 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     private final UploadStore stored;
     private final Clock clock;
     private final Logger log;
+    /** The look's warnings, each once (the worker's only). */
+    private final UploadWarnings warnings;
     /** Locations this component is installing or uninstalling itself (their events on its thread are its own). */
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
     /** Uploads (by their missing jars' locations) whose restore was refused: not tried again as they are. */
@@ -84,10 +90,9 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     private final Set<String> present = new HashSet<>();
     /** Upload locations uninstalled here whose row is not yet deleted (guarded by {@link #present}). */
     private final Set<String> uninstalled = new HashSet<>();
-    /** Locations the store knows nothing of, already warned about (the worker's only). */
-    private final Set<String> warnedUnknown = new HashSet<>();
     /** Which upload each uploaded bundle here came from (across restarts). */
     private final HeldUploads held;
+    private final UploadsUnderway underway;
     /** The worker's thread: an event on it for a location in {@link #restoring} is this component's own doing. */
     private volatile Thread workerThread;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(work -> {
@@ -100,13 +105,16 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     @Activate
     public UploadRestore(BundleContext context, @Reference PluginManager plugins, @Reference Store store,
             @Reference(service = LoggerFactory.class) Logger log, @Reference HeldUploads held,
-            @Reference(target = ContainerClock.TARGET) Clock clock, UploadConfiguration configuration) {
+            @Reference(target = ContainerClock.TARGET) Clock clock, UploadConfiguration configuration,
+            @Reference UploadsUnderway underway) {
         this.context = context;
+        this.underway = underway;
         this.held = held;
         this.plugins = plugins;
         this.stored = new UploadStore(store);
         this.clock = clock;
         this.log = log;
+        this.warnings = new UploadWarnings(context, log);
         context.addBundleListener(this);
         synchronized (present) {
             for (Bundle bundle : context.getBundles()) {
@@ -153,7 +161,8 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     public void bundleChanged(BundleEvent event) {
         String location = event.getBundle().getLocation();
         // an operator's uninstall of a bundle a look is installing right now is the operator's, not a rollback
-        boolean own = Thread.currentThread() == workerThread && restoring.contains(location);
+        boolean own = Thread.currentThread() == workerThread && restoring.contains(location)
+                || underway.onThisThread(location); // an upload request's rollback
         if (!own && (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED
                 || event.getType() == BundleEvent.UNINSTALLED)) {
             refused.clear(); // a library a refused upload lacked may have come (or a clash gone)
@@ -186,6 +195,16 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
      * look runs meanwhile).
      */
     private void forget(String location, String name, HeldUploads.Held record) {
+        if (record == null) {
+            log.warn("Uploaded plugin {} ({}) was uninstalled here before this node recorded which upload it came from: "
+                    + "the store is left as it is (its jar stays kept, and no other node uninstalls it), so a look "
+                    + "installs it here again; to remove it everywhere, plugin:uninstall it again once it is back",
+                    name, location);
+            synchronized (present) {
+                uninstalled.remove(location);
+            }
+            return;
+        }
         try {
             if (stored.forget(location, record == null ? null : record.uploadId(), clock.instant())) {
                 log.info("Uploaded plugin {} ({}) uninstalled: its jar is no longer kept in the store", name, location);
@@ -203,7 +222,12 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
 
     /** A look on the worker, after what is queued there now (the tests drive looks with it). */
     Future<?> lookNow() {
-        return worker.submit(this::look);
+        return onWorker(this::look);
+    }
+
+    /** Runs a task on the worker, after what is queued there now (for the tests). */
+    Future<?> onWorker(Runnable task) {
+        return worker.submit(task);
     }
 
     /** One look: the decisions of {@link UploadLook} carried out, then the uploads this node lacks installed. */
@@ -212,8 +236,9 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         Map<String, List<UploadStore.Stored>> uploads;
         Set<UploadStore.Removal> removed;
         try {
-            uploads = stored.all();
-            removed = stored.removed();
+            UploadStore.View view = stored.view(records.keySet());
+            uploads = view.uploads();
+            removed = view.removed();
         } catch (Exception e) {
             log.error("Uploaded plugins not restored: the store did not answer ({})", e.getMessage());
             return;
@@ -233,8 +258,9 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         }
         UploadLook.Plan plan = UploadLook.decide(installed, records, rows, removed);
         plan.uninstall().forEach(location -> uninstallRemoved(location, records.get(location)));
-        held.put(plan.adopt());
-        warnUnknown(plan.unknown());
+        held.adopt(plan.adopt(), records);
+        warnings.unknown(plan.unknown());
+        warnings.mismatch(plan.mismatch(), records, rows);
         for (List<UploadStore.Stored> upload : uploads.values()) {
             List<UploadStore.Stored> missing;
             synchronized (present) {
@@ -260,8 +286,8 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     /** Uninstalls here an uploaded bundle whose upload was uninstalled on another node (its tombstone is kept). */
     private void uninstallRemoved(String location, HeldUploads.Held record) {
         Bundle bundle = context.getBundle(location);
-        if (bundle == null) {
-            return;
+        if (bundle == null || bundle.getBundleId() != record.bundleId()) {
+            return; // uninstalled meanwhile, maybe installed again: another installation, not the one decided about
         }
         restoring.add(location);
         try {
@@ -274,21 +300,6 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
                     bundle.getSymbolicName(), location, e.getMessage());
         } finally {
             restoring.remove(location);
-        }
-    }
-
-    /** One warning per location the store stops knowing (again after it knew it again). */
-    private void warnUnknown(List<String> unknown) {
-        warnedUnknown.retainAll(unknown);
-        for (String location : unknown) {
-            Bundle bundle = context.getBundle(location);
-            if (bundle != null && warnedUnknown.add(location)) {
-                log.warn("Uploaded plugin {} {} ({}) is installed here, but the store knows neither its jar nor its "
-                        + "removal: it stays installed, with its data. Check that this node's database (the JDBC URL, "
-                        + "etc/org.carehost.store.cfg) is the one the other nodes share and is up to date; to keep the "
-                        + "plugin in the store, upload it again; to remove it, plugin:uninstall it here",
-                        bundle.getSymbolicName(), bundle.getVersion(), location);
-            }
         }
     }
 
@@ -327,11 +338,7 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         } finally {
             missing.forEach(jar -> restoring.remove(jar.location()));
             if (folder != null) {
-                try (var files = Files.walk(folder)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-                } catch (java.io.IOException leftBehind) {
-                    // in the bundle's data area; harmless
-                }
+                PluginUploads.delete(folder); // in the bundle's data area; harmless if left behind
             }
         }
     }

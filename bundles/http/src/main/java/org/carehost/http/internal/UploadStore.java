@@ -29,7 +29,7 @@ import org.carehost.store.Store;
  */
 final class UploadStore {
 
-    private static final String DUPLICATE_KEY = "23505"; // SQLSTATE unique_violation, in H2 and PostgreSQL
+    private static final String DUPLICATE_KEY = "23505"; // SQLSTATE unique_violation
 
     /** A stored jar, without its bytes. */
     record Stored(String location, String uploadId, int position, String symbolicName, String version, long size,
@@ -47,38 +47,45 @@ final class UploadStore {
     }
 
     /**
-     * Keeps the jars of one upload (at {@code uploadedAt}, the container's time), all or none; a jar already kept (a
-     * shared library) is left as it is. Returns the upload id each location is kept under now: {@code uploadId}, or
-     * the earlier upload's for a jar already kept.
+     * Keeps the jars of one upload (at {@code uploadedAt}, the container's time), all or none. A jar this upload
+     * installed ({@code installedHere}) is kept under {@code uploadId}, a row of an earlier upload of it replaced: the
+     * earlier upload may be one uninstalled here whose row is not yet deleted, and the tombstone of that upload must
+     * not apply to this one. A jar already installed here (a shared library) keeps its row as it is. Returns the upload
+     * id each location is kept under now.
      */
-    Map<String, String> save(String uploadId, List<UploadArchive.Jar> jars, List<String> locations, String uploadedBy,
-            Instant uploadedAt) throws SQLException, IOException {
+    Map<String, String> save(String uploadId, List<UploadArchive.Jar> jars, List<String> locations,
+            Set<String> installedHere, String uploadedBy, Instant uploadedAt) throws SQLException, IOException {
         Map<String, String> keptAs = new LinkedHashMap<>();
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             try {
                 Timestamp now = Timestamp.from(uploadedAt);
                 for (int i = 0; i < jars.size(); i++) {
-                    String earlier = uploadId(connection, locations.get(i));
-                    keptAs.put(locations.get(i), earlier != null ? earlier : uploadId);
-                    if (earlier != null) {
+                    String location = locations.get(i);
+                    String earlier = uploadId(connection, location);
+                    if (earlier != null && !installedHere.contains(location)) {
+                        keptAs.put(location, earlier);
                         continue;
                     }
+                    keptAs.put(location, uploadId);
                     UploadArchive.Jar jar = jars.get(i);
-                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO plugin_upload (location, "
-                            + "upload_id, position, symbolic_name, version, size_bytes, uploaded_by, uploaded_at, "
-                            + "content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    String sql = earlier == null ? "INSERT INTO plugin_upload (upload_id, position, symbolic_name, "
+                            + "version, size_bytes, uploaded_by, uploaded_at, content, location) VALUES (?, ?, ?, ?, ?, "
+                            + "?, ?, ?, ?)" : "UPDATE plugin_upload SET upload_id = ?, position = ?, symbolic_name = ?, "
+                            + "version = ?, size_bytes = ?, uploaded_by = ?, uploaded_at = ?, content = ? WHERE "
+                            + "location = ?";
+                    try (PreparedStatement write = connection.prepareStatement(sql);
                             InputStream content = Files.newInputStream(jar.file())) {
-                        insert.setString(1, locations.get(i));
-                        insert.setString(2, uploadId);
-                        insert.setInt(3, i);
-                        insert.setString(4, jar.symbolicName());
-                        insert.setString(5, jar.version());
-                        insert.setLong(6, jar.size());
-                        insert.setString(7, uploadedBy);
-                        insert.setTimestamp(8, now);
-                        insert.setBinaryStream(9, content, Math.toIntExact(jar.size())); // int: every driver has it
-                        insert.executeUpdate();
+                        write.setString(1, uploadId);
+                        write.setInt(2, i);
+                        write.setString(3, jar.symbolicName());
+                        write.setString(4, jar.version());
+                        write.setLong(5, jar.size());
+                        write.setString(6, uploadedBy);
+                        write.setTimestamp(7, now);
+                        write.setBinaryStream(8, content, Math.toIntExact(jar.size())); // int: every driver has it
+                        write.setString(9, location);
+                        write.executeUpdate();
                     }
                 }
                 connection.commit();
@@ -103,11 +110,45 @@ final class UploadStore {
         }
     }
 
+    /** The store's rows (grouped by upload, in upload order, each group libraries first) and its tombstones. */
+    record View(Map<String, List<Stored>> uploads, Set<Removal> removed) {
+    }
+
     /** Every kept jar, grouped by upload (in upload order), each group libraries first. */
     Map<String, List<Stored>> all() throws SQLException {
+        try (Connection connection = store.connection()) {
+            return all(connection);
+        }
+    }
+
+    /**
+     * The rows and the tombstones as of one moment (one repeatable-read transaction): a tombstone written with a row's
+     * deletion is never missed while the row is missed too, nor the other way round. Only the tombstones a look can
+     * use are read: those of a location kept now or of one in {@code held} (the locations this node holds), not every
+     * uninstall ever made.
+     */
+    View view(java.util.Collection<String> held) throws SQLException {
+        try (Connection connection = store.connection()) {
+            int isolation = connection.getTransactionIsolation();
+            connection.setAutoCommit(false);
+            try {
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                View view = new View(all(connection), removed(connection, List.copyOf(held)));
+                connection.commit();
+                return view;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+                connection.setTransactionIsolation(isolation);
+            }
+        }
+    }
+
+    private static Map<String, List<Stored>> all(Connection connection) throws SQLException {
         Map<String, List<Stored>> uploads = new LinkedHashMap<>();
-        try (Connection connection = store.connection();
-                PreparedStatement query = connection.prepareStatement("SELECT location, upload_id, position, "
+        try (PreparedStatement query = connection.prepareStatement("SELECT location, upload_id, position, "
                         + "symbolic_name, version, size_bytes, uploaded_by, uploaded_at FROM plugin_upload "
                         + "ORDER BY uploaded_at, upload_id, position");
                 ResultSet rows = query.executeQuery()) {
@@ -139,35 +180,30 @@ final class UploadStore {
     }
 
     /**
-     * Forgets a jar whose bundle was uninstalled here: deletes its row and leaves a tombstone for the upload it was
-     * kept under, and for {@code heldUploadId} (the upload the uninstalled bundle came from, null if unknown) if that
-     * is another, in one transaction. False when no row was kept.
+     * Forgets the upload {@code heldUploadId} of a jar whose bundle was uninstalled here: deletes the location's row if
+     * it is still that upload's (a row of a later upload of the same jar stays) and leaves a tombstone of that upload,
+     * in one transaction. A tombstone already there (another node removed the same upload) is not an error: the row
+     * goes all the same. Writes nothing for an upload not known ({@code null}). True when a row was deleted.
      */
     boolean forget(String location, String heldUploadId, Instant at) throws SQLException {
+        if (heldUploadId == null) {
+            return false;
+        }
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             try {
-                String kept = uploadId(connection, location);
-                boolean deleted = false;
-                if (kept != null) {
-                    try (PreparedStatement delete = connection.prepareStatement(
-                            "DELETE FROM plugin_upload WHERE location = ? AND upload_id = ?")) {
-                        delete.setString(1, location);
-                        delete.setString(2, kept);
-                        deleted = delete.executeUpdate() > 0;
-                    }
-                    tombstone(connection, location, kept, at);
+                boolean deleted;
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM plugin_upload WHERE location = ? AND upload_id = ?")) {
+                    delete.setString(1, location);
+                    delete.setString(2, heldUploadId);
+                    deleted = delete.executeUpdate() > 0;
                 }
-                if (heldUploadId != null && !heldUploadId.equals(kept)) {
-                    tombstone(connection, location, heldUploadId, at);
-                }
+                tombstone(connection, location, heldUploadId, at);
                 connection.commit();
                 return deleted;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
-                if (e instanceof SQLException sql && DUPLICATE_KEY.equals(sql.getSQLState())) {
-                    return false; // another node removed the same upload at the same moment: its tombstone stands
-                }
                 throw e;
             } finally {
                 connection.setAutoCommit(true);
@@ -175,36 +211,56 @@ final class UploadStore {
         }
     }
 
-    private static void tombstone(Connection connection, String location, String uploadId, Instant at)
-            throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT 1 FROM plugin_upload_removed WHERE location = ? AND upload_id = ?")) {
-            query.setString(1, location);
-            query.setString(2, uploadId);
-            try (ResultSet rows = query.executeQuery()) {
-                if (rows.next()) {
-                    return; // removed before (another node's uninstall of the same upload)
-                }
-            }
-        }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO plugin_upload_removed (location, upload_id, removed_at) VALUES (?, ?, ?)")) {
+    /**
+     * Inserts the tombstone unless there is one, also when another node's transaction writes it at the same moment:
+     * {@code ON CONFLICT DO NOTHING} on PostgreSQL; on H2, the insert within a savepoint, rolled back to it on a
+     * duplicate key (the rest of the transaction, the row's deletion, stands).
+     */
+    private void tombstone(Connection connection, String location, String uploadId, Instant at) throws SQLException {
+        boolean postgres = store.dialect() == Store.Dialect.POSTGRESQL;
+        String sql = "INSERT INTO plugin_upload_removed (location, upload_id, removed_at) VALUES (?, ?, ?)"
+                + (postgres ? " ON CONFLICT (location, upload_id) DO NOTHING" : "");
+        java.sql.Savepoint before = postgres ? null : connection.setSavepoint();
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setString(1, location);
             insert.setString(2, uploadId);
             insert.setTimestamp(3, Timestamp.from(at));
             insert.executeUpdate();
+        } catch (SQLException e) {
+            if (before == null || !DUPLICATE_KEY.equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(before); // removed before, or by another node just now: its tombstone stands
         }
     }
 
     /** Every tombstone (one small row per uninstall ever made). */
     Set<Removal> removed() throws SQLException {
+        try (Connection connection = store.connection()) {
+            return removed(connection);
+        }
+    }
+
+    private static Set<Removal> removed(Connection connection) throws SQLException {
+        return removed(connection, null);
+    }
+
+    /** The tombstones: every one ({@code held} null), or those of a location kept now or in {@code held}. */
+    private static Set<Removal> removed(Connection connection, List<String> held) throws SQLException {
         Set<Removal> removed = new HashSet<>();
-        try (Connection connection = store.connection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT location, upload_id FROM plugin_upload_removed");
-                ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                removed.add(new Removal(rows.getString(1), rows.getString(2)));
+        String sql = "SELECT location, upload_id FROM plugin_upload_removed";
+        if (held != null) {
+            sql += " WHERE location IN (SELECT location FROM plugin_upload)" + (held.isEmpty() ? ""
+                    : " OR location IN (" + String.join(", ", java.util.Collections.nCopies(held.size(), "?")) + ")");
+        }
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            for (int i = 0; held != null && i < held.size(); i++) {
+                query.setString(i + 1, held.get(i));
+            }
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    removed.add(new Removal(rows.getString(1), rows.getString(2)));
+                }
             }
         }
         return removed;

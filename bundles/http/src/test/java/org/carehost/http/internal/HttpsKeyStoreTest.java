@@ -63,6 +63,34 @@ class HttpsKeyStoreTest {
     }
 
     @Test
+    void carehostsOwnSecretsAndFilesThatAreNoKeyStoreAreRefused() throws Exception {
+        Path keys = Files.createDirectories(security.resolve("keys"));
+        Files.copy(keyStore, keys.resolve("data-keys.p12"));
+        Files.copy(keyStore, security.resolve("audit-signing.key"));
+        Files.copy(keyStore, security.resolve("ssh-host-key"));
+        Files.copy(keyStore, security.resolve("policy"));
+        for (String given : new String[] {"keys/data-keys.p12", "keys", "audit-signing.key", "ssh-host-key",
+                security.resolve("keys/data-keys.p12").toString()}) {
+            String refused = problem(given, "PKCS12", PASSWORD);
+            assertTrue(refused.contains("one of Carehost's own secrets in etc/security/") && refused.contains(
+                    "etc/security/https.p12"), given + ": " + refused);
+        }
+        String refused = problem("policy", "PKCS12", PASSWORD);
+        assertTrue(refused.contains("which is no key store file: its name must end in .p12, .pfx or .jks"), refused);
+        Files.createSymbolicLink(security.resolve("to-keys.p12"), keys.resolve("data-keys.p12"));
+        assertTrue(problem("to-keys.p12", "PKCS12", PASSWORD).contains("one of Carehost's own secrets"),
+                "a link in the folder to a secret of its own");
+        Files.copy(keyStore, security.resolve("https.JKS.pfx"));
+        assertEquals(Optional.empty(), HttpsKeyStore.problem(security, "https.JKS.pfx", "PKCS12", PASSWORD));
+    }
+
+    @Test
+    void aKeyStoreInUseNeverPrintsItsPasswords() {
+        String text = new ListenerSettings.KeyStoreInUse(keyStore, "PKCS12", "$[secret:https]", PASSWORD).toString();
+        assertTrue(text.contains("https.p12") && !text.contains(PASSWORD) && !text.contains("secret"), text);
+    }
+
+    @Test
     void aRelativeKeyStoreIsUnderEtcSecurity() {
         assertEquals(Path.of("etc/security/https.p12").toAbsolutePath(), HttpsKeyStore.path("https.p12"));
         assertEquals(keyStore.toAbsolutePath(), HttpsKeyStore.path(keyStore.toString()));

@@ -62,13 +62,21 @@ class UploadLookTest {
     }
 
     @Test
+    void aRecordOfThisVeryBundleIsNeverMovedToAnotherUploadOnlyNamed() {
+        // this bundle came from u2; a stale view (an older backup, a replica behind) shows the row of u1, no tombstone
+        UploadLook.Plan stale = UploadLook.decide(Map.of(A, 7L), Map.of(A, new HeldUploads.Held("u2", 7)),
+                Map.of(A, "u1"), Set.of());
+        assertEquals(Map.of(), stale.adopt(), "recording u1 would let u1's tombstone uninstall this bundle");
+        assertEquals(List.of(A), stale.mismatch());
+        assertEquals(List.of(), stale.uninstall());
+    }
+
+    @Test
     void aRowFoundForABundleHereIsRecordedAndAMatchingRecordIsLeftAsItIs() {
-        assertEquals(Map.of(A, new HeldUploads.Held("u3", 7)), UploadLook.decide(Map.of(A, 7L),
-                Map.of(A, new HeldUploads.Held("u1", 7)), Map.of(A, "u3"), Set.of()).adopt());
         assertEquals(Map.of(A, new HeldUploads.Held("u1", 7)), UploadLook.decide(Map.of(A, 7L), Map.of(),
                 Map.of(A, "u1"), Set.of()).adopt(), "a node of an earlier version: records what it finds");
         UploadLook.Plan settled = UploadLook.decide(Map.of(A, 7L), Map.of(A, new HeldUploads.Held("u1", 7)),
                 Map.of(A, "u1"), Set.of(new UploadStore.Removal(A, "u0")));
-        assertEquals(new UploadLook.Plan(List.of(), Map.of(), List.of()), settled);
+        assertEquals(new UploadLook.Plan(List.of(), Map.of(), List.of(), List.of()), settled);
     }
 }

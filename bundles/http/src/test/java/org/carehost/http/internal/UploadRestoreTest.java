@@ -53,6 +53,10 @@ class UploadRestoreTest {
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private UploadRestore restore;
     private HeldUploads held;
+    private final UploadsUnderway underway = new UploadsUnderway();
+    /** Run at each look-up of a bundle by location while set: what happens meanwhile. */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> atNextLookup =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -60,7 +64,7 @@ class UploadRestoreTest {
         stored = new UploadStore(tables.store());
         held = new HeldUploads(data.resolve("uploads-held.txt"), log());
         restore = new UploadRestore(context(), plugins(), tables.store(), log(), held,
-                Clock.fixed(NOW, ZoneOffset.UTC), configuration());
+                Clock.fixed(NOW, ZoneOffset.UTC), configuration(), underway);
     }
 
     @AfterEach
@@ -108,11 +112,82 @@ class UploadRestoreTest {
         assertEquals(0, stored.count());
         assertEquals(java.util.Set.of(new UploadStore.Removal(P, "u1")), stored.removed());
         assertEquals(List.of(), warnings);
-        Map<String, String> keptAs = keep("u2");
-        held.put(Map.of(P, new HeldUploads.Held(keptAs.get(P), again)));
+        keepAsUploaded("u2", again);
         look();
         assertEquals(Map.of(P, again), bundles);
         assertEquals(Map.of(P, new HeldUploads.Held("u2", again)), held.now());
+    }
+
+    @Test
+    void anUninstallWhoseRemovalIsWrittenAfterTheJarWasUploadedAgainLeavesTheNewUpload() throws Exception {
+        keep("u1");
+        look();
+        long first = bundles.get(P);
+        // The worker is busy (a look), so the removal queued by the operator's plugin:uninstall waits; meanwhile the
+        // same jar is uploaded again, installed and kept. Only then is the removal written.
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        restore.onWorker(() -> {
+            busy.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(30, TimeUnit.SECONDS));
+        uninstall(P);
+        long again = install(P);
+        keepAsUploaded("u2", again);
+        release.countDown();
+        look();
+        look();
+        assertEquals(Map.of(P, again), bundles, "the upload the API answered 200 for stays: " + first + " went");
+        assertEquals(1, stored.count());
+        assertEquals(java.util.Set.of(new UploadStore.Removal(P, "u1")), stored.removed());
+        assertEquals(Map.of(P, new HeldUploads.Held("u2", again)), held.now());
+    }
+
+    @Test
+    void anUploadRequestsRollbackLeavesTheStoreAsItIs() throws Exception {
+        // Another node's upload of the jar is kept, not yet installed here; an upload of it here is refused (or not
+        // kept) and rolled back on the request's thread: the other node's row stays, and no tombstone is written.
+        keep("uB");
+        underway.begin(List.of(P));
+        try {
+            install(P);
+            uninstall(P);
+        } finally {
+            underway.end(List.of(P));
+        }
+        restore.onWorker(() -> { }).get(30, TimeUnit.SECONDS); // what the uninstall queued, done
+        assertEquals(1, stored.count());
+        assertEquals(java.util.Set.of(), stored.removed());
+        assertEquals(List.of(), warnings, "a rollback, not an uninstall of a bundle never recorded");
+        look();
+        assertEquals(java.util.Set.of(P), bundles.keySet(), "the other node's upload installed here by a look");
+        assertEquals("uB", held.now().get(P).uploadId());
+    }
+
+    @Test
+    void aTombstoneUninstallsOnlyTheInstallationItWasDecidedFor() throws Exception {
+        keep("u1");
+        look();
+        tables.execute("INSERT INTO plugin_upload_removed VALUES ('" + P + "', 'u1', TIMESTAMP WITH TIME ZONE '" + NOW
+                + "')");
+        // between the look's decision and its uninstall, the operator uninstalls the plugin and uploads it again
+        long[] again = new long[1];
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        atNextLookup.set(() -> {
+            if (lookups.incrementAndGet() == 2) { // the first is the look's own view of what is installed
+                atNextLookup.set(null);
+                uninstall(P);
+                again[0] = install(P);
+            }
+        });
+        look();
+        assertTrue(again[0] != 0, "the operator's uninstall and upload ran during the look");
+        assertEquals(Map.of(P, again[0]), bundles, "the fresh installation stays");
     }
 
     // ---- the store, the framework and the plugin manager of the test
@@ -120,7 +195,16 @@ class UploadRestoreTest {
     private Map<String, String> keep(String uploadId) throws Exception {
         Path jar = Files.write(data.resolve(uploadId + ".jar"), uploadId.getBytes(StandardCharsets.UTF_8));
         return stored.save(uploadId, List.of(new UploadArchive.Jar(jar, "p.jar", "org.example.p", "1.0.0", true,
-                P.substring(7), Files.size(jar))), List.of(P), "op1", NOW);
+                P.substring(7), Files.size(jar))), List.of(P), java.util.Set.of(), "op1", NOW);
+    }
+
+    /** What PluginUploads does once the jar is installed by the request: keeps it, and records the bundle. */
+    private void keepAsUploaded(String uploadId, long bundleId) throws Exception {
+        Path jar = Files.write(data.resolve(uploadId + ".jar"), uploadId.getBytes(StandardCharsets.UTF_8));
+        Map<String, String> keptAs = stored.save(uploadId, List.of(new UploadArchive.Jar(jar, "p.jar",
+                "org.example.p", "1.0.0", true, P.substring(7), Files.size(jar))), List.of(P), java.util.Set.of(P),
+                "op1", NOW);
+        held.put(Map.of(P, new HeldUploads.Held(keptAs.get(P), bundleId)));
     }
 
     private void look() throws Exception {
@@ -159,11 +243,20 @@ class UploadRestoreTest {
                 new Class<?>[] {BundleContext.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getBundles" -> new Bundle[0];
                     case "getBundle" -> args[0] instanceof Long id ? (id == 0 ? bundle("System Bundle", 0) : null)
-                            : bundles.containsKey((String) args[0]) ? bundle((String) args[0],
+                            : lookup() && bundles.containsKey((String) args[0]) ? bundle((String) args[0],
                                     bundles.get((String) args[0])) : null;
                     case "getDataFile" -> data.resolve((String) args[0]).toFile();
                     default -> null;
                 });
+    }
+
+    /** Runs the hook of the next look-up, if any. */
+    private boolean lookup() {
+        Runnable hook = atNextLookup.get();
+        if (hook != null) {
+            hook.run();
+        }
+        return true;
     }
 
     private PluginManager plugins() {

@@ -43,16 +43,16 @@ class UploadStoreTest {
         UploadArchive.Jar lib = jar("lib", "aa");
         UploadArchive.Jar plugin = jar("plugin", "bb");
         assertEquals(Map.of("upload:aa", "u1", "upload:bb", "u1"),
-                stored.save("u1", List.of(lib, plugin), List.of("upload:aa", "upload:bb"), "op1", NOW));
+                stored.save("u1", List.of(lib, plugin), List.of("upload:aa", "upload:bb"), Set.of("upload:aa", "upload:bb"), "op1", NOW));
         // a second upload sharing the library keeps it under the first upload
         assertEquals(Map.of("upload:aa", "u1", "upload:cc", "u2"),
-                stored.save("u2", List.of(lib, jar("other", "cc")), List.of("upload:aa", "upload:cc"), "op1", NOW));
+                stored.save("u2", List.of(lib, jar("other", "cc")), List.of("upload:aa", "upload:cc"), Set.of("upload:cc"), "op1", NOW));
         assertTrue(stored.forget("upload:bb", "u1", NOW));
         assertEquals(Set.of(new UploadStore.Removal("upload:bb", "u1")), stored.removed());
         assertEquals(2, stored.count());
 
         // the same jar uploaded again is another upload: its tombstone is another
-        assertEquals(Map.of("upload:bb", "u3"), stored.save("u3", List.of(plugin), List.of("upload:bb"), "op1", NOW));
+        assertEquals(Map.of("upload:bb", "u3"), stored.save("u3", List.of(plugin), List.of("upload:bb"), Set.of("upload:bb"), "op1", NOW));
         assertTrue(stored.forget("upload:bb", "u3", NOW));
         assertEquals(Set.of(new UploadStore.Removal("upload:bb", "u1"), new UploadStore.Removal("upload:bb", "u3")),
                 stored.removed());
@@ -65,6 +65,74 @@ class UploadStoreTest {
         assertEquals(Set.of(new UploadStore.Removal("upload:dd", "u9")), stored.removed());
         assertFalse(stored.forget("upload:ee", null, NOW));
         assertEquals(1, stored.removed().size(), "nothing known, nothing recorded");
+    }
+
+    @Test
+    void anUninstallOfABundleNeverRecordedWritesNothingEvenWithARowThere() throws Exception {
+        // the row is another node's upload (or a rollback's jar): not known to be this bundle's
+        stored.save("uB", List.of(jar("plugin", "bb")), List.of("upload:bb"), Set.of("upload:bb"), "op1", NOW);
+        assertFalse(stored.forget("upload:bb", null, NOW));
+        assertEquals(1, stored.count());
+        assertEquals(Set.of(), stored.removed());
+    }
+
+    @Test
+    void aJarInstalledAgainIsKeptUnderTheNewUploadAndTheRemovalOfTheEarlierOneLeavesIt() throws Exception {
+        UploadArchive.Jar plugin = jar("plugin", "bb");
+        stored.save("u1", List.of(plugin), List.of("upload:bb"), Set.of("upload:bb"), "op1", NOW);
+        // uninstalled here (its removal not yet written) and uploaded again: installed by this request, a new upload
+        assertEquals(Map.of("upload:bb", "u2"),
+                stored.save("u2", List.of(plugin), List.of("upload:bb"), Set.of("upload:bb"), "op2", NOW));
+        assertEquals("u2", stored.all().get("u2").get(0).uploadId());
+        assertEquals("op2", stored.all().get("u2").get(0).uploadedBy());
+        // the removal of the uninstalled bundle's upload, written now, leaves the new one's row
+        assertFalse(stored.forget("upload:bb", "u1", NOW));
+        assertEquals(1, stored.count());
+        assertEquals(Set.of(new UploadStore.Removal("upload:bb", "u1")), stored.removed());
+        assertEquals(Set.of(new UploadStore.Removal("upload:bb", "u1")), stored.view(Set.of()).removed());
+        assertEquals(Set.of("u2"), stored.view(Set.of()).uploads().keySet());
+    }
+
+    @Test
+    void aLookReadsTheTombstonesOfLocationsKeptOrHeldOnly() throws Exception {
+        stored.save("u1", List.of(jar("plugin", "bb")), List.of("upload:bb"), Set.of("upload:bb"), "op1", NOW);
+        stored.forget("upload:aa", "u0", NOW); // kept nowhere now, held here
+        stored.forget("upload:bb", "u0", NOW); // an earlier upload of a jar kept now
+        stored.forget("upload:cc", "u0", NOW); // neither: an old uninstall no look here needs
+        assertEquals(3, stored.removed().size());
+        assertEquals(Set.of(new UploadStore.Removal("upload:aa", "u0"), new UploadStore.Removal("upload:bb", "u0")),
+                stored.view(Set.of("upload:aa")).removed());
+        assertEquals(Set.of(new UploadStore.Removal("upload:bb", "u0")), stored.view(Set.of()).removed());
+    }
+
+    @Test
+    void aTombstoneWrittenByAnotherNodeAtTheSameMomentLeavesTheRowDeletion() throws Exception {
+        stored.save("u1", List.of(jar("plugin", "bb")), List.of("upload:bb"), Set.of("upload:bb"), "op1", NOW);
+        try (java.sql.Connection other = tables.store().connection()) {
+            other.setAutoCommit(false);
+            try (java.sql.Statement statement = other.createStatement()) {
+                statement.executeUpdate("INSERT INTO plugin_upload_removed VALUES ('upload:bb', 'u1', "
+                        + "TIMESTAMP WITH TIME ZONE '" + NOW + "')");
+            }
+            java.util.concurrent.CompletableFuture<Boolean> forgot = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return stored.forget("upload:bb", "u1", NOW);
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            // the other node's tombstone is not committed yet: forget's insert of the same waits for it
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            while (tables.running("INSERT INTO plugin_upload_removed") == 0 && !forgot.isDone()) {
+                assertTrue(System.nanoTime() < deadline, "forget never waited for the other tombstone");
+                Thread.onSpinWait();
+            }
+            other.commit();
+            assertTrue(forgot.get(30, java.util.concurrent.TimeUnit.SECONDS), "the row is deleted all the same");
+        }
+        assertEquals(0, stored.count());
+        assertEquals(Set.of(new UploadStore.Removal("upload:bb", "u1")), stored.removed());
     }
 
     private UploadArchive.Jar jar(String name, String sha) throws Exception {

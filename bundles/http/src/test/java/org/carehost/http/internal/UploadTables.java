@@ -17,7 +17,7 @@ final class UploadTables implements AutoCloseable {
     private final Connection keepAlive;
 
     UploadTables() throws Exception {
-        database.setURL("jdbc:h2:mem:uploads-" + System.nanoTime());
+        database.setURL("jdbc:h2:mem:uploads-" + System.nanoTime() + ";LOCK_TIMEOUT=20000");
         keepAlive = database.getConnection();
         for (String script : new String[] {"V14__plugin_uploads.sql", "V19__plugin_upload_removed.sql"}) {
             try (InputStream in = Store.class.getResourceAsStream("/org/carehost/store/internal/migration/" + script);
@@ -36,6 +36,17 @@ final class UploadTables implements AutoCloseable {
     int execute(String sql) throws SQLException {
         try (Statement statement = keepAlive.createStatement()) {
             return statement.executeUpdate(sql);
+        }
+    }
+
+    /** How many sessions are running a statement that starts so (one waiting for a lock among them). */
+    int running(String statementStart) throws SQLException {
+        try (java.sql.PreparedStatement statement = keepAlive.prepareStatement("SELECT COUNT(*) FROM "
+                + "INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT LIKE ? AND SESSION_ID <> SESSION_ID()")) {
+            statement.setString(1, statementStart + "%");
+            java.sql.ResultSet rows = statement.executeQuery();
+            rows.next();
+            return rows.getInt(1);
         }
     }
 
