@@ -46,6 +46,11 @@ final class UploadStore {
         this.store = store;
     }
 
+    private static final String INSERT = "INSERT INTO plugin_upload (upload_id, position, symbolic_name, version, "
+            + "size_bytes, uploaded_by, uploaded_at, content, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE = "UPDATE plugin_upload SET upload_id = ?, position = ?, symbolic_name = ?, "
+            + "version = ?, size_bytes = ?, uploaded_by = ?, uploaded_at = ?, content = ? WHERE location = ?";
+
     /**
      * Keeps the jars of one upload (at {@code uploadedAt}, the container's time), all or none. A jar this upload
      * installed ({@code installedHere}) is kept under {@code uploadId}, a row of an earlier upload of it replaced: the
@@ -69,23 +74,10 @@ final class UploadStore {
                     }
                     keptAs.put(location, uploadId);
                     UploadArchive.Jar jar = jars.get(i);
-                    String sql = earlier == null ? "INSERT INTO plugin_upload (upload_id, position, symbolic_name, "
-                            + "version, size_bytes, uploaded_by, uploaded_at, content, location) VALUES (?, ?, ?, ?, ?, "
-                            + "?, ?, ?, ?)" : "UPDATE plugin_upload SET upload_id = ?, position = ?, symbolic_name = ?, "
-                            + "version = ?, size_bytes = ?, uploaded_by = ?, uploaded_at = ?, content = ? WHERE "
-                            + "location = ?";
-                    try (PreparedStatement write = connection.prepareStatement(sql);
-                            InputStream content = Files.newInputStream(jar.file())) {
-                        write.setString(1, uploadId);
-                        write.setInt(2, i);
-                        write.setString(3, jar.symbolicName());
-                        write.setString(4, jar.version());
-                        write.setLong(5, jar.size());
-                        write.setString(6, uploadedBy);
-                        write.setTimestamp(7, now);
-                        write.setBinaryStream(8, content, Math.toIntExact(jar.size())); // int: every driver has it
-                        write.setString(9, location);
-                        write.executeUpdate();
+                    // the earlier row may be deleted (its uninstall's removal, on the worker) between the read above
+                    // and this update: then nothing was updated, and the jar is inserted as a row of its own
+                    if (earlier == null || write(connection, UPDATE, uploadId, i, jar, uploadedBy, now, location) == 0) {
+                        write(connection, INSERT, uploadId, i, jar, uploadedBy, now, location);
                     }
                 }
                 connection.commit();
@@ -97,6 +89,24 @@ final class UploadStore {
             }
         }
         return keptAs;
+    }
+
+    /** One jar's row written with {@code sql} ({@link #INSERT} or {@link #UPDATE}); the rows it changed. */
+    private static int write(Connection connection, String sql, String uploadId, int position, UploadArchive.Jar jar,
+            String uploadedBy, Timestamp now, String location) throws SQLException, IOException {
+        try (PreparedStatement write = connection.prepareStatement(sql);
+                InputStream content = Files.newInputStream(jar.file())) {
+            write.setString(1, uploadId);
+            write.setInt(2, position);
+            write.setString(3, jar.symbolicName());
+            write.setString(4, jar.version());
+            write.setLong(5, jar.size());
+            write.setString(6, uploadedBy);
+            write.setTimestamp(7, now);
+            write.setBinaryStream(8, content, Math.toIntExact(jar.size())); // int: every driver has it
+            write.setString(9, location);
+            return write.executeUpdate();
+        }
     }
 
     /** The upload id of the location's row; null when none is kept. */

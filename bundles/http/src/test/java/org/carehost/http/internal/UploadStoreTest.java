@@ -135,6 +135,36 @@ class UploadStoreTest {
         assertEquals(Set.of(new UploadStore.Removal("upload:bb", "u1")), stored.removed());
     }
 
+    @Test
+    void aJarUploadedAgainWhileTheEarlierRowIsDeletedIsKeptAsARowOfItsOwn() throws Exception {
+        stored.save("u1", List.of(jar("plugin", "bb")), List.of("upload:bb"), Set.of("upload:bb"), "op1", NOW);
+        try (java.sql.Connection removal = tables.store().connection()) {
+            // the uninstall's removal of u1 (on the worker) has deleted the row and not committed yet
+            removal.setAutoCommit(false);
+            try (java.sql.Statement statement = removal.createStatement()) {
+                statement.executeUpdate("DELETE FROM plugin_upload WHERE location = 'upload:bb'");
+            }
+            java.util.concurrent.CompletableFuture<java.util.Map<String, String>> saved =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return stored.save("u2", List.of(jar("plugin", "bb")), List.of("upload:bb"),
+                                    Set.of("upload:bb"), "op2", NOW);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            // the new upload read u1's row (committed) and its update waits for the deletion's lock
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            while (tables.running("UPDATE plugin_upload") == 0 && !saved.isDone()) {
+                assertTrue(System.nanoTime() < deadline, "the new upload's update never waited for the deletion");
+                Thread.onSpinWait();
+            }
+            removal.commit();
+            assertEquals(java.util.Map.of("upload:bb", "u2"), saved.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertEquals(1, stored.count(), "the new upload is kept: its update found no row, so it was inserted");
+    }
+
     private UploadArchive.Jar jar(String name, String sha) throws Exception {
         Path file = Files.write(folder.resolve(name + ".jar"), name.getBytes(StandardCharsets.UTF_8));
         return new UploadArchive.Jar(file, name + ".jar", "org.example." + name, "1.0.0", name.equals("plugin"), sha,
