@@ -27,7 +27,8 @@ final class RuntimeLayer {
             Inspector inspector, Quarantine quarantine, Denier denier, Alerts alerts, Logger logger) {
         ContainerPaths paths = new ContainerPaths(context, settings);
         this.deputies = new Deputies(scope, paths);
-        Causes causes = new Causes(scope, deputies);
+        // a quarantined plugin's tasks on shared workers are interrupted as they start or resume, and not charged
+        Causes causes = new Causes(scope, deputies, id -> quarantine.reason(id) != null);
         this.configuredPaths = new ConfiguredPaths(context, paths::configured, logger);
         RuntimeRules rules = new RuntimeRules(grants::grantsOf,
                 plugin -> store.policy().scopes(String.valueOf(plugin.getSymbolicName()), plugin.getVersion(),

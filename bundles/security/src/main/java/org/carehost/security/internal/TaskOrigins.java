@@ -19,15 +19,43 @@ import org.osgi.framework.Bundle;
  * outlives its frame as far as any check can tell: a frame at a noted depth that is a task frame is the latest task
  * started there. Tasks the container made are not recorded: a walk goes on past their frame, as before (to the
  * plugin that started the thread, if one did, else the container).
+ *
+ * <p>A task's end is reported too, whatever way it is left (the agent's exit hooks at each return of {@code doExec},
+ * {@code run} and {@code runAndReset} and in a handler for what they throw; a bare Runnable's at runWorker's
+ * {@code afterExecute} calls): its note, and any deeper, are dropped then. The notes are a stack: a task no plugin made
+ * that starts inside a plugin's has a note of nobody's. Each time the innermost note changes, {@link TaskCharges}
+ * charges what the thread spent to the plugin whose task it ran, and the thread is in the new note's charge.
  */
 final class TaskOrigins {
 
+    /** The ids of the hooks at a task's end (the agent's exit hooks, {@code Hooks.EXIT_SUFFIX}). */
+    static final java.util.Set<String> ENDS = java.util.Set.of("java.util.concurrent.ForkJoinTask.doExecEnd",
+            "java.util.concurrent.FutureTask.runEnd", "java.util.concurrent.FutureTask.runAndResetEnd");
+
     private final WeakIdentityMap<Bundle> made = new WeakIdentityMap<>();
     private final ThreadLocal<Running> running = new ThreadLocal<>();
+    private final TaskCharges charges;
+
+    TaskOrigins() {
+        this(new TaskCharges(new ThreadCounters(), thread -> null, id -> false));
+    }
+
+    TaskOrigins(TaskCharges charges) {
+        this.charges = charges;
+    }
+
+    TaskCharges charges() {
+        return charges;
+    }
 
     /** Records that a plugin caused a task to be made. */
     void made(Object task, Bundle plugin) {
         made.put(task, plugin);
+    }
+
+    /** The plugin that made the task, or null. */
+    Bundle makerOf(Object task) {
+        return made.get(task);
     }
 
     /** Whether a task starting now on this thread needs its depth noted: the plugin made it, or notes are here. */
@@ -36,7 +64,12 @@ final class TaskOrigins {
         return here != null && here.size > 0 || made.get(task) != null;
     }
 
-    /** A task starts at this depth (frames from the bottom of the stack): drops deeper notes and notes its maker. */
+    /**
+     * A task starts at this depth (frames from the bottom of the stack): drops deeper notes and notes its maker. A task
+     * no plugin made, inside a plugin's (a container's task that a plugin's runs while it helps a join), is noted too,
+     * as nobody's: the worker is in nobody's charge while it runs (and never interrupted for the plugin), and back in the
+     * plugin's when it ends. A walk passes over such a note as over no note (to the plugin's task further out).
+     */
     void started(Object task, int depth) {
         Running here = running.get();
         if (here == null) {
@@ -45,20 +78,24 @@ final class TaskOrigins {
         }
         here.dropFrom(depth);
         Bundle plugin = made.get(task);
-        if (plugin != null) {
+        if (plugin != null || here.size > 0) {
             here.push(depth, plugin);
         }
+        here.charge = charges.now(here.charge, here.innermost());
     }
 
     /**
-     * A pool worker's task ended (the agent's hook inside runWorker, before the afterExecute it calls whether or not
-     * the task threw): the notes from its runWorker frame's depth on are dropped, so that what the worker does before its next task (replacing
-     * itself after the task threw: a thread start) is not taken for the task's.
+     * A task ended at this depth, returned or thrown (the agent's exit hooks at the end of doExec, run and runAndReset;
+     * its hook inside runWorker before the afterExecute it calls whether or not the task threw): the notes from that
+     * depth on are dropped, so that what the thread does next (Felix's start-level thread going on after a plugin's
+     * activator ran a task that threw; a worker replacing itself after its task threw: a thread start) is not taken for
+     * the task's, nor charged to it.
      */
     void ended(int depth) {
         Running here = running.get();
         if (here != null) {
             here.dropFrom(depth);
+            here.charge = charges.now(here.charge, here.innermost());
         }
     }
 
@@ -87,7 +124,11 @@ final class TaskOrigins {
             case "<init>": return ChokePoints.Request.of(ChokePoints.Kind.TASK_MADE, null, self);
             case "execute": return ChokePoints.Request.of(ChokePoints.Kind.TASK_MADE, null, args[0]);
             case "runTask": return ChokePoints.Request.of(ChokePoints.Kind.TASK_RUN, null, self);
-            case "taskDone": return ChokePoints.Request.of(ChokePoints.Kind.TASK_ENDED, null, null);
+            case "taskDone":
+            case "doExecEnd":
+            case "runEnd":
+            case "runAndResetEnd":
+                return ChokePoints.Request.of(ChokePoints.Kind.TASK_ENDED, null, null);
             default: return ChokePoints.Request.of(ChokePoints.Kind.TASK_RUN, null, self);
         }
     }
@@ -110,6 +151,12 @@ final class TaskOrigins {
         private int[] depths = new int[4];
         private Bundle[] plugins = new Bundle[4];
         private int size;
+        /** What the worker spends is charged to the innermost note's plugin (nobody, for a note of nobody's). */
+        private TaskCharges.Open charge;
+
+        Bundle innermost() {
+            return size == 0 ? null : plugins[size - 1];
+        }
 
         void dropFrom(int depth) {
             while (size > 0 && depths[size - 1] >= depth) {

@@ -43,6 +43,26 @@ class TaskOriginsTest {
     }
 
     @Test
+    void aContainersTaskInsideAPluginsIsNobodysUntilItEndsThenThePluginsChargeResumes() {
+        java.util.Set<Long> quarantined = new java.util.HashSet<>();
+        TaskOrigins origins = new TaskOrigins(new TaskCharges(new ThreadCounters(), thread -> null, quarantined::contains));
+        Object pluginsTask = new Object();
+        origins.made(pluginsTask, plugin);
+        origins.started(pluginsTask, 10);
+        origins.started(new Object(), 15); // a join helping: the container's task inside the plugin's
+        assertNull(origins.at(15), "a walk passes over it, to the plugin's task further out");
+        quarantined.add(plugin.getBundleId());
+        origins.charges().quarantined(plugin);
+        assertFalse(Thread.currentThread().isInterrupted(), "the worker is in nobody's charge");
+        origins.ended(15); // returned or thrown
+        assertSame(plugin, origins.at(10));
+        assertTrue(Thread.interrupted(), "the plugin's task resumes, interrupted");
+        origins.ended(10);
+        assertFalse(origins.anyHere());
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
     void nestedTasksOfTwoPluginsAreEachTheirMakers() {
         TaskOrigins origins = new TaskOrigins();
         Object first = new Object();
@@ -88,9 +108,13 @@ class TaskOriginsTest {
         assertEquals(0, calls.get(), "a plugin's override would run inside the check");
     }
 
-    private static Bundle bundle() {
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong(100);
+
+    static Bundle bundle() {
+        long id = IDS.incrementAndGet();
         return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
                 (proxy, method, args) -> method.getName().equals("equals") ? proxy == args[0]
-                        : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : null);
+                        : method.getName().equals("hashCode") ? System.identityHashCode(proxy)
+                        : method.getName().equals("getBundleId") ? id : null);
     }
 }
