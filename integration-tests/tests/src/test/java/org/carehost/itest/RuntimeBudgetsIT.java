@@ -146,7 +146,9 @@ public class RuntimeBudgetsIT {
             }, "carehost-test-container-worker");
             container.start();
             Await.until("the container thread is past the plugin's code and at work", 20_000,
-                    () -> allocated.get() >= 50L << 20);
+                    () -> allocated.get() >= 50L << 20 || outcome.isDone());
+            assertFalse("the container thread stopped early (" + outcome.getNow(null) + "): " + why(plugin),
+                    outcome.isDone());
             // then the plugin spins on a thread of its own, allocating nothing: the quarantine that follows says which
             // budget it was over. Had the container thread stayed in the plugin's charge, its allocation (going on until
             // the plugin is stopped) would have been found over its budget first, at that same look or an earlier one
