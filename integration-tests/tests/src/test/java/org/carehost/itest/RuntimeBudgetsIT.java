@@ -205,6 +205,20 @@ public class RuntimeBudgetsIT {
         });
     }
 
+    @Test
+    public void aWorkerAContainersPoolStartsForAPluginsTaskIsNotThePlugins() throws Exception {
+        RuntimeAttacker.running(context, security);
+        ForkJoinPool pool = new ForkJoinPool(1); // the container's, no worker yet: the plugin's task makes it start one
+        try {
+            String answer = Fixtures.handProbe(context, "runtime", new Object[] {pool});
+            // not marked as started by the plugin (not under its control, nor counted towards its thread budget)
+            RuntimeAttacker.assertDenied(answer, "a thread it did not start");
+            assertEquals(1, pool.getPoolSize());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ---- helpers
 
     private interface Body {
