@@ -28,6 +28,8 @@ import java.util.function.Predicate;
  * <pre>
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.carehost.bench.WasmRoundTrip [rounds [carehost.jar]]
  * </pre>
+ * {@code -Dbench.warmupRounds=N} (default 30) sets the rounds run first and not counted; each round's figures are
+ * printed, so that the end of the warm-up can be seen.
  */
 public final class WasmRoundTrip {
 
@@ -72,7 +74,9 @@ public final class WasmRoundTrip {
             List<Double> javaMicros = new ArrayList<>();
             List<Double> wasmMicros = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
-            int warmup = 3;
+            // the JIT compiles the two paths at different speeds (the WebAssembly one has more code: the module's
+            // compiled classes, the host function, the JSON writer), so a short warm-up measures compilation, not calls
+            int warmup = Integer.getInteger("bench.warmupRounds", 30);
             for (int round = 0; round < warmup + rounds; round++) {
                 String javaLine = run(stdin, out, "roundtrip:java " + CALLS, line -> line.startsWith("JAVA "));
                 String[] parts = javaLine.split(" ");
@@ -86,6 +90,8 @@ public final class WasmRoundTrip {
                 }
                 String wasmLine = run(stdin, out, "wasm:call roundtrip get_many " + id, line -> line.matches("[0-9]+"));
                 double wasmCall = Long.parseLong(wasmLine) / 1e3 / CALLS;
+                System.out.printf(Locale.ROOT, "  round %d%s: Java %.1f us, WebAssembly %.1f us%n", round + 1,
+                        round < warmup ? " (warm-up)" : "", javaCall, wasmCall);
                 if (round >= warmup) {
                     javaMicros.add(javaCall);
                     wasmMicros.add(wasmCall);

@@ -27,7 +27,8 @@ import org.junit.Test;
  * with {@code etc/org.carehost.http.listener.cfg} naming a PKCS#12 key store the test makes with the JDK's keytool
  * (its password a {@code $[secret:…]} reference), reached over HTTPS on loopback by the JDK's HTTP client trusting
  * that certificate, plain HTTP off as configured; then a wrong password, set while it runs, is one error in the log
- * naming the setting, and the container runs on without HTTPS.
+ * naming the setting, and HTTPS keeps serving with the previous key store; at the next start, with no previous key
+ * store, the same setting leaves HTTPS off.
  */
 public class HttpsListenerIT {
 
@@ -69,24 +70,52 @@ public class HttpsListenerIT {
             assertFalse(log, log.contains("org.apache.felix.http rejected"));
             assertFalse("the key store's password is never logged", log.contains(PASSWORD));
 
-            // A wrong password while it runs: one error naming the setting; HTTPS off, plain HTTP on as configured
+            // A wrong password while it runs (a key store rotation gone wrong): one error naming the setting and that
+            // the previous key store stays in use; HTTPS keeps serving with it, plain HTTP on as now configured
             write(etc, "httpEnabled=true\nhttpsEnabled=true\nhttpsPort=" + httpsPort
                     + "\nkeyStore=https.p12\nkeyStorePassword=" + WRONG + "\n");
             HttpResponse<String> again = awaitLive(process, plain, http);
             assertEquals(again.body(), 200, again.statusCode());
-            assertTrue(refused(trusting, https));
+            HttpResponse<String> kept = awaitLive(process, trusting, https);
+            assertEquals(kept.body(), 200, kept.statusCode());
             String after = Files.readString(home.resolve("data/log/carehost.log"));
-            String error = "HTTPS is off: keyStorePassword in etc/org.carehost.http.listener.cfg does not open the key "
-                    + "store ";
+            String error = "HTTPS key store not changed: keyStorePassword in etc/org.carehost.http.listener.cfg does "
+                    + "not open the key store ";
             assertEquals(after, 1, after.split(java.util.regex.Pattern.quote(error), -1).length - 1);
+            assertTrue(after, after.contains("The previous key store " + keyStore.toAbsolutePath().normalize()
+                    + " stays in use"));
+            assertFalse(after.contains("HTTPS is off"));
             assertFalse(after.contains(WRONG) || after.contains(PASSWORD));
             String stderr = Files.readString(home.resolve("stderr.txt"));
             assertTrue(stderr, stderr.contains(error));
         } finally {
-            process.getOutputStream().close(); // the end of the script: the container stops
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            stop(process);
+        }
+
+        // The same broken setting at a start: there is no previous key store, so HTTPS stays off, plain HTTP on
+        Files.delete(home.resolve("data/log/carehost.log"));
+        process = CarehostProcess.start(home, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=" + httpPort);
+        try {
+            HttpResponse<String> live = awaitLive(process, plain, http);
+            assertEquals(live.body(), 200, live.statusCode());
+            CarehostProcess.awaitFile(process, home.resolve("data/log/carehost.log"), "HTTPS is off: keyStorePassword "
+                    + "in etc/org.carehost.http.listener.cfg does not open the key store ");
+            Await.until("HTTPS is off", 60_000, () -> {
+                try {
+                    return refused(trusting, https);
+                } catch (Exception other) {
+                    return false;
+                }
+            });
+        } finally {
+            stop(process);
+        }
+    }
+
+    private static void stop(Process process) throws Exception {
+        process.getOutputStream().close(); // the end of the script: the container stops
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
         }
     }
 

@@ -46,7 +46,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * (keytool, jarsigner, its certificate in {@code etc/security/trusted/}) is installed and shows its state, signer and
  * declared permissions; a zip of a plugin and its library installs both; {@code /metrics} needs a token and counts
  * the host's call into the uploaded plugin; after a restart without the framework cache (as a new node sharing the
- * database would start) both uploads are installed again from the store; one uninstalled is no longer kept. That
+ * database would start) both uploads are installed again from the store; one uninstalled is no longer kept; a store
+ * that lost the rows uninstalls nothing (issue 19 review: only a tombstone of the very upload held does). That
  * restart's SSH port is taken: a clear error in the log, and the container runs on without the listener and stops
  * cleanly (a case of {@code RemoteAccessIT}'s, here so that it needs no container of its own).
  */
@@ -210,6 +211,32 @@ public class PluginUploadIT {
         type("plugin:uninstall " + ZIPPED);
         Await.until("the uninstalled plugin's jar is forgotten", 30_000, checked(() -> countKept() == 2));
         assertEquals("none", state(ZIPPED));
+
+        // A store that lost the rows (an older backup restored, another database named): a row's absence uninstalls
+        // nothing. The node keeps its uploads, the same bundles with their data, and warns once for each.
+        String installed = pluginNames();
+        stopContainer();
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:h2:file:"
+                + home.resolve("data/db/carehost")); java.sql.Statement sql = db.createStatement()) {
+            assertEquals(2, sql.executeUpdate("DELETE FROM plugin_upload"));
+        }
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "enabled=false\n");
+        start(false);
+        Path logFile = home.resolve("data/log/carehost.log");
+        String unknown = "Uploaded plugin " + TICKER + " 1.0.0 (upload:";
+        String uninstalled = "uninstalled: it was uninstalled on another node";
+        Await.until("the first look decides", 60_000, checked(() -> {
+            String text = Files.readString(logFile);
+            return text.contains(uninstalled) || text.split("the store knows neither its jar nor its removal", -1)
+                    .length - 1 == 2; // the ticker and the library
+        }));
+        String afterLook = Files.readString(logFile);
+        assertFalse(afterLook, afterLook.contains(uninstalled));
+        assertTrue(afterLook, afterLook.contains(unknown) && afterLook.contains(") is installed here, but the store "
+                + "knows neither its jar nor its removal: it stays installed, with its data. Check that this node's "
+                + "database"));
+        assertEquals("the same bundles, ids and all", installed, pluginNames());
+        assertEquals(0, countKept());
     }
 
     /** A condition that may fail to ask (the container restarting): false until it answers. */

@@ -30,8 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * signed plugin, and a refused upload keeps nothing; the other, a home of its own on the same database, installs the
  * upload from the store while it runs (it looks every second here: {@code uploadPollSeconds}; the jar is kept as
  * {@code BYTEA}). Failed logins from one address on the first node lock that address out of the second too (the
- * lockout is the store's). An uninstall on the first node uninstalls the plugin on the second (its row is gone), also
- * when the second was down meanwhile (at its start). Runs when {@code CAREHOST_TEST_POSTGRES_URL} names a database (.ci/postgres start prints
+ * lockout is the store's). An uninstall on the first node uninstalls the plugin on the second (the store keeps a
+ * tombstone of that upload), also when the second was down meanwhile (at its start). Runs when {@code CAREHOST_TEST_POSTGRES_URL} names a database (.ci/postgres start prints
  * it). The node installing an upload at its start is {@code PluginUploadIT}'s case.
  */
 public class PluginUploadPostgresIT {
@@ -111,7 +111,7 @@ public class PluginUploadPostgresIT {
             assertEquals(200, statusFrom("127.0.0.1", secondPort, token));
 
             // A node that is down while the plugin is uninstalled on another uninstalls its copy when it starts again:
-            // it knew the upload kept, and its row is gone.
+            // the store holds a tombstone of the very upload it holds.
             b.getOutputStream().close();
             assertTrue(b.waitFor(60, TimeUnit.SECONDS));
             type(console, "plugin:uninstall " + JSON.readTree(uploaded.body()).get("plugin").get("id").asText());
@@ -133,9 +133,9 @@ public class PluginUploadPostgresIT {
                 }
             });
 
-            // Uploaded again, it is installed on the second node again; an uninstall on the first node while both run
-            // spreads: its row is deleted, and the second node, which knew it kept, uninstalls its copy; neither
-            // installs it again.
+            // Uploaded again (another upload of the same jar: the first one's tombstone does not apply), it is
+            // installed on the second node again; an uninstall on the first node while both run spreads: its row is
+            // deleted and its tombstone written, and the second node uninstalls its copy; neither installs it again.
             HttpResponse<String> again = upload(firstPort, token, Files.readAllBytes(signedJar));
             assertEquals(again.body(), 200, again.statusCode());
             Await.until("the other node installs the upload again", 60_000, () -> {

@@ -31,7 +31,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     int httpsPort() default 8443;
 
     @AttributeDefinition(required = false, description = "The key store holding the server's private key and "
-            + "certificate chain; a relative path is under etc/security/")
+            + "certificate chain, in etc/security/ (a relative path is under it; a path or link leading elsewhere is "
+            + "refused)")
     String keyStore() default "";
 
     @AttributeDefinition(type = AttributeType.PASSWORD, required = false, description = "The key store's password, "

@@ -1,6 +1,7 @@
 package org.carehost.http.internal;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
@@ -24,8 +25,10 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * The listeners' settings ({@value #PID}) made into Felix HTTP's configuration ({@value #FELIX_PID}), the one place
  * that writes it: plain HTTP on or off, its address and port when set, and HTTPS with a key store checked first
- * ({@link HttpsKeyStore}). A key store that does not open is one error in the log naming the setting to fix, and
- * Felix HTTP gets HTTPS off (plain HTTP as configured). Left at their defaults, the settings write nothing (and remove
+ * ({@link HttpsKeyStore}). A key store that does not open is one error in the log naming the setting to fix. If HTTPS
+ * has run with a good key store since this component started, HTTPS keeps that key store (a rotation gone wrong must
+ * not take a working listener down; the previous one is checked again first); else (the first start) Felix HTTP gets
+ * HTTPS off, plain HTTP as configured. Left at their defaults, the settings write nothing (and remove
  * what they wrote before): Felix HTTP then takes the framework properties ({@code runtime.bndrun}, {@code -D}).
  * Felix HTTP's configuration is written only when it changes, since each change restarts its listeners.
  * <p>
@@ -53,14 +56,27 @@ public final class ListenerSettings {
     private static final Set<String> CONFIG_ADMIN_KEYS = Set.of(Constants.SERVICE_PID,
             ConfigurationAdmin.SERVICE_FACTORYPID, ConfigurationAdmin.SERVICE_BUNDLELOCATION);
 
+    /** A key store HTTPS ran with: its file and type, its password as written to Felix HTTP and as delivered. */
+    private record KeyStoreInUse(Path file, String type, String written, String delivered) {
+    }
+
     private final ConfigurationAdmin configAdmin;
     private final Logger log;
+    private final Path securityFolder;
+    /** The last key store given to Felix HTTP that opened (guarded by this); null before the first. */
+    private KeyStoreInUse lastGood;
 
     @Activate
     public ListenerSettings(@Reference ConfigurationAdmin configAdmin,
             @Reference(service = LoggerFactory.class) Logger log, ListenerConfiguration configuration) {
+        this(configAdmin, log, configuration, HttpsKeyStore.SECURITY_FOLDER);
+    }
+
+    ListenerSettings(ConfigurationAdmin configAdmin, Logger log, ListenerConfiguration configuration,
+            Path securityFolder) {
         this.configAdmin = configAdmin;
         this.log = log;
+        this.securityFolder = securityFolder;
         apply(configuration);
     }
 
@@ -95,6 +111,7 @@ public final class ListenerSettings {
         boolean defaults = configuration.httpEnabled() && !configuration.httpsEnabled()
                 && (configuration.address() == null || configuration.address().isBlank()) && configuration.port() == 0;
         if (defaults) {
+            lastGood = null;
             return Optional.empty();
         }
         Map<String, String> settings = new HashMap<>();
@@ -106,28 +123,46 @@ public final class ListenerSettings {
         if (configuration.port() > 0) {
             settings.put(PORT, String.valueOf(configuration.port()));
         }
-        boolean https = false;
-        if (configuration.httpsEnabled()) {
-            Optional<String> problem = HttpsKeyStore.problem(configuration.keyStore(), configuration.keyStoreType(),
-                    configuration.keyStorePassword());
-            if (problem.isPresent()) {
-                log.error("HTTPS is off: {}. {}", problem.get(), configuration.httpEnabled()
-                        ? "Plain HTTP stays as configured" : "Plain HTTP is off too (httpEnabled=false): no HTTP "
-                        + "listener runs until this is fixed");
-            } else {
-                https = true;
-                String password = storedPassword().orElse(configuration.keyStorePassword());
-                settings.put(HTTPS_PORT, String.valueOf(configuration.httpsPort()));
-                settings.put(KEY_STORE, HttpsKeyStore.path(configuration.keyStore()).toString());
-                settings.put(KEY_STORE_TYPE, configuration.keyStoreType().trim());
-                settings.put(KEY_STORE_PASSWORD, password);
-                settings.put(KEY_PASSWORD, password);
-                log.info("HTTPS on port {} with the key store {}", configuration.httpsPort(),
-                        HttpsKeyStore.path(configuration.keyStore()));
-            }
+        if (!configuration.httpsEnabled()) {
+            lastGood = null; // HTTPS turned off: a later broken key store has nothing to keep
         }
-        settings.put(HTTPS_ENABLE, String.valueOf(https));
+        KeyStoreInUse keyStore = configuration.httpsEnabled() ? keyStore(configuration) : null;
+        if (keyStore != null) {
+            settings.put(HTTPS_PORT, String.valueOf(configuration.httpsPort()));
+            settings.put(KEY_STORE, keyStore.file().toString());
+            settings.put(KEY_STORE_TYPE, keyStore.type());
+            settings.put(KEY_STORE_PASSWORD, keyStore.written());
+            settings.put(KEY_PASSWORD, keyStore.written());
+        }
+        settings.put(HTTPS_ENABLE, String.valueOf(keyStore != null));
         return Optional.of(settings);
+    }
+
+    /**
+     * The key store HTTPS is to use: the configured one when it opens; else the last good one, while it still opens;
+     * else none (HTTPS off). One log line either way.
+     */
+    private KeyStoreInUse keyStore(ListenerConfiguration configuration) {
+        Optional<String> problem = HttpsKeyStore.problem(securityFolder, configuration.keyStore(),
+                configuration.keyStoreType(), configuration.keyStorePassword());
+        if (problem.isEmpty()) {
+            lastGood = new KeyStoreInUse(HttpsKeyStore.path(securityFolder, configuration.keyStore()),
+                    configuration.keyStoreType().trim(), storedPassword().orElse(configuration.keyStorePassword()),
+                    configuration.keyStorePassword());
+            log.info("HTTPS on port {} with the key store {}", configuration.httpsPort(), lastGood.file());
+            return lastGood;
+        }
+        if (lastGood != null && HttpsKeyStore.problem(securityFolder, lastGood.file().toString(), lastGood.type(),
+                lastGood.delivered()).isEmpty()) {
+            log.error("HTTPS key store not changed: {}. The previous key store {} stays in use (HTTPS on port {}) "
+                    + "until this is fixed", problem.get(), lastGood.file(), configuration.httpsPort());
+            return lastGood;
+        }
+        lastGood = null;
+        log.error("HTTPS is off: {}. {}", problem.get(), configuration.httpEnabled()
+                ? "Plain HTTP stays as configured" : "Plain HTTP is off too (httpEnabled=false): no HTTP "
+                + "listener runs until this is fixed");
+        return null;
     }
 
     /** The password as it stands in the stored configuration, a {@code $[…]} reference left unresolved. */

@@ -65,16 +65,16 @@ public final class PluginUploads {
     private final BundleContext context;
     private final UploadStore stored;
     private final Clock clock;
-    private final SeenUploads known;
+    private final HeldUploads held;
     private volatile UploadArchive.Limits limits;
 
     @Activate
     public PluginUploads(BundleContext context, UploadConfiguration configuration, @Reference PluginManager plugins,
             @Reference SecurityAdmin security, @Reference AuditLog audit, @Reference ContextBinder binder,
             @Reference Store store, @Reference(target = ContainerClock.TARGET) Clock clock,
-            @Reference SeenUploads known) {
+            @Reference HeldUploads held) {
         this.context = context;
-        this.known = known;
+        this.held = held;
         this.clock = clock;
         this.plugins = plugins;
         this.security = security;
@@ -144,8 +144,17 @@ public final class PluginUploads {
             throw new Problems.Failure(422, "plugin-refused", "Plugin refused", refused.getMessage());
         }
         try {
-            stored.save(UUID.randomUUID().toString(), jars, locations, operator.name(), clock.instant());
-            known.add(locations); // kept: from now on, its row gone means uninstalled elsewhere (UploadRestore)
+            Map<String, String> keptAs = stored.save(UUID.randomUUID().toString(), jars, locations, operator.name(),
+                    clock.instant());
+            // kept: from now on, a tombstone of this upload uninstalls it here (UploadRestore)
+            Map<String, HeldUploads.Held> records = new LinkedHashMap<>();
+            keptAs.forEach((location, uploadId) -> {
+                Bundle bundle = context.getBundle(location);
+                if (bundle != null) {
+                    records.put(location, new HeldUploads.Held(uploadId, bundle.getBundleId()));
+                }
+            });
+            held.put(records);
         } catch (Exception notKept) {
             for (int i = installed.size() - 1; i >= 0; i--) {
                 try {

@@ -24,15 +24,15 @@ import org.carehost.store.Store;
  * failure then locks.)
  * <p>
  * <b>Bounded.</b> At most {@value #MAX_TRACKED} addresses are tracked one by one at once; past that, the failures of an
- * untracked address are counted under its network ({@link SourceNetworks}: the /24 of an IPv4 address, the /64 of an
- * IPv6 one), and while that network's row is locked its untracked addresses are refused. So an attacker filling the
- * table with addresses wins no unlimited tries for its next one, and locks only the networks it sends from: an address
- * with a row of its own is decided by that row alone, and a loopback address always gets a row of its own (only a
- * process on this machine has one), so others' failures never lock either. A network row costs one failure, as a
- * failure row does: the table grows no faster than the failures do, and is pruned as they are. A source that is no IP
- * address (none of the listeners gives one) is counted under {@value #OTHERS} once the table is full. Failures older
- * than the period and rows neither locked nor failing within it are deleted at most once a minute per node, in
- * passing.
+ * untracked address are counted under its network ({@link SourceNetworks}: the /24 of an IPv4 address, the /48 of an
+ * IPv6 one, so that a site's 65,536 /64s share one budget), and while that network's row is locked its untracked
+ * addresses are refused. So an attacker filling the table with addresses wins no unlimited tries for its next one,
+ * and locks only the networks it sends from: an address with a row of its own is decided by that row alone, and a
+ * loopback address always gets a row of its own (only a process on this machine has one), so others' failures never
+ * lock either. A network row costs one failure, as a failure row does: the table grows no faster than the failures
+ * do, and is pruned as they are. A source that is no IP address (none of the listeners gives one) is counted under
+ * {@value #OTHERS} once the table is full. Failures older than the period and rows neither locked nor failing within
+ * it are deleted at most once a minute per node, in passing.
  * <p>
  * <b>Time.</b> The instants are the container clock's ({@code org.carehost.clock}: the project's one definition of
  * the time, which tests move), as for the scheduler's and the outbox's claims that nodes share: nodes on one database

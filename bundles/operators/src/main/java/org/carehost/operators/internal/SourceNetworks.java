@@ -9,8 +9,16 @@ import java.util.regex.Pattern;
 
 /**
  * What the lockout counts a source address under ({@link SourceLockout}): the address itself, written one way, and
- * its network (the /24 of an IPv4 address, the /64 of an IPv6 one: what one customer of a provider usually holds).
- * Only IP literals are read, never a name: nothing here asks DNS.
+ * its network: the /24 of an IPv4 address, the /48 of an IPv6 one. Only IP literals are read, never a name: nothing
+ * here asks DNS.
+ * <p>
+ * <b>Why /48 for IPv6, not /64.</b> The network is the budget of every untracked address in it, so it must be no
+ * smaller than what one party can send from. A provider gives one end site a /48 (RFC 6177, RIPE-690; some give a
+ * /56), and whoever holds a /48 holds 65,536 /64s: counted per /64, it would get 65,536 budgets. Counted per /48, it
+ * gets one, as a /24 does in IPv4. The price: while the table is full (only then are networks counted), the sites of
+ * one provider that hands out /56s share a /48's budget (up to 256 of them), as the hosts of a /24 do; an address
+ * with a row of its own is never decided by its network's row. Counting at both /64 and /48 would lock the same
+ * /48 at the same point and only add a second row per failure, so one level it is.
  */
 final class SourceNetworks {
 
@@ -28,11 +36,11 @@ final class SourceNetworks {
         return key.length() > MAX_KEY ? key.substring(0, MAX_KEY) : key;
     }
 
-    /** The network the address is in, as {@code 203.0.113.0/24} or {@code 2001:db8:0:1:0:0:0:0/64}; empty if no IP. */
+    /** The network the address is in, as {@code 203.0.113.0/24} or {@code 2001:db8:1:0:0:0:0:0/48}; empty if no IP. */
     static Optional<String> network(String address) {
         return ip(address).map(ip -> {
             byte[] bytes = ip.getAddress();
-            int keep = ip instanceof Inet4Address ? 3 : 8;
+            int keep = ip instanceof Inet4Address ? 3 : 6;
             Arrays.fill(bytes, keep, bytes.length, (byte) 0);
             try {
                 return InetAddress.getByAddress(bytes).getHostAddress() + "/" + keep * 8;

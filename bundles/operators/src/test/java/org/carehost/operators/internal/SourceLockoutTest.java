@@ -99,18 +99,34 @@ class SourceLockoutTest {
         assertFalse(lockout.locked("filler-2", soon), "a tracked address is decided by its own row");
         assertFalse(lockout.locked("127.0.0.1", soon), "loopback is never locked by others' failures");
         assertFalse(lockout.locked("10.1.1.1", soon.plus(PERIOD).plusSeconds(1)));
-        // IPv6: counted by /64, however many addresses of it are used
+        // IPv6: counted by /48, however many addresses and /64s of it are used
         for (int i = 0; i < MAX; i++) {
-            lockout.fail("2001:db8:0:7::" + Integer.toHexString(i + 1), MAX, PERIOD, soon);
+            lockout.fail("2001:db8:7:" + Integer.toHexString(i + 1) + "::1", MAX, PERIOD, soon);
         }
-        assertTrue(lockout.locked("[2001:db8:0:7:ffff::1]", soon));
-        assertFalse(lockout.locked("2001:db8:0:8::1", soon));
+        assertTrue(lockout.locked("[2001:db8:7:ffff::1]", soon));
+        assertFalse(lockout.locked("2001:db8:8::1", soon));
         // a period later, a failure prunes every row whose failures are over and whose lock is not on
         Instant later = soon.plus(PERIOD).plus(PERIOD).plusSeconds(61);
         lockout.fail("10.3.3.3", MAX, PERIOD, later);
         assertEquals(1, count("SELECT COUNT(*) FROM operator_source_lock"));
         assertEquals(1, count("SELECT COUNT(*) FROM operator_source_failure"));
         assertEquals(1, count("SELECT COUNT(*) FROM operator_source_lock WHERE address = '10.3.3.3'"));
+    }
+
+    @Test
+    void aSlash48CannotMultiplyItsBudgetWithItsSlash64s() throws Exception {
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        fill(at);
+        Instant soon = at.plusSeconds(1);
+        // one failure from each of MAX /64s of one /48: the MAXth locks the /48
+        for (int i = 0; i < MAX - 1; i++) {
+            assertFalse(lockout.fail("2001:db8:42:" + Integer.toHexString(i) + "::1", MAX, PERIOD, soon));
+        }
+        assertTrue(lockout.fail("2001:db8:42:" + Integer.toHexString(MAX - 1) + "::1", MAX, PERIOD, soon),
+                "the /48's budget is spent whichever of its /64s the failures came from");
+        assertTrue(lockout.locked("2001:db8:42:beef::7", soon), "a fresh /64 of the /48 is refused too");
+        assertFalse(lockout.locked("2001:db8:43::1", soon), "the next /48 is not");
+        assertEquals(1, count("SELECT COUNT(*) FROM operator_source_lock WHERE address LIKE '2001:db8:42:%'"));
     }
 
     @Test

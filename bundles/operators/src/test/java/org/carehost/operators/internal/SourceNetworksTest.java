@@ -18,9 +18,12 @@ class SourceNetworksTest {
     }
 
     @Test
-    void ipv6AddressesAreCountedByTheir64InOneTextForm() {
-        assertEquals(Optional.of("2001:db8:1:2:0:0:0:0/64"), SourceNetworks.network("2001:db8:1:2:aaaa::1"));
-        assertEquals(Optional.of("2001:db8:1:2:0:0:0:0/64"), SourceNetworks.network("[2001:0db8:0001:0002::ffff%eth0]"));
+    void ipv6AddressesAreCountedByTheir48InOneTextForm() {
+        assertEquals(Optional.of("2001:db8:1:0:0:0:0:0/48"), SourceNetworks.network("2001:db8:1:2:aaaa::1"));
+        assertEquals(Optional.of("2001:db8:1:0:0:0:0:0/48"), SourceNetworks.network("[2001:0db8:0001:0002::ffff%eth0]"));
+        assertEquals(SourceNetworks.network("2001:db8:1:ffff::1"), SourceNetworks.network("2001:db8:1:0::1"),
+                "every /64 of a /48 is one network");
+        assertEquals(Optional.of("2001:db8:2:0:0:0:0:0/48"), SourceNetworks.network("2001:db8:2::1"));
         assertEquals("2001:db8:0:0:0:0:0:1", SourceNetworks.key("[2001:db8::1]"));
     }
 

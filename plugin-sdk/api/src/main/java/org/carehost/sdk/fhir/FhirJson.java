@@ -19,7 +19,6 @@ import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -118,25 +117,19 @@ public final class FhirJson {
         });
     }
 
-    /** What writes one resource to a generator. */
+    /** What writes one resource. */
     private interface Writing {
-        void to(JsonGenerator json) throws java.io.IOException;
+        void to(JsonBytes json);
     }
 
     /** The UTF-8 bytes {@code writing} writes, with no JSON tree and no String in between. */
     private static byte[] bytes(Writing writing) {
-        com.fasterxml.jackson.core.util.ByteArrayBuilder bytes = new com.fasterxml.jackson.core.util.ByteArrayBuilder(
-                512);
-        try (JsonGenerator json = MAPPER.getFactory().createGenerator(bytes)) {
-            writing.to(json);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("writing to memory failed", e);
-        }
-        return bytes.toByteArray();
+        JsonBytes json = new JsonBytes();
+        writing.to(json);
+        return json.toByteArray();
     }
 
-    private static void meta(JsonGenerator json, String id, long versionId, Instant lastUpdated)
-            throws java.io.IOException {
+    private static void meta(JsonBytes json, String id, long versionId, Instant lastUpdated) {
         fieldIfSet(json, "id", id);
         if (versionId > 0 || lastUpdated != null) {
             json.writeObjectFieldStart("meta");
@@ -144,19 +137,19 @@ public final class FhirJson {
                 json.writeStringField("versionId", Long.toString(versionId));
             }
             if (lastUpdated != null) {
-                json.writeStringField("lastUpdated", lastUpdated.toString());
+                json.writeInstantField("lastUpdated", lastUpdated);
             }
             json.writeEndObject();
         }
     }
 
-    private static void fieldIfSet(JsonGenerator json, String field, String value) throws java.io.IOException {
+    private static void fieldIfSet(JsonBytes json, String field, String value) {
         if (value != null) {
             json.writeStringField(field, value);
         }
     }
 
-    private static void strings(JsonGenerator json, String field, List<String> values) throws java.io.IOException {
+    private static void strings(JsonBytes json, String field, List<String> values) {
         if (!values.isEmpty()) {
             json.writeArrayFieldStart(field);
             for (String value : values) {
@@ -235,10 +228,10 @@ public final class FhirJson {
                 json.writeEndArray();
             }
             if (appointment.start() != null) {
-                json.writeStringField("start", appointment.start().toString());
+                json.writeInstantField("start", appointment.start());
             }
             if (appointment.end() != null) {
-                json.writeStringField("end", appointment.end().toString());
+                json.writeInstantField("end", appointment.end());
             }
             json.writeArrayFieldStart("participant");
             for (Participant participant : appointment.participants()) {
