@@ -133,6 +133,8 @@ final class Hooks {
         // a bare Runnable given to a ThreadPoolExecutor: handed over (its run and end are hooked inside runWorker,
         // at CALLS below)
         "java/util/concurrent/ThreadPoolExecutor execute (Ljava/lang/Runnable;)",
+        // ... and refused by it (its package-private reject, called by execute): the claim execute made is dropped
+        "java/util/concurrent/ThreadPoolExecutor reject (Ljava/lang/Runnable;)",
         // threads
         "java/lang/Thread start this", "java/lang/VirtualThread start this",
         "java/lang/Thread interrupt this", "java/lang/Thread stop this", "java/lang/Thread suspend this",

@@ -20,7 +20,7 @@ final class ChokePoints {
         FILE_READ, FILE_WRITE, FILE_LINK, CONNECT, LISTEN, LOOKUP, UNIX_SOCKET, PROCESS, ENV, NATIVE, REFLECT,
         CLASS_LOADER, THREAD_START, THREAD_CONTROL, LOGGER, BUNDLE, CONTAINER, EXTENSION, CLAIM,
         /** A task for a JDK executor (the subject) is made, starts to run, or a pool worker's task ended: never refused. */
-        TASK_MADE, TASK_RUN, TASK_ENDED,
+        TASK_MADE, TASK_HANDED, TASK_REJECTED, TASK_RUN, TASK_ENDED,
         /** A pool is made, or starts a worker (the subject: {pool, thread factory} or {pool, thread}): never refused. */
         POOL_MADE, WORKER_START,
         /** A thread is started for one task only, or for a java.util.Timer (the subject: {task or timer, thread}). */

@@ -120,15 +120,17 @@ final class TaskCharges {
             here.plugin = plugin;
             here.cpu = cpu;
             here.bytes = bytes;
-            if (plugin != null && quarantined.test(plugin.getBundleId())) {
-                here.interruptedForCharge = true; // a quarantined plugin's task starts, or resumes after a nested one
-                here.thread.interrupt();
+            if (plugin == null) {
+                open.remove(here);
+            } else {
+                // In the open charges before the look at the quarantined plugins: a quarantine this look misses (marked
+                // just after it) finds the worker there, in the plugin's charge, once this lock is let go.
+                open.add(here);
+                if (quarantined.test(plugin.getBundleId())) {
+                    here.interruptedForCharge = true; // a quarantined plugin's task starts, or resumes after a nested one
+                    here.thread.interrupt();
+                }
             }
-        }
-        if (plugin != null) {
-            open.add(here);
-        } else {
-            open.remove(here);
         }
         return here;
     }
@@ -168,7 +170,8 @@ final class TaskCharges {
      * The plugin was quarantined: interrupts the workers whose charge is its now (each clears it when it leaves that
      * charge; a worker in a nobody's task nested inside the plugin's is not interrupted, and interrupts itself when the
      * plugin's task resumes), and drops what was charged to it since the last take: started again, it is judged afresh
-     * (a task that ignores interruption runs on, uncharged while the quarantine lasts).
+     * (a task that ignores interruption runs on, uncharged while the quarantine lasts). Call once the plugin is marked
+     * quarantined (the predicate answers true): a worker entering its charge after that interrupts itself.
      */
     void quarantined(Bundle plugin) {
         for (Open worker : open) {

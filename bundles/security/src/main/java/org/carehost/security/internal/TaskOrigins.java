@@ -34,6 +34,8 @@ final class TaskOrigins {
 
     private final WeakIdentityMap<Bundle> made = new WeakIdentityMap<>();
     private final ThreadLocal<Running> running = new ThreadLocal<>();
+    /** The task this thread's latest {@code execute} claimed (for {@link #rejected}), or null. */
+    private final ThreadLocal<java.lang.ref.WeakReference<Object>> claimedHere = new ThreadLocal<>();
     private final TaskCharges charges;
 
     TaskOrigins() {
@@ -48,9 +50,41 @@ final class TaskOrigins {
         return charges;
     }
 
-    /** Records that a plugin caused a task to be made. */
-    void made(Object task, Bundle plugin) {
-        made.put(task, plugin);
+    /**
+     * Records that a plugin caused a task to be made, unless one is recorded for it already: a task's owner is its
+     * first, never replaced by whoever hands the object on.
+     */
+    boolean made(Object task, Bundle plugin) {
+        return made.putIfAbsent(task, plugin);
+    }
+
+    /**
+     * A bare Runnable is handed to a {@code ThreadPoolExecutor} (its {@code execute}) with a plugin as the cause (null:
+     * none): the Runnable is claimed for it unless someone has it already. A {@code FutureTask} or {@code ForkJoinTask} is not claimed here: its maker was
+     * recorded as it was made (a container's {@code ScheduledFuture} handed to a plugin's pool stays nobody's). The
+     * claim made by this call is remembered on this thread until the pool has taken the task or refused it
+     * ({@link #rejected}).
+     */
+    void handed(Object task, Bundle plugin) {
+        if (plugin == null || task instanceof java.util.concurrent.FutureTask
+                || task instanceof java.util.concurrent.ForkJoinTask) {
+            claimedHere.remove(); // this call claims nothing
+            return;
+        }
+        claimedHere.set(made.putIfAbsent(task, plugin) ? new java.lang.ref.WeakReference<>(task) : null);
+    }
+
+    /**
+     * The pool refused a task handed to it ({@code ThreadPoolExecutor.reject}, from its {@code execute}): the claim that
+     * execute made for it, if it made one, is dropped, so that a plugin cannot claim another's Runnable by handing it to
+     * a pool that refuses it (a pool it shut down). A claim recorded before is kept.
+     */
+    void rejected(Object task) {
+        java.lang.ref.WeakReference<Object> claim = claimedHere.get();
+        if (claim != null && task != null && claim.get() == task) {
+            made.remove(task);
+        }
+        claimedHere.remove();
     }
 
     /** The plugin that made the task, or null. */
@@ -113,7 +147,8 @@ final class TaskOrigins {
 
     /**
      * What a task hook reports: a task made ({@code ForkJoinTask} and {@code FutureTask} constructors, the receiver; a
-     * bare Runnable given to {@code ThreadPoolExecutor.execute}, its argument) or about to run (their run methods, the
+     * bare Runnable given to {@code ThreadPoolExecutor.execute}, its argument, handed; one its {@code reject} refuses,
+     * rejected) or about to run (their run methods, the
      * receiver; {@code runTask}, the agent's call-site hook in a worker's {@code runWorker} just before
      * {@code task.run()}, the task), or a worker's task over ({@code taskDone}, its call-site hook there before
      * {@code afterExecute}). The call-site hooks fire only from runWorker's own code: the protected, overridable
@@ -122,7 +157,8 @@ final class TaskOrigins {
     static ChokePoints.Request request(String method, Object self, Object[] args) {
         switch (method) {
             case "<init>": return ChokePoints.Request.of(ChokePoints.Kind.TASK_MADE, null, self);
-            case "execute": return ChokePoints.Request.of(ChokePoints.Kind.TASK_MADE, null, args[0]);
+            case "execute": return ChokePoints.Request.of(ChokePoints.Kind.TASK_HANDED, null, args[0]);
+            case "reject": return ChokePoints.Request.of(ChokePoints.Kind.TASK_REJECTED, null, args[0]);
             case "runTask": return ChokePoints.Request.of(ChokePoints.Kind.TASK_RUN, null, self);
             case "taskDone":
             case "doExecEnd":

@@ -37,6 +37,12 @@ final class WorkHooks {
             case TASK_MADE:
                 taskMade(request.subject());
                 return true;
+            case TASK_HANDED:
+                taskHanded(request.subject());
+                return true;
+            case TASK_REJECTED:
+                tasks.rejected(request.subject());
+                return true;
             case TASK_RUN:
                 taskRuns(request.subject());
                 return true;
@@ -69,6 +75,11 @@ final class WorkHooks {
         if (plugin != null) {
             tasks.made(task, plugin);
         }
+    }
+
+    /** A bare Runnable is handed to a ThreadPoolExecutor (the agent's hook at execute): claimed for a plugin's call. */
+    void taskHanded(Object task) {
+        tasks.handed(task, causes.current(false));
     }
 
     /** A task starts to run (the agent's hook at its entry, the frame below the gate's). */

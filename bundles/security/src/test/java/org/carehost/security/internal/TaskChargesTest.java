@@ -48,6 +48,25 @@ class TaskChargesTest {
     }
 
     @Test
+    void aQuarantineBetweenATaskStartsLookAndItsEntryInTheOpenChargesStillInterruptsIt() {
+        // The race: the worker looks at the quarantined plugins (not yet), then the quarantine runs through the workers in
+        // a charge. Simulated on one thread: the look itself quarantines the plugin and answers as read just before.
+        TaskCharges[] racing = new TaskCharges[1];
+        java.util.Set<Long> marked = new java.util.HashSet<>();
+        racing[0] = new TaskCharges(new ThreadCounters(), thread -> null, id -> {
+            if (id == plugin.getBundleId() && marked.add(id)) {
+                racing[0].quarantined(plugin); // the budget watch, in the window
+                return false;
+            }
+            return marked.contains(id);
+        });
+        TaskCharges.Open here = racing[0].now(null, plugin);
+        assertTrue(Thread.currentThread().isInterrupted(), "the quarantine found the worker in the plugin's charge");
+        racing[0].now(here, null);
+        assertFalse(Thread.interrupted(), "cleared when the task is over");
+    }
+
+    @Test
     void aQuarantineInterruptsThePluginsTasksOnlyAndChargesThemNoMore() {
         TaskCharges.Open here = charges.now(null, plugin);
         quarantined.add(other.getBundleId());

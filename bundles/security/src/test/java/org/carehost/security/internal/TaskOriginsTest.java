@@ -80,6 +80,41 @@ class TaskOriginsTest {
     }
 
     @Test
+    void aTasksOwnerIsItsFirstAndNeitherExecuteNorARefusedHandOverClaimsAnothersTask() {
+        TaskOrigins origins = new TaskOrigins();
+        Object pluginsTask = new Object();
+        origins.made(pluginsTask, plugin);
+        origins.made(pluginsTask, other);
+        assertSame(plugin, origins.makerOf(pluginsTask), "the first owner stays");
+        origins.handed(pluginsTask, other);
+        origins.rejected(pluginsTask);
+        assertSame(plugin, origins.makerOf(pluginsTask), "a refused hand-over drops only a claim it made");
+
+        // a container's FutureTask (made with no plugin as the cause: not recorded), handed to a plugin's pool
+        java.util.concurrent.FutureTask<Void> containers = new java.util.concurrent.FutureTask<>(() -> { }, null);
+        origins.handed(containers, plugin);
+        assertNull(origins.makerOf(containers), "a FutureTask's maker is known from its making, not from execute");
+        java.util.concurrent.ForkJoinTask<?> forked = java.util.concurrent.ForkJoinTask.adapt(() -> { });
+        origins.handed(forked, plugin);
+        assertNull(origins.makerOf(forked));
+
+        // a container's bare Runnable, handed by a plugin to a pool that refuses it (one it shut down)
+        Runnable containersRunnable = () -> { };
+        origins.handed(containersRunnable, plugin);
+        assertSame(plugin, origins.makerOf(containersRunnable), "claimed while the pool takes it");
+        origins.rejected(containersRunnable);
+        assertNull(origins.makerOf(containersRunnable), "refused: the claim is dropped");
+
+        // accepted: the claim stays, and a later refusal on this thread of another task leaves it
+        Runnable pluginsRunnable = () -> { };
+        origins.handed(pluginsRunnable, plugin);
+        origins.rejected(new Object());
+        origins.handed(pluginsRunnable, null); // the container's own execute of it afterwards, refused
+        origins.rejected(pluginsRunnable);
+        assertSame(plugin, origins.makerOf(pluginsRunnable));
+    }
+
+    @Test
     void theMapNeverCallsAKeysHashCodeOrEquals() {
         AtomicInteger calls = new AtomicInteger();
         class Liar {
