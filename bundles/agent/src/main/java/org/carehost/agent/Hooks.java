@@ -258,6 +258,12 @@ final class Hooks {
                 "start", "()V", WORKER_STARTS_FJP, Pass.THIS_AND_TOP),
         new Call("java/util/concurrent/ForkJoinPool", "createWorker", "jdk/internal/vm/SharedThreadContainer",
                 "start", "(Ljava/lang/Thread;)V", WORKER_STARTS_FJP, Pass.THIS_AND_TOP),
+        // JDK 25's delay scheduler thread of a ForkJoinPool (orTimeout, delayedExecutor, schedule on the common pool):
+        // started like a worker, the pool's (so the common pool's is nobody's, whoever's call started it)
+        new Call("java/util/concurrent/ForkJoinPool", "startDelayScheduler", "java/util/concurrent/DelayScheduler",
+                "start", "()V", WORKER_STARTS_FJP, Pass.THIS_AND_TOP),
+        new Call("java/util/concurrent/ForkJoinPool", "startDelayScheduler", "jdk/internal/vm/SharedThreadContainer",
+                "start", "(Ljava/lang/Thread;)V", WORKER_STARTS_FJP, Pass.THIS_AND_TOP),
         // CompletableFuture's executor when the common pool has a parallelism of 1 (JDK 17 on two cores, even when the
         // common pool is named): a thread for each task, started by the JDK; the task (its argument) and the thread
         new Call("java/util/concurrent/CompletableFuture$ThreadPerTaskExecutor", "execute", "java/lang/Thread",

@@ -37,6 +37,7 @@ class CallSitesTest {
         assertTrue(gateCalls(hooked, "beforeExecute").isEmpty());
         assertTrue(gateCalls(hooked, "afterExecute").isEmpty());
         assertEquals(List.of("java.util.concurrent.ThreadPoolExecutor.execute"), gateCalls(hooked, "execute"));
+        assertEquals(List.of("java.util.concurrent.ThreadPoolExecutor.reject"), gateCalls(hooked, "reject"));
     }
 
     @Test
@@ -50,6 +51,17 @@ class CallSitesTest {
                     calls.toString());
             assertTrue(gateCalls(hooked, "<init>").contains(pool[0].replace('/', '.') + ".<init>"));
         }
+    }
+
+    @Test
+    void aForkJoinPoolsDelaySchedulerStartIsHookedAsAWorkerStartWhereTheJdkHasOne() throws IOException {
+        String owner = "java/util/concurrent/ForkJoinPool";
+        byte[] hooked = HookTransformer.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
+        // JDK 25: started through the pool's thread container, or directly; JDK 17 has no delay scheduler
+        List<String> expected = Runtime.version().feature() >= 25
+                ? List.of("java.util.concurrent.ForkJoinPool.workerStarts", "java.util.concurrent.ForkJoinPool.workerStarts")
+                : List.of();
+        assertEquals(expected, gateCalls(hooked, "startDelayScheduler"));
     }
 
     @Test
