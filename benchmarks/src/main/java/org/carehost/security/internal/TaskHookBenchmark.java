@@ -32,6 +32,7 @@ import org.osgi.framework.Bundle;
  * <li>{@link #pluginMakes}: the same checker, the task made by a plugin's class (one defined by a class loader the
  * checker was told a plugin created), so the walk finds the plugin and the task is recorded (a weak identity map).</li>
  * </ul>
+ * Two more make and run a task ({@link #noAgentRuns}, {@link #containerRuns}): the hooks at its run's entry and end.
  * The task is dropped at once, as most are; what its recording leaves is collected with it. Run from the repository
  * root (the agent's path is relative to it):
  *
@@ -115,6 +116,24 @@ public class TaskHookBenchmark {
     @Fork(value = 2, jvmArgsAppend = GateCheckBenchmark.AGENT)
     public Object pluginMakes(Checked state) {
         return state.plugin.get();
+    }
+
+    /** A task made and run (its run's entry and, since the budgets charge tasks, its end are hooked): no agent. */
+    @Benchmark
+    @Fork(2)
+    public Object noAgentRuns(NoGate state) {
+        FutureTask<Object> task = new FutureTask<>(NOTHING, null);
+        task.run();
+        return task;
+    }
+
+    /** The same with the checker: a container's task on a thread with no plugin task noted (no counter is read). */
+    @Benchmark
+    @Fork(value = 2, jvmArgsAppend = GateCheckBenchmark.AGENT)
+    public Object containerRuns(Checked state) {
+        FutureTask<Object> task = new FutureTask<>(NOTHING, null);
+        task.run();
+        return task;
     }
 
     /** Makes a task: loaded again by {@link PluginLoader}, it is a plugin's class to the checker. */

@@ -14,10 +14,13 @@ import org.objectweb.asm.commons.AdviceAdapter;
 import org.objectweb.asm.commons.Method;
 
 /**
- * Inserts, at the entry of each hooked method, {@code CarehostGate.check(id, self, args)}. Only code is added at the
- * very start (after the super constructor call in a constructor), with no branch and an empty stack afterwards, so
- * the method's stack map frames stay valid and no class has to be loaded to compute new ones; retransformation
- * allows exactly this (no new fields or methods).
+ * Inserts, at the entry of each hooked method, {@code CarehostGate.check(id, self, args)} (and, for an exit hook, before
+ * each of its returns and in a handler for whatever it throws; for a call-site hook, before a given call). At the entry
+ * and at call sites only straight-line code is added (after the super constructor call in a constructor), with no
+ * branch, no new local, and the operand stack as it was afterwards, so the method's stack map frames stay valid. An
+ * exit hook adds one catch-all handler covering the whole body, placed after it: its one new stack map frame is written
+ * here (the method's parameters as locals, the throwable on the stack), so no class has to be loaded to compute frames;
+ * retransformation allows exactly this (no new fields or methods).
  */
 final class HookTransformer implements ClassFileTransformer {
 
@@ -74,19 +77,26 @@ final class HookTransformer implements ClassFileTransformer {
                 }
                 List<Hooks.Call> inHere = new java.util.ArrayList<>();
                 for (Hooks.Call call : calls) {
-                    if (call.method().equals(name)) {
+                    if (call.in(name, descriptor)) {
                         inHere.add(call);
                     }
                 }
                 if (!inHere.isEmpty()) {
                     next = new CallSites(next, owner + "." + name, inHere);
                 }
+                Hooks.Hook atEntry = null;
+                Hooks.Hook atExit = null;
                 for (Hooks.Hook hook : here) {
                     if (hook.matches(name, descriptor)) {
-                        return new Entry(next, access, name, descriptor, owner, hook);
+                        if (hook.exit() && atExit == null) {
+                            atExit = hook;
+                        } else if (!hook.exit() && atEntry == null) {
+                            atEntry = hook;
+                        }
                     }
                 }
-                return next;
+                return atEntry == null && atExit == null ? next
+                        : new Entry(next, access, name, descriptor, owner, atEntry, atExit);
             }
         }, ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
@@ -115,17 +125,35 @@ final class HookTransformer implements ClassFileTransformer {
             for (int i = 0; i < calls.size(); i++) {
                 Hooks.Call call = calls.get(i);
                 if (call.at(owner, name, descriptor)) {
-                    if (call.receiver()) {
-                        // [.. receiver] -> [.. receiver, receiver, id] -> [.. receiver, id, receiver]
+                    if (call.pass() == Hooks.Pass.THIS_AND_TOP || call.pass() == Hooks.Pass.ARGUMENT_AND_TOP) {
+                        // [.. top] -> [.. top, top, args] -> [.. top, args, top, args] -> [.. top, args, args, top]
+                        // -> [.. top, args, args, 0, top] -> (args[0] = top) [.. top, args] -> [.. top, id, args]
+                        // -> [.. top, id, this, args]
                         super.visitInsn(Opcodes.DUP);
+                        super.visitInsn(Opcodes.ICONST_1);
+                        super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
+                        super.visitInsn(Opcodes.DUP_X1);
+                        super.visitInsn(Opcodes.SWAP);
+                        super.visitInsn(Opcodes.ICONST_0);
+                        super.visitInsn(Opcodes.SWAP);
+                        super.visitInsn(Opcodes.AASTORE);
                         super.visitLdcInsn(call.id());
                         super.visitInsn(Opcodes.SWAP);
+                        super.visitVarInsn(Opcodes.ALOAD, call.pass() == Hooks.Pass.THIS_AND_TOP ? 0 : 1);
+                        super.visitInsn(Opcodes.SWAP);
                     } else {
-                        super.visitLdcInsn(call.id());
-                        super.visitInsn(Opcodes.ACONST_NULL);
+                        if (call.pass() == Hooks.Pass.RECEIVER) {
+                            // [.. receiver] -> [.. receiver, receiver, id] -> [.. receiver, id, receiver]
+                            super.visitInsn(Opcodes.DUP);
+                            super.visitLdcInsn(call.id());
+                            super.visitInsn(Opcodes.SWAP);
+                        } else {
+                            super.visitLdcInsn(call.id());
+                            super.visitInsn(Opcodes.ACONST_NULL);
+                        }
+                        super.visitInsn(Opcodes.ICONST_0);
+                        super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
                     }
-                    super.visitInsn(Opcodes.ICONST_0);
-                    super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, GATE, CHECK.getName(), CHECK.getDescriptor(), false);
                     placed[i]++;
                 }
@@ -133,10 +161,15 @@ final class HookTransformer implements ClassFileTransformer {
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
         }
 
+        /** Each id needs one of its call sites placed (calls sharing an id are the same hook on different JDKs). */
         @Override
         public void visitEnd() {
             for (int i = 0; i < calls.size(); i++) {
-                if (placed[i] == 0) {
+                boolean any = false;
+                for (int j = 0; j < calls.size(); j++) {
+                    any |= placed[j] > 0 && calls.get(j).id().equals(calls.get(i).id());
+                }
+                if (!any) {
                     throw new IllegalStateException("no call of " + calls.get(i).calleeOwner() + "."
                             + calls.get(i).callee() + " in " + where + " to hook");
                 }
@@ -145,32 +178,107 @@ final class HookTransformer implements ClassFileTransformer {
         }
     }
 
-    /** The call at the method's entry. */
+    /**
+     * The call at the method's entry, and (an exit hook) at each of its ends, whatever way it is left, like a
+     * {@code finally}: before each return, and in a handler around the whole body that makes the call and throws on
+     * what it caught (a task whose {@code done()} throws out of {@code FutureTask.run} is over all the same). The exit
+     * call passes the receiver as its self, if the hook asks for it, and null for the arguments; what is being returned
+     * or thrown stays below it on the stack. Not for constructors (their receiver is not an object until the super
+     * constructor returns).
+     */
     private static final class Entry extends AdviceAdapter {
         private final String owner;
         private final Hooks.Hook hook;
+        private final Hooks.Hook exit;
         private final boolean isStatic;
+        private final Type[] parameters;
+        private final org.objectweb.asm.Label bodyStart = new org.objectweb.asm.Label();
 
-        Entry(MethodVisitor next, int access, String name, String descriptor, String owner, Hooks.Hook hook) {
+        Entry(MethodVisitor next, int access, String name, String descriptor, String owner, Hooks.Hook hook,
+                Hooks.Hook exit) {
             super(Opcodes.ASM9, next, access, name, descriptor);
+            if (exit != null && name.equals("<init>")) {
+                throw new IllegalStateException("an exit hook in a constructor: " + owner + "." + name);
+            }
             this.owner = owner;
             this.hook = hook;
+            this.exit = exit;
             this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
+            this.parameters = Type.getArgumentTypes(descriptor);
+        }
+
+        @Override
+        protected void onMethodExit(int opcode) {
+            if (exit != null && opcode != Opcodes.ATHROW) {
+                exitCall(); // a throw is met by the handler
+            }
+        }
+
+        private void exitCall() {
+            push(exit.id());
+            if (isStatic || exit.self() != Hooks.Self.THIS) {
+                visitInsn(Opcodes.ACONST_NULL);
+            } else {
+                loadThis();
+            }
+            visitInsn(Opcodes.ACONST_NULL); // no arguments: not even an empty array, on every task's end
+            invokeStatic(Type.getObjectType(GATE), CHECK);
         }
 
         @Override
         protected void onMethodEnter() {
-            push(hook.id());
-            if (isStatic || hook.self() == Hooks.Self.NONE) {
-                visitInsn(Opcodes.ACONST_NULL);
-            } else if (hook.self() == Hooks.Self.THIS) {
-                loadThis();
-            } else {
-                loadThis();
-                getField(Type.getObjectType(owner), hook.field(), Type.getType(hook.fieldDescriptor()));
+            if (hook != null) {
+                push(hook.id());
+                if (isStatic || hook.self() == Hooks.Self.NONE) {
+                    visitInsn(Opcodes.ACONST_NULL);
+                } else if (hook.self() == Hooks.Self.THIS) {
+                    loadThis();
+                } else {
+                    loadThis();
+                    getField(Type.getObjectType(owner), hook.field(), Type.getType(hook.fieldDescriptor()));
+                }
+                loadArgArray();
+                invokeStatic(Type.getObjectType(GATE), CHECK);
             }
-            loadArgArray();
-            invokeStatic(Type.getObjectType(GATE), CHECK);
+            if (exit != null) {
+                visitLabel(bodyStart);
+            }
+        }
+
+        /**
+         * The handler, after the whole body: registered last, so that the method's own handlers, listed before it,
+         * still catch first what they catch. Its frame: the receiver and the parameters as the method got them (the
+         * JDK methods hooked so never store into them), any other local unset, the throwable on the stack.
+         */
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            if (exit != null) {
+                org.objectweb.asm.Label handler = new org.objectweb.asm.Label();
+                visitLabel(handler);
+                java.util.List<Object> locals = new java.util.ArrayList<>();
+                if (!isStatic) {
+                    locals.add(owner);
+                }
+                for (Type parameter : parameters) {
+                    locals.add(frameType(parameter));
+                }
+                visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), 1, new Object[] {"java/lang/Throwable"});
+                exitCall();
+                visitInsn(Opcodes.ATHROW);
+                visitTryCatchBlock(bodyStart, handler, handler, null);
+            }
+            super.visitMaxs(maxStack, maxLocals);
+        }
+
+        private static Object frameType(Type type) {
+            switch (type.getSort()) {
+                case Type.BOOLEAN: case Type.CHAR: case Type.BYTE: case Type.SHORT: case Type.INT:
+                    return Opcodes.INTEGER;
+                case Type.FLOAT: return Opcodes.FLOAT;
+                case Type.LONG: return Opcodes.LONG;
+                case Type.DOUBLE: return Opcodes.DOUBLE;
+                default: return type.getInternalName();
+            }
         }
     }
 }

@@ -24,16 +24,25 @@ final class Hooks {
     /** How the hook passes the receiver: none (static), the receiver, or one of its fields. */
     enum Self { NONE, THIS, FIELD }
 
-    record Hook(String owner, String method, String descriptorPrefix, Self self, String field, String fieldDescriptor) {
+    /**
+     * @param exit the hook sits at each end of the method instead of at its entry (a task's run is over), whatever way
+     *        it is left: before each return, and in a handler around the whole body for what it throws, which is
+     *        thrown on; its id is the method's with {@value #EXIT_SUFFIX} appended
+     */
+    record Hook(String owner, String method, String descriptorPrefix, Self self, String field, String fieldDescriptor,
+            boolean exit) {
 
         String id() {
-            return owner.replace('/', '.') + "." + method;
+            return owner.replace('/', '.') + "." + method + (exit ? EXIT_SUFFIX : "");
         }
 
         boolean matches(String name, String descriptor) {
             return method.equals(name) && (descriptorPrefix == null || descriptor.startsWith(descriptorPrefix));
         }
     }
+
+    /** What an exit hook's id ends with. */
+    static final String EXIT_SUFFIX = "End";
 
     /** java.io.File's hooks pass its path field: the native code reads that field, whatever getPath answers. */
     private static final String FILE_PATH = " field:path:Ljava/lang/String;";
@@ -110,9 +119,22 @@ final class Hooks {
         "java/util/concurrent/ForkJoinTask <init> this", "java/util/concurrent/ForkJoinTask doExec this",
         "java/util/concurrent/FutureTask <init> this", "java/util/concurrent/FutureTask run this",
         "java/util/concurrent/FutureTask runAndReset this",
+        // ... and over, returned or thrown (the work a worker does for the task is charged to its maker until then)
+        "java/util/concurrent/ForkJoinTask doExec this exit", "java/util/concurrent/FutureTask run this exit",
+        "java/util/concurrent/FutureTask runAndReset this exit",
+        // pools made (the plugin that made one owns its workers; their start is hooked inside the pool, at CALLS):
+        // the constructors every other one calls (the common pool's own, ForkJoinPool(byte), is not hooked)
+        "java/util/concurrent/ThreadPoolExecutor <init> (IIJLjava/util/concurrent/TimeUnit;"
+                + "Ljava/util/concurrent/BlockingQueue;Ljava/util/concurrent/ThreadFactory;"
+                + "Ljava/util/concurrent/RejectedExecutionHandler;) this",
+        "java/util/concurrent/ForkJoinPool <init> (ILjava/util/concurrent/ForkJoinPool$ForkJoinWorkerThreadFactory;"
+                + "Ljava/lang/Thread$UncaughtExceptionHandler;ZIIILjava/util/function/Predicate;J"
+                + "Ljava/util/concurrent/TimeUnit;) this",
         // a bare Runnable given to a ThreadPoolExecutor: handed over (its run and end are hooked inside runWorker,
         // at CALLS below)
         "java/util/concurrent/ThreadPoolExecutor execute (Ljava/lang/Runnable;)",
+        // ... and refused by it (its package-private reject, called by execute): the claim execute made is dropped
+        "java/util/concurrent/ThreadPoolExecutor reject (Ljava/lang/Runnable;)",
         // threads
         "java/lang/Thread start this", "java/lang/VirtualThread start this",
         "java/lang/Thread interrupt this", "java/lang/Thread stop this", "java/lang/Thread suspend this",
@@ -179,17 +201,35 @@ final class Hooks {
     };
 
     /**
+     * What a call-site hook passes: nothing; the callee's receiver as its self; or the hooked method's own receiver
+     * ({@code this}) as its self and the value on top of the operand stack (the callee's last argument, or its receiver
+     * when it takes none) as its one argument; or, the same, with the hooked method's first argument as its self.
+     */
+    enum Pass { NONE, RECEIVER, THIS_AND_TOP, ARGUMENT_AND_TOP }
+
+    /**
      * A hook at a call site inside a method rather than at a method's entry: just before each call of {@code callee}
      * in {@code owner.method}, the gate is called with the hook's own id, and with the callee's receiver (then on the
      * operand stack) as its self when {@code receiver} is set. Such a hook fires only where that method's own code
      * makes that call, so no other code can make it fire: not a plugin calling an overridable method, nor a subclass
-     * that overrides it without calling super.
+     * that overrides it without calling super. {@code method} is a name, or a name and descriptor run together
+     * ({@code <init>(Ljava/lang/String;Z)V}) where only one of several overloads makes the call.
      */
     record Call(String owner, String method, String calleeOwner, String callee, String calleeDescriptor, String id,
-            boolean receiver) {
+            Pass pass) {
+
+        Call(String owner, String method, String calleeOwner, String callee, String calleeDescriptor, String id,
+                boolean receiver) {
+            this(owner, method, calleeOwner, callee, calleeDescriptor, id, receiver ? Pass.RECEIVER : Pass.NONE);
+        }
 
         boolean at(String owner, String name, String descriptor) {
             return calleeOwner.equals(owner) && callee.equals(name) && calleeDescriptor.equals(descriptor);
+        }
+
+        /** Whether this call hook is in the method of that name and descriptor. */
+        boolean in(String name, String descriptor) {
+            return method.indexOf('(') < 0 ? method.equals(name) : method.equals(name + descriptor);
         }
     }
 
@@ -199,12 +239,39 @@ final class Hooks {
      * entry these could be made to fire by any code (they are protected, overridable, and a subclass's code, a plugin's
      * included, calls them), and a subclass overriding them without super would hide its tasks.
      */
+    private static final String WORKER_STARTS_TPE = "java.util.concurrent.ThreadPoolExecutor.workerStarts";
+    private static final String WORKER_STARTS_FJP = "java.util.concurrent.ForkJoinPool.workerStarts";
+
     private static final List<Call> CALLS = List.of(
         new Call("java/util/concurrent/ThreadPoolExecutor", "runWorker", "java/lang/Runnable", "run", "()V",
                 "java.util.concurrent.ThreadPoolExecutor.runTask", true),
         new Call("java/util/concurrent/ThreadPoolExecutor", "runWorker", "java/util/concurrent/ThreadPoolExecutor",
                 "afterExecute", "(Ljava/lang/Runnable;Ljava/lang/Throwable;)V",
-                "java.util.concurrent.ThreadPoolExecutor.taskDone", false));
+                "java.util.concurrent.ThreadPoolExecutor.taskDone", false),
+        // a pool's worker about to start: the pool (this) and the thread; JDK 17 calls Thread.start, JDK 25 a thread
+        // container's start(Thread) (and ForkJoinPool either): hooks with the same id need one of their sites placed
+        new Call("java/util/concurrent/ThreadPoolExecutor", "addWorker", "java/lang/Thread", "start", "()V",
+                WORKER_STARTS_TPE, Pass.THIS_AND_TOP),
+        new Call("java/util/concurrent/ThreadPoolExecutor", "addWorker", "jdk/internal/vm/SharedThreadContainer",
+                "start", "(Ljava/lang/Thread;)V", WORKER_STARTS_TPE, Pass.THIS_AND_TOP),
+        new Call("java/util/concurrent/ForkJoinPool", "createWorker", "java/util/concurrent/ForkJoinWorkerThread",
+                "start", "()V", WORKER_STARTS_FJP, Pass.THIS_AND_TOP),
+        new Call("java/util/concurrent/ForkJoinPool", "createWorker", "jdk/internal/vm/SharedThreadContainer",
+                "start", "(Ljava/lang/Thread;)V", WORKER_STARTS_FJP, Pass.THIS_AND_TOP),
+        // JDK 25's delay scheduler thread of a ForkJoinPool (orTimeout, delayedExecutor, schedule on the common pool):
+        // started like a worker, the pool's (so the common pool's is nobody's, whoever's call started it)
+        new Call("java/util/concurrent/ForkJoinPool", "startDelayScheduler", "java/util/concurrent/DelayScheduler",
+                "start", "()V", WORKER_STARTS_FJP, Pass.THIS_AND_TOP),
+        new Call("java/util/concurrent/ForkJoinPool", "startDelayScheduler", "jdk/internal/vm/SharedThreadContainer",
+                "start", "(Ljava/lang/Thread;)V", WORKER_STARTS_FJP, Pass.THIS_AND_TOP),
+        // CompletableFuture's executor when the common pool has a parallelism of 1 (JDK 17 on two cores, even when the
+        // common pool is named): a thread for each task, started by the JDK; the task (its argument) and the thread
+        new Call("java/util/concurrent/CompletableFuture$ThreadPerTaskExecutor", "execute", "java/lang/Thread",
+                "start", "()V", "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor.taskThreadStarts",
+                Pass.ARGUMENT_AND_TOP),
+        // a java.util.Timer's thread, started by the constructor every other one calls: the timer and the thread
+        new Call("java/util/Timer", "<init>(Ljava/lang/String;Z)V", "java/util/TimerThread", "start", "()V",
+                "java.util.Timer.threadStarts", Pass.THIS_AND_TOP));
 
     private final Map<String, List<Hook>> byOwner = new HashMap<>();
 
@@ -215,9 +282,12 @@ final class Hooks {
             Self self = Self.NONE;
             String field = null;
             String fieldDescriptor = null;
+            boolean exit = false;
             for (int i = 2; i < words.length; i++) {
                 if (words[i].startsWith("(")) {
                     descriptor = words[i];
+                } else if (words[i].equals("exit")) {
+                    exit = true;
                 } else if (words[i].equals("this")) {
                     self = Self.THIS;
                 } else if (words[i].startsWith("field:")) {
@@ -228,7 +298,7 @@ final class Hooks {
                 }
             }
             byOwner.computeIfAbsent(words[0], owner -> new ArrayList<>())
-                    .add(new Hook(words[0], words[1], descriptor, self, field, fieldDescriptor));
+                    .add(new Hook(words[0], words[1], descriptor, self, field, fieldDescriptor, exit));
         }
     }
 
@@ -259,7 +329,11 @@ final class Hooks {
     List<String> ids() {
         List<String> ids = new ArrayList<>();
         byOwner.values().forEach(hooks -> hooks.forEach(hook -> ids.add(hook.id())));
-        CALLS.forEach(call -> ids.add(call.id()));
+        CALLS.forEach(call -> {
+            if (!ids.contains(call.id())) {
+                ids.add(call.id());
+            }
+        });
         return ids;
     }
 }

@@ -23,9 +23,6 @@ import javax.inject.Inject;
 
 import org.carehost.audit.AuditLog;
 import org.carehost.plugins.PluginManager;
-import org.carehost.sdk.audit.AuditOutcome;
-import org.carehost.sdk.audit.AuditQuery;
-import org.carehost.sdk.audit.AuditRecord;
 import org.carehost.security.Permission;
 import org.carehost.security.PermissionGuard;
 import org.carehost.security.SecurityAdmin;
@@ -502,69 +499,7 @@ public class RuntimeEnforcementIT {
         attacker(); // installed again, for the other tests
     }
 
-    @Test
-    public void aPluginOverItsThreadBudgetIsQuarantinedUntilStartedAgain() throws Exception {
-        Bundle plugin = attacker();
-        String answer = attack("threads:40");
-        assertDenied(answer, "threads");
-        Await.until("the plugin is stopped", 20_000, () -> plugin.getState() != Bundle.ACTIVE);
-        String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
-        assertTrue(why, why.contains("quarantined"));
-        awaitDenialAudited("quarantined");
-        plugin.start();
-        Await.until("started again", 20_000, () -> Fixtures.hasFunctionProbe(context, "runtime"));
-        assertFalse(String.join(" ", security.refusals(plugin)).contains("quarantined"));
-    }
-
-    @Test
-    public void aPluginOverItsAllocationBudgetIsQuarantinedAndItsThreadsInterrupted() throws Exception {
-        Bundle plugin = attacker();
-        Path policy = Paths.get(context.getProperty("carehost.security.policy"));
-        String before = Files.readString(policy);
-        Files.writeString(policy, before + "\nallocation plugin " + ATTACKER + " 20\n");
-        try {
-            security.grant(ATTACKER, List.of(Permission.USE_FILES)); // an edit reloads the policy before it returns
-            assertEquals("done: allocating", attack("allocate"));
-            Await.until("the plugin is stopped", 20_000, () -> plugin.getState() != Bundle.ACTIVE);
-            String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
-            assertTrue(why, why.contains("quarantined") && why.contains("MB/s"));
-            Await.until("its allocating thread ends, interrupted", 20_000, () -> !threadNamed("evil-runtime-hog"));
-        } finally {
-            Files.writeString(policy, before);
-            security.grant(ATTACKER, List.of(Permission.USE_FILES));
-        }
-    }
-
-    @Test
-    public void aPluginWhoseThreadSpinsWithoutAllocatingIsQuarantined() throws Exception {
-        Bundle plugin = attacker();
-        Path policy = Paths.get(context.getProperty("carehost.security.policy"));
-        String before = Files.readString(policy);
-        // 5 % of a core over 5 s: a spinner gets that much even on a loaded machine, within a second or two
-        Files.writeString(policy, before + "\ncpu plugin " + ATTACKER + " 5\n");
-        try {
-            security.grant(ATTACKER, List.of(Permission.USE_FILES)); // an edit reloads the policy before it returns
-            assertEquals("done: spinning", attack("spin"));
-            Await.until("the plugin is stopped", 30_000, () -> plugin.getState() != Bundle.ACTIVE);
-            String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
-            assertTrue(why, why.contains("quarantined") && why.contains("% of a core"));
-            Await.until("its spinning thread ends, interrupted", 20_000, () -> !threadNamed("evil-runtime-spinner"));
-            awaitDenialAudited("% of a core");
-            assertTrue("the container keeps answering", security.status().runtimeLayer().startsWith("on"));
-        } finally {
-            Files.writeString(policy, before);
-            security.grant(ATTACKER, List.of(Permission.USE_FILES));
-        }
-    }
-
-    private static boolean threadNamed(String name) {
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().equals(name) && thread.isAlive()) {
-                return true;
-            }
-        }
-        return false;
-    }
+    // the thread, allocation and CPU budgets: RuntimeBudgetsIT
 
     @Test
     public void xmlThatTheScanDoesNotSeeCannotReadOrWriteFiles() throws Exception {
@@ -591,23 +526,7 @@ public class RuntimeEnforcementIT {
     // ---- helpers
 
     private Bundle attacker() throws Exception {
-        Bundle plugin = Fixtures.installed(context, ATTACKER).orElse(null);
-        if (plugin == null) {
-            plugin = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-evil-runtime"));
-            security.grant(ATTACKER, List.of(Permission.USE_REFLECTION, Permission.USE_FILES));
-        }
-        Bundle attacker = plugin;
-        Await.until("the attacker runs", 20_000, () -> {
-            if (attacker.getState() != Bundle.ACTIVE) {
-                try {
-                    attacker.start();
-                } catch (org.osgi.framework.BundleException notYet) {
-                    return false;
-                }
-            }
-            return Fixtures.hasFunctionProbe(context, "runtime");
-        });
-        return plugin;
+        return RuntimeAttacker.running(context, security);
     }
 
     private String attack(String attack) throws Exception {
@@ -626,25 +545,10 @@ public class RuntimeEnforcementIT {
     }
 
     private static void assertDenied(String answer, String reasonPart) {
-        assertTrue("expected a denial (" + reasonPart + "): " + answer, answer.startsWith("denied: "));
-        assertTrue("expected '" + reasonPart + "' in: " + answer, answer.contains(reasonPart));
+        RuntimeAttacker.assertDenied(answer, reasonPart);
     }
 
     private void awaitDenialAudited(String reasonPart) throws InterruptedException {
-        Await.until("a run-time denial (" + reasonPart + ") in the audit trail", 10_000, () -> {
-            // looked up each time: a security manager restart (one test makes one) may restart the audit log too
-            org.osgi.framework.ServiceReference<AuditLog> reference = context.getServiceReference(AuditLog.class);
-            AuditLog audit = reference == null ? null : context.getService(reference);
-            if (audit == null) {
-                return false;
-            }
-            for (AuditRecord record : audit.query(new AuditQuery(null, ATTACKER, null, AuditOutcome.DENIED, null, null,
-                    0, 200)).items()) {
-                if (String.valueOf(record.reason()).contains(reasonPart)) {
-                    return true;
-                }
-            }
-            return false;
-        });
+        RuntimeAttacker.awaitDenialAudited(context, reasonPart);
     }
 }

@@ -83,21 +83,31 @@ final class Indexer implements AutoCloseable {
         return indexed;
     }
 
+    /**
+     * Not interruptible (bounded by the timeout): the caller may be the leader of a group commit writing other callers'
+     * records, which its own interrupt must not fail. An interrupt received is kept for the caller.
+     */
     private synchronized boolean await(long sequence, long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis); // a duration, not a time
-        while (indexed < sequence) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                return false;
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (indexed < sequence) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-            try {
-                wait(left);
-            } catch (InterruptedException e) {
+            return true;
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted", e);
             }
         }
-        return true;
     }
 
     private void loop() {

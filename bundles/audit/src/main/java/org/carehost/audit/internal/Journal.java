@@ -1,12 +1,10 @@
 package org.carehost.audit.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +24,18 @@ import org.carehost.sdk.audit.AuditRecord;
  *
  * <p>Record layout: {@code crc32-hex SP byte-length SP payload LF}, the payload being the record's canonical
  * form followed by its previous and own hash, each field length-prefixed.
+ *
+ * <p>Whichever caller leads a group commit writes the batch, its own records and other callers' alike, so the writes
+ * must not depend on that caller's interrupt status: they go through {@link RandomAccessFile}'s own methods, which an
+ * interrupt neither fails nor closes (a {@code FileChannel} is closed by an interrupt of any thread in one of its
+ * operations, failing the batch and every later one until a new segment). Never use the file's channel here.
  */
 final class Journal implements AutoCloseable {
 
     private static final long SEGMENT_BYTES = 32L * 1024 * 1024;
 
     private final Path directory;
-    private FileChannel current;
+    private RandomAccessFile current;
     private Path currentPath;
     private long currentBytes;
     private long currentLast;
@@ -97,26 +100,29 @@ final class Journal implements AutoCloseable {
             crc.update(bytes);
             text.append(Long.toHexString(crc.getValue())).append(' ').append(bytes.length).append(' ').append(payload).append('\n');
         }
-        ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         if (current == null || currentBytes > SEGMENT_BYTES) {
             rotate(records.get(0).sequence());
         }
         long before = currentBytes;
         try {
-            while (buffer.hasRemaining()) {
-                current.write(buffer);
-            }
+            current.write(bytes); // the whole array: the native write loops over partial writes
         } catch (IOException e) {
             // A batch that failed was not acknowledged: cut it off, so that what follows stays readable.
             try {
-                current.truncate(before);
+                current.setLength(before); // moves the file pointer back too
             } catch (IOException stillBroken) {
                 closed.add(new Segment(currentPath, currentLast));
+                try {
+                    current.close();
+                } catch (IOException ignored) {
+                    // abandoned either way: the next batch starts a new segment
+                }
                 current = null;
             }
             throw e;
         }
-        currentBytes += buffer.limit();
+        currentBytes += bytes.length;
         currentLast = records.get(records.size() - 1).sequence();
     }
 
@@ -155,8 +161,9 @@ final class Journal implements AutoCloseable {
             closed.add(new Segment(currentPath, currentLast));
         }
         currentPath = directory.resolve(String.format("segment-%020d.log", firstSequence));
-        current = FileChannel.open(currentPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        currentBytes = current.size();
+        current = new RandomAccessFile(currentPath.toFile(), "rw");
+        currentBytes = current.length();
+        current.seek(currentBytes); // append
     }
 
     private List<Path> segments() throws IOException {

@@ -115,6 +115,34 @@ class IndexerTest {
         }
     }
 
+    @Test
+    void aWriterWaitingForRoomIsNotStoppedByItsInterruptAndKeepsIt() throws Exception {
+        // The writer may lead a group commit: an interrupt must not fail the other callers' records in its batch.
+        databaseDown.set(true);
+        List<AuditRecord> records = chain(1, 100, Chain.GENESIS);
+        try (Journal journal = new Journal(dir); Indexer indexer = new Indexer(store(), journal, quietLogger(), 0, 100)) {
+            journal.append(records);
+            indexer.enqueue(records);
+            CompletableFuture<Boolean> keptInterrupt = new CompletableFuture<>();
+            Thread writer = new Thread(() -> {
+                Thread.currentThread().interrupt(); // set before the wait
+                try {
+                    indexer.awaitRoom(150, 20_000);
+                    keptInterrupt.complete(Thread.currentThread().isInterrupted());
+                } catch (Throwable failed) {
+                    keptInterrupt.completeExceptionally(failed);
+                }
+            });
+            writer.start();
+            while (writer.getState() != Thread.State.TIMED_WAITING && !keptInterrupt.isDone()) {
+                Thread.onSpinWait();
+            }
+            writer.interrupt(); // and one during it
+            databaseDown.set(false);
+            assertTrue(keptInterrupt.get(20, TimeUnit.SECONDS), "released by the copy catching up, interrupt kept");
+        }
+    }
+
     private long rows() throws SQLException {
         return AuditSchema.count(keepAlive, "SELECT COUNT(*) FROM audit_record");
     }

@@ -80,6 +80,28 @@ class JournalTest {
     }
 
     @Test
+    void aCallerWithItsInterruptSetAppendsAndTheJournalStaysOpenForTheNext() throws IOException {
+        // The leader of a group commit writes other callers' records: its interrupt must not fail them, nor close the
+        // segment under the callers after it (a FileChannel did both: ClosedByInterruptException, then a new segment).
+        List<AuditRecord> records = chain(1, 20, Chain.GENESIS);
+        try (Journal journal = new Journal(dir)) {
+            Thread.currentThread().interrupt();
+            try {
+                journal.append(records.subList(0, 10));
+            } finally {
+                org.junit.jupiter.api.Assertions.assertTrue(Thread.interrupted(), "the caller's interrupt is kept");
+            }
+            journal.append(records.subList(10, 20));
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertEquals(1, files.count(), "one segment: the first stayed open");
+        }
+        try (Journal journal = new Journal(dir)) {
+            assertEquals(records, journal.replay());
+        }
+    }
+
+    @Test
     void aFullDiskFailsTheAppend() throws IOException {
         // /dev/full (Linux) answers every write with ENOSPC: a full disk.
         Files.createSymbolicLink(dir.resolve(String.format("segment-%020d.log", 1)), Paths.get("/dev/full"));

@@ -1,8 +1,5 @@
 package org.carehost.security.internal;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -16,22 +13,28 @@ import org.osgi.framework.Bundle;
 import org.osgi.service.log.Logger;
 
 /**
- * The allocation and CPU budgets of the threads each plugin's code started itself, looked at each second (not pool
- * workers a JDK pool spawned while the plugin's call ran: a common-pool worker, a container pool's, runs everybody's
- * tasks, and counting it would charge the plugin for others' CPU and interrupt a shared worker):
+ * The allocation and CPU budgets of each plugin, looked at each second. What counts as the plugin's:
  * <ul>
- * <li>allocation: the bytes they allocated since the last look ({@code com.sun.management.ThreadMXBean
- * .getThreadAllocatedBytes}), against the policy's {@code allocation plugin <bsn> <MB/s>} (default 512);</li>
- * <li>CPU: the CPU time they used in the last {@value #CPU_WINDOW_SECONDS} seconds ({@code ThreadMXBean
- * .getThreadCpuTime}), as a share of one core over that whole window, against {@code cpu plugin <bsn> <percent>}
- * (default 90; 0 turns it off). A thread that spins without allocating is caught by this one: within the window on a
- * machine with a core to spare; a short burst is not, since it is averaged over the whole window.</li>
+ * <li>its own threads: those its code started itself, and the workers of pools it made ({@link PoolOwners}), all they
+ * do;</li>
+ * <li>its tasks on workers that are not its own (the common pool's, a container pool's: they run everybody's tasks),
+ * from each task's start to its end, and for a task still running, up to now ({@link TaskCharges}).</li>
  * </ul>
- * A plugin over either is quarantined (stopped; {@code plugin:start} lifts it) and its threads are interrupted. Java
- * can neither stop a thread nor bound one plugin's heap, so this is what can be done: a thread that ignores
- * interruption keeps running (its plugin stays stopped, and is not quarantined again for it). Allocation and CPU of a
- * plugin's code on threads it did not start (a host thread calling its validator) are not counted here: the host's
- * call deadline bounds those.
+ * The budgets:
+ * <ul>
+ * <li>allocation: the bytes allocated since the last look ({@code com.sun.management.ThreadMXBean
+ * .getThreadAllocatedBytes}), against the policy's {@code allocation plugin <bsn> <MB/s>} (default 512);</li>
+ * <li>CPU: the CPU time used in the last {@value #CPU_WINDOW_SECONDS} seconds ({@code ThreadMXBean
+ * .getThreadCpuTime}), as a share of one core over that whole window, against {@code cpu plugin <bsn> <percent>}
+ * (default 90; 0 turns it off). A thread or task that spins without allocating is caught by this one: within the
+ * window on a machine with a core to spare; a short burst is not, since it is averaged over the whole window.</li>
+ * </ul>
+ * A plugin over either is quarantined (stopped; {@code plugin:start} lifts it), its threads are interrupted and so are
+ * the workers whose charge is its at that moment ({@link TaskCharges#quarantined}: each such interrupt is cleared when
+ * the worker leaves that charge, so a container's task, nested in the plugin's or next on the worker, does not see it). Java can neither stop a thread nor bound one plugin's heap, so this is what can be done: a thread or task
+ * that ignores interruption keeps running (its plugin stays stopped, and is not quarantined again for it). Allocation
+ * and CPU of a plugin's code called on threads it did not start outside its tasks (a host thread calling its
+ * validator) are not counted here: the host's call deadline bounds those.
  */
 final class BudgetWatch {
 
@@ -44,20 +47,21 @@ final class BudgetWatch {
     static final int CPU_WINDOW_SECONDS = 5;
 
     private final Causes causes;
+    private final TaskCharges charges;
+    private final ThreadCounters counters;
     private final Function<Bundle, Long> allocationBudget;
     private final Function<Bundle, Long> cpuBudget;
     private final Over quarantine;
     private final Logger logger;
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    private final Method allocated = allocatedBytes(threads);
-    private final boolean cpuCounted = threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
     private final Map<Long, Long> seen = new HashMap<>();
     private final Map<Long, Long> cpuSeen = new HashMap<>();
     /**
-     * Per plugin (bundle id), for each of the last looks, newest last: the CPU nanoseconds its threads used, and the
+     * Per plugin (bundle id), for each of the last looks, newest last: the CPU nanoseconds charged to it, and the
      * nanoseconds measured since the look before (the looks run a second apart on a quiet machine, later on a busy one).
      */
     private final Map<Long, ArrayDeque<long[]>> cpuWindows = new HashMap<>();
+    /** The plugins with a window, by bundle id: looked at while their window lasts, charged or not. */
+    private final Map<Long, Bundle> watched = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "carehost-budgets"));
     private long lastNanos = System.nanoTime();
@@ -65,6 +69,8 @@ final class BudgetWatch {
     BudgetWatch(Causes causes, Function<Bundle, Long> allocationBudget, Function<Bundle, Long> cpuBudget,
             Over quarantine, Logger logger) {
         this.causes = causes;
+        this.charges = causes.charges();
+        this.counters = charges.counters();
         this.allocationBudget = allocationBudget;
         this.cpuBudget = cpuBudget;
         this.quarantine = quarantine;
@@ -72,10 +78,10 @@ final class BudgetWatch {
     }
 
     void start() {
-        if (allocated == null) {
+        if (!counters.allocationCounted()) {
             logger.warn("Security: this JVM does not count allocated bytes per thread; allocation budgets are off");
         }
-        if (!cpuCounted) {
+        if (!counters.cpuCounted()) {
             logger.warn("Security: this JVM does not measure CPU time per thread; CPU budgets are off");
         }
         timer.scheduleWithFixedDelay(this::look, 1, 1, TimeUnit.SECONDS);
@@ -88,32 +94,47 @@ final class BudgetWatch {
     private void look() {
         try {
             long now = System.nanoTime();
-            double seconds = Math.max(0.001, (now - lastNanos) / 1e9);
+            long elapsed = now - lastNanos;
+            double seconds = Math.max(0.001, elapsed / 1e9);
             Map<Long, Long> current = new HashMap<>();
             Map<Long, Long> cpuCurrent = new HashMap<>();
             Map<Long, ArrayDeque<long[]>> windows = new HashMap<>();
-            long elapsed = now - lastNanos;
-            for (Map.Entry<Bundle, List<Thread>> plugin : causes.ownThreadsByPlugin().entrySet()) {
-                Bundle bundle = plugin.getKey();
-                List<Thread> list = plugin.getValue();
+            Map<Long, TaskCharges.Charge> tasks = charges.take();
+            Map<Long, List<Thread>> own = new HashMap<>();
+            Map<Long, Bundle> plugins = new HashMap<>(watched);
+            causes.ownThreadsByPlugin().forEach((bundle, list) -> {
+                own.put(bundle.getBundleId(), list);
+                plugins.put(bundle.getBundleId(), bundle);
+            });
+            tasks.forEach((id, charge) -> plugins.putIfAbsent(id, charge.plugin));
+            watched.clear();
+            for (Bundle bundle : plugins.values()) {
+                List<Thread> list = own.getOrDefault(bundle.getBundleId(), List.of());
+                TaskCharges.Charge onPools = tasks.get(bundle.getBundleId());
                 long[] ids = new long[list.size()];
                 for (int i = 0; i < ids.length; i++) {
                     ids[i] = list.get(i).getId();
                 }
-                String over = allocationOver(bundle, ids, seconds, current);
+                String over = allocationOver(bundle, ids, onPools == null ? 0 : onPools.bytes, seconds, current);
                 boolean running = (bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0;
                 // a stopped plugin's window starts afresh: started again (plugin:start after a quarantine), it is
                 // judged on what its threads use from then on, not on the window that quarantined it
                 ArrayDeque<long[]> window = running ? cpuWindows.getOrDefault(bundle.getBundleId(), new ArrayDeque<>())
                         : new ArrayDeque<>();
-                String cpuOver = cpuOver(bundle, ids, window, elapsed, cpuCurrent);
-                if (running) {
+                String cpuOver = cpuOver(bundle, ids, onPools == null ? 0 : onPools.cpu, window, elapsed, cpuCurrent);
+                if (running && window.stream().anyMatch(look -> look[0] > 0)) {
                     windows.put(bundle.getBundleId(), window);
+                    watched.put(bundle.getBundleId(), bundle);
                 }
                 String reason = over != null ? over : cpuOver;
                 if (reason != null && running) {
                     quarantine.over(bundle, over != null ? "allocation" : "cpu", reason);
                     list.forEach(Thread::interrupt);
+                    charges.quarantined(bundle);
+                    // started again, it is judged afresh: not on the window that quarantined it, even when it starts
+                    // before a look sees it stopped
+                    windows.remove(bundle.getBundleId());
+                    watched.remove(bundle.getBundleId());
                 }
             }
             seen.clear();
@@ -123,19 +144,18 @@ final class BudgetWatch {
             cpuWindows.clear();
             cpuWindows.putAll(windows);
             lastNanos = now;
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (RuntimeException e) {
             logger.error("Security: the allocation and CPU budget check failed: {}", e.toString());
         }
     }
 
-    /** Why the plugin's threads are over their allocation budget, or null. */
-    private String allocationOver(Bundle plugin, long[] ids, double seconds, Map<Long, Long> current)
-            throws ReflectiveOperationException {
-        if (allocated == null) {
+    /** Why the plugin's threads and tasks ({@code onPools} bytes) are over their allocation budget, or null. */
+    private String allocationOver(Bundle plugin, long[] ids, long onPools, double seconds, Map<Long, Long> current) {
+        long[] bytes = counters.allocated(ids);
+        if (bytes == null) {
             return null;
         }
-        long[] bytes = (long[]) allocated.invoke(threads, (Object) ids);
-        long delta = 0;
+        long delta = onPools;
         for (int i = 0; i < ids.length; i++) {
             if (bytes[i] >= 0) {
                 delta += bytes[i] - seen.getOrDefault(ids[i], 0L);
@@ -155,14 +175,14 @@ final class BudgetWatch {
      * sum is taken as a share of one core over the window's measured time, and over no less than
      * {@value #CPU_WINDOW_SECONDS} seconds however few looks it holds yet (a plugin just started is not judged on one).
      */
-    private String cpuOver(Bundle plugin, long[] ids, ArrayDeque<long[]> window, long elapsed,
+    private String cpuOver(Bundle plugin, long[] ids, long onPools, ArrayDeque<long[]> window, long elapsed,
             Map<Long, Long> current) {
-        if (!cpuCounted) {
+        if (!counters.cpuCounted()) {
             return null;
         }
-        long delta = 0;
+        long delta = onPools;
         for (long id : ids) {
-            long used = threads.getThreadCpuTime(id);
+            long used = counters.cpu(id);
             if (used >= 0) {
                 delta += used - cpuSeen.getOrDefault(id, 0L);
                 current.put(id, used);
@@ -184,19 +204,5 @@ final class BudgetWatch {
         return limit > 0 && percent > limit ? "use " + percent + "% of a core over " + over / 1_000_000_000L + " s, over "
                 + "its budget of " + limit + "% (cpu plugin " + plugin.getSymbolicName() + " <percent> in the policy)"
                 : null;
-    }
-
-    /** {@code getThreadAllocatedBytes(long[])} of the JDK's extended thread bean, through its public interface. */
-    private static Method allocatedBytes(Object bean) {
-        for (Class<?> type : bean.getClass().getInterfaces()) {
-            if (type.getName().equals("com.sun.management.ThreadMXBean")) {
-                try {
-                    return type.getMethod("getThreadAllocatedBytes", long[].class);
-                } catch (NoSuchMethodException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
     }
 }

@@ -23,7 +23,8 @@ import org.osgi.framework.Bundle;
  * <li>a frame where a task for one of the JDK's executors runs (a fork-join task, a {@code FutureTask}) that a plugin
  * made makes that plugin the cause ({@link TaskOrigins}): work handed to the common pool is its maker's;</li>
  * <li>a stack with no such frame (a thread running only JDK code) belongs to the plugin that started the thread,
- * if one did, else to the container.</li>
+ * if one did, else to the container (a shared pool's worker is nobody's, whoever's call made the pool start it:
+ * {@link PoolOwners}).</li>
  * </ul>
  * Container classes that run what their caller hands them (CareContexts.carry's wrapper) are passed over like
  * library code, when their bundle names them in the {@value Origins#ACTS_FOR_CALLER} manifest header.
@@ -33,7 +34,7 @@ import org.osgi.framework.Bundle;
 final class Causes {
 
     /** The agent's gate: the hooked method's frame is the one below it. */
-    private static final Class<?> GATE = gate();
+    static final Class<?> GATE = gate();
 
     private final Origins origins;
     private final StackWalker walker = StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
@@ -41,16 +42,19 @@ final class Causes {
     // by identity: a plugin's Thread or ClassLoader subclass may override hashCode and equals
     private final WeakIdentityMap<Bundle> threads = new WeakIdentityMap<>();
     private final WeakIdentityMap<Bundle> ownThreads = new WeakIdentityMap<>();
-    private final TaskOrigins tasks = new TaskOrigins();
+    private final TaskOrigins tasks;
+    private final PoolOwners pools = new PoolOwners(this);
     private final Deputies deputies;
 
     Causes(PluginScope scope) {
-        this(scope, null);
+        this(scope, null, id -> false);
     }
 
-    Causes(PluginScope scope, Deputies deputies) {
+    /** @param quarantined whether the plugin of a bundle id is quarantined (its tasks are interrupted, not charged) */
+    Causes(PluginScope scope, Deputies deputies, java.util.function.LongPredicate quarantined) {
         this.origins = new Origins(scope);
         this.deputies = deputies;
+        this.tasks = new TaskOrigins(new TaskCharges(new ThreadCounters(), ownThreads::get, quarantined));
     }
 
     /** The plugin that causes the current call, or null for the container. */
@@ -153,62 +157,25 @@ final class Causes {
         return definer != null && definer.getBundleId() == acting.deputy();
     }
 
-    /** A task for a JDK executor is being made (the agent's hook in its constructor): a plugin's is recorded. */
-    void taskMade(Object task) {
-        Bundle plugin = current(false);
-        if (plugin != null) {
-            tasks.made(task, plugin);
-        }
+    /** Which tasks plugins made, and which task each thread runs ({@link WorkHooks} keeps them up to date). */
+    TaskOrigins tasks() {
+        return tasks;
     }
 
-    /** A task starts to run (the agent's hook at its entry, the frame below the gate's). */
-    void taskRuns(Object task) {
-        if (!tasks.concerns(task)) {
-            return; // the container's task, on a thread with no note: nothing to do, and no walk
-        }
-        int depth = taskDepth();
-        if (depth > 0) {
-            tasks.started(task, depth);
-        }
+    /** Which pools, timers and task threads are a plugin's own ({@link PoolOwners}). */
+    PoolOwners pools() {
+        return pools;
     }
 
-    /** A pool worker's task ended (the agent's hook in runWorker before afterExecute): its note, if any, goes. */
-    void taskEnded() {
-        if (!tasks.anyHere()) {
-            return;
-        }
-        int depth = taskDepth();
-        if (depth > 0) {
-            tasks.ended(depth);
-        }
+    /** What pool workers spend on plugins' tasks, for the budgets. */
+    TaskCharges charges() {
+        return tasks.charges();
     }
 
-    /**
-     * The depth (from the bottom) of the task frame that made the hook's call, or -1: the frame directly below the
-     * gate must itself be a task frame (a task's run method at its entry hook; runWorker at its call-site hooks).
-     * Anything else is not a task starting or ending there (a plugin's code cannot make a JDK task frame call the gate
-     * for it), and is ignored: no note is made or dropped.
-     */
-    private int taskDepth() {
-        return walker.walk(frames -> {
-            int index = 0;
-            int frameOfTask = -1;
-            boolean gate = false;
-            boolean below = false;
-            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
-            while (it.hasNext()) {
-                StackWalker.StackFrame frame = it.next();
-                if (below) {
-                    below = false;
-                    frameOfTask = TaskOrigins.isTaskFrame(frame) ? index : -2;
-                } else if (!gate && frame.getDeclaringClass() == GATE) {
-                    gate = true;
-                    below = true;
-                }
-                index++;
-            }
-            return frameOfTask < 0 ? -1 : index - frameOfTask;
-        });
+    /** The plugin whose class this is, or null (the container's, the JDK's, a library's). */
+    Bundle pluginOf(Class<?> type) {
+        Object origin = origins.of(type, false);
+        return origin instanceof Bundle ? (Bundle) origin : null;
     }
 
     private static Class<?> gate() {
@@ -265,9 +232,11 @@ final class Causes {
 
     /**
      * Marks a thread as started by a plugin: a stack of JDK code only on it is the plugin's. {@code own}: the plugin's
-     * code started it itself, not a JDK pool or timer spawning a worker while the plugin's call ran (a common-pool
-     * worker started inside its supplyAsync runs everybody's tasks afterwards): only its own threads count against its
-     * CPU and allocation budgets ({@link #ownThreadsByPlugin}).
+     * code started it itself, or it is a worker of a pool the plugin made, its timer's thread or the thread the JDK
+     * started for its task ({@link PoolOwners}): its own threads count whole against its CPU and allocation budgets
+     * ({@link #ownThreadsByPlugin}). Once own, a thread stays own. A worker of a pool that is not the plugin's (the
+     * common pool's, started inside its supplyAsync, runs everybody's tasks afterwards) is not marked at all
+     * ({@link PoolOwners#counts}).
      */
     void started(Thread thread, Bundle plugin, boolean own) {
         threads.put(thread, plugin);
@@ -326,7 +295,10 @@ final class Causes {
         return live;
     }
 
-    /** The running threads each plugin's code started itself (not pool workers the JDK spawned during its calls). */
+    /**
+     * The running threads that are each plugin's own: started by its code, or workers of its pools ({@link PoolOwners});
+     * not workers of shared pools the JDK spawned during its calls (its tasks there are charged by {@link TaskCharges}).
+     */
     Map<Bundle, java.util.List<Thread>> ownThreadsByPlugin() {
         Map<Long, Bundle> plugins = new java.util.HashMap<>();
         Map<Bundle, java.util.List<Thread>> all = new java.util.HashMap<>();

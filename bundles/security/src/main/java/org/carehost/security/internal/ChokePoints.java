@@ -20,7 +20,11 @@ final class ChokePoints {
         FILE_READ, FILE_WRITE, FILE_LINK, CONNECT, LISTEN, LOOKUP, UNIX_SOCKET, PROCESS, ENV, NATIVE, REFLECT,
         CLASS_LOADER, THREAD_START, THREAD_CONTROL, LOGGER, BUNDLE, CONTAINER, EXTENSION, CLAIM,
         /** A task for a JDK executor (the subject) is made, starts to run, or a pool worker's task ended: never refused. */
-        TASK_MADE, TASK_RUN, TASK_ENDED
+        TASK_MADE, TASK_HANDED, TASK_REJECTED, TASK_RUN, TASK_ENDED,
+        /** A pool is made, or starts a worker (the subject: {pool, thread factory} or {pool, thread}): never refused. */
+        POOL_MADE, WORKER_START,
+        /** A thread is started for one task only, or for a java.util.Timer (the subject: {task or timer, thread}). */
+        TASK_THREAD, TIMER_THREAD
     }
 
     /**
@@ -106,10 +110,19 @@ final class ChokePoints {
                         ? Request.of(Kind.CONTAINER, "close the process's standard streams") : null;
             case "java.io.File":
                 return FileRequests.file(method, (String) self, args);
+            case "java.util.concurrent.ThreadPoolExecutor":
+            case "java.util.concurrent.ForkJoinPool":
+                if (method.equals("<init>") || method.equals("workerStarts")) {
+                    return PoolOwners.request(owner, method, self, args);
+                }
+                return TaskOrigins.request(method, self, args);
             case "java.util.concurrent.ForkJoinTask":
             case "java.util.concurrent.FutureTask":
-            case "java.util.concurrent.ThreadPoolExecutor":
                 return TaskOrigins.request(method, self, args);
+            case "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor":
+                return Request.of(Kind.TASK_THREAD, null, new Object[] {self, args[0]});
+            case "java.util.Timer":
+                return Request.of(Kind.TIMER_THREAD, null, new Object[] {self, args[0]});
             case "sun.nio.fs.UnixFileSystemProvider":
                 return FileRequests.provider(method, args);
             case "sun.nio.ch.Net":

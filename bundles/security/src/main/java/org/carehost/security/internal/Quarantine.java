@@ -25,12 +25,22 @@ final class Quarantine {
     private final Executor worker;
     private final Supplier<EventAdmin> events;
     private final Logger logger;
+    /** Interrupts a quarantined plugin's threads and its tasks on shared workers (the run-time layer's, once it runs). */
+    private volatile java.util.function.Consumer<Bundle> interrupter = plugin -> { };
 
     Quarantine(Alerts alerts, Executor worker, Supplier<EventAdmin> events, Logger logger) {
         this.alerts = alerts;
         this.worker = worker;
         this.events = events;
         this.logger = logger;
+    }
+
+    /**
+     * What every quarantine does to the plugin's running work, whatever its reason (a budget, the thread cap, a deadline,
+     * an operator): its own threads and the shared workers in its tasks' charge are interrupted.
+     */
+    void interruptWith(java.util.function.Consumer<Bundle> interrupter) {
+        this.interrupter = interrupter;
     }
 
     void quarantine(Bundle plugin, String reason) {
@@ -53,6 +63,11 @@ final class Quarantine {
         properties.put(PluginEvents.BUNDLE_ID, plugin.getBundleId());
         properties.put(PluginEvents.REASON, why);
         worker.execute(() -> {
+            try {
+                interrupter.accept(plugin); // on this thread: never inside the check that found the plugin over
+            } catch (RuntimeException e) {
+                logger.error("Could not interrupt quarantined plugin {}: {}", plugin.getSymbolicName(), e.toString());
+            }
             EventAdmin admin = events.get();
             if (admin != null) {
                 admin.postEvent(new Event(PluginEvents.QUARANTINED, properties));

@@ -54,6 +54,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     }
 
     private final Causes causes;
+    private final WorkHooks work;
     private final RuntimeRules rules;
     private final Reporter reporter;
     private final Logger logger;
@@ -65,6 +66,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
 
     RuntimeEnforcement(Causes causes, RuntimeRules rules, Reporter reporter, Logger logger) {
         this.causes = causes;
+        this.work = new WorkHooks(causes);
         this.rules = rules;
         this.reporter = reporter;
         this.logger = logger;
@@ -206,21 +208,13 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             decideNested(hook.substring(NESTED.length()));
             return;
         }
+        if (work.isTaskEnd(hook)) {
+            work.taskEnded(); // every task's end, on the worker: decided before anything is read
+            return;
+        }
         String id = hook;
         Request request = ChokePoints.read(id, call[0], (Object[]) call[1]);
-        if (request == null) {
-            return;
-        }
-        if (request.kind() == Kind.TASK_MADE) {
-            causes.taskMade(request.subject());
-            return;
-        }
-        if (request.kind() == Kind.TASK_RUN) {
-            causes.taskRuns(request.subject());
-            return;
-        }
-        if (request.kind() == Kind.TASK_ENDED) {
-            causes.taskEnded();
+        if (request == null || work.noted(request)) {
             return;
         }
         if (request.kind() == Kind.EXTENSION) {

@@ -27,7 +27,18 @@ final class RuntimeLayer {
             Inspector inspector, Quarantine quarantine, Denier denier, Alerts alerts, Logger logger) {
         ContainerPaths paths = new ContainerPaths(context, settings);
         this.deputies = new Deputies(scope, paths);
-        Causes causes = new Causes(scope, deputies);
+        // a quarantined plugin's tasks on shared workers are interrupted as they start or resume, and not charged
+        Causes causes = new Causes(scope, deputies, id -> quarantine.reason(id) != null);
+        // every quarantine (the thread cap, a deadline, an operator's, a budget) interrupts the plugin's threads and its
+        // tasks on shared workers, after it is marked (a task starting after that interrupts itself)
+        quarantine.interruptWith(plugin -> {
+            causes.ownThreadsByPlugin().forEach((bundle, own) -> {
+                if (bundle.getBundleId() == plugin.getBundleId()) {
+                    own.forEach(Thread::interrupt);
+                }
+            });
+            causes.charges().quarantined(plugin);
+        });
         this.configuredPaths = new ConfiguredPaths(context, paths::configured, logger);
         RuntimeRules rules = new RuntimeRules(grants::grantsOf,
                 plugin -> store.policy().scopes(String.valueOf(plugin.getSymbolicName()), plugin.getVersion(),

@@ -86,6 +86,9 @@ final class RuntimeRules {
                 }
                 return loader;
             case THREAD_START:
+                if (!causes.pools().counts((Thread) request.subject(), plugin)) {
+                    return null; // a shared pool's worker, or a thread a class initialiser not its own starts: nobody's
+                }
                 long budget = threadBudget.apply(plugin);
                 if (causes.liveThreads(plugin) >= budget) {
                     return new Refusal("threads", "start more than " + budget + " threads (its budget in the policy: "

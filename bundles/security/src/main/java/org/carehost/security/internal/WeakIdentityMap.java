@@ -24,6 +24,12 @@ final class WeakIdentityMap<V> {
         entries.put(new Key(key, collected), value);
     }
 
+    /** Puts only if the key has no value yet; returns whether it did. */
+    synchronized boolean putIfAbsent(Object key, V value) {
+        expunge();
+        return entries.putIfAbsent(new Key(key, collected), value) == null;
+    }
+
     synchronized V get(Object key) {
         return key == null ? null : entries.get(new Key(key, null));
     }

@@ -33,8 +33,11 @@ class ChokePointsTest {
         // a bare Runnable given to a ThreadPoolExecutor: its argument, handed over, then run and ended in a worker
         // (the agent's call-site hooks inside runWorker: the task as the receiver of its run(), then nothing)
         Request handed = read("java.util.concurrent.ThreadPoolExecutor.execute", null, task);
-        assertEquals(Kind.TASK_MADE, handed.kind());
+        assertEquals(Kind.TASK_HANDED, handed.kind());
         assertEquals(task, handed.subject());
+        Request refused = read("java.util.concurrent.ThreadPoolExecutor.reject", null, task);
+        assertEquals(Kind.TASK_REJECTED, refused.kind());
+        assertEquals(task, refused.subject());
         Request runs = read("java.util.concurrent.ThreadPoolExecutor.runTask", task);
         assertEquals(Kind.TASK_RUN, runs.kind());
         assertEquals(task, runs.subject());

@@ -43,6 +43,26 @@ class TaskOriginsTest {
     }
 
     @Test
+    void aContainersTaskInsideAPluginsIsNobodysUntilItEndsThenThePluginsChargeResumes() {
+        java.util.Set<Long> quarantined = new java.util.HashSet<>();
+        TaskOrigins origins = new TaskOrigins(new TaskCharges(new ThreadCounters(), thread -> null, quarantined::contains));
+        Object pluginsTask = new Object();
+        origins.made(pluginsTask, plugin);
+        origins.started(pluginsTask, 10);
+        origins.started(new Object(), 15); // a join helping: the container's task inside the plugin's
+        assertNull(origins.at(15), "a walk passes over it, to the plugin's task further out");
+        quarantined.add(plugin.getBundleId());
+        origins.charges().quarantined(plugin);
+        assertFalse(Thread.currentThread().isInterrupted(), "the worker is in nobody's charge");
+        origins.ended(15); // returned or thrown
+        assertSame(plugin, origins.at(10));
+        assertTrue(Thread.interrupted(), "the plugin's task resumes, interrupted");
+        origins.ended(10);
+        assertFalse(origins.anyHere());
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
     void nestedTasksOfTwoPluginsAreEachTheirMakers() {
         TaskOrigins origins = new TaskOrigins();
         Object first = new Object();
@@ -57,6 +77,41 @@ class TaskOriginsTest {
         assertNull(origins.at(20));
         assertSame(other, origins.at(12));
         assertSame(plugin, origins.at(8));
+    }
+
+    @Test
+    void aTasksOwnerIsItsFirstAndNeitherExecuteNorARefusedHandOverClaimsAnothersTask() {
+        TaskOrigins origins = new TaskOrigins();
+        Object pluginsTask = new Object();
+        origins.made(pluginsTask, plugin);
+        origins.made(pluginsTask, other);
+        assertSame(plugin, origins.makerOf(pluginsTask), "the first owner stays");
+        origins.handed(pluginsTask, other);
+        origins.rejected(pluginsTask);
+        assertSame(plugin, origins.makerOf(pluginsTask), "a refused hand-over drops only a claim it made");
+
+        // a container's FutureTask (made with no plugin as the cause: not recorded), handed to a plugin's pool
+        java.util.concurrent.FutureTask<Void> containers = new java.util.concurrent.FutureTask<>(() -> { }, null);
+        origins.handed(containers, plugin);
+        assertNull(origins.makerOf(containers), "a FutureTask's maker is known from its making, not from execute");
+        java.util.concurrent.ForkJoinTask<?> forked = java.util.concurrent.ForkJoinTask.adapt(() -> { });
+        origins.handed(forked, plugin);
+        assertNull(origins.makerOf(forked));
+
+        // a container's bare Runnable, handed by a plugin to a pool that refuses it (one it shut down)
+        Runnable containersRunnable = () -> { };
+        origins.handed(containersRunnable, plugin);
+        assertSame(plugin, origins.makerOf(containersRunnable), "claimed while the pool takes it");
+        origins.rejected(containersRunnable);
+        assertNull(origins.makerOf(containersRunnable), "refused: the claim is dropped");
+
+        // accepted: the claim stays, and a later refusal on this thread of another task leaves it
+        Runnable pluginsRunnable = () -> { };
+        origins.handed(pluginsRunnable, plugin);
+        origins.rejected(new Object());
+        origins.handed(pluginsRunnable, null); // the container's own execute of it afterwards, refused
+        origins.rejected(pluginsRunnable);
+        assertSame(plugin, origins.makerOf(pluginsRunnable));
     }
 
     @Test
@@ -88,9 +143,13 @@ class TaskOriginsTest {
         assertEquals(0, calls.get(), "a plugin's override would run inside the check");
     }
 
-    private static Bundle bundle() {
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong(100);
+
+    static Bundle bundle() {
+        long id = IDS.incrementAndGet();
         return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
                 (proxy, method, args) -> method.getName().equals("equals") ? proxy == args[0]
-                        : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : null);
+                        : method.getName().equals("hashCode") ? System.identityHashCode(proxy)
+                        : method.getName().equals("getBundleId") ? id : null);
     }
 }

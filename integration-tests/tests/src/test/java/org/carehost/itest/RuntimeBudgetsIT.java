@@ -1,0 +1,264 @@
+package org.carehost.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import javax.inject.Inject;
+
+import org.carehost.plugins.PluginManager;
+import org.carehost.security.Permission;
+import org.carehost.security.SecurityAdmin;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/**
+ * The run-time budgets (threads, allocation, CPU) of a plugin that gets past the scan (the evil-runtime fixture):
+ * over any, it is quarantined and its work interrupted, whether that work runs on threads its code started, on a pool
+ * or timer it made (whose threads the JDK starts) or in tasks it handed to the common pool; and a container thread
+ * is never left in its charge nor interrupted for it: not after a task of the plugin's threw out of its run on that
+ * thread, nor while a container's task runs inside a plugin's task that joins it. Each waits for the quarantine, a
+ * positive signal. Runs on JDK 17 and, as a second failsafe execution, on JDK 25.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RuntimeBudgetsIT {
+
+    /** Allocated by the container's thread; a field, so that the allocation is not optimised away. */
+    private static volatile Object sink;
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    SecurityAdmin security;
+
+    @Inject
+    PluginManager plugins;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        return new Option[] {ContainerOptions.hostServicesInMemory("budgets")};
+    }
+
+    @Test
+    public void aPluginOverItsThreadBudgetIsQuarantinedUntilStartedAgain() throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        String answer = attack("threads:40");
+        RuntimeAttacker.assertDenied(answer, "threads");
+        Await.until("the plugin is stopped", 20_000, () -> plugin.getState() != Bundle.ACTIVE);
+        assertTrue(why(plugin), why(plugin).contains("quarantined"));
+        RuntimeAttacker.awaitDenialAudited(context, "quarantined");
+        plugin.start();
+        Await.until("started again", 20_000, () -> Fixtures.hasFunctionProbe(context, "runtime"));
+        assertFalse(String.join(" ", security.refusals(plugin)).contains("quarantined"));
+    }
+
+    @Test
+    public void aPluginOverItsAllocationBudgetIsQuarantinedAndItsThreadsInterrupted() throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        withBudgets("allocation plugin " + RuntimeAttacker.BSN + " 20", () -> {
+            assertEquals("done: allocating", attack("allocate"));
+            Await.until("the plugin is stopped", 20_000, () -> plugin.getState() != Bundle.ACTIVE);
+            assertTrue(why(plugin), why(plugin).contains("quarantined") && why(plugin).contains("MB/s"));
+            Await.until("its allocating thread ends, interrupted", 20_000, () -> !threadNamed("evil-runtime-hog"));
+        });
+    }
+
+    @Test
+    public void spinsOnTheCommonPoolThroughSupplyAsyncOnItsOwnPoolAndOnItsOwnTimerAreQuarantinedAndInterrupted()
+            throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        // 5 % of a core over 5 s: a spinner gets that much even on a loaded machine, within a second or two
+        withBudgets("cpu plugin " + RuntimeAttacker.BSN + " 5", () -> {
+            // its own threads idle: the work is in tasks on the common pool's workers (the JDK's), in a task
+            // supplyAsync runs (the common pool, or a thread the JDK starts for it), and on threads the JDK starts for a
+            // pool and a timer it made
+            assertEquals("done: spinning on the common pool, through supplyAsync, on a pool and on a timer of its own",
+                    attack("spin-everywhere"));
+            awaitQuarantinedForCpu(plugin);
+            // each was seen as the plugin's work: interrupted (a task on a shared worker, or queued behind one, as it
+            // starts), so each spinner ends and gives its thread its name back
+            Await.until("every spinner ends, interrupted", 30_000, () -> !threadNamed("evil-runtime-common-pool")
+                    && !threadNamed("evil-runtime-supply-async") && !threadNamed("evil-runtime-own-pool")
+                    && !threadNamed("evil-runtime-timer"));
+            RuntimeAttacker.awaitDenialAudited(context, "% of a core");
+            assertTrue("the container keeps answering", security.status().runtimeLayer().startsWith("on"));
+        });
+    }
+
+    @Test
+    public void aPluginsTaskThatThrowsOnAContainerThreadLeavesThatThreadUnchargedAndUninterrupted() throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        withBudgets("allocation plugin " + RuntimeAttacker.BSN + " 20\ncpu plugin " + RuntimeAttacker.BSN + " 5", () -> {
+            AtomicReference<Runnable> handed = new AtomicReference<>();
+            Consumer<Object> taker = code -> handed.set((Runnable) code);
+            assertEquals("handed", Fixtures.handProbe(context, "runtime", taker));
+            // a container thread (as Felix's start-level thread calling a plugin's activator) runs the plugin's code,
+            // which runs a FutureTask of its own whose done() throws out of run(); then the thread goes on with the
+            // container's work: 1 MB at a time, at most about 100 MB/s (five times the plugin's allocation budget), and a
+            // byte written to a channel of its own each time (an interrupt would close it), until the plugin is stopped
+            AtomicLong allocated = new AtomicLong();
+            CompletableFuture<String> outcome = new CompletableFuture<>();
+            Path file = Files.createTempFile("container-work", ".bin");
+            Thread container = new Thread(() -> {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    handed.get().run();
+                    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (plugin.getState() == Bundle.ACTIVE && System.nanoTime() < giveUp
+                            && !Thread.currentThread().isInterrupted()) {
+                        byte[] chunk = new byte[1 << 20];
+                        sink = chunk;
+                        allocated.addAndGet(chunk.length);
+                        channel.write(ByteBuffer.wrap(chunk, 0, 1));
+                        LockSupport.parkNanos(10_000_000L);
+                    }
+                    outcome.complete("interrupted " + Thread.currentThread().isInterrupted() + ", channel open "
+                            + channel.isOpen());
+                } catch (Throwable e) {
+                    outcome.complete("failed: " + e);
+                }
+            }, "carehost-test-container-worker");
+            container.start();
+            Await.until("the container thread is past the plugin's code and at work", 20_000,
+                    () -> allocated.get() >= 50L << 20 || outcome.isDone());
+            assertFalse("the container thread stopped early (" + outcome.getNow(null) + "): " + why(plugin),
+                    outcome.isDone());
+            // then the plugin spins on a thread of its own, allocating nothing: the quarantine that follows says which
+            // budget it was over. Had the container thread stayed in the plugin's charge, its allocation (going on until
+            // the plugin is stopped) would have been found over its budget first, at that same look or an earlier one
+            assertEquals("done: spinning", attack("spin"));
+            awaitQuarantinedForCpu(plugin);
+            assertFalse(why(plugin), why(plugin).contains("MB/s"));
+            assertEquals("interrupted false, channel open true", outcome.get(30, TimeUnit.SECONDS));
+            Await.until("its spinning thread ends, interrupted", 20_000, () -> !threadNamed("evil-runtime-spinner"));
+            Files.deleteIfExists(file);
+        });
+    }
+
+    @Test
+    public void aContainerTaskRunInsideAPluginsTaskWhileItJoinsIsNotInterruptedByItsQuarantine() throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        withBudgets("cpu plugin " + RuntimeAttacker.BSN + " 5", () -> {
+            ForkJoinPool pool = new ForkJoinPool(1); // the container's: one worker, so the join runs the task in place
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Path file = Files.createTempFile("container-task", ".bin");
+            ForkJoinTask<String> containers = ForkJoinTask.adapt(() -> {
+                boolean inside = java.util.Arrays.stream(Thread.currentThread().getStackTrace())
+                        .anyMatch(frame -> frame.getClassName().startsWith(RuntimeAttacker.BSN));
+                started.countDown();
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    // the container's work goes on while the plugin is quarantined: a byte written every 10 ms (an
+                    // interrupt would close the channel), an interruptible wait
+                    while (!release.await(10, TimeUnit.MILLISECONDS)) {
+                        channel.write(ByteBuffer.wrap(new byte[] {1}));
+                    }
+                    return "inside the plugin's task " + inside + ", interrupted " + Thread.currentThread().isInterrupted()
+                            + ", channel open " + channel.isOpen();
+                } catch (InterruptedException | IOException e) {
+                    return "failed: " + e;
+                }
+            });
+            try {
+                assertEquals("joining", Fixtures.handProbe(context, "runtime", new Object[] {pool, containers}));
+                assertTrue("the container's task started", started.await(20, TimeUnit.SECONDS));
+                // the plugin goes over its CPU budget on a thread of its own while its task waits in that join
+                assertEquals("done: spinning", attack("spin"));
+                awaitQuarantinedForCpu(plugin);
+                Await.until("its spinning thread ends, interrupted", 20_000, () -> !threadNamed("evil-runtime-spinner"));
+                release.countDown();
+                assertEquals("inside the plugin's task true, interrupted false, channel open true",
+                        containers.get(30, TimeUnit.SECONDS));
+                // the plugin's task, resumed after the join, spins: it is interrupted as it resumes, and ends
+                assertTrue("the plugin's task ends, interrupted", pool.awaitQuiescence(30, TimeUnit.SECONDS));
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+                Files.deleteIfExists(file);
+            }
+        });
+    }
+
+    @Test
+    public void aWorkerAContainersPoolStartsForAPluginsTaskIsNotThePlugins() throws Exception {
+        RuntimeAttacker.running(context, security);
+        ForkJoinPool pool = new ForkJoinPool(1); // the container's, no worker yet: the plugin's task makes it start one
+        try {
+            String answer = Fixtures.handProbe(context, "runtime", new Object[] {pool});
+            // not marked as started by the plugin (not under its control, nor counted towards its thread budget)
+            RuntimeAttacker.assertDenied(answer, "a thread it did not start");
+            assertEquals(1, pool.getPoolSize());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ---- helpers
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs body with these budget lines added to the policy, then puts the policy back as it was. */
+    private void withBudgets(String lines, Body body) throws Exception {
+        Path policy = Paths.get(context.getProperty("carehost.security.policy"));
+        String before = Files.readString(policy);
+        Files.writeString(policy, before + "\n" + lines + "\n");
+        try {
+            security.grant(RuntimeAttacker.BSN, List.of(Permission.USE_FILES)); // an edit reloads the policy first
+            body.run();
+        } finally {
+            Files.writeString(policy, before);
+            security.grant(RuntimeAttacker.BSN, List.of(Permission.USE_FILES));
+        }
+    }
+
+    private void awaitQuarantinedForCpu(Bundle plugin) throws Exception {
+        Await.until("the plugin is stopped", 30_000, () -> plugin.getState() != Bundle.ACTIVE);
+        String why = why(plugin);
+        assertTrue(why, why.contains("quarantined") && why.contains("% of a core"));
+    }
+
+    private String why(Bundle plugin) throws Exception {
+        return String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
+    }
+
+    private String attack(String attack) throws Exception {
+        return Fixtures.applyProbe(context, "runtime", attack);
+    }
+
+    private static boolean threadNamed(String name) {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals(name) && thread.isAlive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
