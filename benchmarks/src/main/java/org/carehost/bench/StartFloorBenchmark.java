@@ -47,72 +47,162 @@ public final class StartFloorBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Options.parse(args, Map.of("--runs", "7", "--java",
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "--jar", "target/carehost.jar",
-                "--samples", "target/deploy", "--floor", "benchmarks/target/felix-floor", "--plugins", "0"));
+                "--samples", "target/deploy", "--floor", "benchmarks/target/felix-floor", "--plugins", "0", "--jvm", "",
+                "--baseline", ""));
         int runs = Integer.parseInt(options.get("--runs"));
         String java = options.get("--java");
         Path jar = Paths.get(options.get("--jar")).toAbsolutePath();
         Path samples = Paths.get(options.get("--samples")).toAbsolutePath();
         Path floor = Paths.get(options.get("--floor")).toAbsolutePath();
+        String jvm = options.get("--jvm");
         if (!Files.isRegularFile(floor.resolve("bin/felix.jar"))) {
             throw new IllegalStateException("No bare Felix at " + floor + ": build the benchmarks module first "
                     + "(mvn -pl benchmarks package lays it out)");
         }
-        Path work = Files.createTempDirectory("carehost-start-floor");
-        Path home = work.resolve("carehost");
-        Files.createDirectories(home.resolve("deploy"));
-        try (Stream<Path> jars = Files.list(samples)) {
-            for (Path sample : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
-                Files.copy(sample, home.resolve("deploy").resolve(sample.getFileName()));
-            }
-        }
         int extra = Integer.parseInt(options.get("--plugins"));
-        if (extra > 0) {
-            // N more plugins: copies of the hello sample under their own symbolic names, in both folders.
-            Path hello = samples.resolve("hello.jar");
-            for (int i = 0; i < extra; i++) {
-                Path copy = home.resolve("deploy").resolve("bench-" + i + ".jar");
-                renamed(hello, copy, "org.carehost.bench.plugin" + i);
-            }
+        Path work = Files.createTempDirectory("carehost-start-floor");
+        List<Container> containers = new ArrayList<>();
+        containers.add(new Container("carehost", jar, work.resolve("carehost")));
+        if (!options.get("--baseline").isBlank()) {
+            // another build of the container (say, before a change), in a folder of its own, alternated with the first
+            containers.add(new Container("baseline", Paths.get(options.get("--baseline")).toAbsolutePath(),
+                    work.resolve("baseline")));
+        }
+        for (Container container : containers) {
+            container.layOut(samples, extra);
         }
         Path felixHome = work.resolve("felix");
         copyTree(floor, felixHome);
         // The floor gets no extra plugins: they are Carehost plugins (DS, the SDK), which bare Felix cannot run.
         Files.createDirectories(felixHome.resolve("deploy"));
+        List<String> felix = List.of(java, "-jar", "bin/felix.jar");
 
-        List<Sample> warmCarehost = new ArrayList<>();
         List<Sample> warmFloor = new ArrayList<>();
-        List<Sample> firstCarehost = new ArrayList<>();
         List<Sample> firstFloor = new ArrayList<>();
-        List<Map<String, Long>> phases = new ArrayList<>();
         // One start of each to initialise the folders (and warm the page cache); not counted.
-        List<String> carehost = List.of(java, "-D" + HTTP_PORT + "=0", "-jar", jar.toString());
-        anyFreeSshPort(home);
-        run(carehost, home, "plugin:list\n");
-        run(List.of(java, "-jar", "bin/felix.jar"), felixHome, "lb\n");
+        for (Container container : containers) {
+            anyFreeSshPort(container.home);
+            run(container.command(java, jvm, "init", -1), container.home, "plugin:list\n");
+        }
+        run(felix, felixHome, "lb\n");
+        int starters = containers.size() + 1;
         for (int i = 0; i < runs; i++) {
-            warmCarehost.add(run(carehost, home, "plugin:list\n"));
-            warmFloor.add(run(List.of(java, "-jar", "bin/felix.jar"), felixHome, "lb\n"));
+            // the order rotates run by run, so that no one of them always follows another (page cache, load)
+            for (int k = 0; k < starters; k++) {
+                int who = (i + k) % starters;
+                if (who == containers.size()) {
+                    warmFloor.add(run(felix, felixHome, "lb\n"));
+                } else {
+                    Container container = containers.get(who);
+                    container.warm.add(run(container.command(java, jvm, "warm", i), container.home, "plugin:list\n"));
+                }
+            }
+            for (int k = 0; k < starters; k++) {
+                int who = (i + k) % starters;
+                if (who == containers.size()) {
+                    deleteTree(felixHome.resolve("felix-cache"));
+                    firstFloor.add(run(felix, felixHome, "lb\n"));
+                } else {
+                    Container container = containers.get(who);
+                    deleteTree(container.home.resolve("data"));
+                    deleteTree(container.home.resolve("etc"));
+                    anyFreeSshPort(container.home);
+                    Sample first = run(container.command(java, jvm, "first", i), container.home, "plugin:list\n");
+                    container.first.add(first);
+                    container.phases.add(phases(container.home.resolve("data/log/carehost.log"), first));
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d paired runs, %d extra plugins, %s%s%n%n", runs, extra, java,
+                jvm.isBlank() ? "" : ", container JVM options " + jvm);
+        System.out.println("| start | container | median ms | floor median ms | ratio | paired ratio (median) "
+                + "| CPU s | floor CPU s | peak RSS MiB | floor peak RSS MiB |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        for (Container container : containers) {
+            row("warm (initialised folder)", container.name, container.warm, warmFloor);
+        }
+        for (Container container : containers) {
+            row("first (fresh folder)", container.name, container.first, firstFloor);
+        }
+        if (containers.size() == 2) {
+            System.out.println();
+            System.out.printf(Locale.ROOT, "carehost / baseline, paired (median of the ratios): warm %.3f, first %.3f;"
+                    + " CPU time warm %.3f, first %.3f%n",
+                    pairedRatio(containers.get(0).warm, containers.get(1).warm),
+                    pairedRatio(containers.get(0).first, containers.get(1).first),
+                    pairedCpuRatio(containers.get(0).warm, containers.get(1).warm),
+                    pairedCpuRatio(containers.get(0).first, containers.get(1).first));
+        }
+        for (Container container : containers) {
+            System.out.println();
+            System.out.println("Phases of " + container.name + "'s first starts (median ms since the JVM was started):");
+            for (String phase : container.phases.get(0).keySet()) {
+                List<Long> values = container.phases.stream().map(p -> p.getOrDefault(phase, -1L)).sorted().toList();
+                System.out.printf(Locale.ROOT, "  %-40s %6d%n", phase, values.get(values.size() / 2));
+            }
+        }
+    }
 
-            deleteTree(home.resolve("data"));
-            deleteTree(home.resolve("etc"));
-            anyFreeSshPort(home);
-            Sample first = run(carehost, home, "plugin:list\n");
-            firstCarehost.add(first);
-            phases.add(phases(home.resolve("data/log/carehost.log"), first));
-            deleteTree(felixHome.resolve("felix-cache"));
-            firstFloor.add(run(List.of(java, "-jar", "bin/felix.jar"), felixHome, "lb\n"));
+    /** One build of the container, its folder, and its starts. */
+    private static final class Container {
+        final String name;
+        final Path jar;
+        final Path home;
+        final List<Sample> warm = new ArrayList<>();
+        final List<Sample> first = new ArrayList<>();
+        final List<Map<String, Long>> phases = new ArrayList<>();
+
+        Container(String name, Path jar, Path home) {
+            this.name = name;
+            this.jar = jar;
+            this.home = home;
         }
-        System.out.printf(Locale.ROOT, "%d paired runs, %d extra plugins, %s%n%n", runs, extra, java);
-        System.out.println("| start | carehost median ms | floor median ms | ratio | carehost peak RSS MiB | floor peak RSS MiB |");
-        System.out.println("|---|---|---|---|---|---|");
-        row("warm (initialised folder)", warmCarehost, warmFloor);
-        row("first (fresh folder)", firstCarehost, firstFloor);
-        System.out.println();
-        System.out.println("Container phases of the first starts (median ms since the JVM was started):");
-        for (String phase : phases.get(0).keySet()) {
-            List<Long> values = phases.stream().map(p -> p.getOrDefault(phase, -1L)).sorted().toList();
-            System.out.printf(Locale.ROOT, "  %-36s %6d%n", phase, values.get(values.size() / 2));
+
+        void layOut(Path samples, int extra) throws IOException {
+            Files.createDirectories(home.resolve("deploy"));
+            try (Stream<Path> jars = Files.list(samples)) {
+                for (Path sample : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                    Files.copy(sample, home.resolve("deploy").resolve(sample.getFileName()));
+                }
+            }
+            // N more plugins: copies of the hello sample under their own symbolic names.
+            for (int i = 0; i < extra; i++) {
+                renamed(samples.resolve("hello.jar"), home.resolve("deploy").resolve("bench-" + i + ".jar"),
+                        "org.carehost.bench.plugin" + i);
+            }
         }
+
+        /**
+         * The container's command line: {@code jvm} split at white space, {@code {run}} in it replaced by
+         * {@code first}, {@code warm} or {@code init}, {@code {i}} by the run's number, {@code {name}} by this build's.
+         */
+        List<String> command(String java, String jvm, String run, int i) {
+            List<String> command = new ArrayList<>(List.of(java, "-D" + HTTP_PORT + "=0"));
+            for (String option : jvm.strip().split("\\s+")) {
+                if (!option.isEmpty()) {
+                    command.add(option.replace("{run}", run).replace("{i}", Integer.toString(i))
+                            .replace("{name}", name));
+                }
+            }
+            command.addAll(List.of("-jar", jar.toString()));
+            return command;
+        }
+    }
+
+    private static double pairedCpuRatio(List<Sample> a, List<Sample> b) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            ratios.add(a.get(i).cpuSeconds / b.get(i).cpuSeconds);
+        }
+        return median(ratios);
+    }
+
+    private static double pairedRatio(List<Sample> a, List<Sample> b) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            ratios.add((double) a.get(i).millis / b.get(i).millis);
+        }
+        return median(ratios);
     }
 
     /** The container's SSH shell on any free port: its only setting in a fresh etc/. */
@@ -121,12 +211,15 @@ public final class StartFloorBenchmark {
         Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
     }
 
-    private static void row(String name, List<Sample> carehost, List<Sample> floor) {
+    private static void row(String start, String name, List<Sample> carehost, List<Sample> floor) {
         double c = median(carehost.stream().map(s -> (double) s.millis).toList());
         double f = median(floor.stream().map(s -> (double) s.millis).toList());
         double cr = median(carehost.stream().map(s -> s.rssKiB / 1024.0).toList());
         double fr = median(floor.stream().map(s -> s.rssKiB / 1024.0).toList());
-        System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2f | %.0f | %.0f |%n", name, c, f, c / f, cr, fr);
+        double cc = median(carehost.stream().map(Sample::cpuSeconds).toList());
+        double fc = median(floor.stream().map(Sample::cpuSeconds).toList());
+        System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.1f | %.1f | %.0f | %.0f |%n", start, name,
+                c, f, c / f, pairedRatio(carehost, floor), cc, fc, cr, fr);
     }
 
     private static double median(List<Double> values) {
@@ -137,7 +230,7 @@ public final class StartFloorBenchmark {
     /** One start: the command under /usr/bin/time, standard input given, to its exit. */
     private static Sample run(List<String> command, Path dir, String stdin) throws Exception {
         Path times = dir.resolve("time.txt");
-        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", times.toString()));
+        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", times.toString()));
         timed.addAll(command);
         long started = System.currentTimeMillis();
         Process process = new ProcessBuilder(timed).directory(dir.toFile())
@@ -156,7 +249,9 @@ public final class StartFloorBenchmark {
                     + Files.readString(dir.resolve("stderr.txt")));
         }
         String[] lines = Files.readString(times).strip().split("\n");
-        return new Sample(millis, Long.parseLong(lines[lines.length - 1].strip()), started);
+        String[] words = lines[lines.length - 1].strip().split("\\s+");
+        double cpu = Double.parseDouble(words[1]) + Double.parseDouble(words[2]);
+        return new Sample(millis, Long.parseLong(words[0]), started, cpu);
     }
 
     /** Milliseconds from the JVM's start to each phase, read off the container's log. */
@@ -165,6 +260,7 @@ public final class StartFloorBenchmark {
         long first = -1;
         long store = -1;
         long lastPlugin = -1;
+        long ssh = -1;
         for (String line : Files.readAllLines(log)) {
             if (line.length() < 23 || !Character.isDigit(line.charAt(0))) {
                 continue;
@@ -182,6 +278,9 @@ public final class StartFloorBenchmark {
             if (line.contains("StoreImpl - Store ") && line.contains(" ready")) {
                 store = at;
             }
+            if (line.contains("SSH shell listening on ")) {
+                ssh = at;
+            }
             if (line.contains("LifecycleEvents - Plugin ") && line.endsWith(" STARTED")) {
                 lastPlugin = at;
             }
@@ -189,6 +288,7 @@ public final class StartFloorBenchmark {
         phases.put("JVM + framework + logging up", first);
         phases.put("store ready (schema migrated)", store);
         phases.put("last sample plugin STARTED", lastPlugin);
+        phases.put("SSH shell listening (its own thread)", ssh);
         phases.put("command ran, process exited", start.millis);
         return phases;
     }
@@ -236,6 +336,7 @@ public final class StartFloorBenchmark {
         }
     }
 
-    private record Sample(long millis, long rssKiB, long startedAt) {
+    /** Wall time, peak RSS, when it began, and the CPU time of the process (user and system, every thread). */
+    private record Sample(long millis, long rssKiB, long startedAt, double cpuSeconds) {
     }
 }

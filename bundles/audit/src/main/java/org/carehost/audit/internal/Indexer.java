@@ -22,6 +22,12 @@ import org.osgi.service.log.Logger;
 final class Indexer implements AutoCloseable {
 
     private static final int MAX_BATCH = 5000;
+    /**
+     * Put in the queue by {@link #close}, so that the loop, waiting for records, wakes at once instead of at the end of
+     * its wait (up to 100 ms of every stop); never written. Not an interrupt: an interrupt while H2 writes closes its file.
+     */
+    private static final AuditRecord CLOSING = new AuditRecord(-1, null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, null, null, null, null);
 
     private final Store store;
     private final Journal journal;
@@ -116,11 +122,15 @@ final class Indexer implements AutoCloseable {
             try {
                 if (batch.isEmpty()) {
                     AuditRecord first = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null) {
+                    if (first == null || first == CLOSING) {
                         continue;
                     }
                     batch.add(first);
                     queue.drainTo(batch, MAX_BATCH - 1);
+                    batch.removeIf(record -> record == CLOSING);
+                    if (batch.isEmpty()) {
+                        continue;
+                    }
                 }
                 insert(batch);
                 long last = batch.get(batch.size() - 1).sequence();
@@ -193,6 +203,7 @@ final class Indexer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        queue.add(CLOSING);
         thread.join(TimeUnit.SECONDS.toMillis(30));
     }
 }

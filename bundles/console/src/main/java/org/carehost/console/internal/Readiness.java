@@ -38,6 +38,9 @@ final class Readiness {
     private static final String SYSTEM_READY = "(&(objectClass=" + HealthCheck.class.getName() + ")("
             + HealthCheck.TAGS + "=" + ContainerReadyCheck.TAG + "))";
 
+    /** The start level carehost.jar's launcher raises the framework to (runtime.bndrun), when it runs the container. */
+    static final String LAUNCHER_BEGINNING = "carehost.startlevel.beginning";
+
     private final BundleContext context;
     private final ServiceComponentRuntime components;
     private final ContainerBundles containerBundles;
@@ -110,6 +113,15 @@ final class Readiness {
         // The launcher may keep the beginning level to itself: every installed bundle's level must be reached too.
         String beginning = context.getProperty("org.osgi.framework.startlevel.beginning");
         int target = beginning == null || beginning.isBlank() ? 1 : Integer.parseInt(beginning.trim());
+        // carehost.jar's launcher does (it gives the framework level 1 and raises it to its own beginning level once the
+        // bundles are installed), and says which level in LAUNCHER_BEGINNING. Reaching a bundle's level is not enough:
+        // Felix makes a level the active one before it starts that level's bundles one by one (a plugin at 60 can be
+        // RESOLVED, about to be started, while the framework says 60); it makes the requested level active only once
+        // every bundle below it has been started.
+        String launcher = context.getProperty(LAUNCHER_BEGINNING);
+        if (launcher != null && !launcher.isBlank()) {
+            target = Math.max(target, Integer.parseInt(launcher.trim()));
+        }
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getBundleId() != 0) {
                 target = Math.max(target, bundle.adapt(BundleStartLevel.class).getStartLevel());
