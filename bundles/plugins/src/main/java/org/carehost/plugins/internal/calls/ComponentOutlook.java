@@ -101,7 +101,7 @@ final class ComponentOutlook implements RegistrationOutlook {
             return scr.isComponentEnabled(description) && description.factory == null
                     && !"require".equals(description.configurationPolicy);
         }
-        return configurations.stream().anyMatch(configuration -> configuration.state == ComponentConfigurationDTO.SATISFIED
-                || configuration.state == ComponentConfigurationDTO.ACTIVE);
+        return configurations.stream().anyMatch(configuration -> configuration.state
+                == ComponentConfigurationDTO.SATISFIED || configuration.state == ComponentConfigurationDTO.ACTIVE);
     }
 }
