@@ -24,9 +24,10 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * <p>
  * "May" when: the runtime has not taken up the plugin's components yet (none listed, while the bundle declares some);
  * or its component of that name offers every object class of the awaited service and either has a configuration
- * satisfied or active, or has none yet while it is enabled, is not a factory and does not require a configuration (a
+ * satisfied, active or waiting for its references (a dependency being refreshed), or has none yet while it is enabled, is not a factory and does not require a configuration (a
  * component that requires one and has none lists none until an operator adds it). Anything else is "no": disabled,
- * unsatisfied, failed to activate, no longer offering those classes, no component of that name.
+ * every configuration failed to activate or lacks its configuration, no longer offering those classes, no component
+ * of that name.
  * <p>
  * "May" is bounded: from the plugin's {@code STARTED} (its instant on the container's clock, recorded when it is
  * heard; the first look at an active plugin when none was heard) for at most the plugin's longest call deadline; past
@@ -101,7 +102,9 @@ final class ComponentOutlook implements RegistrationOutlook {
             return scr.isComponentEnabled(description) && description.factory == null
                     && !"require".equals(description.configurationPolicy);
         }
+        // unsatisfied references may be a dependency being refreshed: "may", within the bound
         return configurations.stream().anyMatch(configuration -> configuration.state
-                == ComponentConfigurationDTO.SATISFIED || configuration.state == ComponentConfigurationDTO.ACTIVE);
+                != ComponentConfigurationDTO.FAILED_ACTIVATION
+                && configuration.state != ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION);
     }
 }

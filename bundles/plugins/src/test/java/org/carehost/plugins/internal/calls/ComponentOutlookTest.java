@@ -75,6 +75,19 @@ class ComponentOutlookTest {
     }
 
     @Test
+    void aComponentWaitingForItsReferencesMayStillRegisterOneThatFailedWillNot() {
+        component(CHECK, "java.util.function.Supplier");
+        configuration(ComponentConfigurationDTO.UNSATISFIED_REFERENCE); // a dependency being refreshed
+        started();
+        assertTrue(outlook.mayRegister(plugin, awaited));
+        configurations.get(0).state = ComponentConfigurationDTO.FAILED_ACTIVATION;
+        assertFalse(outlook.mayRegister(plugin, awaited));
+        configurations.get(0).state = ComponentConfigurationDTO.UNSATISFIED_REFERENCE;
+        clock.move(LONGEST.plusMillis(1));
+        assertFalse(outlook.mayRegister(plugin, awaited), "within the bound only");
+    }
+
+    @Test
     void mayIsBoundedByTheLongestDeadlineAfterStarted() {
         component(CHECK, "java.util.function.Supplier");
         configuration(ComponentConfigurationDTO.SATISFIED);
