@@ -19,14 +19,14 @@ import org.junit.Test;
 /**
  * A scheduled run under SIGKILL: the container (target/carehost.jar, H2 in file mode, which only it can open) runs the
  * {@code schedule-race} plugin's task, which works ten minutes; the process is killed while the run is under way. At
- * the next start the run must start again at once, not when its claim expires (the task's 30 s deadline and a minute
- * after it started): only this process can open the database, so a job still claimed at start is the killed run's
+ * the next start the run must start again at once, not when its claim expires (twice the task's 30 s deadline and a
+ * minute after it started): only this process can open the database, so a job still claimed at start is the killed run's
  * ({@code org.carehost.store.StaleClaims}, the outbox's rule).
  */
 public class ScheduleCrashIT {
 
     private static final long START_TIMEOUT_SECONDS = 180;
-    /** The claim of a run: the schedule kind's deadline (30 s) and a minute. */
+    /** Less than the claim of a run (twice the schedule kind's 30 s deadline and a minute): the time to beat. */
     private static final long CLAIM_SECONDS = 90;
     /** How long the second start may take to run the job again once its plugin is active: well inside the claim. */
     private static final long RERUN_SECONDS = 30;

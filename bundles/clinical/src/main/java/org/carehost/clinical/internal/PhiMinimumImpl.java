@@ -6,8 +6,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.carehost.clinical.PhiMinimum;
 import org.carehost.sdk.appointment.Appointment;
@@ -158,36 +156,12 @@ public final class PhiMinimumImpl implements PhiMinimum {
         }
     }
 
-    /** Any kind of space: Unicode white space and space separators (no-break, narrow no-break, figure, thin...). */
-    private static final String SPACE = "[\\s\\p{Z}]";
-    /** What people write between the digits of a phone number or a date: spaces, dashes, dots, slashes, brackets. */
-    private static final String DIGIT_SEPARATORS = "[\\s\\p{Z}\\p{Pd}./()]*";
-    private static final Pattern SPACES = Pattern.compile(SPACE + "+", Pattern.UNICODE_CHARACTER_CLASS);
-    /** A value that is a number as people write one: at least 7 digits, only separators besides a leading + or (. */
-    private static final Pattern NUMBER = Pattern.compile("[+(]?" + DIGIT_SEPARATORS + "(?:[0-9]" + DIGIT_SEPARATORS
-            + "){7,}", Pattern.UNICODE_CHARACTER_CLASS);
-    private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS;
-
     /**
-     * Every whole occurrence (not inside a longer word or number) of {@code value}, ignoring case, with both sides
-     * normalised: any run of spaces of any kind (line breaks, non-breaking and other Unicode spaces) matches any run
-     * where the value has spaces of any kind; a value that is a number as people write one (a phone number, a date: at
-     * least 7 digits and only separators) matches its digits in the same order with any separators or none between
-     * them (dots, dashes, slashes, parentheses, spaces) and a leading {@code +} or {@code (}.
+     * The text ({@link WholeValues#normalised NFKC, without format characters}) with every whole occurrence of
+     * {@code value} as people write it ({@link WholeValues}: any spaces, a phone number's separators and national
+     * forms, a date's orders and month names) replaced.
      */
     static String replaceWhole(String text, String value, String replacement) {
-        String body;
-        if (NUMBER.matcher(value).matches()) {
-            body = "[+(]*" + value.chars().filter(c -> c >= '0' && c <= '9').mapToObj(Character::toString)
-                    .collect(java.util.stream.Collectors.joining(DIGIT_SEPARATORS));
-        } else {
-            body = java.util.Arrays.stream(SPACES.split(value)).filter(word -> !word.isEmpty()).map(Pattern::quote)
-                    .collect(java.util.stream.Collectors.joining(SPACE + "+"));
-            if (body.isEmpty()) {
-                return text;
-            }
-        }
-        Pattern whole = Pattern.compile("(?<![\\p{L}\\p{N}])" + body + "(?![\\p{L}\\p{N}])", FLAGS);
-        return whole.matcher(text).replaceAll(Matcher.quoteReplacement(replacement));
+        return WholeValues.replace(text, value, replacement);
     }
 }

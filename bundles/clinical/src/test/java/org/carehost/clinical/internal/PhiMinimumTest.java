@@ -33,9 +33,60 @@ class PhiMinimumTest {
         }
         assertEquals("call [w].", PhiMinimumImpl.replaceWhole("call 555 010 0199.", "(555) 010-0199", "[w]"),
                 "the stored value's own separators do not matter either");
-        assertEquals("not 155501001990 or 5550100199", PhiMinimumImpl.replaceWhole("not 155501001990 or 5550100199",
-                phone, "[w]"), "only the same digits, whole");
+        assertEquals("not 155501001990 or [w]", PhiMinimumImpl.replaceWhole("not 155501001990 or 5550100199",
+                phone, "[w]"), "only the same digits, whole (the national number is the same number)");
         assertEquals("born [w]", PhiMinimumImpl.replaceWhole("born 1970/03/04", "1970-03-04", "[w]"));
+    }
+
+    @Test
+    void anInternationalNumberIsFoundInItsNationalForms() {
+        for (String written : new String[] {"555-010-0199", "(555) 010 0199", "5550100199"}) {
+            assertEquals("call [w] today", PhiMinimumImpl.replaceWhole("call " + written + " today", "+1 555 010 0199",
+                    "[w]"), written);
+        }
+        for (String written : new String[] {"020 7946 0958", "(020) 7946-0958", "44 20 7946 0958",
+                "2079460958"}) {
+            assertEquals("call [w] today", PhiMinimumImpl.replaceWhole("call " + written + " today", "+44 20 7946 0958",
+                    "[w]"), written);
+        }
+        assertEquals("call 020 7946 09581", PhiMinimumImpl.replaceWhole("call 020 7946 09581", "+44 20 7946 0958",
+                "[w]"), "a longer number is another number");
+    }
+
+    @Test
+    void aDateIsFoundInTheOrdersAndFormsPeopleWriteIt() {
+        for (String written : new String[] {"04/03/1970", "4/3/1970", "3/4/1970", "03/04/1970", "04.03.1970",
+                "1970-3-4", "1970-03-04", "19700304", "4 March 1970", "March 4, 1970", "4th Mar. 1970", "4-Mar-1970",
+                "Mar 4 1970"}) {
+            assertEquals("born [w].", PhiMinimumImpl.replaceWhole("born " + written + ".", "1970-03-04", "[w]"),
+                    written);
+        }
+        assertEquals("seen [w]T10:00Z", PhiMinimumImpl.replaceWhole("seen 1970-03-04T10:00Z", "1970-03-04", "[w]"),
+                "a date-time's T ends the date");
+        assertEquals("not 14/03/1970, 1970-03-041 or 4 Marchant 1970", PhiMinimumImpl.replaceWhole(
+                "not 14/03/1970, 1970-03-041 or 4 Marchant 1970", "1970-03-04", "[w]"), "another date is not the date");
+    }
+
+    @Test
+    void formatCharactersAndCompatibilityFormsDoNotHideAValue() {
+        assertEquals("for [w]!", PhiMinimumImpl.replaceWhole("for Quis\u00adtorp!", "Quistorp", "[w]"),
+                "a soft hyphen");
+        assertEquals("for [w]!", PhiMinimumImpl.replaceWhole("for Quis\u200btorp!", "Quistorp", "[w]"),
+                "a zero-width space");
+        assertEquals("for [w]!", PhiMinimumImpl.replaceWhole("for Jose\u0301!", "Jos\u00e9", "[w]"),
+                "a decomposed accent");
+        assertEquals("call [w].", PhiMinimumImpl.replaceWhole("call \uff15\uff15\uff15\u2212010\u22120199.",
+                "+1 555 010 0199", "[w]"), "fullwidth digits and minus signs");
+    }
+
+    @Test
+    void aLongTextOfNearMissesIsMatchedInLinearTime() {
+        String text = "1 2 3 4 5 6 7 8 9 ".repeat(20_000) + "04/03/197";
+        long started = System.nanoTime();
+        assertEquals(text, PhiMinimumImpl.replaceWhole(text, "+1 555 010 0199", "[w]"));
+        assertEquals(text, PhiMinimumImpl.replaceWhole(text, "1970-03-04", "[w]"));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(true, millis < 5_000, millis + " ms for a 360,000-character text");
     }
 
     @Test

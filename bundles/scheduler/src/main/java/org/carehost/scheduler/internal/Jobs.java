@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -126,6 +128,20 @@ final class Jobs {
                 + "AND state IN ('SCHEDULED', 'RUNNING')", utc(until), node, row.job().id(), row.version() + 0L) == 1;
     }
 
+    /** What a run's claim covers past twice its deadline: the node's and the database's own pauses. */
+    static final Duration CLAIM_MARGIN = Duration.ofMinutes(1);
+
+    /**
+     * {@link #claim}s the row for a run with that deadline, from the clock's instant at this claim (not the poll's: a
+     * poll runs its due jobs one after another, each up to its deadline). The run's call may wait up to one deadline
+     * for its plugin's new version, then run up to one (both bounded by the plugin calls), so the claim covers twice
+     * the deadline and {@link #CLAIM_MARGIN}: once it has expired, the node that claimed cannot still be in the run,
+     * and another node may claim the job again (and mark it FAILED when its attempts are used up).
+     */
+    boolean claimRun(Row row, String node, Clock clock, Duration deadline) {
+        return claim(row, node, clock.instant().plus(deadline.multipliedBy(2)).plus(CLAIM_MARGIN));
+    }
+
     /** What {@link #releaseClaims} did: runs scheduled again, and jobs failed for good. */
     record Released(int again, int failed) {
     }
@@ -137,17 +153,22 @@ final class Jobs {
      */
     Released releaseClaims(int attempts) {
         int failed = update("UPDATE scheduled_work SET state = 'FAILED', claim_until = NULL, claimed_by = NULL, "
-                + "last_error = ?, version_id = version_id + 1 WHERE state = 'RUNNING' AND attempts >= ?",
-                crashed(attempts), attempts);
+                + "last_error = LEFT(CASE WHEN last_error IS NULL THEN ? ELSE CONCAT(?, last_error) END, 2000), "
+                + "version_id = version_id + 1 WHERE state = 'RUNNING' AND attempts >= ?",
+                crashed(attempts, null), crashed(attempts, ""), attempts);
         int again = update("UPDATE scheduled_work SET state = 'SCHEDULED', claim_until = NULL, claimed_by = NULL, "
                 + "version_id = version_id + 1 WHERE state = 'RUNNING'");
         return new Released(again, failed);
     }
 
-    /** Why a job whose runs kept ending with their process failed. */
-    static String crashed(int attempts) {
-        return "its last " + attempts + " runs did not finish: the container stopped during each (killed, or the task "
-                + "ended the process); not run again (schedule:list --all shows it; the plugin can schedule it anew)";
+    /**
+     * Why a job whose last run did not finish is FAILED once its runs reached {@code attempts} (earlier ones may have
+     * failed with an error, which follows: {@code earlier}, or nothing when null).
+     */
+    static String crashed(int attempts, String earlier) {
+        return "its last run did not finish (its process stopped during it: killed, or the task ended the process), "
+                + "and it had been run " + attempts + " times; not run again (schedule:list --all shows it; the "
+                + "plugin can schedule it anew)" + (earlier == null ? "" : "; the error before: " + earlier);
     }
 
     /**

@@ -113,7 +113,7 @@ public final class SchedulerEngine implements SchedulerAdmin {
         if (StaleClaims.releasableAtStart(store, context, "scheduler")) {
             // Only this process can open the database, and this is the scheduler's first activation since the
             // framework started: a job still running is one an earlier run of this process was running when it was
-            // killed. Run it again now instead of when its claim (the task's deadline and a minute) expires.
+            // killed. Run it again now instead of when its claim (twice the task's deadline and a minute) expires.
             Jobs.Released released = jobs.releaseClaims(ATTEMPTS);
             if (released.again() > 0) {
                 log.warn("Scheduler: {} job(s) were running when the container last stopped without finishing them; "
@@ -171,15 +171,18 @@ public final class SchedulerEngine implements SchedulerAdmin {
         }
         if ("RUNNING".equals(job.state()) && job.attempts() >= ATTEMPTS) {
             // a claim another node let expire, for the last allowed time: counted runs that never finished
+            // its claim (twice the run's deadline and a margin from the claim, Jobs.claimRun) expired: the node
+            // that claimed it cannot still be running it
             if (jobs.claim(row, node, now)) {
-                jobs.finish(job.id(), row.version() + 1, "FAILED", job.due(), job.attempts(), Jobs.crashed(ATTEMPTS));
+                jobs.finish(job.id(), row.version() + 1, "FAILED", job.due(), job.attempts(),
+                        Jobs.crashed(ATTEMPTS, job.lastError()));
             }
             return;
         }
         PluginService<ScheduledTask> reference = task(job);
         if (reference == null) {
-            if (jobs.claim(row, node, now.plus(Duration.ofMinutes(1)))) {
-                jobs.finish(job.id(), row.version() + 1, "SCHEDULED", now.plus(Duration.ofMinutes(1)), job.attempts(),
+            if (jobs.claim(row, node, now().plus(Duration.ofMinutes(1)))) {
+                jobs.finish(job.id(), row.version() + 1, "SCHEDULED", now().plus(Duration.ofMinutes(1)), job.attempts(),
                         "the plugin " + job.plugin() + " has no active task '" + job.task() + "'");
                 // due again as soon as a task of its plugin registers (at start, plugins come after the scheduler)
                 waitingForTask.put(job.id(), new Waiting(job.plugin(), job.due(), row.version() + 2));
@@ -187,7 +190,7 @@ public final class SchedulerEngine implements SchedulerAdmin {
             return;
         }
         Duration deadline = limits.deadline(reference.plugin(), "schedule");
-        if (!jobs.claim(row, node, now.plus(deadline).plus(Duration.ofMinutes(1)))) {
+        if (!jobs.claimRun(row, node, clock, deadline)) {
             return; // another node runs it
         }
         long claimed = row.version() + 1;

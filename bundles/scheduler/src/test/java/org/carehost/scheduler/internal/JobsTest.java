@@ -7,7 +7,10 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import org.carehost.crypto.PhiCipher;
@@ -53,7 +56,7 @@ class JobsTest {
             } else {
                 assertEquals(new Jobs.Released(0, 1), released);
                 assertEquals("FAILED", job.state(), "not run again at every start for ever");
-                assertEquals(Jobs.crashed(SchedulerEngine.ATTEMPTS), job.lastError());
+                assertEquals(Jobs.crashed(SchedulerEngine.ATTEMPTS, null), job.lastError());
             }
         }
         assertEquals(List.of("j-2"), jobs.due(now, 20, List.of()).stream().map(row -> row.job().id()).toList(),
@@ -71,6 +74,48 @@ class JobsTest {
         assertEquals(1, job(jobs, "j-3").attempts());
         jobs.finish("j-3", row.version() + 1, "SCHEDULED", now, row.job().attempts(), "its task was not there");
         assertEquals(0, job(jobs, "j-3").attempts(), "put off without running: not an attempt");
+    }
+
+    @Test
+    void aFailedRunThenACrashKeepsTheRealError() throws Exception {
+        Jobs jobs = jobs();
+        jobs.insert(new Job("j-4", "org.example.flaky", "north", "operations", "flaky", null, now, "SCHEDULED", 0,
+                null), null, now);
+        for (int run = 1; run < SchedulerEngine.ATTEMPTS; run++) { // runs that fail with an error, retried
+            Jobs.Row row = due("j-4");
+            assertTrue(jobs.claim(row, "node-a", now.plusSeconds(90)));
+            jobs.finish("j-4", row.version() + 1, "SCHEDULED", now, run, "the lab system said 503 (run " + run + ")");
+        }
+        assertTrue(jobs.claim(due("j-4"), "node-a", now.plusSeconds(90))); // the last run: its process is killed
+        assertEquals(new Jobs.Released(0, 1), jobs.releaseClaims(SchedulerEngine.ATTEMPTS));
+        Job job = job(jobs, "j-4");
+        assertEquals("FAILED", job.state());
+        assertEquals(Jobs.crashed(SchedulerEngine.ATTEMPTS, "the lab system said 503 (run 2)"), job.lastError(),
+                "the last run did not finish; the error before it is kept, not overwritten");
+    }
+
+    /**
+     * A poll runs its due jobs one after another: a job claimed late in a poll, and run to its full deadline twice
+     * (held for its plugin's new version, then running), is not due for another node until the run cannot still be
+     * going on, so another node never claims it again or marks it FAILED meanwhile; then it is.
+     */
+    @Test
+    void aClaimCoversItsRunFromTheClaimNotFromThePoll() throws Exception {
+        Jobs jobs = jobs();
+        jobs.insert(new Job("j-5", "org.example.slow", "north", "operations", "slow", null, now, "SCHEDULED",
+                SchedulerEngine.ATTEMPTS - 1, null), null, now);
+        Jobs.Row row = due("j-5"); // read by node A's poll at 'now'
+        Duration deadline = Duration.ofSeconds(30);
+        Instant claimedAt = now.plus(Duration.ofMinutes(5)); // the poll's earlier jobs took five minutes
+        assertTrue(jobs.claimRun(row, "node-a", Clock.fixed(claimedAt, ZoneOffset.UTC), deadline));
+        Instant runCannotBeGoingOn = claimedAt.plus(deadline.multipliedBy(2));
+        for (Instant b = now; !b.isAfter(runCannotBeGoingOn.plus(Jobs.CLAIM_MARGIN)); b = b.plusSeconds(10)) {
+            Instant at = b;
+            assertTrue(jobs.due(at, 20, List.of()).stream().noneMatch(due -> due.job().id().equals("j-5")),
+                    "node B at " + at + " must not take the job node A still runs (claimed at " + claimedAt + ")");
+        }
+        assertEquals(List.of("j-5"), jobs.due(runCannotBeGoingOn.plus(Jobs.CLAIM_MARGIN).plusMillis(1), 20, List.of())
+                .stream().map(due -> due.job().id()).toList(), "past the claim: node A is gone, another node may");
     }
 
     private Jobs.Row due(String id) {

@@ -8,10 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiPredicate;
 
 import org.carehost.plugins.PluginCallException;
-import org.carehost.plugins.PluginCallException.Reason;
 import org.carehost.plugins.PluginService;
 import org.osgi.framework.AllServiceListener;
 import org.osgi.framework.Bundle;
@@ -73,18 +71,15 @@ final class Handover implements AllServiceListener {
     /** Bundle and service events heard (guarded by {@code this}), for {@link #awaitEvent}. */
     private long events;
 
-    /**
-     * Whether the service runtime may still register an active plugin's service under a key
-     * ({@link ComponentOutlook}): a held call whose deadline passes ends the wait for every call only when it will not.
-     */
-    private final BiPredicate<Bundle, String> mayRegister;
+    /** Whether an awaited service may still be registered ({@link ComponentOutlook}), asked outside this lock. */
+    private final RegistrationOutlook mayRegister;
 
-    Handover(BundleContext context, BiPredicate<Bundle, String> mayRegister) {
+    Handover(BundleContext context, RegistrationOutlook mayRegister) {
         this(context, MAX_HELD_PER_PLUGIN, mayRegister);
     }
 
     /** With another bound on the calls held per plugin (unit tests). */
-    Handover(BundleContext context, int maxHeld, BiPredicate<Bundle, String> mayRegister) {
+    Handover(BundleContext context, int maxHeld, RegistrationOutlook mayRegister) {
         this.context = context;
         this.maxHeld = maxHeld;
         this.mayRegister = mayRegister;
@@ -142,6 +137,7 @@ final class Handover implements AllServiceListener {
 
     /** Called by the (synchronous) bundle listener before the drain. */
     synchronized void bundleChanged(BundleEvent event) {
+        mayRegister.bundleChanged(event);
         Bundle bundle = event.getBundle();
         long id = bundle.getBundleId();
         switch (event.getType()) {
@@ -240,8 +236,9 @@ final class Handover implements AllServiceListener {
             return null;
         }
         String name = String.valueOf(plugin.getSymbolicName());
+        Changing waitingOn;
         synchronized (this) {
-            Changing waitingOn = changing.get(id);
+            waitingOn = changing.get(id);
             if (waitingOn == null) {
                 if (!stoppingTransiently(plugin)) {
                     return null;
@@ -250,37 +247,45 @@ final class Handover implements AllServiceListener {
                 changing.put(id, waitingOn);
             }
             if (waitingOn.held >= maxHeld) {
-                throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it is "
-                        + "being updated and " + maxHeld + " calls already wait for its new version; call "
-                        + "again once 'plugin:list' shows it ACTIVE ('plugin:top " + name + "' shows its calls)", null);
+                throw Refusals.tooManyHeld(name, what, maxHeld);
             }
             waitingOn.held++;
-            try {
-                while (true) {
-                    if (closed) {
-                        throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what
-                                + "): the container's plugin calls are shutting down", null);
+        }
+        try {
+            Boolean may = null; // the outlook's word, asked outside the lock once the deadline passed while active
+            while (true) {
+                ServiceSlot<?> ask = null;
+                synchronized (this) {
+                    while (ask == null) {
+                        if (closed) {
+                            throw Refusals.shuttingDown(name, what);
+                        }
+                        Changing now = changing.get(id);
+                        if (now == null) {
+                            return null;
+                        }
+                        boolean active = plugin.getState() == Bundle.ACTIVE;
+                        if (active && !now.awaited.containsKey(service.key())) {
+                            // again (perhaps under its new name), or (null) not offered any more
+                            return Registrations.live(plugin, follow(plugin, service.key()));
+                        }
+                        long left = untilNanos - System.nanoTime();
+                        if (left <= 0 && (!active || may != null)) {
+                            throw waitedInVain(now, plugin, name, service.key(), kind, what, may != null && may);
+                        } else if (left <= 0) {
+                            ask = now.awaited.get(service.key());
+                        } else {
+                            wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                        }
                     }
-                    Changing now = changing.get(id);
-                    if (now == null) {
-                        return null;
-                    }
-                    if (plugin.getState() == Bundle.ACTIVE && !now.awaited.containsKey(service.key())) {
-                        // again (perhaps under its new name), or (null) not offered any more
-                        return Registrations.live(plugin, follow(plugin, service.key()));
-                    }
-                    long left = untilNanos - System.nanoTime();
-                    if (left <= 0) {
-                        throw waitedInVain(now, plugin, name, service.key(), kind, what);
-                    }
-                    wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
                 }
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new PluginCallException(name, Reason.REFUSED, "the call into " + name + " (" + what + ") was "
-                        + "abandoned while it waited for the plugin's new version: the calling thread was interrupted",
-                        interrupted);
-            } finally {
+                may = mayRegister.mayRegister(plugin, ask); // the service runtime, not under this lock; then look again
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw Refusals.interruptedWaiting(name, what, interrupted);
+        } finally {
+            synchronized (this) {
                 waitingOn.held--;
             }
         }
@@ -288,17 +293,15 @@ final class Handover implements AllServiceListener {
 
     /**
      * The deadline passed: at rest without the service, the wait for that key ends here for every later call too.
-     * Active is at rest only once the service runtime has taken up the new version without that service
-     * ({@link #mayRegister}); until then the other held calls wait on, each to its own deadline.
+     * Active is at rest only when the outlook ({@code may}, asked outside this lock) says the service will not come;
+     * until then the other held calls wait on, each to its own deadline.
      */
     private PluginCallException waitedInVain(Changing now, Bundle plugin, String name, String key, String kind,
-            String what) {
+            String what, boolean may) {
         int state = plugin.getState();
         boolean atRest = state != Bundle.STARTING && state != Bundle.STOPPING;
-        if (atRest && state == Bundle.ACTIVE && mayRegister.test(plugin, key)) {
-            return new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it was "
-                    + "being updated, and its new version, active, had not registered " + key + " yet within the "
-                    + kind + " deadline; 'plugin:why " + name + "' says why", null);
+        if (atRest && state == Bundle.ACTIVE && may) {
+            return Refusals.notRegisteredYet(name, what, key, kind);
         }
         if (atRest && state == Bundle.ACTIVE) {
             now.awaited.remove(key);
@@ -309,10 +312,7 @@ final class Handover implements AllServiceListener {
             changing.remove(plugin.getBundleId());
         }
         notifyAll();
-        return new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it was being "
-                + "updated, and " + (state == Bundle.ACTIVE ? "its new version did not offer " + key
-                        : "it was not active again") + " within the " + kind + " deadline; 'plugin:why " + name
-                + "' says why", null);
+        return Refusals.notBack(name, what, key, kind, state == Bundle.ACTIVE);
     }
 
     /** The registrations of {@code type} now, and the awaited ones of changing plugins not registered again yet. */

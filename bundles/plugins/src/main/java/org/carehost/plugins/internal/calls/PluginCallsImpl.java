@@ -1,5 +1,6 @@
 package org.carehost.plugins.internal.calls;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.carehost.clock.ContainerClock;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCallException.Reason;
 import org.carehost.plugins.PluginCallStats;
@@ -86,10 +88,11 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
 
     @Activate
     public PluginCallsImpl(BundleContext context, @Reference PluginLimits limits,
-            @Reference ServiceComponentRuntime scr) {
+            @Reference ServiceComponentRuntime scr, @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.limits = limits;
         this.context = context;
-        this.handover = new Handover(context, new ComponentOutlook(scr));
+        this.handover = new Handover(context,
+                new ComponentOutlook(scr, clock, plugin -> longestDeadline(limits, plugin)));
         this.serviceCalls = new ServiceCalls(this, handover, limits);
         handover.open();
         context.addBundleListener(this);
@@ -107,7 +110,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
 
     /** The same, with the test's word on whether the service runtime may still register a service. */
     PluginCallsImpl(PluginLimits limits, BundleContext services, int maxHeld,
-            java.util.function.BiPredicate<Bundle, String> mayRegister) {
+            RegistrationOutlook mayRegister) {
         this.limits = limits;
         this.context = null;
         this.handover = new Handover(services, maxHeld, mayRegister);
@@ -162,8 +165,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         }
         draining.add(plugin.getBundleId());
         long own = Objects.equals(callingInto.get(), plugin.getBundleId()) ? 1 : 0;
-        long bound = KINDS.stream().mapToLong(kind -> limits.deadline(plugin, kind).toNanos()).max().orElse(0);
-        long until = System.nanoTime() + bound;
+        long until = System.nanoTime() + longestDeadline(limits, plugin).toNanos();
         synchronized (counter) {
             while (counter.running.get() > own) {
                 long left = until - System.nanoTime();
@@ -178,6 +180,11 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
                 }
             }
         }
+    }
+
+    /** The longest of the plugin's deadlines (of every kind): what a drain waits at most, and a handover's bound. */
+    static Duration longestDeadline(PluginLimits limits, Bundle plugin) {
+        return KINDS.stream().map(kind -> limits.deadline(plugin, kind)).max(Duration::compareTo).orElse(Duration.ZERO);
     }
 
     /** One call into the plugin ended (or was never made): the drain waiting on its counters hears of it. */
@@ -254,7 +261,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
                 throw new DrainStarted();
             }
             counter.failures.increment();
-            throw beingStopped(name, what);
+            throw Refusals.beingStopped(name, what);
         }
         FutureTask<T> future = new FutureTask<>(() -> measured(counter, work));
         try {
@@ -299,12 +306,6 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         } finally {
             counter.latency(System.nanoTime() - started);
         }
-    }
-
-    static PluginCallException beingStopped(String name, String what) {
-        return new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): it is being "
-                + "stopped or updated, and the calls into it still in flight are finishing first; call again once "
-                + "it is active", null);
     }
 
     private void overran(Bundle plugin, String name, String kind, Duration deadline, Counters counter) {

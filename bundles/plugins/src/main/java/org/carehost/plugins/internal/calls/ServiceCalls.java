@@ -47,12 +47,14 @@ final class ServiceCalls {
             }
             if (reference == null) { // not being updated (or no longer): the live registration, if there is one
                 if (calls.draining(plugin)) {
-                    if (Handover.transientStop(plugin) && System.nanoTime() < until) {
+                    boolean update = Handover.transientStop(plugin);
+                    if (update && System.nanoTime() < until) {
                         awaitEvent(seen, until, plugin, name, what); // between two states of an update: look again
                         continue;
                     }
-                    calls.refusedUnrun(plugin, name); // a plain stop's drain: refused, as any call
-                    throw PluginCallsImpl.beingStopped(name, what);
+                    calls.refusedUnrun(plugin, name); // a plain stop's drain, or the update's past the deadline
+                    throw update ? Refusals.notBack(name, what, slot.key(), kind, false)
+                            : Refusals.stoppedForGood(name, what);
                 }
                 reference = slot.reference != null && slot.reference.getBundle() != null ? slot.reference
                         : Registrations.live(plugin, handover.follow(plugin, slot.key()));
@@ -72,7 +74,12 @@ final class ServiceCalls {
             try {
                 return calls.run(plugin, kind, what, () -> work.call(object), true);
             } catch (PluginCallsImpl.DrainStarted stopping) {
-                // an update's stop began between the look and the call: held for the new version on the next turn
+                // an update's stop began between the look and the call: held for the new version on the next turn,
+                // within the deadline
+                if (System.nanoTime() >= until) {
+                    calls.refusedUnrun(plugin, name);
+                    throw Refusals.notBack(name, what, slot.key(), kind, false);
+                }
             }
         }
     }

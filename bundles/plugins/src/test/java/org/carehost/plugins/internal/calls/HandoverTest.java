@@ -194,6 +194,37 @@ class HandoverTest {
     }
 
     @Test
+    void aCallDuringAPlainStopsDrainIsRefusedNamingPluginStart() throws Exception {
+        FakePlugin plugin = new FakePlugin(27, "org.example.halting");
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        register(plugin, "org.example.Check", () -> {
+            running.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "v1";
+        });
+        PluginService<Supplier> service = only(calls.services(Supplier.class));
+        CompletableFuture<Object> inFlight = call(service);
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        plugin.persistentlyStarted = false; // plugin:stop clears it before STOPPING
+        plugin.state = Bundle.STOPPING;
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(
+                () -> calls.bundleChanged(new BundleEvent(BundleEvent.STOPPING, plugin.bundle))); // drains
+        await(() -> calls.draining(plugin.bundle));
+        PluginCallException refused = assertThrows(PluginCallException.class,
+                () -> calls.call(service, "workflow", "get", Supplier::get));
+        assertTrue(refused.getMessage().contains("it is being stopped (not updated)")
+                && refused.getMessage().contains("'plugin:start org.example.halting'"), refused.getMessage());
+        release.countDown();
+        assertEquals("v1", inFlight.get(10, TimeUnit.SECONDS), "the call in flight finishes");
+        stopping.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void heldCallsAreBoundedAndEachWaitsAtMostItsDeadline() throws Exception {
         FakePlugin plugin = new FakePlugin(25, "org.example.slow");
         FakeService v1 = register(plugin, "org.example.Check", () -> "v1");
