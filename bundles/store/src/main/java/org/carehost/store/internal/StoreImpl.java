@@ -59,7 +59,7 @@ public final class StoreImpl implements Store {
         this.dialect = dialectOf(url);
         DataSourceFactory factory = driverFor(drivers, dialect);
         Properties properties = new Properties();
-        properties.setProperty(DataSourceFactory.JDBC_URL, url);
+        properties.setProperty(DataSourceFactory.JDBC_URL, driverUrl(url));
         // Unset user and password stay unset, so that a URL carrying them (PostgreSQL's ?user=) is not overridden.
         if (!configuration.user().isBlank()) {
             properties.setProperty(DataSourceFactory.JDBC_USER, configuration.user());
@@ -212,6 +212,21 @@ public final class StoreImpl implements Store {
     /** The configured URL, else the framework property (how tests and one-off runs pick a database), else H2 in data/. */
     private static String urlOf(StoreConfiguration configuration, BundleContext context) {
         return Setting.of(configuration.url(), context, URL_PROPERTY, DEFAULT_URL);
+    }
+
+    /**
+     * The URL the driver is given. An H2 database in a file of this process is opened through H2's {@code retry:} file
+     * system, over the same files: when an interrupt of the calling thread closes the file's channel mid-write (a
+     * plugin's thread, interrupted by its quarantine while a host service it called writes), H2 opens the file again
+     * and repeats the write, where the plain file system shuts the whole database down for every caller. It clears
+     * that caller's interrupt. Other URLs are given as configured.
+     */
+    static String driverUrl(String url) {
+        if (UncleanStop.databasePath(url).isEmpty()) {
+            return url;
+        }
+        String rest = url.substring("jdbc:h2:".length());
+        return "jdbc:h2:retry:" + (rest.startsWith("file:") ? rest : "file:" + rest);
     }
 
     static Dialect dialectOf(String url) {
