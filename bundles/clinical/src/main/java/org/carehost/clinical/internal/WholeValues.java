@@ -17,9 +17,12 @@ import java.util.stream.Collectors;
 /**
  * Finding a record's value in a free text as people write it, for {@link PhiMinimumImpl}: each value becomes one
  * pattern with no nested repetition (every repeat is possessive, or of characters the next element cannot start with),
- * so that matching stays linear in the text. Both sides are NFKC-normalised (fullwidth digits, composed accents,
- * compatibility spaces) and the text's format characters ({@code \p{Cf}}: zero-width spaces and joiners, soft
- * hyphens, direction marks) are removed before matching: the text returned is that normalised text.
+ * so that matching stays linear in the text. Both sides are normalised before matching, and the text returned is that
+ * normalised text, so the normalisation changes nothing a reader would read differently: canonical composition (NFC:
+ * a decomposed accent is the same letter), fullwidth ASCII forms to ASCII, and invisible format characters
+ * ({@code \p{Cf}}: zero-width spaces, soft hyphens, direction marks) removed, except the zero-width joiner and
+ * non-joiner, which spell words in some scripts and emoji. Not NFKC: it would turn {@code 10⁹/L} into {@code 109/L}
+ * and {@code m²} into {@code m2} in a clinical text.
  * <ul>
  * <li>Any run of spaces of any kind matches any run where the value has spaces; case is ignored.</li>
  * <li>A number as people write one (a phone number: at least 7 digits and only separators) matches its digits in
@@ -45,16 +48,28 @@ final class WholeValues {
     private static final Pattern NUMBER = Pattern.compile("[+(]?" + SEPARATOR + "*(?:[0-9]" + SEPARATOR + "*){7,}",
             Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern ISO_DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
-    private static final Pattern FORMAT = Pattern.compile("\\p{Cf}+");
+    /** Invisible format characters, but the zero-width non-joiner and joiner (U+200C, U+200D). */
+    private static final Pattern FORMAT = Pattern.compile("[\\p{Cf}&&[^\u200C\u200D]]+");
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS;
     /** E.164 country codes of one and two digits; every other one has three (the codes are a prefix code). */
     private static final Set<String> SHORT_CODES = Set.of("1", "7", "20", "27", "30", "31", "32", "33", "34", "36",
             "39", "40", "41", "43", "44", "45", "46", "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58",
             "60", "61", "62", "63", "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98");
 
-    /** NFKC, without format characters: what both sides are matched as. */
+    /** What both sides are matched as: see the class comment. */
     static String normalised(String text) {
-        return FORMAT.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC)).replaceAll("");
+        String composed = Normalizer.normalize(text, Normalizer.Form.NFC);
+        StringBuilder folded = null;
+        for (int i = 0; i < composed.length(); i++) {
+            char c = composed.charAt(i);
+            if (c >= '\uFF01' && c <= '\uFF5E') { // fullwidth ASCII forms
+                if (folded == null) {
+                    folded = new StringBuilder(composed);
+                }
+                folded.setCharAt(i, (char) (c - 0xFEE0));
+            }
+        }
+        return FORMAT.matcher(folded == null ? composed : folded).replaceAll("");
     }
 
     /** The normalised text with every whole occurrence of {@code value} replaced. */

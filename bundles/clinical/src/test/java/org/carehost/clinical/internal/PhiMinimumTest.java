@@ -16,6 +16,18 @@ class PhiMinimumTest {
     }
 
     @Test
+    void whatIsNotWithheldIsSentAsWritten() {
+        // superscripts, units and the joiners some scripts spell with are kept; NFKC would make 10⁹/L read 109/L
+        assertEquals("[w]: WBC 4.1 × 10⁹/L, BSA 1.8 m², می‌خواهم",
+                PhiMinimumImpl.replaceWhole("Anna: WBC 4.1 × 10⁹/L, BSA 1.8 m², می‌خواهم",
+                        "Anna", "[w]"));
+        // a fullwidth or zero-width-split name is still found, and a decomposed accent is the composed letter
+        assertEquals("[w], [w], Jos\u00e9", PhiMinimumImpl.replaceWhole("\uff21\uff4e\uff4e\uff41, An\u200bna, Jose\u0301",
+                "Anna", "[w]"));
+        assertEquals("[w] came", PhiMinimumImpl.replaceWhole("Jose\u0301 came", "Jos\u00e9", "[w]"));
+    }
+
+    @Test
     void aValueIsFoundWithAnyRunOfWhiteSpaceWhereItHasSome() {
         assertEquals("call [w] now", PhiMinimumImpl.replaceWhole("call +1  555\t0100 now", "+1 555 0100", "[w]"));
         assertEquals("see [w].", PhiMinimumImpl.replaceWhole("see 12\nELM\u00a0street.", "12 Elm Street", "[w]"));

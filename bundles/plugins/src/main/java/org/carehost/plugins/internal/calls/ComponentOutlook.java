@@ -1,13 +1,12 @@
 package org.carehost.plugins.internal.calls;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
@@ -25,26 +24,30 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * "May" when: the runtime has not taken up the plugin's components yet (none listed, while the bundle declares some);
  * or its component of that name offers every object class of the awaited service and either has a configuration
  * satisfied, active or waiting for its references (a dependency being refreshed), or has none yet while it is enabled, is not a factory and does not require a configuration (a
- * component that requires one and has none lists none until an operator adds it). Anything else is "no": disabled,
- * every configuration failed to activate or lacks its configuration, no longer offering those classes, no component
- * of that name.
+ * component that requires one and has none lists none until an operator adds it; Felix lists every description of a
+ * bundle before it enables any, so "enabled" includes enabled by default and not reached yet); or no component of that
+ * name is listed yet (its descriptions may still be loading). Anything else is "no": disabled and not enabled by
+ * default, a factory, every configuration failed to activate or lacks its configuration, no longer offering those
+ * classes.
  * <p>
- * "May" is bounded: from the plugin's {@code STARTED} (its instant on the container's clock, recorded when it is
- * heard; the first look at an active plugin when none was heard) for at most the plugin's longest call deadline; past
+ * "May" is bounded: from the plugin's {@code STARTED} (the JVM's monotonic time when it is heard, not the container's
+ * clock, which tests and operators may move; the first look at an active plugin when none was heard) for at most the
+ * plugin's longest call deadline; past
  * that the answer is "no" whatever the runtime says — a component the runtime never takes up does not hold calls for
  * ever. A runtime that throws is "may", within that bound; this never throws.
  */
 final class ComponentOutlook implements RegistrationOutlook {
 
     private final ServiceComponentRuntime scr;
-    private final Clock clock;
+    private final LongSupplier nanoTime;
     private final Function<Bundle, Duration> longestDeadline;
-    /** Bundle id → the instant of its last {@code STARTED} (none while it stops, once it is uninstalled). */
-    private final Map<Long, Instant> started = new ConcurrentHashMap<>();
+    /** Bundle id → the monotonic time of its last {@code STARTED} (none while it stops, once it is uninstalled). */
+    private final Map<Long, Long> started = new ConcurrentHashMap<>();
 
-    ComponentOutlook(ServiceComponentRuntime scr, Clock clock, Function<Bundle, Duration> longestDeadline) {
+    /** {@code nanoTime}: {@link System#nanoTime} (a test's own, to move it). */
+    ComponentOutlook(ServiceComponentRuntime scr, LongSupplier nanoTime, Function<Bundle, Duration> longestDeadline) {
         this.scr = scr;
-        this.clock = clock;
+        this.nanoTime = nanoTime;
         this.longestDeadline = longestDeadline;
     }
 
@@ -52,7 +55,7 @@ final class ComponentOutlook implements RegistrationOutlook {
     public void bundleChanged(BundleEvent event) {
         long id = event.getBundle().getBundleId();
         switch (event.getType()) {
-            case BundleEvent.STARTED -> started.put(id, clock.instant());
+            case BundleEvent.STARTED -> started.put(id, nanoTime.getAsLong());
             case BundleEvent.STOPPING, BundleEvent.UNINSTALLED -> started.remove(id);
             default -> {
                 // the others say nothing about when it started
@@ -65,8 +68,8 @@ final class ComponentOutlook implements RegistrationOutlook {
         if (plugin.getState() == Bundle.UNINSTALLED) {
             return false;
         }
-        Instant since = started.computeIfAbsent(plugin.getBundleId(), id -> clock.instant());
-        if (clock.instant().isAfter(since.plus(longestDeadline.apply(plugin)))) {
+        long since = started.computeIfAbsent(plugin.getBundleId(), id -> nanoTime.getAsLong());
+        if (nanoTime.getAsLong() - since > longestDeadline.apply(plugin).toNanos()) {
             return false;
         }
         try {
@@ -87,7 +90,7 @@ final class ComponentOutlook implements RegistrationOutlook {
                 return offersAll(description, awaited) && mayActivate(description);
             }
         }
-        return false;
+        return true; // not listed yet: the bundle's descriptions may still be loading (within the bound)
     }
 
     private static boolean offersAll(ComponentDescriptionDTO description, ServiceSlot<?> awaited) {
@@ -99,7 +102,7 @@ final class ComponentOutlook implements RegistrationOutlook {
     private boolean mayActivate(ComponentDescriptionDTO description) {
         Collection<ComponentConfigurationDTO> configurations = scr.getComponentConfigurationDTOs(description);
         if (configurations.isEmpty()) { // being enabled, unless it waits for something that may never come
-            return scr.isComponentEnabled(description) && description.factory == null
+            return (scr.isComponentEnabled(description) || description.defaultEnabled) && description.factory == null
                     && !"require".equals(description.configurationPolicy);
         }
         // unsatisfied references may be a dependency being refreshed: "may", within the bound

@@ -1,6 +1,5 @@
 package org.carehost.plugins.internal.calls;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +18,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.carehost.clock.ContainerClock;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCallException.Reason;
 import org.carehost.plugins.PluginCallStats;
@@ -88,11 +86,11 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
 
     @Activate
     public PluginCallsImpl(BundleContext context, @Reference PluginLimits limits,
-            @Reference ServiceComponentRuntime scr, @Reference(target = ContainerClock.TARGET) Clock clock) {
+            @Reference ServiceComponentRuntime scr) {
         this.limits = limits;
         this.context = context;
         this.handover = new Handover(context,
-                new ComponentOutlook(scr, clock, plugin -> longestDeadline(limits, plugin)));
+                new ComponentOutlook(scr, System::nanoTime, plugin -> longestDeadline(limits, plugin)));
         this.serviceCalls = new ServiceCalls(this, handover, limits);
         handover.open();
         context.addBundleListener(this);

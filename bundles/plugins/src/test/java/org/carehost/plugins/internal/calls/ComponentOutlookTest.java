@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
@@ -24,7 +20,7 @@ import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
- * {@link ComponentOutlook} on a service runtime of fakes (its DTOs as Felix SCR gives them) and a clock the test moves:
+ * {@link ComponentOutlook} on a service runtime of fakes (its DTOs as Felix SCR gives them) and monotonic time the test moves:
  * "may" only while the component can still come up offering the awaited classes, never past the plugin's longest
  * deadline after its {@code STARTED}, and a runtime that throws is "may" within that bound, never an exception.
  */
@@ -33,7 +29,7 @@ class ComponentOutlookTest {
     private static final String CHECK = "org.example.Check";
     private static final Duration LONGEST = Duration.ofSeconds(30);
 
-    private final MovingClock clock = new MovingClock();
+    private final MovingNanos clock = new MovingNanos();
     private final List<ComponentDescriptionDTO> descriptions = new ArrayList<>();
     private final List<ComponentConfigurationDTO> configurations = new ArrayList<>();
     private volatile boolean enabled = true;
@@ -58,6 +54,9 @@ class ComponentOutlookTest {
         ComponentDescriptionDTO check = component(CHECK, "java.util.function.Supplier");
         started();
         enabled = false;
+        check.defaultEnabled = true;
+        assertTrue(outlook.mayRegister(plugin, awaited), "enabled by default: Felix lists it before it enables it");
+        check.defaultEnabled = false;
         assertFalse(outlook.mayRegister(plugin, awaited));
         enabled = true;
         check.factory = "checks";
@@ -112,6 +111,15 @@ class ComponentOutlookTest {
         declaresComponents = false;
         started();
         assertFalse(outlook.mayRegister(plugin, awaited), "no components: its own services are registered by then");
+    }
+
+    @Test
+    void aComponentNotListedYetMayRegisterWithinTheBound() {
+        component("org.example.other", "java.lang.Runnable"); // the bundle's other descriptions, still loading
+        started();
+        assertTrue(outlook.mayRegister(plugin, awaited));
+        clock.move(LONGEST.plusMillis(1));
+        assertFalse(outlook.mayRegister(plugin, awaited));
     }
 
     @Test
@@ -192,26 +200,16 @@ class ComponentOutlookTest {
         return ServiceSlot.awaited(reference, plugin);
     }
 
-    /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-03-01T10:00:00Z");
+    /** Monotonic time the test moves. */
+    private static final class MovingNanos implements java.util.function.LongSupplier {
+        private volatile long now = 1_000_000_000L;
 
         void move(Duration by) {
-            now = now.plus(by);
+            now += by.toNanos();
         }
 
         @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
+        public long getAsLong() {
             return now;
         }
     }
