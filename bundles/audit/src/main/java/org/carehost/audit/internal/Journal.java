@@ -1,5 +1,6 @@
 package org.carehost.audit.internal;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -26,16 +27,18 @@ import org.carehost.sdk.audit.AuditRecord;
  * form followed by its previous and own hash, each field length-prefixed.
  *
  * <p>Whichever caller leads a group commit writes the batch, its own records and other callers' alike, so the writes
- * must not depend on that caller's interrupt status: they go through {@link RandomAccessFile}'s own methods, which an
+ * must not depend on that caller's interrupt status: they go through a {@link FileOutputStream} in append mode, which an
  * interrupt neither fails nor closes (a {@code FileChannel} is closed by an interrupt of any thread in one of its
- * operations, failing the batch and every later one until a new segment). Never use the file's channel here.
+ * operations, failing the batch and every later one until a new segment), and which, like the channel opened with
+ * {@code APPEND} before it, writes every batch at the file's end as it is then ({@code O_APPEND}), not at a position
+ * remembered when the segment was opened. Never use the file's channel here.
  */
 final class Journal implements AutoCloseable {
 
     private static final long SEGMENT_BYTES = 32L * 1024 * 1024;
 
     private final Path directory;
-    private RandomAccessFile current;
+    private FileOutputStream current;
     private Path currentPath;
     private long currentBytes;
     private long currentLast;
@@ -110,7 +113,9 @@ final class Journal implements AutoCloseable {
         } catch (IOException e) {
             // A batch that failed was not acknowledged: cut it off, so that what follows stays readable.
             try {
-                current.setLength(before); // moves the file pointer back too
+                try (RandomAccessFile cut = new RandomAccessFile(currentPath.toFile(), "rw")) {
+                    cut.setLength(before); // the stream appends: its next write lands at the new end
+                }
             } catch (IOException stillBroken) {
                 closed.add(new Segment(currentPath, currentLast));
                 try {
@@ -161,9 +166,15 @@ final class Journal implements AutoCloseable {
             closed.add(new Segment(currentPath, currentLast));
         }
         currentPath = directory.resolve(String.format("segment-%020d.log", firstSequence));
-        current = new RandomAccessFile(currentPath.toFile(), "rw");
-        currentBytes = current.length();
-        current.seek(currentBytes); // append
+        if (Files.exists(currentPath) && Files.size(currentPath) > 0) {
+            // A segment named after the record to write next holds a batch a kill tore before any record of it was
+            // acknowledged: its first record would otherwise have been restored, and the head be past it. Appending
+            // after the torn bytes would make every record written now unreadable at the next replay (which stops
+            // at the first torn record of a segment). Kept aside, out of the replay, for inspection.
+            Files.move(currentPath, directory.resolve("torn-" + currentPath.getFileName() + "." + System.nanoTime()));
+        }
+        current = new FileOutputStream(currentPath.toFile(), true);
+        currentBytes = Files.size(currentPath);
     }
 
     private List<Path> segments() throws IOException {

@@ -38,6 +38,37 @@ class JournalTest {
     }
 
     @Test
+    void recordsWrittenAfterAKillToreTheFirstBatchOfASegmentAreReplayed() throws IOException {
+        List<AuditRecord> records = chain(1, 30, Chain.GENESIS);
+        try (Journal journal = new Journal(dir)) {
+            journal.append(records.subList(0, 10));
+        }
+        // the next run's first batch (records 11..) torn by a kill inside its first record, in the segment named after 11
+        Path torn = dir.resolve(String.format("segment-%020d.log", 11));
+        try (Journal scratch = new Journal(Files.createDirectories(dir.resolve("scratch")))) {
+            scratch.append(records.subList(10, 20));
+        }
+        byte[] whole = Files.readAllBytes(dir.resolve("scratch").resolve(torn.getFileName()));
+        Files.write(torn, java.util.Arrays.copyOf(whole, 40));
+        deleteRecursively(dir.resolve("scratch"));
+        try (Journal journal = new Journal(dir)) {
+            assertEquals(records.subList(0, 10), journal.replay(), "the torn batch was never acknowledged");
+            journal.append(records.subList(10, 30)); // the run after the kill goes on from 11
+        }
+        try (Journal journal = new Journal(dir)) {
+            assertEquals(records, journal.replay(), "what was written after the torn batch is read back");
+        }
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    @Test
     void recordsWithACareContextAreReplayedExactlyAndItsFieldsAreInTheHash() throws IOException {
         AuditRecord withContext = new AuditRecord(1, Instant.ofEpochMilli(1_700_000_000_000L), "node-1", "org.example.plugin",
                 "1.0.0", "dr.lee", "ETREAT", "hospital-a", "nurse,physician", "c0ffee", "cardiac; arrest", AuditAction.READ,
