@@ -147,6 +147,14 @@ final class JsonBytes {
     }
 
     private void string(String value) {
+        if (value == null) { // as the generator writes a null string: the JSON literal
+            ensure(4);
+            out[size++] = 'n';
+            out[size++] = 'u';
+            out[size++] = 'l';
+            out[size++] = 'l';
+            return;
+        }
         int length = value.length();
         ensure(length * 6 + 2); // the most one char can take: a six-byte escape
         byte[] bytes = out;

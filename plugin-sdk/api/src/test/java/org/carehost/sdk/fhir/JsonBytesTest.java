@@ -33,6 +33,7 @@ class JsonBytesTest {
             for (String value : AWKWARD) {
                 json.writeString(value);
             }
+            json.writeString((String) null);
             json.writeStartObject();
             json.writeEndObject();
             json.writeEndArray();
@@ -40,6 +41,7 @@ class JsonBytesTest {
             json.writeEndArray();
             json.writeEndObject();
             json.writeStringField("after", "nesting");
+            json.writeStringField("nothing", null);
             json.writeEndObject();
         }
         JsonBytes json = new JsonBytes();
@@ -52,6 +54,7 @@ class JsonBytesTest {
         for (String value : AWKWARD) {
             json.writeString(value);
         }
+        json.writeString(null);
         json.writeStartObject();
         json.writeEndObject();
         json.writeEndArray();
@@ -59,6 +62,7 @@ class JsonBytesTest {
         json.writeEndArray();
         json.writeEndObject();
         json.writeStringField("after", "nesting");
+        json.writeStringField("nothing", null);
         json.writeEndObject();
         assertEquals(expected.toString(StandardCharsets.UTF_8), new String(json.toByteArray(), StandardCharsets.UTF_8));
     }
