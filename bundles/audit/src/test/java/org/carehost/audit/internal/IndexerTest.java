@@ -147,41 +147,11 @@ class IndexerTest {
         return AuditSchema.count(keepAlive, "SELECT COUNT(*) FROM audit_record");
     }
 
-    /** The real database, unless {@link #databaseDown}: then every connection is refused, as by a dead server. */
     private Store store() {
-        return new Store() {
-            @Override
-            public Connection connection() throws SQLException {
-                if (databaseDown.get()) {
-                    throw new SQLException("Connection refused (the test's outage)", "08001");
-                }
-                return database.getConnection();
-            }
-
-            @Override
-            public Dialect dialect() {
-                return Dialect.H2;
-            }
-
-            @Override
-            public <T> java.util.Optional<T> adaptTo(Class<T> type) {
-                return java.util.Optional.empty();
-            }
-
-            @Override
-            public org.carehost.store.PoolUse poolUse() {
-                return new org.carehost.store.PoolUse(0, 0, 1, 0);
-            }
-
-            @Override
-            public String url() {
-                return database.getURL();
-            }
-        };
+        return H2TestStore.of(database, databaseDown::get);
     }
 
     private static Logger quietLogger() {
-        return (Logger) java.lang.reflect.Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, arguments) -> method.getReturnType() == boolean.class ? false : null);
+        return H2TestStore.quietLogger();
     }
 }

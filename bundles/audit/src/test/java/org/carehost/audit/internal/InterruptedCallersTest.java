@@ -124,36 +124,10 @@ class InterruptedCallersTest {
     }
 
     private Store store() {
-        return new Store() {
-            @Override
-            public Connection connection() throws SQLException {
-                return database.getConnection();
-            }
-
-            @Override
-            public Dialect dialect() {
-                return Dialect.H2;
-            }
-
-            @Override
-            public <T> java.util.Optional<T> adaptTo(Class<T> type) {
-                return java.util.Optional.empty();
-            }
-
-            @Override
-            public org.carehost.store.PoolUse poolUse() {
-                return new org.carehost.store.PoolUse(0, 0, 1, 0);
-            }
-
-            @Override
-            public String url() {
-                return database.getURL();
-            }
-        };
+        return H2TestStore.of(database, () -> false);
     }
 
     private static Logger quietLogger() {
-        return (Logger) java.lang.reflect.Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, arguments) -> method.getReturnType() == boolean.class ? false : null);
+        return H2TestStore.quietLogger();
     }
 }
