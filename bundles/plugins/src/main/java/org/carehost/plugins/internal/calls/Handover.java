@@ -335,9 +335,14 @@ final class Handover implements AllServiceListener {
         return services;
     }
 
-    /** The service object for a call, got once per registration; null when it is gone. */
+    /** The service object for a call, got once per registration; null when it is gone. Runs plugin code. */
     <S> S object(ServiceReference<S> reference) {
         return registered.object(reference);
+    }
+
+    /** The service object a call already got for the registration, or null; runs no plugin code. */
+    <S> S gotten(ServiceReference<S> reference) {
+        return registered.gotten(reference);
     }
 
     /** The calls are going away: waiting calls are refused, the service objects released. */

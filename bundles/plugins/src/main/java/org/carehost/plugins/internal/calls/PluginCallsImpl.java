@@ -221,6 +221,14 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         counter.failures.increment();
     }
 
+    /** A run that turned out not to be a call into the plugin (its service gave no object): not counted. */
+    void uncount(Bundle plugin) {
+        Counters counter = counters.get(plugin.getBundleId());
+        if (counter != null) {
+            counter.calls.decrement();
+        }
+    }
+
     /** Thrown by {@link #run} instead of refusing, when the caller holds calls for a plugin's new version. */
     static final class DrainStarted extends Exception {
         private static final long serialVersionUID = 1L;

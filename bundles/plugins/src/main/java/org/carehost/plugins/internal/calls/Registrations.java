@@ -90,7 +90,17 @@ final class Registrations {
         return null;
     }
 
-    /** The service object for a call, got once per registration; null when it is gone. */
+    /** The service object a call already got for the registration, or null: never asks the framework. */
+    @SuppressWarnings("unchecked")
+    <S> S gotten(ServiceReference<S> reference) {
+        return (S) objects.get(reference);
+    }
+
+    /**
+     * The service object for a call, got once per registration; null when it is gone. Getting it may build and
+     * activate the plugin's component (its constructor, its activate method): plugin code, so a caller asks for it
+     * only on a thread whose wait is bounded by the call's deadline.
+     */
     @SuppressWarnings("unchecked")
     <S> S object(ServiceReference<S> reference) {
         Object object = objects.get(reference);

@@ -11,11 +11,14 @@ import org.osgi.framework.ServiceReference;
 /**
  * Calls to a plugin's service ({@link org.carehost.plugins.PluginCalls#call(PluginService, String, String,
  * ServiceWork)}): each looks for the registration to call from the state ({@link Handover}: held while the plugin is
- * being replaced, the live registration otherwise), gets its object, and runs the work through
- * {@link PluginCallsImpl}'s call path; an update's stop that begins between the look and the call, or a registration
+ * being replaced, the live registration otherwise) and runs the work through {@link PluginCallsImpl}'s call path on
+ * the registration's service object (got on the call's pool thread the first time: getting it runs plugin code); an update's stop that begins between the look and the call, or a registration
  * taken down between the look and the object, sends the call to look again, at most until its deadline.
  */
 final class ServiceCalls {
+
+    /** What a first call returns when the registration gave no service object. */
+    private static final Object NO_OBJECT = new Object();
 
     private final PluginCallsImpl calls;
     private final Handover handover;
@@ -59,20 +62,20 @@ final class ServiceCalls {
                 reference = slot.reference != null && slot.reference.getBundle() != null ? slot.reference
                         : Registrations.live(plugin, handover.follow(plugin, slot.key()));
             }
-            S object = reference == null ? null : handover.object(reference);
-            if (object == null) {
-                if (System.nanoTime() < until && lookAgain(plugin, slot.key(), reference, seen, until, name, what)) {
-                    continue;
-                }
-                calls.refusedUnrun(plugin, name);
-                throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): "
-                        + (reference != null && reference.getBundle() != null ? "its service " + slot.key()
-                                + " gave no object (its component did not activate)"
-                                : "it no longer offers " + slot.key() + " (stopped, uninstalled, or its new version "
-                                        + "does not have it)") + "; 'plugin:why " + name + "' says why", null);
-            }
             try {
-                return calls.run(plugin, kind, what, () -> work.call(object), true);
+                S gotten = reference == null ? null : handover.gotten(reference);
+                if (gotten != null) {
+                    return calls.run(plugin, kind, what, () -> work.call(gotten), true);
+                }
+                if (reference != null && reference.getBundle() != null) {
+                    Object outcome = firstCall(plugin, kind, what, reference, work);
+                    if (outcome != NO_OBJECT) {
+                        @SuppressWarnings("unchecked")
+                        T result = (T) outcome;
+                        return result;
+                    }
+                    calls.uncount(plugin); // not a call: the next look decides, or the refusal below counts it
+                }
             } catch (PluginCallsImpl.DrainStarted stopping) {
                 // an update's stop began between the look and the call: held for the new version on the next turn,
                 // within the deadline
@@ -80,8 +83,33 @@ final class ServiceCalls {
                     calls.refusedUnrun(plugin, name);
                     throw Refusals.notBack(name, what, slot.key(), kind, false);
                 }
+                continue;
             }
+            // no service object: the registration is gone, or its component did not activate
+            if (System.nanoTime() < until && lookAgain(plugin, slot.key(), reference, seen, until, name, what)) {
+                continue;
+            }
+            calls.refusedUnrun(plugin, name);
+            throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): "
+                    + (reference != null && reference.getBundle() != null ? "its service " + slot.key()
+                            + " gave no object (its component did not activate)"
+                            : "it no longer offers " + slot.key() + " (stopped, uninstalled, or its new version "
+                                    + "does not have it)") + "; 'plugin:why " + name + "' says why", null);
         }
+    }
+
+    /**
+     * The first call on a registration: its service object is got on the call's pool thread, inside the call's
+     * deadline, because getting it may build and activate the plugin's delayed component (its constructor and activate
+     * method are plugin code, and a caller's wait for them must be bounded like the call's). {@link #NO_OBJECT} when
+     * the service runtime gave none.
+     */
+    private <S, T> Object firstCall(Bundle plugin, String kind, String what, ServiceReference<S> reference,
+            ServiceWork<S, T> work) throws PluginCallException, PluginCallsImpl.DrainStarted {
+        return calls.run(plugin, kind, what, () -> {
+            S object = handover.object(reference);
+            return object == null ? NO_OBJECT : work.call(object);
+        }, true);
     }
 
     /**

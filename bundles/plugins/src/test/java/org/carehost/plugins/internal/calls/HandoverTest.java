@@ -2,6 +2,7 @@ package org.carehost.plugins.internal.calls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
@@ -15,8 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -116,6 +119,33 @@ class HandoverTest {
         assertTrue(!calls.handover().changing(plugin.bundle));
         assertEquals(2, calls.stats().get(0).calls() - 1, "each held call counted once, when it ran");
         assertEquals(0, calls.stats().get(0).failures());
+    }
+
+    @Test
+    void aComponentThatActivatesPastTheDeadlineTimesTheFirstCallOutWithoutHoldingTheCaller() throws Exception {
+        FakePlugin plugin = new FakePlugin(31, "org.example.slowstart");
+        register(plugin, "org.example.Slow", () -> "activated");
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicReference<String> activatedOn = new AtomicReference<>();
+        beforeGetService = () -> { // the service runtime builds the delayed component: its constructor blocks
+            activatedOn.set(Thread.currentThread().getName());
+            try {
+                never.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        PluginService<Supplier> service = only(calls.services(Supplier.class));
+        PluginCallException overran = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> assertThrows(PluginCallException.class, () -> calls.call(service, "notifier", "get",
+                        Supplier::get)), "the caller waited past the 3 s deadline for the component to activate");
+        assertEquals(Reason.TIMED_OUT, overran.reason(), overran.getMessage());
+        assertTrue(activatedOn.get().startsWith("carehost-plugin-call-"),
+                "the component was built on the caller's thread: " + activatedOn.get());
+        assertEquals(1, calls.stats().get(0).timeouts());
+        assertEquals("activated", calls.call(service, "notifier", "get", Supplier::get),
+                "once the service runtime gives the object, calls run on it");
+        assertEquals(2, calls.stats().get(0).calls());
     }
 
     @Test
