@@ -2,13 +2,21 @@ package org.carehost.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +53,42 @@ class TenantSettingsTest {
         TenantSettings.set(store, "north", "time-zone", null); // clearing nothing is fine
         assertThrows(SQLException.class, () -> TenantSettings.set(store, "west", "time-zone", "UTC"));
         assertEquals(Optional.empty(), TenantSettings.get(store, "west", "time-zone"));
+    }
+
+    @Test
+    void settingsSetAtOnceFromManyThreadsAllSucceedTheLastWinning() throws Exception {
+        try (Connection connection = DriverManager.getConnection(url); Statement sql = connection.createStatement()) {
+            sql.execute("CREATE TABLE tenant (id VARCHAR(64) PRIMARY KEY)");
+            sql.execute("CREATE TABLE tenant_setting (tenant VARCHAR(64) NOT NULL REFERENCES tenant (id), "
+                    + "name VARCHAR(100) NOT NULL, setting VARCHAR(500) NOT NULL, PRIMARY KEY (tenant, name))");
+            sql.execute("INSERT INTO tenant (id) VALUES ('north')");
+        }
+        Store store = store();
+        int threads = 4;
+        int names = 300;
+        CyclicBarrier together = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> setters = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String value = "v" + t;
+                setters.add(pool.submit(() -> {
+                    for (int n = 0; n < names; n++) {
+                        together.await(10, TimeUnit.SECONDS); // each name first set by every thread at once
+                        TenantSettings.set(store, "north", "name-" + n, value);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> setter : setters) {
+                setter.get(60, TimeUnit.SECONDS); // a duplicate-key failure of the insert race would be thrown here
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int n = 0; n < names; n++) {
+            assertTrue(TenantSettings.get(store, "north", "name-" + n).orElseThrow().matches("v[0-3]"));
+        }
     }
 
     private Store store() {
