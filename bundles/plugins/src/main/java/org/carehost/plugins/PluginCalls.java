@@ -36,7 +36,7 @@ public interface PluginCalls {
      * Runs {@code work}, a call into {@code plugin}'s code, and returns its result.
      *
      * @param kind the kind of call, for the deadline: {@code validator}, {@code transformer}, {@code notifier},
-     *        {@code adapter}, {@code workflow}, {@code event}, {@code schedule}
+     *        {@code adapter}, {@code workflow}, {@code event}, {@code schedule}, {@code authenticator}
      * @param what what is called, for messages (e.g. {@code Validator.validate})
      * @throws PluginCallException when the plugin threw, overran the deadline, is quarantined, or has too many calls
      *         still running; nothing of its result is returned

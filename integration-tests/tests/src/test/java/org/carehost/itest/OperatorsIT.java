@@ -30,6 +30,7 @@ import org.carehost.operators.Operator;
 import org.carehost.operators.OperatorAccounts;
 import org.carehost.operators.Role;
 import org.carehost.operators.SecondFactorEnrollment;
+import org.carehost.plugins.PluginCalls;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
@@ -355,6 +356,14 @@ public class OperatorsIT {
         assertEquals(LoginRefusedException.Reason.BAD_CREDENTIALS, assertThrows(LoginRefusedException.class,
                 () -> live.password("ext.auditor", "external secret 1".toCharArray(), null, "test 10.0.3.1")).reason());
         assertTrue(Shell.run(processor, "plugin:why " + plugin.getBundleId()).contains("nothing is wrong"));
+        // a plugin that hangs holds the login no longer than its deadline (authenticator: 5 s), then the login is refused
+        long began = System.nanoTime();
+        assertEquals(LoginRefusedException.Reason.BAD_CREDENTIALS, assertThrows(LoginRefusedException.class,
+                () -> live.password("ext.hangs", "external secret 1".toCharArray(), null, "test 10.0.3.2")).reason());
+        long waitedMillis = (System.nanoTime() - began) / 1_000_000;
+        assertTrue("the login waited " + waitedMillis + " ms", waitedMillis < 30_000);
+        assertTrue(service(PluginCalls.class).stats().stream().anyMatch(stats -> stats.bundleId() == plugin.getBundleId()
+                && stats.timeouts() == 1));
         security.revoke(plugin.getSymbolicName(), List.of(Permission.VERIFY_LOGINS));
         Await.until("the revocation applies", 20_000, () -> !nurseGetsIn.getAsBoolean());
         // plugin:why says so, with the way out

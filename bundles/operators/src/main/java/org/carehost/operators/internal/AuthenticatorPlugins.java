@@ -1,55 +1,51 @@
 package org.carehost.operators.internal;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 import org.carehost.operators.Operator;
 import org.carehost.operators.Role;
+import org.carehost.plugins.PluginCallException;
+import org.carehost.plugins.PluginCalls;
+import org.carehost.plugins.PluginService;
 import org.carehost.sdk.auth.Authenticator;
 import org.carehost.sdk.auth.Identity;
 import org.carehost.security.Permission;
 import org.carehost.security.PermissionGuard;
-import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Bundle;
 import org.osgi.service.log.Logger;
 
 /**
  * The authenticator plugins a login asks for names the container's accounts do not know: each only while its plugin
  * holds {@link Authenticator#PERMISSION} (the live grants), highest service ranking first; never for an {@code admin},
  * and never for roles that need a second factor (the container cannot check one for an account it does not keep).
+ * Each is asked as a call into its plugin ({@link PluginCalls}, kind {@value #KIND}): on the container's pool, within
+ * the plugin's deadline (building its component on the first call included), so a plugin that hangs holds no login
+ * thread of SSH or HTTP longer than that; while the plugin is being updated, the new version is asked.
  */
 final class AuthenticatorPlugins {
 
     /** The permission an authenticator's plugin needs to be asked: the SDK's one definition. */
     static final Permission ASKS = Permission.named(Authenticator.PERMISSION).orElseThrow();
-
-    private record Plugin(Authenticator authenticator, org.osgi.framework.Bundle bundle, String name, int ranking) {
-    }
+    /** The kind of call, for its deadline ({@code deadline authenticator <ms>} in the policy). */
+    static final String KIND = "authenticator";
 
     private final PermissionGuard guard;
     private final Logger log;
-    private final List<Plugin> plugins = new CopyOnWriteArrayList<>();
+    private final Supplier<PluginCalls> calls;
     /** Authenticator plugins already said to lack the permission. */
     private final Set<String> notAsked = ConcurrentHashMap.newKeySet();
 
-    AuthenticatorPlugins(PermissionGuard guard, Logger log) {
+    AuthenticatorPlugins(PermissionGuard guard, Logger log, Supplier<PluginCalls> calls) {
         this.guard = guard;
         this.log = log;
-    }
-
-    void add(Authenticator authenticator, ServiceReference<Authenticator> reference) {
-        Object ranking = reference.getProperty("service.ranking");
-        plugins.add(new Plugin(authenticator, reference.getBundle(), reference.getBundle() == null ? "authenticator"
-                : reference.getBundle().getSymbolicName(), ranking instanceof Integer i ? i : 0));
-        plugins.sort((a, b) -> Integer.compare(b.ranking(), a.ranking()));
-    }
-
-    void remove(Authenticator authenticator) {
-        plugins.removeIf(plugin -> plugin.authenticator() == authenticator);
+        this.calls = calls;
     }
 
     /**
@@ -57,15 +53,26 @@ final class AuthenticatorPlugins {
      * operator; empty when none vouches, or when the one that vouches gives roles that need a second factor.
      */
     Optional<Operator> vouch(String user, char[] password, String source, Set<Role> secondFactorRoles, Instant now) {
-        for (Plugin plugin : plugins) {
-            Optional<Identity> identity;
-            if (plugin.bundle() == null || !mayVerify(plugin)) {
+        PluginCalls via = calls.get();
+        if (via == null) {
+            log.warn("Authenticator plugins not asked for a login of '{}': the container's plugin calls are not running "
+                    + "(the plugins bundle is starting or stopping)", user);
+            return Optional.empty();
+        }
+        List<PluginService<Authenticator>> services = new ArrayList<>(via.services(Authenticator.class));
+        services.sort(PluginService.callOrder());
+        for (PluginService<Authenticator> service : services) {
+            Bundle plugin = service.plugin();
+            String name = String.valueOf(plugin.getSymbolicName());
+            if (!mayVerify(plugin, name)) {
                 continue;
             }
+            Optional<Identity> identity;
             try {
-                identity = plugin.authenticator().verify(user, password.clone(), source);
-            } catch (RuntimeException | LinkageError e) {
-                log.warn("Authenticator {} failed for a login of '{}': {}", plugin.name(), user, e.toString());
+                identity = via.call(service, KIND, "Authenticator.verify",
+                        authenticator -> authenticator.verify(user, password.clone(), source));
+            } catch (PluginCallException e) {
+                log.warn("Authenticator {} failed for a login of '{}': {}", name, user, e.getMessage());
                 continue;
             }
             if (identity != null && identity.isPresent() && identity.get().user().equals(user)
@@ -78,19 +85,19 @@ final class AuthenticatorPlugins {
                             roles.add(role);
                         }
                     } catch (IllegalArgumentException e) {
-                        log.warn("Authenticator {} gave '{}' the unknown role '{}'; ignored", plugin.name(), user, code);
+                        log.warn("Authenticator {} gave '{}' the unknown role '{}'; ignored", name, user, code);
                     }
                 }
                 if (roles.stream().anyMatch(secondFactorRoles::contains)) {
                     // The policy's second factor cannot be checked for an account the container does not keep.
                     log.warn("Authenticator {} vouched for '{}' with roles {}, which need a second factor; refused "
-                            + "(give that person a built-in account with user:add and user:totp)", plugin.name(), user,
+                            + "(give that person a built-in account with user:add and user:totp)", name, user,
                             Role.text(roles));
                     return Optional.empty();
                 }
                 if (!roles.isEmpty()) {
                     return Optional.of(new Operator(user, roles, roles.contains(Role.HOSPITAL_ADMIN)
-                            ? identity.get().tenants() : Set.of(), false, false, now, plugin.name()));
+                            ? identity.get().tenants() : Set.of(), false, false, now, name));
                 }
             }
         }
@@ -102,18 +109,18 @@ final class AuthenticatorPlugins {
      * A plugin without it is never offered a password. Its denial is recorded (security:denials) and logged once until
      * it is granted: every failed login for an unknown name asks, and a flood of those must not flood either.
      */
-    private boolean mayVerify(Plugin plugin) {
-        if (guard.grantsOf(plugin.bundle()).holds(ASKS)) {
-            notAsked.remove(plugin.name());
+    private boolean mayVerify(Bundle plugin, String name) {
+        if (guard.grantsOf(plugin).holds(ASKS)) {
+            notAsked.remove(name);
             return true;
         }
-        if (notAsked.add(plugin.name())) {
+        if (notAsked.add(name)) {
             try {
-                guard.grantsOf(plugin.bundle()).check(ASKS); // records the denial, once
-                notAsked.remove(plugin.name()); // granted meanwhile
+                guard.grantsOf(plugin).check(ASKS); // records the denial, once
+                notAsked.remove(name); // granted meanwhile
                 return true;
             } catch (RuntimeException denied) {
-                log.warn("Authenticator of {} not asked: {}", plugin.name(), denied.getMessage());
+                log.warn("Authenticator of {} not asked: {}", name, denied.getMessage());
             }
         }
         return false;

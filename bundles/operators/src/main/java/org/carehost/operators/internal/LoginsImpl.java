@@ -22,10 +22,10 @@ import org.carehost.operators.Operator;
 import org.carehost.operators.Refusals;
 import org.carehost.operators.Role;
 import org.carehost.sdk.audit.AuditOutcome;
+import org.carehost.plugins.PluginCalls;
 import org.carehost.sdk.auth.Authenticator;
 import org.carehost.security.PermissionGuard;
 import org.carehost.store.Store;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -59,6 +59,9 @@ public final class LoginsImpl implements Logins {
     private final Logger log;
     private final AuthenticatorPlugins authenticators;
     private volatile OperatorsConfiguration configuration;
+    /** How authenticator plugins are called (bounded); while the plugins bundle is away, they are not asked. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PluginCalls pluginCalls;
     private volatile Set<Role> secondFactorRoles = EnumSet.noneOf(Role.class);
 
     @Activate
@@ -68,7 +71,7 @@ public final class LoginsImpl implements Logins {
             @Reference(target = ContainerClock.TARGET) Clock clock, @Reference Refusals refusals,
             @Reference PermissionGuard guard) {
         this.log = logger;
-        this.authenticators = new AuthenticatorPlugins(guard, logger);
+        this.authenticators = new AuthenticatorPlugins(guard, logger, () -> pluginCalls);
         this.refusals = refusals;
         this.accounts = new AccountStore(store, new TotpSeal(cipher));
         this.sources = new SourceLockout(store);
@@ -86,14 +89,6 @@ public final class LoginsImpl implements Logins {
         this.configuration = configuration;
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addAuthenticator(Authenticator authenticator, ServiceReference<Authenticator> reference) {
-        authenticators.add(authenticator, reference);
-    }
-
-    void removeAuthenticator(Authenticator authenticator) {
-        authenticators.remove(authenticator);
-    }
 
     @Override
     public Operator password(String name, char[] password, String secondFactor, String source)

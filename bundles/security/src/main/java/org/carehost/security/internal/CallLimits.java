@@ -24,7 +24,8 @@ record CallLimits(Map<String, Long> kindDeadlines, Map<String, Long> pluginDeadl
         Map<String, Long> wasmMemoryPages, Map<String, Long> wasmInstances) {
 
     static final Map<String, Long> DEFAULT_DEADLINES = Map.of("validator", 2000L, "transformer", 2000L,
-            "notifier", 10_000L, "adapter", 10_000L, "workflow", 10_000L, "event", 5000L, "schedule", 30_000L);
+            "notifier", 10_000L, "adapter", 10_000L, "workflow", 10_000L, "event", 5000L, "schedule", 30_000L,
+            "authenticator", 5000L);
     static final long DEFAULT_OVERRUNS = 3;
     static final long DEFAULT_DATA_KB = 10 * 1024;
     /** The most a WebAssembly memory can have: 4 GiB. */

@@ -64,7 +64,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
     static final int MAX_EVENTS_RUNNING_PER_PLUGIN = 32;
     private static final String EVENT = "event";
     static final List<String> KINDS = List.of("validator", "transformer", "notifier", "adapter", "workflow", "event",
-            "schedule");
+            "schedule", "authenticator");
 
     private final PluginLimits limits;
     private final ThreadCost cost = new ThreadCost();
