@@ -261,7 +261,7 @@ public class RuntimeEnforcementIT {
         // a worker the container started, as in a running container: the plugin's task must not pass for its work
         java.util.concurrent.CountDownLatch warm = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.ForkJoinPool.commonPool().execute(warm::countDown);
-        assertTrue(warm.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(warm.await(60, java.util.concurrent.TimeUnit.SECONDS));
         Path keyFile = keyFile();
         assertDenied(attack("pool-read:" + keyFile), "a file of the container's");
         assertDenied(attack("pool-env:CAREHOST_DATA_KEY"), "the container's secret");
@@ -286,7 +286,7 @@ public class RuntimeEnforcementIT {
                 java.util.concurrent.Callable.class, java.lang.invoke.MethodHandles.insertArguments(read, 0, keyFile));
         java.util.concurrent.ForkJoinTask<?> containers = java.util.concurrent.ForkJoinTask.adapt(jdkOnly);
         java.util.concurrent.ForkJoinPool.commonPool().execute(containers);
-        assertArrayEquals(Files.readAllBytes(keyFile), (byte[]) containers.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertArrayEquals(Files.readAllBytes(keyFile), (byte[]) containers.get(60, java.util.concurrent.TimeUnit.SECONDS));
         awaitDenialAudited(keyFile.getFileName().toString());
     }
 
@@ -323,7 +323,7 @@ public class RuntimeEnforcementIT {
                     written.countDown();
                 }
             });
-            assertTrue(written.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(written.await(60, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals("ours", Files.readString(containers));
             // and a bare Runnable of JDK code only of the container's, on the worker that replaced the one the
             // plugin's task ended (it threw): that worker is the container's, not the plugin's
@@ -336,7 +336,7 @@ public class RuntimeEnforcementIT {
                             new java.nio.file.OpenOption[0])));
             java.util.concurrent.CountDownLatch after = new java.util.concurrent.CountDownLatch(1);
             pool.execute(after::countDown);
-            assertTrue(after.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(after.await(60, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals("ours", Files.readString(jdkOnly));
         } finally {
             pool.shutdownNow();
