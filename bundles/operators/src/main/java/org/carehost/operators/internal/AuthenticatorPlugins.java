@@ -2,11 +2,13 @@ package org.carehost.operators.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.carehost.operators.Operator;
@@ -39,6 +41,8 @@ final class AuthenticatorPlugins {
     private final PermissionGuard guard;
     private final Logger log;
     private final Supplier<PluginCalls> calls;
+    /** Whether the absence of the plugin calls was logged (until they are back). */
+    private final AtomicBoolean callsAway = new AtomicBoolean();
     /** Authenticator plugins already said to lack the permission. */
     private final Set<String> notAsked = ConcurrentHashMap.newKeySet();
 
@@ -55,10 +59,13 @@ final class AuthenticatorPlugins {
     Optional<Operator> vouch(String user, char[] password, String source, Set<Role> secondFactorRoles, Instant now) {
         PluginCalls via = calls.get();
         if (via == null) {
-            log.warn("Authenticator plugins not asked for a login of '{}': the container's plugin calls are not running "
-                    + "(the plugins bundle is starting or stopping)", user);
+            if (!callsAway.getAndSet(true)) { // said once while away: failed logins are driven from outside
+                log.warn("Authenticator plugins are not asked while the container's plugin calls are not running (the "
+                        + "plugins bundle is starting or stopping): logins of names the accounts do not know fail");
+            }
             return Optional.empty();
         }
+        callsAway.set(false);
         List<PluginService<Authenticator>> services = new ArrayList<>(via.services(Authenticator.class));
         services.sort(PluginService.callOrder());
         for (PluginService<Authenticator> service : services) {
@@ -68,12 +75,17 @@ final class AuthenticatorPlugins {
                 continue;
             }
             Optional<Identity> identity;
+            char[] copy = password.clone();
             try {
-                identity = via.call(service, KIND, "Authenticator.verify",
-                        authenticator -> authenticator.verify(user, password.clone(), source));
+                // the grant is checked again where the password is handed over: a call held for a plugin's new version
+                // may reach a version without verify:logins, or one revoked meanwhile
+                identity = via.call(service, KIND, "Authenticator.verify", authenticator -> mayVerify(plugin, name)
+                        ? authenticator.verify(user, copy, source) : Optional.empty());
             } catch (PluginCallException e) {
                 log.warn("Authenticator {} failed for a login of '{}': {}", name, user, e.getMessage());
                 continue;
+            } finally {
+                Arrays.fill(copy, '\0'); // the plugin's copy: wiped once its call has ended or been given up
             }
             if (identity != null && identity.isPresent() && identity.get().user().equals(user)
                     && Operator.NAME.matcher(user).matches()) {

@@ -197,7 +197,7 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
     @Override
     public <T> T call(Bundle plugin, String kind, String what, Callable<T> work) throws PluginCallException {
         try {
-            return run(plugin, kind, what, work, false);
+            return run(plugin, kind, what, work, false, null);
         } catch (DrainStarted cannot) {
             throw new IllegalStateException(cannot); // only when asked to hold
         }
@@ -221,12 +221,9 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         counter.failures.increment();
     }
 
-    /** A run that turned out not to be a call into the plugin (its service gave no object): not counted. */
-    void uncount(Bundle plugin) {
-        Counters counter = counters.get(plugin.getBundleId());
-        if (counter != null) {
-            counter.calls.decrement();
-        }
+    /** Whether this thread is a pool thread running a call into {@code plugin} now. */
+    boolean callingInto(Bundle plugin) {
+        return Objects.equals(callingInto.get(), plugin.getBundleId());
     }
 
     /** Thrown by {@link #run} instead of refusing, when the caller holds calls for a plugin's new version. */
@@ -238,7 +235,12 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         }
     }
 
-    <T> T run(Bundle plugin, String kind, String what, Callable<T> work, boolean holdable)
+    /**
+     * One call into the plugin on the pool, waited for at most its deadline. {@code first}, for the first call on a
+     * service registration, tells a slow activation from an overrun; its task returning {@link FirstCall#NO_OBJECT}
+     * was no call (not counted).
+     */
+    <T> T run(Bundle plugin, String kind, String what, Callable<T> work, boolean holdable, FirstCall first)
             throws PluginCallException, DrainStarted {
         String name = String.valueOf(plugin.getSymbolicName());
         Counters counter = counters.computeIfAbsent(plugin.getBundleId(), id -> new Counters(id, name));
@@ -287,14 +289,25 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         }
         Duration deadline = limits.deadline(plugin, kind);
         long started = System.nanoTime();
+        boolean aCall = true;
         try {
             T result = future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            if (first != null && result == FirstCall.NO_OBJECT) {
+                aCall = false; // the service gave no object: the caller looks again, or refuses and counts it then
+                counter.calls.decrement();
+                return result;
+            }
             counter.overrunsInARow.set(0);
             return result;
         } catch (TimeoutException overran) {
             future.cancel(true);
             counter.timeouts.increment();
             counter.failures.increment();
+            if (first != null && first.abandonWhileGetting()) {
+                throw new PluginCallException(name, Reason.TIMED_OUT, name + " did not activate its service within its "
+                        + kind + " deadline of " + deadline.toMillis() + " ms (" + what + "): its component's "
+                        + "constructor or activate method is still running; 'plugin:why " + name + "' tells more", null);
+            }
             overran(plugin, name, kind, deadline, counter);
             throw new PluginCallException(name, Reason.TIMED_OUT, name + " overran its " + kind + " deadline of "
                     + deadline.toMillis() + " ms (" + what + ")", null);
@@ -305,12 +318,17 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
             throw new PluginCallException(name, Reason.THREW, name + " failed (" + what + "): " + cause, cause);
         } catch (InterruptedException interrupted) {
             future.cancel(true);
+            if (first != null) {
+                first.abandonWhileGetting();
+            }
             Thread.currentThread().interrupt();
             counter.failures.increment();
             throw new PluginCallException(name, Reason.REFUSED, "the call into " + name + " (" + what
                     + ") was abandoned: the calling thread was interrupted", interrupted);
         } finally {
-            counter.latency(System.nanoTime() - started);
+            if (aCall) {
+                counter.latency(System.nanoTime() - started);
+            }
         }
     }
 

@@ -12,13 +12,10 @@ import org.osgi.framework.ServiceReference;
  * Calls to a plugin's service ({@link org.carehost.plugins.PluginCalls#call(PluginService, String, String,
  * ServiceWork)}): each looks for the registration to call from the state ({@link Handover}: held while the plugin is
  * being replaced, the live registration otherwise) and runs the work through {@link PluginCallsImpl}'s call path on
- * the registration's service object (got on the call's pool thread the first time: getting it runs plugin code); an update's stop that begins between the look and the call, or a registration
+ * the registration's service object (got inside the call's pool task the first time, {@link FirstCall}: getting it runs plugin code); an update's stop that begins between the look and the call, or a registration
  * taken down between the look and the object, sends the call to look again, at most until its deadline.
  */
 final class ServiceCalls {
-
-    /** What a first call returns when the registration gave no service object. */
-    private static final Object NO_OBJECT = new Object();
 
     private final PluginCallsImpl calls;
     private final Handover handover;
@@ -64,17 +61,27 @@ final class ServiceCalls {
             }
             try {
                 S gotten = reference == null ? null : handover.gotten(reference);
+                if (gotten == null && reference != null && calls.callingInto(plugin)) {
+                    // already on a pool thread in a call into this plugin, within that call's deadline: its component
+                    // is got here (a component calling back into itself while it activates gets no object at once)
+                    gotten = handover.object(reference);
+                }
                 if (gotten != null) {
-                    return calls.run(plugin, kind, what, () -> work.call(gotten), true);
+                    S object = gotten;
+                    return calls.run(plugin, kind, what, () -> work.call(object), true, null);
                 }
                 if (reference != null && reference.getBundle() != null) {
-                    Object outcome = firstCall(plugin, kind, what, reference, work);
-                    if (outcome != NO_OBJECT) {
+                    FirstCall first = new FirstCall();
+                    ServiceReference<S> registration = reference;
+                    Object outcome = calls.run(plugin, kind, what, () -> {
+                        S object = handover.object(registration);
+                        return object == null || !first.begin() ? FirstCall.NO_OBJECT : work.call(object);
+                    }, true, first);
+                    if (outcome != FirstCall.NO_OBJECT) {
                         @SuppressWarnings("unchecked")
                         T result = (T) outcome;
                         return result;
                     }
-                    calls.uncount(plugin); // not a call: the next look decides, or the refusal below counts it
                 }
             } catch (PluginCallsImpl.DrainStarted stopping) {
                 // an update's stop began between the look and the call: held for the new version on the next turn,
@@ -96,20 +103,6 @@ final class ServiceCalls {
                             : "it no longer offers " + slot.key() + " (stopped, uninstalled, or its new version "
                                     + "does not have it)") + "; 'plugin:why " + name + "' says why", null);
         }
-    }
-
-    /**
-     * The first call on a registration: its service object is got on the call's pool thread, inside the call's
-     * deadline, because getting it may build and activate the plugin's delayed component (its constructor and activate
-     * method are plugin code, and a caller's wait for them must be bounded like the call's). {@link #NO_OBJECT} when
-     * the service runtime gave none.
-     */
-    private <S, T> Object firstCall(Bundle plugin, String kind, String what, ServiceReference<S> reference,
-            ServiceWork<S, T> work) throws PluginCallException, PluginCallsImpl.DrainStarted {
-        return calls.run(plugin, kind, what, () -> {
-            S object = handover.object(reference);
-            return object == null ? NO_OBJECT : work.call(object);
-        }, true);
     }
 
     /**

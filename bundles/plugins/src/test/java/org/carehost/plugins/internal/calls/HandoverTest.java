@@ -124,7 +124,8 @@ class HandoverTest {
     @Test
     void aComponentThatActivatesPastTheDeadlineTimesTheFirstCallOutWithoutHoldingTheCaller() throws Exception {
         FakePlugin plugin = new FakePlugin(31, "org.example.slowstart");
-        register(plugin, "org.example.Slow", () -> "activated");
+        AtomicLong ran = new AtomicLong();
+        register(plugin, "org.example.Slow", () -> "activated " + ran.incrementAndGet());
         CountDownLatch never = new CountDownLatch(1);
         AtomicReference<String> activatedOn = new AtomicReference<>();
         beforeGetService = () -> { // the service runtime builds the delayed component: its constructor blocks
@@ -140,11 +141,14 @@ class HandoverTest {
                 () -> assertThrows(PluginCallException.class, () -> calls.call(service, "notifier", "get",
                         Supplier::get)), "the caller waited past the 3 s deadline for the component to activate");
         assertEquals(Reason.TIMED_OUT, overran.reason(), overran.getMessage());
+        assertTrue(overran.getMessage().contains("did not activate its service within its notifier deadline of 3000 ms"),
+                overran.getMessage());
         assertTrue(activatedOn.get().startsWith("carehost-plugin-call-"),
                 "the component was built on the caller's thread: " + activatedOn.get());
         assertEquals(1, calls.stats().get(0).timeouts());
-        assertEquals("activated", calls.call(service, "notifier", "get", Supplier::get),
-                "once the service runtime gives the object, calls run on it");
+        assertEquals(0, calls.stats().get(0).overrunsInARow(), "a slow activation is not an overrun towards quarantine");
+        assertEquals("activated 1", calls.call(service, "notifier", "get", Supplier::get),
+                "once the service runtime gives the object, calls run on it; the abandoned call's work never ran");
         assertEquals(2, calls.stats().get(0).calls());
     }
 
