@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.Bundle;
@@ -23,6 +24,12 @@ final class Registrations {
     private final BundleContext context;
     private final Map<String, Map<ServiceReference<?>, ServiceSlot<?>>> byType = new HashMap<>();
     private final Map<ServiceReference<?>, Object> objects = new ConcurrentHashMap<>();
+    /**
+     * Registrations whose {@code UNREGISTERING} was heard while the framework may still give their object (it clears
+     * a reference's bundle only once the listeners have run): an object got for one of them late (a first call's pool
+     * task finishing after its caller gave up) is given back, not kept. Pruned once the framework has cleared them.
+     */
+    private final Set<ServiceReference<?>> going = ConcurrentHashMap.newKeySet();
 
     Registrations(BundleContext context) {
         this.context = context;
@@ -110,7 +117,8 @@ final class Registrations {
                 context.ungetService(reference); // another call got it first: one use is kept per registration
                 object = objects.get(reference);
             }
-            if (reference.getBundle() == null && objects.remove(reference) != null) {
+            if ((going.contains(reference) || reference.getBundle() == null) && object != null
+                    && objects.remove(reference, object)) {
                 context.ungetService(reference); // unregistered while it was got: not kept
             }
         }
@@ -119,6 +127,8 @@ final class Registrations {
 
     /** The registration is going: its object, if one was got, is given back. */
     void release(ServiceReference<?> reference) {
+        going.removeIf(gone -> gone.getBundle() == null);
+        going.add(reference);
         if (objects.remove(reference) != null && context != null) {
             context.ungetService(reference);
         }
