@@ -162,36 +162,13 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
             return;
         }
         draining.add(plugin.getBundleId());
-        long own = Objects.equals(callingInto.get(), plugin.getBundleId()) ? 1 : 0;
-        long until = System.nanoTime() + longestDeadline(limits, plugin).toNanos();
-        synchronized (counter) {
-            while (counter.running.get() > own) {
-                long left = until - System.nanoTime();
-                if (left <= 0) {
-                    return; // the calls left ignore interruption; plugin:top shows them running
-                }
-                try {
-                    counter.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        boolean own = Objects.equals(callingInto.get(), plugin.getBundleId());
+        Drain.await(counter, own ? 1 : 0, System.nanoTime() + longestDeadline(limits, plugin).toNanos());
     }
 
     /** The longest of the plugin's deadlines (of every kind): what a drain waits at most, and a handover's bound. */
     static Duration longestDeadline(PluginLimits limits, Bundle plugin) {
         return KINDS.stream().map(kind -> limits.deadline(plugin, kind)).max(Duration::compareTo).orElse(Duration.ZERO);
-    }
-
-    /** One call into the plugin ended (or was never made): the drain waiting on its counters hears of it. */
-    private static void ended(Counters counter, AtomicLong capped) {
-        capped.decrementAndGet();
-        synchronized (counter) {
-            counter.running.decrementAndGet();
-            counter.notifyAll();
-        }
     }
 
     @Override
@@ -256,14 +233,14 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         int cap = event ? MAX_EVENTS_RUNNING_PER_PLUGIN : MAX_RUNNING_PER_PLUGIN;
         counter.running.incrementAndGet();
         if (capped.incrementAndGet() > cap) {
-            ended(counter, capped);
+            Drain.ended(counter, capped);
             counter.failures.increment();
             throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): " + cap
                     + " of its " + (event ? "event calls" : "calls") + " are still running (plugin:top shows them)",
                     null);
         }
         if (draining.contains(plugin.getBundleId())) { // checked once counted running: a drain starting now waits for it
-            ended(counter, capped);
+            Drain.ended(counter, capped);
             if (holdable && (handover.changing(plugin) || Handover.transientStop(plugin))) {
                 counter.calls.decrement(); // not a call: counted when it runs on the new version
                 throw new DrainStarted();
@@ -277,11 +254,11 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
                 try {
                     future.run(); // returns at once if the caller gave up before the call began
                 } finally {
-                    ended(counter, capped);
+                    Drain.ended(counter, capped);
                 }
             });
         } catch (RejectedExecutionException full) {
-            ended(counter, capped);
+            Drain.ended(counter, capped);
             counter.failures.increment();
             throw new PluginCallException(name, Reason.REFUSED, name + " was not called (" + what + "): all "
                     + MAX_THREADS + " threads for calls into plugins are busy (plugin:top shows which plugin holds "
