@@ -17,6 +17,9 @@ public final class WasmCommands {
 
     private final WasmExtender extender;
 
+    /** Tries of a call whose plugin was replaced under it. */
+    private static final int MAX_ATTEMPTS = 4;
+
     @Activate
     public WasmCommands(@Reference WasmExtender extender) {
         this.extender = extender;
@@ -28,18 +31,16 @@ public final class WasmCommands {
             @Descriptor("input text (quote it; may be empty)") String... input) {
         String text = String.join(" ", input);
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        try {
+        for (int attempt = 1;; attempt++) {
             try {
                 return new String(extender.find(plugin, function).call(function, bytes), StandardCharsets.UTF_8);
             } catch (WasmCallException e) {
-                if (e.kind() != WasmCallException.Kind.STOPPED) {
-                    throw e;
+                // replaced between the look-up and the call: the new revision takes it (find waits for it); an
+                // update followed by a refresh replaces it twice
+                if (e.kind() != WasmCallException.Kind.STOPPED || attempt == MAX_ATTEMPTS) {
+                    throw new IllegalStateException(e.getMessage(), e);
                 }
-                // replaced between the look-up and the call: the new revision takes it
-                return new String(extender.find(plugin, function).call(function, bytes), StandardCharsets.UTF_8);
             }
-        } catch (WasmCallException e) {
-            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

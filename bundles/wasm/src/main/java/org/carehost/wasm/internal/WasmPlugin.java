@@ -120,6 +120,9 @@ final class WasmPlugin implements AutoCloseable {
     /** An idle instance, a new one, or (all made, one still warming) the next one returned. */
     private WasmInstance instance() throws InterruptedException {
         while (true) {
+            if (closed) { // closed while this call waited: its instances are dropped, the next revision takes it
+                throw stopped();
+            }
             WasmInstance instance = idle.poll();
             if (instance != null) {
                 return instance;
@@ -158,8 +161,7 @@ final class WasmPlugin implements AutoCloseable {
      */
     byte[] call(String function, byte[] input) {
         if (closed) {
-            throw new WasmCallException(WasmCallException.Kind.STOPPED, name() + " is stopped or being replaced; "
-                    + "call it again");
+            throw stopped();
         }
         if (!exports.contains(function)) {
             throw new WasmCallException(WasmCallException.Kind.NO_FUNCTION, name() + " exports no function '"
@@ -201,6 +203,9 @@ final class WasmPlugin implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new WasmCallException(WasmCallException.Kind.BUSY, "interrupted while waiting for an instance");
         } catch (RuntimeException e) {
+            if (closed) {
+                throw stopped(); // stopped while this call waited or instantiated: not the module's failure
+            }
             throw failed(new WasmCallException(WasmCallException.Kind.INSTANTIATION, name()
                     + " could not be instantiated: " + message(e)));
         }
@@ -292,6 +297,11 @@ final class WasmPlugin implements AutoCloseable {
 
     private static String message(Throwable e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private WasmCallException stopped() {
+        return new WasmCallException(WasmCallException.Kind.STOPPED, name() + " is stopped or being replaced; call it "
+                + "again");
     }
 
     /** New calls are refused; calls in flight finish on their instances, which are then dropped. */
