@@ -35,12 +35,7 @@ class TenantSettingsTest {
 
     @Test
     void aSettingIsSetReplacedAndCleared() throws Exception {
-        try (Connection connection = DriverManager.getConnection(url); Statement sql = connection.createStatement()) {
-            sql.execute("CREATE TABLE tenant (id VARCHAR(64) PRIMARY KEY)");
-            sql.execute("CREATE TABLE tenant_setting (tenant VARCHAR(64) NOT NULL REFERENCES tenant (id), "
-                    + "name VARCHAR(100) NOT NULL, setting VARCHAR(500) NOT NULL, PRIMARY KEY (tenant, name))");
-            sql.execute("INSERT INTO tenant (id) VALUES ('north'), ('south')");
-        }
+        tables();
         Store store = store();
         assertEquals(Optional.empty(), TenantSettings.get(store, "north", "time-zone"));
         TenantSettings.set(store, "north", "time-zone", "Europe/Paris");
@@ -57,12 +52,7 @@ class TenantSettingsTest {
 
     @Test
     void settingsSetAtOnceFromManyThreadsAllSucceedTheLastWinning() throws Exception {
-        try (Connection connection = DriverManager.getConnection(url); Statement sql = connection.createStatement()) {
-            sql.execute("CREATE TABLE tenant (id VARCHAR(64) PRIMARY KEY)");
-            sql.execute("CREATE TABLE tenant_setting (tenant VARCHAR(64) NOT NULL REFERENCES tenant (id), "
-                    + "name VARCHAR(100) NOT NULL, setting VARCHAR(500) NOT NULL, PRIMARY KEY (tenant, name))");
-            sql.execute("INSERT INTO tenant (id) VALUES ('north')");
-        }
+        tables();
         Store store = store();
         int threads = 4;
         int names = 300;
@@ -88,6 +78,16 @@ class TenantSettingsTest {
         }
         for (int n = 0; n < names; n++) {
             assertTrue(TenantSettings.get(store, "north", "name-" + n).orElseThrow().matches("v[0-3]"));
+        }
+    }
+
+    /** The two tables, with the tenants north and south. */
+    private void tables() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); Statement sql = connection.createStatement()) {
+            sql.execute("CREATE TABLE tenant (id VARCHAR(64) PRIMARY KEY)");
+            sql.execute("CREATE TABLE tenant_setting (tenant VARCHAR(64) NOT NULL REFERENCES tenant (id), "
+                    + "name VARCHAR(100) NOT NULL, setting VARCHAR(500) NOT NULL, PRIMARY KEY (tenant, name))");
+            sql.execute("INSERT INTO tenant (id) VALUES ('north'), ('south')");
         }
     }
 
