@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes the JSON {@link FhirJson} produces straight into UTF-8 bytes, with the calls of Jackson's streaming
@@ -28,7 +28,14 @@ final class JsonBytes {
     private static final int MAX_DEPTH = 32;
 
     /** Writers not in use, one per slot, taken and given back by {@link FhirJson}; see {@link #take()}. */
-    private static final AtomicReferenceArray<JsonBytes> SPARES = new AtomicReferenceArray<>(8);
+    @SuppressWarnings("unchecked") // an array of one generic type, never handed out
+    private static final AtomicReference<JsonBytes>[] SPARES = new AtomicReference[8];
+
+    static {
+        for (int i = 0; i < SPARES.length; i++) {
+            SPARES[i] = new AtomicReference<>();
+        }
+    }
     /** A writer whose buffer grew past this (a huge resource) is not kept. */
     private static final int LARGEST_KEPT = 64 * 1024;
 
@@ -45,7 +52,7 @@ final class JsonBytes {
      * never keep this bundle's classes alive from a container thread.
      */
     static JsonBytes take() {
-        JsonBytes spare = SPARES.getAndSet(slot(), null);
+        JsonBytes spare = SPARES[slot()].getAndSet(null);
         if (spare == null) {
             return new JsonBytes();
         }
@@ -58,13 +65,13 @@ final class JsonBytes {
     /** Done with this writer (its bytes copied out): kept for the next {@link #take()} of its thread's slot. */
     void giveBack() {
         if (out.length <= LARGEST_KEPT) {
-            SPARES.set(slot(), this);
+            SPARES[slot()].set(this);
         }
     }
 
     @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and any stable number per thread will do
     private static int slot() {
-        return (int) Thread.currentThread().getId() & SPARES.length() - 1;
+        return (int) Thread.currentThread().getId() & SPARES.length - 1;
     }
 
     byte[] toByteArray() {
