@@ -29,7 +29,9 @@ import java.util.function.Predicate;
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.carehost.bench.WasmRoundTrip [rounds [carehost.jar]]
  * </pre>
  * {@code -Dbench.warmupRounds=N} (default 30) sets the rounds run first and not counted; each round's figures are
- * printed, so that the end of the warm-up can be seen.
+ * printed, so that the end of the warm-up can be seen. {@code -Dbench.cpuSamples=true} also runs the container with
+ * JFR sampling every millisecond and prints the CPU samples of the measured rounds ({@link CallSamples}): a ratio that
+ * a loaded machine disturbs less than the wall times.
  */
 public final class WasmRoundTrip {
 
@@ -65,6 +67,13 @@ public final class WasmRoundTrip {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
+        Path recording = home.resolve("roundtrip.jfr");
+        boolean cpuSamples = Boolean.getBoolean("bench.cpuSamples");
+        if (cpuSamples) {
+            command.add(String.format(CallSamples.JVM_OPTION, recording));
+        }
+        long measuredFrom = 0;
+        long measuredTo = 0;
         command.addAll(List.of("-jar", jar.toString()));
         Process process = new ProcessBuilder(command).directory(home.toFile())
                 .redirectError(home.resolve("stderr.log").toFile()).start();
@@ -78,6 +87,9 @@ public final class WasmRoundTrip {
             // compiled classes, the host function, the JSON writer), so a short warm-up measures compilation, not calls
             int warmup = Integer.getInteger("bench.warmupRounds", 30);
             for (int round = 0; round < warmup + rounds; round++) {
+                if (round == warmup) {
+                    measuredFrom = System.currentTimeMillis();
+                }
                 String javaLine = run(stdin, out, "roundtrip:java " + CALLS, line -> line.startsWith("JAVA "));
                 String[] parts = javaLine.split(" ");
                 id = parts[1];
@@ -98,6 +110,7 @@ public final class WasmRoundTrip {
                     ratios.add(wasmCall / javaCall);
                 }
             }
+            measuredTo = System.currentTimeMillis();
             double javaMedian = median(javaMicros);
             double wasmMedian = median(wasmMicros);
             System.out.printf(Locale.ROOT, "host round trip, %d rounds of %d calls (after %d warm-up rounds), load "
@@ -114,6 +127,9 @@ public final class WasmRoundTrip {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+        }
+        if (cpuSamples) {
+            CallSamples.print(recording, measuredFrom, measuredTo); // JFR writes the recording as the container exits
         }
     }
 

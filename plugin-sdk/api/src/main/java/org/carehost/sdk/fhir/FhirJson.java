@@ -124,9 +124,13 @@ public final class FhirJson {
 
     /** The UTF-8 bytes {@code writing} writes, with no JSON tree and no String in between. */
     private static byte[] bytes(Writing writing) {
-        JsonBytes json = new JsonBytes();
-        writing.to(json);
-        return json.toByteArray();
+        JsonBytes json = JsonBytes.take();
+        try {
+            writing.to(json);
+            return json.toByteArray();
+        } finally {
+            json.giveBack();
+        }
     }
 
     private static void meta(JsonBytes json, String id, long versionId, Instant lastUpdated) {

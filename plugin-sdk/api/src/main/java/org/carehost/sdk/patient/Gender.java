@@ -6,9 +6,11 @@ import java.util.Locale;
 public enum Gender {
     MALE, FEMALE, OTHER, UNKNOWN;
 
+    private final String code = name().toLowerCase(Locale.ROOT);
+
     /** The FHIR code: {@code male}, {@code female}, {@code other}, {@code unknown}. */
     public String code() {
-        return name().toLowerCase(Locale.ROOT);
+        return code;
     }
 
     /** The gender for a FHIR code, or null when the code is not one. */
