@@ -124,13 +124,9 @@ public final class FhirJson {
 
     /** The UTF-8 bytes {@code writing} writes, with no JSON tree and no String in between. */
     private static byte[] bytes(Writing writing) {
-        JsonBytes json = JsonBytes.take();
-        try {
-            writing.to(json);
-            return json.toByteArray();
-        } finally {
-            json.giveBack();
-        }
+        JsonBytes json = new JsonBytes(); // one per resource: no buffer holding a patient outlives the call
+        writing.to(json);
+        return json.toByteArray();
     }
 
     private static void meta(JsonBytes json, String id, long versionId, Instant lastUpdated) {

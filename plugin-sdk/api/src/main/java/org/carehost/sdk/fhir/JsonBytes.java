@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes the JSON {@link FhirJson} produces straight into UTF-8 bytes, with the calls of Jackson's streaming
@@ -27,52 +26,11 @@ final class JsonBytes {
     private static final long END_OF_9999 = 253_402_300_800L;
     private static final int MAX_DEPTH = 32;
 
-    /** Writers not in use, one per slot, taken and given back by {@link FhirJson}; see {@link #take()}. */
-    @SuppressWarnings("unchecked") // an array of one generic type, never handed out
-    private static final AtomicReference<JsonBytes>[] SPARES = new AtomicReference[8];
-
-    static {
-        for (int i = 0; i < SPARES.length; i++) {
-            SPARES[i] = new AtomicReference<>();
-        }
-    }
-    /** A writer whose buffer grew past this (a huge resource) is not kept. */
-    private static final int LARGEST_KEPT = 64 * 1024;
-
     private byte[] out = new byte[1024];
     private int size;
     /** Whether the container open at each depth already holds a value (so the next one needs a comma). */
     private final boolean[] filled = new boolean[MAX_DEPTH];
     private int depth;
-
-    /**
-     * A writer with nothing written: a spare one when the calling thread's slot holds one, else a new one. Spares save
-     * the buffer's allocation (and its growth) on every resource written, which was a fifth of what a WebAssembly
-     * plugin's {@code patient_get} allocated; they live in a static array of this class, not in thread-locals, so they
-     * never keep this bundle's classes alive from a container thread.
-     */
-    static JsonBytes take() {
-        JsonBytes spare = SPARES[slot()].getAndSet(null);
-        if (spare == null) {
-            return new JsonBytes();
-        }
-        spare.size = 0;
-        spare.depth = 0;
-        spare.filled[0] = false;
-        return spare;
-    }
-
-    /** Done with this writer (its bytes copied out): kept for the next {@link #take()} of its thread's slot. */
-    void giveBack() {
-        if (out.length <= LARGEST_KEPT) {
-            SPARES[slot()].set(this);
-        }
-    }
-
-    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and any stable number per thread will do
-    private static int slot() {
-        return (int) Thread.currentThread().getId() & SPARES.length - 1;
-    }
 
     byte[] toByteArray() {
         return Arrays.copyOf(out, size);

@@ -1,8 +1,6 @@
 package org.carehost.sdk.fhir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -94,33 +92,5 @@ class JsonBytesTest {
             json.writeEndObject();
             assertEquals("{\"at\":\"" + instant + "\"}", new String(json.toByteArray(), StandardCharsets.UTF_8));
         }
-    }
-
-    @Test
-    void aWriterGivenBackIsTakenAgainEmpty() {
-        JsonBytes first = JsonBytes.take();
-        first.writeStartObject();
-        first.writeArrayFieldStart("left");
-        first.writeString("open, as a write that failed half way leaves it");
-        first.giveBack();
-        JsonBytes second = JsonBytes.take();
-        assertSame(first, second, "the same thread takes back its slot's spare");
-        second.writeStartObject();
-        second.writeStringField("b", "y");
-        second.writeEndObject();
-        assertEquals("{\"b\":\"y\"}", new String(second.toByteArray(), StandardCharsets.UTF_8));
-        second.giveBack();
-    }
-
-    @Test
-    void aWriterThatGrewPastTheLimitIsNotKept() {
-        JsonBytes big = JsonBytes.take();
-        big.writeStartObject();
-        big.writeStringField("x", "x".repeat(70_000));
-        big.writeEndObject();
-        big.giveBack();
-        JsonBytes next = JsonBytes.take();
-        assertNotSame(big, next);
-        next.giveBack();
     }
 }
