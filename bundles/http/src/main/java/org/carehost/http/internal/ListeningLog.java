@@ -42,11 +42,8 @@ public final class ListeningLog {
     }
 
     void unbound(Map<String, Object> properties) {
-        // Felix HTTP stopping its listeners (a configuration change restarts them, and logs the new addresses)
-    }
-
-    void updated(Map<String, Object> properties) {
-        bound(properties);
+        // Felix HTTP stopping its listeners (a configuration change restarts them: the new addresses are logged then).
+        // No updated method: the runtime's properties change at each servlet registered (its change count).
     }
 
     /** The endpoints as Felix HTTP gives them (a string, an array or a collection), each ending in a slash. */
