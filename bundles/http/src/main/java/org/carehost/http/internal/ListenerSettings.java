@@ -28,9 +28,13 @@ import org.osgi.service.metatype.annotations.Designate;
  * ({@link HttpsKeyStore}). A key store that does not open is one error in the log naming the setting to fix. If HTTPS
  * has run with a good key store since this component started, HTTPS keeps that key store (a rotation gone wrong must
  * not take a working listener down; the previous one is checked again first); else (the first start) Felix HTTP gets
- * HTTPS off, plain HTTP as configured. Left at their defaults, the settings write nothing (and remove
- * what they wrote before): Felix HTTP then takes the framework properties ({@code runtime.bndrun}, {@code -D}).
- * Felix HTTP's configuration is written only when it changes, since each change restarts its listeners.
+ * HTTPS off, plain HTTP as configured. Left at their defaults, the settings write a configuration with no setting in
+ * it but this component's mark: Felix HTTP then takes the framework properties ({@code runtime.bndrun}, {@code -D}).
+ * A configuration is always written because carehost.jar runs Felix HTTP with
+ * {@code org.apache.felix.http.require.config=true}: its bundle's activator then does not start Jetty on the start
+ * level's thread (where every later bundle waited for it, 8 to 12 % of a start's CPU samples), Jetty starts when Config
+ * Admin delivers this configuration, on Config Admin's own thread. Felix HTTP's configuration is written only when
+ * it changes, since each change restarts its listeners.
  * <p>
  * The key store's password goes to Felix HTTP as it stands in {@value #PID}'s configuration: a {@code $[secret:…]} or
  * {@code $[env:…]} there stays a reference in Felix HTTP's stored configuration, resolved when it is delivered.
@@ -94,16 +98,16 @@ public final class ListenerSettings {
         try {
             Optional<Map<String, String>> wanted = felixSettings(configuration);
             Configuration felix = configAdmin.getConfiguration(FELIX_PID, "?");
-            Dictionary<String, Object> current = felix.getProperties();
-            if (wanted.isEmpty()) {
-                if (current != null && PID.equals(current.get(WRITTEN_BY))) {
-                    felix.delete();
+            Map<String, Object> current = withoutConfigAdminKeys(felix.getProperties());
+            if (wanted.isEmpty() && !current.isEmpty() && !PID.equals(current.get(WRITTEN_BY))) {
+                return; // a configuration of Felix HTTP's not written here (say, an etc/ file): it starts Jetty itself
+            }
+            Map<String, String> settings = wanted.orElse(Map.of(WRITTEN_BY, PID));
+            if (!settings.equals(current)) {
+                felix.update(new Hashtable<>(settings));
+                if (wanted.isEmpty() && current.size() > 1 && PID.equals(current.get(WRITTEN_BY))) {
                     log.info("HTTP listeners back to the framework properties ({} at its defaults)", PID);
                 }
-                return;
-            }
-            if (!wanted.get().equals(withoutConfigAdminKeys(current))) {
-                felix.update(new Hashtable<>(wanted.get()));
             }
         } catch (IOException e) {
             log.error("Felix HTTP's configuration could not be written ({}): the HTTP listeners keep their settings; "
@@ -111,7 +115,10 @@ public final class ListenerSettings {
         }
     }
 
-    /** Felix HTTP's settings for these; empty when every one is at its default (the framework properties apply). */
+    /**
+     * Felix HTTP's settings for these; empty when every one is at its default (the framework properties apply: the
+     * configuration written then has only the mark).
+     */
     private Optional<Map<String, String>> felixSettings(ListenerConfiguration configuration) {
         boolean defaults = configuration.httpEnabled() && !configuration.httpsEnabled()
                 && (configuration.address() == null || configuration.address().isBlank()) && configuration.port() == 0;

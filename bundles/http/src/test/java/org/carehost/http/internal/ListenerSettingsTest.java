@@ -20,8 +20,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.log.Logger;
 
 /**
- * What Felix HTTP is given when the key store is broken: at the first start HTTPS stays off; once HTTPS ran with a good
- * key store, a broken one given later keeps the previous one in use, with one error naming the setting and the cause.
+ * What Felix HTTP is given: at the defaults a configuration with only the mark (Jetty starts when it is delivered); when
+ * the key store is broken: at the first start HTTPS stays off; once HTTPS ran with a good key store, a broken one given
+ * later keeps the previous one in use, with one error naming the setting and the cause.
  */
 class ListenerSettingsTest {
 
@@ -80,6 +81,26 @@ class ListenerSettingsTest {
         settings.modified(https("broken.p12", PASSWORD));
         assertEquals("false", felix.get(ListenerSettings.HTTPS_ENABLE));
         assertTrue(errors.get(2).startsWith("HTTPS is off: "), errors.get(2));
+    }
+
+    @Test
+    void atTheDefaultsFelixHttpGetsAConfigurationWithOnlyTheMarkSoThatJettyStarts() {
+        // carehost.jar runs Felix HTTP with org.apache.felix.http.require.config=true: no configuration, no Jetty
+        ListenerSettings settings = new ListenerSettings(configAdmin(), log(), https(null, PASSWORD), security);
+        assertEquals(Map.of(ListenerSettings.WRITTEN_BY, ListenerSettings.PID), felix);
+
+        settings.modified(https("old.p12", PASSWORD));
+        assertEquals("true", felix.get(ListenerSettings.HTTPS_ENABLE));
+        settings.modified(https(null, PASSWORD)); // back to the defaults: the framework properties apply again
+        assertEquals(Map.of(ListenerSettings.WRITTEN_BY, ListenerSettings.PID), felix);
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void atTheDefaultsAConfigurationNotWrittenHereIsLeftAlone() {
+        felix.put(ListenerSettings.PORT, "9191"); // say, an operator's own etc/org.apache.felix.http.cfg
+        new ListenerSettings(configAdmin(), log(), https(null, PASSWORD), security);
+        assertEquals(Map.of(ListenerSettings.PORT, "9191"), felix);
     }
 
     /** HTTPS on with this key store (null: HTTPS off), plain HTTP on, the other settings at their defaults. */
