@@ -23,7 +23,9 @@ import org.objectweb.asm.commons.SimpleRemapper;
  * private lookup on {@code java.lang} that only this agent is given: the boot class loader sees it, and no file is
  * written for it;</li>
  * <li>adds a transformer that puts a call to the gate at the entry of each method in {@link Hooks}, and retransforms
- * the classes of those already loaded.</li>
+ * the classes of those already loaded: those with a hook inside a method (at its exit, or at a call site: a worker's
+ * loop may be running in them when they are replaced) at once, the others on a thread of its own beside the
+ * container's start; the gate accepts a checker only once those are placed.</li>
  * </ol>
  * Until the security manager claims the gate, every check passes: nothing but container code runs before it. The
  * agent decides nothing itself. Written here rather than taken from a library: what it does is twenty lines of ASM,
@@ -54,22 +56,99 @@ public final class Agent {
             return; // started twice (-javaagent and Launcher-Agent-Class): once is enough
         }
         defineGate(instrumentation);
+        // package-private in java.lang, which the agent's module alone was opened (reflection: no method handle to spin
+        // before main)
+        Class<?> gate = Class.forName(HookTransformer.GATE.replace('/', '.'), false, null);
+        java.lang.reflect.Method placing = gate.getDeclaredMethod("placing");
+        java.lang.reflect.Method placed = gate.getDeclaredMethod("placed", String.class);
+        placing.setAccessible(true);
+        placed.setAccessible(true);
         Hooks hooks = new Hooks();
         // asked before the transformer is added: walking the hooks loads JDK classes (a list's iterator) which, loaded
         // while the transformer runs for them, would be a class circularity (java -jar's agentmain on JDK 17)
         java.util.Set<String> owners = hooks.owners();
+        java.util.Set<String> insideMethods = new java.util.HashSet<>();
+        for (String owner : owners) {
+            if (hooks.hooksInsideMethods(owner)) {
+                insideMethods.add(owner);
+            }
+        }
         hooks.callsIn("");
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         instrumentation.addTransformer(new HookTransformer(hooks, failures), true);
-        List<Class<?>> loaded = new ArrayList<>();
+        List<Class<?>> atOnce = new ArrayList<>();
+        List<Class<?>> beside = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (owners.contains(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
-                loaded.add(type);
+            String name = type.getName().replace('.', '/');
+            if (owners.contains(name) && instrumentation.isModifiableClass(type)) {
+                (insideMethods.contains(name) ? atOnce : beside).add(type);
             }
         }
-        instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
+        if (!atOnce.isEmpty()) {
+            instrumentation.retransformClasses(atOnce.toArray(new Class<?>[0]));
+        }
         if (!failures.isEmpty()) {
             throw new IllegalStateException("Carehost agent could not hook " + failures);
+        }
+        if (beside.isEmpty()) {
+            return;
+        }
+        // The rest beside the container's start, on a thread of the agent's: ASM's first run on them, cold, cost about
+        // a quarter of a second before main. Only entry hooks are placed there, and until a checker is claimed every
+        // check passes; the gate's claim waits for them (Gate.placing), so no check is ever missed after a claim.
+        placing.invoke(null);
+        Thread thread = new Thread(new PlaceBeside(instrumentation, beside, failures, placed), "carehost-agent-hooks");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Retransforms the classes loaded before the agent whose hooks are all at a method's entry, then tells the gate.
+     * Should it fail, the JVM is halted, as it would not have started had the agent failed before main. A class rather
+     * than a lambda: the JVM's first lambda would cost its bootstrap before main.
+     */
+    private static final class PlaceBeside implements Runnable {
+        private final Instrumentation instrumentation;
+        private final List<Class<?>> classes;
+        private final List<String> failures;
+        private final java.lang.reflect.Method placed;
+
+        PlaceBeside(Instrumentation instrumentation, List<Class<?>> classes, List<String> failures,
+                java.lang.reflect.Method placed) {
+            this.instrumentation = instrumentation;
+            this.classes = classes;
+            this.failures = failures;
+            this.placed = placed;
+        }
+
+        @Override
+        public void run() {
+            String problem;
+            try {
+                instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+                List<String> these = new ArrayList<>();
+                synchronized (failures) {
+                    for (String failure : failures) {
+                        for (Class<?> type : classes) {
+                            if (failure.startsWith(type.getName().replace('.', '/') + ": ")) {
+                                these.add(failure);
+                            }
+                        }
+                    }
+                }
+                problem = these.isEmpty() ? null : these.toString(); // a class loaded later that fails is only logged
+            } catch (Throwable e) {
+                problem = e.toString();
+            }
+            try {
+                placed.invoke(null, problem);
+            } catch (Throwable e) {
+                problem = problem == null ? "(the gate could not be told: " + e + ")" : problem;
+            }
+            if (problem != null) {
+                System.err.println("Carehost agent could not hook " + problem + ": the container stops");
+                Runtime.getRuntime().halt(1);
+            }
         }
     }
 

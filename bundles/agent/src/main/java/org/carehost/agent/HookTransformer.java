@@ -28,17 +28,20 @@ final class HookTransformer implements ClassFileTransformer {
     private static final Method CHECK = new Method("check", "(Ljava/lang/String;Ljava/lang/Object;[Ljava/lang/Object;)V");
 
     private final Hooks hooks;
+    /** The classes with hooks: every class the JVM loads passes here, and nearly all of them are none of these. */
+    private final java.util.Set<String> owners;
     private final List<String> failures;
 
     HookTransformer(Hooks hooks, List<String> failures) {
         this.hooks = hooks;
+        this.owners = hooks.owners();
         this.failures = failures;
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] bytes) {
-        if (className == null) {
+        if (className == null || !owners.contains(className)) {
             return null;
         }
         List<Hooks.Hook> here = hooks.in(className);

@@ -318,6 +318,20 @@ final class Hooks {
         return calls;
     }
 
+    /**
+     * Whether a class has a hook that is not at a method's entry (at an exit, or at a call site): replacing such a class
+     * while one of its methods runs (a pool worker's loop) would leave that invocation without the hook when it gets
+     * there, so it is hooked before anything else runs.
+     */
+    boolean hooksInsideMethods(String internalName) {
+        for (Hook hook : in(internalName)) {
+            if (hook.exit()) {
+                return true;
+            }
+        }
+        return !callsIn(internalName).isEmpty();
+    }
+
     /** Every class with a hook, by internal name. */
     java.util.Set<String> owners() {
         java.util.Set<String> owners = new java.util.HashSet<>(byOwner.keySet());

@@ -30,6 +30,10 @@ public final class Gate {
 
     private static final ThreadLocal<int[]> BUSY = new ThreadLocal<>();
     private static volatile BiConsumer<String, Object[]> checker;
+    /** The agent still places its hooks in the classes loaded before it: a claim waits. Guarded by this class. */
+    private static boolean placing;
+    /** Why the agent could not place them (no claim is then accepted), or null. Guarded by this class. */
+    private static String notPlaced;
 
     private Gate() {
     }
@@ -75,11 +79,56 @@ public final class Gate {
         if (next == null) {
             throw new IllegalArgumentException("a checker is required");
         }
+        awaitHooks();
         BiConsumer<String, Object[]> current = checker;
         if (current != null) {
             current.accept("carehost.claim", new Object[] {null, new Object[] {next}});
         }
         checker = next;
+    }
+
+    /**
+     * Waits until the agent has placed its hooks in the classes loaded before it (it does so beside the container's
+     * start, not before it: until a checker is claimed every check passes anyway, so a hook placed a little later
+     * changes nothing before the claim, and the claim waits for all of them). An interrupt does not end the wait: it
+     * is kept for the caller once the hooks are placed.
+     */
+    private static void awaitHooks() {
+        boolean interrupted = false;
+        while (placing) {
+            try {
+                Gate.class.wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (notPlaced != null) {
+            throw new IllegalStateException("Carehost: the run-time enforcement agent could not hook " + notPlaced
+                    + ", so no checker can be put in place");
+        }
+    }
+
+    /**
+     * The agent places hooks in classes loaded before it, on a thread of its own: claims wait ({@link #awaitHooks}).
+     * Package-private: only {@code java.lang}'s own code, and the agent through its lookup there, can call it; and only
+     * before any checker is claimed.
+     */
+    static synchronized void placing() {
+        if (checker == null) {
+            placing = true;
+        }
+    }
+
+    /** The agent's hooks are placed ({@code problem} null) or could not be (what failed): waiting claims go on. */
+    static synchronized void placed(String problem) {
+        if (placing) {
+            placing = false;
+            notPlaced = problem;
+            Gate.class.notifyAll();
+        }
     }
 
     /** Whether a checker is in place: run-time enforcement is on. */

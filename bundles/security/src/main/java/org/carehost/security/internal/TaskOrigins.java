@@ -66,12 +66,16 @@ final class TaskOrigins {
      * ({@link #rejected}).
      */
     void handed(Object task, Bundle plugin) {
-        if (plugin == null || task instanceof java.util.concurrent.FutureTask
-                || task instanceof java.util.concurrent.ForkJoinTask) {
+        if (plugin == null || !claimable(task)) {
             claimedHere.remove(); // this call claims nothing
             return;
         }
         claimedHere.set(made.putIfAbsent(task, plugin) ? new java.lang.ref.WeakReference<>(task) : null);
+    }
+
+    /** Whether {@link #handed} may claim this task: a bare Runnable (not a FutureTask or ForkJoinTask). */
+    static boolean claimable(Object task) {
+        return !(task instanceof java.util.concurrent.FutureTask) && !(task instanceof java.util.concurrent.ForkJoinTask);
     }
 
     /**

@@ -2,8 +2,8 @@ package org.carehost.security.internal;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A map whose keys are compared by identity and held weakly. The checker keeps plugins' objects in it (the class
@@ -12,38 +12,47 @@ import java.util.Map;
  * plugin's code inside the check. The JDK has no weak identity map, and the few lines here do not justify a library
  * (Caffeine's weak keys would be one more bundle on the checker's every path). Thread-safe.
  *
+ * <p>A look-up takes no lock and makes no reference: every task a pool runs is looked up, on every worker at once.
+ * Entries are kept in a {@link ConcurrentHashMap} under a weak reference ({@link Key}); a look-up asks it with a
+ * plain {@link Probe} that holds the object only for the call and is equal to the key holding the same object.
+ *
  * @param <V> the values
  */
 final class WeakIdentityMap<V> {
 
-    private final Map<Key, V> entries = new HashMap<>();
+    private final Map<Object, V> entries = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
 
-    synchronized void put(Object key, V value) {
+    /** Puts the value for the key (a null value: the key has none). */
+    void put(Object key, V value) {
         expunge();
-        entries.put(new Key(key, collected), value);
+        if (value == null) {
+            remove(key);
+        } else {
+            entries.put(new Key(key, collected), value);
+        }
     }
 
-    /** Puts only if the key has no value yet; returns whether it did. */
-    synchronized boolean putIfAbsent(Object key, V value) {
+    /** Puts only if the key has no value yet; returns whether it did (a null value: whether the key has none). */
+    boolean putIfAbsent(Object key, V value) {
         expunge();
-        return entries.putIfAbsent(new Key(key, collected), value) == null;
+        return value == null ? get(key) == null : entries.putIfAbsent(new Key(key, collected), value) == null;
     }
 
-    synchronized V get(Object key) {
-        return key == null ? null : entries.get(new Key(key, null));
+    V get(Object key) {
+        return key == null ? null : entries.get(new Probe(key));
     }
 
-    synchronized V remove(Object key) {
-        return key == null ? null : entries.remove(new Key(key, null));
+    V remove(Object key) {
+        return key == null ? null : entries.remove(new Probe(key));
     }
 
     /** A copy of the live entries (the key is null once collected: such entries are left out). */
-    synchronized Map<Object, V> snapshot() {
+    Map<Object, V> snapshot() {
         expunge();
         Map<Object, V> copy = new java.util.IdentityHashMap<>();
         entries.forEach((key, value) -> {
-            Object referent = key.get();
+            Object referent = ((Key) key).get();
             if (referent != null) {
                 copy.put(referent, value);
             }
@@ -51,14 +60,14 @@ final class WeakIdentityMap<V> {
         return copy;
     }
 
-    synchronized int size() {
+    int size() {
         expunge();
         return entries.size();
     }
 
     private void expunge() {
         for (Object gone = collected.poll(); gone != null; gone = collected.poll()) {
-            entries.remove(gone);
+            entries.remove(gone); // a collected key is equal only to itself
         }
     }
 
@@ -81,11 +90,35 @@ final class WeakIdentityMap<V> {
             if (this == other) {
                 return true;
             }
+            if (other instanceof Probe) {
+                return ((Probe) other).equals(this);
+            }
             if (!(other instanceof Key) || ((Key) other).hash != hash) {
                 return false;
             }
             Object referent = get();
             return referent != null && referent == ((Key) other).get();
+        }
+    }
+
+    /** What a look-up asks with: equal to the key that holds the same object (the map calls the probe's equals). */
+    private static final class Probe {
+        private final Object referent;
+        private final int hash;
+
+        Probe(Object referent) {
+            this.referent = referent;
+            this.hash = System.identityHashCode(referent);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key && ((Key) other).hash == hash && ((Key) other).get() == referent;
         }
     }
 }

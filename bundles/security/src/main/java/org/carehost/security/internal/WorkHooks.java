@@ -79,7 +79,9 @@ final class WorkHooks {
 
     /** A bare Runnable is handed to a ThreadPoolExecutor (the agent's hook at execute): claimed for a plugin's call. */
     void taskHanded(Object task) {
-        tasks.handed(task, causes.current(false));
+        // a FutureTask or ForkJoinTask is never claimed here (its maker was recorded as it was made): no walk for it,
+        // which is every task submit() hands on
+        tasks.handed(task, TaskOrigins.claimable(task) ? causes.current(false) : null);
     }
 
     /** A task starts to run (the agent's hook at its entry, the frame below the gate's). */
