@@ -104,7 +104,8 @@ public final class Agent {
 
     /**
      * Retransforms the classes loaded before the agent whose hooks are all at a method's entry, then tells the gate.
-     * Should it fail, the JVM is halted, as it would not have started had the agent failed before main. A class rather
+     * Should any hook fail (these, or a class's loaded meanwhile), the gate is never told, so no checker can be claimed,
+     * and the JVM is halted, as it would not have started had the agent failed before main. A class rather
      * than a lambda: the JVM's first lambda would cost its bootstrap before main.
      */
     private static final class PlaceBeside implements Runnable {
@@ -126,27 +127,24 @@ public final class Agent {
             String problem;
             try {
                 instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
-                List<String> these = new ArrayList<>();
-                synchronized (failures) {
-                    for (String failure : failures) {
-                        for (Class<?> type : classes) {
-                            if (failure.startsWith(type.getName().replace('.', '/') + ": ")) {
-                                these.add(failure);
-                            }
-                        }
-                    }
+                synchronized (failures) { // these classes', and any class's loaded meanwhile: none may go unhooked
+                    problem = failures.isEmpty() ? null : failures.toString();
                 }
-                problem = these.isEmpty() ? null : these.toString(); // a class loaded later that fails is only logged
             } catch (Throwable e) {
                 problem = e.toString();
             }
-            try {
-                placed.invoke(null, problem);
-            } catch (Throwable e) {
-                problem = problem == null ? "(the gate could not be told: " + e + ")" : problem;
+            if (problem == null) {
+                try {
+                    placed.invoke(null, (Object) null);
+                    return;
+                } catch (Throwable e) {
+                    problem = "(the gate could not be told: " + e + ")";
+                }
             }
-            if (problem != null) {
+            // Fail closed: the gate is never told, so a claim waits (no checker, no plugin start) until the JVM halts.
+            try {
                 System.err.println("Carehost agent could not hook " + problem + ": the container stops");
+            } finally {
                 Runtime.getRuntime().halt(1);
             }
         }

@@ -28,8 +28,11 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 public final class BannerCommand {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    /** Felix HTTP starts Jetty on a thread of its own once its bundle is active. */
-    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Felix HTTP starts Jetty once Config Admin delivers its configuration, on Config Admin's thread, behind the etc/
+     * and plugin configurations queued there: on a loaded start that can take a while after readiness.
+     */
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
     private static final String HTTP_BUNDLE = "org.apache.felix.http.jetty12";
 
     private final BundleContext context;

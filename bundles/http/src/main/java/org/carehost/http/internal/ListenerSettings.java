@@ -13,6 +13,8 @@ import java.util.Set;
 import org.osgi.framework.Constants;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -39,10 +41,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * The key store's password goes to Felix HTTP as it stands in {@value #PID}'s configuration: a {@code $[secret:…]} or
  * {@code $[env:…]} there stays a reference in Felix HTTP's stored configuration, resolved when it is delivered.
  */
-@Component(immediate = true, service = {}, configurationPid = ListenerSettings.PID,
+@Component(immediate = true, service = ConfigurationListener.class, configurationPid = ListenerSettings.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ListenerConfiguration.class)
-public final class ListenerSettings {
+public final class ListenerSettings implements ConfigurationListener {
 
     static final String PID = "org.carehost.http.listener";
     static final String FELIX_PID = "org.apache.felix.http";
@@ -74,6 +76,8 @@ public final class ListenerSettings {
     private final Path securityFolder;
     /** The last key store given to Felix HTTP that opened (guarded by this); null before the first. */
     private KeyStoreInUse lastGood;
+    /** The settings last applied (guarded by this). */
+    private ListenerConfiguration applied;
 
     @Activate
     public ListenerSettings(@Reference ConfigurationAdmin configAdmin,
@@ -94,7 +98,27 @@ public final class ListenerSettings {
         apply(configuration);
     }
 
+    /**
+     * Felix HTTP's configuration was deleted (an operator's {@code etc/org.apache.felix.http.cfg} removed, or anything
+     * else): Felix HTTP stops Jetty and, run with {@code org.apache.felix.http.require.config}, would not start it again
+     * until a configuration comes; this writes the container's again.
+     */
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (event.getType() == ConfigurationEvent.CM_DELETED && FELIX_PID.equals(event.getPid())
+                && event.getFactoryPid() == null) {
+            ListenerConfiguration last;
+            synchronized (this) {
+                last = applied;
+            }
+            if (last != null) {
+                apply(last);
+            }
+        }
+    }
+
     private synchronized void apply(ListenerConfiguration configuration) {
+        applied = configuration;
         try {
             Optional<Map<String, String>> wanted = felixSettings(configuration);
             Configuration felix = configAdmin.getConfiguration(FELIX_PID, "?");
@@ -109,9 +133,27 @@ public final class ListenerSettings {
                     log.info("HTTP listeners back to the framework properties ({} at its defaults)", PID);
                 }
             }
-        } catch (IOException e) {
-            log.error("Felix HTTP's configuration could not be written ({}): the HTTP listeners keep their settings; "
-                    + "check the configuration store under data/", e.toString());
+        } catch (IOException | RuntimeException e) {
+            log.error("Felix HTTP's configuration could not be written from {} ({}): the HTTP listeners keep the "
+                    + "settings they have, or, if Felix HTTP has none yet, start on the framework properties; check "
+                    + "the configuration store under data/ and etc/{}.cfg", PID, e.toString(), PID);
+            atLeastTheMark();
+        }
+    }
+
+    /**
+     * After a failure: Felix HTTP, run with {@code org.apache.felix.http.require.config}, starts Jetty only once it has
+     * a configuration, so it gets one with only this component's mark (the framework properties apply) if it has none.
+     */
+    private void atLeastTheMark() {
+        try {
+            Configuration felix = configAdmin.getConfiguration(FELIX_PID, "?");
+            if (felix.getProperties() == null) {
+                felix.update(new Hashtable<>(Map.of(WRITTEN_BY, PID)));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("Felix HTTP has no configuration and none could be written ({}): it does not start its listeners "
+                    + "until it has one; check the configuration store under data/", e.toString());
         }
     }
 

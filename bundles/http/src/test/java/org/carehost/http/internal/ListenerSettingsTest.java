@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
 import org.osgi.service.log.Logger;
 
 /**
@@ -103,6 +104,25 @@ class ListenerSettingsTest {
         assertEquals(Map.of(ListenerSettings.PORT, "9191"), felix);
     }
 
+    @Test
+    void felixHttpsConfigurationDeletedIsWrittenAgainSoThatJettyStartsAgain() {
+        felix.put(ListenerSettings.PORT, "9191"); // an operator's own etc/org.apache.felix.http.cfg, then removed
+        ListenerSettings settings = new ListenerSettings(configAdmin(), log(), https(null, PASSWORD), security);
+        felix.clear();
+        settings.configurationEvent(new ConfigurationEvent(configAdminReference(), ConfigurationEvent.CM_DELETED, null,
+                ListenerSettings.FELIX_PID));
+        assertEquals(Map.of(ListenerSettings.WRITTEN_BY, ListenerSettings.PID), felix);
+        felix.clear();
+        felix.put(ListenerSettings.PORT, "9292");
+        settings.configurationEvent(new ConfigurationEvent(configAdminReference(), ConfigurationEvent.CM_DELETED, null,
+                "another.pid"));
+        assertEquals(Map.of(ListenerSettings.PORT, "9292"), felix, "another configuration's deletion changes nothing");
+        felix.clear();
+        felix.put(ListenerSettings.WRITTEN_BY, ListenerSettings.PID);
+        assertEquals(Map.of(ListenerSettings.WRITTEN_BY, ListenerSettings.PID), felix);
+        assertEquals(List.of(), errors);
+    }
+
     /** HTTPS on with this key store (null: HTTPS off), plain HTTP on, the other settings at their defaults. */
     private static ListenerConfiguration https(String keyStore, String password) {
         Map<String, Object> values = Map.of("httpsEnabled", keyStore != null, "keyStore",
@@ -135,6 +155,13 @@ class ListenerSettingsTest {
         return (ConfigurationAdmin) Proxy.newProxyInstance(ConfigurationAdmin.class.getClassLoader(),
                 new Class<?>[] {ConfigurationAdmin.class},
                 (proxy, method, args) -> method.getName().equals("getConfiguration") ? configuration : null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static org.osgi.framework.ServiceReference<ConfigurationAdmin> configAdminReference() {
+        return (org.osgi.framework.ServiceReference<ConfigurationAdmin>) Proxy.newProxyInstance(
+                ListenerSettingsTest.class.getClassLoader(), new Class<?>[] {org.osgi.framework.ServiceReference.class},
+                (proxy, method, args) -> null);
     }
 
     /** A logger keeping each error, its {} filled in. */
