@@ -277,10 +277,12 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
             counter.overrunsInARow.set(0);
             return result;
         } catch (TimeoutException overran) {
+            // settled before the interrupt: an activation that the interrupt ends would otherwise begin the work late
+            boolean stillGetting = first != null && first.abandonWhileGetting();
             future.cancel(true);
             counter.timeouts.increment();
             counter.failures.increment();
-            if (first != null && first.abandonWhileGetting()) {
+            if (stillGetting) {
                 throw new PluginCallException(name, Reason.TIMED_OUT, name + " did not activate its service within its "
                         + kind + " deadline of " + deadline.toMillis() + " ms (" + what + "): its component's "
                         + "constructor or activate method is still running; 'plugin:why " + name + "' tells more", null);
@@ -294,10 +296,10 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
             Throwable cause = threw.getCause();
             throw new PluginCallException(name, Reason.THREW, name + " failed (" + what + "): " + cause, cause);
         } catch (InterruptedException interrupted) {
-            future.cancel(true);
             if (first != null) {
-                first.abandonWhileGetting();
+                first.abandonWhileGetting(); // before the interrupt, as above
             }
+            future.cancel(true);
             Thread.currentThread().interrupt();
             counter.failures.increment();
             throw new PluginCallException(name, Reason.REFUSED, "the call into " + name + " (" + what
