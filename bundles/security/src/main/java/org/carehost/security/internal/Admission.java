@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import org.carehost.security.Permission;
 import org.carehost.security.SecurityMode;
@@ -40,11 +41,15 @@ final class Admission {
     /** Impostor services already refused (by service id): each is audited and its plugin stopped once. */
     private final Set<Long> refusedServices = ConcurrentHashMap.newKeySet();
     private final ShellCommands commands;
+    /** Why the run-time layer could not be put in place although the agent runs, or null ({@link RuntimeLayer}). */
+    private final Supplier<String> runtimeFailure;
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
 
     Admission(BundleContext context, PluginScope scope, Inspector inspector, PolicyStore store,
-            GrantsCalculator grants, Alerts alerts, Executor worker, Logger logger, ShellCommands commands) {
+            GrantsCalculator grants, Alerts alerts, Executor worker, Logger logger, ShellCommands commands,
+            Supplier<String> runtimeFailure) {
         this.context = context;
+        this.runtimeFailure = runtimeFailure;
         this.commands = commands;
         this.scope = scope;
         this.inspector = inspector;
@@ -67,6 +72,11 @@ final class Admission {
     private List<String> admissionChecked(Bundle plugin) {
         Inspection inspection = inspector.inspect(plugin);
         List<String> reasons = new ArrayList<>(installProblems(inspection));
+        String unenforced = runtimeFailure.get();
+        if (unenforced != null) {
+            reasons.add("the run-time enforcement layer could not be put in place (" + unenforced + "), so no plugin "
+                    + "may run: restart the container; security:status says more");
+        }
         String host = containerHost(plugin);
         if (host != null) {
             reasons.add("it is a fragment of the container bundle " + host + "; plugins may not attach to the container");

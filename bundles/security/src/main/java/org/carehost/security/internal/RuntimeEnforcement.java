@@ -60,6 +60,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     private final Logger logger;
     private volatile boolean lockdown;
     private volatile boolean active;
+    /** Why the claim failed while the agent runs, or null: see {@link #claim}. */
+    private volatile String failure;
     /** Refusals made in lockdown: {plugin, version, reason}; guarded by itself. */
     private final List<String[]> lockedOut = new ArrayList<>();
     private int lockedOutDropped;
@@ -72,23 +74,46 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         this.logger = logger;
     }
 
-    /** Claims the gate; false (and a warning) when the agent is not running. */
+    /** Claims the gate; false (and a warning) when the agent is not running, or when the claim failed. */
     boolean open() {
+        Class<?> gate;
         try {
-            Class<?> gate = Class.forName("java.lang.CarehostGate");
-            loadEveryClassACheckMayNeed();
-            gate.getMethod("claim", BiConsumer.class).invoke(null, this);
-            active = true;
-            return true;
+            gate = Class.forName("java.lang.CarehostGate");
         } catch (ClassNotFoundException notStarted) {
             logger.warn("Security: the run-time enforcement agent is not running, so plugins are checked only before "
                     + "they resolve. Start the container with 'java -jar carehost.jar' (which starts it) or add "
                     + "-javaagent:carehost-agent.jar.");
             return false;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            logger.error("Security: could not claim the run-time enforcement gate: {}", e.toString());
+        }
+        loadEveryClassACheckMayNeed();
+        return claim(gate);
+    }
+
+    /**
+     * Claims the given gate (the agent's {@code java.lang.CarehostGate}). A claim that fails while the agent runs is
+     * not a layer that is merely off: it is kept as {@link #failure()}, and admission then lets no plugin resolve
+     * (fail closed), since plugins would otherwise run unchecked at the JDK's choke points.
+     */
+    boolean claim(Class<?> gate) {
+        try {
+            gate.getMethod("claim", BiConsumer.class).invoke(null, this);
+            failure = null;
+            active = true;
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null
+                    ? e.getCause() : e;
+            failure = cause.toString();
+            logger.error("Security: the run-time enforcement agent is running, but its gate could not be claimed ({}): "
+                    + "no plugin may resolve until it is. Restart the container; if this stays, the agent and the "
+                    + "security manager are of different versions (carehost.jar and its bundles must match)", failure);
             return false;
         }
+    }
+
+    /** Why the gate could not be claimed while the agent runs (plugins are then refused), or null. */
+    String failure() {
+        return failure;
     }
 
     /**

@@ -90,8 +90,21 @@ final class RuntimeLayer {
         configuredPaths.close();
     }
 
+    /**
+     * Why the run-time layer could not be put in place although the agent runs, or null. While it is not null no plugin
+     * is admitted ({@link Admission}): fail closed.
+     */
+    String failure() {
+        return enforcement.failure();
+    }
+
     /** What security:status says of the run-time layer. */
     String state() {
+        String failure = enforcement.failure();
+        if (failure != null) {
+            return "failed: the agent runs but its gate could not be claimed (" + failure + "); no plugin may resolve "
+                    + "until it is: restart the container";
+        }
         return enforcement.active()
                 ? "on: plugins' file, network, process, environment, reflection and JVM calls are checked"
                 : "off: the run-time agent is not running (java -jar carehost.jar starts it; elsewhere add "

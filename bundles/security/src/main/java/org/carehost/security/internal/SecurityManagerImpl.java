@@ -119,7 +119,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.grants = new GrantsCalculator(context, scope, inspector, store, clock, denials, alerts);
         this.edits = new PolicyEdits(store, grants, alerts);
         ShellCommands commands = new ShellCommands(scope::isPlugin);
-        this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger, commands);
+        this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger, commands,
+                this::runtimeFailure);
         ResolverGate resolverGate = new ResolverGate(scope, admission::admission, store::importRules,
                 admission::wiringRefused, bundle -> inspector.inspect(bundle).trustedSigner());
         this.reconciler = new Reconciler(context, scope, grants, admission, resolverGate, worker, logger);
@@ -140,6 +141,12 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         store.announceMode();
         store.startWatching();
         worker.execute(reconciler::apply);
+    }
+
+    /** Why the run-time layer could not be put in place while the agent runs (no plugin is admitted), or null. */
+    private String runtimeFailure() {
+        RuntimeLayer layer = runtime; // null until the constructor has made it: nothing runs unchecked before then
+        return layer == null ? null : layer.failure();
     }
 
     private void registerHooks(ResolverGate resolverGate, ShellCommands commands) {
