@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -60,8 +61,30 @@ final class GroupCommit<I, O> {
         this.onFailure = onFailure;
     }
 
-    /** A caller's item, its outcome, and the caller, to be woken when the outcome is known or it is to lead. */
-    private record Pending<I, O>(I item, CompletableFuture<O> done, Thread caller) {
+    /**
+     * A caller's item, its outcome, and the caller, to be woken when the outcome is known or it is to lead. Its
+     * {@code state} settles, in one step, whether a leader writes it ({@link #take}) or its caller gave up first
+     * ({@link #abandon}): a record whose caller was told it was not written is never written after all.
+     */
+    private record Pending<I, O>(I item, CompletableFuture<O> done, Thread caller, AtomicInteger state) {
+
+        private static final int QUEUED = 0;
+        private static final int TAKEN = 1;
+        private static final int ABANDONED = 2;
+
+        Pending(I item, Thread caller) {
+            this(item, new CompletableFuture<>(), caller, new AtomicInteger(QUEUED));
+        }
+
+        /** A leader takes it for its batch: false when its caller gave up (it is left out). */
+        boolean take() {
+            return state.compareAndSet(QUEUED, TAKEN);
+        }
+
+        /** Its caller gives up: false when a leader took it already (the caller then waits for that write). */
+        boolean abandon() {
+            return state.compareAndSet(QUEUED, ABANDONED);
+        }
 
         void complete(O result) {
             done.complete(result);
@@ -76,7 +99,7 @@ final class GroupCommit<I, O> {
 
     /** Returns once {@code item} is written, with what the writer made of it. */
     O submit(I item) {
-        Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>(), Thread.currentThread());
+        Pending<I, O> pending = new Pending<>(item, Thread.currentThread());
         if (!running || !queue.offer(pending)) {
             throw new AuditUnavailableException("The audit trail is not accepting records (stopped or overloaded)", null);
         }
@@ -98,13 +121,16 @@ final class GroupCommit<I, O> {
                 } else {
                     // Follower: woken when the leader has written this item, or when it is to lead the next batch.
                     LockSupport.parkNanos(this, FOLLOWER_PARK_NANOS);
-                    if (Thread.interrupted()) {
+                    if (Thread.currentThread().isInterrupted() && pending.abandon()) {
                         throw new InterruptedException();
                     }
                 }
-                if (System.nanoTime() - deadline > 0 && !pending.done.isDone()) {
+                if (System.nanoTime() - deadline > 0 && !pending.done.isDone() && pending.abandon()) {
                     throw new AuditUnavailableException("The audit record was not written within "
                             + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s", null);
+                }
+                if (pending.state.get() == Pending.TAKEN) {
+                    return awaitWrite(pending); // a leader writes it: its outcome is the caller's, whatever else
                 }
             }
             return pending.done.get();
@@ -118,10 +144,42 @@ final class GroupCommit<I, O> {
         }
     }
 
+    /**
+     * Waits, uninterruptibly, for the write a leader took the item into (the caller may not give up on it: it would be
+     * told "not written" of a record that is), then returns its outcome; an interrupt meanwhile is kept for the caller.
+     */
+    private O awaitWrite(Pending<I, O> pending) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    return pending.done.get();
+                } catch (InterruptedException again) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    throw cause instanceof AuditUnavailableException unavailable ? unavailable
+                            : new AuditUnavailableException("The audit record could not be written: "
+                                    + cause.getMessage(), cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Writes what is queued as one batch; called with {@link #writing} held. */
     private void writeQueued() {
-        List<Pending<I, O>> batch = new ArrayList<>(Math.min(queue.size() + 1, maxBatch));
-        queue.drainTo(batch, maxBatch);
+        List<Pending<I, O>> drained = new ArrayList<>(Math.min(queue.size() + 1, maxBatch));
+        queue.drainTo(drained, maxBatch);
+        List<Pending<I, O>> batch = new ArrayList<>(drained.size());
+        for (Pending<I, O> pending : drained) {
+            if (pending.take()) {
+                batch.add(pending); // the others' callers gave up: left out, never written
+            }
+        }
         if (batch.isEmpty()) {
             return;
         }
@@ -147,6 +205,12 @@ final class GroupCommit<I, O> {
             AuditUnavailableException failure = new AuditUnavailableException(
                     "The audit trail could not be written (" + e.getMessage() + "); the call was refused", e);
             batch.forEach(pending -> pending.fail(failure));
+        } catch (Error e) {
+            // their callers wait for this write without a deadline once it took their items: they must hear of it
+            AuditUnavailableException failure = new AuditUnavailableException(
+                    "The audit trail could not be written (" + e + "); the call was refused", e);
+            batch.forEach(pending -> pending.fail(failure));
+            throw e;
         }
     }
 

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,6 +78,7 @@ class InterruptedCallersTest {
         // Together: records of a caller that is never interrupted all succeed, whoever leads their batch.
         AtomicInteger interruptedWritten = new AtomicInteger();
         List<Throwable> interruptedFailures = new CopyOnWriteArrayList<>();
+        CountDownLatch firstSubmitted = new CountDownLatch(1);
         Thread interrupted = new Thread(() -> {
             for (int i = 1; i <= 500; i++) {
                 Thread.currentThread().interrupt();
@@ -85,6 +87,8 @@ class InterruptedCallersTest {
                     interruptedWritten.incrementAndGet();
                 } catch (AuditUnavailableException e) {
                     interruptedFailures.add(e);
+                } finally {
+                    firstSubmitted.countDown(); // the first submit ran alone: it led, and wrote its record
                 }
             }
         }, "interrupted caller");
@@ -100,6 +104,7 @@ class InterruptedCallersTest {
             }
         }, "plain caller");
         interrupted.start();
+        assertTrue(firstSubmitted.await(50, TimeUnit.SECONDS));
         plain.start();
         assertEquals(500, other.get(50, TimeUnit.SECONDS), "every record of the caller never interrupted is written");
         interrupted.join(TimeUnit.SECONDS.toMillis(50));
@@ -115,7 +120,9 @@ class InterruptedCallersTest {
             assertEquals(1, segments.count(), "one journal segment: it was never closed under the callers");
         }
         long rows = AuditSchema.count(keepAlive, "SELECT COUNT(*) FROM audit_record");
-        assertTrue(rows >= 1 + 500 + interruptedWritten.get(), rows + " rows");
+        // exactly: a record whose caller gave up waiting (and was told it was not written) is never written after all
+        assertEquals(1 + 500 + interruptedWritten.get(), rows, rows + " rows, " + interruptedFailures.size()
+                + " interrupted callers refused");
     }
 
     private static AuditEvent event(String user, int i) {
