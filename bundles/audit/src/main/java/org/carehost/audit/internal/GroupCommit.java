@@ -130,7 +130,7 @@ final class GroupCommit<I, O> {
                             + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s", null);
                 }
                 if (pending.state.get() == Pending.TAKEN) {
-                    return awaitWrite(pending); // a leader writes it: its outcome is the caller's, whatever else
+                    return awaitWrite(pending, deadline); // a leader writes it: its outcome is the caller's
                 }
             }
             return pending.done.get();
@@ -145,17 +145,22 @@ final class GroupCommit<I, O> {
     }
 
     /**
-     * Waits, uninterruptibly, for the write a leader took the item into (the caller may not give up on it: it would be
-     * told "not written" of a record that is), then returns its outcome; an interrupt meanwhile is kept for the caller.
+     * Waits, uninterruptibly, for the write a leader took the item into (an interrupt would tell the caller "not
+     * written" of a record that is being written), then returns its outcome; an interrupt meanwhile is kept for the
+     * caller. Only a write that outlasts the deadline ends the wait: its outcome is then unknown, and said so.
      */
-    private O awaitWrite(Pending<I, O> pending) {
+    private O awaitWrite(Pending<I, O> pending, long deadline) {
         boolean interrupted = Thread.interrupted();
         try {
             while (true) {
                 try {
-                    return pending.done.get();
+                    return pending.done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException again) {
                     interrupted = true;
+                } catch (java.util.concurrent.TimeoutException stalled) {
+                    throw new AuditUnavailableException("The audit record was taken for writing but not confirmed "
+                            + "within " + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s (the write is stalled; the "
+                            + "record may still appear in the trail); the call was refused", null);
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     throw cause instanceof AuditUnavailableException unavailable ? unavailable
