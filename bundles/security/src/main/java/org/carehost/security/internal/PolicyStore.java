@@ -44,6 +44,8 @@ final class PolicyStore {
     private volatile ImportRules importRules;
     private volatile String policyError;
     private volatile String watchedState = "";
+    /** A state of the files seen by the last look but not yet read (it must hold for one more): the watcher's only. */
+    private String settlingState;
     /** Bumped after every policy change, before the change is applied to the plugins' grants. */
     private volatile long version;
 
@@ -120,7 +122,7 @@ final class PolicyStore {
     /** From now on a change to the policy file or the trust store is noticed, within the watch period. */
     void startWatching() {
         watchedState = watchState();
-        watcher.scheduleWithFixedDelay(this::watch, watchMillis, watchMillis, TimeUnit.MILLISECONDS);
+        watcher.scheduleWithFixedDelay(this::look, watchMillis, watchMillis, TimeUnit.MILLISECONDS);
     }
 
     void close() {
@@ -138,11 +140,21 @@ final class PolicyStore {
         }
     }
 
-    private void watch() {
+    /**
+     * A change is read once two looks in a row see the same files: an editor or a shell redirect that writes the policy
+     * in place truncates it first, and a file read between the truncation and the last write (empty, or cut short)
+     * would lower the policy until the next look (an empty policy is development mode, without deny lines).
+     */
+    void look() {
         try {
             String state = watchState();
-            if (!state.equals(watchedState)) {
+            if (state.equals(watchedState)) {
+                settlingState = null;
+            } else if (!state.equals(settlingState)) {
+                settlingState = state; // changed since the last look: read once it holds still for one more
+            } else {
                 watchedState = state;
+                settlingState = null;
                 reload();
             }
         } catch (RuntimeException e) {
@@ -156,13 +168,14 @@ final class PolicyStore {
         try {
             Path file = policyFile.path();
             if (Files.exists(file)) {
-                state.append(Files.getLastModifiedTime(file).toMillis()).append('/').append(Files.size(file));
+                state.append(Files.getLastModifiedTime(file).to(TimeUnit.NANOSECONDS)).append('/').append(Files.size(file));
             }
             if (Files.isDirectory(trustDir)) {
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(trustDir)) {
                     Set<String> entries = new TreeSet<>();
                     for (Path certificate : files) {
-                        entries.add(certificate.getFileName() + "@" + Files.getLastModifiedTime(certificate).toMillis());
+                        entries.add(certificate.getFileName() + "@" + Files.getLastModifiedTime(certificate).to(TimeUnit.NANOSECONDS)
+                                + "/" + Files.size(certificate));
                     }
                     state.append(entries);
                 }

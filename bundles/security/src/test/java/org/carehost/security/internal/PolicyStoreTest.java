@@ -125,6 +125,23 @@ class PolicyStoreTest {
     }
 
     @Test
+    void aPolicyFileIsReadOnlyOnceTwoLooksSeeItTheSame() throws Exception {
+        write("mode production", "quota default 300");
+        store = store(TimeUnit.HOURS.toMillis(1)); // the looks below are the test's own
+        store.startWatching();
+        Files.writeString(policyFile(), "", StandardCharsets.UTF_8); // written in place: truncated first
+        store.look();
+        assertEquals(SecurityMode.PRODUCTION, store.policy().mode(), "a file seen once (here empty) is not read");
+        write("mode production", "quota default 6000");
+        store.look();
+        assertEquals(300, store.policy().quota("any"), "changed again since the last look: not read yet");
+        store.look();
+        assertEquals(6000, store.policy().quota("any"), "the same in two looks: read");
+        assertEquals(SecurityMode.PRODUCTION, store.policy().mode());
+        assertEquals(1, changes.availablePermits(), "one reload, of the whole file");
+    }
+
+    @Test
     void theWatcherNoticesAChangedTrustStore() throws Exception {
         write("mode development");
         store = store(50);
