@@ -215,7 +215,7 @@ public class RuntimeNetworkIT {
             Files.writeString(policy, before + "\ngrant plugin " + ATTACKER + " use:reflection use:network 127.0.0.1:"
                     + port + " listen:" + listenPort + "\n");
             security.grant(ATTACKER, List.of(Permission.USE_REFLECTION)); // an edit reloads the policy before it returns
-            Await.until("use:network granted", 10_000, () -> security.report(plugin).granted().contains("use:network"));
+            Await.until("use:network granted", 30_000, () -> security.report(plugin).granted().contains("use:network"));
 
             // the host and port it names: a connection arrives, with the plugin's bytes
             allowed.setSoTimeout(30_000);
@@ -282,7 +282,7 @@ public class RuntimeNetworkIT {
             Files.writeString(policy, before);
             security.grant(ATTACKER, List.of(Permission.USE_REFLECTION));
         }
-        Await.until("use:network gone again", 10_000, () -> !security.report(plugin).granted().contains("use:network"));
+        Await.until("use:network gone again", 30_000, () -> !security.report(plugin).granted().contains("use:network"));
     }
 
     @Test

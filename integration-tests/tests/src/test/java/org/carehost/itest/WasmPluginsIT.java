@@ -320,7 +320,7 @@ public class WasmPluginsIT {
                     + allowed.getLocalPort() + "\n");
             security.grant(name, List.of(Permission.USE_NETWORK)); // an edit reloads the policy before it returns
             Bundle plugin = deploy("http", "http", "", "use:network");
-            Await.until("use:network granted", 10_000, () -> security.report(plugin).granted().contains("use:network"));
+            Await.until("use:network granted", 30_000, () -> security.report(plugin).granted().contains("use:network"));
 
             // the first request in this JVM loads the JDK client's classes, which on a loaded machine may outlast the
             // deadline (delivered when the request returns): the connection is asserted, the call's outcome not

@@ -23,12 +23,12 @@ import org.osgi.service.log.Logger;
 /**
  * The policy in force and where it comes from: the policy file and the trust store in {@code etc/security/}.
  * Loads the policy at start (failing closed on an error), re-reads both when a watcher sees either change
- * (within {@link #WATCH_MILLIS}), and writes the operator's edits through {@link PolicyFile}. A policy file with
+ * (once two looks {@link #WATCH_MILLIS} apart see the same files), and writes the operator's edits through {@link PolicyFile}. A policy file with
  * an error is refused whole and the previous policy stays in force.
  */
 final class PolicyStore {
 
-    static final long WATCH_MILLIS = 2000;
+    static final long WATCH_MILLIS = 1000;
 
     private final PolicyFile policyFile;
     private final Path trustDir;
