@@ -112,8 +112,14 @@ final class Fixtures {
             throw new AssertionError("expected one probe for " + name + ", found " + references.size());
         }
         ServiceReference<S> reference = references.iterator().next();
+        S probe = context.getService(reference);
+        if (probe == null) { // the plugin went (stopped, quarantined) between the look-up and the get
+            Bundle owner = reference.getBundle();
+            throw new AssertionError("the probe for " + name + " went before it could be called: its plugin is "
+                    + (owner == null ? "gone" : owner.getSymbolicName() + " in state " + owner.getState()));
+        }
         try {
-            return use.on(context.getService(reference));
+            return use.on(probe);
         } finally {
             context.ungetService(reference);
         }

@@ -524,14 +524,24 @@ public class WasmPluginsIT {
         assertEquals("v1", call("reload", "version", ""));
         java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            java.util.concurrent.Future<String> inFlight = callers.submit(() -> call("reload", "slow", ""));
-            Await.until("the slow call in flight", 10_000, () -> {
+            // the slow call lasts 1.5 s (under the container's 2 s WebAssembly deadline, which a plugin may only lower): one
+            // that ended before a look saw it in flight (a stalled test thread) is made again
+            java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<String>> slow =
+                    new java.util.concurrent.atomic.AtomicReference<>(callers.submit(() -> call("reload", "slow", "")));
+            Await.until("the slow call in flight", 60_000, () -> {
                 try {
-                    return Shell.run(shell, "wasm:list").contains("inFlight=1");
+                    if (Shell.run(shell, "wasm:list").contains("inFlight=1")) {
+                        return true;
+                    }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
+                if (slow.get().isDone()) {
+                    slow.set(callers.submit(() -> call("reload", "slow", "")));
+                }
+                return false;
             });
+            java.util.concurrent.Future<String> inFlight = slow.get();
             java.util.concurrent.atomic.AtomicBoolean swapped = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.concurrent.Future<List<String>> meanwhile = callers.submit(() -> {
                 List<String> answers = new ArrayList<>();
