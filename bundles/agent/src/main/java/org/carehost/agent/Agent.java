@@ -10,11 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.commons.ClassRemapper;
-import org.objectweb.asm.commons.SimpleRemapper;
-
 /**
  * Carehost's run-time enforcement agent. The JDK starts it before {@code main}: from {@code Launcher-Agent-Class}
  * when the container runs as {@code java -jar carehost.jar}, from {@code -javaagent} in tests. It
@@ -163,16 +158,38 @@ public final class Agent {
         Module base = Object.class.getModule();
         instrumentation.redefineModule(base, Set.of(), Map.of(), Map.of("java.lang", Set.of(Agent.class.getModule())),
                 Set.of(), Map.of());
-        byte[] template;
-        try (InputStream in = Agent.class.getResourceAsStream("/" + GATE_TEMPLATE + ".class")) {
+        byte[] template = gateTemplate();
+        // renamed in its constant pool alone: ASM's first run, cold, cost the start tens of milliseconds before main
+        MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup())
+                .defineClass(ClassRename.rename(template, GATE_TEMPLATE, HookTransformer.GATE));
+    }
+
+    /**
+     * The gate's class file, read from the agent's jar itself: a class loader's resource look-up, cold, asks the boot
+     * layer's modules and a jar URL connection first (about ten milliseconds before main); from a folder (the agent's
+     * own unit tests), as a resource.
+     */
+    private static byte[] gateTemplate() throws IOException {
+        String entry = GATE_TEMPLATE.concat(".class");
+        java.security.CodeSource source = Agent.class.getProtectionDomain().getCodeSource();
+        java.net.URL location = source == null ? null : source.getLocation();
+        if (location != null && "file".equals(location.getProtocol()) && location.getPath().endsWith(".jar")) {
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(new java.io.File(location.toURI()), false)) {
+                java.util.zip.ZipEntry found = jar.getEntry(entry);
+                if (found != null) {
+                    try (InputStream in = jar.getInputStream(found)) {
+                        return in.readAllBytes();
+                    }
+                }
+            } catch (java.net.URISyntaxException | IllegalArgumentException notAFile) {
+                // read as a resource below
+            }
+        }
+        try (InputStream in = Agent.class.getResourceAsStream("/".concat(entry))) {
             if (in == null) {
                 throw new IOException("the gate's class file is missing from the agent jar");
             }
-            template = in.readAllBytes();
+            return in.readAllBytes();
         }
-        ClassReader reader = new ClassReader(template);
-        ClassWriter writer = new ClassWriter(0);
-        reader.accept(new ClassRemapper(writer, new SimpleRemapper(GATE_TEMPLATE, HookTransformer.GATE)), 0);
-        MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup()).defineClass(writer.toByteArray());
     }
 }
