@@ -85,14 +85,12 @@ public final class Agent {
         if (!failures.isEmpty()) {
             throw new IllegalStateException("Carehost agent could not hook " + failures);
         }
-        if (beside.isEmpty()) {
-            return;
-        }
         // The rest beside the container's start, on a thread of the agent's: ASM's first run on them, cold, cost about
         // a quarter of a second before main. Only entry hooks are placed there, and until a checker is claimed every
         // check passes; the gate's claim waits for them (Gate.placing), so no check is ever missed after a claim.
         placing.invoke(null);
-        Thread thread = new Thread(new PlaceBeside(instrumentation, beside, failures, placed), "carehost-agent-hooks");
+        Thread thread = new Thread(new PlaceBeside(instrumentation, beside, owners, failures, placed),
+                "carehost-agent-hooks");
         thread.setDaemon(true);
         thread.start();
     }
@@ -108,11 +106,13 @@ public final class Agent {
         private final List<Class<?>> classes;
         private final List<String> failures;
         private final java.lang.reflect.Method placed;
+        private final java.util.Set<String> owners;
 
-        PlaceBeside(Instrumentation instrumentation, List<Class<?>> classes, List<String> failures,
-                java.lang.reflect.Method placed) {
+        PlaceBeside(Instrumentation instrumentation, List<Class<?>> classes, java.util.Set<String> owners,
+                List<String> failures, java.lang.reflect.Method placed) {
             this.instrumentation = instrumentation;
             this.classes = classes;
+            this.owners = owners;
             this.failures = failures;
             this.placed = placed;
         }
@@ -121,7 +121,10 @@ public final class Agent {
         public void run() {
             String problem;
             try {
-                instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+                if (!classes.isEmpty()) {
+                    instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+                }
+                loadTheJdksOthers();
                 synchronized (failures) { // these classes', and any class's loaded meanwhile: none may go unhooked
                     problem = failures.isEmpty() ? null : failures.toString();
                 }
@@ -137,6 +140,34 @@ public final class Agent {
                 }
             }
             // Fail closed: the gate is never told, so a claim waits (no checker, no plugin start) until the JVM halts.
+            halt(problem);
+        }
+
+        /**
+         * Loads (without initialising) every hooked JDK class not loaded yet, here, where it is hooked on a known
+         * stack before any checker is claimed. Loaded later by a plugin's thread, a hooked class could meet a stack
+         * run out on purpose just before the JDK's own transform code (where the JDK swallows the error and defines
+         * the class unhooked); the transformer refuses to define a class it could not hook, but it cannot act on an
+         * error thrown before it is called. A class whose module this JDK lacks is skipped: no one can load it.
+         */
+        private void loadTheJdksOthers() {
+            ClassLoader platform = ClassLoader.getPlatformClassLoader();
+            for (String owner : owners) {
+                if (!(owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
+                        || owner.startsWith("sun/") || owner.startsWith("com/sun/"))) {
+                    continue; // the container's own (the framework, Config Admin, the shell), loaded as it starts
+                }
+                try {
+                    Class.forName(owner.replace('/', '.'), false, platform);
+                } catch (ClassNotFoundException absent) {
+                    // not in this JDK, or its module not in the boot layer
+                } catch (LinkageError e) {
+                    failures.add(owner.concat(": ").concat(e.toString()));
+                }
+            }
+        }
+
+        private static void halt(String problem) {
             try {
                 System.err.println("Carehost agent could not hook " + problem + ": the container stops");
             } finally {

@@ -14,6 +14,15 @@ final class HookTransformer implements ClassFileTransformer {
 
     static final String GATE = "java/lang/CarehostGate";
 
+    /**
+     * What a class that could not be hooked is given instead of its bytes: a class file cut short, so that the JVM
+     * refuses to define it ({@link ClassFormatError} to whoever loaded it) rather than define it without its hooks,
+     * which it does when a transformer throws or returns nothing. Not defined, the class is looked for again at its next
+     * load, and hooked then. The likeliest cause is a caller that ran the stack nearly out before loading a hooked
+     * class (a plugin can do that on purpose). Written before any failure: a failure may leave no stack to make it.
+     */
+    private static final byte[] UNDEFINABLE = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE};
+
     private final Hooks hooks;
     /** The classes with hooks: every class the JVM loads passes here, and nearly all of them are none of these. */
     private final java.util.Set<String> owners;
@@ -55,10 +64,15 @@ final class HookTransformer implements ClassFileTransformer {
         }
         try {
             return HookWriter.instrument(bytes, here, calls);
-        } catch (RuntimeException | LinkageError e) {
-            failures.add(className + ": " + e);
-            System.err.println("carehost agent: could not hook " + className + ": " + e);
-            return null;
+        } catch (Throwable e) { // a StackOverflowError or an OutOfMemoryError too: the JDK would swallow it
+            try {
+                failures.add(className.concat(": ").concat(String.valueOf(e)));
+                System.err.println("carehost agent: could not hook ".concat(className).concat(" (").concat(
+                        String.valueOf(e)).concat("): it is not defined now; a later load tries again"));
+            } catch (Throwable notEvenThat) {
+                // out of stack or memory even for the message: refusing the class matters more
+            }
+            return UNDEFINABLE;
         }
     }
 }
