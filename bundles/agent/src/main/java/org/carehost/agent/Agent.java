@@ -10,11 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.commons.ClassRemapper;
-import org.objectweb.asm.commons.SimpleRemapper;
-
 /**
  * Carehost's run-time enforcement agent. The JDK starts it before {@code main}: from {@code Launcher-Agent-Class}
  * when the container runs as {@code java -jar carehost.jar}, from {@code -javaagent} in tests. It
@@ -90,14 +85,12 @@ public final class Agent {
         if (!failures.isEmpty()) {
             throw new IllegalStateException("Carehost agent could not hook " + failures);
         }
-        if (beside.isEmpty()) {
-            return;
-        }
         // The rest beside the container's start, on a thread of the agent's: ASM's first run on them, cold, cost about
         // a quarter of a second before main. Only entry hooks are placed there, and until a checker is claimed every
         // check passes; the gate's claim waits for them (Gate.placing), so no check is ever missed after a claim.
         placing.invoke(null);
-        Thread thread = new Thread(new PlaceBeside(instrumentation, beside, failures, placed), "carehost-agent-hooks");
+        Thread thread = new Thread(new PlaceBeside(instrumentation, beside, owners, failures, placed),
+                "carehost-agent-hooks");
         thread.setDaemon(true);
         thread.start();
     }
@@ -113,11 +106,13 @@ public final class Agent {
         private final List<Class<?>> classes;
         private final List<String> failures;
         private final java.lang.reflect.Method placed;
+        private final java.util.Set<String> owners;
 
-        PlaceBeside(Instrumentation instrumentation, List<Class<?>> classes, List<String> failures,
-                java.lang.reflect.Method placed) {
+        PlaceBeside(Instrumentation instrumentation, List<Class<?>> classes, java.util.Set<String> owners,
+                List<String> failures, java.lang.reflect.Method placed) {
             this.instrumentation = instrumentation;
             this.classes = classes;
+            this.owners = owners;
             this.failures = failures;
             this.placed = placed;
         }
@@ -126,7 +121,10 @@ public final class Agent {
         public void run() {
             String problem;
             try {
-                instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+                if (!classes.isEmpty()) {
+                    instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+                }
+                loadTheJdksOthers();
                 synchronized (failures) { // these classes', and any class's loaded meanwhile: none may go unhooked
                     problem = failures.isEmpty() ? null : failures.toString();
                 }
@@ -142,6 +140,34 @@ public final class Agent {
                 }
             }
             // Fail closed: the gate is never told, so a claim waits (no checker, no plugin start) until the JVM halts.
+            halt(problem);
+        }
+
+        /**
+         * Loads (without initialising) every hooked JDK class not loaded yet, here, where it is hooked on a known
+         * stack before any checker is claimed. Loaded later by a plugin's thread, a hooked class could meet a stack
+         * run out on purpose just before the JDK's own transform code (where the JDK swallows the error and defines
+         * the class unhooked); the transformer refuses to define a class it could not hook, but it cannot act on an
+         * error thrown before it is called. A class whose module this JDK lacks is skipped: no one can load it.
+         */
+        private void loadTheJdksOthers() {
+            ClassLoader platform = ClassLoader.getPlatformClassLoader();
+            for (String owner : owners) {
+                if (!(owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
+                        || owner.startsWith("sun/") || owner.startsWith("com/sun/"))) {
+                    continue; // the container's own (the framework, Config Admin, the shell), loaded as it starts
+                }
+                try {
+                    Class.forName(owner.replace('/', '.'), false, platform);
+                } catch (ClassNotFoundException absent) {
+                    // not in this JDK, or its module not in the boot layer
+                } catch (LinkageError e) {
+                    failures.add(owner.concat(": ").concat(e.toString()));
+                }
+            }
+        }
+
+        private static void halt(String problem) {
             try {
                 System.err.println("Carehost agent could not hook " + problem + ": the container stops");
             } finally {
@@ -163,16 +189,38 @@ public final class Agent {
         Module base = Object.class.getModule();
         instrumentation.redefineModule(base, Set.of(), Map.of(), Map.of("java.lang", Set.of(Agent.class.getModule())),
                 Set.of(), Map.of());
-        byte[] template;
-        try (InputStream in = Agent.class.getResourceAsStream("/" + GATE_TEMPLATE + ".class")) {
+        byte[] template = gateTemplate();
+        // renamed in its constant pool alone: ASM's first run, cold, cost the start tens of milliseconds before main
+        MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup())
+                .defineClass(ClassRename.rename(template, GATE_TEMPLATE, HookTransformer.GATE));
+    }
+
+    /**
+     * The gate's class file, read from the agent's jar itself: a class loader's resource look-up, cold, asks the boot
+     * layer's modules and a jar URL connection first (about ten milliseconds before main); from a folder (the agent's
+     * own unit tests), as a resource.
+     */
+    private static byte[] gateTemplate() throws IOException {
+        String entry = GATE_TEMPLATE.concat(".class");
+        java.security.CodeSource source = Agent.class.getProtectionDomain().getCodeSource();
+        java.net.URL location = source == null ? null : source.getLocation();
+        if (location != null && "file".equals(location.getProtocol()) && location.getPath().endsWith(".jar")) {
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(new java.io.File(location.toURI()), false)) {
+                java.util.zip.ZipEntry found = jar.getEntry(entry);
+                if (found != null) {
+                    try (InputStream in = jar.getInputStream(found)) {
+                        return in.readAllBytes();
+                    }
+                }
+            } catch (java.net.URISyntaxException | IllegalArgumentException notAFile) {
+                // read as a resource below
+            }
+        }
+        try (InputStream in = Agent.class.getResourceAsStream("/".concat(entry))) {
             if (in == null) {
                 throw new IOException("the gate's class file is missing from the agent jar");
             }
-            template = in.readAllBytes();
+            return in.readAllBytes();
         }
-        ClassReader reader = new ClassReader(template);
-        ClassWriter writer = new ClassWriter(0);
-        reader.accept(new ClassRemapper(writer, new SimpleRemapper(GATE_TEMPLATE, HookTransformer.GATE)), 0);
-        MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup()).defineClass(writer.toByteArray());
     }
 }

@@ -33,7 +33,9 @@ final class Hooks {
             boolean exit) {
 
         String id() {
-            return owner.replace('/', '.') + "." + method + (exit ? EXIT_SUFFIX : "");
+            // no string concatenation: its first use bootstraps StringConcatFactory (the agent's thread, beside main)
+            return new StringBuilder(owner.length() + method.length() + 4).append(owner.replace('/', '.')).append('.')
+                    .append(method).append(exit ? EXIT_SUFFIX : "").toString();
         }
 
         boolean matches(String name, String descriptor) {
@@ -297,8 +299,13 @@ final class Hooks {
                     fieldDescriptor = parts[2];
                 }
             }
-            byOwner.computeIfAbsent(words[0], owner -> new ArrayList<>())
-                    .add(new Hook(words[0], words[1], descriptor, self, field, fieldDescriptor, exit));
+            // no lambda here: the JVM's first lambdas would be spun before main
+            List<Hook> hooks = byOwner.get(words[0]);
+            if (hooks == null) {
+                hooks = new ArrayList<>();
+                byOwner.put(words[0], hooks);
+            }
+            hooks.add(new Hook(words[0], words[1], descriptor, self, field, fieldDescriptor, exit));
         }
     }
 
@@ -335,7 +342,9 @@ final class Hooks {
     /** Every class with a hook, by internal name. */
     java.util.Set<String> owners() {
         java.util.Set<String> owners = new java.util.HashSet<>(byOwner.keySet());
-        CALLS.forEach(call -> owners.add(call.owner()));
+        for (Call call : CALLS) {
+            owners.add(call.owner());
+        }
         return owners;
     }
 

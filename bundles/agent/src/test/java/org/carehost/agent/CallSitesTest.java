@@ -27,7 +27,7 @@ class CallSitesTest {
     @Test
     void runWorkersTaskRunAndItsEndAreHookedWhereRunWorkerMakesThoseCalls() throws IOException {
         String owner = "java/util/concurrent/ThreadPoolExecutor";
-        byte[] hooked = HookTransformer.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
+        byte[] hooked = HookWriter.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
         List<String> runWorker = gateCalls(hooked, "runWorker");
         // one before task.run(), one before each afterExecute (the task returned, or threw)
         assertEquals(List.of("java.util.concurrent.ThreadPoolExecutor.runTask",
@@ -44,7 +44,7 @@ class CallSitesTest {
     void aPoolsWorkerStartIsHookedWithThePoolAndTheThread() throws IOException {
         for (String[] pool : new String[][] {{"java/util/concurrent/ThreadPoolExecutor", "addWorker"},
                 {"java/util/concurrent/ForkJoinPool", "createWorker"}}) {
-            byte[] hooked = HookTransformer.instrument(classFile(pool[0]), hooks.in(pool[0]), hooks.callsIn(pool[0]));
+            byte[] hooked = HookWriter.instrument(classFile(pool[0]), hooks.in(pool[0]), hooks.callsIn(pool[0]));
             List<String> calls = gateCalls(hooked, pool[1]);
             assertFalse(calls.isEmpty(), pool[1]);
             assertTrue(calls.stream().allMatch(id -> id.equals(pool[0].replace('/', '.') + ".workerStarts")),
@@ -56,7 +56,7 @@ class CallSitesTest {
     @Test
     void aForkJoinPoolsDelaySchedulerStartIsHookedAsAWorkerStartWhereTheJdkHasOne() throws IOException {
         String owner = "java/util/concurrent/ForkJoinPool";
-        byte[] hooked = HookTransformer.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
+        byte[] hooked = HookWriter.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
         // JDK 25: started through the pool's thread container, or directly; JDK 17 has no delay scheduler
         List<String> expected = Runtime.version().feature() >= 25
                 ? List.of("java.util.concurrent.ForkJoinPool.workerStarts", "java.util.concurrent.ForkJoinPool.workerStarts")
@@ -67,7 +67,7 @@ class CallSitesTest {
     @Test
     void aTimersThreadStartIsHookedInTheOneConstructorThatStartsIt() throws IOException {
         String owner = "java/util/Timer";
-        byte[] hooked = HookTransformer.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
+        byte[] hooked = HookWriter.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
         // four constructors, three delegating: only the one that starts the thread carries the hook
         assertEquals(List.of("java.util.Timer.threadStarts"), gateCalls(hooked, "<init>"));
     }
@@ -75,19 +75,19 @@ class CallSitesTest {
     @Test
     void aTasksRunIsHookedAtItsEntryAndBeforeEachReturn() throws IOException {
         String owner = "java/util/concurrent/FutureTask";
-        byte[] hooked = HookTransformer.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
+        byte[] hooked = HookWriter.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
         List<String> run = gateCalls(hooked, "run");
         assertEquals("java.util.concurrent.FutureTask.run", run.get(0));
         assertTrue(run.size() > 1 && run.subList(1, run.size()).stream()
                 .allMatch("java.util.concurrent.FutureTask.runEnd"::equals), run.toString());
         owner = "java/util/concurrent/ForkJoinTask";
-        hooked = HookTransformer.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
+        hooked = HookWriter.instrument(classFile(owner), hooks.in(owner), hooks.callsIn(owner));
         // its one return, and the handler for what it throws
         assertEquals(List.of("java.util.concurrent.ForkJoinTask.doExec", "java.util.concurrent.ForkJoinTask.doExecEnd",
                 "java.util.concurrent.ForkJoinTask.doExecEnd"), gateCalls(hooked, "doExec"));
         assertTrue(lastHandlerCatchesAll(hooked, "doExec"));
         owner = "java/util/concurrent/FutureTask";
-        assertTrue(lastHandlerCatchesAll(HookTransformer.instrument(classFile(owner), hooks.in(owner),
+        assertTrue(lastHandlerCatchesAll(HookWriter.instrument(classFile(owner), hooks.in(owner),
                 hooks.callsIn(owner)), "run"), "the method's own handlers come first, the exit hook's last");
     }
 
@@ -97,7 +97,7 @@ class CallSitesTest {
         byte[] other = classFile("java/util/concurrent/ForkJoinPool");
         List<Hooks.Call> calls = new ArrayList<>(hooks.callsIn("java/util/concurrent/ThreadPoolExecutor"));
         IllegalStateException failed = assertThrows(IllegalStateException.class,
-                () -> HookTransformer.instrument(other, List.of(), calls));
+                () -> HookWriter.instrument(other, List.of(), calls));
         assertTrue(failed.getMessage().contains("runWorker"), failed.getMessage());
     }
 

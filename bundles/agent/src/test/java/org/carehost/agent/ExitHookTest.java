@@ -96,7 +96,7 @@ class ExitHookTest {
     void anExitHookInAConstructorIsRefused() throws IOException {
         String owner = Task.class.getName().replace('.', '/');
         List<Hooks.Hook> hooks = List.of(new Hooks.Hook(owner, "<init>", null, Hooks.Self.NONE, null, null, true));
-        assertThrows(IllegalStateException.class, () -> HookTransformer.instrument(classFile(owner), hooks, List.of()));
+        assertThrows(IllegalStateException.class, () -> HookWriter.instrument(classFile(owner), hooks, List.of()));
     }
 
     private static Class<?> instrumented() throws IOException, ClassNotFoundException {
@@ -104,7 +104,7 @@ class ExitHookTest {
         List<Hooks.Hook> hooks = List.of(new Hooks.Hook(owner, "run", null, Hooks.Self.THIS, null, null, false),
                 new Hooks.Hook(owner, "run", null, Hooks.Self.THIS, null, null, true),
                 new Hooks.Hook(owner, "twice", null, Hooks.Self.NONE, null, null, true));
-        byte[] hooked = HookTransformer.instrument(classFile(owner), hooks, List.of());
+        byte[] hooked = HookWriter.instrument(classFile(owner), hooks, List.of());
         ClassWriter writer = new ClassWriter(0);
         new ClassReader(hooked).accept(new ClassRemapper(writer, new SimpleRemapper(Map.of(HookTransformer.GATE,
                 Gate.class.getName().replace('.', '/')))), 0);
