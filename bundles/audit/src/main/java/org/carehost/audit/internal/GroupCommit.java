@@ -36,6 +36,8 @@ final class GroupCommit<I, O> {
 
     /** A follower is woken when its item is written or it is to lead; this only bounds a missed wake-up. */
     private static final long FOLLOWER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** How long a caller whose record a leader took still waits for that write once its deadline has passed. */
+    private static final long TAKEN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Writer<I, O> writer;
     private final int maxBatch;
@@ -122,10 +124,12 @@ final class GroupCommit<I, O> {
                     // Follower: woken when the leader has written this item, or when it is to lead the next batch.
                     LockSupport.parkNanos(this, FOLLOWER_PARK_NANOS);
                     if (Thread.currentThread().isInterrupted() && pending.abandon()) {
+                        queue.remove(pending); // not left at the head, where the next leader would be looked for
                         throw new InterruptedException();
                     }
                 }
                 if (System.nanoTime() - deadline > 0 && !pending.done.isDone() && pending.abandon()) {
+                    queue.remove(pending);
                     throw new AuditUnavailableException("The audit record was not written within "
                             + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s", null);
                 }
@@ -154,7 +158,9 @@ final class GroupCommit<I, O> {
         try {
             while (true) {
                 try {
-                    return pending.done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    // at least one more write's time: a record taken just as the deadline passed is being written
+                    long left = Math.max(deadline - System.nanoTime(), TAKEN_GRACE_NANOS);
+                    return pending.done.get(left, TimeUnit.NANOSECONDS);
                 } catch (InterruptedException again) {
                     interrupted = true;
                 } catch (java.util.concurrent.TimeoutException stalled) {
@@ -211,7 +217,7 @@ final class GroupCommit<I, O> {
                     "The audit trail could not be written (" + e.getMessage() + "); the call was refused", e);
             batch.forEach(pending -> pending.fail(failure));
         } catch (Error e) {
-            // their callers wait for this write without a deadline once it took their items: they must hear of it
+            // callers whose items it took wait for this write: they must hear of it, not wait out their deadline
             AuditUnavailableException failure = new AuditUnavailableException(
                     "The audit trail could not be written (" + e + "); the call was refused", e);
             batch.forEach(pending -> pending.fail(failure));

@@ -1,6 +1,7 @@
 package org.carehost.audit.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -108,6 +109,7 @@ class InterruptedCallersTest {
         plain.start();
         assertEquals(500, other.get(50, TimeUnit.SECONDS), "every record of the caller never interrupted is written");
         interrupted.join(TimeUnit.SECONDS.toMillis(50));
+        assertFalse(interrupted.isAlive(), "the interrupted caller's 500 submits ended");
         assertEquals(List.of(), failedBatches, "no batch failed");
         for (Throwable failure : interruptedFailures) {
             // The interrupted caller may give up waiting as a follower: its own call only.

@@ -155,7 +155,9 @@ final class PolicyStore {
             } else {
                 watchedState = state;
                 settlingState = null;
-                reload();
+                if (!reload(state)) {
+                    watchedState = ""; // changed while it was read: read once two looks agree again
+                }
             }
         } catch (RuntimeException e) {
             logger.error("Security policy watch failed: {}", e.toString());
@@ -188,20 +190,35 @@ final class PolicyStore {
 
     /** Re-reads the policy and trust store; an invalid policy is refused whole and the one in force stays. */
     synchronized void reload() {
+        reload(null);
+    }
+
+    /**
+     * Re-reads the policy and trust store, as {@link #reload()}; with {@code looked} (the watcher's state of the files
+     * when it decided to read them), false and nothing applied when the files changed while they were read.
+     */
+    private synchronized boolean reload(String looked) {
         Policy loaded;
         try {
             if (!Files.exists(policyFile.path())) {
                 throw new PolicyException(policyFile.path() + " is missing; restore it (a missing file never lowers "
                         + "the policy; on the next start it is written again in development mode)");
             }
+            if (Files.size(policyFile.path()) == 0) {
+                throw new PolicyException(policyFile.path() + " is empty; write the policy into it (an empty file "
+                        + "never lowers the policy in force)");
+            }
             loaded = policyFile.load();
+            if (looked != null && !looked.equals(watchState())) {
+                return false; // written again while it was read: what was read may be cut short
+            }
         } catch (IOException | PolicyException e) {
             if (!e.getMessage().equals(policyError)) {
                 logger.error("Security policy {} refused; the previous policy stays in force: {}", policyFile.path(),
                         e.getMessage());
             }
             policyError = e.getMessage();
-            return;
+            return true;
         }
         SecurityMode before = policy.mode();
         importRules = new ImportRules(loaded.allowedImports());
@@ -218,6 +235,7 @@ final class PolicyStore {
         logger.info("Security policy {} loaded: {} mode, {} grants, {} denials", policyFile.path(),
                 loaded.mode().name().toLowerCase(Locale.ROOT), loaded.grants().size(), loaded.denials().size());
         changed.run();
+        return true;
     }
 
     // ---- the operator's edits: written to the file, then in force at once

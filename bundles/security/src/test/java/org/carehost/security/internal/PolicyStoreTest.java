@@ -132,6 +132,9 @@ class PolicyStoreTest {
         Files.writeString(policyFile(), "", StandardCharsets.UTF_8); // written in place: truncated first
         store.look();
         assertEquals(SecurityMode.PRODUCTION, store.policy().mode(), "a file seen once (here empty) is not read");
+        store.look();
+        assertEquals(SecurityMode.PRODUCTION, store.policy().mode(), "an empty file is never read as a policy");
+        assertTrue(store.error().contains("is empty"), store.error());
         write("mode production", "quota default 6000");
         store.look();
         assertEquals(300, store.policy().quota("any"), "changed again since the last look: not read yet");
