@@ -56,8 +56,10 @@ public final class Agent {
         Class<?> gate = Class.forName(HookTransformer.GATE.replace('/', '.'), false, null);
         java.lang.reflect.Method placing = gate.getDeclaredMethod("placing");
         java.lang.reflect.Method placed = gate.getDeclaredMethod("placed", String.class);
+        java.lang.reflect.Method outsideTheJdk = gate.getDeclaredMethod("outsideTheJdk", String[].class);
         placing.setAccessible(true);
         placed.setAccessible(true);
+        outsideTheJdk.setAccessible(true);
         Hooks hooks = new Hooks();
         // asked before the transformer is added: walking the hooks loads JDK classes (a list's iterator) which, loaded
         // while the transformer runs for them, would be a class circularity (java -jar's agentmain on JDK 17)
@@ -69,6 +71,13 @@ public final class Agent {
             }
         }
         hooks.callsIn("");
+        List<String> notTheJdks = new ArrayList<>();
+        for (String owner : owners) {
+            if (!jdks(owner)) {
+                notTheJdks.add(owner.replace('/', '.'));
+            }
+        }
+        outsideTheJdk.invoke(null, (Object) notTheJdks.toArray(new String[0]));
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         instrumentation.addTransformer(new HookTransformer(hooks, failures), true);
         List<Class<?>> atOnce = new ArrayList<>();
@@ -153,9 +162,8 @@ public final class Agent {
         private void loadTheJdksOthers() {
             ClassLoader platform = ClassLoader.getPlatformClassLoader();
             for (String owner : owners) {
-                if (!(owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
-                        || owner.startsWith("sun/") || owner.startsWith("com/sun/"))) {
-                    continue; // the container's own (the framework, Config Admin, the shell), loaded as it starts
+                if (!jdks(owner)) {
+                    continue; // the container's own (the framework, Config Admin, the shell): the checker loads them
                 }
                 try {
                     Class.forName(owner.replace('/', '.'), false, platform);
@@ -174,6 +182,12 @@ public final class Agent {
                 Runtime.getRuntime().halt(1);
             }
         }
+    }
+
+    /** Whether a hooked class is the JDK's (the agent loads it before the claim) or the container's (the checker does). */
+    static boolean jdks(String owner) {
+        return owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
+                || owner.startsWith("sun/") || owner.startsWith("com/sun/");
     }
 
     private static boolean gateDefined() {

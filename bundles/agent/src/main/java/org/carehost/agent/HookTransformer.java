@@ -57,18 +57,18 @@ final class HookTransformer implements ClassFileTransformer {
     }
 
     private byte[] hook(String className, byte[] bytes) {
-        List<Hooks.Hook> here = hooks.in(className);
-        List<Hooks.Call> calls = hooks.callsIn(className);
-        if (here.isEmpty() && calls.isEmpty()) {
-            return null;
-        }
         try {
+            List<Hooks.Hook> here = hooks.in(className);
+            List<Hooks.Call> calls = hooks.callsIn(className);
+            if (here.isEmpty() && calls.isEmpty()) {
+                return null;
+            }
             return HookWriter.instrument(bytes, here, calls);
         } catch (Throwable e) { // a StackOverflowError or an OutOfMemoryError too: the JDK would swallow it
             try {
                 failures.add(className.concat(": ").concat(String.valueOf(e)));
                 System.err.println("carehost agent: could not hook ".concat(className).concat(" (").concat(
-                        String.valueOf(e)).concat("): it is not defined now; a later load tries again"));
+                        String.valueOf(e)).concat("): it is not defined; whoever loaded it gets a ClassFormatError"));
             } catch (Throwable notEvenThat) {
                 // out of stack or memory even for the message: refusing the class matters more
             }

@@ -34,6 +34,8 @@ public final class Gate {
     private static boolean placing;
     /** Why the agent could not place them (no claim is then accepted), or null. Guarded by this class. */
     private static String notPlaced;
+    /** The hooked classes that are not the JDK's (the framework's, Config Admin's, the shell's), by binary name. */
+    private static volatile String[] outsideTheJdk = new String[0];
 
     private Gate() {
     }
@@ -129,6 +131,25 @@ public final class Gate {
             notPlaced = problem;
             Gate.class.notifyAll();
         }
+    }
+
+    /**
+     * The agent names the hooked classes that are not the JDK's. Package-private, as {@link #placing}; only before any
+     * checker is claimed.
+     */
+    static synchronized void outsideTheJdk(String[] names) {
+        if (checker == null) {
+            outsideTheJdk = names.clone();
+        }
+    }
+
+    /**
+     * The hooked classes that are not the JDK's, by binary name: the checker loads them before it claims the gate (the
+     * agent loads the JDK's itself), so that none is first loaded on a plugin's thread, whose stack may be run out on
+     * purpose just before the JDK's transform code, where an error would have the class defined without its hooks.
+     */
+    public static String[] hookedOutsideTheJdk() {
+        return outsideTheJdk.clone();
     }
 
     /** Whether a checker is in place: run-time enforcement is on. */

@@ -86,7 +86,54 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return false;
         }
         loadEveryClassACheckMayNeed();
+        loadTheHookedContainerClasses(gate);
         return claim(gate);
+    }
+
+    /**
+     * Loads, before the claim, the hooked classes that are not the JDK's (the framework's, Config Admin's, the shell's;
+     * the agent names them, and loads the JDK's itself): a class first loaded on a plugin's thread whose stack was run
+     * out on purpose could meet the error inside the JDK's own transform code, which then defines it without its hooks.
+     * The framework's through its own class loader, the others through the bundle that holds them, if it is resolved
+     * by now (one that starts later loads them on the container's thread as it starts, before any plugin runs).
+     */
+    private void loadTheHookedContainerClasses(Class<?> gate) {
+        String[] names;
+        try {
+            names = (String[]) gate.getMethod("hookedOutsideTheJdk").invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException olderAgent) {
+            return; // an agent that loads none of them ahead (claim() says whether it is of another version)
+        }
+        org.osgi.framework.Bundle own = org.osgi.framework.FrameworkUtil.getBundle(RuntimeEnforcement.class);
+        org.osgi.framework.BundleContext context = own == null ? null : own.getBundleContext();
+        if (context == null) {
+            return;
+        }
+        ClassLoader framework = context.getBundle(0).getClass().getClassLoader();
+        for (String name : names) {
+            try {
+                Class.forName(name, false, framework);
+                continue;
+            } catch (ClassNotFoundException notTheFrameworks) {
+                // a bundle's: below
+            } catch (LinkageError e) {
+                logger.warn("Security: could not load {} ahead of the claim: {}", name, e.toString());
+                continue;
+            }
+            String entry = name.replace('.', '/') + ".class";
+            for (org.osgi.framework.Bundle bundle : context.getBundles()) {
+                if ((bundle.getState() & (org.osgi.framework.Bundle.RESOLVED | org.osgi.framework.Bundle.STARTING
+                        | org.osgi.framework.Bundle.ACTIVE | org.osgi.framework.Bundle.STOPPING)) == 0
+                        || bundle.getBundleId() == 0 || bundle.getEntry(entry) == null) {
+                    continue;
+                }
+                try {
+                    bundle.loadClass(name);
+                } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                    logger.warn("Security: could not load {} ahead of the claim: {}", name, e.toString());
+                }
+            }
+        }
     }
 
     /**
