@@ -16,11 +16,18 @@ import org.osgi.framework.hooks.bundle.FindHook;
  * learns of them, so it neither rewrites their classes nor registers their service-loader providers.
  *
  * <p>Why: SPI Fly rewrites every class of each bundle that asks for the mediator, with ASM computing frames, to find
- * {@code ServiceLoader} calls. For Felix HTTP's embedded Jetty that was about 10 % of a container start's CPU
- * (measured with JFR), spent on the critical path. Jetty asks for the mediator only optionally, and its lookups are
- * for what the container does not enable: HTTP/2's header encoders and ALPN ({@code org.apache.felix.http2.enable}),
- * Jetty's own security handlers and credential providers. Its HTTP/1 encoders are built in (used when the lookup finds
- * none). When HTTP/2 is enabled, Jetty is left to the mediator as before.
+ * {@code ServiceLoader} calls, on the thread that loads the class: at a container start, the start-level thread.
+ * <ul>
+ * <li>Felix HTTP's embedded Jetty: about 10 % of a container start's CPU (measured with JFR). Jetty asks for the
+ * mediator only optionally, and its lookups are for what the container does not enable: HTTP/2's header encoders and
+ * ALPN ({@code org.apache.felix.http2.enable}), Jetty's own security handlers and credential providers. Its HTTP/1
+ * encoders are built in (used when the lookup finds none). When HTTP/2 is enabled, Jetty is left to the mediator.</li>
+ * <li>SLF4J's API and Logback: logback-classic asks for the mediator (optionally, for a {@code Configurator} lookup the
+ * container does not use: it names {@code etc/logback.xml}), so each of the few hundred classes it loads at start was
+ * rewritten, about 9 % of the start-level thread's samples of a warm start. SLF4J needed the mediator to find Logback;
+ * the container's SLF4J binding (the fragment {@value #BINDING} of {@code slf4j.api}) now names Logback's provider
+ * to SLF4J's own {@code ServiceLoader} lookup. Both are hidden only when that fragment is installed.</li>
+ * </ul>
  *
  * <p>SPI Fly has no setting of its own to leave a bundle out (its {@code auto.consumers} only adds bundles).
  */
@@ -32,19 +39,25 @@ final class MediatorScope implements FindHook, EventHook {
     static final String JETTY = "org.apache.felix.http.jetty12";
     /** Felix HTTP's switch for HTTP/2, which needs Jetty's service-loader lookups. */
     static final String HTTP2 = "org.apache.felix.http2.enable";
+    /** The container's SLF4J binding: a fragment of slf4j.api naming Logback's provider. */
+    static final String BINDING = "org.carehost.logging.slf4j";
+    /** The bundles that need no mediator once the binding is installed. */
+    static final Set<String> LOGGING = Set.of("slf4j.api", "ch.qos.logback.classic");
 
+    private final BundleContext system;
     private final Set<String> hidden;
+    /** Set once the binding was seen installed; a bundle is never uninstalled while the container starts. */
+    private volatile boolean bindingSeen;
 
-    MediatorScope(Set<String> hidden) {
+    MediatorScope(BundleContext system, Set<String> hidden) {
+        this.system = system;
         this.hidden = Set.copyOf(hidden);
     }
 
-    /** Registers the hooks with the system bundle's context; null when nothing is to be hidden. */
+    /** Registers the hooks with the system bundle's context. */
     static ServiceRegistration<?> register(BundleContext systemContext) {
-        if (Boolean.parseBoolean(systemContext.getProperty(HTTP2))) {
-            return null;
-        }
-        MediatorScope scope = new MediatorScope(Set.of(JETTY));
+        Set<String> hidden = Boolean.parseBoolean(systemContext.getProperty(HTTP2)) ? Set.of() : Set.of(JETTY);
+        MediatorScope scope = new MediatorScope(systemContext, hidden);
         return systemContext.registerService(new String[] { FindHook.class.getName(), EventHook.class.getName() },
                 scope, null);
     }
@@ -64,7 +77,23 @@ final class MediatorScope implements FindHook, EventHook {
     }
 
     boolean isHidden(Bundle bundle) {
-        return bundle != null && hidden.contains(bundle.getSymbolicName());
+        if (bundle == null) {
+            return false;
+        }
+        String name = bundle.getSymbolicName();
+        return hidden.contains(name) || LOGGING.contains(name) && bindingInstalled();
+    }
+
+    private boolean bindingInstalled() {
+        if (!bindingSeen) {
+            for (Bundle bundle : system.getBundles()) {
+                if (BINDING.equals(bundle.getSymbolicName()) && bundle.getState() != Bundle.UNINSTALLED) {
+                    bindingSeen = true;
+                    break;
+                }
+            }
+        }
+        return bindingSeen;
     }
 
     private static boolean isMediator(BundleContext context) {

@@ -28,7 +28,10 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.launch.Framework;
 
-/** On a real Felix: the mediator does not see Felix HTTP's Jetty, nor its events; other bundles do. */
+/**
+ * On a real Felix: the mediator does not see Felix HTTP's Jetty, nor its events, nor (once the SLF4J binding is
+ * installed) SLF4J and Logback; other bundles do.
+ */
 class MediatorScopeTest {
 
     @TempDir
@@ -76,7 +79,30 @@ class MediatorScopeTest {
     @Test
     void withHttp2EnabledJettyIsLeftToTheMediator() throws Exception {
         BundleContext system = start(Map.of(MediatorScope.HTTP2, "true"));
-        assertNull(MediatorScope.register(system));
+        assertNotNull(MediatorScope.register(system));
+        Bundle mediator = install(system, MediatorScope.MEDIATOR);
+        install(system, MediatorScope.JETTY);
+        mediator.start();
+        assertTrue(names(mediator.getBundleContext()).contains(MediatorScope.JETTY));
+    }
+
+    @Test
+    void slf4jAndLogbackAreHiddenOnlyOnceTheBindingIsInstalled() throws Exception {
+        BundleContext system = start(Map.of());
+        MediatorScope.register(system);
+        Bundle mediator = install(system, MediatorScope.MEDIATOR);
+        install(system, "slf4j.api");
+        install(system, "ch.qos.logback.classic");
+        mediator.start();
+        // Without the binding SLF4J needs the mediator to find Logback: both stay visible.
+        assertTrue(names(mediator.getBundleContext()).containsAll(MediatorScope.LOGGING));
+
+        install(system, MediatorScope.BINDING);
+        List<String> seen = names(mediator.getBundleContext());
+        assertFalse(seen.contains("slf4j.api"), seen.toString());
+        assertFalse(seen.contains("ch.qos.logback.classic"), seen.toString());
+        assertTrue(seen.contains(MediatorScope.BINDING), seen.toString());
+        assertTrue(names(system).containsAll(MediatorScope.LOGGING));
     }
 
     private BundleContext start(Map<String, String> properties) throws Exception {

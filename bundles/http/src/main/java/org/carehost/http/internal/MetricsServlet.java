@@ -2,6 +2,7 @@ package org.carehost.http.internal;
 
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.function.Supplier;
 
 import org.carehost.audit.AuditLog;
 import org.carehost.operators.LoginRefusedException;
@@ -53,7 +54,10 @@ public final class MetricsServlet extends HttpServlet {
     private final transient Logins logins;
     private final transient RefusedRequests refused;
     private final transient ObjectMapper json = new ObjectMapper();
-    private final transient PrometheusMetricsServlet exporter;
+    private final transient Supplier<PrometheusRegistry> registry;
+    /** Made at the first scrape, not at activation: see {@link #exporter()}. */
+    private transient PrometheusMetricsServlet exporter;
+    private transient ServletConfig config;
 
     @Activate
     public MetricsServlet(BundleContext context, @Reference Logins logins, @Reference PluginCalls calls,
@@ -61,21 +65,43 @@ public final class MetricsServlet extends HttpServlet {
             @Reference Store store, @Reference org.carehost.operators.Refusals refusals) {
         this.logins = logins;
         this.refused = new RefusedRequests(refusals);
-        PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new ContainerMetrics(calls, plugins, security, audit, store, context));
-        JvmMetrics.builder().register(registry);
-        this.exporter = new PrometheusMetricsServlet(registry);
+        this.registry = () -> {
+            PrometheusRegistry metrics = new PrometheusRegistry();
+            metrics.register(new ContainerMetrics(calls, plugins, security, audit, store, context));
+            JvmMetrics.builder().register(metrics);
+            return metrics;
+        };
     }
 
     @Override
     public void init(ServletConfig config) throws ServletException {
         super.init(config);
-        exporter.init(config);
+        this.config = config;
+    }
+
+    /**
+     * The Prometheus client's servlet over the registry, made at the first scrape. Felix HTTP's whiteboard makes and
+     * initialises this servlet as soon as it is registered, on the start-level thread, where the JVM metrics' set-up
+     * (the native-memory metrics run a diagnostic command to see whether native memory tracking is on) and the
+     * client's properties were about 4 % of a warm start's samples; a scrape's values are read at each scrape anyway.
+     */
+    private synchronized PrometheusMetricsServlet exporter() throws ServletException {
+        if (exporter == null) {
+            PrometheusMetricsServlet made = new PrometheusMetricsServlet(registry.get());
+            made.init(config);
+            exporter = made;
+        }
+        return exporter;
     }
 
     @Override
     public void destroy() {
-        exporter.destroy();
+        synchronized (this) {
+            if (exporter != null) {
+                exporter.destroy();
+                exporter = null;
+            }
+        }
         super.destroy();
     }
 
@@ -113,6 +139,6 @@ public final class MetricsServlet extends HttpServlet {
             return;
         }
         response.setHeader("Cache-Control", "no-store");
-        exporter.service(request, response);
+        exporter().service(request, response);
     }
 }
