@@ -6,15 +6,12 @@ import org.carehost.logging.LogAdmin;
 import org.carehost.logging.ReportedFailures;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.Constants;
-import org.osgi.framework.Filter;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ManagedService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.log.LogReaderService;
-import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.log.admin.LoggerAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -36,13 +33,12 @@ public final class Activator implements BundleActivator {
     private ServiceTracker<LogReaderService, LogReaderService> readers;
     private ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> configAdmin;
     private ServiceTracker<ReportedFailures, ReportedFailures> reporters;
-    private ServiceTracker<LoggerFactory, ServiceRegistration<?>> loggerFactories;
     private RuntimeLevels runtimeLevels;
     private ServiceRegistration<?> managed;
     private ServiceRegistration<LogAdmin> admin;
 
     @Override
-    public void start(BundleContext context) throws InvalidSyntaxException {
+    public void start(BundleContext context) {
         LoggerContext logback = logbackContext();
 
         SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -86,31 +82,6 @@ public final class Activator implements BundleActivator {
         };
         readers.open();
 
-        // The Log Service's logger factory again, in front of it, its loggers' level checks answered by Logback.
-        Filter logService = context.createFilter("(&(" + Constants.OBJECTCLASS + "=" + LoggerFactory.class.getName()
-                + ")(!(" + LevelCheckedLoggerFactory.MARK + "=*)))");
-        loggerFactories = new ServiceTracker<>(context, logService, null) {
-            @Override
-            public ServiceRegistration<?> addingService(ServiceReference<LoggerFactory> reference) {
-                LoggerFactory factory = context.getService(reference);
-                if (factory == null) {
-                    return null;
-                }
-                Hashtable<String, Object> properties = new Hashtable<>();
-                properties.put(LevelCheckedLoggerFactory.MARK, Boolean.TRUE);
-                properties.put(Constants.SERVICE_RANKING, LevelCheckedLoggerFactory.RANKING);
-                return context.registerService(LoggerFactory.class.getName(),
-                        new LevelCheckedLoggerFactory(factory, logback), properties);
-            }
-
-            @Override
-            public void removedService(ServiceReference<LoggerFactory> reference, ServiceRegistration<?> registration) {
-                registration.unregister();
-                context.ungetService(reference);
-            }
-        };
-        loggerFactories.open();
-
         // Levels set at run time (log:level), kept in Config Admin; and the service the shell's log scope uses.
         runtimeLevels = new RuntimeLevels(logback);
         Hashtable<String, Object> pid = new Hashtable<>();
@@ -128,7 +99,6 @@ public final class Activator implements BundleActivator {
         managed.unregister();
         configAdmin.close();
         runtimeLevels.close();
-        loggerFactories.close();
         readers.close();
         reporters.close();
         levels.close();

@@ -77,11 +77,8 @@ final class LogbackListener implements LogListener {
 
     /** Framework events (Events.Bundle, Events.Service, ...) get the bundle they are about as a suffix. */
     private static String loggerName(LogEntry entry) {
-        return loggerName(entry.getLoggerName(), entry.getBundle());
-    }
-
-    /** The Logback logger that an entry of this Log Service logger, about this bundle, is written to. */
-    static String loggerName(String name, Bundle bundle) {
+        String name = entry.getLoggerName();
+        Bundle bundle = entry.getBundle();
         if (bundle != null && bundle.getSymbolicName() != null
                 && (name.startsWith("Events.") || name.equals("LogService")) && name.indexOf('.', 7) < 0) {
             return name + "." + bundle.getSymbolicName();
