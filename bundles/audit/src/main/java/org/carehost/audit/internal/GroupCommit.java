@@ -142,10 +142,15 @@ final class GroupCommit<I, O> {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("Interrupted while waiting for the audit record to be written", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof AuditUnavailableException unavailable ? unavailable
-                    : new AuditUnavailableException("The audit record could not be written: " + cause.getMessage(), cause);
+            throw unavailable(e);
         }
+    }
+
+    /** What a caller is told when the write of its record failed: the writer's refusal, or one naming its failure. */
+    private static AuditUnavailableException unavailable(ExecutionException failed) {
+        Throwable cause = failed.getCause();
+        return cause instanceof AuditUnavailableException unavailable ? unavailable
+                : new AuditUnavailableException("The audit record could not be written: " + cause.getMessage(), cause);
     }
 
     /**
@@ -168,10 +173,7 @@ final class GroupCommit<I, O> {
                             + "within " + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s (the write is stalled; the "
                             + "record may still appear in the trail); the call was refused", null);
                 } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    throw cause instanceof AuditUnavailableException unavailable ? unavailable
-                            : new AuditUnavailableException("The audit record could not be written: "
-                                    + cause.getMessage(), cause);
+                    throw unavailable(e);
                 }
             }
         } finally {
