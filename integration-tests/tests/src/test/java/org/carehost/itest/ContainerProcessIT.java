@@ -202,6 +202,30 @@ public class ContainerProcessIT {
     }
 
     @Test
+    public void theFirstPluginToRunIsCheckedAtRunTime() throws Exception {
+        Path home = freshHome("first-plugin");
+        String plugin = "org.carehost.fixture.evil.reads.keys";
+        Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-reads-keys.jar"),
+                home.resolve("deploy/reads-keys.jar"));
+        // granted before the first start: it passes the scan, and reads the data key as it activates
+        Files.createDirectories(home.resolve("etc/security"));
+        Files.writeString(home.resolve("etc/security/policy"), "grant plugin " + plugin + " use:files\n");
+        Path outcome = home.resolve("data/plugins/" + plugin + "/outcome.txt");
+        // Until a plugin is offered to the resolver the run-time layer takes every call for the container's without
+        // walking the stack (the container's own first start); the plugins in deploy/ are the first offered.
+        Process process = start(home, JAVA_17);
+        try {
+            awaitFile(process, outcome, "\n");
+        } finally {
+            process.getOutputStream().close();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        }
+        String what = Files.readString(outcome);
+        assertTrue(what, what.startsWith("outcome: denied: ") && what.contains("PermissionDeniedException")
+                && what.contains("a file of the container's"));
+    }
+
+    @Test
     public void sigtermStopsEveryBundleCleanly() throws Exception {
         Path home = freshHome("sigterm");
         Process process = start(home, JAVA_17);

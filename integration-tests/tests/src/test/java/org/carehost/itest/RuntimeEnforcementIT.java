@@ -425,6 +425,11 @@ public class RuntimeEnforcementIT {
         awaitDenialAudited(own.getFileName().toString()); // audited by the new security manager
         String answer = attack("write:" + own);
         assertTrue("the lockdown ends with the restart: " + answer, answer.startsWith("done"));
+        // and the new security manager checks the plugin that was running before it: a plugin already resolved when it
+        // started is no container code
+        Path outside = outside("after-restart");
+        assertDenied(attack("write:" + outside), "outside its folder");
+        assertFalse(Files.exists(outside));
     }
 
     @Test

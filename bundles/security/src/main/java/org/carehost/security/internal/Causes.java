@@ -45,20 +45,29 @@ final class Causes {
     private final TaskOrigins tasks;
     private final PoolOwners pools = new PoolOwners(this);
     private final Deputies deputies;
+    private final java.util.function.BooleanSupplier pluginCodeMayHaveRun;
 
     Causes(PluginScope scope) {
-        this(scope, null, id -> false);
+        this(scope, null, id -> false, () -> true);
     }
 
-    /** @param quarantined whether the plugin of a bundle id is quarantined (its tasks are interrupted, not charged) */
-    Causes(PluginScope scope, Deputies deputies, java.util.function.LongPredicate quarantined) {
+    /**
+     * @param quarantined whether the plugin of a bundle id is quarantined (its tasks are interrupted, not charged)
+     * @param pluginCodeMayHaveRun false while no plugin's code can exist yet ({@link PluginCodeSeen}): no walk then
+     */
+    Causes(PluginScope scope, Deputies deputies, java.util.function.LongPredicate quarantined,
+            java.util.function.BooleanSupplier pluginCodeMayHaveRun) {
         this.origins = new Origins(scope);
         this.deputies = deputies;
+        this.pluginCodeMayHaveRun = pluginCodeMayHaveRun;
         this.tasks = new TaskOrigins(new TaskCharges(new ThreadCounters(), ownThreads::get, quarantined));
     }
 
     /** The plugin that causes the current call, or null for the container. */
     Bundle current(boolean throughFramework) {
+        if (!pluginCodeMayHaveRun.getAsBoolean() && (deputies == null || deputies.here() == null)) {
+            return null; // no plugin's class, thread or task can exist yet: the container's own start
+        }
         if (!tasks.anyHere()) {
             return walker.walk(frames -> causeIn(frames.iterator(), throughFramework, -1));
         }

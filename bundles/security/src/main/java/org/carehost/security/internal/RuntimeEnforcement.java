@@ -91,6 +91,20 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     }
 
     /**
+     * Whether the agent's gate has a checker already: a security manager before this one, in this JVM (false without
+     * the agent, when nothing is checked; true when it cannot be told).
+     */
+    static boolean gateClaimed() {
+        try {
+            return Boolean.TRUE.equals(Class.forName("java.lang.CarehostGate").getMethod("claimed").invoke(null));
+        } catch (ClassNotFoundException noAgent) {
+            return false;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError unknown) {
+            return true;
+        }
+    }
+
+    /**
      * Loads, before the claim, the hooked classes that are not the JDK's (the framework's, Config Admin's, the shell's;
      * the agent names them, and loads the JDK's itself): a class first loaded on a plugin's thread whose stack was run
      * out on purpose could meet the error inside the JDK's own transform code, which then defines it without its hooks.

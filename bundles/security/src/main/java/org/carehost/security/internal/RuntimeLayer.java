@@ -22,13 +22,18 @@ final class RuntimeLayer {
     private final BudgetWatch allocations;
     private final ConfiguredPaths configuredPaths;
     private final Deputies deputies;
+    private final PluginCodeSeen pluginCode;
+    private final BundleContext context;
 
     RuntimeLayer(BundleContext context, SecuritySettings settings, PluginScope scope, GrantsCalculator grants, PolicyStore store,
-            Inspector inspector, Quarantine quarantine, Denier denier, Alerts alerts, Logger logger) {
+            Inspector inspector, Quarantine quarantine, PluginCodeSeen pluginCode, Denier denier, Alerts alerts,
+            Logger logger) {
         ContainerPaths paths = new ContainerPaths(context, settings);
+        this.pluginCode = pluginCode;
+        this.context = context;
         this.deputies = new Deputies(scope, paths);
         // a quarantined plugin's tasks on shared workers are interrupted as they start or resume, and not charged
-        Causes causes = new Causes(scope, deputies, id -> quarantine.reason(id) != null);
+        Causes causes = new Causes(scope, deputies, id -> quarantine.reason(id) != null, pluginCode::mayHaveRun);
         // every quarantine (the thread cap, a deadline, an operator's, a budget) interrupts the plugin's threads and its
         // tasks on shared workers, after it is marked (a task starting after that interrupts itself)
         quarantine.interruptWith(plugin -> {
@@ -74,6 +79,7 @@ final class RuntimeLayer {
     /** Claims the gate and starts the allocation budget; call before any plugin runs. */
     void open() {
         configuredPaths.open();
+        pluginCode.look(context, RuntimeEnforcement.gateClaimed()); // before the claim makes the checks live
         enforcement.open();
         allocations.start();
     }

@@ -110,6 +110,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.settings = SecuritySettings.of(configuration,
                 configurations == null ? null : SecuritySettings.stored(configurations), context);
         this.scope = new PluginScope(context);
+        PluginCodeSeen pluginCode = new PluginCodeSeen(scope);
         this.alerts = new Alerts(denials, logger, worker, () -> events);
         PolicyFile policyFile = new PolicyFile(settings.policy());
         Path trustDir = settings.trustStore();
@@ -122,7 +123,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger, commands,
                 this::runtimeFailure);
         ResolverGate resolverGate = new ResolverGate(scope, admission::admission, store::importRules,
-                admission::wiringRefused, bundle -> inspector.inspect(bundle).trustedSigner());
+                admission::wiringRefused, bundle -> inspector.inspect(bundle).trustedSigner(), pluginCode);
         this.reconciler = new Reconciler(context, scope, grants, admission, resolverGate, worker, logger);
         this.eventDelivery = new PluginEventDelivery(context, scope, grants::grantsOf, () -> care,
                 () -> eventCalls, logger);
@@ -133,8 +134,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         registerHooks(resolverGate, commands);
         eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
         this.quarantine = new Quarantine(alerts, worker, () -> events, logger);
-        this.runtime = new RuntimeLayer(context, settings, scope, grants, store, inspector, quarantine, this::deny,
-                alerts, logger);
+        this.runtime = new RuntimeLayer(context, settings, scope, grants, store, inspector, quarantine, pluginCode,
+                this::deny, alerts, logger);
         runtime.open(); // before any plugin runs: plugins start at a higher start level
         hooks.add(context.registerService(PluginLimits.class, new PluginLimitsImpl(store, quarantine), null));
         hooks.add(context.registerService(org.carehost.security.PluginDeputy.class, runtime.deputies(), null));

@@ -73,6 +73,16 @@ final class TaskOrigins {
         claimedHere.set(made.putIfAbsent(task, plugin) ? new java.lang.ref.WeakReference<>(task) : null);
     }
 
+    /**
+     * Whether a task object is never run as a task: a {@code CompletableFuture}'s {@code Signaller}, which a thread
+     * waiting in {@code get} or {@code join} makes to be woken by (a {@code ForkJoinTask} only by inheritance; no pool
+     * runs it, and it is package-private to {@code java.util.concurrent}). Every wait on a future that is not done yet
+     * makes one (each audited read waits on the audit trail's group commit so), and its maker need not be looked for.
+     */
+    static boolean neverRun(Object task) {
+        return task != null && task.getClass().getName().equals("java.util.concurrent.CompletableFuture$Signaller");
+    }
+
     /** Whether {@link #handed} may claim this task: a bare Runnable (not a FutureTask or ForkJoinTask). */
     static boolean claimable(Object task) {
         return !(task instanceof java.util.concurrent.FutureTask) && !(task instanceof java.util.concurrent.ForkJoinTask);

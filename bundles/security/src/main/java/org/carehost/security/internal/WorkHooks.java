@@ -71,6 +71,9 @@ final class WorkHooks {
 
     /** A task for a JDK executor is being made (the agent's hook in its constructor): a plugin's is recorded. */
     void taskMade(Object task) {
+        if (TaskOrigins.neverRun(task)) {
+            return; // a thread waiting on a future: no walk
+        }
         Bundle plugin = causes.current(false);
         if (plugin != null) {
             tasks.made(task, plugin);

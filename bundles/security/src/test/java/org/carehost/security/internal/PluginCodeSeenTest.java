@@ -1,0 +1,115 @@
+package org.carehost.security.internal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.util.List;
+
+import org.carehost.security.ContainerBundles;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+/**
+ * Until a plugin is offered to the resolver no plugin code can run, and the run-time layer's walks are skipped; what
+ * ran before the security manager (a resolved plugin, one pending removal, an earlier checker) counts as seen.
+ */
+class PluginCodeSeenTest {
+
+    private final PluginScope scope = new PluginScope(new ContainerBundles("jar/org.carehost.store", null));
+    private final PluginCodeSeen seen = new PluginCodeSeen(scope);
+    private final Bundle system = bundle(0, "System Bundle", Bundle.ACTIVE);
+    private final Bundle store = bundle(3, "jar/org.carehost.store", Bundle.ACTIVE);
+
+    @Test
+    void theContainerResolvingIsNoPluginCode() {
+        seen.resolving(List.of(revision(store)));
+        seen.look(context(List.of(system, store), List.of()), false);
+        assertFalse(seen.mayHaveRun());
+    }
+
+    @Test
+    void aPluginOfferedToTheResolverIsSeenBeforeItResolves() {
+        seen.resolving(List.of(revision(store), revision(bundle(70, "file:deploy/x.jar", Bundle.INSTALLED))));
+        assertTrue(seen.mayHaveRun());
+    }
+
+    @Test
+    void aPluginInstalledButNeverResolvedIsNot() {
+        seen.look(context(List.of(system, store, bundle(70, "file:deploy/x.jar", Bundle.INSTALLED)), List.of()), false);
+        assertFalse(seen.mayHaveRun());
+    }
+
+    @Test
+    void aPluginResolvedBeforeTheSecurityManagerIsSeen() {
+        seen.look(context(List.of(system, store, bundle(70, "file:deploy/x.jar", Bundle.ACTIVE)), List.of()), false);
+        assertTrue(seen.mayHaveRun());
+    }
+
+    @Test
+    void anUninstalledPluginWhoseClassesAreStillInUseIsSeen() {
+        seen.look(context(List.of(system, store), List.of(bundle(70, "file:deploy/x.jar", Bundle.UNINSTALLED))), false);
+        assertTrue(seen.mayHaveRun());
+    }
+
+    @Test
+    void anEarlierCheckerInTheGateMeansPluginsMayHaveRun() {
+        seen.look(context(List.of(system, store), List.of()), true);
+        assertTrue(seen.mayHaveRun());
+    }
+
+    @Test
+    void aFrameworkThatCannotSayIsSeen() {
+        BundleContext broken = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException("framework stopping");
+                });
+        seen.look(broken, false);
+        assertTrue(seen.mayHaveRun());
+    }
+
+    private static Bundle bundle(long id, String location, int state) {
+        return (Bundle) Proxy.newProxyInstance(PluginCodeSeenTest.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getBundleId": return id;
+                        case "getLocation": return location;
+                        case "getState": return state;
+                        case "hashCode": return Long.hashCode(id);
+                        case "equals": return proxy == args[0];
+                        default: return null;
+                    }
+                });
+    }
+
+    private static BundleRevision revision(Bundle bundle) {
+        return (BundleRevision) Proxy.newProxyInstance(PluginCodeSeenTest.class.getClassLoader(),
+                new Class<?>[] {BundleRevision.class},
+                (proxy, method, args) -> method.getName().equals("getBundle") ? bundle : null);
+    }
+
+    private BundleContext context(List<Bundle> bundles, List<Bundle> removalPending) {
+        FrameworkWiring wiring = (FrameworkWiring) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {FrameworkWiring.class},
+                (proxy, method, args) -> method.getName().equals("getRemovalPendingBundles") ? removalPending : null);
+        Bundle systemWithWiring = (Bundle) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Bundle.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "adapt": return wiring;
+                        case "getBundleId": return 0L;
+                        default: return null;
+                    }
+                });
+        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getBundles": return bundles.toArray(new Bundle[0]);
+                        case "getBundle": return systemWithWiring;
+                        default: return null;
+                    }
+                });
+    }
+}
