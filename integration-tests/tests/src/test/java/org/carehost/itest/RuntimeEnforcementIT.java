@@ -404,6 +404,8 @@ public class RuntimeEnforcementIT {
         attacker();
         Path own = Paths.get(context.getProperty("carehost.plugins.data")).toAbsolutePath().resolve(ATTACKER)
                 .resolve("lockdown-" + UUID.randomUUID());
+        // a class loader the plugin made (and keeps) before the restart: the new security manager never sees it made
+        assertDenied(attack("kept-loader:" + keyFile()), "a file of the container's");
         org.osgi.framework.ServiceReference<org.osgi.service.component.runtime.ServiceComponentRuntime> reference =
                 context.getServiceReference(org.osgi.service.component.runtime.ServiceComponentRuntime.class);
         org.osgi.service.component.runtime.ServiceComponentRuntime scr = context.getService(reference);
@@ -430,6 +432,8 @@ public class RuntimeEnforcementIT {
         Path outside = outside("after-restart");
         assertDenied(attack("write:" + outside), "outside its folder");
         assertFalse(Files.exists(outside));
+        // ... and the classes of the loader it made before the restart are still its own
+        assertDenied(attack("kept-loader:" + keyFile()), "a file of the container's");
     }
 
     @Test

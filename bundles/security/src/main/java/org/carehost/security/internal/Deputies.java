@@ -30,9 +30,12 @@ final class Deputies implements ServiceFactory<PluginDeputy> {
     private final ContainerPaths paths;
     private final ThreadLocal<Stack> acting = ThreadLocal.withInitial(Stack::new);
 
-    Deputies(PluginScope scope, ContainerPaths paths) {
+    private final PluginCodeSeen pluginCode;
+
+    Deputies(PluginScope scope, ContainerPaths paths, PluginCodeSeen pluginCode) {
         this.scope = scope;
         this.paths = paths;
+        this.pluginCode = pluginCode;
     }
 
     /** What the current thread acts for now (the innermost {@code actFor}), or null: only then do walks look. */
@@ -86,6 +89,7 @@ final class Deputies implements ServiceFactory<PluginDeputy> {
             if (plugin == null || !scope.isPlugin(plugin)) {
                 throw new IllegalArgumentException(plugin + " is not a plugin; a container bundle acts for itself");
             }
+            pluginCode.markSeen(); // what the work makes and hands to other threads is the plugin's, walked there too
             Stack stack = acting.get();
             stack.push(new Acting(plugin, bundle));
             try {

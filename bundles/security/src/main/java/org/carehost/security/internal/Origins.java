@@ -33,6 +33,16 @@ final class Origins {
         loaders.put(loader, plugin);
     }
 
+    /** A class loader a previous security manager knew as a plugin's ({@link Causes#adopt}); one known here stays. */
+    void adoptLoader(ClassLoader loader, Bundle plugin) {
+        loaders.putIfAbsent(loader, plugin);
+    }
+
+    /** The class loaders plugins created, with their plugin (for the next security manager: {@link Causes#record}). */
+    java.util.Map<Object, Bundle> createdLoaders() {
+        return loaders.snapshot();
+    }
+
     /**
      * Whether container code was entered for its caller, not called by it: by reflection or a method handle (a plugin
      * granted use:reflection invoking a public method of a container class; Jackson setting a property), or by Jackson

@@ -38,6 +38,23 @@ final class PluginCodeSeen {
     }
 
     /**
+     * From now on plugin code may run unseen: the security manager stops (its resolver hook goes with it, so a plugin
+     * resolved afterwards would tell nothing, and its lockdown must refuse it), a container bundle acts for a plugin,
+     * or a plugin resolved (the bundle listener's RESOLVED or STARTING, for a resolve that began before the hook
+     * was registered).
+     */
+    void markSeen() {
+        seen = true;
+    }
+
+    /** A bundle resolved or is starting (the security manager's bundle listener): a plugin's marks plugin code. */
+    void bundleResolved(Bundle bundle) {
+        if (!seen && !scope.isContainer(bundle)) {
+            seen = true;
+        }
+    }
+
+    /**
      * The resolver hook's candidates, before it resolves any: a plugin's among them may be resolved now. (Any bundle
      * not the container's counts, uninstalled or not: {@link PluginScope#isContainer} is a fact of its location.)
      */
@@ -55,8 +72,10 @@ final class PluginCodeSeen {
 
     /**
      * Looks at what ran before this security manager's hooks: any plugin that is resolved, starting, active or
-     * stopping, or pending removal (its old classes may still run); and whether the gate had a checker before
-     * ({@code gateClaimedBefore}). Unknown is seen.
+     * stopping, or pending removal (its old classes may still run); whether the gate had a checker before
+     * ({@code gateClaimedBefore}); and whether the framework has reached the plugins' start level already (this
+     * security manager came late: plugins may have run and been refreshed since). Unknown is seen. Asked through the
+     * system bundle's context, which no bundle's find hook filters.
      */
     void look(BundleContext context, boolean gateClaimedBefore) {
         if (gateClaimedBefore) {
@@ -64,14 +83,21 @@ final class PluginCodeSeen {
             return;
         }
         try {
-            for (Bundle bundle : context.getBundles()) {
+            BundleContext system = context.getBundle(0).getBundleContext();
+            org.osgi.framework.startlevel.FrameworkStartLevel level = system.getBundle()
+                    .adapt(org.osgi.framework.startlevel.FrameworkStartLevel.class);
+            if (level == null || level.getStartLevel() >= scope.pluginStartLevel()) {
+                seen = true;
+                return;
+            }
+            for (Bundle bundle : system.getBundles()) {
                 if (!scope.isContainer(bundle) && (bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE
                         | Bundle.STOPPING)) != 0) {
                     seen = true;
                     return;
                 }
             }
-            FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+            FrameworkWiring wiring = system.getBundle().adapt(FrameworkWiring.class);
             for (Bundle pending : wiring.getRemovalPendingBundles()) {
                 if (!scope.isContainer(pending)) { // uninstalled, its old classes still in use
                     seen = true;

@@ -24,6 +24,11 @@ final class PluginScope {
         return rule.isPlugin(bundle);
     }
 
+    /** The plugins' start level: the container's bundles run below it. */
+    int pluginStartLevel() {
+        return rule.pluginStartLevel();
+    }
+
     /** Whether a bundle is the container's: a fact of its location, which does not change while it exists. */
     boolean isContainer(Bundle bundle) {
         return rule.isContainer(bundle);

@@ -54,6 +54,16 @@ final class PoolOwners {
         }
     }
 
+    /** The pools plugins made, with their plugin ({@link Causes#record}). */
+    java.util.Map<Object, Bundle> ownedPools() {
+        return pools.snapshot();
+    }
+
+    /** Pools a previous security manager knew as plugins' ({@link Causes#adopt}). */
+    void adoptPool(Object pool, Bundle plugin) {
+        pools.putIfAbsent(pool, plugin);
+    }
+
     /** A pool starts a worker (the agent's hook just before it does): a plugin's pool's workers are its own threads. */
     void workerStarts(Object pool, Thread worker) {
         announce(worker, pools.get(pool));

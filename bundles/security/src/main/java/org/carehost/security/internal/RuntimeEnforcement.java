@@ -26,7 +26,8 @@ import org.osgi.service.log.Logger;
  * call). The stopped security manager can audit nothing (its Event Admin worker is gone), so the refusals made in
  * lockdown are kept here (the first {@value #LOCKDOWN_KEPT}, and a count of the rest) and handed to the next checker
  * when it claims the gate, which audits them as its first act ({@link #accept(Object[])}): no refusal goes
- * unrecorded across a restart.
+ * unrecorded across a restart. What it learnt of plugins' work goes with them (a class loader a plugin made, its
+ * threads, tasks and pools are recorded once, as they are made), so a restart does not make them the container's.
  */
 final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer<Object[]> {
 
@@ -229,13 +230,17 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
 
     /**
      * The previous checker's refusals made in lockdown, handed over when this one claimed the gate (the gate never
-     * calls this: only the checker in place, asked to consent to this claim, has this object): audited now.
+     * calls this: only the checker in place, asked to consent to this claim, has this object): audited now. With
+     * them, what it knew of plugins' class loaders, threads, tasks and pools ({@link Causes#record}), taken over
+     * before this checker decides anything.
      */
     @Override
     public void accept(Object[] report) {
         int reported = 0;
         for (Object entry : report) {
-            if (entry instanceof String[] && ((String[]) entry).length == 3) {
+            if (entry instanceof java.util.Map) {
+                causes.adopt((java.util.Map<?, ?>) entry); // what the previous one knew of plugins' loaders and threads
+            } else if (entry instanceof String[] && ((String[]) entry).length == 3) {
                 String[] refusal = (String[]) entry;
                 reporter.deniedInLockdown(refusal[0], refusal[1], refusal[2]);
                 reported++;
@@ -249,7 +254,10 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         }
     }
 
-    /** Hands the refusals made in lockdown to the checker that claims the gate (a container's claim). */
+    /**
+     * Hands the refusals made in lockdown, and what this checker knew of plugins' loaders, threads, tasks and pools,
+     * to the checker that claims the gate (a container's claim).
+     */
     @SuppressWarnings("unchecked")
     private void handOver(Object next) {
         if (!(next instanceof Consumer)) {
@@ -257,11 +265,12 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         }
         Object[] report;
         synchronized (lockedOut) {
-            report = new Object[lockedOut.size() + 1];
+            report = new Object[lockedOut.size() + 2];
             for (int i = 0; i < lockedOut.size(); i++) {
                 report[i] = lockedOut.get(i);
             }
             report[lockedOut.size()] = lockedOutDropped;
+            report[lockedOut.size() + 1] = causes.record();
             lockedOut.clear();
             lockedOutDropped = 0;
         }
@@ -307,7 +316,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "Carehost runs no framework "
                     + "extension installed after it started (" + request.subject() + " refused)");
         }
-        Bundle plugin = causes.current(request.framework());
+        Bundle plugin = causes.current(request.framework(), request.kind() == Kind.CLAIM || request.framework());
         if (plugin == null && request.kind() == Kind.CLAIM) {
             handOver(request.subject()); // the container's next security manager: the lockdown's refusals go to it
             return;
@@ -347,7 +356,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "Carehost runs no framework "
                     + "extension installed after it started (one was asked for inside a security check)");
         }
-        Bundle plugin = causes.current(ChokePoints.throughFramework(id));
+        Bundle plugin = causes.current(ChokePoints.throughFramework(id), ChokePoints.throughFramework(id));
         if (plugin == null || ChokePoints.jdkMayUse(id) && causes.calledByJdk()) {
             return;
         }

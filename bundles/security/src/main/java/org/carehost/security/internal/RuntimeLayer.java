@@ -31,7 +31,7 @@ final class RuntimeLayer {
         ContainerPaths paths = new ContainerPaths(context, settings);
         this.pluginCode = pluginCode;
         this.context = context;
-        this.deputies = new Deputies(scope, paths);
+        this.deputies = new Deputies(scope, paths, pluginCode);
         // a quarantined plugin's tasks on shared workers are interrupted as they start or resume, and not charged
         Causes causes = new Causes(scope, deputies, id -> quarantine.reason(id) != null, pluginCode::mayHaveRun);
         // every quarantine (the thread cap, a deadline, an operator's, a budget) interrupts the plugin's threads and its
@@ -91,6 +91,7 @@ final class RuntimeLayer {
 
     /** Lockdown: every call a plugin causes is refused from now on. */
     void close() {
+        pluginCode.markSeen(); // the resolver hook goes with the security manager: the lockdown walks every call
         enforcement.close();
         allocations.stop();
         configuredPaths.close();

@@ -69,6 +69,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final SecuritySettings settings;
     private final Logger logger;
     private final PluginScope scope;
+    /** Whether plugin code may have run yet: the run-time layer walks no stack before ({@link PluginCodeSeen}). */
+    private final PluginCodeSeen pluginCode;
     private final Inspector inspector;
     private final Denials denials;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "carehost-security"));
@@ -110,7 +112,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.settings = SecuritySettings.of(configuration,
                 configurations == null ? null : SecuritySettings.stored(configurations), context);
         this.scope = new PluginScope(context);
-        PluginCodeSeen pluginCode = new PluginCodeSeen(scope);
+        this.pluginCode = new PluginCodeSeen(scope);
         this.alerts = new Alerts(denials, logger, worker, () -> events);
         PolicyFile policyFile = new PolicyFile(settings.policy());
         Path trustDir = settings.trustStore();
@@ -256,10 +258,14 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 inspector.forget(bundle);
                 break;
             case BundleEvent.STARTING:
+                pluginCode.bundleResolved(bundle);
                 quarantine.lifted(bundle.getBundleId()); // started again by the operator
                 break;
             case BundleEvent.UNRESOLVED:
+                admission.rewired(bundle.getBundleId());
+                break;
             case BundleEvent.RESOLVED:
+                pluginCode.bundleResolved(bundle); // a resolve begun before the resolver hook was registered
                 admission.rewired(bundle.getBundleId());
                 break;
             default:

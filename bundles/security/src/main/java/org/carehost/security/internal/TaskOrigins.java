@@ -83,6 +83,11 @@ final class TaskOrigins {
         return task != null && task.getClass().getName().equals("java.util.concurrent.CompletableFuture$Signaller");
     }
 
+    /** The tasks plugins made that are still referenced, with their plugin ({@link Causes#record}). */
+    java.util.Map<Object, Bundle> madeTasks() {
+        return made.snapshot();
+    }
+
     /** Whether {@link #handed} may claim this task: a bare Runnable (not a FutureTask or ForkJoinTask). */
     static boolean claimable(Object task) {
         return !(task instanceof java.util.concurrent.FutureTask) && !(task instanceof java.util.concurrent.ForkJoinTask);

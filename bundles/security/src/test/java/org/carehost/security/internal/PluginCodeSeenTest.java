@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
@@ -62,6 +63,28 @@ class PluginCodeSeenTest {
     }
 
     @Test
+    void aSecurityManagerThatStartsOnceThePluginsLevelIsReachedCameLate() {
+        seen.look(context(List.of(system, store), List.of(), 50), false);
+        assertTrue(seen.mayHaveRun());
+    }
+
+    @Test
+    void aPluginResolvedOrStartingSeenByTheBundleListenerIsSeen() {
+        seen.bundleResolved(store);
+        assertFalse(seen.mayHaveRun());
+        seen.bundleResolved(bundle(70, "file:deploy/x.jar", Bundle.RESOLVED));
+        assertTrue(seen.mayHaveRun());
+    }
+
+    @Test
+    void onceMarkedAlwaysSeen() {
+        seen.markSeen(); // the security manager stops, or a container bundle acts for a plugin
+        seen.look(context(List.of(system, store), List.of()), false);
+        seen.resolving(List.of(revision(store)));
+        assertTrue(seen.mayHaveRun());
+    }
+
+    @Test
     void aFrameworkThatCannotSayIsSeen() {
         BundleContext broken = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
@@ -92,24 +115,35 @@ class PluginCodeSeenTest {
     }
 
     private BundleContext context(List<Bundle> bundles, List<Bundle> removalPending) {
+        return context(bundles, removalPending, 20);
+    }
+
+    /** A framework at {@code startLevel} (the security manager starts at 20, plugins at 50). */
+    private BundleContext context(List<Bundle> bundles, List<Bundle> removalPending, int startLevel) {
         FrameworkWiring wiring = (FrameworkWiring) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {FrameworkWiring.class},
                 (proxy, method, args) -> method.getName().equals("getRemovalPendingBundles") ? removalPending : null);
+        FrameworkStartLevel level = (FrameworkStartLevel) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {FrameworkStartLevel.class},
+                (proxy, method, args) -> method.getName().equals("getStartLevel") ? startLevel : null);
+        BundleContext[] context = new BundleContext[1];
         Bundle systemWithWiring = (Bundle) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {Bundle.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
-                        case "adapt": return wiring;
+                        case "adapt": return args[0] == FrameworkWiring.class ? wiring : level;
                         case "getBundleId": return 0L;
+                        case "getBundleContext": return context[0];
                         default: return null;
                     }
                 });
-        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
-                (proxy, method, args) -> {
+        context[0] = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "getBundles": return bundles.toArray(new Bundle[0]);
                         case "getBundle": return systemWithWiring;
                         default: return null;
                     }
                 });
+        return context[0];
     }
 }
