@@ -328,9 +328,14 @@ final class Causes {
      * own reflection loaders (JDK 17's accessors, shared by every caller of a method afterwards) stay the JDK's.
      */
     void createdByJdkFor(ClassLoader loader, Bundle plugin) {
-        if (loader != null && !loader.getClass().getName().startsWith("jdk.internal.reflect.")) {
+        if (recordsLoader(loader)) {
             origins.created(loader, plugin);
         }
+    }
+
+    /** Whether a class loader made for a plugin is recorded as its own: any but the JDK's reflection loaders. */
+    static boolean recordsLoader(Object loader) {
+        return loader instanceof ClassLoader && !loader.getClass().getName().startsWith("jdk.internal.reflect.");
     }
 
     /**

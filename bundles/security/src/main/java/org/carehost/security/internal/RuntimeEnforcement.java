@@ -60,6 +60,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     private final Reporter reporter;
     private final Logger logger;
     private volatile boolean lockdown;
+    /** This checker is claiming the gate: the one in place may hand it its report ({@link #accept(Object[])}). */
+    private volatile boolean claiming;
     private volatile boolean active;
     /** Why the claim failed while the agent runs, or null: see {@link #claim}. */
     private volatile String failure;
@@ -158,7 +160,12 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
      */
     boolean claim(Class<?> gate) {
         try {
-            gate.getMethod("claim", BiConsumer.class).invoke(null, this);
+            claiming = true; // the checker in place hands its report over during the claim, and only then
+            try {
+                gate.getMethod("claim", BiConsumer.class).invoke(null, this);
+            } finally {
+                claiming = false;
+            }
             failure = null;
             active = true;
             return true;
@@ -236,18 +243,30 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
      */
     @Override
     public void accept(Object[] report) {
-        int reported = 0;
+        if (!claiming) {
+            throw new IllegalStateException("a report is taken only from the checker this one replaces, as it claims");
+        }
+        // first, and not caught: a record this checker could not take over fails its claim (admission then closes)
         for (Object entry : report) {
             if (entry instanceof java.util.Map) {
                 causes.adopt((java.util.Map<?, ?>) entry); // what the previous one knew of plugins' loaders and threads
-            } else if (entry instanceof String[] && ((String[]) entry).length == 3) {
-                String[] refusal = (String[]) entry;
-                reporter.deniedInLockdown(refusal[0], refusal[1], refusal[2]);
-                reported++;
-            } else if (entry instanceof Integer && (Integer) entry > 0) {
-                reporter.deniedInLockdown("container", "", entry + " more refusals while the security manager was "
-                        + "stopped, beyond the " + LOCKDOWN_KEPT + " kept");
             }
+        }
+        int reported = 0;
+        try {
+            for (Object entry : report) {
+                if (entry instanceof String[] && ((String[]) entry).length == 3) {
+                    String[] refusal = (String[]) entry;
+                    reporter.deniedInLockdown(refusal[0], refusal[1], refusal[2]);
+                    reported++;
+                } else if (entry instanceof Integer && (Integer) entry > 0) {
+                    reporter.deniedInLockdown("container", "", entry + " more refusals while the security manager was "
+                            + "stopped, beyond the " + LOCKDOWN_KEPT + " kept");
+                }
+            }
+        } catch (RuntimeException e) {
+            logger.warn("Security: could not audit the refusals made while the security manager was stopped: {}",
+                    e.toString());
         }
         if (reported > 0) {
             logger.warn("Security: {} refusals were made while the security manager was stopped; audited now", reported);
@@ -266,20 +285,16 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         Object[] report;
         synchronized (lockedOut) {
             report = new Object[lockedOut.size() + 2];
+            report[0] = causes.record(); // first: taken over at once, before the refusals are audited
             for (int i = 0; i < lockedOut.size(); i++) {
-                report[i] = lockedOut.get(i);
+                report[i + 1] = lockedOut.get(i);
             }
-            report[lockedOut.size()] = lockedOutDropped;
-            report[lockedOut.size() + 1] = causes.record();
+            report[lockedOut.size() + 1] = lockedOutDropped;
             lockedOut.clear();
             lockedOutDropped = 0;
         }
-        try {
-            ((Consumer<Object[]>) next).accept(report);
-        } catch (RuntimeException | LinkageError e) {
-            logger.warn("Security: could not hand the refusals made in lockdown to the new security manager: {}",
-                    e.toString());
-        }
+        // not caught: a new checker that could not take the record over must not be put in place (its claim fails)
+        ((Consumer<Object[]>) next).accept(report);
     }
 
     private void keepLockedOut(Bundle plugin, String reason) {
@@ -323,6 +338,12 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         }
         if (plugin == null) {
             return;
+        }
+        if (lockdown && request.kind() == Kind.CLASS_LOADER && Causes.recordsLoader(request.subject())) {
+            // not even one the JDK makes for it: what it defined would be recorded here after the record was handed on
+            // (the JDK's own reflection loaders, which its reflective calls make, are not recorded, and pass)
+            refuse(plugin, new Refusal(RuntimeRules.CONTAINER_RULE, request.target()
+                    + ", while the security manager is stopped", false));
         }
         if (ChokePoints.jdkMayUse(id) && causes.calledByJdk()) {
             if (request.kind() == Kind.CLASS_LOADER) {
