@@ -39,10 +39,13 @@ public final class ConsoleMain implements Callable<Integer> {
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** How long the script's end waits for Config Admin's queued deliveries (Felix HTTP's start) before stopping. */
+    private static final Duration DELIVERIES_TIMEOUT = Duration.ofSeconds(30);
 
     private final CommandProcessor processor;
     private final PluginManager plugins;
     private final Readiness readiness;
+    private final org.osgi.framework.BundleContext context;
     private final CountDownLatch stopping = new CountDownLatch(1);
 
     @Activate
@@ -52,6 +55,7 @@ public final class ConsoleMain implements Callable<Integer> {
         this.processor = processor;
         this.plugins = plugins;
         this.readiness = new Readiness(context, components, true);
+        this.context = context;
     }
 
     @Deactivate
@@ -73,7 +77,11 @@ public final class ConsoleMain implements Callable<Integer> {
                     + READY_TIMEOUT.toSeconds() + " s, running the script anyway: " + String.join("; ", missing));
         }
         plugins.awaitDeployFolder(SETTLE_TIMEOUT);
-        return runScript();
+        int status = runScript();
+        // The launcher stops the container when this returns: not while Felix HTTP is still starting (on a first
+        // start its configuration can reach it after the script is done), which would stop its servlets under it.
+        ConfigurationDeliveries.awaitQueued(context, DELIVERIES_TIMEOUT);
+        return status;
     }
 
     private int runScript() throws Exception {

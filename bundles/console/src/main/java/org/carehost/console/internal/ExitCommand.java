@@ -1,5 +1,7 @@
 package org.carehost.console.internal;
 
+import java.time.Duration;
+
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
@@ -43,6 +45,12 @@ public final class ExitCommand {
         if (script instanceof ScriptExit) {
             ((ScriptExit) script).request(status);
             return;
+        }
+        // Not while Felix HTTP is still starting on Config Admin's thread (ConfigurationDeliveries).
+        try {
+            ConfigurationDeliveries.awaitQueued(context, Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         // The system bundle stops asynchronously: the shell, and this command, are stopped in order with the rest.
         context.getBundle(0).stop();
