@@ -1,7 +1,5 @@
 package org.carehost.console.internal;
 
-import java.time.Duration;
-
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,7 +15,6 @@ public final class BeforeStop implements Runnable {
 
     /** The service property the launcher looks for (org.carehost.launcher.Boot). */
     static final String PROPERTY = "carehost.before.stop";
-    private static final Duration BOUND = Duration.ofSeconds(30);
 
     private final BundleContext context;
 
@@ -29,7 +26,7 @@ public final class BeforeStop implements Runnable {
     @Override
     public void run() {
         try {
-            ConfigurationDeliveries.awaitQueued(context, BOUND);
+            ConfigurationDeliveries.awaitQueued(context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

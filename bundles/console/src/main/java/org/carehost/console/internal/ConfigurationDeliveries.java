@@ -29,14 +29,20 @@ import org.osgi.service.cm.ManagedService;
  */
 final class ConfigurationDeliveries {
 
+    /**
+     * At most this long: a delivery that hangs (a plugin's component activated by its configuration that never returns)
+     * must not keep the container from stopping. Config Admin itself waits 5 s for its thread when it stops.
+     */
+    static final Duration BOUND = Duration.ofSeconds(10);
+
     private ConfigurationDeliveries() {
     }
 
     /**
-     * Returns once Config Admin has delivered what was queued before this call, or after the bound (a delivery that
-     * hangs must not keep the container from stopping); false then, or when Config Admin is not there.
+     * Returns once Config Admin has delivered what was queued before this call, or after {@link #BOUND}; false then,
+     * or when Config Admin is not there.
      */
-    static boolean awaitQueued(BundleContext context, Duration bound) throws InterruptedException {
+    static boolean awaitQueued(BundleContext context) throws InterruptedException {
         if (context.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class) == null) {
             return false; // nothing delivers configurations now, and nothing is being delivered
         }
@@ -51,7 +57,7 @@ final class ConfigurationDeliveries {
             return false; // this bundle is stopping already
         }
         try {
-            return delivered.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+            return delivered.await(BOUND.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             try {
                 marker.unregister();

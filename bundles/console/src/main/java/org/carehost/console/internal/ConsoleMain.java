@@ -39,8 +39,6 @@ public final class ConsoleMain implements Callable<Integer> {
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    /** How long the script's end waits for Config Admin's queued deliveries (Felix HTTP's start) before stopping. */
-    private static final Duration DELIVERIES_TIMEOUT = Duration.ofSeconds(30);
 
     private final CommandProcessor processor;
     private final PluginManager plugins;
@@ -80,7 +78,7 @@ public final class ConsoleMain implements Callable<Integer> {
         int status = runScript();
         // The launcher stops the container when this returns: not while Felix HTTP is still starting (on a first
         // start its configuration can reach it after the script is done), which would stop its servlets under it.
-        ConfigurationDeliveries.awaitQueued(context, DELIVERIES_TIMEOUT);
+        ConfigurationDeliveries.awaitQueued(context);
         return status;
     }
 

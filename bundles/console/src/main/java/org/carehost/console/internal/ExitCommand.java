@@ -1,7 +1,5 @@
 package org.carehost.console.internal;
 
-import java.time.Duration;
-
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
@@ -48,7 +46,7 @@ public final class ExitCommand {
         }
         // Not while Felix HTTP is still starting on Config Admin's thread (ConfigurationDeliveries).
         try {
-            ConfigurationDeliveries.awaitQueued(context, Duration.ofSeconds(30));
+            ConfigurationDeliveries.awaitQueued(context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
