@@ -103,12 +103,17 @@ final class CarehostProcess {
         return script(TEST_JVM_OPTIONS, home, java, commands);
     }
 
+    /** {@link #scriptAsShipped} with these JVM options only (a framework property, say). */
+    static Run scriptAsShipped(Path home, String java, String commands, String... jvmOptions) throws Exception {
+        return script(List.of(jvmOptions), home, java, commands);
+    }
+
     /**
      * {@link #script} as the README runs it: {@code java -jar carehost.jar} and nothing else (the agent started by the
      * jar's Launcher-Agent-Class alone, the JVM's default collector and compilers).
      */
     static Run scriptAsShipped(Path home, String java, String commands) throws Exception {
-        return script(List.of(), home, java, commands);
+        return scriptAsShipped(home, java, commands, new String[0]);
     }
 
     private static Run script(List<String> options, Path home, String java, String commands) throws Exception {

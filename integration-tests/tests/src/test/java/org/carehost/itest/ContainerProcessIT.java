@@ -93,6 +93,39 @@ public class ContainerProcessIT {
                 Files.readString(home.resolve("data/log/carehost.log")).contains("Plugin org.carehost.sample.hello"));
     }
 
+    /**
+     * A short script on a first start is done while Felix HTTP may still be starting Jetty on Config Admin's thread
+     * (runtime.bndrun, org.apache.felix.http.require.config): the container stopped then, and Felix HTTP, still adding
+     * the container's servlets, logged "Exception while unregistering whiteboard service" (a NullPointerException on
+     * the stopped servlet's bundle) in about 4 of 10 first starts on a quiet machine (issue 16). With the SSH port set
+     * in etc/ before the first start, as an operator does, readiness waits for that configuration on Config Admin's
+     * thread, where Felix HTTP's own delivery can come right behind it. Still a race (the old code failed it
+     * on JDK 17 and on JDK 25, at the third and the second first start), so three first starts, each in a fresh
+     * folder: the script's end now waits for Config Admin's queued deliveries ({@code ConfigurationDeliveries}).
+     */
+    @Test
+    public void firstStartsEndedByAShortScriptStopWithoutAnErrorOnTheConsole() throws Exception {
+        for (int start = 1; start <= 3; start++) {
+            Path home = freshHome("first-stop");
+            Files.createDirectories(home.resolve("etc"));
+            Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + LoopbackPorts.free() + "\n");
+            // HTTP's port as a framework property: a listener file in etc/ reaches Felix HTTP only after its first
+            // delivery (the framework properties), on 8181, which another container on this machine may hold.
+            // The JVM's own defaults, as the README runs it: the tests' faster-starting options hid the race (none in 6
+            // first starts of the old code, against 8 of 20 with the defaults, on this loaded 2-core machine).
+            Run run = scriptAsShipped(home, JAVA_17, "plugin:list\n",
+                    "-Dorg.osgi.service.http.port=" + LoopbackPorts.free());
+            assertEquals(run.toString(), 0, run.exit);
+            assertTrue(run.toString(), run.out.contains("org.carehost.sample.hello"));
+            List<String> errors = run.err.lines().filter(line -> line.matches("\\d\\d:\\d\\d:\\d\\d ERROR .*")).toList();
+            assertTrue("first start " + start + ": no ERROR on the console: " + run, errors.isEmpty());
+            String logged = Files.readString(home.resolve("data/log/carehost.log"));
+            assertFalse("first start " + start + ": Felix HTTP was stopped while starting: " + logged,
+                    logged.contains("Exception while unregistering whiteboard service")
+                            || logged.contains("Exception while initializing Jetty"));
+        }
+    }
+
     @Test
     public void gogoEchoFormatHelpAndExitWorkInAScript() throws Exception {
         Path home = freshHome("builtins");

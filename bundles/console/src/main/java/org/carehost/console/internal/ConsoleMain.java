@@ -43,6 +43,7 @@ public final class ConsoleMain implements Callable<Integer> {
     private final CommandProcessor processor;
     private final PluginManager plugins;
     private final Readiness readiness;
+    private final org.osgi.framework.BundleContext context;
     private final CountDownLatch stopping = new CountDownLatch(1);
 
     @Activate
@@ -52,6 +53,7 @@ public final class ConsoleMain implements Callable<Integer> {
         this.processor = processor;
         this.plugins = plugins;
         this.readiness = new Readiness(context, components, true);
+        this.context = context;
     }
 
     @Deactivate
@@ -73,7 +75,11 @@ public final class ConsoleMain implements Callable<Integer> {
                     + READY_TIMEOUT.toSeconds() + " s, running the script anyway: " + String.join("; ", missing));
         }
         plugins.awaitDeployFolder(SETTLE_TIMEOUT);
-        return runScript();
+        int status = runScript();
+        // The launcher stops the container when this returns: not while Felix HTTP is still starting (on a first
+        // start its configuration can reach it after the script is done), which would stop its servlets under it.
+        ConfigurationDeliveries.awaitQueued(context);
+        return status;
     }
 
     private int runScript() throws Exception {

@@ -44,6 +44,12 @@ public final class ExitCommand {
             ((ScriptExit) script).request(status);
             return;
         }
+        // Not while Felix HTTP is still starting on Config Admin's thread (ConfigurationDeliveries).
+        try {
+            ConfigurationDeliveries.awaitQueued(context);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         // The system bundle stops asynchronously: the shell, and this command, are stopped in order with the rest.
         context.getBundle(0).stop();
     }
