@@ -10,7 +10,6 @@ import org.carehost.operators.OperatorAccounts;
 import org.carehost.operators.Role;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Operator accounts over HTTP, for admins only: create one, disable and enable it, list its live API tokens (never a
@@ -20,11 +19,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class UserEndpoints {
 
     private final OperatorAccounts accounts;
-    private final ObjectMapper json;
 
-    UserEndpoints(OperatorAccounts accounts, ObjectMapper json) {
+    UserEndpoints(OperatorAccounts accounts) {
         this.accounts = accounts;
-        this.json = json;
     }
 
     List<Route> routes() {
@@ -60,7 +57,7 @@ final class UserEndpoints {
     }
 
     private Object add(Call call) throws Problems.Failure {
-        JsonNode body = Requests.object(json, call, "{\"name\": …, \"roles\": [\"hospital-admin\"], \"tenants\": [\"…\"], "
+        JsonNode body = Requests.object(Json.api(), call, "{\"name\": …, \"roles\": [\"hospital-admin\"], \"tenants\": [\"…\"], "
                 + "\"password\": …}");
         Set<Role> roles = new LinkedHashSet<>();
         for (String role : strings(body, "roles")) {
