@@ -7,8 +7,6 @@ import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 
 /**
@@ -28,8 +26,6 @@ public final class Boot implements BundleActivator {
     public static final String CONSOLE_MODE = "carehost.console.mode";
 
     private static final long STOP_TIMEOUT_SECONDS = 30;
-    /** The service property of the {@link Runnable}s the shutdown hook runs before it stops the framework. */
-    static final String BEFORE_STOP = "carehost.before.stop";
 
     private Thread shutdownHook;
     private UncaughtErrors.Installed uncaughtErrors;
@@ -90,7 +86,6 @@ public final class Boot implements BundleActivator {
     private static void stopCleanly(Framework framework) {
         try {
             if ((framework.getState() & (Framework.ACTIVE | Framework.STARTING)) != 0) {
-                runBeforeStop(framework.getBundleContext());
                 framework.stop();
             }
             FrameworkEvent event = framework.waitForStop(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
@@ -99,29 +94,6 @@ public final class Boot implements BundleActivator {
             }
         } catch (Exception e) {
             System.err.println("carehost: clean stop failed: " + e);
-        }
-    }
-
-    /**
-     * What the container registered to be done before a stop ({@value #BEFORE_STOP}: the console's wait for Felix HTTP
-     * to finish starting, each bounded); nothing when the container has not got that far.
-     */
-    private static void runBeforeStop(BundleContext systemContext) {
-        try {
-            ServiceReference<?>[] references = systemContext.getServiceReferences(Runnable.class.getName(),
-                    "(" + BEFORE_STOP + "=true)");
-            for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
-                Object task = systemContext.getService(reference);
-                if (task instanceof Runnable runnable) {
-                    try {
-                        runnable.run();
-                    } finally {
-                        systemContext.ungetService(reference);
-                    }
-                }
-            }
-        } catch (InvalidSyntaxException | RuntimeException e) { // an invalid context (the framework stopped meanwhile) too
-            System.err.println("carehost: before stopping: " + e);
         }
     }
 }

@@ -20,20 +20,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @Component
 public final class FhirAuditEvents implements FhirExport {
 
-    /**
-     * Made at its first use (a holder class), not when this class is: making an ObjectMapper loads and initialises
-     * some 300 of Jackson's classes, which a start that never reaches this code need not pay for.
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
     private static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
     private static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
 
     @Override
     public String bundle(List<AuditRecord> records) {
-        ObjectNode bundle = Json.MAPPER.createObjectNode();
+        ObjectNode bundle = JSON.createObjectNode();
         bundle.put("resourceType", "Bundle");
         bundle.put("type", "collection");
         bundle.put("total", records.size());
@@ -42,14 +36,14 @@ public final class FhirAuditEvents implements FhirExport {
             entries.addObject().set("resource", toFhir(record));
         }
         try {
-            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(bundle);
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(bundle);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("The FHIR Bundle could not be written: " + e.getMessage(), e);
         }
     }
 
     static ObjectNode toFhir(AuditRecord record) {
-        ObjectNode event = Json.MAPPER.createObjectNode();
+        ObjectNode event = JSON.createObjectNode();
         event.put("resourceType", "AuditEvent");
         event.put("id", Long.toString(record.sequence()));
         coding(event.putObject("type"), "http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",

@@ -33,13 +33,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class Retention {
 
-    /**
-     * Made at its first use (a holder class), not when this class is: making an ObjectMapper loads and initialises
-     * some 300 of Jackson's classes, which a start that never reaches this code need not pay for.
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path directory;
     private final Duration period;
@@ -132,7 +126,7 @@ final class Retention {
     }
 
     static String json(AuditRecord record) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
+        ObjectNode node = JSON.createObjectNode();
         node.put("sequence", record.sequence());
         node.put("recorded", record.recorded().toString());
         node.put("node", record.node());

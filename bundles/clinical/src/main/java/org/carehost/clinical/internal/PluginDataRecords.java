@@ -41,13 +41,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class PluginDataRecords {
 
     static final String TYPE = "PluginData";
-    /**
-     * Made at its first use (a holder class), not when this class is: making an ObjectMapper loads and initialises
-     * some 300 of Jackson's classes, which a start that never reaches this code need not pay for.
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
     private final AtRest atRest;
@@ -305,11 +299,11 @@ public final class PluginDataRecords {
                     + PluginDataService.MAX_DOCUMENT_BYTES + " bytes")));
         }
         try {
-            JsonNode node = Json.MAPPER.readTree(json);
+            JsonNode node = JSON.readTree(json);
             if (node == null || !(node.isObject() || node.isArray())) {
                 throw new ValidationException(TYPE, List.of(ValidationIssue.error("json", "must be a JSON object or array")));
             }
-            return Json.MAPPER.writeValueAsString(node);
+            return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new ValidationException(TYPE, List.of(ValidationIssue.error("json", "is not JSON: "
                     + e.getOriginalMessage())));

@@ -30,8 +30,8 @@ import org.osgi.service.cm.ManagedService;
 final class ConfigurationDeliveries {
 
     /**
-     * At most this long: a delivery that hangs (a plugin's component activated by its configuration that never returns)
-     * must not keep the container from stopping. Config Admin itself waits 5 s for its thread when it stops.
+     * At most this long: a delivery that hangs (a managed service that never returns) must not keep the container
+     * from stopping. Config Admin itself waits 5 s for its thread when it stops.
      */
     static final Duration BOUND = Duration.ofSeconds(10);
 
@@ -43,8 +43,12 @@ final class ConfigurationDeliveries {
      * or when Config Admin is not there.
      */
     static boolean awaitQueued(BundleContext context) throws InterruptedException {
-        if (context.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class) == null) {
-            return false; // nothing delivers configurations now, and nothing is being delivered
+        try {
+            if (context.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class) == null) {
+                return false; // nothing delivers configurations now, and nothing is being delivered
+            }
+        } catch (IllegalStateException stopping) {
+            return false; // this bundle's context is no longer valid: the container is stopping already
         }
         CountDownLatch delivered = new CountDownLatch(1);
         Dictionary<String, Object> properties = new Hashtable<>();

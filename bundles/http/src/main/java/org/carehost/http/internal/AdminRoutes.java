@@ -13,6 +13,7 @@ import org.carehost.plugins.PluginManager;
 import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.BundleContext;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The routes a hospital's administrator and the web console use: tenants and their plugins, audit, accounts. */
 final class AdminRoutes {
@@ -22,14 +23,14 @@ final class AdminRoutes {
 
     static List<Route> routes(BundleContext context, PluginManager plugins, Tenants tenants, OperatorAccounts accounts,
             SecurityAdmin security, PluginSettings settings, AuditLog log,
-            FhirExport fhir, ContextBinder binder, org.carehost.context.BreakGlass breakGlass,
+            FhirExport fhir, ContextBinder binder, ObjectMapper json, org.carehost.context.BreakGlass breakGlass,
             java.time.Clock clock) {
         List<Route> routes = new ArrayList<>();
         Audits audits = new Audits(log, binder);
         routes.addAll(new TenantEndpoints(context, plugins, tenants, security,
-                new TenantSettings(settings), audits).routes());
-        routes.addAll(new AuditEndpoints(log, fhir, tenants, audits, breakGlass, clock).routes());
-        routes.addAll(new UserEndpoints(accounts).routes());
+                new TenantSettings(settings), audits, json).routes());
+        routes.addAll(new AuditEndpoints(log, fhir, tenants, audits, json, breakGlass, clock).routes());
+        routes.addAll(new UserEndpoints(accounts, json).routes());
         return routes;
     }
 }

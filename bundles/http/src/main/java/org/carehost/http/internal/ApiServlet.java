@@ -31,6 +31,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
@@ -54,6 +57,7 @@ public final class ApiServlet extends HttpServlet {
     private final transient RefusedRequests refused;
     private final transient ContextBinder binder;
     private final transient WebSessions sessions;
+    private final transient ObjectMapper json;
     /** The servlet's own routes; with those of the {@link RouteSource}s present, the route table. */
     private final transient List<Route> own;
     private final transient List<RouteSource> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -72,10 +76,13 @@ public final class ApiServlet extends HttpServlet {
         this.refused = new RefusedRequests(refusals);
         this.binder = binder;
         this.sessions = new WebSessions(clock);
-        List<Route> all = new java.util.ArrayList<>(new Endpoints(plugins, tenants, accounts, logins, sessions).routes());
+        this.json = new ObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).registerModule(
+                new com.fasterxml.jackson.databind.module.SimpleModule("carehost-times").addSerializer(
+                        java.time.Instant.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
+        List<Route> all = new java.util.ArrayList<>(new Endpoints(plugins, tenants, accounts, logins, sessions, json).routes());
         // --- the hospital's routes (issue 19 items 4 and 6): kept in AdminRoutes
         all.addAll(AdminRoutes.routes(bundleContext, plugins, tenants, accounts, security, settings, auditLog, fhir,
-                binder, breakGlass, clock));
+                binder, json, breakGlass, clock));
         all.addAll(uploads.routes()); // plugin upload (PluginUploads)
         all.add(new Route("GET", "/session", false, java.util.EnumSet.allOf(Role.class), "This browser session's CSRF "
                 + "token again (for a new tab of the console); only with the session cookie", this::sessionAgain));
@@ -153,20 +160,20 @@ public final class ApiServlet extends HttpServlet {
                 write(response, result);
             }
         } catch (Problems.Failure failure) {
-            Problems.write(Json.api(), request, response, failure.status, failure.type, failure.title, failure.getMessage(),
+            Problems.write(json, request, response, failure.status, failure.type, failure.title, failure.getMessage(),
                     failure.errors);
         } catch (PluginException e) {
             boolean read = "GET".equals(request.getMethod());
-            Problems.write(Json.api(), request, response, read ? 404 : 409, read ? "not-found" : "plugin-refused",
+            Problems.write(json, request, response, read ? 404 : 409, read ? "not-found" : "plugin-refused",
                     read ? "Not found" : "The plugin manager refused", e.getMessage());
         } catch (IllegalArgumentException e) {
-            Problems.write(Json.api(), request, response, 400, "bad-request", "Bad request", e.getMessage());
+            Problems.write(json, request, response, 400, "bad-request", "Bad request", e.getMessage());
         } catch (SecurityException e) {
             refused.refused(request, 403, operator, e.getMessage());
-            Problems.write(Json.api(), request, response, 403, "forbidden", "Forbidden", e.getMessage());
+            Problems.write(json, request, response, 403, "forbidden", "Forbidden", e.getMessage());
         } catch (Exception e) {
             getServletContext().log("Carehost API " + request.getMethod() + " " + path + " failed", e);
-            Problems.write(Json.api(), request, response, 500, "internal", "Internal error",
+            Problems.write(json, request, response, 500, "internal", "Internal error",
                     "The request failed inside the container; the log has the details");
         }
     }
@@ -239,7 +246,7 @@ public final class ApiServlet extends HttpServlet {
     }
 
     private void write(HttpServletResponse response, Object body) throws IOException {
-        byte[] bytes = Json.api().writeValueAsBytes(body); // whole, before the status: a failure here is still a problem
+        byte[] bytes = json.writeValueAsBytes(body); // whole, before the status: a failure here is still a problem
         response.setStatus(200);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

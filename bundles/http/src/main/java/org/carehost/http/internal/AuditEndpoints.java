@@ -18,6 +18,7 @@ import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
 import org.carehost.sdk.resource.Page;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The audit trail over HTTP: a query with filters, the chain's verification, and a FHIR export. Auditors and admins
@@ -44,10 +45,11 @@ final class AuditEndpoints {
     private final FhirExport fhir;
     private final Tenants tenants;
     private final Audits audits;
+    private final ObjectMapper json;
     private final org.carehost.context.BreakGlass breakGlass;
     private final java.time.Clock clock;
 
-    AuditEndpoints(AuditLog log, FhirExport fhir, Tenants tenants, Audits audits,
+    AuditEndpoints(AuditLog log, FhirExport fhir, Tenants tenants, Audits audits, ObjectMapper json,
             org.carehost.context.BreakGlass breakGlass, java.time.Clock clock) {
         this.breakGlass = breakGlass;
         this.clock = clock;
@@ -55,6 +57,7 @@ final class AuditEndpoints {
         this.fhir = fhir;
         this.tenants = tenants;
         this.audits = audits;
+        this.json = json;
     }
 
     List<Route> routes() {
@@ -81,7 +84,7 @@ final class AuditEndpoints {
 
     private Object export(Call call) throws Exception {
         Page<AuditRecord> page = page(call);
-        Object bundle = Json.api().readTree(fhir.bundle(page.items()));
+        Object bundle = json.readTree(fhir.bundle(page.items()));
         recordRead(call, "audit.export", page);
         return bundle;
     }

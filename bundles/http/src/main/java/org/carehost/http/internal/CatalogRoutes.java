@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * {@code /api/v1/catalog}: the catalog commands over HTTP, with the roles the shell gives them (reading: hospital admins
@@ -42,6 +43,7 @@ public final class CatalogRoutes implements RouteSource {
     private final CatalogService catalog;
     private final Tenants tenants;
     private final ContextBinder binder;
+    private final ObjectMapper json = new ObjectMapper();
 
     @Activate
     public CatalogRoutes(@Reference CatalogService catalog, @Reference Tenants tenants, @Reference ContextBinder binder) {
@@ -85,7 +87,7 @@ public final class CatalogRoutes implements RouteSource {
     }
 
     private Object add(Call call) throws Exception {
-        JsonNode body = Requests.object(Json.plain(), call, "{\"name\": …, \"url\": …, \"trust\": [\"*\"]}");
+        JsonNode body = Requests.object(json, call, "{\"name\": …, \"url\": …, \"trust\": [\"*\"]}");
         List<String> trust = new ArrayList<>();
         JsonNode node = body.get("trust");
         if (node != null && !node.isNull()) {
@@ -112,7 +114,7 @@ public final class CatalogRoutes implements RouteSource {
     private Object install(Call call) throws Exception {
         List<String> expected = null;
         if (call.request().getContentLengthLong() > 0 || call.request().getHeader("Transfer-Encoding") != null) {
-            JsonNode node = Requests.object(Json.plain(), call, "{\"expect\": [\"bsn@version\", ...]} or no body").get("expect");
+            JsonNode node = Requests.object(json, call, "{\"expect\": [\"bsn@version\", ...]} or no body").get("expect");
             if (node != null && !node.isNull()) {
                 if (!node.isArray()) {
                     throw new Problems.Failure(400, "bad-request", "Bad request", "'expect' must be the list the plan "
@@ -137,7 +139,7 @@ public final class CatalogRoutes implements RouteSource {
     private Object update(Call call) throws Exception {
         boolean downgrade = false;
         if (call.request().getContentLengthLong() > 0) {
-            JsonNode node = Requests.object(Json.plain(), call, "{\"allowDowngrade\": true} or no body").get("allowDowngrade");
+            JsonNode node = Requests.object(json, call, "{\"allowDowngrade\": true} or no body").get("allowDowngrade");
             downgrade = node != null && node.asBoolean(false);
         }
         boolean allowDowngrade = downgrade;
@@ -147,7 +149,7 @@ public final class CatalogRoutes implements RouteSource {
 
     private Object review(Call call) throws Exception {
         String tenant = Requests.administeredTenant(call, tenants, 0);
-        JsonNode body = Requests.object(Json.plain(), call, "{\"rating\": 1..5, \"text\": …}");
+        JsonNode body = Requests.object(json, call, "{\"rating\": 1..5, \"text\": …}");
         JsonNode rating = body.get("rating");
         if (rating == null || !rating.canConvertToInt()) {
             throw new Problems.Failure(400, "bad-request", "Bad request", "'rating' is a whole number from 1 to 5");

@@ -19,6 +19,7 @@ import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import jakarta.servlet.http.Cookie;
 
@@ -33,13 +34,16 @@ final class Endpoints {
     private final OperatorAccounts accounts;
     private final Logins logins;
     private final WebSessions sessions;
+    private final ObjectMapper json;
 
-    Endpoints(PluginManager plugins, Tenants tenants, OperatorAccounts accounts, Logins logins, WebSessions sessions) {
+    Endpoints(PluginManager plugins, Tenants tenants, OperatorAccounts accounts, Logins logins, WebSessions sessions,
+            ObjectMapper json) {
         this.plugins = plugins;
         this.tenants = tenants;
         this.accounts = accounts;
         this.logins = logins;
         this.sessions = sessions;
+        this.json = json;
     }
 
     List<Route> routes() {
@@ -132,7 +136,7 @@ final class Endpoints {
             throw new Problems.Failure(413, "too-large", "Request too large", "A login body is at most 64 KiB");
         }
         try {
-            JsonNode node = Json.api().readTree(call.request().getInputStream());
+            JsonNode node = json.readTree(call.request().getInputStream());
             if (node == null || !node.isObject()) {
                 throw new IllegalArgumentException("not an object");
             }

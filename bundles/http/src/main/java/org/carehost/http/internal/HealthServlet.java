@@ -15,6 +15,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,6 +35,7 @@ public final class HealthServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
+    private final transient ObjectMapper json = new ObjectMapper();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile transient HealthCheckExecutor healthChecks;
@@ -51,14 +54,14 @@ public final class HealthServlet extends HttpServlet {
             body.put("status", missing.isEmpty() ? "UP" : "DOWN");
             body.put("notReady", missing);
         } else {
-            Problems.write(Json.plain(), request, response, 404, "not-found", "Not found", "Health is at /health/live and "
+            Problems.write(json, request, response, 404, "not-found", "Not found", "Health is at /health/live and "
                     + "/health/ready");
             return;
         }
         response.setStatus(status);
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
-        Json.plain().writeValue(response.getOutputStream(), body);
+        json.writeValue(response.getOutputStream(), body);
     }
 
     /**

@@ -18,6 +18,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -51,6 +53,7 @@ public final class MetricsServlet extends HttpServlet {
 
     private final transient Logins logins;
     private final transient RefusedRequests refused;
+    private final transient ObjectMapper json = new ObjectMapper();
     private final transient Supplier<PrometheusRegistry> registry;
     /** Made at the first scrape, not at activation: see {@link #exporter()}. */
     private transient PrometheusMetricsServlet exporter;
@@ -107,7 +110,7 @@ public final class MetricsServlet extends HttpServlet {
             ServletException {
         if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
             response.setHeader("Allow", "GET, HEAD");
-            Problems.write(Json.plain(), request, response, 405, "method-not-allowed", "Method not allowed",
+            Problems.write(json, request, response, 405, "method-not-allowed", "Method not allowed",
                     "/metrics is read with GET");
             return;
         }
@@ -115,7 +118,7 @@ public final class MetricsServlet extends HttpServlet {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             response.setHeader("WWW-Authenticate", "Bearer");
             refused.refused(request, 401, null, "no bearer token");
-            Problems.write(Json.plain(), request, response, 401, "unauthorized", "Unauthorized", "/metrics needs an API "
+            Problems.write(json, request, response, 401, "unauthorized", "Unauthorized", "/metrics needs an API "
                     + "token: 'Authorization: Bearer <token>' (user:token <account>) of an account with the role "
                     + "admin or " + Role.text(READERS));
             return;
@@ -125,12 +128,12 @@ public final class MetricsServlet extends HttpServlet {
             operator = logins.token(authorization.substring(7).strip(), "http " + request.getRemoteAddr());
         } catch (LoginRefusedException e) {
             response.setHeader("WWW-Authenticate", "Bearer");
-            Problems.write(Json.plain(), request, response, 401, "unauthorized", "Unauthorized", e.getMessage());
+            Problems.write(json, request, response, 401, "unauthorized", "Unauthorized", e.getMessage());
             return;
         }
         if (!operator.isAdmin() && operator.roles().stream().noneMatch(READERS::contains)) {
             refused.refused(request, 403, operator, "role " + Role.text(operator.roles()) + " may not read /metrics");
-            Problems.write(Json.plain(), request, response, 403, "forbidden", "Forbidden", operator.name() + " ("
+            Problems.write(json, request, response, 403, "forbidden", "Forbidden", operator.name() + " ("
                     + Role.text(operator.roles()) + ") may not read /metrics; it needs the role admin or "
                     + Role.text(READERS));
             return;

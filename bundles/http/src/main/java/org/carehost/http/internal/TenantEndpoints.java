@@ -20,6 +20,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.metatype.ObjectClassDefinition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.carehost.operators.Role;
 
@@ -39,15 +40,17 @@ final class TenantEndpoints {
     private final SecurityAdmin security;
     private final TenantSettings settings;
     private final Audits audits;
+    private final ObjectMapper json;
 
     TenantEndpoints(BundleContext context, PluginManager plugins, Tenants tenants, SecurityAdmin security,
-            TenantSettings settings, Audits audits) {
+            TenantSettings settings, Audits audits, ObjectMapper json) {
         this.context = context;
         this.plugins = plugins;
         this.tenants = tenants;
         this.security = security;
         this.settings = settings;
         this.audits = audits;
+        this.json = json;
     }
 
     List<Route> routes() {
@@ -72,7 +75,7 @@ final class TenantEndpoints {
     }
 
     private Object create(Call call) throws Problems.Failure {
-        JsonNode body = Requests.object(Json.api(), call, "{\"id\": …, \"name\": …}");
+        JsonNode body = Requests.object(json, call, "{\"id\": …, \"name\": …}");
         Tenant tenant = tenants.create(Requests.text(body, "id"), Requests.text(body, "name"), call.operator().name());
         audits.record(call.operator(), tenant.id(), AuditAction.CREATE, "tenant.create", "Tenant", tenant.id(), tenant.name());
         return tenant;
@@ -135,7 +138,7 @@ final class TenantEndpoints {
         PluginInfo info = plugin(call);
         Bundle bundle = bundle(info);
         ObjectClassDefinition schema = schema(info, bundle);
-        JsonNode body = Requests.object(Json.api(), call, "{\"<setting>\": <value>, …}");
+        JsonNode body = Requests.object(json, call, "{\"<setting>\": <value>, …}");
         if (!tenants.isEnabled(info.symbolicName(), tenant)) {
             throw new Problems.Failure(409, "not-enabled", "Plugin not enabled", info.symbolicName()
                     + " is not enabled for tenant " + tenant + "; enable it first (POST /api/v1/tenants/" + tenant

@@ -10,6 +10,7 @@ import org.carehost.operators.OperatorAccounts;
 import org.carehost.operators.Role;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Operator accounts over HTTP, for admins only: create one, disable and enable it, list its live API tokens (never a
@@ -19,9 +20,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class UserEndpoints {
 
     private final OperatorAccounts accounts;
+    private final ObjectMapper json;
 
-    UserEndpoints(OperatorAccounts accounts) {
+    UserEndpoints(OperatorAccounts accounts, ObjectMapper json) {
         this.accounts = accounts;
+        this.json = json;
     }
 
     List<Route> routes() {
@@ -57,7 +60,7 @@ final class UserEndpoints {
     }
 
     private Object add(Call call) throws Problems.Failure {
-        JsonNode body = Requests.object(Json.api(), call, "{\"name\": …, \"roles\": [\"hospital-admin\"], \"tenants\": [\"…\"], "
+        JsonNode body = Requests.object(json, call, "{\"name\": …, \"roles\": [\"hospital-admin\"], \"tenants\": [\"…\"], "
                 + "\"password\": …}");
         Set<Role> roles = new LinkedHashSet<>();
         for (String role : strings(body, "roles")) {

@@ -68,13 +68,7 @@ public final class Delivery implements Outbox {
     static final Duration LONGEST_PAUSE = Duration.ofHours(1);
     /** How long a claimed entry is held by the node delivering it. */
     static final Duration CLAIM = Duration.ofMinutes(2);
-    /**
-     * Made at its first use (a holder class), not when this class is: making an ObjectMapper loads and initialises
-     * some 300 of Jackson's classes, which a start that never reaches this code need not pay for.
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BundleContext context;
     private final OutboxRows rows;
@@ -303,13 +297,13 @@ public final class Delivery implements Outbox {
     }
 
     static String message(Notification notification) {
-        return Json.MAPPER.createObjectNode().put("recipient", notification.recipient()).put("subject", notification.subject())
+        return JSON.createObjectNode().put("recipient", notification.recipient()).put("subject", notification.subject())
                 .put("body", notification.body()).toString();
     }
 
     private static Notification notification(String message) {
         try {
-            JsonNode node = Json.MAPPER.readTree(message);
+            JsonNode node = JSON.readTree(message);
             return new Notification(node.path("recipient").asText(), node.path("subject").isNull() ? null
                     : node.path("subject").asText(null), node.path("body").asText());
         } catch (java.io.IOException e) {

@@ -36,13 +36,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @Component(service = ArtifactTransformer.class)
 public final class BareWasmTransformer implements ArtifactTransformer {
 
-    /**
-     * Made at its first use (a holder class), not when this class is: making an ObjectMapper loads and initialises
-     * some 300 of Jackson's classes, which a start that never reaches this code need not pay for.
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> ATTRIBUTES = List.of("kind", "resource", "channel", Limits.MEMORY_PAGES,
             Limits.DEADLINE_MS, Limits.INSTANCES, Limits.MAX_INPUT, Limits.MAX_OUTPUT, Limits.FAILURES,
             "allowed-hosts");
@@ -73,7 +67,7 @@ public final class BareWasmTransformer implements ArtifactTransformer {
                     + "name; use letters, digits, '.', '_' and '-' only");
         }
         Path json = artifact.toPath().resolveSibling(name + ".json");
-        JsonNode descriptor = Files.exists(json) ? read(json) : Json.MAPPER.createObjectNode();
+        JsonNode descriptor = Files.exists(json) ? read(json) : JSON.createObjectNode();
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -104,7 +98,7 @@ public final class BareWasmTransformer implements ArtifactTransformer {
 
     private static JsonNode read(Path json) throws IOException {
         try {
-            JsonNode node = Json.MAPPER.readTree(json.toFile());
+            JsonNode node = JSON.readTree(json.toFile());
             if (node == null || !node.isObject()) {
                 throw new IllegalArgumentException(json.getFileName() + " must hold a JSON object");
             }

@@ -43,13 +43,7 @@ final class ModuleLoader {
         }
     }
 
-    /**
-     * Made at its first use (a holder class), not when this class is: making an ObjectMapper loads and initialises
-     * some 300 of Jackson's classes, which a start that never reaches this code need not pay for.
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WasmConfig config;
     private final CompiledModules compiled;
@@ -142,7 +136,7 @@ final class ModuleLoader {
             return values;
         }
         try {
-            JsonNode config = Json.MAPPER.readTree(bytes).path("config");
+            JsonNode config = JSON.readTree(bytes).path("config");
             config.fields().forEachRemaining(field -> values.put(field.getKey(), field.getValue().asText()));
         } catch (IOException e) {
             throw new IllegalArgumentException(path + " is not valid JSON: " + e.getMessage());
