@@ -263,59 +263,10 @@ final class Causes {
         }
     }
 
-    /**
-     * What this security manager learnt of plugins' work that the next one could not learn again (a class loader, a
-     * thread, a task or a pool is recorded once, as it is made): handed to it when it claims the gate, so that a
-     * restart of the security manager does not turn a plugin's own loader's classes, threads or queued tasks into
-     * the container's. JDK types only (the next security manager's classes may be another revision's): keyed by
-     * {@link #RECORDED_LOADERS} and the like, each an identity map to the plugin's bundle.
-     */
-    Map<String, Map<Object, Bundle>> record() {
-        Map<String, Map<Object, Bundle>> record = new java.util.HashMap<>();
-        record.put(RECORDED_LOADERS, origins.createdLoaders());
-        record.put(RECORDED_THREADS, threads.snapshot());
-        record.put(RECORDED_OWN_THREADS, ownThreads.snapshot());
-        record.put(RECORDED_TASKS, tasks.madeTasks());
-        record.put(RECORDED_POOLS, pools.ownedPools());
-        return record;
+    /** What this security manager learnt of plugins' work, for the next one ({@link Provenance}). */
+    Provenance provenance() {
+        return new Provenance(origins, threads, ownThreads, tasks, pools);
     }
-
-    /** Takes over a previous security manager's {@link #record}; what this one has recorded already stays. */
-    void adopt(Map<?, ?> record) {
-        adopt(record.get(RECORDED_LOADERS), (key, plugin) -> {
-            if (key instanceof ClassLoader) {
-                origins.adoptLoader((ClassLoader) key, plugin);
-            }
-        });
-        adopt(record.get(RECORDED_THREADS), (key, plugin) -> {
-            if (key instanceof Thread) {
-                threads.putIfAbsent(key, plugin);
-            }
-        });
-        adopt(record.get(RECORDED_OWN_THREADS), (key, plugin) -> {
-            if (key instanceof Thread) {
-                ownThreads.putIfAbsent(key, plugin);
-            }
-        });
-        adopt(record.get(RECORDED_TASKS), (key, plugin) -> tasks.made(key, plugin));
-        adopt(record.get(RECORDED_POOLS), pools::adoptPool);
-    }
-
-    private static void adopt(Object entries, java.util.function.BiConsumer<Object, Bundle> into) {
-        if (entries instanceof Map) {
-            ((Map<?, ?>) entries).forEach((key, value) -> {
-                if (key != null && value instanceof Bundle) {
-                    into.accept(key, (Bundle) value);
-                }
-            });
-        }
-    }
-
-    static final String RECORDED_LOADERS = "carehost.recorded.loaders";
-    static final String RECORDED_THREADS = "carehost.recorded.threads";
-    static final String RECORDED_OWN_THREADS = "carehost.recorded.ownThreads";
-    static final String RECORDED_TASKS = "carehost.recorded.tasks";
-    static final String RECORDED_POOLS = "carehost.recorded.pools";
 
     /** Marks a class loader as created by a plugin: classes it defines are the plugin's. */
     void created(ClassLoader loader, Bundle plugin) {

@@ -33,12 +33,12 @@ final class Origins {
         loaders.put(loader, plugin);
     }
 
-    /** A class loader a previous security manager knew as a plugin's ({@link Causes#adopt}); one known here stays. */
+    /** A class loader a previous security manager knew as a plugin's ({@link Provenance#adopt}); one known here stays. */
     void adoptLoader(ClassLoader loader, Bundle plugin) {
         loaders.putIfAbsent(loader, plugin);
     }
 
-    /** The class loaders plugins created, with their plugin (for the next security manager: {@link Causes#record}). */
+    /** The class loaders plugins created, with their plugin (for the next security manager: {@link Provenance#record}). */
     java.util.Map<Object, Bundle> createdLoaders() {
         return loaders.snapshot();
     }

@@ -54,12 +54,12 @@ final class PoolOwners {
         }
     }
 
-    /** The pools plugins made, with their plugin ({@link Causes#record}). */
+    /** The pools plugins made, with their plugin ({@link Provenance#record}). */
     java.util.Map<Object, Bundle> ownedPools() {
         return pools.snapshot();
     }
 
-    /** Pools a previous security manager knew as plugins' ({@link Causes#adopt}). */
+    /** Pools a previous security manager knew as plugins' ({@link Provenance#adopt}). */
     void adoptPool(Object pool, Bundle plugin) {
         pools.putIfAbsent(pool, plugin);
     }

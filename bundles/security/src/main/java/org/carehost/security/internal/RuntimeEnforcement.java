@@ -238,7 +238,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     /**
      * The previous checker's refusals made in lockdown, handed over when this one claimed the gate (the gate never
      * calls this: only the checker in place, asked to consent to this claim, has this object): audited now. With
-     * them, what it knew of plugins' class loaders, threads, tasks and pools ({@link Causes#record}), taken over
+     * them, what it knew of plugins' class loaders, threads, tasks and pools ({@link Provenance#record}), taken over
      * before this checker decides anything.
      */
     @Override
@@ -249,7 +249,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         // first, and not caught: a record this checker could not take over fails its claim (admission then closes)
         for (Object entry : report) {
             if (entry instanceof java.util.Map) {
-                causes.adopt((java.util.Map<?, ?>) entry); // what the previous one knew of plugins' loaders and threads
+                // what the previous one knew of plugins' loaders, threads, tasks and pools
+                causes.provenance().adopt((java.util.Map<?, ?>) entry);
             }
         }
         int reported = 0;
@@ -285,7 +286,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         Object[] report;
         synchronized (lockedOut) {
             report = new Object[lockedOut.size() + 2];
-            report[0] = causes.record(); // first: taken over at once, before the refusals are audited
+            report[0] = causes.provenance().record(); // first: taken over at once, before the refusals are audited
             for (int i = 0; i < lockedOut.size(); i++) {
                 report[i + 1] = lockedOut.get(i);
             }

@@ -83,7 +83,7 @@ final class TaskOrigins {
         return task != null && task.getClass().getName().equals("java.util.concurrent.CompletableFuture$Signaller");
     }
 
-    /** The tasks plugins made that are still referenced, with their plugin ({@link Causes#record}). */
+    /** The tasks plugins made that are still referenced, with their plugin ({@link Provenance#record}). */
     java.util.Map<Object, Bundle> madeTasks() {
         return made.snapshot();
     }
