@@ -44,7 +44,9 @@ final class PluginCodeSeen {
      * was registered).
      */
     void markSeen() {
-        seen = true;
+        if (!seen) { // read first: every call a deputy makes for a plugin comes here, and a write is dearer
+            seen = true;
+        }
     }
 
     /** A bundle resolved or is starting (the security manager's bundle listener): a plugin's marks plugin code. */
@@ -59,14 +61,11 @@ final class PluginCodeSeen {
      * not the container's counts, uninstalled or not: {@link PluginScope#isContainer} is a fact of its location.)
      */
     void resolving(Collection<BundleRevision> candidates) {
-        if (seen) {
-            return;
-        }
         for (BundleRevision revision : candidates) {
-            if (!scope.isContainer(revision.getBundle())) {
-                seen = true;
+            if (seen) {
                 return;
             }
+            bundleResolved(revision.getBundle());
         }
     }
 
