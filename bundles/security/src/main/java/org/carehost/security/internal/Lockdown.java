@@ -102,7 +102,8 @@ final class Lockdown {
 
     /**
      * Hands the refusals made in lockdown, and what this checker knew of plugins' loaders, threads, tasks and pools,
-     * to the checker that claims the gate (a container's claim).
+     * to the checker that claims the gate (a container's claim). They are let go once it has taken them: a claim that
+     * fails leaves them here for the next one. (Claims come one at a time: the gate's claim is synchronized.)
      */
     @SuppressWarnings("unchecked")
     void handOver(Object next) {
@@ -110,18 +111,24 @@ final class Lockdown {
             return;
         }
         Object[] report;
+        int handed;
+        int droppedHanded;
         synchronized (lockedOut) {
-            report = new Object[lockedOut.size() + 2];
+            handed = lockedOut.size();
+            droppedHanded = lockedOutDropped;
+            report = new Object[handed + 2];
             report[0] = provenance.record(); // first: taken over at once, before the refusals are audited
-            for (int i = 0; i < lockedOut.size(); i++) {
+            for (int i = 0; i < handed; i++) {
                 report[i + 1] = lockedOut.get(i);
             }
-            report[lockedOut.size() + 1] = lockedOutDropped;
-            lockedOut.clear();
-            lockedOutDropped = 0;
+            report[handed + 1] = droppedHanded;
         }
         // not caught: a new checker that could not take the record over must not be put in place (its claim fails)
         ((Consumer<Object[]>) next).accept(report);
+        synchronized (lockedOut) { // taken (one made meanwhile, between this report and the switch, stays unhanded)
+            lockedOut.subList(0, handed).clear();
+            lockedOutDropped -= droppedHanded;
+        }
     }
 
     /**

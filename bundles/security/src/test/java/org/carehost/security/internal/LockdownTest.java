@@ -98,6 +98,23 @@ class LockdownTest {
         assertTrue(audited.isEmpty(), audited.toString());
     }
 
+    @Test
+    void refusalsHandedToAClaimThatFailedAreHandedToTheNextClaim() {
+        Lockdown stopped = new Lockdown(new Causes(scope).provenance(), reporter(), logger());
+        stopped.begin();
+        stopped.keep(plugin, "read /etc/x, while the security manager is stopped");
+        Consumer<Object[]> failing = report -> {
+            throw new IllegalStateException("this checker could not take the record over");
+        };
+        assertThrows(IllegalStateException.class, () -> stopped.handOver(failing));
+        stopped.keep(plugin, "read /etc/y, while the security manager is stopped"); // made after the failed claim
+
+        HandingGate.inPlace = stopped;
+        assertTrue(new RuntimeEnforcement(new Causes(scope), null, reporter(), logger()).claim(HandingGate.class));
+        assertEquals(List.of("x 1.2.0 read /etc/x, while the security manager is stopped",
+                "x 1.2.0 read /etc/y, while the security manager is stopped"), audited);
+    }
+
     /** Stands for the agent's gate: the checker in place is asked to consent, and hands its report over. */
     public static final class HandingGate {
         static volatile Lockdown inPlace;
