@@ -10,7 +10,7 @@ import org.osgi.framework.Bundle;
  * What a security manager learnt of plugins' work that the next one could not learn again: a class loader a plugin made,
  * the threads it started (and those that are its own), the tasks it made and the pools it owns are each recorded once,
  * as they are made ({@link Causes}). The checker left in the gate hands its {@link #record} to the next when it claims
- * the gate ({@code RuntimeEnforcement}), which {@link #adopt}s it before it decides anything, so that a restart of the
+ * the gate ({@link Lockdown}), which {@link #adopt}s it before it decides anything, so that a restart of the
  * security manager does not turn a plugin's own loader's classes, threads or queued tasks into the container's.
  *
  * <p>The record holds JDK types only (the next security manager's classes may be another revision's): a map keyed by

@@ -1,7 +1,5 @@
 package org.carehost.security.internal;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -21,18 +19,12 @@ import org.osgi.service.log.Logger;
  * installs at run time).
  *
  * <p>It claims the gate when the security manager starts, before any plugin runs. When the security manager stops,
- * it stays in place in <b>lockdown</b> (fail closed): every call a plugin causes at a choke point is refused until a
- * new security manager claims the gate (which only container code may: a plugin's claim is refused like any other
- * call). The stopped security manager can audit nothing (its Event Admin worker is gone), so the refusals made in
- * lockdown are kept here (the first {@value #LOCKDOWN_KEPT}, and a count of the rest) and handed to the next checker
- * when it claims the gate, which audits them as its first act ({@link #accept(Object[])}): no refusal goes
- * unrecorded across a restart. What it learnt of plugins' work goes with them (a class loader a plugin made, its
- * threads, tasks and pools are recorded once, as they are made), so a restart does not make them the container's.
+ * it stays in place in <b>lockdown</b> ({@link Lockdown}, fail closed): every call a plugin causes at a choke point is
+ * refused until a new security manager claims the gate (which only container code may: a plugin's claim is refused
+ * like any other call), and the refusals it makes meanwhile, with what it learnt of plugins' work, are handed to the
+ * next checker as that one claims ({@link #accept(Object[])}).
  */
 final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer<Object[]> {
-
-    /** Refusals kept while locked down, for the next security manager to audit; more are counted. */
-    static final int LOCKDOWN_KEPT = 1000;
 
     /**
      * The gate's prefix for a check made while this checker runs on the same thread, at any depth (the agent's
@@ -59,15 +51,10 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     private final RuntimeRules rules;
     private final Reporter reporter;
     private final Logger logger;
-    private volatile boolean lockdown;
-    /** This checker is claiming the gate: the one in place may hand it its report ({@link #accept(Object[])}). */
-    private volatile boolean claiming;
+    private final Lockdown lockdown;
     private volatile boolean active;
     /** Why the claim failed while the agent runs, or null: see {@link #claim}. */
     private volatile String failure;
-    /** Refusals made in lockdown: {plugin, version, reason}; guarded by itself. */
-    private final List<String[]> lockedOut = new ArrayList<>();
-    private int lockedOutDropped;
 
     RuntimeEnforcement(Causes causes, RuntimeRules rules, Reporter reporter, Logger logger) {
         this.causes = causes;
@@ -75,6 +62,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         this.rules = rules;
         this.reporter = reporter;
         this.logger = logger;
+        this.lockdown = new Lockdown(causes.provenance(), reporter, logger);
     }
 
     /** Claims the gate; false (and a warning) when the agent is not running, or when the claim failed. */
@@ -160,11 +148,11 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
      */
     boolean claim(Class<?> gate) {
         try {
-            claiming = true; // the checker in place hands its report over during the claim, and only then
+            lockdown.claiming(true); // the checker in place hands its report over during the claim, and only then
             try {
                 gate.getMethod("claim", BiConsumer.class).invoke(null, this);
             } finally {
-                claiming = false;
+                lockdown.claiming(false);
             }
             failure = null;
             active = true;
@@ -211,27 +199,9 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
 
     /** From now on every call a plugin causes is refused, until another security manager claims the gate. */
     void close() {
-        lockdown = true;
+        lockdown.begin();
         if (active) {
-            String message = "Security: the security manager is stopping; run-time enforcement is locked down: every "
-                    + "call a plugin makes at a choke point (files, network, processes, environment, the JVM) is refused "
-                    + "until it starts again, which audits the refusals made meanwhile";
-            if (containerStopping()) {
-                logger.info(message); // the whole container stops: expected, not a warning on the console
-            } else {
-                logger.warn(message);
-            }
-        }
-    }
-
-    /** Whether the framework itself is stopping (a shutdown), decided from the system bundle's state. */
-    private static boolean containerStopping() {
-        try {
-            org.osgi.framework.Bundle own = org.osgi.framework.FrameworkUtil.getBundle(RuntimeEnforcement.class);
-            org.osgi.framework.BundleContext context = own == null ? null : own.getBundleContext();
-            return context != null && context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING;
-        } catch (RuntimeException gone) {
-            return true;
+            lockdown.announce();
         }
     }
 
@@ -239,78 +209,15 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
      * The previous checker's refusals made in lockdown, handed over when this one claimed the gate (the gate never
      * calls this: only the checker in place, asked to consent to this claim, has this object): audited now. With
      * them, what it knew of plugins' class loaders, threads, tasks and pools ({@link Provenance#record}), taken over
-     * before this checker decides anything.
+     * before this checker decides anything ({@link Lockdown#takeOver}; an exception fails this checker's claim).
      */
     @Override
     public void accept(Object[] report) {
-        if (!claiming) {
-            throw new IllegalStateException("a report is taken only from the checker this one replaces, as it claims");
-        }
-        // first, and not caught: a record this checker could not take over fails its claim (admission then closes)
-        for (Object entry : report) {
-            if (entry instanceof java.util.Map) {
-                // what the previous one knew of plugins' loaders, threads, tasks and pools
-                causes.provenance().adopt((java.util.Map<?, ?>) entry);
-            }
-        }
-        int reported = 0;
-        try {
-            for (Object entry : report) {
-                if (entry instanceof String[] && ((String[]) entry).length == 3) {
-                    String[] refusal = (String[]) entry;
-                    reporter.deniedInLockdown(refusal[0], refusal[1], refusal[2]);
-                    reported++;
-                } else if (entry instanceof Integer && (Integer) entry > 0) {
-                    reporter.deniedInLockdown("container", "", entry + " more refusals while the security manager was "
-                            + "stopped, beyond the " + LOCKDOWN_KEPT + " kept");
-                }
-            }
-        } catch (RuntimeException e) {
-            logger.warn("Security: could not audit the refusals made while the security manager was stopped: {}",
-                    e.toString());
-        }
-        if (reported > 0) {
-            logger.warn("Security: {} refusals were made while the security manager was stopped; audited now", reported);
-        }
-    }
-
-    /**
-     * Hands the refusals made in lockdown, and what this checker knew of plugins' loaders, threads, tasks and pools,
-     * to the checker that claims the gate (a container's claim).
-     */
-    @SuppressWarnings("unchecked")
-    private void handOver(Object next) {
-        if (!(next instanceof Consumer)) {
-            return;
-        }
-        Object[] report;
-        synchronized (lockedOut) {
-            report = new Object[lockedOut.size() + 2];
-            report[0] = causes.provenance().record(); // first: taken over at once, before the refusals are audited
-            for (int i = 0; i < lockedOut.size(); i++) {
-                report[i + 1] = lockedOut.get(i);
-            }
-            report[lockedOut.size() + 1] = lockedOutDropped;
-            lockedOut.clear();
-            lockedOutDropped = 0;
-        }
-        // not caught: a new checker that could not take the record over must not be put in place (its claim fails)
-        ((Consumer<Object[]>) next).accept(report);
-    }
-
-    private void keepLockedOut(Bundle plugin, String reason) {
-        synchronized (lockedOut) {
-            if (lockedOut.size() < LOCKDOWN_KEPT) {
-                lockedOut.add(new String[] {String.valueOf(plugin.getSymbolicName()), plugin.getVersion().toString(),
-                        reason});
-            } else {
-                lockedOutDropped++;
-            }
-        }
+        lockdown.takeOver(report);
     }
 
     boolean active() {
-        return active && !lockdown;
+        return active && !lockdown.on();
     }
 
     @Override
@@ -334,17 +241,17 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         }
         Bundle plugin = causes.current(request.framework(), request.kind() == Kind.CLAIM || request.framework());
         if (plugin == null && request.kind() == Kind.CLAIM) {
-            handOver(request.subject()); // the container's next security manager: the lockdown's refusals go to it
+            // the container's next security manager: the lockdown's refusals, and the record, go to it
+            lockdown.handOver(request.subject());
             return;
         }
         if (plugin == null) {
             return;
         }
-        if (lockdown && request.kind() == Kind.CLASS_LOADER && Causes.recordsLoader(request.subject())) {
+        if (lockdown.on() && request.kind() == Kind.CLASS_LOADER && Causes.recordsLoader(request.subject())) {
             // not even one the JDK makes for it: what it defined would be recorded here after the record was handed on
             // (the JDK's own reflection loaders, which its reflective calls make, are not recorded, and pass)
-            refuse(plugin, new Refusal(RuntimeRules.CONTAINER_RULE, request.target()
-                    + ", while the security manager is stopped", false));
+            refuse(plugin, Lockdown.refusal(request.target()));
         }
         if (ChokePoints.jdkMayUse(id) && causes.calledByJdk()) {
             if (request.kind() == Kind.CLASS_LOADER) {
@@ -356,10 +263,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         if (request.kind() == Kind.CONTAINER && request.framework() && causes.framesOwnCleanUp()) {
             return; // the framework refreshing after an uninstall or update the plugin was allowed (its own bundle)
         }
-        Refusal refusal = lockdown
-                ? new Refusal(RuntimeRules.CONTAINER_RULE, request.target() + ", while the security manager is stopped",
-                        false)
-                : rules.decide(plugin, request);
+        Refusal refusal = lockdown.on() ? Lockdown.refusal(request.target()) : rules.decide(plugin, request);
         if (refusal == null) {
             return;
         }
@@ -383,21 +287,20 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return;
         }
         String target = "call " + id;
-        refuse(plugin, lockdown
-                ? new Refusal(RuntimeRules.CONTAINER_RULE, target + ", while the security manager is stopped", false)
+        refuse(plugin, lockdown.on()
+                ? Lockdown.refusal(target)
                 : new Refusal(RuntimeRules.CONTAINER_RULE, target + ", from its code the security check itself called "
                         + "(an override of a JDK method, run while its call was being checked)", false));
     }
 
     private void refuse(Bundle plugin, Refusal refusal) {
-        if (lockdown) {
-            keepLockedOut(plugin, refusal.reason()); // the stopped security manager audits nothing: the next one will
-            throw new PermissionDeniedException(String.valueOf(plugin.getSymbolicName()), refusal.permission(),
-                    refusal.reason());
-        }
-        reporter.denied(plugin, refusal.permission(), refusal.reason());
-        if (refusal.quarantine()) {
-            reporter.quarantine(plugin, refusal.reason());
+        if (lockdown.on()) {
+            lockdown.keep(plugin, refusal.reason()); // the stopped security manager audits nothing: the next one will
+        } else {
+            reporter.denied(plugin, refusal.permission(), refusal.reason());
+            if (refusal.quarantine()) {
+                reporter.quarantine(plugin, refusal.reason());
+            }
         }
         throw new PermissionDeniedException(String.valueOf(plugin.getSymbolicName()), refusal.permission(),
                 refusal.reason());

@@ -7,7 +7,7 @@ import org.osgi.service.log.Logger;
 /**
  * The second layer as the security manager starts and stops it: the checker behind the agent's gate
  * ({@link RuntimeEnforcement}, with {@link Causes}, {@link RuntimeRules} and {@link ContainerPaths}, kept up to date
- * with the folders configurations name by {@link ConfiguredPaths}) and the
+ * with the folders configurations name by {@link ConfiguredPaths}; in {@link Lockdown} once it stops) and the
  * allocation and CPU budgets ({@link BudgetWatch}), both reporting through the security manager's alerts and
  * {@link Quarantine}. Grants, scopes and budgets are read live from the policy store at each check.
  */
