@@ -103,7 +103,9 @@ final class Lockdown {
     /**
      * Hands the refusals made in lockdown, and what this checker knew of plugins' loaders, threads, tasks and pools,
      * to the checker that claims the gate (a container's claim). They are let go once it has taken them: a claim that
-     * fails leaves them here for the next one. (Claims come one at a time: the gate's claim is synchronized.)
+     * fails leaves them here for the next one, so each is audited at least once (twice if a claim failed after it
+     * audited some of them: a duplicate in the audit trail rather than a loss). Claims come one at a time: the gate's
+     * claim is synchronized.
      */
     @SuppressWarnings("unchecked")
     void handOver(Object next) {
