@@ -14,7 +14,6 @@ import org.carehost.security.SecurityMode;
 import org.carehost.security.internal.ApiScanner.Findings;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceReference;
@@ -247,13 +246,8 @@ final class Admission {
         String reason = stolen + "; it was hidden from every bundle and the plugin stopped";
         impostors.put(provider.getBundleId(), reason);
         alerts.denied(provider, "register", null, reason);
-        worker.execute(() -> {
-            try {
-                provider.stop();
-            } catch (BundleException | IllegalStateException e) {
-                logger.error("Could not stop impostor plugin {}: {}", provider.getSymbolicName(), e.getMessage());
-            }
-        });
+        // its stop runs its code (an activator's stop, a @Deactivate): on a thread of its own, never on the worker
+        worker.execute(() -> new PluginStops(logger).stopApart("impostor-stop", provider, () -> { }));
     }
 
     /** A refused command gone: Gogo, if it saw it before it was refused, must forget its names ({@link GogoNames}). */

@@ -8,15 +8,16 @@ import java.util.function.Supplier;
 
 import org.carehost.sdk.plugin.PluginEvents;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleException;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 
 /**
- * Plugins stopped for going over a run-time budget (threads, allocation): stopped on the security manager's own
- * thread, {@code carehost/plugin/QUARANTINED} posted, the reason audited and kept for {@code plugin:why} until an
- * operator starts the plugin again ({@link #lifted}). The deadlines of calls into plugins ({@link CallLimitsService}) use the same.
+ * Plugins stopped for going over a run-time budget (threads, allocation): {@code carehost/plugin/QUARANTINED}
+ * posted, its threads interrupted and the plugin stopped on a thread of the quarantine's own
+ * ({@code carehost-quarantine-<bsn>}, {@link PluginStops}: a stop that never returns holds that thread only), the
+ * reason audited and kept for {@code plugin:why} until an operator starts the plugin again ({@link #lifted}). The
+ * deadlines of calls into plugins ({@link CallLimitsService}) use the same.
  */
 final class Quarantine {
 
@@ -25,6 +26,7 @@ final class Quarantine {
     private final Executor worker;
     private final Supplier<EventAdmin> events;
     private final Logger logger;
+    private final PluginStops stops;
     /** Interrupts a quarantined plugin's threads and its tasks on shared workers (the run-time layer's, once it runs). */
     private volatile java.util.function.Consumer<Bundle> interrupter = plugin -> { };
 
@@ -33,6 +35,7 @@ final class Quarantine {
         this.worker = worker;
         this.events = events;
         this.logger = logger;
+        this.stops = new PluginStops(logger);
     }
 
     /**
@@ -62,22 +65,21 @@ final class Quarantine {
         properties.put(PluginEvents.VERSION, plugin.getVersion().toString());
         properties.put(PluginEvents.BUNDLE_ID, plugin.getBundleId());
         properties.put(PluginEvents.REASON, why);
-        worker.execute(() -> {
-            try {
-                interrupter.accept(plugin); // on this thread: never inside the check that found the plugin over
-            } catch (RuntimeException e) {
-                logger.error("Could not interrupt quarantined plugin {}: {}", plugin.getSymbolicName(), e.toString());
-            }
+        // from the worker (never inside the check that found the plugin over: a thread started there would be checked
+        // and inherit that thread's context), a thread of the quarantine's own: the event, the interrupts (a plugin's
+        // channel runs its own close in an interrupt), then the stop (its activator's stop, its @Deactivate): plugin
+        // code that never returns holds that thread only, never the worker that audits and carries later quarantines
+        worker.execute(() -> stops.stopApart("quarantine", plugin, () -> {
             EventAdmin admin = events.get();
-            if (admin != null) {
-                admin.postEvent(new Event(PluginEvents.QUARANTINED, properties));
-            }
             try {
-                plugin.stop();
-            } catch (BundleException | IllegalStateException e) {
-                logger.error("Could not stop quarantined plugin {}: {}", plugin.getSymbolicName(), e.getMessage());
+                if (admin != null) {
+                    admin.postEvent(new Event(PluginEvents.QUARANTINED, properties));
+                }
+            } catch (RuntimeException e) {
+                logger.error("Could not post the quarantine of plugin {}: {}", plugin.getSymbolicName(), e.toString());
             }
-        });
+            interrupter.accept(plugin);
+        }));
     }
 
     /** The plugin is starting again (an operator's plugin:start): the quarantine is lifted. */
