@@ -55,7 +55,8 @@ public class QuarantineBlockedStopIT {
     @Test
     public void aQuarantinedPluginWhoseStopNeverReturnsHoldsNeitherTheAuditNorLaterQuarantines() throws Exception {
         Bundle other = RuntimeAttacker.running(context, security);
-        Bundle blocker = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-evil-blocks-stop"));
+        Bundle blocker = Fixtures.installAsPlugin(context,
+                ContainerOptions.bundleFile("carehost-fixture-evil-blocks-stop"));
         blocker.start();
         Await.until("the blocker runs", 20_000, () -> Fixtures.hasFunctionProbe(context, "blocks-stop"));
         CountDownLatch stopping = new CountDownLatch(1);

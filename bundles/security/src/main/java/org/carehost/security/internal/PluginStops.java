@@ -8,10 +8,11 @@ import org.osgi.service.log.Logger;
  * Runs what calls into a plugin's code on the security manager's behalf (its stop: the framework runs the
  * plugin's {@code BundleActivator.stop} and SCR its {@code @Deactivate} on the calling thread; its start after a
  * policy change; a quarantine's interrupts, which run a plugin's own {@code Interruptible} channel close) on a daemon
- * thread of its own, named for the plugin ({@code carehost-quarantine-<bsn>}), so that plugin code that never returns
- * holds only that thread, never the security manager's worker that audits refusals and carries every later
- * quarantine. Start these threads from the worker: a thread started inside a check (the plugin's thread, a hook)
- * would be checked itself, and would inherit that thread's context.
+ * thread of its own, named for what it does ({@code carehost-quarantine-<bsn>}, {@code carehost-impostor-stop-<bsn>},
+ * {@code carehost-policy-start}), so that plugin code that never returns holds only that thread, never the security
+ * manager's worker that audits refusals and carries every later quarantine. Start these threads from the worker: a
+ * thread started inside a check (the plugin's thread, a hook) would be checked itself, and would inherit that
+ * thread's context.
  */
 final class PluginStops {
 

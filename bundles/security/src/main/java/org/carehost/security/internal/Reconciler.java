@@ -15,8 +15,8 @@ import org.osgi.service.log.Logger;
 
 /**
  * Applies a policy change to the plugins at once: their grants are replaced in place, and on the security
- * manager's thread a plugin now refused, or whose visible services changed, is refreshed (the framework's refresh thread
- * stops and restarts it), and one now admitted is started if it was meant to run, on a thread
+ * manager's thread a plugin now refused, or whose visible services changed, is refreshed (the framework's refresh
+ * thread stops and restarts it), and one now admitted is started if it was meant to run, on a thread
  * {@code carehost-policy-start} of its own (its start runs its code, which may never return).
  */
 final class Reconciler {
@@ -73,8 +73,8 @@ final class Reconciler {
                 start.add(bundle);
             }
         }
-        // a start runs the plugin's code (its activator, its components' @Activate), which may never return: on a thread
-        // of its own, never on the worker (nor on the framework's refresh thread, which calls back when done)
+        // a start runs the plugin's code (its activator, its components' @Activate), which may never return: on a
+        // thread of its own, never on the worker (nor on the framework's refresh thread, which calls back when done)
         Runnable starter = () -> {
             if (!start.isEmpty()) {
                 PluginStops.apart("carehost-policy-start", () -> start.forEach(this::startQuietly));
