@@ -35,6 +35,8 @@ final class Admission {
     private final Alerts alerts;
     private final Executor worker;
     private final Logger logger;
+    /** An impostor's stop, apart from the worker, one at a time per plugin. */
+    private final PluginStops stops;
     private final Map<Long, Set<String>> wiringRefusals = new ConcurrentHashMap<>();
     private final Map<Long, String> impostors = new ConcurrentHashMap<>();
     /** Impostor services already refused (by service id): each is audited and its plugin stopped once. */
@@ -57,6 +59,7 @@ final class Admission {
         this.alerts = alerts;
         this.worker = worker;
         this.logger = logger;
+        this.stops = new PluginStops(logger);
     }
 
     /** Why the plugin may not resolve now (declaration, signature, code against its grants); empty if it may. */
@@ -247,7 +250,7 @@ final class Admission {
         impostors.put(provider.getBundleId(), reason);
         alerts.denied(provider, "register", null, reason);
         // its stop runs its code (an activator's stop, a @Deactivate): on a thread of its own, never on the worker
-        worker.execute(() -> new PluginStops(logger).stopApart("impostor-stop", provider, () -> { }));
+        worker.execute(() -> stops.stopApart("impostor-stop", provider, () -> true));
     }
 
     /** A refused command gone: Gogo, if it saw it before it was refused, must forget its names ({@link GogoNames}). */

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.carehost.sdk.plugin.PluginEvents;
@@ -65,11 +66,15 @@ final class Quarantine {
         properties.put(PluginEvents.VERSION, plugin.getVersion().toString());
         properties.put(PluginEvents.BUNDLE_ID, plugin.getBundleId());
         properties.put(PluginEvents.REASON, why);
-        // from the worker (never inside the check that found the plugin over: a thread started there would be checked
-        // and inherit that thread's context), a thread of the quarantine's own: the event, the interrupts (a plugin's
-        // channel runs its own close in an interrupt), then the stop (its activator's stop, its @Deactivate): plugin
-        // code that never returns holds that thread only, never the worker that audits and carries later quarantines
-        worker.execute(() -> stops.stopApart("quarantine", plugin, () -> {
+        // From the worker (never inside the check that found the plugin over: a thread started there would be checked
+        // and inherit that thread's context): the event (posted, delivered on Event Admin's threads), then, each on a
+        // thread of its own, the stop (its activator's stop, its @Deactivate) and the interrupts (a plugin's
+        // Thread.interrupt override or channel close runs in them): plugin code that never returns holds that thread
+        // only, never the worker that audits and carries later quarantines, and the stop never waits for the
+        // interrupts. Each does nothing if the quarantine was lifted meanwhile (an operator started the plugin again).
+        long id = plugin.getBundleId();
+        BooleanSupplier still = () -> reasons.get(id) == why;
+        worker.execute(() -> {
             EventAdmin admin = events.get();
             try {
                 if (admin != null) {
@@ -78,8 +83,17 @@ final class Quarantine {
             } catch (RuntimeException e) {
                 logger.error("Could not post the quarantine of plugin {}: {}", plugin.getSymbolicName(), e.toString());
             }
-            interrupter.accept(plugin);
-        }));
+            stops.stopApart("quarantine", plugin, still);
+            stops.once("quarantine-interrupts", plugin, () -> {
+                try {
+                    if (still.getAsBoolean()) {
+                        interrupter.accept(plugin);
+                    }
+                } catch (RuntimeException e) {
+                    logger.error("Could not interrupt quarantined plugin {}: {}", plugin.getSymbolicName(), e.toString());
+                }
+            });
+        });
     }
 
     /** The plugin is starting again (an operator's plugin:start): the quarantine is lifted. */

@@ -77,7 +77,7 @@ final class Reconciler {
         // thread of its own, never on the worker (nor on the framework's refresh thread, which calls back when done)
         Runnable starter = () -> {
             if (!start.isEmpty()) {
-                PluginStops.apart("carehost-policy-start", () -> start.forEach(this::startQuietly));
+                PluginStops.apart("carehost-policy-start", () -> start.forEach(this::startQuietly), logger);
             }
         };
         if (refresh.isEmpty()) {
