@@ -78,6 +78,20 @@ final class Hooks {
         "sun/nio/fs/UnixFileSystemProvider getFileAttributeView", "sun/nio/fs/UnixFileSystemProvider exists",
         "sun/nio/fs/UnixFileSystemProvider isReadable", "sun/nio/fs/UnixFileSystemProvider isWritable",
         "sun/nio/fs/UnixFileSystemProvider isExecutable", "sun/nio/fs/UnixFileSystemProvider getFileStore",
+        // files, continued: a SecureDirectoryStream's own operations reach files relative to its open directory
+        // (openat, unlinkat, renameat) without the provider; java.io.File's temporary files are made without
+        // createNewFile; the Linux provider makes its dos and user attribute views itself; a watch service reports the
+        // names made in a folder
+        "sun/nio/fs/UnixSecureDirectoryStream newByteChannel (Ljava/nio/file/Path;",
+        "sun/nio/fs/UnixSecureDirectoryStream newDirectoryStream (Ljava/nio/file/Path;",
+        "sun/nio/fs/UnixSecureDirectoryStream deleteFile (Ljava/nio/file/Path;",
+        "sun/nio/fs/UnixSecureDirectoryStream deleteDirectory (Ljava/nio/file/Path;",
+        "sun/nio/fs/UnixSecureDirectoryStream move (Ljava/nio/file/Path;",
+        "sun/nio/fs/UnixSecureDirectoryStream getFileAttributeView (Ljava/nio/file/Path;",
+        "sun/nio/fs/UnixSecureDirectoryStream getFileAttributeView (Ljava/lang/Class;)",
+        "java/io/File createTempFile (Ljava/lang/String;Ljava/lang/String;Ljava/io/File;)",
+        "sun/nio/fs/LinuxFileSystemProvider getFileAttributeView", "sun/nio/fs/LinuxFileSystemProvider readAttributes",
+        "sun/nio/fs/LinuxWatchService register",
         // sockets of every kind, datagrams, Unix-domain sockets, name lookups
         "sun/nio/ch/Net connect", "sun/nio/ch/Net bind",
         "sun/nio/ch/DatagramChannelImpl send (Ljava/nio/ByteBuffer;Ljava/net/SocketAddress;)",
@@ -99,8 +113,12 @@ final class Hooks {
         "java/io/FilterOutputStream close this", "java/io/BufferedInputStream close this", "java/io/PrintStream close this",
         "org/apache/felix/gogo/runtime/threadio/ThreadInputStream close this",
         "org/apache/felix/gogo/runtime/threadio/ThreadPrintStream close this",
-        // processes, exit, shutdown hooks
+        // SCTP sockets (jdk.sctp connects through natives of its own, not sun.nio.ch.Net)
+        "sun/nio/ch/sctp/SctpNet socket",
+        // processes, exit, shutdown hooks, signals
         "java/lang/ProcessImpl start", "java/lang/ProcessBuilder environment",
+        "java/lang/ProcessHandleImpl destroyProcess this", "java/lang/ProcessHandleImpl info this",
+        "sun/misc/Signal handle", "sun/misc/Signal raise",
         "java/lang/Runtime exit", "java/lang/Runtime halt", "java/lang/Runtime addShutdownHook",
         "java/lang/Runtime removeShutdownHook",
         // native code
@@ -113,6 +131,26 @@ final class Hooks {
         "java/lang/System getenv", "java/lang/System setProperty", "java/lang/System clearProperty",
         "java/lang/System setProperties", "java/lang/System getProperties", "java/lang/System setIn",
         "java/lang/System setOut", "java/lang/System setErr", "java/lang/System setSecurityManager",
+        // the JVM's defaults that every part of the container uses: security providers and properties (every cipher,
+        // key and random number), locale and time zone, the network's proxies, authenticator, cookies, caches, socket
+        // factories and TLS defaults, JAAS and JNDI, JDBC's log writer
+        "java/security/Security insertProviderAt", "java/security/Security addProvider",
+        "java/security/Security removeProvider", "java/security/Security setProperty",
+        "java/util/Locale setDefault", "java/util/TimeZone setDefault",
+        "java/net/ProxySelector setDefault", "java/net/Authenticator setDefault", "java/net/CookieHandler setDefault",
+        "java/net/ResponseCache setDefault", "java/net/URL setURLStreamHandlerFactory",
+        "java/net/URLConnection setContentHandlerFactory", "java/net/URLConnection setFileNameMap",
+        "java/net/URLConnection setDefaultAllowUserInteraction",
+        "java/net/URLConnection setDefaultUseCaches",
+        "java/net/HttpURLConnection setFollowRedirects", "java/net/Socket setSocketImplFactory",
+        "java/net/ServerSocket setSocketFactory", "java/net/DatagramSocket setDatagramSocketImplFactory",
+        "javax/net/ssl/SSLContext setDefault", "javax/net/ssl/HttpsURLConnection setDefaultSSLSocketFactory",
+        "javax/net/ssl/HttpsURLConnection setDefaultHostnameVerifier",
+        "javax/security/auth/login/Configuration setConfiguration",
+        "javax/naming/spi/NamingManager setInitialContextFactoryBuilder",
+        "javax/naming/spi/NamingManager setObjectFactoryBuilder", "java/rmi/server/RMISocketFactory setSocketFactory",
+        "java/rmi/server/RMISocketFactory setFailureHandler",
+        "java/sql/DriverManager setLogWriter", "java/sql/DriverManager setLogStream",
         // reflection past access checks, class loaders
         "java/lang/reflect/AccessibleObject checkCanSetAccessible (Ljava/lang/Class;Ljava/lang/Class;Z)",
         "java/lang/invoke/MethodHandles privateLookupIn",

@@ -123,6 +123,71 @@ public class RuntimeJdkServicesIT {
         assertContainerAnswers();
     }
 
+    @Test
+    public void aSecureDirectoryStreamATemporaryFileAndADosViewReachNothingOutsideItsFolder() throws Exception {
+        attacker();
+        Path own = java.nio.file.Paths.get(context.getProperty("carehost.plugins.data")).toAbsolutePath()
+                .resolve(ATTACKER);
+        Files.createDirectories(own);
+        Path folder = Fixtures.workFolder("evil-sds");
+        Path secret = Files.writeString(folder.resolve("secret.txt"), "the container's secret");
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(secret);
+        // its own folder's stream is one it may list; what the stream's own operations reach is not its folder
+        assertDenied(attack("sds-read:" + own + "|" + secret), "SecureDirectoryStream.newByteChannel");
+        assertDenied(attack("sds-write:" + own + "|" + folder.resolve("written.txt")),
+                "SecureDirectoryStream.newByteChannel");
+        assertDenied(attack("sds-delete:" + own + "|" + secret), "SecureDirectoryStream.deleteFile");
+        // File.createTempFile never calls the hooked createNewFile: a write in that folder all the same
+        assertDenied(attack("temp-file:" + folder), "<temporary file>, outside its folder");
+        // the dos view, which the Linux provider makes without its super's hooked method
+        assertDenied(attack("dos-times:" + secret), "secret.txt, outside its folder");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertEquals("nothing written, nothing deleted", List.of(secret),
+                    files.collect(java.util.stream.Collectors.toList()));
+        }
+        assertEquals("the secret is as it was", "the container's secret", Files.readString(secret));
+        assertEquals("its times too", written, Files.getLastModifiedTime(secret));
+        // a temporary file in its own folder is its own (the hook refuses no more than the folder rule)
+        String ownTemporary = attack("temp-file:" + own);
+        assertTrue(ownTemporary, ownTemporary.startsWith("done: " + own.resolve("evil")));
+        assertContainerAnswers();
+    }
+
+    @Test
+    public void theJvmsDefaultsSignalsAndOtherProcessesAreNoPlugins() throws Exception {
+        attacker();
+        java.security.Provider[] providers = java.security.Security.getProviders();
+        java.util.Locale locale = java.util.Locale.getDefault();
+        java.util.TimeZone zone = java.util.TimeZone.getDefault();
+        java.net.ProxySelector proxies = java.net.ProxySelector.getDefault();
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getDefault();
+        // the container's ciphers take the first provider that offers one: a plugin's first would be handed the data key
+        assertDenied(attack("provider-remove:SunJCE"), "security providers");
+        assertDenied(attack("provider-insert:SunRsaSign"), "security providers");
+        assertDenied(attack("locale"), "default locale");
+        assertDenied(attack("timezone"), "default time zone");
+        assertDenied(attack("proxy:9"), "default proxy selector");
+        assertDenied(attack("tls"), "default TLS context");
+        assertDenied(attack("signal-raise"), "sun.misc.Signal.raise");
+        assertDenied(attack("signal-handle"), "sun.misc.Signal.handle");
+        assertArrayEquals("the providers as they were", providers, java.security.Security.getProviders());
+        assertEquals(locale, java.util.Locale.getDefault());
+        assertEquals(zone, java.util.TimeZone.getDefault());
+        assertTrue(proxies == java.net.ProxySelector.getDefault());
+        assertTrue(tls == javax.net.ssl.SSLContext.getDefault());
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            assertDenied(attack("process-info:" + sleeper.pid()), "read the command line of process " + sleeper.pid()
+                    + " without use:processes");
+            assertDenied(attack("process-destroy:" + sleeper.pid()), "destroy process " + sleeper.pid()
+                    + " without use:processes");
+            assertTrue("the other process lives", sleeper.isAlive());
+        } finally {
+            sleeper.destroyForcibly();
+        }
+        assertContainerAnswers();
+    }
+
     // ---- helpers
 
     private Bundle attacker() throws Exception {

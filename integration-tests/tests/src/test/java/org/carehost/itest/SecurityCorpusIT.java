@@ -289,6 +289,19 @@ public class SecurityCorpusIT {
     }
 
     @Test
+    public void aPluginRegisteringAUrlHandlerIsAnImpostor() throws Exception {
+        // through a private copy of org.osgi.service.url's interface: the framework matches the service by name and asks
+        // such handlers before the JDK's own, for http and https too
+        Bundle plugin = install("evil-url-handler");
+        plugin.start();
+        Await.until("the URL handler's plugin is stopped", 10_000, () -> plugin.getState() != Bundle.ACTIVE);
+        awaitDenialAudited(plugin, "security.register", "org.osgi.service.url.URLStreamHandlerService");
+        assertEquals("no handler left registered", null,
+                context.getServiceReferences((String) null, "(url.handler.protocol=carehostevil)"));
+        assertHostServicesStillWork();
+    }
+
+    @Test
     public void aPluginMayPostOnlyOnItsOwnTopicsNeverTheContainers() throws Exception {
         Bundle plugin = install("evil-forges-event");
         plugin.start();

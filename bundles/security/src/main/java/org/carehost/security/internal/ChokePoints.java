@@ -124,7 +124,15 @@ final class ChokePoints {
             case "java.util.Timer":
                 return Request.of(Kind.TIMER_THREAD, null, new Object[] {self, args[0]});
             case "sun.nio.fs.UnixFileSystemProvider":
+            case "sun.nio.fs.LinuxFileSystemProvider": // its dos and user views and attributes, made without its super's
                 return FileRequests.provider(method, args);
+            case "sun.nio.fs.UnixSecureDirectoryStream":
+                return FileRequests.secureDirectory(method);
+            case "sun.nio.fs.LinuxWatchService": // the names of the files made in a folder
+                return Request.of(Kind.FILE_READ, String.valueOf(args[0]));
+            case "sun.nio.ch.sctp.SctpNet":
+                return Request.of(Kind.CONTAINER, "open an SCTP socket (use:network covers TCP and UDP; SCTP connects "
+                        + "past the checks of both)");
             case "sun.nio.ch.Net":
                 return NetworkRequests.net(method, args);
             case "sun.nio.ch.DatagramChannelImpl":
@@ -149,6 +157,13 @@ final class ChokePoints {
                 return Request.of(Kind.PROCESS, String.join(" ", (String[]) args[0]));
             case "java.lang.ProcessBuilder":
                 return Request.of(Kind.ENV, "the whole environment (ProcessBuilder.environment)");
+            case "java.lang.ProcessHandleImpl": // any process of the same user: its command line, or a signal to it
+                ProcessHandle process = (ProcessHandle) self;
+                return Request.of(Kind.PROCESS, (method.equals("info") ? "read the command line of process "
+                        : "destroy process ") + process.pid(), process);
+            case "sun.misc.Signal":
+                return Request.of(Kind.CONTAINER, "handle or raise the JVM's signals (sun.misc.Signal." + method
+                        + "): a TERM raised stops the container, a handler replaced keeps it from stopping");
             case "java.lang.Runtime":
                 return runtime(method, args);
             case "java.lang.foreign.Linker":
@@ -219,6 +234,9 @@ final class ChokePoints {
             case "carehost":
                 return Request.of(Kind.CLAIM, "claim the run-time enforcement gate", args[0]);
             default:
+                if (JvmDefaults.covers(owner)) {
+                    return JvmDefaults.request(owner, method);
+                }
                 return Request.of(Kind.CONTAINER, "an unknown hook " + hook);
         }
     }

@@ -20,6 +20,8 @@ final class FileRequests {
     /** A java.io.File call, on the file's path field (the agent passes it: a subclass's getPath may lie). */
     static Request file(String method, String path, Object[] args) {
         switch (method) {
+            case "createTempFile": // static: the folder is its third argument (null: java.io.tmpdir)
+                return temporaryFile((File) args[2]);
             case "renameTo":
                 File to = (File) args[0];
                 if (to != null && to.getClass() != File.class) { // its getPath is not what the JDK will rename to
@@ -33,6 +35,31 @@ final class FileRequests {
             default:
                 return Request.of(Kind.FILE_READ, path);
         }
+    }
+
+    /**
+     * {@code File.createTempFile}, which makes its file without {@code createNewFile}: a write in its folder. The JDK
+     * makes the file in that folder under a name it checks has no separator, from the folder's path field: a subclass
+     * of {@code java.io.File} could report another path than the one the JDK uses, so it is refused.
+     */
+    private static Request temporaryFile(File folder) {
+        if (folder != null && folder.getClass() != File.class) {
+            return Request.of(Kind.CONTAINER, "make a temporary file in a " + folder.getClass().getName()
+                    + " (a subclass of java.io.File, whose path cannot be trusted: use java.io.File itself)");
+        }
+        String path = folder == null ? System.getProperty("java.io.tmpdir") : folder.getPath();
+        return Request.of(Kind.FILE_WRITE, new File(path, "<temporary file>").getPath());
+    }
+
+    /**
+     * A {@code SecureDirectoryStream}'s own operations (Linux's: {@code openat}, {@code unlinkat}, {@code renameat}
+     * relative to the directory it holds open, an absolute path or {@code ..} included), which never pass the
+     * provider's hooks. No plugin may use them: the directory they start from is a descriptor, not a path the checks can
+     * follow. A plugin lists a folder with the same stream and opens each file by its path.
+     */
+    static Request secureDirectory(String method) {
+        return Request.of(Kind.CONTAINER, "use SecureDirectoryStream." + method + ", which reaches files relative to an"
+                + " open directory where no check can follow the path (open the file by its path: Files.newByteChannel)");
     }
 
     static Request provider(String method, Object[] args) {

@@ -66,7 +66,8 @@ final class RuntimeRules {
                 Refusal network = needs(held, Permission.USE_NETWORK, "use a Unix-domain socket " + request.target());
                 return network != null ? network : file(plugin, held, request.target(), true);
             case PROCESS:
-                return needs(held, Permission.USE_PROCESSES, "start the process '" + request.target() + "'");
+                return needs(held, Permission.USE_PROCESSES, request.subject() instanceof ProcessHandle
+                        ? request.target() : "start the process '" + request.target() + "'");
             case ENV:
                 if (request.target().startsWith("CAREHOST_") || request.target().startsWith("the whole")) {
                     return never("read " + (request.target().startsWith("the whole") ? request.target()

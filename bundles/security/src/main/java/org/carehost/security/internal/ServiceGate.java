@@ -67,7 +67,8 @@ final class ServiceGate implements FindHook, EventListenerHook {
             "org.osgi.service.cm.ConfigurationPlugin",
             "org.osgi.service.jdbc.DataSourceFactory", "org.osgi.service.metatype.MetaTypeService");
     // Not org.osgi.service.cm.* as a whole: SCR registers ManagedService in the plugin's name.
-    static final List<String> HOST_PREFIXES = List.of("org.osgi.framework.hooks.",
+    // org.osgi.service.url.: the framework asks registered URL handlers before the JDK's, for http and https too.
+    static final List<String> HOST_PREFIXES = List.of("org.osgi.framework.hooks.", "org.osgi.service.url.",
             "org.osgi.service.component.runtime.", "org.apache.felix.", "org.carehost.audit.", "org.carehost.store.",
             "org.carehost.security.", "org.carehost.plugins.", "org.carehost.clinical.", "org.carehost.config.",
             "org.carehost.context.", "org.carehost.crypto.", "org.carehost.logging.", "org.carehost.scheduler.",
@@ -106,7 +107,11 @@ final class ServiceGate implements FindHook, EventListenerHook {
     public void find(BundleContext context, String name, String filter, boolean allServices,
             Collection<ServiceReference<?>> references) {
         Bundle requester = context.getBundle();
-        if (requester == null || requester.getBundleId() == 0 || requester.getBundleId() == self) {
+        if (requester != null && requester.getBundleId() == 0) {
+            references.removeIf(this::pluginsUrlHandler);
+            return;
+        }
+        if (requester == null || requester.getBundleId() == self) {
             return;
         }
         boolean plugin = scope.isPlugin(requester);
@@ -124,11 +129,31 @@ final class ServiceGate implements FindHook, EventListenerHook {
         }
         listeners.keySet().removeIf(context -> {
             Bundle listener = context.getBundle();
-            if (listener == null || listener.getBundleId() == 0 || listener.getBundleId() == self) {
+            if (listener != null && listener.getBundleId() == 0) {
+                return pluginsUrlHandler(reference);
+            }
+            if (listener == null || listener.getBundleId() == self) {
                 return false;
             }
             return !visible(listener, scope.isPlugin(listener), reference);
         });
+    }
+
+    /**
+     * A plugin's URL handler (any service under {@code org.osgi.service.url.}): hidden from the framework itself too,
+     * whose URL handlers would ask it before the JDK's for its protocol (http and https included) in the moment before
+     * the plugin, an impostor, is stopped. Every other service the framework sees as it is.
+     */
+    private boolean pluginsUrlHandler(ServiceReference<?> reference) {
+        if (!scope.isPlugin(reference.getBundle())) {
+            return false;
+        }
+        for (String name : objectClasses(reference)) {
+            if (name.startsWith("org.osgi.service.url.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean visible(Bundle requester, boolean requesterIsPlugin, ServiceReference<?> reference) {

@@ -45,6 +45,48 @@ class ChokePointsTest {
     }
 
     @Test
+    void whatTheRedTeamFoundPastTheFileHooksIsAskedFor() {
+        // a SecureDirectoryStream's own operations: openat relative to a descriptor, no path to check
+        for (String method : new String[] {"newByteChannel", "newDirectoryStream", "deleteFile", "deleteDirectory", "move",
+            "getFileAttributeView"}) {
+            Request request = read("sun.nio.fs.UnixSecureDirectoryStream." + method, null, Paths.get("/etc/passwd"));
+            assertEquals(Kind.CONTAINER, request.kind(), method);
+            assertTrue(request.target().contains("SecureDirectoryStream." + method), request.target());
+        }
+        // File.createTempFile: a write in its folder (java.io.tmpdir when none), never a subclass's word for it
+        Request temporary = read("java.io.File.createTempFile", null, "evil", ".cfg", new File("/srv/etc"));
+        assertEquals(Kind.FILE_WRITE, temporary.kind());
+        assertEquals("/srv/etc/<temporary file>", temporary.target());
+        assertEquals(new File(System.getProperty("java.io.tmpdir"), "<temporary file>").getPath(),
+                read("java.io.File.createTempFile", null, "evil", null, null).target());
+        File lying = new File("/srv/etc") {
+            @Override
+            public String getPath() {
+                return "/srv/data/plugins/evil";
+            }
+        };
+        assertEquals(Kind.CONTAINER, read("java.io.File.createTempFile", null, "evil", null, lying).kind());
+        // the Linux provider's own dos and user views, a watch service: reads of that path
+        Request dos = read("sun.nio.fs.LinuxFileSystemProvider.getFileAttributeView", null, Paths.get("/srv/etc/x"),
+                java.nio.file.attribute.DosFileAttributeView.class);
+        assertEquals(Kind.FILE_READ, dos.kind());
+        assertEquals("/srv/etc/x", dos.target());
+        assertEquals(Kind.FILE_READ, read("sun.nio.fs.LinuxWatchService.register", null, Paths.get("/srv/etc")).kind());
+        // the JVM's defaults: no grant allows them
+        Request provider = read("java.security.Security.insertProviderAt", null, null, 1);
+        assertEquals(Kind.CONTAINER, provider.kind());
+        assertTrue(provider.target().contains("security providers"), provider.target());
+        assertEquals(Kind.CONTAINER, read("java.util.TimeZone.setDefault", null, (Object) null).kind());
+        assertEquals(Kind.CONTAINER, read("javax.net.ssl.SSLContext.setDefault", null, (Object) null).kind());
+        assertEquals(Kind.CONTAINER, read("sun.misc.Signal.raise", null, (Object) null).kind());
+        assertEquals(Kind.CONTAINER, read("sun.nio.ch.sctp.SctpNet.socket", null, true).kind());
+        // another process: its command line or a signal, as processes are (use:processes)
+        Request destroy = read("java.lang.ProcessHandleImpl.destroyProcess", ProcessHandle.current(), true);
+        assertEquals(Kind.PROCESS, destroy.kind());
+        assertEquals("destroy process " + ProcessHandle.current().pid(), destroy.target());
+    }
+
+    @Test
     void fileOpensAreReadsOrWritesByTheirOptions() {
         assertEquals(Kind.FILE_READ, read("java.io.FileInputStream.open", null, "/etc/hostname").kind());
         assertEquals(Kind.FILE_WRITE, read("java.io.FileOutputStream.open", null, "/tmp/x", false).kind());
