@@ -142,8 +142,8 @@ public final class SchedulerEngine implements SchedulerAdmin {
         poller.shutdownNow();
         // Bounded: the pass under way, interrupted, ends before the store and the cipher it uses are gone.
         if (!poller.awaitTermination(30, TimeUnit.SECONDS)) {
-            log.warn("Scheduler: a job was still running 30 s after the scheduler stopped; it runs again at the next "
-                    + "start if its outcome is not recorded");
+            log.warn("Scheduler: a job was still running 30 s after the scheduler stopped; if its outcome is not "
+                    + "recorded it runs again (at the next start, or once its claim expires on a shared database)");
         }
     }
 
