@@ -35,6 +35,8 @@ final class Indexer implements AutoCloseable {
     private final LinkedBlockingQueue<AuditRecord> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Set when the copy ended at close with records it could not copy: the journal must keep them. */
+    private volatile boolean leftInJournal;
     private final long maxLag;
     private long indexed;
     /** How far the patient postings reach (read from the database at the first batch); only the loop uses these. */
@@ -141,6 +143,15 @@ final class Indexer implements AutoCloseable {
                 }
                 journal.indexed(last);
             } catch (SQLException | IOException | RuntimeException e) {
+                if (!running) {
+                    // Closing (the container stops): no retry, which would hold the stop up to close()'s bound with an
+                    // error a second. The journal keeps what is not copied, and the next start copies it (replay).
+                    leftInJournal = true;
+                    log.warn("Audit: {} record(s) not copied to the database as the audit trail stops ({}); they are "
+                            + "safe in the journal, and the next start copies them",
+                            batch.size() + queue.stream().filter(record -> record != CLOSING).count(), e.toString());
+                    return;
+                }
                 log.error("Audit records not yet copied to the database (they are safe in the journal); retrying: {}", e.toString());
                 sleep();
             } catch (InterruptedException e) {
@@ -196,7 +207,7 @@ final class Indexer implements AutoCloseable {
 
     /** Whether every record handed over is in the database. */
     boolean isEmpty() {
-        return queue.isEmpty() && !thread.isAlive();
+        return !leftInJournal && queue.isEmpty() && !thread.isAlive();
     }
 
     /** Copies what is queued, then stops. */

@@ -69,7 +69,18 @@ public final class ConsoleMain implements Callable<Integer> {
         }
         // The first command runs once the container is ready (its components active, the deploy folder settled),
         // or, past the bound, with a line on standard error naming what is not.
-        java.util.List<String> missing = readiness.await(READY_TIMEOUT);
+        java.util.List<String> missing;
+        try {
+            missing = readiness.await(READY_TIMEOUT);
+        } catch (IllegalStateException e) {
+            if (stopping.getCount() == 0) {
+                return 0; // stopped while starting (SIGTERM): this bundle's context is gone, and no script runs
+            }
+            throw e;
+        }
+        if (stopping.getCount() == 0) {
+            return 0; // stopped while starting: no script runs
+        }
         if (!missing.isEmpty()) {
             new PrintStream(new FileOutputStream(FileDescriptor.err), true).println("carehost: not ready after "
                     + READY_TIMEOUT.toSeconds() + " s, running the script anyway: " + String.join("; ", missing));

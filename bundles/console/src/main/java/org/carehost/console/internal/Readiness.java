@@ -10,12 +10,15 @@ import org.apache.felix.hc.api.ResultLog;
 import org.carehost.security.ContainerBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -207,12 +210,41 @@ final class Readiness {
             if (description.bundle.id == context.getBundle().getBundleId() || !systemReady(description) || registered.contains(description.name)
                     || !components.isComponentEnabled(description)
                     || "require".equals(description.configurationPolicy)
-                            && components.getComponentConfigurationDTOs(description).isEmpty()) {
+                            && components.getComponentConfigurationDTOs(description).isEmpty()
+                            && !configured(description)) {
                 continue;
             }
             missing.add(description.name + ": its system-ready check is not registered (being activated)");
         }
         return missing;
+    }
+
+    /**
+     * Whether Config Admin holds a configuration of a component's PID: a component that requires its configuration
+     * (the SSH shell: its defaults are written for it when {@code etc/} has no file) and has none made yet is being
+     * activated when there is one, and left out only when there is none.
+     */
+    private boolean configured(ComponentDescriptionDTO description) {
+        ServiceReference<ConfigurationAdmin> reference =
+                context.getServiceReference(ConfigurationAdmin.class);
+        ConfigurationAdmin configAdmin = reference == null ? null : context.getService(reference);
+        if (configAdmin == null) {
+            return false;
+        }
+        try {
+            for (String pid : description.configurationPid) {
+                Configuration[] found = configAdmin.listConfigurations("(|(" + Constants.SERVICE_PID + "=" + pid
+                        + ")(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + pid + "))");
+                if (found != null && found.length > 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.io.IOException | InvalidSyntaxException e) {
+            return false;
+        } finally {
+            context.ungetService(reference);
+        }
     }
 
     private static boolean systemReady(ComponentDescriptionDTO description) {

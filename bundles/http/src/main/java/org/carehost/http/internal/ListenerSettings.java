@@ -38,11 +38,17 @@ import org.osgi.service.metatype.annotations.Designate;
  * Admin delivers this configuration, on Config Admin's own thread. Felix HTTP's configuration is written only when
  * it changes, since each change restarts its listeners.
  * <p>
+ * The settings are required: at a first start the deploy watcher delivers {@code etc/org.carehost.http.listener.cfg}
+ * at start level 40, after this bundle starts, and a component activated on its defaults meanwhile had Jetty listen,
+ * for a moment, on the framework properties' port (8181), one the operator's file did not name. Until the settings
+ * arrive Felix HTTP has no configuration, and so no listener. With no such file, {@link ListenerDefaults} gives this a
+ * configuration of its defaults.
+ * <p>
  * The key store's password goes to Felix HTTP as it stands in {@value #PID}'s configuration: a {@code $[secret:…]} or
  * {@code $[env:…]} there stays a reference in Felix HTTP's stored configuration, resolved when it is delivered.
  */
 @Component(immediate = true, service = ConfigurationListener.class, configurationPid = ListenerSettings.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ListenerConfiguration.class)
 public final class ListenerSettings implements ConfigurationListener {
 

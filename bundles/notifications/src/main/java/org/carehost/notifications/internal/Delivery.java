@@ -143,7 +143,12 @@ public final class Delivery implements Outbox {
                 deliver(row);
             }
         } catch (RuntimeException e) {
-            log.error("Outbox: a delivery pass failed; the next pass tries again: {}", e.toString());
+            if (stopping) {
+                // the outbox stops (the container, or a service it uses): the pass was cut short, not failed
+                log.info("Outbox: a delivery pass was cut short by the stop: {}", e.toString());
+            } else {
+                log.error("Outbox: a delivery pass failed; the next pass tries again: {}", e.toString());
+            }
         }
     }
 

@@ -88,6 +88,9 @@ public final class SchedulerEngine implements SchedulerAdmin {
     /** The container's clock (bundles/clock), which follows a test's clock while one is registered. */
     private final Clock clock;
 
+    /** Set at deactivation, before the pass under way is interrupted: that pass ends, and its failure is no error. */
+    private volatile boolean stopping;
+
     @Activate
     public SchedulerEngine(BundleContext context, @Reference Store store, @Reference PhiCipher cipher,
             @Reference PluginCalls calls, @Reference PluginLimits limits, @Reference ContextBinder binder,
@@ -129,13 +132,19 @@ public final class SchedulerEngine implements SchedulerAdmin {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
+        stopping = true;
         try {
             context.removeServiceListener(taskListener);
-        } catch (IllegalStateException stopping) {
+        } catch (IllegalStateException bundleStopping) {
             // the bundle is stopping: the framework removes it
         }
         poller.shutdownNow();
+        // Bounded: the pass under way, interrupted, ends before the store and the cipher it uses are gone.
+        if (!poller.awaitTermination(30, TimeUnit.SECONDS)) {
+            log.warn("Scheduler: a job was still running 30 s after the scheduler stopped; if its outcome is not "
+                    + "recorded it runs again (at the next start, or once its claim expires on a shared database)");
+        }
     }
 
     Instant now() {
@@ -156,10 +165,18 @@ public final class SchedulerEngine implements SchedulerAdmin {
                 overflowReported &= unopened.size() >= PASS_OVER;
             }
             for (Jobs.Row row : jobs.due(now, 20, unopened)) {
+                if (stopping) {
+                    return; // the rest stay due for the next start
+                }
                 run(row, now);
             }
         } catch (RuntimeException e) {
-            log.error("Scheduler: a pass over the due jobs failed; the next pass tries again: {}", e.toString());
+            if (stopping) {
+                // the scheduler stops (the container, or its store): the pass was cut short, not failed
+                log.info("Scheduler: a pass over the due jobs was cut short by the stop: {}", e.toString());
+            } else {
+                log.error("Scheduler: a pass over the due jobs failed; the next pass tries again: {}", e.toString());
+            }
         }
     }
 

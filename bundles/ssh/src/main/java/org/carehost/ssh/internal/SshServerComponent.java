@@ -41,13 +41,18 @@ import org.osgi.service.metatype.annotations.Designate;
  * while every later bundle waited. Readiness stays truthful: this component is also a health check tagged
  * {@code systemready}, CRITICAL while the server is starting, OK once it listens, could not listen (said in the log) or
  * is disabled; the container is ready, and a script's first command runs, only after that.
+ *
+ * <p>The configuration is required: the component never listens on its defaults while {@code etc/org.carehost.ssh.cfg}
+ * is still on its way (the deploy watcher delivers it at start level 40, after this bundle starts at 19). With no such
+ * file, {@link SshDefaults} gives it a configuration of its defaults.
  */
-@Component(immediate = true, configurationPid = "org.carehost.ssh", configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(immediate = true, configurationPid = SshServerComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = HealthCheck.class, property = { HealthCheck.NAME + "=SSH shell",
                 HealthCheck.TAGS + "=systemready" })
 @Designate(ocd = SshConfiguration.class)
 public final class SshServerComponent implements HealthCheck {
 
+    static final String PID = "org.carehost.ssh";
     private static final long START_WAIT_MILLIS = 60_000;
 
     private final Logger log;

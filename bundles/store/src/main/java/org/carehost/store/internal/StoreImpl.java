@@ -219,14 +219,20 @@ public final class StoreImpl implements Store {
      * system, over the same files: when an interrupt of the calling thread closes the file's channel mid-write (a
      * plugin's thread, interrupted by its quarantine while a host service it called writes), H2 opens the file again
      * and repeats the write, where the plain file system shuts the whole database down for every caller. It clears
-     * that caller's interrupt. Other URLs are given as configured.
+     * that caller's interrupt. Such a database is also opened with {@code DB_CLOSE_ON_EXIT=FALSE} (unless the URL sets
+     * it): H2's own JVM shutdown hook would otherwise close it at SIGTERM while the container is still stopping its
+     * bundles in order, so that the outbox, the scheduler and the audit trail's copy, still running, failed with
+     * "Database is already closed" (three ERROR lines at every SIGTERM), and this store's clean shutdown failed too.
+     * The store closes it when it stops ({@link #deactivate}), after every bundle that uses it. Other URLs are given as
+     * configured.
      */
     static String driverUrl(String url) {
         if (UncleanStop.databasePath(url).isEmpty()) {
             return url;
         }
         String rest = url.substring("jdbc:h2:".length());
-        return "jdbc:h2:retry:" + (rest.startsWith("file:") ? rest : "file:" + rest);
+        String opened = "jdbc:h2:retry:" + (rest.startsWith("file:") ? rest : "file:" + rest);
+        return h2Settings(url).containsKey("DB_CLOSE_ON_EXIT") ? opened : opened + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     static Dialect dialectOf(String url) {

@@ -19,9 +19,12 @@ class InterruptedWriterTest {
 
     @Test
     void theDriverUrlOfAFileDatabaseGoesThroughTheRetryFileSystemOnly() {
-        assertEquals("jdbc:h2:retry:file:./data/db/carehost;WRITE_DELAY=0",
+        // and is left open at the JVM's exit (H2's shutdown hook would close it under the container's ordered stop)
+        assertEquals("jdbc:h2:retry:file:./data/db/carehost;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
                 StoreImpl.driverUrl("jdbc:h2:file:./data/db/carehost;WRITE_DELAY=0"));
-        assertEquals("jdbc:h2:retry:file:./db", StoreImpl.driverUrl("jdbc:h2:./db"));
+        assertEquals("jdbc:h2:retry:file:./db;DB_CLOSE_ON_EXIT=FALSE", StoreImpl.driverUrl("jdbc:h2:./db"));
+        assertEquals("jdbc:h2:retry:file:./db;db_close_on_exit=true",
+                StoreImpl.driverUrl("jdbc:h2:./db;db_close_on_exit=true"), "as the URL says when it says");
         assertEquals("jdbc:h2:mem:x", StoreImpl.driverUrl("jdbc:h2:mem:x"));
         assertEquals("jdbc:h2:tcp://localhost/x", StoreImpl.driverUrl("jdbc:h2:tcp://localhost/x"));
         assertEquals("jdbc:postgresql://localhost/x", StoreImpl.driverUrl("jdbc:postgresql://localhost/x"));

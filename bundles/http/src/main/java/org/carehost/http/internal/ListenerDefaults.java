@@ -1,0 +1,54 @@
+package org.carehost.http.internal;
+
+import java.io.IOException;
+
+import org.carehost.settings.defaults.DefaultConfiguration;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * Gives {@link ListenerSettings}, which requires its configuration, one of its defaults when the deploy watcher's
+ * folders have no {@code org.carehost.http.listener.cfg} and Config Admin none from an earlier start
+ * ({@link DefaultConfiguration}); again when that configuration is deleted (its file removed while the container runs).
+ */
+@Component(immediate = true, service = ConfigurationListener.class)
+public final class ListenerDefaults implements ConfigurationListener {
+
+    private final DefaultConfiguration defaults;
+    private final Logger log;
+
+    @Activate
+    public ListenerDefaults(BundleContext context, @Reference ConfigurationAdmin configAdmin,
+            @Reference(service = LoggerFactory.class) Logger log) {
+        this.defaults = new DefaultConfiguration(configAdmin, ListenerSettings.PID,
+                context.getProperty(DefaultConfiguration.WATCHED_FOLDERS));
+        this.log = log;
+        try {
+            defaults.provide();
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        try {
+            defaults.deleted(event);
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    private void failed(Exception e) {
+        log.error("HTTP listeners not started: their configuration of defaults could not be written ({}); write "
+                + "etc/{}.cfg (README: Configuration) or check the configuration store under data/", e.toString(),
+                ListenerSettings.PID);
+    }
+}
