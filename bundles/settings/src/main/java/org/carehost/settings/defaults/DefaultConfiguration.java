@@ -17,13 +17,21 @@ import org.osgi.service.cm.ConfigurationEvent;
  * have started, and a component that activated on its defaults meanwhile listened, for a moment, on a port the
  * operator never named (an error of its own when another process has that port). The component's bundle gives it
  * this: when no folder the deploy watcher reads has a file for the PID and Config Admin holds no configuration of it,
- * an empty configuration, so that the component's Metatype defaults (written in that one place) apply. When a file is
+ * a configuration holding only its {@link #MARK}, so that the component's Metatype defaults (written in that one place)
+ * apply. When a file is
  * there, the component waits for it. A configuration deleted while the container runs (its file removed) is made
  * again the same way ({@link #deleted}), so that the component goes back to its defaults instead of stopping.
  *
  * <p>Not an API: each bundle that uses it copies this package privately ({@code -conditionalpackage}).
  */
 public final class DefaultConfiguration {
+
+    /**
+     * What marks a configuration of defaults as this class's: never empty, so that an empty or comment-only file for the
+     * PID differs from it and the deploy watcher takes the configuration over (it leaves alone a configuration equal to
+     * its file's, and the file would never count as applied), and so that a file found at a later start replaces it.
+     */
+    public static final String MARK = "carehost.defaults";
 
     /** The framework property that names the folders the deploy watcher reads (comma-separated). */
     public static final String WATCHED_FOLDERS = "felix.fileinstall.dir";
@@ -43,19 +51,28 @@ public final class DefaultConfiguration {
     }
 
     /**
-     * Makes the empty configuration when neither a watched folder's file nor Config Admin has one.
+     * Makes the configuration of defaults when neither a watched folder's file nor Config Admin has one; deletes its
+     * own from an earlier start when a file is there now.
      *
      * @return whether it made one
      */
     public synchronized boolean provide() throws IOException {
+        Configuration configuration = configAdmin.getConfiguration(pid, "?");
+        java.util.Dictionary<String, Object> properties = configuration.getProperties();
         if (file().isPresent()) {
+            if (properties != null && properties.get(MARK) != null) {
+                // this class's defaults from an earlier start, and now a file (added while the container was stopped):
+                // the component waits for the file rather than listen on the defaults meanwhile
+                configuration.delete();
+            }
             return false; // the deploy watcher delivers it; the component waits for that
         }
-        Configuration configuration = configAdmin.getConfiguration(pid, "?");
-        if (configuration.getProperties() != null) {
+        if (properties != null) {
             return false; // one is there: the deploy watcher's from an earlier start, or one written by other means
         }
-        configuration.update(new Hashtable<>());
+        Hashtable<String, Object> defaults = new Hashtable<>();
+        defaults.put(MARK, Boolean.TRUE);
+        configuration.update(defaults);
         return true;
     }
 

@@ -37,6 +37,10 @@ class DefaultConfigurationTest {
                 return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Configuration.class},
                         (p, m, a) -> switch (m.getName()) {
                             case "getProperties" -> stored.get(pid);
+                            case "delete" -> {
+                                stored.remove(pid);
+                                yield null;
+                            }
                             case "update" -> {
                                 @SuppressWarnings("unchecked")
                                 Dictionary<String, Object> properties = (Dictionary<String, Object>) a[0];
@@ -56,7 +60,8 @@ class DefaultConfigurationTest {
     void withNoFileAndNoConfigurationTheDefaultsAreGivenOnce(@TempDir Path home) throws Exception {
         DefaultConfiguration defaults = new DefaultConfiguration(configAdmin, PID, folders(home));
         assertTrue(defaults.provide());
-        assertEquals(1, stored.get(PID).size(), "only Config Admin's own service.pid: " + stored);
+        assertEquals(2, stored.get(PID).size(), "Config Admin's own service.pid and the mark: " + stored);
+        assertEquals(Boolean.TRUE, stored.get(PID).get(DefaultConfiguration.MARK));
         assertFalse(defaults.provide(), "made once");
     }
 
@@ -67,6 +72,15 @@ class DefaultConfigurationTest {
         assertFalse(defaults.provide());
         assertNull(stored.get(PID), "nothing made: the deploy watcher delivers the file");
         assertEquals(home.resolve("etc").resolve(PID + ".cfg"), defaults.file().orElseThrow());
+    }
+
+    @Test
+    void itsOwnDefaultsGiveWayToAFileFoundAtALaterStart(@TempDir Path home) throws Exception {
+        DefaultConfiguration defaults = new DefaultConfiguration(configAdmin, PID, folders(home));
+        assertTrue(defaults.provide());
+        Files.writeString(home.resolve("etc").resolve(PID + ".cfg"), "# comments only\n");
+        assertFalse(defaults.provide());
+        assertNull(stored.get(PID), "its defaults deleted: the component waits for the file");
     }
 
     @Test
