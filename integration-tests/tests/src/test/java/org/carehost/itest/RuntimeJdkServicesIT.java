@@ -147,6 +147,13 @@ public class RuntimeJdkServicesIT {
         }
         assertEquals("the secret is as it was", "the container's secret", Files.readString(secret));
         assertEquals("its times too", written, Files.getLastModifiedTime(secret));
+        // OSGi filter matching makes a PrintWriter on the filter's text (by reflection, in the framework's code): the
+        // plugin that asked for the match is its cause, directly and through a service look-up. The framework swallows
+        // what the constructor throws (the match is false), so what shows the refusal is the file, left as it was.
+        assertEquals("done: matched: false", attack("filter-truncate:" + secret));
+        assertEquals("not emptied by a match", "the container's secret", Files.readString(secret));
+        assertEquals("done: found: null", attack("filter-lookup:" + secret));
+        assertEquals("not emptied by a look-up", "the container's secret", Files.readString(secret));
         // a temporary file in its own folder is its own (the hook refuses no more than the folder rule)
         String ownTemporary = attack("temp-file:" + own);
         assertTrue(ownTemporary, ownTemporary.startsWith("done: " + own.resolve("evil")));

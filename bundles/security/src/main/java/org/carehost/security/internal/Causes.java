@@ -115,6 +115,13 @@ final class Causes {
                 continue; // the deputy bundle's own code, working for the plugin
             }
             Object origin = origins.of(frame.getDeclaringClass(), throughFramework);
+            if (origin == Origins.FILTER) {
+                // Filter matching acts for whoever asked for the match, and so do the framework's frames that asked
+                // for it (a service look-up by a filter): past them to that caller, a plugin's getServiceReferences
+                // with a value of its own, or the container's own look-up.
+                throughFramework = true;
+                continue;
+            }
             if (origin == Origins.CONTAINER) {
                 // container code, on its own account, unless it was entered for its caller: then the walk goes on
                 // past the container's frames to that caller

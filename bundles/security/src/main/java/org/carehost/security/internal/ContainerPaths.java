@@ -64,11 +64,21 @@ final class ContainerPaths {
         }
     }
 
-    /** The plugin's own folder, made when first asked for. */
+    /** Whether a symbolic name can name a folder of its own: no separator, not "." or "..", not empty. */
+    static boolean isPlainName(String symbolicName) {
+        return symbolicName != null && !symbolicName.isEmpty() && symbolicName.indexOf('/') < 0
+                && symbolicName.indexOf('\\') < 0 && !symbolicName.equals(".") && !symbolicName.equals("..");
+    }
+
+    /**
+     * The plugin's own folder, made when first asked for: one folder right under the plugins' root, named as the plugin.
+     * A symbolic name that is not a plain folder name (the framework accepts {@code x/../victim}, {@code .}) has none:
+     * it would be another plugin's folder, or all of them.
+     */
     Path pluginFolder(String symbolicName) {
         Path folder = pluginRoot.resolve(symbolicName).normalize();
-        if (!folder.startsWith(pluginRoot)) {
-            throw new IllegalArgumentException("not a symbolic name: " + symbolicName);
+        if (!isPlainName(symbolicName) || !pluginRoot.equals(folder.getParent())) {
+            throw new IllegalArgumentException("the symbolic name '" + symbolicName + "' is not a plain folder name");
         }
         if (!made.contains(folder)) {
             try {

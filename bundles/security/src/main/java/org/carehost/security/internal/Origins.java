@@ -62,6 +62,13 @@ final class Origins {
     /** "A container frame": the walk stops there. */
     static final Object CONTAINER = new Object();
 
+    /**
+     * "A frame of the framework's filter matching", which builds an object of a property value's own class from the
+     * filter's text by reflection (the OSGi filter rules: a {@code PrintWriter} made so opens that file, a {@code URL}
+     * looks its host up, a {@code Timer} starts a thread): it acts for whoever asked for the match (Causes).
+     */
+    static final Object FILTER = new Object();
+
     /*
      * What a class's frame says of the cause, as far as it cannot change while the class exists: the JDK's (pass
      * over), the framework's, the container's class path, a plugin's bundle (a Bundle), a container bundle with
@@ -94,6 +101,9 @@ final class Origins {
         Object definer = definers.get(type);
         if (definer == PASS) {
             return null;
+        }
+        if (definer == FILTER) {
+            return FILTER;
         }
         if (definer instanceof Bundle) {
             return definer; // a plugin's, installed or not
@@ -141,6 +151,11 @@ final class Origins {
             // a proxy does is its handler's, whose frame follows; JDK 17 defines a method handle's proxy in the
             // application class loader, which would otherwise make it the container's)
             return PASS;
+        }
+        String name = type.getName();
+        if (name.startsWith("org.osgi.framework.FilterImpl") || name.startsWith("org.apache.felix.framework.FilterImpl")
+                || name.startsWith("org.apache.felix.framework.capabilityset.")) {
+            return FILTER; // the framework's filter matching (Causes: it acts for whoever asked for the match)
         }
         if (type.getName().startsWith("org.apache.felix.framework.URLHandlers")) {
             // the framework's URL handler proxies act for whoever uses the URL: through them URL.equals and

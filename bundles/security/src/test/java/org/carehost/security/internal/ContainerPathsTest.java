@@ -52,4 +52,17 @@ class ContainerPathsTest {
         paths.configured("org.carehost.audit", List.of());
         assertFalse(paths.isContainers(journal), "no longer named: the defaults alone");
     }
+
+    @Test
+    void aSymbolicNameThatIsNotAPlainFolderNameHasNoFolder() {
+        ContainerPaths paths = paths();
+        Path root = paths.pluginRoot();
+        assertEquals(root.resolve("org.example.victim"), paths.pluginFolder("org.example.victim"));
+        // the framework accepts these as symbolic names: they would be another plugin's folder, or all of them
+        for (String name : new String[] {"x/../org.example.victim", ".", "..", "../plugins", "a\\b", ""}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> paths.pluginFolder(name),
+                    name);
+            assertFalse(ContainerPaths.isPlainName(name), name);
+        }
+    }
 }
