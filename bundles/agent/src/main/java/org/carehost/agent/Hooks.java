@@ -92,6 +92,8 @@ final class Hooks {
         "java/io/File createTempFile (Ljava/lang/String;Ljava/lang/String;Ljava/io/File;)",
         "sun/nio/fs/LinuxFileSystemProvider getFileAttributeView", "sun/nio/fs/LinuxFileSystemProvider readAttributes",
         "sun/nio/fs/LinuxWatchService register",
+        // Files.setAttribute (the attribute views' setters by name)
+        "sun/nio/fs/AbstractFileSystemProvider setAttribute",
         // sockets of every kind, datagrams, Unix-domain sockets, name lookups
         "sun/nio/ch/Net connect", "sun/nio/ch/Net bind",
         "sun/nio/ch/DatagramChannelImpl send (Ljava/nio/ByteBuffer;Ljava/net/SocketAddress;)",

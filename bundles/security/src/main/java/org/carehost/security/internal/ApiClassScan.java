@@ -31,6 +31,9 @@ final class ApiClassScan extends ClassVisitor {
     public void visit(int version, int access, String name, String signature, String superName,
             String[] interfaces) {
         collector.className = name;
+        // a class of its own in a package a rule names (a private copy of org.osgi.service.url's interface, which the
+        // framework would take for its own by name) counts as using that package
+        collector.use(name, null, null, ", a class of its own in that package");
         collector.mentionSignature(signature, ", in its generic type");
         collector.use(superName, null, null, ", as its superclass");
         if (interfaces != null) {

@@ -53,7 +53,9 @@ final class ChokePoints {
      */
     private static final Set<String> JDK_OWN_USE = Set.of("java.lang.reflect.AccessibleObject.checkCanSetAccessible",
             "java.lang.invoke.MethodHandles.privateLookupIn", "java.lang.ClassLoader.<init>", "java.lang.System.getenv",
-            "java.lang.System.getProperties", "java.util.ServiceLoader.load", "java.util.ServiceLoader.loadInstalled",
+            "java.lang.System.getProperties", "java.util.ServiceLoader.load",
+            // MimeTable's holder sets the default file name map in its initialiser, the first time anyone asks for it
+            "java.net.URLConnection.setFileNameMap", "java.util.ServiceLoader.loadInstalled",
             "java.util.logging.LogManager.reset", "java.util.logging.LogManager.readConfiguration",
             "java.util.logging.LogManager.updateConfiguration", "java.util.logging.Logger.addHandler",
             "java.util.logging.Logger.removeHandler", "java.util.logging.Logger.setUseParentHandlers",
@@ -124,8 +126,10 @@ final class ChokePoints {
             case "java.util.Timer":
                 return Request.of(Kind.TIMER_THREAD, null, new Object[] {self, args[0]});
             case "sun.nio.fs.UnixFileSystemProvider":
-            case "sun.nio.fs.LinuxFileSystemProvider": // its dos and user views and attributes, made without its super's
+            case "sun.nio.fs.AbstractFileSystemProvider": // setAttribute: Files.setAttribute, a write
                 return FileRequests.provider(method, args);
+            case "sun.nio.fs.LinuxFileSystemProvider": // its dos and user views, made without its super's hooked method
+                return FileRequests.linuxOwn(method, args);
             case "sun.nio.fs.UnixSecureDirectoryStream":
                 return FileRequests.secureDirectory(method);
             case "sun.nio.fs.LinuxWatchService": // the names of the files made in a folder

@@ -62,9 +62,28 @@ final class FileRequests {
                 + " open directory where no check can follow the path (open the file by its path: Files.newByteChannel)");
     }
 
+    /**
+     * The Linux provider's own: its dos and user attribute views and dos attributes, which it makes without calling its
+     * super's hooked methods. Anything else it hands to its super, whose hook decides (null: no second check).
+     */
+    static Request linuxOwn(String method, Object[] args) {
+        Object kind = args.length > 1 ? args[1] : null;
+        boolean own = kind == java.nio.file.attribute.DosFileAttributeView.class
+                || kind == java.nio.file.attribute.UserDefinedFileAttributeView.class
+                || kind == java.nio.file.attribute.DosFileAttributes.class || "dos".equals(kind) || "user".equals(kind);
+        return own ? provider(method, args) : null;
+    }
+
     static Request provider(String method, Object[] args) {
         String path = String.valueOf(args[0]);
         switch (method) {
+            case "getFileAttributeView":
+                // a view by its type is what Files.getFileAttributeView hands out, whose setters (times, permissions,
+                // owner, dos flags, user attributes) write with no other hook: a write. By its name ("posix") it is
+                // what Files.getAttribute and setAttribute use inside the JDK: a read, and setAttribute is hooked.
+                return Request.of(kind(args) instanceof String ? Kind.FILE_READ : Kind.FILE_WRITE, path);
+            case "setAttribute":
+                return Request.of(Kind.FILE_WRITE, path);
             case "newByteChannel": case "newFileChannel": case "newAsynchronousFileChannel":
                 return Request.of(writes(args[1]) ? Kind.FILE_WRITE : Kind.FILE_READ, path);
             case "createDirectory": case "implDelete":
@@ -78,6 +97,10 @@ final class FileRequests {
             default:
                 return Request.of(Kind.FILE_READ, path);
         }
+    }
+
+    private static Object kind(Object[] args) {
+        return args.length > 1 ? args[1] : null;
     }
 
     private static boolean writes(Object options) {

@@ -129,6 +129,10 @@ final class RuntimeRules {
         if (refusal != null) {
             return refusal;
         }
+        if (!ContainerPaths.isPlainName(plugin.getSymbolicName())) {
+            return never((write ? "write " : "read ") + path + ": its symbolic name '" + plugin.getSymbolicName()
+                    + "' is not a plain folder name, so it has no folder of its own");
+        }
         Path own = paths.pluginFolder(String.valueOf(plugin.getSymbolicName()));
         if (path.startsWith(own)) {
             return null;

@@ -65,9 +65,12 @@ final class ServiceGate implements FindHook, EventListenerHook {
             "org.osgi.service.event.EventAdmin", "org.osgi.service.log.LoggerFactory", "org.osgi.service.log.LogService",
             "org.osgi.service.log.LogReaderService", "org.osgi.service.cm.ConfigurationAdmin",
             "org.osgi.service.cm.ConfigurationPlugin",
-            "org.osgi.service.jdbc.DataSourceFactory", "org.osgi.service.metatype.MetaTypeService");
+            "org.osgi.service.jdbc.DataSourceFactory", "org.osgi.service.metatype.MetaTypeService",
+            // the framework asks registered content handlers before the JDK's (URL.getContent)
+            "java.net.ContentHandler");
     // Not org.osgi.service.cm.* as a whole: SCR registers ManagedService in the plugin's name.
-    // org.osgi.service.url.: the framework asks registered URL handlers before the JDK's, for http and https too.
+    // org.osgi.service.url.: the framework asks registered URL handlers before the JDK's, for http and https too (a
+    // plugin cannot make one: the scan refuses the package, a private copy of it included; api-rules.txt).
     static final List<String> HOST_PREFIXES = List.of("org.osgi.framework.hooks.", "org.osgi.service.url.",
             "org.osgi.service.component.runtime.", "org.apache.felix.", "org.carehost.audit.", "org.carehost.store.",
             "org.carehost.security.", "org.carehost.plugins.", "org.carehost.clinical.", "org.carehost.config.",
@@ -107,11 +110,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
     public void find(BundleContext context, String name, String filter, boolean allServices,
             Collection<ServiceReference<?>> references) {
         Bundle requester = context.getBundle();
-        if (requester != null && requester.getBundleId() == 0) {
-            references.removeIf(this::pluginsUrlHandler);
-            return;
-        }
-        if (requester == null || requester.getBundleId() == self) {
+        if (requester == null || requester.getBundleId() == 0 || requester.getBundleId() == self) {
             return;
         }
         boolean plugin = scope.isPlugin(requester);
@@ -129,31 +128,11 @@ final class ServiceGate implements FindHook, EventListenerHook {
         }
         listeners.keySet().removeIf(context -> {
             Bundle listener = context.getBundle();
-            if (listener != null && listener.getBundleId() == 0) {
-                return pluginsUrlHandler(reference);
-            }
-            if (listener == null || listener.getBundleId() == self) {
+            if (listener == null || listener.getBundleId() == 0 || listener.getBundleId() == self) {
                 return false;
             }
             return !visible(listener, scope.isPlugin(listener), reference);
         });
-    }
-
-    /**
-     * A plugin's URL handler (any service under {@code org.osgi.service.url.}): hidden from the framework itself too,
-     * whose URL handlers would ask it before the JDK's for its protocol (http and https included) in the moment before
-     * the plugin, an impostor, is stopped. Every other service the framework sees as it is.
-     */
-    private boolean pluginsUrlHandler(ServiceReference<?> reference) {
-        if (!scope.isPlugin(reference.getBundle())) {
-            return false;
-        }
-        for (String name : objectClasses(reference)) {
-            if (name.startsWith("org.osgi.service.url.")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     boolean visible(Bundle requester, boolean requesterIsPlugin, ServiceReference<?> reference) {

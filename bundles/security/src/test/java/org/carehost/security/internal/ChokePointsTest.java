@@ -69,9 +69,18 @@ class ChokePointsTest {
         // the Linux provider's own dos and user views, a watch service: reads of that path
         Request dos = read("sun.nio.fs.LinuxFileSystemProvider.getFileAttributeView", null, Paths.get("/srv/etc/x"),
                 java.nio.file.attribute.DosFileAttributeView.class);
-        assertEquals(Kind.FILE_READ, dos.kind());
+        assertEquals(Kind.FILE_WRITE, dos.kind());
         assertEquals("/srv/etc/x", dos.target());
         assertEquals(Kind.FILE_READ, read("sun.nio.fs.LinuxWatchService.register", null, Paths.get("/srv/etc")).kind());
+        assertNull(read("sun.nio.fs.LinuxFileSystemProvider.readAttributes", null, Paths.get("/srv/etc/x"),
+                java.nio.file.attribute.BasicFileAttributes.class), "the super's hook decides the rest");
+        // a view by its type has setters that write with no other hook; by its name it is what getAttribute reads
+        assertEquals(Kind.FILE_WRITE, read("sun.nio.fs.UnixFileSystemProvider.getFileAttributeView", null,
+                Paths.get("/usr/lib/jvm/x"), java.nio.file.attribute.PosixFileAttributeView.class).kind());
+        assertEquals(Kind.FILE_READ, read("sun.nio.fs.UnixFileSystemProvider.getFileAttributeView", null,
+                Paths.get("/usr/lib/jvm/x"), "posix").kind());
+        assertEquals(Kind.FILE_WRITE, read("sun.nio.fs.AbstractFileSystemProvider.setAttribute", null,
+                Paths.get("/usr/lib/jvm/x"), "posix:permissions", null).kind());
         // the JVM's defaults: no grant allows them
         Request provider = read("java.security.Security.insertProviderAt", null, null, 1);
         assertEquals(Kind.CONTAINER, provider.kind());
