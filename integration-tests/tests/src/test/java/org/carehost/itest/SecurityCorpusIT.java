@@ -246,8 +246,15 @@ public class SecurityCorpusIT {
 
     @Test
     public void theHostServiceImplementationsAndContainerInternalsCannotBeLookedUp() throws Exception {
+        // another plugin's notifier: the container calls it, with its checks and audit; a plugin must not
+        Bundle notifier = install("test-notifier");
+        notifier.start();
+        Await.until("the other plugin's notifier is registered", 10_000,
+                () -> hasService("(objectClass=org.carehost.sdk.plugin.Notifier)"));
         install("evil-finds-impl").start();
         String found = attack("finds-impl");
+        notifier.uninstall();
+        assertFalse("another plugin's notifier is visible: " + found, found.contains("org.carehost.sdk.plugin.Notifier"));
         assertTrue("positive control: it holds read:patients, so it sees the service: " + found,
                 found.contains("org.carehost.sdk.patient.PatientService"));
         for (String hidden : List.of("org.carehost.clinical.internal.PatientRecords", "PatientServiceImpl",

@@ -145,6 +145,12 @@ final class ServiceGate implements FindHook, EventListenerHook {
             if (impostor(reference, commands) != null) {
                 return false;
             }
+            if (requesterIsPlugin && requester.getBundleId() != provider.getBundleId() && pluginKind(classes)) {
+                // another plugin's notifier, adapter, validator or transformer: the container calls it, with its
+                // checks (consent, minimisation, tenant), audit and deadline; called by a plugin directly it would
+                // pass them by, and lend that plugin its own grants (a network grant for a notifier)
+                return false;
+            }
             if (!requesterIsPlugin && isEventHandler(classes) && deliversEvents.test(requester)) {
                 // Event Admin delivers to the wrapper the security manager registers instead (PluginEventDelivery),
                 // so that every event reaches the plugin through the tenant and topic rules, in a care context.
@@ -160,6 +166,16 @@ final class ServiceGate implements FindHook, EventListenerHook {
             return false; // plugins get the guarded Event Admin, never the real one
         }
         return hiddenBecause(grants.apply(requester), classes) == null;
+    }
+
+    /** Whether a service is of a plugin kind ({@code org.carehost.sdk.plugin.*}: what the container calls plugins as). */
+    private static boolean pluginKind(String[] classes) {
+        for (String name : classes) {
+            if (name.startsWith(PLUGIN_KINDS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why a plugin with these grants does not see a container service of these classes, or null if it does. */
