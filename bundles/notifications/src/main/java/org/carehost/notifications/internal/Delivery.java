@@ -291,12 +291,28 @@ public final class Delivery implements Outbox {
                 .min(PluginService.callOrder()).orElse(null);
     }
 
-    private static boolean serves(Object property, String channel) {
+    /**
+     * Whether a notifier's {@code channel} property names the channel. The property is the plugin's object, read on the
+     * outbox's one thread: nothing of the plugin's may run here (a {@code contains} that never returns would stop every
+     * tenant's notifications). So only a String, a String array, or a collection of the JDK's own (not a wrapper around
+     * another collection) is read, each element compared by the channel's own {@code String.equals}.
+     */
+    static boolean serves(Object property, String channel) {
         if (property instanceof String[] channels) {
             return Arrays.asList(channels).contains(channel);
         }
         if (property instanceof Collection<?> channels) {
-            return channels.contains(channel);
+            Class<?> type = channels.getClass();
+            if (!type.getModule().isNamed() || type.getModule().getLayer() != ModuleLayer.boot()
+                    || type.getName().startsWith("java.util.Collections$")) {
+                return false; // a plugin's own collection, or a JDK view of one
+            }
+            for (Object one : channels) {
+                if (channel.equals(one)) {
+                    return true;
+                }
+            }
+            return false;
         }
         return channel.equals(property);
     }

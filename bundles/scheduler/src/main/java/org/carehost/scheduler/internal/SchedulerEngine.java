@@ -313,8 +313,10 @@ public final class SchedulerEngine implements SchedulerAdmin {
      */
     private PluginService<ScheduledTask> task(Job job) {
         for (PluginService<ScheduledTask> service : calls.services(ScheduledTask.class)) {
+            // the name is the plugin's object, read on the poller's one thread: only a String is read (a toString of
+            // the plugin's own that never returns would stop every plugin's jobs)
             if (job.plugin().equals(service.plugin().getSymbolicName())
-                    && job.task().equals(String.valueOf(service.property(ScheduledTask.NAME)))) {
+                    && service.property(ScheduledTask.NAME) instanceof String name && job.task().equals(name)) {
                 return service;
             }
         }
