@@ -67,7 +67,7 @@ final class FileRequests {
      * super's hooked methods. Anything else it hands to its super, whose hook decides (null: no second check).
      */
     static Request linuxOwn(String method, Object[] args) {
-        Object kind = args.length > 1 ? args[1] : null;
+        Object kind = kind(args);
         boolean own = kind == java.nio.file.attribute.DosFileAttributeView.class
                 || kind == java.nio.file.attribute.UserDefinedFileAttributeView.class
                 || kind == java.nio.file.attribute.DosFileAttributes.class || "dos".equals(kind) || "user".equals(kind);

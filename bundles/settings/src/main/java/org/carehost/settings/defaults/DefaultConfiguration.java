@@ -86,6 +86,27 @@ public final class DefaultConfiguration {
                 && event.getFactoryPid() == null && provide();
     }
 
+    /**
+     * {@link #provide}, for the component that gives the defaults at its activation: a failure is handed to
+     * {@code failed} (which says what did not start) rather than thrown into Declarative Services.
+     */
+    public void provideOr(java.util.function.Consumer<Exception> failed) {
+        try {
+            provide();
+        } catch (IOException | RuntimeException e) {
+            failed.accept(e);
+        }
+    }
+
+    /** {@link #deleted}, for that component's configuration events: a failure is handed to {@code failed}. */
+    public void deletedOr(ConfigurationEvent event, java.util.function.Consumer<Exception> failed) {
+        try {
+            deleted(event);
+        } catch (IOException | RuntimeException e) {
+            failed.accept(e);
+        }
+    }
+
     /** The file of this PID in a watched folder ({@code <pid>.cfg} or {@code <pid>.config}), if there is one. */
     public java.util.Optional<Path> file() {
         if (watchedFolders == null || watchedFolders.isBlank()) {

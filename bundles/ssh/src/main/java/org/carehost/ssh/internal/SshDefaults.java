@@ -1,6 +1,6 @@
 package org.carehost.ssh.internal;
 
-import java.io.IOException;
+import java.util.function.Consumer;
 
 import org.carehost.settings.defaults.DefaultConfiguration;
 import org.osgi.framework.BundleContext;
@@ -22,31 +22,24 @@ import org.osgi.service.log.LoggerFactory;
 public final class SshDefaults implements ConfigurationListener {
 
     private final DefaultConfiguration defaults;
-    private final Logger log;
+    /** Says what did not start, and how to go on. */
+    private final Consumer<Exception> failed;
 
     @Activate
     public SshDefaults(BundleContext context, @Reference ConfigurationAdmin configAdmin,
             @Reference(service = LoggerFactory.class) Logger log) {
         this.defaults = new DefaultConfiguration(configAdmin, SshServerComponent.PID,
                 context.getProperty(DefaultConfiguration.WATCHED_FOLDERS));
-        this.log = log;
-        try {
-            defaults.provide();
-        } catch (IOException | RuntimeException e) {
-            failed(e);
-        }
+        this.failed = e -> failed(log, e);
+        defaults.provideOr(failed);
     }
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        try {
-            defaults.deleted(event);
-        } catch (IOException | RuntimeException e) {
-            failed(e);
-        }
+        defaults.deletedOr(event, failed);
     }
 
-    private void failed(Exception e) {
+    private static void failed(Logger log, Exception e) {
         log.error("SSH shell not started: its configuration of defaults could not be written ({}); write "
                 + "etc/{}.cfg (README: Configuration) or check the configuration store under data/", e.toString(),
                 SshServerComponent.PID);
