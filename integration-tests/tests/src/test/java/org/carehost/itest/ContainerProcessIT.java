@@ -313,6 +313,34 @@ public class ContainerProcessIT {
         }
     }
 
+    /**
+     * A configuration file deleted while the container is stopped: the deploy watcher deletes a file's configuration
+     * only when it sees the file go, so the catalog of a file removed between two starts was still listed, for ever.
+     */
+    @Test
+    public void aConfigurationFileDeletedWhileStoppedIsForgottenAtTheNextStart() throws Exception {
+        Path home = freshHome("file-gone");
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
+        Files.writeString(home.resolve("etc/org.carehost.http.listener.cfg"), "port=" + LoopbackPorts.free() + "\n");
+        Path catalog = home.resolve("etc/org.carehost.catalog-gone.cfg");
+        Files.writeString(catalog, "url=" + home.resolve("no-index.xml").toUri() + "\ntrust=*\n");
+        Run listed = script(home, JAVA_17, "catalog:list\n");
+        assertEquals(listed.toString(), 0, listed.exit);
+        assertTrue(listed.toString(), listed.out.lines().anyMatch(line -> line.startsWith("gone ")));
+
+        Files.delete(catalog);
+        Run after = script(home, JAVA_17, "catalog:list\n");
+        assertEquals(after.toString(), 0, after.exit);
+        assertTrue("the catalog of the deleted file is gone: " + after, after.out.contains("No catalogs."));
+        String logged = Files.readString(home.resolve("data/log/carehost.log"));
+        List<String> deleted = logged.lines().filter(line -> line.contains("its file was removed while the container"))
+                .toList();
+        assertEquals("only the catalog's configuration is deleted, not those of files still there: " + logged, 1,
+                deleted.size());
+        assertTrue(deleted.toString(), deleted.get(0).contains("Configuration org.carehost.catalog"));
+    }
+
     @Test
     public void aThreadDyingOfOutOfMemoryStopsTheContainerCleanlyWithStatusThree() throws Exception {
         Path home = freshHome("fatal-error");

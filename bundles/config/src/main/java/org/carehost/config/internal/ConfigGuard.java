@@ -49,7 +49,7 @@ public final class ConfigGuard implements ConfigurationPlugin {
 
     /** Keys Config Admin itself sets; never part of a plugin's schema. */
     private static final Set<String> FRAMEWORK_KEYS = Set.of(Constants.SERVICE_PID, ConfigurationAdmin.SERVICE_FACTORYPID,
-            ConfigurationAdmin.SERVICE_BUNDLELOCATION, "felix.fileinstall.filename");
+            ConfigurationAdmin.SERVICE_BUNDLELOCATION, FilesGone.FILENAME);
 
     /**
      * Schemas whose "required" says nothing: Felix HTTP's own provider ({@code ConfigMetaTypeProvider}, jetty12 1.1.8)

@@ -1,0 +1,41 @@
+package org.carehost.config.internal;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Optional;
+
+/**
+ * Which configurations the deploy watcher made from a file that is gone: FileInstall names a configuration's file in
+ * {@value #FILENAME} (a {@code file:} URI) and deletes the configuration when it sees the file deleted, but a file
+ * deleted while the container was stopped is never seen deleted, so its configuration stayed in Config Admin's store
+ * (a catalog removed from {@code etc/} was still listed at every start, a listener kept a port its file no longer named).
+ * The rule, one place: a configuration whose {@value #FILENAME} is a {@code file:} URI of a file that does not exist.
+ * A value that is not such a URI (written by other means) is never taken for gone.
+ */
+final class FilesGone {
+
+    static final String FILENAME = "felix.fileinstall.filename";
+
+    private FilesGone() {
+    }
+
+    /** The file a configuration was made from, if {@code value} names one as FileInstall does. */
+    static Optional<Path> fileOf(Object value) {
+        if (!(value instanceof String) || !((String) value).startsWith("file:")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Paths.get(new URI((String) value)));
+        } catch (java.net.URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@code value} (a configuration's {@value #FILENAME}) names a file that no longer exists. */
+    static boolean gone(Object value) {
+        Optional<Path> file = fileOf(value);
+        return file.isPresent() && !Files.exists(file.get());
+    }
+}
