@@ -78,6 +78,24 @@ public class RuntimeBudgetsIT {
         assertFalse(String.join(" ", security.refusals(plugin)).contains("quarantined"));
     }
 
+    /**
+     * A thread the plugin left running starts the plugin again once the quarantine has stopped it: before, that lifted
+     * the quarantine (any start did), so a plugin could undo its own.
+     */
+    @Test
+    public void aQuarantinedPluginCannotStartItselfAgain() throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        assertEquals("done: waiting to start itself again", attack("restart-when-stopped"));
+        RuntimeAttacker.assertDenied(attack("threads:40"), "threads");
+        awaitQuarantined(plugin, "quarantined");
+        RuntimeAttacker.awaitDenialAudited(context, "itself, while it is quarantined");
+        assertTrue("still stopped", plugin.getState() != Bundle.ACTIVE);
+        assertTrue(why(plugin), why(plugin).contains("quarantined"));
+        plugin.start(); // an operator's start lifts it
+        Await.until("started again", 20_000, () -> Fixtures.hasFunctionProbe(context, "runtime"));
+        assertFalse(String.join(" ", security.refusals(plugin)).contains("quarantined"));
+    }
+
     @Test
     public void aPluginOverItsAllocationBudgetIsQuarantinedAndItsThreadsInterrupted() throws Exception {
         Bundle plugin = RuntimeAttacker.running(context, security);

@@ -19,6 +19,8 @@ final class ChokePoints {
     enum Kind {
         FILE_READ, FILE_WRITE, FILE_LINK, CONNECT, LISTEN, LOOKUP, UNIX_SOCKET, PROCESS, ENV, NATIVE, REFLECT,
         CLASS_LOADER, THREAD_START, THREAD_CONTROL, LOGGER, BUNDLE, CONTAINER, EXTENSION, CLAIM,
+        /** A bundle (the subject) is started, or updated (which starts it again): lifts a quarantine. */
+        BUNDLE_START,
         /** A task for a JDK executor (the subject) is made, starts to run, or a pool worker's task ended: never refused. */
         TASK_MADE, TASK_HANDED, TASK_REJECTED, TASK_RUN, TASK_ENDED,
         /** A pool is made, or starts a worker (the subject: {pool, thread factory} or {pool, thread}): never refused. */
@@ -292,7 +294,10 @@ final class ChokePoints {
                 return new Request(Kind.CONTAINER, "refresh bundles", null, -1, true);
             case "setBundleStartLevel":
                 return new Request(Kind.CONTAINER, "change a bundle's start level", null, -1, true);
-            default: // startBundle, stopBundle, updateBundle, uninstallBundle: only its own bundle
+            case "startBundle": case "updateBundle": // only its own, and not while quarantined (an update starts it)
+                return new Request(Kind.BUNDLE_START, method.replace("Bundle", "") + " bundle " + args[0], args[0], -1,
+                        true);
+            default: // stopBundle, uninstallBundle: only its own bundle
                 return new Request(Kind.BUNDLE, method.replace("Bundle", "") + " bundle " + args[0], args[0], -1, true);
         }
     }

@@ -49,7 +49,7 @@ final class RuntimeLayer {
                 plugin -> store.policy().scopes(String.valueOf(plugin.getSymbolicName()), plugin.getVersion(),
                         inspector.inspect(plugin).trustedSigner()),
                 plugin -> store.policy().budgets().threads(String.valueOf(plugin.getSymbolicName())),
-                paths, causes);
+                paths, causes, plugin -> quarantine.reason(plugin.getBundleId()));
         this.enforcement = new RuntimeEnforcement(causes, rules, new RuntimeEnforcement.Reporter() {
             @Override
             public void denied(Bundle plugin, String permission, String reason) {

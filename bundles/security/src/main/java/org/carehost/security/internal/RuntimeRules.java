@@ -29,14 +29,18 @@ final class RuntimeRules {
     private final Function<Bundle, Long> threadBudget;
     private final ContainerPaths paths;
     private final Causes causes;
+    private final Function<Bundle, String> quarantined;
 
+    /** @param quarantined why a plugin is quarantined ("quarantined: ..."), or null */
     RuntimeRules(Function<Bundle, Grants> grants, Function<Bundle, Policy.Scopes> scopes,
-            Function<Bundle, Long> threadBudget, ContainerPaths paths, Causes causes) {
+            Function<Bundle, Long> threadBudget, ContainerPaths paths, Causes causes,
+            Function<Bundle, String> quarantined) {
         this.grants = grants;
         this.scopes = scopes;
         this.threadBudget = threadBudget;
         this.paths = paths;
         this.causes = causes;
+        this.quarantined = quarantined;
     }
 
     Refusal decide(Bundle plugin, Request request) {
@@ -106,15 +110,24 @@ final class RuntimeRules {
                 return name != null && name.startsWith(String.valueOf(plugin.getSymbolicName())) ? null
                         : never(request.target() + " (only loggers named after itself)");
             case BUNDLE:
-                Object target = request.subject();
-                return target instanceof Bundle && ((Bundle) target).getBundleId() == plugin.getBundleId() ? null
-                        : never(request.target() + ", which is not itself");
+                return itself(plugin, request) ? null : never(request.target() + ", which is not itself");
+            case BUNDLE_START:
+                if (!itself(plugin, request)) {
+                    return never(request.target() + ", which is not itself");
+                }
+                return quarantined.apply(plugin) == null ? null : never(request.target() + ", itself, while it is "
+                        + "quarantined (only an operator lifts a quarantine: plugin:start " + plugin.getSymbolicName() + ")");
             case CLAIM:
             case CONTAINER:
             case EXTENSION:
             default:
                 return never(request.target());
         }
+    }
+
+    private static boolean itself(Bundle plugin, Request request) {
+        Object target = request.subject();
+        return target instanceof Bundle && ((Bundle) target).getBundleId() == plugin.getBundleId();
     }
 
     private Refusal file(Bundle plugin, Grants held, String target, boolean write) {
