@@ -106,6 +106,24 @@ public class RuntimeBudgetsIT {
         });
     }
 
+    /**
+     * A plugin thread whose {@code interrupt} never returns: the budget watch interrupted a quarantined plugin's threads
+     * itself, on its one thread, so that thread was held (25 s here, for ever in an attack) and no budget of any plugin
+     * was watched meanwhile. Now only the quarantine's own thread for that plugin interrupts them; the watch goes on,
+     * and quarantines the plugin again as soon as it is started again and still over.
+     */
+    @Test
+    public void aThreadWhoseInterruptNeverReturnsDoesNotHoldTheBudgetWatch() throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        withBudgets("allocation plugin " + RuntimeAttacker.BSN + " 20", () -> {
+            assertEquals("done: allocating", attack("allocate-stuck-on-interrupt"));
+            awaitQuarantined(plugin, "MB/s");
+            plugin.start(); // an operator's start; its thread still allocates
+            Await.until("quarantined again while the first quarantine's interrupt is still held", 15_000,
+                    () -> plugin.getState() != Bundle.ACTIVE && whySays(plugin, "MB/s"));
+        });
+    }
+
     @Test
     public void spinsOnTheCommonPoolThroughSupplyAsyncOnItsOwnPoolAndOnItsOwnTimerAreQuarantinedAndInterrupted()
             throws Exception {
@@ -278,6 +296,14 @@ public class RuntimeBudgetsIT {
             });
         } catch (AssertionError notSaid) {
             throw new AssertionError(notSaid.getMessage() + "; plugin:why said: " + why[0], notSaid);
+        }
+    }
+
+    private boolean whySays(Bundle plugin, String part) {
+        try {
+            return why(plugin).contains(part);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

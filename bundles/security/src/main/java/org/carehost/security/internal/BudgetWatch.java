@@ -29,8 +29,8 @@ import org.osgi.service.log.Logger;
  * (default 90; 0 turns it off). A thread or task that spins without allocating is caught by this one: within the
  * window on a machine with a core to spare; a short burst is not, since it is averaged over the whole window.</li>
  * </ul>
- * A plugin over either is quarantined (stopped; {@code plugin:start} lifts it), its threads are interrupted and so are
- * the workers whose charge is its at that moment ({@link TaskCharges#quarantined}: each such interrupt is cleared when
+ * A plugin over either is quarantined (stopped; {@code plugin:start} lifts it), and the quarantine interrupts, on a
+ * thread of its own, its threads and the workers whose charge is its at that moment ({@link TaskCharges#quarantined}: each such interrupt is cleared when
  * the worker leaves that charge, so a container's task, nested in the plugin's or next on the worker, does not see it). Java can neither stop a thread nor bound one plugin's heap, so this is what can be done: a thread or task
  * that ignores interruption keeps running (its plugin stays stopped, and is not quarantined again for it). Allocation
  * and CPU of a plugin's code called on threads it did not start outside its tasks (a host thread calling its
@@ -128,9 +128,10 @@ final class BudgetWatch {
                 }
                 String reason = over != null ? over : cpuOver;
                 if (reason != null && running) {
+                    // its threads and the workers in its charge are interrupted by the quarantine, on a thread of its
+                    // own: never here, where a plugin's Thread.interrupt override (or its channel's close, which a
+                    // JDK thread's interrupt runs) would hold the one thread that watches every plugin's budgets
                     quarantine.over(bundle, over != null ? "allocation" : "cpu", reason);
-                    list.forEach(Thread::interrupt);
-                    charges.quarantined(bundle);
                     // started again, it is judged afresh: not on the window that quarantined it, even when it starts
                     // before a look sees it stopped
                     windows.remove(bundle.getBundleId());
