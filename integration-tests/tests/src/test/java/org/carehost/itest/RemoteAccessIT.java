@@ -194,6 +194,39 @@ public class RemoteAccessIT {
         assertTrue(get("/api/v1/plugins/org.carehost.sample.hello", adminToken).body().contains("\"ACTIVE\""));
     }
 
+    /**
+     * Gogo opens a redirection's file itself, with the container's rights, and {@code < file} alone prints it with no
+     * command at all: an auditor read the data key and wrote the policy this way, and listed any folder by globbing;
+     * and {@code audit:export --out} replaced any file. Each is refused now, and nothing is read or written.
+     */
+    @Test
+    public void anAuditorCannotReadOrWriteFilesThroughTheShell() throws Exception {
+        String policyBefore = Files.readString(home.resolve("etc/security/policy"));
+        String[][] attempts = {
+            {"< etc/security/policy", "may not redirect"},
+            {"echo 'grant plugin com.evil use:files' >> etc/security/policy", "may not redirect"},
+            {"echo x > etc/probe.cfg", "may not redirect"},
+            {"audit:export -n 1 --out etc/probe.json", "may not write files on the container's host"},
+        };
+        for (String[] attempt : attempts) {
+            Process ssh = ssh("aud_ed25519", "aud1", attempt[0]);
+            String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(ssh.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(attempt[0] + ": " + out + err, 1, ssh.exitValue());
+            assertTrue(attempt[0] + ": " + err, err.contains("Refused: aud1") && err.contains(attempt[1]));
+            assertFalse(attempt[0] + ": " + out, out.contains("grant") || out.contains("mode"));
+        }
+        assertEquals(policyBefore, Files.readString(home.resolve("etc/security/policy")));
+        assertFalse(Files.exists(home.resolve("etc/probe.cfg")));
+        assertFalse(Files.exists(home.resolve("etc/probe.json")));
+        // no globbing: the pattern comes back as it was written, not as the folder's file names
+        Process glob = ssh("aud_ed25519", "aud1", "echo etc/security/*");
+        String globbed = new String(glob.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(glob.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(globbed, "etc/security/*", globbed.strip());
+    }
+
     /** Proves the interactive SSH shell: a prompt, Tab completion, and 'exit' ends the session, not the container. */
     @Test
     public void theInteractiveShellCompletesAndExitLogsOut() throws Exception {

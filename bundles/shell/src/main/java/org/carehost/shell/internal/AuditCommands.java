@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.carehost.audit.AuditLog;
@@ -117,11 +117,23 @@ public final class AuditCommands {
     }
 
     @Descriptor("export audit records as a FHIR R4 Bundle of AuditEvent resources (JSON)")
-    public String export(
-            @Descriptor("file to write; standard output when absent") @Parameter(names = {"--out"}, absentValue = NONE) String out,
+    public String export(CommandSession session,
+            @Descriptor("new file to write (admins only); standard output when absent") @Parameter(names = {"--out"}, absentValue = NONE) String out,
             @Descriptor("patient id") @Parameter(names = {"-p", "--patient"}, absentValue = NONE) String patient,
             @Descriptor("how many of the newest records, 1-1000") @Parameter(names = {"-n"}, absentValue = "1000") int count)
             throws IOException {
+        org.carehost.operators.Operator operator = GuardedSession.operatorOf(session);
+        if (!out.isBlank() && operator != null && !operator.isAdmin()) {
+            // a file on the container's host, written with the container's rights: for admins (the console is one)
+            throw new SecurityException("Refused: " + operator.name() + " may not write files on the container's host "
+                    + "(--out); that is for admins. Leave out --out and redirect on your own machine "
+                    + "(ssh ... audit:export > file)");
+        }
+        Path target = out.isBlank() ? null : Paths.get(out).toAbsolutePath();
+        if (target != null && Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(target + " exists; audit:export writes a new file only. Name another "
+                    + "file, or move that one away first");
+        }
         Page<AuditRecord> page = audit.query(new AuditQuery(blankToNull(patient), null, null, null, null, null, 0, count));
         String text = fhir.bundle(page.items()) + "\n";
         recordRead("audit.export", page, filters("patient", patient, "limit", String.valueOf(count))
@@ -129,10 +141,15 @@ public final class AuditCommands {
         if (out.isBlank()) {
             return text;
         }
-        Path target = Paths.get(out).toAbsolutePath();
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
-        Files.writeString(partial, text, StandardCharsets.UTF_8);
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(partial, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE);
+        try {
+            Files.move(partial, target); // no replace: a file made meanwhile is left as it is
+        } catch (IOException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
         return "Wrote " + page.items().size() + " AuditEvent resources to " + target + "\n";
     }
 

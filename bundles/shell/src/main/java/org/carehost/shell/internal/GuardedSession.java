@@ -23,11 +23,17 @@ import org.carehost.operators.Operator;
  * {@code plugin:stop} and {@code felix:stop});
  * <li>Gogo's constants ({@code .context}, the framework's bundle context) are not reachable;
  * <li>method calls on Java objects are refused (they reach anything);
- * <li>a tenant-scoped command's {@code --tenant} must name a tenant the operator administers.
+ * <li>a tenant-scoped command's {@code --tenant} must name a tenant the operator administers;
+ * <li>no redirection from or to a file ({@code < file}, {@code > file}, {@code >> file}: Gogo opens the file itself,
+ * with the container's rights, and {@code < file} alone prints it with no command at all): {@link #redirect};
+ * <li>no file-name globbing ({@code echo etc/*} would list any folder): {@value #NOGLOB} is always true.
  * </ul>
  * A refusal is thrown (the command fails with its message) and reported to {@code refused}, which audits it.
  */
 final class GuardedSession extends CommandSessionImpl {
+
+    /** The session variable that turns Gogo's globbing off, answered true for anyone but an admin. */
+    static final String NOGLOB = "gogo.option.noglob";
 
     private final CommandProcessorImpl processor;
     private final Operator operator;
@@ -49,6 +55,9 @@ final class GuardedSession extends CommandSessionImpl {
     public Object get(String name) {
         if (operator.isAdmin() || name == null) {
             return super.get(name);
+        }
+        if (name.equals(NOGLOB)) {
+            return Boolean.TRUE; // whatever the session was told: an assignment cannot turn globbing back on
         }
         if (name.startsWith(".") && !name.equals(COMMANDS)) {
             return null;
@@ -85,6 +94,22 @@ final class GuardedSession extends CommandSessionImpl {
             throw new SecurityException(refusal);
         }
         return super.invoke(target, name, args);
+    }
+
+    /**
+     * Where a redirection reads or writes ({@code <}, {@code >}, {@code >>}, {@code <>}): Gogo opens that file itself, so
+     * for anyone but an admin it is refused, whatever the path (the operator redirects on their own machine instead:
+     * {@code ssh host audit:query > file}).
+     */
+    @Override
+    public java.nio.file.Path redirect(java.nio.file.Path path, int mode) {
+        if (operator.isAdmin()) {
+            return super.redirect(path, mode);
+        }
+        String refusal = "Refused: " + operator.name() + " may not redirect from or to a file (" + path
+                + "); that is for admins. Leave out '<' and '>' and redirect on your own machine (ssh ... > file)";
+        refused.accept(refusal);
+        throw new SecurityException(refusal);
     }
 
     /** The commands {@code name} can stand for: itself when scoped, else every {@code scope:name}. */
