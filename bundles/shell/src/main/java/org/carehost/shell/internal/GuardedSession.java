@@ -96,6 +96,13 @@ final class GuardedSession extends CommandSessionImpl {
         return super.invoke(target, name, args);
     }
 
+    /** A command's result as the remote operator's terminal gets it: printable ({@link Text#printable}). */
+    @Override
+    public CharSequence format(Object target, int level) {
+        CharSequence formatted = super.format(target, level);
+        return formatted == null ? null : Text.printable(formatted.toString());
+    }
+
     /**
      * Where a redirection reads or writes ({@code <}, {@code >}, {@code >>}, {@code <>}): Gogo opens that file itself, so
      * for anyone but an admin it is refused, whatever the path (the operator redirects on their own machine instead:

@@ -217,8 +217,34 @@ final class Text {
         return names.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(names));
     }
 
-    /** Cells stay on one line so that columns stay aligned. */
+    /** Cells stay on one line so that columns stay aligned, and printable ({@link #printable}). */
     static String oneLine(String text) {
-        return text.replaceAll("[\\r\\n\\t]+", " ");
+        return printable(text.replaceAll("[\\r\\n\\t]+", " "));
+    }
+
+    /**
+     * Text as an operator's terminal shows it, never as it acts on it: a control character (but a line break or a tab),
+     * a C1 control and a bidirectional override become a visible {@code \\uXXXX}. Plugins name themselves, write
+     * their headers and throw their messages: an escape sequence in them would move the cursor, hide lines (a refusal,
+     * a grant) or, on some terminals, set the operator's clipboard.
+     */
+    static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c < 0x20 && c != '\n' && c != '\t' && c != '\r' || c >= 0x7F && c <= 0x9F
+                    || c >= 0x202A && c <= 0x202E || c >= 0x2066 && c <= 0x2069;
+            if (control && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (out != null) {
+                if (control) {
+                    out.append(String.format("\\u%04X", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? text : out.toString();
     }
 }

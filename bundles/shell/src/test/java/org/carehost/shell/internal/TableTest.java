@@ -26,6 +26,14 @@ class TableTest {
     }
 
     @Test
+    void escapeSequencesFromAPluginAreShownNotActedOn() {
+        // a plugin's name with a cursor move and an OSC 52 clipboard write, a C1 CSI, and a right-to-left override
+        String table = new Table("NAME").row("com.vendor.x\u001b[1A\u001b]52;c;Y3VybA==\u0007\u009b2K\u202egnp.exe").toString();
+        assertEquals("NAME\ncom.vendor.x\\u001B[1A\\u001B]52;c;Y3VybA==\\u0007\\u009B2K\\u202Egnp.exe\n", table);
+        assertEquals("line one\nline\ttwo\r\n", Text.printable("line one\nline\ttwo\r\n"), "layout characters stay");
+    }
+
+    @Test
     void aRowMustHaveOneCellPerColumn() {
         assertThrows(IllegalArgumentException.class, () -> new Table("A", "B").row("only one"));
     }
