@@ -10,12 +10,23 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 
 import org.carehost.plugins.PluginException;
 
-/** Where a plugin comes from: a local file, or a URL fetched into a temporary file first. */
+/**
+ * Where a plugin comes from: a local file, or an {@code http:}/{@code https:} URL fetched into a temporary file first,
+ * bounded in time and size (a server that trickles or never ends its answer held the operator's command, and filled
+ * the temporary folder, without end).
+ */
 final class PluginSource {
+    /** The largest jar fetched from a URL (as the catalog's). */
+    static final long MAX_BYTES = 256L << 20;
+    static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** The longest wait for any one read. */
+    static final int READ_TIMEOUT_MILLIS = 30_000;
+    /** The longest a whole fetch may take. */
+    static final long FETCH_DEADLINE_MILLIS = 300_000;
+
     final String location;
     final Path localFile;
     final URL remote;
@@ -38,6 +49,11 @@ final class PluginSource {
                     Path path = Paths.get(uri).toAbsolutePath().normalize();
                     return new PluginSource(PluginBundles.locationOf(path), path, null);
                 }
+                String scheme = String.valueOf(uri.getScheme()).toLowerCase(java.util.Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https")) {
+                    throw new PluginException("'" + text + "': a plugin is installed from a file or an http: or https: "
+                            + "URL, not " + scheme + ":. Download it first, then plugin:install <file>");
+                }
                 return new PluginSource(text, null, uri.toURL());
             } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
                 throw new PluginException("'" + text + "' is neither a readable file nor a valid URL: "
@@ -53,13 +69,35 @@ final class PluginSource {
     }
 
     Path localCopy() throws IOException {
+        return localCopy(MAX_BYTES);
+    }
+
+    Path localCopy(long maxBytes) throws IOException {
         if (localFile != null) {
             return localFile;
         }
         Path temp = Files.createTempFile("carehost-plugin-", ".jar");
-        try (InputStream in = remote.openStream()) {
-            Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
+        java.net.URLConnection connection = remote.openConnection();
+        connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+        connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(FETCH_DEADLINE_MILLIS);
+        try (InputStream in = connection.getInputStream();
+                java.io.OutputStream out = Files.newOutputStream(temp)) {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            for (int read; (read = in.read(buffer)) >= 0;) {
+                total += read;
+                if (total > maxBytes) {
+                    throw new IOException(remote + " is larger than " + maxBytes + " bytes, the most a plugin fetched "
+                            + "from a URL may be; nothing was installed");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException(remote + " took longer than " + FETCH_DEADLINE_MILLIS / 1000 + " s to "
+                            + "download; nothing was installed. Download it yourself, then plugin:install <file>");
+                }
+                out.write(buffer, 0, read);
+            }
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
         }
