@@ -28,9 +28,9 @@ final class Home {
 
     void layOut() {
         try {
-            Files.createDirectories(root.resolve("deploy"));
-            Files.createDirectories(root.resolve("data"));
-            Path etc = Files.createDirectories(root.resolve("etc"));
+            ownerOnly(root.resolve("deploy"));
+            ownerOnly(root.resolve("data"));
+            Path etc = ownerOnly(root.resolve("etc"));
             for (String name : ETC_DEFAULTS) {
                 Path target = etc.resolve(name);
                 if (!Files.exists(target) || isEarlierDefault(name, target)) {
@@ -40,6 +40,28 @@ final class Home {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot lay out the Carehost working directory " + root
                     + " (is it writable?): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates a folder readable, writable and searchable by its owner only (on a POSIX file system), whatever the umask:
+     * {@code data/} holds the database, the audit archives and the logs, {@code etc/} the configuration (any
+     * {@code .cfg} there becomes one), {@code deploy/} the code that runs. A folder already there is left as it is: its
+     * modes are the operator's.
+     */
+    static Path ownerOnly(Path folder) throws IOException {
+        if (Files.isDirectory(folder)) {
+            return folder;
+        }
+        Files.createDirectories(folder.getParent() == null ? folder : folder.getParent());
+        if (!folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return Files.createDirectories(folder);
+        }
+        try {
+            return Files.createDirectory(folder, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            return folder;
         }
     }
 

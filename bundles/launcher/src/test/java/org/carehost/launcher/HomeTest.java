@@ -28,6 +28,19 @@ class HomeTest {
     }
 
     @Test
+    void newFoldersAreTheOwnersOnlyAndAnExistingOneKeepsItsModes() throws IOException {
+        Path mine = Files.createDirectories(root.resolve("deploy"));
+        Files.setPosixFilePermissions(mine, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+        new Home(root).layOut();
+        for (String folder : new String[] {"data", "etc"}) {
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(root.resolve(folder))), folder);
+        }
+        assertEquals("rwxrwxr-x", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(mine)));
+    }
+
+    @Test
     void aDefaultAnEarlierVersionWroteAndNobodyEditedIsUpgraded() throws IOException {
         byte[] earlier = earlierProfile();
         assertFalse(java.util.Arrays.equals(earlier, shipped("gosh_profile")), "the test needs an older profile");

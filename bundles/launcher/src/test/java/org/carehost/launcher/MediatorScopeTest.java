@@ -57,9 +57,12 @@ class MediatorScopeTest {
         mediator.start();
         other.start();
         List<String> heard = new CopyOnWriteArrayList<>();
-        mediator.getBundleContext().addBundleListener(event -> heard.add(event.getBundle().getSymbolicName()));
+        // synchronous listeners: told during install and start, so what they heard is known when those return
+        mediator.getBundleContext().addBundleListener(
+                (org.osgi.framework.SynchronousBundleListener) event -> heard.add(event.getBundle().getSymbolicName()));
         List<String> otherHeard = new CopyOnWriteArrayList<>();
-        other.getBundleContext().addBundleListener(event -> otherHeard.add(event.getBundle().getSymbolicName()));
+        other.getBundleContext().addBundleListener(
+                (org.osgi.framework.SynchronousBundleListener) event -> otherHeard.add(event.getBundle().getSymbolicName()));
 
         Bundle jetty = install(system, MediatorScope.JETTY);
         jetty.start();
