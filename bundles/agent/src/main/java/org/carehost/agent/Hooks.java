@@ -138,6 +138,13 @@ final class Hooks {
         // factories and TLS defaults, JAAS and JNDI, JDBC's log writer
         "java/security/Security insertProviderAt", "java/security/Security addProvider",
         "java/security/Security removeProvider", "java/security/Security setProperty",
+        // a provider's entries (an installed provider emptied leaves the container without its ciphers)
+        "java/security/Provider put this", "java/security/Provider putAll this", "java/security/Provider remove this",
+        "java/security/Provider clear this", "java/security/Provider compute this",
+        "java/security/Provider computeIfAbsent this", "java/security/Provider computeIfPresent this",
+        "java/security/Provider merge this", "java/security/Provider replace this",
+        "java/security/Provider replaceAll this", "java/security/Provider putIfAbsent this",
+        "java/security/Provider load this",
         "java/util/Locale setDefault", "java/util/TimeZone setDefault",
         "java/net/ProxySelector setDefault", "java/net/Authenticator setDefault", "java/net/CookieHandler setDefault",
         "java/net/ResponseCache setDefault", "java/net/URL setURLStreamHandlerFactory",

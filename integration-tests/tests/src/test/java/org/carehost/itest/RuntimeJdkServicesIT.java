@@ -171,6 +171,12 @@ public class RuntimeJdkServicesIT {
         // the container's ciphers take the first provider that offers one: a plugin's first would be handed the data key
         assertDenied(attack("provider-remove:SunJCE"), "security providers");
         assertDenied(attack("provider-insert:SunRsaSign"), "security providers");
+        // an installed provider emptied, or an entry of its replaced: the container's ciphers come from it
+        int sunJceEntries = java.security.Security.getProvider("SunJCE").size();
+        assertDenied(attack("provider-clear:SunJCE"), "security provider");
+        assertDenied(attack("provider-put:SunJCE"), "security provider");
+        assertEquals("SunJCE as it was", sunJceEntries, java.security.Security.getProvider("SunJCE").size());
+        assertEquals("SunJCE", javax.crypto.Cipher.getInstance("AES/GCM/NoPadding").getProvider().getName());
         assertDenied(attack("locale"), "default locale");
         assertDenied(attack("timezone"), "default time zone");
         assertDenied(attack("proxy:9"), "default proxy selector");

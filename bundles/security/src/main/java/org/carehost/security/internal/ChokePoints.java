@@ -21,6 +21,8 @@ final class ChokePoints {
         CLASS_LOADER, THREAD_START, THREAD_CONTROL, LOGGER, BUNDLE, CONTAINER, EXTENSION, CLAIM,
         /** A bundle (the subject) is started, or updated (which starts it again): lifts a quarantine. */
         BUNDLE_START,
+        /** A security provider's entries (the subject: the provider) are changed. */
+        PROVIDER,
         /** A task for a JDK executor (the subject) is made, starts to run, or a pool worker's task ended: never refused. */
         TASK_MADE, TASK_HANDED, TASK_REJECTED, TASK_RUN, TASK_ENDED,
         /** A pool is made, or starts a worker (the subject: {pool, thread factory} or {pool, thread}): never refused. */
@@ -71,7 +73,12 @@ final class ChokePoints {
             "java.lang.management.ManagementFactory.getThreadMXBean",
             "java.lang.management.ManagementFactory.getMemoryMXBean", "java.util.logging.FileHandler.openFiles",
             "java.util.logging.SocketHandler.connect", "jdk.internal.foreign.AbstractMemorySegmentImpl.reinterpret",
-            "jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl.withTargetLayout");
+            "jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl.withTargetLayout",
+            // a provider fills its own entries as it is made, which a plugin's first use of its algorithms may cause
+            "java.security.Provider.put", "java.security.Provider.putAll", "java.security.Provider.remove",
+            "java.security.Provider.clear", "java.security.Provider.compute", "java.security.Provider.computeIfAbsent",
+            "java.security.Provider.computeIfPresent", "java.security.Provider.merge", "java.security.Provider.replace",
+            "java.security.Provider.replaceAll", "java.security.Provider.putIfAbsent", "java.security.Provider.load");
 
     /** The framework extension hook, refused for everyone, nested or not. */
     static final String EXTENSION_HOOK = "org.apache.felix.framework.ExtensionManager.addExtensionBundle";
@@ -193,6 +200,9 @@ final class ChokePoints {
                 return thread(method, (Thread) self);
             case "java.lang.ThreadGroup":
                 return Request.of(Kind.CONTAINER, "ThreadGroup." + method + " (threads of others)");
+            case "java.security.Provider": // its class's name: the checker calls none of a plugin's overrides
+                return Request.of(Kind.PROVIDER, "change the entries of the security provider "
+                        + self.getClass().getName() + " (Provider." + method + ")", self);
             case "java.util.ServiceLoader":
                 Class<?> service = find(args, Class.class);
                 return service != null && TOOL_SERVICES.contains(service.getName())

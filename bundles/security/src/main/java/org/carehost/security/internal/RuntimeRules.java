@@ -111,6 +111,13 @@ final class RuntimeRules {
                         : never(request.target() + " (only loggers named after itself)");
             case BUNDLE:
                 return itself(plugin, request) ? null : never(request.target() + ", which is not itself");
+            case PROVIDER:
+                // its own provider's (one it made of a class of its own, which it cannot install); never the JDK's or
+                // another bundle's, installed ones the container's ciphers, keys and random numbers come from
+                Object provider = request.subject();
+                return provider != null && provider.getClass().getClassLoader() instanceof BundleReference
+                        && ((BundleReference) provider.getClass().getClassLoader()).getBundle().getBundleId()
+                                == plugin.getBundleId() ? null : never(request.target());
             case BUNDLE_START:
                 if (!itself(plugin, request)) {
                     return never(request.target() + ", which is not itself");
