@@ -47,6 +47,22 @@ final class RuntimeAttacker {
         assertTrue("expected '" + reasonPart + "' in: " + answer, answer.contains(reasonPart));
     }
 
+    /** How many DENIED records of the attacker's the trail holds whose reason holds reasonPart (at most 10,000). */
+    static long deniedRecords(BundleContext context, String reasonPart) {
+        org.osgi.framework.ServiceReference<AuditLog> reference = context.getServiceReference(AuditLog.class);
+        AuditLog audit = context.getService(reference);
+        long found = 0;
+        for (int offset = 0; offset < 10_000; offset += 1000) {
+            java.util.List<AuditRecord> page = audit.query(new AuditQuery(null, BSN, null, AuditOutcome.DENIED, null,
+                    null, offset, 1000)).items();
+            found += page.stream().filter(record -> String.valueOf(record.reason()).contains(reasonPart)).count();
+            if (page.size() < 1000) {
+                break;
+            }
+        }
+        return found;
+    }
+
     /** Waits for a DENIED record of the attacker whose reason holds reasonPart. */
     static void awaitDenialAudited(BundleContext context, String reasonPart) throws InterruptedException {
         Await.until("a run-time denial (" + reasonPart + ") in the audit trail", 10_000, () -> {

@@ -96,6 +96,23 @@ public class RuntimeBudgetsIT {
         assertFalse(String.join(" ", security.refusals(plugin)).contains("quarantined"));
     }
 
+    /**
+     * A plugin refused in a tight loop: each refusal was logged, posted and audited one by one, queued faster than the
+     * security manager's worker wrote them, without a bound. Now the first of each second are, the rest are counted, and
+     * a flood quarantines the plugin; every call is still refused.
+     */
+    @Test
+    public void aFloodOfRefusalsIsCountedNotQueuedAndQuarantinesThePlugin() throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        assertEquals("done: 20000 refused", attack("refusal-flood:20000"));
+        awaitQuarantined(plugin, "flood of refusals");
+        Await.until("the quarantine for the flood is audited", 20_000,
+                () -> RuntimeAttacker.deniedRecords(context, "flood of refusals") > 0);
+        long audited = RuntimeAttacker.deniedRecords(context, "/etc/hostname");
+        assertTrue("at most a few seconds' worth of the 20,000 audited one by one: " + audited, audited > 0
+                && audited <= 10 * 50);
+    }
+
     @Test
     public void aPluginOverItsAllocationBudgetIsQuarantinedAndItsThreadsInterrupted() throws Exception {
         Bundle plugin = RuntimeAttacker.running(context, security);
