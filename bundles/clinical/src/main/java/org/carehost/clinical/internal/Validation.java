@@ -93,7 +93,7 @@ public final class Validation {
                     @SuppressWarnings("unchecked")
                     Validator<T> typed = (Validator<T>) validator;
                     try (ContextBinder.Binding bound = binder.bind(context)) {
-                        return ValidatorResults.issues(() -> typed.validate(resource));
+                        return ValidatorResults.copy(typed.validate(resource));
                     }
                 });
                 verdicts.add(ran[0] + "=" + sort(plugin.getSymbolicName(), issues, errors, warnings));
@@ -140,8 +140,7 @@ public final class Validation {
     private Class<?> typeOf(PluginService<Validator<?>> reference, Bundle plugin) throws PluginCallException {
         Class<?> known = types.get(reference.serviceId());
         if (known == null) {
-            known = calls.call(reference, "validator", "Validator.resourceType",
-                    validator -> ValidatorResults.inCall(validator::resourceType));
+            known = calls.call(reference, "validator", "Validator.resourceType", Validator::resourceType);
             if (known == null) {
                 throw new IllegalStateException("its resourceType() returned null");
             }
