@@ -165,14 +165,16 @@ public class CareContextIT {
         assertEquals("dr.lee", written.user());
         assertEquals(self, written.plugin());
 
-        List<AuditRecord> seenFromA = in(a, Purpose.OPERATIONS, () -> auditService.query(AuditQuery.latest(1000)).items());
+        List<AuditRecord> seenFromA = in(a, Purpose.OPERATIONS,
+                () -> auditService.query(AuditQuery.latest(1000)).items());
         assertFalse("B's entry is not A's", seenFromA.stream().anyMatch(r -> patientInB.equals(r.patientId())));
         assertTrue("A sees A's records only, none outside any tenant: " + seenFromA.stream()
                 .filter(r -> !a.equals(r.tenant())).map(AuditRecord::operation).distinct().toList(),
                 seenFromA.stream().allMatch(r -> a.equals(r.tenant())));
         assertEquals(0, in(a, Purpose.OPERATIONS, () -> auditService.query(new AuditQuery(patientInB, null, null, null,
                 null, null, 0, 50))).total());
-        List<AuditRecord> seenFromB = in(b, Purpose.OPERATIONS, () -> auditService.query(AuditQuery.latest(1000)).items());
+        List<AuditRecord> seenFromB = in(b, Purpose.OPERATIONS,
+                () -> auditService.query(AuditQuery.latest(1000)).items());
         assertTrue(seenFromB.stream().anyMatch(r -> r.sequence() == written.sequence()));
         assertTrue(seenFromB.stream().allMatch(r -> b.equals(r.tenant())));
 

@@ -37,7 +37,8 @@ public final class LifecycleAuditor implements EventHandler {
         String what = event.getTopic().substring(PluginEvents.TOPIC_PREFIX.length());
         boolean failed = PluginEvents.FAILED.equals(event.getTopic());
         try {
-            log.append(new AuditEvent(ContainerActors.CONTAINER, null, null, null, AuditAction.EXECUTE, "plugin." + what.toLowerCase(),
+            log.append(new AuditEvent(ContainerActors.CONTAINER, null, null, null, AuditAction.EXECUTE,
+                    "plugin." + what.toLowerCase(),
                     "Plugin", String.valueOf(event.getProperty(PluginEvents.SYMBOLIC_NAME)) + " "
                             + event.getProperty(PluginEvents.VERSION), null, null,
                     failed ? AuditOutcome.ERROR : AuditOutcome.SUCCESS,

@@ -44,7 +44,8 @@ public final class SecurityAuditor implements EventHandler {
             return;
         }
         try {
-            log.append(new AuditEvent(denied && plugin != null ? plugin : ContainerActors.OPERATOR, denied ? text(event, SecurityEvents.VERSION) : null,
+            log.append(new AuditEvent(denied && plugin != null ? plugin : ContainerActors.OPERATOR,
+                    denied ? text(event, SecurityEvents.VERSION) : null,
                     null, null, denied ? AuditAction.EXECUTE : AuditAction.UPDATE, operation,
                     "Plugin", plugin, null, null, denied ? AuditOutcome.DENIED : AuditOutcome.SUCCESS,
                     text(event, SecurityEvents.REASON)));

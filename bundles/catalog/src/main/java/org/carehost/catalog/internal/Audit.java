@@ -36,7 +36,8 @@ final class Audit {
     void record(AuditAction action, String operation, String resourceType, String resourceId, AuditOutcome outcome,
             String detail) {
         CareContext context = binder.current().orElse(null);
-        log.append(new AuditEvent(ContainerActors.OPERATOR, null, who(), context == null ? null : context.purpose().code(),
+        log.append(new AuditEvent(ContainerActors.OPERATOR, null, who(),
+                context == null ? null : context.purpose().code(),
                 tenant(), context == null || context.roles().isEmpty() ? null : context.rolesText(),
                 context == null ? null : context.correlationId(), null, action, operation, resourceType, resourceId,
                 null, null, outcome, detail));

@@ -105,7 +105,8 @@ public final class ValidatorChoicesImpl implements ValidatorChoices {
     /** The change's record, durable before {@link #set} returns. */
     private void audited(String tenant, String plugin, String choice, String by) {
         CareContext context = binder.current().orElse(null);
-        audit.append(new AuditEvent(ContainerActors.OPERATOR, null, by, context == null ? null : context.purpose().code(),
+        audit.append(new AuditEvent(ContainerActors.OPERATOR, null, by,
+                context == null ? null : context.purpose().code(),
                 context == null ? null : context.tenant(),
                 context == null || context.roles().isEmpty() ? null : context.rolesText(),
                 context == null ? null : context.correlationId(),

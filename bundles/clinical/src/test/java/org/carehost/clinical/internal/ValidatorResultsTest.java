@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.junit.jupiter.api.Test;
 
-/** A validator's result is copied and bounded in the call ({@link ValidatorResults}); its required property read safely. */
+/** A validator's result is copied and bounded in its call ({@link ValidatorResults}); its required property is safe. */
 class ValidatorResultsTest {
 
     private static final ValidationIssue WARNING = ValidationIssue.warning("Patient", "odd");

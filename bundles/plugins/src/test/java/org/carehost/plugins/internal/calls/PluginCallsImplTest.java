@@ -105,7 +105,8 @@ class PluginCallsImplTest {
                     throw sly;
                 })));
         assertEquals(Reason.TIMED_OUT, cut.reason());
-        assertTrue(asked.await(10, java.util.concurrent.TimeUnit.SECONDS), "its text was asked for on the call's thread");
+        assertTrue(asked.await(10, java.util.concurrent.TimeUnit.SECONDS),
+                "its text was asked for on the call's thread");
         PluginCallException plain = assertThrows(PluginCallException.class,
                 () -> calls.call(plugin(10, "org.example.v"), "adapter", "test", () -> {
                     throw new IllegalStateException("broken");
