@@ -4,12 +4,14 @@
  * the plugin manager, {@link org.carehost.security.PluginLimits} for the limits of the host's calls into plugins,
  * {@link org.carehost.security.PluginDeputy} for a container bundle that runs a plugin's code (the WebAssembly
  * runtime), so that the run-time checks decide its calls by the plugin's grants;
- * {@link org.carehost.security.PluginEventCalls} for handing events to plugins' handlers as bounded calls (1.7).
+ * {@link org.carehost.security.PluginEventCalls} for handing events to plugins' handlers as bounded calls (1.7);
+ * {@link org.carehost.security.ContainerActors}, the names the container audits its own records under, which no plugin
+ * may take (1.8).
  * {@link org.carehost.security.ContainerBundles} is the one definition of which bundles are the container's and which
  * are plugins. Plugins never see this package.
  */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package org.carehost.security;
 
 import org.osgi.annotation.bundle.Export;

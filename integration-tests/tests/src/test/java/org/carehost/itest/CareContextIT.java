@@ -32,6 +32,8 @@ import org.carehost.sdk.appointment.Appointment;
 import org.carehost.sdk.appointment.AppointmentQuery;
 import org.carehost.sdk.appointment.AppointmentService;
 import org.carehost.sdk.appointment.Participant;
+import org.carehost.sdk.audit.AuditAction;
+import org.carehost.sdk.audit.AuditEntry;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
@@ -147,6 +149,39 @@ public class CareContextIT {
     private AuditRecord lastRecord(String operation) {
         return audit.query(AuditQuery.latest(200)).items().stream().filter(r -> r.operation().equals(operation))
                 .findFirst().orElseThrow(() -> new AssertionError("no audit record of " + operation));
+    }
+
+    /**
+     * A plugin's own audit entries carry the care context it was called in (the tenant it cannot choose), and its
+     * queries read only the records made in the tenant it acts for: none of another hospital's, none made outside any
+     * tenant (container and operators' records). Operators still read everything, and the chain still verifies.
+     */
+    @Test
+    public void aPluginsAuditEntriesAndQueriesStayInTheHospitalItActsFor() throws Exception {
+        String patientInB = "P-" + UUID.randomUUID();
+        AuditRecord written = in(b, Purpose.TREATMENT, () -> auditService.record(new AuditEntry(AuditAction.EXECUTE,
+                "report.sent", "Patient", patientInB, patientInB, AuditOutcome.SUCCESS, "sent for hospital B")));
+        assertEquals("stamped with the tenant of the call's context", b, written.tenant());
+        assertEquals("dr.lee", written.user());
+        assertEquals(self, written.plugin());
+
+        List<AuditRecord> seenFromA = in(a, Purpose.OPERATIONS,
+                () -> auditService.query(AuditQuery.latest(1000)).items());
+        assertFalse("B's entry is not A's", seenFromA.stream().anyMatch(r -> patientInB.equals(r.patientId())));
+        assertTrue("A sees A's records only, none outside any tenant: " + seenFromA.stream()
+                .filter(r -> !a.equals(r.tenant())).map(AuditRecord::operation).distinct().toList(),
+                seenFromA.stream().allMatch(r -> a.equals(r.tenant())));
+        assertEquals(0, in(a, Purpose.OPERATIONS, () -> auditService.query(new AuditQuery(patientInB, null, null, null,
+                null, null, 0, 50))).total());
+        List<AuditRecord> seenFromB = in(b, Purpose.OPERATIONS,
+                () -> auditService.query(AuditQuery.latest(1000)).items());
+        assertTrue(seenFromB.stream().anyMatch(r -> r.sequence() == written.sequence()));
+        assertTrue(seenFromB.stream().allMatch(r -> b.equals(r.tenant())));
+
+        List<AuditRecord> all = audit.query(AuditQuery.latest(1000)).items();
+        assertTrue("the operators' view is unchanged", all.stream().anyMatch(r -> r.sequence() == written.sequence())
+                && all.stream().anyMatch(r -> r.tenant() == null));
+        assertTrue(audit.verify().intact());
     }
 
     /** Proves isolation: hospital B's context reaches none of A's data through any service method. */

@@ -110,6 +110,44 @@ public class PluginLifecycleIT {
         }
     }
 
+    /**
+     * A plugin may not take a name the container writes its own audit records under (operator, container, operators):
+     * its records would read as the container's. Refused at plugin:install, changing nothing; installed another way
+     * (the framework's own install, as Gogo's is), it never resolves, and plugin:why says why.
+     */
+    @Test
+    public void aPluginNamedLikeTheContainersAuditActorsIsRefused() throws Exception {
+        File greeter = new File(fixture("carehost-fixture-greeter-v1"));
+        File named = Fixtures.withManifestHeader(greeter, "Bundle-SymbolicName", "operator",
+                Fixtures.workFolder("carehost-actor").toFile());
+        int bundlesBefore = context.getBundles().length;
+        try {
+            plugins.install(named.getAbsolutePath());
+            fail("a plugin named 'operator' was installed");
+        } catch (PluginException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("symbolic name 'operator'")
+                    && expected.getMessage().contains("audit records"));
+        }
+        assertEquals("nothing installed", bundlesBefore, context.getBundles().length);
+
+        File other = Fixtures.withManifestHeader(greeter, "Bundle-SymbolicName", "Container",
+                Fixtures.workFolder("carehost-actor").toFile());
+        Bundle raw = Fixtures.installAsPlugin(context, other);
+        try {
+            try {
+                raw.start();
+                fail("a plugin named 'Container' started");
+            } catch (org.osgi.framework.BundleException expected) {
+                assertTrue(raw.getState() == Bundle.INSTALLED);
+            }
+            String why = String.join("\n", plugins.why(String.valueOf(raw.getBundleId())));
+            assertTrue(why, why.contains("symbolic name 'Container'"));
+            assertEquals(null, greeting());
+        } finally {
+            raw.uninstall();
+        }
+    }
+
     @Test
     public void activateThatThrowsIsExplainedAndPostedAsFailed() throws Exception {
         List<Event> events = new CopyOnWriteArrayList<>();

@@ -279,6 +279,53 @@ public class ValidatorGateIT {
         }
     }
 
+    /**
+     * What a validator returns or throws is read inside its bounded call, never on the writer's thread: a list of
+     * issues that never ends is refused once past the limit, and an exception whose message never comes is cut at the
+     * deadline; each write is answered within the deadline with a clear error, and the next write works.
+     */
+    @Test
+    public void anEndlessListOfIssuesOrAnEndlessMessageIsAnsweredWithinTheDeadline() throws Exception {
+        Bundle plugin = validator();
+        ExecutorService creator = Executors.newSingleThreadExecutor();
+        try {
+            Patient endless = patient("Endless");
+            long started = System.nanoTime();
+            Future<Patient> refused = creator.submit(() -> patients.create(endless));
+            try {
+                refused.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                fail("a required validator whose issues never end fails closed");
+            } catch (java.util.concurrent.ExecutionException expected) {
+                String message = String.valueOf(expected.getCause().getMessage());
+                assertTrue(message, expected.getCause() instanceof ValidationException
+                        && message.contains("more than 100 issues") && message.contains("fails closed"));
+            }
+            assertTrue("answered within the deadline of 1000 ms",
+                    System.nanoTime() - started < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(3000));
+            assertEquals("nothing stored", 0, storedWithMrn(endless));
+            assertTrue(latest("PatientService.create").query(), latest("PatientService.create").query()
+                    .contains(VALIDATOR + " 1.0.0=threw (fail-closed)"));
+            assertEquals(1, storedWithMrn(patients.create(patient("Fine"))));
+
+            Patient sly = patient("Sly");
+            Future<Patient> cut = creator.submit(() -> patients.create(sly));
+            try {
+                cut.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                fail("a required validator whose exception never tells its message fails closed");
+            } catch (java.util.concurrent.ExecutionException expected) {
+                String message = String.valueOf(expected.getCause().getMessage());
+                assertTrue(message, expected.getCause() instanceof ValidationException
+                        && message.contains("overran its validator deadline of 1000 ms"));
+            }
+            assertEquals(0, storedWithMrn(sly));
+            Stored<Patient> next = patients.createWithWarnings(patient("Warn"));
+            assertEquals("the next write is validated as before", 1, next.warnings().size());
+        } finally {
+            creator.shutdownNow();
+            plugin.uninstall();
+        }
+    }
+
     private PluginCallStats stats(Bundle plugin) {
         for (PluginCallStats stats : calls.stats()) {
             if (stats.bundleId() == plugin.getBundleId()) {

@@ -7,6 +7,7 @@ import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
 import org.carehost.context.ContextBinder;
 import org.carehost.context.Tenants;
+import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.audit.AuditEntry;
 import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
@@ -32,7 +33,11 @@ import org.osgi.service.component.annotations.ServiceScope;
 /**
  * {@link AuditService} per calling plugin: adding entries needs write:audit, reading the trail read:audit (a
  * denial is itself recorded). A plugin's own entries are checked (lengths, no control characters) and recorded
- * under the plugin's name, which it cannot choose.
+ * under the plugin's name and in the care context of the call (its tenant, user, purpose, roles, correlation id), none
+ * of which it can choose. It reads only the records made in the tenant the call acts for
+ * ({@link AuditLog#queryTenantOnly}): not another tenant's, and none made outside any tenant (the container's and
+ * operators' records: lifecycle, logins, commands, run-time denials), which are the operators' to read. Both ask
+ * whether the plugin is enabled for that tenant, as every host service does.
  */
 @Component(scope = ServiceScope.BUNDLE)
 public final class AuditServiceImpl implements AuditService {
@@ -65,25 +70,35 @@ public final class AuditServiceImpl implements AuditService {
         if (!issues.isEmpty()) {
             throw new ValidationException("AuditEntry", issues);
         }
-        return log.append(new AuditEvent(caller.getSymbolicName(), caller.getVersion().toString(), null, null,
-                entry.action(), entry.operation(), entry.resourceType(), entry.resourceId(), entry.patientId(), null,
-                entry.outcome(), entry.detail()));
+        CareContext context = actingFor("AuditService.record");
+        return log.append(new AuditEvent(caller.getSymbolicName(), caller.getVersion().toString(), context.user(),
+                context.purpose().code(), context.tenant(), context.roles().isEmpty() ? null : context.rolesText(),
+                context.correlationId(), context.isBreakGlass() ? context.reason() : null, entry.action(),
+                entry.operation(), entry.resourceType(), entry.resourceId(), entry.patientId(), null, entry.outcome(),
+                entry.detail()));
     }
 
     @Override
     public Page<AuditRecord> query(AuditQuery query) {
         check(Permission.READ_AUDIT, "AuditService.query");
-        // A plugin reads the trail of the hospital it acts for (and records outside any), never another's.
-        String tenant = contexts.effective(caller.getSymbolicName()).tenant();
+        // A plugin reads the trail of the hospital it acts for, never another's nor the container's.
+        return log.queryTenantOnly(query, actingFor("AuditService.query").tenant());
+    }
+
+    /** The care context the call acts in, its plugin enabled for its tenant; a refusal is recorded, then thrown. */
+    private CareContext actingFor(String operation) {
+        String tenant = null;
         try {
+            CareContext context = contexts.effective(caller.getSymbolicName());
+            tenant = context.tenant();
             tenants.requireEnabled(caller.getSymbolicName(), tenant);
+            return context;
         } catch (PermissionDeniedException denied) {
-            log.append(new AuditEvent(caller.getSymbolicName(), caller.getVersion().toString(), null, null,
-                    AuditAction.EXECUTE, "AuditService.query", "AuditEvent", null, null, null, AuditOutcome.DENIED,
-                    denied.getMessage()));
+            log.append(new AuditEvent(caller.getSymbolicName(), caller.getVersion().toString(), null, null, tenant,
+                    null, null, null, AuditAction.EXECUTE, operation, "AuditEvent", null, null, null,
+                    AuditOutcome.DENIED, denied.getMessage()));
             throw denied;
         }
-        return log.query(query, tenant);
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
+import org.carehost.security.ContainerActors;
 
 /**
  * Puts every plugin lifecycle change (install, update, start, stop, uninstall, failure) in the trail: what
@@ -36,7 +37,8 @@ public final class LifecycleAuditor implements EventHandler {
         String what = event.getTopic().substring(PluginEvents.TOPIC_PREFIX.length());
         boolean failed = PluginEvents.FAILED.equals(event.getTopic());
         try {
-            log.append(new AuditEvent("container", null, null, null, AuditAction.EXECUTE, "plugin." + what.toLowerCase(),
+            log.append(new AuditEvent(ContainerActors.CONTAINER, null, null, null, AuditAction.EXECUTE,
+                    "plugin." + what.toLowerCase(),
                     "Plugin", String.valueOf(event.getProperty(PluginEvents.SYMBOLIC_NAME)) + " "
                             + event.getProperty(PluginEvents.VERSION), null, null,
                     failed ? AuditOutcome.ERROR : AuditOutcome.SUCCESS,

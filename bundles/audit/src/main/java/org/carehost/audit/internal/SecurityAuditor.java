@@ -14,6 +14,7 @@ import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
+import org.carehost.security.ContainerActors;
 
 /**
  * Puts the security manager's decisions in the trail: plugins refused (not resolved, impostor services) as
@@ -43,7 +44,8 @@ public final class SecurityAuditor implements EventHandler {
             return;
         }
         try {
-            log.append(new AuditEvent(denied && plugin != null ? plugin : "operator", denied ? text(event, SecurityEvents.VERSION) : null,
+            log.append(new AuditEvent(denied && plugin != null ? plugin : ContainerActors.OPERATOR,
+                    denied ? text(event, SecurityEvents.VERSION) : null,
                     null, null, denied ? AuditAction.EXECUTE : AuditAction.UPDATE, operation,
                     "Plugin", plugin, null, null, denied ? AuditOutcome.DENIED : AuditOutcome.SUCCESS,
                     text(event, SecurityEvents.REASON)));

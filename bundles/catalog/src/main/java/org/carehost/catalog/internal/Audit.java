@@ -6,6 +6,7 @@ import org.carehost.context.ContextBinder;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.context.CareContext;
+import org.carehost.security.ContainerActors;
 
 /**
  * The audit records of catalog changes (catalogs added and removed, plugins installed and updated, reviews), under
@@ -35,7 +36,8 @@ final class Audit {
     void record(AuditAction action, String operation, String resourceType, String resourceId, AuditOutcome outcome,
             String detail) {
         CareContext context = binder.current().orElse(null);
-        log.append(new AuditEvent("operator", null, who(), context == null ? null : context.purpose().code(),
+        log.append(new AuditEvent(ContainerActors.OPERATOR, null, who(),
+                context == null ? null : context.purpose().code(),
                 tenant(), context == null || context.roles().isEmpty() ? null : context.rolesText(),
                 context == null ? null : context.correlationId(), null, action, operation, resourceType, resourceId,
                 null, null, outcome, detail));

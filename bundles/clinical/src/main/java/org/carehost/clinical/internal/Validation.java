@@ -87,12 +87,13 @@ public final class Validation {
                     continue;
                 }
                 String[] ran = new String[1];
+                // copied inside the call: the writer's thread never runs the plugin's code (ValidatorResults)
                 List<ValidationIssue> issues = calls.call(reference, "validator", "Validator.validate", validator -> {
                     ran[0] = plugin.getSymbolicName() + " " + plugin.getVersion(); // the version that ran it
                     @SuppressWarnings("unchecked")
                     Validator<T> typed = (Validator<T>) validator;
                     try (ContextBinder.Binding bound = binder.bind(context)) {
-                        return typed.validate(resource);
+                        return ValidatorResults.copy(typed.validate(resource));
                     }
                 });
                 verdicts.add(ran[0] + "=" + sort(plugin.getSymbolicName(), issues, errors, warnings));
@@ -113,16 +114,13 @@ public final class Validation {
         return new Verdicts(resourceType, errors, warnings, verdicts);
     }
 
-    /** Sorts a validator's issues (each message naming the plugin) and says its verdict. */
+    /** Sorts a validator's issues (its copy, {@link ValidatorResults}; each message naming the plugin): its verdict. */
     private static String sort(String plugin, List<ValidationIssue> issues, List<ValidationIssue> errors,
             List<ValidationIssue> warnings) {
         int found = 0;
         int bad = 0;
         List<String> paths = new ArrayList<>();
-        for (ValidationIssue issue : issues == null ? List.<ValidationIssue>of() : issues) {
-            if (issue == null) {
-                continue;
-            }
+        for (ValidationIssue issue : issues) {
             ValidationIssue named = new ValidationIssue(issue.severity(), issue.path(), plugin + ": " + issue.message());
             found++;
             paths.add(issue.severity().name().toLowerCase() + " " + issue.path());
@@ -158,11 +156,15 @@ public final class Validation {
                 .orElseGet(() -> Boolean.FALSE.equals(required(reference.property(Validator.REQUIRED))));
     }
 
-    private static Boolean required(Object property) {
+    /**
+     * The plugin's {@link Validator#REQUIRED}: a Boolean, or a String saying {@code false}; anything else (an object of
+     * the plugin's, whose {@code toString} would be its code on the writer's thread) is not read: required.
+     */
+    static Boolean required(Object property) {
         if (property instanceof Boolean value) {
             return value;
         }
-        return property == null ? Boolean.TRUE : !"false".equalsIgnoreCase(String.valueOf(property).trim());
+        return !(property instanceof String text && "false".equalsIgnoreCase(text.trim()));
     }
 
     private List<PluginService<Validator<?>>> ordered() {

@@ -22,6 +22,7 @@ import org.carehost.store.TenantSettings;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.carehost.security.ContainerActors;
 
 /**
  * {@link ValidatorChoices} as tenant settings ({@link TenantSettings}, name {@code validation:<plugin>}). A choice is
@@ -104,7 +105,8 @@ public final class ValidatorChoicesImpl implements ValidatorChoices {
     /** The change's record, durable before {@link #set} returns. */
     private void audited(String tenant, String plugin, String choice, String by) {
         CareContext context = binder.current().orElse(null);
-        audit.append(new AuditEvent("operator", null, by, context == null ? null : context.purpose().code(),
+        audit.append(new AuditEvent(ContainerActors.OPERATOR, null, by,
+                context == null ? null : context.purpose().code(),
                 context == null ? null : context.tenant(),
                 context == null || context.roles().isEmpty() ? null : context.rolesText(),
                 context == null ? null : context.correlationId(),

@@ -8,6 +8,7 @@ import org.carehost.operators.Role;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.context.CareContext;
+import org.carehost.security.ContainerActors;
 
 /**
  * The audit record of a change made over HTTP: by the operator, in the tenant it changed (so that the hospital's own
@@ -26,7 +27,7 @@ final class Audits {
     void record(Operator operator, String tenant, AuditAction action, String operation, String resourceType,
             String resourceId, String detail) {
         CareContext context = binder.current().orElse(null);
-        log.append(new AuditEvent("operator", null, operator.name(),
+        log.append(new AuditEvent(ContainerActors.OPERATOR, null, operator.name(),
                 context == null ? null : context.purpose().code(), tenant, Role.text(operator.roles()),
                 context == null ? null : context.correlationId(), null, action, operation, resourceType, resourceId,
                 null, null, AuditOutcome.SUCCESS, detail));

@@ -41,6 +41,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.carehost.security.ContainerActors;
 
 /**
  * {@code POST /api/v1/plugins}: an uploaded jar, or a zip of one plugin bundle and its library bundles, checked
@@ -285,7 +286,7 @@ public final class PluginUploads {
     private void audit(Operator operator, String what, AuditOutcome outcome, String detail) {
         CareContext care = binder.current().orElse(null);
         try {
-            audit.append(new AuditEvent("operator", null, operator.name(),
+            audit.append(new AuditEvent(ContainerActors.OPERATOR, null, operator.name(),
                     care == null ? null : care.purpose().code(), care == null ? null : care.tenant(),
                     Role.text(operator.roles()), care == null ? null : care.correlationId(), null,
                     AuditAction.CREATE, "plugin.upload", "Plugin", what, null, null, outcome,

@@ -6,6 +6,7 @@ import org.carehost.context.ContextBinder;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.context.CareContext;
+import org.carehost.security.ContainerActors;
 
 /**
  * Audit records of account changes and logins, written before the call returns. The acting operator is the user of
@@ -13,7 +14,7 @@ import org.carehost.sdk.context.CareContext;
  */
 final class OperatorAudit {
 
-    static final String PLUGIN = "operators";
+    static final String PLUGIN = ContainerActors.OPERATORS;
 
     private final AuditLog log;
     private final ContextBinder binder;

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
+import org.carehost.security.ContainerActors;
 import org.carehost.security.Permission;
 import org.carehost.security.SecurityMode;
 import org.carehost.security.internal.ApiScanner.Findings;
@@ -73,7 +74,7 @@ final class Admission {
 
     private List<String> admissionChecked(Bundle plugin) {
         Inspection inspection = inspector.inspect(plugin);
-        List<String> reasons = new ArrayList<>(installProblems(inspection));
+        List<String> reasons = new ArrayList<>(installProblems(plugin, inspection));
         String unenforced = runtimeFailure.get();
         if (unenforced != null) {
             reasons.add("the run-time enforcement layer could not be put in place (" + unenforced + "), so no plugin "
@@ -151,13 +152,20 @@ final class Admission {
         return null;
     }
 
-    /** What keeps a plugin from being installed at all (unknown permission names, a broken signature). */
+    /**
+     * What keeps a plugin from being installed at all (a name the container audits its own records under, unknown
+     * permission names, a broken signature).
+     */
     List<String> installProblems(Bundle bundle) {
-        return scope.isPlugin(bundle) ? installProblems(inspector.inspect(bundle)) : List.of();
+        return scope.isPlugin(bundle) ? installProblems(bundle, inspector.inspect(bundle)) : List.of();
     }
 
-    private static List<String> installProblems(Inspection inspection) {
+    private static List<String> installProblems(Bundle bundle, Inspection inspection) {
         List<String> problems = new ArrayList<>();
+        String actor = ContainerActors.refusal(bundle.getSymbolicName());
+        if (actor != null) {
+            problems.add(actor);
+        }
         for (String unknown : inspection.unknownNames()) {
             problems.add("it declares the unknown permission '" + unknown + "' (valid: " + Permission.validNames() + ")");
         }

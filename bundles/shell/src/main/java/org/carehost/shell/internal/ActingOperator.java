@@ -6,6 +6,7 @@ import org.carehost.context.ContextBinder;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.context.CareContext;
+import org.carehost.security.ContainerActors;
 
 /**
  * Who runs a state-changing command (the session's user, else "operator"), and its audit record: written, and
@@ -23,7 +24,7 @@ final class ActingOperator {
     static void audit(AuditLog log, ContextBinder binder, AuditAction action, String operation, String resourceType,
             String resourceId, String patientId, String detail) {
         CareContext context = binder.current().orElse(null);
-        log.append(new AuditEvent("operator", null, who(binder),
+        log.append(new AuditEvent(ContainerActors.OPERATOR, null, who(binder),
                 context == null ? null : context.purpose().code(), context == null ? null : context.tenant(),
                 context == null || context.roles().isEmpty() ? null : context.rolesText(),
                 context == null ? null : context.correlationId(), context != null && context.isBreakGlass()

@@ -19,6 +19,7 @@ import org.carehost.sdk.context.Purpose;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.carehost.security.ContainerActors;
 
 /**
  * The {@code context:} scope: the care context this shell session works in (tenant, user, roles, purpose),
@@ -71,7 +72,7 @@ public final class ContextCommands {
                 reason.isBlank() ? null : reason);
         sessions.set(session, context);
         if (!acting.equals(operator.name())) {
-            audit.append(new AuditEvent("operator", null, operator.name(), context.purpose().code(), context.tenant(),
+            audit.append(new AuditEvent(ContainerActors.OPERATOR, null, operator.name(), context.purpose().code(), context.tenant(),
                     context.rolesText(), context.correlationId(), null, AuditAction.EXECUTE, "context.act-for", "User",
                     acting, null, null, AuditOutcome.SUCCESS, operator.name() + " acts for " + acting));
         }

@@ -18,6 +18,7 @@ import org.carehost.shell.OperatorShell;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.carehost.security.ContainerActors;
 
 /**
  * Opens {@link GuardedSession}s on Gogo's command processor (Gogo's runtime is its implementation: the guard needs
@@ -42,7 +43,7 @@ public final class OperatorShellImpl implements OperatorShell {
     @Override
     public CommandSession open(Operator operator, String source, InputStream in, PrintStream out, PrintStream err) {
         GuardedSession session = new GuardedSession(processor, operator,
-                refusal -> audit.append(new AuditEvent("operator", null, operator.name(), null, null,
+                refusal -> audit.append(new AuditEvent(ContainerActors.OPERATOR, null, operator.name(), null, null,
                         Role.text(operator.roles()), null, null, AuditAction.EXECUTE, "shell.command", "Command", null,
                         null, source, AuditOutcome.DENIED, refusal)),
                 in, out, err);

@@ -293,8 +293,9 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         } catch (ExecutionException threw) {
             counter.overrunsInARow.set(0);
             counter.failures.increment();
-            Throwable cause = threw.getCause();
-            throw new PluginCallException(name, Reason.THREW, name + " failed (" + what + "): " + cause, cause);
+            Throwable cause = threw.getCause(); // its text was read on the call's thread ({@link Thrown})
+            throw new PluginCallException(name, Reason.THREW, name + " failed (" + what + "): " + Thrown.text(cause),
+                    Thrown.unwrapped(cause));
         } catch (InterruptedException interrupted) {
             if (first != null) {
                 first.abandonWhileGetting(); // before the interrupt, as above
@@ -327,6 +328,8 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
         callingInto.set(counter.bundleId);
         try {
             return work.call();
+        } catch (Throwable thrown) { // its text read here, inside the deadline, never on the caller's thread
+            throw Thrown.of(thrown);
         } finally {
             callingInto.remove();
             if (cpu >= 0) {

@@ -2,6 +2,7 @@ package org.carehost.plugins.internal.calls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
@@ -74,6 +75,44 @@ class PluginCallsImplTest {
                     case "equals" -> proxy == arguments[0];
                     default -> null;
                 });
+    }
+
+    /**
+     * What a plugin throws is described on the call's thread: an exception whose toString never returns (ignoring
+     * interrupts) overruns the deadline there, and the caller is answered at the deadline, never held by it.
+     */
+    @Test
+    void aPluginsExceptionTextIsReadInTheCallNeverOnTheCallersThread() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        RuntimeException sly = new RuntimeException() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String toString() {
+                asked.countDown();
+                while (release.getCount() > 0) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException ignored) {
+                        // as a plugin may: interruption ignored
+                    }
+                }
+                return "late";
+            }
+        };
+        PluginCallException cut = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(
+                PluginCallException.class, () -> calls.call(plugin(9, "org.example.sly"), "validator", "test", () -> {
+                    throw sly;
+                })));
+        assertEquals(Reason.TIMED_OUT, cut.reason());
+        assertTrue(asked.await(10, java.util.concurrent.TimeUnit.SECONDS),
+                "its text was asked for on the call's thread");
+        PluginCallException plain = assertThrows(PluginCallException.class,
+                () -> calls.call(plugin(10, "org.example.v"), "adapter", "test", () -> {
+                    throw new IllegalStateException("broken");
+                }));
+        assertEquals("org.example.v failed (test): java.lang.IllegalStateException: broken", plain.getMessage());
+        assertTrue(plain.getCause() instanceof IllegalStateException, "getCause() is what the plugin threw");
     }
 
     @Test
