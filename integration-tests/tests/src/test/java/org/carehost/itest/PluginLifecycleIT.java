@@ -257,7 +257,7 @@ public class PluginLifecycleIT {
         cases.add(new String[] {noManifest.toString(), "without a manifest"});
         cases.add(new String[] {plain.toString(), "plain jar, not an OSGi bundle"});
         cases.add(new String[] {dir.resolve("missing.jar").toString(), "does not exist"});
-        cases.add(new String[] {"nosuchscheme://x/y.jar", "nor a valid URL"});
+        cases.add(new String[] {"nosuchscheme://x/y.jar", "a file or an http: or https: URL"});
         for (String[] c : cases) {
             try {
                 plugins.install(c[0]);
