@@ -197,6 +197,33 @@ final class Causes {
         return tasks.charges();
     }
 
+    /** Whether a bundle is one of the container's libraries plugins may import (the SDK, Jackson, OSGi utilities). */
+    boolean isLibrary(Bundle bundle) {
+        return origins.isContainerLibrary(bundle);
+    }
+
+    /**
+     * Whether the hooked framework method runs for the framework's own localisation of a bundle's headers (a plugin's
+     * {@code getHeaders()} on any bundle reads that bundle's localisation file through the framework): headers are any
+     * bundle's to read, and the entry is one the bundle's own manifest names.
+     */
+    boolean framesLocalisingHeaders() {
+        return belowGate(it -> {
+            while (it.hasNext()) {
+                StackWalker.StackFrame frame = it.next();
+                String name = frame.getClassName();
+                if (name.equals("org.apache.felix.framework.BundleImpl")) {
+                    return frame.getMethodName().equals("getCurrentLocalizedHeader");
+                }
+                if (!name.startsWith("org.apache.felix.framework.") && !name.startsWith("java.")
+                        && !name.startsWith("sun.") && !name.startsWith("jdk.")) {
+                    return false;
+                }
+            }
+            return false;
+        });
+    }
+
     /** The plugin whose class this is, or null (the container's, the JDK's, a library's). */
     Bundle pluginOf(Class<?> type) {
         Object origin = origins.of(type, false);

@@ -239,7 +239,9 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "Carehost runs no framework "
                     + "extension installed after it started (" + request.subject() + " refused)");
         }
-        Bundle plugin = causes.current(request.framework(), request.kind() == Kind.CLAIM || request.framework());
+        // a bundle's entries are read a thousand times at start: decided by a walk only once plugin code may have run
+        Bundle plugin = causes.current(request.framework(), request.kind() == Kind.CLAIM
+                || request.framework() && request.kind() != Kind.BUNDLE_ENTRIES);
         if (plugin == null && request.kind() == Kind.CLAIM) {
             // the container's next security manager: the lockdown's refusals, and the record, go to it
             lockdown.handOver(request.subject());
@@ -262,6 +264,9 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         }
         if (request.kind() == Kind.CONTAINER && request.framework() && causes.framesOwnCleanUp()) {
             return; // the framework refreshing after an uninstall or update the plugin was allowed (its own bundle)
+        }
+        if (request.kind() == Kind.BUNDLE_ENTRIES && causes.framesLocalisingHeaders()) {
+            return; // the framework localising a bundle's headers (getHeaders), from a file that bundle's manifest names
         }
         Refusal refusal = lockdown.on() ? Lockdown.refusal(request.target()) : rules.decide(plugin, request);
         if (refusal == null) {
