@@ -96,7 +96,7 @@ final class RuntimeRules {
                             + "threads plugin " + plugin.getSymbolicName() + " <n>)", true);
                 }
                 // its own when its code called start, not JDK code on its own account (a pool spawning a worker)
-                causes.started((Thread) request.subject(), plugin, !causes.calledByJdk());
+                causes.started((Thread) request.subject(), plugin, !GateFrames.calledByJdk());
                 return null;
             case THREAD_CONTROL:
                 Thread thread = (Thread) request.subject();
