@@ -227,6 +227,17 @@ final class Hooks {
         "org/apache/felix/framework/Felix refreshPackages", "org/apache/felix/framework/Felix stop this",
         "org/apache/felix/framework/Felix update this",
         "org/apache/felix/framework/BundleImpl getBundleContext this",
+        // bundle entries: another bundle's jar is not a plugin's to read, by the Bundle API (which lists and finds) nor
+        // at the content every bundle: URL reads (a URL from any source, a class loader's getResource, one made up)
+        "org/apache/felix/framework/BundleImpl getEntry this", "org/apache/felix/framework/BundleImpl getEntryPaths this",
+        "org/apache/felix/framework/BundleImpl findEntries this", "org/apache/felix/framework/BundleImpl getResource this",
+        "org/apache/felix/framework/BundleImpl getResources this",
+        "org/apache/felix/framework/BundleRevisionImpl getInputStream this",
+        "org/apache/felix/framework/BundleRevisionImpl hasInputStream this",
+        "org/apache/felix/framework/BundleRevisionImpl getLocalURL this",
+        "org/apache/felix/framework/ExtensionManager$ExtensionManagerRevision getInputStream this",
+        "org/apache/felix/framework/ExtensionManager$ExtensionManagerRevision hasInputStream this",
+        "org/apache/felix/framework/ExtensionManager$ExtensionManagerRevision getLocalURL this",
         "org/apache/felix/framework/ExtensionManager addExtensionBundle",
         // start levels: the calls a bundle makes (Felix applies them later, on its start-level thread)
         "org/apache/felix/framework/FrameworkStartLevelImpl$BundleStartLevelImpl setStartLevel",

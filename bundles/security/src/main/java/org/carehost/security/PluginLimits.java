@@ -61,6 +61,45 @@ public interface PluginLimits {
         return java.util.OptionalInt.empty();
     }
 
+    /** {@link #pendingNotifications} when the policy names none for the plugin. @since 1.8 */
+    long DEFAULT_PENDING_NOTIFICATIONS = 1000;
+
+    /** {@link #notificationBytes} when the policy names none for the plugin: 64 KiB. @since 1.8 */
+    long DEFAULT_NOTIFICATION_BYTES = 64 * 1024;
+
+    /** {@link #jobs} when the policy names none for the plugin. @since 1.8 */
+    long DEFAULT_JOBS = 100;
+
+    /**
+     * The most notifications of the plugin that may wait in the outbox at once, in all tenants together
+     * ({@code notifications plugin <symbolic-name> <n>}, {@code notifications default <n>}).
+     *
+     * @since 1.8
+     */
+    default long pendingNotifications(String symbolicName) {
+        return DEFAULT_PENDING_NOTIFICATIONS;
+    }
+
+    /**
+     * The largest notification the plugin may send: its subject and body together, in UTF-8 bytes
+     * ({@code notification-kib plugin <symbolic-name> <KiB>}, {@code notification-kib default <KiB>}).
+     *
+     * @since 1.8
+     */
+    default long notificationBytes(String symbolicName) {
+        return DEFAULT_NOTIFICATION_BYTES;
+    }
+
+    /**
+     * The most scheduled jobs the plugin may have, in all tenants together ({@code jobs plugin <symbolic-name> <n>},
+     * {@code jobs default <n>}).
+     *
+     * @since 1.8
+     */
+    default long jobs(String symbolicName) {
+        return DEFAULT_JOBS;
+    }
+
     /** Stops the plugin and keeps it stopped until an operator starts it; {@code because} says why, whole. */
     void quarantine(Bundle plugin, String because);
 

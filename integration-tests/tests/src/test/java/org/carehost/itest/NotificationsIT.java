@@ -27,6 +27,7 @@ import org.carehost.sdk.patient.HumanName;
 import org.carehost.sdk.patient.Identifier;
 import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.patient.PatientService;
+import org.carehost.security.PluginLimits;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -60,6 +61,9 @@ public class NotificationsIT {
 
     @Inject
     CommandProcessor shell;
+
+    @Inject
+    PluginLimits limits;
 
     @Inject
     ContextBinder binder;
@@ -123,6 +127,34 @@ public class NotificationsIT {
         assertEquals(notifier("delivered"), 1, deliveries);
         assertTrue(notifier("delivered").lines().noneMatch(line -> line.contains(" again ")));
         assertTrue(notifier("send|no spaces allowed|k|r|b").startsWith("ValidationException"));
+    }
+
+    @Test
+    public void aPluginsNotificationsAreBoundedInSizeAndInNumberWaiting() throws Exception {
+        String plugin = "org.carehost.fixture.testnotifier";
+        String big = notifier("send|test|big/" + UUID.randomUUID() + "|ward-1|" + "x".repeat(65 * 1024));
+        assertTrue(big, big.startsWith("ValidationException") && big.contains("more than the 65536 a notification")
+                && big.contains("'notification-kib plugin " + plugin + " <KiB>' in the security policy"));
+        // the broken channel keeps what is sent to it waiting (its next attempt is due later than the test clock goes)
+        long limit = waiting(plugin) + 3;
+        try (PolicyLines line = PolicyLines.add(context, "notifications plugin " + plugin + " " + limit,
+                () -> limits.pendingNotifications(plugin) == limit,
+                () -> limits.pendingNotifications(plugin) == PluginLimits.DEFAULT_PENDING_NOTIFICATIONS)) {
+            String refused = null;
+            for (int sent = 0; refused == null && sent < limit + 10; sent++) {
+                String answer = notifier("send|broken|waits/" + UUID.randomUUID() + "|ward-2|later");
+                refused = answer.startsWith("ValidationException") ? answer : null;
+            }
+            assertTrue("refused once " + limit + " wait", refused != null);
+            assertTrue(refused, refused.contains("waiting in the outbox, its limit")
+                    && refused.contains("'notifications plugin " + plugin + " <n>' in the security policy"));
+            assertTrue("never more waiting than the limit", waiting(plugin) <= limit);
+        }
+    }
+
+    private long waiting(String plugin) {
+        return outbox.entries(false).stream().filter(entry -> entry.plugin().equals(plugin)
+                && (entry.state().equals("PENDING") || entry.state().equals("SENDING"))).count();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -143,6 +144,32 @@ public class PluginDataIT {
         assertEquals("none", keep("get|" + key + "-2"));
         assertTrue("replacing a document counts its new size only", keep("put|" + key + "|1|" + big).startsWith("version=2"));
         assertEquals("true", keep("delete|" + key + "|2"));
+    }
+
+    @Test
+    public void emptyDocumentsAreChargedForTheirKeyAndTheirRow() throws Exception {
+        keeper();
+        // '{}' under a short key: 2 bytes of JSON, but each is charged its key and a row's own share (128 bytes), so
+        // the 2 KiB quota holds about fifteen, not a thousand
+        List<String> kept = new java.util.ArrayList<>();
+        String refused = null;
+        for (int i = 0; refused == null && i < 40; i++) {
+            String key = "e/" + i;
+            String answer = keep("put|" + key + "|0|{}");
+            if (answer.startsWith("version=1")) {
+                kept.add(key);
+            } else {
+                refused = answer;
+            }
+        }
+        try {
+            assertTrue(kept + " then " + refused, refused != null && refused.startsWith("PluginDataQuotaException")
+                    && kept.size() < 20);
+        } finally {
+            for (String key : kept) {
+                keep("delete|" + key + "|1");
+            }
+        }
     }
 
     @Test

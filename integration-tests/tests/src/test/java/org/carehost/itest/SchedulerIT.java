@@ -25,6 +25,7 @@ import org.carehost.sdk.audit.AuditQuery;
 import org.carehost.sdk.audit.AuditRecord;
 import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.context.Purpose;
+import org.carehost.security.PluginLimits;
 import org.carehost.store.Store;
 import org.junit.After;
 import org.junit.Before;
@@ -71,6 +72,9 @@ public class SchedulerIT {
 
     @Inject
     Store store;
+
+    @Inject
+    PluginLimits limits;
 
     private TestClock clock;
 
@@ -150,6 +154,42 @@ public class SchedulerIT {
                     && WORKER.equals(record.plugin());
         }
         assertTrue("the run is audited", audited);
+    }
+
+    @Test
+    public void aPluginsJobsAreBounded() throws Exception {
+        Instant later = clock.instant().plusSeconds(365L * 24 * 3600); // never due during the test
+        long limit = live() + 3;
+        List<String> made = new ArrayList<>();
+        try (PolicyLines line = PolicyLines.add(context, "jobs plugin " + WORKER + " " + limit,
+                () -> limits.jobs(WORKER) == limit, () -> limits.jobs(WORKER) == PluginLimits.DEFAULT_JOBS)) {
+            String refused = null;
+            for (int i = 0; refused == null && i < 10; i++) {
+                String answer = work(CareContext.DEFAULT_TENANT, i % 2 == 0 ? "once|" + later : "cron|0 3 1 1 *");
+                if (answer.startsWith("ValidationException")) {
+                    refused = answer;
+                } else {
+                    made.add(answer);
+                }
+            }
+            assertEquals("three more jobs, then a refusal: " + refused, 3, made.size());
+            assertTrue(refused, refused.contains("jobs scheduled or running, its limit. Nothing was scheduled")
+                    && refused.contains("'jobs plugin " + WORKER + " <n>' in the security policy"));
+            assertEquals(limit, live());
+            // a cancelled job makes room again
+            assertEquals("true", work(CareContext.DEFAULT_TENANT, "cancel|" + made.remove(0)));
+            String again = work(CareContext.DEFAULT_TENANT, "once|" + later);
+            assertFalse(again, again.startsWith("ValidationException"));
+            made.add(again);
+        } finally {
+            for (String id : made) {
+                work(CareContext.DEFAULT_TENANT, "cancel|" + id);
+            }
+        }
+    }
+
+    private long live() {
+        return scheduler.jobs(false).stream().filter(job -> job.plugin().equals(WORKER)).count();
     }
 
     @Test

@@ -33,14 +33,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Plugins' documents in the store ({@code plugin_data}): one row per plugin, tenant and key, the JSON sealed like a
- * resource and bound to its row id, a version that each change must name, and the size each takes, summed for the
- * quota. Every statement names plugin and tenant, so one plugin never reaches another's documents. Kept across
+ * resource and bound to its row id, a version that each change must name, and what each is charged, summed for the
+ * quota ({@link #charged}: its JSON, its key and a row's own share, so that empty documents are not free). Every statement names plugin and tenant, so one plugin never reaches another's documents. Kept across
  * updates and reinstalls of the plugin; {@link #purge} (an operator's command) is the only way they go wholesale.
  */
 @Component(service = PluginDataRecords.class)
 public final class PluginDataRecords {
 
     static final String TYPE = "PluginData";
+
+    /**
+     * What a row takes of the quota beyond its JSON and key: its ids, version, times and the seal's envelope. Without
+     * it, '{}' documents under one-character keys would give millions of rows per tenant within the default quota.
+     */
+    static final int ROW_BYTES = 128;
+
+    /** What a document is charged against the quota: its JSON and its key in UTF-8 bytes, and {@link #ROW_BYTES}. */
+    static int charged(String key, String compactJson) {
+        return compactJson.getBytes(StandardCharsets.UTF_8).length + key.getBytes(StandardCharsets.UTF_8).length
+                + ROW_BYTES;
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
@@ -67,7 +79,7 @@ public final class PluginDataRecords {
     PluginDocument put(String plugin, String tenant, String key, String json, long expectedVersion, long quotaBytes) {
         checkKey(key);
         String compact = checkJson(json);
-        int size = compact.getBytes(StandardCharsets.UTF_8).length;
+        int size = charged(key, compact);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);

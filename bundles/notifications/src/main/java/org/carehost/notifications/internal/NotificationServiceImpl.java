@@ -23,6 +23,7 @@ import org.carehost.sdk.security.PermissionDeniedException;
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
 import org.carehost.security.PermissionGuard;
+import org.carehost.security.PluginLimits;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
@@ -55,13 +56,14 @@ public final class NotificationServiceImpl implements NotificationService {
     private final Tenants tenants;
     private final AuditLog audit;
     private final Grants grants;
+    private final PluginLimits limits;
     private final String plugin;
     private final String version;
 
     @Activate
     public NotificationServiceImpl(ComponentContext context, @Reference Delivery delivery,
             @Reference ContextBinder binder, @Reference Tenants tenants, @Reference AuditLog audit,
-            @Reference PermissionGuard guard, @Reference PhiMinimum minimum) {
+            @Reference PermissionGuard guard, @Reference PhiMinimum minimum, @Reference PluginLimits limits) {
         Bundle caller = context.getUsingBundle();
         this.delivery = delivery;
         this.minimum = minimum;
@@ -69,6 +71,7 @@ public final class NotificationServiceImpl implements NotificationService {
         this.tenants = tenants;
         this.audit = audit;
         this.grants = guard.grantsOf(caller);
+        this.limits = limits;
         this.plugin = String.valueOf(caller.getSymbolicName());
         this.version = caller.getVersion().toString();
     }
@@ -84,6 +87,10 @@ public final class NotificationServiceImpl implements NotificationService {
             tenants.requireEnabled(plugin, context.tenant());
             check("channel", channel, "[A-Za-z0-9_.\\-]{1,100}");
             check("dedupeKey", dedupeKey, "[\\x21-\\x7e]{1,200}");
+            checkSize(notification);
+            if (delivery.rows().existing(plugin, context.tenant(), dedupeKey).isEmpty()) {
+                checkWaiting(); // a dedupe key seen stores nothing: it is answered whatever waits
+            }
             Notification minimised = minimised(context, notification);
             String stored = delivery.rows().insert(id, plugin, context.tenant(), context.purpose().code(), channel,
                     dedupeKey, Delivery.message(minimised), delivery.now()).orElse(id);
@@ -130,6 +137,34 @@ public final class NotificationServiceImpl implements NotificationService {
         return new Notification("Patient/" + minimum.reference(context.tenant(), context.purpose(), id),
                 minimum.minimise(context.tenant(), context.purpose(), id, notification.subject()),
                 minimum.minimise(context.tenant(), context.purpose(), id, notification.body()));
+    }
+
+    /** Subject and body together within the policy's size for a notification of this plugin (UTF-8 bytes). */
+    private void checkSize(Notification notification) {
+        long most = limits.notificationBytes(plugin);
+        long size = utf8(notification.subject()) + utf8(notification.body());
+        if (size > most) {
+            throw new ValidationException("Notification", List.of(ValidationIssue.error("body", "subject and body take "
+                    + size + " bytes, more than the " + most + " a notification of " + plugin + " may take. Nothing "
+                    + "was queued. Send less (a reference to the data rather than the data), or ask the operator to "
+                    + "raise it: 'notification-kib plugin " + plugin + " <KiB>' in the security policy")));
+        }
+    }
+
+    /** Fewer notifications of this plugin waiting in the outbox than the policy allows (checked before the insert). */
+    private void checkWaiting() {
+        long most = limits.pendingNotifications(plugin);
+        long waiting = delivery.rows().waiting(plugin);
+        if (waiting >= most) {
+            throw new ValidationException("Notification", List.of(ValidationIssue.error("outbox", plugin + " has "
+                    + waiting + " notifications waiting in the outbox, its limit. Nothing was queued. Send again once "
+                    + "some are delivered (the operator's notify:list shows them), or ask the operator to raise it: 'notifications "
+                    + "plugin " + plugin + " <n>' in the security policy")));
+        }
+    }
+
+    private static long utf8(String text) {
+        return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private static void check(String field, String value, String pattern) {

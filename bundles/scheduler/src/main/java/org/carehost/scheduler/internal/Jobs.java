@@ -197,6 +197,21 @@ final class Jobs {
                 + "AND state IN ('SCHEDULED', 'RUNNING')", id) == 1;
     }
 
+    /** How many jobs of the plugin are live (scheduled or running), in all tenants. */
+    long live(String plugin) {
+        try (Connection connection = store.connection();
+                PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM scheduled_work WHERE "
+                        + "plugin = ? AND state IN ('SCHEDULED', 'RUNNING')")) {
+            count.setString(1, plugin);
+            try (java.sql.ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failure("count the plugin's jobs", e);
+        }
+    }
+
     List<Row> pending(String plugin, String tenant) {
         return select("SELECT " + COLUMNS + " FROM scheduled_work WHERE plugin = ? AND tenant = ? "
                 + "AND state IN ('SCHEDULED', 'RUNNING') ORDER BY due_at LIMIT 1000", plugin, tenant);

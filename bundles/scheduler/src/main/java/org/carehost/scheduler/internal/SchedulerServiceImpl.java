@@ -22,6 +22,7 @@ import org.carehost.sdk.security.PermissionDeniedException;
 import org.carehost.security.Grants;
 import org.carehost.security.Permission;
 import org.carehost.security.PermissionGuard;
+import org.carehost.security.PluginLimits;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
@@ -49,19 +50,21 @@ public final class SchedulerServiceImpl implements Scheduler {
     private final Tenants tenants;
     private final AuditLog audit;
     private final Grants grants;
+    private final PluginLimits limits;
     private final String plugin;
     private final String version;
 
     @Activate
     public SchedulerServiceImpl(ComponentContext context, @Reference SchedulerEngine engine,
             @Reference ContextBinder binder, @Reference Tenants tenants, @Reference AuditLog audit,
-            @Reference PermissionGuard guard) {
+            @Reference PermissionGuard guard, @Reference PluginLimits limits) {
         Bundle caller = context.getUsingBundle();
         this.engine = engine;
         this.binder = binder;
         this.tenants = tenants;
         this.audit = audit;
         this.grants = guard.grantsOf(caller);
+        this.limits = limits;
         this.plugin = String.valueOf(caller.getSymbolicName());
         this.version = caller.getVersion().toString();
     }
@@ -72,6 +75,7 @@ public final class SchedulerServiceImpl implements Scheduler {
         return audited(AuditAction.CREATE, "Scheduler.once", task + " at " + at, context -> {
             Job job = new Job(UUID.randomUUID().toString(), plugin, context.tenant(), context.purpose().code(),
                     checkTask(task), null, at, "SCHEDULED", 0, null);
+            checkCount();
             engine.jobs().insert(job, checkPayload(payload), engine.now());
             return job.id();
         });
@@ -84,6 +88,7 @@ public final class SchedulerServiceImpl implements Scheduler {
             Instant first = parsed.next(engine.now(), engine.zone(context.tenant()));
             Job job = new Job(UUID.randomUUID().toString(), plugin, context.tenant(), context.purpose().code(),
                     checkTask(task), parsed.toString(), first, "SCHEDULED", 0, null);
+            checkCount();
             engine.jobs().insert(job, checkPayload(payload), engine.now());
             return job.id();
         });
@@ -134,6 +139,20 @@ public final class SchedulerServiceImpl implements Scheduler {
                 context == null ? null : context.purpose().code(), context == null ? null : context.tenant(), null,
                 context == null ? null : context.correlationId(), null, action, operation, "ScheduledJob", null, null,
                 what, outcome, reason));
+    }
+
+    /**
+     * Fewer live jobs of this plugin than the policy allows (checked before the insert): the one poller runs due jobs
+     * one after another, so a plugin's jobs are what it may hold of every plugin's scheduled work.
+     */
+    private void checkCount() {
+        long most = limits.jobs(plugin);
+        long live = engine.jobs().live(plugin);
+        if (live >= most) {
+            throw new ValidationException("ScheduledJob", List.of(ValidationIssue.error("job", plugin + " has " + live
+                    + " jobs scheduled or running, its limit. Nothing was scheduled. Cancel jobs it no longer needs, "
+                    + "or ask the operator to raise it: 'jobs plugin " + plugin + " <n>' in the security policy")));
+        }
     }
 
     private static String checkTask(String task) {

@@ -13,12 +13,16 @@ import java.util.Map;
  * validation plugin &lt;symbolic-name&gt; fail-open|fail-closed [tenant &lt;tenant&gt;]
  * plugin-data default &lt;KiB&gt;                   plugin-data plugin &lt;symbolic-name&gt; &lt;KiB&gt;
  * wasm-memory-pages plugin &lt;symbolic-name&gt; &lt;pages&gt;   wasm-instances plugin &lt;symbolic-name&gt; &lt;n&gt;
+ * notifications default &lt;n&gt;                 notifications plugin &lt;symbolic-name&gt; &lt;n&gt;
+ * notification-kib default &lt;KiB&gt;            notification-kib plugin &lt;symbolic-name&gt; &lt;KiB&gt;
+ * jobs default &lt;n&gt;                          jobs plugin &lt;symbolic-name&gt; &lt;n&gt;
  * </pre>
  */
 final class CallLimitLines {
 
     static final List<String> ENTRIES = List.of("deadline", "overruns", "validation", "plugin-data",
-            "wasm-memory-pages", "wasm-instances");
+            "wasm-memory-pages", "wasm-instances", StoreLimits.NOTIFICATIONS, StoreLimits.NOTIFICATION_KIB,
+            StoreLimits.JOBS);
 
     private final Map<String, Long> kindDeadlines = new HashMap<>(CallLimits.DEFAULT_DEADLINES);
     private final Map<String, Long> pluginDeadlines = new HashMap<>();
@@ -29,6 +33,8 @@ final class CallLimitLines {
     private final Map<String, Long> dataKb = new HashMap<>();
     private final Map<String, Long> wasmMemoryPages = new HashMap<>();
     private final Map<String, Long> wasmInstances = new HashMap<>();
+    private final Map<String, Long> storeDefaults = new HashMap<>(StoreLimits.DEFAULTS);
+    private final Map<String, Map<String, Long>> storePlugins = new HashMap<>();
 
     /** Takes one of {@link #ENTRIES}; false when the line is none of them. */
     boolean accept(List<String> words, String where) throws PolicyException {
@@ -86,14 +92,38 @@ final class CallLimitLines {
                 }
                 (pages ? wasmMemoryPages : wasmInstances).put(words.get(2), value);
                 return true;
+            case StoreLimits.NOTIFICATIONS:
+            case StoreLimits.NOTIFICATION_KIB:
+            case StoreLimits.JOBS:
+                String entry = words.get(0);
+                if (words.size() == 3 && words.get(1).equals("default")) {
+                    storeDefaults.put(entry, atLeastOne(words.get(2), where));
+                } else if (words.size() == 4 && words.get(1).equals("plugin")) {
+                    storePlugins.computeIfAbsent(entry, e -> new HashMap<>()).put(words.get(2),
+                            atLeastOne(words.get(3), where));
+                } else {
+                    String unit = StoreLimits.UNITS.get(entry);
+                    throw new PolicyException(where + "write '" + entry + " plugin <symbolic-name> <" + unit + ">' or '"
+                            + entry + " default <" + unit + ">' (default " + StoreLimits.DEFAULTS.get(entry) + ")");
+                }
+                return true;
             default:
                 return false;
         }
     }
 
+    /** A count of at least 1: a limit of 0 would refuse every notification or job, which is what no grant says. */
+    private static long atLeastOne(String word, String where) throws PolicyException {
+        long value = PolicyParser.count(word, where);
+        if (value < 1) {
+            throw new PolicyException(where + "'" + word + "' is not at least 1 (to refuse all, withhold the grant)");
+        }
+        return value;
+    }
+
     CallLimits limits() {
         return new CallLimits(kindDeadlines, pluginDeadlines, defaultOverruns, overruns, failOpen, defaultDataKb, dataKb,
-                wasmMemoryPages, wasmInstances);
+                wasmMemoryPages, wasmInstances, new StoreLimits(storeDefaults, storePlugins));
     }
 
     /** From 1 ms to an hour: a deadline of zero would fail every call. */

@@ -18,10 +18,11 @@ import java.util.Optional;
  * @param dataKb the same per plugin
  * @param wasmMemoryPages a WebAssembly plugin's linear memory per instance, in 64 KiB pages, per plugin
  * @param wasmInstances a WebAssembly plugin's instances, per plugin
+ * @param stores what a plugin keeps in the store besides its plugin data (pending notifications, their size, jobs)
  */
 record CallLimits(Map<String, Long> kindDeadlines, Map<String, Long> pluginDeadlines, long defaultOverruns,
         Map<String, Long> overruns, Map<String, Boolean> failOpen, long defaultDataKb, Map<String, Long> dataKb,
-        Map<String, Long> wasmMemoryPages, Map<String, Long> wasmInstances) {
+        Map<String, Long> wasmMemoryPages, Map<String, Long> wasmInstances, StoreLimits stores) {
 
     static final Map<String, Long> DEFAULT_DEADLINES = Map.of("validator", 2000L, "transformer", 2000L,
             "notifier", 10_000L, "adapter", 10_000L, "workflow", 10_000L, "event", 5000L, "schedule", 30_000L,
@@ -32,7 +33,7 @@ record CallLimits(Map<String, Long> kindDeadlines, Map<String, Long> pluginDeadl
     static final long MAX_WASM_MEMORY_PAGES = 65_536;
     static final long MAX_WASM_INSTANCES = 64;
     static final CallLimits DEFAULT = new CallLimits(DEFAULT_DEADLINES, Map.of(), DEFAULT_OVERRUNS, Map.of(), Map.of(),
-            DEFAULT_DATA_KB, Map.of(), Map.of(), Map.of());
+            DEFAULT_DATA_KB, Map.of(), Map.of(), Map.of(), StoreLimits.DEFAULT);
 
     CallLimits {
         kindDeadlines = Map.copyOf(kindDeadlines);

@@ -197,6 +197,11 @@ final class Causes {
         return tasks.charges();
     }
 
+    /** Whether a bundle is one of the container's libraries plugins may import (the SDK, Jackson, OSGi utilities). */
+    boolean isLibrary(Bundle bundle) {
+        return origins.isContainerLibrary(bundle);
+    }
+
     /** The plugin whose class this is, or null (the container's, the JDK's, a library's). */
     Bundle pluginOf(Class<?> type) {
         Object origin = origins.of(type, false);
@@ -209,50 +214,6 @@ final class Causes {
         } catch (ClassNotFoundException noAgent) {
             return Causes.class; // never on a stack below the checker: without the agent there are no checks
         }
-    }
-
-    /**
-     * Whether the hooked method was called by JDK code on its own account: the first frame below it that is not
-     * the hooked class or a JDK override of the hooked method, reflection or method-handle machinery, nor a class
-     * loader's constructor chain, is a JDK class.
-     */
-    boolean calledByJdk() {
-        return belowGate(it -> {
-            StackWalker.StackFrame hookedFrame = it.next();
-            Class<?> hooked = hookedFrame.getDeclaringClass();
-            String hookedMethod = hookedFrame.getMethodName();
-            while (it.hasNext()) {
-                StackWalker.StackFrame frame = it.next();
-                Class<?> type = frame.getDeclaringClass();
-                String name = type.getName();
-                // a JDK override of the hooked method calling super is the call itself, not its caller (the root
-                // logger's addHandler is LogManager$RootLogger's, whoever calls it); a plugin's override is not
-                boolean override = type != hooked && hooked.isAssignableFrom(type) && ChokePoints.isJdk(type)
-                        && frame.getMethodName().equals(hookedMethod);
-                boolean machinery = type == hooked || override || name.startsWith("java.lang.reflect.")
-                        || name.startsWith("jdk.internal.reflect.") || name.startsWith("java.lang.invoke.")
-                        || frame.getMethodName().equals("<init>") && ClassLoader.class.isAssignableFrom(type);
-                if (!machinery) {
-                    return ChokePoints.isJdk(type);
-                }
-            }
-            return false;
-        });
-    }
-
-    /**
-     * Walks this thread's stack to the gate's frame and lets {@code below} read on from the frame below it (the hooked
-     * method's); false when there is none.
-     */
-    private boolean belowGate(java.util.function.Predicate<java.util.Iterator<StackWalker.StackFrame>> below) {
-        return walker.walk(frames -> {
-            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
-            boolean gate = false;
-            while (it.hasNext() && !gate) {
-                gate = it.next().getDeclaringClass() == GATE;
-            }
-            return it.hasNext() && below.test(it);
-        });
     }
 
     /**
@@ -294,23 +255,6 @@ final class Causes {
     /** Whether a class loader made for a plugin is recorded as its own: any but the JDK's reflection loaders. */
     static boolean recordsLoader(Object loader) {
         return loader instanceof ClassLoader && !loader.getClass().getName().startsWith("jdk.internal.reflect.");
-    }
-
-    /**
-     * Whether the hooked framework method was called by the framework's own uninstall or update of a bundle (the
-     * refresh Felix makes at once when the old revision is in nobody's use): the clean-up of an uninstall or update the
-     * rules already allowed (a plugin may uninstall or update only itself), not a refresh the plugin asked for.
-     */
-    boolean framesOwnCleanUp() {
-        return belowGate(it -> {
-            it.next(); // the hooked method
-            if (!it.hasNext()) {
-                return false;
-            }
-            StackWalker.StackFrame caller = it.next();
-            return caller.getDeclaringClass().getName().equals("org.apache.felix.framework.Felix")
-                    && (caller.getMethodName().equals("uninstallBundle") || caller.getMethodName().equals("updateBundle"));
-        });
     }
 
     /** Whether the plugin started this thread (it may control its own threads). */

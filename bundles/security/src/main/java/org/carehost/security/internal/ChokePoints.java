@@ -23,6 +23,8 @@ final class ChokePoints {
         BUNDLE_START,
         /** A security provider's entries (the subject: the provider) are changed. */
         PROVIDER,
+        /** A bundle's entries (the files in its jar), listed, found or read: the subject is the bundle. */
+        BUNDLE_ENTRIES,
         /** A task for a JDK executor (the subject) is made, starts to run, or a pool worker's task ended: never refused. */
         TASK_MADE, TASK_HANDED, TASK_REJECTED, TASK_RUN, TASK_ENDED,
         /** A pool is made, or starts a worker (the subject: {pool, thread factory} or {pool, thread}): never refused. */
@@ -239,7 +241,15 @@ final class ChokePoints {
                 // Where a bundle asks: Felix.setBundleStartLevel runs later on the framework's own thread.
                 return new Request(Kind.CONTAINER, "change a start level (" + method + ")", null, -1, true);
             case "org.apache.felix.framework.BundleImpl":
-                return new Request(Kind.BUNDLE, "another bundle's context", self, -1, true);
+                if (method.equals("getBundleContext")) {
+                    return new Request(Kind.BUNDLE, "another bundle's context", self, -1, true);
+                }
+                return entries(method, (org.osgi.framework.Bundle) self, args.length > 0 ? args[0] : null);
+            case "org.apache.felix.framework.BundleRevisionImpl":
+            case "org.apache.felix.framework.ExtensionManager$ExtensionManagerRevision":
+                // the content every bundle: URL reads, whoever made the URL (the Bundle API, a class loader, by hand)
+                org.osgi.framework.Bundle holder = ((org.osgi.framework.wiring.BundleRevision) self).getBundle();
+                return new Request(Kind.BUNDLE_ENTRIES, "read " + args[1] + " in " + describe(holder), holder, -1, true);
             case "org.apache.felix.framework.ExtensionManager":
                 return new Request(Kind.EXTENSION, "install a framework extension", args[0], -1, true);
             case "org.apache.felix.cm.impl.ConfigurationAdminImpl":
@@ -310,6 +320,16 @@ final class ChokePoints {
             default: // stopBundle, uninstallBundle: only its own bundle
                 return new Request(Kind.BUNDLE, method.replace("Bundle", "") + " bundle " + args[0], args[0], -1, true);
         }
+    }
+
+    /** Bundle.getEntry, getEntryPaths, findEntries, getResource, getResources on a bundle (the subject). */
+    private static Request entries(String method, org.osgi.framework.Bundle bundle, Object path) {
+        return new Request(Kind.BUNDLE_ENTRIES, "Bundle." + method + "(" + path + ") on " + describe(bundle), bundle, -1,
+                true);
+    }
+
+    private static String describe(org.osgi.framework.Bundle bundle) {
+        return bundle == null ? "a bundle" : "bundle " + bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]";
     }
 
     static boolean isJdk(Class<?> type) {

@@ -193,6 +193,11 @@ final class Origins {
     /** The manifest header in which a container bundle names its classes that act for their caller. */
     static final String ACTS_FOR_CALLER = "Carehost-Acts-For-Caller";
 
+    /** Whether a bundle is a container library plugins may import ({@link #LIBRARIES}), never a plugin of that name. */
+    boolean isContainerLibrary(Bundle bundle) {
+        return scope.isContainer(bundle) && isLibrary(bundle);
+    }
+
     private static boolean isLibrary(Bundle bundle) {
         String name = bundle.getSymbolicName();
         if (name == null) {

@@ -57,6 +57,21 @@ final class PluginLimitsImpl implements PluginLimits {
     }
 
     @Override
+    public long pendingNotifications(String symbolicName) {
+        return limits().stores().of(StoreLimits.NOTIFICATIONS, symbolicName);
+    }
+
+    @Override
+    public long notificationBytes(String symbolicName) {
+        return limits().stores().of(StoreLimits.NOTIFICATION_KIB, symbolicName) * 1024;
+    }
+
+    @Override
+    public long jobs(String symbolicName) {
+        return limits().stores().of(StoreLimits.JOBS, symbolicName);
+    }
+
+    @Override
     public void quarantine(Bundle plugin, String because) {
         quarantine.quarantineBecause(plugin, because);
     }

@@ -240,7 +240,9 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "Carehost runs no framework "
                     + "extension installed after it started (" + request.subject() + " refused)");
         }
-        Bundle plugin = causes.current(request.framework(), request.kind() == Kind.CLAIM || request.framework());
+        // a bundle's entries are read a thousand times at start: decided by a walk only once plugin code may have run
+        Bundle plugin = causes.current(request.framework(), request.kind() == Kind.CLAIM
+                || request.framework() && request.kind() != Kind.BUNDLE_ENTRIES);
         if (plugin == null && request.kind() == Kind.CLAIM) {
             // the container's next security manager: the lockdown's refusals, and the record, go to it
             lockdown.handOver(request.subject());
@@ -254,15 +256,18 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             // (the JDK's own reflection loaders, which its reflective calls make, are not recorded, and pass)
             refuse(plugin, Lockdown.refusal(request.target()));
         }
-        if (ChokePoints.jdkMayUse(id) && causes.calledByJdk()) {
+        if (ChokePoints.jdkMayUse(id) && GateFrames.calledByJdk()) {
             if (request.kind() == Kind.CLASS_LOADER) {
                 // a loader JDK code makes for the plugin (URLClassLoader.newInstance): what it defines is the plugin's
                 causes.createdByJdkFor((ClassLoader) request.subject(), plugin);
             }
             return;
         }
-        if (request.kind() == Kind.CONTAINER && request.framework() && causes.framesOwnCleanUp()) {
+        if (request.kind() == Kind.CONTAINER && request.framework() && GateFrames.framesOwnCleanUp()) {
             return; // the framework refreshing after an uninstall or update the plugin was allowed (its own bundle)
+        }
+        if (request.kind() == Kind.BUNDLE_ENTRIES && GateFrames.framesLocalisingHeaders()) {
+            return; // the framework localising a bundle's headers (getHeaders), from a file that bundle's manifest names
         }
         Refusal refusal = lockdown.on() ? Lockdown.refusal(request.target()) : rules.decide(plugin, request);
         if (refusal == null) {
@@ -284,7 +289,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
                     + "extension installed after it started (one was asked for inside a security check)");
         }
         Bundle plugin = causes.current(ChokePoints.throughFramework(id), ChokePoints.throughFramework(id));
-        if (plugin == null || ChokePoints.jdkMayUse(id) && causes.calledByJdk()) {
+        if (plugin == null || ChokePoints.jdkMayUse(id) && GateFrames.calledByJdk()) {
             return;
         }
         String target = "call " + id;

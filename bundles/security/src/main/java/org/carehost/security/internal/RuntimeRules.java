@@ -100,7 +100,7 @@ final class RuntimeRules {
                             + "threads plugin " + plugin.getSymbolicName() + " <n>)", true);
                 }
                 // its own when its code called start, not JDK code on its own account (a pool spawning a worker)
-                causes.started((Thread) request.subject(), plugin, !causes.calledByJdk());
+                causes.started((Thread) request.subject(), plugin, !GateFrames.calledByJdk());
                 return null;
             case THREAD_CONTROL:
                 Thread thread = (Thread) request.subject();
@@ -124,6 +124,8 @@ final class RuntimeRules {
                 }
                 return quarantined.apply(plugin) == null ? null : never(request.target() + ", itself, while it is "
                         + "quarantined (only an operator lifts a quarantine: plugin:start " + plugin.getSymbolicName() + ")");
+            case BUNDLE_ENTRIES:
+                return entries(plugin, (Bundle) request.subject(), request.target());
             case CLAIM:
             case CONTAINER:
             case EXTENSION:
@@ -135,6 +137,35 @@ final class RuntimeRules {
     private static boolean itself(Bundle plugin, Request request) {
         Object target = request.subject();
         return target instanceof Bundle && ((Bundle) target).getBundleId() == plugin.getBundleId();
+    }
+
+    /**
+     * A bundle's entries (its jar's files): a plugin's own, its fragments', and those of the libraries it may import
+     * (published code it runs anyway: the SDK, Jackson, the OSGi utilities; their code reads its own resources on the
+     * plugin's behalf); never another plugin's (its code, embedded configuration, WebAssembly modules), the framework's
+     * nor another container bundle's, whatever the plugin is granted.
+     */
+    private Refusal entries(Bundle plugin, Bundle target, String what) {
+        if (target == null || target.getBundleId() == plugin.getBundleId() || hostedBy(target, plugin)
+                || causes.isLibrary(target)) {
+            return null;
+        }
+        return never(what + ": a plugin reads the entries of its own bundle only");
+    }
+
+    /** Whether a bundle is a fragment attached to the plugin (the scan refuses fragments of anything else). */
+    private static boolean hostedBy(Bundle fragment, Bundle plugin) {
+        org.osgi.framework.wiring.BundleWiring wiring = fragment.adapt(org.osgi.framework.wiring.BundleWiring.class);
+        if (wiring == null) {
+            return false;
+        }
+        for (org.osgi.framework.wiring.BundleWire wire
+                : wiring.getRequiredWires(org.osgi.framework.namespace.HostNamespace.HOST_NAMESPACE)) {
+            if (wire.getProvider().getBundle().getBundleId() == plugin.getBundleId()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Refusal file(Bundle plugin, Grants held, String target, boolean write) {

@@ -2,6 +2,7 @@ package org.carehost.security.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -140,6 +141,31 @@ class ChokePointsTest {
                 null, 10);
         assertEquals(Kind.CONTAINER, level.kind());
         assertTrue(level.framework(), "decided past the framework's own frames, by the bundle that asks");
+    }
+
+    @Test
+    void bundleEntriesAreAskedOfTheBundleThatHoldsThem() {
+        org.osgi.framework.Bundle bundle = (org.osgi.framework.Bundle) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.framework.Bundle.class},
+                (proxy, method, args) -> method.getName().equals("getSymbolicName") ? "org.example.x"
+                        : method.getName().equals("getBundleId") ? 7L : null);
+        Request entry = read("org.apache.felix.framework.BundleImpl.getEntry", bundle, "OSGI-INF/a.xml");
+        assertEquals(Kind.BUNDLE_ENTRIES, entry.kind());
+        assertSame(bundle, entry.subject());
+        assertTrue(entry.framework(), "decided past the framework's own frames");
+        assertEquals("Bundle.getEntry(OSGI-INF/a.xml) on bundle org.example.x [7]", entry.target());
+        assertEquals(Kind.BUNDLE, read("org.apache.felix.framework.BundleImpl.getBundleContext", bundle).kind());
+        org.osgi.framework.wiring.BundleRevision revision = (org.osgi.framework.wiring.BundleRevision)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {org.osgi.framework.wiring.BundleRevision.class},
+                        (proxy, method, args) -> method.getName().equals("getBundle") ? bundle : null);
+        for (String hook : java.util.List.of("org.apache.felix.framework.BundleRevisionImpl.getInputStream",
+                "org.apache.felix.framework.ExtensionManager$ExtensionManagerRevision.getLocalURL")) {
+            Request content = read(hook, revision, 0, "plugin.wasm");
+            assertEquals(Kind.BUNDLE_ENTRIES, content.kind(), hook);
+            assertSame(bundle, content.subject(), "the bundle whose content is read, however its URL was made");
+            assertEquals("read plugin.wasm in bundle org.example.x [7]", content.target());
+        }
     }
 
     @Test

@@ -100,6 +100,23 @@ class PolicyFileTest {
     }
 
     @Test
+    void whatAPluginKeepsInTheStoreIsBoundedByDefaultAndPerPlugin() throws Exception {
+        StoreLimits none = PolicyFile.parse(List.of(), "policy").calls().stores();
+        assertEquals(1000, none.of(StoreLimits.NOTIFICATIONS, "any"));
+        assertEquals(64, none.of(StoreLimits.NOTIFICATION_KIB, "any"));
+        assertEquals(100, none.of(StoreLimits.JOBS, "any"));
+        StoreLimits set = PolicyFile.parse(List.of("notifications default 50", "notifications plugin org.example.busy "
+                + "5000", "jobs plugin org.example.busy 1000", "notification-kib default 8"), "policy").calls().stores();
+        assertEquals(50, set.of(StoreLimits.NOTIFICATIONS, "other"));
+        assertEquals(5000, set.of(StoreLimits.NOTIFICATIONS, "org.example.busy"));
+        assertEquals(1000, set.of(StoreLimits.JOBS, "org.example.busy"));
+        assertEquals(100, set.of(StoreLimits.JOBS, "other"));
+        assertEquals(8, set.of(StoreLimits.NOTIFICATION_KIB, "org.example.busy"));
+        assertMessageHas("write 'jobs plugin <symbolic-name> <jobs>' or 'jobs default <jobs>' (default 100)", "jobs a 5");
+        assertMessageHas("is not at least 1", "notifications plugin a 0");
+    }
+
+    @Test
     void webAssemblyMemoryAndInstancesAreParsedPerPlugin() throws Exception {
         CallLimits limits = PolicyFile.parse(List.of("wasm-memory-pages plugin org.example.wasm 8",
                 "wasm-instances plugin org.example.wasm 1"), "policy").calls();

@@ -1,0 +1,100 @@
+package org.carehost.security.internal;
+
+import java.util.EnumSet;
+
+/**
+ * What the frames just below the agent's gate say of a hooked call, for the decisions that depend on who called the
+ * hooked method rather than on which plugin causes it ({@link Causes}): JDK code on its own account, the framework's
+ * own clean-up after an uninstall or update, the framework localising a bundle's headers.
+ */
+final class GateFrames {
+
+    private static final StackWalker WALKER = StackWalker.getInstance(EnumSet.of(
+            StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
+
+    private GateFrames() {
+    }
+
+    /**
+     * Whether the hooked method was called by JDK code on its own account: the first frame below it that is not
+     * the hooked class or a JDK override of the hooked method, reflection or method-handle machinery, nor a class
+     * loader's constructor chain, is a JDK class.
+     */
+    static boolean calledByJdk() {
+        return belowGate(it -> {
+            StackWalker.StackFrame hookedFrame = it.next();
+            Class<?> hooked = hookedFrame.getDeclaringClass();
+            String hookedMethod = hookedFrame.getMethodName();
+            while (it.hasNext()) {
+                StackWalker.StackFrame frame = it.next();
+                Class<?> type = frame.getDeclaringClass();
+                String name = type.getName();
+                // a JDK override of the hooked method calling super is the call itself, not its caller (the root
+                // logger's addHandler is LogManager$RootLogger's, whoever calls it); a plugin's override is not
+                boolean override = type != hooked && hooked.isAssignableFrom(type) && ChokePoints.isJdk(type)
+                        && frame.getMethodName().equals(hookedMethod);
+                boolean machinery = type == hooked || override || name.startsWith("java.lang.reflect.")
+                        || name.startsWith("jdk.internal.reflect.") || name.startsWith("java.lang.invoke.")
+                        || frame.getMethodName().equals("<init>") && ClassLoader.class.isAssignableFrom(type);
+                if (!machinery) {
+                    return ChokePoints.isJdk(type);
+                }
+            }
+            return false;
+        });
+    }
+
+    /**
+     * Walks this thread's stack to the gate's frame and lets {@code below} read on from the frame below it (the hooked
+     * method's); false when there is none.
+     */
+    private static boolean belowGate(java.util.function.Predicate<java.util.Iterator<StackWalker.StackFrame>> below) {
+        return WALKER.walk(frames -> {
+            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
+            boolean gate = false;
+            while (it.hasNext() && !gate) {
+                gate = it.next().getDeclaringClass() == Causes.GATE;
+            }
+            return it.hasNext() && below.test(it);
+        });
+    }
+
+    /**
+     * Whether the hooked framework method runs for the framework's own localisation of a bundle's headers (a plugin's
+     * {@code getHeaders()} on any bundle reads that bundle's localisation file through the framework): headers are any
+     * bundle's to read, and the entry is one the bundle's own manifest names.
+     */
+    static boolean framesLocalisingHeaders() {
+        return belowGate(it -> {
+            while (it.hasNext()) {
+                StackWalker.StackFrame frame = it.next();
+                String name = frame.getClassName();
+                if (name.equals("org.apache.felix.framework.BundleImpl")) {
+                    return frame.getMethodName().equals("getCurrentLocalizedHeader");
+                }
+                if (!name.startsWith("org.apache.felix.framework.") && !name.startsWith("java.")
+                        && !name.startsWith("sun.") && !name.startsWith("jdk.")) {
+                    return false;
+                }
+            }
+            return false;
+        });
+    }
+
+    /**
+     * Whether the hooked framework method was called by the framework's own uninstall or update of a bundle (the
+     * refresh Felix makes at once when the old revision is in nobody's use): the clean-up of an uninstall or update the
+     * rules already allowed (a plugin may uninstall or update only itself), not a refresh the plugin asked for.
+     */
+    static boolean framesOwnCleanUp() {
+        return belowGate(it -> {
+            it.next(); // the hooked method
+            if (!it.hasNext()) {
+                return false;
+            }
+            StackWalker.StackFrame caller = it.next();
+            return caller.getDeclaringClass().getName().equals("org.apache.felix.framework.Felix")
+                    && (caller.getMethodName().equals("uninstallBundle") || caller.getMethodName().equals("updateBundle"));
+        });
+    }
+}
