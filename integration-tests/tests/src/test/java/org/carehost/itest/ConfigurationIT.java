@@ -98,6 +98,31 @@ public class ConfigurationIT {
                 || state() == ComponentConfigurationDTO.SATISFIED);
     }
 
+    /**
+     * redteam-3 #4: a value holding Config Admin's interpolation marker never reaches a plugin (the container's
+     * interpolation plugin would resolve {@code $[env:CAREHOST_DATA_KEY]} in it): it is dropped on its way, the refusal
+     * posted, and the plugin's other values arrive.
+     */
+    @Test
+    public void aValueThatWouldBeInterpolatedNeverReachesThePlugin() throws Exception {
+        List<Event> rejected = new CopyOnWriteArrayList<>();
+        Dictionary<String, Object> topics = new Hashtable<>();
+        topics.put(EventConstants.EVENT_TOPIC, "carehost/config/REJECTED");
+        context.registerService(EventHandler.class, rejected::add, topics);
+        if (Fixtures.installed(context, "org.carehost.sample.appointmentreminder").isEmpty()) {
+            plugins.install(ContainerOptions.bundleFile("carehost-sample-appointment-reminder").getPath());
+        }
+        Dictionary<String, Object> values = settings(45, "log");
+        values.put("subject", "$[env:CAREHOST_DATA_KEY]");
+        values.put("footer", "no secret here");
+        configAdmin.getConfiguration(PID, "?").update(values);
+        Await.until("the configuration is in effect", 10_000, () -> Integer.valueOf(45).equals(leadTime()));
+        Await.until("the drop is posted", 10_000, () -> rejected.stream()
+                .anyMatch(e -> String.valueOf(e.getProperty("config.reason")).contains("subject held '$['")));
+        assertEquals(null, property("subject"));
+        assertEquals("no secret here", property("footer"));
+    }
+
     private static Dictionary<String, Object> settings(int leadTime, String channel) {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("leadTimeMinutes", leadTime);

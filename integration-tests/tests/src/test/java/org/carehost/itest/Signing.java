@@ -27,6 +27,28 @@ final class Signing {
         return signed;
     }
 
+    /** Signs a copy of {@code jar} with the key of {@code alias} in an existing {@code keystore}. */
+    static Path signAs(Path keystore, String alias, Path jar, Path signed) throws Exception {
+        run(tool("jarsigner"), "-keystore", keystore.toString(), "-storepass", "changeit", "-signedjar",
+                signed.toString(), jar.toString(), alias);
+        return signed;
+    }
+
+    /** Signs with the key of {@code alias} but puts {@code chain} (PEM certificates, leaf first) in the signature. */
+    static Path signWithChain(Path keystore, String alias, Path chain, Path jar, Path signed) throws Exception {
+        run(tool("jarsigner"), "-keystore", keystore.toString(), "-storepass", "changeit", "-certchain",
+                chain.toString(), "-signedjar", signed.toString(), jar.toString(), alias);
+        return signed;
+    }
+
+    /** Runs keytool on a PKCS12 {@code keystore} (password changeit) with the given command and options. */
+    static void keytool(Path keystore, String... command) throws Exception {
+        java.util.List<String> line = new java.util.ArrayList<>(List.of(tool("keytool")));
+        line.addAll(List.of(command));
+        line.addAll(List.of("-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit"));
+        run(line.toArray(String[]::new));
+    }
+
     private static String tool(String name) {
         return Paths.get(System.getProperty("java.home"), "bin", name).toString();
     }

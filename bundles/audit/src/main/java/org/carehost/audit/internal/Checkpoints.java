@@ -1,11 +1,11 @@
 package org.carehost.audit.internal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -23,11 +23,14 @@ import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
+import org.carehost.settings.files.SecretFiles;
+
 /**
  * Signed checkpoints of the chain head. Someone with write access to the database can rewrite the whole
  * chain with fresh hashes, or cut its end off; a checkpoint, signed with a key that lives in {@code etc/}
  * (not in the database) and copied wherever the hospital keeps evidence, shows that record N had hash H.
- * The key is Ed25519, made on first use; the public half is written beside it for verifiers.
+ * The key is Ed25519, made on first use; the public half is written beside it for verifiers. The private key is
+ * written as every secret file is ({@link SecretFiles}: owner-only from the first byte, then moved into place).
  */
 final class Checkpoints {
 
@@ -123,23 +126,20 @@ final class Checkpoints {
         }
         KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         Files.createDirectories(keyFile.getParent());
-        write(keyFile, "PRIVATE KEY", pair.getPrivate().getEncoded(), true);
-        write(publicFile, "PUBLIC KEY", pair.getPublic().getEncoded(), false);
+        // The public half first: the private file's presence is what says the pair exists.
+        Files.writeString(publicFile, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+        try {
+            SecretFiles.write(keyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
         privateKey = pair.getPrivate();
         publicKey = pair.getPublic();
     }
 
-    private static void write(Path file, String type, byte[] der, boolean secret) throws IOException {
-        String text = "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(der) + "\n-----END " + type + "-----\n";
-        Files.writeString(file, text);
-        if (secret) {
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the folder's permissions apply
-            }
-        }
     }
 
     private static byte[] pem(String text) {

@@ -35,7 +35,8 @@ import org.osgi.service.metatype.ObjectClassDefinition;
  * (type, required, cardinality, min/max, options). An invalid configuration is not delivered: the last good
  * one for that PID is delivered instead (or, when there was none, the invalid values are dropped so the
  * component's defaults apply), the reason is logged, and {@code carehost/config/REJECTED} is posted.
- * It runs after the interpolation plugin (lower ranking), so it checks the values the bundle would get.
+ * It runs after the interpolation plugin (lower ranking), so it checks the values the bundle would get; {@link
+ * RawValues} runs before it and drops from a plugin's configuration any value that interpolation would resolve.
  * A configuration of the container's own ({@link ContainerConfigurations}) reaches none but the container's bundles.
  */
 @Component(property = {
@@ -128,12 +129,16 @@ public final class ConfigGuard implements ConfigurationPlugin {
             }
             outcome = "there was no earlier good one, so the invalid values are left out and their defaults apply";
         }
-        String reason = String.join("; ", problems);
+        rejected(events, log, pid, String.join("; ", problems), outcome, reference.getBundle());
+    }
+
+    /** A refused configuration (or values of one), logged and posted as {@link #REJECTED}. */
+    static void rejected(EventAdmin events, Logger log, String pid, String reason, String outcome, Bundle receiver) {
         log.error("Configuration {} rejected: {}. {}", pid, reason, outcome);
         Map<String, Object> event = new HashMap<>();
         event.put("config.pid", pid);
         event.put("config.reason", reason);
-        event.put("bundle.symbolicName", String.valueOf(reference.getBundle().getSymbolicName()));
+        event.put("bundle.symbolicName", String.valueOf(receiver == null ? null : receiver.getSymbolicName()));
         events.postEvent(new Event(REJECTED, event));
     }
 

@@ -34,10 +34,15 @@ import org.osgi.service.log.LoggerFactory;
  * {@link PluginSettings} over Metatype and Config Admin. A value is checked as text: its type first (a whole number,
  * a number, true or false), then its declared bounds ({@link SettingBounds}, read from the plugin's Metatype XML, so
  * that the refusal names them), then the schema's own check ({@link AttributeDefinition#validate}: options, and the
- * bounds again), then that it fits its type.
+ * bounds again), then that it fits its type. Before all that, a value with Config Admin's interpolation marker
+ * {@code $[} is refused: the container's interpolation plugin would resolve it (environment, secrets, system
+ * properties) on the way to the plugin (redteam-3 #4; {@code ConfigGuard}'s {@code RawValues} drops one that got
+ * stored by other means).
  */
 @Component(service = PluginSettings.class)
 public final class PluginSettingsImpl implements PluginSettings {
+
+    static final String PLACEHOLDER = "$[";
 
     private final MetaTypeService metatype;
     private final ConfigurationAdmin configurations;
@@ -112,6 +117,11 @@ public final class PluginSettingsImpl implements PluginSettings {
     private static String problem(AttributeDefinition attribute, String text) {
         if (text == null) {
             return "a value is expected";
+        }
+        if (text.contains(PLACEHOLDER)) {
+            return "'" + PLACEHOLDER + "' is not allowed in a plugin setting: Config Admin would replace $[env:...], "
+                    + "$[secret:...] or $[prop:...] with the container's own value and hand it to the plugin; write the "
+                    + "value itself";
         }
         String type = SettingValues.jsonType(attribute.getType());
         // one text for every check: a number or boolean without the spaces around it (as it is stored), a string as is

@@ -1,7 +1,10 @@
 package org.carehost.context.internal;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -22,7 +25,7 @@ class PluginSettingsImplTest {
     private final ObjectClassDefinition schema = schema(
             attribute("lead", AttributeDefinition.INTEGER, 0), attribute("small", AttributeDefinition.BYTE, 0),
             attribute("on", AttributeDefinition.BOOLEAN, 0), attribute("channel", AttributeDefinition.STRING, 0),
-            attribute("hosts", AttributeDefinition.STRING, 5));
+            attribute("hosts", AttributeDefinition.STRING, 5), attribute("subject", AttributeDefinition.STRING, 0));
 
     @Test
     void eachValueIsCheckedAgainstItsSetting() {
@@ -32,7 +35,7 @@ class PluginSettingsImplTest {
         assertEquals("'yes' is not true or false", settings.problem(schema, "on", "yes"));
         assertEquals("'fax' is not one of log, sms", settings.problem(schema, "channel", "fax"));
         assertNull(settings.problem(schema, "channel", "sms"));
-        assertEquals("not a setting of this plugin (its settings: channel, hosts, lead, on, small)",
+        assertEquals("not a setting of this plugin (its settings: channel, hosts, lead, on, small, subject)",
                 settings.problem(schema, "colour", "red"));
     }
 
@@ -46,6 +49,22 @@ class PluginSettingsImplTest {
         Map<String, String> problems = settings.write(schema, null, "t1", change);
         assertEquals(List.of("on", "colour"), List.copyOf(problems.keySet()));
         assertEquals("'maybe' is not true or false", problems.get("on"));
+    }
+
+    @Test
+    void anInterpolationPlaceholderIsRefusedInAnyValue() {
+        for (String value : List.of("$[env:CAREHOST_DATA_KEY]", "Dear $[secret:https]", "$[prop:user.home]x")) {
+            String problem = settings.problem(schema, "subject", value);
+            assertNotNull(problem, value);
+            assertTrue(problem.startsWith("'$[' is not allowed in a plugin setting"), problem);
+        }
+        assertNull(settings.problem(schema, "subject", "Costs $ [5] and [$]"));
+        // a list item too, and the write (REST and plugin:config) then stores nothing
+        Map<String, Object> change = new LinkedHashMap<>();
+        change.put("hosts", List.of("a.example", "$[env:CAREHOST_DB_PASSWORD].example"));
+        change.put("subject", "$[env:CAREHOST_DATA_KEY]");
+        Map<String, String> problems = assertDoesNotThrow(() -> settings.write(schema, null, "t1", change));
+        assertEquals(List.of("hosts", "subject"), List.copyOf(problems.keySet()));
     }
 
     private static ObjectClassDefinition schema(AttributeDefinition... attributes) {

@@ -1,15 +1,9 @@
 package org.carehost.crypto.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -17,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import org.carehost.settings.files.SecretFiles;
 
 /**
  * Reads and writes the key files. A file that cannot be read whole is refused with an IllegalStateException naming
@@ -70,7 +66,7 @@ final class KeyFile {
         for (DataKey key : keys) {
             text.append(key.id()).append(' ').append(Base64.getEncoder().encodeToString(key.bytes())).append('\n');
         }
-        writeSecret(file, text.toString());
+        SecretFiles.write(file, text.toString());
     }
 
     /** The pseudonym key file: one line, the base64 of 32 bytes ('#' lines and blank lines are passed over). */
@@ -95,7 +91,7 @@ final class KeyFile {
     }
 
     static void writePseudonymKey(Path file, byte[] key) {
-        writeSecret(file, Base64.getEncoder().encodeToString(key) + "\n");
+        SecretFiles.write(file, Base64.getEncoder().encodeToString(key) + "\n");
     }
 
     /** {@code text} as a 32-byte key; {@code where} names its origin in the message (never the text itself). */
@@ -128,54 +124,6 @@ final class KeyFile {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(file + ": cannot be read: " + e, e);
-        }
-    }
-
-    /**
-     * Replaces {@code file} atomically with {@code text}, readable by the owner only: a crash leaves the old file or
-     * the new one, never a part, and the new one is on disk before it replaces the old.
-     */
-    private static void writeSecret(Path file, String text) {
-        Path dir = file.toAbsolutePath().getParent();
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                ownerOnly(dir, "rwx------");
-            }
-            Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                ownerOnly(temp, "rw-------"); // before the key is in it; the rename keeps the permissions
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-                    while (bytes.hasRemaining()) {
-                        channel.write(bytes);
-                    }
-                    channel.force(true);
-                }
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-            forceDirectory(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot be written: " + e.getMessage(), e);
-        }
-    }
-
-    private static void ownerOnly(Path path, String permissions) throws IOException {
-        try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows and the like: the directory's ACL applies.
-        }
-    }
-
-    /** Makes the rename itself durable where the platform allows a directory to be forced (not on Windows). */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // The file itself is on disk; only the rename may be lost on a power failure.
         }
     }
 }

@@ -87,8 +87,9 @@ final class Admission {
         if (store.policy().mode() == SecurityMode.PRODUCTION && inspection.trustedSigner() == null
                 && inspection.signatureProblem() == null) {
             reasons.add(inspection.signed()
-                    ? "it is signed, but not by a certificate in the trust store (" + store.trustDir() + "); production "
-                            + "mode runs only plugins signed by a trusted signer"
+                    ? "it is signed, but not by a certificate in the trust store (" + store.trustDir() + ")"
+                            + (inspection.untrustedSigner() == null ? "" : ": " + inspection.untrustedSigner())
+                            + "; production mode runs only plugins signed by a trusted signer"
                     : "it is not signed; production mode runs only plugins signed by a trusted signer");
         }
         reasons.addAll(inspection.entryPointProblems());

@@ -3,6 +3,7 @@ package org.carehost.security.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,7 +77,12 @@ final class Inspector {
         } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             signature = SignatureCheck.Result.broken("its signature cannot be checked (" + e + ")");
         }
-        String signer = signature.problem() == null ? trustStore.trustedSigner(signature.chains()) : null;
+        // Certificates are judged on the day the plugin was installed (or last updated): a vendor certificate that
+        // expires later does not stop an installed plugin at the next restart; a new install or update needs a valid one.
+        Date installed = new Date(modified > 0 ? modified : System.currentTimeMillis());
+        TrustStore.Verdict signer = signature.problem() == null
+                ? trustStore.trustedSigner(signature.chains(), installed)
+                : new TrustStore.Verdict(null, null);
         Findings findings = scanner.scan(entries);
         List<String> entryPoints;
         try {
@@ -84,7 +90,7 @@ final class Inspector {
         } catch (IOException | RuntimeException e) {
             entryPoints = List.of("its entry points cannot be checked (" + e + ")");
         }
-        return new Inspection(modified, declared, unknown, signature.problem(), signer, signature.signed(), findings,
-                entryPoints);
+        return new Inspection(modified, declared, unknown, signature.problem(), signer.signer(), signer.problem(),
+                signature.signed(), findings, entryPoints);
     }
 }

@@ -10,7 +10,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Date;
 import java.util.List;
 
 import javax.security.auth.x500.X500Principal;
@@ -75,47 +75,24 @@ final class TrustStore {
         return subjects;
     }
 
+    /** The signer a jar's chains make trusted (the first accepted chain's leaf), or why none does. */
+    record Verdict(String signer, String problem) {
+    }
+
     /**
-     * The subject of the first chain that leads to a trusted certificate: each certificate up to the trusted one
-     * signed by the next. Null when no chain does.
+     * The subject of the first chain that {@link SignerChain} accepts on {@code at} (the plugin's install), else
+     * null with every chain's reason.
      */
-    String trustedSigner(List<List<X509Certificate>> chains) {
+    Verdict trustedSigner(List<List<X509Certificate>> chains, Date at) {
+        List<String> refusals = new ArrayList<>();
         for (List<X509Certificate> chain : chains) {
-            if (anchored(chain)) {
-                return dn(chain.get(0));
+            String refusal = SignerChain.refusal(chain, certificates, at);
+            if (refusal == null) {
+                return new Verdict(dn(chain.get(0)), null);
             }
+            refusals.add(refusal);
         }
-        return null;
-    }
-
-    private boolean anchored(List<X509Certificate> chain) {
-        for (int i = 0; i < chain.size(); i++) {
-            if (isTrusted(chain.get(i))) {
-                for (int j = 0; j < i; j++) {
-                    try {
-                        chain.get(j).verify(chain.get(j + 1).getPublicKey());
-                    } catch (GeneralSecurityException e) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean isTrusted(X509Certificate certificate) {
-        try {
-            byte[] encoded = certificate.getEncoded();
-            for (X509Certificate trusted : certificates) {
-                if (Arrays.equals(encoded, trusted.getEncoded())) {
-                    return true;
-                }
-            }
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-        return false;
+        return new Verdict(null, refusals.isEmpty() ? null : String.join("; ", refusals));
     }
 
     static String dn(X509Certificate certificate) {

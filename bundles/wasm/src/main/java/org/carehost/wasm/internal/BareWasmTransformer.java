@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.jar.Attributes;
@@ -30,6 +29,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code "version"}, {@code "permissions"} (a list), {@code "kind"} and its attributes ({@code "resource"},
  * {@code "channel"}), limits ({@code "memory-pages"}, {@code "deadline-ms"}, {@code "instances"}, {@code "max-input"},
  * {@code "max-output"}) and {@code "config"} (Extism config). Without it: no permissions, default limits, kind module.
+ * Every value of the descriptor is checked first ({@link BareDescriptor}: no control characters, an OSGi version,
+ * known permission names), so it cannot write manifest headers of its own.
  * The canonical form is the bundle jar (it can be signed); in production mode a bare module is refused here, since
  * it cannot be.
  */
@@ -68,16 +69,16 @@ public final class BareWasmTransformer implements ArtifactTransformer {
         }
         Path json = artifact.toPath().resolveSibling(name + ".json");
         JsonNode descriptor = Files.exists(json) ? read(json) : JSON.createObjectNode();
+        BareDescriptor checked = new BareDescriptor(json.getFileName().toString(), descriptor);
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue("Bundle-ManifestVersion", "2");
         main.putValue("Bundle-SymbolicName", name);
-        main.putValue("Bundle-Version", descriptor.path("version").asText("0.0.0"));
+        main.putValue("Bundle-Version", checked.version().toString());
         main.putValue("Bundle-Name", name + " (WebAssembly, from " + fileName + ")");
         main.putValue(WasmDescriptor.HEADER, header(descriptor));
-        List<String> permissions = new ArrayList<>();
-        descriptor.path("permissions").forEach(p -> permissions.add(p.asText()));
+        List<String> permissions = checked.permissions();
         if (!permissions.isEmpty()) {
             main.putValue(Permissions.HEADER, String.join(",", permissions));
         }
