@@ -31,7 +31,10 @@ public interface AuditLog {
      */
     Page<AuditRecord> queryTenantOnly(AuditQuery query, String tenant);
 
-    /** Checks the whole chain from the first record, and the chain against every signed checkpoint. */
+    /**
+     * Checks the whole chain from the first record, and the chain against every signed checkpoint. One check runs at a
+     * time: a caller while one runs waits for it and gets its result.
+     */
     Verification verify();
 
     /**

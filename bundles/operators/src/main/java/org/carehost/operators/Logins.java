@@ -4,8 +4,9 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Checks credentials and says who logged in. Every failure is audited (account, source, reason) and counts toward
- * the lockout of the account and of the source address; a login while either is locked fails without checking the
- * credentials. Passwords are checked with PBKDF2 (about 160 ms of CPU): never call this per request; sessions and
+ * the lockout of the account and of the source address; a login while the address is locked fails without checking
+ * the credentials, and so does a password login while the account is locked (the account's lockout counts wrong
+ * passwords: a public key or an API token, factors a password guesser lacks, still log in; a disabled account never). Passwords are checked with PBKDF2 (about 160 ms of CPU): never call this per request; sessions and
  * tokens are.
  */
 @ProviderType
@@ -32,4 +33,20 @@ public interface Logins {
 
     /** Whether the account exists, is enabled and has a key of that blob: for the SSH server's key pre-check. */
     boolean knowsKey(String name, String keyType, byte[] keyBlob);
+
+    /**
+     * The operator of a live session (a browser session, an SSH shell) as their account is now, read again (one indexed
+     * read): empty when the account was disabled or removed since the login; its roles and tenants as they are now.
+     * An operator an authenticator plugin vouched for (no account here) is returned as they logged in.
+     *
+     * @since 1.3
+     */
+    java.util.Optional<Operator> current(Operator operator);
+
+    /**
+     * How long a browser session lasts at most after its login, however active (setting {@code sessionLifetimeHours}).
+     *
+     * @since 1.3
+     */
+    java.time.Duration sessionLifetime();
 }

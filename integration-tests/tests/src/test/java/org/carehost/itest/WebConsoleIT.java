@@ -222,7 +222,8 @@ public class WebConsoleIT {
             assertEquals(60, settings("stmary", REMINDER).get("leadTimeMinutes").asInt());
             assertTrue(browser.findElement(leadError).getText().isEmpty());
 
-            // Audit: the hospital's trail names ha1 for both changes; the chain verifies.
+            // Audit: the hospital's trail names ha1 for both changes; verifying the whole (every tenant's) chain is
+            // for auditors and admins, so a hospital admin has no button for it.
             browser.findElement(By.id("nav-audit")).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("audit")));
             String trail = browser.findElement(By.id("audit")).getText();
@@ -230,8 +231,7 @@ public class WebConsoleIT {
             assertTrue(trail, trail.lines().anyMatch(l -> l.contains("ha1") && l.contains("plugin.config")
                     && l.contains("leadTimeMinutes")));
             assertEveryControlIsLabelled(browser);
-            browser.findElement(By.id("verify")).click();
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("verify-result"), "Intact"));
+            assertTrue(browser.findElements(By.id("verify")).isEmpty());
             screenshot(browser, "4-audit");
             // A filter: only ha1's records remain (the container's own plugin records are gone).
             browser.findElement(By.id("filter-user")).sendKeys("ha1", Keys.ENTER);

@@ -51,6 +51,7 @@ public final class AuditLogImpl implements AuditLog {
     private final Clock clock;
     private final Checkpoints checkpoints;
     private final Verifier verifier;
+    private final SingleFlight<Verification> verifications = new SingleFlight<>();
     private final Retention retention;
     private final TrailWriter writer;
     private final GroupCommit<AuditEvent, AuditRecord> commits;
@@ -156,12 +157,15 @@ public final class AuditLogImpl implements AuditLog {
 
     @Override
     public Verification verify() {
-        writer.awaitReadable();
-        try (Connection connection = store.connection()) {
-            return verifier.verify(connection);
-        } catch (SQLException | IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("The audit trail could not be verified: " + e.getMessage(), e);
-        }
+        // One whole-trail scan at a time (it holds a pooled connection throughout): who asks meanwhile gets its result.
+        return verifications.get(() -> {
+            writer.awaitReadable();
+            try (Connection connection = store.connection()) {
+                return verifier.verify(connection);
+            } catch (SQLException | IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("The audit trail could not be verified: " + e.getMessage(), e);
+            }
+        });
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class ApiServlet extends HttpServlet {
         this.logins = logins;
         this.refused = new RefusedRequests(refusals);
         this.binder = binder;
-        this.sessions = new WebSessions(clock);
+        this.sessions = new WebSessions(clock, logins);
         this.json = new ObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).registerModule(
                 new com.fasterxml.jackson.databind.module.SimpleModule("carehost-times").addSerializer(
                         java.time.Instant.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
@@ -195,7 +195,7 @@ public final class ApiServlet extends HttpServlet {
         Optional<WebSessions.WebSession> session = sessions.find(cookie(request));
         if (session.isEmpty()) {
             refused.refused(request, 401, null, cookie(request) == null ? "no credentials"
-                    : "a session cookie that is unknown or expired");
+                    : "a session cookie that is unknown or expired, or whose account is disabled");
             throw unauthorized("Log in (POST /api/v1/session) or send an API token as 'Authorization: Bearer <token>'");
         }
         if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {

@@ -63,8 +63,9 @@ final class AuditEndpoints {
     List<Route> routes() {
         List<Route> routes = new ArrayList<>();
         routes.add(new Route("GET", "/audit", false, READERS, "Audit records, newest first; " + FILTERS, this::query));
-        routes.add(new Route("GET", "/audit/verify", false, READERS,
-                "Checks the whole chain and every signed checkpoint", this::verify));
+        routes.add(new Route("GET", "/audit/verify", false, EnumSet.of(Role.AUDITOR), "Checks the whole chain (every "
+                + "tenant's) and every signed checkpoint; one check at a time, a caller meanwhile gets its result",
+                this::verify));
         routes.add(new Route("GET", "/audit/export", false, READERS,
                 "The records of a query as a FHIR R4 Bundle of AuditEvent resources; " + FILTERS, this::export));
         routes.add(new Route("GET", "/audit/breakglass", false, READERS, "Break-glass (emergency) accesses to review, "

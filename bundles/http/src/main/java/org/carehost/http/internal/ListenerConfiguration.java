@@ -21,7 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     int port() default 0;
 
     @AttributeDefinition(description = "Whether plain HTTP listens (turn it off once HTTPS is on, for a server reached "
-            + "from other machines)")
+            + "from other machines: while HTTPS is on, credentials over plain HTTP from another machine are refused)")
     boolean httpEnabled() default true;
 
     @AttributeDefinition(description = "Whether HTTPS listens; needs keyStore and keyStorePassword")

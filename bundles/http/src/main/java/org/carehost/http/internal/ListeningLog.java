@@ -16,7 +16,7 @@ import org.osgi.service.servlet.runtime.HttpServiceRuntime;
 import org.osgi.service.servlet.runtime.HttpServiceRuntimeConstants;
 
 /**
- * One log line when the HTTP listeners are bound, with the addresses Felix HTTP really bound (its runtime's
+ * One log line when the HTTP listeners are bound (and a warning for each plain-HTTP one other machines reach), with the addresses Felix HTTP really bound (its runtime's
  * {@value HttpServiceRuntimeConstants#HTTP_SERVICE_ENDPOINT}), as the SSH shell logs its own. Jetty starts on Config Admin's
  * thread, off the container's start ({@code org.apache.felix.http.require.config} in runtime.bndrun), so it may be
  * bound a little after the container is ready: this line, and the interactive banner, say where once it is.
@@ -38,7 +38,29 @@ public final class ListeningLog {
         if (!endpoints.isEmpty()) {
             log.info("HTTP listening on {} (API: {}api/v1, console: {}console/)", String.join(", ", endpoints),
                     endpoints.get(0), endpoints.get(0));
+            for (String plain : plainBeyondLoopback(endpoints)) {
+                log.warn("Plain HTTP listens on {}, which other machines reach: what crosses it is readable on the "
+                        + "network. Turn it off with httpEnabled=false in etc/org.carehost.http.listener.cfg once HTTPS "
+                        + "is on (while HTTPS is on, credentials over plain HTTP from another machine are refused)",
+                        plain);
+            }
         }
+    }
+
+    /** The plain-HTTP endpoints whose address is not loopback (0.0.0.0, a network interface's). */
+    static List<String> plainBeyondLoopback(List<String> endpoints) {
+        List<String> out = new ArrayList<>();
+        for (String endpoint : endpoints) {
+            if (endpoint.startsWith("http://")) {
+                String authority = endpoint.substring("http://".length()).split("/", 2)[0];
+                int port = authority.lastIndexOf(':');
+                String host = port > 0 && authority.indexOf(']') < port ? authority.substring(0, port) : authority;
+                if (!TransportFilter.loopback(host)) {
+                    out.add(endpoint);
+                }
+            }
+        }
+        return out;
     }
 
     void unbound(Map<String, Object> properties) {

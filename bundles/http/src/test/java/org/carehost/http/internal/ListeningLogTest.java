@@ -17,4 +17,12 @@ class ListeningLogTest {
         assertEquals(List.of("http://127.0.0.1:8181/"), ListeningLog.endpoints("http://127.0.0.1:8181/"));
         assertEquals(List.of(), ListeningLog.endpoints(null));
     }
+
+    @Test
+    void plainHttpBeyondLoopbackIsNamedForTheWarning() {
+        assertEquals(List.of("http://0.0.0.0:8181/", "http://192.0.2.2:8181/", "http://[fd00::2]:8181/"),
+                ListeningLog.plainBeyondLoopback(List.of("http://127.0.0.1:8181/", "http://0.0.0.0:8181/",
+                        "https://0.0.0.0:8443/", "http://192.0.2.2:8181/", "http://[::1]:8181/",
+                        "http://localhost:8181/", "http://[fd00::2]:8181/")));
+    }
 }

@@ -152,14 +152,15 @@ public final class LoginsImpl implements Logins {
             if (found.isEmpty()) {
                 throw fail(null, source, "public key", Reason.BAD_CREDENTIALS, "no such account", now);
             }
-            AccountStore.Row row = usable(found.get(), source, "public key", now);
+            // The account's lockout counts wrong passwords: a key is a factor a password guesser lacks, so a locked
+            // account still logs in with its key (a disabled one does not); nor does the key login lift the lockout.
+            AccountStore.Row row = enabled(found.get(), source, "public key", now);
             if (keyType == null || keyBlob == null
                     || !accounts.hasKey(row.name(), keyType, Base64.getEncoder().encodeToString(keyBlob))) {
                 // Counted for the address, not the account: an SSH client offers each key it has in turn.
                 throw new LoginRefusedException(Reason.BAD_CREDENTIALS, failText(row.name(), false, source,
                         "public key", "unknown key " + (keyBlob == null ? "" : SshKeys.fingerprint(keyBlob)), now));
             }
-            accounts.clearFailures(row.name());
             audit.login(row.name(), source, "public key " + SshKeys.fingerprint(keyBlob), AuditOutcome.SUCCESS, null);
             return OperatorAccountsImpl.operator(row);
         } catch (SQLException e) {
@@ -178,6 +179,23 @@ public final class LoginsImpl implements Logins {
         }
     }
 
+    @Override
+    public Optional<Operator> current(Operator operator) {
+        if (!OperatorAccountsImpl.ORIGIN.equals(operator.origin())) {
+            return Optional.of(operator); // vouched for by an authenticator plugin: no account here to read again
+        }
+        try {
+            return accounts.row(operator.name()).filter(row -> !row.disabled()).map(OperatorAccountsImpl::operator);
+        } catch (SQLException e) {
+            throw OperatorAccountsImpl.storeFailed(e);
+        }
+    }
+
+    @Override
+    public Duration sessionLifetime() {
+        return Duration.ofHours(configuration.sessionLifetimeHours());
+    }
+
     private void refuseLockedSource(String user, String source, String method, Instant now)
             throws LoginRefusedException, SQLException {
         OperatorsConfiguration config = configuration;
@@ -188,6 +206,7 @@ public final class LoginsImpl implements Logins {
         }
     }
 
+    /** The account for a password login: neither locked after failed passwords nor disabled. */
     private AccountStore.Row usable(AccountStore.Row row, String source, String method, Instant now)
             throws LoginRefusedException {
         if (row.lockedUntil() != null && row.lockedUntil().isAfter(now)) {
@@ -195,6 +214,12 @@ public final class LoginsImpl implements Logins {
             denied(row.name(), source, method, "account locked until " + row.lockedUntil());
             throw new LoginRefusedException(Reason.LOCKED_ACCOUNT, REFUSED);
         }
+        return enabled(row, source, method, now);
+    }
+
+    /** The account for a key or token login: not disabled (the password lockout does not apply). */
+    private AccountStore.Row enabled(AccountStore.Row row, String source, String method, Instant now)
+            throws LoginRefusedException {
         if (row.disabled()) {
             throw new LoginRefusedException(Reason.DISABLED, failText(row.name(), true, source, method,
                     "account disabled", now));

@@ -263,9 +263,12 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
         }
     }
 
+    /** The {@link Operator#origin()} of the container's own accounts. */
+    static final String ORIGIN = "accounts";
+
     static Operator operator(AccountStore.Row row) {
         return new Operator(row.name(), row.roles(), row.tenants(), row.disabled(), row.totpSecret() != null,
-                row.created(), "accounts");
+                row.created(), ORIGIN);
     }
 
     private AccountStore.Row existing(String name) throws SQLException {

@@ -24,6 +24,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "(seed 003: everyone who reaches PHI). Keys and API tokens are possession factors of their own.")
     String secondFactorRoles() default "admin,hospital-admin,auditor";
 
+    @AttributeDefinition(min = "1", max = "720", description = "How long a browser session (a console or API login "
+            + "with the session cookie) lasts at most, in hours, however active it is; then the operator logs in again")
+    int sessionLifetimeHours() default 12;
+
     @AttributeDefinition(min = "1", max = "10000", description = "Refusals from one address (failed logins, HTTP 401 "
             + "and 403) written to the audit trail one by one per window; the rest are counted into one summary record")
     int refusalsPerAddress() default 10;

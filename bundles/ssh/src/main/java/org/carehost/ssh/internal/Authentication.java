@@ -102,6 +102,10 @@ final class Authentication implements PublickeyAuthenticator, PasswordAuthentica
         synchronized (session) {
             Operator operator = session.getAttribute(OPERATOR);
             if (operator != null) {
+                String revoked = revoked(logins, operator); // another channel of the connection, maybe much later
+                if (revoked != null) {
+                    throw new LoginRefusedException(LoginRefusedException.Reason.DISABLED, revoked);
+                }
                 return operator;
             }
             OfferedKey key = session.getAttribute(KEY);
@@ -112,6 +116,22 @@ final class Authentication implements PublickeyAuthenticator, PasswordAuthentica
             session.setAttribute(OPERATOR, operator);
             return operator;
         }
+    }
+
+    /**
+     * Why the operator of a connection may run no more commands: their account was disabled or removed, or its roles
+     * or tenants changed, since the login (read again, {@link Logins#current}); null while it is as it was.
+     */
+    static String revoked(Logins logins, Operator operator) {
+        Operator now = logins.current(operator).orElse(null);
+        if (now == null) {
+            return "Refused: the account " + operator.name() + " is disabled or was removed; the connection closes";
+        }
+        if (!now.roles().equals(operator.roles()) || !now.tenants().equals(operator.tenants())) {
+            return "Refused: the roles or tenants of " + operator.name() + " changed since this login; the connection "
+                    + "closes (log in again)";
+        }
+        return null;
     }
 
     /** {@code ssh <address>}: the address without the port, so the lockout counts per machine, not per connection. */

@@ -25,7 +25,8 @@ import org.jline.terminal.TerminalBuilder;
 /**
  * The interactive shell over SSH: a JLine line editor (history, Tab completion of the commands the operator's role
  * allows) on the SSH channel, each line run in the operator's session. {@code exit}, {@code logout} or Ctrl-D end the
- * connection, never the container.
+ * connection, never the container. Before each line the account is read again: disabled, removed or with other roles
+ * or tenants since the login, the line is refused and the connection closes.
  */
 final class InteractiveShell extends ChannelCommand {
 
@@ -47,6 +48,7 @@ final class InteractiveShell extends ChannelCommand {
             return;
         }
         Map<String, String> env = environment.getEnv();
+        String revoked = null;
         try (Terminal terminal = TerminalBuilder.builder().system(false).name("carehost-ssh")
                 .streams(in, out).type(env.getOrDefault(Environment.ENV_TERM, "xterm"))
                 .size(new Size(number(env.get(Environment.ENV_COLUMNS), 80), number(env.get(Environment.ENV_LINES), 24)))
@@ -75,6 +77,10 @@ final class InteractiveShell extends ChannelCommand {
                     if (command.equals("exit") || command.equals("logout") || command.equals("quit")) {
                         break;
                     }
+                    revoked = Authentication.revoked(logins, operator);
+                    if (revoked != null) {
+                        break; // said on standard error once the terminal is closed, as a failed start is
+                    }
                     try {
                         Object result = session.execute(command);
                         if (result != null) {
@@ -89,6 +95,10 @@ final class InteractiveShell extends ChannelCommand {
         } catch (Exception | LinkageError e) {
             status = 1;
             new PrintStream(err, true, StandardCharsets.UTF_8).print("The shell failed: " + Messages.of(e) + "\r\n");
+        }
+        if (revoked != null) {
+            status = 1;
+            new PrintStream(err, true, StandardCharsets.UTF_8).print(revoked + "\r\n");
         }
         exit.onExit(status);
     }
