@@ -175,6 +175,10 @@ public class RuntimeJdkServicesIT {
         int sunJceEntries = java.security.Security.getProvider("SunJCE").size();
         assertDenied(attack("provider-clear:SunJCE"), "security provider");
         assertDenied(attack("provider-put:SunJCE"), "security provider");
+        // and through the JDK's own methods over it (Properties.setProperty and load, a synchronized view)
+        assertDenied(attack("provider-set-property:SunJCE"), "security provider");
+        assertDenied(attack("provider-load:SunJCE"), "security provider");
+        assertDenied(attack("provider-synchronized-clear:SunJCE"), "security provider");
         assertEquals("SunJCE as it was", sunJceEntries, java.security.Security.getProvider("SunJCE").size());
         assertEquals("SunJCE", javax.crypto.Cipher.getInstance("AES/GCM/NoPadding").getProvider().getName());
         assertDenied(attack("locale"), "default locale");

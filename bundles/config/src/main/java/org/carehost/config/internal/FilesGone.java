@@ -33,9 +33,31 @@ final class FilesGone {
         }
     }
 
-    /** Whether {@code value} (a configuration's {@value #FILENAME}) names a file that no longer exists. */
-    static boolean gone(Object value) {
+    /**
+     * Whether {@code value} (a configuration's {@value #FILENAME}) names a file, in one of the {@code watched} folders,
+     * that is known not to exist (a file that cannot be checked, an unreadable folder say, is not gone; nor one
+     * elsewhere, as after the home was moved or restored: the deploy watcher takes those over from the files it finds).
+     */
+    static boolean gone(Object value, java.util.List<Path> watched) {
         Optional<Path> file = fileOf(value);
-        return file.isPresent() && !Files.exists(file.get());
+        if (file.isEmpty()) {
+            return false;
+        }
+        Path path = file.get().toAbsolutePath().normalize();
+        return watched.stream().anyMatch(folder -> path.getParent() != null
+                && path.getParent().equals(folder.toAbsolutePath().normalize())) && Files.notExists(path);
+    }
+
+    /** The folders the deploy watcher reads, from its comma-separated {@code felix.fileinstall.dir}. */
+    static java.util.List<Path> watched(String folders) {
+        java.util.List<Path> paths = new java.util.ArrayList<>();
+        if (folders != null) {
+            for (String folder : folders.split(",")) {
+                if (!folder.isBlank()) {
+                    paths.add(java.nio.file.Paths.get(folder.strip()));
+                }
+            }
+        }
+        return paths;
     }
 }

@@ -14,7 +14,8 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 /**
- * At each start, as soon as Config Admin is up, deletes the configurations whose file in a watched folder was deleted
+ * At each start, as soon as Config Admin is up, deletes the configurations whose file in a watched folder (one the deploy
+ * watcher reads now) was deleted
  * while the container was stopped ({@link FilesGone}): what the deploy watcher would have done had it run, so that a
  * component goes back to its defaults (or, for a listener, to its configuration of defaults) as it does when its file
  * is deleted while the container runs. This bundle starts before Config Admin and before the deploy watcher (start
@@ -26,9 +27,10 @@ import org.osgi.service.log.LoggerFactory;
 public final class GoneFilesReconciler {
 
     @Activate
-    public GoneFilesReconciler(@Reference ConfigurationAdmin configAdmin,
+    public GoneFilesReconciler(org.osgi.framework.BundleContext context, @Reference ConfigurationAdmin configAdmin,
             @Reference(service = LoggerFactory.class) Logger log) {
-        for (String deleted : deleteGone(configAdmin, log)) {
+        java.util.List<java.nio.file.Path> watched = FilesGone.watched(context.getProperty("felix.fileinstall.dir"));
+        for (String deleted : deleteGone(configAdmin, watched, log)) {
             log.info("Configuration {} deleted: its file was removed while the container was stopped", deleted);
         }
     }
@@ -38,7 +40,7 @@ public final class GoneFilesReconciler {
      *
      * @return for each deleted configuration, its PID and its file, as one line
      */
-    static List<String> deleteGone(ConfigurationAdmin configAdmin, Logger log) {
+    static List<String> deleteGone(ConfigurationAdmin configAdmin, List<java.nio.file.Path> watched, Logger log) {
         List<String> deleted = new ArrayList<>();
         Configuration[] configurations;
         try {
@@ -54,7 +56,7 @@ public final class GoneFilesReconciler {
         for (Configuration configuration : configurations) {
             java.util.Dictionary<String, Object> properties = configuration.getProperties();
             Object file = properties == null ? null : properties.get(FilesGone.FILENAME);
-            if (!FilesGone.gone(file)) {
+            if (!FilesGone.gone(file, watched)) {
                 continue;
             }
             String pid = configuration.getPid(); // read first: a deleted configuration answers nothing

@@ -21,18 +21,21 @@ class FilesGoneTest {
         Path file = Files.writeString(folder.resolve("org.carehost.catalog-x.cfg"), "url=file:/nowhere\n");
         String uri = file.toUri().toString();
         assertEquals(Optional.of(file), FilesGone.fileOf(uri));
-        assertFalse(FilesGone.gone(uri));
+        java.util.List<Path> watched = FilesGone.watched(" other ," + folder);
+        assertFalse(FilesGone.gone(uri, watched));
         Files.delete(file);
-        assertTrue(FilesGone.gone(uri));
+        assertTrue(FilesGone.gone(uri, watched));
+        assertFalse(FilesGone.gone(uri, FilesGone.watched("deploy,etc")), "a file outside the watched folders");
     }
 
     @Test
     void aValueThatIsNotAFileUriIsNeverGone() {
-        assertFalse(FilesGone.gone(null));
-        assertFalse(FilesGone.gone(42));
-        assertFalse(FilesGone.gone("etc/org.carehost.catalog-x.cfg"));
-        assertFalse(FilesGone.gone("http://localhost/x.cfg"));
-        assertFalse(FilesGone.gone("file:not a uri"));
-        assertFalse(FilesGone.gone("file://host/share/x.cfg"));
+        java.util.List<Path> watched = FilesGone.watched(folder.toString());
+        assertFalse(FilesGone.gone(null, watched));
+        assertFalse(FilesGone.gone(42, watched));
+        assertFalse(FilesGone.gone("etc/org.carehost.catalog-x.cfg", watched));
+        assertFalse(FilesGone.gone("http://localhost/x.cfg", watched));
+        assertFalse(FilesGone.gone("file:not a uri", watched));
+        assertFalse(FilesGone.gone("file://host/share/x.cfg", watched));
     }
 }

@@ -75,12 +75,7 @@ final class ChokePoints {
             "java.lang.management.ManagementFactory.getThreadMXBean",
             "java.lang.management.ManagementFactory.getMemoryMXBean", "java.util.logging.FileHandler.openFiles",
             "java.util.logging.SocketHandler.connect", "jdk.internal.foreign.AbstractMemorySegmentImpl.reinterpret",
-            "jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl.withTargetLayout",
-            // a provider fills its own entries as it is made, which a plugin's first use of its algorithms may cause
-            "java.security.Provider.put", "java.security.Provider.putAll", "java.security.Provider.remove",
-            "java.security.Provider.clear", "java.security.Provider.compute", "java.security.Provider.computeIfAbsent",
-            "java.security.Provider.computeIfPresent", "java.security.Provider.merge", "java.security.Provider.replace",
-            "java.security.Provider.replaceAll", "java.security.Provider.putIfAbsent", "java.security.Provider.load");
+            "jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl.withTargetLayout");
 
     /** The framework extension hook, refused for everyone, nested or not. */
     static final String EXTENSION_HOOK = "org.apache.felix.framework.ExtensionManager.addExtensionBundle";

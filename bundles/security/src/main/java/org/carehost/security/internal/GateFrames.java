@@ -45,6 +45,23 @@ final class GateFrames {
     }
 
     /**
+     * Whether an object of exactly {@code type} is being made on this thread: a constructor of that class is on the stack
+     * below the gate (a security provider fills its own entries as it is made, which a plugin's first use of an
+     * algorithm may cause; once made, its entries are nobody's to change, through whatever JDK method).
+     */
+    static boolean constructing(Class<?> type) {
+        return belowGate(it -> {
+            while (it.hasNext()) {
+                StackWalker.StackFrame frame = it.next();
+                if (frame.getDeclaringClass() == type && frame.getMethodName().equals("<init>")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    /**
      * Walks this thread's stack to the gate's frame and lets {@code below} read on from the frame below it (the hooked
      * method's); false when there is none.
      */

@@ -52,7 +52,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     private final Reporter reporter;
     private final Logger logger;
     private final Lockdown lockdown;
-    private final RefusalFlood flood = new RefusalFlood(System::nanoTime);
     private volatile boolean active;
     /** Why the claim failed while the agent runs, or null: see {@link #claim}. */
     private volatile String failure;
@@ -303,17 +302,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         if (lockdown.on()) {
             lockdown.keep(plugin, refusal.reason()); // the stopped security manager audits nothing: the next one will
         } else {
-            RefusalFlood.Decision decision = flood.admit(plugin.getBundleId());
-            if (decision.report()) {
-                reporter.denied(plugin, refusal.permission(), decision.unreportedBefore() == 0 ? refusal.reason()
-                        : refusal.reason() + " (and " + decision.unreportedBefore() + " refusals of this plugin "
-                                + "before it, in a flood, counted but not audited one by one)");
-            }
-            if (decision.flood()) {
-                reporter.quarantine(plugin, "make more than " + RefusalFlood.FLOOD_PER_SECOND + " refused calls within "
-                        + "a second (a flood of refusals; after the first " + RefusalFlood.REPORTED_PER_SECOND
-                        + " a second they are counted, not audited one by one)");
-            }
+            reporter.denied(plugin, refusal.permission(), refusal.reason());
             if (refusal.quarantine()) {
                 reporter.quarantine(plugin, refusal.reason());
             }

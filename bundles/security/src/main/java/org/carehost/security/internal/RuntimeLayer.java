@@ -37,12 +37,15 @@ final class RuntimeLayer {
         // every quarantine (the thread cap, a deadline, an operator's, a budget) interrupts the plugin's threads and its
         // tasks on shared workers, after it is marked (a task starting after that interrupts itself)
         quarantine.interruptWith(plugin -> {
+            // the workers in its charge first, then its threads of the JDK's own class, then those of a class of its
+            // own (whose interrupt override may never return, and would hold the rest)
+            causes.charges().quarantined(plugin);
             causes.ownThreadsByPlugin().forEach((bundle, own) -> {
                 if (bundle.getBundleId() == plugin.getBundleId()) {
-                    own.forEach(Thread::interrupt);
+                    own.stream().filter(thread -> ChokePoints.isJdk(thread.getClass())).forEach(Thread::interrupt);
+                    own.stream().filter(thread -> !ChokePoints.isJdk(thread.getClass())).forEach(Thread::interrupt);
                 }
             });
-            causes.charges().quarantined(plugin);
         });
         this.configuredPaths = new ConfiguredPaths(context, paths::configured, logger);
         RuntimeRules rules = new RuntimeRules(grants::grantsOf,

@@ -112,12 +112,14 @@ final class RuntimeRules {
             case BUNDLE:
                 return itself(plugin, request) ? null : never(request.target() + ", which is not itself");
             case PROVIDER:
-                // its own provider's (one it made of a class of its own, which it cannot install); never the JDK's or
-                // another bundle's, installed ones the container's ciphers, keys and random numbers come from
-                Object provider = request.subject();
-                return provider != null && provider.getClass().getClassLoader() instanceof BundleReference
-                        && ((BundleReference) provider.getClass().getClassLoader()).getBundle().getBundleId()
-                                == plugin.getBundleId() ? null : never(request.target());
+                // a provider of a class of its own (which it cannot install), or one being made on this thread (a JDK
+                // provider fills its entries as its first use makes it); never one already made of the JDK's or another
+                // bundle's class, through whatever JDK method (Properties.setProperty and load, a synchronized view):
+                // the container's ciphers, keys and random numbers come from those
+                Class<?> type = request.subject().getClass();
+                org.osgi.framework.wiring.BundleWiring wiring = plugin.adapt(org.osgi.framework.wiring.BundleWiring.class);
+                return wiring != null && type.getClassLoader() == wiring.getClassLoader()
+                        || GateFrames.constructing(type) ? null : never(request.target());
             case BUNDLE_START:
                 if (!itself(plugin, request)) {
                     return never(request.target() + ", which is not itself");

@@ -74,6 +74,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final Inspector inspector;
     private final Denials denials;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "carehost-security"));
+    private final RefusalFlood flood = new RefusalFlood(System::nanoTime);
     private final Alerts alerts;
     private final PolicyEdits edits;
     private final PolicyStore store;
@@ -230,7 +231,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
 
     /** A denial that is not a service call (those are audited by the service): remembered, logged and audited. */
     void deny(Bundle plugin, String operation, String permission, String reason) {
-        alerts.denied(plugin, operation, permission, reason);
+        RefusalFlood.Decision decision = flood.admit(plugin.getBundleId()); // a flood is counted, not queued
+        if (decision.report()) {
+            alerts.denied(plugin, operation, permission, RefusalFlood.withUnreported(reason, decision));
+        }
         grants.refused(plugin); // counts toward a burst of refusals: an access anomaly
     }
 

@@ -31,6 +31,7 @@ class TableTest {
         String table = new Table("NAME").row("com.vendor.x\u001b[1A\u001b]52;c;Y3VybA==\u0007\u009b2K\u202egnp.exe").toString();
         assertEquals("NAME\ncom.vendor.x\\u001B[1A\\u001B]52;c;Y3VybA==\\u0007\\u009B2K\\u202Egnp.exe\n", table);
         assertEquals("line one\nline\ttwo\r\n", Text.printable("line one\nline\ttwo\r\n"), "layout characters stay");
+        assertEquals("granted\\u000Drefused", Text.printable("granted\rrefused"), "a lone carriage return rewrites a line");
     }
 
     @Test
