@@ -23,4 +23,12 @@ public interface OperatorShell {
 
     /** The commands {@code operator} may run (scope:function), sorted: for completion and help. */
     List<String> commands(Operator operator);
+
+    /**
+     * {@code text} as an operator's terminal should get it: shown, never acted on (a control character but a line
+     * break or a tab, a C1 control or a bidirectional override becomes a visible {@code \u001B}). The shell's results
+     * are already so; this is for what a caller prints itself, such as a failed command's message, which a plugin's
+     * exception may write.
+     */
+    String printable(String text);
 }

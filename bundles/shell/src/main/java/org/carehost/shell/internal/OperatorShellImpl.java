@@ -52,6 +52,11 @@ public final class OperatorShellImpl implements OperatorShell {
     }
 
     @Override
+    public String printable(String text) {
+        return text == null ? null : Text.printable(text);
+    }
+
+    @Override
     public List<String> commands(Operator operator) {
         return processor.getCommands().stream().map(command -> command.toLowerCase(Locale.ROOT))
                 .filter(command -> CommandRoles.allowed(operator, command)).sorted().distinct().toList();

@@ -87,14 +87,15 @@ final class InteractiveShell extends ChannelCommand {
                             terminal.writer().println(session.format(result, Converter.INSPECT));
                         }
                     } catch (Exception e) {
-                        terminal.writer().println("Error: " + Messages.of(e));
+                        terminal.writer().println("Error: " + shell.printable(Messages.of(e)));
                     }
                     terminal.flush();
                 }
             }
         } catch (Exception | LinkageError e) {
             status = 1;
-            new PrintStream(err, true, StandardCharsets.UTF_8).print("The shell failed: " + Messages.of(e) + "\r\n");
+            new PrintStream(err, true, StandardCharsets.UTF_8)
+                    .print("The shell failed: " + shell.printable(Messages.of(e)) + "\r\n");
         }
         if (revoked != null) {
             status = 1;

@@ -40,10 +40,10 @@ final class OneOffCommand extends ChannelCommand {
                 }
             }
         } catch (LoginRefusedException e) {
-            errors.println(e.getMessage());
+            errors.println(shell.printable(e.getMessage()));
             status = 1;
         } catch (Exception e) {
-            errors.println("Error: " + line + ": " + Messages.of(e));
+            errors.println("Error: " + shell.printable(line + ": " + Messages.of(e)));
             status = 1;
         }
         output.flush();
