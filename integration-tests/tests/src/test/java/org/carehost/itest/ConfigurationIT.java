@@ -118,7 +118,7 @@ public class ConfigurationIT {
         configAdmin.getConfiguration(PID, "?").update(values);
         Await.until("the configuration is in effect", 10_000, () -> Integer.valueOf(45).equals(leadTime()));
         Await.until("the drop is posted", 10_000, () -> rejected.stream()
-                .anyMatch(e -> String.valueOf(e.getProperty("config.reason")).contains("subject held '$['")));
+                .anyMatch(e -> String.valueOf(e.getProperty("config.reason")).contains("subject held '$[type:'")));
         assertEquals(null, property("subject"));
         assertEquals("no secret here", property("footer"));
     }

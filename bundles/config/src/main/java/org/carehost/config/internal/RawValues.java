@@ -40,6 +40,12 @@ public final class RawValues implements ConfigurationPlugin {
     /** Below the Felix interpolation plugin's ranking, 500: this plugin sees the values as stored. */
     static final int RANKING = 100;
     static final String PLACEHOLDER = "$[";
+    /**
+     * A placeholder Config Admin's interpolation plugin resolves: {@code $[type:...]} (env, prop, secret, conf; a
+     * nested one included). Other text with {@code $[} (a JSONPath such as {@code $[0].code}) is the plugin's own.
+     * The same rule as {@code PluginSettingsImpl}'s, which refuses such a value at the write.
+     */
+    static final java.util.regex.Pattern RESOLVED = java.util.regex.Pattern.compile("\\$\\[\\s*[A-Za-z]+\\s*:");
 
     private final ContainerBundles containerBundles;
     private final EventAdmin events;
@@ -74,8 +80,9 @@ public final class RawValues implements ConfigurationPlugin {
             return;
         }
         String pid = String.valueOf(properties.get(Constants.SERVICE_PID));
-        String reason = String.join(", ", dropped) + " held '" + PLACEHOLDER + "', which would hand the container's "
-                + "environment, secrets or system properties to the plugin: left out (its default applies); write the "
+        String reason = String.join(", ", dropped) + " held '" + PLACEHOLDER + "type:', which would hand the "
+                + "container's environment, secrets or system properties to the plugin: left out (its default "
+                + "applies); write the "
                 + "value itself";
         ConfigGuard.rejected(events, log, pid, reason, "the other values are delivered", receiver);
     }
@@ -95,6 +102,6 @@ public final class RawValues implements ConfigurationPlugin {
         if (value instanceof Collection<?> collection) {
             return collection.stream().anyMatch(RawValues::hasPlaceholder);
         }
-        return String.valueOf(value).contains(PLACEHOLDER);
+        return RESOLVED.matcher(String.valueOf(value)).find();
     }
 }

@@ -73,6 +73,7 @@ class RawValuesTest {
         properties.put("system", "$[env:CAREHOST_DATA_KEY]");
         properties.put("hosts", new String[] {"a.example", "x$[secret:https]"});
         properties.put("subject", "Results for [patient] $ 5");
+        properties.put("path", "$[0].code"); // a JSONPath: no placeholder, delivered as it is
         properties.put("carehost.tenant", "t1");
         return properties;
     }
@@ -89,12 +90,13 @@ class RawValuesTest {
         assertNull(toPlugin.get("system"));
         assertNull(toPlugin.get("hosts"));
         assertEquals("Results for [patient] $ 5", toPlugin.get("subject"));
+        assertEquals("$[0].code", toPlugin.get("path"));
         assertEquals("t1", toPlugin.get("carehost.tenant"));
         assertEquals(1, posted.size());
         assertEquals(ConfigGuard.REJECTED, posted.get(0).getTopic());
         assertEquals("com.example.labs~t1", posted.get(0).getProperty("config.pid"));
         String reason = String.valueOf(posted.get(0).getProperty("config.reason"));
-        assertTrue(reason.contains("held '$['"), reason);
+        assertTrue(reason.contains("held '$[type:'"), reason);
         assertTrue(reason.contains("system") && reason.contains("hosts"), reason);
         assertEquals(1, errors.size(), errors.toString());
     }

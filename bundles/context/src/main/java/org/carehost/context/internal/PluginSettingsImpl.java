@@ -43,6 +43,12 @@ import org.osgi.service.log.LoggerFactory;
 public final class PluginSettingsImpl implements PluginSettings {
 
     static final String PLACEHOLDER = "$[";
+    /**
+     * A placeholder Config Admin's interpolation plugin resolves: {@code $[type:...]} (env, prop, secret, conf). Other
+     * text with {@code $[} (a JSONPath such as {@code $[0].code}) is the plugin's own. The config bundle's
+     * {@code RawValues} drops the same on delivery.
+     */
+    static final java.util.regex.Pattern RESOLVED = java.util.regex.Pattern.compile("\\$\\[\\s*[A-Za-z]+\\s*:");
 
     private final MetaTypeService metatype;
     private final ConfigurationAdmin configurations;
@@ -118,9 +124,10 @@ public final class PluginSettingsImpl implements PluginSettings {
         if (text == null) {
             return "a value is expected";
         }
-        if (text.contains(PLACEHOLDER)) {
-            return "'" + PLACEHOLDER + "' is not allowed in a plugin setting: Config Admin would replace $[env:...], "
-                    + "$[secret:...] or $[prop:...] with the container's own value and hand it to the plugin; write the "
+        if (RESOLVED.matcher(text).find()) {
+            return "'" + PLACEHOLDER + "type:...]' is not allowed in a plugin setting: Config Admin would replace "
+                    + "$[env:...], $[secret:...] or $[prop:...] with the container's own value and hand it to the "
+                    + "plugin; write the "
                     + "value itself";
         }
         String type = SettingValues.jsonType(attribute.getType());

@@ -56,9 +56,10 @@ class PluginSettingsImplTest {
         for (String value : List.of("$[env:CAREHOST_DATA_KEY]", "Dear $[secret:https]", "$[prop:user.home]x")) {
             String problem = settings.problem(schema, "subject", value);
             assertNotNull(problem, value);
-            assertTrue(problem.startsWith("'$[' is not allowed in a plugin setting"), problem);
+            assertTrue(problem.startsWith("'$[type:...]' is not allowed in a plugin setting"), problem);
         }
         assertNull(settings.problem(schema, "subject", "Costs $ [5] and [$]"));
+        assertNull(settings.problem(schema, "subject", "$[0].code"), "a JSONPath is the plugin's own text");
         // a list item too, and the write (REST and plugin:config) then stores nothing
         Map<String, Object> change = new LinkedHashMap<>();
         change.put("hosts", List.of("a.example", "$[env:CAREHOST_DB_PASSWORD].example"));

@@ -73,10 +73,19 @@ public final class TransportFilter implements Filter {
         chain.doFilter(request, response);
     }
 
+    /**
+     * Whether the request goes to the login route as the API servlet routes it: its decoded path, path parameters
+     * ({@code ;x}) left out, not the raw URI ({@code /api/v1/session;x} and {@code /api/v1/%73ession} log in too).
+     */
+    static boolean isLogin(HttpServletRequest request) {
+        String path = (request.getServletPath() == null ? "" : request.getServletPath())
+                + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return path.replaceAll("/+", "/").replaceAll("/$", "").equals("/api/v1/session");
+    }
+
     /** A login, a bearer token or the session cookie. */
     static boolean carriesCredentials(HttpServletRequest request) {
-        if (request.getHeader("Authorization") != null
-                || ("POST".equals(request.getMethod()) && "/api/v1/session".equals(request.getRequestURI()))) {
+        if (request.getHeader("Authorization") != null || "POST".equals(request.getMethod()) && isLogin(request)) {
             return true;
         }
         if (request.getCookies() != null) {
