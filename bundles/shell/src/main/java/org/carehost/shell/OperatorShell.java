@@ -26,9 +26,9 @@ public interface OperatorShell {
 
     /**
      * {@code text} as an operator's terminal should get it: shown, never acted on (a control character but a line
-     * break or a tab, a C1 control or a bidirectional override becomes a visible {@code \u001B}). The shell's results
-     * are already so; this is for what a caller prints itself, such as a failed command's message, which a plugin's
-     * exception may write.
+     * break or a tab, a C1 control or a bidirectional override becomes visible as a backslash, a u and its code in
+     * hexadecimal). The shell's results are already so; this is for what a caller prints itself, such as a failed
+     * command's message, which a plugin's exception may write.
      */
     String printable(String text);
 }
