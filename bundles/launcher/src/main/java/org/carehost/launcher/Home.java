@@ -28,8 +28,13 @@ final class Home {
 
     void layOut() {
         try {
+            boolean firstStart = !Files.exists(root.resolve("etc"));
             ownerOnly(root.resolve("deploy"));
-            ownerOnly(root.resolve("data"));
+            Path data = ownerOnly(root.resolve("data"));
+            if (firstStart && launcherMade(data)) {
+                // the framework's launcher made data/cache (and so data/) before this hook ran, with the umask's modes
+                restrict(data);
+            }
             Path etc = ownerOnly(root.resolve("etc"));
             for (String name : ETC_DEFAULTS) {
                 Path target = etc.resolve(name);
@@ -62,6 +67,19 @@ final class Home {
                     java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         } catch (java.nio.file.FileAlreadyExistsException raced) {
             return folder;
+        }
+    }
+
+    /** Whether {@code data} holds nothing but the framework cache the launcher made before this hook ran. */
+    private static boolean launcherMade(Path data) throws IOException {
+        try (java.util.stream.Stream<Path> entries = Files.list(data)) {
+            return entries.allMatch(entry -> entry.getFileName().toString().equals("cache"));
+        }
+    }
+
+    private static void restrict(Path folder) throws IOException {
+        if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         }
     }
 

@@ -3,6 +3,7 @@ package org.carehost.launcher;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,17 @@ class HomeTest {
         }
         assertEquals("rwxrwxr-x", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(mine)));
+    }
+
+    @Test
+    void onAFirstStartTheDataFolderTheLauncherMadeForItsCacheIsTheOwnersOnlyToo() throws IOException {
+        Path cache = Files.createDirectories(root.resolve("data/cache")); // as bnd's launcher does, before the hook
+        Files.setPosixFilePermissions(root.resolve("data"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        new Home(root).layOut();
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(root.resolve("data"))));
+        assertTrue(Files.isDirectory(cache));
     }
 
     @Test
