@@ -411,6 +411,16 @@ public class RuntimeEnforcementIT {
         org.osgi.service.component.runtime.ServiceComponentRuntime scr = context.getService(reference);
         org.osgi.service.component.runtime.dto.ComponentDescriptionDTO manager = scr.getComponentDescriptionDTO(
                 Fixtures.bundle(context, "org.carehost.security"), "org.carehost.security.internal.SecurityManagerImpl");
+        // The probe imports the promise package dynamically: wired here, while the framework is idle (once on JDK 25 the
+        // first use, inside the component's disabling, found no wire: ClassNotFoundException), retried until it is.
+        Await.until("the probe sees org.osgi.util.promise", 20_000, () -> {
+            try {
+                Class.forName("org.osgi.util.promise.Promise", false, getClass().getClassLoader());
+                return true;
+            } catch (ClassNotFoundException notYet) {
+                return false;
+            }
+        });
         scr.disableComponent(manager).getValue();
         try {
             Await.until("the security manager is stopped", 20_000,
