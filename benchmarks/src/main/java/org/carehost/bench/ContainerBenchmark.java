@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  * bundle" line until then (without the wait for the watcher's next poll, 0 to 50 ms, which is most of the first
  * figure's scatter).
  * </ol>
+ * With {@code --warm}, every start after a first one (not measured) runs in the same working directory, as an
+ * operator's restart does: the framework's bundle cache, the store and the agent's cache of hooked classes are there.
  * With {@code --agent-compare}, the run-time enforcement agent's cost side by side: every start is paired with one
  * under {@code -Dcarehost.agent=off} (the JDK then starts the agent, which installs nothing), the order alternating
  * pair by pair (on/off, off/on, ...), each in a fresh working directory set up the same way; for hot deploy two
@@ -59,16 +61,20 @@ public final class ContainerBenchmark {
     private final int starts;
     private final int drops;
     private final boolean compare;
+    private final boolean warm;
+    /** With {@code --warm}: the working directories started again and again, agent on [0] and off [1]. */
+    private final Path[] warmHomes = new Path[2];
     private final List<String> failures = new ArrayList<>();
 
-    private ContainerBenchmark(Path java, Path containerJar, Path pluginJar, int starts, int drops, boolean compare)
-            throws IOException {
+    private ContainerBenchmark(Path java, Path containerJar, Path pluginJar, int starts, int drops, boolean compare,
+            boolean warm) throws IOException {
         this.java = java;
         this.containerJar = containerJar;
         this.pluginJar = pluginJar;
         this.starts = starts;
         this.drops = drops;
         this.compare = compare;
+        this.warm = warm;
         try (JarFile jar = new JarFile(pluginJar.toFile())) {
             // plugin:list rows and lifecycle log lines name the plugin by its symbolic name
             this.pluginName = jar.getManifest().getMainAttributes().getValue("Bundle-SymbolicName").split(";")[0].strip();
@@ -82,8 +88,13 @@ public final class ContainerBenchmark {
         int starts = 10;
         int drops = 30;
         boolean compare = false;
+        boolean warm = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
+            if (args[i].equals("--warm")) {
+                warm = true;
+                continue;
+            }
             if (args[i].equals("--agent-compare")) {
                 compare = true;
                 continue;
@@ -107,8 +118,17 @@ public final class ContainerBenchmark {
             usage("--starts and --drops must be at least 1");
         }
         // The container runs in temporary directories, so relative paths must not depend on its directory.
-        System.exit(new ContainerBenchmark(java.toAbsolutePath(), jar.toAbsolutePath(), plugin.toAbsolutePath(),
-                starts, drops, compare).run());
+        ContainerBenchmark benchmark = new ContainerBenchmark(java.toAbsolutePath(), jar.toAbsolutePath(),
+                plugin.toAbsolutePath(), starts, drops, compare, warm);
+        int status = benchmark.run();
+        if (status == 0) {
+            for (Path home : benchmark.warmHomes) {
+                if (home != null) {
+                    deleteTree(home);
+                }
+            }
+        }
+        System.exit(status);
     }
 
     private static String required(String option, String value) {
@@ -121,14 +141,14 @@ public final class ContainerBenchmark {
     private static void usage(String problem) {
         System.err.println("ContainerBenchmark: " + problem);
         System.err.println("usage: ContainerBenchmark [--starts N] [--drops N] [--java PATH] [--jar PATH] [--plugin PATH]"
-                + " [--agent-compare]");
+                + " [--agent-compare] [--warm]");
         System.exit(2);
     }
 
     private int run() throws Exception {
         String jdk = jdkVersion();
         System.out.printf("Container %s, plugin %s (%s)%n", containerJar, pluginJar, pluginName);
-        System.out.printf("JDK %s%n", jdk);
+        System.out.printf("JDK %s%s%n", jdk, warm ? "; warm starts (a folder started once before, not measured)" : "");
         if (compare) {
             return compare(jdk);
         }
@@ -273,11 +293,37 @@ public final class ContainerBenchmark {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    /** One cold start in a fresh directory: the Felix cache, etc/ and data/ are all created on the way. */
+    /**
+     * One start: in a fresh directory (the Felix cache, etc/ and data/ are all created on the way), or with
+     * {@code --warm} in the side's directory, made and started once (not measured) the first time.
+     */
     private void measureStart(List<Double> toActive, List<Double> toExit, boolean agentOff) throws Exception {
+        if (!warm) {
+            measureStart(freshHome(), toActive, toExit, agentOff, true);
+            return;
+        }
+        int side = agentOff ? 1 : 0;
+        if (warmHomes[side] == null) {
+            Path home = freshHome();
+            List<Double> active = new ArrayList<>();
+            measureStart(home, active, new ArrayList<>(), agentOff, false);
+            if (active.isEmpty()) {
+                return; // the failure is noted; the next start tries a fresh folder again
+            }
+            warmHomes[side] = home;
+        }
+        measureStart(warmHomes[side], toActive, toExit, agentOff, false);
+    }
+
+    private Path freshHome() throws IOException {
         Path home = Files.createTempDirectory("carehost-bench-start-");
         Files.createDirectories(home.resolve("deploy"));
         Files.copy(pluginJar, home.resolve("deploy/hello.jar"));
+        return home;
+    }
+
+    private void measureStart(Path home, List<Double> toActive, List<Double> toExit, boolean agentOff,
+            boolean delete) throws Exception {
         ProcessBuilder builder = container(home, agentOff).redirectError(home.resolve("stderr.log").toFile());
 
         long started = System.nanoTime();
@@ -302,7 +348,9 @@ public final class ContainerBenchmark {
             }
             toActive.add(millis(active - started));
             toExit.add(millis(exited - started));
-            deleteTree(home);
+            if (delete) {
+                deleteTree(home);
+            }
         } catch (TimeoutException e) {
             String stderr = Files.readString(home.resolve("stderr.log"), Charset.defaultCharset());
             failures.add("start: " + e.getMessage() + (stderr.contains(RACE) ? " (the shell said '" + RACE + "')" : "")

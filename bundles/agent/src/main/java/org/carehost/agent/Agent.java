@@ -33,15 +33,20 @@ public final class Agent {
     private Agent() {
     }
 
+    /** {@code -javaagent} (tests, benchmarks): no cache of hooked classes is kept. */
     public static void premain(String arguments, Instrumentation instrumentation) throws Exception {
-        install(instrumentation);
+        install(instrumentation, false);
     }
 
+    /**
+     * {@code Launcher-Agent-Class} of {@code java -jar carehost.jar}: the working directory is the container's folder,
+     * where the hooked classes are kept ({@link HookCache}).
+     */
     public static void agentmain(String arguments, Instrumentation instrumentation) throws Exception {
-        install(instrumentation);
+        install(instrumentation, true);
     }
 
-    static synchronized void install(Instrumentation instrumentation) throws Exception {
+    static synchronized void install(Instrumentation instrumentation, boolean keepHooks) throws Exception {
         if ("off".equals(System.getProperty("carehost.agent"))) {
             // for measuring its cost only (benchmarks): the security manager then says the run-time layer is off
             System.err.println("carehost: -Dcarehost.agent=off: the run-time enforcement layer is not installed");
@@ -50,7 +55,13 @@ public final class Agent {
         if (gateDefined()) {
             return; // started twice (-javaagent and Launcher-Agent-Class): once is enough
         }
-        defineGate(instrumentation);
+        HookCache cache;
+        try (java.util.jar.JarFile jar = agentJar()) {
+            defineGate(instrumentation, gateTemplate(jar));
+            cache = keepHooks && jar != null
+                    ? HookCache.open(new java.io.File(HookCache.FILE), HookCache.identity(jar))
+                    : HookCache.none();
+        }
         // package-private in java.lang, which the agent's module alone was opened (reflection: no method handle to spin
         // before main)
         Class<?> gate = Class.forName(HookTransformer.GATE.replace('/', '.'), false, null);
@@ -79,7 +90,7 @@ public final class Agent {
         }
         outsideTheJdk.invoke(null, (Object) notTheJdks.toArray(new String[0]));
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        instrumentation.addTransformer(new HookTransformer(hooks, failures), true);
+        instrumentation.addTransformer(new HookTransformer(hooks, failures, cache), true);
         List<Class<?>> atOnce = new ArrayList<>();
         List<Class<?>> beside = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
@@ -98,10 +109,13 @@ public final class Agent {
         // a quarter of a second before main. Only entry hooks are placed there, and until a checker is claimed every
         // check passes; the gate's claim waits for them (Gate.placing), so no check is ever missed after a claim.
         placing.invoke(null);
-        Thread thread = new Thread(new PlaceBeside(instrumentation, beside, owners, failures, placed),
+        Thread thread = new Thread(new PlaceBeside(instrumentation, beside, owners, failures, placed, cache),
                 "carehost-agent-hooks");
         thread.setDaemon(true);
         thread.start();
+        if (keepHooks) { // the classes hooked after the agent's thread wrote the cache: the container's, and later ones
+            Runtime.getRuntime().addShutdownHook(new Thread(new Save(cache), "carehost-agent-cache"));
+        }
     }
 
     /**
@@ -116,14 +130,16 @@ public final class Agent {
         private final List<String> failures;
         private final java.lang.reflect.Method placed;
         private final java.util.Set<String> owners;
+        private final HookCache cache;
 
         PlaceBeside(Instrumentation instrumentation, List<Class<?>> classes, java.util.Set<String> owners,
-                List<String> failures, java.lang.reflect.Method placed) {
+                List<String> failures, java.lang.reflect.Method placed, HookCache cache) {
             this.instrumentation = instrumentation;
             this.classes = classes;
             this.owners = owners;
             this.failures = failures;
             this.placed = placed;
+            this.cache = cache;
         }
 
         @Override
@@ -143,6 +159,7 @@ public final class Agent {
             if (problem == null) {
                 try {
                     placed.invoke(null, (Object) null);
+                    cache.save(); // the JDK's hooked classes, all loaded now
                     return;
                 } catch (Throwable e) {
                     problem = "(the gate could not be told: " + e + ")";
@@ -184,6 +201,20 @@ public final class Agent {
         }
     }
 
+    /** Writes the cache of hooked classes as the JVM exits, if a class was hooked that it lacks. */
+    private static final class Save implements Runnable {
+        private final HookCache cache;
+
+        Save(HookCache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public void run() {
+            cache.save();
+        }
+    }
+
     /** Whether a hooked class is the JDK's (the agent loads it before the claim) or the container's (the checker does). */
     static boolean jdks(String owner) {
         return owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
@@ -199,14 +230,28 @@ public final class Agent {
         }
     }
 
-    private static void defineGate(Instrumentation instrumentation) throws IOException, IllegalAccessException {
+    private static void defineGate(Instrumentation instrumentation, byte[] template)
+            throws IOException, IllegalAccessException {
         Module base = Object.class.getModule();
         instrumentation.redefineModule(base, Set.of(), Map.of(), Map.of("java.lang", Set.of(Agent.class.getModule())),
                 Set.of(), Map.of());
-        byte[] template = gateTemplate();
         // renamed in its constant pool alone: ASM's first run, cold, cost the start tens of milliseconds before main
         MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup())
                 .defineClass(ClassRename.rename(template, GATE_TEMPLATE, HookTransformer.GATE));
+    }
+
+    /** The agent's own jar, opened, or null when its classes come from a folder (the agent's own unit tests). */
+    private static java.util.jar.JarFile agentJar() throws IOException {
+        java.security.CodeSource source = Agent.class.getProtectionDomain().getCodeSource();
+        java.net.URL location = source == null ? null : source.getLocation();
+        if (location != null && "file".equals(location.getProtocol()) && location.getPath().endsWith(".jar")) {
+            try {
+                return new java.util.jar.JarFile(new java.io.File(location.toURI()), false);
+            } catch (java.net.URISyntaxException | IllegalArgumentException notAFile) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /**
@@ -214,20 +259,12 @@ public final class Agent {
      * layer's modules and a jar URL connection first (about ten milliseconds before main); from a folder (the agent's
      * own unit tests), as a resource.
      */
-    private static byte[] gateTemplate() throws IOException {
+    private static byte[] gateTemplate(java.util.jar.JarFile jar) throws IOException {
         String entry = GATE_TEMPLATE.concat(".class");
-        java.security.CodeSource source = Agent.class.getProtectionDomain().getCodeSource();
-        java.net.URL location = source == null ? null : source.getLocation();
-        if (location != null && "file".equals(location.getProtocol()) && location.getPath().endsWith(".jar")) {
-            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(new java.io.File(location.toURI()), false)) {
-                java.util.zip.ZipEntry found = jar.getEntry(entry);
-                if (found != null) {
-                    try (InputStream in = jar.getInputStream(found)) {
-                        return in.readAllBytes();
-                    }
-                }
-            } catch (java.net.URISyntaxException | IllegalArgumentException notAFile) {
-                // read as a resource below
+        java.util.zip.ZipEntry found = jar == null ? null : jar.getEntry(entry);
+        if (found != null) {
+            try (InputStream in = jar.getInputStream(found)) {
+                return in.readAllBytes();
             }
         }
         try (InputStream in = Agent.class.getResourceAsStream("/".concat(entry))) {

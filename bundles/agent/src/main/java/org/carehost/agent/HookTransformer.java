@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The agent's transformer: the JVM calls it for every class it loads (and for those the agent retransforms); it hands
- * the classes with hooks to {@link HookWriter} and answers every other with one set look-up on the name. It refers to no
+ * the classes with hooks to {@link HookWriter} (or gives what it made of the same class file at an earlier start,
+ * {@link HookCache}) and answers every other with one set look-up on the name. It refers to no
  * ASM class itself, so that adding it before {@code main} loads none: ASM is loaded, cold, by the first class hooked
  * (on the agent's own thread, {@code carehost-agent-hooks}, for those loaded before it).
  */
@@ -27,11 +28,13 @@ final class HookTransformer implements ClassFileTransformer {
     /** The classes with hooks: every class the JVM loads passes here, and nearly all of them are none of these. */
     private final java.util.Set<String> owners;
     private final List<String> failures;
+    private final HookCache cache;
 
-    HookTransformer(Hooks hooks, List<String> failures) {
+    HookTransformer(Hooks hooks, List<String> failures, HookCache cache) {
         this.hooks = hooks;
         this.owners = hooks.owners();
         this.failures = failures;
+        this.cache = cache;
     }
 
     /**
@@ -63,7 +66,13 @@ final class HookTransformer implements ClassFileTransformer {
             if (here.isEmpty() && calls.isEmpty()) {
                 return null;
             }
-            return HookWriter.instrument(bytes, here, calls);
+            byte[] kept = cache.lookup(className, bytes);
+            if (kept != null) {
+                return kept;
+            }
+            byte[] hooked = HookWriter.instrument(bytes, here, calls);
+            cache.remember(className, bytes, hooked);
+            return hooked;
         } catch (Throwable e) { // a StackOverflowError or an OutOfMemoryError too: the JDK would swallow it
             try {
                 failures.add(className.concat(": ").concat(String.valueOf(e)));

@@ -27,7 +27,7 @@ class TransformFailureTest {
 
     private final Hooks hooks = new Hooks();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
-    private final HookTransformer transformer = new HookTransformer(hooks, failures);
+    private final HookTransformer transformer = new HookTransformer(hooks, failures, HookCache.none());
 
     @Test
     void aClassThatCannotBeHookedIsGivenBytesTheJvmWillNotDefine() {

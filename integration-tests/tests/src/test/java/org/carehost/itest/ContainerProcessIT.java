@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -255,6 +256,25 @@ public class ContainerProcessIT {
         String what = Files.readString(outcome);
         assertTrue(what, what.startsWith("outcome: denied: ") && what.contains("PermissionDeniedException")
                 && what.contains("a file of the container's"));
+
+        // A warm start gives the JVM the hooked classes the first start kept (data/cache/agent/hooks) instead of
+        // hooking them again: the same checks hold.
+        Path kept = home.resolve("data/cache/agent/hooks");
+        assertTrue("the first start kept its hooked classes", Files.size(kept) > 100_000);
+        FileTime written = Files.getLastModifiedTime(kept);
+        Files.delete(outcome);
+        process = start(home, JAVA_17);
+        try {
+            awaitFile(process, outcome, "\n");
+        } finally {
+            process.getOutputStream().close();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        }
+        String again = Files.readString(outcome);
+        assertTrue(again, again.startsWith("outcome: denied: ") && again.contains("PermissionDeniedException")
+                && again.contains("a file of the container's"));
+        assertEquals("every hooked class came from the cache: nothing new to write", written,
+                Files.getLastModifiedTime(kept));
     }
 
     /**
