@@ -13,9 +13,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 
@@ -51,8 +49,11 @@ final class HookCache {
     private final long identity;
     /** Read back at start, then only read, by every thread that loads a hooked class: never changed. */
     private final Map<String, Entry> kept;
-    /** Hooked during this run and missing from the file. Guarded by itself, as {@link #onFile} is. */
-    private final List<Entry> fresh = new ArrayList<>();
+    /**
+     * Hooked during this run and missing from the file, by name (the latest of a name: at most one per hooked class,
+     * however often classes of those names are loaded). Guarded by itself, as {@link #onFile} is.
+     */
+    private final Map<String, Entry> fresh = new HashMap<>();
     /** What the file holds: {@link #kept}, then what {@link #save} wrote. */
     private Map<String, Entry> onFile;
 
@@ -128,7 +129,7 @@ final class HookCache {
         }
         Entry entry = new Entry(className, original.clone(), hooked.clone());
         synchronized (fresh) {
-            fresh.add(entry);
+            fresh.put(className, entry);
         }
     }
 
@@ -146,9 +147,7 @@ final class HookCache {
                 return;
             }
             Map<String, Entry> all = new HashMap<>(onFile);
-            for (Entry entry : fresh) {
-                all.put(entry.name, entry);
-            }
+            all.putAll(fresh);
             Path folder = file.getParentFile().toPath();
             Path temporary = folder.resolve(file.getName().concat(".new"));
             try {
@@ -194,9 +193,7 @@ final class HookCache {
     int size() {
         synchronized (fresh) {
             Map<String, Entry> all = new HashMap<>(onFile);
-            for (Entry entry : fresh) {
-                all.put(entry.name, entry);
-            }
+            all.putAll(fresh);
             return all.size();
         }
     }
