@@ -58,8 +58,7 @@ public final class Agent {
         HookCache cache;
         try (java.util.jar.JarFile jar = agentJar()) {
             defineGate(instrumentation, gateTemplate(jar));
-            cache = keepHooks && jar != null
-                    ? HookCache.open(new java.io.File(HookCache.FILE), HookCache.identity(jar))
+            cache = keepHooks && jar != null ? HookCache.open(new java.io.File(HookCache.FILE).toPath(), jar)
                     : HookCache.none();
         }
         // package-private in java.lang, which the agent's module alone was opened (reflection: no method handle to spin
@@ -99,10 +98,16 @@ public final class Agent {
                 (insideMethods.contains(name) ? atOnce : beside).add(type);
             }
         }
-        if (!atOnce.isEmpty()) {
-            instrumentation.retransformClasses(atOnce.toArray(new Class<?>[0]));
+        try {
+            if (!atOnce.isEmpty()) {
+                instrumentation.retransformClasses(atOnce.toArray(new Class<?>[0]));
+            }
+        } catch (Throwable e) {
+            cache.discard(); // what it holds may be why: the next start hooks every class again
+            throw e;
         }
         if (!failures.isEmpty()) {
+            cache.discard();
             throw new IllegalStateException("Carehost agent could not hook " + failures);
         }
         // The rest beside the container's start, on a thread of the agent's: ASM's first run on them, cold, cost about
@@ -159,13 +164,20 @@ public final class Agent {
             if (problem == null) {
                 try {
                     placed.invoke(null, (Object) null);
-                    cache.save(); // the JDK's hooked classes, all loaded now
-                    return;
                 } catch (Throwable e) {
                     problem = "(the gate could not be told: " + e + ")";
                 }
             }
+            if (problem == null) {
+                try {
+                    cache.save(); // the JDK's hooked classes, all loaded now
+                } catch (Throwable e) {
+                    // the cache only saves time: the hooks are placed
+                }
+                return;
+            }
             // Fail closed: the gate is never told, so a claim waits (no checker, no plugin start) until the JVM halts.
+            cache.discard(); // what it holds may be why: the next start hooks every class again
             halt(problem);
         }
 

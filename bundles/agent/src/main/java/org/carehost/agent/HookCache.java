@@ -1,19 +1,25 @@
 package org.carehost.agent;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.File;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 
@@ -21,82 +27,149 @@ import java.util.zip.CRC32;
  * What {@link HookWriter} made of each hooked class at an earlier start, kept so that a later start gives the JVM the
  * same bytes without running ASM: its first, cold run over the hooked classes (the JDK's {@code File}, streams,
  * {@code Thread}, {@code ServiceLoader}, ..., the framework's {@code Felix}) was most of what placing the hooks cost a
- * warm start (measured: benchmarks/README.md). A cached result is given only for exactly the input it was made from
- * (the class's name and the class file the JVM passes, compared byte for byte: a checksum would let a plugin craft a
- * class of a hooked class's name whose hooked bytes a later start would give the JDK's or the framework's own class)
- * and only by the agent that made it: the file names the agent's identity (checksums of the agent's own classes in
- * its jar, ASM and the hook table among them, so a rebuilt agent finds a cache of another and ignores it), and a
- * file that does not read back whole is ignored. Since the same input gives the same output, a hit changes no hook.
+ * warm start (benchmarks/README.md). A kept result is given only for exactly the input it was made from (the class's
+ * name and the class file the JVM passes, compared byte for byte: a checksum would let a plugin craft a class of a
+ * hooked class's name whose hooked bytes a later start would give the JDK's or the framework's own class), and only by
+ * the agent that made it: the file names the agent's identity ({@link #identity}: checksums of the agent's own classes,
+ * ASM and the hook table among them). Since the same input gives the same output, a hit changes no hook.
  *
- * <p>Only {@code java -jar carehost.jar} keeps one, in {@code data/cache/agent/hooks} of the container's folder,
- * beside the framework's bundle cache: the same trust (whoever can write there can already replace the bundles the
- * framework runs), and out of every plugin's reach as all of {@code data/cache} is. It is written only if
- * {@code data/cache} is there already (never making the container's folders), owner-only, through a file renamed into
- * place; after the agent's hooks are placed and again as the JVM exits, each time only if a class was hooked that the
- * file lacked. Written here, not taken from a library: it is a map written to one file, and nothing outside the JDK
- * can load this early.
+ * <p>Only {@code java -jar carehost.jar} keeps one, in {@code data/cache/agent/hooks} of the container's folder, beside
+ * the framework's bundle cache: the same trust (whoever can write there can already replace the bundles the framework
+ * runs), and out of every plugin's reach as all of {@code data/cache} is. The file ends with a CRC-32 of all before it,
+ * and one that does not check (cut short, pages lost in a crash) or whose folder or file is a link or writable by
+ * others is not used; the agent deletes it when it fails to hook. It is written only if {@code data/cache} is there
+ * already (never making the container's folders), owner-only, into a file of its own that is forced to disk and then
+ * renamed into place; after the agent's hooks are placed and again as the JVM exits, each time only if a class was
+ * hooked that the file lacks, and only if the agent classes this JVM runs are those of the jar the identity was read
+ * from (a jar replaced while the JVM started would otherwise have this build's output kept under the next one's name).
+ * A class name keeps up to {@value #PER_NAME} class files (a plugin's class of a hooked name is hooked too, and kept
+ * beside the JDK's rather than instead of it), each at most {@value #LARGEST_CLASS} bytes, at most
+ * {@value #LARGEST_FRESH} bytes in all a run. Written here, not taken from a library: it is a map written to one file,
+ * and nothing outside the JDK can load this early.
  */
 final class HookCache {
 
     /** The cache of {@code java -jar carehost.jar}, relative to its working directory, the container's folder. */
     static final String FILE = "data/cache/agent/hooks";
 
-    private static final int MAGIC = 0x43484b32; // "CHK2"
-    /** Sanity bound on what is read back: the hooked classes together are a few megabytes. */
+    private static final int MAGIC = 0x43484b33; // "CHK3"
+    /** What is read back at most: the hooked classes together are a few megabytes. */
     private static final int LARGEST = 64 << 20;
+    private static final int LARGEST_CLASS = 2 << 20;
+    private static final int LARGEST_FRESH = 16 << 20;
+    private static final int PER_NAME = 3;
+    /** The agent's classes whose bytes in the jar must be those this JVM runs before anything is written. */
+    private static final String[] CODE = {"org/carehost/agent/Agent.class", "org/carehost/agent/Hooks.class",
+        "org/carehost/agent/HookWriter.class", "org/carehost/agent/HookTransformer.class",
+        "org/carehost/agent/HookCache.class"};
 
-    private final File file;
+    private final Path file;
     private final long identity;
+    /** Whether this JVM runs the agent classes of the jar the identity was read from ({@link JarCheck}). */
+    private final java.util.function.BooleanSupplier runsThisJar;
     /** Read back at start, then only read, by every thread that loads a hooked class: never changed. */
-    private final Map<String, Entry> kept;
-    /**
-     * Hooked during this run and missing from the file, by name (the latest of a name: at most one per hooked class,
-     * however often classes of those names are loaded). Guarded by itself, as {@link #onFile} is.
-     */
-    private final Map<String, Entry> fresh = new HashMap<>();
-    /** What the file holds: {@link #kept}, then what {@link #save} wrote. */
-    private Map<String, Entry> onFile;
+    private final Map<String, Entry[]> kept;
+    /** Hooked during this run and not in the file yet. Guarded by itself. */
+    private final List<Entry> fresh = new ArrayList<>();
+    /** The bytes of {@link #fresh} in all. Guarded by {@link #fresh}. */
+    private long freshBytes;
+    /** What the file holds: {@link #kept}, then what {@link #save} wrote. Guarded by {@link #saving}. */
+    private Map<String, List<Entry>> onFile = new HashMap<>();
+    private final Object saving = new Object();
 
-    private HookCache(File file, long identity, Map<String, Entry> kept) {
+    private HookCache(Path file, long identity, java.util.function.BooleanSupplier runsThisJar,
+            Map<String, Entry[]> kept) {
         this.file = file;
         this.identity = identity;
+        this.runsThisJar = runsThisJar;
         this.kept = kept;
-        this.onFile = new HashMap<>(kept);
-        java.util.Arrays.equals(new byte[1], new byte[1]); // loads what a comparison needs: no class loads inside the
-        // transformer
+        for (Map.Entry<String, Entry[]> named : kept.entrySet()) {
+            onFile.put(named.getKey(), new ArrayList<>(List.of(named.getValue())));
+        }
+        // loads what a look-up and a note need, so that no class is first loaded inside the transformer
+        java.util.Arrays.equals(new byte[1], new byte[1]);
+        new Entry("", new byte[0], new byte[0]).hashCode();
     }
 
     /** No cache: every class is hooked by ASM (tests' {@code -javaagent}, or an agent not run from a jar). */
     static HookCache none() {
-        return new HookCache(null, 0, new HashMap<>());
+        return new HookCache(null, 0, null, new HashMap<>());
     }
 
-    /** The cache in {@code file} for the agent of this identity; empty if the file is missing, another's or broken. */
-    static HookCache open(File file, long identity) {
-        Map<String, Entry> kept = new HashMap<>();
-        if (file.isFile() && file.length() <= LARGEST) {
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(file), 65536))) {
-                read(in, identity, kept);
-            } catch (IOException | RuntimeException broken) {
-                kept.clear(); // a file cut short, or not this agent's: hook every class, and write it again
+    /**
+     * The cache in {@code file} for the agent in {@code jar}; empty if the file is missing, another agent's, broken,
+     * or not the container's alone.
+     */
+    static HookCache open(Path file, java.util.jar.JarFile jar) {
+        return open(file, identity(jar), new JarCheck(jar));
+    }
+
+    /** The cache in {@code file} for an agent of this identity, written only while {@code runsThisJar} says so. */
+    static HookCache open(Path file, long identity, java.util.function.BooleanSupplier runsThisJar) {
+        Map<String, Entry[]> kept = new HashMap<>();
+        try {
+            if (safe(file.getParent()) && safe(file) && Files.size(file) <= LARGEST) {
+                read(file, identity, kept);
             }
+        } catch (Throwable broken) { // cut short, damaged, too large for this heap: hook every class, write it again
+            kept.clear();
         }
-        return new HookCache(file, identity, kept);
+        return new HookCache(file, identity, runsThisJar, kept);
     }
 
-    private static void read(DataInputStream in, long identity, Map<String, Entry> kept) throws IOException {
+    /**
+     * Whether a folder or file of the cache is the container's alone: not a link, not writable by group or others
+     * (where the file system has POSIX modes). A missing one is safe (it is made owner-only).
+     */
+    private static boolean safe(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        if (Files.isSymbolicLink(path)) {
+            return false;
+        }
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return true;
+        }
+        java.util.Set<PosixFilePermission> modes = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        return !modes.contains(PosixFilePermission.GROUP_WRITE) && !modes.contains(PosixFilePermission.OTHERS_WRITE);
+    }
+
+    private static void read(Path file, long identity, Map<String, Entry[]> kept) throws IOException {
+        // java.io, loaded before the agent at every start: a hooked class first loaded here (FileChannelImpl) would be
+        // retransformed, and the JVM gives a class it retransforms as it rebuilt it, not as its file has it, so it would
+        // not match what a start that did not read the cache kept
+        byte[] all;
+        try (InputStream in = new java.io.FileInputStream(file.toFile())) {
+            all = in.readNBytes(LARGEST + 1);
+        }
+        if (all.length < 8 || all.length > LARGEST) {
+            return;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(all, 0, all.length - 8);
+        if (crc.getValue() != ByteBuffer.wrap(all, all.length - 8, 8).getLong()) {
+            return; // damaged: not one byte of it is used
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8));
         if (in.readInt() != MAGIC || in.readLong() != identity) {
             return;
         }
-        int count = in.readInt();
-        if (count < 0 || count > 100_000) {
+        int names = in.readInt();
+        if (names < 0 || names > 100_000) {
             throw new IOException("a count out of bounds");
         }
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < names; i++) {
             String name = in.readUTF();
-            byte[] original = bytes(in);
-            byte[] hooked = bytes(in);
-            kept.put(name, new Entry(name, original, hooked));
+            int count = in.readInt();
+            if (count < 1 || count > PER_NAME) {
+                throw new IOException("a count out of bounds");
+            }
+            Entry[] entries = new Entry[count];
+            for (int j = 0; j < count; j++) {
+                entries[j] = new Entry(name, bytes(in), bytes(in));
+            }
+            kept.put(name, entries);
         }
         if (in.read() != -1) {
             throw new IOException("more than the file says it holds");
@@ -115,86 +188,189 @@ final class HookCache {
 
     /** What the hooks made of exactly this class file at an earlier start, or null. */
     byte[] lookup(String className, byte[] original) {
-        Entry entry = kept.get(className);
-        if (entry == null || !java.util.Arrays.equals(entry.original, original)) {
+        Entry[] entries = kept.get(className);
+        if (entries == null) {
             return null;
         }
-        return entry.hooked.clone();
+        for (Entry entry : entries) {
+            if (java.util.Arrays.equals(entry.original, original)) {
+                return entry.hooked.clone();
+            }
+        }
+        return null;
     }
 
-    /** Notes what the hooks made of a class, to be written if the file lacks it. */
+    /** Notes what the hooks made of a class, to be written with the file's next save (within the bounds above). */
     void remember(String className, byte[] original, byte[] hooked) {
-        if (file == null) {
+        if (file == null || original.length > LARGEST_CLASS || hooked.length > LARGEST_CLASS) {
             return;
         }
-        Entry entry = new Entry(className, original.clone(), hooked.clone());
         synchronized (fresh) {
-            fresh.put(className, entry);
+            long bytes = (long) original.length + hooked.length;
+            if (freshBytes + bytes > LARGEST_FRESH) {
+                return;
+            }
+            fresh.add(new Entry(className, original.clone(), hooked.clone()));
+            freshBytes += bytes;
         }
     }
 
     /**
-     * Writes the file again if a class was hooked that it lacks: every entry read back and every one hooked since, a
-     * newer one of a name replacing the older. Does nothing without {@code data/cache}. A failure leaves the file as it
-     * was (the next start hooks the missing classes again); it is not reported: the cache only saves time.
+     * Writes the file again if a class was hooked that it lacks. Does nothing without {@code data/cache}, nor when the
+     * agent classes this JVM runs are not those of the jar the identity came from. A failure leaves the file as it was
+     * (the next start hooks the missing classes again) and is not reported: the cache only saves time. Classes hooked
+     * while it writes wait for the next save, not for the write.
      */
     void save() {
-        if (file == null || !file.getParentFile().getParentFile().isDirectory()) {
+        if (file == null || !Files.isDirectory(file.getParent().getParent())) {
             return;
         }
-        synchronized (fresh) {
-            if (fresh.isEmpty()) {
-                return;
+        synchronized (saving) {
+            List<Entry> written;
+            synchronized (fresh) {
+                if (fresh.isEmpty()) {
+                    return;
+                }
+                written = new ArrayList<>(fresh);
             }
-            Map<String, Entry> all = new HashMap<>(onFile);
-            all.putAll(fresh);
-            Path folder = file.getParentFile().toPath();
-            Path temporary = folder.resolve(file.getName().concat(".new"));
+            Path temporary = null;
             try {
-                Home.ownerOnlyFolder(folder);
-                Files.deleteIfExists(temporary);
-                Home.ownerOnlyFile(temporary);
-                try (OutputStream stream = new FileOutputStream(temporary.toFile());
-                        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 65536))) {
-                    write(out, all);
+                if (!runsThisJar.getAsBoolean()) {
+                    return;
                 }
+                Map<String, List<Entry>> all = merged(written);
+                Path folder = file.getParent();
+                ownerOnlyFolder(folder);
+                if (!safe(folder)) {
+                    return;
+                }
+                temporary = Files.createTempFile(folder, "hooks", ".new"); // owner-only where there are POSIX modes
+                write(temporary, all);
                 try {
-                    Files.move(temporary, file.toPath(), StandardCopyOption.REPLACE_EXISTING,
-                            StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException notHere) {
-                    Files.move(temporary, file.toPath(), StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
                 }
+                temporary = null;
+                force(folder);
                 onFile = all;
-                fresh.clear();
-            } catch (IOException | RuntimeException failed) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException | RuntimeException ignored) {
-                    // the next save replaces it
+                synchronized (fresh) {
+                    for (Entry entry : written) {
+                        fresh.remove(entry); // by identity: Entry keeps Object's equals
+                        freshBytes -= (long) entry.original.length + entry.hooked.length;
+                    }
                 }
+            } catch (Throwable failed) {
+                deleteQuietly(temporary);
             }
         }
     }
 
-    private void write(DataOutputStream out, Map<String, Entry> all) throws IOException {
-        out.writeInt(MAGIC);
-        out.writeLong(identity);
-        out.writeInt(all.size());
-        for (Entry entry : all.values()) {
-            out.writeUTF(entry.name);
-            out.writeInt(entry.original.length);
-            out.write(entry.original);
-            out.writeInt(entry.hooked.length);
-            out.write(entry.hooked);
+    /** The file's entries and the written ones: a name's newest first, a class file once, at most {@link #PER_NAME}. */
+    private Map<String, List<Entry>> merged(List<Entry> written) {
+        Map<String, List<Entry>> all = new HashMap<>();
+        for (Map.Entry<String, List<Entry>> named : onFile.entrySet()) {
+            all.put(named.getKey(), new ArrayList<>(named.getValue()));
+        }
+        for (Entry entry : written) {
+            List<Entry> named = all.computeIfAbsent(entry.name, name -> new ArrayList<>());
+            named.removeIf(other -> java.util.Arrays.equals(other.original, entry.original));
+            named.add(0, entry);
+            while (named.size() > PER_NAME) {
+                named.remove(named.size() - 1);
+            }
+        }
+        return all;
+    }
+
+    private void write(Path temporary, Map<String, List<Entry>> all) throws IOException {
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+            CRC32 crc = new CRC32();
+            OutputStream checked = new java.util.zip.CheckedOutputStream(Channels.newOutputStream(channel), crc) {
+                @Override
+                public void close() {
+                    // the channel is closed by its own try, after it is forced
+                }
+            };
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 65536));
+            out.writeInt(MAGIC);
+            out.writeLong(identity);
+            out.writeInt(all.size());
+            for (Map.Entry<String, List<Entry>> named : all.entrySet()) {
+                out.writeUTF(named.getKey());
+                out.writeInt(named.getValue().size());
+                for (Entry entry : named.getValue()) {
+                    out.writeInt(entry.original.length);
+                    out.write(entry.original);
+                    out.writeInt(entry.hooked.length);
+                    out.write(entry.hooked);
+                }
+            }
+            out.flush();
+            ByteBuffer sum = ByteBuffer.allocate(8).putLong(0, crc.getValue());
+            while (sum.hasRemaining()) {
+                channel.write(sum);
+            }
+            channel.force(true);
         }
     }
 
-    /** How many classes the file holds or will hold at the next save: for tests. */
+    /** Deletes the file: the agent failed to hook, and what it holds may be why. Quietly: the start fails anyway. */
+    void discard() {
+        if (file != null) {
+            deleteQuietly(file);
+        }
+    }
+
+    /**
+     * Whether the agent classes this JVM runs are those of the jar the identity was read from: each of {@link #CODE} as
+     * its class loader reads it (from the jar the JVM opened when it started) against the CRC-32 in the jar read by
+     * its path. Asked only before a write, off the start's path. A class, not a lambda: made before {@code main}.
+     */
+    private static final class JarCheck implements java.util.function.BooleanSupplier {
+        private final long[] code = new long[CODE.length];
+
+        JarCheck(java.util.jar.JarFile jar) {
+            for (int i = 0; i < CODE.length; i++) {
+                java.util.zip.ZipEntry entry = jar.getEntry(CODE[i]);
+                code[i] = entry == null ? -1 : entry.getCrc();
+            }
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            ClassLoader loader = HookCache.class.getClassLoader();
+            for (int i = 0; i < CODE.length; i++) {
+                try (InputStream in = loader == null ? null : loader.getResourceAsStream(CODE[i])) {
+                    if (in == null || code[i] == -1) {
+                        return false;
+                    }
+                    CRC32 crc = new CRC32();
+                    crc.update(in.readAllBytes());
+                    if (crc.getValue() != code[i]) {
+                        return false;
+                    }
+                } catch (IOException unreadable) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** How many class files the file holds or will hold at the next save: for tests. */
     int size() {
-        synchronized (fresh) {
-            Map<String, Entry> all = new HashMap<>(onFile);
-            all.putAll(fresh);
-            return all.size();
+        synchronized (saving) {
+            List<Entry> pending;
+            synchronized (fresh) {
+                pending = new ArrayList<>(fresh);
+            }
+            int size = 0;
+            for (List<Entry> named : merged(pending).values()) {
+                size += named.size();
+            }
+            return size;
         }
     }
 
@@ -226,6 +402,39 @@ final class HookCache {
         return all.getValue() << 32 | other.getValue();
     }
 
+    private static void ownerOnlyFolder(Path folder) throws IOException {
+        if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectory(folder, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } else {
+            Files.createDirectory(folder);
+        }
+    }
+
+    /** Forces a folder's entries (the rename) to disk where the platform can; elsewhere the rename stands alone. */
+    private static void force(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | RuntimeException notHere) {
+            // not every platform opens a folder
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        if (path == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException | RuntimeException ignored) {
+            // the next start finds it, and ignores it if it is not whole
+        }
+    }
+
+    /** One class file and what the hooks made of it. Object's equals: two notes of the same class are two entries. */
     private static final class Entry {
         final String name;
         final byte[] original;
@@ -235,34 +444,6 @@ final class HookCache {
             this.name = name;
             this.original = original;
             this.hooked = hooked;
-        }
-    }
-
-    /** Owner-only folders and files, where the file system has POSIX modes. */
-    private static final class Home {
-        private static boolean posix(Path path) {
-            return path.getFileSystem().supportedFileAttributeViews().contains("posix");
-        }
-
-        static void ownerOnlyFolder(Path folder) throws IOException {
-            if (Files.isDirectory(folder)) {
-                return;
-            }
-            if (posix(folder)) {
-                Files.createDirectory(folder, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-            } else {
-                Files.createDirectory(folder);
-            }
-        }
-
-        static void ownerOnlyFile(Path file) throws IOException {
-            if (posix(file)) {
-                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            } else {
-                Files.createFile(file);
-            }
         }
     }
 }

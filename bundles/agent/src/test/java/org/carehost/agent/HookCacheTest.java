@@ -7,56 +7,64 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cache of hooked classes gives back exactly what the hooks made, only for the same class file and the same agent,
- * and ignores a file it cannot read back whole.
+ * and uses nothing of a file that is damaged or not the container's alone.
  */
 class HookCacheTest {
 
     private static final String OWNER = "java/lang/ProcessBuilder";
+    private static final BooleanSupplier SAME_JAR = () -> true;
 
     @TempDir
     Path home;
 
     private final Hooks hooks = new Hooks();
 
-    private File cacheIn(Path folder) throws IOException {
+    private Path cacheIn(Path folder) throws IOException {
         Files.createDirectories(folder.resolve("data/cache"));
-        return folder.resolve(HookCache.FILE).toFile();
+        return folder.resolve(HookCache.FILE);
+    }
+
+    private static boolean posix(Path path) throws IOException {
+        return Files.getFileStore(path).supportsFileAttributeView("posix");
     }
 
     @Test
     void aLaterStartGetsTheSameHookedBytesForTheSameClassFile() throws Exception {
-        File file = cacheIn(home);
+        Path file = cacheIn(home);
         byte[] original = classFile(OWNER);
         byte[] expected = HookWriter.instrument(original, hooks.in(OWNER), hooks.callsIn(OWNER));
-        HookCache first = HookCache.open(file, 42);
+        HookCache first = HookCache.open(file, 42, SAME_JAR);
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         byte[] hooked = new HookTransformer(hooks, failures, first).transform((Module) null, null, OWNER, null, null,
                 original);
         assertArrayEquals(expected, hooked);
         first.save();
-        assertTrue(file.isFile(), "written");
-        if (Files.getFileStore(home).supportsFileAttributeView("posix")) {
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.toPath())));
-            assertEquals("rwx------",
-                    PosixFilePermissions.toString(Files.getPosixFilePermissions(file.toPath().getParent())));
+        assertTrue(Files.isRegularFile(file), "written");
+        if (posix(home)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(file.getParent())) {
+            assertEquals(List.of(file), left.toList(), "no temporary file left");
         }
 
-        HookCache later = HookCache.open(file, 42);
+        HookCache later = HookCache.open(file, 42, SAME_JAR);
         assertArrayEquals(expected, later.lookup(OWNER, original));
         assertArrayEquals(expected, new HookTransformer(hooks, failures, later).transform((Module) null, null, OWNER,
                 null, null, original));
@@ -65,19 +73,19 @@ class HookCacheTest {
 
     @Test
     void anotherClassFileOrAnotherAgentGetsNothing() throws Exception {
-        File file = cacheIn(home);
+        Path file = cacheIn(home);
         byte[] original = classFile(OWNER);
-        HookCache first = HookCache.open(file, 42);
+        HookCache first = HookCache.open(file, 42, SAME_JAR);
         first.remember(OWNER, original, new byte[] {1, 2, 3});
         first.save();
 
         byte[] changed = original.clone();
         changed[changed.length - 1] ^= 1;
-        assertNull(HookCache.open(file, 42).lookup(OWNER, changed), "same name and length, other bytes");
-        assertNull(HookCache.open(file, 42).lookup(OWNER, java.util.Arrays.copyOf(original, original.length + 1)));
-        assertNull(HookCache.open(file, 43).lookup(OWNER, original), "another agent's cache");
-        assertNull(HookCache.open(file, 42).lookup("java/io/File", original), "another class");
-        assertArrayEquals(new byte[] {1, 2, 3}, HookCache.open(file, 42).lookup(OWNER, original));
+        assertNull(HookCache.open(file, 42, SAME_JAR).lookup(OWNER, changed), "same name and length, other bytes");
+        assertNull(HookCache.open(file, 42, SAME_JAR).lookup(OWNER, Arrays.copyOf(original, original.length + 1)));
+        assertNull(HookCache.open(file, 43, SAME_JAR).lookup(OWNER, original), "another agent's cache");
+        assertNull(HookCache.open(file, 42, SAME_JAR).lookup("java/io/File", original), "another class");
+        assertArrayEquals(new byte[] {1, 2, 3}, HookCache.open(file, 42, SAME_JAR).lookup(OWNER, original));
     }
 
     @Test
@@ -89,71 +97,158 @@ class HookCacheTest {
         java.util.zip.CRC32 two = new java.util.zip.CRC32();
         two.update(crafted);
         assertEquals(one.getValue(), two.getValue(), "the same CRC-32, the same length");
-        File file = cacheIn(home);
-        HookCache first = HookCache.open(file, 5);
+        Path file = cacheIn(home);
+        HookCache first = HookCache.open(file, 5, SAME_JAR);
         first.remember(OWNER, crafted, new byte[] {6, 6, 6});
         first.save();
-        assertNull(HookCache.open(file, 5).lookup(OWNER, genuine), "what was made of the crafted class stays its");
+        assertNull(HookCache.open(file, 5, SAME_JAR).lookup(OWNER, genuine), "what was made of the crafted class stays its");
     }
 
     @Test
-    void aFileCutShortOrWithMoreInItIsIgnoredAndWrittenAgain() throws Exception {
-        File file = cacheIn(home);
+    void aClassOfTheSameNameIsKeptBesideTheFirstNotInsteadOfIt() throws Exception {
+        Path file = cacheIn(home);
+        HookCache first = HookCache.open(file, 5, SAME_JAR);
+        first.remember(OWNER, new byte[] {1}, new byte[] {10});
+        first.save();
+        HookCache second = HookCache.open(file, 5, SAME_JAR);
+        second.remember(OWNER, new byte[] {2}, new byte[] {20}); // a plugin's class of the JDK class's name
+        second.remember(OWNER, new byte[] {2}, new byte[] {20}); // loaded again: one entry
+        second.save();
+        HookCache third = HookCache.open(file, 5, SAME_JAR);
+        assertArrayEquals(new byte[] {10}, third.lookup(OWNER, new byte[] {1}));
+        assertArrayEquals(new byte[] {20}, third.lookup(OWNER, new byte[] {2}));
+        assertEquals(2, third.size());
+    }
+
+    @Test
+    void aFileCutShortDamagedOrWithMoreInItIsNotUsedAndWrittenAgain() throws Exception {
+        Path file = cacheIn(home);
         byte[] original = classFile(OWNER);
-        HookCache first = HookCache.open(file, 7);
+        HookCache first = HookCache.open(file, 7, SAME_JAR);
         first.remember(OWNER, original, new byte[] {9, 9});
         first.remember("java/io/File", new byte[] {5}, new byte[] {6});
         first.save();
-        byte[] whole = Files.readAllBytes(file.toPath());
+        byte[] whole = Files.readAllBytes(file);
+        assertArrayEquals(new byte[] {9, 9}, HookCache.open(file, 7, SAME_JAR).lookup(OWNER, original));
 
-        Files.write(file.toPath(), java.util.Arrays.copyOf(whole, whole.length - 1));
-        HookCache cut = HookCache.open(file, 7);
+        Files.write(file, Arrays.copyOf(whole, whole.length - 1));
+        HookCache cut = HookCache.open(file, 7, SAME_JAR);
         assertNull(cut.lookup(OWNER, original));
         assertNull(cut.lookup("java/io/File", new byte[] {5}), "nothing taken from a file cut short");
 
-        Files.write(file.toPath(), java.util.Arrays.copyOf(whole, whole.length + 1));
-        assertNull(HookCache.open(file, 7).lookup(OWNER, original), "nor from one with more than it says");
+        Files.write(file, Arrays.copyOf(whole, whole.length + 1));
+        assertNull(HookCache.open(file, 7, SAME_JAR).lookup(OWNER, original), "nor from one with more than it says");
 
-        Files.write(file.toPath(), new byte[] {1, 2, 3});
-        HookCache garbage = HookCache.open(file, 7);
+        for (int at : new int[] {whole.length / 2, whole.length - 20, 20}) {
+            byte[] damaged = whole.clone();
+            damaged[at] ^= 0x10; // lengths intact, contents not (pages lost in a crash)
+            Files.write(file, damaged);
+            HookCache hit = HookCache.open(file, 7, SAME_JAR);
+            assertNull(hit.lookup(OWNER, original), "damaged at " + at);
+            assertNull(hit.lookup("java/io/File", new byte[] {5}), "damaged at " + at);
+        }
+        byte[] zeroTail = whole.clone();
+        Arrays.fill(zeroTail, Math.max(0, whole.length - 4096), whole.length, (byte) 0);
+        Files.write(file, zeroTail);
+        assertEquals(0, HookCache.open(file, 7, SAME_JAR).size(), "a tail of zeros");
+
+        Files.write(file, new byte[] {1, 2, 3});
+        HookCache garbage = HookCache.open(file, 7, SAME_JAR);
         assertEquals(0, garbage.size());
         garbage.remember(OWNER, original, new byte[] {4});
         garbage.save();
-        assertArrayEquals(new byte[] {4}, HookCache.open(file, 7).lookup(OWNER, original), "written again whole");
+        assertArrayEquals(new byte[] {4}, HookCache.open(file, 7, SAME_JAR).lookup(OWNER, original),
+                "written again whole");
+    }
+
+    @Test
+    void aFileOrFolderThatIsALinkOrWritableByOthersIsNotUsed() throws Exception {
+        Path file = cacheIn(home);
+        HookCache first = HookCache.open(file, 3, SAME_JAR);
+        first.remember("a/A", new byte[] {1}, new byte[] {10});
+        first.save();
+        assertArrayEquals(new byte[] {10}, HookCache.open(file, 3, SAME_JAR).lookup("a/A", new byte[] {1}));
+
+        Path elsewhere = home.resolve("elsewhere");
+        Files.move(file, elsewhere);
+        Files.createSymbolicLink(file, elsewhere);
+        assertNull(HookCache.open(file, 3, SAME_JAR).lookup("a/A", new byte[] {1}), "a link");
+        Files.delete(file);
+        Files.move(elsewhere, file);
+        if (posix(home)) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw--w----"));
+            assertNull(HookCache.open(file, 3, SAME_JAR).lookup("a/A", new byte[] {1}), "group-writable file");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwx---rwx"));
+            assertNull(HookCache.open(file, 3, SAME_JAR).lookup("a/A", new byte[] {1}), "folder writable by others");
+            HookCache other = HookCache.open(file, 3, SAME_JAR);
+            other.remember("b/B", new byte[] {2}, new byte[] {20});
+            other.save();
+            Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwx------"));
+            assertNull(HookCache.open(file, 3, SAME_JAR).lookup("b/B", new byte[] {2}), "not written there either");
+        }
+    }
+
+    @Test
+    void nothingIsWrittenByAJvmThatDoesNotRunTheJarsAgent() throws Exception {
+        Path file = cacheIn(home);
+        HookCache replaced = HookCache.open(file, 9, () -> false);
+        replaced.remember("a/A", new byte[] {1}, new byte[] {10});
+        replaced.save();
+        assertFalse(Files.exists(file), "the jar was replaced under this JVM: its output is not kept as the new one's");
     }
 
     @Test
     void entriesAddUpAcrossSavesAndNothingIsWrittenWhenNothingIsNew() throws Exception {
-        File file = cacheIn(home);
-        HookCache first = HookCache.open(file, 1);
+        Path file = cacheIn(home);
+        HookCache first = HookCache.open(file, 1, SAME_JAR);
         first.remember("a/A", new byte[] {1}, new byte[] {10});
         first.save();
         first.remember("b/B", new byte[] {2}, new byte[] {20});
         first.save();
-        HookCache later = HookCache.open(file, 1);
+        HookCache later = HookCache.open(file, 1, SAME_JAR);
         assertArrayEquals(new byte[] {10}, later.lookup("a/A", new byte[] {1}));
         assertArrayEquals(new byte[] {20}, later.lookup("b/B", new byte[] {2}));
-        long written = file.lastModified();
-        byte[] before = Files.readAllBytes(file.toPath());
-        Files.setLastModifiedTime(file.toPath(), java.nio.file.attribute.FileTime.fromMillis(written - 10_000));
+        assertEquals(2, later.size());
+        java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(file).toMillis() - 10_000);
+        Files.setLastModifiedTime(file, before);
         later.save();
-        assertEquals(written - 10_000, file.lastModified(), "nothing new: not written");
-        assertArrayEquals(before, Files.readAllBytes(file.toPath()));
-        assertFalse(file.toPath().resolveSibling("hooks.new").toFile().exists());
+        assertEquals(before, Files.getLastModifiedTime(file), "nothing new: not written");
+    }
+
+    @Test
+    void aClassTooLargeIsHookedButNotKept() throws Exception {
+        Path file = cacheIn(home);
+        HookCache cache = HookCache.open(file, 1, SAME_JAR);
+        cache.remember("big/Big", new byte[3 << 20], new byte[] {1});
+        cache.remember("a/A", new byte[] {1}, new byte[] {10});
+        assertEquals(1, cache.size());
     }
 
     @Test
     void nothingIsWrittenWhereTheContainerHasNoCacheFolderNorWithoutAFile() throws Exception {
-        File file = home.resolve(HookCache.FILE).toFile();
-        HookCache cache = HookCache.open(file, 1);
+        Path file = home.resolve(HookCache.FILE);
+        HookCache cache = HookCache.open(file, 1, SAME_JAR);
         cache.remember("a/A", new byte[] {1}, new byte[] {10});
         cache.save();
-        assertFalse(home.resolve("data").toFile().exists(), "the container's folders are never made here");
+        assertFalse(Files.exists(home.resolve("data")), "the container's folders are never made here");
 
         HookCache none = HookCache.none();
         none.remember("a/A", new byte[] {1}, new byte[] {10});
         none.save();
         assertNull(none.lookup("a/A", new byte[] {1}));
+    }
+
+    @Test
+    void discardDeletesTheFile() throws Exception {
+        Path file = cacheIn(home);
+        HookCache cache = HookCache.open(file, 1, SAME_JAR);
+        cache.remember("a/A", new byte[] {1}, new byte[] {10});
+        cache.save();
+        assertTrue(Files.exists(file));
+        cache.discard();
+        assertFalse(Files.exists(file));
     }
 
     @Test
