@@ -127,14 +127,18 @@ public final class LoginsImpl implements Logins {
         try {
             Instant now = clock.instant();
             refuseLockedSource("(token)", source, "token", now);
-            Optional<String> account = secret == null || secret.length() > 200 ? Optional.empty()
+            Optional<AccountStore.TokenOwner> owner = secret == null || secret.length() > 200 ? Optional.empty()
                     : accounts.tokenAccount(Secrets.sha256(secret), now);
-            if (account.isEmpty()) {
+            if (owner.isEmpty()) {
                 throw fail(null, source, "token", Reason.BAD_CREDENTIALS, "unknown, expired or revoked token", now);
             }
-            AccountStore.Row row = accounts.row(account.get()).orElseThrow();
+            AccountStore.Row row = accounts.row(owner.get().account()).orElseThrow();
             if (row.disabled()) {
                 throw fail(row.name(), source, "token", Reason.DISABLED, "account disabled", now);
+            }
+            if (row.credentialStamp() != owner.get().stamp()) {
+                throw fail(row.name(), source, "token", Reason.BAD_CREDENTIALS, "token issued before the account's "
+                        + "password was last changed", now);
             }
             return OperatorAccountsImpl.operator(row);
         } catch (SQLException e) {
@@ -185,7 +189,9 @@ public final class LoginsImpl implements Logins {
             return Optional.of(operator); // vouched for by an authenticator plugin: no account here to read again
         }
         try {
-            return accounts.row(operator.name()).filter(row -> !row.disabled()).map(OperatorAccountsImpl::operator);
+            return accounts.row(operator.name())
+                    .filter(row -> !row.disabled() && row.credentialStamp() == operator.credentialStamp())
+                    .map(OperatorAccountsImpl::operator);
         } catch (SQLException e) {
             throw OperatorAccountsImpl.storeFailed(e);
         }
