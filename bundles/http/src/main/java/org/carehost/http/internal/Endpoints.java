@@ -77,8 +77,8 @@ final class Endpoints {
         try {
             operator = logins.password(user, password.toCharArray(), otp, "http " + call.request().getRemoteAddr());
         } catch (LoginRefusedException e) {
-            throw new Problems.Failure(401, e.reason() == LoginRefusedException.Reason.SECOND_FACTOR_NEEDED
-                    ? "second-factor-needed" : "login-refused", "Login refused", e.getMessage());
+            // One answer for every refusal: a wrong password and a missing or wrong code look alike (redteam-3 #14)
+            throw new Problems.Failure(401, "login-refused", "Login refused", e.getMessage());
         }
         WebSessions.WebSession session = sessions.create(operator);
         Cookie cookie = new Cookie(COOKIE, session.id());
