@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  * @param origin {@code accounts} (the container's own), {@code console} (the OS user at the local console) or the
  *        symbolic name of the authenticator plugin that vouched for them
  * @param credentialStamp the account's credential stamp when it was read: a random value the account gets when it is
- *        made and again at each password change, so that a session or token of an earlier password (or of an account
- *        of the same name removed since) is told apart ({@link Logins#current}); 0 for an operator without an account
- *        here. Not a secret, and never shown.
+ *        made and again at each password change and each disabling, so that a session or token from before (or of
+ *        an account of the same name removed since) is told apart ({@link Logins#current}); 0 for an operator
+ *        without an account here. Not a secret, and never shown.
  */
 public record Operator(String name, Set<Role> roles, Set<String> tenants, boolean disabled, boolean secondFactor,
         Instant created, String origin, long credentialStamp) {

@@ -165,7 +165,8 @@ public class RemoteSessionsIT {
 
     /**
      * Proves disabling an account ends what it has open (item 6): op3's browser session (its cookie worked just before)
-     * is refused at the next request, and op3's interactive SSH shell refuses the next line and closes.
+     * is refused at the next request, and op3's interactive SSH shell refuses the next line and closes; enabling the
+     * account again does not bring the old session back.
      */
     @Test
     public void disablingAnAccountEndsItsBrowserSessionAndItsSshShell() throws Exception {
@@ -174,6 +175,8 @@ public class RemoteSessionsIT {
         assertEquals(login.body(), 200, login.statusCode());
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
         assertEquals(200, send("GET", "/api/v1/me", null, Map.of("Cookie", cookie)).statusCode());
+        String untouched = send("POST", "/api/v1/session", "{\"user\":\"op3\",\"password\":\"" + PASSWORD + "\"}",
+                Map.of()).headers().firstValue("Set-Cookie").orElseThrow().split(";")[0]; // not used while disabled
         List<String> interactive = new ArrayList<>(sshCommand("op3", null));
         interactive.add(1, "-tt");
         Process ssh = new ProcessBuilder(interactive).redirectErrorStream(true).start();
@@ -193,6 +196,11 @@ public class RemoteSessionsIT {
         synchronized (screen) {
             assertFalse(screen.toString(), screen.toString().contains("org.carehost.sample.hello"));
         }
+        HttpResponse<String> enable = send("POST", "/api/v1/users/op3/enable", "", bearer(adminToken));
+        assertEquals(enable.body(), 200, enable.statusCode());
+        HttpResponse<String> enabled = send("GET", "/api/v1/me", null, Map.of("Cookie", untouched));
+        assertEquals("enabled again, a session from before (unused meanwhile) stays over: " + enabled.body(), 401,
+                enabled.statusCode());
     }
 
     /**

@@ -91,9 +91,15 @@ final class AccountStore {
                 + "locked_until = NULL WHERE name = ?", hash, stamp, name);
     }
 
-    void setDisabled(String name, boolean disabled) throws SQLException {
-        update("UPDATE operator_account SET disabled = ?, failed_count = 0, locked_until = NULL WHERE name = ?",
-                disabled, name);
+    /** Disables an account with a new credential stamp: its sessions and tokens end for good, also once enabled again. */
+    void disable(String name, long stamp) throws SQLException {
+        update("UPDATE operator_account SET disabled = TRUE, credential_stamp = ?, failed_count = 0, locked_until = NULL "
+                + "WHERE name = ?", stamp, name);
+    }
+
+    void enable(String name) throws SQLException {
+        update("UPDATE operator_account SET disabled = FALSE, failed_count = 0, locked_until = NULL WHERE name = ?",
+                name);
     }
 
     int enabledAdmins() throws SQLException {

@@ -143,7 +143,7 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
             if (!row.disabled() && row.roles().contains(Role.ADMIN) && accounts.enabledAdmins() <= 1) {
                 throw new IllegalArgumentException("'" + name + "' is the last enabled admin; add another admin first");
             }
-            accounts.setDisabled(name, true);
+            accounts.disable(name, secrets.stamp()); // a new stamp: enabled again, nothing from before works again
             audit.change(AuditAction.UPDATE, "user:disable", name, "disabled");
         } catch (SQLException e) {
             throw storeFailed(e);
@@ -154,7 +154,7 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
     public void enable(String name) {
         try {
             existing(name);
-            accounts.setDisabled(name, false);
+            accounts.enable(name);
             audit.change(AuditAction.UPDATE, "user:enable", name, "enabled");
         } catch (SQLException e) {
             throw storeFailed(e);

@@ -2,6 +2,9 @@ package org.carehost.plugins.internal;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import org.apache.felix.fileinstall.ArtifactInstaller;
@@ -16,7 +19,8 @@ import org.osgi.service.log.LoggerFactory;
  * Keeps code out of the folders the deploy watcher reads for configuration only. FileInstall watches {@code deploy/}
  * for plugins and {@code etc/} for configuration files with one file filter, so a {@code .jar} or {@code .wasm} put in
  * {@code etc/} would be installed as a plugin: whoever may write a configuration file could install code. Such a file
- * (anywhere outside the deploy folder) is claimed here, ahead of FileInstall's own handling of jars and of the
+ * in a configuration folder (every folder of {@code felix.fileinstall.dir} after the first, the deploy folder) is
+ * claimed here, ahead of FileInstall's own handling of jars and of the
  * WebAssembly transformer (service ranking above {@link DeployDuplicates}'), and nothing is installed; the reason is
  * logged once, when the watcher first finds it.
  */
@@ -24,19 +28,35 @@ import org.osgi.service.log.LoggerFactory;
 public final class ConfigFolderCode implements ArtifactInstaller {
 
     private final Path deployDir;
+    private final List<Path> configurationDirs;
     private final Logger log;
 
     @Activate
     public ConfigFolderCode(BundleContext context, @Reference(service = LoggerFactory.class) Logger log) {
         this.deployDir = new PluginBundles(context).deployDir();
+        this.configurationDirs = configurationDirs(context.getProperty(PluginBundles.DEPLOY_DIR_PROPERTY));
         this.log = log;
+    }
+
+    /** The watched folders after the first (deploy/): {@code etc/} in carehost.jar. */
+    static List<Path> configurationDirs(String watched) {
+        List<Path> dirs = new ArrayList<>();
+        String[] all = watched == null ? new String[0] : watched.split(",");
+        for (int i = 1; i < all.length; i++) {
+            String dir = all[i].strip().replace("\"", "");
+            if (!dir.isEmpty()) {
+                dirs.add(Paths.get(dir).toAbsolutePath().normalize());
+            }
+        }
+        return List.copyOf(dirs);
     }
 
     @Override
     public boolean canHandle(File artifact) {
         String name = artifact.getName().toLowerCase(Locale.ROOT);
-        return (name.endsWith(".jar") || name.endsWith(".wasm"))
-                && !artifact.toPath().toAbsolutePath().normalize().startsWith(deployDir);
+        Path file = artifact.toPath().toAbsolutePath().normalize();
+        return (name.endsWith(".jar") || name.endsWith(".wasm")) && !file.startsWith(deployDir)
+                && configurationDirs.stream().anyMatch(file::startsWith);
     }
 
     @Override
