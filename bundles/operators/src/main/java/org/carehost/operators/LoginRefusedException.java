@@ -2,7 +2,7 @@ package org.carehost.operators;
 
 /**
  * A login that did not succeed. The message is safe to show the person logging in: it never says whether the
- * account exists or which part of the credentials was wrong (except that a second factor is needed).
+ * account exists or which part of the credentials was wrong (the password or the second factor).
  */
 public final class LoginRefusedException extends Exception {
 

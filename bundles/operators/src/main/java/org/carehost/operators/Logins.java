@@ -22,7 +22,10 @@ public interface Logins {
      */
     Operator password(String name, char[] password, String secondFactor, String source) throws LoginRefusedException;
 
-    /** A bearer token (the secret of {@link IssuedToken}). Cheap: one SHA-256 and one indexed lookup. */
+    /**
+     * A bearer token (the secret of {@link IssuedToken}). Cheap: one SHA-256 and one indexed lookup. A token issued
+     * before the account's password was last changed is refused.
+     */
     Operator token(String secret, String source) throws LoginRefusedException;
 
     /**
@@ -36,7 +39,8 @@ public interface Logins {
 
     /**
      * The operator of a live session (a browser session, an SSH shell) as their account is now, read again (one indexed
-     * read): empty when the account was disabled or removed since the login; its roles and tenants as they are now.
+     * read): empty when the account was disabled or removed since the login, or its password changed (its
+     * {@link Operator#credentialStamp} is no longer the account's); its roles and tenants as they are now.
      * An operator an authenticator plugin vouched for (no account here) is returned as they logged in.
      *
      * @since 1.3

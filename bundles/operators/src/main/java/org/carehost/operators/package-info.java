@@ -4,7 +4,7 @@
  * Plugins never see this package; they may only add an {@link org.carehost.sdk.auth.Authenticator}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.carehost.operators;
 
 import org.osgi.annotation.bundle.Export;

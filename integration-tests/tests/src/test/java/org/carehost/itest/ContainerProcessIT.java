@@ -200,6 +200,35 @@ public class ContainerProcessIT {
         assertFalse("no INFO line interrupts the prompt:\n" + console, console.contains(" INFO "));
     }
 
+    /**
+     * Proves the deploy watcher installs no code from etc/ (redteam-3 #14): a plugin jar put in etc/ before the start is
+     * not installed (not in {@code lb -s}, where the same jar in deploy/ would be), nor is a bare WebAssembly module, and
+     * the reason is logged exactly once for each.
+     */
+    @Test
+    public void aJarInTheConfigurationFolderIsNotInstalledAndTheReasonIsLoggedOnce() throws Exception {
+        Path home = freshHome("etc-code");
+        Files.createDirectories(home.resolve("etc"));
+        Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-reads-keys.jar"), home.resolve("etc/code.jar"));
+        Files.write(home.resolve("etc/module.wasm"), WasmJars.module("hostjson"));
+        Path log = home.resolve("data/log/carehost.log");
+        String reason = "code.jar is not installed: code is installed from";
+        Process process = start(home, JAVA_17);
+        try (OutputStream in = process.getOutputStream()) {
+            awaitFile(process, log, reason); // the watcher found it: it is claimed, so never installed
+            awaitFile(process, log, "module.wasm is not installed: code is installed from");
+            in.write("lb -s\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS));
+        String listed = Files.readString(home.resolve("stdout.txt"));
+        assertTrue("lb ran: " + listed, listed.contains("org.carehost.plugins"));
+        assertFalse("not installed: " + listed, listed.contains("org.carehost.fixture.evil.reads.keys"));
+        String text = Files.readString(log);
+        assertEquals(text, 1, text.split(Pattern.quote(reason), -1).length - 1);
+        assertEquals(text, 1, text.split(Pattern.quote("module.wasm is not installed"), -1).length - 1);
+        assertFalse("no bare module became a plugin: " + listed, listed.lines().anyMatch(l -> l.contains("|module (")));
+    }
+
     @Test
     public void logLevelIsInForceAtOnceKeptAcrossRestartsAndLogTailShowsTheFile() throws Exception {
         Path home = freshHome("log-level");

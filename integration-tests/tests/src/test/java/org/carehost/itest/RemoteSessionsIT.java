@@ -28,7 +28,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The real {@code carehost.jar} reached over loopback by the JDK's HTTP client and OpenSSH (redteam-3 items 5 to 8):
  * the login body is bounded, wrong passwords do not lock out a key, disabling an account ends its browser session and
- * its SSH shell, and only auditors and admins verify the whole audit trail. Each test uses accounts of its own.
+ * its SSH shell, and only auditors and admins verify the whole audit trail; a password change ends the account's
+ * browser sessions, API tokens and SSH shells (item 6), a login's answer does not say whether the password was right
+ * when a second factor is missing (item 14), and an RSA key below 2048 bits is refused (item 14). Each test uses
+ * accounts of its own.
  */
 public class RemoteSessionsIT {
 
@@ -44,6 +47,8 @@ public class RemoteSessionsIT {
     private static String adminToken;
     private static String auditorToken;
     private static String hospitalAdminToken;
+    private static String op4Token;
+    private static String op5Secret;
 
     @BeforeClass
     public static void startTheContainerAndMakeAccounts() throws Exception {
@@ -52,7 +57,9 @@ public class RemoteSessionsIT {
         sshPort = LoopbackPorts.free();
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=" + sshPort + "\n");
-        for (String user : List.of("op2", "op3")) {
+        run("ssh-keygen", "-q", "-t", "rsa", "-b", "1024", "-N", "", "-C", "op6@test", "-f",
+                home.resolve("op6_rsa1024").toString());
+        for (String user : List.of("op2", "op3", "op4")) {
             run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", user + "@test", "-f",
                     home.resolve(user + "_ed25519").toString());
         }
@@ -63,16 +70,21 @@ public class RemoteSessionsIT {
         type("user:add --roles auditor --password '" + PASSWORD + "' aud1");
         type("user:add --roles hospital-admin --tenants stmary --password '" + PASSWORD + "' ha1");
         // op2 is locked out by wrong passwords (item 7), op3 is disabled while logged in (item 6)
-        for (String user : List.of("op2", "op3")) {
+        // op4's password is changed while it is logged in (item 6), op5 has a second factor (item 14)
+        for (String user : List.of("op2", "op3", "op4")) {
             type("user:add --roles operator --password '" + PASSWORD + "' " + user);
             type("user:key-add " + user + " " + Files.readString(home.resolve(user + "_ed25519.pub")).strip());
         }
         type("user:token --label it admin1");
         type("user:token --label it aud1");
         type("user:token --label it ha1");
+        type("user:token --label it op4");
+        type("user:add --roles operator --password '" + PASSWORD + "' op5");
+        type("user:totp op5");
+        type("user:add --roles operator --password '" + PASSWORD + "' op6");
         List<String> tokens = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (tokens.size() < 3) {
+        while (tokens.size() < 4) {
             assertTrue("tokens never printed; stdout:\n" + Files.readString(home.resolve("stdout.txt")) + "\nstderr:\n"
                     + Files.readString(home.resolve("stderr.txt")), System.nanoTime() < deadline && process.isAlive());
             tokens = Files.readString(home.resolve("stdout.txt")).lines().filter(l -> l.startsWith("chk_")).toList();
@@ -81,6 +93,9 @@ public class RemoteSessionsIT {
         adminToken = tokens.get(0);
         auditorToken = tokens.get(1);
         hospitalAdminToken = tokens.get(2);
+        op4Token = tokens.get(3);
+        op5Secret = awaitConsole("secret ").lines().filter(l -> l.startsWith("secret ")).findFirst().orElseThrow()
+                .substring("secret ".length()).strip();
         while (true) { // the API answers once Felix HTTP has taken its configuration from etc/
             try {
                 if (get("/api/v1/openapi.json", null).statusCode() == 200) {
@@ -150,7 +165,8 @@ public class RemoteSessionsIT {
 
     /**
      * Proves disabling an account ends what it has open (item 6): op3's browser session (its cookie worked just before)
-     * is refused at the next request, and op3's interactive SSH shell refuses the next line and closes.
+     * is refused at the next request, and op3's interactive SSH shell refuses the next line and closes; enabling the
+     * account again does not bring the old session back.
      */
     @Test
     public void disablingAnAccountEndsItsBrowserSessionAndItsSshShell() throws Exception {
@@ -159,6 +175,8 @@ public class RemoteSessionsIT {
         assertEquals(login.body(), 200, login.statusCode());
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
         assertEquals(200, send("GET", "/api/v1/me", null, Map.of("Cookie", cookie)).statusCode());
+        String untouched = send("POST", "/api/v1/session", "{\"user\":\"op3\",\"password\":\"" + PASSWORD + "\"}",
+                Map.of()).headers().firstValue("Set-Cookie").orElseThrow().split(";")[0]; // not used while disabled
         List<String> interactive = new ArrayList<>(sshCommand("op3", null));
         interactive.add(1, "-tt");
         Process ssh = new ProcessBuilder(interactive).redirectErrorStream(true).start();
@@ -178,6 +196,84 @@ public class RemoteSessionsIT {
         synchronized (screen) {
             assertFalse(screen.toString(), screen.toString().contains("org.carehost.sample.hello"));
         }
+        HttpResponse<String> enable = send("POST", "/api/v1/users/op3/enable", "", bearer(adminToken));
+        assertEquals(enable.body(), 200, enable.statusCode());
+        HttpResponse<String> enabled = send("GET", "/api/v1/me", null, Map.of("Cookie", untouched));
+        assertEquals("enabled again, a session from before (unused meanwhile) stays over: " + enabled.body(), 401,
+                enabled.statusCode());
+    }
+
+    /**
+     * Proves a password change ends what the account had open (item 6): op4's browser session, its API token and its
+     * interactive SSH shell all worked before; after {@code user:passwd} at the console the cookie and the token get
+     * 401 and the shell refuses the next line and closes, while the new password logs in.
+     */
+    @Test
+    public void aPasswordChangeEndsTheAccountsSessionsTokensAndShells() throws Exception {
+        HttpResponse<String> login = send("POST", "/api/v1/session", "{\"user\":\"op4\",\"password\":\"" + PASSWORD
+                + "\"}", Map.of());
+        assertEquals(login.body(), 200, login.statusCode());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        assertEquals(200, send("GET", "/api/v1/me", null, Map.of("Cookie", cookie)).statusCode());
+        assertEquals(200, get("/api/v1/me", op4Token).statusCode());
+        List<String> interactive = new ArrayList<>(sshCommand("op4", null));
+        interactive.add(1, "-tt");
+        Process ssh = new ProcessBuilder(interactive).redirectErrorStream(true).start();
+        StringBuilder screen = read(ssh);
+        awaitScreen(screen, "op4@carehost> ");
+        ssh.getOutputStream().write("user:whoami\r".getBytes(StandardCharsets.UTF_8));
+        ssh.getOutputStream().flush();
+        awaitScreen(screen, "op4 (operator; accounts)");
+        String changed = "a new horse battery staple";
+        type("user:passwd --password '" + changed + "' op4");
+        awaitConsole("Password of op4 set.");
+        HttpResponse<String> after = send("GET", "/api/v1/me", null, Map.of("Cookie", cookie));
+        assertEquals(after.body(), 401, after.statusCode());
+        HttpResponse<String> token = get("/api/v1/me", op4Token);
+        assertEquals(token.body(), 401, token.statusCode());
+        ssh.getOutputStream().write("plugin:list\r".getBytes(StandardCharsets.UTF_8));
+        ssh.getOutputStream().flush();
+        awaitScreen(screen, "had its password changed since this login");
+        assertTrue("the connection closes", ssh.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("the new password logs in", 200, send("POST", "/api/v1/session", "{\"user\":\"op4\","
+                + "\"password\":\"" + changed + "\"}", Map.of()).statusCode());
+    }
+
+    /**
+     * Proves the second-factor step is no password oracle (item 14): for op5 (a TOTP enrolled), a wrong password and the
+     * right one, each without a code, get the same status and the same body; with the code the right one logs in.
+     */
+    @Test
+    public void aMissingSecondFactorDoesNotTellWhetherThePasswordWasRight() throws Exception {
+        HttpResponse<String> wrong = send("POST", "/api/v1/session", "{\"user\":\"op5\",\"password\":\"not the "
+                + "password\"}", Map.of());
+        HttpResponse<String> right = send("POST", "/api/v1/session", "{\"user\":\"op5\",\"password\":\"" + PASSWORD
+                + "\"}", Map.of());
+        assertEquals(wrong.body(), 401, wrong.statusCode());
+        assertEquals(wrong.statusCode(), right.statusCode());
+        assertEquals(wrong.body(), right.body());
+        HttpResponse<String> withCode = send("POST", "/api/v1/session", "{\"user\":\"op5\",\"password\":\""
+                + PASSWORD + "\",\"otp\":\"" + TotpCodes.now(op5Secret) + "\"}", Map.of());
+        assertEquals(withCode.body(), 200, withCode.statusCode());
+    }
+
+    /**
+     * Proves weak RSA keys are refused (item 14): OpenSSH's 1024-bit RSA key for op6 is refused by user:key-add with the
+     * reason, and OpenSSH cannot log in with it.
+     */
+    @Test
+    public void anRsaKeyBelow2048BitsIsRefused() throws Exception {
+        type("user:key-add op6 " + Files.readString(home.resolve("op6_rsa1024.pub")).strip());
+        awaitConsole("RSA key of 1024 bits (at least 2048 are needed)");
+        type("user:keys op6");
+        awaitConsole("op6 has no SSH keys."); // the refused key was not added
+        List<String> command = new ArrayList<>(sshCommand("op6", "user:whoami"));
+        command.set(command.indexOf(home.resolve("op6_ed25519").toString()), home.resolve("op6_rsa1024").toString());
+        Process ssh = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(out, 255, ssh.exitValue());
+        assertFalse(out, out.contains("op6 (operator"));
     }
 
     /** Proves the whole-trail verification is for auditors and admins only (item 8): a hospital admin gets a 403. */
@@ -236,8 +332,24 @@ public class RemoteSessionsIT {
     }
 
     private static void type(String line) throws IOException {
-        console.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        console.flush();
+        synchronized (RemoteSessionsIT.class) {
+            console.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            console.flush();
+        }
+    }
+
+    /** Waits until the container's console output (standard output and error) shows {@code text}; returns all of it. */
+    private static String awaitConsole(String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            String all = Files.readString(home.resolve("stdout.txt")) + Files.readString(home.resolve("stderr.txt"));
+            if (all.contains(text)) {
+                return all;
+            }
+            assertTrue("'" + text + "' never appeared on the console:\n" + all, System.nanoTime() < deadline
+                    && process.isAlive());
+            Thread.sleep(100);
+        }
     }
 
     private static Map<String, String> bearer(String token) {

@@ -106,7 +106,7 @@ public final class CatalogServiceImpl implements CatalogService {
         List<CatalogStatus> statuses = new ArrayList<>();
         for (CatalogSource.Snapshot snapshot : view().snapshots()) {
             CatalogSource source = snapshot.source();
-            statuses.add(new CatalogStatus(source.name(), source.url(), source.trust(), snapshot.resources().size(),
+            statuses.add(new CatalogStatus(source.name(), source.shownUrl(), source.trust(), snapshot.resources().size(),
                     snapshot.problem()));
         }
         return statuses;
@@ -115,9 +115,10 @@ public final class CatalogServiceImpl implements CatalogService {
     @Override
     public CatalogStatus add(String name, String url, List<String> trust) throws CatalogException {
         CatalogSource source = configs.add(name, url, trust);
-        audit.record(AuditAction.CREATE, "catalog.add", "Catalog", source.name(), AuditOutcome.SUCCESS, source.url());
+        audit.record(AuditAction.CREATE, "catalog.add", "Catalog", source.name(), AuditOutcome.SUCCESS,
+                source.shownUrl());
         CatalogSource.Snapshot snapshot = source.snapshot(true);
-        return new CatalogStatus(source.name(), source.url(), source.trust(), snapshot.resources().size(),
+        return new CatalogStatus(source.name(), source.shownUrl(), source.trust(), snapshot.resources().size(),
                 snapshot.problem());
     }
 

@@ -66,8 +66,14 @@ public final class CatalogSource {
         return pid;
     }
 
+    /** The index URL as configured, credentials included: for reading it, never for showing it. */
     String url() {
         return url;
+    }
+
+    /** The index URL as listings, problems and audit records show it ({@link ShownUrls}). */
+    String shownUrl() {
+        return ShownUrls.shown(url);
     }
 
     /** The {@code etc/} file this catalog's configuration comes from, or null when it was added in the shell. */
@@ -104,9 +110,9 @@ public final class CatalogSource {
             List<Resource> resources = IndexReader.parse(index.data(), index.from());
             last = new Snapshot(this, resources, null);
         } catch (CatalogException e) {
-            last = new Snapshot(this, List.of(), e.getMessage());
+            last = new Snapshot(this, List.of(), ShownUrls.scrub(e.getMessage(), url));
         } catch (RuntimeException e) {
-            last = new Snapshot(this, List.of(), "cannot read " + url + ": " + e);
+            last = new Snapshot(this, List.of(), ShownUrls.scrub("cannot read " + url + ": " + e, url));
         }
         readAt = System.nanoTime();
         fileStamp = stamp;

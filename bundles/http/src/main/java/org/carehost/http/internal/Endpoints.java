@@ -62,7 +62,7 @@ final class Endpoints {
         routes.add(new Route("GET", "/tenants", false, EnumSet.of(Role.HOSPITAL_ADMIN, Role.OPERATOR),
                 "The tenants (a hospital admin sees their own)", this::tenants));
         routes.add(new Route("GET", "/users", false, Set.of(), "Operator accounts (admins only)",
-                call -> accounts.list()));
+                call -> accounts.list().stream().map(Listed::of).toList()));
         routes.add(new Route("GET", "/openapi.json", true, Set.of(), "This API as OpenAPI 3.1", call -> null));
         return routes;
     }
@@ -77,8 +77,8 @@ final class Endpoints {
         try {
             operator = logins.password(user, password.toCharArray(), otp, "http " + call.request().getRemoteAddr());
         } catch (LoginRefusedException e) {
-            throw new Problems.Failure(401, e.reason() == LoginRefusedException.Reason.SECOND_FACTOR_NEEDED
-                    ? "second-factor-needed" : "login-refused", "Login refused", e.getMessage());
+            // One answer for every refusal: a wrong password and a missing or wrong code look alike (redteam-3 #14)
+            throw new Problems.Failure(401, "login-refused", "Login refused", e.getMessage());
         }
         WebSessions.WebSession session = sessions.create(operator);
         Cookie cookie = new Cookie(COOKIE, session.id());
@@ -130,5 +130,13 @@ final class Endpoints {
         out.put("roles", operator.roles().stream().map(Role::code).sorted().toList());
         out.put("tenants", operator.tenants().stream().sorted().toList());
         return out;
+    }
+
+    /** An account as GET /users lists it: the operator without its credential stamp (an internal value). */
+    record Listed(String name, java.util.Set<Role> roles, java.util.Set<String> tenants, boolean disabled,
+            boolean secondFactor, java.time.Instant created, String origin) {
+        static Listed of(Operator o) {
+            return new Listed(o.name(), o.roles(), o.tenants(), o.disabled(), o.secondFactor(), o.created(), o.origin());
+        }
     }
 }

@@ -24,7 +24,12 @@ import org.carehost.store.Store;
 final class AccountStore {
 
     record Row(String name, Set<Role> roles, Set<String> tenants, String passwordHash, boolean disabled,
-            String totpSecret, long totpLastStep, int failedCount, Instant lockedUntil, Instant created) {
+            String totpSecret, long totpLastStep, int failedCount, Instant lockedUntil, Instant created,
+            long credentialStamp) {
+    }
+
+    /** The account and the credential stamp a token was issued under. */
+    record TokenOwner(String account, long stamp) {
     }
 
     private final Store store;
@@ -60,10 +65,11 @@ final class AccountStore {
                 before) > 0;
     }
 
-    void insert(String name, Set<Role> roles, Set<String> tenants, String hash, Instant now) throws SQLException {
-        update("INSERT INTO operator_account (name, roles, tenants, password_hash, disabled, failed_count, created_at) "
-                + "VALUES (?, ?, ?, ?, FALSE, 0, ?)", name, Role.text(roles), String.join(",", new TreeSet<>(tenants)),
-                hash, time(now));
+    void insert(String name, Set<Role> roles, Set<String> tenants, String hash, long stamp, Instant now)
+            throws SQLException {
+        update("INSERT INTO operator_account (name, roles, tenants, password_hash, disabled, failed_count, created_at, "
+                + "credential_stamp) VALUES (?, ?, ?, ?, FALSE, 0, ?, ?)", name, Role.text(roles),
+                String.join(",", new TreeSet<>(tenants)), hash, time(now), stamp);
     }
 
     Optional<Row> row(String name) throws SQLException {
@@ -79,14 +85,21 @@ final class AccountStore {
         return row(name).isPresent();
     }
 
-    void setPassword(String name, String hash) throws SQLException {
-        update("UPDATE operator_account SET password_hash = ?, failed_count = 0, locked_until = NULL WHERE name = ?",
-                hash, name);
+    /** A new password and a new credential stamp: what was open under the old one ends. */
+    void setPassword(String name, String hash, long stamp) throws SQLException {
+        update("UPDATE operator_account SET password_hash = ?, credential_stamp = ?, failed_count = 0, "
+                + "locked_until = NULL WHERE name = ?", hash, stamp, name);
     }
 
-    void setDisabled(String name, boolean disabled) throws SQLException {
-        update("UPDATE operator_account SET disabled = ?, failed_count = 0, locked_until = NULL WHERE name = ?",
-                disabled, name);
+    /** Disables an account with a new credential stamp: its sessions and tokens end for good, also once enabled again. */
+    void disable(String name, long stamp) throws SQLException {
+        update("UPDATE operator_account SET disabled = TRUE, credential_stamp = ?, failed_count = 0, locked_until = NULL "
+                + "WHERE name = ?", stamp, name);
+    }
+
+    void enable(String name) throws SQLException {
+        update("UPDATE operator_account SET disabled = FALSE, failed_count = 0, locked_until = NULL WHERE name = ?",
+                name);
     }
 
     int enabledAdmins() throws SQLException {
@@ -110,21 +123,21 @@ final class AccountStore {
         update("UPDATE operator_account SET failed_count = 0 WHERE name = ? AND failed_count <> 0", name);
     }
 
-    void insertToken(String id, String account, String hash, String label, Instant created, Instant expires)
-            throws SQLException {
-        update("INSERT INTO operator_token (id, account, token_hash, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                id, account, hash, label, time(created), time(expires));
+    void insertToken(String id, String account, long stamp, String hash, String label, Instant created,
+            Instant expires) throws SQLException {
+        update("INSERT INTO operator_token (id, account, account_stamp, token_hash, label, created_at, expires_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", id, account, stamp, hash, label, time(created), time(expires));
     }
 
-    /** The account of a live token (not revoked, not expired) with this hash. */
-    Optional<String> tokenAccount(String hash, Instant now) throws SQLException {
+    /** The account of a live token (not revoked, not expired) with this hash, and the stamp it was issued under. */
+    Optional<TokenOwner> tokenAccount(String hash, Instant now) throws SQLException {
         try (Connection connection = store.connection();
-                PreparedStatement select = connection.prepareStatement("SELECT account FROM operator_token "
-                        + "WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?")) {
+                PreparedStatement select = connection.prepareStatement("SELECT account, account_stamp FROM "
+                        + "operator_token WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?")) {
             select.setString(1, hash);
             select.setObject(2, time(now));
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+                return rows.next() ? Optional.of(new TokenOwner(rows.getString(1), rows.getLong(2))) : Optional.empty();
             }
         }
     }
@@ -257,7 +270,8 @@ final class AccountStore {
                             tenants(rows.getString("tenants")), rows.getString("password_hash"),
                             rows.getBoolean("disabled"), rows.getString("totp_secret"),
                             lastStep, rows.getInt("failed_count"),
-                            instant(rows, "locked_until"), instant(rows, "created_at")));
+                            instant(rows, "locked_until"), instant(rows, "created_at"),
+                            rows.getLong("credential_stamp")));
                 }
             }
         }

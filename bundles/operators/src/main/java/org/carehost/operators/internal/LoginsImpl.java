@@ -47,8 +47,9 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = OperatorsConfiguration.class)
 public final class LoginsImpl implements Logins {
 
-    private static final String REFUSED = "Login refused: wrong user name or credentials, or the account is locked "
-            + "for a while after repeated failures";
+    private static final String REFUSED = "Login refused: wrong user name or credentials (the password, and the "
+            + "one-time code when the account has a second factor), or the account is locked for a while after "
+            + "repeated failures";
 
     private final AccountStore accounts;
     private final OperatorAudit audit;
@@ -127,14 +128,18 @@ public final class LoginsImpl implements Logins {
         try {
             Instant now = clock.instant();
             refuseLockedSource("(token)", source, "token", now);
-            Optional<String> account = secret == null || secret.length() > 200 ? Optional.empty()
+            Optional<AccountStore.TokenOwner> owner = secret == null || secret.length() > 200 ? Optional.empty()
                     : accounts.tokenAccount(Secrets.sha256(secret), now);
-            if (account.isEmpty()) {
+            if (owner.isEmpty()) {
                 throw fail(null, source, "token", Reason.BAD_CREDENTIALS, "unknown, expired or revoked token", now);
             }
-            AccountStore.Row row = accounts.row(account.get()).orElseThrow();
+            AccountStore.Row row = accounts.row(owner.get().account()).orElseThrow();
             if (row.disabled()) {
                 throw fail(row.name(), source, "token", Reason.DISABLED, "account disabled", now);
+            }
+            if (row.credentialStamp() != owner.get().stamp()) {
+                throw fail(row.name(), source, "token", Reason.BAD_CREDENTIALS, "token issued before the account's "
+                        + "password was last changed", now);
             }
             return OperatorAccountsImpl.operator(row);
         } catch (SQLException e) {
@@ -161,6 +166,13 @@ public final class LoginsImpl implements Logins {
                 throw new LoginRefusedException(Reason.BAD_CREDENTIALS, failText(row.name(), false, source,
                         "public key", "unknown key " + (keyBlob == null ? "" : SshKeys.fingerprint(keyBlob)), now));
             }
+            String weak = SshKeys.weakness(keyType, keyBlob); // a key added before the rule, or straight into the store
+            if (weak != null) {
+                log.warn("Public-key login of '{}' refused: key {} is {}; the operator adds a stronger key "
+                        + "(user:key-add) and an admin removes this one", row.name(), SshKeys.fingerprint(keyBlob), weak);
+                throw new LoginRefusedException(Reason.BAD_CREDENTIALS, failText(row.name(), false, source,
+                        "public key", "weak key " + SshKeys.fingerprint(keyBlob) + ": " + weak, now));
+            }
             audit.login(row.name(), source, "public key " + SshKeys.fingerprint(keyBlob), AuditOutcome.SUCCESS, null);
             return OperatorAccountsImpl.operator(row);
         } catch (SQLException e) {
@@ -173,6 +185,7 @@ public final class LoginsImpl implements Logins {
         try {
             Optional<AccountStore.Row> row = accounts.row(name == null ? "" : name);
             return row.isPresent() && !row.get().disabled() && keyType != null && keyBlob != null
+                    && SshKeys.weakness(keyType, keyBlob) == null // a weak one is refused, audited, by publicKey
                     && accounts.hasKey(name, keyType, Base64.getEncoder().encodeToString(keyBlob));
         } catch (SQLException e) {
             throw OperatorAccountsImpl.storeFailed(e);
@@ -185,7 +198,9 @@ public final class LoginsImpl implements Logins {
             return Optional.of(operator); // vouched for by an authenticator plugin: no account here to read again
         }
         try {
-            return accounts.row(operator.name()).filter(row -> !row.disabled()).map(OperatorAccountsImpl::operator);
+            return accounts.row(operator.name())
+                    .filter(row -> !row.disabled() && row.credentialStamp() == operator.credentialStamp())
+                    .map(OperatorAccountsImpl::operator);
         } catch (SQLException e) {
             throw OperatorAccountsImpl.storeFailed(e);
         }
@@ -229,19 +244,21 @@ public final class LoginsImpl implements Logins {
 
     private void checkSecondFactor(AccountStore.Row row, String code, String source, Instant now)
             throws LoginRefusedException, SQLException {
+        // Every failure past the right password answers (the same text) and counts as a wrong password does: the
+        // answer must not tell a caller without the second factor that the password was right (redteam-3 #14). The
+        // reason is for the container's own bundles, the audit trail and the log, never for the caller.
         boolean required = row.roles().stream().anyMatch(secondFactorRoles::contains);
         if (row.totpSecret() == null) {
             if (required) {
-                denied(row.name(), source, "password", "second factor required, none enrolled");
-                throw new LoginRefusedException(Reason.SECOND_FACTOR_NEEDED, "This account's role needs a second "
-                        + "factor and none is enrolled: an admin runs user:totp " + row.name() + " at the console");
+                log.warn("Login of '{}' refused: the account's role needs a second factor and none is enrolled; an "
+                        + "admin runs user:totp {} at the console", row.name(), row.name());
+                throw fail(row.name(), source, "password", Reason.SECOND_FACTOR_NEEDED,
+                        "second factor required, none enrolled", now);
             }
             return;
         }
         if (code == null || code.isBlank()) {
-            denied(row.name(), source, "password", "second factor not given");
-            throw new LoginRefusedException(Reason.SECOND_FACTOR_NEEDED, "A second factor is needed: the 6-digit code "
-                    + "of your authenticator app, or a recovery code");
+            throw fail(row.name(), source, "password", Reason.SECOND_FACTOR_NEEDED, "second factor not given", now);
         }
         String given = code.strip();
         String secret;

@@ -80,7 +80,7 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
                 throw new IllegalArgumentException("There is already an account '" + name + "'");
             }
             Instant now = clock.instant();
-            accounts.insert(name, roles, own, passwords.hash(password), now);
+            accounts.insert(name, roles, own, passwords.hash(password), secrets.stamp(), now);
             audit.change(AuditAction.CREATE, "user:add", name, "roles " + Role.text(roles)
                     + (own.isEmpty() ? "" : ", tenants " + String.join(",", own)));
             return find(name).orElseThrow();
@@ -127,7 +127,7 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
         try {
             existing(name);
             Passwords.checkStrength(password);
-            accounts.setPassword(name, passwords.hash(password));
+            accounts.setPassword(name, passwords.hash(password), secrets.stamp()); // ends sessions, shells, tokens
             audit.change(AuditAction.UPDATE, "user:passwd", name, "password set");
         } catch (SQLException e) {
             throw storeFailed(e);
@@ -143,7 +143,7 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
             if (!row.disabled() && row.roles().contains(Role.ADMIN) && accounts.enabledAdmins() <= 1) {
                 throw new IllegalArgumentException("'" + name + "' is the last enabled admin; add another admin first");
             }
-            accounts.setDisabled(name, true);
+            accounts.disable(name, secrets.stamp()); // a new stamp: enabled again, nothing from before works again
             audit.change(AuditAction.UPDATE, "user:disable", name, "disabled");
         } catch (SQLException e) {
             throw storeFailed(e);
@@ -154,7 +154,7 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
     public void enable(String name) {
         try {
             existing(name);
-            accounts.setDisabled(name, false);
+            accounts.enable(name);
             audit.change(AuditAction.UPDATE, "user:enable", name, "enabled");
         } catch (SQLException e) {
             throw storeFailed(e);
@@ -164,7 +164,7 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
     @Override
     public IssuedToken issueToken(String name, String label, Duration lifetime) {
         try {
-            existing(name);
+            AccountStore.Row row = existing(name);
             if (lifetime == null || lifetime.compareTo(Duration.ofMinutes(1)) < 0
                     || lifetime.compareTo(MAX_TOKEN_LIFETIME) > 0) {
                 throw new IllegalArgumentException("A token lives from 1 minute to 366 days");
@@ -177,7 +177,7 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
             String id = secrets.id();
             String secret = secrets.token();
             Instant expires = now.plus(lifetime);
-            accounts.insertToken(id, name, Secrets.sha256(secret), text, now, expires);
+            accounts.insertToken(id, name, row.credentialStamp(), Secrets.sha256(secret), text, now, expires);
             audit.change(AuditAction.CREATE, "user:token", name, "token " + id + " (" + text + ") until " + expires);
             return new IssuedToken(id, name, text, expires, secret);
         } catch (SQLException e) {
@@ -268,7 +268,7 @@ public final class OperatorAccountsImpl implements OperatorAccounts {
 
     static Operator operator(AccountStore.Row row) {
         return new Operator(row.name(), row.roles(), row.tenants(), row.disabled(), row.totpSecret() != null,
-                row.created(), ORIGIN);
+                row.created(), ORIGIN, row.credentialStamp());
     }
 
     private AccountStore.Row existing(String name) throws SQLException {

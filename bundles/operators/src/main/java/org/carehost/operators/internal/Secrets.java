@@ -32,6 +32,15 @@ final class Secrets {
         return HexFormat.of().formatHex(bytes);
     }
 
+    /** A credential stamp ({@link org.carehost.operators.Operator#credentialStamp}): random, never 0 (rows from before). */
+    long stamp() {
+        long stamp;
+        do {
+            stamp = random.nextLong();
+        } while (stamp == 0);
+        return stamp;
+    }
+
     /** A recovery code: 10 characters of base32 in two groups (50 bits), e.g. {@code ABCDE-FGHIJ}. */
     String recoveryCode() {
         byte[] bytes = new byte[7];

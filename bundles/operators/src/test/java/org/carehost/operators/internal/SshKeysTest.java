@@ -43,4 +43,29 @@ class SshKeysTest {
         assertThrows(IllegalArgumentException.class, () -> SshKeys.parse(ed25519Line((byte) 1).replace("ssh-ed25519 ", "ssh-rsa ")));
         assertThrows(IllegalArgumentException.class, () -> SshKeys.parse(""));
     }
+
+    static String rsaLine(int bits) throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(bits);
+        java.security.interfaces.RSAPublicKey key = (java.security.interfaces.RSAPublicKey) generator.generateKeyPair()
+                .getPublic();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        for (byte[] part : new byte[][] { "ssh-rsa".getBytes(StandardCharsets.US_ASCII),
+                key.getPublicExponent().toByteArray(), key.getModulus().toByteArray() }) {
+            out.writeInt(part.length);
+            out.write(part);
+        }
+        return "ssh-rsa " + Base64.getEncoder().encodeToString(bytes.toByteArray()) + " old@laptop";
+    }
+
+    @Test
+    void refusesRsaKeysBelow2048Bits() throws Exception {
+        IllegalArgumentException weak = assertThrows(IllegalArgumentException.class, () -> SshKeys.parse(rsaLine(1024)));
+        assertTrue(weak.getMessage().contains("RSA key of 1024 bits (at least 2048"), weak.getMessage());
+        SshKeys strong = SshKeys.parse(rsaLine(2048));
+        assertEquals(2048, SshKeys.rsaBits(strong.blob()));
+        assertEquals(null, SshKeys.weakness("ssh-rsa", strong.blob()));
+        assertEquals(null, SshKeys.weakness("ssh-ed25519", SshKeys.parse(ed25519Line((byte) 1)).blob()));
+    }
 }

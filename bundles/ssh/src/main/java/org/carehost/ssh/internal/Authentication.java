@@ -15,7 +15,6 @@ import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 import org.carehost.operators.LoginRefusedException;
 import org.carehost.operators.Logins;
-import org.carehost.operators.Operator;
 
 /**
  * SSH logins through {@link Logins}. SSHD asks the public-key authenticator twice for a key, first without the
@@ -36,13 +35,15 @@ final class Authentication implements PublickeyAuthenticator, PasswordAuthentica
     private record OfferedKey(String user, String type, byte[] blob) {
     }
 
-    private static final AttributeKey<Operator> OPERATOR = new AttributeKey<>();
+    private static final AttributeKey<Sessions.Login> OPERATOR = new AttributeKey<>();
     private static final AttributeKey<OfferedKey> KEY = new AttributeKey<>();
 
+    private final Sessions sessions;
     private final Logins logins;
 
-    Authentication(Logins logins) {
-        this.logins = logins;
+    Authentication(Sessions sessions) {
+        this.sessions = sessions;
+        this.logins = sessions.logins();
     }
 
     @Override
@@ -64,7 +65,8 @@ final class Authentication implements PublickeyAuthenticator, PasswordAuthentica
     @Override
     public boolean authenticate(String user, String password, ServerSession session) {
         try {
-            session.setAttribute(OPERATOR, logins.password(user, password.toCharArray(), null, source(session)));
+            session.setAttribute(OPERATOR, new Sessions.Login(logins.password(user, password.toCharArray(), null,
+                    source(session)), sessions.now()));
             return true;
         } catch (LoginRefusedException e) {
             return false;
@@ -89,49 +91,37 @@ final class Authentication implements PublickeyAuthenticator, PasswordAuthentica
         }
         String code = responses.get(1) == null || responses.get(1).isBlank() ? null : responses.get(1).strip();
         try {
-            session.setAttribute(OPERATOR, logins.password(user, responses.get(0).toCharArray(), code,
-                    source(session)));
+            session.setAttribute(OPERATOR, new Sessions.Login(logins.password(user, responses.get(0).toCharArray(),
+                    code, source(session)), sessions.now()));
             return true;
         } catch (LoginRefusedException e) {
             return false; // audited and counted by Logins
         }
     }
 
-    /** Who logged in on this session; throws when the login is refused after all (the account locked meanwhile). */
-    static Operator operator(Logins logins, ServerSession session) throws LoginRefusedException {
+    /**
+     * Who logged in on this connection, and when; throws when the login is refused after all (the account disabled
+     * meanwhile) or the connection may run no more commands ({@link Sessions#revoked}).
+     */
+    static Sessions.Login operator(Sessions sessions, ServerSession session) throws LoginRefusedException {
         synchronized (session) {
-            Operator operator = session.getAttribute(OPERATOR);
-            if (operator != null) {
-                String revoked = revoked(logins, operator); // another channel of the connection, maybe much later
+            Sessions.Login login = session.getAttribute(OPERATOR);
+            if (login != null) {
+                String revoked = sessions.revoked(login); // another channel of the connection, maybe much later
                 if (revoked != null) {
                     throw new LoginRefusedException(LoginRefusedException.Reason.DISABLED, revoked);
                 }
-                return operator;
+                return login;
             }
             OfferedKey key = session.getAttribute(KEY);
             if (key == null || !key.user().equals(session.getUsername())) {
                 throw new LoginRefusedException(LoginRefusedException.Reason.NOT_ALLOWED, "Login refused");
             }
-            operator = logins.publicKey(key.user(), key.type(), key.blob(), source(session));
-            session.setAttribute(OPERATOR, operator);
-            return operator;
+            login = new Sessions.Login(sessions.logins().publicKey(key.user(), key.type(), key.blob(),
+                    source(session)), sessions.now());
+            session.setAttribute(OPERATOR, login);
+            return login;
         }
-    }
-
-    /**
-     * Why the operator of a connection may run no more commands: their account was disabled or removed, or its roles
-     * or tenants changed, since the login (read again, {@link Logins#current}); null while it is as it was.
-     */
-    static String revoked(Logins logins, Operator operator) {
-        Operator now = logins.current(operator).orElse(null);
-        if (now == null) {
-            return "Refused: the account " + operator.name() + " is disabled or was removed; the connection closes";
-        }
-        if (!now.roles().equals(operator.roles()) || !now.tenants().equals(operator.tenants())) {
-            return "Refused: the roles or tenants of " + operator.name() + " changed since this login; the connection "
-                    + "closes (log in again)";
-        }
-        return null;
     }
 
     /** {@code ssh <address>}: the address without the port, so the lockout counts per machine, not per connection. */

@@ -7,7 +7,6 @@ import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
-import org.carehost.operators.Logins;
 import org.carehost.shell.OperatorShell;
 
 /**
@@ -17,7 +16,7 @@ import org.carehost.shell.OperatorShell;
 abstract class ChannelCommand implements Command {
 
     protected final OperatorShell shell;
-    protected final Logins logins;
+    protected final Sessions sessions;
     protected InputStream in;
     protected OutputStream out;
     protected OutputStream err;
@@ -25,9 +24,9 @@ abstract class ChannelCommand implements Command {
     private final String threadName;
     private Thread thread;
 
-    ChannelCommand(OperatorShell shell, Logins logins, String threadName) {
+    ChannelCommand(OperatorShell shell, Sessions sessions, String threadName) {
         this.shell = shell;
-        this.logins = logins;
+        this.sessions = sessions;
         this.threadName = threadName;
     }
 

@@ -9,7 +9,6 @@ import org.apache.felix.service.command.Converter;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.carehost.operators.LoginRefusedException;
-import org.carehost.operators.Logins;
 import org.carehost.operators.Operator;
 import org.carehost.operators.Role;
 import org.carehost.shell.OperatorShell;
@@ -25,13 +24,14 @@ import org.jline.terminal.TerminalBuilder;
 /**
  * The interactive shell over SSH: a JLine line editor (history, Tab completion of the commands the operator's role
  * allows) on the SSH channel, each line run in the operator's session. {@code exit}, {@code logout} or Ctrl-D end the
- * connection, never the container. Before each line the account is read again: disabled, removed or with other roles
- * or tenants since the login, the line is refused and the connection closes.
+ * connection, never the container. Before each line the login is checked again ({@link Sessions#revoked}): the account
+ * disabled, removed, with another password, roles or tenants since the login, or the login older than the session
+ * lifetime, the line is refused and the connection closes.
  */
 final class InteractiveShell extends ChannelCommand {
 
-    InteractiveShell(OperatorShell shell, Logins logins) {
-        super(shell, logins, "carehost-ssh-shell");
+    InteractiveShell(OperatorShell shell, Sessions sessions) {
+        super(shell, sessions, "carehost-ssh-shell");
     }
 
     @Override
@@ -39,14 +39,15 @@ final class InteractiveShell extends ChannelCommand {
         // JLine finds its terminal providers through the context class loader: give it its own.
         Thread.currentThread().setContextClassLoader(TerminalBuilder.class.getClassLoader());
         int status = 0;
-        Operator operator;
+        Sessions.Login login;
         try {
-            operator = Authentication.operator(logins, channel.getServerSession());
+            login = Authentication.operator(sessions, channel.getServerSession());
         } catch (LoginRefusedException e) {
             new PrintStream(err, true, StandardCharsets.UTF_8).print(e.getMessage() + "\r\n");
             exit.onExit(1);
             return;
         }
+        Operator operator = login.operator();
         Map<String, String> env = environment.getEnv();
         String revoked = null;
         try (Terminal terminal = TerminalBuilder.builder().system(false).name("carehost-ssh")
@@ -77,7 +78,7 @@ final class InteractiveShell extends ChannelCommand {
                     if (command.equals("exit") || command.equals("logout") || command.equals("quit")) {
                         break;
                     }
-                    revoked = Authentication.revoked(logins, operator);
+                    revoked = sessions.revoked(login);
                     if (revoked != null) {
                         break; // said on standard error once the terminal is closed, as a failed start is
                     }

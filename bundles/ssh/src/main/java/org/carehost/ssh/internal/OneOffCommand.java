@@ -8,7 +8,6 @@ import org.apache.felix.service.command.Converter;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.carehost.operators.LoginRefusedException;
-import org.carehost.operators.Logins;
 import org.carehost.operators.Operator;
 import org.carehost.shell.OperatorShell;
 
@@ -20,8 +19,8 @@ final class OneOffCommand extends ChannelCommand {
 
     private final String line;
 
-    OneOffCommand(OperatorShell shell, Logins logins, String line) {
-        super(shell, logins, "carehost-ssh-command");
+    OneOffCommand(OperatorShell shell, Sessions sessions, String line) {
+        super(shell, sessions, "carehost-ssh-command");
         this.line = line;
     }
 
@@ -31,7 +30,7 @@ final class OneOffCommand extends ChannelCommand {
         PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
         int status = 0;
         try {
-            Operator operator = Authentication.operator(logins, channel.getServerSession());
+            Operator operator = Authentication.operator(sessions, channel.getServerSession()).operator();
             try (CommandSession session = shell.open(operator, Authentication.source(channel.getServerSession()),
                     in, output, errors)) {
                 Object result = session.execute(line);

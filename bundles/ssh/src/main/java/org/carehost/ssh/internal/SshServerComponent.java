@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Hashtable;
 
@@ -16,6 +17,7 @@ import org.apache.felix.hc.api.Result;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.carehost.clock.ContainerClock;
 import org.carehost.operators.Logins;
 import org.carehost.shell.OperatorShell;
 import org.carehost.ssh.SshEndpoint;
@@ -65,7 +67,8 @@ public final class SshServerComponent implements HealthCheck {
 
     @Activate
     public SshServerComponent(BundleContext context, SshConfiguration configuration, @Reference Logins logins,
-            @Reference OperatorShell shell, @Reference(service = LoggerFactory.class) Logger logger) {
+            @Reference OperatorShell shell, @Reference(service = LoggerFactory.class) Logger logger,
+            @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.log = logger;
         if (!configuration.enabled()) {
             log.info("SSH shell disabled (enabled=false in etc/org.carehost.ssh.cfg)");
@@ -73,7 +76,8 @@ public final class SshServerComponent implements HealthCheck {
             starter = null;
             return;
         }
-        starter = new Thread(() -> startOnThisThread(context, configuration, logins, shell), "carehost-ssh-start");
+        starter = new Thread(() -> startOnThisThread(context, configuration, new Sessions(logins, clock), shell),
+                "carehost-ssh-start");
         starter.setDaemon(true);
         starter.start();
     }
@@ -85,7 +89,7 @@ public final class SshServerComponent implements HealthCheck {
                 : new Result(Result.Status.OK, "SSH shell " + done);
     }
 
-    private void startOnThisThread(BundleContext context, SshConfiguration configuration, Logins logins,
+    private void startOnThisThread(BundleContext context, SshConfiguration configuration, Sessions logins,
             OperatorShell shell) {
         // SSHD finds its security providers and I/O factory through the thread's context class loader: give it its own.
         Thread.currentThread().setContextClassLoader(SshServer.class.getClassLoader());
@@ -106,7 +110,7 @@ public final class SshServerComponent implements HealthCheck {
     }
 
     /** Starts the server; returns what came of it, in words. */
-    private String start(BundleContext context, SshConfiguration configuration, Logins logins, OperatorShell shell) {
+    private String start(BundleContext context, SshConfiguration configuration, Sessions logins, OperatorShell shell) {
         SshServer ssh = SshServer.setUpDefaultServer();
         ssh.setHost(configuration.address());
         ssh.setPort(configuration.port());
