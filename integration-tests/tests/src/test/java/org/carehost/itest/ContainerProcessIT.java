@@ -208,9 +208,24 @@ public class ContainerProcessIT {
     @Test
     public void aJarInTheConfigurationFolderIsNotInstalledAndTheReasonIsLoggedOnce() throws Exception {
         Path home = freshHome("etc-code");
-        Files.createDirectories(home.resolve("etc"));
-        Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-reads-keys.jar"), home.resolve("etc/code.jar"));
+        // etc/ a link to the real folder, as /opt/carehost/etc -> /etc/carehost (the watcher names files by real path)
+        Files.createDirectories(home.resolve("etc-real"));
+        Files.createSymbolicLink(home.resolve("etc"), home.resolve("etc-real"));
+        Path jar = CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-reads-keys.jar");
+        Files.copy(jar, home.resolve("etc/code.jar"));
         Files.write(home.resolve("etc/module.wasm"), WasmJars.module("hostjson"));
+        // a bundle as a folder (the watcher used to pack such a folder into a jar and install it, from etc/ too)
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            for (java.util.zip.ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                Path target = home.resolve("etc/unpacked").resolve(entry.getName());
+                if (!entry.isDirectory()) {
+                    Files.createDirectories(target.getParent());
+                    try (java.io.InputStream content = zip.getInputStream(entry)) {
+                        Files.copy(content, target);
+                    }
+                }
+            }
+        }
         Path log = home.resolve("data/log/carehost.log");
         String reason = "code.jar is not installed: code is installed from";
         Process process = start(home, JAVA_17);

@@ -187,7 +187,7 @@ final class Artifacts {
             String actual = sha256(temp);
             if (!sha.equals(actual)) {
                 throw new CatalogException(entry.id() + " from catalog " + entry.source().name() + " is refused: the jar at "
-                        + jar + " has SHA-256 " + actual + ", the index says " + sha
+                        + ShownUrls.shown(jar.toString()) + " has SHA-256 " + actual + ", the index says " + sha
                         + ". The jar or the index was changed; ask the catalog's publisher to index it again.");
             }
             String declared = Resources.signer(entry.resource());

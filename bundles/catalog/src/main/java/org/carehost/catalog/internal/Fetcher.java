@@ -115,12 +115,12 @@ final class Fetcher {
             try (InputStream in = opened.body()) {
                 byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
                 if (data.length > limit) {
-                    throw new CatalogException(uri + " is larger than " + (limit >> 20) + " MB; refused.");
+                    throw new CatalogException(ShownUrls.shown(uri.toString()) + " is larger than " + (limit >> 20) + " MB; refused.");
                 }
                 return new Body(data, opened.from());
             }
         } catch (IOException e) {
-            throw new CatalogException("Cannot read " + uri + ": " + describe(e), e);
+            throw new CatalogException("Cannot read " + ShownUrls.shown(uri.toString()) + ": " + describe(e), e);
         }
     }
 
@@ -133,12 +133,12 @@ final class Fetcher {
             while ((n = in.read(buffer)) > 0) {
                 total += n;
                 if (total > limit) {
-                    throw new CatalogException(uri + " is larger than " + (limit >> 20) + " MB; refused.");
+                    throw new CatalogException(ShownUrls.shown(uri.toString()) + " is larger than " + (limit >> 20) + " MB; refused.");
                 }
                 out.write(buffer, 0, n);
             }
         } catch (IOException e) {
-            throw new CatalogException("Cannot download " + uri + ": " + describe(e), e);
+            throw new CatalogException("Cannot download " + ShownUrls.shown(uri.toString()) + ": " + describe(e), e);
         }
     }
 

@@ -33,9 +33,22 @@ public final class ConfigFolderCode implements ArtifactInstaller {
 
     @Activate
     public ConfigFolderCode(BundleContext context, @Reference(service = LoggerFactory.class) Logger log) {
-        this.deployDir = new PluginBundles(context).deployDir();
+        this.deployDir = real(new PluginBundles(context).deployDir());
         this.configurationDirs = configurationDirs(context.getProperty(PluginBundles.DEPLOY_DIR_PROPERTY));
         this.log = log;
+    }
+
+    /**
+     * A folder or file as the file system has it, links resolved: the deploy watcher names files by their real path (a
+     * linked {@code etc/}, {@code /opt/carehost/etc -> /etc/carehost}, is common); one missing is taken as written.
+     */
+    static Path real(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        try {
+            return absolute.toRealPath();
+        } catch (java.io.IOException | RuntimeException missing) {
+            return absolute;
+        }
     }
 
     /** The watched folders after the first (deploy/): {@code etc/} in carehost.jar. */
@@ -45,7 +58,7 @@ public final class ConfigFolderCode implements ArtifactInstaller {
         for (int i = 1; i < all.length; i++) {
             String dir = all[i].strip().replace("\"", "");
             if (!dir.isEmpty()) {
-                dirs.add(Paths.get(dir).toAbsolutePath().normalize());
+                dirs.add(real(Paths.get(dir)));
             }
         }
         return List.copyOf(dirs);
@@ -54,7 +67,7 @@ public final class ConfigFolderCode implements ArtifactInstaller {
     @Override
     public boolean canHandle(File artifact) {
         String name = artifact.getName().toLowerCase(Locale.ROOT);
-        Path file = artifact.toPath().toAbsolutePath().normalize();
+        Path file = real(artifact.toPath());
         return (name.endsWith(".jar") || name.endsWith(".wasm")) && !file.startsWith(deployDir)
                 && configurationDirs.stream().anyMatch(file::startsWith);
     }
