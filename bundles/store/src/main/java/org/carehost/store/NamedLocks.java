@@ -38,18 +38,25 @@ public final class NamedLocks {
         ReentrantLock here = local.computeIfAbsent(name, key -> new ReentrantLock());
         here.lock();
         try {
-            ensureRow(name);
-            try (PreparedStatement select = transaction.prepareStatement(
-                    "SELECT name FROM store_locks WHERE name = ? FOR UPDATE")) {
-                select.setString(1, name);
-                try (ResultSet row = select.executeQuery()) {
-                    row.next();
-                }
+            if (!lockRow(transaction, name)) {
+                ensureRow(name); // the first time the name is used: on a connection of its own, once
+                lockRow(transaction, name);
             }
             return here::unlock;
         } catch (SQLException | RuntimeException | Error e) {
             here.unlock();
             throw e;
+        }
+    }
+
+    /** Locks the name's row for the transaction; false when there is none yet. */
+    private static boolean lockRow(Connection transaction, String name) throws SQLException {
+        try (PreparedStatement select = transaction.prepareStatement(
+                "SELECT name FROM store_locks WHERE name = ? FOR UPDATE")) {
+            select.setString(1, name);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
         }
     }
 
