@@ -6,7 +6,10 @@ public class PluginCallException extends Exception {
 
     /** Why the call gave no result. */
     public enum Reason {
-        /** The plugin's code threw; {@link #getCause()} is what it threw. */
+        /**
+         * The plugin's code threw; {@link #getCause()} is the container's description of what it threw, a
+         * {@link PluginFailure} (since 1.6; before, the plugin's own object, whose methods are the plugin's code).
+         */
         THREW,
         /** The call overran its deadline (it was interrupted; it may still be running). */
         TIMED_OUT,

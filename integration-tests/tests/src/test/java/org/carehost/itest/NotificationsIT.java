@@ -7,6 +7,7 @@ import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import javax.inject.Inject;
@@ -149,6 +150,27 @@ public class NotificationsIT {
             assertTrue(refused, refused.contains("waiting in the outbox, its limit")
                     && refused.contains("'notifications plugin " + plugin + " <n>' in the security policy"));
             assertTrue("never more waiting than the limit", waiting(plugin) <= limit);
+        }
+    }
+
+    /**
+     * Notifications sent at once cannot pass the limit on those waiting together: counted and stored as one step per
+     * plugin. Eight at once where two fit (before, each counted the same waiting ones and more were queued).
+     */
+    @Test
+    public void aPluginsWaitingNotificationsAreBoundedForSendsAtOnce() throws Exception {
+        String plugin = "org.carehost.fixture.testnotifier";
+        long limit = waiting(plugin) + 2;
+        try (PolicyLines line = PolicyLines.add(context, "notifications plugin " + plugin + " " + limit,
+                () -> limits.pendingNotifications(plugin) == limit,
+                () -> limits.pendingNotifications(plugin) == PluginLimits.DEFAULT_PENDING_NOTIFICATIONS)) {
+            List<String> answers = AtOnce.answers(8,
+                    i -> () -> notifier("send|broken|at-once/" + UUID.randomUUID() + "|ward-3|later"));
+            long queued = answers.stream().filter(answer -> !answer.startsWith("ValidationException")).count();
+            assertEquals(answers.toString(), 2, queued);
+            assertTrue(answers.toString(), answers.stream().filter(answer -> answer.startsWith("ValidationException"))
+                    .allMatch(answer -> answer.contains("waiting in the outbox, its limit")));
+            assertEquals(limit, waiting(plugin));
         }
     }
 

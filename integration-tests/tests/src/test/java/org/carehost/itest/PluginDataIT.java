@@ -146,6 +146,49 @@ public class PluginDataIT {
         assertEquals("true", keep("delete|" + key + "|2"));
     }
 
+    /**
+     * Puts made at once cannot pass the quota together: it is read and written as one step per plugin and tenant.
+     * Eight puts of documents of which two fit, started together, five times over: never more than two are kept
+     * (before, the quota was read without a lock, and concurrent puts each saw room for theirs).
+     */
+    @Test
+    public void concurrentPutsCannotPassTheQuotaTogether() throws Exception {
+        keeper();
+        String tenant = tenants.create("pq-" + UUID.randomUUID().toString().substring(0, 8), "Quota Hospital", "test").id();
+        tenants.enable(KEEPER, tenant, "test");
+        String doc = "{\"text\":\"" + "x".repeat(700) + "\"}"; // about 850 bytes charged: two fit in 2 KiB, three do not
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 5; round++) {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    String key = "q/" + round + "/" + i;
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        return keepIn(tenant, "put|" + key + "|0|" + doc);
+                    }));
+                }
+                go.countDown();
+                List<String> kept = new java.util.ArrayList<>();
+                for (int i = 0; i < answers.size(); i++) {
+                    String answer = answers.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    if (answer.startsWith("version=1")) {
+                        kept.add("q/" + round + "/" + i);
+                    } else {
+                        assertTrue(answer, answer.startsWith("PluginDataQuotaException"));
+                    }
+                }
+                assertEquals("round " + round + ": kept " + kept, 2, kept.size());
+                for (String key : kept) {
+                    assertEquals("true", keepIn(tenant, "delete|" + key + "|1"));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     public void emptyDocumentsAreChargedForTheirKeyAndTheirRow() throws Exception {
         keeper();

@@ -148,6 +148,48 @@ public class PluginLifecycleIT {
         }
     }
 
+    /**
+     * A plugin may not take a name that passes for the container's: one in the container's namespace
+     * ({@code org.carehost.*} outside the samples' and tests' own) or a container bundle's (SCR's, here, under another
+     * version, as the framework allows). Refused at plugin:install, changing nothing; installed another way (the
+     * framework's own install, as Gogo's and a plugin's installBundle are), it never resolves, and plugin:why says why.
+     * Before, both were installed and ran.
+     */
+    @Test
+    public void aPluginNamedLikeTheContainersBundlesIsRefused() throws Exception {
+        File greeter = new File(fixture("carehost-fixture-greeter-v1"));
+        File inNamespace = Fixtures.withManifestHeader(greeter, "Bundle-SymbolicName", "org.carehost.security.tools",
+                Fixtures.workFolder("carehost-container-name").toFile());
+        int bundlesBefore = context.getBundles().length;
+        try {
+            plugins.install(inNamespace.getAbsolutePath());
+            fail("a plugin named 'org.carehost.security.tools' was installed");
+        } catch (PluginException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("'org.carehost.security.tools'")
+                    && expected.getMessage().contains("container's namespace")
+                    && expected.getMessage().contains("Bundle-SymbolicName of its vendor's own"));
+        }
+        assertEquals("nothing installed", bundlesBefore, context.getBundles().length);
+        assertEquals(null, greeting());
+
+        File scr = Fixtures.withManifestHeader(greeter, "Bundle-SymbolicName", "org.apache.felix.scr",
+                Fixtures.workFolder("carehost-container-name").toFile());
+        Bundle raw = Fixtures.installAsPlugin(context, scr);
+        try {
+            try {
+                raw.start();
+                fail("a plugin named 'org.apache.felix.scr' started");
+            } catch (org.osgi.framework.BundleException expected) {
+                assertEquals(Bundle.INSTALLED, raw.getState());
+            }
+            String why = String.join("\n", plugins.why(String.valueOf(raw.getBundleId())));
+            assertTrue(why, why.contains("'org.apache.felix.scr'") && why.contains("container's bundle"));
+            assertEquals(null, greeting());
+        } finally {
+            raw.uninstall();
+        }
+    }
+
     @Test
     public void activateThatThrowsIsExplainedAndPostedAsFailed() throws Exception {
         List<Event> events = new CopyOnWriteArrayList<>();

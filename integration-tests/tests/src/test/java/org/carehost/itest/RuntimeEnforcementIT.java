@@ -165,6 +165,19 @@ public class RuntimeEnforcementIT {
         assertDenied(attack("unsafe"), "writes any memory");
     }
 
+    /**
+     * Granted use:reflection, a plugin still may not open the framework's own objects (setAccessible, a private
+     * lookup): past the hooks on its API they hand out every bundle's content and wiring (BundleImpl's revisions,
+     * BundleRevisionImpl.getContent). Before, both were allowed ("opened ...", "looked in ...").
+     */
+    @Test
+    public void theFrameworksInternalsAreNoPluginsToOpenEvenWithReflection() throws Exception {
+        attacker();
+        assertDenied(attack("felix-private:org.carehost.crypto"), "the framework's own code");
+        assertDenied(attack("felix-lookup:org.carehost.crypto"), "the framework's own code");
+        awaitDenialAudited("the framework's own code");
+    }
+
     @Test
     public void theFrameworkIsNoDeputy() throws Exception {
         attacker();

@@ -188,6 +188,36 @@ public class SchedulerIT {
         }
     }
 
+    /**
+     * Jobs scheduled at once cannot pass the limit together: counted and stored as one step per plugin. Eight at once
+     * where two fit, five times over (before, each counted the same live jobs and more were stored).
+     */
+    @Test
+    public void aPluginsJobsAreBoundedForCallsAtOnce() throws Exception {
+        Instant later = clock.instant().plusSeconds(365L * 24 * 3600);
+        long limit = live() + 2;
+        List<String> made = new ArrayList<>();
+        try (PolicyLines line = PolicyLines.add(context, "jobs plugin " + WORKER + " " + limit,
+                () -> limits.jobs(WORKER) == limit, () -> limits.jobs(WORKER) == PluginLimits.DEFAULT_JOBS)) {
+            for (int round = 0; round < 5; round++) {
+                List<String> answers = AtOnce.answers(8, i -> () -> work(CareContext.DEFAULT_TENANT, "once|" + later));
+                List<String> scheduled = answers.stream().filter(answer -> !answer.startsWith("ValidationException"))
+                        .toList();
+                made.addAll(scheduled);
+                assertEquals("round " + round + ": " + answers, 2, scheduled.size());
+                assertEquals(limit, live());
+                for (String id : scheduled) {
+                    assertEquals("true", work(CareContext.DEFAULT_TENANT, "cancel|" + id));
+                }
+                made.removeAll(scheduled);
+            }
+        } finally {
+            for (String id : made) {
+                work(CareContext.DEFAULT_TENANT, "cancel|" + id);
+            }
+        }
+    }
+
     private long live() {
         return scheduler.jobs(false).stream().filter(job -> job.plugin().equals(WORKER)).count();
     }

@@ -21,6 +21,7 @@ import org.carehost.sdk.data.PluginDocument;
 import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.carehost.sdk.resource.VersionConflictException;
+import org.carehost.store.NamedLocks;
 import org.carehost.store.Statements;
 import org.carehost.store.Store;
 import org.osgi.service.component.annotations.Activate;
@@ -34,7 +35,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Plugins' documents in the store ({@code plugin_data}): one row per plugin, tenant and key, the JSON sealed like a
  * resource and bound to its row id, a version that each change must name, and what each is charged, summed for the
- * quota ({@link #charged}: its JSON, its key and a row's own share, so that empty documents are not free). Every statement names plugin and tenant, so one plugin never reaches another's documents. Kept across
+ * quota ({@link #charged}: its JSON, its key and a row's own share, so that empty documents are not free), read and
+ * written as one step per plugin and tenant ({@link NamedLocks}: concurrent puts cannot pass it together). Every statement names plugin and tenant, so one plugin never reaches another's documents. Kept across
  * updates and reinstalls of the plugin; {@link #purge} (an operator's command) is the only way they go wholesale.
  */
 @Component(service = PluginDataRecords.class)
@@ -56,6 +58,8 @@ public final class PluginDataRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
+    /** One put at a time per plugin and tenant, here and on every node: its quota is read and written as one step. */
+    private final NamedLocks locks;
     private final AtRest atRest;
     private final Clock clock;
 
@@ -63,6 +67,7 @@ public final class PluginDataRecords {
     public PluginDataRecords(@Reference Store store, @Reference PhiCipher cipher,
             @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.store = store;
+        this.locks = new NamedLocks(store);
         this.clock = clock;
         this.atRest = new AtRest(cipher);
     }
@@ -83,7 +88,7 @@ public final class PluginDataRecords {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
-            try {
+            try (NamedLocks.Held quota = locks.lock(connection, "plugin-data\n" + plugin + "\n" + tenant)) {
                 Optional<PluginDocument> current = read(connection, plugin, tenant, key);
                 long currentVersion = current.map(PluginDocument::version).orElse(0L);
                 if (currentVersion != expectedVersion) {

@@ -84,4 +84,31 @@ class ValidatorResultsTest {
         assertFalse(Validation.required(" FALSE "));
         assertFalse(Validation.required(Boolean.FALSE));
     }
+
+    /** A validator cannot flood the writer's error, the audit trail, the log or the shell with its text. */
+    @Test
+    void eachIssuesTextAndAllOfItTogetherAreCutWithAMarker() {
+        String megabyte = "x".repeat(1 << 20);
+        List<ValidationIssue> flood = new ArrayList<>();
+        for (int i = 0; i < ValidatorResults.MAX_ISSUES; i++) {
+            flood.add(ValidationIssue.error(megabyte, megabyte));
+        }
+        List<ValidationIssue> copy = ValidatorResults.copy(flood);
+        assertEquals(ValidatorResults.MAX_ISSUES, copy.size());
+        ValidationIssue first = copy.get(0);
+        assertTrue(first.path().startsWith("x".repeat(ValidatorResults.MAX_PATH) + "... ["
+                + ((1 << 20) - ValidatorResults.MAX_PATH) + " more characters cut by the container]"),
+                "path of " + first.path().length() + " characters");
+        assertTrue(first.message().length() < ValidatorResults.MAX_MESSAGE + 80, "" + first.message().length());
+        assertTrue(first.message().endsWith("more characters cut by the container]"));
+        long total = copy.stream().mapToLong(issue -> issue.path().length() + issue.message().length()).sum();
+        assertTrue(total < ValidatorResults.MAX_TEXT + 2 * ValidatorResults.MAX_ISSUES * 80, "total " + total);
+        assertTrue(copy.get(ValidatorResults.MAX_ISSUES - 1).message().startsWith("... ["), "past the total, only "
+                + "the marker: " + copy.get(ValidatorResults.MAX_ISSUES - 1).message());
+        ValidationIssue small = ValidationIssue.warning("Patient.name", "odd");
+        assertTrue(ValidatorResults.copy(List.of(small)).get(0) == small, "an issue within the limits is kept as is");
+        String emoji = "a".repeat(ValidatorResults.MAX_MESSAGE - 1) + "\uD83D\uDE00";
+        assertTrue(ValidatorResults.cut(emoji, ValidatorResults.MAX_MESSAGE).startsWith(
+                "a".repeat(ValidatorResults.MAX_MESSAGE - 1) + "... [2 more"), "never half a character");
+    }
 }

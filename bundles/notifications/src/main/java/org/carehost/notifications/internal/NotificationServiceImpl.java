@@ -88,12 +88,13 @@ public final class NotificationServiceImpl implements NotificationService {
             check("channel", channel, "[A-Za-z0-9_.\\-]{1,100}");
             check("dedupeKey", dedupeKey, "[\\x21-\\x7e]{1,200}");
             checkSize(notification);
-            if (delivery.rows().existing(plugin, context.tenant(), dedupeKey).isEmpty()) {
-                checkWaiting(); // a dedupe key seen stores nothing: it is answered whatever waits
-            }
             Notification minimised = minimised(context, notification);
-            String stored = delivery.rows().insert(id, plugin, context.tenant(), context.purpose().code(), channel,
-                    dedupeKey, Delivery.message(minimised), delivery.now()).orElse(id);
+            // a dedupe key seen stores nothing: it is answered whatever waits
+            OutboxRows.Queued queued = delivery.rows().insertBelow(id, plugin, context.tenant(),
+                    context.purpose().code(), channel, dedupeKey, Delivery.message(minimised), delivery.now(),
+                    limits.pendingNotifications(plugin));
+            refuseOver(queued.waiting());
+            String stored = queued.id();
             append(context, stored, "channel " + channel + (stored.equals(id) ? "" : " (dedupe key seen: not queued again)")
                     + (minimised.equals(notification) ? "" : " (minimised for " + context.purpose().code() + ")"),
                     AuditOutcome.SUCCESS, null);
@@ -151,11 +152,12 @@ public final class NotificationServiceImpl implements NotificationService {
         }
     }
 
-    /** Fewer notifications of this plugin waiting in the outbox than the policy allows (checked before the insert). */
-    private void checkWaiting() {
-        long most = limits.pendingNotifications(plugin);
-        long waiting = delivery.rows().waiting(plugin);
-        if (waiting >= most) {
+    /**
+     * Refuses the notification when as many of this plugin's as the policy allows were waiting ({@code waiting}, or -1
+     * when it was stored: counted and stored as one step, {@link OutboxRows#insertBelow}).
+     */
+    private void refuseOver(long waiting) {
+        if (waiting >= 0) {
             throw new ValidationException("Notification", List.of(ValidationIssue.error("outbox", plugin + " has "
                     + waiting + " notifications waiting in the outbox, its limit. Nothing was queued. Send again once "
                     + "some are delivered (the operator's notify:list shows them), or ask the operator to raise it: 'notifications "

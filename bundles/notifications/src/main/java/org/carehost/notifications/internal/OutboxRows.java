@@ -14,6 +14,7 @@ import java.util.Optional;
 
 import org.carehost.crypto.PhiCipher;
 import org.carehost.notifications.OutboxEntry;
+import org.carehost.store.NamedLocks;
 import org.carehost.store.Statements;
 import org.carehost.store.Store;
 
@@ -29,10 +30,13 @@ final class OutboxRows {
             + "last_error, created_at, purpose, message, version_id";
 
     private final Store store;
+    /** One send at a time per plugin, here and on every node: its waiting notifications counted and added as one step. */
+    private final NamedLocks locks;
     private final PhiCipher cipher;
 
     OutboxRows(Store store, PhiCipher cipher) {
         this.store = store;
+        this.locks = new NamedLocks(store);
         this.cipher = cipher;
     }
 
@@ -53,10 +57,90 @@ final class OutboxRows {
         if (existing.isPresent()) {
             return existing;
         }
-        try (Connection connection = store.connection();
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox (id, plugin, tenant, purpose, "
-                        + "channel, dedupe_key, message, state, attempts, next_attempt, version_id, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, 1, ?)")) {
+        try (Connection connection = store.connection()) {
+            store(connection, id, plugin, tenant, purpose, channel, dedupeKey, message, now, due);
+            return Optional.empty();
+        } catch (SQLException e) {
+            Optional<String> raced = existing(plugin, tenant, dedupeKey); // the same key, sent at the same moment
+            if (raced.isPresent()) {
+                return raced;
+            }
+            throw failure("store the notification", e);
+        }
+    }
+
+    /**
+     * A notification sent: the id it is stored under (its own, or the one already stored under its dedupe key), or, when
+     * {@code waiting} is not -1, refused because that many of its plugin's notifications wait already.
+     */
+    record Queued(String id, long waiting) {
+    }
+
+    /**
+     * Stores a new notification unless its dedupe key was seen (that one's id is the answer, whatever waits) or its
+     * plugin has {@code most} notifications waiting: counted and stored as one step per plugin ({@link NamedLocks}), so
+     * sends at once, on any node, cannot pass the limit together.
+     */
+    Queued insertBelow(String id, String plugin, String tenant, String purpose, String channel, String dedupeKey,
+            String message, Instant now, long most) {
+        try (Connection connection = store.connection()) {
+            connection.setAutoCommit(false);
+            try (NamedLocks.Held limit = locks.lock(connection, "outbox\n" + plugin)) {
+                Optional<String> existing = existing(connection, plugin, tenant, dedupeKey);
+                if (existing.isPresent()) {
+                    connection.rollback();
+                    return new Queued(existing.get(), -1);
+                }
+                long waiting = waiting(connection, plugin);
+                if (waiting >= most) {
+                    connection.rollback();
+                    return new Queued(null, waiting);
+                }
+                store(connection, id, plugin, tenant, purpose, channel, dedupeKey, message, now, now);
+                connection.commit();
+                return new Queued(id, -1);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            Optional<String> raced = existing(plugin, tenant, dedupeKey); // the same key, sent at the same moment
+            if (raced.isPresent()) {
+                return new Queued(raced.get(), -1);
+            }
+            throw failure("store the notification", e);
+        }
+    }
+
+    private static Optional<String> existing(Connection connection, String plugin, String tenant, String dedupeKey)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT id FROM outbox WHERE plugin = ? "
+                + "AND tenant = ? AND dedupe_key = ?")) {
+            select.setString(1, plugin);
+            select.setString(2, tenant);
+            select.setString(3, dedupeKey);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static long waiting(Connection connection, String plugin) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM outbox WHERE plugin = ? "
+                + "AND state IN ('PENDING', 'SENDING')")) {
+            count.setString(1, plugin);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    private void store(Connection connection, String id, String plugin, String tenant, String purpose, String channel,
+            String dedupeKey, String message, Instant now, Instant due) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox (id, plugin, tenant, purpose, "
+                + "channel, dedupe_key, message, state, attempts, next_attempt, version_id, created_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, 1, ?)")) {
             insert.setString(1, id);
             insert.setString(2, plugin);
             insert.setString(3, tenant);
@@ -67,13 +151,6 @@ final class OutboxRows {
             insert.setObject(8, utc(due));
             insert.setObject(9, utc(now));
             insert.executeUpdate();
-            return Optional.empty();
-        } catch (SQLException e) {
-            Optional<String> raced = existing(plugin, tenant, dedupeKey); // the same key, sent at the same moment
-            if (raced.isPresent()) {
-                return raced;
-            }
-            throw failure("store the notification", e);
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.Optional;
 import org.carehost.crypto.CipherException;
 import org.carehost.crypto.PhiCipher;
 import org.carehost.scheduler.Job;
+import org.carehost.store.NamedLocks;
 import org.carehost.store.Statements;
 import org.carehost.store.Store;
 import org.carehost.store.TenantSettings;
@@ -38,10 +39,12 @@ final class Jobs {
             + "last_error, version_id, payload";
 
     private final Store store;
+    private final NamedLocks locks;
     private final PhiCipher cipher;
 
     Jobs(Store store, PhiCipher cipher) {
         this.store = store;
+        this.locks = new NamedLocks(store);
         this.cipher = cipher;
     }
 
@@ -57,8 +60,42 @@ final class Jobs {
     }
 
     void insert(Job job, String payload, Instant now) {
-        try (Connection connection = store.connection();
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO scheduled_work (id, plugin, tenant, "
+        try (Connection connection = store.connection()) {
+            insert(connection, job, payload, now);
+        } catch (SQLException e) {
+            throw failure("store the job", e);
+        }
+    }
+
+    /**
+     * Stores the job unless its plugin has {@code most} live jobs already: counted and stored as one step per plugin
+     * ({@link NamedLocks}: jobs scheduled at once on any node cannot pass the limit together).
+     *
+     * @return -1 when stored, else the plugin's live jobs, which refused it
+     */
+    long insertBelow(Job job, String payload, Instant now, long most) {
+        try (Connection connection = store.connection()) {
+            connection.setAutoCommit(false);
+            try (NamedLocks.Held limit = locks.lock(connection, "jobs\n" + job.plugin())) {
+                long live = live(connection, job.plugin());
+                if (live >= most) {
+                    connection.rollback();
+                    return live;
+                }
+                insert(connection, job, payload, now);
+                connection.commit();
+                return -1;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("store the job", e);
+        }
+    }
+
+    private void insert(Connection connection, Job job, String payload, Instant now) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO scheduled_work (id, plugin, tenant, "
                         + "purpose, task, cron, payload, due_at, state, attempts, version_id, created_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'SCHEDULED', 0, 1, ?)")) {
             insert.setString(1, job.id());
@@ -71,8 +108,6 @@ final class Jobs {
             insert.setObject(8, utc(job.due()));
             insert.setObject(9, utc(now));
             insert.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("store the job", e);
         }
     }
 
@@ -199,16 +234,21 @@ final class Jobs {
 
     /** How many jobs of the plugin are live (scheduled or running), in all tenants. */
     long live(String plugin) {
-        try (Connection connection = store.connection();
-                PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM scheduled_work WHERE "
-                        + "plugin = ? AND state IN ('SCHEDULED', 'RUNNING')")) {
+        try (Connection connection = store.connection()) {
+            return live(connection, plugin);
+        } catch (SQLException e) {
+            throw failure("count the plugin's jobs", e);
+        }
+    }
+
+    private static long live(Connection connection, String plugin) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM scheduled_work WHERE "
+                + "plugin = ? AND state IN ('SCHEDULED', 'RUNNING')")) {
             count.setString(1, plugin);
             try (java.sql.ResultSet row = count.executeQuery()) {
                 row.next();
                 return row.getLong(1);
             }
-        } catch (SQLException e) {
-            throw failure("count the plugin's jobs", e);
         }
     }
 

@@ -75,8 +75,8 @@ public final class SchedulerServiceImpl implements Scheduler {
         return audited(AuditAction.CREATE, "Scheduler.once", task + " at " + at, context -> {
             Job job = new Job(UUID.randomUUID().toString(), plugin, context.tenant(), context.purpose().code(),
                     checkTask(task), null, at, "SCHEDULED", 0, null);
-            checkCount();
-            engine.jobs().insert(job, checkPayload(payload), engine.now());
+            String checked = checkPayload(payload);
+            refuseOver(engine.jobs().insertBelow(job, checked, engine.now(), limits.jobs(plugin)));
             return job.id();
         });
     }
@@ -88,8 +88,8 @@ public final class SchedulerServiceImpl implements Scheduler {
             Instant first = parsed.next(engine.now(), engine.zone(context.tenant()));
             Job job = new Job(UUID.randomUUID().toString(), plugin, context.tenant(), context.purpose().code(),
                     checkTask(task), parsed.toString(), first, "SCHEDULED", 0, null);
-            checkCount();
-            engine.jobs().insert(job, checkPayload(payload), engine.now());
+            String checked = checkPayload(payload);
+            refuseOver(engine.jobs().insertBelow(job, checked, engine.now(), limits.jobs(plugin)));
             return job.id();
         });
     }
@@ -142,13 +142,12 @@ public final class SchedulerServiceImpl implements Scheduler {
     }
 
     /**
-     * Fewer live jobs of this plugin than the policy allows (checked before the insert): the one poller runs due jobs
+     * Refuses the job when the plugin had as many live jobs as the policy allows ({@code live}, or -1 when it was stored:
+     * counted and stored as one step, {@link Jobs#insertBelow}): the one poller runs due jobs
      * one after another, so a plugin's jobs are what it may hold of every plugin's scheduled work.
      */
-    private void checkCount() {
-        long most = limits.jobs(plugin);
-        long live = engine.jobs().live(plugin);
-        if (live >= most) {
+    private void refuseOver(long live) {
+        if (live >= 0) {
             throw new ValidationException("ScheduledJob", List.of(ValidationIssue.error("job", plugin + " has " + live
                     + " jobs scheduled or running, its limit. Nothing was scheduled. Cancel jobs it no longer needs, "
                     + "or ask the operator to raise it: 'jobs plugin " + plugin + " <n>' in the security policy")));

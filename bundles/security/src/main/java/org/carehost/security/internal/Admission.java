@@ -154,18 +154,22 @@ final class Admission {
     }
 
     /**
-     * What keeps a plugin from being installed at all (a name the container audits its own records under, unknown
-     * permission names, a broken signature).
+     * What keeps a plugin from being installed at all (a name the container audits its own records under, a name of
+     * the container's or in its namespace ({@link ContainerNames}), unknown permission names, a broken signature).
      */
     List<String> installProblems(Bundle bundle) {
         return scope.isPlugin(bundle) ? installProblems(bundle, inspector.inspect(bundle)) : List.of();
     }
 
-    private static List<String> installProblems(Bundle bundle, Inspection inspection) {
+    private List<String> installProblems(Bundle bundle, Inspection inspection) {
         List<String> problems = new ArrayList<>();
         String actor = ContainerActors.refusal(bundle.getSymbolicName());
         if (actor != null) {
             problems.add(actor);
+        }
+        String container = ContainerNames.refusal(bundle.getSymbolicName(), containerNames());
+        if (container != null) {
+            problems.add(container);
         }
         for (String unknown : inspection.unknownNames()) {
             problems.add("it declares the unknown permission '" + unknown + "' (valid: " + Permission.validNames() + ")");
@@ -174,6 +178,17 @@ final class Admission {
             problems.add("its signature is broken: " + inspection.signatureProblem());
         }
         return problems;
+    }
+
+    /** The symbolic names of the container's bundles now ({@link ContainerNames}). */
+    private List<String> containerNames() {
+        List<String> names = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (scope.isContainer(bundle)) {
+                names.add(bundle.getSymbolicName());
+            }
+        }
+        return names;
     }
 
     /** Every reason the plugin is refused now: admission, wiring and impostor; none for a container bundle. */

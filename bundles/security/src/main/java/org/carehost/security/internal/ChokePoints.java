@@ -242,9 +242,18 @@ final class ChokePoints {
                 return entries(method, (org.osgi.framework.Bundle) self, args.length > 0 ? args[0] : null);
             case "org.apache.felix.framework.BundleRevisionImpl":
             case "org.apache.felix.framework.ExtensionManager$ExtensionManagerRevision":
-                // the content every bundle: URL reads, whoever made the URL (the Bundle API, a class loader, by hand)
+                // the content every bundle: URL reads, whoever made the URL (the Bundle API, a class loader, by hand);
+                // getEntry (what findEntries lists, on the Bundle or its BundleWiring) and getContent (entries and bytes
+                // with no URL) when the agent hooks them
                 org.osgi.framework.Bundle holder = ((org.osgi.framework.wiring.BundleRevision) self).getBundle();
-                return new Request(Kind.BUNDLE_ENTRIES, "read " + args[1] + " in " + describe(holder), holder, -1, true);
+                String asked = method.equals("getContent") ? "the content"
+                        : method.equals("getEntry") ? "find " + args[0] : "read " + args[1];
+                return new Request(Kind.BUNDLE_ENTRIES, asked + " in " + describe(holder), holder, -1, true);
+            case "org.apache.felix.framework.BundleWiringImpl":
+                // BundleWiring.findEntries and listResources list another bundle's entries by name
+                org.osgi.framework.Bundle wired = ((org.osgi.framework.wiring.BundleWiring) self).getBundle();
+                return new Request(Kind.BUNDLE_ENTRIES, "BundleWiring." + method + "(" + (args.length > 0 ? args[0] : "")
+                        + ") on " + describe(wired), wired, -1, true);
             case "org.apache.felix.framework.ExtensionManager":
                 return new Request(Kind.EXTENSION, "install a framework extension", args[0], -1, true);
             case "org.apache.felix.cm.impl.ConfigurationAdminImpl":

@@ -277,6 +277,9 @@ final class RuntimeRules {
                 + "(grant plugin " + plugin.getSymbolicName() + " use:network listen:" + port + ")", false);
     }
 
+    /** The framework's implementation: past the checks on its API (a bundle's content, its wiring), no plugin's to open. */
+    static final String FRAMEWORK_INTERNALS = "org.apache.felix.framework.";
+
     private Refusal reflect(Bundle plugin, Grants held, Class<?> target, String what) {
         ClassLoader loader = target.getClassLoader();
         if (loader instanceof BundleReference) {
@@ -290,6 +293,11 @@ final class RuntimeRules {
         }
         if (target.getName().startsWith("java.lang.CarehostGate") || target.getName().startsWith("org.carehost.agent.")) {
             return never(what + ", the run-time enforcement's own code");
+        }
+        if (target.getName().startsWith(FRAMEWORK_INTERNALS)) {
+            // its bundles' content (BundleRevisionImpl.getContent: entries and bytes with no URL), wiring and lifecycle
+            // past the hooks on its public API: no plugin needs the framework's private members
+            return never(what + ", the framework's own code");
         }
         if (target.getName().startsWith("sun.misc.Unsafe") || target.getName().startsWith("jdk.internal.")) {
             return never(what + ", which writes any memory (the checks' own included)");

@@ -166,6 +166,22 @@ class ChokePointsTest {
             assertSame(bundle, content.subject(), "the bundle whose content is read, however its URL was made");
             assertEquals("read plugin.wasm in bundle org.example.x [7]", content.target());
         }
+        // the hooks proposed for the agent (README, The run-time layer): a listing, and the content with no URL
+        Request found = read("org.apache.felix.framework.BundleRevisionImpl.getEntry", revision, "OSGI-INF/a.xml");
+        assertEquals(Kind.BUNDLE_ENTRIES, found.kind());
+        assertEquals("find OSGI-INF/a.xml in bundle org.example.x [7]", found.target());
+        Request content = read("org.apache.felix.framework.BundleRevisionImpl.getContent", revision);
+        assertSame(bundle, content.subject());
+        assertEquals("the content in bundle org.example.x [7]", content.target());
+        org.osgi.framework.wiring.BundleWiring wiring = (org.osgi.framework.wiring.BundleWiring)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {org.osgi.framework.wiring.BundleWiring.class},
+                        (proxy, method, args) -> method.getName().equals("getBundle") ? bundle : null);
+        Request listed = read("org.apache.felix.framework.BundleWiringImpl.listResources", wiring, "/", "*", 1);
+        assertEquals(Kind.BUNDLE_ENTRIES, listed.kind());
+        assertSame(bundle, listed.subject());
+        assertTrue(listed.framework());
+        assertEquals("BundleWiring.listResources(/) on bundle org.example.x [7]", listed.target());
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCallException.Reason;
 import org.carehost.plugins.PluginCallStats;
+import org.carehost.plugins.PluginFailure;
 import org.carehost.security.PluginLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,7 +113,70 @@ class PluginCallsImplTest {
                     throw new IllegalStateException("broken");
                 }));
         assertEquals("org.example.v failed (test): java.lang.IllegalStateException: broken", plain.getMessage());
-        assertTrue(plain.getCause() instanceof IllegalStateException, "getCause() is what the plugin threw");
+        assertEquals("java.lang.IllegalStateException: broken", String.valueOf(plain.getCause()),
+                "getCause() describes what the plugin threw");
+    }
+
+    /**
+     * What crosses back to the container is its own description of what the plugin threw, never the plugin's object:
+     * logging or printing it on the caller's thread runs none of the plugin's overrides (before, getCause() was the
+     * plugin's exception, and printStackTrace ran its toString and getStackTrace there).
+     */
+    @Test
+    void whatThePluginThrewIsDescribedOnTheCallsThreadAndNeverHandedBack() throws Exception {
+        List<String> ranOn = new CopyOnWriteArrayList<>();
+        class Sly extends RuntimeException {
+            Sly() {
+                super("sly", new IllegalArgumentException("root"));
+            }
+
+            @Override
+            public String getMessage() {
+                ranOn.add("getMessage " + Thread.currentThread().getName());
+                return "the plugin's message";
+            }
+
+            @Override
+            public String toString() {
+                ranOn.add("toString " + Thread.currentThread().getName());
+                return "Sly: the plugin's text";
+            }
+
+            @Override
+            public StackTraceElement[] getStackTrace() {
+                ranOn.add("getStackTrace " + Thread.currentThread().getName());
+                return new StackTraceElement[] {new StackTraceElement("com.vendor.Labs", "check", "Labs.java", 42)};
+            }
+
+            @Override
+            public void printStackTrace(java.io.PrintWriter writer) {
+                ranOn.add("printStackTrace " + Thread.currentThread().getName());
+            }
+        }
+        Sly sly = new Sly();
+        PluginCallException threw = assertThrows(PluginCallException.class,
+                () -> calls.call(plugin(11, "org.example.sly"), "validator", "test", () -> {
+                    throw sly;
+                }));
+        assertEquals(Reason.THREW, threw.reason());
+        assertEquals("org.example.sly failed (test): Sly: the plugin's text", threw.getMessage());
+        String caller = Thread.currentThread().getName();
+        assertTrue(ranOn.size() >= 3 && ranOn.stream().noneMatch(call -> call.endsWith(" " + caller)),
+                "read on the call's thread: " + ranOn);
+        int readThere = ranOn.size();
+
+        assertTrue(threw.getCause() instanceof PluginFailure, "not the plugin's object: " + threw.getCause().getClass());
+        PluginFailure failure = (PluginFailure) threw.getCause();
+        assertEquals(Sly.class.getName(), failure.className());
+        assertEquals("the plugin's message", failure.getMessage());
+        assertEquals(Sly.class.getName() + ": the plugin's message", failure.toString());
+        assertEquals("com.vendor.Labs", failure.getStackTrace()[0].getClassName());
+        assertEquals("java.lang.IllegalArgumentException: root", String.valueOf(failure.getCause()));
+        java.io.StringWriter printed = new java.io.StringWriter();
+        threw.printStackTrace(new java.io.PrintWriter(printed)); // as a logger does, on a container thread
+        assertTrue(printed.toString().contains("Caused by: " + Sly.class.getName() + ": the plugin's message")
+                && printed.toString().contains("at com.vendor.Labs.check(Labs.java:42)"), printed.toString());
+        assertEquals(readThere, ranOn.size(), "no plugin code ran on the caller's thread: " + ranOn);
     }
 
     @Test
@@ -124,7 +188,7 @@ class PluginCallsImplTest {
                     throw new IllegalStateException("broken");
                 }));
         assertEquals(Reason.THREW, threw.reason());
-        assertTrue(threw.getCause() instanceof IllegalStateException);
+        assertEquals("java.lang.IllegalStateException", ((PluginFailure) threw.getCause()).className());
         PluginCallStats stats = calls.stats().get(0);
         assertEquals(2, stats.calls());
         assertEquals(1, stats.failures());

@@ -1,0 +1,78 @@
+package org.carehost.security.internal;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.osgi.framework.Constants;
+
+/**
+ * The symbolic names no plugin may take, so that nothing that goes by a bundle's name (a log line, an operator, code
+ * that matches a name or a prefix of one: a logger's or a configuration's name, a fragment's host) takes a plugin
+ * for the container:
+ * <ul>
+ * <li>the container's namespace, {@value #NAMESPACE} itself and every name under it, except the namespaces of the
+ * project's own sample and test plugins ({@link #PLUGIN_NAMESPACES}), where no container bundle is or may be;</li>
+ * <li>the name of any bundle of the container (the system bundle's, Felix's, SCR's, Jackson's, ...), a name under one
+ * ({@code org.apache.felix.scr.tools}), and a name one of them is under ({@code org.apache}, {@code com.fasterxml});</li>
+ * </ul>
+ * compared in any case, as a reader would. Refused at install and at every resolve, whatever the install path
+ * ({@link Admission#installProblems}).
+ */
+final class ContainerNames {
+
+    /** The container's own namespace. */
+    static final String NAMESPACE = "org.carehost";
+    /** Under {@link #NAMESPACE}, where the project's sample and test plugins live: never a container bundle's name. */
+    static final Set<String> PLUGIN_NAMESPACES = Set.of("org.carehost.sample", "org.carehost.fixture");
+
+    private ContainerNames() {
+    }
+
+    /**
+     * Why a plugin may not have {@code symbolicName}, or null when it may.
+     *
+     * @param containerNames the symbolic names of the container's bundles now
+     */
+    static String refusal(String symbolicName, Collection<String> containerNames) {
+        if (symbolicName == null) {
+            return null;
+        }
+        String name = symbolicName.strip().toLowerCase(Locale.ROOT);
+        if (name.isEmpty()) {
+            return null;
+        }
+        if (within(name, NAMESPACE) && PLUGIN_NAMESPACES.stream().noneMatch(space -> under(name, space))) {
+            return "its symbolic name '" + symbolicName + "' is in the container's namespace (" + NAMESPACE + ".*, "
+                    + "where only the container's bundles and the samples' and tests' " + String.join(".*, ",
+                            new TreeSet<>(PLUGIN_NAMESPACES)) + ".* live), so it would pass for container code: give "
+                    + "the plugin a Bundle-SymbolicName of its vendor's own (com.vendor.plugin)";
+        }
+        Set<String> names = new TreeSet<>();
+        names.add(Constants.SYSTEM_BUNDLE_SYMBOLICNAME);
+        for (String container : containerNames) {
+            if (container != null) {
+                names.add(container.strip().toLowerCase(Locale.ROOT));
+            }
+        }
+        for (String container : names) {
+            if (within(name, container) || under(container, name)) {
+                return "its symbolic name '" + symbolicName + "' is, extends or contains the name of the container's "
+                        + "bundle " + container + ", so it would pass for that bundle or for container code: give the "
+                        + "plugin a Bundle-SymbolicName of its vendor's own (com.vendor.plugin)";
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code name} is {@code space} or under it. */
+    private static boolean within(String name, String space) {
+        return name.equals(space) || under(name, space);
+    }
+
+    /** Whether {@code name} is strictly under {@code space} ({@code space.} then more). */
+    private static boolean under(String name, String space) {
+        return name.length() > space.length() + 1 && name.startsWith(space) && name.charAt(space.length()) == '.';
+    }
+}
