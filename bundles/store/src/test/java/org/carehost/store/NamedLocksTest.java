@@ -55,10 +55,13 @@ class NamedLocksTest {
                 NamedLocks locks = new NamedLocks(store); // one per writer: as many nodes, no lock in common here
                 done.add(pool.submit(() -> {
                     go.await();
-                    try (Connection connection = store.connection()) {
+                    try (NamedLocks.Held held = locked ? locks.hold("items\nplugin") : null;
+                            Connection connection = store.connection()) {
                         connection.setAutoCommit(false);
-                        NamedLocks.Held held = locked ? locks.lock(connection, "items\nplugin") : () -> { };
-                        try (held) {
+                        if (held != null) {
+                            held.lockRow(connection);
+                        }
+                        {
                             long count;
                             try (PreparedStatement select = connection.prepareStatement(
                                     "SELECT COUNT(*) FROM item WHERE owner = 'plugin'"); ResultSet row = select.executeQuery()) {
@@ -99,15 +102,67 @@ class NamedLocksTest {
     }
 
     @Test
-    void withoutItTheLimitIsPassed() throws Exception {
-        int written = writeBelowLimit(false, 16);
-        org.junit.jupiter.api.Assumptions.assumeTrue(written > 3, "the writers happened not to overlap this time");
+    void aLockIsForATransaction() throws Exception {
+        writeBelowLimit(true, 1);
+        NamedLocks locks = new NamedLocks(store());
+        try (NamedLocks.Held held = locks.hold("x"); Connection connection = store().connection()) {
+            assertThrows(IllegalStateException.class, () -> held.lockRow(connection));
+        }
     }
 
+    /**
+     * Callers waiting for a name hold no connection: the name is taken before a connection is borrowed, and the row is
+     * made (its first use) before the caller borrows one. Eight callers of one name at once, each borrowing its
+     * connection only once it holds the name, have at most one connection at a time between them.
+     */
     @Test
-    void aLockIsForATransaction() throws Exception {
-        try (Connection connection = store().connection()) {
-            assertThrows(IllegalStateException.class, () -> new NamedLocks(store()).lock(connection, "x"));
+    void callersWaitingForANameHoldNoConnection() throws Exception {
+        writeBelowLimit(true, 1); // the tables
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        Store counted = (Store) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Store.class},
+                (proxy, method, arguments) -> {
+                    if (!method.getName().equals("connection")) {
+                        return method.getName().equals("dialect") ? Store.Dialect.H2 : null;
+                    }
+                    Connection real = DriverManager.getConnection(url);
+                    most.accumulateAndGet(open.incrementAndGet(), Math::max);
+                    return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                            new Class<?>[] {Connection.class}, (inner, call, args) -> {
+                                if (call.getName().equals("close")) {
+                                    open.decrementAndGet();
+                                }
+                                try {
+                                    return call.invoke(real, args);
+                                } catch (java.lang.reflect.InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+                });
+        NamedLocks locks = new NamedLocks(counted);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    try (NamedLocks.Held held = locks.hold("new name"); Connection connection = counted.connection()) {
+                        connection.setAutoCommit(false);
+                        held.lockRow(connection);
+                        Thread.sleep(20);
+                        connection.commit();
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> each : done) {
+                each.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
         }
+        assertEquals(1, most.get(), "connections open at once");
     }
 }

@@ -86,9 +86,11 @@ public final class PluginDataRecords {
         String compact = checkJson(json);
         int size = charged(key, compact);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        try (Connection connection = store.connection()) {
+        try (NamedLocks.Held quota = locks.hold("plugin-data\n" + plugin + "\n" + tenant);
+                Connection connection = store.connection()) {
             connection.setAutoCommit(false);
-            try (NamedLocks.Held quota = locks.lock(connection, "plugin-data\n" + plugin + "\n" + tenant)) {
+            try {
+                quota.lockRow(connection);
                 Optional<PluginDocument> current = read(connection, plugin, tenant, key);
                 long currentVersion = current.map(PluginDocument::version).orElse(0L);
                 if (currentVersion != expectedVersion) {

@@ -82,8 +82,9 @@ public final class PluginSettingsImpl implements PluginSettings {
             return null;
         }
         ObjectClassDefinition schema = metatype.getMetaTypeInformation(plugin).getObjectClassDefinition(pids.get(0), null);
-        if (schema == null || (schema.getID().startsWith("org.carehost.")
-                && !schema.getID().startsWith(String.valueOf(plugin.getSymbolicName())))) {
+        String id = schema == null ? null : schema.getID();
+        String own = String.valueOf(plugin.getSymbolicName());
+        if (id == null || id.startsWith("org.carehost.") && !(id.equals(own) || id.startsWith(own + "."))) {
             return null; // a plugin may not name the container's own configurations
         }
         return new BoundedSchema(schema, bounds.of(plugin, schema.getID()));

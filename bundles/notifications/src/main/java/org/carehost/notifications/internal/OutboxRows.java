@@ -83,9 +83,10 @@ final class OutboxRows {
      */
     Queued insertBelow(String id, String plugin, String tenant, String purpose, String channel, String dedupeKey,
             String message, Instant now, long most) {
-        try (Connection connection = store.connection()) {
+        try (NamedLocks.Held limit = locks.hold("outbox\n" + plugin); Connection connection = store.connection()) {
             connection.setAutoCommit(false);
-            try (NamedLocks.Held limit = locks.lock(connection, "outbox\n" + plugin)) {
+            try {
+                limit.lockRow(connection);
                 Optional<String> existing = existing(connection, plugin, tenant, dedupeKey);
                 if (existing.isPresent()) {
                     connection.rollback();

@@ -74,9 +74,10 @@ final class Jobs {
      * @return -1 when stored, else the plugin's live jobs, which refused it
      */
     long insertBelow(Job job, String payload, Instant now, long most) {
-        try (Connection connection = store.connection()) {
+        try (NamedLocks.Held limit = locks.hold("jobs\n" + job.plugin()); Connection connection = store.connection()) {
             connection.setAutoCommit(false);
-            try (NamedLocks.Held limit = locks.lock(connection, "jobs\n" + job.plugin())) {
+            try {
+                limit.lockRow(connection);
                 long live = live(connection, job.plugin());
                 if (live >= most) {
                     connection.rollback();

@@ -27,7 +27,23 @@ final class ContainerNames {
     /** Under {@link #NAMESPACE}, where the project's sample and test plugins live: never a container bundle's name. */
     static final Set<String> PLUGIN_NAMESPACES = Set.of("org.carehost.sample", "org.carehost.fixture");
 
+    /** A symbolic name as the OSGi specification writes one: ASCII words, dot-separated. */
+    private static final java.util.regex.Pattern GRAMMAR = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+    /** The JDK's namespaces: its loggers (sun.net.www.protocol.http logs request headers) and packages. */
+    static final Set<String> JDK_NAMESPACES = Set.of("java", "javax", "jdk", "sun", "com.sun");
+
     private ContainerNames() {
+    }
+
+    /**
+     * Whether {@code name} (a logger's, a configuration's) is named after a plugin: its symbolic name, or a name under
+     * it ({@code symbolic.name.more}); never a name that merely begins with it ({@code org.postgres} does not name
+     * {@code org.postgresql}'s loggers).
+     */
+    static boolean namedAfter(String name, String symbolicName) {
+        return name != null && symbolicName != null && !symbolicName.isEmpty()
+                && (name.equals(symbolicName) || name.startsWith(symbolicName.concat(".")));
     }
 
     /**
@@ -42,6 +58,18 @@ final class ContainerNames {
         String name = symbolicName.strip().toLowerCase(Locale.ROOT);
         if (name.isEmpty()) {
             return null;
+        }
+        if (!GRAMMAR.matcher(symbolicName.strip()).matches()) {
+            return "its symbolic name '" + symbolicName + "' is not made of dot-separated ASCII words (letters, digits, "
+                    + "'-' and '_', as the OSGi specification writes a symbolic name): a name of look-alike letters "
+                    + "or spaces could pass for another; give the plugin a Bundle-SymbolicName such as com.vendor.plugin";
+        }
+        for (String jdk : JDK_NAMESPACES) {
+            if (within(name, jdk)) {
+                return "its symbolic name '" + symbolicName + "' is in the JDK's namespace " + jdk + ".*, whose loggers "
+                        + "and names are the JDK's: give the plugin a Bundle-SymbolicName of its vendor's own "
+                        + "(com.vendor.plugin)";
+            }
         }
         if (within(name, NAMESPACE) && PLUGIN_NAMESPACES.stream().noneMatch(space -> under(name, space))) {
             return "its symbolic name '" + symbolicName + "' is in the container's namespace (" + NAMESPACE + ".*, "

@@ -107,8 +107,8 @@ final class RuntimeRules {
                 return causes.startedBy(thread, plugin) ? null : never(request.target() + ", a thread it did not start");
             case LOGGER:
                 String name = ((java.util.logging.Logger) request.subject()).getName();
-                return name != null && name.startsWith(String.valueOf(plugin.getSymbolicName())) ? null
-                        : never(request.target() + " (only loggers named after itself)");
+                return ContainerNames.namedAfter(name, plugin.getSymbolicName()) ? null
+                        : never(request.target() + " (only loggers named after itself: its symbolic name, or under it)");
             case BUNDLE:
                 return itself(plugin, request) ? null : never(request.target() + ", which is not itself");
             case PROVIDER:

@@ -40,4 +40,32 @@ class ContainerNamesTest {
         }
         assertNull(ContainerNames.refusal(null, CONTAINER));
     }
+
+    @Test
+    void aNameOfLookAlikeLettersOrSpacesIsRefused() {
+        for (String name : List.of("org.car\u0435host.store", "org.carehost\u200b.store", "org.\u017fample", "org carehost",
+                "com.vendor..plugin", "com.vendor.", "x/../victim")) {
+            String refusal = ContainerNames.refusal(name, CONTAINER);
+            assertTrue(refusal != null && refusal.contains("dot-separated ASCII words"), name + ": " + refusal);
+        }
+    }
+
+    @Test
+    void theJdksNamespacesAreRefused() {
+        for (String name : List.of("sun.net.www.protocol.http", "java.util.logging", "jdk.internal", "com.sun.net")) {
+            String refusal = ContainerNames.refusal(name, CONTAINER);
+            assertTrue(refusal != null && refusal.contains("JDK's namespace"), name + ": " + refusal);
+        }
+        assertNull(ContainerNames.refusal("com.sunny.plugin", CONTAINER));
+    }
+
+    @Test
+    void aLoggerOrConfigurationIsNamedAfterAPluginOnlyByItsNameOrUnderIt() {
+        assertTrue(ContainerNames.namedAfter("org.postgres", "org.postgres"));
+        assertTrue(ContainerNames.namedAfter("org.postgres.plugin.Worker", "org.postgres"));
+        assertTrue(!ContainerNames.namedAfter("org.postgresql", "org.postgres"), "a name merely beginning with it");
+        assertTrue(!ContainerNames.namedAfter("org.postgresql.Driver", "org.postgres"));
+        assertTrue(!ContainerNames.namedAfter("anything", ""));
+        assertTrue(!ContainerNames.namedAfter(null, "x"));
+    }
 }

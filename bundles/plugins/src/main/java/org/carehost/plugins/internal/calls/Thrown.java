@@ -20,6 +20,8 @@ final class Thrown extends Exception {
     static final int MAX_TEXT = 500;
     /** How many stack frames of each throwable are kept. */
     static final int MAX_FRAMES = 100;
+    /** The longest class, method or file name of a frame kept. */
+    static final int MAX_NAME = 200;
     /** How many causes deep the description goes. */
     static final int MAX_CAUSES = 8;
 
@@ -55,7 +57,7 @@ final class Thrown extends Exception {
             StackTraceElement[] read = thrown.getStackTrace();
             frames = read == null ? new StackTraceElement[0]
                     : Arrays.stream(Arrays.copyOf(read, Math.min(read.length, MAX_FRAMES)))
-                            .filter(frame -> frame != null).toArray(StackTraceElement[]::new);
+                            .filter(frame -> frame != null).map(Thrown::frame).toArray(StackTraceElement[]::new);
         } catch (Throwable broken) {
             frames = new StackTraceElement[0];
         }
@@ -71,6 +73,16 @@ final class Thrown extends Exception {
             }
         }
         return new PluginFailure(thrown.getClass().getName(), message, frames, cause);
+    }
+
+    /** A frame made again with each of its names cut (a plugin makes its own frames, with names of any length). */
+    private static StackTraceElement frame(StackTraceElement frame) {
+        return new StackTraceElement(name(frame.getClassName()), name(frame.getMethodName()),
+                frame.getFileName() == null ? null : name(frame.getFileName()), frame.getLineNumber());
+    }
+
+    private static String name(String name) {
+        return name == null ? "?" : name.length() <= MAX_NAME ? name : name.substring(0, MAX_NAME) + "...";
     }
 
     private static String cut(String text) {

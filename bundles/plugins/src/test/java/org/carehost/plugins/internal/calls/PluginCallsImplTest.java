@@ -145,7 +145,8 @@ class PluginCallsImplTest {
             @Override
             public StackTraceElement[] getStackTrace() {
                 ranOn.add("getStackTrace " + Thread.currentThread().getName());
-                return new StackTraceElement[] {new StackTraceElement("com.vendor.Labs", "check", "Labs.java", 42)};
+                return new StackTraceElement[] {new StackTraceElement("com.vendor.Labs", "check", "Labs.java", 42),
+                    new StackTraceElement("x".repeat(100_000), "y".repeat(100_000), "z".repeat(100_000), 1)};
             }
 
             @Override
@@ -171,6 +172,9 @@ class PluginCallsImplTest {
         assertEquals("the plugin's message", failure.getMessage());
         assertEquals(Sly.class.getName() + ": the plugin's message", failure.toString());
         assertEquals("com.vendor.Labs", failure.getStackTrace()[0].getClassName());
+        StackTraceElement long_ = failure.getStackTrace()[1];
+        assertTrue(long_.getClassName().length() < 300 && long_.getMethodName().length() < 300
+                && long_.getFileName().length() < 300, "a frame's names are cut: " + long_.getClassName().length());
         assertEquals("java.lang.IllegalArgumentException: root", String.valueOf(failure.getCause()));
         java.io.StringWriter printed = new java.io.StringWriter();
         threw.printStackTrace(new java.io.PrintWriter(printed)); // as a logger does, on a container thread
