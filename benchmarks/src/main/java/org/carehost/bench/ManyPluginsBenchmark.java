@@ -74,7 +74,7 @@ public final class ManyPluginsBenchmark {
         Path deploy = Files.createDirectories(home.resolve("deploy"));
         for (int i = 0; i < plugins; i++) {
             StartFloorBenchmark.renamed(hello, deploy.resolve(String.format(Locale.ROOT, "many-%04d.jar", i)),
-                    "org.carehost.bench.many" + i);
+                    "com.example.bench.many" + i);
         }
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
@@ -93,7 +93,7 @@ public final class ManyPluginsBenchmark {
                 echo.add(first.time(null));
                 list.add(first.time("plugin:list"));
             }
-            int listed = first.stdout.count(line -> line.matches("\\d+\\s+org\\.carehost\\.bench\\.many\\d+\\s.*"));
+            int listed = first.stdout.count(line -> line.matches("\\d+\\s+com\\.example\\.bench\\.many\\d+\\s.*"));
             if (listed < plugins * rounds) {
                 throw new IllegalStateException("plugin:list showed " + listed + " rows of " + plugins * rounds);
             }

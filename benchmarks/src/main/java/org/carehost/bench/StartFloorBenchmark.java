@@ -168,7 +168,7 @@ public final class StartFloorBenchmark {
             // N more plugins: copies of the hello sample under their own symbolic names.
             for (int i = 0; i < extra; i++) {
                 renamed(samples.resolve("hello.jar"), home.resolve("deploy").resolve("bench-" + i + ".jar"),
-                        "org.carehost.bench.plugin" + i);
+                        "com.example.bench.plugin" + i);
             }
         }
 

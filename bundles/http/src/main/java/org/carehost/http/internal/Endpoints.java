@@ -134,9 +134,11 @@ final class Endpoints {
 
     /** An account as GET /users lists it: the operator without its credential stamp (an internal value). */
     record Listed(String name, java.util.Set<Role> roles, java.util.Set<String> tenants, boolean disabled,
-            boolean secondFactor, java.time.Instant created, String origin) {
+            boolean secondFactor, java.time.Instant created, String origin, boolean admin) {
         static Listed of(Operator o) {
-            return new Listed(o.name(), o.roles(), o.tenants(), o.disabled(), o.secondFactor(), o.created(), o.origin());
+            // admin: the field Operator's isAdmin() gave the listing before this record, kept for the API's clients
+            return new Listed(o.name(), o.roles(), o.tenants(), o.disabled(), o.secondFactor(), o.created(), o.origin(),
+                    o.isAdmin());
         }
     }
 }
