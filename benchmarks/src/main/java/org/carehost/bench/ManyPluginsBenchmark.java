@@ -100,7 +100,7 @@ public final class ManyPluginsBenchmark {
             Path log = home.resolve("data/log/carehost.log");
             for (int i = 0; i < drops; i++) {
                 Path hidden = deploy.resolve(".drop-" + i + ".jar");
-                StartFloorBenchmark.renamed(hello, hidden, "org.carehost.bench.drop" + i);
+                StartFloorBenchmark.renamed(hello, hidden, "com.example.bench.drop" + i);
                 long size = Files.size(log);
                 long dropped = System.nanoTime();
                 Files.move(hidden, deploy.resolve("drop-" + i + ".jar"), StandardCopyOption.ATOMIC_MOVE);

@@ -289,7 +289,23 @@ public class ContainerProcessIT {
         Path outcome = home.resolve("data/plugins/" + plugin + "/outcome.txt");
         // Until a plugin is offered to the resolver the run-time layer takes every call for the container's without
         // walking the stack (the container's own first start); the plugins in deploy/ are the first offered.
-        Process process = start(home, JAVA_17);
+        assertDeniedAtStart(home, outcome);
+
+        // A warm start gives the JVM the hooked classes the first start kept (data/cache/agent/hooks) instead of
+        // hooking them again: the same checks hold.
+        Path kept = home.resolve("data/cache/agent/hooks");
+        assertTrue("the first start kept its hooked classes", Files.size(kept) > 100_000);
+        Files.delete(outcome);
+        Path classes = home.resolve("classes.log");
+        assertDeniedAtStart(home, outcome, "-Xlog:class+load=info:file=" + classes);
+        String loaded = Files.readString(classes);
+        assertTrue("the agent ran, with its cache", loaded.contains("org.carehost.agent.HookCache "));
+        assertFalse("every hooked class came from the cache: ASM never ran", loaded.contains("org.carehost.agent.asm."));
+    }
+
+    /** Starts the container, waits for the key-reading plugin's outcome, stops it: the read was denied at run time. */
+    private static void assertDeniedAtStart(Path home, Path outcome, String... jvmOptions) throws Exception {
+        Process process = start(home, JAVA_17, jvmOptions);
         try {
             awaitFile(process, outcome, "\n");
         } finally {
@@ -299,26 +315,6 @@ public class ContainerProcessIT {
         String what = Files.readString(outcome);
         assertTrue(what, what.startsWith("outcome: denied: ") && what.contains("PermissionDeniedException")
                 && what.contains("a file of the container's"));
-
-        // A warm start gives the JVM the hooked classes the first start kept (data/cache/agent/hooks) instead of
-        // hooking them again: the same checks hold.
-        Path kept = home.resolve("data/cache/agent/hooks");
-        assertTrue("the first start kept its hooked classes", Files.size(kept) > 100_000);
-        Files.delete(outcome);
-        Path classes = home.resolve("classes.log");
-        process = start(home, JAVA_17, "-Xlog:class+load=info:file=" + classes);
-        try {
-            awaitFile(process, outcome, "\n");
-        } finally {
-            process.getOutputStream().close();
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        }
-        String again = Files.readString(outcome);
-        assertTrue(again, again.startsWith("outcome: denied: ") && again.contains("PermissionDeniedException")
-                && again.contains("a file of the container's"));
-        String loaded = Files.readString(classes);
-        assertTrue("the agent ran, with its cache", loaded.contains("org.carehost.agent.HookCache "));
-        assertFalse("every hooked class came from the cache: ASM never ran", loaded.contains("org.carehost.agent.asm."));
     }
 
     /**

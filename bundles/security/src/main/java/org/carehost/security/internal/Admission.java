@@ -38,6 +38,10 @@ final class Admission {
     private final Logger logger;
     /** An impostor's stop, apart from the worker, one at a time per plugin. */
     private final PluginStops stops;
+    /** How many times a container bundle was installed, updated or uninstalled ({@link #containerBundleChanged}). */
+    private final java.util.concurrent.atomic.AtomicLong containerChanges = new java.util.concurrent.atomic.AtomicLong();
+    /** The container's bundles' names as of a count of {@link #containerChanges}, or null before the first read. */
+    private volatile ReservedNames reservedNames;
     private final Map<Long, Set<String>> wiringRefusals = new ConcurrentHashMap<>();
     private final Map<Long, String> impostors = new ConcurrentHashMap<>();
     /** Impostor services already refused (by service id): each is audited and its plugin stopped once. */
@@ -167,7 +171,7 @@ final class Admission {
         if (actor != null) {
             problems.add(actor);
         }
-        String container = ContainerNames.refusal(bundle.getSymbolicName(), containerNames());
+        String container = ContainerNames.refusal(bundle.getSymbolicName(), reservedNames());
         if (container != null) {
             problems.add(container);
         }
@@ -180,15 +184,35 @@ final class Admission {
         return problems;
     }
 
-    /** The symbolic names of the container's bundles now ({@link ContainerNames}). */
-    private List<String> containerNames() {
-        List<String> names = new ArrayList<>();
+    /**
+     * The symbolic names of the container's bundles as {@link ContainerNames} compares them: read once, and again after
+     * a container bundle was installed, updated or uninstalled ({@link #containerBundleChanged}). Every resolve asks for every
+     * candidate plugin: read each time, with 500 plugins in deploy/ a warm start read the hundred container bundles' names
+     * hundreds of thousands of times.
+     */
+    private Set<String> reservedNames() {
+        long now = containerChanges.get();
+        ReservedNames known = reservedNames;
+        if (known != null && known.asOf() == now) {
+            return known.names();
+        }
+        List<String> read = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
             if (scope.isContainer(bundle)) {
-                names.add(bundle.getSymbolicName());
+                read.add(bundle.getSymbolicName());
             }
         }
+        Set<String> names = ContainerNames.reserved(read);
+        reservedNames = new ReservedNames(now, names); // a change during the read makes it stale at once: read again
         return names;
+    }
+
+    private record ReservedNames(long asOf, Set<String> names) {
+    }
+
+    /** A container bundle was installed, updated or uninstalled: the names are read again at the next question. */
+    void containerBundleChanged() {
+        containerChanges.incrementAndGet();
     }
 
     /** Every reason the plugin is refused now: admission, wiring and impostor; none for a container bundle. */

@@ -52,6 +52,27 @@ final class ContainerNames {
      * @param containerNames the symbolic names of the container's bundles now
      */
     static String refusal(String symbolicName, Collection<String> containerNames) {
+        return refusal(symbolicName, reserved(containerNames));
+    }
+
+    /** The container's bundles' names as {@link #refusal(String, Set)} compares them: the system bundle's too. */
+    static Set<String> reserved(Collection<String> containerNames) {
+        Set<String> names = new TreeSet<>();
+        names.add(Constants.SYSTEM_BUNDLE_SYMBOLICNAME);
+        for (String container : containerNames) {
+            if (container != null) {
+                names.add(container.strip().toLowerCase(Locale.ROOT));
+            }
+        }
+        return java.util.Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * Why a plugin may not have {@code symbolicName}, or null when it may.
+     *
+     * @param reserved the container's bundles' names, as {@link #reserved} gives them
+     */
+    static String refusal(String symbolicName, Set<String> reserved) {
         if (symbolicName == null) {
             return null;
         }
@@ -77,14 +98,7 @@ final class ContainerNames {
                             new TreeSet<>(PLUGIN_NAMESPACES)) + ".* live), so it would pass for container code: give "
                     + "the plugin a Bundle-SymbolicName of its vendor's own (com.vendor.plugin)";
         }
-        Set<String> names = new TreeSet<>();
-        names.add(Constants.SYSTEM_BUNDLE_SYMBOLICNAME);
-        for (String container : containerNames) {
-            if (container != null) {
-                names.add(container.strip().toLowerCase(Locale.ROOT));
-            }
-        }
-        for (String container : names) {
+        for (String container : reserved) {
             if (within(name, container) || under(container, name)) {
                 return "its symbolic name '" + symbolicName + "' is, extends or contains the name of the container's "
                         + "bundle " + container + ", so it would pass for that bundle or for container code: give the "

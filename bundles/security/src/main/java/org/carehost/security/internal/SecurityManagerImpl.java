@@ -254,6 +254,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
 
     private void bundleChanged(BundleEvent event) {
         Bundle bundle = event.getBundle();
+        if ((event.getType() & (BundleEvent.INSTALLED | BundleEvent.UPDATED | BundleEvent.UNINSTALLED)) != 0
+                && scope.isContainer(bundle)) {
+            admission.containerBundleChanged();
+        }
         switch (event.getType()) {
             case BundleEvent.UPDATED:
             case BundleEvent.UNINSTALLED:
