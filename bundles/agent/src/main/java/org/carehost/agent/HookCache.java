@@ -1,27 +1,16 @@
 package org.carehost.agent;
 
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+
+import org.carehost.agent.HookFile.Entry;
 
 /**
  * What {@link HookWriter} made of each hooked class at an earlier start, kept so that a later start gives the JVM the
@@ -30,7 +19,7 @@ import java.util.zip.CRC32;
  * warm start (benchmarks/README.md). A kept result is given only for exactly the input it was made from (the class's
  * name and the class file the JVM passes, compared byte for byte: a checksum would let a plugin craft a class of a
  * hooked class's name whose hooked bytes a later start would give the JDK's or the framework's own class), and only by
- * the agent that made it: the file names the agent's identity ({@link #identity}: checksums of the agent's own classes,
+ * the agent that made it: the file names the agent's identity ({@link HookFile#identity}: checksums of the agent's own classes,
  * ASM and the hook table among them). Since the same input gives the same output, a hit changes no hook.
  *
  * <p>Only {@code java -jar carehost.jar} keeps one, in {@code data/cache/agent/hooks} of the container's folder, beside
@@ -42,7 +31,7 @@ import java.util.zip.CRC32;
  * renamed into place; after the agent's hooks are placed and again as the JVM exits, each time only if a class was
  * hooked that the file lacks, and only if the agent classes this JVM runs are those of the jar the identity was read
  * from (a jar replaced while the JVM started would otherwise have this build's output kept under the next one's name).
- * A class name keeps up to {@value #PER_NAME} class files (a plugin's class of a hooked name is hooked too, and kept
+ * The file's format and its reading and writing: {@link HookFile}. A class name keeps up to {@value #PER_NAME} class files (a plugin's class of a hooked name is hooked too, and kept
  * beside the JDK's rather than instead of it), each at most {@value #LARGEST_CLASS} bytes, at most
  * {@value #LARGEST_FRESH} bytes in all a run. Written here, not taken from a library: it is a map written to one file,
  * and nothing outside the JDK can load this early.
@@ -52,16 +41,13 @@ final class HookCache {
     /** The cache of {@code java -jar carehost.jar}, relative to its working directory, the container's folder. */
     static final String FILE = "data/cache/agent/hooks";
 
-    private static final int MAGIC = 0x43484b33; // "CHK3"
-    /** What is read back at most: the hooked classes together are a few megabytes. */
-    private static final int LARGEST = 64 << 20;
     private static final int LARGEST_CLASS = 2 << 20;
     private static final int LARGEST_FRESH = 16 << 20;
-    private static final int PER_NAME = 3;
+    private static final int PER_NAME = HookFile.PER_NAME;
     /** The agent's classes whose bytes in the jar must be those this JVM runs before anything is written. */
     private static final String[] CODE = {"org/carehost/agent/Agent.class", "org/carehost/agent/Hooks.class",
         "org/carehost/agent/HookWriter.class", "org/carehost/agent/HookTransformer.class",
-        "org/carehost/agent/HookCache.class"};
+        "org/carehost/agent/HookCache.class", "org/carehost/agent/HookFile.class"};
 
     private final Path file;
     private final long identity;
@@ -101,90 +87,16 @@ final class HookCache {
      * or not the container's alone.
      */
     static HookCache open(Path file, java.util.jar.JarFile jar) {
-        return open(file, identity(jar), new JarCheck(jar));
+        return open(file, HookFile.identity(jar), new JarCheck(jar));
     }
 
     /** The cache in {@code file} for an agent of this identity, written only while {@code runsThisJar} says so. */
     static HookCache open(Path file, long identity, java.util.function.BooleanSupplier runsThisJar) {
-        Map<String, Entry[]> kept = new HashMap<>();
-        try {
-            if (safe(file.getParent()) && safe(file) && Files.size(file) <= LARGEST) {
-                read(file, identity, kept);
-            }
-        } catch (Throwable broken) { // cut short, damaged, too large for this heap: hook every class, write it again
-            kept.clear();
-        }
-        return new HookCache(file, identity, runsThisJar, kept);
+        return new HookCache(file, identity, runsThisJar, HookFile.read(file, identity));
     }
 
-    /**
-     * Whether a folder or file of the cache is the container's alone: not a link, not writable by group or others
-     * (where the file system has POSIX modes). A missing one is safe (it is made owner-only).
-     */
-    private static boolean safe(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return true;
-        }
-        if (Files.isSymbolicLink(path)) {
-            return false;
-        }
-        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return true;
-        }
-        java.util.Set<PosixFilePermission> modes = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-        return !modes.contains(PosixFilePermission.GROUP_WRITE) && !modes.contains(PosixFilePermission.OTHERS_WRITE);
-    }
 
-    private static void read(Path file, long identity, Map<String, Entry[]> kept) throws IOException {
-        // java.io, loaded before the agent at every start: a hooked class first loaded here (FileChannelImpl) would be
-        // retransformed, and the JVM gives a class it retransforms as it rebuilt it, not as its file has it, so it would
-        // not match what a start that did not read the cache kept
-        byte[] all;
-        try (InputStream in = new java.io.FileInputStream(file.toFile())) {
-            all = in.readNBytes(LARGEST + 1);
-        }
-        if (all.length < 8 || all.length > LARGEST) {
-            return;
-        }
-        CRC32 crc = new CRC32();
-        crc.update(all, 0, all.length - 8);
-        if (crc.getValue() != ByteBuffer.wrap(all, all.length - 8, 8).getLong()) {
-            return; // damaged: not one byte of it is used
-        }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8));
-        if (in.readInt() != MAGIC || in.readLong() != identity) {
-            return;
-        }
-        int names = in.readInt();
-        if (names < 0 || names > 100_000) {
-            throw new IOException("a count out of bounds");
-        }
-        for (int i = 0; i < names; i++) {
-            String name = in.readUTF();
-            int count = in.readInt();
-            if (count < 1 || count > PER_NAME) {
-                throw new IOException("a count out of bounds");
-            }
-            Entry[] entries = new Entry[count];
-            for (int j = 0; j < count; j++) {
-                entries[j] = new Entry(name, bytes(in), bytes(in));
-            }
-            kept.put(name, entries);
-        }
-        if (in.read() != -1) {
-            throw new IOException("more than the file says it holds");
-        }
-    }
 
-    private static byte[] bytes(DataInputStream in) throws IOException {
-        int size = in.readInt();
-        if (size < 0 || size > LARGEST) {
-            throw new IOException("a length out of bounds");
-        }
-        byte[] bytes = new byte[size];
-        in.readFully(bytes);
-        return bytes;
-    }
 
     /** What the hooks made of exactly this class file at an earlier start, or null. */
     byte[] lookup(String className, byte[] original) {
@@ -233,26 +145,14 @@ final class HookCache {
                 }
                 written = new ArrayList<>(fresh);
             }
-            Path temporary = null;
             try {
                 if (!runsThisJar.getAsBoolean()) {
                     return;
                 }
                 Map<String, List<Entry>> all = merged(written);
-                Path folder = file.getParent();
-                ownerOnlyFolder(folder);
-                if (!safe(folder)) {
+                if (!HookFile.write(file, identity, all)) {
                     return;
                 }
-                temporary = Files.createTempFile(folder, "hooks", ".new"); // owner-only where there are POSIX modes
-                write(temporary, all);
-                try {
-                    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException notHere) {
-                    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-                temporary = null;
-                force(folder);
                 onFile = all;
                 synchronized (fresh) {
                     for (Entry entry : written) {
@@ -261,7 +161,7 @@ final class HookCache {
                     }
                 }
             } catch (Throwable failed) {
-                deleteQuietly(temporary);
+                // the file stays as it was
             }
         }
     }
@@ -283,43 +183,11 @@ final class HookCache {
         return all;
     }
 
-    private void write(Path temporary, Map<String, List<Entry>> all) throws IOException {
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
-            CRC32 crc = new CRC32();
-            OutputStream checked = new java.util.zip.CheckedOutputStream(Channels.newOutputStream(channel), crc) {
-                @Override
-                public void close() {
-                    // the channel is closed by its own try, after it is forced
-                }
-            };
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 65536));
-            out.writeInt(MAGIC);
-            out.writeLong(identity);
-            out.writeInt(all.size());
-            for (Map.Entry<String, List<Entry>> named : all.entrySet()) {
-                out.writeUTF(named.getKey());
-                out.writeInt(named.getValue().size());
-                for (Entry entry : named.getValue()) {
-                    out.writeInt(entry.original.length);
-                    out.write(entry.original);
-                    out.writeInt(entry.hooked.length);
-                    out.write(entry.hooked);
-                }
-            }
-            out.flush();
-            ByteBuffer sum = ByteBuffer.allocate(8).putLong(0, crc.getValue());
-            while (sum.hasRemaining()) {
-                channel.write(sum);
-            }
-            channel.force(true);
-        }
-    }
 
     /** Deletes the file: the agent failed to hook, and what it holds may be why. Quietly: the start fails anyway. */
     void discard() {
         if (file != null) {
-            deleteQuietly(file);
+            HookFile.deleteQuietly(file);
         }
     }
 
@@ -374,76 +242,8 @@ final class HookCache {
         }
     }
 
-    /**
-     * The agent's identity: a CRC-32 and an Adler-32 over the name, CRC-32 and size of each of its own entries in its
-     * jar (read from the jar's directory, not its contents), so that an agent built differently never takes another's
-     * cache.
-     */
-    static long identity(java.util.jar.JarFile jar) {
-        CRC32 all = new CRC32();
-        java.util.zip.Adler32 other = new java.util.zip.Adler32();
-        java.util.Enumeration<java.util.jar.JarEntry> entries = jar.entries();
-        while (entries.hasMoreElements()) {
-            java.util.jar.JarEntry entry = entries.nextElement();
-            String name = entry.getName();
-            if (name.startsWith("org/carehost/agent/")) {
-                byte[] named = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                all.update(named);
-                other.update(named);
-                long[] facts = {entry.getCrc(), entry.getSize()};
-                for (long fact : facts) {
-                    for (int shift = 0; shift < 64; shift += 8) {
-                        all.update((int) (fact >>> shift));
-                        other.update((int) (fact >>> shift));
-                    }
-                }
-            }
-        }
-        return all.getValue() << 32 | other.getValue();
-    }
 
-    private static void ownerOnlyFolder(Path folder) throws IOException {
-        if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createDirectory(folder, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-        } else {
-            Files.createDirectory(folder);
-        }
-    }
 
-    /** Forces a folder's entries (the rename) to disk where the platform can; elsewhere the rename stands alone. */
-    private static void force(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | RuntimeException notHere) {
-            // not every platform opens a folder
-        }
-    }
 
-    private static void deleteQuietly(Path path) {
-        if (path == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException | RuntimeException ignored) {
-            // the next start finds it, and ignores it if it is not whole
-        }
-    }
 
-    /** One class file and what the hooks made of it. Object's equals: two notes of the same class are two entries. */
-    private static final class Entry {
-        final String name;
-        final byte[] original;
-        final byte[] hooked;
-
-        Entry(String name, byte[] original, byte[] hooked) {
-            this.name = name;
-            this.original = original;
-            this.hooked = hooked;
-        }
-    }
 }

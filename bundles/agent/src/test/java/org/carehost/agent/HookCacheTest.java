@@ -262,8 +262,8 @@ class HookCacheTest {
         try (java.util.jar.JarFile a = new java.util.jar.JarFile(one.toFile());
                 java.util.jar.JarFile b = new java.util.jar.JarFile(two.toFile());
                 java.util.jar.JarFile c = new java.util.jar.JarFile(three.toFile())) {
-            assertEquals(HookCache.identity(a), HookCache.identity(b), "entries not the agent's do not count");
-            assertTrue(HookCache.identity(a) != HookCache.identity(c), "a changed agent class does");
+            assertEquals(HookFile.identity(a), HookFile.identity(b), "entries not the agent's do not count");
+            assertTrue(HookFile.identity(a) != HookFile.identity(c), "a changed agent class does");
         }
     }
 
