@@ -213,6 +213,10 @@ public class ContainerProcessIT {
         Files.createSymbolicLink(home.resolve("etc"), home.resolve("etc-real"));
         Path jar = CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-reads-keys.jar");
         Files.copy(jar, home.resolve("etc/code.jar"));
+        // a jar in etc/ that is a link to one elsewhere: still a file in etc/
+        Files.createDirectories(home.resolve("elsewhere"));
+        Files.copy(jar, home.resolve("elsewhere/evil.jar"));
+        Files.createSymbolicLink(home.resolve("etc/linked.jar"), home.resolve("elsewhere/evil.jar"));
         Files.write(home.resolve("etc/module.wasm"), WasmJars.module("hostjson"));
         // a bundle as a folder (the watcher used to pack such a folder into a jar and install it, from etc/ too)
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
@@ -232,6 +236,7 @@ public class ContainerProcessIT {
         try (OutputStream in = process.getOutputStream()) {
             awaitFile(process, log, reason); // the watcher found it: it is claimed, so never installed
             awaitFile(process, log, "module.wasm is not installed: code is installed from");
+            awaitFile(process, log, "linked.jar is not installed: code is installed from");
             in.write("lb -s\n".getBytes(StandardCharsets.UTF_8));
         }
         assertTrue(process.waitFor(120, TimeUnit.SECONDS));

@@ -120,7 +120,8 @@ final class Fetcher {
                 return new Body(data, opened.from());
             }
         } catch (IOException e) {
-            throw new CatalogException("Cannot read " + ShownUrls.shown(uri.toString()) + ": " + describe(e), e);
+            throw new CatalogException("Cannot read " + ShownUrls.shown(uri.toString()) + ": "
+                    + ShownUrls.scrubAll(describe(e)), e);
         }
     }
 
@@ -138,7 +139,8 @@ final class Fetcher {
                 out.write(buffer, 0, n);
             }
         } catch (IOException e) {
-            throw new CatalogException("Cannot download " + ShownUrls.shown(uri.toString()) + ": " + describe(e), e);
+            throw new CatalogException("Cannot download " + ShownUrls.shown(uri.toString()) + ": "
+                    + ShownUrls.scrubAll(describe(e)), e);
         }
     }
 

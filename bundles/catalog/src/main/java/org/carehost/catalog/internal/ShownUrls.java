@@ -27,6 +27,19 @@ final class ShownUrls {
         return SECRET_PARAMETER.matcher(out).replaceAll(match -> Matcher.quoteReplacement(match.group(1) + MASK));
     }
 
+    private static final Pattern ANY_URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^\\s'\"<>]+");
+
+    /**
+     * A text (an exception's message naming the URLs it went through: redirects, a presigned target) with every URL in
+     * it shown as {@link #shown} shows it.
+     */
+    static String scrubAll(String text) {
+        if (text == null) {
+            return null;
+        }
+        return ANY_URL.matcher(text).replaceAll(match -> Matcher.quoteReplacement(shown(match.group())));
+    }
+
     /** A text (a problem, an exception's message) with every occurrence of {@code url}'s credentials masked. */
     static String scrub(String text, String url) {
         if (text == null || url == null) {

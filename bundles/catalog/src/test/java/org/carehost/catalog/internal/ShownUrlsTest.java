@@ -29,4 +29,15 @@ class ShownUrlsTest {
         assertEquals("cannot read https://***@repo.example/index.xml: java.io.IOException: ***@repo.example refused",
                 scrubbed);
     }
+
+    @Test
+    void everyUrlInATextIsShownMasked() {
+        String text = "a redirect from https://host/p.jar?token=SECRET to https://u:pw@cdn.example/x?X-Amz-Signature=abc "
+                + "(refused)";
+        String shown = ShownUrls.scrubAll(text);
+        org.junit.jupiter.api.Assertions.assertFalse(shown.contains("SECRET") || shown.contains("pw@")
+                || shown.contains("abc"), shown);
+        org.junit.jupiter.api.Assertions.assertTrue(shown.startsWith("a redirect from https://host/p.jar?token=***")
+                && shown.endsWith(" (refused)"), shown);
+    }
 }

@@ -67,7 +67,10 @@ public final class ConfigFolderCode implements ArtifactInstaller {
     @Override
     public boolean canHandle(File artifact) {
         String name = artifact.getName().toLowerCase(Locale.ROOT);
-        Path file = real(artifact.toPath());
+        // the folder's real path and the file's own name: a linked etc/ is etc/, and a file in it that is a link is
+        // still a file in etc/ (following it would name wherever it points, deploy/ or elsewhere)
+        Path absolute = artifact.toPath().toAbsolutePath().normalize();
+        Path file = absolute.getParent() == null ? absolute : real(absolute.getParent()).resolve(absolute.getFileName());
         return (name.endsWith(".jar") || name.endsWith(".wasm")) && !file.startsWith(deployDir)
                 && configurationDirs.stream().anyMatch(file::startsWith);
     }

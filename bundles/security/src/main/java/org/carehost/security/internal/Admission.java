@@ -171,7 +171,7 @@ final class Admission {
         if (actor != null) {
             problems.add(actor);
         }
-        String container = ContainerNames.refusal(bundle.getSymbolicName(), reservedNames());
+        String container = ContainerNames.refusalAgainst(bundle.getSymbolicName(), reservedNames());
         if (container != null) {
             problems.add(container);
         }

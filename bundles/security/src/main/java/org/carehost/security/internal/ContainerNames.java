@@ -52,10 +52,10 @@ final class ContainerNames {
      * @param containerNames the symbolic names of the container's bundles now
      */
     static String refusal(String symbolicName, Collection<String> containerNames) {
-        return refusal(symbolicName, reserved(containerNames));
+        return refusalAgainst(symbolicName, reserved(containerNames));
     }
 
-    /** The container's bundles' names as {@link #refusal(String, Set)} compares them: the system bundle's too. */
+    /** The container's bundles' names as {@link #refusalAgainst} compares them: the system bundle's too. */
     static Set<String> reserved(Collection<String> containerNames) {
         Set<String> names = new TreeSet<>();
         names.add(Constants.SYSTEM_BUNDLE_SYMBOLICNAME);
@@ -72,7 +72,7 @@ final class ContainerNames {
      *
      * @param reserved the container's bundles' names, as {@link #reserved} gives them
      */
-    static String refusal(String symbolicName, Set<String> reserved) {
+    static String refusalAgainst(String symbolicName, Set<String> reserved) {
         if (symbolicName == null) {
             return null;
         }
