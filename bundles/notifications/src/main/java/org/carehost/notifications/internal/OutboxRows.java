@@ -155,21 +155,6 @@ final class OutboxRows {
         }
     }
 
-    /** How many notifications of the plugin wait in the outbox (pending or being sent), in all tenants. */
-    long waiting(String plugin) {
-        try (Connection connection = store.connection();
-                PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM outbox WHERE plugin = ? "
-                        + "AND state IN ('PENDING', 'SENDING')")) {
-            count.setString(1, plugin);
-            try (java.sql.ResultSet row = count.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw failure("count the plugin's notifications in the outbox", e);
-        }
-    }
-
     /** The id of the notification the plugin stored under this dedupe key in the tenant, if any. */
     Optional<String> existing(String plugin, String tenant, String dedupeKey) {
         List<Row> rows = select("SELECT " + COLUMNS + " FROM outbox WHERE plugin = ? AND tenant = ? AND dedupe_key = ?",

@@ -233,15 +233,6 @@ final class Jobs {
                 + "AND state IN ('SCHEDULED', 'RUNNING')", id) == 1;
     }
 
-    /** How many jobs of the plugin are live (scheduled or running), in all tenants. */
-    long live(String plugin) {
-        try (Connection connection = store.connection()) {
-            return live(connection, plugin);
-        } catch (SQLException e) {
-            throw failure("count the plugin's jobs", e);
-        }
-    }
-
     private static long live(Connection connection, String plugin) throws SQLException {
         try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM scheduled_work WHERE "
                 + "plugin = ? AND state IN ('SCHEDULED', 'RUNNING')")) {
