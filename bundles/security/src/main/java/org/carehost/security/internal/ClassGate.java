@@ -19,20 +19,26 @@ final class ClassGate implements WeavingHook {
 
     private final PluginScope scope;
     private final Function<Bundle, List<String>> admission;
+    private final PluginCodeSeen pluginCode;
 
-    ClassGate(PluginScope scope, Function<Bundle, List<String>> admission) {
+    /** @param pluginCode told of every class about to be defined, first: a plugin's starts the run-time layer's walks */
+    ClassGate(PluginScope scope, Function<Bundle, List<String>> admission, PluginCodeSeen pluginCode) {
         this.scope = scope;
         this.admission = admission;
+        this.pluginCode = pluginCode;
     }
 
     @Override
     public void weave(WovenClass woven) {
         try {
+            pluginCode.classDefining(woven.getBundleWiring().getBundle());
             check(woven);
         } catch (WeavingException refused) {
             throw refused;
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            // Any other exception would make Felix switch this hook off for good: refuse the class instead.
+        } catch (Throwable e) {
+            // Any other exception would make Felix switch this hook off for good, and a plugin's classes would then
+            // be defined unseen: refuse the class instead, and walk every call from now on
+            pluginCode.markSeen();
             throw new WeavingException("Carehost security: class " + woven.getClassName() + " not loaded: the check "
                     + "failed (" + e + ")");
         }

@@ -1,26 +1,26 @@
 package org.carehost.security.internal;
 
-import java.util.Collection;
-
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
- * Whether any plugin's code may have run in this JVM yet. Until a plugin's revision is first offered to the resolver,
- * no class of any plugin can exist: a bundle's classes need its wiring, and every wiring passes the security manager's
- * resolver hook, which tells this class first ({@link #resolving}). Until then no plugin can be the cause of a call
- * (no plugin frame, no thread, task, pool or class loader of a plugin's), and {@link Causes} answers "the container"
- * without walking the stack: the container's own start, before its plugins resolve (the framework reading its cache,
- * SCR, the store, the audit journal), makes most of its checks then, on a first start and in a container with no
- * plugin. On a warm start the framework has resolved the installed plugins before the security manager claims the gate
- * ({@link #look} finds them), so every check walks from the claim on. Once seen, always seen.
+ * Whether any plugin's code may have run in this JVM yet. Code runs only from a class, and every class of a plugin's is
+ * defined by its bundle's class loader, which first offers it to the weaving hooks: the security manager's
+ * {@link ClassGate} tells this class before anything else ({@link #classDefining}), before the class exists. Until then
+ * no plugin can be the cause of a call (no plugin frame, no thread, task, pool or class loader of a plugin's: each needs
+ * a plugin's code to run first), and {@link Causes} answers "the container" without walking the stack. That covers the
+ * container's own start up to its plugins' first class (the framework reading its cache, SCR, the store, the audit
+ * journal, the HTTP and SSH listeners), on a first start and on a warm one alike: a resolved plugin has no class yet.
+ * A plugin that starts ({@link #bundleStarting}) counts too, whatever its classes. Once seen, always seen.
  *
- * <p>What could have run before this security manager was there is looked for when it claims the gate
- * ({@link #look}): a plugin that is resolved (or was, and is still pending removal), and any earlier checker in the
- * gate (a security manager before this one, in this JVM, under which plugins may have run and left threads behind).
- * A container bundle acting for a plugin with no classes (a WebAssembly plugin) is seen by {@link Causes} itself
+ * <p>What could have run before this security manager's weaving hook was there is looked for when it claims the gate
+ * ({@link #look}): a plugin that is starting, active or stopping, or whose start level the framework has reached (its
+ * activator may have run and thrown, which leaves it resolved), or pending removal (its old classes may still run); any
+ * earlier checker in the gate (a security manager before this one, in this JVM, under which plugins may have run and
+ * left threads behind); and a framework already at the plugins' start level (this security manager came late). Before
+ * the security manager, only container bundles have started, and none of them runs a plugin's code before the plugin
+ * starts. A container bundle acting for a plugin with no classes (a WebAssembly plugin) is seen by {@link Causes} itself
  * ({@link Deputies#here}).
  */
 final class PluginCodeSeen {
@@ -32,16 +32,15 @@ final class PluginCodeSeen {
         this.scope = scope;
     }
 
-    /** Whether plugin code may have run: false only while no plugin has ever been offered to the resolver. */
+    /** Whether plugin code may have run: false only while no class of a plugin's has been defined. */
     boolean mayHaveRun() {
         return seen;
     }
 
     /**
-     * From now on plugin code may run unseen: the security manager stops (its resolver hook goes with it, so a plugin
-     * resolved afterwards would tell nothing, and its lockdown must refuse it), a container bundle acts for a plugin,
-     * or a plugin resolved (the bundle listener's RESOLVED or STARTING, for a resolve that began before the hook
-     * was registered).
+     * From now on plugin code may run unseen: the security manager stops (its weaving hook goes with it, so a plugin's
+     * class defined afterwards would tell nothing, and its lockdown must refuse it), a container bundle acts for a
+     * plugin, or the weaving hook could not tell whose class it was offered.
      */
     void markSeen() {
         if (!seen) { // read first: every call a deputy makes for a plugin comes here, and a write is dearer
@@ -49,32 +48,24 @@ final class PluginCodeSeen {
         }
     }
 
-    /** A bundle resolved or is starting (the security manager's bundle listener): a plugin's marks plugin code. */
-    void bundleResolved(Bundle bundle) {
+    /**
+     * A class of this bundle is about to be defined (the weaving hook, first thing, before the class exists): a
+     * plugin's marks plugin code.
+     */
+    void classDefining(Bundle bundle) {
         if (!seen && !scope.isContainer(bundle)) {
             seen = true;
         }
     }
 
-    /**
-     * The resolver hook's candidates, before it resolves any: a plugin's among them may be resolved now. (Any bundle
-     * not the container's counts, uninstalled or not: {@link PluginScope#isContainer} is a fact of its location.)
-     */
-    void resolving(Collection<BundleRevision> candidates) {
-        for (BundleRevision revision : candidates) {
-            if (seen) {
-                return;
-            }
-            bundleResolved(revision.getBundle());
-        }
+    /** A bundle is starting (the security manager's bundle listener): a plugin's marks plugin code. */
+    void bundleStarting(Bundle bundle) {
+        classDefining(bundle);
     }
 
     /**
-     * Looks at what ran before this security manager's hooks: any plugin that is resolved, starting, active or
-     * stopping, or pending removal (its old classes may still run); whether the gate had a checker before
-     * ({@code gateClaimedBefore}); and whether the framework has reached the plugins' start level already (this
-     * security manager came late: plugins may have run and been refreshed since). Unknown is seen. Asked through the
-     * system bundle's context, which no bundle's find hook filters.
+     * Looks at what ran before this security manager's hooks (see the class comment). Unknown is seen. Asked through
+     * the system bundle's context, which no bundle's find hook filters.
      */
     void look(BundleContext context, boolean gateClaimedBefore) {
         if (gateClaimedBefore) {
@@ -90,8 +81,7 @@ final class PluginCodeSeen {
                 return;
             }
             for (Bundle bundle : system.getBundles()) {
-                if (!scope.isContainer(bundle) && (bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE
-                        | Bundle.STOPPING)) != 0) {
+                if (!scope.isContainer(bundle) && mayHaveStarted(bundle, level.getStartLevel())) {
                     seen = true;
                     return;
                 }
@@ -106,5 +96,15 @@ final class PluginCodeSeen {
         } catch (RuntimeException unknown) {
             seen = true; // the framework could not say: walk every time, as before
         }
+    }
+
+    /** Starting, active or stopping, or at a start level the framework has reached (or whose level is unknown). */
+    private static boolean mayHaveStarted(Bundle bundle, int frameworkLevel) {
+        if ((bundle.getState() & (Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) != 0) {
+            return true;
+        }
+        org.osgi.framework.startlevel.BundleStartLevel level = bundle.adapt(
+                org.osgi.framework.startlevel.BundleStartLevel.class);
+        return level == null || level.getStartLevel() <= frameworkLevel;
     }
 }

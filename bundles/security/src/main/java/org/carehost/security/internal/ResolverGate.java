@@ -44,20 +44,18 @@ final class ResolverGate implements ResolverHookFactory {
     private final Supplier<ImportRules> imports;
     private final WiringRefusals refusals;
     private final Function<Bundle, String> signer;
-    private final PluginCodeSeen pluginCode;
 
     /**
      * @param signer the subject DN of the trusted certificate a plugin is signed by, or null: whose plugin it is, for
      *        a fragment of one plugin onto another
      */
     ResolverGate(PluginScope scope, Function<Bundle, List<String>> admission, Supplier<ImportRules> imports,
-            WiringRefusals refusals, Function<Bundle, String> signer, PluginCodeSeen pluginCode) {
+            WiringRefusals refusals, Function<Bundle, String> signer) {
         this.scope = scope;
         this.admission = admission;
         this.imports = imports;
         this.refusals = refusals;
         this.signer = signer;
-        this.pluginCode = pluginCode;
     }
 
     @Override
@@ -66,9 +64,7 @@ final class ResolverGate implements ResolverHookFactory {
         return new ResolverHook() {
             @Override
             public void filterResolvable(Collection<BundleRevision> candidates) {
-                // see the class comment: refusals act through filterMatches. A plugin among the candidates may have
-                // classes from now on: the run-time layer walks stacks from now on
-                pluginCode.resolving(candidates);
+                // see the class comment: refusals act through filterMatches
             }
 
             @Override

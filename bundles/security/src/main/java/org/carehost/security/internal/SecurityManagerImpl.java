@@ -126,7 +126,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger, commands,
                 this::runtimeFailure);
         ResolverGate resolverGate = new ResolverGate(scope, admission::admission, store::importRules,
-                admission::wiringRefused, bundle -> inspector.inspect(bundle).trustedSigner(), pluginCode);
+                admission::wiringRefused, bundle -> inspector.inspect(bundle).trustedSigner());
         this.reconciler = new Reconciler(context, scope, grants, admission, resolverGate, worker, logger);
         this.eventDelivery = new PluginEventDelivery(context, scope, grants::grantsOf, () -> care,
                 () -> eventCalls, logger);
@@ -157,7 +157,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         long self = context.getBundle().getBundleId();
         ServiceGate gate = new ServiceGate(scope, commands, grants::grantsOf, this::deliversEvents, self);
         hooks.add(context.registerService(ResolverHookFactory.class, resolverGate, null));
-        hooks.add(context.registerService(WeavingHook.class, new ClassGate(scope, admission::admission), null));
+        hooks.add(context.registerService(WeavingHook.class, new ClassGate(scope, admission::admission, pluginCode), null));
         ExtenderGate extenders = new ExtenderGate(scope, admission::admission);
         hooks.add(context.registerService(org.osgi.framework.hooks.bundle.EventHook.class, extenders, null));
         hooks.add(context.registerService(org.osgi.framework.hooks.bundle.FindHook.class, extenders, null));
@@ -266,14 +266,13 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 inspector.forget(bundle);
                 break;
             case BundleEvent.STARTING:
-                pluginCode.bundleResolved(bundle);
+                pluginCode.bundleStarting(bundle);
                 quarantine.lifted(bundle.getBundleId()); // started again by the operator
                 break;
             case BundleEvent.UNRESOLVED:
                 admission.rewired(bundle.getBundleId());
                 break;
             case BundleEvent.RESOLVED:
-                pluginCode.bundleResolved(bundle); // a resolve begun before the resolver hook was registered
                 admission.rewired(bundle.getBundleId());
                 break;
             default:

@@ -10,13 +10,14 @@ import org.carehost.security.ContainerBundles;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
- * Until a plugin is offered to the resolver no plugin code can run, and the run-time layer's walks are skipped; what
- * ran before the security manager (a resolved plugin, one pending removal, an earlier checker) counts as seen.
+ * Until a plugin's first class is about to be defined (or a plugin starts) no plugin code can run, and the run-time
+ * layer's walks are skipped; what may have run before the security manager (a plugin started, or at a start level
+ * reached, one pending removal, an earlier checker) counts as seen; a plugin only resolved does not.
  */
 class PluginCodeSeenTest {
 
@@ -26,15 +27,31 @@ class PluginCodeSeenTest {
     private final Bundle store = bundle(3, "jar/org.carehost.store", Bundle.ACTIVE);
 
     @Test
-    void theContainerResolvingIsNoPluginCode() {
-        seen.resolving(List.of(revision(store)));
+    void theContainersClassesAreNoPluginCode() {
+        seen.classDefining(store);
+        seen.bundleStarting(store);
         seen.look(context(List.of(system, store), List.of()), false);
         assertFalse(seen.mayHaveRun());
     }
 
     @Test
-    void aPluginOfferedToTheResolverIsSeenBeforeItResolves() {
-        seen.resolving(List.of(revision(store), revision(bundle(70, "file:deploy/x.jar", Bundle.INSTALLED))));
+    void aPluginsClassAboutToBeDefinedIsSeen() {
+        seen.classDefining(bundle(70, "file:deploy/x.jar", Bundle.RESOLVED));
+        assertTrue(seen.mayHaveRun());
+    }
+
+    @Test
+    void aPluginResolvedBeforeTheSecurityManagerButBelowItsStartLevelIsNot() {
+        // a warm start: the framework resolved the installed plugins, none has a class, their level is not reached
+        seen.look(context(List.of(system, store, bundle(70, "file:deploy/x.jar", Bundle.RESOLVED)), List.of()), false);
+        assertFalse(seen.mayHaveRun());
+    }
+
+    @Test
+    void aResolvedPluginWhoseStartLevelWasReachedIsSeen() {
+        // its activator may have run and thrown, which leaves it resolved
+        seen.look(context(List.of(system, store, bundle(70, "file:deploy/x.jar", Bundle.RESOLVED, 10)), List.of()),
+                false);
         assertTrue(seen.mayHaveRun());
     }
 
@@ -69,10 +86,10 @@ class PluginCodeSeenTest {
     }
 
     @Test
-    void aPluginResolvedOrStartingSeenByTheBundleListenerIsSeen() {
-        seen.bundleResolved(store);
+    void aPluginStartingSeenByTheBundleListenerIsSeen() {
+        seen.bundleStarting(store);
         assertFalse(seen.mayHaveRun());
-        seen.bundleResolved(bundle(70, "file:deploy/x.jar", Bundle.RESOLVED));
+        seen.bundleStarting(bundle(70, "file:deploy/x.jar", Bundle.STARTING));
         assertTrue(seen.mayHaveRun());
     }
 
@@ -80,7 +97,7 @@ class PluginCodeSeenTest {
     void onceMarkedAlwaysSeen() {
         seen.markSeen(); // the security manager stops, or a container bundle acts for a plugin
         seen.look(context(List.of(system, store), List.of()), false);
-        seen.resolving(List.of(revision(store)));
+        seen.classDefining(store);
         assertTrue(seen.mayHaveRun());
     }
 
@@ -95,23 +112,26 @@ class PluginCodeSeenTest {
     }
 
     private static Bundle bundle(long id, String location, int state) {
+        return bundle(id, location, state, 50);
+    }
+
+    /** A bundle at {@code startLevel} (plugins sit at 50). */
+    private static Bundle bundle(long id, String location, int state, int startLevel) {
+        BundleStartLevel level = (BundleStartLevel) Proxy.newProxyInstance(PluginCodeSeenTest.class.getClassLoader(),
+                new Class<?>[] {BundleStartLevel.class},
+                (proxy, method, args) -> method.getName().equals("getStartLevel") ? startLevel : null);
         return (Bundle) Proxy.newProxyInstance(PluginCodeSeenTest.class.getClassLoader(), new Class<?>[] {Bundle.class},
                 (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "getBundleId": return id;
                         case "getLocation": return location;
                         case "getState": return state;
+                        case "adapt": return args[0] == BundleStartLevel.class ? level : null;
                         case "hashCode": return Long.hashCode(id);
                         case "equals": return proxy == args[0];
                         default: return null;
                     }
                 });
-    }
-
-    private static BundleRevision revision(Bundle bundle) {
-        return (BundleRevision) Proxy.newProxyInstance(PluginCodeSeenTest.class.getClassLoader(),
-                new Class<?>[] {BundleRevision.class},
-                (proxy, method, args) -> method.getName().equals("getBundle") ? bundle : null);
     }
 
     private BundleContext context(List<Bundle> bundles, List<Bundle> removalPending) {
