@@ -20,6 +20,12 @@ final class ClassGate implements WeavingHook {
     private final PluginScope scope;
     private final Function<Bundle, List<String>> admission;
     private final PluginCodeSeen pluginCode;
+    /**
+     * Thrown when the check failed and no message can be made (a stack run out on purpose, a heap full): any throwable
+     * but a {@link WeavingException} would make Felix switch this hook off for good.
+     */
+    private final WeavingException checkFailed = new WeavingException("Carehost security: a class was not loaded: its "
+            + "check failed with no room left to say why (a stack or heap run out); it is looked for again at its next load");
 
     /** @param pluginCode told of every class about to be defined, first: a plugin's starts the run-time layer's walks */
     ClassGate(PluginScope scope, Function<Bundle, List<String>> admission, PluginCodeSeen pluginCode) {
@@ -38,9 +44,15 @@ final class ClassGate implements WeavingHook {
         } catch (Throwable e) {
             // Any other exception would make Felix switch this hook off for good, and a plugin's classes would then
             // be defined unseen: refuse the class instead, and walk every call from now on
-            pluginCode.markSeen();
-            throw new WeavingException("Carehost security: class " + woven.getClassName() + " not loaded: the check "
-                    + "failed (" + e + ")");
+            WeavingException refusal = checkFailed;
+            try {
+                pluginCode.markSeen();
+                refusal = new WeavingException("Carehost security: class " + woven.getClassName() + " not loaded: the "
+                        + "check failed (" + e + ")");
+            } catch (Throwable noRoom) {
+                // the prepared refusal: building the message needs the stack or heap the failure may have left none of
+            }
+            throw refusal;
         }
     }
 

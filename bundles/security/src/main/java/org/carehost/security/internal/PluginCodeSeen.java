@@ -2,6 +2,9 @@ package org.carehost.security.internal;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.namespace.HostNamespace;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
@@ -16,7 +19,9 @@ import org.osgi.framework.wiring.FrameworkWiring;
  *
  * <p>What could have run before this security manager's weaving hook was there is looked for when it claims the gate
  * ({@link #look}): a plugin that is starting, active or stopping, or whose start level the framework has reached (its
- * activator may have run and thrown, which leaves it resolved), or pending removal (its old classes may still run); any
+ * activator may have run and thrown, which leaves it resolved), or wired into the container (a package of its wired
+ * to a container bundle, a fragment of it on one: container code may have run its classes as its own before the weaving
+ * hook was there), or pending removal (its old classes may still run); any
  * earlier checker in the gate (a security manager before this one, in this JVM, under which plugins may have run and
  * left threads behind); and a framework already at the plugins' start level (this security manager came late). Before
  * the security manager, only container bundles have started, and none of them runs a plugin's code before the plugin
@@ -98,13 +103,39 @@ final class PluginCodeSeen {
         }
     }
 
-    /** Starting, active or stopping, or at a start level the framework has reached (or whose level is unknown). */
-    private static boolean mayHaveStarted(Bundle bundle, int frameworkLevel) {
+    /**
+     * Starting, active or stopping, or at a start level the framework has reached (or whose level is unknown); or
+     * resolved and wired into the container: a package it exports wired to a container bundle (an optional import no
+     * container bundle offers, resolved before the security manager's resolver hook was there), or a fragment of it
+     * attached to a container bundle. Container code may then have loaded and run its classes as its own, before the
+     * weaving hook was there to see them.
+     */
+    private boolean mayHaveStarted(Bundle bundle, int frameworkLevel) {
         if ((bundle.getState() & (Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) != 0) {
             return true;
         }
         org.osgi.framework.startlevel.BundleStartLevel level = bundle.adapt(
                 org.osgi.framework.startlevel.BundleStartLevel.class);
-        return level == null || level.getStartLevel() <= frameworkLevel;
+        if (level == null || level.getStartLevel() <= frameworkLevel) {
+            return true;
+        }
+        if ((bundle.getState() & Bundle.RESOLVED) == 0) {
+            return false;
+        }
+        BundleWiring wiring = bundle.adapt(BundleWiring.class);
+        if (wiring == null) {
+            return true; // resolved, with no wiring to look at: unknown is seen
+        }
+        for (BundleWire wire : wiring.getProvidedWires(null)) {
+            if (scope.isContainer(wire.getRequirer().getBundle())) {
+                return true;
+            }
+        }
+        for (BundleWire wire : wiring.getRequiredWires(HostNamespace.HOST_NAMESPACE)) {
+            if (scope.isContainer(wire.getProvider().getBundle())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

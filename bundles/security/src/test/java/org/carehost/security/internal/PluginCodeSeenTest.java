@@ -10,7 +10,11 @@ import org.carehost.security.ContainerBundles;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.namespace.HostNamespace;
 import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.framework.wiring.FrameworkWiring;
 
@@ -45,6 +49,30 @@ class PluginCodeSeenTest {
         // a warm start: the framework resolved the installed plugins, none has a class, their level is not reached
         seen.look(context(List.of(system, store, bundle(70, "file:deploy/x.jar", Bundle.RESOLVED)), List.of()), false);
         assertFalse(seen.mayHaveRun());
+    }
+
+    @Test
+    void aResolvedPluginWhosePackageAContainerBundleImportsIsSeen() {
+        // an optional import of a container bundle's that only a plugin offers, resolved before the resolver hook: the
+        // container bundle may have run the plugin's classes as its own before the weaving hook was there
+        Bundle plugin = bundle(70, "file:deploy/x.jar", Bundle.RESOLVED, 50, List.of(wire(store)), List.of());
+        seen.look(context(List.of(system, store, plugin), List.of()), false);
+        assertTrue(seen.mayHaveRun());
+    }
+
+    @Test
+    void aResolvedPluginWiredOnlyToPluginsIsNot() {
+        Bundle other = bundle(71, "file:deploy/y.jar", Bundle.RESOLVED);
+        Bundle plugin = bundle(70, "file:deploy/x.jar", Bundle.RESOLVED, 50, List.of(wire(other)), List.of());
+        seen.look(context(List.of(system, store, plugin, other), List.of()), false);
+        assertFalse(seen.mayHaveRun());
+    }
+
+    @Test
+    void aPluginFragmentAttachedToAContainerBundleIsSeen() {
+        Bundle fragment = bundle(70, "file:deploy/x.jar", Bundle.RESOLVED, 50, List.of(), List.of(wire(store)));
+        seen.look(context(List.of(system, store, fragment), List.of()), false);
+        assertTrue(seen.mayHaveRun());
     }
 
     @Test
@@ -117,6 +145,23 @@ class PluginCodeSeenTest {
 
     /** A bundle at {@code startLevel} (plugins sit at 50). */
     private static Bundle bundle(long id, String location, int state, int startLevel) {
+        return bundle(id, location, state, startLevel, List.of(), List.of());
+    }
+
+    /**
+     * A bundle whose wiring has these wires: {@code provided}, each to the bundle it names as the requirer;
+     * {@code hosts}, the host wires it requires, each to the bundle it names as the provider.
+     */
+    private static Bundle bundle(long id, String location, int state, int startLevel, List<BundleWire> provided,
+            List<BundleWire> hosts) {
+        BundleWiring wiring = (BundleWiring) Proxy.newProxyInstance(PluginCodeSeenTest.class.getClassLoader(),
+                new Class<?>[] {BundleWiring.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getProvidedWires": return args[0] == null ? provided : List.of();
+                        case "getRequiredWires": return HostNamespace.HOST_NAMESPACE.equals(args[0]) ? hosts : List.of();
+                        default: return null;
+                    }
+                });
         BundleStartLevel level = (BundleStartLevel) Proxy.newProxyInstance(PluginCodeSeenTest.class.getClassLoader(),
                 new Class<?>[] {BundleStartLevel.class},
                 (proxy, method, args) -> method.getName().equals("getStartLevel") ? startLevel : null);
@@ -126,9 +171,24 @@ class PluginCodeSeenTest {
                         case "getBundleId": return id;
                         case "getLocation": return location;
                         case "getState": return state;
-                        case "adapt": return args[0] == BundleStartLevel.class ? level : null;
+                        case "adapt": return args[0] == BundleStartLevel.class ? level
+                                : args[0] == BundleWiring.class ? wiring : null;
                         case "hashCode": return Long.hashCode(id);
                         case "equals": return proxy == args[0];
+                        default: return null;
+                    }
+                });
+    }
+
+    /** A wire whose requirer and provider are both {@code other}: each test reads only the side it needs. */
+    private static BundleWire wire(Bundle other) {
+        BundleRevision revision = (BundleRevision) Proxy.newProxyInstance(PluginCodeSeenTest.class.getClassLoader(),
+                new Class<?>[] {BundleRevision.class},
+                (proxy, method, args) -> method.getName().equals("getBundle") ? other : null);
+        return (BundleWire) Proxy.newProxyInstance(PluginCodeSeenTest.class.getClassLoader(),
+                new Class<?>[] {BundleWire.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getRequirer": case "getProvider": return revision;
                         default: return null;
                     }
                 });
