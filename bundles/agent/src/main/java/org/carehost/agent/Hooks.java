@@ -163,6 +163,10 @@ final class Hooks {
         // reflection past access checks, class loaders
         "java/lang/reflect/AccessibleObject checkCanSetAccessible (Ljava/lang/Class;Ljava/lang/Class;Z)",
         "java/lang/invoke/MethodHandles privateLookupIn",
+        // objects whose calls run a method the JDK chooses (a proxy's handler, a method handle): registered as a
+        // listener or a service, they would run on the container's threads with no frame of the plugin's
+        "java/lang/reflect/Proxy <init> (Ljava/lang/reflect/InvocationHandler;)",
+        "java/lang/invoke/MethodHandleProxies asInterfaceInstance",
         "java/lang/ClassLoader <init> (Ljava/lang/Void;Ljava/lang/String;Ljava/lang/ClassLoader;) this",
         // tasks handed to the JDK's executors: made (the cause is recorded) and run (the cause is found again)
         "java/util/concurrent/ForkJoinTask <init> this", "java/util/concurrent/ForkJoinTask doExec this",

@@ -30,7 +30,9 @@ final class ChokePoints {
         /** A pool is made, or starts a worker (the subject: {pool, thread factory} or {pool, thread}): never refused. */
         POOL_MADE, WORKER_START,
         /** A thread is started for one task only, or for a java.util.Timer (the subject: {task or timer, thread}). */
-        TASK_THREAD, TIMER_THREAD
+        TASK_THREAD, TIMER_THREAD,
+        /** A proxy instance is made: the subject is its invocation handler. */
+        PROXY
     }
 
     /**
@@ -190,6 +192,14 @@ final class ChokePoints {
                 return Request.of(Kind.REFLECT, "setAccessible on " + ((Class<?>) args[1]).getName(), args[1]);
             case "java.lang.invoke.MethodHandles":
                 return Request.of(Kind.REFLECT, "a private lookup in " + ((Class<?>) args[0]).getName(), args[0]);
+            case "java.lang.reflect.Proxy":
+                // the handler's class alone (getClass is final): the checker calls none of a plugin's overrides
+                return Request.of(Kind.PROXY, "make a proxy handled by " + (args[0] == null ? "nothing"
+                        : args[0].getClass().getName()), args[0]);
+            case "java.lang.invoke.MethodHandleProxies":
+                return Request.of(Kind.CONTAINER, "make an interface instance of a method handle (MethodHandleProxies): "
+                        + "its calls would run with no code of its own on the stack; implement the interface in a class "
+                        + "of its own, or with a lambda");
             case "java.lang.ClassLoader":
                 return Request.of(Kind.CLASS_LOADER, "a class loader (" + self.getClass().getName() + ")", self);
             case "java.lang.Thread":

@@ -128,6 +128,8 @@ final class RuntimeRules {
                         + "quarantined (only an operator lifts a quarantine: plugin:start " + plugin.getSymbolicName() + ")");
             case BUNDLE_ENTRIES:
                 return entries(plugin, (Bundle) request.subject(), request.target());
+            case PROXY:
+                return proxy(plugin, request.subject(), request.target());
             case CLAIM:
             case CONTAINER:
             case EXTENSION:
@@ -303,6 +305,31 @@ final class RuntimeRules {
             return never(what + ", which writes any memory (the checks' own included)");
         }
         return needs(held, Permission.USE_REFLECTION, what);
+    }
+
+    /**
+     * A proxy whose handler is a class of its own (or of a loader it made) runs its code when called: its frames are on
+     * the stack wherever the proxy is called. So does the JDK's annotation handler (it answers an annotation's members,
+     * when a plugin reads annotations), and the handler of a library plugins may import (the OSGi converter's views),
+     * which acts for whoever calls it. Any other handler, the JDK's {@code java.beans.EventHandler} (which calls any
+     * method it is named) or its method-handle proxies' first among them, would carry out a call the plugin chose with
+     * none of its frames on the stack: registered as a bundle or service listener, on the framework's thread, as the
+     * container's. Refused whatever it is granted.
+     */
+    private Refusal proxy(Bundle plugin, Object handler, String what) {
+        if (handler == null) {
+            return null; // the constructor throws
+        }
+        Class<?> type = handler.getClass();
+        Bundle owner = causes.pluginOf(type);
+        if (owner != null && owner.getBundleId() == plugin.getBundleId()
+                || type.getName().equals("sun.reflect.annotation.AnnotationInvocationHandler")) {
+            return null;
+        }
+        Bundle library = org.osgi.framework.FrameworkUtil.getBundle(type);
+        return library != null && causes.isLibrary(library) ? null
+                : never(what + ": its calls would run with no code of its own on the stack, as the container's (give "
+                        + "the proxy a handler of its own class)");
     }
 
     private static Refusal needs(Grants held, Permission permission, String what) {
