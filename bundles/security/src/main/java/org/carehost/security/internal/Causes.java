@@ -197,6 +197,11 @@ final class Causes {
         return tasks.charges();
     }
 
+    /** Whether a bundle is the container's own (the system bundle, or one the launcher installed). */
+    boolean isContainer(Bundle bundle) {
+        return origins.isContainer(bundle);
+    }
+
     /** Whether a bundle is one of the container's libraries plugins may import (the SDK, Jackson, OSGi utilities). */
     boolean isLibrary(Bundle bundle) {
         return origins.isContainerLibrary(bundle);

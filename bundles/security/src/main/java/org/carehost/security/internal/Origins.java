@@ -193,6 +193,11 @@ final class Origins {
     /** The manifest header in which a container bundle names its classes that act for their caller. */
     static final String ACTS_FOR_CALLER = "Carehost-Acts-For-Caller";
 
+    /** Whether a bundle is the container's (the system bundle, or one the launcher installed). */
+    boolean isContainer(Bundle bundle) {
+        return scope.isContainer(bundle);
+    }
+
     /** Whether a bundle is a container library plugins may import ({@link #LIBRARIES}), never a plugin of that name. */
     boolean isContainerLibrary(Bundle bundle) {
         return scope.isContainer(bundle) && isLibrary(bundle);

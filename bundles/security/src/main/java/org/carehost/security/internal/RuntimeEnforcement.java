@@ -129,7 +129,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             for (org.osgi.framework.Bundle bundle : context.getBundles()) {
                 if ((bundle.getState() & (org.osgi.framework.Bundle.RESOLVED | org.osgi.framework.Bundle.STARTING
                         | org.osgi.framework.Bundle.ACTIVE | org.osgi.framework.Bundle.STOPPING)) == 0
-                        || bundle.getBundleId() == 0 || bundle.getEntry(entry) == null) {
+                        || bundle.getBundleId() == 0 || !causes.isContainer(bundle) || bundle.getEntry(entry) == null) {
+                    // a plugin's class of a hooked name is its own copy, and loading it could start it (a lazy plugin)
                     continue;
                 }
                 try {
