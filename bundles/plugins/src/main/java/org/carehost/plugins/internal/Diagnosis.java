@@ -280,9 +280,9 @@ final class Diagnosis {
         if (problem != null) {
             return problem;
         }
-        String containerHost = ContainerFragments.containerHost(context, bundles, file);
+        String containerHost = ContainerHostFiles.containerHost(context, bundles, file);
         if (containerHost != null) {
-            return ContainerFragments.reason(containerHost);
+            return ContainerHostFiles.reason(containerHost);
         }
         Bundle owner = bundles.ownerOfName(file);
         if (owner != null) {
