@@ -30,6 +30,7 @@ public final class Boot implements BundleActivator {
     private Thread shutdownHook;
     private UncaughtErrors.Installed uncaughtErrors;
     private org.osgi.framework.ServiceRegistration<?> mediatorScope;
+    private org.osgi.framework.ServiceRegistration<?> containerWiring;
 
     @Override
     public void start(BundleContext systemContext) throws Exception {
@@ -39,6 +40,9 @@ public final class Boot implements BundleActivator {
         // Libraries that log through java.util.logging (the service loader mediator) would print INFO
         // lines on the console; Logback (etc/logback.xml) is the container's log.
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+
+        // Before the framework's first resolve: the container's bundles never wire to a plugin (ContainerWiring).
+        containerWiring = ContainerWiring.register(systemContext);
 
         // Before the service loader mediator starts: it leaves alone the bundles it need not rewrite (start time).
         mediatorScope = MediatorScope.register(systemContext);
@@ -65,11 +69,14 @@ public final class Boot implements BundleActivator {
 
     @Override
     public void stop(BundleContext systemContext) {
-        if (mediatorScope != null) {
-            try {
-                mediatorScope.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the framework stopped first
+        for (org.osgi.framework.ServiceRegistration<?> hook : new org.osgi.framework.ServiceRegistration<?>[] {
+                mediatorScope, containerWiring}) {
+            if (hook != null) {
+                try {
+                    hook.unregister();
+                } catch (IllegalStateException alreadyGone) {
+                    // the framework stopped first
+                }
             }
         }
         if (uncaughtErrors != null) {

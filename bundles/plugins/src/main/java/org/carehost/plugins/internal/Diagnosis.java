@@ -280,6 +280,10 @@ final class Diagnosis {
         if (problem != null) {
             return problem;
         }
+        String containerHost = ContainerHostFiles.containerHost(context, bundles, file);
+        if (containerHost != null) {
+            return ContainerHostFiles.reason(containerHost);
+        }
         Bundle owner = bundles.ownerOfName(file);
         if (owner != null) {
             Path from = PluginBundles.pathOf(owner.getLocation());
