@@ -165,8 +165,13 @@ final class Hooks {
         "java/lang/invoke/MethodHandles privateLookupIn",
         // objects whose calls run a method the JDK chooses (a proxy's handler, a method handle): registered as a
         // listener or a service, they would run on the container's threads with no frame of the plugin's
-        "java/lang/reflect/Proxy <init> (Ljava/lang/reflect/InvocationHandler;)",
+        "java/lang/reflect/Proxy <init> (Ljava/lang/reflect/InvocationHandler;) this",
         "java/lang/invoke/MethodHandleProxies asInterfaceInstance",
+        // a proxy read from a serialized stream is made without its constructor
+        "java/io/ObjectInputStream readProxyDesc",
+        // a class defined beside a class of another bundle's (a private lookup in it) runs as that bundle's
+        "java/lang/invoke/MethodHandles$Lookup defineClass this", "java/lang/invoke/MethodHandles$Lookup defineHiddenClass this",
+        "java/lang/invoke/MethodHandles$Lookup defineHiddenClassWithClassData this",
         "java/lang/ClassLoader <init> (Ljava/lang/Void;Ljava/lang/String;Ljava/lang/ClassLoader;) this",
         // tasks handed to the JDK's executors: made (the cause is recorded) and run (the cause is found again)
         "java/util/concurrent/ForkJoinTask <init> this", "java/util/concurrent/ForkJoinTask doExec this",

@@ -307,6 +307,13 @@ public class RuntimeEnforcementIT {
         assertDenied(attack("bean-listener:org.carehost.clinical"), "java.beans.EventHandler");
         assertEquals(Bundle.ACTIVE, Fixtures.bundle(context, "org.carehost.clinical").getState());
         awaitDenialAudited("java.beans.EventHandler");
+        // nor with a handler of its own class that inherits EventHandler's invoke (found by the review of the fix)
+        assertDenied(attack("bean-subclass:org.carehost.clinical"), "no code of its own on the stack");
+        assertEquals(Bundle.ACTIVE, Fixtures.bundle(context, "org.carehost.clinical").getState());
+        // a proxy read back from a stream is made without Proxy's constructor: refused as it is read
+        assertDenied(attack("deserialize-proxy"), "read a proxy from a serialized stream");
+        // a class defined beside another bundle's (a private lookup in a library's class) would run as that bundle's
+        assertDenied(attack("define-beside"), "defineClass beside com.fasterxml.jackson.databind.ObjectMapper");
         // a proxy of its own handler, and the annotations it reads (the JDK's handler), are its own business
         assertEquals("done: own proxy answered 42", attack("own-proxy"));
         assertEquals("done: annotation since=1.2", attack("annotation"));

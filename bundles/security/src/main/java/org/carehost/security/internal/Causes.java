@@ -207,6 +207,18 @@ final class Causes {
         return origins.isContainerLibrary(bundle);
     }
 
+    /** Whether the class is this plugin's own: defined by its bundle's class loader, or by one it made. */
+    boolean ownClass(Class<?> type, Bundle plugin) {
+        Bundle owner = pluginOf(type);
+        return owner != null && owner.getBundleId() == plugin.getBundleId();
+    }
+
+    /** Whether the class is one of a container library's that plugins may import (the OSGi converter's, say). */
+    boolean libraryClass(Class<?> type) {
+        Bundle bundle = origins.bundleOf(type);
+        return bundle != null && origins.isContainerLibrary(bundle);
+    }
+
     /** The plugin whose class this is, or null (the container's, the JDK's, a library's). */
     Bundle pluginOf(Class<?> type) {
         Object origin = origins.of(type, false);

@@ -31,8 +31,10 @@ final class ChokePoints {
         POOL_MADE, WORKER_START,
         /** A thread is started for one task only, or for a java.util.Timer (the subject: {task or timer, thread}). */
         TASK_THREAD, TIMER_THREAD,
-        /** A proxy instance is made: the subject is its invocation handler. */
-        PROXY
+        /** A proxy instance is made: the subject is {proxy, its invocation handler}. */
+        PROXY,
+        /** A class is defined through a lookup: the subject is the lookup's class, beside which it is defined. */
+        DEFINE
     }
 
     /**
@@ -62,6 +64,9 @@ final class ChokePoints {
     private static final Set<String> JDK_OWN_USE = Set.of("java.lang.reflect.AccessibleObject.checkCanSetAccessible",
             "java.lang.invoke.MethodHandles.privateLookupIn", "java.lang.ClassLoader.<init>", "java.lang.System.getenv",
             "java.lang.System.getProperties", "java.util.ServiceLoader.load",
+            // the JDK defines its lambdas' and string concatenations' classes beside the class that uses them
+            "java.lang.invoke.MethodHandles$Lookup.defineClass", "java.lang.invoke.MethodHandles$Lookup.defineHiddenClass",
+            "java.lang.invoke.MethodHandles$Lookup.defineHiddenClassWithClassData",
             // MimeTable's holder sets the default file name map in its initialiser, the first time anyone asks for it
             "java.net.URLConnection.setFileNameMap", "java.util.ServiceLoader.loadInstalled",
             "java.util.logging.LogManager.reset", "java.util.logging.LogManager.readConfiguration",
@@ -87,6 +92,11 @@ final class ChokePoints {
         return hook.startsWith("org.apache.felix.framework.");
     }
     /** Whether JDK code may make this call on its own account ({@link #JDK_OWN_USE}). */
+    /** The JDK's own handler of annotation objects, which answers their members only. */
+    static boolean isAnnotationHandler(Class<?> type) {
+        return type.getClassLoader() == null && type.getName().equals("sun.reflect.annotation.AnnotationInvocationHandler");
+    }
+
     static boolean jdkMayUse(String hook) {
         return JDK_OWN_USE.contains(hook);
     }
@@ -193,9 +203,18 @@ final class ChokePoints {
             case "java.lang.invoke.MethodHandles":
                 return Request.of(Kind.REFLECT, "a private lookup in " + ((Class<?>) args[0]).getName(), args[0]);
             case "java.lang.reflect.Proxy":
-                // the handler's class alone (getClass is final): the checker calls none of a plugin's overrides
-                return Request.of(Kind.PROXY, "make a proxy handled by " + (args[0] == null ? "nothing"
-                        : args[0].getClass().getName()), args[0]);
+                // classes alone (getClass is final): the checker calls none of a plugin's overrides
+                if (args[0] == null || isAnnotationHandler(args[0].getClass())) {
+                    return null; // the constructor throws; an annotation's members, read (made again at each read)
+                }
+                return Request.of(Kind.PROXY, "make a proxy handled by " + args[0].getClass().getName(),
+                        new Object[] {self, args[0]});
+            case "java.io.ObjectInputStream":
+                return Request.of(Kind.CONTAINER, "read a proxy from a serialized stream (its handler, whatever the "
+                        + "stream holds, would carry out its calls with no code of its own on the stack)");
+            case "java.lang.invoke.MethodHandles$Lookup":
+                Class<?> beside = ((java.lang.invoke.MethodHandles.Lookup) self).lookupClass();
+                return Request.of(Kind.DEFINE, method + " beside " + beside.getName(), beside);
             case "java.lang.invoke.MethodHandleProxies":
                 return Request.of(Kind.CONTAINER, "make an interface instance of a method handle (MethodHandleProxies): "
                         + "its calls would run with no code of its own on the stack; implement the interface in a class "

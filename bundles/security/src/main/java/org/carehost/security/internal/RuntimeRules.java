@@ -129,7 +129,11 @@ final class RuntimeRules {
             case BUNDLE_ENTRIES:
                 return entries(plugin, (Bundle) request.subject(), request.target());
             case PROXY:
-                return proxy(plugin, request.subject(), request.target());
+                Object[] made = (Object[]) request.subject();
+                return proxy(plugin, made[0].getClass(), made[1].getClass(), request.target());
+            case DEFINE:
+                return causes.ownClass((Class<?>) request.subject(), plugin) ? null
+                        : never(request.target() + ": it would run as the code of the bundle it is defined in");
             case CLAIM:
             case CONTAINER:
             case EXTENSION:
@@ -308,28 +312,29 @@ final class RuntimeRules {
     }
 
     /**
-     * A proxy whose handler is a class of its own (or of a loader it made) runs its code when called: its frames are on
-     * the stack wherever the proxy is called. So does the JDK's annotation handler (it answers an annotation's members,
-     * when a plugin reads annotations), and the handler of a library plugins may import (the OSGi converter's views),
-     * which acts for whoever calls it. Any other handler, the JDK's {@code java.beans.EventHandler} (which calls any
-     * method it is named) or its method-handle proxies' first among them, would carry out a call the plugin chose with
-     * none of its frames on the stack: registered as a bundle or service listener, on the framework's thread, as the
-     * container's. Refused whatever it is granted.
+     * A proxy runs the plugin's code when called if its class is defined by the plugin's class loader (its frame is then
+     * the plugin's, whatever the handler), or if the method that handles its calls ({@code invoke}, where the handler's
+     * class declares it: a subclass of a JDK handler inherits the JDK's) is the plugin's; or a library's that plugins
+     * may import (the OSGi converter's views), which acts for whoever calls it. (The JDK's annotation handler is let
+     * through before: {@link ChokePoints}.) Any other proxy, one of the JDK's {@code java.beans.EventHandler} or its
+     * method-handle proxies' handler first among them, would carry out a call the plugin chose with none of its frames
+     * on the stack: registered as a bundle or service listener, on the framework's thread, as the container's. Refused
+     * whatever it is granted.
      */
-    private Refusal proxy(Bundle plugin, Object handler, String what) {
-        if (handler == null) {
-            return null; // the constructor throws
-        }
-        Class<?> type = handler.getClass();
-        Bundle owner = causes.pluginOf(type);
-        if (owner != null && owner.getBundleId() == plugin.getBundleId()
-                || type.getName().equals("sun.reflect.annotation.AnnotationInvocationHandler")) {
+    private Refusal proxy(Bundle plugin, Class<?> proxyClass, Class<?> handler, String what) {
+        if (causes.ownClass(proxyClass, plugin)) {
             return null;
         }
-        Bundle library = org.osgi.framework.FrameworkUtil.getBundle(type);
-        return library != null && causes.isLibrary(library) ? null
+        Class<?> handles;
+        try {
+            handles = handler.getMethod("invoke", Object.class, java.lang.reflect.Method.class, Object[].class)
+                    .getDeclaringClass();
+        } catch (NoSuchMethodException | RuntimeException | LinkageError unknown) {
+            handles = null;
+        }
+        return handles != null && (causes.ownClass(handles, plugin) || causes.libraryClass(handles)) ? null
                 : never(what + ": its calls would run with no code of its own on the stack, as the container's (give "
-                        + "the proxy a handler of its own class)");
+                        + "the proxy a handler of its own class, or define it with its own class loader)");
     }
 
     private static Refusal needs(Grants held, Permission permission, String what) {
