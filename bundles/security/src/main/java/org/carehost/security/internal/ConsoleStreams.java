@@ -29,6 +29,8 @@ final class ConsoleStreams {
 
     static final String THREADIO = "org.apache.felix.gogo.runtime.threadio.";
 
+    private static final String WRITE = "write to the process's standard ";
+
     private static final String USE_INSTEAD = ": the console is the operator's; a plugin logs through SLF4J (its lines"
             + " go to the container's log, under its name), and a command's output goes to the session that runs it";
 
@@ -47,6 +49,12 @@ final class ConsoleStreams {
                 || name.equals(THREADIO + "Marker");
     }
 
+    /** Whether a request is a write reaching the root marker (decided by its writer: RuntimeEnforcement). */
+    static boolean isWrite(Request request) {
+        return request.kind() == Kind.CONTAINER && request.target() != null
+                && request.target().startsWith(WRITE);
+    }
+
     /** Whether a hook's owner is one of Gogo's thread streams or their marker. */
     static boolean covers(String owner) {
         return owner.startsWith(THREADIO);
@@ -57,7 +65,7 @@ final class ConsoleStreams {
         String type = owner.substring(THREADIO.length());
         if (type.equals("Marker")) {
             // self: the marker before this one; none for the root marker, whose streams are the process's own
-            return self != null ? null : Request.of(Kind.CONTAINER, "write to the process's standard "
+            return self != null ? null : Request.of(Kind.CONTAINER, WRITE
                     + (method.equals("getErr") ? "error" : "output") + " (System." + (method.equals("getErr") ? "err"
                     : "out") + " outside an operator's session)" + USE_INSTEAD);
         }
