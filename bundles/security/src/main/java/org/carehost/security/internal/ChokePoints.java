@@ -118,6 +118,9 @@ final class ChokePoints {
         switch (owner) {
             case "java.io.FileInputStream":
             case "java.io.FileOutputStream":
+                if (method.equals("<init>")) {
+                    return ConsoleStreams.onDescriptor(owner, args[0]);
+                }
                 if (method.equals("close")) {
                     return standardStream(descriptor(self)) ? Request.of(Kind.CONTAINER, "close the process's "
                             + "standard streams") : null;
@@ -293,6 +296,9 @@ final class ChokePoints {
             case "carehost":
                 return Request.of(Kind.CLAIM, "claim the run-time enforcement gate", args[0]);
             default:
+                if (ConsoleStreams.covers(owner)) {
+                    return ConsoleStreams.gogo(owner, method, self);
+                }
                 if (JvmDefaults.covers(owner)) {
                     return JvmDefaults.request(owner, method);
                 }
@@ -318,6 +324,7 @@ final class ChokePoints {
                     .substring(3).toLowerCase(java.util.Locale.ROOT));
             case "getProperties": return Request.of(Kind.CONTAINER, "the mutable system properties (System.getProperties;"
                     + " System.getProperty reads one)");
+            case "console": return ConsoleStreams.console();
             case "setSecurityManager": return Request.of(Kind.CONTAINER, "set a security manager");
             default: return Request.of(Kind.CONTAINER, "change system properties (System." + method + ")");
         }

@@ -143,7 +143,8 @@ final class Origins {
                 return bundle; // a plugin's
             }
             // a container bundle's: whether it is a library plugins may import is a fact of it, cached with the class
-            return actsForCaller(bundle, type) ? PASS : java.util.Map.entry(bundle, isLibrary(bundle));
+            return actsForCaller(bundle, type) || ConsoleStreams.relays(type) ? PASS
+                    : java.util.Map.entry(bundle, isLibrary(bundle));
         }
         if (ChokePoints.isJdk(type) || loader == PLATFORM || java.lang.reflect.Proxy.isProxyClass(type)
                 || loader.getClass().getName().startsWith("jdk.internal.reflect.")) {

@@ -1,0 +1,94 @@
+package org.carehost.security.internal;
+
+import java.io.FileDescriptor;
+
+import org.carehost.security.internal.ChokePoints.Kind;
+import org.carehost.security.internal.ChokePoints.Request;
+
+/**
+ * The console as a plugin could reach it: the process's standard input, output and error. They are the operator's:
+ * in script mode ({@code commands | java -jar carehost.jar}) standard input holds the operator's command lines (a
+ * {@code user:passwd} among them) and standard output must carry only the commands' output; interactively both are the
+ * operator's terminal. A plugin's thread reading them steals the lines the shell should run; writing to them forges
+ * what the operator reads. So no plugin, whatever it holds, reaches them directly (a {@link Kind#CONTAINER} request,
+ * refused and audited like the other container rules):
+ * <ul>
+ * <li>System.in: Gogo's {@code ThreadInputStream} (every read, skip and mark passes its {@code getCurrent}), in a
+ * session or not: a session's input is the operator's console too (the script's remaining lines, the terminal);</li>
+ * <li>System.out and System.err outside an operator's session: Gogo's root {@code Marker} (the one with no previous
+ * marker) holds the process's own streams; a session's marker holds the session's, so a plugin command's output in a
+ * session still goes to that session. Refused rather than sent to the log: the hook can only let a call through or
+ * throw, and the denial names the plugin and what to use instead (its logger, which the log attributes to it);</li>
+ * <li>the streams Gogo stands in for ({@code getRoot}), a stream made on descriptor 0, 1 or 2
+ * ({@code new FileInputStream(FileDescriptor.in)}), and the JDK's {@code System.console()}.</li>
+ * </ul>
+ * Cost: a write through System.out in a session, and a stream made on any other descriptor, need no decision (null
+ * here, before any stack walk); ordinary file reads and writes pass no new hook.
+ */
+final class ConsoleStreams {
+
+    static final String THREADIO = "org.apache.felix.gogo.runtime.threadio.";
+
+    private static final String WRITE = "write to the process's standard ";
+
+    private static final String USE_INSTEAD = ": the console is the operator's; a plugin logs through SLF4J (its lines"
+            + " go to the container's log, under its name), and a command's output goes to the session that runs it";
+
+    private ConsoleStreams() {
+    }
+
+    /**
+     * Whether a container class only relays its caller's reads and writes to the stream a thread's marker holds:
+     * Gogo's System.in, System.out and System.err ({@code ThreadInputStream}, {@code ThreadPrintStream}) and their
+     * {@code Marker}, a third party's bundle that cannot name them in {@value Origins#ACTS_FOR_CALLER}. Passed over
+     * like the JDK's frames (Origins), so that the cause of a write reaching the root marker is whoever wrote.
+     */
+    static boolean relays(Class<?> type) {
+        String name = type.getName();
+        return name.equals(THREADIO + "ThreadInputStream") || name.equals(THREADIO + "ThreadPrintStream")
+                || name.equals(THREADIO + "Marker");
+    }
+
+    /** Whether a request is a write reaching the root marker (decided by its writer: RuntimeEnforcement). */
+    static boolean isWrite(Request request) {
+        return request.kind() == Kind.CONTAINER && request.target() != null
+                && request.target().startsWith(WRITE);
+    }
+
+    /** Whether a hook's owner is one of Gogo's thread streams or their marker. */
+    static boolean covers(String owner) {
+        return owner.startsWith(THREADIO);
+    }
+
+    /** The request of a Gogo thread-stream hook (not their close, decided with the other standard streams'). */
+    static Request gogo(String owner, String method, Object self) {
+        String type = owner.substring(THREADIO.length());
+        if (type.equals("Marker")) {
+            // self: the marker before this one; none for the root marker, whose streams are the process's own
+            return self != null ? null : Request.of(Kind.CONTAINER, WRITE
+                    + (method.equals("getErr") ? "error" : "output") + " (System." + (method.equals("getErr") ? "err"
+                    : "out") + " outside an operator's session)" + USE_INSTEAD);
+        }
+        if (method.equals("getRoot")) {
+            return Request.of(Kind.CONTAINER, "take the process's own standard streams from the shell's ("
+                    + type + ".getRoot)" + USE_INSTEAD);
+        }
+        return Request.of(Kind.CONTAINER, "read the console's input (System.in)" + USE_INSTEAD);
+    }
+
+    /** A stream made on a descriptor: a request for the process's standard ones only. */
+    static Request onDescriptor(String owner, Object descriptor) {
+        if (descriptor != FileDescriptor.in && descriptor != FileDescriptor.out && descriptor != FileDescriptor.err) {
+            return null;
+        }
+        String field = descriptor == FileDescriptor.in ? "in" : descriptor == FileDescriptor.out ? "out" : "err";
+        String which = field.equals("in") ? "input" : field.equals("out") ? "output" : "error";
+        return Request.of(Kind.CONTAINER, "open a stream on the process's standard " + which + " (new "
+                + owner.substring(owner.lastIndexOf('.') + 1) + "(FileDescriptor." + field + "))" + USE_INSTEAD);
+    }
+
+    /** System.console(): the JDK's Console reads and writes the process's own descriptors. */
+    static Request console() {
+        return Request.of(Kind.CONTAINER, "use the JDK's console (System.console)" + USE_INSTEAD);
+    }
+}

@@ -1,0 +1,48 @@
+package org.carehost.security.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.FileDescriptor;
+
+import org.carehost.security.internal.ChokePoints.Kind;
+import org.carehost.security.internal.ChokePoints.Request;
+import org.junit.jupiter.api.Test;
+
+/** The console's streams as the hooks report them: a container rule where they are the process's own, else nothing. */
+class ConsoleStreamsTest {
+
+    private static final String GOGO = "org.apache.felix.gogo.runtime.threadio.";
+
+    @Test
+    void aStreamOnAStandardDescriptorIsAContainerRuleAndAnyOtherNeedsNoDecision() {
+        Request in = ChokePoints.read("java.io.FileInputStream.<init>", null, new Object[] {FileDescriptor.in});
+        assertEquals(Kind.CONTAINER, in.kind());
+        assertTrue(in.target().contains("standard input (new FileInputStream(FileDescriptor.in))"), in.target());
+        Request err = ChokePoints.read("java.io.FileOutputStream.<init>", null, new Object[] {FileDescriptor.err});
+        assertTrue(err.target().contains("standard error (new FileOutputStream(FileDescriptor.err))"), err.target());
+        // a pipe's or a socket's descriptor (a process's streams): not the console
+        assertNull(ChokePoints.read("java.io.FileOutputStream.<init>", null, new Object[] {new FileDescriptor()}));
+    }
+
+    @Test
+    void writesReachingTheRootMarkerAreTheConsolesAndASessionsAreNot() {
+        // the hook passes the marker's previous one: none for the root marker (the process's own streams)
+        Request out = ChokePoints.read(GOGO + "Marker.getOut", null, new Object[0]);
+        assertEquals(Kind.CONTAINER, out.kind());
+        assertTrue(out.target().contains("System.out outside an operator's session"), out.target());
+        assertTrue(ChokePoints.read(GOGO + "Marker.getErr", null, new Object[0]).target().contains("System.err"));
+        assertNull(ChokePoints.read(GOGO + "Marker.getOut", new Object(), new Object[0]), "a session's marker");
+        assertEquals(Kind.CONTAINER, ChokePoints.read(GOGO + "ThreadInputStream.getCurrent", null, new Object[0]).kind());
+        assertTrue(ChokePoints.read(GOGO + "ThreadPrintStream.getRoot", null, new Object[0]).target().contains("getRoot"));
+        assertEquals(Kind.CONTAINER, ChokePoints.read("java.lang.System.console", null, new Object[0]).kind());
+    }
+
+    @Test
+    void onlyGogosThreadStreamsAndTheirMarkerRelayForTheirCaller() {
+        assertFalse(ConsoleStreams.relays(String.class));
+        assertFalse(ConsoleStreams.relays(ConsoleStreamsTest.class));
+    }
+}
