@@ -184,9 +184,6 @@ final class Hooks {
         "java/lang/invoke/MethodHandleProxies asInterfaceInstance",
         // a proxy read from a serialized stream is made without its constructor
         "java/io/ObjectInputStream readProxyDesc",
-        // a class defined beside a class of another bundle's (a private lookup in it) runs as that bundle's
-        "java/lang/invoke/MethodHandles$Lookup defineClass this", "java/lang/invoke/MethodHandles$Lookup defineHiddenClass this",
-        "java/lang/invoke/MethodHandles$Lookup defineHiddenClassWithClassData this",
         "java/lang/ClassLoader <init> (Ljava/lang/Void;Ljava/lang/String;Ljava/lang/ClassLoader;) this",
         // tasks handed to the JDK's executors: made (the cause is recorded) and run (the cause is found again)
         "java/util/concurrent/ForkJoinTask <init> this", "java/util/concurrent/ForkJoinTask doExec this",

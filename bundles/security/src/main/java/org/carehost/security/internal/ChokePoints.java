@@ -32,9 +32,7 @@ final class ChokePoints {
         /** A thread is started for one task only, or for a java.util.Timer (the subject: {task or timer, thread}). */
         TASK_THREAD, TIMER_THREAD,
         /** A proxy instance is made: the subject is {proxy, its invocation handler}. */
-        PROXY,
-        /** A class is defined through a lookup: the subject is the lookup's class, beside which it is defined. */
-        DEFINE
+        PROXY
     }
 
     /**
@@ -64,9 +62,7 @@ final class ChokePoints {
     private static final Set<String> JDK_OWN_USE = Set.of("java.lang.reflect.AccessibleObject.checkCanSetAccessible",
             "java.lang.invoke.MethodHandles.privateLookupIn", "java.lang.ClassLoader.<init>", "java.lang.System.getenv",
             "java.lang.System.getProperties", "java.util.ServiceLoader.load",
-            // the JDK defines its lambdas' and string concatenations' classes beside the class that uses them
-            "java.lang.invoke.MethodHandles$Lookup.defineClass", "java.lang.invoke.MethodHandles$Lookup.defineHiddenClass",
-            "java.lang.invoke.MethodHandles$Lookup.defineHiddenClassWithClassData",
+
             // MimeTable's holder sets the default file name map in its initialiser, the first time anyone asks for it
             "java.net.URLConnection.setFileNameMap", "java.util.ServiceLoader.loadInstalled",
             "java.util.logging.LogManager.reset", "java.util.logging.LogManager.readConfiguration",
@@ -215,9 +211,7 @@ final class ChokePoints {
             case "java.io.ObjectInputStream":
                 return Request.of(Kind.CONTAINER, "read a proxy from a serialized stream (its handler, whatever the "
                         + "stream holds, would carry out its calls with no code of its own on the stack)");
-            case "java.lang.invoke.MethodHandles$Lookup":
-                Class<?> beside = ((java.lang.invoke.MethodHandles.Lookup) self).lookupClass();
-                return Request.of(Kind.DEFINE, method + " beside " + beside.getName(), beside);
+
             case "java.lang.invoke.MethodHandleProxies":
                 return Request.of(Kind.CONTAINER, "make an interface instance of a method handle (MethodHandleProxies): "
                         + "its calls would run with no code of its own on the stack; implement the interface in a class "

@@ -131,9 +131,7 @@ final class RuntimeRules {
             case PROXY:
                 Object[] made = (Object[]) request.subject();
                 return proxy(plugin, made[0].getClass(), made[1].getClass(), request.target());
-            case DEFINE:
-                return causes.ownClass((Class<?>) request.subject(), plugin) ? null
-                        : never(request.target() + ": it would run as the code of the bundle it is defined in");
+
             case CLAIM:
             case CONTAINER:
             case EXTENSION:
@@ -308,6 +306,12 @@ final class RuntimeRules {
         if (target.getName().startsWith("sun.misc.Unsafe") || target.getName().startsWith("jdk.internal.")) {
             return never(what + ", which writes any memory (the checks' own included)");
         }
+        if (what.startsWith(PRIVATE_LOOKUP)) {
+            // a private lookup defines classes beside its class (Lookup.defineClass), in that class's loader: they would
+            // run as that bundle's code, with none of the plugin's frames (found by a review); its own classes only
+            return never(what + ", whose lookup would define classes in another bundle's class loader (a plugin "
+                    + "looks up its own classes privately only)");
+        }
         return needs(held, Permission.USE_REFLECTION, what);
     }
 
@@ -336,6 +340,9 @@ final class RuntimeRules {
                 : never(what + ": its calls would run with no code of its own on the stack, as the container's (give "
                         + "the proxy a handler of its own class, or define it with its own class loader)");
     }
+
+    /** How ChokePoints words a private lookup's request. */
+    static final String PRIVATE_LOOKUP = "a private lookup in ";
 
     private static Refusal needs(Grants held, Permission permission, String what) {
         return held.holds(permission) ? null
