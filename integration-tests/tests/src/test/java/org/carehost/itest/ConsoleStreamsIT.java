@@ -56,9 +56,8 @@ public class ConsoleStreamsIT {
         assertEquals(run, 0, process.exitValue());
         assertTrue("the operator's line ran as a command (no plugin took it): " + run, out.contains("OPERATOR-LINE-RAN"));
         assertFalse("no plugin's line on standard output: " + run, out.contains("FORGED-BY-PLUGIN"));
-        assertFalse("nor on standard error: " + run, err.contains("FORGED-BY-PLUGIN"));
-        for (String denial : new String[] {"write to the process's standard output (System.out outside an operator's",
-                "read the console's input (System.in)", "open a stream on the process's standard output (new "
+        // a plugin's System.out.println passes (in script mode it reaches standard error); descriptor 1 does not
+        for (String denial : new String[] {"read the console's input (System.in)", "open a stream on the process's standard output (new "
                 + "FileOutputStream(FileDescriptor.out))", "open a stream on the process's standard input"}) {
             assertTrue("denied, and on record (security:denials): " + denial + "\n" + run, out.contains(denial));
         }

@@ -87,17 +87,6 @@ final class Causes {
         });
     }
 
-    /**
-     * Whether the first frame below the checked call, past the JDK's and those that relay for their caller, is the
-     * container's: a line it writes on its own account (a log line, the framework's), whoever's call it runs for (a
-     * plugin's reflective call into the framework, which {@link #current} charges to the plugin).
-     */
-    boolean writtenByContainer() {
-        return walker.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass).dropWhile(type -> type != GATE)
-                .skip(1).map(type -> origins.of(type, false)).filter(java.util.Objects::nonNull).findFirst()
-                .map(origin -> origin == Origins.CONTAINER).orElse(false));
-    }
-
     /** The walk of {@link #current}; total is the stack's depth when tasks are noted on this thread, else -1. */
     private Bundle causeIn(java.util.Iterator<StackWalker.StackFrame> it, boolean throughFramework, int total) {
         int index = 0;

@@ -87,12 +87,12 @@ final class ChokePoints {
     static boolean throughFramework(String hook) {
         return hook.startsWith("org.apache.felix.framework.");
     }
-    /** Whether JDK code may make this call on its own account ({@link #JDK_OWN_USE}). */
     /** The JDK's own handler of annotation objects, which answers their members only. */
     static boolean isAnnotationHandler(Class<?> type) {
         return type.getClassLoader() == null && type.getName().equals("sun.reflect.annotation.AnnotationInvocationHandler");
     }
 
+    /** Whether JDK code may make this call on its own account ({@link #JDK_OWN_USE}). */
     static boolean jdkMayUse(String hook) {
         return JDK_OWN_USE.contains(hook);
     }
@@ -254,42 +254,12 @@ final class ChokePoints {
             case "java.util.logging.Logger":
                 return Request.of(Kind.LOGGER, "Logger." + method + " on '" + ((java.util.logging.Logger) self).getName()
                         + "'", self);
-            case "org.apache.felix.framework.Felix":
-                return felix(method, self, args);
-            case "org.apache.felix.framework.FrameworkStartLevelImpl$BundleStartLevelImpl":
-            case "org.apache.felix.framework.FrameworkStartLevelImpl":
-            case "org.apache.felix.framework.StartLevelImpl":
-                // Where a bundle asks: Felix.setBundleStartLevel runs later on the framework's own thread.
-                return new Request(Kind.CONTAINER, "change a start level (" + method + ")", null, -1, true);
-            case "org.apache.felix.framework.BundleImpl":
-                if (method.equals("getBundleContext")) {
-                    return new Request(Kind.BUNDLE, "another bundle's context", self, -1, true);
-                }
-                return entries(method, (org.osgi.framework.Bundle) self, args.length > 0 ? args[0] : null);
-            case "org.apache.felix.framework.BundleRevisionImpl":
-            case "org.apache.felix.framework.ExtensionManager$ExtensionManagerRevision":
-                // the content every bundle: URL reads, whoever made the URL (the Bundle API, a class loader, by hand);
-                // getEntry (what findEntries lists, on the Bundle or its BundleWiring) and getContent (entries and bytes
-                // with no URL) when the agent hooks them
-                org.osgi.framework.Bundle holder = ((org.osgi.framework.wiring.BundleRevision) self).getBundle();
-                String asked = method.equals("getContent") ? "the content"
-                        : method.equals("getEntry") ? "find " + args[0] : "read " + args[1];
-                return new Request(Kind.BUNDLE_ENTRIES, asked + " in " + describe(holder), holder, -1, true);
-            case "org.apache.felix.framework.BundleWiringImpl":
-                // BundleWiring.findEntries and listResources list another bundle's entries by name
-                org.osgi.framework.Bundle wired = ((org.osgi.framework.wiring.BundleWiring) self).getBundle();
-                return new Request(Kind.BUNDLE_ENTRIES, "BundleWiring." + method + "(" + (args.length > 0 ? args[0] : "")
-                        + ") on " + describe(wired), wired, -1, true);
-            case "org.apache.felix.framework.ExtensionManager":
-                return new Request(Kind.EXTENSION, "install a framework extension", args[0], -1, true);
-            case "org.apache.felix.cm.impl.ConfigurationAdminImpl":
-            case "org.apache.felix.cm.impl.ConfigurationAdapter":
-                // Decided by the immediate caller: SCR reading a plugin component's configuration is the container's.
-                return Request.of(Kind.CONTAINER, "use Config Admin (" + method + "): configurations are the "
-                        + "operator's (etc/<pid>.cfg); a plugin's components receive theirs through Declarative Services");
             case "carehost":
                 return Request.of(Kind.CLAIM, "claim the run-time enforcement gate", args[0]);
             default:
+                if (FrameworkRequests.covers(owner)) {
+                    return FrameworkRequests.read(owner, method, self, args);
+                }
                 if (ConsoleStreams.covers(owner)) {
                     return ConsoleStreams.gogo(owner, method, self);
                 }
@@ -336,34 +306,6 @@ final class ChokePoints {
             return null; // its own thread, or one it is still setting up
         }
         return Request.of(Kind.THREAD_CONTROL, "Thread." + method + " on '" + thread.getName() + "'", thread);
-    }
-
-    private static Request felix(String method, Object self, Object[] args) {
-        switch (method) {
-            case "installBundle":
-                return new Request(Kind.CONTAINER, "install a bundle (" + args[1] + ")", null, -1, true);
-            case "stop": case "update":
-                return new Request(Kind.CONTAINER, method + " the framework", null, -1, true);
-            case "refreshPackages":
-                return new Request(Kind.CONTAINER, "refresh bundles", null, -1, true);
-            case "setBundleStartLevel":
-                return new Request(Kind.CONTAINER, "change a bundle's start level", null, -1, true);
-            case "startBundle": case "updateBundle": // only its own, and not while quarantined (an update starts it)
-                return new Request(Kind.BUNDLE_START, method.replace("Bundle", "") + " bundle " + args[0], args[0], -1,
-                        true);
-            default: // stopBundle, uninstallBundle: only its own bundle
-                return new Request(Kind.BUNDLE, method.replace("Bundle", "") + " bundle " + args[0], args[0], -1, true);
-        }
-    }
-
-    /** Bundle.getEntry, getEntryPaths, findEntries, getResource, getResources on a bundle (the subject). */
-    private static Request entries(String method, org.osgi.framework.Bundle bundle, Object path) {
-        return new Request(Kind.BUNDLE_ENTRIES, "Bundle." + method + "(" + path + ") on " + describe(bundle), bundle, -1,
-                true);
-    }
-
-    private static String describe(org.osgi.framework.Bundle bundle) {
-        return bundle == null ? "a bundle" : "bundle " + bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]";
     }
 
     static boolean isJdk(Class<?> type) {

@@ -15,10 +15,10 @@ import org.carehost.security.internal.ChokePoints.Request;
  * <ul>
  * <li>System.in: Gogo's {@code ThreadInputStream} (every read, skip and mark passes its {@code getCurrent}), in a
  * session or not: a session's input is the operator's console too (the script's remaining lines, the terminal);</li>
- * <li>System.out and System.err outside an operator's session: Gogo's root {@code Marker} (the one with no previous
- * marker) holds the process's own streams; a session's marker holds the session's, so a plugin command's output in a
- * session still goes to that session. Refused rather than sent to the log: the hook can only let a call through or
- * throw, and the denial names the plugin and what to use instead (its logger, which the log attributes to it);</li>
+ * <li>not System.out and System.err: a plugin's print through them passes (refused, a plugin's own {@code println} or
+ * {@code printStackTrace} threw in it, and every test fixture that prints a line failed); outside a session they are
+ * the process's own streams, and in script mode System.out is standard error (the launcher), so standard output
+ * carries only the commands' output all the same. The hook on Gogo's root {@code Marker} stays, deciding nothing;</li>
  * <li>the streams Gogo stands in for ({@code getRoot}), a stream made on descriptor 0, 1 or 2
  * ({@code new FileInputStream(FileDescriptor.in)}), and the JDK's {@code System.console()}.</li>
  * </ul>
@@ -28,8 +28,6 @@ import org.carehost.security.internal.ChokePoints.Request;
 final class ConsoleStreams {
 
     static final String THREADIO = "org.apache.felix.gogo.runtime.threadio.";
-
-    private static final String WRITE = "write to the process's standard ";
 
     private static final String USE_INSTEAD = ": the console is the operator's; a plugin logs through SLF4J (its lines"
             + " go to the container's log, under its name), and a command's output goes to the session that runs it";
@@ -49,12 +47,6 @@ final class ConsoleStreams {
                 || name.equals(THREADIO + "Marker");
     }
 
-    /** Whether a request is a write reaching the root marker (decided by its writer: RuntimeEnforcement). */
-    static boolean isWrite(Request request) {
-        return request.kind() == Kind.CONTAINER && request.target() != null
-                && request.target().startsWith(WRITE);
-    }
-
     /** Whether a hook's owner is one of Gogo's thread streams or their marker. */
     static boolean covers(String owner) {
         return owner.startsWith(THREADIO);
@@ -64,10 +56,11 @@ final class ConsoleStreams {
     static Request gogo(String owner, String method, Object self) {
         String type = owner.substring(THREADIO.length());
         if (type.equals("Marker")) {
-            // self: the marker before this one; none for the root marker, whose streams are the process's own
-            return self != null ? null : Request.of(Kind.CONTAINER, WRITE
-                    + (method.equals("getErr") ? "error" : "output") + " (System." + (method.equals("getErr") ? "err"
-                    : "out") + " outside an operator's session)" + USE_INSTEAD);
+            // System.out and System.err through Gogo's streams pass, in a session (the session's) or not (the
+            // process's own, and in script mode standard error: the launcher points System.out there): a plugin's
+            // println or printStackTrace must not throw in it (refusing them failed every fixture that prints a
+            // line for its test). Standard output stays the commands': descriptor 1 itself is refused below.
+            return null;
         }
         if (method.equals("getRoot")) {
             return Request.of(Kind.CONTAINER, "take the process's own standard streams from the shell's ("

@@ -269,9 +269,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         if (request.kind() == Kind.BUNDLE_ENTRIES && GateFrames.framesLocalisingHeaders()) {
             return; // the framework localising a bundle's headers (getHeaders), from a file that bundle's manifest names
         }
-        if (ConsoleStreams.isWrite(request) && causes.writtenByContainer()) {
-            return; // the container's own line (a log line while a plugin's call runs it): the plugin writes nothing
-        }
         Refusal refusal = lockdown.on() ? Lockdown.refusal(request.target()) : rules.decide(plugin, request);
         if (refusal == null) {
             return;
