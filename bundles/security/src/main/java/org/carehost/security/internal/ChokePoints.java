@@ -62,7 +62,6 @@ final class ChokePoints {
     private static final Set<String> JDK_OWN_USE = Set.of("java.lang.reflect.AccessibleObject.checkCanSetAccessible",
             "java.lang.invoke.MethodHandles.privateLookupIn", "java.lang.ClassLoader.<init>", "java.lang.System.getenv",
             "java.lang.System.getProperties", "java.util.ServiceLoader.load",
-
             // MimeTable's holder sets the default file name map in its initialiser, the first time anyone asks for it
             "java.net.URLConnection.setFileNameMap", "java.util.ServiceLoader.loadInstalled",
             "java.util.logging.LogManager.reset", "java.util.logging.LogManager.readConfiguration",
@@ -87,6 +86,7 @@ final class ChokePoints {
     static boolean throughFramework(String hook) {
         return hook.startsWith("org.apache.felix.framework.");
     }
+
     /** The JDK's own handler of annotation objects, which answers their members only. */
     static boolean isAnnotationHandler(Class<?> type) {
         return type.getClassLoader() == null && type.getName().equals("sun.reflect.annotation.AnnotationInvocationHandler");
@@ -211,7 +211,6 @@ final class ChokePoints {
             case "java.io.ObjectInputStream":
                 return Request.of(Kind.CONTAINER, "read a proxy from a serialized stream (its handler, whatever the "
                         + "stream holds, would carry out its calls with no code of its own on the stack)");
-
             case "java.lang.invoke.MethodHandleProxies":
                 return Request.of(Kind.CONTAINER, "make an interface instance of a method handle (MethodHandleProxies): "
                         + "its calls would run with no code of its own on the stack; implement the interface in a class "
