@@ -49,9 +49,6 @@ final class Hooks {
     /** java.io.File's hooks pass its path field: the native code reads that field, whatever getPath answers. */
     private static final String FILE_PATH = " field:path:Ljava/lang/String;";
 
-    /** Gogo's Marker hooks pass the marker before it: none for the root one, the process's own streams. */
-    private static final String MARKER_PREVIOUS = " field:previous:Lorg/apache/felix/gogo/runtime/threadio/Marker;";
-
     private static final String[] TABLE = {
         // files: java.io
         "java/io/FileInputStream open",
@@ -120,13 +117,11 @@ final class Hooks {
         "org/apache/felix/gogo/runtime/threadio/ThreadPrintStream close this",
         // the console itself: the process's standard input, output and error as a plugin could reach them. System.in
         // read (Gogo's stream: every read, skip and mark goes through its getCurrent), the streams Gogo stands in for
-        // (getRoot), the stream a thread outside every session writes to (the root Marker's: no previous one), a stream
-        // made on descriptor 0, 1 or 2, and the JDK's Console
+        // (getRoot), a stream made on descriptor 0, 1 or 2, and the JDK's Console; not System.out's and System.err's
+        // writes (a plugin's print passes: no hook on Gogo's Marker)
         "org/apache/felix/gogo/runtime/threadio/ThreadInputStream getCurrent",
         "org/apache/felix/gogo/runtime/threadio/ThreadInputStream getRoot",
         "org/apache/felix/gogo/runtime/threadio/ThreadPrintStream getRoot",
-        "org/apache/felix/gogo/runtime/threadio/Marker getOut" + MARKER_PREVIOUS,
-        "org/apache/felix/gogo/runtime/threadio/Marker getErr" + MARKER_PREVIOUS,
         "java/io/FileInputStream <init> (Ljava/io/FileDescriptor;)",
         "java/io/FileOutputStream <init> (Ljava/io/FileDescriptor;)",
         "java/lang/System console",

@@ -18,7 +18,7 @@ import org.carehost.security.internal.ChokePoints.Request;
  * <li>not System.out and System.err: a plugin's print through them passes (refused, a plugin's own {@code println} or
  * {@code printStackTrace} threw in it, and every test fixture that prints a line failed); outside a session they are
  * the process's own streams, and in script mode System.out is standard error (the launcher), so standard output
- * carries only the commands' output all the same. The hook on Gogo's root {@code Marker} stays, deciding nothing;</li>
+ * carries only the commands' output all the same. No hook sits on their path (a plugin's print costs no check);</li>
  * <li>the streams Gogo stands in for ({@code getRoot}), a stream made on descriptor 0, 1 or 2
  * ({@code new FileInputStream(FileDescriptor.in)}), and the JDK's {@code System.console()}.</li>
  * </ul>
@@ -55,13 +55,6 @@ final class ConsoleStreams {
     /** The request of a Gogo thread-stream hook (not their close, decided with the other standard streams'). */
     static Request gogo(String owner, String method, Object self) {
         String type = owner.substring(THREADIO.length());
-        if (type.equals("Marker")) {
-            // System.out and System.err through Gogo's streams pass, in a session (the session's) or not (the
-            // process's own, and in script mode standard error: the launcher points System.out there): a plugin's
-            // println or printStackTrace must not throw in it (refusing them failed every fixture that prints a
-            // line for its test). Standard output stays the commands': descriptor 1 itself is refused below.
-            return null;
-        }
         if (method.equals("getRoot")) {
             return Request.of(Kind.CONTAINER, "take the process's own standard streams from the shell's ("
                     + type + ".getRoot)" + USE_INSTEAD);
