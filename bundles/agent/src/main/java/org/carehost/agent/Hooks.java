@@ -170,6 +170,10 @@ final class Hooks {
         "javax/naming/spi/NamingManager setObjectFactoryBuilder", "java/rmi/server/RMISocketFactory setSocketFactory",
         "java/rmi/server/RMISocketFactory setFailureHandler",
         "java/sql/DriverManager setLogWriter", "java/sql/DriverManager setLogStream",
+        "java/sql/DriverManager setLoginTimeout", "java/time/zone/ZoneRulesProvider registerProvider",
+        "javax/imageio/ImageIO setCacheDirectory", "javax/imageio/ImageIO setUseCache",
+        "java/beans/Introspector setBeanInfoSearchPath", "java/beans/PropertyEditorManager registerEditor",
+        "java/beans/PropertyEditorManager setEditorSearchPath", "java/rmi/server/RemoteServer setLog",
         // reflection past access checks, class loaders
         "java/lang/reflect/AccessibleObject checkCanSetAccessible (Ljava/lang/Class;Ljava/lang/Class;Z)",
         "java/lang/invoke/MethodHandles privateLookupIn",

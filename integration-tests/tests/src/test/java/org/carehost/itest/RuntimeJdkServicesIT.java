@@ -185,6 +185,20 @@ public class RuntimeJdkServicesIT {
         assertDenied(attack("timezone"), "default time zone");
         assertDenied(attack("proxy:9"), "default proxy selector");
         assertDenied(attack("tls"), "default TLS context");
+        // more of the JVM's: JDBC's login timeout (the store's connections), a time-zone rules provider of its own (its
+        // code would run in every zone look-up), image I/O's cache folder, a JavaBeans editor for String
+        int loginTimeout = java.sql.DriverManager.getLoginTimeout();
+        java.io.File imageCache = javax.imageio.ImageIO.getCacheDirectory();
+        assertDenied(attack("login-timeout"), "JDBC log writer and login timeout");
+        assertDenied(attack("zone-rules"), "time-zone rules");
+        assertDenied(attack("imageio-cache:" + Path.of("etc").toAbsolutePath()), "image I/O cache");
+        assertDenied(attack("bean-editor"), "property editors");
+        assertEquals(loginTimeout, java.sql.DriverManager.getLoginTimeout());
+        assertFalse("no zone of the plugin's", java.time.ZoneId.getAvailableZoneIds().contains("Carehost/Forged"));
+        assertEquals(imageCache, javax.imageio.ImageIO.getCacheDirectory());
+        java.beans.PropertyEditor stringEditor = java.beans.PropertyEditorManager.findEditor(String.class);
+        assertTrue("the JDK's editor for String: " + stringEditor,
+                stringEditor == null || stringEditor.getClass() != java.beans.PropertyEditorSupport.class);
         assertDenied(attack("signal-raise"), "sun.misc.Signal.raise");
         assertDenied(attack("signal-handle"), "sun.misc.Signal.handle");
         assertArrayEquals("the providers as they were", providers, java.security.Security.getProviders());

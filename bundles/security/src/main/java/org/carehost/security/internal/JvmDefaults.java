@@ -8,7 +8,8 @@ import org.carehost.security.internal.ChokePoints.Request;
 /**
  * What a call at a hook on one of the JVM's defaults asks for (part of {@link ChokePoints}): the security providers and
  * properties, the default locale and time zone, the network's defaults (proxies, authenticator, cookies, caches, URL
- * and socket factories, TLS), JAAS and JNDI's global builders, JDBC's log writer. Each is one value for the whole JVM,
+ * and socket factories, TLS), JAAS and JNDI's global builders, JDBC's log writer and login timeout, the time-zone
+ * rules, image I/O's cache, JavaBeans' editors and search path, RMI's call log. Each is one value for the whole JVM,
  * which the container's own code uses too: a plugin's provider first in the list would be handed the PHI data key by
  * the container's own {@code Cipher.getInstance}, a plugin's proxy selector or socket factory would see the container's
  * connections. No grant allows them ({@link Kind#CONTAINER}); the scan lists them as forbidden, and these hooks make
@@ -37,8 +38,14 @@ final class JvmDefaults {
             Map.entry("javax.security.auth.login.Configuration", "JAAS login configuration"),
             Map.entry("javax.naming.spi.NamingManager", "JNDI factory builders"),
             Map.entry("java.rmi.server.RMISocketFactory", "RMI socket factory"),
-            Map.entry("java.sql.DriverManager", "JDBC log writer (every driver's log, the container's database's"
-                    + " included)"));
+            Map.entry("java.sql.DriverManager", "JDBC log writer and login timeout (every driver's, the container's"
+                    + " database's included)"),
+            Map.entry("java.time.zone.ZoneRulesProvider", "time-zone rules (every zone the container's clock and"
+                    + " schedules look up)"),
+            Map.entry("javax.imageio.ImageIO", "image I/O cache (the folder every image reader writes to)"),
+            Map.entry("java.beans.Introspector", "bean-info search path"),
+            Map.entry("java.beans.PropertyEditorManager", "property editors"),
+            Map.entry("java.rmi.server.RemoteServer", "RMI call log"));
 
     private JvmDefaults() {
     }

@@ -89,6 +89,11 @@ class ChokePointsTest {
         assertEquals(Kind.CONTAINER, read("java.util.TimeZone.setDefault", null, (Object) null).kind());
         assertEquals(Kind.CONTAINER, read("javax.net.ssl.SSLContext.setDefault", null, (Object) null).kind());
         assertEquals(Kind.CONTAINER, read("sun.misc.Signal.raise", null, (Object) null).kind());
+        assertTrue(read("java.time.zone.ZoneRulesProvider.registerProvider", null, (Object) null).target()
+                .contains("time-zone rules"));
+        assertTrue(read("java.sql.DriverManager.setLoginTimeout", null, 1).target().contains("login timeout"));
+        assertEquals(Kind.CONTAINER, read("javax.imageio.ImageIO.setCacheDirectory", null, (Object) null).kind());
+        assertEquals(Kind.CONTAINER, read("java.beans.PropertyEditorManager.registerEditor", null, null, null).kind());
         assertEquals(Kind.CONTAINER, read("sun.nio.ch.sctp.SctpNet.socket", null, true).kind());
         // another process: its command line or a signal, as processes are (use:processes)
         Request destroy = read("java.lang.ProcessHandleImpl.destroyProcess", ProcessHandle.current(), true);
