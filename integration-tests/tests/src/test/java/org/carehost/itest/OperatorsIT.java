@@ -224,8 +224,11 @@ public class OperatorsIT {
         assertTrue(accounts.revokeToken("erin", token.id()));
         assertThrows(LoginRefusedException.class, () -> logins.token(token.secret(), "http 127.0.0.1"));
         assertEquals("erin", logins.token(second.secret(), "http 127.0.0.1").name());
+        assertEquals(List.of(second.id()), accounts.liveTokens("erin").stream().map(t -> t.id()).toList());
         Shell.run(processor, "user:disable erin");
         assertThrows(LoginRefusedException.class, () -> logins.token(second.secret(), "http 127.0.0.1"));
+        // ended by the disable: no longer listed as live (it was, before the list asked for the account's stamp)
+        assertEquals(List.of(), accounts.liveTokens("erin"));
         assertThrows(IllegalArgumentException.class,
                 () -> accounts.issueToken("erin", "too long", Duration.ofDays(400)));
     }

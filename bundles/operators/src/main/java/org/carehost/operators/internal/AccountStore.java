@@ -150,8 +150,11 @@ final class AccountStore {
     List<org.carehost.operators.LiveToken> tokens(String account, Instant now) throws SQLException {
         List<org.carehost.operators.LiveToken> tokens = new ArrayList<>();
         try (Connection connection = store.connection();
-                PreparedStatement select = connection.prepareStatement("SELECT id, label, created_at, expires_at "
-                        + "FROM operator_token WHERE account = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at")) {
+                // issued under the account's current credential stamp: a password change or a disable ended the others
+                PreparedStatement select = connection.prepareStatement("SELECT t.id, t.label, t.created_at, "
+                        + "t.expires_at FROM operator_token t JOIN operator_account a ON a.name = t.account "
+                        + "WHERE t.account = ? AND t.revoked_at IS NULL AND t.expires_at > ? "
+                        + "AND t.account_stamp = a.credential_stamp ORDER BY t.created_at")) {
             select.setString(1, account);
             select.setObject(2, time(now));
             try (ResultSet rows = select.executeQuery()) {
