@@ -249,6 +249,8 @@ final class Hooks {
         "org/apache/felix/framework/BundleImpl getBundleContext this",
         // bundle entries: another bundle's jar is not a plugin's to read, by the Bundle API (which lists and finds) nor
         // at the content every bundle: URL reads (a URL from any source, a class loader's getResource, one made up)
+        // a class a bundle's metadata names, loaded through it by an extender (SCR, SPI Fly) to build it
+        "org/apache/felix/framework/BundleImpl loadClass this",
         "org/apache/felix/framework/BundleImpl getEntry this", "org/apache/felix/framework/BundleImpl getEntryPaths this",
         "org/apache/felix/framework/BundleImpl findEntries this", "org/apache/felix/framework/BundleImpl getResource this",
         "org/apache/felix/framework/BundleImpl getResources this",

@@ -210,6 +210,34 @@ public class SecurityCorpusIT {
         }
     }
 
+    /**
+     * A description its host's early check never sees (its fragment's, matched by the host's wildcard) naming a JDK class
+     * with a service as its constructor's argument: SCR would build {@code new FileOutputStream(path)} on its own thread,
+     * no frame of the plugin's on the stack, and create the file. Refused where SCR loads the class through the plugin.
+     */
+    @Test
+    public void aFragmentsComponentDescriptionNamingAJdkClassIsRefusedWhereScrLoadsIt() throws Exception {
+        java.nio.file.Path target = java.nio.file.Path.of("carehost-evil-component-wrote").toAbsolutePath();
+        Files.deleteIfExists(target);
+        Bundle host = install("evil-component-host");
+        Bundle fragment = install("evil-component-fragment");
+        try {
+            host.start();
+            assertEquals("its fragment is attached: " + security.refusals(fragment) + " / " + security.refusals(host),
+                    Bundle.RESOLVED, fragment.getState());
+            Await.until("the run-time layer refused SCR's load of java.io.FileOutputStream for it", 10_000,
+                    () -> security.denials(200).stream().anyMatch(d -> d.plugin().equals(
+                            "org.carehost.fixture.evil.component.host") && d.reason().contains("java.io.FileOutputStream")
+                            && d.reason().contains("not a class of the plugin")));
+            assertFalse("SCR made no file for it", Files.exists(target));
+            assertFalse("no component of it was built", hasService("(component.name=evil.writer)"));
+        } finally {
+            host.uninstall();
+            fragment.uninstall();
+            Files.deleteIfExists(target);
+        }
+    }
+
     // ---- contained at run time
 
     @Test

@@ -32,7 +32,9 @@ final class ChokePoints {
         /** A thread is started for one task only, or for a java.util.Timer (the subject: {task or timer, thread}). */
         TASK_THREAD, TIMER_THREAD,
         /** A proxy instance is made: the subject is {proxy, its invocation handler}. */
-        PROXY
+        PROXY,
+        /** A class is loaded through a bundle (the subject) by name, its target: decided for extenders only. */
+        BUNDLE_CLASS
     }
 
     /**

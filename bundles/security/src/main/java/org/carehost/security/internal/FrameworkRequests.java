@@ -32,6 +32,9 @@ final class FrameworkRequests {
                 // Where a bundle asks: Felix.setBundleStartLevel runs later on the framework's own thread.
                 return new Request(Kind.CONTAINER, "change a start level (" + method + ")", null, -1, true);
             case "org.apache.felix.framework.BundleImpl":
+                if (method.equals("loadClass")) {
+                    return new Request(Kind.BUNDLE_CLASS, String.valueOf(args[0]), self, -1, true);
+                }
                 if (method.equals("getBundleContext")) {
                     return new Request(Kind.BUNDLE, "another bundle's context", self, -1, true);
                 }

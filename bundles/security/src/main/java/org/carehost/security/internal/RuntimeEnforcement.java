@@ -53,6 +53,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     private final Logger logger;
     private final Lockdown lockdown;
     private volatile boolean active;
+    /** What an extender may load through a plugin; made at the first such load (the framework's properties). */
+    private volatile EntryClassLoads entryClasses;
     /** Why the claim failed while the agent runs, or null: see {@link #claim}. */
     private volatile String failure;
 
@@ -240,6 +242,10 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "Carehost runs no framework "
                     + "extension installed after it started (" + request.subject() + " refused)");
         }
+        if (request.kind() == Kind.BUNDLE_CLASS) {
+            decideExtenderLoad((Bundle) request.subject(), request.target());
+            return;
+        }
         // a bundle's entries are read a thousand times at start: decided by a walk only once plugin code may have run
         Bundle plugin = causes.current(request.framework(), request.kind() == Kind.CLAIM
                 || request.framework() && request.kind() != Kind.BUNDLE_ENTRIES);
@@ -274,6 +280,35 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return;
         }
         refuse(plugin, refusal);
+    }
+
+    /**
+     * An extender (SCR, SPI Fly) loading, through a plugin, a class the plugin's metadata names, to build it and drive
+     * it on the container's threads: only a class the plugin defines itself ({@link EntryClassLoads}). Decided by
+     * the target, not by a cause: no plugin frame is on the stack, which is why the deputy must be stopped here.
+     */
+    private void decideExtenderLoad(Bundle bundle, String className) {
+        if (bundle == null || causes.isContainer(bundle) || !EntryClassLoads.byAnExtender()) {
+            return;
+        }
+        String why = entryClasses().foreign(bundle, className);
+        if (why != null) {
+            refuse(bundle, lockdown.on() ? Lockdown.refusal(className) : new Refusal(RuntimeRules.CONTAINER_RULE,
+                    "have the container build " + className + " for it (named in its component description or service "
+                    + "provider file), which is not a class of the plugin: " + why, false));
+        }
+    }
+
+    private EntryClassLoads entryClasses() {
+        EntryClassLoads loads = entryClasses;
+        if (loads == null) {
+            org.osgi.framework.Bundle own = org.osgi.framework.FrameworkUtil.getBundle(RuntimeEnforcement.class);
+            org.osgi.framework.BundleContext context = own == null ? null : own.getBundleContext();
+            loads = new EntryClassLoads(context == null ? null
+                    : context.getProperty(org.osgi.framework.Constants.FRAMEWORK_BOOTDELEGATION));
+            entryClasses = loads;
+        }
+        return loads;
     }
 
     /**
