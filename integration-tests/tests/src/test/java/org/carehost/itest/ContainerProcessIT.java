@@ -63,6 +63,22 @@ public class ContainerProcessIT {
                 Files.readString(home.resolve("data/log/carehost.log")).contains("FrameworkEvent ERROR"));
     }
 
+    /**
+     * A plugin whose thread holds the framework object's monitor (no grant needed: synchronized on its Bundle) would
+     * keep the framework's stop, and so a script, from ever ending: the stop after a script is bounded, and the
+     * process ends with status 4 and a line saying why. (The launcher's stop waits with no bound: it hung before.)
+     */
+    @Test
+    public void aPluginHoldingTheFrameworksMonitorCannotKeepAScriptRunningForEver() throws Exception {
+        Path home = freshHome("held-lock");
+        Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-holds-framework-lock.jar"),
+                home.resolve("deploy/holds.jar"));
+        Run run = script(home, JAVA_17, "plugin:list\n");
+        assertTrue(run.toString(), run.out.matches("(?s).*org\\.carehost\\.fixture\\.evil\\.holds\\.lock\\s+1\\.0\\.0\\s+ACTIVE.*"));
+        assertEquals(run.toString(), 4, run.exit);
+        assertTrue(run.toString(), run.err.contains("the container did not stop within 30 s of the script's end"));
+    }
+
     @Test
     public void aFirstStartIsReadyBeforeTheFirstCommandAndQuietOnTheConsole() throws Exception {
         Path home = freshHome("first-start");

@@ -95,6 +95,9 @@ public final class ConsoleMain implements Callable<Integer> {
         // session collected in between leaves a null it calls close() on (a FrameworkEvent ERROR at exit, seen in CI).
         // Collected now, before the launcher stops the container, none is left for its stop to race with.
         System.gc();
+        if (context.getBundle(0) instanceof org.osgi.framework.launch.Framework framework) {
+            StopWatchdog.watch(framework); // the launcher's stop, after this returns, waits with no bound
+        }
         return status;
     }
 

@@ -1,0 +1,58 @@
+package org.carehost.console.internal;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+
+/**
+ * Bounds the stop that follows a script. The launcher stops the framework once the script is done and waits for it
+ * with no bound; a plugin's thread that holds a lock the framework's stop needs (the framework object's own monitor,
+ * which any bundle can take with {@code synchronized (context.getBundle(0))}) would keep the process running forever,
+ * and with it the operator's script. Past the bound, the process ends with {@link #STATUS} and one line on standard
+ * error saying why: the script's results are printed already, and what was stopped by then stays stopped (the store
+ * and audit journal are written as each record is acknowledged, so no acknowledged record is lost by the halt).
+ *
+ * <p>The same bound as the launcher's SIGTERM hook. A thread of its own, started as the script ends (not a bundle's
+ * component: the console bundle is itself stopped during the stop it watches).
+ */
+final class StopWatchdog implements Runnable {
+
+    /** The exit status of a stop that did not end within the bound. */
+    static final int STATUS = 4;
+
+    static final Duration BOUND = Duration.ofSeconds(30);
+
+    private final Framework framework;
+
+    private StopWatchdog(Framework framework) {
+        this.framework = framework;
+    }
+
+    /** Starts watching: the framework must stop within {@link #BOUND} from now. */
+    static void watch(Framework framework) {
+        Thread thread = new Thread(new StopWatchdog(framework), "carehost-stop-watchdog");
+        thread.setDaemon(true); // the JVM exits as soon as the stop ends: this must not keep it
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        FrameworkEvent event;
+        try {
+            event = framework.waitForStop(BOUND.toMillis());
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (event.getType() != FrameworkEvent.WAIT_TIMEDOUT) {
+            return;
+        }
+        new PrintStream(new FileOutputStream(FileDescriptor.err), true).println("carehost: the container did not stop"
+                + " within " + BOUND.toSeconds() + " s of the script's end: a thread holds a lock the framework's stop"
+                + " needs (a plugin's, most likely: plugin:list shows what ran); exiting with status " + STATUS);
+        Runtime.getRuntime().halt(STATUS);
+    }
+}
