@@ -28,6 +28,7 @@ public final class Boot implements BundleActivator {
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
     private Thread shutdownHook;
+    private FolderLock folderLock;
     private UncaughtErrors.Installed uncaughtErrors;
     private org.osgi.framework.ServiceRegistration<?> mediatorScope;
     private org.osgi.framework.ServiceRegistration<?> containerWiring;
@@ -36,6 +37,11 @@ public final class Boot implements BundleActivator {
     public void start(BundleContext systemContext) throws Exception {
         Path home = Paths.get("").toAbsolutePath();
         new Home(home).layOut();
+        // Before anything else is read or written: a second container in this folder is refused, changing nothing.
+        folderLock = FolderLock.take(home.resolve("data"));
+        if (folderLock == null) {
+            System.exit(FolderLock.STATUS);
+        }
 
         // Libraries that log through java.util.logging (the service loader mediator) would print INFO
         // lines on the console; Logback (etc/logback.xml) is the container's log.
@@ -61,7 +67,14 @@ public final class Boot implements BundleActivator {
         }
 
         Framework framework = (Framework) systemContext.getBundle(0);
-        shutdownHook = new Thread(() -> stopCleanly(framework), "carehost-shutdown");
+        FolderLock held = folderLock;
+        // The hook holds the folder's lock too: the JVM keeps its hooks to the end, and an unreachable channel would be
+        // closed by its cleaner, letting go of the lock while this container still runs (seen: the bnd launcher keeps
+        // no reference to this activator)
+        shutdownHook = new Thread(() -> {
+            stopCleanly(framework);
+            java.lang.ref.Reference.reachabilityFence(held);
+        }, "carehost-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         // After the hook: a fatal error exits the JVM, and the hook is what stops the bundles cleanly.
         uncaughtErrors = UncaughtErrors.install(System::exit);
@@ -81,6 +94,13 @@ public final class Boot implements BundleActivator {
         }
         if (uncaughtErrors != null) {
             uncaughtErrors.close();
+        }
+        if (folderLock != null) {
+            try {
+                folderLock.close();
+            } catch (java.io.IOException e) {
+                // the process's exit lets go of it
+            }
         }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);

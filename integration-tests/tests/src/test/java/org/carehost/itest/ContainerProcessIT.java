@@ -64,6 +64,41 @@ public class ContainerProcessIT {
     }
 
     /**
+     * A second container started in a running one's folder is refused at once, before it touches the database (it
+     * took the held database for a crash: an ERROR line every 30 s, every plugin RESOLVED, 2.5 minutes to give up), and
+     * the first one carries on as if nothing happened.
+     */
+    @Test
+    public void aSecondContainerInTheSameFolderIsRefusedAndTheFirstCarriesOn() throws Exception {
+        Path home = freshHome("second");
+        Process first = start(home, JAVA_17);
+        try {
+            awaitFile(first, home.resolve("data/carehost.lock"), String.valueOf(first.pid()));
+            Process second = new ProcessBuilder(List.of(JAVA_17, "-jar", CarehostProcess.JAR.toString()))
+                    .directory(home.toFile())
+                    .redirectOutput(home.resolve("second-stdout.txt").toFile())
+                    .redirectError(home.resolve("second-stderr.txt").toFile())
+                    .start();
+            second.getOutputStream().close();
+            assertTrue("the second one ended", second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            String said = Files.readString(home.resolve("second-stderr.txt"));
+            assertEquals(said, 2, second.exitValue());
+            assertTrue(said, said.contains("another Carehost is running in this folder (" + home.toRealPath()
+                    + ", process " + first.pid() + "): stop it first, or start this one in another folder"));
+            try (java.io.OutputStream in = first.getOutputStream()) {
+                in.write("plugin:list\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertTrue("the first one ran its script and ended", first.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, first.exitValue());
+            assertTrue(Files.readString(home.resolve("stdout.txt")).contains("org.carehost.sample.hello"));
+            assertFalse("the first one's database was not disturbed",
+                    Files.readString(home.resolve("stderr.txt")).contains("not closed cleanly"));
+        } finally {
+            first.destroyForcibly();
+        }
+    }
+
+    /**
      * A plugin whose thread holds the framework object's monitor (no grant needed: synchronized on its Bundle) would
      * keep the framework's stop, and so a script, from ever ending: the stop after a script is bounded, and the
      * process ends with status 4 and a line saying why. (The launcher's stop waits with no bound: it hung before.)
