@@ -21,6 +21,7 @@ final class FolderLock implements AutoCloseable {
     /** The exit status of a container refused because another one runs in its folder. */
     static final int STATUS = 2;
 
+    /** Null when this JVM held the lock already (the framework restarted in it). */
     private final FileChannel channel;
 
     private FolderLock(FileChannel channel) {
@@ -39,6 +40,9 @@ final class FolderLock implements AutoCloseable {
         FileLock lock;
         try {
             lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+            channel.close(); // this JVM holds it already: the framework restarted in it (update 0)
+            return new FolderLock(null);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -61,6 +65,8 @@ final class FolderLock implements AutoCloseable {
     /** Lets go of the folder (the process's exit does too). */
     @Override
     public void close() throws IOException {
-        channel.close();
+        if (channel != null) {
+            channel.close();
+        }
     }
 }
