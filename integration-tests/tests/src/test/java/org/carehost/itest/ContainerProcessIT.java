@@ -316,6 +316,16 @@ public class ContainerProcessIT {
         assertTrue("the list names it too: " + again,
                 again.out.lines().anyMatch(line -> line.matches("org\\.carehost\\.plugins\\s+DEBUG")));
         assertFalse("the bad one changed nothing: " + again, again.out.contains("nope"));
+
+        // set and taken back in one script: each in force at once, whatever Config Admin's later deliveries carry
+        // (the first one's arrived after the second was applied and put DEBUG back: every line read DEBUG)
+        Run back = script(home, JAVA_17, "log:level org.jline DEBUG\nlog:level org.jline INHERIT\nlog:level org.jline\n"
+                + "log:level org.carehost.plugins INHERIT\nlog:level\n");
+        assertEquals(back.toString(), 0, back.exit);
+        assertEquals(back.toString(), List.of("org.jline DEBUG", "org.jline (inherits)", "org.jline (inherits)",
+                "org.carehost.plugins (inherits)"), back.out.lines().limit(4).toList());
+        assertFalse("neither is listed: " + back, back.out.contains("org.jline ") && back.out.lines().skip(4)
+                .anyMatch(line -> line.startsWith("org.jline") || line.startsWith("org.carehost.plugins")));
     }
 
     @Test

@@ -83,12 +83,12 @@ public final class Activator implements BundleActivator {
         readers.open();
 
         // Levels set at run time (log:level), kept in Config Admin; and the service the shell's log scope uses.
-        runtimeLevels = new RuntimeLevels(logback);
+        configAdmin = new ServiceTracker<>(context, ConfigurationAdmin.class, null);
+        configAdmin.open();
+        runtimeLevels = new RuntimeLevels(logback, configAdmin::getService);
         Hashtable<String, Object> pid = new Hashtable<>();
         pid.put(Constants.SERVICE_PID, LogAdmin.PID);
         managed = context.registerService(ManagedService.class, runtimeLevels, pid);
-        configAdmin = new ServiceTracker<>(context, ConfigurationAdmin.class, null);
-        configAdmin.open();
         admin = context.registerService(LogAdmin.class, new LogAdminImpl(logback, runtimeLevels, configAdmin::getService),
                 null);
     }

@@ -34,8 +34,12 @@ final class RuntimeLevels implements ManagedService, LoggerContextListener {
     /** Set while this sets a level, so that its own change is not taken for the file's. */
     private boolean applying;
 
-    RuntimeLevels(LoggerContext logback) {
+    /** Config Admin, or null while it is not there: where a delivery reads the configuration as it is now. */
+    private final java.util.function.Supplier<org.osgi.service.cm.ConfigurationAdmin> configAdmin;
+
+    RuntimeLevels(LoggerContext logback, java.util.function.Supplier<org.osgi.service.cm.ConfigurationAdmin> configAdmin) {
         this.logback = logback;
+        this.configAdmin = configAdmin;
         logback.addListener(this);
     }
 
@@ -70,8 +74,16 @@ final class RuntimeLevels implements ManagedService, LoggerContextListener {
         }
     }
 
+    /**
+     * Config Admin's delivery of the configuration. Delivered on its own thread, in order but late: two
+     * {@code log:level} commands in a row (DEBUG, then INHERIT) are each applied at once, and the first one's delivery
+     * could arrive after the second one was applied, putting DEBUG back (seen: a script's next command still read
+     * DEBUG). So what is applied is the configuration as it is now, read from Config Admin; the delivered copy only
+     * when Config Admin cannot be asked.
+     */
     @Override
-    public synchronized void updated(Dictionary<String, ?> properties) throws ConfigurationException {
+    public synchronized void updated(Dictionary<String, ?> delivered) throws ConfigurationException {
+        Dictionary<String, ?> properties = current(delivered);
         Map<String, String> next;
         try {
             next = properties == null ? Map.of() : parse(LogAdminImpl.entries(properties.get(LogAdmin.LEVELS)));
@@ -81,15 +93,36 @@ final class RuntimeLevels implements ManagedService, LoggerContextListener {
         apply(next);
     }
 
+    private Dictionary<String, ?> current(Dictionary<String, ?> delivered) {
+        org.osgi.service.cm.ConfigurationAdmin admin = configAdmin.get();
+        if (admin == null) {
+            return delivered;
+        }
+        try {
+            org.osgi.service.cm.Configuration[] found = admin.listConfigurations(
+                    "(" + org.osgi.framework.Constants.SERVICE_PID + "=" + LogAdmin.PID + ")");
+            return found == null || found.length == 0 ? null : found[0].getProperties();
+        } catch (java.io.IOException | org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
+            return delivered;
+        }
+    }
+
     /** Applies {@code next} at once (also called before Config Admin delivers it, so a change is in force at once). */
     synchronized void apply(Map<String, String> next) {
-        for (String gone : levels.keySet()) {
-            if (!next.containsKey(gone)) {
-                Level original = fromFile.remove(gone);
-                logger(gone).setLevel(original);
-            }
-        }
+        Map<String, String> previous = levels;
         levels = Map.copyOf(next);
+        // a level given back is this class's own change, not the file's: onLevelChange would take it for one and put
+        // the override straight back (log:level x INHERIT left x at its old level)
+        applying = true;
+        try {
+            for (String gone : previous.keySet()) {
+                if (!next.containsKey(gone)) {
+                    logger(gone).setLevel(fromFile.remove(gone));
+                }
+            }
+        } finally {
+            applying = false;
+        }
         levels.forEach(this::override);
     }
 
@@ -99,7 +132,9 @@ final class RuntimeLevels implements ManagedService, LoggerContextListener {
 
     private void override(String name, String level) {
         Logger logger = logger(name);
-        fromFile.putIfAbsent(name, logger.getLevel());
+        if (!fromFile.containsKey(name)) { // not putIfAbsent: a logger with no level of its own is mapped to null,
+            fromFile.put(name, logger.getLevel()); // which putIfAbsent replaced with the override at its next apply
+        }
         applying = true;
         try {
             logger.setLevel("INHERIT".equals(level) ? null : Level.toLevel(level));

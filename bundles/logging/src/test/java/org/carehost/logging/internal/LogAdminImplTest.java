@@ -61,4 +61,20 @@ class LogAdminImplTest {
         assertEquals(List.of("a=INFO", "b=WARN"), LogAdminImpl.entries("a=INFO, b=WARN"));
         assertEquals(List.of(), LogAdminImpl.entries(null));
     }
+
+    @Test
+    void aLevelTakenBackIsGivenBackAtOnceAsTheFileHadIt() throws Exception {
+        ch.qos.logback.classic.LoggerContext logback = new ch.qos.logback.classic.LoggerContext();
+        logback.getLogger("org.file").setLevel(ch.qos.logback.classic.Level.WARN); // as etc/logback.xml would
+        RuntimeLevels levels = new RuntimeLevels(logback, () -> null);
+        levels.apply(Map.of("org.jline", "DEBUG", "org.file", "TRACE"));
+        // Config Admin's delivery of the same values, as after each log:level: applied again
+        levels.updated(new java.util.Hashtable<>(Map.of(org.carehost.logging.LogAdmin.LEVELS,
+                new String[] {"org.jline=DEBUG", "org.file=TRACE"})));
+        assertEquals(ch.qos.logback.classic.Level.DEBUG, logback.getLogger("org.jline").getLevel());
+        levels.apply(Map.of()); // both INHERIT: the one with no level of its own inherits again, the other is the file's
+        assertEquals(null, logback.getLogger("org.jline").getLevel());
+        assertEquals(ch.qos.logback.classic.Level.WARN, logback.getLogger("org.file").getLevel());
+        levels.close();
+    }
 }
