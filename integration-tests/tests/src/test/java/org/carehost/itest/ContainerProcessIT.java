@@ -46,8 +46,11 @@ public class ContainerProcessIT {
         }
         assertTrue(Files.readString(home.resolve("etc/logback.xml")).contains("<!--"));
 
-        Run failed = script(home, JAVA_17, "plugin:why no.such.plugin\nplugin:list\n");
+        Run failed = script(home, JAVA_17, "plugin:why no.such.plugin\nplugin:list\nplugin:grant no.such.plugin use:files\n");
         assertEquals(failed.toString(), 1, failed.exit);
+        // a grant ahead of a deploy is kept, but a name no plugin has is pointed out (a typo would pass unseen)
+        assertTrue(failed.toString(), failed.out.contains("Granted use:files to no.such.plugin; in force now. Note: no "
+                + "plugin named no.such.plugin is installed"));
         assertTrue(failed.toString(), failed.err.contains("No plugin named 'no.such.plugin'"));
         assertTrue("later commands still run", failed.out.contains("org.carehost.sample.hello"));
         // A warm start: the framework starts the refused plugin again and fails, the deploy watcher tries too, and the

@@ -153,6 +153,11 @@ final class GrantsCalculator {
         }
     }
 
+    /** Whether a plugin of this symbolic name is installed. */
+    boolean installed(String symbolicName) {
+        return !pluginsNamed(symbolicName).isEmpty();
+    }
+
     private List<Bundle> pluginsNamed(String symbolicName) {
         List<Bundle> named = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {

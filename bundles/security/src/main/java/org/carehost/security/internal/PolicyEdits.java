@@ -29,20 +29,30 @@ final class PolicyEdits {
         grants.requireDeclared(symbolicName, permissions);
         store.grant(symbolicName, permissions);
         announceEdit("plugin:grant", symbolicName, permissions);
-        return "Granted " + names(permissions) + " to " + symbolicName + "; in force now.";
+        return "Granted " + names(permissions) + " to " + symbolicName + "; in force now." + notInstalled(symbolicName);
     }
 
     synchronized String revoke(String symbolicName, Collection<Permission> permissions) {
         requireName(symbolicName, permissions);
         store.revoke(symbolicName, permissions);
         announceEdit("plugin:revoke", symbolicName, permissions);
-        return "Revoked " + names(permissions) + " from " + symbolicName + "; in force now.";
+        return "Revoked " + names(permissions) + " from " + symbolicName + "; in force now." + notInstalled(symbolicName);
     }
 
     synchronized String setMode(SecurityMode mode) {
         store.setMode(mode);
         alerts.policyChanged("security:mode", null, null, "mode " + mode.name().toLowerCase(Locale.ROOT));
         return "Security mode is now " + mode.name().toLowerCase(Locale.ROOT) + "; every plugin re-checked.";
+    }
+
+    /**
+     * A note when no plugin of that name is installed: a grant made ahead of a plugin's deploy is allowed, but a typo
+     * would otherwise pass unnoticed into the policy.
+     */
+    private String notInstalled(String symbolicName) {
+        return grants.installed(symbolicName) ? "" : " Note: no plugin named " + symbolicName + " is installed; the policy"
+                + " holds this for one deployed later under that name (plugin:list shows the installed ones; check the"
+                + " spelling).";
     }
 
     private void announceEdit(String operation, String symbolicName, Collection<Permission> permissions) {
