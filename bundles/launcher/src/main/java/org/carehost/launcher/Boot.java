@@ -43,6 +43,9 @@ public final class Boot implements BundleActivator {
             System.exit(FolderLock.STATUS);
         }
 
+        // Before the logging bundle starts: a file Logback cannot parse would leave the container with no log at all.
+        LoggingFile.choose(home);
+
         // Libraries that log through java.util.logging (the service loader mediator) would print INFO
         // lines on the console; Logback (etc/logback.xml) is the container's log.
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);

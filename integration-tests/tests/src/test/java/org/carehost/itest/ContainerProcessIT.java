@@ -331,6 +331,29 @@ public class ContainerProcessIT {
                 .anyMatch(line -> line.startsWith("org.jline") || line.startsWith("org.carehost.plugins")));
     }
 
+    /**
+     * A typo that leaves etc/logback.xml malformed: one line naming the file, the line and the problem, and the run is
+     * logged with the shipped defaults (before, Logback printed a stack trace and nothing was logged at all).
+     */
+    @Test
+    public void aMalformedLoggingFileIsNamedInOneLineAndTheRunIsStillLogged() throws Exception {
+        Path home = freshHome("bad-logback");
+        assertEquals(0, script(home, JAVA_17, "plugin:list\n").exit); // lays out etc/
+        Path config = home.resolve("etc/logback.xml");
+        Files.writeString(config, Files.readString(config).replace("<root level=\"INFO\">", "<root level=\"INFO\""));
+        Path log = home.resolve("data/log/carehost.log");
+        long before = Files.size(log);
+        Run run = script(home, JAVA_17, "log:tail 1\n");
+        assertEquals(run.toString(), 0, run.exit);
+        List<String> about = run.err.lines().filter(line -> line.contains("logback")).toList();
+        assertEquals(run.toString(), 1, about.size());
+        assertTrue(run.toString(), about.get(0).matches("carehost: etc/logback\\.xml is not valid XML \\(line \\d+: .*\\);"
+                + " logging with the shipped defaults \\(data/log/logback-default\\.xml\\) until it is fixed and the"
+                + " container restarted"));
+        assertFalse(run.toString(), run.err.contains("JoranException") || run.err.contains("\tat "));
+        assertTrue("this run is in the log file", Files.size(log) > before);
+    }
+
     @Test
     public void auditTailTakesACountAsTheIssueWritesItOrAfterDashN() throws Exception {
         Path home = freshHome("audit-tail");
