@@ -52,6 +52,7 @@ public final class ContainerReadyCheck implements HealthCheck {
         List<String> missing = new java.util.ArrayList<>(readiness.missing());
         if (!plugins.deployFolderSettled()) {
             missing.add("the deploy folder has not settled (jars still being installed or changing)");
+            missing.addAll(readiness.holdingTheStart()); // a plugin's activation the deploy watcher waits on
         }
         return missing;
     }

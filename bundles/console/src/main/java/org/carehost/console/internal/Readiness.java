@@ -132,6 +132,9 @@ final class Readiness {
         }
         if (levels.getStartLevel() < target) {
             missing.add("the framework is at start level " + levels.getStartLevel() + " of " + target);
+            if (all) {
+                missing.addAll(holdingTheStart());
+            }
         }
         List<Bundle> container = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
@@ -170,6 +173,43 @@ final class Readiness {
             missing.addAll(otherChecks(containers));
         }
         return missing;
+    }
+
+    /**
+     * The plugins that hold the start up: one whose activator has not returned (STARTING), and an immediate component
+     * of one that is satisfied but not active, so being built (its constructor or activate method has not returned):
+     * the framework starts bundles one after another, and the deploy watcher installs jars one after another, so a
+     * plugin that blocks there holds every later one.
+     */
+    List<String> holdingTheStart() {
+        List<String> holding = new ArrayList<>();
+        List<Bundle> plugins = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getBundleId() == 0 || containerBundles.isContainer(bundle)) {
+                continue;
+            }
+            if (bundle.getState() == Bundle.STARTING) {
+                holding.add("plugin " + bundle.getSymbolicName() + " is starting: its activator has not returned");
+            } else if (bundle.getState() == Bundle.ACTIVE) {
+                plugins.add(bundle);
+            }
+        }
+        if (plugins.isEmpty()) {
+            return holding;
+        }
+        for (ComponentDescriptionDTO description : components.getComponentDescriptionDTOs(plugins.toArray(new Bundle[0]))) {
+            if (!description.immediate) {
+                continue;
+            }
+            for (ComponentConfigurationDTO configuration : components.getComponentConfigurationDTOs(description)) {
+                if (configuration.state == ComponentConfigurationDTO.SATISFIED) {
+                    holding.add("plugin " + description.bundle.symbolicName + "'s component " + description.name
+                            + " is being activated: its constructor or activate method has not returned (plugin:why "
+                            + description.bundle.symbolicName + ")");
+                }
+            }
+        }
+        return holding;
     }
 
     /**
