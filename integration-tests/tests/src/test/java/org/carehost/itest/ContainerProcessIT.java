@@ -336,15 +336,19 @@ public class ContainerProcessIT {
      * logged with the shipped defaults (before, Logback printed a stack trace and nothing was logged at all).
      */
     @Test
-    public void aMalformedLoggingFileIsNamedInOneLineAndTheRunIsStillLogged() throws Exception {
+    public void aMalformedLoggingFileOrABadSettingIsNamedInOneLineAndTheRunIsStillLogged() throws Exception {
         Path home = freshHome("bad-logback");
         assertEquals(0, script(home, JAVA_17, "plugin:list\n").exit); // lays out etc/
         Path config = home.resolve("etc/logback.xml");
         Files.writeString(config, Files.readString(config).replace("<root level=\"INFO\">", "<root level=\"INFO\""));
+        // and a bad value where two of the SSH bundle's components read the configuration: one line, not one each
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=abc\n");
         Path log = home.resolve("data/log/carehost.log");
         long before = Files.size(log);
         Run run = script(home, JAVA_17, "log:tail 1\n");
         assertEquals(run.toString(), 0, run.exit);
+        assertEquals(run.toString(), 1, run.err.lines().filter(line -> line.contains("Configuration org.carehost.ssh "
+                + "rejected: port")).count());
         List<String> about = run.err.lines().filter(line -> line.contains("logback")).toList();
         assertEquals(run.toString(), 1, about.size());
         assertTrue(run.toString(), about.get(0).matches("carehost: etc/logback\\.xml is not valid XML \\(line \\d+: .*\\);"

@@ -66,6 +66,8 @@ public final class ConfigGuard implements ConfigurationPlugin {
     private final EventAdmin events;
     private final Logger log;
     private final LastGood lastGood;
+    /** The rejection last reported for each PID, until it is valid again. */
+    private final Map<String, String> reported = new HashMap<>();
 
     @Activate
     public ConfigGuard(BundleContext context, @Reference MetaTypeService metatype, @Reference EventAdmin events,
@@ -109,6 +111,9 @@ public final class ConfigGuard implements ConfigurationPlugin {
         List<String> problems = check(schema, schemaPid, properties);
         if (problems.isEmpty()) {
             lastGood.put(pid, copy(properties));
+            synchronized (reported) {
+                reported.remove(pid);
+            }
             return;
         }
         Map<String, Object> good = lastGood.get(pid);
@@ -129,7 +134,22 @@ public final class ConfigGuard implements ConfigurationPlugin {
             }
             outcome = "there was no earlier good one, so the invalid values are left out and their defaults apply";
         }
-        rejected(events, log, pid, String.join("; ", problems), outcome, reference.getBundle());
+        String reason = String.join("; ", problems);
+        if (firstReport(pid, reason + outcome)) {
+            rejected(events, log, pid, reason, outcome, reference.getBundle());
+        }
+    }
+
+    /**
+     * Whether this rejection is news: Config Admin asks once per receiver of the PID, and SCR asks once per component
+     * that reads it (two components of the SSH bundle read org.carehost.ssh, and the same ERROR line was seen twice),
+     * with nothing telling one delivery of the same update from another. So a rejection is reported once until the
+     * PID is valid again or its problem changes (saving the same bad value again is not reported again).
+     */
+    private boolean firstReport(String pid, String rejection) {
+        synchronized (reported) {
+            return !rejection.equals(reported.put(pid, rejection));
+        }
     }
 
     /** A refused configuration (or values of one), logged and posted as {@link #REJECTED}. */

@@ -74,21 +74,31 @@ final class Causes {
      * plugin code can exist.
      */
     Bundle current(boolean throughFramework, boolean alwaysWalk) {
+        return current(throughFramework, alwaysWalk, false);
+    }
+
+    /**
+     * {@link #current(boolean, boolean)}, throwing {@link CoercedByAFilter} when {@code coercionRefused} and the call is
+     * made by an object the framework's filter matching builds from a filter's text (for a call with a side effect:
+     * the filter's own reflection, which it makes on its own account, is not one).
+     */
+    Bundle current(boolean throughFramework, boolean alwaysWalk, boolean coercionRefused) {
         if (!alwaysWalk && !pluginCodeMayHaveRun.getAsBoolean() && (deputies == null || deputies.here() == null)) {
             return null; // no plugin's class, thread or task can exist yet: the container's own start
         }
         if (!tasks.anyHere()) {
-            return walker.walk(frames -> causeIn(frames.iterator(), throughFramework, -1));
+            return walker.walk(frames -> causeIn(frames.iterator(), throughFramework, -1, coercionRefused));
         }
         // a task a plugin made runs on this thread: the depth of each frame tells which task it is
         return walker.walk(frames -> {
             java.util.List<StackWalker.StackFrame> all = frames.collect(java.util.stream.Collectors.toList());
-            return causeIn(all.iterator(), throughFramework, all.size());
+            return causeIn(all.iterator(), throughFramework, all.size(), coercionRefused);
         });
     }
 
     /** The walk of {@link #current}; total is the stack's depth when tasks are noted on this thread, else -1. */
-    private Bundle causeIn(java.util.Iterator<StackWalker.StackFrame> it, boolean throughFramework, int total) {
+    private Bundle causeIn(java.util.Iterator<StackWalker.StackFrame> it, boolean throughFramework, int total,
+            boolean coercionRefused) {
         int index = 0;
         // the checker's own frames, down to the gate, are not the call's: skip them
         StackWalker.StackFrame gate = null;
@@ -105,6 +115,7 @@ final class Causes {
         // the cause unless one of them is a class initialiser (a frame's method name is dear to get: asked only then)
         java.util.List<StackWalker.StackFrame> passedOver = null;
         Deputies.Acting acting = deputies == null ? null : deputies.here();
+        boolean beyondTheJdk = false;
         while (it.hasNext()) {
             StackWalker.StackFrame frame = it.next();
             int depth = total - index++;
@@ -115,6 +126,13 @@ final class Causes {
                 continue; // the deputy bundle's own code, working for the plugin
             }
             Object origin = origins.of(frame.getDeclaringClass(), throughFramework);
+            if (origin == Origins.FILTER && !beyondTheJdk && coercionRefused) {
+                // the hooked call is made by what a filter built from its text (a PrintWriter on the text's path, a
+                // Timer's thread): nobody's to allow, whoever asked for the match (redteam-2: SCR looking a plugin's
+                // reference target up against a plugin's property emptied the data key)
+                throw new CoercedByAFilter(frame.getClassName());
+            }
+            beyondTheJdk = beyondTheJdk || origin != null;
             if (origin == Origins.FILTER) {
                 // Filter matching acts for whoever asked for the match, and so do the framework's frames that asked
                 // for it (a service look-up by a filter): past them to that caller, a plugin's getServiceReferences
@@ -158,6 +176,20 @@ final class Causes {
             }
         }
         return unlessInitialising(threads.get(Thread.currentThread()), passedOver);
+    }
+
+    /**
+     * A hooked call made inside the framework's filter matching, by the object it builds from a filter's text for a
+     * property value of another type (the OSGi filter rules: the value's class's String constructor or valueOf). A
+     * filter match never needs to reach a file, a socket, a process or a thread: refused for everyone.
+     */
+    static final class CoercedByAFilter extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CoercedByAFilter(String filterClass) {
+            super("a filter match (" + filterClass + ") building a property value's class from the filter's text", null,
+                    false, false);
+        }
     }
 
     /** The plugin found, or the container if a container frame passed over on the way is a class initialiser. */

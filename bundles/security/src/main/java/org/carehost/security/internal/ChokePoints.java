@@ -38,6 +38,19 @@ final class ChokePoints {
     }
 
     /**
+     * Whether a request reaches outside the JVM's objects: a file, a socket, a process, a thread, the JVM's state. Not
+     * reflection, class loaders, bundle entries, tasks, proxies, class loads or a claim (refused when a filter's
+     * coercion makes one: {@link Causes.CoercedByAFilter}; the filter's own reflection is none).
+     */
+    static boolean reachesOut(Kind kind) {
+        return switch (kind) {
+            case REFLECT, CLASS_LOADER, BUNDLE_ENTRIES, CLAIM, TASK_MADE, TASK_HANDED, TASK_REJECTED, TASK_RUN,
+                    TASK_ENDED, POOL_MADE, WORKER_START, TASK_THREAD, TIMER_THREAD, PROXY, BUNDLE_CLASS -> false;
+            default -> true;
+        };
+    }
+
+    /**
      * @param target what is reached, for the denial's message and audit record (a path, host:port, a name)
      * @param subject the object concerned, for the rules: a thread, a class, a bundle, a loader, a second path
      * @param port the port of a connection or listener, else -1

@@ -37,6 +37,14 @@ final class EntryClassLoads {
 
     private final String bootDelegation;
 
+    /** With the framework's boot delegation, read through this bundle's context (none when it has none). */
+    static EntryClassLoads ofThisFramework() {
+        Bundle own = org.osgi.framework.FrameworkUtil.getBundle(EntryClassLoads.class);
+        org.osgi.framework.BundleContext context = own == null ? null : own.getBundleContext();
+        return new EntryClassLoads(context == null ? null
+                : context.getProperty(org.osgi.framework.Constants.FRAMEWORK_BOOTDELEGATION));
+    }
+
     /** @param bootDelegation the framework's {@code org.osgi.framework.bootdelegation}, or null */
     EntryClassLoads(String bootDelegation) {
         this.bootDelegation = bootDelegation == null ? "" : bootDelegation;

@@ -247,8 +247,16 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return;
         }
         // a bundle's entries are read a thousand times at start: decided by a walk only once plugin code may have run
-        Bundle plugin = causes.current(request.framework(), request.kind() == Kind.CLAIM
-                || request.framework() && request.kind() != Kind.BUNDLE_ENTRIES);
+        Bundle plugin;
+        try {
+            plugin = causes.current(request.framework(), request.kind() == Kind.CLAIM || request.framework()
+                    && request.kind() != Kind.BUNDLE_ENTRIES, ChokePoints.reachesOut(request.kind()));
+        } catch (Causes.CoercedByAFilter coercion) {
+            logger.warn("Security: refused {}: made by {}", request.target(), coercion.getMessage());
+            throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "refused: " + request.target()
+                    + ", made by " + coercion.getMessage() + ": a filter match never reaches files, sockets, processes or"
+                    + " threads");
+        }
         if (plugin == null && request.kind() == Kind.CLAIM) {
             // the container's next security manager: the lockdown's refusals, and the record, go to it
             lockdown.handOver(request.subject());
@@ -302,10 +310,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     private EntryClassLoads entryClasses() {
         EntryClassLoads loads = entryClasses;
         if (loads == null) {
-            org.osgi.framework.Bundle own = org.osgi.framework.FrameworkUtil.getBundle(RuntimeEnforcement.class);
-            org.osgi.framework.BundleContext context = own == null ? null : own.getBundleContext();
-            loads = new EntryClassLoads(context == null ? null
-                    : context.getProperty(org.osgi.framework.Constants.FRAMEWORK_BOOTDELEGATION));
+            loads = EntryClassLoads.ofThisFramework();
             entryClasses = loads;
         }
         return loads;

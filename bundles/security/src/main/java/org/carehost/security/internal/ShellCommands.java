@@ -51,8 +51,14 @@ final class ShellCommands {
         this.isPlugin = isPlugin;
     }
 
+    /** The security manager's context, to see a plugin's command object ({@link #foreignObject}); null until open. */
+    private volatile BundleContext context;
+    /** Per plugin command service (by id): why its object may not be a command, or "" when it may. */
+    private final Map<Long, String> objects = new ConcurrentHashMap<>();
+
     /** Learns the container commands registered so far (call once this object receives service events). */
     void open(BundleContext context) {
+        this.context = context;
         for (ServiceReference<?> reference : commandServices(context)) {
             if (reference.getBundle() != null && !isPlugin.test(reference.getBundle())) {
                 container.put(serviceId(reference), scopedFunctions(reference));
@@ -94,6 +100,12 @@ final class ShellCommands {
      * of a container command (named, with the plugin's command); null if it may, or it is no command at all.
      */
     String refusal(ServiceReference<?> reference) {
+        if (reference.getProperty(FUNCTION) != null) {
+            String foreign = objects.computeIfAbsent(serviceId(reference), id -> foreignObject(reference));
+            if (!foreign.isEmpty()) {
+                return foreign;
+            }
+        }
         Object scopeProperty = reference.getProperty(SCOPE);
         String pluginScope = scopeProperty == null ? "" : String.valueOf(scopeProperty).trim();
         if (RESERVED_SCOPES.contains(pluginScope.toLowerCase(Locale.ROOT))) {
@@ -127,6 +139,46 @@ final class ShellCommands {
                     .anyMatch((pluginScope + ":" + function)::equalsIgnoreCase);
         });
         return taken;
+    }
+
+    /**
+     * Why a plugin's command object may not be a command, or "" when it may: the shell calls a command's methods by
+     * reflection, with no frame of the plugin's on the stack, so a JDK or container object registered as a command
+     * (a File on the data key, whose delete the operator's {@code x:delete} would run) would act as the container. A
+     * plugin's command registered as a plain object must be of a class of its own. Looked at once per service, through
+     * the security manager's context, which for a plain service hands back the registered object, running none of the
+     * plugin's code. A service factory's objects are not looked at (left: a plugin's own factory could hand the shell a
+     * JDK object).
+     */
+    private String foreignObject(ServiceReference<?> reference) {
+        Bundle provider = reference.getBundle();
+        Object scope = reference.getProperty(org.osgi.framework.Constants.SERVICE_SCOPE);
+        if (provider == null || !isPlugin.test(provider)) {
+            return "";
+        }
+        if (scope != null && !org.osgi.framework.Constants.SCOPE_SINGLETON.equals(scope)) {
+            // a service factory: SCR's for a delayed component (whose object is the plugin's own class: EntryClassLoads),
+            // or the plugin's own, whose objects are not looked at here (getting one would run its code, or activate a
+            // component, inside the framework's service hooks)
+            return "";
+        }
+        BundleContext own = context;
+        Object command = own == null ? null : own.getService(reference);
+        if (command == null) {
+            return "";
+        }
+        try {
+            org.osgi.framework.wiring.BundleWiring wiring = provider.adapt(org.osgi.framework.wiring.BundleWiring.class);
+            ClassLoader loader = command.getClass().getClassLoader();
+            if (wiring != null && loader == wiring.getClassLoader()) {
+                return "";
+            }
+            return "registered an object of " + command.getClass().getName() + ", not a class of its own, as the shell "
+                    + "command " + reference.getProperty(SCOPE) + ":" + functions(reference.getProperty(FUNCTION))
+                    + " (the shell would run that class's methods as the container)";
+        } finally {
+            own.ungetService(reference);
+        }
     }
 
     /** The scoped name of a container command with this function (lower case), or null. */
