@@ -358,6 +358,23 @@ public class ContainerProcessIT {
         assertTrue("this run is in the log file", Files.size(log) > before);
     }
 
+    /**
+     * An emptied etc/security/policy at a start fails closed, as at run time: before, it was read as development mode
+     * with no deny lines (red team: a file emptied while the container ran in production made the next start
+     * development, and ran an unsigned plugin with the permissions it declared).
+     */
+    @Test
+    public void anEmptiedPolicyFailsClosedAtTheNextStart() throws Exception {
+        Path home = freshHome("empty-policy");
+        assertEquals(0, script(home, JAVA_17, "plugin:list\n").exit); // lays out etc/ (development: hello runs)
+        Files.writeString(home.resolve("etc/security/policy"), "");
+        Run run = script(home, JAVA_17, "security:status\nplugin:list\n");
+        assertTrue(run.toString(), run.out.contains("mode:         production"));
+        assertTrue(run.toString(), run.err.contains("etc/security/policy is empty; write the policy into it"));
+        assertTrue("the unsigned sample does not run: " + run, run.out.matches(
+                "(?s).*org\\.carehost\\.sample\\.hello\\s+\\S+\\s+(INSTALLED|REFUSED)\\s.*"));
+    }
+
     @Test
     public void auditTailTakesACountAsTheIssueWritesItOrAfterDashN() throws Exception {
         Path home = freshHome("audit-tail");

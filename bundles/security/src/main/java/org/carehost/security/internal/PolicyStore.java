@@ -106,6 +106,12 @@ final class PolicyStore {
     private void loadAtStart() {
         try {
             policyFile.createIfMissing();
+            if (Files.size(policyFile.path()) == 0) {
+                // as at run time, an empty file never lowers the policy: read as development mode with no deny lines,
+                // a file emptied while the container ran in production would have made the next start development
+                throw new PolicyException(policyFile.path() + " is empty; write the policy into it ('mode production' "
+                        + "and the grants), or delete it to have the development default written again");
+            }
             policy = policyFile.load();
             policyError = null;
         } catch (IOException | PolicyException e) {
