@@ -36,12 +36,13 @@ public final class Boot implements BundleActivator {
     @Override
     public void start(BundleContext systemContext) throws Exception {
         Path home = Paths.get("").toAbsolutePath();
-        new Home(home).layOut();
-        // Before anything else is read or written: a second container in this folder is refused, changing nothing.
-        folderLock = FolderLock.take(home.resolve("data"));
+        // Before anything is laid out: a second container in this folder is refused, changing nothing (the framework's
+        // launcher made data/cache already, and only read it).
+        folderLock = FolderLock.take(java.nio.file.Files.createDirectories(home.resolve("data")));
         if (folderLock == null) {
             System.exit(FolderLock.STATUS);
         }
+        new Home(home).layOut();
 
         // Before the logging bundle starts: a file Logback cannot parse would leave the container with no log at all.
         LoggingFile.choose(home);

@@ -18,10 +18,16 @@ import java.nio.file.StandardOpenOption;
  */
 final class FolderLock implements AutoCloseable {
 
+    /** The lock file, in {@code data/}. */
+    static final String FILE = "carehost.lock";
+
+    /** Set to the lock file's path once this JVM holds it (a JVM-wide fact, as the lock is). */
+    private static final String HELD = "carehost.folder.lock";
+
     /** The exit status of a container refused because another one runs in its folder. */
     static final int STATUS = 2;
 
-    /** Null when this JVM held the lock already (the framework restarted in it). */
+    /** Null when this JVM held the lock already (the framework restarted in it): then the first one keeps it. */
     private final FileChannel channel;
 
     private FolderLock(FileChannel channel) {
@@ -34,15 +40,17 @@ final class FolderLock implements AutoCloseable {
      * @param data the container's {@code data/} folder (it exists)
      */
     static FolderLock take(Path data) throws IOException {
-        Path file = data.resolve("carehost.lock");
+        Path file = data.resolve(FILE);
+        if (file.toString().equals(System.getProperty(HELD))) {
+            // this JVM holds it already (the framework restarted in it): opening and closing the file again would let
+            // go of the lock, which on Linux is the process's and ends with any of its descriptors on the file
+            return new FolderLock(null);
+        }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException heldHere) {
-            channel.close(); // this JVM holds it already: the framework restarted in it (update 0)
-            return new FolderLock(null);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -59,6 +67,7 @@ final class FolderLock implements AutoCloseable {
         channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)),
                 0);
         channel.force(false);
+        System.setProperty(HELD, file.toString());
         return new FolderLock(channel);
     }
 
@@ -66,6 +75,7 @@ final class FolderLock implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (channel != null) {
+            System.clearProperty(HELD);
             channel.close();
         }
     }

@@ -70,10 +70,11 @@ final class Home {
         }
     }
 
-    /** Whether {@code data} holds nothing but the framework cache the launcher made before this hook ran. */
+    /** Whether {@code data} holds nothing but the framework cache (and the folder's lock) the launcher made. */
     private static boolean launcherMade(Path data) throws IOException {
         try (java.util.stream.Stream<Path> entries = Files.list(data)) {
-            return entries.allMatch(entry -> entry.getFileName().toString().equals("cache"));
+            return entries.allMatch(entry -> entry.getFileName().toString().equals("cache")
+                    || entry.getFileName().toString().equals(FolderLock.FILE));
         }
     }
 

@@ -241,33 +241,30 @@ public class SecurityCorpusIT {
     /**
      * Red team, round 2: (1) a plugin's service property holding a PrintWriter and its component's reference target
      * naming a path for it: SCR's look-up, the container's, had the framework's filter build new PrintWriter(path),
-     * which created (or emptied: the data key, etc/security/policy) the file, with no denial; (2) a java.io.File
-     * registered as a shell command, whose delete the operator's command ran as the container.
+     * which created (or emptied: the data key, etc/security/policy) the file, with no denial; (2) a shell command whose
+     * function is java.io.File's delete (a java.io.File registered as a command; here, as a review found next, a class of
+     * the plugin's own inheriting it), which the operator's command ran as the container.
      */
     @Test
-    public void aFilterNeverBuildsAFileAndAJdkObjectIsNoShellCommand() throws Exception {
+    public void aFilterNeverBuildsAFileAndTheShellRunsNoJdkMethodForAPlugin() throws Exception {
         String name = "org.carehost.fixture.evil.filter.coercion";
         java.nio.file.Path target = java.nio.file.Path.of("carehost-evil-filter-wrote").toAbsolutePath();
         java.nio.file.Path commandTarget = java.nio.file.Path.of("carehost-evil-command-target").toAbsolutePath();
         Files.deleteIfExists(target);
         Files.writeString(commandTarget, "the operator's file");
-        security.grant(name, List.of(Permission.USE_FILES)); // its new File(...) needs it at the scan
+        security.grant(name, List.of(Permission.USE_FILES)); // its File subclass needs it at the scan
         Bundle plugin = install("evil-filter-coercion");
         try {
             plugin.start();
-            // its component registers the command once SCR has looked its reference up: the command's refusal is the
-            // signal that the look-up is over
-            Await.until("the plugin's File command is refused", 10_000, () -> String.join(" ", security.refusals(plugin))
-                    .contains("registered an object of java.io.File"));
+            // its component registers the command once SCR has looked its reference up: the signal that it is over
+            Await.until("the plugin's command is registered", 10_000, () -> hasService("(osgi.command.scope=evilsub)"));
             assertFalse("the look-up made no file", Files.exists(target));
-            String refusals = String.join(" ", security.refusals(plugin));
-            assertTrue(refusals, refusals.contains("registered an object of java.io.File, not a class of its own, as "
-                    + "the shell command evilfile"));
             try {
-                Shell.run(shell, "evilfile:delete");
-                fail("the plugin's File is no command");
-            } catch (Exception notACommand) {
-                assertTrue(notACommand.getMessage(), notACommand.getMessage().contains("Command not found"));
+                Shell.run(shell, "evilsub:delete");
+                fail("the shell ran File.delete for the plugin");
+            } catch (Exception refused) {
+                assertTrue(refused.getMessage(), refused.getMessage().contains("the shell calling a JDK method of a "
+                        + "plugin's command by reflection"));
             }
             assertTrue("the file is still there", Files.exists(commandTarget));
         } finally {

@@ -67,6 +67,17 @@ public final class ConsoleMain implements Callable<Integer> {
             stopping.await();
             return 0;
         }
+        try {
+            return runOnceReady();
+        } finally {
+            // however the script ended (its status, an error): the launcher's stop, after this returns, has no bound
+            if (context.getBundle(0) instanceof org.osgi.framework.launch.Framework framework) {
+                StopWatchdog.watch(framework);
+            }
+        }
+    }
+
+    private int runOnceReady() throws Exception {
         // The first command runs once the container is ready (its components active, the deploy folder settled),
         // or, past the bound, with a line on standard error naming what is not.
         java.util.List<String> missing;
@@ -95,9 +106,6 @@ public final class ConsoleMain implements Callable<Integer> {
         // session collected in between leaves a null it calls close() on (a FrameworkEvent ERROR at exit, seen in CI).
         // Collected now, before the launcher stops the container, none is left for its stop to race with.
         System.gc();
-        if (context.getBundle(0) instanceof org.osgi.framework.launch.Framework framework) {
-            StopWatchdog.watch(framework); // the launcher's stop, after this returns, waits with no bound
-        }
         return status;
     }
 

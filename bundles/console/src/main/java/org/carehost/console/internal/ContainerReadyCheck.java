@@ -52,7 +52,8 @@ public final class ContainerReadyCheck implements HealthCheck {
         List<String> missing = new java.util.ArrayList<>(readiness.missing());
         if (!plugins.deployFolderSettled()) {
             missing.add("the deploy folder has not settled (jars still being installed or changing)");
-            missing.addAll(readiness.holdingTheStart()); // a plugin's activation the deploy watcher waits on
+            // a plugin's activation the deploy watcher waits on (named once: the start level's report may have it)
+            readiness.holdingTheStart().stream().filter(line -> !missing.contains(line)).forEach(missing::add);
         }
         return missing;
     }

@@ -188,7 +188,8 @@ final class Readiness {
             if (bundle.getBundleId() == 0 || containerBundles.isContainer(bundle)) {
                 continue;
             }
-            if (bundle.getState() == Bundle.STARTING) {
+            if (bundle.getState() == Bundle.STARTING && !"lazy".equals(String.valueOf(bundle.getHeaders("")
+                    .get(org.osgi.framework.Constants.BUNDLE_ACTIVATIONPOLICY)).split(";")[0].strip())) {
                 holding.add("plugin " + bundle.getSymbolicName() + " is starting: its activator has not returned");
             } else if (bundle.getState() == Bundle.ACTIVE) {
                 plugins.add(bundle);

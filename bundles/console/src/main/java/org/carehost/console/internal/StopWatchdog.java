@@ -14,7 +14,8 @@ import org.osgi.framework.launch.Framework;
  * which any bundle can take with {@code synchronized (context.getBundle(0))}) would keep the process running forever,
  * and with it the operator's script. Past the bound, the process ends with {@link #STATUS} and one line on standard
  * error saying why: the script's results are printed already, and what was stopped by then stays stopped (the store
- * and audit journal are written as each record is acknowledged, so no acknowledged record is lost by the halt).
+ * and audit journal are written as each record is acknowledged, so no acknowledged record is lost by the halt). The
+ * status replaces the script's own (0 or 1): the container did not stop cleanly, which a script must be able to see.
  *
  * <p>The same bound as the launcher's SIGTERM hook. A thread of its own, started as the script ends (not a bundle's
  * component: the console bundle is itself stopped during the stop it watches).

@@ -85,7 +85,7 @@ public final class Activator implements BundleActivator {
         // Levels set at run time (log:level), kept in Config Admin; and the service the shell's log scope uses.
         configAdmin = new ServiceTracker<>(context, ConfigurationAdmin.class, null);
         configAdmin.open();
-        runtimeLevels = new RuntimeLevels(logback, configAdmin::getService);
+        runtimeLevels = new RuntimeLevels(logback);
         Hashtable<String, Object> pid = new Hashtable<>();
         pid.put(Constants.SERVICE_PID, LogAdmin.PID);
         managed = context.registerService(ManagedService.class, runtimeLevels, pid);

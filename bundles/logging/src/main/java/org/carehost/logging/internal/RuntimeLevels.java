@@ -34,12 +34,8 @@ final class RuntimeLevels implements ManagedService, LoggerContextListener {
     /** Set while this sets a level, so that its own change is not taken for the file's. */
     private boolean applying;
 
-    /** Config Admin, or null while it is not there: where a delivery reads the configuration as it is now. */
-    private final java.util.function.Supplier<org.osgi.service.cm.ConfigurationAdmin> configAdmin;
-
-    RuntimeLevels(LoggerContext logback, java.util.function.Supplier<org.osgi.service.cm.ConfigurationAdmin> configAdmin) {
+    RuntimeLevels(LoggerContext logback) {
         this.logback = logback;
-        this.configAdmin = configAdmin;
         logback.addListener(this);
     }
 
@@ -74,16 +70,8 @@ final class RuntimeLevels implements ManagedService, LoggerContextListener {
         }
     }
 
-    /**
-     * Config Admin's delivery of the configuration. Delivered on its own thread, in order but late: two
-     * {@code log:level} commands in a row (DEBUG, then INHERIT) are each applied at once, and the first one's delivery
-     * could arrive after the second one was applied, putting DEBUG back (seen: a script's next command still read
-     * DEBUG). So what is applied is the configuration as it is now, read from Config Admin; the delivered copy only
-     * when Config Admin cannot be asked.
-     */
     @Override
-    public synchronized void updated(Dictionary<String, ?> delivered) throws ConfigurationException {
-        Dictionary<String, ?> properties = current(delivered);
+    public synchronized void updated(Dictionary<String, ?> properties) throws ConfigurationException {
         Map<String, String> next;
         try {
             next = properties == null ? Map.of() : parse(LogAdminImpl.entries(properties.get(LogAdmin.LEVELS)));
@@ -91,20 +79,6 @@ final class RuntimeLevels implements ManagedService, LoggerContextListener {
             throw new ConfigurationException(LogAdmin.LEVELS, e.getMessage());
         }
         apply(next);
-    }
-
-    private Dictionary<String, ?> current(Dictionary<String, ?> delivered) {
-        org.osgi.service.cm.ConfigurationAdmin admin = configAdmin.get();
-        if (admin == null) {
-            return delivered;
-        }
-        try {
-            org.osgi.service.cm.Configuration[] found = admin.listConfigurations(
-                    "(" + org.osgi.framework.Constants.SERVICE_PID + "=" + LogAdmin.PID + ")");
-            return found == null || found.length == 0 ? null : found[0].getProperties();
-        } catch (java.io.IOException | org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
-            return delivered;
-        }
     }
 
     /** Applies {@code next} at once (also called before Config Admin delivers it, so a change is in force at once). */

@@ -66,7 +66,7 @@ class LogAdminImplTest {
     void aLevelTakenBackIsGivenBackAtOnceAsTheFileHadIt() throws Exception {
         ch.qos.logback.classic.LoggerContext logback = new ch.qos.logback.classic.LoggerContext();
         logback.getLogger("org.file").setLevel(ch.qos.logback.classic.Level.WARN); // as etc/logback.xml would
-        RuntimeLevels levels = new RuntimeLevels(logback, () -> null);
+        RuntimeLevels levels = new RuntimeLevels(logback);
         levels.apply(Map.of("org.jline", "DEBUG", "org.file", "TRACE"));
         // Config Admin's delivery of the same values, as after each log:level: applied again
         levels.updated(new java.util.Hashtable<>(Map.of(org.carehost.logging.LogAdmin.LEVELS,

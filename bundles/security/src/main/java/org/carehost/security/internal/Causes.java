@@ -78,9 +78,9 @@ final class Causes {
     }
 
     /**
-     * {@link #current(boolean, boolean)}, throwing {@link CoercedByAFilter} when {@code coercionRefused} and the call is
-     * made by an object the framework's filter matching builds from a filter's text (for a call with a side effect:
-     * the filter's own reflection, which it makes on its own account, is not one).
+     * {@link #current(boolean, boolean)}, throwing {@link UnownedCall} when {@code coercionRefused} (a call with a side
+     * effect) and the call is made by what a filter builds from its text or by the shell's or SCR's reflection on a
+     * plugin's object (the filter's own reflection, which it makes on its own account, has no side effect).
      */
     Bundle current(boolean throughFramework, boolean alwaysWalk, boolean coercionRefused) {
         if (!alwaysWalk && !pluginCodeMayHaveRun.getAsBoolean() && (deputies == null || deputies.here() == null)) {
@@ -115,7 +115,7 @@ final class Causes {
         // the cause unless one of them is a class initialiser (a frame's method name is dear to get: asked only then)
         java.util.List<StackWalker.StackFrame> passedOver = null;
         Deputies.Acting acting = deputies == null ? null : deputies.here();
-        boolean beyondTheJdk = false;
+        boolean pastTheJdk = false; // a frame with an origin of its own (not the JDK's or a library's) was met
         while (it.hasNext()) {
             StackWalker.StackFrame frame = it.next();
             int depth = total - index++;
@@ -126,13 +126,22 @@ final class Causes {
                 continue; // the deputy bundle's own code, working for the plugin
             }
             Object origin = origins.of(frame.getDeclaringClass(), throughFramework);
-            if (origin == Origins.FILTER && !beyondTheJdk && coercionRefused) {
-                // the hooked call is made by what a filter built from its text (a PrintWriter on the text's path, a
-                // Timer's thread): nobody's to allow, whoever asked for the match (redteam-2: SCR looking a plugin's
-                // reference target up against a plugin's property emptied the data key)
-                throw new CoercedByAFilter(frame.getClassName());
+            if (coercionRefused && !pastTheJdk) {
+                // the first frame past the JDK's (and the libraries') is what made the call: when that is the
+                // framework's filter matching, or container code that calls methods by reflection on an object a
+                // plugin supplied, the JDK method was chosen by plugin data and no plugin frame is on the stack
+                if (origin == Origins.FILTER) {
+                    // a PrintWriter built on a filter's text (redteam-2: SCR looking a plugin's reference target up
+                    // against a plugin's property emptied the data key)
+                    throw new UnownedCall("a filter match (" + frame.getClassName() + ") building a property value's"
+                            + " class from the filter's text");
+                }
+                String invoker = BLIND_INVOKERS.get(frame.getClassName());
+                if (invoker != null) {
+                    throw new UnownedCall(invoker);
+                }
             }
-            beyondTheJdk = beyondTheJdk || origin != null;
+            pastTheJdk = pastTheJdk || origin != null;
             if (origin == Origins.FILTER) {
                 // Filter matching acts for whoever asked for the match, and so do the framework's frames that asked
                 // for it (a service look-up by a filter): past them to that caller, a plugin's getServiceReferences
@@ -179,16 +188,29 @@ final class Causes {
     }
 
     /**
-     * A hooked call made inside the framework's filter matching, by the object it builds from a filter's text for a
-     * property value of another type (the OSGi filter rules: the value's class's String constructor or valueOf). A
-     * filter match never needs to reach a file, a socket, a process or a thread: refused for everyone.
+     * Container frames that call a method by reflection on an object a plugin supplied, the method chosen by the
+     * plugin's data: the shell a command's function, SCR a component's lifecycle or bind method. When such a frame is
+     * the first past the JDK's below a hooked call, the method called is a JDK one the plugin's class inherits (a
+     * command extending java.io.File, whose delete the operator's command would run; a component whose activate is
+     * File's deleteOnExit) and no frame of the plugin's is on the stack.
      */
-    static final class CoercedByAFilter extends RuntimeException {
+    private static final Map<String, String> BLIND_INVOKERS = Map.of(
+            "org.apache.felix.gogo.runtime.Reflective", "the shell calling a JDK method of a plugin's command by "
+                    + "reflection (a command class inheriting it from a JDK class)",
+            "org.apache.felix.scr.impl.inject.methods.BaseMethod", "SCR calling a JDK method of a plugin's component "
+                    + "by reflection (a lifecycle or bind method inherited from a JDK class)");
+
+    /**
+     * A hooked call with a side effect (a file, a socket, a process, a thread, the JVM's state) that no plugin can be
+     * held to and the container never means: made by what the framework's filter matching builds from a filter's text
+     * (the OSGi filter rules: a property value's class's String constructor or valueOf), or a JDK method the shell or
+     * SCR calls by reflection on a plugin's object. Refused for everyone.
+     */
+    static final class UnownedCall extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        CoercedByAFilter(String filterClass) {
-            super("a filter match (" + filterClass + ") building a property value's class from the filter's text", null,
-                    false, false);
+        UnownedCall(String what) {
+            super(what, null, false, false);
         }
     }
 

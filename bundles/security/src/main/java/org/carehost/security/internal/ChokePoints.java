@@ -40,7 +40,7 @@ final class ChokePoints {
     /**
      * Whether a request reaches outside the JVM's objects: a file, a socket, a process, a thread, the JVM's state. Not
      * reflection, class loaders, bundle entries, tasks, proxies, class loads or a claim (refused when a filter's
-     * coercion makes one: {@link Causes.CoercedByAFilter}; the filter's own reflection is none).
+     * coercion or the shell's or SCR's reflection on a plugin's object makes one: {@link Causes.UnownedCall}).
      */
     static boolean reachesOut(Kind kind) {
         return switch (kind) {

@@ -28,8 +28,9 @@ import org.osgi.framework.Constants;
  * with its attributes in any order, entities and character references resolved. One that is not well-formed, or that
  * has a document type declaration (whose entities SCR's own parser may expand differently), is refused rather than
  * guessed at. A class counts as the plugin's own when its class file is in the plugin and its package is neither the
- * JDK's ({@code java.*}) nor one the plugin imports or may get from a bundle it requires: the framework loads those
- * from elsewhere, whatever copy the jar holds.
+ * JDK's ({@code java.*}) nor one the plugin imports (and does not export): the framework loads those from elsewhere,
+ * whatever copy the jar holds. What the wiring decides (a substitutable export, a required bundle's package, a
+ * description in a fragment) is left to the run-time check.
  */
 final class EntryPoints {
 
@@ -43,11 +44,10 @@ final class EntryPoints {
         Set<String> own = new HashSet<>(files);
         java.util.Dictionary<String, String> headers = bundle.getHeaders("");
         Set<String> elsewhere = packagesFromElsewhere(headers);
-        boolean requires = headers.get(Constants.REQUIRE_BUNDLE) != null;
         List<String> problems = new ArrayList<>();
         String activator = headers.get(Constants.BUNDLE_ACTIVATOR);
         if (activator != null) {
-            String why = notOwn(activator.trim(), own, elsewhere, requires);
+            String why = notOwn(activator.trim(), own, elsewhere);
             if (why != null) {
                 problems.add("its Bundle-Activator " + activator.trim() + " is not a class of the plugin (" + why + ")");
             }
@@ -55,11 +55,6 @@ final class EntryPoints {
         String components = headers.get("Service-Component");
         if (components == null) {
             return problems;
-        }
-        for (String path : literalPaths(components)) {
-            if (!own.contains(path)) {
-                problems.add("its Service-Component header names " + path + ", which is not in the plugin");
-            }
         }
         for (String path : files) {
             if (!path.endsWith(".xml") || !listed(components, path)) {
@@ -85,7 +80,7 @@ final class EntryPoints {
                 continue;
             }
             for (String name : implementations) {
-                String why = notOwn(name, own, elsewhere, requires);
+                String why = notOwn(name, own, elsewhere);
                 if (why != null) {
                     problems.add("its component " + path + " names the implementation " + name
                             + ", which is not a class of the plugin (" + why + ")");
@@ -132,7 +127,7 @@ final class EntryPoints {
     }
 
     /** Why {@code className} is not a class of the plugin, or null when it is. */
-    private static String notOwn(String className, Set<String> own, Set<String> elsewhere, boolean requires) {
+    private static String notOwn(String className, Set<String> own, Set<String> elsewhere) {
         int dot = className.lastIndexOf('.');
         String pkg = dot < 0 ? "" : className.substring(0, dot);
         if (pkg.equals("java") || pkg.startsWith("java.")) {
@@ -144,9 +139,6 @@ final class EntryPoints {
         if (elsewhere.contains(pkg)) {
             return "its package " + pkg + " is imported, so the framework loads it from another bundle";
         }
-        if (requires) {
-            return "it has Require-Bundle, whose bundles' packages the framework loads before its own";
-        }
         return null;
     }
 
@@ -155,10 +147,17 @@ final class EntryPoints {
      * it lacks is refused already).
      */
     private static Set<String> packagesFromElsewhere(java.util.Dictionary<String, String> headers) {
+        Set<String> packages = packageNames(headers.get(Constants.IMPORT_PACKAGE));
+        // a package the plugin exports and imports (bnd's substitutable export) may well be wired to itself: the
+        // run-time check sees the wiring (EntryClassLoads), as it does a package a required bundle exports
+        packages.removeAll(packageNames(headers.get(Constants.EXPORT_PACKAGE)));
+        return packages;
+    }
+
+    private static Set<String> packageNames(String header) {
         Set<String> packages = new HashSet<>();
-        String imports = headers.get(Constants.IMPORT_PACKAGE);
-        if (imports != null) {
-            for (String clause : splitClauses(imports)) {
+        if (header != null) {
+            for (String clause : splitClauses(header)) {
                 for (String part : clause.split(";")) {
                     String name = part.strip();
                     if (!name.isEmpty() && !name.contains("=")) {
@@ -188,21 +187,6 @@ final class EntryPoints {
         }
         clauses.add(clause.toString());
         return clauses;
-    }
-
-    /** The Service-Component header's paths with no wildcard: each must be a file of the plugin's own jar. */
-    private static List<String> literalPaths(String header) {
-        List<String> paths = new ArrayList<>();
-        for (String clause : header.split(",")) {
-            String path = clause.split(";")[0].strip();
-            if (path.startsWith("/")) {
-                path = path.substring(1);
-            }
-            if (!path.isEmpty() && !path.contains("*")) {
-                paths.add(path);
-            }
-        }
-        return paths;
     }
 
     /** Whether the Service-Component header (paths, possibly with * in the last segment) lists {@code path}. */

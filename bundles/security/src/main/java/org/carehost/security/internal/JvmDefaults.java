@@ -12,8 +12,9 @@ import org.carehost.security.internal.ChokePoints.Request;
  * rules, image I/O's cache, JavaBeans' editors and search path, RMI's call log. Each is one value for the whole JVM,
  * which the container's own code uses too: a plugin's provider first in the list would be handed the PHI data key by
  * the container's own {@code Cipher.getInstance}, a plugin's proxy selector or socket factory would see the container's
- * connections. No grant allows them ({@link Kind#CONTAINER}); the scan lists them as forbidden, and these hooks make
- * that hold for a call made through reflection or a method handle. Pure, like {@link ChokePoints}.
+ * connections. No grant allows them ({@link Kind#CONTAINER}); the scan lists the older ones as forbidden (not the
+ * login timeout, zone rules, image I/O, JavaBeans and RMI log: a library that merely names them is not refused at
+ * deploy), and these hooks make that hold for every call, through reflection or a method handle too. Pure, like {@link ChokePoints}.
  */
 final class JvmDefaults {
 

@@ -251,11 +251,12 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         try {
             plugin = causes.current(request.framework(), request.kind() == Kind.CLAIM || request.framework()
                     && request.kind() != Kind.BUNDLE_ENTRIES, ChokePoints.reachesOut(request.kind()));
-        } catch (Causes.CoercedByAFilter coercion) {
-            logger.warn("Security: refused {}: made by {}", request.target(), coercion.getMessage());
+        } catch (Causes.UnownedCall unowned) {
+            logger.warn("Security: refused {}: made by {}; no plugin's property, filter, command or component may reach"
+                    + " files, sockets, processes or threads that way (the plugin whose service or description supplied"
+                    + " it is listed by plugin:list; remove it)", request.target(), unowned.getMessage());
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "refused: " + request.target()
-                    + ", made by " + coercion.getMessage() + ": a filter match never reaches files, sockets, processes or"
-                    + " threads");
+                    + ", made by " + unowned.getMessage());
         }
         if (plugin == null && request.kind() == Kind.CLAIM) {
             // the container's next security manager: the lockdown's refusals, and the record, go to it

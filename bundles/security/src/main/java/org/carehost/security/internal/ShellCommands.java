@@ -84,6 +84,9 @@ final class ShellCommands {
         ServiceReference<?> reference = event.getServiceReference();
         Bundle provider = reference.getBundle();
         if (provider == null || isPlugin.test(provider)) {
+            if (event.getType() == ServiceEvent.UNREGISTERING) {
+                objects.remove(serviceId(reference));
+            }
             return false;
         }
         if (event.getType() == ServiceEvent.UNREGISTERING || reference.getProperty(FUNCTION) == null) {
@@ -147,8 +150,8 @@ final class ShellCommands {
      * (a File on the data key, whose delete the operator's {@code x:delete} would run) would act as the container. A
      * plugin's command registered as a plain object must be of a class of its own. Looked at once per service, through
      * the security manager's context, which for a plain service hands back the registered object, running none of the
-     * plugin's code. A service factory's objects are not looked at (left: a plugin's own factory could hand the shell a
-     * JDK object).
+     * plugin's code. A service factory's objects are not looked at here; what the shell then calls by reflection on a JDK
+     * method is refused at run time whatever the object ({@link Causes.UnownedCall}).
      */
     private String foreignObject(ServiceReference<?> reference) {
         Bundle provider = reference.getBundle();
