@@ -252,6 +252,9 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             plugin = causes.current(request.framework(), request.kind() == Kind.CLAIM || request.framework()
                     && request.kind() != Kind.BUNDLE_ENTRIES, ChokePoints.reachesOut(request.kind()));
         } catch (Causes.UnownedCall unowned) {
+            if (ChokePoints.jdkMayUse(id) && GateFrames.calledByJdk()) {
+                return; // the JDK on its own account (a class initialiser reading a property): refused, the class breaks
+            }
             logger.warn("Security: refused {}: made by {}; no plugin's property, filter, command or component may reach"
                     + " files, sockets, processes or threads that way (the plugin whose service or description supplied"
                     + " it is listed by plugin:list; remove it)", request.target(), unowned.getMessage());
