@@ -35,19 +35,36 @@ final class EntryClassLoads {
     private static final StackWalker WALKER = StackWalker.getInstance(EnumSet.of(
             StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
 
-    private final String bootDelegation;
+    /** The framework's {@code org.osgi.framework.bootdelegation}, read at the first load decided (null until then). */
+    private volatile String bootDelegation;
 
-    /** With the framework's boot delegation, read through this bundle's context (none when it has none). */
-    static EntryClassLoads ofThisFramework() {
-        Bundle own = org.osgi.framework.FrameworkUtil.getBundle(EntryClassLoads.class);
-        org.osgi.framework.BundleContext context = own == null ? null : own.getBundleContext();
-        return new EntryClassLoads(context == null ? null
-                : context.getProperty(org.osgi.framework.Constants.FRAMEWORK_BOOTDELEGATION));
+    /** Reads the framework's boot delegation through this bundle's context, at the first load decided. */
+    EntryClassLoads() {
     }
 
     /** @param bootDelegation the framework's {@code org.osgi.framework.bootdelegation}, or null */
     EntryClassLoads(String bootDelegation) {
         this.bootDelegation = bootDelegation == null ? "" : bootDelegation;
+    }
+
+    /** Why an extender may not load {@code className} through {@code plugin}, as the refusal says it; null if it may. */
+    String refusal(Bundle plugin, String className) {
+        String why = foreign(plugin, className);
+        return why == null ? null : "have the container build " + className + " for it (named in its component "
+                + "description or service provider file), which is not a class of the plugin: " + why;
+    }
+
+    private String bootDelegation() {
+        String read = bootDelegation;
+        if (read == null) {
+            Bundle own = org.osgi.framework.FrameworkUtil.getBundle(EntryClassLoads.class);
+            org.osgi.framework.BundleContext context = own == null ? null : own.getBundleContext();
+            String property = context == null ? null
+                    : context.getProperty(org.osgi.framework.Constants.FRAMEWORK_BOOTDELEGATION);
+            read = property == null ? "" : property;
+            bootDelegation = read;
+        }
+        return read;
     }
 
     /**
@@ -112,7 +129,7 @@ final class EntryClassLoads {
 
     /** Whether a package matches {@code org.osgi.framework.bootdelegation} ("a.b", "a.b.*", "*"). */
     private boolean bootDelegated(String pkg) {
-        for (String clause : bootDelegation.split(",")) {
+        for (String clause : bootDelegation().split(",")) {
             String pattern = clause.strip();
             if (pattern.equals("*") || pattern.equals(pkg)
                     || pattern.endsWith(".*") && pkg.startsWith(pattern.substring(0, pattern.length() - 1))) {

@@ -53,8 +53,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     private final Logger logger;
     private final Lockdown lockdown;
     private volatile boolean active;
-    /** What an extender may load through a plugin; made at the first such load (the framework's properties). */
-    private volatile EntryClassLoads entryClasses;
+    /** What an extender may load through a plugin. */
+    private final EntryClassLoads entryClasses = new EntryClassLoads();
     /** Why the claim failed while the agent runs, or null: see {@link #claim}. */
     private volatile String failure;
 
@@ -303,21 +303,11 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         if (bundle == null || causes.isContainer(bundle) || !EntryClassLoads.byAnExtender()) {
             return;
         }
-        String why = entryClasses().foreign(bundle, className);
+        String why = entryClasses.refusal(bundle, className);
         if (why != null) {
-            refuse(bundle, lockdown.on() ? Lockdown.refusal(className) : new Refusal(RuntimeRules.CONTAINER_RULE,
-                    "have the container build " + className + " for it (named in its component description or service "
-                    + "provider file), which is not a class of the plugin: " + why, false));
+            refuse(bundle, lockdown.on() ? Lockdown.refusal(className)
+                    : new Refusal(RuntimeRules.CONTAINER_RULE, why, false));
         }
-    }
-
-    private EntryClassLoads entryClasses() {
-        EntryClassLoads loads = entryClasses;
-        if (loads == null) {
-            loads = EntryClassLoads.ofThisFramework();
-            entryClasses = loads;
-        }
-        return loads;
     }
 
     /**
