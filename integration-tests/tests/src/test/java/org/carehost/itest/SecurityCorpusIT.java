@@ -274,6 +274,25 @@ public class SecurityCorpusIT {
         }
     }
 
+    /**
+     * Red team 3: a plugin's object with HTTP whiteboard resource properties (a pattern over /console/*, a prefix in its
+     * jar, the highest ranking) had the container's HTTP server serve the plugin's page as the web console, and take
+     * /api/v1/* away; a script on the console's origin then made an administrator with a logged-in admin's session.
+     * Such a service is an impostor: hidden from every bundle, the HTTP whiteboard included, and the plugin stopped.
+     */
+    @Test
+    public void aPluginServesNothingOverTheContainersHttpServer() throws Exception {
+        Bundle plugin = install("evil-http-resource");
+        try {
+            plugin.start();
+            Await.until("the whiteboard service is refused", 10_000, () -> String.join(" ", security.refusals(plugin))
+                    .contains("registered a service for the container's HTTP server (osgi.http.whiteboard.resource."));
+            assertFalse("no bundle sees it", hasService("(osgi.http.whiteboard.resource.pattern=/console/*)"));
+        } finally {
+            plugin.uninstall();
+        }
+    }
+
     // ---- contained at run time
 
     @Test

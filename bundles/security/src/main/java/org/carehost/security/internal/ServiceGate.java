@@ -168,6 +168,9 @@ final class ServiceGate implements FindHook, EventListenerHook {
         return hiddenBecause(grants.apply(requester), classes) == null;
     }
 
+    /** The HTTP whiteboard's service properties: a plugin's service with one would be served by the container. */
+    static final String HTTP_WHITEBOARD = "osgi.http.whiteboard.";
+
     /** Whether a service is of a plugin kind ({@code org.carehost.sdk.plugin.*}: what the container calls plugins as). */
     private static boolean pluginKind(String[] classes) {
         for (String name : classes) {
@@ -201,6 +204,14 @@ final class ServiceGate implements FindHook, EventListenerHook {
         String stolen = impostor(objectClasses(reference));
         if (stolen != null) {
             return "registered a service as " + stolen + ", which only the container may provide";
+        }
+        for (String key : reference.getPropertyKeys()) {
+            if (key.startsWith(HTTP_WHITEBOARD)) {
+                // properties alone (a resource pattern and prefix on any object) had the container's HTTP server serve
+                // the plugin's files over its web console and API, ranked above them (red team 3)
+                return "registered a service for the container's HTTP server (" + key + "), which serves only the "
+                        + "container's console and API: plugins serve nothing over it";
+            }
         }
         return commands.refusal(reference);
     }
