@@ -57,7 +57,12 @@ final class FolderLock implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            String holder = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            String holder;
+            try {
+                holder = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            } catch (IOException unreadable) {
+                holder = ""; // the refusal matters, not its process id
+            }
             System.err.println("carehost: another Carehost is running in this folder (" + data.getParent()
                     + (holder.isEmpty() ? "" : ", process " + holder) + "): stop it first, or start this one in another"
                     + " folder; nothing was changed");

@@ -71,7 +71,13 @@ public final class ConsoleMain implements Callable<Integer> {
             return runOnceReady();
         } finally {
             // however the script ended (its status, an error): the launcher's stop, after this returns, has no bound
-            if (context.getBundle(0) instanceof org.osgi.framework.launch.Framework framework) {
+            org.osgi.framework.Bundle system = null;
+            try {
+                system = context.getBundle(0);
+            } catch (IllegalStateException stoppedAlready) {
+                // SIGTERM stopped the container meanwhile (this bundle's context is gone): its hook bounds that stop
+            }
+            if (system instanceof org.osgi.framework.launch.Framework framework) {
                 StopWatchdog.watch(framework);
             }
         }

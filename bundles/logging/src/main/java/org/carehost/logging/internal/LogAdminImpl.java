@@ -147,9 +147,15 @@ final class LogAdminImpl implements LogAdmin {
         List<String> entries = new ArrayList<>();
         next.forEach((name, value) -> entries.add(name + "=" + value));
         properties.put(LEVELS, entries.toArray(new String[0]));
-        configuration.update(properties);
-        // In force now; Config Admin's delivery of the same values follows and changes nothing.
-        runtime.apply(next);
+        runtime.expectOwn();
+        try {
+            configuration.update(properties);
+        } catch (IOException | RuntimeException e) {
+            runtime.ownFailed();
+            throw e;
+        }
+        // In force now; Config Admin's delivery of the same values follows (RuntimeLevels drops it if stale).
+        runtime.applyOwn(next);
     }
 
     /** A configuration property holding {@code logger=LEVEL} entries: an array, a collection, or one string. */

@@ -31,6 +31,8 @@ final class RuntimeLevels implements ManagedService, LoggerContextListener {
     private Map<String, String> levels = Map.of();
     /** The level each overridden logger had from the file, to give back when its override goes. */
     private final Map<String, Level> fromFile = new HashMap<>();
+    /** Config Admin deliveries still to come for {@code log:level} writes already in force. */
+    private int pendingOwn;
     /** Set while this sets a level, so that its own change is not taken for the file's. */
     private boolean applying;
 
@@ -70,6 +72,12 @@ final class RuntimeLevels implements ManagedService, LoggerContextListener {
         }
     }
 
+    /**
+     * Config Admin's delivery, on its own thread and late: each {@code log:level} is in force at once
+     * ({@link #applyOwn}), and its delivery follows. Two in a row (DEBUG, then INHERIT) would see the first one's
+     * delivery arrive after the second was applied and put DEBUG back (seen in a test), so a delivery is applied only
+     * when no later {@code log:level} is waiting for its own.
+     */
     @Override
     public synchronized void updated(Dictionary<String, ?> properties) throws ConfigurationException {
         Map<String, String> next;
@@ -77,7 +85,28 @@ final class RuntimeLevels implements ManagedService, LoggerContextListener {
             next = properties == null ? Map.of() : parse(LogAdminImpl.entries(properties.get(LogAdmin.LEVELS)));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(LogAdmin.LEVELS, e.getMessage());
+        } finally {
+            if (pendingOwn > 0) {
+                pendingOwn--;
+            }
         }
+        if (pendingOwn == 0) {
+            apply(next);
+        }
+    }
+
+    /** A {@code log:level} about to write its configuration: its delivery is on its way. */
+    synchronized void expectOwn() {
+        pendingOwn++;
+    }
+
+    /** A {@code log:level}'s write failed: no delivery will come for it. */
+    synchronized void ownFailed() {
+        pendingOwn = Math.max(0, pendingOwn - 1);
+    }
+
+    /** A {@code log:level}'s levels, written to Config Admin, in force now. */
+    synchronized void applyOwn(Map<String, String> next) {
         apply(next);
     }
 
