@@ -1,6 +1,5 @@
 package org.carehost.security.internal;
 
-import java.util.EnumSet;
 import java.util.Map;
 
 import org.osgi.framework.Bundle;
@@ -31,9 +30,6 @@ final class EntryClassLoads {
     private static final Map<String, String> EXTENDERS = Map.of(
             "org.apache.felix.scr.impl.manager.AbstractComponentManager", "initDependencyManagers",
             "org.apache.aries.spifly.ProviderBundleTrackerCustomizer", "addingBundle");
-
-    private static final StackWalker WALKER = StackWalker.getInstance(EnumSet.of(
-            StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
 
     /** The framework's {@code org.osgi.framework.bootdelegation}, read at the first load decided (null until then). */
     private volatile String bootDelegation;
@@ -72,21 +68,7 @@ final class EntryClassLoads {
      * the first frame below the hooked method that is not the framework's is one of {@link #EXTENDERS}.
      */
     static boolean byAnExtender() {
-        return WALKER.walk(frames -> {
-            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
-            boolean gate = false;
-            while (it.hasNext() && !gate) {
-                gate = it.next().getDeclaringClass() == Causes.GATE;
-            }
-            while (it.hasNext()) {
-                StackWalker.StackFrame frame = it.next();
-                String type = frame.getClassName();
-                if (!type.startsWith("org.apache.felix.framework.")) {
-                    return frame.getMethodName().equals(EXTENDERS.get(type));
-                }
-            }
-            return false;
-        });
+        return GateFrames.firstCallerOutside("org.apache.felix.framework.", EXTENDERS);
     }
 
     /** Why {@code className}, loaded through {@code plugin}, is not a class the plugin defines; null when it is. */

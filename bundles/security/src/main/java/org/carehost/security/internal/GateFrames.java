@@ -62,6 +62,23 @@ final class GateFrames {
     }
 
     /**
+     * Whether the first frame below the gate whose class is not in {@code skipped} (a package prefix: the hooked
+     * method's own code, say) is one of {@code methods} (class name to method name).
+     */
+    static boolean firstCallerOutside(String skipped, java.util.Map<String, String> methods) {
+        return belowGate(it -> {
+            while (it.hasNext()) {
+                StackWalker.StackFrame frame = it.next();
+                String type = frame.getClassName();
+                if (!type.startsWith(skipped)) {
+                    return frame.getMethodName().equals(methods.get(type));
+                }
+            }
+            return false;
+        });
+    }
+
+    /**
      * Walks this thread's stack to the gate's frame and lets {@code below} read on from the frame below it (the hooked
      * method's); false when there is none.
      */
