@@ -46,8 +46,15 @@ public class ContainerProcessIT {
         }
         assertTrue(Files.readString(home.resolve("etc/logback.xml")).contains("<!--"));
 
-        Run failed = script(home, JAVA_17, "plugin:why no.such.plugin\nplugin:list\nplugin:grant no.such.plugin use:files\n");
+        Run failed = script(home, JAVA_17, "plugin:why no.such.plugin\nplugin:list\nplugin:grant no.such.plugin use:files\n"
+                + "plugin:why\nplugin:list extra\n");
         assertEquals(failed.toString(), 1, failed.exit);
+        // arguments that fit none of a command's methods: said in the operator's words, not Gogo's ("Cannot coerce")
+        assertTrue(failed.toString(), failed.err.contains(
+                "Error: plugin:why: it needs arguments: 'help plugin:why' shows them"));
+        assertTrue(failed.toString(), failed.err.contains("Error: plugin:list extra: it does not take the arguments "
+                + "given: 'help plugin:list' shows what it takes"));
+        assertFalse(failed.toString(), failed.err.contains("coerce"));
         // a grant ahead of a deploy is kept, but a name no plugin has is pointed out (a typo would pass unseen)
         assertTrue(failed.toString(), failed.out.contains("Granted use:files to no.such.plugin; in force now. Note: no "
                 + "plugin named no.such.plugin is installed"));
@@ -342,14 +349,20 @@ public class ContainerProcessIT {
         Path config = home.resolve("etc/logback.xml");
         Files.writeString(config, Files.readString(config).replace("<root level=\"INFO\">", "<root level=\"INFO\""));
         // and a bad value where two of the SSH bundle's components read the configuration: one line, not one each
-        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=abc\n");
+        // and a misspelt key, which was ignored without a word: named once, with the file to correct
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=abc\nprot=8102\n");
         Path log = home.resolve("data/log/carehost.log");
         long before = Files.size(log);
         Run run = script(home, JAVA_17, "log:tail 1\n");
         assertEquals(run.toString(), 0, run.exit);
         assertEquals(run.toString(), 1, run.err.lines().filter(line -> line.contains("Configuration org.carehost.ssh "
                 + "rejected: port")).count());
-        List<String> about = run.err.lines().filter(line -> line.contains("logback")).toList();
+        List<String> unknown = run.err.lines().filter(line -> line.contains("'prot'")).toList();
+        assertEquals(run.toString(), 1, unknown.size());
+        assertTrue(run.toString(), unknown.get(0).contains("Configuration org.carehost.ssh: 'prot' is not one of its "
+                + "settings and ignored (its settings: ") && unknown.get(0).contains("port")
+                && unknown.get(0).endsWith("correct the name in " + home.resolve("etc/org.carehost.ssh.cfg")));
+        List<String> about = run.err.lines().filter(line -> line.contains("logback.xml") || line.contains("Joran")).toList();
         assertEquals(run.toString(), 1, about.size());
         assertTrue(run.toString(), about.get(0).matches("carehost: etc/logback\\.xml is not valid XML \\(line \\d+: .*\\);"
                 + " logging with the shipped defaults \\(data/log/logback-default\\.xml\\) until it is fixed and the"

@@ -146,6 +146,17 @@ public class DeployFolderIT {
                         && reasons(failures).contains("its Bundle-Activator org.carehost.fixture.activator.ThrowingActivator"
                                 + " threw when it was started"));
 
+        // Each failure is reported once. A file dropped now is reported by the plugin manager's deploy-folder scan,
+        // on the thread that makes every check, after the checks already asked for (the plugins' at their start);
+        // the FAILED events one thread posts arrive in order.
+        Files.createFile(dir.resolve("zz-last.jar"));
+        Await.until("a FAILED event for zz-last.jar", WATCH_TIMEOUT, () -> failures.stream()
+                .anyMatch(event -> "zz-last.jar".equals(event.getProperty(PluginEvents.SYMBOLIC_NAME))));
+        for (String plugin : List.of("org.carehost.fixture.throws", "org.carehost.fixture.activator")) {
+            assertEquals("one FAILED event for " + plugin + ": " + reasons(failures), 1, failures.stream()
+                    .filter(event -> plugin.equals(event.getProperty(PluginEvents.SYMBOLIC_NAME))).count());
+        }
+
         assertEquals("the good plugin keeps running", "hello from v1", greeting());
         Bundle greeter = context.getBundle(dir.resolve("greeter.jar").toFile().toURI().toString());
         assertNotNull(greeter);
@@ -224,7 +235,17 @@ public class DeployFolderIT {
         drop(fixture("carehost-fixture-greeter-v2"), "greeter.jar");
         Await.until("v2 through the owner's file", WATCH_TIMEOUT, () -> "hello from v2".equals(greeting()));
         Files.delete(deployDir().resolve("greeter copy.jar"));
+
+        // The owner's file removed, the refused jar is the folder's only file of that name: it becomes the plugin,
+        // with no change to it (FileInstall looks only at changed files).
+        Files.delete(deployDir().resolve("greeter.jar"));
+        String second = deployDir().resolve("greeter-2.jar").toFile().toURI().toString();
+        Await.until("greeter-2.jar installed and active once greeter.jar is gone", WATCH_TIMEOUT, () -> {
+            Bundle installed = context.getBundle(second);
+            return installed != null && installed.getState() == Bundle.ACTIVE && "hello from v2".equals(greeting());
+        });
         Files.delete(deployDir().resolve("greeter-2.jar"));
+        Await.until("greeter-2.jar's plugin uninstalled", WATCH_TIMEOUT, () -> context.getBundle(second) == null);
     }
 
     private String why(String name) {

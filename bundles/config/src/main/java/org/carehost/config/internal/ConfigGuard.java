@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.carehost.security.ContainerBundles;
+import org.carehost.settings.defaults.DefaultConfiguration;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -51,6 +52,9 @@ public final class ConfigGuard implements ConfigurationPlugin {
     /** Keys Config Admin itself sets; never part of a plugin's schema. */
     private static final Set<String> FRAMEWORK_KEYS = Set.of(Constants.SERVICE_PID, ConfigurationAdmin.SERVICE_FACTORYPID,
             ConfigurationAdmin.SERVICE_BUNDLELOCATION, FilesGone.FILENAME);
+    /** Keys that are no setting, and so never an operator's misspelt one: those and the defaults' mark. */
+    private static final Set<String> NOT_SETTINGS = Set.of(Constants.SERVICE_PID, ConfigurationAdmin.SERVICE_FACTORYPID,
+            ConfigurationAdmin.SERVICE_BUNDLELOCATION, FilesGone.FILENAME, DefaultConfiguration.MARK);
 
     /**
      * Schemas whose "required" says nothing: Felix HTTP's own provider ({@code ConfigMetaTypeProvider}, jetty12 1.1.8)
@@ -66,7 +70,7 @@ public final class ConfigGuard implements ConfigurationPlugin {
     private final EventAdmin events;
     private final Logger log;
     private final LastGood lastGood;
-    /** The rejection last reported for each PID, until it is valid again. */
+    /** The rejection last reported for each PID (and its unknown keys), until it is valid again. */
     private final Map<String, String> reported = new HashMap<>();
 
     @Activate
@@ -108,6 +112,7 @@ public final class ConfigGuard implements ConfigurationPlugin {
         if (pid == null || schema == null) {
             return;
         }
+        reportUnknownKeys(pid, schemaPid, schema, properties);
         List<String> problems = check(schema, schemaPid, properties);
         if (problems.isEmpty()) {
             lastGood.put(pid, copy(properties));
@@ -137,6 +142,23 @@ public final class ConfigGuard implements ConfigurationPlugin {
         String reason = String.join("; ", problems);
         if (firstReport(pid, reason + outcome)) {
             rejected(events, log, pid, reason, outcome, reference.getBundle());
+        }
+    }
+
+    /** A misspelt setting is named once (until the file changes what is unknown), as a WARN: the rest applies. */
+    private void reportUnknownKeys(String pid, String schemaPid, ObjectClassDefinition schema,
+            Dictionary<String, Object> properties) {
+        if (PRESENCE_NOT_REQUIRED.contains(schemaPid)) {
+            return; // written by the container from its own settings, with keys Felix HTTP's schema leaves out
+        }
+        List<String> unknown = UnknownKeys.of(schema, properties, NOT_SETTINGS);
+        String key = "unknown keys of " + pid;
+        if (unknown.isEmpty()) {
+            synchronized (reported) {
+                reported.remove(key);
+            }
+        } else if (firstReport(key, String.join(",", unknown))) {
+            log.warn(UnknownKeys.sentence(pid, unknown, schema, properties.get(FilesGone.FILENAME)));
         }
     }
 

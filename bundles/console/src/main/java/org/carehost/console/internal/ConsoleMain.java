@@ -16,6 +16,7 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.carehost.plugins.PluginManager;
+import org.carehost.shell.CommandFailures;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -143,7 +144,7 @@ public final class ConsoleMain implements Callable<Integer> {
                     }
                 } catch (Exception e) {
                     failures++;
-                    err.println("Error: " + command + ": " + message(e));
+                    err.println("Error: " + command + ": " + CommandFailures.describe(command, e));
                 }
                 out.flush();
             }
@@ -151,11 +152,4 @@ public final class ConsoleMain implements Callable<Integer> {
         return exit.status(failures == 0 ? 0 : 1);
     }
 
-    private static String message(Throwable e) {
-        Throwable cause = e;
-        while (cause.getMessage() == null && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    }
 }

@@ -1,12 +1,20 @@
 package org.carehost.plugins.internal;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * Keeps the deploy watcher's hands off a jar that has the symbolic name of a plugin installed from another file.
@@ -14,17 +22,36 @@ import org.osgi.service.component.annotations.Component;
  * bundle instead"), or install it beside the plugin when they differ. A plugin comes from one file, so such a jar is
  * claimed here — ahead of FileInstall's own handling of jars, by service ranking — and left alone; the plugin
  * manager's deploy-folder scan reports it as FAILED, and {@code plugin:why <file>} says which plugin and file own
- * the name. Claiming is decided each time FileInstall looks at the file: once the owner is gone and the jar changes,
- * FileInstall installs it.
+ * the name.
+ * <p>
+ * Claiming is decided each time FileInstall looks at the file, and FileInstall looks at a file only when it changed.
+ * Once the name's owner is uninstalled (its file removed), the claimed jar is the folder's only file of that name and
+ * should become the plugin; so its modification time is set then, which has FileInstall look again, drop the claim
+ * ({@link #uninstall}) and forget the file, and set once more then, which has FileInstall find it as a new file and
+ * install it. (FileInstall 3.7 drops a claim and installs a file in two passes, the second only on a change.)
  */
 @Component(service = ArtifactInstaller.class, property = "service.ranking:Integer=1000")
 public final class DeployDuplicates implements ArtifactInstaller {
 
     private final PluginBundles bundles;
+    private final BundleContext context;
+    private final Set<Path> claimed = ConcurrentHashMap.newKeySet();
+    private final BundleListener ownerGone = event -> {
+        if (event.getType() == BundleEvent.UNINSTALLED) {
+            claimed.forEach(DeployDuplicates::lookAgain);
+        }
+    };
 
     @Activate
     public DeployDuplicates(BundleContext context) {
         this.bundles = new PluginBundles(context);
+        this.context = context;
+        context.addBundleListener(ownerGone);
+    }
+
+    @Deactivate
+    void deactivate() {
+        context.removeBundleListener(ownerGone);
     }
 
     @Override
@@ -38,15 +65,31 @@ public final class DeployDuplicates implements ArtifactInstaller {
     @Override
     public void install(File artifact) {
         // Refused: nothing is installed. The deploy-folder scan posts FAILED with the reason.
+        claimed.add(artifact.toPath().toAbsolutePath().normalize());
     }
 
     @Override
     public void update(File artifact) {
         // Still a duplicate: still refused.
+        claimed.add(artifact.toPath().toAbsolutePath().normalize());
     }
 
     @Override
     public void uninstall(File artifact) {
-        // The jar was removed; it never became a plugin.
+        // Removed, or no longer a duplicate (its owner is gone): FileInstall forgets it. A file still there is new
+        // to FileInstall once it changes again.
+        Path file = artifact.toPath().toAbsolutePath().normalize();
+        if (claimed.remove(file) && Files.isRegularFile(file)) {
+            lookAgain(file);
+        }
+    }
+
+    /** A modification time a second later: FileInstall's next scan sees the file as changed. */
+    private static void lookAgain(Path file) {
+        try {
+            Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 1000));
+        } catch (IOException gone) {
+            // removed meanwhile: FileInstall sees that itself
+        }
     }
 }

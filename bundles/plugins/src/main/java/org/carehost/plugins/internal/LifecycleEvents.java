@@ -107,7 +107,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             checker.execute(() -> checkNow(bundle));
         }
         DeployFolderScan scan = new DeployFolderScan(bundles, diagnosis, log, (file, problem) -> fail(file.toString(),
-                new Identity(file.getFileName().toString(), "0.0.0", -1L), problem));
+                Identity.ofFile(file), problem));
         checker.scheduleWithFixedDelay(scan::scan, DEPLOY_SCAN_SECONDS, DEPLOY_SCAN_SECONDS,
                 TimeUnit.SECONDS);
     }
@@ -144,7 +144,9 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             }
             identity = Identity.of(bundle);
             known.put(bundle.getBundleId(), identity);
-            if (event.getType() == BundleEvent.UPDATED || event.getType() == BundleEvent.STARTED) {
+            if (event.getType() == BundleEvent.UPDATED || event.getType() == BundleEvent.STOPPED) {
+                // A failure of the next start is news again. Not at STARTED: this event is delivered after the start,
+                // when the activation check SCR's error already asked for may have reported it (it was twice).
                 lastFailure.remove(bundle.getBundleId());
             }
         }
@@ -318,8 +320,12 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         } else {
             // One line with the reason and where to look next (a deploy file's failure: plugin:why <file name>).
             String name = identity.symbolicName();
-            log.warn("Plugin {} {} {}: {} (plugin:why {})", name, identity.version(), what, reason,
-                    name.chars().anyMatch(Character::isWhitespace) ? "'" + name + "'" : name);
+            String why = name.chars().anyMatch(Character::isWhitespace) ? "'" + name + "'" : name;
+            if (identity.deployFile()) {
+                log.warn("Deploy file {} {}: {} (plugin:why {})", name, what, reason, why);
+            } else {
+                log.warn("Plugin {} {} {}: {} (plugin:why {})", name, identity.version(), what, reason, why);
+            }
         }
         eventAdmin.postEvent(new Event(topic, properties));
     }
@@ -336,12 +342,19 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         }
     }
 
-    /** What an event says about a plugin; kept so that UNINSTALLED can still name it. */
-    private record Identity(String symbolicName, String version, long id) {
+    /**
+     * What an event says about a plugin; kept so that UNINSTALLED can still name it. A deploy file that did not become
+     * a plugin is named by its file name (no bundle id: -1, no version: 0.0.0, in the event's properties).
+     */
+    private record Identity(String symbolicName, String version, long id, boolean deployFile) {
 
         static Identity of(Bundle bundle) {
             return new Identity(String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString(),
-                    bundle.getBundleId());
+                    bundle.getBundleId(), false);
+        }
+
+        static Identity ofFile(java.nio.file.Path file) {
+            return new Identity(file.getFileName().toString(), "0.0.0", -1L, true);
         }
     }
 }

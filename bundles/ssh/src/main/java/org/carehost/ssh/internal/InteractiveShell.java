@@ -11,6 +11,7 @@ import org.apache.sshd.server.channel.ChannelSession;
 import org.carehost.operators.LoginRefusedException;
 import org.carehost.operators.Operator;
 import org.carehost.operators.Role;
+import org.carehost.shell.CommandFailures;
 import org.carehost.shell.OperatorShell;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -88,7 +89,7 @@ final class InteractiveShell extends ChannelCommand {
                             terminal.writer().println(session.format(result, Converter.INSPECT));
                         }
                     } catch (Exception e) {
-                        terminal.writer().println("Error: " + shell.printable(Messages.of(e)));
+                        terminal.writer().println("Error: " + shell.printable(CommandFailures.describe(command, e)));
                     }
                     terminal.flush();
                 }
@@ -96,7 +97,7 @@ final class InteractiveShell extends ChannelCommand {
         } catch (Exception | LinkageError e) {
             status = 1;
             new PrintStream(err, true, StandardCharsets.UTF_8)
-                    .print("The shell failed: " + shell.printable(Messages.of(e)) + "\r\n");
+                    .print("The shell failed: " + shell.printable(CommandFailures.describe("", e)) + "\r\n");
         }
         if (revoked != null) {
             status = 1;

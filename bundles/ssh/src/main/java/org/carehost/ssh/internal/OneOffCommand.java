@@ -9,6 +9,7 @@ import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.carehost.operators.LoginRefusedException;
 import org.carehost.operators.Operator;
+import org.carehost.shell.CommandFailures;
 import org.carehost.shell.OperatorShell;
 
 /**
@@ -42,7 +43,7 @@ final class OneOffCommand extends ChannelCommand {
             errors.println(shell.printable(e.getMessage()));
             status = 1;
         } catch (Exception e) {
-            errors.println("Error: " + shell.printable(line + ": " + Messages.of(e)));
+            errors.println("Error: " + shell.printable(line + ": " + CommandFailures.describe(line, e)));
             status = 1;
         }
         output.flush();
