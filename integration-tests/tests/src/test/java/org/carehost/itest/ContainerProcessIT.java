@@ -186,6 +186,26 @@ public class ContainerProcessIT {
         }
     }
 
+    /**
+     * A .wasm in the deploy folder that is no WebAssembly module is not installed, and plugin:why says why and what to
+     * do: it was installed, then quarantined ("plugin:start lifts the quarantine", which it could not), in three
+     * console lines.
+     */
+    @Test
+    public void aDeployedWasmFileThatIsNoModuleIsNotInstalledAndPluginWhySaysWhy() throws Exception {
+        Path home = freshHome("garbage-wasm");
+        Files.writeString(home.resolve("deploy/garbage.wasm"), "hello, not a module");
+        Run run = script(home, JAVA_17, "plugin:why garbage.wasm\nplugin:list\n");
+        assertEquals(run.toString(), 0, run.exit);
+        assertTrue(run.toString(), run.out.contains("deploy/garbage.wasm is not installed."));
+        assertTrue(run.toString(), run.out.contains("garbage.wasm is not a valid WebAssembly module (")
+                && run.out.contains("replace it with a compiled module (the binary .wasm, not its .wat text)"));
+        assertFalse("no plugin made of it: " + run, run.out.lines().anyMatch(line -> line.contains(" garbage ")));
+        assertFalse(run.toString(), run.err.contains("quarantine") || run.out.contains("quarantine"));
+        assertTrue("at most one console line about it: " + run,
+                run.err.lines().filter(line -> line.contains("garbage")).count() <= 1);
+    }
+
     @Test
     public void gogoEchoFormatHelpAndExitWorkInAScript() throws Exception {
         Path home = freshHome("builtins");

@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.carehost.plugins.DeployFileCheck;
 import org.carehost.plugins.Finding;
 import org.carehost.plugins.Finding.Kind;
 import org.carehost.plugins.PluginState;
 import org.carehost.security.SecurityAdmin;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.startlevel.BundleStartLevel;
@@ -221,16 +223,34 @@ final class Diagnosis {
     }
 
     /**
-     * A bare WebAssembly module in the deploy folder: the WebAssembly extender's artifact transformer wraps it into a
-     * bundle, except in production mode, which runs only signed jars (the transformer refuses it there too).
+     * A file of a kind a container bundle makes into plugins (a bare WebAssembly module, which the WebAssembly
+     * extender wraps into a bundle): that bundle's {@link DeployFileCheck} says what keeps it from becoming one. Null
+     * when no container bundle checks the kind (then nothing makes it a plugin: {@code notAPlugin}).
      */
-    private String bareWasmProblem(String fileName) {
-        SecurityAdmin admin = security.get();
-        if (admin != null && admin.status().mode() == org.carehost.security.SecurityMode.PRODUCTION) {
-            return fileName + " is refused: production mode runs only signed plugins, and a bare .wasm cannot be "
-                    + "signed. Package it as a signed bundle jar with a Carehost-Wasm header (see plugin-sdk/README.md).";
+    private String checkedElsewhere(Path file, String notAPlugin) {
+        String fileName = file.getFileName().toString();
+        try {
+            for (ServiceReference<DeployFileCheck> reference : context.getServiceReferences(DeployFileCheck.class,
+                    null)) {
+                Object extension = reference.getProperty(DeployFileCheck.EXTENSION);
+                if (!(extension instanceof String ending) || !fileName.endsWith(ending)
+                        || reference.getBundle() == null || bundles.isPlugin(reference.getBundle())) {
+                    continue; // a plugin's service never speaks for the container
+                }
+                DeployFileCheck check = context.getService(reference);
+                if (check == null) {
+                    continue;
+                }
+                try {
+                    return check.problem(file);
+                } finally {
+                    context.ungetService(reference);
+                }
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException cannotHappen) {
+            throw new IllegalStateException(cannotHappen);
         }
-        return null;
+        return notAPlugin;
     }
 
     private static boolean isBesideAWasm(Path file) {
@@ -266,15 +286,12 @@ final class Diagnosis {
      */
     String fileProblem(Path file, java.util.function.Supplier<java.util.Map<String, List<Path>>> notInstalled) {
         String fileName = file.getFileName().toString();
-        if (fileName.endsWith(".wasm")) {
-            return bareWasmProblem(fileName);
-        }
         if (isBesideAWasm(file)) {
             return null; // name.json is the settings of name.wasm, read when that is wrapped
         }
         if (!fileName.endsWith(".jar")) {
-            return "Only .jar files (and bare .wasm modules, with an optional .json of the same name) in the deploy "
-                    + "folder are plugins; this file is ignored.";
+            return checkedElsewhere(file, "Only .jar files (and bare .wasm modules, with an optional .json of the same "
+                    + "name) in the deploy folder are plugins; this file is ignored.");
         }
         String problem = BundleFileCheck.problem(file);
         if (problem != null) {

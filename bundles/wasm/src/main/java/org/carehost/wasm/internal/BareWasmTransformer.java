@@ -1,7 +1,6 @@
 package org.carehost.wasm.internal;
 
 import java.io.File;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +14,11 @@ import java.util.jar.Manifest;
 import org.apache.felix.fileinstall.ArtifactTransformer;
 import org.carehost.sdk.security.Permissions;
 import org.carehost.security.SecurityAdmin;
-import org.carehost.security.SecurityMode;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A bare {@code name.wasm} dropped into the deploy folder, made into a plugin bundle for FileInstall to install: the
@@ -29,24 +26,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code "version"}, {@code "permissions"} (a list), {@code "kind"} and its attributes ({@code "resource"},
  * {@code "channel"}), limits ({@code "memory-pages"}, {@code "deadline-ms"}, {@code "instances"}, {@code "max-input"},
  * {@code "max-output"}) and {@code "config"} (Extism config). Without it: no permissions, default limits, kind module.
- * Every value of the descriptor is checked first ({@link BareDescriptor}: no control characters, an OSGi version,
- * known permission names), so it cannot write manifest headers of its own.
- * The canonical form is the bundle jar (it can be signed); in production mode a bare module is refused here, since
- * it cannot be.
+ * The file is checked first ({@link BareWasmCheck}, which {@code plugin:why} asks too): every value of the descriptor
+ * ({@link BareDescriptor}: no control characters, an OSGi version, known permission names), so it cannot write
+ * manifest headers of its own, and the module itself. The canonical form is the bundle jar (it can be signed); in
+ * production mode a bare module is refused, since it cannot be.
  */
 @Component(service = ArtifactTransformer.class)
 public final class BareWasmTransformer implements ArtifactTransformer {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> ATTRIBUTES = List.of("kind", "resource", "channel", Limits.MEMORY_PAGES,
             Limits.DEADLINE_MS, Limits.INSTANCES, Limits.MAX_INPUT, Limits.MAX_OUTPUT, Limits.FAILURES,
             "allowed-hosts");
 
-    private final SecurityAdmin security;
+    private final BareWasmCheck check;
 
     @Activate
     public BareWasmTransformer(@Reference SecurityAdmin security) {
-        this.security = security;
+        this.check = new BareWasmCheck(security);
     }
 
     @Override
@@ -58,17 +54,12 @@ public final class BareWasmTransformer implements ArtifactTransformer {
     public File transform(File artifact, File tmpDir) throws Exception {
         String fileName = artifact.getName();
         String name = fileName.substring(0, fileName.length() - ".wasm".length());
-        if (security.status().mode() == SecurityMode.PRODUCTION) {
-            throw new IllegalStateException(fileName + " is refused: production mode runs only signed plugins, and a "
-                    + "bare .wasm cannot be signed. Package it as a signed bundle jar with a Carehost-Wasm header "
-                    + "(see plugin-sdk/README.md).");
-        }
-        if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.\\-]*")) {
-            throw new IllegalArgumentException(fileName + ": a WebAssembly plugin's file name becomes its symbolic "
-                    + "name; use letters, digits, '.', '_' and '-' only");
+        String problem = check.problem(artifact.toPath());
+        if (problem != null) {
+            throw new IllegalArgumentException(problem); // the deploy watcher logs it; plugin:why says it too
         }
         Path json = artifact.toPath().resolveSibling(name + ".json");
-        JsonNode descriptor = Files.exists(json) ? read(json) : JSON.createObjectNode();
+        JsonNode descriptor = BareWasmCheck.descriptor(json);
         BareDescriptor checked = new BareDescriptor(json.getFileName().toString(), descriptor);
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
@@ -95,18 +86,6 @@ public final class BareWasmTransformer implements ArtifactTransformer {
             }
         }
         return bundle;
-    }
-
-    private static JsonNode read(Path json) throws IOException {
-        try {
-            JsonNode node = JSON.readTree(json.toFile());
-            if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException(json.getFileName() + " must hold a JSON object");
-            }
-            return node;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(json.getFileName() + " is not valid JSON: " + e.getOriginalMessage());
-        }
     }
 
     private static String header(JsonNode descriptor) {
