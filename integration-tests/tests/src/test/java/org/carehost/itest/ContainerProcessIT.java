@@ -404,6 +404,9 @@ public class ContainerProcessIT {
         Run run = script(home, JAVA_17, "security:status\nplugin:list\n");
         assertTrue(run.toString(), run.out.contains("mode:         production"));
         assertTrue(run.toString(), run.err.contains("etc/security/policy is empty; write the policy into it"));
+        // there was no previous policy to keep in force: the status says what is
+        assertTrue(run.toString(), run.out.contains("(REFUSED at the start, so nothing is granted until it is fixed: "));
+        assertFalse(run.toString(), run.out.contains("previous policy in force"));
         assertTrue("the unsigned sample does not run: " + run, run.out.matches(
                 "(?s).*org\\.carehost\\.sample\\.hello\\s+\\S+\\s+(INSTALLED|REFUSED)\\s.*"));
     }

@@ -43,6 +43,8 @@ final class PolicyStore {
     private volatile Policy policy;
     private volatile ImportRules importRules;
     private volatile String policyError;
+    /** The policy was refused at the start, with none before it: nothing is granted until a good one is read. */
+    private volatile boolean failedClosed;
     private volatile String watchedState = "";
     /** A state of the files seen by the last look but not yet read (it must hold for one more): the watcher's only. */
     private String settlingState;
@@ -100,7 +102,7 @@ final class PolicyStore {
         trusted.problems().forEach(problem -> signers.add("(unreadable) " + problem));
         return new SecurityStatus(policy.mode(), policyFile.path().toString(), policyError, trustDir.toString(),
                 signers, System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"), plugins,
-                refused, runtimeLayer);
+                refused, runtimeLayer, failedClosed && policyError != null);
     }
 
     private void loadAtStart() {
@@ -119,6 +121,7 @@ final class PolicyStore {
             policy = new Policy(SecurityMode.PRODUCTION, List.of(), List.of(), List.of(), Map.of(), 0,
                     Policy.DEFAULT_PATIENTS_PER_HOUR);
             policyError = e.getMessage();
+            failedClosed = true;
             logger.error("Security policy {} refused, so nothing is granted until it is fixed: {}", policyFile.path(),
                     e.getMessage());
         }
@@ -234,6 +237,7 @@ final class PolicyStore {
         }
         policy = loaded;
         policyError = null;
+        failedClosed = false;
         version++;
         if (before != loaded.mode()) {
             announceMode();

@@ -136,8 +136,9 @@ final class Text {
         StringBuilder out = new StringBuilder();
         out.append("mode:         ").append(status.mode().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
         out.append("policy:       ").append(status.policyFile())
-                .append(status.policyError() == null ? "" : "  (REFUSED, previous policy in force: "
-                        + status.policyError() + ")").append('\n');
+                .append(status.policyError() == null ? "" : status.failedClosed()
+                        ? "  (REFUSED at the start, so nothing is granted until it is fixed: " + status.policyError() + ")"
+                        : "  (REFUSED, previous policy in force: " + status.policyError() + ")").append('\n');
         out.append("trust store:  ").append(status.trustStore()).append(" (")
                 .append(status.trustedSigners().size()).append(" certificates)").append('\n');
         for (String signer : status.trustedSigners()) {
