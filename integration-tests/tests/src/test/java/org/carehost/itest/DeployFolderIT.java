@@ -196,6 +196,25 @@ public class DeployFolderIT {
                 () -> reasons(failures).contains("invalid Bundle-Version 'one.two'"));
         assertEquals("nothing is installed from it", null,
                 context.getBundle(deployDir().resolve("bad-version.jar").toFile().toURI().toString()));
+
+        // A manifest past the bound (1 MiB; the red team's ran over 1.2 GB inflated from a 4 MB jar, and the container
+        // ran out of memory reading it at every start): refused by name, never read whole, nothing installed.
+        Path bigManifest = deployDir().resolveSibling("big-manifest.jar");
+        Manifest big = new Manifest();
+        big.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        big.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        big.getMainAttributes().putValue("Bundle-SymbolicName", "org.carehost.fixture.bigmanifest");
+        big.getMainAttributes().putValue("X-Pad", "x".repeat(2 << 20));
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(bigManifest), big)) {
+            jar.putNextEntry(new ZipEntry("readme.txt"));
+            jar.write("nothing".getBytes(StandardCharsets.UTF_8));
+        }
+        drop(bigManifest, "big-manifest.jar");
+        assertWhy("big-manifest.jar", "has a manifest (META-INF/MANIFEST.MF) larger than 1024 KiB");
+        Await.until("FAILED names the manifest's size", WATCH_TIMEOUT,
+                () -> reasons(failures).contains("has a manifest (META-INF/MANIFEST.MF) larger than 1024 KiB"));
+        assertEquals("nothing is installed from it", null,
+                context.getBundle(deployDir().resolve("big-manifest.jar").toFile().toURI().toString()));
     }
 
     @Test

@@ -71,7 +71,15 @@ final class LogAdminImpl implements LogAdmin {
         return lastLines(file, lines);
     }
 
-    /** The last {@code count} lines of {@code file}, read backwards in blocks: log files grow large. */
+    /**
+     * What a terminal must never act on, as the shipped etc/logback.xml writes it: a control character but a tab, a C1
+     * control, a bidirectional override. The file may come from an operator's own configuration, which writes what a
+     * plugin names raw (its thread, its logger, its message): log:tail shows it as text.
+     */
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern
+            .compile("[\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}]");
+
+    /** The last {@code count} lines of {@code file}, read backwards in blocks, as text: log files grow large. */
     static List<String> lastLines(Path file, int count) throws IOException {
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             long length = in.length();
@@ -102,7 +110,8 @@ final class LogAdminImpl implements LogAdmin {
             in.readFully(bytes);
             List<String> lines = new ArrayList<>();
             for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n", -1)) {
-                lines.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+                lines.add(CONTROL.matcher(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line)
+                        .replaceAll("?"));
             }
             return lines;
         }

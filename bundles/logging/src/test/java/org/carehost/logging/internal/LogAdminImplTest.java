@@ -33,6 +33,13 @@ class LogAdminImplTest {
     }
 
     @Test
+    void lastLinesAreTextATerminalNeverActsOn() throws Exception {
+        Path file = dir.resolve("raw.log");
+        Files.writeString(file, "[\u001b]0;TITLE\u0007\u001b[2J] tab\there \u202Eend\r\n", StandardCharsets.UTF_8);
+        assertEquals(List.of("[?]0;TITLE??[2J] tab\there ?end"), LogAdminImpl.lastLines(file, 1));
+    }
+
+    @Test
     void lastLinesOfAFileWithoutAFinalNewlineOrEmpty() throws Exception {
         Path file = dir.resolve("a.log");
         Files.writeString(file, "one\r\ntwo\r\nthree");

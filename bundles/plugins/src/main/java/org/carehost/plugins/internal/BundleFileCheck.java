@@ -38,7 +38,7 @@ final class BundleFileCheck {
             return file + " cannot be read: " + e.getMessage();
         }
         try (JarFile jar = new JarFile(file.toFile(), false)) {
-            Manifest manifest = jar.getManifest();
+            Manifest manifest = JarManifests.read(jar, file.getFileName().toString());
             if (manifest == null) {
                 return file.getFileName() + " is a jar without a manifest (META-INF/MANIFEST.MF), not a bundle.";
             }
@@ -61,6 +61,8 @@ final class BundleFileCheck {
                 }
             }
             return null;
+        } catch (JarManifests.TooLarge e) {
+            return e.getMessage();
         } catch (ZipException e) {
             return file.getFileName() + " is not a valid jar (corrupt or not a zip file: " + e.getMessage() + ").";
         } catch (IOException | SecurityException e) {

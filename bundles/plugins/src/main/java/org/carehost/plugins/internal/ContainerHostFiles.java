@@ -2,7 +2,6 @@ package org.carehost.plugins.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.jar.JarFile;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -45,8 +44,8 @@ final class ContainerHostFiles {
 
     /** The symbolic name in the jar's {@code Fragment-Host} header, or null when there is none or it is unreadable. */
     static String hostOf(Path file) {
-        try (JarFile jar = new JarFile(file.toFile(), false)) {
-            java.util.jar.Manifest manifest = jar.getManifest();
+        try {
+            java.util.jar.Manifest manifest = JarManifests.read(file);
             String value = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.FRAGMENT_HOST);
             String host = value == null ? null : value.split(";")[0].trim();
             return host == null || host.isEmpty() ? null : host;

@@ -73,6 +73,8 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     private final long unsatisfiedSeconds;
     private final Map<Long, Identity> known = new ConcurrentHashMap<>();
     private final Map<Object, String> lastFailure = new ConcurrentHashMap<>();
+    /** Plugins whose start has been seen (STARTED) since they last stopped. */
+    private final java.util.Set<Long> started = ConcurrentHashMap.newKeySet();
     private final Map<Long, ScheduledFuture<?>> unsatisfiedChecks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "carehost-plugin-health");
@@ -133,6 +135,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         if (event.getType() == BundleEvent.UNINSTALLED) {
             identity = known.remove(bundle.getBundleId());
             lastFailure.remove(bundle.getBundleId());
+            started.remove(bundle.getBundleId());
             failures.forget(bundle);
             cancelUnsatisfiedCheck(bundle);
             if (identity == null) {
@@ -144,9 +147,15 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             }
             identity = Identity.of(bundle);
             known.put(bundle.getBundleId(), identity);
-            if (event.getType() == BundleEvent.UPDATED || event.getType() == BundleEvent.STOPPED) {
+            if (event.getType() == BundleEvent.STARTED) {
+                started.add(bundle.getBundleId());
+            }
+            if (event.getType() == BundleEvent.UPDATED || event.getType() == BundleEvent.STOPPED
+                    && started.remove(bundle.getBundleId())) {
                 // A failure of the next start is news again. Not at STARTED: this event is delivered after the start,
-                // when the activation check SCR's error already asked for may have reported it (it was twice).
+                // when the activation check SCR's error asked for may have reported it already (it was twice). Not at
+                // a STOPPED with no STARTED before it: a start whose activator threw, which the deploy watcher tries
+                // again at each scan (each would be reported again).
                 lastFailure.remove(bundle.getBundleId());
             }
         }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.jar.JarFile;
 
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginOrigin;
@@ -216,8 +215,8 @@ final class PluginBundles {
 
     /** The Bundle-SymbolicName in a jar's manifest, or null when there is none or the jar is unreadable. */
     static String symbolicNameOf(Path jarFile) {
-        try (JarFile jar = new JarFile(jarFile.toFile(), false)) {
-            java.util.jar.Manifest manifest = jar.getManifest();
+        try {
+            java.util.jar.Manifest manifest = JarManifests.read(jarFile);
             String value = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
             return value == null ? null : value.split(";")[0].trim();
         } catch (IOException | RuntimeException unreadable) {

@@ -1,0 +1,38 @@
+package org.carehost.plugins.internal;
+
+import java.io.File;
+import java.nio.file.Path;
+
+import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Keeps the deploy watcher's hands off a jar whose manifest is past {@link JarManifests#MAX_BYTES}: FileInstall's
+ * own handling of jars (and the framework, when it installs one) reads the manifest whole, and one such file made the
+ * container run out of memory at every start. Claimed here first, by the highest ranking among the deploy folder's
+ * installers, and left alone; the deploy-folder scan reports it as FAILED with {@link BundleFileCheck}'s reason.
+ */
+@Component(service = ArtifactInstaller.class, property = "service.ranking:Integer=2000")
+public final class OversizedManifests implements ArtifactInstaller {
+
+    @Override
+    public boolean canHandle(File artifact) {
+        Path file = artifact.toPath();
+        return file.getFileName().toString().endsWith(".jar") && JarManifests.tooLarge(file);
+    }
+
+    @Override
+    public void install(File artifact) {
+        // Refused: nothing is installed. The deploy-folder scan posts FAILED with the reason.
+    }
+
+    @Override
+    public void update(File artifact) {
+        // Still too large: still refused.
+    }
+
+    @Override
+    public void uninstall(File artifact) {
+        // Removed, or changed into a jar FileInstall may read: it forgets it, and sees a changed file as new.
+    }
+}
