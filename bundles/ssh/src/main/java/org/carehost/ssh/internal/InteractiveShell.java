@@ -20,7 +20,7 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.ExternalTerminal;
 
 /**
  * The interactive shell over SSH: a JLine line editor (history, Tab completion of the commands the operator's role
@@ -37,8 +37,8 @@ final class InteractiveShell extends ChannelCommand {
 
     @Override
     protected void run(ChannelSession channel, Environment environment) {
-        // JLine finds its terminal providers through the context class loader: give it its own.
-        Thread.currentThread().setContextClassLoader(TerminalBuilder.class.getClassLoader());
+        // JLine looks up what it needs (terminal capabilities, services) through the context class loader: its own.
+        Thread.currentThread().setContextClassLoader(Terminal.class.getClassLoader());
         int status = 0;
         Sessions.Login login;
         try {
@@ -51,10 +51,15 @@ final class InteractiveShell extends ChannelCommand {
         Operator operator = login.operator();
         Map<String, String> env = environment.getEnv();
         String revoked = null;
-        try (Terminal terminal = TerminalBuilder.builder().system(false).name("carehost-ssh")
-                .streams(in, out).type(env.getOrDefault(Environment.ENV_TERM, "xterm"))
-                .size(new Size(number(env.get(Environment.ENV_COLUMNS), 80), number(env.get(Environment.ENV_LINES), 24)))
-                .encoding(StandardCharsets.UTF_8).build()) {
+        // A terminal of plain Java streams (JLine's ExternalTerminal: its own line discipline, no provider looked up).
+        // Through TerminalBuilder, the native providers (jni, ffm) opened a pseudo-terminal pumped by threads of their
+        // own, which printed the IOException they got when the channel closed ("Stream Closed", a stack trace) on the
+        // container's standard error at every logout; and loading any provider, even "exec", loads JLine's native
+        // library (on JDK 22+ a JDK warning on the console). The SSH channel needs no pseudo-terminal of the host.
+        try (Terminal terminal = new ExternalTerminal("carehost-ssh", env.getOrDefault(Environment.ENV_TERM, "xterm"),
+                in, out, StandardCharsets.UTF_8)) {
+            terminal.setSize(new Size(number(env.get(Environment.ENV_COLUMNS), 80),
+                    number(env.get(Environment.ENV_LINES), 24)));
             LineReader reader = LineReaderBuilder.builder().terminal(terminal)
                     .completer(new StringsCompleter(shell.commands(operator))).build();
             PrintStream print = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);

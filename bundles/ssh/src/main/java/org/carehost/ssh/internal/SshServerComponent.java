@@ -3,6 +3,7 @@ package org.carehost.ssh.internal;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,13 +131,17 @@ public final class SshServerComponent implements HealthCheck {
         try {
             Files.createDirectories(hostKey.getParent());
             hostKeys.loadKeys(null); // made now (on the first start), so that its permissions can be set at once
+            if (!canListen(configuration)) {
+                // Said here, before SSHD tries: its acceptor logs a failed bind as an ERROR line of its own.
+                throw new BindException("in use");
+            }
             ssh.start();
         } catch (IOException | RuntimeException e) {
             String taken = e instanceof BindException || e.getCause() instanceof BindException
-                    ? "the port is taken or the address is not this machine's" : e.toString();
-            log.error("SSH shell not started: cannot listen on {}:{} ({}); set address and port in "
-                    + "etc/org.carehost.ssh.cfg. The container runs on without SSH.", configuration.address(),
-                    configuration.port(), taken);
+                    ? "the port is in use by another process (or the address is not this machine's)" : e.toString();
+            log.error("SSH shell not started: cannot listen on {}:{}: {}; set port (or address) in "
+                    + "etc/org.carehost.ssh.cfg and the shell starts. The container runs on without SSH.",
+                    configuration.address(), configuration.port(), taken);
             stopQuietly(ssh);
             return "not started: cannot listen on " + configuration.address() + ":" + configuration.port()
                     + " (see the log)";
@@ -160,6 +165,25 @@ public final class SshServerComponent implements HealthCheck {
             registration = context.registerService(SshEndpoint.class, () -> bound, properties);
         }
         return outcome;
+    }
+
+    /**
+     * Whether the configured address and port can be listened on now, asked of the socket layer itself (a listener
+     * bound and closed at once; a port of 0, any free one, always can). SSHD's acceptor logs a failed bind as an ERROR
+     * of its own beside this component's line, which names the setting to change: the console had two lines, one
+     * without the next step. Another process taking the port between the two binds still gets SSHD's line too.
+     */
+    private static boolean canListen(SshConfiguration configuration) throws IOException {
+        if (configuration.port() == 0) {
+            return true;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(false); // as SSHD binds (SOCKET_REUSEADDR false, above)
+            probe.bind(new InetSocketAddress(configuration.address(), configuration.port()), 1);
+            return true;
+        } catch (BindException taken) {
+            return false;
+        }
     }
 
     private static InetSocketAddress bound(SshServer ssh, SshConfiguration configuration) {
