@@ -1,6 +1,5 @@
 package org.carehost.plugins.internal;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +29,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.carehost.security.SecurityAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -60,7 +58,6 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     private static final long DEPLOY_SCAN_SECONDS = 2;
 
     private final BundleContext context;
-    private final EventAdmin eventAdmin;
     private final Logger log;
     private final PluginBundles bundles;
     private final Diagnosis diagnosis;
@@ -71,10 +68,8 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     private final ResolveAttempts resolveAttempts = new ResolveAttempts(this::resolveAttempted);
     private final ServiceRegistration<ResolverHookFactory> resolveHook;
     private final long unsatisfiedSeconds;
-    private final Map<Long, Identity> known = new ConcurrentHashMap<>();
-    private final Map<Object, String> lastFailure = new ConcurrentHashMap<>();
-    /** Plugins whose start has been seen (STARTED) since they last stopped. */
-    private final java.util.Set<Long> started = ConcurrentHashMap.newKeySet();
+    private final Map<Long, PluginIdentity> known = new ConcurrentHashMap<>();
+    private final LifecyclePosts posts;
     private final Map<Long, ScheduledFuture<?>> unsatisfiedChecks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "carehost-plugin-health");
@@ -91,8 +86,8 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             @Reference ServiceComponentRuntime scr,
             @Reference ActivationFailures failures, @Reference(service = LoggerFactory.class) Logger log) {
         this.context = context;
-        this.eventAdmin = eventAdmin;
         this.log = log;
+        this.posts = new LifecyclePosts(eventAdmin, log);
         this.bundles = new PluginBundles(context);
         this.failures = failures;
         this.components = new ComponentStates(scr, failures, () -> security);
@@ -105,11 +100,11 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         failures.addListener(activationError);
         this.resolveHook = context.registerService(ResolverHookFactory.class, resolveAttempts, null);
         for (Bundle bundle : bundles.plugins()) {
-            known.put(bundle.getBundleId(), Identity.of(bundle));
+            known.put(bundle.getBundleId(), PluginIdentity.of(bundle));
             checker.execute(() -> checkNow(bundle));
         }
-        DeployFolderScan scan = new DeployFolderScan(bundles, diagnosis, log, (file, problem) -> fail(file.toString(),
-                Identity.ofFile(file), problem));
+        DeployFolderScan scan = new DeployFolderScan(bundles, diagnosis, log, (file, problem) -> posts.failed(file.toString(),
+                PluginIdentity.ofFile(file), problem));
         checker.scheduleWithFixedDelay(scan::scan, DEPLOY_SCAN_SECONDS, DEPLOY_SCAN_SECONDS,
                 TimeUnit.SECONDS);
     }
@@ -131,11 +126,10 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         if (topic == null) {
             return;
         }
-        Identity identity;
+        PluginIdentity identity;
         if (event.getType() == BundleEvent.UNINSTALLED) {
             identity = known.remove(bundle.getBundleId());
-            lastFailure.remove(bundle.getBundleId());
-            started.remove(bundle.getBundleId());
+            posts.forget(bundle.getBundleId());
             failures.forget(bundle);
             cancelUnsatisfiedCheck(bundle);
             if (identity == null) {
@@ -145,21 +139,11 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             if (!bundles.isPlugin(bundle)) {
                 return;
             }
-            identity = Identity.of(bundle);
+            identity = PluginIdentity.of(bundle);
             known.put(bundle.getBundleId(), identity);
-            if (event.getType() == BundleEvent.STARTED) {
-                started.add(bundle.getBundleId());
-            }
-            if (event.getType() == BundleEvent.UPDATED || event.getType() == BundleEvent.STOPPED
-                    && started.remove(bundle.getBundleId())) {
-                // A failure of the next start is news again. Not at STARTED: this event is delivered after the start,
-                // when the activation check SCR's error asked for may have reported it already (it was twice). Not at
-                // a STOPPED with no STARTED before it: a start whose activator threw, which the deploy watcher tries
-                // again at each scan (each would be reported again).
-                lastFailure.remove(bundle.getBundleId());
-            }
+            posts.lifecycle(bundle.getBundleId(), event.getType());
         }
-        post(topic, identity, null);
+        posts.post(topic, identity, null);
         cancelUnsatisfiedCheck(bundle);
         if (event.getType() == BundleEvent.STARTED) {
             // SCR activates immediate components while the bundle starts, before this (asynchronous) event.
@@ -194,7 +178,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             if (reason == null) {
                 reason = error == null ? "framework error" : String.valueOf(error.getMessage());
             }
-            fail(bundle.getBundleId(), Identity.of(bundle), reason);
+            posts.failed(bundle.getBundleId(), PluginIdentity.of(bundle), reason);
         } catch (RuntimeException e) {
             // the framework's own line went to the log file only (FailureReports): say it here, where it is seen
             log.warn("Framework error of plugin {} ({}) could not be reported as FAILED: {}; see the log file",
@@ -223,12 +207,12 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             }
             List<String> refusals = diagnosis.securityRefusals(bundle);
             if (!refusals.isEmpty()) {
-                fail(bundle.getBundleId(), Identity.of(bundle), Diagnosis.refusal(refusals));
+                posts.failed(bundle.getBundleId(), PluginIdentity.of(bundle), Diagnosis.refusal(refusals));
                 return;
             }
             FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
             if (!resolveAttempts.quietly(() -> wiring.resolveBundles(List.of(bundle)))) {
-                fail(bundle.getBundleId(), Identity.of(bundle), diagnosis.unresolvedReason(bundle));
+                posts.failed(bundle.getBundleId(), PluginIdentity.of(bundle), diagnosis.unresolvedReason(bundle));
             }
         } catch (RuntimeException e) {
             log.debug("Resolve check of bundle {} skipped: {}", bundle.getBundleId(), e.toString());
@@ -268,7 +252,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
                     ? components.failedActivations(bundle).stream().map(ComponentStates.Problem::sentence).toList()
                     : List.of(Diagnosis.refusal(refusals));
             if (!failed.isEmpty()) {
-                fail(bundle.getBundleId(), Identity.of(bundle), String.join(" ", failed));
+                posts.failed(bundle.getBundleId(), PluginIdentity.of(bundle), String.join(" ", failed));
             }
         } catch (RuntimeException e) {
             log.debug("Activation check of bundle {} skipped: {}", bundle.getBundleId(), e.toString());
@@ -285,7 +269,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
             List<String> waiting = components.unsatisfied(bundle).stream().map(ComponentStates.Problem::sentence)
                     .toList();
             if (!waiting.isEmpty()) {
-                fail(bundle.getBundleId(), Identity.of(bundle), "unsatisfied " + unsatisfiedSeconds
+                posts.failed(bundle.getBundleId(), PluginIdentity.of(bundle), "unsatisfied " + unsatisfiedSeconds
                         + " s after it started: " + String.join(" ", waiting));
             }
         } catch (RuntimeException e) {
@@ -302,41 +286,10 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
 
     /** Called on the thread that started the plugin ({@link ActivatorThrows}): the report is made on the checker's. */
     private void activatorThrew(Bundle bundle) {
-        Identity identity = Identity.of(bundle);
+        PluginIdentity identity = PluginIdentity.of(bundle);
         String activator = String.valueOf(bundle.getHeaders("").get(org.osgi.framework.Constants.BUNDLE_ACTIVATOR));
-        checker.execute(() -> fail(bundle.getBundleId(), identity, "its Bundle-Activator " + activator
+        checker.execute(() -> posts.failed(bundle.getBundleId(), identity, "its Bundle-Activator " + activator
                 + " threw when it was started; the exception is in the log file (data/log/carehost.log)"));
-    }
-
-    private void fail(Object key, Identity identity, String reason) {
-        if (reason.equals(lastFailure.put(key, reason))) {
-            return;
-        }
-        post(PluginEvents.FAILED, identity, reason);
-    }
-
-    private void post(String topic, Identity identity, String reason) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(PluginEvents.SYMBOLIC_NAME, identity.symbolicName());
-        properties.put(PluginEvents.VERSION, identity.version());
-        properties.put(PluginEvents.BUNDLE_ID, identity.id());
-        if (reason != null) {
-            properties.put(PluginEvents.REASON, reason);
-        }
-        String what = topic.substring(PluginEvents.TOPIC_PREFIX.length());
-        if (reason == null) {
-            log.info("Plugin {} {} (id {}) {}", identity.symbolicName(), identity.version(), identity.id(), what);
-        } else {
-            // One line with the reason and where to look next (a deploy file's failure: plugin:why <file name>).
-            String name = identity.symbolicName();
-            String why = name.chars().anyMatch(Character::isWhitespace) ? "'" + name + "'" : name;
-            if (identity.deployFile()) {
-                log.warn("Deploy file {} {}: {} (plugin:why {})", name, what, reason, why);
-            } else {
-                log.warn("Plugin {} {} {}: {} (plugin:why {})", name, identity.version(), what, reason, why);
-            }
-        }
-        eventAdmin.postEvent(new Event(topic, properties));
     }
 
     private static String topicOf(int type) {
@@ -351,19 +304,4 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         }
     }
 
-    /**
-     * What an event says about a plugin; kept so that UNINSTALLED can still name it. A deploy file that did not become
-     * a plugin is named by its file name (no bundle id: -1, no version: 0.0.0, in the event's properties).
-     */
-    private record Identity(String symbolicName, String version, long id, boolean deployFile) {
-
-        static Identity of(Bundle bundle) {
-            return new Identity(String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString(),
-                    bundle.getBundleId(), false);
-        }
-
-        static Identity ofFile(java.nio.file.Path file) {
-            return new Identity(file.getFileName().toString(), "0.0.0", -1L, true);
-        }
-    }
 }
