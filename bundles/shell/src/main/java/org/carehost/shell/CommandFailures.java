@@ -2,11 +2,11 @@ package org.carehost.shell;
 
 /**
  * What an operator is told about a command that failed, in a piped script and over SSH alike: the first message among
- * the error's causes (a terminal shows it through {@link OperatorShell#printable}). When Gogo found no method of the
- * command that takes the arguments given (too few, too many, or of a kind it cannot convert), Gogo's own words
- * ("Cannot coerce why() to any of [(String)]") name Java methods and types; the operator is told instead that the
- * arguments do not fit, and which {@code help} shows them. That case is told from where the error was thrown (Gogo's reflective call, before any
- * command method ran), not from its text.
+ * the error's causes, as {@link TerminalText#printable} shows it (a plugin's exception may have written it). When Gogo
+ * found no method of the command that takes the arguments given (too few, too many, or of a kind it cannot convert),
+ * Gogo's own words ("Cannot coerce why() to any of [(String)]") name Java methods and types; the operator is told
+ * instead that the arguments do not fit, and which {@code help} shows them. That case is told from where the error
+ * was thrown (Gogo's reflective call, before any command method ran), not from its text.
  */
 public final class CommandFailures {
 
@@ -30,7 +30,8 @@ public final class CommandFailures {
         while (cause.getMessage() == null && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return TerminalText.printable(
+                cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
     }
 
     private static boolean argumentsDoNotFit(Throwable error) {

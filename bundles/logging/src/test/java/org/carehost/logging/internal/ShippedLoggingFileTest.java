@@ -43,15 +43,25 @@ class ShippedLoggingFileTest {
         Thread thread = new Thread(() -> {
             Logger log = context.getLogger("forge\n" + forged);
             log.info("first\n" + forged + "\r\n\u001b]0;TITLE\u0007\u001b[2J\u202Eend");
+            log.warn("second", new IllegalStateException("cause\n" + forged + "\u001b[31m",
+                    new RuntimeException("inner\n" + forged)));
         }, "main]\n" + forged + "\u001b[31m");
         thread.start();
         thread.join();
         context.stop();
 
         List<String> lines = Files.readAllLines(dir.resolve("carehost.log"), StandardCharsets.UTF_8);
-        assertEquals(3, lines.size(), String.join("\n", lines) + "\n" + context.getStatusManager().getCopyOfStatusList().stream().filter(st -> st.getLevel() > 0).toList());
+        String all = String.join("\n", lines) + "\n" + context.getStatusManager().getCopyOfStatusList().stream()
+                .filter(status -> status.getLevel() > 0).toList();
+        assertEquals(2, lines.stream().filter(line -> line.matches("\\d{4}-.*")).count(), all);
+        assertTrue(lines.get(3).matches("\\d{4}-\\d\\d-\\d\\d .* WARN  \\[main\\]\\?2026.* - second"), all);
+        assertTrue(lines.get(4).startsWith("java.lang.IllegalStateException: cause"), all);
+        assertTrue(lines.get(5).startsWith("  2026-12-06 20:00:00,000 WARN"), all);
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("  Caused by: java.lang.RuntimeException: inner")),
+                all);
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("\tat ")), "the frames are as they were: " + all);
         assertTrue(lines.get(0).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} INFO  \\[main\\]\\?2026.*"),
-                lines.get(0));
+                all);
         assertTrue(lines.get(1).startsWith("  2026-12-06 20:00:00,000 WARN"), "a message's next line is indented: "
                 + lines.get(1));
         assertTrue(lines.get(2).startsWith("  "), lines.get(2));

@@ -51,6 +51,9 @@ final class DeployFolderScan {
                     });
         } catch (Exception e) {
             log.debug("Deploy folder scan skipped: {}", e.toString());
+        } catch (Error e) {
+            // never out of the scheduled task, which would end every later scan (a .wasm too large to read did)
+            log.warn("Deploy folder scan stopped early: {}", e.toString());
         }
     }
 

@@ -36,49 +36,49 @@ public final class PluginCommands {
 
     @Descriptor("list plugins: id, symbolic name, version, state, components, origin (deploy folder or shell)")
     public String list() {
-        return Text.pluginTable(plugins.list());
+        return Text.printable(Text.pluginTable(plugins.list()));
     }
 
     @Descriptor("show one plugin in detail, with each of its components")
     public String info(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
-        return Text.pluginDetail(plugins.get(plugin));
+        return Text.printable(Text.pluginDetail(plugins.get(plugin)));
     }
 
     @Descriptor("install a plugin from a bundle jar and start it")
     public String install(@Descriptor("path or URL of the bundle jar") String pathOrUrl) throws PluginException {
-        return Text.summary("installed", plugins.install(pathOrUrl));
+        return Text.printable(Text.summary("installed", plugins.install(pathOrUrl)));
     }
 
     @Descriptor("start a plugin")
     public String start(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
-        return Text.summary("started", plugins.start(plugin));
+        return Text.printable(Text.summary("started", plugins.start(plugin)));
     }
 
     @Descriptor("stop a plugin; it stays stopped across restarts until started")
     public String stop(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
-        return Text.summary("stopped", plugins.stop(plugin));
+        return Text.printable(Text.summary("stopped", plugins.stop(plugin)));
     }
 
     @Descriptor("update a plugin from its own location, and refresh its wiring")
     public String update(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
-        return Text.summary("updated", plugins.update(plugin, null));
+        return Text.printable(Text.summary("updated", plugins.update(plugin, null)));
     }
 
     @Descriptor("update a plugin from another bundle jar, and refresh its wiring")
     public String update(@Descriptor("plugin id or symbolic name") String plugin,
             @Descriptor("path or URL of the new bundle jar") String pathOrUrl) throws PluginException {
-        return Text.summary("updated", plugins.update(plugin, pathOrUrl));
+        return Text.printable(Text.summary("updated", plugins.update(plugin, pathOrUrl)));
     }
 
     @Descriptor("uninstall a plugin (a deploy-folder plugin's file is deleted)")
     public String uninstall(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
-        return Text.summary("uninstalled", plugins.uninstall(plugin));
+        return Text.printable(Text.summary("uninstalled", plugins.uninstall(plugin)));
     }
 
     @Descriptor("say why a plugin is not active: unresolved requirement, activate exception, unsatisfied reference")
     public String why(@Descriptor("plugin id, symbolic name, or a file name in the deploy folder") String plugin)
             throws PluginException {
-        return Text.findings(plugins.diagnose(plugin));
+        return Text.printable(Text.findings(plugins.diagnose(plugin)));
     }
 
     @Descriptor("plugin symbolic names, one per line (used for tab completion)")

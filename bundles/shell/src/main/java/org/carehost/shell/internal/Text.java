@@ -223,30 +223,8 @@ final class Text {
         return printable(text.replaceAll("[\\r\\n\\t]+", " "));
     }
 
-    /**
-     * Text as an operator's terminal shows it, never as it acts on it: a control character (but a line break or a tab; a carriage return only before a line feed),
-     * a C1 control and a bidirectional override become a visible {@code \\uXXXX}. Plugins name themselves, write
-     * their headers and throw their messages: an escape sequence in them would move the cursor, hide lines (a refusal,
-     * a grant) or, on some terminals, set the operator's clipboard.
-     */
+    /** {@link org.carehost.shell.TerminalText#printable}: the one definition, in the shell's API. */
     static String printable(String text) {
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean lineEnd = c == '\n' || c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n';
-            boolean control = c < 0x20 && c != '\t' && !lineEnd || c >= 0x7F && c <= 0x9F
-                    || c >= 0x202A && c <= 0x202E || c >= 0x2066 && c <= 0x2069;
-            if (control && out == null) {
-                out = new StringBuilder(text.length() + 16).append(text, 0, i);
-            }
-            if (out != null) {
-                if (control) {
-                    out.append(String.format("\\u%04X", (int) c));
-                } else {
-                    out.append(c);
-                }
-            }
-        }
-        return out == null ? text : out.toString();
+        return org.carehost.shell.TerminalText.printable(text);
     }
 }

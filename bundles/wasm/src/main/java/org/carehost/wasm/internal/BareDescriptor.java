@@ -19,6 +19,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class BareDescriptor {
 
+    /** The descriptor's values that go into the Carehost-Wasm header. */
+    static final List<String> HEADER_ATTRIBUTES = List.of("kind", "resource", "channel", Limits.MEMORY_PAGES,
+            Limits.DEADLINE_MS, Limits.INSTANCES, Limits.MAX_INPUT, Limits.MAX_OUTPUT, Limits.FAILURES,
+            "allowed-hosts");
+
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]");
 
     private final String file;
@@ -28,6 +33,26 @@ final class BareDescriptor {
         this.file = file;
         this.descriptor = descriptor;
         noControlCharacters("", descriptor);
+        for (String attribute : HEADER_ATTRIBUTES) {
+            headerValue(attribute);
+        }
+    }
+
+    /**
+     * A value the Carehost-Wasm header carries as a quoted attribute, or null when the descriptor has none. A quote or
+     * a backslash in it is refused: it would end or escape the quoted value, and what follows be read as attributes of
+     * their own (red team: a backslash was passed through).
+     */
+    String headerValue(String attribute) {
+        JsonNode value = descriptor.get(attribute);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        String text = value.asText();
+        if (text.indexOf('"') >= 0 || text.indexOf('\\') >= 0) {
+            throw refused("\"" + attribute + "\" holds a quote or a backslash, which no value of it needs");
+        }
+        return text;
     }
 
     /** The version, as OSGi writes it (0.0.0 when none is given). */

@@ -108,7 +108,15 @@ public final class BareWasmCheck implements DeployFileCheck {
     }
 
     private static String parse(Path file) throws IOException {
+        if (Files.size(file) > ModuleBounds.MAX_BYTES) {
+            return file.getFileName() + " is larger than " + (ModuleBounds.MAX_BYTES >> 20) + " MiB, more than any "
+                    + "plugin's module needs";
+        }
         byte[] bytes = Files.readAllBytes(file);
+        String bound = ModuleBounds.problem(bytes);
+        if (bound != null) {
+            return file.getFileName() + " is refused: " + bound + ", more than any plugin's module needs";
+        }
         try {
             Parser.parse(bytes);
             return null;

@@ -34,10 +34,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 @Component(service = ArtifactTransformer.class)
 public final class BareWasmTransformer implements ArtifactTransformer {
 
-    private static final List<String> ATTRIBUTES = List.of("kind", "resource", "channel", Limits.MEMORY_PAGES,
-            Limits.DEADLINE_MS, Limits.INSTANCES, Limits.MAX_INPUT, Limits.MAX_OUTPUT, Limits.FAILURES,
-            "allowed-hosts");
-
     private final BareWasmCheck check;
 
     @Activate
@@ -68,7 +64,7 @@ public final class BareWasmTransformer implements ArtifactTransformer {
         main.putValue("Bundle-SymbolicName", name);
         main.putValue("Bundle-Version", checked.version().toString());
         main.putValue("Bundle-Name", name + " (WebAssembly, from " + fileName + ")");
-        main.putValue(WasmDescriptor.HEADER, header(descriptor));
+        main.putValue(WasmDescriptor.HEADER, header(checked));
         List<String> permissions = checked.permissions();
         if (!permissions.isEmpty()) {
             main.putValue(Permissions.HEADER, String.join(",", permissions));
@@ -88,12 +84,12 @@ public final class BareWasmTransformer implements ArtifactTransformer {
         return bundle;
     }
 
-    private static String header(JsonNode descriptor) {
+    private static String header(BareDescriptor descriptor) {
         StringBuilder header = new StringBuilder("plugin.wasm");
-        for (String attribute : ATTRIBUTES) {
-            JsonNode value = descriptor.get(attribute);
-            if (value != null && !value.isNull()) {
-                header.append(';').append(attribute).append("=\"").append(value.asText().replace("\"", "")).append('"');
+        for (String attribute : BareDescriptor.HEADER_ATTRIBUTES) {
+            String value = descriptor.headerValue(attribute);
+            if (value != null) {
+                header.append(';').append(attribute).append("=\"").append(value).append('"');
             }
         }
         return header.toString();

@@ -66,6 +66,11 @@ final class ModuleLoader {
             throw new IllegalArgumentException("Carehost-Wasm names " + descriptor.path() + ", which is not in the "
                     + "bundle");
         }
+        String bound = ModuleBounds.problem(bytes);
+        if (bound != null) {
+            throw new IllegalArgumentException(descriptor.path() + " is refused: " + bound + ", more than any plugin's "
+                    + "module needs");
+        }
         WasmModule module;
         try {
             module = parsed.get(digest(bytes), () -> Parser.parse(bytes));
@@ -150,7 +155,12 @@ final class ModuleLoader {
             return null;
         }
         try (InputStream in = url.openStream()) {
-            return in.readAllBytes();
+            byte[] bytes = in.readNBytes(ModuleBounds.MAX_BYTES + 1);
+            if (bytes.length > ModuleBounds.MAX_BYTES) {
+                throw new IllegalArgumentException(path + " is larger than " + (ModuleBounds.MAX_BYTES >> 20)
+                        + " MiB, more than any plugin's module needs");
+            }
+            return bytes;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + path + " from the bundle: " + e.getMessage());
         }

@@ -54,6 +54,16 @@ class BareWasmTransformerTest {
     }
 
     @Test
+    void aBackslashOrAQuoteInAHeaderValueIsRefused() throws Exception {
+        // kind="a\";resource=";deadline-ms=999999;x=": the backslash escaped the closing quote, and the next value was
+        // read as attributes of its own
+        String backslash = refusal("{\"kind\":\"a\\\\\",\"resource\":\";deadline-ms=999999;x=\"}");
+        assertTrue(backslash.startsWith("labs.json: \"kind\" holds a quote or a backslash"), backslash);
+        String quote = refusal("{\"channel\":\"x\\\";y=\\\"z\"}");
+        assertTrue(quote.startsWith("labs.json: \"channel\" holds a quote or a backslash"), quote);
+    }
+
+    @Test
     void aLineBreakInAnyValueIsRefused() throws Exception {
         String version = refusal("{\"version\":\"1.0.0\\nFragment-Host: org.carehost.sample.hello\",\"permissions\":[]}");
         assertTrue(version.startsWith("labs.json: \"version\" holds a control character"), version);

@@ -1,0 +1,63 @@
+package org.carehost.wasm.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.ByteArrayOutputStream;
+
+import org.junit.jupiter.api.Test;
+
+class ModuleBoundsTest {
+
+    @Test
+    void aFunctionsLocalsAreCountedAcrossItsGroups() {
+        // the red team's module in small: two groups of 50,000 i32 locals (Chicory bounds each group, not the sum)
+        assertEquals("function 0 declares more than 50000 locals",
+                ModuleBounds.problem(module(1, new long[] {50_000, 50_000})));
+        assertNull(ModuleBounds.problem(module(1, new long[] {10, 20})));
+    }
+
+    @Test
+    void theModulesLocalsAreCountedAcrossItsFunctions() {
+        assertEquals("its functions declare more than 4000000 locals",
+                ModuleBounds.problem(module(81, new long[] {50_000})));
+        assertNull(ModuleBounds.problem(module(80, new long[] {50_000})));
+    }
+
+    @Test
+    void whatIsNoModuleIsLeftToTheParser() {
+        assertNull(ModuleBounds.problem("hello".getBytes()));
+        assertNull(ModuleBounds.problem(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 10, (byte) 0xFF}));
+    }
+
+    /** A module with only a code section: {@code functions} bodies, each declaring {@code groups} of i32 locals. */
+    private static byte[] module(int functions, long[] groups) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        leb(body, groups.length);
+        for (long count : groups) {
+            leb(body, count);
+            body.write(0x7F); // i32
+        }
+        body.write(0x0B); // end
+        ByteArrayOutputStream code = new ByteArrayOutputStream();
+        leb(code, functions);
+        for (int f = 0; f < functions; f++) {
+            leb(code, body.size());
+            code.writeBytes(body.toByteArray());
+        }
+        ByteArrayOutputStream module = new ByteArrayOutputStream();
+        module.writeBytes(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+        module.write(10);
+        leb(module, code.size());
+        module.writeBytes(code.toByteArray());
+        return module.toByteArray();
+    }
+
+    private static void leb(ByteArrayOutputStream out, long value) {
+        do {
+            int b = (int) (value & 0x7F);
+            value >>>= 7;
+            out.write(value == 0 ? b : b | 0x80);
+        } while (value != 0);
+    }
+}
