@@ -380,8 +380,8 @@ public class ContainerProcessIT {
         List<String> unknown = run.err.lines().filter(line -> line.contains("'prot'")).toList();
         assertEquals(run.toString(), 1, unknown.size());
         assertTrue(run.toString(), unknown.get(0).contains("Configuration org.carehost.ssh: 'prot' is not one of its "
-                + "settings and ignored (its settings: ") && unknown.get(0).contains("port")
-                && unknown.get(0).endsWith("correct the name in " + home.resolve("etc/org.carehost.ssh.cfg")));
+                + "settings (its settings: ") && unknown.get(0).contains("port")
+                && unknown.get(0).endsWith("check the name in " + home.resolve("etc/org.carehost.ssh.cfg")));
         List<String> about = run.err.lines().filter(line -> line.contains("logback.xml") || line.contains("Joran")).toList();
         assertEquals(run.toString(), 1, about.size());
         assertTrue(run.toString(), about.get(0).matches("carehost: etc/logback\\.xml is not valid XML \\(line \\d+: .*\\);"

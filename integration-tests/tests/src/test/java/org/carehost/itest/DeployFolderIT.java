@@ -263,8 +263,22 @@ public class DeployFolderIT {
             Bundle installed = context.getBundle(second);
             return installed != null && installed.getState() == Bundle.ACTIVE && "hello from v2".equals(greeting());
         });
+
+        // An upgrade by a new file name, the old file removed at once: whether the watcher sees both in one pass (it
+        // asks about the new file while the old plugin is still installed, then uninstalls it) or one after the
+        // other, the new file becomes the plugin.
+        Path third = deployDir().resolve("greeter-3.jar");
+        Path partial = deployDir().resolveSibling("greeter-3.jar.partial");
+        Files.copy(fixture("carehost-fixture-greeter-v1"), partial, StandardCopyOption.REPLACE_EXISTING);
         Files.delete(deployDir().resolve("greeter-2.jar"));
-        Await.until("greeter-2.jar's plugin uninstalled", WATCH_TIMEOUT, () -> context.getBundle(second) == null);
+        Files.move(partial, third, StandardCopyOption.ATOMIC_MOVE);
+        Await.until("greeter-3.jar installed and active once greeter-2.jar is gone", WATCH_TIMEOUT, () -> {
+            Bundle installed = context.getBundle(third.toFile().toURI().toString());
+            return installed != null && installed.getState() == Bundle.ACTIVE && "hello from v1".equals(greeting());
+        });
+        Files.delete(third);
+        Await.until("greeter-3.jar's plugin uninstalled", WATCH_TIMEOUT,
+                () -> context.getBundle(third.toFile().toURI().toString()) == null);
     }
 
     private String why(String name) {

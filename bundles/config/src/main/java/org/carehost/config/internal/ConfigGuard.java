@@ -52,9 +52,13 @@ public final class ConfigGuard implements ConfigurationPlugin {
     /** Keys Config Admin itself sets; never part of a plugin's schema. */
     private static final Set<String> FRAMEWORK_KEYS = Set.of(Constants.SERVICE_PID, ConfigurationAdmin.SERVICE_FACTORYPID,
             ConfigurationAdmin.SERVICE_BUNDLELOCATION, FilesGone.FILENAME);
-    /** Keys that are no setting, and so never an operator's misspelt one: those and the defaults' mark. */
+    /**
+     * Keys that are no setting, and so never an operator's misspelt one: those, the defaults' mark, and the tenant a
+     * plugin's per-tenant configuration is for ({@code PluginSettings.TENANT_PROPERTY}, which the container writes).
+     */
     private static final Set<String> NOT_SETTINGS = Set.of(Constants.SERVICE_PID, ConfigurationAdmin.SERVICE_FACTORYPID,
-            ConfigurationAdmin.SERVICE_BUNDLELOCATION, FilesGone.FILENAME, DefaultConfiguration.MARK);
+            ConfigurationAdmin.SERVICE_BUNDLELOCATION, FilesGone.FILENAME, DefaultConfiguration.MARK,
+            "carehost.tenant");
 
     /**
      * Schemas whose "required" says nothing: Felix HTTP's own provider ({@code ConfigMetaTypeProvider}, jetty12 1.1.8)

@@ -11,7 +11,8 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 
 /**
  * The keys of a configuration that its schema does not name: an operator's misspelt setting ({@code prot=8102} in
- * {@code etc/org.carehost.ssh.cfg}) is otherwise silently ignored, and the default stays in force. Not counted: the
+ * {@code etc/org.carehost.ssh.cfg}) otherwise passes without a word, and the default stays in force. Only named: the
+ * key is still delivered (a plugin may read its configuration's keys by name). Not counted: the
  * keys Config Admin and the deploy watcher set, and what Declarative Services reads from any configuration besides the
  * schema's settings (a reference's {@code <name>.target} filter, {@code component.*} properties).
  */
@@ -51,7 +52,8 @@ final class UnknownKeys {
         String where = file == null ? "its configuration" : fileOf(String.valueOf(file));
         return "Configuration " + pid + ": " + (unknown.size() == 1 ? "'" + unknown.get(0) + "' is not one of its "
                 + "settings" : "'" + String.join("', '", unknown) + "' are not among its settings")
-                + " and ignored (its settings: " + String.join(", ", settings) + "); correct the name in " + where;
+                + " (its settings: " + String.join(", ", settings) + "), so it sets nothing the schema describes; "
+                + "check the name in " + where;
     }
 
     /** The deploy watcher's {@code file:} URI of the configuration's file, as a path. */

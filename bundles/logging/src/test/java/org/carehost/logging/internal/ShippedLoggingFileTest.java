@@ -55,7 +55,7 @@ class ShippedLoggingFileTest {
                 .filter(status -> status.getLevel() > 0).toList();
         assertEquals(2, lines.stream().filter(line -> line.matches("\\d{4}-.*")).count(), all);
         assertTrue(lines.get(3).matches("\\d{4}-\\d\\d-\\d\\d .* WARN  \\[main\\]\\?2026.* - second"), all);
-        assertTrue(lines.get(4).startsWith("java.lang.IllegalStateException: cause"), all);
+        assertTrue(lines.get(4).startsWith("  java.lang.IllegalStateException: cause"), all);
         assertTrue(lines.get(5).startsWith("  2026-12-06 20:00:00,000 WARN"), all);
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("  Caused by: java.lang.RuntimeException: inner")),
                 all);

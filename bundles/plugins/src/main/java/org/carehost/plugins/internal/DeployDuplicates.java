@@ -26,7 +26,7 @@ import org.osgi.service.component.annotations.Deactivate;
  * <p>
  * Claiming is decided each time FileInstall looks at the file, and FileInstall looks at a file only when it changed.
  * Once the name's owner is uninstalled (its file removed), the claimed jar is the folder's only file of that name and
- * should become the plugin; so its modification time is set then, which has FileInstall look again, drop the claim
+ * should become the plugin; so its modification time is set then (for the claims that no longer hold), which has FileInstall look again, drop the claim
  * ({@link #uninstall}) and forget the file, and set once more then, which has FileInstall find it as a new file and
  * install it. (FileInstall 3.7 drops a claim and installs a file in two passes, the second only on a change.)
  */
@@ -38,7 +38,7 @@ public final class DeployDuplicates implements ArtifactInstaller {
     private final Set<Path> claimed = ConcurrentHashMap.newKeySet();
     private final BundleListener ownerGone = event -> {
         if (event.getType() == BundleEvent.UNINSTALLED) {
-            claimed.forEach(DeployDuplicates::lookAgain);
+            claimed.forEach(this::lookAgainIfFree);
         }
     };
 
@@ -58,20 +58,33 @@ public final class DeployDuplicates implements ArtifactInstaller {
     public boolean canHandle(File artifact) {
         Path file = artifact.toPath().toAbsolutePath().normalize();
         return file.getFileName().toString().endsWith(".jar") && file.startsWith(bundles.deployDir())
-                && bundles.installedFrom(file) == null
-                && (bundles.ownerOfName(file) != null || bundles.earlierTwin(file) != null);
+                && bundles.installedFrom(file) == null && isDuplicate(file);
+    }
+
+    private boolean isDuplicate(Path file) {
+        return bundles.ownerOfName(file) != null || bundles.earlierTwin(file) != null;
     }
 
     @Override
     public void install(File artifact) {
         // Refused: nothing is installed. The deploy-folder scan posts FAILED with the reason.
-        claimed.add(artifact.toPath().toAbsolutePath().normalize());
+        claim(artifact.toPath().toAbsolutePath().normalize());
     }
 
     @Override
     public void update(File artifact) {
         // Still a duplicate: still refused.
-        claimed.add(artifact.toPath().toAbsolutePath().normalize());
+        claim(artifact.toPath().toAbsolutePath().normalize());
+    }
+
+    /**
+     * FileInstall asks whether it is a duplicate before, in the same pass, it uninstalls the plugins whose files were
+     * removed, and the uninstall's event may reach {@link #ownerGone} before this: the owner of the name may be gone
+     * already (an operator replacing foo-1.0.jar by foo-1.1.jar), and then it is looked at again now.
+     */
+    private void claim(Path file) {
+        claimed.add(file);
+        lookAgainIfFree(file);
     }
 
     @Override
@@ -84,8 +97,20 @@ public final class DeployDuplicates implements ArtifactInstaller {
         }
     }
 
-    /** A modification time a second later: FileInstall's next scan sees the file as changed. */
+    private void lookAgainIfFree(Path file) {
+        if (!isDuplicate(file)) {
+            lookAgain(file);
+        }
+    }
+
+    /**
+     * A modification time a second later: FileInstall's next scan sees the file as changed. Not through a symbolic
+     * link: its target may be outside the deploy folder.
+     */
     private static void lookAgain(Path file) {
+        if (Files.isSymbolicLink(file)) {
+            return;
+        }
         try {
             Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 1000));
         } catch (IOException gone) {

@@ -233,7 +233,8 @@ final class Diagnosis {
             for (ServiceReference<DeployFileCheck> reference : context.getServiceReferences(DeployFileCheck.class,
                     null)) {
                 Object extension = reference.getProperty(DeployFileCheck.EXTENSION);
-                if (!(extension instanceof String ending) || !fileName.endsWith(ending)
+                if (!(extension instanceof String ending)
+                        || !fileName.toLowerCase(java.util.Locale.ROOT).endsWith(ending.toLowerCase(java.util.Locale.ROOT))
                         || reference.getBundle() == null || bundles.isPlugin(reference.getBundle())) {
                     continue; // a plugin's service never speaks for the container
                 }
@@ -250,7 +251,9 @@ final class Diagnosis {
         } catch (org.osgi.framework.InvalidSyntaxException cannotHappen) {
             throw new IllegalStateException(cannotHappen);
         }
-        return notAPlugin;
+        // No check registered yet (the WebAssembly extender starts beside this, and a first scan may come first): a
+        // bare module is not called ignored, which it is not once the extender runs.
+        return fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".wasm") ? null : notAPlugin;
     }
 
     private static boolean isBesideAWasm(Path file) {

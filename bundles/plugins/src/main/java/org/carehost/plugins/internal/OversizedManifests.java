@@ -9,10 +9,10 @@ import org.osgi.service.component.annotations.Component;
 /**
  * Keeps the deploy watcher's hands off a jar whose manifest is past {@link JarManifests#MAX_BYTES}: FileInstall's
  * own handling of jars (and the framework, when it installs one) reads the manifest whole, and one such file made the
- * container run out of memory at every start. Claimed here first, by the highest ranking among the deploy folder's
- * installers, and left alone; the deploy-folder scan reports it as FAILED with {@link BundleFileCheck}'s reason.
+ * container run out of memory at every start. Claimed here ahead of the deploy folder's other installers (below only
+ * {@link ConfigFolderCode}'s, which says why a jar in {@code etc/} is not installed), and left alone; the deploy-folder scan reports it as FAILED with {@link BundleFileCheck}'s reason.
  */
-@Component(service = ArtifactInstaller.class, property = "service.ranking:Integer=2000")
+@Component(service = ArtifactInstaller.class, property = "service.ranking:Integer=1999")
 public final class OversizedManifests implements ArtifactInstaller {
 
     @Override

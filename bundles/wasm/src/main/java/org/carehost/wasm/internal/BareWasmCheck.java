@@ -112,7 +112,10 @@ public final class BareWasmCheck implements DeployFileCheck {
             return file.getFileName() + " is larger than " + (ModuleBounds.MAX_BYTES >> 20) + " MiB, more than any "
                     + "plugin's module needs";
         }
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(ModuleBounds.MAX_BYTES + 1); // it may have grown since its size was looked at
+        }
         String bound = ModuleBounds.problem(bytes);
         if (bound != null) {
             return file.getFileName() + " is refused: " + bound + ", more than any plugin's module needs";
