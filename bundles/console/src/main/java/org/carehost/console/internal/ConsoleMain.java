@@ -121,8 +121,11 @@ public final class ConsoleMain implements Callable<Integer> {
         // ThreadPrintStreams, which write to the current command's output. Given to a session as its output,
         // a command writing there (echo, format, help) would write into itself until the stack overflows.
         Charset charset = Charset.defaultCharset();
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, charset);
-        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, charset);
+        boolean utf8 = charset.equals(java.nio.charset.StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new TerminalOutput(new FileOutputStream(FileDescriptor.out), utf8), true,
+                charset);
+        PrintStream err = new PrintStream(new TerminalOutput(new FileOutputStream(FileDescriptor.err), utf8), true,
+                charset);
         InputStream stdin = new FileInputStream(FileDescriptor.in);
         ScriptExit exit = new ScriptExit();
         int failures = 0;

@@ -126,6 +126,10 @@ public final class BareWasmCheck implements DeployFileCheck {
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return file.getFileName() + " is not a valid WebAssembly module (" + e.getMessage() + "); replace it "
                     + "with a compiled module (the binary .wasm, not its .wat text)";
+        } catch (OutOfMemoryError e) {
+            // what the bounds do not foresee: the parser asked for more than the JVM gives (an array past its limit)
+            return file.getFileName() + " is refused: parsing it asks for more memory than a module may have ("
+                    + e.getMessage() + ")";
         }
     }
 }

@@ -1,7 +1,8 @@
 package org.carehost.wasm.internal;
 
 /**
- * Bounds a WebAssembly module is held to before Chicory parses it: its size, and the locals its functions declare.
+ * Bounds a WebAssembly module is held to before Chicory parses it: its size, the entries its sections and function
+ * types claim (no more than their bytes), and the locals its functions declare.
  * Chicory's parser bounds each group of a function's locals (50,000) but not their sum: a 200 KB module declaring
  * 50,000 groups of 50,000 locals made it fill the heap for a minute (red team), at every start while the file stayed
  * in {@code deploy/}. The locals are counted here from the binary format's code section (section 10: a vector of
@@ -18,6 +19,10 @@ final class ModuleBounds {
     /** The locals of all functions at most. */
     static final long MAX_LOCALS = 4_000_000;
 
+    private static final int TYPE_SECTION = 1;
+    private static final int FUNCTION_TYPE = 0x60;
+    private static final int REF = 0x64;
+    private static final int REF_NULL = 0x63;
     private static final int CODE_SECTION = 10;
 
     private ModuleBounds() {
@@ -39,10 +44,57 @@ final class ModuleBounds {
             if (id < 0 || size < 0 || start + size > module.length) {
                 return null;
             }
-            if (id == CODE_SECTION) {
-                return locals(new Reader(module, start, (int) (start + size)));
+            Reader section = new Reader(module, start, (int) (start + size));
+            String problem = id == CODE_SECTION ? locals(section)
+                    : id == TYPE_SECTION ? types(section)
+                    : id >= 1 && id <= 11 ? vector(section, id) : null;
+            if (problem != null) {
+                return problem;
             }
             in.position = (int) (start + size);
+        }
+        return null;
+    }
+
+    /**
+     * A section that is a vector (all but the start section) has no more elements than bytes: the parser sizes what
+     * it makes by the count the file gives (a 33-byte module's count of 2^31 - 1 had it ask for an array the JVM
+     * cannot make, an Error that stopped the deploy watcher's start).
+     */
+    private static String vector(Reader in, int id) {
+        long count = in.u32();
+        return count > in.end - in.position ? "section " + id + " claims " + count + " entries in "
+                + (in.end - in.position) + " bytes" : null;
+    }
+
+    /**
+     * Each function type's parameters and results, no more than the bytes left (the parser sizes an array by each
+     * count). Types of the GC proposal's other forms are left to the parser after their first count.
+     */
+    private static String types(Reader in) {
+        long types = in.u32();
+        if (types > in.end - in.position) {
+            return "section " + TYPE_SECTION + " claims " + types + " entries in " + (in.end - in.position) + " bytes";
+        }
+        for (long t = 0; t < types && in.more(); t++) {
+            int form = in.u8();
+            if (form != FUNCTION_TYPE) {
+                long count = in.u32();
+                return count > in.end - in.position ? "type " + t + " claims " + count + " entries" : null;
+            }
+            for (String what : new String[] {"parameters", "results"}) {
+                long count = in.u32();
+                if (count < 0 || count > in.end - in.position) {
+                    return count < 0 ? null : "type " + t + " claims " + count + " " + what + " in "
+                            + (in.end - in.position) + " bytes";
+                }
+                for (long v = 0; v < count; v++) {
+                    int type = in.u8();
+                    if (type == REF || type == REF_NULL) {
+                        in.u32(); // its heap type
+                    }
+                }
+            }
         }
         return null;
     }

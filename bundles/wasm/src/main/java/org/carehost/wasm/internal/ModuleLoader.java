@@ -77,6 +77,10 @@ final class ModuleLoader {
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException(descriptor.path() + " is not a valid WebAssembly module: "
                     + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // what ModuleBounds does not foresee: the parser asked for more than the JVM gives
+            throw new IllegalArgumentException(descriptor.path() + " is refused: parsing it asks for more memory than "
+                    + "a module may have (" + e.getMessage() + ")");
         }
         List<String> refusals = ImportCheck.refusals(module, grants);
         if (!refusals.isEmpty()) {

@@ -3,6 +3,7 @@ package org.carehost.wasm.internal;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.felix.service.command.Descriptor;
+import org.carehost.shell.TerminalText;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -33,7 +34,9 @@ public final class WasmCommands {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         for (int attempt = 1;; attempt++) {
             try {
-                return new String(extender.find(plugin, function).call(function, bytes), StandardCharsets.UTF_8);
+                // the module's output, as text a terminal shows and never acts on
+                return TerminalText.printable(new String(extender.find(plugin, function).call(function, bytes),
+                        StandardCharsets.UTF_8));
             } catch (WasmCallException e) {
                 // replaced between the look-up and the call: the new revision takes it (find waits for it); an
                 // update followed by a refresh replaces it twice
@@ -58,6 +61,6 @@ public final class WasmCommands {
             out.append("      exports: ").append(String.join(", ", new java.util.TreeSet<>(plugin.exports())))
                     .append("; ").append(plugin.state()).append('\n');
         }
-        return out.toString();
+        return TerminalText.printable(out.toString()); // export names are the module's
     }
 }

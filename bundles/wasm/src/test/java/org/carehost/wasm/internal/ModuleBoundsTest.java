@@ -25,6 +25,18 @@ class ModuleBoundsTest {
     }
 
     @Test
+    void countsMayNotExceedTheBytesThatFollow() {
+        // red team: one function type with 2^31 - 1 parameters, 33 bytes; the parser asked for an array that size
+        byte[] types = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 7, 1, 0x60, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+            (byte) 0xFF, 0x07};
+        assertEquals("type 0 claims 2147483647 parameters in 0 bytes", ModuleBounds.problem(types));
+        byte[] imports = {0, 'a', 's', 'm', 1, 0, 0, 0, 2, 5, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07};
+        assertEquals("section 2 claims 2147483647 entries in 0 bytes", ModuleBounds.problem(imports));
+        byte[] fine = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 6, 1, 0x60, 2, 0x7F, 0x7F, 0};
+        assertNull(ModuleBounds.problem(fine));
+    }
+
+    @Test
     void whatIsNoModuleIsLeftToTheParser() {
         assertNull(ModuleBounds.problem("hello".getBytes()));
         assertNull(ModuleBounds.problem(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 10, (byte) 0xFF}));
