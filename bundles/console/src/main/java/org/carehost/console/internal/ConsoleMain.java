@@ -122,10 +122,11 @@ public final class ConsoleMain implements Callable<Integer> {
         // a command writing there (echo, format, help) would write into itself until the stack overflows.
         Charset charset = Charset.defaultCharset();
         boolean utf8 = charset.equals(java.nio.charset.StandardCharsets.UTF_8);
-        PrintStream out = new PrintStream(new TerminalOutput(new FileOutputStream(FileDescriptor.out), utf8), true,
-                charset);
-        PrintStream err = new PrintStream(new TerminalOutput(new FileOutputStream(FileDescriptor.err), utf8), true,
-                charset);
+        // buffered below the filter, which writes byte by byte: flushed at each line and after each command
+        PrintStream out = new PrintStream(new TerminalOutput(new java.io.BufferedOutputStream(
+                new FileOutputStream(FileDescriptor.out)), utf8), true, charset);
+        PrintStream err = new PrintStream(new TerminalOutput(new java.io.BufferedOutputStream(
+                new FileOutputStream(FileDescriptor.err)), utf8), true, charset);
         InputStream stdin = new FileInputStream(FileDescriptor.in);
         ScriptExit exit = new ScriptExit();
         int failures = 0;

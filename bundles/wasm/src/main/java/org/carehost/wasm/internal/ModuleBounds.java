@@ -21,8 +21,11 @@ final class ModuleBounds {
 
     private static final int TYPE_SECTION = 1;
     private static final int FUNCTION_TYPE = 0x60;
+    private static final int RECURSIVE_TYPES = 0x4E;
     private static final int REF = 0x64;
     private static final int REF_NULL = 0x63;
+    /** The one section among 1 to 11 that is no vector: the start function's index. */
+    private static final int START_SECTION = 8;
     private static final int CODE_SECTION = 10;
 
     private ModuleBounds() {
@@ -47,7 +50,7 @@ final class ModuleBounds {
             Reader section = new Reader(module, start, (int) (start + size));
             String problem = id == CODE_SECTION ? locals(section)
                     : id == TYPE_SECTION ? types(section)
-                    : id >= 1 && id <= 11 ? vector(section, id) : null;
+                    : id >= 1 && id <= 11 && id != START_SECTION ? vector(section, id) : null;
             if (problem != null) {
                 return problem;
             }
@@ -57,7 +60,7 @@ final class ModuleBounds {
     }
 
     /**
-     * A section that is a vector (all but the start section) has no more elements than bytes: the parser sizes what
+     * A section that is a vector (1 to 11 but the start section) has no more elements than bytes: the parser sizes what
      * it makes by the count the file gives (a 33-byte module's count of 2^31 - 1 had it ask for an array the JVM
      * cannot make, an Error that stopped the deploy watcher's start).
      */
@@ -69,7 +72,7 @@ final class ModuleBounds {
 
     /**
      * Each function type's parameters and results, no more than the bytes left (the parser sizes an array by each
-     * count). Types of the GC proposal's other forms are left to the parser after their first count.
+     * count), and a recursive group's types. The GC proposal's other forms end the check (left to the parser).
      */
     private static String types(Reader in) {
         long types = in.u32();
@@ -78,9 +81,12 @@ final class ModuleBounds {
         }
         for (long t = 0; t < types && in.more(); t++) {
             int form = in.u8();
-            if (form != FUNCTION_TYPE) {
+            if (form == RECURSIVE_TYPES) {
                 long count = in.u32();
                 return count > in.end - in.position ? "type " + t + " claims " + count + " entries" : null;
+            }
+            if (form != FUNCTION_TYPE) {
+                return null; // the GC proposal's other forms: left to the parser
             }
             for (String what : new String[] {"parameters", "results"}) {
                 long count = in.u32();
@@ -101,6 +107,10 @@ final class ModuleBounds {
 
     private static String locals(Reader in) {
         long functions = in.u32();
+        if (functions > in.end - in.position) {
+            return "section " + CODE_SECTION + " claims " + functions + " entries in " + (in.end - in.position)
+                    + " bytes";
+        }
         long total = 0;
         for (long f = 0; f < functions && in.more(); f++) {
             long bodySize = in.u32();

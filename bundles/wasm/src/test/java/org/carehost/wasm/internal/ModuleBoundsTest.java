@@ -34,6 +34,9 @@ class ModuleBoundsTest {
         assertEquals("section 2 claims 2147483647 entries in 0 bytes", ModuleBounds.problem(imports));
         byte[] fine = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 6, 1, 0x60, 2, 0x7F, 0x7F, 0};
         assertNull(ModuleBounds.problem(fine));
+        // the start section is an index, not a count: function 5 is a fine start function
+        byte[] start = {0, 'a', 's', 'm', 1, 0, 0, 0, 8, 1, 5};
+        assertNull(ModuleBounds.problem(start));
     }
 
     @Test
