@@ -122,6 +122,11 @@ final class CarehostProcess {
             in.write(commands.getBytes(StandardCharsets.UTF_8));
         }
         assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
+        return ended(process, home);
+    }
+
+    /** What a container started with {@link #start} in {@code home} printed, once it has exited. */
+    static Run ended(Process process, Path home) throws IOException {
         return new Run(process.exitValue(), Files.readString(home.resolve("stdout.txt")),
                 Files.readString(home.resolve("stderr.txt")));
     }

@@ -50,9 +50,10 @@ public class ConsoleStreamsIT {
         } finally {
             process.destroyForcibly();
         }
-        String out = Files.readString(home.resolve("stdout.txt"));
-        String err = Files.readString(home.resolve("stderr.txt"));
-        String run = "exit " + process.exitValue() + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        CarehostProcess.Run ended = CarehostProcess.ended(process, home);
+        String out = ended.out;
+        String err = ended.err;
+        String run = ended.toString();
         assertEquals(run, 0, process.exitValue());
         assertTrue("the operator's line ran as a command (no plugin took it): " + run, out.contains("OPERATOR-LINE-RAN"));
         assertFalse("no plugin's line on standard output: " + run, out.contains("FORGED-BY-PLUGIN"));

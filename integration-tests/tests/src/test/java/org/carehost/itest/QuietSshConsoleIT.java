@@ -64,9 +64,10 @@ public class QuietSshConsoleIT {
         } finally {
             container.destroyForcibly();
         }
-        String out = Files.readString(home.resolve("stdout.txt"));
-        String err = Files.readString(home.resolve("stderr.txt"));
-        String run = "exit " + container.exitValue() + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        CarehostProcess.Run ended = CarehostProcess.ended(container, home);
+        String out = ended.out;
+        String err = ended.err;
+        String run = ended.toString();
         assertEquals(run, 0, container.exitValue());
         assertTrue(run, out.contains("AFTER-THE-LOGOUT"));
         assertFalse("no stack trace on the console: " + run, err.contains("Stream Closed")
@@ -96,9 +97,10 @@ public class QuietSshConsoleIT {
             } finally {
                 container.destroyForcibly();
             }
-            String out = Files.readString(home.resolve("stdout.txt"));
-            String err = Files.readString(home.resolve("stderr.txt"));
-            String run = "exit " + container.exitValue() + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+            CarehostProcess.Run ended = CarehostProcess.ended(container, home);
+            String out = ended.out;
+            String err = ended.err;
+            String run = ended.toString();
             assertEquals(run, 0, container.exitValue());
             assertEquals("commands run: " + run, "ACTIVE", CarehostProcess.stateOf(out, "org.carehost.sample.hello"));
             List<String> about = err.lines().filter(line -> line.contains(String.valueOf(taken))).toList();

@@ -23,7 +23,7 @@ import org.osgi.service.component.annotations.Component;
  * {@link ContainerHostFiles}).
  */
 @Component(service = ArtifactInstaller.class, property = "service.ranking:Integer=1500")
-public final class ContainerFragments implements ArtifactInstaller {
+public final class ContainerFragments extends RefusedJars {
 
     private final BundleContext context;
     private final PluginBundles bundles;
@@ -38,20 +38,5 @@ public final class ContainerFragments implements ArtifactInstaller {
     public boolean canHandle(File artifact) {
         return artifact.getName().endsWith(".jar")
                 && ContainerHostFiles.containerHost(context, bundles, artifact.toPath()) != null;
-    }
-
-    @Override
-    public void install(File artifact) {
-        // Refused: nothing is installed. The deploy-folder scan posts FAILED with the reason.
-    }
-
-    @Override
-    public void update(File artifact) {
-        // Still a fragment of a container bundle: still refused.
-    }
-
-    @Override
-    public void uninstall(File artifact) {
-        // The jar was removed; it never became a plugin.
     }
 }

@@ -10,29 +10,15 @@ import org.osgi.service.component.annotations.Component;
  * Keeps the deploy watcher's hands off a jar whose manifest is past {@link JarManifests#MAX_BYTES}: FileInstall's
  * own handling of jars (and the framework, when it installs one) reads the manifest whole, and one such file made the
  * container run out of memory at every start. Claimed here ahead of the deploy folder's other installers (below only
- * {@link ConfigFolderCode}'s, which says why a jar in {@code etc/} is not installed), and left alone; the deploy-folder scan reports it as FAILED with {@link BundleFileCheck}'s reason.
+ * {@link ConfigFolderCode}'s, which says why a jar in {@code etc/} is not installed), and left alone; the
+ * deploy-folder scan reports it as FAILED with {@link BundleFileCheck}'s reason.
  */
 @Component(service = ArtifactInstaller.class, property = "service.ranking:Integer=1999")
-public final class OversizedManifests implements ArtifactInstaller {
+public final class OversizedManifests extends RefusedJars {
 
     @Override
     public boolean canHandle(File artifact) {
         Path file = artifact.toPath();
         return file.getFileName().toString().endsWith(".jar") && JarManifests.tooLarge(file);
-    }
-
-    @Override
-    public void install(File artifact) {
-        // Refused: nothing is installed. The deploy-folder scan posts FAILED with the reason.
-    }
-
-    @Override
-    public void update(File artifact) {
-        // Still too large: still refused.
-    }
-
-    @Override
-    public void uninstall(File artifact) {
-        // Removed, or changed into a jar FileInstall may read: it forgets it, and sees a changed file as new.
     }
 }
