@@ -215,6 +215,12 @@ final class Hooks {
         "java/lang/ThreadGroup interrupt this", "java/lang/ThreadGroup stop this", "java/lang/ThreadGroup destroy this",
         "java/lang/ThreadGroup enumerate this", "java/lang/ThreadGroup setMaxPriority this",
         "java/lang/ThreadGroup setDaemon this",
+        // native memory outside the heap's bound: zip streams (zlib's state), direct buffers, foreign arenas (JDK 22
+        // and later); taken after the super constructor returns, given back by end() or an arena's close
+        "java/util/zip/Deflater <init> (IZ) this", "java/util/zip/Inflater <init> (Z) this",
+        "java/util/zip/Deflater end this", "java/util/zip/Inflater end this",
+        "java/nio/DirectByteBuffer <init> (I)V this",
+        "jdk/internal/foreign/SegmentFactories allocateNativeSegment", "jdk/internal/foreign/MemorySessionImpl close this",
         // JDK tools, attach, scripting
         "java/util/spi/ToolProvider findFirst", "javax/tools/ToolProvider getSystemJavaCompiler",
         "javax/tools/ToolProvider getSystemDocumentationTool", "javax/tools/ToolProvider getSystemToolClassLoader",

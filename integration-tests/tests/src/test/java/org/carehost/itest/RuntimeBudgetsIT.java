@@ -130,6 +130,38 @@ public class RuntimeBudgetsIT {
     }
 
     /**
+     * Native memory outside the heap's bound (red team 2 took 3 GB through Deflaters, no budget tripped): the Deflaters
+     * and direct buffers a plugin holds count against its native-memory budget, the making that would take it over is
+     * refused and the plugin quarantined; what it gives back (end()) counts no more, so a plugin that makes and ends
+     * thousands stays within a budget of a few.
+     */
+    @Test
+    public void nativeMemoryAPluginHoldsIsBoundedByItsBudget() throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        withBudgets("native-memory plugin " + RuntimeAttacker.BSN + " 16", () -> {
+            assertEquals("done: made and ended 2000 deflaters", attack("end-deflaters:2000"));
+            String answer = attack("hold-deflaters:10000");
+            // 16 MiB at about 262 KiB a Deflater: 62 fit, fewer if it holds anything else
+            assertTrue(answer, answer.startsWith("done: refused after ") && answer.contains("native memory"));
+            int made = Integer.parseInt(answer.substring("done: refused after ".length(), answer.indexOf(" deflaters")));
+            assertTrue(answer, made >= 50 && made <= 62);
+            awaitQuarantined(plugin, "native memory");
+        });
+        plugin.start();
+        Await.until("started again", 20_000, () -> Fixtures.hasFunctionProbe(context, "runtime"));
+        withBudgets("native-memory plugin " + RuntimeAttacker.BSN + " 64", () -> {
+            String answer = attack("hold-direct:1000");
+            // 64 MiB of 1 MiB buffers, less the Deflaters above if they are not collected yet
+            assertTrue(answer, answer.startsWith("done: refused after ") && answer.contains("native memory"));
+            int made = Integer.parseInt(answer.substring("done: refused after ".length(), answer.indexOf(" direct")));
+            assertTrue(answer, made >= 44 && made <= 64);
+            awaitQuarantined(plugin, "native memory");
+        });
+        plugin.start();
+        Await.until("started again", 20_000, () -> Fixtures.hasFunctionProbe(context, "runtime"));
+    }
+
+    /**
      * A plugin thread whose {@code interrupt} never returns: the budget watch interrupted a quarantined plugin's threads
      * itself, on its one thread, so that thread was held (25 s here, for ever in an attack) and no budget of any plugin
      * was watched meanwhile. Now only the quarantine's own thread for that plugin interrupts them; the watch goes on,

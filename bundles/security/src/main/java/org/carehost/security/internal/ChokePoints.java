@@ -1,9 +1,6 @@
 package org.carehost.security.internal;
 
 import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.util.Set;
@@ -34,18 +31,21 @@ final class ChokePoints {
         /** A proxy instance is made: the subject is {proxy, its invocation handler}. */
         PROXY,
         /** A class is loaded through a bundle (the subject) by name, its target: decided for extenders only. */
-        BUNDLE_CLASS
+        BUNDLE_CLASS,
+        /** Native memory taken ({@link NativeHoldings}: the subject is {object, bytes}), or given back (the object). */
+        NATIVE_MEMORY, NATIVE_RELEASE
     }
 
     /**
      * Whether a request reaches outside the JVM's objects: a file, a socket, a process, a thread, the JVM's state. Not
-     * reflection, class loaders, bundle entries, tasks, proxies, class loads or a claim (refused when a filter's
+     * reflection, class loaders, bundle entries, tasks, proxies, class loads, native memory or a claim (refused when a filter's
      * coercion or the shell's or SCR's reflection on a plugin's object makes one: {@link Causes.UnownedCall}).
      */
     static boolean reachesOut(Kind kind) {
         return switch (kind) {
             case REFLECT, CLASS_LOADER, BUNDLE_ENTRIES, CLAIM, TASK_MADE, TASK_HANDED, TASK_REJECTED, TASK_RUN,
-                    TASK_ENDED, POOL_MADE, WORKER_START, TASK_THREAD, TIMER_THREAD, PROXY, BUNDLE_CLASS -> false;
+                    TASK_ENDED, POOL_MADE, WORKER_START, TASK_THREAD, TIMER_THREAD, PROXY, BUNDLE_CLASS,
+                    NATIVE_MEMORY, NATIVE_RELEASE -> false;
             default -> true;
         };
     }
@@ -123,8 +123,11 @@ final class ChokePoints {
         int dot = hook.lastIndexOf('.');
         String owner = hook.substring(0, dot);
         String method = hook.substring(dot + 1);
+        if (NativeHoldings.covers(owner)) {
+            return NativeHoldings.request(owner, method, self, args);
+        }
         if (method.equals("close") && !owner.equals("sun.nio.ch.FileChannelImpl")) {
-            return isStandard(self) ? Request.of(Kind.CONTAINER, "close the process's standard streams") : null;
+            return ConsoleStreams.isStandard(self) ? Request.of(Kind.CONTAINER, "close the process's standard streams") : null;
         }
         switch (owner) {
             case "java.io.FileInputStream":
@@ -133,14 +136,14 @@ final class ChokePoints {
                     return ConsoleStreams.onDescriptor(owner, args[0]);
                 }
                 if (method.equals("close")) {
-                    return standardStream(descriptor(self)) ? Request.of(Kind.CONTAINER, "close the process's "
+                    return ConsoleStreams.standardStream(ConsoleStreams.descriptor(self)) ? Request.of(Kind.CONTAINER, "close the process's "
                             + "standard streams") : null;
                 }
                 return Request.of(owner.endsWith("InputStream") ? Kind.FILE_READ : Kind.FILE_WRITE, (String) args[0]);
             case "java.io.RandomAccessFile":
                 return Request.of(((Integer) args[1] & 2) != 0 ? Kind.FILE_WRITE : Kind.FILE_READ, (String) args[0]);
             case "sun.nio.ch.FileChannelImpl":
-                return standardStream((FileDescriptor) self)
+                return ConsoleStreams.standardStream((FileDescriptor) self)
                         ? Request.of(Kind.CONTAINER, "close the process's standard streams") : null;
             case "java.io.File":
                 return FileRequests.file(method, (String) self, args);
@@ -325,26 +328,6 @@ final class ChokePoints {
     static boolean isJdk(Class<?> type) {
         Module module = type.getModule();
         return module.isNamed() && module.getLayer() == ModuleLayer.boot();
-    }
-
-    private static FileDescriptor descriptor(Object stream) {
-        try {
-            return stream instanceof FileInputStream ? ((FileInputStream) stream).getFD()
-                    : stream instanceof FileOutputStream ? ((FileOutputStream) stream).getFD() : null;
-        } catch (IOException closed) {
-            return null;
-        }
-    }
-
-    /** System.in, out or err as they are now, or a stream on the process's own descriptors 0, 1 and 2. */
-    private static boolean isStandard(Object stream) {
-        return stream != null && (stream == System.in || stream == System.out || stream == System.err
-                || standardStream(descriptor(stream)));
-    }
-
-    private static boolean standardStream(FileDescriptor descriptor) {
-        return descriptor != null
-                && (descriptor == FileDescriptor.in || descriptor == FileDescriptor.out || descriptor == FileDescriptor.err);
     }
 
     static <T> T find(Object[] args, Class<T> type) {

@@ -1,6 +1,9 @@
 package org.carehost.security.internal;
 
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
 
 import org.carehost.security.internal.ChokePoints.Kind;
 import org.carehost.security.internal.ChokePoints.Request;
@@ -76,5 +79,25 @@ final class ConsoleStreams {
     /** System.console(): the JDK's Console reads and writes the process's own descriptors. */
     static Request console() {
         return Request.of(Kind.CONTAINER, "use the JDK's console (System.console)" + USE_INSTEAD);
+    }
+
+    static FileDescriptor descriptor(Object stream) {
+        try {
+            return stream instanceof FileInputStream ? ((FileInputStream) stream).getFD()
+                    : stream instanceof FileOutputStream ? ((FileOutputStream) stream).getFD() : null;
+        } catch (IOException closed) {
+            return null;
+        }
+    }
+
+    /** System.in, out or err as they are now, or a stream on the process's own descriptors 0, 1 and 2. */
+    static boolean isStandard(Object stream) {
+        return stream != null && (stream == System.in || stream == System.out || stream == System.err
+                || standardStream(descriptor(stream)));
+    }
+
+    static boolean standardStream(FileDescriptor descriptor) {
+        return descriptor != null
+                && (descriptor == FileDescriptor.in || descriptor == FileDescriptor.out || descriptor == FileDescriptor.err);
     }
 }

@@ -110,36 +110,58 @@ record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<Str
     }
 
     /**
-     * The run-time budgets: threads a plugin may have running, bytes per second its threads may allocate (measured
-     * each second), and the share of one core its threads may use (in percent, over the last
-     * {@value BudgetWatch#CPU_WINDOW_SECONDS} seconds); over any, the plugin is stopped and quarantined.
+     * The run-time budgets, each by plugin with a default ({@code <name> plugin <bsn> <n>}, {@code <name> default <n>}):
+     * threads a plugin may have running, bytes per second its threads may allocate (measured each second), the share
+     * of one core its threads may use (in percent, over the last {@value BudgetWatch#CPU_WINDOW_SECONDS} seconds), and
+     * the native memory its live zip streams, direct buffers and foreign arenas may hold ({@link NativeHoldings}); over
+     * any, the plugin is stopped and quarantined.
      */
-    record Budgets(Map<String, Long> threads, long defaultThreads, Map<String, Long> allocation,
-            long defaultAllocationMbPerSecond, Map<String, Long> cpu, long defaultCpuPercent) {
+    record Budgets(Map<String, Map<String, Long>> perPlugin, Map<String, Long> defaults) {
 
+        static final String THREADS = "threads";
+        static final String ALLOCATION = "allocation";
+        static final String CPU = "cpu";
+        static final String NATIVE_MEMORY = "native-memory";
+        /** Each budget's name in the policy, and the unit of its number (for the parser's message). */
+        static final Map<String, String> UNITS = Map.of(THREADS, "threads", ALLOCATION, "MB-per-second", CPU,
+                "percent-of-one-core", NATIVE_MEMORY, "MB");
         static final long DEFAULT_THREADS = 32;
         static final long DEFAULT_ALLOCATION_MB_PER_SECOND = 512;
         static final long DEFAULT_CPU_PERCENT = 90;
-        static final Budgets DEFAULT = new Budgets(Map.of(), DEFAULT_THREADS, Map.of(), DEFAULT_ALLOCATION_MB_PER_SECOND,
-                Map.of(), DEFAULT_CPU_PERCENT);
+        static final long DEFAULT_NATIVE_MEMORY_MB = 256;
+        static final Map<String, Long> DEFAULTS = Map.of(THREADS, DEFAULT_THREADS, ALLOCATION,
+                DEFAULT_ALLOCATION_MB_PER_SECOND, CPU, DEFAULT_CPU_PERCENT, NATIVE_MEMORY, DEFAULT_NATIVE_MEMORY_MB);
+        static final Budgets DEFAULT = new Budgets(Map.of(), DEFAULTS);
 
         Budgets {
-            threads = Map.copyOf(threads);
-            allocation = Map.copyOf(allocation);
-            cpu = Map.copyOf(cpu);
+            Map<String, Map<String, Long>> copy = new java.util.HashMap<>();
+            perPlugin.forEach((name, plugins) -> copy.put(name, Map.copyOf(plugins)));
+            perPlugin = Map.copyOf(copy);
+            Map<String, Long> all = new java.util.HashMap<>(DEFAULTS);
+            all.putAll(defaults);
+            defaults = Map.copyOf(all);
+        }
+
+        private long of(String budget, String symbolicName) {
+            return perPlugin.getOrDefault(budget, Map.of()).getOrDefault(symbolicName, defaults.get(budget));
         }
 
         /** The share of one core, in percent, a plugin's threads may use; 0: no limit. */
         long cpuPercent(String symbolicName) {
-            return cpu.getOrDefault(symbolicName, defaultCpuPercent);
+            return of(CPU, symbolicName);
         }
 
         long threads(String symbolicName) {
-            return threads.getOrDefault(symbolicName, defaultThreads);
+            return of(THREADS, symbolicName);
         }
 
         long allocationBytesPerSecond(String symbolicName) {
-            return allocation.getOrDefault(symbolicName, defaultAllocationMbPerSecond) * 1024 * 1024;
+            return of(ALLOCATION, symbolicName) * 1024 * 1024;
+        }
+
+        /** The bytes of native memory a plugin's live zip streams, direct buffers and arenas may hold. */
+        long nativeMemoryBytes(String symbolicName) {
+            return of(NATIVE_MEMORY, symbolicName) * 1024 * 1024;
         }
     }
 

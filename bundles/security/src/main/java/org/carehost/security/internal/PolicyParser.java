@@ -28,12 +28,8 @@ final class PolicyParser {
         long defaultQuota = 0;
         long patientsPerHour = Policy.DEFAULT_PATIENTS_PER_HOUR;
         long denialsPerMinute = Policy.DEFAULT_DENIALS_PER_MINUTE;
-        java.util.Map<String, Long> threads = new java.util.HashMap<>();
-        long defaultThreads = Policy.Budgets.DEFAULT_THREADS;
-        java.util.Map<String, Long> allocation = new java.util.HashMap<>();
-        long defaultAllocation = Policy.Budgets.DEFAULT_ALLOCATION_MB_PER_SECOND;
-        java.util.Map<String, Long> cpu = new java.util.HashMap<>();
-        long defaultCpu = Policy.Budgets.DEFAULT_CPU_PERCENT;
+        java.util.Map<String, java.util.Map<String, Long>> budgets = new java.util.HashMap<>();
+        java.util.Map<String, Long> budgetDefaults = new java.util.HashMap<>();
         boolean modeSeen = false;
         CallLimitLines calls = new CallLimitLines();
         for (int i = 0; i < lines.size(); i++) {
@@ -98,38 +94,31 @@ final class PolicyParser {
                                 + "'anomaly denials-per-minute <n>'");
                     }
                     break;
-                case "threads":
-                case "allocation":
-                case "cpu":
+                case Policy.Budgets.THREADS:
+                case Policy.Budgets.ALLOCATION:
+                case Policy.Budgets.CPU:
+                case Policy.Budgets.NATIVE_MEMORY:
                     String budget = words.get(0);
                     if (words.size() == 3 && words.get(1).equals("default")) {
-                        long value = count(words.get(2), where);
-                        if (budget.equals("threads")) {
-                            defaultThreads = value;
-                        } else if (budget.equals("allocation")) {
-                            defaultAllocation = value;
-                        } else {
-                            defaultCpu = value;
-                        }
+                        budgetDefaults.put(budget, count(words.get(2), where));
                     } else if (words.size() == 4 && words.get(1).equals("plugin")) {
-                        (budget.equals("threads") ? threads : budget.equals("allocation") ? allocation : cpu)
+                        budgets.computeIfAbsent(budget, b -> new java.util.HashMap<>())
                                 .put(words.get(2), count(words.get(3), where));
                     } else {
                         throw new PolicyException(where + "write '" + budget + " plugin <symbolic-name> <"
-                                + (budget.equals("threads") ? "threads" : budget.equals("allocation") ? "MB-per-second"
-                                        : "percent-of-one-core") + ">' or '" + budget + " default <n>'");
+                                + Policy.Budgets.UNITS.get(budget) + ">' or '" + budget + " default <n>'");
                     }
                     break;
                 default:
                     if (!calls.accept(words, where)) {
                         throw new PolicyException(where + "unknown entry '" + words.get(0) + "'; entries are mode, "
-                                + "grant, deny, allow-import, quota, anomaly, threads, allocation, cpu, "
+                                + "grant, deny, allow-import, quota, anomaly, threads, allocation, cpu, native-memory, "
                                 + String.join(", ", CallLimitLines.ENTRIES));
                     }
             }
         }
         return new Policy(mode, grants, denials, imports, quotas, defaultQuota, patientsPerHour,
-                new Policy.Budgets(threads, defaultThreads, allocation, defaultAllocation, cpu, defaultCpu), calls.limits(),
+                new Policy.Budgets(budgets, budgetDefaults), calls.limits(),
                 denialsPerMinute);
     }
 

@@ -238,6 +238,10 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         if (request == null || work.noted(request)) {
             return;
         }
+        if (request.kind() == Kind.NATIVE_RELEASE) {
+            rules.released(request.subject()); // whoever gives it back: decided before any cause is looked for
+            return;
+        }
         if (request.kind() == Kind.EXTENSION) {
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "Carehost runs no framework "
                     + "extension installed after it started (" + request.subject() + " refused)");

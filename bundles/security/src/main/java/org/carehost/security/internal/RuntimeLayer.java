@@ -52,6 +52,7 @@ final class RuntimeLayer {
                 plugin -> store.policy().scopes(String.valueOf(plugin.getSymbolicName()), plugin.getVersion(),
                         inspector.inspect(plugin).trustedSigner()),
                 plugin -> store.policy().budgets().threads(String.valueOf(plugin.getSymbolicName())),
+                plugin -> store.policy().budgets().nativeMemoryBytes(String.valueOf(plugin.getSymbolicName())),
                 paths, causes, plugin -> quarantine.reason(plugin.getBundleId()));
         this.enforcement = new RuntimeEnforcement(causes, rules, new RuntimeEnforcement.Reporter() {
             @Override

@@ -27,20 +27,30 @@ final class RuntimeRules {
     private final Function<Bundle, Grants> grants;
     private final Function<Bundle, Policy.Scopes> scopes;
     private final Function<Bundle, Long> threadBudget;
+    private final Function<Bundle, Long> nativeBudget;
+    private final NativeHoldings nativeMemory = new NativeHoldings();
+    private final NetworkRules network;
     private final ContainerPaths paths;
     private final Causes causes;
     private final Function<Bundle, String> quarantined;
 
     /** @param quarantined why a plugin is quarantined ("quarantined: ..."), or null */
     RuntimeRules(Function<Bundle, Grants> grants, Function<Bundle, Policy.Scopes> scopes,
-            Function<Bundle, Long> threadBudget, ContainerPaths paths, Causes causes,
-            Function<Bundle, String> quarantined) {
+            Function<Bundle, Long> threadBudget, Function<Bundle, Long> nativeBudget, ContainerPaths paths,
+            Causes causes, Function<Bundle, String> quarantined) {
         this.grants = grants;
         this.scopes = scopes;
+        this.network = new NetworkRules(scopes);
         this.threadBudget = threadBudget;
+        this.nativeBudget = nativeBudget;
         this.paths = paths;
         this.causes = causes;
         this.quarantined = quarantined;
+    }
+
+    /** An object's native memory given back: it counts for no plugin any more. Never refused. */
+    void released(Object object) {
+        nativeMemory.released(object);
     }
 
     Refusal decide(Bundle plugin, Request request) {
@@ -60,12 +70,12 @@ final class RuntimeRules {
             case FILE_LINK:
                 return never("make a file-system link (" + request.target() + "), which could lead out of its folder");
             case CONNECT:
-                return connect(plugin, held, request);
+                return network.connect(plugin, held, request);
             case LOOKUP:
-                return request.subject() instanceof InetAddress ? reverse(plugin, held, request.target())
-                        : lookup(plugin, held, request.target());
+                return request.subject() instanceof InetAddress ? network.reverse(plugin, held, request.target())
+                        : network.lookup(plugin, held, request.target());
             case LISTEN:
-                return listen(plugin, held, request.port());
+                return network.listen(plugin, held, request.port());
             case UNIX_SOCKET:
                 Refusal network = needs(held, Permission.USE_NETWORK, "use a Unix-domain socket " + request.target());
                 return network != null ? network : file(plugin, held, request.target(), true);
@@ -132,6 +142,8 @@ final class RuntimeRules {
                 Object[] made = (Object[]) request.subject();
                 return proxy(plugin, made[0].getClass(), made[1].getClass(), request.target());
 
+            case NATIVE_MEMORY:
+                return nativeMemory.hold(plugin, request, nativeBudget.apply(plugin));
             case CLAIM:
             case CONTAINER:
             case EXTENSION:
@@ -204,83 +216,6 @@ final class RuntimeRules {
                 + " use:files /a/folder)", false);
     }
 
-    private Refusal connect(Bundle plugin, Grants held, Request request) {
-        Refusal refusal = needs(held, Permission.USE_NETWORK, "connect to " + request.target());
-        if (refusal != null) {
-            return refusal;
-        }
-        java.util.List<String> allowed = scopes.apply(plugin).connect();
-        if (allowed.isEmpty()) {
-            return null;
-        }
-        InetAddress address = request.subject() instanceof InetAddress ? (InetAddress) request.subject() : null;
-        String ip = address == null ? request.target().substring(0, Math.max(0, request.target().lastIndexOf(':')))
-                : address.getHostAddress();
-        String name = address == null ? null : address.toString().substring(0, address.toString().indexOf('/'));
-        for (String entry : allowed) {
-            int colon = entry.lastIndexOf(':');
-            String host = entry.substring(0, colon);
-            String port = entry.substring(colon + 1);
-            boolean hostMatches = host.equalsIgnoreCase(ip) || host.equalsIgnoreCase(name);
-            if (hostMatches && (port.equals("*") || port.equals(String.valueOf(request.port())))) {
-                return null;
-            }
-        }
-        return new Refusal(Permission.USE_NETWORK.id(), "connect to " + request.target() + ", which its grant does not "
-                + "name (it names " + allowed + ")", false);
-    }
-
-    private Refusal lookup(Bundle plugin, Grants held, String host) {
-        Refusal refusal = needs(held, Permission.USE_NETWORK, "look up the host " + host);
-        if (refusal != null) {
-            return refusal;
-        }
-        java.util.List<String> allowed = scopes.apply(plugin).connect();
-        if (allowed.isEmpty() || Character.digit(host.charAt(0), 16) >= 0 && host.matches("[0-9a-fA-F.:\\[\\]]+")) {
-            return null;
-        }
-        for (String entry : allowed) {
-            if (entry.substring(0, entry.lastIndexOf(':')).equalsIgnoreCase(host)) {
-                return null;
-            }
-        }
-        return new Refusal(Permission.USE_NETWORK.id(), "look up " + host + ", which its grant does not name", false);
-    }
-
-    /**
-     * A reverse lookup (address to name) asks the resolver too, so it needs use:network; a grant narrowed to hosts
-     * allows it only for an address the grant names.
-     */
-    private Refusal reverse(Bundle plugin, Grants held, String address) {
-        Refusal refusal = needs(held, Permission.USE_NETWORK, "look up the name of " + address);
-        if (refusal != null) {
-            return refusal;
-        }
-        java.util.List<String> allowed = scopes.apply(plugin).connect();
-        if (allowed.isEmpty()) {
-            return null;
-        }
-        for (String entry : allowed) {
-            if (entry.substring(0, entry.lastIndexOf(':')).equalsIgnoreCase(address)) {
-                return null;
-            }
-        }
-        return new Refusal(Permission.USE_NETWORK.id(), "look up the name of " + address + ", which its grant does not "
-                + "name", false);
-    }
-
-    private Refusal listen(Bundle plugin, Grants held, int port) {
-        Refusal refusal = needs(held, Permission.USE_NETWORK, "listen on port " + port);
-        if (refusal != null || port <= 0) {
-            return refusal; // port 0: an ephemeral local port (a client's datagram socket, a callback listener)
-        }
-        if (scopes.apply(plugin).listen().contains(port)) {
-            return null;
-        }
-        return new Refusal(Permission.USE_NETWORK.id(), "listen on port " + port + ", which no policy entry names "
-                + "(grant plugin " + plugin.getSymbolicName() + " use:network listen:" + port + ")", false);
-    }
-
     /** The framework's implementation: past the checks on its API (a bundle's content, its wiring), no plugin's to open. */
     static final String FRAMEWORK_INTERNALS = "org.apache.felix.framework.";
 
@@ -344,7 +279,7 @@ final class RuntimeRules {
     /** How ChokePoints words a private lookup's request. */
     static final String PRIVATE_LOOKUP = "a private lookup in ";
 
-    private static Refusal needs(Grants held, Permission permission, String what) {
+    static Refusal needs(Grants held, Permission permission, String what) {
         return held.holds(permission) ? null
                 : new Refusal(permission.id(), what + " without " + permission.id(), false);
     }

@@ -57,7 +57,8 @@ class PolicyFileTest {
     void networkAndFileScopesAndBudgetsAreParsed() throws Exception {
         Policy policy = PolicyFile.parse(List.of(
                 "grant plugin org.example.labs use:network lab.example.org:443 10.0.0.1:* listen:8443 use:files /srv/labs",
-                "threads default 8", "threads plugin org.example.labs 2", "allocation plugin org.example.labs 64"),
+                "threads default 8", "threads plugin org.example.labs 2", "allocation plugin org.example.labs 64",
+                "native-memory default 100", "native-memory plugin org.example.labs 3"),
                 "policy");
         Policy.Scopes scopes = policy.scopes("org.example.labs", V1, null);
         assertEquals(List.of("lab.example.org:443", "10.0.0.1:*"), scopes.connect());
@@ -72,6 +73,11 @@ class PolicyFileTest {
         assertMessageHas("after use:network: host:port", "grant plugin a read:patients lab.example.org:443");
         assertMessageHas("is not a port", "grant plugin a use:network listen:70000");
         assertMessageHas("write 'threads plugin", "threads a 5");
+        assertEquals(3L * 1024 * 1024, policy.budgets().nativeMemoryBytes("org.example.labs"));
+        assertEquals(100L * 1024 * 1024, policy.budgets().nativeMemoryBytes("other"));
+        assertEquals(Policy.Budgets.DEFAULT_NATIVE_MEMORY_MB * 1024 * 1024,
+                PolicyFile.parse(List.of("threads default 8"), "policy").budgets().nativeMemoryBytes("other"));
+        assertMessageHas("write 'native-memory plugin <symbolic-name> <MB>'", "native-memory plugin a");
     }
 
     @Test
