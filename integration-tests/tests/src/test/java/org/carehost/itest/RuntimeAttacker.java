@@ -65,14 +65,19 @@ final class RuntimeAttacker {
 
     /** Waits for a DENIED record of the attacker whose reason holds reasonPart. */
     static void awaitDenialAudited(BundleContext context, String reasonPart) throws InterruptedException {
-        Await.until("a run-time denial (" + reasonPart + ") in the audit trail", 10_000, () -> {
+        awaitDenialAudited(context, BSN, reasonPart);
+    }
+
+    /** Waits for a DENIED record of the plugin of that name whose reason holds reasonPart. */
+    static void awaitDenialAudited(BundleContext context, String plugin, String reasonPart) throws InterruptedException {
+        Await.until("a run-time denial of " + plugin + " (" + reasonPart + ") in the audit trail", 10_000, () -> {
             // looked up each time: a security manager restart (one test makes one) may restart the audit log too
             org.osgi.framework.ServiceReference<AuditLog> reference = context.getServiceReference(AuditLog.class);
             AuditLog audit = reference == null ? null : context.getService(reference);
             if (audit == null) {
                 return false;
             }
-            for (AuditRecord record : audit.query(new AuditQuery(null, BSN, null, AuditOutcome.DENIED, null, null,
+            for (AuditRecord record : audit.query(new AuditQuery(null, plugin, null, AuditOutcome.DENIED, null, null,
                     0, 200)).items()) {
                 if (String.valueOf(record.reason()).contains(reasonPart)) {
                     return true;

@@ -267,6 +267,8 @@ public class SecurityCorpusIT {
                         + "plugin's command by reflection"));
             }
             assertTrue("the file is still there", Files.exists(commandTarget));
+            // no plugin frame made the call, so it is audited under no plugin's name (it was only logged before)
+            RuntimeAttacker.awaitDenialAudited(context, "(unidentified-plugin)", "the shell calling a JDK method");
         } finally {
             plugin.uninstall();
             Files.deleteIfExists(target);

@@ -44,6 +44,12 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
 
         /** A refusal the previous security manager's checker made in lockdown, by the plugin's name and version. */
         void deniedInLockdown(String plugin, String version, String reason);
+
+        /**
+         * A call refused that no plugin's frame caused, made by what plugin data drove (a filter's coercion, the shell's
+         * or SCR's reflection on a plugin's object): recorded, logged and audited under no plugin's name.
+         */
+        void deniedUnidentified(String reason);
     }
 
     private final Causes causes;
@@ -259,9 +265,10 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             if (ChokePoints.jdkMayUse(id) && GateFrames.calledByJdk()) {
                 return; // the JDK on its own account (a class initialiser reading a property): refused, the class breaks
             }
-            logger.warn("Security: refused {}: made by {}; no plugin's property, filter, command or component may reach"
-                    + " files, sockets, processes or threads that way (the plugin whose service or description supplied"
-                    + " it is listed by plugin:list; remove it)", request.target(), unowned.getMessage());
+            reporter.deniedUnidentified("denied at run time: " + request.target() + ", made by " + unowned.getMessage()
+                    + "; no plugin's property, filter, command or component may reach files, sockets, processes or "
+                    + "threads that way (the plugin whose service or description supplied it is listed by plugin:list; "
+                    + "remove it)");
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "refused: " + request.target()
                     + ", made by " + unowned.getMessage());
         }

@@ -16,6 +16,9 @@ final class RuntimeLayer {
     /** How a refusal is recorded and audited: the security manager's {@code deny}. */
     interface Denier {
         void deny(Bundle plugin, String operation, String permission, String reason);
+
+        /** A refusal no plugin's frame caused ({@link RuntimeEnforcement.Reporter#deniedUnidentified}). */
+        void denyUnidentified(String operation, String permission, String reason);
     }
 
     private final RuntimeEnforcement enforcement;
@@ -63,6 +66,11 @@ final class RuntimeLayer {
             @Override
             public void quarantine(Bundle plugin, String reason) {
                 quarantine.quarantine(plugin, reason);
+            }
+
+            @Override
+            public void deniedUnidentified(String reason) {
+                denier.denyUnidentified("runtime", RuntimeRules.CONTAINER_RULE, reason);
             }
 
             @Override

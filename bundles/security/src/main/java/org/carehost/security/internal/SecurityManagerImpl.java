@@ -74,7 +74,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final Inspector inspector;
     private final Denials denials;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "carehost-security"));
-    private final RefusalFlood flood = new RefusalFlood(System::nanoTime);
+    private final RefusalRecorder refusals;
     private final Alerts alerts;
     private final PolicyEdits edits;
     private final PolicyStore store;
@@ -122,6 +122,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.store = new PolicyStore(policyFile, trustDir, inspector, logger, this::policyReplaced); // loads it
         this.grants = new GrantsCalculator(context, scope, inspector, store, clock, denials, alerts);
         this.edits = new PolicyEdits(store, grants, alerts);
+        this.refusals = new RefusalRecorder(alerts, grants);
         ShellCommands commands = new ShellCommands(scope::isPlugin);
         this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger, commands,
                 this::runtimeFailure);
@@ -138,7 +139,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
         this.quarantine = new Quarantine(alerts, worker, () -> events, logger);
         this.runtime = new RuntimeLayer(context, settings, scope, grants, store, inspector, quarantine, pluginCode,
-                this::deny, alerts, logger);
+                refusals, alerts, logger);
         runtime.open(); // before any plugin runs: plugins start at a higher start level
         hooks.add(context.registerService(PluginLimits.class, new PluginLimitsImpl(store, quarantine), null));
         hooks.add(context.registerService(org.carehost.security.PluginDeputy.class, runtime.deputies(), null));
@@ -164,7 +165,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         hooks.add(context.registerService(FindHook.class, gate, null));
         hooks.add(context.registerService(EventListenerHook.class, gate, null));
         hooks.add(context.registerService(EventAdmin.class, new GuardedEventAdmin(() -> events, grants::grantsOf,
-                (plugin, reason) -> deny(plugin, "publish", Permission.PUBLISH_EVENTS.id(), reason)),
+                (plugin, reason) -> refusals.deny(plugin, "publish", Permission.PUBLISH_EVENTS.id(), reason)),
                 new Hashtable<>(Map.of(GuardedEventAdmin.GUARD_PROPERTY, Boolean.TRUE))));
     }
 
@@ -227,15 +228,6 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
 
     PolicyStore policyStore() {
         return store;
-    }
-
-    /** A denial that is not a service call (those are audited by the service): remembered, logged and audited. */
-    void deny(Bundle plugin, String operation, String permission, String reason) {
-        RefusalFlood.Decision decision = flood.admit(plugin.getBundleId()); // a flood is counted, not queued
-        if (decision.report()) {
-            alerts.denied(plugin, operation, permission, RefusalFlood.withUnreported(reason, decision));
-        }
-        grants.refused(plugin); // counts toward a burst of refusals: an access anomaly
     }
 
     // ---- PermissionGuard

@@ -171,6 +171,11 @@ class LockdownTest {
             public void deniedInLockdown(String plugin, String version, String reason) {
                 audited.add(plugin + " " + version + " " + reason);
             }
+
+            @Override
+            public void deniedUnidentified(String reason) {
+                throw new AssertionError("no unidentified refusal in the hand-over");
+            }
         };
     }
 
