@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
+import org.carehost.security.ContainerBundles;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
@@ -69,6 +70,9 @@ public final class Boot implements BundleActivator {
             // a library's fallback logger once the Log Service has stopped) goes to standard error instead.
             System.setOut(System.err);
         }
+        // Before the Gogo shell takes these streams as its root and before any plugin runs: a plugin's prints go to
+        // the log, not to the operator's console.
+        PluginPrints.install(new ContainerBundles(systemContext));
 
         Framework framework = (Framework) systemContext.getBundle(0);
         FolderLock held = folderLock;

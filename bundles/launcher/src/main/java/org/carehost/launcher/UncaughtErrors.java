@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
+import org.carehost.shell.TerminalText;
+
 /**
  * The JVM's default handler for exceptions that end a thread, installed by {@link Boot} before any bundle runs.
  *
@@ -74,7 +76,9 @@ final class UncaughtErrors implements Thread.UncaughtExceptionHandler {
         VirtualMachineError fatal = fatal(error);
         try {
             PrintStream out = err.get();
-            out.println(fatal != null ? fatalLine(thread, fatal) : line(thread, error));
+            // one line, shown as text: a plugin names its threads and writes its exceptions' messages
+            out.println(TerminalText.printable(fatal != null ? fatalLine(thread, fatal) : line(thread, error))
+                    .replace('\r', ' ').replace('\n', ' '));
             out.flush();
         } catch (Throwable notEvenOneLine) {
             // out of memory even for the line: the stop below matters more

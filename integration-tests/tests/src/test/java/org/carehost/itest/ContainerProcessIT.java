@@ -124,6 +124,36 @@ public class ContainerProcessIT {
         assertTrue(run.toString(), run.err.contains("the container did not stop within 30 s of the script's end"));
     }
 
+    /**
+     * Red team: a plugin with no permission printed lines made to pass for the container's own, and escape sequences
+     * that set the terminal's title and cleared its screen, to System.out and System.err, which reached the console (in
+     * a script, standard error). Its prints now go to the log file, one INFO line each naming it; a thread of its own
+     * that dies of an exception is reported on the console in one line, shown as text.
+     */
+    @Test
+    public void aPluginsPrintsGoToTheLogNotToTheConsole() throws Exception {
+        Path home = freshHome("prints");
+        Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-prints.jar"), home.resolve("deploy/prints.jar"));
+        Run run = script(home, JAVA_17, "plugin:list\n");
+        assertEquals(run.toString(), 0, run.exit);
+        assertEquals(run.toString(), "ACTIVE", CarehostProcess.stateOf(run.out, "org.carehost.fixture.evil.prints"));
+        assertFalse("no escape character on either stream: " + run, run.out.contains("\u001b") || run.err.contains("\u001b"));
+        assertFalse("no printed line on standard output: " + run, run.out.contains("EVIL-PRINTS"));
+        assertFalse("no printed line on standard error: " + run,
+                run.err.lines().anyMatch(line -> line.contains("EVIL-PRINTS") && !line.startsWith("carehost: thread")));
+        String log = Files.readString(home.resolve("data/log/carehost.log"));
+        for (String where : List.of("(out, activator)", "(err, activator)", "(out, own thread)")) {
+            assertTrue(where + " in the log, named after the plugin, escapes shown as '?': " + log, log.lines().anyMatch(
+                    line -> line.contains("org.carehost.fixture.evil.prints 1.0.0 printed: ?]0;PWNED-TITLE??[2J?[31m"
+                            + "EVIL-PRINTS") && line.endsWith(where)));
+        }
+        assertTrue("the stack trace it printed, in the log: " + log,
+                log.contains("org.carehost.fixture.evil.prints 1.0.0 printed: java.lang.IllegalStateException: for the trace"));
+        List<String> died = run.err.lines().filter(line -> line.startsWith("carehost: thread \"evil-prints-dies")).toList();
+        assertEquals("the dying thread is one line on the console: " + run, 1, died.size());
+        assertTrue(died.get(0), died.get(0).contains("\\u001B]0;PWNED-TITLE\\u0007"));
+    }
+
     @Test
     public void aFirstStartIsReadyBeforeTheFirstCommandAndQuietOnTheConsole() throws Exception {
         Path home = freshHome("first-start");

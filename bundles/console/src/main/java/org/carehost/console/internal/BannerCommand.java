@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
+import org.carehost.security.ContainerBundles;
 import org.carehost.shell.Listeners;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -18,7 +19,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
  * before the first prompt (the Gogo shell starts at start level 45, after the container's bundles, so the command is
  * there; the profile guards it with {@code try} all the same, so that it can never stop the shell). It waits, from
  * state, until the container is ready ({@link Readiness}, with the SSH shell's system-ready check: listening or its
- * failure logged) and the HTTP runtime has its address, each within a bound, then prints the listeners' addresses
+ * failure logged) and the HTTP runtime has its address and serves the container's servlets, each within a bound, then prints the listeners' addresses
  * from their services ({@link Listeners}): the ports they really bound.
  */
 @Component(service = BannerCommand.class, property = {
@@ -37,11 +38,13 @@ public final class BannerCommand {
 
     private final BundleContext context;
     private final Readiness readiness;
+    private final ContainerBundles containerBundles;
 
     @Activate
     public BannerCommand(BundleContext context, @Reference ServiceComponentRuntime components) {
         this.context = context;
         this.readiness = new Readiness(context, components, true);
+        this.containerBundles = new ContainerBundles(context);
     }
 
     @Descriptor("waits until the container is ready and prints where operators log in (the interactive greeting)")
@@ -60,6 +63,14 @@ public final class BannerCommand {
                 : "Operators log in at: " + String.join(", ", addresses) + ".");
     }
 
+    private boolean servletsServed() {
+        try {
+            return ServletsServed.all(context, containerBundles);
+        } catch (NoClassDefFoundError noWhiteboardApi) {
+            return true; // the HTTP whiteboard's API is not there: nothing to wait for
+        }
+    }
+
     /** Whether Felix HTTP is running, so that an address of its is coming. */
     private boolean httpExpected() {
         for (Bundle bundle : context.getBundles()) {
@@ -70,7 +81,10 @@ public final class BannerCommand {
         return false;
     }
 
-    /** Until the HTTP runtime has registered its address, or the bound passes (a port taken: the log says so). */
+    /**
+     * Until the HTTP runtime has registered its address and taken up the container's servlets ({@link ServletsServed}),
+     * or the bound passes (a port taken: the log says so).
+     */
     private void awaitHttp() throws InterruptedException {
         Object changed = new Object();
         ServiceListener listener = event -> {
@@ -81,7 +95,7 @@ public final class BannerCommand {
         context.addServiceListener(listener);
         try {
             long deadline = System.nanoTime() + HTTP_TIMEOUT.toNanos();
-            while (!Listeners.httpListening(context)) {
+            while (!Listeners.httpListening(context) || !servletsServed()) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
                     return;
