@@ -221,6 +221,9 @@ final class Hooks {
         "java/util/zip/Deflater end this", "java/util/zip/Inflater end this",
         "java/nio/DirectByteBuffer <init> (I)V this",
         "jdk/internal/foreign/SegmentFactories allocateNativeSegment", "jdk/internal/foreign/MemorySessionImpl close this",
+        // preferences: the JDK writes them under the user's home, from a timer thread of its own
+        "java/util/prefs/Preferences userRoot", "java/util/prefs/Preferences systemRoot",
+        "java/util/prefs/Preferences userNodeForPackage", "java/util/prefs/Preferences systemNodeForPackage",
         // JDK tools, attach, scripting
         "java/util/spi/ToolProvider findFirst", "javax/tools/ToolProvider getSystemJavaCompiler",
         "javax/tools/ToolProvider getSystemDocumentationTool", "javax/tools/ToolProvider getSystemToolClassLoader",

@@ -3,6 +3,7 @@ package org.carehost.itest;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
@@ -163,6 +164,20 @@ public class RuntimeEnforcementIT {
         assertDenied(attack("jmx"), "JMX");
         assertDenied(attack("reflect-security"), "the security manager's own code");
         assertDenied(attack("unsafe"), "writes any memory");
+    }
+
+    /**
+     * java.util.prefs is no plugin's: the JDK writes preferences under the user's home from a timer thread of its own.
+     * And a JDK class whose first use a plugin triggers sets itself up as the JDK's: FileSystemPreferences' static
+     * initialiser adds a shutdown hook, which was refused as the plugin's, and the class then failed for the whole JVM
+     * (NoClassDefFoundError for the container too).
+     */
+    @Test
+    public void preferencesAreNoPluginsAndAJdkClassItInitialisesStillWorksForEveryone() throws Exception {
+        attacker();
+        assertDenied(attack("prefs"), "java.util.prefs");
+        assertEquals("done: initialised", attack("init-class:java.util.prefs.FileSystemPreferences"));
+        assertNotNull(Class.forName("java.util.prefs.FileSystemPreferences", true, null));
     }
 
     /**

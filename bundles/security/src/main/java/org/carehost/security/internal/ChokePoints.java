@@ -253,6 +253,10 @@ final class ChokePoints {
             case "jdk.jshell.JShell":
             case "com.sun.tools.attach.VirtualMachine":
                 return Request.of(Kind.CONTAINER, "run a JDK tool (" + owner + "." + method + ")");
+            case "java.util.prefs.Preferences":
+                return Request.of(Kind.CONTAINER, "use java.util.prefs (Preferences." + method + "): the JDK stores "
+                        + "preferences outside its folder, from a thread of its own; keep settings in its folder or the "
+                        + "plugin data service");
             case "java.lang.management.ManagementFactory":
             case "javax.management.MBeanServerFactory":
                 return Request.of(Kind.CONTAINER, "use JMX (" + owner + "." + method + ")");

@@ -79,6 +79,28 @@ final class GateFrames {
     }
 
     /**
+     * Whether the hooked call is made inside a JDK class's static initialiser, with nothing but JDK code between it and
+     * the hook: the JDK setting itself up, which a plugin's first use of the class happened to trigger. Refusing it
+     * would leave that JDK class unusable for the whole JVM, the container included (a plugin's first
+     * {@code Preferences.userRoot()} had {@code FileSystemPreferences}' initialiser refused its shutdown hook, and the
+     * class failed for everyone from then on: {@code NoClassDefFoundError}). Asked only for a call about to be refused.
+     */
+    static boolean initialisingJdkClass() {
+        return belowGate(it -> {
+            while (it.hasNext()) {
+                StackWalker.StackFrame frame = it.next();
+                if (!ChokePoints.isJdk(frame.getDeclaringClass())) {
+                    return false;
+                }
+                if (frame.getMethodName().equals("<clinit>")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    /**
      * Walks this thread's stack to the gate's frame and lets {@code below} read on from the frame below it (the hooked
      * method's); false when there is none.
      */

@@ -299,8 +299,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return; // the framework localising a bundle's headers (getHeaders), from a file that bundle's manifest names
         }
         Refusal refusal = lockdown.on() ? Lockdown.refusal(request.target()) : rules.decide(plugin, request);
-        if (refusal == null) {
-            return;
+        if (refusal == null || GateFrames.initialisingJdkClass()) {
+            return; // allowed, or the JDK initialising one of its classes (refused, the class would fail for everyone)
         }
         refuse(plugin, refusal);
     }
