@@ -14,8 +14,8 @@ import org.junit.Test;
 
 /**
  * A plugin's log lines cannot pass for the container's own: the evil-forges-log fixture logs the security manager's
- * grant line, under its logger name and from a thread named as the framework's, through SLF4J and java.util.logging.
- * Both lines carry {@code plugin <its symbolic name>: } right after the level, on the console (standard error) and in
+ * grant line, under its logger name and from a thread named as the framework's, through SLF4J, java.util.logging and
+ * the OSGi Log Service. Each line carries {@code plugin <its symbolic name>: } right after the level, on the console (standard error) and in
  * data/log/carehost.log, where nothing the plugin names comes before it; the container's WARN carries none.
  */
 public class PluginLogOriginIT {
@@ -40,7 +40,7 @@ public class PluginLogOriginIT {
 
         String label = "plugin " + PLUGIN + ": ";
         List<String> console = run.err.lines().toList();
-        for (String through : new String[] {"slf4j", "jul"}) {
+        for (String through : new String[] {"slf4j", "jul", "logservice"}) {
             List<String> forged = console.stream().filter(line -> line.contains(FORGED + " " + through)).toList();
             assertEquals(run.toString(), 1, forged.size());
             assertEquals(run.toString(), "WARN  " + label + FORGED + " " + through, forged.get(0).substring(9));
@@ -50,7 +50,7 @@ public class PluginLogOriginIT {
 
         List<String> file = Files.readAllLines(home.resolve("data/log/carehost.log"));
         String all = String.join("\n", file);
-        for (String through : new String[] {"slf4j", "jul"}) {
+        for (String through : new String[] {"slf4j", "jul", "logservice"}) {
             List<String> forged = file.stream().filter(line -> line.contains(FORGED + " " + through)).toList();
             assertEquals(all, 1, forged.size());
             assertTrue(all, forged.get(0).matches("\\d{4}-\\d\\d-\\d\\d \\S+ WARN  " + label.replace(".", "\\.")
