@@ -23,7 +23,8 @@ import ch.qos.logback.core.pattern.DynamicConverter;
  * {@code ${carehost.origin:-}}: empty at that first reading, {@code %origin} once this rule is installed, which sets
  * the variable (a property of the context), registers the word and reads the file again ({@link #install}). Logback
  * clears both at every reset (its 30-second rescan of a changed file resets the context first): this listener, reset
- * resistant, puts them back before the file is read again. An operator's file may use {@code %origin} directly too.
+ * resistant, puts them back before the file is read again. An operator's file that names {@code %origin} directly
+ * works from this bundle's start on, but Logback's first reading prints that it does not know the word.
  */
 final class OriginRule implements LoggerContextListener {
 
