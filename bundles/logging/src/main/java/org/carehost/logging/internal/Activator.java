@@ -4,6 +4,7 @@ import java.util.Hashtable;
 
 import org.carehost.logging.LogAdmin;
 import org.carehost.logging.ReportedFailures;
+import org.carehost.security.ContainerBundles;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -36,10 +37,17 @@ public final class Activator implements BundleActivator {
     private RuntimeLevels runtimeLevels;
     private ServiceRegistration<?> managed;
     private ServiceRegistration<LogAdmin> admin;
+    private LoggerContext logback;
+    private OriginRule origins;
 
     @Override
     public void start(BundleContext context) {
         LoggerContext logback = logbackContext();
+        this.logback = logback;
+        // Every line a plugin's code logs names the plugin (%origin, in etc/logback.xml): registered, then the file
+        // read again with it.
+        origins = new OriginRule(new Origins(new ContainerBundles(context), containerLoaders()));
+        withOwnClassLoader(() -> origins.install(logback));
 
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
@@ -103,6 +111,34 @@ public final class Activator implements BundleActivator {
         reporters.close();
         levels.close();
         SLF4JBridgeHandler.uninstall();
+        origins.uninstall(logback);
+    }
+
+    /**
+     * The class loaders of the framework and of carehost.jar's class path (the launcher, the agent): their classes are
+     * the container's, although no bundle defines them.
+     */
+    private static java.util.Set<ClassLoader> containerLoaders() {
+        java.util.Set<ClassLoader> loaders = new java.util.HashSet<>();
+        for (ClassLoader start : new ClassLoader[] {org.osgi.framework.Bundle.class.getClassLoader(),
+            ClassLoader.getSystemClassLoader()}) {
+            for (ClassLoader loader = start; loader != null; loader = loader.getParent()) {
+                loaders.add(loader);
+            }
+        }
+        loaders.remove(ClassLoader.getPlatformClassLoader());
+        return loaders;
+    }
+
+    private static void withOwnClassLoader(Runnable action) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Activator.class.getClassLoader());
+        try {
+            action.run();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     /** Whether a container component reports what the entry says in a line of its own. */

@@ -18,7 +18,8 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 /**
  * Hands each Log Service entry to the Logback logger of the same name. A WARN or ERROR entry that a container component
  * reports in a line of its own ({@link org.carehost.logging.ReportedFailures}) is written at INFO, so that it reaches
- * the log file (whose appender takes every level) and not the console (WARN and above).
+ * the log file (whose appender takes every level) and not the console (WARN and above). The bundle the Log Service
+ * recorded goes with the event ({@link BundleEvent}): it is the line's origin ({@link Origins}).
  */
 final class LogbackListener implements LogListener {
 
@@ -66,8 +67,8 @@ final class LogbackListener implements LogListener {
         }
         // The message is already formatted by the Log Service: no arguments. This constructor sets the
         // event's LoggerContext, which Logback's appenders need.
-        LoggingEvent event = new LoggingEvent(org.osgi.service.log.Logger.class.getName(), logger, level,
-                entry.getMessage(), entry.getException(), null);
+        LoggingEvent event = new BundleEvent(org.osgi.service.log.Logger.class.getName(), logger, level,
+                entry.getMessage(), entry.getException(), entry.getBundle());
         event.setInstant(Instant.ofEpochMilli(entry.getTime()));
         event.setThreadName(entry.getThreadInfo());
         StackTraceElement location = entry.getLocation();
