@@ -221,6 +221,8 @@ final class Hooks {
         "java/util/zip/Deflater end this", "java/util/zip/Inflater end this",
         "java/nio/DirectByteBuffer <init> (I)V this",
         "jdk/internal/foreign/SegmentFactories allocateNativeSegment", "jdk/internal/foreign/MemorySessionImpl close this",
+        // a Reader or Writer given the object it locks around its methods (a plugin's subclass, the lock anybody's)
+        "java/io/Reader <init> (Ljava/lang/Object;)V this", "java/io/Writer <init> (Ljava/lang/Object;)V this",
         // preferences: the JDK writes them under the user's home, from a timer thread of its own
         "java/util/prefs/Preferences userRoot", "java/util/prefs/Preferences systemRoot",
         "java/util/prefs/Preferences userNodeForPackage", "java/util/prefs/Preferences systemNodeForPackage",
@@ -277,6 +279,9 @@ final class Hooks {
         "org/apache/felix/framework/StartLevelImpl setBundleStartLevel",
         "org/apache/felix/framework/StartLevelImpl setStartLevel",
         "org/apache/felix/framework/StartLevelImpl setInitialBundleStartLevel",
+        // the Log Service (Felix's): a logger for a bundle named by the caller, whose entries then pass for that
+        // bundle's (each bundle's LogService is its own; only this method takes another)
+        "org/apache/felix/log/LogServiceImpl getLogger (Lorg/osgi/framework/Bundle;",
         // Config Admin (Felix's): plugins never use it themselves; SCR configures their components
         "org/apache/felix/cm/impl/ConfigurationAdminImpl getConfiguration",
         "org/apache/felix/cm/impl/ConfigurationAdminImpl getFactoryConfiguration",

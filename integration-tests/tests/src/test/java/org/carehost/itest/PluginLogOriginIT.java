@@ -60,6 +60,10 @@ public class PluginLogOriginIT {
         assertTrue("the container's WARN has no label: " + all, file.stream().anyMatch(line -> line.matches(
                 "\\d{4}-\\d\\d-\\d\\d \\S+ WARN  \\[FelixStartLevel\\] o\\.c\\.s\\.internal\\.SecurityManagerImpl"
                         + " - Security: DEVELOPMENT mode\\..*")));
+        assertTrue("a Log Service logger for another bundle is refused: " + run, run.err.contains("denied at run time: "
+                + "log as bundle org.apache.felix.framework, which is not itself"));
+        assertTrue("nothing logged as the framework's: " + all, !all.contains(FORGED + " as-framework")
+                && !run.err.contains(FORGED + " as-framework"));
         assertTrue("no container line is labelled: " + all, file.stream().filter(line -> line.contains("plugin "
                 + PLUGIN + ":")).allMatch(line -> line.contains("(forged)")));
     }

@@ -167,6 +167,22 @@ public class RuntimeEnforcementIT {
     }
 
     /**
+     * Red team 7: a plugin with no permission held the monitors of every bundle's Bundle object (Felix takes a bundle's
+     * at its first class loads: no shell command answered again) and, on JDK 17, of Thread.class (which numbers each new
+     * thread: none could start, SIGTERM was ignored). Its synchronized blocks on what the container and the JDK lock
+     * are refused before the lock is taken; on its own objects they pass.
+     */
+    @Test
+    public void aPluginHoldsNoMonitorTheContainerOrTheJdkTakes() throws Exception {
+        attacker();
+        assertDenied(attack("lock:bundles"), "hold the lock of an object of org.apache.felix.framework");
+        assertDenied(attack("lock:thread-class"), "hold the lock of the class java.lang.Thread");
+        assertDenied(attack("lock:stderr"), "hold the lock of");
+        assertDenied(attack("lock:writer"), "hold the lock of");
+        assertEquals("done: held its own", attack("lock:own"));
+    }
+
+    /**
      * java.util.prefs is no plugin's: the JDK writes preferences under the user's home from a timer thread of its own.
      * And a JDK class whose first use a plugin triggers sets itself up as the JDK's: FileSystemPreferences' static
      * initialiser adds a shutdown hook, which was refused as the plugin's, and the class then failed for the whole JVM

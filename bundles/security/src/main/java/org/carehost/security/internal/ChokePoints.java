@@ -33,7 +33,9 @@ final class ChokePoints {
         /** A class is loaded through a bundle (the subject) by name, its target: decided for extenders only. */
         BUNDLE_CLASS,
         /** Native memory taken ({@link NativeHoldings}: the subject is {object, bytes}), or given back (the object). */
-        NATIVE_MEMORY, NATIVE_RELEASE
+        NATIVE_MEMORY, NATIVE_RELEASE,
+        /** A monitor a plugin's code will hold: the subject is the object ({@link LockRule}). */
+        MONITOR
     }
 
     /**
@@ -45,7 +47,7 @@ final class ChokePoints {
         return switch (kind) {
             case REFLECT, CLASS_LOADER, BUNDLE_ENTRIES, CLAIM, TASK_MADE, TASK_HANDED, TASK_REJECTED, TASK_RUN,
                     TASK_ENDED, POOL_MADE, WORKER_START, TASK_THREAD, TIMER_THREAD, PROXY, BUNDLE_CLASS,
-                    NATIVE_MEMORY, NATIVE_RELEASE -> false;
+                    NATIVE_MEMORY, NATIVE_RELEASE, MONITOR -> false;
             default -> true;
         };
     }
@@ -253,6 +255,13 @@ final class ChokePoints {
             case "jdk.jshell.JShell":
             case "com.sun.tools.attach.VirtualMachine":
                 return Request.of(Kind.CONTAINER, "run a JDK tool (" + owner + "." + method + ")");
+            case "java.io.Reader": // Reader(Object lock) and Writer(Object lock): a plugin's subclass names the lock
+            case "java.io.Writer":
+                return args[0] == null || isJdk(self.getClass()) ? null
+                        : Request.of(Kind.MONITOR, "a " + owner + " locking " + args[0].getClass().getName(), args[0]);
+            case "org.apache.felix.log.LogServiceImpl": // getLogger(Bundle, name, type): entries as that bundle's
+                return Request.of(Kind.BUNDLE, "log as bundle " + (args[0] instanceof org.osgi.framework.Bundle
+                        ? ((org.osgi.framework.Bundle) args[0]).getSymbolicName() : String.valueOf(args[0])), args[0]);
             case "java.util.prefs.Preferences":
                 return Request.of(Kind.CONTAINER, "use java.util.prefs (Preferences." + method + "): the JDK stores "
                         + "preferences outside its folder, from a thread of its own; keep settings in its folder or the "

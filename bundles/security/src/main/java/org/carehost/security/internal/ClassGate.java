@@ -13,13 +13,16 @@ import org.osgi.framework.wiring.BundleWire;
 /**
  * The backstop behind the resolver hook: no class of a refused plugin is ever defined. It catches what
  * resolved without the resolver hook's say: a bundle with no requirements at all, and plugins the launcher
- * resolved at a restart before the security manager was running (those are also refreshed once it is).
+ * resolved at a restart before the security manager was running (those are also refreshed once it is). And where the
+ * agent runs, each plugin class's {@code monitorenter} gets its check ({@link MonitorWeaver}).
  */
 final class ClassGate implements WeavingHook {
 
     private final PluginScope scope;
     private final Function<Bundle, List<String>> admission;
     private final PluginCodeSeen pluginCode;
+    /** Whether the agent's gate is there to call: each plugin class's {@code monitorenter} is then checked first. */
+    private final boolean weaveMonitors = gateThere();
     /**
      * Thrown when the check failed and no message can be made (a stack run out on purpose, a heap full): any throwable
      * but a {@link WeavingException} would make Felix switch this hook off for good.
@@ -66,6 +69,21 @@ final class ClassGate implements WeavingHook {
         if (!refusals.isEmpty()) {
             throw new WeavingException("Carehost security: class " + woven.getClassName() + " of plugin "
                     + bundle.getSymbolicName() + " not loaded: " + String.join("; ", refusals));
+        }
+        if (weaveMonitors) {
+            byte[] checked = MonitorWeaver.weave(woven.getBytes());
+            if (checked != null) {
+                woven.setBytes(checked);
+            }
+        }
+    }
+
+    private static boolean gateThere() {
+        try {
+            Class.forName("java.lang.CarehostGate");
+            return true;
+        } catch (ClassNotFoundException noAgent) {
+            return false;
         }
     }
 

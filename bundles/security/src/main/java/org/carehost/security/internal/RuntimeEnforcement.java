@@ -53,6 +53,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     }
 
     private final Causes causes;
+    private final LockRule locks;
     private final WorkHooks work;
     private final RuntimeRules rules;
     private final Reporter reporter;
@@ -66,6 +67,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
 
     RuntimeEnforcement(Causes causes, RuntimeRules rules, Reporter reporter, Logger logger) {
         this.causes = causes;
+        this.locks = new LockRule(causes);
         this.work = new WorkHooks(causes);
         this.rules = rules;
         this.reporter = reporter;
@@ -84,8 +86,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
                     + "-javaagent:carehost-agent.jar.");
             return false;
         }
-        loadEveryClassACheckMayNeed();
-        loadTheHookedContainerClasses(gate);
+        CheckerPreload.everyClassACheckMayNeed(logger);
+        CheckerPreload.theHookedContainerClasses(gate, causes, logger);
         return claim(gate);
     }
 
@@ -100,53 +102,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return false;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError unknown) {
             return true;
-        }
-    }
-
-    /**
-     * Loads, before the claim, the hooked classes that are not the JDK's (the framework's, Config Admin's, the shell's;
-     * the agent names them, and loads the JDK's itself): a class first loaded on a plugin's thread whose stack was run
-     * out on purpose could meet the error inside the JDK's own transform code, which then defines it without its hooks.
-     * The framework's through its own class loader, the others through the bundle that holds them, if it is resolved
-     * by now (one that starts later loads them on the container's thread as it starts, before any plugin runs).
-     */
-    private void loadTheHookedContainerClasses(Class<?> gate) {
-        String[] names;
-        try {
-            names = (String[]) gate.getMethod("hookedOutsideTheJdk").invoke(null);
-        } catch (ReflectiveOperationException | RuntimeException olderAgent) {
-            return; // an agent that loads none of them ahead (claim() says whether it is of another version)
-        }
-        org.osgi.framework.Bundle own = org.osgi.framework.FrameworkUtil.getBundle(RuntimeEnforcement.class);
-        org.osgi.framework.BundleContext context = own == null ? null : own.getBundleContext();
-        if (context == null) {
-            return;
-        }
-        ClassLoader framework = context.getBundle(0).getClass().getClassLoader();
-        for (String name : names) {
-            try {
-                Class.forName(name, false, framework);
-                continue;
-            } catch (ClassNotFoundException notTheFrameworks) {
-                // a bundle's: below
-            } catch (LinkageError e) {
-                logger.warn("Security: could not load {} ahead of the claim: {}", name, e.toString());
-                continue;
-            }
-            String entry = name.replace('.', '/') + ".class";
-            for (org.osgi.framework.Bundle bundle : context.getBundles()) {
-                if ((bundle.getState() & (org.osgi.framework.Bundle.RESOLVED | org.osgi.framework.Bundle.STARTING
-                        | org.osgi.framework.Bundle.ACTIVE | org.osgi.framework.Bundle.STOPPING)) == 0
-                        || bundle.getBundleId() == 0 || !causes.isContainer(bundle) || bundle.getEntry(entry) == null) {
-                    // a plugin's class of a hooked name is its own copy, and loading it could start it (a lazy plugin)
-                    continue;
-                }
-                try {
-                    bundle.loadClass(name);
-                } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
-                    logger.warn("Security: could not load {} ahead of the claim: {}", name, e.toString());
-                }
-            }
         }
     }
 
@@ -182,30 +137,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         return failure;
     }
 
-    /**
-     * Loads, now, every class of this package and the SDK's exception: the gate keeps this checker after the security
-     * manager stops (in lockdown), and after its framework stops too (a JVM that runs one framework after another, as
-     * a test runner does, until the next security manager claims the gate), when its bundle's class loader can load
-     * nothing more. A class first needed then (the network reader at the first socket, say) would fail the JVM's own
-     * call with a NoClassDefFoundError instead of being checked.
-     */
-    private void loadEveryClassACheckMayNeed() {
-        PermissionDeniedException.class.getName();
-        org.osgi.framework.Bundle self = org.osgi.framework.FrameworkUtil.getBundle(RuntimeEnforcement.class);
-        java.util.Enumeration<java.net.URL> classes = self == null ? null
-                : self.findEntries(RuntimeEnforcement.class.getPackageName().replace('.', '/'), "*.class", false);
-        while (classes != null && classes.hasMoreElements()) {
-            String path = classes.nextElement().getPath();
-            String name = path.substring(path.indexOf("org/carehost/"), path.length() - ".class".length())
-                    .replace('/', '.');
-            try {
-                Class.forName(name, false, RuntimeEnforcement.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                logger.warn("Security: could not load {} ahead of the checks: {}", name, e.toString());
-            }
-        }
-    }
-
     /** From now on every call a plugin causes is refused, until another security manager claims the gate. */
     void close() {
         lockdown.begin();
@@ -235,6 +166,10 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             decideNested(hook.substring(NESTED.length()));
             return;
         }
+        if (hook.equals(MonitorWeaver.HOOK)) {
+            decideLock(call[0]); // a plugin's synchronized block: decided from the object first, walked only if need be
+            return;
+        }
         if (work.isTaskEnd(hook)) {
             work.taskEnded(); // every task's end, on the worker: decided before anything is read
             return;
@@ -242,6 +177,10 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         String id = hook;
         Request request = ChokePoints.read(id, call[0], (Object[]) call[1]);
         if (request == null || work.noted(request)) {
+            return;
+        }
+        if (request.kind() == Kind.MONITOR) {
+            decideLock(request.subject()); // a plugin's Reader or Writer given a lock object
             return;
         }
         if (request.kind() == Kind.NATIVE_RELEASE) {
@@ -303,6 +242,18 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return; // allowed, or the JDK initialising one of its classes (refused, the class would fail for everyone)
         }
         refuse(plugin, refusal);
+    }
+
+    /** A monitor a plugin's code is about to take ({@link LockRule}): refused, before it is taken, if not its to hold. */
+    private void decideLock(Object object) {
+        if (object == null || !locks.maybeOthers(object)) {
+            return;
+        }
+        Bundle plugin = causes.current(false);
+        String why = plugin == null ? null : locks.refusal(plugin, object);
+        if (why != null) {
+            refuse(plugin, lockdown.on() ? Lockdown.refusal(why) : new Refusal(RuntimeRules.CONTAINER_RULE, why, false));
+        }
     }
 
     /**
