@@ -216,11 +216,13 @@ final class Hooks {
         "java/lang/ThreadGroup enumerate this", "java/lang/ThreadGroup setMaxPriority this",
         "java/lang/ThreadGroup setDaemon this",
         // native memory outside the heap's bound: zip streams (zlib's state), direct buffers, foreign arenas (JDK 22
-        // and later); taken after the super constructor returns, given back by end() or an arena's close
+        // and later); taken after the super constructor returns, given back by end() or an arena's close (as it returns
+        // or throws: the checker asks whether it closed)
         "java/util/zip/Deflater <init> (IZ) this", "java/util/zip/Inflater <init> (Z) this",
         "java/util/zip/Deflater end this", "java/util/zip/Inflater end this",
         "java/nio/DirectByteBuffer <init> (I)V this",
-        "jdk/internal/foreign/SegmentFactories allocateNativeSegment", "jdk/internal/foreign/MemorySessionImpl close this",
+        "jdk/internal/foreign/SegmentFactories allocateNativeSegment",
+        "jdk/internal/foreign/MemorySessionImpl close this exit",
         // a Reader or Writer given the object it locks around its methods (a plugin's subclass, the lock anybody's)
         "java/io/Reader <init> (Ljava/lang/Object;)V this", "java/io/Writer <init> (Ljava/lang/Object;)V this",
         // preferences: the JDK writes them under the user's home, from a timer thread of its own
@@ -255,6 +257,9 @@ final class Hooks {
         "org/apache/felix/framework/Felix installBundle", "org/apache/felix/framework/Felix startBundle",
         "org/apache/felix/framework/Felix stopBundle", "org/apache/felix/framework/Felix uninstallBundle",
         "org/apache/felix/framework/Felix updateBundle", "org/apache/felix/framework/Felix setBundleStartLevel",
+        // bundle and framework listeners: the framework calls them on its own threads (a synchronous one on whichever
+        // thread changed a bundle: the deploy watcher's, an operator's command's, the start-level thread)
+        "org/apache/felix/framework/Felix addBundleListener", "org/apache/felix/framework/Felix addFrameworkListener",
         "org/apache/felix/framework/Felix refreshPackages", "org/apache/felix/framework/Felix stop this",
         "org/apache/felix/framework/Felix update this",
         "org/apache/felix/framework/BundleImpl getBundleContext this",

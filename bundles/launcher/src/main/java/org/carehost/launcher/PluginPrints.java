@@ -5,38 +5,35 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import org.carehost.security.ContainerBundles;
+import org.carehost.shell.TerminalText;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 
 /**
  * The process's standard output and error as plugins reach them ({@code System.out}, {@code System.err}, and under
- * them the Gogo shell's per-thread streams, whose root these are): what a plugin's code writes there never reaches the
- * operator's console. Red team: a plugin with no permission printed a line made to pass for the container's own
- * ({@code WARN Security: operator admin granted ...}) and escape sequences that set the terminal's title and cleared
- * its screen, on the console interactively and on standard error in a script. Each line a plugin prints goes instead
- * to the container's log, at INFO (so to {@code data/log/carehost.log}, not the console), as
- * {@code <plugin> printed: <line>} under the logger {@value #LOGGER}, where the log's patterns show control
- * characters as {@code ?}. A plugin's output to an operator goes through its shell command, whose session is not this
- * stream; a plugin's messages through SLF4J.
+ * them the Gogo shell's per-thread streams, whose root these are): what a plugin's code writes there reaches the
+ * operator's console marked as the plugin's and shown as text. Found by hand: a plugin with no permission printed a
+ * line made to pass for the container's own ({@code WARN Security: operator admin granted ...}) and escape sequences
+ * that set the terminal's title and cleared its screen, which reached standard error in a script as they were. Each
+ * line a plugin prints is now written as {@code plugin <symbolic name>: <line>}, a control character shown as
+ * a backslash-u escape of its code ({@code TerminalText}, the shell's one definition); a plugin developer still sees the output of
+ * {@code println}. A plugin's output to an operator goes through its shell command, whose session is not this stream;
+ * its messages through SLF4J.
  *
- * <p>Whose write it is: the class of the first frame on the stack past the JDK's, the Gogo shell's thread streams
- * (which only relay) and this class; a plugin's when that class is a bundle's and the bundle is not the container's
- * ({@link ContainerBundles}, the one definition). Container code writing here (the framework's own messages, the
- * launcher's) is written through unchanged. The stack is walked at each write, which only the rare writes to the
- * process's own streams pay: commands' output goes to their sessions. Lines are cut at {@value #LONGEST_LINE} bytes.
+ * <p>Whose write it is: the innermost plugin on this thread's stack, if any: a frame of a bundle that is not the
+ * container's ({@link ContainerBundles}, the one definition), whatever container or library code (a JSON generator
+ * over {@code System.err}, say) writes for it and whatever class loader of its own it made. Container code writing
+ * here with no plugin on the stack (the framework's own messages, the launcher's) is written through unchanged. The
+ * stack is walked at each write, which only the rare writes to the process's own streams pay: commands' output goes
+ * to their sessions. Lines are cut at {@value #LONGEST_LINE} bytes.
  *
- * <p>Written here: nothing of the container's logging is loaded this early, and this must be in place before Gogo
- * takes these streams as its root (at its start) and before any bundle runs. The log is reached through
- * {@code java.util.logging}, which the logging bundle bridges to Logback before any plugin starts.
+ * <p>Written here: this must be in place before Gogo takes these streams as its root (at its start) and before any
+ * bundle runs.
  */
 final class PluginPrints extends OutputStream {
 
-    /** The logger a plugin's printed lines are written under. */
-    static final String LOGGER = "carehost.plugin-prints";
     static final int LONGEST_LINE = 8192;
 
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
@@ -45,24 +42,55 @@ final class PluginPrints extends OutputStream {
     private final OutputStream console;
     private final ContainerBundles container;
     private final Charset charset;
-    private final Logger log = Logger.getLogger(LOGGER);
     /** Each thread's line being printed by a plugin, until its line break. */
     private final ThreadLocal<ByteArrayOutputStream> lines = ThreadLocal.withInitial(ByteArrayOutputStream::new);
-    /** Set while this thread logs a line: whatever that writes here (a JDK handler's fallback) is written through. */
-    private final ThreadLocal<Boolean> logging = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     PluginPrints(OutputStream console, ContainerBundles container, Charset charset) {
         this.console = console;
         this.container = container;
         this.charset = charset;
-        log.setLevel(Level.INFO); // the JDK's root logger is at WARNING (Boot): these lines are INFO
     }
 
     /** Replaces System.out and System.err with streams of this kind over them; call before the Gogo shell starts. */
     static void install(ContainerBundles container) {
         Charset charset = Charset.defaultCharset();
-        System.setOut(new PrintStream(new PluginPrints(System.out, container, charset), true, charset));
-        System.setErr(new PrintStream(new PluginPrints(System.err, container, charset), true, charset));
+        System.setOut(new Formatted(new PluginPrints(System.out, container, charset), charset));
+        System.setErr(new Formatted(new PluginPrints(System.err, container, charset), charset));
+    }
+
+    /**
+     * A print stream that formats ({@code printf}, {@code format}) before it takes its lock: the JDK's formats while
+     * holding it, calling each argument's {@code toString} or {@code formatTo} there, so a plugin's argument that never
+     * returns held the process's standard error, and with it every container thread logging a WARN to the console
+     * (the review's finding). The other methods already make their text before they lock.
+     */
+    static final class Formatted extends PrintStream {
+
+        Formatted(OutputStream out, Charset charset) {
+            super(out, true, charset);
+        }
+
+        @Override
+        public PrintStream format(String format, Object... args) {
+            print(String.format(format, args));
+            return this;
+        }
+
+        @Override
+        public PrintStream format(java.util.Locale locale, String format, Object... args) {
+            print(String.format(locale, format, args));
+            return this;
+        }
+
+        @Override
+        public PrintStream printf(String format, Object... args) {
+            return format(format, args);
+        }
+
+        @Override
+        public PrintStream printf(java.util.Locale locale, String format, Object... args) {
+            return format(locale, format, args);
+        }
     }
 
     @Override
@@ -72,7 +100,7 @@ final class PluginPrints extends OutputStream {
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-        Bundle plugin = logging.get() ? null : writer();
+        Bundle plugin = writer();
         if (plugin == null) {
             console.write(bytes, offset, length);
             return;
@@ -81,11 +109,11 @@ final class PluginPrints extends OutputStream {
         for (int i = offset; i < offset + length; i++) {
             byte b = bytes[i];
             if (b == '\n') {
-                logLine(plugin, line);
+                printLine(plugin, line);
             } else {
                 line.write(b);
                 if (line.size() >= LONGEST_LINE) {
-                    logLine(plugin, line);
+                    printLine(plugin, line);
                 }
             }
         }
@@ -96,28 +124,27 @@ final class PluginPrints extends OutputStream {
         console.flush();
     }
 
-    private void logLine(Bundle plugin, ByteArrayOutputStream line) {
+    /** The plugin's line, marked as its and shown as text, on the console (under the caller's lock on this stream). */
+    private void printLine(Bundle plugin, ByteArrayOutputStream line) throws IOException {
         String text = line.toString(charset);
         line.reset();
         if (text.endsWith("\r")) {
             text = text.substring(0, text.length() - 1);
         }
-        logging.set(Boolean.TRUE);
-        try {
-            log.info(plugin.getSymbolicName() + " " + plugin.getVersion() + " printed: " + text);
-        } finally {
-            logging.set(Boolean.FALSE);
-        }
+        String name = TerminalText.printable(String.valueOf(plugin.getSymbolicName())).replace('\n', '?');
+        console.write(("plugin " + name + ": " + TerminalText.printable(text) + System.lineSeparator()).getBytes(charset));
+        console.flush();
     }
 
-    /** The plugin whose code writes now, or null for the container's. */
+    /** The plugin whose code is on this thread's stack (the innermost), or null for the container's alone. */
     private Bundle writer() {
-        Class<?> caller = WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
-                .filter(type -> !passesOn(type)).findFirst().orElse(null));
-        if (caller == null) {
-            return null;
-        }
-        Bundle bundle = FrameworkUtil.getBundle(caller);
+        return WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+                .filter(type -> !passesOn(type)).map(this::pluginOf).filter(java.util.Objects::nonNull).findFirst()
+                .orElse(null));
+    }
+
+    private Bundle pluginOf(Class<?> type) {
+        Bundle bundle = FrameworkUtil.getBundle(type);
         return bundle == null || container.isContainer(bundle) ? null : bundle;
     }
 

@@ -104,6 +104,7 @@ public class AuditCrashIT {
                 try {
                     String line;
                     while ((line = out.readLine()) != null) {
+                        line = CarehostProcess.printed(line);
                         if (line.startsWith("ACK ")) {
                             String[] ack = line.split(" ");
                             synchronized (acknowledged) {

@@ -98,6 +98,18 @@ final class CarehostProcess {
                 .start();
     }
 
+    /**
+     * A line of a container's console as the plugin printed it: the console marks what a plugin prints as
+     * {@code plugin <symbolic name>: <line>} (the launcher's PluginPrints); other lines are given as they are.
+     */
+    static String printed(String line) {
+        if (line.startsWith("plugin ")) {
+            int colon = line.indexOf(": ");
+            return colon < 0 ? line : line.substring(colon + 2);
+        }
+        return line;
+    }
+
     /** Runs the container with {@code commands} piped in, until it exits. */
     static Run script(Path home, String java, String commands) throws Exception {
         return script(TEST_JVM_OPTIONS, home, java, commands);

@@ -109,9 +109,10 @@ public class ContainerProcessIT {
     }
 
     /**
-     * A plugin whose thread holds the framework object's monitor (no grant needed: synchronized on its Bundle) would
-     * keep the framework's stop, and so a script, from ever ending: the stop after a script is bounded, and the
-     * process ends with status 4 and a line saying why. (The launcher's stop waits with no bound: it hung before.)
+     * A plugin whose thread would hold the framework object's monitor for ever (no grant needed: synchronized on its
+     * Bundle) kept the framework's stop, and so a script, from ever ending (the launcher's bounded stop then ended the
+     * process with status 4). Now its lock is refused before it is taken (LockRule, red team 7): the script ends as
+     * usual, and the refusal is one line on the console.
      */
     @Test
     public void aPluginHoldingTheFrameworksMonitorCannotKeepAScriptRunningForEver() throws Exception {
@@ -120,18 +121,19 @@ public class ContainerProcessIT {
                 home.resolve("deploy/holds.jar"));
         Run run = script(home, JAVA_17, "plugin:list\n");
         assertTrue(run.toString(), run.out.matches("(?s).*org\\.carehost\\.fixture\\.evil\\.holds\\.lock\\s+1\\.0\\.0\\s+ACTIVE.*"));
-        assertEquals(run.toString(), 4, run.exit);
-        assertTrue(run.toString(), run.err.contains("the container did not stop within 30 s of the script's end"));
+        assertEquals(run.toString(), 0, run.exit);
+        assertTrue(run.toString(), run.err.contains("denied at run time: hold the lock of an object of "
+                + "org.apache.felix.framework.Felix"));
     }
 
     /**
-     * Red team: a plugin with no permission printed lines made to pass for the container's own, and escape sequences
-     * that set the terminal's title and cleared its screen, to System.out and System.err, which reached the console (in
-     * a script, standard error). Its prints now go to the log file, one INFO line each naming it; a thread of its own
-     * that dies of an exception is reported on the console in one line, shown as text.
+     * Found by hand: a plugin with no permission printed lines made to pass for the container's own, and escape
+     * sequences that set the terminal's title and cleared its screen, to System.out and System.err, which reached the
+     * console as they were (in a script, standard error). Each line a plugin prints is now marked as its own and shown
+     * as text; a thread of its own that dies of an exception is reported in one line, shown as text.
      */
     @Test
-    public void aPluginsPrintsGoToTheLogNotToTheConsole() throws Exception {
+    public void aPluginsPrintsAreMarkedAsItsOwnAndShownAsText() throws Exception {
         Path home = freshHome("prints");
         Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-prints.jar"), home.resolve("deploy/prints.jar"));
         Run run = script(home, JAVA_17, "plugin:list\n");
@@ -139,16 +141,16 @@ public class ContainerProcessIT {
         assertEquals(run.toString(), "ACTIVE", CarehostProcess.stateOf(run.out, "org.carehost.fixture.evil.prints"));
         assertFalse("no escape character on either stream: " + run, run.out.contains("\u001b") || run.err.contains("\u001b"));
         assertFalse("no printed line on standard output: " + run, run.out.contains("EVIL-PRINTS"));
-        assertFalse("no printed line on standard error: " + run,
-                run.err.lines().anyMatch(line -> line.contains("EVIL-PRINTS") && !line.startsWith("carehost: thread")));
-        String log = Files.readString(home.resolve("data/log/carehost.log"));
+        String mark = "plugin org.carehost.fixture.evil.prints: ";
+        assertTrue("every line it printed is marked as its own: " + run, run.err.lines().filter(line -> line
+                .contains("EVIL-PRINTS") && !line.startsWith("carehost: thread")).allMatch(line -> line.startsWith(mark)));
         for (String where : List.of("(out, activator)", "(err, activator)", "(out, own thread)")) {
-            assertTrue(where + " in the log, named after the plugin, escapes shown as '?': " + log, log.lines().anyMatch(
-                    line -> line.contains("org.carehost.fixture.evil.prints 1.0.0 printed: ?]0;PWNED-TITLE??[2J?[31m"
-                            + "EVIL-PRINTS") && line.endsWith(where)));
+            assertTrue(where + ", marked, escapes shown as text: " + run, run.err.lines().anyMatch(line -> line.equals(
+                    mark + "\\u001B]0;PWNED-TITLE\\u0007\\u001B[2J\\u001B[31mEVIL-PRINTS 12:00:00 WARN  Security: "
+                            + "operator admin granted plugin evil use:files " + where)));
         }
-        assertTrue("the stack trace it printed, in the log: " + log,
-                log.contains("org.carehost.fixture.evil.prints 1.0.0 printed: java.lang.IllegalStateException: for the trace"));
+        assertTrue("the stack trace it printed, marked: " + run,
+                run.err.contains(mark + "java.lang.IllegalStateException: for the trace"));
         List<String> died = run.err.lines().filter(line -> line.startsWith("carehost: thread \"evil-prints-dies")).toList();
         assertEquals("the dying thread is one line on the console: " + run, 1, died.size());
         assertTrue(died.get(0), died.get(0).contains("\\u001B]0;PWNED-TITLE\\u0007"));

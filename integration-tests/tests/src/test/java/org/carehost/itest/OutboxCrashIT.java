@@ -127,7 +127,8 @@ public class OutboxCrashIT {
             reader.start();
         }
 
-        private void take(String line) {
+        private void take(String printed) {
+            String line = CarehostProcess.printed(printed);
             String[] parts = line.split(" ");
             synchronized (OutboxCrashIT.this) {
                 if (line.startsWith("ACK ") && parts.length == 3) {

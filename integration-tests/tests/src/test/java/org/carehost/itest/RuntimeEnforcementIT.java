@@ -7,6 +7,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -170,16 +171,28 @@ public class RuntimeEnforcementIT {
      * Red team 7: a plugin with no permission held the monitors of every bundle's Bundle object (Felix takes a bundle's
      * at its first class loads: no shell command answered again) and, on JDK 17, of Thread.class (which numbers each new
      * thread: none could start, SIGTERM was ignored). Its synchronized blocks on what the container and the JDK lock
-     * are refused before the lock is taken; on its own objects they pass.
+     * are refused before the lock is taken; on its own objects, and on System.err, they pass.
      */
     @Test
     public void aPluginHoldsNoMonitorTheContainerOrTheJdkTakes() throws Exception {
         attacker();
         assertDenied(attack("lock:bundles"), "hold the lock of an object of org.apache.felix.framework");
         assertDenied(attack("lock:thread-class"), "hold the lock of the class java.lang.Thread");
-        assertDenied(attack("lock:stderr"), "hold the lock of");
+        assertEquals("System.err is the shell's thread stream, which plugins lock to keep lines together",
+                "done: held System.err", attack("lock:stderr"));
         assertDenied(attack("lock:writer"), "hold the lock of");
         assertEquals("done: held its own", attack("lock:own"));
+        // red team 8: bundle and framework listeners run on the framework's threads; one that never returned held them
+        assertDenied(attack("bundle-listener"), "listen to the framework's bundle events");
+        assertDenied(attack("framework-listener"), "listen to the framework's framework events");
+        // in the method the container calls itself, with no other frame of the plugin's on the stack (the review's case:
+        // a walk past that method found only the container, and the lock passed)
+        try {
+            fail("the plugin held the test's thread's lock: " + Fixtures.handProbe(context, "runtime",
+                    Thread.currentThread()));
+        } catch (org.carehost.sdk.security.PermissionDeniedException refused) {
+            assertTrue(refused.getMessage(), refused.getMessage().contains("hold the lock of the thread"));
+        }
     }
 
     /**

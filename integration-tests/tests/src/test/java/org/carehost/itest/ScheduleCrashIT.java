@@ -136,7 +136,7 @@ public class ScheduleCrashIT {
                     String line;
                     while ((line = out.readLine()) != null) {
                         synchronized (this) {
-                            lines.add(line);
+                            lines.add(CarehostProcess.printed(line));
                             last.addLast(line);
                             if (last.size() > 40) {
                                 last.removeFirst();

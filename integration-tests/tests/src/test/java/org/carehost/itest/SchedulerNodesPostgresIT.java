@@ -179,7 +179,8 @@ public class SchedulerNodesPostgresIT {
             reader.start();
         }
 
-        private void take(String line) {
+        private void take(String printed) {
+            String line = CarehostProcess.printed(printed);
             synchronized (runs) {
                 if (line.startsWith("RAN ")) {
                     runs.computeIfAbsent(line.substring(4).strip(), key -> new ArrayList<>()).add(name);

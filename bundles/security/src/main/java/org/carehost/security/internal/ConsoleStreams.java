@@ -20,8 +20,8 @@ import org.carehost.security.internal.ChokePoints.Request;
  * session or not: a session's input is the operator's console too (the script's remaining lines, the terminal);</li>
  * <li>not System.out and System.err: a plugin's print through them passes (refused, a plugin's own {@code println} or
  * {@code printStackTrace} threw in it, and every test fixture that prints a line failed); outside a session they are
- * the process's own streams as the launcher's {@code PluginPrints} wraps them, which sends each line a plugin's code
- * prints to the log instead of the console. No hook sits on their path (a plugin's print costs no check);</li>
+ * the process's own streams as the launcher's {@code PluginPrints} wraps them, which marks each line a plugin's code
+ * prints as the plugin's and shows it as text. No hook sits on their path (a plugin's print costs no check);</li>
  * <li>the streams Gogo stands in for ({@code getRoot}), a stream made on descriptor 0, 1 or 2
  * ({@code new FileInputStream(FileDescriptor.in)}), and the JDK's {@code System.console()}.</li>
  * </ul>

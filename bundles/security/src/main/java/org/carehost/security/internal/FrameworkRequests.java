@@ -75,6 +75,13 @@ final class FrameworkRequests {
                 return new Request(Kind.CONTAINER, "refresh bundles", null, -1, true);
             case "setBundleStartLevel":
                 return new Request(Kind.CONTAINER, "change a bundle's start level", null, -1, true);
+            case "addBundleListener": case "addFrameworkListener":
+                // red team 8: a listener that never returned held the deploy watcher, an operator's plugin:install, the
+                // start-level thread and the framework's one event thread (no plugin's lifecycle logged or audited)
+                return new Request(Kind.CONTAINER, "listen to the framework's " + (method.contains("Bundle") ? "bundle"
+                        : "framework") + " events (its listener would run on the framework's own threads, an operator's "
+                        + "commands' among them); a plugin follows plugins through the plugin manager's events "
+                        + "(carehost/plugin/*)", null, -1, true);
             case "startBundle": case "updateBundle": // only its own, and not while quarantined (an update starts it)
                 return new Request(Kind.BUNDLE_START, method.replace("Bundle", "") + " bundle " + args[0], args[0], -1,
                         true);

@@ -79,6 +79,22 @@ final class GateFrames {
     }
 
     /**
+     * The class of the frame right below the gate: for a check woven into a plugin's class ({@link MonitorWeaver}),
+     * the plugin's method itself (there is no hooked JDK method in between), whoever called that method: Felix calling
+     * its activator, SCR its component, Jetty its servlet. Null when there is no gate's frame.
+     */
+    static Class<?> gateCaller() {
+        return WALKER.walk(frames -> {
+            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
+            boolean gate = false;
+            while (it.hasNext() && !gate) {
+                gate = it.next().getDeclaringClass() == Causes.GATE;
+            }
+            return gate && it.hasNext() ? it.next().getDeclaringClass() : null;
+        });
+    }
+
+    /**
      * Whether the hooked call is made inside a JDK class's static initialiser, with nothing but JDK code between it and
      * the hook: the JDK setting itself up, which a plugin's first use of the class happened to trigger. Refusing it
      * would leave that JDK class unusable for the whole JVM, the container included (a plugin's first

@@ -14,12 +14,18 @@ import org.osgi.framework.Bundle;
  * <li>an object of the framework's or of a container bundle's class (a {@code Bundle}, a registration, a service),
  * but for the libraries plugins may import (a Jackson mapper, a tracker it made);</li>
  * <li>the JDK's objects that the container shares with it: a thread it did not start, a thread group, a class loader,
- * the {@code Runtime}, a file descriptor, and {@code System.in}, {@code out} and {@code err}.</li>
+ * the {@code Runtime} and a file descriptor.</li>
  * </ul>
- * Its own objects, the JDK's objects it makes (a plain {@code Object} as a lock, a list) and its own classes are its to
- * lock. {@link MonitorWeaver} puts the check before each {@code monitorenter} of a plugin's classes; {@code
+ * Its own objects, the JDK's objects it makes (a plain {@code Object} as a lock, a list), its own classes and
+ * {@code System.in}, {@code out} and {@code err} (the shell's thread streams, which take no monitor of their own as they
+ * pass a call on: plugins lock them to keep their lines together) are its to lock. A plugin holding {@code System.err}
+ * holds up only code that locks it too, {@code Throwable.printStackTrace()} on another thread among them; the
+ * container logs through Logback, which does not. {@link MonitorWeaver} puts the check before each {@code monitorenter} of a plugin's classes; {@code
  * synchronized} methods lock the plugin's own object or class and need none. A {@code Reader} or {@code Writer} of a
  * plugin's class given a lock object is checked the same way (the JDK holds that lock around the plugin's methods).
+ * Not covered: a lock JDK code takes on an object of the container's while it calls the plugin's code (a synchronized
+ * collection's mutex, a JDK writer's lock); the process's standard streams format before they lock for that reason
+ * (the launcher's {@code PluginPrints}).
  */
 final class LockRule {
 
@@ -38,7 +44,9 @@ final class LockRule {
             return causes.pluginOf((Class<?>) object) == null;
         }
         if (object == System.out || object == System.err || object == System.in) {
-            return true;
+            // the shell's thread streams, whose methods pass each call on without taking their own monitor (the
+            // container logs through them unhindered); plugins lock them to keep their printed lines together
+            return false;
         }
         Class<?> type = object.getClass();
         if (causes.pluginOf(type) != null) {

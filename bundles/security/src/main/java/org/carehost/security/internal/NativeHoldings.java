@@ -19,10 +19,12 @@ import org.osgi.framework.Bundle;
  * on JDK 22 and later, foreign memory from an arena, until the operating system stops the container.
  *
  * <p>What a plugin holds: each such object made while it is the cause, from its making until it is released
- * ({@code end()} of a zip stream, the close of an arena) or collected (its weak reference cleared: the JDK's cleaner
- * frees the memory then). A making that would take the plugin over its budget is refused, and the plugin quarantined,
- * as over its thread budget. An object made for it by container code it called is its own (the cause is found on the
- * stack as for every check); an object it made and handed to the container stays its own until released or collected.
+ * ({@code end()} of a zip stream, an arena's close that succeeded) or collected (its weak reference cleared: the JDK's
+ * cleaner frees the memory then). A making that would take the plugin over its budget is refused; the plugin is not
+ * quarantined for it (an object it dropped without ending counts until the garbage collector clears it, and another
+ * plugin calling its code makes objects it is charged for). The cause is found on the stack as for every check: an
+ * object the JDK or a library makes for its code is its own, one container code makes while serving it is the
+ * container's; an object it made and handed to the container stays its own until released or collected.
  * The count is approximate by design: a zip stream's zlib state is taken at its usual size, not measured, and an
  * object no longer reachable counts until the garbage collector clears it. The record is this security manager's: a
  * new one (the bundle restarted) starts from nothing.
@@ -58,16 +60,29 @@ final class NativeHoldings {
                 boolean deflater = owner.endsWith("Deflater");
                 return Request.of(Kind.NATIVE_MEMORY, deflater ? "a Deflater" : "an Inflater",
                         new Object[] {self, deflater ? DEFLATER_BYTES : INFLATER_BYTES});
-            case "java.nio.DirectByteBuffer":
-                long capacity = ((Number) args[0]).longValue();
-                return Request.of(Kind.NATIVE_MEMORY, "a direct buffer of " + capacity + " bytes",
-                        new Object[] {self, capacity});
+            case "java.nio.DirectByteBuffer": // the target a constant: no text is made for the container's buffers
+                return Request.of(Kind.NATIVE_MEMORY, "a direct buffer", new Object[] {self,
+                        ((Number) args[0]).longValue()});
             case "jdk.internal.foreign.SegmentFactories": // allocateNativeSegment(size, alignment, session, ...)
                 long size = ((Number) args[0]).longValue();
-                return args[2] == null ? null : Request.of(Kind.NATIVE_MEMORY, "foreign memory of " + size + " bytes",
+                return args[2] == null ? null : Request.of(Kind.NATIVE_MEMORY, "foreign memory",
                         new Object[] {args[2], size});
-            default: // jdk.internal.foreign.MemorySessionImpl.close: the arena's memory is given back
-                return Request.of(Kind.NATIVE_RELEASE, null, self);
+            default: // jdk.internal.foreign.MemorySessionImpl.close, as it returns or throws: given back if closed
+                return closed(self) ? Request.of(Kind.NATIVE_RELEASE, null, self) : null;
+        }
+    }
+
+    /**
+     * Whether an arena's session is closed now (its close returned, or threw for a session already closed): an
+     * automatic or global arena's close always throws and frees nothing, a confined one closed from another thread
+     * throws and stays open. Asked through the public {@code MemorySegment.Scope} (JDK 22 and later).
+     */
+    private static boolean closed(Object session) {
+        try {
+            return !(Boolean) Class.forName("java.lang.foreign.MemorySegment$Scope").getMethod("isAlive")
+                    .invoke(session);
+        } catch (ReflectiveOperationException | RuntimeException notKnown) {
+            return false; // counted until collected
         }
     }
 
@@ -87,26 +102,34 @@ final class NativeHoldings {
         Object[] made = (Object[]) request.subject();
         long bytes = (Long) made[1];
         AtomicLong account = held.computeIfAbsent(plugin.getBundleId(), id -> new AtomicLong());
-        long now = account.get();
-        if (now + bytes > budget) {
-            return new RuntimeRules.Refusal(Policy.Budgets.NATIVE_MEMORY, "take " + request.target() + ": it holds "
-                    + mb(now) + " MB of native memory already, and its budget is " + mb(budget) + " MB (in the policy: "
-                    + Policy.Budgets.NATIVE_MEMORY + " plugin " + plugin.getSymbolicName() + " <MB>)", true);
+        for (long now = account.get();; now = account.get()) {
+            if (now + bytes > budget) {
+                return new RuntimeRules.Refusal(Policy.Budgets.NATIVE_MEMORY, "take " + request.target() + " of "
+                        + bytes + " bytes: it holds " + mb(now) + " MB of native memory already, and its budget is "
+                        + mb(budget) + " MB (in the policy: " + Policy.Budgets.NATIVE_MEMORY + " plugin "
+                        + plugin.getSymbolicName() + " <MB>)", false);
+            }
+            if (account.compareAndSet(now, now + bytes)) {
+                break; // taken: no other thread of the plugin's got past the budget in between
+            }
         }
-        account.addAndGet(bytes);
-        Holding holding = holdings.get(made[0]);
-        if (holding != null && holding.account == account) {
-            holding.add(bytes); // another allocation in the same arena
-        } else {
-            holdings.put(made[0], new Holding(made[0], collected, account, bytes));
+        synchronized (holdings) {
+            Holding first = holdings.get(made[0]);
+            for (Holding holding = first; holding != null; holding = holding.next) {
+                if (holding.account == account) {
+                    holding.add(bytes); // another allocation of this plugin's in the same arena
+                    return null;
+                }
+            }
+            // an arena may hold several plugins' allocations: each keeps its own holding, chained
+            holdings.put(made[0], new Holding(made[0], collected, account, bytes, first));
         }
         return null;
     }
 
     /** The object's memory is given back (whoever calls: a released stream counts for nobody). */
     void released(Object object) {
-        Holding holding = holdings.get(object);
-        if (holding != null) {
+        for (Holding holding = holdings.get(object); holding != null; holding = holding.next) {
             holding.release();
         }
         drain();
@@ -134,11 +157,14 @@ final class NativeHoldings {
         private final AtomicLong account;
         private final AtomicLong bytes;
         private final AtomicBoolean released = new AtomicBoolean();
+        /** Another plugin's holding in the same object (an arena shared by plugins), or null. */
+        private final Holding next;
 
-        Holding(Object object, ReferenceQueue<Object> queue, AtomicLong account, long bytes) {
+        Holding(Object object, ReferenceQueue<Object> queue, AtomicLong account, long bytes, Holding next) {
             super(object, queue);
             this.account = account;
             this.bytes = new AtomicLong(bytes);
+            this.next = next;
         }
 
         void add(long more) {

@@ -167,7 +167,13 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return;
         }
         if (hook.equals(MonitorWeaver.HOOK)) {
-            decideLock(call[0]); // a plugin's synchronized block: decided from the object first, walked only if need be
+            // a plugin's synchronized block: decided from the object first; its cause is the method the check is
+            // woven into, found right below the gate, whoever called it (a walk past it would find the container)
+            Object locked = call[0];
+            if (locked != null && locks.maybeOthers(locked)) {
+                Class<?> woven = GateFrames.gateCaller();
+                decideLock(woven == null ? null : causes.pluginOf(woven), locked);
+            }
             return;
         }
         if (work.isTaskEnd(hook)) {
@@ -179,8 +185,10 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         if (request == null || work.noted(request)) {
             return;
         }
-        if (request.kind() == Kind.MONITOR) {
-            decideLock(request.subject()); // a plugin's Reader or Writer given a lock object
+        if (request.kind() == Kind.MONITOR) { // a plugin's Reader or Writer given a lock object
+            if (locks.maybeOthers(request.subject())) {
+                decideLock(causes.current(false), request.subject());
+            }
             return;
         }
         if (request.kind() == Kind.NATIVE_RELEASE) {
@@ -238,18 +246,23 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return; // the framework localising a bundle's headers (getHeaders), from a file that bundle's manifest names
         }
         Refusal refusal = lockdown.on() ? Lockdown.refusal(request.target()) : rules.decide(plugin, request);
-        if (refusal == null || GateFrames.initialisingJdkClass()) {
+        if (refusal == null || !lockdown.on() && setUpByTheJdk(id, request.kind()) && GateFrames.initialisingJdkClass()) {
             return; // allowed, or the JDK initialising one of its classes (refused, the class would fail for everyone)
         }
         refuse(plugin, refusal);
     }
 
+    /**
+     * The calls a JDK class's static initialiser makes to set itself up that are let pass when a plugin's first use
+     * triggered it ({@link GateFrames#initialisingJdkClass}): its shutdown hook, its threads, its reading of files.
+     * Nothing else, so that no JDK initialiser does more for a plugin than set that class up.
+     */
+    private static boolean setUpByTheJdk(String hook, Kind kind) {
+        return kind == Kind.THREAD_START || kind == Kind.FILE_READ || hook.equals("java.lang.Runtime.addShutdownHook");
+    }
+
     /** A monitor a plugin's code is about to take ({@link LockRule}): refused, before it is taken, if not its to hold. */
-    private void decideLock(Object object) {
-        if (object == null || !locks.maybeOthers(object)) {
-            return;
-        }
-        Bundle plugin = causes.current(false);
+    private void decideLock(Bundle plugin, Object object) {
         String why = plugin == null ? null : locks.refusal(plugin, object);
         if (why != null) {
             refuse(plugin, lockdown.on() ? Lockdown.refusal(why) : new Refusal(RuntimeRules.CONTAINER_RULE, why, false));
