@@ -22,10 +22,10 @@ import org.osgi.framework.FrameworkUtil;
  * {@code println}. A plugin's output to an operator goes through its shell command, whose session is not this stream;
  * its messages through SLF4J.
  *
- * <p>Whose write it is: the innermost plugin on this thread's stack, if any: a frame of a bundle that is not the
- * container's ({@link ContainerBundles}, the one definition), whatever container or library code (a JSON generator
- * over {@code System.err}, say) writes for it and whatever class loader of its own it made. Container code writing
- * here with no plugin on the stack (the framework's own messages, the launcher's) is written through unchanged. The
+ * <p>Whose write it is: from the innermost frame out, the first of a plugin's bundle ({@link ContainerBundles}, the one
+ * definition), whatever container or library code (a JSON generator over {@code System.err}, say) writes for it and
+ * whatever class loader of its own it made; unless the log's own machinery (Logback's console appender, whose lines a
+ * plugin logged are marked already), the framework or the launcher writes first, whose writes pass unchanged. The
  * stack is walked at each write, which only the rare writes to the process's own streams pay: commands' output goes
  * to their sessions. Lines are cut at {@value #LONGEST_LINE} bytes.
  *
@@ -136,16 +136,33 @@ final class PluginPrints extends OutputStream {
         console.flush();
     }
 
-    /** The plugin whose code is on this thread's stack (the innermost), or null for the container's alone. */
+    /**
+     * The plugin whose write this is, or null for the container's: from the innermost frame out, past the JDK's, the
+     * shell's relaying streams and container bundles that write for their caller (a JSON library), the first frame
+     * that decides: a plugin's (its write), the log's own machinery (Logback's console appender writing a line it has
+     * already marked), or the framework's or the launcher's (their own messages).
+     */
     private Bundle writer() {
-        return WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
-                .filter(type -> !passesOn(type)).map(this::pluginOf).filter(java.util.Objects::nonNull).findFirst()
-                .orElse(null));
+        return WALKER.walk(frames -> {
+            for (java.util.Iterator<Class<?>> it = frames.map(StackWalker.StackFrame::getDeclaringClass)
+                    .filter(type -> !passesOn(type)).iterator(); it.hasNext();) {
+                Bundle bundle = FrameworkUtil.getBundle(it.next());
+                if (bundle == null || container.isContainer(bundle) && isLogging(bundle)) {
+                    return null;
+                }
+                if (!container.isContainer(bundle)) {
+                    return bundle;
+                }
+            }
+            return null;
+        });
     }
 
-    private Bundle pluginOf(Class<?> type) {
-        Bundle bundle = FrameworkUtil.getBundle(type);
-        return bundle == null || container.isContainer(bundle) ? null : bundle;
+    /** The bundles that write the log's lines (already marked with their plugin, where a plugin logged them). */
+    private static boolean isLogging(Bundle bundle) {
+        String name = String.valueOf(bundle.getSymbolicName());
+        return name.startsWith("ch.qos.logback.") || name.equals("slf4j.api") || name.startsWith("org.carehost.logging")
+                || name.equals("org.apache.felix.log");
     }
 
     private static boolean passesOn(Class<?> type) {
