@@ -42,6 +42,9 @@ final class PluginPrints extends OutputStream {
     private final OutputStream console;
     private final ContainerBundles container;
     private final Charset charset;
+    /** The class loaders of the framework and of carehost.jar's launcher: classes of neither are a bundle's. */
+    private final java.util.Set<ClassLoader> ownLoaders = new java.util.HashSet<>(java.util.Arrays.asList(
+            PluginPrints.class.getClassLoader(), Bundle.class.getClassLoader())); // often the same one
     /** Each thread's line being printed by a plugin, until its line break. */
     private final ThreadLocal<ByteArrayOutputStream> lines = ThreadLocal.withInitial(ByteArrayOutputStream::new);
 
@@ -146,8 +149,15 @@ final class PluginPrints extends OutputStream {
         return WALKER.walk(frames -> {
             for (java.util.Iterator<Class<?>> it = frames.map(StackWalker.StackFrame::getDeclaringClass)
                     .filter(type -> !passesOn(type)).iterator(); it.hasNext();) {
-                Bundle bundle = FrameworkUtil.getBundle(it.next());
-                if (bundle == null || container.isContainer(bundle) && isLogging(bundle)) {
+                Class<?> type = it.next();
+                Bundle bundle = FrameworkUtil.getBundle(type);
+                if (bundle == null) {
+                    if (ownLoaders.contains(type.getClassLoader())) {
+                        return null; // the framework's or the launcher's own message
+                    }
+                    continue; // a class loader no bundle owns (one a plugin made): its caller decides
+                }
+                if (container.isContainer(bundle) && isLogging(bundle)) {
                     return null;
                 }
                 if (!container.isContainer(bundle)) {
@@ -167,7 +177,7 @@ final class PluginPrints extends OutputStream {
 
     private static boolean passesOn(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
-        return type == PluginPrints.class || loader == null || loader == ClassLoader.getPlatformClassLoader()
-                || type.getName().startsWith(GOGO_STREAMS);
+        return type == PluginPrints.class || type == Formatted.class || loader == null
+                || loader == ClassLoader.getPlatformClassLoader() || type.getName().startsWith(GOGO_STREAMS);
     }
 }

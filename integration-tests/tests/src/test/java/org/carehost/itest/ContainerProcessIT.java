@@ -144,7 +144,7 @@ public class ContainerProcessIT {
         String mark = "plugin org.carehost.fixture.evil.prints: ";
         assertTrue("every line it printed is marked as its own: " + run, run.err.lines().filter(line -> line
                 .contains("EVIL-PRINTS") && !line.startsWith("carehost: thread")).allMatch(line -> line.startsWith(mark)));
-        for (String where : List.of("(out, activator)", "(err, activator)", "(out, own thread)")) {
+        for (String where : List.of("(out, activator)", "(err, activator)", "(printf)", "(out, own thread)")) {
             assertTrue(where + ", marked, escapes shown as text: " + run, run.err.lines().anyMatch(line -> line.equals(
                     mark + "\\u001B]0;PWNED-TITLE\\u0007\\u001B[2J\\u001B[31mEVIL-PRINTS 12:00:00 WARN  Security: "
                             + "operator admin granted plugin evil use:files " + where)));
