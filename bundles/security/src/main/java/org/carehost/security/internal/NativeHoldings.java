@@ -94,8 +94,8 @@ final class NativeHoldings {
     }
 
     /**
-     * Records what the request's object takes for the plugin, or refuses it (and the plugin is quarantined) if that
-     * would take the plugin over its budget.
+     * Records what the request's object takes for the plugin, or refuses it (no quarantine) if that would take the
+     * plugin over its budget.
      */
     RuntimeRules.Refusal hold(Bundle plugin, Request request, long budget) {
         drain();

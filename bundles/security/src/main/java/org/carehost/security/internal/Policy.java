@@ -114,7 +114,7 @@ record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<Str
      * threads a plugin may have running, bytes per second its threads may allocate (measured each second), the share
      * of one core its threads may use (in percent, over the last {@value BudgetWatch#CPU_WINDOW_SECONDS} seconds), and
      * the native memory its live zip streams, direct buffers and foreign arenas may hold ({@link NativeHoldings}); over
-     * any, the plugin is stopped and quarantined.
+     * any of the first three the plugin is stopped and quarantined, and what would take it over the last is refused.
      */
     record Budgets(Map<String, Map<String, Long>> perPlugin, Map<String, Long> defaults) {
 
