@@ -62,8 +62,8 @@ final class PluginPrints extends OutputStream {
     }
 
     /**
-     * A print stream that formats ({@code printf}, {@code format}) before it takes its lock: the JDK's formats while
-     * holding it, calling each argument's {@code toString} or {@code formatTo} there, so a plugin's argument that never
+     * A print stream that formats ({@code format}, and {@code printf}, which calls it) before it takes its lock: the
+     * JDK's formats while holding it, calling each argument's {@code toString} or {@code formatTo} there, so a plugin's argument that never
      * returns held the process's standard error, and with it every container thread logging a WARN to the console
      * (the review's finding). The other methods already make their text before they lock.
      */
@@ -83,16 +83,6 @@ final class PluginPrints extends OutputStream {
         public PrintStream format(java.util.Locale locale, String format, Object... args) {
             print(String.format(locale, format, args));
             return this;
-        }
-
-        @Override
-        public PrintStream printf(String format, Object... args) {
-            return format(format, args);
-        }
-
-        @Override
-        public PrintStream printf(java.util.Locale locale, String format, Object... args) {
-            return format(locale, format, args);
         }
     }
 

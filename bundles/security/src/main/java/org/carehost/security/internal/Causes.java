@@ -279,6 +279,11 @@ final class Causes {
         return origin instanceof Bundle ? (Bundle) origin : null;
     }
 
+    /** Whether the agent runs: its gate is there to call. */
+    static boolean agentRuns() {
+        return GATE != Causes.class;
+    }
+
     private static Class<?> gate() {
         try {
             return Class.forName("java.lang.CarehostGate");

@@ -125,13 +125,16 @@ final class ChokePoints {
         int dot = hook.lastIndexOf('.');
         String owner = hook.substring(0, dot);
         String method = hook.substring(dot + 1);
-        if (NativeHoldings.covers(owner)) {
-            return NativeHoldings.request(owner, method, self, args);
-        }
         if (method.equals("close") && !owner.equals("sun.nio.ch.FileChannelImpl")) {
             return ConsoleStreams.isStandard(self) ? Request.of(Kind.CONTAINER, "close the process's standard streams") : null;
         }
         switch (owner) {
+            case "java.util.zip.Deflater": // native memory (NativeHoldings): made, ended, an arena's close
+            case "java.util.zip.Inflater":
+            case "java.nio.DirectByteBuffer":
+            case "jdk.internal.foreign.SegmentFactories":
+            case "jdk.internal.foreign.MemorySessionImpl":
+                return NativeHoldings.request(owner, method, self, args);
             case "java.io.FileInputStream":
             case "java.io.FileOutputStream":
                 if (method.equals("<init>")) {

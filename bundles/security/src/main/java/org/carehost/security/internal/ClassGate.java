@@ -22,7 +22,7 @@ final class ClassGate implements WeavingHook {
     private final Function<Bundle, List<String>> admission;
     private final PluginCodeSeen pluginCode;
     /** Whether the agent's gate is there to call: each plugin class's {@code monitorenter} is then checked first. */
-    private final boolean weaveMonitors = gateThere();
+    private final boolean weaveMonitors = Causes.agentRuns();
     /**
      * Thrown when the check failed and no message can be made (a stack run out on purpose, a heap full): any throwable
      * but a {@link WeavingException} would make Felix switch this hook off for good.
@@ -78,14 +78,6 @@ final class ClassGate implements WeavingHook {
         }
     }
 
-    private static boolean gateThere() {
-        try {
-            Class.forName("java.lang.CarehostGate");
-            return true;
-        } catch (ClassNotFoundException noAgent) {
-            return false;
-        }
-    }
 
     /**
      * A plugin fragment that got attached to a container bundle anyway (resolved at a restart before the security

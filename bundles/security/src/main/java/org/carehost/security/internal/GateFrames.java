@@ -84,14 +84,12 @@ final class GateFrames {
      * its activator, SCR its component, Jetty its servlet. Null when there is no gate's frame.
      */
     static Class<?> gateCaller() {
-        return WALKER.walk(frames -> {
-            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
-            boolean gate = false;
-            while (it.hasNext() && !gate) {
-                gate = it.next().getDeclaringClass() == Causes.GATE;
-            }
-            return gate && it.hasNext() ? it.next().getDeclaringClass() : null;
+        Class<?>[] caller = new Class<?>[1];
+        belowGate(it -> {
+            caller[0] = it.next().getDeclaringClass();
+            return true;
         });
+        return caller[0];
     }
 
     /**

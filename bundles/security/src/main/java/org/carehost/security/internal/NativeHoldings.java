@@ -86,13 +86,6 @@ final class NativeHoldings {
         }
     }
 
-    /** Whether this hook is one of the native-memory ones ({@link #request}). */
-    static boolean covers(String owner) {
-        return owner.equals("java.util.zip.Deflater") || owner.equals("java.util.zip.Inflater")
-                || owner.equals("java.nio.DirectByteBuffer") || owner.equals("jdk.internal.foreign.SegmentFactories")
-                || owner.equals("jdk.internal.foreign.MemorySessionImpl");
-    }
-
     /**
      * Records what the request's object takes for the plugin, or refuses it (no quarantine) if that would take the
      * plugin over its budget.
@@ -133,13 +126,6 @@ final class NativeHoldings {
             holding.release();
         }
         drain();
-    }
-
-    /** The bytes a plugin holds now, as far as this ledger knows. */
-    long heldBy(Bundle plugin) {
-        drain();
-        AtomicLong account = held.get(plugin.getBundleId());
-        return account == null ? 0 : account.get();
     }
 
     private void drain() {
