@@ -65,6 +65,16 @@ public interface PluginManager {
     /** Whether the deploy folder is settled now ({@link #awaitDeployFolder}'s condition, without waiting). */
     boolean deployFolderSettled();
 
+    /**
+     * Plugins whose code has held the thread that starts or stops them past the plugin manager's bound
+     * ({@code heldSeconds}, {@code etc/org.carehost.plugins.cfg}) and still holds it, one sentence each: Java cannot
+     * take that thread back, so the container will not be ready by itself (each such plugin is quarantined; a restart
+     * comes up without it). Empty when none.
+     *
+     * @since 1.8
+     */
+    List<String> held();
+
     /** Plugin names (symbolic names) for completion in the shell. */
     List<String> names();
 }

@@ -41,9 +41,10 @@ public final class BannerCommand {
     private final ContainerBundles containerBundles;
 
     @Activate
-    public BannerCommand(BundleContext context, @Reference ServiceComponentRuntime components) {
+    public BannerCommand(BundleContext context, @Reference ServiceComponentRuntime components,
+            @Reference org.carehost.plugins.PluginManager plugins) {
         this.context = context;
-        this.readiness = new Readiness(context, components, true);
+        this.readiness = new Readiness(context, components, true, plugins::held);
         this.containerBundles = new ContainerBundles(context);
     }
 
@@ -55,7 +56,7 @@ public final class BannerCommand {
         }
         List<String> addresses = Listeners.addresses(context);
         if (!missing.isEmpty()) {
-            System.out.println("Not ready after " + READY_TIMEOUT.toSeconds() + " s: " + String.join("; ", missing)
+            System.out.println("Not ready: " + String.join("; ", missing)
                     + " (carehost:status says what is missing now).");
         }
         System.out.println(addresses.isEmpty()

@@ -53,7 +53,7 @@ public final class ConsoleMain implements Callable<Integer> {
             org.osgi.framework.BundleContext context) {
         this.processor = processor;
         this.plugins = plugins;
-        this.readiness = new Readiness(context, components, true);
+        this.readiness = new Readiness(context, components, true, plugins::held);
         this.context = context;
     }
 
@@ -79,7 +79,13 @@ public final class ConsoleMain implements Callable<Integer> {
                 // SIGTERM stopped the container meanwhile (this bundle's context is gone): its hook bounds that stop
             }
             if (system instanceof org.osgi.framework.launch.Framework framework) {
-                StopWatchdog.watch(framework);
+                java.util.List<String> held;
+                try {
+                    held = plugins.held();
+                } catch (RuntimeException pluginManagerGone) {
+                    held = java.util.List.of();
+                }
+                StopWatchdog.watch(framework, held);
             }
         }
     }
@@ -100,8 +106,8 @@ public final class ConsoleMain implements Callable<Integer> {
             return 0; // stopped while starting: no script runs
         }
         if (!missing.isEmpty()) {
-            new PrintStream(new FileOutputStream(FileDescriptor.err), true).println("carehost: not ready after "
-                    + READY_TIMEOUT.toSeconds() + " s, running the script anyway: " + String.join("; ", missing));
+            new PrintStream(new FileOutputStream(FileDescriptor.err), true).println("carehost: not ready, running the "
+                    + "script anyway: " + String.join("; ", missing));
         }
         plugins.awaitDeployFolder(SETTLE_TIMEOUT);
         int status = runScript();

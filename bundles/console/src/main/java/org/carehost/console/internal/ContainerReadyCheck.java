@@ -30,7 +30,7 @@ public final class ContainerReadyCheck implements HealthCheck {
     @Activate
     public ContainerReadyCheck(BundleContext context, @Reference ServiceComponentRuntime components,
             @Reference PluginManager plugins) {
-        this.readiness = new Readiness(context, components, false);
+        this.readiness = new Readiness(context, components, false, plugins::held);
         this.plugins = plugins;
     }
 

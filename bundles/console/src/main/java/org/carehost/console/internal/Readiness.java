@@ -50,9 +50,13 @@ final class Readiness {
     private final boolean otherChecks;
     private final WatchedConfigurations configurations;
     private final Object changed = new Object();
+    /** Plugins holding a container thread past the plugin manager's bound: the container will not be ready by itself. */
+    private final java.util.function.Supplier<List<String>> held;
 
-    Readiness(BundleContext context, ServiceComponentRuntime components, boolean otherChecks) {
+    Readiness(BundleContext context, ServiceComponentRuntime components, boolean otherChecks,
+            java.util.function.Supplier<List<String>> held) {
         this.context = context;
+        this.held = held;
         this.components = components;
         this.containerBundles = new ContainerBundles(context);
         this.configurations = new WatchedConfigurations(context, components, containerBundles);
@@ -75,8 +79,8 @@ final class Readiness {
             List<String> missing = missing(false);
             while (!missing.isEmpty()) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return missing(true);
+                if (left <= 0 || !held.get().isEmpty()) {
+                    return missing(true); // past the bound, or never by itself: a plugin holds a thread it needs
                 }
                 synchronized (changed) {
                     changed.wait(Math.max(1, Math.min(left / 1_000_000, 1000)));
@@ -111,6 +115,9 @@ final class Readiness {
      */
     private List<String> missing(boolean all) {
         List<String> missing = new ArrayList<>();
+        for (String plugin : held.get()) {
+            missing.add(plugin + " (it is quarantined: restart the container, which starts without it)");
+        }
         Bundle system = context.getBundle(0);
         FrameworkStartLevel levels = system.adapt(FrameworkStartLevel.class);
         // The launcher may keep the beginning level to itself: every installed bundle's level must be reached too.

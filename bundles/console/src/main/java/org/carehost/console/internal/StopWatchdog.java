@@ -27,15 +27,27 @@ final class StopWatchdog implements Runnable {
 
     static final Duration BOUND = Duration.ofSeconds(30);
 
-    private final Framework framework;
+    /**
+     * The bound when plugins hold a container thread past the plugin manager's bound as the script ends: the framework
+     * stops bundles one after another from the highest start level down, and the first of those plugins it reaches
+     * holds that stop for as long as its code holds the plugin's lock (for ever, most likely).
+     */
+    static final Duration HELD_BOUND = Duration.ofSeconds(5);
 
-    private StopWatchdog(Framework framework) {
+    private final Framework framework;
+    private final java.util.List<String> held;
+
+    private StopWatchdog(Framework framework, java.util.List<String> held) {
         this.framework = framework;
+        this.held = held;
     }
 
-    /** Starts watching: the framework must stop within {@link #BOUND} from now. */
-    static void watch(Framework framework) {
-        Thread thread = new Thread(new StopWatchdog(framework), "carehost-stop-watchdog");
+    /**
+     * Starts watching: the framework must stop within {@link #BOUND} from now, or {@link #HELD_BOUND} when plugins
+     * ({@code held}: the plugin manager's words for each) hold a container thread already.
+     */
+    static void watch(Framework framework, java.util.List<String> held) {
+        Thread thread = new Thread(new StopWatchdog(framework, held), "carehost-stop-watchdog");
         thread.setDaemon(true); // the JVM exits as soon as the stop ends: this must not keep it
         thread.start();
     }
@@ -43,17 +55,21 @@ final class StopWatchdog implements Runnable {
     @Override
     public void run() {
         FrameworkEvent event;
+        Duration bound = held.isEmpty() ? BOUND : HELD_BOUND;
         try {
-            event = framework.waitForStop(BOUND.toMillis());
+            event = framework.waitForStop(bound.toMillis());
         } catch (InterruptedException e) {
             return;
         }
         if (event.getType() != FrameworkEvent.WAIT_TIMEDOUT) {
             return;
         }
+        String why = held.isEmpty() ? "a thread holds a lock the framework's stop needs (a plugin's, most likely: "
+                + "plugin:list shows what ran)" : String.join("; ", held) + " (quarantined: the next start comes up "
+                + "without it)";
         new PrintStream(new FileOutputStream(FileDescriptor.err), true).println("carehost: the container did not stop"
-                + " within " + BOUND.toSeconds() + " s of the script's end: a thread holds a lock the framework's stop"
-                + " needs (a plugin's, most likely: plugin:list shows what ran); exiting with status " + STATUS);
+                + " within " + bound.toSeconds() + " s of the script's end: " + why + "; exiting with status "
+                + STATUS);
         Runtime.getRuntime().halt(STATUS);
     }
 }

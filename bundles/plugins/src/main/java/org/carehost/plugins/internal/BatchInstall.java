@@ -24,20 +24,16 @@ import org.osgi.framework.wiring.BundleRevision;
  */
 final class BatchInstall {
 
-    interface Refresher {
-        void refresh(Bundle bundleOrNullForAll) throws PluginException;
-    }
-
     private final BundleContext context;
     private final PluginBundles bundles;
     private final Diagnosis diagnosis;
-    private final Refresher refresher;
+    private final BundleActions actions;
 
-    BatchInstall(BundleContext context, PluginBundles bundles, Diagnosis diagnosis, Refresher refresher) {
+    BatchInstall(BundleContext context, PluginBundles bundles, Diagnosis diagnosis, BundleActions actions) {
         this.context = context;
         this.bundles = bundles;
         this.diagnosis = diagnosis;
-        this.refresher = refresher;
+        this.actions = actions;
     }
 
     List<Bundle> install(List<PluginArtifact> artifacts) throws PluginException {
@@ -99,7 +95,7 @@ final class BatchInstall {
 
     private void startOne(Bundle bundle) throws PluginException {
         try {
-            bundle.start();
+            actions.bounded(bundle, "starting", bundle::start);
         } catch (BundleException | IllegalStateException e) {
             List<Finding> findings = diagnosis.why(bundle);
             throw new PluginException("Not installed: " + PluginManagerImpl.name(bundle) + " did not start. "
@@ -124,7 +120,7 @@ final class BatchInstall {
         }
         if (any) {
             try {
-                refresher.refresh(null);
+                actions.refresh(null);
             } catch (PluginException refreshFailed) {
                 // the bundles are uninstalled; a slow refresh only delays freeing their class loaders
             }

@@ -21,9 +21,68 @@ final class BundleActions {
     private static final long REFRESH_TIMEOUT_SECONDS = 60;
 
     private final BundleContext context;
+    private final java.util.function.LongSupplier heldSeconds;
 
-    BundleActions(BundleContext context) {
+    /** {@code heldSeconds}: the plugin manager's bound on plugin code run by a start or stop ({@link #bounded}). */
+    BundleActions(BundleContext context, java.util.function.LongSupplier heldSeconds) {
         this.context = context;
+        this.heldSeconds = heldSeconds;
+    }
+
+    /** A framework call that may run a plugin's code: its activator, its components' constructors, activate, deactivate. */
+    interface FrameworkCall {
+        void run() throws BundleException;
+    }
+
+    /**
+     * Runs a framework call that runs plugin code (start, stop, update, uninstall) on a daemon thread of its own,
+     * {@code carehost-lifecycle-<bsn>}, and waits for it up to the plugin manager's bound: an operator's command (or
+     * an upload's, a catalog's) answers then, however long the plugin's code takes, instead of holding the operator's
+     * session with it. The call goes on; the plugin manager reports a plugin whose code holds a thread past the bound
+     * ({@link HeldLifecycle}). Its own thread also keeps the caller's care context and identity away from the plugin's
+     * code. What the call throws is thrown here.
+     */
+    void bounded(Bundle bundle, String doing, FrameworkCall call) throws BundleException, PluginException {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                call.run();
+                done.complete(null);
+            } catch (Throwable e) { // handed to the caller, whatever it is
+                done.completeExceptionally(e);
+            }
+        }, "carehost-lifecycle-" + bundle.getSymbolicName());
+        thread.setDaemon(true);
+        thread.start();
+        long seconds = heldSeconds.getAsLong();
+        try {
+            done.get(seconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new PluginException("Plugin " + PluginManagerImpl.name(bundle) + " did not finish " + doing
+                    + " within " + seconds + " s: its code (its activator, or a component's constructor, activate or "
+                    + "deactivate) has not returned, and holds the thread that runs it. The command gives up waiting; "
+                    + "the plugin is reported FAILED and quarantined (plugin:why " + bundle.getSymbolicName()
+                    + "), and a restart of the container comes up without it.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginException("Interrupted while waiting for plugin " + PluginManagerImpl.name(bundle) + " "
+                    + doing + "; it goes on (plugin:list shows its state).", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BundleException bundleException) {
+                throw bundleException;
+            }
+            if (cause instanceof PluginException pluginException) {
+                throw pluginException;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new PluginException("Plugin " + PluginManagerImpl.name(bundle) + " " + doing + ": " + cause, cause);
+        }
     }
 
     /** Refreshes the wiring of {@code bundle} (null: of every bundle pending removal) and waits for it to end. */

@@ -53,6 +53,26 @@ final class ComponentStates {
         return all;
     }
 
+    /**
+     * Of the bundles with {@code bundleIds}, those with an immediate component SATISFIED but not active (its
+     * constructor or activate method has not returned), by bundle id, to the component's name: one look at SCR, and
+     * only immediate components' configurations asked for (see {@link #ofAll}).
+     */
+    java.util.Map<Long, String> activating(java.util.Set<Long> bundleIds) {
+        java.util.Map<Long, String> activating = new java.util.HashMap<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (!description.immediate || !bundleIds.contains(description.bundle.id)) {
+                continue;
+            }
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                if (configuration.state == ComponentConfigurationDTO.SATISFIED) {
+                    activating.putIfAbsent(description.bundle.id, description.name);
+                }
+            }
+        }
+        return activating;
+    }
+
     /** What is wrong with a component, as SCR's state says it. */
     enum Trouble {
         DISABLED, UNSATISFIED, FAILED_ACTIVATION, ACTIVATING

@@ -50,12 +50,15 @@ import org.osgi.service.log.LoggerFactory;
  * Each FAILED is one log line naming the plugin, the reason and {@code plugin:why}; {@link FailureReports} keeps the
  * framework's and the deploy watcher's lines about the same failure off the console while this runs (its service).
  */
-@Component(immediate = true, service = LifecycleEvents.class)
+@Component(immediate = true, service = LifecycleEvents.class, configurationPid = PluginsConfiguration.PID)
+@org.osgi.service.metatype.annotations.Designate(ocd = PluginsConfiguration.class)
 public final class LifecycleEvents implements BundleListener, FrameworkListener {
 
     /** How long a started plugin's component may stay unsatisfied before it is reported as FAILED. */
     static final String UNSATISFIED_SECONDS_PROPERTY = "carehost.plugin.unsatisfiedSeconds";
     private static final long DEPLOY_SCAN_SECONDS = 2;
+    /** Components are looked at every this many looks at the bundles' states (once a second): SCR's answer costs more. */
+    private static final int COMPONENT_LOOK_EVERY = 5;
 
     private final BundleContext context;
     private final Logger log;
@@ -68,6 +71,9 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     private final ResolveAttempts resolveAttempts = new ResolveAttempts(this::resolveAttempted);
     private final ServiceRegistration<ResolverHookFactory> resolveHook;
     private final long unsatisfiedSeconds;
+    private volatile long heldSeconds;
+    private final HeldLifecycle held;
+    private int heldLooks;
     private final Map<Long, PluginIdentity> known = new ConcurrentHashMap<>();
     private final LifecyclePosts posts;
     private final Map<Long, ScheduledFuture<?>> unsatisfiedChecks = new ConcurrentHashMap<>();
@@ -82,7 +88,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     private volatile SecurityAdmin security;
 
     @Activate
-    public LifecycleEvents(BundleContext context, @Reference EventAdmin eventAdmin,
+    public LifecycleEvents(PluginsConfiguration configuration, BundleContext context, @Reference EventAdmin eventAdmin,
             @Reference ServiceComponentRuntime scr,
             @Reference ActivationFailures failures, @Reference(service = LoggerFactory.class) Logger log) {
         this.context = context;
@@ -93,6 +99,8 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         this.components = new ComponentStates(scr, failures, () -> security);
         this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
         this.unsatisfiedSeconds = Long.getLong(UNSATISFIED_SECONDS_PROPERTY, 30);
+        this.heldSeconds = configuration.heldSeconds();
+        this.held = new HeldLifecycle(bundles, components);
         this.activatorThrows = new ActivatorThrows(bundles, this::activatorThrew);
         context.addBundleListener(this);
         context.addBundleListener(activatorThrows);
@@ -107,6 +115,39 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
                 PluginIdentity.ofFile(file), problem));
         checker.scheduleWithFixedDelay(scan::scan, DEPLOY_SCAN_SECONDS, DEPLOY_SCAN_SECONDS,
                 TimeUnit.SECONDS);
+        checker.scheduleWithFixedDelay(this::checkHeld, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @org.osgi.service.component.annotations.Modified
+    void modified(PluginsConfiguration configuration) {
+        this.heldSeconds = configuration.heldSeconds();
+    }
+
+    /** Plugins held past the bound now ({@link HeldLifecycle}), in words: what keeps the container from being ready. */
+    public List<String> held() {
+        return held.stillHeld();
+    }
+
+    /**
+     * A plugin whose code has held the thread that starts or stops it past {@code heldSeconds} failed: FAILED posted
+     * and audited once, and quarantined, so that it is stopped once its code returns and not started again at the next
+     * start (the hold itself Java cannot end).
+     */
+    private void checkHeld() {
+        try {
+            boolean withComponents = heldLooks++ % COMPONENT_LOOK_EVERY == 0;
+            for (HeldLifecycle.Held hold : held.check(heldSeconds, System.nanoTime(), withComponents)) {
+                Bundle bundle = hold.bundle();
+                posts.failed(bundle.getBundleId(), PluginIdentity.of(bundle), hold.sentence());
+                SecurityAdmin admin = security;
+                if (admin != null) {
+                    admin.quarantine(bundle, "keep the thread that starts or stops it: " + hold.what() + " for "
+                            + hold.seconds() + " s");
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("Held-code check skipped: {}", e.toString());
+        }
     }
 
     @Deactivate

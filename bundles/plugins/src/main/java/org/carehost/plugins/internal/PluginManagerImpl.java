@@ -32,7 +32,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 /** The plugin lifecycle over the framework's bundle API, speaking in plugins and plain words. */
-@Component(service = PluginManager.class)
+@Component(service = PluginManager.class, configurationPid = PluginsConfiguration.PID)
 public final class PluginManagerImpl implements PluginManager {
 
     private static final long DEPLOY_UNINSTALL_WAIT_MILLIS = 10_000;
@@ -52,17 +52,30 @@ public final class PluginManagerImpl implements PluginManager {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile SecurityAdmin security;
 
+    /** Optional: where the container has no Event Admin (the test kit's), nothing reports held plugins. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile LifecycleEvents lifecycle;
+
+    /** {@link PluginsConfiguration#heldSeconds}: how long an operator's start or stop waits for the plugin's code. */
+    private volatile long heldSeconds;
+
     @Activate
-    public PluginManagerImpl(BundleContext context, @Reference ServiceComponentRuntime scr,
-            @Reference ActivationFailures failures) {
+    public PluginManagerImpl(PluginsConfiguration configuration, BundleContext context,
+            @Reference ServiceComponentRuntime scr, @Reference ActivationFailures failures) {
+        this.heldSeconds = configuration.heldSeconds();
         this.context = context;
         this.bundles = new PluginBundles(context);
-        this.actions = new BundleActions(context);
+        this.actions = new BundleActions(context, () -> heldSeconds);
         this.components = new ComponentStates(scr, failures, () -> security);
         this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
         this.settling = new DeployFolderSettling(context, bundles, diagnosis);
-        this.batch = new BatchInstall(context, bundles, diagnosis, actions::refresh);
+        this.batch = new BatchInstall(context, bundles, diagnosis, actions);
         context.addBundleListener(settling);
+    }
+
+    @org.osgi.service.component.annotations.Modified
+    void modified(PluginsConfiguration configuration) {
+        this.heldSeconds = configuration.heldSeconds();
     }
 
     @Deactivate
@@ -77,9 +90,18 @@ public final class PluginManagerImpl implements PluginManager {
             if (deployFolderSettled()) {
                 return true;
             }
+            if (!held().isEmpty()) {
+                return false; // a plugin holds a thread the deploy folder needs (perhaps the watcher's): not by waiting
+            }
             Thread.sleep(25);
         }
         return false;
+    }
+
+    @Override
+    public List<String> held() {
+        LifecycleEvents events = lifecycle;
+        return events == null ? List.of() : events.held();
     }
 
     @Override
@@ -176,7 +198,7 @@ public final class PluginManagerImpl implements PluginManager {
     public PluginInfo stop(String plugin) throws PluginException {
         Bundle bundle = bundles.find(plugin);
         try {
-            bundle.stop();
+            actions.bounded(bundle, "stopping", bundle::stop);
         } catch (BundleException | IllegalStateException e) {
             throw new PluginException("Plugin " + name(bundle) + " did not stop cleanly: " + e.getMessage(), e);
         }
@@ -199,7 +221,7 @@ public final class PluginManagerImpl implements PluginManager {
                         throw new PluginException("Not updated: " + problem);
                     }
                 }
-                bundle.update();
+                actions.bounded(bundle, "updating", bundle::update);
             } else {
                 PluginSource source = PluginSource.of(pathOrUrl);
                 Path file = source.localCopy();
@@ -209,7 +231,7 @@ public final class PluginManagerImpl implements PluginManager {
                         throw new PluginException("Not updated: " + problem);
                     }
                     try (InputStream in = Files.newInputStream(file)) {
-                        bundle.update(in);
+                        actions.bounded(bundle, "updating", () -> bundle.update(in));
                     }
                 } finally {
                     source.discard(file);
@@ -274,7 +296,7 @@ public final class PluginManagerImpl implements PluginManager {
         }
         if (bundle.getState() != Bundle.UNINSTALLED) {
             try {
-                bundle.uninstall();
+                actions.bounded(bundle, "uninstalling", bundle::uninstall);
             } catch (BundleException | IllegalStateException e) {
                 if (bundle.getState() != Bundle.UNINSTALLED) {
                     throw new PluginException("Plugin " + name(bundle) + " not uninstalled: " + e.getMessage(), e);
@@ -323,7 +345,7 @@ public final class PluginManagerImpl implements PluginManager {
     /** Starts the bundle; when it does not come up whole, says why, headed by {@code what}. */
     private void startOrExplain(Bundle bundle, String what) throws PluginException {
         try {
-            bundle.start();
+            actions.bounded(bundle, "starting", bundle::start);
         } catch (BundleException | IllegalStateException e) {
             List<Finding> findings = diagnosis.why(bundle);
             throw new PluginException(what + " but not started. " + findings.subList(1, findings.size()).stream()

@@ -22,21 +22,63 @@ import org.osgi.service.log.Logger;
  */
 final class Quarantine {
 
+    private static final String STOPPED = "; it is stopped, and stays stopped across restarts (plugin:start lifts the "
+            + "quarantine)";
+
     private final Map<Long, String> reasons = new ConcurrentHashMap<>();
     private final Alerts alerts;
     private final Executor worker;
     private final Supplier<EventAdmin> events;
     private final Logger logger;
     private final PluginStops stops;
+    private final QuarantineRecord record;
     /** Interrupts a quarantined plugin's threads and its tasks on shared workers (the run-time layer's, once it runs). */
     private volatile java.util.function.Consumer<Bundle> interrupter = plugin -> { };
 
-    Quarantine(Alerts alerts, Executor worker, Supplier<EventAdmin> events, Logger logger) {
+    Quarantine(Alerts alerts, Executor worker, Supplier<EventAdmin> events, Logger logger, QuarantineRecord record) {
         this.alerts = alerts;
         this.worker = worker;
         this.events = events;
         this.logger = logger;
         this.stops = new PluginStops(logger);
+        this.record = record;
+    }
+
+    /**
+     * At the security manager's start, before any plugin runs: the quarantines recorded before (the container
+     * restarted, or the security manager did) are in force again. A plugin the framework would start at its start level
+     * (a quarantine whose stop could not happen: its code held the thread that started it, and with it its bundle's
+     * lock) is stopped now, while nothing runs, so that it stays stopped; entries of bundles no longer installed, or
+     * installed anew under the same id, are dropped.
+     */
+    void restore(org.osgi.framework.BundleContext context) {
+        Map<Long, String[]> recorded;
+        try {
+            recorded = record.read();
+        } catch (java.io.IOException | RuntimeException e) {
+            logger.error("Could not read the record of quarantined plugins ({}); none is restored", e.toString());
+            return;
+        }
+        recorded.forEach((id, entry) -> {
+            Bundle plugin = context.getBundle(id);
+            if (plugin == null || !entry[0].equals(plugin.getSymbolicName())) {
+                forget(id);
+                return;
+            }
+            reasons.put(id, entry[1]);
+            org.osgi.framework.startlevel.BundleStartLevel level =
+                    plugin.adapt(org.osgi.framework.startlevel.BundleStartLevel.class);
+            if ((plugin.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0 && level != null
+                    && level.isPersistentlyStarted()) {
+                try {
+                    plugin.stop(); // not started: returns at once, and the framework no longer starts it
+                    logger.warn("Plugin {} stays stopped: {}", plugin.getSymbolicName(), entry[1]);
+                } catch (org.osgi.framework.BundleException | RuntimeException e) {
+                    logger.error("Could not keep quarantined plugin {} stopped: {}", plugin.getSymbolicName(),
+                            e.toString());
+                }
+            }
+        });
     }
 
     /**
@@ -48,17 +90,23 @@ final class Quarantine {
     }
 
     void quarantine(Bundle plugin, String reason) {
-        stop(plugin, "quarantined: it tried to " + reason + "; it was stopped (plugin:start lifts the quarantine)");
+        stop(plugin, "quarantined: it tried to " + reason + STOPPED);
     }
 
     /** Quarantines for a reason said whole ("it overran its validator deadline ..."), as the call limits do. */
     void quarantineBecause(Bundle plugin, String because) {
-        stop(plugin, "quarantined: " + because + "; it was stopped (plugin:start lifts the quarantine)");
+        stop(plugin, "quarantined: " + because + STOPPED);
     }
 
     private void stop(Bundle plugin, String why) {
         if (reasons.putIfAbsent(plugin.getBundleId(), why) != null) {
             return;
+        }
+        try {
+            record.put(plugin.getBundleId(), String.valueOf(plugin.getSymbolicName()), why);
+        } catch (RuntimeException e) {
+            logger.error("Could not record the quarantine of plugin {} ({}): it holds until the container stops",
+                    plugin.getSymbolicName(), e.toString());
         }
         alerts.denied(plugin, "quarantine", null, why);
         Map<String, Object> properties = new HashMap<>();
@@ -98,7 +146,19 @@ final class Quarantine {
 
     /** The plugin is starting again (an operator's plugin:start): the quarantine is lifted. */
     void lifted(long bundleId) {
+        if (reasons.remove(bundleId) != null) {
+            forget(bundleId);
+        }
+    }
+
+    /** The plugin is uninstalled (or its record is stale): its record goes. */
+    void forget(long bundleId) {
         reasons.remove(bundleId);
+        try {
+            record.remove(bundleId);
+        } catch (RuntimeException e) {
+            logger.error("Could not update the record of quarantined plugins: {}", e.toString());
+        }
     }
 
     /** Why the plugin is quarantined, or null. */

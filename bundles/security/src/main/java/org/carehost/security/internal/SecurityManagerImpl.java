@@ -137,7 +137,9 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         admission.openCommands(); // after the listener: no container command is missed in between
         registerHooks(resolverGate, commands);
         eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
-        this.quarantine = new Quarantine(alerts, worker, () -> events, logger);
+        this.quarantine = new Quarantine(alerts, worker, () -> events, logger,
+                new QuarantineRecord(context.getDataFile("quarantined.properties").toPath()));
+        quarantine.restore(context); // before any plugin runs: plugins start at a higher start level
         this.runtime = new RuntimeLayer(context, settings, scope, grants, store, inspector, quarantine, pluginCode,
                 refusals, alerts, logger);
         runtime.open(); // before any plugin runs: plugins start at a higher start level
@@ -251,8 +253,13 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
             admission.containerBundleChanged();
         }
         switch (event.getType()) {
-            case BundleEvent.UPDATED:
             case BundleEvent.UNINSTALLED:
+                quarantine.forget(bundle.getBundleId());
+                grants.forget(bundle.getBundleId());
+                admission.forget(bundle.getBundleId());
+                inspector.forget(bundle);
+                break;
+            case BundleEvent.UPDATED:
                 grants.forget(bundle.getBundleId());
                 admission.forget(bundle.getBundleId());
                 inspector.forget(bundle);

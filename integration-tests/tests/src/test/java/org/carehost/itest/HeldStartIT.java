@@ -1,0 +1,63 @@
+package org.carehost.itest;
+
+import static org.carehost.itest.CarehostProcess.freshHome;
+import static org.carehost.itest.CarehostProcess.script;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.carehost.itest.CarehostProcess.Run;
+import org.junit.Test;
+
+/**
+ * Found by hand: a plugin with no permission whose activator never returns (it sleeps and ignores interrupts, so no
+ * budget trips) held the thread that started it for good: the deploy watcher's on a first start (no later jar was
+ * installed), the framework's start-level thread at every later start (every plugin after it stayed RESOLVED, the
+ * container never got ready, and each start waited 60 s for readiness and 30 s for the stop). Now, past the plugin
+ * manager's bound ({@code heldSeconds}), it is reported FAILED and quarantined, the script runs without waiting for
+ * readiness that cannot come, an operator's {@code plugin:start} of it answers, the stop gives up at once naming it,
+ * and the next start comes up ready without it.
+ */
+public class HeldStartIT {
+
+    private static final String JAVA = CarehostProcess.thisJava();
+    private static final String NAME = "org.carehost.fixture.evil.holds.start";
+
+    @Test
+    public void aPluginWhoseActivatorNeverReturnsIsQuarantinedAndTheNextStartComesUpWithoutIt() throws Exception {
+        Path home = freshHome("held-start");
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.carehost.plugins.cfg"), "heldSeconds=3\n");
+        Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-holds-start.jar"),
+                home.resolve("deploy/holds.jar"));
+
+        Run held = script(home, JAVA, "plugin:why " + NAME + "\nplugin:start " + NAME + "\nplugin:list\n");
+        assertTrue("its activator ran, on the deploy watcher's thread: " + held,
+                held.err.contains("EVIL-HOLDS-START holding fileinstall-deploy"));
+        assertTrue("reported as FAILED once held past the bound: " + held, held.err.contains("Plugin " + NAME
+                + " 1.0.0 FAILED: its activator's start has not returned for 3 s"));
+        assertTrue("plugin:why names the quarantine: " + held, held.out.contains("quarantined: it tried to keep the "
+                + "thread that starts or stops it: its activator's start has not returned"));
+        assertTrue("the operator's plugin:start answers instead of waiting with it: " + held, held.err.contains(
+                "Error: plugin:start " + NAME + ": Plugin " + NAME + " (id ") && held.err.contains(
+                "did not finish starting within 3 s"));
+        assertEquals("plugin:list answers after it: " + held, "STARTING", CarehostProcess.stateOf(held.out, NAME));
+        assertTrue("the stop gives up at once, naming it: " + held, held.err.contains("carehost: the container did "
+                + "not stop within 5 s of the script's end: plugin " + NAME + " holds a container thread"));
+        assertEquals(held.toString(), 4, held.exit);
+
+        Run next = script(home, JAVA, "plugin:why " + NAME + "\nplugin:list\ncarehost:status\n");
+        assertEquals("the next start is clean: " + next, 0, next.exit);
+        assertFalse("its activator did not run again: " + next, next.err.contains("EVIL-HOLDS-START"));
+        assertFalse("ready before the script, without waiting: " + next, next.err.contains("not ready"));
+        assertEquals(next.toString(), "RESOLVED", CarehostProcess.stateOf(next.out, NAME));
+        assertTrue("the quarantine is still named: " + next, next.out.contains("quarantined: it tried to keep the "
+                + "thread that starts or stops it"));
+        assertTrue("and the container is ready: " + next, next.out.contains("Carehost container: OK ready"));
+        assertTrue("the sample beside it runs: " + next, next.out.matches("(?s).*org\\.carehost\\.sample\\.hello\\s+"
+                + "\\S+\\s+ACTIVE.*"));
+    }
+}
