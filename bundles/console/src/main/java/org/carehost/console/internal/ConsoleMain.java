@@ -79,13 +79,7 @@ public final class ConsoleMain implements Callable<Integer> {
                 // SIGTERM stopped the container meanwhile (this bundle's context is gone): its hook bounds that stop
             }
             if (system instanceof org.osgi.framework.launch.Framework framework) {
-                java.util.List<String> held;
-                try {
-                    held = plugins.held();
-                } catch (RuntimeException pluginManagerGone) {
-                    held = java.util.List.of();
-                }
-                StopWatchdog.watch(framework, held);
+                StopWatchdog.watch(framework, plugins::held);
             }
         }
     }

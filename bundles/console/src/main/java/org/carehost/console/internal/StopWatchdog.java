@@ -35,37 +35,57 @@ final class StopWatchdog implements Runnable {
     static final Duration HELD_BOUND = Duration.ofSeconds(5);
 
     private final Framework framework;
-    private final java.util.List<String> held;
+    private final java.util.function.Supplier<java.util.List<String>> held;
 
-    private StopWatchdog(Framework framework, java.util.List<String> held) {
+    private StopWatchdog(Framework framework, java.util.function.Supplier<java.util.List<String>> held) {
         this.framework = framework;
         this.held = held;
     }
 
     /**
-     * Starts watching: the framework must stop within {@link #BOUND} from now, or {@link #HELD_BOUND} when plugins
-     * ({@code held}: the plugin manager's words for each) hold a container thread already.
+     * Starts watching: the framework must stop within {@link #BOUND} from now, or within {@link #HELD_BOUND} once
+     * plugins hold a container thread ({@code held}: the plugin manager's words for each, asked each second while the
+     * stop goes on; the plugin manager stops after the plugins, so it answers while one holds the stop).
      */
-    static void watch(Framework framework, java.util.List<String> held) {
+    static void watch(Framework framework, java.util.function.Supplier<java.util.List<String>> held) {
         Thread thread = new Thread(new StopWatchdog(framework, held), "carehost-stop-watchdog");
         thread.setDaemon(true); // the JVM exits as soon as the stop ends: this must not keep it
         thread.start();
     }
 
+    private java.util.List<String> heldNow() {
+        try {
+            return held.get();
+        } catch (RuntimeException pluginManagerGone) {
+            return java.util.List.of();
+        }
+    }
+
     @Override
     public void run() {
-        FrameworkEvent event;
-        Duration bound = held.isEmpty() ? BOUND : HELD_BOUND;
-        try {
-            event = framework.waitForStop(bound.toMillis());
-        } catch (InterruptedException e) {
-            return;
+        long start = System.nanoTime();
+        java.util.List<String> holding = java.util.List.of();
+        Duration bound = BOUND;
+        while (true) {
+            FrameworkEvent event;
+            try {
+                event = framework.waitForStop(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (event.getType() != FrameworkEvent.WAIT_TIMEDOUT) {
+                return;
+            }
+            if (holding.isEmpty()) {
+                holding = heldNow();
+                bound = holding.isEmpty() ? BOUND : HELD_BOUND;
+            }
+            if (System.nanoTime() - start >= bound.toNanos()) {
+                break;
+            }
         }
-        if (event.getType() != FrameworkEvent.WAIT_TIMEDOUT) {
-            return;
-        }
-        String why = held.isEmpty() ? "a thread holds a lock the framework's stop needs (a plugin's, most likely: "
-                + "plugin:list shows what ran)" : String.join("; ", held) + " (quarantined: the next start comes up "
+        String why = holding.isEmpty() ? "a thread holds a lock the framework's stop needs (a plugin's, most likely: "
+                + "plugin:list shows what ran)" : String.join("; ", holding) + " (quarantined: the next start comes up "
                 + "without it)";
         new PrintStream(new FileOutputStream(FileDescriptor.err), true).println("carehost: the container did not stop"
                 + " within " + bound.toSeconds() + " s of the script's end: " + why + "; exiting with status "

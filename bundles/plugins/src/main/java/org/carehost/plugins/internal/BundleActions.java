@@ -44,14 +44,16 @@ final class BundleActions {
      */
     void bounded(Bundle bundle, String doing, FrameworkCall call) throws BundleException, PluginException {
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        Thread thread = new Thread(() -> {
+        // Not inheriting the caller's inheritable thread locals: the shell's is the operator's output (Gogo's
+        // ThreadPrintStream), where the plugin's prints would pass for the command's own, unmarked.
+        Thread thread = new Thread(null, () -> {
             try {
                 call.run();
                 done.complete(null);
             } catch (Throwable e) { // handed to the caller, whatever it is
                 done.completeExceptionally(e);
             }
-        }, "carehost-lifecycle-" + bundle.getSymbolicName());
+        }, "carehost-lifecycle-" + bundle.getSymbolicName(), 0, false);
         thread.setDaemon(true);
         thread.start();
         long seconds = heldSeconds.getAsLong();
@@ -59,10 +61,11 @@ final class BundleActions {
             done.get(seconds, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new PluginException("Plugin " + PluginManagerImpl.name(bundle) + " did not finish " + doing
-                    + " within " + seconds + " s: its code (its activator, or a component's constructor, activate or "
-                    + "deactivate) has not returned, and holds the thread that runs it. The command gives up waiting; "
-                    + "the plugin is reported FAILED and quarantined (plugin:why " + bundle.getSymbolicName()
-                    + "), and a restart of the container comes up without it.");
+                    + " within " + seconds + " s: plugin code run on the way (its "
+                    + "activator, a component's constructor, activate or deactivate, or another plugin's listener or "
+                    + "service) has not returned. The command gives up waiting; the plugin whose code holds it is "
+                    + "reported FAILED and quarantined (plugin:list, plugin:why), and a restart of the container comes "
+                    + "up without it.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PluginException("Interrupted while waiting for plugin " + PluginManagerImpl.name(bundle) + " "

@@ -1,6 +1,7 @@
 package org.carehost.plugins.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,12 +21,20 @@ import org.osgi.framework.Constants;
  */
 final class HeldLifecycle {
 
-    /** A plugin held past the bound: what of its code has not returned, and for how long it had not when seen. */
-    record Held(Bundle bundle, String what, long seconds) {
+    /**
+     * A plugin whose code held a thread that starts or stops plugins past the bound: what of its code has not returned,
+     * for how long when seen, and where ("" for its own start or stop, else the thread and the plugin it holds).
+     */
+    record Held(Bundle bundle, String what, long seconds, String where) {
+
+        /** What it did, whole: "its activator's start has not returned for 30 s". */
+        String reason() {
+            return what + " for " + seconds + " s" + where;
+        }
 
         String sentence() {
-            return what + " for " + seconds + " s: the thread that runs it is held (the framework's start-level "
-                    + "thread, the deploy watcher's or an operator's command's), and the plugin's bundle lock with it";
+            return reason() + ": the thread that runs it is held (the framework's start-level thread, the deploy "
+                    + "watcher's or an operator's command's), and a plugin's bundle lock with it";
         }
     }
 
@@ -35,6 +44,13 @@ final class HeldLifecycle {
     private final ComponentStates components;
     /** Bundle id to what holds and when it was first seen ({@link System#nanoTime}). */
     private final Map<Long, Seen> seen = new ConcurrentHashMap<>();
+    /** Thread, plugin and frame of plugin code seen on a lifecycle thread while a hold lasts, to when first seen. */
+    private final Map<String, Long> culpritsSince = new HashMap<>();
+    /** Of those, the ones reported: a hold is reported once, whichever plugin's start or stop it is seen holding. */
+    private final java.util.Set<String> reportedCulprits = new java.util.HashSet<>();
+    private final HeldThreads threads = new HeldThreads();
+    /** For each hold reported (by the held plugin's id): who answers for it, while it lasts. */
+    private final Map<Long, List<Held>> answers = new ConcurrentHashMap<>();
 
     private record Seen(String what, long since, boolean reported) {
     }
@@ -75,11 +91,61 @@ final class HeldLifecycle {
             long seconds = (now - before.since()) / 1_000_000_000L;
             if (!before.reported() && seconds >= boundSeconds) {
                 seen.put(id, new Seen(what, before.since(), true));
-                due.add(new Held(bundle, what, seconds));
+                due.add(new Held(bundle, what, seconds, ""));
             }
         }
         seen.keySet().retainAll(present);
-        return due;
+        answers.keySet().retainAll(present);
+        if (present.isEmpty()) {
+            culpritsSince.clear();
+            return due;
+        }
+        // while any start or stop is held: whose code each lifecycle thread runs, and since when
+        Map<String, Long> still = new HashMap<>();
+        List<HeldThreads.Culprit> lasting = new ArrayList<>();
+        for (HeldThreads.Culprit culprit : threads.now(plugins)) {
+            String key = culprit.key();
+            long since = culpritsSince.getOrDefault(key, now);
+            still.put(key, since);
+            if ((now - since) / 1_000_000_000L >= boundSeconds) {
+                lasting.add(culprit);
+            }
+        }
+        culpritsSince.keySet().retainAll(still.keySet());
+        culpritsSince.putAll(still);
+        reportedCulprits.retainAll(still.keySet());
+        return blame(due, lasting);
+    }
+
+    /**
+     * Who is held past the bound: a plugin whose own code has run that long on a lifecycle thread answers for its
+     * hold; one whose start or stop another plugin's code holds (a listener, a service factory, a delayed component)
+     * is that plugin's victim, and the other plugin answers instead; with no lasting plugin code found, the state's
+     * answer stands.
+     */
+    private List<Held> blame(List<Held> due, List<HeldThreads.Culprit> lasting) {
+        List<Held> blamed = new ArrayList<>();
+        java.util.Set<Long> named = new java.util.HashSet<>();
+        for (Held hold : due) {
+            long id = hold.bundle().getBundleId();
+            List<HeldThreads.Culprit> others = lasting.stream().filter(c -> c.plugin().getBundleId() != id).toList();
+            List<Held> answering = new ArrayList<>();
+            if (others.isEmpty() || lasting.stream().anyMatch(c -> c.plugin().getBundleId() == id)) {
+                answering.add(hold);
+            } else {
+                for (HeldThreads.Culprit culprit : others) {
+                    if (!reportedCulprits.add(culprit.key())) {
+                        continue; // reported already, holding another plugin's start or stop
+                    }
+                    answering.add(new Held(culprit.plugin(), "its code (" + culprit.frame() + ") has not returned",
+                            hold.seconds(), ", on thread '" + culprit.thread() + "', holding the start or stop of "
+                            + "plugin " + hold.bundle().getSymbolicName()));
+                }
+            }
+            answers.put(id, answering);
+            answering.stream().filter(held -> named.add(held.bundle().getBundleId())).forEach(blamed::add);
+        }
+        return blamed;
     }
 
     /**
@@ -111,7 +177,13 @@ final class HeldLifecycle {
         for (Bundle bundle : bundles.plugins()) {
             Seen hold = seen.get(bundle.getBundleId());
             if (hold != null && hold.reported() && hold.what().equals(holding(bundle, null))) {
-                held.add("plugin " + bundle.getSymbolicName() + " holds a container thread: " + hold.what());
+                for (Held answering : answers.getOrDefault(bundle.getBundleId(), List.of())) {
+                    String line = "plugin " + answering.bundle().getSymbolicName() + " holds a container thread: "
+                            + answering.what() + answering.where();
+                    if (!held.contains(line)) {
+                        held.add(line);
+                    }
+                }
             }
         }
         return held;

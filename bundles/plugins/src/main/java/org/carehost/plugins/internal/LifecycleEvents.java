@@ -141,8 +141,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
                 posts.failed(bundle.getBundleId(), PluginIdentity.of(bundle), hold.sentence());
                 SecurityAdmin admin = security;
                 if (admin != null) {
-                    admin.quarantine(bundle, "keep the thread that starts or stops it: " + hold.what() + " for "
-                            + hold.seconds() + " s");
+                    admin.quarantine(bundle, "keep a thread that starts or stops plugins: " + hold.reason());
                 }
             }
         } catch (RuntimeException e) {
