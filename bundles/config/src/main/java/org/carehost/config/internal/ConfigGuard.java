@@ -101,9 +101,10 @@ public final class ConfigGuard implements ConfigurationPlugin {
         if (schemaPid != null && ContainerConfigurations.withheld(reference.getBundle(), schemaPid,
                 context.getBundles(), containerBundles::isContainer, this::declares)) {
             // A container setting on its way to another bundle (a plugin whose component names the PID): it gets none
-            // of the values, and the container's own bundle is unaffected.
+            // of the values, and the container's own bundle is unaffected. Nor where the file is (red team 9: the .cfg
+            // file's absolute path reached the plugin), nor the bundle it is bound to: only which PID it is.
             for (String key : Collections.list(properties.keys())) {
-                if (!FRAMEWORK_KEYS.contains(key)) {
+                if (!key.equals(Constants.SERVICE_PID) && !key.equals(ConfigurationAdmin.SERVICE_FACTORYPID)) {
                     properties.remove(key);
                 }
             }

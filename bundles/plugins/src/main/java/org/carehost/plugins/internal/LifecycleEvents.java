@@ -57,8 +57,6 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     /** How long a started plugin's component may stay unsatisfied before it is reported as FAILED. */
     static final String UNSATISFIED_SECONDS_PROPERTY = "carehost.plugin.unsatisfiedSeconds";
     private static final long DEPLOY_SCAN_SECONDS = 2;
-    /** Components are looked at every this many looks at the bundles' states (once a second): SCR's answer costs more. */
-    private static final int COMPONENT_LOOK_EVERY = 5;
 
     private final BundleContext context;
     private final Logger log;
@@ -73,7 +71,6 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     private final long unsatisfiedSeconds;
     private volatile long heldSeconds;
     private final HeldLifecycle held;
-    private int heldLooks;
     private final Map<Long, PluginIdentity> known = new ConcurrentHashMap<>();
     private final LifecyclePosts posts;
     private final Map<Long, ScheduledFuture<?>> unsatisfiedChecks = new ConcurrentHashMap<>();
@@ -135,8 +132,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
      */
     private void checkHeld() {
         try {
-            boolean withComponents = heldLooks++ % COMPONENT_LOOK_EVERY == 0;
-            for (HeldLifecycle.Held hold : held.check(heldSeconds, System.nanoTime(), withComponents)) {
+            for (HeldLifecycle.Held hold : held.check(heldSeconds, System.nanoTime())) {
                 Bundle bundle = hold.bundle();
                 posts.failed(bundle.getBundleId(), PluginIdentity.of(bundle), hold.sentence());
                 SecurityAdmin admin = security;

@@ -82,6 +82,13 @@ final class ApiClassScan extends ClassVisitor {
         if ((access & Opcodes.ACC_NATIVE) != 0) {
             collector.nativeMethod(name);
         }
+        if (name.equals("finalize") && descriptor.equals("()V") && (access & Opcodes.ACC_STATIC) == 0) {
+            // red team 9: the JVM runs finalizers on its one Finalizer thread, no plugin's, so what a finalize() did
+            // there (fill the heap, spin) escaped the plugin's budgets, and outlived its uninstall
+            collector.forbid("a finalize() method: the JVM runs it on its own Finalizer thread, shared by every class, "
+                    + "where no plugin's budgets apply (finalization is deprecated for removal; close resources with "
+                    + "try-with-resources, or register a cleaning action with a java.lang.ref.Cleaner of its own)");
+        }
         String where = "." + name;
         collector.mentionTypes(descriptor, where + ", in its signature");
         collector.mentionSignature(signature, where + ", in its signature");

@@ -106,6 +106,14 @@ final class ApiUses {
         });
     }
 
+    /** A use no grant allows, found by what the class declares rather than calls ({@code evidence} says what). */
+    void forbid(String evidence) {
+        Set<String> places = calls.computeIfAbsent(FORBIDDEN, p -> new LinkedHashSet<>());
+        if (places.size() < ApiScanner.MAX_EVIDENCE) {
+            places.add(evidence + " (in " + className.replace('/', '.') + ")");
+        }
+    }
+
     void nativeMethod(String method) {
         need(Permission.USE_NATIVE, "native method " + className.replace('/', '.') + "." + method);
     }

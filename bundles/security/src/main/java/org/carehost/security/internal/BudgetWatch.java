@@ -65,6 +65,13 @@ final class BudgetWatch {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "carehost-budgets"));
     private long lastNanos = System.nanoTime();
+    /** Per plugin (bundle id): the bytes its work allocated at each of the last {@value #RECENT_LOOKS} looks. */
+    private final Map<Long, ArrayDeque<Long>> recentBytes = new HashMap<>();
+    /** The plugins' bytes over those looks, and the plugins, as of the last look: read by {@link HeapWatch}. */
+    private volatile Map<Bundle, Long> recent = Map.of();
+
+    /** How many looks (about seconds) {@link #recentAllocations} sums. */
+    static final int RECENT_LOOKS = 60;
 
     BudgetWatch(Causes causes, Function<Bundle, Long> allocationBudget, Function<Bundle, Long> cpuBudget,
             Over quarantine, Logger logger) {
@@ -97,6 +104,7 @@ final class BudgetWatch {
             long elapsed = now - lastNanos;
             double seconds = Math.max(0.001, elapsed / 1e9);
             Map<Long, Long> current = new HashMap<>();
+            Map<Long, Long> allocated = new HashMap<>();
             Map<Long, Long> cpuCurrent = new HashMap<>();
             Map<Long, ArrayDeque<long[]>> windows = new HashMap<>();
             Map<Long, TaskCharges.Charge> tasks = charges.take();
@@ -115,7 +123,8 @@ final class BudgetWatch {
                 for (int i = 0; i < ids.length; i++) {
                     ids[i] = list.get(i).getId();
                 }
-                String over = allocationOver(bundle, ids, onPools == null ? 0 : onPools.bytes, seconds, current);
+                String over = allocationOver(bundle, ids, onPools == null ? 0 : onPools.bytes, seconds, current,
+                        allocated);
                 boolean running = (bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0;
                 // a stopped plugin's window starts afresh: started again (plugin:start after a quarantine), it is
                 // judged on what its threads use from then on, not on the window that quarantined it
@@ -144,14 +153,38 @@ final class BudgetWatch {
             cpuSeen.putAll(cpuCurrent);
             cpuWindows.clear();
             cpuWindows.putAll(windows);
+            remember(plugins, allocated);
             lastNanos = now;
         } catch (RuntimeException e) {
             logger.error("Security: the allocation and CPU budget check failed: {}", e.toString());
         }
     }
 
+    /**
+     * The bytes each plugin's work allocated over the last {@value #RECENT_LOOKS} looks (about a minute), as of the last
+     * look: what {@link HeapWatch} asks when the heap stays full, to name the plugin that most likely fills it.
+     */
+    Map<Bundle, Long> recentAllocations() {
+        return recent;
+    }
+
+    private void remember(Map<Long, Bundle> plugins, Map<Long, Long> allocated) {
+        Map<Bundle, Long> sums = new HashMap<>();
+        for (Bundle bundle : plugins.values()) {
+            ArrayDeque<Long> window = recentBytes.computeIfAbsent(bundle.getBundleId(), id -> new ArrayDeque<>());
+            window.addLast(allocated.getOrDefault(bundle.getBundleId(), 0L));
+            while (window.size() > RECENT_LOOKS) {
+                window.removeFirst();
+            }
+        }
+        recentBytes.keySet().retainAll(plugins.keySet());
+        recentBytes.forEach((id, window) -> sums.put(plugins.get(id), window.stream().mapToLong(Long::longValue).sum()));
+        recent = sums;
+    }
+
     /** Why the plugin's threads and tasks ({@code onPools} bytes) are over their allocation budget, or null. */
-    private String allocationOver(Bundle plugin, long[] ids, long onPools, double seconds, Map<Long, Long> current) {
+    private String allocationOver(Bundle plugin, long[] ids, long onPools, double seconds, Map<Long, Long> current,
+            Map<Long, Long> allocated) {
         long[] bytes = counters.allocated(ids);
         if (bytes == null) {
             return null;
@@ -163,6 +196,7 @@ final class BudgetWatch {
                 current.put(ids[i], bytes[i]);
             }
         }
+        allocated.put(plugin.getBundleId(), Math.max(0, delta));
         long perSecond = (long) (delta / seconds);
         long limit = allocationBudget.apply(plugin);
         return limit > 0 && perSecond > limit ? "allocate " + perSecond / (1024 * 1024) + " MB/s, over its budget of "

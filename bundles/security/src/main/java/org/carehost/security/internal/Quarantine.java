@@ -102,12 +102,6 @@ final class Quarantine {
         if (reasons.putIfAbsent(plugin.getBundleId(), why) != null) {
             return;
         }
-        try {
-            record.put(plugin.getBundleId(), String.valueOf(plugin.getSymbolicName()), why);
-        } catch (RuntimeException e) {
-            logger.error("Could not record the quarantine of plugin {} ({}): it holds until the container stops",
-                    plugin.getSymbolicName(), e.toString());
-        }
         alerts.denied(plugin, "quarantine", null, why);
         Map<String, Object> properties = new HashMap<>();
         properties.put(PluginEvents.SYMBOLIC_NAME, String.valueOf(plugin.getSymbolicName()));
@@ -123,6 +117,14 @@ final class Quarantine {
         long id = plugin.getBundleId();
         BooleanSupplier still = () -> reasons.get(id) == why;
         worker.execute(() -> {
+            try { // on the worker: the file is the container's, never written inside a check on the plugin's thread
+                if (still.getAsBoolean()) {
+                    record.put(id, String.valueOf(plugin.getSymbolicName()), why);
+                }
+            } catch (RuntimeException e) {
+                logger.error("Could not record the quarantine of plugin {} ({}): it holds until the container stops",
+                        plugin.getSymbolicName(), e.toString());
+            }
             EventAdmin admin = events.get();
             try {
                 if (admin != null) {
@@ -151,13 +153,25 @@ final class Quarantine {
         }
     }
 
-    /** The plugin is uninstalled (or its record is stale): its record goes. */
+    /**
+     * The plugin is uninstalled (or its record is stale): its record goes, written on the worker (this may be called on
+     * whatever thread changed the bundle, a plugin's own included, where the container's file is not to be written).
+     */
     void forget(long bundleId) {
         reasons.remove(bundleId);
+        Runnable removal = () -> {
+            try {
+                if (!reasons.containsKey(bundleId)) { // not quarantined again meanwhile
+                    record.remove(bundleId);
+                }
+            } catch (RuntimeException e) {
+                logger.error("Could not update the record of quarantined plugins: {}", e.toString());
+            }
+        };
         try {
-            record.remove(bundleId);
-        } catch (RuntimeException e) {
-            logger.error("Could not update the record of quarantined plugins: {}", e.toString());
+            worker.execute(removal);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the security manager is stopping: the record is read again, and checked, at the next start
         }
     }
 

@@ -23,6 +23,7 @@ final class RuntimeLayer {
 
     private final RuntimeEnforcement enforcement;
     private final BudgetWatch allocations;
+    private final HeapWatch heap;
     private final ConfiguredPaths configuredPaths;
     private final Deputies deputies;
     private final PluginCodeSeen pluginCode;
@@ -86,6 +87,10 @@ final class RuntimeLayer {
                     denier.deny(plugin, "runtime", budget, "denied at run time: " + reason);
                     quarantine.quarantine(plugin, reason);
                 }, logger);
+        this.heap = new HeapWatch(allocations::recentAllocations, (plugin, reason) -> {
+            denier.deny(plugin, "runtime", "heap", "denied at run time: " + reason);
+            quarantine.quarantine(plugin, reason);
+        }, logger, () -> System.exit(HeapWatch.EXIT_STATUS));
     }
 
     /** Claims the gate and starts the allocation budget; call before any plugin runs. */
@@ -94,6 +99,7 @@ final class RuntimeLayer {
         pluginCode.look(context, RuntimeEnforcement.gateClaimed()); // before the claim makes the checks live
         enforcement.open();
         allocations.start();
+        heap.start();
     }
 
     /** The {@link org.carehost.security.PluginDeputy} service: a deputy for each container bundle that asks. */
@@ -106,6 +112,7 @@ final class RuntimeLayer {
         pluginCode.markSeen(); // the resolver hook goes with the security manager: the lockdown walks every call
         enforcement.close();
         allocations.stop();
+        heap.stop();
         configuredPaths.close();
     }
 

@@ -82,6 +82,19 @@ class ApiScannerTest {
         native void call();
     }
 
+    @SuppressWarnings({"deprecation", "removal"})
+    static class Finalizes {
+        @Override
+        protected void finalize() {
+            // red team 9: run on the JVM's Finalizer thread, it filled the heap and spun outside the plugin's budgets
+        }
+    }
+
+    static class NamesAMethodFinalize {
+        void finalize(int times) {
+        }
+    }
+
     @Test
     void plainJavaIsClean() throws IOException {
         Findings findings = scan(Map.of("a/Clean.class", bytes(Clean.class), "a/Point.class", bytes(Clean.Point.class),
@@ -99,6 +112,16 @@ class ApiScannerTest {
         assertNeeds(DeclaresNative.class, Permission.USE_NATIVE, "native method");
         assertNeeds(NamesAGuardedClass.class, Permission.USE_FILES, "java.io.FileOutputStream (in "
                 + NamesAGuardedClass.class.getName() + ".target, as a class literal)");
+    }
+
+    @Test
+    void aFinalizerIsForbiddenAndAMethodOnlyNamedSoIsNot() throws IOException {
+        Findings findings = scan(Map.of("a/F.class", bytes(Finalizes.class)));
+        assertEquals(1, findings.forbidden().size(), findings.toString());
+        assertTrue(findings.forbidden().get(0).startsWith("a finalize() method: the JVM runs it on its own Finalizer"),
+                findings.toString());
+        assertTrue(findings.forbidden().get(0).endsWith("(in " + Finalizes.class.getName() + ")"), findings.toString());
+        assertTrue(scan(Map.of("a/N.class", bytes(NamesAMethodFinalize.class))).clean());
     }
 
     @Test

@@ -1,0 +1,214 @@
+package org.carehost.security.internal;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryNotificationInfo;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+
+import org.osgi.framework.Bundle;
+import org.osgi.service.log.Logger;
+
+/**
+ * The heap as a whole, since Java cannot bound one plugin's. Red team 9: a plugin with no permission kept what it
+ * allocated, under its allocation-rate budget, until the heap was full; then every container thread died of an
+ * {@link OutOfMemoryError}, the handler meant to report it among them (it needs memory to print), and the process ended
+ * with status 1 and no line saying why. So the heap is watched before it is full, with the JVM's own signal: a usage
+ * threshold on each heap pool that has one (the old generation: {@value #QUARANTINE_PERCENT} % of its maximum), whose
+ * notification wakes a thread of this class's, started beforehand (and which also looks every 5 s). What is in use
+ * then may be garbage, so the watcher asks for a collection (at most one each {@value #CONFIRM_SECONDS} s) and goes by
+ * what is still in use after it:
+ * <ul>
+ * <li>Over {@value #QUARANTINE_PERCENT} %: the plugin whose work allocated the most over the last minute
+ * ({@link BudgetWatch#recentAllocations}; the likeliest to be what fills the heap, though not proof) is quarantined:
+ * its threads interrupted, stopped, and kept stopped across restarts. Once per plugin.</li>
+ * <li>Still over {@value #STOP_PERCENT} % after a collection asked for here: the container stops cleanly with exit status
+ * {@value #EXIT_STATUS} (the launcher's status for a fatal error) and one line naming the heap and the plugin, before
+ * memory runs out: a supervisor restarts it, and the quarantine keeps the plugin stopped. A reserve held from the start
+ * is let go first, for the stop's own allocations.</li>
+ * </ul>
+ * Written here: no library watches a JVM heap against OSGi bundles; the JDK's {@code MemoryPoolMXBean} thresholds are
+ * the signal. A pool without a collection-usage threshold (none on the usual collectors' old generation) is not watched.
+ */
+final class HeapWatch implements NotificationListener {
+
+    static final int QUARANTINE_PERCENT = 85;
+    static final int STOP_PERCENT = 95;
+    static final int EXIT_STATUS = 3;
+    /** The least time between two collections the watcher asks for. */
+    static final int CONFIRM_SECONDS = 10;
+    /**
+     * The share of the heap's maximum a plugin's work must have allocated over the last minute to be named: a
+     * bystander's trickle is no sign of filling it, and one quarantine must not lead to the next plugin's while the heap
+     * stays full for another reason.
+     */
+    private static final int NAMED_AT_LEAST_PERCENT = 10;
+
+    /** What the heap watch does with a plugin it names. */
+    interface Quarantiner {
+        void quarantine(Bundle plugin, String reason);
+    }
+
+    private final Supplier<Map<Bundle, Long>> recentAllocations;
+    private final Quarantiner quarantiner;
+    private final Logger logger;
+    private final Runnable exit;
+    private final List<MemoryPoolMXBean> pools = new ArrayList<>();
+    private final Object signal = new Object();
+    private final java.util.Set<Long> named = new java.util.HashSet<>();
+    private volatile boolean exceeded;
+    private volatile boolean running = true;
+    /** Let go before the stop: its allocations need room when the heap is all but full. */
+    private byte[] reserve;
+    private Thread watcher;
+    private long heapMax;
+    private long lastConfirm = System.nanoTime() - TimeUnit.SECONDS.toNanos(CONFIRM_SECONDS);
+
+    /** {@code exit}: ends the process with {@link #EXIT_STATUS} (the launcher's shutdown hook stops the container). */
+    HeapWatch(Supplier<Map<Bundle, Long>> recentAllocations, Quarantiner quarantiner, Logger logger, Runnable exit) {
+        this.recentAllocations = recentAllocations;
+        this.quarantiner = quarantiner;
+        this.logger = logger;
+        this.exit = exit;
+    }
+
+    void start() {
+        long max = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            long poolMax = pool.getUsage() == null ? -1 : pool.getUsage().getMax();
+            if (pool.getType() == MemoryType.HEAP && pool.isUsageThresholdSupported()
+                    && pool.isCollectionUsageThresholdSupported() && poolMax > 0) {
+                pool.setUsageThreshold(poolMax * QUARANTINE_PERCENT / 100);
+                pool.setCollectionUsageThreshold(poolMax * QUARANTINE_PERCENT / 100);
+                pools.add(pool);
+                max = Math.max(max, poolMax);
+            }
+        }
+        if (pools.isEmpty()) {
+            logger.warn("Security: no heap pool of this JVM has usage thresholds; the heap is not watched");
+            return;
+        }
+        heapMax = max;
+        reserve = new byte[(int) Math.min(8L * 1024 * 1024, max / 64)]; // 8 MB: resident, so kept small
+        ((NotificationEmitter) ManagementFactory.getMemoryMXBean()).addNotificationListener(this, null, null);
+        watcher = new Thread(this::watch, "carehost-heap-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    void stop() {
+        running = false;
+        if (watcher == null) {
+            return;
+        }
+        try {
+            ((NotificationEmitter) ManagementFactory.getMemoryMXBean()).removeNotificationListener(this);
+        } catch (javax.management.ListenerNotFoundException | RuntimeException gone) {
+            // not registered
+        }
+        watcher.interrupt();
+    }
+
+    /** On the JVM's notification thread: only wakes the watcher (no allocation of note, no plugin code). */
+    @Override
+    public void handleNotification(Notification notification, Object handback) {
+        if (MemoryNotificationInfo.MEMORY_THRESHOLD_EXCEEDED.equals(notification.getType())
+                || MemoryNotificationInfo.MEMORY_COLLECTION_THRESHOLD_EXCEEDED.equals(notification.getType())) {
+            exceeded = true;
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        }
+    }
+
+    private void watch() {
+        while (running) {
+            try {
+                synchronized (signal) {
+                    while (!exceeded && running) {
+                        signal.wait(TimeUnit.SECONDS.toMillis(5));
+                        if (!exceeded && usedPercent(false) >= QUARANTINE_PERCENT) {
+                            exceeded = true; // a notification missed, or one pool stays over: look again
+                        }
+                    }
+                }
+                exceeded = false;
+                if (running) {
+                    overThreshold();
+                }
+            } catch (InterruptedException stopped) {
+                return;
+            } catch (RuntimeException e) {
+                logger.error("Security: the heap watch failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void overThreshold() throws InterruptedException {
+        if (System.nanoTime() - lastConfirm < TimeUnit.SECONDS.toNanos(CONFIRM_SECONDS)) {
+            return; // the 5 s look comes back to it
+        }
+        lastConfirm = System.nanoTime();
+        System.gc();
+        int used = usedPercent(true);
+        if (used < QUARANTINE_PERCENT) {
+            return; // garbage, collected
+        }
+        Bundle top = topAllocator();
+        if (top != null && named.add(top.getBundleId())) {
+            quarantiner.quarantine(top, "fill the heap: " + used + " % of it stayed in use after a collection, and its "
+                    + "work allocated the most of any plugin over the last minute");
+        }
+        TimeUnit.MILLISECONDS.sleep(500); // its threads interrupted (by the quarantine's own thread), they may let go
+        System.gc();
+        used = usedPercent(true);
+        if (used < STOP_PERCENT) {
+            return;
+        }
+        reserve = null;
+        String line = "carehost: the heap stays full (" + used + " % in use after a collection); "
+                + (top == null ? "no plugin allocated much over the last minute: raise -Xmx"
+                        : "plugin " + top.getSymbolicName() + ", which allocated the most, is quarantined (the next start "
+                                + "comes up without it)")
+                + "; the container is stopping (exit status " + EXIT_STATUS + ") before memory runs out";
+        logger.error(line);
+        System.err.println(line); // the process's standard error: this thread is the container's, no shell's
+        exit.run();
+    }
+
+    /**
+     * The highest share of its maximum a watched pool holds, in percent: now ({@code afterCollection} false), or after
+     * its last collection.
+     */
+    private int usedPercent(boolean afterCollection) {
+        int highest = 0;
+        for (MemoryPoolMXBean pool : pools) {
+            java.lang.management.MemoryUsage after = afterCollection ? pool.getCollectionUsage() : pool.getUsage();
+            long max = pool.getUsage().getMax();
+            if (after != null && max > 0) {
+                highest = Math.max(highest, (int) (after.getUsed() * 100 / max));
+            }
+        }
+        return highest;
+    }
+
+    private Bundle topAllocator() {
+        Bundle top = null;
+        long most = heapMax / 100 * NAMED_AT_LEAST_PERCENT;
+        for (Map.Entry<Bundle, Long> entry : recentAllocations.get().entrySet()) {
+            if (entry.getValue() > most) {
+                most = entry.getValue();
+                top = entry.getKey();
+            }
+        }
+        return top;
+    }
+}
