@@ -68,8 +68,8 @@ public interface PluginManager {
     /**
      * Plugins whose code has held the thread that starts or stops them past the plugin manager's bound
      * ({@code heldSeconds}, {@code etc/org.carehost.plugins.cfg}) and still holds it, one sentence each: Java cannot
-     * take that thread back, so the container will not be ready by itself (each such plugin is quarantined; a restart
-     * comes up without it). Empty when none.
+     * take that thread back, so the container will not be ready by itself (the plugin whose code holds it is quarantined
+     * when that is certain, and a restart comes up without it). Empty when none.
      *
      * @since 1.8
      */

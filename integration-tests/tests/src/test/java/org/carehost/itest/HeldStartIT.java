@@ -43,10 +43,11 @@ public class HeldStartIT {
                 + "thread that starts or stops plugins: its activator's start has not returned for 3 s"));
         assertTrue("the operator's plugin:start answers instead of waiting with it: " + held, held.err.contains(
                 "Error: plugin:start " + NAME + ": Plugin " + NAME + " (id ") && held.err.contains(
-                "did not finish starting within 3 s"));
+                "is starting already, and that has not finished: nothing was done"));
         assertEquals("plugin:list answers after it: " + held, "STARTING", CarehostProcess.stateOf(held.out, NAME));
-        assertTrue("the stop gives up at once, naming it: " + held, held.err.contains("carehost: the container did "
-                + "not stop within 5 s of the script's end: plugin " + NAME + " holds a container thread"));
+        assertTrue("the stop gives up at once, naming it: " + held, held.err.matches("(?s).*carehost: the container did "
+                + "not stop within [5-9] s of the script's end: plugin " + NAME.replace(".", "\\.") + " holds a container "
+                + "thread.*"));
         assertEquals(held.toString(), 4, held.exit);
 
         // the sample beside it: the deploy watcher, held, never started it, and does not at the next start either

@@ -116,7 +116,7 @@ final class Readiness {
     private List<String> missing(boolean all) {
         List<String> missing = new ArrayList<>();
         for (String plugin : held.get()) {
-            missing.add(plugin + " (it is quarantined: restart the container, which starts without it)");
+            missing.add(plugin + " (restart the container: a plugin quarantined for it does not start again)");
         }
         Bundle system = context.getBundle(0);
         FrameworkStartLevel levels = system.adapt(FrameworkStartLevel.class);

@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
@@ -85,11 +86,11 @@ final class StopWatchdog implements Runnable {
             }
         }
         String why = holding.isEmpty() ? "a thread holds a lock the framework's stop needs (a plugin's, most likely: "
-                + "plugin:list shows what ran)" : String.join("; ", holding) + " (quarantined: the next start comes up "
-                + "without it)";
+                + "plugin:list shows what ran)" : String.join("; ", holding) + " (a plugin quarantined for it does not "
+                + "start again)";
         new PrintStream(new FileOutputStream(FileDescriptor.err), true).println("carehost: the container did not stop"
-                + " within " + bound.toSeconds() + " s of the script's end: " + why + "; exiting with status "
-                + STATUS);
+                + " within " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + " s of the script's end: "
+                + why + "; exiting with status " + STATUS);
         Runtime.getRuntime().halt(STATUS);
     }
 }

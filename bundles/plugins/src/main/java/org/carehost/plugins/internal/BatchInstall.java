@@ -114,7 +114,11 @@ final class BatchInstall {
         for (int i = installed.size() - 1; i >= 0; i--) {
             Bundle bundle = installed.get(i);
             if (bundle.getState() != Bundle.UNINSTALLED) {
-                uninstallQuietly(bundle);
+                try { // bounded: a start held by plugin code holds the bundle's lock, which the uninstall waits for
+                    actions.bounded(bundle, "uninstalling", bundle::uninstall);
+                } catch (BundleException | PluginException | IllegalStateException left) {
+                    // left installed, held: plugin:list shows it, and the held-code check reports its holder
+                }
                 any = true;
             }
         }

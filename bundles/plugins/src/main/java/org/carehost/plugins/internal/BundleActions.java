@@ -43,6 +43,15 @@ final class BundleActions {
      * code. What the call throws is thrown here.
      */
     void bounded(Bundle bundle, String doing, FrameworkCall call) throws BundleException, PluginException {
+        int state = bundle.getState();
+        if (state == Bundle.STARTING && !"lazy".equals(String.valueOf(bundle.getHeaders("")
+                .get(org.osgi.framework.Constants.BUNDLE_ACTIVATIONPOLICY)).split(";")[0].strip())
+                || state == Bundle.STOPPING) {
+            // its lock is held by the start or stop under way: this call would wait behind it, on one more thread
+            throw new PluginException("Plugin " + PluginManagerImpl.name(bundle) + " is " + (state == Bundle.STARTING
+                    ? "starting" : "stopping") + " already, and that has not finished: nothing was done. plugin:why "
+                    + bundle.getSymbolicName() + " says what holds it.");
+        }
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         // Not inheriting the caller's inheritable thread locals: the shell's is the operator's output (Gogo's
         // ThreadPrintStream), where the plugin's prints would pass for the command's own, unmarked.
@@ -63,9 +72,9 @@ final class BundleActions {
             throw new PluginException("Plugin " + PluginManagerImpl.name(bundle) + " did not finish " + doing
                     + " within " + seconds + " s: plugin code run on the way (its "
                     + "activator, a component's constructor, activate or deactivate, or another plugin's listener or "
-                    + "service) has not returned. The command gives up waiting; the plugin whose code holds it is "
-                    + "reported FAILED and quarantined (plugin:list, plugin:why), and a restart of the container comes "
-                    + "up without it.");
+                    + "service) has not returned. The command gives up waiting; past the plugin manager's bound the plugin "
+                    + "whose code holds it is reported FAILED, and quarantined when that is certain (plugin:list, "
+                    + "plugin:why), and a restart of the container comes up without it.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PluginException("Interrupted while waiting for plugin " + PluginManagerImpl.name(bundle) + " "

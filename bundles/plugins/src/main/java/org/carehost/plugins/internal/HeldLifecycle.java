@@ -16,16 +16,24 @@ import org.osgi.framework.Constants;
  * (its constructor or activate method has not returned). The framework and SCR run that code on the thread that asked
  * for the start or stop: the framework's start-level thread at a restart, the deploy watcher's, an operator's command's.
  * Java cannot take a thread back from code that does not return, and the bundle's lock stays held with it, so past
- * the stated bound the plugin is reported once, as held, with what holds and since when: the caller makes that a
- * failure and a quarantine (which keeps the plugin from starting again at the next start).
+ * the stated bound the hold is reported once, with what holds and since when: the caller makes that a failure and, when
+ * the holder is certain, a quarantine (which keeps the plugin from starting again at the next start).
+ *
+ * <p>The holder is read from the thread that runs the start or stop ({@link HeldThreads}): the plugin whose code is on it
+ * (another plugin's listener holds a start as well as the plugin's own activator), or whose thread owns the lock it
+ * waits for. Certain when one plugin's code is there, the same in three looks; otherwise (no such thread any more, a
+ * class name two plugins hold, code of two plugins in turn) the hold is reported against the held plugin and nobody
+ * is quarantined. A plugin's own stop held while the framework stops is not reported (a slow deactivate at shutdown is
+ * no reason to keep it stopped; the container's stop has its own bound); another plugin's code holding it still is.
  */
 final class HeldLifecycle {
 
     /**
-     * A plugin whose code held a thread that starts or stops plugins past the bound: what of its code has not returned,
-     * for how long when seen, and where ("" for its own start or stop, else the thread and the plugin it holds).
+     * A hold past the bound: the plugin that answers for it, what of its code has not returned, for how long when seen,
+     * where ("" for its own start or stop, else the thread and the plugin whose start or stop it holds), and whether
+     * the holder is certain (only then is it quarantined).
      */
-    record Held(Bundle bundle, String what, long seconds, String where) {
+    record Held(Bundle bundle, String what, long seconds, String where, boolean certain) {
 
         /** What it did, whole: "its activator's start has not returned for 30 s". */
         String reason() {
@@ -34,49 +42,47 @@ final class HeldLifecycle {
 
         String sentence() {
             return reason() + ": the thread that runs it is held (the framework's start-level thread, the deploy "
-                    + "watcher's or an operator's command's), and a plugin's bundle lock with it";
+                    + "watcher's or an operator's command's), and a plugin's bundle lock with it"
+                    + (certain ? "" : "; whose code holds it could not be told for certain, so nothing is quarantined");
         }
     }
 
     private static final String COMPONENT = "its component ";
+    private static final String STOP = "its activator's stop or a component's deactivate has not returned";
 
     /**
      * How many looks pass between looks at SCR's components: every 5th with up to 100 plugins, then one more per 20
      * plugins (a look at 500 plugins' components costs about as much as {@code plugin:list} of them, about 0.1 s of CPU;
-     * once every 25 s then). A component held longer than the bound is seen at most that much later.
+     * once every 25 s then). A component hold is asked about again, for its plugin alone, before it is reported.
      */
     static int componentLookEvery(int plugins) {
         return Math.max(5, plugins / 20);
     }
 
-    private int looks;
-
     private final PluginBundles bundles;
     private final ComponentStates components;
+    private final HeldThreads threads;
     /** Bundle id to what holds and when it was first seen ({@link System#nanoTime}). */
     private final Map<Long, Seen> seen = new ConcurrentHashMap<>();
-    /** Thread, plugin and frame of plugin code seen on a lifecycle thread while a hold lasts, to when first seen. */
-    private final Map<String, Long> culpritsSince = new HashMap<>();
-    /** Of those, the ones reported: a hold is reported once, whichever plugin's start or stop it is seen holding. */
-    private final java.util.Set<String> reportedCulprits = new java.util.HashSet<>();
-    private final HeldThreads threads = new HeldThreads();
     /** For each hold reported (by the held plugin's id): who answers for it, while it lasts. */
     private final Map<Long, List<Held>> answers = new ConcurrentHashMap<>();
+    private int looks;
 
     private record Seen(String what, long since, boolean reported) {
     }
 
-    HeldLifecycle(PluginBundles bundles, ComponentStates components) {
+    HeldLifecycle(PluginBundles bundles, ComponentStates components, HeldThreads threads) {
         this.bundles = bundles;
         this.components = components;
+        this.threads = threads;
     }
 
     /**
-     * Looks at every plugin now (called once a second); returns those held at least {@code boundSeconds}, each once per
-     * hold. SCR's components are looked at every {@link #componentLookEvery} calls only (its answer costs more than the
+     * Looks at every plugin now (called once a second); returns the holds that reached {@code boundSeconds}, each once.
+     * SCR's components are looked at every {@link #componentLookEvery} calls only (its answer costs more than the
      * bundles' states, in proportion to the plugins); a component's hold seen before is kept meanwhile.
      */
-    List<Held> check(long boundSeconds, long now) {
+    List<Held> check(long boundSeconds, long now, boolean frameworkStopping) throws InterruptedException {
         List<Held> due = new ArrayList<>();
         List<Long> present = new ArrayList<>();
         List<Bundle> plugins = bundles.plugins();
@@ -103,61 +109,55 @@ final class HeldLifecycle {
             long seconds = (now - before.since()) / 1_000_000_000L;
             if (!before.reported() && seconds >= boundSeconds) {
                 seen.put(id, new Seen(what, before.since(), true));
-                due.add(new Held(bundle, what, seconds, ""));
+                due.add(new Held(bundle, what, seconds, "", false));
             }
         }
         seen.keySet().retainAll(present);
         answers.keySet().retainAll(present);
-        if (present.isEmpty()) {
-            culpritsSince.clear();
-            return due;
-        }
-        // while any start or stop is held: whose code each lifecycle thread runs, and since when
-        Map<String, Long> still = new HashMap<>();
-        List<HeldThreads.Culprit> lasting = new ArrayList<>();
-        for (HeldThreads.Culprit culprit : threads.now(plugins)) {
-            String key = culprit.key();
-            long since = culpritsSince.getOrDefault(key, now);
-            still.put(key, since);
-            if ((now - since) / 1_000_000_000L >= boundSeconds) {
-                lasting.add(culprit);
+        List<Held> reported = new ArrayList<>();
+        for (Held hold : due) {
+            if (hold.what().startsWith(COMPONENT) && !stillActivating(hold.bundle())) {
+                seen.remove(hold.bundle().getBundleId()); // the last look at the components is older than the hold
+                continue;
             }
+            Held answering = blame(hold, plugins);
+            if (frameworkStopping && hold.what().equals(STOP)
+                    && (!answering.certain() || answering.bundle().getBundleId() == hold.bundle().getBundleId())) {
+                continue; // its own stop, slow as the container stops: no reason to keep it stopped
+            }
+            answers.put(hold.bundle().getBundleId(), List.of(answering));
+            reported.add(answering);
         }
-        culpritsSince.keySet().retainAll(still.keySet());
-        culpritsSince.putAll(still);
-        reportedCulprits.retainAll(still.keySet());
-        return blame(due, lasting);
+        return reported;
     }
 
     /**
-     * Who is held past the bound: a plugin whose own code has run that long on a lifecycle thread answers for its
-     * hold; one whose start or stop another plugin's code holds (a listener, a service factory, a delayed component)
-     * is that plugin's victim, and the other plugin answers instead; with no lasting plugin code found, the state's
-     * answer stands.
+     * Who answers for a hold: the plugin whose code holds the thread that runs the start or stop (the held plugin
+     * itself, or the plugin whose listener, service or lock holds it, its victim), when that is certain; else the held
+     * plugin, uncertain.
      */
-    private List<Held> blame(List<Held> due, List<HeldThreads.Culprit> lasting) {
-        List<Held> blamed = new ArrayList<>();
-        java.util.Set<Long> named = new java.util.HashSet<>();
-        for (Held hold : due) {
-            long id = hold.bundle().getBundleId();
-            List<HeldThreads.Culprit> others = lasting.stream().filter(c -> c.plugin().getBundleId() != id).toList();
-            List<Held> answering = new ArrayList<>();
-            if (others.isEmpty() || lasting.stream().anyMatch(c -> c.plugin().getBundleId() == id)) {
-                answering.add(hold);
-            } else {
-                for (HeldThreads.Culprit culprit : others) {
-                    if (!reportedCulprits.add(culprit.key())) {
-                        continue; // reported already, holding another plugin's start or stop
-                    }
-                    answering.add(new Held(culprit.plugin(), "its code (" + culprit.frame() + ") has not returned",
-                            hold.seconds(), ", on thread '" + culprit.thread() + "', holding the start or stop of "
-                            + "plugin " + hold.bundle().getSymbolicName()));
-                }
-            }
-            answers.put(id, answering);
-            answering.stream().filter(held -> named.add(held.bundle().getBundleId())).forEach(blamed::add);
+    private Held blame(Held hold, List<Bundle> plugins) throws InterruptedException {
+        Thread thread = threads.lifecycleThread(hold.bundle());
+        HeldThreads.Holder holder = thread == null ? null : threads.holderOf(thread, plugins);
+        if (holder == null || !holder.certain()) {
+            String why = holder == null ? "" : "; its code there is of a class that plugins "
+                    + holder.candidates().stream().map(Bundle::getSymbolicName).toList() + " all hold";
+            return new Held(hold.bundle(), hold.what(), hold.seconds(), why, false);
         }
-        return blamed;
+        if (holder.plugin().getBundleId() == hold.bundle().getBundleId() && !holder.byLock()) {
+            return new Held(hold.bundle(), hold.what(), hold.seconds(), "", true);
+        }
+        String where = (holder.byLock() ? ", owning the lock that thread '" + thread.getName() + "' waits for, on thread '"
+                + holder.thread() + "'" : ", on thread '" + holder.thread() + "'") + ", holding the start or stop of plugin "
+                + hold.bundle().getSymbolicName();
+        return new Held(holder.plugin(), "its code (" + holder.frame() + ") has not returned", hold.seconds(), where,
+                true);
+    }
+
+    /** Whether the plugin's immediate component is still being activated, SCR asked about that plugin alone. */
+    private boolean stillActivating(Bundle bundle) {
+        return components.problemsOf(bundle).stream()
+                .anyMatch(problem -> problem.kind() == ComponentStates.Trouble.ACTIVATING);
     }
 
     /**
@@ -166,11 +166,11 @@ final class HeldLifecycle {
      */
     private String holding(Bundle bundle, Map<Long, String> activating) {
         int state = bundle.getState();
-        if (state == Bundle.STARTING && !lazy(bundle)) {
+        if (state == Bundle.STARTING && !waitsForLazyActivation(bundle)) {
             return "its activator's start has not returned";
         }
         if (state == Bundle.STOPPING) {
-            return "its activator's stop or a component's deactivate has not returned";
+            return STOP;
         }
         if (state != Bundle.ACTIVE) {
             return null;
@@ -201,8 +201,16 @@ final class HeldLifecycle {
         return held;
     }
 
-    private static boolean lazy(Bundle bundle) {
+    /**
+     * STARTING because it waits for its first class load (a lazy activation policy, and started so that the policy is
+     * used): no code of its runs yet. A lazy header alone is not that: {@code Bundle.start()} without the policy option
+     * runs the activator at once.
+     */
+    private static boolean waitsForLazyActivation(Bundle bundle) {
         Object policy = bundle.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY);
-        return policy != null && "lazy".equals(String.valueOf(policy).split(";")[0].strip());
+        org.osgi.framework.startlevel.BundleStartLevel level =
+                bundle.adapt(org.osgi.framework.startlevel.BundleStartLevel.class);
+        return policy != null && "lazy".equals(String.valueOf(policy).split(";")[0].strip()) && level != null
+                && level.isActivationPolicyUsed();
     }
 }

@@ -66,11 +66,12 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     private final ActivationFailures failures;
     private final Consumer<Bundle> activationError = this::activationError;
     private final ActivatorThrows activatorThrows;
+    private final HeldThreads heldThreads = new HeldThreads();
     private final ResolveAttempts resolveAttempts = new ResolveAttempts(this::resolveAttempted);
     private final ServiceRegistration<ResolverHookFactory> resolveHook;
     private final long unsatisfiedSeconds;
     private volatile long heldSeconds;
-    private final HeldLifecycle held;
+    private final HeldReports held;
     private final Map<Long, PluginIdentity> known = new ConcurrentHashMap<>();
     private final LifecyclePosts posts;
     private final Map<Long, ScheduledFuture<?>> unsatisfiedChecks = new ConcurrentHashMap<>();
@@ -97,7 +98,9 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
         this.unsatisfiedSeconds = Long.getLong(UNSATISFIED_SECONDS_PROPERTY, 30);
         this.heldSeconds = configuration.heldSeconds();
-        this.held = new HeldLifecycle(bundles, components);
+        this.held = new HeldReports(context, new HeldLifecycle(bundles, components, heldThreads), posts,
+                () -> security, log);
+        context.addBundleListener(heldThreads); // synchronous: told on the thread that runs each start and stop
         this.activatorThrows = new ActivatorThrows(bundles, this::activatorThrew);
         context.addBundleListener(this);
         context.addBundleListener(activatorThrows);
@@ -112,7 +115,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
                 PluginIdentity.ofFile(file), problem));
         checker.scheduleWithFixedDelay(scan::scan, DEPLOY_SCAN_SECONDS, DEPLOY_SCAN_SECONDS,
                 TimeUnit.SECONDS);
-        checker.scheduleWithFixedDelay(this::checkHeld, 1, 1, TimeUnit.SECONDS);
+        checker.scheduleWithFixedDelay(() -> held.check(heldSeconds), 1, 1, TimeUnit.SECONDS);
     }
 
     @org.osgi.service.component.annotations.Modified
@@ -125,30 +128,12 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         return held.stillHeld();
     }
 
-    /**
-     * A plugin whose code has held the thread that starts or stops it past {@code heldSeconds} failed: FAILED posted
-     * and audited once, and quarantined, so that it is stopped once its code returns and not started again at the next
-     * start (the hold itself Java cannot end).
-     */
-    private void checkHeld() {
-        try {
-            for (HeldLifecycle.Held hold : held.check(heldSeconds, System.nanoTime())) {
-                Bundle bundle = hold.bundle();
-                posts.failed(bundle.getBundleId(), PluginIdentity.of(bundle), hold.sentence());
-                SecurityAdmin admin = security;
-                if (admin != null) {
-                    admin.quarantine(bundle, "keep a thread that starts or stops plugins: " + hold.reason());
-                }
-            }
-        } catch (RuntimeException e) {
-            log.debug("Held-code check skipped: {}", e.toString());
-        }
-    }
 
     @Deactivate
     void deactivate() {
         context.removeBundleListener(this);
         context.removeBundleListener(activatorThrows);
+        context.removeBundleListener(heldThreads);
         context.removeFrameworkListener(this);
         failures.removeListener(activationError);
         resolveHook.unregister();

@@ -230,9 +230,14 @@ public final class PluginManagerImpl implements PluginManager {
                     if (problem != null) {
                         throw new PluginException("Not updated: " + problem);
                     }
-                    try (InputStream in = Files.newInputStream(file)) {
-                        actions.bounded(bundle, "updating", () -> bundle.update(in));
-                    }
+                    // the stream is opened and closed on the update's own thread: a call given up on still reads it whole
+                    actions.bounded(bundle, "updating", () -> {
+                        try (InputStream in = Files.newInputStream(file)) {
+                            bundle.update(in);
+                        } catch (IOException e) {
+                            throw new BundleException("cannot read " + file + ": " + e.getMessage(), e);
+                        }
+                    });
                 } finally {
                     source.discard(file);
                 }

@@ -36,7 +36,9 @@ import org.osgi.service.log.Logger;
  * is let go first, for the stop's own allocations.</li>
  * </ul>
  * Written here: no library watches a JVM heap against OSGi bundles; the JDK's {@code MemoryPoolMXBean} thresholds are
- * the signal. A pool without a collection-usage threshold (none on the usual collectors' old generation) is not watched.
+ * the signal (the old generation of the serial, parallel and G1 collectors has both kinds). A collection the watcher
+ * asks for counts only if a collector's count moved ({@code -XX:+DisableExplicitGC} makes it a no-op): else it waits for
+ * the JVM's own collection-usage notification. The reserve matters on small heaps only (8 MB, or 1/64 of the heap).
  */
 final class HeapWatch implements NotificationListener {
 
@@ -61,10 +63,13 @@ final class HeapWatch implements NotificationListener {
     private final Quarantiner quarantiner;
     private final Logger logger;
     private final Runnable exit;
+    private final Runnable beforeExit;
     private final List<MemoryPoolMXBean> pools = new ArrayList<>();
     private final Object signal = new Object();
     private final java.util.Set<Long> named = new java.util.HashSet<>();
     private volatile boolean exceeded;
+    /** Set by a collection-usage notification: what is in use after a real collection is over the threshold. */
+    private volatile boolean collected;
     private volatile boolean running = true;
     /** Let go before the stop: its allocations need room when the heap is all but full. */
     private byte[] reserve;
@@ -72,11 +77,17 @@ final class HeapWatch implements NotificationListener {
     private long heapMax;
     private long lastConfirm = System.nanoTime() - TimeUnit.SECONDS.toNanos(CONFIRM_SECONDS);
 
-    /** {@code exit}: ends the process with {@link #EXIT_STATUS} (the launcher's shutdown hook stops the container). */
-    HeapWatch(Supplier<Map<Bundle, Long>> recentAllocations, Quarantiner quarantiner, Logger logger, Runnable exit) {
+    /**
+     * {@code beforeExit}: waits (bounded) until the quarantine is recorded, so that the next start keeps the plugin
+     * stopped; {@code exit}: ends the process with {@link #EXIT_STATUS} (the launcher's shutdown hook stops the
+     * container).
+     */
+    HeapWatch(Supplier<Map<Bundle, Long>> recentAllocations, Quarantiner quarantiner, Logger logger, Runnable beforeExit,
+            Runnable exit) {
         this.recentAllocations = recentAllocations;
         this.quarantiner = quarantiner;
         this.logger = logger;
+        this.beforeExit = beforeExit;
         this.exit = exit;
     }
 
@@ -120,8 +131,10 @@ final class HeapWatch implements NotificationListener {
     /** On the JVM's notification thread: only wakes the watcher (no allocation of note, no plugin code). */
     @Override
     public void handleNotification(Notification notification, Object handback) {
-        if (MemoryNotificationInfo.MEMORY_THRESHOLD_EXCEEDED.equals(notification.getType())
-                || MemoryNotificationInfo.MEMORY_COLLECTION_THRESHOLD_EXCEEDED.equals(notification.getType())) {
+        boolean afterCollection = MemoryNotificationInfo.MEMORY_COLLECTION_THRESHOLD_EXCEEDED
+                .equals(notification.getType());
+        if (afterCollection || MemoryNotificationInfo.MEMORY_THRESHOLD_EXCEEDED.equals(notification.getType())) {
+            collected |= afterCollection;
             exceeded = true;
             synchronized (signal) {
                 signal.notifyAll();
@@ -135,8 +148,8 @@ final class HeapWatch implements NotificationListener {
                 synchronized (signal) {
                     while (!exceeded && running) {
                         signal.wait(TimeUnit.SECONDS.toMillis(5));
-                        if (!exceeded && usedPercent(false) >= QUARANTINE_PERCENT) {
-                            exceeded = true; // a notification missed, or one pool stays over: look again
+                        if (!exceeded && usedPercent(true) >= QUARANTINE_PERCENT) {
+                            exceeded = true; // still over after the last collection: look again
                         }
                     }
                 }
@@ -153,11 +166,15 @@ final class HeapWatch implements NotificationListener {
     }
 
     private void overThreshold() throws InterruptedException {
-        if (System.nanoTime() - lastConfirm < TimeUnit.SECONDS.toNanos(CONFIRM_SECONDS)) {
-            return; // the 5 s look comes back to it
+        boolean afterCollection = collected;
+        collected = false;
+        if (!afterCollection) {
+            // what is in use now may be garbage: one collection decides (at most one each CONFIRM_SECONDS)
+            if (System.nanoTime() - lastConfirm < TimeUnit.SECONDS.toNanos(CONFIRM_SECONDS) || !collect()) {
+                return; // the next look, or the JVM's own collection, comes back to it
+            }
+            lastConfirm = System.nanoTime();
         }
-        lastConfirm = System.nanoTime();
-        System.gc();
         int used = usedPercent(true);
         if (used < QUARANTINE_PERCENT) {
             return; // garbage, collected
@@ -168,7 +185,9 @@ final class HeapWatch implements NotificationListener {
                     + "work allocated the most of any plugin over the last minute");
         }
         TimeUnit.MILLISECONDS.sleep(500); // its threads interrupted (by the quarantine's own thread), they may let go
-        System.gc();
+        if (!collect()) {
+            return; // explicit collections are off: the JVM's own collection-usage notification comes back to it
+        }
         used = usedPercent(true);
         if (used < STOP_PERCENT) {
             return;
@@ -181,7 +200,23 @@ final class HeapWatch implements NotificationListener {
                 + "; the container is stopping (exit status " + EXIT_STATUS + ") before memory runs out";
         logger.error(line);
         System.err.println(line); // the process's standard error: this thread is the container's, no shell's
+        beforeExit.run();
         exit.run();
+    }
+
+    /** Asks for a collection; whether one happened (a collector's count moved). */
+    private static boolean collect() {
+        long before = collections();
+        System.gc();
+        return collections() != before;
+    }
+
+    private static long collections() {
+        long count = 0;
+        for (java.lang.management.GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, collector.getCollectionCount());
+        }
+        return count;
     }
 
     /**
@@ -200,15 +235,21 @@ final class HeapWatch implements NotificationListener {
         return highest;
     }
 
+    /**
+     * The plugin whose work allocated the most over the last minute, if that is at least a tenth of the heap's maximum
+     * and at least half of what all plugins allocated (a plugin among several busy ones is not named on that alone).
+     */
     private Bundle topAllocator() {
         Bundle top = null;
-        long most = heapMax / 100 * NAMED_AT_LEAST_PERCENT;
+        long most = 0;
+        long all = 0;
         for (Map.Entry<Bundle, Long> entry : recentAllocations.get().entrySet()) {
+            all += entry.getValue();
             if (entry.getValue() > most) {
                 most = entry.getValue();
                 top = entry.getKey();
             }
         }
-        return top;
+        return most >= heapMax / 100 * NAMED_AT_LEAST_PERCENT && most * 2 >= all ? top : null;
     }
 }

@@ -175,6 +175,22 @@ final class Quarantine {
         }
     }
 
+    /**
+     * Waits up to {@code millis} until the quarantines made so far are recorded (the worker writes the record in order):
+     * before the container stops on its own, so that the next start keeps them.
+     */
+    void awaitRecorded(long millis) {
+        try {
+            java.util.concurrent.CompletableFuture.runAsync(() -> { }, worker).get(millis,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | java.util.concurrent.RejectedExecutionException e) {
+            logger.warn("The record of quarantined plugins may not be written: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Why the plugin is quarantined, or null. */
     String reason(long bundleId) {
         return reasons.get(bundleId);

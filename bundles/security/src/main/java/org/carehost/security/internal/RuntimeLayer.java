@@ -90,7 +90,7 @@ final class RuntimeLayer {
         this.heap = new HeapWatch(allocations::recentAllocations, (plugin, reason) -> {
             denier.deny(plugin, "runtime", "heap", "denied at run time: " + reason);
             quarantine.quarantine(plugin, reason);
-        }, logger, () -> System.exit(HeapWatch.EXIT_STATUS));
+        }, logger, () -> quarantine.awaitRecorded(2000), () -> System.exit(HeapWatch.EXIT_STATUS));
     }
 
     /** Claims the gate and starts the allocation budget; call before any plugin runs. */
