@@ -44,6 +44,7 @@ public final class PluginManagerImpl implements PluginManager {
     private final DeployFolderSettling settling;
     private final BatchInstall batch;
     private final BundleActions actions;
+    private final PluginUpdate updates;
 
     /**
      * Dynamic: while the security manager restarts, install and why work without its checks (its hooks, which
@@ -70,6 +71,7 @@ public final class PluginManagerImpl implements PluginManager {
         this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
         this.settling = new DeployFolderSettling(context, bundles, diagnosis);
         this.batch = new BatchInstall(context, bundles, diagnosis, actions);
+        this.updates = new PluginUpdate(actions, diagnosis, this::startOrExplain);
         context.addBundleListener(settling);
     }
 
@@ -208,79 +210,8 @@ public final class PluginManagerImpl implements PluginManager {
     @Override
     public PluginInfo update(String plugin, String pathOrUrl) throws PluginException {
         Bundle bundle = bundles.find(plugin);
-        try {
-            if (pathOrUrl == null || pathOrUrl.isBlank()) {
-                String noOwnLocation = noOwnLocation(bundle);
-                if (noOwnLocation != null) {
-                    throw new PluginException(noOwnLocation);
-                }
-                Path own = PluginBundles.pathOf(bundle.getLocation());
-                if (own != null) {
-                    String problem = BundleFileCheck.problem(own);
-                    if (problem != null) {
-                        throw new PluginException("Not updated: " + problem);
-                    }
-                }
-                actions.bounded(bundle, "updating", bundle::update);
-            } else {
-                PluginSource source = PluginSource.of(pathOrUrl);
-                Path file = source.localCopy();
-                try {
-                    String problem = BundleFileCheck.problem(file);
-                    if (problem != null) {
-                        throw new PluginException("Not updated: " + problem);
-                    }
-                    // the stream is opened and closed on the update's own thread: a call given up on still reads it whole
-                    actions.bounded(bundle, "updating", () -> {
-                        try (InputStream in = Files.newInputStream(file)) {
-                            bundle.update(in);
-                        } catch (IOException e) {
-                            throw new BundleException("cannot read " + file + ": " + e.getMessage(), e);
-                        }
-                    });
-                } finally {
-                    source.discard(file);
-                }
-            }
-        } catch (BundleException e) {
-            throw new PluginException("Plugin " + name(bundle) + " not updated: " + BundleActions.installFailure(e), e);
-        } catch (IOException e) {
-            throw new PluginException("Plugin " + name(bundle) + " not updated: " + e.getMessage(), e);
-        }
-        actions.refresh(bundle);
-        if (bundle.adapt(BundleStartLevel.class).isPersistentlyStarted()) {
-            if (bundle.getState() != Bundle.ACTIVE) {
-                startOrExplain(bundle, "Plugin " + name(bundle) + " was updated");
-            } else {
-                // restarted by the refresh: an activate that threw is a failed update, not a success
-                List<String> failures = diagnosis.failures(bundle);
-                if (!failures.isEmpty()) {
-                    throw new PluginException("Plugin " + name(bundle) + " was updated and started, but "
-                            + String.join(" ", failures));
-                }
-            }
-        }
+        updates.update(bundle, pathOrUrl);
         return info(bundle);
-    }
-
-    /**
-     * Why a plugin cannot be updated from its own location, or null when it can: a catalog's and an upload's
-     * locations name where the jar came from, not a URL the framework can read again.
-     */
-    private String noOwnLocation(Bundle bundle) {
-        String location = bundle.getLocation();
-        if (location.startsWith(PluginOrigin.CATALOG_LOCATION_PREFIX)) {
-            return "Plugin " + name(bundle) + " was installed from a catalog (" + location + "), which is not a file "
-                    + "to read again: catalog:update " + bundle.getSymbolicName() + " moves it to the newest version "
-                    + "the catalogs offer (catalog:outdated lists them), or plugin:update " + bundle.getSymbolicName()
-                    + " <jar> updates it from a file. Nothing was changed.";
-        }
-        if (location.startsWith(PluginOrigin.UPLOAD_LOCATION_PREFIX)) {
-            return "Plugin " + name(bundle) + " was uploaded (" + location + "), which is not a file to read again: "
-                    + "upload the new jar (POST /api/v1/plugins), or plugin:update " + bundle.getSymbolicName()
-                    + " <jar> updates it from a file. Nothing was changed.";
-        }
-        return null;
     }
 
     @Override
