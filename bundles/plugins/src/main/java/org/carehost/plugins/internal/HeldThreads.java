@@ -165,13 +165,17 @@ final class HeldThreads implements SynchronousBundleListener {
         int dot = className.lastIndexOf('.');
         String folder = dot < 0 ? "/" : "/" + className.substring(0, dot).replace('.', '/');
         String file = className.substring(dot + 1) + ".class";
+        String path = (dot < 0 ? "" : className.substring(0, dot).replace('.', '/') + "/") + file;
+        // The file name is a pattern to listResources ('*' a wildcard, '\\' an escape: red team 10 named a class
+        // "rt.harmless.A\\ct", which matched another plugin's Act.class): escaped here, and only the exact name counts.
+        String pattern = file.replace("\\", "\\\\").replace("*", "\\*");
         List<Bundle> holding = new ArrayList<>();
         for (Bundle plugin : plugins) {
             try {
                 BundleWiring wiring = plugin.adapt(BundleWiring.class);
                 java.util.Collection<String> found = wiring == null ? null
-                        : wiring.listResources(folder, file, BundleWiring.LISTRESOURCES_LOCAL);
-                if (found != null && !found.isEmpty()) {
+                        : wiring.listResources(folder, pattern, BundleWiring.LISTRESOURCES_LOCAL);
+                if (found != null && (found.contains(path) || found.contains("/" + path))) {
                     holding.add(plugin);
                 }
             } catch (IllegalStateException uninstalled) {

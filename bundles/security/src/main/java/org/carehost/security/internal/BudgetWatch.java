@@ -70,6 +70,10 @@ final class BudgetWatch {
     /** The plugins' bytes over those looks, and the plugins, as of the last look: read by {@link HeapWatch}. */
     private volatile Map<Bundle, Long> recent = Map.of();
 
+    /** The plugins' bytes at the last look alone, and when that look was ({@link System#nanoTime}). */
+    private volatile Map<Bundle, Long> lastLook = Map.of();
+    private volatile long lastLookAt;
+
     /** How many looks (about seconds) {@link #recentAllocations} sums. */
     static final int RECENT_LOOKS = 60;
 
@@ -168,6 +172,14 @@ final class BudgetWatch {
         return recent;
     }
 
+    /**
+     * What the plugin's work allocated at the last look (about a second), if that look began after {@code sinceNanos};
+     * -1 if there has been no look since.
+     */
+    long allocatedAtLookSince(Bundle plugin, long sinceNanos) {
+        return lastLookAt - sinceNanos > TimeUnit.SECONDS.toNanos(1) ? lastLook.getOrDefault(plugin, 0L) : -1;
+    }
+
     private void remember(Map<Long, Bundle> plugins, Map<Long, Long> allocated) {
         Map<Bundle, Long> sums = new HashMap<>();
         for (Bundle bundle : plugins.values()) {
@@ -177,6 +189,10 @@ final class BudgetWatch {
                 window.removeFirst();
             }
         }
+        Map<Bundle, Long> last = new HashMap<>();
+        plugins.forEach((id, bundle) -> last.put(bundle, allocated.getOrDefault(id, 0L)));
+        lastLook = last;
+        lastLookAt = System.nanoTime();
         recentBytes.keySet().retainAll(plugins.keySet());
         recentBytes.forEach((id, window) -> sums.put(plugins.get(id), window.stream().mapToLong(Long::longValue).sum()));
         recent = sums;

@@ -57,9 +57,18 @@ final class HeapWatch implements NotificationListener {
     /** What the heap watch does with a plugin it names. */
     interface Quarantiner {
         void quarantine(Bundle plugin, String reason);
+
+        /** The quarantine is not kept: the plugin was named on allocation alone, and that did not hold up. */
+        void release(Bundle plugin);
+    }
+
+    /** What a named plugin allocated at a look since its quarantine, or -1 if there was no look since. */
+    interface LaterAllocation {
+        long since(Bundle plugin, long nanos);
     }
 
     private final Supplier<Map<Bundle, Long>> recentAllocations;
+    private final LaterAllocation later;
     private final Quarantiner quarantiner;
     private final Logger logger;
     private final Runnable exit;
@@ -67,6 +76,9 @@ final class HeapWatch implements NotificationListener {
     private final List<MemoryPoolMXBean> pools = new ArrayList<>();
     private final Object signal = new Object();
     private final java.util.Set<Long> named = new java.util.HashSet<>();
+    /** The plugins named, by bundle id: when, and the bundle. */
+    private final Map<Long, Long> namedAt = new java.util.HashMap<>();
+    private final Map<Long, Bundle> namedBundles = new java.util.HashMap<>();
     private volatile boolean exceeded;
     /** Set by a collection-usage notification: what is in use after a real collection is over the threshold. */
     private volatile boolean collected;
@@ -82,9 +94,10 @@ final class HeapWatch implements NotificationListener {
      * stopped; {@code exit}: ends the process with {@link #EXIT_STATUS} (the launcher's shutdown hook stops the
      * container).
      */
-    HeapWatch(Supplier<Map<Bundle, Long>> recentAllocations, Quarantiner quarantiner, Logger logger, Runnable beforeExit,
-            Runnable exit) {
+    HeapWatch(Supplier<Map<Bundle, Long>> recentAllocations, LaterAllocation later, Quarantiner quarantiner,
+            Logger logger, Runnable beforeExit, Runnable exit) {
         this.recentAllocations = recentAllocations;
+        this.later = later;
         this.quarantiner = quarantiner;
         this.logger = logger;
         this.beforeExit = beforeExit;
@@ -183,6 +196,8 @@ final class HeapWatch implements NotificationListener {
         if (top != null && named.add(top.getBundleId())) {
             quarantiner.quarantine(top, "fill the heap: " + used + " % of it stayed in use after a collection, and its "
                     + "work allocated the most of any plugin over the last minute");
+            namedAt.put(top.getBundleId(), System.nanoTime());
+            namedBundles.put(top.getBundleId(), top);
         }
         TimeUnit.MILLISECONDS.sleep(500); // its threads interrupted (by the quarantine's own thread), they may let go
         if (!collect()) {
@@ -193,10 +208,27 @@ final class HeapWatch implements NotificationListener {
             return;
         }
         reserve = null;
+        // Named on allocation alone, which a busy plugin that keeps nothing shows as well as a hoarder (red team 10: a
+        // quiet hoarder that paused had a busy innocent named): kept stopped only if it went on allocating after its
+        // quarantine (a hoarder's threads ignore it), or if no look since can tell.
+        String kept = null;
+        String released = null;
+        for (Map.Entry<Long, Long> entry : namedAt.entrySet()) {
+            Bundle plugin = namedBundles.get(entry.getKey());
+            long after = plugin == null ? -1 : later.since(plugin, entry.getValue());
+            if (after >= 0 && after < heapMax / 100) {
+                quarantiner.release(plugin);
+                released = plugin.getSymbolicName();
+            } else if (plugin != null) {
+                kept = plugin.getSymbolicName();
+            }
+        }
         String line = "carehost: the heap stays full (" + used + " % in use after a collection); "
-                + (top == null ? "no plugin allocated much over the last minute: raise -Xmx"
-                        : "plugin " + top.getSymbolicName() + ", which allocated the most, is quarantined (the next start "
-                                + "comes up without it)")
+                + (kept != null ? "plugin " + kept + ", which allocated the most and went on after its quarantine, is "
+                        + "kept stopped (the next start comes up without it)"
+                        : released != null ? "plugin " + released + ", which allocated the most, stopped allocating "
+                                + "when quarantined and is not kept stopped; what holds the heap could not be told"
+                        : "no plugin allocated much over the last minute: raise -Xmx")
                 + "; the container is stopping (exit status " + EXIT_STATUS + ") before memory runs out";
         logger.error(line);
         System.err.println(line); // the process's standard error: this thread is the container's, no shell's

@@ -39,12 +39,17 @@ final class PluginStops {
      * quarantine lifted meanwhile, the plugin started again, stops nothing). Returns at once.
      */
     void stopApart(String purpose, Bundle plugin, BooleanSupplier still) {
+        stopApart(purpose, plugin, still, 0);
+    }
+
+    /** {@link #stopApart(String, Bundle, BooleanSupplier)} with the framework's stop options ({@code STOP_TRANSIENT}). */
+    void stopApart(String purpose, Bundle plugin, BooleanSupplier still, int options) {
         once(purpose, plugin, () -> {
             if (!still.getAsBoolean()) {
                 return;
             }
             try {
-                plugin.stop();
+                plugin.stop(options);
             } catch (BundleException | RuntimeException e) {
                 logger.error("Could not stop plugin {} ({}): {}", plugin.getSymbolicName(), purpose, e.toString());
             }

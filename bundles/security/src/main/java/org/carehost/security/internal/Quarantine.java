@@ -90,15 +90,23 @@ final class Quarantine {
     }
 
     void quarantine(Bundle plugin, String reason) {
-        stop(plugin, "quarantined: it tried to " + reason + STOPPED);
+        stop(plugin, "quarantined: it tried to " + reason + STOPPED, 0);
+    }
+
+    /**
+     * Quarantines on evidence that may not hold up (the heap watch's): the plugin is stopped transiently, so that it is
+     * kept stopped at the next start by this quarantine's record alone, which {@link #lifted} withdraws.
+     */
+    void quarantineProvisionally(Bundle plugin, String reason) {
+        stop(plugin, "quarantined: it tried to " + reason + STOPPED, Bundle.STOP_TRANSIENT);
     }
 
     /** Quarantines for a reason said whole ("it overran its validator deadline ..."), as the call limits do. */
     void quarantineBecause(Bundle plugin, String because) {
-        stop(plugin, "quarantined: " + because + STOPPED);
+        stop(plugin, "quarantined: " + because + STOPPED, 0);
     }
 
-    private void stop(Bundle plugin, String why) {
+    private void stop(Bundle plugin, String why, int stopOptions) {
         if (reasons.putIfAbsent(plugin.getBundleId(), why) != null) {
             return;
         }
@@ -133,7 +141,7 @@ final class Quarantine {
             } catch (RuntimeException e) {
                 logger.error("Could not post the quarantine of plugin {}: {}", plugin.getSymbolicName(), e.toString());
             }
-            stops.stopApart("quarantine", plugin, still);
+            stops.stopApart("quarantine", plugin, still, stopOptions);
             stops.once("quarantine-interrupts", plugin, () -> {
                 try {
                     if (still.getAsBoolean()) {

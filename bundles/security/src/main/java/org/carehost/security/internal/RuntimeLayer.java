@@ -87,10 +87,19 @@ final class RuntimeLayer {
                     denier.deny(plugin, "runtime", budget, "denied at run time: " + reason);
                     quarantine.quarantine(plugin, reason);
                 }, logger);
-        this.heap = new HeapWatch(allocations::recentAllocations, (plugin, reason) -> {
-            denier.deny(plugin, "runtime", "heap", "denied at run time: " + reason);
-            quarantine.quarantine(plugin, reason);
-        }, logger, () -> quarantine.awaitRecorded(2000), () -> System.exit(HeapWatch.EXIT_STATUS));
+        this.heap = new HeapWatch(allocations::recentAllocations, allocations::allocatedAtLookSince,
+                new HeapWatch.Quarantiner() {
+                    @Override
+                    public void quarantine(Bundle plugin, String reason) {
+                        denier.deny(plugin, "runtime", "heap", "denied at run time: " + reason);
+                        quarantine.quarantineProvisionally(plugin, reason);
+                    }
+
+                    @Override
+                    public void release(Bundle plugin) {
+                        quarantine.lifted(plugin.getBundleId());
+                    }
+                }, logger, () -> quarantine.awaitRecorded(2000), () -> System.exit(HeapWatch.EXIT_STATUS));
     }
 
     /** Claims the gate and starts the allocation budget; call before any plugin runs. */
