@@ -44,9 +44,7 @@ final class BundleActions {
      */
     void bounded(Bundle bundle, String doing, FrameworkCall call) throws BundleException, PluginException {
         int state = bundle.getState();
-        if (state == Bundle.STARTING && !"lazy".equals(String.valueOf(bundle.getHeaders("")
-                .get(org.osgi.framework.Constants.BUNDLE_ACTIVATIONPOLICY)).split(";")[0].strip())
-                || state == Bundle.STOPPING) {
+        if (state == Bundle.STARTING && !HeldLifecycle.waitsForLazyActivation(bundle) || state == Bundle.STOPPING) {
             // its lock is held by the start or stop under way: this call would wait behind it, on one more thread
             throw new PluginException("Plugin " + PluginManagerImpl.name(bundle) + " is " + (state == Bundle.STARTING
                     ? "starting" : "stopping") + " already, and that has not finished: nothing was done. plugin:why "

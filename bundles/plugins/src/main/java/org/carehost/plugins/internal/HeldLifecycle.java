@@ -206,7 +206,7 @@ final class HeldLifecycle {
      * used): no code of its runs yet. A lazy header alone is not that: {@code Bundle.start()} without the policy option
      * runs the activator at once.
      */
-    private static boolean waitsForLazyActivation(Bundle bundle) {
+    static boolean waitsForLazyActivation(Bundle bundle) {
         Object policy = bundle.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY);
         org.osgi.framework.startlevel.BundleStartLevel level =
                 bundle.adapt(org.osgi.framework.startlevel.BundleStartLevel.class);

@@ -162,7 +162,8 @@ final class HeapWatch implements NotificationListener {
                     while (!exceeded && running) {
                         signal.wait(TimeUnit.SECONDS.toMillis(5));
                         if (!exceeded && usedPercent(true) >= QUARANTINE_PERCENT) {
-                            exceeded = true; // still over after the last collection: look again
+                            collected = true; // still over after the JVM's last collection: no need to ask for one
+                            exceeded = true;
                         }
                     }
                 }
@@ -193,13 +194,18 @@ final class HeapWatch implements NotificationListener {
             return; // garbage, collected
         }
         Bundle top = topAllocator();
-        if (top != null && named.add(top.getBundleId())) {
+        boolean namedNow = top != null && !named.contains(top.getBundleId());
+        if (!namedNow && used < STOP_PERCENT) {
+            return; // nothing new: the JVM's own collections say when it gets worse (no collection asked for each 5 s)
+        }
+        if (namedNow) {
+            named.add(top.getBundleId());
             quarantiner.quarantine(top, "fill the heap: " + used + " % of it stayed in use after a collection, and its "
                     + "work allocated the most of any plugin over the last minute");
             namedAt.put(top.getBundleId(), System.nanoTime());
             namedBundles.put(top.getBundleId(), top);
+            TimeUnit.MILLISECONDS.sleep(500); // its threads interrupted (by the quarantine's own thread), they may let go
         }
-        TimeUnit.MILLISECONDS.sleep(500); // its threads interrupted (by the quarantine's own thread), they may let go
         if (!collect()) {
             return; // explicit collections are off: the JVM's own collection-usage notification comes back to it
         }

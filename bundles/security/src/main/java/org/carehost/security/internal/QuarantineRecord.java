@@ -14,11 +14,12 @@ import java.util.Properties;
 /**
  * The quarantines in force, kept across restarts in the security manager's own storage area (under {@code data/cache},
  * out of every plugin's reach): the plugin's bundle id (which the framework keeps across restarts), its symbolic name,
- * and the reason {@code plugin:why} gives. A quarantine's stop is what keeps a plugin from starting again at the next
- * start; this record is for the quarantine whose stop could not happen: a plugin whose code holds the thread that
- * started it holds its bundle's lock, and the framework's stop waits for that lock. At the next start, before any
- * plugin runs, {@link Quarantine#restore} stops such a plugin (nothing runs then, so the stop returns at once), and
- * its reason is named again. A file one cannot read is logged and treated as empty: no quarantine is invented.
+ * and the reason {@code plugin:why} gives. A quarantine's own stop keeps most plugins from starting again at the next
+ * start; this record keeps the reason, and keeps stopped the plugins whose stop could not happen (a plugin whose code
+ * holds the thread that started it holds its bundle's lock, which the framework's stop waits for) or was transient (the
+ * heap watch's provisional quarantine). At the next start, before any plugin runs, {@link Quarantine#restore} stops
+ * such a plugin (nothing runs then, so the stop returns at once). A file that cannot be read is logged by the caller
+ * and nothing is restored from it: no quarantine is invented.
  */
 final class QuarantineRecord {
 

@@ -90,6 +90,13 @@ class ApiScannerTest {
         }
     }
 
+    static class MakesACleaner {
+        Object run() {
+            // red team 10: a cleaning action spun and filled the heap on the JDK's cleaner thread
+            return java.lang.ref.Cleaner.create();
+        }
+    }
+
     static class NamesAMethodFinalize {
         void finalize(int times) {
         }
@@ -122,6 +129,13 @@ class ApiScannerTest {
                 findings.toString());
         assertTrue(findings.forbidden().get(0).endsWith("(in " + Finalizes.class.getName() + ")"), findings.toString());
         assertTrue(scan(Map.of("a/N.class", bytes(NamesAMethodFinalize.class))).clean());
+    }
+
+    @Test
+    void aCleanerOfItsOwnIsForbidden() throws IOException {
+        Findings findings = scan(Map.of("a/C.class", bytes(MakesACleaner.class)));
+        assertEquals(1, findings.forbidden().size(), findings.toString());
+        assertTrue(findings.forbidden().get(0).startsWith("java.lang.ref.Cleaner.create"), findings.toString());
     }
 
     @Test
