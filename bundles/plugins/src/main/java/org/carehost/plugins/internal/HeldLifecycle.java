@@ -65,7 +65,7 @@ final class HeldLifecycle {
     /** Bundle id to what holds and when it was first seen ({@link System#nanoTime}). */
     private final Map<Long, Seen> seen = new ConcurrentHashMap<>();
     /** For each hold reported (by the held plugin's id): who answers for it, while it lasts. */
-    private final Map<Long, List<Held>> answers = new ConcurrentHashMap<>();
+    private final Map<Long, Held> answers = new ConcurrentHashMap<>();
     private int looks;
 
     private record Seen(String what, long since, boolean reported) {
@@ -125,7 +125,7 @@ final class HeldLifecycle {
                     && (!answering.certain() || answering.bundle().getBundleId() == hold.bundle().getBundleId())) {
                 continue; // its own stop, slow as the container stops: no reason to keep it stopped
             }
-            answers.put(hold.bundle().getBundleId(), List.of(answering));
+            answers.put(hold.bundle().getBundleId(), answering);
             reported.add(answering);
         }
         return reported;
@@ -189,12 +189,11 @@ final class HeldLifecycle {
         for (Bundle bundle : bundles.plugins()) {
             Seen hold = seen.get(bundle.getBundleId());
             if (hold != null && hold.reported() && hold.what().equals(holding(bundle, null))) {
-                for (Held answering : answers.getOrDefault(bundle.getBundleId(), List.of())) {
-                    String line = "plugin " + answering.bundle().getSymbolicName() + " holds a container thread: "
-                            + answering.what() + answering.where();
-                    if (!held.contains(line)) {
-                        held.add(line);
-                    }
+                Held answering = answers.get(bundle.getBundleId());
+                String line = answering == null ? null : "plugin " + answering.bundle().getSymbolicName()
+                        + " holds a container thread: " + answering.what() + answering.where();
+                if (line != null && !held.contains(line)) {
+                    held.add(line);
                 }
             }
         }

@@ -108,10 +108,7 @@ final class ApiUses {
 
     /** A use no grant allows, found by what the class declares rather than calls ({@code evidence} says what). */
     void forbid(String evidence) {
-        Set<String> places = calls.computeIfAbsent(FORBIDDEN, p -> new LinkedHashSet<>());
-        if (places.size() < ApiScanner.MAX_EVIDENCE) {
-            places.add(evidence + " (in " + className.replace('/', '.') + ")");
-        }
+        add(FORBIDDEN, evidence + " (in " + className.replace('/', '.') + ")");
     }
 
     void nativeMethod(String method) {
@@ -119,7 +116,12 @@ final class ApiUses {
     }
 
     void need(Permission permission, String evidence) {
-        Set<String> places = calls.computeIfAbsent(permission, p -> new LinkedHashSet<>());
+        add(permission, evidence);
+    }
+
+    /** Evidence of a call (or a declaration) needing {@code key}: a permission, or {@link #FORBIDDEN}. */
+    private void add(Object key, String evidence) {
+        Set<String> places = calls.computeIfAbsent(key, k -> new LinkedHashSet<>());
         if (places.size() < ApiScanner.MAX_EVIDENCE) {
             places.add(evidence);
         }

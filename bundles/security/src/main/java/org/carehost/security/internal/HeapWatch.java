@@ -75,10 +75,11 @@ final class HeapWatch implements NotificationListener {
     private final Runnable beforeExit;
     private final List<MemoryPoolMXBean> pools = new ArrayList<>();
     private final Object signal = new Object();
-    private final java.util.Set<Long> named = new java.util.HashSet<>();
-    /** The plugins named, by bundle id: when, and the bundle. */
-    private final Map<Long, Long> namedAt = new java.util.HashMap<>();
-    private final Map<Long, Bundle> namedBundles = new java.util.HashMap<>();
+    /** The plugins named (quarantined), by bundle id, with when ({@link System#nanoTime}); the watcher's alone. */
+    private final Map<Long, Named> named = new java.util.HashMap<>();
+
+    private record Named(Bundle plugin, long at) {
+    }
     private volatile boolean exceeded;
     /** Set by a collection-usage notification: what is in use after a real collection is over the threshold. */
     private volatile boolean collected;
@@ -194,16 +195,14 @@ final class HeapWatch implements NotificationListener {
             return; // garbage, collected
         }
         Bundle top = topAllocator();
-        boolean namedNow = top != null && !named.contains(top.getBundleId());
+        boolean namedNow = top != null && !named.containsKey(top.getBundleId());
         if (!namedNow && used < STOP_PERCENT) {
             return; // nothing new: the JVM's own collections say when it gets worse (no collection asked for each 5 s)
         }
         if (namedNow) {
-            named.add(top.getBundleId());
             quarantiner.quarantine(top, "fill the heap: " + used + " % of it stayed in use after a collection, and its "
                     + "work allocated the most of any plugin over the last minute");
-            namedAt.put(top.getBundleId(), System.nanoTime());
-            namedBundles.put(top.getBundleId(), top);
+            named.put(top.getBundleId(), new Named(top, System.nanoTime()));
             TimeUnit.MILLISECONDS.sleep(500); // its threads interrupted (by the quarantine's own thread), they may let go
         }
         if (!collect()) {
@@ -219,14 +218,13 @@ final class HeapWatch implements NotificationListener {
         // quarantine (a hoarder's threads ignore it), or if no look since can tell.
         String kept = null;
         String released = null;
-        for (Map.Entry<Long, Long> entry : namedAt.entrySet()) {
-            Bundle plugin = namedBundles.get(entry.getKey());
-            long after = plugin == null ? -1 : later.since(plugin, entry.getValue());
+        for (Named one : named.values()) {
+            long after = later.since(one.plugin(), one.at());
             if (after >= 0 && after < heapMax / 100) {
-                quarantiner.release(plugin);
-                released = plugin.getSymbolicName();
-            } else if (plugin != null) {
-                kept = plugin.getSymbolicName();
+                quarantiner.release(one.plugin());
+                released = one.plugin().getSymbolicName();
+            } else {
+                kept = one.plugin().getSymbolicName();
             }
         }
         String line = "carehost: the heap stays full (" + used + " % in use after a collection); "
