@@ -87,7 +87,7 @@ public class TaskHookBenchmark {
             causes.created(loader, fakePlugin());
             plugin = (Supplier<Object>) loader.loadClass(PluginSide.class.getName()).getConstructor().newInstance();
             // rules and reporter are never asked on the task path; the logger only at open and close
-            gate().getMethod("claim", BiConsumer.class).invoke(null, new RuntimeEnforcement(causes, null, null, null));
+            gate().getMethod("claim", BiConsumer.class).invoke(null, new RuntimeEnforcement(causes, null, null, null, null));
             if (!(plugin.get() instanceof FutureTask)) {
                 throw new IllegalStateException("the plugin's class made no task");
             }

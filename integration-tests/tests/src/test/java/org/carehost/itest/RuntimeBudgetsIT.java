@@ -79,8 +79,9 @@ public class RuntimeBudgetsIT {
     }
 
     /**
-     * A thread the plugin left running starts the plugin again once the quarantine has stopped it: before, that lifted
-     * the quarantine (any start did), so a plugin could undo its own.
+     * A task the plugin left running starts the plugin again once the quarantine has stopped it: before, that lifted
+     * the quarantine (any start did), so a plugin could undo its own. The task is JDK code only, which the stop of the
+     * plugin's code does not end.
      */
     @Test
     public void aQuarantinedPluginCannotStartItselfAgain() throws Exception {
@@ -161,7 +162,7 @@ public class RuntimeBudgetsIT {
      * A plugin thread whose {@code interrupt} never returns: the budget watch interrupted a quarantined plugin's threads
      * itself, on its one thread, so that thread was held (25 s here, for ever in an attack) and no budget of any plugin
      * was watched meanwhile. Now only the quarantine's own thread for that plugin interrupts them; the watch goes on,
-     * and quarantines the plugin again as soon as it is started again and still over.
+     * and quarantines the plugin again as soon as, started again, it is over again (a second such thread).
      */
     @Test
     public void aThreadWhoseInterruptNeverReturnsDoesNotHoldTheBudgetWatch() throws Exception {
@@ -169,9 +170,34 @@ public class RuntimeBudgetsIT {
         withBudgets("allocation plugin " + RuntimeAttacker.BSN + " 20", () -> {
             assertEquals("done: allocating", attack("allocate-stuck-on-interrupt"));
             awaitQuarantined(plugin, "MB/s");
-            plugin.start(); // an operator's start; its thread still allocates
+            // an operator's start; its first thread's code was stopped with the quarantine, so a second one allocates
+            RuntimeAttacker.running(context, security);
+            assertEquals("done: allocating", attack("allocate-stuck-on-interrupt"));
             Await.until("quarantined again while the first quarantine's interrupt is still held", 15_000,
                     () -> plugin.getState() != Bundle.ACTIVE && whySays(plugin, "MB/s"));
+        });
+    }
+
+    /**
+     * Red team 9's spinner: a loop that ignores interrupts and catches whatever is thrown into it ran on for good after
+     * its plugin was quarantined (Java cannot stop a thread from outside). The quarantine now stops the plugin's code:
+     * the polls woven into its classes throw at its loop's next turn, and the thread ends.
+     */
+    @Test
+    public void aSpinnerThatIgnoresInterruptsAndCatchesEverythingEndsOnceQuarantined() throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        withBudgets("cpu plugin " + RuntimeAttacker.BSN + " 5", () -> {
+            assertEquals("done: spinning, deaf", attack("spin-deaf"));
+            awaitQuarantinedForCpu(plugin);
+            Await.until("the deaf spinner's thread ends", 30_000, () -> !threadNamed("evil-runtime-deaf"));
+        });
+        // started again, the quarantine is lifted and its code runs again (the attack's own call runs it on this
+        // thread, and would throw if it were still stopped), and spins until quarantined once more
+        RuntimeAttacker.running(context, security);
+        withBudgets("cpu plugin " + RuntimeAttacker.BSN + " 5", () -> {
+            assertEquals("done: spinning, deaf", attack("spin-deaf"));
+            awaitQuarantinedForCpu(plugin);
+            Await.until("the second deaf spinner's thread ends", 30_000, () -> !threadNamed("evil-runtime-deaf"));
         });
     }
 

@@ -211,6 +211,34 @@ public class SecurityCorpusIT {
     }
 
     /**
+     * Red team 11: a description its host's early check never sees (its fragment's, matched by the host's wildcard)
+     * with an external entity naming a file: SCR's parser fetched it on the container's thread, a read no check
+     * charged to the plugin (the data key, the SSH host key, and URLs too, were read that way). The JDK's parsers are
+     * now closed to external entities for the whole JVM: SCR lists the plain description beside it, and not this one.
+     */
+    @Test
+    public void aFragmentsComponentDescriptionGetsNoExternalEntityFetched() throws Exception {
+        Bundle host = install("evil-component-host");
+        Bundle fragment = install("evil-component-fragment");
+        org.osgi.framework.ServiceReference<org.osgi.service.component.runtime.ServiceComponentRuntime> reference =
+                context.getServiceReference(org.osgi.service.component.runtime.ServiceComponentRuntime.class);
+        org.osgi.service.component.runtime.ServiceComponentRuntime scr = context.getService(reference);
+        try {
+            host.start();
+            Await.until("SCR read the fragment's plain description", 10_000, () -> scr.getComponentDescriptionDTO(host,
+                    "evil.plain") != null);
+            org.osgi.service.component.runtime.dto.ComponentDescriptionDTO entity =
+                    scr.getComponentDescriptionDTO(host, "evil.entity");
+            assertTrue("the entity was fetched: " + (entity == null ? "" : java.util.Arrays.toString((String[]) entity
+                    .properties.get("secret"))), entity == null);
+        } finally {
+            context.ungetService(reference);
+            host.uninstall();
+            fragment.uninstall();
+        }
+    }
+
+    /**
      * A description its host's early check never sees (its fragment's, matched by the host's wildcard) naming a JDK class
      * with a service as its constructor's argument: SCR would build {@code new FileOutputStream(path)} on its own thread,
      * no frame of the plugin's on the stack, and create the file. Refused where SCR loads the class through the plugin.

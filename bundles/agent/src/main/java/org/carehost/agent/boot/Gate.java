@@ -1,5 +1,9 @@
 package org.carehost.agent.boot;
 
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -19,6 +23,11 @@ import java.util.function.BiConsumer;
  * than {@link #DEEPEST} all the same (a checker calling itself without end), the gate refuses the call itself rather
  * than pass it or overflow the stack: it decides from the depth, which is state, and throws a
  * {@link SecurityException}.
+ *
+ * <p>It also carries the stop of a plugin's code ({@link #poll}): Java cannot stop a thread from outside (a loop that
+ * ignores interrupts runs for good), so the security manager weaves a poll into each plugin class at each method's
+ * entry, backward jump and exception handler, and stops the class loaders of a quarantined plugin
+ * ({@link #stopCode}); every poll in their code then asks the checker, which ends the thread's run of that code.
  */
 public final class Gate {
 
@@ -27,6 +36,19 @@ public final class Gate {
 
     /** The deepest a check may be nested: deeper, the gate refuses the call without asking the checker. */
     public static final int DEEPEST = 8;
+
+    /** The hook's id of a poll made in stopped code: the checker throws, or never returns. */
+    public static final String CODE_STOPPED = "carehost.code-stopped";
+
+    /**
+     * The hook's id of a poll made at an exception handler in stopped code: the checker lets the handler run (the
+     * release of a monitor, a {@code finally}), unless the thread keeps entering handlers there, as a loop made of
+     * exceptions does.
+     */
+    public static final String HANDLER_STOPPED = "carehost.handler-stopped";
+
+    /** The hook's id with which the checker is asked to consent to a change of the stopped code. */
+    public static final String STOP_CODE = "carehost.stop-code";
 
     private static final ThreadLocal<int[]> BUSY = new ThreadLocal<>();
     private static volatile BiConsumer<String, Object[]> checker;
@@ -37,7 +59,92 @@ public final class Gate {
     /** The hooked classes that are not the JDK's (the framework's, Config Admin's, the shell's), by binary name. */
     private static volatile String[] outsideTheJdk = new String[0];
 
+    /**
+     * The class loaders whose code is stopped, each held weakly; null when none, so that a poll's one test is a field
+     * read. Replaced whole, under this class's lock.
+     */
+    private static volatile Reference<?>[] stopped;
+
     private Gate() {
+    }
+
+    /**
+     * Called by woven plugin code at each method's entry, backward jump and exception handler ({@code at}: the woven
+     * class). Returns at once unless some code is stopped and {@code at} was defined by a stopped loader; then the
+     * checker is called with {@link #CODE_STOPPED} and stops the thread's run of that code.
+     */
+    public static void poll(Class<?> at) {
+        if (stopped != null) {
+            pollStopped(at, CODE_STOPPED);
+        }
+    }
+
+    /** {@link #poll(Class)} at an exception handler's first instruction: the checker is called with {@link #HANDLER_STOPPED}. */
+    public static void pollHandler(Class<?> at) {
+        if (stopped != null) {
+            pollStopped(at, HANDLER_STOPPED);
+        }
+    }
+
+    /** {@link #poll(Class)} for a class file too old to name its own class as a constant: its caller is looked up. */
+    public static void pollCaller() {
+        if (stopped != null) {
+            pollStopped(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass(),
+                    CODE_STOPPED);
+        }
+    }
+
+    /** {@link #pollHandler(Class)} for a class file too old to name its own class as a constant. */
+    public static void pollHandlerCaller() {
+        if (stopped != null) {
+            pollStopped(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass(),
+                    HANDLER_STOPPED);
+        }
+    }
+
+    private static void pollStopped(Class<?> at, String hook) {
+        Reference<?>[] now = stopped;
+        ClassLoader loader = at == null ? null : at.getClassLoader();
+        if (now == null || loader == null) {
+            return;
+        }
+        for (Reference<?> each : now) {
+            if (each.get() == loader) {
+                check(hook, at, null);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stops ({@code stop} true) or resumes the code of the classes {@code loader} defines. The checker in place is asked
+     * first (hook {@link #STOP_CODE}) and throws to refuse (a plugin's call); without a checker nothing is stopped, since
+     * nothing would act on a poll.
+     */
+    public static void stopCode(ClassLoader loader, boolean stop) {
+        if (loader == null) {
+            throw new IllegalArgumentException("a class loader is required");
+        }
+        if (checker == null) {
+            throw new IllegalStateException("Carehost: no checker is in place to stop code for");
+        }
+        check(STOP_CODE, null, new Object[] {loader, stop});
+        synchronized (Gate.class) {
+            List<Reference<?>> kept = new ArrayList<>();
+            Reference<?>[] now = stopped;
+            if (now != null) {
+                for (Reference<?> each : now) {
+                    Object held = each.get();
+                    if (held != null && held != loader) {
+                        kept.add(each);
+                    }
+                }
+            }
+            if (stop) {
+                kept.add(new WeakReference<>(loader));
+            }
+            stopped = kept.isEmpty() ? null : kept.toArray(new Reference<?>[0]);
+        }
     }
 
     /**

@@ -14,7 +14,7 @@ import org.osgi.framework.wiring.BundleWire;
  * The backstop behind the resolver hook: no class of a refused plugin is ever defined. It catches what
  * resolved without the resolver hook's say: a bundle with no requirements at all, and plugins the launcher
  * resolved at a restart before the security manager was running (those are also refreshed once it is). And where the
- * agent runs, each plugin class's {@code monitorenter} gets its check ({@link MonitorWeaver}).
+ * agent runs, each plugin class's {@code monitorenter} gets its check ({@link PluginClassWeaver}).
  */
 final class ClassGate implements WeavingHook {
 
@@ -71,7 +71,7 @@ final class ClassGate implements WeavingHook {
                     + bundle.getSymbolicName() + " not loaded: " + String.join("; ", refusals));
         }
         if (weaveMonitors) {
-            byte[] checked = MonitorWeaver.weave(woven.getBytes());
+            byte[] checked = PluginClassWeaver.weave(woven.getBytes());
             if (checked != null) {
                 woven.setBytes(checked);
             }

@@ -79,7 +79,7 @@ final class GateFrames {
     }
 
     /**
-     * The class of the frame right below the gate: for a check woven into a plugin's class ({@link MonitorWeaver}),
+     * The class of the frame right below the gate: for a check woven into a plugin's class ({@link PluginClassWeaver}),
      * the plugin's method itself (there is no hooked JDK method in between), whoever called that method: Felix calling
      * its activator, SCR its component, Jetty its servlet. Null when there is no gate's frame.
      */

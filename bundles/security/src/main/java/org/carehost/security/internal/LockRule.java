@@ -20,7 +20,7 @@ import org.osgi.framework.Bundle;
  * {@code System.in}, {@code out} and {@code err} (the shell's thread streams, which take no monitor of their own as they
  * pass a call on: plugins lock them to keep their lines together) are its to lock. A plugin holding {@code System.err}
  * holds up only code that locks it too, {@code Throwable.printStackTrace()} on another thread among them; the
- * container logs through Logback, which does not. {@link MonitorWeaver} puts the check before each {@code monitorenter} of a plugin's classes; {@code
+ * container logs through Logback, which does not. {@link PluginClassWeaver} puts the check before each {@code monitorenter} of a plugin's classes; {@code
  * synchronized} methods lock the plugin's own object or class and need none. A {@code Reader} or {@code Writer} of a
  * plugin's class given a lock object is checked the same way (the JDK holds that lock around the plugin's methods).
  * Not covered: a lock JDK code takes on an object of the container's while it calls the plugin's code (a synchronized

@@ -1,6 +1,7 @@
 package org.carehost.security.internal;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
@@ -42,30 +43,40 @@ final class PluginStops {
         stopApart(purpose, plugin, still, 0);
     }
 
-    /** {@link #stopApart(String, Bundle, BooleanSupplier)} with the framework's stop options ({@code STOP_TRANSIENT}). */
-    void stopApart(String purpose, Bundle plugin, BooleanSupplier still, int options) {
-        once(purpose, plugin, () -> {
-            if (!still.getAsBoolean()) {
-                return;
-            }
+    /**
+     * {@link #stopApart(String, Bundle, BooleanSupplier)} with the framework's stop options ({@code STOP_TRANSIENT});
+     * the future completes when the stop has returned, or at once if no thread was started for it (one still held).
+     */
+    CompletableFuture<Void> stopApart(String purpose, Bundle plugin, BooleanSupplier still, int options) {
+        CompletableFuture<Void> returned = new CompletableFuture<>();
+        boolean started = once(purpose, plugin, () -> {
             try {
-                plugin.stop(options);
+                if (still.getAsBoolean()) {
+                    plugin.stop(options);
+                }
             } catch (BundleException | RuntimeException e) {
                 logger.error("Could not stop plugin {} ({}): {}", plugin.getSymbolicName(), purpose, e.toString());
+            } finally {
+                returned.complete(null);
             }
         });
+        if (!started) {
+            returned.complete(null);
+        }
+        return returned;
     }
 
     /**
      * Runs {@code work}, which may call the plugin's code, on a thread {@code carehost-<purpose>-<bsn>} of its own,
-     * unless one for that plugin and purpose is still alive (then it is logged and not started). Returns at once.
+     * unless one for that plugin and purpose is still alive (then it is logged and not started). Returns at once: whether
+     * the thread started.
      */
-    void once(String purpose, Bundle plugin, Runnable work) {
+    boolean once(String purpose, Bundle plugin, Runnable work) {
         String key = purpose + ":" + plugin.getBundleId();
         if (!alive.add(key)) {
             logger.warn("Plugin {}: the container's {} thread for it is still held by its code; not started again",
                     plugin.getSymbolicName(), purpose);
-            return;
+            return false;
         }
         Runnable released = () -> {
             try {
@@ -76,7 +87,9 @@ final class PluginStops {
         };
         if (!apart("carehost-" + purpose + "-" + plugin.getSymbolicName(), released, logger)) {
             alive.remove(key);
+            return false;
         }
+        return true;
     }
 
     /**

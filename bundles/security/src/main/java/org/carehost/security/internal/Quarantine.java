@@ -16,7 +16,8 @@ import org.osgi.service.log.Logger;
 /**
  * Plugins stopped for going over a run-time budget (threads, allocation): {@code carehost/plugin/QUARANTINED}
  * posted, its threads interrupted and the plugin stopped on a thread of the quarantine's own
- * ({@code carehost-quarantine-<bsn>}, {@link PluginStops}: a stop that never returns holds that thread only), the
+ * ({@code carehost-quarantine-<bsn>}, {@link PluginStops}: a stop that never returns holds that thread only), its
+ * code stopped on every thread that still runs it ({@link CodeStops}), the
  * reason audited and kept for {@code plugin:why} until an operator starts the plugin again ({@link #lifted}). The
  * deadlines of calls into plugins ({@link CallLimitsService}) use the same.
  */
@@ -34,6 +35,8 @@ final class Quarantine {
     private final QuarantineRecord record;
     /** Interrupts a quarantined plugin's threads and its tasks on shared workers (the run-time layer's, once it runs). */
     private volatile java.util.function.Consumer<Bundle> interrupter = plugin -> { };
+    /** Stops a quarantined plugin's code wherever it runs (the run-time layer's, once it runs), or null. */
+    private volatile CodeStops codeStops;
 
     Quarantine(Alerts alerts, Executor worker, Supplier<EventAdmin> events, Logger logger, QuarantineRecord record) {
         this.alerts = alerts;
@@ -89,6 +92,11 @@ final class Quarantine {
         this.interrupter = interrupter;
     }
 
+    /** What every quarantine does once the plugin's stop has returned, or had its time: its code stops on every thread. */
+    void stopCodeWith(CodeStops codeStops) {
+        this.codeStops = codeStops;
+    }
+
     void quarantine(Bundle plugin, String reason) {
         stop(plugin, "quarantined: it tried to " + reason + STOPPED, 0);
     }
@@ -121,7 +129,8 @@ final class Quarantine {
         // thread of its own, the stop (its activator's stop, its @Deactivate) and the interrupts (a plugin's
         // Thread.interrupt override or channel close runs in them): plugin code that never returns holds that thread
         // only, never the worker that audits and carries later quarantines, and the stop never waits for the
-        // interrupts. Each does nothing if the quarantine was lifted meanwhile (an operator started the plugin again).
+        // interrupts; last, once the stop returned or had its time, its code is stopped wherever it still runs
+        // (CodeStops). Each does nothing if the quarantine was lifted meanwhile (an operator started the plugin again).
         long id = plugin.getBundleId();
         BooleanSupplier still = () -> reasons.get(id) == why;
         worker.execute(() -> {
@@ -141,7 +150,21 @@ final class Quarantine {
             } catch (RuntimeException e) {
                 logger.error("Could not post the quarantine of plugin {}: {}", plugin.getSymbolicName(), e.toString());
             }
-            stops.stopApart("quarantine", plugin, still, stopOptions);
+            java.util.concurrent.CompletableFuture<Void> stopped = stops.stopApart("quarantine", plugin, still,
+                    stopOptions);
+            CodeStops code = codeStops;
+            if (code != null) { // once the stop returned or had its time, on a thread of the container's own
+                stops.once("quarantine-code", plugin, () -> {
+                    try {
+                        stopped.get(CodeStops.STOP_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException held) {
+                        // its stop has not returned: its code is stopped all the same, which may end the hold
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    code.stop(plugin, still);
+                });
+            }
             stops.once("quarantine-interrupts", plugin, () -> {
                 try {
                     if (still.getAsBoolean()) {
@@ -157,6 +180,10 @@ final class Quarantine {
     /** The plugin is starting again (an operator's plugin:start): the quarantine is lifted. */
     void lifted(long bundleId) {
         if (reasons.remove(bundleId) != null) {
+            CodeStops code = codeStops;
+            if (code != null) {
+                code.resume(bundleId);
+            }
             forget(bundleId);
         }
     }
@@ -167,6 +194,10 @@ final class Quarantine {
      */
     void forget(long bundleId) {
         reasons.remove(bundleId);
+        CodeStops code = codeStops;
+        if (code != null) {
+            code.forget(bundleId);
+        }
         Runnable removal = () -> {
             try {
                 if (!reasons.containsKey(bundleId)) { // not quarantined again meanwhile

@@ -59,14 +59,16 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     private final Reporter reporter;
     private final Logger logger;
     private final Lockdown lockdown;
+    private final CodeStops codeStops;
     private volatile boolean active;
     /** What an extender may load through a plugin. */
     private final EntryClassLoads entryClasses = new EntryClassLoads();
     /** Why the claim failed while the agent runs, or null: see {@link #claim}. */
     private volatile String failure;
 
-    RuntimeEnforcement(Causes causes, RuntimeRules rules, Reporter reporter, Logger logger) {
+    RuntimeEnforcement(Causes causes, RuntimeRules rules, CodeStops codeStops, Reporter reporter, Logger logger) {
         this.causes = causes;
+        this.codeStops = codeStops;
         this.locks = new LockRule(causes);
         this.work = new WorkHooks(causes);
         this.rules = rules;
@@ -162,11 +164,24 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
 
     @Override
     public void accept(String hook, Object[] call) {
+        if (hook.endsWith(CodeStops.STOPPED_HOOK) || hook.endsWith(CodeStops.HANDLER_HOOK)) {
+            // a quarantined plugin's code, wherever it runs (inside a check too): ended here
+            codeStops.polled((Class<?>) call[0], hook.endsWith(CodeStops.HANDLER_HOOK));
+            return;
+        }
+        if (hook.equals(CodeStops.STOP_HOOK) || hook.equals(NESTED + CodeStops.STOP_HOOK)) {
+            Bundle plugin = causes.current(false, true); // only the container stops or resumes a plugin's code
+            if (plugin != null) {
+                refuse(plugin, new Refusal(RuntimeRules.CONTAINER_RULE, "stop or resume plugins' code (the run-time "
+                        + "enforcement's own call)", false));
+            }
+            return;
+        }
         if (hook.startsWith(NESTED)) {
             decideNested(hook.substring(NESTED.length()));
             return;
         }
-        if (hook.equals(MonitorWeaver.HOOK)) {
+        if (hook.equals(PluginClassWeaver.MONITOR_HOOK)) {
             // a plugin's synchronized block: decided from the object first; its cause is the method the check is
             // woven into, found right below the gate, whoever called it (a walk past it would find the container)
             Object locked = call[0];

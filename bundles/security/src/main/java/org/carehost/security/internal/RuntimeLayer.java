@@ -58,7 +58,10 @@ final class RuntimeLayer {
                 plugin -> store.policy().budgets().threads(String.valueOf(plugin.getSymbolicName())),
                 plugin -> store.policy().budgets().nativeMemoryBytes(String.valueOf(plugin.getSymbolicName())),
                 paths, causes, plugin -> quarantine.reason(plugin.getBundleId()));
-        this.enforcement = new RuntimeEnforcement(causes, rules, new RuntimeEnforcement.Reporter() {
+        // and its code stops wherever it runs, once its own stop has had its chance
+        CodeStops codeStops = new CodeStops(quarantine::reason, logger);
+        quarantine.stopCodeWith(codeStops);
+        this.enforcement = new RuntimeEnforcement(causes, rules, codeStops, new RuntimeEnforcement.Reporter() {
             @Override
             public void denied(Bundle plugin, String permission, String reason) {
                 denier.deny(plugin, "runtime", permission, "denied at run time: " + reason);

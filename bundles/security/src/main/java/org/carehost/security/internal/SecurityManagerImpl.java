@@ -109,6 +109,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
             @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin configurations) {
         this.context = context;
         this.logger = logger;
+        XmlExternals.close(logger); // before any plugin's descriptor is parsed
         this.denials = new Denials(clock);
         this.settings = SecuritySettings.of(configuration,
                 configurations == null ? null : SecuritySettings.stored(configurations), context);

@@ -59,7 +59,7 @@ class LockdownTest {
         }
 
         Causes after = new Causes(scope);
-        RuntimeEnforcement next = new RuntimeEnforcement(after, null, reporter(), logger());
+        RuntimeEnforcement next = new RuntimeEnforcement(after, null, null, reporter(), logger());
         HandingGate.inPlace = stopped;
         assertTrue(next.claim(HandingGate.class));
         assertNull(next.failure());
@@ -72,7 +72,7 @@ class LockdownTest {
         assertTrue(next.active());
 
         audited.clear(); // handed over once: a later claim gets none of them again
-        assertTrue(new RuntimeEnforcement(new Causes(scope), null, reporter(), logger()).claim(HandingGate.class));
+        assertTrue(new RuntimeEnforcement(new Causes(scope), null, null, reporter(), logger()).claim(HandingGate.class));
         assertTrue(audited.isEmpty(), audited.size() + " audited again");
 
         warnings.clear();
@@ -83,7 +83,7 @@ class LockdownTest {
 
     @Test
     void aReportIsTakenOnlyWhileClaiming() {
-        RuntimeEnforcement checker = new RuntimeEnforcement(new Causes(scope), null, reporter(), logger());
+        RuntimeEnforcement checker = new RuntimeEnforcement(new Causes(scope), null, null, reporter(), logger());
         assertThrows(IllegalStateException.class,
                 () -> checker.accept(new Object[] {new String[] {"x", "1.2.0", "made up"}, 0}));
         assertTrue(audited.isEmpty(), audited.toString());
@@ -91,7 +91,7 @@ class LockdownTest {
 
     @Test
     void aRecordThatCannotBeTakenOverFailsTheClaimBeforeAnyRefusalIsAudited() {
-        RuntimeEnforcement next = new RuntimeEnforcement(new Causes(scope), null, reporter(), logger());
+        RuntimeEnforcement next = new RuntimeEnforcement(new Causes(scope), null, null, reporter(), logger());
         assertFalse(next.claim(UnreadableRecordGate.class));
         assertEquals("java.lang.IllegalStateException: unreadable", next.failure());
         assertFalse(next.active());
@@ -110,7 +110,7 @@ class LockdownTest {
         stopped.keep(plugin, "read /etc/y, while the security manager is stopped"); // made after the failed claim
 
         HandingGate.inPlace = stopped;
-        assertTrue(new RuntimeEnforcement(new Causes(scope), null, reporter(), logger()).claim(HandingGate.class));
+        assertTrue(new RuntimeEnforcement(new Causes(scope), null, null, reporter(), logger()).claim(HandingGate.class));
         assertEquals(List.of("x 1.2.0 read /etc/x, while the security manager is stopped",
                 "x 1.2.0 read /etc/y, while the security manager is stopped"), audited);
     }

@@ -20,7 +20,7 @@ class RuntimeClaimTest {
 
     private final List<String> errors = new ArrayList<>();
     private final RuntimeEnforcement enforcement = new RuntimeEnforcement(new Causes(new PluginScope(context())),
-            null, null, logger());
+            null, null, null, logger());
 
     @Test
     void aRefusedClaimIsAFailureThatClosesAdmission() {
