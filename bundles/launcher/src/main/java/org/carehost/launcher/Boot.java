@@ -39,11 +39,18 @@ public final class Boot implements BundleActivator {
         Path home = Paths.get("").toAbsolutePath();
         // Before anything is laid out: a second container in this folder is refused, changing nothing (the framework's
         // launcher made data/cache already, and only read it).
-        folderLock = FolderLock.take(java.nio.file.Files.createDirectories(home.resolve("data")));
-        if (folderLock == null) {
-            System.exit(FolderLock.STATUS);
+        try {
+            folderLock = FolderLock.take(Home.ownerOnly(home.resolve("data")));
+            if (folderLock == null) {
+                System.exit(FolderLock.STATUS);
+            }
+            new Home(home).layOut();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // one line and a status of its own, not the framework going on to start every bundle without a folder
+            System.err.println(e instanceof java.io.IOException ? Home.unusable(home, (java.io.IOException) e)
+                    : e.getMessage());
+            System.exit(Home.STATUS);
         }
-        new Home(home).layOut();
 
         // Before the logging bundle starts: a file Logback cannot parse would leave the container with no log at all.
         LoggingFile.choose(home);
@@ -60,6 +67,9 @@ public final class Boot implements BundleActivator {
 
         boolean interactive = Terminals.stdinIsTerminal();
         System.setProperty(CONSOLE_MODE, interactive ? "interactive" : "script");
+        if (interactive) {
+            JlineProviders.register(systemContext); // a real terminal for the console: completion, line editing
+        }
         if (!interactive) {
             // The Gogo shell reads standard input only when interactive; a script is run by the console
             // bundle instead, which reports each command's failure in the exit status.

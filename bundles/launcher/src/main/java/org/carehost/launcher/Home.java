@@ -20,6 +20,9 @@ final class Home {
 
     static final List<String> ETC_DEFAULTS = List.of("logback.xml", "gosh_profile", "README");
 
+    /** The exit status when the working directory cannot be laid out: nothing was started. */
+    static final int STATUS = 5;
+
     private final Path root;
 
     Home(Path root) {
@@ -43,9 +46,17 @@ final class Home {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot lay out the Carehost working directory " + root
-                    + " (is it writable?): " + e.getMessage(), e);
+            throw new UncheckedIOException(unusable(root, e), e);
         }
+    }
+
+    /** One line saying why the working directory cannot be used, and what to do. */
+    static String unusable(Path root, IOException e) {
+        String why = e instanceof java.nio.file.NotDirectoryException || e instanceof java.nio.file.AccessDeniedException
+                || e instanceof java.nio.file.FileAlreadyExistsException ? e.getMessage() : e.toString();
+        return "carehost: cannot use the folder " + root + " (" + why + "): Carehost keeps its configuration in etc/, "
+                + "its plugins in deploy/ and its data in data/, each a folder it can write; move what is in the way, "
+                + "or start it in a folder of its own. Nothing was started (exit status " + STATUS + ")";
     }
 
     /**
@@ -58,6 +69,9 @@ final class Home {
         if (Files.isDirectory(folder)) {
             return folder;
         }
+        if (Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.NotDirectoryException(folder.getFileName() + " is a file, not a folder");
+        }
         Files.createDirectories(folder.getParent() == null ? folder : folder.getParent());
         if (!folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return Files.createDirectories(folder);
@@ -66,6 +80,9 @@ final class Home {
             return Files.createDirectory(folder, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                     java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         } catch (java.nio.file.FileAlreadyExistsException raced) {
+            if (!Files.isDirectory(folder)) {
+                throw new java.nio.file.NotDirectoryException(folder.getFileName() + " is a file, not a folder");
+            }
             return folder;
         }
     }

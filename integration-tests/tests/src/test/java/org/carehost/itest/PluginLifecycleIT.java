@@ -86,6 +86,14 @@ public class PluginLifecycleIT {
             assertEquals(PluginState.ACTIVE, plugins.start(String.valueOf(installed.id())).state());
             assertEquals("hello from v1", greeting());
 
+            // another plugin's jar is no update of this one (the framework would have replaced it in place)
+            PluginException other = org.junit.Assert.assertThrows(PluginException.class, () -> plugins.update(
+                    "org.carehost.fixture.greeter", fixture("carehost-fixture-drain-validator-v1")));
+            assertTrue(other.getMessage(), other.getMessage().contains("is plugin org.carehost.fixture.drainvalidator, "
+                    + "not org.carehost.fixture.greeter") && other.getMessage().contains("Nothing was changed"));
+            assertEquals("hello from v1", greeting());
+            assertEquals("org.carehost.fixture.greeter", context.getBundle(installed.id()).getSymbolicName());
+
             PluginInfo updated = plugins.update("org.carehost.fixture.greeter", fixture("carehost-fixture-greeter-v2"));
             assertEquals(installed.id(), updated.id());
             assertEquals("2.0.0", updated.version());

@@ -12,8 +12,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     int maxFailures() default 5;
 
     @AttributeDefinition(min = "1", max = "1000", description = "Failed logins from one address within the lockout "
-            + "period (counted from its first failure) after which that address is refused for the lockout period; "
-            + "counted in the store, so on every node sharing it")
+            + "period (a sliding window) after which password logins from that address are refused for the lockout "
+            + "period (SSH keys and API tokens still log in); counted in the store, so on every node sharing it")
     int sourceMaxFailures() default 20;
 
     @AttributeDefinition(min = "1", max = "86400", description = "How long a locked account or address stays "

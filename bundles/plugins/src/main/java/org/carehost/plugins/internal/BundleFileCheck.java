@@ -70,6 +70,37 @@ final class BundleFileCheck {
         }
     }
 
+    /**
+     * The symbolic name the file's manifest gives (without its directives), or null if it cannot be read: for a file
+     * {@link #problem} passed.
+     */
+    static String symbolicName(Path file) {
+        try (JarFile jar = new JarFile(file.toFile(), false)) {
+            Manifest manifest = JarManifests.read(jar, file.getFileName().toString());
+            String header = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-SymbolicName");
+            if (header == null) {
+                return null;
+            }
+            int directives = header.indexOf(';');
+            return (directives < 0 ? header : header.substring(0, directives)).trim();
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Why {@code file} cannot update {@code current}, a plugin of that symbolic name, or null: an update keeps a
+     * plugin's name (another name is another plugin; the framework would have let it replace this one in place).
+     */
+    static String otherPlugin(Path file, String current) {
+        String named = symbolicName(file);
+        if (named == null || named.equals(current)) {
+            return null;
+        }
+        return file.getFileName() + " is plugin " + named + ", not " + current + ": an update keeps a plugin's name "
+                + "(plugin:install adds " + named + " as a plugin of its own). Nothing was changed.";
+    }
+
     private static String trim(String value) {
         return value == null ? null : value.trim();
     }

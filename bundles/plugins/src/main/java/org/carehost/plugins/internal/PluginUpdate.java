@@ -47,6 +47,9 @@ final class PluginUpdate {
                 Path own = PluginBundles.pathOf(bundle.getLocation());
                 if (own != null) {
                     String problem = BundleFileCheck.problem(own);
+                    if (problem == null) {
+                        problem = BundleFileCheck.otherPlugin(own, bundle.getSymbolicName());
+                    }
                     if (problem != null) {
                         throw new PluginException("Not updated: " + problem);
                     }
@@ -57,6 +60,9 @@ final class PluginUpdate {
                 Path file = source.localCopy();
                 try {
                     String problem = BundleFileCheck.problem(file);
+                    if (problem == null) {
+                        problem = BundleFileCheck.otherPlugin(file, bundle.getSymbolicName());
+                    }
                     if (problem != null) {
                         throw new PluginException("Not updated: " + problem);
                     }

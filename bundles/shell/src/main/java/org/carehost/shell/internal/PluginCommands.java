@@ -72,7 +72,14 @@ public final class PluginCommands {
 
     @Descriptor("uninstall a plugin (a deploy-folder plugin's file is deleted)")
     public String uninstall(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
-        return Text.printable(Text.summary("uninstalled", plugins.uninstall(plugin)));
+        org.carehost.plugins.PluginInfo gone = plugins.uninstall(plugin);
+        String said = Text.summary("uninstalled", gone);
+        if (gone.origin() == org.carehost.plugins.PluginOrigin.DEPLOY) {
+            String location = gone.location();
+            said += "Its file " + location.substring(location.lastIndexOf('/') + 1) + " was deleted from the deploy "
+                    + "folder, which would otherwise install it again.\n";
+        }
+        return Text.printable(said);
     }
 
     @Descriptor("say why a plugin is not active: unresolved requirement, activate exception, unsatisfied reference")
