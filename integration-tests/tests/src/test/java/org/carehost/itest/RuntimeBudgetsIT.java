@@ -201,6 +201,21 @@ public class RuntimeBudgetsIT {
         });
     }
 
+    /**
+     * Red team 12: code that catches the stop of its code at many places, one after another (no loop), had its thread
+     * parked for good at the 64th catch (the deploy watcher's, in their attack, holding a plugin's lock). Only coming
+     * back to one place is a loop now: this thread catches 70 times at 70 places, and ends.
+     */
+    @Test
+    public void aThreadCatchingTheStopAtManyPlacesUnwindsAndIsNotParked() throws Exception {
+        Bundle plugin = RuntimeAttacker.running(context, security);
+        withBudgets("cpu plugin " + RuntimeAttacker.BSN + " 5", () -> {
+            assertEquals("done: spinning, catching", attack("spin-catching"));
+            awaitQuarantinedForCpu(plugin);
+            Await.until("the catching thread ends, not parked", 30_000, () -> !threadNamed("evil-runtime-catching"));
+        });
+    }
+
     @Test
     public void spinsOnTheCommonPoolThroughSupplyAsyncOnItsOwnPoolAndOnItsOwnTimerAreQuarantinedAndInterrupted()
             throws Exception {

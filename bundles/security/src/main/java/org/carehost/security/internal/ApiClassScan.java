@@ -89,6 +89,15 @@ final class ApiClassScan extends ClassVisitor {
                     + "where no plugin's budgets apply (finalization is deprecated for removal; close resources with "
                     + "try-with-resources, or register a cleaning action with a java.lang.ref.Cleaner of its own)");
         }
+        if (name.equals("childValue") && descriptor.equals("(Ljava/lang/Object;)Ljava/lang/Object;")
+                && (access & Opcodes.ACC_STATIC) == 0) {
+            // red team 12: the JDK calls an InheritableThreadLocal's childValue in the constructor of every thread
+            // made on a thread the value was set on, a container thread that ran the plugin's code included: its code
+            // ran, and failed, inside other plugins' thread starts (an override, or the bridge javac writes for one)
+            collector.forbid("an InheritableThreadLocal overriding childValue: the JDK calls it in the constructor of "
+                    + "every thread made on a thread the value was set on, the container's threads and other plugins' "
+                    + "included (an InheritableThreadLocal that hands its value on unchanged needs no override)");
+        }
         String where = "." + name;
         collector.mentionTypes(descriptor, where + ", in its signature");
         collector.mentionSignature(signature, where + ", in its signature");

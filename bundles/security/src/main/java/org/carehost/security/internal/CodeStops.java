@@ -24,31 +24,38 @@ import org.osgi.service.log.Logger;
  * is woven with polls ({@link StopPolls}), and a quarantine stops the plugin's class loaders at the agent's gate
  * ({@code CarehostGate.stopCode}, which only container code may call): from then on each poll in that code comes here
  * ({@link #polled}) and throws {@link PluginCodeStopped}, which unwinds the plugin's frames; a thread that catches it and
- * runs on is thrown at again at its next poll, and after {@link #THROWS_BEFORE_PARKING} throws it is parked for good, so
- * that it spins no more (it keeps its stack and the locks it holds, which no Java code can take from it). Exception
- * handlers of stopped code still run as the stop unwinds (a monitor is released, a {@code finally} calls the JDK), but
- * a method of the plugin's that one calls is stopped at its entry.
+ * runs on is thrown at again at its next poll, and one that comes back to the same poll {@link #RETURNS_BEFORE_PARKING}
+ * times (a loop written to catch the stop) is parked for good, so that it spins no more (it keeps its stack and the
+ * locks it holds, which no Java code can take from it). Exception handlers of stopped code still run as the stop
+ * unwinds (a monitor is released, a {@code finally} calls the JDK), but a method of the plugin's that one calls is
+ * stopped at its entry.
  *
  * <p>A quarantine stops the code once the plugin's stop has returned, or after {@link #STOP_GRACE_SECONDS} if it has
  * not, so that its own {@code stop} and {@code @Deactivate} run first; lifting the quarantine (an operator's
  * {@code plugin:start}) resumes it. Without the agent nothing is woven and this does nothing. What it cannot stop: a
- * loop entirely inside JDK code (a regular expression that backtracks without end) and code the plugin defines in a
- * class loader of its own, which is not woven (both in the threat model).
+ * loop entirely inside JDK code (a stream over a range, a regular expression that backtracks without end, method
+ * handle combinators) and code the plugin defines at run time (in a class loader of its own, or through a
+ * {@code Lookup} into its bundle's loader, which {@code use:reflection} allows), which no weaving hook sees (both in the
+ * threat model).
  */
 final class CodeStops {
 
     /** How long the plugin's own stop may run before its code is stopped whatever it does. */
     static final long STOP_GRACE_SECONDS = 5;
 
-    /** How often one thread may catch the stop and run on in stopped code before it is parked for good. */
-    static final int THROWS_BEFORE_PARKING = 64;
-
     /**
-     * How often one thread may enter exception handlers of stopped code before it is parked for good: a handler runs
-     * (the release of a monitor, a {@code finally}) unless the thread keeps entering them, as a loop made of exceptions
-     * (a handler that covers itself and throws) does, which has no other poll to stop it.
+     * How often one thread may come back to the same place in stopped code (the same poll, reached through the same
+     * frames of the plugin's at the same instructions, whether it throws there or enters a handler there) before it is
+     * parked for good. Only a loop comes back to one place: a javac loop's jump back lies outside the try it catches in, so its first stop ends it; what comes back
+     * is a loop written to catch the stop and run on (a jump back inside its own try, a handler that covers itself and
+     * throws, recursion that catches), which would otherwise throw and catch for good. Code that merely catches the
+     * stop at many places, each once, unwinds and is never parked (red team 12 had 80 catches, one after another, park
+     * the deploy watcher's thread, holding a plugin's lock, when every throw was counted alike).
      */
-    static final int HANDLERS_BEFORE_PARKING = 10_000;
+    static final int RETURNS_BEFORE_PARKING = 32;
+
+    /** The most poll places one thread's counts keep one by one (past it, new places are counted together). */
+    private static final int PLACES_KEPT = 4096;
 
     /**
      * The agent's gate's hooks: a poll in stopped code; one at a handler in stopped code; a change of what is stopped
@@ -59,12 +66,15 @@ final class CodeStops {
     static final String STOP_HOOK = "carehost.stop-code";
 
     /** A stopped plugin's class loaders, held weakly. */
-    private record Stopped(Bundle plugin, List<WeakReference<ClassLoader>> loaders) {
+    private record Stopped(Bundle plugin, List<WeakReference<ClassLoader>> loaders, long stop) {
     }
 
     private final Map<Long, Stopped> stopped = new ConcurrentHashMap<>();
-    /** Per thread: the stops thrown at it, the handlers of stopped code it entered. */
-    private final ThreadLocal<int[]> counts = ThreadLocal.withInitial(() -> new int[2]);
+    /** Per thread: how often it came to each poll place of stopped code, by place, for the stop in force. */
+    private final ThreadLocal<Map<String, int[]>> visits = ThreadLocal.withInitial(java.util.HashMap::new);
+    private final StackWalker walker = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    /** Counts each stop made: a thread's visits are counted per stop, so that an earlier quarantine's never count. */
+    private final java.util.concurrent.atomic.AtomicLong stops = new java.util.concurrent.atomic.AtomicLong();
     private final LongFunction<String> reasons;
     private final Logger logger;
     /** The gate's {@code stopCode(ClassLoader, boolean)}, or null without the agent. */
@@ -101,7 +111,7 @@ final class CodeStops {
             }
         }
         if (!loaders.isEmpty()) {
-            stopped.put(plugin.getBundleId(), new Stopped(plugin, loaders));
+            stopped.put(plugin.getBundleId(), new Stopped(plugin, loaders, stops.incrementAndGet()));
         }
     }
 
@@ -143,27 +153,47 @@ final class CodeStops {
         if (reason == null) {
             return;
         }
-        int[] count = counts.get();
-        if (handler) {
-            if (++count[1] > HANDLERS_BEFORE_PARKING) {
-                park(found.plugin(), count[1] == HANDLERS_BEFORE_PARKING + 1, "entered " + HANDLERS_BEFORE_PARKING
-                        + " of its exception handlers");
+        String place = place(at, found.stop());
+        Map<String, int[]> counted = visits.get();
+        if (counted.size() >= PLACES_KEPT && !counted.containsKey(place)) {
+            java.util.Set<String> inForce = new java.util.HashSet<>();
+            stopped.values().forEach(each -> inForce.add(each.stop() + " "));
+            counted.keySet().removeIf(key -> !inForce.contains(key.substring(0, key.indexOf(' ') + 1)));
+            if (counted.size() >= PLACES_KEPT) {
+                place = found.stop() + " " + PLACES_KEPT + " places or more"; // a loop through as many counts here
             }
-            return;
         }
-        if (++count[0] > THROWS_BEFORE_PARKING) {
-            park(found.plugin(), count[0] == THROWS_BEFORE_PARKING + 1, "caught the stop of its code "
-                    + THROWS_BEFORE_PARKING + " times and ran on");
+        int[] count = counted.computeIfAbsent(place, any -> new int[1]);
+        if (++count[0] > RETURNS_BEFORE_PARKING) {
+            park(found.plugin(), count[0] == RETURNS_BEFORE_PARKING + 1, place.substring(place.indexOf(' ') + 1));
+        }
+        if (handler) {
+            return; // the handler runs: a monitor is released, a finally calls the JDK
         }
         throw new PluginCodeStopped("Carehost stopped the code of plugin " + found.plugin().getSymbolicName()
                 + " on this thread: " + reason);
     }
 
+    /**
+     * The poll's place: the stop it is counted for, then every frame of the stopped code on the thread's stack (class,
+     * method, descriptor and bytecode index of each, the poll's first): the same place again is the same code reached
+     * the same way, which only a loop does (70 catches of calls to one method, one after another, are 70 places).
+     */
+    private String place(Class<?> at, long stop) {
+        ClassLoader loader = at.getClassLoader();
+        String frames = walker.walk(all -> all.filter(f -> f.getDeclaringClass().getClassLoader() == loader)
+                .map(f -> f.getDeclaringClass().getName() + "." + f.getMethodName() + f.getDescriptor() + "@"
+                        + f.getByteCodeIndex())
+                .collect(java.util.stream.Collectors.joining(" < ")));
+        return stop + " " + (frames.isEmpty() ? at.getName() : frames);
+    }
+
     /** Parks the thread for good: interrupts end no park here, since the thread would only run stopped code again. */
-    private void park(Bundle plugin, boolean first, String what) {
+    private void park(Bundle plugin, boolean first, String place) {
         if (first) {
-            logger.warn("Plugin {}: its stopped code on thread '{}' {}; the thread is parked for good",
-                    plugin.getSymbolicName(), Thread.currentThread().getName(), what);
+            logger.warn("Plugin {}: its stopped code on thread '{}' came back to {} {} times, catching the stop of its "
+                    + "code and running on; the thread is parked for good", plugin.getSymbolicName(),
+                    Thread.currentThread().getName(), place, RETURNS_BEFORE_PARKING);
         }
         while (true) {
             LockSupport.park(this);

@@ -132,6 +132,29 @@ class ApiScannerTest {
     }
 
     @Test
+    void anInheritableThreadLocalOverridingChildValueIsForbiddenAndAMethodOnlyNamedSoIsNot() throws IOException {
+        Findings findings = scan(Map.of("a/I.class", bytes(PassesOnItsOwn.class)));
+        assertEquals(1, findings.forbidden().size(), findings.toString());
+        assertTrue(findings.forbidden().get(0).startsWith("an InheritableThreadLocal overriding childValue"),
+                findings.toString());
+        assertTrue(scan(Map.of("a/N.class", bytes(NamesAMethodChildValue.class))).clean());
+    }
+
+    /** Its childValue(String) override has javac write the bridge childValue(Object) the JDK calls. */
+    static final class PassesOnItsOwn extends InheritableThreadLocal<String> {
+        @Override
+        protected String childValue(String parentValue) {
+            return parentValue + "!";
+        }
+    }
+
+    static final class NamesAMethodChildValue {
+        String childValue(String parent) {
+            return parent;
+        }
+    }
+
+    @Test
     void aCleanerOfItsOwnIsForbidden() throws IOException {
         Findings findings = scan(Map.of("a/C.class", bytes(MakesACleaner.class)));
         assertEquals(1, findings.forbidden().size(), findings.toString());
