@@ -50,11 +50,13 @@ final class PluginClassWeaver {
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             /** The class's own name, for the polls to pass as a constant; null before Java 5, which has no such constant. */
             private String self;
+            private boolean indy;
 
             @Override
             public void visit(int version, int access, String name, String signature, String superName,
                     String[] interfaces) {
                 self = (version & 0xFFFF) >= Opcodes.V1_5 ? name : null;
+                indy = (version & 0xFFFF) >= Opcodes.V1_7;
                 super.visit(version, access, name, signature, superName, interfaces);
             }
 
@@ -62,7 +64,7 @@ final class PluginClassWeaver {
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                     String[] exceptions) {
                 MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-                return next == null ? null : new StopPolls(monitorChecks(next, gate), self, gate, MORE_STACK);
+                return next == null ? null : new StopPolls(monitorChecks(next, gate), self, indy, gate, MORE_STACK);
             }
         }, 0);
         return writer.toByteArray();

@@ -23,8 +23,13 @@ import org.objectweb.asm.Type;
  */
 final class StopPolls extends MethodVisitor {
 
+    private static final String SITE_BOOTSTRAP = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
+            + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;";
+
     private final String self;
     private final String gate;
+    /** Whether the class file may hold invokedynamic (Java 7 and later). */
+    private final boolean indy;
     private final int moreStack;
     private final Set<Label> visited = new HashSet<>();
     private final Set<Label> handlers = new HashSet<>();
@@ -33,17 +38,29 @@ final class StopPolls extends MethodVisitor {
 
     /**
      * @param self the class's internal name, or null for a class file before Java 5
+     * @param indy whether the class file may hold {@code invokedynamic} (Java 7 and later)
      * @param moreStack what to add to each method's operand stack size (at least the poll's one slot)
      */
-    StopPolls(MethodVisitor next, String self, String gate, int moreStack) {
+    StopPolls(MethodVisitor next, String self, boolean indy, String gate, int moreStack) {
         super(Opcodes.ASM9, next);
         this.self = self;
+        this.indy = indy;
         this.gate = gate;
         this.moreStack = Math.max(1, moreStack);
     }
 
+    /**
+     * At a method's entry and a backward jump: an {@code invokedynamic} linked to the gate's one call site
+     * ({@code pollSite}), which the JIT compiles away while no code is stopped; before Java 7, a static call.
+     */
     private void poll() {
-        poll("poll");
+        if (self != null && indy) {
+            super.visitLdcInsn(Type.getObjectType(self));
+            super.visitInvokeDynamicInsn("poll", "(Ljava/lang/Class;)V", new Handle(Opcodes.H_INVOKESTATIC, gate,
+                    "pollSite", SITE_BOOTSTRAP, false));
+        } else {
+            poll("poll");
+        }
     }
 
     private void poll(String method) {

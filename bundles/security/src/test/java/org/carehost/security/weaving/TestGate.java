@@ -55,6 +55,13 @@ public final class TestGate {
         pollHandler(null);
     }
 
+    /** The bootstrap of polls woven as invokedynamic: each linked to {@link #poll}, so that the test counts them. */
+    public static java.lang.invoke.CallSite pollSite(java.lang.invoke.MethodHandles.Lookup caller, String name,
+            java.lang.invoke.MethodType type) throws ReflectiveOperationException {
+        return new java.lang.invoke.ConstantCallSite(java.lang.invoke.MethodHandles.lookup().findStatic(TestGate.class,
+                "poll", type));
+    }
+
     public static void pollCaller() {
         poll(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass());
     }
