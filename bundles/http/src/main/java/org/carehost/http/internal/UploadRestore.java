@@ -32,6 +32,7 @@ import org.osgi.framework.FrameworkListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
@@ -95,6 +96,8 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     private final UploadsUnderway underway;
     /** The worker's thread: an event on it for a location in {@link #restoring} is this component's own doing. */
     private volatile Thread workerThread;
+    /** The periodic look, as configured. Guarded by this. */
+    private java.util.concurrent.ScheduledFuture<?> polling;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(work -> {
         Thread thread = new Thread(work, "carehost-upload-restore");
         thread.setDaemon(true);
@@ -128,9 +131,28 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         if (context.getBundle(0).getState() == Bundle.ACTIVE) {
             worker.execute(this::look);
         }
+        poll(configuration);
+    }
+
+    /**
+     * A change of {@code org.carehost.http} (its first delivery from etc/ included, which can come while the first look
+     * restores uploads) only reschedules the look: before, SCR deactivated this component for it, whose worker's
+     * shutdownNow interrupted a restore halfway (a plugin installed, its library's start waited on interrupted and
+     * rolled back), and the next look found the library gone (seen in CI, PluginUploadIT).
+     */
+    @Modified
+    void modified(UploadConfiguration configuration) {
+        poll(configuration);
+    }
+
+    private synchronized void poll(UploadConfiguration configuration) {
+        if (polling != null) {
+            polling.cancel(false);
+            polling = null;
+        }
         int every = configuration.uploadPollSeconds();
         if (every > 0) {
-            worker.scheduleWithFixedDelay(() -> {
+            polling = worker.scheduleWithFixedDelay(() -> {
                 if (context.getBundle(0).getState() == Bundle.ACTIVE) {
                     look();
                 }

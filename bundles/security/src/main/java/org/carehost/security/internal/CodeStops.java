@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongFunction;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.wiring.BundleRevision;
@@ -66,7 +65,7 @@ final class CodeStops {
     static final String STOP_HOOK = "carehost.stop-code";
 
     /** A stopped plugin's class loaders, held weakly. */
-    private record Stopped(Bundle plugin, List<WeakReference<ClassLoader>> loaders, long stop) {
+    private record Stopped(Bundle plugin, String reason, List<WeakReference<ClassLoader>> loaders, long stop) {
     }
 
     private final Map<Long, Stopped> stopped = new ConcurrentHashMap<>();
@@ -75,14 +74,11 @@ final class CodeStops {
     private final StackWalker walker = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     /** Counts each stop made: a thread's visits are counted per stop, so that an earlier quarantine's never count. */
     private final java.util.concurrent.atomic.AtomicLong stops = new java.util.concurrent.atomic.AtomicLong();
-    private final LongFunction<String> reasons;
     private final Logger logger;
     /** The gate's {@code stopCode(ClassLoader, boolean)}, or null without the agent. */
     private final Method stopCode;
 
-    /** @param reasons why a plugin is quarantined, by bundle id, or null once it is not */
-    CodeStops(LongFunction<String> reasons, Logger logger) {
-        this.reasons = reasons;
+    CodeStops(Logger logger) {
         this.logger = logger;
         Method gate = null;
         if (Causes.agentRuns()) {
@@ -98,12 +94,16 @@ final class CodeStops {
 
     /**
      * Stops the plugin's code, if {@code still} holds (the quarantine was not lifted meanwhile); decided under the same
-     * lock as {@link #resume}, so that a lift never leaves the code stopped. On a container thread (the worker).
+     * lock as {@link #resume}, so that a lift never leaves the code stopped. On a container thread.
+     *
+     * @param reason the quarantine's, for the error thrown into the code
      */
-    synchronized void stop(Bundle plugin, BooleanSupplier still) {
+    synchronized void stop(Bundle plugin, String reason, BooleanSupplier still) {
         if (stopCode == null || !still.getAsBoolean()) {
             return;
         }
+        // plugins uninstalled while stopped stay stopped (their loaders held weakly): dropped once all are collected
+        stopped.values().removeIf(each -> each.loaders().stream().allMatch(held -> held.get() == null));
         List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
         for (ClassLoader loader : loadersOf(plugin)) {
             if (gate(loader, true, plugin)) {
@@ -111,7 +111,7 @@ final class CodeStops {
             }
         }
         if (!loaders.isEmpty()) {
-            stopped.put(plugin.getBundleId(), new Stopped(plugin, loaders, stops.incrementAndGet()));
+            stopped.put(plugin.getBundleId(), new Stopped(plugin, reason, loaders, stops.incrementAndGet()));
         }
     }
 
@@ -129,15 +129,11 @@ final class CodeStops {
         }
     }
 
-    /** The plugin is uninstalled: its old code stays stopped (the gate holds the loaders weakly); forgotten here. */
-    void forget(long bundleId) {
-        stopped.remove(bundleId);
-    }
-
     /**
      * A poll in stopped code, on the thread that runs it (the gate's {@link #STOPPED_HOOK}, or {@link #HANDLER_HOOK} at
      * a handler): throws, or, for a thread that caught the stop too often, parks for good; at a handler, returns (the
-     * handler runs) unless the thread entered too many. Returns if {@code at}'s plugin is no longer quarantined.
+     * handler runs) unless the thread came back there too often. Returns if {@code at}'s code is no longer stopped (the
+     * quarantine lifted meanwhile); a plugin uninstalled while stopped stays stopped, its threads' code too.
      */
     void polled(Class<?> at, boolean handler) {
         ClassLoader loader = at == null ? null : at.getClassLoader();
@@ -149,10 +145,10 @@ final class CodeStops {
                 }
             }
         }
-        String reason = found == null ? null : reasons.apply(found.plugin().getBundleId());
-        if (reason == null) {
+        if (found == null) {
             return;
         }
+        String reason = found.reason();
         String place = place(at, found.stop());
         Map<String, int[]> counted = visits.get();
         if (counted.size() >= PLACES_KEPT && !counted.containsKey(place)) {

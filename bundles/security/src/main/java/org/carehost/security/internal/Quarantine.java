@@ -162,7 +162,7 @@ final class Quarantine {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    code.stop(plugin, still);
+                    code.stop(plugin, why, still);
                 });
             }
             stops.once("quarantine-interrupts", plugin, () -> {
@@ -194,10 +194,6 @@ final class Quarantine {
      */
     void forget(long bundleId) {
         reasons.remove(bundleId);
-        CodeStops code = codeStops;
-        if (code != null) {
-            code.forget(bundleId);
-        }
         Runnable removal = () -> {
             try {
                 if (!reasons.containsKey(bundleId)) { // not quarantined again meanwhile

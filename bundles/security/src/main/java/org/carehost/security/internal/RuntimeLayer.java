@@ -59,7 +59,7 @@ final class RuntimeLayer {
                 plugin -> store.policy().budgets().nativeMemoryBytes(String.valueOf(plugin.getSymbolicName())),
                 paths, causes, plugin -> quarantine.reason(plugin.getBundleId()));
         // and its code stops wherever it runs, once its own stop has had its chance
-        CodeStops codeStops = new CodeStops(quarantine::reason, logger);
+        CodeStops codeStops = new CodeStops(logger);
         quarantine.stopCodeWith(codeStops);
         this.enforcement = new RuntimeEnforcement(causes, rules, codeStops, new RuntimeEnforcement.Reporter() {
             @Override
