@@ -164,12 +164,15 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
 
     @Override
     public void accept(String hook, Object[] call) {
-        if (hook.endsWith(CodeStops.STOPPED_HOOK) || hook.endsWith(CodeStops.HANDLER_HOOK)) {
-            // a quarantined plugin's code, wherever it runs (inside a check too): ended here
-            codeStops.polled((Class<?>) call[0], hook.endsWith(CodeStops.HANDLER_HOOK));
+        // the code stop's hooks, made inside a check too: matched exactly, with or without the nesting prefix
+        String plain = hook.startsWith(NESTED) ? hook.substring(NESTED.length()) : hook;
+        if (plain.equals(CodeStops.STOPPED_HOOK) || plain.equals(CodeStops.HANDLER_HOOK)) {
+            if (call[0] instanceof Class<?> at) { // a quarantined plugin's code, wherever it runs: ended here
+                codeStops.polled(at, plain.equals(CodeStops.HANDLER_HOOK));
+            }
             return;
         }
-        if (hook.equals(CodeStops.STOP_HOOK) || hook.equals(NESTED + CodeStops.STOP_HOOK)) {
+        if (plain.equals(CodeStops.STOP_HOOK)) {
             Bundle plugin = causes.current(false, true); // only the container stops or resumes a plugin's code
             if (plugin != null) {
                 refuse(plugin, new Refusal(RuntimeRules.CONTAINER_RULE, "stop or resume plugins' code (the run-time "
