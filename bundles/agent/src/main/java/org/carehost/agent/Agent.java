@@ -43,6 +43,11 @@ public final class Agent {
      * where the hooked classes are kept ({@link HookCache}).
      */
     public static void agentmain(String arguments, Instrumentation instrumentation) throws Exception {
+        String unusable = WorkingFolder.problem(java.nio.file.Paths.get("").toAbsolutePath());
+        if (unusable != null) {
+            System.err.println(unusable);
+            System.exit(WorkingFolder.STATUS);
+        }
         install(instrumentation, true);
     }
 
@@ -88,6 +93,9 @@ public final class Agent {
             }
         }
         outsideTheJdk.invoke(null, (Object) notTheJdks.toArray(new String[0]));
+        java.lang.reflect.Method callers = gate.getDeclaredMethod("callers", String[].class);
+        callers.setAccessible(true);
+        callers.invoke(null, (Object) hooks.callers());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         instrumentation.addTransformer(new HookTransformer(hooks, failures, cache), true);
         List<Class<?>> atOnce = new ArrayList<>();

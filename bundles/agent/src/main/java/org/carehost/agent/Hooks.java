@@ -447,6 +447,25 @@ final class Hooks {
         return owners;
     }
 
+    /**
+     * Each hook id and the class whose method calls the gate with it, by binary name ({@code id, owner, id, owner, ...}):
+     * the gate refuses a check from any other class.
+     */
+    String[] callers() {
+        List<String> pairs = new ArrayList<>();
+        for (List<Hook> hooks : byOwner.values()) {
+            for (Hook hook : hooks) {
+                pairs.add(hook.id());
+                pairs.add(hook.owner().replace('/', '.'));
+            }
+        }
+        for (Call call : CALLS) {
+            pairs.add(call.id());
+            pairs.add(call.owner().replace('/', '.'));
+        }
+        return pairs.toArray(new String[0]);
+    }
+
     /** Every hook id, for the checker's own consistency test. */
     List<String> ids() {
         List<String> ids = new ArrayList<>();

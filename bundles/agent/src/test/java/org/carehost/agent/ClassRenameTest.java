@@ -48,13 +48,19 @@ class ClassRenameTest {
         // the test's own, so the JVM verifies it (the agent's java.lang one is defined and run by every IT)
         String name = "org/carehost/agent/boot/RenamedGate";
         byte[] renamed = ClassRename.rename(template(), TEMPLATE, name);
+        // the gate takes a check from the class hooked for its id only: a class of the test's own calls it, as a
+        // hooked method would (invokestatic, no reflection frame between)
+        String callerName = "org/carehost/agent/boot/HookedCaller";
+        byte[] caller = callerOf(name, callerName);
         ClassLoader loader = new ClassLoader(ClassRenameTest.class.getClassLoader()) {
             @Override
             protected Class<?> findClass(String binary) throws ClassNotFoundException {
-                if (!binary.equals(name.replace('/', '.'))) {
+                byte[] bytes = binary.equals(name.replace('/', '.')) ? renamed
+                        : binary.equals(callerName.replace('/', '.')) ? caller : null;
+                if (bytes == null) {
                     throw new ClassNotFoundException(binary);
                 }
-                return defineClass(binary, renamed, 0, renamed.length);
+                return defineClass(binary, bytes, 0, bytes.length);
             }
         };
         Class<?> gate = Class.forName(name.replace('/', '.'), true, loader);
@@ -72,14 +78,60 @@ class ClassRenameTest {
                 throw new SecurityException("no");
             }
         };
+        // which class calls the gate with each id: the test's caller stands in for a hooked class outside the JDK (a
+        // JDK one must also be loaded by the JDK's loaders)
+        String hooked = callerName.replace('/', '.');
+        Method outside = gate.getDeclaredMethod("outsideTheJdk", String[].class);
+        Method callers = gate.getDeclaredMethod("callers", String[].class);
+        outside.setAccessible(true);
+        callers.setAccessible(true);
+        outside.invoke(null, (Object) new String[] {hooked});
+        callers.invoke(null, (Object) new String[] {"java.io.File.delete", hooked, "refused", hooked,
+            "java.io.FileInputStream.open", "java.io.FileInputStream", "java.lang.ClassLoader.<init>", "java.lang.ClassLoader"});
         gate.getMethod("claim", BiConsumer.class).invoke(null, checker);
         assertTrue((Boolean) gate.getMethod("claimed").invoke(null));
-        Method check = gate.getMethod("check", String.class, Object.class, Object[].class);
-        check.invoke(null, "java.io.File.delete", null, new Object[0]);
+        Method check = Class.forName(hooked, true, loader).getMethod("call", String.class);
+        check.invoke(null, "java.io.File.delete");
         InvocationTargetException refused = assertThrows(InvocationTargetException.class,
-                () -> check.invoke(null, "refused", null, new Object[0]));
+                () -> check.invoke(null, "refused"));
         assertTrue(refused.getCause() instanceof SecurityException, String.valueOf(refused.getCause()));
         assertEquals(List.of("java.io.File.delete", "refused"), seen);
+        // red team 13: code calling the gate itself, with an id it is not the hooked class of, or an id of the gate's
+        // own (a poll of stopped code), is refused by the gate, and the checker never hears of it; so is a call by
+        // reflection (the frame below the gate is then the JDK's reflection, hooked for nothing)
+        for (String forged : List.of("java.io.FileInputStream.open", "java.lang.ClassLoader.<init>",
+                "carehost.code-stopped", "carehost.stop-code", "no.such.hook")) {
+            InvocationTargetException gateRefused = assertThrows(InvocationTargetException.class,
+                    () -> check.invoke(null, forged));
+            assertTrue(gateRefused.getCause() instanceof SecurityException, String.valueOf(gateRefused.getCause()));
+            assertTrue(gateRefused.getCause().getMessage().contains("asked for by " + hooked + ", not by the method it"
+                    + " names"), gateRefused.getCause().getMessage());
+        }
+        Method direct = gate.getMethod("check", String.class, Object.class, Object[].class);
+        InvocationTargetException reflected = assertThrows(InvocationTargetException.class,
+                () -> direct.invoke(null, "java.io.File.delete", null, null));
+        assertTrue(reflected.getCause() instanceof SecurityException, String.valueOf(reflected.getCause()));
+        assertEquals(List.of("java.io.File.delete", "refused"), seen);
+    }
+
+    /** A class {@code name} with {@code static void call(String id)}: {@code gate.check(id, null, null)}. */
+    private static byte[] callerOf(String gate, String name) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(org.objectweb.asm.Opcodes.V17, org.objectweb.asm.Opcodes.ACC_PUBLIC, name, null,
+                "java/lang/Object", null);
+        org.objectweb.asm.MethodVisitor call = writer.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC
+                | org.objectweb.asm.Opcodes.ACC_STATIC, "call", "(Ljava/lang/String;)V", null, null);
+        call.visitCode();
+        call.visitVarInsn(org.objectweb.asm.Opcodes.ALOAD, 0);
+        call.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
+        call.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
+        call.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESTATIC, gate, "check",
+                "(Ljava/lang/String;Ljava/lang/Object;[Ljava/lang/Object;)V", false);
+        call.visitInsn(org.objectweb.asm.Opcodes.RETURN);
+        call.visitMaxs(0, 0);
+        call.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
     }
 
     @Test

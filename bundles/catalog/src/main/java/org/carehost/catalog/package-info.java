@@ -4,7 +4,7 @@
  * Used by the shell (and the HTTP admin API once it exists); plugins do not see this package.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.carehost.catalog;
 
 import org.osgi.annotation.bundle.Export;

@@ -27,6 +27,10 @@ public final class Boot implements BundleActivator {
     public static final String CONSOLE_MODE = "carehost.console.mode";
 
     private static final long STOP_TIMEOUT_SECONDS = 30;
+    /** How long a stop asked for during the start (SIGTERM) waits for the start to finish before stopping anyway. */
+    private static final long START_WAIT_SECONDS = 20;
+    /** The service property of what runs before a stop by signal: the console bundle's {@code BeforeStop}. */
+    private static final String BEFORE_STOP = "carehost.before.stop";
 
     private Thread shutdownHook;
     private FolderLock folderLock;
@@ -67,14 +71,13 @@ public final class Boot implements BundleActivator {
 
         boolean interactive = Terminals.stdinIsTerminal();
         System.setProperty(CONSOLE_MODE, interactive ? "interactive" : "script");
-        if (interactive) {
-            JlineProviders.register(systemContext); // a real terminal for the console: completion, line editing
-        }
+        // Gogo's own shell only runs etc/gosh_profile: the console bundle reads the terminal (its InteractiveConsole) or
+        // runs the script, reporting each command's failure in its own words (and a script's in the exit status).
+        System.setProperty("gosh.args", "--nointeractive --noshutdown");
+        // Gogo's shell builds a terminal for that profile run too: a plain one, without JLine's warning that it found no
+        // system terminal (the console bundle opens the real one itself)
+        System.setProperty("org.jline.terminal.dumb", "true");
         if (!interactive) {
-            // The Gogo shell reads standard input only when interactive; a script is run by the console
-            // bundle instead, which reports each command's failure in the exit status.
-            System.setProperty("gosh.args", "--nointeractive --noshutdown");
-            System.setProperty("org.jline.terminal.dumb", "true");
             // Standard output is the script's: only command output, which the console bundle writes to the
             // process's own descriptor. Whatever else prints to System.out (the framework's "ERROR: Bundle ...",
             // a library's fallback logger once the Log Service has stopped) goes to standard error instead.
@@ -85,15 +88,29 @@ public final class Boot implements BundleActivator {
         PluginPrints.install(new ContainerBundles(systemContext));
 
         Framework framework = (Framework) systemContext.getBundle(0);
+        // The framework's launcher installs and starts the bundles after this returns; the STARTED event says it is done.
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        systemContext.addFrameworkListener(event -> {
+            if (event.getType() == FrameworkEvent.STARTED) {
+                started.countDown();
+            }
+        });
         FolderLock held = folderLock;
         // The hook holds the folder's lock too: the JVM keeps its hooks to the end, and an unreachable channel would be
         // closed by its cleaner, letting go of the lock while this container still runs (seen: the bnd launcher keeps
         // no reference to this activator)
         shutdownHook = new Thread(() -> {
-            stopCleanly(framework);
+            stopCleanly(framework, started);
             java.lang.ref.Reference.reachabilityFence(held);
         }, "carehost-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } catch (IllegalStateException shutdownInProgress) {
+            // SIGTERM came before this ran: the JVM ends when its hooks have run, with nothing of the container's
+            // started that needs stopping (a stop from here would race the launcher's installs and print their errors)
+            shutdownHook = null;
+            return;
+        }
         // After the hook: a fatal error exits the JVM, and the hook is what stops the bundles cleanly.
         uncaughtErrors = UncaughtErrors.install(System::exit);
     }
@@ -121,14 +138,56 @@ public final class Boot implements BundleActivator {
             }
         }
         try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            if (shutdownHook != null) {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
         } catch (IllegalStateException alreadyShuttingDown) {
             // the hook is running or has run: nothing to remove
         }
     }
 
-    /** SIGTERM or Ctrl-C: stop every bundle in order, as a normal shutdown would. */
-    private static void stopCleanly(Framework framework) {
+    /**
+     * Runs what the container's bundles (never a plugin's) ask to be done before a stop by signal (the console bundle's
+     * {@code BeforeStop}: Config Admin's queued deliveries, Felix HTTP's start among them), each bounded by its own code.
+     */
+    private static void beforeStop(Framework framework) {
+        try {
+            org.osgi.framework.BundleContext context = framework.getBundleContext();
+            if (context == null) {
+                return;
+            }
+            ContainerBundles container = new ContainerBundles(context);
+            for (org.osgi.framework.ServiceReference<Runnable> reference
+                    : context.getServiceReferences(Runnable.class, "(" + BEFORE_STOP + "=true)")) {
+                if (reference.getBundle() == null || !container.isContainer(reference.getBundle())) {
+                    continue; // a plugin's, which could hold the stop for good: only the container's own run here
+                }
+                Runnable action = context.getService(reference);
+                if (action != null) {
+                    try {
+                        action.run();
+                    } finally {
+                        context.ungetService(reference);
+                    }
+                }
+            }
+        } catch (RuntimeException | org.osgi.framework.InvalidSyntaxException e) {
+            // stopping anyway: the stop itself is what matters
+        }
+    }
+
+    /**
+     * SIGTERM or Ctrl-C: stop every bundle in order, as a normal shutdown would. During the start, first let the
+     * framework's launcher finish installing and starting the bundles (bounded): a stop racing it made its installs and
+     * activators fail, each printing a stack trace on the console ("The framework has been shutdown").
+     */
+    private static void stopCleanly(Framework framework, java.util.concurrent.CountDownLatch started) {
+        try {
+            started.await(START_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        beforeStop(framework);
         try {
             if ((framework.getState() & (Framework.ACTIVE | Framework.STARTING)) != 0) {
                 framework.stop();

@@ -38,6 +38,7 @@ import org.carehost.catalog.CatalogException;
 import org.carehost.catalog.CatalogService;
 import org.carehost.catalog.CatalogStatus;
 import org.carehost.catalog.InstallPlan;
+import org.carehost.catalog.Outdated;
 import org.carehost.catalog.Offer;
 import org.carehost.catalog.PluginDetails;
 import org.carehost.plugins.PluginInfo;
@@ -331,6 +332,16 @@ public class CatalogIT {
         } catch (CatalogException expected) {
             assertTrue(expected.getMessage(), expected.getMessage().contains("replace the file"));
         }
+        // Listed as outdated, with the way to update it; --all skips it and says so, and fails for nothing else.
+        Outdated listed = catalog.outdated().stream().filter(o -> o.symbolicName().equals(GREETER)).findFirst()
+                .orElseThrow();
+        assertFalse(listed.updatable());
+        assertTrue(listed.deployFile(), listed.deployFile().endsWith("/greeter.jar"));
+        String table = Shell.run(shell, "catalog:outdated");
+        assertTrue(table, table.contains("a new greeter.jar in the deploy folder"));
+        String all = Shell.run(shell, "catalog:update --all");
+        assertTrue(all, all.contains("Skipped " + GREETER + " 1.0.0: it comes from the deploy folder"));
+        assertEquals("1.0.0", plugins.get(GREETER).version());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.carehost.itest;
 
 import static org.carehost.itest.CarehostProcess.awaitFile;
+import static org.carehost.itest.CarehostProcess.ended;
 import static org.carehost.itest.CarehostProcess.freshHome;
 import static org.carehost.itest.CarehostProcess.start;
 import static org.carehost.itest.CarehostProcess.script;
@@ -9,6 +10,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,8 +49,23 @@ public class ContainerProcessIT {
         assertTrue(Files.readString(home.resolve("etc/logback.xml")).contains("<!--"));
 
         Run failed = script(home, JAVA_17, "plugin:why no.such.plugin\nplugin:list\nplugin:grant no.such.plugin use:files\n"
-                + "plugin:why\nplugin:list extra\n");
+                + "plugin:why\nplugin:list extra\nhelp no.such.command\nlog:tail 99999999999\n"
+                + "audit:export --out " + home.resolve("no-such-folder/audit.json") + "\nplugin:stop org.apache.felix.scr\n"
+                + "tenant:create DEFAULT Default\n");
         assertEquals(failed.toString(), 1, failed.exit);
+        // bad input found trying it as an operator would: each one line naming the problem, nothing changed
+        assertTrue(failed.toString(), failed.err.contains(
+                "Error: help no.such.command: No command named 'no.such.command': 'help' lists the commands"));
+        // Gogo keeps the low 32 bits of a number too large for an int: the number is given as typed
+        assertTrue(failed.toString(), failed.err.contains(
+                "Error: log:tail 99999999999: the number of lines must be between 1 and 10000, not 99999999999"));
+        assertTrue(failed.toString(), failed.err.contains("no-such-folder does not exist (or is not a folder): "
+                + "nothing was exported"));
+        assertFalse(Files.exists(home.resolve("no-such-folder")));
+        assertTrue(failed.toString(), failed.err.contains("(org.apache.felix.scr) is part of the container, not a "
+                + "plugin"));
+        assertTrue(failed.toString(), failed.err.contains("There is already a tenant 'default', which differs from "
+                + "'DEFAULT' only in upper and lower case"));
         // arguments that fit none of a command's methods: said in the operator's words, not Gogo's ("Cannot coerce")
         assertTrue(failed.toString(), failed.err.contains(
                 "Error: plugin:why: it needs arguments: 'help plugin:why' shows them"));
@@ -454,7 +471,7 @@ public class ContainerProcessIT {
 
         Run bad = script(home, JAVA_17, "audit:tail 0\naudit:tail -x 3\n");
         assertEquals(bad.toString(), 1, bad.exit);
-        assertTrue(bad.toString(), bad.err.contains("limit must be 1 to 1000, not 0"));
+        assertTrue(bad.toString(), bad.err.contains("the number of records must be between 1 and 1000, not 0"));
         assertTrue(bad.toString(), bad.err.contains("Unknown option -x"));
     }
 
@@ -536,6 +553,47 @@ public class ContainerProcessIT {
         assertEquals("a stop is not an error: " + err, List.of(), err.lines()
                 .filter(line -> line.contains(" ERROR ") || line.startsWith("\tat ")).toList());
         assertFalse("the store stopped cleanly: " + logged, Files.exists(home.resolve("data/db/carehost.in-use")));
+    }
+
+    /**
+     * SIGTERM while the framework's launcher is still installing the container's bundles (a first start, found trying
+     * it as an operator would): the stop raced the installs, and the launcher printed "Unexpected error in the run
+     * body: The framework has been shutdown" with its stack trace (or an activator's NullPointerException). Now the stop
+     * waits for the start to finish, then stops cleanly, and the folder starts normally afterwards.
+     */
+    @Test
+    public void sigtermWhileTheBundlesAreInstalledStopsWithoutAStackTrace() throws Exception {
+        Path home = freshHome("sigterm-install");
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
+        Files.writeString(home.resolve("etc/org.carehost.http.listener.cfg"), "port=" + LoopbackPorts.free() + "\n");
+        Process process = start(home, JAVA_17);
+        Path cache = home.resolve("data/cache");
+        long deadline = System.currentTimeMillis() + 60_000;
+        // the launcher installs about 70 bundles, each into a folder of the framework's cache: stop it halfway
+        while (bundlesCached(cache) < 20) {
+            assertTrue("the launcher did not install bundles: " + Files.readString(home.resolve("stderr.txt")),
+                    System.currentTimeMillis() < deadline && process.isAlive());
+            Thread.sleep(5);
+        }
+        process.destroy(); // SIGTERM
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        process.getOutputStream().close();
+        Run stopped = ended(process, home);
+        assertFalse("no stack trace, no error: " + stopped, (stopped.out + stopped.err).contains("\tat ")
+                || stopped.out.contains("Unexpected error") || stopped.err.contains(" ERROR "));
+        Run next = script(home, JAVA_17, "plugin:list\n");
+        assertEquals(next.toString(), 0, next.exit);
+        assertTrue(next.toString(), next.out.contains("org.carehost.sample.hello"));
+    }
+
+    private static long bundlesCached(Path cache) throws IOException {
+        if (!Files.isDirectory(cache)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(cache)) {
+            return entries.filter(entry -> entry.getFileName().toString().startsWith("bundle")).count();
+        }
     }
 
     private static boolean apiAnswers(int port) {

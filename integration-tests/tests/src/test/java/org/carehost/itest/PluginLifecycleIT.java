@@ -7,6 +7,8 @@ import static org.junit.Assert.fail;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,8 @@ import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 
 import javax.inject.Inject;
+
+import com.sun.net.httpserver.HttpServer;
 
 import org.carehost.plugins.Finding;
 import org.carehost.plugins.PluginException;
@@ -93,6 +97,25 @@ public class PluginLifecycleIT {
                     + "not org.carehost.fixture.greeter") && other.getMessage().contains("Nothing was changed"));
             assertEquals("hello from v1", greeting());
             assertEquals("org.carehost.fixture.greeter", context.getBundle(installed.id()).getSymbolicName());
+
+            // A new version that cannot come up (found trying it as a plugin developer would: the plugin was left
+            // INSTALLED, down, with the framework's "missing requirement" as the message): the running one is put back.
+            File dir = Fixtures.workFolder("update-rollback").toFile();
+            File unresolvable = Fixtures.withManifestHeader(new File(fixture("carehost-fixture-greeter-v2")),
+                    "Import-Package", "java.lang,java.lang.invoke,java.util,java.util.function,org.example.missing", dir);
+            PluginException failed = org.junit.Assert.assertThrows(PluginException.class, () -> plugins.update(
+                    "org.carehost.fixture.greeter", unresolvable.getPath()));
+            assertTrue(failed.getMessage(), failed.getMessage().contains("org.example.missing")
+                    && failed.getMessage().contains("The previous version 1.0.0 was put back and is ACTIVE."));
+            assertEquals("1.0.0", plugins.get("org.carehost.fixture.greeter").version());
+            assertEquals("hello from v1", greeting());
+            File refused = Fixtures.withManifestHeader(new File(fixture("carehost-fixture-greeter-v2")),
+                    "Import-Package", "java.lang,java.lang.invoke,java.util,java.util.function,sun.misc",
+                    Files.createDirectories(dir.toPath().resolve("refused")).toFile());
+            failed = org.junit.Assert.assertThrows(PluginException.class, () -> plugins.update(
+                    "org.carehost.fixture.greeter", refused.getPath()));
+            assertTrue(failed.getMessage(), failed.getMessage().contains("The previous version 1.0.0 was put back"));
+            assertEquals("hello from v1", greeting());
 
             PluginInfo updated = plugins.update("org.carehost.fixture.greeter", fixture("carehost-fixture-greeter-v2"));
             assertEquals(installed.id(), updated.id());
@@ -334,11 +357,63 @@ public class PluginLifecycleIT {
                 assertFalse(expected.getMessage().isEmpty());
             }
         }
+        for (String container : new String[] {"0", "org.apache.felix.scr"}) {
+            try {
+                plugins.stop(container);
+                fail("a container bundle is not a plugin: " + container);
+            } catch (PluginException expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().contains("part of the container"));
+            }
+        }
+    }
+
+    /**
+     * From a URL (found trying it as an operator would): a 404 was "cannot read <url>: <url>", an HTML page was named by
+     * its temporary copy's file name, and a plugin the security manager refuses ended in the framework's "missing
+     * requirement osgi.wiring.package=java.io". Now each names what happened, by the URL.
+     */
+    @Test
+    public void aPluginFromAUrlIsRefusedInTheOperatorsWords() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] refusedJar = Files.readAllBytes(Path.of(fixture("carehost-fixture-evil-reads-passwd")));
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            byte[] body = path.equals("/page.jar") ? "<html>a page</html>".getBytes(StandardCharsets.UTF_8)
+                    : path.equals("/refused.jar") ? refusedJar : new byte[0];
+            exchange.sendResponseHeaders(path.equals("/missing.jar") ? 404 : 200, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        server.start();
+        int bundlesBefore = context.getBundles().length;
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
         try {
-            plugins.stop("0");
-            fail("the system bundle is not a plugin");
-        } catch (PluginException expected) {
-            assertTrue(expected.getMessage(), expected.getMessage().contains("part of the container"));
+            assertRefused(base + "/missing.jar", "the server answered HTTP 404");
+            assertRefused(base + "/page.jar", base + "/page.jar is not a valid jar");
+            String refused = assertRefused(base + "/refused.jar", "The security manager refuses it");
+            assertFalse(refused, refused.contains("missing requirement") || refused.contains("java.io"));
+        } finally {
+            server.stop(0);
+        }
+        for (Bundle bundle : context.getBundles()) {
+            if ("org.carehost.fixture.evil.reads.passwd".equals(bundle.getSymbolicName())) {
+                bundle.uninstall(); // installed but refused: its start said why
+            }
+        }
+        assertEquals(bundlesBefore, context.getBundles().length);
+    }
+
+    private String assertRefused(String url, String expected) {
+        try {
+            plugins.install(url);
+            fail("installed and started " + url);
+            return null;
+        } catch (PluginException refused) {
+            assertTrue(refused.getMessage(), refused.getMessage().contains(expected));
+            assertFalse(refused.getMessage(), refused.getMessage().contains("carehost-plugin-"));
+            return refused.getMessage();
         }
     }
 

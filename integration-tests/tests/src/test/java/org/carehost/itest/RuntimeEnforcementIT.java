@@ -79,6 +79,32 @@ public class RuntimeEnforcementIT {
         assertTrue(security.status().runtimeLayer(), security.status().runtimeLayer().startsWith("on"));
     }
 
+    /**
+     * Red team 13: a plugin calling the agent's gate itself had the checker keep records of calls the JDK never made
+     * (the framework's class loader recorded as the plugin's, a forged poll of stopped code parking the deploy watcher,
+     * memory given back, threads hidden as a pool's). The gate now takes a check only from the class the agent hooked
+     * for its id: here the test's own code asks, through reflection, with hooked ids and with one of the gate's own
+     * (a direct call from plugin code is refused at install: the scan forbids naming the gate; ClassRenameTest calls it
+     * directly from a class of its own).
+     */
+    @Test
+    public void theGateTakesAChecksOnlyFromTheMethodItsIdNames() throws Exception {
+        java.lang.reflect.Method check = Class.forName("java.lang.CarehostGate").getMethod("check", String.class,
+                Object.class, Object[].class);
+        for (String forged : List.of("java.lang.ClassLoader.<init>", "java.util.zip.Deflater.end",
+                "carehost.code-stopped")) {
+            java.lang.reflect.InvocationTargetException refused = org.junit.Assert.assertThrows(
+                    java.lang.reflect.InvocationTargetException.class,
+                    () -> check.invoke(null, forged, getClass().getClassLoader(), null));
+            // asked for by the JDK's reflection (the frame right below the gate), which is hooked for no id
+            assertTrue(String.valueOf(refused.getCause()), refused.getCause() instanceof SecurityException
+                    && refused.getCause().getMessage().contains(", not by the method it names"));
+        }
+        // and the JDK's own hooked methods still reach the checker: a file of the container's is refused to a plugin
+        attacker();
+        assertDenied(attack("read:" + keyFile()), "a file of the container's");
+    }
+
     @Test
     public void theDataKeyAndThePolicyAreOutOfReachWhateverIsGranted() throws Exception {
         attacker();

@@ -332,7 +332,7 @@ public class SecurityCorpusIT {
         assertEquals("hidden", attack("reads-patients"));
         String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
         assertTrue(why, why.contains("org.carehost.sdk.patient.PatientService"));
-        assertTrue(why, why.contains("missing permission read:patients"));
+        assertTrue(why, why.contains("missing permission read:patients or write:patients"));
         assertEquals("its reference stays unsatisfied", 0,
                 context.getServiceReferences(Callable.class, "(attack=reads-patients-ref)").size());
     }

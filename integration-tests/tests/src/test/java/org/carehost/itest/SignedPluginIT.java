@@ -35,6 +35,8 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * Signed plugins, signed for real: each test makes a key pair and certificate with keytool, signs a fixture
@@ -128,6 +130,36 @@ public class SignedPluginIT {
             }
             return true;
         });
+    }
+
+    /**
+     * A plugin refused while it runs (here: production mode and an unsigned plugin) is stopped by the refresh that
+     * follows, and SCR takes its components down then: before, the security manager hid that stop from SCR, whose
+     * components stayed on the stopped bundle until its next start, when their teardown failed on services the
+     * framework had unregistered (a WARN per plugin, blaming it).
+     */
+    @Test
+    public void aPluginRefusedWhileItRunsHasItsComponentsTakenDown() throws Exception {
+        Bundle hello = install(ContainerOptions.bundleFile("carehost-sample-hello").toPath());
+        hello.start();
+        Await.until("hello's component is active", 20_000, () -> components(hello) > 0);
+        security.setMode(SecurityMode.PRODUCTION);
+        Await.until("the unsigned plugin is refused and stopped", 20_000, () -> hello.getState() == Bundle.INSTALLED);
+        assertEquals("SCR took the refused plugin's components down", 0, components(hello));
+
+        security.setMode(SecurityMode.DEVELOPMENT);
+        Await.until("the plugin is started again, its component active", 20_000,
+                () -> hello.getState() == Bundle.ACTIVE && components(hello) > 0);
+    }
+
+    /** How many component configurations SCR has of {@code bundle}, whatever their state. */
+    private int components(Bundle bundle) {
+        ServiceComponentRuntime scr = context.getService(context.getServiceReference(ServiceComponentRuntime.class));
+        int count = 0;
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+            count += scr.getComponentConfigurationDTOs(description).size();
+        }
+        return count;
     }
 
     // ---- helpers

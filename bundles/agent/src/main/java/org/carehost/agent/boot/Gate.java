@@ -34,7 +34,8 @@ import java.util.function.BiConsumer;
  * entry, backward jump and exception handler, and stops the class loaders of a quarantined plugin
  * ({@link #stopCode}); every poll in their code then asks the checker, which ends the thread's run of that code.
  */
-public final class Gate {
+public final class Gate implements java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>,
+        StackWalker.StackFrame> {
 
     /** The prefix of a hook's id when the check is made while the checker already runs on this thread. */
     public static final String NESTED = "nested:";
@@ -55,6 +56,12 @@ public final class Gate {
     /** The hook's id with which the checker is asked to consent to a change of the stopped code. */
     public static final String STOP_CODE = "carehost.stop-code";
 
+    /**
+     * The hook's id of the check the security manager weaves before each {@code monitorenter} of a plugin class: called
+     * by plugin code, so from any class; it only asks whether the class calling it may lock the object it names.
+     */
+    public static final String MONITOR_ENTER = "java.lang.Object.monitorenter";
+
     private static final ThreadLocal<int[]> BUSY = new ThreadLocal<>();
     private static volatile BiConsumer<String, Object[]> checker;
     /** The agent still places its hooks in the classes loaded before it: a claim waits. Guarded by this class. */
@@ -63,6 +70,14 @@ public final class Gate {
     private static String notPlaced;
     /** The hooked classes that are not the JDK's (the framework's, Config Admin's, the shell's), by binary name. */
     private static volatile String[] outsideTheJdk = new String[0];
+    /** {@link #outsideTheJdk} as a set. */
+    private static volatile java.util.Set<String> outside = java.util.Set.of();
+    /** Each hook id's callers ({@link #callers}), by binary name; null until the agent names them (every check fails). */
+    private static volatile java.util.Map<String, String[]> callers;
+    /** Asks the JVM which class called {@link #check}; made at the first check, well after main. */
+    private static volatile StackWalker walker;
+    /** Finds {@link #check}'s caller in a walk. */
+    private static final Gate CALLER = new Gate();
 
     /**
      * The class loaders whose code is stopped, each held weakly; null when none, so that a poll's one test is a field
@@ -196,7 +211,13 @@ public final class Gate {
     }
 
     /**
-     * Called at the entry of each hooked method.
+     * Called at the entry of each hooked method, and by nothing else: a call from any other class is refused (red team
+     * 13: a plugin calling the gate itself had the checker keep records for calls the JDK never made, such as a class
+     * loader made for it, memory given back or a pool's worker). The caller is the frame right below this one, every
+     * frame shown (a stack walk: {@link StackWalker#getCallerClass} skips the JDK's caller-sensitive and method-handle
+     * frames, {@code MethodHandles.privateLookupIn} among the hooked ones), and its class must be the class the agent
+     * hooked for that id and, for a JDK class, one of the JDK's class loaders' (a plugin may name a class of its own like
+     * the JDK's outside {@code java.*}, never load it there); or this class itself (a poll, a stop of code).
      *
      * @param hook which method, as {@code owner.method} (e.g. {@code java.io.FileInputStream.open})
      * @param self the receiver, or a field of it the hook names, or null for a static method
@@ -206,6 +227,19 @@ public final class Gate {
         BiConsumer<String, Object[]> current = checker;
         if (current == null) {
             return;
+        }
+        StackWalker frames = walker;
+        if (frames == null) {
+            frames = StackWalker.getInstance(java.util.EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
+                    StackWalker.Option.SHOW_REFLECT_FRAMES, StackWalker.Option.SHOW_HIDDEN_FRAMES));
+            walker = frames;
+        }
+        StackWalker.StackFrame frame = frames.walk(CALLER);
+        Class<?> caller = frame == null ? null : frame.getDeclaringClass();
+        if (caller != Gate.class && !hookedIn(hook, caller)) {
+            throw new SecurityException("Carehost: " + hook + " refused: asked for by "
+                    + (caller == null ? "nothing" : caller.getName()) + ", not by the method it names; only the JDK's "
+                    + "and the container's hooked methods call java.lang.CarehostGate, and nothing was done");
         }
         int[] busy = BUSY.get();
         if (busy == null) {
@@ -225,6 +259,34 @@ public final class Gate {
         } finally {
             busy[0]--;
         }
+    }
+
+    /** The frame below the one that walks: an instance of this class, as no lambda may be spun here. */
+    @Override
+    public StackWalker.StackFrame apply(java.util.stream.Stream<StackWalker.StackFrame> frames) {
+        return frames.skip(1).findFirst().orElse(null);
+    }
+
+    private static boolean hookedIn(String hook, Class<?> caller) {
+        if (caller == null) {
+            return false;
+        }
+        if (MONITOR_ENTER.equals(hook)) {
+            return true; // woven into plugin classes themselves: asks only whether their caller may lock an object
+        }
+        java.util.Map<String, String[]> table = callers;
+        String[] owners = table == null || hook == null ? null : table.get(hook);
+        if (owners == null) {
+            return false;
+        }
+        String name = caller.getName();
+        for (String owner : owners) {
+            if (owner.equals(name)) {
+                ClassLoader loader = caller.getClassLoader();
+                return loader == null || loader == ClassLoader.getPlatformClassLoader() || outside.contains(owner);
+            }
+        }
+        return false;
     }
 
     /**
@@ -295,6 +357,7 @@ public final class Gate {
     static synchronized void outsideTheJdk(String[] names) {
         if (checker == null) {
             outsideTheJdk = names.clone();
+            outside = new java.util.HashSet<>(java.util.Arrays.asList(names));
         }
     }
 
@@ -305,6 +368,23 @@ public final class Gate {
      */
     public static String[] hookedOutsideTheJdk() {
         return outsideTheJdk.clone();
+    }
+
+    /**
+     * The agent names, for each hook id, the classes whose hooked methods call {@link #check} with it (binary names:
+     * {@code id, owner, id, owner, ...}). Package-private, as {@link #placing}; only before any checker is claimed.
+     */
+    static synchronized void callers(String[] idsAndOwners) {
+        if (checker == null) {
+            java.util.Map<String, String[]> table = new java.util.HashMap<>();
+            for (int i = 0; i + 1 < idsAndOwners.length; i += 2) {
+                String[] known = table.get(idsAndOwners[i]);
+                String[] more = known == null ? new String[1] : java.util.Arrays.copyOf(known, known.length + 1);
+                more[more.length - 1] = idsAndOwners[i + 1];
+                table.put(idsAndOwners[i], more);
+            }
+            callers = table;
+        }
     }
 
     /** Whether a checker is in place: run-time enforcement is on. */

@@ -22,6 +22,7 @@ import org.carehost.context.ContextBinder;
 import org.carehost.plugins.PluginArtifact;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginInfo;
+import org.carehost.plugins.PluginOrigin;
 import org.carehost.plugins.PluginManager;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
@@ -273,7 +274,7 @@ public final class CatalogServiceImpl implements CatalogService {
             List<CatalogView.Entry> versions = view.versions(info.symbolicName());
             if (!versions.isEmpty() && versions.get(0).version().compareTo(Version.parseVersion(info.version())) > 0) {
                 outdated.add(new Outdated(info.symbolicName(), info.version(), versions.get(0).version().toString(),
-                        versions.get(0).source().name()));
+                        versions.get(0).source().name(), info.origin() == PluginOrigin.DEPLOY ? info.location() : null));
             }
         }
         return outdated;

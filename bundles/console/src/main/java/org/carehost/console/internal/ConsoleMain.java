@@ -29,8 +29,8 @@ import org.osgi.service.component.annotations.Reference;
  * <li>Script mode (standard input is not a terminal): once the deploy folder is settled, each input line
  * is run as a shell command, its result printed; the status is 0 when every command succeeded, 1 otherwise
  * ({@code exit [status]} ends the script early).
- * <li>Interactive mode: the Gogo shell owns the terminal; this waits until the container is being
- * stopped (by {@code exit}, Ctrl-D or {@code stop 0}) and returns 0.
+ * <li>Interactive mode: the {@link InteractiveConsole} runs on the terminal until Ctrl-D or {@code exit}, or until the
+ * container is stopped otherwise ({@code stop 0}, SIGTERM), and returns 0 ({@code exit <status>}: that status).
  * </ul>
  */
 @Component(service = Callable.class, property = "main.thread:Boolean=true")
@@ -46,6 +46,7 @@ public final class ConsoleMain implements Callable<Integer> {
     private final Readiness readiness;
     private final org.osgi.framework.BundleContext context;
     private final CountDownLatch stopping = new CountDownLatch(1);
+    private final InteractiveConsole console;
 
     @Activate
     public ConsoleMain(@Reference CommandProcessor processor, @Reference PluginManager plugins,
@@ -55,18 +56,32 @@ public final class ConsoleMain implements Callable<Integer> {
         this.plugins = plugins;
         this.readiness = new Readiness(context, components, true, plugins::held);
         this.context = context;
+        this.console = new InteractiveConsole(processor, plugins::names);
     }
 
     @Deactivate
     void deactivate() {
         stopping.countDown();
+        console.close();
     }
 
     @Override
     public Integer call() throws Exception {
         if (!"script".equals(System.getProperty(MODE_PROPERTY))) {
-            stopping.await();
-            return 0;
+            // as in a script: the first prompt once every command is there and the profile's Gogo commands with them
+            // (the Gogo shell's bundle starts last), at most after the bound; the greeting says what is not ready
+            try {
+                readiness.await(READY_TIMEOUT);
+            } catch (IllegalStateException stoppedWhileStarting) {
+                return 0;
+            }
+            if (stopping.getCount() == 0) {
+                return 0;
+            }
+            int status = console.run();
+            // The launcher stops the container when this returns: not while Felix HTTP is still starting.
+            ConfigurationDeliveries.awaitQueued(context);
+            return status;
         }
         try {
             return runOnceReady();

@@ -2,6 +2,7 @@ package org.carehost.console.internal;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.carehost.shell.CommandArguments;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
@@ -31,11 +32,8 @@ public final class ExitCommand {
     }
 
     @Descriptor("stop the container (interactive), or end the script (piped input) with this exit status")
-    public void exit(CommandSession session, @Descriptor("exit status, 0 to 255") int status) throws BundleException {
-        if (status < 0 || status > 255) {
-            throw new IllegalArgumentException("exit status must be 0 to 255, not " + status);
-        }
-        end(session, status);
+    public void exit(CommandSession session, @Descriptor("exit status, 0 to 255") long status) throws BundleException {
+        end(session, CommandArguments.intIn("the exit status", status, 0, 255));
     }
 
     private void end(CommandSession session, Integer status) throws BundleException {

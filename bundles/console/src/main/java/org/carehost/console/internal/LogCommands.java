@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
+import org.carehost.shell.CommandArguments;
 import org.carehost.logging.LogAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,12 +24,13 @@ public final class LogCommands {
 
     @Descriptor("show the last lines of the container's log file (data/log/carehost.log)")
     public String tail() throws IOException {
-        return tail(20);
+        return tail(20L);
     }
 
     @Descriptor("show the last lines of the container's log file (data/log/carehost.log)")
-    public String tail(@Descriptor("how many lines, 1-10000") int lines) throws IOException {
-        return String.join(System.lineSeparator(), log.tail(lines));
+    public String tail(@Descriptor("how many lines, 1-10000") long lines) throws IOException {
+        return String.join(System.lineSeparator(), log.tail(CommandArguments.intIn("the number of lines", lines, 1,
+                10_000)));
     }
 
     @Descriptor("list the loggers that have a level of their own")

@@ -53,6 +53,12 @@ public final class TenantsImpl implements Tenants {
         if (find(id).isPresent()) {
             throw new IllegalArgumentException("There is already a tenant '" + id + "'");
         }
+        for (Tenant other : list()) {
+            if (other.id().equalsIgnoreCase(id)) { // "DEFAULT" beside "default": one tenant mistaken for the other
+                throw new IllegalArgumentException("There is already a tenant '" + other.id() + "', which differs from '"
+                        + id + "' only in upper and lower case; choose an id that differs in more than that");
+            }
+        }
         Instant now = clock.instant();
         try (Connection connection = store.connection();
                 PreparedStatement insert = connection.prepareStatement(

@@ -21,6 +21,11 @@ final class BundleFileCheck {
     }
 
     static String problem(Path file) {
+        return problem(file, file.getFileName().toString());
+    }
+
+    /** {@link #problem(Path)}, naming the file {@code shownAs} (a URL it was downloaded from, not its temporary copy). */
+    static String problem(Path file, String shownAs) {
         if (!Files.exists(file)) {
             return file + " does not exist.";
         }
@@ -32,30 +37,30 @@ final class BundleFileCheck {
         }
         try {
             if (Files.size(file) == 0) {
-                return file.getFileName() + " is empty (0 bytes), not a bundle jar.";
+                return shownAs + " is empty (0 bytes), not a bundle jar.";
             }
         } catch (IOException e) {
             return file + " cannot be read: " + e.getMessage();
         }
         try (JarFile jar = new JarFile(file.toFile(), false)) {
-            Manifest manifest = JarManifests.read(jar, file.getFileName().toString());
+            Manifest manifest = JarManifests.read(jar, shownAs);
             if (manifest == null) {
-                return file.getFileName() + " is a jar without a manifest (META-INF/MANIFEST.MF), not a bundle.";
+                return shownAs + " is a jar without a manifest (META-INF/MANIFEST.MF), not a bundle.";
             }
             Attributes main = manifest.getMainAttributes();
             if (main.getValue("Bundle-SymbolicName") == null) {
-                return file.getFileName() + " is a plain jar, not an OSGi bundle: its manifest has no "
+                return shownAs + " is a plain jar, not an OSGi bundle: its manifest has no "
                         + "Bundle-SymbolicName (build it with bnd or the bnd-maven-plugin).";
             }
             if (!"2".equals(trim(main.getValue("Bundle-ManifestVersion")))) {
-                return file.getFileName() + " is not an OSGi R4+ bundle: Bundle-ManifestVersion is not 2.";
+                return shownAs + " is not an OSGi R4+ bundle: Bundle-ManifestVersion is not 2.";
             }
             String version = main.getValue("Bundle-Version");
             if (version != null) {
                 try {
                     Version.parseVersion(version);
                 } catch (IllegalArgumentException e) {
-                    return file.getFileName() + " has an invalid Bundle-Version '" + version + "' (" + e.getMessage()
+                    return shownAs + " has an invalid Bundle-Version '" + version + "' (" + e.getMessage()
                             + "): a version is major.minor.micro.qualifier, numbers then letters, digits, _ or -; "
                             + "fix the header (bnd: Bundle-Version) and rebuild.";
                 }
@@ -64,9 +69,9 @@ final class BundleFileCheck {
         } catch (JarManifests.TooLarge e) {
             return e.getMessage();
         } catch (ZipException e) {
-            return file.getFileName() + " is not a valid jar (corrupt or not a zip file: " + e.getMessage() + ").";
+            return shownAs + " is not a valid jar (corrupt or not a zip file: " + e.getMessage() + ").";
         } catch (IOException | SecurityException e) {
-            return file.getFileName() + " cannot be read as a jar: " + e.getMessage();
+            return shownAs + " cannot be read as a jar: " + e.getMessage();
         }
     }
 

@@ -118,8 +118,13 @@ final class ComponentStates {
                     case ComponentConfigurationDTO.UNSATISFIED_REFERENCE:
                         for (UnsatisfiedReferenceDTO reference : configuration.unsatisfiedReferences) {
                             String service = interfaceOf(description, reference.name);
+                            // bnd names a constructor parameter's reference '$000', '$001'...: not a name the
+                            // developer wrote, so its position is said instead
+                            String which = reference.name.matches("\\$\\d+")
+                                    ? "the constructor's parameter " + (Integer.parseInt(reference.name.substring(1)) + 1)
+                                    : "reference '" + reference.name + "'";
                             problems.add(new Problem(Trouble.UNSATISFIED, name, "waits for a service " + service
-                                    + " (reference '" + reference.name + "'"
+                                    + " (" + which
                                     + (reference.target == null ? "" : ", target " + reference.target)
                                     + "): " + hiddenBecause(bundle, service).orElse("none is registered") + "."));
                         }

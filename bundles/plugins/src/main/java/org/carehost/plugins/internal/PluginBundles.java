@@ -291,6 +291,12 @@ final class PluginBundles {
             }
         }
         if (matches.isEmpty()) {
+            for (Bundle bundle : context.getBundles()) {
+                if (wanted.equalsIgnoreCase(bundle.getSymbolicName())) {
+                    throw new PluginException("Bundle " + bundle.getBundleId() + " (" + bundle.getSymbolicName()
+                            + ") is part of the container, not a plugin; use lb and the bundle commands for it.");
+                }
+            }
             throw new PluginException("No plugin named '" + wanted + "' (plugin:list shows the plugins).");
         }
         if (matches.size() > 1) {

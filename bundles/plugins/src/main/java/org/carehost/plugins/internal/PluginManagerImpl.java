@@ -146,7 +146,7 @@ public final class PluginManagerImpl implements PluginManager {
         try {
             Path file = source.localCopy();
             try {
-                String problem = BundleFileCheck.problem(file);
+                String problem = BundleFileCheck.problem(file, source.shownAs(file));
                 if (problem != null) {
                     throw new PluginException("Not installed: " + problem);
                 }
@@ -284,8 +284,12 @@ public final class PluginManagerImpl implements PluginManager {
             actions.bounded(bundle, "starting", bundle::start);
         } catch (BundleException | IllegalStateException e) {
             List<Finding> findings = diagnosis.why(bundle);
+            // A refusal is the reason: the framework's own words then name only the requirement the refusal hid
+            // ("missing requirement osgi.wiring.package=java.io"), which reads as if java.io were missing.
+            boolean refused = findings.stream().anyMatch(finding -> finding.kind() == Finding.Kind.SECURITY_REFUSAL);
             throw new PluginException(what + " but not started. " + findings.subList(1, findings.size()).stream()
-                    .map(Finding::reason).collect(Collectors.joining(" ")) + " (" + e.getMessage() + ")", e);
+                    .map(Finding::reason).collect(Collectors.joining(" ")) + (refused ? "" : " (" + e.getMessage() + ")"),
+                    e);
         }
         List<String> failures = diagnosis.failures(bundle);
         if (!failures.isEmpty()) {

@@ -80,6 +80,22 @@ final class PluginSource {
         java.net.URLConnection connection = remote.openConnection();
         connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
         connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+        if (connection instanceof java.net.HttpURLConnection http) {
+            int status;
+            try {
+                status = http.getResponseCode();
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(temp);
+                throw e;
+            }
+            if (status / 100 != 2) {
+                Files.deleteIfExists(temp);
+                String reason = http.getResponseMessage();
+                http.disconnect();
+                throw new IOException("the server answered HTTP " + status + (reason == null || reason.isBlank() ? ""
+                        : " (" + reason.strip() + ")") + ", not the jar; check the URL");
+            }
+        }
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(FETCH_DEADLINE_MILLIS);
         try (InputStream in = connection.getInputStream();
                 java.io.OutputStream out = Files.newOutputStream(temp)) {
@@ -102,6 +118,11 @@ final class PluginSource {
             throw e;
         }
         return temp;
+    }
+
+    /** How the operator named the jar: the URL it came from, or the file (its name) when it is local. */
+    String shownAs(Path copy) {
+        return remote != null ? remote.toString() : copy.getFileName().toString();
     }
 
     void discard(Path file) throws IOException {

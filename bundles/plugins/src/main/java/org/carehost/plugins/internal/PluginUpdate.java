@@ -13,6 +13,7 @@ import org.carehost.plugins.PluginOrigin;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.wiring.BundleRevision;
 
 /**
  * {@code plugin:update}: a plugin updated from a file or URL, or from its own location, on a thread of its own
@@ -36,8 +37,69 @@ final class PluginUpdate {
         this.starter = starter;
     }
 
-    /** Updates the plugin from {@code pathOrUrl}, or from its own location when that is blank; restarts it if it ran. */
+    /**
+     * Updates the plugin from {@code pathOrUrl}, or from its own location when that is blank; restarts it if it ran. An
+     * update that replaced the plugin's jar but whose new version does not come up (not resolved, refused by the
+     * security manager, an activate that throws) puts the previous version back, and says why the new one failed.
+     */
     void update(Bundle bundle, String pathOrUrl) throws PluginException {
+        BundleRevision before = bundle.adapt(BundleRevision.class);
+        String previousVersion = String.valueOf(bundle.getVersion());
+        Path previous;
+        try {
+            previous = RevisionCopy.of(bundle);
+        } catch (IOException e) {
+            throw new PluginException("Plugin " + name(bundle) + " not updated: no copy of the running version could be "
+                    + "kept to put back should the update fail (" + e.getMessage() + "). Nothing was changed.", e);
+        }
+        try {
+            replace(bundle, pathOrUrl);
+        } catch (PluginException failed) {
+            if (bundle.getState() == Bundle.UNINSTALLED || bundle.adapt(BundleRevision.class) == before) {
+                throw failed; // the running version was never replaced
+            }
+            throw putBack(bundle, previous, previousVersion, failed);
+        } finally {
+            try {
+                Files.deleteIfExists(previous);
+            } catch (IOException e) {
+                // a temporary file: the JVM's folder for them
+            }
+        }
+    }
+
+    /** The new version failed: what it was, then the previous version back, restarted if it was meant to run. */
+    private PluginException putBack(Bundle bundle, Path previous, String previousVersion, PluginException failed) {
+        String why = failed.getMessage();
+        List<org.carehost.plugins.Finding> findings = diagnosis.why(bundle);
+        if (findings.stream().anyMatch(f -> f.kind() == org.carehost.plugins.Finding.Kind.SECURITY_REFUSAL)) {
+            // the refusal is the reason: the framework's own words name only the requirement it hid ("java.lang")
+            why = "Plugin " + name(bundle) + " not updated: its new version " + bundle.getVersion() + " "
+                    + findings.subList(1, findings.size()).stream().map(org.carehost.plugins.Finding::reason)
+                            .collect(java.util.stream.Collectors.joining(" "));
+        }
+        String back;
+        try {
+            actions.bounded(bundle, "restoring", () -> {
+                try (InputStream in = Files.newInputStream(previous)) {
+                    bundle.update(in);
+                } catch (IOException e) {
+                    throw new BundleException("cannot read the kept copy: " + e.getMessage(), e);
+                }
+            });
+            actions.refresh(bundle);
+            if (bundle.adapt(BundleStartLevel.class).isPersistentlyStarted() && bundle.getState() != Bundle.ACTIVE) {
+                actions.bounded(bundle, "starting", bundle::start);
+            }
+            back = "The previous version " + previousVersion + " was put back and is " + org.carehost.plugins.PluginState.of(bundle.getState()) + ".";
+        } catch (BundleException | PluginException | RuntimeException e) {
+            back = "Putting the previous version " + previousVersion + " back failed too (" + e.getMessage()
+                    + "): plugin:why " + bundle.getSymbolicName() + " says what runs now.";
+        }
+        return new PluginException(why + (why.endsWith(".") ? " " : ". ") + back, failed);
+    }
+
+    private void replace(Bundle bundle, String pathOrUrl) throws PluginException {
         try {
             if (pathOrUrl == null || pathOrUrl.isBlank()) {
                 String noOwnLocation = noOwnLocation(bundle);

@@ -28,9 +28,13 @@ final class Origins {
         this.scope = scope;
     }
 
-    /** Marks a class loader as created by a plugin: classes it defines are the plugin's. */
+    /**
+     * Marks a class loader as created by a plugin: classes it defines are the plugin's. A loader is made once, so one
+     * already known keeps its plugin (red team 13 had a known loader recorded again, for another plugin, through a
+     * forged call of the gate, which the gate now refuses).
+     */
     void created(ClassLoader loader, Bundle plugin) {
-        loaders.put(loader, plugin);
+        loaders.putIfAbsent(loader, plugin);
     }
 
     /** A class loader a previous security manager knew as a plugin's ({@link Provenance#adopt}); one known here stays. */

@@ -189,7 +189,12 @@ final class ServiceGate implements FindHook, EventListenerHook {
                 return name + " is not available to plugins";
             }
             if (!anyOf.isEmpty() && anyOf.stream().noneMatch(held::holds)) {
-                return "missing permission " + anyOf.get(0).id();
+                // any one of them shows the service (a plugin that only writes needs no read permission): all named
+                StringBuilder ids = new StringBuilder();
+                for (int i = 0; i < anyOf.size(); i++) {
+                    ids.append(i == 0 ? "" : i == anyOf.size() - 1 ? " or " : ", ").append(anyOf.get(i).id());
+                }
+                return "missing permission " + ids;
             }
         }
         return null;

@@ -154,6 +154,29 @@ class ApiScannerTest {
         }
     }
 
+    /** Red team 13: a plugin calling the agent's gate itself, as the JDK's hooked methods do. */
+    @Test
+    void aCallOfTheAgentsGateIsForbidden() throws IOException {
+        org.objectweb.asm.ClassWriter writer = new org.objectweb.asm.ClassWriter(org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
+        writer.visit(org.objectweb.asm.Opcodes.V17, org.objectweb.asm.Opcodes.ACC_PUBLIC, "x/Forger", null,
+                "java/lang/Object", null);
+        org.objectweb.asm.MethodVisitor method = writer.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC
+                | org.objectweb.asm.Opcodes.ACC_STATIC, "forge", "()V", null, null);
+        method.visitCode();
+        method.visitLdcInsn("carehost.code-stopped");
+        method.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
+        method.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
+        method.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESTATIC, "java/lang/CarehostGate", "check",
+                "(Ljava/lang/String;Ljava/lang/Object;[Ljava/lang/Object;)V", false);
+        method.visitInsn(org.objectweb.asm.Opcodes.RETURN);
+        method.visitMaxs(0, 0);
+        method.visitEnd();
+        writer.visitEnd();
+        Findings findings = scan(Map.of("x/Forger.class", writer.toByteArray()));
+        assertEquals(1, findings.forbidden().size(), findings.toString());
+        assertTrue(findings.forbidden().get(0).startsWith("java.lang.CarehostGate.check"), findings.toString());
+    }
+
     @Test
     void aCleanerOfItsOwnIsForbidden() throws IOException {
         Findings findings = scan(Map.of("a/C.class", bytes(MakesACleaner.class)));

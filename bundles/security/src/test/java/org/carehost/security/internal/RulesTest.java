@@ -73,7 +73,7 @@ class RulesTest {
     void aPluginSeesAContainerServiceOnlyWithAPermissionForIt() {
         Grants readOnly = grants(Permission.READ_PATIENTS);
         assertNull(ServiceGate.hiddenBecause(readOnly, "org.carehost.sdk.patient.PatientService"));
-        assertEquals("missing permission read:appointments",
+        assertEquals("missing permission read:appointments or write:appointments",
                 ServiceGate.hiddenBecause(readOnly, "org.carehost.sdk.appointment.AppointmentService"));
         assertEquals("missing permission publish:events", ServiceGate.hiddenBecause(readOnly, "org.osgi.service.event.EventAdmin"));
         assertEquals("org.carehost.store.Store is not available to plugins",

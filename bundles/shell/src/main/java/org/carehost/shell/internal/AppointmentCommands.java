@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.carehost.shell.CommandArguments;
 import org.carehost.sdk.appointment.Appointment;
 import org.carehost.sdk.appointment.AppointmentQuery;
 import org.carehost.sdk.appointment.AppointmentService;
@@ -32,10 +33,11 @@ public final class AppointmentCommands {
             @Descriptor("patient id") @Parameter(names = {"-p", "--patient"}, absentValue = "") String patient,
             @Descriptor("from, ISO-8601 instant (2030-01-31T09:00:00Z)") @Parameter(names = {"-f", "--from"}, absentValue = "") String from,
             @Descriptor("to (exclusive), ISO-8601 instant") @Parameter(names = {"-t", "--to"}, absentValue = "") String to,
-            @Descriptor("page size, 1-100") @Parameter(names = {"-l", "--limit"}, absentValue = "20") int limit,
-            @Descriptor("index of the first result") @Parameter(names = {"-o", "--offset"}, absentValue = "0") int offset) {
+            @Descriptor("page size, 1-100") @Parameter(names = {"-l", "--limit"}, absentValue = "20") long limit,
+            @Descriptor("index of the first result") @Parameter(names = {"-o", "--offset"}, absentValue = "0") long offset) {
         AppointmentQuery query = new AppointmentQuery(patient.isBlank() ? null : patient, instant(from), instant(to),
-                offset, limit);
+                CommandArguments.intIn("--offset", offset, 0, Integer.MAX_VALUE), CommandArguments.intIn("--limit", limit, 1,
+                        100));
         Page<Appointment> page = appointments.search(query);
         Table table = new Table("ID", "START", "END", "STATUS", "PATIENT", "REASON");
         for (Appointment appointment : page.items()) {

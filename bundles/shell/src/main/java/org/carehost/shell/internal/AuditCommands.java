@@ -12,6 +12,7 @@ import java.util.Locale;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.carehost.shell.CommandArguments;
 import org.carehost.audit.AuditLog;
 import org.carehost.audit.FhirExport;
 import org.carehost.context.ContextBinder;
@@ -57,11 +58,12 @@ public final class AuditCommands {
 
     @Descriptor("the newest 20 audit records, newest first")
     public String tail() {
-        return tail(20);
+        return tail(20L);
     }
 
     @Descriptor("the newest audit records, newest first")
-    public String tail(@Descriptor("how many, 1-1000") int count) {
+    public String tail(@Descriptor("how many, 1-1000") long number) {
+        int count = CommandArguments.intIn("the number of records", number, 1, 1000);
         Page<AuditRecord> page = audit.query(AuditQuery.latest(count));
         recordRead("audit.query", page, "tail " + count);
         return Text.auditTable(page);
@@ -69,7 +71,7 @@ public final class AuditCommands {
 
     /** {@code audit:tail -n 50}, as earlier versions wrote it. */
     @Descriptor("the newest audit records, newest first")
-    public String tail(@Descriptor("-n") String option, @Descriptor("how many, 1-1000") int count) {
+    public String tail(@Descriptor("-n") String option, @Descriptor("how many, 1-1000") long count) {
         if (!"-n".equals(option)) {
             throw new IllegalArgumentException("Unknown option " + option + ": audit:tail [n] or audit:tail -n <n>");
         }
@@ -84,8 +86,10 @@ public final class AuditCommands {
             @Descriptor("success, denied or error") @Parameter(names = {"-o", "--outcome"}, absentValue = NONE) String outcome,
             @Descriptor("from, ISO-8601 instant") @Parameter(names = {"-f", "--from"}, absentValue = NONE) String from,
             @Descriptor("to (exclusive), ISO-8601 instant") @Parameter(names = {"-t", "--to"}, absentValue = NONE) String to,
-            @Descriptor("page size, 1-1000") @Parameter(names = {"-l", "--limit"}, absentValue = "50") int limit,
-            @Descriptor("index of the first result") @Parameter(names = {"--offset"}, absentValue = "0") int offset) {
+            @Descriptor("page size, 1-1000") @Parameter(names = {"-l", "--limit"}, absentValue = "50") long pageSize,
+            @Descriptor("index of the first result") @Parameter(names = {"--offset"}, absentValue = "0") long first) {
+        int limit = CommandArguments.intIn("--limit", pageSize, 1, 1000);
+        int offset = CommandArguments.intIn("--offset", first, 0, Integer.MAX_VALUE);
         Page<AuditRecord> page = audit.query(new AuditQuery(blankToNull(patient), blankToNull(plugin), blankToNull(user),
                 outcome(outcome), instant("--from", from), instant("--to", to), offset, limit));
         recordRead("audit.query", page, filters("patient", patient, "plugin", plugin, "user", user, "outcome", outcome,
@@ -120,7 +124,7 @@ public final class AuditCommands {
     public String export(CommandSession session,
             @Descriptor("new file to write (admins only); standard output when absent") @Parameter(names = {"--out"}, absentValue = NONE) String out,
             @Descriptor("patient id") @Parameter(names = {"-p", "--patient"}, absentValue = NONE) String patient,
-            @Descriptor("how many of the newest records, 1-1000") @Parameter(names = {"-n"}, absentValue = "1000") int count)
+            @Descriptor("how many of the newest records, 1-1000") @Parameter(names = {"-n"}, absentValue = "1000") long number)
             throws IOException {
         org.carehost.operators.Operator operator = GuardedSession.operatorOf(session);
         if (!out.isBlank() && operator != null && !operator.isAdmin()) {
@@ -134,6 +138,11 @@ public final class AuditCommands {
             throw new IllegalArgumentException(target + " exists; audit:export writes a new file only. Name another "
                     + "file, or move that one away first");
         }
+        if (target != null && !Files.isDirectory(target.getParent())) {
+            throw new IllegalArgumentException("The folder " + target.getParent() + " does not exist (or is not a "
+                    + "folder): nothing was exported. Create it first, or name a file in an existing folder");
+        }
+        int count = CommandArguments.intIn("-n", number, 1, 1000);
         Page<AuditRecord> page = audit.query(new AuditQuery(blankToNull(patient), null, null, null, null, null, 0, count));
         String text = fhir.bundle(page.items()) + "\n";
         recordRead("audit.export", page, filters("patient", patient, "limit", String.valueOf(count))

@@ -49,6 +49,7 @@ final class CommandRoles {
             Map.entry("adapter:send", new Rule(EnumSet.of(Role.HOSPITAL_ADMIN), false)),
             // patient:import is not listed, so admins only (like patient:list/show): it reads files of the host.
             Map.entry("felix:help", new Rule(EVERYONE, false)),
+            Map.entry("gogo:help", new Rule(EVERYONE, false)),
             Map.entry("gogo:echo", new Rule(EVERYONE, false)),
             Map.entry("gogo:format", new Rule(EVERYONE, false)),
             Map.entry("plugin:list", new Rule(PLUGIN_READERS, false)),

@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.carehost.shell.CommandArguments;
 import org.carehost.sdk.patient.Patient;
 import org.carehost.sdk.patient.PatientQuery;
 import org.carehost.sdk.patient.PatientService;
@@ -33,10 +34,11 @@ public final class PatientCommands {
             @Descriptor("start of a family or given name") @Parameter(names = {"-n", "--name"}, absentValue = "") String name,
             @Descriptor("birth date, yyyy-mm-dd") @Parameter(names = {"-b", "--birth-date"}, absentValue = "") String birthDate,
             @Descriptor("identifier value or system|value") @Parameter(names = {"-i", "--identifier"}, absentValue = "") String identifier,
-            @Descriptor("page size, 1-100") @Parameter(names = {"-l", "--limit"}, absentValue = "20") int limit,
-            @Descriptor("index of the first result") @Parameter(names = {"-o", "--offset"}, absentValue = "0") int offset,
+            @Descriptor("page size, 1-100") @Parameter(names = {"-l", "--limit"}, absentValue = "20") long limit,
+            @Descriptor("index of the first result") @Parameter(names = {"-o", "--offset"}, absentValue = "0") long offset,
             @Descriptor("show names and birth dates in full") @Parameter(names = {"-u", "--unmask"}, presentValue = "true", absentValue = "false") boolean unmask) {
-        PatientQuery.Builder query = PatientQuery.builder().page(offset, limit);
+        PatientQuery.Builder query = PatientQuery.builder().page(
+                CommandArguments.intIn("--offset", offset, 0, Integer.MAX_VALUE), CommandArguments.intIn("--limit", limit, 1, 100));
         if (!name.isBlank()) {
             query.name(name);
         }

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.carehost.shell.CommandArguments;
 import org.carehost.operators.IssuedToken;
 import org.carehost.operators.Operator;
 import org.carehost.operators.OperatorAccounts;
@@ -97,11 +98,9 @@ public final class UserCommands {
 
     @Descriptor("issue an API token (256 bits, shown once): user:token <name> [--label text] [--days 90]")
     public String token(@Descriptor("what it is for") @Parameter(names = {"-l", "--label"}, absentValue = "token") String label,
-            @Descriptor("lifetime in days (1 to 366)") @Parameter(names = {"-d", "--days"}, absentValue = "90") int days,
+            @Descriptor("lifetime in days (1 to 366)") @Parameter(names = {"-d", "--days"}, absentValue = "90") long lifetime,
             @Descriptor("account name") String name) {
-        if (days < 1 || days > 366) {
-            throw new IllegalArgumentException("--days must be 1 to 366");
-        }
+        int days = CommandArguments.intIn("--days", lifetime, 1, 366);
         IssuedToken token = accounts.issueToken(name, label, Duration.ofDays(days));
         return "Token " + token.id() + " for " + token.account() + " (" + token.label() + "), valid until "
                 + token.expires() + ". Shown once:\n" + token.secret();

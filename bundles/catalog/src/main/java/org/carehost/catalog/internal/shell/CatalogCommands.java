@@ -163,6 +163,12 @@ public final class CatalogCommands {
         List<String> done = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (Outdated o : catalog.outdated()) {
+            if (!o.updatable()) {
+                // it belongs to its file in the deploy folder: said, not a failure of --all
+                done.add("Skipped " + o.symbolicName() + " " + o.installed() + ": it comes from the deploy folder; put "
+                        + o.available() + " there as " + CatalogText.fileName(o.deployFile()) + " to update it.");
+                continue;
+            }
             try {
                 done.add(catalog.update(o.symbolicName(), false));
             } catch (CatalogException e) {
@@ -177,9 +183,12 @@ public final class CatalogCommands {
 
     @Descriptor("rate (1-5) and review a plugin version for the current tenant")
     public String review(@Descriptor("symbolic name (the installed version), or name@version") String plugin,
-            @Descriptor("rating, 1 to 5") int rating,
+            @Descriptor("rating, 1 to 5") long rating,
             @Descriptor("review text") String... text) throws CatalogException {
-        Review review = catalog.review(plugin, rating, text == null ? "" : String.join(" ", text));
+        if (rating < 1 || rating > 5) { // here too: Gogo truncates a number too large for an int to a wrong one
+            throw new CatalogException("A rating is a whole number from 1 to 5, not " + rating + ".");
+        }
+        Review review = catalog.review(plugin, (int) rating, text == null ? "" : String.join(" ", text));
         return "Reviewed " + review.symbolicName() + " " + review.version() + ": " + review.rating() + "/5 in tenant "
                 + review.tenant() + ".";
     }

@@ -112,9 +112,17 @@ final class CatalogText {
             return "Every installed plugin is at the newest version its catalogs offer.";
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"plugin", "installed", "available", "catalog"});
-        outdated.forEach(o -> rows.add(new String[] {o.symbolicName(), o.installed(), o.available(), o.catalog()}));
+        rows.add(new String[] {"plugin", "installed", "available", "catalog", "update with"});
+        outdated.forEach(o -> rows.add(new String[] {o.symbolicName(), o.installed(), o.available(), o.catalog(),
+                o.updatable() ? "catalog:update " + o.symbolicName() : "a new " + fileName(o.deployFile())
+                        + " in the deploy folder"}));
         return table(rows);
+    }
+
+    /** The file name of a deploy-folder plugin's location (a {@code file:} URI), or the location as it is. */
+    static String fileName(String location) {
+        int slash = location.lastIndexOf('/');
+        return oneLine(slash < 0 ? location : location.substring(slash + 1));
     }
 
     private static void line(StringBuilder out, String key, String value) {
