@@ -174,8 +174,11 @@ public final class SchedulerServiceImpl implements Scheduler {
             }
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
-            throw new ValidationException("ScheduledJob", List.of(ValidationIssue.error("payload", "is not JSON: "
-                    + e.getOriginalMessage())));
+            // the parser's own words repeat the payload, which may hold a patient's data: where it failed only
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new ValidationException("ScheduledJob", List.of(ValidationIssue.error("payload", "must be a JSON "
+                    + "object or array as text (e.g. {\"patient\":\"...\"}), not valid JSON"
+                    + (at == null || at.getCharOffset() < 0 ? "" : " at character " + at.getCharOffset()))));
         }
     }
 }

@@ -46,7 +46,8 @@ final class ImportCheck {
             if (any.length > 0 && Arrays.stream(any).noneMatch(grants::holds)) {
                 refusals.add("import host function " + name + " without the permission "
                         + Arrays.stream(any).map(Permission::id).collect(Collectors.joining(" or "))
-                        + " (declare it in Carehost-Permissions and have it granted)");
+                        + " (declare it in Carehost-Permissions, or for a bare .wasm in the \"permissions\" list of its"
+                        + " .json beside it, and have it granted)");
             }
         }
         return refusals;
