@@ -115,6 +115,10 @@ final class Hooks {
         "java/io/FilterOutputStream close this", "java/io/BufferedInputStream close this", "java/io/PrintStream close this",
         "org/apache/felix/gogo/runtime/threadio/ThreadInputStream close this",
         "org/apache/felix/gogo/runtime/threadio/ThreadPrintStream close this",
+        // an operator's shell session (the console's, a script's, an SSH login's): Gogo hands it to any command whose
+        // first parameter it fits (AutoCloseable, Object), a plugin's too (red team 14 closed it: every later command
+        // failed, exit included)
+        "org/apache/felix/gogo/runtime/CommandSessionImpl close this",
         // the console itself: the process's standard input, output and error as a plugin could reach them. System.in
         // read (Gogo's stream: every read, skip and mark goes through its getCurrent), the streams Gogo stands in for
         // (getRoot), a stream made on descriptor 0, 1 or 2, and the JDK's Console; not System.out's and System.err's

@@ -479,6 +479,32 @@ public class SecurityCorpusIT {
         }
     }
 
+    /**
+     * Red team 14: Gogo hands the operator's session to a plugin's command as an AutoCloseable, and closing it ended
+     * the operator's shell (every later command "session is closed", exit included). The close is refused at run time
+     * (the agent's hook on Gogo's session), audited, and the session runs the next command.
+     */
+    @Test
+    public void aPluginsCommandCannotCloseTheOperatorsSession() throws Exception {
+        Bundle plugin = install("evil-closes-session");
+        plugin.start();
+        Await.until("rtsc:grab is registered", 10_000,
+                () -> Fixtures.hasService(context, "(&(osgi.command.scope=rtsc)(osgi.command.function=grab))"));
+        String reason = "close the operator's shell session";
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        try (org.apache.felix.service.command.CommandSession session = shell.createSession(
+                new java.io.ByteArrayInputStream(new byte[0]), print, print)) {
+            Exception refused = org.junit.Assert.assertThrows(Exception.class, () -> session.execute("rtsc:grab"));
+            assertTrue(String.valueOf(refused), String.valueOf(refused).contains(reason));
+            Object listed = session.execute("lb");
+            assertTrue("the session runs the next command", listed != null || out.toString().contains("System Bundle"));
+        } finally {
+            plugin.uninstall();
+        }
+        Await.until("the refusal is audited", 10_000, () -> denials(plugin, "security.runtime", reason) > 0);
+    }
+
     /** Whether the operator's unscoped {@code lb} runs and lists the plugin. */
     private boolean lists(Bundle plugin) {
         try {

@@ -125,6 +125,9 @@ final class ChokePoints {
         int dot = hook.lastIndexOf('.');
         String owner = hook.substring(0, dot);
         String method = hook.substring(dot + 1);
+        if (owner.equals(ConsoleStreams.SESSION)) {
+            return ConsoleStreams.sessionClosed();
+        }
         if (method.equals("close") && !owner.equals("sun.nio.ch.FileChannelImpl")) {
             return ConsoleStreams.isStandard(self) ? Request.of(Kind.CONTAINER, "close the process's standard streams") : null;
         }

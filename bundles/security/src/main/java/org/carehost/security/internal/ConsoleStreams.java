@@ -31,6 +31,8 @@ import org.carehost.security.internal.ChokePoints.Request;
 final class ConsoleStreams {
 
     static final String THREADIO = "org.apache.felix.gogo.runtime.threadio.";
+    /** Gogo's shell session, which it hands to a command method whose first parameter the session fits. */
+    static final String SESSION = "org.apache.felix.gogo.runtime.CommandSessionImpl";
 
     private static final String USE_INSTEAD = ": the console is the operator's; a plugin logs through SLF4J (its lines"
             + " go to the container's log, under its name), and a command's output goes to the session that runs it";
@@ -63,6 +65,17 @@ final class ConsoleStreams {
                     + type + ".getRoot)" + USE_INSTEAD);
         }
         return Request.of(Kind.CONTAINER, "read the console's input (System.in)" + USE_INSTEAD);
+    }
+
+    /**
+     * A shell session closed: the operator's (the console's, a script's, an SSH login's), which Gogo hands to any
+     * command method whose first parameter it fits, a plugin's command's too ({@code AutoCloseable}, {@code Object}):
+     * closed, every later command of the operator failed, {@code exit} included (red team 14). Only the container ends
+     * a session.
+     */
+    static Request sessionClosed() {
+        return Request.of(Kind.CONTAINER, "close the operator's shell session (Gogo's CommandSessionImpl.close): a "
+                + "command gets the session to run in, and only the container ends it");
     }
 
     /** A stream made on a descriptor: a request for the process's standard ones only. */
