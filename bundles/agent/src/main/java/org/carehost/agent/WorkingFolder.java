@@ -21,15 +21,26 @@ final class WorkingFolder {
 
     /** The problem with {@code root}, or null when the container can write where it needs to. */
     static String problem(Path root) {
+        for (String folder : new String[] {"data", "etc", "deploy"}) {
+            Path path = root.resolve(folder);
+            if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(path)) {
+                // the launcher bundle's Home says the same of etc and deploy, but data/cache is made before it runs
+                return unusable(root, folder + " is a file, not a folder") + "; move what is in the way, or start it "
+                        + "in a folder of its own. Nothing was started (exit status " + STATUS + ")";
+            }
+        }
         Path data = root.resolve("data");
         Path cache = data.resolve("cache");
         Path writeTo = Files.isDirectory(cache) ? cache : Files.isDirectory(data) ? data : root;
-        if (!Files.isDirectory(writeTo) || Files.isWritable(writeTo)) {
-            return null; // a file where a folder belongs: the launcher bundle's Home says so
+        if (Files.isWritable(writeTo)) {
+            return null;
         }
-        return "carehost: cannot use the folder " + root + " (" + writeTo + " cannot be written: a read-only file "
-                + "system, or not the folder's owner?): Carehost keeps its configuration in etc/, its plugins in deploy/ "
-                + "and its data in data/, each a folder it can write; start it in a folder of its own that it can write. "
-                + "Nothing was started (exit status " + STATUS + ")";
+        return unusable(root, writeTo + " cannot be written: a read-only file system, or not the folder's owner?")
+                + "; start it in a folder of its own that it can write. Nothing was started (exit status " + STATUS + ")";
+    }
+
+    private static String unusable(Path root, String why) {
+        return "carehost: cannot use the folder " + root + " (" + why + "): Carehost keeps its configuration in etc/, "
+                + "its plugins in deploy/ and its data in data/, each a folder it can write";
     }
 }

@@ -107,6 +107,8 @@ public class PluginLifecycleIT {
                     "org.carehost.fixture.greeter", unresolvable.getPath()));
             assertTrue(failed.getMessage(), failed.getMessage().contains("org.example.missing")
                     && failed.getMessage().contains("The previous version 1.0.0 was put back and is ACTIVE."));
+            assertFalse("the diagnosis, not the framework's words: " + failed.getMessage(),
+                    failed.getMessage().contains("Unable to resolve"));
             assertEquals("1.0.0", plugins.get("org.carehost.fixture.greeter").version());
             assertEquals("hello from v1", greeting());
             File refused = Fixtures.withManifestHeader(new File(fixture("carehost-fixture-greeter-v2")),

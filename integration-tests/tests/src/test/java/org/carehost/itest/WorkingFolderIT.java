@@ -32,6 +32,16 @@ public class WorkingFolderIT {
     }
 
     /** plugin:uninstall deletes a deploy-folder plugin's jar (else the watcher installs it again): it now says so. */
+    /**
+     * A {@code data} that is a file: the framework's launcher makes {@code data/cache} before any Carehost bundle runs,
+     * and failed with its stack trace and status 127 (found trying it as an operator would); the agent, the first code
+     * of {@code java -jar}, now says so in one line.
+     */
+    @Test
+    public void aDataThatIsAFileEndsTheStartWithOneLine() throws Exception {
+        assertRefused("data");
+    }
+
     @Test
     public void uninstallingADeployFolderPluginSaysItsFileWasDeleted() throws Exception {
         Path home = CarehostProcess.freshHome("folder-uninstall");

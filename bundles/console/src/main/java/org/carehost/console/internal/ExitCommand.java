@@ -38,8 +38,9 @@ public final class ExitCommand {
 
     private void end(CommandSession session, Integer status) throws BundleException {
         Object script = session.get(ScriptExit.VARIABLE);
-        if (script instanceof ScriptExit) {
-            ((ScriptExit) script).request(status);
+        Object console = script instanceof ScriptExit ? script : session.get(ScriptExit.CONSOLE_VARIABLE);
+        if (console instanceof ScriptExit ending) {
+            ending.request(status); // the script or the console ends, and the launcher stops the container
             return;
         }
         // Not while Felix HTTP is still starting on Config Admin's thread (ConfigurationDeliveries).

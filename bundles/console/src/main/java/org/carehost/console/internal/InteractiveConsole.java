@@ -64,12 +64,25 @@ final class InteractiveConsole {
                 session.put("SCOPE", "plugin:gogo:*");
                 session.put("prompt", DEFAULT_PROMPT);
                 profile(session, out);
-                session.put(ScriptExit.VARIABLE, exit);
+                session.put(ScriptExit.CONSOLE_VARIABLE, exit);
+                if (opened.getWidth() <= 0 || opened.getHeight() <= 0) {
+                    // a terminal that reports no size: JLine drew the prompt as dots and echoed nothing typed
+                    opened.setSize(new org.jline.terminal.Size(80, 24));
+                }
+                // the line goes to Gogo as typed: JLine's history expansion took out backslashes, so the README's
+                // tenant:create stmarys St Mary\'s Hospital reached Gogo with an unmatched quote
                 LineReader reader = LineReaderBuilder.builder().terminal(opened).appName("carehost")
-                        .completer(completer(session)).build();
+                        .completer(completer(session)).option(LineReader.Option.DISABLE_EVENT_EXPANSION, true).build();
                 greet(session, out);
-                // Ctrl-C while a command runs interrupts it (the line editor handles it itself while a line is typed)
-                opened.handle(Terminal.Signal.INT, signal -> current.interrupt());
+                // Ctrl-C while a command runs interrupts it, the job Gogo runs it in and this thread's wait for it (the
+                // line editor handles Ctrl-C itself while a line is typed)
+                opened.handle(Terminal.Signal.INT, signal -> {
+                    org.apache.felix.service.command.Job job = session.foregroundJob();
+                    if (job != null) {
+                        job.interrupt();
+                    }
+                    current.interrupt();
+                });
                 while (!exit.requested()) {
                     String line;
                     try {
@@ -89,7 +102,8 @@ final class InteractiveConsole {
                             out.println(session.format(result, Converter.INSPECT));
                         }
                     } catch (Exception e) {
-                        out.println("Error: " + CommandFailures.describe(command, e));
+                        out.println(byInterrupt(e) ? interrupted(session)
+                                : "Error: " + CommandFailures.describe(command, e));
                     } finally {
                         Thread.interrupted(); // a Ctrl-C that came as the command ended is not the next one's
                     }
@@ -120,6 +134,30 @@ final class InteractiveConsole {
                     + "terminal (" + e.getMessage() + ")");
             return builder.dumb(true).build();
         }
+    }
+
+    /**
+     * After Ctrl-C: a command that does not stop on an interrupt (a read from a server that never answers) would hold
+     * the session's foreground, and every next command was refused ("A job is already in foreground") until it ended;
+     * it is put in the background instead, where it ends by itself, and the prompt is the operator's again.
+     */
+    private static String interrupted(CommandSession session) {
+        org.apache.felix.service.command.Job still = session.foregroundJob();
+        if (still == null) {
+            return "Interrupted.";
+        }
+        still.background();
+        return "Interrupted; the command did not stop at once and goes on in the background until it ends "
+                + "('plugin:list' and the log show what it did).";
+    }
+
+    private static boolean byInterrupt(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedException || cause instanceof java.io.InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The container is stopping: the terminal is closed, which ends the line being read. */

@@ -1,13 +1,19 @@
 package org.carehost.console.internal;
 
 /**
- * An {@code exit} requested in a piped script: the script runner puts one in its session and stops reading
- * input once {@link ExitCommand} has set it.
+ * An {@code exit} requested in a piped script or at the interactive console: each puts one in its session, under a
+ * variable of its own, and stops reading input once {@link ExitCommand} has set it.
  */
 final class ScriptExit {
 
-    /** The session variable the script runner sets; an interactive session has none. */
+    /** The session variable the script runner sets (commands that ask a question tell a script by it). */
     static final String VARIABLE = ".carehost.script.exit";
+
+    /**
+     * The session variable the interactive console sets: not {@link #VARIABLE}, by which {@code catalog:install} took
+     * the console for a script that cannot answer its question.
+     */
+    static final String CONSOLE_VARIABLE = ".carehost.console.exit";
 
     private volatile boolean requested;
     private volatile Integer status;

@@ -72,9 +72,10 @@ final class PluginUpdate {
     private PluginException putBack(Bundle bundle, Path previous, String previousVersion, PluginException failed) {
         String why = failed.getMessage();
         List<org.carehost.plugins.Finding> findings = diagnosis.why(bundle);
-        if (findings.stream().anyMatch(f -> f.kind() == org.carehost.plugins.Finding.Kind.SECURITY_REFUSAL)) {
-            // the refusal is the reason: the framework's own words name only the requirement it hid ("java.lang")
-            why = "Plugin " + name(bundle) + " not updated: its new version " + bundle.getVersion() + " "
+        if (findings.size() > 1 && bundle.getState() != Bundle.ACTIVE) {
+            // the diagnosis in the operator's words (the security manager's refusal, the package no bundle exports),
+            // not the framework's ("missing requirement ... java.lang", which a refusal hid)
+            why = "Plugin " + name(bundle) + " not updated: its new version " + bundle.getVersion() + " did not start. "
                     + findings.subList(1, findings.size()).stream().map(org.carehost.plugins.Finding::reason)
                             .collect(java.util.stream.Collectors.joining(" "));
         }

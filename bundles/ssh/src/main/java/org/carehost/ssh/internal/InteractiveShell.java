@@ -60,8 +60,10 @@ final class InteractiveShell extends ChannelCommand {
                 in, out, StandardCharsets.UTF_8)) {
             terminal.setSize(new Size(number(env.get(Environment.ENV_COLUMNS), 80),
                     number(env.get(Environment.ENV_LINES), 24)));
+            // the line goes to Gogo as typed (JLine's history expansion takes out backslashes: St Mary\'s)
             LineReader reader = LineReaderBuilder.builder().terminal(terminal)
-                    .completer(new StringsCompleter(shell.commands(operator))).build();
+                    .completer(new StringsCompleter(shell.commands(operator)))
+                    .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true).build();
             PrintStream print = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
             try (CommandSession session = shell.open(operator, Authentication.source(channel.getServerSession()),
                     terminal.input(), print, print)) {
