@@ -69,8 +69,6 @@ public final class Gate implements java.util.function.Function<java.util.stream.
     /** Why the agent could not place them (no claim is then accepted), or null. Guarded by this class. */
     private static String notPlaced;
     /** The hooked classes that are not the JDK's (the framework's, Config Admin's, the shell's), by binary name. */
-    private static volatile String[] outsideTheJdk = new String[0];
-    /** {@link #outsideTheJdk} as a set. */
     private static volatile java.util.Set<String> outside = java.util.Set.of();
     /** Each hook id's callers ({@link #callers}), by binary name; null until the agent names them (every check fails). */
     private static volatile java.util.Map<String, String[]> callers;
@@ -356,8 +354,7 @@ public final class Gate implements java.util.function.Function<java.util.stream.
      */
     static synchronized void outsideTheJdk(String[] names) {
         if (checker == null) {
-            outsideTheJdk = names.clone();
-            outside = new java.util.HashSet<>(java.util.Arrays.asList(names));
+            outside = java.util.Set.copyOf(java.util.Arrays.asList(names));
         }
     }
 
@@ -367,7 +364,7 @@ public final class Gate implements java.util.function.Function<java.util.stream.
      * purpose just before the JDK's transform code, where an error would have the class defined without its hooks.
      */
     public static String[] hookedOutsideTheJdk() {
-        return outsideTheJdk.clone();
+        return outside.toArray(new String[0]);
     }
 
     /**

@@ -99,8 +99,7 @@ final class BatchInstall {
         } catch (BundleException | IllegalStateException e) {
             List<Finding> findings = diagnosis.why(bundle);
             throw new PluginException("Not installed: " + PluginManagerImpl.name(bundle) + " did not start. "
-                    + findings.subList(1, findings.size()).stream().map(Finding::reason)
-                            .collect(Collectors.joining(" ")) + " (" + e.getMessage() + ")", e);
+                    + Diagnosis.reasons(findings) + " (" + e.getMessage() + ")", e);
         }
         List<String> failures = diagnosis.failures(bundle);
         if (!failures.isEmpty()) {

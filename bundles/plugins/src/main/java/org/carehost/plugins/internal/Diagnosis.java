@@ -42,6 +42,20 @@ final class Diagnosis {
         this.requirements = new Requirements(context);
     }
 
+    /** What {@link #why} says after its first finding (the plugin's state), as one text: why it did not start. */
+    static String reasons(List<Finding> findings) {
+        return findings.subList(Math.min(1, findings.size()), findings.size()).stream().map(Finding::reason)
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    /**
+     * Whether the security manager refused it: the framework's own words then name only the requirement the refusal
+     * hid ("missing requirement osgi.wiring.package=java.io"), which reads as if java.io were missing.
+     */
+    static boolean refused(List<Finding> findings) {
+        return findings.stream().anyMatch(finding -> finding.kind() == Finding.Kind.SECURITY_REFUSAL);
+    }
+
     List<Finding> why(Bundle bundle) {
         String subject = PluginManagerImpl.name(bundle);
         List<Finding> findings = new ArrayList<>();

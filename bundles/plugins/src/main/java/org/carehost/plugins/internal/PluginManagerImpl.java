@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.time.Duration;
 
 import org.carehost.plugins.Finding;
@@ -284,12 +283,8 @@ public final class PluginManagerImpl implements PluginManager {
             actions.bounded(bundle, "starting", bundle::start);
         } catch (BundleException | IllegalStateException e) {
             List<Finding> findings = diagnosis.why(bundle);
-            // A refusal is the reason: the framework's own words then name only the requirement the refusal hid
-            // ("missing requirement osgi.wiring.package=java.io"), which reads as if java.io were missing.
-            boolean refused = findings.stream().anyMatch(finding -> finding.kind() == Finding.Kind.SECURITY_REFUSAL);
-            throw new PluginException(what + " but not started. " + findings.subList(1, findings.size()).stream()
-                    .map(Finding::reason).collect(Collectors.joining(" ")) + (refused ? "" : " (" + e.getMessage() + ")"),
-                    e);
+            throw new PluginException(what + " but not started. " + Diagnosis.reasons(findings)
+                    + (Diagnosis.refused(findings) ? "" : " (" + e.getMessage() + ")"), e);
         }
         List<String> failures = diagnosis.failures(bundle);
         if (!failures.isEmpty()) {

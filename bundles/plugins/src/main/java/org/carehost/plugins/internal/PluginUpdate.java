@@ -76,8 +76,7 @@ final class PluginUpdate {
             // the diagnosis in the operator's words (the security manager's refusal, the package no bundle exports),
             // not the framework's ("missing requirement ... java.lang", which a refusal hid)
             why = "Plugin " + name(bundle) + " not updated: its new version " + bundle.getVersion() + " did not start. "
-                    + findings.subList(1, findings.size()).stream().map(org.carehost.plugins.Finding::reason)
-                            .collect(java.util.stream.Collectors.joining(" "));
+                    + Diagnosis.reasons(findings);
         }
         String back;
         try {
