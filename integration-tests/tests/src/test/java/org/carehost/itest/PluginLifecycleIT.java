@@ -17,6 +17,9 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -141,6 +144,56 @@ public class PluginLifecycleIT {
         } finally {
             listener.unregister();
         }
+    }
+
+    /**
+     * An update goes on when its caller stops waiting (Ctrl-C, a closed session, its bound): it still ends in the new
+     * version or the previous one. Red team 14: the caller's interrupted wait decided then, the kept copy was deleted
+     * while the framework's update went on, and the failed new version stayed, the plugin down.
+     */
+    @Test
+    public void anUpdateWhoseCallerStopsWaitingStillPutsThePreviousVersionBack() throws Exception {
+        String bsn = "org.carehost.fixture.evil.blocks.stop";
+        File jar = ContainerOptions.bundleFile("carehost-fixture-evil-blocks-stop");
+        Bundle plugin = Fixtures.installAsPlugin(context, jar);
+        plugin.start();
+        Await.until("the plugin runs", 20_000, () -> Fixtures.hasFunctionProbe(context, "blocks-stop"));
+        CountDownLatch stopping = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Fixtures.handProbe(context, "blocks-stop", new Object[] {stopping, release, 0});
+        File versioned = Fixtures.withManifestHeader(jar, "Bundle-Version", "2.0.0",
+                Fixtures.workFolder("update-abandoned-1").toFile());
+        File unresolvable = Fixtures.withManifestHeader(versioned, "Import-Package", "org.example.missing",
+                Fixtures.workFolder("update-abandoned-2").toFile());
+        long before = plugin.getLastModified();
+        AtomicReference<Throwable> answer = new AtomicReference<>();
+        CountDownLatch answered = new CountDownLatch(1);
+        Thread operator = new Thread(() -> {
+            try {
+                plugins.update(bsn, unresolvable.getPath());
+                answer.set(new AssertionError("the update answered as if it had ended"));
+            } catch (Throwable e) {
+                answer.set(e);
+            } finally {
+                answered.countDown();
+            }
+        }, "operator's plugin:update");
+        operator.start();
+        try {
+            assertTrue("the update's stop of the running version began", stopping.await(20, TimeUnit.SECONDS));
+            operator.interrupt(); // the operator's Ctrl-C
+            assertTrue("the interrupted command answers", answered.await(20, TimeUnit.SECONDS));
+            assertTrue(String.valueOf(answer.get()), answer.get() instanceof PluginException);
+        } finally {
+            release.countDown();
+        }
+        Await.until("the new version failed and the previous one is back, running", 30_000,
+                () -> plugin.getState() == Bundle.ACTIVE && plugin.getLastModified() > before
+                        && "1.0.0".equals(String.valueOf(plugin.getVersion())));
+        assertTrue(answer.get().getMessage(),
+                answer.get().getMessage().contains("The update goes on, and puts version 1.0.0 back"));
+        Await.until("the plugin's service is back", 20_000, () -> Fixtures.hasFunctionProbe(context, "blocks-stop"));
+        plugin.uninstall();
     }
 
     /**

@@ -18,7 +18,7 @@ import org.osgi.framework.wiring.FrameworkWiring;
  */
 final class BundleActions {
 
-    private static final long REFRESH_TIMEOUT_SECONDS = 60;
+    static final long REFRESH_TIMEOUT_SECONDS = 60;
 
     private final BundleContext context;
     private final java.util.function.LongSupplier heldSeconds;
@@ -27,6 +27,11 @@ final class BundleActions {
     BundleActions(BundleContext context, java.util.function.LongSupplier heldSeconds) {
         this.context = context;
         this.heldSeconds = heldSeconds;
+    }
+
+    /** The plugin manager's bound on plugin code run by a start or stop, in seconds. */
+    long heldSeconds() {
+        return heldSeconds.getAsLong();
     }
 
     /** A framework call that may run a plugin's code: its activator, its components' constructors, activate, deactivate. */
@@ -43,13 +48,7 @@ final class BundleActions {
      * code. What the call throws is thrown here.
      */
     void bounded(Bundle bundle, String doing, FrameworkCall call) throws BundleException, PluginException {
-        int state = bundle.getState();
-        if (state == Bundle.STARTING && !HeldLifecycle.waitsForLazyActivation(bundle) || state == Bundle.STOPPING) {
-            // its lock is held by the start or stop under way: this call would wait behind it, on one more thread
-            throw new PluginException("Plugin " + PluginManagerImpl.name(bundle) + " is " + (state == Bundle.STARTING
-                    ? "starting" : "stopping") + " already, and that has not finished: nothing was done. plugin:why "
-                    + bundle.getSymbolicName() + " says what holds it.");
-        }
+        refuseWhileBusy(bundle);
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         // Not inheriting the caller's inheritable thread locals: the shell's is the operator's output (Gogo's
         // ThreadPrintStream), where the plugin's prints would pass for the command's own, unmarked.
@@ -92,6 +91,19 @@ final class BundleActions {
                 throw error;
             }
             throw new PluginException("Plugin " + PluginManagerImpl.name(bundle) + " " + doing + ": " + cause, cause);
+        }
+    }
+
+    /**
+     * Refuses a call on a plugin whose start or stop is under way and has not finished: its lock is held, so the call
+     * would wait behind it, on one more thread.
+     */
+    static void refuseWhileBusy(Bundle bundle) throws PluginException {
+        int state = bundle.getState();
+        if (state == Bundle.STARTING && !HeldLifecycle.waitsForLazyActivation(bundle) || state == Bundle.STOPPING) {
+            throw new PluginException("Plugin " + PluginManagerImpl.name(bundle) + " is " + (state == Bundle.STARTING
+                    ? "starting" : "stopping") + " already, and that has not finished: nothing was done. plugin:why "
+                    + bundle.getSymbolicName() + " says what holds it.");
         }
     }
 

@@ -29,6 +29,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 
 /** The plugin lifecycle over the framework's bundle API, speaking in plugins and plain words. */
 @Component(service = PluginManager.class, configurationPid = PluginsConfiguration.PID)
@@ -56,6 +58,11 @@ public final class PluginManagerImpl implements PluginManager {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile LifecycleEvents lifecycle;
 
+    /** Optional, as Event Admin: where an update ends whose command stopped waiting for it, the log says how. */
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile Logger log;
+
     /** {@link PluginsConfiguration#heldSeconds}: how long an operator's start or stop waits for the plugin's code. */
     private volatile long heldSeconds;
 
@@ -70,7 +77,7 @@ public final class PluginManagerImpl implements PluginManager {
         this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
         this.settling = new DeployFolderSettling(context, bundles, diagnosis);
         this.batch = new BatchInstall(context, bundles, diagnosis, actions);
-        this.updates = new PluginUpdate(actions, diagnosis, this::startOrExplain);
+        this.updates = new PluginUpdate(actions, diagnosis, this::startOrExplain, this::updateEnded);
         context.addBundleListener(settling);
     }
 
@@ -278,6 +285,20 @@ public final class PluginManagerImpl implements PluginManager {
     }
 
     /** Starts the bundle; when it does not come up whole, says why, headed by {@code what}. */
+    /** An update whose command stopped waiting (its bound passed, Ctrl-C, a closed session) has ended. */
+    private void updateEnded(Bundle bundle, PluginException failure) {
+        Logger logger = log;
+        if (logger == null) {
+            return;
+        }
+        if (failure == null) {
+            logger.info("Plugin {} was updated (its plugin:update had stopped waiting): {}.", name(bundle),
+                    org.carehost.plugins.PluginState.of(bundle.getState()));
+        } else {
+            logger.warn("{} (its plugin:update had stopped waiting)", failure.getMessage());
+        }
+    }
+
     private void startOrExplain(Bundle bundle, String what) throws PluginException {
         try {
             actions.bounded(bundle, "starting", bundle::start);
