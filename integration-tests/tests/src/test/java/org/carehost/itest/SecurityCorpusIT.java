@@ -22,6 +22,7 @@ import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.carehost.audit.AuditLog;
+import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginManager;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.audit.AuditQuery;
@@ -184,6 +185,30 @@ public class SecurityCorpusIT {
             plugin.uninstall();
         }
         assertHostServicesStillWork();
+    }
+
+    /**
+     * A refused plugin that requires nothing resolves (the resolver hook refuses through requirements), and with no
+     * activator it started: listed ACTIVE while refused (red team 14). It is stopped again at once, and a start by the
+     * operator says why.
+     */
+    @Test
+    public void aRefusedPluginThatRequiresNothingIsKeptStopped() throws Exception {
+        Bundle plugin = install("evil-jdk-component");
+        try {
+            plugin.start(); // it has no requirements and no activator: the framework starts it
+            Await.until("the refused plugin stopped again", 10_000, () -> plugin.getState() == Bundle.RESOLVED);
+            String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
+            assertTrue(why, why.contains("is RESOLVED") && why.contains("The security manager refuses it")
+                    && !why.contains("nothing is wrong"));
+            PluginException refused = org.junit.Assert.assertThrows(PluginException.class,
+                    () -> plugins.start(String.valueOf(plugin.getBundleId())));
+            assertTrue(refused.getMessage(), refused.getMessage().contains("started, but the security manager refuses it")
+                    && refused.getMessage().contains("java.util.Timer"));
+            Await.until("stopped again after the operator's start", 10_000, () -> plugin.getState() == Bundle.RESOLVED);
+        } finally {
+            plugin.uninstall();
+        }
     }
 
     @Test

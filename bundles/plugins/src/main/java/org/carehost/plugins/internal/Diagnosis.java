@@ -81,7 +81,9 @@ final class Diagnosis {
                 }
                 break;
             case Bundle.RESOLVED:
-                findings.add(notStarted(bundle, subject, level));
+                if (refusals.isEmpty()) {
+                    findings.add(notStarted(bundle, subject, level));
+                }
                 break;
             case Bundle.STARTING:
                 findings.add(new Finding(Kind.IN_PROGRESS, subject, isLazy(bundle)
@@ -89,7 +91,9 @@ final class Diagnosis {
                         : "Its activator is still running."));
                 break;
             case Bundle.ACTIVE:
-                findings.addAll(activeFindings(bundle, subject));
+                if (refusals.isEmpty()) {
+                    findings.addAll(activeFindings(bundle, subject));
+                }
                 break;
             default:
                 findings.add(new Finding(Kind.IN_PROGRESS, subject, "It is being stopped or uninstalled."));

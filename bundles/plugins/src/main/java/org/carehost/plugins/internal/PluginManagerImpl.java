@@ -176,7 +176,8 @@ public final class PluginManagerImpl implements PluginManager {
                     BundleActions.uninstallQuietly(bundle);
                     throw new PluginException("Not installed: " + String.join("; ", refused) + ".");
                 }
-                startOrExplain(bundle, "Installed as plugin " + bundle.getBundleId());
+                startOrExplain(bundle, "Installed as plugin " + bundle.getBundleId() + " but not started.",
+                        "Installed as plugin " + bundle.getBundleId() + " and started, but");
                 return info(bundle);
             } finally {
                 source.discard(file);
@@ -198,7 +199,7 @@ public final class PluginManagerImpl implements PluginManager {
     @Override
     public PluginInfo start(String plugin) throws PluginException {
         Bundle bundle = bundles.find(plugin);
-        startOrExplain(bundle, "Plugin " + name(bundle));
+        startOrExplain(bundle, "Plugin " + name(bundle) + " not started.", "Plugin " + name(bundle) + " started, but");
         return info(bundle);
     }
 
@@ -299,17 +300,21 @@ public final class PluginManagerImpl implements PluginManager {
         }
     }
 
-    private void startOrExplain(Bundle bundle, String what) throws PluginException {
+    /**
+     * Starts the plugin, or says why not: {@code notStarted} heads the diagnosis when the start failed,
+     * {@code startedBut} the failures of a plugin that started (a refusal, a component whose activate threw).
+     */
+    private void startOrExplain(Bundle bundle, String notStarted, String startedBut) throws PluginException {
         try {
             actions.bounded(bundle, "starting", bundle::start);
         } catch (BundleException | IllegalStateException e) {
             List<Finding> findings = diagnosis.why(bundle);
-            throw new PluginException(what + " but not started. " + Diagnosis.reasons(findings)
+            throw new PluginException(notStarted + " " + Diagnosis.reasons(findings)
                     + (Diagnosis.refused(findings) ? "" : " (" + e.getMessage() + ")"), e);
         }
         List<String> failures = diagnosis.failures(bundle);
         if (!failures.isEmpty()) {
-            throw new PluginException(what + " and started, but " + String.join(" ", failures));
+            throw new PluginException(startedBut + " " + String.join(" ", failures));
         }
     }
 

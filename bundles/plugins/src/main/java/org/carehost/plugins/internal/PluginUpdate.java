@@ -36,9 +36,9 @@ import org.osgi.framework.wiring.BundleRevision;
  */
 final class PluginUpdate {
 
-    /** Starts a plugin, or says why it did not come up whole, headed by {@code what}. */
+    /** Starts a plugin, or says why it did not come up whole: headed by {@code notStarted} or {@code startedBut}. */
     interface Starter {
-        void start(Bundle bundle, String what) throws PluginException;
+        void start(Bundle bundle, String notStarted, String startedBut) throws PluginException;
     }
 
     /** Told how an update ended whose caller had stopped waiting for it: {@code failure} null when it succeeded. */
@@ -267,7 +267,8 @@ final class PluginUpdate {
         actions.refresh(bundle);
         if (bundle.adapt(BundleStartLevel.class).isPersistentlyStarted()) {
             if (bundle.getState() != Bundle.ACTIVE) {
-                starter.start(bundle, "Plugin " + name(bundle) + " was updated");
+                starter.start(bundle, "Plugin " + name(bundle) + " was updated but not started.",
+                        "Plugin " + name(bundle) + " was updated and started, but");
             } else {
                 // restarted by the refresh: an activate that threw is a failed update, not a success
                 List<String> failures = diagnosis.failures(bundle);

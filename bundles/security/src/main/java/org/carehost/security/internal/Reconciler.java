@@ -26,18 +26,20 @@ final class Reconciler {
     private final GrantsCalculator grants;
     private final Admission admission;
     private final ResolverGate resolverGate;
+    private final KeptDown keptDown;
     private final Executor worker;
     private final Logger logger;
     /** Plugins whose visible services changed with the policy: refreshed by the next apply. */
     private final Set<Long> pendingRefresh = ConcurrentHashMap.newKeySet();
 
     Reconciler(BundleContext context, PluginScope scope, GrantsCalculator grants, Admission admission,
-            ResolverGate resolverGate, Executor worker, Logger logger) {
+            ResolverGate resolverGate, KeptDown keptDown, Executor worker, Logger logger) {
         this.context = context;
         this.scope = scope;
         this.grants = grants;
         this.admission = admission;
         this.resolverGate = resolverGate;
+        this.keptDown = keptDown;
         this.worker = worker;
         this.logger = logger;
     }
@@ -67,7 +69,9 @@ final class Reconciler {
                 resolverGate.wiringViolations(bundle).forEach(violation -> admission.wiringRefused(bundle, violation));
                 refusals.addAll(admission.wiringRefusals(bundle));
             }
-            if (resolved && (!refusals.isEmpty() || visibilityChanged)) {
+            if (resolved && refusals.isEmpty() && keptDown.keptDown(bundle)) {
+                start.add(bundle); // refused while it required nothing (KeptDown): admitted now
+            } else if (resolved && (!refusals.isEmpty() || visibilityChanged)) {
                 refresh.add(bundle);
             } else if (bundle.getState() == Bundle.INSTALLED && refusals.isEmpty() && persistentlyStarted(bundle)) {
                 start.add(bundle);

@@ -81,6 +81,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final GrantsCalculator grants;
     private final Admission admission;
     private final Reconciler reconciler;
+    private final KeptDown keptDown;
     private final PluginEventDelivery eventDelivery;
     private final Quarantine quarantine;
     private final RuntimeLayer runtime;
@@ -129,7 +130,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 this::runtimeFailure);
         ResolverGate resolverGate = new ResolverGate(scope, admission::admission, store::importRules,
                 admission::wiringRefused, bundle -> inspector.inspect(bundle).trustedSigner());
-        this.reconciler = new Reconciler(context, scope, grants, admission, resolverGate, worker, logger);
+        this.keptDown = new KeptDown(admission::refusals, worker, logger);
+        this.reconciler = new Reconciler(context, scope, grants, admission, resolverGate, keptDown, worker, logger);
         this.eventDelivery = new PluginEventDelivery(context, scope, grants::grantsOf, () -> care,
                 () -> eventCalls, logger);
         this.impostorWatch = admission::serviceChanged;
@@ -259,6 +261,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 grants.forget(bundle.getBundleId());
                 admission.forget(bundle.getBundleId());
                 inspector.forget(bundle);
+                keptDown.forget(bundle.getBundleId());
                 break;
             case BundleEvent.UPDATED:
                 grants.forget(bundle.getBundleId());
@@ -268,6 +271,10 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
             case BundleEvent.STARTING:
                 pluginCode.bundleStarting(bundle);
                 quarantine.lifted(bundle.getBundleId()); // started again by the operator
+                keptDown.forget(bundle.getBundleId());
+                break;
+            case BundleEvent.STARTED:
+                keptDown.started(bundle);
                 break;
             case BundleEvent.UNRESOLVED:
                 admission.rewired(bundle.getBundleId());
