@@ -143,13 +143,16 @@ public class SignedPluginIT {
         Bundle hello = install(ContainerOptions.bundleFile("carehost-sample-hello").toPath());
         hello.start();
         Await.until("hello's component is active", 20_000, () -> components(hello) > 0);
-        security.setMode(SecurityMode.PRODUCTION);
-        Await.until("the unsigned plugin is refused and stopped", 20_000, () -> hello.getState() == Bundle.INSTALLED);
+        // the mode change answers once the plugins follow it: a script's next command sees them so
+        String answer = security.setMode(SecurityMode.PRODUCTION);
+        assertEquals("the unsigned plugin is refused and stopped when the change answers (" + answer + ")",
+                Bundle.INSTALLED, hello.getState());
         assertEquals("SCR took the refused plugin's components down", 0, components(hello));
 
-        security.setMode(SecurityMode.DEVELOPMENT);
-        Await.until("the plugin is started again, its component active", 20_000,
-                () -> hello.getState() == Bundle.ACTIVE && components(hello) > 0);
+        answer = security.setMode(SecurityMode.DEVELOPMENT);
+        assertEquals("the plugin is started again when the change answers (" + answer + ")", Bundle.ACTIVE,
+                hello.getState());
+        Await.until("its component active", 20_000, () -> components(hello) > 0);
     }
 
     /** How many component configurations SCR has of {@code bundle}, whatever their state. */

@@ -308,9 +308,13 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     /** Called on the thread that started the plugin ({@link ActivatorThrows}): the report is made on the checker's. */
     private void activatorThrew(Bundle bundle) {
         PluginIdentity identity = PluginIdentity.of(bundle);
-        String activator = String.valueOf(bundle.getHeaders("").get(org.osgi.framework.Constants.BUNDLE_ACTIVATOR));
-        checker.execute(() -> posts.failed(bundle.getBundleId(), identity, "its Bundle-Activator " + activator
-                + " threw when it was started; the exception is in the log file (data/log/carehost.log)"));
+        String activator = bundle.getHeaders("").get(org.osgi.framework.Constants.BUNDLE_ACTIVATOR);
+        // no activator: the framework's own start failed between STARTING and STARTED (red team 14 saw
+        // "its Bundle-Activator null threw")
+        String what = activator == null ? "its start failed in the framework (it has no Bundle-Activator)"
+                : "its Bundle-Activator " + activator + " threw when it was started";
+        checker.execute(() -> posts.failed(bundle.getBundleId(), identity, what
+                + "; the exception is in the log file (data/log/carehost.log)"));
     }
 
     private static String topicOf(int type) {

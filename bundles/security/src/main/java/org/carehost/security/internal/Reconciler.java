@@ -3,8 +3,12 @@ package org.carehost.security.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -29,8 +33,12 @@ final class Reconciler {
     private final KeptDown keptDown;
     private final Executor worker;
     private final Logger logger;
+    private static final long APPLY_WAIT_SECONDS = 10;
+
     /** Plugins whose visible services changed with the policy: refreshed by the next apply. */
     private final Set<Long> pendingRefresh = ConcurrentHashMap.newKeySet();
+    /** The plugins following the last policy loaded: {@link #whenApplied}. */
+    private volatile CompletableFuture<Void> applied = CompletableFuture.completedFuture(null);
 
     Reconciler(BundleContext context, PluginScope scope, GrantsCalculator grants, Admission admission,
             ResolverGate resolverGate, KeptDown keptDown, Executor worker, Logger logger) {
@@ -44,10 +52,37 @@ final class Reconciler {
         this.logger = logger;
     }
 
-    /** The policy changed: every plugin's grants now, the refreshes and starts on the worker. */
+    /**
+     * The policy changed: every plugin's grants now, the refreshes and starts on the worker; {@link #whenApplied}
+     * waits for them.
+     */
     void applyNow() {
         grants.regrantAll(pendingRefresh::add);
-        worker.execute(this::apply);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        applied = done;
+        worker.execute(() -> apply(done));
+    }
+
+    /**
+     * The answer to an operator's edit of the policy once the plugins follow it (the refused refreshed, the admitted
+     * started), or within {@link #APPLY_WAIT_SECONDS} saying they still are: a script's next command sees them as the
+     * policy says, not as before it (a {@code plugin:list} right after {@code security:mode production} listed
+     * plugins ACTIVE that the new mode refuses).
+     */
+    String whenApplied(String answer) {
+        try {
+            applied.get(APPLY_WAIT_SECONDS, TimeUnit.SECONDS);
+            return answer;
+        } catch (TimeoutException | ExecutionException e) {
+            return answer + " Some plugins are still being stopped or started under it (plugin:list shows them).";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return answer + " Some plugins may still be being stopped or started under it (plugin:list shows them).";
+        }
+    }
+
+    void apply() {
+        apply(new CompletableFuture<>());
     }
 
     /**
@@ -55,7 +90,7 @@ final class Reconciler {
      * changed, is refreshed (stopped, re-resolved through the hooks, restarted if it may); a refused plugin now
      * admitted is resolved and started if it was meant to run.
      */
-    void apply() {
+    private void apply(CompletableFuture<Void> applied) {
         List<Bundle> refresh = new ArrayList<>();
         List<Bundle> start = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
@@ -80,8 +115,14 @@ final class Reconciler {
         // a start runs the plugin's code (its activator, its components' @Activate), which may never return: on a
         // thread of its own, never on the worker (nor on the framework's refresh thread, which calls back when done)
         Runnable starter = () -> {
-            if (!start.isEmpty()) {
-                PluginStops.apart("carehost-policy-start", () -> start.forEach(this::startQuietly), logger);
+            if (start.isEmpty() || !PluginStops.apart("carehost-policy-start", () -> {
+                try {
+                    start.forEach(this::startQuietly);
+                } finally {
+                    applied.complete(null);
+                }
+            }, logger)) {
+                applied.complete(null);
             }
         };
         if (refresh.isEmpty()) {

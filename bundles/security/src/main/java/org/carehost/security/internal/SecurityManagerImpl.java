@@ -299,17 +299,17 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
 
     @Override
     public String grant(String symbolicName, Collection<Permission> permissions) {
-        return edits.grant(symbolicName, permissions);
+        return reconciler.whenApplied(edits.grant(symbolicName, permissions));
     }
 
     @Override
     public String revoke(String symbolicName, Collection<Permission> permissions) {
-        return edits.revoke(symbolicName, permissions);
+        return reconciler.whenApplied(edits.revoke(symbolicName, permissions));
     }
 
     @Override
     public String setMode(SecurityMode mode) {
-        return edits.setMode(mode);
+        return reconciler.whenApplied(edits.setMode(mode));
     }
 
     @Override
