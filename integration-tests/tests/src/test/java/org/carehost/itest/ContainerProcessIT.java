@@ -261,8 +261,11 @@ public class ContainerProcessIT {
         // as the README runs it, with no JVM option (agentmain on JDK 17's defaults once failed at start, unseen by
         // every other test, which start with the tests' JVM options)
         Run run = scriptAsShipped(home, JAVA_17,
-                "echo one two\nformat three\nhelp\nhelp plugin:why\nexit\nplugin:list\n");
+                "echo one two\nformat three\ncm:listconfigurations \"(service.pid=*)\"\nhelp\nhelp plugin:why\nexit\nplugin:list\n");
         assertEquals(run.toString(), 0, run.exit);
+        // Config Admin's own commands, which the shell calls by reflection on the container's service: refused as a
+        // plugin's unowned call before
+        assertFalse("cm: commands are the operator's: " + run, run.err.contains("may not do this"));
         assertTrue("echo: " + run, run.out.lines().anyMatch("one two"::equals));
         assertTrue("format: " + run, run.out.lines().anyMatch("three"::equals));
         assertTrue("help lists the plugin commands and exit: " + run,

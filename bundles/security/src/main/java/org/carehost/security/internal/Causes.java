@@ -107,10 +107,16 @@ final class Causes {
             index++;
             gate = frame.getDeclaringClass() == GATE ? frame : null;
         }
+        boolean jdkMethodHooked = true;
         if (gate != null && gate.getMethodName().equals("check") && it.hasNext()) {
-            it.next(); // the hooked method itself, which may be a container bundle's (the shell's streams)
+            // the hooked method itself, which may be a container bundle's (the shell's streams)
+            jdkMethodHooked = ChokePoints.isJdk(it.next().getDeclaringClass());
             index++;
         }
+        // a blind invoker calls a JDK method a plugin's class inherits; a hooked method of the container's own
+        // (Config Admin's, which the shell's cm: commands call by reflection on the container's service) is no
+        // plugin's: the operator's cm:getconfiguration was refused as an unowned call
+        coercionRefused = coercionRefused && jdkMethodHooked;
         // container frames passed over because they were entered for their caller: a plugin found further out is
         // the cause unless one of them is a class initialiser (a frame's method name is dear to get: asked only then)
         java.util.List<StackWalker.StackFrame> passedOver = null;
