@@ -156,6 +156,33 @@ public class SchedulerIT {
         assertTrue("the run is audited", audited);
     }
 
+    /** A run that throws is retried, and the log says so in one line (it was only in the audit trail and the row). */
+    @Test
+    public void aFailedRunIsLoggedAndTriedAgain() throws Exception {
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.osgi.framework.ServiceReference<org.osgi.service.log.LogReaderService> reader =
+                context.getServiceReference(org.osgi.service.log.LogReaderService.class);
+        org.osgi.service.log.LogListener listener = entry -> logged.add(entry.getMessage());
+        context.getService(reader).addLogListener(listener);
+        try {
+            Instant at = clock.instant().plusSeconds(3600);
+            String id = work(CareContext.DEFAULT_TENANT, "once|" + at + "|{\"fail\":true}");
+            clock.set(at);
+            Await.until("the failed run logged", 20_000, () -> logged.stream().anyMatch(line ->
+                    line.startsWith("Scheduled job " + id + " (task 'tick' of plugin " + WORKER)
+                            && line.contains("failed; attempt 1 of 3; tried again at")));
+            Job job = job(id);
+            assertEquals("SCHEDULED", job.state());
+            assertTrue(String.valueOf(job.lastError()), job.lastError().contains("asked to fail by its payload"));
+            assertFalse("the plugin's message stays out of the log: " + logged,
+                    logged.stream().anyMatch(line -> line.contains("asked to fail")));
+            assertTrue(scheduler.cancel(id));
+        } finally {
+            context.getService(reader).removeLogListener(listener);
+            context.ungetService(reader);
+        }
+    }
+
     @Test
     public void aPluginsJobsAreBounded() throws Exception {
         Instant later = clock.instant().plusSeconds(365L * 24 * 3600); // never due during the test

@@ -226,15 +226,27 @@ public final class SchedulerEngine implements SchedulerAdmin {
             error = e.getMessage();
         }
         Instant after = now();
+        String then;
         if (job.cron() != null) {
             Instant next = Cron.parse(job.cron()).next(after.isAfter(job.due()) ? after : job.due(), zone(job.tenant()));
             jobs.finish(job.id(), claimed, "SCHEDULED", next, 0, error);
+            then = "it runs again at " + next;
         } else if (error == null) {
             jobs.finish(job.id(), claimed, "DONE", job.due(), job.attempts() + 1, null);
+            then = null;
         } else {
             int attempts = job.attempts() + 1;
+            Instant retry = after.plus(Duration.ofMinutes(1));
             jobs.finish(job.id(), claimed, attempts >= ATTEMPTS ? "FAILED" : "SCHEDULED",
-                    attempts >= ATTEMPTS ? job.due() : after.plus(Duration.ofMinutes(1)), attempts, error);
+                    attempts >= ATTEMPTS ? job.due() : retry, attempts, error);
+            then = attempts >= ATTEMPTS ? "it failed " + attempts + " times and is not tried again"
+                    : "attempt " + attempts + " of " + ATTEMPTS + "; tried again at " + retry;
+        }
+        if (error != null) {
+            // the log is where an operator looks first; the error itself stays in the job's row and the audit trail,
+            // as a plugin's message may carry patient data, which the log file is no place for
+            log.warn("Scheduled job {} (task '{}' of plugin {}, tenant {}) failed; {}. schedule:list --all shows its error.",
+                    job.id(), job.task(), job.plugin(), job.tenant(), then);
         }
         events.postEvent(new Event(error == null ? ScheduleEvents.RAN : ScheduleEvents.FAILED, Map.of(
                 ScheduleEvents.JOB_ID, job.id(), ScheduleEvents.TASK, job.task(), ScheduleEvents.PLUGIN, job.plugin(),
