@@ -166,11 +166,28 @@ public class ValidatorGateIT {
         String before = Files.readString(policy);
         try {
             Patient throwing = patient("Throw");
+            java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+            org.osgi.framework.ServiceReference<org.osgi.service.log.LogReaderService> reader =
+                    context.getServiceReference(org.osgi.service.log.LogReaderService.class);
+            org.osgi.service.log.LogListener listener = entry -> logged.add(entry.getMessage());
+            context.getService(reader).addLogListener(listener);
             try {
-                patients.create(throwing);
-                fail("a required validator that throws fails closed");
-            } catch (ValidationException expected) {
-                assertTrue(expected.getMessage(), expected.getMessage().contains("fails closed"));
+                try {
+                    patients.create(throwing);
+                    fail("a required validator that throws fails closed");
+                } catch (ValidationException expected) {
+                    assertTrue(expected.getMessage(), expected.getMessage().contains("fails closed"));
+                }
+                // the operator learns it from the log too, in one line (it was only in the writer's answer)
+                Await.until("the failed validator logged", 10_000, () -> logged.stream().anyMatch(line -> line.equals(
+                        "Validator of plugin " + VALIDATOR + " could not check a Patient in tenant default (threw): "
+                        + "the write was refused (fail-closed). audit:query shows the writes; tenant:validation "
+                        + VALIDATOR + " --tenant default shows the setting.")));
+            } catch (AssertionError notLogged) {
+                throw new AssertionError(notLogged.getMessage() + "; logged: " + logged, notLogged);
+            } finally {
+                context.getService(reader).removeLogListener(listener);
+                context.ungetService(reader);
             }
             assertEquals(0, storedWithMrn(throwing));
 

@@ -20,6 +20,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 
 /**
  * The plugins' validators before a write: every {@link Validator} service of the resource's type whose plugin is
@@ -41,17 +43,20 @@ public final class Validation {
     private final Tenants tenants;
     private final ValidatorChoices choices;
     private final ContextBinder binder;
+    private final ValidatorFailureLog failureLog;
     /** Each validator's resource type, by service id (an awaited validator keeps its old version's). */
     private final Map<Long, Class<?>> types = new ConcurrentHashMap<>();
 
     @Activate
     public Validation(@Reference PluginCalls calls, @Reference PluginLimits limits, @Reference Tenants tenants,
-            @Reference ContextBinder binder, @Reference ValidatorChoices choices) {
+            @Reference ContextBinder binder, @Reference ValidatorChoices choices,
+            @Reference(service = LoggerFactory.class) Logger log) {
         this.choices = choices;
         this.calls = calls;
         this.limits = limits;
         this.tenants = tenants;
         this.binder = binder;
+        this.failureLog = new ValidatorFailureLog(log);
     }
 
     /** What the validators said of one write: errors reject it, warnings go back with it, the audit names each. */
@@ -102,6 +107,7 @@ public final class Validation {
                 String reason = failed instanceof PluginCallException call ? call.reason().name().toLowerCase()
                         : "failed";
                 verdicts.add(name + "=" + reason + " (" + (open ? "fail-open" : "fail-closed") + ")");
+                failureLog.failed(plugin.getSymbolicName(), plugin.getBundleId(), resourceType, context.tenant(), reason, open);
                 if (!open) {
                     errors.add(ValidationIssue.error(resourceType, plugin.getSymbolicName() + ": its validator could "
                             + "not check the " + resourceType + " (" + failed.getMessage() + "), and it fails closed: "
