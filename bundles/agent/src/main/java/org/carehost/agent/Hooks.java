@@ -188,6 +188,13 @@ final class Hooks {
         // a proxy read from a serialized stream is made without its constructor
         "java/io/ObjectInputStream readProxyDesc",
         "java/lang/ClassLoader <init> (Ljava/lang/Void;Ljava/lang/String;Ljava/lang/ClassLoader;) this",
+        // classes defined at run time, in a loader a plugin made or through its own lookup: a plugin's code comes from
+        // its jar, where it is scanned and woven (red team 12: a class so defined ran on after its plugin's code stop)
+        "java/lang/ClassLoader defineClass (Ljava/lang/String;[BIILjava/security/ProtectionDomain;) this",
+        "java/lang/ClassLoader defineClass (Ljava/lang/String;Ljava/nio/ByteBuffer;Ljava/security/ProtectionDomain;) this",
+        "java/lang/invoke/MethodHandles$Lookup defineClass this",
+        "java/lang/invoke/MethodHandles$Lookup defineHiddenClass this",
+        "java/lang/invoke/MethodHandles$Lookup defineHiddenClassWithClassData this",
         // tasks handed to the JDK's executors: made (the cause is recorded) and run (the cause is found again)
         "java/util/concurrent/ForkJoinTask <init> this", "java/util/concurrent/ForkJoinTask doExec this",
         "java/util/concurrent/FutureTask <init> this", "java/util/concurrent/FutureTask run this",

@@ -318,6 +318,11 @@ final class Causes {
         return new Provenance(origins, threads, ownThreads, tasks, pools);
     }
 
+    /** The plugin that made this class loader, or null (a loader of the framework's, the JDK's, the container's). */
+    Bundle loaderOwner(ClassLoader loader) {
+        return origins.loaderOwner(loader);
+    }
+
     /** Marks a class loader as created by a plugin: classes it defines are the plugin's. */
     void created(ClassLoader loader, Bundle plugin) {
         origins.created(loader, plugin);

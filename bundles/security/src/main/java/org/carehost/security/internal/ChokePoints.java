@@ -35,7 +35,12 @@ final class ChokePoints {
         /** Native memory taken ({@link NativeHoldings}: the subject is {object, bytes}), or given back (the object). */
         NATIVE_MEMORY, NATIVE_RELEASE,
         /** A monitor a plugin's code will hold: the subject is the object ({@link LockRule}). */
-        MONITOR
+        MONITOR,
+        /**
+         * A class defined at run time: the subject is the class loader (one a plugin may have made) or the lookup
+         * (whose class may be a plugin's); decided by whose it is, not by a cause.
+         */
+        DEFINE_CLASS
     }
 
     /**
@@ -47,7 +52,7 @@ final class ChokePoints {
         return switch (kind) {
             case REFLECT, CLASS_LOADER, BUNDLE_ENTRIES, CLAIM, TASK_MADE, TASK_HANDED, TASK_REJECTED, TASK_RUN,
                     TASK_ENDED, POOL_MADE, WORKER_START, TASK_THREAD, TIMER_THREAD, PROXY, BUNDLE_CLASS,
-                    NATIVE_MEMORY, NATIVE_RELEASE, MONITOR -> false;
+                    NATIVE_MEMORY, NATIVE_RELEASE, MONITOR, DEFINE_CLASS -> false;
             default -> true;
         };
     }
@@ -95,6 +100,28 @@ final class ChokePoints {
             "java.lang.management.ManagementFactory.getMemoryMXBean", "java.util.logging.FileHandler.openFiles",
             "java.util.logging.SocketHandler.connect", "jdk.internal.foreign.AbstractMemorySegmentImpl.reinterpret",
             "jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl.withTargetLayout");
+
+    /** The class of the framework's bundle class loaders, which define every plugin's and container bundle's class. */
+    private static final String FRAMEWORK_BUNDLE_LOADER = "org.apache.felix.framework.BundleWiringImpl$BundleClassLoader";
+
+    /**
+     * Whether a class defined at run time is defined by the framework's bundle loaders or the JDK's own (every class a
+     * start loads), or through a lookup in a class of the JDK's or of the checker's own bundle (their lambdas: on JDK 17
+     * every lambda's class is defined through the public {@code Lookup.defineHiddenClass}): passed at once, before any
+     * look-up or walk, inside a check too (the checker's own first lambdas are defined while it checks).
+     */
+    static boolean definedByTheContainer(String hook, Object self, ClassLoader checkers) {
+        if (!hook.startsWith("java.lang.ClassLoader.defineClass")
+                && !hook.startsWith("java.lang.invoke.MethodHandles$Lookup.define")) {
+            return false;
+        }
+        if (self instanceof java.lang.invoke.MethodHandles.Lookup lookup) {
+            ClassLoader loader = lookup.lookupClass().getClassLoader();
+            return loader == null || loader == checkers;
+        }
+        String loader = self.getClass().getName();
+        return loader.equals(FRAMEWORK_BUNDLE_LOADER) || loader.startsWith("jdk.internal.");
+    }
 
     /** The framework extension hook, refused for everyone, nested or not. */
     static final String EXTENSION_HOOK = "org.apache.felix.framework.ExtensionManager.addExtensionBundle";
@@ -242,7 +269,14 @@ final class ChokePoints {
                         + "its calls would run with no code of its own on the stack; implement the interface in a class "
                         + "of its own, or with a lambda");
             case "java.lang.ClassLoader":
+                if (method.equals("defineClass")) {
+                    return Request.of(Kind.DEFINE_CLASS, "define the class " + args[0] + " at run time, in a class "
+                            + "loader of its own (" + self.getClass().getName() + ")", self);
+                }
                 return Request.of(Kind.CLASS_LOADER, "a class loader (" + self.getClass().getName() + ")", self);
+            case "java.lang.invoke.MethodHandles$Lookup":
+                return Request.of(Kind.DEFINE_CLASS, "define a class at run time (MethodHandles.Lookup." + method + ")",
+                        self);
             case "java.lang.Thread":
             case "java.lang.VirtualThread":
                 return thread(method, (Thread) self);

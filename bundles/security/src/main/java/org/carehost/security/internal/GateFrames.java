@@ -45,6 +45,30 @@ final class GateFrames {
     }
 
     /**
+     * Whether the hooked method's own caller is JDK code that generates what it defines: the JDK's lambdas, proxies,
+     * pattern switches and the like define their classes through the public {@code Lookup.defineHiddenClass} (JDK 25's
+     * proxies and lambdas too). Not reflection or a method handle's invokers, through which a plugin calls it itself.
+     */
+    static boolean generatedByJdk() {
+        return belowGate(it -> {
+            it.next(); // the hooked method
+            while (it.hasNext()) {
+                Class<?> type = it.next().getDeclaringClass();
+                String name = type.getName();
+                if (name.startsWith("java.lang.invoke.MethodHandles$Lookup")) {
+                    continue; // one define method calling another
+                }
+                return ChokePoints.isJdk(type) && !name.startsWith("java.lang.reflect.")
+                        && !name.startsWith("jdk.internal.reflect.") && !name.startsWith("java.lang.invoke.LambdaForm")
+                        && !name.startsWith("java.lang.invoke.DirectMethodHandle")
+                        && !name.startsWith("java.lang.invoke.Invokers") && !name.startsWith("java.lang.invoke.MethodHandle$")
+                        && !name.equals("java.lang.invoke.MethodHandle");
+            }
+            return false;
+        });
+    }
+
+    /**
      * Whether an object of exactly {@code type} is being made on this thread: a constructor of that class is on the stack
      * below the gate (a security provider fills its own entries as it is made, which a plugin's first use of an
      * algorithm may cause; once made, its entries are nobody's to change, through whatever JDK method).

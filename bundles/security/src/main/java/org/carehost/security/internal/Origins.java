@@ -37,6 +37,11 @@ final class Origins {
         loaders.putIfAbsent(loader, plugin);
     }
 
+    /** The plugin that made this class loader, or null. */
+    Bundle loaderOwner(ClassLoader loader) {
+        return loaders.get(loader);
+    }
+
     /** A class loader a previous security manager knew as a plugin's ({@link Provenance#adopt}); one known here stays. */
     void adoptLoader(ClassLoader loader, Bundle plugin) {
         loaders.putIfAbsent(loader, plugin);
