@@ -25,7 +25,7 @@ final class AuditMaintenance implements AutoCloseable {
     private final Store store;
     private final Logger log;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "carehost-audit-maintenance");
+        Thread thread = new Thread(null, runnable, "carehost-audit-maintenance", 0, false);
         thread.setDaemon(true);
         return thread;
     });

@@ -37,7 +37,7 @@ final class ArtifactCleanup {
         this.plugins = plugins;
         this.artifacts = artifacts;
         this.pruning = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "carehost-catalog-artifacts");
+            Thread thread = new Thread(null, task, "carehost-catalog-artifacts", 0, false);
             thread.setDaemon(true);
             return thread;
         });

@@ -99,7 +99,7 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     /** The periodic look, as configured. Guarded by this. */
     private java.util.concurrent.ScheduledFuture<?> polling;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(work -> {
-        Thread thread = new Thread(work, "carehost-upload-restore");
+        Thread thread = new Thread(null, work, "carehost-upload-restore", 0, false);
         thread.setDaemon(true);
         workerThread = thread;
         return thread;

@@ -78,7 +78,7 @@ public final class Delivery implements Outbox {
     private final EventAdmin events;
     private final Logger log;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "carehost-outbox"));
+            r -> new Thread(null, r, "carehost-outbox", 0, false));
 
     /** Set at deactivation: a polling pass stops before its next entry. */
     private volatile boolean stopping;

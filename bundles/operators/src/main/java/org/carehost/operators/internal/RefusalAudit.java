@@ -81,7 +81,7 @@ public final class RefusalAudit implements Refusals {
         this.windowMillis = windowSeconds * 1000L;
         this.windowStart = clock.millis();
         this.flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "carehost-refusal-summaries");
+            Thread thread = new Thread(null, runnable, "carehost-refusal-summaries", 0, false);
             thread.setDaemon(true);
             return thread;
         });

@@ -76,7 +76,7 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     private final LifecyclePosts posts;
     private final Map<Long, ScheduledFuture<?>> unsatisfiedChecks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "carehost-plugin-health");
+        Thread thread = new Thread(null, runnable, "carehost-plugin-health", 0, false);
         thread.setDaemon(true);
         return thread;
     });

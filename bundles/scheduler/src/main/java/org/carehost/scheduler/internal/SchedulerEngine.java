@@ -83,7 +83,7 @@ public final class SchedulerEngine implements SchedulerAdmin {
     private boolean overflowReported; // the polling thread's only
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "carehost-scheduler"));
+            r -> new Thread(null, r, "carehost-scheduler", 0, false));
 
     /** The container's clock (bundles/clock), which follows a test's clock while one is registered. */
     private final Clock clock;

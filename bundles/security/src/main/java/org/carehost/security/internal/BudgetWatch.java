@@ -63,7 +63,7 @@ final class BudgetWatch {
     /** The plugins with a window, by bundle id: looked at while their window lasts, charged or not. */
     private final Map<Long, Bundle> watched = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "carehost-budgets"));
+            r -> new Thread(null, r, "carehost-budgets", 0, false));
     private long lastNanos = System.nanoTime();
     /** Per plugin (bundle id): the bytes its work allocated at each of the last {@value #RECENT_LOOKS} looks. */
     private final Map<Long, ArrayDeque<Long>> recentBytes = new HashMap<>();

@@ -98,7 +98,7 @@ final class PluginStops {
      */
     static boolean apart(String name, Runnable work, Logger logger) {
         try {
-            Thread thread = new Thread(work, name);
+            Thread thread = new Thread(null, work, name, 0, false);
             thread.setDaemon(true);
             thread.setContextClassLoader(PluginStops.class.getClassLoader());
             thread.start();

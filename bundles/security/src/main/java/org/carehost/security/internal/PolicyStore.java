@@ -38,7 +38,7 @@ final class PolicyStore {
     private final Runnable changed;
     private final long watchMillis;
     private final ScheduledExecutorService watcher =
-            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "carehost-security-watch"));
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(null, r, "carehost-security-watch", 0, false));
 
     private volatile Policy policy;
     private volatile ImportRules importRules;

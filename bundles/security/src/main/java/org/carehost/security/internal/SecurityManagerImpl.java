@@ -73,7 +73,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final PluginCodeSeen pluginCode;
     private final Inspector inspector;
     private final Denials denials;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "carehost-security"));
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            r -> new Thread(null, r, "carehost-security", 0, false));
     private final RefusalRecorder refusals;
     private final Alerts alerts;
     private final PolicyEdits edits;

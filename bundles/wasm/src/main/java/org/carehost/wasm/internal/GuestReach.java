@@ -44,7 +44,7 @@ final class GuestReach implements AutoCloseable {
      * never inside a plugin's request.
      */
     private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread thread = new Thread(r, "carehost-wasm-http-deadlines");
+        Thread thread = new Thread(null, r, "carehost-wasm-http-deadlines", 0, false);
         thread.setDaemon(true);
         return thread;
     });

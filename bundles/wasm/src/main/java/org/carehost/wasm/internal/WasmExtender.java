@@ -138,7 +138,7 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
     }
 
     private static Thread daemon(Runnable r, String name) {
-        Thread thread = new Thread(r, name);
+        Thread thread = new Thread(null, r, name, 0, false);
         thread.setDaemon(true);
         return thread;
     }

@@ -79,7 +79,10 @@ public final class PluginCallsImpl implements PluginCalls, SynchronousBundleList
     private final ServiceCalls serviceCalls;
     private final ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), work -> {
-                Thread thread = new Thread(work, "carehost-plugin-call-" + threadNumber.incrementAndGet());
+                // no inherited thread locals: a worker first made during an operator's command (an import calling a
+                // plugin's transformer) took that session's streams, and the plugin's prints went to the operator's
+                // terminal unmarked and unescaped (red team 15); every container thread here is made so
+                Thread thread = new Thread(null, work, "carehost-plugin-call-" + threadNumber.incrementAndGet(), 0, false);
                 thread.setDaemon(true);
                 return thread;
             });
