@@ -1,6 +1,10 @@
 package org.carehost.adapters.internal;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.apache.felix.service.command.Descriptor;
 import org.carehost.sdk.adapter.AdapterInfo;
@@ -40,7 +44,24 @@ public final class AdapterCommands {
             out.append(String.format("%-30s  %-40s  %-10s  %s%n", info.system(), info.plugin(), info.version(),
                     info.available() == null ? "unknown (did not answer in time)" : info.available() ? "yes" : "no"));
         }
+        conflicts(infos, out);
         return out.toString();
+    }
+
+    /** Systems more than one plugin offers: not sent to in a tenant where two of those plugins are enabled. */
+    private static void conflicts(List<AdapterInfo> infos, StringBuilder out) {
+        Map<String, Set<String>> plugins = new TreeMap<>();
+        for (AdapterInfo info : infos) {
+            plugins.computeIfAbsent(info.system(), system -> new TreeSet<>()).add(info.plugin());
+        }
+        plugins.forEach((system, offering) -> {
+            if (offering.size() > 1) {
+                out.append("CONFLICT: system ").append(system).append(" is offered by more than one plugin (")
+                        .append(String.join(", ", offering)).append("): a system belongs to one plugin, so nothing "
+                        + "is sent to it in a tenant where more than one of them is enabled. Keep one: "
+                        + "plugin:uninstall the others, or plugin:disable <plugin> --tenant <tenant>\n");
+            }
+        });
     }
 
     @Descriptor("send a patient (or Appointment/<id>) to an outside system through its adapter; a failed attempt is "

@@ -57,7 +57,8 @@ public final class AdapterDestination implements OutboxDestination {
         SendMessage send = SendMessage.read(message);
         String note = "to " + send.system() + " send " + entry.id() + " attempt " + (entry.attempts() + 1);
         try {
-            Adapters.Found found = adapters.find(send.system()).orElseThrow(() -> new IllegalStateException(
+            Adapters.Found found = adapters.find(send.system(), entry.tenant()).orElseThrow(() ->
+                    new IllegalStateException(
                     "no adapter serves system '" + send.system() + "' now (adapter:list shows those there are)"));
             note = "to " + send.system() + " through " + found.plugin().getSymbolicName() + " "
                     + found.plugin().getVersion() + " send " + entry.id() + " attempt " + (entry.attempts() + 1);

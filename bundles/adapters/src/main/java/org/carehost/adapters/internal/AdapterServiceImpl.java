@@ -98,7 +98,8 @@ public final class AdapterServiceImpl implements AdapterService {
                 tenants.requireEnabled(caller, context.tenant());
             }
             grants.check(reference[0].equals("Patient") ? Permission.READ_PATIENTS : Permission.READ_APPOINTMENTS);
-            Adapters.Found adapter = adapters.find(system).orElseThrow(() -> new IllegalArgumentException(
+            Adapters.Found adapter = adapters.find(system, context.tenant()).orElseThrow(() ->
+                    new IllegalArgumentException(
                     "no adapter serves system '" + system + "' (adapter:list shows the systems there are)"));
             SendMessage message = read(system, reference[0], reference[1]);
             recipients.check(adapter.plugin(), context, message.patientId());

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.carehost.context.Tenants;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
 import org.carehost.plugins.PluginService;
@@ -19,19 +21,26 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The plugins' {@link Adapter} services, by the system each speaks to. Every call into one goes through
  * {@link PluginCalls} (kind {@code adapter}: deadline, counters, quarantine), {@link Adapter#system()} too (asked once
- * per service). When two adapters name one system, the higher-ranked (then older) service serves it. While an
- * adapter's plugin is being updated, a call to it waits for the new version instead of failing.
+ * per service). A system belongs to one plugin: any plugin, with no permission, can register an adapter naming any
+ * system at any ranking, so ranking cannot decide between plugins (the highest would receive the records sent to
+ * another plugin's system, red team 15). For a tenant, when the adapters naming a system whose plugin is enabled there
+ * are one plugin's, the higher-ranked (then older) of them serves it; when they are two or more plugins', none is
+ * used until the operator keeps one (uninstalls the others, or disables them for the tenant). Decided at each send
+ * and attempt from the registrations and activations: no first-come ownership. While an adapter's plugin is being
+ * updated, a call to it waits for the new version instead of failing.
  */
 @Component(service = Adapters.class)
 public final class Adapters {
 
     private final PluginCalls calls;
+    private final Tenants tenants;
     /** Per service id: the system it serves, asked once. */
     private final Map<Long, String> systems = new ConcurrentHashMap<>();
 
     @Activate
-    public Adapters(@Reference PluginCalls calls) {
+    public Adapters(@Reference PluginCalls calls, @Reference Tenants tenants) {
         this.calls = calls;
+        this.tenants = tenants;
     }
 
     /**
@@ -63,9 +72,30 @@ public final class Adapters {
         return found;
     }
 
-    /** The adapter serving {@code system}. */
-    Optional<Found> find(String system) {
-        return all().stream().filter(found -> found.system().equals(system)).findFirst();
+    /**
+     * The adapter serving {@code system} for {@code tenant}: of the adapters naming the system, those whose plugin is
+     * enabled for the tenant must all be one plugin's (its best serves). Empty when no adapter names the system; when
+     * none of their plugins is enabled for the tenant, the best of them ({@link Recipients} then refuses it, naming
+     * the way out).
+     *
+     * @throws IllegalStateException when two or more plugins enabled for the tenant name the system: none is used
+     */
+    Optional<Found> find(String system, String tenant) {
+        List<Found> offering = all().stream().filter(found -> found.system().equals(system)).toList();
+        List<Found> enabled = offering.stream()
+                .filter(found -> tenants.isEnabled(name(found), tenant)).toList();
+        if (enabled.stream().map(found -> found.plugin().getBundleId()).distinct().count() > 1) {
+            throw new IllegalStateException("system '" + system + "' is offered by more than one plugin enabled for "
+                    + "tenant " + tenant + " (" + String.join(", ", new TreeSet<>(enabled.stream().map(Adapters::name)
+                    .toList())) + "): a system belongs to one plugin, so none of them is sent to. Keep one: "
+                    + "plugin:uninstall the plugin that should not serve it, or plugin:disable <plugin> --tenant "
+                    + tenant + " (adapter:list shows the conflict)");
+        }
+        return (enabled.isEmpty() ? offering : enabled).stream().findFirst();
+    }
+
+    private static String name(Found found) {
+        return String.valueOf(found.plugin().getSymbolicName());
     }
 
     /** What {@code adapter:list} shows; {@link Adapter#available()} asked within the adapter deadline. */

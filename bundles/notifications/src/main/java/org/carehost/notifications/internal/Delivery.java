@@ -3,8 +3,6 @@ package org.carehost.notifications.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +49,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Delivers the outbox: every {@value #POLL_MILLIS} ms the notifications due by the container {@link Clock} are
- * claimed one by one and handed to the highest-ranked {@link Notifier} of their channel through {@link PluginCalls}
+ * claimed one by one and handed to the {@link Notifier} of their channel that {@link Notifiers} chooses for their
+ * tenant (one plugin's; none while two plugins enabled there offer the channel) through {@link PluginCalls}
  * (kind {@code notifier}), in a care context of the sender's tenant and purpose. A failed attempt is retried after
  * 5 s, doubling up to an hour; after {@value #MAX_ATTEMPTS} attempts the notification is a dead letter. Every
  * attempt is audited (who sent it, which channel and notifier, the outcome; never the content) and posted
@@ -73,6 +72,7 @@ public final class Delivery implements Outbox {
     private final BundleContext context;
     private final OutboxRows rows;
     private final PluginCalls calls;
+    private final Notifiers notifiers;
     private final ContextBinder binder;
     private final AuditLog audit;
     private final EventAdmin events;
@@ -88,14 +88,16 @@ public final class Delivery implements Outbox {
 
     @Activate
     public Delivery(BundleContext context, @Reference Store store, @Reference PhiCipher cipher,
-            @Reference PluginCalls calls, @Reference ContextBinder binder, @Reference AuditLog audit,
-            @Reference EventAdmin events, @Reference(service = LoggerFactory.class) Logger log,
+            @Reference PluginCalls calls, @Reference Notifiers notifiers, @Reference ContextBinder binder,
+            @Reference AuditLog audit, @Reference EventAdmin events,
+            @Reference(service = LoggerFactory.class) Logger log,
             @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.clock = clock;
         this.events = events;
         this.context = context;
         this.rows = new OutboxRows(store, cipher);
         this.calls = calls;
+        this.notifiers = notifiers;
         this.binder = binder;
         this.audit = audit;
         this.log = log;
@@ -164,14 +166,16 @@ public final class Delivery implements Outbox {
             deliverTo(destination, row, claimed);
             return;
         }
-        PluginService<Notifier> reference = notifier(entry.channel());
         String error = null;
-        String notifierName = reference == null ? "none" : reference.plugin().getSymbolicName();
-        if (reference == null) {
-            error = "no notifier serves channel '" + entry.channel() + "' (a plugin registers one with channel="
-                    + entry.channel() + ")";
-        } else {
-            try {
+        String notifierName = "none";
+        try {
+            // decided for this entry's tenant; a conflict or no notifier is this attempt's error (retried, then dead)
+            Notifiers.Choice choice = notifiers.choose(entry.channel(), entry.tenant());
+            PluginService<Notifier> reference = choice.notifier();
+            if (reference == null) {
+                error = choice.refusal();
+            } else {
+                notifierName = reference.plugin().getSymbolicName();
                 Notification notification = notification(rows.open(row));
                 CareContext care = binder.declare(entry.tenant(), null, Set.of(), Purpose.parse(row.purpose()), null);
                 // while the notifier's plugin is being updated, this waits for the new version (PluginCalls)
@@ -181,9 +185,9 @@ public final class Delivery implements Outbox {
                     }
                     return null;
                 });
-            } catch (PluginCallException | RuntimeException e) {
-                error = e.getMessage() == null ? e.toString() : e.getMessage();
             }
+        } catch (PluginCallException | RuntimeException e) {
+            error = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         String operation = "Notifier.send";
         String note = "channel " + entry.channel() + " notifier " + notifierName;
@@ -279,42 +283,6 @@ public final class Delivery implements Outbox {
             deliver(row.get());
         }
         return rows.byId(id).map(OutboxRows.Row::entry);
-    }
-
-    /**
-     * The notifier of {@code channel}: the highest service ranking, then the lowest service id, among the plugins'
-     * notifiers now and those of plugins being updated (a call to one of those waits for the new version).
-     */
-    private PluginService<Notifier> notifier(String channel) {
-        return calls.services(Notifier.class).stream()
-                .filter(service -> serves(service.property("channel"), channel))
-                .min(PluginService.callOrder()).orElse(null);
-    }
-
-    /**
-     * Whether a notifier's {@code channel} property names the channel. The property is the plugin's object, read on the
-     * outbox's one thread: nothing of the plugin's may run here (a {@code contains} that never returns would stop every
-     * tenant's notifications). So only a String, a String array, or a collection of the JDK's own (not a wrapper around
-     * another collection) is read, each element compared by the channel's own {@code String.equals}.
-     */
-    static boolean serves(Object property, String channel) {
-        if (property instanceof String[] channels) {
-            return Arrays.asList(channels).contains(channel);
-        }
-        if (property instanceof Collection<?> channels) {
-            Class<?> type = channels.getClass();
-            if (!type.getModule().isNamed() || type.getModule().getLayer() != ModuleLayer.boot()
-                    || type.getName().startsWith("java.util.Collections$")) {
-                return false; // a plugin's own collection, or a JDK view of one
-            }
-            for (Object one : channels) {
-                if (channel.equals(one)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        return channel.equals(property);
     }
 
     static String message(Notification notification) {

@@ -89,6 +89,7 @@ class OutboxStopTest {
 
     private Delivery delivery(Store store) {
         return new Delivery(stub(BundleContext.class), store, stub(PhiCipher.class), stub(PluginCalls.class),
+                new Notifiers(stub(PluginCalls.class), stub(org.carehost.context.Tenants.class), logger()),
                 stub(ContextBinder.class), stub(AuditLog.class), stub(EventAdmin.class), logger(), Clock.systemUTC());
     }
 
