@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import org.carehost.security.ContainerBundles;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
 /**
- * Where operators can reach the container from outside, read from the listeners' services: those registered with a
+ * Where operators can reach the container from outside, read from the container's listeners' services (a plugin's
+ * service with such a property is not read): those registered with a
  * {@value #PROPERTY} property while they listen (the SSH shell), and the HTTP runtime's {@value #HTTP_ENDPOINT} (Felix
  * HTTP: the HTTP and HTTPS addresses it listens on, with the port it really bound). One definition for
  * {@code carehost:listeners} and the interactive console's banner.
@@ -29,12 +31,14 @@ public final class Listeners {
         // Every service, whatever its class and whether the caller could use it (the SSH endpoint, the HTTP runtime):
         // only their properties are read. getServiceReferences(Object.class, ...) would find only services registered
         // under java.lang.Object itself, that is none.
+        ContainerBundles container = new ContainerBundles(context);
         List<String> lines = new ArrayList<>();
-        for (ServiceReference<?> reference : all(context, "(" + PROPERTY + "=*)")) {
-            lines.add(String.valueOf(reference.getProperty(PROPERTY)));
+        for (ServiceReference<?> reference : containers(context, container, PROPERTY)) {
+            lines.addAll(texts(reference.getProperty(PROPERTY)));
         }
-        for (ServiceReference<?> runtime : all(context, "(" + HTTP_ENDPOINT + "=*)")) {
-            for (String endpoint : httpEndpoints(runtime)) {
+        for (ServiceReference<?> runtime : containers(context, container, HTTP_ENDPOINT)) {
+            for (String text : texts(runtime.getProperty(HTTP_ENDPOINT))) {
+                String endpoint = text.endsWith("/") ? text : text + "/";
                 lines.add(endpoint + "api/v1 (console: " + endpoint + "console/)");
             }
         }
@@ -44,18 +48,39 @@ public final class Listeners {
 
     /** Whether an HTTP runtime with an address is registered. */
     public static boolean httpListening(BundleContext context) {
-        return all(context, "(" + HTTP_ENDPOINT + "=*)").length > 0;
+        return !containers(context, new ContainerBundles(context), HTTP_ENDPOINT).isEmpty();
     }
 
-    private static List<String> httpEndpoints(ServiceReference<?> runtime) {
-        Object endpoints = runtime.getProperty(HTTP_ENDPOINT);
-        List<String> all = new ArrayList<>();
-        for (Object endpoint : endpoints instanceof Object[] many ? many
-                : endpoints instanceof Collection<?> list ? list.toArray() : new Object[] {endpoints}) {
-            String text = String.valueOf(endpoint);
-            all.add(text.endsWith("/") ? text : text + "/");
+    /**
+     * The services of the container's own bundles with the property: a plugin's service naming an address would put a
+     * login address of its choosing beside the real ones (red team 15: a phishing "https://carehost-login..." in
+     * carehost:listeners and the console's greeting).
+     */
+    private static List<ServiceReference<?>> containers(BundleContext context, ContainerBundles container,
+            String property) {
+        List<ServiceReference<?>> found = new ArrayList<>();
+        for (ServiceReference<?> reference : all(context, "(" + property + "=*)")) {
+            if (container.isContainer(reference.getBundle())) {
+                found.add(reference);
+            }
         }
-        return all;
+        return found;
+    }
+
+    /**
+     * A property's text: a String, or the Strings in an array or collection (Felix HTTP's endpoints); no other object
+     * is read, nor its toString called (a plugin's that never returned hung the console's greeting, red team 15).
+     */
+    private static List<String> texts(Object value) {
+        Object[] values = value instanceof Object[] many ? many.clone()
+                : value instanceof Collection<?> list ? list.toArray() : new Object[] {value};
+        List<String> texts = new ArrayList<>();
+        for (Object each : values) {
+            if (each instanceof String text) {
+                texts.add(text);
+            }
+        }
+        return texts;
     }
 
     private static ServiceReference<?>[] all(BundleContext context, String filter) {

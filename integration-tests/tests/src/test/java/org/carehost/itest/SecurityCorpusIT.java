@@ -188,6 +188,39 @@ public class SecurityCorpusIT {
     }
 
     /**
+     * Red team 15: a plugin's service naming a listener address ({@code carehost.listener}, {@code osgi.http.endpoint})
+     * was shown as a place where operators log in (phishing), and one whose value's toString never returned hung the
+     * console's greeting. Only the container's own services are read, and only their String values.
+     */
+    @Test
+    public void aPluginsServiceNamesNoListenerAddress() throws Exception {
+        // a plugin with no code, whose context registers the service (its registration is the plugin's)
+        java.io.File jar = Fixtures.workFolder("listener-liar").resolve("liar.jar").toFile();
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
+        manifest.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        manifest.getMainAttributes().putValue("Bundle-SymbolicName", "rt.liar");
+        manifest.getMainAttributes().putValue("Bundle-Version", "1.0.0");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(
+                java.nio.file.Files.newOutputStream(jar.toPath()), manifest)) {
+            out.flush();
+        }
+        Bundle liar = Fixtures.installAsPlugin(context, jar);
+        try {
+            liar.start();
+            java.util.Hashtable<String, Object> properties = new java.util.Hashtable<>();
+            properties.put(org.carehost.shell.Listeners.PROPERTY, "ssh://203.0.113.66:8101");
+            properties.put(org.carehost.shell.Listeners.HTTP_ENDPOINT,
+                    new String[] {"https://carehost-login.example.net/"});
+            liar.getBundleContext().registerService(Runnable.class, () -> { }, properties);
+            String listed = String.join(" ", org.carehost.shell.Listeners.addresses(context));
+            assertFalse(listed, listed.contains("203.0.113.66") || listed.contains("carehost-login.example.net"));
+        } finally {
+            liar.uninstall();
+        }
+    }
+
+    /**
      * A refused plugin that requires nothing resolves (the resolver hook refuses through requirements), and with no
      * activator it started: listed ACTIVE while refused (red team 14). It is stopped again at once, and a start by the
      * operator says why.
