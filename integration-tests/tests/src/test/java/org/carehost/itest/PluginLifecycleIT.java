@@ -147,6 +147,33 @@ public class PluginLifecycleIT {
     }
 
     /**
+     * A plugin runs in one version: another version of an installed plugin is refused at install, by plugin:install and
+     * by the batch install uploads and catalogs use (tryout 14 uploaded 1.1.0 beside the deploy folder's 1.0.0: both
+     * ran, and both validators checked every write).
+     */
+    @Test
+    public void anotherVersionOfAnInstalledPluginIsRefusedAtInstall() throws Exception {
+        PluginInfo installed = plugins.install(fixture("carehost-fixture-greeter-v1"));
+        try {
+            PluginException refused = org.junit.Assert.assertThrows(PluginException.class,
+                    () -> plugins.install(fixture("carehost-fixture-greeter-v2")));
+            assertTrue(refused.getMessage(), refused.getMessage().contains(
+                    "plugin org.carehost.fixture.greeter 1.0.0 is installed already (id " + installed.id())
+                    && refused.getMessage().contains("plugin:update org.carehost.fixture.greeter <jar> replaces it"));
+            refused = org.junit.Assert.assertThrows(PluginException.class, () -> plugins.installAll(List.of(
+                    new org.carehost.plugins.PluginArtifact("upload:greeter-v2",
+                            new File(fixture("carehost-fixture-greeter-v2")).toPath()))));
+            assertTrue(refused.getMessage(), refused.getMessage().contains("is installed already"));
+            long greeters = java.util.Arrays.stream(context.getBundles())
+                    .filter(bundle -> "org.carehost.fixture.greeter".equals(bundle.getSymbolicName())).count();
+            assertEquals("one greeter installed", 1, greeters);
+            assertEquals("hello from v1", greeting());
+        } finally {
+            plugins.uninstall(String.valueOf(installed.id()));
+        }
+    }
+
+    /**
      * An update goes on when its caller stops waiting (Ctrl-C, a closed session, its bound): it still ends in the new
      * version or the previous one. Red team 14: the caller's interrupted wait decided then, the kept copy was deleted
      * while the framework's update went on, and the failed new version stayed, the plugin down.
@@ -402,7 +429,8 @@ public class PluginLifecycleIT {
             plugins.install(copy.toString());
             fail("a second copy with the same symbolic name and version must be refused");
         } catch (PluginException expected) {
-            assertTrue(expected.getMessage(), expected.getMessage().contains("same symbolic name and version"));
+            assertTrue(expected.getMessage(), expected.getMessage().contains(
+                    "plugin org.carehost.fixture.greeter 1.0.0 is installed already"));
         }
         for (String unknown : new String[] {"no.such.plugin", "999999", " "}) {
             try {

@@ -63,6 +63,9 @@ final class BatchInstall {
 
     private Bundle installOne(PluginArtifact artifact) throws PluginException {
         String problem = BundleFileCheck.problem(artifact.file());
+        if (problem == null && context.getBundle(artifact.location()) == null) {
+            problem = BundleFileCheck.sameNameInstalled(artifact.file(), bundles.plugins(), bundles.deployDir());
+        }
         if (problem != null) {
             throw new PluginException("Not installed: " + artifact.location() + ": " + problem);
         }

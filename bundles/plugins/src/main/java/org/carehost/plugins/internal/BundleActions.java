@@ -144,7 +144,7 @@ final class BundleActions {
     static String installFailure(BundleException e) {
         if (e.getType() == BundleException.DUPLICATE_BUNDLE_ERROR) {
             return "a plugin with the same symbolic name and version is already installed (" + e.getMessage()
-                    + "); update that one, or raise Bundle-Version.";
+                    + "); plugin:update replaces it.";
         }
         return e.getMessage();
     }

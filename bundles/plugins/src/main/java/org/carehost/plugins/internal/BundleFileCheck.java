@@ -106,6 +106,31 @@ final class BundleFileCheck {
                 + "(plugin:install adds " + named + " as a plugin of its own). Nothing was changed.";
     }
 
+    /**
+     * Why {@code file} cannot be installed beside the plugins {@code installed}, or null: one of them has its symbolic
+     * name. A plugin is one bundle, from one place: two versions side by side would both run (two validators checking
+     * every write; tryout 14 uploaded one beside the deploy folder's), so another version is an update of that one.
+     */
+    static String sameNameInstalled(Path file, Iterable<org.osgi.framework.Bundle> installed, Path deployDir) {
+        String named = symbolicName(file);
+        if (named == null) {
+            return null;
+        }
+        for (org.osgi.framework.Bundle bundle : installed) {
+            if (named.equals(bundle.getSymbolicName())) {
+                return "plugin " + named + " " + bundle.getVersion() + " is installed already (id " + bundle.getBundleId()
+                        + ", from " + bundle.getLocation() + "); a plugin runs in one version: plugin:update " + named
+                        + " <jar> replaces it" + (isIn(PluginBundles.pathOf(bundle.getLocation()), deployDir)
+                        ? " (or replace its file in the deploy folder)" : "") + ". Nothing was changed.";
+            }
+        }
+        return null;
+    }
+
+    private static boolean isIn(Path file, Path dir) {
+        return file != null && dir != null && file.toAbsolutePath().normalize().startsWith(dir.toAbsolutePath().normalize());
+    }
+
     private static String trim(String value) {
         return value == null ? null : value.trim();
     }

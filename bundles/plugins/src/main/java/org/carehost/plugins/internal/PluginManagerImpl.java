@@ -153,6 +153,9 @@ public final class PluginManagerImpl implements PluginManager {
             Path file = source.localCopy();
             try {
                 String problem = BundleFileCheck.problem(file, source.shownAs(file));
+                if (problem == null && context.getBundle(source.location) == null) {
+                    problem = BundleFileCheck.sameNameInstalled(file, bundles.plugins(), bundles.deployDir());
+                }
                 if (problem != null) {
                     throw new PluginException("Not installed: " + problem);
                 }
