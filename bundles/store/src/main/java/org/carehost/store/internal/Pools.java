@@ -41,6 +41,7 @@ final class Pools {
         // The store's first connection (the migrations) is what reports an unreachable database, with its URL.
         config.setInitializationFailTimeout(-1);
         config.setRegisterMbeans(false);
+        config.setExceptionOverride(new ClosedDatabaseEviction());
         return new HikariDataSource(config);
     }
 }
