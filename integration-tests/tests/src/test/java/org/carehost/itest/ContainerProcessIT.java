@@ -187,6 +187,9 @@ public class ContainerProcessIT {
         Run run = script(home, JAVA_17, "carehost:status\ncatalog:list\nplugin:list\n");
         assertEquals(run.toString(), 0, run.exit);
         assertTrue("the first command runs once the container is ready: " + run, run.out.startsWith("ready"));
+        assertTrue("the audit signing key is made with the first start, as the README says (was: at the first checkpoint)",
+                Files.exists(home.resolve("etc/security/audit-signing.key"))
+                        && Files.exists(home.resolve("etc/security/audit-signing.key.pub")));
         assertTrue("catalog:list, the second command, lists the etc/ catalog: " + run,
                 run.out.lines().anyMatch(line -> line.matches("samples\\s+file:\\S+\\s+\\*\\s+[1-9]\\d*\\s+ok\\s*")));
         assertEquals("the deployed sample is active before the first command: " + run, "ACTIVE",

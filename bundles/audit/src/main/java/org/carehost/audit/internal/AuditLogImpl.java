@@ -70,6 +70,12 @@ public final class AuditLogImpl implements AuditLog {
         // Settings first: a bad one stops the start before anything is touched.
         AuditSettings settings = AuditSettings.of(configuration, properties, context);
         this.checkpoints = new Checkpoints(settings.keyFile(), settings.checkpoints(), clock);
+        try {
+            checkpoints.ensureKeys(); // made with the first start, as promised (was: at the first checkpoint)
+        } catch (java.security.GeneralSecurityException | IOException | RuntimeException e) {
+            log.error("Audit signing key {} not made at start (checkpoints try again when they are signed): {}",
+                    settings.keyFile(), e.toString());
+        }
         this.verifier = new Verifier(checkpoints);
         this.retention = new Retention(settings.archive(), java.time.Duration.ofDays(settings.retentionDays()));
         ChainLinks links = new ChainLinks(this.node, clock);

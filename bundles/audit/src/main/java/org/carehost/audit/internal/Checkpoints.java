@@ -113,6 +113,16 @@ final class Checkpoints {
         }
     }
 
+    /**
+     * Makes the signing key pair now if there is none (at start: the README promises it with the first start, and an
+     * operator backing up etc/security/ after it would have missed a key made at the first checkpoint).
+     */
+    synchronized void ensureKeys() throws IOException, GeneralSecurityException {
+        if (!Files.exists(keyFile)) {
+            loadOrCreateKeys(); // only then: a start that finds the key does not read it before the first checkpoint
+        }
+    }
+
     private void loadOrCreateKeys() throws IOException, GeneralSecurityException {
         if (privateKey != null) {
             return;
