@@ -7,7 +7,6 @@ import java.util.Locale;
 
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
 import org.carehost.operators.Operator;
@@ -15,6 +14,7 @@ import org.carehost.operators.Role;
 import org.carehost.sdk.audit.AuditAction;
 import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.shell.OperatorShell;
+import org.carehost.shell.RemoteSession;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -41,7 +41,7 @@ public final class OperatorShellImpl implements OperatorShell {
     }
 
     @Override
-    public CommandSession open(Operator operator, String source, InputStream in, PrintStream out, PrintStream err) {
+    public RemoteSession open(Operator operator, String source, InputStream in, PrintStream out, PrintStream err) {
         GuardedSession session = new GuardedSession(processor, operator,
                 refusal -> audit.append(new AuditEvent(ContainerActors.OPERATOR, null, operator.name(), null, null,
                         Role.text(operator.roles()), null, null, AuditAction.EXECUTE, "shell.command", "Command", null,
