@@ -159,6 +159,40 @@ public class SshSessionEndIT {
         assertFalse(keys.toString(), keys.out.contains("nTKAUzidcZ5gbLVKPXiQ7pCVVnY"));
     }
 
+    /**
+     * Proves that an admin who deliberately stops the container over SSH ({@code felix:stop 0}: exit no longer does)
+     * is named in the audit trail and the log (finding 1: the stop left no record of who). A container of its own,
+     * since it stops.
+     */
+    @Test
+    public void aRemoteStopOfTheContainerIsAuditedNamingTheAdmin() throws Exception {
+        Path own = CarehostProcess.freshHome("ssh-stop");
+        int port = LoopbackPorts.free();
+        Files.createDirectories(own.resolve("etc"));
+        Files.writeString(own.resolve("etc/org.carehost.ssh.cfg"), "port=" + port + "\n");
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ad9@test", "-f", own.resolve("ad9_ed25519").toString());
+        Process container = CarehostProcess.start(own, CarehostProcess.thisJava(), "-Dorg.osgi.service.http.port=0");
+        try (OutputStream in = container.getOutputStream()) {
+            in.write(("user:add --roles admin ad9\nuser:key-add ad9 "
+                    + Files.readString(own.resolve("ad9_ed25519.pub")).strip() + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            CarehostProcess.awaitFile(container, own.resolve("stdout.txt"), "added to ad9.");
+            Process ssh = new ProcessBuilder("ssh", "-p", String.valueOf(port), "-i", own.resolve("ad9_ed25519").toString(),
+                    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o",
+                    "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "ad9@127.0.0.1", "felix:stop 0").start();
+            ssh.getOutputStream().close();
+            assertTrue("ssh did not end", ssh.waitFor(60, TimeUnit.SECONDS));
+            assertTrue("the container stops", container.waitFor(120, TimeUnit.SECONDS));
+        } finally {
+            container.destroyForcibly();
+        }
+        String console = Files.readString(own.resolve("stdout.txt")) + Files.readString(own.resolve("stderr.txt"));
+        assertTrue(console, console.contains("The container stops: ad9 ran 'felix:stop 0' over ssh"));
+        CarehostProcess.Run trail = CarehostProcess.script(own, CarehostProcess.thisJava(), "audit:query --user ad9\n");
+        assertEquals(trail.toString(), 0, trail.exit);
+        assertTrue(trail.toString(), trail.out.contains("container.stop"));
+    }
+
     private record Ssh(int status, String out, String err) {
         @Override
         public String toString() {

@@ -46,12 +46,25 @@ final class GuardedSession extends CommandSessionImpl implements RemoteSession {
     /** The status {@code exit} ended the session with; -1 while it goes on. */
     private volatile int endedWith = -1;
 
+    /** Runs a line of this session: how {@link RemoteStopAudit} knows whose line a stop of the container came from. */
+    interface LineRunner {
+        Object run(CharSequence line, java.util.concurrent.Callable<Object> command) throws Exception;
+    }
+
+    private final LineRunner runner;
+
     GuardedSession(CommandProcessorImpl processor, Operator operator, Consumer<String> refused, InputStream in,
-            OutputStream out, OutputStream err) {
+            OutputStream out, OutputStream err, LineRunner runner) {
         super(processor, in, out, err);
         this.processor = processor;
         this.operator = operator;
         this.refused = refused;
+        this.runner = runner;
+    }
+
+    @Override
+    public Object execute(CharSequence line) throws Exception {
+        return runner.run(line, () -> super.execute(line));
     }
 
     @Override
