@@ -8,8 +8,9 @@ import java.util.Base64;
 import java.util.Set;
 
 /**
- * One {@code authorized_keys} line ({@code type base64 [comment]}), checked: a known key type, base64 that decodes,
- * and a blob whose own type field says the same, and no RSA key below {@link #MIN_RSA_BITS} bits (DSA is not
+ * One {@code authorized_keys} line ({@code type base64 [comment]}), checked: a known key type, padded base64 that
+ * decodes, a blob whose own type field says the same and whose fields are whole ({@link SshKeyFormat}), and no RSA
+ * key below {@link #MIN_RSA_BITS} bits (DSA is not
  * a type here at all). Compared by blob; only an RSA blob's modulus is read.
  */
 record SshKeys(String type, byte[] blob, String comment) {
@@ -31,14 +32,23 @@ record SshKeys(String type, byte[] blob, String comment) {
             throw new IllegalArgumentException("Unsupported key type '" + parts[0] + "'; supported: "
                     + String.join(", ", new java.util.TreeSet<>(TYPES)));
         }
+        String next = "; copy the whole line of the key's .pub file (e.g. ~/.ssh/id_ed25519.pub) and add it again";
+        String damaged = SshKeyFormat.base64Problem(parts[1]);
+        if (damaged != null) {
+            throw new IllegalArgumentException(damaged + next);
+        }
         byte[] blob;
         try {
             blob = Base64.getDecoder().decode(parts[1]);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("The key's second field is not base64");
+            throw new IllegalArgumentException("The key's second field is not base64 (" + e.getMessage() + ")" + next);
         }
         if (!parts[0].equals(typeInBlob(blob))) {
             throw new IllegalArgumentException("The key data is not a " + parts[0] + " key");
+        }
+        damaged = SshKeyFormat.problem(parts[0], blob);
+        if (damaged != null) {
+            throw new IllegalArgumentException(damaged + next);
         }
         String weak = weakness(parts[0], blob);
         if (weak != null) {

@@ -68,4 +68,23 @@ class SshKeysTest {
         assertEquals(null, SshKeys.weakness("ssh-rsa", strong.blob()));
         assertEquals(null, SshKeys.weakness("ssh-ed25519", SshKeys.parse(ed25519Line((byte) 1)).blob()));
     }
+
+    /** Tryout 14 finding 9: the blob announces 32 key bytes and holds 3, and its base64 lacks its padding. */
+    @Test
+    void refusesACutKeyNamingTheProblem() throws IOException {
+        IllegalArgumentException cut = assertThrows(IllegalArgumentException.class,
+                () -> SshKeys.parse("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBogus alice@laptop"));
+        assertTrue(cut.getMessage().contains("cut short or damaged: 30 characters"), cut.getMessage());
+        String whole = ed25519Line((byte) 1).split(" ")[1];
+        byte[] blob = Base64.getDecoder().decode(whole);
+        String shorter = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(blob, blob.length - 3));
+        IllegalArgumentException shortKey = assertThrows(IllegalArgumentException.class,
+                () -> SshKeys.parse("ssh-ed25519 " + shorter));
+        assertTrue(shortKey.getMessage().contains("public key field announces 32 bytes but only 29 follow"),
+                shortKey.getMessage());
+        String longer = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(blob, blob.length + 2));
+        IllegalArgumentException extra = assertThrows(IllegalArgumentException.class,
+                () -> SshKeys.parse("ssh-ed25519 " + longer));
+        assertTrue(extra.getMessage().contains("2 bytes follow its last field"), extra.getMessage());
+    }
 }

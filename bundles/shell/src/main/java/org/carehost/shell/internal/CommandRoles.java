@@ -51,6 +51,8 @@ final class CommandRoles {
             Map.entry("felix:help", new Rule(EVERYONE, false)),
             Map.entry("gogo:help", new Rule(EVERYONE, false)),
             Map.entry("gogo:echo", new Rule(EVERYONE, false)),
+            // in a remote session exit ends that session only (RemoteSession), so anyone may log out with a status
+            Map.entry("gogo:exit", new Rule(EVERYONE, false)),
             Map.entry("gogo:format", new Rule(EVERYONE, false)),
             Map.entry("plugin:list", new Rule(PLUGIN_READERS, false)),
             Map.entry("plugin:info", new Rule(PLUGIN_READERS, false)),

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
@@ -12,6 +13,7 @@ import org.apache.felix.gogo.runtime.CommandSessionImpl;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Function;
 import org.carehost.operators.Operator;
+import org.carehost.shell.RemoteSession;
 
 /**
  * A Gogo session of a remote operator: the one place where shell commands are checked against roles. Gogo looks every
@@ -29,8 +31,11 @@ import org.carehost.operators.Operator;
  * <li>no file-name globbing ({@code echo etc/*} would list any folder): {@value #NOGLOB} is always true.
  * </ul>
  * A refusal is thrown (the command fails with its message) and reported to {@code refused}, which audits it.
+ * <p>
+ * Once {@code exit} has ended the session ({@link #end}), no further command resolves, so the rest of the line
+ * ({@code exit 3; plugin:list}) does not run either.
  */
-final class GuardedSession extends CommandSessionImpl {
+final class GuardedSession extends CommandSessionImpl implements RemoteSession {
 
     /** The session variable that turns Gogo's globbing off, answered true for anyone but an admin. */
     static final String NOGLOB = "gogo.option.noglob";
@@ -38,21 +43,59 @@ final class GuardedSession extends CommandSessionImpl {
     private final CommandProcessorImpl processor;
     private final Operator operator;
     private final Consumer<String> refused;
+    /** The status {@code exit} ended the session with; -1 while it goes on. */
+    private volatile int endedWith = -1;
+
+    /** Runs a line of this session: how {@link RemoteStopAudit} knows whose line a stop of the container came from. */
+    interface LineRunner {
+        Object run(CharSequence line, java.util.concurrent.Callable<Object> command) throws Exception;
+    }
+
+    private final LineRunner runner;
 
     GuardedSession(CommandProcessorImpl processor, Operator operator, Consumer<String> refused, InputStream in,
-            OutputStream out, OutputStream err) {
+            OutputStream out, OutputStream err, LineRunner runner) {
         super(processor, in, out, err);
         this.processor = processor;
         this.operator = operator;
         this.refused = refused;
+        this.runner = runner;
     }
 
-    Operator operator() {
+    @Override
+    public Object execute(CharSequence line) throws Exception {
+        return runner.run(line, () -> super.execute(line));
+    }
+
+    @Override
+    public Operator operator() {
         return operator;
     }
 
     @Override
+    public void end(int status) {
+        if (status < 0 || status > 255) {
+            throw new IllegalArgumentException("An exit status is 0 to 255, not " + status);
+        }
+        endedWith = status;
+    }
+
+    @Override
+    public OptionalInt ended() {
+        int status = endedWith;
+        return status < 0 ? OptionalInt.empty() : OptionalInt.of(status);
+    }
+
+    @Override
     public Object get(String name) {
+        Object found = guardedGet(name);
+        if (endedWith >= 0 && found instanceof Function) {
+            throw new IllegalStateException("The session has ended (exit); '" + name + "' did not run");
+        }
+        return found;
+    }
+
+    private Object guardedGet(String name) {
         if (operator.isAdmin() || name == null) {
             return super.get(name);
         }

@@ -16,7 +16,10 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = Function.class, property = {
         "osgi.command.scope=user",
-        "osgi.command.function=key-add"
+        "osgi.command.function=key-add",
+        "carehost.command.help=Usage: user:key-add <name> <type> <base64 key> [comment] (the line of a .pub file). "
+                + "Adds an SSH public key (ssh-ed25519, ecdsa-sha2-nistp256/384/521, or ssh-rsa of 2048 bits or more) "
+                + "to an account; a key that does not parse is refused and nothing is stored"
 })
 public final class KeyAddCommand implements Function {
 

@@ -27,7 +27,10 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = PatientImportCommand.class, property = {
         "osgi.command.scope=patient",
-        "osgi.command.function=import"
+        "osgi.command.function=import",
+        "carehost.command.help=Usage: patient:import <file|folder>. Imports FHIR JSON into the session's tenant "
+                + "(context:set); a folder's *.json files in name order, each on its own. Fails when any resource "
+                + "was not stored, listing every outcome"
 })
 public final class PatientImportCommand {
 

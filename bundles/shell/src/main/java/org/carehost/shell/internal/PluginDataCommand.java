@@ -21,7 +21,10 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = Function.class, property = {
         "osgi.command.scope=plugin",
-        "osgi.command.function=purge-data"
+        "osgi.command.function=purge-data",
+        "carehost.command.help=Usage: plugin:purge-data <plugin> --tenant <id>. Removes every document a plugin "
+                + "keeps in one tenant (they outlive updates and uninstalls); the plugin by id or symbolic name, "
+                + "by symbolic name once uninstalled. Audited"
 })
 public final class PluginDataCommand implements Function {
 

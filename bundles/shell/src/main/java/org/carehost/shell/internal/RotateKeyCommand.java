@@ -18,7 +18,9 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = Function.class, property = {
         "osgi.command.scope=security",
-        "osgi.command.function=rotate-key"
+        "osgi.command.function=rotate-key",
+        "carehost.command.help=Usage: security:rotate-key (no arguments). Re-encrypts every stored resource under a "
+                + "new key and retires the old one; interrupted, run it again"
 })
 public final class RotateKeyCommand implements Function {
 

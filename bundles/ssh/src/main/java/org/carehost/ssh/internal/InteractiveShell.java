@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -13,6 +12,7 @@ import org.carehost.operators.Operator;
 import org.carehost.operators.Role;
 import org.carehost.shell.CommandFailures;
 import org.carehost.shell.OperatorShell;
+import org.carehost.shell.RemoteSession;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -24,8 +24,9 @@ import org.jline.terminal.impl.ExternalTerminal;
 
 /**
  * The interactive shell over SSH: a JLine line editor (history, Tab completion of the commands the operator's role
- * allows) on the SSH channel, each line run in the operator's session. {@code exit}, {@code logout} or Ctrl-D end the
- * connection, never the container. Before each line the login is checked again ({@link Sessions#revoked}): the account
+ * allows) on the SSH channel, each line run in the operator's session. {@code exit} (or {@code exit N}: the
+ * connection's exit status), {@code logout} or Ctrl-D end the connection, never the container: {@code exit} is the
+ * container's exit command, which ends a {@link RemoteSession} it runs in ({@link RemoteSession#ended}). Before each line the login is checked again ({@link Sessions#revoked}): the account
  * disabled, removed, with another password, roles or tenants since the login, or the login older than the session
  * lifetime, the line is refused and the connection closes.
  */
@@ -65,7 +66,7 @@ final class InteractiveShell extends ChannelCommand {
                     .completer(new StringsCompleter(shell.commands(operator)))
                     .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true).build();
             PrintStream print = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
-            try (CommandSession session = shell.open(operator, Authentication.source(channel.getServerSession()),
+            try (RemoteSession session = shell.open(operator, Authentication.source(channel.getServerSession()),
                     terminal.input(), print, print)) {
                 terminal.writer().println("Carehost: logged in as " + operator.name() + " ("
                         + Role.text(operator.roles()) + "). 'help' lists commands; 'exit' logs out.");
@@ -83,8 +84,8 @@ final class InteractiveShell extends ChannelCommand {
                     if (command.isEmpty()) {
                         continue;
                     }
-                    if (command.equals("exit") || command.equals("logout") || command.equals("quit")) {
-                        break;
+                    if (command.equals("logout") || command.equals("quit")) {
+                        break; // words of a login shell, not commands; exit is a command (gogo:exit): it ends the session
                     }
                     revoked = sessions.revoked(login);
                     if (revoked != null) {
@@ -92,13 +93,19 @@ final class InteractiveShell extends ChannelCommand {
                     }
                     try {
                         Object result = session.execute(command);
-                        if (result != null) {
+                        if (result != null && session.ended().isEmpty()) {
                             terminal.writer().println(session.format(result, Converter.INSPECT));
                         }
                     } catch (Exception e) {
-                        terminal.writer().println("Error: " + shell.printable(CommandFailures.describe(command, e)));
+                        if (session.ended().isEmpty()) { // else the rest of the line after exit, refused
+                            terminal.writer().println("Error: " + shell.printable(CommandFailures.describe(command, e)));
+                        }
                     }
                     terminal.flush();
+                    if (session.ended().isPresent()) {
+                        status = session.ended().getAsInt(); // exit N: the connection's exit status
+                        break;
+                    }
                 }
             }
         } catch (Exception | LinkageError e) {

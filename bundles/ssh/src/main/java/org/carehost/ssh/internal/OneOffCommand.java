@@ -3,7 +3,6 @@ package org.carehost.ssh.internal;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -11,10 +10,12 @@ import org.carehost.operators.LoginRefusedException;
 import org.carehost.operators.Operator;
 import org.carehost.shell.CommandFailures;
 import org.carehost.shell.OperatorShell;
+import org.carehost.shell.RemoteSession;
 
 /**
  * {@code ssh host plugin:list}: runs the command line in the operator's session, prints its result, and exits 0, or
- * prints {@code Error: …} on standard error and exits 1, as a piped script at the console does.
+ * prints {@code Error: …} on standard error and exits 1, as a piped script at the console does. {@code ssh host 'exit 3'}
+ * ends this session only ({@link RemoteSession}), with exit status 3.
  */
 final class OneOffCommand extends ChannelCommand {
 
@@ -32,12 +33,19 @@ final class OneOffCommand extends ChannelCommand {
         int status = 0;
         try {
             Operator operator = Authentication.operator(sessions, channel.getServerSession()).operator();
-            try (CommandSession session = shell.open(operator, Authentication.source(channel.getServerSession()),
+            try (RemoteSession session = shell.open(operator, Authentication.source(channel.getServerSession()),
                     in, output, errors)) {
-                Object result = session.execute(line);
-                if (result != null) {
-                    output.println(session.format(result, Converter.INSPECT));
+                try {
+                    Object result = session.execute(line);
+                    if (result != null && session.ended().isEmpty()) {
+                        output.println(session.format(result, Converter.INSPECT));
+                    }
+                } catch (Exception e) {
+                    if (session.ended().isEmpty()) {
+                        throw e;
+                    } // else what followed exit on the line, which does not run
                 }
+                status = session.ended().orElse(0); // ssh host 'exit 3': the client's exit status is 3
             }
         } catch (LoginRefusedException e) {
             errors.println(shell.printable(e.getMessage()));

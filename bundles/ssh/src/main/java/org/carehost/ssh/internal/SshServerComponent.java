@@ -28,6 +28,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -37,7 +38,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * The SSH server (Apache SSHD): listens where {@code etc/org.carehost.ssh.cfg} says (127.0.0.1:8101 by default), logs
  * operators in through {@link Logins} (public keys; passwords only when enabled), and runs the interactive shell and
  * one-off commands in {@link OperatorShell} sessions. No port forwarding, agent forwarding, SCP or SFTP. A port that
- * cannot be bound is one error line in the log; the container runs on without SSH. A configuration change restarts it.
+ * cannot be bound is one error line in the log; the container runs on without SSH. A change of a setting restarts it;
+ * a configuration that changes none (a rejected one: the last good one again) changes nothing ({@link #modified}).
  *
  * <p>The server starts on a thread of its own ({@code carehost-ssh-start}), off the container's start: setting up
  * SSHD and Bouncy Castle and reading (on a first start, making) the host key was about 5 % of a start's CPU, spent
@@ -58,8 +60,20 @@ public final class SshServerComponent implements HealthCheck {
     static final String PID = "org.carehost.ssh";
     private static final long START_WAIT_MILLIS = 60_000;
 
+    /** The settings the listener was started with: a change to anything else restarts it, nothing else does. */
+    private record Settings(boolean enabled, String address, int port, boolean passwordLogin, String hostKey,
+            int idleSeconds) {
+        static Settings of(SshConfiguration c) {
+            return new Settings(c.enabled(), c.address(), c.port(), c.passwordLogin(), c.hostKey(), c.idleSeconds());
+        }
+    }
+
     private final Logger log;
-    private final Thread starter;
+    private final BundleContext context;
+    private final Sessions sessions;
+    private final OperatorShell shell;
+    private volatile Thread starter;
+    private volatile Settings settings;
     /** What the start came to, for the health check; null while starting. */
     private volatile String outcome;
     private boolean deactivated;
@@ -71,16 +85,47 @@ public final class SshServerComponent implements HealthCheck {
             @Reference OperatorShell shell, @Reference(service = LoggerFactory.class) Logger logger,
             @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.log = logger;
+        this.context = context;
+        this.sessions = new Sessions(logins, clock);
+        this.shell = shell;
+        begin(configuration);
+    }
+
+    private void begin(SshConfiguration configuration) {
+        settings = Settings.of(configuration);
         if (!configuration.enabled()) {
             log.info("SSH shell disabled (enabled=false in etc/org.carehost.ssh.cfg)");
             outcome = "disabled (enabled=false in etc/org.carehost.ssh.cfg)";
             starter = null;
             return;
         }
-        starter = new Thread(() -> startOnThisThread(context, configuration, new Sessions(logins, clock), shell),
+        Thread thread = new Thread(() -> startOnThisThread(context, configuration, sessions, shell),
                 "carehost-ssh-start");
-        starter.setDaemon(true);
-        starter.start();
+        thread.setDaemon(true);
+        starter = thread;
+        thread.start();
+    }
+
+    /**
+     * A new delivery of the configuration. The listener restarts (ending open SSH sessions) only when a setting
+     * differs from the ones it runs with: a rejected change (a bad value in etc/org.carehost.ssh.cfg) reaches this
+     * component as the last good configuration again ({@code ConfigGuard}, bundles/config), and SCR, with no modified
+     * method, restarted the component for it, cutting every session (and with port=0 moving the listener) while the
+     * log said the last good configuration stayed in effect.
+     */
+    @Modified
+    void modified(SshConfiguration configuration) {
+        Settings wanted = Settings.of(configuration);
+        if (wanted.equals(settings)) {
+            return;
+        }
+        log.info("SSH settings changed in etc/org.carehost.ssh.cfg: the SSH shell restarts (open sessions end)");
+        deactivate();
+        synchronized (this) {
+            deactivated = false;
+        }
+        outcome = null;
+        begin(configuration);
     }
 
     @Override
@@ -208,10 +253,11 @@ public final class SshServerComponent implements HealthCheck {
         synchronized (this) {
             deactivated = true;
         }
-        if (starter != null && starter != Thread.currentThread()) {
+        Thread running = starter;
+        if (running != null && running != Thread.currentThread()) {
             try {
                 // A start under way finishes first (then sees the flag), so that no server outlives this component.
-                starter.join(START_WAIT_MILLIS);
+                running.join(START_WAIT_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
