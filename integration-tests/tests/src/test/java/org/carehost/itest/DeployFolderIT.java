@@ -89,6 +89,14 @@ public class DeployFolderIT {
         Await.until("v1 is active", WATCH_TIMEOUT, () -> "hello from v1".equals(greeting()));
         PluginInfo v1 = plugins.get("org.carehost.fixture.greeter");
         assertEquals(PluginOrigin.DEPLOY, v1.origin());
+        // one plugin, one file: plugin:update from a jar elsewhere is refused (tryout 14: the plugin ran another
+        // version than its deploy file held, across restarts, with no word of it)
+        org.carehost.plugins.PluginException refused = org.junit.Assert.assertThrows(
+                org.carehost.plugins.PluginException.class, () -> plugins.update("org.carehost.fixture.greeter",
+                        fixture("carehost-fixture-greeter-v2").toString()));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("comes from the deploy folder")
+                && refused.getMessage().contains("replace that file to update it"));
+        assertEquals("hello from v1", greeting());
 
         org.osgi.service.cm.Configuration configuration =
                 configAdmin.getConfiguration("org.carehost.fixture.greeter", "?");

@@ -77,7 +77,8 @@ public final class PluginManagerImpl implements PluginManager {
         this.diagnosis = new Diagnosis(context, bundles, components, () -> security);
         this.settling = new DeployFolderSettling(context, bundles, diagnosis);
         this.batch = new BatchInstall(context, bundles, diagnosis, actions);
-        this.updates = new PluginUpdate(actions, diagnosis, this::startOrExplain, this::updateEnded);
+        this.updates = new PluginUpdate(actions, diagnosis, this::startOrExplain, this::updateEnded,
+                bundles.deployDir());
         context.addBundleListener(settling);
     }
 

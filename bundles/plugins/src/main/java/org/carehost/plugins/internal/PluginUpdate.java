@@ -50,8 +50,11 @@ final class PluginUpdate {
     private final Diagnosis diagnosis;
     private final Starter starter;
     private final Unattended unattended;
+    private final Path deployDir;
 
-    PluginUpdate(BundleActions actions, Diagnosis diagnosis, Starter starter, Unattended unattended) {
+    /** {@code deployDir}: the deploy folder, whose plugins are updated by replacing their file there. */
+    PluginUpdate(BundleActions actions, Diagnosis diagnosis, Starter starter, Unattended unattended, Path deployDir) {
+        this.deployDir = deployDir;
         this.actions = actions;
         this.diagnosis = diagnosis;
         this.starter = starter;
@@ -165,6 +168,15 @@ final class PluginUpdate {
                 check(own, bundle);
             }
             return new NewJar(null, null);
+        }
+        Path own = PluginBundles.pathOf(bundle.getLocation());
+        if (own != null && deployDir != null && own.toAbsolutePath().normalize()
+                .startsWith(deployDir.toAbsolutePath().normalize())) {
+            // one plugin, one file: a jar from elsewhere would run while the deploy folder's file says another version,
+            // across restarts too (tryout 14 downgraded a plugin so, with no word of it)
+            throw new PluginException("Plugin " + name(bundle) + " comes from the deploy folder (" + own + "): "
+                    + "replace that file to update it (the watcher updates the plugin, and puts nothing back: "
+                    + "plugin:why says why a new version failed). Nothing was changed.");
         }
         PluginSource source = PluginSource.of(pathOrUrl);
         Path file;
