@@ -30,6 +30,14 @@ public final class CommandFailures {
         while (cause.getMessage() == null && cause.getCause() != null) {
             cause = cause.getCause();
         }
+        for (Throwable link = error; link != null; link = link.getCause()) {
+            if ((link instanceof InterruptedException || link instanceof java.io.InterruptedIOException)
+                    && (cause.getMessage() == null || cause.getMessage().equals(link.toString()))) {
+                // a Ctrl-C, or the container stopping under the command (SIGTERM), with no words of its own: not a
+                // Java class name (tryout 14 saw "Error: plugin:install ...: InterruptedException")
+                return "interrupted (stopped by Ctrl-C or by the container stopping) before it finished";
+            }
+        }
         return TerminalText.printable(
                 cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
     }
