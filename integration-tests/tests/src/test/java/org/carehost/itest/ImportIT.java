@@ -1,6 +1,7 @@
 package org.carehost.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -217,6 +218,7 @@ public class ImportIT {
         assertTrue(message, message.contains("batch.json#entry[1]") && message.contains("'Observation' is not imported")
                 && message.contains("batch.json#entry[2]") && message.contains("Patient.birthDate")
                 && message.contains("1 created, 0 updated, 2 not stored"));
+        assertFalse("an outcome in words, not a Java class name: " + message, message.contains("Exception:"));
         assertEquals(1, stored(good).size());
         assertEquals(0, stored(bad).size());
 

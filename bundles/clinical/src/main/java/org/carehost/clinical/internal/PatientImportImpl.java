@@ -247,10 +247,13 @@ public final class PatientImportImpl implements PatientImport {
         return new ImportOutcome(prepared.source(), updated ? Status.UPDATED : Status.CREATED, stored.id(), message);
     }
 
+    /**
+     * An entry's outcome in the operator's words: the exception's message (a validation's "Patient rejected: ...", the
+     * store's "could not store"), its class's name only when it has none (tryout 14 saw "ValidationException: ..." and
+     * "IllegalStateException: ..." in the table).
+     */
     private static String message(RuntimeException e) {
-        String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return e instanceof IllegalArgumentException || e instanceof Transformers.TransformFailedException ? text
-                : e.getClass().getSimpleName() + ": " + text;
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Ends the audited call of a transaction with an entry refused: recorded as an error, nothing stored. */
