@@ -145,6 +145,10 @@ public final class ConfigGuard implements ConfigurationPlugin {
             outcome = "there was no earlier good one, so the invalid values are left out and their defaults apply";
         }
         String reason = String.join("; ", problems);
+        Object file = properties.get(FilesGone.FILENAME);
+        if (file != null) {
+            outcome = outcome + " (fix " + printable(file).replaceFirst("^file:", "") + ")";
+        }
         if (firstReport(pid, reason + outcome)) {
             rejected(events, log, pid, reason, outcome, reference.getBundle());
         }
@@ -240,6 +244,27 @@ public final class ConfigGuard implements ConfigurationPlugin {
         return problems;
     }
 
+    /**
+     * What the setting takes, after the metatype's own words ("invalid value", "less than minimum"), which name neither
+     * the kind of value nor the range (tryout 14): its kind, its choices, and its description, which states a range.
+     */
+    private static String expected(AttributeDefinition attribute) {
+        String kind = switch (attribute.getType()) {
+            case AttributeDefinition.INTEGER, AttributeDefinition.LONG, AttributeDefinition.SHORT,
+                    AttributeDefinition.BYTE -> "a whole number";
+            case AttributeDefinition.DOUBLE, AttributeDefinition.FLOAT -> "a number";
+            case AttributeDefinition.BOOLEAN -> "true or false";
+            default -> null;
+        };
+        String[] options = attribute.getOptionValues();
+        if (options != null && options.length > 0) {
+            kind = "one of " + String.join(", ", options);
+        }
+        String description = attribute.getDescription();
+        String said = description == null || description.isBlank() ? "" : " (" + printable(description) + ")";
+        return kind == null ? said : " (" + attribute.getID() + " takes " + kind + ")" + said;
+    }
+
     private static List<String> problemsOf(AttributeDefinition attribute, Object value) {
         List<String> problems = new ArrayList<>();
         if (value == null) {
@@ -254,7 +279,7 @@ public final class ConfigGuard implements ConfigurationPlugin {
         for (Object element : values) {
             String error = attribute.validate(String.valueOf(element));
             if (error != null && !error.isEmpty()) {
-                problems.add(attribute.getID() + " = '" + printable(element) + "': " + error);
+                problems.add(attribute.getID() + " = '" + printable(element) + "': " + error + expected(attribute));
             }
         }
         return problems;
