@@ -101,28 +101,6 @@ final class ChokePoints {
             "java.util.logging.SocketHandler.connect", "jdk.internal.foreign.AbstractMemorySegmentImpl.reinterpret",
             "jdk.internal.foreign.layout.ValueLayouts$OfAddressImpl.withTargetLayout");
 
-    /** The class of the framework's bundle class loaders, which define every plugin's and container bundle's class. */
-    private static final String FRAMEWORK_BUNDLE_LOADER = "org.apache.felix.framework.BundleWiringImpl$BundleClassLoader";
-
-    /**
-     * Whether a class defined at run time is defined by the framework's bundle loaders or the JDK's own (every class a
-     * start loads), or through a lookup in a class of the JDK's or of the checker's own bundle (their lambdas: on JDK 17
-     * every lambda's class is defined through the public {@code Lookup.defineHiddenClass}): passed at once, before any
-     * look-up or walk, inside a check too (the checker's own first lambdas are defined while it checks).
-     */
-    static boolean definedByTheContainer(String hook, Object self, ClassLoader checkers) {
-        if (!hook.startsWith("java.lang.ClassLoader.defineClass")
-                && !hook.startsWith("java.lang.invoke.MethodHandles$Lookup.define")) {
-            return false;
-        }
-        if (self instanceof java.lang.invoke.MethodHandles.Lookup lookup) {
-            ClassLoader loader = lookup.lookupClass().getClassLoader();
-            return loader == null || loader == checkers;
-        }
-        String loader = self.getClass().getName();
-        return loader.equals(FRAMEWORK_BUNDLE_LOADER) || loader.startsWith("jdk.internal.");
-    }
-
     /** The framework extension hook, refused for everyone, nested or not. */
     static final String EXTENSION_HOOK = "org.apache.felix.framework.ExtensionManager.addExtensionBundle";
 

@@ -168,7 +168,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     public void accept(String hook, Object[] call) {
         // the code stop's hooks, made inside a check too: matched exactly, with or without the nesting prefix
         String plain = hook.startsWith(NESTED) ? hook.substring(NESTED.length()) : hook;
-        if (ChokePoints.definedByTheContainer(plain, call[0], OWN_LOADER)) {
+        if (DefineRule.definedByTheContainer(plain, call[0], OWN_LOADER)) {
             return; // the framework's, the JDK's or this checker's class or lambda, defined at run time: every start
         }
         if (plain.equals(CodeStops.STOPPED_HOOK) || plain.equals(CodeStops.HANDLER_HOOK)) {
@@ -227,7 +227,10 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return;
         }
         if (request.kind() == Kind.DEFINE_CLASS) {
-            decideDefine(request);
+            Bundle owner = DefineRule.owner(request, causes);
+            if (owner != null) {
+                refuse(owner, lockdown.on() ? Lockdown.refusal(request.target()) : DefineRule.refusal(request));
+            }
             return;
         }
         // a bundle's entries are read a thousand times at start: decided by a walk only once plugin code may have run
@@ -333,24 +336,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
                 ? Lockdown.refusal(target)
                 : new Refusal(RuntimeRules.CONTAINER_RULE, target + ", from its code the security check itself called "
                         + "(an override of a JDK method, run while its call was being checked)", false));
-    }
-
-    /**
-     * A class defined at run time in a loader a plugin made, or through a lookup in one of its classes: refused,
-     * whatever it is granted. Its code would run unscanned and unwoven (no poll of its stopped code: red team 12's
-     * class ran on after its plugin's quarantine); a plugin's classes come from its jar. The JDK defining a class it
-     * generated itself through a plugin's lookup (a pattern switch's, on JDK 21 and later) passes.
-     */
-    private void decideDefine(Request request) {
-        Object subject = request.subject();
-        Bundle owner = subject instanceof ClassLoader loader ? causes.loaderOwner(loader)
-                : causes.pluginOf(((java.lang.invoke.MethodHandles.Lookup) subject).lookupClass());
-        if (owner == null || subject instanceof java.lang.invoke.MethodHandles.Lookup && GateFrames.generatedByJdk()) {
-            return;
-        }
-        refuse(owner, lockdown.on() ? Lockdown.refusal(request.target()) : new Refusal(RuntimeRules.CONTAINER_RULE,
-                request.target() + ", which no plugin may do: its code would run unscanned (a plugin's classes come "
-                        + "from its jar, use:reflection or not)", false));
     }
 
     private void refuse(Bundle plugin, Refusal refusal) {
