@@ -26,6 +26,29 @@ final class LogbackListener implements LogListener {
     private final LoggerContext logback;
     private final BooleanSupplier stopping;
     private final Predicate<LogEntry> reportedElsewhere;
+    private final Repeats repeats = new Repeats();
+
+    /**
+     * The entries reported elsewhere already written, by bundle and message (the last 1,000): a plugin's failure
+     * written again after its file changed has another message, or comes after others.
+     */
+    private static final class Repeats {
+        private final java.util.Map<String, Boolean> seen = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                return size() > 1_000;
+            }
+        };
+
+        synchronized boolean firstTime(LogEntry entry) {
+            Bundle bundle = entry.getBundle();
+            String key = (bundle == null ? "-" : bundle.getBundleId() + ":" + bundle.getLastModified()) + " "
+                    + entry.getLoggerName() + " " + entry.getMessage();
+            return seen.put(key, Boolean.TRUE) == null;
+        }
+    }
 
     /** {@code stopping}: whether the framework is stopping; {@code reportedElsewhere}: whether a reporter claims it. */
     LogbackListener(LoggerContext logback, BooleanSupplier stopping, Predicate<LogEntry> reportedElsewhere) {
@@ -62,8 +85,13 @@ final class LogbackListener implements LogListener {
             return;
         }
         if (level.isGreaterOrEqual(Level.WARN) && reportedElsewhere.test(entry)) {
-            // In the file, in full; on the console only the reporter's own line. Enabled at its own level, above.
-            level = Level.INFO;
+            // In the file, in full, once; on the console only the reporter's own line. Enabled at its own level, above.
+            // The deploy watcher tries a plugin it cannot start again at each scan: the same entry with its stack
+            // trace, 54 times in one tryout's log; its repetitions go to DEBUG.
+            level = repeats.firstTime(entry) ? Level.INFO : Level.DEBUG;
+            if (!logger.isEnabledFor(level)) {
+                return;
+            }
         }
         // The message is already formatted by the Log Service: no arguments. This constructor sets the
         // event's LoggerContext, which Logback's appenders need.
