@@ -296,6 +296,10 @@ public class OperatorsIT {
         Operator hospitalAdmin = accounts.add("hank", Set.of(Role.HOSPITAL_ADMIN), Set.of("harbor"),
                 PASSWORD.toCharArray());
         assertTrue(run(hospitalAdmin, "context:show").contains("harbor"));
+        // tenant:list shows their own hospitals only (tryout 14: every hospital)
+        String listed = run(hospitalAdmin, "tenant:list");
+        assertTrue(listed, listed.contains("harbor") && !listed.contains("hill") && !listed.contains("Hill Clinic"));
+        assertTrue("the local console (an admin) lists every tenant", Shell.run(processor, "tenant:list").contains("hill"));
         String other = failure(hospitalAdmin, "plugin:enable org.carehost.sample.hello --tenant hill");
         assertEquals("Refused: hank does not administer tenant 'hill' (plugin:enable)", other);
         assertTrue(failure(hospitalAdmin, "context:set --tenant hill").startsWith("Refused"));

@@ -1,5 +1,8 @@
 package org.carehost.shell.internal;
 
+import java.util.List;
+
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.carehost.audit.AuditLog;
 import org.carehost.context.Activation;
@@ -89,9 +92,20 @@ public final class TenantCommands {
                 + plugin + " now " + (failOpen ? "fails open (lets the write through)." : "fails closed (refuses the write).");
     }
 
+    /**
+     * The tenants; a remote hospital admin (not also an admin or a container operator) sees only those they administer:
+     * another hospital's name and existence are not theirs to read (tryout 14's hospital admin listed every hospital).
+     */
     @Descriptor("list the tenants (hospitals)")
-    public String list() {
-        return Text.tenantTable(tenants.list());
+    public String list(CommandSession session) {
+        List<org.carehost.context.Tenant> all = tenants.list();
+        if (session instanceof GuardedSession guarded) {
+            org.carehost.operators.Operator operator = guarded.operator();
+            if (!operator.isAdmin() && !operator.has(org.carehost.operators.Role.OPERATOR)) {
+                all = all.stream().filter(tenant -> operator.administers(tenant.id())).toList();
+            }
+        }
+        return Text.tenantTable(all);
     }
 
     @Descriptor("create a tenant (hospital)")
