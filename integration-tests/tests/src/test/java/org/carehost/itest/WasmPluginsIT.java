@@ -595,6 +595,18 @@ public class WasmPluginsIT {
             assertTrue(answer, answer.contains("\"items\":["));
             String list = Shell.run(shell, "wasm:list");
             assertTrue(list, list.contains("bare-relay") && list.contains("800 ms per call"));
+            // plugin:update without a jar reads the .wasm again (it answered "bare-relay.wasm is not a valid jar")
+            long before = bare.getLastModified();
+            ServiceReference<org.carehost.plugins.PluginManager> manager =
+                    context.getServiceReference(org.carehost.plugins.PluginManager.class);
+            try {
+                org.carehost.plugins.PluginInfo updated = context.getService(manager).update("bare-relay", null);
+                assertTrue("read again and wrapped anew", bare.getLastModified() > before);
+                assertEquals("1.2.3", updated.version());
+            } finally {
+                context.ungetService(manager);
+            }
+            Await.until("bare-relay active again", 30_000, () -> bare.getState() == Bundle.ACTIVE);
         } finally {
             watcher.delete();
             context.ungetService(cm);

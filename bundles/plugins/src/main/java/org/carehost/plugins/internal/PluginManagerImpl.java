@@ -221,7 +221,13 @@ public final class PluginManagerImpl implements PluginManager {
     @Override
     public PluginInfo update(String plugin, String pathOrUrl) throws PluginException {
         Bundle bundle = bundles.find(plugin);
-        updates.update(bundle, pathOrUrl);
+        Path own = PluginBundles.pathOf(bundle.getLocation());
+        if ((pathOrUrl == null || pathOrUrl.isBlank()) && own != null
+                && own.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".wasm")) {
+            WasmReload.again(bundle, own, heldSeconds);
+        } else {
+            updates.update(bundle, pathOrUrl);
+        }
         return info(bundle);
     }
 
