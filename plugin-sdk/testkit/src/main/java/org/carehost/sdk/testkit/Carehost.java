@@ -221,7 +221,8 @@ public final class Carehost implements AutoCloseable {
             S service = tracker.waitForService(TIMEOUT.toMillis());
             if (service == null) {
                 throw new AssertionError("No " + type.getName() + (filter == null ? "" : " " + filter)
-                        + " service within " + TIMEOUT.toSeconds() + " s");
+                        + " service within " + TIMEOUT.toSeconds() + " s. The plugin under test: "
+                        + String.join(" ", why()));
             }
             return service;
         } catch (InvalidSyntaxException e) {
@@ -229,6 +230,37 @@ public final class Carehost implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("Interrupted waiting for " + type.getName(), e);
+        }
+    }
+
+    /**
+     * What the container says of the plugin under test, as {@code plugin:why} does: its state, a security refusal,
+     * each component that is not active and why (a reference to a service the plugin lacks the permission for names
+     * the permission). Put it in a failing assertion's message: a test that failed on its own assertion gave no clue
+     * (a missing {@code schedule:work} in tryout 15 left the component unsatisfied, which only {@code plugin:why} in
+     * the real container told).
+     */
+    public List<String> why() {
+        try {
+            ServiceReference<?>[] references = context().getAllServiceReferences("org.carehost.plugins.PluginManager", null);
+            if (references == null) {
+                return List.of("(the plugin manager is not running)");
+            }
+            try {
+                Object manager = context().getService(references[0]);
+                Object why = manager.getClass().getMethod("why", String.class).invoke(manager,
+                        String.valueOf(plugin.getBundleId()));
+                List<String> lines = new ArrayList<>();
+                for (Object line : (List<?>) why) {
+                    lines.add(String.valueOf(line));
+                }
+                return lines;
+            } finally {
+                context().ungetService(references[0]);
+            }
+        } catch (ReflectiveOperationException | InvalidSyntaxException | RuntimeException e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            return List.of("(plugin:why could not be read: " + cause + ")");
         }
     }
 

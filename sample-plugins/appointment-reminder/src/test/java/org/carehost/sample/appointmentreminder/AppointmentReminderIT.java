@@ -42,6 +42,14 @@ class AppointmentReminderIT {
         }
     }
 
+    /** The test kit says what plugin:why says, for a failing assertion's message. */
+    @Test
+    void theKitSaysWhatPluginWhySays(Carehost carehost) {
+        List<String> why = carehost.why();
+        org.junit.jupiter.api.Assertions.assertTrue(why.get(0).contains("org.carehost.sample.appointmentreminder")
+                && why.get(0).contains("is ACTIVE"), String.valueOf(why));
+    }
+
     @Test
     void remindersFollowTheAppointmentsScheduledMovedAndCancelled(Carehost carehost, PatientService patients,
             AppointmentService appointments) throws Exception {
