@@ -227,10 +227,19 @@ public class SecurityCorpusIT {
      */
     @Test
     public void aRefusedPluginThatRequiresNothingIsKeptStopped() throws Exception {
+        java.util.List<org.osgi.service.event.Event> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.Hashtable<String, Object> topics = new java.util.Hashtable<>();
+        topics.put(org.osgi.service.event.EventConstants.EVENT_TOPIC, org.carehost.sdk.plugin.PluginEvents.FAILED);
+        org.osgi.framework.ServiceRegistration<org.osgi.service.event.EventHandler> listener = context.registerService(
+                org.osgi.service.event.EventHandler.class, failed::add, topics);
         Bundle plugin = install("evil-jdk-component");
         try {
             plugin.start(); // it has no requirements and no activator: the framework starts it
             Await.until("the refused plugin stopped again", 10_000, () -> plugin.getState() == Bundle.RESOLVED);
+            // and reported FAILED with the refusal, as a refused plugin that stays INSTALLED is
+            Await.until("FAILED posted with the refusal", 10_000, () -> failed.stream().anyMatch(event ->
+                    String.valueOf(event.getProperty(org.carehost.sdk.plugin.PluginEvents.REASON))
+                            .contains("the security manager refuses it")));
             String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
             assertTrue(why, why.contains("is RESOLVED") && why.contains("The security manager refuses it")
                     && !why.contains("nothing is wrong"));
@@ -240,6 +249,7 @@ public class SecurityCorpusIT {
                     && refused.getMessage().contains("java.util.Timer"));
             Await.until("stopped again after the operator's start", 10_000, () -> plugin.getState() == Bundle.RESOLVED);
         } finally {
+            listener.unregister();
             plugin.uninstall();
         }
     }

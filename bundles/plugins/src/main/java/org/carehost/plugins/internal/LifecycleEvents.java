@@ -166,6 +166,11 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         }
         posts.post(topic, identity, null);
         cancelUnsatisfiedCheck(bundle);
+        if (event.getType() == BundleEvent.STOPPED) {
+            // a refused plugin that requires nothing, stopped by the security manager as it started: reported now,
+            // whichever state the check after its STARTED found it in
+            checker.execute(() -> checkActivation(bundle));
+        }
         if (event.getType() == BundleEvent.STARTED) {
             // SCR activates immediate components while the bundle starts, before this (asynchronous) event.
             checker.execute(() -> checkActivation(bundle));
@@ -250,8 +255,8 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
     /** When this component starts: what its plugins' states say already (a restart of this component). */
     private void checkNow(Bundle bundle) {
         checkResolved(bundle);
+        checkActivation(bundle); // ACTIVE, or RESOLVED: a refused plugin the security manager stopped as it started
         if (bundle.getState() == Bundle.ACTIVE) {
-            checkActivation(bundle);
             checkUnsatisfied(bundle);
         }
     }
@@ -262,13 +267,22 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         }
     }
 
-    /** Components whose activate threw: SCR's FAILED_ACTIVATION state. */
+    /** A security refusal, or components whose activate threw (SCR's FAILED_ACTIVATION state). */
     private void checkActivation(Bundle bundle) {
         try {
-            if (bundle.getState() != Bundle.ACTIVE) {
+            int state = bundle.getState();
+            if (state != Bundle.ACTIVE && state != Bundle.RESOLVED) {
                 return;
             }
             List<String> refusals = diagnosis.securityRefusals(bundle);
+            if (state == Bundle.RESOLVED) {
+                // a refused plugin that requires nothing: the security manager stops it as it starts (KeptDown), so
+                // it is RESOLVED by the time this looks
+                if (!refusals.isEmpty()) {
+                    posts.failed(bundle.getBundleId(), PluginIdentity.of(bundle), Diagnosis.refusal(refusals));
+                }
+                return;
+            }
             List<String> failed = refusals.isEmpty()
                     ? components.failedActivations(bundle).stream().map(ComponentStates.Problem::sentence).toList()
                     : List.of(Diagnosis.refusal(refusals));
