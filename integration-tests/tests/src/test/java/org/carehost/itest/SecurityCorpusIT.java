@@ -215,6 +215,33 @@ public class SecurityCorpusIT {
             liar.getBundleContext().registerService(Runnable.class, () -> { }, properties);
             String listed = String.join(" ", org.carehost.shell.Listeners.addresses(context));
             assertFalse(listed, listed.contains("203.0.113.66") || listed.contains("carehost-login.example.net"));
+
+            // Red team 16: a command scope whose toString never returns, read by the security manager's service hooks
+            // on the thread of whoever looked the service up (the console's greeting, carehost:listeners) or removed it
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Object hold = new Object() {
+                @Override
+                public String toString() {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return "held";
+                }
+            };
+            java.util.Hashtable<String, Object> holding = new java.util.Hashtable<>();
+            holding.put(org.carehost.shell.Listeners.PROPERTY, "ssh://203.0.113.67:8101");
+            holding.put("osgi.command.scope", hold);
+            try {
+                liar.getBundleContext().registerService(Runnable.class, () -> { }, holding);
+                java.util.concurrent.CompletableFuture<java.util.List<String>> lookup = java.util.concurrent
+                        .CompletableFuture.supplyAsync(() -> org.carehost.shell.Listeners.addresses(context));
+                String again = String.join(" ", lookup.get(20, java.util.concurrent.TimeUnit.SECONDS));
+                assertFalse(again, again.contains("203.0.113.67"));
+            } finally {
+                release.countDown();
+            }
         } finally {
             liar.uninstall();
         }

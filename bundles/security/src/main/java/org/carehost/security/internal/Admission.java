@@ -307,7 +307,7 @@ final class Admission {
         if (functions.isEmpty()) {
             return;
         }
-        String commandScope = String.valueOf(command.getProperty(ShellCommands.SCOPE)).trim();
+        String commandScope = String.valueOf(PluginTexts.single(command.getProperty(ShellCommands.SCOPE))).trim();
         worker.execute(() -> {
             try {
                 GogoNames.forget(context, commandScope, functions);

@@ -309,16 +309,9 @@ final class ServiceGate implements FindHook, EventListenerHook {
         return classes instanceof String[] ? (String[]) classes : new String[0];
     }
 
+    /** A handler's topics, as text only ({@link PluginTexts}); a value that is no text reaches every topic. */
     private static List<String> topics(Object property) {
-        if (property instanceof String) {
-            return List.of((String) property);
-        }
-        if (property instanceof String[]) {
-            return List.of((String[]) property);
-        }
-        if (property instanceof Collection) {
-            return ((Collection<?>) property).stream().map(String::valueOf).toList();
-        }
-        return List.of();
+        List<String> topics = PluginTexts.of(property);
+        return topics == null ? List.of("*") : topics;
     }
 }

@@ -103,6 +103,13 @@ final class ShellCommands {
      * of a container command (named, with the plugin's command); null if it may, or it is no command at all.
      */
     String refusal(ServiceReference<?> reference) {
+        Object scopeValue = reference.getProperty(SCOPE);
+        if (scopeValue != null && PluginTexts.single(scopeValue) == null
+                || PluginTexts.of(reference.getProperty(FUNCTION)) == null) {
+            // read as text only: the plugin's toString would run here, on the thread of whoever looked it up
+            return "registered a service whose osgi.command.scope or osgi.command.function is not text (a String, or "
+                    + "String[] for the functions)";
+        }
         if (reference.getProperty(FUNCTION) != null) {
             String foreign = objects.computeIfAbsent(serviceId(reference), id -> foreignObject(reference));
             if (!foreign.isEmpty()) {
@@ -131,6 +138,10 @@ final class ShellCommands {
      */
     List<String> shadowingFunctions(ServiceReference<?> reference) {
         Object scopeProperty = reference.getProperty(SCOPE);
+        if (scopeProperty != null && PluginTexts.single(scopeProperty) == null
+                || PluginTexts.of(reference.getProperty(FUNCTION)) == null) {
+            return List.of(); // not text: Gogo could not have taken its names either
+        }
         String pluginScope = scopeProperty == null ? "" : String.valueOf(scopeProperty).trim();
         if (RESERVED_SCOPES.contains(pluginScope.toLowerCase(Locale.ROOT))) {
             return List.of();
