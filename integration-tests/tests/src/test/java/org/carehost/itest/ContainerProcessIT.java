@@ -430,12 +430,13 @@ public class ContainerProcessIT {
         long before = Files.size(log);
         Run run = script(home, JAVA_17, "log:tail 1\n");
         assertEquals(run.toString(), 0, run.exit);
-        List<String> rejected = run.err.lines().filter(line -> line.contains("Configuration org.carehost.ssh "
-                + "rejected: port")).toList();
+        List<String> rejected = run.err.lines().filter(line -> line.contains("Configuration org.carehost.ssh (")
+                && line.contains(" rejected: port")).toList();
         assertEquals(run.toString(), 1, rejected.size());
-        // what the setting takes and which file to fix (tryout 14: "port = 'abc': invalid value" alone)
-        assertTrue(run.toString(), rejected.get(0).contains("(port takes a whole number)")
-                && rejected.get(0).contains("(fix " + home.resolve("etc/org.carehost.ssh.cfg")));
+        // which file to fix, and what the setting takes (tryout 14: "port = 'abc': invalid value" alone)
+        assertTrue(run.toString(), rejected.get(0).contains("Configuration org.carehost.ssh ("
+                + home.resolve("etc/org.carehost.ssh.cfg") + ") rejected: port = 'abc': invalid value (port takes a "
+                + "whole number)"));
         List<String> unknown = run.err.lines().filter(line -> line.contains("'prot'")).toList();
         assertEquals(run.toString(), 1, unknown.size());
         assertTrue(run.toString(), unknown.get(0).contains("Configuration org.carehost.ssh: 'prot' is not one of its "

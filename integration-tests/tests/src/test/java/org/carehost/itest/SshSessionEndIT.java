@@ -112,7 +112,7 @@ public class SshSessionEndIT {
         Path file = home.resolve("etc/org.carehost.ssh.cfg");
         try {
             Files.writeString(file, "port=" + sshPort + "\nidleSeconds=-5\n");
-            awaitConsole("Configuration org.carehost.ssh rejected: idleSeconds = '-5'");
+            awaitConsole("rejected: idleSeconds = '-5'");
             Ssh meanwhile = ssh("ad1", "user:whoami"); // a new connection also lands on the same listener
             assertEquals(meanwhile.toString(), 0, meanwhile.status);
             shell.getOutputStream().write("user:whoami\r".getBytes(StandardCharsets.UTF_8));

@@ -146,11 +146,13 @@ public final class ConfigGuard implements ConfigurationPlugin {
         }
         String reason = String.join("; ", problems);
         Object file = properties.get(FilesGone.FILENAME);
-        if (file != null) {
-            outcome = outcome + " (fix " + printable(file).replaceFirst("^file:", "") + ")";
-        }
+        // the deploy watcher's own property: the whole path (printable would shorten it)
+        String where = file == null ? "" : " (" + String.valueOf(file).replaceFirst("^file:", "")
+                .replaceAll("\\p{Cntrl}", "?") + ")";
         if (firstReport(pid, reason + outcome)) {
-            rejected(events, log, pid, reason, outcome, reference.getBundle());
+            // the file first: the console shows one line, cut at its width
+            log.error("Configuration {}{} rejected: {}. {}", pid, where, reason, outcome);
+            post(events, pid, reason, reference.getBundle());
         }
     }
 
@@ -186,6 +188,10 @@ public final class ConfigGuard implements ConfigurationPlugin {
     /** A refused configuration (or values of one), logged and posted as {@link #REJECTED}. */
     static void rejected(EventAdmin events, Logger log, String pid, String reason, String outcome, Bundle receiver) {
         log.error("Configuration {} rejected: {}. {}", pid, reason, outcome);
+        post(events, pid, reason, receiver);
+    }
+
+    private static void post(EventAdmin events, String pid, String reason, Bundle receiver) {
         Map<String, Object> event = new HashMap<>();
         event.put("config.pid", pid);
         event.put("config.reason", reason);

@@ -88,10 +88,11 @@ final class LogbackListener implements LogListener {
             // In the file, in full, once; on the console only the reporter's own line. Enabled at its own level, above.
             // The deploy watcher tries a plugin it cannot start again at each scan: the same entry with its stack
             // trace, 54 times in one tryout's log; its repetitions go to DEBUG.
-            level = repeats.firstTime(entry) ? Level.INFO : Level.DEBUG;
-            if (!logger.isEnabledFor(level)) {
+            boolean first = repeats.firstTime(entry);
+            if (!first && !logger.isEnabledFor(Level.DEBUG)) {
                 return;
             }
+            level = first ? Level.INFO : Level.DEBUG;
         }
         // The message is already formatted by the Log Service: no arguments. This constructor sets the
         // event's LoggerContext, which Logback's appenders need.
