@@ -234,26 +234,11 @@ public class RemoteAccessIT {
                 home.resolve("id_ed25519").toString(), "-o", "StrictHostKeyChecking=no", "-o",
                 "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "admin1@127.0.0.1")
                 .redirectErrorStream(true).start();
-        StringBuilder screen = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                byte[] buffer = new byte[4096];
-                int read;
-                while ((read = ssh.getInputStream().read(buffer)) >= 0) {
-                    synchronized (screen) {
-                        screen.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
-                        screen.notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // the connection ended
-            }
-        });
-        reader.start();
-        awaitScreen(screen, "admin1@carehost> ");
+        StringBuilder screen = SshScreen.read(ssh);
+        SshScreen.await(screen, "admin1@carehost> ");
         ssh.getOutputStream().write("user:whoa\t\r".getBytes(StandardCharsets.UTF_8));
         ssh.getOutputStream().flush();
-        awaitScreen(screen, "admin1 (admin; accounts)");
+        SshScreen.await(screen, "admin1 (admin; accounts)");
         ssh.getOutputStream().write("exit\r".getBytes(StandardCharsets.UTF_8));
         ssh.getOutputStream().flush();
         assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
@@ -568,16 +553,6 @@ public class RemoteAccessIT {
                 "-o", "IdentitiesOnly=yes", user + "@127.0.0.1", command).start();
     }
 
-    private static void awaitScreen(StringBuilder screen, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        synchronized (screen) {
-            while (screen.indexOf(text) < 0) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                assertTrue("'" + text + "' never appeared; the screen shows:\n" + screen, left > 0);
-                screen.wait(left);
-            }
-        }
-    }
 
     private static void type(String line) throws IOException {
         console.write((line + "\n").getBytes(StandardCharsets.UTF_8));

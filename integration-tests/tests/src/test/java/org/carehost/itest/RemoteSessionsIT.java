@@ -180,18 +180,18 @@ public class RemoteSessionsIT {
         List<String> interactive = new ArrayList<>(sshCommand("op3", null));
         interactive.add(1, "-tt");
         Process ssh = new ProcessBuilder(interactive).redirectErrorStream(true).start();
-        StringBuilder screen = read(ssh);
-        awaitScreen(screen, "op3@carehost> ");
+        StringBuilder screen = SshScreen.read(ssh);
+        SshScreen.await(screen, "op3@carehost> ");
         ssh.getOutputStream().write("user:whoami\r".getBytes(StandardCharsets.UTF_8));
         ssh.getOutputStream().flush();
-        awaitScreen(screen, "op3 (operator; accounts)"); // whoami's answer (the greeting says "op3 (operator).")
+        SshScreen.await(screen, "op3 (operator; accounts)"); // whoami's answer (the greeting says "op3 (operator).")
         HttpResponse<String> disable = send("POST", "/api/v1/users/op3/disable", "", bearer(adminToken));
         assertEquals(disable.body(), 200, disable.statusCode());
         HttpResponse<String> after = send("GET", "/api/v1/me", null, Map.of("Cookie", cookie));
         assertEquals(after.body(), 401, after.statusCode());
         ssh.getOutputStream().write("plugin:list\r".getBytes(StandardCharsets.UTF_8));
         ssh.getOutputStream().flush();
-        awaitScreen(screen, "Refused: the account op3 is disabled");
+        SshScreen.await(screen, "Refused: the account op3 is disabled");
         assertTrue("the connection closes", ssh.waitFor(60, TimeUnit.SECONDS));
         synchronized (screen) {
             assertFalse(screen.toString(), screen.toString().contains("org.carehost.sample.hello"));
@@ -219,11 +219,11 @@ public class RemoteSessionsIT {
         List<String> interactive = new ArrayList<>(sshCommand("op4", null));
         interactive.add(1, "-tt");
         Process ssh = new ProcessBuilder(interactive).redirectErrorStream(true).start();
-        StringBuilder screen = read(ssh);
-        awaitScreen(screen, "op4@carehost> ");
+        StringBuilder screen = SshScreen.read(ssh);
+        SshScreen.await(screen, "op4@carehost> ");
         ssh.getOutputStream().write("user:whoami\r".getBytes(StandardCharsets.UTF_8));
         ssh.getOutputStream().flush();
-        awaitScreen(screen, "op4 (operator; accounts)");
+        SshScreen.await(screen, "op4 (operator; accounts)");
         String changed = "a new horse battery staple";
         type("user:passwd --password '" + changed + "' op4");
         awaitConsole("Password of op4 set.");
@@ -233,7 +233,7 @@ public class RemoteSessionsIT {
         assertEquals(token.body(), 401, token.statusCode());
         ssh.getOutputStream().write("plugin:list\r".getBytes(StandardCharsets.UTF_8));
         ssh.getOutputStream().flush();
-        awaitScreen(screen, "had its password changed since this login");
+        SshScreen.await(screen, "had its password changed since this login");
         assertTrue("the connection closes", ssh.waitFor(60, TimeUnit.SECONDS));
         assertEquals("the new password logs in", 200, send("POST", "/api/v1/session", "{\"user\":\"op4\","
                 + "\"password\":\"" + changed + "\"}", Map.of()).statusCode());
@@ -299,37 +299,7 @@ public class RemoteSessionsIT {
         return out;
     }
 
-    private static StringBuilder read(Process process) {
-        StringBuilder screen = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                byte[] buffer = new byte[4096];
-                int read;
-                while ((read = process.getInputStream().read(buffer)) >= 0) {
-                    synchronized (screen) {
-                        screen.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
-                        screen.notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // the connection ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return screen;
-    }
 
-    private static void awaitScreen(StringBuilder screen, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        synchronized (screen) {
-            while (screen.indexOf(text) < 0) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                assertTrue("'" + text + "' never appeared; the screen shows:\n" + screen, left > 0);
-                screen.wait(left);
-            }
-        }
-    }
 
     private static void type(String line) throws IOException {
         synchronized (RemoteSessionsIT.class) {

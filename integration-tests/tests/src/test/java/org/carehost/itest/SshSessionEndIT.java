@@ -88,8 +88,8 @@ public class SshSessionEndIT {
     @Test
     public void anInteractiveExitWithAStatusEndsOnlyThatSession() throws Exception {
         Process shell = new ProcessBuilder(interactive("ad1")).redirectErrorStream(true).start();
-        StringBuilder screen = read(shell);
-        awaitScreen(screen, "ad1@carehost> ");
+        StringBuilder screen = SshScreen.read(shell);
+        SshScreen.await(screen, "ad1@carehost> ");
         shell.getOutputStream().write("exit 3\r".getBytes(StandardCharsets.UTF_8));
         shell.getOutputStream().flush();
         assertTrue("the connection ends", shell.waitFor(60, TimeUnit.SECONDS));
@@ -107,8 +107,8 @@ public class SshSessionEndIT {
     @Test
     public void aRejectedSshSettingLeavesOpenSessionsAlone() throws Exception {
         Process shell = new ProcessBuilder(interactive("op1")).redirectErrorStream(true).start();
-        StringBuilder screen = read(shell);
-        awaitScreen(screen, "op1@carehost> ");
+        StringBuilder screen = SshScreen.read(shell);
+        SshScreen.await(screen, "op1@carehost> ");
         Path file = home.resolve("etc/org.carehost.ssh.cfg");
         try {
             Files.writeString(file, "port=" + sshPort + "\nidleSeconds=-5\n");
@@ -117,7 +117,7 @@ public class SshSessionEndIT {
             assertEquals(meanwhile.toString(), 0, meanwhile.status);
             shell.getOutputStream().write("user:whoami\r".getBytes(StandardCharsets.UTF_8));
             shell.getOutputStream().flush();
-            awaitScreen(screen, "op1 (operator");
+            SshScreen.await(screen, "op1 (operator");
             assertTrue(screen.toString(), shell.isAlive());
         } finally {
             Files.writeString(file, "port=" + sshPort + "\n");
@@ -226,37 +226,7 @@ public class SshSessionEndIT {
         return out;
     }
 
-    private static StringBuilder read(Process process) {
-        StringBuilder screen = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                byte[] buffer = new byte[4096];
-                int read;
-                while ((read = process.getInputStream().read(buffer)) >= 0) {
-                    synchronized (screen) {
-                        screen.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
-                        screen.notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // the connection ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return screen;
-    }
 
-    private static void awaitScreen(StringBuilder screen, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        synchronized (screen) {
-            while (screen.indexOf(text) < 0) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                assertTrue("'" + text + "' never appeared; the screen shows:\n" + screen, left > 0);
-                screen.wait(left);
-            }
-        }
-    }
 
     private static void type(String line) throws IOException {
         synchronized (SshSessionEndIT.class) {
