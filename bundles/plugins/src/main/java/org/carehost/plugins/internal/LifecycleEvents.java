@@ -166,9 +166,10 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
         }
         posts.post(topic, identity, null);
         cancelUnsatisfiedCheck(bundle);
-        if (event.getType() == BundleEvent.STOPPED) {
+        if (event.getType() == BundleEvent.STOPPED && wiredToNothing(bundle)) {
             // a refused plugin that requires nothing, stopped by the security manager as it started: reported now,
-            // whichever state the check after its STARTED found it in
+            // whichever state the check after its STARTED found it in. Only such a plugin: every update stops its
+            // plugin, and asking the security manager about a plugin in the middle of its update is not needed
             checker.execute(() -> checkActivation(bundle));
         }
         if (event.getType() == BundleEvent.STARTED) {
@@ -329,6 +330,12 @@ public final class LifecycleEvents implements BundleListener, FrameworkListener 
                 : "its Bundle-Activator " + activator + " threw when it was started";
         checker.execute(() -> posts.failed(bundle.getBundleId(), identity, what
                 + "; the exception is in the log file (data/log/carehost.log)"));
+    }
+
+    /** Whether the plugin is resolved with no wire to anything: the only way a refused plugin resolves. */
+    private static boolean wiredToNothing(Bundle bundle) {
+        org.osgi.framework.wiring.BundleWiring wiring = bundle.adapt(org.osgi.framework.wiring.BundleWiring.class);
+        return wiring != null && wiring.getRequiredWires(null).isEmpty();
     }
 
     private static String topicOf(int type) {

@@ -36,7 +36,10 @@ final class KeptDown {
 
     /** The bundle has started: stopped again if it is a refused plugin. */
     void started(Bundle bundle) {
-        if (refusals.apply(bundle).isEmpty()) {
+        // only a plugin wired to nothing can be both refused and started (the resolver hook refuses through
+        // requirements): no other plugin's refusals are read here, nor on the worker while it may be being updated
+        org.osgi.framework.wiring.BundleWiring wiring = bundle.adapt(org.osgi.framework.wiring.BundleWiring.class);
+        if (wiring == null || !wiring.getRequiredWires(null).isEmpty() || refusals.apply(bundle).isEmpty()) {
             return;
         }
         worker.execute(() -> {
