@@ -72,7 +72,14 @@ final class Admission {
         try {
             return admissionChecked(plugin);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            return List.of("it could not be checked (" + e + ")");
+            // fail closed, but never silently: the resolver reports such a refusal only as a missing requirement
+            String reason = "it could not be checked (" + e + ")";
+            if (announced.add(plugin.getBundleId() + ":" + plugin.getLastModified() + ":unchecked:" + e.getClass())) {
+                logger.warn("Plugin {} {} could not be checked, so it is refused until it is checked again (at its next "
+                        + "resolve: plugin:start or plugin:update it): {}", plugin.getSymbolicName(), plugin.getVersion(),
+                        e.toString(), e);
+            }
+            return List.of(reason);
         }
     }
 

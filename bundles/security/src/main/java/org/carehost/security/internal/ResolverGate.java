@@ -78,10 +78,14 @@ final class ResolverGate implements ResolverHookFactory {
                 try {
                     filter(requirement, candidates, rules);
                 } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-                    // Felix keeps the candidates when a hook throws: fail closed instead.
+                    // Felix keeps the candidates when a hook throws: fail closed instead, and say so (the framework
+                    // reports only a missing requirement)
                     candidates.removeIf(capability -> scope.isPlugin(capability.getRevision().getBundle()));
-                    if (scope.isPlugin(requirement.getRevision().getBundle())) {
+                    Bundle requirer = requirement.getRevision().getBundle();
+                    if (scope.isPlugin(requirer)) {
                         candidates.clear();
+                        refusals.refused(requirer, "its requirement " + requirement + " could not be checked (" + e
+                                + "); plugin:start or plugin:update it to try again");
                     }
                 }
             }
