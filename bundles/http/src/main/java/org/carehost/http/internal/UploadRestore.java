@@ -1,24 +1,17 @@
 package org.carehost.http.internal;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.carehost.clock.ContainerClock;
-import org.carehost.plugins.PluginArtifact;
-import org.carehost.plugins.PluginException;
-import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
 import org.carehost.plugins.PluginOrigin;
 import org.carehost.sdk.event.SecurityEvents;
@@ -71,22 +64,22 @@ import org.osgi.service.log.LoggerFactory;
  * An upload whose restore was refused is tried again when its rows change, when a bundle is installed, updated or
  * uninstalled here, or when the security policy changes ({@link SecurityEvents#POLICY_CHANGED}: a grant) — what could
  * have been missing — and not at every look (so a refusal is logged once per change).
+ * <p>
+ * This class decides when to look and keeps what its listener sees (which upload locations are here, which were
+ * uninstalled here); what its worker does to this node and the store (a restore, an uninstall spread from another node,
+ * the row and tombstone of an uninstall here) is {@link UploadInstalls}'.
  */
 @Component(immediate = true, service = EventHandler.class, configurationPid = "org.carehost.http",
         property = EventConstants.EVENT_TOPIC + "=" + SecurityEvents.POLICY_CHANGED)
 public final class UploadRestore implements SynchronousBundleListener, FrameworkListener, EventHandler {
 
     private final BundleContext context;
-    private final PluginManager plugins;
     private final UploadStore stored;
-    private final Clock clock;
     private final Logger log;
     /** The look's warnings, each once (the worker's only). */
     private final UploadWarnings warnings;
-    /** Locations this component is installing or uninstalling itself (their events on its thread are its own). */
-    private final Set<String> restoring = ConcurrentHashMap.newKeySet();
-    /** Uploads (by their missing jars' locations) whose restore was refused: not tried again as they are. */
-    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    /** Restores and uninstalls carried out, refusals kept, tombstones written. */
+    private final UploadInstalls installs;
     /** Upload locations installed here (guarded by itself). */
     private final Set<String> present = new HashSet<>();
     /** Upload locations uninstalled here whose row is not yet deleted (guarded by {@link #present}). */
@@ -94,7 +87,7 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     /** Which upload each uploaded bundle here came from (across restarts). */
     private final HeldUploads held;
     private final UploadsUnderway underway;
-    /** The worker's thread: an event on it for a location in {@link #restoring} is this component's own doing. */
+    /** The worker's thread: an event on it for a location being installed there is this component's own doing. */
     private volatile Thread workerThread;
     /** The periodic look, as configured. Guarded by this. */
     private java.util.concurrent.ScheduledFuture<?> polling;
@@ -113,11 +106,10 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         this.context = context;
         this.underway = underway;
         this.held = held;
-        this.plugins = plugins;
         this.stored = new UploadStore(store);
-        this.clock = clock;
         this.log = log;
         this.warnings = new UploadWarnings(context, log);
+        this.installs = new UploadInstalls(context, plugins, stored, held, clock, log);
         context.addBundleListener(this);
         synchronized (present) {
             for (Bundle bundle : context.getBundles()) {
@@ -169,7 +161,7 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
 
     @Override
     public void handleEvent(Event event) {
-        refused.clear(); // a grant may be what a refused upload lacked
+        installs.retryRefused(); // a grant may be what a refused upload lacked
     }
 
     @Override
@@ -183,11 +175,11 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     public void bundleChanged(BundleEvent event) {
         String location = event.getBundle().getLocation();
         // an operator's uninstall of a bundle a look is installing right now is the operator's, not a rollback
-        boolean own = Thread.currentThread() == workerThread && restoring.contains(location)
+        boolean own = Thread.currentThread() == workerThread && installs.installing(location)
                 || underway.onThisThread(location); // an upload request's rollback
         if (!own && (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED
                 || event.getType() == BundleEvent.UNINSTALLED)) {
-            refused.clear(); // a library a refused upload lacked may have come (or a clash gone)
+            installs.retryRefused(); // a library a refused upload lacked may have come (or a clash gone)
         }
         if (!location.startsWith(PluginOrigin.UPLOAD_LOCATION_PREFIX)) {
             return;
@@ -212,33 +204,12 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         }
     }
 
-    /**
-     * Deletes an uninstalled upload's row and writes its tombstone, then drops its mark and record (on the worker: no
-     * look runs meanwhile).
-     */
+    /** The row and tombstone of an upload uninstalled here, then its mark dropped (on the worker). */
     private void forget(String location, String name, HeldUploads.Held record) {
-        if (record == null) {
-            log.warn("Uploaded plugin {} ({}) was uninstalled here before this node recorded which upload it came from: "
-                    + "the store is left as it is (its jar stays kept, and no other node uninstalls it), so a look "
-                    + "installs it here again; to remove it everywhere, plugin:uninstall it again once it is back",
-                    name, location);
+        if (installs.forget(location, name, record)) {
             synchronized (present) {
                 uninstalled.remove(location);
             }
-            return;
-        }
-        try {
-            if (stored.forget(location, record == null ? null : record.uploadId(), clock.instant())) {
-                log.info("Uploaded plugin {} ({}) uninstalled: its jar is no longer kept in the store", name, location);
-            }
-            held.remove(location, record);
-            synchronized (present) {
-                uninstalled.remove(location);
-            }
-        } catch (Exception e) {
-            log.error("Uploaded plugin {} ({}) was uninstalled, but its jar could not be removed from the store ({}): "
-                    + "this node does not install it again while it runs, but a node that starts will", name,
-                    location, e.getMessage());
         }
     }
 
@@ -279,7 +250,7 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
             }
         }
         UploadLook.Plan plan = UploadLook.decide(installed, records, rows, removed);
-        plan.uninstall().forEach(location -> uninstallRemoved(location, records.get(location)));
+        plan.uninstall().forEach(location -> installs.uninstallRemoved(location, records.get(location)));
         held.adopt(plan.adopt(), records);
         warnings.unknown(plan.unknown());
         warnings.mismatch(plan.mismatch(), records, rows);
@@ -292,8 +263,8 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
                 missing = upload.stream().filter(jar -> !present.contains(jar.location())
                         && !removed.contains(new UploadStore.Removal(jar.location(), jar.uploadId()))).toList();
             }
-            if (!missing.isEmpty() && !refused.contains(key(missing))) {
-                restore(missing);
+            if (!missing.isEmpty() && !installs.refused(missing)) {
+                installs.restore(missing);
             }
         }
         synchronized (present) {
@@ -302,66 +273,6 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
                     held.remove(location, record); // not here any more: nothing left to decide
                 }
             });
-        }
-    }
-
-    /** Uninstalls here an uploaded bundle whose upload was uninstalled on another node (its tombstone is kept). */
-    private void uninstallRemoved(String location, HeldUploads.Held record) {
-        Bundle bundle = context.getBundle(location);
-        if (bundle == null || bundle.getBundleId() != record.bundleId()) {
-            return; // uninstalled meanwhile, maybe installed again: another installation, not the one decided about
-        }
-        restoring.add(location);
-        try {
-            plugins.uninstall(String.valueOf(bundle.getBundleId()));
-            held.remove(location, record);
-            log.info("Uploaded plugin {} ({}) uninstalled: it was uninstalled on another node (the store records the "
-                    + "removal of upload {})", bundle.getSymbolicName(), location, record.uploadId());
-        } catch (Exception e) {
-            log.error("Uploaded plugin {} ({}) was uninstalled on another node but not here: {}",
-                    bundle.getSymbolicName(), location, e.getMessage());
-        } finally {
-            restoring.remove(location);
-        }
-    }
-
-    private static String key(List<UploadStore.Stored> missing) {
-        return missing.stream().map(UploadStore.Stored::location).toList().toString();
-    }
-
-    private void restore(List<UploadStore.Stored> missing) {
-        UploadStore.Stored plugin = missing.get(missing.size() - 1);
-        Path folder = null;
-        try {
-            folder = Files.createTempDirectory(context.getDataFile("").toPath(), "restore");
-            List<PluginArtifact> artifacts = new ArrayList<>();
-            for (UploadStore.Stored jar : missing) {
-                Path file = folder.resolve(jar.position() + ".jar");
-                if (stored.copy(jar.location(), file)) {
-                    artifacts.add(new PluginArtifact(jar.location(), file));
-                    restoring.add(jar.location());
-                }
-            }
-            Map<String, HeldUploads.Held> records = new HashMap<>();
-            for (PluginInfo info : plugins.installAll(artifacts)) {
-                missing.stream().filter(jar -> jar.location().equals(info.location())).findFirst()
-                        .ifPresent(jar -> records.put(jar.location(), new HeldUploads.Held(jar.uploadId(), info.id())));
-            }
-            held.put(records);
-            log.info("Uploaded plugin {} {} (uploaded by {} at {}) installed again from the store",
-                    plugin.symbolicName(), plugin.version(), plugin.uploadedBy(), plugin.uploadedAt());
-        } catch (PluginException e) {
-            refused.add(key(missing));
-            log.error("Uploaded plugin {} {} not installed again from the store: {}", plugin.symbolicName(),
-                    plugin.version(), e.getMessage());
-        } catch (Exception e) {
-            log.error("Uploaded plugin {} {} not installed again from the store: {}", plugin.symbolicName(),
-                    plugin.version(), e.toString());
-        } finally {
-            missing.forEach(jar -> restoring.remove(jar.location()));
-            if (folder != null) {
-                PluginUploads.delete(folder); // in the bundle's data area; harmless if left behind
-            }
         }
     }
 }

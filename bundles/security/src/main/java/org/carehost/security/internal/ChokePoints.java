@@ -9,7 +9,10 @@ import java.util.Set;
  * What a call at one of the agent's hooks asks for, read from the hook's id ({@code owner.method}), its receiver and
  * its arguments: a {@link Request}, or null when the call needs no decision (closing a file that is not a standard
  * stream, a JDK class loading its own native library, configuring a thread not yet started). Pure: no state, no
- * decision; {@link RuntimeRules} decides.
+ * decision; {@link RuntimeRules} decides. The hooks of one kind each are read by a class of their own, static and
+ * called from the switch below: {@link FileRequests}, {@link NetworkRequests}, {@link FrameworkRequests},
+ * {@link JvmDefaults}, and {@link JvmRequests} (the JVM's own machinery: exit, system properties, threads, logging,
+ * JMX, the JDK's tools).
  */
 final class ChokePoints {
 
@@ -119,9 +122,6 @@ final class ChokePoints {
         return JDK_OWN_USE.contains(hook);
     }
 
-    private static final Set<String> TOOL_SERVICES = Set.of("java.util.spi.ToolProvider", "javax.tools.Tool",
-            "javax.tools.JavaCompiler", "javax.tools.DocumentationTool", "javax.script.ScriptEngineFactory",
-            "jdk.jshell.spi.ExecutionControlProvider", "com.sun.tools.attach.spi.AttachProvider");
 
     private ChokePoints() {
     }
@@ -213,11 +213,6 @@ final class ChokePoints {
                 ProcessHandle process = (ProcessHandle) self;
                 return Request.of(Kind.PROCESS, (method.equals("info") ? "read the command line of process "
                         : "destroy process ") + process.pid(), process);
-            case "sun.misc.Signal":
-                return Request.of(Kind.CONTAINER, "handle or raise the JVM's signals (sun.misc.Signal." + method
-                        + "): a TERM raised stops the container, a handler replaced keeps it from stopping");
-            case "java.lang.Runtime":
-                return runtime(method, args);
             case "java.lang.foreign.Linker":
             case "java.lang.foreign.SymbolLookup":
                 return Request.of(Kind.NATIVE, owner + "." + method + (args.length > 0 ? " " + args[0] : ""));
@@ -226,8 +221,6 @@ final class ChokePoints {
                 return Request.of(Kind.NATIVE, "reach native memory at any address (java.lang.foreign "
                         + (method.equals("reinterpret") ? "MemorySegment.reinterpret" : "AddressLayout.withTargetLayout")
                         + ")");
-            case "java.lang.System":
-                return system(method, args);
             case "java.lang.reflect.AccessibleObject":
                 return Request.of(Kind.REFLECT, "setAccessible on " + ((Class<?>) args[1]).getName(), args[1]);
             case "java.lang.invoke.MethodHandles":
@@ -255,24 +248,9 @@ final class ChokePoints {
             case "java.lang.invoke.MethodHandles$Lookup":
                 return Request.of(Kind.DEFINE_CLASS, "define a class at run time (MethodHandles.Lookup." + method + ")",
                         self);
-            case "java.lang.Thread":
-            case "java.lang.VirtualThread":
-                return thread(method, (Thread) self);
-            case "java.lang.ThreadGroup":
-                return Request.of(Kind.CONTAINER, "ThreadGroup." + method + " (threads of others)");
             case "java.security.Provider": // its class's name: the checker calls none of a plugin's overrides
                 return Request.of(Kind.PROVIDER, "change the entries of the security provider "
                         + self.getClass().getName() + " (Provider." + method + ")", self);
-            case "java.util.ServiceLoader":
-                Class<?> service = find(args, Class.class);
-                return service != null && TOOL_SERVICES.contains(service.getName())
-                        ? Request.of(Kind.CONTAINER, "run a JDK tool (" + service.getName() + ") in the container's JVM")
-                        : null;
-            case "java.util.spi.ToolProvider":
-            case "javax.tools.ToolProvider":
-            case "jdk.jshell.JShell":
-            case "com.sun.tools.attach.VirtualMachine":
-                return Request.of(Kind.CONTAINER, "run a JDK tool (" + owner + "." + method + ")");
             case "java.io.Reader": // Reader(Object lock) and Writer(Object lock): a plugin's subclass names the lock
             case "java.io.Writer":
                 return args[0] == null || isJdk(self.getClass()) ? null
@@ -280,28 +258,28 @@ final class ChokePoints {
             case "org.apache.felix.log.LogServiceImpl": // getLogger(Bundle, name, type): entries as that bundle's
                 return Request.of(Kind.BUNDLE, "log as bundle " + (args[0] instanceof org.osgi.framework.Bundle
                         ? ((org.osgi.framework.Bundle) args[0]).getSymbolicName() : String.valueOf(args[0])), args[0]);
+            case "java.lang.Runtime": // the JVM's own machinery, shared by the container (JvmRequests)
+            case "java.lang.System":
+            case "java.lang.Thread":
+            case "java.lang.VirtualThread":
+            case "java.lang.ThreadGroup":
+            case "sun.misc.Signal":
+            case "java.util.ServiceLoader":
+            case "java.util.spi.ToolProvider":
+            case "javax.tools.ToolProvider":
+            case "jdk.jshell.JShell":
+            case "com.sun.tools.attach.VirtualMachine":
             case "java.util.prefs.Preferences":
-                return Request.of(Kind.CONTAINER, "use java.util.prefs (Preferences." + method + "): the JDK stores "
-                        + "preferences outside its folder, from a thread of its own; keep settings in its folder or the "
-                        + "plugin data service");
             case "java.lang.management.ManagementFactory":
             case "javax.management.MBeanServerFactory":
-                return Request.of(Kind.CONTAINER, "use JMX (" + owner + "." + method + ")");
             case "jdk.jfr.FlightRecorder":
             case "jdk.jfr.Recording":
             case "jdk.jfr.consumer.EventStream":
-                return Request.of(Kind.CONTAINER, "use the flight recorder (" + owner + ")");
             case "java.util.logging.LogManager":
-                return Request.of(Kind.CONTAINER, "configure JDK logging (LogManager." + method + ")");
             case "java.util.logging.FileHandler":
-                return Request.of(Kind.CONTAINER, "open a JDK logging FileHandler (files its pattern names, outside "
-                        + "the plugin's folder by default)");
             case "java.util.logging.SocketHandler":
-                return Request.of(Kind.CONTAINER, "open a JDK logging SocketHandler (a connection the network grant "
-                        + "does not see)");
             case "java.util.logging.Logger":
-                return Request.of(Kind.LOGGER, "Logger." + method + " on '" + ((java.util.logging.Logger) self).getName()
-                        + "'", self);
+                return JvmRequests.read(owner, method, self, args);
             case "carehost":
                 return Request.of(Kind.CLAIM, "claim the run-time enforcement gate", args[0]);
             default:
@@ -316,44 +294,6 @@ final class ChokePoints {
                 }
                 return Request.of(Kind.CONTAINER, "an unknown hook " + hook);
         }
-    }
-
-    private static Request runtime(String method, Object[] args) {
-        switch (method) {
-            case "exit": return Request.of(Kind.CONTAINER, "exit the JVM (System.exit)");
-            case "halt": return Request.of(Kind.CONTAINER, "halt the JVM");
-            case "addShutdownHook": case "removeShutdownHook": return Request.of(Kind.CONTAINER, "JVM shutdown hooks");
-            default: // load0, loadLibrary0: the JDK loading its own libraries needs no decision
-                Class<?> from = (Class<?>) args[0];
-                return from != null && isJdk(from) ? null : Request.of(Kind.NATIVE, "native library " + args[1]);
-        }
-    }
-
-    private static Request system(String method, Object[] args) {
-        switch (method) {
-            case "getenv": return Request.of(Kind.ENV, args.length == 0 ? "the whole environment" : (String) args[0]);
-            case "setIn": case "setOut": case "setErr": return Request.of(Kind.CONTAINER, "replace System." + method
-                    .substring(3).toLowerCase(java.util.Locale.ROOT));
-            case "getProperties": return Request.of(Kind.CONTAINER, "the mutable system properties (System.getProperties;"
-                    + " System.getProperty reads one)");
-            case "console": return ConsoleStreams.console();
-            case "setSecurityManager": return Request.of(Kind.CONTAINER, "set a security manager");
-            default: return Request.of(Kind.CONTAINER, "change system properties (System." + method + ")");
-        }
-    }
-
-    private static Request thread(String method, Thread thread) {
-        if (method.equals("start")) {
-            return Request.of(Kind.THREAD_START, thread.getName(), thread);
-        }
-        if (method.equals("enumerate") || method.equals("getAllStackTraces")
-                || method.equals("setDefaultUncaughtExceptionHandler")) {
-            return Request.of(Kind.CONTAINER, "Thread." + method + " (every thread of the JVM)");
-        }
-        if (thread == null || thread == Thread.currentThread() || thread.getState() == Thread.State.NEW) {
-            return null; // its own thread, or one it is still setting up
-        }
-        return Request.of(Kind.THREAD_CONTROL, "Thread." + method + " on '" + thread.getName() + "'", thread);
     }
 
     static boolean isJdk(Class<?> type) {

@@ -5,9 +5,7 @@ import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,13 +24,7 @@ import org.carehost.security.SecurityStatus;
 import org.osgi.framework.AllServiceListener;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleEvent;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.SynchronousBundleListener;
-import org.osgi.framework.hooks.resolver.ResolverHookFactory;
-import org.osgi.framework.hooks.service.EventListenerHook;
-import org.osgi.framework.hooks.service.FindHook;
-import org.osgi.framework.hooks.weaving.WeavingHook;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -56,9 +48,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * <p>This component wires the parts and answers the {@link PermissionGuard} and {@link SecurityAdmin} APIs:
  * {@link PolicyStore} (the policy in force, its file and the trust store, watched), {@link GrantsCalculator}
  * (each plugin's live grants), {@link Admission} (whether a plugin may resolve, and every refusal noted) and
- * {@link Reconciler} (a policy change applied to the running plugins). It stays a little over the project's 350 lines
- * on purpose: past the wiring, each method is a one-line answer of one of the two services it registers, and a split
- * would only move those delegations into a second class.
+ * {@link Reconciler} (a policy change applied to the running plugins). The hooks it registers are
+ * {@link HookRegistrations}'; what a bundle's install, update, start or uninstall changes in the parts is
+ * {@link BundleChanges}'. Past the wiring, each method here is a short answer of one of the two services it registers.
  */
 @Component(immediate = true, service = {PermissionGuard.class, SecurityAdmin.class},
         configurationPid = SecuritySettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -82,12 +74,11 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private final GrantsCalculator grants;
     private final Admission admission;
     private final Reconciler reconciler;
-    private final KeptDown keptDown;
     private final PluginEventDelivery eventDelivery;
     private final Quarantine quarantine;
     private final RuntimeLayer runtime;
-    private final List<ServiceRegistration<?>> hooks = new ArrayList<>();
-    private final SynchronousBundleListener bundleListener = this::bundleChanged;
+    private final HookRegistrations hooks;
+    private final SynchronousBundleListener bundleListener;
     private final AllServiceListener impostorWatch;
 
     /** The real Event Admin (not the guarded one this component registers for plugins). */
@@ -131,24 +122,26 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
                 this::runtimeFailure);
         ResolverGate resolverGate = new ResolverGate(scope, admission::admission, store::importRules,
                 admission::wiringRefused, bundle -> inspector.inspect(bundle).trustedSigner());
-        this.keptDown = new KeptDown(admission::refusals, worker, logger);
+        KeptDown keptDown = new KeptDown(admission::refusals, worker, logger);
         this.reconciler = new Reconciler(context, scope, grants, admission, resolverGate, keptDown, worker, logger);
         this.eventDelivery = new PluginEventDelivery(context, scope, grants::grantsOf, () -> care,
                 () -> eventCalls, logger);
         this.impostorWatch = admission::serviceChanged;
+        this.quarantine = new Quarantine(alerts, worker, () -> events, logger,
+                new QuarantineRecord(context.getDataFile("quarantined.properties").toPath()));
+        this.bundleListener = new BundleChanges(scope, pluginCode, inspector, grants, admission, keptDown, quarantine);
         context.addBundleListener(bundleListener);
         context.addServiceListener(impostorWatch);
         admission.openCommands(); // after the listener: no container command is missed in between
-        registerHooks(resolverGate, commands);
+        this.hooks = new HookRegistrations(context);
+        hooks.registerGates(scope, commands, grants, admission, resolverGate, pluginCode, refusals, () -> events);
         eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
-        this.quarantine = new Quarantine(alerts, worker, () -> events, logger,
-                new QuarantineRecord(context.getDataFile("quarantined.properties").toPath()));
         quarantine.restore(context); // before any plugin runs: plugins start at a higher start level
         this.runtime = new RuntimeLayer(context, settings, scope, grants, store, inspector, quarantine, pluginCode,
                 refusals, alerts, logger);
         runtime.open(); // before any plugin runs: plugins start at a higher start level
-        hooks.add(context.registerService(PluginLimits.class, new PluginLimitsImpl(store, quarantine), null));
-        hooks.add(context.registerService(org.carehost.security.PluginDeputy.class, runtime.deputies(), null));
+        hooks.register(PluginLimits.class, new PluginLimitsImpl(store, quarantine));
+        hooks.register(org.carehost.security.PluginDeputy.class, runtime.deputies());
         store.announceMode();
         store.startWatching();
         worker.execute(reconciler::apply);
@@ -158,21 +151,6 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     private String runtimeFailure() {
         RuntimeLayer layer = runtime; // null until the constructor has made it: nothing runs unchecked before then
         return layer == null ? null : layer.failure();
-    }
-
-    private void registerHooks(ResolverGate resolverGate, ShellCommands commands) {
-        long self = context.getBundle().getBundleId();
-        ServiceGate gate = new ServiceGate(scope, commands, grants::grantsOf, this::deliversEvents, self);
-        hooks.add(context.registerService(ResolverHookFactory.class, resolverGate, null));
-        hooks.add(context.registerService(WeavingHook.class, new ClassGate(scope, admission::admission, pluginCode), null));
-        ExtenderGate extenders = new ExtenderGate(scope, admission::admission);
-        hooks.add(context.registerService(org.osgi.framework.hooks.bundle.EventHook.class, extenders, null));
-        hooks.add(context.registerService(org.osgi.framework.hooks.bundle.FindHook.class, extenders, null));
-        hooks.add(context.registerService(FindHook.class, gate, null));
-        hooks.add(context.registerService(EventListenerHook.class, gate, null));
-        hooks.add(context.registerService(EventAdmin.class, new GuardedEventAdmin(() -> events, grants::grantsOf,
-                (plugin, reason) -> refusals.deny(plugin, "publish", Permission.PUBLISH_EVENTS.id(), reason)),
-                new Hashtable<>(Map.of(GuardedEventAdmin.GUARD_PROPERTY, Boolean.TRUE))));
     }
 
     /** A new configuration: in force at the next start (the hooks never come down under running plugins). */
@@ -205,13 +183,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         store.close();
         worker.shutdown();
         eventDelivery.close();
-        for (ServiceRegistration<?> hook : hooks) {
-            try {
-                hook.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the framework is stopping
-            }
-        }
+        hooks.unregisterAll();
         context.removeServiceListener(impostorWatch);
         context.removeBundleListener(bundleListener);
     }
@@ -246,54 +218,6 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     @Override
     public Grants grantsOf(Bundle caller) {
         return grants.grantsOf(caller);
-    }
-
-    // ---- listeners
-
-    private void bundleChanged(BundleEvent event) {
-        Bundle bundle = event.getBundle();
-        if ((event.getType() & (BundleEvent.INSTALLED | BundleEvent.UPDATED | BundleEvent.UNINSTALLED)) != 0
-                && scope.isContainer(bundle)) {
-            admission.containerBundleChanged();
-        }
-        switch (event.getType()) {
-            case BundleEvent.UNINSTALLED:
-                quarantine.forget(bundle.getBundleId());
-                grants.forget(bundle.getBundleId());
-                admission.forget(bundle.getBundleId());
-                inspector.forget(bundle);
-                keptDown.forget(bundle.getBundleId());
-                break;
-            case BundleEvent.UPDATED:
-                grants.forget(bundle.getBundleId());
-                admission.forget(bundle.getBundleId());
-                inspector.forget(bundle);
-                break;
-            case BundleEvent.STARTING:
-                pluginCode.bundleStarting(bundle);
-                quarantine.lifted(bundle.getBundleId()); // started again by the operator
-                keptDown.forget(bundle.getBundleId());
-                break;
-            case BundleEvent.STARTED:
-                keptDown.started(bundle);
-                break;
-            case BundleEvent.UNRESOLVED:
-                admission.rewired(bundle.getBundleId());
-                break;
-            case BundleEvent.RESOLVED:
-                admission.rewired(bundle.getBundleId());
-                break;
-            default:
-                break;
-        }
-    }
-
-    /** Whether the bundle is a container bundle that delivers events to handlers (an Event Admin). */
-    private boolean deliversEvents(Bundle bundle) {
-        if (scope.isPlugin(bundle) || bundle.getBundleId() == context.getBundle().getBundleId()) {
-            return false;
-        }
-        return ServiceGate.implementsEventAdmin(bundle);
     }
 
     // ---- SecurityAdmin
