@@ -37,6 +37,7 @@ public final class Boot implements BundleActivator {
     private UncaughtErrors.Installed uncaughtErrors;
     private org.osgi.framework.ServiceRegistration<?> mediatorScope;
     private org.osgi.framework.ServiceRegistration<?> containerWiring;
+    private StartLevels startLevels;
 
     @Override
     public void start(BundleContext systemContext) throws Exception {
@@ -65,6 +66,9 @@ public final class Boot implements BundleActivator {
 
         // Before the framework's first resolve: the container's bundles never wire to a plugin (ContainerWiring).
         containerWiring = ContainerWiring.register(systemContext);
+
+        // Before the launcher installs any bundle: each at its level, and none started again by an update (StartLevels).
+        startLevels = StartLevels.open(systemContext);
 
         // Before the service loader mediator starts: it leaves alone the bundles it need not rewrite (start time).
         mediatorScope = MediatorScope.register(systemContext);
@@ -125,6 +129,13 @@ public final class Boot implements BundleActivator {
                 } catch (IllegalStateException alreadyGone) {
                     // the framework stopped first
                 }
+            }
+        }
+        if (startLevels != null) {
+            try {
+                systemContext.removeBundleListener(startLevels);
+            } catch (IllegalStateException alreadyGone) {
+                // the framework stopped first
             }
         }
         if (uncaughtErrors != null) {

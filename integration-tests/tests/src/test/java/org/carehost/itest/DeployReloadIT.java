@@ -1,0 +1,94 @@
+package org.carehost.itest;
+
+import static org.carehost.itest.CarehostProcess.awaitFile;
+import static org.carehost.itest.CarehostProcess.freshHome;
+import static org.carehost.itest.CarehostProcess.start;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.Test;
+
+/**
+ * A plugin replaced in {@code deploy/} while {@code carehost.jar} runs (a hot reload), as a plugin developer does it.
+ */
+public class DeployReloadIT {
+
+    /**
+     * The reload stops the plugin once and starts the new version once. Before, the bnd launcher's start-level handler
+     * set the updated plugin's start level again at the framework's UPDATED event, and the framework started it on its
+     * start-level thread between the deploy watcher's update and its refresh, which stopped and started it again: each
+     * reload activated the plugin's components twice (activated, deactivated, activated), and the watcher never started
+     * the new version itself (it found it active). The watcher logs its own start of the plugin at the end of its
+     * cycle: that is the signal this waits for, the second time (the first is the plugin's install).
+     */
+    @Test
+    public void aPluginReloadedFromTheDeployFolderIsStoppedOnceAndStartedOnce() throws Exception {
+        Path home = freshHome("reload");
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
+        Files.writeString(home.resolve("etc/org.carehost.http.listener.cfg"), "port=" + LoopbackPorts.free() + "\n");
+        Process process = start(home, CarehostProcess.thisJava());
+        Path log = home.resolve("data/log/carehost.log");
+        String watcherStarted = "Started bundle: " + home.resolve("deploy/hello.jar").toUri().toString()
+                .replace("file:///", "file:/");
+        try {
+            awaitFile(process, log, "hello plugin activated");
+            awaitFile(process, log, watcherStarted);
+            Path next = home.resolve("hello-next.jar");
+            withOneMoreEntry(home.resolve("deploy/hello.jar"), next);
+            Files.move(next, home.resolve("deploy/hello.jar"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (count(Files.readString(log), watcherStarted) < 2) {
+                assertTrue("the deploy watcher did not start the reloaded plugin itself (something else started it "
+                        + "during its update?):\n" + Files.readString(log), System.currentTimeMillis() < deadline
+                                && process.isAlive());
+                Thread.sleep(50);
+            }
+            String logged = Files.readString(log);
+            assertEquals("activated at its install and once after the reload:\n" + logged, 2,
+                    count(logged, "hello plugin activated"));
+            assertEquals("deactivated once, by the reload:\n" + logged, 1, count(logged, "hello plugin deactivated"));
+        } finally {
+            process.destroy();
+            process.waitFor(60, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+    }
+
+    /** A new build of the same plugin: every entry of {@code jar}, and one more (so the deploy watcher sees a change). */
+    private static void withOneMoreEntry(Path jar, Path to) throws IOException {
+        try (ZipFile in = new ZipFile(jar.toFile());
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry entry : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                try (InputStream content = in.getInputStream(entry)) {
+                    content.transferTo(out);
+                }
+                out.closeEntry();
+            }
+            out.putNextEntry(new ZipEntry("reloaded.txt"));
+            out.write("next build\n".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+    }
+
+    private static int count(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            count++;
+        }
+        return count;
+    }
+}
