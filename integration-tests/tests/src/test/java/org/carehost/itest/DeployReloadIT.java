@@ -67,6 +67,36 @@ public class DeployReloadIT {
         }
     }
 
+    /**
+     * {@code plugin:update} from the plugin's own file likewise stops it once and starts it once. Before, the framework's
+     * update started the new version at once and the refresh after it stopped and started it again.
+     */
+    @Test
+    public void pluginUpdateStopsThePluginOnceAndStartsItOnce() throws Exception {
+        Path home = freshHome("update");
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
+        Files.writeString(home.resolve("etc/org.carehost.http.listener.cfg"), "port=" + LoopbackPorts.free() + "\n");
+        Process process = start(home, CarehostProcess.thisJava());
+        Path log = home.resolve("data/log/carehost.log");
+        try (java.io.OutputStream in = process.getOutputStream()) {
+            awaitFile(process, log, "hello plugin activated");
+            in.write("plugin:update org.carehost.sample.hello\necho update-done\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            awaitFile(process, home.resolve("stdout.txt"), "update-done");
+            String out = Files.readString(home.resolve("stdout.txt"));
+            assertTrue(out, out.contains("updated"));
+            String logged = Files.readString(log);
+            assertEquals("activated at its install and once by the update:\n" + logged, 2,
+                    count(logged, "hello plugin activated"));
+            assertEquals("deactivated once, by the update:\n" + logged, 1, count(logged, "hello plugin deactivated"));
+        } finally {
+            process.destroy();
+            process.waitFor(60, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+    }
+
     /** A new build of the same plugin: every entry of {@code jar}, and one more (so the deploy watcher sees a change). */
     private static void withOneMoreEntry(Path jar, Path to) throws IOException {
         try (ZipFile in = new ZipFile(jar.toFile());

@@ -239,6 +239,7 @@ final class PluginUpdate {
         String back;
         try {
             BundleActions.refuseWhileBusy(bundle);
+            stopForUpdate(bundle);
             try (InputStream in = Files.newInputStream(previous)) {
                 bundle.update(in);
             } catch (IOException e) {
@@ -261,6 +262,7 @@ final class PluginUpdate {
     private void replace(Bundle bundle, NewJar jar) throws PluginException {
         try {
             BundleActions.refuseWhileBusy(bundle);
+            stopForUpdate(bundle);
             if (jar.file() == null) {
                 bundle.update();
             } else {
@@ -289,6 +291,17 @@ final class PluginUpdate {
                             + String.join(" ", failures));
                 }
             }
+        }
+    }
+
+    /**
+     * Stops the plugin for its update, transiently (it stays meant to run): the framework's update would otherwise start
+     * the new version at once, and the refresh after it stop and start it again, activating its components twice. The
+     * deploy watcher does the same. Runs on the update's own thread, as the framework's update would have stopped it.
+     */
+    private static void stopForUpdate(Bundle bundle) throws BundleException {
+        if (bundle.getState() == Bundle.ACTIVE) {
+            bundle.stop(Bundle.STOP_TRANSIENT);
         }
     }
 
