@@ -31,11 +31,11 @@ final class Home {
 
     void layOut() {
         try {
-            boolean firstStart = !Files.exists(root.resolve("etc"));
             ownerOnly(root.resolve("deploy"));
             Path data = ownerOnly(root.resolve("data"));
-            if (firstStart && launcherMade(data)) {
-                // the framework's launcher made data/cache (and so data/) before this hook ran, with the umask's modes
+            if (launcherMade(data)) {
+                // the framework's launcher made data/cache (and so data/) before this hook ran, with the umask's modes:
+                // whether or not etc/ was there already (an operator may configure a folder before its first start)
                 restrict(data);
             }
             Path etc = ownerOnly(root.resolve("etc"));

@@ -52,6 +52,30 @@ class HomeTest {
         assertTrue(Files.isDirectory(cache));
     }
 
+    /** Tryout 16: an operator who configured etc/ before the first start got a data/ every local user could read. */
+    @Test
+    void theDataFolderIsTheOwnersOnlyAlsoWhenEtcWasConfiguredBeforeTheFirstStart() throws IOException {
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/org.carehost.ssh.cfg"), "port=8102\n");
+        Files.createDirectories(root.resolve("data/cache"));
+        Files.setPosixFilePermissions(root.resolve("data"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        new Home(root).layOut();
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(root.resolve("data"))));
+    }
+
+    @Test
+    void aDataFolderInUseKeepsItsModes() throws IOException {
+        Files.createDirectories(root.resolve("data/cache"));
+        Files.createDirectories(root.resolve("data/db"));
+        Files.setPosixFilePermissions(root.resolve("data"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+        new Home(root).layOut();
+        assertEquals("rwxr-x---", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(root.resolve("data"))));
+    }
+
     @Test
     void aDefaultAnEarlierVersionWroteAndNobodyEditedIsUpgraded() throws IOException {
         byte[] earlier = earlierProfile();
