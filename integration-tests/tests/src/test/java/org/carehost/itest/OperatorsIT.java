@@ -420,6 +420,44 @@ public class OperatorsIT {
         assertEquals(System.getProperty("user.name").replaceAll("[^A-Za-z0-9._@-]", "_"), latest("audit.query").user());
     }
 
+    /**
+     * Proves an operator's changes to plugins and to the policy are audited under their name (tryout 16 #1: the policy's
+     * records named no user, and a plugin's install, stop, start or uninstall by an operator left no record of who).
+     */
+    @Test
+    public void pluginAndPolicyChangesAreAuditedUnderTheOperatorsName() throws Exception {
+        // an admin vouched for without an account here (an account would change who the last admin is for other tests)
+        Operator admin = new Operator("morgan", Set.of(Role.ADMIN), Set.of(), false, true, java.time.Instant.now(),
+                "test");
+        String jar = new java.io.File(System.getProperty("carehost.bundles"), "carehost-fixture-greeter-v1.jar")
+                .getAbsolutePath();
+        run(admin, "plugin:install " + jar);
+        assertEquals("morgan", latest("plugin:install").user());
+        assertEquals("org.carehost.fixture.greeter", latest("plugin:install").resourceId());
+        run(admin, "plugin:stop org.carehost.fixture.greeter");
+        assertEquals("morgan", latest("plugin:stop").user());
+        run(admin, "plugin:start org.carehost.fixture.greeter");
+        assertEquals("morgan", latest("plugin:start").user());
+        // the policy's records are written from the security manager's event, after the command returns
+        run(admin, "plugin:grant org.carehost.fixture.not.installed read:patients");
+        awaitRecordBy("plugin:grant", "morgan");
+        run(admin, "plugin:revoke org.carehost.fixture.not.installed read:patients");
+        awaitRecordBy("plugin:revoke", "morgan");
+        run(admin, "plugin:uninstall org.carehost.fixture.greeter");
+        AuditRecord uninstalled = latest("plugin:uninstall");
+        assertEquals("morgan", uninstalled.user());
+        assertEquals(AuditAction.DELETE, uninstalled.action());
+        // at the local console: the OS user, as for the console's other records
+        Shell.run(processor, "plugin:grant org.carehost.fixture.not.installed read:patients");
+        awaitRecordBy("plugin:grant", System.getProperty("user.name").replaceAll("[^A-Za-z0-9._@-]", "_"));
+        Shell.run(processor, "plugin:revoke org.carehost.fixture.not.installed read:patients");
+    }
+
+    private void awaitRecordBy(String operation, String user) throws Exception {
+        Await.until("a record of " + operation + " by " + user, 20_000, () -> audit.query(AuditQuery.latest(50)).items()
+                .stream().anyMatch(r -> r.operation().equals(operation) && user.equals(r.user())));
+    }
+
     private String storedSecret(String account) {
         return Sql.text(store, "SELECT totp_secret FROM operator_account WHERE name = '" + account + "'");
     }

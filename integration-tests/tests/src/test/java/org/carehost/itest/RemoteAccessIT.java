@@ -291,6 +291,42 @@ public class RemoteAccessIT {
         assertEquals(401, wrong.statusCode());
     }
 
+    /**
+     * Proves an audit or node setting changed while the container runs ends no operator's session and applies at the
+     * next start (tryout 16 #2: the trail restarted for it, and with it every component that audits, so every SSH
+     * and browser session ended, silently); and that a plugin stopped and started through the API is audited under
+     * the operator who asked (tryout 16 #1).
+     */
+    @Test
+    public void aChangedAuditSettingEndsNoSessionAndTheApiAuditsWhoStoppedAPlugin() throws Exception {
+        HttpResponse<String> login = send("POST", "/api/v1/session",
+                "{\"user\":\"op1\",\"password\":\"" + PASSWORD + "\"}", Map.of());
+        assertEquals(login.body(), 200, login.statusCode());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String csrf = JSON.readTree(login.body()).get("csrfToken").asText();
+        Path log = home.resolve("data/log/carehost.log");
+        Files.writeString(home.resolve("etc/org.carehost.audit.cfg"), "checkpoint.minutes=11\n");
+        Files.writeString(home.resolve("etc/org.carehost.node.cfg"), "name=ward-a\n");
+        CarehostProcess.awaitFile(process, log, "org.carehost.audit changed; in force at the next start");
+        CarehostProcess.awaitFile(process, log, "org.carehost.node changed: this node is named ward-a");
+        HttpResponse<String> me = send("GET", "/api/v1/me", null, Map.of("Cookie", cookie));
+        assertEquals("the browser session outlives the change: " + me.body(), 200, me.statusCode());
+        HttpResponse<String> stop = send("POST", "/api/v1/plugins/org.carehost.sample.hello/stop", "",
+                Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
+        assertEquals(stop.body(), 200, stop.statusCode());
+        HttpResponse<String> start = send("POST", "/api/v1/plugins/org.carehost.sample.hello/start", "",
+                Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
+        assertEquals(start.body(), 200, start.statusCode());
+        JsonNode trail = JSON.readTree(get("/api/v1/audit?limit=50", adminToken).body());
+        boolean stopByOp1 = false;
+        for (JsonNode record : trail.path("items")) {
+            stopByOp1 |= "plugin:stop".equals(record.path("operation").asText()) && "op1".equals(record.path("user").asText());
+        }
+        assertTrue("the API's stop is audited under op1: " + trail, stopByOp1);
+        Files.delete(home.resolve("etc/org.carehost.audit.cfg"));
+        Files.delete(home.resolve("etc/org.carehost.node.cfg"));
+    }
+
     /** Proves every path the OpenAPI document lists answers (none is a 404 for lack of an endpoint). */
     @Test
     public void everyDocumentedPathAnswers() throws Exception {

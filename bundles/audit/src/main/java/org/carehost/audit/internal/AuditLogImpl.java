@@ -26,6 +26,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -57,6 +58,7 @@ public final class AuditLogImpl implements AuditLog {
     private final GroupCommit<AuditEvent, AuditRecord> commits;
     private final AuditMaintenance maintenance;
     private final WriteStats writes = new WriteStats();
+    private final AuditSettings settings;
 
     @Activate
     public AuditLogImpl(AuditConfiguration configuration, Map<String, Object> properties, BundleContext context,
@@ -69,6 +71,7 @@ public final class AuditLogImpl implements AuditLog {
         this.node = node.get();
         // Settings first: a bad one stops the start before anything is touched.
         AuditSettings settings = AuditSettings.of(configuration, properties, context);
+        this.settings = settings;
         this.checkpoints = new Checkpoints(settings.keyFile(), settings.checkpoints(), clock);
         try {
             checkpoints.ensureKeys(); // made with the first start, as promised (was: at the first checkpoint)
@@ -89,6 +92,26 @@ public final class AuditLogImpl implements AuditLog {
                         failure.toString()));
         // Last: its jobs call back into this trail (the earliest after 5 s).
         this.maintenance = new AuditMaintenance(this, store, log, settings.checkpointMinutes());
+    }
+
+    /**
+     * A new configuration: in force at the next start. Restarting the trail for it would restart every component that
+     * audits through it, and so end every operator's SSH and browser session (tryout 16: a changed retention logged
+     * everyone out, silently); the trail's files, signing key and intervals are read once, as the security manager's
+     * settings are.
+     */
+    @Modified
+    void modified(AuditConfiguration configuration, Map<String, Object> properties, BundleContext context) {
+        try {
+            AuditSettings wanted = AuditSettings.of(configuration, properties, context);
+            if (!wanted.equals(settings)) {
+                log.warn("{} changed; in force at the next start of the container (the audit trail is not restarted "
+                        + "under running sessions), until then: {}", AuditConfiguration.PID, settings);
+            }
+        } catch (RuntimeException invalid) {
+            log.warn("{} changed to settings that are not valid ({}); the audit trail runs on with {}",
+                    AuditConfiguration.PID, invalid.getMessage(), settings);
+        }
     }
 
     @Deactivate

@@ -7,6 +7,10 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -31,10 +35,26 @@ public final class NodeName {
     }
 
     private final String name;
+    private final Logger log;
 
     @Activate
-    public NodeName(Configuration configuration, BundleContext context) {
+    public NodeName(Configuration configuration, BundleContext context,
+            @Reference(service = LoggerFactory.class) Logger log) {
         this.name = resolve(configuration.name(), context.getProperty("carehost.node"));
+        this.log = log;
+    }
+
+    /**
+     * A new name: in force at the next start. The audit trail reads it once; restarting it for a new name would end
+     * every operator's session, and one run's records would carry two names.
+     */
+    @Modified
+    void modified(Configuration configuration, BundleContext context) {
+        String wanted = resolve(configuration.name(), context.getProperty("carehost.node"));
+        if (!wanted.equals(name)) {
+            log.warn("{} changed: this node is named {} from the next start of the container; until then its audit "
+                    + "records carry {}", PID, wanted, name);
+        }
     }
 
     String get() {

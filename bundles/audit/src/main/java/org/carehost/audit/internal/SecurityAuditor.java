@@ -18,7 +18,8 @@ import org.carehost.security.ContainerActors;
 
 /**
  * Puts the security manager's decisions in the trail: plugins refused (not resolved, impostor services) as
- * DENIED under the plugin's name, and the operator's policy changes (grant, revoke, mode) as updates.
+ * DENIED under the plugin's name, and the operator's policy changes (grant, revoke, mode) as updates under the name of
+ * the operator who made them (the event's {@code user}).
  */
 @Component(property = {EventConstants.EVENT_TOPIC + "=" + SecurityEvents.DENIED,
         EventConstants.EVENT_TOPIC + "=" + SecurityEvents.POLICY_CHANGED})
@@ -46,7 +47,8 @@ public final class SecurityAuditor implements EventHandler {
         try {
             log.append(new AuditEvent(denied && plugin != null ? plugin : ContainerActors.OPERATOR,
                     denied ? text(event, SecurityEvents.VERSION) : null,
-                    null, null, denied ? AuditAction.EXECUTE : AuditAction.UPDATE, operation,
+                    denied ? null : text(event, SecurityEvents.USER), null,
+                    denied ? AuditAction.EXECUTE : AuditAction.UPDATE, operation,
                     "Plugin", plugin, null, null, denied ? AuditOutcome.DENIED : AuditOutcome.SUCCESS,
                     text(event, SecurityEvents.REASON)));
         } catch (AuditUnavailableException | IllegalArgumentException | NullPointerException e) {

@@ -79,7 +79,8 @@ public final class ApiServlet extends HttpServlet {
         this.json = new ObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).registerModule(
                 new com.fasterxml.jackson.databind.module.SimpleModule("carehost-times").addSerializer(
                         java.time.Instant.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
-        List<Route> all = new java.util.ArrayList<>(new Endpoints(plugins, tenants, accounts, logins, sessions, json).routes());
+        List<Route> all = new java.util.ArrayList<>(new Endpoints(plugins, tenants, accounts, logins, sessions, json,
+                new Audits(auditLog, binder)).routes());
         // --- the hospital's routes (issue 19 items 4 and 6): kept in AdminRoutes
         all.addAll(AdminRoutes.routes(bundleContext, plugins, tenants, accounts, security, settings, auditLog, fhir,
                 binder, json, breakGlass, clock));

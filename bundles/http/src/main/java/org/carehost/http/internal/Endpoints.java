@@ -17,6 +17,7 @@ import org.carehost.operators.Role;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
+import org.carehost.sdk.audit.AuditAction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,9 +36,11 @@ final class Endpoints {
     private final Logins logins;
     private final WebSessions sessions;
     private final ObjectMapper json;
+    private final Audits audits;
 
     Endpoints(PluginManager plugins, Tenants tenants, OperatorAccounts accounts, Logins logins, WebSessions sessions,
-            ObjectMapper json) {
+            ObjectMapper json, Audits audits) {
+        this.audits = audits;
         this.plugins = plugins;
         this.tenants = tenants;
         this.accounts = accounts;
@@ -56,15 +59,25 @@ final class Endpoints {
         routes.add(new Route("GET", "/plugins/{plugin}", false, PLUGIN_READERS,
                 "One plugin, with why it is not active", this::plugin));
         routes.add(new Route("POST", "/plugins/{plugin}/start", false, org.carehost.operators.OperatorRights.RUN_PLUGINS, "Start a plugin",
-                call -> plugins.start(call.parameter(0))));
+                call -> audited(call, "start", "started", plugins.start(call.parameter(0)))));
         routes.add(new Route("POST", "/plugins/{plugin}/stop", false, org.carehost.operators.OperatorRights.RUN_PLUGINS, "Stop a plugin",
-                call -> plugins.stop(call.parameter(0))));
+                call -> audited(call, "stop", "stopped", plugins.stop(call.parameter(0)))));
         routes.add(new Route("GET", "/tenants", false, EnumSet.of(Role.HOSPITAL_ADMIN, Role.OPERATOR),
                 "The tenants (a hospital admin sees their own)", this::tenants));
         routes.add(new Route("GET", "/users", false, Set.of(), "Operator accounts (admins only)",
                 call -> accounts.list().stream().map(Listed::of).toList()));
         routes.add(new Route("GET", "/openapi.json", true, Set.of(), "This API as OpenAPI 3.1", call -> null));
         return routes;
+    }
+
+    /**
+     * A plugin's start or stop, audited under the operator who asked for it before it is answered (the framework's own
+     * lifecycle records name no person), as the shell's {@code plugin:start} and {@code plugin:stop} are.
+     */
+    private Object audited(Call call, String command, String verb, PluginInfo plugin) {
+        audits.record(call.operator(), null, AuditAction.EXECUTE, "plugin:" + command, "Plugin", plugin.symbolicName(),
+                plugin.symbolicName() + " " + plugin.version() + " " + verb + "; state " + plugin.state());
+        return plugin;
     }
 
     private Object login(Call call) throws Exception {

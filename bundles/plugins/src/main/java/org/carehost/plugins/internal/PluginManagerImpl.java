@@ -163,7 +163,10 @@ public final class PluginManagerImpl implements PluginManager {
                 Bundle existing = context.getBundle(source.location);
                 if (existing != null) {
                     throw new PluginException("Already installed from " + source.location + " as plugin "
-                            + existing.getBundleId() + " (" + existing.getSymbolicName() + "); use plugin:update.");
+                            + existing.getBundleId() + " (" + existing.getSymbolicName() + "); " + (bundles.origin(existing)
+                                    == PluginOrigin.DEPLOY ? "replace its file in the deploy folder to update it (or "
+                                            + "plugin:update " + existing.getSymbolicName() + " to load that file again)."
+                                            : "plugin:update " + existing.getSymbolicName() + " updates it."));
                 }
                 Bundle bundle;
                 try (InputStream in = Files.newInputStream(file)) {

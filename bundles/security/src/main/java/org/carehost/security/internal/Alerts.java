@@ -73,9 +73,15 @@ final class Alerts implements PluginGrants.Alarms {
         post(SecurityEvents.DENIED, properties);
     }
 
-    /** An operator's change of the policy (grant, revoke, mode); {@code plugin} may be null. */
-    void policyChanged(String operation, String plugin, String permissions, String reason) {
+    /**
+     * An operator's change of the policy (grant, revoke, mode); {@code plugin} may be null, {@code user} (who made it)
+     * too when that cannot be told.
+     */
+    void policyChanged(String operation, String plugin, String permissions, String reason, String user) {
         Map<String, Object> properties = new HashMap<>();
+        if (user != null) {
+            properties.put(SecurityEvents.USER, user);
+        }
         if (plugin != null) {
             properties.put(SecurityEvents.PLUGIN, plugin);
         }

@@ -39,6 +39,11 @@ public final class CareContextLink implements EventCare {
     }
 
     @Override
+    public String currentUser() {
+        return binder.current().map(CareContext::user).orElse(null);
+    }
+
+    @Override
     public Bound unbound() {
         return binder.bind(null)::close;
     }

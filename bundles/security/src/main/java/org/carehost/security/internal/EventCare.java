@@ -27,6 +27,9 @@ public interface EventCare {
      */
     Bound unbound();
 
+    /** The user of the care context bound to this thread (an operator's command or request), or null when none is. */
+    String currentUser();
+
     /** A bound context; closing it restores what was bound before. */
     interface Bound extends AutoCloseable {
         @Override

@@ -17,11 +17,18 @@ final class PolicyEdits {
     private final PolicyStore store;
     private final GrantsCalculator grants;
     private final Alerts alerts;
+    /** Who makes an edit: the operator whose command or request runs on this thread ({@link #operator}). */
+    private final java.util.function.Supplier<String> operator;
 
-    PolicyEdits(PolicyStore store, GrantsCalculator grants, Alerts alerts) {
+    /**
+     * @param operator the account name of the operator whose command or request runs on the calling thread,
+     *        {@code operator} at the local console (no operator bound), null when that cannot be told
+     */
+    PolicyEdits(PolicyStore store, GrantsCalculator grants, Alerts alerts, java.util.function.Supplier<String> operator) {
         this.store = store;
         this.grants = grants;
         this.alerts = alerts;
+        this.operator = operator;
     }
 
     synchronized String grant(String symbolicName, Collection<Permission> permissions) {
@@ -41,7 +48,8 @@ final class PolicyEdits {
 
     synchronized String setMode(SecurityMode mode) {
         store.setMode(mode);
-        alerts.policyChanged("security:mode", null, null, "mode " + mode.name().toLowerCase(Locale.ROOT));
+        alerts.policyChanged("security:mode", null, null, "mode " + mode.name().toLowerCase(Locale.ROOT),
+                operator.get());
         return "Security mode is now " + mode.name().toLowerCase(Locale.ROOT) + "; every plugin re-checked.";
     }
 
@@ -57,7 +65,7 @@ final class PolicyEdits {
 
     private void announceEdit(String operation, String symbolicName, Collection<Permission> permissions) {
         alerts.policyChanged(operation, symbolicName, names(permissions),
-                operation + " " + symbolicName + " " + names(permissions));
+                operation + " " + symbolicName + " " + names(permissions), operator.get());
     }
 
     private static void requireName(String symbolicName, Collection<Permission> permissions) {

@@ -95,6 +95,19 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile PluginEventCalls eventCalls;
 
+    /**
+     * Who makes a policy edit on this thread: the operator whose command or request runs here (bound in its care
+     * context), {@code operator} when none is (the local console, as the shell's own records name it), null when the care context is not there to ask.
+     */
+    private String operator() {
+        EventCare link = care;
+        if (link == null) {
+            return null;
+        }
+        String user = link.currentUser();
+        return user != null ? user : "operator";
+    }
+
     @Activate
     public SecurityManagerImpl(SecuritySettings.Configuration configuration, BundleContext context,
             @Reference(service = LoggerFactory.class) Logger logger,
@@ -115,7 +128,7 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         this.inspector = new Inspector(new ApiScanner(ApiRules.standard(), scratch), scratch, TrustStore.load(trustDir));
         this.store = new PolicyStore(policyFile, trustDir, inspector, logger, this::policyReplaced); // loads it
         this.grants = new GrantsCalculator(context, scope, inspector, store, clock, denials, alerts);
-        this.edits = new PolicyEdits(store, grants, alerts);
+        this.edits = new PolicyEdits(store, grants, alerts, this::operator);
         this.refusals = new RefusalRecorder(alerts, grants);
         ShellCommands commands = new ShellCommands(scope::isPlugin);
         this.admission = new Admission(context, scope, inspector, store, grants, alerts, worker, logger, commands,

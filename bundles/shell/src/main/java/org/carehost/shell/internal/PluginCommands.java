@@ -3,7 +3,11 @@ package org.carehost.shell.internal;
 import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
+import org.carehost.audit.AuditLog;
+import org.carehost.context.ContextBinder;
 import org.carehost.plugins.PluginException;
+import org.carehost.plugins.PluginInfo;
+import org.carehost.sdk.audit.AuditAction;
 import org.carehost.plugins.PluginManager;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -11,7 +15,9 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The {@code plugin:} scope: plugin lifecycle by id or symbolic name. Each command is one call to the
- * plugin manager; a failure is thrown so that the shell (and a piped script) sees the command fail.
+ * plugin manager; a failure is thrown so that the shell (and a piped script) sees the command fail. A change
+ * (install, start, stop, update, uninstall) is audited under the operator who ran it ({@link ActingOperator}) before it
+ * is reported done: the framework's own lifecycle records name no person.
  */
 @Component(service = PluginCommands.class, property = {
         "osgi.command.scope=plugin",
@@ -28,10 +34,21 @@ import org.osgi.service.component.annotations.Reference;
 public final class PluginCommands {
 
     private final PluginManager plugins;
+    private final AuditLog log;
+    private final ContextBinder binder;
 
     @Activate
-    public PluginCommands(@Reference PluginManager plugins) {
+    public PluginCommands(@Reference PluginManager plugins, @Reference AuditLog log, @Reference ContextBinder binder) {
         this.plugins = plugins;
+        this.log = log;
+        this.binder = binder;
+    }
+
+    /** The change audited under the operator, then its summary. */
+    private String done(AuditAction action, String command, String verb, PluginInfo plugin) {
+        ActingOperator.audit(log, binder, action, "plugin:" + command, "Plugin", plugin.symbolicName(), null,
+                plugin.symbolicName() + " " + plugin.version() + " " + verb + "; state " + plugin.state());
+        return Text.summary(verb, plugin);
     }
 
     @Descriptor("list plugins: id, symbolic name, version, state, components, origin (deploy folder or shell)")
@@ -46,34 +63,34 @@ public final class PluginCommands {
 
     @Descriptor("install a plugin from a bundle jar and start it")
     public String install(@Descriptor("path or URL of the bundle jar") String pathOrUrl) throws PluginException {
-        return Text.printable(Text.summary("installed", plugins.install(pathOrUrl)));
+        return Text.printable(done(AuditAction.CREATE, "install", "installed", plugins.install(pathOrUrl)));
     }
 
     @Descriptor("start a plugin")
     public String start(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
-        return Text.printable(Text.summary("started", plugins.start(plugin)));
+        return Text.printable(done(AuditAction.EXECUTE, "start", "started", plugins.start(plugin)));
     }
 
     @Descriptor("stop a plugin; it stays stopped across restarts until started")
     public String stop(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
-        return Text.printable(Text.summary("stopped", plugins.stop(plugin)));
+        return Text.printable(done(AuditAction.EXECUTE, "stop", "stopped", plugins.stop(plugin)));
     }
 
     @Descriptor("update a plugin from its own location, and refresh its wiring")
     public String update(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
-        return Text.printable(Text.summary("updated", plugins.update(plugin, null)));
+        return Text.printable(done(AuditAction.UPDATE, "update", "updated", plugins.update(plugin, null)));
     }
 
     @Descriptor("update a plugin from another bundle jar, and refresh its wiring")
     public String update(@Descriptor("plugin id or symbolic name") String plugin,
             @Descriptor("path or URL of the new bundle jar") String pathOrUrl) throws PluginException {
-        return Text.printable(Text.summary("updated", plugins.update(plugin, pathOrUrl)));
+        return Text.printable(done(AuditAction.UPDATE, "update", "updated", plugins.update(plugin, pathOrUrl)));
     }
 
     @Descriptor("uninstall a plugin (a deploy-folder plugin's file is deleted)")
     public String uninstall(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
         org.carehost.plugins.PluginInfo gone = plugins.uninstall(plugin);
-        String said = Text.summary("uninstalled", gone);
+        String said = done(AuditAction.DELETE, "uninstall", "uninstalled", gone);
         if (gone.origin() == org.carehost.plugins.PluginOrigin.DEPLOY) {
             String location = gone.location();
             said += "Its file " + location.substring(location.lastIndexOf('/') + 1) + " was deleted from the deploy "

@@ -27,6 +27,11 @@ public final class SecurityEvents {
     public static final String PERMISSION = "permission";
     public static final String OPERATION = "operation";
     public static final String REASON = "reason";
+    /**
+     * On {@link #POLICY_CHANGED}: the operator who made the change (their account name; {@code operator} at the local
+     * console, where no account is logged in), absent when the change was not made by an operator's command or request.
+     */
+    public static final String USER = "user";
 
     private SecurityEvents() {
     }
