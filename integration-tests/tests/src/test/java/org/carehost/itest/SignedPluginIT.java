@@ -1,6 +1,7 @@
 package org.carehost.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -148,10 +149,13 @@ public class SignedPluginIT {
         assertEquals("the unsigned plugin is refused and stopped when the change answers (" + answer + ")",
                 Bundle.INSTALLED, hello.getState());
         assertEquals("SCR took the refused plugin's components down", 0, components(hello));
+        assertTrue("the answer names the plugins the mode refuses: " + answer,
+                answer.contains("Refused now (plugin:why <name> says why): ") && answer.contains("org.carehost.sample.hello"));
 
         answer = security.setMode(SecurityMode.DEVELOPMENT);
         assertEquals("the plugin is started again when the change answers (" + answer + ")", Bundle.ACTIVE,
                 hello.getState());
+        assertFalse("hello is no longer refused: " + answer, answer.contains("org.carehost.sample.hello"));
         Await.until("its component active", 20_000, () -> components(hello) > 0);
     }
 

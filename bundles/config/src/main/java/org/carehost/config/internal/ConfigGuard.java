@@ -1,8 +1,6 @@
 package org.carehost.config.internal;
 
-import java.lang.reflect.Array;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
@@ -118,7 +116,7 @@ public final class ConfigGuard implements ConfigurationPlugin {
             return;
         }
         reportUnknownKeys(pid, schemaPid, schema, properties);
-        List<String> problems = check(schema, schemaPid, properties);
+        List<String> problems = ConfigProblems.check(schema, schemaPid, properties);
         if (problems.isEmpty()) {
             lastGood.put(pid, copy(properties));
             synchronized (reported) {
@@ -135,14 +133,14 @@ public final class ConfigGuard implements ConfigurationPlugin {
                 }
             }
             good.forEach(properties::put);
-            outcome = "the last good configuration stays in effect";
+            outcome = "The last good configuration stays in effect";
         } else {
-            for (AttributeDefinition attribute : attributes(schema)) {
-                if (!problemsOf(attribute, properties.get(attribute.getID())).isEmpty()) {
+            for (AttributeDefinition attribute : ConfigProblems.attributes(schema)) {
+                if (!ConfigProblems.problemsOf(attribute, properties.get(attribute.getID())).isEmpty()) {
                     properties.remove(attribute.getID());
                 }
             }
-            outcome = "there was no earlier good one, so the invalid values are left out and their defaults apply";
+            outcome = "There was no earlier good one, so the invalid values are left out and their defaults apply";
         }
         String reason = String.join("; ", problems);
         Object file = properties.get(FilesGone.FILENAME);
@@ -232,84 +230,6 @@ public final class ConfigGuard implements ConfigurationPlugin {
         return known.contains(pid) ? information.getObjectClassDefinition(pid, null) : null;
     }
 
-    /** Every problem of the configuration, in plain words, each naming its attribute. */
-    static List<String> check(ObjectClassDefinition schema, String schemaPid, Dictionary<String, Object> properties) {
-        List<String> problems = new ArrayList<>();
-        for (AttributeDefinition attribute : attributes(schema)) {
-            problems.addAll(problemsOf(attribute, properties.get(attribute.getID())));
-        }
-        if (PRESENCE_NOT_REQUIRED.contains(schemaPid)) {
-            return problems;
-        }
-        AttributeDefinition[] required = schema.getAttributeDefinitions(ObjectClassDefinition.REQUIRED);
-        for (AttributeDefinition attribute : required == null ? new AttributeDefinition[0] : required) {
-            if (properties.get(attribute.getID()) == null && attribute.getDefaultValue() == null) {
-                problems.add(attribute.getID() + " is required");
-            }
-        }
-        return problems;
-    }
-
-    /**
-     * What the setting takes, after the metatype's own words ("invalid value", "less than minimum"), which name neither
-     * the kind of value nor the range (tryout 14): its kind, its choices, and its description, which states a range.
-     */
-    private static String expected(AttributeDefinition attribute) {
-        String kind = switch (attribute.getType()) {
-            case AttributeDefinition.INTEGER, AttributeDefinition.LONG, AttributeDefinition.SHORT,
-                    AttributeDefinition.BYTE -> "a whole number";
-            case AttributeDefinition.DOUBLE, AttributeDefinition.FLOAT -> "a number";
-            case AttributeDefinition.BOOLEAN -> "true or false";
-            default -> null;
-        };
-        String[] options = attribute.getOptionValues();
-        if (options != null && options.length > 0) {
-            kind = "one of " + String.join(", ", options);
-        }
-        String description = attribute.getDescription();
-        String said = description == null || description.isBlank() ? "" : " (" + printable(description) + ")";
-        return kind == null ? said : " (" + attribute.getID() + " takes " + kind + ")" + said;
-    }
-
-    private static List<String> problemsOf(AttributeDefinition attribute, Object value) {
-        List<String> problems = new ArrayList<>();
-        if (value == null) {
-            return problems;
-        }
-        List<Object> values = elements(value);
-        if (attribute.getCardinality() == 0 && values.size() > 1) {
-            problems.add(attribute.getID() + " takes one value, not " + values.size());
-        } else if (attribute.getCardinality() != 0 && values.size() > Math.abs(attribute.getCardinality())) {
-            problems.add(attribute.getID() + " takes at most " + Math.abs(attribute.getCardinality()) + " values");
-        }
-        for (Object element : values) {
-            String error = attribute.validate(String.valueOf(element));
-            if (error != null && !error.isEmpty()) {
-                problems.add(attribute.getID() + " = '" + printable(element) + "': " + error + expected(attribute));
-            }
-        }
-        return problems;
-    }
-
-    private static List<AttributeDefinition> attributes(ObjectClassDefinition schema) {
-        AttributeDefinition[] all = schema.getAttributeDefinitions(ObjectClassDefinition.ALL);
-        return all == null ? List.of() : List.of(all);
-    }
-
-    private static List<Object> elements(Object value) {
-        List<Object> elements = new ArrayList<>();
-        if (value.getClass().isArray()) {
-            for (int i = 0; i < Array.getLength(value); i++) {
-                elements.add(Array.get(value, i));
-            }
-        } else if (value instanceof Collection<?> collection) {
-            elements.addAll(collection);
-        } else {
-            elements.add(value);
-        }
-        return elements;
-    }
-
     private static Map<String, Object> copy(Dictionary<String, Object> properties) {
         Map<String, Object> copy = new Hashtable<>();
         for (String key : Collections.list(properties.keys())) {
@@ -318,10 +238,5 @@ public final class ConfigGuard implements ConfigurationPlugin {
             }
         }
         return copy;
-    }
-
-    private static String printable(Object value) {
-        String text = String.valueOf(value);
-        return (text.length() > 60 ? text.substring(0, 60) + "…" : text).replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -245,9 +245,18 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         return reconciler.whenApplied(edits.revoke(symbolicName, permissions));
     }
 
+    /** The new mode, in force once every plugin was re-checked; and which plugins it refuses (tryout 16 #10). */
     @Override
     public String setMode(SecurityMode mode) {
-        return reconciler.whenApplied(edits.setMode(mode));
+        String answer = reconciler.whenApplied(edits.setMode(mode));
+        List<String> refused = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (scope.isPlugin(bundle) && !admission.refusals(bundle).isEmpty()) {
+                refused.add(bundle.getSymbolicName());
+            }
+        }
+        return answer + (refused.isEmpty() ? " No plugin is refused." : " Refused now (plugin:why <name> says why): "
+                + String.join(", ", refused) + ".");
     }
 
     @Override
