@@ -96,6 +96,11 @@ final class Hooks {
         "sun/nio/fs/AbstractFileSystemProvider setAttribute",
         // sockets of every kind, datagrams, Unix-domain sockets, name lookups
         "sun/nio/ch/Net connect", "sun/nio/ch/Net bind",
+        // descriptors made before anything is reached: a socket, a pipe, a selector, a watch service (red team 17: a
+        // plugin with no permission opened pipes until the process had no descriptor left, and kept them)
+        "sun/nio/ch/Net socket", "sun/nio/ch/Net serverSocket", "sun/nio/ch/SelectorProviderImpl openPipe",
+        "sun/nio/ch/EPollSelectorProvider openSelector", "sun/nio/ch/PollSelectorProvider openSelector",
+        "sun/nio/fs/LinuxFileSystem newWatchService",
         "sun/nio/ch/DatagramChannelImpl send (Ljava/nio/ByteBuffer;Ljava/net/SocketAddress;)",
         "sun/nio/ch/DatagramChannelImpl connect (Ljava/net/SocketAddress;Z)",
         "sun/nio/ch/UnixDomainSockets connect", "sun/nio/ch/UnixDomainSockets bind",

@@ -42,6 +42,16 @@ public final class CommandFailures {
                 cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
     }
 
+    /** Whether the command ended because its thread was interrupted (Ctrl-C, or the container stopping under it). */
+    public static boolean interrupted(Throwable error) {
+        for (Throwable link = error; link != null; link = link.getCause()) {
+            if (link instanceof InterruptedException || link instanceof java.io.InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean argumentsDoNotFit(Throwable error) {
         StackTraceElement[] frames = error.getStackTrace();
         return error instanceof IllegalArgumentException && frames.length > 0

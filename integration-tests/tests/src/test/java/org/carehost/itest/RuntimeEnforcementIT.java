@@ -162,6 +162,22 @@ public class RuntimeEnforcementIT {
         }
     }
 
+    /**
+     * A socket, a pipe or a selector is a descriptor of the process's: none without use:network, and no file watch
+     * service without use:files, reached by reflection past the scan (red team 17: a plugin with no permission opened
+     * pipes until the process had no descriptor left; the policy could no longer be written, nor a plugin installed).
+     * This attacker holds use:files: its watch service is opened (the control).
+     */
+    @Test
+    public void noSocketPipeOrSelectorWithoutUseNetwork() throws Exception {
+        attacker();
+        assertDenied(attack("pipe:"), "open a pipe without use:network");
+        assertDenied(attack("selector:"), "open a selector without use:network");
+        String watch = attack("watch:");
+        assertEquals("the control: its watch service is opened", "done: opened", watch);
+        awaitDenialAudited("open a pipe");
+    }
+
     @Test
     public void noProcessWithoutUseProcesses() throws Exception {
         attacker();

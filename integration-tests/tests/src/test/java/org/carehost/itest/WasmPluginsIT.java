@@ -213,6 +213,20 @@ public class WasmPluginsIT {
         containerUnaffected();
     }
 
+    /**
+     * A module whose tables would hold more than 100,000 entries is refused before an instance is made, named by
+     * plugin:why (red team 17: 74 tables of 10,000,000 entries, made at once on the heap, stopped the container).
+     */
+    @Test
+    public void aModuleWithHugeTablesIsRefusedBeforeAnInstanceIsMade() throws Exception {
+        Bundle tables = deploy("tables", "tables", "", null);
+        Await.until("the plugin with huge tables stopped", 10_000, () -> tables.getState() != Bundle.ACTIVE);
+        String why = Shell.run(shell, "plugin:why " + tables.getBundleId());
+        assertTrue(why, why.contains("is refused: its 2 tables start with 120000 entries or more, over the "
+                + "100000 a module's tables may hold in all"));
+        containerUnaffected();
+    }
+
     @Test
     public void anUnpermittedHostImportIsRefusedBeforeItRuns() throws Exception {
         Bundle thief = deploy("unpermitted", "unpermitted", "", null);

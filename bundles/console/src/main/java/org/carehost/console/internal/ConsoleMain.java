@@ -138,6 +138,18 @@ public final class ConsoleMain implements Callable<Integer> {
         return status;
     }
 
+    /** Whether the container is being stopped (Ctrl-C, SIGTERM, {@code stop 0}): decided from the framework's state. */
+    private boolean containerStopping() {
+        if (stopping.getCount() == 0) {
+            return true;
+        }
+        try {
+            return context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING;
+        } catch (IllegalStateException contextGone) {
+            return true;
+        }
+    }
+
     private int runScript() throws Exception {
         // The process's own streams, not System.out and System.err: once Gogo runs, those are its
         // ThreadPrintStreams, which write to the current command's output. Given to a session as its output,
@@ -158,7 +170,7 @@ public final class ConsoleMain implements Callable<Integer> {
             session.put("SCOPE", "plugin:gogo:*");
             session.put(ScriptExit.VARIABLE, exit);
             String line;
-            while (!exit.requested() && (line = in.readLine()) != null) {
+            while (!exit.requested() && !containerStopping() && (line = in.readLine()) != null) {
                 String command = line.strip();
                 if (command.isEmpty() || command.startsWith("#")) {
                     continue;
@@ -171,6 +183,11 @@ public final class ConsoleMain implements Callable<Integer> {
                 } catch (Exception e) {
                     failures++;
                     err.println("Error: " + command + ": " + CommandFailures.describe(command, e));
+                    if (containerStopping() || CommandFailures.interrupted(e)) {
+                        // Ctrl-C or SIGTERM (a script's only interrupter): the lines after it are not run, each
+                        // would fail on the closing session
+                        break;
+                    }
                 }
                 out.flush();
             }

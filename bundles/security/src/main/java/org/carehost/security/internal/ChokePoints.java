@@ -18,6 +18,11 @@ final class ChokePoints {
 
     enum Kind {
         FILE_READ, FILE_WRITE, FILE_LINK, CONNECT, LISTEN, LOOKUP, UNIX_SOCKET, PROCESS, ENV, NATIVE, REFLECT,
+        /**
+         * A descriptor of the process's is made, reaching nothing yet: a socket, pipe or selector (the subject:
+         * {@code use:network}, the networking they are for) or a file watch service ({@code use:files}).
+         */
+        DESCRIPTOR,
         CLASS_LOADER, THREAD_START, THREAD_CONTROL, LOGGER, BUNDLE, CONTAINER, EXTENSION, CLAIM,
         /** A bundle (the subject) is started, or updated (which starts it again): lifts a quarantine. */
         BUNDLE_START,
@@ -186,7 +191,21 @@ final class ChokePoints {
                 return Request.of(Kind.CONTAINER, "open an SCTP socket (use:network covers TCP and UDP; SCTP connects "
                         + "past the checks of both)");
             case "sun.nio.ch.Net":
+                if (method.equals("socket") || method.equals("serverSocket")) {
+                    return new Request(Kind.DESCRIPTOR, "open a socket", org.carehost.security.Permission.USE_NETWORK,
+                            -1, false);
+                }
                 return NetworkRequests.net(method, args);
+            case "sun.nio.ch.SelectorProviderImpl":
+                return new Request(Kind.DESCRIPTOR, "open a pipe", org.carehost.security.Permission.USE_NETWORK, -1,
+                        false);
+            case "sun.nio.ch.EPollSelectorProvider":
+            case "sun.nio.ch.PollSelectorProvider":
+                return new Request(Kind.DESCRIPTOR, "open a selector", org.carehost.security.Permission.USE_NETWORK,
+                        -1, false);
+            case "sun.nio.fs.LinuxFileSystem":
+                return new Request(Kind.DESCRIPTOR, "open a file watch service", org.carehost.security.Permission.USE_FILES,
+                        -1, false);
             case "sun.nio.ch.DatagramChannelImpl":
                 return NetworkRequests.connect(find(args, SocketAddress.class));
             case "sun.nio.ch.UnixDomainSockets":

@@ -76,6 +76,8 @@ final class RuntimeRules {
                         : network.lookup(plugin, held, request.target());
             case LISTEN:
                 return network.listen(plugin, held, request.port());
+            case DESCRIPTOR:
+                return needs(held, (Permission) request.subject(), request.target());
             case UNIX_SOCKET:
                 Refusal network = needs(held, Permission.USE_NETWORK, "use a Unix-domain socket " + request.target());
                 return network != null ? network : file(plugin, held, request.target(), true);

@@ -82,6 +82,10 @@ final class ModuleLoader {
             throw new IllegalArgumentException(descriptor.path() + " is refused: parsing it asks for more memory than "
                     + "a module may have (" + e.getMessage() + ")");
         }
+        String tables = ModuleTables.problem(module);
+        if (tables != null) {
+            throw new IllegalArgumentException(descriptor.path() + " is refused: " + tables);
+        }
         List<String> refusals = ImportCheck.refusals(module, grants);
         if (!refusals.isEmpty()) {
             throw new Refused(String.join("; ", refusals) + " (module " + descriptor.path() + ")");
