@@ -131,6 +131,41 @@ public class PluginUploadIT {
     }
 
     /**
+     * Tryout 16, item 6: a refused upload (its activate throws; it does not resolve) is rolled back by the plugin
+     * manager on a lifecycle thread of its own, and that rollback is the upload's own: nothing stays installed or kept,
+     * and no warning claims that the plugin will be installed again and must be uninstalled again. The upload's worker
+     * runs one thing at a time, so an uninstall of a kept upload forgotten after the refusals (its INFO line) shows
+     * that whatever the refusals queued has been done.
+     */
+    @Test
+    public void aRefusedUploadIsRolledBackWithoutAFalseWarning() throws Exception {
+        String pluginsBefore = pluginNames();
+        int keptBefore = countKept();
+        for (String refused : List.of("carehost-fixture-activate-throws.jar", "carehost-fixture-unresolvable.jar")) {
+            HttpResponse<String> answer = upload(Files.readAllBytes(CarehostProcess.BUNDLES.resolve(refused)),
+                    operatorToken, Map.of());
+            assertProblem(answer, 422, "plugin-refused", "Nothing was left installed (uninstalled again: ");
+        }
+        assertEquals("the refused uploads are rolled back", pluginsBefore, pluginNames());
+        assertEquals("and not kept", keptBefore, countKept());
+
+        String greeter = "org.carehost.fixture.greeter";
+        HttpResponse<String> kept = upload(Files.readAllBytes(CarehostProcess.BUNDLES.resolve(
+                "carehost-fixture-greeter-v1.jar")), operatorToken, Map.of());
+        assertEquals(kept.body(), 200, kept.statusCode());
+        type("plugin:uninstall " + greeter);
+        Path logFile = home.resolve("data/log/carehost.log");
+        Await.until("the kept upload's uninstall is forgotten", 30_000, checked(() -> Files.readString(logFile)
+                .contains("Uploaded plugin " + greeter + " (upload:")));
+        String log = Files.readString(logFile);
+        assertTrue(log, log.contains("uninstalled: its jar is no longer kept in the store"));
+        assertFalse("a rollback is not an uninstall of an upload never recorded:\n" + log,
+                log.contains("before this node recorded which upload it came from"));
+        assertEquals(pluginsBefore, pluginNames());
+        assertEquals(keptBefore, countKept());
+    }
+
+    /**
      * Proves items 5 and 7: a signed upload runs, shows its state, signer and declared permissions, and the host's call
      * into it is counted in /metrics (which needs a token); a zip of a plugin and its library installs both; a start
      * without the framework cache installs both again from the store.

@@ -135,6 +135,13 @@ public final class ListenerSettings implements ConfigurationListener {
             Map<String, String> settings = wanted.orElse(Map.of(WRITTEN_BY, PID));
             if (!settings.equals(current)) {
                 felix.update(new Hashtable<>(settings));
+                if ("false".equals(settings.get(HTTP_ENABLE)) && "false".equals(settings.get(HTTPS_ENABLE))
+                        && !configuration.httpsEnabled()) {
+                    // the operator's choice: said here, at INFO (Felix HTTP's own "Jetty not started" WARN is kept
+                    // off the console, JettyReports)
+                    log.info("HTTP API off: httpEnabled=false and httpsEnabled=false in etc/{}.cfg, so no HTTP "
+                            + "listener runs", PID);
+                }
                 if (wanted.isEmpty() && current.size() > 1 && PID.equals(current.get(WRITTEN_BY))) {
                     log.info("HTTP listeners back to the framework properties ({} at its defaults)", PID);
                 }

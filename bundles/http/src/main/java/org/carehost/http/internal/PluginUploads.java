@@ -140,20 +140,25 @@ public final class PluginUploads {
         }
         String plugin = jars.get(jars.size() - 1).symbolicName() + " " + jars.get(jars.size() - 1).version();
         List<String> installing = artifacts.stream().map(PluginArtifact::location).toList();
-        underway.begin(installing); // an uninstall of these on this thread until the end is this request's rollback
+        // An uninstall of these until the end is this request's rollback when the request undoes its install (the
+        // plugin manager's rollback runs on a lifecycle thread of its own), else an operator's meanwhile.
+        underway.begin(installing);
+        boolean[] undone = {false};
         try {
-            return install(operator, name, plugin, jars, locations, artifacts, added);
+            return install(operator, name, plugin, jars, locations, artifacts, added, undone);
         } finally {
-            underway.end(installing);
+            underway.end(installing, undone[0]);
         }
     }
 
     private Object install(Operator operator, String name, String plugin, List<UploadArchive.Jar> jars,
-            List<String> locations, List<PluginArtifact> artifacts, List<UploadArchive.Jar> added) throws Exception {
+            List<String> locations, List<PluginArtifact> artifacts, List<UploadArchive.Jar> added, boolean[] undone)
+            throws Exception {
         List<PluginInfo> installed;
         try {
             installed = plugins.installAll(artifacts);
         } catch (PluginException refused) {
+            undone[0] = true; // the plugin manager uninstalled what it had installed
             audit(operator, plugin, AuditOutcome.DENIED, refused.getMessage());
             throw new Problems.Failure(422, "plugin-refused", "Plugin refused", refused.getMessage());
         }
@@ -173,6 +178,7 @@ public final class PluginUploads {
             });
             held.put(records);
         } catch (Exception notKept) {
+            undone[0] = true;
             for (int i = installed.size() - 1; i >= 0; i--) {
                 try {
                     plugins.uninstall(String.valueOf(installed.get(i).id()));

@@ -23,11 +23,12 @@ import org.osgi.service.log.Logger;
  * store's jars, through the plugin manager's checks; uninstalls here an upload whose tombstone another node wrote; and,
  * after an uninstall here, deletes the upload's row and writes its tombstone. It keeps which restores were refused (not
  * tried again until something they could have lacked changes) and which locations it is installing or uninstalling at
- * the moment, so that the component's bundle listener can tell its own events from an operator's.
+ * the moment ({@link UploadsUnderway}), so that the component's bundle listener can tell its own uninstalls from an
+ * operator's.
  *
  * <p>Apart from {@code UploadRestore}, which decides when to look and what the listener records, so each reads as one
  * thing: when and what there, how here. Called on the component's one worker thread only, save
- * {@link #installing} and {@link #retryRefused}, which the listener and the policy event call.
+ * {@link #retryRefused}, which the listener and the policy event call.
  */
 final class UploadInstalls {
 
@@ -37,24 +38,20 @@ final class UploadInstalls {
     private final HeldUploads held;
     private final Clock clock;
     private final Logger log;
-    /** Locations this class is installing or uninstalling itself (their events on the worker are its own). */
-    private final Set<String> restoring = ConcurrentHashMap.newKeySet();
+    /** Where this class registers what it installs or uninstalls itself: those uninstalls are its own. */
+    private final UploadsUnderway underway;
     /** Uploads (by their missing jars' locations) whose restore was refused: not tried again as they are. */
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     UploadInstalls(BundleContext context, PluginManager plugins, UploadStore stored, HeldUploads held, Clock clock,
-            Logger log) {
+            Logger log, UploadsUnderway underway) {
+        this.underway = underway;
         this.context = context;
         this.plugins = plugins;
         this.stored = stored;
         this.held = held;
         this.clock = clock;
         this.log = log;
-    }
-
-    /** Whether this class is installing or uninstalling the location right now. */
-    boolean installing(String location) {
-        return restoring.contains(location);
     }
 
     /** Something a refused upload could have lacked changed: each is tried again at the next look. */
@@ -100,7 +97,7 @@ final class UploadInstalls {
         if (bundle == null || bundle.getBundleId() != record.bundleId()) {
             return; // uninstalled meanwhile, maybe installed again: another installation, not the one decided about
         }
-        restoring.add(location);
+        underway.begin(List.of(location));
         try {
             plugins.uninstall(String.valueOf(bundle.getBundleId()));
             held.remove(location, record);
@@ -110,7 +107,7 @@ final class UploadInstalls {
             log.error("Uploaded plugin {} ({}) was uninstalled on another node but not here: {}",
                     bundle.getSymbolicName(), location, e.getMessage());
         } finally {
-            restoring.remove(location);
+            underway.end(List.of(location), true); // its uninstall was this one's own: no tombstone written for it
         }
     }
 
@@ -122,6 +119,8 @@ final class UploadInstalls {
     void restore(List<UploadStore.Stored> missing) {
         UploadStore.Stored plugin = missing.get(missing.size() - 1);
         Path folder = null;
+        List<String> installing = new ArrayList<>();
+        boolean undone = true; // until installed: a refused install is rolled back by the plugin manager
         try {
             folder = Files.createTempDirectory(context.getDataFile("").toPath(), "restore");
             List<PluginArtifact> artifacts = new ArrayList<>();
@@ -129,7 +128,8 @@ final class UploadInstalls {
                 Path file = folder.resolve(jar.position() + ".jar");
                 if (stored.copy(jar.location(), file)) {
                     artifacts.add(new PluginArtifact(jar.location(), file));
-                    restoring.add(jar.location());
+                    installing.add(jar.location());
+                    underway.begin(List.of(jar.location()));
                 }
             }
             Map<String, HeldUploads.Held> records = new HashMap<>();
@@ -138,6 +138,7 @@ final class UploadInstalls {
                         .ifPresent(jar -> records.put(jar.location(), new HeldUploads.Held(jar.uploadId(), info.id())));
             }
             held.put(records);
+            undone = false;
             log.info("Uploaded plugin {} {} (uploaded by {} at {}) installed again from the store",
                     plugin.symbolicName(), plugin.version(), plugin.uploadedBy(), plugin.uploadedAt());
         } catch (PluginException e) {
@@ -148,7 +149,7 @@ final class UploadInstalls {
             log.error("Uploaded plugin {} {} not installed again from the store: {}", plugin.symbolicName(),
                     plugin.version(), e.toString());
         } finally {
-            missing.forEach(jar -> restoring.remove(jar.location()));
+            underway.end(installing, undone);
             if (folder != null) {
                 PluginUploads.delete(folder); // in the bundle's data area; harmless if left behind
             }

@@ -46,8 +46,10 @@ import org.osgi.service.log.LoggerFactory;
  * rows before the uninstall cannot install the plugin again. Whether a location is installed is this listener's own
  * record ({@code present}, updated by the same events), not the framework's map: the framework drops a bundle from its
  * map before it tells the listeners. A rollback — a restore's own (a refused install undone) or an upload request's
- * (a refused batch, or an upload the store could not keep; {@link UploadsUnderway}) — is neither marked nor
- * forgotten: the store is left as it is. Only the upload the uninstalled bundle was recorded to come from is removed
+ * (a refused batch, or an upload the store could not keep) — is not forgotten, and logs nothing: the store is left as
+ * it is. An uninstall of a location an installer is installing is held, marked, until the installer ends, and
+ * decided from its outcome ({@link UploadsUnderway}), not from the thread it ran on: the plugin manager rolls a
+ * refused batch back on a lifecycle thread of its own (tryout 16, item 6: a false warning after a refused upload). Only the upload the uninstalled bundle was recorded to come from is removed
  * (its row if the row is still that upload's, and its tombstone); an uninstall of a bundle never recorded writes
  * nothing, with a warning.
  * <p>
@@ -87,14 +89,11 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     /** Which upload each uploaded bundle here came from (across restarts). */
     private final HeldUploads held;
     private final UploadsUnderway underway;
-    /** The worker's thread: an event on it for a location being installed there is this component's own doing. */
-    private volatile Thread workerThread;
     /** The periodic look, as configured. Guarded by this. */
     private java.util.concurrent.ScheduledFuture<?> polling;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(work -> {
         Thread thread = new Thread(null, work, "carehost-upload-restore", 0, false);
         thread.setDaemon(true);
-        workerThread = thread;
         return thread;
     });
 
@@ -109,7 +108,8 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         this.stored = new UploadStore(store);
         this.log = log;
         this.warnings = new UploadWarnings(context, log);
-        this.installs = new UploadInstalls(context, plugins, stored, held, clock, log);
+        this.installs = new UploadInstalls(context, plugins, stored, held, clock, log, underway);
+        underway.settledBy(this::settled);
         context.addBundleListener(this);
         synchronized (present) {
             for (Bundle bundle : context.getBundles()) {
@@ -154,6 +154,7 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
 
     @Deactivate
     void deactivate() {
+        underway.settledBy(null);
         context.removeFrameworkListener(this);
         context.removeBundleListener(this);
         worker.shutdownNow();
@@ -174,10 +175,10 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
     @Override
     public void bundleChanged(BundleEvent event) {
         String location = event.getBundle().getLocation();
-        // an operator's uninstall of a bundle a look is installing right now is the operator's, not a rollback
-        boolean own = Thread.currentThread() == workerThread && installs.installing(location)
-                || underway.onThisThread(location); // an upload request's rollback
-        if (!own && (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED
+        // installed or uninstalled by an upload request or a restore (UploadsUnderway): its uninstall is decided when
+        // the installer ends, from whether it undid its install
+        boolean installer = underway.underway(location);
+        if (!installer && (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED
                 || event.getType() == BundleEvent.UNINSTALLED)) {
             installs.retryRefused(); // a library a refused upload lacked may have come (or a clash gone)
         }
@@ -191,17 +192,30 @@ public final class UploadRestore implements SynchronousBundleListener, Framework
         } else if (event.getType() == BundleEvent.UNINSTALLED) {
             synchronized (present) {
                 present.remove(location);
-                if (!own) {
-                    uninstalled.add(location);
-                }
+                uninstalled.add(location); // until decided: no look installs it meanwhile
             }
-            if (!own) {
-                HeldUploads.Held record = held.now().get(location);
-                HeldUploads.Held mine = record != null && record.bundleId() == event.getBundle().getBundleId()
-                        ? record : null;
-                worker.execute(() -> forget(location, event.getBundle().getSymbolicName(), mine));
+            Bundle bundle = event.getBundle();
+            if (!underway.uninstalled(location, bundle.getSymbolicName(), bundle.getBundleId())) {
+                settled(location, bundle.getSymbolicName(), bundle.getBundleId(), false);
             }
         }
+    }
+
+    /**
+     * An uninstall of an upload here decided: an installer's own rollback (an upload request's or a restore's refused
+     * or unkept install, or the uninstall of an upload removed on another node) changes nothing in the store and only
+     * drops the mark; any other is an operator's, whose upload is forgotten on the worker.
+     */
+    private void settled(String location, String symbolicName, long bundleId, boolean rollback) {
+        if (rollback) {
+            synchronized (present) {
+                uninstalled.remove(location);
+            }
+            return;
+        }
+        HeldUploads.Held record = held.now().get(location);
+        HeldUploads.Held mine = record != null && record.bundleId() == bundleId ? record : null;
+        worker.execute(() -> forget(location, symbolicName, mine));
     }
 
     /** The row and tombstone of an upload uninstalled here, then its mark dropped (on the worker). */

@@ -151,14 +151,15 @@ class UploadRestoreTest {
     @Test
     void anUploadRequestsRollbackLeavesTheStoreAsItIs() throws Exception {
         // Another node's upload of the jar is kept, not yet installed here; an upload of it here is refused (or not
-        // kept) and rolled back on the request's thread: the other node's row stays, and no tombstone is written.
+        // kept) and rolled back, on a lifecycle thread of the plugin manager's as a refused batch is (tryout 16, item
+        // 6): the other node's row stays, no tombstone is written, and nothing warns.
         keep("uB");
         underway.begin(List.of(P));
         try {
             install(P);
-            uninstall(P);
+            java.util.concurrent.CompletableFuture.runAsync(() -> uninstall(P)).get(30, TimeUnit.SECONDS);
         } finally {
-            underway.end(List.of(P));
+            underway.end(List.of(P), true);
         }
         restore.onWorker(() -> { }).get(30, TimeUnit.SECONDS); // what the uninstall queued, done
         assertEquals(1, stored.count());
@@ -167,6 +168,27 @@ class UploadRestoreTest {
         look();
         assertEquals(java.util.Set.of(P), bundles.keySet(), "the other node's upload installed here by a look");
         assertEquals("uB", held.now().get(P).uploadId());
+    }
+
+    @Test
+    void anOperatorsUninstallDuringAKeptUploadIsForgottenWhenTheRequestEnds() throws Exception {
+        // The request installs and keeps its upload; an operator uninstalls the bundle before the request ends: the
+        // uninstall is the operator's (the request did not undo its install), so the upload is forgotten.
+        underway.begin(List.of(P));
+        String kept;
+        try {
+            long id = install(P);
+            keepAsUploaded("uK", id);
+            kept = held.now().get(P).uploadId();
+            java.util.concurrent.CompletableFuture.runAsync(() -> uninstall(P)).get(30, TimeUnit.SECONDS);
+        } finally {
+            underway.end(List.of(P), false);
+        }
+        restore.onWorker(() -> { }).get(30, TimeUnit.SECONDS);
+        assertEquals(0, stored.count(), "its row deleted");
+        assertEquals(java.util.Set.of(new UploadStore.Removal(P, kept)), stored.removed());
+        look();
+        assertEquals(Map.of(), bundles, "not installed again");
     }
 
     @Test

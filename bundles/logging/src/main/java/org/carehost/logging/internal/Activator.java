@@ -39,6 +39,7 @@ public final class Activator implements BundleActivator {
     private ServiceRegistration<LogAdmin> admin;
     private LoggerContext logback;
     private OriginRule origins;
+    private LibraryLines libraryLines;
 
     @Override
     public void start(BundleContext context) {
@@ -69,6 +70,9 @@ public final class Activator implements BundleActivator {
 
         reporters = new ServiceTracker<>(context, ReportedFailures.class, null);
         reporters.open();
+        // a library's lines through SLF4J (Felix HTTP's) that a reporter claims: to the file only, at INFO
+        libraryLines = new LibraryLines(new ContainerBundles(context), entry -> reportedElsewhere(entry));
+        libraryLines.install(logback);
         LogbackListener listener = new LogbackListener(logback,
                 () -> context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING,
                 entry -> reportedElsewhere(entry));
@@ -108,6 +112,7 @@ public final class Activator implements BundleActivator {
         configAdmin.close();
         runtimeLevels.close();
         readers.close();
+        libraryLines.uninstall(logback);
         reporters.close();
         levels.close();
         SLF4JBridgeHandler.uninstall();
