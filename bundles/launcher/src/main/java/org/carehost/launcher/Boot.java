@@ -67,6 +67,13 @@ public final class Boot implements BundleActivator {
         // Before the framework's first resolve: the container's bundles never wire to a plugin (ContainerWiring).
         containerWiring = ContainerWiring.register(systemContext);
 
+        // A folder copied or moved here: its deploy plugins are installed again from this folder's files (MovedHome).
+        java.util.List<String> moved = MovedHome.reinstallFrom(systemContext, home.resolve("deploy"));
+        if (!moved.isEmpty()) {
+            System.err.println("carehost: this folder was copied or moved from another path; the deploy folder's "
+                    + "plugins are installed again from its files: " + String.join(", ", moved));
+        }
+
         // Before the launcher installs any bundle: each at its level, and none started again by an update (StartLevels).
         startLevels = StartLevels.open(systemContext);
 

@@ -97,6 +97,42 @@ public class DeployReloadIT {
         }
     }
 
+    /**
+     * A working directory copied to another path (a backup restored elsewhere) keeps its deploy plugins, now from its
+     * own deploy folder. Before (found trying it as an operator would), the framework's cache named each plugin by its
+     * file in the old folder, and the deploy watcher refused every file of the new one as a second copy ("Deploy file
+     * hello.jar FAILED: ... installed from file <old>/deploy/hello.jar"), and managed none of them.
+     */
+    @Test
+    public void aCopiedFolderRunsItsDeployPluginsFromItsOwnFiles() throws Exception {
+        Path first = freshHome("moved-from");
+        CarehostProcess.Run before = CarehostProcess.script(first, CarehostProcess.thisJava(), "plugin:list\n");
+        assertEquals(before.toString(), 0, before.exit);
+        assertTrue(before.toString(), before.out.contains("org.carehost.sample.hello"));
+        Path copy = first.resolveSibling("moved-to-" + System.nanoTime());
+        copyTree(first, copy);
+        CarehostProcess.Run after = CarehostProcess.script(copy, CarehostProcess.thisJava(),
+                "plugin:list\nplugin:why hello.jar\n");
+        assertEquals(after.toString(), 0, after.exit);
+        assertTrue(after.toString(), after.err.contains("this folder was copied or moved from another path"));
+        assertTrue("not refused as a second copy: " + after, !after.err.contains("FAILED"));
+        assertTrue(after.toString(), after.out.lines().anyMatch(line -> line.contains("org.carehost.sample.hello")
+                && line.contains("ACTIVE")));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
     /** A new build of the same plugin: every entry of {@code jar}, and one more (so the deploy watcher sees a change). */
     private static void withOneMoreEntry(Path jar, Path to) throws IOException {
         try (ZipFile in = new ZipFile(jar.toFile());
