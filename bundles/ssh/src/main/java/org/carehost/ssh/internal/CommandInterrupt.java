@@ -12,9 +12,10 @@ import org.apache.felix.service.command.Job;
  * came as the command ended is cleared there, under the same lock, so it never reaches the next line's editor.
  *
  * <p>A Ctrl-C holds for the rest of the line: a job that Gogo starts after it (the next statement of
- * {@code echo a; gogo:sleep 600}) is interrupted as it starts, through the session's job listener. An interrupt of the
- * session's thread alone, between two statements, could be lost (measured: a container's first SSH session, its first
- * {@code gogo:sleep}, ran on for the whole 600 s).
+ * {@code echo a; gogo:sleep 600}) is refused as it starts, through the session's job listener, before Gogo hands it to
+ * a thread, so it never runs. An interrupt of the session's thread alone, between two statements, could be lost (the
+ * next statement ran its whole 600 s), and interrupting a job that Gogo had handed to its executor but not yet begun
+ * cancels it for good, so that it never ends and reads as still running.
  */
 final class CommandInterrupt {
 
@@ -25,6 +26,8 @@ final class CommandInterrupt {
     private CommandSession session;
     /** Ctrl-C came during the command; read by the job listener without the lock (see {@link #running}). */
     private volatile boolean requested;
+    /** The job the listener refused to start (it never runs, and stays "foreground" in Gogo's list until moved). */
+    private volatile Job refused;
 
     /** For the session run on {@code runner}. */
     CommandInterrupt(Thread runner) {
@@ -36,13 +39,14 @@ final class CommandInterrupt {
         synchronized (this) {
             session = running;
             requested = false;
+            refused = null;
         }
         running.setJobListener((job, previous, current) -> {
             // no lock here: Gogo calls this holding the job's monitor, which interrupt() may wait for under the lock
-            if (current == Job.Status.Foreground && requested) {
-                // on the thread that starts the job and waits for it: its wait ends at once, and stopped() interrupts
-                // the job itself, which has no task to cancel yet
-                Thread.currentThread().interrupt();
+            if (current == Job.Status.Foreground && previous == Job.Status.Created && requested) {
+                refused = job;
+                // thrown out of the job's start, before Gogo submits it: it never runs, and the line ends here
+                throw new IllegalStateException("interrupted (Ctrl-C)", new InterruptedException("Ctrl-C"));
             }
         });
     }
@@ -51,6 +55,7 @@ final class CommandInterrupt {
     synchronized void done() {
         session = null;
         requested = false;
+        refused = null;
         Thread.interrupted();
     }
 
@@ -73,9 +78,13 @@ final class CommandInterrupt {
      * what it prints as it stops comes before the prompt; one that does not stop is put in the background (where it
      * ends by itself), so that the next command is not refused ("A job is already in foreground").
      */
-    static String stopped(CommandSession session) {
+    String stopped(CommandSession session) {
         Thread.interrupted();
         Job still = session.foregroundJob();
+        if (still != null && still == refused) {
+            still.background(); // never ran: out of the foreground, or every next command is refused
+            return "Interrupted.";
+        }
         if (still != null) {
             still.interrupt();
             long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000;

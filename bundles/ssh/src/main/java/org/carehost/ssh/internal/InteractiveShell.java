@@ -117,6 +117,7 @@ final class InteractiveShell extends ChannelCommand {
                     if (revoked != null) {
                         break; // said on standard error once the terminal is closed, as a failed start is
                     }
+                    String interrupted = null;
                     try {
                         interrupt.running(session);
                         Object result = session.execute(command);
@@ -127,12 +128,18 @@ final class InteractiveShell extends ChannelCommand {
                         if (session.ended().isPresent()) {
                             // the rest of the line after exit, refused: nothing to say
                         } else if (CommandInterrupt.byInterrupt(e)) {
-                            terminal.writer().println(CommandInterrupt.stopped(session));
+                            interrupted = interrupt.stopped(session);
                         } else {
                             terminal.writer().println("Error: " + shell.printable(CommandFailures.describe(command, e)));
                         }
                     } finally {
                         interrupt.done();
+                    }
+                    if (interrupted != null) {
+                        // After done(): no Ctrl-C interrupts this thread any more (an interrupted write to the channel
+                        // was lost). Through Gogo's stream, one write: what the stopped command prints (on its own
+                        // thread, which may outlive its job a moment) comes before or after it, never through it.
+                        print.println(interrupted);
                     }
                     terminal.flush();
                     if (session.ended().isPresent()) {
