@@ -53,7 +53,9 @@ public class SshInterruptAndRetryIT {
             SshScreen.await(screen, "sleep-started");
             send(shell, "user:whoami\r"); // typed ahead, while the command runs
             send(shell, "\u0003");
-            SshScreen.await(screen, "Interrupted.");
+            // "Interrupted." when the sleep stops within 2 s; on a loaded machine it may take longer, and the shell then
+            // says "Interrupted; the command did not stop at once ..." and gives the prompt back all the same
+            SshScreen.await(screen, "Interrupted");
             SshScreen.await(screen, "ad1 (admin;"); // the typed-ahead line ran
             assertFalse(screen.toString(), screen.toString().contains("Error:"));
             send(shell, "exit\r");
