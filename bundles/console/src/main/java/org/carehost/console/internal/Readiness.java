@@ -32,7 +32,8 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * and returns what is still missing when the bound passes, so that the script can say so.
  *
  * <p>With {@code otherChecks}, the container bundles' own health checks tagged {@code systemready} (those not of this
- * bundle: a listener that starts on a thread of its own, such as the SSH shell) must be OK too. Script mode waits for
+ * bundle: a listener that starts on a thread of its own, such as the SSH shell) must be OK (or WARN: running degraded
+ * and saying so, as the SSH shell does while its port is taken) too. Script mode waits for
  * them; {@link ContainerReadyCheck} leaves them out, since the health endpoints and {@code carehost:status} run every
  * check of the tag themselves.
  */
@@ -247,7 +248,8 @@ final class Readiness {
             }
             try {
                 Result result = check.execute();
-                if (!result.isOk()) {
+                // WARN is ready: a part that runs degraded and says so (the SSH shell while its port is taken)
+                if (result.getStatus() != Result.Status.OK && result.getStatus() != Result.Status.WARN) {
                     missing.add(reference.getProperty(HealthCheck.NAME) + ": " + message(result));
                 }
             } finally {

@@ -1,11 +1,18 @@
 package org.carehost.ssh.internal;
 
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.apache.felix.service.command.Converter;
 import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.Signal;
+import org.apache.sshd.server.SignalListener;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.carehost.operators.LoginRefusedException;
 import org.carehost.operators.Operator;
@@ -28,7 +35,9 @@ import org.jline.terminal.impl.ExternalTerminal;
  * connection's exit status), {@code logout} or Ctrl-D end the connection, never the container: {@code exit} is the
  * container's exit command, which ends a {@link RemoteSession} it runs in ({@link RemoteSession#ended}). Before each line the login is checked again ({@link Sessions#revoked}): the account
  * disabled, removed, with another password, roles or tenants since the login, or the login older than the session
- * lifetime, the line is refused and the connection closes.
+ * lifetime, the line is refused and the connection closes. Ctrl-C while a command runs interrupts it
+ * ({@link CommandInterrupt}: "Interrupted.", as at the local console) and the prompt comes back; what was typed ahead
+ * meanwhile stays for the next lines.
  */
 final class InteractiveShell extends ChannelCommand {
 
@@ -65,9 +74,26 @@ final class InteractiveShell extends ChannelCommand {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal)
                     .completer(new StringsCompleter(shell.commands(operator)))
                     .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true).build();
-            PrintStream print = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
+            // Gogo's streams of the session, which it cannot close: it wraps them in NIO channels (Channels.newChannel),
+            // and a thread interrupted (Ctrl-C) as it reads or writes one closes that channel and the stream under it,
+            // the terminal's and so the SSH channel's. Without this, SshInterruptAndRetryIT once saw the screen go
+            // silent after the interrupted command's own message: no "Interrupted.", no prompt (not seen since; the
+            // cause was inferred, not caught in a thread dump).
+            PrintStream print = new PrintStream(unclosable(terminal.output()), true, StandardCharsets.UTF_8);
+            InputStream input = unclosable(terminal.input());
+            CommandInterrupt interrupt = new CommandInterrupt(Thread.currentThread());
+            // Ctrl-C while a command runs: the terminal's line discipline reads the channel all the time (its pump
+            // thread; while a line is typed the line editor has it raw and handles Ctrl-C itself) and raises INT for
+            // the byte; a client may also send the SSH "signal INT" request. Before, nothing handled INT: the command
+            // ran on and the ^C it echoed showed only after it ended (tryout 16).
+            terminal.handle(Terminal.Signal.INT, signal -> {
+                terminal.writer().flush(); // the ^C the line discipline echoed, at once
+                interrupt.interrupt();
+            });
+            SignalListener signals = (ssh, signal) -> interrupt.interrupt();
+            environment.addSignalListener(signals, Signal.INT);
             try (RemoteSession session = shell.open(operator, Authentication.source(channel.getServerSession()),
-                    terminal.input(), print, print)) {
+                    input, print, print)) {
                 terminal.writer().println("Carehost: logged in as " + operator.name() + " ("
                         + Role.text(operator.roles()) + "). 'help' lists commands; 'exit' logs out.");
                 terminal.flush();
@@ -91,15 +117,29 @@ final class InteractiveShell extends ChannelCommand {
                     if (revoked != null) {
                         break; // said on standard error once the terminal is closed, as a failed start is
                     }
+                    String interrupted = null;
                     try {
+                        interrupt.running(session);
                         Object result = session.execute(command);
                         if (result != null && session.ended().isEmpty()) {
                             terminal.writer().println(session.format(result, Converter.INSPECT));
                         }
                     } catch (Exception e) {
-                        if (session.ended().isEmpty()) { // else the rest of the line after exit, refused
+                        if (session.ended().isPresent()) {
+                            // the rest of the line after exit, refused: nothing to say
+                        } else if (CommandInterrupt.byInterrupt(e)) {
+                            interrupted = interrupt.stopped(session);
+                        } else {
                             terminal.writer().println("Error: " + shell.printable(CommandFailures.describe(command, e)));
                         }
+                    } finally {
+                        interrupt.done();
+                    }
+                    if (interrupted != null) {
+                        // After done(): no Ctrl-C interrupts this thread any more (an interrupted write to the channel
+                        // was lost). Through Gogo's stream, one write: what the stopped command prints (on its own
+                        // thread, which may outlive its job a moment) comes before or after it, never through it.
+                        print.println(interrupted);
                     }
                     terminal.flush();
                     if (session.ended().isPresent()) {
@@ -107,6 +147,8 @@ final class InteractiveShell extends ChannelCommand {
                         break;
                     }
                 }
+            } finally {
+                environment.removeSignalListener(signals);
             }
         } catch (Exception | LinkageError e) {
             status = 1;
@@ -118,6 +160,29 @@ final class InteractiveShell extends ChannelCommand {
             new PrintStream(err, true, StandardCharsets.UTF_8).print(revoked + "\r\n");
         }
         exit.onExit(status);
+    }
+
+    private static OutputStream unclosable(OutputStream stream) {
+        return new FilterOutputStream(stream) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    private static InputStream unclosable(InputStream stream) {
+        return new FilterInputStream(stream) {
+            @Override
+            public void close() {
+                // the terminal's: closed with it
+            }
+        };
     }
 
     private static int number(String text, int fallback) {

@@ -38,14 +38,17 @@ import org.osgi.service.metatype.annotations.Designate;
  * The SSH server (Apache SSHD): listens where {@code etc/org.carehost.ssh.cfg} says (127.0.0.1:8101 by default), logs
  * operators in through {@link Logins} (public keys; passwords only when enabled), and runs the interactive shell and
  * one-off commands in {@link OperatorShell} sessions. No port forwarding, agent forwarding, SCP or SFTP. A port that
- * cannot be bound is one error line in the log; the container runs on without SSH. A change of a setting restarts it;
+ * cannot be bound is one error line in the log; the container runs on without SSH, and the listener tries the port
+ * again after 10 s, then 20, 40 and every 60 s, until it listens (one INFO line), the component is deactivated or
+ * another configuration arrives. Before, it never tried again (tryout 16). A change of a setting restarts it;
  * a configuration that changes none (a rejected one: the last good one again) changes nothing ({@link #modified}).
  *
  * <p>The server starts on a thread of its own ({@code carehost-ssh-start}), off the container's start: setting up
  * SSHD and Bouncy Castle and reading (on a first start, making) the host key was about 5 % of a start's CPU, spent
  * while every later bundle waited. Readiness stays truthful: this component is also a health check tagged
- * {@code systemready}, CRITICAL while the server is starting, OK once it listens, could not listen (said in the log) or
- * is disabled; the container is ready, and a script's first command runs, only after that.
+ * {@code systemready}, CRITICAL while the server is starting, OK once it listens or when disabled, WARN while it does
+ * not listen (said in the log; readiness counts WARN as ready, so the container is not held up, but the status line
+ * does not say OK); the container is ready, and a script's first command runs, only after that.
  *
  * <p>The configuration is required: the component never listens on its defaults while {@code etc/org.carehost.ssh.cfg}
  * is still on its way (the deploy watcher delivers it at start level 40, after this bundle starts at 19). With no such
@@ -59,6 +62,9 @@ public final class SshServerComponent implements HealthCheck {
 
     static final String PID = "org.carehost.ssh";
     private static final long START_WAIT_MILLIS = 60_000;
+    /** The first wait before binding a taken port again; each next wait doubles, up to {@link #LAST_RETRY_MILLIS}. */
+    private static final long FIRST_RETRY_MILLIS = 10_000;
+    private static final long LAST_RETRY_MILLIS = 60_000;
 
     /** The settings the listener was started with: a change to anything else restarts it, nothing else does. */
     private record Settings(boolean enabled, String address, int port, boolean passwordLogin, String hostKey,
@@ -76,6 +82,8 @@ public final class SshServerComponent implements HealthCheck {
     private volatile Settings settings;
     /** What the start came to, for the health check; null while starting. */
     private volatile String outcome;
+    /** Whether the server listens now (the health check's OK). */
+    private volatile boolean listening;
     private boolean deactivated;
     private SshServer server;
     private ServiceRegistration<SshEndpoint> registration;
@@ -128,22 +136,52 @@ public final class SshServerComponent implements HealthCheck {
         begin(configuration);
     }
 
+    /**
+     * CRITICAL while starting; OK once it listens or when disabled; WARN while it does not listen (a port taken: it
+     * retries; SSHD or the host key could not be set up), which readiness counts as ready ({@code carehost:status},
+     * {@code /health/ready} and script mode), so that the container runs on without SSH, but never reads as OK.
+     */
     @Override
     public Result execute() {
         String done = outcome;
-        return done == null ? new Result(Result.Status.CRITICAL, "the SSH shell is starting")
-                : new Result(Result.Status.OK, "SSH shell " + done);
+        if (done == null) {
+            return new Result(Result.Status.CRITICAL, "the SSH shell is starting");
+        }
+        return new Result(listening || !settings.enabled() ? Result.Status.OK : Result.Status.WARN, "SSH shell " + done);
     }
 
     private void startOnThisThread(BundleContext context, SshConfiguration configuration, Sessions logins,
             OperatorShell shell) {
         // SSHD finds its security providers and I/O factory through the thread's context class loader: give it its own.
         Thread.currentThread().setContextClassLoader(SshServer.class.getClassLoader());
+        long delay = FIRST_RETRY_MILLIS;
+        boolean failed = false;
         try {
-            String result = start(context, configuration, logins, shell);
-            if (outcome == null) {
-                outcome = result;
+            while (true) {
+                String taken = start(context, configuration, logins, shell);
+                if (taken == null) {
+                    return; // listening (said in the log), or deactivated meanwhile
+                }
+                String where = configuration.address() + ":" + configuration.port();
+                if (!failed) {
+                    // Once: the retries below are quiet, and the start once the port is free is one INFO line.
+                    log.error("SSH shell not started: cannot listen on {}: {}; it tries again every {} s, then less "
+                            + "often (at most a minute apart), and starts once it can; or set port (or address) in "
+                            + "etc/org.carehost.ssh.cfg. The container runs on without SSH meanwhile.", where, taken,
+                            FIRST_RETRY_MILLIS / 1000);
+                    failed = true;
+                }
+                outcome = "not listening: cannot listen on " + where + " (" + taken + "); it tries again every "
+                        + delay / 1000 + " s (see the log)";
+                if (!pause(delay)) {
+                    return; // deactivated, or another configuration: that one's start takes over
+                }
+                delay = Math.min(delay * 2, LAST_RETRY_MILLIS);
             }
+        } catch (IOException e) {
+            log.error("SSH shell not started: its host key {} could not be read or made ({}). The container runs on "
+                    + "without SSH.", configuration.hostKey(), e.toString(), e);
+            outcome = "not started: its host key could not be read or made (see the log)";
         } catch (RuntimeException | LinkageError e) {
             Throwable cause = e;
             while (cause.getCause() != null) {
@@ -155,8 +193,30 @@ public final class SshServerComponent implements HealthCheck {
         }
     }
 
-    /** Starts the server; returns what came of it, in words. */
-    private String start(BundleContext context, SshConfiguration configuration, Sessions logins, OperatorShell shell) {
+    /** Waits {@code millis} before another try; false once the component is deactivated (or reconfigured). */
+    private synchronized boolean pause(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        try {
+            while (!deactivated) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return true;
+                }
+                wait(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    /**
+     * Starts the server. Returns null once it listens (or when the component was deactivated meanwhile), or, when the
+     * address and port cannot be bound now, why, in words: the caller tries again later. Anything else that fails
+     * (SSHD, the host key) is thrown, and not tried again.
+     */
+    private String start(BundleContext context, SshConfiguration configuration, Sessions logins, OperatorShell shell)
+            throws IOException {
         SshServer ssh = SshServer.setUpDefaultServer();
         ssh.setHost(configuration.address());
         ssh.setPort(configuration.port());
@@ -173,28 +233,26 @@ public final class SshServerComponent implements HealthCheck {
         CoreModuleProperties.IDLE_TIMEOUT.set(ssh, Duration.ofSeconds(configuration.idleSeconds()));
         // A port another process listens on is an error here, not shared.
         CoreModuleProperties.SOCKET_REUSEADDR.set(ssh, false);
+        Files.createDirectories(hostKey.getParent());
+        hostKeys.loadKeys(null); // made now (on the first start), so that its permissions can be set at once
         try {
-            Files.createDirectories(hostKey.getParent());
-            hostKeys.loadKeys(null); // made now (on the first start), so that its permissions can be set at once
             if (!canListen(configuration)) {
                 // Said here, before SSHD tries: its acceptor logs a failed bind as an ERROR line of its own.
                 throw new BindException("in use");
             }
             ssh.start();
         } catch (IOException | RuntimeException e) {
-            String taken = e instanceof BindException || e.getCause() instanceof BindException
-                    ? "the port is in use by another process (or the address is not this machine's)" : e.toString();
-            log.error("SSH shell not started: cannot listen on {}:{}: {}; set port (or address) in "
-                    + "etc/org.carehost.ssh.cfg and the shell starts. The container runs on without SSH.",
-                    configuration.address(), configuration.port(), taken);
             stopQuietly(ssh);
-            return "not started: cannot listen on " + configuration.address() + ":" + configuration.port()
-                    + " (see the log)";
+            if (e instanceof BindException || e.getCause() instanceof BindException) {
+                return "the port is in use by another process (or the address is not this machine's)";
+            }
+            if (e instanceof IOException) {
+                return e.toString();
+            }
+            throw e;
         }
         restrict(hostKey);
         InetSocketAddress bound = bound(ssh, configuration);
-        log.info("SSH shell listening on {}:{} (ssh -p {} <user>@{})", bound.getHostString(), bound.getPort(),
-                bound.getPort(), bound.getHostString());
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("carehost.ssh.address", bound.getHostString());
         properties.put("carehost.ssh.port", bound.getPort());
@@ -202,14 +260,17 @@ public final class SshServerComponent implements HealthCheck {
         synchronized (this) {
             if (deactivated) {
                 stopQuietly(ssh);
-                return "stopped";
+                return null;
             }
             server = ssh;
+            log.info("SSH shell listening on {}:{} (ssh -p {} <user>@{})", bound.getHostString(), bound.getPort(),
+                    bound.getPort(), bound.getHostString());
             // Said before the registration, whose service event wakes whoever waits for readiness.
             outcome = "listening on " + bound.getHostString() + ":" + bound.getPort();
+            listening = true;
             registration = context.registerService(SshEndpoint.class, () -> bound, properties);
         }
-        return outcome;
+        return null;
     }
 
     /**
@@ -252,6 +313,7 @@ public final class SshServerComponent implements HealthCheck {
     void deactivate() {
         synchronized (this) {
             deactivated = true;
+            notifyAll(); // a start waiting to bind a taken port again gives up
         }
         Thread running = starter;
         if (running != null && running != Thread.currentThread()) {
@@ -266,6 +328,7 @@ public final class SshServerComponent implements HealthCheck {
     }
 
     private synchronized void stop() {
+        listening = false;
         if (registration != null) {
             registration.unregister();
             registration = null;
