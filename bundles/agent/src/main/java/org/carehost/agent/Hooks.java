@@ -100,6 +100,7 @@ final class Hooks {
         // plugin with no permission opened pipes until the process had no descriptor left, and kept them)
         "sun/nio/ch/Net socket", "sun/nio/ch/Net serverSocket", "sun/nio/ch/SelectorProviderImpl openPipe",
         "sun/nio/ch/EPollSelectorProvider openSelector", "sun/nio/ch/PollSelectorProvider openSelector",
+        "sun/nio/ch/LinuxAsynchronousChannelProvider openAsynchronousChannelGroup",
         "sun/nio/fs/LinuxFileSystem newWatchService",
         "sun/nio/ch/DatagramChannelImpl send (Ljava/nio/ByteBuffer;Ljava/net/SocketAddress;)",
         "sun/nio/ch/DatagramChannelImpl connect (Ljava/net/SocketAddress;Z)",

@@ -199,6 +199,9 @@ final class ChokePoints {
             case "sun.nio.ch.SelectorProviderImpl":
                 return new Request(Kind.DESCRIPTOR, "open a pipe", org.carehost.security.Permission.USE_NETWORK, -1,
                         false);
+            case "sun.nio.ch.LinuxAsynchronousChannelProvider": // a channel group's own event port and its pipe
+                return new Request(Kind.DESCRIPTOR, "open an asynchronous channel group",
+                        org.carehost.security.Permission.USE_NETWORK, -1, false);
             case "sun.nio.ch.EPollSelectorProvider":
             case "sun.nio.ch.PollSelectorProvider":
                 return new Request(Kind.DESCRIPTOR, "open a selector", org.carehost.security.Permission.USE_NETWORK,
