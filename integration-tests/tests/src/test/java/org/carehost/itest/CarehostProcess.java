@@ -51,6 +51,18 @@ final class CarehostProcess {
         }
     }
 
+    /**
+     * {@link #freshHome}, with the SSH and HTTP listeners on ports of their own: the default ports may be another
+     * process's on this machine (an ERROR line on the console).
+     */
+    static Path freshHomeOnOwnPorts(String name) throws IOException {
+        Path home = freshHome(name);
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
+        Files.writeString(home.resolve("etc/org.carehost.http.listener.cfg"), "port=" + LoopbackPorts.free() + "\n");
+        return home;
+    }
+
     /** A new working directory with the sample {@code hello} in its deploy folder. */
     static Path freshHome(String name) throws IOException {
         Path home = Files.createDirectories(Paths.get(System.getProperty("carehost.work")))

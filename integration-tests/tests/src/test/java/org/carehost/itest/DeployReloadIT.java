@@ -2,6 +2,7 @@ package org.carehost.itest;
 
 import static org.carehost.itest.CarehostProcess.awaitFile;
 import static org.carehost.itest.CarehostProcess.freshHome;
+import static org.carehost.itest.CarehostProcess.freshHomeOnOwnPorts;
 import static org.carehost.itest.CarehostProcess.start;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -34,10 +35,7 @@ public class DeployReloadIT {
      */
     @Test
     public void aPluginReloadedFromTheDeployFolderIsStoppedOnceAndStartedOnce() throws Exception {
-        Path home = freshHome("reload");
-        Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
-        Files.writeString(home.resolve("etc/org.carehost.http.listener.cfg"), "port=" + LoopbackPorts.free() + "\n");
+        Path home = freshHomeOnOwnPorts("reload");
         Process process = start(home, CarehostProcess.thisJava());
         Path log = home.resolve("data/log/carehost.log");
         String watcherStarted = "Started bundle: " + home.resolve("deploy/hello.jar").toUri().toString()
@@ -73,10 +71,7 @@ public class DeployReloadIT {
      */
     @Test
     public void pluginUpdateStopsThePluginOnceAndStartsItOnce() throws Exception {
-        Path home = freshHome("update");
-        Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
-        Files.writeString(home.resolve("etc/org.carehost.http.listener.cfg"), "port=" + LoopbackPorts.free() + "\n");
+        Path home = freshHomeOnOwnPorts("update");
         Process process = start(home, CarehostProcess.thisJava());
         Path log = home.resolve("data/log/carehost.log");
         try (java.io.OutputStream in = process.getOutputStream()) {

@@ -1,7 +1,7 @@
 package org.carehost.itest;
 
 import static org.carehost.itest.CarehostProcess.awaitFile;
-import static org.carehost.itest.CarehostProcess.freshHome;
+import static org.carehost.itest.CarehostProcess.freshHomeOnOwnPorts;
 import static org.carehost.itest.CarehostProcess.start;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -23,10 +23,7 @@ public class ScriptStopIT {
      */
     @Test
     public void theLinesAfterTheInterruptedCommandAreNotRun() throws Exception {
-        Path home = freshHome("script-stop");
-        Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc/org.carehost.ssh.cfg"), "port=0\n");
-        Files.writeString(home.resolve("etc/org.carehost.http.listener.cfg"), "port=" + LoopbackPorts.free() + "\n");
+        Path home = freshHomeOnOwnPorts("script-stop");
         Process process = start(home, CarehostProcess.thisJava());
         try (OutputStream in = process.getOutputStream()) {
             in.write("echo started\ngogo:sleep 120000\necho after\necho later\n".getBytes(StandardCharsets.UTF_8));
