@@ -12,6 +12,8 @@ import org.carehost.plugins.PluginManager;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The {@code plugin:} scope: plugin lifecycle by id or symbolic name. Each command is one call to the
@@ -34,19 +36,31 @@ import org.osgi.service.component.annotations.Reference;
 public final class PluginCommands {
 
     private final PluginManager plugins;
-    private final AuditLog log;
-    private final ContextBinder binder;
+
+    /**
+     * The audit trail and the care context, optional and dynamic: with the database down (and the trail with it) an
+     * operator still lists plugins, asks why one is not running and stops one; such a change then says it was not
+     * audited.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AuditLog log;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ContextBinder binder;
 
     @Activate
-    public PluginCommands(@Reference PluginManager plugins, @Reference AuditLog log, @Reference ContextBinder binder) {
+    public PluginCommands(@Reference PluginManager plugins) {
         this.plugins = plugins;
-        this.log = log;
-        this.binder = binder;
     }
 
     /** The change audited under the operator, then its summary. */
     private String done(AuditAction action, String command, String verb, PluginInfo plugin) {
-        ActingOperator.audit(log, binder, action, "plugin:" + command, "Plugin", plugin.symbolicName(), null,
+        AuditLog trail = log;
+        ContextBinder context = binder;
+        if (trail == null || context == null) {
+            return Text.summary(verb, plugin) + "Not audited: the audit trail is not available (carehost:status says "
+                    + "what is missing).\n";
+        }
+        ActingOperator.audit(trail, context, action, "plugin:" + command, "Plugin", plugin.symbolicName(), null,
                 plugin.symbolicName() + " " + plugin.version() + " " + verb + "; state " + plugin.state());
         return Text.summary(verb, plugin);
     }
