@@ -42,10 +42,15 @@ public final class CommandFailures {
                 cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
     }
 
-    /** Whether the command ended because its thread was interrupted (Ctrl-C, or the container stopping under it). */
+    /**
+     * Whether the command ended because its thread was interrupted (Ctrl-C, or the container stopping under it). A
+     * socket's timeout is an {@code InterruptedIOException} too, but no interrupt: not counted.
+     */
     public static boolean interrupted(Throwable error) {
         for (Throwable link = error; link != null; link = link.getCause()) {
-            if (link instanceof InterruptedException || link instanceof java.io.InterruptedIOException) {
+            if (link instanceof InterruptedException || link instanceof java.nio.channels.ClosedByInterruptException
+                    || link instanceof java.io.InterruptedIOException
+                            && !(link instanceof java.net.SocketTimeoutException)) {
                 return true;
             }
         }

@@ -15,6 +15,18 @@ class CommandFailuresTest {
                 CommandFailures.describe("x", new RuntimeException(new java.io.InterruptedIOException())));
     }
 
+    /** A script stops at an interrupted command, but not at a socket's timeout, which is no interrupt. */
+    @Test
+    void anInterruptIsToldFromASocketTimeout() {
+        org.junit.jupiter.api.Assertions.assertTrue(CommandFailures.interrupted(
+                new RuntimeException(new InterruptedException())));
+        org.junit.jupiter.api.Assertions.assertTrue(CommandFailures.interrupted(
+                new java.nio.channels.ClosedByInterruptException()));
+        org.junit.jupiter.api.Assertions.assertFalse(CommandFailures.interrupted(
+                new RuntimeException(new java.net.SocketTimeoutException("Read timed out"))));
+        org.junit.jupiter.api.Assertions.assertFalse(CommandFailures.interrupted(new IllegalStateException("x")));
+    }
+
     @Test
     void aMessageIsKept() {
         assertEquals("No plugin named 'x'", CommandFailures.describe("plugin:why x",
