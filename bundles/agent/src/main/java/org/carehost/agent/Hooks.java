@@ -101,7 +101,7 @@ final class Hooks {
         "sun/nio/ch/Net socket", "sun/nio/ch/Net serverSocket", "sun/nio/ch/SelectorProviderImpl openPipe",
         "sun/nio/ch/EPollSelectorProvider openSelector", "sun/nio/ch/PollSelectorProvider openSelector",
         "sun/nio/ch/LinuxAsynchronousChannelProvider openAsynchronousChannelGroup",
-        "sun/nio/fs/LinuxFileSystem newWatchService",
+        "sun/nio/fs/LinuxFileSystem newWatchService", "sun/nio/ch/UnixDomainSockets socket",
         "sun/nio/ch/DatagramChannelImpl send (Ljava/nio/ByteBuffer;Ljava/net/SocketAddress;)",
         "sun/nio/ch/DatagramChannelImpl connect (Ljava/net/SocketAddress;Z)",
         "sun/nio/ch/UnixDomainSockets connect", "sun/nio/ch/UnixDomainSockets bind",

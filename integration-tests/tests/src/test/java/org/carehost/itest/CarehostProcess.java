@@ -96,10 +96,25 @@ final class CarehostProcess {
         return start(LOGIN_JVM_OPTIONS, home, java, jvmOptions);
     }
 
+    /**
+     * {@link #start}, in a process allowed at most {@code descriptors} open file descriptors (bash's {@code ulimit -n},
+     * soft and hard: the JVM raises its soft limit to the hard one).
+     */
+    static Process startWithDescriptorLimit(Path home, String java, int descriptors) throws IOException {
+        return start(List.of("bash", "-c", "ulimit -n " + descriptors + " && exec \"$0\" \"$@\""), TEST_JVM_OPTIONS,
+                home, java);
+    }
+
     private static Process start(List<String> testOptions, Path home, String java, String... jvmOptions)
             throws IOException {
+        return start(List.of(), testOptions, home, java, jvmOptions);
+    }
+
+    private static Process start(List<String> prefix, List<String> testOptions, Path home, String java,
+            String... jvmOptions) throws IOException {
         assertTrue("no JDK at " + java, new File(java).canExecute());
-        List<String> command = new ArrayList<>(List.of(java));
+        List<String> command = new ArrayList<>(prefix);
+        command.add(java);
         command.addAll(testOptions);
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", JAR.toString()));

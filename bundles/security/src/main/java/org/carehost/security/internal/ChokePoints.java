@@ -212,6 +212,10 @@ final class ChokePoints {
             case "sun.nio.ch.DatagramChannelImpl":
                 return NetworkRequests.connect(find(args, SocketAddress.class));
             case "sun.nio.ch.UnixDomainSockets":
+                if (method.equals("socket")) {
+                    return new Request(Kind.DESCRIPTOR, "open a Unix-domain socket",
+                            org.carehost.security.Permission.USE_NETWORK, -1, false);
+                }
                 Object where = args.length > 1 ? args[1] : null;
                 return Request.of(Kind.UNIX_SOCKET, String.valueOf(where instanceof java.net.UnixDomainSocketAddress
                         ? ((java.net.UnixDomainSocketAddress) where).getPath() : where));

@@ -63,6 +63,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     private volatile boolean active;
     /** What an extender may load through a plugin. */
     private final EntryClassLoads entryClasses = new EntryClassLoads();
+    /** The descriptors kept for the container. */
+    private final DescriptorReserve descriptors = new DescriptorReserve();
     /** Why the claim failed while the agent runs, or null: see {@link #claim}. */
     private volatile String failure;
 
@@ -276,6 +278,9 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return; // the framework localising a bundle's headers (getHeaders), from a file that bundle's manifest names
         }
         Refusal refusal = lockdown.on() ? Lockdown.refusal(request.target()) : rules.decide(plugin, request);
+        if (refusal == null && DescriptorReserve.makesDescriptor(id)) {
+            refusal = descriptors.make(plugin); // allowed: one more descriptor, if the container's reserve is kept
+        }
         if (refusal == null || !lockdown.on() && setUpByTheJdk(id, request.kind()) && GateFrames.initialisingJdkClass()) {
             return; // allowed, or the JDK initialising one of its classes (refused, the class would fail for everyone)
         }
