@@ -174,6 +174,7 @@ public class RuntimeEnforcementIT {
         assertDenied(attack("pipe:"), "open a pipe without use:network");
         assertDenied(attack("selector:"), "open a selector without use:network");
         assertDenied(attack("channel-group:"), "open an asynchronous channel group without use:network");
+        assertDenied(attack("unix-socket:"), "open a Unix-domain socket without use:network");
         String watch = attack("watch:");
         assertEquals("the control: its watch service is opened", "done: opened", watch);
         awaitDenialAudited("open a pipe");
