@@ -570,13 +570,29 @@ public class WasmPluginsIT {
                 plugin.update(in);
             }
             swapped.set(true);
-            assertEquals("the call in flight finished on the old module", "v1", inFlight.get(30, TimeUnit.SECONDS));
-            List<String> answers = meanwhile.get(30, TimeUnit.SECONDS);
-            assertEquals(answers.toString(), "v2", answers.get(answers.size() - 1));
-            assertTrue(answers.toString(), answers.stream().allMatch(a -> a.equals("v1") || a.equals("v2")));
-            assertEquals("new calls go to the new module", "v2", call("reload", "version", ""));
+            try {
+                assertEquals("the call in flight finished on the old module", "v1", inFlight.get(30, TimeUnit.SECONDS));
+                List<String> answers = meanwhile.get(30, TimeUnit.SECONDS);
+                assertEquals(answers.toString(), "v2", answers.get(answers.size() - 1));
+                assertTrue(answers.toString(), answers.stream().allMatch(a -> a.equals("v1") || a.equals("v2")));
+                assertEquals("new calls go to the new module", "v2", call("reload", "version", ""));
+            } catch (Throwable failed) {
+                // seen once in CI (JDK 25): the new revision never came up; what the container knew of it then
+                throw new AssertionError(failed + "\nplugin state " + plugin.getState() + ", version "
+                        + plugin.getVersion() + "\n" + shellSays("plugin:why " + plugin.getBundleId()) + "\n"
+                        + shellSays("wasm:list"), failed);
+            }
         } finally {
             callers.shutdownNow();
+        }
+    }
+
+    /** What the shell answers, or why it could not: for a failure's message. */
+    private String shellSays(String command) {
+        try {
+            return command + ":\n" + Shell.run(shell, command);
+        } catch (Exception e) {
+            return command + ": " + e;
         }
     }
 
