@@ -48,6 +48,7 @@ public final class Agent {
             System.err.println(unusable);
             System.exit(WorkingFolder.STATUS);
         }
+        FelixUnsafeWarning.markWarned(instrumentation);
         install(instrumentation, true);
     }
 
