@@ -30,7 +30,7 @@ final class Lockdown {
     static final int KEPT = 1000;
 
     private final Provenance provenance;
-    private final RuntimeEnforcement.Reporter reporter;
+    private final RuntimeReporter reporter;
     private final Logger logger;
     private volatile boolean on;
     /** This checker is claiming the gate: the one in place may hand it its report ({@link #takeOver}). */
@@ -39,7 +39,7 @@ final class Lockdown {
     private final List<String[]> lockedOut = new ArrayList<>();
     private int lockedOutDropped;
 
-    Lockdown(Provenance provenance, RuntimeEnforcement.Reporter reporter, Logger logger) {
+    Lockdown(Provenance provenance, RuntimeReporter reporter, Logger logger) {
         this.provenance = provenance;
         this.reporter = reporter;
         this.logger = logger;

@@ -36,27 +36,11 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
      */
     static final String NESTED = "nested:";
 
-    /** A refusal, for the security manager to record and audit (plugin, operation, permission, reason). */
-    interface Reporter {
-        void denied(Bundle plugin, String permission, String reason);
-
-        void quarantine(Bundle plugin, String reason);
-
-        /** A refusal the previous security manager's checker made in lockdown, by the plugin's name and version. */
-        void deniedInLockdown(String plugin, String version, String reason);
-
-        /**
-         * A call refused that no plugin's frame caused, made by what plugin data drove (a filter's coercion, the shell's
-         * or SCR's reflection on a plugin's object): recorded, logged and audited under no plugin's name.
-         */
-        void deniedUnidentified(String reason);
-    }
-
     private final Causes causes;
     private final LockRule locks;
     private final WorkHooks work;
     private final RuntimeRules rules;
-    private final Reporter reporter;
+    private final RuntimeReporter reporter;
     private final Logger logger;
     private final Lockdown lockdown;
     private final CodeStops codeStops;
@@ -68,7 +52,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     /** Why the claim failed while the agent runs, or null: see {@link #claim}. */
     private volatile String failure;
 
-    RuntimeEnforcement(Causes causes, RuntimeRules rules, CodeStops codeStops, Reporter reporter, Logger logger) {
+    RuntimeEnforcement(Causes causes, RuntimeRules rules, CodeStops codeStops, RuntimeReporter reporter, Logger logger) {
         this.causes = causes;
         this.codeStops = codeStops;
         this.locks = new LockRule(causes);

@@ -17,7 +17,7 @@ final class RuntimeLayer {
     interface Denier {
         void deny(Bundle plugin, String operation, String permission, String reason);
 
-        /** A refusal no plugin's frame caused ({@link RuntimeEnforcement.Reporter#deniedUnidentified}). */
+        /** A refusal no plugin's frame caused ({@link RuntimeReporter#deniedUnidentified}). */
         void denyUnidentified(String operation, String permission, String reason);
     }
 
@@ -61,7 +61,7 @@ final class RuntimeLayer {
         // and its code stops wherever it runs, once its own stop has had its chance
         CodeStops codeStops = new CodeStops(logger);
         quarantine.stopCodeWith(codeStops);
-        this.enforcement = new RuntimeEnforcement(causes, rules, codeStops, new RuntimeEnforcement.Reporter() {
+        this.enforcement = new RuntimeEnforcement(causes, rules, codeStops, new RuntimeReporter() {
             @Override
             public void denied(Bundle plugin, String permission, String reason) {
                 denier.deny(plugin, "runtime", permission, "denied at run time: " + reason);

@@ -155,8 +155,8 @@ class LockdownTest {
         }
     }
 
-    private RuntimeEnforcement.Reporter reporter() {
-        return new RuntimeEnforcement.Reporter() {
+    private RuntimeReporter reporter() {
+        return new RuntimeReporter() {
             @Override
             public void denied(Bundle plugin, String permission, String reason) {
                 throw new AssertionError("a refusal is audited only as it is handed over");
