@@ -227,6 +227,33 @@ public class WasmPluginsIT {
         containerUnaffected();
     }
 
+    /**
+     * Red team 18: a function with 50,000 i64 locals, too many for a JVM method, was interpreted, each call deep a frame
+     * of 400 KB on the heap: its recursion held about 1 GB per call. A function Chicory cannot compile is now refused
+     * as the plugin starts. The module is written byte by byte (its text form would list 50,000 locals).
+     */
+    @Test
+    public void aFunctionTooLargeToCompileIsRefusedAsThePluginStarts() throws Exception {
+        byte[] module = {0, 'a', 's', 'm', 1, 0, 0, 0,
+            1, 5, 1, 0x60, 0, 1, 0x7f, // type section: () -> i32
+            3, 2, 1, 0, // function section: one function of that type
+            5, 3, 1, 0, 1, // memory section: one page
+            7, 16, 2, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0, 3, 'r', 'u', 'n', 0, 0, // exports: memory, run
+            // code section: one body, 50,000 i64 locals (LEB128 d0 86 03), then i32.const 0, end
+            10, 10, 1, 8, 1, (byte) 0xd0, (byte) 0x86, 3, 0x7e, 0x41, 0, 0x0b};
+        Path folder = Fixtures.workFolder("wasm-locals");
+        Bundle plugin = Fixtures.installAsPlugin(context, WasmJars.jar(folder, "org.carehost.fixture.wasm.locals",
+                "1.0.0", module, "", null));
+        plugin.start();
+        Await.until("the plugin whose function cannot be compiled stopped", 30_000,
+                () -> plugin.getState() != Bundle.ACTIVE);
+        String why = Shell.run(shell, "plugin:why " + plugin.getBundleId());
+        assertTrue(why, why.contains("is refused: it cannot be compiled to JVM bytecode"));
+        String error = failingCall("locals", "run", "");
+        assertTrue(error, error.contains("No running WebAssembly plugin"));
+        containerUnaffected();
+    }
+
     @Test
     public void anUnpermittedHostImportIsRefusedBeforeItRuns() throws Exception {
         Bundle thief = deploy("unpermitted", "unpermitted", "", null);

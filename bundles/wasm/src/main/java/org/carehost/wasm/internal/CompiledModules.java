@@ -66,6 +66,16 @@ final class CompiledModules implements Cache {
         };
     }
 
+    /**
+     * Compiles the module now (or finds it compiled), so that a module Chicory cannot compile is refused as its plugin
+     * starts, not at its first call.
+     *
+     * @throws RuntimeException or {@link LinkageError} what the compiler said
+     */
+    void compileNow(WasmModule module) {
+        classes(module);
+    }
+
     /** Compiled class sets alive now, one per module digest (for the tests). */
     int classSets() {
         return loaded.alive();
@@ -83,13 +93,24 @@ final class CompiledModules implements Cache {
      */
     private Function<Instance, Machine> load(WasmModule module) {
         try {
-            return unwrapped(MachineFactoryCompiler.builder(module).withCache(this).compile());
+            return unwrapped(compiler(module).compile());
         } catch (RuntimeException | LinkageError unusable) {
             if (!forget(module.digest())) {
                 throw unusable;
             }
-            return unwrapped(MachineFactoryCompiler.builder(module).withCache(this).compile());
+            return unwrapped(compiler(module).compile());
         }
+    }
+
+    /**
+     * Chicory's compiler for the module, which fails rather than interpret a function it cannot compile (too large for
+     * a JVM method): an interpreted function keeps its locals in frames on the heap, one per call, and a module's
+     * recursion through a function with 50,000 locals held about 1 GB of heap per call (red team 18); a compiled one
+     * keeps them on its thread's stack, which bounds them.
+     */
+    private MachineFactoryCompiler.Builder compiler(WasmModule module) {
+        return MachineFactoryCompiler.builder(module).withCache(this)
+                .withInterpreterFallback(com.dylibso.chicory.compiler.InterpreterFallback.FAIL);
     }
 
     private static Function<Instance, Machine> unwrapped(Function<Instance, Machine> factory) {
