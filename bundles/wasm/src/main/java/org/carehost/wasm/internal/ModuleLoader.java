@@ -90,16 +90,6 @@ final class ModuleLoader {
         if (!refusals.isEmpty()) {
             throw new Refused(String.join("; ", refusals) + " (module " + descriptor.path() + ")");
         }
-        if (config.compile()) {
-            try {
-                compiled.compileNow(module);
-            } catch (RuntimeException | LinkageError e) {
-                throw new IllegalArgumentException(descriptor.path() + " is refused: it cannot be compiled to JVM "
-                        + "bytecode (" + e.getMessage() + "), and Carehost interprets none of a compiled module's "
-                        + "functions: an interpreted function keeps its locals on the heap, outside the module's memory "
-                        + "limit, once per call deep (split the function)");
-            }
-        }
         java.util.OptionalInt policyPages = policy.wasmMemoryPages(bundle);
         Limits limits = Limits.of(config).narrowedBy(descriptor.attributes())
                 .narrowedByPolicy(policyPages, policy.wasmInstances(bundle));
@@ -121,7 +111,8 @@ final class ModuleLoader {
         InstanceFactory factory = new InstanceFactory(module, Math.max(initialPages, 1), limits,
                 config.compile() ? compiled.machines() : null,
                 extismConfig(bundle, descriptor), hosts, services, log, outside);
-        return new WasmPlugin(bundle, descriptor, limits, functionExports(module), factory, timers, failures,
+        Runnable compile = config.compile() ? () -> compiled.compileNow(module) : () -> { };
+        return new WasmPlugin(bundle, descriptor, limits, functionExports(module), factory, compile, timers, failures,
                 () -> policy.pluginDeadline(bundle).map(java.time.Duration::toMillis).orElse(0L));
     }
 

@@ -269,6 +269,17 @@ public final class WasmExtender implements BundleTrackerCustomizer<WasmExtender.
     /** Makes each module's first instance on the warming threads, then registers its kind's service. */
     private void warm(Bundle bundle, Tracked result, Logger log) {
         result.modules.forEach(module -> warmer.execute(() -> {
+            try {
+                module.compile();
+            } catch (IllegalArgumentException uncompilable) {
+                tracked.remove(bundle.getBundleId(), result);
+                close(result);
+                swapped();
+                logger.warn("WebAssembly plugin {} cannot run: {}", bundle.getSymbolicName(), uncompilable.getMessage());
+                security.quarantine(bundle, "run a WebAssembly module it does not carry correctly: "
+                        + uncompilable.getMessage());
+                return;
+            }
             module.warm();
             synchronized (result) {
                 if (!result.closed && !module.closed()) {

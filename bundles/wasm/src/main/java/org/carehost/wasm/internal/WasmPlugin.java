@@ -34,6 +34,7 @@ final class WasmPlugin implements AutoCloseable {
     private final Limits limits;
     private final Set<String> exports;
     private final InstanceFactory factory;
+    private final Runnable compile;
     private final ScheduledExecutorService timers;
     private final Failures failures;
     /** The policy's deadline for calls into this plugin ({@code deadline plugin <name> <ms>}), read at each call. */
@@ -47,13 +48,19 @@ final class WasmPlugin implements AutoCloseable {
     private final AtomicInteger made = new AtomicInteger();
     private volatile boolean closed;
 
+    /**
+     * @param compile compiles the module (or finds it compiled): throws if Chicory cannot; nothing when modules are
+     *        interpreted
+     */
     WasmPlugin(Bundle bundle, WasmDescriptor descriptor, Limits limits, Set<String> exports, InstanceFactory factory,
-            ScheduledExecutorService timers, Failures failures, java.util.function.LongSupplier policyDeadline) {
+            Runnable compile, ScheduledExecutorService timers, Failures failures,
+            java.util.function.LongSupplier policyDeadline) {
         this.bundle = bundle;
         this.descriptor = descriptor;
         this.limits = limits;
         this.exports = Set.copyOf(exports);
         this.factory = factory;
+        this.compile = compile;
         this.timers = timers;
         this.failures = failures;
         this.policyDeadline = policyDeadline;
@@ -95,6 +102,25 @@ final class WasmPlugin implements AutoCloseable {
     }
 
     /** Makes one instance ahead of the first call, so that the first caller does not wait for it. */
+    /**
+     * Compiles the module, before its first instance is made: a module with a function Chicory cannot compile (too
+     * large for a JVM method) throws here, and is refused. Chicory would otherwise interpret that function, whose frames
+     * keep their locals on the heap, one per call deep, outside the module's memory limit (red team 18: about 1 GB per
+     * call through recursion); a compiled function's locals are on its thread's stack.
+     *
+     * @throws IllegalArgumentException naming the module and the compiler's reason
+     */
+    void compile() {
+        try {
+            compile.run();
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalArgumentException(descriptor.path() + " is refused: it cannot be compiled to JVM bytecode ("
+                    + e.getMessage() + "), and Carehost interprets none of a compiled module's functions: an "
+                    + "interpreted function keeps its locals on the heap, outside the module's memory limit, once per "
+                    + "call deep (split the function)", e);
+        }
+    }
+
     void warm() {
         if (!closed && idle.isEmpty() && reserve()) {
             try {
