@@ -254,6 +254,50 @@ public class WasmPluginsIT {
         containerUnaffected();
     }
 
+    /**
+     * Red team 19: a module of 60 MB of {@code nop}s, within the size bound, filled the heap as Chicory parsed it (an
+     * object per instruction), at every start. Code that would take more than a quarter of the heap once parsed is
+     * refused before the parser sees it; this one is sized from this JVM's heap.
+     */
+    @Test
+    public void codeThatWouldFillTheHeapOnceParsedIsRefusedBeforeParsing() throws Exception {
+        long nops = Runtime.getRuntime().maxMemory() / 4 / 64 + (1 << 20);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(0); // no locals
+        for (long i = 0; i < nops; i++) {
+            body.write(0x01); // nop
+        }
+        body.write(0x41); // i32.const 0
+        body.write(0);
+        body.write(0x0b); // end
+        java.io.ByteArrayOutputStream code = new java.io.ByteArrayOutputStream();
+        code.write(1);
+        leb(code, body.size());
+        body.writeTo(code);
+        java.io.ByteArrayOutputStream module = new java.io.ByteArrayOutputStream();
+        module.write(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f, 3, 2, 1, 0, 5, 3, 1, 0, 1,
+            7, 16, 2, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0, 3, 'r', 'u', 'n', 0, 0});
+        module.write(10);
+        leb(module, code.size());
+        code.writeTo(module);
+        Path folder = Fixtures.workFolder("wasm-nops");
+        Bundle plugin = Fixtures.installAsPlugin(context, WasmJars.jar(folder, "org.carehost.fixture.wasm.nops",
+                "1.0.0", module.toByteArray(), "", null));
+        plugin.start();
+        Await.until("the plugin with too much code stopped", 30_000, () -> plugin.getState() != Bundle.ACTIVE);
+        String why = Shell.run(shell, "plugin:why " + plugin.getBundleId());
+        assertTrue(why, why.contains("MiB of the heap once parsed"));
+        containerUnaffected();
+    }
+
+    private static void leb(java.io.ByteArrayOutputStream out, long value) {
+        do {
+            int b = (int) (value & 0x7f);
+            value >>>= 7;
+            out.write(value == 0 ? b : b | 0x80);
+        } while (value != 0);
+    }
+
     @Test
     public void anUnpermittedHostImportIsRefusedBeforeItRuns() throws Exception {
         Bundle thief = deploy("unpermitted", "unpermitted", "", null);

@@ -40,6 +40,18 @@ class ModuleBoundsTest {
     }
 
     @Test
+    void theCodeMayTakeAQuarterOfTheHeapOnceParsed() {
+        // red team 19: 60 MB of nops filled a 6 GB heap as they were parsed; here 80 functions' bodies, about 2.6 KB
+        byte[] module = module(80, new long[] {50_000});
+        long code = module.length - 8 - 1 - 2; // less the header, the section's id and its size
+        long enough = code * ModuleBounds.PARSED_HEAP_PER_CODE_BYTE * 4;
+        assertNull(ModuleBounds.problem(module, enough));
+        String problem = ModuleBounds.problem(module, enough - 4);
+        assertEquals("its code (1 MiB) would take up to 1 MiB of the heap once parsed (every instruction is made an "
+                + "object), more than a quarter of the container's heap (1 MiB)", problem);
+    }
+
+    @Test
     void whatIsNoModuleIsLeftToTheParser() {
         assertNull(ModuleBounds.problem("hello".getBytes()));
         assertNull(ModuleBounds.problem(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 10, (byte) 0xFF}));
