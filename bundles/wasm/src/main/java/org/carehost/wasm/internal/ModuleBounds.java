@@ -77,7 +77,27 @@ final class ModuleBounds {
         return null;
     }
 
-    private static long mib(long bytes) {
+    /** The size in bytes of the module's code section (0 when it has none, or is no module this reader follows). */
+    static long codeBytes(byte[] module) {
+        if (module.length < 8 || module[0] != 0 || module[1] != 'a' || module[2] != 's' || module[3] != 'm') {
+            return 0;
+        }
+        Reader in = new Reader(module, 8, module.length);
+        while (in.more()) {
+            int id = in.u8();
+            long size = in.u32();
+            if (id < 0 || size < 0 || in.position + size > module.length) {
+                return 0;
+            }
+            if (id == CODE_SECTION) {
+                return size;
+            }
+            in.position = (int) (in.position + size);
+        }
+        return 0;
+    }
+
+    static long mib(long bytes) {
         return (bytes + (1 << 20) - 1) >> 20;
     }
 

@@ -71,9 +71,20 @@ final class ModuleLoader {
             throw new IllegalArgumentException(descriptor.path() + " is refused: " + bound + ", more than any plugin's "
                     + "module needs");
         }
+        String key = digest(bytes);
+        long code = ModuleBounds.codeBytes(bytes);
+        long others = parsed.aliveWeight(key);
+        long heap = Runtime.getRuntime().maxMemory();
+        if ((others + code) * ModuleBounds.PARSED_HEAP_PER_CODE_BYTE > heap / 2) {
+            throw new IllegalArgumentException(descriptor.path() + " is refused: its code (" + ModuleBounds.mib(code)
+                    + " MiB) and that of the modules loaded now (" + ModuleBounds.mib(others) + " MiB) would take up to "
+                    + ModuleBounds.mib((others + code) * ModuleBounds.PARSED_HEAP_PER_CODE_BYTE) + " MiB of the heap "
+                    + "once parsed, more than half the container's heap (" + ModuleBounds.mib(heap) + " MiB): stop "
+                    + "another WebAssembly plugin, or give the container more heap");
+        }
         WasmModule module;
         try {
-            module = parsed.get(digest(bytes), () -> Parser.parse(bytes));
+            module = parsed.get(key, () -> Parser.parse(bytes), code);
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException(descriptor.path() + " is not a valid WebAssembly module: "
                     + e.getMessage());

@@ -19,21 +19,42 @@ final class SharedByKey<V> {
 
     private static final class Slot<V> {
         private WeakReference<V> value;
+        private long weight;
     }
 
     private final Map<String, Slot<V>> slots = new ConcurrentHashMap<>();
 
     /** The value kept under {@code key}, or a new one from {@code make} (an exception from it is the caller's). */
     V get(String key, Supplier<V> make) {
+        return get(key, make, 0);
+    }
+
+    /** {@link #get(String, Supplier)}, a new value counted with {@code weight} in {@link #aliveWeight}. */
+    V get(String key, Supplier<V> make, long weight) {
         Slot<V> slot = slots.computeIfAbsent(key, k -> new Slot<>());
         synchronized (slot) {
             V value = slot.value == null ? null : slot.value.get();
             if (value == null) {
                 value = make.get();
                 slot.value = new WeakReference<>(value);
+                slot.weight = weight;
             }
             return value;
         }
+    }
+
+    /** The weight of the values alive now, but the one under {@code except} (which a caller would share). */
+    long aliveWeight(String except) {
+        long weight = 0;
+        for (Map.Entry<String, Slot<V>> entry : slots.entrySet()) {
+            Slot<V> slot = entry.getValue();
+            synchronized (slot) {
+                if (!entry.getKey().equals(except) && slot.value != null && slot.value.get() != null) {
+                    weight += slot.weight;
+                }
+            }
+        }
+        return weight;
     }
 
     /** Values alive now (for wasm:list and the tests). */

@@ -52,6 +52,14 @@ class ModuleBoundsTest {
     }
 
     @Test
+    void theCodeSectionsSizeIsRead() {
+        byte[] module = module(80, new long[] {50_000});
+        assertEquals(module.length - 8 - 1 - 2, ModuleBounds.codeBytes(module));
+        assertEquals(0, ModuleBounds.codeBytes("hello".getBytes()));
+        assertEquals(0, ModuleBounds.codeBytes(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0}));
+    }
+
+    @Test
     void whatIsNoModuleIsLeftToTheParser() {
         assertNull(ModuleBounds.problem("hello".getBytes()));
         assertNull(ModuleBounds.problem(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 10, (byte) 0xFF}));
