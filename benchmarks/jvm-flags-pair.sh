@@ -1,0 +1,13 @@
+#!/bin/bash
+# paired warm starts: default / CDS (dynamic archive) / C1 only / CDS + C1, interleaved, in one initialised folder
+J=${J:-/work/main/target/carehost.jar}
+JAVA=${JAVA:-java}
+cd /tmp/cds/h
+run() { local s=$(date +%s%N); echo plugin:list | /usr/bin/time -f "%U %S %M" -o /tmp/cds/time.txt $JAVA "$@" -jar $J > /tmp/cds/out.txt 2>/tmp/cds/err.txt; local rc=$?; echo "$(( ($(date +%s%N)-s)/1000000 )) $(cat /tmp/cds/time.txt) rc=$rc"; }
+rm -f /tmp/cds/ch.jsa; run -XX:ArchiveClassesAtExit=/tmp/cds/ch.jsa > /dev/null
+for i in $(seq 1 ${ROUNDS:-5}); do
+  echo "round $i default $(run)"
+  echo "round $i cds $(run -XX:SharedArchiveFile=/tmp/cds/ch.jsa)"
+  echo "round $i c1 $(run -XX:TieredStopAtLevel=1)"
+  echo "round $i cds+c1 $(run -XX:SharedArchiveFile=/tmp/cds/ch.jsa -XX:TieredStopAtLevel=1)"
+done
