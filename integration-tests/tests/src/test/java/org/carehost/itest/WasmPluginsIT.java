@@ -298,6 +298,20 @@ public class WasmPluginsIT {
         } while (value != 0);
     }
 
+    /**
+     * Red team 19: the Extism kernel (a WebAssembly instance of the SDK's own, holding input, output and the module's
+     * allocations) had no memory limit, and a module's alloc of 256 MiB a time took about 1 GB of heap within a call.
+     * Its memory is held to the module's limit plus the largest input and output: a small allocation is given, a large
+     * one answers 0.
+     */
+    @Test
+    public void theExtismKernelsAllocationsAreBounded() throws Exception {
+        deploy("alloc", "alloc", "", null);
+        call("alloc", "small", ""); // fails the test if alloc refused 1 KiB
+        call("alloc", "big", ""); // fails the test if alloc gave 256 MiB
+        containerUnaffected();
+    }
+
     @Test
     public void anUnpermittedHostImportIsRefusedBeforeItRuns() throws Exception {
         Bundle thief = deploy("unpermitted", "unpermitted", "", null);

@@ -91,7 +91,10 @@ final class InstanceFactory {
         Plugin plugin = ParsedModuleLinker.link(module, options,
                 new CarehostFunctions(services, slot, limits, log, config).all(), new ChicoryLog(log),
                 outside.files() ? wasiFunctions -> outside.reach().asPlugin(outside.plugin(), wasiFunctions)
-                        : java.util.function.UnaryOperator.identity());
+                        : java.util.function.UnaryOperator.identity(),
+                // the kernel's memory (input, output, the module's allocations for host calls): as much as the
+                // module's own, plus the largest input and output
+                limits.memoryPages() * 65_536L + limits.maxInputBytes() + limits.maxOutputBytes());
         return new WasmInstance(plugin, slot);
     }
 

@@ -36,12 +36,14 @@ public final class ParsedModuleLinker {
      *        when it has a folder)
      */
     public static Plugin link(WasmModule module, Manifest.Options options, ExtismHostFunction[] functions,
-            Logger logger, java.util.function.UnaryOperator<HostFunction[]> wasi) {
+            Logger logger, java.util.function.UnaryOperator<HostFunction[]> wasi, long kernelBytes) {
         DependencyGraph graph = new DependencyGraph(logger);
         graph.setOptions(options);
-        HostEnv env = new HostEnv(new Kernel(options.machineFactory), options.config, options.allowedHosts,
+        Kernel kernel = new Kernel(options.machineFactory);
+        HostEnv env = new HostEnv(kernel, options.config, options.allowedHosts,
                 options.enableHttpResponseHeaders, options.httpConfig, logger);
-        graph.registerFunctions(env.toHostFunctions());
+        graph.registerFunctions(Arrays.stream(env.toHostFunctions())
+                .map(function -> boundedAlloc(function, kernel, kernelBytes)).toArray(HostFunction[]::new));
         if (options.wasiOptions != null) {
             graph.registerFunctions(wasi.apply(WasiPreview1.builder().withLogger(logger)
                     .withOptions(options.wasiOptions).build().toHostFunctions()));
@@ -56,5 +58,26 @@ public final class ParsedModuleLinker {
             function.bind(current);
         }
         return plugin;
+    }
+
+    /**
+     * The kernel's {@code alloc}, held to {@code kernelBytes}: the kernel is a WebAssembly instance of its own, which
+     * the SDK makes without the manifest's memory limits, and a module's {@code alloc} grew it by 256 MiB a time, about
+     * 1 GB of heap within one call (red team 19). An allocation larger than the bound, or made once the kernel's memory
+     * has reached it, answers 0, which is Extism's "no memory"; the module's call then fails as out of memory does.
+     * Other functions are returned as they are.
+     */
+    private static HostFunction boundedAlloc(HostFunction function, Kernel kernel, long kernelBytes) {
+        if (!function.module().equals(Kernel.IMPORT_MODULE_NAME) || !function.name().equals("alloc")) {
+            return function;
+        }
+        com.dylibso.chicory.runtime.WasmFunctionHandle alloc = function.handle();
+        return new HostFunction(function.module(), function.name(), function.functionType(), (instance, args) -> {
+            long held = (long) kernel.instanceMemory.pages() * 65_536L;
+            if (args[0] < 0 || args[0] > kernelBytes || held > kernelBytes) {
+                return new long[] {0};
+            }
+            return alloc.apply(instance, args);
+        });
     }
 }
