@@ -388,6 +388,14 @@ public class RemoteAccessIT {
         assertTrue("the API's uninstall is audited under op1: " + trail, audited);
     }
 
+    /** Proves {@code /} sends a browser to the web console (tryout 16, item 19: it was Jetty's 404 page). */
+    @Test
+    public void theRootRedirectsToTheConsole() throws Exception {
+        HttpResponse<String> root = get("/", null);
+        assertEquals(root.body(), 302, root.statusCode());
+        assertEquals("/console/", root.headers().firstValue("Location").orElse(""));
+    }
+
     /** Proves every path the OpenAPI document lists answers (none is a 404 for lack of an endpoint). */
     @Test
     public void everyDocumentedPathAnswers() throws Exception {
