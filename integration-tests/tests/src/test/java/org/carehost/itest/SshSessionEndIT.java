@@ -230,6 +230,18 @@ public class SshSessionEndIT {
         }
     }
 
+    /** Proves a one-shot command's result ends with one line break, no blank line after it (tryout 16, item 21). */
+    @Test
+    public void aOneShotResultEndsWithOneLineBreak() throws Exception {
+        Ssh list = ssh("ad1", "plugin:list");
+        assertEquals(list.toString(), 0, list.status);
+        assertTrue(list.toString(), list.out.contains("org.carehost.sample.hello") && list.out.endsWith("\n")
+                && !list.out.endsWith("\n\n"));
+        Ssh whoami = ssh("ad1", "user:whoami");
+        assertTrue(whoami.toString(), whoami.out.startsWith("ad1 (admin") && whoami.out.endsWith("\n")
+                && !whoami.out.endsWith("\n\n"));
+    }
+
     private record Ssh(int status, String out, String err) {
         @Override
         public String toString() {
