@@ -77,7 +77,38 @@ async function pluginPage(query) {
     el('dt', {}, 'Refused because'), el('dd', {}, list(permissions.refusals)));
   const parts = [link('Back to Apps', 'apps', { tenant }), facts];
   if (detail.settings) parts.push(await settingsForm(base, tenant));
+  if (is('admin') || is('operator')) parts.push(uninstallSection(detail, tenant));
   showFor(query, text(detail.name || detail.symbolicName), ...parts);
+}
+
+/**
+ * Uninstalls the plugin from the container, for every hospital, as the shell's plugin:uninstall (DELETE
+ * /api/v1/plugins/{plugin}): admins and operators, after a confirmation; the answer's message (a deploy-folder plugin's
+ * file deleted too) goes to the status line, and the page goes back to Apps.
+ */
+function uninstallSection(detail, tenant) {
+  const name = text(detail.symbolicName);
+  const problem = el('p', { id: 'uninstall-error', class: 'error', role: 'alert' });
+  const button = el('button', { type: 'button', id: 'uninstall-plugin' }, 'Uninstall ' + name);
+  button.addEventListener('click', async () => {
+    if (!window.confirm('Uninstall ' + name + ' from the container, for every hospital? A plugin from the deploy '
+      + 'folder has its file there deleted too.')) return;
+    button.disabled = true;
+    problem.textContent = '';
+    try {
+      const gone = await api('DELETE', '/plugins/' + encodeURIComponent(name));
+      say(text(gone.message));
+      location.hash = '#apps?' + new URLSearchParams({ tenant });
+    } catch (error) {
+      button.disabled = false;
+      problem.textContent = error.message;
+    }
+  });
+  return el('section', { id: 'uninstall', 'aria-labelledby': 'uninstall-title' },
+    el('h2', { id: 'uninstall-title' }, 'Uninstall'),
+    el('p', { class: 'hint' }, 'Removes the plugin from the container, for every hospital, as plugin:uninstall does; '
+      + 'a plugin from the deploy folder has its file deleted there too. Its stored data stays until purged.'),
+    button, problem);
 }
 
 async function settingsForm(base, tenant) {

@@ -86,6 +86,20 @@ class HomeTest {
         assertArrayEquals(shipped("gosh_profile"), Files.readAllBytes(profile));
     }
 
+    /** The README of tryout 16 (it said defaults are never overwritten, and named no .cfg file) is upgraded too. */
+    @Test
+    void theEarlierReadmeIsUpgraded() throws IOException {
+        byte[] earlier;
+        try (InputStream in = HomeTest.class.getResourceAsStream("README-08b039e")) {
+            earlier = in.readAllBytes();
+        }
+        assertFalse(java.util.Arrays.equals(earlier, shipped("README")), "the test needs an older README");
+        Path readme = Files.createDirectories(root.resolve("etc")).resolve("README");
+        Files.write(readme, earlier);
+        new Home(root).layOut();
+        assertArrayEquals(shipped("README"), Files.readAllBytes(readme));
+    }
+
     @Test
     void anEditedFileIsTheOperatorsAndIsNeverTouched() throws IOException {
         byte[] edited = (new String(earlierProfile(), StandardCharsets.UTF_8) + "echo mine\n")

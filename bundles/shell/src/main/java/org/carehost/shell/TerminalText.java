@@ -36,4 +36,14 @@ public final class TerminalText {
         }
         return out == null ? text : out.toString();
     }
+
+    /**
+     * A command's formatted result as a script or a one-shot SSH command prints it: ending with one line break. A result
+     * that ends with its own (the shell's tables and summaries do) gets no second one, which printed a blank line after
+     * it (tryout 16, item 21).
+     */
+    public static String asLines(CharSequence formatted) {
+        String text = formatted == null ? "" : formatted.toString();
+        return text.endsWith("\n") ? text : text + System.lineSeparator();
+    }
 }

@@ -43,6 +43,8 @@ public class ContainerProcessIT {
         assertTrue(ok.toString(), ok.out.matches(
                 "(?s).*org\\.carehost\\.sample\\.hello\\s+\\S+\\s+ACTIVE\\s+java\\s+1 (active|satisfied)\\s+deploy.*"));
         assertTrue(ok.toString(), ok.out.contains("Hello, Ada, from a Carehost plugin!"));
+        // the table ends with its own line break, and no blank line follows it (tryout 16, item 21)
+        assertTrue(ok.toString(), ok.out.matches("(?s).*\\S[ \\t]*\\RHello, Ada.*"));
         for (String dir : new String[] {"deploy", "etc", "data"}) {
             assertTrue(dir + " is laid out", Files.isDirectory(home.resolve(dir)));
         }

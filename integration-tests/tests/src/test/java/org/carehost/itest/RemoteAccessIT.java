@@ -261,6 +261,18 @@ public class RemoteAccessIT {
         assertEquals(401, get("/api/v1/plugins", adminToken + "x").statusCode());
         HttpResponse<String> missing = get("/api/v1/plugins/no.such.plugin", adminToken);
         assertEquals(404, missing.statusCode());
+        // in the API's terms, not the shell's (tryout 16, item 19: "plugin:list shows the plugins")
+        assertEquals("No plugin named 'no.such.plugin' (GET /api/v1/plugins lists them).",
+                JSON.readTree(missing.body()).get("detail").asText());
+        HttpResponse<String> missingTenantPlugin = get("/api/v1/tenants/default/plugins/no.such.plugin", adminToken);
+        assertEquals(404, missingTenantPlugin.statusCode());
+        assertEquals("No plugin named 'no.such.plugin' (GET /api/v1/plugins lists them).",
+                JSON.readTree(missingTenantPlugin.body()).get("detail").asText());
+        HttpResponse<String> startMissing = send("POST", "/api/v1/plugins/4711/start", "",
+                Map.of("Authorization", "Bearer " + adminToken));
+        assertEquals(startMissing.body(), 404, startMissing.statusCode());
+        assertEquals("No plugin with id 4711 (GET /api/v1/plugins lists them).",
+                JSON.readTree(startMissing.body()).get("detail").asText());
         assertEquals(403, get("/api/v1/users", auditorToken).statusCode());
         assertTrue(get("/api/v1/users", adminToken).body().contains("op1"));
     }
@@ -327,6 +339,63 @@ public class RemoteAccessIT {
         Files.delete(home.resolve("etc/org.carehost.node.cfg"));
     }
 
+    /**
+     * Proves {@code DELETE /api/v1/plugins/{plugin}} (tryout 16, item 19: the API had no uninstall): refused without
+     * the CSRF token and to an auditor; an operator's browser session uninstalls a deploy-folder plugin as
+     * {@code plugin:uninstall} does (its file deleted, and said so), audited under the operator; then 404.
+     */
+    @Test
+    public void anOperatorUninstallsADeployPluginThroughTheApi() throws Exception {
+        String greeter = "org.carehost.fixture.greeter";
+        Path jar = home.resolve("deploy/greeter.jar");
+        Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-greeter-v1.jar"), jar);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (get("/api/v1/plugins/" + greeter, adminToken).statusCode() != 200) {
+            assertTrue("the deploy folder never installed " + jar, System.nanoTime() < deadline);
+            Thread.sleep(200);
+        }
+        HttpResponse<String> login = send("POST", "/api/v1/session",
+                "{\"user\":\"op1\",\"password\":\"" + PASSWORD + "\"}", Map.of());
+        assertEquals(login.body(), 200, login.statusCode());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String csrf = JSON.readTree(login.body()).get("csrfToken").asText();
+        HttpResponse<String> forged = send("DELETE", "/api/v1/plugins/" + greeter, null, Map.of("Cookie", cookie));
+        assertEquals(forged.body(), 403, forged.statusCode());
+        HttpResponse<String> auditor = send("DELETE", "/api/v1/plugins/" + greeter, null,
+                Map.of("Authorization", "Bearer " + auditorToken));
+        assertEquals(auditor.body(), 403, auditor.statusCode());
+        assertTrue("nothing uninstalled yet", Files.exists(jar));
+        HttpResponse<String> gone = send("DELETE", "/api/v1/plugins/" + greeter, null,
+                Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
+        assertEquals(gone.body(), 200, gone.statusCode());
+        JsonNode answer = JSON.readTree(gone.body());
+        assertEquals("UNINSTALLED", answer.path("plugin").path("state").asText());
+        assertEquals("greeter.jar", answer.path("deletedFile").asText());
+        assertTrue(gone.body(), answer.path("message").asText().endsWith("uninstalled; state UNINSTALLED. Its file "
+                + "greeter.jar was deleted from the deploy folder, which would otherwise install it again."));
+        assertFalse("the deploy file is deleted", Files.exists(jar));
+        HttpResponse<String> again = send("DELETE", "/api/v1/plugins/" + greeter, null,
+                Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
+        assertEquals(again.body(), 404, again.statusCode());
+        assertEquals("No plugin named '" + greeter + "' (GET /api/v1/plugins lists them).",
+                JSON.readTree(again.body()).get("detail").asText());
+        JsonNode trail = JSON.readTree(get("/api/v1/audit?user=op1&limit=50", adminToken).body());
+        boolean audited = false;
+        for (JsonNode record : trail.path("items")) {
+            audited |= "plugin:uninstall".equals(record.path("operation").asText())
+                    && greeter.equals(record.path("resourceId").asText());
+        }
+        assertTrue("the API's uninstall is audited under op1: " + trail, audited);
+    }
+
+    /** Proves {@code /} sends a browser to the web console (tryout 16, item 19: it was Jetty's 404 page). */
+    @Test
+    public void theRootRedirectsToTheConsole() throws Exception {
+        HttpResponse<String> root = get("/", null);
+        assertEquals(root.body(), 302, root.statusCode());
+        assertEquals("/console/", root.headers().firstValue("Location").orElse(""));
+    }
+
     /** Proves every path the OpenAPI document lists answers (none is a 404 for lack of an endpoint). */
     @Test
     public void everyDocumentedPathAnswers() throws Exception {
@@ -341,6 +410,9 @@ public class RemoteAccessIT {
                 String method = methods.next().toUpperCase(java.util.Locale.ROOT);
                 if (concrete.endsWith("/session") && !method.equals("GET")) {
                     continue; // logging in and out is proved above; here the admin's token stays valid
+                }
+                if (method.equals("DELETE") && path.getKey().equals("/api/v1/plugins/{plugin}")) {
+                    concrete = "/api/v1/plugins/no.such.plugin"; // hello stays: the other tests use it
                 }
                 HttpResponse<String> response = send(method, concrete, method.equals("GET") ? null : "",
                         Map.of("Authorization", "Bearer " + adminToken));

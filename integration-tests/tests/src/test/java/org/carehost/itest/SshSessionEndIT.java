@@ -193,6 +193,55 @@ public class SshSessionEndIT {
         assertTrue(trail.toString(), trail.out.contains("container.stop"));
     }
 
+    /**
+     * Proves Gogo's terminal commands over SSH (tryout 16, items 8 and 20: a NullPointerException about a null terminal,
+     * status 0): one-shot, with no terminal, each fails with one {@code Error:} line saying so and status 1; in the
+     * interactive shell {@code clear} clears the screen and {@code gogo:less} pages a file, then the prompt returns.
+     */
+    @Test
+    public void terminalCommandsNeedTheInteractiveShell() throws Exception {
+        for (String line : List.of("gogo:nano x", "gogo:less etc/README", "gogo:clear")) {
+            Ssh oneShot = ssh("ad1", line);
+            assertEquals(oneShot.toString(), 1, oneShot.status);
+            assertEquals(oneShot.toString(), "Error: " + line + ": '" + line.split(" ")[0] + "' needs a terminal, and this "
+                    + "session has none: run it in the interactive SSH shell (ssh -p <port> <user>@<host>, with no "
+                    + "command), not as a one-shot command", oneShot.err.strip());
+            assertEquals(oneShot.toString(), "", oneShot.out);
+        }
+        ProcessBuilder builder = new ProcessBuilder(interactive("ad1")).redirectErrorStream(true);
+        builder.environment().put("TERM", "xterm");
+        Process shell = builder.start();
+        try {
+            StringBuilder screen = SshScreen.read(shell);
+            SshScreen.await(screen, "ad1@carehost> ");
+            shell.getOutputStream().write("clear\r".getBytes(StandardCharsets.UTF_8));
+            shell.getOutputStream().flush();
+            SshScreen.await(screen, "\u001b[H\u001b[2J"); // xterm's clear_screen
+            shell.getOutputStream().write("gogo:less etc/README\r".getBytes(StandardCharsets.UTF_8));
+            shell.getOutputStream().flush();
+            SshScreen.await(screen, "Carehost configuration"); // the file's first line, paged (less waits for keys)
+            shell.getOutputStream().write("q".getBytes(StandardCharsets.UTF_8));
+            shell.getOutputStream().write("user:whoami\r".getBytes(StandardCharsets.UTF_8));
+            shell.getOutputStream().flush();
+            SshScreen.await(screen, "ad1 (admin");
+            assertFalse(screen.toString(), screen.toString().contains("NullPointerException"));
+        } finally {
+            shell.destroy();
+        }
+    }
+
+    /** Proves a one-shot command's result ends with one line break, no blank line after it (tryout 16, item 21). */
+    @Test
+    public void aOneShotResultEndsWithOneLineBreak() throws Exception {
+        Ssh list = ssh("ad1", "plugin:list");
+        assertEquals(list.toString(), 0, list.status);
+        assertTrue(list.toString(), list.out.contains("org.carehost.sample.hello") && list.out.endsWith("\n")
+                && !list.out.endsWith("\n\n"));
+        Ssh whoami = ssh("ad1", "user:whoami");
+        assertTrue(whoami.toString(), whoami.out.startsWith("ad1 (admin") && whoami.out.endsWith("\n")
+                && !whoami.out.endsWith("\n\n"));
+    }
+
     private record Ssh(int status, String out, String err) {
         @Override
         public String toString() {

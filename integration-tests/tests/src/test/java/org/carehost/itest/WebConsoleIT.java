@@ -325,6 +325,19 @@ public class WebConsoleIT {
             browser.findElement(revoke).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Revoked token doomed of op1."));
             assertEquals("the revoked token is refused", 401, get("/api/v1/plugins", doomedToken).statusCode());
+
+            // Uninstall, for an admin (tryout 16, item 19): the plugin op1 uploaded, from its page, after a confirmation.
+            String greeter = "org.carehost.fixture.greeter";
+            browser.get("http://127.0.0.1:" + httpPort + "/console/#plugin?tenant=stmary&plugin=" + greeter);
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("uninstall-plugin"))).click();
+            wait.until(ExpectedConditions.alertIsPresent()).accept();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"),
+                    "uninstalled; state UNINSTALLED."));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[role=switch][data-plugin='"
+                    + REMINDER + "']"))); // back on Apps
+            assertTrue(browser.findElements(By.cssSelector("tr[data-plugin='" + greeter + "']")).isEmpty());
+            assertEquals(404, get("/api/v1/plugins/" + greeter, adminToken).statusCode());
+            screenshot(browser, "9-uninstalled");
         } finally {
             browser.quit();
         }

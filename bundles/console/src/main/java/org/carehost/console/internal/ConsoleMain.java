@@ -178,7 +178,8 @@ public final class ConsoleMain implements Callable<Integer> {
                 try {
                     Object result = session.execute(command);
                     if (result != null) {
-                        out.println(session.format(result, Converter.INSPECT));
+                        out.print(org.carehost.shell.TerminalText.asLines(session.format(result, Converter.INSPECT)));
+                        out.flush();
                     }
                 } catch (Exception e) {
                     failures++;

@@ -19,6 +19,7 @@ import org.carehost.operators.OperatorAccounts;
 import org.carehost.operators.Role;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginManager;
+import org.carehost.plugins.PluginNotFoundException;
 import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.context.Purpose;
 import org.carehost.audit.AuditLog;
@@ -163,6 +164,9 @@ public final class ApiServlet extends HttpServlet {
         } catch (Problems.Failure failure) {
             Problems.write(json, request, response, failure.status, failure.type, failure.title, failure.getMessage(),
                     failure.errors);
+        } catch (PluginNotFoundException e) {
+            // whatever the method: an unknown plugin, named in the API's terms (not the shell's plugin:list)
+            Problems.write(json, request, response, 404, "not-found", "Not found", notFound(e));
         } catch (PluginException e) {
             boolean read = "GET".equals(request.getMethod());
             Problems.write(json, request, response, read ? 404 : 409, read ? "not-found" : "plugin-refused",
@@ -177,6 +181,11 @@ public final class ApiServlet extends HttpServlet {
             Problems.write(json, request, response, 500, "internal", "Internal error",
                     "The request failed inside the container; the log has the details");
         }
+    }
+
+    /** An unknown plugin in the API's words: what is missing, and the listing to look in. */
+    static String notFound(PluginNotFoundException e) {
+        return e.what() + " (GET /api/v1/plugins lists them).";
     }
 
     private Operator authenticate(HttpServletRequest request) throws Problems.Failure {

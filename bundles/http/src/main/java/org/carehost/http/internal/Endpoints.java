@@ -17,6 +17,7 @@ import org.carehost.operators.Role;
 import org.carehost.plugins.PluginException;
 import org.carehost.plugins.PluginInfo;
 import org.carehost.plugins.PluginManager;
+import org.carehost.plugins.UninstalledFile;
 import org.carehost.sdk.audit.AuditAction;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,9 +60,12 @@ final class Endpoints {
         routes.add(new Route("GET", "/plugins/{plugin}", false, PLUGIN_READERS,
                 "One plugin, with why it is not active", this::plugin));
         routes.add(new Route("POST", "/plugins/{plugin}/start", false, org.carehost.operators.OperatorRights.RUN_PLUGINS, "Start a plugin",
-                call -> audited(call, "start", "started", plugins.start(call.parameter(0)))));
+                call -> audited(call, AuditAction.EXECUTE, "start", "started", plugins.start(call.parameter(0)))));
         routes.add(new Route("POST", "/plugins/{plugin}/stop", false, org.carehost.operators.OperatorRights.RUN_PLUGINS, "Stop a plugin",
-                call -> audited(call, "stop", "stopped", plugins.stop(call.parameter(0)))));
+                call -> audited(call, AuditAction.EXECUTE, "stop", "stopped", plugins.stop(call.parameter(0)))));
+        routes.add(new Route("DELETE", "/plugins/{plugin}", false, org.carehost.operators.OperatorRights.INSTALL_PLUGINS,
+                "Uninstall a plugin, as plugin:uninstall: a deploy-folder plugin's file is deleted (deletedFile names it)",
+                this::uninstall));
         routes.add(new Route("GET", "/tenants", false, EnumSet.of(Role.HOSPITAL_ADMIN, Role.OPERATOR),
                 "The tenants (a hospital admin sees their own)", this::tenants));
         routes.add(new Route("GET", "/users", false, Set.of(), "Operator accounts (admins only)",
@@ -71,13 +75,29 @@ final class Endpoints {
     }
 
     /**
-     * A plugin's start or stop, audited under the operator who asked for it before it is answered (the framework's own
-     * lifecycle records name no person), as the shell's {@code plugin:start} and {@code plugin:stop} are.
+     * A plugin's start, stop or uninstall, audited under the operator who asked for it before it is answered (the
+     * framework's own lifecycle records name no person), as the shell's {@code plugin:start}, {@code plugin:stop} and
+     * {@code plugin:uninstall} are.
      */
-    private Object audited(Call call, String command, String verb, PluginInfo plugin) {
-        audits.record(call.operator(), null, AuditAction.EXECUTE, "plugin:" + command, "Plugin", plugin.symbolicName(),
+    private PluginInfo audited(Call call, AuditAction action, String command, String verb, PluginInfo plugin) {
+        audits.record(call.operator(), null, action, "plugin:" + command, "Plugin", plugin.symbolicName(),
                 plugin.symbolicName() + " " + plugin.version() + " " + verb + "; state " + plugin.state());
         return plugin;
+    }
+
+    /**
+     * {@code DELETE /plugins/{plugin}}: the plugin as it was, with {@code deletedFile} (the deploy-folder file the
+     * uninstall deleted, or null) and {@code message}, the shell's words for it.
+     */
+    private Object uninstall(Call call) throws PluginException {
+        PluginInfo gone = audited(call, AuditAction.DELETE, "uninstall", "uninstalled", plugins.uninstall(call.parameter(0)));
+        String file = UninstalledFile.note(gone);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("plugin", gone);
+        out.put("deletedFile", UninstalledFile.name(gone));
+        out.put("message", "Plugin " + gone.symbolicName() + " " + gone.version() + " (id " + gone.id()
+                + ") uninstalled; state " + gone.state() + "." + (file == null ? "" : " " + file.strip()));
+        return out;
     }
 
     private Object login(Call call) throws Exception {

@@ -174,6 +174,8 @@ final class TenantEndpoints {
     private PluginInfo plugin(Call call) throws Problems.Failure {
         try {
             return plugins.get(call.parameter(1));
+        } catch (org.carehost.plugins.PluginNotFoundException e) {
+            throw new Problems.Failure(404, "not-found", "Not found", ApiServlet.notFound(e));
         } catch (PluginException e) {
             throw new Problems.Failure(404, "not-found", "Not found", e.getMessage());
         }

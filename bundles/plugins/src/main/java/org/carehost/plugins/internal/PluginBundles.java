@@ -275,7 +275,7 @@ final class PluginBundles {
         if (wanted.chars().allMatch(Character::isDigit)) {
             Bundle bundle = context.getBundle(parseId(wanted));
             if (bundle == null) {
-                throw new PluginException("No plugin with id " + wanted + " (plugin:list shows the plugins).");
+                throw new org.carehost.plugins.PluginNotFoundException("No plugin with id " + wanted);
             }
             if (!isPlugin(bundle)) {
                 throw new PluginException("Bundle " + wanted + " (" + bundle.getSymbolicName()
@@ -297,7 +297,7 @@ final class PluginBundles {
                             + ") is part of the container, not a plugin; use lb and the bundle commands for it.");
                 }
             }
-            throw new PluginException("No plugin named '" + wanted + "' (plugin:list shows the plugins).");
+            throw new org.carehost.plugins.PluginNotFoundException("No plugin named '" + wanted + "'");
         }
         if (matches.size() > 1) {
             StringBuilder ids = new StringBuilder();

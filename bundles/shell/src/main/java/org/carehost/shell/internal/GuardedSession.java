@@ -92,6 +92,12 @@ final class GuardedSession extends CommandSessionImpl implements RemoteSession {
         if (endedWith >= 0 && found instanceof Function) {
             throw new IllegalStateException("The session has ended (exit); '" + name + "' did not run");
         }
+        if (found instanceof Function && name != null && !name.startsWith(".")) {
+            String needs = TerminalCommands.refusal(name, found, candidates(name), super::get);
+            if (needs != null) {
+                throw new IllegalStateException(needs);
+            }
+        }
         return found;
     }
 

@@ -105,12 +105,8 @@ public final class PluginCommands {
     public String uninstall(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
         org.carehost.plugins.PluginInfo gone = plugins.uninstall(plugin);
         String said = done(AuditAction.DELETE, "uninstall", "uninstalled", gone);
-        if (gone.origin() == org.carehost.plugins.PluginOrigin.DEPLOY) {
-            String location = gone.location();
-            said += "Its file " + location.substring(location.lastIndexOf('/') + 1) + " was deleted from the deploy "
-                    + "folder, which would otherwise install it again.\n";
-        }
-        return Text.printable(said);
+        String file = org.carehost.plugins.UninstalledFile.note(gone);
+        return Text.printable(file == null ? said : said + file);
     }
 
     @Descriptor("say why a plugin is not active: unresolved requirement, activate exception, unsatisfied reference")

@@ -94,6 +94,9 @@ final class InteractiveShell extends ChannelCommand {
             environment.addSignalListener(signals, Signal.INT);
             try (RemoteSession session = shell.open(operator, Authentication.source(channel.getServerSession()),
                     input, print, print)) {
+                // Gogo's commands that draw on a terminal (clear, less, nano) find it here, as at the local console;
+                // without it they failed with a NullPointerException (tryout 16, items 8 and 20)
+                session.put(".terminal", terminal);
                 terminal.writer().println("Carehost: logged in as " + operator.name() + " ("
                         + Role.text(operator.roles()) + "). 'help' lists commands; 'exit' logs out.");
                 terminal.flush();

@@ -38,7 +38,7 @@ final class OneOffCommand extends ChannelCommand {
                 try {
                     Object result = session.execute(line);
                     if (result != null && session.ended().isEmpty()) {
-                        output.println(session.format(result, Converter.INSPECT));
+                        output.print(org.carehost.shell.TerminalText.asLines(session.format(result, Converter.INSPECT)));
                     }
                 } catch (Exception e) {
                     if (session.ended().isEmpty()) {
