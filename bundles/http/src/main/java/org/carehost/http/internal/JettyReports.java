@@ -1,6 +1,7 @@
 package org.carehost.http.internal;
 
-import java.util.Locale;
+import java.net.BindException;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -8,7 +9,13 @@ import org.carehost.logging.ReportedFailures;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.osgi.service.servlet.runtime.HttpServiceRuntimeConstants;
 import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.Logger;
@@ -21,31 +28,62 @@ import org.osgi.service.log.LoggerFactory;
  * off on purpose ({@code httpEnabled=false}, {@code httpsEnabled=false}) made it WARN "Jetty not started" at every start.
  * <p>
  * The log keeps the entries this claims ({@link ReportedFailures}) in the log file only, at INFO, with their stack
- * traces. Claimed are the entries of Felix HTTP's Jetty bundle (the source the Log Service recorded, which no plugin
- * can forge) that are about starting its listeners: a bind failure (a {@code BindException} or Jetty's
- * "Failed to bind" in the entry's exception), the two lines that follow it, and "Jetty not started" with both
- * listeners off. Instead a bind failure is one ERROR line, as the SSH shell's: "HTTP API not started: cannot listen on
- * 127.0.0.1:8181: the port is in use by another process ...; set port (or address) in
- * etc/org.carehost.http.listener.cfg ...". Listeners off are said at INFO by {@link ListenerSettings} when it writes
- * that. Any other entry of Felix HTTP is not claimed: it shows as it is.
+ * traces. Claimed are entries of Felix HTTP's Jetty bundle (the source the Log Service recorded, which no plugin can
+ * forge), decided from state, not from their text: an entry whose exception is a bind failure (a
+ * {@link BindException} in its causes), which is said instead as one ERROR line, as the SSH shell's ("HTTP API not
+ * started: cannot listen on 127.0.0.1:8181: the port is in use by another process ...; set port (or address) in
+ * etc/org.carehost.http.listener.cfg ..."); after it, every WARN or ERROR of that bundle until a listener is bound
+ * again (the HTTP runtime registered with an endpoint: the failed start's own consequences); and its WARNs while the
+ * configuration turns both listeners off (said at INFO by {@link ListenerSettings}). Any other entry of Felix HTTP is
+ * not claimed: it shows as it is.
  */
-@Component(service = ReportedFailures.class)
+@Component(service = ReportedFailures.class, configurationPid = ListenerSettings.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class JettyReports implements ReportedFailures {
 
     /** Felix HTTP's Jetty bundle (its symbolic name begins so: org.apache.felix.http.jetty12). */
     static final String JETTY_BUNDLE = "org.apache.felix.http.jetty";
-    /** How long after a bind failure the lines Felix HTTP logs about the same start are taken for its. */
-    static final long AFTER_BIND_FAILURE_MILLIS = 10_000;
     private static final Pattern BIND = Pattern.compile("Failed to bind to /?(\\S+)");
     private static final Pattern CONNECTOR = Pattern.compile("\\}\\{([^}]+)\\}\\s*$");
 
     private final Logger log;
-    /** When the last bind failure was reported (the entry's time), 0 before any. Guarded by this. */
-    private long boundFailedAt;
+    /** Both listeners off in the configuration. */
+    private volatile boolean bothOff;
+    /** A listener failed to bind, and none has been bound since. Guarded by this. */
+    private boolean bindFailed;
 
     @Activate
-    public JettyReports(@Reference(service = LoggerFactory.class) Logger log) {
+    public JettyReports(@Reference(service = LoggerFactory.class) Logger log, ListenerConfiguration configuration) {
         this.log = log;
+        modified(configuration);
+    }
+
+    @Modified
+    void modified(ListenerConfiguration configuration) {
+        bothOff = !configuration.httpEnabled() && !configuration.httpsEnabled();
+    }
+
+    /** Felix HTTP's runtime, registered or changed: with an endpoint, a listener is bound. */
+    @Reference(service = HttpServiceRuntime.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void bound(Map<String, Object> properties) {
+        listening(properties);
+    }
+
+    void updated(Map<String, Object> properties) {
+        listening(properties);
+    }
+
+    void unbound(Map<String, Object> properties) {
+        // Felix HTTP stopping its listeners: a failed bind, if any, is reported when it happens
+    }
+
+    private void listening(Map<String, Object> properties) {
+        if (!ListeningLog.endpoints(properties.get(HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT)).isEmpty()) {
+            synchronized (this) {
+                bindFailed = false;
+            }
+        }
     }
 
     @Override
@@ -54,29 +92,38 @@ public final class JettyReports implements ReportedFailures {
         if (about == null || about.getSymbolicName() == null || !about.getSymbolicName().startsWith(JETTY_BUNDLE)) {
             return false;
         }
-        String message = String.valueOf(entry.getMessage());
-        String address = bindFailure(entry.getException(), message);
+        boolean problem = entry.getLogLevel() == LogLevel.WARN || entry.getLogLevel() == LogLevel.ERROR;
+        if (isBindFailure(entry.getException())) {
+            boolean first;
+            synchronized (this) {
+                first = !bindFailed;
+                bindFailed = true;
+            }
+            if (first) {
+                log.error("HTTP API not started: cannot listen on {}: {}; set port (or address) in etc/{}.cfg "
+                        + "(the listener starts as soon as the file is saved), or stop the other process and "
+                        + "restart the container (details in data/log/carehost.log)",
+                        address(entry.getException(), String.valueOf(entry.getMessage())),
+                        reason(entry.getException()), ListenerSettings.PID);
+            }
+            return true;
+        }
         synchronized (this) {
-            if (address != null) {
-                boolean first = entry.getTime() - boundFailedAt > AFTER_BIND_FAILURE_MILLIS;
-                boundFailedAt = entry.getTime();
-                if (first) {
-                    log.error("HTTP API not started: cannot listen on {}: {}; set port (or address) in etc/{}.cfg "
-                            + "(the listener starts as soon as the file is saved), or stop the other process and "
-                            + "restart the container (details in data/log/carehost.log)", address,
-                            reason(entry.getException()), ListenerSettings.PID);
-                }
+            if (bindFailed && problem) {
+                return true; // the failed start's consequences ("Jetty stopped", a NullPointerException of Felix HTTP's)
+            }
+        }
+        return bothOff && entry.getLogLevel() == LogLevel.WARN; // "Jetty not started": the operator's choice
+    }
+
+    /** Whether a bind failure is among {@code thrown}'s causes (a JDK class: the Log Service keeps it as it is). */
+    static boolean isBindFailure(Throwable thrown) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
                 return true;
             }
-            if (entry.getLogLevel() == LogLevel.WARN
-                    && message.toLowerCase(Locale.ROOT).contains("http and https disabled")) {
-                return true; // the operator's choice, said at INFO by ListenerSettings
-            }
-            // The lines that follow a bind failure in the same start: "Jetty stopped (no connectors available)" and
-            // "Exception while initializing Jetty" (a NullPointerException of Felix HTTP's after the failed start)
-            return boundFailedAt != 0 && entry.getTime() - boundFailedAt <= AFTER_BIND_FAILURE_MILLIS
-                    && (message.startsWith("Jetty stopped") || message.startsWith("Exception while initializing"));
         }
+        return false;
     }
 
     /** Why the bind failed, in words: the port in use, else the JDK's own message. */
@@ -96,29 +143,17 @@ public final class JettyReports implements ReportedFailures {
     }
 
     /**
-     * The address a listener could not bind, when {@code thrown} says so (the Log Service may hand over a copy whose
-     * message begins with the original's class name), else null.
+     * The address a listener could not bind, for the operator's line (shown, not decided on): from Jetty's "Failed to
+     * bind to" in the exception, else the connector the entry names, else "its address".
      */
-    static String bindFailure(Throwable thrown, String message) {
-        boolean bind = false;
-        String address = null;
+    static String address(Throwable thrown, String message) {
         for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
-            String text = cause.getClass().getName() + ": " + cause.getMessage();
-            if (text.contains("BindException") || text.contains("Failed to bind")) {
-                bind = true;
-            }
-            Matcher where = BIND.matcher(text);
-            if (address == null && where.find()) {
-                address = where.group(1);
+            Matcher where = BIND.matcher(String.valueOf(cause.getMessage()));
+            if (where.find()) {
+                return where.group(1);
             }
         }
-        if (!bind) {
-            return null;
-        }
-        if (address == null) {
-            Matcher connector = CONNECTOR.matcher(message);
-            address = connector.find() ? connector.group(1) : "its address";
-        }
-        return address;
+        Matcher connector = CONNECTOR.matcher(message);
+        return connector.find() ? connector.group(1) : "its address";
     }
 }
