@@ -14,6 +14,13 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface LogAdmin {
 
+    /**
+     * The logger whose INFO lines the console shows too (it shows WARN and above otherwise): for the container's few
+     * lines an operator waits for at the console, such as a rejected configuration's file now taken ("is valid
+     * again"), which at WARN would read as a new problem. In the log file as any other line.
+     */
+    String NOTICES = "org.carehost.notice";
+
     /** The Config Admin PID of the levels set at run time. */
     String PID = "org.carehost.logging";
 

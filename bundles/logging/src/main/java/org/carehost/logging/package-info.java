@@ -1,5 +1,5 @@
 /** The container's log, for operators and the shell: tail of the log file, logger levels; failures reported elsewhere. */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.carehost.logging;
 

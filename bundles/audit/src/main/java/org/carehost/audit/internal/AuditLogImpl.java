@@ -160,7 +160,15 @@ public final class AuditLogImpl implements AuditLog {
         StringBuilder where = new StringBuilder();
         List<Object> parameters = new ArrayList<>();
         condition(where, parameters, tenantCondition, tenant);
-        condition(where, parameters, "plugin = ?", query.plugin());
+        if (query.plugin() != null) {
+            // made by the plugin, or about it: its lifecycle records are the container's, naming it in the resource
+            // ("Plugin", "<symbolic name> <version>"), and an operator's plugin: commands name it there too
+            where.append(where.length() == 0 ? " WHERE " : " AND ").append("(plugin = ? OR (resource_type = 'Plugin' "
+                    + "AND (resource_id = ? OR resource_id LIKE ? ESCAPE '!')))");
+            parameters.add(query.plugin());
+            parameters.add(query.plugin());
+            parameters.add(query.plugin().replace("!", "!!").replace("%", "!%").replace("_", "!_") + " %");
+        }
         condition(where, parameters, "user_id = ?", query.user());
         condition(where, parameters, "outcome = ?", query.outcome() == null ? null : query.outcome().name());
         condition(where, parameters, "recorded_at >= ?", Statements.utc(query.from()));

@@ -71,18 +71,22 @@ public final class ConfigGuard implements ConfigurationPlugin {
     private final MetaTypeService metatype;
     private final EventAdmin events;
     private final Logger log;
+    /** The logger whose INFO lines the console shows too ({@code LogAdmin.NOTICES}): a rejection fixed. */
+    private final Logger notices;
     private final LastGood lastGood;
     /** The rejection last reported for each PID (and its unknown keys), until it is valid again. */
     private final Map<String, String> reported = new HashMap<>();
 
     @Activate
     public ConfigGuard(BundleContext context, @Reference MetaTypeService metatype, @Reference EventAdmin events,
-            @Reference(service = LoggerFactory.class) Logger log) {
-        this(context, new ContainerBundles(context), metatype, events, log);
+            @Reference(service = LoggerFactory.class) Logger log, @Reference LoggerFactory loggers) {
+        this(context, new ContainerBundles(context), metatype, events, log,
+                loggers.getLogger(org.carehost.logging.LogAdmin.NOTICES));
     }
 
     ConfigGuard(BundleContext context, ContainerBundles containerBundles, MetaTypeService metatype, EventAdmin events,
-            Logger log) {
+            Logger log, Logger notices) {
+        this.notices = notices;
         this.context = context;
         this.containerBundles = containerBundles;
         this.metatype = metatype;
@@ -119,8 +123,13 @@ public final class ConfigGuard implements ConfigurationPlugin {
         List<String> problems = ConfigProblems.check(schema, schemaPid, properties);
         if (problems.isEmpty()) {
             lastGood.put(pid, copy(properties));
+            String wasRejected;
             synchronized (reported) {
-                reported.remove(pid);
+                wasRejected = reported.remove(pid);
+            }
+            if (wasRejected != null) {
+                // the operator fixed it: said where the rejection was (the console), or its ERROR stays the last word
+                notices.info("Configuration {}{} is valid again: its values apply", pid, where(properties));
             }
             return;
         }
@@ -143,15 +152,19 @@ public final class ConfigGuard implements ConfigurationPlugin {
             outcome = "There was no earlier good one, so the invalid values are left out and their defaults apply";
         }
         String reason = String.join("; ", problems);
-        Object file = properties.get(FilesGone.FILENAME);
-        // the deploy watcher's own property: the whole path (printable would shorten it)
-        String where = file == null ? "" : " (" + String.valueOf(file).replaceFirst("^file:", "")
-                .replaceAll("\\p{Cntrl}", "?") + ")";
         if (firstReport(pid, reason + outcome)) {
             // the file first: the console shows one line, cut at its width
-            log.error("Configuration {}{} rejected: {}. {}", pid, where, reason, outcome);
+            log.error("Configuration {}{} rejected: {}. {}", pid, where(properties), reason, outcome);
             post(events, pid, reason, reference.getBundle());
         }
+    }
+
+    /** " (the file's path)" of a configuration from a file, else nothing. */
+    private static String where(Dictionary<String, Object> properties) {
+        Object file = properties.get(FilesGone.FILENAME);
+        // the deploy watcher's own property: the whole path (printable would shorten it)
+        return file == null ? "" : " (" + String.valueOf(file).replaceFirst("^file:", "")
+                .replaceAll("\\p{Cntrl}", "?") + ")";
     }
 
     /** A misspelt setting is named once (until the file changes what is unknown), as a WARN: the rest applies. */

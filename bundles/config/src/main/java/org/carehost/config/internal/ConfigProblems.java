@@ -54,7 +54,9 @@ final class ConfigProblems {
         }
         if (options == null || options.length == 0) {
             if (isKind(attribute.getType(), String.valueOf(value).strip())) {
-                kind = null; // the value is of the right kind: out of range, which the description states
+                // the value is of the right kind: out of range, which is said (tryout 16 #13: "greater than maximum"
+                // named no maximum)
+                kind = WholeNumberRange.of(attribute).orElse(null);
             }
         }
         String description = attribute.getDescription();

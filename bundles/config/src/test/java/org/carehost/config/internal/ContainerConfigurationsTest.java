@@ -90,7 +90,7 @@ class ContainerConfigurationsTest {
                     }
                     return null;
                 });
-        return new ConfigGuard(context, RULE, metatype, stub(EventAdmin.class, Map.of()), log);
+        return new ConfigGuard(context, RULE, metatype, stub(EventAdmin.class, Map.of()), log, log);
     }
 
     private static Dictionary<String, Object> auditConfiguration() {

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.metatype.MetaTypeService;
 
 /**
  * The container's readiness as a Felix Health Check tagged {@value #TAG}: OK once every container bundle and
@@ -26,23 +27,37 @@ public final class ContainerReadyCheck implements HealthCheck {
 
     private final Readiness readiness;
     private final PluginManager plugins;
+    private final MisspeltConfigurationFiles misspelt;
 
     @Activate
     public ContainerReadyCheck(BundleContext context, @Reference ServiceComponentRuntime components,
-            @Reference PluginManager plugins) {
+            @Reference PluginManager plugins, @Reference MetaTypeService metatype) {
         this.readiness = new Readiness(context, components, false, plugins::held);
         this.plugins = plugins;
+        this.misspelt = new MisspeltConfigurationFiles(context, metatype, components);
     }
 
+    /**
+     * OK when ready; CRITICAL entries for what is missing; WARN entries (ready, with a problem) for configuration files
+     * whose name is a misspelt PID of the container's ({@link MisspeltConfigurationFiles}): they change nothing.
+     */
     @Override
     public Result execute() {
         List<String> missing = missing();
-        if (missing.isEmpty()) {
-            return new Result(Result.Status.OK, "ready: container bundles and components active, deploy folder settled");
+        List<String> misspeltFiles = misspelt.all();
+        String ready = "ready: container bundles and components active, deploy folder settled";
+        if (missing.isEmpty() && misspeltFiles.isEmpty()) {
+            return new Result(Result.Status.OK, ready);
         }
         ResultLog log = new ResultLog();
+        if (missing.isEmpty()) {
+            log.add(new ResultLog.Entry(Result.Status.OK, ready));
+        }
         for (String part : missing) {
             log.add(new ResultLog.Entry(Result.Status.CRITICAL, part));
+        }
+        for (String file : misspeltFiles) {
+            log.add(new ResultLog.Entry(Result.Status.WARN, file));
         }
         return new Result(log);
     }

@@ -40,6 +40,8 @@ public final class Activator implements BundleActivator {
     private LoggerContext logback;
     private OriginRule origins;
     private LibraryLines libraryLines;
+    private ConsoleNotices notices;
+    private RescanFailures rescans;
 
     @Override
     public void start(BundleContext context) {
@@ -49,6 +51,11 @@ public final class Activator implements BundleActivator {
         // read again with it.
         origins = new OriginRule(new Origins(new ContainerBundles(context), containerLoaders()));
         withOwnClassLoader(() -> origins.install(logback));
+        // the console shows LogAdmin.NOTICES at INFO; a rescan of a changed, broken etc/logback.xml says so
+        notices = new ConsoleNotices(logback);
+        notices.install();
+        rescans = new RescanFailures(logback);
+        rescans.install();
 
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
@@ -116,6 +123,8 @@ public final class Activator implements BundleActivator {
         reporters.close();
         levels.close();
         SLF4JBridgeHandler.uninstall();
+        rescans.uninstall();
+        notices.uninstall();
         origins.uninstall(logback);
     }
 

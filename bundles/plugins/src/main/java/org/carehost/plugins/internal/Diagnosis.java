@@ -218,26 +218,9 @@ final class Diagnosis {
         return file != null && bundles.installedFrom(file) == null ? file : null;
     }
 
-    /**
-     * The file in the deploy folder that {@code name} points at, installed or not, or null: a file name
-     * ({@code x.jar}), one under the folder's name ({@code deploy/x.jar}), or an absolute path into the folder.
-     */
+    /** The file in the deploy folder that {@code name} points at, installed or not, or null ({@link PluginBundles}). */
     Path deployFile(String name) {
-        if (name == null || name.isBlank() || name.trim().chars().allMatch(Character::isDigit)) {
-            return null;
-        }
-        Path dir = bundles.deployDir();
-        Path candidate;
-        try {
-            Path given = Path.of(name.trim());
-            candidate = given.isAbsolute() ? given.normalize() : dir.resolve(given.getFileName()).normalize();
-        } catch (RuntimeException invalidPath) {
-            return null;
-        }
-        if (!candidate.startsWith(dir) || !Files.exists(candidate)) {
-            return null;
-        }
-        return candidate;
+        return bundles.deployFile(name);
     }
 
     /**

@@ -266,7 +266,33 @@ final class PluginBundles {
         return null;
     }
 
-    /** Finds a plugin by bundle id or symbolic name (case-insensitive); a plain-words error otherwise. */
+    /**
+     * The file in the deploy folder that {@code name} points at, installed or not, or null: a file name
+     * ({@code x.jar}), one under the folder's name ({@code deploy/x.jar}), or an absolute path into the folder.
+     */
+    Path deployFile(String name) {
+        if (name == null || name.isBlank() || name.trim().chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        Path dir = deployDir();
+        Path candidate;
+        try {
+            Path given = Path.of(name.trim());
+            candidate = given.isAbsolute() ? given.normalize() : dir.resolve(given.getFileName()).normalize();
+        } catch (RuntimeException invalidPath) {
+            return null;
+        }
+        if (!candidate.startsWith(dir) || !java.nio.file.Files.exists(candidate)) {
+            return null;
+        }
+        return candidate;
+    }
+
+    /**
+     * Finds a plugin by bundle id, symbolic name (case-insensitive) or the name of its file in the deploy folder
+     * ({@code hello.jar}, as {@code plugin:why} took it; tryout 16 #20); a plain-words error otherwise. The one
+     * definition of naming a plugin, for every {@code plugin:} command.
+     */
     Bundle find(String name) throws PluginException {
         if (name == null || name.isBlank()) {
             throw new PluginException("Name a plugin by its id or symbolic name (plugin:list shows them).");
@@ -291,6 +317,11 @@ final class PluginBundles {
             }
         }
         if (matches.isEmpty()) {
+            Path file = deployFile(wanted);
+            Bundle fromFile = file == null ? null : installedFrom(file);
+            if (fromFile != null && isPlugin(fromFile)) {
+                return fromFile;
+            }
             for (Bundle bundle : context.getBundles()) {
                 if (wanted.equalsIgnoreCase(bundle.getSymbolicName())) {
                     throw new PluginException("Bundle " + bundle.getBundleId() + " (" + bundle.getSymbolicName()

@@ -71,7 +71,7 @@ public final class PluginCommands {
     }
 
     @Descriptor("show one plugin in detail, with each of its components")
-    public String info(@Descriptor("plugin id or symbolic name") String plugin) throws PluginException {
+    public String info(@Descriptor("plugin id, symbolic name, or its file name in the deploy folder") String plugin) throws PluginException {
         return Text.printable(Text.pluginDetail(plugins.get(plugin)));
     }
 

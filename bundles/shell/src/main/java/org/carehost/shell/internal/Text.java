@@ -84,9 +84,12 @@ final class Text {
     }
 
     static String auditTable(org.carehost.sdk.resource.Page<org.carehost.sdk.audit.AuditRecord> page) {
-        Table table = new Table("SEQ", "RECORDED", "PLUGIN", "ACTION", "OPERATION", "RESOURCE", "PATIENT", "OUTCOME");
+        // USER: records name the operator who acted (tryout 16 #20: the column was missing)
+        Table table = new Table("SEQ", "RECORDED", "PLUGIN", "USER", "ACTION", "OPERATION", "RESOURCE", "PATIENT",
+                "OUTCOME");
         for (org.carehost.sdk.audit.AuditRecord record : page.items()) {
-            table.row(record.sequence(), record.recorded(), record.plugin(), record.action().code(), record.operation(),
+            table.row(record.sequence(), record.recorded(), record.plugin(), record.user() == null ? "-" : record.user(),
+                    record.action().code(), record.operation(),
                     record.resourceType() == null ? "-" : record.resourceType() + (record.resourceId() == null ? "" : "/" + record.resourceId()),
                     record.patientId() == null ? "-" : record.patientId(),
                     record.outcome() + (record.reason() == null ? "" : ": " + record.reason()));
