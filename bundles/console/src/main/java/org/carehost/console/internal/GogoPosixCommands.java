@@ -24,8 +24,9 @@ import org.osgi.service.component.annotations.Reference;
  * Here the same commands are registered again, with the functions gogo.jline registers them for (its service
  * property, not a list of our own) and a higher {@code service.ranking}, which Gogo's runtime resolves a name by; a
  * failure is thrown, so the console, a script and the SSH shell print their one {@code Error: <why>} line
- * ({@code CommandFailures}) and count it. The full-screen ones ({@link #NEED_A_TERMINAL}) need Gogo's own terminal (the
- * session variable {@value #TERMINAL}), which none of the container's sessions has: they say so rather than fail on a
+ * ({@code CommandFailures}) and count it. The full-screen ones ({@link #NEED_A_TERMINAL}) need a terminal (the session
+ * variable {@value #TERMINAL}), which only the interactive SSH shell sets (the shell bundle's {@code TerminalCommands}
+ * refuses them earlier in a remote session without one): elsewhere they say so rather than fail on a
  * NullPointerException.
  */
 @Component(service = {})
@@ -79,9 +80,9 @@ public final class GogoPosixCommands {
                 throw new IllegalArgumentException("no command given");
             }
             if (NEED_A_TERMINAL.contains(argv[0]) && session.get(TERMINAL) == null) {
-                throw new IllegalStateException("gogo:" + argv[0] + " needs a full-screen terminal of Gogo's own shell, "
-                        + "which the container's console, scripts and SSH sessions do not give it; use a tool on the "
-                        + "host instead");
+                throw new IllegalStateException("gogo:" + argv[0] + " needs a full-screen terminal, which only the "
+                        + "interactive SSH shell gives it (ssh -p <port> <user>@<host>, with no command); the console "
+                        + "and scripts have none: use a tool on the host instead");
             }
             Process process = Process.Utils.current();
             try {
