@@ -233,6 +233,35 @@ public class EventContextIT {
         }
     }
 
+    /**
+     * Red team 19: plugins posting to a slow handler (within its deadline) faster than it handles filled the heap with
+     * Event Admin's queue, which outlived their quarantine. A plugin's posted events wait in a queue of its own: at
+     * most 256 at once (a post over that is refused, saying why), still delivered in order once the handler is free.
+     */
+    @Test
+    public void aPluginsPostedEventsWaitInABoundedQueueOfItsOwn() throws Exception {
+        Bundle slow = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-slow-event-handler"));
+        Bundle flooder = Fixtures.installAsPlugin(context, ContainerOptions.bundleFile("carehost-fixture-event-flooder"));
+        slow.start();
+        flooder.start();
+        try {
+            Await.until("the fixtures' probes", 20_000, () -> Fixtures.hasProbe(context, "slow-event-handler")
+                    && Fixtures.hasProbe(context, "event-flood"));
+            String flood = Fixtures.callProbe(context, "event-flood");
+            // 256 wait, and the first may already be out of the queue, in the handler
+            java.util.regex.Matcher posted = java.util.regex.Pattern.compile("posted (25[67]); refused: Plugin "
+                    + "org.carehost.fixture.eventflooder has 256 events posted and not yet delivered").matcher(flood);
+            assertTrue(flood, posted.lookingAt());
+            long notes = Long.parseLong(posted.group(1)) - 1;
+            Await.until("the waiting events delivered after the slow one", 60_000,
+                    () -> heardBySlow().lines().filter(line -> line.equals("mode=note")).count() == notes);
+            assertTrue(heardBySlow(), heardBySlow().startsWith("mode=sleep\nmode=note"));
+        } finally {
+            flooder.uninstall();
+            slow.uninstall();
+        }
+    }
+
     private static org.osgi.service.event.Event told(String mode) {
         return new org.osgi.service.event.Event("org/carehost/fixture/slowevents/TOLD", java.util.Map.of("mode", mode));
     }

@@ -14,7 +14,8 @@ import org.osgi.service.event.EventAdmin;
 /**
  * The Event Admin plugins see: one instance per plugin, posting through the real one only with
  * {@code publish:events}, and never on the container's own topics ({@code carehost/...}), so that no plugin can
- * forge a patient, plugin or security event. The real Event Admin is hidden from plugins.
+ * forge a patient, plugin or security event. The real Event Admin is hidden from plugins. A posted event waits in the
+ * plugin's own bounded queue ({@link PostQueues}), delivered through the real one's {@code sendEvent}.
  */
 final class GuardedEventAdmin implements ServiceFactory<EventAdmin> {
 
@@ -25,13 +26,18 @@ final class GuardedEventAdmin implements ServiceFactory<EventAdmin> {
     private final Supplier<EventAdmin> real;
     private final java.util.function.Function<Bundle, Grants> grants;
     private final BiConsumer<Bundle, String> refused;
+    private final PostQueues posts;
 
-    /** {@code refused}: told of every refused post (plugin, reason), to be recorded and audited. */
+    /**
+     * {@code refused}: told of every refused post (plugin, reason), to be recorded and audited; {@code posts}: where
+     * posted events wait for their delivery, a bounded queue per plugin.
+     */
     GuardedEventAdmin(Supplier<EventAdmin> real, java.util.function.Function<Bundle, Grants> grants,
-            BiConsumer<Bundle, String> refused) {
+            BiConsumer<Bundle, String> refused, PostQueues posts) {
         this.real = real;
         this.grants = grants;
         this.refused = refused;
+        this.posts = posts;
     }
 
     @Override
@@ -40,7 +46,8 @@ final class GuardedEventAdmin implements ServiceFactory<EventAdmin> {
         return new EventAdmin() {
             @Override
             public void postEvent(Event event) {
-                delegate(event).postEvent(event);
+                delegate(event);
+                posts.post(plugin, event); // not Event Admin's own queue, which has no bound and outlives the poster
             }
 
             @Override

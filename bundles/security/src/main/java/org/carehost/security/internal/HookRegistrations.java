@@ -31,6 +31,8 @@ final class HookRegistrations {
 
     private final BundleContext context;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    /** Plugins' posted events, waiting for delivery (null before the gates are registered). */
+    private PostQueues posts;
 
     HookRegistrations(BundleContext context) {
         this.context = context;
@@ -39,7 +41,7 @@ final class HookRegistrations {
     /** The gates: from their registration on, no plugin resolves, defines a class or sees a service unchecked. */
     void registerGates(PluginScope scope, ShellCommands commands, GrantsCalculator grants, Admission admission,
             ResolverGate resolverGate, PluginCodeSeen pluginCode, RefusalRecorder refusals,
-            Supplier<EventAdmin> events) {
+            Supplier<EventAdmin> events, java.util.function.Predicate<Bundle> stopped) {
         long self = context.getBundle().getBundleId();
         ServiceGate gate = new ServiceGate(scope, commands, grants::grantsOf,
                 bundle -> deliversEvents(scope, self, bundle), self);
@@ -50,8 +52,9 @@ final class HookRegistrations {
         register(org.osgi.framework.hooks.bundle.FindHook.class, extenders);
         register(FindHook.class, gate);
         register(EventListenerHook.class, gate);
+        posts = new PostQueues(events, stopped);
         registrations.add(context.registerService(EventAdmin.class, new GuardedEventAdmin(events, grants::grantsOf,
-                (plugin, reason) -> refusals.deny(plugin, "publish", Permission.PUBLISH_EVENTS.id(), reason)),
+                (plugin, reason) -> refusals.deny(plugin, "publish", Permission.PUBLISH_EVENTS.id(), reason), posts),
                 new Hashtable<>(Map.of(GuardedEventAdmin.GUARD_PROPERTY, Boolean.TRUE))));
     }
 
@@ -73,6 +76,9 @@ final class HookRegistrations {
             } catch (IllegalStateException alreadyGone) {
                 // the framework is stopping
             }
+        }
+        if (posts != null) {
+            posts.close();
         }
     }
 

@@ -147,7 +147,8 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         context.addServiceListener(impostorWatch);
         admission.openCommands(); // after the listener: no container command is missed in between
         this.hooks = new HookRegistrations(context);
-        hooks.registerGates(scope, commands, grants, admission, resolverGate, pluginCode, refusals, () -> events);
+        hooks.registerGates(scope, commands, grants, admission, resolverGate, pluginCode, refusals, () -> events,
+                plugin -> plugin.getState() == Bundle.UNINSTALLED || quarantine.reason(plugin.getBundleId()) != null);
         eventDelivery.open(); // after the gate: from now on Event Admin reaches plugins' handlers only through it
         quarantine.restore(context); // before any plugin runs: plugins start at a higher start level
         this.runtime = new RuntimeLayer(context, settings, scope, grants, store, inspector, quarantine, pluginCode,
