@@ -42,6 +42,7 @@ public final class Activator implements BundleActivator {
     private LibraryLines libraryLines;
     private ConsoleNotices notices;
     private RescanFailures rescans;
+    private PluginLogBudget budget;
 
     @Override
     public void start(BundleContext context) {
@@ -49,13 +50,17 @@ public final class Activator implements BundleActivator {
         this.logback = logback;
         // Every line a plugin's code logs names the plugin (%origin, in etc/logback.xml): registered, then the file
         // read again with it.
-        origins = new OriginRule(new Origins(new ContainerBundles(context), containerLoaders()));
+        Origins writers = new Origins(new ContainerBundles(context), containerLoaders());
+        origins = new OriginRule(writers);
         withOwnClassLoader(() -> origins.install(logback));
         // the console shows LogAdmin.NOTICES at INFO; a rescan of a changed, broken etc/logback.xml says so
         notices = new ConsoleNotices(logback);
         notices.install();
         rescans = new RescanFailures(logback);
         rescans.install();
+        // a plugin's lines are held to a budget, so that none can roll the container's history out of data/log
+        budget = new PluginLogBudget(logback, writers::of);
+        budget.install();
 
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
@@ -123,6 +128,7 @@ public final class Activator implements BundleActivator {
         reporters.close();
         levels.close();
         SLF4JBridgeHandler.uninstall();
+        budget.uninstall();
         rescans.uninstall();
         notices.uninstall();
         origins.uninstall(logback);

@@ -66,15 +66,17 @@ final class ConsoleNotices implements ConfigurationEventListener {
                 continue;
             }
             List<Filter<ILoggingEvent>> filters = console.getCopyOfAttachedFiltersList();
-            if (!filters.isEmpty() && filters.get(0) instanceof NoticeFilter) {
-                continue;
+            if (filters.stream().anyMatch(filter -> filter instanceof NoticeFilter)) {
+                continue; // placed already (after the plugins' log budget, which goes first: PluginLogBudget)
             }
             NoticeFilter notices = new NoticeFilter();
             notices.setContext(logback);
             notices.start();
             console.clearAllFilters();
+            filters.stream().filter(filter -> filter instanceof PluginLogBudget.BudgetFilter).forEach(console::addFilter);
             console.addFilter(notices);
-            filters.stream().filter(filter -> !(filter instanceof NoticeFilter)).forEach(console::addFilter);
+            filters.stream().filter(filter -> !(filter instanceof PluginLogBudget.BudgetFilter))
+                    .forEach(console::addFilter);
         }
     }
 }
