@@ -1,20 +1,16 @@
 package org.carehost.logging.internal;
 
 import java.lang.ref.WeakReference;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.filter.Filter;
-import ch.qos.logback.core.spi.ConfigurationEvent;
-import ch.qos.logback.core.spi.ConfigurationEventListener;
 import ch.qos.logback.core.spi.FilterReply;
 
 /**
@@ -28,16 +24,15 @@ import ch.qos.logback.core.spi.FilterReply;
  * own lines are never counted. Who wrote a line is {@link Origins}' answer, the one definition.
  *
  * <p>A filter of this bundle goes first in the filter list of each appender of the root logger (before any filter
- * that accepts a line), put back after each reading of etc/logback.xml, as {@link ConsoleNotices} does. Written here:
+ * that accepts a line), put back after each reading of etc/logback.xml ({@link FiltersFirst}). Written here:
  * Logback has no filter that knows which bundle's code logged a line.
  */
-final class PluginLogBudget implements ConfigurationEventListener {
+final class PluginLogBudget extends FiltersFirst {
 
     static final long CHARS_PER_MINUTE = 1 << 20;
     static final int LINE_CHARS = 100;
     static final String LOGGER = "org.carehost.logging";
 
-    private final LoggerContext logback;
     private final Function<ILoggingEvent, String> origin;
     private final Map<String, Minute> minutes = new ConcurrentHashMap<>();
     /** Says a plugin is over its budget, on a thread of its own: never from inside an appender, which drops it. */
@@ -61,46 +56,29 @@ final class PluginLogBudget implements ConfigurationEventListener {
 
     /** @param origin the label of a line's writer: empty for the container's ({@link Origins#of}) */
     PluginLogBudget(LoggerContext logback, Function<ILoggingEvent, String> origin) {
-        this.logback = logback;
+        super(logback);
         this.origin = origin;
     }
 
-    void install() {
-        logback.addConfigurationEventListener(this);
-        apply();
-    }
-
+    @Override
     void uninstall() {
-        logback.removeConfigurationEventListener(this);
+        super.uninstall();
         warnings.shutdownNow();
     }
 
     @Override
-    public void listen(ConfigurationEvent event) {
-        switch (event.getEventType()) {
-            case CONFIGURATION_ENDED_SUCCESSFULLY, CONFIGURATION_ENDED_WITH_XML_PARSING_ERRORS,
-                    PARTIAL_CONFIGURATION_ENDED_SUCCESSFULLY -> apply();
-            default -> {
-            }
-        }
+    boolean wants(Appender<ILoggingEvent> appender) {
+        return true;
     }
 
-    /** Puts the budget's filter first on every appender of the root logger that lacks it. */
-    void apply() {
-        Logger root = logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        for (java.util.Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext();) {
-            Appender<ILoggingEvent> appender = it.next();
-            List<Filter<ILoggingEvent>> filters = appender.getCopyOfAttachedFiltersList();
-            if (!filters.isEmpty() && filters.get(0) instanceof BudgetFilter) {
-                continue;
-            }
-            BudgetFilter budget = new BudgetFilter();
-            budget.setContext(logback);
-            budget.start();
-            appender.clearAllFilters();
-            appender.addFilter(budget);
-            filters.stream().filter(filter -> !(filter instanceof BudgetFilter)).forEach(appender::addFilter);
-        }
+    @Override
+    boolean isOwn(Filter<ILoggingEvent> filter) {
+        return filter instanceof BudgetFilter;
+    }
+
+    @Override
+    Filter<ILoggingEvent> filter() {
+        return new BudgetFilter();
     }
 
     /** Whether the line is written: DENY for a plugin's line over its budget, else NEUTRAL (the next filters decide). */
