@@ -31,7 +31,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
      * boot/Gate.NESTED). The checker's own I/O (its audit writes, the framework loading its classes) has container
      * frames first and passes; a plugin's code the check happened to call (an override of a method of an object the
      * check reads) is refused whatever it is granted. A nested check is decided from the stack alone
-     * ({@link #decideNested}): no plugin code runs inside it, and the nesting ends there.
+     * ({@link #decideNested}): it reads none of the call's objects, so no plugin code runs inside it, and the nesting
+     * ends there.
      */
     static final String NESTED = "nested:";
 
@@ -172,7 +173,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return;
         }
         if (hook.startsWith(NESTED)) {
-            decideNested(hook.substring(NESTED.length()), call[0]);
+            decideNested(hook.substring(NESTED.length()));
             return;
         }
         if (hook.equals(PluginClassWeaver.MONITOR_HOOK)) {
@@ -255,9 +256,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         // cancels): decided as the plugin's own interrupt (GivenInterrupts); other threads' interrupts by the JDK pass
         boolean interruptsItsThread = request.kind() == Kind.THREAD_CONTROL && request.subject() == Thread.currentThread();
         if (!interruptsItsThread && ChokePoints.jdkMayUse(id) && GateFrames.calledByJdk()) {
-            if (request.kind() == Kind.THREAD_CONTROL && id.equals(INTERRUPT)) {
-                causes.interrupts().given((Thread) request.subject()); // another thread, by the JDK (a pool's cancel)
-            }
             if (request.kind() == Kind.CLASS_LOADER) {
                 // a loader JDK code makes for the plugin (URLClassLoader.newInstance): what it defines is the plugin's
                 causes.createdByJdkFor((ClassLoader) request.subject(), plugin);
@@ -315,21 +313,17 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
 
     /**
      * A check made while a check already runs on this thread: decided from the stack alone, never from the call's
-     * objects (reading them could run a plugin's overrides inside this check once more; an interrupted thread is only
-     * noted by identity, {@link GivenInterrupts}). Container code first (this
+     * objects (reading them could run a plugin's overrides inside this check once more). Container code first (this
      * checker's own I/O, the audit, the framework loading a class) passes; JDK code on its own account passes where it
      * may; a plugin first is refused whatever it holds (its code runs only because a check called it); and a framework
      * extension is refused for everyone, as outside a check.
      */
-    private void decideNested(String id, Object self) {
+    private void decideNested(String id) {
         if (id.equals(ChokePoints.EXTENSION_HOOK)) {
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "Carehost runs no framework "
                     + "extension installed after it started (one was asked for inside a security check)");
         }
         Bundle plugin = causes.current(ChokePoints.throughFramework(id), ChokePoints.throughFramework(id));
-        if (plugin == null && id.equals(INTERRUPT) && self instanceof Thread thread) {
-            causes.interrupts().given(thread); // the checker's own (a quarantined plugin's task interrupted), by identity
-        }
         if (plugin == null || ChokePoints.jdkMayUse(id) && GateFrames.calledByJdk()) {
             return;
         }
