@@ -180,22 +180,6 @@ public class RuntimeEnforcementIT {
         awaitDenialAudited("open a pipe");
     }
 
-    /**
-     * Red team 19: a plugin interrupted the container's thread it ran on (the deploy watcher's, which ends at an
-     * interrupt). Refused on a thread nothing else interrupted; once the container has interrupted that thread, the
-     * plugin may set the interrupt again, as code that caught an InterruptedException does.
-     */
-    @Test
-    public void aPluginSetsAgainOnlyAnInterruptTheContainerGaveItsThread() throws Exception {
-        attacker();
-        assertDenied(attack("self-interrupt:"), "Thread.interrupt on '" + Thread.currentThread().getName() + "'");
-        assertFalse("nothing interrupted this thread", Thread.interrupted());
-        Thread.currentThread().interrupt(); // the container's own interrupt (this test is container code)
-        assertTrue(Thread.interrupted());
-        assertEquals("set again, then cleared by the attacker", "done: interrupted true", attack("self-interrupt:"));
-        assertFalse(Thread.interrupted());
-    }
-
     @Test
     public void noProcessWithoutUseProcesses() throws Exception {
         attacker();

@@ -22,7 +22,6 @@ final class Causes {
     // by identity: a plugin's Thread or ClassLoader subclass may override hashCode and equals
     private final WeakIdentityMap<Bundle> threads = new WeakIdentityMap<>();
     private final WeakIdentityMap<Bundle> ownThreads = new WeakIdentityMap<>();
-    private final GivenInterrupts interrupts = new GivenInterrupts();
     private final TaskOrigins tasks;
     private final PoolOwners pools = new PoolOwners(this);
     private final Deputies deputies;
@@ -42,11 +41,6 @@ final class Causes {
         this.deputies = deputies;
         this.pluginCodeMayHaveRun = pluginCodeMayHaveRun;
         this.tasks = new TaskOrigins(new TaskCharges(new ThreadCounters(), ownThreads::get, quarantined));
-    }
-
-    /** The threads the container has interrupted, on which a plugin may set the interrupt again. */
-    GivenInterrupts interrupts() {
-        return interrupts;
     }
 
     /** The plugin that causes the current call, or null for the container. */

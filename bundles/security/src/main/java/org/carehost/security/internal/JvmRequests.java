@@ -111,12 +111,6 @@ final class JvmRequests {
                 || method.equals("setDefaultUncaughtExceptionHandler")) {
             return Request.of(Kind.CONTAINER, "Thread." + method + " (every thread of the JVM)");
         }
-        if (thread == Thread.currentThread() && method.equals("interrupt")) {
-            // the thread a plugin's code runs on may be the container's (the deploy watcher starting it, the start-level
-            // thread): decided by who interrupted it before ({@link GivenInterrupts})
-            return Request.of(Kind.THREAD_CONTROL, "Thread.interrupt on '" + thread.getName() + "', the thread it runs "
-                    + "on", thread);
-        }
         if (thread == null || thread == Thread.currentThread() || thread.getState() == Thread.State.NEW) {
             return null; // its own thread, or one it is still setting up
         }

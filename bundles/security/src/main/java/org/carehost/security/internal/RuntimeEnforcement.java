@@ -149,7 +149,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     }
 
     private static final ClassLoader OWN_LOADER = RuntimeEnforcement.class.getClassLoader();
-    private static final String INTERRUPT = "java.lang.Thread.interrupt";
 
     @Override
     public void accept(String hook, Object[] call) {
@@ -242,9 +241,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return;
         }
         if (plugin == null) {
-            if (request.kind() == Kind.THREAD_CONTROL && id.equals(INTERRUPT)) {
-                causes.interrupts().given((Thread) request.subject()); // the container's: a plugin may set it again
-            }
             return;
         }
         if (lockdown.on() && request.kind() == Kind.CLASS_LOADER && Causes.recordsLoader(request.subject())) {
@@ -252,10 +248,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             // (the JDK's own reflection loaders, which its reflective calls make, are not recorded, and pass)
             refuse(plugin, Lockdown.refusal(request.target()));
         }
-        // JDK code interrupting the thread a plugin's code runs on acts for the plugin (a FutureTask it runs there and
-        // cancels): decided as the plugin's own interrupt (GivenInterrupts); other threads' interrupts by the JDK pass
-        boolean interruptsItsThread = request.kind() == Kind.THREAD_CONTROL && request.subject() == Thread.currentThread();
-        if (!interruptsItsThread && ChokePoints.jdkMayUse(id) && GateFrames.calledByJdk()) {
+        if (ChokePoints.jdkMayUse(id) && GateFrames.calledByJdk()) {
             if (request.kind() == Kind.CLASS_LOADER) {
                 // a loader JDK code makes for the plugin (URLClassLoader.newInstance): what it defines is the plugin's
                 causes.createdByJdkFor((ClassLoader) request.subject(), plugin);

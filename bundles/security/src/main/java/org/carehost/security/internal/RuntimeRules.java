@@ -116,14 +116,7 @@ final class RuntimeRules {
                 return null;
             case THREAD_CONTROL:
                 Thread thread = (Thread) request.subject();
-                if (causes.startedBy(thread, plugin)) {
-                    return null;
-                }
-                if (thread == Thread.currentThread()) { // an interrupt (JvmRequests): again, or one nobody gave
-                    return causes.interrupts().wasGiven(thread) ? null : never(request.target() + ", a thread of the "
-                            + "container's that nothing interrupted (an interrupt it was given it may set again)");
-                }
-                return never(request.target() + ", a thread it did not start");
+                return causes.startedBy(thread, plugin) ? null : never(request.target() + ", a thread it did not start");
             case LOGGER:
                 String name = ((java.util.logging.Logger) request.subject()).getName();
                 return ContainerNames.namedAfter(name, plugin.getSymbolicName()) ? null
