@@ -316,6 +316,32 @@ final class Hooks {
         "org/apache/felix/cm/impl/ConfigurationAdapter getProcessedProperties",
         "org/apache/felix/cm/impl/ConfigurationAdapter addAttributes",
         "org/apache/felix/cm/impl/ConfigurationAdapter removeAttributes",
+        // where the container's libraries call a plugin's code on a thread of theirs (an activator, a listener, a
+        // service factory, a component's methods, an event handler, a configuration update, a command): at the entry
+        // and at each end, so that the checker gives the thread back as it was (red team 19: a plugin's activator
+        // interrupted Felix FileInstall's deploy watcher, which ended at it)
+        "org/apache/felix/framework/util/SecureAction startActivator",
+        "org/apache/felix/framework/util/SecureAction startActivator exit",
+        "org/apache/felix/framework/util/SecureAction stopActivator",
+        "org/apache/felix/framework/util/SecureAction stopActivator exit",
+        "org/apache/felix/framework/EventDispatcher invokeServiceListenerCallback",
+        "org/apache/felix/framework/EventDispatcher invokeServiceListenerCallback exit",
+        "org/apache/felix/framework/EventDispatcher invokeBundleListenerCallback",
+        "org/apache/felix/framework/EventDispatcher invokeBundleListenerCallback exit",
+        "org/apache/felix/framework/EventDispatcher invokeFrameworkListenerCallback",
+        "org/apache/felix/framework/EventDispatcher invokeFrameworkListenerCallback exit",
+        "org/apache/felix/framework/ServiceRegistrationImpl getFactoryUnchecked",
+        "org/apache/felix/framework/ServiceRegistrationImpl getFactoryUnchecked exit",
+        "org/apache/felix/framework/ServiceRegistrationImpl ungetFactoryUnchecked",
+        "org/apache/felix/framework/ServiceRegistrationImpl ungetFactoryUnchecked exit",
+        "org/apache/felix/scr/impl/inject/methods/BaseMethod invokeMethod",
+        "org/apache/felix/scr/impl/inject/methods/BaseMethod invokeMethod exit",
+        "org/apache/felix/scr/impl/inject/internal/ComponentConstructorImpl newInstance",
+        "org/apache/felix/scr/impl/inject/internal/ComponentConstructorImpl newInstance exit",
+        "org/apache/felix/eventadmin/impl/handler/EventHandlerProxy sendEvent",
+        "org/apache/felix/eventadmin/impl/handler/EventHandlerProxy sendEvent exit",
+        "org/apache/felix/cm/impl/UpdateThread run0", "org/apache/felix/cm/impl/UpdateThread run0 exit",
+        "org/apache/felix/gogo/runtime/Reflective invoke", "org/apache/felix/gogo/runtime/Reflective invoke exit",
     };
 
     /**

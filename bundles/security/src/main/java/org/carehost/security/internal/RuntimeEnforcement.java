@@ -31,14 +31,15 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
      * boot/Gate.NESTED). The checker's own I/O (its audit writes, the framework loading its classes) has container
      * frames first and passes; a plugin's code the check happened to call (an override of a method of an object the
      * check reads) is refused whatever it is granted. A nested check is decided from the stack alone
-     * ({@link #decideNested}): it reads none of the call's objects, so no plugin code runs inside it, and the nesting
-     * ends there.
+     * ({@link #decideNested}): it reads none of the call's objects (an interrupted thread is only noted by identity),
+     * so no plugin code runs inside it, and the nesting ends there.
      */
     static final String NESTED = "nested:";
 
     private final Causes causes;
     private final LockRule locks;
     private final WorkHooks work;
+    private final CallBoundaries boundaries;
     private final RuntimeRules rules;
     private final RuntimeReporter reporter;
     private final Logger logger;
@@ -57,6 +58,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         this.codeStops = codeStops;
         this.locks = new LockRule(causes);
         this.work = new WorkHooks(causes);
+        this.boundaries = new CallBoundaries(causes);
         this.rules = rules;
         this.reporter = reporter;
         this.logger = logger;
@@ -149,6 +151,7 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     }
 
     private static final ClassLoader OWN_LOADER = RuntimeEnforcement.class.getClassLoader();
+    private static final String INTERRUPT = "java.lang.Thread.interrupt";
 
     @Override
     public void accept(String hook, Object[] call) {
@@ -171,8 +174,11 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             }
             return;
         }
+        if (boundaries.crossed(plain)) {
+            return; // a call into a plugin's code on the container's thread, begun or over: the thread given back
+        }
         if (hook.startsWith(NESTED)) {
-            decideNested(hook.substring(NESTED.length()));
+            decideNested(plain, call[0]);
             return;
         }
         if (hook.equals(PluginClassWeaver.MONITOR_HOOK)) {
@@ -190,6 +196,9 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return;
         }
         String id = hook;
+        if (id.equals(INTERRUPT) && call[0] != Thread.currentThread()) { // whose it is: does it outlive a plugin's call
+            boundaries.interrupted((Thread) call[0], causes.current(false) != null);
+        }
         Request request = ChokePoints.read(id, call[0], (Object[]) call[1]);
         if (request == null || work.noted(request)) {
             return;
@@ -311,12 +320,15 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
      * may; a plugin first is refused whatever it holds (its code runs only because a check called it); and a framework
      * extension is refused for everyone, as outside a check.
      */
-    private void decideNested(String id) {
+    private void decideNested(String id, Object self) {
         if (id.equals(ChokePoints.EXTENSION_HOOK)) {
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "Carehost runs no framework "
                     + "extension installed after it started (one was asked for inside a security check)");
         }
         Bundle plugin = causes.current(ChokePoints.throughFramework(id), ChokePoints.throughFramework(id));
+        if (plugin == null && id.equals(INTERRUPT)) {
+            boundaries.interrupted((Thread) self, false); // the checker's own (a quarantined plugin's task interrupted)
+        }
         if (plugin == null || ChokePoints.jdkMayUse(id) && GateFrames.calledByJdk()) {
             return;
         }

@@ -1,0 +1,80 @@
+package org.carehost.itest;
+
+import static org.carehost.itest.CarehostProcess.awaitFile;
+import static org.carehost.itest.CarehostProcess.freshHome;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Test;
+
+/**
+ * Red team 19: a plugin with no permission interrupted, in its activator, the thread it runs on: the container's deploy
+ * watcher (Felix FileInstall), which ends at an interrupt. No jar dropped, replaced or removed afterwards was acted on
+ * until a restart, and readiness stayed down; the same from a service listener, which runs on the thread of whoever
+ * registers a service (another plugin's start, on the watcher). Nothing is refused: when the framework's call into the
+ * plugin returns, the thread is given back as the call found it (not interrupted, its name, context class loader and
+ * priority), so the jars dropped afterwards are installed and started, and the listener finds the watcher's thread as
+ * it was each time.
+ */
+public class ContainerThreadInterruptIT {
+
+    private static final String PLUGIN = "org.carehost.fixture.evil.interrupts.thread";
+
+    @Test
+    public void aPluginsCodeGivesTheContainersThreadBackAsItFoundIt() throws Exception {
+        Path home = freshHome("interrupts");
+        Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-interrupts-thread.jar"),
+                home.resolve("deploy/interrupts.jar"));
+        Process process = CarehostProcess.start(home, CarehostProcess.thisJava());
+        try {
+            awaitFile(process, home.resolve("stderr.txt"), "INTERRUPT futuretask");
+            // dropped after the attack: the watcher must still be there to install them; each registers a service,
+            // and the attacker's listener runs on the watcher's thread as it does
+            Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-greeter-v1.jar"),
+                    home.resolve("deploy/greeter.jar"));
+            awaitStarted(process, home, "org.carehost.fixture.greeter 1.0.0");
+            Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-scheduled-worker.jar"),
+                    home.resolve("deploy/worker.jar"));
+            awaitStarted(process, home, "org.carehost.fixture.scheduledworker");
+            try (OutputStream in = process.getOutputStream()) {
+                in.write("carehost:status\nplugin:list\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
+        } finally {
+            process.destroyForcibly();
+        }
+        CarehostProcess.Run run = CarehostProcess.ended(process, home);
+        assertEquals(run.toString(), 0, run.exit);
+        assertTrue("the attack ran, and was not refused: " + run, run.err.contains("INTERRUPT activator done"));
+        assertTrue("the listener ran on the watcher's thread for the plugins dropped afterwards: " + run,
+                run.err.contains("LISTENER found 'fileinstall-deploy' interrupted=false loader=not mine priority=5"));
+        assertFalse("never on a thread it had spoilt: " + run, run.err.contains("LISTENER found 'spoilt-by-"));
+        String log = Files.readString(home.resolve("data/log/carehost.log"));
+        assertFalse("no container code met the plugin's interrupt after its call returned (SCR's wait did, before): "
+                + log, log.contains("InterruptedException") || log.contains("has been interrupted"));
+        assertTrue("ready (the deploy folder settled): " + run, run.out.startsWith("ready"));
+        assertEquals("the jar dropped afterwards was installed and started: " + run, "ACTIVE",
+                CarehostProcess.stateOf(run.out, "org.carehost.fixture.greeter"));
+        assertEquals("and the next one: " + run, "ACTIVE",
+                CarehostProcess.stateOf(run.out, "org.carehost.fixture.scheduledworker"));
+        assertEquals("the attacker runs on, nothing refused: " + run, "ACTIVE", CarehostProcess.stateOf(run.out, PLUGIN));
+    }
+
+    private static void awaitStarted(Process process, Path home, String plugin) throws Exception {
+        Path log = home.resolve("data/log/carehost.log");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!(Files.exists(log) && Files.readString(log).lines().anyMatch(line -> line.contains("Plugin " + plugin)
+                && line.endsWith(" STARTED")))) {
+            assertTrue(plugin + " dropped after the attack was not started (process alive: " + process.isAlive() + ")",
+                    System.currentTimeMillis() < deadline && process.isAlive());
+            Thread.sleep(50);
+        }
+    }
+}
