@@ -342,6 +342,13 @@ final class Hooks {
         "org/apache/felix/eventadmin/impl/handler/EventHandlerProxy sendEvent exit",
         "org/apache/felix/cm/impl/UpdateThread run0", "org/apache/felix/cm/impl/UpdateThread run0 exit",
         "org/apache/felix/gogo/runtime/Reflective invoke", "org/apache/felix/gogo/runtime/Reflective invoke exit",
+        "org/apache/felix/gogo/runtime/CommandSessionImpl execute",
+        "org/apache/felix/gogo/runtime/CommandSessionImpl execute exit",
+        "org/apache/felix/gogo/runtime/CommandSessionImpl format",
+        "org/apache/felix/gogo/runtime/CommandSessionImpl format exit",
+        // ... and the container's own calls into plugins (validators, notifiers, adapters, scheduled runs) on its pool
+        "org/carehost/plugins/internal/calls/PluginCallsImpl measured",
+        "org/carehost/plugins/internal/calls/PluginCallsImpl measured exit",
     };
 
     /**

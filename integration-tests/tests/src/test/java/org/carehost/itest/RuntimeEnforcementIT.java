@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import javax.inject.Inject;
 
 import org.carehost.audit.AuditLog;
+import org.carehost.plugins.PluginCalls;
 import org.carehost.plugins.PluginManager;
 import org.carehost.security.Permission;
 import org.carehost.security.PermissionGuard;
@@ -59,6 +60,9 @@ public class RuntimeEnforcementIT {
 
     @Inject
     PermissionGuard guard;
+
+    @Inject
+    PluginCalls calls;
 
     @Inject
     org.osgi.service.cm.ConfigurationAdmin configurations;
@@ -178,6 +182,50 @@ public class RuntimeEnforcementIT {
         String watch = attack("watch:");
         assertEquals("the control: its watch service is opened", "done: opened", watch);
         awaitDenialAudited("open a pipe");
+    }
+
+    /**
+     * Red team 19: a plugin's code runs on the container's threads, and left them changed (an interrupt ended Felix
+     * FileInstall's deploy watcher). A call the host makes into a plugin (PluginCalls) gives its worker back as it
+     * found it: the next call on the same worker finds its name, context class loader and priority as they were, and
+     * no interrupt. Nothing was refused. (The framework's calls: ContainerThreadInterruptIT.)
+     */
+    @Test
+    public void aCallIntoAPluginGivesTheWorkerBackAsItFoundIt() throws Exception {
+        attacker();
+        Bundle plugin = Fixtures.bundle(context, ATTACKER);
+        ClassLoader attackers = plugin.adapt(org.osgi.framework.wiring.BundleWiring.class).getClassLoader();
+        String found = null;
+        for (int tries = 0; found == null && tries < 50; tries++) { // until the next call lands on the same worker
+            Thread[] spoilt = new Thread[1];
+            assertEquals("done: spoilt", calls.call(plugin, "workflow", "spoil", () -> {
+                spoilt[0] = Thread.currentThread();
+                return attack("spoil-thread:");
+            }));
+            found = calls.call(plugin, "workflow", "probe", () -> {
+                Thread worker = Thread.currentThread();
+                return worker != spoilt[0] ? null : worker.getName() + " interrupted=" + worker.isInterrupted()
+                        + " attacker's loader=" + (worker.getContextClassLoader() == attackers) + " priority="
+                        + worker.getPriority();
+            });
+        }
+        assertNotNull("no two calls in a row on the same worker", found);
+        assertTrue(found, found.matches("carehost-plugin-call-\\d+ interrupted=false attacker's loader=false "
+                + "priority=" + Thread.NORM_PRIORITY));
+    }
+
+    /**
+     * The same for a plugin's task on a pool that is not its own: the common pool's worker runs everybody's tasks (on
+     * JDK 25 the waiting caller, this test's thread, may run the task itself: it is given back the same way).
+     */
+    @Test
+    public void aPluginsTaskGivesTheCommonPoolsWorkerBackAsItFoundIt() throws Exception {
+        attacker();
+        String found = attack("spoil-pool:");
+        assertTrue(found, found.matches("done: found (ForkJoinPool.commonPool-worker-\\d+|"
+                + java.util.regex.Pattern.quote(Thread.currentThread().getName()) + ") mine=false priority="
+                + Thread.NORM_PRIORITY));
+        assertFalse("this thread too is as it was", Thread.currentThread().getName().startsWith("spoilt"));
     }
 
     @Test

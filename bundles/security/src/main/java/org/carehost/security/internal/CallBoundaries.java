@@ -4,20 +4,22 @@ import java.util.ArrayDeque;
 import java.util.Set;
 
 /**
- * The places where the container's libraries call a plugin's code on a thread of theirs, and the thread given back as
- * it was when the call returns: Felix calling an activator, a listener or a service factory; SCR a component's
- * constructor and methods; Event Admin a handler; Config Admin an update; Gogo a command (the agent hooks each at its
- * entry and at each of its ends).
+ * The places where the container's code calls a plugin's code on a thread of the container's, and the thread given
+ * back as it was when the call returns. The agent hooks each at its entry and at each of its ends: Felix calling an
+ * activator, a listener or a service factory; SCR a component's constructor and methods; Event Admin a handler; Config
+ * Admin an update; Gogo a command, and formatting what it returned; the container's own calls into plugins
+ * ({@code PluginCalls}: validators, notifiers, adapters, scheduled runs). And a plugin's task run by a pool that is not
+ * the plugin's (the common pool's), from its start to its end ({@link WorkHooks}).
  *
  * <p>Red team 19: a plugin with no permission interrupted, in its activator, the thread it ran on, which was Felix
  * FileInstall's deploy watcher; the watcher ends at an interrupt, and nothing dropped into {@code deploy/} was acted on
  * until a restart. Refusing the interrupt was tried and dropped: a plugin's task that catches an
  * {@code InterruptedException} and sets the interrupt again (the JDK's own idiom) must keep working wherever it runs.
- * So nothing is refused here; instead, when the call into the plugin returns, an interrupt that was not set as it began
- * and that no code other than a plugin's set meanwhile from another thread (the container, or the JDK on its own
- * account, interrupting it is noted by {@link #interrupted}, and then the interrupt stays) is cleared, and the thread's name, priority,
- * context class loader and uncaught-exception handler are set back if the plugin changed them. A thread whose class is
- * a plugin's is left alone (its methods are the plugin's; reading them here would run its code inside a check).
+ * So nothing is refused here. When the call returns, an interrupt that was not set as it began is cleared unless code
+ * other than a plugin's interrupted the thread meanwhile from another thread (noted by {@link #interrupted}: the
+ * container stopping the watcher keeps its interrupt), and the thread's name, priority, context class loader and
+ * uncaught-exception handler are set back if they changed. A thread a plugin started, or whose class is a plugin's, is
+ * left alone (the latter's methods are the plugin's; reading them here would run its code inside a check).
  *
  * <p>Calls nest (a plugin's activator registers a service, another plugin's listener runs): each end gives back the
  * thread as that call found it. An end whose entry was not seen (the checker put in place meanwhile) restores nothing.
@@ -37,7 +39,15 @@ final class CallBoundaries {
             "org.apache.felix.scr.impl.inject.internal.ComponentConstructorImpl.newInstance",
             "org.apache.felix.eventadmin.impl.handler.EventHandlerProxy.sendEvent",
             "org.apache.felix.cm.impl.UpdateThread.run0",
-            "org.apache.felix.gogo.runtime.Reflective.invoke");
+            "org.apache.felix.gogo.runtime.Reflective.invoke",
+            "org.apache.felix.gogo.runtime.CommandSessionImpl.execute",
+            "org.apache.felix.gogo.runtime.CommandSessionImpl.format",
+            "org.carehost.plugins.internal.calls.PluginCallsImpl.measured");
+
+    /** A plugin's task run on a thread that is not the plugin's (a container's pool worker): {@link #taskRuns}. */
+    private static final String TASK = "task";
+
+    private static final String INTERRUPT = "java.lang.Thread.interrupt";
 
     /** Their ends' ids. */
     private static final Set<String> ENDS = ends();
@@ -49,8 +59,8 @@ final class CallBoundaries {
     }
 
     /** How a thread was as a call into a plugin's code began. */
-    private record Entry(String method, boolean interrupted, int given, String name, int priority, ClassLoader loader,
-            Thread.UncaughtExceptionHandler handler) {
+    private record Entry(String method, int depth, boolean interrupted, int given, String name, int priority,
+            ClassLoader loader, Thread.UncaughtExceptionHandler handler) {
     }
 
     private final Causes causes;
@@ -62,8 +72,17 @@ final class CallBoundaries {
         this.causes = causes;
     }
 
-    /** Whether {@code hook} is one of these entries or ends; if it is, it has been taken care of. */
-    boolean crossed(String hook) {
+    /**
+     * Whether {@code hook} is one of these entries or ends; if it is, it has been taken care of. An interrupt
+     * ({@code self} the thread) is noted ({@link #interrupted}) and decided on as any other hook: false.
+     */
+    boolean crossed(String hook, Object self) {
+        if (hook.equals(INTERRUPT)) {
+            if (self instanceof Thread thread && thread != Thread.currentThread()) { // by identity: nothing is called
+                interrupted(thread, causes.current(false) != null);
+            }
+            return false;
+        }
         if (METHODS.contains(hook)) {
             entered(hook);
             return true;
@@ -106,29 +125,50 @@ final class CallBoundaries {
         }
     }
 
+    /**
+     * A plugin's task starts at this depth of the stack on a thread that is not the plugin's ({@link WorkHooks}): the
+     * worker (a container pool's) is given back as it was when the task ends, returned or thrown ({@link #taskEnded}).
+     */
+    void taskRuns(int depth) {
+        entered(TASK, depth);
+    }
+
+    /** A task ended at this depth: if it was a plugin's, see {@link #taskRuns}. */
+    void taskEnded(int depth) {
+        left(TASK, depth);
+    }
+
     private void entered(String method) {
+        entered(method, -1);
+    }
+
+    private void left(String method) {
+        left(method, -1);
+    }
+
+    private void entered(String method, int depth) {
         Thread thread = Thread.currentThread();
         ArrayDeque<Entry> entries = open.get();
         if (entries == null) {
             entries = new ArrayDeque<>();
             open.set(entries);
         }
-        if (causes.pluginOf(thread.getClass()) != null) {
-            entries.push(new Entry(method, true, 0, null, 0, null, null)); // the plugin's own kind of thread: as it is
+        if (causes.pluginOf(thread.getClass()) != null || causes.startedByAPlugin(thread)) {
+            entries.push(new Entry(method, depth, true, 0, null, 0, null, null)); // a plugin's thread: left as it is
             return;
         }
-        entries.push(new Entry(method, thread.isInterrupted(), given(thread), thread.getName(), thread.getPriority(),
-                thread.getContextClassLoader(), thread.getUncaughtExceptionHandler()));
+        entries.push(new Entry(method, depth, thread.isInterrupted(), given(thread), thread.getName(),
+                thread.getPriority(), thread.getContextClassLoader(), thread.getUncaughtExceptionHandler()));
     }
 
-    private void left(String method) {
+    private void left(String method, int depth) {
         ArrayDeque<Entry> entries = open.get();
         if (entries == null) {
             return;
         }
         Entry entry = null;
         for (Entry each : entries) { // from the innermost: an entry whose end was not seen is dropped with it
-            if (each.method().equals(method)) {
+            if (each.method().equals(method) && each.depth() == depth) {
                 entry = each;
                 break;
             }

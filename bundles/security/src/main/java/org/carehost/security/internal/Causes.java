@@ -194,6 +194,11 @@ final class Causes {
         return loader instanceof ClassLoader && !loader.getClass().getName().startsWith("jdk.internal.reflect.");
     }
 
+    /** Whether some plugin started this thread. */
+    boolean startedByAPlugin(Thread thread) {
+        return threads.get(thread) != null;
+    }
+
     /** Whether the plugin started this thread (it may control its own threads). */
     boolean startedBy(Thread thread, Bundle plugin) {
         Bundle starter = threads.get(thread);

@@ -31,8 +31,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
      * boot/Gate.NESTED). The checker's own I/O (its audit writes, the framework loading its classes) has container
      * frames first and passes; a plugin's code the check happened to call (an override of a method of an object the
      * check reads) is refused whatever it is granted. A nested check is decided from the stack alone
-     * ({@link #decideNested}): it reads none of the call's objects (an interrupted thread is only noted by identity),
-     * so no plugin code runs inside it, and the nesting ends there.
+     * ({@link #decideNested}): it reads none of the call's objects, so no plugin code runs inside it, and the nesting
+     * ends there.
      */
     static final String NESTED = "nested:";
 
@@ -57,8 +57,8 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
         this.causes = causes;
         this.codeStops = codeStops;
         this.locks = new LockRule(causes);
-        this.work = new WorkHooks(causes);
         this.boundaries = new CallBoundaries(causes);
+        this.work = new WorkHooks(causes, boundaries);
         this.rules = rules;
         this.reporter = reporter;
         this.logger = logger;
@@ -151,7 +151,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
     }
 
     private static final ClassLoader OWN_LOADER = RuntimeEnforcement.class.getClassLoader();
-    private static final String INTERRUPT = "java.lang.Thread.interrupt";
 
     @Override
     public void accept(String hook, Object[] call) {
@@ -174,11 +173,11 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             }
             return;
         }
-        if (boundaries.crossed(plain)) {
+        if (boundaries.crossed(plain, call[0])) {
             return; // a call into a plugin's code on the container's thread, begun or over: the thread given back
         }
         if (hook.startsWith(NESTED)) {
-            decideNested(plain, call[0]);
+            decideNested(plain);
             return;
         }
         if (hook.equals(PluginClassWeaver.MONITOR_HOOK)) {
@@ -196,9 +195,6 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
             return;
         }
         String id = hook;
-        if (id.equals(INTERRUPT) && call[0] != Thread.currentThread()) { // whose it is: does it outlive a plugin's call
-            boundaries.interrupted((Thread) call[0], causes.current(false) != null);
-        }
         Request request = ChokePoints.read(id, call[0], (Object[]) call[1]);
         if (request == null || work.noted(request)) {
             return;
@@ -320,15 +316,12 @@ final class RuntimeEnforcement implements BiConsumer<String, Object[]>, Consumer
      * may; a plugin first is refused whatever it holds (its code runs only because a check called it); and a framework
      * extension is refused for everyone, as outside a check.
      */
-    private void decideNested(String id, Object self) {
+    private void decideNested(String id) {
         if (id.equals(ChokePoints.EXTENSION_HOOK)) {
             throw new PermissionDeniedException("container", RuntimeRules.CONTAINER_RULE, "Carehost runs no framework "
                     + "extension installed after it started (one was asked for inside a security check)");
         }
         Bundle plugin = causes.current(ChokePoints.throughFramework(id), ChokePoints.throughFramework(id));
-        if (plugin == null && id.equals(INTERRUPT)) {
-            boundaries.interrupted((Thread) self, false); // the checker's own (a quarantined plugin's task interrupted)
-        }
         if (plugin == null || ChokePoints.jdkMayUse(id) && GateFrames.calledByJdk()) {
             return;
         }

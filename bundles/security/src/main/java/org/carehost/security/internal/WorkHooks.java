@@ -16,11 +16,13 @@ final class WorkHooks {
     private final Causes causes;
     private final TaskOrigins tasks;
     private final PoolOwners pools;
+    private final CallBoundaries boundaries;
     private final StackWalker walker = StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
             StackWalker.Option.SHOW_HIDDEN_FRAMES));
 
-    WorkHooks(Causes causes) {
+    WorkHooks(Causes causes, CallBoundaries boundaries) {
         this.causes = causes;
+        this.boundaries = boundaries;
         this.tasks = causes.tasks();
         this.pools = causes.pools();
     }
@@ -95,6 +97,10 @@ final class WorkHooks {
         int depth = taskDepth();
         if (depth > 0) {
             tasks.started(task, depth);
+            Bundle maker = tasks.makerOf(task);
+            if (maker != null) {
+                boundaries.taskRuns(depth); // a plugin's task: a thread not its own is given back as it was
+            }
         }
     }
 
@@ -106,6 +112,7 @@ final class WorkHooks {
         int depth = taskDepth();
         if (depth > 0) {
             tasks.ended(depth);
+            boundaries.taskEnded(depth);
         }
     }
 
