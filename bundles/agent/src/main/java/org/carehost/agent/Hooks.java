@@ -320,6 +320,8 @@ final class Hooks {
         // service factory, a component's methods, an event handler, a configuration update, a command): at the entry
         // and at each end, so that the checker gives the thread back as it was (red team 19: a plugin's activator
         // interrupted Felix FileInstall's deploy watcher, which ended at it)
+        "org/apache/felix/framework/Felix createBundleActivator",
+        "org/apache/felix/framework/Felix createBundleActivator exit",
         "org/apache/felix/framework/util/SecureAction startActivator",
         "org/apache/felix/framework/util/SecureAction startActivator exit",
         "org/apache/felix/framework/util/SecureAction stopActivator",

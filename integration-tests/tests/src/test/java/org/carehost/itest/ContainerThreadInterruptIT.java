@@ -52,7 +52,8 @@ public class ContainerThreadInterruptIT {
         }
         CarehostProcess.Run run = CarehostProcess.ended(process, home);
         assertEquals(run.toString(), 0, run.exit);
-        assertTrue("the attack ran, and was not refused: " + run, run.err.contains("INTERRUPT activator done"));
+        assertTrue("the attack ran, and was not refused: " + run, run.err.contains("INTERRUPT activator done")
+                && run.err.contains("INTERRUPT constructor done"));
         assertTrue("the listener ran on the watcher's thread for the plugins dropped afterwards: " + run,
                 run.err.contains("LISTENER found 'fileinstall-deploy' interrupted=false loader=not mine priority=5"));
         assertFalse("never on a thread it had spoilt: " + run, run.err.contains("LISTENER found 'spoilt-by-"));

@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * The places where the container's code calls a plugin's code on a thread of the container's, and the thread given
- * back as it was when the call returns. The agent hooks each at its entry and at each of its ends: Felix calling an
- * activator, a listener or a service factory; SCR a component's constructor and methods; Event Admin a handler; Config
+ * back as it was when the call returns. The agent hooks each at its entry and at each of its ends: Felix making an
+ * activator (its class's initialiser and constructor run there) and calling it, a listener or a service factory; SCR a component's constructor and methods; Event Admin a handler; Config
  * Admin an update; Gogo a command, and formatting what it returned; the container's own calls into plugins
  * ({@code PluginCalls}: validators, notifiers, adapters, scheduled runs). And a plugin's task run by a pool that is not
  * the plugin's (the common pool's), from its start to its end ({@link WorkHooks}).
@@ -28,6 +28,7 @@ final class CallBoundaries {
 
     /** The hooked methods (the agent's ids), each with an entry and an end ({@code Hooks.EXIT_SUFFIX}). */
     static final Set<String> METHODS = Set.of(
+            "org.apache.felix.framework.Felix.createBundleActivator",
             "org.apache.felix.framework.util.SecureAction.startActivator",
             "org.apache.felix.framework.util.SecureAction.stopActivator",
             "org.apache.felix.framework.EventDispatcher.invokeServiceListenerCallback",
