@@ -348,6 +348,8 @@ final class Hooks {
         "org/apache/felix/gogo/runtime/CommandSessionImpl execute exit",
         "org/apache/felix/gogo/runtime/CommandSessionImpl format",
         "org/apache/felix/gogo/runtime/CommandSessionImpl format exit",
+        // ... the container's consoles reading a command's result (a plugin's own CharSequence, which format hands back)
+        "org/carehost/shell/TerminalText formatted", "org/carehost/shell/TerminalText formatted exit",
         // ... and the container's own calls into plugins (validators, notifiers, adapters, scheduled runs) on its pool
         "org/carehost/plugins/internal/calls/PluginCallsImpl measured",
         "org/carehost/plugins/internal/calls/PluginCallsImpl measured exit",

@@ -1,5 +1,8 @@
 package org.carehost.shell;
 
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+
 /**
  * How the shell shows text an operator's terminal must never act on (the shell's results, a failed command's message,
  * whether at the console, in a piped script or over SSH).
@@ -35,6 +38,18 @@ public final class TerminalText {
             }
         }
         return out == null ? text : out.toString();
+    }
+
+    /**
+     * A command's result as the shell shows it (Gogo's {@code INSPECT} format), as a string. A result a plugin's command
+     * returns may be its own {@code CharSequence}, which Gogo's format hands back as it is: it is read here, in one place
+     * the security manager knows (its code runs on the operator's session thread, which it must give back as it found
+     * it), never later by whatever prints it.
+     *
+     * @since 1.8
+     */
+    public static String formatted(CommandSession session, Object result) throws Exception {
+        return String.valueOf(session.format(result, Converter.INSPECT));
     }
 
     /**

@@ -44,7 +44,8 @@ public class ContainerThreadInterruptIT {
                     home.resolve("deploy/worker.jar"));
             awaitStarted(process, home, "org.carehost.fixture.scheduledworker");
             try (OutputStream in = process.getOutputStream()) {
-                in.write("carehost:status\nplugin:list\n".getBytes(StandardCharsets.UTF_8));
+                // the plugin's command's text interrupts and renames the script's thread as the console reads it
+                in.write("spoil:text\ncarehost:status\nplugin:list\n".getBytes(StandardCharsets.UTF_8));
             }
             assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
         } finally {
@@ -60,7 +61,9 @@ public class ContainerThreadInterruptIT {
         String log = Files.readString(home.resolve("data/log/carehost.log"));
         assertFalse("no container code met the plugin's interrupt after its call returned (SCR's wait did, before): "
                 + log, log.contains("InterruptedException") || log.contains("has been interrupted"));
-        assertTrue("ready (the deploy folder settled): " + run, run.out.startsWith("ready"));
+        assertTrue("the plugin's text was printed: " + run, run.out.startsWith("SPOILT TEXT"));
+        assertTrue("then ready (the deploy folder settled), the script's thread not interrupted: " + run,
+                run.out.contains("SPOILT TEXT" + System.lineSeparator() + "ready"));
         assertEquals("the jar dropped afterwards was installed and started: " + run, "ACTIVE",
                 CarehostProcess.stateOf(run.out, "org.carehost.fixture.greeter"));
         assertEquals("and the next one: " + run, "ACTIVE",

@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
-import org.apache.felix.service.command.Converter;
 import org.carehost.plugins.PluginManager;
 import org.carehost.shell.CommandFailures;
 import org.osgi.service.component.annotations.Activate;
@@ -178,7 +177,7 @@ public final class ConsoleMain implements Callable<Integer> {
                 try {
                     Object result = session.execute(command);
                     if (result != null) {
-                        out.print(org.carehost.shell.TerminalText.asLines(session.format(result, Converter.INSPECT)));
+                        out.print(org.carehost.shell.TerminalText.asLines(org.carehost.shell.TerminalText.formatted(session, result)));
                         out.flush();
                     }
                 } catch (Exception e) {

@@ -12,7 +12,6 @@ import java.util.function.Supplier;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
-import org.apache.felix.service.command.Converter;
 import org.carehost.shell.CommandFailures;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
@@ -99,7 +98,7 @@ final class InteractiveConsole {
                     try {
                         Object result = session.execute(command);
                         if (result != null) {
-                            out.println(session.format(result, Converter.INSPECT));
+                            out.println(org.carehost.shell.TerminalText.formatted(session, result));
                         }
                     } catch (Exception e) {
                         out.println(byInterrupt(e) ? interrupted(session)

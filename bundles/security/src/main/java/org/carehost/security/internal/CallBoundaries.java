@@ -6,10 +6,12 @@ import java.util.Set;
 /**
  * The places where the container's code calls a plugin's code on a thread of the container's, and the thread given
  * back as it was when the call returns. The agent hooks each at its entry and at each of its ends: Felix making an
- * activator (its class's initialiser and constructor run there) and calling it, a listener or a service factory; SCR a component's constructor and methods; Event Admin a handler; Config
- * Admin an update; Gogo a command, and formatting what it returned; the container's own calls into plugins
- * ({@code PluginCalls}: validators, notifiers, adapters, scheduled runs). And a plugin's task run by a pool that is not
- * the plugin's (the common pool's), from its start to its end ({@link WorkHooks}).
+ * activator (its class's initialiser and constructor run there) and calling it, a listener or a service factory; SCR
+ * a component's constructor and methods; Event Admin a handler; Config Admin an update; Gogo a command and the
+ * formatting of its result, and the consoles reading that ({@code TerminalText.formatted}); the container's own calls
+ * into plugins ({@code PluginCalls}: validators, notifiers, adapters, scheduled runs, event deliveries). And a
+ * plugin's task run by a pool that is not the plugin's (the common pool's), from its start to its end
+ * ({@link WorkHooks}).
  *
  * <p>Red team 19: a plugin with no permission interrupted, in its activator, the thread it ran on, which was Felix
  * FileInstall's deploy watcher; the watcher ends at an interrupt, and nothing dropped into {@code deploy/} was acted on
@@ -43,6 +45,7 @@ final class CallBoundaries {
             "org.apache.felix.gogo.runtime.Reflective.invoke",
             "org.apache.felix.gogo.runtime.CommandSessionImpl.execute",
             "org.apache.felix.gogo.runtime.CommandSessionImpl.format",
+            "org.carehost.shell.TerminalText.formatted",
             "org.carehost.plugins.internal.calls.PluginCallsImpl.measured");
 
     /** A plugin's task run on a thread that is not the plugin's (a container's pool worker): {@link #taskRuns}. */

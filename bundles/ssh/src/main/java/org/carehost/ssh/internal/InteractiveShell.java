@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import org.apache.felix.service.command.Converter;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.Signal;
 import org.apache.sshd.server.SignalListener;
@@ -125,7 +124,7 @@ final class InteractiveShell extends ChannelCommand {
                         interrupt.running(session);
                         Object result = session.execute(command);
                         if (result != null && session.ended().isEmpty()) {
-                            terminal.writer().println(session.format(result, Converter.INSPECT));
+                            terminal.writer().println(org.carehost.shell.TerminalText.formatted(session, result));
                         }
                     } catch (Exception e) {
                         if (session.ended().isPresent()) {

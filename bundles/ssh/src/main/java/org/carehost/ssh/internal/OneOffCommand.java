@@ -3,7 +3,6 @@ package org.carehost.ssh.internal;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-import org.apache.felix.service.command.Converter;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.carehost.operators.LoginRefusedException;
@@ -38,7 +37,7 @@ final class OneOffCommand extends ChannelCommand {
                 try {
                     Object result = session.execute(line);
                     if (result != null && session.ended().isEmpty()) {
-                        output.print(org.carehost.shell.TerminalText.asLines(session.format(result, Converter.INSPECT)));
+                        output.print(org.carehost.shell.TerminalText.asLines(org.carehost.shell.TerminalText.formatted(session, result)));
                     }
                 } catch (Exception e) {
                     if (session.ended().isEmpty()) {
