@@ -55,7 +55,7 @@ final class HookWriter {
                     }
                 }
                 if (!inHere.isEmpty()) {
-                    next = new CallSites(next, owner.concat(".").concat(name), inHere);
+                    next = new CallSites(next, owner, name, access, descriptor, inHere);
                 }
                 Hooks.Hook atEntry = null;
                 Hooks.Hook atExit = null;
@@ -67,6 +67,11 @@ final class HookWriter {
                             atEntry = hook;
                         }
                     }
+                }
+                if (atExit != null && inHere.stream().anyMatch(call -> call.pass() == Hooks.Pass.AROUND)) {
+                    // the call's handler, listed first, would throw on from after the body, past the exit's handler
+                    throw new IllegalStateException("an exit hook and a hook around a call in one method: " + owner
+                            + "." + name);
                 }
                 return atEntry == null && atExit == null ? next
                         : new Entry(next, access, name, descriptor, owner, atEntry, atExit);
@@ -80,23 +85,74 @@ final class HookWriter {
      * the id pushed, then the gate's call consumes what was pushed), no branch, no new local, so the method's stack map
      * frames stay valid. A call hook whose call site is not found in its method is a failure: the hook would be
      * silently missing.
+     *
+     * <p>An {@link Hooks.Pass#AROUND} call also gets the end's call right after it, and a handler covering the call
+     * alone, placed after the method's body like an exit hook's (the same frame: the parameters as locals, the
+     * throwable on the stack), that makes the end's call and throws on what it caught. Its handler is listed last, so
+     * a call site inside one of the method's own try blocks is refused here: that block's handler would catch first,
+     * and the end would be missed.
      */
     private static final class CallSites extends MethodVisitor {
         private final String where;
+        private final String owner;
+        private final boolean isStatic;
+        private final Type[] parameters;
         private final List<Hooks.Call> calls;
         private final int[] placed;
+        /** The method's own try blocks' starts and ends, and those begun and not yet ended as the code is read. */
+        private final java.util.Map<org.objectweb.asm.Label, Integer> tryStarts = new java.util.HashMap<>();
+        private final java.util.Map<org.objectweb.asm.Label, Integer> tryEnds = new java.util.HashMap<>();
+        private int tryOpen;
+        /** The handlers of the AROUND calls, with their hooks, written after the body. */
+        private final List<Object[]> aroundHandlers = new java.util.ArrayList<>();
 
-        CallSites(MethodVisitor next, String where, List<Hooks.Call> calls) {
+        CallSites(MethodVisitor next, String owner, String method, int access, String descriptor,
+                List<Hooks.Call> calls) {
             super(Opcodes.ASM9, next);
-            this.where = where;
+            this.where = owner.concat(".").concat(method);
+            this.owner = owner;
+            this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
+            this.parameters = Type.getArgumentTypes(descriptor);
             this.calls = calls;
             this.placed = new int[calls.size()];
+        }
+
+        @Override
+        public void visitTryCatchBlock(org.objectweb.asm.Label start, org.objectweb.asm.Label end,
+                org.objectweb.asm.Label handler, String type) {
+            tryStarts.merge(start, 1, Integer::sum);
+            tryEnds.merge(end, 1, Integer::sum);
+            super.visitTryCatchBlock(start, end, handler, type);
+        }
+
+        @Override
+        public void visitLabel(org.objectweb.asm.Label label) {
+            tryOpen += tryStarts.getOrDefault(label, 0) - tryEnds.getOrDefault(label, 0);
+            super.visitLabel(label);
         }
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
             for (int i = 0; i < calls.size(); i++) {
                 Hooks.Call call = calls.get(i);
+                if (call.at(owner, name, descriptor) && call.pass() == Hooks.Pass.AROUND) {
+                    if (tryOpen > 0) {
+                        throw new IllegalStateException("the call of " + call.calleeOwner() + "." + call.callee()
+                                + " in " + where + " is inside the method's own try block: its end could be missed");
+                    }
+                    gateCall(call.id());
+                    org.objectweb.asm.Label start = new org.objectweb.asm.Label();
+                    org.objectweb.asm.Label end = new org.objectweb.asm.Label();
+                    org.objectweb.asm.Label handler = new org.objectweb.asm.Label();
+                    super.visitTryCatchBlock(start, end, handler, null);
+                    super.visitLabel(start);
+                    super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+                    super.visitLabel(end);
+                    gateCall(call.endId());
+                    aroundHandlers.add(new Object[] {handler, call});
+                    placed[i]++;
+                    return;
+                }
                 if (call.at(owner, name, descriptor)) {
                     if (call.pass() == Hooks.Pass.THIS_AND_TOP || call.pass() == Hooks.Pass.ARGUMENT_AND_TOP) {
                         // [.. top] -> [.. top, top, args] -> [.. top, args, top, args] -> [.. top, args, args, top]
@@ -132,6 +188,27 @@ final class HookWriter {
                 }
             }
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
+        /** The gate's call with an id and nothing else: the operand stack as it was afterwards. */
+        private void gateCall(String id) {
+            super.visitLdcInsn(id);
+            super.visitInsn(Opcodes.ACONST_NULL);
+            super.visitInsn(Opcodes.ACONST_NULL);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, GATE, CHECK.getName(), CHECK.getDescriptor(), false);
+        }
+
+        /** The AROUND calls' handlers, after the body: the end's call, and the throwable thrown on. */
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            for (Object[] each : aroundHandlers) {
+                super.visitLabel((org.objectweb.asm.Label) each[0]);
+                Object[] locals = parameterLocals(owner, isStatic, parameters);
+                super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
+                gateCall(((Hooks.Call) each[1]).endId());
+                super.visitInsn(Opcodes.ATHROW);
+            }
+            super.visitMaxs(Math.max(maxStack, 3), maxLocals);
         }
 
         /** Each id needs one of its call sites placed (calls sharing an id are the same hook on different JDKs). */
@@ -228,14 +305,8 @@ final class HookWriter {
             if (exit != null) {
                 org.objectweb.asm.Label handler = new org.objectweb.asm.Label();
                 visitLabel(handler);
-                java.util.List<Object> locals = new java.util.ArrayList<>();
-                if (!isStatic) {
-                    locals.add(owner);
-                }
-                for (Type parameter : parameters) {
-                    locals.add(frameType(parameter));
-                }
-                visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), 1, new Object[] {"java/lang/Throwable"});
+                Object[] locals = parameterLocals(owner, isStatic, parameters);
+                visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
                 exitCall();
                 visitInsn(Opcodes.ATHROW);
                 visitTryCatchBlock(bodyStart, handler, handler, null);
@@ -243,15 +314,31 @@ final class HookWriter {
             super.visitMaxs(maxStack, maxLocals);
         }
 
-        private static Object frameType(Type type) {
-            switch (type.getSort()) {
-                case Type.BOOLEAN: case Type.CHAR: case Type.BYTE: case Type.SHORT: case Type.INT:
-                    return Opcodes.INTEGER;
-                case Type.FLOAT: return Opcodes.FLOAT;
-                case Type.LONG: return Opcodes.LONG;
-                case Type.DOUBLE: return Opcodes.DOUBLE;
-                default: return type.getInternalName();
-            }
+    }
+
+    /**
+     * A handler's locals after the body: the receiver and the parameters as the method got them (the methods hooked so
+     * never store into them), any other local unset.
+     */
+    private static Object[] parameterLocals(String owner, boolean isStatic, Type[] parameters) {
+        java.util.List<Object> locals = new java.util.ArrayList<>();
+        if (!isStatic) {
+            locals.add(owner);
+        }
+        for (Type parameter : parameters) {
+            locals.add(frameType(parameter));
+        }
+        return locals.toArray();
+    }
+
+    private static Object frameType(Type type) {
+        switch (type.getSort()) {
+            case Type.BOOLEAN: case Type.CHAR: case Type.BYTE: case Type.SHORT: case Type.INT:
+                return Opcodes.INTEGER;
+            case Type.FLOAT: return Opcodes.FLOAT;
+            case Type.LONG: return Opcodes.LONG;
+            case Type.DOUBLE: return Opcodes.DOUBLE;
+            default: return type.getInternalName();
         }
     }
 }

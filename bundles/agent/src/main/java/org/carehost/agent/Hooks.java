@@ -326,12 +326,7 @@ final class Hooks {
         "org/apache/felix/framework/util/SecureAction startActivator exit",
         "org/apache/felix/framework/util/SecureAction stopActivator",
         "org/apache/felix/framework/util/SecureAction stopActivator exit",
-        "org/apache/felix/framework/EventDispatcher invokeServiceListenerCallback",
-        "org/apache/felix/framework/EventDispatcher invokeServiceListenerCallback exit",
-        "org/apache/felix/framework/EventDispatcher invokeBundleListenerCallback",
-        "org/apache/felix/framework/EventDispatcher invokeBundleListenerCallback exit",
-        "org/apache/felix/framework/EventDispatcher invokeFrameworkListenerCallback",
-        "org/apache/felix/framework/EventDispatcher invokeFrameworkListenerCallback exit",
+        // (a listener's call: around the call itself, CALLS below)
         "org/apache/felix/framework/ServiceRegistrationImpl getFactoryUnchecked",
         "org/apache/felix/framework/ServiceRegistrationImpl getFactoryUnchecked exit",
         "org/apache/felix/framework/ServiceRegistrationImpl ungetFactoryUnchecked",
@@ -358,9 +353,11 @@ final class Hooks {
     /**
      * What a call-site hook passes: nothing; the callee's receiver as its self; or the hooked method's own receiver
      * ({@code this}) as its self and the value on top of the operand stack (the callee's last argument, or its receiver
-     * when it takes none) as its one argument; or, the same, with the hooked method's first argument as its self.
+     * when it takes none) as its one argument; or, the same, with the hooked method's first argument as its self; or
+     * ({@link #AROUND}) nothing, and a second call of the gate, with the id and {@value #EXIT_SUFFIX}, right after the
+     * call returns or throws (what it throws goes on unchanged): a boundary around that one call.
      */
-    enum Pass { NONE, RECEIVER, THIS_AND_TOP, ARGUMENT_AND_TOP }
+    enum Pass { NONE, RECEIVER, THIS_AND_TOP, ARGUMENT_AND_TOP, AROUND }
 
     /**
      * A hook at a call site inside a method rather than at a method's entry: just before each call of {@code callee}
@@ -376,6 +373,11 @@ final class Hooks {
         Call(String owner, String method, String calleeOwner, String callee, String calleeDescriptor, String id,
                 boolean receiver) {
             this(owner, method, calleeOwner, callee, calleeDescriptor, id, receiver ? Pass.RECEIVER : Pass.NONE);
+        }
+
+        /** The id of the gate's call after an {@link Pass#AROUND} call. */
+        String endId() {
+            return new StringBuilder(id.length() + EXIT_SUFFIX.length()).append(id).append(EXIT_SUFFIX).toString();
         }
 
         boolean at(String owner, String name, String descriptor) {
@@ -394,6 +396,8 @@ final class Hooks {
      * entry these could be made to fire by any code (they are protected, overridable, and a subclass's code, a plugin's
      * included, calls them), and a subclass overriding them without super would hide its tasks.
      */
+    private static final String DISPATCHER = "org/apache/felix/framework/EventDispatcher";
+    private static final String DISPATCHER_ID = "org.apache.felix.framework.EventDispatcher.";
     private static final String WORKER_STARTS_TPE = "java.util.concurrent.ThreadPoolExecutor.workerStarts";
     private static final String WORKER_STARTS_FJP = "java.util.concurrent.ForkJoinPool.workerStarts";
 
@@ -426,7 +430,18 @@ final class Hooks {
                 Pass.ARGUMENT_AND_TOP),
         // a java.util.Timer's thread, started by the constructor every other one calls: the timer and the thread
         new Call("java/util/Timer", "<init>(Ljava/lang/String;Z)V", "java/util/TimerThread", "start", "()V",
-                "java.util.Timer.threadStarts", Pass.THIS_AND_TOP));
+                "java.util.Timer.threadStarts", Pass.THIS_AND_TOP),
+        // Felix calling a listener, around the call itself, so that only the listeners an event reaches cost a boundary:
+        // hooked at the whole callback, every listener's filter was matched inside one (141,000 callbacks, and two gate
+        // calls each, in a warm start with 100 plugins; benchmarks/README.md, stop 48). With no JDK SecurityManager
+        // Felix makes these calls directly, never through its privileged actions.
+        new Call(DISPATCHER, "invokeServiceListenerCallback", "org/osgi/framework/ServiceListener", "serviceChanged",
+                "(Lorg/osgi/framework/ServiceEvent;)V", DISPATCHER_ID + "invokeServiceListenerCallback", Pass.AROUND),
+        new Call(DISPATCHER, "invokeBundleListenerCallback", "org/osgi/framework/BundleListener", "bundleChanged",
+                "(Lorg/osgi/framework/BundleEvent;)V", DISPATCHER_ID + "invokeBundleListenerCallback", Pass.AROUND),
+        new Call(DISPATCHER, "invokeFrameworkListenerCallback", "org/osgi/framework/FrameworkListener",
+                "frameworkEvent", "(Lorg/osgi/framework/FrameworkEvent;)V",
+                DISPATCHER_ID + "invokeFrameworkListenerCallback", Pass.AROUND));
 
     private final Map<String, List<Hook>> byOwner = new HashMap<>();
 
@@ -516,6 +531,10 @@ final class Hooks {
         for (Call call : CALLS) {
             pairs.add(call.id());
             pairs.add(call.owner().replace('/', '.'));
+            if (call.pass() == Pass.AROUND) {
+                pairs.add(call.endId());
+                pairs.add(call.owner().replace('/', '.'));
+            }
         }
         return pairs.toArray(new String[0]);
     }
@@ -527,6 +546,9 @@ final class Hooks {
         CALLS.forEach(call -> {
             if (!ids.contains(call.id())) {
                 ids.add(call.id());
+            }
+            if (call.pass() == Pass.AROUND && !ids.contains(call.endId())) {
+                ids.add(call.endId());
             }
         });
         return ids;
