@@ -49,6 +49,17 @@ public interface SecurityAdmin {
     /** Takes permissions away from the plugin, whatever entry granted them; in force at once. */
     String revoke(String symbolicName, Collection<Permission> permissions);
 
+    /**
+     * A preview of {@link #setMode}: the plugins allowed to run now that {@code mode} would refuse, by symbolic name
+     * and version, each with the reasons {@link #refusals} would then give (e.g. "it is not signed"). Nothing changes.
+     * Empty when none would be refused, and when {@code mode} is the one in force.
+     *
+     * @since 1.10
+     */
+    default java.util.Map<String, List<String>> refusedIn(SecurityMode mode) {
+        return java.util.Map.of();
+    }
+
     /** Switches mode, persisted in the policy file; every plugin is re-checked at once. */
     String setMode(SecurityMode mode);
 

@@ -11,7 +11,7 @@
  * are plugins. Plugins never see this package.
  */
 @Export
-@Version("1.9.0")
+@Version("1.10.0")
 package org.carehost.security;
 
 import org.osgi.annotation.bundle.Export;

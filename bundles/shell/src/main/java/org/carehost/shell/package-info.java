@@ -4,7 +4,7 @@
  * place and runs in a care context naming them.
  */
 @Export
-@Version("1.8.0")
+@Version("1.9.0")
 package org.carehost.shell;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,6 +3,7 @@ package org.carehost.itest;
 import static org.carehost.itest.CarehostProcess.awaitFile;
 import static org.carehost.itest.CarehostProcess.ended;
 import static org.carehost.itest.CarehostProcess.freshHome;
+import static org.carehost.itest.CarehostProcess.freshHomeOnOwnPorts;
 import static org.carehost.itest.CarehostProcess.start;
 import static org.carehost.itest.CarehostProcess.script;
 import static org.carehost.itest.CarehostProcess.scriptAsShipped;
@@ -336,6 +337,53 @@ public class ContainerProcessIT {
         assertTrue("the plugin was stopped cleanly", Files.readString(log).contains("hello plugin deactivated"));
         String console = Files.readString(home.resolve("stdout.txt")) + Files.readString(home.resolve("stderr.txt"));
         assertFalse("no INFO line interrupts the prompt:\n" + console, console.contains(" INFO "));
+    }
+
+    /**
+     * {@code security:mode production} stops every running plugin that is not signed by a trusted signer (tryout 16,
+     * #10: it did so at once, without a word beforehand). Now a script is refused, naming the plugins it would stop
+     * and {@code --yes}, and nothing changes; the interactive console shows them and asks, and "n" keeps the mode.
+     */
+    @Test
+    public void switchingToProductionNamesThePluginsItWouldStopAndAsksFirst() throws Exception {
+        Path home = freshHomeOnOwnPorts("mode");
+        Run refused = script(home, JAVA_17, "security:mode production\nsecurity:status\nhello:greet Ada\n");
+        assertEquals(refused.toString(), 1, refused.exit);
+        assertTrue(refused.toString(), refused.err.contains("the switch to production would stop 1 running plugin(s), "
+                + "and a script cannot answer the question; add --yes"));
+        assertTrue(refused.toString(), refused.err.contains("org.carehost.sample.hello ") && refused.err.contains(
+                "it is not signed; production mode runs only plugins signed by a trusted signer"));
+        assertTrue(refused.toString(), refused.out.matches("(?s).*mode:\\s+development.*"));
+        assertTrue("the plugin still runs: " + refused, refused.out.contains("Hello, Ada, from a Carehost plugin!"));
+        assertTrue(Files.readString(home.resolve("etc/security/policy")).lines()
+                .anyMatch(line -> line.strip().startsWith("mode development")));
+
+        Process process = start(home, JAVA_17, "-Dcarehost.console=interactive");
+        Path stdout = home.resolve("stdout.txt");
+        try (OutputStream in = process.getOutputStream()) {
+            awaitFile(process, stdout, "carehost> ");
+            awaitFile(process, home.resolve("data/log/carehost.log"), "hello plugin activated");
+            in.write("security:mode production\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            awaitFile(process, stdout, "Switch to production? [y/N] ");
+            String asked = Files.readString(stdout);
+            assertTrue(asked, asked.contains("Switching to production mode stops 1 running plugin:")
+                    && asked.contains("org.carehost.sample.hello "));
+            in.write("n\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            awaitFile(process, stdout, "The mode was not changed; it is still development.");
+            in.write("security:mode --yes production\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            awaitFile(process, stdout, "Security mode is now production");
+            awaitFile(process, stdout, "Refused now (plugin:why <name> says why): org.carehost.sample.hello.");
+            in.write("exit\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            process.destroyForcibly();
+        }
+        assertTrue(Files.readString(home.resolve("etc/security/policy")).lines()
+                .anyMatch(line -> line.strip().startsWith("mode production")));
     }
 
     /**

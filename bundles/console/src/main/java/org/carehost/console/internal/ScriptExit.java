@@ -7,7 +7,7 @@ package org.carehost.console.internal;
 final class ScriptExit {
 
     /** The session variable the script runner sets (commands that ask a question tell a script by it). */
-    static final String VARIABLE = ".carehost.script.exit";
+    static final String VARIABLE = org.carehost.shell.Confirmation.SCRIPT_VARIABLE;
 
     /**
      * The session variable the interactive console sets: not {@link #VARIABLE}, by which {@code catalog:install} took

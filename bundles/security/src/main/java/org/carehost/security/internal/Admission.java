@@ -85,6 +85,30 @@ final class Admission {
 
     private List<String> admissionChecked(Bundle plugin) {
         Inspection inspection = inspector.inspect(plugin);
+        long held = grants.computeGrants(plugin);
+        List<String> reasons = reasons(plugin, inspection, store.policy(), held);
+        if (!reasons.isEmpty()) {
+            announceRefusal(plugin, inspection, reasons);
+        } else {
+            announceNotices(plugin, inspection, AskedServices.notices(plugin, held, inspection.declared()));
+        }
+        return reasons;
+    }
+
+    /**
+     * Why the plugin would be refused were the policy in force the same in {@code mode} (a preview, before
+     * {@code security:mode} switches): the same reasons as {@link #admission}, announced nowhere.
+     */
+    List<String> admissionIn(Bundle plugin, SecurityMode mode) {
+        Inspection inspection = inspector.inspect(plugin);
+        Policy policy = store.policy().inMode(mode);
+        long held = GrantsCalculator.grants(policy, String.valueOf(plugin.getSymbolicName()), plugin.getVersion(),
+                inspection.declared(), inspection.trustedSigner());
+        return reasons(plugin, inspection, policy, held);
+    }
+
+    /** Why the plugin may not resolve under {@code policy}, holding {@code held}: empty if it may. */
+    private List<String> reasons(Bundle plugin, Inspection inspection, Policy policy, long held) {
         List<String> reasons = new ArrayList<>(installProblems(plugin, inspection));
         String unenforced = runtimeFailure.get();
         if (unenforced != null) {
@@ -95,7 +119,7 @@ final class Admission {
         if (host != null) {
             reasons.add("it is a fragment of the container bundle " + host + "; plugins may not attach to the container");
         }
-        if (store.policy().mode() == SecurityMode.PRODUCTION && inspection.trustedSigner() == null
+        if (policy.mode() == SecurityMode.PRODUCTION && inspection.trustedSigner() == null
                 && inspection.signatureProblem() == null) {
             reasons.add(inspection.signed()
                     ? "it is signed, but not by a certificate in the trust store (" + store.trustDir() + ")"
@@ -111,7 +135,6 @@ final class Admission {
         for (String use : findings.forbidden()) {
             reasons.add("it uses " + use + ", which no plugin may use");
         }
-        long held = grants.computeGrants(plugin);
         for (Map.Entry<Permission, List<String>> need : findings.needs().entrySet()) {
             Permission permission = need.getKey();
             if ((held & permission.bit()) != 0) {
@@ -121,11 +144,6 @@ final class Admission {
             reasons.add("it uses " + String.join("; ", need.getValue()) + ", which needs " + permission.id() + " ("
                     + (declared ? "declared but not granted: plugin:grant " + plugin.getSymbolicName() + " "
                             + permission.id() : "not declared in Carehost-Permissions") + ")");
-        }
-        if (!reasons.isEmpty()) {
-            announceRefusal(plugin, inspection, reasons);
-        } else {
-            announceNotices(plugin, inspection, AskedServices.notices(plugin, held, inspection.declared()));
         }
         return reasons;
     }

@@ -52,6 +52,12 @@ record Policy(SecurityMode mode, List<Rule> grants, List<Rule> denials, List<Str
         quotas = Map.copyOf(quotas);
     }
 
+    /** This policy with another mode, all else the same (a preview of {@code security:mode}). */
+    Policy inMode(SecurityMode other) {
+        return new Policy(other, grants, denials, allowedImports, quotas, defaultQuota, patientsPerHour, budgets, calls,
+                denialsPerMinute);
+    }
+
     /** The plugin's host-service calls per minute (0: no quota). */
     long quota(String symbolicName) {
         return quotas.getOrDefault(symbolicName, defaultQuota);

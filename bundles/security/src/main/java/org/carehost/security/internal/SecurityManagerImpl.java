@@ -246,6 +246,23 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
         return reconciler.whenApplied(edits.revoke(symbolicName, permissions));
     }
 
+    @Override
+    public java.util.Map<String, List<String>> refusedIn(SecurityMode mode) {
+        java.util.Map<String, List<String>> refused = new java.util.LinkedHashMap<>();
+        if (mode == null || mode == store.policy().mode()) {
+            return refused;
+        }
+        for (Bundle bundle : context.getBundles()) {
+            if (scope.isPlugin(bundle) && admission.refusals(bundle).isEmpty()) {
+                List<String> reasons = admission.admissionIn(bundle, mode);
+                if (!reasons.isEmpty()) {
+                    refused.put(bundle.getSymbolicName() + " " + bundle.getVersion(), reasons);
+                }
+            }
+        }
+        return refused;
+    }
+
     /** The new mode, in force once every plugin was re-checked; and which plugins it refuses (tryout 16 #10). */
     @Override
     public String setMode(SecurityMode mode) {

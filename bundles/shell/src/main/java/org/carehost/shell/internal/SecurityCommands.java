@@ -1,10 +1,16 @@
 package org.carehost.shell.internal;
 
+import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.carehost.security.SecurityAdmin;
 import org.carehost.security.SecurityMode;
+import org.carehost.shell.Confirmation;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -51,14 +57,37 @@ public final class SecurityCommands {
         return Text.denialTable(security.denials(count));
     }
 
-    @Descriptor("switch the security mode: development or production (written to the policy, in force at once)")
-    public String mode(@Descriptor("development or production") String mode) {
+    @Descriptor("switch the security mode: development or production (written to the policy, in force at once); "
+            + "asks first when the switch would stop running plugins")
+    public String mode(CommandSession session,
+            @Descriptor("switch without asking (scripts)") @Parameter(names = {"-y", "--yes"}, presentValue = "true",
+                    absentValue = "false") boolean yes,
+            @Descriptor("development or production") String mode) throws IOException {
         SecurityMode wanted;
         try {
             wanted = SecurityMode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + mode + "' is not a mode; use development or production");
         }
-        return security.setMode(wanted);
+        Map<String, List<String>> stopped = security.refusedIn(wanted);
+        if (yes || stopped.isEmpty()) {
+            return security.setMode(wanted);
+        }
+        String name = wanted.name().toLowerCase(Locale.ROOT);
+        String shown = Text.refusedBySwitch(name, stopped);
+        switch (Confirmation.ask(session, shown, "Switch to " + name + "?")) {
+            case YES:
+                return security.setMode(wanted);
+            case SCRIPT:
+                throw new IllegalStateException("The mode was not changed: the switch to " + name + " would stop "
+                        + stopped.size() + " running plugin(s), and a script cannot answer the question; add --yes "
+                        + "to switch (security:mode --yes " + name + ").\n" + shown);
+            case ENDED:
+                throw new IllegalStateException("The mode was not changed: no answer (the input ended); "
+                        + "security:mode --yes " + name + " switches without asking.");
+            default:
+                return "The mode was not changed; it is still " + security.status().mode().name().toLowerCase(Locale.ROOT)
+                        + ".";
+        }
     }
 }

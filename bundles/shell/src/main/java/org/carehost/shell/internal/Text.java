@@ -154,6 +154,16 @@ final class Text {
         return out.toString();
     }
 
+    /** What a switch of the security mode would stop: each running plugin it would refuse, with the reasons. */
+    static String refusedBySwitch(String mode, java.util.Map<String, List<String>> refused) {
+        StringBuilder out = new StringBuilder("Switching to ").append(mode).append(" mode stops ")
+                .append(refused.size()).append(refused.size() == 1 ? " running plugin:" : " running plugins:")
+                .append('\n');
+        refused.forEach((plugin, reasons) -> out.append("  ").append(plugin).append(": ")
+                .append(String.join("; ", reasons)).append('\n'));
+        return out.toString();
+    }
+
     static String denialTable(List<org.carehost.security.Denial> denials) {
         if (denials.isEmpty()) {
             return "No denials since the container started.\n";

@@ -1,13 +1,10 @@
 package org.carehost.catalog.internal.shell;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -17,6 +14,7 @@ import org.carehost.catalog.CatalogService;
 import org.carehost.catalog.InstallPlan;
 import org.carehost.catalog.Outdated;
 import org.carehost.catalog.Review;
+import org.carehost.shell.Confirmation;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -40,9 +38,6 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=index"
 })
 public final class CatalogCommands {
-
-    /** The session variable the console's script runner sets (piped input); an interactive session has none. */
-    static final String SCRIPT_VARIABLE = ".carehost.script.exit";
 
     private final CatalogService catalog;
 
@@ -96,45 +91,20 @@ public final class CatalogCommands {
             @Descriptor("symbolic name, or name@version") String plugin) throws CatalogException, IOException {
         InstallPlan plan = catalog.plan(plugin);
         String shown = CatalogText.plan(plan);
-        if (!yes) {
-            if (session.get(SCRIPT_VARIABLE) != null) {
+        if (yes) {
+            return shown + CatalogText.installed(catalog.install(plan));
+        }
+        switch (Confirmation.ask(session, shown, "Install?")) {
+            case YES:
+                return CatalogText.installed(catalog.install(plan));
+            case SCRIPT:
                 throw new CatalogException("Not installed: catalog:install asks for confirmation, and a script cannot "
                         + "answer; add --yes to install. The plan was:\n" + shown);
-            }
-            PrintStream console = session.getConsole();
-            console.print(shown + "Install? [y/N] ");
-            console.flush();
-            String answer = readLine(session.getKeyboard());
-            if (answer == null) {
+            case ENDED:
                 throw new CatalogException("Not installed: no answer (the input ended); run catalog:install --yes "
                         + plugin + " to install without asking.");
-            }
-            String a = answer.strip().toLowerCase(Locale.ROOT);
-            if (!a.equals("y") && !a.equals("yes")) {
+            default:
                 return "Not installed.";
-            }
-            return CatalogText.installed(catalog.install(plan));
-        }
-        return shown + CatalogText.installed(catalog.install(plan));
-    }
-
-    /**
-     * One line typed at the keyboard, or null at the end of input. Not echoed here: between commands the shell's
-     * terminal is back in its normal (cooked) mode, which echoes what is typed.
-     */
-    private static String readLine(InputStream keyboard) throws IOException {
-        StringBuilder line = new StringBuilder();
-        while (true) {
-            int c = keyboard.read();
-            if (c < 0) {
-                return line.length() == 0 ? null : line.toString();
-            }
-            if (c == '\n' || c == '\r') {
-                return line.toString();
-            }
-            if (line.length() < 16) {
-                line.append((char) c);
-            }
         }
     }
 
