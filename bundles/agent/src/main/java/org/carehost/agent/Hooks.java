@@ -326,7 +326,11 @@ final class Hooks {
         "org/apache/felix/framework/util/SecureAction startActivator exit",
         "org/apache/felix/framework/util/SecureAction stopActivator",
         "org/apache/felix/framework/util/SecureAction stopActivator exit",
-        // (a listener's call: around the call itself, CALLS below)
+        // ... Felix sending one event to every listener (each listener's filter is matched there, which can run a
+        // plugin's code through a service property of its own class: restored when the event has been sent), and
+        // around each listener's own call (CALLS below), restored when that listener returns
+        "org/apache/felix/framework/EventDispatcher fireEventImmediately",
+        "org/apache/felix/framework/EventDispatcher fireEventImmediately exit",
         "org/apache/felix/framework/ServiceRegistrationImpl getFactoryUnchecked",
         "org/apache/felix/framework/ServiceRegistrationImpl getFactoryUnchecked exit",
         "org/apache/felix/framework/ServiceRegistrationImpl ungetFactoryUnchecked",

@@ -71,6 +71,43 @@ public class ContainerThreadInterruptIT {
         assertEquals("the attacker runs on, nothing refused: " + run, "ACTIVE", CarehostProcess.stateOf(run.out, PLUGIN));
     }
 
+    /**
+     * The same through a service property of the plugin's own class: when the deploy watcher removes the plugin, the
+     * framework unregisters its services on the watcher's thread and matches the plugin's listener's filter against that
+     * property, which makes one of the plugin's objects from the filter's text (its constructor spoils the thread). The
+     * thread is given back when the event has been sent, so a plugin dropped afterwards is installed and started.
+     */
+    @Test
+    public void aServicePropertyOfAPluginsOwnClassGivesTheWatcherBackWhenThePluginIsRemoved() throws Exception {
+        Path home = freshHome("interrupts-property");
+        Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-interrupts-thread.jar"),
+                home.resolve("deploy/interrupts.jar"));
+        Process process = CarehostProcess.start(home, CarehostProcess.thisJava());
+        try {
+            awaitFile(process, home.resolve("stderr.txt"), "INTERRUPT futuretask");
+            Files.delete(home.resolve("deploy/interrupts.jar"));
+            awaitFile(process, home.resolve("stderr.txt"), "SPOILER coerced on 'fileinstall-deploy'");
+            Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-greeter-v1.jar"),
+                    home.resolve("deploy/greeter.jar"));
+            awaitStarted(process, home, "org.carehost.fixture.greeter 1.0.0");
+            try (OutputStream in = process.getOutputStream()) {
+                in.write("carehost:status\nplugin:list\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
+        } finally {
+            process.destroyForcibly();
+        }
+        CarehostProcess.Run run = CarehostProcess.ended(process, home);
+        assertEquals(run.toString(), 0, run.exit);
+        assertTrue("ready: " + run, run.out.startsWith("ready"));
+        assertEquals("the jar dropped afterwards was installed and started: " + run, "ACTIVE",
+                CarehostProcess.stateOf(run.out, "org.carehost.fixture.greeter"));
+        assertFalse("the attacker is gone: " + run, run.out.contains(PLUGIN));
+        String log = Files.readString(home.resolve("data/log/carehost.log"));
+        assertFalse("no container code met the plugin's interrupt: " + log, log.contains("InterruptedException")
+                || log.contains("has been interrupted"));
+    }
+
     private static void awaitStarted(Process process, Path home, String plugin) throws Exception {
         Path log = home.resolve("data/log/carehost.log");
         long deadline = System.currentTimeMillis() + 120_000;

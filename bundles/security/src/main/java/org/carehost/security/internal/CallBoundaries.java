@@ -6,7 +6,9 @@ import java.util.Set;
 /**
  * The places where the container's code calls a plugin's code on a thread of the container's, and the thread given
  * back as it was when the call returns. The agent hooks each at its entry and at each of its ends: Felix making an
- * activator (its class's initialiser and constructor run there) and calling it, a listener or a service factory; SCR
+ * activator (its class's initialiser and constructor run there) and calling it, a listener or a service factory
+ * (around each listener's own call, and around the sending of one event to every listener, where their filters are
+ * matched: a service property of a plugin's own class runs its code there; restored once the event is sent); SCR
  * a component's constructor and methods; Event Admin a handler; Config Admin an update; Gogo a command and the
  * formatting of its result, and the consoles reading that ({@code TerminalText.formatted}); the container's own calls
  * into plugins ({@code PluginCalls}: validators, notifiers, adapters, scheduled runs, event deliveries). And a
@@ -33,6 +35,7 @@ final class CallBoundaries {
             "org.apache.felix.framework.Felix.createBundleActivator",
             "org.apache.felix.framework.util.SecureAction.startActivator",
             "org.apache.felix.framework.util.SecureAction.stopActivator",
+            "org.apache.felix.framework.EventDispatcher.fireEventImmediately",
             "org.apache.felix.framework.EventDispatcher.invokeServiceListenerCallback",
             "org.apache.felix.framework.EventDispatcher.invokeBundleListenerCallback",
             "org.apache.felix.framework.EventDispatcher.invokeFrameworkListenerCallback",
