@@ -11,7 +11,8 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 /**
  * A plugin's settings for one hospital, the one place they are checked and written (the shell's {@code plugin:config}
  * and the admin API's {@code /tenants/<id>/plugins/<plugin>/settings} are thin callers). They are stored as the
- * factory configuration {@code <pid>~<tenant>} of the plugin's one Metatype schema, bound to the plugin's location
+ * factory configuration {@code <pid>~<tenant>} of the PID the plugin's one Metatype schema is designated for
+ * ({@link #configurationPid}), bound to the plugin's location
  * (no other bundle ever receives them), with {@value #TENANT_PROPERTY}, so Declarative Services gives the plugin one
  * component per hospital that has settings.
  *
@@ -41,6 +42,31 @@ public interface PluginSettings {
     Map<String, Object> stored(ObjectClassDefinition schema, Bundle plugin, String tenant) throws IOException;
 
     /**
+     * The configuration PID {@link #schemaOf}'s schema is designated for: its component's, under which Declarative
+     * Services looks for its configurations (the schema's own id may differ: an OCD {@code ReminderConfig} designated
+     * for the component {@code AppointmentReminder}). Per-tenant settings are {@code <pid>~<tenant>}; the settings for
+     * every tenant are {@code <pid>}, an operator's {@code etc/<pid>.cfg}.
+     *
+     * @since 2.1
+     */
+    default String configurationPid(ObjectClassDefinition schema) {
+        return schema.getID();
+    }
+
+    /**
+     * The plugin's settings for every tenant: the configuration of the designated PID itself (an operator's
+     * {@code etc/<pid>.cfg}, Config Admin's PID {@code <pid>}), without {@code service.*} and the deploy watcher's own
+     * keys; empty when there is none for this plugin. Declarative Services takes a component's configuration either
+     * for every tenant (this one) or per tenant (the factory configurations {@link #write} makes), never both: while
+     * this has values, {@link #write} refuses per-tenant settings, naming it.
+     *
+     * @since 2.1
+     */
+    default Map<String, Object> forEveryTenant(ObjectClassDefinition schema, Bundle plugin) throws IOException {
+        return Map.of();
+    }
+
+    /**
      * What is wrong with one value, as text, for the setting {@code key}, or null when it is a valid value (of the
      * setting's type, within its range, one of its options).
      */
@@ -49,7 +75,8 @@ public interface PluginSettings {
     /**
      * Checks every value (a string, or a list of strings for a setting that takes several) and, when all are valid,
      * writes them, converted to the settings' types, over the values stored for the tenant. One invalid value refuses
-     * them all: nothing is written, and the settings in force stay.
+     * them all: nothing is written, and the settings in force stay. So does a configuration for every tenant
+     * ({@link #forEveryTenant}): each value is then refused with the file to change instead.
      *
      * @return the problem of each invalid value by key (see {@link #problem}); empty when the values were written
      */

@@ -439,6 +439,9 @@ public class CareContextIT {
         assertTrue(updated, updated.startsWith("Updated " + plugin + " for tenant " + a));
         assertEquals(60, tenantSettings(a).get("leadTimeMinutes"));
         assertEquals("sms", tenantSettings(a).get("channel"));
+        // under the PID the plugin's component is configured by (its Metatype's Designate, not the schema's own id,
+        // ReminderConfig): Declarative Services gives the component the tenant's values (they reached nothing before)
+        awaitComponentConfigured(plugin, a, 60);
 
         for (String bad : List.of("leadTimeMinutes=0", "leadTimeMinutes=soon", "colour=blue")) {
             String refused = shell("plugin:config " + plugin + " --tenant " + a + " " + bad);
@@ -450,6 +453,49 @@ public class CareContextIT {
         assertEquals("one bad value refuses them all", "sms", tenantSettings(a).get("channel"));
         assertTrue("the other tenant has none", configurations.listConfigurations("(carehost.tenant=" + b + ")") == null);
         assertTrue(shell("plugin:config " + plugin).contains("Usage: plugin:config"));
+
+        // Its settings for every tenant (etc/<pid>.cfg, as the deploy watcher gives it): shown as the ones in force,
+        // and per-tenant settings refused while it exists, naming the file (tryout 16 #14: it was shown nowhere).
+        String pid = "org.carehost.sample.appointmentreminder.AppointmentReminder";
+        org.osgi.service.cm.Configuration everyTenant = configurations.getConfiguration(pid, null);
+        everyTenant.update(new java.util.Hashtable<>(java.util.Map.of("leadTimeMinutes", "30")));
+        try {
+            String shown = shell("plugin:config " + plugin + " --tenant " + a);
+            assertTrue(shown, shown.contains("takes its settings for every tenant, tenant " + a + " included, from etc/"
+                    + pid + ".cfg") && shown.matches("(?s).*leadTimeMinutes\\s+30\\s+1440.*"));
+            String refused = shell("plugin:config " + plugin + " --tenant " + a + " leadTimeMinutes=45");
+            assertTrue(refused, refused.contains("Refused; the settings in force stay")
+                    && refused.contains("leadTimeMinutes=45: this plugin's settings for every tenant are in etc/" + pid
+                            + ".cfg"));
+            assertEquals(60, tenantSettings(a).get("leadTimeMinutes"));
+        } finally {
+            everyTenant.delete();
+        }
+    }
+
+    private void awaitComponentConfigured(String plugin, String tenant, int leadTime) throws Exception {
+        org.osgi.service.component.runtime.ServiceComponentRuntime scr = context.getService(context.getServiceReference(
+                org.osgi.service.component.runtime.ServiceComponentRuntime.class));
+        org.osgi.framework.Bundle bundle = Fixtures.installed(context, plugin).orElseThrow();
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<Object> seen = new java.util.ArrayList<>();
+        while (System.currentTimeMillis() < deadline) {
+            seen.clear();
+            for (var description : scr.getComponentDescriptionDTOs(bundle)) {
+                if (description.name.endsWith(".AppointmentReminder")) {
+                    for (var configuration : scr.getComponentConfigurationDTOs(description)) {
+                        seen.add(configuration.properties);
+                        if (tenant.equals(configuration.properties.get("carehost.tenant"))
+                                && Integer.valueOf(leadTime).equals(configuration.properties.get("leadTimeMinutes"))) {
+                            return;
+                        }
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no AppointmentReminder configured for tenant " + tenant + " with leadTimeMinutes="
+                + leadTime + ": " + seen);
     }
 
     private java.util.Map<String, Object> tenantSettings(String tenant) throws Exception {

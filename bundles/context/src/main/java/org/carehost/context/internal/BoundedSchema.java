@@ -13,10 +13,18 @@ final class BoundedSchema implements ObjectClassDefinition {
 
     private final ObjectClassDefinition schema;
     private final Map<String, String[]> bounds;
+    /** The configuration PID the plugin's Metatype designates this schema for: its component's. */
+    private final String pid;
 
-    BoundedSchema(ObjectClassDefinition schema, Map<String, String[]> bounds) {
+    BoundedSchema(ObjectClassDefinition schema, Map<String, String[]> bounds, String pid) {
         this.schema = schema;
         this.bounds = Map.copyOf(bounds);
+        this.pid = pid;
+    }
+
+    /** The configuration PID the schema is designated for (not its own id, which may differ). */
+    String pid() {
+        return pid;
     }
 
     @Override

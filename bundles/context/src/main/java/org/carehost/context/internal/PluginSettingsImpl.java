@@ -83,18 +83,29 @@ public final class PluginSettingsImpl implements PluginSettings {
         }
         ObjectClassDefinition schema = metatype.getMetaTypeInformation(plugin).getObjectClassDefinition(pids.get(0), null);
         String id = schema == null ? null : schema.getID();
-        String own = String.valueOf(plugin.getSymbolicName());
-        if (id == null || id.startsWith("org.carehost.") && !(id.equals(own) || id.startsWith(own + "."))) {
+        if (id == null || containers(id, plugin) || containers(pids.get(0), plugin)) {
             return null; // a plugin may not name the container's own configurations
         }
-        return new BoundedSchema(schema, bounds.of(plugin, schema.getID()));
+        return new BoundedSchema(schema, bounds.of(plugin, schema.getID()), pids.get(0));
+    }
+
+    /** Whether the name is one of the container's configurations' ({@code org.carehost.*} but the plugin's own names). */
+    private static boolean containers(String name, Bundle plugin) {
+        String own = String.valueOf(plugin.getSymbolicName());
+        return name.startsWith("org.carehost.") && !(name.equals(own) || name.startsWith(own + "."));
+    }
+
+    @Override
+    public String configurationPid(ObjectClassDefinition schema) {
+        return schema instanceof BoundedSchema bounded ? bounded.pid() : schema.getID();
     }
 
     @Override
     public Map<String, Object> stored(ObjectClassDefinition schema, Bundle plugin, String tenant) throws IOException {
         Configuration[] found;
         try {
-            found = configurations.listConfigurations("(service.pid=" + escape(schema.getID() + "~" + tenant) + ")");
+            found = configurations.listConfigurations("(service.pid=" + escape(configurationPid(schema) + "~" + tenant)
+                    + ")");
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException("Not a valid plugin or tenant name", e);
         }
@@ -104,6 +115,27 @@ public final class PluginSettingsImpl implements PluginSettings {
             Dictionary<String, Object> properties = found[0].getProperties();
             for (String key : Collections.list(properties.keys())) {
                 if (!key.startsWith("service.") && !key.equals(TENANT_PROPERTY)) {
+                    out.put(key, properties.get(key));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Object> forEveryTenant(ObjectClassDefinition schema, Bundle plugin) throws IOException {
+        Configuration[] found;
+        try {
+            found = configurations.listConfigurations("(service.pid=" + escape(configurationPid(schema)) + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("Not a valid plugin configuration name", e);
+        }
+        Map<String, Object> out = new TreeMap<>();
+        if (found != null && found.length == 1 && found[0].getProperties() != null && (found[0].getBundleLocation() == null
+                || plugin.getLocation().equals(found[0].getBundleLocation()))) {
+            Dictionary<String, Object> properties = found[0].getProperties();
+            for (String key : Collections.list(properties.keys())) {
+                if (!key.startsWith("service.") && !key.startsWith("felix.fileinstall.")) {
                     out.put(key, properties.get(key));
                 }
             }
@@ -223,8 +255,17 @@ public final class PluginSettingsImpl implements PluginSettings {
         if (!problems.isEmpty() || typed.isEmpty()) {
             return problems;
         }
+        if (!forEveryTenant(schema, plugin).isEmpty()) {
+            String pid = configurationPid(schema);
+            String why = "this plugin's settings for every tenant are in etc/" + pid + ".cfg (Config Admin's " + pid
+                    + "), and a plugin takes its settings either for every tenant or per tenant, not both: change "
+                    + "it there, or delete that file to keep settings per tenant";
+            typed.keySet().forEach(key -> problems.put(key, why));
+            return problems;
+        }
         // Bound to the plugin's location: no other bundle ever receives these settings.
-        Configuration configuration = configurations.getFactoryConfiguration(schema.getID(), tenant, plugin.getLocation());
+        Configuration configuration = configurations.getFactoryConfiguration(configurationPid(schema), tenant,
+                plugin.getLocation());
         Dictionary<String, Object> updated = new Hashtable<>();
         stored(schema, plugin, tenant).forEach(updated::put);
         typed.forEach(updated::put);

@@ -69,7 +69,8 @@ public final class TenantConfigCommand {
         Bundle bundle = bundle(plugins.get(plugin).id());
         ObjectClassDefinition schema = schemaOf(bundle, name);
         if (changes.isEmpty()) {
-            return settings(name, tenant, schema, settings.stored(schema, bundle, tenant));
+            return settings(name, tenant, schema, settings.configurationPid(schema), settings.stored(schema, bundle,
+                    tenant), settings.forEveryTenant(schema, bundle));
         }
         Map<String, String> problems = settings.write(schema, bundle, tenant, changes);
         if (!problems.isEmpty()) {
@@ -81,7 +82,8 @@ public final class TenantConfigCommand {
         ActingOperator.audit(log, binder, AuditAction.UPDATE, "plugin.config", "Tenant", tenant, null,
                 name + ": " + String.join(", ", changes.keySet()));
         return "Updated " + name + " for tenant " + tenant + ".\n"
-                + settings(name, tenant, schema, settings.stored(schema, bundle, tenant));
+                + settings(name, tenant, schema, settings.configurationPid(schema), settings.stored(schema, bundle, tenant),
+                        Map.of());
     }
 
     private Bundle bundle(long id) throws PluginException {
@@ -112,16 +114,34 @@ public final class TenantConfigCommand {
                 .anyMatch(attribute -> attribute.getID().equals(key));
     }
 
-    private static String settings(String plugin, String tenant, ObjectClassDefinition schema, Map<String, Object> current) {
-        Table table = new Table("SETTING", "VALUE (TENANT " + tenant + ")", "DEFAULT", "DESCRIPTION");
+    /** A value as typed: a setting that takes several, its values joined by commas. */
+    private static String shown(Object value) {
+        return value instanceof Object[] items
+                ? String.join(",", Arrays.stream(items).map(String::valueOf).toList()) : String.valueOf(value);
+    }
+
+    /**
+     * The tenant's values beside each setting's default; with a configuration for every tenant (its etc/ file), that
+     * column instead, and a first line saying it is the one in force (tryout 16 #14: the etc/ value was shown nowhere).
+     */
+    private static String settings(String plugin, String tenant, ObjectClassDefinition schema, String pid,
+            Map<String, Object> current, Map<String, Object> everyTenant) {
+        boolean shared = !everyTenant.isEmpty();
+        Map<String, Object> shown = shared ? everyTenant : current;
+        Table table = new Table("SETTING", shared ? "VALUE (EVERY TENANT)" : "VALUE (TENANT " + tenant + ")", "DEFAULT",
+                "DESCRIPTION");
         for (AttributeDefinition attribute : schema.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
             boolean secret = attribute.getType() == AttributeDefinition.PASSWORD;
-            Object value = current.get(attribute.getID());
+            Object value = shown.get(attribute.getID());
             String[] defaults = attribute.getDefaultValue();
-            table.row(attribute.getID(), value == null ? "-" : secret ? "********" : Text.oneLine(String.valueOf(value)),
+            table.row(attribute.getID(), value == null ? "-" : secret ? "********" : Text.oneLine(shown(value)),
                     defaults == null ? "-" : String.join(",", defaults),
                     Text.oneLine(String.valueOf(attribute.getDescription())));
         }
-        return table.toString();
+        String head = shared ? plugin + " takes its settings for every tenant, tenant " + tenant + " included, from etc/"
+                + pid + ".cfg; per-tenant settings need that file deleted first.\n"
+                : plugin + "'s settings for tenant " + tenant + " (Config Admin's " + pid + "~" + tenant
+                        + "); for every tenant at once they would go in etc/" + pid + ".cfg instead.\n";
+        return head + table;
     }
 }
