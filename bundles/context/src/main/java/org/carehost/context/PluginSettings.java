@@ -56,14 +56,15 @@ public interface PluginSettings {
     /**
      * The plugin's settings for every tenant: the configuration of the designated PID itself (an operator's
      * {@code etc/<pid>.cfg}, Config Admin's PID {@code <pid>}), without {@code service.*} and the deploy watcher's own
-     * keys; empty when there is none for this plugin. Declarative Services takes a component's configuration either
-     * for every tenant (this one) or per tenant (the factory configurations {@link #write} makes), never both: while
-     * this has values, {@link #write} refuses per-tenant settings, naming it.
+     * keys (empty when it holds no setting); null when there is no such configuration for this plugin. Declarative
+     * Services takes a component's configuration either for every tenant (this one) or per tenant (the factory
+     * configurations {@link #write} makes), never both: while this exists, {@link #write} refuses per-tenant settings,
+     * naming it.
      *
      * @since 2.1
      */
     default Map<String, Object> forEveryTenant(ObjectClassDefinition schema, Bundle plugin) throws IOException {
-        return Map.of();
+        return null;
     }
 
     /**

@@ -50,9 +50,9 @@ public interface SecurityAdmin {
     String revoke(String symbolicName, Collection<Permission> permissions);
 
     /**
-     * A preview of {@link #setMode}: the plugins allowed to run now that {@code mode} would refuse, by symbolic name
-     * and version, each with the reasons {@link #refusals} would then give (e.g. "it is not signed"). Nothing changes.
-     * Empty when none would be refused, and when {@code mode} is the one in force.
+     * A preview of {@link #setMode}: the plugins running now (active or starting) that {@code mode} would refuse, by
+     * symbolic name and version, each with the reasons {@link #refusals} would then give (e.g. "it is not signed").
+     * Nothing changes. Empty when none would be refused, and when {@code mode} is the one in force.
      *
      * @since 1.10
      */

@@ -130,14 +130,15 @@ public final class PluginSettingsImpl implements PluginSettings {
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException("Not a valid plugin configuration name", e);
         }
+        if (found == null || found.length != 1 || found[0].getProperties() == null || found[0].getBundleLocation() != null
+                && !plugin.getLocation().equals(found[0].getBundleLocation())) {
+            return null;
+        }
         Map<String, Object> out = new TreeMap<>();
-        if (found != null && found.length == 1 && found[0].getProperties() != null && (found[0].getBundleLocation() == null
-                || plugin.getLocation().equals(found[0].getBundleLocation()))) {
-            Dictionary<String, Object> properties = found[0].getProperties();
-            for (String key : Collections.list(properties.keys())) {
-                if (!key.startsWith("service.") && !key.startsWith("felix.fileinstall.")) {
-                    out.put(key, properties.get(key));
-                }
+        Dictionary<String, Object> properties = found[0].getProperties();
+        for (String key : Collections.list(properties.keys())) {
+            if (!key.startsWith("service.") && !key.startsWith("felix.fileinstall.")) {
+                out.put(key, properties.get(key));
             }
         }
         return out;
@@ -255,7 +256,7 @@ public final class PluginSettingsImpl implements PluginSettings {
         if (!problems.isEmpty() || typed.isEmpty()) {
             return problems;
         }
-        if (!forEveryTenant(schema, plugin).isEmpty()) {
+        if (forEveryTenant(schema, plugin) != null) {
             String pid = configurationPid(schema);
             String why = "this plugin's settings for every tenant are in etc/" + pid + ".cfg (Config Admin's " + pid
                     + "), and a plugin takes its settings either for every tenant or per tenant, not both: change "

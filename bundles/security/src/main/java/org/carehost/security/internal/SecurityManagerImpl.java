@@ -253,8 +253,14 @@ public final class SecurityManagerImpl implements PermissionGuard, SecurityAdmin
             return refused;
         }
         for (Bundle bundle : context.getBundles()) {
-            if (scope.isPlugin(bundle) && admission.refusals(bundle).isEmpty()) {
-                List<String> reasons = admission.admissionIn(bundle, mode);
+            if (scope.isPlugin(bundle) && (bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0
+                    && admission.refusals(bundle).isEmpty()) {
+                List<String> reasons;
+                try {
+                    reasons = admission.admissionIn(bundle, mode);
+                } catch (RuntimeException e) { // as admission itself: one that cannot be checked is refused
+                    reasons = List.of("it could not be checked (" + e + ")");
+                }
                 if (!reasons.isEmpty()) {
                     refused.put(bundle.getSymbolicName() + " " + bundle.getVersion(), reasons);
                 }

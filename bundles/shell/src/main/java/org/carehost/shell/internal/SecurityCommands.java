@@ -69,8 +69,11 @@ public final class SecurityCommands {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + mode + "' is not a mode; use development or production");
         }
+        if (yes) {
+            return security.setMode(wanted);
+        }
         Map<String, List<String>> stopped = security.refusedIn(wanted);
-        if (yes || stopped.isEmpty()) {
+        if (stopped.isEmpty()) {
             return security.setMode(wanted);
         }
         String name = wanted.name().toLowerCase(Locale.ROOT);

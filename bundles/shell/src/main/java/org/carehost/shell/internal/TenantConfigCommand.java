@@ -83,7 +83,7 @@ public final class TenantConfigCommand {
                 name + ": " + String.join(", ", changes.keySet()));
         return "Updated " + name + " for tenant " + tenant + ".\n"
                 + settings(name, tenant, schema, settings.configurationPid(schema), settings.stored(schema, bundle, tenant),
-                        Map.of());
+                        null);
     }
 
     private Bundle bundle(long id) throws PluginException {
@@ -116,8 +116,14 @@ public final class TenantConfigCommand {
 
     /** A value as typed: a setting that takes several, its values joined by commas. */
     private static String shown(Object value) {
-        return value instanceof Object[] items
-                ? String.join(",", Arrays.stream(items).map(String::valueOf).toList()) : String.valueOf(value);
+        if (value != null && value.getClass().isArray()) {
+            List<String> items = new ArrayList<>();
+            for (int i = 0; i < java.lang.reflect.Array.getLength(value); i++) {
+                items.add(String.valueOf(java.lang.reflect.Array.get(value, i)));
+            }
+            return String.join(",", items);
+        }
+        return String.valueOf(value);
     }
 
     /**
@@ -126,7 +132,7 @@ public final class TenantConfigCommand {
      */
     private static String settings(String plugin, String tenant, ObjectClassDefinition schema, String pid,
             Map<String, Object> current, Map<String, Object> everyTenant) {
-        boolean shared = !everyTenant.isEmpty();
+        boolean shared = everyTenant != null;
         Map<String, Object> shown = shared ? everyTenant : current;
         Table table = new Table("SETTING", shared ? "VALUE (EVERY TENANT)" : "VALUE (TENANT " + tenant + ")", "DEFAULT",
                 "DESCRIPTION");
