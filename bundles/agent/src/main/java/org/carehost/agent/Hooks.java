@@ -394,14 +394,15 @@ final class Hooks {
         }
     }
 
+    private static final String DISPATCHER = "org/apache/felix/framework/EventDispatcher";
+    private static final String DISPATCHER_ID = "org.apache.felix.framework.EventDispatcher.";
+
     /**
      * The call-site hooks. A ThreadPoolExecutor worker's runWorker, about to run a bare Runnable (its task.run()), and
      * its task over (the afterExecute it calls whether or not the task threw): at beforeExecute and afterExecute's
      * entry these could be made to fire by any code (they are protected, overridable, and a subclass's code, a plugin's
      * included, calls them), and a subclass overriding them without super would hide its tasks.
      */
-    private static final String DISPATCHER = "org/apache/felix/framework/EventDispatcher";
-    private static final String DISPATCHER_ID = "org.apache.felix.framework.EventDispatcher.";
     private static final String WORKER_STARTS_TPE = "java.util.concurrent.ThreadPoolExecutor.workerStarts";
     private static final String WORKER_STARTS_FJP = "java.util.concurrent.ForkJoinPool.workerStarts";
 
