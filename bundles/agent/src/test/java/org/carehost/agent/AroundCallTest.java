@@ -1,24 +1,19 @@
 package org.carehost.agent;
 
+import static org.carehost.agent.HookedClass.classFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.commons.ClassRemapper;
-import org.objectweb.asm.commons.SimpleRemapper;
 
 /**
  * A hook around a call (as Felix's calls of a listener are hooked): the gate is called just before the call and just
@@ -140,29 +135,6 @@ class AroundCallTest {
     private static Class<?> instrumented() throws IOException, ClassNotFoundException {
         List<Hooks.Call> around = List.of(new Hooks.Call(OWNER, "deliver", LISTENER, "changed",
                 "(Ljava/lang/String;)V", ID, Hooks.Pass.AROUND));
-        byte[] hooked = HookWriter.instrument(classFile(OWNER), List.of(), around);
-        ClassWriter writer = new ClassWriter(0);
-        new ClassReader(hooked).accept(new ClassRemapper(writer, new SimpleRemapper(Map.of(HookTransformer.GATE,
-                Gate.class.getName().replace('.', '/')))), 0);
-        byte[] remapped = writer.toByteArray();
-        ClassLoader loader = new ClassLoader(AroundCallTest.class.getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (name.equals(Dispatcher.class.getName())) {
-                    synchronized (getClassLoadingLock(name)) {
-                        Class<?> done = findLoadedClass(name);
-                        return done != null ? done : defineClass(name, remapped, 0, remapped.length);
-                    }
-                }
-                return super.loadClass(name, resolve);
-            }
-        };
-        return loader.loadClass(Dispatcher.class.getName());
-    }
-
-    private static byte[] classFile(String internalName) throws IOException {
-        try (InputStream in = AroundCallTest.class.getResourceAsStream("/" + internalName + ".class")) {
-            return in.readAllBytes();
-        }
+        return HookedClass.load(Dispatcher.class, List.of(), around, Gate.class);
     }
 }

@@ -1,12 +1,12 @@
 package org.carehost.agent;
 
+import static org.carehost.agent.HookedClass.classFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -113,12 +113,6 @@ class CallSitesTest {
             }
         }
         return false;
-    }
-
-    private static byte[] classFile(String internalName) throws IOException {
-        try (InputStream in = Object.class.getResourceAsStream("/" + internalName + ".class")) {
-            return in.readAllBytes();
-        }
     }
 
     /** The ids of the gate calls in a method, in order. */

@@ -1,22 +1,17 @@
 package org.carehost.agent;
 
+import static org.carehost.agent.HookedClass.classFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.commons.ClassRemapper;
-import org.objectweb.asm.commons.SimpleRemapper;
 
 /**
  * An exit hook runs whatever way its method is left, like a finally: on a return, and on a throw, which goes on to the
@@ -104,29 +99,6 @@ class ExitHookTest {
         List<Hooks.Hook> hooks = List.of(new Hooks.Hook(owner, "run", null, Hooks.Self.THIS, null, null, false),
                 new Hooks.Hook(owner, "run", null, Hooks.Self.THIS, null, null, true),
                 new Hooks.Hook(owner, "twice", null, Hooks.Self.NONE, null, null, true));
-        byte[] hooked = HookWriter.instrument(classFile(owner), hooks, List.of());
-        ClassWriter writer = new ClassWriter(0);
-        new ClassReader(hooked).accept(new ClassRemapper(writer, new SimpleRemapper(Map.of(HookTransformer.GATE,
-                Gate.class.getName().replace('.', '/')))), 0);
-        byte[] remapped = writer.toByteArray();
-        ClassLoader loader = new ClassLoader(ExitHookTest.class.getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (name.equals(Task.class.getName())) {
-                    synchronized (getClassLoadingLock(name)) {
-                        Class<?> done = findLoadedClass(name);
-                        return done != null ? done : defineClass(name, remapped, 0, remapped.length);
-                    }
-                }
-                return super.loadClass(name, resolve);
-            }
-        };
-        return loader.loadClass(Task.class.getName());
-    }
-
-    private static byte[] classFile(String internalName) throws IOException {
-        try (InputStream in = ExitHookTest.class.getResourceAsStream("/" + internalName + ".class")) {
-            return in.readAllBytes();
-        }
+        return HookedClass.load(Task.class, hooks, List.of(), Gate.class);
     }
 }

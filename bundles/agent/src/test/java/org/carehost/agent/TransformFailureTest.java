@@ -1,5 +1,6 @@
 package org.carehost.agent;
 
+import static org.carehost.agent.HookedClass.classFile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -86,12 +86,6 @@ class TransformFailureTest {
             if (result != null && result.length > 4) {
                 hooked.set(result);
             }
-        }
-    }
-
-    private static byte[] classFile(String name) throws IOException {
-        try (InputStream in = Object.class.getResourceAsStream("/" + name + ".class")) {
-            return in.readAllBytes();
         }
     }
 
