@@ -42,10 +42,11 @@ public class OutboxCrashIT {
 
     private final Map<String, Set<String>> idsByKey = new HashMap<>();
     private final Map<String, Integer> deliveries = new HashMap<>();
+    private Path home;
 
     @Test
     public void everyAcknowledgedNotificationIsDeliveredAfterSigkillOncePerDedupeKey() throws Exception {
-        Path home = Files.createDirectories(Paths.get(System.getProperty("carehost.work"))).resolve("outbox-crash-" + System.nanoTime());
+        home = Files.createDirectories(Paths.get(System.getProperty("carehost.work"))).resolve("outbox-crash-" + System.nanoTime());
         Files.createDirectories(home.resolve("deploy"));
         Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-notify-crash.jar"), home.resolve("deploy/notify-crash.jar"));
         Random random = new Random(18);
@@ -99,6 +100,13 @@ public class OutboxCrashIT {
             System.out.println("OutboxCrashIT: " + KILLS + " SIGKILLs, " + acknowledgedBeforeKills.size()
                     + " notifications acknowledged before them, all delivered; " + duplicates + " delivered twice");
         }
+    }
+
+    /** The keys acknowledged before the kills that no DELIVERED line has named yet (at most 20 of them). */
+    private synchronized String undelivered() {
+        Set<String> missing = new HashSet<>(idsByKey.keySet());
+        missing.removeAll(deliveries.keySet());
+        return missing.size() + " " + missing.stream().sorted().limit(20).toList();
     }
 
     /** Reads one container process's merged output on its own thread ("ACK", "DELIVERED", "READY", the last others). */
@@ -156,8 +164,9 @@ public class OutboxCrashIT {
                     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                     if (ended || left <= 0) {
                         process.destroyForcibly();
-                        throw new AssertionError("run " + run + ": " + (ended ? "the container ended" : "timed out")
-                                + " waiting for " + what + "; its last lines:\n" + String.join("\n", others));
+                                throw new AssertionError("run " + run + " in " + home + ": " + (ended ? "the container ended" : "timed out")
+                                + " waiting for " + what + (ready ? "" : " (no READY line)") + "; acknowledged, not delivered: "
+                                + undelivered() + "; its last lines:\n" + String.join("\n", others));
                     }
                     OutboxCrashIT.this.wait(Math.min(left, 1000));
                 }
