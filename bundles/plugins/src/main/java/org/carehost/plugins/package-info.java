@@ -3,7 +3,7 @@
  * shell and by other container bundles; plugins use the SDK, not this package.
  */
 @Export
-@Version("1.9.0")
+@Version("1.10.0")
 package org.carehost.plugins;
 
 import org.osgi.annotation.bundle.Export;

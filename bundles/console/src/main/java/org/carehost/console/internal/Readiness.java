@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.felix.hc.api.HealthCheck;
 import org.apache.felix.hc.api.Result;
 import org.apache.felix.hc.api.ResultLog;
+import org.carehost.plugins.ContainerStart;
 import org.carehost.security.ContainerBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -15,8 +16,6 @@ import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceListener;
-import org.osgi.framework.startlevel.BundleStartLevel;
-import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -41,9 +40,6 @@ final class Readiness {
 
     private static final String SYSTEM_READY = "(&(objectClass=" + HealthCheck.class.getName() + ")("
             + HealthCheck.TAGS + "=" + ContainerReadyCheck.TAG + "))";
-
-    /** The start level carehost.jar's launcher raises the framework to (runtime.bndrun), when it runs the container. */
-    static final String LAUNCHER_BEGINNING = "carehost.startlevel.beginning";
 
     private final BundleContext context;
     private final ServiceComponentRuntime components;
@@ -119,27 +115,11 @@ final class Readiness {
         for (String plugin : held.get()) {
             missing.add(plugin + " (restart the container: a plugin quarantined for it does not start again)");
         }
-        Bundle system = context.getBundle(0);
-        FrameworkStartLevel levels = system.adapt(FrameworkStartLevel.class);
-        // The launcher may keep the beginning level to itself: every installed bundle's level must be reached too.
-        String beginning = context.getProperty("org.osgi.framework.startlevel.beginning");
-        int target = beginning == null || beginning.isBlank() ? 1 : Integer.parseInt(beginning.trim());
-        // carehost.jar's launcher does (it gives the framework level 1 and raises it to its own beginning level once the
-        // bundles are installed), and says which level in LAUNCHER_BEGINNING. Reaching a bundle's level is not enough:
-        // Felix makes a level the active one before it starts that level's bundles one by one (a plugin at 60 can be
-        // RESOLVED, about to be started, while the framework says 60); it makes the requested level active only once
-        // every bundle below it has been started.
-        String launcher = context.getProperty(LAUNCHER_BEGINNING);
-        if (launcher != null && !launcher.isBlank()) {
-            target = Math.max(target, Integer.parseInt(launcher.trim()));
-        }
-        for (Bundle bundle : context.getBundles()) {
-            if (bundle.getBundleId() != 0) {
-                target = Math.max(target, bundle.adapt(BundleStartLevel.class).getStartLevel());
-            }
-        }
-        if (levels.getStartLevel() < target) {
-            missing.add("the framework is at start level " + levels.getStartLevel() + " of " + target);
+        // the framework's start level reached the beginning level and every bundle's (one definition: ContainerStart)
+        int level = ContainerStart.level(context);
+        int target = ContainerStart.target(context);
+        if (level < target) {
+            missing.add("the framework is at start level " + level + " of " + target);
             if (all) {
                 missing.addAll(holdingTheStart());
             }

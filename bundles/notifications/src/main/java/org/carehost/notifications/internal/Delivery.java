@@ -20,6 +20,7 @@ import org.carehost.crypto.PhiCipher;
 import org.carehost.notifications.Outbox;
 import org.carehost.notifications.OutboxDestination;
 import org.carehost.notifications.OutboxEntry;
+import org.carehost.plugins.ContainerStart;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
 import org.carehost.plugins.PluginService;
@@ -56,7 +57,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * attempt is audited (who sent it, which channel and notifier, the outcome; never the content) and posted
  * ({@code carehost/notification/DELIVERED|RETRYING|DEAD}, ids only). Entries whose channel starts with an
  * {@link OutboxDestination}'s prefix (the adapters' sends, {@code adapter:<system>}) go to that destination instead,
- * with the same claims, retries and dead letters.
+ * with the same claims, retries and dead letters. Nothing is delivered until the container has started
+ * ({@link ContainerStart}, at most {@link #START_WAIT}): before, a notifier's plugin may simply not be back yet, and each
+ * restart counted that as a failed attempt of every notification due (audited as an error, and the next attempt put
+ * off by the doubling pause).
  */
 @Component(service = {Delivery.class, Outbox.class}, immediate = true)
 public final class Delivery implements Outbox {
@@ -67,6 +71,8 @@ public final class Delivery implements Outbox {
     static final Duration LONGEST_PAUSE = Duration.ofHours(1);
     /** How long a claimed entry is held by the node delivering it. */
     static final Duration CLAIM = Duration.ofMinutes(2);
+    /** The longest the outbox waits for the container's start before it delivers anyway (a level never reached). */
+    static final Duration START_WAIT = Duration.ofMinutes(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BundleContext context;
@@ -79,6 +85,11 @@ public final class Delivery implements Outbox {
     private final Logger log;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(null, r, "carehost-outbox", 0, false));
+
+    /** When this activation began ({@link System#nanoTime}), for {@link #START_WAIT}. */
+    private final long activated = System.nanoTime();
+    /** Set once the container has started (or {@link #START_WAIT} has passed): from then on every pass delivers. */
+    private volatile boolean started;
 
     /** Set at deactivation: a polling pass stops before its next entry. */
     private volatile boolean stopping;
@@ -138,6 +149,9 @@ public final class Delivery implements Outbox {
 
     private void poll() {
         try {
+            if (!started()) {
+                return; // the plugins are still being started: no notifier's absence counts as an attempt yet
+            }
             for (OutboxRows.Row row : rows.due(now(), 20)) {
                 if (stopping || Thread.currentThread().isInterrupted()) {
                     return; // the outbox is stopping: the rest stay pending for the next start
@@ -152,6 +166,13 @@ public final class Delivery implements Outbox {
                 log.error("Outbox: a delivery pass failed; the next pass tries again: {}", e.toString());
             }
         }
+    }
+
+    private boolean started() {
+        if (!started && (ContainerStart.reached(context) || System.nanoTime() - activated > START_WAIT.toNanos())) {
+            started = true;
+        }
+        return started;
     }
 
     private void deliver(OutboxRows.Row row) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.carehost.audit.AuditLog;
 import org.carehost.context.ContextBinder;
@@ -19,7 +20,10 @@ import org.carehost.crypto.PhiCipher;
 import org.carehost.plugins.PluginCalls;
 import org.carehost.store.Store;
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 
@@ -83,12 +87,62 @@ class OutboxStopTest {
         }
     }
 
+    @Test
+    void nothingIsDeliveredUntilTheFrameworkHasStartedThePlugins() throws Exception {
+        AtomicInteger level = new AtomicInteger(1);
+        AtomicInteger looks = new AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
+        Delivery delivery = delivery(framework(level, looks), store(reads::incrementAndGet));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (looks.get() < 3) { // three passes looked at the framework, a plugin at level 60 not started yet
+                assertTrue(System.nanoTime() < deadline, "no pass looked at the framework's start");
+                Thread.onSpinWait();
+            }
+            assertEquals(0, reads.get(), "the outbox was read before the plugins were started");
+            level.set(60);
+            while (reads.get() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the outbox was not read once the plugins were started");
+                Thread.onSpinWait();
+            }
+        } finally {
+            delivery.deactivate();
+        }
+    }
+
+    /** A framework at start level {@code level}, with one plugin at level 60; {@code looks} counts its bundle lists. */
+    private static BundleContext framework(AtomicInteger level, AtomicInteger looks) {
+        FrameworkStartLevel frameworkLevel = answering(FrameworkStartLevel.class, "getStartLevel", level::get);
+        BundleStartLevel pluginLevel = answering(BundleStartLevel.class, "getStartLevel", () -> 60);
+        Bundle system = answering(Bundle.class, "adapt", () -> frameworkLevel);
+        Bundle plugin = (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, arguments) -> method.getName().equals("getBundleId") ? 7L
+                        : method.getName().equals("adapt") ? pluginLevel : nothing(method));
+        return (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("getBundles")) {
+                        looks.incrementAndGet();
+                        return new Bundle[] {system, plugin};
+                    }
+                    return method.getName().equals("getBundle") ? system : nothing(method);
+                });
+    }
+
+    private static <T> T answering(Class<T> type, String name, java.util.function.Supplier<Object> answer) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, arguments) -> method.getName().equals(name) ? answer.get() : nothing(method)));
+    }
+
     interface Step {
         void run() throws SQLException;
     }
 
     private Delivery delivery(Store store) {
-        return new Delivery(stub(BundleContext.class), store, stub(PhiCipher.class), stub(PluginCalls.class),
+        return delivery(framework(new AtomicInteger(60), new AtomicInteger()), store); // started
+    }
+
+    private Delivery delivery(BundleContext context, Store store) {
+        return new Delivery(context, store, stub(PhiCipher.class), stub(PluginCalls.class),
                 new Notifiers(stub(PluginCalls.class), stub(org.carehost.context.Tenants.class), logger()),
                 stub(ContextBinder.class), stub(AuditLog.class), stub(EventAdmin.class), logger(), Clock.systemUTC());
     }
