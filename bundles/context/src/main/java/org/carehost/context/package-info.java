@@ -4,7 +4,7 @@
  * only {@link org.carehost.sdk.context.CareContexts}. A plugin's settings per tenant: {@link PluginSettings} (since 1.1).
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package org.carehost.context;
 
 import org.osgi.annotation.bundle.Export;

@@ -428,20 +428,31 @@ public class CareContextIT {
 
     /** Proves per-tenant plugin settings: checked against the plugin's Metatype schema, an invalid value changes nothing. */
     @Test
-    public void aPluginIsConfiguredPerTenantAndAnInvalidValueKeepsTheOldOne() throws Exception {
+    public void aPluginsSettingsForOneTenantApplyToThatTenantsCallsOfItsOneComponent() throws Exception {
         String plugin = plugins.install(ContainerOptions.bundleFile("carehost-sample-appointment-reminder").getPath())
                 .symbolicName();
         String notEnabled = shell("plugin:config " + plugin + " --tenant " + a + " leadTimeMinutes=60");
         assertTrue(notEnabled, notEnabled.contains("not enabled for tenant " + a));
         tenants.enable(plugin, a, "test");
+        tenants.enable(plugin, b, "test");
 
         String updated = shell("plugin:config " + plugin + " --tenant " + a + " leadTimeMinutes=60 channel=sms");
         assertTrue(updated, updated.startsWith("Updated " + plugin + " for tenant " + a));
         assertEquals(60, tenantSettings(a).get("leadTimeMinutes"));
         assertEquals("sms", tenantSettings(a).get("channel"));
-        // under the PID the plugin's component is configured by (its Metatype's Designate, not the schema's own id,
-        // ReminderConfig): Declarative Services gives the component the tenant's values (they reached nothing before)
-        awaitComponentConfigured(plugin, a, 60);
+
+        // Declarative Services keeps the plugin's one component (a factory configuration of its own PID made one per
+        // configured tenant, none for the others, and each handled every tenant's events), and each tenant's
+        // appointment gets one reminder, planned with that tenant's lead time: A's 60 minutes, B's default day.
+        awaitOneComponent(plugin);
+        String mrn = "MRN-" + UUID.randomUUID();
+        Appointment inA = in(a, Purpose.TREATMENT, () -> appointments.schedule(visit(patients.create(person("Ames", mrn))
+                .id(), "checkup")));
+        Appointment inB = in(b, Purpose.TREATMENT, () -> appointments.schedule(visit(patients.create(person("Bell", mrn))
+                .id(), "checkup")));
+        java.util.Map<String, Instant> due = awaitReminders(plugin, 2);
+        assertEquals(due.toString(), inA.start().minus(60, ChronoUnit.MINUTES), due.get(a));
+        assertEquals(due.toString(), inB.start().minus(1, ChronoUnit.DAYS), due.get(b));
 
         for (String bad : List.of("leadTimeMinutes=0", "leadTimeMinutes=soon", "colour=blue")) {
             String refused = shell("plugin:config " + plugin + " --tenant " + a + " " + bad);
@@ -454,26 +465,27 @@ public class CareContextIT {
         assertTrue("the other tenant has none", configurations.listConfigurations("(carehost.tenant=" + b + ")") == null);
         assertTrue(shell("plugin:config " + plugin).contains("Usage: plugin:config"));
 
-        // Its settings for every tenant (etc/<pid>.cfg, as the deploy watcher gives it): shown as the ones in force,
-        // and per-tenant settings refused while it exists, naming the file (tryout 16 #14: it was shown nowhere).
+        // Its settings for every tenant (etc/<pid>.cfg, as the deploy watcher gives it) are shown where a tenant has
+        // none of its own, the tenant's own over them (tryout 16 #14: the file's values were shown nowhere).
         String pid = "org.carehost.sample.appointmentreminder.AppointmentReminder";
         org.osgi.service.cm.Configuration everyTenant = configurations.getConfiguration(pid, null);
         everyTenant.update(new java.util.Hashtable<>(java.util.Map.of("leadTimeMinutes", "30")));
         try {
-            String shown = shell("plugin:config " + plugin + " --tenant " + a);
-            assertTrue(shown, shown.contains("takes its settings for every tenant, tenant " + a + " included, from etc/"
-                    + pid + ".cfg") && shown.matches("(?s).*leadTimeMinutes\\s+30\\s+1440.*"));
-            String refused = shell("plugin:config " + plugin + " --tenant " + a + " leadTimeMinutes=45");
-            assertTrue(refused, refused.contains("Refused; the settings in force stay")
-                    && refused.contains("leadTimeMinutes=45: this plugin's settings for every tenant are in etc/" + pid
-                            + ".cfg"));
-            assertEquals(60, tenantSettings(a).get("leadTimeMinutes"));
+            String shownB = shell("plugin:config " + plugin + " --tenant " + b);
+            assertTrue(shownB, shownB.matches("(?s).*leadTimeMinutes\\s+30\\s+etc/" + java.util.regex.Pattern.quote(pid)
+                    + "\\.cfg.*") && shownB.matches("(?s).*channel\\s+log\\s+default.*"));
+            String shownA = shell("plugin:config " + plugin + " --tenant " + a);
+            assertTrue(shownA, shownA.matches("(?s).*leadTimeMinutes\\s+60\\s+tenant " + a + ".*"));
+            String set = shell("plugin:config " + plugin + " --tenant " + b + " leadTimeMinutes=45");
+            assertTrue(set, set.startsWith("Updated " + plugin + " for tenant " + b));
+            assertEquals(45, tenantSettings(b).get("leadTimeMinutes"));
         } finally {
             everyTenant.delete();
         }
     }
 
-    private void awaitComponentConfigured(String plugin, String tenant, int leadTime) throws Exception {
+    /** Waits until the plugin's AppointmentReminder component is satisfied, in one configuration (every tenant's). */
+    private void awaitOneComponent(String plugin) throws Exception {
         org.osgi.service.component.runtime.ServiceComponentRuntime scr = context.getService(context.getServiceReference(
                 org.osgi.service.component.runtime.ServiceComponentRuntime.class));
         org.osgi.framework.Bundle bundle = Fixtures.installed(context, plugin).orElseThrow();
@@ -484,18 +496,42 @@ public class CareContextIT {
             for (var description : scr.getComponentDescriptionDTOs(bundle)) {
                 if (description.name.endsWith(".AppointmentReminder")) {
                     for (var configuration : scr.getComponentConfigurationDTOs(description)) {
-                        seen.add(configuration.properties);
-                        if (tenant.equals(configuration.properties.get("carehost.tenant"))
-                                && Integer.valueOf(leadTime).equals(configuration.properties.get("leadTimeMinutes"))) {
-                            return;
-                        }
+                        // satisfied (a delayed component, built at its first use) or active
+                        boolean satisfied = configuration.state == org.osgi.service.component.runtime.dto
+                                .ComponentConfigurationDTO.SATISFIED || configuration.state == org.osgi.service.component
+                                .runtime.dto.ComponentConfigurationDTO.ACTIVE;
+                        seen.add((satisfied ? "satisfied" : "state " + configuration.state) + " "
+                                + configuration.properties.get("carehost.tenant"));
                     }
                 }
             }
+            if (seen.equals(List.of("satisfied null"))) {
+                return;
+            }
             Thread.sleep(50);
         }
-        throw new AssertionError("no AppointmentReminder configured for tenant " + tenant + " with leadTimeMinutes="
-                + leadTime + ": " + seen);
+        throw new AssertionError("not one active AppointmentReminder for every tenant (state, tenant): " + seen);
+    }
+
+    /** Waits until the plugin has {@code count} jobs in all; returns their due times by tenant (one each). */
+    private java.util.Map<String, Instant> awaitReminders(String plugin, int count) throws Exception {
+        org.carehost.scheduler.SchedulerAdmin scheduler = context.getService(context.getServiceReference(
+                org.carehost.scheduler.SchedulerAdmin.class));
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<org.carehost.scheduler.Job> jobs = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            jobs = scheduler.jobs(true).stream().filter(job -> job.plugin().equals(plugin)).toList();
+            if (jobs.size() >= count) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertEquals("one reminder per appointment: " + jobs, count, jobs.size());
+        java.util.Map<String, Instant> due = new java.util.HashMap<>();
+        for (org.carehost.scheduler.Job job : jobs) {
+            assertEquals("one reminder per tenant: " + jobs, null, due.put(job.tenant(), job.due()));
+        }
+        return due;
     }
 
     private java.util.Map<String, Object> tenantSettings(String tenant) throws Exception {

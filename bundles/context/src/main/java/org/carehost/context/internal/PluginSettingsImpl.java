@@ -104,7 +104,7 @@ public final class PluginSettingsImpl implements PluginSettings {
     public Map<String, Object> stored(ObjectClassDefinition schema, Bundle plugin, String tenant) throws IOException {
         Configuration[] found;
         try {
-            found = configurations.listConfigurations("(service.pid=" + escape(configurationPid(schema) + "~" + tenant)
+            found = configurations.listConfigurations("(service.pid=" + escape(tenantFactoryPid(schema) + "~" + tenant)
                     + ")");
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException("Not a valid plugin or tenant name", e);
@@ -256,16 +256,9 @@ public final class PluginSettingsImpl implements PluginSettings {
         if (!problems.isEmpty() || typed.isEmpty()) {
             return problems;
         }
-        if (forEveryTenant(schema, plugin) != null) {
-            String pid = configurationPid(schema);
-            String why = "this plugin's settings for every tenant are in etc/" + pid + ".cfg (Config Admin's " + pid
-                    + "), and a plugin takes its settings either for every tenant or per tenant, not both: change "
-                    + "it there, or delete that file to keep settings per tenant";
-            typed.keySet().forEach(key -> problems.put(key, why));
-            return problems;
-        }
-        // Bound to the plugin's location: no other bundle ever receives these settings.
-        Configuration configuration = configurations.getFactoryConfiguration(configurationPid(schema), tenant,
+        // Bound to the plugin's location: no other bundle ever receives these settings (and no component takes them:
+        // the plugin reads them through TenantSettings).
+        Configuration configuration = configurations.getFactoryConfiguration(tenantFactoryPid(schema), tenant,
                 plugin.getLocation());
         Dictionary<String, Object> updated = new Hashtable<>();
         stored(schema, plugin, tenant).forEach(updated::put);

@@ -48,6 +48,8 @@ final class ServiceGate implements FindHook, EventListenerHook {
             Map.entry("org.carehost.sdk.notify.NotificationService", List.of(Permission.SEND_NOTIFICATIONS)),
             Map.entry("org.osgi.service.event.EventAdmin", List.of(Permission.PUBLISH_EVENTS)),
             Map.entry("org.carehost.sdk.context.CareContexts", List.of()),
+            // a plugin reads its own settings for a tenant only (bundle scope): no permission
+            Map.entry("org.carehost.sdk.settings.TenantSettings", List.of()),
             Map.entry("org.osgi.service.log.LoggerFactory", List.of()),
             Map.entry("org.osgi.service.log.LogService", List.of()),
             // The container's clock (bundles/clock): plugins read the time; registering one is an impostor's act.
@@ -61,7 +63,7 @@ final class ServiceGate implements FindHook, EventListenerHook {
             "org.carehost.sdk.context.CareContexts",
             "org.carehost.sdk.appointment.AppointmentService", "org.carehost.sdk.audit.AuditService",
             "org.carehost.sdk.data.PluginDataService", "org.carehost.sdk.schedule.Scheduler", "java.time.Clock",
-            "org.carehost.sdk.notify.NotificationService",
+            "org.carehost.sdk.notify.NotificationService", "org.carehost.sdk.settings.TenantSettings",
             "org.osgi.service.event.EventAdmin", "org.osgi.service.log.LoggerFactory", "org.osgi.service.log.LogService",
             "org.osgi.service.log.LogReaderService", "org.osgi.service.cm.ConfigurationAdmin",
             "org.osgi.service.cm.ConfigurationPlugin",

@@ -24,9 +24,9 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 /**
  * {@code plugin:config <plugin> --tenant T [key=value…]}: a plugin's settings for one hospital. A thin command over
  * {@link PluginSettings}, which checks each value against the plugin's Metatype schema first (one invalid value
- * refuses them all and the configuration in force stays) and stores them as the factory configuration
- * {@code <pid>~<tenant>} (property {@code carehost.tenant}), so Declarative Services gives the plugin one component
- * per hospital that has settings.
+ * refuses them all and the configuration in force stays) and stores them for the tenant, over the plugin's settings
+ * for every tenant ({@code etc/<pid>.cfg}) and its defaults; the plugin reads them through the SDK's
+ * {@code TenantSettings}. Shown as the value in force for each setting and where it comes from.
  */
 @Component(service = TenantConfigCommand.class, property = {
         "osgi.command.scope=plugin",
@@ -69,8 +69,7 @@ public final class TenantConfigCommand {
         Bundle bundle = bundle(plugins.get(plugin).id());
         ObjectClassDefinition schema = schemaOf(bundle, name);
         if (changes.isEmpty()) {
-            return settings(name, tenant, schema, settings.configurationPid(schema), settings.stored(schema, bundle,
-                    tenant), settings.forEveryTenant(schema, bundle));
+            return settings(name, tenant, schema, bundle);
         }
         Map<String, String> problems = settings.write(schema, bundle, tenant, changes);
         if (!problems.isEmpty()) {
@@ -81,9 +80,7 @@ public final class TenantConfigCommand {
         }
         ActingOperator.audit(log, binder, AuditAction.UPDATE, "plugin.config", "Tenant", tenant, null,
                 name + ": " + String.join(", ", changes.keySet()));
-        return "Updated " + name + " for tenant " + tenant + ".\n"
-                + settings(name, tenant, schema, settings.configurationPid(schema), settings.stored(schema, bundle, tenant),
-                        null);
+        return "Updated " + name + " for tenant " + tenant + ".\n" + settings(name, tenant, schema, bundle);
     }
 
     private Bundle bundle(long id) throws PluginException {
@@ -127,27 +124,38 @@ public final class TenantConfigCommand {
     }
 
     /**
-     * The tenant's values beside each setting's default; with a configuration for every tenant (its etc/ file), that
-     * column instead, and a first line saying it is the one in force (tryout 16 #14: the etc/ value was shown nowhere).
+     * Each setting's value in force for the tenant and where it comes from: the tenant's own, else the plugin's
+     * settings for every tenant (its etc/ file), else the schema's default (tryout 16 #14: the etc/ value was shown
+     * nowhere).
      */
-    private static String settings(String plugin, String tenant, ObjectClassDefinition schema, String pid,
-            Map<String, Object> current, Map<String, Object> everyTenant) {
-        boolean shared = everyTenant != null;
-        Map<String, Object> shown = shared ? everyTenant : current;
-        Table table = new Table("SETTING", shared ? "VALUE (EVERY TENANT)" : "VALUE (TENANT " + tenant + ")", "DEFAULT",
-                "DESCRIPTION");
+    private String settings(String plugin, String tenant, ObjectClassDefinition schema, Bundle bundle)
+            throws java.io.IOException {
+        String pid = settings.configurationPid(schema);
+        Map<String, Object> own = settings.stored(schema, bundle, tenant);
+        Map<String, Object> everyTenant = settings.forEveryTenant(schema, bundle);
+        String file = "etc/" + pid + ".cfg";
+        Table table = new Table("SETTING", "VALUE", "FROM", "DESCRIPTION");
         for (AttributeDefinition attribute : schema.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
+            String key = attribute.getID();
+            Object value;
+            String from;
+            if (own.containsKey(key)) {
+                value = own.get(key);
+                from = "tenant " + tenant;
+            } else if (everyTenant != null && everyTenant.containsKey(key)) {
+                value = everyTenant.get(key);
+                from = file;
+            } else {
+                String[] defaults = attribute.getDefaultValue();
+                value = defaults == null ? null : String.join(",", defaults);
+                from = "default";
+            }
             boolean secret = attribute.getType() == AttributeDefinition.PASSWORD;
-            Object value = shown.get(attribute.getID());
-            String[] defaults = attribute.getDefaultValue();
-            table.row(attribute.getID(), value == null ? "-" : secret ? "********" : Text.oneLine(shown(value)),
-                    defaults == null ? "-" : String.join(",", defaults),
+            table.row(key, value == null ? "-" : secret ? "********" : Text.oneLine(shown(value)), from,
                     Text.oneLine(String.valueOf(attribute.getDescription())));
         }
-        String head = shared ? plugin + " takes its settings for every tenant, tenant " + tenant + " included, from etc/"
-                + pid + ".cfg; per-tenant settings need that file deleted first.\n"
-                : plugin + "'s settings for tenant " + tenant + " (Config Admin's " + pid + "~" + tenant
-                        + "); for every tenant at once they would go in etc/" + pid + ".cfg instead.\n";
-        return head + table;
+        return plugin + "'s settings for tenant " + tenant + ": the tenant's own (Config Admin's "
+                + settings.tenantFactoryPid(schema) + "~" + tenant + "), over those for every tenant (" + file
+                + (everyTenant == null ? ", none now" : "") + "), over the defaults.\n" + table;
     }
 }

@@ -2,6 +2,7 @@ package org.carehost.sample.appointmentreminder;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 import org.carehost.sdk.appointment.Appointment;
@@ -21,6 +22,7 @@ import org.carehost.sdk.schedule.Scheduler;
 import org.carehost.sdk.security.PermissionDeniedException;
 import org.carehost.sdk.security.Permissions;
 import org.carehost.sdk.security.RequiresPermissions;
+import org.carehost.sdk.settings.TenantSettings;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -40,7 +42,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * its plugin data ({@code reminder/<appointment id>}); a cancelled or moved appointment cancels that job (and a move
  * schedules a new one). When the job is due the host runs this {@link ScheduledTask}, which reads the appointment
  * again and sends the reminder through the host's {@link NotificationService} (the outbox delivers it through the
- * notifier of the configured channel, at least once, retrying), then notes what it sent in its plugin data.
+ * notifier of the configured channel, at least once, retrying), then notes what it sent in its plugin data. Lead time
+ * and channel are the tenant's when an operator set them for it ({@link TenantSettings}), read at each call.
  *
  * <p>Nothing lives in memory: reminders survive restarts and updates of the plugin and of the container, and events
  * run in the appointment's tenant (the host binds its care context), so every job and document is that tenant's.
@@ -67,8 +70,10 @@ public class AppointmentReminder implements Workflow, ScheduledTask {
     private final NotificationService notifications;
     private final PluginDataService data;
     private final Logger log;
-    private final ReminderSettings settings;
-    private final ReminderPlanner planner;
+    /** This component's settings, for every tenant (the Metatype defaults, its etc/ file over them). */
+    private final ReminderSettings everyTenant;
+    private final TenantSettings tenantSettings;
+    private final Clock clock;
 
     @Activate
     public AppointmentReminder(@Reference(name = "appointments") AppointmentService appointments,
@@ -76,20 +81,35 @@ public class AppointmentReminder implements Workflow, ScheduledTask {
             @Reference(name = "notifications") NotificationService notifications,
             @Reference(name = "data") PluginDataService data,
             @Reference(name = "log", service = LoggerFactory.class) Logger log, ReminderConfig config,
+            @Reference(name = "tenantSettings") TenantSettings tenantSettings,
             @Reference(name = "clock") Clock clock) {
-        this(appointments, scheduler, notifications, data, log, ReminderSettings.of(config), clock);
+        this(appointments, scheduler, notifications, data, log, ReminderSettings.of(config), tenantSettings, clock);
     }
 
     AppointmentReminder(AppointmentService appointments, Scheduler scheduler, NotificationService notifications,
-            PluginDataService data, Logger log, ReminderSettings settings, Clock clock) {
+            PluginDataService data, Logger log, ReminderSettings everyTenant, TenantSettings tenantSettings,
+            Clock clock) {
         this.appointments = appointments;
         this.scheduler = scheduler;
         this.notifications = notifications;
         this.data = data;
         this.log = log;
-        this.settings = settings;
-        this.planner = new ReminderPlanner(clock, settings.leadTime());
-        log.info("Appointment reminders {} before start, over channel '{}'", settings.leadTime(), settings.channel());
+        this.everyTenant = everyTenant;
+        this.tenantSettings = tenantSettings;
+        this.clock = clock;
+        log.info("Appointment reminders {} before start, over channel '{}' (unless a tenant's settings say otherwise)",
+                everyTenant.leadTime(), everyTenant.channel());
+    }
+
+    /**
+     * The settings for the tenant this call is for (the host binds its care context around events and jobs): the
+     * values an operator set for that tenant over this component's, checked again.
+     */
+    private ReminderSettings settings() {
+        Map<String, Object> own = tenantSettings.forCurrentTenant();
+        return ReminderSettings.of(own.get("leadTimeMinutes") instanceof Number minutes ? minutes.intValue()
+                : (int) everyTenant.leadTime().toMinutes(), own.get("channel") instanceof String channel ? channel
+                        : everyTenant.channel());
     }
 
     @Override
@@ -118,7 +138,9 @@ public class AppointmentReminder implements Workflow, ScheduledTask {
 
     private void plan(String id) {
         Appointment appointment = appointments.get(id);
-        if (isCancelled(appointment) || planner.delayUntilReminder(appointment.start()).isEmpty()) {
+        ReminderSettings settings = settings();
+        if (isCancelled(appointment)
+                || new ReminderPlanner(clock, settings.leadTime()).delayUntilReminder(appointment.start()).isEmpty()) {
             cancel(id);
             return;
         }
@@ -168,7 +190,7 @@ public class AppointmentReminder implements Workflow, ScheduledTask {
             log.warn("Appointment {} has no patient or start; no reminder sent", id);
             return;
         }
-        String sent = notifications.send(settings.channel(), notification.get(),
+        String sent = notifications.send(settings().channel(), notification.get(),
                 key(id) + "/" + appointment.start());
         data.get(key(id)).ifPresent(noted -> {
             try {
