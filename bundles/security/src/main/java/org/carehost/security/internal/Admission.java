@@ -17,13 +17,13 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceEvent;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.log.Logger;
 
 /**
  * Whether a plugin may resolve (its declaration, signature and code against its grants), and every refusal
- * noted so far: announced once per revision and reason set, refusals met while wiring, and impostors (plugins
- * that registered a service as a host interface or a shell command of the container's, which are then stopped).
+ * noted so far: announced once per revision and reason set, refusals met while wiring, and impostors ({@link
+ * Impostors}: plugins that registered a service as a host interface or a shell command of the container's, which are
+ * then stopped).
  * {@code plugin:why} reads them all.
  */
 final class Admission {
@@ -34,19 +34,13 @@ final class Admission {
     private final PolicyStore store;
     private final GrantsCalculator grants;
     private final Alerts alerts;
-    private final Executor worker;
     private final Logger logger;
-    /** An impostor's stop, apart from the worker, one at a time per plugin. */
-    private final PluginStops stops;
     /** How many times a container bundle was installed, updated or uninstalled ({@link #containerBundleChanged}). */
     private final java.util.concurrent.atomic.AtomicLong containerChanges = new java.util.concurrent.atomic.AtomicLong();
     /** The container's bundles' names as of a count of {@link #containerChanges}, or null before the first read. */
     private volatile ReservedNames reservedNames;
     private final Map<Long, Set<String>> wiringRefusals = new ConcurrentHashMap<>();
-    private final Map<Long, String> impostors = new ConcurrentHashMap<>();
-    /** Impostor services already refused (by service id): each is audited and its plugin stopped once. */
-    private final Set<Long> refusedServices = ConcurrentHashMap.newKeySet();
-    private final ShellCommands commands;
+    private final Impostors impostors;
     /** Why the run-time layer could not be put in place although the agent runs, or null ({@link RuntimeLayer}). */
     private final Supplier<String> runtimeFailure;
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
@@ -56,15 +50,13 @@ final class Admission {
             Supplier<String> runtimeFailure) {
         this.context = context;
         this.runtimeFailure = runtimeFailure;
-        this.commands = commands;
         this.scope = scope;
         this.inspector = inspector;
         this.store = store;
         this.grants = grants;
         this.alerts = alerts;
-        this.worker = worker;
         this.logger = logger;
-        this.stops = new PluginStops(logger);
+        this.impostors = new Impostors(context, scope, alerts, worker, logger, commands);
     }
 
     /** Why the plugin may not resolve now (declaration, signature, code against its grants); empty if it may. */
@@ -247,7 +239,7 @@ final class Admission {
         }
         Set<String> all = new LinkedHashSet<>(admission(bundle));
         all.addAll(wiringRefusals(bundle));
-        String impostor = impostors.get(bundle.getBundleId());
+        String impostor = impostors.reason(bundle.getBundleId());
         if (impostor != null) {
             all.add(impostor);
         }
@@ -278,69 +270,15 @@ final class Admission {
 
     /**
      * A plugin registering (or changing its service into) a host interface or a container's shell command is an
-     * impostor: hidden at once by {@link ServiceGate}, then stopped. A container command arriving may make a plugin's
-     * command, registered before, an impostor too.
+     * impostor ({@link Impostors}).
      */
     void serviceChanged(ServiceEvent event) {
-        ServiceReference<?> reference = event.getServiceReference();
-        if (!scope.isPlugin(reference.getBundle())) {
-            if (commands.containerChanged(event)) {
-                refuseShadowingCommands();
-            }
-            return;
-        }
-        if (event.getType() == ServiceEvent.UNREGISTERING) {
-            if (refusedServices.remove(reference.getProperty(Constants.SERVICE_ID))) {
-                forgetInGogo(reference);
-            }
-        } else {
-            refuseIfImpostor(reference);
-        }
+        impostors.serviceChanged(event);
     }
 
     /** Once this receives service events: learns the container's commands and refuses plugins' that take one. */
     void openCommands() {
-        commands.open(context);
-        refuseShadowingCommands();
-    }
-
-    private void refuseShadowingCommands() {
-        for (ServiceReference<?> command : ShellCommands.commandServices(context)) {
-            if (scope.isPlugin(command.getBundle())) {
-                refuseIfImpostor(command);
-            }
-        }
-    }
-
-    private void refuseIfImpostor(ServiceReference<?> reference) {
-        Bundle provider = reference.getBundle();
-        String stolen = ServiceGate.impostor(reference, commands);
-        if (provider == null || stolen == null
-                || !refusedServices.add((Long) reference.getProperty(Constants.SERVICE_ID))) {
-            return;
-        }
-        String reason = stolen + "; it was hidden from every bundle and the plugin stopped";
-        impostors.put(provider.getBundleId(), reason);
-        alerts.denied(provider, "register", null, reason);
-        // its stop runs its code (an activator's stop, a @Deactivate): on a thread of its own, never on the worker
-        worker.execute(() -> stops.stopApart("impostor-stop", provider, () -> true));
-    }
-
-    /** A refused command gone: Gogo, if it saw it before it was refused, must forget its names ({@link GogoNames}). */
-    private void forgetInGogo(ServiceReference<?> command) {
-        List<String> functions = commands.shadowingFunctions(command);
-        if (functions.isEmpty()) {
-            return;
-        }
-        String commandScope = String.valueOf(PluginTexts.single(command.getProperty(ShellCommands.SCOPE))).trim();
-        worker.execute(() -> {
-            try {
-                GogoNames.forget(context, commandScope, functions);
-            } catch (Exception | LinkageError e) {
-                logger.warn("Could not remove the refused command {}:{} from the shell; if '{}' fails, restart the "
-                        + "container: {}", commandScope, functions, functions.get(0), e.toString());
-            }
-        });
+        impostors.openCommands();
     }
 
     /** A new policy: refusals are announced again, and wiring refusals noted again at the next refused resolve. */
@@ -357,6 +295,6 @@ final class Admission {
     /** The plugin was updated or uninstalled: nothing noted about it holds any more. */
     void forget(long bundleId) {
         wiringRefusals.remove(bundleId);
-        impostors.remove(bundleId);
+        impostors.forget(bundleId);
     }
 }
