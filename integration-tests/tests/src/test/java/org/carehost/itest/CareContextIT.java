@@ -431,6 +431,41 @@ public class CareContextIT {
     public void aPluginsSettingsForOneTenantApplyToThatTenantsCallsOfItsOneComponent() throws Exception {
         String plugin = plugins.install(ContainerOptions.bundleFile("carehost-sample-appointment-reminder").getPath())
                 .symbolicName();
+        try {
+            settingsPerTenant(plugin);
+        } finally {
+            Fixtures.installed(context, plugin).orElseThrow().uninstall();
+        }
+    }
+
+    /**
+     * Settings an earlier Carehost stored for a tenant as {@code <pid>~<tenant>} (Declarative Services made one
+     * component of it, for that tenant only) are moved where they configure no component as the plugin resolves, and
+     * stay that tenant's.
+     */
+    @Test
+    public void perTenantSettingsOfAnEarlierVersionAreMovedAsThePluginResolves() throws Exception {
+        org.osgi.framework.Bundle bundle = context.installBundle(ContainerOptions.bundleFile(
+                "carehost-sample-appointment-reminder").toURI().toString());
+        String plugin = bundle.getSymbolicName();
+        String pid = "org.carehost.sample.appointmentreminder.AppointmentReminder";
+        try {
+            tenants.enable(plugin, a, "test");
+            configurations.getFactoryConfiguration(pid, a, bundle.getLocation()).update(new java.util.Hashtable<>(
+                    java.util.Map.of("leadTimeMinutes", 90, "carehost.tenant", a)));
+            bundle.start();
+            awaitOneComponent(plugin);
+            assertEquals("moved, not copied", null, configurations.listConfigurations("(service.pid=" + pid + "~" + a
+                    + ")"));
+            assertEquals(90, tenantSettings(a).get("leadTimeMinutes"));
+            String shown = shell("plugin:config " + plugin + " --tenant " + a);
+            assertTrue(shown, shown.matches("(?s).*leadTimeMinutes\\s+90\\s+tenant " + a + ".*"));
+        } finally {
+            bundle.uninstall();
+        }
+    }
+
+    private void settingsPerTenant(String plugin) throws Exception {
         String notEnabled = shell("plugin:config " + plugin + " --tenant " + a + " leadTimeMinutes=60");
         assertTrue(notEnabled, notEnabled.contains("not enabled for tenant " + a));
         tenants.enable(plugin, a, "test");
