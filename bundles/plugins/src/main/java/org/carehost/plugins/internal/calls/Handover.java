@@ -315,15 +315,18 @@ final class Handover implements AllServiceListener {
         return Refusals.notBack(name, what, key, kind, state == Bundle.ACTIVE);
     }
 
-    /** The registrations of {@code type} now, and the awaited ones of changing plugins not registered again yet. */
+    /**
+     * The registrations of {@code type} now, each one (two of one key are two services: a plugin's two notifiers
+     * registered without Declarative Services, or one component's instances per configuration), and the awaited ones
+     * of changing plugins whose key no registration has again yet.
+     */
     @SuppressWarnings("unchecked")
     synchronized <S> List<PluginService<S>> services(Class<S> type) {
         List<PluginService<S>> services = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (ServiceSlot<?> live : registered.of(type.getName())) {
-            if (seen.add(live.plugin().getBundleId() + " " + live.key())) {
-                services.add((PluginService<S>) live);
-            }
+            seen.add(live.plugin().getBundleId() + " " + live.key());
+            services.add((PluginService<S>) live);
         }
         for (Changing plugin : changing.values()) {
             for (ServiceSlot<?> slot : plugin.awaited.values()) {
