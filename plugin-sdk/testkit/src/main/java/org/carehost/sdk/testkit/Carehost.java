@@ -241,27 +241,7 @@ public final class Carehost implements AutoCloseable {
      * the real container told).
      */
     public List<String> why() {
-        try {
-            ServiceReference<?>[] references = context().getAllServiceReferences("org.carehost.plugins.PluginManager", null);
-            if (references == null) {
-                return List.of("(the plugin manager is not running)");
-            }
-            try {
-                Object manager = context().getService(references[0]);
-                Object why = manager.getClass().getMethod("why", String.class).invoke(manager,
-                        String.valueOf(plugin.getBundleId()));
-                List<String> lines = new ArrayList<>();
-                for (Object line : (List<?>) why) {
-                    lines.add(String.valueOf(line));
-                }
-                return lines;
-            } finally {
-                context().ungetService(references[0]);
-            }
-        } catch (ReflectiveOperationException | InvalidSyntaxException | RuntimeException e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
-            return List.of("(plugin:why could not be read: " + cause + ")");
-        }
+        return PluginWhy.of(context(), plugin);
     }
 
     /** Registers a service in the container, e.g. a test double of a {@code Notifier}. */
@@ -280,6 +260,16 @@ public final class Carehost implements AutoCloseable {
                 () -> events(ComponentConfigurations.REJECTED));
         configuration.update(new Hashtable<>(properties));
         new ComponentConfigurations(context()).await(pid, properties, refusal, TIMEOUT);
+    }
+
+    /**
+     * Sets the plugin's own settings for the default tenant, the test's care context, as {@code plugin:config <plugin>
+     * --tenant default key=value…} does: what its {@code TenantSettings.forCurrentTenant()} returns from the next call
+     * on, over the component's configuration ({@link #configure}). Each value is checked against the plugin's Metatype
+     * schema; an {@link IllegalArgumentException} names each refused one, and nothing is written.
+     */
+    public void configureTenant(Map<String, ?> values) {
+        TenantConfigurations.write(context(), plugin, org.carehost.sdk.context.CareContext.DEFAULT_TENANT, values);
     }
 
     /** Events posted so far whose topic starts with {@code topicPrefix}. */

@@ -94,6 +94,40 @@ class AppointmentReminderIT {
         await("the outbox's delivery events", () -> carehost.notifications().size() >= 3);
     }
 
+    /**
+     * The tenant's own lead time (the test kit's configureTenant, as {@code plugin:config --tenant default} sets it)
+     * goes over the component's: with 60 minutes configured and 180 for the tenant, an appointment in four hours is
+     * reminded one hour from now, which 60 minutes would not do for another two hours.
+     */
+    @Test
+    void aTenantsOwnLeadTimeGoesOverTheComponents(Carehost carehost, PatientService patients,
+            AppointmentService appointments) throws Exception {
+        List<Notification> sent = new CopyOnWriteArrayList<>();
+        carehost.register(Notifier.class, new Notifier() {
+            @Override
+            public String channel() {
+                return "tenant";
+            }
+
+            @Override
+            public void send(Notification notification) {
+                sent.add(notification);
+            }
+        }, Map.of("channel", "tenant"));
+        carehost.configure("org.carehost.sample.appointmentreminder.AppointmentReminder",
+                Map.of("channel", "test", "leadTimeMinutes", 60));
+        carehost.configureTenant(Map.of("leadTimeMinutes", 180, "channel", "tenant"));
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> carehost.configureTenant(Map.of("leadTimeMinutes", 0)));
+        assertTrue(refused.getMessage().contains("leadTimeMinutes=0"), refused.getMessage());
+
+        Patient patient = patients.search(PatientQuery.builder().build()).items().get(0);
+        Instant now = carehost.clock().instant().truncatedTo(ChronoUnit.MINUTES);
+        Appointment soon = schedule(appointments, patient, now.plus(Duration.ofHours(4)));
+        carehost.advanceClock(Duration.between(carehost.clock().instant(), now.plus(Duration.ofMinutes(61))));
+        await("the reminder at the tenant's lead time, on the tenant's channel", () -> reminded(sent, soon));
+    }
+
     private static boolean reminded(List<Notification> sent, Appointment appointment) {
         String recipient = "Patient/" + appointment.patientId().orElseThrow();
         String body = ReminderText.body(appointment.start());
