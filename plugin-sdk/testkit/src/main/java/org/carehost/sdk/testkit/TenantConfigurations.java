@@ -53,6 +53,10 @@ final class TenantConfigurations {
                     write = method;
                 }
             }
+            if (write == null) {
+                throw new IllegalStateException("The container's plugin settings have no write(schema, plugin, tenant, "
+                        + "values): a container of another version than this test kit's");
+            }
             Map<?, ?> problems = (Map<?, ?>) write.invoke(settings, schema, plugin, tenant, texts(values));
             if (!problems.isEmpty()) {
                 List<String> lines = new ArrayList<>();
