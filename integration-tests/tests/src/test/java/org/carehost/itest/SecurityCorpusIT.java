@@ -264,10 +264,29 @@ public class SecurityCorpusIT {
             plugin.start(); // it has no requirements and no activator: the framework starts it
             Await.until("the refused plugin stopped again", 10_000, () -> plugin.getState() == Bundle.RESOLVED);
             // and reported FAILED with the refusal, as a refused plugin that stays INSTALLED is
-            // 30 s: once in about 25 CI runs 10 s passed without it (unexplained; the plugin was stopped in time)
-            Await.until("FAILED posted with the refusal", 30_000, () -> failed.stream().anyMatch(event ->
-                    String.valueOf(event.getProperty(org.carehost.sdk.plugin.PluginEvents.REASON))
-                            .contains("the security manager refuses it")));
+            // 30 s: once in about 25 CI runs 10 s passed without it (unexplained; the plugin was stopped in time; it
+            // takes under 0.1 s otherwise, even under load). A timeout says what was posted and where the threads that
+            // check plugins and deliver events stood.
+            try {
+                Await.until("FAILED posted with the refusal", 30_000, () -> failed.stream().anyMatch(event ->
+                        String.valueOf(event.getProperty(org.carehost.sdk.plugin.PluginEvents.REASON))
+                                .contains("the security manager refuses it")));
+            } catch (AssertionError timedOut) {
+                StringBuilder said = new StringBuilder(timedOut.getMessage()).append("; posted: ");
+                failed.forEach(event -> said.append(event.getProperty(org.carehost.sdk.plugin.PluginEvents.BUNDLE_ID))
+                        .append(' ').append(event.getProperty(org.carehost.sdk.plugin.PluginEvents.REASON)).append("; "));
+                said.append("state ").append(plugin.getState()).append("; why: ")
+                        .append(plugins.why(String.valueOf(plugin.getBundleId())));
+                Thread.getAllStackTraces().forEach((thread, stack) -> {
+                    if (thread.getName().contains("carehost-plugin-health") || thread.getName().contains("EventAdmin")) {
+                        said.append("\n").append(thread.getName()).append(' ').append(thread.getState());
+                        for (int i = 0; i < Math.min(12, stack.length); i++) {
+                            said.append("\n    at ").append(stack[i]);
+                        }
+                    }
+                });
+                throw new AssertionError(said.toString()); // no cause: Pax Exam reports the innermost one
+            }
             String why = String.join("\n", plugins.why(String.valueOf(plugin.getBundleId())));
             assertTrue(why, why.contains("is RESOLVED") && why.contains("The security manager refuses it")
                     && !why.contains("nothing is wrong"));
