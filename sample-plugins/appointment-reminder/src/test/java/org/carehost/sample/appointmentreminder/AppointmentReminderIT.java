@@ -53,18 +53,7 @@ class AppointmentReminderIT {
     @Test
     void remindersFollowTheAppointmentsScheduledMovedAndCancelled(Carehost carehost, PatientService patients,
             AppointmentService appointments) throws Exception {
-        List<Notification> sent = new CopyOnWriteArrayList<>();
-        carehost.register(Notifier.class, new Notifier() {
-            @Override
-            public String channel() {
-                return "test";
-            }
-
-            @Override
-            public void send(Notification notification) {
-                sent.add(notification);
-            }
-        }, Map.of("channel", "test"));
+        List<Notification> sent = collecting(carehost, "test");
         // Returns once the reminder runs with these settings: no waiting for DS to restart it.
         carehost.configure("org.carehost.sample.appointmentreminder.AppointmentReminder",
                 Map.of("channel", "test", "leadTimeMinutes", 60));
@@ -102,18 +91,7 @@ class AppointmentReminderIT {
     @Test
     void aTenantsOwnLeadTimeGoesOverTheComponents(Carehost carehost, PatientService patients,
             AppointmentService appointments) throws Exception {
-        List<Notification> sent = new CopyOnWriteArrayList<>();
-        carehost.register(Notifier.class, new Notifier() {
-            @Override
-            public String channel() {
-                return "tenant";
-            }
-
-            @Override
-            public void send(Notification notification) {
-                sent.add(notification);
-            }
-        }, Map.of("channel", "tenant"));
+        List<Notification> sent = collecting(carehost, "tenant");
         carehost.configure("org.carehost.sample.appointmentreminder.AppointmentReminder",
                 Map.of("channel", "test", "leadTimeMinutes", 60));
         carehost.configureTenant(Map.of("leadTimeMinutes", 180, "channel", "tenant"));
@@ -126,6 +104,23 @@ class AppointmentReminderIT {
         Appointment soon = schedule(appointments, patient, now.plus(Duration.ofHours(4)));
         carehost.advanceClock(Duration.between(carehost.clock().instant(), now.plus(Duration.ofMinutes(61))));
         await("the reminder at the tenant's lead time, on the tenant's channel", () -> reminded(sent, soon));
+    }
+
+    /** Registers a notifier of {@code channel} in the container; the list it returns is what it was sent. */
+    private static List<Notification> collecting(Carehost carehost, String channel) {
+        List<Notification> sent = new CopyOnWriteArrayList<>();
+        carehost.register(Notifier.class, new Notifier() {
+            @Override
+            public String channel() {
+                return channel;
+            }
+
+            @Override
+            public void send(Notification notification) {
+                sent.add(notification);
+            }
+        }, Map.of("channel", channel));
+        return sent;
     }
 
     private static boolean reminded(List<Notification> sent, Appointment appointment) {
