@@ -98,12 +98,12 @@ public final class CatalogBenchmark {
         System.out.printf(Locale.ROOT, "catalog:index (writes the index)   %8.1f ms%n", index);
         System.out.printf(Locale.ROOT, "catalog:add (reads it)             %8.1f ms%n", add);
         System.out.printf(Locale.ROOT, "first catalog:search               %8.1f ms%n", firstSearch);
-        System.out.printf(Locale.ROOT, "echo round trip, median of %d       %8.1f ms%n", rounds, median(echo));
-        System.out.printf(Locale.ROOT, "catalog:search <name>, median       %8.1f ms (max %.1f)%n", median(selective), Collections.max(selective));
+        System.out.printf(Locale.ROOT, "echo round trip, median of %d       %8.1f ms%n", rounds, Samples.median(echo));
+        System.out.printf(Locale.ROOT, "catalog:search <name>, median       %8.1f ms (max %.1f)%n", Samples.median(selective), Collections.max(selective));
         System.out.printf(Locale.ROOT, "catalog:search --permission (%s rows), median %8.1f ms (max %.1f)%n",
-                "~" + ENTRIES / 3, median(broad), Collections.max(broad));
+                "~" + ENTRIES / 3, Samples.median(broad), Collections.max(broad));
         System.out.printf(Locale.ROOT, "catalog:install --yes bench.app (3 deps): first %.1f ms, median of %d %.1f ms (max %.1f)%n",
-                install.get(0), installs, median(install), Collections.max(install));
+                install.get(0), installs, Samples.median(install), Collections.max(install));
         System.out.println("all:  search " + selective + "\n      broad " + broad + "\n      install " + install);
     }
 
@@ -134,13 +134,6 @@ public final class CatalogBenchmark {
             throw new IllegalStateException(command + " failed: " + String.join("\n", stderr.all()));
         }
         return (end - start) / 1e6;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static final String[] PERMISSIONS = {"read:patients", "read:appointments", "write:audit"};

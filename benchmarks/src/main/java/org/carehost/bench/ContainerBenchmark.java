@@ -2,22 +2,17 @@ package org.carehost.bench;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Predicate;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 /**
  * Measures the executable container from the outside, as an operator sees it:
@@ -41,21 +36,14 @@ import java.util.stream.Stream;
  */
 public final class ContainerBenchmark {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Duration PAUSE_BETWEEN_DROPS = Duration.ofMillis(200);
-    private static final String ACTIVATED = "hello plugin activated";
-    private static final String DEACTIVATED = "hello plugin deactivated";
-    /** What the deploy watcher (FileInstall) logs as it begins to install a jar it found. */
-    private static final String INSTALLING = "Installing bundle";
+    private static final Duration WAIT = ContainerLaunch.WAIT;
     /** What the container says when a script line runs before the shell's commands are registered. */
-    private static final String RACE = "Command not found";
+    static final String RACE = "Command not found";
     /** A start whose script ran too early: the output ended without the plugin ACTIVE. */
     private static final String PREMATURE = "output ended waiting for";
     private static final int START_ATTEMPTS = 4;
-    private static final String AGENT_OFF = "carehost.agent=off";
 
-    private final Path java;
-    private final Path containerJar;
+    private final ContainerLaunch launch;
     private final Path pluginJar;
     private final String pluginName;
     private final int starts;
@@ -68,8 +56,7 @@ public final class ContainerBenchmark {
 
     private ContainerBenchmark(Path java, Path containerJar, Path pluginJar, int starts, int drops, boolean compare,
             boolean warm) throws IOException {
-        this.java = java;
-        this.containerJar = containerJar;
+        this.launch = new ContainerLaunch(java, containerJar, compare);
         this.pluginJar = pluginJar;
         this.starts = starts;
         this.drops = drops;
@@ -124,7 +111,7 @@ public final class ContainerBenchmark {
         if (status == 0) {
             for (Path home : benchmark.warmHomes) {
                 if (home != null) {
-                    deleteTree(home);
+                    Samples.deleteTree(home);
                 }
             }
         }
@@ -147,7 +134,7 @@ public final class ContainerBenchmark {
 
     private int run() throws Exception {
         String jdk = jdkVersion();
-        System.out.printf("Container %s, plugin %s (%s)%n", containerJar, pluginJar, pluginName);
+        System.out.printf("Container %s, plugin %s (%s)%n", launch.containerJar(), pluginJar, pluginName);
         System.out.printf("JDK %s%s%n", jdk, warm ? "; warm starts (a folder started once before, not measured)" : "");
         if (compare) {
             return compare(jdk);
@@ -224,7 +211,7 @@ public final class ContainerBenchmark {
         List<Double> offDeploy = new ArrayList<>();
         List<Double> onInstall = new ArrayList<>();
         List<Double> offInstall = new ArrayList<>();
-        try (DeploySession on = new DeploySession(false); DeploySession off = new DeploySession(true)) {
+        try (DeploySession on = new DeploySession(launch, pluginJar, pluginName, false, failures); DeploySession off = new DeploySession(launch, pluginJar, pluginName, true, failures)) {
             System.out.println("hot deploy: two containers, agent on and off, drops alternating");
             on.drop(); // warm-up drops: the JIT and class loading on the deploy path
             off.drop();
@@ -281,16 +268,10 @@ public final class ContainerBenchmark {
         for (int i = 0; i < pairs; i++) {
             ratios.add(on.get(i) / off.get(i));
         }
-        double medianOn = median(on);
-        double medianOff = median(off);
+        double medianOn = Samples.median(on);
+        double medianOff = Samples.median(off);
         System.out.printf(Locale.ROOT, "%-40s %4d %10.1f %10.1f %8.3f %14.3f%n", name, pairs, medianOn, medianOff,
-                medianOn / medianOff, median(ratios));
-    }
-
-    private static double median(List<Double> samples) {
-        double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+                medianOn / medianOff, Samples.median(ratios));
     }
 
     /**
@@ -324,7 +305,7 @@ public final class ContainerBenchmark {
 
     private void measureStart(Path home, List<Double> toActive, List<Double> toExit, boolean agentOff,
             boolean delete) throws Exception {
-        ProcessBuilder builder = container(home, agentOff).redirectError(home.resolve("stderr.log").toFile());
+        ProcessBuilder builder = launch.builder(home, agentOff).redirectError(home.resolve("stderr.log").toFile());
 
         long started = System.nanoTime();
         Process process = builder.start();
@@ -335,12 +316,12 @@ public final class ContainerBenchmark {
                 stdin.write("plugin:list\n".getBytes(Charset.defaultCharset()));
             }
             long active = stdout.awaitNth(this::isActiveRow, 1, WAIT, pluginName + " ACTIVE in plugin:list");
-            long exited = awaitExit(process);
+            long exited = ContainerLaunch.awaitExit(process);
             if (process.exitValue() != 0) {
                 failures.add("start: container exited with status " + process.exitValue() + " (see " + home + "/stderr.log)");
                 return;
             }
-            String agentProblem = agentProblem(Files.readString(home.resolve("stderr.log"), Charset.defaultCharset()),
+            String agentProblem = launch.agentProblem(Files.readString(home.resolve("stderr.log"), Charset.defaultCharset()),
                     agentOff);
             if (agentProblem != null) {
                 failures.add("start: " + agentProblem + " (kept " + home + ")");
@@ -349,7 +330,7 @@ public final class ContainerBenchmark {
             toActive.add(millis(active - started));
             toExit.add(millis(exited - started));
             if (delete) {
-                deleteTree(home);
+                Samples.deleteTree(home);
             }
         } catch (TimeoutException e) {
             String stderr = Files.readString(home.resolve("stderr.log"), Charset.defaultCharset());
@@ -367,7 +348,7 @@ public final class ContainerBenchmark {
 
     /** One long-running container; the plugin is dropped in and removed again, one warm-up drop first. */
     private void measureHotDeploy(List<Double> latencies, List<Double> installs) throws Exception {
-        try (DeploySession session = new DeploySession(false)) {
+        try (DeploySession session = new DeploySession(launch, pluginJar, pluginName, false, failures)) {
             session.drop(); // drop 0 warms up the JIT and class loading on the deploy path
             for (int drop = 1; drop <= drops; drop++) {
                 double[] latency = session.drop();
@@ -379,173 +360,13 @@ public final class ContainerBenchmark {
         }
     }
 
-    /**
-     * A running container in its own working directory, into whose {@code deploy/} the plugin is dropped and from
-     * which it is removed again, one drop at a time. Closing it closes the container's standard input, so that it
-     * exits, and removes the directory (kept if something failed).
-     */
-    private final class DeploySession implements AutoCloseable {
-        private final boolean agentOff;
-        private final Path home;
-        private final Path deploy;
-        private final Path staging;
-        private final Process process;
-        private final OutputStream stdin;
-        private final LineWatcher stdout;
-        private final LineWatcher stderr;
-        private final Predicate<String> activated = line -> line.contains(ACTIVATED);
-        private final Predicate<String> deactivated = line -> line.contains(DEACTIVATED);
-        private final Predicate<String> installing = line -> line.contains(INSTALLING);
-        private final Predicate<String> uninstalled;
-        private int drop;
-        private boolean failed = true;
-
-        DeploySession(boolean agentOff) throws IOException, InterruptedException, TimeoutException {
-            this.agentOff = agentOff;
-            home = Files.createTempDirectory("carehost-bench-deploy-");
-            deploy = Files.createDirectories(home.resolve("deploy"));
-            // Staged beside deploy/, on the same file system, so the rename is atomic: the file watcher can never
-            // see a half-written jar, and the copy's own duration stays out of the measurement.
-            staging = Files.createDirectories(home.resolve("staging"));
-            uninstalled = line -> line.contains("Plugin " + pluginName + " ") && line.strip().endsWith(" UNINSTALLED");
-            // The console shows WARN and up only (INFO goes to data/log): the lines this session waits for, the
-            // sample's activation and the plugin manager's lifecycle, are put on standard error, where they are
-            // stamped as they appear, by a logging configuration of its own (the same for the agent on and off).
-            Files.createDirectories(home.resolve("etc"));
-            Files.writeString(home.resolve("etc/logback.xml"), """
-                    <configuration>
-                      <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
-                        <target>System.err</target>
-                        <encoder><pattern>%logger{36} - %msg%n</pattern></encoder>
-                      </appender>
-                      <logger name="org.carehost.sample" level="INFO"/>
-                      <logger name="org.carehost.plugins" level="INFO"/>
-                      <logger name="LogService.org.apache.felix.fileinstall" level="INFO"/>
-                      <root level="WARN"><appender-ref ref="CONSOLE"/></root>
-                    </configuration>
-                    """);
-            process = container(home, agentOff).start();
-            stdin = process.getOutputStream();
-            String tag = agentOff ? "-off" : "";
-            stdout = new LineWatcher(process.getInputStream(), "deploy-stdout" + tag);
-            stderr = new LineWatcher(process.getErrorStream(), "deploy-stderr" + tag);
-            // Any answer to plugin:list means the shell runs, which the container allows only once deploy/
-            // is settled, so the file watcher is polling before the first drop. stdin stays open: the
-            // container keeps running until it is closed.
-            // Under heavy load the script may run before the shell's commands are registered: asked again then.
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            int notFound = 0;
-            stdin.write("plugin:list\n".getBytes(Charset.defaultCharset()));
-            stdin.flush();
-            while (stdout.count(line -> !line.isBlank()) == 0) {
-                if (System.nanoTime() > deadline || !process.isAlive()) {
-                    throw new TimeoutException("no answer to plugin:list within " + WAIT.toSeconds() + " s (kept " + home + ")");
-                }
-                if (stderr.count(line -> line.contains(RACE)) > notFound) {
-                    notFound++;
-                    stdin.write("plugin:list\n".getBytes(Charset.defaultCharset()));
-                    stdin.flush();
-                }
-                Thread.sleep(50);
-            }
-            failed = false;
-        }
-
-        /**
-         * Drops the plugin in, waits until it is activated, removes it again; returns the drop's latency in ms from the
-         * rename, and from the deploy watcher's "Installing bundle" line (which leaves out the wait for its next look
-         * at the folder, up to its poll interval of 50 ms: noise the same for the agent on and off).
-         */
-        double[] drop() throws IOException, InterruptedException, TimeoutException {
-            failed = true;
-            try {
-                Path staged = Files.copy(pluginJar, staging.resolve("hello.jar.tmp"), StandardCopyOption.REPLACE_EXISTING);
-                Path target = deploy.resolve("hello.jar");
-                int activations = stderr.count(activated);
-                int installings = stderr.count(installing);
-                long renamed = System.nanoTime();
-                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-                long active = stderr.awaitNth(activated, activations + 1, WAIT, "'" + ACTIVATED + "' after drop " + drop);
-                long installed = stderr.awaitNth(installing, installings + 1, WAIT, "'" + INSTALLING + "' before drop "
-                        + drop + " was activated");
-
-                int deactivations = stderr.count(deactivated);
-                int uninstalls = stderr.count(uninstalled);
-                Files.delete(target);
-                stderr.awaitNth(deactivated, deactivations + 1, WAIT, "'" + DEACTIVATED + "' after drop " + drop);
-                stderr.awaitNth(uninstalled, uninstalls + 1, WAIT, pluginName + " UNINSTALLED after drop " + drop);
-                // lets the work that follows an uninstall (package refresh, the watcher's next polls) finish,
-                // so it does not overlap the next drop
-                Thread.sleep(PAUSE_BETWEEN_DROPS.toMillis());
-                drop++;
-                failed = false;
-                return new double[] {millis(active - renamed), millis(active - installed)};
-            } catch (TimeoutException e) {
-                throw new TimeoutException(e.getMessage() + (agentOff ? ", agent off" : "") + " (kept " + home + ")");
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            try {
-                stdin.close();
-                if (!failed) {
-                    awaitExit(process);
-                    String problem = agentProblem(String.join("\n", stderr.all()), agentOff);
-                    if (problem != null) {
-                        failures.add("hot deploy: " + problem + " (kept " + home + ")");
-                    } else {
-                        deleteTree(home);
-                    }
-                }
-            } finally {
-                process.destroyForcibly();
-            }
-        }
-    }
-
-    private ProcessBuilder container(Path home, boolean agentOff) {
-        List<String> command = new ArrayList<>(List.of(java.toString()));
-        if (agentOff) {
-            command.add("-D" + AGENT_OFF); // before -jar: the JDK starts the agent, which then installs nothing
-        }
-        command.addAll(List.of("-jar", containerJar.toString()));
-        return new ProcessBuilder(command).directory(home.toFile());
-    }
-
-    /**
-     * Null if the container's standard error shows the agent as asked (installed, or left out under
-     * {@code -Dcarehost.agent=off}), else what is wrong: a comparison of two runs without it would show nothing.
-     */
-    private String agentProblem(String stderr, boolean agentOff) {
-        if (!compare) {
-            return null; // the default run takes the container as it comes
-        }
-        boolean saysOff = stderr.contains(AGENT_OFF);
-        boolean notRunning = stderr.contains("enforcement agent is not running");
-        if (agentOff && !saysOff) {
-            return "-D" + AGENT_OFF + " given but the agent did not say it is off";
-        }
-        if (!agentOff && (saysOff || notRunning)) {
-            return "the run-time enforcement agent is not running in a container started without -D" + AGENT_OFF;
-        }
-        return null;
-    }
-
-    private static long awaitExit(Process process) throws InterruptedException, TimeoutException {
-        if (!process.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new TimeoutException("timed out after " + WAIT.toSeconds() + " s waiting for the container to exit");
-        }
-        return System.nanoTime();
-    }
-
     /** The target JVM's version, which may differ from the one running the benchmark. */
     private String jdkVersion() throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(java.toString(), "-XshowSettings:properties", "-version")
+        Process process = new ProcessBuilder(launch.java().toString(), "-XshowSettings:properties", "-version")
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), Charset.defaultCharset());
         process.waitFor();
-        return property(output, "java.runtime.version") + " (" + property(output, "java.vendor") + ", " + java + ")";
+        return property(output, "java.runtime.version") + " (" + property(output, "java.vendor") + ", " + launch.java() + ")";
     }
 
     private static String property(String settings, String name) {
@@ -558,26 +379,12 @@ public final class ContainerBenchmark {
             System.out.printf(Locale.ROOT, "%-40s %4d %9s %9s %9s %9s%n", name, 0, "-", "-", "-", "-");
             return;
         }
-        double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        double p95 = sorted[(int) Math.ceil(0.95 * n) - 1]; // nearest rank: no interpolation beyond the data
-        System.out.printf(Locale.ROOT, "%-40s %4d %9.1f %9.1f %9.1f %9.1f%n", name, n, median, p95, sorted[0], sorted[n - 1]);
+        System.out.printf(Locale.ROOT, "%-40s %4d %9.1f %9.1f %9.1f %9.1f%n", name, samples.size(),
+                Samples.median(samples), Samples.percentile(samples, 0.95), Collections.min(samples),
+                Collections.max(samples));
     }
 
     private static double millis(long nanos) {
         return nanos / 1e6;
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }

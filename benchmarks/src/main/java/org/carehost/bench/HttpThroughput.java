@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +67,7 @@ public final class HttpThroughput {
                 latencies.add(result[1]);
                 System.out.printf("round %d: %.0f requests/s, %.2f ms per request%n", round, result[0], result[1]);
             }
-            System.out.printf("median: %.0f requests/s, %.2f ms per request%n", median(rates), median(latencies));
+            System.out.printf("median: %.0f requests/s, %.2f ms per request%n", Samples.median(rates), Samples.median(latencies));
         } finally {
             console.close();
             if (!container.waitFor(60, TimeUnit.SECONDS)) {
@@ -154,12 +153,5 @@ public final class HttpThroughput {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    private static double median(List<Double> samples) {
-        List<Double> sorted = new ArrayList<>(samples);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

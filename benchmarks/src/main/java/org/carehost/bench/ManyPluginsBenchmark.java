@@ -125,11 +125,11 @@ public final class ManyPluginsBenchmark {
         System.out.printf(Locale.ROOT, "%d plugins (%s), %s%n", plugins, home, java);
         System.out.printf(Locale.ROOT, "first start to the first command answered   %9.0f ms%n", firstStart);
         System.out.printf(Locale.ROOT, "warm start to the first command answered    %9.0f ms%n", warmStart);
-        System.out.printf(Locale.ROOT, "echo round trip, median of %d               %9.1f ms%n", rounds, median(echo));
+        System.out.printf(Locale.ROOT, "echo round trip, median of %d               %9.1f ms%n", rounds, Samples.median(echo));
         System.out.printf(Locale.ROOT, "plugin:list of %d, median of %d (max)       %9.1f ms (%.1f)%n", plugins, rounds,
-                median(list), Collections.max(list));
+                Samples.median(list), Collections.max(list));
         System.out.printf(Locale.ROOT, "hot deploy with %d installed: median %.1f ms, p95 %.1f ms (%d drops)%n",
-                plugins, median(deploys), percentile(deploys, 0.95), drops);
+                plugins, Samples.median(deploys), Samples.percentile(deploys, 0.95), drops);
     }
 
     /** The container's command line: {@code jvm} split at white space, {@code {run}} in it replaced by {@code run}. */
@@ -194,16 +194,5 @@ public final class ManyPluginsBenchmark {
                 }
             }
         }
-    }
-
-    private static double median(List<Double> values) {
-        return percentile(values, 0.5);
-    }
-
-    private static double percentile(List<Double> values, double p) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1 < 0 ? 0
-                : (int) Math.ceil(p * sorted.size()) - 1));
     }
 }

@@ -10,7 +10,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,12 +99,12 @@ public final class StartFloorBenchmark {
             for (int k = 0; k < starters; k++) {
                 int who = (i + k) % starters;
                 if (who == containers.size()) {
-                    deleteTree(felixHome.resolve("felix-cache"));
+                    Samples.deleteTree(felixHome.resolve("felix-cache"));
                     firstFloor.add(run(felix, felixHome, "lb\n"));
                 } else {
                     Container container = containers.get(who);
-                    deleteTree(container.home.resolve("data"));
-                    deleteTree(container.home.resolve("etc"));
+                    Samples.deleteTree(container.home.resolve("data"));
+                    Samples.deleteTree(container.home.resolve("etc"));
                     anyFreeSshPort(container.home);
                     Sample first = run(container.command(java, jvm, "first", i), container.home, "plugin:list\n");
                     container.first.add(first);
@@ -194,7 +193,7 @@ public final class StartFloorBenchmark {
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             ratios.add(a.get(i).cpuSeconds / b.get(i).cpuSeconds);
         }
-        return median(ratios);
+        return Samples.median(ratios);
     }
 
     private static double pairedRatio(List<Sample> a, List<Sample> b) {
@@ -202,7 +201,7 @@ public final class StartFloorBenchmark {
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             ratios.add((double) a.get(i).millis / b.get(i).millis);
         }
-        return median(ratios);
+        return Samples.median(ratios);
     }
 
     /** The container's SSH shell on any free port: its only setting in a fresh etc/. */
@@ -212,19 +211,14 @@ public final class StartFloorBenchmark {
     }
 
     private static void row(String start, String name, List<Sample> carehost, List<Sample> floor) {
-        double c = median(carehost.stream().map(s -> (double) s.millis).toList());
-        double f = median(floor.stream().map(s -> (double) s.millis).toList());
-        double cr = median(carehost.stream().map(s -> s.rssKiB / 1024.0).toList());
-        double fr = median(floor.stream().map(s -> s.rssKiB / 1024.0).toList());
-        double cc = median(carehost.stream().map(Sample::cpuSeconds).toList());
-        double fc = median(floor.stream().map(Sample::cpuSeconds).toList());
+        double c = Samples.median(carehost.stream().map(s -> (double) s.millis).toList());
+        double f = Samples.median(floor.stream().map(s -> (double) s.millis).toList());
+        double cr = Samples.median(carehost.stream().map(s -> s.rssKiB / 1024.0).toList());
+        double fr = Samples.median(floor.stream().map(s -> s.rssKiB / 1024.0).toList());
+        double cc = Samples.median(carehost.stream().map(Sample::cpuSeconds).toList());
+        double fc = Samples.median(floor.stream().map(Sample::cpuSeconds).toList());
         System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.1f | %.1f | %.0f | %.0f |%n", start, name,
                 c, f, c / f, pairedRatio(carehost, floor), cc, fc, cr, fr);
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
     }
 
     /** One start: the command under /usr/bin/time, standard input given, to its exit. */
@@ -321,17 +315,6 @@ public final class StartFloorBenchmark {
                 } else {
                     Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
             }
         }
     }

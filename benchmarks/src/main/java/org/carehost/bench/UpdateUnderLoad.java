@@ -203,7 +203,7 @@ public final class UpdateUnderLoad {
             System.out.printf("p99 around updates minus p99 quiet: %.1f ms%n", percentile(aroundSent, 0.99,
                     Create::serviceNanos) - percentile(quietSent, 0.99, Create::serviceNanos));
         } finally {
-            ContainerBenchmark.deleteTree(database);
+            Samples.deleteTree(database);
         }
     }
 

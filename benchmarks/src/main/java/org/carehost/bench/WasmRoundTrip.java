@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -111,8 +110,8 @@ public final class WasmRoundTrip {
                 }
             }
             measuredTo = System.currentTimeMillis();
-            double javaMedian = median(javaMicros);
-            double wasmMedian = median(wasmMicros);
+            double javaMedian = Samples.median(javaMicros);
+            double wasmMedian = Samples.median(wasmMicros);
             System.out.printf(Locale.ROOT, "host round trip, %d rounds of %d calls (after %d warm-up rounds), load "
                     + "average %.1f%n", rounds, CALLS, warmup, loadAverage());
             System.out.printf(Locale.ROOT, "  Java plugin, PatientService.get:        median %.1f us per call%n",
@@ -120,7 +119,7 @@ public final class WasmRoundTrip {
             System.out.printf(Locale.ROOT, "  WebAssembly plugin, carehost/patient_get: median %.1f us per call%n",
                     wasmMedian);
             System.out.printf(Locale.ROOT, "  ratio of medians %.2f; median of paired ratios %.2f (target <= 1.5)%n",
-                    wasmMedian / javaMedian, median(ratios));
+                    wasmMedian / javaMedian, Samples.median(ratios));
             stdin.write("exit\n".getBytes(Charset.defaultCharset()));
             stdin.flush();
         } finally {
@@ -142,12 +141,6 @@ public final class WasmRoundTrip {
         out.awaitNth(answer, seen + 1, Duration.ofMinutes(10), "the answer to " + command); // the first waits for the start
         List<String> lines = out.all().stream().filter(answer).toList();
         return lines.get(seen);
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
     }
 
     private static double loadAverage() throws IOException {
