@@ -157,6 +157,19 @@ final class CarehostProcess {
 
     private static Run script(List<String> options, Path home, String java, String commands) throws Exception {
         Process process = start(options, home, java);
+        try {
+            return finish(process, home, commands);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Writes {@code commands} to the standard input of a container started with {@link #start} in {@code home},
+     * closes it (the script ends there), waits up to 120 s for the container to exit (a start on a loaded machine takes
+     * a while) and gives what it printed. The caller ends the process in a {@code finally} of its own.
+     */
+    static Run finish(Process process, Path home, String commands) throws Exception {
         try (OutputStream in = process.getOutputStream()) {
             in.write(commands.getBytes(StandardCharsets.UTF_8));
         }

@@ -7,11 +7,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 
@@ -39,18 +36,15 @@ public class ConsoleStreamsIT {
                 "grant plugin org.carehost.fixture.evil.opens.descriptors use:files\n");
         Path log = home.resolve("data/log/carehost.log");
         Process process = start(home, JAVA);
-        try (OutputStream in = process.getOutputStream()) {
+        CarehostProcess.Run ended;
+        try {
             // each plugin's read refused (a thief would be waiting in it for the operator's next line)
             awaitFile(process, log, "read the console's input (System.in)");
             awaitFile(process, log, "open a stream on the process's standard input (new FileInputStream");
-            in.write("echo OPERATOR-LINE-RAN\nsecurity:denials 20\n".getBytes(StandardCharsets.UTF_8));
-        }
-        try {
-            assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
+            ended = CarehostProcess.finish(process, home, "echo OPERATOR-LINE-RAN\nsecurity:denials 20\n");
         } finally {
             process.destroyForcibly();
         }
-        CarehostProcess.Run ended = CarehostProcess.ended(process, home);
         String out = ended.out;
         String err = ended.err;
         String run = ended.toString();

@@ -115,12 +115,9 @@ public class ContainerProcessIT {
             assertEquals(said, 2, second.exitValue());
             assertTrue(said, said.contains("another Carehost is running in this folder (" + home.toRealPath()
                     + ", process " + first.pid() + "): stop it first, or start this one in another folder"));
-            try (java.io.OutputStream in = first.getOutputStream()) {
-                in.write("plugin:list\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            assertTrue("the first one ran its script and ended", first.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
-            assertEquals(0, first.exitValue());
-            assertTrue(Files.readString(home.resolve("stdout.txt")).contains("org.carehost.sample.hello"));
+            CarehostProcess.Run ran = CarehostProcess.finish(first, home, "plugin:list\n");
+            assertEquals(ran.toString(), 0, ran.exit);
+            assertTrue(ran.toString(), ran.out.contains("org.carehost.sample.hello"));
             assertFalse("the first one's database was not disturbed",
                     Files.readString(home.resolve("stderr.txt")).contains("not closed cleanly"));
         } finally {
@@ -419,14 +416,15 @@ public class ContainerProcessIT {
         Path log = home.resolve("data/log/carehost.log");
         String reason = "code.jar is not installed: code is installed from";
         Process process = start(home, JAVA_17);
-        try (OutputStream in = process.getOutputStream()) {
+        String listed;
+        try {
             awaitFile(process, log, reason); // the watcher found it: it is claimed, so never installed
             awaitFile(process, log, "module.wasm is not installed: code is installed from");
             awaitFile(process, log, "linked.jar is not installed: code is installed from");
-            in.write("lb -s\n".getBytes(StandardCharsets.UTF_8));
+            listed = CarehostProcess.finish(process, home, "lb -s\n").out;
+        } finally {
+            process.destroyForcibly();
         }
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS));
-        String listed = Files.readString(home.resolve("stdout.txt"));
         assertTrue("lb ran: " + listed, listed.contains("org.carehost.plugins"));
         assertFalse("not installed: " + listed, listed.contains("org.carehost.fixture.evil.reads.keys"));
         String text = Files.readString(log);

@@ -6,11 +6,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 
@@ -33,6 +30,7 @@ public class ContainerThreadInterruptIT {
         Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-interrupts-thread.jar"),
                 home.resolve("deploy/interrupts.jar"));
         Process process = CarehostProcess.start(home, CarehostProcess.thisJava());
+        CarehostProcess.Run run;
         try {
             awaitFile(process, home.resolve("stderr.txt"), "INTERRUPT futuretask");
             // dropped after the attack: the watcher must still be there to install them; each registers a service,
@@ -43,15 +41,11 @@ public class ContainerThreadInterruptIT {
             Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-scheduled-worker.jar"),
                     home.resolve("deploy/worker.jar"));
             awaitStarted(process, home, "org.carehost.fixture.scheduledworker");
-            try (OutputStream in = process.getOutputStream()) {
-                // the plugin's command's text interrupts and renames the script's thread as the console reads it
-                in.write("spoil:text\ncarehost:status\nplugin:list\n".getBytes(StandardCharsets.UTF_8));
-            }
-            assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
+            // the plugin's command's text interrupts and renames the script's thread as the console reads it
+            run = CarehostProcess.finish(process, home, "spoil:text\ncarehost:status\nplugin:list\n");
         } finally {
             process.destroyForcibly();
         }
-        CarehostProcess.Run run = CarehostProcess.ended(process, home);
         assertEquals(run.toString(), 0, run.exit);
         assertTrue("the attack ran, and was not refused: " + run, run.err.contains("INTERRUPT activator done")
                 && run.err.contains("INTERRUPT constructor done"));
@@ -83,6 +77,7 @@ public class ContainerThreadInterruptIT {
         Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-evil-interrupts-thread.jar"),
                 home.resolve("deploy/interrupts.jar"));
         Process process = CarehostProcess.start(home, CarehostProcess.thisJava());
+        CarehostProcess.Run run;
         try {
             awaitFile(process, home.resolve("stderr.txt"), "INTERRUPT futuretask");
             Files.delete(home.resolve("deploy/interrupts.jar"));
@@ -90,14 +85,10 @@ public class ContainerThreadInterruptIT {
             Files.copy(CarehostProcess.BUNDLES.resolve("carehost-fixture-greeter-v1.jar"),
                     home.resolve("deploy/greeter.jar"));
             awaitStarted(process, home, "org.carehost.fixture.greeter 1.0.0");
-            try (OutputStream in = process.getOutputStream()) {
-                in.write("carehost:status\nplugin:list\n".getBytes(StandardCharsets.UTF_8));
-            }
-            assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
+            run = CarehostProcess.finish(process, home, "carehost:status\nplugin:list\n");
         } finally {
             process.destroyForcibly();
         }
-        CarehostProcess.Run run = CarehostProcess.ended(process, home);
         assertEquals(run.toString(), 0, run.exit);
         assertTrue("ready: " + run, run.out.startsWith("ready"));
         assertEquals("the jar dropped afterwards was installed and started: " + run, "ACTIVE",

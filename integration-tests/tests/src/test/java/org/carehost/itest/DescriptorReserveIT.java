@@ -6,11 +6,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,17 +32,14 @@ public class DescriptorReserveIT {
         Files.createDirectories(home.resolve("etc/security"));
         Files.writeString(home.resolve("etc/security/policy"), "grant plugin " + PLUGIN + " use:files\n");
         Process process = CarehostProcess.startWithDescriptorLimit(home, CarehostProcess.thisJava(), 4096);
+        CarehostProcess.Run run;
         try {
             awaitFile(process, home.resolve("stderr.txt"), "HOARD opened");
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(("plugin:revoke " + PLUGIN + " use:files\nlog:tail 3\nsecurity:denials 5\n")
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-            assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
+            run = CarehostProcess.finish(process, home,
+                    "plugin:revoke " + PLUGIN + " use:files\nlog:tail 3\nsecurity:denials 5\n");
         } finally {
             process.destroyForcibly();
         }
-        CarehostProcess.Run run = CarehostProcess.ended(process, home);
         Matcher hoard = Pattern.compile("HOARD opened (\\d+), stopped by (.*)").matcher(run.err);
         assertTrue(run.toString(), hoard.find());
         assertTrue("stopped by the reserve, not by the process running out: " + hoard.group(2),

@@ -5,11 +5,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import org.carehost.itest.CarehostProcess.Run;
 import org.junit.Test;
@@ -36,14 +33,15 @@ public class HeapWatchIT {
         // generation a usage threshold watches); standard input stays open until the test has seen the quarantine.
         Process process = CarehostProcess.start(home, JAVA, "-Xmx256m");
         Path err = home.resolve("stderr.txt");
-        try (OutputStream in = process.getOutputStream()) {
+        Run run;
+        try {
             CarehostProcess.awaitFile(process, err, "Plugin " + NAME + " 1.0.0 quarantined: it tried to fill the heap: ");
             // its code stopped: the thread that hoards ends (the JVM's uncaught-error line names it)
             CarehostProcess.awaitFile(process, err, "thread \"evil-hoards-heap\" died of");
-            in.write(("plugin:why " + NAME + "\nplugin:list\n").getBytes(StandardCharsets.UTF_8));
+            run = CarehostProcess.finish(process, home, "plugin:why " + NAME + "\nplugin:list\n");
+        } finally {
+            process.destroyForcibly();
         }
-        assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
-        Run run = CarehostProcess.ended(process, home);
         assertTrue("it filled the heap: " + run, run.err.contains("EVIL-HOARDS-HEAP held 64 MB"));
         assertFalse("the container went on, its heap no longer full: " + run, run.err.contains("the heap stays full"));
         assertEquals("the container went on and its script passed: " + run, 0, run.exit);

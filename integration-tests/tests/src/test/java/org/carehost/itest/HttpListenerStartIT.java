@@ -4,12 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 
@@ -40,7 +38,7 @@ public class HttpListenerStartIT {
             Path log = home.resolve("data/log/carehost.log");
             CarehostProcess.awaitFile(process, log, "Failed to bind to /127.0.0.1:" + port);
             CarehostProcess.awaitFile(process, log, "Exception while initializing Jetty");
-            CarehostProcess.Run run = stop(process, home);
+            CarehostProcess.Run run = CarehostProcess.finish(process, home, "");
             assertEquals(run.toString(), 0, run.exit);
             assertTrue(run.toString(), run.err.contains("ERROR HTTP API not started: cannot listen on 127.0.0.1:"
                     + port + ": the port is in use by another process; set port (or address) in " + LISTENER_CFG));
@@ -64,7 +62,7 @@ public class HttpListenerStartIT {
         Path log = home.resolve("data/log/carehost.log");
         Process first = CarehostProcess.start(home, CarehostProcess.thisJava());
         CarehostProcess.awaitFile(first, log, "HTTP listening on http://127.0.0.1:" + port);
-        assertEquals(0, stop(first, home).exit);
+        assertEquals(0, CarehostProcess.finish(first, home, "").exit);
 
         // Turned off while stopped; the old port held by another process, so that a listener started on the last
         // run's settings shows (a bind failure in the log).
@@ -73,7 +71,7 @@ public class HttpListenerStartIT {
         try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             Process second = CarehostProcess.start(home, CarehostProcess.thisJava());
             CarehostProcess.awaitFile(second, log, "Jetty not started (HTTP and HTTPS disabled)");
-            CarehostProcess.Run run = stop(second, home);
+            CarehostProcess.Run run = CarehostProcess.finish(second, home, "");
             assertEquals(run.toString(), 0, run.exit);
             String file = Files.readString(log);
             assertFalse("the last run's port was bound:\n" + file, file.contains("Failed to bind"));
@@ -83,12 +81,4 @@ public class HttpListenerStartIT {
         }
     }
 
-    /** Ends the container's input (it stops) and waits for it to exit. */
-    private static CarehostProcess.Run stop(Process process, Path home) throws Exception {
-        try (OutputStream in = process.getOutputStream()) {
-            in.flush();
-        }
-        assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
-        return CarehostProcess.ended(process, home);
-    }
 }

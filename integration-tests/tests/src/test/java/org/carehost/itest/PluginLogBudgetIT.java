@@ -5,11 +5,8 @@ import static org.carehost.itest.CarehostProcess.freshHome;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 
@@ -30,17 +27,14 @@ public class PluginLogBudgetIT {
                 home.resolve("deploy/floods-log.jar"));
         Process process = CarehostProcess.start(home, CarehostProcess.thisJava());
         Path log = home.resolve("data/log/carehost.log");
+        CarehostProcess.Run run;
         try {
             awaitFile(process, home.resolve("stderr.txt"), "FLOOD logged 300");
             awaitFile(process, log, "The log leaves out plugin " + PLUGIN + "'s lines until the minute is over");
-            try (OutputStream in = process.getOutputStream()) {
-                in.write("plugin:list\n".getBytes(StandardCharsets.UTF_8));
-            }
-            assertTrue("the container did not exit after its input ended", process.waitFor(120, TimeUnit.SECONDS));
+            run = CarehostProcess.finish(process, home, "plugin:list\n");
         } finally {
             process.destroyForcibly();
         }
-        CarehostProcess.Run run = CarehostProcess.ended(process, home);
         assertEquals(run.toString(), 0, run.exit);
         String written = Files.readString(log);
         long floodLines = written.lines().filter(line -> line.contains("plugin " + PLUGIN + ": ")
