@@ -40,16 +40,25 @@ public final class Agent {
 
     /**
      * {@code Launcher-Agent-Class} of {@code java -jar carehost.jar}: the working directory is the container's folder,
-     * where the hooked classes are kept ({@link HookCache}).
+     * where the framework's run path is unpacked ({@link Runpath}) and the hooked classes are kept ({@link HookCache}).
      */
     public static void agentmain(String arguments, Instrumentation instrumentation) throws Exception {
-        String unusable = WorkingFolder.problem(java.nio.file.Paths.get("").toAbsolutePath());
-        if (unusable != null) {
-            System.err.println(unusable);
-            System.exit(WorkingFolder.STATUS);
-        }
+        java.nio.file.Path root = java.nio.file.Paths.get("").toAbsolutePath();
+        exitIfUnusable(WorkingFolder.problem(root));
         FelixUnsafeWarning.markWarned(instrumentation);
         install(instrumentation, true);
+        // after the transformer is added: a hooked class it loads first (a channel, a directory stream) is then hooked
+        // as it loads, where loaded before it would be retransformed, which the cache of hooked classes cannot match
+        try (java.util.jar.JarFile jar = agentJar()) {
+            exitIfUnusable(jar == null ? null : Runpath.prepare(jar, root));
+        }
+    }
+
+    private static void exitIfUnusable(String problem) {
+        if (problem != null) {
+            System.err.println(problem);
+            System.exit(WorkingFolder.STATUS);
+        }
     }
 
     static synchronized void install(Instrumentation instrumentation, boolean keepHooks) throws Exception {

@@ -131,6 +131,8 @@ final class ContainerOptions {
                 frameworkProperty("felix.fileinstall.filter").value(".*\\.jar"),
                 frameworkProperty("felix.fileinstall.poll").value("50"),
                 frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
+                // as runtime.bndrun: not a new folder in java.io.tmpdir at each start, which a killed run leaves there
+                frameworkProperty("felix.fileinstall.tmpdir").value(deployDir.getAbsolutePath() + "-fileinstall"),
                 frameworkProperty("felix.fileinstall.start.level").value("60"),
                 frameworkProperty("felix.fileinstall.log.level").value("1"),
                 // as runtime.bndrun: events reach plugins' handlers as bounded calls, which Event Admin's timeout must
