@@ -22,6 +22,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
@@ -121,6 +122,56 @@ public class ConfigurationIT {
                 .anyMatch(e -> String.valueOf(e.getProperty("config.reason")).contains("subject held '$[type:'")));
         assertEquals(null, property("subject"));
         assertEquals("no secret here", property("footer"));
+    }
+
+    /**
+     * Red team 21: a plugin with no permission named the reminder's configuration PID in a component and a Metatype of
+     * its own, and received the reminder's settings (an API key, in theirs) and kept per-tenant settings under that
+     * PID. The PID is the reminder's (it starts with its symbolic name): the other plugin's component is given only the
+     * PID, the reminder all of it, and plugin settings give the other plugin no per-tenant settings under it.
+     */
+    @Test
+    public void anotherPluginsConfigurationReachesNoneOfItsValues() throws Exception {
+        if (Fixtures.installed(context, "org.carehost.sample.appointmentreminder").isEmpty()) {
+            plugins.install(ContainerOptions.bundleFile("carehost-sample-appointment-reminder").getPath());
+        }
+        plugins.install(ContainerOptions.bundleFile("carehost-fixture-evil-takes-configuration").getPath());
+        org.osgi.framework.Bundle taker = Fixtures.installed(context, TAKER).orElseThrow();
+        Await.until("the other plugin is active", 10_000, () -> taker.getState() == org.osgi.framework.Bundle.ACTIVE);
+        Dictionary<String, Object> values = settings(50, "log");
+        values.put("footer", "THE-REMINDERS-OWN-FOOTER");
+        configAdmin.getConfiguration(PID, "?").update(values);
+        Await.until("the reminder has its configuration", 10_000, () -> "THE-REMINDERS-OWN-FOOTER".equals(property("footer")));
+        // the other plugin's component is configured too (its service shows the PID it was given), with no value
+        Await.until("the other plugin's component was given the configuration", 10_000,
+                () -> PID.equals(takerProperty(Constants.SERVICE_PID)));
+        assertEquals(null, takerProperty("footer"));
+        assertEquals(null, takerProperty("leadTimeMinutes"));
+
+        assertEquals("no per-tenant settings under the reminder's PID for the other plugin", null,
+                settingsOf(taker));
+        org.osgi.framework.Bundle reminder = Fixtures.installed(context, "org.carehost.sample.appointmentreminder").orElseThrow();
+        assertEquals(PID, String.valueOf(settingsOf(reminder)));
+    }
+
+    private static final String TAKER = "org.carehost.fixture.evil.takes.configuration";
+
+    private Object takerProperty(String key) {
+        ServiceReference<?> reference = context.getServiceReference("org.carehost.fixture.evil.takesconfiguration.Taker");
+        return reference == null ? null : reference.getProperty(key);
+    }
+
+    /** The PID plugin settings keep the plugin's per-tenant settings under, or null when it keeps none. */
+    private String settingsOf(org.osgi.framework.Bundle plugin) {
+        ServiceReference<org.carehost.context.PluginSettings> reference =
+                context.getServiceReference(org.carehost.context.PluginSettings.class);
+        org.carehost.context.PluginSettings settings = context.getService(reference);
+        try {
+            org.osgi.service.metatype.ObjectClassDefinition schema = settings.schemaOf(plugin);
+            return schema == null ? null : settings.configurationPid(schema);
+        } finally {
+            context.ungetService(reference);
+        }
     }
 
     private static Dictionary<String, Object> settings(int leadTime, String channel) {

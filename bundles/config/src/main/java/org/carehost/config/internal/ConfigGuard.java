@@ -36,7 +36,8 @@ import org.osgi.service.metatype.ObjectClassDefinition;
  * component's defaults apply), the reason is logged, and {@code carehost/config/REJECTED} is posted.
  * It runs after the interpolation plugin (lower ranking), so it checks the values the bundle would get; {@link
  * RawValues} runs before it and drops from a plugin's configuration any value that interpolation would resolve.
- * A configuration of the container's own ({@link ContainerConfigurations}) reaches none but the container's bundles.
+ * A configuration of the container's own ({@link ContainerConfigurations}) reaches none but the container's bundles,
+ * and a plugin's ({@link PluginPidOwners}) none but that plugin; no plugin is told which file a configuration came from.
  */
 @Component(property = {
         ConfigurationPlugin.CM_RANKING + ":Integer=900",
@@ -74,6 +75,7 @@ public final class ConfigGuard implements ConfigurationPlugin {
     /** The logger whose INFO lines the console shows too ({@code LogAdmin.NOTICES}): a rejection fixed. */
     private final Logger notices;
     private final LastGood lastGood;
+    private final PluginPidOwners pidOwners;
     /** The rejection last reported for each PID (and its unknown keys), until it is valid again. */
     private final Map<String, String> reported = new HashMap<>();
 
@@ -93,26 +95,47 @@ public final class ConfigGuard implements ConfigurationPlugin {
         this.events = events;
         this.log = log;
         this.lastGood = new LastGood(context.getDataFile("last-good-configurations.ser"), log);
+        this.pidOwners = new PluginPidOwners(context.getDataFile("plugin-configuration-owners.properties"), log);
     }
 
     @Override
     public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
+        Bundle receiver = reference.getBundle();
+        try {
+            guard(receiver, reference, properties);
+        } finally {
+            if (receiver == null || !containerBundles.isContainer(receiver)) {
+                // where the operator's file is, the container's folder named in it (red team 9, 21): no plugin's business
+                properties.remove(FilesGone.FILENAME);
+            }
+        }
+    }
+
+    private void guard(Bundle receiver, ServiceReference<?> reference, Dictionary<String, Object> properties) {
         String pid = (String) properties.get(Constants.SERVICE_PID);
         String factoryPid = (String) properties.get(ConfigurationAdmin.SERVICE_FACTORYPID);
         String schemaPid = factoryPid != null ? factoryPid : pid;
-        if (schemaPid != null && ContainerConfigurations.withheld(reference.getBundle(), schemaPid,
+        if (schemaPid != null && ContainerConfigurations.withheld(receiver, schemaPid,
                 context.getBundles(), containerBundles::isContainer, this::declares)) {
             // A container setting on its way to another bundle (a plugin whose component names the PID): it gets none
             // of the values, and the container's own bundle is unaffected. Nor where the file is (red team 9: the .cfg
             // file's absolute path reached the plugin), nor the bundle it is bound to: only which PID it is.
-            for (String key : Collections.list(properties.keys())) {
-                if (!key.equals(Constants.SERVICE_PID) && !key.equals(ConfigurationAdmin.SERVICE_FACTORYPID)) {
-                    properties.remove(key);
-                }
-            }
-            Bundle receiver = reference.getBundle();
+            withhold(properties);
             log.warn("Configuration {} withheld from bundle {} ({}): it is the container's own setting", pid,
                     receiver == null ? "?" : receiver.getBundleId(), receiver == null ? "?" : receiver.getSymbolicName());
+            return;
+        }
+        String owner = schemaPid == null || receiver == null || containerBundles.isContainer(receiver) ? null
+                : pidOwners.otherOwner(receiver, schemaPid, context.getBundles(), containerBundles::isContainer);
+        if (owner != null) {
+            // another plugin's setting (red team 21: a plugin named another's PID in a component and got its API key)
+            withhold(properties);
+            if (firstReport("withheld " + schemaPid + " from " + receiver.getSymbolicName(), owner)) {
+                log.warn("Configuration {} withheld from plugin {}: it is plugin {}'s (a configuration whose PID is a "
+                        + "plugin's symbolic name, or starts with it, is that plugin's; any other is the first plugin's it "
+                        + "was given to, while that plugin is installed). Name a plugin's PIDs under its own symbolic name",
+                        pid, receiver.getSymbolicName(), owner);
+            }
             return;
         }
         ObjectClassDefinition schema = schemaFor(reference.getBundle(), factoryPid != null ? factoryPid : pid);
@@ -200,6 +223,15 @@ public final class ConfigGuard implements ConfigurationPlugin {
     static void rejected(EventAdmin events, Logger log, String pid, String reason, String outcome, Bundle receiver) {
         log.error("Configuration {} rejected: {}. {}", pid, reason, outcome);
         post(events, pid, reason, receiver);
+    }
+
+    /** Leaves only which PID it is: none of the values, nor the file or the bundle it is bound to. */
+    private static void withhold(Dictionary<String, Object> properties) {
+        for (String key : Collections.list(properties.keys())) {
+            if (!key.equals(Constants.SERVICE_PID) && !key.equals(ConfigurationAdmin.SERVICE_FACTORYPID)) {
+                properties.remove(key);
+            }
+        }
     }
 
     private static void post(EventAdmin events, String pid, String reason, Bundle receiver) {

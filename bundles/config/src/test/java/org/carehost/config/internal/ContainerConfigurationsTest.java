@@ -41,6 +41,8 @@ class ContainerConfigurationsTest {
     Path data;
 
     private final List<String> warnings = new ArrayList<>();
+    /** When not empty, the bundles installed now (a test that uninstalls one changes it). */
+    private final List<Bundle> installed = new ArrayList<>();
 
     /** A stand-in for an OSGi interface: the given methods answer, every other returns null. */
     @SuppressWarnings("unchecked")
@@ -81,8 +83,12 @@ class ContainerConfigurationsTest {
         MetaTypeService metatype = (MetaTypeService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {MetaTypeService.class},
                 (proxy, method, args) -> declaring.contains(args[0]) ? declares : null);
-        BundleContext context = stub(BundleContext.class, Map.of("getBundles", bundles,
-                "getDataFile", new File(data.toFile(), "last-good.ser")));
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getBundles" -> installed.isEmpty() ? bundles : installed.toArray(new Bundle[0]);
+                    case "getDataFile" -> new File(data.toFile(), (String) args[0]);
+                    default -> null;
+                });
         Logger log = (Logger) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Logger.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("warn")) {
@@ -174,5 +180,56 @@ class ContainerConfigurationsTest {
         own.put("greeting", "hello");
         guard.modifyConfiguration(receiver(plugin), own);
         assertEquals("hello", own.get("greeting"));
+    }
+
+    private static Dictionary<String, Object> fromFile(String pid) {
+        Dictionary<String, Object> properties = configuration(pid);
+        properties.put(FilesGone.FILENAME, "file:/srv/carehost/etc/" + pid + ".cfg");
+        return properties;
+    }
+
+    @Test
+    void aPidUnderAPluginsNameReachesThatPluginAloneWhoeverAsksFirst() {
+        Bundle victim = plugin(41, "com.example.victim", 60);
+        Bundle spy = plugin(40, "com.example.spy", 60); // installed first, asks first
+        ConfigGuard guard = guard(new Bundle[] {spy, victim}, List.of());
+        Dictionary<String, Object> toSpy = fromFile("com.example.victim.Service");
+        guard.modifyConfiguration(receiver(spy), toSpy);
+        assertEquals(List.of(Constants.SERVICE_PID), Collections.list(toSpy.keys()), "the spy gets only the PID");
+        assertTrue(warnings.get(0).contains("withheld from plugin {}: it is plugin {}'s"), warnings.toString());
+
+        Dictionary<String, Object> toVictim = fromFile("com.example.victim.Service");
+        guard.modifyConfiguration(receiver(victim), toVictim);
+        assertEquals("30", toVictim.get("retention.days"), "its own: the values");
+        assertEquals(null, toVictim.get(FilesGone.FILENAME), "not where the file is");
+        assertEquals(1, warnings.size(), warnings.toString());
+        // the same withholding again is not news
+        guard.modifyConfiguration(receiver(spy), fromFile("com.example.victim.Service"));
+        assertEquals(1, warnings.size(), warnings.toString());
+    }
+
+    @Test
+    void anyOtherPidIsTheFirstReceiversWhileItIsInstalledAcrossRestarts() {
+        Bundle first = plugin(40, "com.example.first", 60);
+        Bundle second = plugin(41, "com.example.second", 60);
+        installed.addAll(List.of(first, second));
+        ConfigGuard guard = guard(new Bundle[0], List.of());
+        Dictionary<String, Object> toFirst = fromFile("shared.Settings");
+        guard.modifyConfiguration(receiver(first), toFirst);
+        assertEquals("30", toFirst.get("retention.days"));
+        Dictionary<String, Object> toSecond = fromFile("shared.Settings");
+        guard.modifyConfiguration(receiver(second), toSecond);
+        assertEquals(List.of(Constants.SERVICE_PID), Collections.list(toSecond.keys()));
+
+        // a new guard (a restart) reads the record: still the first plugin's, even if the second asks first now
+        Dictionary<String, Object> afterRestart = fromFile("shared.Settings");
+        guard(new Bundle[0], List.of()).modifyConfiguration(receiver(second), afterRestart);
+        assertEquals(List.of(Constants.SERVICE_PID), Collections.list(afterRestart.keys()));
+
+        // once the first is uninstalled, the PID is the next plugin's it is given to
+        installed.remove(first);
+        Dictionary<String, Object> afterUninstall = fromFile("shared.Settings");
+        guard.modifyConfiguration(receiver(second), afterUninstall);
+        assertEquals("30", afterUninstall.get("retention.days"));
     }
 }

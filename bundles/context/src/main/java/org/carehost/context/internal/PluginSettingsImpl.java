@@ -16,7 +16,9 @@ import java.util.TreeMap;
 import org.carehost.context.PluginSettings;
 import org.carehost.context.SettingBounds;
 import org.carehost.context.SettingValues;
+import org.carehost.settings.PluginNames;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -50,13 +52,15 @@ public final class PluginSettingsImpl implements PluginSettings {
      */
     static final java.util.regex.Pattern RESOLVED = java.util.regex.Pattern.compile("\\$\\[\\s*[A-Za-z]+\\s*:");
 
+    private final BundleContext context;
     private final MetaTypeService metatype;
     private final ConfigurationAdmin configurations;
     private final DeclaredBounds bounds;
 
     @Activate
-    public PluginSettingsImpl(@Reference MetaTypeService metatype, @Reference ConfigurationAdmin configurations,
-            @Reference(service = LoggerFactory.class) Logger log) {
+    public PluginSettingsImpl(BundleContext context, @Reference MetaTypeService metatype,
+            @Reference ConfigurationAdmin configurations, @Reference(service = LoggerFactory.class) Logger log) {
+        this.context = context;
         this.metatype = metatype;
         this.configurations = configurations;
         this.bounds = new DeclaredBounds((plugin, why) -> log.warn("Plugin {}: a Metatype file does not parse, so "
@@ -85,6 +89,11 @@ public final class PluginSettingsImpl implements PluginSettings {
         String id = schema == null ? null : schema.getID();
         if (id == null || containers(id, plugin) || containers(pids.get(0), plugin)) {
             return null; // a plugin may not name the container's own configurations
+        }
+        // every other bundle's name counts here (the container's are refused above in any case)
+        String owner = PluginNames.owner(pids.get(0), context.getBundles(), bundle -> false);
+        if (owner != null && !owner.equals(plugin.getSymbolicName())) {
+            return null; // nor another plugin's, by its symbolic name (red team 21: it read that plugin's tenant settings)
         }
         return new BoundedSchema(schema, bounds.of(plugin, schema.getID()), pids.get(0));
     }
@@ -130,8 +139,11 @@ public final class PluginSettingsImpl implements PluginSettings {
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException("Not a valid plugin configuration name", e);
         }
-        if (found == null || found.length != 1 || found[0].getProperties() == null || found[0].getBundleLocation() != null
-                && !plugin.getLocation().equals(found[0].getBundleLocation())) {
+        String boundTo = found == null || found.length != 1 ? null : found[0].getBundleLocation();
+        // the deploy watcher's configurations from etc/ are for any bundle ("?": a multi-location); the configuration
+        // guard keeps another plugin's from it
+        if (found == null || found.length != 1 || found[0].getProperties() == null
+                || boundTo != null && !boundTo.startsWith("?") && !plugin.getLocation().equals(boundTo)) {
             return null;
         }
         Map<String, Object> out = new TreeMap<>();
@@ -260,6 +272,14 @@ public final class PluginSettingsImpl implements PluginSettings {
         // the plugin reads them through TenantSettings).
         Configuration configuration = configurations.getFactoryConfiguration(tenantFactoryPid(schema), tenant,
                 plugin.getLocation());
+        String boundTo = configuration.getBundleLocation();
+        if (boundTo != null && !boundTo.equals(plugin.getLocation())) {
+            // another plugin declared the same PID and has settings for this tenant under it: never written into
+            throw new IllegalStateException("tenant " + tenant + "'s settings under " + configurationPid(schema)
+                    + " belong to the plugin installed from " + boundTo + ", which declares the same configuration PID: "
+                    + "two plugins cannot share one; nothing was changed. Name each plugin's PID under its own symbolic "
+                    + "name, or uninstall the other plugin");
+        }
         Dictionary<String, Object> updated = new Hashtable<>();
         stored(schema, plugin, tenant).forEach(updated::put);
         typed.forEach(updated::put);

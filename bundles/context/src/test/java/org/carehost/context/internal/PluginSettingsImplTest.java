@@ -21,7 +21,7 @@ import org.osgi.service.metatype.ObjectClassDefinition;
  */
 class PluginSettingsImplTest {
 
-    private final PluginSettingsImpl settings = new PluginSettingsImpl(null, null, null);
+    private final PluginSettingsImpl settings = new PluginSettingsImpl(null, null, null, null);
     private final ObjectClassDefinition schema = schema(
             attribute("lead", AttributeDefinition.INTEGER, 0), attribute("small", AttributeDefinition.BYTE, 0),
             attribute("on", AttributeDefinition.BOOLEAN, 0), attribute("channel", AttributeDefinition.STRING, 0),
