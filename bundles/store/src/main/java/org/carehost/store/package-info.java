@@ -3,7 +3,7 @@
  * services): pooled connections and the SQL dialect in use.
  */
 @Export
-@Version("2.6.0")
+@Version("2.7.0")
 package org.carehost.store;
 
 import org.osgi.annotation.bundle.Export;

@@ -166,21 +166,37 @@ public class ServiceNamesIT {
         } finally {
             tenants.enable(SHADOW, "default", "test");
         }
+        // the system is now the honest plugin's, which served it first: it serves with the shadow enabled again
+        String again = Shell.run(shell, "adapter:send test-hospital " + patient.id());
+        assertTrue(again, again.contains("Sent Patient/" + patient.id() + " to test-hospital"));
+        assertEquals(2, hospital.received.size());
+
+        // and while it is stopped, nothing is sent to the shadow, alone on the system (red team 21's channel hijack)
+        Bundle honest = Fixtures.bundle(context, ADAPTER);
+        honest.stop();
+        try {
+            String out = Shell.run(shell, "adapter:send test-hospital " + patient.id());
+            fail("the system's plugin is stopped: " + out);
+        } catch (Exception refused) {
+            String message = String.valueOf(refused.getMessage());
+            assertTrue(message, message.contains("is plugin " + ADAPTER + "'s")
+                    && message.contains("plugin:start " + ADAPTER));
+        } finally {
+            honest.start();
+        }
+        assertEquals("the shadow got nothing", "", probe("evil-shadows-name", "got"));
+        assertEquals(2, hospital.received.size());
     }
 
+    /**
+     * Red team 21: while the honest notifier's plugin was stopped, a plugin offering its channel received every
+     * notification queued for it. A channel is the plugin's that served it first, while that plugin is installed.
+     */
     @Test
-    public void aSecondPluginOnAChannelIsAConflictAndTheNotificationWaitsForTheHonestOne() throws Exception {
+    public void aSecondPluginOnAChannelIsAConflictAndTheChannelIsThePluginsThatServedItFirst() throws Exception {
         start(SHADOW, "carehost-fixture-evil-shadows-name", "evil-shadows-name");
-        // a tenant where only the honest notifier's plugin is enabled: it serves there, the shadow gets nothing
-        String ward = tenants.create("ward-" + UUID.randomUUID().toString().substring(0, 8), "Ward", "test").id();
-        tenants.enable(NOTIFIER, ward, "test");
-        String elsewhere = in(ward, () -> probe("test-notifier", "send|test|w/" + UUID.randomUUID()
-                + "|ward-9|viral load 48000 copies/mL"));
-        Await.until("delivered in " + ward, 20_000, () -> entry(elsewhere).state().equals("DELIVERED"));
-        assertTrue(probe("test-notifier", "delivered"), probe("test-notifier", "delivered")
-                .contains("ward-9 viral load 48000 copies/mL " + ward));
-
-        // in the default tenant both are enabled: neither is used, and the notification stays in the outbox
+        // in the default tenant both are enabled and neither has served the channel: neither is used, the notification
+        // stays in the outbox
         String id = in("default", () -> probe("test-notifier", "send|test|c/" + UUID.randomUUID()
                 + "|ward-8|results ready"));
         Await.until("the conflict recorded", 20_000, () -> entry(id).lastError() != null);
@@ -192,11 +208,40 @@ public class ServiceNamesIT {
         assertTrue(list, list.contains("channel test") && list.contains(SHADOW) && list.contains(NOTIFIER));
         assertEquals("the shadow got nothing", "", probe("evil-shadows-name", "got"));
 
-        // the operator removes the shadow: the next attempt reaches the honest notifier
-        uninstall(Fixtures.bundle(context, SHADOW));
-        clock.set(waiting.nextAttempt());
-        Await.until("delivered once the conflict is gone", 20_000, () -> entry(id).state().equals("DELIVERED"));
+        // a tenant where only the honest notifier's plugin is enabled: it serves there, and the channel is its own
+        String ward = tenants.create("ward-" + UUID.randomUUID().toString().substring(0, 8), "Ward", "test").id();
+        tenants.enable(NOTIFIER, ward, "test");
+        String elsewhere = in(ward, () -> probe("test-notifier", "send|test|w/" + UUID.randomUUID()
+                + "|ward-9|viral load 48000 copies/mL"));
+        Await.until("delivered in " + ward, 20_000, () -> entry(elsewhere).state().equals("DELIVERED"));
+        assertTrue(probe("test-notifier", "delivered"), probe("test-notifier", "delivered")
+                .contains("ward-9 viral load 48000 copies/mL " + ward));
+
+        // the channel's plugin stopped: the waiting notification's next attempt waits for it, and the shadow, alone
+        // on the channel now, gets nothing (red team 21: it received everything queued)
+        Bundle honest = Fixtures.bundle(context, NOTIFIER);
+        honest.stop();
+        try {
+            clock.set(waiting.nextAttempt());
+            Await.until("the attempt refused for the channel's plugin", 20_000, () -> String.valueOf(
+                    entry(id).lastError()).contains("is plugin " + NOTIFIER + "'s"));
+            assertEquals("PENDING", entry(id).state());
+            assertTrue(entry(id).lastError(), entry(id).lastError().contains("plugin:start " + NOTIFIER));
+            assertEquals("the shadow got nothing", "", probe("evil-shadows-name", "got"));
+        } finally {
+            honest.start();
+        }
+        Await.until(NOTIFIER + " is ready", 20_000, () -> Fixtures.hasFunctionProbe(context, "test-notifier"));
+        clock.set(entry(id).nextAttempt());
+        Await.until("delivered once its plugin is back", 20_000, () -> entry(id).state().equals("DELIVERED"));
         assertTrue(probe("test-notifier", "delivered").contains("ward-8 results ready default"));
+
+        // with both registered and enabled, the channel's plugin serves: no conflict once it has served
+        String next = in("default", () -> probe("test-notifier", "send|test|n/" + UUID.randomUUID()
+                + "|ward-7|discharge summary"));
+        Await.until("delivered to the channel's plugin", 20_000, () -> entry(next).state().equals("DELIVERED"));
+        assertTrue(probe("test-notifier", "delivered").contains("ward-7 discharge summary default"));
+        assertEquals("the shadow got nothing", "", probe("evil-shadows-name", "got"));
     }
 
     @Test

@@ -1,11 +1,13 @@
 package org.carehost.adapters.internal;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import org.carehost.context.Tenants;
 import org.carehost.plugins.PluginCallException;
@@ -13,7 +15,10 @@ import org.carehost.plugins.PluginCalls;
 import org.carehost.plugins.PluginService;
 import org.carehost.sdk.adapter.AdapterInfo;
 import org.carehost.sdk.plugin.Adapter;
+import org.carehost.store.ServedNames;
+import org.carehost.store.Store;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -25,8 +30,10 @@ import org.osgi.service.component.annotations.Reference;
  * system at any ranking, so ranking cannot decide between plugins (the highest would receive the records sent to
  * another plugin's system, red team 15). For a tenant, when the adapters naming a system whose plugin is enabled there
  * are one plugin's, the higher-ranked (then older) of them serves it; when they are two or more plugins', none is
- * used until the operator keeps one (uninstalls the others, or disables them for the tenant). Decided at each send
- * and attempt from the registrations and activations: no first-come ownership. While an adapter's plugin is being
+ * used until the operator keeps one (uninstalls the others, or disables them for the tenant). A system's plugin is the
+ * first that served it ({@link ServedNames}) while it is installed: no other plugin's adapter is used for the system
+ * meanwhile, even while its own are not registered. Decided at each send and attempt from the registrations,
+ * activations and that record. While an adapter's plugin is being
  * updated, a call to it waits for the new version instead of failing.
  */
 @Component(service = Adapters.class)
@@ -34,13 +41,19 @@ public final class Adapters {
 
     private final PluginCalls calls;
     private final Tenants tenants;
+    /** Which plugin each system is. */
+    private final ServedNames owners;
+    private final Predicate<String> installed;
     /** Per service id: the system it serves, asked once. */
     private final Map<Long, String> systems = new ConcurrentHashMap<>();
 
     @Activate
-    public Adapters(@Reference PluginCalls calls, @Reference Tenants tenants) {
+    public Adapters(BundleContext context, @Reference PluginCalls calls, @Reference Tenants tenants,
+            @Reference Store store) {
         this.calls = calls;
         this.tenants = tenants;
+        this.owners = new ServedNames(store, ServedNames.SYSTEM);
+        this.installed = ServedNames.installedIn(context);
     }
 
     /**
@@ -82,6 +95,16 @@ public final class Adapters {
      */
     Optional<Found> find(String system, String tenant) {
         List<Found> offering = all().stream().filter(found -> found.system().equals(system)).toList();
+        String owner = owner(system, null);
+        if (owner != null) {
+            // the system's plugin is installed: only its adapters, registered or not (red team 21's channel hijack)
+            offering = offering.stream().filter(found -> owner.equals(name(found))).toList();
+            if (offering.isEmpty()) {
+                throw new IllegalStateException("system '" + system + "' is plugin " + owner + "'s (the first to serve "
+                        + "it), which offers no adapter now (stopped, quarantined or starting): plugin:start " + owner
+                        + ", or plugin:uninstall it to let another plugin serve the system");
+            }
+        }
         List<Found> enabled = offering.stream()
                 .filter(found -> tenants.isEnabled(name(found), tenant)).toList();
         if (enabled.stream().map(found -> found.plugin().getBundleId()).distinct().count() > 1) {
@@ -91,7 +114,24 @@ public final class Adapters {
                     + "plugin:uninstall the plugin that should not serve it, or plugin:disable <plugin> --tenant "
                     + tenant + " (adapter:list shows the conflict)");
         }
+        if (owner == null && !enabled.isEmpty()) {
+            String serves = owner(system, name(enabled.get(0)));
+            if (!serves.equals(name(enabled.get(0)))) { // another node recorded another plugin meanwhile
+                throw new IllegalStateException("system '" + system + "' is plugin " + serves + "'s (the first to "
+                        + "serve it)");
+            }
+        }
         return (enabled.isEmpty() ? offering : enabled).stream().findFirst();
+    }
+
+    /** {@link ServedNames#owner} for a system; the record unreadable is this send's failure, as the store's would be. */
+    private String owner(String system, String server) {
+        try {
+            return owners.owner(system, server, installed);
+        } catch (SQLException e) {
+            throw new IllegalStateException("which plugin system '" + system + "' is could not be read: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static String name(Found found) {

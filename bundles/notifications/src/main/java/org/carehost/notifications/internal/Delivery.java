@@ -1,5 +1,6 @@
 package org.carehost.notifications.internal;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -207,7 +208,7 @@ public final class Delivery implements Outbox {
                     return null;
                 });
             }
-        } catch (PluginCallException | RuntimeException e) {
+        } catch (PluginCallException | SQLException | RuntimeException e) {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         String operation = "Notifier.send";

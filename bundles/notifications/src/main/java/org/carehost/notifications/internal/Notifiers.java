@@ -1,5 +1,6 @@
 package org.carehost.notifications.internal;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,12 +10,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.carehost.context.Tenants;
 import org.carehost.plugins.PluginCalls;
 import org.carehost.plugins.PluginService;
 import org.carehost.sdk.plugin.Notifier;
+import org.carehost.store.ServedNames;
+import org.carehost.store.Store;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -33,7 +38,10 @@ import org.osgi.service.log.LoggerFactory;
  * naming them and what the operator does (uninstall one, or disable one for the tenant), and the notification waits
  * in the outbox under its usual retries.</li>
  * </ul>
- * Decided from the registrations and the tenants' activations at each attempt: no timer, no first-come ownership.
+ * A channel's plugin is the first that served it ({@link ServedNames}), for as long as it is installed: while it is,
+ * no other plugin's notifier is used for the channel, even while its own are not registered (stopped, quarantined,
+ * refused); its notifications wait for it. Decided from the registrations, the tenants' activations and that record at
+ * each attempt: no timer.
  * <p>
  * The {@code channel} property is the plugin's object, read on the outbox's one thread: only a String or a String array
  * (copied) names channels. Anything else (a collection the plugin may keep changing, or whose methods are its code)
@@ -44,15 +52,25 @@ public final class Notifiers {
 
     private final PluginCalls calls;
     private final Tenants tenants;
+    /** Which plugin each channel is. */
+    private final ServedNames owners;
+    /** Whether a plugin of a symbolic name is installed (stopped or not). */
+    private final Predicate<String> installed;
     private final Logger log;
     /** Services whose channel property was not readable, logged once each. */
     private final Set<Long> unreadable = ConcurrentHashMap.newKeySet();
 
     @Activate
-    public Notifiers(@Reference PluginCalls calls, @Reference Tenants tenants,
-            @Reference(service = LoggerFactory.class) Logger log) {
+    public Notifiers(BundleContext context, @Reference PluginCalls calls, @Reference Tenants tenants,
+            @Reference Store store, @Reference(service = LoggerFactory.class) Logger log) {
+        this(calls, tenants, new ServedNames(store, ServedNames.CHANNEL), ServedNames.installedIn(context), log);
+    }
+
+    Notifiers(PluginCalls calls, Tenants tenants, ServedNames owners, Predicate<String> installed, Logger log) {
         this.calls = calls;
         this.tenants = tenants;
+        this.owners = owners;
+        this.installed = installed;
         this.log = log;
     }
 
@@ -60,8 +78,19 @@ public final class Notifiers {
     record Choice(PluginService<Notifier> notifier, String refusal) {
     }
 
-    Choice choose(String channel, String tenant) {
+    Choice choose(String channel, String tenant) throws SQLException {
         List<PluginService<Notifier>> offering = offering(channel);
+        String owner = owners.owner(channel, null, installed);
+        if (owner != null) {
+            // the channel's plugin is installed: only its notifiers, registered or not (red team 21: another plugin
+            // registered the channel while its plugin was stopped and received the queued notifications)
+            offering = offering.stream().filter(service -> owner.equals(name(service))).toList();
+            if (offering.isEmpty()) {
+                return new Choice(null, "channel '" + channel + "' is plugin " + owner + "'s (the first to serve it), "
+                        + "which offers no notifier now (stopped, quarantined or starting): the notification waits for "
+                        + "it. plugin:start " + owner + ", or plugin:uninstall it to let another plugin serve the channel");
+            }
+        }
         if (offering.isEmpty()) {
             return new Choice(null, "no notifier serves channel '" + channel + "' (a plugin registers one with channel="
                     + channel + ")");
@@ -81,7 +110,13 @@ public final class Notifiers {
                     + "them is used and the notification waits in the outbox. Keep one: plugin:uninstall the plugin "
                     + "that should not serve it, or plugin:disable <plugin> --tenant " + tenant);
         }
-        return new Choice(enabled.stream().min(PluginService.callOrder()).orElseThrow(), null);
+        PluginService<Notifier> chosen = enabled.stream().min(PluginService.callOrder()).orElseThrow();
+        String serves = owner != null ? owner : owners.owner(channel, name(chosen), installed);
+        if (!serves.equals(name(chosen))) { // another node recorded another plugin meanwhile
+            return new Choice(null, "channel '" + channel + "' is plugin " + serves + "'s (the first to serve it): "
+                    + "the notification waits for it");
+        }
+        return new Choice(chosen, null);
     }
 
     /** Channels more than one plugin offers (in any tenant), with those plugins' names, for {@code notify:list}. */

@@ -143,7 +143,9 @@ class OutboxStopTest {
 
     private Delivery delivery(BundleContext context, Store store) {
         return new Delivery(context, store, stub(PhiCipher.class), stub(PluginCalls.class),
-                new Notifiers(stub(PluginCalls.class), stub(org.carehost.context.Tenants.class), logger()),
+                new Notifiers(stub(PluginCalls.class), stub(org.carehost.context.Tenants.class),
+                        new org.carehost.store.ServedNames(store, org.carehost.store.ServedNames.CHANNEL), name -> false,
+                        logger()),
                 stub(ContextBinder.class), stub(AuditLog.class), stub(EventAdmin.class), logger(), Clock.systemUTC());
     }
 
