@@ -465,6 +465,41 @@ public class CareContextIT {
         }
     }
 
+    /**
+     * A plugin uninstalled and installed again from another file (foo-1.0.jar deleted, foo-1.1.jar dropped in) keeps
+     * its tenants' settings: they were bound to the old file's location, and the plugin read none of them and an
+     * operator's change went into the old binding (read-only review, stop 50). Its PID is its own by its symbolic name,
+     * so settings bound to a location no bundle has any more are its own.
+     */
+    @Test
+    public void aPluginInstalledAgainFromAnotherFileKeepsItsTenantsSettings() throws Exception {
+        java.nio.file.Path jar = ContainerOptions.bundleFile("carehost-sample-appointment-reminder").toPath();
+        java.nio.file.Path copy = java.nio.file.Files.createTempDirectory("reinstall").resolve("reminder-1.1.jar");
+        java.nio.file.Files.copy(jar, copy);
+        org.osgi.framework.Bundle first = context.installBundle(jar.toUri().toString());
+        String plugin = first.getSymbolicName();
+        tenants.enable(plugin, a, "test");
+        first.start();
+        String updated = shell("plugin:config " + plugin + " --tenant " + a + " leadTimeMinutes=75");
+        assertTrue(updated, updated.startsWith("Updated " + plugin + " for tenant " + a));
+        first.uninstall();
+        org.osgi.framework.Bundle again = context.installBundle(copy.toUri().toString());
+        try {
+            again.start();
+            String shown = shell("plugin:config " + plugin + " --tenant " + a);
+            assertTrue(shown, shown.matches("(?s).*leadTimeMinutes\\s+75\\s+tenant " + a + ".*"));
+            String changed = shell("plugin:config " + plugin + " --tenant " + a + " leadTimeMinutes=80");
+            assertTrue(changed, changed.startsWith("Updated " + plugin + " for tenant " + a));
+            org.osgi.service.cm.Configuration[] stored = configurations.listConfigurations("(&(carehost.tenant=" + a
+                    + ")(service.factoryPid=org.carehost.tenant-settings.org.carehost.sample.appointmentreminder.*))");
+            assertEquals(1, stored.length);
+            assertEquals(80, stored[0].getProperties().get("leadTimeMinutes"));
+            assertEquals("bound to the plugin's new file", again.getLocation(), stored[0].getBundleLocation());
+        } finally {
+            again.uninstall();
+        }
+    }
+
     private void settingsPerTenant(String plugin) throws Exception {
         String notEnabled = shell("plugin:config " + plugin + " --tenant " + a + " leadTimeMinutes=60");
         assertTrue(notEnabled, notEnabled.contains("not enabled for tenant " + a));

@@ -120,7 +120,7 @@ public final class PluginSettingsImpl implements PluginSettings {
         }
         Map<String, Object> out = new TreeMap<>();
         if (found != null && found.length == 1 && found[0].getProperties() != null
-                && plugin.getLocation().equals(found[0].getBundleLocation())) {
+                && isOwn(found[0].getBundleLocation(), plugin, configurationPid(schema))) {
             Dictionary<String, Object> properties = found[0].getProperties();
             for (String key : Collections.list(properties.keys())) {
                 if (!key.startsWith("service.") && !key.equals(TENANT_PROPERTY)) {
@@ -273,7 +273,9 @@ public final class PluginSettingsImpl implements PluginSettings {
         Configuration configuration = configurations.getFactoryConfiguration(tenantFactoryPid(schema), tenant,
                 plugin.getLocation());
         String boundTo = configuration.getBundleLocation();
-        if (boundTo != null && !boundTo.equals(plugin.getLocation())) {
+        if (boundTo != null && !boundTo.equals(plugin.getLocation()) && isOwn(boundTo, plugin, configurationPid(schema))) {
+            configuration.setBundleLocation(plugin.getLocation()); // the plugin's, installed again from another file
+        } else if (boundTo != null && !boundTo.equals(plugin.getLocation())) {
             // another plugin declared the same PID and has settings for this tenant under it: never written into
             throw new IllegalStateException("tenant " + tenant + "'s settings under " + configurationPid(schema)
                     + " belong to the plugin installed from " + boundTo + ", which declares the same configuration PID: "
@@ -286,6 +288,22 @@ public final class PluginSettingsImpl implements PluginSettings {
         updated.put(TENANT_PROPERTY, tenant);
         configuration.update(updated);
         return problems;
+    }
+
+    /**
+     * Whether tenant settings bound to {@code location} are {@code plugin}'s: bound to its location, or to one no
+     * installed bundle has any more (the plugin uninstalled and installed again from another file) under a PID that is
+     * the plugin's by its symbolic name ({@link PluginNames}), so no other plugin's.
+     */
+    private boolean isOwn(String location, Bundle plugin, String pid) {
+        if (plugin.getLocation().equals(location)) {
+            return true;
+        }
+        if (location == null || context.getBundle(location) != null) {
+            return false;
+        }
+        return String.valueOf(plugin.getSymbolicName()).equals(PluginNames.owner(pid, context.getBundles(),
+                bundle -> false));
     }
 
     private static Map<String, AttributeDefinition> attributes(ObjectClassDefinition schema) {

@@ -78,7 +78,11 @@ final class Registrations {
         return new ArrayList<>(ofType.values());
     }
 
-    /** The plugin's registration under {@code key} now, or null. */
+    /**
+     * The plugin's one registration under {@code key} now, or null: also when it has two or more, which a key does not
+     * tell apart (two notifiers of one bundle registered without Declarative Services, for two channels, share a key:
+     * a call meant for one must not go to the other).
+     */
     @SuppressWarnings("unchecked")
     static <S> ServiceReference<S> live(Bundle plugin, String key) {
         ServiceReference<?>[] registered;
@@ -87,14 +91,18 @@ final class Registrations {
         } catch (IllegalStateException uninstalled) {
             return null;
         }
+        ServiceReference<S> found = null;
         if (registered != null) {
             for (ServiceReference<?> reference : registered) {
                 if (key.equals(ServiceSlot.keyOf(reference))) {
-                    return (ServiceReference<S>) reference;
+                    if (found != null) {
+                        return null;
+                    }
+                    found = (ServiceReference<S>) reference;
                 }
             }
         }
-        return null;
+        return found;
     }
 
     /** The service object a call already got for the registration, or null: never asks the framework. */
