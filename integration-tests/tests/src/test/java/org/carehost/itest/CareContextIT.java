@@ -500,6 +500,26 @@ public class CareContextIT {
         }
     }
 
+    /**
+     * A plugin that does not read per-tenant settings (it does not import org.carehost.sdk.settings) is refused one:
+     * the value was accepted, shown as in force and never read (read-only review, stop 50).
+     */
+    @Test
+    public void aTenantsValueForAPluginThatReadsNoneIsRefused() throws Exception {
+        String plugin = plugins.install(ContainerOptions.bundleFile("carehost-fixture-markup-names").getPath())
+                .symbolicName();
+        try {
+            tenants.enable(plugin, a, "test");
+            String refused = shell("plugin:config " + plugin + " --tenant " + a + " greeting=hello");
+            assertTrue(refused, refused.contains("does not read per-tenant settings")
+                    && refused.contains("etc/org.carehost.fixture.markupnames.cfg"));
+            assertEquals("nothing stored", null, configurations.listConfigurations(
+                    "(service.factoryPid=org.carehost.tenant-settings.org.carehost.fixture.markupnames)"));
+        } finally {
+            Fixtures.installed(context, plugin).orElseThrow().uninstall();
+        }
+    }
+
     private void settingsPerTenant(String plugin) throws Exception {
         String notEnabled = shell("plugin:config " + plugin + " --tenant " + a + " leadTimeMinutes=60");
         assertTrue(notEnabled, notEnabled.contains("not enabled for tenant " + a));

@@ -120,7 +120,8 @@ public final class PluginSettingsImpl implements PluginSettings {
         }
         Map<String, Object> out = new TreeMap<>();
         if (found != null && found.length == 1 && found[0].getProperties() != null
-                && isOwn(found[0].getBundleLocation(), plugin, configurationPid(schema))) {
+                && TenantSettingsOwner.isOwn(context, found[0].getBundleLocation(), plugin,
+                        configurationPid(schema))) {
             Dictionary<String, Object> properties = found[0].getProperties();
             for (String key : Collections.list(properties.keys())) {
                 if (!key.startsWith("service.") && !key.equals(TENANT_PROPERTY)) {
@@ -268,19 +269,29 @@ public final class PluginSettingsImpl implements PluginSettings {
         if (!problems.isEmpty() || typed.isEmpty()) {
             return problems;
         }
+        if (!TenantSettingsOwner.readsTenantSettings(plugin)) {
+            // accepted, shown as in force and never read (a plugin built before TenantSettings: read-only review)
+            typed.keySet().forEach(key -> problems.put(key, "plugin " + plugin.getSymbolicName() + " does not read "
+                    + "per-tenant settings (it does not import org.carehost.sdk.settings, whose TenantSettings gives a "
+                    + "call its tenant's values): a tenant's value would change nothing. Set it for every tenant in etc/"
+                    + configurationPid(schema) + ".cfg"));
+            return problems;
+        }
         // Bound to the plugin's location: no other bundle ever receives these settings (and no component takes them:
         // the plugin reads them through TenantSettings).
         Configuration configuration = configurations.getFactoryConfiguration(tenantFactoryPid(schema), tenant,
                 plugin.getLocation());
         String boundTo = configuration.getBundleLocation();
-        if (boundTo != null && !boundTo.equals(plugin.getLocation()) && isOwn(boundTo, plugin, configurationPid(schema))) {
+        if (boundTo != null && !boundTo.equals(plugin.getLocation()) && TenantSettingsOwner.isOwn(context, boundTo, plugin,
+                configurationPid(schema))) {
             configuration.setBundleLocation(plugin.getLocation()); // the plugin's, installed again from another file
         } else if (boundTo != null && !boundTo.equals(plugin.getLocation())) {
             // another plugin declared the same PID and has settings for this tenant under it: never written into
-            throw new IllegalStateException("tenant " + tenant + "'s settings under " + configurationPid(schema)
-                    + " belong to the plugin installed from " + boundTo + ", which declares the same configuration PID: "
-                    + "two plugins cannot share one; nothing was changed. Name each plugin's PID under its own symbolic "
-                    + "name, or uninstall the other plugin");
+            typed.keySet().forEach(key -> problems.put(key, "tenant " + tenant + "'s settings under "
+                    + configurationPid(schema) + " belong to the plugin installed from " + boundTo + ", which declares "
+                    + "the same configuration PID: two plugins cannot share one, so nothing was changed. Name each "
+                    + "plugin's PID under its own symbolic name, or uninstall the other plugin"));
+            return problems;
         }
         Dictionary<String, Object> updated = new Hashtable<>();
         stored(schema, plugin, tenant).forEach(updated::put);
@@ -288,22 +299,6 @@ public final class PluginSettingsImpl implements PluginSettings {
         updated.put(TENANT_PROPERTY, tenant);
         configuration.update(updated);
         return problems;
-    }
-
-    /**
-     * Whether tenant settings bound to {@code location} are {@code plugin}'s: bound to its location, or to one no
-     * installed bundle has any more (the plugin uninstalled and installed again from another file) under a PID that is
-     * the plugin's by its symbolic name ({@link PluginNames}), so no other plugin's.
-     */
-    private boolean isOwn(String location, Bundle plugin, String pid) {
-        if (plugin.getLocation().equals(location)) {
-            return true;
-        }
-        if (location == null || context.getBundle(location) != null) {
-            return false;
-        }
-        return String.valueOf(plugin.getSymbolicName()).equals(PluginNames.owner(pid, context.getBundles(),
-                bundle -> false));
     }
 
     private static Map<String, AttributeDefinition> attributes(ObjectClassDefinition schema) {

@@ -102,7 +102,14 @@ public final class TenantSettingsMigration implements SynchronousConfigurationLi
     }
 
     private void migrate(Bundle plugin) {
-        for (Configuration configuration : old()) {
+        ObjectClassDefinition schema = settings.schemaOf(plugin);
+        String designated = schema == null ? null : settings.configurationPid(schema);
+        List<Configuration> old = new ArrayList<>(old());
+        // those of the designated PID first: they were in force; one under the schema's id for the same tenant reached
+        // nothing, and is moved only where the tenant has none yet (a review found the order was the listing's)
+        old.sort(java.util.Comparator.comparing(configuration -> !String.valueOf(configuration.getFactoryPid())
+                .equals(designated)));
+        for (Configuration configuration : old) {
             if (!plugin.getLocation().equals(configuration.getBundleLocation())) {
                 continue;
             }

@@ -58,10 +58,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * attempt is audited (who sent it, which channel and notifier, the outcome; never the content) and posted
  * ({@code carehost/notification/DELIVERED|RETRYING|DEAD}, ids only). Entries whose channel starts with an
  * {@link OutboxDestination}'s prefix (the adapters' sends, {@code adapter:<system>}) go to that destination instead,
- * with the same claims, retries and dead letters. Nothing is delivered until the container has started
+ * with the same claims, retries and dead letters. The poller delivers nothing until the container has started
  * ({@link ContainerStart}, at most {@link #START_WAIT}): before, a notifier's plugin may simply not be back yet, and each
  * restart counted that as a failed attempt of every notification due (audited as an error, and the next attempt put
- * off by the doubling pause).
+ * off by the doubling pause). {@link #attemptNow} is not held back: its caller (an operator's {@code adapter:send}) is
+ * there to see the outcome, and a refused first attempt stays in the outbox for the poller.
  */
 @Component(service = {Delivery.class, Outbox.class}, immediate = true)
 public final class Delivery implements Outbox {

@@ -107,9 +107,17 @@ public class AppointmentReminder implements Workflow, ScheduledTask {
      */
     private ReminderSettings settings() {
         Map<String, Object> own = tenantSettings.forCurrentTenant();
-        return ReminderSettings.of(own.get("leadTimeMinutes") instanceof Number minutes ? minutes.intValue()
-                : (int) everyTenant.leadTime().toMinutes(), own.get("channel") instanceof String channel ? channel
-                        : everyTenant.channel());
+        try {
+            return ReminderSettings.of(own.get("leadTimeMinutes") instanceof Number minutes ? minutes.intValue()
+                    : (int) everyTenant.leadTime().toMinutes(), own.get("channel") instanceof String channel ? channel
+                            : everyTenant.channel());
+        } catch (IllegalArgumentException invalid) {
+            // a value the schema cannot check (the channel's shape): the tenant's reminders go on with the settings
+            // for every tenant rather than stop
+            log.warn("This tenant's own reminder settings cannot be used ({}); the settings for every tenant apply "
+                    + "until they are corrected with plugin:config --tenant", invalid.getMessage());
+            return everyTenant;
+        }
     }
 
     @Override
