@@ -41,10 +41,12 @@ class PluginLogBudgetTest {
         written.doAppend(event(logback, "plugin.p", "x".repeat(2 << 20), MINUTE + 60_001));
         assertEquals(12L, lines(written), "a line longer than the whole budget is never written");
         long deadline = System.currentTimeMillis() + 10_000;
-        while (written.list.stream().noneMatch(e -> e.getLevel() == Level.WARN) && System.currentTimeMillis() < deadline) {
+        while (snapshot(written).stream().noneMatch(e -> e.getLevel() == Level.WARN)
+                && System.currentTimeMillis() < deadline) {
             Thread.sleep(10);
         }
-        ILoggingEvent warning = written.list.stream().filter(e -> e.getLevel() == Level.WARN).findFirst().orElseThrow();
+        ILoggingEvent warning = snapshot(written).stream().filter(e -> e.getLevel() == Level.WARN).findFirst()
+                .orElseThrow();
         assertTrue(warning.getFormattedMessage().startsWith("The log leaves out plugin org.example.p's lines"),
                 warning.getFormattedMessage());
         budget.uninstall();
@@ -52,7 +54,18 @@ class PluginLogBudgetTest {
 
     /** The lines written but the budget's own warnings. */
     private static long lines(ListAppender<ILoggingEvent> written) {
-        return written.list.stream().filter(e -> e.getLevel() != Level.WARN).count();
+        return snapshot(written).stream().filter(e -> e.getLevel() != Level.WARN).count();
+    }
+
+    /**
+     * The lines written so far: the budget's warning is appended from a thread of its own, so the list is copied
+     * under the appender's lock ({@code doAppend} holds it), not read while that thread may add to it (a
+     * ConcurrentModificationException failed a clean-clone build once).
+     */
+    private static java.util.List<ILoggingEvent> snapshot(ListAppender<ILoggingEvent> written) {
+        synchronized (written) {
+            return new java.util.ArrayList<>(written.list);
+        }
     }
 
     private static LoggingEvent event(LoggerContext logback, String logger, String message, long time) {

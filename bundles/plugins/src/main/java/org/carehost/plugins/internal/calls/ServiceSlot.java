@@ -98,16 +98,29 @@ final class ServiceSlot<S> implements PluginService<S> {
         return identity;
     }
 
-    /** Arrays (of objects or primitives) as lists of their elements, so that two equal arrays are equal. */
+    /** The JDK's own value classes: final, so their hashCode and equals are never a plugin's code. */
+    private static final java.util.Set<Class<?>> PLAIN = java.util.Set.of(String.class, Integer.class, Long.class,
+            Short.class, Byte.class, Double.class, Float.class, Boolean.class, Character.class);
+
+    /**
+     * A value as it is compared: strings and boxed primitives as they are, arrays (of objects or primitives) as lists
+     * of their elements, so that two equal arrays are equal, and anything else by its class's name alone. A service
+     * property may be an object of the plugin's own class, whose {@code hashCode} and {@code equals} are the plugin's
+     * code: red team 21's slept in {@code hashCode} while the rename was looked for under {@link Handover}'s monitor, and
+     * every host call into every plugin, the outbox and the deploy watcher waited on it.
+     */
     private static Object comparable(Object value) {
-        if (value != null && value.getClass().isArray()) {
+        if (value == null || PLAIN.contains(value.getClass())) {
+            return value;
+        }
+        if (value.getClass().isArray()) {
             java.util.List<Object> elements = new java.util.ArrayList<>();
             for (int i = 0; i < java.lang.reflect.Array.getLength(value); i++) {
                 elements.add(comparable(java.lang.reflect.Array.get(value, i)));
             }
             return elements;
         }
-        return value;
+        return "<an object of " + value.getClass().getName() + ">";
     }
 
     /** Whether the registration (or the remembered one) is offered under {@code type}. */
