@@ -4,8 +4,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.carehost.audit.AuditEvent;
 import org.carehost.audit.AuditLog;
 import org.carehost.clock.ContainerClock;
 import org.carehost.context.ContextBinder;
@@ -25,11 +24,8 @@ import org.carehost.plugins.ContainerStart;
 import org.carehost.plugins.PluginCallException;
 import org.carehost.plugins.PluginCalls;
 import org.carehost.plugins.PluginService;
-import org.carehost.sdk.audit.AuditAction;
-import org.carehost.sdk.audit.AuditOutcome;
 import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.context.Purpose;
-import org.carehost.sdk.event.NotificationEvents;
 import org.carehost.sdk.plugin.Notification;
 import org.carehost.sdk.plugin.Notifier;
 import org.carehost.store.StaleClaims;
@@ -41,7 +37,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -55,10 +50,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * tenant (one plugin's; none while two plugins enabled there offer the channel) through {@link PluginCalls}
  * (kind {@code notifier}), in a care context of the sender's tenant and purpose. A failed attempt is retried after
  * 5 s, doubling up to an hour; after {@value #MAX_ATTEMPTS} attempts the notification is a dead letter. Every
- * attempt is audited (who sent it, which channel and notifier, the outcome; never the content) and posted
- * ({@code carehost/notification/DELIVERED|RETRYING|DEAD}, ids only). Entries whose channel starts with an
- * {@link OutboxDestination}'s prefix (the adapters' sends, {@code adapter:<system>}) go to that destination instead,
- * with the same claims, retries and dead letters. The poller delivers nothing until the container has started
+ * attempt is audited and posted ({@link Outcomes}). The entries due are delivered one after another on one thread;
+ * once a notifier's plugin has overrun its deadline in a pass, its other entries wait for the next pass (left due, no
+ * attempt counted), so one slow plugin holds the others up by at most one deadline a pass. Entries whose channel
+ * starts with an {@link OutboxDestination}'s prefix (the adapters' sends, {@code adapter:<system>}) go to that
+ * destination instead, with the same claims, retries and dead letters. The poller delivers nothing until the container has started
  * ({@link ContainerStart}, at most {@link #START_WAIT}): before, a notifier's plugin may simply not be back yet, and each
  * restart counted that as a failed attempt of every notification due (audited as an error, and the next attempt put
  * off by the doubling pause). {@link #attemptNow} is not held back: its caller (an operator's {@code adapter:send}) is
@@ -83,7 +79,7 @@ public final class Delivery implements Outbox {
     private final Notifiers notifiers;
     private final ContextBinder binder;
     private final AuditLog audit;
-    private final EventAdmin events;
+    private final Outcomes outcomes;
     private final Logger log;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(null, r, "carehost-outbox", 0, false));
@@ -106,9 +102,8 @@ public final class Delivery implements Outbox {
             @Reference(service = LoggerFactory.class) Logger log,
             @Reference(target = ContainerClock.TARGET) Clock clock) {
         this.clock = clock;
-        this.events = events;
+        this.outcomes = new Outcomes(this.rows = new OutboxRows(store, cipher), events, audit, log, this::now);
         this.context = context;
-        this.rows = new OutboxRows(store, cipher);
         this.calls = calls;
         this.notifiers = notifiers;
         this.binder = binder;
@@ -154,11 +149,19 @@ public final class Delivery implements Outbox {
             if (!started()) {
                 return; // the plugins are still being started: no notifier's absence counts as an attempt yet
             }
+            // plugins whose call overran its deadline in this pass: their other entries wait for the next pass, so that
+            // one slow plugin holds this one thread for at most one deadline a pass, never every plugin's entries
+            // behind its own (red team 21: a notifier that slept every other call delayed every other plugin's
+            // notifications without bound, and never overran twice in a row to be quarantined)
+            Set<String> overran = new HashSet<>();
             for (OutboxRows.Row row : rows.due(now(), 20)) {
                 if (stopping || Thread.currentThread().isInterrupted()) {
                     return; // the outbox is stopping: the rest stay pending for the next start
                 }
-                deliver(row);
+                String slow = deliver(row, overran);
+                if (slow != null) {
+                    overran.add(slow);
+                }
             }
         } catch (RuntimeException e) {
             if (stopping) {
@@ -177,26 +180,35 @@ public final class Delivery implements Outbox {
         return started;
     }
 
-    private void deliver(OutboxRows.Row row) {
+    /**
+     * One attempt of the entry, unless its notifier's plugin is among {@code overran} (then it is left due as it was).
+     *
+     * @return the symbolic name of the plugin whose call overran its deadline in this attempt, else null
+     */
+    private String deliver(OutboxRows.Row row, Set<String> overran) {
         OutboxEntry entry = row.entry();
         Instant now = now();
         if (!rows.claim(row, now.plus(CLAIM))) {
-            return; // another node has it
+            return null; // another node has it
         }
         long claimed = row.version() + 1;
         ServiceReference<OutboxDestination> destination = destination(entry.channel());
         if (destination != null) {
-            deliverTo(destination, row, claimed);
-            return;
+            deliverTo(destination, row, claimed); // a destination's own calls into plugins are not told apart here
+            return null;
         }
         String error = null;
         String notifierName = "none";
+        String slow = null;
         try {
             // decided for this entry's tenant; a conflict or no notifier is this attempt's error (retried, then dead)
             Notifiers.Choice choice = notifiers.choose(entry.channel(), entry.tenant());
             PluginService<Notifier> reference = choice.notifier();
             if (reference == null) {
                 error = choice.refusal();
+            } else if (overran.contains(reference.plugin().getSymbolicName())) {
+                rows.release(row.entry().id(), claimed); // its turn comes at the next pass, no attempt counted
+                return null;
             } else {
                 notifierName = reference.plugin().getSymbolicName();
                 Notification notification = notification(rows.open(row));
@@ -209,12 +221,26 @@ public final class Delivery implements Outbox {
                     return null;
                 });
             }
-        } catch (PluginCallException | SQLException | RuntimeException e) {
+        } catch (PluginCallException e) {
+            error = e.getMessage() == null ? e.toString() : e.getMessage();
+            slow = overranBy(e);
+        } catch (SQLException | RuntimeException e) {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         String operation = "Notifier.send";
         String note = "channel " + entry.channel() + " notifier " + notifierName;
-        finish(row, claimed, error, operation, note);
+        outcomes.record(row, claimed, error, operation, note);
+        return slow;
+    }
+
+    /** The plugin whose call overran its deadline, when that is what {@code failure} (or its cause) is; else null. */
+    private static String overranBy(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PluginCallException call && call.reason() == PluginCallException.Reason.TIMED_OUT) {
+                return call.plugin();
+            }
+        }
+        return null;
     }
 
     private void deliverTo(ServiceReference<OutboxDestination> reference, OutboxRows.Row row, long claimed) {
@@ -234,44 +260,8 @@ public final class Delivery implements Outbox {
                 context.ungetService(reference);
             }
         }
-        finish(row, claimed, error, "Outbox.deliver", "channel " + row.entry().channel()
+        outcomes.record(row, claimed, error, "Outbox.deliver", "channel " + row.entry().channel()
                 + (receipt == null ? "" : " receipt " + receipt));
-    }
-
-    private void finish(OutboxRows.Row row, long claimed, String error, String operation, String note) {
-        OutboxEntry entry = row.entry();
-        Instant now = now();
-        int attempts = entry.attempts() + 1;
-        int recorded;
-        if (error == null) {
-            recorded = rows.finish(entry.id(), claimed, "DELIVERED", attempts, now, null);
-        } else if (attempts >= MAX_ATTEMPTS) {
-            recorded = rows.finish(entry.id(), claimed, "DEAD", attempts, now, error);
-        } else {
-            recorded = rows.finish(entry.id(), claimed, "PENDING", attempts, now().plus(pause(attempts)), error);
-        }
-        if (recorded == 0) {
-            // the claim was taken over meanwhile (it expired, or was released): the entry's other holder decides
-            log.warn("Outbox: the outcome of notification {} on channel {} ({}) was not recorded: its claim was taken "
-                    + "over while it was being delivered (the delivery took longer than the claim's {}); it is "
-                    + "attempted again by the claim's new holder, so its notifier may see it twice", entry.id(),
-                    entry.channel(), error == null ? "delivered" : "failed: " + error, CLAIM);
-        }
-        String topic = error == null ? NotificationEvents.DELIVERED
-                : attempts >= MAX_ATTEMPTS ? NotificationEvents.DEAD : NotificationEvents.RETRYING;
-        events.postEvent(new Event(topic, Map.of(NotificationEvents.NOTIFICATION_ID, entry.id(),
-                NotificationEvents.CHANNEL, entry.channel(), NotificationEvents.SENDER, entry.plugin(),
-                NotificationEvents.ATTEMPTS, attempts, NotificationEvents.TENANT, entry.tenant())));
-        audit.append(new AuditEvent(entry.plugin(), null, null, row.purpose(), entry.tenant(), null, null, null,
-                AuditAction.EXECUTE, operation, "Notification", entry.id(), null, note + " attempt " + attempts,
-                error == null ? AuditOutcome.SUCCESS : AuditOutcome.ERROR,
-                error == null ? null : (attempts >= MAX_ATTEMPTS ? "dead letter: " : "will retry: ") + error));
-    }
-
-    /** The pause after the {@code attempts}-th failed attempt: 5 s, doubling, at most an hour. */
-    static Duration pause(int attempts) {
-        Duration pause = FIRST_PAUSE.multipliedBy(1L << Math.min(20, attempts - 1));
-        return pause.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause;
     }
 
     private ServiceReference<OutboxDestination> destination(String channel) {
@@ -303,7 +293,7 @@ public final class Delivery implements Outbox {
     public Optional<OutboxEntry> attemptNow(String id) {
         Optional<OutboxRows.Row> row = rows.byId(id);
         if (row.isPresent() && row.get().entry().state().equals("PENDING")) {
-            deliver(row.get());
+            deliver(row.get(), Set.of());
         }
         return rows.byId(id).map(OutboxRows.Row::entry);
     }

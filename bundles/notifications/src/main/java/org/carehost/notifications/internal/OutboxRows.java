@@ -176,6 +176,12 @@ final class OutboxRows {
                 + "WHERE id = ? AND version_id = ?", utc(until), row.entry().id(), row.version()) == 1;
     }
 
+    /** This process's claim of one entry made back into a pending entry, due as it was, no attempt counted. */
+    void release(String id, long claimedVersion) {
+        update("UPDATE outbox SET state = 'PENDING', claim_until = NULL, version_id = version_id + 1 "
+                + "WHERE id = ? AND version_id = ?", id, claimedVersion);
+    }
+
     /** Every claim made back into a pending entry, due as it was; how many there were. */
     int releaseClaims() {
         return update("UPDATE outbox SET state = 'PENDING', claim_until = NULL, version_id = version_id + 1 "
