@@ -5,6 +5,7 @@ assert new File(project, 'src/main/java/org/example/intake').list().sort() == ['
 assert new File(project, 'src/test/java/org/example/intake').list().sort() == ['ExampleTransformerIT.java', 'ExampleTransformerTest.java']
 def jar = new java.util.jar.JarFile(new File(project, 'target/mrn-shape-0.1.0.jar'))
 assert jar.manifest.mainAttributes.getValue('Bundle-SymbolicName') == 'org.example.intake.mrn-shape'
+assert jar.manifest.mainAttributes.getValue('Carehost-Permissions') == 'read:patients,write:patients'
 jar.close()
 ['surefire-reports/TEST-org.example.intake.ExampleTransformerTest.xml',
  'failsafe-reports/TEST-org.example.intake.ExampleTransformerIT.xml'].each { report ->

@@ -23,3 +23,14 @@ def packagePath = request.properties.get('package').replace('.', '/')
         }
     }
 }
+// The host permissions the kind's example needs: a validator is given every patient written, a transformer every
+// patient imported (and what it returns is stored); without them the host does not call it.
+def permissions = [
+    'validator'     : 'read:patients',
+    'transformer'   : 'read:patients,write:patients',
+]
+if (permissions.containsKey(kind)) {
+    def bnd = new File(project, 'bnd.bnd')
+    bnd.text = bnd.text.replace('# Carehost-Permissions: read:patients',
+            '# (a ' + kind + ' is given every patient it sees only with these)\nCarehost-Permissions: ' + permissions[kind])
+}

@@ -174,6 +174,31 @@ public class ImportIT {
         assertEquals(first.id(), latest("PatientImport.update").resourceId());
     }
 
+    /**
+     * Red team 21: a transformer is given every patient imported, and what it returns is stored; a plugin holding no
+     * permission read them and changed their birth dates. One whose plugin does not hold read:patients and
+     * write:patients is not called: the patient is not stored, and the reason names the grant.
+     */
+    @Test
+    public void aTransformerWhosePluginDoesNotHoldWritePatientsIsNotCalled() throws Exception {
+        org.carehost.security.SecurityAdmin security = context.getService(
+                context.getServiceReference(org.carehost.security.SecurityAdmin.class));
+        String mrn = mrn();
+        security.revoke(TRANSFORMER, List.of(org.carehost.security.Permission.WRITE_PATIENTS));
+        try {
+            String out = importFailing(file("unwritten.json", patient("Unwritten", mrn, "1970-01-02")));
+            assertTrue(out, out.contains("does not hold read:patients and write:patients")
+                    && out.contains("plugin:grant " + TRANSFORMER + " read:patients write:patients"));
+            assertEquals("not stored", 0, stored(mrn).size());
+            assertEquals("not stored untransformed either", 0, patients.search(PatientQuery.builder()
+                    .identifier(SYSTEM + "|" + mrn).build()).total());
+        } finally {
+            security.grant(TRANSFORMER, List.of(org.carehost.security.Permission.WRITE_PATIENTS));
+        }
+        String out = importing(file("unwritten.json", patient("Unwritten", mrn, "1970-01-02")));
+        assertTrue("granted again, it transforms and the patient is stored: " + out, out.contains("CREATED"));
+    }
+
     @Test
     public void aTransactionIsAllOrNothing() throws Exception {
         String kept = mrn();

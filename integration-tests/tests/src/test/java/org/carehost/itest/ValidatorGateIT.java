@@ -159,6 +159,42 @@ public class ValidatorGateIT {
         }
     }
 
+    /**
+     * Red team 21: a validator is given every patient written, and a plugin holding no permission read them so. The
+     * host gives one only to a validator whose plugin holds read:patients, asked at each write: without it the
+     * validator could not check the patient (fail-closed by default), and with the grant back it is called again.
+     */
+    @Test
+    public void aValidatorWhosePluginDoesNotHoldReadPatientsIsNotGivenThePatient() throws Exception {
+        Bundle plugin = validator();
+        try {
+            security.revoke(VALIDATOR, java.util.List.of(org.carehost.security.Permission.READ_PATIENTS));
+            Patient bad = patient("Bad");
+            try {
+                patients.create(bad);
+                fail("a fail-closed validator that was not given the patient refuses the write");
+            } catch (ValidationException refused) {
+                String message = refused.issues().get(0).message();
+                assertTrue(message, message.contains("does not hold read:patients")
+                        && message.contains("plugin:grant " + VALIDATOR + " read:patients"));
+            }
+            assertEquals("nothing stored", 0, storedWithMrn(bad));
+            String audited = latest("PatientService.create").query();
+            assertTrue(audited, audited.contains(VALIDATOR + " 1.0.0=failed (fail-closed)"));
+
+            security.grant(VALIDATOR, java.util.List.of(org.carehost.security.Permission.READ_PATIENTS));
+            try {
+                patients.create(patient("Bad"));
+                fail("granted again, it is given the patient and rejects it");
+            } catch (ValidationException rejected) {
+                assertEquals("Patient.name[0].family", rejected.issues().get(0).path());
+            }
+        } finally {
+            security.grant(VALIDATOR, java.util.List.of(org.carehost.security.Permission.READ_PATIENTS));
+            plugin.uninstall();
+        }
+    }
+
     @Test
     public void aValidatorThatThrowsFailsClosedByDefaultAndOpenWhenThePolicyOrTheTenantSaysSo() throws Exception {
         Bundle plugin = validator();

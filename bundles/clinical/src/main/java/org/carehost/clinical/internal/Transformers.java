@@ -12,6 +12,8 @@ import org.carehost.plugins.PluginCalls;
 import org.carehost.plugins.PluginService;
 import org.carehost.sdk.context.CareContext;
 import org.carehost.sdk.plugin.Transformer;
+import org.carehost.security.Permission;
+import org.carehost.security.PermissionGuard;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,15 +35,22 @@ public final class Transformers {
     private final PluginCalls calls;
     private final Tenants tenants;
     private final ContextBinder binder;
+    private final PermissionGuard guard;
     /** Per service id: its input and output type, asked once. */
     private final Map<Long, List<Class<?>>> types = new ConcurrentHashMap<>();
 
     @Activate
-    public Transformers(@Reference PluginCalls calls, @Reference Tenants tenants, @Reference ContextBinder binder) {
+    public Transformers(@Reference PluginCalls calls, @Reference Tenants tenants, @Reference ContextBinder binder,
+            @Reference PermissionGuard guard) {
+        this.guard = guard;
         this.calls = calls;
         this.tenants = tenants;
         this.binder = binder;
     }
+
+    /** The permission a transformer's plugin needs, besides reading them, to change resources of each type. */
+    static final Map<Class<?>, Permission> WRITES = Map.of(org.carehost.sdk.patient.Patient.class,
+            Permission.WRITE_PATIENTS, org.carehost.sdk.appointment.Appointment.class, Permission.WRITE_APPOINTMENTS);
 
     /** A resource after the transformers, and which ran ({@code <plugin> <version>}, in order). */
     record Transformed<T>(T resource, List<String> applied) {
@@ -83,6 +92,19 @@ public final class Transformers {
                 List<Class<?>> io = typesOf(reference);
                 if (!type.equals(io.get(0)) || !type.equals(io.get(1))) {
                     continue;
+                }
+                Permission reads = Validation.READS.get(type);
+                Permission writes = WRITES.get(type);
+                if (reads == null || writes == null || !guard.grantsOf(plugin).holds(reads)
+                        || !guard.grantsOf(plugin).holds(writes)) {
+                    // it is given the resource and what it returns is stored (red team 21: a plugin holding nothing
+                    // read every patient imported and changed their birth dates)
+                    throw new TransformFailedException(name + ": its transformer is not given the "
+                            + type.getSimpleName() + ": it does not hold " + (reads == null || writes == null
+                            ? "a permission to read and write them" : reads.id() + " and " + writes.id())
+                            + "; nothing of this resource was stored (plugin:grant " + plugin.getSymbolicName() + " "
+                            + (reads == null || writes == null ? "..." : reads.id() + " " + writes.id())
+                            + ", or plugin:disable it for the tenant)", null);
                 }
                 T input = current;
                 String[] ran = new String[1];

@@ -16,6 +16,8 @@ import org.carehost.sdk.plugin.Validator;
 import org.carehost.sdk.resource.ValidationException;
 import org.carehost.sdk.resource.ValidationIssue;
 import org.carehost.security.PluginLimits;
+import org.carehost.security.Permission;
+import org.carehost.security.PermissionGuard;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -44,13 +46,15 @@ public final class Validation {
     private final ValidatorChoices choices;
     private final ContextBinder binder;
     private final ValidatorFailureLog failureLog;
+    private final PermissionGuard guard;
     /** Each validator's resource type, by service id (an awaited validator keeps its old version's). */
     private final Map<Long, Class<?>> types = new ConcurrentHashMap<>();
 
     @Activate
     public Validation(@Reference PluginCalls calls, @Reference PluginLimits limits, @Reference Tenants tenants,
-            @Reference ContextBinder binder, @Reference ValidatorChoices choices,
+            @Reference ContextBinder binder, @Reference ValidatorChoices choices, @Reference PermissionGuard guard,
             @Reference(service = LoggerFactory.class) Logger log) {
+        this.guard = guard;
         this.choices = choices;
         this.calls = calls;
         this.limits = limits;
@@ -58,6 +62,10 @@ public final class Validation {
         this.binder = binder;
         this.failureLog = new ValidatorFailureLog(log);
     }
+
+    /** The permission a validator's plugin needs to be given a resource of each type the host validates. */
+    static final Map<Class<?>, Permission> READS = Map.of(org.carehost.sdk.patient.Patient.class,
+            Permission.READ_PATIENTS, org.carehost.sdk.appointment.Appointment.class, Permission.READ_APPOINTMENTS);
 
     /** What the validators said of one write: errors reject it, warnings go back with it, the audit names each. */
     record Verdicts(String resourceType, List<ValidationIssue> errors, List<ValidationIssue> warnings,
@@ -90,6 +98,15 @@ public final class Validation {
             try {
                 if (!type.equals(typeOf(reference, plugin))) {
                     continue;
+                }
+                Permission reads = READS.get(type);
+                if (reads == null || !guard.grantsOf(plugin).holds(reads)) {
+                    // a validator is given every resource written (red team 21: a plugin holding nothing read every
+                    // patient so): not given one its plugin may not read, which counts as a validator that could not
+                    // check it (fail-open or fail-closed as chosen)
+                    throw new IllegalStateException("it does not hold " + (reads == null ? "a permission to read "
+                            + resourceType + "s" : reads.id()) + ", so it is not given the " + resourceType
+                            + (reads == null ? "" : " (plugin:grant " + plugin.getSymbolicName() + " " + reads.id() + ")"));
                 }
                 String[] ran = new String[1];
                 // copied inside the call: the writer's thread never runs the plugin's code (ValidatorResults)

@@ -19,7 +19,8 @@ import org.osgi.service.component.annotations.Component;
  * runs, so the same number written two ways updates one patient instead of making two.
  * <p>
  * A transformer must not fail on data it does not understand: what it does not recognise it passes on unchanged (the
- * validators judge it). It needs no permission: it reads nothing but its input.
+ * validators judge it). It reads nothing but its input, but it is given every patient imported and what it returns is
+ * stored: it declares read:patients and write:patients, without which the host does not call it.
  */
 @Component(service = Transformer.class)
 public class IdentifierNormaliser implements Transformer<Patient, Patient> {

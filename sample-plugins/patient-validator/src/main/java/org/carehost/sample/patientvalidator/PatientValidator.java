@@ -21,7 +21,8 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Checks a FHIR Patient and reports every problem at once (not just the first), so a user can fix a
- * record in one pass. It only looks at the resource it is given, so it needs no host permission.
+ * record in one pass. It only looks at the resource it is given, but it is given every patient written: it declares
+ * read:patients, without which the host does not give it one.
  * Stateless apart from the clock, hence safe to call from many threads.
  */
 @Component(service = Validator.class)
