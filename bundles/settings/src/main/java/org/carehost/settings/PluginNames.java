@@ -27,12 +27,21 @@ public final class PluginNames {
         String owner = null;
         for (Bundle bundle : installed) {
             String candidate = bundle.getSymbolicName();
-            if (candidate != null && bundle.getBundleId() != 0 && !isContainer.test(bundle)
-                    && (name.equals(candidate) || name.startsWith(candidate + "."))
+            if (bundle.getBundleId() != 0 && !isContainer.test(bundle) && namedAfter(name, candidate)
                     && (owner == null || candidate.length() > owner.length())) {
                 owner = candidate;
             }
         }
         return owner;
+    }
+
+    /**
+     * Whether {@code name} goes by {@code symbolicName}: it is that name, or a name under it (a dot follows), never a
+     * mere prefix ({@code org.postgres} does not name {@code org.postgresql}). The security manager's rules for what
+     * goes by a plugin's name (loggers, settings) read it too.
+     */
+    public static boolean namedAfter(String name, String symbolicName) {
+        return name != null && symbolicName != null && !symbolicName.isEmpty()
+                && (name.equals(symbolicName) || name.startsWith(symbolicName.concat(".")));
     }
 }

@@ -39,11 +39,11 @@ final class ContainerNames {
     /**
      * Whether {@code name} (a logger's, a configuration's) is named after a plugin: its symbolic name, or a name under
      * it ({@code symbolic.name.more}); never a name that merely begins with it ({@code org.postgres} does not name
-     * {@code org.postgresql}'s loggers).
+     * {@code org.postgresql}'s loggers). The one definition is {@code PluginNames.namedAfter} (bundles/settings), which
+     * the configuration guard and plugin settings read too.
      */
     static boolean namedAfter(String name, String symbolicName) {
-        return name != null && symbolicName != null && !symbolicName.isEmpty()
-                && (name.equals(symbolicName) || name.startsWith(symbolicName.concat(".")));
+        return org.carehost.settings.PluginNames.namedAfter(name, symbolicName);
     }
 
     /**
